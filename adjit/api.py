@@ -1,0 +1,92 @@
+"""The public transformations: grad and value_and_grad (decorator and call forms)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .compiler.errors import ArgumentError
+from .compiler.jit import CompiledFunction
+
+
+class _Transformed:
+    """A compiled transformation of a user function; call it like the function itself."""
+
+    def __init__(self, fun: Callable, wrt, with_value: bool):
+        self._compiled = CompiledFunction(fun, wrt, "value_and_grad")
+        self._with_value = with_value
+        self.fun = fun
+        self.wrt = wrt
+        self.__name__ = getattr(fun, "__name__", "f")
+        self.__qualname__ = getattr(fun, "__qualname__", self.__name__)
+        self.__doc__ = getattr(fun, "__doc__", None)
+        self.__wrapped__ = fun
+
+    def __call__(self, *args, **kwargs):
+        c = self._compiled
+        args = c._bind(args, kwargs)
+        spec = c._spec_for(args)
+        out = spec.entry(*args)
+        value = _as_result(out[0], args, None)
+        grads = tuple(_as_result(g, args, k) for g, k in zip(out[1:], c.wrt))
+        grads = grads[0] if c.single else grads
+        return (value, grads) if self._with_value else grads
+
+    def forward(self, *args, **kwargs):
+        """Run the compiled primal function (the objective alone)."""
+        c = self._compiled
+        args = c._bind(args, kwargs)
+        return _as_result(c._spec_for(args).forward(*args), args, None)
+
+    def source(self, *args, lowered: bool = False, **kwargs) -> str:
+        """Generated source (forward and adjoint sweeps) for these example arguments;
+        `lowered=True` shows the module exactly as Numba compiles it."""
+        return self._compiled.source(*args, lowered=lowered, **kwargs)
+
+    def ir(self, *args, **kwargs) -> str:
+        """The typed IR of the function for these example arguments."""
+        return self._compiled.ir(*args, **kwargs)
+
+    @property
+    def signatures(self) -> list[str]:
+        return self._compiled.signatures
+
+    def __repr__(self) -> str:
+        kind = "value_and_grad" if self._with_value else "grad"
+        return f"<adjit.{kind} of {self.__qualname__} wrt={self.wrt!r}>"
+
+
+def _as_result(x: Any, args: tuple, k: int | None):
+    """Python floats in give floats out; float32 results stay float32."""
+    like = args[k] if k is not None else None
+    if isinstance(x, np.ndarray):
+        return x
+    if k is None:
+        return x
+    if isinstance(like, np.generic):
+        return like.dtype.type(x)
+    if isinstance(like, np.ndarray):  # 0-d array argument
+        return np.asarray(x, dtype=like.dtype)
+    return float(x)
+
+
+def _decorate(f, wrt, with_value):
+    if f is None:
+        return lambda fun: _Transformed(fun, wrt, with_value)
+    if not callable(f):
+        raise ArgumentError(f"expected a function to differentiate, got {f!r}",
+                            hint="write @adjit.grad(wrt=...) with the keyword")
+    return _Transformed(f, wrt, with_value)
+
+
+def grad(f: Callable | None = None, wrt=0):
+    """The gradient of a scalar-valued function with respect to `wrt` (positions or names).
+
+    `@grad`, `@grad(wrt=("W1", "b1"))` and `grad(f, wrt=(0, 1))` all work. Returns one gradient
+    for a single int/str `wrt`, else a tuple in `wrt` order."""
+    return _decorate(f, wrt, False)
+
+
+def value_and_grad(f: Callable | None = None, wrt=0):
+    """Like grad, but returns (value, gradients)."""
+    return _decorate(f, wrt, True)

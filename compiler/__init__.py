@@ -1,0 +1,1 @@
+"""The compiler: source -> IR -> adjoint IR -> optimized IR -> Python source -> Numba."""

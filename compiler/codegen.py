@@ -1,0 +1,367 @@
+"""IR -> Python source, in two renderings of the same IR: *readable* (array-level NumPy with the
+user's names, `d<name>` adjoints and the original line as a comment) and *lowered* (what Numba
+compiles: the same statements, with reductions over axes and other NumPy forms Numba lacks turned
+into generated loop helpers)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .errors import InternalCompilerError
+from .ir import Function, Op, Value, print_function
+
+# Python operator precedence levels used to parenthesize inlined expressions.
+ATOM, POW, UNARY, MUL, ADD, CMP = 16, 14, 13, 12, 11, 7
+
+_BINARY = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/", MUL), "matmul": ("@", MUL),
+           "floordiv": ("//", MUL), "mod": ("%", MUL), "pow": ("**", POW),
+           "lt": ("<", CMP), "le": ("<=", CMP), "gt": (">", CMP), "ge": (">=", CMP), "eq": ("==", CMP),
+           "ne": ("!=", CMP)}
+_NP_CALL = {"exp", "log", "log1p", "expm1", "sqrt", "square", "sin", "cos", "tan", "tanh", "sinh", "cosh",
+            "arctan", "abs", "sign", "maximum", "minimum", "where", "clip", "outer", "logical_and",
+            "logical_or", "logical_not"}
+_VIEW_PRIMS = {"broadcast_to", "transpose", "reshape", "getitem", "expand_dims"}
+_EXPRESSION_ONLY = {"const"}
+
+
+@dataclass
+class Expr:
+    text: str
+    prec: int = ATOM
+
+
+@dataclass
+class Rendering:
+    """Generated module text plus the names of its entry points."""
+
+    source: str
+    entry: str
+    helpers: list = field(default_factory=list)
+
+
+def _literal(v) -> Expr:
+    if isinstance(v, bool):
+        return Expr(repr(v))
+    if hasattr(v, "dtype") and hasattr(v, "item"):  # NumPy scalar constant: keep its dtype
+        return Expr(f"np.{v.dtype.name}({_literal(v.item()).text})")
+    if isinstance(v, float):
+        if math.isinf(v):
+            return Expr("np.inf" if v > 0 else "-np.inf", ATOM if v > 0 else UNARY)
+        if math.isnan(v):
+            return Expr("np.nan")
+    text = repr(v)
+    return Expr(text, UNARY if text.startswith("-") else ATOM)
+
+
+class _Emitter:
+    def __init__(self, fn: Function, lowered: bool):
+        self.fn = fn
+        self.lowered = lowered
+        self.lines: list[str] = []
+        self.helpers: dict[str, str] = {}
+        self.uses: dict[int, int] = {}
+        self.last_use: dict[int, int] = {}
+        self.producer: dict[int, Op] = {}
+        self.pos: dict[int, int] = {}
+        self.names: dict[int, str] = {}
+        self.exprs: dict[int, Expr] = {}
+        self.holder: dict[str, Value] = {}
+        self.counter = {"_t": 0, "_d": 0}
+        ops = list(fn.ops())
+        for k, op in enumerate(ops):
+            for v in op.outputs:
+                self.producer[v.id] = op
+                self.pos[v.id] = k
+            for i in op.inputs:
+                self.uses[i.id] = self.uses.get(i.id, 0) + 1
+        end = len(ops)
+        for r in fn.results:
+            self.uses[r.id] = self.uses.get(r.id, 0) + 1
+        self.user_of: dict[int, Op] = {}
+        for op in ops:
+            for i in op.inputs:
+                self.user_of[i.id] = op
+        self.ops = ops
+        # An inlined expression is evaluated where its user is: its inputs live until then.
+        self.inlined = {op.out.id for op in ops if self.inlinable(op)}
+        index_of = {id(op): k for k, op in enumerate(ops)}
+        effective = {}
+        for k in range(len(ops) - 1, -1, -1):
+            op = ops[k]
+            user = self.user_of.get(op.out.id)
+            effective[k] = effective[index_of[id(user)]] if op.out.id in self.inlined and user is not None else k
+        for k, op in enumerate(ops):
+            for i in op.inputs:
+                self.last_use[i.id] = max(self.last_use.get(i.id, -1), effective[k])
+        for r in fn.results:
+            self.last_use[r.id] = end
+
+    # ---------------------------------------------------------------- naming and inlining
+    def inlinable(self, op: Op) -> bool:
+        v = op.out
+        if op.prim in _EXPRESSION_ONLY:
+            return True
+        if v.hint is not None or self.uses.get(v.id, 0) != 1 or any(v is r for r in self.fn.results):
+            return False
+        if op.prim in ("index_add", "zeros_like", "zeros", "ones", "ones_like", "full"):
+            return False
+        user = self.user_of.get(v.id)
+        if user is None or user.role != op.role or user.prim == "index_add":
+            return False
+        if (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
+            return False
+        if self.lowered and self._lowered_helper_op(user):
+            return False
+        return True
+
+    def _lowered_helper_op(self, op: Op) -> bool:
+        return op.prim in ("sum", "mean", "max", "min") and not self._full_reduction(op)
+
+    def _full_reduction(self, op: Op) -> bool:
+        x = op.inputs[0]
+        return len(op.attrs["axis"]) == x.type.rank and not op.attrs["keepdims"]
+
+    def name_for(self, v: Value, k: int, role: str) -> str:
+        base = v.hint
+        if base is None:
+            prefix = "_d" if role == "adjoint" else "_t"
+            base = f"{prefix}{self.counter[prefix]}"
+            self.counter[prefix] += 1
+        base = _safe_ident(base)
+        candidate, n = base, 0
+        while True:
+            w = self.holder.get(candidate)
+            if w is None:
+                break
+            dead = self.last_use.get(w.id, -1) <= k and w.type == v.type and w not in self.fn.params
+            if dead:
+                break
+            n += 1
+            candidate = f"{base}_{n}"
+        self.holder[candidate] = v
+        return candidate
+
+    def ref(self, v: Value) -> Expr:
+        if v.id in self.exprs:
+            return self.exprs[v.id]
+        if v.id in self.names:
+            return Expr(self.names[v.id])
+        raise InternalCompilerError(f"{v!r} used before it is rendered", print_function(self.fn))
+
+    def operand(self, v: Value, min_prec: int, f32: bool = False) -> str:
+        e = self.ref(v)
+        text = e.text
+        prec = e.prec
+        if f32 and v.type.kind == "scalar" and v.type.weak:
+            return f"np.float32({text})"
+        return f"({text})" if prec < min_prec else text
+
+    # ---------------------------------------------------------------- rendering
+    def render(self, op: Op) -> Expr:
+        p, ins, a = op.prim, op.inputs, op.attrs
+        f32 = op.out.type.dtype == "float32" if op.out.type else False
+        if p == "const":
+            t = op.out.type
+            if not t.weak and t.kind == "scalar" and not hasattr(a["value"], "dtype"):
+                return Expr(f"np.{t.dtype}({_literal(a['value']).text})")
+            return _literal(a["value"])
+        if p in _BINARY:
+            sym, prec = _BINARY[p]
+            if p == "pow":
+                return Expr(f"{self.operand(ins[0], POW + 1, f32)} ** {self.operand(ins[1], UNARY, f32)}", POW)
+            return Expr(f"{self.operand(ins[0], prec, f32)} {sym} {self.operand(ins[1], prec + 1, f32)}", prec)
+        if p == "neg":
+            return Expr(f"-{self.operand(ins[0], UNARY)}", UNARY)
+        if p in _NP_CALL:
+            args = ", ".join(self.operand(i, 0, f32) for i in ins)
+            return Expr(f"np.{p}({args})")
+        if p in ("sum", "mean", "max", "min"):
+            return self.render_reduction(op)
+        if p == "transpose":
+            x = self.operand(ins[0], ATOM)
+            if list(a["axes"]) == list(reversed(range(ins[0].type.rank))):
+                return Expr(f"{x}.T")
+            return Expr(f"np.transpose({x}, {a['axes']!r})")
+        if p == "reshape":
+            if self.lowered:
+                return Expr(f"np.ascontiguousarray({self.operand(ins[0], 0)}).reshape({self.operand(ins[1], 0)})")
+            return Expr(f"{self.operand(ins[0], ATOM)}.reshape({self.operand(ins[1], 0)})")
+        if p == "broadcast_to":
+            return Expr(f"np.broadcast_to({self.operand(ins[0], 0, f32)}, {self.operand(ins[1], 0)})")
+        if p == "expand_dims":
+            x = self.operand(ins[0], 0)
+            axes = a["axis"]
+            if self.lowered or len(axes) == 1:
+                for ax in axes:
+                    x = f"np.expand_dims({x}, {ax})"
+                return Expr(x)
+            return Expr(f"np.expand_dims({x}, {axes!r})")
+        if p == "getitem":
+            return Expr(f"{self.operand(ins[0], ATOM)}[{self.render_index(a['index'], ins)}]")
+        if p == "astype":
+            if ins[0].type.kind == "scalar":
+                return Expr(f"np.{a['dtype']}({self.operand(ins[0], 0)})")
+            return Expr(f"{self.operand(ins[0], ATOM)}.astype(np.{a['dtype']})")
+        if p in ("zeros", "ones"):
+            return Expr(f"np.{p}({self.operand(ins[0], 0)}, dtype=np.{a['dtype']})")
+        if p in ("zeros_like", "ones_like"):
+            x = self.operand(ins[0], ATOM)
+            if self.lowered:
+                return Expr(f"np.{p[:-5]}({x}.shape, np.{a['dtype']})")
+            same = a["dtype"] == ins[0].type.dtype
+            return Expr(f"np.{p}({x})" if same else f"np.{p}({x}, dtype=np.{a['dtype']})")
+        if p == "full":
+            dt = a.get("dtype") or op.out.type.dtype
+            return Expr(f"np.full({self.operand(ins[0], 0)}, {self.operand(ins[1], 0, dt == 'float32')})")
+        if p == "shape":
+            return Expr(f"{self.operand(ins[0], ATOM)}.shape")
+        if p == "size":
+            return Expr(f"{self.operand(ins[0], ATOM)}.size")
+        if p == "tuple":
+            items = [self.operand(i, 0) for i in ins]
+            return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
+        raise InternalCompilerError(f"codegen has no rendering for primitive {p}", print_function(self.fn))
+
+    def render_index(self, index: tuple, ins: list) -> str:
+        parts = []
+        for it in index:
+            if it[0] == "none":
+                parts.append("None")
+            elif it[0] == "int":
+                parts.append(self.operand(ins[it[1]], 0))
+            else:
+                s = [("" if k is None else self.operand(ins[k], 0)) for k in it[1:]]
+                parts.append(f"{s[0]}:{s[1]}" + (f":{s[2]}" if s[2] else ""))
+        return ", ".join(parts) if len(parts) != 1 or parts[0] != "" else ":"
+
+    def render_reduction(self, op: Op) -> Expr:
+        x = op.inputs[0]
+        axes, keep = op.attrs["axis"], op.attrs["keepdims"]
+        full = len(axes) == x.type.rank
+        xs = self.operand(x, 0)
+        if not self.lowered:
+            args = [xs]
+            if not full:
+                args.append(f"axis={axes[0] if len(axes) == 1 else axes!r}")
+            if keep:
+                args.append("keepdims=True")
+            return Expr(f"np.{op.prim}({', '.join(args)})")
+        if full and not keep:
+            return Expr(f"np.{op.prim}({xs})")
+        return Expr(f"{self.reduction_helper(op.prim, x.type.rank, axes, keep, x.type.dtype)}({xs})")
+
+    def reduction_helper(self, prim: str, ndim: int, axes: tuple, keep: bool, dtype: str) -> str:
+        """A generated loop nest for a reduction over `axes` (Numba's np.sum takes one int axis and
+        no keepdims)."""
+        name = f"_{prim}_{ndim}d_axis{''.join(map(str, axes))}" + ("_keep" if keep else "")
+        if name in self.helpers:
+            return name
+        idx = [f"i{k}" for k in range(ndim)]
+        out_shape = [("1" if keep else None) if k in axes else f"x.shape[{k}]" for k in range(ndim)]
+        out_shape = [s for s in out_shape if s is not None]
+        out_idx = [("0" if keep else None) if k in axes else idx[k] for k in range(ndim)]
+        out_idx = [s for s in out_idx if s is not None]
+        shape_txt = "(" + ", ".join(out_shape) + ("," if len(out_shape) == 1 else "") + ")"
+        tgt = f"out[{', '.join(out_idx)}]" if out_idx else "out[()]"
+        acc_dtype = "x.dtype" if dtype in ("float32", "float64") else "np.float64"
+        lines = [f"def {name}(x):"]
+        init = {"sum": "0.0", "mean": "0.0", "max": "-np.inf", "min": "np.inf"}[prim]
+        lines.append(f"    out = np.full({shape_txt}, {init}, {acc_dtype})")
+        ind = "    "
+        for k in range(ndim):
+            lines.append(f"{ind}for {idx[k]} in range(x.shape[{k}]):")
+            ind += "    "
+        elem = f"x[{', '.join(idx)}]"
+        if prim in ("sum", "mean"):
+            lines.append(f"{ind}{tgt} += {elem}")
+        else:
+            cmp = ">" if prim == "max" else "<"
+            lines.append(f"{ind}v = {elem}")
+            lines.append(f"{ind}if v {cmp} {tgt} or v != v:")
+            lines.append(f"{ind}    {tgt} = v")
+        if prim == "mean":
+            count = " * ".join(f"x.shape[{k}]" for k in axes) or "1"
+            lines.append(f"    out /= {count}")
+        lines.append("    return out")
+        self.helpers[name] = "\n".join(lines)
+        return name
+
+    # ---------------------------------------------------------------- statements
+    def emit_function(self, name: str) -> str:
+        params = [p.hint for p in self.fn.params]
+        for p in self.fn.params:
+            self.names[p.id] = p.hint
+            self.holder[p.hint] = p
+        body: list[str] = []
+        last_comment = None
+        role = None
+        for k, op in enumerate(self.ops):
+            if op.role != role:
+                role = op.role
+                header = {"primal": "forward sweep", "adjoint": "reverse sweep", "tangent": "tangent sweep"}[role]
+                if any(o.role != "primal" for o in self.ops):
+                    body.append(f"# --- {header} ---")
+                last_comment = None
+            if op.out.id in self.inlined:
+                self.exprs[op.out.id] = self.render(op)
+                continue
+            stmt = op.loc.stmt if op.loc else None
+            if stmt and stmt != last_comment:
+                body.extend("# " + line for line in stmt.splitlines())
+                last_comment = stmt
+            if op.prim == "index_add":
+                body.extend(self.emit_index_add(op, k))
+                continue
+            expr = self.render(op)
+            target = self.name_for(op.out, k, op.role)
+            self.names[op.out.id] = target
+            body.append(f"{target} = {expr.text}")
+        outs = self.render_results()
+        body.append(f"return {outs}")
+        head = f"def {name}({', '.join(params)}):"
+        return head + "\n" + "\n".join("    " + line for line in body)
+
+    def emit_index_add(self, op: Op, k: int) -> list[str]:
+        base, val = op.inputs[0], op.inputs[1]
+        lines = []
+        target = self.name_for(op.out, k, op.role)
+        base_op = self.producer.get(base.id)
+        if base.id in self.names and self.uses.get(base.id) == 1 and base not in self.fn.params:
+            lines.append(f"{target} = {self.names[base.id]}")
+        else:
+            lines.append(f"{target} = {self.operand(base, ATOM)}.copy()")
+        del base_op
+        self.names[op.out.id] = target
+        index = self.render_index(op.attrs["index"], op.inputs)
+        f32 = op.out.type.dtype == "float32"
+        lines.append(f"{target}[{index}] += {self.operand(val, 0, f32)}")
+        return lines
+
+    def render_results(self) -> str:
+        outs = []
+        seen = set()
+        for r in self.fn.results:
+            text = self.operand(r, 0)
+            op = self.producer.get(r.id)
+            fresh = op is not None and op.prim not in _VIEW_PRIMS and r.id not in seen
+            if r.type.kind == "array" and not fresh:
+                text = f"np.ascontiguousarray({text}).copy()" if op is not None and op.prim == "broadcast_to" else f"{self.operand(r, ATOM)}.copy()"
+            seen.add(r.id)
+            outs.append(text)
+        return ", ".join(outs) if len(outs) > 1 else outs[0]
+
+
+def _safe_ident(name: str) -> str:
+    import keyword
+
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    if keyword.iskeyword(name) or name in ("np", "numba", "math"):
+        name += "_"
+    return name
+
+
+def render(fn: Function, name: str, lowered: bool = False) -> Rendering:
+    """Python source for `fn` as one function `name` (plus loop helpers when lowered)."""
+    em = _Emitter(fn, lowered)
+    text = em.emit_function(name)
+    return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)])

@@ -1,0 +1,77 @@
+"""The adjit error family: compiler-style diagnostics with file:line:col, the source line and a caret."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A place in the user's source: 1-based line, 0-based columns, and the text of the line."""
+
+    filename: str
+    line: int
+    col: int
+    end_col: int
+    text: str
+    stmt: str = ""  # the whole statement's source, shown as a comment above generated code
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.line}:{self.col + 1}"
+
+
+def render_diagnostic(message: str, loc: Loc | None, hint: str | None = None, kind: str = "error") -> str:
+    """`file.py:12:8: error: <what>` then the line, a caret under the expression, then a hint."""
+    if loc is None:
+        text = f"{kind}: {message}"
+    else:
+        text = f"{loc}: {kind}: {message}"
+        if loc.text:
+            line = loc.text.rstrip("\n")
+            stripped = line.lstrip()
+            indent = len(line) - len(stripped)
+            width = max(1, min(loc.end_col, len(line)) - loc.col)
+            text += "\n    " + stripped + "\n    " + " " * max(0, loc.col - indent) + "^" * width
+    if hint:
+        text += f"\nhint: {hint}"
+    return text
+
+
+class AdjitError(Exception):
+    """Base of every error a user can cause; its message reads like a compiler diagnostic."""
+
+    def __init__(self, message: str, loc: Loc | None = None, hint: str | None = None):
+        self.message = message
+        self.loc = loc
+        self.hint = hint
+        super().__init__(render_diagnostic(message, loc, hint))
+
+
+class UnsupportedSyntaxError(AdjitError):
+    """The function uses Python or NumPy outside adjit's supported subset."""
+
+
+class AdjitNameError(AdjitError):
+    """A name or function the frontend cannot resolve."""
+
+
+class AdjitTypeError(AdjitError):
+    """A value has a type adjit cannot differentiate or compile (non-float wrt, non-scalar result...)."""
+
+
+class ShapeError(AdjitError):
+    """Array shapes are incompatible; found before any compiled loop runs."""
+
+
+class ArgumentError(AdjitError):
+    """A call passed the wrong number or kind of arguments."""
+
+
+class InternalCompilerError(Exception):
+    """A bug in adjit itself, not in the user's code; carries the IR dump to report."""
+
+    def __init__(self, message: str, ir_dump: str = ""):
+        self.ir_dump = ir_dump
+        text = f"internal compiler error (a bug in adjit, please report it): {message}"
+        if ir_dump:
+            text += "\n--- IR ---\n" + ir_dump
+        super().__init__(text)

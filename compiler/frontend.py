@@ -1,0 +1,623 @@
+"""Python source -> IR: reads a function with inspect + ast, resolves every name, and lowers the
+supported subset into typed SSA ops; anything outside the subset is rejected here with a caret.
+
+Two stages: `parse` (at decoration: syntax checks) and `lower` (per argument signature: names,
+types and, when the call's shapes are known, a full shape check).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import math
+import textwrap
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import primitives as P
+from .builder import Builder
+from .errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, Loc, UnsupportedSyntaxError
+from .ir import Abstract, Block, Function, Value
+
+_CONTROL_FLOW_HINT = "control flow (if/for/while) is not supported by this version of adjit yet"
+
+
+@dataclass
+class ParsedFunction:
+    """A user function's AST plus where it came from."""
+
+    fn: Any
+    name: str
+    node: ast.FunctionDef
+    filename: str
+    firstline: int
+    indent: int
+    lines: list
+    param_names: list
+    source: str
+    globals: dict = field(default_factory=dict)
+
+    def loc(self, node: ast.AST, stmt: ast.AST | None = None) -> Loc:
+        line = node.lineno + self.firstline - 1
+        text = self.lines[line - self.firstline] if 0 <= line - self.firstline < len(self.lines) else ""
+        col = node.col_offset + self.indent
+        if getattr(node, "end_lineno", None) == node.lineno:
+            end_col = node.end_col_offset + self.indent
+        else:
+            end_col = len(text.rstrip())
+        stmt_text = ""
+        if stmt is not None:
+            first = stmt.lineno - 1
+            last = getattr(stmt, "end_lineno", stmt.lineno)
+            stmt_text = textwrap.dedent("".join(self.lines[first:last])).strip()
+        return Loc(self.filename, line, col, end_col, text, stmt_text)
+
+
+_PARSE_CACHE: dict = {}
+
+
+def parse(fn) -> ParsedFunction:
+    """Read `fn`'s source and check its statements are in the supported subset."""
+    if isinstance(fn, ParsedFunction):
+        return fn
+    target = inspect.unwrap(fn)
+    if not isinstance(target, types.FunctionType):
+        raise AdjitTypeError(f"adjit can only differentiate Python functions, got {type(fn).__name__}")
+    key = target.__code__
+    cached = _PARSE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    try:
+        lines, firstline = inspect.getsourcelines(target)
+        filename = inspect.getsourcefile(target) or target.__code__.co_filename
+    except (OSError, TypeError) as e:
+        raise AdjitError(f"cannot read the source of {target.__qualname__}: {e}",
+                         hint="adjit needs the function's source file (not a lambda typed into a REPL)") from None
+    if target.__name__ == "<lambda>":
+        raise UnsupportedSyntaxError("lambda functions cannot be differentiated", None,
+                                     hint="define the function with def")
+    source = "".join(lines)
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    tree = ast.parse(textwrap.dedent(source))
+    node = tree.body[0]
+    if not isinstance(node, ast.FunctionDef):
+        raise UnsupportedSyntaxError(f"{target.__qualname__} is not a plain def function")
+    parsed = ParsedFunction(target, target.__name__, node, filename, firstline, indent, lines, [], source,
+                            target.__globals__)
+    args = node.args
+    for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
+        if bad is not None:
+            raise UnsupportedSyntaxError(f"{what} parameters are not supported", parsed.loc(bad))
+    if args.kwonlyargs or args.posonlyargs:
+        raise UnsupportedSyntaxError("keyword-only and positional-only parameters are not supported",
+                                     parsed.loc((args.kwonlyargs or args.posonlyargs)[0]))
+    parsed.param_names = [a.arg for a in args.args]
+    _check_body(parsed, node.body)
+    _PARSE_CACHE[key] = parsed
+    return parsed
+
+
+def _check_body(parsed: ParsedFunction, body: list) -> None:
+    """Reject, at decoration, statements outside the subset (names are resolved at first call)."""
+    for k, stmt in enumerate(body):
+        if isinstance(stmt, (ast.If, ast.For, ast.While, ast.AsyncFor)):
+            raise UnsupportedSyntaxError(f"`{type(stmt).__name__.lower()}` statement: {_CONTROL_FLOW_HINT}",
+                                         parsed.loc(stmt), hint="write the computation without branches or loops for now")
+        if isinstance(stmt, ast.Return):
+            if k != len(body) - 1:
+                raise UnsupportedSyntaxError("code after `return` is unreachable", parsed.loc(body[k + 1]))
+            if stmt.value is None:
+                raise AdjitTypeError("the function must return a scalar value", parsed.loc(stmt))
+            continue
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass)):
+            continue
+        if isinstance(stmt, ast.Expr) and k == 0 and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+            continue  # docstring
+        what = {
+            ast.Expr: "an expression statement has no effect on the result (printing is not supported)",
+            ast.Try: "`try` is not supported",
+            ast.With: "`with` is not supported",
+            ast.Raise: "`raise` is not supported",
+            ast.Assert: "`assert` is not supported",
+            ast.Global: "`global` is not supported",
+            ast.Nonlocal: "`nonlocal` is not supported",
+            ast.Delete: "`del` is not supported",
+            ast.Import: "`import` inside the function is not supported",
+            ast.ImportFrom: "`import` inside the function is not supported",
+            ast.FunctionDef: "nested functions are not supported",
+            ast.ClassDef: "class definitions are not supported",
+        }.get(type(stmt), f"`{type(stmt).__name__}` statements are not supported")
+        raise UnsupportedSyntaxError(what, parsed.loc(stmt))
+    if not body or not isinstance(body[-1], ast.Return):
+        raise AdjitTypeError("the function must end with `return <scalar>`", parsed.loc(parsed.node))
+
+
+# -------------------------------------------------------------------------------------- lowering
+
+
+@dataclass
+class Method:
+    """`x.sum` before it is called."""
+
+    name: str
+    obj: Value
+
+
+_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+           ast.MatMult: "matmul", ast.FloorDiv: "floordiv", ast.Mod: "mod",
+           ast.BitAnd: "logical_and", ast.BitOr: "logical_or"}
+_PY_BINOPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+              "div": lambda a, b: a / b, "pow": lambda a, b: a ** b, "floordiv": lambda a, b: a // b,
+              "mod": lambda a, b: a % b}
+_CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+_DTYPES = {np.float64: "float64", np.float32: "float32", float: "float64", np.int64: "int64",
+           int: "int64", np.int32: "int32", bool: "bool", np.bool_: "bool"}
+_SOURCES = None
+
+
+def _sources() -> dict:
+    global _SOURCES
+    if _SOURCES is None:
+        _SOURCES = P.by_source()
+    return _SOURCES
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (bool, int, float, np.integer, np.floating)) and not isinstance(x, np.ndarray)
+
+
+class Lowerer:
+    """Lowers one parsed function's body into `builder`, binding parameters to given values."""
+
+    def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
+        self.parsed = parsed
+        self.b = builder
+        self.env: dict[str, Any] = {}
+        self.stack = stack + (parsed.fn,)
+        self.stmt: ast.AST | None = None
+
+    # -- helpers
+    def loc(self, node) -> Loc:
+        return self.parsed.loc(node, self.stmt)
+
+    def err(self, cls, msg, node, hint=None):
+        return cls(msg, self.loc(node), hint)
+
+    def at(self, node):
+        self.b.loc = self.loc(node)
+
+    def value(self, x, node) -> Value:
+        """An operand as an IR value (numbers become constants)."""
+        if isinstance(x, Value):
+            return x
+        if _is_number(x):
+            return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32,)) else x)
+        if isinstance(x, tuple):
+            return self.b.emit("tuple", [self.value(e, node) for e in x])
+        raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)
+
+    def static(self, x, node, what: str):
+        """A compile-time constant: a number, None, or a tuple of them."""
+        if x is None or _is_number(x):
+            return x.item() if isinstance(x, np.generic) else x
+        if isinstance(x, tuple):
+            return tuple(self.static(e, node, what) for e in x)
+        if isinstance(x, Value):
+            av = self.b.aval(x)
+            producer = next((op for op in reversed(self.b.ops) if x in op.outputs), None)
+            if producer is not None and producer.prim == "const":
+                return producer.attrs["value"]
+        raise self.err(AdjitTypeError, f"{what} must be a constant", node,
+                       hint="use a literal or a global constant, not a value computed at run time")
+
+    def dtype(self, x, node) -> str:
+        if isinstance(x, str):
+            try:
+                return np.dtype(x).name
+            except TypeError:
+                pass
+        if x in _DTYPES:
+            return _DTYPES[x]
+        if isinstance(x, np.dtype):
+            return x.name
+        raise self.err(AdjitTypeError, f"unsupported dtype {x!r}", node)
+
+    # -- statements
+    def lower_body(self, body: list) -> Value:
+        for stmt in body:
+            self.stmt = stmt
+            if isinstance(stmt, ast.Return):
+                self.at(stmt)
+                result = self.value(self.expr(stmt.value), stmt.value)
+                return result
+            if isinstance(stmt, ast.Assign):
+                val = self.expr(stmt.value)
+                for target in stmt.targets:
+                    self.assign(target, val, stmt.value)
+            elif isinstance(stmt, ast.AnnAssign):
+                if stmt.value is not None:
+                    self.assign(stmt.target, self.expr(stmt.value), stmt.value)
+            elif isinstance(stmt, ast.AugAssign):
+                if not isinstance(stmt.target, ast.Name):
+                    raise self.err(UnsupportedSyntaxError,
+                                   "augmented assignment to an array element is not supported yet",
+                                   stmt.target, hint="in-place array writes arrive with control-flow support")
+                current = self.name(stmt.target.id, stmt.target)
+                self.at(stmt)
+                val = self.binop(type(stmt.op), current, self.expr(stmt.value), stmt)
+                self.assign(stmt.target, val, stmt)
+        raise self.err(AdjitTypeError, "the function must end with `return <scalar>`", self.parsed.node)
+
+    def assign(self, target, val, node) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(val, Value) and val.hint is None:
+                val.hint = target.id
+            self.env[target.id] = val
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self.unpack(val, len(target.elts), node)
+            for t, v in zip(target.elts, items):
+                self.assign(t, v, node)
+        elif isinstance(target, ast.Subscript):
+            raise self.err(UnsupportedSyntaxError, "writing into an array element is not supported yet", target,
+                           hint="in-place array writes arrive with control-flow support; build the array with NumPy ops")
+        else:
+            raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
+
+    def unpack(self, val, n, node) -> list:
+        if isinstance(val, tuple):
+            items = list(val)
+        elif isinstance(val, Value) and val.type.kind == "tuple":
+            self.at(node)
+            items = [self.b.emit("getitem", [val, self.b.const(k)], index=(("int", 1),)) for k in range(len(val.type.elems))]
+        else:
+            raise self.err(UnsupportedSyntaxError, "only tuples can be unpacked (arrays cannot)", node)
+        if len(items) != n:
+            raise self.err(AdjitTypeError, f"cannot unpack {len(items)} values into {n} names", node)
+        return items
+
+    # -- expressions
+    def name(self, ident: str, node):
+        if ident in self.env:
+            return self.env[ident]
+        fn = self.parsed.fn
+        if fn.__closure__:
+            free = dict(zip(fn.__code__.co_freevars, fn.__closure__))
+            if ident in free:
+                try:
+                    return free[ident].cell_contents
+                except ValueError:
+                    pass
+        if ident in self.parsed.globals:
+            return self.parsed.globals[ident]
+        if hasattr(builtins, ident):
+            return getattr(builtins, ident)
+        raise self.err(AdjitNameError, f"name '{ident}' is not defined", node)
+
+    def expr(self, node):
+        if isinstance(node, ast.Name):
+            val = self.name(node.id, node)
+            if isinstance(val, np.ndarray):
+                raise self.err(AdjitTypeError, f"global array '{node.id}' cannot be captured", node,
+                               hint="pass it as an argument instead")
+            return val
+        if isinstance(node, ast.Constant):
+            if node.value is None or _is_number(node.value):
+                return node.value
+            raise self.err(UnsupportedSyntaxError, f"{type(node.value).__name__} constants are not supported", node)
+        if isinstance(node, ast.Tuple) or isinstance(node, ast.List):
+            return tuple(self.expr(e) for e in node.elts)
+        if isinstance(node, ast.BinOp):
+            left, right = self.expr(node.left), self.expr(node.right)
+            self.at(node)
+            return self.binop(type(node.op), left, right, node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand)
+            self.at(node)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(node.op, ast.USub):
+                if _is_number(operand):
+                    return -operand
+                return self.b.emit("neg", [self.value(operand, node)])
+            if isinstance(node.op, (ast.Not, ast.Invert)):
+                if _is_number(operand):
+                    return not operand
+                return self.b.emit("logical_not", [self.value(operand, node)])
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1:
+                raise self.err(UnsupportedSyntaxError, "chained comparisons are not supported", node,
+                               hint="split `a < b < c` into (a < b) & (b < c)")
+            left, right = self.expr(node.left), self.expr(node.comparators[0])
+            op = _CMPOPS.get(type(node.ops[0]))
+            if op is None:
+                raise self.err(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node)
+            self.at(node)
+            return self.b.emit(op, [self.value(left, node), self.value(right, node)])
+        if isinstance(node, ast.Attribute):
+            return self.attribute(self.expr(node.value), node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        what = {ast.IfExp: f"conditional expressions: {_CONTROL_FLOW_HINT}",
+                ast.Lambda: "lambda expressions are not supported",
+                ast.ListComp: "comprehensions are not supported", ast.GeneratorExp: "generators are not supported",
+                ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported",
+                ast.BoolOp: "`and` / `or` are not supported; use & and | on boolean arrays"}.get(
+            type(node), f"{type(node).__name__} expressions are not supported")
+        raise self.err(UnsupportedSyntaxError, what, node)
+
+    def binop(self, optype, left, right, node):
+        prim = _BINOPS.get(optype)
+        if prim is None:
+            raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} is not supported", node)
+        if _is_number(left) and _is_number(right) and prim in _PY_BINOPS:
+            return _PY_BINOPS[prim](left, right)
+        self.at(node)
+        return self.b.emit(prim, [self.value(left, node), self.value(right, node)])
+
+    def attribute(self, base, node):
+        attr = node.attr
+        if isinstance(base, Value):
+            self.at(node)
+            if attr == "T":
+                return self.b.emit("transpose", [base], axes=tuple(reversed(range(base.type.rank))))
+            if attr == "shape":
+                return self.b.emit("shape", [base])
+            if attr == "size":
+                return self.b.emit("size", [base])
+            if attr == "ndim":
+                return base.type.rank
+            if attr == "dtype":
+                return np.dtype(base.type.dtype)
+            if attr in ("sum", "mean", "max", "min", "reshape", "transpose", "astype", "copy"):
+                return Method(attr, base)
+            raise self.err(UnsupportedSyntaxError, f"attribute .{attr} is not supported", node)
+        if isinstance(base, (types.ModuleType, type)) or base is np or hasattr(base, attr):
+            try:
+                return getattr(base, attr)
+            except AttributeError:
+                pass
+        raise self.err(AdjitNameError, f"{_describe(base)} has no attribute '{attr}'", node)
+
+    def subscript(self, node):
+        base = self.expr(node.value)
+        sl = node.slice
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+        if isinstance(base, tuple):
+            k = self.static(self.expr(sl), sl, "a tuple index")
+            return base[k]
+        if not isinstance(base, Value):
+            raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
+        ints: list = []
+        index = []
+
+        def int_input(e):
+            v = self.value(self.expr(e), e)
+            if v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):
+                if v.type.kind == "array":
+                    raise self.err(UnsupportedSyntaxError, "indexing with an array (fancy indexing) is not supported", e)
+                raise self.err(AdjitTypeError, f"array indices must be integers, not {v.type}", e)
+            ints.append(v)
+            return len(ints)
+
+        for it in items:
+            if isinstance(it, ast.Slice):
+                index.append(("slice",) + tuple(None if e is None else int_input(e) for e in (it.lower, it.upper, it.step)))
+            elif isinstance(it, ast.Constant) and it.value is None:
+                index.append(("none",))
+            elif isinstance(it, ast.Constant) and it.value is Ellipsis:
+                raise self.err(UnsupportedSyntaxError, "`...` in an index is not supported", it)
+            else:
+                index.append(("int", int_input(it)))
+        self.at(node)
+        return self.b.emit("getitem", [base] + ints, index=tuple(index))
+
+    # -- calls
+    def call(self, node: ast.Call):
+        func = self.expr(node.func)
+        args = [self.expr(a) for a in node.args]
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.err(UnsupportedSyntaxError, "*args in a call is not supported", node)
+        kwargs = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.err(UnsupportedSyntaxError, "**kwargs in a call is not supported", node)
+            kwargs[kw.arg] = self.expr(kw.value)
+        self.at(node)
+        if isinstance(func, Method):
+            return self.method(func, args, kwargs, node)
+        prim = _sources().get(id(func))
+        if prim is not None:
+            return self.prim_call(prim, func, args, kwargs, node)
+        if func in (float, np.float64, np.float32) and len(args) == 1 and not kwargs:
+            if _is_number(args[0]):
+                return float(args[0]) if func is float else func(args[0])
+            return self.b.emit("astype", [self.value(args[0], node)], dtype=_DTYPES[func])
+        if isinstance(func, types.FunctionType):
+            return self.inline(func, args, kwargs, node)
+        raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,
+                       hint="see docs/supported.md for the supported NumPy subset")
+
+    def method(self, m: Method, args, kwargs, node):
+        x = m.obj
+        if m.name in ("sum", "mean", "max", "min"):
+            return self.reduction(m.name, x, args, kwargs, node)
+        if m.name == "reshape":
+            shape = args[0] if len(args) == 1 else tuple(args)
+            return self.b.emit("reshape", [x, self.value(shape if isinstance(shape, (tuple, Value)) else (shape,), node)])
+        if m.name == "transpose":
+            axes = args[0] if len(args) == 1 else (tuple(args) if args else None)
+            return self.transpose(x, axes, node)
+        if m.name == "astype":
+            return self.b.emit("astype", [x], dtype=self.dtype(args[0] if args else kwargs.get("dtype"), node))
+        if m.name == "copy":
+            return x
+        raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
+
+    def reduction(self, prim, x, args, kwargs, node):
+        names = ("axis", "dtype", "out", "keepdims")
+        params = dict(zip(names, args))
+        params.update(kwargs)
+        unknown = set(params) - {"axis", "keepdims"}
+        if unknown - {"dtype", "out"} or params.get("dtype") is not None or params.get("out") is not None:
+            raise self.err(UnsupportedSyntaxError, f"np.{prim}: only `axis` and `keepdims` are supported", node)
+        return self._reduce(prim, x, params.get("axis"), params.get("keepdims", False), node)
+
+    def _reduce(self, prim, x, axis, keepdims, node):
+        from .shapes import normalize_axis
+
+        x = self.value(x, node)
+        axis = self.static(axis, node, "axis")
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        try:
+            axes = normalize_axis(axis, x.type.rank)
+        except AdjitError as e:
+            raise self.err(type(e), e.message, node) from None
+        return self.b.emit(prim, [x], axis=axes, keepdims=keepdims)
+
+    def transpose(self, x, axes, node):
+        x = self.value(x, node)
+        if axes is None:
+            axes = tuple(reversed(range(x.type.rank)))
+        axes = self.static(axes, node, "transpose axes")
+        axes = tuple(a % x.type.rank for a in axes) if x.type.rank else ()
+        return self.b.emit("transpose", [x], axes=axes)
+
+    def prim_call(self, prim, func, args, kwargs, node):
+        def bind(*names, **defaults):
+            if len(args) > len(names):
+                raise self.err(ArgumentError, f"{_describe(func)} takes at most {len(names)} arguments here", node)
+            bound = dict(defaults)
+            bound.update(zip(names, args))
+            for k, v in kwargs.items():
+                if k not in names:
+                    raise self.err(UnsupportedSyntaxError, f"{_describe(func)}: argument '{k}' is not supported", node)
+                bound[k] = v
+            missing = [n for n in names if n not in bound]
+            if missing:
+                raise self.err(ArgumentError, f"{_describe(func)} is missing argument '{missing[0]}'", node)
+            return [bound[n] for n in names]
+
+        v = lambda x: self.value(x, node)  # noqa: E731
+        if prim in ("sum", "mean", "max", "min"):
+            x, axis, keepdims = bind("a", "axis", "keepdims", axis=None, keepdims=False)
+            return self._reduce(prim, x, axis, keepdims, node)
+        if prim in ("maximum", "minimum") and func in (max, min):
+            if len(args) != 2 or kwargs:
+                raise self.err(UnsupportedSyntaxError, f"{func.__name__}() takes exactly two arguments here", node,
+                               hint=f"use np.{func.__name__} for reductions")
+        if prim == "clip":
+            x, lo, hi = bind("a", "a_min", "a_max")
+            if lo is None and hi is None:
+                raise self.err(ArgumentError, "np.clip needs a_min or a_max", node)
+            if lo is None:
+                return self.b.emit("minimum", [v(x), v(hi)])
+            if hi is None:
+                return self.b.emit("maximum", [v(x), v(lo)])
+            return self.b.emit("clip", [v(x), v(lo), v(hi)])
+        if prim == "matmul":
+            a, c = bind("a", "b")
+            if func is np.dot and (_is_number(a) or _is_number(c) or v(a).type.rank == 0 or v(c).type.rank == 0):
+                return self.b.emit("mul", [v(a), v(c)])
+            return self.b.emit("matmul", [v(a), v(c)])
+        if prim == "transpose":
+            x, axes = bind("a", "axes", axes=None)
+            return self.transpose(x, axes, node)
+        if prim == "reshape":
+            x, shape = bind("a", "newshape" if "newshape" in kwargs else "shape")
+            return self.b.emit("reshape", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
+        if prim == "broadcast_to":
+            x, shape = bind("array", "shape")
+            return self.b.emit("broadcast_to", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
+        if prim == "expand_dims":
+            x, axis = bind("a", "axis")
+            axis = self.static(axis, node, "axis")
+            axis = (axis,) if isinstance(axis, int) else tuple(axis)
+            nd = v(x).type.rank + len(axis)
+            return self.b.emit("expand_dims", [v(x)], axis=tuple(sorted(a % nd for a in axis)))
+        if prim in ("zeros", "ones"):
+            shape, dtype = bind("shape", "dtype", dtype=float)
+            return self.b.emit(prim, [v(shape if isinstance(shape, (tuple, Value)) else (shape,))], dtype=self.dtype(dtype, node))
+        if prim in ("zeros_like", "ones_like"):
+            x, dtype = bind("a", "dtype", dtype=None)
+            xv = v(x)
+            return self.b.emit(prim, [xv], dtype=xv.type.dtype if dtype is None else self.dtype(dtype, node))
+        if prim == "full":
+            shape, fill, dtype = bind("shape", "fill_value", "dtype", dtype=None)
+            shape_v = v(shape if isinstance(shape, (tuple, Value)) else (shape,))
+            attrs = {} if dtype is None else {"dtype": self.dtype(dtype, node)}
+            return self.b.emit("full", [shape_v, v(fill)], **attrs)
+        if prim in ("shape", "size"):
+            (x,) = bind("a")
+            return self.b.emit(prim, [v(x)])
+        if func is math.log and len(args) == 2:
+            raise self.err(UnsupportedSyntaxError, "math.log with a base is not supported; divide by math.log(base)", node)
+        if func is np.where and len(args) != 3:
+            raise self.err(UnsupportedSyntaxError, "np.where needs three arguments (condition, x, y)", node)
+        p = P.PRIMITIVES[prim]
+        arity = _ARITY.get(prim, 1)
+        if len(args) != arity or kwargs:
+            raise self.err(ArgumentError, f"{_describe(func)} takes {arity} positional argument(s) here", node)
+        if all(_is_number(a) for a in args) and isinstance(func, types.BuiltinFunctionType) and func.__module__ == "math":
+            return func(*args)
+        return self.b.emit(p.name, [v(a) for a in args])
+
+    def inline(self, func, args, kwargs, node):
+        """Calls of other plain Python functions are differentiated through by inlining them."""
+        if func in self.stack:
+            raise self.err(UnsupportedSyntaxError, f"recursive call of {func.__name__} is not supported", node)
+        callee = parse(func)
+        sig = inspect.signature(func)
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise self.err(ArgumentError, f"{func.__name__}(): {e}", node) from None
+        bound.apply_defaults()
+        sub = Lowerer(callee, self.b, self.stack)
+        for name, val in bound.arguments.items():
+            sub.env[name] = val
+        outer_loc = self.b.loc
+        result = sub.lower_body(callee.node.body)
+        self.b.loc = outer_loc
+        return result
+
+
+_ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2, "maximum": 2, "minimum": 2, "where": 3,
+          "outer": 2, "logical_and": 2, "logical_or": 2}
+
+
+def _describe(x) -> str:
+    if isinstance(x, types.ModuleType):
+        return f"module '{x.__name__}'"
+    mod = getattr(x, "__module__", None) or ("numpy" if isinstance(x, np.ufunc) else None)
+    name = getattr(x, "__name__", None)
+    if name:
+        prefix = {"numpy": "np.", "math": "math."}.get(mod or "", "")
+        if not prefix and mod and mod.startswith("numpy"):
+            prefix = mod.replace("numpy", "np") + "."
+        return f"{prefix}{name}"
+    return type(x).__name__
+
+
+def lower(parsed: ParsedFunction, arg_avals: list[Abstract]) -> tuple[Function, Builder]:
+    """Lower `parsed` for arguments with the given abstract values into a typed IR Function."""
+    b = Builder()
+    params = []
+    for name, av in zip(parsed.param_names, arg_avals):
+        params.append(b.define(Value(name), av))
+    low = Lowerer(parsed, b)
+    for name, p in zip(parsed.param_names, params):
+        low.env[name] = p
+    result = low.lower_body(parsed.node.body)
+    ret = parsed.node.body[-1]
+    result_loc = parsed.loc(ret.value, ret)
+    if result.hint is None or any(result is p for p in params):
+        if result.hint is None:
+            result.hint = parsed.name
+    fn = Function(parsed.name, params, list(parsed.param_names), Block(b.ops), [result],
+                  parsed.filename, parsed.firstline, result_loc, b.avals)
+    return fn, b

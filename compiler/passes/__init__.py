@@ -1,0 +1,1 @@
+"""IR-to-IR passes: each a plain function pass(fn) -> fn."""
