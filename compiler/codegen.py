@@ -206,10 +206,11 @@ class _Emitter:
             return Expr(f"np.{p}({self.operand(ins[0], 0)}, dtype=np.{a['dtype']})")
         if p in ("zeros_like", "ones_like"):
             x = self.operand(ins[0], ATOM)
+            dt = a.get("dtype") or ins[0].type.dtype
             if self.lowered:
-                return Expr(f"np.{p[:-5]}({x}.shape, np.{a['dtype']})")
-            same = a["dtype"] == ins[0].type.dtype
-            return Expr(f"np.{p}({x})" if same else f"np.{p}({x}, dtype=np.{a['dtype']})")
+                return Expr(f"np.{p[:-5]}({x}.shape, np.{dt})")
+            same = dt == ins[0].type.dtype
+            return Expr(f"np.{p}({x})" if same else f"np.{p}({x}, dtype=np.{dt})")
         if p == "full":
             dt = a.get("dtype") or op.out.type.dtype
             return Expr(f"np.full({self.operand(ins[0], 0)}, {self.operand(ins[1], 0, dt == 'float32')})")
