@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir import Abstract, Block, Function, Op, Value
+from ..ir import Block, Function, Op, Value, scalar_type
 from ..primitives import PRIMITIVES
 from .rewrite import substitute
 
@@ -73,6 +73,12 @@ def simplify(fn: Function) -> Function:
             use(out, op.inputs[0]); continue
         elif p == "pow" and consts[1] == 2 and not isinstance(consts[1], bool) and out.type.dtype == op.inputs[0].type.dtype:
             op = Op("mul", [op.inputs[0], op.inputs[0]], [out], {}, op.loc, op.role)
+        elif p == "add" and op.inputs[0] is op.inputs[1]:
+            two = Value(None, scalar_type("int64", True))
+            avals[two.id] = PRIMITIVES["const"].abstract(value=2)
+            kept.append(Op("const", [], [two], {"value": 2}, op.loc, op.role))
+            producer[two.id] = kept[-1]
+            op = Op("mul", [two, op.inputs[0]], [out], {}, op.loc, op.role)
         elif p == "neg" and producer.get(op.inputs[0].id) is not None and producer[op.inputs[0].id].prim == "neg":
             use(out, producer[op.inputs[0].id].inputs[0]); continue
         elif p == "astype" and op.inputs[0].type.dtype == op.attrs["dtype"] and same(op.inputs[0], out):

@@ -1,0 +1,110 @@
+"""Small user functions exercised by the API, broadcasting, float32 and error tests."""
+import math
+
+import numpy as np
+
+SCALE = 0.5
+GLOBAL_ARRAY = np.ones(3)
+
+
+def seed_loss(W1, b1, W2, b2, x, t):
+    h = np.tanh(W1 @ x + b1)
+    y = W2 @ h + b2
+    return np.sum((y - t) ** 2)
+
+
+def seed_loss_named(W1, b1, W2, b2, x, t):
+    z1 = W1 @ x + b1
+    h = np.tanh(z1)
+    y = W2 @ h + b2
+    return np.sum((y - t) ** 2)
+
+
+def rebinding(x, y):
+    h = x * y
+    h = np.sin(h) + h
+    h = h * SCALE
+    a, b = x.shape
+    return np.sum(h) / (a * b)
+
+
+def helper_square(v):
+    return v * v
+
+
+def helper_user(x, w):
+    return np.sum(helper_square(x * w) + np.exp(-x))
+
+
+def keepdims_norm(x):
+    m = x - np.mean(x, axis=1, keepdims=True)
+    return np.sum(m * m / np.sum(x * x, axis=-1, keepdims=True))
+
+
+def scalar_only(a, b):
+    return math.exp(a) * b + a / b
+
+
+def two_dtypes(x, y):
+    return np.sum(x * y)
+
+
+def unused_arg(x, y):
+    return np.sum(x * 2.0)
+
+
+def returns_param_sum(x):
+    return np.sum(x)
+
+
+def returns_vector(x):
+    return x * 2.0
+
+
+def uses_if(x):
+    if np.sum(x) > 0:
+        return np.sum(x)
+    return np.sum(-x)
+
+
+def uses_try(x):
+    try:
+        y = x
+    except ValueError:
+        y = x
+    return np.sum(y)
+
+
+def unknown_function(x):
+    return np.sum(np.linalg.norm(x))
+
+
+def undefined_name(x):
+    return np.sum(x * not_defined_anywhere)  # noqa: F821
+
+
+def captures_global_array(x):
+    return np.sum(x * GLOBAL_ARRAY)
+
+
+def matmul_mismatch(a, b):
+    return np.sum(a @ b)
+
+
+def bcast_mismatch(a, b):
+    h = a + b
+    return np.sum(h)
+
+
+def writes_element(x):
+    x[0] = 1.0
+    return np.sum(x)
+
+
+def recursive(x):
+    return recursive(x)
+
+
+def prints(x):
+    print(x)
+    return np.sum(x)

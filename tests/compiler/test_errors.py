@@ -1,0 +1,147 @@
+"""Every error a user can cause: an adjit.AdjitError whose message has file:line:col, the source
+line and a caret, raised before any compiled code runs."""
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import adjit
+import corpus
+
+CORPUS = corpus.__file__
+
+
+def line_of(fn, text):
+    import inspect
+
+    lines, first = inspect.getsourcelines(fn)
+    for k, line in enumerate(lines):
+        if text in line:
+            return first + k
+    raise AssertionError(text)
+
+
+def assert_diagnostic(err, fn, line_text, caret_under):
+    msg = str(err)
+    line = line_of(fn, line_text)
+    assert f"{CORPUS}:{line}:" in msg, msg
+    src_line, caret_line = msg.splitlines()[1:3]
+    assert src_line.strip() == line_text.strip() or line_text.strip() in src_line, msg
+    col = caret_line.index("^")
+    width = caret_line.count("^")
+    assert src_line[col:col + width] == caret_under, (src_line[col:col + width], msg)
+
+
+def test_control_flow_rejected_at_decoration_with_caret():
+    with pytest.raises(adjit.UnsupportedSyntaxError) as e:
+        adjit.grad(corpus.uses_if)
+    assert "`if` statement" in str(e.value)
+    assert_diagnostic(e.value, corpus.uses_if, "if np.sum(x) > 0:", "if np.sum(x) > 0:")
+
+
+def test_try_rejected():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="`try` is not supported"):
+        adjit.grad(corpus.uses_try)
+
+
+def test_print_rejected():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="no effect"):
+        adjit.grad(corpus.prints)
+
+
+def test_unknown_function_points_at_the_call():
+    g = adjit.grad(corpus.unknown_function)
+    with pytest.raises(adjit.AdjitNameError) as e:
+        g(np.ones(3))
+    assert "np.linalg.norm" in str(e.value) and "not supported" in str(e.value)
+    assert_diagnostic(e.value, corpus.unknown_function, "np.linalg.norm(x)", "np.linalg.norm")
+
+
+def test_undefined_name():
+    with pytest.raises(adjit.AdjitNameError, match="name 'not_defined_anywhere' is not defined") as e:
+        adjit.grad(corpus.undefined_name)(np.ones(3))
+    assert_diagnostic(e.value, corpus.undefined_name, "not_defined_anywhere", "not_defined_anywhere")
+
+
+def test_global_array_capture_rejected():
+    with pytest.raises(adjit.AdjitTypeError, match="pass it as an argument"):
+        adjit.grad(corpus.captures_global_array)(np.ones(3))
+
+
+def test_non_scalar_result():
+    with pytest.raises(adjit.AdjitTypeError, match="must return a scalar") as e:
+        adjit.grad(corpus.returns_vector)(np.ones(3))
+    assert_diagnostic(e.value, corpus.returns_vector, "return x * 2.0", "x * 2.0")
+
+
+def test_wrong_argument_count():
+    g = adjit.grad(corpus.two_dtypes)
+    with pytest.raises(adjit.ArgumentError, match=r"takes 2 arguments but 3 were given"):
+        g(np.ones(3), np.ones(3), np.ones(3))
+    with pytest.raises(adjit.ArgumentError, match="missing required argument 'y'"):
+        g(np.ones(3))
+    with pytest.raises(adjit.ArgumentError, match="unexpected keyword argument 'z'"):
+        g(np.ones(3), z=np.ones(3))
+
+
+def test_integer_array_in_wrt():
+    with pytest.raises(adjit.AdjitTypeError, match="argument 'x' is differentiated \\(wrt\\) but has type i64"):
+        adjit.grad(corpus.two_dtypes)(np.arange(3), np.ones(3))
+
+
+def test_unknown_wrt_name():
+    with pytest.raises(adjit.ArgumentError, match="has no argument named 'w'"):
+        adjit.grad(corpus.two_dtypes, wrt="w")
+
+
+def test_unsupported_argument_type():
+    with pytest.raises(adjit.AdjitTypeError, match="adjit takes NumPy arrays and numbers"):
+        adjit.grad(corpus.two_dtypes)(np.ones(3), [1.0, 2.0, 3.0])
+
+
+def test_matmul_shape_mismatch_caught_before_compiled_code():
+    g = adjit.grad(corpus.matmul_mismatch)
+    with pytest.raises(adjit.ShapeError, match=r"inner dimensions differ: \(3, 4\) @ \(5, 2\)") as e:
+        g(np.ones((3, 4)), np.ones((5, 2)))
+    assert_diagnostic(e.value, corpus.matmul_mismatch, "a @ b", "a @ b")
+    g(np.ones((3, 4)), np.ones((4, 2)))  # then a good call compiles and runs
+    with pytest.raises(adjit.ShapeError):  # and a bad call with the same signature is still caught
+        g(np.ones((3, 4)), np.ones((7, 2)))
+
+
+def test_broadcast_mismatch_caught_before_compiled_code():
+    g = adjit.grad(corpus.bcast_mismatch)
+    g(np.ones((3, 4)), np.ones(4))
+    with pytest.raises(adjit.ShapeError, match=r"could not be broadcast together with shapes \(3, 4\) \(3,\)") as e:
+        g(np.ones((3, 4)), np.ones(3))
+    assert_diagnostic(e.value, corpus.bcast_mismatch, "h = a + b", "a + b")
+    assert "hint:" in str(e.value)
+
+
+def test_in_place_write_rejected_for_now():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="writing into an array element"):
+        adjit.grad(corpus.writes_element)(np.ones(3))
+
+
+def test_recursion_rejected():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="recursive call of recursive"):
+        adjit.grad(corpus.recursive)(np.ones(3))
+
+
+def test_errors_are_compiler_diagnostics_not_tracebacks():
+    """The message is the whole story: one line 'file:line:col: error: ...', the source, a caret."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(corpus.unknown_function)(np.ones(3))
+    first = str(e.value).splitlines()[0]
+    assert re.match(r".+corpus\.py:\d+:\d+: error: ", first), first
+
+
+def test_cli_reports_errors_without_traceback(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numpy as np\n\ndef f(x):\n    return np.sum(np.fft.fft(x))\n")
+    out = subprocess.run([sys.executable, "-m", "adjit", "show", f"{bad}:f", "--args", "f64[4]"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "bad.py:4:" in out.stderr and "Traceback" not in out.stderr and "^" in out.stderr

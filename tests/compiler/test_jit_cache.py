@@ -1,0 +1,52 @@
+"""The on-disk cache: a second process reaches its first gradient without regenerating or
+recompiling, and a damaged entry is rebuilt rather than trusted."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = textwrap.dedent('''
+    import json, sys, time
+    import numpy as np
+    sys.path.insert(0, {here!r})
+    import adjit, corpus
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal(s) for s in [(5, 6), (5, 1), (3, 5), (3, 1), (6, 4), (3, 4)]]
+    g = adjit.grad(corpus.seed_loss, wrt=(0, 1, 2, 3))
+    t0 = time.perf_counter()
+    spec = g._compiled.specialize(*args)
+    grads = g(*args)
+    print(json.dumps({{"seconds": time.perf_counter() - t0, "from_disk": spec.loaded_from_disk,
+                      "dW1": float(grads[0].sum()), "module": str(spec.module_path)}}))
+''')
+
+
+def run(cache_dir):
+    env = dict(os.environ, ADJIT_CACHE_DIR=str(cache_dir))
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(here=str(Path(__file__).parent))],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_second_process_loads_generated_module_and_numba_cache(tmp_path):
+    first = run(tmp_path)
+    assert not first["from_disk"]
+    module = Path(first["module"])
+    assert module.exists() and module.with_name(module.stem + ".readable.py").exists()
+    second = run(tmp_path)
+    assert second["from_disk"]
+    assert second["dW1"] == first["dW1"]
+    assert list((module.parent / "__pycache__").glob("*.nbi")), "Numba's cache index was not written"
+
+
+def test_damaged_entry_is_rebuilt(tmp_path):
+    first = run(tmp_path)
+    module = Path(first["module"])
+    module.write_text(module.read_text()[:200])  # truncated, as by a crash mid-write
+    again = run(tmp_path)
+    assert not again["from_disk"]
+    assert again["dW1"] == first["dW1"]
+    assert "def seed_loss_grad" in module.read_text()
