@@ -27,7 +27,7 @@ class _Transformed:
         args = c._bind(args, kwargs)
         spec = c._spec_for(args)
         out = spec.entry(*args)
-        value = _as_result(out[0], args, None)
+        value = np.float32(out[0]) if spec.result_dtype == "float32" else out[0]
         grads = tuple(_as_result(g, args, k) for g, k in zip(out[1:], c.wrt))
         grads = grads[0] if c.single else grads
         return (value, grads) if self._with_value else grads
@@ -36,16 +36,19 @@ class _Transformed:
         """Run the compiled primal function (the objective alone)."""
         c = self._compiled
         args = c._bind(args, kwargs)
-        return _as_result(c._spec_for(args).forward(*args), args, None)
+        spec = c._spec_for(args)
+        value = spec.forward(*args)
+        return np.float32(value) if spec.result_dtype == "float32" else value
 
     def source(self, *args, lowered: bool = False, **kwargs) -> str:
         """Generated source (forward and adjoint sweeps) for these example arguments;
         `lowered=True` shows the module exactly as Numba compiles it."""
         return self._compiled.source(*args, lowered=lowered, **kwargs)
 
-    def ir(self, *args, **kwargs) -> str:
-        """The typed IR of the function for these example arguments."""
-        return self._compiled.ir(*args, **kwargs)
+    def ir(self, *args, adjoint: bool = False, **kwargs) -> str:
+        """The typed IR for these example arguments; adjoint=True shows the optimized
+        forward + reverse sweeps that the generated source is rendered from."""
+        return self._compiled.ir(*args, adjoint=adjoint, **kwargs)
 
     @property
     def signatures(self) -> list[str]:
@@ -56,17 +59,13 @@ class _Transformed:
         return f"<adjit.{kind} of {self.__qualname__} wrt={self.wrt!r}>"
 
 
-def _as_result(x: Any, args: tuple, k: int | None):
-    """Python floats in give floats out; float32 results stay float32."""
-    like = args[k] if k is not None else None
+def _as_result(x: Any, args: tuple, k: int):
+    """A gradient in the form of its argument: Python floats give floats, NumPy scalars keep their dtype."""
     if isinstance(x, np.ndarray):
         return x
-    if k is None:
-        return x
+    like = args[k]
     if isinstance(like, np.generic):
         return like.dtype.type(x)
-    if isinstance(like, np.ndarray):  # 0-d array argument
-        return np.asarray(x, dtype=like.dtype)
     return float(x)
 
 

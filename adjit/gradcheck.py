@@ -36,11 +36,14 @@ class GradCheckReport:
         return self.ok
 
 
-def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-6) -> GradCheckReport:
+def check_grad(f, *args, wrt=None, eps: float = 1e-6, rtol: float = 1e-6) -> GradCheckReport:
     """Differentiate `f` with adjit and compare, argument by argument, with central differences.
 
-    `f` may be a plain function or one already wrapped by adjit.grad/value_and_grad."""
+    `f` may be a plain function or one already wrapped by adjit.grad/value_and_grad (whose `wrt`
+    is then the default)."""
     fun = getattr(f, "fun", f)
+    if wrt is None:
+        wrt = getattr(f, "wrt", 0)
     g = _grad(fun, wrt=wrt)
     analytic = g(*args)
     wrt_idx = g._compiled.wrt

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from .errors import InternalCompilerError
 from .ir import Function, Op, Value, print_function
+from .primitives import PRIMITIVES
+
+_REDUCTIONS = ("sum", "mean", "max", "min")
 
 # Python operator precedence levels used to parenthesize inlined expressions.
 ATOM, POW, UNARY, MUL, ADD, CMP = 16, 14, 13, 12, 11, 7
@@ -110,18 +113,31 @@ class _Emitter:
             return False
         if (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
             return False
-        if self.lowered and self._lowered_helper_op(user):
-            return False
+        if self.lowered:
+            # Lowered code fuses elementwise trees into the loop of their consumer; anything else
+            # (BLAS calls, views, allocations) is its own statement.
+            into_loop = self.loopable(user) and (PRIMITIVES[user.prim].elementwise or user.prim in _REDUCTIONS)
+            fusable = PRIMITIVES[op.prim].elementwise or op.prim == "broadcast_to"
+            return into_loop if fusable else not self.loopable(user) and user.prim != "broadcast_to"
         return True
 
-    def _lowered_helper_op(self, op: Op) -> bool:
-        return op.prim in ("sum", "mean", "max", "min") and not self._full_reduction(op)
+    def loopable(self, op: Op) -> bool:
+        """Whether the lowered rendering turns this op into an explicit loop nest (needs every
+        shape in its tree to be known, which a specialization with concrete shapes gives)."""
+        if not self.lowered or op.out.type is None:
+            return False
+        p = PRIMITIVES[op.prim]
+        if op.prim in _REDUCTIONS:
+            x = op.inputs[0]
+            if x.type.kind != "array" or x.type.dtype not in ("float32", "float64") and op.prim in ("max", "min"):
+                return False
+        elif not p.elementwise or op.prim == "astype" and op.out.type.kind == "scalar":
+            return False
+        if op.out.type.kind not in ("array", "scalar"):
+            return False
+        return all(d is not None for v in [op.out, *op.inputs] for d in self.fn.avals[v.id].shape)
 
-    def _full_reduction(self, op: Op) -> bool:
-        x = op.inputs[0]
-        return len(op.attrs["axis"]) == x.type.rank and not op.attrs["keepdims"]
-
-    def name_for(self, v: Value, k: int, role: str) -> str:
+    def name_for(self, v: Value, k: int, role: str, avoid: frozenset = frozenset()) -> str:
         base = v.hint
         if base is None:
             prefix = "_d" if role == "adjoint" else "_t"
@@ -134,7 +150,7 @@ class _Emitter:
             if w is None:
                 break
             dead = self.last_use.get(w.id, -1) <= k and w.type == v.type and w not in self.fn.params
-            if dead:
+            if dead and candidate not in avoid:
                 break
             n += 1
             candidate = f"{base}_{n}"
@@ -165,16 +181,8 @@ class _Emitter:
             if not t.weak and t.kind == "scalar" and not hasattr(a["value"], "dtype"):
                 return Expr(f"np.{t.dtype}({_literal(a['value']).text})")
             return _literal(a["value"])
-        if p in _BINARY:
-            sym, prec = _BINARY[p]
-            if p == "pow":
-                return Expr(f"{self.operand(ins[0], POW + 1, f32)} ** {self.operand(ins[1], UNARY, f32)}", POW)
-            return Expr(f"{self.operand(ins[0], prec, f32)} {sym} {self.operand(ins[1], prec + 1, f32)}", prec)
-        if p == "neg":
-            return Expr(f"-{self.operand(ins[0], UNARY)}", UNARY)
-        if p in _NP_CALL:
-            args = ", ".join(self.operand(i, 0, f32) for i in ins)
-            return Expr(f"np.{p}({args})")
+        if p in _BINARY or p == "neg" or p in _NP_CALL:
+            return self.render_elementwise(op, self.operand, scalar=False)
         if p in ("sum", "mean", "max", "min"):
             return self.render_reduction(op)
         if p == "transpose":
@@ -187,6 +195,8 @@ class _Emitter:
                 return Expr(f"np.ascontiguousarray({self.operand(ins[0], 0)}).reshape({self.operand(ins[1], 0)})")
             return Expr(f"{self.operand(ins[0], ATOM)}.reshape({self.operand(ins[1], 0)})")
         if p == "broadcast_to":
+            if self.lowered and ins[0].type.rank == 0:  # materialized: it feeds a BLAS call or is returned
+                return Expr(f"np.full({self.operand(ins[1], 0)}, {self.operand(ins[0], 0, f32)})")
             return Expr(f"np.broadcast_to({self.operand(ins[0], 0, f32)}, {self.operand(ins[1], 0)})")
         if p == "expand_dims":
             x = self.operand(ins[0], 0)
@@ -222,6 +232,158 @@ class _Emitter:
             items = [self.operand(i, 0) for i in ins]
             return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
         raise InternalCompilerError(f"codegen has no rendering for primitive {p}", print_function(self.fn))
+
+    def render_elementwise(self, op: Op, arg, scalar: bool) -> Expr:
+        """An elementwise op as an expression; `arg(value, min_prec, f32)` renders an operand.
+        With scalar=True the operands are scalars (inside a generated loop)."""
+        p, ins = op.prim, op.inputs
+        f32 = op.out.type.dtype == "float32"
+        if p in _BINARY:
+            sym, prec = _BINARY[p]
+            if p == "pow":
+                return Expr(f"{arg(ins[0], POW + 1, f32)} ** {arg(ins[1], UNARY, f32)}", POW)
+            return Expr(f"{arg(ins[0], prec, f32)} {sym} {arg(ins[1], prec + 1, f32)}", prec)
+        if p == "neg":
+            return Expr(f"-{arg(ins[0], UNARY, False)}", UNARY)
+        if scalar and p == "where":
+            return Expr(f"{arg(ins[1], 2, f32)} if {arg(ins[0], 2, False)} else {arg(ins[2], 2, f32)}", 1)
+        if scalar and p == "clip":
+            return Expr(f"np.minimum(np.maximum({arg(ins[0], 0, f32)}, {arg(ins[1], 0, f32)}), {arg(ins[2], 0, f32)})")
+        if scalar and p == "astype":
+            return Expr(f"np.{op.attrs['dtype']}({arg(ins[0], 0, False)})")
+        if p in _NP_CALL:
+            return Expr(f"np.{p}({', '.join(arg(i, 0, f32) for i in ins)})")
+        raise InternalCompilerError(f"no elementwise rendering for {p}", print_function(self.fn))
+
+    # ---------------------------------------------------------------- lowered loops
+    def scalar_operand(self, v: Value, min_prec: int, f32: bool, idx: list, root_shape: tuple) -> str:
+        """v as a scalar inside a loop over root_shape: its elementwise tree rendered element by
+        element, leaves indexed (0 along axes they are broadcast over)."""
+        op = self.producer.get(v.id)
+        if op is not None and v.id in self.inlined and op.prim == "broadcast_to":
+            return self.scalar_operand(op.inputs[0], min_prec, f32, idx, root_shape)
+        if op is not None and v.id in self.inlined and op.prim != "const":
+            e = self.render_elementwise(
+                op, lambda u, mp, f: self.scalar_operand(u, mp, f, idx, root_shape), scalar=True)
+        elif v.type.rank == 0:
+            return self.operand(v, min_prec, f32)
+        else:
+            shape = self.fn.avals[v.id].shape
+            r, R = len(shape), len(root_shape)
+            parts = ["0" if shape[k] == 1 and root_shape[R - r + k] != 1 else idx[R - r + k] for k in range(r)]
+            e = Expr(f"{self.operand(v, ATOM)}[{', '.join(parts)}]")
+        return f"({e.text})" if e.prec < min_prec else e.text
+
+    def tree_leaves(self, v: Value, out: list, extents: list | None = None) -> list:
+        """The named arrays an inlined elementwise tree reads; `extents` also collects
+        (text of a shape tuple, its concrete shape) for each broadcast_to in the tree."""
+        op = self.producer.get(v.id)
+        if op is not None and v.id in self.inlined and op.prim == "broadcast_to":
+            if extents is not None:
+                extents.append((self.operand(op.inputs[1], ATOM), self.fn.avals[v.id].shape))
+            self.tree_leaves(op.inputs[0], out, extents)
+        elif op is not None and v.id in self.inlined and op.prim != "const":
+            for i in op.inputs:
+                self.tree_leaves(i, out, extents)
+        elif v.type.rank > 0 and v not in out:
+            out.append(v)
+        return out
+
+    def loop_dims(self, roots: list, root_shape: tuple) -> list[str]:
+        """A runtime expression for each loop extent, read off a leaf that spans that axis."""
+        leaves: list = []
+        extents: list = []
+        for r in roots:
+            self.tree_leaves(r, leaves, extents)
+        sources = [(f"{self.operand(leaf, ATOM)}.shape", self.fn.avals[leaf.id].shape) for leaf in leaves] + extents
+        R = len(root_shape)
+        dims = []
+        for a in range(R):
+            found = "1"
+            for text, shape in sources:
+                k = a - (R - len(shape))
+                if k >= 0 and shape[k] == root_shape[a]:
+                    found = f"{text}[{k}]"
+                    break
+            dims.append(found)
+        return dims
+
+    def emit_loop(self, op: Op, k: int) -> list[str]:
+        """An elementwise op (with its inlined tree) or a reduction as an explicit loop nest."""
+        if op.prim in _REDUCTIONS:
+            return self.emit_reduction_loop(op, k)
+        out = op.out
+        root_shape = self.fn.avals[out.id].shape
+        leaves = self._op_leaves(op)
+        avoid = frozenset(self.names.get(v.id, "") for v in leaves)
+        R = len(root_shape)
+        idx = [f"_i{a}" for a in range(R)]
+        expr = self.render_elementwise(
+            op, lambda u, mp, f: self.scalar_operand(u, mp, f, idx, root_shape), scalar=True)
+        target = self.name_for(out, k, op.role, avoid)
+        self.names[out.id] = target
+        if R == 0:
+            return [f"{target} = {expr.text}"]
+        dims = self.loop_dims(list(op.inputs), root_shape)
+        lines = [f"{target} = np.empty({_tuple_text(dims)}, np.{out.type.dtype})"]
+        ind = ""
+        for a in range(R):
+            lines.append(f"{ind}for {idx[a]} in range({target}.shape[{a}]):")
+            ind += "    "
+        lines.append(f"{ind}{target}[{', '.join(idx)}] = {expr.text}")
+        return lines
+
+    def _op_leaves(self, op: Op) -> list:
+        leaves: list = []
+        for i in op.inputs:
+            self.tree_leaves(i, leaves)
+        return leaves
+
+    def emit_reduction_loop(self, op: Op, k: int) -> list[str]:
+        x = op.inputs[0]
+        axes, keep = op.attrs["axis"], op.attrs["keepdims"]
+        root_shape = self.fn.avals[x.id].shape
+        R = len(root_shape)
+        idx = [f"_i{a}" for a in range(R)]
+        leaves = self.tree_leaves(x, [])
+        avoid = frozenset(self.names.get(v.id, "") for v in leaves)
+        elem = self.scalar_operand(x, 0, False, idx, root_shape)
+        dims = self.loop_dims([x], root_shape)
+        out = op.out
+        target = self.name_for(out, k, op.role, avoid)
+        self.names[out.id] = target
+        is_float = out.type.dtype in ("float32", "float64")
+        init = {"sum": "0.0" if is_float else "0", "mean": "0.0", "max": "-np.inf", "min": "np.inf"}[op.prim]
+        scalar_out = out.type.rank == 0
+        acc = f"_acc_{target}" if scalar_out else target
+        lines = []
+        if scalar_out:
+            lines.append(f"{acc} = {init}")
+            cell = acc
+        else:
+            out_dims = [("1" if keep else None) if a in axes else dims[a] for a in range(R)]
+            out_dims = [d for d in out_dims if d is not None]
+            lines.append(f"{acc} = np.full({_tuple_text(out_dims)}, {init}, np.{out.type.dtype})")
+            oidx = [("0" if keep else None) if a in axes else idx[a] for a in range(R)]
+            cell = f"{acc}[{', '.join(i for i in oidx if i is not None)}]"
+        ind = ""
+        for a in range(R):
+            lines.append(f"{ind}for {idx[a]} in range({dims[a]}):")
+            ind += "    "
+        if op.prim in ("sum", "mean"):
+            lines.append(f"{ind}{cell} += {elem}")
+        else:
+            cmp = ">" if op.prim == "max" else "<"
+            lines.append(f"{ind}_v = {elem}")
+            lines.append(f"{ind}if _v {cmp} {cell} or _v != _v:")
+            lines.append(f"{ind}    {cell} = _v")
+        if op.prim == "mean":
+            count = " * ".join(dims[a] for a in axes) or "1"
+            lines.append(f"{acc} /= {count}" if not scalar_out else f"{acc} = {acc} / ({count})")
+        if scalar_out:
+            cast = f"np.{out.type.dtype}({acc})" if out.type.dtype == "float32" else acc
+            lines.append(f"{target} = {cast}")
+        return lines
 
     def render_index(self, index: tuple, ins: list) -> str:
         parts = []
@@ -313,6 +475,9 @@ class _Emitter:
             if op.prim == "index_add":
                 body.extend(self.emit_index_add(op, k))
                 continue
+            if self.loopable(op):
+                body.extend(self.emit_loop(op, k))
+                continue
             expr = self.render(op)
             target = self.name_for(op.out, k, op.role)
             self.names[op.out.id] = target
@@ -325,7 +490,9 @@ class _Emitter:
     def emit_index_add(self, op: Op, k: int) -> list[str]:
         base, val = op.inputs[0], op.inputs[1]
         lines = []
-        target = self.name_for(op.out, k, op.role)
+        # two statements: the target must not take the name of a value the second one still reads
+        avoid = frozenset(self.names.get(v.id, "") for v in op.inputs[1:])
+        target = self.name_for(op.out, k, op.role, avoid)
         base_op = self.producer.get(base.id)
         if base.id in self.names and self.uses.get(base.id) == 1 and base not in self.fn.params:
             lines.append(f"{target} = {self.names[base.id]}")
@@ -350,6 +517,10 @@ class _Emitter:
             seen.add(r.id)
             outs.append(text)
         return ", ".join(outs) if len(outs) > 1 else outs[0]
+
+
+def _tuple_text(items: list) -> str:
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _safe_ident(name: str) -> str:

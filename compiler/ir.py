@@ -190,7 +190,7 @@ def print_function(fn: Function) -> str:
     def name(v: Value) -> str:
         if v.id not in numbers:
             numbers[v.id] = len(numbers)
-        return f"%{v.hint or 't'}.{numbers[v.id]}"
+        return f"%{v.hint}.{numbers[v.id]}" if v.hint else f"%{numbers[v.id]}"
 
     def typed(v: Value) -> str:
         return f"{name(v)}: {v.type}" if v.type else name(v)

@@ -89,7 +89,8 @@ def _shape_key(args: tuple) -> tuple:
     key = []
     for a in args:
         if isinstance(a, np.ndarray):
-            key.append((a.dtype.char, a.shape))
+            flags = a.flags
+            key.append((a.dtype.char, a.shape, flags.c_contiguous, flags.f_contiguous))
         elif isinstance(a, (bool, int)):
             key.append((type(a), a))
         elif isinstance(a, float):
@@ -114,6 +115,7 @@ class Specialization:
     entry: Callable
     forward: Callable
     readable_path: Path
+    result_dtype: str = "float64"
     compile_seconds: float = 0.0
     loaded_from_disk: bool = False
 
@@ -127,10 +129,20 @@ class Specialization:
 
 
 def _signature_text(fn: Function, layouts: list) -> str:
+    """Argument types and layouts, then the broadcasts the code was specialized on."""
     parts = []
     for p, lay in zip(fn.params, layouts):
         parts.append(f"{p.hint}: {p.type}" + (f" {lay}" if lay else ""))
-    return ", ".join(parts)
+    text = ", ".join(parts)
+    stretched = []
+    for op in fn.ops():
+        for v, b in zip(op.inputs, op.attrs.get("bcast", ())):
+            if b and b[1] and v.type.kind == "array":
+                where = f"line {op.loc.line}" if op.loc else op.prim
+                stretched.append(f"{v.hint or 'operand'} along axis {','.join(map(str, b[1]))} ({where})")
+    if stretched:
+        text += "; broadcasts " + "; ".join(stretched)
+    return text
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -217,12 +229,19 @@ class CompiledFunction:
             else:
                 raise ArgumentError(f"wrt entries must be argument positions or names, got {w!r}")
             if k in out:
-                raise ArgumentError(f"wrt names argument '{names[k]}' twice")
+                raise ArgumentError(f"wrt names argument '{names[k]}' twice", self.parsed.loc(self.parsed.node.args.args[k]))
             out.append(k)
         return out
 
     # -- calling
     def _bind(self, args: tuple, kwargs: dict) -> tuple:
+        args = self._bind_names(args, kwargs)
+        for a in args:
+            if isinstance(a, np.ndarray) and a.ndim == 0:  # 0-d arrays run as NumPy scalars
+                return tuple(x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in args)
+        return args
+
+    def _bind_names(self, args: tuple, kwargs: dict) -> tuple:
         names = self.parsed.param_names
         if not kwargs and len(args) == len(names):
             return args
@@ -267,7 +286,8 @@ class CompiledFunction:
 
     def _lower(self, args: tuple):
         names = self.parsed.param_names
-        avals = [abstract_arg(a, n, self.parsed.loc(self.parsed.node)) for a, n in zip(args, names)]
+        params = self.parsed.node.args.args
+        avals = [abstract_arg(a, n, self.parsed.loc(node)) for a, n, node in zip(args, names, params)]
         for k in self.wrt:
             t = avals[k].type
             if not t.is_float:
@@ -309,7 +329,8 @@ class CompiledFunction:
             module = _load_module(module_path, modname, digest)
         _MODULES[modname] = module
         spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
-                              getattr(module, name), readable_path, time.perf_counter() - t0, from_disk)
+                              getattr(module, name), readable_path, primal.results[0].type.dtype,
+                              time.perf_counter() - t0, from_disk)
         self._specs[digest] = spec
         return spec
 
@@ -345,10 +366,15 @@ class CompiledFunction:
         spec = self.specialize(*args, **kwargs)
         return spec.lowered if lowered else spec.readable
 
-    def ir(self, *args, **kwargs) -> str:
-        """The printed IR of the primal function for these example arguments."""
-        primal, _ = self._lower(self._bind(args, kwargs))
-        return print_function(primal)
+    def ir(self, *args, adjoint: bool = False, **kwargs) -> str:
+        """The printed IR for these example arguments: the primal function, or with adjoint=True
+        the optimized transformed function (forward sweep + reverse sweep) that codegen renders."""
+        primal, builder = self._lower(self._bind(args, kwargs))
+        if not adjoint:
+            return print_function(primal)
+        if self.mode == "value_and_grad":
+            return print_function(optimize(reverse.value_and_grad(primal, builder, self.wrt)))
+        return print_function(optimize(forward.jvp(primal, builder, self.wrt)))
 
     @property
     def signatures(self) -> list[str]:

@@ -231,6 +231,8 @@ def _restore(g, x, axis, keepdims):
 
 
 def _spread(g, x, axis, keepdims):
+    if x.rank == 0:
+        return g
     return npx.broadcast_to(_restore(g, x, axis, keepdims), x.shape)
 
 

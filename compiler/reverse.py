@@ -57,7 +57,7 @@ def value_and_grad(fn: Function, builder: Builder, wrt: list[int]) -> Function:
     rt = result.type
     if not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
         raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
-                             fn.result_loc, hint="reduce the result, e.g. with np.sum(...), or use adjit.vjp")
+                             fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
     if not rt.is_float:
         raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
     active = activity(fn, wrt)

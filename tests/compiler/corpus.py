@@ -108,3 +108,13 @@ def recursive(x):
 def prints(x):
     print(x)
     return np.sum(x)
+
+
+def slice_of_rebound(x):
+    z = x * 2
+    z = z[1:]
+    return np.sum(z * z)
+
+
+def sum_of_scalars(x, y):
+    return np.sum(x * x * y) + np.mean(x * y).sum()

@@ -1,0 +1,232 @@
+"""Shared helpers for the benchmarks: thread pinning, timing, peer detection, first-call runs, Markdown."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
+# --------------------------------------------------------------------------- threads
+
+def pin_threads(argv: list[str] | None = None) -> int:
+    """Read `--threads N` (default 1) from argv and export it to every BLAS/OpenMP/Numba thread pool.
+
+    Must run before numpy (or anything that imports it) is imported: the pools read these
+    variables once, when their library loads. Returns N."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--threads", type=int, default=1)
+    n = pre.parse_known_args(sys.argv[1:] if argv is None else argv)[0].threads
+    if "numpy" in sys.modules:
+        print("warning: numpy was imported before pin_threads(); thread settings may not apply",
+              file=sys.stderr)
+    for var in THREAD_VARS:
+        os.environ[var] = str(n)
+    if n == 1:  # XLA's CPU backend ignores the variables above; this keeps JAX single-threaded
+        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
+                              "intra_op_parallelism_threads=1")
+    return n
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """The flags every bench_*.py script accepts."""
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for BLAS, OpenMP, Numba, JAX and torch (default 1)")
+    parser.add_argument("--quick", action="store_true", help="fewer sizes and repeats (smoke test)")
+    parser.add_argument("--out", metavar="PATH", help="also write the Markdown report to PATH")
+
+
+# --------------------------------------------------------------------------- timing
+
+@dataclass
+class Timing:
+    median: float   # seconds per call
+    repeats: int
+
+
+def _median(samples: list[float]) -> float:
+    samples = sorted(samples)
+    mid = len(samples) // 2
+    return samples[mid] if len(samples) % 2 else 0.5 * (samples[mid - 1] + samples[mid])
+
+
+def time_call(fn: Callable[[], Any], target: float = 1.0, warmup: int = 3,
+              min_repeats: int = 5) -> Timing:
+    """Median wall time of fn() after `warmup` calls, repeated so that timing takes ~`target` s."""
+    return time_calls({"fn": fn}, target, warmup, min_repeats, rounds=1)["fn"]
+
+
+def time_calls(fns: dict[str, Callable[[], Any]], target: float = 1.0, warmup: int = 3,
+               min_repeats: int = 5, rounds: int = 10) -> dict[str, Timing]:
+    """Median wall time of each fn() after warm-up, spending about `target` seconds on each.
+
+    The calls are interleaved over `rounds` rounds (each round times every function a few
+    times in turn), so a change in machine load during the run shifts all of them alike and
+    the ratios between them stay meaningful."""
+    per_call = {}
+    for name, fn in fns.items():
+        fastest = float("inf")
+        for _ in range(max(warmup, 1)):
+            t0 = time.perf_counter()
+            fn()
+            fastest = min(fastest, time.perf_counter() - t0)
+        per_call[name] = max(fastest, 1e-9)
+    per_round = {name: max(1, round(target / rounds / t), -(-min_repeats // rounds))
+                 for name, t in per_call.items()}
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            acc = samples[name]
+            for _ in range(per_round[name]):
+                t0 = time.perf_counter()
+                fn()
+                acc.append(time.perf_counter() - t0)
+    return {name: Timing(_median(s), len(s)) for name, s in samples.items()}
+
+
+def fmt_time(seconds: float) -> str:
+    """Seconds as a short human-readable string (ns/µs/ms/s)."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_ratio(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}×"
+
+
+# --------------------------------------------------------------------------- peers
+
+def load_peer(name: str, threads: int = 1) -> tuple[Any, str]:
+    """Import an optional peer library configured for float64 CPU work.
+
+    Returns (module, version note) or (None, reason it is skipped). `name` is one of
+    "jax", "torch", "autograd"."""
+    try:
+        if name == "jax":
+            import jax
+            jax.config.update("jax_enable_x64", True)
+            jax.config.update("jax_platforms", "cpu")
+            return jax, f"jax {jax.__version__} (jit, x64, CPU)"
+        if name == "torch":
+            import torch
+            torch.set_num_threads(threads)
+            torch.set_default_dtype(torch.float64)
+            return torch, f"torch {torch.__version__} (eager, float64, CPU)"
+        if name == "autograd":
+            import autograd
+            from importlib.metadata import version
+            return autograd, f"autograd {version('autograd')}"
+    except ImportError as e:
+        return None, f"{name} not installed, skipped"
+    except Exception as e:  # a broken install should not sink the whole report
+        return None, f"{name} failed to load ({type(e).__name__}: {e}); skipped"
+    raise ValueError(f"unknown peer {name!r}")
+
+
+# --------------------------------------------------------------------------- first call
+
+_FIRST_CALL_TEMPLATE = """
+import json, sys, time
+t0 = time.perf_counter()
+import numpy
+t_numpy = time.perf_counter() - t0
+t0 = time.perf_counter()
+import adjit
+t_adjit = time.perf_counter() - t0
+sys.path.insert(0, {bench_dir!r})
+t0 = time.perf_counter()
+{setup}
+t_setup = time.perf_counter() - t0
+t0 = time.perf_counter()
+{call}
+t_first = time.perf_counter() - t0
+t0 = time.perf_counter()
+{call}
+t_second = time.perf_counter() - t0
+print("@@FIRST_CALL@@" + json.dumps(dict(import_numpy=t_numpy, import_adjit=t_adjit,
+      setup=t_setup, first=t_first, second=t_second)))
+"""
+
+
+def _run_first_call(code: str, cache_dir: str) -> dict[str, float]:
+    env = dict(os.environ, ADJIT_CACHE_DIR=cache_dir)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=BENCH_DIR,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"first-call subprocess failed (exit {proc.returncode}):\n{proc.stderr}")
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@FIRST_CALL@@"):
+            return json.loads(line[len("@@FIRST_CALL@@"):])
+    raise RuntimeError(f"first-call subprocess printed no result:\n{proc.stdout}\n{proc.stderr}")
+
+
+def first_call_times(setup: str, call: str) -> dict[str, dict[str, float]]:
+    """Time the first gradient call in fresh interpreters: cold, then warm disk cache.
+
+    `setup` (one line; the bench folder is on sys.path) builds the function and its arguments;
+    `call` (one line) is the call to time. Both run after `import numpy` and `import adjit`, which
+    are timed separately. "cold" uses a new empty ADJIT_CACHE_DIR (generate + Numba compile),
+    "warm" a second process on the same directory (load from the disk cache). Times in seconds;
+    keys: import_numpy, import_adjit, setup, first, second."""
+    code = _FIRST_CALL_TEMPLATE.format(bench_dir=BENCH_DIR, setup=setup, call=call)
+    with tempfile.TemporaryDirectory(prefix="adjit-bench-cache-") as cache_dir:
+        cold = _run_first_call(code, cache_dir)
+        warm = _run_first_call(code, cache_dir)
+    return {"cold": cold, "warm": warm}
+
+
+# --------------------------------------------------------------------------- report
+
+def markdown_table(header: list[str], rows: list[list[Any]], align: str | None = None) -> str:
+    """A Markdown table; `align` is one char per column: l(eft) or r(ight), default l then r."""
+    align = align or "l" + "r" * (len(header) - 1)
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+
+    def line(r):
+        return "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w)
+                                 for c, w, a in zip(r, widths, align)) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if a == "r" else (":" + "-" * (w + 1))
+                          for w, a in zip(widths, align)) + "|"
+    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
+
+
+def environment_line(threads: int) -> str:
+    """One Markdown line describing the machine and the library versions."""
+    import numba
+    import numpy as np
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f"{blas['name']} {blas.get('version', '')}".strip()
+    except Exception:
+        blas = "unknown"
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"Machine: {cpu}, {os.cpu_count()} logical CPUs; **threads: {threads}** "
+            f"({', '.join(THREAD_VARS)}={threads}). Python {platform.python_version()}, "
+            f"NumPy {np.__version__} ({blas}), Numba {numba.__version__}.")
+
+
+def emit(report: str, out: str | None) -> None:
+    """Print the report and, with --out, write it to a file too."""
+    print(report)
+    if out:
+        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(report.rstrip("\n") + "\n")

@@ -1,0 +1,30 @@
+"""The seed's network (784→128→10, tanh, squared error) as an adjit gradient, plus its data."""
+from __future__ import annotations
+
+import numpy as np
+
+import adjit
+
+N_IN, N_HIDDEN, N_OUT = 784, 128, 10
+PARAMS = ("W1", "b1", "W2", "b2")
+
+
+def seed_objective(W1, b1, W2, b2, x, t):
+    h = np.tanh(W1 @ x + b1)
+    y = W2 @ h + b2
+    return np.sum((y - t) ** 2)
+
+
+seed_grad = adjit.grad(seed_objective, wrt=PARAMS)
+
+
+def seed_data(batch: int, seed: int = 0) -> tuple[np.ndarray, ...]:
+    """(W1, b1, W2, b2, x, t) in float64, C order, Glorot-scaled weights, inputs in [0, 1)."""
+    rng = np.random.default_rng(seed)
+    W1 = rng.standard_normal((N_HIDDEN, N_IN)) / np.sqrt(N_IN)
+    b1 = 0.1 * rng.standard_normal((N_HIDDEN, 1))
+    W2 = rng.standard_normal((N_OUT, N_HIDDEN)) / np.sqrt(N_HIDDEN)
+    b2 = 0.1 * rng.standard_normal((N_OUT, 1))
+    x = rng.random((N_IN, batch))
+    t = np.eye(N_OUT)[:, rng.integers(0, N_OUT, batch)].copy()
+    return W1, b1, W2, b2, x, t
