@@ -12,6 +12,7 @@ from .ir import Function, Op, Value, print_function
 from .primitives import PRIMITIVES
 
 _REDUCTIONS = ("sum", "mean", "max", "min")
+SIMD_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
 
 # Python operator precedence levels used to parenthesize inlined expressions.
 ATOM, POW, UNARY, MUL, ADD, CMP = 16, 14, 13, 12, 11, 7
@@ -118,8 +119,15 @@ class _Emitter:
             # (BLAS calls, views, allocations) is its own statement.
             into_loop = self.loopable(user) and (PRIMITIVES[user.prim].elementwise or user.prim in _REDUCTIONS)
             fusable = PRIMITIVES[op.prim].elementwise or op.prim == "broadcast_to"
+            if self.vector_math(op):
+                return False  # its own loop: the argument, then one SIMD pass over the buffer
             return into_loop if fusable else not self.loopable(user) and user.prim != "broadcast_to"
         return True
+
+    def vector_math(self, op: Op) -> bool:
+        """A transcendental over a float array: computed by a libmvec kernel (runtime/simd.py)."""
+        return (self.lowered and op.prim in SIMD_FUNCTIONS and op.out.type is not None
+                and op.out.type.kind == "array" and op.out.type.dtype in ("float32", "float64"))
 
     def loopable(self, op: Op) -> bool:
         """Whether the lowered rendering turns this op into an explicit loop nest (needs every
@@ -318,8 +326,12 @@ class _Emitter:
         avoid = frozenset(self.names.get(v.id, "") for v in leaves)
         R = len(root_shape)
         idx = [f"_i{a}" for a in range(R)]
-        expr = self.render_elementwise(
-            op, lambda u, mp, f: self.scalar_operand(u, mp, f, idx, root_shape), scalar=True)
+        vector = self.vector_math(op)
+        if vector:  # the loop computes the argument; the kernel then applies the function in place
+            expr = Expr(self.scalar_operand(op.inputs[0], 0, False, idx, root_shape))
+        else:
+            expr = self.render_elementwise(
+                op, lambda u, mp, f: self.scalar_operand(u, mp, f, idx, root_shape), scalar=True)
         target = self.name_for(out, k, op.role, avoid)
         self.names[out.id] = target
         if R == 0:
@@ -331,6 +343,8 @@ class _Emitter:
             lines.append(f"{ind}for {idx[a]} in range({target}.shape[{a}]):")
             ind += "    "
         lines.append(f"{ind}{target}[{', '.join(idx)}] = {expr.text}")
+        if vector:
+            lines.append(f"_simd.{op.prim}_inplace({target})")
         return lines
 
     def _op_leaves(self, op: Op) -> list:

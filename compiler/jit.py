@@ -24,6 +24,7 @@ from . import codegen, forward, frontend, reverse
 from .errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError
 from .ir import Abstract, Function, array_type, print_function, scalar_type
 from .passes.pipeline import optimize
+from ..runtime import simd
 
 VERSION = "0.1.0"
 _FLOATS = ("float32", "float64")
@@ -179,6 +180,7 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
             "import numpy as np"]
     if lowered:
         head.append("import numba")
+        head.append("from adjit.runtime import simd as _simd")
         head.append("")
         head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy')")
     body = []
@@ -302,7 +304,7 @@ class CompiledFunction:
         layouts = [_layout(a) for a in args]
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
-        digest = hashlib.sha256("\n".join([_FINGERPRINT, self.mode, repr(self.wrt), self.parsed.filename,
+        digest = hashlib.sha256("\n".join([_FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), self.parsed.filename,
                                            self.parsed.source, ir_text, sig]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
         if spec is not None:

@@ -78,3 +78,9 @@ def test_lowered_module_has_no_numpy_forms_numba_lacks():
     code = [line for line in low.splitlines() if not line.strip().startswith("#")]
     assert not any("keepdims=" in line or "axis=" in line for line in code), low
     assert any("for _i1 in range(" in line for line in code)  # reductions became loop nests
+
+
+def test_lowered_transcendentals_use_the_simd_kernels():
+    low = adjit.grad(corpus.seed_loss, wrt=(0, 1, 2, 3)).source(*seed_data(np.random.default_rng(0)), lowered=True)
+    assert "_simd.tanh_inplace(h)" in low
+    assert "from adjit.runtime import simd as _simd" in low
