@@ -89,3 +89,11 @@ def grad(f: Callable | None = None, wrt=0):
 def value_and_grad(f: Callable | None = None, wrt=0):
     """Like grad, but returns (value, gradients)."""
     return _decorate(f, wrt, True)
+
+
+def stop_gradient(x):
+    """x itself; inside a differentiated function no derivative flows through it."""
+    return x
+
+
+stop_gradient.__adjit_primitive__ = "stop_gradient"

@@ -189,7 +189,7 @@ class _Emitter:
             if not t.weak and t.kind == "scalar" and not hasattr(a["value"], "dtype"):
                 return Expr(f"np.{t.dtype}({_literal(a['value']).text})")
             return _literal(a["value"])
-        if p in _BINARY or p == "neg" or p in _NP_CALL:
+        if p in _BINARY or p == "neg" or p in _NP_CALL or p == "stop_gradient":
             return self.render_elementwise(op, self.operand, scalar=False)
         if p in ("sum", "mean", "max", "min"):
             return self.render_reduction(op)
@@ -222,6 +222,8 @@ class _Emitter:
             return Expr(f"{self.operand(ins[0], ATOM)}.astype(np.{a['dtype']})")
         if p in ("zeros", "ones"):
             return Expr(f"np.{p}({self.operand(ins[0], 0)}, dtype=np.{a['dtype']})")
+        if p == "arange":
+            return Expr(f"np.arange({', '.join(self.operand(i, 0) for i in ins)})")
         if p in ("zeros_like", "ones_like"):
             x = self.operand(ins[0], ATOM)
             dt = a.get("dtype") or ins[0].type.dtype
@@ -253,6 +255,10 @@ class _Emitter:
             return Expr(f"{arg(ins[0], prec, f32)} {sym} {arg(ins[1], prec + 1, f32)}", prec)
         if p == "neg":
             return Expr(f"-{arg(ins[0], UNARY, False)}", UNARY)
+        if p == "stop_gradient":
+            if scalar or self.lowered:
+                return Expr(arg(ins[0], 0, False), 0)
+            return Expr(f"stop_gradient({arg(ins[0], 0, False)})")
         if scalar and p == "where":
             return Expr(f"{arg(ins[1], 2, f32)} if {arg(ins[0], 2, False)} else {arg(ins[2], 2, f32)}", 1)
         if scalar and p == "clip":

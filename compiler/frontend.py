@@ -437,6 +437,10 @@ class Lowerer:
             if _is_number(args[0]):
                 return float(args[0]) if func is float else func(args[0])
             return self.b.emit("astype", [self.value(args[0], node)], dtype=_DTYPES[func])
+        if getattr(func, "__adjit_primitive__", None) == "stop_gradient":
+            if len(args) != 1 or kwargs:
+                raise self.err(ArgumentError, "stop_gradient takes one argument", node)
+            return self.b.emit("stop_gradient", [self.value(args[0], node)])
         if isinstance(func, types.FunctionType):
             return self.inline(func, args, kwargs, node)
         raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,
@@ -539,6 +543,11 @@ class Lowerer:
             axis = (axis,) if isinstance(axis, int) else tuple(axis)
             nd = v(x).type.rank + len(axis)
             return self.b.emit("expand_dims", [v(x)], axis=tuple(sorted(a % nd for a in axis)))
+        if prim == "arange":
+            if kwargs or not 1 <= len(args) <= 3:
+                raise self.err(ArgumentError, "np.arange takes (stop), (start, stop) or (start, stop, step) here", node)
+            start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+            return self.b.emit("arange", [v(start), v(stop), v(step)])
         if prim in ("zeros", "ones"):
             shape, dtype = bind("shape", "dtype", dtype=float)
             return self.b.emit(prim, [v(shape if isinstance(shape, (tuple, Value)) else (shape,))], dtype=self.dtype(dtype, node))

@@ -178,6 +178,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
             f"# signature: {signature}",
             f"# key: {key}",
             "import numpy as np"]
+    if not lowered and any("stop_gradient(" in f for f in functions):
+        head.append("from adjit import stop_gradient")
     if lowered:
         head.append("import numba")
         head.append("from adjit.runtime import simd as _simd")

@@ -492,6 +492,22 @@ def _full_abstract(shape, fill, dtype=None, **_):
     return out
 
 
+def _arange_abstract(start, stop, step, **_):
+    vals = [start.value, stop.value, step.value]
+    for v in (start, stop, step):
+        if v.type.dtype not in ("int64", "int32"):
+            raise AdjitTypeError("np.arange takes integer arguments here")
+    n = len(range(*vals)) if None not in vals and vals[2] != 0 else None
+    return S.make("int64", (n,))
+
+
+def _stop_gradient_abstract(x, **_):
+    return Abstract(x.type, x.shape)
+
+
+primitive("arange", _arange_abstract, sources=(np.arange,), differentiable=False)
+# Identity in the forward sweep; no derivative flows through it (as jax.lax.stop_gradient).
+primitive("stop_gradient", _stop_gradient_abstract, elementwise=True, differentiable=False)
 primitive("zeros", _fill_abstract, sources=(np.zeros, np.empty), differentiable=False)
 primitive("ones", _fill_abstract, sources=(np.ones,), differentiable=False)
 primitive("zeros_like", _like_abstract, sources=(np.zeros_like, np.empty_like), differentiable=False)

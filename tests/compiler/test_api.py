@@ -233,3 +233,28 @@ def test_signature_names_the_broadcasts(rng):
 def test_adjoint_ir_is_printable(rng):
     text = adjit.grad(corpus.seed_loss, wrt=(0, 1, 2, 3)).ir(*seed_data(rng), adjoint=True)
     assert "[adjoint]" in text and "%dW2." in text
+
+
+def test_numpy_under_any_alias_and_creation_functions(rng):
+    import corpus_alias
+
+    x, w = rng.standard_normal(5), rng.standard_normal(5)
+    grads = adjit.grad(corpus_alias.aliased, wrt=(0, 1))(x, w)
+    fd_check(corpus_alias.aliased, (x, w), (0, 1), grads)
+
+
+def test_arange_in_computations(rng):
+    import corpus_alias
+
+    x = rng.standard_normal(6)
+    fd_check(corpus_alias.with_arange, (x,), (0,), (adjit.grad(corpus_alias.with_arange)(x),))
+
+
+def test_stop_gradient_blocks_the_derivative_of_its_argument(rng):
+    import corpus_alias
+
+    x = rng.standard_normal(6)
+    g = adjit.grad(corpus_alias.with_stop_gradient)(x)
+    np.testing.assert_allclose(g, np.exp(x) / np.exp(x).sum(), rtol=1e-12)  # softmax: logsumexp's gradient
+    src = adjit.grad(corpus_alias.with_stop_gradient).source(x)
+    assert "m = stop_gradient(np.max(x))" in src and "from adjit import stop_gradient" in src
