@@ -11,7 +11,7 @@ from .compiler.jit import VERSION as __version__
 __all__ = ["grad", "value_and_grad", "stop_gradient", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
            "InternalCompilerError", "ShapeError", "UnsupportedSyntaxError"]
 
-from . import clip, init, optim  # noqa: E402  (the seed's training toolkit)
+from . import clip, init, nn, optim  # noqa: E402  (the seed's training toolkit)
 from .gradcheck import GradCheckReport, check_grad  # noqa: E402
 
 __all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip"]

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from .errors import InternalCompilerError
-from .ir import Function, Op, Value, print_function
+from .ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, walk)
 from .primitives import PRIMITIVES
 
 _REDUCTIONS = ("sum", "mean", "max", "min")
@@ -61,44 +61,91 @@ class _Emitter:
     def __init__(self, fn: Function, lowered: bool):
         self.fn = fn
         self.lowered = lowered
-        self.lines: list[str] = []
         self.helpers: dict[str, str] = {}
         self.uses: dict[int, int] = {}
         self.last_use: dict[int, int] = {}
         self.producer: dict[int, Op] = {}
-        self.pos: dict[int, int] = {}
+        self.def_pos: dict[int, int] = {}
         self.names: dict[int, str] = {}
         self.exprs: dict[int, Expr] = {}
         self.holder: dict[str, Value] = {}
         self.counter = {"_t": 0, "_d": 0}
-        ops = list(fn.ops())
-        for k, op in enumerate(ops):
-            for v in op.outputs:
-                self.producer[v.id] = op
-                self.pos[v.id] = k
-            for i in op.inputs:
-                self.uses[i.id] = self.uses.get(i.id, 0) + 1
-        end = len(ops)
-        for r in fn.results:
-            self.uses[r.id] = self.uses.get(r.id, 0) + 1
         self.user_of: dict[int, Op] = {}
-        for op in ops:
-            for i in op.inputs:
-                self.user_of[i.id] = op
-        self.ops = ops
-        # An inlined expression is evaluated where its user is: its inputs live until then.
-        self.inlined = {op.out.id for op in ops if self.inlinable(op)}
-        index_of = {id(op): k for k, op in enumerate(ops)}
-        effective = {}
-        for k in range(len(ops) - 1, -1, -1):
-            op = ops[k]
-            user = self.user_of.get(op.out.id)
-            effective[k] = effective[index_of[id(user)]] if op.out.id in self.inlined and user is not None else k
-        for k, op in enumerate(ops):
-            for i in op.inputs:
-                self.last_use[i.id] = max(self.last_use.get(i.id, -1), effective[k])
+        self.block_of: dict[int, int] = {}  # value id -> id of the block whose op defines it
+        self.tapes: dict[str, Value] = {}
+        self.has_control_flow = any(not isinstance(n, Op) for n in walk(fn.body))
+        self._pos = 0
+        self._raw_uses: list = []  # (value, position, loop stack)
+        self.loop_range: dict[int, tuple] = {}
+        for p in fn.params:
+            self.def_pos[p.id] = -1
+        self._number(fn.body, ())
+        end = self._pos
         for r in fn.results:
-            self.last_use[r.id] = end
+            self._raw_uses.append((r, end, ()))
+        for v, q, loops in self._raw_uses:
+            self.uses[v.id] = self.uses.get(v.id, 0) + 1
+        self.written = {n.inputs[0].id for n in walk_ops(fn.body) if n.prim in ("index_update", "index_add")}
+        # An inlined expression is evaluated where its user is: its inputs live until then.
+        self.inlined = {op.out.id for op in walk_ops(fn.body) if self.inlinable(op)}
+        effective = {}
+        for v, q, loops in self._raw_uses:
+            q = self._effective(v, q, loops)
+            self.last_use[v.id] = max(self.last_use.get(v.id, -1), q)
+        # uses by an inlined op happen where its (single) user is
+        for op in reversed(list(walk_ops(fn.body))):
+            if op.out.id in self.inlined:
+                at = self.last_use.get(op.out.id, self.def_pos[op.out.id])
+                effective[op.out.id] = at
+                for i in op.inputs:
+                    self.last_use[i.id] = max(self.last_use.get(i.id, -1), at)
+        self.root: dict[int, int] = {}
+        self.foreign: set = {p.id for p in fn.params}
+        self.copy_views: set = set()
+
+    def _number(self, block, loops: tuple) -> None:
+        for node in block.ops:
+            pos = self._pos
+            self._pos += 1
+            for v in node_inputs(node):
+                self._raw_uses.append((v, pos, loops))
+            if isinstance(node, Op):
+                for o in node.outputs:
+                    self.producer[o.id] = node
+                    self.def_pos[o.id] = pos
+                    self.block_of[o.id] = id(block)
+                for i in node.inputs:
+                    self.user_of[i.id] = node if self.user_of.get(i.id) is None else _MANY
+                continue
+            for v in node_inputs(node):
+                self.user_of[v.id] = _MANY
+            inner_loops = loops + (id(node),) if isinstance(node, (For, While)) else loops
+            if isinstance(node, For):
+                for v in [node.index] + list(node.carried):
+                    self.def_pos[v.id] = pos
+            if isinstance(node, While):
+                for v in node.carried:
+                    self.def_pos[v.id] = pos
+            for b, ys in block_yields(node):
+                self._number(b, inner_loops)
+                q = self._pos
+                for y in ys:
+                    self._raw_uses.append((y, q, inner_loops))
+                    self.user_of[y.id] = _MANY
+            end = self._pos
+            self._pos += 1
+            self.loop_range[id(node)] = (pos, end)
+            for o in node.outputs:
+                self.def_pos[o.id] = end
+
+    def _effective(self, v: Value, q: int, loops: tuple) -> int:
+        """A use inside a loop of a value defined outside it lasts until the loop ends."""
+        d = self.def_pos.get(v.id, -1)
+        for lid in loops:  # outermost first
+            start, end = self.loop_range.get(lid, (q, q))
+            if d < start:
+                return max(q, end)
+        return q
 
     # ---------------------------------------------------------------- naming and inlining
     def inlinable(self, op: Op) -> bool:
@@ -107,11 +154,15 @@ class _Emitter:
             return True
         if v.hint is not None or self.uses.get(v.id, 0) != 1 or any(v is r for r in self.fn.results):
             return False
-        if op.prim in ("index_add", "zeros_like", "zeros", "ones", "ones_like", "full"):
+        if op.prim in ("index_add", "index_update", "zeros_like", "zeros", "ones", "ones_like", "full"):
             return False
         user = self.user_of.get(v.id)
-        if user is None or user.role != op.role or user.prim == "index_add":
+        if user is None or user is _MANY or user.role != op.role or user.prim in ("index_add", "index_update", "tape_push"):
             return False
+        if op.prim in ("tape_pop", "tape_push", "index_update", "trip_count"):
+            return False
+        if op.prim == "getitem" and op.inputs[0].id in self.written:
+            return False  # a read of an array written in place stays where it is, before the write
         if (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
             return False
         if self.lowered:
@@ -157,7 +208,8 @@ class _Emitter:
             w = self.holder.get(candidate)
             if w is None:
                 break
-            dead = self.last_use.get(w.id, -1) <= k and w.type == v.type and w not in self.fn.params
+            dead = (not self.has_control_flow and self.last_use.get(w.id, -1) <= k and w.type == v.type
+                    and w not in self.fn.params)
             if dead and candidate not in avoid:
                 break
             n += 1
@@ -236,6 +288,8 @@ class _Emitter:
             return Expr(f"np.full({self.operand(ins[0], 0)}, {self.operand(ins[1], 0, dt == 'float32')})")
         if p == "shape":
             return Expr(f"{self.operand(ins[0], ATOM)}.shape")
+        if p == "trip_count":
+            return Expr(f"len(range({', '.join(self.operand(i, 0) for i in ins)}))")
         if p == "size":
             return Expr(f"{self.operand(ins[0], ATOM)}.size")
         if p == "tuple":
@@ -475,54 +529,241 @@ class _Emitter:
         for p in self.fn.params:
             self.names[p.id] = p.hint
             self.holder[p.hint] = p
+        self._plan_buffers()
+        self._last_comment = None
+        self._role = None
+        self._sweeps = any(o.role != "primal" for o in walk_ops(self.fn.body))
         body: list[str] = []
-        last_comment = None
-        role = None
-        for k, op in enumerate(self.ops):
-            if op.role != role:
-                role = op.role
-                header = {"primal": "forward sweep", "adjoint": "reverse sweep", "tangent": "tangent sweep"}[role]
-                if any(o.role != "primal" for o in self.ops):
-                    body.append(f"# --- {header} ---")
-                last_comment = None
-            if op.out.id in self.inlined:
-                self.exprs[op.out.id] = self.render(op)
+        self.emit_block(self.fn.body, body)
+        body.append(f"return {self.render_results()}")
+        decls = []
+        for tape, v in self.tapes.items():
+            if not self.lowered:
+                decls.append(f"{tape} = []")
                 continue
-            stmt = op.loc.stmt if op.loc else None
-            if stmt and stmt != last_comment:
-                body.extend("# " + line for line in stmt.splitlines())
-                last_comment = stmt
-            if op.prim == "index_add":
-                body.extend(self.emit_index_add(op, k))
-                continue
-            if self.loopable(op):
-                body.extend(self.emit_loop(op, k))
-                continue
-            expr = self.render(op)
-            target = self.name_for(op.out, k, op.role)
-            self.names[op.out.id] = target
-            body.append(f"{target} = {expr.text}")
-        outs = self.render_results()
-        body.append(f"return {outs}")
+            dt = "bool_" if v.type.dtype == "bool" else v.type.dtype
+            decls.append(f"{tape} = np.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
+            decls.append(f"_n{tape} = 0")
+        if decls:
+            body = ["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"] + decls + body
         head = f"def {name}({', '.join(params)}):"
         return head + "\n" + "\n".join("    " + line for line in body)
 
-    def emit_index_add(self, op: Op, k: int) -> list[str]:
+    def comment(self, node, out: list) -> None:
+        role = getattr(node, "role", None) or self._role
+        if role != self._role:
+            self._role = role
+            if self._sweeps:
+                header = {"primal": "forward sweep", "adjoint": "reverse sweep", "tangent": "tangent sweep"}[role]
+                out.append(f"# --- {header} ---")
+            self._last_comment = None
+        loc = node.loc
+        stmt = loc.stmt if loc else None
+        if stmt and stmt != self._last_comment:
+            lines = stmt.splitlines()
+            if not isinstance(node, Op):
+                lines = lines[:1]
+            out.extend("# " + line for line in lines)
+            self._last_comment = stmt
+
+    def emit_block(self, block, out: list) -> None:
+        for node in block.ops:
+            if isinstance(node, Op):
+                self.emit_op(node, out)
+            elif isinstance(node, If):
+                self.emit_if(node, out)
+            elif isinstance(node, For):
+                self.emit_for(node, out)
+            elif isinstance(node, While):
+                self.emit_while(node, out)
+
+    def emit_op(self, op: Op, out: list) -> None:
+        k = self.def_pos[op.out.id]
+        if op.out.id in self.inlined:
+            self.exprs[op.out.id] = self.render(op)
+            return
+        if op.prim == "tape_push":
+            v = op.inputs[0]
+            tape = op.attrs["tape"]
+            self.tapes[tape] = v
+            if not self.lowered:
+                out.append(f"{tape}.append({self.operand(v, 0)})")
+                return
+            fn = "push_array" if v.type.rank else "push_scalar"
+            out.append(f"{tape} = _tape.{fn}({tape}, _n{tape}, {self.operand(v, 0)})")
+            out.append(f"_n{tape} += 1")
+            return
+        self.comment(op, out)
+        if op.prim == "tape_pop":
+            tape = op.attrs["tape"]
+            target = self.name_for(op.out, k, op.role)
+            self.names[op.out.id] = target
+            if not self.lowered:
+                out.append(f"{target} = {tape}.pop()")
+                return
+            out.append(f"_n{tape} -= 1")
+            out.append(f"{target} = {tape}[_n{tape}]")
+            return
+        if op.prim in ("index_add", "index_update"):
+            out.extend(self.emit_index_write(op, k))
+            return
+        if self.loopable(op):
+            out.extend(self.emit_loop(op, k))
+            return
+        expr = self.render(op)
+        target = self.name_for(op.out, k, op.role)
+        self.names[op.out.id] = target
+        text = expr.text
+        if op.out.id in self.copy_views:
+            text = f"{self.operand_expr(expr)}.copy()"
+        out.append(f"{target} = {text}")
+
+    def operand_expr(self, e: Expr) -> str:
+        return e.text if e.prec >= ATOM else f"({e.text})"
+
+    def phi_names(self, values: list, role: str) -> list[str]:
+        names = []
+        for v in values:
+            target = self.name_for(v, self.def_pos.get(v.id, 0), role)
+            self.names[v.id] = target
+            names.append(target)
+        return names
+
+    def assign_phis(self, names: list, values: list, out: list, at: int) -> None:
+        """name_j = value_j for every j at once (a tuple assignment is a parallel copy); arrays a
+        phi variable takes over are copied when something else may still read or write them."""
+        pairs = []
+        for n, v in zip(names, values):
+            text = self.operand(v, 0)
+            if text == n:
+                continue
+            if v.type.kind == "array" and self._shared(v, at):
+                text = f"{self.operand(v, ATOM)}.copy()"
+            pairs.append((n, text))
+        if not pairs:
+            return
+        if len(pairs) == 1:
+            out.append(f"{pairs[0][0]} = {pairs[0][1]}")
+        else:
+            out.append(f"{', '.join(p[0] for p in pairs)} = {', '.join(p[1] for p in pairs)}")
+
+    def emit_if(self, node: If, out: list) -> None:
+        self.comment(node, out)
+        names = self.phi_names(node.outputs, getattr(node.cond, "role", None) or self._role)
+        for n, o in zip(names, node.outputs):
+            self.names[o.id] = n
+        end = self.loop_range[id(node)][1]
+        out.append(f"if {self.operand(node.cond, 0)}:")
+        then_lines: list = []
+        self.emit_block(node.then_block, then_lines)
+        self.assign_phis(names, node.then_yield, then_lines, end)
+        else_lines: list = []
+        self.emit_block(node.else_block, else_lines)
+        self.assign_phis(names, node.else_yield, else_lines, end)
+        out.extend("    " + line for line in (then_lines or ["pass"]))
+        if else_lines:
+            out.append("else:")
+            out.extend("    " + line for line in else_lines)
+        self._last_comment = None
+
+    def _loop_head(self, node, out: list) -> list[str]:
+        self.comment(node, out)
+        start = self.loop_range[id(node)][0]
+        names = []
+        for c, o in zip(node.carried, node.outputs):
+            n = self.name_for(o, start, "primal")
+            self.names[c.id] = n
+            self.names[o.id] = n
+            names.append(n)
+        self.assign_phis(names, node.init, out, start)
+        return names
+
+    def emit_for(self, node: For, out: list) -> None:
+        names = self._loop_head(node, out)
+        idx = self.name_for(node.index, self.def_pos[node.index.id], "primal")
+        self.names[node.index.id] = idx
+        rng = [self.operand(v, 0) for v in (node.start, node.stop, node.step)]
+        if rng[2] == "1":
+            rng = rng[:2] if rng[0] != "0" else rng[1:2]
+        out.append(f"for {idx} in range({', '.join(rng)}):")
+        body: list = []
+        self.emit_block(node.body, body)
+        self.assign_phis(names, node.body_yield, body, self.loop_range[id(node)][1])
+        out.extend("    " + line for line in (body or ["pass"]))
+        self._last_comment = None
+
+    def emit_while(self, node: While, out: list) -> None:
+        names = self._loop_head(node, out)
+        out.append("while True:")
+        body: list = []
+        self.emit_block(node.cond_block, body)
+        body.append(f"if not {self.operand(node.cond, UNARY)}:")
+        body.append("    break")
+        self.emit_block(node.body, body)
+        self.assign_phis(names, node.body_yield, body, self.loop_range[id(node)][1])
+        out.extend("    " + line for line in body)
+        self._last_comment = None
+
+    # ---------------------------------------------------------------- buffers
+    def _plan_buffers(self) -> None:
+        """Which array writes happen in place and which views must be materialized: a write
+        reuses its base's buffer when nothing else that shares the buffer is read afterwards."""
+        root: dict[int, int] = {}
+        for node in walk(self.fn.body):
+            if isinstance(node, Op):
+                if node.prim in _VIEW_PRIMS and node.out.type.kind == "array":  # element reads are copies
+                    root[node.out.id] = root.get(node.inputs[0].id, node.inputs[0].id)
+                if node.prim in ("tape_pop", "broadcast_to"):  # tape rows and read-only broadcast views
+                    self.foreign.add(node.out.id)
+        self.root = root
+        self.inplace: set = set()
+        members: dict[int, list] = {}
+        for vid, r in root.items():
+            members.setdefault(r, []).append(vid)
+        for node in walk(self.fn.body):
+            if not (isinstance(node, Op) and node.prim in ("index_update", "index_add")):
+                continue
+            base = node.inputs[0]
+            p = self.def_pos[node.out.id]
+            r = root.get(base.id, base.id)
+            if r in self.foreign or base.id in self.foreign or self.last_use.get(base.id, -1) > p:
+                continue
+            others = [m for m in members.get(r, []) + [r] if m != base.id]
+            live = [m for m in others if self.def_pos.get(m, -1) < p and self.last_use.get(m, -1) > p]
+            views = [m for m in live if m in root]
+            if len(views) != len(live):
+                continue
+            self.copy_views.update(views)  # a read-only view still read later: give it its own copy
+            self.inplace.add(node.out.id)
+            root[node.out.id] = r
+            members.setdefault(r, []).append(node.out.id)
+
+    def _shared(self, v: Value, at: int) -> bool:
+        """Whether an array's buffer may be read or written elsewhere after position `at`."""
+        r = self.root.get(v.id, v.id)
+        if r in self.foreign or v.id in self.foreign:
+            return True
+        if self.last_use.get(v.id, -1) > at:
+            return True
+        return any(self.last_use.get(m, -1) > at for m, rr in self.root.items() if rr == r and m != v.id) or (
+            r != v.id and self.last_use.get(r, -1) > at)
+
+    def emit_index_write(self, op: Op, k: int) -> list[str]:
         base, val = op.inputs[0], op.inputs[1]
         lines = []
-        # two statements: the target must not take the name of a value the second one still reads
-        avoid = frozenset(self.names.get(v.id, "") for v in op.inputs[1:])
-        target = self.name_for(op.out, k, op.role, avoid)
-        base_op = self.producer.get(base.id)
-        if base.id in self.names and self.uses.get(base.id) == 1 and base not in self.fn.params:
-            lines.append(f"{target} = {self.names[base.id]}")
-        else:
-            lines.append(f"{target} = {self.operand(base, ATOM)}.copy()")
-        del base_op
-        self.names[op.out.id] = target
         index = self.render_index(op.attrs["index"], op.inputs)
         f32 = op.out.type.dtype == "float32"
-        lines.append(f"{target}[{index}] += {self.operand(val, 0, f32)}")
+        sym = "+=" if op.prim == "index_add" else "="
+        if op.out.id in self.inplace and base.id in self.names:
+            target = self.names[base.id]
+            self.names[op.out.id] = target
+        else:
+            # two statements: the target must not take the name of a value the second one still reads
+            avoid = frozenset(self.names.get(v.id, "") for v in op.inputs)
+            target = self.name_for(op.out, k, op.role, avoid)
+            self.names[op.out.id] = target
+            lines.append(f"{target} = {self.operand(base, ATOM)}.copy()")
+        lines.append(f"{target}[{index}] {sym} {self.operand(val, 0, f32)}")
         return lines
 
     def render_results(self) -> str:
@@ -537,6 +778,15 @@ class _Emitter:
             seen.add(r.id)
             outs.append(text)
         return ", ".join(outs) if len(outs) > 1 else outs[0]
+
+
+_MANY = object()  # a value with several users (or a control-flow user): never inlined
+
+
+def walk_ops(block):
+    for node in walk(block):
+        if isinstance(node, Op):
+            yield node
 
 
 def _tuple_text(items: list) -> str:

@@ -1,52 +1,168 @@
 """Forward mode (JVP) on the IR: tangents `<name>_dot` pushed through each op with the JVP column
-of the primitives table."""
+of the primitives table; branches yield tangents and loops carry them beside their values."""
 from __future__ import annotations
 
 from .builder import Builder, Var
 from .errors import InternalCompilerError
-from .ir import Block, Function, Value, print_function
+from .ir import Abstract, Block, For, Function, If, Op, Value, While, print_function, walk
 from .primitives import PRIMITIVES
+
+
+def _varied(fn: Function, seeds: set) -> set:
+    varied = set(seeds)
+    nodes = list(walk(fn.body))
+    changed = True
+    while changed:
+        before = len(varied)
+        for node in nodes:
+            if isinstance(node, Op):
+                p = PRIMITIVES[node.prim]
+                if p.differentiable and any(v.id in varied for k, v in enumerate(node.inputs) if k not in p.nondiff_inputs):
+                    varied.update(o.id for o in node.outputs if o.type.is_float)
+            elif isinstance(node, If):
+                for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):
+                    if (a.id in varied or b.id in varied) and o.type.is_float:
+                        varied.add(o.id)
+            else:
+                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
+                    if (i.id in varied or y.id in varied) and c.type.is_float:
+                        varied.update((c.id, o.id))
+        changed = len(varied) != before
+    return varied
+
+
+class _Forward:
+    def __init__(self, fn: Function, builder: Builder):
+        self.fn = fn
+        self.b = Builder(builder.avals, role="tangent")
+        self.avals = builder.avals
+
+    def zero(self, v: Value) -> Value:
+        if v.type.kind == "array":
+            return self.b.emit("zeros_like", [v], dtype=v.type.dtype)
+        return self.b.const(0.0) if v.type.dtype == "float64" else self.b.emit("astype", [self.b.const(0.0)], dtype=v.type.dtype)
+
+    def tangent_of(self, v: Value, tan: dict) -> Value:
+        t = tan.get(v.id)
+        return t if t is not None else self.zero(v)
+
+    def fit(self, t: Value, like: Value) -> Value:
+        """A tangent with exactly the shape and dtype of its primal value."""
+        if self.avals[t.id].shape != self.avals[like.id].shape:
+            t = self.b.emit("broadcast_to", [t, self.b.emit("shape", [like])])
+        if t.type != like.type and like.type.kind in ("array", "scalar") and not (like.type.weak and t.type.dtype == like.type.dtype):
+            t = self.b.emit("astype", [t], dtype=like.type.dtype)
+        return t
+
+    def block(self, block: Block, tan: dict) -> list:
+        out = []
+        for node in block.ops:
+            saved = self.b.ops
+            self.b.ops = out
+            try:
+                if isinstance(node, Op):
+                    out.append(node)
+                    self.op(node, tan)
+                elif isinstance(node, If):
+                    self.if_(node, tan)
+                else:
+                    self.loop(node, tan)
+            finally:
+                self.b.ops = saved
+        return out
+
+    def op(self, op: Op, tan: dict) -> None:
+        pr = PRIMITIVES[op.prim]
+        ins = [tan.get(i.id) if k not in pr.nondiff_inputs else None for k, i in enumerate(op.inputs)]
+        if not pr.differentiable or all(t is None for t in ins):
+            return
+        if pr.jvp is None:
+            raise InternalCompilerError(f"primitive {op.prim} has no JVP rule", print_function(self.fn))
+        self.b.loc = op.loc
+        attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
+        t = pr.jvp([None if x is None else Var(x, self.b) for x in ins], Var(op.out, self.b),
+                   *[Var(i, self.b) for i in op.inputs], **attrs)
+        if t is None:
+            return
+        tv = self.fit(t.value if isinstance(t, Var) else self.b.lift(t), op.out)
+        tv.hint = f"{op.out.hint or '_t'}_dot"
+        tan[op.out.id] = tv
+
+    def if_(self, node: If, tan: dict) -> None:
+        self.b.loc = node.loc
+        branches = []
+        for block, ys in ((node.then_block, node.then_yield), (node.else_block, node.else_yield)):
+            btan = dict(tan)
+            ops = self.block(block, btan)
+            branches.append((ops, btan, ys))
+        extra_out = []
+        for j, o in enumerate(node.outputs):
+            if o.id not in self.varied:
+                continue
+            ys = []
+            for ops, btan, yields in branches:
+                saved = self.b.ops
+                self.b.ops = ops
+                ys.append(self.fit(self.tangent_of(yields[j], btan), o))
+                self.b.ops = saved
+            out = self.b.define(Value(f"{o.hint or '_t'}_dot"), Abstract(o.type, self.avals[o.id].shape))
+            node.then_yield.append(ys[0])
+            node.else_yield.append(ys[1])
+            extra_out.append((o, out))
+        node.then_block.ops, node.else_block.ops = branches[0][0], branches[1][0]
+        for o, out in extra_out:
+            node.outputs.append(out)
+            tan[o.id] = out
+        self.b.ops.append(node)
+
+    def loop(self, node, tan: dict) -> None:
+        self.b.loc = node.loc
+        idx = [j for j, c in enumerate(node.carried) if c.id in self.varied]
+        n = len(node.carried)
+        params = []
+        for j in idx:
+            c = node.carried[j]
+            node.init.append(self.fit(self.tangent_of(node.init[j], tan), node.init[j]))
+            p = self.b.define(Value(f"{c.hint or '_t'}_dot"), Abstract(c.type, self.avals[c.id].shape))
+            params.append(p)
+        btan = dict(tan)
+        for j, p in zip(idx, params):
+            btan[node.carried[j].id] = p
+        if isinstance(node, While):
+            node.cond_block.ops = self.block(node.cond_block, btan)
+        body = self.block(node.body, btan)
+        saved = self.b.ops
+        self.b.ops = body
+        for j in idx:
+            node.body_yield.append(self.fit(self.tangent_of(node.body_yield[j], btan), node.carried[j]))
+        self.b.ops = saved
+        node.body.ops = body
+        node.carried.extend(params)
+        for j in idx:
+            o = node.outputs[j]
+            out = self.b.define(Value(f"{o.hint or '_t'}_dot"), Abstract(o.type, self.avals[o.id].shape))
+            node.outputs.append(out)
+            tan[o.id] = out
+        assert len(node.carried) == n + len(idx)
+        self.b.ops.append(node)
 
 
 def jvp(fn: Function, builder: Builder, wrt: list[int]) -> Function:
     """A new function taking (*params, *tangents of wrt params) and returning (result, result_dot)."""
-    b = Builder(builder.avals, role="tangent")
-    tangents: dict[int, Value] = {}
+    f = _Forward(fn, builder)
+    tan: dict[int, Value] = {}
     tangent_params = []
     for k in wrt:
         p = fn.params[k]
-        t = b.define(Value(f"{p.hint}_dot"), b.aval(p))
-        tangents[p.id] = t
+        t = f.b.define(Value(f"{p.hint}_dot"), f.avals[p.id])
+        tan[p.id] = t
         tangent_params.append(t)
-    ops = []
-    for op in fn.ops():
-        ops.append(op)
-        pr = PRIMITIVES[op.prim]
-        ins = [tangents.get(i.id) if k not in pr.nondiff_inputs else None for k, i in enumerate(op.inputs)]
-        if not pr.differentiable or all(t is None for t in ins):
-            continue
-        if pr.jvp is None:
-            raise InternalCompilerError(f"primitive {op.prim} has no JVP rule", print_function(fn))
-        b.loc = op.loc
-        start = len(b.ops)
-        attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
-        t = pr.jvp([None if x is None else Var(x, b) for x in ins], Var(op.out, b),
-                   *[Var(i, b) for i in op.inputs], **attrs)
-        if t is None:
-            continue
-        tv = t.value if isinstance(t, Var) else b.lift(t)
-        if b.aval(tv).shape != b.aval(op.out).shape:
-            tv = b.emit("broadcast_to", [tv, b.emit("shape", [op.out])])
-        if tv.type.dtype != op.out.type.dtype and op.out.type.kind == "array":
-            tv = b.emit("astype", [tv], dtype=op.out.type.dtype)
-        tv.hint = f"{op.out.hint or '_t'}_dot"
-        tangents[op.out.id] = tv
-        ops.extend(b.ops[start:])
-        del b.ops[start:]
+    f.varied = _varied(fn, {fn.params[k].id for k in wrt})
+    ops = f.block(fn.body, tan)
     result = fn.results[0]
-    t = tangents.get(result.id)
-    if t is None:
-        t = b.emit("zeros_like", [result], dtype=result.type.dtype) if result.type.kind == "array" else b.const(0.0)
-        ops.extend(b.ops)
+    saved = f.b.ops
+    f.b.ops = ops
+    t = f.tangent_of(result, tan)
+    f.b.ops = saved
     return Function(fn.name + "_jvp", fn.params + tangent_params, fn.param_names + [v.hint for v in tangent_params],
                     Block(ops), [result, t], fn.filename, fn.firstline, fn.result_loc, fn.avals)

@@ -20,9 +20,10 @@ import numpy as np
 from . import primitives as P
 from .builder import Builder
 from .errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, Loc, UnsupportedSyntaxError
-from .ir import Abstract, Block, Function, Value
+from .ir import Abstract, Block, For, Function, If, Value, While
+from . import shapes as S
 
-_CONTROL_FLOW_HINT = "control flow (if/for/while) is not supported by this version of adjit yet"
+_CONTROL_FLOW_HINT = "use an `if` statement"
 
 
 @dataclass
@@ -100,13 +101,26 @@ def parse(fn) -> ParsedFunction:
     return parsed
 
 
-def _check_body(parsed: ParsedFunction, body: list) -> None:
+def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: bool = False) -> None:
     """Reject, at decoration, statements outside the subset (names are resolved at first call)."""
     for k, stmt in enumerate(body):
-        if isinstance(stmt, (ast.If, ast.For, ast.While, ast.AsyncFor)):
-            raise UnsupportedSyntaxError(f"`{type(stmt).__name__.lower()}` statement: {_CONTROL_FLOW_HINT}",
-                                         parsed.loc(stmt), hint="write the computation without branches or loops for now")
+        if isinstance(stmt, ast.If):
+            _check_body(parsed, stmt.body, False, in_loop)
+            _check_body(parsed, stmt.orelse, False, in_loop)
+            continue
+        if isinstance(stmt, (ast.For, ast.While)):
+            if stmt.orelse:
+                raise UnsupportedSyntaxError("a loop `else:` clause is not supported", parsed.loc(stmt))
+            _check_body(parsed, stmt.body, False, True)
+            continue
+        if isinstance(stmt, (ast.Break, ast.Continue)):
+            if not in_loop:
+                raise UnsupportedSyntaxError(f"`{type(stmt).__name__.lower()}` outside a loop", parsed.loc(stmt))
+            continue
         if isinstance(stmt, ast.Return):
+            if in_loop:
+                raise UnsupportedSyntaxError("`return` inside a loop is not supported", parsed.loc(stmt),
+                                             hint="set a flag and `break`, then return after the loop")
             if k != len(body) - 1:
                 raise UnsupportedSyntaxError("code after `return` is unreachable", parsed.loc(body[k + 1]))
             if stmt.value is None:
@@ -114,7 +128,7 @@ def _check_body(parsed: ParsedFunction, body: list) -> None:
             continue
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass)):
             continue
-        if isinstance(stmt, ast.Expr) and k == 0 and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+        if isinstance(stmt, ast.Expr) and k == 0 and top and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
             continue  # docstring
         what = {
             ast.Expr: "an expression statement has no effect on the result (printing is not supported)",
@@ -127,12 +141,71 @@ def _check_body(parsed: ParsedFunction, body: list) -> None:
             ast.Delete: "`del` is not supported",
             ast.Import: "`import` inside the function is not supported",
             ast.ImportFrom: "`import` inside the function is not supported",
-            ast.FunctionDef: "nested functions are not supported",
+            ast.FunctionDef: "nested functions (closures) are not supported",
+            ast.AsyncFunctionDef: "async functions are not supported",
             ast.ClassDef: "class definitions are not supported",
+            ast.AsyncFor: "`async for` is not supported",
         }.get(type(stmt), f"`{type(stmt).__name__}` statements are not supported")
         raise UnsupportedSyntaxError(what, parsed.loc(stmt))
-    if not body or not isinstance(body[-1], ast.Return):
+    if top and not _always_returns(body):
         raise AdjitTypeError("the function must end with `return <scalar>`", parsed.loc(parsed.node))
+
+
+def _always_returns(stmts: list) -> bool:
+    for st in stmts:
+        if isinstance(st, ast.Return):
+            return True
+        if isinstance(st, ast.If) and _always_returns(st.body) and _always_returns(st.orelse):
+            return True
+    return False
+
+
+def _contains_return(stmts: list) -> bool:
+    for st in stmts:
+        if isinstance(st, ast.Return):
+            return True
+        if isinstance(st, ast.If) and (_contains_return(st.body) or _contains_return(st.orelse)):
+            return True
+    return False
+
+
+def _contains_jump(stmts: list) -> bool:
+    """Whether a break/continue of the enclosing loop appears (not inside a nested loop)."""
+    for st in stmts:
+        if isinstance(st, (ast.Break, ast.Continue)):
+            return True
+        if isinstance(st, ast.If) and (_contains_jump(st.body) or _contains_jump(st.orelse)):
+            return True
+    return False
+
+
+def assigned_names(stmts: list) -> set:
+    """Names a statement list may (re)bind, including arrays written by x[i] = v."""
+    out: set = set()
+
+    def target(t):
+        if isinstance(t, ast.Name):
+            out.add(t.id)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts:
+                target(e)
+        elif isinstance(t, ast.Subscript):
+            base = t.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
+
+    for st in stmts:
+        for node in ast.walk(st):
+            if isinstance(node, ast.Assign):
+                for t in node.targets:
+                    target(t)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                target(node.target)
+            elif isinstance(node, ast.For):
+                target(node.target)
+    return out
 
 
 # -------------------------------------------------------------------------------------- lowering
@@ -227,13 +300,34 @@ class Lowerer:
 
     # -- statements
     def lower_body(self, body: list) -> Value:
-        for stmt in body:
+        result = self.lower_stmts(body)
+        if result is None:
+            raise self.err(AdjitTypeError, "the function must end with `return <scalar>`", self.parsed.node)
+        return result
+
+    def lower_stmts(self, stmts: list, loop: "LoopFrame | None" = None):
+        """Lower a statement list into the current block; the result value if it always returns."""
+        for k, stmt in enumerate(stmts):
             self.stmt = stmt
+            if loop is not None and loop.jumps and k > 0 and _contains_jump(stmts[:k]):
+                # statements after a possible break/continue run only if neither happened
+                self.lower_guarded(stmts[k:], loop)
+                return None
             if isinstance(stmt, ast.Return):
                 self.at(stmt)
-                result = self.value(self.expr(stmt.value), stmt.value)
-                return result
-            if isinstance(stmt, ast.Assign):
+                return self.value(self.expr(stmt.value), stmt.value)
+            if isinstance(stmt, ast.If):
+                if _contains_return(stmt.body) or _contains_return(stmt.orelse):
+                    return self.lower_if_returning(stmt, stmts[k + 1:])
+                self.lower_if(stmt, stmt.body, stmt.orelse, loop)
+            elif isinstance(stmt, ast.For):
+                self.lower_for(stmt)
+            elif isinstance(stmt, ast.While):
+                self.lower_while(stmt)
+            elif isinstance(stmt, (ast.Break, ast.Continue)):
+                flag = loop.brk if isinstance(stmt, ast.Break) else loop.cont
+                self.env[flag] = True
+            elif isinstance(stmt, ast.Assign):
                 val = self.expr(stmt.value)
                 for target in stmt.targets:
                     self.assign(target, val, stmt.value)
@@ -241,15 +335,320 @@ class Lowerer:
                 if stmt.value is not None:
                     self.assign(stmt.target, self.expr(stmt.value), stmt.value)
             elif isinstance(stmt, ast.AugAssign):
-                if not isinstance(stmt.target, ast.Name):
-                    raise self.err(UnsupportedSyntaxError,
-                                   "augmented assignment to an array element is not supported yet",
-                                   stmt.target, hint="in-place array writes arrive with control-flow support")
-                current = self.name(stmt.target.id, stmt.target)
-                self.at(stmt)
-                val = self.binop(type(stmt.op), current, self.expr(stmt.value), stmt)
-                self.assign(stmt.target, val, stmt)
-        raise self.err(AdjitTypeError, "the function must end with `return <scalar>`", self.parsed.node)
+                self.lower_augassign(stmt)
+        return None
+
+    def lower_augassign(self, stmt: ast.AugAssign) -> None:
+        if isinstance(stmt.target, ast.Subscript):
+            current = self.subscript(stmt.target)
+        elif isinstance(stmt.target, ast.Name):
+            current = self.name(stmt.target.id, stmt.target)
+        else:
+            raise self.err(UnsupportedSyntaxError, "unsupported augmented assignment target", stmt.target)
+        rhs = self.expr(stmt.value)
+        self.at(stmt)
+        self.assign(stmt.target, self.binop(type(stmt.op), current, rhs, stmt), stmt)
+
+    # -- control flow
+    def condition(self, node) -> Any:
+        """A branch or loop condition: a static Python bool, or a scalar bool value."""
+        c = self.expr(node)
+        if c is None or _is_number(c):
+            return bool(c)
+        c = self.value(c, node)
+        if c.type.kind != "scalar":
+            raise self.err(AdjitTypeError, f"the truth value of an array ({c.type}) is ambiguous", node,
+                           hint="reduce it first, e.g. np.any(...) is not supported: use np.sum(x > 0) > 0")
+        if c.type.dtype != "bool":
+            self.at(node)
+            c = self.b.emit("ne", [c, self.b.const(0)])
+        return c
+
+    def branch(self, stmts: list, loop=None) -> tuple:
+        """Lower stmts into a fresh block with a copy of the environment: (ops, env, result)."""
+        saved_env, saved_ops = self.env, self.b.ops
+        self.env = dict(saved_env)
+        self.b.ops = []
+        try:
+            result = self.lower_stmts(stmts, loop)
+            return self.b.ops, self.env, result
+        finally:
+            self.env, self.b.ops = saved_env, saved_ops
+
+    def in_block(self, ops: list, fn):
+        saved = self.b.ops
+        self.b.ops = ops
+        try:
+            return fn()
+        finally:
+            self.b.ops = saved
+
+    def join(self, name: str, vals: list, blocks: list, node) -> tuple:
+        """Make the values a name has at the end of several blocks agree in type, casting weak
+        Python numbers to the common dtype inside their own block. Returns (values, abstract)."""
+        vals = [self.in_block(blk, lambda v=v: self.value(v, node)) for v, blk in zip(vals, blocks)]
+        avs = [self.b.aval(v) for v in vals]
+        kinds = {a.type.kind for a in avs}
+        ranks = {a.type.rank for a in avs}
+        if len(kinds) > 1 or len(ranks) > 1:
+            raise self.err(AdjitTypeError, f"'{name}' changes type between branches or iterations: "
+                           + " vs ".join(str(a.type) for a in avs), node,
+                           hint="give it the same type and shape on every path")
+        shapes = {a.shape for a in avs}
+        if len(shapes) > 1:
+            raise self.err(AdjitTypeError, f"'{name}' changes shape between branches or iterations: "
+                           + " vs ".join(str(a.shape) for a in avs), node,
+                           hint="a carried or merged value must keep its shape")
+        t = S.promote(*(a.type for a in avs)) if avs[0].type.kind == "scalar" else None
+        out = []
+        for v, a, blk in zip(vals, avs, blocks):
+            if t is not None and (a.type.dtype != t.dtype or a.type.weak != t.weak):
+                if t.weak:
+                    v = self.in_block(blk, lambda v=v: self.b.emit("astype", [v], dtype=t.dtype))
+                    self.b.avals[v.id] = Abstract(t, ())
+                    v.type = t
+                else:
+                    v = self.in_block(blk, lambda v=v: self.b.emit("astype", [v], dtype=t.dtype))
+            out.append(v)
+        av = self.b.aval(out[0])
+        if t is not None:
+            av = Abstract(t if t.weak else S.scalar_type(t.dtype), ())
+        else:
+            av = Abstract(av.type, av.shape)
+        return out, av
+
+    def lower_if(self, stmt, then_stmts, else_stmts, loop, cond=None) -> None:
+        self.at(stmt)
+        if cond is None:
+            cond = self.condition(stmt.test)
+        if isinstance(cond, bool):  # decided at compile time (a global flag, a shape test)
+            self.lower_stmts(then_stmts if cond else else_stmts, loop)
+            return
+        env0 = self.env
+        then_ops, env_t, _ = self.branch(then_stmts, loop)
+        else_ops, env_e, _ = self.branch(else_stmts, loop)
+        outputs, ty, ey = [], [], []
+        for name in sorted(set(env_t) | set(env_e)):
+            vt, ve = env_t.get(name, _UNDEFINED), env_e.get(name, _UNDEFINED)
+            if vt is env0.get(name, _UNDEFINED) and ve is env0.get(name, _UNDEFINED):
+                continue
+            if vt is _UNDEFINED or ve is _UNDEFINED or isinstance(vt, Undefined) or isinstance(ve, Undefined):
+                self.env[name] = Undefined(name, f"is assigned in only one branch of the `if` at line {self.loc(stmt).line}")
+                continue
+            if not isinstance(vt, Value) and not isinstance(ve, Value) and _same_static(vt, ve):
+                self.env[name] = vt
+                continue
+            (vt, ve), av = self.join(name, [vt, ve], [then_ops, else_ops], stmt)
+            out = self.b.define(Value(name), av)
+            outputs.append(out)
+            ty.append(vt)
+            ey.append(ve)
+            self.env[name] = out
+        self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), ty, ey, outputs, self.loc(stmt)))
+
+    def lower_if_returning(self, stmt, rest: list):
+        """An `if` with a return inside: the statements after it continue each branch that falls
+        through, so both branches end by returning and the `if` yields the result."""
+        self.at(stmt)
+        cond = self.condition(stmt.test)
+        if isinstance(cond, bool):
+            return self.lower_stmts((stmt.body if cond else stmt.orelse) + rest)
+        then_ops, _, rt = self.branch(stmt.body + ([] if _always_returns(stmt.body) else rest))
+        else_ops, _, re_ = self.branch(stmt.orelse + ([] if _always_returns(stmt.orelse) else rest))
+        if rt is None or re_ is None:
+            raise self.err(AdjitTypeError, "not every path through this `if` returns a value", stmt)
+        (rt, re_), av = self.join("the result", [rt, re_], [then_ops, else_ops], stmt)
+        out = self.b.define(Value(None), av)
+        self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), [rt], [re_], [out], self.loc(stmt)))
+        return out
+
+    def lower_guarded(self, stmts: list, loop) -> None:
+        """`if not (broke or continued): stmts` for the statements after a break/continue."""
+        flags = [self.env.get(loop.brk), self.env.get(loop.cont)]
+        if any(f is True for f in flags):
+            return  # a jump certainly happened: the rest is dead
+        live = [f for f in flags if isinstance(f, Value)]
+        if not live:
+            self.lower_stmts(stmts, loop)
+            return
+        self.at(stmts[0])
+        jumped = live[0] if len(live) == 1 else self.b.emit("logical_or", live)
+        guard = ast.If(test=ast.Constant(True), body=[], orelse=stmts)
+        ast.copy_location(guard, stmts[0])
+        self.lower_if(guard, [], stmts, loop, cond=jumped)
+
+    def loop_carried(self, body: list, extra: tuple = ()) -> list[str]:
+        names = sorted(assigned_names(body) | set(extra))
+        return [n for n in names if n in self.env and not isinstance(self.env[n], (Undefined, Method))
+                and (isinstance(self.env[n], Value) or _is_number(self.env[n]))]
+
+    def lower_loop_body(self, carried: list, init_avals: list, body_fn, node) -> tuple:
+        """Lower a loop body until the carried values' types are stable (a weak Python float that
+        becomes a float64 array element is widened once). Returns (params, ops, env, yields, avals)."""
+        avals = list(init_avals)
+        for _ in range(4):
+            params = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+            saved_env, saved_ops = self.env, self.b.ops
+            self.env = dict(saved_env)
+            self.env.update(zip(carried, params))
+            self.b.ops = []
+            try:
+                extra = body_fn()
+                ops, env = self.b.ops, self.env
+            finally:
+                self.env, self.b.ops = saved_env, saved_ops
+            yields = []
+            for n, p in zip(carried, params):
+                v = env.get(n, p)
+                if isinstance(v, Undefined):
+                    raise self.err(AdjitTypeError, f"'{n}' {v.why}", node)
+                yields.append(v)
+            vals, joined = [], []
+            changed = False
+            for n, p, y, av in zip(carried, params, yields, avals):
+                (py, yy), j = self.join(n, [p, y], [[], ops], node)
+                vals.append(yy)
+                joined.append(j)
+                if j.type != av.type:
+                    changed = True
+            if not changed:
+                return params, ops, env, vals, avals, extra
+            avals = joined
+        raise self.err(AdjitTypeError, "the types of the loop's variables do not settle", node)
+
+    def cast_inits(self, carried: list, avals: list, node) -> list:
+        inits = []
+        for n, av in zip(carried, avals):
+            v = self.value(self.env[n], node)
+            if v.type != av.type:
+                v = self.b.emit("astype", [v], dtype=av.type.dtype)
+                if av.type.weak:
+                    v.type = av.type
+                    self.b.avals[v.id] = av
+            inits.append(v)
+        return inits
+
+    def lower_for(self, stmt: ast.For) -> None:
+        self.at(stmt)
+        if not isinstance(stmt.target, ast.Name):
+            raise self.err(UnsupportedSyntaxError, "the loop variable must be a single name", stmt.target)
+        it = stmt.iter
+        over_array = None
+        if isinstance(it, ast.Call) and self.expr(it.func) is range:
+            if it.keywords or not 1 <= len(it.args) <= 3:
+                raise self.err(UnsupportedSyntaxError, "range() takes 1 to 3 positional arguments", it)
+            args = [self.expr(a) for a in it.args]
+            start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+        else:
+            seq = self.expr(it)
+            if not isinstance(seq, Value) or seq.type.kind != "array":
+                raise self.err(UnsupportedSyntaxError, "for loops run over range(...) or an array's first axis", it)
+            over_array = seq
+            start, stop, step = 0, self.b.emit("getitem", [self.b.emit("shape", [seq]), self.b.const(0)],
+                                               index=(("int", 1),)), 1
+        self.at(stmt)
+        start, stop, step = (self.value(x, stmt.iter) for x in (start, stop, step))
+        for x in (start, stop, step):
+            if x.type.kind != "scalar" or x.type.dtype not in ("int64", "int32"):
+                raise self.err(AdjitTypeError, f"range() arguments must be integers, not {x.type}", stmt.iter)
+        if self.b.aval(step).value == 0:
+            raise self.err(AdjitError, "range() step must not be zero", stmt.iter)
+        if _contains_jump(stmt.body):
+            return self.lower_for_as_while(stmt, start, stop, step, over_array)
+        carried = self.loop_carried(stmt.body)
+        carried = [n for n in carried if n != stmt.target.id]
+        init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
+                               self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
+        index = self.b.define(Value(stmt.target.id), Abstract(S.scalar_type("int64", True), ()))
+
+        def body():
+            self.env[stmt.target.id] = index
+            if over_array is not None:
+                self.at(stmt.target)
+                self.env[stmt.target.id] = self.b.emit("getitem", [over_array, index], index=(("int", 1),))
+                self.env[stmt.target.id].hint = stmt.target.id
+            self.lower_stmts(stmt.body, None)
+
+        params, ops, env, yields, avals, _ = self.lower_loop_body(carried, init_avals, body, stmt)
+        self.at(stmt)
+        inits = self.cast_inits(carried, avals, stmt)
+        outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+        self.b.ops.append(For(index, start, stop, step, inits, params, Block(ops), yields, outputs, self.loc(stmt)))
+        for n in assigned_names(stmt.body) | {stmt.target.id}:
+            if n not in carried:
+                self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
+                                           "assign it before the loop to use it after")
+        self.env.update(zip(carried, outputs))
+
+    def lower_for_as_while(self, stmt, start, stop, step, over_array) -> None:
+        """A for loop with break/continue: a while loop over its index with break/continue flags."""
+        counter = f"_{stmt.target.id}_next"
+        self.env[counter] = start
+        test = _loop_test(counter, stop, step)
+        self.lower_while(stmt, counter=(counter, stmt.target.id, step, over_array, test))
+
+    def lower_while(self, stmt, counter=None) -> None:
+        self.at(stmt)
+        self._loops = getattr(self, "_loops", 0) + 1
+        frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")
+        extra = (counter[0],) if counter else ()
+        if frame.jumps:
+            self.env[frame.brk] = False
+            extra += (frame.brk,)
+        carried = self.loop_carried(stmt.body, extra)
+        if counter:
+            carried = [n for n in carried if n != counter[1]]
+        init_avals = []
+        for n in carried:
+            av = self.b.aval(self.value(self.env[n], stmt)) if not isinstance(self.env[n], bool) else None
+            if av is None:  # a flag starting as a Python bool
+                self.env[n] = self.b.const(bool(self.env[n]))
+                av = self.b.aval(self.env[n])
+            init_avals.append(Abstract(av.type, av.shape))
+        cond_holder = {}
+
+        def body():
+            if counter is None:
+                self.b.loc = self.loc(stmt.test)
+                c = self.condition(stmt.test)
+            else:
+                c = counter[4](self)
+            if frame.jumps:
+                c = c if not isinstance(c, bool) else self.b.const(c)
+                c = self.b.emit("logical_and", [c, self.b.emit("logical_not", [self.value(self.env[frame.brk], stmt)])])
+            if isinstance(c, bool):
+                if c:
+                    raise self.err(UnsupportedSyntaxError, "`while True` needs a data-dependent exit", stmt)
+                c = self.b.const(False)
+            cond_holder["cond"] = c
+            cond_ops = self.b.ops
+            self.b.ops = []
+            if frame.jumps:
+                self.env[frame.cont] = False
+            if counter is not None:
+                name, target, stp, arr, _ = counter
+                idx = self.value(self.env[name], stmt)
+                self.env[target] = idx
+                if arr is not None:
+                    self.env[target] = self.b.emit("getitem", [arr, idx], index=(("int", 1),))
+                    self.env[target].hint = target
+                self.env[name] = self.b.emit("add", [idx, stp])
+            self.lower_stmts(stmt.body, frame)
+            return cond_ops
+
+        params, ops, env, yields, avals, cond_ops = self.lower_loop_body(carried, init_avals, body, stmt)
+        self.at(stmt)
+        inits = self.cast_inits(carried, avals, stmt)
+        outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+        self.b.ops.append(While(inits, params, Block(cond_ops), cond_holder["cond"], Block(ops), yields, outputs,
+                                self.loc(stmt)))
+        for n in assigned_names(stmt.body) | ({counter[1]} if counter else set()):
+            if n not in carried:
+                self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
+                                           "assign it before the loop to use it after")
+        self.env.update(zip(carried, outputs))
+        for flag in (frame.brk, frame.cont, extra[0] if counter else None):
+            self.env.pop(flag, None)
 
     def assign(self, target, val, node) -> None:
         if isinstance(target, ast.Name):
@@ -261,8 +660,16 @@ class Lowerer:
             for t, v in zip(target.elts, items):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
-            raise self.err(UnsupportedSyntaxError, "writing into an array element is not supported yet", target,
-                           hint="in-place array writes arrive with control-flow support; build the array with NumPy ops")
+            if not isinstance(target.value, ast.Name):
+                raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
+            base = self.expr(target.value)
+            if not isinstance(base, Value) or base.type.kind != "array":
+                raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
+            index, ints = self.index_of(target.slice)
+            self.at(target)
+            new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
+            new.hint = target.value.id
+            self.env[target.value.id] = new
         else:
             raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
 
@@ -281,7 +688,10 @@ class Lowerer:
     # -- expressions
     def name(self, ident: str, node):
         if ident in self.env:
-            return self.env[ident]
+            val = self.env[ident]
+            if isinstance(val, Undefined):
+                raise self.err(AdjitNameError, f"'{ident}' {val.why}", node)
+            return val
         fn = self.parsed.fn
         if fn.__closure__:
             free = dict(zip(fn.__code__.co_freevars, fn.__closure__))
@@ -392,6 +802,17 @@ class Lowerer:
             return base[k]
         if not isinstance(base, Value):
             raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
+        if base.type.kind == "tuple":
+            k = self.static(self.expr(sl), sl, "a tuple index")
+            self.at(node)
+            return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
+        index, ints = self.index_of(sl)
+        self.at(node)
+        return self.b.emit("getitem", [base] + ints, index=index)
+
+    def index_of(self, sl) -> tuple:
+        """An index expression as (index spec, int values); see primitives' getitem."""
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
         ints: list = []
         index = []
 
@@ -413,8 +834,7 @@ class Lowerer:
                 raise self.err(UnsupportedSyntaxError, "`...` in an index is not supported", it)
             else:
                 index.append(("int", int_input(it)))
-        self.at(node)
-        return self.b.emit("getitem", [base] + ints, index=tuple(index))
+        return tuple(index), ints
 
     # -- calls
     def call(self, node: ast.Call):
@@ -593,6 +1013,45 @@ class Lowerer:
         result = sub.lower_body(callee.node.body)
         self.b.loc = outer_loc
         return result
+
+
+@dataclass
+class Undefined:
+    """A name bound on some paths only: using it is an error that says why."""
+
+    name: str
+    why: str
+
+
+_UNDEFINED = object()
+
+
+@dataclass
+class LoopFrame:
+    """The flags a loop with break/continue carries."""
+
+    jumps: bool
+    brk: str
+    cont: str
+
+
+def _same_static(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _shift_index(index: tuple, by: int) -> tuple:
+    return tuple((it[0],) + tuple(None if k is None else k + by for k in it[1:]) for it in index)
+
+
+def _loop_test(counter: str, stop, step):
+    """The condition of a for loop turned while loop: counter < stop (or > for negative steps)."""
+
+    def test(low: "Lowerer"):
+        i = low.value(low.env[counter], None)
+        negative = low.b.aval(step).value is not None and low.b.aval(step).value < 0
+        return low.b.emit("gt" if negative else "lt", [i, stop])
+
+    return test
 
 
 _ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2, "maximum": 2, "minimum": 2, "where": 3,

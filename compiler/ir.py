@@ -173,7 +173,10 @@ class Function:
     avals: dict = field(default_factory=dict)  # value id -> Abstract (type, shape, known value)
 
     def ops(self) -> Iterator[Op]:
-        yield from self.body.ops
+        """Every primitive op, nested blocks included, in program order."""
+        for node in walk(self.body):
+            if isinstance(node, Op):
+                yield node
 
     def __str__(self) -> str:
         return print_function(self)
@@ -243,14 +246,88 @@ def print_function(fn: Function) -> str:
 # -------------------------------------------------------------------------------------- verifier
 
 
+def inner_blocks(node) -> list:
+    """The blocks a control-flow node owns, in program order."""
+    if isinstance(node, If):
+        return [node.then_block, node.else_block]
+    if isinstance(node, For):
+        return [node.body]
+    if isinstance(node, While):
+        return [node.cond_block, node.body]
+    return []
+
+
+def node_inputs(node) -> list:
+    """Values a node reads from its enclosing scope (control nodes: not their blocks' contents)."""
+    if isinstance(node, Op):
+        return list(node.inputs)
+    if isinstance(node, If):
+        return [node.cond]
+    if isinstance(node, For):
+        return [node.start, node.stop, node.step] + list(node.init)
+    if isinstance(node, While):
+        return list(node.init)
+    return []
+
+
+def node_outputs(node) -> list:
+    return list(node.outputs)
+
+
+def walk(block: Block):
+    """Every node in a block and its nested blocks, in program order."""
+    for node in block.ops:
+        yield node
+        for b in inner_blocks(node):
+            yield from walk(b)
+
+
+def block_yields(node) -> list:
+    """(block, values it yields or tests) for each block of a control node."""
+    if isinstance(node, If):
+        return [(node.then_block, node.then_yield), (node.else_block, node.else_yield)]
+    if isinstance(node, For):
+        return [(node.body, node.body_yield)]
+    if isinstance(node, While):
+        return [(node.cond_block, [node.cond]), (node.body, node.body_yield)]
+    return []
+
+
+def free_values(block: Block, extra_defined=()) -> list:
+    """Values used in a block (or its nested blocks, or yielded) but defined outside it."""
+    defined = {v.id for v in extra_defined}
+    seen: dict = {}
+
+    def visit(b: Block):
+        for node in b.ops:
+            for v in node_inputs(node):
+                if v.id not in defined:
+                    seen.setdefault(v.id, v)
+            if isinstance(node, For):
+                defined.add(node.index.id)
+                defined.update(c.id for c in node.carried)
+            if isinstance(node, While):
+                defined.update(c.id for c in node.carried)
+            for inner, ys in block_yields(node):
+                visit(inner)
+                for y in ys:
+                    if y.id not in defined:
+                        seen.setdefault(y.id, y)
+            defined.update(o.id for o in node.outputs)
+
+    visit(block)
+    return list(seen.values())
+
+
 def verify(fn: Function, require_types: bool = True) -> Function:
-    """Check SSA well-formedness: every value defined once, before use; types present when required."""
+    """Check SSA well-formedness: every value defined once, before use, and only used where its
+    definition is in scope (its block or blocks nested in it); types present when required."""
     defined: set[int] = set()
 
     def fail(msg: str):
         raise InternalCompilerError(f"IR verification failed: {msg}", print_function(fn))
 
-    def define(v: Value):
+    def define(v: Value, scope: set):
         if not isinstance(v, Value):
             fail(f"{v!r} is not a Value")
         if v.id in defined:
@@ -258,24 +335,49 @@ def verify(fn: Function, require_types: bool = True) -> Function:
         if require_types and v.type is None:
             fail(f"{v!r} has no type")
         defined.add(v.id)
+        scope.add(v.id)
 
-    def use(v: Value, where: str):
-        if v.id not in defined:
-            fail(f"{v!r} used in {where} before it is defined")
+    def use(v: Value, scope: set, where: str):
+        if v.id not in scope:
+            fail(f"{v!r} used in {where} outside the scope of its definition")
 
-    def walk(block: Block):
-        for op in block.ops:
-            if isinstance(op, Op):
-                for i in op.inputs:
-                    use(i, op.prim)
-                for o in op.outputs:
-                    define(o)
-            else:
-                fail(f"control flow node {type(op).__name__} reached a pass that does not handle it")
+    def walk_block(block: Block, scope: set, extra=()):
+        scope = set(scope)
+        for v in extra:
+            define(v, scope)
+        for node in block.ops:
+            name = node.prim if isinstance(node, Op) else type(node).__name__
+            for v in node_inputs(node):
+                use(v, scope, name)
+            if isinstance(node, Op):
+                for o in node.outputs:
+                    define(o, scope)
+                continue
+            if isinstance(node, (For, While)) and len(node.init) != len(node.carried) != len(node.body_yield):
+                fail(f"{name}: init/carried/yield lengths differ")
+            if isinstance(node, If):
+                for b, ys in block_yields(node):
+                    inner = walk_block(b, scope)
+                    for y in ys:
+                        use(y, inner, "if-yield")
+            elif isinstance(node, For):
+                inner = walk_block(node.body, scope, [node.index] + list(node.carried))
+                for y in node.body_yield:
+                    use(y, inner, "for-yield")
+            elif isinstance(node, While):
+                cscope = walk_block(node.cond_block, scope, list(node.carried))
+                use(node.cond, cscope, "while-condition")
+                inner = walk_block(node.body, cscope)
+                for y in node.body_yield:
+                    use(y, inner, "while-yield")
+            for o in node.outputs:
+                define(o, scope)
+        return scope
 
+    scope: set = set()
     for p in fn.params:
-        define(p)
-    walk(fn.body)
+        define(p, scope)
+    scope = walk_block(fn.body, scope)
     for r in fn.results:
-        use(r, "return")
+        use(r, scope, "return")
     return fn

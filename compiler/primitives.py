@@ -470,6 +470,58 @@ primitive("index_add", _index_add_abstract, vjp=_index_add_vjp,
               t[0], None if t[1] is None else
               npx.index_add(npx.zeros_like(base), t[1], *ints, index=index)))
 
+def _sum_to(ct, shape: tuple):
+    """Sum a cotangent over the axes along which a value of `shape` was broadcast to ct's shape."""
+    axes = S.broadcast_axes(tuple(shape), ct.aval.shape)
+    if axes is None:
+        raise ShapeError("cannot tell statically how a value was broadcast into an array region")
+    lead, stretched = axes
+    if stretched:
+        ct = npx.sum(ct, axis=stretched, keepdims=True)
+    if lead:
+        ct = npx.sum(ct, axis=lead, keepdims=False)
+    return ct
+
+
+def _index_update_vjp(g, y, base, val, *ints, index):
+    region = g.builder.emit_vars("getitem", (g,) + ints, {"index": _shift(index, -1)})
+    g_val = _sum_to(region, val.aval.shape)  # read the region before it is zeroed below
+    g_base = npx.index_update(g, 0.0, *ints, index=index)
+    return (g_base, g_val) + (None,) * len(ints)
+
+
+def _index_update_jvp(t, y, base, val, *ints, index):
+    if t[0] is None and t[1] is None:
+        return None
+    tb = npx.zeros_like(base) if t[0] is None else t[0]
+    return npx.index_update(tb, 0.0 if t[1] is None else t[1], *ints, index=index)
+
+
+# x[index] = val, as a new version of x (codegen writes in place when the old version is dead).
+primitive("index_update", _index_add_abstract, vjp=_index_update_vjp, jvp=_index_update_jvp)
+
+
+def _tape_push_abstract(v, tape, **_):
+    return Abstract(NONE_TYPE, ())
+
+
+def _tape_pop_abstract(tape, like, **_):
+    return like
+
+
+def _trip_count_abstract(start, stop, step, **_):
+    vals = [start.value, stop.value, step.value]
+    n = len(range(*vals)) if None not in vals and vals[2] != 0 else None
+    return Abstract(scalar_type("int64", True), (), n)
+
+
+# The reverse sweep's tape: a stack per recorded value, pushed in the forward sweep and popped
+# in the reverse sweep (side effects: never merged or removed by the passes).
+primitive("tape_push", _tape_push_abstract, differentiable=False)
+primitive("tape_pop", _tape_pop_abstract, differentiable=False)
+primitive("trip_count", _trip_count_abstract, differentiable=False)
+SIDE_EFFECTS = frozenset({"tape_push", "tape_pop"})
+
 # ------------------------------------------------------------------------------------- creation
 
 

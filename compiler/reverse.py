@@ -1,39 +1,543 @@
-"""Reverse mode on the IR: activity analysis, then an adjoint sweep that walks the primal ops
-backwards, applies each primitive's VJP rule and accumulates adjoints (`d<name>`)."""
+"""Reverse mode on the IR: activity analysis, then an adjoint sweep that walks the primal program
+backwards, applies each primitive's VJP rule and accumulates adjoints (`d<name>`).
+
+Control flow: a branch is reversed by branching on the same condition; a loop by a loop running
+backwards over the same iterations. Values the reverse sweep needs that live in a nested block
+(a loop body, a branch) are recorded on a tape: a stack per value, pushed right after the value is
+computed in the forward sweep and popped when the reverse sweep enters the matching block, so
+only what the adjoint reads is kept (to-be-recorded analysis by demand). Loops carry their
+adjoints backwards; values read inside a loop accumulate their adjoints across iterations.
+"""
 from __future__ import annotations
 
 from .builder import Builder, Var
 from .errors import AdjitTypeError, InternalCompilerError
-from .ir import Block, Function, Op, Value, print_function
+from .ir import (Abstract, Block, For, Function, If, Op, Value, While, inner_blocks, node_inputs,
+                 print_function, scalar_type, walk)
 from .primitives import PRIMITIVES
+
+
+# ------------------------------------------------------------------------------------ activity
 
 
 def activity(fn: Function, wrt: list[int]) -> set[int]:
     """Ids of values that depend on a `wrt` parameter AND reach the result: only they get adjoints."""
     varied = {fn.params[k].id for k in wrt}
-    for op in fn.ops():
-        p = PRIMITIVES[op.prim]
-        if not p.differentiable:
-            continue
-        if any(v.id in varied for k, v in enumerate(op.inputs) if k not in p.nondiff_inputs):
-            for o in op.outputs:
-                if o.type.is_float:
-                    varied.add(o.id)
+    nodes = list(walk(fn.body))
+    changed = True
+    while changed:
+        before = len(varied)
+        for node in nodes:
+            if isinstance(node, Op):
+                p = PRIMITIVES[node.prim]
+                if p.differentiable and any(v.id in varied for k, v in enumerate(node.inputs)
+                                            if k not in p.nondiff_inputs):
+                    varied.update(o.id for o in node.outputs if o.type.is_float)
+            elif isinstance(node, If):
+                for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):
+                    if (a.id in varied or b.id in varied) and o.type.is_float:
+                        varied.add(o.id)
+            else:
+                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
+                    if (i.id in varied or y.id in varied) and c.type.is_float:
+                        varied.update((c.id, o.id))
+        changed = len(varied) != before
     useful = {r.id for r in fn.results}
-    for op in reversed(list(fn.ops())):
-        if any(o.id in useful for o in op.outputs):
-            useful.update(i.id for i in op.inputs)
+    changed = True
+    while changed:
+        before = len(useful)
+        for node in reversed(nodes):
+            if isinstance(node, Op):
+                if any(o.id in useful for o in node.outputs):
+                    useful.update(i.id for i in node.inputs)
+            elif isinstance(node, If):
+                for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):
+                    if o.id in useful:
+                        useful.update((a.id, b.id))
+            else:
+                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
+                    if o.id in useful or c.id in useful:
+                        useful.update((c.id, i.id, y.id, o.id))
+        changed = len(useful) != before
     return varied & useful
 
 
-def unbroadcast(b: Builder, ct: Var, op: Op, k: int, target: Value) -> Var:
+def adjoint_name(v: Value) -> str | None:
+    """`dW2` for W2; temporaries' adjoints stay anonymous (codegen numbers them)."""
+    return None if v.hint is None else "d" + v.hint
+
+
+# --------------------------------------------------------------------------------- the transform
+
+
+class _LazyVar(Var):
+    """A primal value seen by a VJP rule; resolved (and so taped, if need be) only when read."""
+
+    __slots__ = ("_primal", "_resolve", "_value")
+
+    def __init__(self, primal: Value, builder: Builder, resolve):
+        self._primal = primal
+        self._resolve = resolve
+        self._value = None
+        self.builder = builder
+
+    @property
+    def value(self) -> Value:
+        if self._value is None:
+            self._value = self._resolve(self._primal)
+        return self._value
+
+    @property
+    def type(self):
+        return self._primal.type
+
+    @property
+    def rank(self) -> int:
+        return self._primal.type.rank
+
+    @property
+    def dtype(self) -> str:
+        return self._primal.type.dtype
+
+    @property
+    def aval(self) -> Abstract:
+        return self.builder.avals[self._primal.id]
+
+
+class _Scope:
+    """One reverse block under construction, mirroring one forward block."""
+
+    def __init__(self, forward: Block | None, ops: list):
+        self.forward = forward
+        self.ops = ops
+        self.remap: dict[int, Value] = {}
+        self.pops = 0  # pops are inserted at the start, in front of everything else
+
+
+class _Reverse:
+    def __init__(self, fn: Function, builder: Builder, wrt: list[int]):
+        self.fn = fn
+        self.avals = builder.avals
+        self.wrt = wrt
+        self.active = activity(fn, wrt)
+        self.b = Builder(self.avals, role="adjoint")
+        self.scopes: list[_Scope] = []
+        self.def_block: dict[int, Block] = {}
+        self.def_node: dict[int, object] = {}
+        self.pushes: dict[int, list] = {}  # id(forward node or block) -> push ops to insert after it
+        self.tapes = 0
+        self._index_defs(fn.body, None)
+
+    def _index_defs(self, block: Block, _parent) -> None:
+        for node in block.ops:
+            for o in node.outputs:
+                self.def_block[o.id] = block
+                self.def_node[o.id] = node
+            if isinstance(node, For):
+                for v in [node.index] + list(node.carried):
+                    self.def_block[v.id] = node.body
+                    self.def_node[v.id] = None
+            if isinstance(node, While):  # recorded at the start of the body, which runs once per iteration
+                for v in node.carried:
+                    self.def_block[v.id] = node.body
+                    self.def_node[v.id] = None
+            for b in inner_blocks(node):
+                self._index_defs(b, node)
+
+    # ---------------------------------------------------------------- emitting
+    def emit(self, prim: str, inputs: list, hint=None, **attrs) -> Value:
+        return self.b.emit(prim, inputs, hint, **attrs)
+
+    def with_ops(self, ops: list, fn):
+        saved = self.b.ops
+        self.b.ops = ops
+        try:
+            return fn()
+        finally:
+            self.b.ops = saved
+
+    # ---------------------------------------------------------------- primal values in the reverse sweep
+    def primal(self, v: Value) -> Value:
+        """The value v, as the reverse code at the current point can read it (popping it from a
+        tape if it was computed in a nested block)."""
+        for scope in reversed(self.scopes):
+            if v.id in scope.remap:
+                return scope.remap[v.id]
+        block = self.def_block.get(v.id)
+        if block is None or block is self.fn.body:
+            return v
+        scope = next((s for s in self.scopes if s.forward is block), None)
+        if scope is None:
+            raise InternalCompilerError(f"{v!r} is read outside the block that defines it", print_function(self.fn))
+        self.tapes += 1
+        tape = f"_tape_{v.hint or 'v'}{self.tapes}"
+        loc = self.b.loc
+        self.b.loc = None
+        done = self.b.define(Value(None), PRIMITIVES["tape_push"].abstract(self.avals[v.id], tape=tape))
+        push = Op("tape_push", [v], [done], {"tape": tape}, None, "primal")
+        key = id(self.def_node[v.id]) if self.def_node[v.id] is not None else id(block)
+        self.pushes.setdefault(key, []).append(push)
+        popped = Value(v.hint)
+        self.b.define(popped, Abstract(self.avals[v.id].type, self.avals[v.id].shape))
+        scope.ops.insert(scope.pops, Op("tape_pop", [], [popped], {"tape": tape}, None, "adjoint"))
+        scope.pops += 1
+        self.b.loc = loc
+        scope.remap[v.id] = popped
+        return popped
+
+    def zero_like(self, v: Value) -> Value:
+        if v.type.kind == "array":
+            return self.emit("zeros_like", [self.primal(v)], dtype=v.type.dtype)
+        return self.emit("astype", [self.b.const(0.0)], dtype=v.type.dtype) if not v.type.weak else self.b.const(0.0)
+
+    def cast_like(self, ct: Value, v: Value) -> Value:
+        """An adjoint contribution in the dtype of the value it is the adjoint of."""
+        if ct.type.kind == "array" and v.type.kind == "array" and ct.type.dtype != v.type.dtype:
+            return self.emit("astype", [ct], dtype=v.type.dtype)
+        if ct.type.kind == "scalar" and v.type.kind == "scalar" and ct.type.dtype != v.type.dtype:
+            return self.emit("astype", [ct], dtype=v.type.dtype)
+        return ct
+
+    def accumulate(self, adj: dict, v: Value, ct: Value) -> None:
+        ct = self.cast_like(ct, v)
+        prev = adj.get(v.id)
+        scatter = self._fresh_scatter(ct) if prev is not None else None
+        if scatter is not None:  # prev + (zeros with g at idx)  ==  prev with g added at idx
+            new = self.emit("index_add", [prev] + scatter.inputs[1:], **scatter.attrs)
+        else:
+            new = ct if prev is None else self.emit("add", [prev, ct])
+        if new.hint is None or prev is not None:
+            new.hint = adjoint_name(v)
+        adj[v.id] = new
+
+    def _fresh_scatter(self, ct: Value):
+        """The index_add that made ct, if ct is zeros with a cotangent added into one region."""
+        ops = self.b.ops
+        for k in range(len(ops) - 1, max(-1, len(ops) - 8), -1):
+            op = ops[k]
+            if isinstance(op, Op) and ct in op.outputs:
+                if op.prim != "index_add" or op.inputs[0].type.kind != "array":
+                    return None
+                base = next((b for b in ops[max(0, k - 8):k] if isinstance(b, Op) and op.inputs[0] in b.outputs), None)
+                if base is not None and base.prim == "zeros_like" and self.avals[base.out.id].shape == self.avals[ct.id].shape:
+                    return op
+                return None
+        return None
+
+    # ---------------------------------------------------------------- blocks
+    def reverse_block(self, block: Block, adj: dict) -> None:
+        for node in reversed(block.ops):
+            if isinstance(node, Op):
+                self.reverse_op(node, adj)
+            elif isinstance(node, If):
+                self.reverse_if(node, adj)
+            elif isinstance(node, For):
+                self.reverse_for(node, adj)
+            elif isinstance(node, While):
+                self.reverse_while(node, adj)
+
+    def reverse_op(self, op: Op, adj: dict) -> None:
+        if op.out.id not in self.active or op.out.id not in adj:
+            return
+        base = op.inputs[0] if op.inputs else None
+        if (op.prim == "getitem" and base.type.kind == "array" and base.id in adj and base.id in self.active
+                and all(it[0] != "none" for it in op.attrs["index"])):
+            # a read of x[idx] adds its cotangent into dx at idx, in place: no zeros, no copy of x
+            self.b.loc = op.loc
+            from .primitives import _shift
+
+            new = self.emit("index_add", [adj[base.id], adj[op.out.id]] + [self.primal(i) for i in op.inputs[1:]],
+                            index=_shift(op.attrs["index"], 1))
+            new.hint = adjoint_name(base)
+            adj[base.id] = new
+            return
+        p = PRIMITIVES[op.prim]
+        if p.vjp is None:
+            raise InternalCompilerError(f"primitive {op.prim} has no VJP rule", print_function(self.fn))
+        self.b.loc = op.loc
+        g = Var(adj[op.out.id], self.b)
+        args = [_LazyVar(i, self.b, self.primal) for i in op.inputs]
+        attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
+        cts = p.vjp(g, _LazyVar(op.out, self.b, self.primal), *args, **attrs)
+        if len(cts) != len(op.inputs):
+            raise InternalCompilerError(f"VJP of {op.prim} returned {len(cts)} cotangents for {len(op.inputs)} inputs")
+        for k, (inp, ct) in enumerate(zip(op.inputs, cts)):
+            if ct is None or inp.id not in self.active or k in p.nondiff_inputs:
+                continue
+            ct = ct if isinstance(ct, Var) else Var(self.b.lift(ct), self.b)
+            ct = unbroadcast(self.b, ct, op, k)
+            self.accumulate(adj, inp, ct.value)
+
+    def outer_adjoints(self, node, adj: dict) -> list:
+        """Active values from outside a control node that its blocks read: their adjoints change."""
+        from .ir import free_values
+
+        seen, out = set(), []
+        for b in inner_blocks(node):
+            extra = []
+            if isinstance(node, For):
+                extra = [node.index] + list(node.carried)
+            elif isinstance(node, While):
+                extra = list(node.carried)
+            for v in free_values(b, extra):
+                if v.id in self.active and v.id not in seen and v.type.is_float:
+                    seen.add(v.id)
+                    out.append(v)
+        return out
+
+    def reverse_if(self, node: If, adj: dict) -> None:
+        live = [(o, a, b) for o, a, b in zip(node.outputs, node.then_yield, node.else_yield)
+                if o.id in self.active and o.id in adj]
+        if not live:
+            return
+        self.b.loc = node.loc
+        cond = self.primal(node.cond)
+        outer = self.outer_adjoints(node, adj)
+        branches = []
+        for block, k in ((node.then_block, 1), (node.else_block, 2)):
+            ops: list = []
+            scope = _Scope(block, ops)
+            self.scopes.append(scope)
+            badj = dict(adj)
+            saved = self.b.ops
+            self.b.ops = ops
+            for o, ty, ey in live:
+                y = ty if k == 1 else ey
+                if y.id in self.active:
+                    self.accumulate(badj, y, adj[o.id])
+            self.reverse_block(block, badj)
+            self.b.ops = saved
+            self.scopes.pop()
+            branches.append((ops, badj))
+        changed = [v for v in outer if any(b[1].get(v.id) is not adj.get(v.id) for b in branches)]
+        if not changed:
+            return
+        then_y, else_y, outs = [], [], []
+        for v in changed:
+            ys = []
+            for ops, badj in branches:
+                y = badj.get(v.id)
+                if y is None:
+                    y = self.with_ops(ops, lambda v=v: adj.get(v.id) or self.zero_like(v))
+                ys.append(y)
+            ys = self.unify(ys, [branches[0][0], branches[1][0]])
+            strong = next((y.type for y in ys if not y.type.weak), ys[0].type)
+            out = self.b.define(Value(adjoint_name(v)), Abstract(strong, self.avals[ys[0].id].shape))
+            then_y.append(ys[0])
+            else_y.append(ys[1])
+            outs.append(out)
+            adj[v.id] = out
+        self.b.ops.append(If(cond, Block(branches[0][0]), Block(branches[1][0]), then_y, else_y, outs, node.loc))
+
+    def unify(self, vals: list, blocks: list) -> list:
+        """Give values merged by a branch or a loop one type (weak Python floats become float64)."""
+        types = {v.type for v in vals}
+        if len(types) == 1 or len({(t.kind, t.dtype, t.rank) for t in types}) == 1:
+            return vals
+        strong = [v.type for v in vals if not v.type.weak]
+        target = strong[0] if strong else vals[0].type
+        out = []
+        for v, blk in zip(vals, blocks):
+            if v.type != target:
+                v = self.with_ops(blk, lambda v=v: self.emit("astype", [v], dtype=target.dtype))
+            out.append(v)
+        if len({v.type for v in out}) != 1:
+            raise InternalCompilerError("adjoints merged at a branch or loop have different types: "
+                                        + ", ".join(str(v.type) for v in out), print_function(self.fn))
+        return out
+
+    def reverse_loop(self, node, adj: dict, trips: Value, index_of) -> None:
+        """The shared reverse of For and While: a loop over the iterations in reverse order."""
+        live = [j for j, o in enumerate(node.outputs) if o.id in self.active]
+        carried_active = [j for j in live if node.carried[j].id in self.active or node.body_yield[j].id in self.active]
+        if not any(node.outputs[j].id in adj for j in carried_active):
+            return
+        self.b.loc = node.loc
+        outer = self.outer_adjoints(node, adj)
+        # the reverse loop carries: adjoints of the carried values, then accumulators of outer values
+        inits, names, kinds = [], [], []
+        for j in carried_active:
+            o = node.outputs[j]
+            inits.append(adj.get(o.id) or self.zero_like(o))
+            names.append(adjoint_name(node.carried[j]))
+            kinds.append(("carried", j))
+        for v in outer:
+            inits.append(adj.get(v.id) or self.zero_like(v))
+            names.append(adjoint_name(v))
+            kinds.append(("outer", v))
+        k_first = self.emit("sub", [trips, self.b.const(1)])
+        k = self.b.define(Value("_k"), Abstract(scalar_type("int64", True), ()))
+        params = [self.b.define(Value(n), Abstract(i.type, self.avals[i.id].shape)) for n, i in zip(names, inits)]
+        body_ops: list = []
+        scope = _Scope(node.body, body_ops)
+        self.scopes.append(scope)
+        saved = self.b.ops
+        self.b.ops = body_ops
+        badj: dict = {}
+        index_of(scope, k)
+        for (kind, what), prm in zip(kinds, params):
+            if kind == "outer":
+                badj[what.id] = prm
+        for (kind, what), prm in zip(kinds, params):
+            if kind == "carried":
+                y = node.body_yield[what]
+                if y.id in self.active:
+                    self.accumulate(badj, y, prm)
+        self.reverse_block(node.body, badj)
+        yields = []
+        for (kind, what), prm in zip(kinds, params):
+            if kind == "carried":
+                c = node.carried[what]
+                y = badj.get(c.id)
+                yields.append(y if y is not None else self.zero_like(c))
+            else:
+                yields.append(badj.get(what.id, prm))
+        self.b.ops = saved
+        self.scopes.pop()
+        fixed = []
+        for prm, y in zip(params, yields):
+            if y.type != prm.type and y.type.kind == prm.type.kind == "scalar" and y.type.dtype == prm.type.dtype:
+                prm.type = y.type  # a Python float accumulator that became float64: same machine type
+                self.avals[prm.id] = Abstract(y.type, ())
+            if y.type != prm.type:
+                y = self.with_ops(body_ops, lambda y=y, prm=prm: self.emit("astype", [y], dtype=prm.type.dtype))
+                if prm.type.weak:
+                    y.type = prm.type
+            fixed.append(y)
+        outs = [self.b.define(Value(n), Abstract(p.type, self.avals[p.id].shape)) for n, p in zip(names, params)]
+        for prm, init in zip(params, inits):
+            if prm.type != init.type and init.type.dtype == prm.type.dtype:
+                pass  # float64 either way: the loop variable simply starts as a Python float
+        minus_one = self.b.const(-1)
+        self.b.ops.append(For(k, k_first, minus_one, minus_one, inits, params, Block(body_ops), fixed, outs, node.loc))
+        for (kind, what), out in zip(kinds, outs):  # accumulators first: they already hold adj[v]
+            if kind == "outer":
+                adj[what.id] = out
+        for (kind, what), out in zip(kinds, outs):
+            if kind == "carried":
+                init = node.init[what]
+                if init.id in self.active:
+                    self.accumulate(adj, init, out)
+
+    def reverse_for(self, node: For, adj: dict) -> None:
+        self.b.loc = node.loc
+        if not any(o.id in adj and o.id in self.active for o in node.outputs):
+            return
+        start, stop, step = (self.primal(v) for v in (node.start, node.stop, node.step))
+        trips = self.emit("trip_count", [start, stop, step])
+
+        def index_of(scope: _Scope, k: Value):
+            scope.remap[node.index.id] = self.emit("add", [start, self.emit("mul", [k, step])], hint=node.index.hint)
+
+        self.reverse_loop(node, adj, trips, index_of)
+
+    def reverse_while(self, node: While, adj: dict) -> None:
+        if not any(o.id in adj and o.id in self.active for o in node.outputs):
+            return
+        self.b.loc = node.loc
+        trips = self.primal(self.trip_counter(node))
+        self.reverse_loop(node, adj, trips, lambda scope, k: None)
+
+    def trip_counter(self, node: While) -> Value:
+        """Count the iterations of a while loop in the forward sweep (an extra carried value)."""
+        if hasattr(node, "_trips"):
+            return node._trips
+        av = Abstract(scalar_type("int64", True), ())
+        zero = Op("const", [], [self.b.define(Value(None), PRIMITIVES["const"].abstract(value=0))], {"value": 0})
+        param = self.b.define(Value("_trip"), av)
+        one = Op("const", [], [self.b.define(Value(None), PRIMITIVES["const"].abstract(value=1))], {"value": 1})
+        nxt = Op("add", [param, one.out], [self.b.define(Value("_trip"), av)], {})
+        out = self.b.define(Value("_trips"), av)
+        node.body.ops = [one] + node.body.ops + [nxt]
+        node.init.append(zero.out)
+        node.carried.append(param)
+        node.body_yield.append(nxt.out)
+        node.outputs.append(out)
+        self.def_block[param.id] = node.cond_block
+        self.def_node[param.id] = None
+        self.def_block[out.id] = self.def_block.get(node.outputs[0].id, self.fn.body)
+        self.def_node[out.id] = node
+        self._pending_inits.append((node, zero))
+        node._trips = out
+        return out
+
+    # ---------------------------------------------------------------- the whole function
+    def run(self) -> Function:
+        fn = self.fn
+        result = fn.results[0]
+        rt = result.type
+        if not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
+            raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
+                                 fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
+        if not rt.is_float:
+            raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
+        self._pending_inits: list = []
+        adj: dict[int, Value] = {}
+        top = _Scope(fn.body, self.b.ops)
+        self.scopes.append(top)
+        if result.id in self.active:
+            self.b.loc = fn.result_loc
+            seed = self.b.const(1.0) if rt.dtype == "float64" else self.emit("astype", [self.b.const(1.0)], dtype=rt.dtype)
+            seed.hint = adjoint_name(result)
+            adj[result.id] = seed
+        self.reverse_block(fn.body, adj)
+        self.b.loc = None
+        grads = []
+        for k in self.wrt:
+            p = fn.params[k]
+            g = adj.get(p.id)
+            if g is None:  # the result does not depend on this argument
+                g = self.emit("zeros_like", [p], dtype=p.type.dtype) if p.type.kind == "array" else self.b.const(0.0)
+            elif g.type.dtype != p.type.dtype and p.type.kind == "array":
+                g = self.emit("astype", [g], dtype=p.type.dtype)
+            g.hint = g.hint if g.hint and g.hint != adjoint_name(result) else adjoint_name(p)
+            grads.append(g)
+        forward = self.augmented_forward(fn.body)
+        return Function(fn.name + "_grad", fn.params, fn.param_names, Block(forward.ops + self.b.ops),
+                        [result] + grads, fn.filename, fn.firstline, fn.result_loc, fn.avals)
+
+    def augmented_forward(self, block: Block) -> Block:
+        """The primal program with tape pushes after the values the reverse sweep pops."""
+        self._insert_pushes(block)
+        if self._pending_inits:
+            block.ops = _insert_before_loops(block.ops, self._pending_inits)
+        return block
+
+    def _insert_pushes(self, block: Block) -> None:
+        out = list(self.pushes.get(id(block), []))
+        for node in block.ops:
+            out.append(node)
+            out.extend(self.pushes.get(id(node), []))
+            for b in inner_blocks(node):
+                self._insert_pushes(b)
+        block.ops = out
+
+
+def _insert_before_loops(ops: list, pending: list) -> list:
+    """Place each while loop's trip-counter initial value just before the loop (in any block)."""
+    by_node = {id(node): zero for node, zero in pending}
+
+    def fix(block_ops: list) -> list:
+        out = []
+        for node in block_ops:
+            if id(node) in by_node:
+                out.append(by_node[id(node)])
+            for b in inner_blocks(node):
+                b.ops = fix(b.ops)
+            out.append(node)
+        return out
+
+    return fix(ops)
+
+
+def unbroadcast(b: Builder, ct: Var, op: Op, k: int) -> Var:
     """Sum a cotangent of an elementwise op's output down to the shape of its k-th input."""
     bcast = op.attrs.get("bcast")
     if bcast is None:
         return ct
     axes = bcast[k]
     if axes is None:
-        raise InternalCompilerError("broadcast pattern unknown at reverse time", print_function_safe(op))
+        raise InternalCompilerError(f"broadcast pattern of {op.prim} unknown at reverse time")
     lead, stretched = axes
     if stretched:
         ct = b.emit_vars("sum", (ct,), {"axis": stretched, "keepdims": True})
@@ -42,72 +546,6 @@ def unbroadcast(b: Builder, ct: Var, op: Op, k: int, target: Value) -> Var:
     return ct
 
 
-def print_function_safe(op: Op) -> str:
-    return f"{op.prim}({', '.join(map(repr, op.inputs))}) attrs={op.attrs}"
-
-
-def adjoint_name(v: Value) -> str | None:
-    """`dW2` for W2; temporaries' adjoints stay anonymous (codegen numbers them)."""
-    return None if v.hint is None else "d" + v.hint
-
-
 def value_and_grad(fn: Function, builder: Builder, wrt: list[int]) -> Function:
     """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep."""
-    result = fn.results[0]
-    rt = result.type
-    if not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
-        raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
-                             fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
-    if not rt.is_float:
-        raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
-    active = activity(fn, wrt)
-    b = Builder(builder.avals, role="adjoint")
-    adjoints: dict[int, Value] = {}
-
-    if result.id in active:
-        b.loc = fn.result_loc
-        seed = b.const(1.0) if rt.dtype == "float64" else b.emit("astype", [b.const(1.0)], dtype=rt.dtype)
-        seed.hint = adjoint_name(result)
-        adjoints[result.id] = seed
-
-    for op in reversed(list(fn.ops())):
-        if op.out.id not in active or op.out.id not in adjoints:
-            continue
-        p = PRIMITIVES[op.prim]
-        if p.vjp is None:
-            raise InternalCompilerError(f"primitive {op.prim} has no VJP rule", print_function(fn))
-        b.loc = op.loc
-        g = Var(adjoints[op.out.id], b)
-        args = [Var(i, b) for i in op.inputs]
-        attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
-        cts = p.vjp(g, Var(op.out, b), *args, **attrs)
-        if len(cts) != len(op.inputs):
-            raise InternalCompilerError(f"VJP of {op.prim} returned {len(cts)} cotangents for {len(op.inputs)} inputs")
-        for k, (inp, ct) in enumerate(zip(op.inputs, cts)):
-            if ct is None or inp.id not in active or k in p.nondiff_inputs:
-                continue
-            if not isinstance(ct, Var):
-                ct = Var(b.lift(ct), b)
-            ct = unbroadcast(b, ct, op, k, inp)
-            prev = adjoints.get(inp.id)
-            new = ct.value if prev is None else b.emit("add", [prev, ct.value])
-            if new.hint is None or prev is not None:
-                new.hint = adjoint_name(inp)
-            adjoints[inp.id] = new
-
-    b.loc = None
-    grads = []
-    for k in wrt:
-        p = fn.params[k]
-        g = adjoints.get(p.id)
-        if g is None:  # the result does not depend on this argument
-            g = b.emit("zeros_like", [p], dtype=p.type.dtype) if p.type.kind == "array" else b.const(0.0)
-        elif g.type.dtype != p.type.dtype and p.type.kind == "array":
-            g = b.emit("astype", [g], dtype=p.type.dtype)
-        elif p.type.kind == "array" and b.aval(g).shape != b.aval(p).shape:
-            g = b.emit("broadcast_to", [g, b.emit("shape", [p])])
-        g.hint = g.hint if g.hint and g.hint != adjoint_name(result) else adjoint_name(p)
-        grads.append(g)
-    out = Function(fn.name + "_grad", fn.params, fn.param_names, Block(list(fn.body.ops) + b.ops),
-                   [result] + grads, fn.filename, fn.firstline, fn.result_loc, fn.avals)
-    return out
+    return _Reverse(fn, builder, wrt).run()

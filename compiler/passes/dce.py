@@ -1,15 +1,58 @@
-"""Dead-code elimination: drop ops whose outputs nothing uses."""
+"""Dead-code elimination: drop ops (and whole branches or loops) whose outputs nothing uses."""
 from __future__ import annotations
 
-from ..ir import Block, Function
+from ..ir import Block, Function, If, Op, While, block_yields, inner_blocks, node_inputs, walk
+from ..primitives import SIDE_EFFECTS
+
+
+def _sweep(block: Block, live: set) -> None:
+    """Keep the nodes of `block` that produce something in `live`; adds what they read to `live`."""
+    kept = []
+    for node in reversed(block.ops):
+        effect = _has_effects(node)
+        if not effect and not any(o.id in live for o in node.outputs):
+            continue
+        kept.append(node)
+        if isinstance(node, Op):
+            live.update(i.id for i in node.inputs)
+            continue
+        live.update(v.id for v in node_inputs(node))
+        if isinstance(node, If):
+            for b, ys in block_yields(node):
+                live.update(y.id for y in ys)
+                _sweep(b, live)
+        else:  # a loop keeps all its carried values: the body must compute every yield each time
+            body_live = {y.id for y in node.body_yield}
+            if isinstance(node, While):
+                body_live.add(node.cond.id)
+            changed = True
+            while changed:  # values read inside the loop stay live around it
+                before = len(body_live)
+                body_live |= live
+                trial = set(body_live)
+                if isinstance(node, While):
+                    _sweep(_copy(node.cond_block), trial)
+                _sweep(_copy(node.body), trial)
+                body_live |= trial
+                changed = len(body_live) != before
+            if isinstance(node, While):
+                _sweep(node.cond_block, body_live)
+            _sweep(node.body, body_live)
+            live |= body_live
+    block.ops = list(reversed(kept))
+
+
+def _has_effects(node) -> bool:
+    if isinstance(node, Op):
+        return node.prim in SIDE_EFFECTS
+    return any(isinstance(n, Op) and n.prim in SIDE_EFFECTS for b in inner_blocks(node) for n in walk(b))
+
+
+def _copy(block: Block) -> Block:
+    return Block(list(block.ops))
 
 
 def eliminate_dead_code(fn: Function) -> Function:
     live = {r.id for r in fn.results}
-    kept = []
-    for op in reversed(list(fn.ops())):
-        if any(o.id in live for o in op.outputs):
-            kept.append(op)
-            live.update(i.id for i in op.inputs)
-    fn.body = Block(list(reversed(kept)))
+    _sweep(fn.body, live)
     return fn

@@ -1,20 +1,55 @@
-"""Helpers shared by the passes: substituting values throughout a function."""
+"""Helpers shared by the passes: substituting values throughout a function, nested blocks included."""
 from __future__ import annotations
 
-from ..ir import Function
+from ..ir import Block, For, Function, If, Op, While
+
+
+def resolve(v, replace: dict):
+    while v.id in replace:
+        v = replace[v.id]
+    return v
+
+
+def substitute_node(node, replace: dict) -> None:
+    """Point a node's inputs and yields at replacements (not its nested blocks' ops)."""
+    r = lambda v: resolve(v, replace)  # noqa: E731
+    if isinstance(node, Op):
+        node.inputs = [r(i) for i in node.inputs]
+    elif isinstance(node, If):
+        node.cond = r(node.cond)
+        node.then_yield = [r(y) for y in node.then_yield]
+        node.else_yield = [r(y) for y in node.else_yield]
+    elif isinstance(node, For):
+        node.start, node.stop, node.step = r(node.start), r(node.stop), r(node.step)
+        node.init = [r(i) for i in node.init]
+        node.body_yield = [r(y) for y in node.body_yield]
+    elif isinstance(node, While):
+        node.init = [r(i) for i in node.init]
+        node.cond = r(node.cond)
+        node.body_yield = [r(y) for y in node.body_yield]
+
+
+def substitute_block(block: Block, replace: dict) -> None:
+    for node in block.ops:
+        substitute_node(node, replace)
+        for b in _blocks(node):
+            substitute_block(b, replace)
+
+
+def _blocks(node):
+    if isinstance(node, If):
+        return [node.then_block, node.else_block]
+    if isinstance(node, For):
+        return [node.body]
+    if isinstance(node, While):
+        return [node.cond_block, node.body]
+    return []
 
 
 def substitute(fn: Function, replace: dict) -> Function:
-    """Replace uses of values (by id) with other values, in ops and results."""
+    """Replace uses of values (by id) with other values, in every block and in the results."""
     if not replace:
         return fn
-
-    def resolve(v):
-        while v.id in replace:
-            v = replace[v.id]
-        return v
-
-    for op in fn.ops():
-        op.inputs = [resolve(i) for i in op.inputs]
-    fn.results = [resolve(r) for r in fn.results]
+    substitute_block(fn.body, replace)
+    fn.results = [resolve(r, replace) for r in fn.results]
     return fn

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir import Block, Function, Op, Value, scalar_type
+from ..ir import Block, Function, Op, Value, inner_blocks, scalar_type
 from ..primitives import PRIMITIVES
-from .rewrite import substitute
+from .rewrite import substitute, substitute_node
 
 _FOLD = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
          "div": lambda a, b: a / b, "pow": lambda a, b: a ** b, "neg": lambda a: -a}
@@ -24,12 +24,12 @@ def simplify(fn: Function) -> Function:
     avals = fn.avals
     producer: dict[int, Op] = {}
     replace: dict[int, Value] = {}
-    kept: list = []
+    _simplify_block(fn.body, avals, producer, replace)
+    return substitute(fn, replace)
 
-    def resolve(v):
-        while v.id in replace:
-            v = replace[v.id]
-        return v
+
+def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) -> None:
+    kept: list = []
 
     def same(a: Value, b: Value) -> bool:
         """a can stand for b: same type and (as far as known) the same shape."""
@@ -40,8 +40,14 @@ def simplify(fn: Function) -> Function:
             new.hint = old.hint
         replace[old.id] = new
 
-    for op in fn.ops():
-        op.inputs = [resolve(i) for i in op.inputs]
+    for op in block.ops:
+        substitute_node(op, replace)
+        if not isinstance(op, Op):
+            for b in inner_blocks(op):
+                _simplify_block(b, avals, producer, replace)
+            substitute_node(op, replace)
+            kept.append(op)
+            continue
         consts = [_const(producer.get(i.id), producer) for i in op.inputs]
         out = op.out
         p = op.prim
@@ -56,7 +62,7 @@ def simplify(fn: Function) -> Function:
                 op = Op("const", [], [out], {"value": value}, op.loc, op.role)
                 avals[out.id] = PRIMITIVES["const"].abstract(value=value)
                 out.type = avals[out.id].type
-        elif p == "astype" and consts[0] is not None and out.type.kind == "scalar":
+        elif p == "astype" and consts[0] is not None and out.type.kind == "scalar" and not out.type.weak:
             value = np.dtype(op.attrs["dtype"]).type(consts[0])
             op = Op("const", [], [out], {"value": value}, op.loc, op.role)
         elif p == "mul" and consts[1] == 1 and same(op.inputs[0], out):
@@ -81,7 +87,7 @@ def simplify(fn: Function) -> Function:
             op = Op("mul", [two, op.inputs[0]], [out], {}, op.loc, op.role)
         elif p == "neg" and producer.get(op.inputs[0].id) is not None and producer[op.inputs[0].id].prim == "neg":
             use(out, producer[op.inputs[0].id].inputs[0]); continue
-        elif p == "astype" and op.inputs[0].type.dtype == op.attrs["dtype"] and same(op.inputs[0], out):
+        elif p == "astype" and op.inputs[0].type == out.type and same(op.inputs[0], out):
             use(out, op.inputs[0]); continue
         elif p == "broadcast_to" and "bcast" not in op.attrs and same(op.inputs[0], out):
             use(out, op.inputs[0]); continue
@@ -90,5 +96,4 @@ def simplify(fn: Function) -> Function:
         for o in op.outputs:
             producer[o.id] = op
         kept.append(op)
-    fn.body = Block(kept)
-    return substitute(fn, replace)
+    block.ops = kept

@@ -118,3 +118,62 @@ def slice_of_rebound(x):
 
 def sum_of_scalars(x, y):
     return np.sum(x * x * y) + np.mean(x * y).sum()
+
+
+def returns_in_loop(x):
+    s = 0.0
+    for i in range(3):
+        s = s + x[i]
+        if s > 1.0:
+            return s
+    return s
+
+
+def loop_local_used_after(x):
+    for i in range(3):
+        y = x * i
+    return np.sum(y)
+
+
+def one_branch_only(x):
+    if np.sum(x) > 0:
+        y = x * 2.0
+    return np.sum(y)
+
+
+def shape_changing_loop(x):
+    h = x
+    for i in range(2):
+        h = h[1:]
+    return np.sum(h)
+
+
+def rank_changing_loop(x):
+    h = x
+    for i in range(2):
+        h = np.sum(h)
+    return h
+
+
+def array_condition(x):
+    if x > 0:
+        return np.sum(x)
+    return np.sum(-x)
+
+
+def uses_generator(x):
+    return sum(v * v for v in x)
+
+
+def defines_closure(x):
+    def inner(v):
+        return v * x
+    return np.sum(inner(x))
+
+
+COUNTER = 0
+
+
+def writes_global(x):
+    global COUNTER
+    return np.sum(x)

@@ -34,11 +34,47 @@ def assert_diagnostic(err, fn, line_text, caret_under):
     assert src_line[col:col + width] == caret_under, (src_line[col:col + width], msg)
 
 
-def test_control_flow_rejected_at_decoration_with_caret():
+def test_return_inside_loop_rejected_at_decoration_with_caret():
     with pytest.raises(adjit.UnsupportedSyntaxError) as e:
-        adjit.grad(corpus.uses_if)
-    assert "`if` statement" in str(e.value)
-    assert_diagnostic(e.value, corpus.uses_if, "if np.sum(x) > 0:", "if np.sum(x) > 0:")
+        adjit.grad(corpus.returns_in_loop)
+    assert "`return` inside a loop" in str(e.value) and "hint: set a flag and `break`" in str(e.value)
+    assert_diagnostic(e.value, corpus.returns_in_loop, "return s", "return s")
+
+
+def test_name_assigned_only_in_a_loop_is_reported_where_it_is_used():
+    with pytest.raises(adjit.AdjitNameError, match="'y' is assigned only inside the loop") as e:
+        adjit.grad(corpus.loop_local_used_after)(np.ones(3))
+    assert_diagnostic(e.value, corpus.loop_local_used_after, "return np.sum(y)", "y")
+
+
+def test_name_assigned_in_one_branch_only():
+    with pytest.raises(adjit.AdjitNameError, match="'y' is assigned in only one branch"):
+        adjit.grad(corpus.one_branch_only)(np.ones(3))
+
+
+def test_carried_value_changing_shape_is_an_error():
+    with pytest.raises(adjit.AdjitTypeError, match="'h' changes shape between branches or iterations") as e:
+        adjit.grad(corpus.shape_changing_loop)(np.ones(4))
+    assert "hint:" in str(e.value)
+
+
+def test_carried_value_changing_rank_is_an_error():
+    with pytest.raises(adjit.AdjitTypeError, match="'h' changes type"):
+        adjit.grad(corpus.rank_changing_loop)(np.ones(4))
+
+
+def test_array_condition_is_ambiguous():
+    with pytest.raises(adjit.AdjitTypeError, match="truth value of an array"):
+        adjit.grad(corpus.array_condition)(np.ones(4))
+
+
+def test_generators_closures_and_global_writes_rejected():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="generators are not supported"):
+        adjit.grad(corpus.uses_generator)(np.ones(3))
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="nested functions"):
+        adjit.grad(corpus.defines_closure)
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="`global` is not supported"):
+        adjit.grad(corpus.writes_global)
 
 
 def test_try_rejected():
@@ -118,11 +154,6 @@ def test_broadcast_mismatch_caught_before_compiled_code():
         g(np.ones((3, 4)), np.ones(3))
     assert_diagnostic(e.value, corpus.bcast_mismatch, "h = a + b", "a + b")
     assert "hint:" in str(e.value)
-
-
-def test_in_place_write_rejected_for_now():
-    with pytest.raises(adjit.UnsupportedSyntaxError, match="writing into an array element"):
-        adjit.grad(corpus.writes_element)(np.ones(3))
 
 
 def test_recursion_rejected():
