@@ -161,7 +161,7 @@ class _Emitter:
             return False
         if op.prim in ("tape_pop", "tape_push", "index_update", "trip_count"):
             return False
-        if op.prim == "getitem" and op.inputs[0].id in self.written:
+        if op.prim in _VIEW_PRIMS and op.inputs[0].id in self.written:
             return False  # a read of an array written in place stays where it is, before the write
         if (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
             return False
@@ -550,7 +550,7 @@ class _Emitter:
         return head + "\n" + "\n".join("    " + line for line in body)
 
     def comment(self, node, out: list) -> None:
-        role = getattr(node, "role", None) or self._role
+        role = node.role
         if role != self._role:
             self._role = role
             if self._sweeps:
@@ -561,8 +561,8 @@ class _Emitter:
         stmt = loc.stmt if loc else None
         if stmt and stmt != self._last_comment:
             lines = stmt.splitlines()
-            if not isinstance(node, Op):
-                lines = lines[:1]
+            if not isinstance(node, Op) or stmt.startswith(("for ", "while ", "if ")):
+                lines = lines[:1]  # a compound statement: its header line stands for it
             out.extend("# " + line for line in lines)
             self._last_comment = stmt
 
@@ -649,7 +649,7 @@ class _Emitter:
 
     def emit_if(self, node: If, out: list) -> None:
         self.comment(node, out)
-        names = self.phi_names(node.outputs, getattr(node.cond, "role", None) or self._role)
+        names = self.phi_names(node.outputs, node.role)
         for n, o in zip(names, node.outputs):
             self.names[o.id] = n
         end = self.loop_range[id(node)][1]
@@ -707,33 +707,40 @@ class _Emitter:
     # ---------------------------------------------------------------- buffers
     def _plan_buffers(self) -> None:
         """Which array writes happen in place and which views must be materialized: a write
-        reuses its base's buffer when nothing else that shares the buffer is read afterwards."""
+        reuses its base's buffer when nothing else that shares the buffer is read afterwards.
+        One pass in program order, so every view of a buffer is known when a write to it is planned."""
         root: dict[int, int] = {}
-        for node in walk(self.fn.body):
-            if isinstance(node, Op):
-                if node.prim in _VIEW_PRIMS and node.out.type.kind == "array":  # element reads are copies
-                    root[node.out.id] = root.get(node.inputs[0].id, node.inputs[0].id)
-                if node.prim in ("tape_pop", "broadcast_to"):  # tape rows and read-only broadcast views
-                    self.foreign.add(node.out.id)
+        members: dict[int, list] = {}
         self.root = root
         self.inplace: set = set()
-        members: dict[int, list] = {}
-        for vid, r in root.items():
-            members.setdefault(r, []).append(vid)
+
+        def find(vid: int) -> int:
+            return root.get(vid, vid)
+
         for node in walk(self.fn.body):
-            if not (isinstance(node, Op) and node.prim in ("index_update", "index_add")):
+            if not isinstance(node, Op):
+                continue
+            if node.prim in ("tape_pop", "broadcast_to"):  # tape rows and read-only broadcast views
+                self.foreign.add(node.out.id)
+            if node.prim in _VIEW_PRIMS and node.out.type.kind == "array":  # element reads are copies
+                r = find(node.inputs[0].id)
+                root[node.out.id] = r
+                members.setdefault(r, []).append(node.out.id)
+                continue
+            if node.prim not in ("index_update", "index_add"):
                 continue
             base = node.inputs[0]
             p = self.def_pos[node.out.id]
-            r = root.get(base.id, base.id)
+            r = find(base.id)
             if r in self.foreign or base.id in self.foreign or self.last_use.get(base.id, -1) > p:
                 continue
             others = [m for m in members.get(r, []) + [r] if m != base.id]
             live = [m for m in others if self.def_pos.get(m, -1) < p and self.last_use.get(m, -1) > p]
-            views = [m for m in live if m in root]
+            views = [m for m in live if m in root and self.producer.get(m) is not None
+                     and self.producer[m].prim in _VIEW_PRIMS]
             if len(views) != len(live):
                 continue
-            self.copy_views.update(views)  # a read-only view still read later: give it its own copy
+            self.copy_views.update(views)  # a view still read after the write gets its own copy
             self.inplace.add(node.out.id)
             root[node.out.id] = r
             members.setdefault(r, []).append(node.out.id)

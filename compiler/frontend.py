@@ -427,6 +427,7 @@ class Lowerer:
         env0 = self.env
         then_ops, env_t, _ = self.branch(then_stmts, loop)
         else_ops, env_e, _ = self.branch(else_stmts, loop)
+        self.stmt = stmt
         outputs, ty, ey = [], [], []
         for name in sorted(set(env_t) | set(env_e)):
             vt, ve = env_t.get(name, _UNDEFINED), env_e.get(name, _UNDEFINED)
@@ -570,6 +571,7 @@ class Lowerer:
             self.lower_stmts(stmt.body, None)
 
         params, ops, env, yields, avals, _ = self.lower_loop_body(carried, init_avals, body, stmt)
+        self.stmt = stmt
         self.at(stmt)
         inits = self.cast_inits(carried, avals, stmt)
         outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
@@ -637,6 +639,7 @@ class Lowerer:
             return cond_ops
 
         params, ops, env, yields, avals, cond_ops = self.lower_loop_body(carried, init_avals, body, stmt)
+        self.stmt = stmt
         self.at(stmt)
         inits = self.cast_inits(carried, avals, stmt)
         outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]

@@ -126,6 +126,7 @@ class If:
     else_yield: list
     outputs: list
     loc: Loc | None = None
+    role: str = "primal"
 
 
 @dataclass(eq=False)
@@ -142,6 +143,7 @@ class For:
     body_yield: list
     outputs: list
     loc: Loc | None = None
+    role: str = "primal"
 
 
 @dataclass(eq=False)
@@ -156,6 +158,7 @@ class While:
     body_yield: list
     outputs: list
     loc: Loc | None = None
+    role: str = "primal"
 
 
 @dataclass(eq=False)

@@ -166,6 +166,12 @@ class _Reverse:
         block = self.def_block.get(v.id)
         if block is None or block is self.fn.body:
             return v
+        node = self.def_node.get(v.id)
+        if isinstance(node, Op) and node.prim == "const":  # constants are re-emitted, never recorded
+            value = self.b.const(node.attrs["value"])
+            if value.type != v.type:
+                value = self.emit("astype", [value], dtype=v.type.dtype)
+            return value
         scope = next((s for s in self.scopes if s.forward is block), None)
         if scope is None:
             raise InternalCompilerError(f"{v!r} is read outside the block that defines it", print_function(self.fn))
@@ -327,7 +333,8 @@ class _Reverse:
             else_y.append(ys[1])
             outs.append(out)
             adj[v.id] = out
-        self.b.ops.append(If(cond, Block(branches[0][0]), Block(branches[1][0]), then_y, else_y, outs, node.loc))
+        self.b.ops.append(If(cond, Block(branches[0][0]), Block(branches[1][0]), then_y, else_y, outs, node.loc,
+                             "adjoint"))
 
     def unify(self, vals: list, blocks: list) -> list:
         """Give values merged by a branch or a loop one type (weak Python floats become float64)."""
@@ -409,7 +416,8 @@ class _Reverse:
             if prm.type != init.type and init.type.dtype == prm.type.dtype:
                 pass  # float64 either way: the loop variable simply starts as a Python float
         minus_one = self.b.const(-1)
-        self.b.ops.append(For(k, k_first, minus_one, minus_one, inits, params, Block(body_ops), fixed, outs, node.loc))
+        self.b.ops.append(For(k, k_first, minus_one, minus_one, inits, params, Block(body_ops), fixed, outs, node.loc,
+                              "adjoint"))
         for (kind, what), out in zip(kinds, outs):  # accumulators first: they already hold adj[v]
             if kind == "outer":
                 adj[what.id] = out

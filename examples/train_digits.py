@@ -13,6 +13,7 @@ Run it:            python examples/train_digits.py [--deep] [--optimizer momentu
 See the adjoint:   python -m adjit show examples/train_digits.py:loss --wrt W1 b1 W2 b2
 """
 import argparse
+import contextlib
 import importlib.util
 import time
 from pathlib import Path
@@ -126,7 +127,7 @@ def evaluate(forward, params, data, history):
 
 def train_adjit(data, params, schedule, deep, optimizer_name, lr, progress=True):
     """Train `params` in place; returns the history (index k: after k epochs) and the timings."""
-    x_train, y_train, x_test, y_test = data
+    x_train, y_train = data[:2]
     forward, objective, names = MODELS[deep]
     value_and_grads = adjit.value_and_grad(objective, wrt=names)
     optimizer = make_optimizer(optimizer_name, params, lr)
@@ -157,12 +158,24 @@ def train_adjit(data, params, schedule, deep, optimizer_name, lr, progress=True)
                      "optimizer_fraction": step_time / (grad_time + step_time)}
 
 
-def train_torch(data, params, schedule, deep, optimizer_name, lr, progress=True):
-    """The same training in PyTorch eager (float64, CPU); returns final weights and timings."""
+@contextlib.contextmanager
+def torch_threads(torch, n):
+    """Run PyTorch on `n` intra-op threads inside the block, then restore the previous setting."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def train_torch(data, params, schedule, optimizer_name, lr, progress=True):
+    """The same training in PyTorch eager (float64, CPU; the depth follows `params`); returns the
+    final weights and the timings."""
     import torch
     import torch.nn.functional as F
 
-    x_train, y_train, _, _ = data
+    x_train, y_train = data[:2]
     batch_size = len(schedule[0][0])
     x_train_t, y_train_t = torch.from_numpy(x_train), torch.from_numpy(y_train)
     weights = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params]
@@ -177,28 +190,31 @@ def train_torch(data, params, schedule, deep, optimizer_name, lr, progress=True)
             h = torch.relu(weights[k] @ h + weights[k + 1])
         return weights[-2] @ h + weights[-1]
 
-    # Warm-up (PyTorch's first backward pays one-off set-up costs): gradients only, no update.
-    F.cross_entropy(forward(x_train_t[:, :batch_size]).T, y_train_t[:batch_size]).backward()
-    optimizer.zero_grad(set_to_none=True)
-
     epoch_times, grad_time, step_time = [], 0.0, 0.0
-    for epoch_batches in tqdm(schedule, desc=f"torch ({optimizer_name})", unit="epoch", disable=not progress):
-        epoch_start = time.perf_counter()
-        for cols in epoch_batches:
-            cols_t = torch.from_numpy(cols)
-            t0 = time.perf_counter()
-            optimizer.zero_grad(set_to_none=True)
-            value = F.cross_entropy(forward(x_train_t[:, cols_t]).T, y_train_t[cols_t])
-            value.backward()
-            t1 = time.perf_counter()
-            optimizer.step()
-            t2 = time.perf_counter()
-            grad_time += t1 - t0
-            step_time += t2 - t1
-        epoch_times.append(time.perf_counter() - epoch_start)
+    # One thread, like adjit's compiled loops and its BLAS calls at these sizes: on 64 x 32 matrices
+    # intra-op threads only add overhead, and on a busy machine their spin-waiting made PyTorch's
+    # epochs up to 100x slower and erratic when measured.
+    with torch_threads(torch, 1):
+        # Warm-up (the first backward pays one-off set-up costs): gradients only, no update.
+        F.cross_entropy(forward(x_train_t[:, :batch_size]).T, y_train_t[:batch_size]).backward()
+        optimizer.zero_grad(set_to_none=True)
+        for epoch_batches in tqdm(schedule, desc=f"torch ({optimizer_name})", unit="epoch", disable=not progress):
+            epoch_start = time.perf_counter()
+            for cols in epoch_batches:
+                cols_t = torch.from_numpy(cols)
+                t0 = time.perf_counter()
+                optimizer.zero_grad(set_to_none=True)
+                value = F.cross_entropy(forward(x_train_t[:, cols_t]).T, y_train_t[cols_t])
+                value.backward()
+                t1 = time.perf_counter()
+                optimizer.step()
+                t2 = time.perf_counter()
+                grad_time += t1 - t0
+                step_time += t2 - t1
+            epoch_times.append(time.perf_counter() - epoch_start)
     final = [w.detach().numpy() for w in weights]
     return final, {"epoch_times": epoch_times, "optimizer_fraction": step_time / (grad_time + step_time),
-                   "threads": torch.get_num_threads()}
+                   "threads": 1}
 
 
 def plot_history(history, path, title):
@@ -264,12 +280,12 @@ def main(epochs=30, quick=False, plot=None, deep=False, optimizer="adam", lr=Non
           f"{timing['compile_time']:.2f} s")
 
     if compare_torch and torch_available():
-        final, torch_timing = train_torch(data, initial, schedule, deep, optimizer, lr, progress)
+        final, torch_timing = train_torch(data, initial, schedule, optimizer, lr, progress)
         torch_per_epoch = float(np.median(torch_timing["epoch_times"]))
         difference = max(float(np.max(np.abs(a - b))) for a, b in zip(params, final))
         metrics["torch"] = {"time_per_epoch": torch_per_epoch, "optimizer_fraction": torch_timing["optimizer_fraction"],
                             "max_weight_difference": difference, "threads": torch_timing["threads"]}
-        print(f"pytorch: {1e3 * torch_per_epoch:7.2f} ms/epoch (eager, float64, {torch_timing['threads']} threads), "
+        print(f"pytorch: {1e3 * torch_per_epoch:7.2f} ms/epoch (eager, float64, {torch_timing['threads']} thread), "
               f"optimizer step {100 * torch_timing['optimizer_fraction']:.1f}% of a training step")
         ratio = per_epoch / torch_per_epoch
         faster = f"adjit {1 / ratio:.1f}x faster" if ratio < 1 else f"adjit {ratio:.1f}x slower"

@@ -77,6 +77,20 @@ def getitem_none(a, u): return np.sum(u * a[:, None, 1:])
 def full_(s, u): return np.sum(u * np.full((3, 4), s))
 
 
+def index_update_(x, v, u):
+    y = x * 1.0
+    y[1] = v
+    y[:, 0] = v[2] * 3.0
+    return np.sum(u * y)
+
+
+def index_update_aug(x, s, u):
+    y = x * 2.0
+    y[1:3, 1] += s
+    y[0] *= s
+    return np.sum(u * y * y)
+
+
 CASES = {
     "add": [(add_bcast, lambda: (normal(3, 4), normal(4), normal(3, 4)), (0, 1)),
             (add_scalar, lambda: (normal(3, 4), 0.7, normal(3, 4)), (0, 1))],
@@ -134,6 +148,8 @@ CASES = {
                 (getitem_slices, lambda: (normal(5, 4), normal(5, 2)), (0,)),
                 (getitem_none, lambda: (normal(3, 4), normal(3, 1, 3)), (0,))],
     "full": [(full_, lambda: (0.8, normal(3, 4)), (0,))],
+    "index_update": [(index_update_, lambda: (normal(3, 4), normal(4), normal(3, 4)), (0, 1)),
+                     (index_update_aug, lambda: (normal(3, 4), 0.6, normal(3, 4)), (0, 1))],
 }
 
 # Primitives adjit emits itself and a user cannot write: checked by building IR directly.

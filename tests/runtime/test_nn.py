@@ -1,4 +1,4 @@
-"""adjit.nn: values against NumPy/SciPy, gradients through adjit against finite differences and closed forms, extremes."""
+"""adjit.nn: values against NumPy/SciPy, gradients through adjit against finite differences, extremes."""
 import ast
 from pathlib import Path
 
