@@ -100,6 +100,8 @@ class _Emitter:
                 for i in op.inputs:
                     self.last_use[i.id] = max(self.last_use.get(i.id, -1), at)
         self.root: dict[int, int] = {}
+        self.reserved: set = set()
+        self._loop_depth = 0
         self.foreign: set = {p.id for p in fn.params}
         self.copy_views: set = set()
 
@@ -589,8 +591,12 @@ class _Emitter:
             if not self.lowered:
                 out.append(f"{tape}.append({self.operand(v, 0)})")
                 return
-            fn = "push_array" if v.type.rank else "push_scalar"
-            out.append(f"{tape} = _tape.{fn}({tape}, _n{tape}, {self.operand(v, 0)})")
+            value = self.operand(v, 0)
+            grow = f"_tape.grow_array({tape}, _n{tape}, {value})" if v.type.rank else f"_tape.grow_scalar({tape}, _n{tape})"
+            if tape not in self.reserved:
+                out.append(f"if _n{tape} == {tape}.shape[0]:")
+                out.append(f"    {tape} = {grow}")
+            out.append(f"{tape}[_n{tape}] = {value}")
             out.append(f"_n{tape} += 1")
             return
         self.comment(op, out)
@@ -683,11 +689,21 @@ class _Emitter:
         idx = self.name_for(node.index, self.def_pos[node.index.id], "primal")
         self.names[node.index.id] = idx
         rng = [self.operand(v, 0) for v in (node.start, node.stop, node.step)]
+        if self.lowered and self._loop_depth == 0:
+            # a top-level loop runs len(range(...)) times: its scalar tapes are allocated once, here
+            for n in node.body.ops:
+                if isinstance(n, Op) and n.prim == "tape_push" and n.inputs[0].type.rank == 0:
+                    tape = n.attrs["tape"]
+                    self.reserved.add(tape)
+                    dt = "bool_" if n.inputs[0].type.dtype == "bool" else n.inputs[0].type.dtype
+                    out.append(f"{tape} = np.empty(len(range({', '.join(rng)})), np.{dt})")
         if rng[2] == "1":
             rng = rng[:2] if rng[0] != "0" else rng[1:2]
         out.append(f"for {idx} in range({', '.join(rng)}):")
         body: list = []
+        self._loop_depth += 1
         self.emit_block(node.body, body)
+        self._loop_depth -= 1
         self.assign_phis(names, node.body_yield, body, self.loop_range[id(node)][1])
         out.extend("    " + line for line in (body or ["pass"]))
         self._last_comment = None
@@ -696,10 +712,12 @@ class _Emitter:
         names = self._loop_head(node, out)
         out.append("while True:")
         body: list = []
+        self._loop_depth += 1
         self.emit_block(node.cond_block, body)
         body.append(f"if not {self.operand(node.cond, UNARY)}:")
         body.append("    break")
         self.emit_block(node.body, body)
+        self._loop_depth -= 1
         self.assign_phis(names, node.body_yield, body, self.loop_range[id(node)][1])
         out.extend("    " + line for line in body)
         self._last_comment = None

@@ -127,6 +127,7 @@ class _Reverse:
         self.pushes: dict[int, list] = {}  # id(forward node or block) -> push ops to insert after it
         self.tapes = 0
         self._index_defs(fn.body, None)
+        self.written = {n.inputs[0].id for n in walk(fn.body) if isinstance(n, Op) and n.prim in ("index_update", "index_add")}
 
     def _index_defs(self, block: Block, _parent) -> None:
         for node in block.ops:
@@ -172,6 +173,19 @@ class _Reverse:
             if value.type != v.type:
                 value = self.emit("astype", [value], dtype=v.type.dtype)
             return value
+        if self._rematerializable(node, v):
+            # cheap scalar arithmetic is recomputed from its (recorded or outer) inputs, not recorded
+            self._remat_depth += 1
+            try:
+                ins = [self.primal(i) for i in node.inputs]
+            finally:
+                self._remat_depth -= 1
+            loc = self.b.loc
+            self.b.loc = node.loc
+            value = self.emit(node.prim, ins, v.hint, **node.attrs)
+            self.b.loc = loc
+            self.scopes[-1].remap[v.id] = value
+            return value
         scope = next((s for s in self.scopes if s.forward is block), None)
         if scope is None:
             raise InternalCompilerError(f"{v!r} is read outside the block that defines it", print_function(self.fn))
@@ -190,6 +204,21 @@ class _Reverse:
         self.b.loc = loc
         scope.remap[v.id] = popped
         return popped
+
+    _REMAT = frozenset({"add", "sub", "mul", "div", "neg", "astype", "lt", "le", "gt", "ge", "eq", "ne",
+                        "floordiv", "mod", "logical_and", "logical_or", "logical_not", "getitem"})
+    _remat_depth = 0
+
+    def _rematerializable(self, node, v: Value) -> bool:
+        if not isinstance(node, Op) or node.prim not in self._REMAT or v.type.kind != "scalar":
+            return False
+        if self._remat_depth >= 4:
+            return False
+        if node.prim == "getitem":  # only reads of arrays that no write can have changed since
+            base = node.inputs[0]
+            return base.type.kind == "array" and base.id not in self.written and \
+                self.def_block.get(base.id, self.fn.body) is self.fn.body
+        return True
 
     def zero_like(self, v: Value) -> Value:
         if v.type.kind == "array":

@@ -53,6 +53,23 @@ def _copy(block: Block) -> Block:
 
 
 def eliminate_dead_code(fn: Function) -> Function:
-    live = {r.id for r in fn.results}
-    _sweep(fn.body, live)
-    return fn
+    """Also drops recordings nobody reads: a tape whose popped value is dead loses its push too."""
+    while True:
+        live = {r.id for r in fn.results}
+        _sweep(fn.body, live)
+        popped = {n.attrs["tape"] for n in walk(fn.body) if isinstance(n, Op) and n.prim == "tape_pop"}
+        dead_pops = {n.attrs["tape"] for n in walk(fn.body)
+                     if isinstance(n, Op) and n.prim == "tape_pop" and n.out.id not in live}
+        pushed = {n.attrs["tape"] for n in walk(fn.body) if isinstance(n, Op) and n.prim == "tape_push"}
+        unused = dead_pops | (pushed - popped)
+        if not unused:
+            return fn
+        _drop_tapes(fn.body, unused)
+
+
+def _drop_tapes(block: Block, tapes: set) -> None:
+    block.ops = [n for n in block.ops if not (isinstance(n, Op) and n.prim in ("tape_push", "tape_pop")
+                                              and n.attrs["tape"] in tapes)]
+    for n in block.ops:
+        for b in inner_blocks(n):
+            _drop_tapes(b, tapes)
