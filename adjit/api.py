@@ -12,8 +12,8 @@ from .compiler.jit import CompiledFunction
 class _Transformed:
     """A compiled transformation of a user function; call it like the function itself."""
 
-    def __init__(self, fun: Callable, wrt, with_value: bool):
-        self._compiled = CompiledFunction(fun, wrt, "value_and_grad")
+    def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None):
+        self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint)
         self._with_value = with_value
         self.fun = fun
         self.wrt = wrt
@@ -69,26 +69,28 @@ def _as_result(x: Any, args: tuple, k: int):
     return float(x)
 
 
-def _decorate(f, wrt, with_value):
+def _decorate(f, wrt, with_value, checkpoint):
     if f is None:
-        return lambda fun: _Transformed(fun, wrt, with_value)
+        return lambda fun: _Transformed(fun, wrt, with_value, checkpoint)
     if not callable(f):
         raise ArgumentError(f"expected a function to differentiate, got {f!r}",
                             hint="write @adjit.grad(wrt=...) with the keyword")
-    return _Transformed(f, wrt, with_value)
+    return _Transformed(f, wrt, with_value, checkpoint)
 
 
-def grad(f: Callable | None = None, wrt=0):
+def grad(f: Callable | None = None, wrt=0, checkpoint=None):
     """The gradient of a scalar-valued function with respect to `wrt` (positions or names).
 
     `@grad`, `@grad(wrt=("W1", "b1"))` and `grad(f, wrt=(0, 1))` all work. Returns one gradient
-    for a single int/str `wrt`, else a tuple in `wrt` order."""
-    return _decorate(f, wrt, False)
+    for a single int/str `wrt`, else a tuple in `wrt` order. `checkpoint="sqrt"` (or a segment
+    length) reverses the function's top-level for loops with checkpointing: memory O(sqrt(T))
+    instead of O(T) for T iterations, at the price of one more forward pass."""
+    return _decorate(f, wrt, False, checkpoint)
 
 
-def value_and_grad(f: Callable | None = None, wrt=0):
+def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None):
     """Like grad, but returns (value, gradients)."""
-    return _decorate(f, wrt, True)
+    return _decorate(f, wrt, True, checkpoint)
 
 
 def stop_gradient(x):

@@ -556,7 +556,8 @@ class _Emitter:
         if role != self._role:
             self._role = role
             if self._sweeps:
-                header = {"primal": "forward sweep", "adjoint": "reverse sweep", "tangent": "tangent sweep"}[role]
+                header = {"primal": "forward sweep", "adjoint": "reverse sweep", "tangent": "tangent sweep",
+                          "replay": "replay this segment forward, recording its tape"}[role]
                 out.append(f"# --- {header} ---")
             self._last_comment = None
         loc = node.loc

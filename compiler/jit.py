@@ -202,8 +202,11 @@ class CompiledFunction:
 
     Calls are specialized per argument signature; `source(*args)` shows the generated code."""
 
-    def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad"):
+    def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad", checkpoint=None):
         self.fun = fun
+        if checkpoint not in (None, "sqrt") and not (isinstance(checkpoint, int) and checkpoint >= 1):
+            raise ArgumentError(f"checkpoint must be None, 'sqrt' or a segment length >= 1, not {checkpoint!r}")
+        self.checkpoint = checkpoint
         self.parsed = frontend.parse(fun)
         self.mode = mode
         self.single = isinstance(wrt, (int, str))
@@ -307,7 +310,7 @@ class CompiledFunction:
         layouts = [_layout(a) for a in args]
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
-        digest = hashlib.sha256("\n".join([_FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), self.parsed.filename,
+        digest = hashlib.sha256("\n".join([_FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.checkpoint), self.parsed.filename,
                                            self.parsed.source, ir_text, sig]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
         if spec is not None:
@@ -348,7 +351,7 @@ class CompiledFunction:
         second, b2 = self._lower(args)
         try:
             if self.mode == "value_and_grad":
-                transformed = reverse.value_and_grad(second, b2, self.wrt)
+                transformed = reverse.value_and_grad(second, b2, self.wrt, self.checkpoint)
             else:
                 transformed = forward.jvp(second, b2, self.wrt)
             transformed = optimize(transformed)
@@ -378,7 +381,7 @@ class CompiledFunction:
         if not adjoint:
             return print_function(primal)
         if self.mode == "value_and_grad":
-            return print_function(optimize(reverse.value_and_grad(primal, builder, self.wrt)))
+            return print_function(optimize(reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)))
         return print_function(optimize(forward.jvp(primal, builder, self.wrt)))
 
     @property

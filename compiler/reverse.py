@@ -115,8 +115,12 @@ class _Scope:
 
 
 class _Reverse:
-    def __init__(self, fn: Function, builder: Builder, wrt: list[int]):
+    def __init__(self, fn: Function, builder: Builder, wrt: list[int], checkpoint=None):
         self.fn = fn
+        self.checkpoint = checkpoint
+        self.before: dict = {}  # id(node) -> ops to place before it in the forward sweep
+        self.body_prefix: dict = {}  # id(loop) -> ops to place at the start of its body
+        self.replays: list = []  # (checkpointed loop, its replay loop in the reverse sweep)
         self.avals = builder.avals
         self.wrt = wrt
         self.active = activity(fn, wrt)
@@ -382,26 +386,23 @@ class _Reverse:
                                         + ", ".join(str(v.type) for v in out), print_function(self.fn))
         return out
 
-    def reverse_loop(self, node, adj: dict, trips: Value, index_of) -> None:
-        """The shared reverse of For and While: a loop over the iterations in reverse order."""
+    def loop_plan(self, node, adj: dict):
+        """What a loop's reverse carries: adjoints of its carried values, then accumulators of the
+        outer values its body reads. None when no adjoint reaches the loop."""
         live = [j for j, o in enumerate(node.outputs) if o.id in self.active]
         carried_active = [j for j in live if node.carried[j].id in self.active or node.body_yield[j].id in self.active]
         if not any(node.outputs[j].id in adj for j in carried_active):
-            return
-        self.b.loc = node.loc
-        outer = self.outer_adjoints(node, adj)
-        # the reverse loop carries: adjoints of the carried values, then accumulators of outer values
-        inits, names, kinds = [], [], []
-        for j in carried_active:
-            o = node.outputs[j]
-            inits.append(adj.get(o.id) or self.zero_like(o))
-            names.append(adjoint_name(node.carried[j]))
-            kinds.append(("carried", j))
-        for v in outer:
-            inits.append(adj.get(v.id) or self.zero_like(v))
-            names.append(adjoint_name(v))
-            kinds.append(("outer", v))
-        k_first = self.emit("sub", [trips, self.b.const(1)])
+            return None
+        kinds = [("carried", j) for j in carried_active] + [("outer", v) for v in self.outer_adjoints(node, adj)]
+        names = [adjoint_name(node.carried[w]) if k == "carried" else adjoint_name(w) for k, w in kinds]
+        return kinds, names
+
+    def reverse_iterations(self, node, kinds: list, names: list, inits: list, k_hi: Value, k_lo: Value,
+                           index_of) -> list:
+        """Emit `for k in range(k_hi - 1, k_lo - 1, -1): <reverse of the body>` carrying `inits`;
+        returns the loop's outputs (one per entry of kinds)."""
+        k_first = self.emit("sub", [k_hi, self.b.const(1)])
+        k_stop = self.emit("sub", [k_lo, self.b.const(1)])
         k = self.b.define(Value("_k"), Abstract(scalar_type("int64", True), ()))
         params = [self.b.define(Value(n), Abstract(i.type, self.avals[i.id].shape)) for n, i in zip(names, inits)]
         body_ops: list = []
@@ -441,12 +442,19 @@ class _Reverse:
                     y.type = prm.type
             fixed.append(y)
         outs = [self.b.define(Value(n), Abstract(p.type, self.avals[p.id].shape)) for n, p in zip(names, params)]
-        for prm, init in zip(params, inits):
-            if prm.type != init.type and init.type.dtype == prm.type.dtype:
-                pass  # float64 either way: the loop variable simply starts as a Python float
         minus_one = self.b.const(-1)
-        self.b.ops.append(For(k, k_first, minus_one, minus_one, inits, params, Block(body_ops), fixed, outs, node.loc,
+        self.b.ops.append(For(k, k_first, k_stop, minus_one, inits, params, Block(body_ops), fixed, outs, node.loc,
                               "adjoint"))
+        return outs
+
+    def loop_inits(self, node, kinds: list, adj: dict) -> list:
+        inits = []
+        for kind, what in kinds:
+            v = node.outputs[what] if kind == "carried" else what
+            inits.append(adj.get(v.id) or self.zero_like(v))
+        return inits
+
+    def finish_loop(self, node, kinds: list, outs: list, adj: dict) -> None:
         for (kind, what), out in zip(kinds, outs):  # accumulators first: they already hold adj[v]
             if kind == "outer":
                 adj[what.id] = out
@@ -456,10 +464,23 @@ class _Reverse:
                 if init.id in self.active:
                     self.accumulate(adj, init, out)
 
+    def reverse_loop(self, node, adj: dict, trips: Value, index_of) -> None:
+        """The shared reverse of For and While: a loop over the iterations in reverse order."""
+        plan = self.loop_plan(node, adj)
+        if plan is None:
+            return
+        kinds, names = plan
+        self.b.loc = node.loc
+        inits = self.loop_inits(node, kinds, adj)
+        outs = self.reverse_iterations(node, kinds, names, inits, trips, self.b.const(0), index_of)
+        self.finish_loop(node, kinds, outs, adj)
+
     def reverse_for(self, node: For, adj: dict) -> None:
         self.b.loc = node.loc
         if not any(o.id in adj and o.id in self.active for o in node.outputs):
             return
+        if self.checkpoint and self.def_block.get(node.outputs[0].id) is self.fn.body and node.outputs:
+            return self.reverse_for_checkpointed(node, adj)
         start, stop, step = (self.primal(v) for v in (node.start, node.stop, node.step))
         trips = self.emit("trip_count", [start, stop, step])
 
@@ -467,6 +488,99 @@ class _Reverse:
             scope.remap[node.index.id] = self.emit("add", [start, self.emit("mul", [k, step])], hint=node.index.hint)
 
         self.reverse_loop(node, adj, trips, index_of)
+
+    # ---------------------------------------------------------------- checkpointing
+    def reverse_for_checkpointed(self, node: For, adj: dict) -> None:
+        """sqrt(T)-segment checkpointing: the forward sweep keeps only the carried state at the start
+        of every segment of S iterations; the reverse sweep, segment by segment from the last,
+        restores that state, replays the segment forward recording its tape, then reverses it.
+        Memory O(T/S + S) instead of O(T); one extra forward pass of time."""
+        plan = self.loop_plan(node, adj)
+        if plan is None:
+            return
+        kinds, names = plan
+        start, stop, step = node.start, node.stop, node.step
+        # T and S are computed just before the loop in the forward sweep (the reverse reads them)
+        pre: list = []
+
+        def sizes():
+            trips = self.emit("trip_count", [start, stop, step], hint="_T")
+            if self.checkpoint == "sqrt":
+                root = self.emit("sqrt", [self.emit("astype", [trips], dtype="float64")])
+                seg = self.emit("add", [self.emit("astype", [root], dtype="int64"), self.b.const(1)], hint="_S")
+            else:
+                seg = self.b.const(int(self.checkpoint))
+                seg.hint = "_S"
+            return trips, seg
+
+        trips, seg = self.with_ops(pre, sizes)
+        for op in pre:
+            op.role = "primal"
+        self.before.setdefault(id(node), []).extend(pre)
+        # forward: at the start of each segment, record the carried state
+        carried = [node.carried[j] for j in range(len(node.carried))]
+        tapes = []
+        snap: list = []
+
+        def snapshot():
+            k = self.emit("floordiv", [self.emit("sub", [node.index, start]), step])
+            first = self.emit("eq", [self.emit("mod", [k, seg]), self.b.const(0)])
+            pushes = []
+            for c in carried:
+                self.tapes += 1
+                tape = f"_ckpt_{c.hint or 'v'}{self.tapes}"
+                tapes.append((tape, c))
+                done = self.b.define(Value(None), PRIMITIVES["tape_push"].abstract(self.avals[c.id], tape=tape))
+                pushes.append(Op("tape_push", [c], [done], {"tape": tape}, None, "primal"))
+            return If(first, Block(pushes), Block([]), [], [], [], node.loc)
+
+        cond_if = self.with_ops(snap, snapshot)
+        for op in snap:
+            op.role = "primal"
+        self.body_prefix[id(node)] = snap + [cond_if]
+        # reverse: segments from the last to the first
+        self.b.loc = node.loc
+        inits = self.loop_inits(node, kinds, adj)
+        nseg = self.emit("floordiv", [self.emit("sub", [self.emit("add", [trips, seg]), self.b.const(1)]), seg])
+        s_idx = self.b.define(Value("_segment"), Abstract(scalar_type("int64", True), ()))
+        params = [self.b.define(Value(n), Abstract(i.type, self.avals[i.id].shape)) for n, i in zip(names, inits)]
+        seg_ops: list = []
+        saved = self.b.ops
+        self.b.ops = seg_ops
+        state = []
+        for tape, c in tapes:
+            v = self.b.define(Value(c.hint), Abstract(c.type, self.avals[c.id].shape))
+            seg_ops.append(Op("tape_pop", [], [v], {"tape": tape}, None, "adjoint"))
+            state.append(v)
+        k0 = self.emit("mul", [s_idx, seg])
+        k1 = self.emit("minimum", [trips, self.emit("add", [k0, seg])])
+        # replay the segment forward with its tape (the body is cloned in once the tape is known)
+        replay_index = self.b.define(Value(node.index.hint), Abstract(node.index.type, ()))
+        replay_params = [self.b.define(Value(c.hint), Abstract(c.type, self.avals[c.id].shape)) for c in carried]
+        replay_outs = [self.b.define(Value(c.hint), Abstract(c.type, self.avals[c.id].shape)) for c in carried]
+        i0 = self.emit("add", [start, self.emit("mul", [k0, step])])
+        i1 = self.emit("add", [start, self.emit("mul", [k1, step])])
+        replay = For(replay_index, i0, i1, step, state, replay_params, Block([]), list(replay_params), replay_outs,
+                     node.loc, "replay")
+        seg_ops.append(replay)
+        self.replays.append((node, replay))
+        local = {}
+        for (kind, what), prm in zip(kinds, params):
+            v = node.outputs[what] if kind == "carried" else what
+            local[v.id] = prm
+
+        def index_of(scope: _Scope, k: Value):
+            scope.remap[node.index.id] = self.emit("add", [start, self.emit("mul", [k, step])], hint=node.index.hint)
+
+        seg_inits = [local[(node.outputs[w] if kd == "carried" else w).id] for kd, w in kinds]
+        outs_inner = self.reverse_iterations(node, kinds, names, seg_inits, k1, k0, index_of)
+        self.b.ops = saved
+        outs = [self.b.define(Value(n), Abstract(p.type, self.avals[p.id].shape)) for n, p in zip(names, params)]
+        minus_one = self.b.const(-1)
+        last = self.emit("sub", [nseg, self.b.const(1)])
+        self.b.ops.append(For(s_idx, last, minus_one, minus_one, inits, params, Block(seg_ops), outs_inner, outs,
+                              node.loc, "adjoint"))
+        self.finish_loop(node, kinds, outs, adj)
 
     def reverse_while(self, node: While, adj: dict) -> None:
         if not any(o.id in adj and o.id in self.active for o in node.outputs):
@@ -538,6 +652,19 @@ class _Reverse:
         self._insert_pushes(block)
         if self._pending_inits:
             block.ops = _insert_before_loops(block.ops, self._pending_inits)
+        for node, replay in self.replays:
+            # the replay runs the body with its tape; the forward loop itself records only checkpoints
+            mapping = {node.index.id: replay.index}
+            mapping.update((c.id, p) for c, p in zip(node.carried, replay.carried))
+            replay.body = clone_block(node.body, mapping, self.avals, role="replay")
+            replay.body_yield = [mapping.get(y.id, y) for y in node.body_yield]
+            node.body.ops = self.body_prefix[id(node)] + _strip_pushes(node.body.ops)
+        if self.before:
+            out = []
+            for n in block.ops:
+                out.extend(self.before.get(id(n), []))
+                out.append(n)
+            block.ops = out
         return block
 
     def _insert_pushes(self, block: Block) -> None:
@@ -548,6 +675,62 @@ class _Reverse:
             for b in inner_blocks(node):
                 self._insert_pushes(b)
         block.ops = out
+
+
+def _strip_pushes(ops: list) -> list:
+    out = []
+    for n in ops:
+        if isinstance(n, Op) and n.prim == "tape_push":
+            continue
+        for b in inner_blocks(n):
+            b.ops = _strip_pushes(b.ops)
+        out.append(n)
+    return out
+
+
+def clone_block(block: Block, mapping: dict, avals: dict, role: str | None = None) -> Block:
+    """A copy of a block with fresh values for everything it defines (mapping: old id -> value)."""
+
+    def fresh(v: Value) -> Value:
+        nv = Value(v.hint, v.type)
+        avals[nv.id] = avals[v.id]
+        mapping[v.id] = nv
+        return nv
+
+    def m(v: Value) -> Value:
+        return mapping.get(v.id, v)
+
+    ops = []
+    for node in block.ops:
+        if isinstance(node, Op):
+            ins = [m(i) for i in node.inputs]
+            outs = [fresh(o) for o in node.outputs]
+            ops.append(Op(node.prim, ins, outs, dict(node.attrs), node.loc, role or node.role))
+        elif isinstance(node, If):
+            cond = m(node.cond)
+            tb = clone_block(node.then_block, mapping, avals, role)
+            ty = [m(y) for y in node.then_yield]
+            eb = clone_block(node.else_block, mapping, avals, role)
+            ey = [m(y) for y in node.else_yield]
+            ops.append(If(cond, tb, eb, ty, ey, [fresh(o) for o in node.outputs], node.loc, role or node.role))
+        elif isinstance(node, For):
+            start, stop, step, init = m(node.start), m(node.stop), m(node.step), [m(i) for i in node.init]
+            idx = fresh(node.index)
+            carried = [fresh(c) for c in node.carried]
+            body = clone_block(node.body, mapping, avals, role)
+            ys = [m(y) for y in node.body_yield]
+            ops.append(For(idx, start, stop, step, init, carried, body, ys, [fresh(o) for o in node.outputs],
+                           node.loc, role or node.role))
+        elif isinstance(node, While):
+            init = [m(i) for i in node.init]
+            carried = [fresh(c) for c in node.carried]
+            cb = clone_block(node.cond_block, mapping, avals, role)
+            cond = m(node.cond)
+            body = clone_block(node.body, mapping, avals, role)
+            ys = [m(y) for y in node.body_yield]
+            w = While(init, carried, cb, cond, body, ys, [fresh(o) for o in node.outputs], node.loc, role or node.role)
+            ops.append(w)
+    return Block(ops)
 
 
 def _insert_before_loops(ops: list, pending: list) -> list:
@@ -583,6 +766,7 @@ def unbroadcast(b: Builder, ct: Var, op: Op, k: int) -> Var:
     return ct
 
 
-def value_and_grad(fn: Function, builder: Builder, wrt: list[int]) -> Function:
-    """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep."""
-    return _Reverse(fn, builder, wrt).run()
+def value_and_grad(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
+    """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep.
+    checkpoint="sqrt" (or a segment length) reverses top-level for loops with checkpointing."""
+    return _Reverse(fn, builder, wrt, checkpoint).run()

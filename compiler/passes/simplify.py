@@ -69,6 +69,8 @@ def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) ->
             use(out, op.inputs[0]); continue
         elif p == "mul" and consts[0] == 1 and same(op.inputs[1], out):
             use(out, op.inputs[1]); continue
+        elif p == "floordiv" and consts[1] == 1 and not isinstance(consts[1], bool) and same(op.inputs[0], out):
+            use(out, op.inputs[0]); continue
         elif p == "div" and consts[1] == 1 and same(op.inputs[0], out):
             use(out, op.inputs[0]); continue
         elif p in ("add", "sub") and consts[1] == 0 and not isinstance(consts[1], bool) and same(op.inputs[0], out):

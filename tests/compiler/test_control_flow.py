@@ -126,3 +126,28 @@ def test_golden_control_flow_sources(fun, make, wrt):
     if os.environ.get("ADJIT_UPDATE_GOLDEN") or not path.exists():
         path.write_text(text)
     assert text == path.read_text(), f"generated source changed; diff against {path} (ADJIT_UPDATE_GOLDEN=1 rewrites)"
+
+
+@pytest.mark.parametrize("checkpoint", ["sqrt", 3])
+@pytest.mark.parametrize("fun,make,wrt", [
+    (C.euler, lambda: (1.3, 0.2, 1.0, 50), (0, 1, 2)),
+    (C.recurrence_reads_array, lambda: (R.standard_normal(11), 0.7), (0, 1)),
+    (C.rnn, lambda: (R.standard_normal((5, 3)) * 0.5, R.standard_normal((5, 5)) * 0.5, R.standard_normal(5),
+                     R.standard_normal(5), R.standard_normal((7, 3))), (0, 1, 2, 3, 4)),
+    (C.nested_loops, lambda: (R.standard_normal((3, 4)),), (0,)),
+])
+def test_checkpointed_loops_give_the_same_gradient(fun, make, wrt, checkpoint):
+    args = make()
+    ours = adjit.grad(fun, wrt=wrt, checkpoint=checkpoint)(*args)
+    plain = adjit.grad(fun, wrt=wrt)(*args)
+    for a, b in zip(ours, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    fd_check(fun, args, wrt, ours)
+
+
+def test_checkpointed_source_shows_segments_and_replay():
+    src = adjit.grad(C.euler, wrt=(0, 1, 2), checkpoint="sqrt").source(1.3, 0.2, 1.0, 50)
+    assert "_S = np.int64(np.sqrt(np.float64(_T))) + 1" in src
+    assert "for _segment in range(" in src and "replay this segment forward" in src
+    with pytest.raises(adjit.ArgumentError, match="checkpoint must be"):
+        adjit.grad(C.euler, checkpoint="binomial")
