@@ -39,11 +39,20 @@ def render_diagnostic(message: str, loc: Loc | None, hint: str | None = None, ki
 class AdjitError(Exception):
     """Base of every error a user can cause; its message reads like a compiler diagnostic."""
 
-    def __init__(self, message: str, loc: Loc | None = None, hint: str | None = None):
+    def __init__(self, message: str, loc: Loc | None = None, hint: str | None = None, notes: tuple = ()):
         self.message = message
         self.loc = loc
         self.hint = hint
-        super().__init__(render_diagnostic(message, loc, hint))
+        self.notes = tuple(notes)
+        text = render_diagnostic(message, loc, hint)
+        for note in self.notes:
+            text += "\n" + note
+        super().__init__(text)
+
+    def called_from(self, loc: Loc, callee: str) -> "AdjitError":
+        """The same error with a note pointing at the call (of an inlined function) that led here."""
+        note = render_diagnostic(f"in the call of {callee}() from here", loc, kind="note")
+        return type(self)(self.message, self.loc, self.hint, self.notes + (note,))
 
 
 class UnsupportedSyntaxError(AdjitError):

@@ -1013,7 +1013,10 @@ class Lowerer:
         for name, val in bound.arguments.items():
             sub.env[name] = val
         outer_loc = self.b.loc
-        result = sub.lower_body(callee.node.body)
+        try:
+            result = sub.lower_body(callee.node.body)
+        except AdjitError as e:  # say where the user's code called the function that failed
+            raise e.called_from(self.loc(node), func.__name__) from None
         self.b.loc = outer_loc
         return result
 

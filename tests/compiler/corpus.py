@@ -177,3 +177,12 @@ COUNTER = 0
 def writes_global(x):
     global COUNTER
     return np.sum(x)
+
+
+def helper_with_bad_shapes(a, b):
+    return a + b
+
+
+def calls_bad_helper(x, y):
+    z = helper_with_bad_shapes(x, y)
+    return np.sum(z)

@@ -176,3 +176,12 @@ def test_cli_reports_errors_without_traceback(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 1
     assert "bad.py:4:" in out.stderr and "Traceback" not in out.stderr and "^" in out.stderr
+
+
+def test_errors_inside_called_functions_name_the_call_site():
+    with pytest.raises(adjit.ShapeError) as e:
+        adjit.grad(corpus.calls_bad_helper)(np.ones((3, 4)), np.ones(3))
+    msg = str(e.value)
+    assert f"{CORPUS}:{line_of(corpus.helper_with_bad_shapes, 'return a + b')}:" in msg
+    call_line = line_of(corpus.calls_bad_helper, "z = helper_with_bad_shapes(x, y)")
+    assert f"{CORPUS}:{call_line}:" in msg and "note: in the call of helper_with_bad_shapes() from here" in msg
