@@ -15,20 +15,20 @@ SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 # The kernels take 1-d C-contiguous arrays and Python-float hyperparameters, so the
 # arithmetic runs in float64 and each result is rounded once into the array's dtype.
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")  # no per-element zero-division checks: vectorizes
 def _sgd_kernel(param, grad, lr):
     for i in range(param.size):
         param[i] -= lr * grad[i]
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")  # no per-element zero-division checks: vectorizes
 def _momentum_kernel(param, grad, velocity, lr, beta):
     for i in range(param.size):
         velocity[i] = beta * velocity[i] + lr * grad[i]
         param[i] -= velocity[i]
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, fastmath=False, error_model="numpy")  # no per-element zero-division checks: vectorizes
 def _adam_kernel(param, grad, m, v, lr, beta1, beta2, eps, bias_correction1, bias_correction2):
     for i in range(param.size):
         g = grad[i]
@@ -55,6 +55,30 @@ def _run_elementwise(kernel, param, grad, states, *hyperparameters):
         scratch = np.ascontiguousarray(param)
         kernel(scratch.reshape(-1), grad_flat, *states_flat, *hyperparameters)
         param[...] = scratch
+
+
+_FUSED: dict = {}
+
+
+def _fused_kernel(kernel, n_params: int, n_states: int, n_hyper: int):
+    """One compiled call that runs `kernel` over every parameter: a training step pays one
+    dispatch instead of one per parameter (generated once per optimizer shape)."""
+    key = (kernel, n_params, n_states, n_hyper)
+    fn = _FUSED.get(key)
+    if fn is None:
+        hyper = [f"h{k}" for k in range(n_hyper)]
+        args, lines = [], []
+        for i in range(n_params):
+            arrays = [f"p{i}", f"g{i}"] + [f"s{i}_{k}" for k in range(n_states)]
+            args += arrays
+            flat = ", ".join(f"{a}.reshape({a}.size)" for a in arrays)
+            lines.append(f"    kernel({flat}, {', '.join(hyper)})")
+        src = f"def fused({', '.join(args + hyper)}):\n" + "\n".join(lines) + "\n"
+        scope = {"kernel": kernel}
+        exec(compile(src, f"<adjit.runtime.optim.fused{n_params}>", "exec"), scope)
+        fn = numba.njit(nogil=True, error_model="numpy")(scope["fused"])
+        _FUSED[key] = fn
+    return fn
 
 
 def _label(key):
@@ -163,11 +187,23 @@ class _Optimizer:
         """Apply one update to every parameter, in place, from the matching gradients."""
         ordered_grads = self._validated_grads(grads)
         self._begin_step()
+        params = [self.params[key] for key in self._keys]
+        if all(p.flags.c_contiguous for p in params) and all(g.flags.c_contiguous for g in ordered_grads):
+            kernel, states, hyper = self._fused_parts()
+            arrays = []
+            for key, param, grad in zip(self._keys, params, ordered_grads):
+                arrays += [param, grad] + [state[key] for state in states]
+            _fused_kernel(kernel, len(params), len(states), len(hyper))(*arrays, *hyper)
+            return
         for key, grad in zip(self._keys, ordered_grads):
             self._update(key, self.params[key], grad)
 
     def _begin_step(self):
         pass
+
+    def _fused_parts(self):
+        """(flat kernel, state containers, hyperparameters) of this optimizer's update."""
+        raise NotImplementedError
 
     def _update(self, key, param, grad):
         raise NotImplementedError
@@ -182,6 +218,9 @@ class SGD(_Optimizer):
 
     def _update(self, key, param, grad):
         _run_elementwise(_sgd_kernel, param, grad, (), self.lr)
+
+    def _fused_parts(self):
+        return _sgd_kernel, (), (self.lr,)
 
 
 class Momentum(_Optimizer):
@@ -198,6 +237,9 @@ class Momentum(_Optimizer):
 
     def _update(self, key, param, grad):
         _run_elementwise(_momentum_kernel, param, grad, (self.v[key],), self.lr, self.beta)
+
+    def _fused_parts(self):
+        return _momentum_kernel, (self.v,), (self.lr, self.beta)
 
 
 class Adam(_Optimizer):
@@ -232,3 +274,7 @@ class Adam(_Optimizer):
             self.lr, self.beta1, self.beta2, self.eps,
             self._bias_correction1, self._bias_correction2,
         )
+
+    def _fused_parts(self):
+        return _adam_kernel, (self.m, self.v), (self.lr, self.beta1, self.beta2, self.eps,
+                                                 self._bias_correction1, self._bias_correction2)
