@@ -277,7 +277,10 @@ class _Emitter:
         if p in ("zeros", "ones"):
             return Expr(f"np.{p}({self.operand(ins[0], 0)}, dtype=np.{a['dtype']})")
         if p == "arange":
-            return Expr(f"np.arange({', '.join(self.operand(i, 0) for i in ins)})")
+            args = [self.operand(i, 0) for i in ins]
+            if args[2] == "1":
+                args = args[1:2] if args[0] == "0" else args[:2]
+            return Expr(f"np.arange({', '.join(args)})")
         if p in ("zeros_like", "ones_like"):
             x = self.operand(ins[0], ATOM)
             dt = a.get("dtype") or ins[0].type.dtype
@@ -566,6 +569,8 @@ class _Emitter:
             lines = stmt.splitlines()
             if not isinstance(node, Op) or stmt.startswith(("for ", "while ", "if ")):
                 lines = lines[:1]  # a compound statement: its header line stands for it
+            if loc.func and loc.func != self.top_name:  # a line of a function that was inlined here
+                lines = [f"in {loc.func}(): {lines[0]}"] + lines[1:]
             out.extend("# " + line for line in lines)
             self._last_comment = stmt
 
@@ -828,8 +833,9 @@ def _safe_ident(name: str) -> str:
     return name
 
 
-def render(fn: Function, name: str, lowered: bool = False) -> Rendering:
+def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None) -> Rendering:
     """Python source for `fn` as one function `name` (plus loop helpers when lowered)."""
     em = _Emitter(fn, lowered)
+    em.top_name = top_name or fn.name
     text = em.emit_function(name)
     return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)])

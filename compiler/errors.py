@@ -14,6 +14,7 @@ class Loc:
     end_col: int
     text: str
     stmt: str = ""  # the whole statement's source, shown as a comment above generated code
+    func: str = ""  # the function the statement belongs to (inlined calls come from others)
 
     def __str__(self) -> str:
         return f"{self.filename}:{self.line}:{self.col + 1}"

@@ -54,7 +54,7 @@ class ParsedFunction:
             first = stmt.lineno - 1
             last = getattr(stmt, "end_lineno", stmt.lineno)
             stmt_text = textwrap.dedent("".join(self.lines[first:last])).strip()
-        return Loc(self.filename, line, col, end_col, text, stmt_text)
+        return Loc(self.filename, line, col, end_col, text, stmt_text, self.name)
 
 
 _PARSE_CACHE: dict = {}

@@ -362,8 +362,8 @@ class CompiledFunction:
             raise InternalCompilerError(f"{type(e).__name__}: {e}", print_function(second)) from e
         out = []
         for lowered in (False, True):
-            f = codegen.render(primal, self.parsed.name, lowered)
-            g = codegen.render(transformed, self.entry_name, lowered)
+            f = codegen.render(primal, self.parsed.name, lowered, self.parsed.name)
+            g = codegen.render(transformed, self.entry_name, lowered, self.parsed.name)
             helpers = sorted(set(f.helpers) | set(g.helpers))
             out.append(([f.source, g.source], helpers))
         return out[0], out[1]

@@ -95,7 +95,29 @@ def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) ->
             use(out, op.inputs[0]); continue
         elif p in ("sum", "mean", "max", "min") and not op.attrs["axis"] and same(op.inputs[0], out):
             use(out, op.inputs[0]); continue
+        if isinstance(op, Op) and PRIMITIVES[op.prim].elementwise and op.out.type.kind == "array":
+            _drop_redundant_broadcasts(op, producer, avals)
         for o in op.outputs:
             producer[o.id] = op
         kept.append(op)
     block.ops = kept
+
+
+def _drop_redundant_broadcasts(op: Op, producer: dict, avals: dict) -> None:
+    """`np.broadcast_to(v, s) * x` is `v * x` when the op broadcasts to s anyway."""
+    from ..shapes import broadcast_shapes
+
+    out_shape = avals[op.out.id].shape
+    if any(d is None for d in out_shape):
+        return
+    for k, v in enumerate(op.inputs):
+        b = producer.get(v.id)
+        if b is None or b.prim != "broadcast_to" or avals[v.id].shape != out_shape:
+            continue
+        trial = list(op.inputs)
+        trial[k] = b.inputs[0]
+        try:
+            if broadcast_shapes([avals[t.id].shape for t in trial]) == out_shape:
+                op.inputs = trial
+        except Exception:
+            pass
