@@ -12,8 +12,8 @@ from .compiler.jit import CompiledFunction
 class _Transformed:
     """A compiled transformation of a user function; call it like the function itself."""
 
-    def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None):
-        self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint)
+    def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None, parallel: bool = False):
+        self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint, parallel)
         self._with_value = with_value
         self.fun = fun
         self.wrt = wrt
@@ -69,28 +69,30 @@ def _as_result(x: Any, args: tuple, k: int):
     return float(x)
 
 
-def _decorate(f, wrt, with_value, checkpoint):
+def _decorate(f, wrt, with_value, checkpoint, parallel):
     if f is None:
-        return lambda fun: _Transformed(fun, wrt, with_value, checkpoint)
+        return lambda fun: _Transformed(fun, wrt, with_value, checkpoint, parallel)
     if not callable(f):
         raise ArgumentError(f"expected a function to differentiate, got {f!r}",
                             hint="write @adjit.grad(wrt=...) with the keyword")
-    return _Transformed(f, wrt, with_value, checkpoint)
+    return _Transformed(f, wrt, with_value, checkpoint, parallel)
 
 
-def grad(f: Callable | None = None, wrt=0, checkpoint=None):
+def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False):
     """The gradient of a scalar-valued function with respect to `wrt` (positions or names).
 
     `@grad`, `@grad(wrt=("W1", "b1"))` and `grad(f, wrt=(0, 1))` all work. Returns one gradient
     for a single int/str `wrt`, else a tuple in `wrt` order. `checkpoint="sqrt"` (or a segment
     length) reverses the function's top-level for loops with checkpointing: memory O(sqrt(T))
-    instead of O(T) for T iterations, at the price of one more forward pass."""
-    return _decorate(f, wrt, False, checkpoint)
+    instead of O(T) for T iterations, at the price of one more forward pass. `parallel=True`
+    runs the outer loop of each top-level fused loop nest on all cores (numba.prange); reductions
+    go through a fixed number of partial sums, so the gradient is the same run to run."""
+    return _decorate(f, wrt, False, checkpoint, parallel)
 
 
-def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None):
+def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False):
     """Like grad, but returns (value, gradients)."""
-    return _decorate(f, wrt, True, checkpoint)
+    return _decorate(f, wrt, True, checkpoint, parallel)
 
 
 def stop_gradient(x):

@@ -102,6 +102,7 @@ class _Emitter:
         self.root: dict[int, int] = {}
         self.reserved: set = set()
         self._loop_depth = 0
+        self.parallel = False
         self.foreign: set = {p.id for p in fn.params}
         self.copy_views: set = set()
 
@@ -215,7 +216,8 @@ class _Emitter:
             if dead and candidate not in avoid:
                 break
             n += 1
-            candidate = f"{base}_{n}"
+            # parallel lowering: Numba's parfor pass renames x.1 to x_1, so our versions must not be x_1
+            candidate = f"{base}__{n}" if self.parallel else f"{base}_{n}"
         self.holder[candidate] = v
         return candidate
 
@@ -404,11 +406,17 @@ class _Emitter:
         dims = self.loop_dims(list(op.inputs), root_shape)
         lines = [f"{target} = np.empty({_tuple_text(dims)}, np.{out.type.dtype})"]
         ind = ""
+        par = self.parallel and self._loop_depth == 0
         for a in range(R):
-            lines.append(f"{ind}for {idx[a]} in range({target}.shape[{a}]):")
+            rng = "numba.prange" if par and a == 0 else "range"  # iterations write disjoint elements
+            lines.append(f"{ind}for {idx[a]} in {rng}({target}.shape[{a}]):")
             ind += "    "
         lines.append(f"{ind}{target}[{', '.join(idx)}] = {expr.text}")
-        if vector:
+        if vector and par:  # the SIMD kernel too, over fixed contiguous chunks of the buffer
+            lines.append(f"_flat = {target}.reshape({target}.size)")
+            lines.append(f"for _c in numba.prange(_CHUNKS):")
+            lines.append(f"    _simd.{op.prim}_inplace(_flat[_c * _flat.size // _CHUNKS:(_c + 1) * _flat.size // _CHUNKS])")
+        elif vector:
             lines.append(f"_simd.{op.prim}_inplace({target})")
         return lines
 
@@ -446,8 +454,20 @@ class _Emitter:
             oidx = [("0" if keep else None) if a in axes else idx[a] for a in range(R)]
             cell = f"{acc}[{', '.join(i for i in oidx if i is not None)}]"
         ind = ""
-        for a in range(R):
-            lines.append(f"{ind}for {idx[a]} in range({dims[a]}):")
+        par = self.parallel and self._loop_depth == 0 and R > 0
+        chunked = par and scalar_out  # partial results per fixed chunk, combined in order: deterministic
+        if chunked:
+            lines[-1] = f"_part = np.full(_CHUNKS, {init})"
+            cell = "_part[_c]"
+            lines.append("for _c in numba.prange(_CHUNKS):")
+            lines.append(f"    for {idx[0]} in range(_c * {dims[0]} // _CHUNKS, (_c + 1) * {dims[0]} // _CHUNKS):")
+            ind = "        "
+            first = 1
+        else:
+            first = 0
+        for a in range(first, R):
+            rng = "numba.prange" if par and not chunked and a == 0 and 0 not in axes else "range"
+            lines.append(f"{ind}for {idx[a]} in {rng}({dims[a]}):")
             ind += "    "
         if op.prim in ("sum", "mean"):
             lines.append(f"{ind}{cell} += {elem}")
@@ -456,6 +476,15 @@ class _Emitter:
             lines.append(f"{ind}_v = {elem}")
             lines.append(f"{ind}if _v {cmp} {cell} or _v != _v:")
             lines.append(f"{ind}    {cell} = _v")
+        if chunked:
+            lines.append(f"{acc} = {init}")
+            lines.append("for _c in range(_CHUNKS):")
+            if op.prim in ("sum", "mean"):
+                lines.append(f"    {acc} += _part[_c]")
+            else:
+                cmp = ">" if op.prim == "max" else "<"
+                lines.append(f"    if _part[_c] {cmp} {acc} or _part[_c] != _part[_c]:")
+                lines.append(f"        {acc} = _part[_c]")
         if op.prim == "mean":
             count = " * ".join(dims[a] for a in axes) or "1"
             lines.append(f"{acc} /= {count}" if not scalar_out else f"{acc} = {acc} / ({count})")
@@ -833,9 +862,12 @@ def _safe_ident(name: str) -> str:
     return name
 
 
-def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None) -> Rendering:
-    """Python source for `fn` as one function `name` (plus loop helpers when lowered)."""
+def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
+           parallel: bool = False) -> Rendering:
+    """Python source for `fn` as one function `name` (plus loop helpers when lowered).
+    parallel=True: top-level loop nests run their outer loop with numba.prange."""
     em = _Emitter(fn, lowered)
+    em.parallel = parallel and lowered
     em.top_name = top_name or fn.name
     text = em.emit_function(name)
     return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)])

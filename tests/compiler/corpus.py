@@ -186,3 +186,10 @@ def helper_with_bad_shapes(a, b):
 def calls_bad_helper(x, y):
     z = helper_with_bad_shapes(x, y)
     return np.sum(z)
+
+
+def long_elementwise_loss(x, w):
+    a = np.tanh(x * w) + 0.5 * np.exp(-x * x)
+    b = np.log1p(a * a) * w - np.sin(x) * 0.3
+    c = np.sqrt(b * b + 1.0) + np.abs(x) * 0.1
+    return np.sum(c * c) + np.mean(a * b) + np.max(c)

@@ -258,3 +258,16 @@ def test_stop_gradient_blocks_the_derivative_of_its_argument(rng):
     np.testing.assert_allclose(g, np.exp(x) / np.exp(x).sum(), rtol=1e-12)  # softmax: logsumexp's gradient
     src = adjit.grad(corpus_alias.with_stop_gradient).source(x)
     assert "m = stop_gradient(np.max(x))" in src and "from adjit import stop_gradient" in src
+
+
+def test_parallel_gradient_matches_serial_and_is_deterministic(rng):
+    x, w = rng.standard_normal(5000), rng.standard_normal(5000)
+    serial = adjit.grad(corpus.long_elementwise_loss, wrt=(0, 1))(x, w)
+    g = adjit.grad(corpus.long_elementwise_loss, wrt=(0, 1), parallel=True)
+    first, second = g(x, w), g(x, w)
+    for a, b, c in zip(serial, first, second):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(b, c)  # same bits run to run
+    low = g.source(x, w, lowered=True)
+    assert "numba.prange(" in low and "parallel=True" in low and "_CHUNKS" in low
+    fd_check(corpus.long_elementwise_loss, (x[:20], w[:20]), (0, 1), adjit.grad(corpus.long_elementwise_loss, wrt=(0, 1))(x[:20], w[:20]))
