@@ -155,18 +155,25 @@ class _Emitter:
         v = op.out
         if op.prim in _EXPRESSION_ONLY:
             return True
-        if v.hint is not None or self.uses.get(v.id, 0) != 1 or any(v is r for r in self.fn.results):
+        if self.uses.get(v.id, 0) != 1 or any(v is r for r in self.fn.results):
+            return False
+        # The readable rendering keeps every named value and every statement; the lowered one fuses
+        # a single-use elementwise value into its consumer's loop across statements (same block).
+        fuse_across = self.lowered and PRIMITIVES[op.prim].elementwise and not self.vector_math(op)
+        if v.hint is not None and not fuse_across:
             return False
         if op.prim in ("index_add", "index_update", "zeros_like", "zeros", "ones", "ones_like", "full"):
             return False
         user = self.user_of.get(v.id)
         if user is None or user is _MANY or user.role != op.role or user.prim in ("index_add", "index_update", "tape_push"):
             return False
+        if self.block_of.get(user.out.id) != self.block_of.get(v.id):
+            return False
         if op.prim in ("tape_pop", "tape_push", "index_update", "trip_count"):
             return False
         if op.prim in _VIEW_PRIMS and op.inputs[0].id in self.written:
             return False  # a read of an array written in place stays where it is, before the write
-        if (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
+        if not fuse_across and (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
             return False
         if self.lowered:
             # Lowered code fuses elementwise trees into the loop of their consumer; anything else
@@ -245,6 +252,9 @@ class _Emitter:
             if not t.weak and t.kind == "scalar" and not hasattr(a["value"], "dtype"):
                 return Expr(f"np.{t.dtype}({_literal(a['value']).text})")
             return _literal(a["value"])
+        mixed = self.render_matmul(op) if p in ("matmul", "outer") and ins[0].type.dtype != ins[1].type.dtype else None
+        if mixed is not None:
+            return mixed
         if p in _BINARY or p == "neg" or p in _NP_CALL or p == "stop_gradient":
             return self.render_elementwise(op, self.operand, scalar=False)
         if p in ("sum", "mean", "max", "min"):
@@ -303,6 +313,21 @@ class _Emitter:
             items = [self.operand(i, 0) for i in ins]
             return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
         raise InternalCompilerError(f"codegen has no rendering for primitive {p}", print_function(self.fn))
+
+    def render_matmul(self, op: Op) -> Expr | None:
+        """Numba's @ needs both operands in one dtype; NumPy promotes: cast the narrower one."""
+        if not self.lowered or op.prim not in ("matmul", "outer"):
+            return None
+        dt = op.out.type.dtype
+        args = []
+        for v in op.inputs:
+            text = self.operand(v, ATOM)
+            if v.type.dtype != dt:
+                text = f"{text}.astype(np.{dt})"
+            args.append(text)
+        if op.prim == "outer":
+            return Expr(f"np.outer({args[0]}, {args[1]})")
+        return Expr(f"{args[0]} @ {args[1]}", MUL)
 
     def render_elementwise(self, op: Op, arg, scalar: bool) -> Expr:
         """An elementwise op as an expression; `arg(value, min_prec, f32)` renders an operand.

@@ -271,3 +271,11 @@ def test_parallel_gradient_matches_serial_and_is_deterministic(rng):
     low = g.source(x, w, lowered=True)
     assert "numba.prange(" in low and "parallel=True" in low and "_CHUNKS" in low
     fd_check(corpus.long_elementwise_loss, (x[:20], w[:20]), (0, 1), adjit.grad(corpus.long_elementwise_loss, wrt=(0, 1))(x[:20], w[:20]))
+
+
+def test_mixed_precision_matmul_promotes_like_numpy(rng):
+    W = rng.standard_normal((3, 3)).astype(np.float32)
+    x = rng.standard_normal((3, 2))
+    dW, dx = adjit.grad(corpus.matmul_mismatch, wrt=(0, 1))(W, x)
+    assert dW.dtype == np.float32 and dx.dtype == np.float64
+    np.testing.assert_allclose(dW, np.ones((3, 2)) @ x.T, rtol=1e-6)
