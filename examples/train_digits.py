@@ -135,6 +135,8 @@ def train_adjit(data, params, schedule, deep, optimizer_name, lr, progress=True)
     started = time.perf_counter()  # the first call of each batch shape compiles (or loads the cache)
     for cols in {len(c): c for c in schedule[0]}.values():
         value_and_grads(*params, x_train[:, cols], y_train[cols])
+    # the optimizer's fused kernel too, on throwaway copies (the real state must start fresh)
+    make_optimizer(optimizer_name, [p.copy() for p in params], lr).step([np.zeros_like(p) for p in params])
     compile_time = time.perf_counter() - started
 
     history = {"train_loss": [], "test_loss": [], "train_accuracy": [], "test_accuracy": []}

@@ -5,6 +5,7 @@ import math
 from collections.abc import Mapping
 
 import numba
+from numba import literal_unroll
 import numpy as np
 
 __all__ = ["SGD", "Momentum", "Adam"]
@@ -57,28 +58,30 @@ def _run_elementwise(kernel, param, grad, states, *hyperparameters):
         param[...] = scratch
 
 
-_FUSED: dict = {}
+# One compiled call per step runs the kernel over every parameter (a heterogeneous tuple of
+# (param, grad, *state) groups, unrolled at compile time), so a step pays one dispatch, and the
+# machine code is cached on disk like any Numba function.
+
+@numba.njit(cache=True, error_model="numpy")
+def _sgd_all(groups, lr):
+    for grp in literal_unroll(groups):
+        p, g = grp
+        _sgd_kernel(p.reshape(p.size), g.reshape(g.size), lr)
 
 
-def _fused_kernel(kernel, n_params: int, n_states: int, n_hyper: int):
-    """One compiled call that runs `kernel` over every parameter: a training step pays one
-    dispatch instead of one per parameter (generated once per optimizer shape)."""
-    key = (kernel, n_params, n_states, n_hyper)
-    fn = _FUSED.get(key)
-    if fn is None:
-        hyper = [f"h{k}" for k in range(n_hyper)]
-        args, lines = [], []
-        for i in range(n_params):
-            arrays = [f"p{i}", f"g{i}"] + [f"s{i}_{k}" for k in range(n_states)]
-            args += arrays
-            flat = ", ".join(f"{a}.reshape({a}.size)" for a in arrays)
-            lines.append(f"    kernel({flat}, {', '.join(hyper)})")
-        src = f"def fused({', '.join(args + hyper)}):\n" + "\n".join(lines) + "\n"
-        scope = {"kernel": kernel}
-        exec(compile(src, f"<adjit.runtime.optim.fused{n_params}>", "exec"), scope)
-        fn = numba.njit(nogil=True, error_model="numpy")(scope["fused"])
-        _FUSED[key] = fn
-    return fn
+@numba.njit(cache=True, error_model="numpy")
+def _momentum_all(groups, lr, beta):
+    for grp in literal_unroll(groups):
+        p, g, v = grp
+        _momentum_kernel(p.reshape(p.size), g.reshape(g.size), v.reshape(v.size), lr, beta)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _adam_all(groups, lr, beta1, beta2, eps, bias_correction1, bias_correction2):
+    for grp in literal_unroll(groups):
+        p, g, m, v = grp
+        _adam_kernel(p.reshape(p.size), g.reshape(g.size), m.reshape(m.size), v.reshape(v.size),
+                     lr, beta1, beta2, eps, bias_correction1, bias_correction2)
 
 
 def _label(key):
@@ -189,11 +192,10 @@ class _Optimizer:
         self._begin_step()
         params = [self.params[key] for key in self._keys]
         if all(p.flags.c_contiguous for p in params) and all(g.flags.c_contiguous for g in ordered_grads):
-            kernel, states, hyper = self._fused_parts()
-            arrays = []
-            for key, param, grad in zip(self._keys, params, ordered_grads):
-                arrays += [param, grad] + [state[key] for state in states]
-            _fused_kernel(kernel, len(params), len(states), len(hyper))(*arrays, *hyper)
+            fused, states, hyper = self._fused_parts()
+            groups = tuple((param, grad) + tuple(state[key] for state in states)
+                           for key, param, grad in zip(self._keys, params, ordered_grads))
+            fused(groups, *hyper)
             return
         for key, grad in zip(self._keys, ordered_grads):
             self._update(key, self.params[key], grad)
@@ -202,7 +204,7 @@ class _Optimizer:
         pass
 
     def _fused_parts(self):
-        """(flat kernel, state containers, hyperparameters) of this optimizer's update."""
+        """(fused all-parameter kernel, state containers, hyperparameters) of this optimizer's update."""
         raise NotImplementedError
 
     def _update(self, key, param, grad):
@@ -220,7 +222,7 @@ class SGD(_Optimizer):
         _run_elementwise(_sgd_kernel, param, grad, (), self.lr)
 
     def _fused_parts(self):
-        return _sgd_kernel, (), (self.lr,)
+        return _sgd_all, (), (self.lr,)
 
 
 class Momentum(_Optimizer):
@@ -239,7 +241,7 @@ class Momentum(_Optimizer):
         _run_elementwise(_momentum_kernel, param, grad, (self.v[key],), self.lr, self.beta)
 
     def _fused_parts(self):
-        return _momentum_kernel, (self.v,), (self.lr, self.beta)
+        return _momentum_all, (self.v,), (self.lr, self.beta)
 
 
 class Adam(_Optimizer):
@@ -276,5 +278,5 @@ class Adam(_Optimizer):
         )
 
     def _fused_parts(self):
-        return _adam_kernel, (self.m, self.v), (self.lr, self.beta1, self.beta2, self.eps,
+        return _adam_all, (self.m, self.v), (self.lr, self.beta1, self.beta2, self.eps,
                                                  self._bias_correction1, self._bias_correction2)
