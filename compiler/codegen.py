@@ -101,6 +101,7 @@ class _Emitter:
                     self.last_use[i.id] = max(self.last_use.get(i.id, -1), at)
         self.root: dict[int, int] = {}
         self.reserved: set = set()
+        self.capacity: dict = {}
         self._loop_depth = 0
         self.parallel = False
         self.foreign: set = {p.id for p in fn.params}
@@ -159,7 +160,7 @@ class _Emitter:
             return False
         # The readable rendering keeps every named value and every statement; the lowered one fuses
         # a single-use elementwise value into its consumer's loop across statements (same block).
-        fuse_across = self.lowered and PRIMITIVES[op.prim].elementwise and not self.vector_math(op)
+        fuse_across = self.lowered and (PRIMITIVES[op.prim].elementwise or op.prim == "outer") and not self.vector_math(op)
         if v.hint is not None and not fuse_across:
             return False
         if op.prim in ("index_add", "index_update", "zeros_like", "zeros", "ones", "ones_like", "full"):
@@ -179,7 +180,7 @@ class _Emitter:
             # Lowered code fuses elementwise trees into the loop of their consumer; anything else
             # (BLAS calls, views, allocations) is its own statement.
             into_loop = self.loopable(user) and (PRIMITIVES[user.prim].elementwise or user.prim in _REDUCTIONS)
-            fusable = PRIMITIVES[op.prim].elementwise or op.prim == "broadcast_to"
+            fusable = PRIMITIVES[op.prim].elementwise or op.prim in ("broadcast_to", "outer")
             if self.vector_math(op):
                 return False  # its own loop: the argument, then one SIMD pass over the buffer
             return into_loop if fusable else not self.loopable(user) and user.prim != "broadcast_to"
@@ -200,6 +201,8 @@ class _Emitter:
             x = op.inputs[0]
             if x.type.kind != "array" or x.type.dtype not in ("float32", "float64") and op.prim in ("max", "min"):
                 return False
+        elif op.prim == "outer":
+            pass  # out[i, j] = a[i] * b[j]: a loop nest, fused with its consumer
         elif not p.elementwise or op.prim == "astype" and op.out.type.kind == "scalar":
             return False
         if op.out.type.kind not in ("array", "scalar"):
@@ -362,6 +365,9 @@ class _Emitter:
         op = self.producer.get(v.id)
         if op is not None and v.id in self.inlined and op.prim == "broadcast_to":
             return self.scalar_operand(op.inputs[0], min_prec, f32, idx, root_shape)
+        if op is not None and v.id in self.inlined and op.prim == "outer":
+            e = self.outer_scalar(op, idx, root_shape)
+            return f"({e.text})" if e.prec < min_prec else e.text
         if op is not None and v.id in self.inlined and op.prim != "const":
             e = self.render_elementwise(
                 op, lambda u, mp, f: self.scalar_operand(u, mp, f, idx, root_shape), scalar=True)
@@ -374,17 +380,35 @@ class _Emitter:
             e = Expr(f"{self.operand(v, ATOM)}[{', '.join(parts)}]")
         return f"({e.text})" if e.prec < min_prec else e.text
 
-    def tree_leaves(self, v: Value, out: list, extents: list | None = None) -> list:
+    def outer_scalar(self, op: Op, idx: list, root_shape: tuple) -> Expr:
+        """outer(a, b) element by element: a along the next-to-last axis, b along the last."""
+        f32 = op.out.type.dtype == "float32"
+        a = self.scalar_operand(op.inputs[0], MUL, f32, idx[:-1], root_shape[:-1])
+        b = self.scalar_operand(op.inputs[1], MUL + 1, f32, idx, root_shape)
+        return Expr(f"{a} * {b}", MUL)
+
+    def tree_leaves(self, v: Value, out: list, extents: list | None = None, no_dims: set | None = None) -> list:
         """The named arrays an inlined elementwise tree reads; `extents` also collects
-        (text of a shape tuple, its concrete shape) for each broadcast_to in the tree."""
+        (text of a shape tuple, its concrete shape) for each broadcast_to or outer in the tree;
+        `no_dims` collects leaves whose axes do not line up with the loop's (outer's inputs)."""
         op = self.producer.get(v.id)
-        if op is not None and v.id in self.inlined and op.prim == "broadcast_to":
+        if op is not None and v.id in self.inlined and op.prim == "outer":
+            a, b = op.inputs
+            if extents is not None:
+                extents.append((f"({self.operand(a, ATOM)}.shape[0], {self.operand(b, ATOM)}.shape[0])",
+                                self.fn.avals[v.id].shape))
+            for u in (a, b):
+                if no_dims is not None and self.producer.get(u.id) is None or u.id not in self.inlined:
+                    if no_dims is not None:
+                        no_dims.add(u.id)
+                self.tree_leaves(u, out, None, no_dims)
+        elif op is not None and v.id in self.inlined and op.prim == "broadcast_to":
             if extents is not None:
                 extents.append((self.operand(op.inputs[1], ATOM), self.fn.avals[v.id].shape))
-            self.tree_leaves(op.inputs[0], out, extents)
+            self.tree_leaves(op.inputs[0], out, extents, no_dims)
         elif op is not None and v.id in self.inlined and op.prim != "const":
             for i in op.inputs:
-                self.tree_leaves(i, out, extents)
+                self.tree_leaves(i, out, extents, no_dims)
         elif v.type.rank > 0 and v not in out:
             out.append(v)
         return out
@@ -393,9 +417,11 @@ class _Emitter:
         """A runtime expression for each loop extent, read off a leaf that spans that axis."""
         leaves: list = []
         extents: list = []
+        no_dims: set = set()
         for r in roots:
-            self.tree_leaves(r, leaves, extents)
-        sources = [(f"{self.operand(leaf, ATOM)}.shape", self.fn.avals[leaf.id].shape) for leaf in leaves] + extents
+            self.tree_leaves(r, leaves, extents, no_dims)
+        sources = [(f"{self.operand(leaf, ATOM)}.shape", self.fn.avals[leaf.id].shape) for leaf in leaves
+                   if leaf.id not in no_dims] + extents
         R = len(root_shape)
         dims = []
         for a in range(R):
@@ -421,15 +447,28 @@ class _Emitter:
         vector = self.vector_math(op)
         if vector:  # the loop computes the argument; the kernel then applies the function in place
             expr = Expr(self.scalar_operand(op.inputs[0], 0, False, idx, root_shape))
+        elif op.prim == "outer":
+            expr = self.outer_scalar(op, idx, root_shape)
         else:
             expr = self.render_elementwise(
                 op, lambda u, mp, f: self.scalar_operand(u, mp, f, idx, root_shape), scalar=True)
-        target = self.name_for(out, k, op.role, avoid)
-        self.names[out.id] = target
         if R == 0:
+            target = self.name_for(out, k, op.role, avoid)
+            self.names[out.id] = target
             return [f"{target} = {expr.text}"]
-        dims = self.loop_dims(list(op.inputs), root_shape)
-        lines = [f"{target} = np.empty({_tuple_text(dims)}, np.{out.type.dtype})"]
+        reuse = self._reusable_leaf(op, leaves, k)
+        if reuse is not None:  # `acc = acc + x`: update the dead operand's buffer in place
+            target = self.names[reuse.id]
+            self.names[out.id] = target
+            self.holder[target] = out
+            lines = []
+        else:
+            target = self.name_for(out, k, op.role, avoid)
+            self.names[out.id] = target
+            dims = self.loop_dims([out] if op.prim == "outer" else list(op.inputs), root_shape) \
+                if op.prim != "outer" else [f"{self.operand(op.inputs[0], ATOM)}.shape[0]",
+                                            f"{self.operand(op.inputs[1], ATOM)}.shape[0]"]
+            lines = [f"{target} = np.empty({_tuple_text(dims)}, np.{out.type.dtype})"]
         ind = ""
         par = self.parallel and self._loop_depth == 0
         for a in range(R):
@@ -444,6 +483,26 @@ class _Emitter:
         elif vector:
             lines.append(f"_simd.{op.prim}_inplace({target})")
         return lines
+
+    def _reusable_leaf(self, op: Op, leaves: list, k: int):
+        """A leaf whose buffer this loop can overwrite: same shape and dtype as the result, owned
+        (not an argument, a view or a tape row), read only here at the same index, dead after."""
+        if op.prim == "outer" or self.vector_math(op) or not self.lowered:
+            return None
+        shape = self.fn.avals[op.out.id].shape
+        for leaf in leaves:
+            if leaf.type != op.out.type or self.fn.avals[leaf.id].shape != shape:
+                continue
+            if leaf.id in self.foreign or leaf.id in self.root or leaf.id not in self.names:
+                continue
+            if self.last_use.get(leaf.id, -1) > k:
+                continue
+            if any(r == leaf.id and self.last_use.get(m, -1) > k for m, r in self.root.items()):
+                continue
+            if self.names[leaf.id] in [self.names.get(p.id) for p in self.fn.params]:
+                continue
+            return leaf
+        return None
 
     def _op_leaves(self, op: Op) -> list:
         leaves: list = []
@@ -652,11 +711,21 @@ class _Emitter:
                 out.append(f"{tape}.append({self.operand(v, 0)})")
                 return
             value = self.operand(v, 0)
-            grow = f"_tape.grow_array({tape}, _n{tape}, {value})" if v.type.rank else f"_tape.grow_scalar({tape}, _n{tape})"
+            cap = self.capacity.get(tape, "0")
+            grow = (f"_tape.grow_array({tape}, _n{tape}, {value}, {cap})" if v.type.rank
+                    else f"_tape.grow_scalar({tape}, _n{tape})")
             if tape not in self.reserved:
                 out.append(f"if _n{tape} == {tape}.shape[0]:")
                 out.append(f"    {tape} = {grow}")
-            out.append(f"{tape}[_n{tape}] = {value}")
+            if v.type.rank:  # a row copy as a loop nest (Numba compiles `tape[n] = row` slowly)
+                ix = [f"_j{a}" for a in range(v.type.rank)]
+                ind = ""
+                for a in range(v.type.rank):
+                    out.append(f"{ind}for {ix[a]} in range({self.operand(v, ATOM)}.shape[{a}]):")
+                    ind += "    "
+                out.append(f"{ind}{tape}[_n{tape}, {', '.join(ix)}] = {self.operand(v, ATOM)}[{', '.join(ix)}]")
+            else:
+                out.append(f"{tape}[_n{tape}] = {value}")
             out.append(f"_n{tape} += 1")
             return
         self.comment(op, out)
@@ -757,6 +826,8 @@ class _Emitter:
                     self.reserved.add(tape)
                     dt = "bool_" if n.inputs[0].type.dtype == "bool" else n.inputs[0].type.dtype
                     out.append(f"{tape} = np.empty(len(range({', '.join(rng)})), np.{dt})")
+                elif isinstance(n, Op) and n.prim == "tape_push":  # rows: allocated at the first push
+                    self.capacity[n.attrs["tape"]] = f"len(range({', '.join(rng)}))"
         if rng[2] == "1":
             rng = rng[:2] if rng[0] != "0" else rng[1:2]
         out.append(f"for {idx} in range({', '.join(rng)}):")

@@ -214,6 +214,9 @@ class _Reverse:
     _remat_depth = 0
 
     def _rematerializable(self, node, v: Value) -> bool:
+        if isinstance(node, Op) and node.prim == "getitem" and v.type.kind == "array":
+            base = node.inputs[0]  # a view of an argument no write touches: free to take again
+            return base.id not in self.written and base in self.fn.params
         if not isinstance(node, Op) or node.prim not in self._REMAT or v.type.kind != "scalar":
             return False
         if self._remat_depth >= 4:

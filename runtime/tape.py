@@ -18,9 +18,10 @@ def grow_scalar(buf, n):
 
 
 @numba.njit(cache=True, nogil=True)
-def grow_array(buf, n, value):
-    """A buffer of rows shaped like value with room for more than n rows, holding buf[:n]."""
-    grown = np.empty((max(_FIRST_CAPACITY, 2 * n),) + value.shape, buf.dtype)
-    if n:
-        grown[:n] = buf[:n]
+def grow_array(buf, n, value, capacity):
+    """A buffer of rows shaped like value with room for more than n rows (at least `capacity`,
+    the trip count when it is known), holding buf[:n]."""
+    grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity),) + value.shape, buf.dtype)
+    for i in range(n):
+        grown[i] = buf[i]
     return grown
