@@ -45,6 +45,7 @@ def main(argv=None) -> str:
     ap.add_argument("--steps", type=int, default=1_000_000)
     ap.add_argument("--quick", action="store_true", help="10^5 steps")
     ap.add_argument("--out")
+    ap.add_argument("--threads", type=int, default=1, help="accepted for run_all.py; the simulation is serial")
     args = ap.parse_args(argv)
     n = 100_000 if args.quick else args.steps
     rows = []
