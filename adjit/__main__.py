@@ -51,7 +51,8 @@ def _load(path: str):
     return module
 
 
-def show(target: str, wrt: list | None, args_spec: str | None, lowered: bool, ir: bool) -> int:
+def show(target: str, wrt: list | None, args_spec: str | None, lowered: bool, ir: bool,
+         checkpoint=None, parallel: bool = False) -> int:
     if ":" not in target:
         raise SystemExit("adjit: expected path/to/file.py:function")
     path, name = target.rsplit(":", 1)
@@ -75,7 +76,10 @@ def show(target: str, wrt: list | None, args_spec: str | None, lowered: bool, ir
             raise SystemExit(f"adjit: need example arguments for {name}: pass --args 'f64[3,4], f64[4], float' "
                              f"or define ADJIT_EXAMPLES = {{{name!r}: lambda: (...)}} in {path}")
         args = make() if callable(make) else make
-    g = grad(fun, wrt=chosen)
+    compiled = getattr(obj, "_compiled", None)  # a decorated function keeps its own options
+    checkpoint = checkpoint if checkpoint is not None else getattr(compiled, "checkpoint", None)
+    parallel = parallel or getattr(compiled, "parallel", False)
+    g = grad(fun, wrt=chosen, checkpoint=checkpoint, parallel=parallel)
     if ir:
         print(g.ir(*args))
         print()
@@ -92,9 +96,12 @@ def main(argv: list | None = None) -> int:
     s.add_argument("--args", dest="args_spec", help="example argument types, e.g. 'f64[128,784], f64[128,1], float'")
     s.add_argument("--lowered", action="store_true", help="show the module exactly as Numba compiles it")
     s.add_argument("--ir", action="store_true", help="also print the typed IR")
+    s.add_argument("--checkpoint", help="'sqrt' or a segment length: show the checkpointed reverse sweep")
+    s.add_argument("--parallel", action="store_true", help="show the parallel lowering")
     ns = parser.parse_args(argv)
+    checkpoint = ns.checkpoint if ns.checkpoint in (None, "sqrt") else int(ns.checkpoint)
     try:
-        return show(ns.target, ns.wrt, ns.args_spec, ns.lowered, ns.ir)
+        return show(ns.target, ns.wrt, ns.args_spec, ns.lowered, ns.ir, checkpoint, ns.parallel)
     except AdjitError as e:
         print(e, file=sys.stderr)
         return 1

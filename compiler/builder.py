@@ -12,6 +12,9 @@ from .ir import Abstract, Op, Value
 from .primitives import PRIMITIVES
 
 
+_VIEWS = frozenset({"getitem", "transpose", "reshape", "expand_dims", "broadcast_to"})
+
+
 class Builder:
     """Appends ops to `ops`, keeping the abstract value (type, shape, known value) of every value."""
 
@@ -21,6 +24,7 @@ class Builder:
         self.loc = loc
         self.role = role
         self._consts: dict = {}
+        self.view_of: dict = {}  # value id -> the array it is a NumPy view of
 
     # -- values
     def aval(self, v: Value) -> Abstract:
@@ -52,6 +56,8 @@ class Builder:
                 attrs["bcast"] = bcast
         value = self.define(Value(hint), out)
         self.ops.append(Op(prim, list(inputs), [value], attrs, self.loc, self.role))
+        if prim in _VIEWS and out.type.kind == "array":  # NumPy returns a view: writes would show through
+            self.view_of[value.id] = self.view_of.get(inputs[0].id, inputs[0])
         return value
 
     # -- rule tracing

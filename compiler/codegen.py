@@ -707,8 +707,9 @@ class _Emitter:
             v = op.inputs[0]
             tape = op.attrs["tape"]
             self.tapes[tape] = v
-            if not self.lowered:
-                out.append(f"{tape}.append({self.operand(v, 0)})")
+            if not self.lowered:  # an array is recorded by value: later writes must not reach the tape
+                out.append(f"{tape}.append({self.operand(v, ATOM)}.copy())" if v.type.rank
+                           else f"{tape}.append({self.operand(v, 0)})")
                 return
             value = self.operand(v, 0)
             cap = self.capacity.get(tape, "0")

@@ -248,6 +248,7 @@ class Lowerer:
     def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
         self.parsed = parsed
         self.b = builder
+        self.params: list = []
         self.env: dict[str, Any] = {}
         self.stack = stack + (parsed.fn,)
         self.stmt: ast.AST | None = None
@@ -478,6 +479,19 @@ class Lowerer:
         ast.copy_location(guard, stmts[0])
         self.lower_if(guard, [], stmts, loop, cond=jumped)
 
+    def check_loop_aliases(self, stmt, carried: list) -> None:
+        """An array the loop writes into element-wise must not be shared with another name."""
+        written = set()
+        for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+            for t in targets:
+                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                    written.add(t.value.id)
+        for name in carried:
+            v = self.env.get(name)
+            if name in written and isinstance(v, Value) and v.type.kind == "array":
+                self.check_unaliased(name, v, stmt)
+
     def loop_carried(self, body: list, extra: tuple = ()) -> list[str]:
         names = sorted(assigned_names(body) | set(extra))
         return [n for n in names if n in self.env and not isinstance(self.env[n], (Undefined, Method))
@@ -558,6 +572,7 @@ class Lowerer:
             return self.lower_for_as_while(stmt, start, stop, step, over_array)
         carried = self.loop_carried(stmt.body)
         carried = [n for n in carried if n != stmt.target.id]
+        self.check_loop_aliases(stmt, carried)
         init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
                                self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
         index = self.b.define(Value(stmt.target.id), Abstract(S.scalar_type("int64", True), ()))
@@ -598,6 +613,7 @@ class Lowerer:
             self.env[frame.brk] = False
             extra += (frame.brk,)
         carried = self.loop_carried(stmt.body, extra)
+        self.check_loop_aliases(stmt, carried)
         if counter:
             carried = [n for n in carried if n != counter[1]]
         init_avals = []
@@ -668,6 +684,7 @@ class Lowerer:
             base = self.expr(target.value)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
+            self.check_unaliased(target.value.id, base, target)
             index, ints = self.index_of(target.slice)
             self.at(target)
             new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
@@ -675,6 +692,19 @@ class Lowerer:
             self.env[target.value.id] = new
         else:
             raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
+
+    def check_unaliased(self, name: str, base: Value, node) -> None:
+        """A write through `name` must not be visible through another name: adjit's arrays are
+        values, so NumPy's sharing (y = x, y = x[1:]) would silently differ. Ask for a copy."""
+        others = sorted(n for n, v in self.env.items() if v is base and n != name and not n.startswith("_"))
+        viewed = self.b.view_of.get(base.id)
+        if viewed is not None:
+            holder = sorted(n for n, v in self.env.items() if v is viewed and not n.startswith("_"))
+            others += [f"{h} (of which it is a view)" for h in holder]
+        if others or (viewed is not None and viewed in self.params):
+            shared = ", ".join(others) or "an argument"
+            raise self.err(UnsupportedSyntaxError, f"writing into '{name}' would also change {shared}", node,
+                           hint=f"write into a copy: {name} = {name}.copy() first (adjit treats arrays as values)")
 
     def unpack(self, val, n, node) -> list:
         if isinstance(val, tuple):
@@ -881,8 +911,8 @@ class Lowerer:
             return self.transpose(x, axes, node)
         if m.name == "astype":
             return self.b.emit("astype", [x], dtype=self.dtype(args[0] if args else kwargs.get("dtype"), node))
-        if m.name == "copy":
-            return x
+        if m.name == "copy":  # a new value: writes into it are not writes into x
+            return self.b.emit("astype", [x], dtype=x.type.dtype)
         raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
 
     def reduction(self, prim, x, args, kwargs, node):
@@ -1084,6 +1114,7 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract]) -> tuple[Function, 
     for name, av in zip(parsed.param_names, arg_avals):
         params.append(b.define(Value(name), av))
     low = Lowerer(parsed, b)
+    low.params = params
     for name, p in zip(parsed.param_names, params):
         low.env[name] = p
     result = low.lower_body(parsed.node.body)

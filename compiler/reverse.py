@@ -210,13 +210,18 @@ class _Reverse:
         return popped
 
     _REMAT = frozenset({"add", "sub", "mul", "div", "neg", "astype", "lt", "le", "gt", "ge", "eq", "ne",
-                        "floordiv", "mod", "logical_and", "logical_or", "logical_not", "getitem"})
+                        "floordiv", "mod", "logical_and", "logical_or", "logical_not", "getitem",
+                        "shape", "size", "tuple"})
     _remat_depth = 0
 
     def _rematerializable(self, node, v: Value) -> bool:
         if isinstance(node, Op) and node.prim == "getitem" and v.type.kind == "array":
             base = node.inputs[0]  # a view of an argument no write touches: free to take again
             return base.id not in self.written and base in self.fn.params
+        if isinstance(node, Op) and node.prim in ("shape", "size"):  # shapes never change in a loop
+            return True
+        if isinstance(node, Op) and node.prim == "getitem" and node.inputs[0].type.kind == "tuple":
+            return True
         if not isinstance(node, Op) or node.prim not in self._REMAT or v.type.kind != "scalar":
             return False
         if self._remat_depth >= 4:

@@ -193,3 +193,28 @@ def long_elementwise_loss(x, w):
     b = np.log1p(a * a) * w - np.sin(x) * 0.3
     c = np.sqrt(b * b + 1.0) + np.abs(x) * 0.1
     return np.sum(c * c) + np.mean(a * b) + np.max(c)
+
+
+def writes_through_alias(x):
+    y = x
+    y[0] = 5.0
+    return np.sum(x * x)
+
+
+def writes_through_view(x):
+    y = x[1:]
+    y[0] = 5.0
+    return np.sum(x * x)
+
+
+def writes_into_copy(x):
+    y = x.copy()
+    y[0] = 5.0
+    return np.sum(x * x) + np.sum(y)
+
+
+def loop_writes_through_alias(x):
+    y = x
+    for i in range(2):
+        y[i] = y[i] * 2.0
+    return np.sum(x)

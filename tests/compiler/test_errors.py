@@ -185,3 +185,19 @@ def test_errors_inside_called_functions_name_the_call_site():
     assert f"{CORPUS}:{line_of(corpus.helper_with_bad_shapes, 'return a + b')}:" in msg
     call_line = line_of(corpus.calls_bad_helper, "z = helper_with_bad_shapes(x, y)")
     assert f"{CORPUS}:{call_line}:" in msg and "note: in the call of helper_with_bad_shapes() from here" in msg
+
+
+@pytest.mark.parametrize("fn,shared", [(corpus.writes_through_alias, "x"),
+                                       (corpus.writes_through_view, "x (of which it is a view)"),
+                                       (corpus.loop_writes_through_alias, "x")])
+def test_writes_through_a_shared_array_are_rejected(fn, shared):
+    """NumPy would change x too; adjit's arrays are values, so it asks for a copy instead of
+    silently computing something else."""
+    with pytest.raises(adjit.UnsupportedSyntaxError) as e:
+        adjit.grad(fn)(np.array([0.3, 0.9, -0.4]))
+    assert f"would also change {shared}" in str(e.value) and "y = y.copy()" in str(e.value)
+
+
+def test_writes_into_a_copy_are_fine():
+    x = np.array([0.3, 0.9, -0.4])
+    np.testing.assert_allclose(adjit.grad(corpus.writes_into_copy)(x), 2 * x + np.array([0.0, 1.0, 1.0]))
