@@ -17,6 +17,8 @@ from .ir import (Abstract, Block, For, Function, If, Op, Value, While, inner_blo
 from .primitives import PRIMITIVES
 
 
+_COMPANIONS = {"sin": "cos", "cos": "sin"}  # derivative partners computed in the same forward step
+
 # ------------------------------------------------------------------------------------ activity
 
 
@@ -132,6 +134,7 @@ class _Reverse:
         self.tapes = 0
         self._index_defs(fn.body, None)
         self.written = {n.inputs[0].id for n in walk(fn.body) if isinstance(n, Op) and n.prim in ("index_update", "index_add")}
+        self._companions: dict = {}
 
     def _index_defs(self, block: Block, _parent) -> None:
         for node in block.ops:
@@ -302,6 +305,8 @@ class _Reverse:
         if p.vjp is None:
             raise InternalCompilerError(f"primitive {op.prim} has no VJP rule", print_function(self.fn))
         self.b.loc = op.loc
+        if op.prim in _COMPANIONS and self.def_block.get(op.out.id) is not self.fn.body:
+            return self.reverse_with_companion(op, adj)
         g = Var(adj[op.out.id], self.b)
         args = [_LazyVar(i, self.b, self.primal) for i in op.inputs]
         attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
@@ -314,6 +319,26 @@ class _Reverse:
             ct = ct if isinstance(ct, Var) else Var(self.b.lift(ct), self.b)
             ct = unbroadcast(self.b, ct, op, k)
             self.accumulate(adj, inp, ct.value)
+
+    def reverse_with_companion(self, op: Op, adj: dict) -> None:
+        """sin in a loop: its derivative cos(x) is computed in the forward sweep right beside it
+        (where the pair becomes one sincos call) and recorded, instead of a second libm call in
+        the reverse sweep; likewise cos with sin."""
+        x = op.inputs[0]
+        companion = self._companions.get(op.out.id)
+        if companion is None:
+            prim = _COMPANIONS[op.prim]
+            out = self.b.define(Value(None), PRIMITIVES[prim].abstract(self.avals[x.id]))
+            companion = Op(prim, [x], [out], {}, op.loc, "primal")
+            self.pushes.setdefault(id(op), []).append(companion)
+            self.def_block[out.id] = self.def_block[op.out.id]
+            self.def_node[out.id] = companion
+            self._companions[op.out.id] = companion
+        d = self.primal(companion.out)
+        g = adj[op.out.id]
+        ct = self.emit("mul", [g, d]) if op.prim == "sin" else self.emit("mul", [g, self.emit("neg", [d])])
+        if x.id in self.active:
+            self.accumulate(adj, x, ct)
 
     def outer_adjoints(self, node, adj: dict) -> list:
         """Active values from outside a control node that its blocks read: their adjoints change."""
@@ -676,10 +701,17 @@ class _Reverse:
         return block
 
     def _insert_pushes(self, block: Block) -> None:
-        out = list(self.pushes.get(id(block), []))
+        out = []
+
+        def place(ops: list) -> None:  # an inserted op (a companion) may have pushes of its own
+            for extra in ops:
+                out.append(extra)
+                place(self.pushes.get(id(extra), []))
+
+        place(self.pushes.get(id(block), []))
         for node in block.ops:
             out.append(node)
-            out.extend(self.pushes.get(id(node), []))
+            place(self.pushes.get(id(node), []))
             for b in inner_blocks(node):
                 self._insert_pushes(b)
         block.ops = out
