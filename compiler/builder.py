@@ -26,6 +26,15 @@ class Builder:
         self._consts: dict = {}
         self.view_of: dict = {}  # value id -> the array it is a NumPy view of
 
+    def into(self, ops: list, fn):
+        """Run fn with this builder appending to `ops` (another block) instead."""
+        saved = self.ops
+        self.ops = ops
+        try:
+            return fn()
+        finally:
+            self.ops = saved
+
     # -- values
     def aval(self, v: Value) -> Abstract:
         return self.avals[v.id]

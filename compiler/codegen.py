@@ -478,7 +478,7 @@ class _Emitter:
         lines.append(f"{ind}{target}[{', '.join(idx)}] = {expr.text}")
         if vector and par:  # the SIMD kernel too, over fixed contiguous chunks of the buffer
             lines.append(f"_flat = {target}.reshape({target}.size)")
-            lines.append(f"for _c in numba.prange(_CHUNKS):")
+            lines.append("for _c in numba.prange(_CHUNKS):")
             lines.append(f"    _simd.{op.prim}_inplace(_flat[_c * _flat.size // _CHUNKS:(_c + 1) * _flat.size // _CHUNKS])")
         elif vector:
             lines.append(f"_simd.{op.prim}_inplace({target})")

@@ -4,31 +4,9 @@ from __future__ import annotations
 
 from .builder import Builder, Var
 from .errors import InternalCompilerError
-from .ir import Abstract, Block, For, Function, If, Op, Value, While, print_function, walk
+from .ir import Abstract, Block, Function, If, Op, Value, While, print_function
 from .primitives import PRIMITIVES
-
-
-def _varied(fn: Function, seeds: set) -> set:
-    varied = set(seeds)
-    nodes = list(walk(fn.body))
-    changed = True
-    while changed:
-        before = len(varied)
-        for node in nodes:
-            if isinstance(node, Op):
-                p = PRIMITIVES[node.prim]
-                if p.differentiable and any(v.id in varied for k, v in enumerate(node.inputs) if k not in p.nondiff_inputs):
-                    varied.update(o.id for o in node.outputs if o.type.is_float)
-            elif isinstance(node, If):
-                for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):
-                    if (a.id in varied or b.id in varied) and o.type.is_float:
-                        varied.add(o.id)
-            else:
-                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
-                    if (i.id in varied or y.id in varied) and c.type.is_float:
-                        varied.update((c.id, o.id))
-        changed = len(varied) != before
-    return varied
+from .activity import varied_values
 
 
 class _Forward:
@@ -157,7 +135,7 @@ def jvp(fn: Function, builder: Builder, wrt: list[int]) -> Function:
         t = f.b.define(Value(f"{p.hint}_dot"), f.avals[p.id])
         tan[p.id] = t
         tangent_params.append(t)
-    f.varied = _varied(fn, {fn.params[k].id for k in wrt})
+    f.varied = varied_values(fn, {fn.params[k].id for k in wrt})
     ops = f.block(fn.body, tan)
     result = fn.results[0]
     saved = f.b.ops

@@ -280,7 +280,6 @@ class Lowerer:
         if isinstance(x, tuple):
             return tuple(self.static(e, node, what) for e in x)
         if isinstance(x, Value):
-            av = self.b.aval(x)
             producer = next((op for op in reversed(self.b.ops) if x in op.outputs), None)
             if producer is not None and producer.prim == "const":
                 return producer.attrs["value"]
@@ -377,12 +376,7 @@ class Lowerer:
             self.env, self.b.ops = saved_env, saved_ops
 
     def in_block(self, ops: list, fn):
-        saved = self.b.ops
-        self.b.ops = ops
-        try:
-            return fn()
-        finally:
-            self.b.ops = saved
+        return self.b.into(ops, fn)
 
     def join(self, name: str, vals: list, blocks: list, node) -> tuple:
         """Make the values a name has at the end of several blocks agree in type, casting weak
@@ -829,7 +823,6 @@ class Lowerer:
     def subscript(self, node):
         base = self.expr(node.value)
         sl = node.slice
-        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
         if isinstance(base, tuple):
             k = self.static(self.expr(sl), sl, "a tuple index")
             return base[k]

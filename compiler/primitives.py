@@ -10,14 +10,14 @@ contribution); a JVP rule takes (tangents, y, *inputs, **attrs), tangents holdin
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from . import shapes as S
 from .errors import AdjitTypeError, ShapeError
-from .ir import NONE_TYPE, Abstract, Type, array_type, scalar_type
+from .ir import NONE_TYPE, Abstract, Type, scalar_type
 
 
 class _RuleNamespace:

@@ -10,58 +10,17 @@ adjoints backwards; values read inside a loop accumulate their adjoints across i
 """
 from __future__ import annotations
 
+from .activity import activity
 from .builder import Builder, Var
 from .errors import AdjitTypeError, InternalCompilerError
-from .ir import (Abstract, Block, For, Function, If, Op, Value, While, inner_blocks, node_inputs,
-                 print_function, scalar_type, walk)
+from .ir import (Abstract, Block, For, Function, If, Op, Value, While, inner_blocks, print_function,
+                 scalar_type, walk)
 from .primitives import PRIMITIVES
 
 
 _COMPANIONS = {"sin": "cos", "cos": "sin"}  # derivative partners computed in the same forward step
 
 # ------------------------------------------------------------------------------------ activity
-
-
-def activity(fn: Function, wrt: list[int]) -> set[int]:
-    """Ids of values that depend on a `wrt` parameter AND reach the result: only they get adjoints."""
-    varied = {fn.params[k].id for k in wrt}
-    nodes = list(walk(fn.body))
-    changed = True
-    while changed:
-        before = len(varied)
-        for node in nodes:
-            if isinstance(node, Op):
-                p = PRIMITIVES[node.prim]
-                if p.differentiable and any(v.id in varied for k, v in enumerate(node.inputs)
-                                            if k not in p.nondiff_inputs):
-                    varied.update(o.id for o in node.outputs if o.type.is_float)
-            elif isinstance(node, If):
-                for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):
-                    if (a.id in varied or b.id in varied) and o.type.is_float:
-                        varied.add(o.id)
-            else:
-                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
-                    if (i.id in varied or y.id in varied) and c.type.is_float:
-                        varied.update((c.id, o.id))
-        changed = len(varied) != before
-    useful = {r.id for r in fn.results}
-    changed = True
-    while changed:
-        before = len(useful)
-        for node in reversed(nodes):
-            if isinstance(node, Op):
-                if any(o.id in useful for o in node.outputs):
-                    useful.update(i.id for i in node.inputs)
-            elif isinstance(node, If):
-                for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):
-                    if o.id in useful:
-                        useful.update((a.id, b.id))
-            else:
-                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
-                    if o.id in useful or c.id in useful:
-                        useful.update((c.id, i.id, y.id, o.id))
-        changed = len(useful) != before
-    return varied & useful
 
 
 def adjoint_name(v: Value) -> str | None:
@@ -157,12 +116,7 @@ class _Reverse:
         return self.b.emit(prim, inputs, hint, **attrs)
 
     def with_ops(self, ops: list, fn):
-        saved = self.b.ops
-        self.b.ops = ops
-        try:
-            return fn()
-        finally:
-            self.b.ops = saved
+        return self.b.into(ops, fn)
 
     # ---------------------------------------------------------------- primal values in the reverse sweep
     def primal(self, v: Value) -> Value:

@@ -1,7 +1,7 @@
 """Helpers shared by the passes: substituting values throughout a function, nested blocks included."""
 from __future__ import annotations
 
-from ..ir import Block, For, Function, If, Op, While
+from ..ir import Block, For, Function, If, Op, While, inner_blocks
 
 
 def resolve(v, replace: dict):
@@ -32,18 +32,8 @@ def substitute_node(node, replace: dict) -> None:
 def substitute_block(block: Block, replace: dict) -> None:
     for node in block.ops:
         substitute_node(node, replace)
-        for b in _blocks(node):
+        for b in inner_blocks(node):
             substitute_block(b, replace)
-
-
-def _blocks(node):
-    if isinstance(node, If):
-        return [node.then_block, node.else_block]
-    if isinstance(node, For):
-        return [node.body]
-    if isinstance(node, While):
-        return [node.cond_block, node.body]
-    return []
 
 
 def substitute(fn: Function, replace: dict) -> Function:

@@ -1,7 +1,5 @@
 """examples/oscillator.py (shortened): the gradient through the Euler loop checks out and gradient
 descent recovers the pendulum's parameters from a noisy trajectory."""
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "oscillator.py"
 
 
-def load_example():
-    spec = importlib.util.spec_from_file_location("oscillator_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def example():
-    return load_example()
 
 
 @pytest.fixture(scope="module")

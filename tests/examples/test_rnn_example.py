@@ -1,8 +1,6 @@
 """examples/rnn.py (shortened): the gradient through the time loop checks out, gradients vanish for
 a small recurrent scale and explode for a large one, and clipping keeps training finite where the
 unclipped run blows up."""
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,17 +12,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "rnn.py"
 
 
-def load_example():
-    spec = importlib.util.spec_from_file_location("rnn_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def example():
-    return load_example()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """examples/seed_network.py runs (shortened), agrees with the seed's hand-written backward pass,
 passes its gradient check, trains, and works with `python -m adjit show`."""
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -11,17 +10,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "seed_network.py"
 
 
-def load_example():
-    spec = importlib.util.spec_from_file_location("seed_network_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def example():
-    return load_example()
 
 
 @pytest.fixture(scope="module")

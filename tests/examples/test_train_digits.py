@@ -1,5 +1,4 @@
 """examples/train_digits.py trains (shortened), lowers its loss, plots, and matches PyTorch step for step."""
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -14,17 +13,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "train_digits.py"
 
 
-def load_example():
-    spec = importlib.util.spec_from_file_location("train_digits_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def example():
-    return load_example()
 
 
 @pytest.fixture(scope="module")

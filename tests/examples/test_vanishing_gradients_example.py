@@ -1,7 +1,5 @@
 """examples/vanishing_gradients.py: per-layer gradient norms of a 10-layer network show sigmoid's
 gradients vanishing toward the input while tanh + Xavier and relu + He keep their scale."""
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "vanishing_gradients.py"
 
 
-def load_example():
-    spec = importlib.util.spec_from_file_location("vanishing_gradients_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def example():
-    return load_example()
 
 
 @pytest.fixture(scope="module")
