@@ -255,9 +255,10 @@ class _Emitter:
             if not t.weak and t.kind == "scalar" and not hasattr(a["value"], "dtype"):
                 return Expr(f"np.{t.dtype}({_literal(a['value']).text})")
             return _literal(a["value"])
-        mixed = self.render_matmul(op) if p in ("matmul", "outer") and ins[0].type.dtype != ins[1].type.dtype else None
-        if mixed is not None:
-            return mixed
+        if self.lowered and p == "matmul" or p == "outer" and ins[0].type.dtype != ins[1].type.dtype:
+            mixed = self.render_matmul(op)  # lowered @ calls the cached runtime product
+            if mixed is not None:
+                return mixed
         if p in _BINARY or p == "neg" or p in _NP_CALL or p == "stop_gradient":
             return self.render_elementwise(op, self.operand, scalar=False)
         if p in ("sum", "mean", "max", "min"):
@@ -330,7 +331,7 @@ class _Emitter:
             args.append(text)
         if op.prim == "outer":
             return Expr(f"np.outer({args[0]}, {args[1]})")
-        return Expr(f"{args[0]} @ {args[1]}", MUL)
+        return Expr(f"_la.matmul({args[0]}, {args[1]})")
 
     def render_elementwise(self, op: Op, arg, scalar: bool) -> Expr:
         """An elementwise op as an expression; `arg(value, min_prec, f32)` renders an operand.
