@@ -1,0 +1,356 @@
+"""Lowering control flow: if/elif/else, early return, for and while loops with break/continue,
+with the values each branch or iteration changes merged (phi) and loop-carried types settled."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+
+from .. import shapes as S
+from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Abstract, Block, For, If, Value, While
+from .parse import _always_returns, _contains_jump, assigned_names
+from .values import _UNDEFINED, Method, Undefined, _is_number, _same_static
+
+
+@dataclass
+class LoopFrame:
+    """The flags a loop with break/continue carries."""
+
+    jumps: bool
+    brk: str
+    cont: str
+
+
+
+
+def _loop_test(counter: str, stop, step):
+    """The condition of a for loop turned while loop: counter < stop (or > for negative steps)."""
+
+    def test(low):
+        i = low.value(low.env[counter], None)
+        negative = low.b.aval(step).value is not None and low.b.aval(step).value < 0
+        return low.b.emit("gt" if negative else "lt", [i, stop])
+
+    return test
+
+
+
+
+class ControlFlow:
+    """The statement-level half of the Lowerer: branches and loops."""
+
+    def condition(self, node) -> Any:
+        """A branch or loop condition: a static Python bool, or a scalar bool value."""
+        c = self.expr(node)
+        if c is None or _is_number(c):
+            return bool(c)
+        c = self.value(c, node)
+        if c.type.kind != "scalar":
+            raise self.err(AdjitTypeError, f"the truth value of an array ({c.type}) is ambiguous", node,
+                           hint="reduce it first, e.g. np.any(...) is not supported: use np.sum(x > 0) > 0")
+        if c.type.dtype != "bool":
+            self.at(node)
+            c = self.b.emit("ne", [c, self.b.const(0)])
+        return c
+
+    def branch(self, stmts: list, loop=None) -> tuple:
+        """Lower stmts into a fresh block with a copy of the environment: (ops, env, result)."""
+        saved_env, saved_ops = self.env, self.b.ops
+        self.env = dict(saved_env)
+        self.b.ops = []
+        try:
+            result = self.lower_stmts(stmts, loop)
+            return self.b.ops, self.env, result
+        finally:
+            self.env, self.b.ops = saved_env, saved_ops
+
+    def in_block(self, ops: list, fn):
+        return self.b.into(ops, fn)
+
+    def join(self, name: str, vals: list, blocks: list, node) -> tuple:
+        """Make the values a name has at the end of several blocks agree in type, casting weak
+        Python numbers to the common dtype inside their own block. Returns (values, abstract)."""
+        vals = [self.in_block(blk, lambda v=v: self.value(v, node)) for v, blk in zip(vals, blocks)]
+        avs = [self.b.aval(v) for v in vals]
+        kinds = {a.type.kind for a in avs}
+        ranks = {a.type.rank for a in avs}
+        if len(kinds) > 1 or len(ranks) > 1:
+            raise self.err(AdjitTypeError, f"'{name}' changes type between branches or iterations: "
+                           + " vs ".join(str(a.type) for a in avs), node,
+                           hint="give it the same type and shape on every path")
+        shapes = {a.shape for a in avs}
+        if len(shapes) > 1:
+            raise self.err(AdjitTypeError, f"'{name}' changes shape between branches or iterations: "
+                           + " vs ".join(str(a.shape) for a in avs), node,
+                           hint="a carried or merged value must keep its shape")
+        t = S.promote(*(a.type for a in avs)) if avs[0].type.kind == "scalar" else None
+        out = []
+        for v, a, blk in zip(vals, avs, blocks):
+            if t is not None and (a.type.dtype != t.dtype or a.type.weak != t.weak):
+                if t.weak:
+                    v = self.in_block(blk, lambda v=v: self.b.emit("astype", [v], dtype=t.dtype))
+                    self.b.avals[v.id] = Abstract(t, ())
+                    v.type = t
+                else:
+                    v = self.in_block(blk, lambda v=v: self.b.emit("astype", [v], dtype=t.dtype))
+            out.append(v)
+        av = self.b.aval(out[0])
+        if t is not None:
+            av = Abstract(t if t.weak else S.scalar_type(t.dtype), ())
+        else:
+            av = Abstract(av.type, av.shape)
+        return out, av
+
+    def lower_if(self, stmt, then_stmts, else_stmts, loop, cond=None) -> None:
+        self.at(stmt)
+        if cond is None:
+            cond = self.condition(stmt.test)
+        if isinstance(cond, bool):  # decided at compile time (a global flag, a shape test)
+            self.lower_stmts(then_stmts if cond else else_stmts, loop)
+            return
+        env0 = self.env
+        then_ops, env_t, _ = self.branch(then_stmts, loop)
+        else_ops, env_e, _ = self.branch(else_stmts, loop)
+        self.stmt = stmt
+        outputs, ty, ey = [], [], []
+        for name in sorted(set(env_t) | set(env_e)):
+            vt, ve = env_t.get(name, _UNDEFINED), env_e.get(name, _UNDEFINED)
+            if vt is env0.get(name, _UNDEFINED) and ve is env0.get(name, _UNDEFINED):
+                continue
+            if vt is _UNDEFINED or ve is _UNDEFINED or isinstance(vt, Undefined) or isinstance(ve, Undefined):
+                self.env[name] = Undefined(name, f"is assigned in only one branch of the `if` at line {self.loc(stmt).line}")
+                continue
+            if not isinstance(vt, Value) and not isinstance(ve, Value) and _same_static(vt, ve):
+                self.env[name] = vt
+                continue
+            (vt, ve), av = self.join(name, [vt, ve], [then_ops, else_ops], stmt)
+            out = self.b.define(Value(name), av)
+            outputs.append(out)
+            ty.append(vt)
+            ey.append(ve)
+            self.env[name] = out
+        self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), ty, ey, outputs, self.loc(stmt)))
+
+    def lower_if_returning(self, stmt, rest: list):
+        """An `if` with a return inside: the statements after it continue each branch that falls
+        through, so both branches end by returning and the `if` yields the result."""
+        self.at(stmt)
+        cond = self.condition(stmt.test)
+        if isinstance(cond, bool):
+            return self.lower_stmts((stmt.body if cond else stmt.orelse) + rest)
+        then_ops, _, rt = self.branch(stmt.body + ([] if _always_returns(stmt.body) else rest))
+        else_ops, _, re_ = self.branch(stmt.orelse + ([] if _always_returns(stmt.orelse) else rest))
+        if rt is None or re_ is None:
+            raise self.err(AdjitTypeError, "not every path through this `if` returns a value", stmt)
+        (rt, re_), av = self.join("the result", [rt, re_], [then_ops, else_ops], stmt)
+        out = self.b.define(Value(None), av)
+        self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), [rt], [re_], [out], self.loc(stmt)))
+        return out
+
+    def lower_guarded(self, stmts: list, loop) -> None:
+        """`if not (broke or continued): stmts` for the statements after a break/continue."""
+        flags = [self.env.get(loop.brk), self.env.get(loop.cont)]
+        if any(f is True for f in flags):
+            return  # a jump certainly happened: the rest is dead
+        live = [f for f in flags if isinstance(f, Value)]
+        if not live:
+            self.lower_stmts(stmts, loop)
+            return
+        self.at(stmts[0])
+        jumped = live[0] if len(live) == 1 else self.b.emit("logical_or", live)
+        guard = ast.If(test=ast.Constant(True), body=[], orelse=stmts)
+        ast.copy_location(guard, stmts[0])
+        self.lower_if(guard, [], stmts, loop, cond=jumped)
+
+    def check_loop_aliases(self, stmt, carried: list) -> None:
+        """An array the loop writes into element-wise must not be shared with another name."""
+        written = set()
+        for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+            for t in targets:
+                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                    written.add(t.value.id)
+        for name in carried:
+            v = self.env.get(name)
+            if name in written and isinstance(v, Value) and v.type.kind == "array":
+                self.check_unaliased(name, v, stmt)
+
+    def loop_carried(self, body: list, extra: tuple = ()) -> list[str]:
+        names = sorted(assigned_names(body) | set(extra))
+        return [n for n in names if n in self.env and not isinstance(self.env[n], (Undefined, Method))
+                and (isinstance(self.env[n], Value) or _is_number(self.env[n]))]
+
+    def lower_loop_body(self, carried: list, init_avals: list, body_fn, node) -> tuple:
+        """Lower a loop body until the carried values' types are stable (a weak Python float that
+        becomes a float64 array element is widened once). Returns (params, ops, env, yields, avals)."""
+        avals = list(init_avals)
+        for _ in range(4):
+            params = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+            saved_env, saved_ops = self.env, self.b.ops
+            self.env = dict(saved_env)
+            self.env.update(zip(carried, params))
+            self.b.ops = []
+            try:
+                extra = body_fn()
+                ops, env = self.b.ops, self.env
+            finally:
+                self.env, self.b.ops = saved_env, saved_ops
+            yields = []
+            for n, p in zip(carried, params):
+                v = env.get(n, p)
+                if isinstance(v, Undefined):
+                    raise self.err(AdjitTypeError, f"'{n}' {v.why}", node)
+                yields.append(v)
+            vals, joined = [], []
+            changed = False
+            for n, p, y, av in zip(carried, params, yields, avals):
+                (py, yy), j = self.join(n, [p, y], [[], ops], node)
+                vals.append(yy)
+                joined.append(j)
+                if j.type != av.type:
+                    changed = True
+            if not changed:
+                return params, ops, env, vals, avals, extra
+            avals = joined
+        raise self.err(AdjitTypeError, "the types of the loop's variables do not settle", node)
+
+    def cast_inits(self, carried: list, avals: list, node) -> list:
+        inits = []
+        for n, av in zip(carried, avals):
+            v = self.value(self.env[n], node)
+            if v.type != av.type:
+                v = self.b.emit("astype", [v], dtype=av.type.dtype)
+                if av.type.weak:
+                    v.type = av.type
+                    self.b.avals[v.id] = av
+            inits.append(v)
+        return inits
+
+    def lower_for(self, stmt: ast.For) -> None:
+        self.at(stmt)
+        if not isinstance(stmt.target, ast.Name):
+            raise self.err(UnsupportedSyntaxError, "the loop variable must be a single name", stmt.target)
+        it = stmt.iter
+        over_array = None
+        if isinstance(it, ast.Call) and self.expr(it.func) is range:
+            if it.keywords or not 1 <= len(it.args) <= 3:
+                raise self.err(UnsupportedSyntaxError, "range() takes 1 to 3 positional arguments", it)
+            args = [self.expr(a) for a in it.args]
+            start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+        else:
+            seq = self.expr(it)
+            if not isinstance(seq, Value) or seq.type.kind != "array":
+                raise self.err(UnsupportedSyntaxError, "for loops run over range(...) or an array's first axis", it)
+            over_array = seq
+            start, stop, step = 0, self.b.emit("getitem", [self.b.emit("shape", [seq]), self.b.const(0)],
+                                               index=(("int", 1),)), 1
+        self.at(stmt)
+        start, stop, step = (self.value(x, stmt.iter) for x in (start, stop, step))
+        for x in (start, stop, step):
+            if x.type.kind != "scalar" or x.type.dtype not in ("int64", "int32"):
+                raise self.err(AdjitTypeError, f"range() arguments must be integers, not {x.type}", stmt.iter)
+        if self.b.aval(step).value == 0:
+            raise self.err(AdjitError, "range() step must not be zero", stmt.iter)
+        if _contains_jump(stmt.body):
+            return self.lower_for_as_while(stmt, start, stop, step, over_array)
+        carried = self.loop_carried(stmt.body)
+        carried = [n for n in carried if n != stmt.target.id]
+        self.check_loop_aliases(stmt, carried)
+        init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
+                               self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
+        index = self.b.define(Value(stmt.target.id), Abstract(S.scalar_type("int64", True), ()))
+
+        def body():
+            self.env[stmt.target.id] = index
+            if over_array is not None:
+                self.at(stmt.target)
+                self.env[stmt.target.id] = self.b.emit("getitem", [over_array, index], index=(("int", 1),))
+                self.env[stmt.target.id].hint = stmt.target.id
+            self.lower_stmts(stmt.body, None)
+
+        params, ops, env, yields, avals, _ = self.lower_loop_body(carried, init_avals, body, stmt)
+        self.stmt = stmt
+        self.at(stmt)
+        inits = self.cast_inits(carried, avals, stmt)
+        outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+        self.b.ops.append(For(index, start, stop, step, inits, params, Block(ops), yields, outputs, self.loc(stmt)))
+        for n in assigned_names(stmt.body) | {stmt.target.id}:
+            if n not in carried:
+                self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
+                                           "assign it before the loop to use it after")
+        self.env.update(zip(carried, outputs))
+
+    def lower_for_as_while(self, stmt, start, stop, step, over_array) -> None:
+        """A for loop with break/continue: a while loop over its index with break/continue flags."""
+        counter = f"_{stmt.target.id}_next"
+        self.env[counter] = start
+        test = _loop_test(counter, stop, step)
+        self.lower_while(stmt, counter=(counter, stmt.target.id, step, over_array, test))
+
+    def lower_while(self, stmt, counter=None) -> None:
+        self.at(stmt)
+        self._loops = getattr(self, "_loops", 0) + 1
+        frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")
+        extra = (counter[0],) if counter else ()
+        if frame.jumps:
+            self.env[frame.brk] = False
+            extra += (frame.brk,)
+        carried = self.loop_carried(stmt.body, extra)
+        self.check_loop_aliases(stmt, carried)
+        if counter:
+            carried = [n for n in carried if n != counter[1]]
+        init_avals = []
+        for n in carried:
+            av = self.b.aval(self.value(self.env[n], stmt)) if not isinstance(self.env[n], bool) else None
+            if av is None:  # a flag starting as a Python bool
+                self.env[n] = self.b.const(bool(self.env[n]))
+                av = self.b.aval(self.env[n])
+            init_avals.append(Abstract(av.type, av.shape))
+        cond_holder = {}
+
+        def body():
+            if counter is None:
+                self.b.loc = self.loc(stmt.test)
+                c = self.condition(stmt.test)
+            else:
+                c = counter[4](self)
+            if frame.jumps:
+                c = c if not isinstance(c, bool) else self.b.const(c)
+                c = self.b.emit("logical_and", [c, self.b.emit("logical_not", [self.value(self.env[frame.brk], stmt)])])
+            if isinstance(c, bool):
+                if c:
+                    raise self.err(UnsupportedSyntaxError, "`while True` needs a data-dependent exit", stmt)
+                c = self.b.const(False)
+            cond_holder["cond"] = c
+            cond_ops = self.b.ops
+            self.b.ops = []
+            if frame.jumps:
+                self.env[frame.cont] = False
+            if counter is not None:
+                name, target, stp, arr, _ = counter
+                idx = self.value(self.env[name], stmt)
+                self.env[target] = idx
+                if arr is not None:
+                    self.env[target] = self.b.emit("getitem", [arr, idx], index=(("int", 1),))
+                    self.env[target].hint = target
+                self.env[name] = self.b.emit("add", [idx, stp])
+            self.lower_stmts(stmt.body, frame)
+            return cond_ops
+
+        params, ops, env, yields, avals, cond_ops = self.lower_loop_body(carried, init_avals, body, stmt)
+        self.stmt = stmt
+        self.at(stmt)
+        inits = self.cast_inits(carried, avals, stmt)
+        outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+        self.b.ops.append(While(inits, params, Block(cond_ops), cond_holder["cond"], Block(ops), yields, outputs,
+                                self.loc(stmt)))
+        for n in assigned_names(stmt.body) | ({counter[1]} if counter else set()):
+            if n not in carried:
+                self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
+                                           "assign it before the loop to use it after")
+        self.env.update(zip(carried, outputs))
+        for flag in (frame.brk, frame.cont, extra[0] if counter else None):
+            self.env.pop(flag, None)
+

@@ -1,0 +1,400 @@
+"""Lowering expressions: names, operators, attributes, indexing, and calls of NumPy, math,
+adjit and the user's own functions (inlined)."""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import math
+import types
+
+import numpy as np
+
+from .. import primitives as P
+from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..ir import Value
+from .parse import _CONTROL_FLOW_HINT, parse
+from .values import Method, Undefined, _is_number
+
+
+# -------------------------------------------------------------------------------------- lowering
+
+
+_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+           ast.MatMult: "matmul", ast.FloorDiv: "floordiv", ast.Mod: "mod",
+           ast.BitAnd: "logical_and", ast.BitOr: "logical_or"}
+_PY_BINOPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+              "div": lambda a, b: a / b, "pow": lambda a, b: a ** b, "floordiv": lambda a, b: a // b,
+              "mod": lambda a, b: a % b}
+_CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+_DTYPES = {np.float64: "float64", np.float32: "float32", float: "float64", np.int64: "int64",
+           int: "int64", np.int32: "int32", bool: "bool", np.bool_: "bool"}
+_SOURCES = None
+
+
+def _sources() -> dict:
+    global _SOURCES
+    if _SOURCES is None:
+        _SOURCES = P.by_source()
+    return _SOURCES
+
+
+
+
+def _shift_index(index: tuple, by: int) -> tuple:
+    return tuple((it[0],) + tuple(None if k is None else k + by for k in it[1:]) for it in index)
+
+
+_ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2, "maximum": 2, "minimum": 2, "where": 3,
+          "outer": 2, "logical_and": 2, "logical_or": 2}
+
+
+def _describe(x) -> str:
+    if isinstance(x, types.ModuleType):
+        return f"module '{x.__name__}'"
+    mod = getattr(x, "__module__", None) or ("numpy" if isinstance(x, np.ufunc) else None)
+    name = getattr(x, "__name__", None)
+    if name:
+        prefix = {"numpy": "np.", "math": "math."}.get(mod or "", "")
+        if not prefix and mod and mod.startswith("numpy"):
+            prefix = mod.replace("numpy", "np") + "."
+        return f"{prefix}{name}"
+    return type(x).__name__
+
+
+
+
+class Expressions:
+    """The expression-level half of the Lowerer."""
+
+    def name(self, ident: str, node):
+        if ident in self.env:
+            val = self.env[ident]
+            if isinstance(val, Undefined):
+                raise self.err(AdjitNameError, f"'{ident}' {val.why}", node)
+            return val
+        fn = self.parsed.fn
+        if fn.__closure__:
+            free = dict(zip(fn.__code__.co_freevars, fn.__closure__))
+            if ident in free:
+                try:
+                    return free[ident].cell_contents
+                except ValueError:
+                    pass
+        if ident in self.parsed.globals:
+            return self.parsed.globals[ident]
+        if hasattr(builtins, ident):
+            return getattr(builtins, ident)
+        raise self.err(AdjitNameError, f"name '{ident}' is not defined", node)
+
+    def expr(self, node):
+        if isinstance(node, ast.Name):
+            val = self.name(node.id, node)
+            if isinstance(val, np.ndarray):
+                raise self.err(AdjitTypeError, f"global array '{node.id}' cannot be captured", node,
+                               hint="pass it as an argument instead")
+            return val
+        if isinstance(node, ast.Constant):
+            if node.value is None or _is_number(node.value):
+                return node.value
+            raise self.err(UnsupportedSyntaxError, f"{type(node.value).__name__} constants are not supported", node)
+        if isinstance(node, ast.Tuple) or isinstance(node, ast.List):
+            return tuple(self.expr(e) for e in node.elts)
+        if isinstance(node, ast.BinOp):
+            left, right = self.expr(node.left), self.expr(node.right)
+            self.at(node)
+            return self.binop(type(node.op), left, right, node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand)
+            self.at(node)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(node.op, ast.USub):
+                if _is_number(operand):
+                    return -operand
+                return self.b.emit("neg", [self.value(operand, node)])
+            if isinstance(node.op, (ast.Not, ast.Invert)):
+                if _is_number(operand):
+                    return not operand
+                return self.b.emit("logical_not", [self.value(operand, node)])
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1:
+                raise self.err(UnsupportedSyntaxError, "chained comparisons are not supported", node,
+                               hint="split `a < b < c` into (a < b) & (b < c)")
+            left, right = self.expr(node.left), self.expr(node.comparators[0])
+            op = _CMPOPS.get(type(node.ops[0]))
+            if op is None:
+                raise self.err(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node)
+            self.at(node)
+            return self.b.emit(op, [self.value(left, node), self.value(right, node)])
+        if isinstance(node, ast.Attribute):
+            return self.attribute(self.expr(node.value), node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        what = {ast.IfExp: f"conditional expressions: {_CONTROL_FLOW_HINT}",
+                ast.Lambda: "lambda expressions are not supported",
+                ast.ListComp: "comprehensions are not supported", ast.GeneratorExp: "generators are not supported",
+                ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported",
+                ast.BoolOp: "`and` / `or` are not supported; use & and | on boolean arrays"}.get(
+            type(node), f"{type(node).__name__} expressions are not supported")
+        raise self.err(UnsupportedSyntaxError, what, node)
+
+    def binop(self, optype, left, right, node):
+        prim = _BINOPS.get(optype)
+        if prim is None:
+            raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} is not supported", node)
+        if _is_number(left) and _is_number(right) and prim in _PY_BINOPS:
+            return _PY_BINOPS[prim](left, right)
+        self.at(node)
+        return self.b.emit(prim, [self.value(left, node), self.value(right, node)])
+
+    def attribute(self, base, node):
+        attr = node.attr
+        if isinstance(base, Value):
+            self.at(node)
+            if attr == "T":
+                return self.b.emit("transpose", [base], axes=tuple(reversed(range(base.type.rank))))
+            if attr == "shape":
+                return self.b.emit("shape", [base])
+            if attr == "size":
+                return self.b.emit("size", [base])
+            if attr == "ndim":
+                return base.type.rank
+            if attr == "dtype":
+                return np.dtype(base.type.dtype)
+            if attr in ("sum", "mean", "max", "min", "reshape", "transpose", "astype", "copy"):
+                return Method(attr, base)
+            raise self.err(UnsupportedSyntaxError, f"attribute .{attr} is not supported", node)
+        if isinstance(base, (types.ModuleType, type)) or base is np or hasattr(base, attr):
+            try:
+                return getattr(base, attr)
+            except AttributeError:
+                pass
+        raise self.err(AdjitNameError, f"{_describe(base)} has no attribute '{attr}'", node)
+
+    def subscript(self, node):
+        base = self.expr(node.value)
+        sl = node.slice
+        if isinstance(base, tuple):
+            k = self.static(self.expr(sl), sl, "a tuple index")
+            return base[k]
+        if not isinstance(base, Value):
+            raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
+        if base.type.kind == "tuple":
+            k = self.static(self.expr(sl), sl, "a tuple index")
+            self.at(node)
+            return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
+        index, ints = self.index_of(sl)
+        self.at(node)
+        return self.b.emit("getitem", [base] + ints, index=index)
+
+    def index_of(self, sl) -> tuple:
+        """An index expression as (index spec, int values); see primitives' getitem."""
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+        ints: list = []
+        index = []
+
+        def int_input(e):
+            v = self.value(self.expr(e), e)
+            if v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):
+                if v.type.kind == "array":
+                    raise self.err(UnsupportedSyntaxError, "indexing with an array (fancy indexing) is not supported", e)
+                raise self.err(AdjitTypeError, f"array indices must be integers, not {v.type}", e)
+            ints.append(v)
+            return len(ints)
+
+        for it in items:
+            if isinstance(it, ast.Slice):
+                index.append(("slice",) + tuple(None if e is None else int_input(e) for e in (it.lower, it.upper, it.step)))
+            elif isinstance(it, ast.Constant) and it.value is None:
+                index.append(("none",))
+            elif isinstance(it, ast.Constant) and it.value is Ellipsis:
+                raise self.err(UnsupportedSyntaxError, "`...` in an index is not supported", it)
+            else:
+                index.append(("int", int_input(it)))
+        return tuple(index), ints
+
+    # -- calls
+    def call(self, node: ast.Call):
+        func = self.expr(node.func)
+        args = [self.expr(a) for a in node.args]
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.err(UnsupportedSyntaxError, "*args in a call is not supported", node)
+        kwargs = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.err(UnsupportedSyntaxError, "**kwargs in a call is not supported", node)
+            kwargs[kw.arg] = self.expr(kw.value)
+        self.at(node)
+        if isinstance(func, Method):
+            return self.method(func, args, kwargs, node)
+        prim = _sources().get(id(func))
+        if prim is not None:
+            return self.prim_call(prim, func, args, kwargs, node)
+        if func in (float, np.float64, np.float32) and len(args) == 1 and not kwargs:
+            if _is_number(args[0]):
+                return float(args[0]) if func is float else func(args[0])
+            return self.b.emit("astype", [self.value(args[0], node)], dtype=_DTYPES[func])
+        if getattr(func, "__adjit_primitive__", None) == "stop_gradient":
+            if len(args) != 1 or kwargs:
+                raise self.err(ArgumentError, "stop_gradient takes one argument", node)
+            return self.b.emit("stop_gradient", [self.value(args[0], node)])
+        if isinstance(func, types.FunctionType):
+            return self.inline(func, args, kwargs, node)
+        raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,
+                       hint="see docs/supported.md for the supported NumPy subset")
+
+    def method(self, m: Method, args, kwargs, node):
+        x = m.obj
+        if m.name in ("sum", "mean", "max", "min"):
+            return self.reduction(m.name, x, args, kwargs, node)
+        if m.name == "reshape":
+            shape = args[0] if len(args) == 1 else tuple(args)
+            return self.b.emit("reshape", [x, self.value(shape if isinstance(shape, (tuple, Value)) else (shape,), node)])
+        if m.name == "transpose":
+            axes = args[0] if len(args) == 1 else (tuple(args) if args else None)
+            return self.transpose(x, axes, node)
+        if m.name == "astype":
+            return self.b.emit("astype", [x], dtype=self.dtype(args[0] if args else kwargs.get("dtype"), node))
+        if m.name == "copy":  # a new value: writes into it are not writes into x
+            return self.b.emit("astype", [x], dtype=x.type.dtype)
+        raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
+
+    def reduction(self, prim, x, args, kwargs, node):
+        names = ("axis", "dtype", "out", "keepdims")
+        params = dict(zip(names, args))
+        params.update(kwargs)
+        unknown = set(params) - {"axis", "keepdims"}
+        if unknown - {"dtype", "out"} or params.get("dtype") is not None or params.get("out") is not None:
+            raise self.err(UnsupportedSyntaxError, f"np.{prim}: only `axis` and `keepdims` are supported", node)
+        return self._reduce(prim, x, params.get("axis"), params.get("keepdims", False), node)
+
+    def _reduce(self, prim, x, axis, keepdims, node):
+        from ..shapes import normalize_axis
+
+        x = self.value(x, node)
+        axis = self.static(axis, node, "axis")
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        try:
+            axes = normalize_axis(axis, x.type.rank)
+        except AdjitError as e:
+            raise self.err(type(e), e.message, node) from None
+        return self.b.emit(prim, [x], axis=axes, keepdims=keepdims)
+
+    def transpose(self, x, axes, node):
+        x = self.value(x, node)
+        if axes is None:
+            axes = tuple(reversed(range(x.type.rank)))
+        axes = self.static(axes, node, "transpose axes")
+        axes = tuple(a % x.type.rank for a in axes) if x.type.rank else ()
+        return self.b.emit("transpose", [x], axes=axes)
+
+    def prim_call(self, prim, func, args, kwargs, node):
+        def bind(*names, **defaults):
+            if len(args) > len(names):
+                raise self.err(ArgumentError, f"{_describe(func)} takes at most {len(names)} arguments here", node)
+            bound = dict(defaults)
+            bound.update(zip(names, args))
+            for k, v in kwargs.items():
+                if k not in names:
+                    raise self.err(UnsupportedSyntaxError, f"{_describe(func)}: argument '{k}' is not supported", node)
+                bound[k] = v
+            missing = [n for n in names if n not in bound]
+            if missing:
+                raise self.err(ArgumentError, f"{_describe(func)} is missing argument '{missing[0]}'", node)
+            return [bound[n] for n in names]
+
+        v = lambda x: self.value(x, node)  # noqa: E731
+        if prim in ("sum", "mean", "max", "min"):
+            x, axis, keepdims = bind("a", "axis", "keepdims", axis=None, keepdims=False)
+            return self._reduce(prim, x, axis, keepdims, node)
+        if prim in ("maximum", "minimum") and func in (max, min):
+            if len(args) != 2 or kwargs:
+                raise self.err(UnsupportedSyntaxError, f"{func.__name__}() takes exactly two arguments here", node,
+                               hint=f"use np.{func.__name__} for reductions")
+        if prim == "clip":
+            x, lo, hi = bind("a", "a_min", "a_max")
+            if lo is None and hi is None:
+                raise self.err(ArgumentError, "np.clip needs a_min or a_max", node)
+            if lo is None:
+                return self.b.emit("minimum", [v(x), v(hi)])
+            if hi is None:
+                return self.b.emit("maximum", [v(x), v(lo)])
+            return self.b.emit("clip", [v(x), v(lo), v(hi)])
+        if prim == "matmul":
+            a, c = bind("a", "b")
+            if func is np.dot and (_is_number(a) or _is_number(c) or v(a).type.rank == 0 or v(c).type.rank == 0):
+                return self.b.emit("mul", [v(a), v(c)])
+            return self.b.emit("matmul", [v(a), v(c)])
+        if prim == "transpose":
+            x, axes = bind("a", "axes", axes=None)
+            return self.transpose(x, axes, node)
+        if prim == "reshape":
+            x, shape = bind("a", "newshape" if "newshape" in kwargs else "shape")
+            return self.b.emit("reshape", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
+        if prim == "broadcast_to":
+            x, shape = bind("array", "shape")
+            return self.b.emit("broadcast_to", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
+        if prim == "expand_dims":
+            x, axis = bind("a", "axis")
+            axis = self.static(axis, node, "axis")
+            axis = (axis,) if isinstance(axis, int) else tuple(axis)
+            nd = v(x).type.rank + len(axis)
+            return self.b.emit("expand_dims", [v(x)], axis=tuple(sorted(a % nd for a in axis)))
+        if prim == "arange":
+            if kwargs or not 1 <= len(args) <= 3:
+                raise self.err(ArgumentError, "np.arange takes (stop), (start, stop) or (start, stop, step) here", node)
+            start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+            return self.b.emit("arange", [v(start), v(stop), v(step)])
+        if prim in ("zeros", "ones"):
+            shape, dtype = bind("shape", "dtype", dtype=float)
+            return self.b.emit(prim, [v(shape if isinstance(shape, (tuple, Value)) else (shape,))], dtype=self.dtype(dtype, node))
+        if prim in ("zeros_like", "ones_like"):
+            x, dtype = bind("a", "dtype", dtype=None)
+            xv = v(x)
+            return self.b.emit(prim, [xv], dtype=xv.type.dtype if dtype is None else self.dtype(dtype, node))
+        if prim == "full":
+            shape, fill, dtype = bind("shape", "fill_value", "dtype", dtype=None)
+            shape_v = v(shape if isinstance(shape, (tuple, Value)) else (shape,))
+            attrs = {} if dtype is None else {"dtype": self.dtype(dtype, node)}
+            return self.b.emit("full", [shape_v, v(fill)], **attrs)
+        if prim in ("shape", "size"):
+            (x,) = bind("a")
+            return self.b.emit(prim, [v(x)])
+        if func is math.log and len(args) == 2:
+            raise self.err(UnsupportedSyntaxError, "math.log with a base is not supported; divide by math.log(base)", node)
+        if func is np.where and len(args) != 3:
+            raise self.err(UnsupportedSyntaxError, "np.where needs three arguments (condition, x, y)", node)
+        p = P.PRIMITIVES[prim]
+        arity = _ARITY.get(prim, 1)
+        if len(args) != arity or kwargs:
+            raise self.err(ArgumentError, f"{_describe(func)} takes {arity} positional argument(s) here", node)
+        if all(_is_number(a) for a in args) and isinstance(func, types.BuiltinFunctionType) and func.__module__ == "math":
+            return func(*args)
+        return self.b.emit(p.name, [v(a) for a in args])
+
+    def inline(self, func, args, kwargs, node):
+        """Calls of other plain Python functions are differentiated through by inlining them."""
+        if func in self.stack:
+            raise self.err(UnsupportedSyntaxError, f"recursive call of {func.__name__} is not supported", node)
+        callee = parse(func)
+        sig = inspect.signature(func)
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise self.err(ArgumentError, f"{func.__name__}(): {e}", node) from None
+        bound.apply_defaults()
+        sub = type(self)(callee, self.b, self.stack)
+        for name, val in bound.arguments.items():
+            sub.env[name] = val
+        outer_loc = self.b.loc
+        try:
+            result = sub.lower_body(callee.node.body)
+        except AdjitError as e:  # say where the user's code called the function that failed
+            raise e.called_from(self.loc(node), func.__name__) from None
+        self.b.loc = outer_loc
+        return result
+
+

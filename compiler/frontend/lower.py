@@ -1,0 +1,197 @@
+"""The Lowerer: one parsed function's statements into typed IR in a Builder, with its environment
+of names; control flow and expressions live in the two mixins beside this module."""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import numpy as np
+
+from ..builder import Builder
+from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
+from ..ir import Abstract, Block, Function, Value
+from .control import ControlFlow, LoopFrame
+from .expressions import _DTYPES, Expressions, _describe, _shift_index
+from .values import _is_number
+from .parse import ParsedFunction, _contains_jump, _contains_return
+
+
+class Lowerer(ControlFlow, Expressions):
+    """Lowers one parsed function's body into `builder`, binding parameters to given values."""
+
+    def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
+        self.parsed = parsed
+        self.b = builder
+        self.params: list = []
+        self.env: dict[str, Any] = {}
+        self.stack = stack + (parsed.fn,)
+        self.stmt: ast.AST | None = None
+
+    # -- helpers
+    def loc(self, node) -> Loc:
+        return self.parsed.loc(node, self.stmt)
+
+    def err(self, cls, msg, node, hint=None):
+        return cls(msg, self.loc(node), hint)
+
+    def at(self, node):
+        self.b.loc = self.loc(node)
+
+    def value(self, x, node) -> Value:
+        """An operand as an IR value (numbers become constants)."""
+        if isinstance(x, Value):
+            return x
+        if _is_number(x):
+            return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32,)) else x)
+        if isinstance(x, tuple):
+            return self.b.emit("tuple", [self.value(e, node) for e in x])
+        raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)
+
+    def static(self, x, node, what: str):
+        """A compile-time constant: a number, None, or a tuple of them."""
+        if x is None or _is_number(x):
+            return x.item() if isinstance(x, np.generic) else x
+        if isinstance(x, tuple):
+            return tuple(self.static(e, node, what) for e in x)
+        if isinstance(x, Value):
+            producer = next((op for op in reversed(self.b.ops) if x in op.outputs), None)
+            if producer is not None and producer.prim == "const":
+                return producer.attrs["value"]
+        raise self.err(AdjitTypeError, f"{what} must be a constant", node,
+                       hint="use a literal or a global constant, not a value computed at run time")
+
+    def dtype(self, x, node) -> str:
+        if isinstance(x, str):
+            try:
+                return np.dtype(x).name
+            except TypeError:
+                pass
+        if x in _DTYPES:
+            return _DTYPES[x]
+        if isinstance(x, np.dtype):
+            return x.name
+        raise self.err(AdjitTypeError, f"unsupported dtype {x!r}", node)
+
+    # -- statements
+    def lower_body(self, body: list) -> Value:
+        result = self.lower_stmts(body)
+        if result is None:
+            raise self.err(AdjitTypeError, "the function must end with `return <scalar>`", self.parsed.node)
+        return result
+
+    def lower_stmts(self, stmts: list, loop: "LoopFrame | None" = None):
+        """Lower a statement list into the current block; the result value if it always returns."""
+        for k, stmt in enumerate(stmts):
+            self.stmt = stmt
+            if loop is not None and loop.jumps and k > 0 and _contains_jump(stmts[:k]):
+                # statements after a possible break/continue run only if neither happened
+                self.lower_guarded(stmts[k:], loop)
+                return None
+            if isinstance(stmt, ast.Return):
+                self.at(stmt)
+                return self.value(self.expr(stmt.value), stmt.value)
+            if isinstance(stmt, ast.If):
+                if _contains_return(stmt.body) or _contains_return(stmt.orelse):
+                    return self.lower_if_returning(stmt, stmts[k + 1:])
+                self.lower_if(stmt, stmt.body, stmt.orelse, loop)
+            elif isinstance(stmt, ast.For):
+                self.lower_for(stmt)
+            elif isinstance(stmt, ast.While):
+                self.lower_while(stmt)
+            elif isinstance(stmt, (ast.Break, ast.Continue)):
+                flag = loop.brk if isinstance(stmt, ast.Break) else loop.cont
+                self.env[flag] = True
+            elif isinstance(stmt, ast.Assign):
+                val = self.expr(stmt.value)
+                for target in stmt.targets:
+                    self.assign(target, val, stmt.value)
+            elif isinstance(stmt, ast.AnnAssign):
+                if stmt.value is not None:
+                    self.assign(stmt.target, self.expr(stmt.value), stmt.value)
+            elif isinstance(stmt, ast.AugAssign):
+                self.lower_augassign(stmt)
+        return None
+
+    def lower_augassign(self, stmt: ast.AugAssign) -> None:
+        if isinstance(stmt.target, ast.Subscript):
+            current = self.subscript(stmt.target)
+        elif isinstance(stmt.target, ast.Name):
+            current = self.name(stmt.target.id, stmt.target)
+        else:
+            raise self.err(UnsupportedSyntaxError, "unsupported augmented assignment target", stmt.target)
+        rhs = self.expr(stmt.value)
+        self.at(stmt)
+        self.assign(stmt.target, self.binop(type(stmt.op), current, rhs, stmt), stmt)
+
+    # -- control flow
+    def assign(self, target, val, node) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(val, Value) and val.hint is None:
+                val.hint = target.id
+            self.env[target.id] = val
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self.unpack(val, len(target.elts), node)
+            for t, v in zip(target.elts, items):
+                self.assign(t, v, node)
+        elif isinstance(target, ast.Subscript):
+            if not isinstance(target.value, ast.Name):
+                raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
+            base = self.expr(target.value)
+            if not isinstance(base, Value) or base.type.kind != "array":
+                raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
+            self.check_unaliased(target.value.id, base, target)
+            index, ints = self.index_of(target.slice)
+            self.at(target)
+            new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
+            new.hint = target.value.id
+            self.env[target.value.id] = new
+        else:
+            raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
+
+    def check_unaliased(self, name: str, base: Value, node) -> None:
+        """A write through `name` must not be visible through another name: adjit's arrays are
+        values, so NumPy's sharing (y = x, y = x[1:]) would silently differ. Ask for a copy."""
+        others = sorted(n for n, v in self.env.items() if v is base and n != name and not n.startswith("_"))
+        viewed = self.b.view_of.get(base.id)
+        if viewed is not None:
+            holder = sorted(n for n, v in self.env.items() if v is viewed and not n.startswith("_"))
+            others += [f"{h} (of which it is a view)" for h in holder]
+        if others or (viewed is not None and viewed in self.params):
+            shared = ", ".join(others) or "an argument"
+            raise self.err(UnsupportedSyntaxError, f"writing into '{name}' would also change {shared}", node,
+                           hint=f"write into a copy: {name} = {name}.copy() first (adjit treats arrays as values)")
+
+    def unpack(self, val, n, node) -> list:
+        if isinstance(val, tuple):
+            items = list(val)
+        elif isinstance(val, Value) and val.type.kind == "tuple":
+            self.at(node)
+            items = [self.b.emit("getitem", [val, self.b.const(k)], index=(("int", 1),)) for k in range(len(val.type.elems))]
+        else:
+            raise self.err(UnsupportedSyntaxError, "only tuples can be unpacked (arrays cannot)", node)
+        if len(items) != n:
+            raise self.err(AdjitTypeError, f"cannot unpack {len(items)} values into {n} names", node)
+        return items
+
+    # -- expressions
+
+
+def lower(parsed: ParsedFunction, arg_avals: list[Abstract]) -> tuple[Function, Builder]:
+    """Lower `parsed` for arguments with the given abstract values into a typed IR Function."""
+    b = Builder()
+    params = []
+    for name, av in zip(parsed.param_names, arg_avals):
+        params.append(b.define(Value(name), av))
+    low = Lowerer(parsed, b)
+    low.params = params
+    for name, p in zip(parsed.param_names, params):
+        low.env[name] = p
+    result = low.lower_body(parsed.node.body)
+    ret = parsed.node.body[-1]
+    result_loc = parsed.loc(ret.value, ret)
+    if result.hint is None or any(result is p for p in params):
+        if result.hint is None:
+            result.hint = parsed.name
+    fn = Function(parsed.name, params, list(parsed.param_names), Block(b.ops), [result],
+                  parsed.filename, parsed.firstline, result_loc, b.avals)
+    return fn, b

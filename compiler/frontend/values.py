@@ -1,0 +1,36 @@
+"""What a name can be bound to while lowering: an IR value, a static Python object (a number,
+a module, a function), a method not yet called, or nothing on some paths."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ir import Value
+
+
+@dataclass
+class Method:
+    """`x.sum` before it is called."""
+
+    name: str
+    obj: Value
+
+
+@dataclass
+class Undefined:
+    """A name bound on some paths only: using it is an error that says why."""
+
+    name: str
+    why: str
+
+
+_UNDEFINED = object()
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (bool, int, float, np.integer, np.floating)) and not isinstance(x, np.ndarray)
+
+
+def _same_static(a, b) -> bool:
+    return type(a) is type(b) and a == b
