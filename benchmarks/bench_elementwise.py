@@ -410,7 +410,7 @@ def main(argv=None):
                 "thread. Both rows run in that same process, interleaved; the single-thread "
                 "build never uses the extra thread.", "", table, ""]
     if not opts.no_first_call:
-        out += [f"### adjit first call, n = 10^5", "",
+        out += ["### adjit first call, n = 10^5", "",
                 "Each column is a new Python process; times are measured inside it. *Cold*: empty "
                 "`ADJIT_CACHE_DIR` (generate code + Numba compile). *Warm*: a second process on "
                 "the same cache directory.", "", _first_call_or_note(), ""]
