@@ -458,11 +458,14 @@ class _Emitter:
             self.names[out.id] = target
             return [f"{target} = {expr.text}"]
         reuse = self._reusable_leaf(op, leaves, k)
+        alias = None
         if reuse is not None:  # `acc = acc + x`: update the dead operand's buffer in place
             target = self.names[reuse.id]
             self.names[out.id] = target
             self.holder[target] = out
             lines = []
+            if out.hint and not target.startswith(_safe_ident(out.hint)):  # keep the user's name
+                alias = self.name_for(out, k, op.role, avoid | {target})
         else:
             target = self.name_for(out, k, op.role, avoid)
             self.names[out.id] = target
@@ -483,12 +486,15 @@ class _Emitter:
             lines.append(f"    _simd.{op.prim}_inplace(_flat[_c * _flat.size // _CHUNKS:(_c + 1) * _flat.size // _CHUNKS])")
         elif vector:
             lines.append(f"_simd.{op.prim}_inplace({target})")
+        if alias is not None:
+            lines.append(f"{alias} = {target}")
+            self.names[out.id] = alias
         return lines
 
     def _reusable_leaf(self, op: Op, leaves: list, k: int):
         """A leaf whose buffer this loop can overwrite: same shape and dtype as the result, owned
         (not an argument, a view or a tape row), read only here at the same index, dead after."""
-        if op.prim == "outer" or self.vector_math(op) or not self.lowered:
+        if op.prim == "outer" or not self.lowered:
             return None
         shape = self.fn.avals[op.out.id].shape
         for leaf in leaves:

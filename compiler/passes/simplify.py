@@ -81,6 +81,19 @@ def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) ->
             use(out, op.inputs[0]); continue
         elif p == "pow" and consts[1] == 2 and not isinstance(consts[1], bool) and out.type.dtype == op.inputs[0].type.dtype:
             op = Op("mul", [op.inputs[0], op.inputs[0]], [out], {}, op.loc, op.role)
+        elif (p == "add" and producer.get(op.inputs[0].id) is not None and producer[op.inputs[0].id].prim == "add"
+              and producer[op.inputs[0].id].inputs[1] is op.inputs[1] and same(op.inputs[0], out)):
+            # (a + v) + v  ->  a + 2 * v: v is then read once, so it can fuse into the sum's loop
+            inner = producer[op.inputs[0].id]
+            two = Value(None, scalar_type("int64", True))
+            avals[two.id] = PRIMITIVES["const"].abstract(value=2)
+            kept.append(Op("const", [], [two], {"value": 2}, op.loc, op.role))
+            producer[two.id] = kept[-1]
+            twice = Value(None, op.inputs[1].type)
+            avals[twice.id] = avals[op.inputs[1].id]
+            kept.append(Op("mul", [two, op.inputs[1]], [twice], {}, op.loc, op.role))
+            producer[twice.id] = kept[-1]
+            op = Op("add", [inner.inputs[0], twice], [out], op.attrs, op.loc, op.role)
         elif p == "add" and op.inputs[0] is op.inputs[1]:
             two = Value(None, scalar_type("int64", True))
             avals[two.id] = PRIMITIVES["const"].abstract(value=2)
