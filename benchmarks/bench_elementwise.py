@@ -378,10 +378,7 @@ def main(argv=None):
     sizes = QUICK_SIZES if opts.quick else SIZES
     target = 0.15 if opts.quick else 1.0
 
-    peers, notes = {}, []
-    for name in ("jax", "torch", "autograd"):
-        peers[name], note = common.load_peer(name, THREADS)
-        notes.append(note)
+    peers, notes = common.load_peers(("jax", "torch", "autograd"), THREADS)
 
     out = ["## Long elementwise loss: two float64 arrays, 21 elementwise ops, 3 reductions", "",
            common.environment_line(THREADS), "",

@@ -617,10 +617,7 @@ def main(argv=None):
     opts = parser.parse_args(argv)
     target = 0.15 if opts.quick else 1.0
 
-    peer_mods, notes = {}, []
-    for name in ("jax", "torch"):
-        peer_mods[name], note = common.load_peer(name, THREADS)
-        notes.append(note)
+    peer_mods, notes = common.load_peers(("jax", "torch"), THREADS)
     simd, simd_note = libmvec.available()
 
     out = ["## Loops: Euler integration, tanh recurrence, vanilla RNN (float64)", "",

@@ -288,10 +288,7 @@ def main(argv=None):
     batches = QUICK_BATCHES if opts.quick else BATCHES
     target = 0.15 if opts.quick else 1.0
 
-    peers, notes = {}, []
-    for name in ("jax", "torch", "autograd"):
-        peers[name], note = common.load_peer(name, THREADS)
-        notes.append(note)
+    peers, notes = common.load_peers(("jax", "torch", "autograd"), THREADS)
     simd, simd_note = libmvec.available()
 
     out = ["## Seed network: 784→128→10, tanh, squared error, float64", "",

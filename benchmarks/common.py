@@ -127,7 +127,7 @@ def load_peer(name: str, threads: int = 1) -> tuple[Any, str]:
             import autograd
             from importlib.metadata import version
             return autograd, f"autograd {version('autograd')}"
-    except ImportError as e:
+    except ImportError:
         return None, f"{name} not installed, skipped"
     except Exception as e:  # a broken install should not sink the whole report
         return None, f"{name} failed to load ({type(e).__name__}: {e}); skipped"
@@ -158,6 +158,15 @@ print("@@FIRST_CALL@@" + json.dumps(dict(import_numpy=t_numpy, import_adjit=t_ad
       setup=t_setup, first=t_first, second=t_second)))
 """
 
+
+
+def load_peers(names, threads: int = 1) -> tuple[dict, list]:
+    """load_peer for each name: ({name: module or None}, [version or skip note per name])."""
+    peers, notes = {}, []
+    for name in names:
+        peers[name], note = load_peer(name, threads)
+        notes.append(note)
+    return peers, notes
 
 def _run_first_call(code: str, cache_dir: str) -> dict[str, float]:
     env = dict(os.environ, ADJIT_CACHE_DIR=cache_dir)
