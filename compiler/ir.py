@@ -174,6 +174,7 @@ class Function:
     firstline: int = 1
     result_loc: Loc | None = None
     avals: dict = field(default_factory=dict)  # value id -> Abstract (type, shape, known value)
+    groups: dict = field(default_factory=dict)  # fusion group id -> passes.fusion.Group (lowered code only)
 
     def ops(self) -> Iterator[Op]:
         """Every primitive op, nested blocks included, in program order."""

@@ -7,15 +7,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import InternalCompilerError
-from .ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, walk)
-from .primitives import PRIMITIVES
+from ..errors import InternalCompilerError
+from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, walk)
+from ..primitives import PRIMITIVES
+from ..passes.fusion import fuse
+from .loops import GroupEmitter
+from .text import ADD, ATOM, CMP, MUL, POW, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 _REDUCTIONS = ("sum", "mean", "max", "min")
 SIMD_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
 
-# Python operator precedence levels used to parenthesize inlined expressions.
-ATOM, POW, UNARY, MUL, ADD, CMP = 16, 14, 13, 12, 11, 7
 
 _BINARY = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/", MUL), "matmul": ("@", MUL),
            "floordiv": ("//", MUL), "mod": ("%", MUL), "pow": ("**", POW),
@@ -26,12 +27,6 @@ _NP_CALL = {"exp", "log", "log1p", "expm1", "sqrt", "square", "sin", "cos", "tan
             "logical_or", "logical_not"}
 _VIEW_PRIMS = {"broadcast_to", "transpose", "reshape", "getitem", "expand_dims"}
 _EXPRESSION_ONLY = {"const"}
-
-
-@dataclass
-class Expr:
-    text: str
-    prec: int = ATOM
 
 
 @dataclass
@@ -57,7 +52,7 @@ def _literal(v) -> Expr:
     return Expr(text, UNARY if text.startswith("-") else ATOM)
 
 
-class _Emitter:
+class _Emitter(GroupEmitter):
     def __init__(self, fn: Function, lowered: bool):
         self.fn = fn
         self.lowered = lowered
@@ -106,6 +101,8 @@ class _Emitter:
         self.parallel = False
         self.foreign: set = {p.id for p in fn.params}
         self.copy_views: set = set()
+        self.emitted_groups: set = set()
+        self._g = None
 
     def _number(self, block, loops: tuple) -> None:
         for node in block.ops:
@@ -154,6 +151,8 @@ class _Emitter:
     # ---------------------------------------------------------------- naming and inlining
     def inlinable(self, op: Op) -> bool:
         v = op.out
+        if "group" in op.attrs:
+            return False  # a member of a fused loop: the group decides (codegen/loops.py)
         if op.prim in _EXPRESSION_ONLY:
             return True
         if self.uses.get(v.id, 0) != 1 or any(v is r for r in self.fn.results):
@@ -707,6 +706,12 @@ class _Emitter:
 
     def emit_op(self, op: Op, out: list) -> None:
         k = self.def_pos[op.out.id]
+        gid = op.attrs.get("group")
+        if gid is not None:
+            if gid not in self.emitted_groups:  # the whole group is emitted at its first member
+                self.emitted_groups.add(gid)
+                self.emit_group(self.fn.groups[gid], out)
+            return
         if op.out.id in self.inlined:
             self.exprs[op.out.id] = self.render(op)
             return
@@ -953,23 +958,12 @@ def walk_ops(block):
             yield node
 
 
-def _tuple_text(items: list) -> str:
-    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-
-
-def _safe_ident(name: str) -> str:
-    import keyword
-
-    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    if keyword.iskeyword(name) or name in ("np", "numba", "math"):
-        name += "_"
-    return name
-
-
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
            parallel: bool = False) -> Rendering:
     """Python source for `fn` as one function `name` (plus loop helpers when lowered).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
+    if lowered:
+        fn = fuse(fn)
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name

@@ -1,0 +1,346 @@
+"""Loop fusion: group elementwise ops, and the reductions that consume them, into one loop nest each.
+
+Runs on the optimized IR of the lowered rendering (the readable one keeps one statement per line).
+A *group* is a set of ops iterating over one shape S (every member's result has shape S, or, for a
+reduction, its argument has): elementwise ops, `broadcast_to` and `outer` (indexed reads), SIMD
+transcendentals (a stage boundary: the emitter strip-mines the loop and calls the vector kernel on
+each chunk), and reductions (accumulated inside the loop, ready after it).
+
+The pass does not change what is computed. It returns a copy of the function whose blocks are
+reordered so each group's members are contiguous, with `attrs["group"] = gid` on every member and
+`fn.groups[gid]` describing the group. Ordering is only changed between *barriers*: control flow,
+in-place writes and tape pushes/pops keep their place, and ops only move within the stretch
+between two of them.
+
+Grouping is greedy in program order. An op joins an earlier group of the same shape unless that
+would create a cycle: it may not read a reduction of that group (ready only after the loop), nor
+anything computed outside the group from the group's values. Among the groups it can join it
+prefers one that produces its operands, then the latest sibling over the same shape (multi-output
+fusion: two loops over the same arrays become one pass)."""
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from dataclasses import dataclass, field
+
+from ..ir import Block, For, Function, If, Op, Value, While, block_yields, inner_blocks, node_inputs, walk
+from ..primitives import PRIMITIVES
+
+REDUCTIONS = ("sum", "mean", "max", "min")
+VECTOR_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
+BARRIERS = ("index_update", "index_add", "tape_push", "tape_pop")
+_FLOATS = ("float32", "float64")
+# recomputed in every group that reads it rather than stored (when its operands are at hand there)
+CHEAP = ("add", "sub", "mul", "neg", "broadcast_to", "astype", "eq", "ne", "lt", "le", "gt", "ge",
+         "where", "maximum", "minimum", "abs", "sign", "stop_gradient", "square")
+
+
+@dataclass
+class Group:
+    """One fused loop nest: iteration shape, members in emission order, and each member's kind
+    ('elem': a value per element; 'vector': a SIMD transcendental; 'reduce': an accumulation)."""
+
+    gid: int
+    shape: tuple
+    members: list = field(default_factory=list)
+    kinds: dict = field(default_factory=dict)  # value id -> kind
+
+    def reductions(self) -> list:
+        return [op for op in self.members if self.kinds[op.out.id] == "reduce"]
+
+
+def member_kind(fn: Function, op: Op) -> tuple | None:
+    """(kind, iteration shape) if `op` can be a member of a fused loop, else None."""
+    if not isinstance(op, Op) or len(op.outputs) != 1 or op.out.type is None:
+        return None
+    p, out = op.prim, op.out
+
+    def concrete(v) -> bool:
+        a = fn.avals.get(v.id)
+        return a is not None and all(d is not None for d in a.shape)
+
+    if p in REDUCTIONS:
+        x = op.inputs[0]
+        if x.type is None or x.type.kind != "array" or not concrete(x) or not concrete(out):
+            return None
+        if p in ("max", "min") and x.type.dtype not in _FLOATS:
+            return None
+        if out.type.kind not in ("array", "scalar"):
+            return None
+        return "reduce", tuple(fn.avals[x.id].shape)
+    if out.type.kind != "array" or not concrete(out):
+        return None
+    if p == "outer":
+        if any(i.type.rank != 1 for i in op.inputs) or any(i.type.dtype != out.type.dtype for i in op.inputs):
+            return None
+    elif p == "broadcast_to":
+        pass
+    elif not PRIMITIVES[p].elementwise:
+        return None
+    if not all(concrete(i) for i in op.inputs if i.type is not None and i.type.kind == "array"):
+        return None
+    kind = "vector" if p in VECTOR_FUNCTIONS and out.type.dtype in _FLOATS else "elem"
+    return kind, tuple(fn.avals[out.id].shape)
+
+
+def fuse(fn: Function) -> Function:
+    """A copy of `fn` with its fusion groups formed (see the module docstring)."""
+    groups: dict[int, Group] = {}
+    uses: dict[int, int] = {}
+    for node in walk(fn.body):
+        for v in node_inputs(node):
+            uses[v.id] = uses.get(v.id, 0) + 1
+        for _, ys in block_yields(node):
+            for y in ys:
+                uses[y.id] = uses.get(y.id, 0) + 1
+    for r in fn.results:
+        uses[r.id] = uses.get(r.id, 0) + 1
+    avals = dict(fn.avals)
+    ctx = {"groups": groups, "uses": uses, "avals": avals, "fn": fn}
+    body = _fuse_block(ctx, fn.body)
+    return dataclasses.replace(fn, body=body, groups=groups, avals=avals)
+
+
+def _fuse_block(ctx: dict, block: Block) -> Block:
+    out: list = []
+    segment: list = []
+    for node in block.ops:
+        if isinstance(node, Op) and node.prim not in BARRIERS:
+            segment.append(node)
+            continue
+        out.extend(_fuse_segment(ctx, segment))
+        segment = []
+        out.append(_copy_control(ctx, node))
+    out.extend(_fuse_segment(ctx, segment))
+    return Block(out)
+
+
+def _copy_control(ctx: dict, node):
+    if isinstance(node, Op):
+        return node
+    if isinstance(node, If):
+        return dataclasses.replace(node, then_block=_fuse_block(ctx, node.then_block),
+                                   else_block=_fuse_block(ctx, node.else_block))
+    if isinstance(node, For):
+        return dataclasses.replace(node, body=_fuse_block(ctx, node.body))
+    if isinstance(node, While):
+        return dataclasses.replace(node, cond_block=_fuse_block(ctx, node.cond_block),
+                                   body=_fuse_block(ctx, node.body))
+    assert not inner_blocks(node)
+    return node
+
+
+def _fuse_segment(ctx: dict, ops: list) -> list:
+    """Group a stretch of barrier-free ops, then order it so every group is contiguous.
+
+    1. Consumers first (reverse order): an op joins the group of its users when all of them are
+       in one group of its shape (nothing new is stored). A cheap op read by several groups, whose
+       operands come from outside them, is copied into each (recomputed, never stored).
+    2. Groups of one shape are merged, producer into consumer first, then siblings, whenever that
+       keeps the order acyclic: a value flowing between them stops being stored, and arrays both
+       read are read once."""
+    if not ops:
+        return []
+    fn, groups, uses = ctx["fn"], ctx["groups"], ctx["uses"]
+    ops = _shapes_from_operands(fn, list(ops), uses)
+    kinds = [member_kind(fn, op) for op in ops]
+    where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
+    users: dict[int, list] = {}
+    for n, op in enumerate(ops):
+        for i in op.inputs:
+            if i.id in where:
+                users.setdefault(i.id, []).append(n)
+    group_of: dict[int, Group] = {}  # op index -> group
+    new_groups: list[Group] = []
+    order_key = {id(op): float(n) for n, op in enumerate(ops)}  # program order; copies just before their users
+    retired: list = []
+
+    def new_group(n: int) -> Group:
+        g = Group(-1, kinds[n][1])  # numbered once merged
+        new_groups.append(g)
+        return g
+
+    for n in reversed(range(len(ops))):
+        if kinds[n] is None:
+            continue
+        kind, shape = kinds[n]
+        v = ops[n].out
+        us = users.get(v.id, [])
+        outside = uses.get(v.id, 0) > len(us)
+        targets = {id(group_of.get(u)): group_of.get(u) for u in us}
+        target = None
+        if kind != "reduce" and not outside and us and len(targets) == 1:
+            g = next(iter(targets.values()))
+            if g is not None and g.shape == shape:
+                target = g
+        elif (kind == "elem" and ops[n].prim in CHEAP and not outside and len(us) > 1 and None not in targets.values()
+              and all(g.shape == shape for g in targets.values())
+              and not any(i.id in where and kinds[where[i.id]] is not None for i in ops[n].inputs)):
+            # recompute in each consumer group: copies for all but the first
+            first, *rest = sorted(targets.values(), key=lambda g: min(ops.index(m) for m in g.members))
+            for g in rest:
+                copy_v = Value(v.hint, v.type)
+                ctx["avals"][copy_v.id] = ctx["avals"][v.id]
+                copy_op = dataclasses.replace(ops[n], outputs=[copy_v])
+                for u in us:
+                    if group_of.get(u) is g:
+                        user = ops[u]
+                        replaced = dataclasses.replace(user, inputs=[copy_v if i is v else i for i in user.inputs])
+                        order_key[id(replaced)] = order_key[id(user)]
+                        retired.append(user)  # kept alive: order_key is keyed by id()
+                        g.members[g.members.index(user)] = replaced
+                        ops[u] = replaced
+                        g.kinds[copy_v.id] = kind
+                ops.append(copy_op)
+                order_key[id(copy_op)] = min(order_key[id(ops[u])] for u in us if group_of.get(u) is g) - 0.5
+                kinds.append((kind, shape))
+                where[copy_v.id] = len(ops) - 1
+                group_of[len(ops) - 1] = g
+                g.members.append(copy_op)
+                g.kinds[copy_v.id] = kind
+            target = first
+        if target is None:
+            target = new_group(n)
+        target.members.append(ops[n])
+        target.kinds[v.id] = kind
+        group_of[n] = target
+
+    for g in new_groups:
+        g.members.sort(key=lambda op: order_key[id(op)])
+    _merge(ops, group_of, new_groups, order_key)
+    unit_of = {}
+    live = [g for g in new_groups if g.members]
+    live.sort(key=lambda g: order_key[id(g.members[0])])
+    for g in live:
+        g.gid = len(groups)
+        groups[g.gid] = g
+    for n in range(len(ops)):
+        g = group_of.get(n)
+        unit_of[n] = g.gid if g is not None else -1 - n
+    return _schedule(ops, unit_of, groups, order_key)
+
+
+def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:
+    """`shape(v)` of an elementwise result reads the shape of an operand with the same shape
+    instead, so v need not be stored just to be measured."""
+    producer = {o.id: op for op in ops for o in op.outputs}
+    out = []
+    for op in ops:
+        if op.prim == "shape" and op.inputs[0].id in producer:
+            v = op.inputs[0]
+            shape = fn.avals[v.id].shape
+            while v.id in producer and PRIMITIVES[producer[v.id].prim].elementwise:
+                same = [i for i in producer[v.id].inputs if i.type is not None and i.type.kind == "array"
+                        and fn.avals[i.id].shape == shape]
+                if not same:
+                    break
+                v = same[0]
+            if v is not op.inputs[0]:
+                uses[op.inputs[0].id] -= 1
+                uses[v.id] = uses.get(v.id, 0) + 1
+                op = dataclasses.replace(op, inputs=[v])
+        out.append(op)
+    return out
+
+
+def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
+    """Merge groups of one shape while the unit graph stays acyclic (see _fuse_segment)."""
+    where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
+
+    def unit(n: int):
+        g = group_of.get(n)
+        return id(g) if g is not None else ("op", n)
+
+    def edges() -> dict:
+        e: dict = {}
+        for n, op in enumerate(ops):
+            u = unit(n)
+            for i in op.inputs:
+                if i.id in where:
+                    d = unit(where[i.id])
+                    if d != u:
+                        e.setdefault(d, set()).add(u)
+        return e
+
+    def reaches(e: dict, a, b, skip_direct: bool) -> bool:
+        """Whether a path a -> ... -> b exists (of length >= 2 if skip_direct)."""
+        stack = [x for x in e.get(a, ()) if not (skip_direct and x == b)]
+        seen = set(stack)
+        while stack:
+            x = stack.pop()
+            if x == b:
+                return True
+            for y in e.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        return False
+
+    def reads_reduction(src: Group, dst: Group) -> bool:
+        return any(i.id in src.kinds and src.kinds[i.id] == "reduce" for op in dst.members for i in op.inputs)
+
+    changed = True
+    while changed:
+        changed = False
+        live = sorted((g for g in gs if g.members), key=lambda g: order_key[id(g.members[0])])
+        e = edges()
+        for h in live:
+            candidates = [g for g in live if g is not h and g.shape == h.shape]
+            # producers of h first, then the rest in program order
+            candidates.sort(key=lambda g: (id(h) not in e.get(id(g), ()), order_key[id(g.members[0])]))
+            for g in candidates:
+                if reaches(e, id(g), id(h), True) or reaches(e, id(h), id(g), True):
+                    continue
+                if reads_reduction(g, h) or reads_reduction(h, g):
+                    continue
+                for op in h.members:
+                    group_of[next(n for n, o in enumerate(ops) if o is op)] = g
+                g.members = sorted(g.members + h.members, key=lambda op: order_key[id(op)])
+                g.kinds.update(h.kinds)
+                h.members = []
+                changed = True
+                break
+            if changed:
+                break
+
+
+def _schedule(ops: list, unit_of: dict, groups: dict, order_key: dict) -> list:
+    """Topological order of the units (groups and lone ops), earliest original position first."""
+    members: dict[int, list] = {}
+    for n, op in enumerate(ops):
+        members.setdefault(unit_of[n], []).append(n)
+    producer_unit = {o.id: unit_of[n] for n, op in enumerate(ops) for o in op.outputs}
+    deps: dict[int, set] = {u: set() for u in members}
+    users: dict[int, set] = {u: set() for u in members}
+    for n, op in enumerate(ops):
+        u = unit_of[n]
+        for i in op.inputs:
+            d = producer_unit.get(i.id)
+            if d is not None and d != u:
+                deps[u].add(d)
+                users[d].add(u)
+    waiting = {u: len(d) for u, d in deps.items()}
+    first = {u: min(order_key[id(ops[n])] for n in ns) for u, ns in members.items()}
+    ready = [(first[u], u) for u, c in waiting.items() if c == 0]
+    heapq.heapify(ready)
+    order: list = []
+    while ready:
+        _, u = heapq.heappop(ready)
+        ms = [ops[n] for n in members[u]]
+        if u >= 0:
+            g = groups[u]
+            tagged = []
+            for op in g.members:  # already in dependence order
+                new = dataclasses.replace(op, attrs={**op.attrs, "group": u})
+                tagged.append(new)
+            g.members = tagged
+            order.extend(tagged)
+        else:
+            order.extend(ms)
+        for w in users[u]:
+            waiting[w] -= 1
+            if waiting[w] == 0:
+                heapq.heappush(ready, (first[w], w))
+    if len(order) != len(ops):
+        raise AssertionError("fusion produced a cyclic schedule")
+    return order
