@@ -387,8 +387,9 @@ class GroupEmitter:
                     lines.append(f"if {tmp} {cmp} {cell} or {tmp} != {tmp}:")
                     lines.append(f"    {cell} = {tmp}")
                 continue
-            if k == "vector":
-                arg = self._g_operand(op.inputs[0], 0, f32)
+            if k == "vector":  # the argument now (operands may be overwritten by the stores below)
+                arg = self._fresh(f"{_ident(v.hint)}_arg" if v.hint else "_x")
+                lines.append(f"{arg} = {self._g_operand(op.inputs[0], 0, f32)}")
                 stores.append(f"{self._g_cell(v)} = {arg}")
                 continue
             if not self._g_local(v):

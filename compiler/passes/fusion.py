@@ -208,6 +208,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
     for g in new_groups:
         g.members.sort(key=lambda op: order_key[id(op)])
     _merge(ops, group_of, new_groups, order_key)
+    ops = _rematerialize(ctx, ops, group_of, new_groups, order_key, retired)
     unit_of = {}
     live = [g for g in new_groups if g.members]
     live.sort(key=lambda g: order_key[id(g.members[0])])
@@ -218,6 +219,110 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
         g = group_of.get(n)
         unit_of[n] = g.gid if g is not None else -1 - n
     return _schedule(ops, unit_of, groups, order_key)
+
+
+MAX_CONE = 32  # at most this many ops recomputed in one consumer group
+
+
+def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: dict, retired: list) -> list:
+    """Recompute instead of store: when a later group reads elementwise values of an earlier one,
+    copy the ops computing them (back to values that stay stored anyway: SIMD results, values read
+    elsewhere, arguments) into the later group, so those values are never written to memory.
+    Members left without users are dropped. Returns the new op list (group_of is rebuilt)."""
+    uses, avals = ctx["uses"], ctx["avals"]
+    changed = True
+    while changed:
+        changed = False
+        where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
+        users: dict[int, list] = {}
+        for n, op in enumerate(ops):
+            for i in op.inputs:
+                if i.id in where:
+                    users.setdefault(i.id, []).append(n)
+        live = sorted((g for g in gs if g.members), key=lambda g: order_key[id(g.members[0])])
+        for g in live:
+            def anchor(v: Value) -> bool:
+                n = where.get(v.id)
+                if n is None or group_of.get(n) is not g or g.kinds.get(v.id) != "elem":
+                    return True
+                us = users.get(v.id, [])
+                return uses.get(v.id, 0) > len(us) or any(group_of.get(u) is None for u in us)
+
+            for h in live:
+                if h is g or h.shape != g.shape:
+                    continue
+                reads = [n for n, op in enumerate(ops) if group_of.get(n) is h]
+                targets = list({i.id: i for n in reads for i in ops[n].inputs
+                                if i.id in where and group_of.get(where[i.id]) is g and not anchor(i)}.values())
+                if not targets:
+                    continue
+                cone: list = []
+                ok: dict[int, bool] = {}
+
+                def visit(v: Value) -> bool:
+                    if anchor(v):
+                        return True
+                    if v.id not in ok:
+                        op = ops[where[v.id]]
+                        ok[v.id] = False  # (no cycles in SSA; set before recursing all the same)
+                        ok[v.id] = op.prim != "outer" and all(visit(i) for i in op.inputs)
+                        if ok[v.id]:
+                            cone.append(v)
+                    return ok[v.id]
+
+                if not all([visit(v) for v in targets]) or len(cone) > MAX_CONE:
+                    continue
+                first = min(order_key[id(ops[n])] for n in reads if any(i in targets for i in ops[n].inputs))
+                mapping: dict[int, Value] = {}
+                for k, v in enumerate(cone):
+                    op = ops[where[v.id]]
+                    nv = Value(v.hint, v.type)
+                    avals[nv.id] = avals[v.id]
+                    new = dataclasses.replace(op, inputs=[mapping.get(i.id, i) for i in op.inputs], outputs=[nv])
+                    for i in new.inputs:
+                        uses[i.id] = uses.get(i.id, 0) + 1
+                    mapping[v.id] = nv
+                    ops.append(new)
+                    order_key[id(new)] = first - 0.5 + 0.4 * k / len(cone)
+                    group_of[len(ops) - 1] = h
+                    h.members.append(new)
+                    h.kinds[nv.id] = "elem"
+                for n in reads:
+                    op = ops[n]
+                    if any(i.id in mapping for i in op.inputs):
+                        for i in op.inputs:
+                            if i.id in mapping:
+                                uses[i.id] -= 1
+                                uses[mapping[i.id].id] = uses.get(mapping[i.id].id, 0) + 1
+                        new = dataclasses.replace(op, inputs=[mapping.get(i.id, i) for i in op.inputs])
+                        order_key[id(new)] = order_key[id(op)]
+                        retired.append(op)
+                        h.members[h.members.index(op)] = new
+                        ops[n] = new
+                h.members.sort(key=lambda op: order_key[id(op)])
+                changed = True
+                break
+            if changed:
+                break
+    # drop members nothing reads any more
+    while True:
+        read = {i.id for op in ops for i in op.inputs}
+        dead = [n for n, op in enumerate(ops) if group_of.get(n) is not None and op.out.id not in read
+                and uses.get(op.out.id, 0) == 0]
+        if not dead:
+            break
+        for n in dead:
+            g = group_of[n]
+            g.members = [m for m in g.members if m is not ops[n]]
+            for i in ops[n].inputs:
+                uses[i.id] = uses.get(i.id, 0) - 1
+        keep = [n for n in range(len(ops)) if n not in set(dead)]
+        remap = {n: k for k, n in enumerate(keep)}
+        new_group_of = {remap[n]: g for n, g in group_of.items() if n in remap}
+        group_of.clear()
+        group_of.update(new_group_of)
+        ops = [ops[n] for n in keep]
+    return ops
 
 
 def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:
