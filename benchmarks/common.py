@@ -205,7 +205,8 @@ def fresh_njit(dispatcher):
     """A new Numba dispatcher of the same Python function and options: its first call compiles
     again, so a "first call" column includes Numba compilation at every size."""
     import numba
-    return numba.njit(**dispatcher.targetoptions)(dispatcher.py_func)
+    options = {k: v for k, v in dispatcher.targetoptions.items() if k != "nopython"}
+    return numba.njit(**options)(dispatcher.py_func)
 
 
 def first_call_times(setup: str, call: str) -> dict[str, dict[str, float]]:
