@@ -127,6 +127,10 @@ def load_peer(name: str, threads: int = 1) -> tuple[Any, str]:
         if name == "torch":
             import torch
             torch.set_num_threads(threads)
+            try:  # the inter-op pool too; torch refuses once it has started, which is harmless
+                torch.set_num_interop_threads(threads)
+            except RuntimeError:
+                pass
             torch.set_default_dtype(torch.float64)
             return torch, f"torch {torch.__version__} (eager, float64, CPU)"
         if name == "autograd":
