@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import common
+
 HERE = Path(__file__).parent
 
 CHILD = r"""
@@ -33,10 +35,11 @@ print(json.dumps({{"seconds": elapsed, "peak_mb": peak / 1024, "extra_mb": (peak
 """
 
 
-def run(n: int, checkpoint) -> dict:
+def run(n: int, checkpoint, threads: int = 1) -> dict:
     code = CHILD.format(here=str(HERE), n=n, checkpoint=checkpoint)
+    env = dict(os.environ, **{var: str(threads) for var in common.THREAD_VARS})
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+                         env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -45,15 +48,20 @@ def main(argv=None) -> str:
     ap.add_argument("--steps", type=int, default=1_000_000)
     ap.add_argument("--quick", action="store_true", help="10^5 steps")
     ap.add_argument("--out")
-    ap.add_argument("--threads", type=int, default=1, help="accepted for run_all.py; the simulation is serial")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="thread count exported to the subprocesses (the simulation is serial)")
+    ap.add_argument("--json", help="accepted for run_all.py; nothing to chart (no Numba reference)")
     args = ap.parse_args(argv)
     n = 100_000 if args.quick else args.steps
     rows = []
     for checkpoint in (None, "sqrt"):
-        run(1000, checkpoint)  # make sure the disk cache is warm for both
-        rows.append((checkpoint, run(n, checkpoint)))
+        run(1000, checkpoint, args.threads)  # make sure the disk cache is warm for both
+        rows.append((checkpoint, run(n, checkpoint, args.threads)))
     same = abs(rows[0][1]["dk"] - rows[1][1]["dk"]) <= 1e-9 * abs(rows[0][1]["dk"])
     lines = [f"## Checkpointing: gradient of a {n:,}-step simulation (8 coupled pendulums, 16 floats of state)",
+             "",
+             f"adjit only, **threads: {args.threads}** ({', '.join(common.THREAD_VARS)} in each "
+             "subprocess). Each row is a fresh process loading the gradient from a warm disk cache.",
              "",
              "| reverse sweep | gradient time | peak memory during the call (MB) | process peak (MB) |",
              "|:--|--:|--:|--:|"]

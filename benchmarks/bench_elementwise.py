@@ -163,11 +163,13 @@ class Impl:
 
 
 def make_impls(args, peers):
+    """Freshly built implementations (new Numba dispatchers, new jax.jit objects)."""
+    nb_grad, nb_forward = common.fresh_njit(numba_grad), common.fresh_njit(numba_forward)
     impls = [
         Impl("hand-written NumPy", lambda: numpy_grad(*args),
              lambda: numpy_grad(*args), lambda: numpy_forward(*args)),
-        Impl("hand-written Numba", lambda: numba_grad(*args),
-             lambda: numba_grad(*args), lambda: numba_forward(*args)),
+        Impl("hand-written Numba", lambda: nb_grad(*args),
+             lambda: nb_grad(*args), lambda: nb_forward(*args)),
         Impl("adjit", lambda: (elementwise_grad.forward(*args),) + tuple(elementwise_grad(*args)),
              lambda: elementwise_grad(*args), lambda: elementwise_grad.forward(*args)),
     ]
@@ -237,20 +239,13 @@ def _autograd_impl(autograd, args):
 
 # --------------------------------------------------------------------------- checks and timing
 
-def _rel_err(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return float("inf")
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), np.finfo(np.float64).tiny))
-
-
 def check_agreement(impls, n):
     """Every implementation's loss and gradients must match hand-written NumPy to RTOL."""
     ref = impls[0].grad()
     failures = []
     for impl in impls[1:]:
         for name, a, b in zip(("loss", "dx", "dw"), impl.grad(), ref):
-            err = _rel_err(a, b)
+            err = common.rel_err(a, b)
             if not err < RTOL:
                 failures.append(f"{impl.name}: {name} relative error {err:.3g} (limit {RTOL:g})")
     if failures:
@@ -258,9 +253,13 @@ def check_agreement(impls, n):
                  + "\n  ".join(failures))
 
 
-def bench_size(n, peers, target):
+def bench_size(n, peers, target, adjit_first):
+    """One table: (Markdown, rows). `adjit_first`: adjit's cold first call (s) or None."""
     args = elementwise_data(n)
     impls = make_impls(args, peers)
+    # first call of each freshly built implementation (before the agreement check compiles it)
+    first = {impl.name: common.time_first(impl.run_grad) for impl in impls}
+    first["adjit"] = adjit_first   # in this process adjit may load from its disk cache
     check_agreement(impls, n)
     print(f"  n = {n}: timing {len(impls)} implementations, interleaved", file=sys.stderr)
     fns = {}
@@ -271,18 +270,8 @@ def bench_size(n, peers, target):
     # at 10^7 a NumPy/torch/autograd gradient takes ~0.1-1 s: fewer rounds keep the run short
     rounds = 10 if n < 10**7 else 4
     times = common.time_calls(fns, target=target, rounds=rounds, min_repeats=rounds)
-    t_nb = times["hand-written Numba", "grad"].median
-    rows = []
-    for impl in impls:
-        g, f = times[impl.name, "grad"], times.get((impl.name, "forward"))
-        others = [times[o.name, "grad"].median for o in impls if o is not impl]
-        fastest = min(others)
-        rows.append([impl.name, common.fmt_time(g.median), common.fmt_ratio(g.median / t_nb),
-                     common.fmt_ratio(g.median / fastest),
-                     common.fmt_ratio(g.median / f.median if f else None), g.repeats])
-    header = ["implementation", "median gradient time", "vs hand-written Numba",
-              "vs fastest other", "gradient / objective", "repeats"]
-    return common.markdown_table(header, rows)
+    rows = common.comparison_rows([i.name for i in impls], times, first, {"adjit": " †"})
+    return common.comparison_table(rows), rows
 
 
 # --------------------------------------------------------------------------- parallel=True
@@ -356,15 +345,28 @@ def first_call_table():
     rows = [[label, common.fmt_time(res["cold"][k]), common.fmt_time(res["warm"][k])]
             for label, k in phases]
     return common.markdown_table(["phase (fresh process)", "cold (empty cache)", "warm disk cache"],
-                                 rows)
+                                 rows), res
 
 
 def _first_call_or_note():
+    """(Markdown, cold first call in s or None)."""
     try:
-        return first_call_table()
-    except RuntimeError as e:  # report the failure rather than lose the tables above
+        table, res = first_call_table()
+        return table, res["cold"]["first"]
+    except RuntimeError as e:  # report the failure rather than lose the tables
         print(e, file=sys.stderr)
-        return f"*First-call measurement failed:*\n\n```\n{str(e)[-1500:]}\n```"
+        return f"*First-call measurement failed:*\n\n```\n{str(e)[-1500:]}\n```", None
+
+
+def _cold_first_call(n):
+    print(f"  n = {n}: adjit cold first call (subprocess)", file=sys.stderr)
+    try:
+        return common.cold_first_call(
+            setup=f"from elementwise_models import elementwise_grad, elementwise_data; "
+                  f"args = elementwise_data({n})", call="elementwise_grad(*args)")["first"]
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return None
 
 
 def main(argv=None):
@@ -379,6 +381,7 @@ def main(argv=None):
     target = 0.15 if opts.quick else 1.0
 
     peers, notes = common.load_peers(("jax", "torch", "autograd"), THREADS)
+    results = common.Results("elementwise", THREADS)
 
     out = ["## Long elementwise loss: two float64 arrays, 21 elementwise ops, 3 reductions", "",
            common.environment_line(THREADS), "",
@@ -390,14 +393,18 @@ def main(argv=None):
            f"checked against hand-written NumPy (relative error < {RTOL:g}) before timing. "
            "*Hand-written Numba* is `@numba.njit(error_model='numpy')` with one fused forward "
            "loop (storing a, b, c, d, e and the arg-max) and one fused backward loop, scalar "
-           "libm transcendentals. \"vs fastest other\" divides by the fastest *other* "
-           "implementation in the same table; \"gradient / objective\" by the same "
-           "implementation's objective-only time (adjit: `g.forward`; JAX: `jit(f)`; torch: "
-           "forward under `no_grad`). Timed interleaved, in rounds.", ""]
+           "libm transcendentals. Timed interleaved, in rounds.", "", common.COMPARISON_LEGEND, ""]
     if opts.quick:
         out += ["*Quick run: fewer sizes and repeats; numbers are noisy.*", ""]
+    first_detail, first_cold = (None, None) if opts.no_first_call else _first_call_or_note()
     for n in sizes:
-        out += [f"### n = {n:.0e}".replace("e+0", "e"), "", bench_size(n, peers, target), ""]
+        adjit_first = None
+        if not opts.no_first_call:
+            adjit_first = first_cold if n == FIRST_CALL_SIZE else _cold_first_call(n)
+        table, rows = bench_size(n, peers, target, adjit_first)
+        label = f"{n:.0e}".replace("e+0", "e")
+        results.add(f"elementwise loss, n = 10^{label.split('e')[1]}", rows)
+        out += [f"### n = {label}", "", table, ""]
     if not opts.no_parallel:
         table, _ = parallel_table(target)
         out += [f"### adjit parallel=True, n = 10^7, {PARALLEL_THREADS} threads", "",
@@ -410,8 +417,9 @@ def main(argv=None):
         out += ["### adjit first call, n = 10^5", "",
                 "Each column is a new Python process; times are measured inside it. *Cold*: empty "
                 "`ADJIT_CACHE_DIR` (generate code + Numba compile). *Warm*: a second process on "
-                "the same cache directory.", "", _first_call_or_note(), ""]
+                "the same cache directory.", "", first_detail, ""]
     common.emit("\n".join(out), opts.out)
+    results.write(opts.json)
 
 
 if __name__ == "__main__":

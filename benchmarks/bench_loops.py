@@ -430,13 +430,6 @@ def workloads(quick: bool, simd: bool) -> list[Workload]:
 
 # =========================================================================== checks
 
-def _rel_err(a, b) -> float:
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return float("inf")
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), np.finfo(np.float64).tiny))
-
-
 def _adjit_value_and_grad(g, args):
     grads = g(*args)
     grads = grads if isinstance(grads, tuple) else (grads,)
@@ -471,7 +464,7 @@ def check_finite_differences(w: Workload) -> list[str]:
     for label, got in (("hand-written Numba", w.numba_grad(*args)[1:]),
                        ("adjit", _adjit_value_and_grad(w.adjit_grad, tuple(args))[1:])):
         for name, g, f in zip(w.names, got, fd):
-            err = _rel_err(g, f)
+            err = common.rel_err(g, f)
             if not err < FD_RTOL:
                 failures.append(f"{label}: d{name} vs central differences at size {w.fd_n}: "
                                 f"relative error {err:.3g} (limit {FD_RTOL:g})")
@@ -485,7 +478,7 @@ def check_agreement(w: Workload, impls: list[Impl]) -> tuple[list[str], list[str
     for impl in impls[1:]:
         got = impl.grad()
         for name, a, b in zip(("loss",) + tuple("d" + n for n in w.names), got, ref):
-            err = _rel_err(a, b)
+            err = common.rel_err(a, b)
             if not err < RTOL:
                 msg = f"{impl.name}: {name} relative error {err:.3g} vs hand-written Numba"
                 (peer_fail if impl.peer else fatal).append(msg)
@@ -495,9 +488,13 @@ def check_agreement(w: Workload, impls: list[Impl]) -> tuple[list[str], list[str
 # =========================================================================== one workload
 
 def build_impls(w: Workload, args, peer_mods) -> tuple[list[Impl], list[str]]:
-    impls = [Impl("hand-written Numba", lambda: w.numba_grad(*args),
-                  lambda: w.numba_grad(*args), lambda: w.numba_forward(*args))]
+    """Freshly built implementations (new Numba dispatchers, new jax.jit objects), so that each
+    one's first call includes its compilation."""
+    nb_grad, nb_forward = common.fresh_njit(w.numba_grad), common.fresh_njit(w.numba_forward)
+    impls = [Impl("hand-written Numba", lambda: nb_grad(*args),
+                  lambda: nb_grad(*args), lambda: nb_forward(*args))]
     for name, grad, fwd in w.extra_numba:
+        grad, fwd = common.fresh_njit(grad), common.fresh_njit(fwd)
         impls.append(Impl(name, (lambda grad=grad: grad(*args)), (lambda grad=grad: grad(*args)),
                           (lambda fwd=fwd: fwd(*args))))
     impls.append(Impl("adjit", lambda: _adjit_value_and_grad(w.adjit_grad, args),
@@ -525,13 +522,18 @@ def build_impls(w: Workload, args, peer_mods) -> tuple[list[Impl], list[str]]:
     return impls, notes
 
 
-def bench_workload(w: Workload, peer_mods, target: float) -> tuple[str, dict]:
+def bench_workload(w: Workload, peer_mods, target: float,
+                   adjit_first: float | None) -> tuple[str, dict, list[dict]]:
+    """(Markdown, summary, rows). `adjit_first`: adjit's cold first call (s) or None."""
     print(f"  {w.title}", file=sys.stderr)
     fd_fail = check_finite_differences(w)
     if fd_fail:
         sys.exit(f"ABORT: {w.title}: finite-difference check failed:\n  " + "\n  ".join(fd_fail))
     args = w.data(w.n)
     impls, notes = build_impls(w, args, peer_mods)
+    # first call of each freshly built implementation (before the agreement check compiles it)
+    first = {impl.name: common.time_first(impl.run_grad) for impl in impls}
+    first["adjit"] = adjit_first   # in this process adjit loads from its disk cache
     fatal, peer_fail = check_agreement(w, impls)
     if fatal:
         sys.exit(f"ABORT: {w.title}: gradients disagree with hand-written Numba:\n  "
@@ -560,21 +562,13 @@ def bench_workload(w: Workload, peer_mods, target: float) -> tuple[str, dict]:
     t_nb = times["hand-written Numba", "grad"].median
     peer_times = {i.name: times[i.name, "grad"].median for i in impls if i.peer}
     fastest_peer = min(peer_times, key=peer_times.get) if peer_times else None
-    rows = []
-    for impl in impls:
-        g, f = times[impl.name, "grad"], times.get((impl.name, "forward"))
-        rows.append([impl.name, common.fmt_time(g.median), common.fmt_ratio(g.median / t_nb),
-                     common.fmt_ratio(g.median / peer_times[fastest_peer]) if fastest_peer else "—",
-                     common.fmt_time(f.median) if f else "—",
-                     common.fmt_ratio(g.median / f.median if f else None), g.repeats])
-    header = ["implementation", "median gradient time", "vs hand-written Numba",
-              "vs fastest peer", "objective time", "gradient / objective", "repeats"]
-    table = common.markdown_table(header, rows)
+    rows = common.comparison_rows([i.name for i in impls], times, first, {"adjit": " †"})
+    table = common.comparison_table(rows)
     t_ad = times["adjit", "grad"].median
     summary = dict(size=w.size, adjit=t_ad, numba=t_nb,
                    adjit_obj=times["adjit", "forward"].median,
                    peer=(fastest_peer, peer_times[fastest_peer]) if fastest_peer else None)
-    return table + ("\n\n" + "\n".join(f"- {n}" for n in notes) if notes else ""), summary
+    return table + ("\n\n" + "\n".join(f"- {n}" for n in notes) if notes else ""), summary, rows
 
 
 def first_call(w: Workload) -> dict:
@@ -634,16 +628,20 @@ def main(argv=None):
            f"hand-written Numba at the timed size (< {RTOL:g}). Ratios divide by times from "
            "this run; \"gradient / objective\" divides by the same implementation's objective-only "
            "time (adjit: `g.forward`). Goals from the issue: adjit ≤ "
-           f"{TARGET_RATIO}× hand-written Numba, cold first call ≤ {TARGET_FIRST:g} s.", ""]
+           f"{TARGET_RATIO}× hand-written Numba, cold first call ≤ {TARGET_FIRST:g} s.", "",
+           common.COMPARISON_LEGEND, ""]
     if opts.quick:
         out += ["*Quick run: smaller sizes (10^5) and few repeats; numbers are noisy.*", ""]
     sections, results = [], []
+    collected = common.Results("loops", THREADS)
     for w in workloads(opts.quick, simd):
         if opts.only and w.key not in opts.only:
             continue
-        table, summary = bench_workload(w, peer_mods, target)
         fc = None if opts.no_first_call else first_call(w)
+        table, summary, rows = bench_workload(w, peer_mods, target,
+                                              fc["cold"]["first"] if fc else None)
         results.append((summary, fc))
+        collected.add(w.size, rows)
         sections += [f"### {w.title}", "", table, ""]
         if fc:
             sections += ["adjit first call in fresh processes (cold: empty `ADJIT_CACHE_DIR`; "
@@ -658,6 +656,7 @@ def main(argv=None):
     if not simd:
         out += [f"(The RNN's libmvec tanh variant is skipped: {simd_note}.)", ""]
     common.emit("\n".join(out), opts.out)
+    collected.write(opts.json)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+XLA_ONE_THREAD = ("--xla_cpu_multi_thread_eigen=false", "intra_op_parallelism_threads=1")
 
 
 # --------------------------------------------------------------------------- threads
@@ -32,8 +33,11 @@ def pin_threads(argv: list[str] | None = None) -> int:
     for var in THREAD_VARS:
         os.environ[var] = str(n)
     if n == 1:  # XLA's CPU backend ignores the variables above; this keeps JAX single-threaded
-        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
-                              "intra_op_parallelism_threads=1")
+        flags = os.environ.get("XLA_FLAGS", "")
+        for flag in XLA_ONE_THREAD:
+            if flag.split("=")[0] not in flags:
+                flags = f"{flags} {flag}".strip()
+        os.environ["XLA_FLAGS"] = flags
     return n
 
 
@@ -43,6 +47,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
                         help="threads for BLAS, OpenMP, Numba, JAX and torch (default 1)")
     parser.add_argument("--quick", action="store_true", help="fewer sizes and repeats (smoke test)")
     parser.add_argument("--out", metavar="PATH", help="also write the Markdown report to PATH")
+    parser.add_argument("--json", metavar="PATH",
+                        help="also write the measured rows as JSON to PATH (run_all.py's chart)")
 
 
 # --------------------------------------------------------------------------- timing
@@ -121,6 +127,10 @@ def load_peer(name: str, threads: int = 1) -> tuple[Any, str]:
         if name == "torch":
             import torch
             torch.set_num_threads(threads)
+            try:  # the inter-op pool too; torch refuses once it has started, which is harmless
+                torch.set_num_interop_threads(threads)
+            except RuntimeError:
+                pass
             torch.set_default_dtype(torch.float64)
             return torch, f"torch {torch.__version__} (eager, float64, CPU)"
         if name == "autograd":
@@ -132,6 +142,15 @@ def load_peer(name: str, threads: int = 1) -> tuple[Any, str]:
     except Exception as e:  # a broken install should not sink the whole report
         return None, f"{name} failed to load ({type(e).__name__}: {e}); skipped"
     raise ValueError(f"unknown peer {name!r}")
+
+
+def load_peers(names, threads: int = 1) -> tuple[dict, list]:
+    """load_peer for each name: ({name: module or None}, [version or skip note per name])."""
+    peers, notes = {}, []
+    for name in names:
+        peers[name], note = load_peer(name, threads)
+        notes.append(note)
+    return peers, notes
 
 
 # --------------------------------------------------------------------------- first call
@@ -160,14 +179,6 @@ print("@@FIRST_CALL@@" + json.dumps(dict(import_numpy=t_numpy, import_adjit=t_ad
 
 
 
-def load_peers(names, threads: int = 1) -> tuple[dict, list]:
-    """load_peer for each name: ({name: module or None}, [version or skip note per name])."""
-    peers, notes = {}, []
-    for name in names:
-        peers[name], note = load_peer(name, threads)
-        notes.append(note)
-    return peers, notes
-
 def _run_first_call(code: str, cache_dir: str) -> dict[str, float]:
     env = dict(os.environ, ADJIT_CACHE_DIR=cache_dir)
     proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=BENCH_DIR,
@@ -178,6 +189,28 @@ def _run_first_call(code: str, cache_dir: str) -> dict[str, float]:
         if line.startswith("@@FIRST_CALL@@"):
             return json.loads(line[len("@@FIRST_CALL@@"):])
     raise RuntimeError(f"first-call subprocess printed no result:\n{proc.stdout}\n{proc.stderr}")
+
+
+def cold_first_call(setup: str, call: str) -> dict[str, float]:
+    """Like first_call_times, but only the cold process (empty ADJIT_CACHE_DIR)."""
+    code = _FIRST_CALL_TEMPLATE.format(bench_dir=BENCH_DIR, setup=setup, call=call)
+    with tempfile.TemporaryDirectory(prefix="adjit-bench-cache-") as cache_dir:
+        return _run_first_call(code, cache_dir)
+
+
+def time_first(fn: Callable[[], Any]) -> float:
+    """Seconds taken by one call of fn (meant for the first call of a fresh implementation)."""
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def fresh_njit(dispatcher):
+    """A new Numba dispatcher of the same Python function and options: its first call compiles
+    again, so a "first call" column includes Numba compilation at every size."""
+    import numba
+    options = {k: v for k, v in dispatcher.targetoptions.items() if k != "nopython"}
+    return numba.njit(**options)(dispatcher.py_func)
 
 
 def first_call_times(setup: str, call: str) -> dict[str, dict[str, float]]:
@@ -193,6 +226,88 @@ def first_call_times(setup: str, call: str) -> dict[str, dict[str, float]]:
         cold = _run_first_call(code, cache_dir)
         warm = _run_first_call(code, cache_dir)
     return {"cold": cold, "warm": warm}
+
+
+# --------------------------------------------------------------------------- comparison tables
+
+REFERENCE = "hand-written Numba"
+
+
+def rel_err(a, b) -> float:
+    """max |a - b| / max |b| (inf on a shape mismatch): the agreement check of every script."""
+    import numpy as np
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), np.finfo(np.float64).tiny))
+
+
+def comparison_rows(names: list[str], times: dict, first: dict[str, float | None],
+                    first_marks: dict[str, str] | None = None) -> list[dict]:
+    """One dict per implementation, in `names` order, from the same run's measurements.
+
+    `times[name, "grad"]` / `times[name, "forward"]` are Timings (forward optional), `first[name]`
+    the first-call seconds (None: not measured), `first_marks[name]` a footnote mark for it. Keys:
+    name, first, first_mark, median, repeats, objective, vs_numba (÷ hand-written Numba),
+    vs_fastest_other (÷ the fastest *other* row), grad_over_obj."""
+    medians = {n: times[n, "grad"].median for n in names}
+    ref = medians.get(REFERENCE)
+    rows = []
+    for n in names:
+        g, f = times[n, "grad"], times.get((n, "forward"))
+        others = [medians[o] for o in names if o != n]
+        rows.append(dict(
+            name=n, first=first.get(n), first_mark=(first_marks or {}).get(n, ""),
+            median=g.median, repeats=g.repeats, objective=f.median if f else None,
+            vs_numba=g.median / ref if ref else None,
+            vs_fastest_other=g.median / min(others) if others else None,
+            grad_over_obj=g.median / f.median if f else None))
+    return rows
+
+
+COMPARISON_HEADER = ["implementation", "first call", "median gradient time",
+                     "vs hand-written Numba", "vs fastest other", "objective time",
+                     "gradient / objective", "repeats"]
+
+COMPARISON_LEGEND = (
+    "Columns: *first call* is the first gradient call of a freshly built implementation at this "
+    "size (hand-written Numba: a new dispatcher, so Numba compiles; JAX: a new `jit`, so it traces "
+    "and compiles; NumPy, PyTorch eager, autograd: nothing to compile); for **adjit** (†) it is "
+    "the first call in a fresh Python process with an empty `ADJIT_CACHE_DIR` (generate + Numba "
+    "compile). *Median gradient time* is the steady state (after warm-up, timed interleaved in "
+    "rounds); *vs hand-written Numba* and *vs fastest other* divide it by the hand-written Numba "
+    "median and by the fastest *other* row's median from the same table (below 1× is faster); "
+    "*gradient / objective* divides it by the same implementation's objective-only median "
+    "(adjit: `g.forward`; JAX: `jit(f)`; PyTorch: forward under `no_grad`).")
+
+
+def comparison_table(rows: list[dict]) -> str:
+    """Markdown for comparison_rows' output, with COMPARISON_HEADER's columns."""
+    out = []
+    for r in rows:
+        first = "—" if r["first"] is None else fmt_time(r["first"]) + r["first_mark"]
+        out.append([r["name"], first, fmt_time(r["median"]), fmt_ratio(r["vs_numba"]),
+                    fmt_ratio(r["vs_fastest_other"]),
+                    "—" if r["objective"] is None else fmt_time(r["objective"]),
+                    fmt_ratio(r["grad_over_obj"]), r["repeats"]])
+    return markdown_table(COMPARISON_HEADER, out)
+
+
+class Results:
+    """The rows behind every comparison table of one script, for `--json` (run_all.py's chart)."""
+
+    def __init__(self, bench: str, threads: int):
+        self.data = dict(bench=bench, threads=threads, groups=[])
+
+    def add(self, label: str, rows: list[dict]) -> None:
+        """One table: `label` names the workload and size (a group of bars in the chart)."""
+        self.data["groups"].append(dict(label=label, rows=rows))
+
+    def write(self, path: str | None) -> None:
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(self.data, f, indent=1)
 
 
 # --------------------------------------------------------------------------- report
