@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..errors import InternalCompilerError
-from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, walk)
+from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
 from ..primitives import PRIMITIVES
 from ..passes.fusion import fuse
 from .loops import GroupEmitter
@@ -963,7 +963,7 @@ def render(fn: Function, name: str, lowered: bool = False, top_name: str | None 
     """Python source for `fn` as one function `name` (plus loop helpers when lowered).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
     if lowered:
-        fn = fuse(fn)
+        fn = verify(fuse(fn))
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name

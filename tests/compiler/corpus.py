@@ -218,3 +218,16 @@ def loop_writes_through_alias(x):
     for i in range(2):
         y[i] = y[i] * 2.0
     return np.sum(x)
+
+
+def bias_tanh_square(x, b):
+    """The adjoint of x + b with b a row: db accumulates in the same fused loop as dz."""
+    z = x + b
+    return np.sum(np.tanh(z) ** 2)
+
+
+def softmax_rows(z, y):
+    """Row-wise stable softmax cross-entropy: reductions over the last axis, exp and log."""
+    s = z - np.max(z, axis=1, keepdims=True)
+    logp = s - np.log(np.sum(np.exp(s), axis=1, keepdims=True))
+    return -np.mean(np.sum(y * logp, axis=1))

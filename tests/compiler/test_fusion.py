@@ -1,0 +1,140 @@
+"""The fusion pass (passes/fusion.py) and fused loop nests (codegen/loops.py): what is grouped, what
+is stored, and that every way a group can be emitted (plain, strip-mined around SIMD kernels, full
+stages, parallel chunks) gives the gradient finite differences give."""
+import os
+import re
+
+import numpy as np
+import pytest
+
+import adjit
+import corpus
+from adjit.compiler.ir import Op, verify, walk
+from adjit.compiler.passes.fusion import fuse
+from adjit.compiler.passes.pipeline import optimize
+from adjit.compiler import reverse
+from adjit.compiler.jit import CompiledFunction
+from conftest import fd_check
+from test_codegen import GOLDEN, body
+
+R = np.random.default_rng(11)
+
+
+def _grad_function(source: str, name: str) -> str:
+    """The text of the generated `<name>_grad` function."""
+    start = source.index(f"def {name}_grad(")
+    end = source.find("\n\n\n", start)
+    return source[start:] if end < 0 else source[start:end]
+
+
+def _top_level_loops(fn_text: str) -> int:
+    return len(re.findall(r"^    for ", fn_text, re.M))
+
+
+def _full_allocations(fn_text: str) -> set:
+    """Names bound to np.empty / np.full of a shape read off an array (not strip buffers)."""
+    return set(re.findall(r"^\s*(\w+) = np\.(?:empty|full)\(\([^)]*\.shape", fn_text, re.M))
+
+
+def _transformed(fun, args, wrt):
+    c = CompiledFunction(fun, wrt)
+    primal, builder = c._lower(args)
+    return optimize(reverse.value_and_grad(primal, builder, c.wrt, None))
+
+
+def test_broadcast_reduce_adjoint_accumulates_in_the_same_loop():
+    x, b = R.standard_normal((64, 300)), R.standard_normal((1, 300))
+    g = adjit.grad(corpus.bias_tanh_square, wrt=(0, 1))
+    text = _grad_function(g.source(x, b, lowered=True), "bias_tanh_square")
+    assert _top_level_loops(text) == 1, text  # forward, tanh, the loss and both adjoints: one loop nest
+    assert re.search(r"db\[0, _i1\] \+= ", text), text
+    assert _full_allocations(text) == {"dz", "db"}, text  # z and tanh(z) are never stored
+    for shape in [(6, 40), (3, 600)]:  # small enough for central differences to resolve 1e-6
+        x, b = R.standard_normal(shape), R.standard_normal((1, shape[1]))
+        fd_check(corpus.bias_tanh_square, (x, b), (0, 1), g(x, b))
+
+
+def test_golden_lowered_fused_loop():
+    x, b = np.ones((64, 300)), np.ones((1, 300))
+    text = body(adjit.grad(corpus.bias_tanh_square, wrt=(0, 1)).source(x, b, lowered=True))
+    text = "\n".join(l for l in text.splitlines() if not l.startswith("# signature"))
+    path = GOLDEN / "bias_tanh_square.lowered.py.txt"
+    if os.environ.get("ADJIT_UPDATE_GOLDEN") or not path.exists():
+        path.write_text(text)
+    assert text == path.read_text(), f"lowered source changed; diff against {path} (ADJIT_UPDATE_GOLDEN=1 rewrites)"
+
+
+def test_long_elementwise_gradient_stores_only_what_the_reverse_sweep_reads():
+    """Values used only inside their group get no array; values the reverse sweep can recompute
+    from stored SIMD results are recomputed, not stored."""
+    x, w = R.standard_normal(3000), R.standard_normal(3000)
+    g = adjit.grad(corpus.long_elementwise_loss, wrt=(0, 1))
+    text = _grad_function(g.source(x, w, lowered=True), "long_elementwise_loss")
+    stored = _full_allocations(text)
+    # tanh, exp, log1p and sin results (4 SIMD values) + at most the max's mask/argument and the
+    # two gradients; the unfused lowering stored more than 20 arrays
+    assert len(stored) <= 7, (stored, text)
+    fd_check(corpus.long_elementwise_loss, (x, w), (0, 1), g(x, w))
+
+
+@pytest.mark.parametrize("shape", [(5,), (37,), (511,), (512,), (1537,), (3, 31), (4, 33), (2, 2, 600)])
+def test_fused_strips_and_stages_match_finite_differences(shape):
+    """Short last axes run full stages, long ones strip-mined in 512-element strips (with tails)."""
+    x = R.standard_normal(shape)
+    w = R.standard_normal(shape[-1:])
+    g = adjit.grad(corpus.long_elementwise_loss, wrt=(0, 1))
+    fd_check(corpus.long_elementwise_loss, (x, w), (0, 1), g(x, w))
+
+
+def test_row_reductions_with_simd_exp_and_log():
+    z, y = R.standard_normal((40, 10)), np.eye(10)[R.integers(0, 10, 40)]
+    g = adjit.grad(corpus.softmax_rows, wrt=0)
+    fd_check(corpus.softmax_rows, (z, y), (0,), (g(z, y),))
+    z2 = R.standard_normal((6, 100))
+    y2 = np.eye(100)[R.integers(0, 100, 6)]
+    fd_check(corpus.softmax_rows, (z2, y2), (0,), (g(z2, y2),))
+
+
+@pytest.mark.parametrize("fun,make", [
+    (corpus.bias_tanh_square, lambda: (R.standard_normal((300, 70)), R.standard_normal((1, 70)))),
+    (corpus.long_elementwise_loss, lambda: (R.standard_normal(5000), R.standard_normal(5000))),
+    (corpus.softmax_rows, lambda: (R.standard_normal((130, 10)), np.eye(10)[R.integers(0, 10, 130)])),
+])
+def test_parallel_matches_serial_and_is_deterministic(fun, make):
+    args = make()
+    serial = adjit.value_and_grad(fun, wrt=0)(*args)
+    par = adjit.value_and_grad(fun, wrt=0, parallel=True)
+    first = par(*args)
+    again = par(*args)
+    assert first[0] == again[0] and np.array_equal(first[1], again[1])  # fixed chunks, fixed order
+    assert first[0] == pytest.approx(serial[0], rel=1e-12)
+    np.testing.assert_allclose(first[1], serial[1], rtol=1e-10, atol=1e-14)
+
+
+def test_fused_ir_is_valid_and_groups_are_contiguous():
+    x, w = R.standard_normal(100), R.standard_normal(100)
+    fn = fuse(_transformed(corpus.long_elementwise_loss, (x, w), (0, 1)))
+    verify(fn)  # every value still defined before it is used
+    seen, current = set(), None
+    for node in fn.body.ops:
+        gid = node.attrs.get("group") if isinstance(node, Op) else None
+        if gid != current:
+            assert gid is None or gid not in seen, f"group {gid} is split"
+            if gid is not None:
+                seen.add(gid)
+            current = gid
+    assert seen and all(len(fn.groups[g].members) >= 1 for g in seen)
+    members = {id(op) for g in fn.groups.values() for op in g.members}
+    tagged = {id(op) for op in walk(fn.body) if isinstance(op, Op) and "group" in op.attrs}
+    assert members == tagged
+
+
+def test_reduction_is_not_read_inside_its_own_loop():
+    """x - max(x) needs the max before the loop that subtracts it: two groups, in order."""
+    z = R.standard_normal((8, 50))
+    y = np.eye(50)[R.integers(0, 50, 8)]
+    fn = fuse(_transformed(corpus.softmax_rows, (z, y), (0,)))
+    for g in fn.groups.values():
+        reduced = {op.out.id for op in g.reductions()}
+        for op in g.members:
+            assert not any(i.id in reduced for i in op.inputs), f"group {g.gid} reads its own reduction"
