@@ -197,13 +197,19 @@ _KERNEL_CACHE: dict = {}
 _KERNEL_LOCK = threading.Lock()
 
 
+def ensure_kernels() -> dict:
+    """The kernels by primitive name, made (or loaded from the cache) on first use."""
+    if not _KERNEL_CACHE:
+        with _KERNEL_LOCK:
+            if not _KERNEL_CACHE:
+                _KERNEL_CACHE.update(_build_kernels())
+    return _KERNEL_CACHE
+
+
 def __getattr__(name: str):
     """`<fn>_inplace` and `_KERNELS` are made on first use (not at import): the first use writes or
     loads the cached kernel module."""
     if name == "_KERNELS" or (name.endswith("_inplace") and name[:-len("_inplace")] in FUNCTIONS):
-        if not _KERNEL_CACHE:
-            with _KERNEL_LOCK:
-                if not _KERNEL_CACHE:
-                    _KERNEL_CACHE.update(_build_kernels())
+        ensure_kernels()
         return dict(_KERNEL_CACHE) if name == "_KERNELS" else _KERNEL_CACHE[name[:-len("_inplace")]]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
