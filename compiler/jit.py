@@ -204,7 +204,10 @@ STATS = {"lowered": 0, "front_hits": 0, "numba_preloads": 0}
 through the front key without running the IR pipeline (`front_hits`), and compiled entry points
 loaded from Numba's cache without initializing Numba's compiler (`numba_preloads`)."""
 
-_LIBRARIES = ("numpy", "math", "cmath", "builtins", "adjit", "numba", "scipy")
+# Modules whose functions and classes the front key names instead of reading: the frontend maps
+# them to primitives by identity. (adjit's own helpers are read like user code: runtime/ is not in
+# the compiler fingerprint, and a plain Python function there would be inlined from its source.)
+_LIBRARIES = ("numpy", "math", "cmath", "builtins", "numba", "scipy")
 
 
 def _code_names(code) -> set:
@@ -493,7 +496,7 @@ class CompiledFunction:
         deps = _dependencies(self.parsed.fn)
         if deps is None:
             return None
-        text = "\n".join([_FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.checkpoint),
+        text = "\n".join([_FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt), repr(self.checkpoint),
                           repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
