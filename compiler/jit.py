@@ -223,7 +223,7 @@ def _dependencies(fn) -> str | None:
     """A description of everything `fn` reads besides its arguments, for the front key: the
     values of the globals and closure cells it names, and for each Python function it calls
     (which the frontend inlines) that function's source, place and dependencies in turn.
-    Library functions (NumPy, math, adjit) are named, not read. None when a value has no
+    Library functions (NumPy, math) are named, not read. None when a value has no
     stable description (an arbitrary object): then no front key, and every new process runs
     the IR pipeline to find its cache entry, as before."""
     import builtins
@@ -518,13 +518,14 @@ class CompiledFunction:
             readable_path = directory / f"{name}_{digest}.readable.py"
             modname = f"adjit_generated_{name}_{digest}"
             module = _MODULES.get(modname)
-            if module is None:
+            from_disk = module is None
+            if from_disk:
                 if not readable_path.exists():
                     return None
                 module = _load_module(module_path, modname, digest)
             spec = Specialization(digest, entry["signature"], module_path, getattr(module, self.entry_name),
                                   getattr(module, name), readable_path, entry["result_dtype"],
-                                  time.perf_counter() - t0, True, True)
+                                  time.perf_counter() - t0, from_disk, True)
         except Exception:  # missing, stale or damaged: the full path decides
             return None
         _MODULES[modname] = module
