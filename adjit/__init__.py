@@ -11,7 +11,25 @@ from .compiler.jit import VERSION as __version__
 __all__ = ["grad", "value_and_grad", "stop_gradient", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
            "InternalCompilerError", "ShapeError", "UnsupportedSyntaxError"]
 
-from . import clip, init, nn, optim  # noqa: E402  (the seed's training toolkit)
-from .gradcheck import GradCheckReport, check_grad  # noqa: E402
-
 __all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip"]
+
+# The seed's training toolkit (clip, init, nn, optim) and check_grad are imported on first use,
+# which keeps them out of `import adjit`.
+_LAZY_MODULES = ("clip", "init", "nn", "optim")
+_LAZY_NAMES = {"check_grad": "gradcheck", "GradCheckReport": "gradcheck"}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -20,11 +20,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import codegen, forward, frontend, reverse
+from . import frontend
 from .errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError
 from .ir import Abstract, Function, array_type, print_function, scalar_type
-from .passes.pipeline import optimize
-from ..runtime import simd
+from ..runtime import cachedir, simd
+
+# codegen, reverse, forward and the passes are imported when a specialization is first built
+# (not by `import adjit`, and not at all by a process whose calls all hit the cache).
 
 VERSION = "0.1.0"
 _FLOATS = ("float32", "float64")
@@ -46,13 +48,7 @@ _FINGERPRINT = _fingerprint()
 
 def cache_dir() -> Path:
     """Where generated modules live: $ADJIT_CACHE_DIR, else $XDG_CACHE_HOME/adjit, else ~/.cache/adjit."""
-    root = os.environ.get("ADJIT_CACHE_DIR")
-    if not root:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        root = os.path.join(base, "adjit")
-    path = Path(root) / VERSION
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return cachedir.cache_dir()
 
 
 # ----------------------------------------------------------------------------------- arguments
@@ -119,6 +115,7 @@ class Specialization:
     result_dtype: str = "float64"
     compile_seconds: float = 0.0
     loaded_from_disk: bool = False
+    front_hit: bool = False  # found through the front key: the IR pipeline did not run
 
     @property
     def readable(self) -> str:
@@ -147,10 +144,7 @@ def _signature_text(fn: Function, layouts: list) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    cachedir.write_atomic(path, text)
 
 
 def _load_module(path: Path, modname: str, key: str):
@@ -158,6 +152,9 @@ def _load_module(path: Path, modname: str, key: str):
     text = path.read_text()
     if f"# key: {key}\n" not in text:
         raise ImportError("stale or damaged cache entry")
+    if "_simd." in text:
+        # Numba's cached code names the kernel module; it must be imported before that code loads.
+        simd.ensure_kernels()
     spec = importlib.util.spec_from_file_location(modname, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[modname] = module
@@ -198,6 +195,172 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
     for f in functions:
         body.append(("@_jit\n" if lowered else "") + f)
     return "\n".join(head) + "\n\n\n" + "\n\n\n".join(body) + "\n"
+
+
+# ---------------------------------------------------------------------------------- front key
+
+STATS = {"lowered": 0, "front_hits": 0, "numba_preloads": 0}
+"""Counters for tests and benchmarks: calls of the frontend (`lowered`), specializations found
+through the front key without running the IR pipeline (`front_hits`), and compiled entry points
+loaded from Numba's cache without initializing Numba's compiler (`numba_preloads`)."""
+
+# Modules whose functions and classes the front key names instead of reading: the frontend maps
+# them to primitives by identity. (adjit's own helpers are read like user code: runtime/ is not in
+# the compiler fingerprint, and a plain Python function there would be inlined from its source.)
+_LIBRARIES = ("numpy", "math", "cmath", "builtins", "numba", "scipy")
+
+
+def _code_names(code) -> set:
+    """Every global or attribute name a code object (and the code objects nested in it) reads."""
+    names = set(code.co_names)
+    for c in code.co_consts:
+        if hasattr(c, "co_names"):
+            names |= _code_names(c)
+    return names
+
+
+def _dependencies(fn) -> str | None:
+    """A description of everything `fn` reads besides its arguments, for the front key: the
+    values of the globals and closure cells it names, and for each Python function it calls
+    (which the frontend inlines) that function's source, place and dependencies in turn.
+    Library functions (NumPy, math) are named, not read. None when a value has no
+    stable description (an arbitrary object): then no front key, and every new process runs
+    the IR pipeline to find its cache entry, as before."""
+    import builtins
+    import inspect
+    import types
+
+    out: list[str] = []
+    seen: set = set()
+
+    def describe(v, names: set, depth: int) -> bool:
+        if depth > 8:
+            return False
+        if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):
+            out.append(f"{type(v).__name__}:{v!r}")
+            return True
+        if isinstance(v, np.generic):
+            out.append(f"np:{v.dtype.str}:{v!r}")
+            return True
+        if isinstance(v, (tuple, list, frozenset)):
+            out.append(f"{type(v).__name__}[{len(v)}]")
+            return all(describe(x, names, depth + 1) for x in (sorted(v, key=repr) if isinstance(v, frozenset) else v))
+        if isinstance(v, np.dtype):
+            out.append(f"dtype:{v.str}")
+            return True
+        prim = getattr(v, "__adjit_primitive__", None)
+        if isinstance(prim, str):
+            out.append(f"primitive:{prim}")
+            return True
+        if isinstance(v, np.ufunc):
+            out.append(f"ufunc:{v.__name__}")
+            return True
+        if isinstance(v, types.ModuleType):
+            out.append(f"module:{v.__name__}")
+            if v.__name__.split(".")[0] in _LIBRARIES:
+                return True
+            for n in sorted(names):  # a user module: the attributes this code could read from it
+                if n in v.__dict__:
+                    out.append(f".{n}")
+                    if not describe(v.__dict__[n], names, depth + 1):
+                        return False
+            return True
+        module = getattr(v, "__module__", None) or ""
+        if isinstance(v, type) or isinstance(v, (types.BuiltinFunctionType, np.ufunc)):
+            if module.split(".")[0] in _LIBRARIES:
+                out.append(f"lib:{module}.{getattr(v, '__qualname__', v)}")
+                return True
+            return False
+        if isinstance(v, types.FunctionType):
+            if module.split(".")[0] in _LIBRARIES and not isinstance(getattr(v, "__wrapped__", None), types.FunctionType):
+                out.append(f"lib:{module}.{v.__qualname__}")
+                return True
+            return function(v, depth + 1)
+        return False
+
+    def function(f, depth: int) -> bool:
+        f = inspect.unwrap(f)
+        code = f.__code__
+        if code in seen:
+            out.append(f"seen:{f.__qualname__}")
+            return True
+        seen.add(code)
+        try:
+            lines, first = inspect.getsourcelines(f)
+            filename = inspect.getsourcefile(f) or code.co_filename
+        except (OSError, TypeError):
+            return False
+        out.append(f"def {f.__module__}.{f.__qualname__} at {filename}:{first}")
+        out.append("".join(lines))
+        names = _code_names(code)
+        g = f.__globals__
+        for n in sorted(names):
+            if n in g:
+                out.append(f"global {n}")
+                if not describe(g[n], names, depth):
+                    return False
+            elif hasattr(builtins, n):
+                out.append(f"builtin {n}")
+        for n, cell in zip(code.co_freevars, f.__closure__ or ()):
+            out.append(f"free {n}")
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                out.append("<empty>")
+                continue
+            if not describe(value, names, depth):
+                return False
+        if f.__defaults__:
+            out.append("defaults")
+            if not describe(tuple(f.__defaults__), names, depth):
+                return False
+        return True
+
+    try:
+        return "\n".join(out) if function(fn, 0) else None
+    except Exception:  # an odd object somewhere: no front key, never a wrong one
+        return None
+
+
+def _args_key(args: tuple) -> str:
+    """The arguments as the front key sees them: exactly what the in-memory memo (_shape_key)
+    distinguishes, plus the dtype's byte order."""
+    return repr((_shape_key(args), tuple(a.dtype.str for a in args if isinstance(a, np.ndarray))))
+
+
+def _preload(dispatcher, args: tuple) -> bool:
+    """Load `dispatcher`'s compiled code for `args` from Numba's on-disk cache directly.
+
+    Numba's own path (Dispatcher.compile -> cache.load_overload) first refreshes the target
+    context, which imports and installs every typing and lowering registry Numba has (about
+    0.1-0.2 s in a new process, SciPy's linalg included) although loading cached machine code
+    needs none of them: only the runtime (NRT) must be up. Any later compilation still
+    refreshes as usual. False, and no harm done, when the entry is not in the cache or Numba's
+    internals differ from what this expects; the call then goes through Numba as before."""
+    try:
+        from numba.core.compiler_lock import global_compiler_lock
+        from numba.core.runtime import rtsys
+
+        sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+        if sig in dispatcher.overloads:
+            return True
+        cache = dispatcher._cache
+        load = getattr(cache, "_load_overload", None)
+        if load is None:
+            return False
+        ctx = dispatcher.targetctx
+        with global_compiler_lock:
+            rtsys.initialize(ctx)
+            cres = load(sig, ctx)
+            if cres is None or cres.objectmode:
+                return False
+            ctx.insert_user_function(cres.entry_point, cres.fndesc, [cres.library])
+            dispatcher.add_overload(cres)
+            dispatcher._cache_hits[sig] += 1
+        STATS["numba_preloads"] += 1
+        return True
+    except Exception:
+        return False
 
 
 # ------------------------------------------------------------------------------------- function
@@ -310,9 +473,76 @@ class CompiledFunction:
                     f"argument '{names[k]}' is differentiated (wrt) but has type {t}; it must be float32 or float64",
                     self.parsed.loc(self.parsed.node.args.args[k]),
                     hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
+        STATS["lowered"] += 1
         return frontend.lower(self.parsed, avals)
 
     def _build(self, args: tuple) -> Specialization:
+        """The specialization for these arguments: through the front key when a process has built
+        it before (no IR pipeline), else by lowering and then the cache keyed by the printed IR."""
+        front = self._front_key(args)
+        if front is not None:
+            spec = self._from_front(front, args)
+            if spec is not None:
+                return spec
+        spec = self._build_full(args)
+        if front is not None:
+            self._write_front(front, spec)
+        return spec
+
+    def _front_key(self, args: tuple) -> str | None:
+        """A key computable without the IR: the function's source and place, what it reads
+        (globals, closure cells, called functions, recursively), the compiler's fingerprint,
+        the options and the arguments' dtypes, shapes and layouts."""
+        deps = _dependencies(self.parsed.fn)
+        if deps is None:
+            return None
+        text = "\n".join([_FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt), repr(self.checkpoint),
+                          repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
+                          self.parsed.source, deps, _args_key(args)])
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def _front_path(self, front: str) -> Path:
+        return cache_dir() / f"{self.parsed.name}_{front}.front.json"
+
+    def _from_front(self, front: str, args: tuple) -> Specialization | None:
+        t0 = time.perf_counter()
+        name = self.parsed.name
+        try:
+            entry = json.loads(self._front_path(front).read_text())
+            digest = entry["key"]
+            spec = self._specs.get(digest)
+            if spec is not None:
+                return spec
+            directory = cache_dir()
+            module_path = directory / f"{name}_{digest}.py"
+            readable_path = directory / f"{name}_{digest}.readable.py"
+            modname = f"adjit_generated_{name}_{digest}"
+            module = _MODULES.get(modname)
+            from_disk = module is None
+            if from_disk:
+                if not readable_path.exists():
+                    return None
+                module = _load_module(module_path, modname, digest)
+            spec = Specialization(digest, entry["signature"], module_path, getattr(module, self.entry_name),
+                                  getattr(module, name), readable_path, entry["result_dtype"],
+                                  time.perf_counter() - t0, from_disk, True)
+        except Exception:  # missing, stale or damaged: the full path decides
+            return None
+        _MODULES[modname] = module
+        self._specs[digest] = spec
+        STATS["front_hits"] += 1
+        if self.mode == "value_and_grad":
+            _preload(spec.entry, args)
+        return spec
+
+    def _write_front(self, front: str, spec: Specialization) -> None:
+        entry = {"key": spec.key, "signature": spec.signature, "result_dtype": spec.result_dtype}
+        try:
+            _write_atomic(self._front_path(front), json.dumps(entry))
+        except OSError:  # a read-only cache still works, through the full path
+            pass
+
+    def _build_full(self, args: tuple) -> Specialization:
         primal, builder = self._lower(args)
         layouts = [_layout(a) for a in args]
         sig = _signature_text(primal, layouts)
@@ -348,6 +578,8 @@ class CompiledFunction:
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
                               time.perf_counter() - t0, from_disk)
         self._specs[digest] = spec
+        if from_disk and self.mode == "value_and_grad":
+            _preload(spec.entry, args)
         return spec
 
     @property
@@ -356,6 +588,9 @@ class CompiledFunction:
 
     def generate(self, args: tuple, primal: Function, builder) -> tuple:
         """(readable functions, helpers), (lowered functions, helpers) for these arguments."""
+        from . import codegen, forward, reverse
+        from .passes.pipeline import optimize
+
         second, b2 = self._lower(args)
         try:
             if self.mode == "value_and_grad":
@@ -385,6 +620,9 @@ class CompiledFunction:
     def ir(self, *args, adjoint: bool = False, **kwargs) -> str:
         """The printed IR for these example arguments: the primal function, or with adjoint=True
         the optimized transformed function (forward sweep + reverse sweep) that codegen renders."""
+        from . import forward, reverse
+        from .passes.pipeline import optimize
+
         primal, builder = self._lower(self._bind(args, kwargs))
         if not adjoint:
             return print_function(primal)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import platform
+import threading
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -137,14 +139,16 @@ def {name}_inplace(buf):
 '''
 
 
-def _build_kernels() -> dict:
+def _exec_kernels() -> dict:
+    """The kernels compiled from strings in this process (no Numba cache): the fallback when the
+    cache directory cannot be written."""
     kernels = {}
     for prim, base in FUNCTIONS.items():
         scope = {"np": np}
         if ISA == "off":
             src = _SCALAR_SOURCE + _SCALAR_RANGE_SOURCE
         else:
-            scope["_vector"] = _make_vector_intrinsic(base)
+            scope["_vector"] = _VECTORS[base]
             scope["_lanes"] = _lanes
             src = _KERNEL_SOURCE + _RANGE_SOURCE
         exec(compile(src.format(name=prim, npname=prim), f"<adjit.runtime.simd.{prim}>", "exec"), scope)
@@ -154,28 +158,86 @@ def _build_kernels() -> dict:
     return kernels
 
 
-_KERNELS = _build_kernels()
-exp_inplace = _KERNELS["exp"]
-log_inplace = _KERNELS["log"]
-log1p_inplace = _KERNELS["log1p"]
-expm1_inplace = _KERNELS["expm1"]
-sin_inplace = _KERNELS["sin"]
-cos_inplace = _KERNELS["cos"]
-tan_inplace = _KERNELS["tan"]
-tanh_inplace = _KERNELS["tanh"]
-sinh_inplace = _KERNELS["sinh"]
-cosh_inplace = _KERNELS["cosh"]
-arctan_inplace = _KERNELS["arctan"]
-# <fn>_range(flat, start, stop): fn applied in place to flat[start:stop] of a 1-D C-contiguous array
-# (a strip of a fused loop, without the cost of typing a slice)
-exp_range = _KERNELS["exp_range"]
-log_range = _KERNELS["log_range"]
-log1p_range = _KERNELS["log1p_range"]
-expm1_range = _KERNELS["expm1_range"]
-sin_range = _KERNELS["sin_range"]
-cos_range = _KERNELS["cos_range"]
-tan_range = _KERNELS["tan_range"]
-tanh_range = _KERNELS["tanh_range"]
-sinh_range = _KERNELS["sinh_range"]
-cosh_range = _KERNELS["cosh_range"]
-arctan_range = _KERNELS["arctan_range"]
+def _kernel_module_text(digest: str) -> str:
+    """A real source file holding every kernel for this ISA, so that Numba can cache them
+    (cache=True needs a file): compiled once, then loaded by every later process."""
+    head = [f"# SIMD kernels of adjit.runtime.simd for ISA {ISA} (source {digest}); generated, do not edit.",
+            "import numba",
+            "import numpy as np",
+            "from adjit.runtime.simd import _VECTORS, _lanes",
+            "",
+            "_jit = numba.njit(cache=True, nogil=True, error_model='numpy')",
+            ""]
+    body = []
+    for prim, base in FUNCTIONS.items():
+        if ISA == "off":
+            sources = [_SCALAR_SOURCE, _SCALAR_RANGE_SOURCE]
+        else:
+            head.append(f"_vector_{prim} = _VECTORS[{base!r}]")
+            sources = [_KERNEL_SOURCE, _RANGE_SOURCE]
+        for src in sources:
+            src = src.format(name=prim, npname=prim).replace("_vector(", f"_vector_{prim}(")
+            body.append("@_jit" + src.rstrip())
+    return "\n".join(head) + "\n\n\n" + "\n\n\n".join(body) + "\n"
+
+
+def _build_kernels() -> dict:
+    """Import the kernel module for this ISA and this version of this file, writing it first if
+    missing: next to this file in __pycache__ (compiled once per installation, like the other
+    runtime helpers' Numba caches), else in adjit's cache directory; uncached kernels if neither
+    can be written."""
+    import hashlib
+    import importlib.util
+    import sys
+
+    from .cachedir import cache_dir, write_atomic
+
+    with open(__file__, "rb") as f:
+        digest = hashlib.sha256(f.read() + numba.__version__.encode()).hexdigest()[:16]
+    text = _kernel_module_text(digest)
+    modname = f"adjit_simd_{ISA}_{digest}"
+    for where in (lambda: Path(__file__).parent / "__pycache__", cache_dir):
+        try:
+            directory = where()
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / f"{modname}.py"
+            if not path.exists() or path.read_text() != text:
+                write_atomic(path, text)
+            spec = importlib.util.spec_from_file_location(modname, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[modname] = module
+            spec.loader.exec_module(module)
+            kernels = {prim: getattr(module, f"{prim}_inplace") for prim in FUNCTIONS}
+            kernels.update({f"{prim}_range": getattr(module, f"{prim}_range") for prim in FUNCTIONS})
+            return kernels
+        except Exception:
+            sys.modules.pop(modname, None)
+    return _exec_kernels()
+
+
+_VECTORS = {base: _make_vector_intrinsic(base) for base in set(FUNCTIONS.values())} if ISA != "off" else {}
+_KERNEL_CACHE: dict = {}
+_KERNEL_LOCK = threading.Lock()
+
+
+def ensure_kernels() -> dict:
+    """The kernels by primitive name, made (or loaded from the cache) on first use."""
+    if not _KERNEL_CACHE:
+        with _KERNEL_LOCK:
+            if not _KERNEL_CACHE:
+                _KERNEL_CACHE.update(_build_kernels())
+    return _KERNEL_CACHE
+
+
+def __getattr__(name: str):
+    """`<fn>_inplace`, `<fn>_range` and `_KERNELS` are made on first use (not at import): the first
+    use writes or loads the cached kernel module. `<fn>_range(flat, start, stop)` applies fn in
+    place to flat[start:stop] of a 1-D C-contiguous array: a strip of a fused loop."""
+    if name == "_KERNELS":
+        ensure_kernels()
+        return dict(_KERNEL_CACHE)
+    if name.endswith("_inplace") and name[:-len("_inplace")] in FUNCTIONS:
+        return ensure_kernels()[name[:-len("_inplace")]]
+    if name.endswith("_range") and name[:-len("_range")] in FUNCTIONS:
+        return ensure_kernels()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
