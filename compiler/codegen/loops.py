@@ -264,7 +264,6 @@ class GroupEmitter:
             stmt = op.loc.stmt if op.loc else None
             if stmt and stmt not in seen:
                 seen.add(stmt)
-                self._last_comment = None
                 self._role = op.role
                 self.comment(op, out)
         self._role = roles[-1]
