@@ -310,7 +310,8 @@ def parallel_table(target):
         env[var] = str(PARALLEL_THREADS)
     code = _PARALLEL_CODE.format(bench_dir=common.BENCH_DIR, n=PARALLEL_SIZE, target=target)
     proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=common.BENCH_DIR,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True,
+                          preexec_fn=lambda: common.set_cpus(PARALLEL_THREADS))  # not the parent's 1 CPU
     line = next((s for s in proc.stdout.splitlines() if s.startswith("@@PARALLEL@@")), None)
     if proc.returncode != 0 or line is None:
         return f"*Parallel measurement failed (exit {proc.returncode}):*\n\n```\n" \

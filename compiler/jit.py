@@ -183,6 +183,7 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
         head.append("from adjit.runtime import simd as _simd")
         head.append("from adjit.runtime import tape as _tape")
         head.append("from adjit.runtime import linalg as _la")
+        head.append("from adjit.runtime import alloc as _alloc")
         head.append("")
         if parallel:
             head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy', parallel=True)")

@@ -441,7 +441,7 @@ class _Emitter(GroupEmitter):
                 decls.append(f"{tape} = []")
                 continue
             dt = "bool_" if v.type.dtype == "bool" else v.type.dtype
-            decls.append(f"{tape} = np.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
+            decls.append(f"{tape} = _alloc.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
             decls.append(f"_n{tape} = 0")
         if decls:
             body = ["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"] + decls + body
@@ -616,7 +616,7 @@ class _Emitter(GroupEmitter):
                     tape = n.attrs["tape"]
                     self.reserved.add(tape)
                     dt = "bool_" if n.inputs[0].type.dtype == "bool" else n.inputs[0].type.dtype
-                    out.append(f"{tape} = np.empty(len(range({', '.join(rng)})), np.{dt})")
+                    out.append(f"{tape} = _alloc.empty((len(range({', '.join(rng)})),), np.{dt})")
                 elif isinstance(n, Op) and n.prim == "tape_push":  # rows: allocated at the first push
                     self.capacity[n.attrs["tape"]] = f"len(range({', '.join(rng)}))"
         if rng[2] == "1":

@@ -123,7 +123,7 @@ class GroupEmitter:
                 if v.id in outputs:
                     target = self.name_for(v, k_last, op.role, avoid)
                     self.names[v.id] = target
-                    pre.append(f"{target} = np.full({_tuple(dims)}, {name})")
+                    pre.append(f"{target} = _alloc.full({_tuple(dims)}, {name}, np.{v.type.dtype})")
                 continue
             if kind[v.id] == "reduce" or not (v.id in outputs or v.id in crossing or kind[v.id] == "vector"):
                 continue
@@ -140,15 +140,15 @@ class GroupEmitter:
                     continue
                 target = self.name_for(v, k_last, op.role, avoid)
                 self.names[v.id] = target
-                pre.append(f"{target} = np.empty({_tuple(dims)}, np.{v.type.dtype})")
+                pre.append(f"{target} = _alloc.empty({_tuple(dims)}, np.{v.type.dtype})")
                 storage[v.id] = target
             elif strip:
                 name = self._fresh("_b")
-                buffers.append(f"{name} = np.empty({STRIP}, np.{v.type.dtype})")
+                buffers.append(f"{name} = _alloc.empty(({STRIP},), np.{v.type.dtype})")
                 storage[v.id] = name
             else:
                 name = self._fresh(f"_{_ident(v.hint)}" if v.hint else "_f")
-                pre.append(f"{name} = np.empty({_tuple(dims)}, np.{v.type.dtype})")
+                pre.append(f"{name} = _alloc.empty({_tuple(dims)}, np.{v.type.dtype})")
                 storage[v.id] = name
         flat: dict[int, str] = {}
         if strip:
@@ -327,7 +327,7 @@ class GroupEmitter:
             plan["cell"] = acc
             if chunked:  # a local per chunk, stored into the chunk's slot; the slots summed in order
                 part = self._fresh(f"_part_{target}")
-                pre.append(f"{part} = np.full(_CHUNKS, {init})")
+                pre.append(f"{part} = _alloc.full((_CHUNKS,), {init}, np.{'float64' if init != '0' else 'int64'})")
                 plan["chunk_init"] = [f"{acc} = {init}"]
                 plan["chunk_done"] = [f"{part}[_c] = {acc}"]
                 acc = self._fresh(f"_tot_{target}")
@@ -343,10 +343,10 @@ class GroupEmitter:
             return plan
         out_dims = [d for d in ([("1" if keep else None) if a in axes else dims[a] for a in range(R)]) if d is not None]
         oidx = [i for i in ([("0" if keep else None) if a in axes else f"_i{a}" for a in range(R)]) if i is not None]
-        pre.append(f"{target} = np.full({_tuple(out_dims)}, {init}, np.{v.type.dtype})")
+        pre.append(f"{target} = _alloc.full({_tuple(out_dims)}, {init}, np.{v.type.dtype})")
         if chunked:
             part = self._fresh(f"_part_{target}")
-            pre.append(f"{part} = np.full({_tuple(['_CHUNKS'] + out_dims)}, {init}, np.{v.type.dtype})")
+            pre.append(f"{part} = _alloc.full({_tuple(['_CHUNKS'] + out_dims)}, {init}, np.{v.type.dtype})")
             plan["cell"] = f"{part}[{', '.join(['_c'] + oidx)}]"
             oj = [f"_j{a}" for a in range(len(out_dims))]
             post.append("for _c in range(_CHUNKS):")

@@ -33,7 +33,7 @@ def _top_level_loops(fn_text: str) -> int:
 
 def _full_allocations(fn_text: str) -> set:
     """Names bound to np.empty / np.full of a shape read off an array (not strip buffers)."""
-    return set(re.findall(r"^\s*(\w+) = np\.(?:empty|full)\(\([^)]*\.shape", fn_text, re.M))
+    return set(re.findall(r"^\s*(\w+) = (?:np|_alloc)\.(?:empty|full)\(\([^)]*\.shape", fn_text, re.M))
 
 
 def _transformed(fun, args, wrt):
