@@ -11,6 +11,7 @@ from ..errors import InternalCompilerError
 from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
 from ..primitives import PRIMITIVES
 from ..passes.fusion import fuse
+from ..passes.hoist import hoist_outer_accumulations
 from .loops import GroupEmitter
 from .text import ADD, ATOM, CMP, MUL, POW, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
@@ -290,6 +291,8 @@ class _Emitter(GroupEmitter):
                 return Expr(f"np.{a['dtype']}({self.operand(ins[0], 0)})")
             return Expr(f"{self.operand(ins[0], ATOM)}.astype(np.{a['dtype']})")
         if p in ("zeros", "ones"):
+            if self.lowered:  # the cached runtime allocation (runtime/alloc.py)
+                return Expr(f"_alloc.full({self.operand(ins[0], 0)}, {'0' if p == 'zeros' else '1'}, np.{a['dtype']})")
             return Expr(f"np.{p}({self.operand(ins[0], 0)}, dtype=np.{a['dtype']})")
         if p == "arange":
             args = [self.operand(i, 0) for i in ins]
@@ -300,7 +303,7 @@ class _Emitter(GroupEmitter):
             x = self.operand(ins[0], ATOM)
             dt = a.get("dtype") or ins[0].type.dtype
             if self.lowered:
-                return Expr(f"np.{p[:-5]}({x}.shape, np.{dt})")
+                return Expr(f"_alloc.full({x}.shape, {'0' if p == 'zeros_like' else '1'}, np.{dt})")
             same = dt == ins[0].type.dtype
             return Expr(f"np.{p}({x})" if same else f"np.{p}({x}, dtype=np.{dt})")
         if p == "full":
@@ -736,12 +739,41 @@ def walk_ops(block):
             yield node
 
 
+def _copy_function(fn: Function) -> Function:
+    """A copy whose blocks and ops can be rewritten; values, types and source locations are shared
+    (values keep their ids, so fn.avals stays valid)."""
+    import copy
+
+    memo = {}
+    for v in _all_values(fn):
+        memo[id(v)] = v  # deepcopy returns these as they are
+    for op in walk_ops(fn.body):
+        if op.loc is not None:
+            memo[id(op.loc)] = op.loc
+    return copy.deepcopy(fn, memo)
+
+
+def _all_values(fn: Function):
+    yield from fn.params
+    yield from fn.results
+    for node in walk(fn.body):
+        yield from node_inputs(node)
+        yield from node.outputs
+        if isinstance(node, For):
+            yield node.index
+            yield from node.carried
+        if isinstance(node, While):
+            yield from node.carried
+        for _, ys in block_yields(node):
+            yield from ys
+
+
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
            parallel: bool = False) -> Rendering:
     """Python source for `fn` as one function `name` (plus loop helpers when lowered).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
-    if lowered:
-        fn = verify(fuse(fn))
+    if lowered:  # the lowered rendering's own passes work on a copy: the readable one shares the IR
+        fn = verify(fuse(verify(hoist_outer_accumulations(_copy_function(fn)))))
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name

@@ -8,9 +8,9 @@ each chunk), and reductions (accumulated inside the loop, ready after it).
 
 The pass does not change what is computed. It returns a copy of the function whose blocks are
 reordered so each group's members are contiguous, with `attrs["group"] = gid` on every member and
-`fn.groups[gid]` describing the group. Ordering is only changed between *barriers*: control flow,
-in-place writes and tape pushes/pops keep their place, and ops only move within the stretch
-between two of them.
+`fn.groups[gid]` describing the group. Ordering is only changed between *barriers*: control flow
+and in-place writes keep their place, and ops only move within the stretch between two of them.
+Tape pushes and pops move with their operands but never past each other.
 
 Grouping is greedy in program order. An op joins an earlier group of the same shape unless that
 would create a cycle: it may not read a reduction of that group (ready only after the loop), nor
@@ -28,7 +28,9 @@ from ..primitives import PRIMITIVES
 
 REDUCTIONS = ("sum", "mean", "max", "min")
 VECTOR_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
-BARRIERS = ("index_update", "index_add", "tape_push", "tape_pop")
+BARRIERS = ("index_update", "index_add")
+# tape pushes and pops may move within a stretch like other ops, but keep their order among themselves
+ORDERED = ("tape_push", "tape_pop")
 _FLOATS = ("float32", "float64")
 # recomputed in every group that reads it rather than stored (when its operands are at hand there)
 CHEAP = ("add", "sub", "mul", "neg", "broadcast_to", "astype", "eq", "ne", "lt", "le", "gt", "ge",
@@ -365,6 +367,8 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
                     d = unit(where[i.id])
                     if d != u:
                         e.setdefault(d, set()).add(u)
+        for a, b in _chain(ops):
+            e.setdefault(unit(a), set()).add(unit(b))
         return e
 
     def reaches(e: dict, a, b, skip_direct: bool) -> bool:
@@ -409,6 +413,12 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
                 break
 
 
+def _chain(ops: list) -> list:
+    """(earlier, later) index pairs that keep the tape pushes and pops of a stretch in order."""
+    idx = [n for n, op in enumerate(ops) if op.prim in ORDERED]
+    return list(zip(idx, idx[1:]))
+
+
 def _schedule(ops: list, unit_of: dict, groups: dict, order_key: dict) -> list:
     """Topological order of the units (groups and lone ops), earliest original position first."""
     members: dict[int, list] = {}
@@ -424,6 +434,9 @@ def _schedule(ops: list, unit_of: dict, groups: dict, order_key: dict) -> list:
             if d is not None and d != u:
                 deps[u].add(d)
                 users[d].add(u)
+    for a, b in _chain(ops):
+        deps[unit_of[b]].add(unit_of[a])
+        users[unit_of[a]].add(unit_of[b])
     waiting = {u: len(d) for u, d in deps.items()}
     first = {u: min(order_key[id(ops[n])] for n in ns) for u, ns in members.items()}
     ready = [(first[u], u) for u, c in waiting.items() if c == 0]
