@@ -713,6 +713,18 @@ class _Emitter(GroupEmitter):
             target = self.name_for(op.out, k, op.role, avoid)
             self.names[op.out.id] = target
             lines.append(f"{target} = {self.operand(base, ATOM)}.copy()")
+        ints_only = all(it[0] == "int" for it in op.attrs["index"])
+        if self.lowered and val.type.kind == "array" and ints_only:
+            # a row written element by element: Numba compiles `a[i] = row` (a broadcasting setitem)
+            # far more slowly than this loop nest
+            rank = val.type.rank
+            ix = [f"_j{a}" for a in range(rank)]
+            ind = ""
+            for a in range(rank):
+                lines.append(f"{ind}for {ix[a]} in range({self.operand(val, ATOM)}.shape[{a}]):")
+                ind += "    "
+            lines.append(f"{ind}{target}[{index}, {', '.join(ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
+            return lines
         lines.append(f"{target}[{index}] {sym} {self.operand(val, 0, f32)}")
         return lines
 
