@@ -11,6 +11,7 @@ from ..errors import InternalCompilerError
 from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
 from ..primitives import PRIMITIVES
 from ..passes.fusion import fuse
+from ..passes.dce import eliminate_dead_code
 from ..passes.hoist import hoist_outer_accumulations
 from .loops import GroupEmitter
 from .text import ADD, ATOM, CMP, MUL, POW, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
@@ -785,7 +786,7 @@ def render(fn: Function, name: str, lowered: bool = False, top_name: str | None 
     """Python source for `fn` as one function `name` (plus loop helpers when lowered).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
     if lowered:  # the lowered rendering's own passes work on a copy: the readable one shares the IR
-        fn = verify(fuse(verify(hoist_outer_accumulations(_copy_function(fn)))))
+        fn = verify(fuse(verify(eliminate_dead_code(hoist_outer_accumulations(_copy_function(fn))))))
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name

@@ -34,17 +34,20 @@ def hoist_outer_accumulations(fn: Function) -> Function:
     for r in fn.results:
         uses[r.id] = uses.get(r.id, 0) + 1
     replace: dict = {}
-    _visit(fn, fn.body, uses, replace)
+    # accumulators that start at zero, by id -> the op that makes them (their shape comes from it)
+    zeros = {op.out.id: op for op in walk(fn.body) if isinstance(op, Op) and op.prim in ("zeros", "zeros_like")
+             and (op.prim == "zeros_like" or op.inputs[0].type.kind == "tuple")}
+    _visit(fn, fn.body, uses, replace, zeros)
     return substitute(fn, replace)
 
 
-def _visit(fn: Function, block: Block, uses: dict, replace: dict) -> None:
+def _visit(fn: Function, block: Block, uses: dict, replace: dict, zeros: dict) -> None:
     out: list = []
     for node in block.ops:
         for b in inner_blocks(node):
-            _visit(fn, b, uses, replace)
+            _visit(fn, b, uses, replace, zeros)
         if isinstance(node, For):
-            before, after = _hoist(fn, node, uses, replace)
+            before, after = _hoist(fn, node, uses, replace, zeros)
             out.extend(before)
             out.append(node)
             out.extend(after)
@@ -76,7 +79,7 @@ def _matches(fn: Function, loop: For, uses: dict) -> list:
     return found
 
 
-def _hoist(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[list, list]:
+def _hoist(fn: Function, loop: For, uses: dict, replace: dict, zeros: dict) -> tuple[list, list]:
     found = _matches(fn, loop, uses)
     if not found:
         return [], []
@@ -97,7 +100,13 @@ def _hoist(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[list, li
         acc0, dt = loop.init[j], loop.carried[j].type.dtype
 
         def collectors():
-            shape = b.emit("shape", [acc0])
+            made = zeros.get(acc0.id)  # measure what the zeros were made from, so they can go
+            if made is None:
+                shape = b.emit("shape", [acc0])
+            elif made.prim == "zeros":
+                shape = made.inputs[0]
+            else:
+                shape = b.emit("shape", [made.inputs[0]])
             bufs = []
             for axis in (0, 1):
                 d = b.emit("getitem", [shape, b.const(axis)], index=(("int", 1),))
@@ -123,7 +132,9 @@ def _hoist(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[list, li
         rows_a, rows_b = rows
 
         def product():
-            g = b.emit("matmul", [b.emit("transpose", [rows_a], axes=(1, 0)), rows_b])
+            g = b.emit("matmul", [b.emit("transpose", [rows_a], axes=(1, 0)), rows_b], hint=loop.outputs[j].hint)
+            if acc0.id in zeros:  # nothing to add to
+                return g
             return b.emit("add", [acc0, g], hint=loop.outputs[j].hint)
 
         replace[loop.outputs[j].id] = b.into(after, product)

@@ -138,3 +138,39 @@ def test_reduction_is_not_read_inside_its_own_loop():
         reduced = {op.out.id for op in g.reductions()}
         for op in g.members:
             assert not any(i.id in reduced for i in op.inputs), f"group {g.gid} reads its own reduction"
+
+
+# ---------------------------------------------------------------- outer products hoisted out of loops
+
+def test_rnn_weight_gradients_become_one_matrix_product_after_the_loop():
+    import corpus_control as C
+    rng = np.random.default_rng(5)
+    H, I, T = 6, 4, 7
+    args = (rng.standard_normal((H, I)) * 0.5, rng.standard_normal((H, H)) * 0.4, rng.standard_normal(H) * 0.1,
+            rng.standard_normal(H) * 0.1, rng.standard_normal((T, I)))
+    wrt = (0, 1, 2, 3)
+    g = adjit.grad(C.rnn, wrt=wrt)
+    text = _grad_function(g.source(*args, lowered=True), "rnn")
+    reverse_loop = text[text.index("--- reverse sweep"):]
+    loop_body = reverse_loop[reverse_loop.index("    for _k"):reverse_loop.index("\n    dWx = ")]
+    assert "dWx = _la.matmul(" in reverse_loop and "dWh = _la.matmul(" in reverse_loop, text
+    assert "dWx" not in loop_body and "dWh" not in loop_body, loop_body  # no per-step accumulation
+    fd_check(C.rnn, args, wrt, g(*args))
+    # the same sums as the step-by-step accumulation of the readable rendering
+    readable = {}
+    exec(compile(g.source(*args), "<readable>", "exec"), readable)
+    value, *expected = readable["rnn_grad"](*args)
+    for a, b in zip(g(*args), expected):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_seed_gradient_allocates_only_products_and_bias_gradients():
+    """Every elementwise value of the seed network's gradient reuses a buffer or stays in a loop:
+    the only arrays allocated are the five BLAS products and the two bias gradients."""
+    from test_api import seed_data
+    args = seed_data(np.random.default_rng(0))
+    g = adjit.grad(corpus.seed_loss, wrt=(0, 1, 2, 3))
+    text = _grad_function(g.source(*args, lowered=True), "seed_loss")
+    assert text.count("_la.matmul(") == 5, text
+    assert len(re.findall(r"_alloc\.(?:empty|full)\(", text)) == 2, text
+    assert "np.empty" not in text and "np.full" not in text and ".copy()" not in text, text
