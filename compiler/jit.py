@@ -117,6 +117,14 @@ class Specialization:
     loaded_from_disk: bool = False
     front_hit: bool = False  # found through the front key: the IR pipeline did not run
 
+    def __post_init__(self):
+        # The compiled functions take two more arguments, the call's workspace; entry/forward
+        # supply them (see _with_workspace), the Numba dispatchers stay reachable.
+        self.entry_dispatcher, self.forward_dispatcher = self.entry, self.forward
+        pool: list = []
+        self.entry = _with_workspace(self.entry_dispatcher, pool)
+        self.forward = _with_workspace(self.forward_dispatcher, pool)
+
     @property
     def readable(self) -> str:
         return self.readable_path.read_text()
@@ -124,6 +132,33 @@ class Specialization:
     @property
     def lowered(self) -> str:
         return self.module_path.read_text()
+
+
+def _with_workspace(dispatcher, pool: list) -> Callable:
+    """Call `dispatcher` with a workspace: a byte buffer the generated code carves its temporary
+    arrays from (runtime/alloc.take), kept between calls so large temporaries do not fault in fresh
+    pages every time. Each call takes a workspace from the pool (concurrent calls get separate
+    ones) and gives it back, enlarged when the call needed more than it had; until then the
+    generated code falls back to new arrays."""
+    def call(*args):
+        try:
+            ws, state = pool.pop()
+        except IndexError:
+            ws, state = _EMPTY_WORKSPACE, np.zeros(2, np.int64)
+        out = dispatcher(*args, ws, state)
+        need = state[1]
+        if need > ws.size:
+            ws = np.empty(int(need), np.uint8)
+        pool.append((ws, state))
+        return out
+
+    call.dispatcher = dispatcher
+    call.pool = pool
+    return call
+
+
+_EMPTY_WORKSPACE = np.empty(0, np.uint8)
+WORKSPACE_EXAMPLE = (_EMPTY_WORKSPACE, np.zeros(2, np.int64))  # argument types of the two extra parameters
 
 
 def _signature_text(fn: Function, layouts: list) -> str:
@@ -533,7 +568,7 @@ class CompiledFunction:
         self._specs[digest] = spec
         STATS["front_hits"] += 1
         if self.mode == "value_and_grad":
-            _preload(spec.entry, args)
+            _preload(spec.entry_dispatcher, tuple(args) + WORKSPACE_EXAMPLE)
         return spec
 
     def _write_front(self, front: str, spec: Specialization) -> None:
@@ -580,7 +615,7 @@ class CompiledFunction:
                               time.perf_counter() - t0, from_disk)
         self._specs[digest] = spec
         if from_disk and self.mode == "value_and_grad":
-            _preload(spec.entry, args)
+            _preload(spec.entry_dispatcher, tuple(args) + WORKSPACE_EXAMPLE)
         return spec
 
     @property

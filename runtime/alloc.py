@@ -15,3 +15,21 @@ def empty(shape, dtype):
 def full(shape, value, dtype):
     """np.full(shape, value, dtype); shape is a tuple."""
     return np.full(shape, value, dtype)
+
+
+@numba.njit(cache=True, nogil=True)
+def take(ws, state, shape, dtype):
+    """An uninitialized array of `shape` carved from the workspace `ws` (uint8), 64-byte aligned,
+    at offset state[0]; state[1] records the most the call has needed, so the caller can give it a
+    larger workspace next time. Falls back to np.empty while the workspace is too small."""
+    n = 1
+    for d in shape:
+        n *= d
+    nbytes = n * np.empty(0, dtype).itemsize
+    start = (state[0] + 63) // 64 * 64
+    state[0] = start + nbytes
+    if state[0] > state[1]:
+        state[1] = state[0]
+    if start + nbytes <= ws.size:
+        return ws[start:start + nbytes].view(dtype).reshape(shape)
+    return np.empty(shape, dtype)

@@ -131,6 +131,8 @@ class GroupEmitter:
                 leaf = self._group_reusable(v, leaves, misaligned, reads_at, stage[v.id], k_last, reused)
                 if leaf is not None:
                     reused.add(leaf.id)
+                    if leaf.id in self.buffer_of:
+                        self.buffer_of[v.id] = self.buffer_of[leaf.id]
                     target = self.names[leaf.id]
                     self.holder[target] = v
                     self.names[v.id] = target
@@ -140,7 +142,7 @@ class GroupEmitter:
                     continue
                 target = self.name_for(v, k_last, op.role, avoid)
                 self.names[v.id] = target
-                pre.append(f"{target} = _alloc.empty({_tuple(dims)}, np.{v.type.dtype})")
+                pre.append(f"{target} = {self.allocate(v, dims)}")
                 storage[v.id] = target
             elif strip:
                 name = self._fresh("_b")
@@ -148,7 +150,7 @@ class GroupEmitter:
                 storage[v.id] = name
             else:
                 name = self._fresh(f"_{_ident(v.hint)}" if v.hint else "_f")
-                pre.append(f"{name} = _alloc.empty({_tuple(dims)}, np.{v.type.dtype})")
+                pre.append(f"{name} = {self.allocate(v, dims)}")
                 storage[v.id] = name
         flat: dict[int, str] = {}
         if strip:
@@ -250,6 +252,17 @@ class GroupEmitter:
         self._g = None
 
     # ------------------------------------------------------------------ pieces
+    def allocate(self, v: Value, dims: list) -> str:
+        """The allocation of a full-size array for `v`: from the call's workspace when the buffer is
+        known not to outlive the call (see render()), else a new array."""
+        key = len(self.allocations)
+        self.allocations.append(key)
+        self.buffer_of[v.id] = key
+        if key in self.scratch:
+            self.uses_workspace = True
+            return f"_alloc.take(_ws, _wst, {_tuple(dims)}, np.{v.type.dtype})"
+        return f"_alloc.empty({_tuple(dims)}, np.{v.type.dtype})"
+
     def comment_group(self, members: list, out: list) -> None:
         """The source lines a fused loop computes, each once, under its sweep's header."""
         roles = list(dict.fromkeys(op.role for op in members))

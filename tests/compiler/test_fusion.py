@@ -174,3 +174,48 @@ def test_seed_gradient_allocates_only_products_and_bias_gradients():
     assert text.count("_la.matmul(") == 5, text
     assert len(re.findall(r"_alloc\.(?:empty|full)\(", text)) == 2, text
     assert "np.empty" not in text and "np.full" not in text and ".copy()" not in text, text
+
+
+# ---------------------------------------------------------------- the call's workspace
+
+def test_temporaries_come_from_the_workspace_and_results_never_do():
+    g = adjit.value_and_grad(corpus.long_elementwise_loss, wrt=(0, 1))
+    x1, w1 = R.standard_normal(4000), R.standard_normal(4000)
+    x2, w2 = R.standard_normal(4000), R.standard_normal(4000)
+    assert "_alloc.take(_ws, _wst" in g.source(x1, w1, lowered=True)
+    first = g(x1, w1)
+    saved = (first[0], first[1][0].copy(), first[1][1].copy())
+    for _ in range(3):  # later calls reuse the workspace; earlier results must not change
+        second = g(x2, w2)
+    assert first[0] == saved[0]
+    np.testing.assert_array_equal(first[1][0], saved[1])
+    np.testing.assert_array_equal(first[1][1], saved[2])
+    fresh = adjit.value_and_grad(corpus.long_elementwise_loss, wrt=(0, 1))(x2, w2)
+    np.testing.assert_array_equal(second[1][0], fresh[1][0])
+    fd_check(corpus.long_elementwise_loss, (x2, w2), (0, 1), second[1])
+
+
+def test_workspace_grows_to_what_the_call_needs_and_concurrent_calls_stay_correct():
+    import threading
+    g = adjit.grad(corpus.long_elementwise_loss, wrt=0)
+    small, big = R.standard_normal(100), R.standard_normal(20000)
+    ws = R.standard_normal(100), R.standard_normal(20000)
+    expected = [g(small, ws[0]), g(big, ws[1])]
+    expected = [e.copy() for e in expected]
+    spec = g._compiled._spec_for((big, ws[1]))
+    errors = []
+
+    def worker(k):
+        for _ in range(20):
+            a, w = (small, ws[0]) if k % 2 else (big, ws[1])
+            if not np.array_equal(g(a, w), expected[0 if k % 2 else 1]):
+                errors.append(k)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    sizes = [w.size for w, _ in spec.entry.pool]
+    assert sizes and max(sizes) >= 2 * 20000 * 8  # grew to hold the big call's temporaries
