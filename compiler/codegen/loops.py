@@ -171,9 +171,10 @@ class GroupEmitter:
         idx = [f"_i{a}" for a in range(R)]
         self._g = {"ids": ids, "kind": kind, "stage": stage, "uniform": uniform, "storage": storage, "outputs": outputs,
                    "internal": internal, "idx": idx, "S": S, "strip": strip, "locals": {}, "red": red}
-        bodies = []
+        bodies, around = [], []
         for s in range(nstages):
             bodies.append(self._stage_body(looped, s))
+            around.append((self._g["pre_inner"], self._g["post_inner"]))
 
         lines = list(pre)
         if not looped:  # everything was uniform: no loop at all
@@ -209,9 +210,11 @@ class GroupEmitter:
             ind += "    "
             lines.append(f"{ind}_n = min({STRIP}, {stop} - _s)")
             for s in range(nstages):
+                lines.extend(ind + x for x in around[s][0])
                 lines.append(f"{ind}for _k in range(_n):")
                 lines.append(f"{ind}    {idx[last]} = _s + _k")
                 lines.extend(f"{ind}    {x}" for x in bodies[s])
+                lines.extend(ind + x for x in around[s][1])
                 for op in vectors:
                     if stage[op.out.id] != s:
                         continue
@@ -227,9 +230,12 @@ class GroupEmitter:
             for s in range(nstages):
                 ind = base
                 for a in range(R):
+                    if a == R - 1:
+                        lines.extend(ind + x for x in around[s][0])
                     lines.append(axis_loop(a, ind))
                     ind += "    "
                 lines.extend(ind + x for x in bodies[s])
+                lines.extend(ind[4:] + x for x in around[s][1])
                 for op in vectors:
                     if stage[op.out.id] != s:
                         continue
@@ -334,7 +340,10 @@ class GroupEmitter:
             init = "0"
         scalar = v.type.rank == 0
         chunked = par and 0 in axes
-        plan = {"prim": op.prim, "chunk_init": [], "chunk_done": []}
+        plan = {"prim": op.prim, "chunk_init": [], "chunk_done": [], "init": init,
+                # a reduction over the last axis adds into a local along the innermost loop, then once
+                # into its cell: a memory cell updated every iteration would keep the loop scalar
+                "row_local": (R - 1) in axes and v.type.rank > 0}
         if scalar:
             acc = self._fresh(f"_acc_{target}")
             plan["cell"] = acc
@@ -379,6 +388,7 @@ class GroupEmitter:
     def _stage_body(self, members: list, s: int) -> list[str]:
         g = self._g
         g["locals"] = {}  # a local lives in its stage; later stages read the value's storage
+        g["pre_inner"], g["post_inner"] = [], []  # around the innermost loop (row-local reductions)
         lines: list[str] = []
         stores: list[str] = []
         for op in members:
@@ -389,7 +399,13 @@ class GroupEmitter:
             f32 = v.type.dtype == "float32"
             if k == "reduce":
                 elem = self._g_operand(op.inputs[0], 0, False)
-                cell = g["red"][v.id]["cell"]
+                plan = g["red"][v.id]
+                cell = plan["cell"]
+                if plan["row_local"]:
+                    local = plan.setdefault("local", self._fresh(f"_row_{_ident(self.names[v.id])}"))
+                    g["pre_inner"].append(f"{local} = {plan['init']}")
+                    g["post_inner"].extend(_combine(op.prim, cell, local))
+                    cell = local
                 if op.prim in ("sum", "mean"):
                     lines.append(f"{cell} += {elem}")
                 else:
