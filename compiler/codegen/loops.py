@@ -430,8 +430,8 @@ class GroupEmitter:
         return lines + stores
 
     def _g_local(self, v: Value) -> bool:
-        """Whether a member gets a local: used more than once inside, stored, or a reduction's input
-        read at a broadcast index. Otherwise it is inlined into its single user."""
+        """Whether a member gets a local: used more than once inside the group, or stored (read after
+        the group or by a later stage). Otherwise it is inlined into its single user."""
         g = self._g
         return g["internal"].get(v.id, 0) != 1 or v.id in g["storage"]
 
