@@ -365,7 +365,7 @@ def _broadcast_to_abstract(x, shape, **_):
 
 
 primitive("broadcast_to", _broadcast_to_abstract, sources=(np.broadcast_to,), nondiff_inputs=(1,),
-          vjp=lambda g, y, x, shape: (g, None),  # reverse.py sums g over the broadcast axes
+          vjp=lambda g, y, x, shape: (g, None),  # reverse/sweep.py sums g over the broadcast axes
           jvp=lambda t, y, x, shape: npx.broadcast_to(t[0], shape))
 
 

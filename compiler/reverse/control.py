@@ -1,68 +1,16 @@
-"""Reverse mode on the IR: activity analysis, then an adjoint sweep that walks the primal program
-backwards, applies each primitive's VJP rule and accumulates adjoints (`d<name>`).
-
-Control flow: a branch is reversed by branching on the same condition; a loop by a loop running
-backwards over the same iterations. Values the reverse sweep needs that live in a nested block
-(a loop body, a branch) are recorded on a tape: a stack per value, pushed right after the value is
-computed in the forward sweep and popped when the reverse sweep enters the matching block, so
-only what the adjoint reads is kept (to-be-recorded analysis by demand). Loops carry their
-adjoints backwards; values read inside a loop accumulate their adjoints across iterations.
-"""
+"""Reversing structured control flow: a branch by a branch on the same condition, a loop by a loop
+running backwards over the same iterations (with sqrt(T) checkpointing for long `for` loops),
+and the IR surgery they need (cloning blocks, moving tape pushes)."""
 from __future__ import annotations
 
-from .activity import activity
-from .builder import Builder, Var
-from .errors import AdjitTypeError, InternalCompilerError
-from .ir import (Abstract, Block, For, Function, If, Op, Value, While, inner_blocks, print_function,
-                 scalar_type, walk)
-from .primitives import PRIMITIVES
-
-
-_COMPANIONS = {"sin": "cos", "cos": "sin"}  # derivative partners computed in the same forward step
-
-# ------------------------------------------------------------------------------------ activity
+from ..errors import InternalCompilerError
+from ..ir import (Abstract, Block, For, If, Op, Value, While, inner_blocks, print_function, scalar_type)
+from ..primitives import PRIMITIVES
 
 
 def adjoint_name(v: Value) -> str | None:
     """`dW2` for W2; temporaries' adjoints stay anonymous (codegen numbers them)."""
     return None if v.hint is None else "d" + v.hint
-
-
-# --------------------------------------------------------------------------------- the transform
-
-
-class _LazyVar(Var):
-    """A primal value seen by a VJP rule; resolved (and so taped, if need be) only when read."""
-
-    __slots__ = ("_primal", "_resolve", "_value")
-
-    def __init__(self, primal: Value, builder: Builder, resolve):
-        self._primal = primal
-        self._resolve = resolve
-        self._value = None
-        self.builder = builder
-
-    @property
-    def value(self) -> Value:
-        if self._value is None:
-            self._value = self._resolve(self._primal)
-        return self._value
-
-    @property
-    def type(self):
-        return self._primal.type
-
-    @property
-    def rank(self) -> int:
-        return self._primal.type.rank
-
-    @property
-    def dtype(self) -> str:
-        return self._primal.type.dtype
-
-    @property
-    def aval(self) -> Abstract:
-        return self.builder.avals[self._primal.id]
 
 
 class _Scope:
@@ -75,228 +23,12 @@ class _Scope:
         self.pops = 0  # pops are inserted at the start, in front of everything else
 
 
-class _Reverse:
-    def __init__(self, fn: Function, builder: Builder, wrt: list[int], checkpoint=None):
-        self.fn = fn
-        self.checkpoint = checkpoint
-        self.before: dict = {}  # id(node) -> ops to place before it in the forward sweep
-        self.body_prefix: dict = {}  # id(loop) -> ops to place at the start of its body
-        self.replays: list = []  # (checkpointed loop, its replay loop in the reverse sweep)
-        self.avals = builder.avals
-        self.wrt = wrt
-        self.active = activity(fn, wrt)
-        self.b = Builder(self.avals, role="adjoint")
-        self.scopes: list[_Scope] = []
-        self.def_block: dict[int, Block] = {}
-        self.def_node: dict[int, object] = {}
-        self.pushes: dict[int, list] = {}  # id(forward node or block) -> push ops to insert after it
-        self.tapes = 0
-        self._index_defs(fn.body, None)
-        self.written = {n.inputs[0].id for n in walk(fn.body) if isinstance(n, Op) and n.prim in ("index_update", "index_add")}
-        self._companions: dict = {}
-
-    def _index_defs(self, block: Block, _parent) -> None:
-        for node in block.ops:
-            for o in node.outputs:
-                self.def_block[o.id] = block
-                self.def_node[o.id] = node
-            if isinstance(node, For):
-                for v in [node.index] + list(node.carried):
-                    self.def_block[v.id] = node.body
-                    self.def_node[v.id] = None
-            if isinstance(node, While):  # recorded at the start of the body, which runs once per iteration
-                for v in node.carried:
-                    self.def_block[v.id] = node.body
-                    self.def_node[v.id] = None
-            for b in inner_blocks(node):
-                self._index_defs(b, node)
-
-    # ---------------------------------------------------------------- emitting
-    def emit(self, prim: str, inputs: list, hint=None, **attrs) -> Value:
-        return self.b.emit(prim, inputs, hint, **attrs)
-
-    def with_ops(self, ops: list, fn):
-        return self.b.into(ops, fn)
-
-    # ---------------------------------------------------------------- primal values in the reverse sweep
-    def primal(self, v: Value) -> Value:
-        """The value v, as the reverse code at the current point can read it (popping it from a
-        tape if it was computed in a nested block)."""
-        for scope in reversed(self.scopes):
-            if v.id in scope.remap:
-                return scope.remap[v.id]
-        block = self.def_block.get(v.id)
-        if block is None or block is self.fn.body:
-            return v
-        node = self.def_node.get(v.id)
-        if isinstance(node, Op) and node.prim == "const":  # constants are re-emitted, never recorded
-            value = self.b.const(node.attrs["value"])
-            if value.type != v.type:
-                value = self.emit("astype", [value], dtype=v.type.dtype)
-            return value
-        if self._rematerializable(node, v):
-            # cheap scalar arithmetic is recomputed from its (recorded or outer) inputs, not recorded
-            self._remat_depth += 1
-            try:
-                ins = [self.primal(i) for i in node.inputs]
-            finally:
-                self._remat_depth -= 1
-            loc = self.b.loc
-            self.b.loc = node.loc
-            value = self.emit(node.prim, ins, v.hint, **node.attrs)
-            self.b.loc = loc
-            self.scopes[-1].remap[v.id] = value
-            return value
-        scope = next((s for s in self.scopes if s.forward is block), None)
-        if scope is None:
-            raise InternalCompilerError(f"{v!r} is read outside the block that defines it", print_function(self.fn))
-        self.tapes += 1
-        tape = f"_tape_{v.hint or 'v'}{self.tapes}"
-        loc = self.b.loc
-        self.b.loc = None
-        done = self.b.define(Value(None), PRIMITIVES["tape_push"].abstract(self.avals[v.id], tape=tape))
-        push = Op("tape_push", [v], [done], {"tape": tape}, None, "primal")
-        key = id(self.def_node[v.id]) if self.def_node[v.id] is not None else id(block)
-        self.pushes.setdefault(key, []).append(push)
-        popped = Value(v.hint)
-        self.b.define(popped, Abstract(self.avals[v.id].type, self.avals[v.id].shape))
-        scope.ops.insert(scope.pops, Op("tape_pop", [], [popped], {"tape": tape}, None, "adjoint"))
-        scope.pops += 1
-        self.b.loc = loc
-        scope.remap[v.id] = popped
-        return popped
-
-    _REMAT = frozenset({"add", "sub", "mul", "div", "neg", "astype", "lt", "le", "gt", "ge", "eq", "ne",
-                        "floordiv", "mod", "logical_and", "logical_or", "logical_not", "getitem",
-                        "shape", "size", "tuple"})
-    _remat_depth = 0
-
-    def _rematerializable(self, node, v: Value) -> bool:
-        if isinstance(node, Op) and node.prim == "getitem" and v.type.kind == "array":
-            base = node.inputs[0]  # a view of an argument no write touches: free to take again
-            return base.id not in self.written and base in self.fn.params
-        if isinstance(node, Op) and node.prim in ("shape", "size"):  # shapes never change in a loop
-            return True
-        if isinstance(node, Op) and node.prim == "getitem" and node.inputs[0].type.kind == "tuple":
-            return True
-        if not isinstance(node, Op) or node.prim not in self._REMAT or v.type.kind != "scalar":
-            return False
-        if self._remat_depth >= 4:
-            return False
-        if node.prim == "getitem":  # only reads of arrays that no write can have changed since
-            base = node.inputs[0]
-            return base.type.kind == "array" and base.id not in self.written and \
-                self.def_block.get(base.id, self.fn.body) is self.fn.body
-        return True
-
-    def zero_like(self, v: Value) -> Value:
-        if v.type.kind == "array":
-            return self.emit("zeros_like", [self.primal(v)], dtype=v.type.dtype)
-        return self.emit("astype", [self.b.const(0.0)], dtype=v.type.dtype) if not v.type.weak else self.b.const(0.0)
-
-    def cast_like(self, ct: Value, v: Value) -> Value:
-        """An adjoint contribution in the dtype of the value it is the adjoint of."""
-        if ct.type.kind == "array" and v.type.kind == "array" and ct.type.dtype != v.type.dtype:
-            return self.emit("astype", [ct], dtype=v.type.dtype)
-        if ct.type.kind == "scalar" and v.type.kind == "scalar" and ct.type.dtype != v.type.dtype:
-            return self.emit("astype", [ct], dtype=v.type.dtype)
-        return ct
-
-    def accumulate(self, adj: dict, v: Value, ct: Value) -> None:
-        ct = self.cast_like(ct, v)
-        prev = adj.get(v.id)
-        scatter = self._fresh_scatter(ct) if prev is not None else None
-        if scatter is not None:  # prev + (zeros with g at idx)  ==  prev with g added at idx
-            new = self.emit("index_add", [prev] + scatter.inputs[1:], **scatter.attrs)
-        else:
-            new = ct if prev is None else self.emit("add", [prev, ct])
-        if new.hint is None or prev is not None:
-            new.hint = adjoint_name(v)
-        adj[v.id] = new
-
-    def _fresh_scatter(self, ct: Value):
-        """The index_add that made ct, if ct is zeros with a cotangent added into one region."""
-        ops = self.b.ops
-        for k in range(len(ops) - 1, max(-1, len(ops) - 8), -1):
-            op = ops[k]
-            if isinstance(op, Op) and ct in op.outputs:
-                if op.prim != "index_add" or op.inputs[0].type.kind != "array":
-                    return None
-                base = next((b for b in ops[max(0, k - 8):k] if isinstance(b, Op) and op.inputs[0] in b.outputs), None)
-                if base is not None and base.prim == "zeros_like" and self.avals[base.out.id].shape == self.avals[ct.id].shape:
-                    return op
-                return None
-        return None
-
-    # ---------------------------------------------------------------- blocks
-    def reverse_block(self, block: Block, adj: dict) -> None:
-        for node in reversed(block.ops):
-            if isinstance(node, Op):
-                self.reverse_op(node, adj)
-            elif isinstance(node, If):
-                self.reverse_if(node, adj)
-            elif isinstance(node, For):
-                self.reverse_for(node, adj)
-            elif isinstance(node, While):
-                self.reverse_while(node, adj)
-
-    def reverse_op(self, op: Op, adj: dict) -> None:
-        if op.out.id not in self.active or op.out.id not in adj:
-            return
-        base = op.inputs[0] if op.inputs else None
-        if (op.prim == "getitem" and base.type.kind == "array" and base.id in adj and base.id in self.active
-                and all(it[0] != "none" for it in op.attrs["index"])):
-            # a read of x[idx] adds its cotangent into dx at idx, in place: no zeros, no copy of x
-            self.b.loc = op.loc
-            from .primitives import _shift
-
-            new = self.emit("index_add", [adj[base.id], adj[op.out.id]] + [self.primal(i) for i in op.inputs[1:]],
-                            index=_shift(op.attrs["index"], 1))
-            new.hint = adjoint_name(base)
-            adj[base.id] = new
-            return
-        p = PRIMITIVES[op.prim]
-        if p.vjp is None:
-            raise InternalCompilerError(f"primitive {op.prim} has no VJP rule", print_function(self.fn))
-        self.b.loc = op.loc
-        if op.prim in _COMPANIONS and self.def_block.get(op.out.id) is not self.fn.body:
-            return self.reverse_with_companion(op, adj)
-        g = Var(adj[op.out.id], self.b)
-        args = [_LazyVar(i, self.b, self.primal) for i in op.inputs]
-        attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
-        cts = p.vjp(g, _LazyVar(op.out, self.b, self.primal), *args, **attrs)
-        if len(cts) != len(op.inputs):
-            raise InternalCompilerError(f"VJP of {op.prim} returned {len(cts)} cotangents for {len(op.inputs)} inputs")
-        for k, (inp, ct) in enumerate(zip(op.inputs, cts)):
-            if ct is None or inp.id not in self.active or k in p.nondiff_inputs:
-                continue
-            ct = ct if isinstance(ct, Var) else Var(self.b.lift(ct), self.b)
-            ct = unbroadcast(self.b, ct, op, k)
-            self.accumulate(adj, inp, ct.value)
-
-    def reverse_with_companion(self, op: Op, adj: dict) -> None:
-        """sin in a loop: its derivative cos(x) is computed in the forward sweep right beside it
-        (where the pair becomes one sincos call) and recorded, instead of a second libm call in
-        the reverse sweep; likewise cos with sin."""
-        x = op.inputs[0]
-        companion = self._companions.get(op.out.id)
-        if companion is None:
-            prim = _COMPANIONS[op.prim]
-            out = self.b.define(Value(None), PRIMITIVES[prim].abstract(self.avals[x.id]))
-            companion = Op(prim, [x], [out], {}, op.loc, "primal")
-            self.pushes.setdefault(id(op), []).append(companion)
-            self.def_block[out.id] = self.def_block[op.out.id]
-            self.def_node[out.id] = companion
-            self._companions[op.out.id] = companion
-        d = self.primal(companion.out)
-        g = adj[op.out.id]
-        ct = self.emit("mul", [g, d]) if op.prim == "sin" else self.emit("mul", [g, self.emit("neg", [d])])
-        if x.id in self.active:
-            self.accumulate(adj, x, ct)
+class ControlFlowReverse:
+    """Mixin of sweep._Reverse: the reverse of If, For and While nodes."""
 
     def outer_adjoints(self, node, adj: dict) -> list:
         """Active values from outside a control node that its blocks read: their adjoints change."""
-        from .ir import free_values
+        from ..ir import free_values
 
         seen, out = set(), []
         for b in inner_blocks(node):
@@ -600,77 +332,6 @@ class _Reverse:
         return out
 
     # ---------------------------------------------------------------- the whole function
-    def run(self) -> Function:
-        fn = self.fn
-        result = fn.results[0]
-        rt = result.type
-        if not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
-            raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
-                                 fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
-        if not rt.is_float:
-            raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
-        self._pending_inits: list = []
-        adj: dict[int, Value] = {}
-        top = _Scope(fn.body, self.b.ops)
-        self.scopes.append(top)
-        if result.id in self.active:
-            self.b.loc = fn.result_loc
-            seed = self.b.const(1.0) if rt.dtype == "float64" else self.emit("astype", [self.b.const(1.0)], dtype=rt.dtype)
-            seed.hint = adjoint_name(result)
-            adj[result.id] = seed
-        self.reverse_block(fn.body, adj)
-        self.b.loc = None
-        grads = []
-        for k in self.wrt:
-            p = fn.params[k]
-            g = adj.get(p.id)
-            if g is None:  # the result does not depend on this argument
-                g = self.emit("zeros_like", [p], dtype=p.type.dtype) if p.type.kind == "array" else self.b.const(0.0)
-            elif g.type.dtype != p.type.dtype and p.type.kind == "array":
-                g = self.emit("astype", [g], dtype=p.type.dtype)
-            g.hint = g.hint if g.hint and g.hint != adjoint_name(result) else adjoint_name(p)
-            grads.append(g)
-        forward = self.augmented_forward(fn.body)
-        return Function(fn.name + "_grad", fn.params, fn.param_names, Block(forward.ops + self.b.ops),
-                        [result] + grads, fn.filename, fn.firstline, fn.result_loc, fn.avals)
-
-    def augmented_forward(self, block: Block) -> Block:
-        """The primal program with tape pushes after the values the reverse sweep pops."""
-        self._insert_pushes(block)
-        if self._pending_inits:
-            block.ops = _insert_before_loops(block.ops, self._pending_inits)
-        for node, replay in self.replays:
-            # the replay runs the body with its tape; the forward loop itself records only checkpoints
-            mapping = {node.index.id: replay.index}
-            mapping.update((c.id, p) for c, p in zip(node.carried, replay.carried))
-            replay.body = clone_block(node.body, mapping, self.avals, role="replay")
-            replay.body_yield = [mapping.get(y.id, y) for y in node.body_yield]
-            node.body.ops = self.body_prefix[id(node)] + _strip_pushes(node.body.ops)
-        if self.before:
-            out = []
-            for n in block.ops:
-                out.extend(self.before.get(id(n), []))
-                out.append(n)
-            block.ops = out
-        return block
-
-    def _insert_pushes(self, block: Block) -> None:
-        out = []
-
-        def place(ops: list) -> None:  # an inserted op (a companion) may have pushes of its own
-            for extra in ops:
-                out.append(extra)
-                place(self.pushes.get(id(extra), []))
-
-        place(self.pushes.get(id(block), []))
-        for node in block.ops:
-            out.append(node)
-            place(self.pushes.get(id(node), []))
-            for b in inner_blocks(node):
-                self._insert_pushes(b)
-        block.ops = out
-
-
 def _strip_pushes(ops: list) -> list:
     out = []
     for n in ops:
@@ -744,23 +405,3 @@ def _insert_before_loops(ops: list, pending: list) -> list:
     return fix(ops)
 
 
-def unbroadcast(b: Builder, ct: Var, op: Op, k: int) -> Var:
-    """Sum a cotangent of an elementwise op's output down to the shape of its k-th input."""
-    bcast = op.attrs.get("bcast")
-    if bcast is None:
-        return ct
-    axes = bcast[k]
-    if axes is None:
-        raise InternalCompilerError(f"broadcast pattern of {op.prim} unknown at reverse time")
-    lead, stretched = axes
-    if stretched:
-        ct = b.emit_vars("sum", (ct,), {"axis": stretched, "keepdims": True})
-    if lead:
-        ct = b.emit_vars("sum", (ct,), {"axis": lead, "keepdims": False})
-    return ct
-
-
-def value_and_grad(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
-    """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep.
-    checkpoint="sqrt" (or a segment length) reverses top-level for loops with checkpointing."""
-    return _Reverse(fn, builder, wrt, checkpoint).run()
