@@ -155,22 +155,15 @@ def numba_grad(x, w):
 
 # --------------------------------------------------------------------------- implementations
 
-class Impl:
-    """`grad()` returns (loss or None, dx, dw) as NumPy; `run_grad`/`run_forward` are timed."""
-
-    def __init__(self, name, grad, run_grad, run_forward=None):
-        self.name, self.grad, self.run_grad, self.run_forward = name, grad, run_grad, run_forward
-
-
 def make_impls(args, peers):
     """Freshly built implementations (new Numba dispatchers, new jax.jit objects)."""
     nb_grad, nb_forward = common.fresh_njit(numba_grad), common.fresh_njit(numba_forward)
     impls = [
-        Impl("hand-written NumPy", lambda: numpy_grad(*args),
+        common.Impl("hand-written NumPy", lambda: numpy_grad(*args),
              lambda: numpy_grad(*args), lambda: numpy_forward(*args)),
-        Impl("hand-written Numba", lambda: nb_grad(*args),
+        common.Impl("hand-written Numba", lambda: nb_grad(*args),
              lambda: nb_grad(*args), lambda: nb_forward(*args)),
-        Impl("adjit", lambda: (elementwise_grad.forward(*args),) + tuple(elementwise_grad(*args)),
+        common.Impl("adjit", lambda: (elementwise_grad.forward(*args),) + tuple(elementwise_grad(*args)),
              lambda: elementwise_grad(*args), lambda: elementwise_grad.forward(*args)),
     ]
     if peers.get("jax"):
@@ -178,7 +171,7 @@ def make_impls(args, peers):
     if peers.get("torch"):
         impls.append(_torch_impl(peers["torch"], args))
     if peers.get("autograd"):
-        impls.append(_autograd_impl(peers["autograd"], args))
+        impls.append(common.autograd_impl(peers["autograd"], _objective, args, (0, 1)))
     return impls
 
 
@@ -203,7 +196,7 @@ def _jax_impl(jax, args):
     def grad():
         return (float(fwd(*jargs)),) + tuple(np.asarray(v) for v in g(*jargs))
 
-    return Impl("JAX jit(grad)", grad, lambda: jax.block_until_ready(g(*jargs)),
+    return common.Impl("JAX jit(grad)", grad, lambda: jax.block_until_ready(g(*jargs)),
                 lambda: jax.block_until_ready(fwd(*jargs)))
 
 
@@ -223,35 +216,10 @@ def _torch_impl(torch, args):
         with torch.no_grad():
             return f(*params)
 
-    return Impl("PyTorch eager", grad, run_grad, forward)
-
-
-def _autograd_impl(autograd, args):
-    f = _objective(autograd.numpy)
-    vg = autograd.value_and_grad(f, argnum=(0, 1))
-
-    def grad():
-        value, grads = vg(*args)
-        return (value,) + tuple(grads)
-
-    return Impl("autograd", grad, lambda: vg(*args), lambda: f(*args))
+    return common.Impl("PyTorch eager", grad, run_grad, forward)
 
 
 # --------------------------------------------------------------------------- checks and timing
-
-def check_agreement(impls, n):
-    """Every implementation's loss and gradients must match hand-written NumPy to RTOL."""
-    ref = impls[0].grad()
-    failures = []
-    for impl in impls[1:]:
-        for name, a, b in zip(("loss", "dx", "dw"), impl.grad(), ref):
-            err = common.rel_err(a, b)
-            if not err < RTOL:
-                failures.append(f"{impl.name}: {name} relative error {err:.3g} (limit {RTOL:g})")
-    if failures:
-        sys.exit(f"ABORT: gradients disagree with hand-written NumPy at n = {n}:\n  "
-                 + "\n  ".join(failures))
-
 
 def bench_size(n, peers, target, adjit_first):
     """One table: (Markdown, rows). `adjit_first`: adjit's cold first call (s) or None."""
@@ -260,7 +228,7 @@ def bench_size(n, peers, target, adjit_first):
     # first call of each freshly built implementation (before the agreement check compiles it)
     first = {impl.name: common.time_first(impl.run_grad) for impl in impls}
     first["adjit"] = adjit_first   # in this process adjit may load from its disk cache
-    check_agreement(impls, n)
+    common.check_agreement(impls, ("loss", "dx", "dw"), f"n = {n}", RTOL)
     print(f"  n = {n}: timing {len(impls)} implementations, interleaved", file=sys.stderr)
     fns = {}
     for impl in impls:

@@ -300,36 +300,28 @@ VARIANTS = {
 
 # --------------------------------------------------------------------------- implementations
 
-class Impl:
-    """One implementation: `grad()` returns (loss or None, dW1, db1, dW2, db2) as NumPy arrays;
-    `run_grad`/`run_forward` are the timed callables (results forced to completion)."""
-
-    def __init__(self, name, grad, run_grad, run_forward=None):
-        self.name, self.grad, self.run_grad, self.run_forward = name, grad, run_grad, run_forward
-
-
 def make_impls(v, args, peers, simd):
     """Freshly built implementations (new Numba dispatchers, new jax.jit objects)."""
     nb_forward, nb_grad = v.numba_factory()
     impls = [
-        Impl("hand-written NumPy", lambda: v.numpy_grad(*args),
+        common.Impl("hand-written NumPy", lambda: v.numpy_grad(*args),
              lambda: v.numpy_grad(*args), lambda: v.numpy_forward(*args)),
-        Impl("hand-written Numba", lambda: nb_grad(*args),
+        common.Impl("hand-written Numba", lambda: nb_grad(*args),
              lambda: nb_grad(*args), lambda: nb_forward(*args)),
     ]
     if simd and v.simd_factory:
         sd_forward, sd_grad = v.simd_factory()
-        impls.append(Impl("hand-written Numba + libmvec tanh", lambda: sd_grad(*args),
+        impls.append(common.Impl("hand-written Numba + libmvec tanh", lambda: sd_grad(*args),
                           lambda: sd_grad(*args), lambda: sd_forward(*args)))
     g = v.adjit_grad
-    impls.append(Impl("adjit", lambda: (g.forward(*args),) + tuple(g(*args)),
+    impls.append(common.Impl("adjit", lambda: (g.forward(*args),) + tuple(g(*args)),
                       lambda: g(*args), lambda: g.forward(*args)))
     if peers.get("jax"):
         impls.append(_jax_impl(peers["jax"], v.xp_objective, args))
     if peers.get("torch"):
         impls.append(_torch_impl(peers["torch"], v.torch_objective, args))
     if peers.get("autograd"):
-        impls.append(_autograd_impl(peers["autograd"], v.xp_objective, args))
+        impls.append(common.autograd_impl(peers["autograd"], v.xp_objective, args, (0, 1, 2, 3)))
     return impls
 
 
@@ -343,7 +335,7 @@ def _jax_impl(jax, objective, args):
         value, grads = vg(*jargs)
         return (float(value),) + tuple(np.asarray(g) for g in grads)
 
-    return Impl("JAX jit(value_and_grad)", grad,
+    return common.Impl("JAX jit(value_and_grad)", grad,
                 lambda: jax.block_until_ready(vg(*jargs)),
                 lambda: jax.block_until_ready(fwd(*jargs)))
 
@@ -365,35 +357,10 @@ def _torch_impl(torch, objective, args):
         with torch.no_grad():
             return f(*params, *data)
 
-    return Impl("PyTorch eager", grad, value_and_grad, forward)
-
-
-def _autograd_impl(autograd, objective, args):
-    f = objective(autograd.numpy)
-    vg = autograd.value_and_grad(f, argnum=(0, 1, 2, 3))
-
-    def grad():
-        value, grads = vg(*args)
-        return (value,) + tuple(grads)
-
-    return Impl("autograd", grad, lambda: vg(*args), lambda: f(*args))
+    return common.Impl("PyTorch eager", grad, value_and_grad, forward)
 
 
 # --------------------------------------------------------------------------- checks and timing
-
-def check_agreement(impls, label):
-    """Every implementation's loss and gradients must match hand-written NumPy to RTOL."""
-    ref = impls[0].grad()
-    failures = []
-    for impl in impls[1:]:
-        for name, a, b in zip(("loss",) + tuple("d" + p for p in PARAMS), impl.grad(), ref):
-            err = common.rel_err(a, b)
-            if not err < RTOL:
-                failures.append(f"{impl.name}: {name} relative error {err:.3g} (limit {RTOL:g})")
-    if failures:
-        sys.exit(f"ABORT: gradients disagree with hand-written NumPy ({label}):\n  "
-                 + "\n  ".join(failures))
-
 
 def adjit_cold_first_call(v, batch):
     """adjit's first gradient call in a fresh process with an empty ADJIT_CACHE_DIR."""
@@ -409,7 +376,7 @@ def bench_batch(v, batch, peers, simd, target, adjit_first):
     # first call of each freshly built implementation (before the agreement check compiles it)
     first = {impl.name: common.time_first(impl.run_grad) for impl in impls}
     first["adjit"] = adjit_first   # in this process adjit may load from its disk cache
-    check_agreement(impls, f"{v.title}, batch {batch}")
+    common.check_agreement(impls, ("loss",) + tuple("d" + p for p in PARAMS), f"{v.title}, batch {batch}", RTOL)
     print(f"  {v.key}, batch {batch}: timing {len(impls)} implementations, interleaved",
           file=sys.stderr)
     fns = {}

@@ -376,3 +376,39 @@ def emit(report: str, out: str | None) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         with open(out, "w", encoding="utf-8") as f:
             f.write(report.rstrip("\n") + "\n")
+
+
+# --------------------------------------------------------------------------- implementations
+
+class Impl:
+    """One implementation in a comparison table: `grad()` returns (loss or None, *gradients) as
+    NumPy arrays; `run_grad`/`run_forward` are the timed callables (results forced to completion)."""
+
+    def __init__(self, name, grad, run_grad, run_forward=None):
+        self.name, self.grad, self.run_grad, self.run_forward = name, grad, run_grad, run_forward
+
+
+def autograd_impl(autograd, objective, args, argnum: tuple) -> Impl:
+    """HIPS autograd's value_and_grad of `objective(autograd.numpy)` w.r.t. `argnum`."""
+    f = objective(autograd.numpy)
+    vg = autograd.value_and_grad(f, argnum=argnum)
+
+    def grad():
+        value, grads = vg(*args)
+        return (value,) + tuple(grads)
+
+    return Impl("autograd", grad, lambda: vg(*args), lambda: f(*args))
+
+
+def check_agreement(impls: list, names: tuple, label: str, rtol: float) -> None:
+    """Every implementation's loss and gradients (`names`, in order) must match the first
+    implementation's (hand-written NumPy) to rtol; otherwise abort the benchmark."""
+    ref = impls[0].grad()
+    failures = []
+    for impl in impls[1:]:
+        for name, a, b in zip(names, impl.grad(), ref):
+            err = rel_err(a, b)
+            if not err < rtol:
+                failures.append(f"{impl.name}: {name} relative error {err:.3g} (limit {rtol:g})")
+    if failures:
+        sys.exit(f"ABORT: gradients disagree with hand-written NumPy ({label}):\n  " + "\n  ".join(failures))

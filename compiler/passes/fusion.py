@@ -23,8 +23,9 @@ import dataclasses
 import heapq
 from dataclasses import dataclass, field
 
-from ..ir import Block, For, Function, If, Op, Value, While, block_yields, inner_blocks, node_inputs, walk
+from ..ir import Block, For, Function, If, Op, Value, While, inner_blocks
 from ..primitives import PRIMITIVES
+from .rewrite import use_counts
 
 REDUCTIONS = ("sum", "mean", "max", "min")
 VECTOR_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
@@ -88,15 +89,7 @@ def member_kind(fn: Function, op: Op) -> tuple | None:
 def fuse(fn: Function) -> Function:
     """A copy of `fn` with its fusion groups formed (see the module docstring)."""
     groups: dict[int, Group] = {}
-    uses: dict[int, int] = {}
-    for node in walk(fn.body):
-        for v in node_inputs(node):
-            uses[v.id] = uses.get(v.id, 0) + 1
-        for _, ys in block_yields(node):
-            for y in ys:
-                uses[y.id] = uses.get(y.id, 0) + 1
-    for r in fn.results:
-        uses[r.id] = uses.get(r.id, 0) + 1
+    uses = use_counts(fn)
     avals = dict(fn.avals)
     ctx = {"groups": groups, "uses": uses, "avals": avals, "fn": fn}
     body = _fuse_block(ctx, fn.body)

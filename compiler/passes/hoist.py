@@ -16,23 +16,15 @@ the same sum in another order (BLAS's), so equal to the step-by-step one within 
 from __future__ import annotations
 
 from ..builder import Builder
-from ..ir import Block, For, Function, Op, Value, block_yields, inner_blocks, node_inputs, walk
-from .rewrite import substitute
+from ..ir import Block, For, Function, Op, Value, inner_blocks, walk
+from .rewrite import substitute, use_counts
 
 _FLOATS = ("float32", "float64")
 
 
 def hoist_outer_accumulations(fn: Function) -> Function:
     """Rewrite every matching loop of `fn` in place (call it on a copy); returns fn."""
-    uses: dict[int, int] = {}
-    for node in walk(fn.body):
-        for v in node_inputs(node):
-            uses[v.id] = uses.get(v.id, 0) + 1
-        for _, ys in block_yields(node):
-            for y in ys:
-                uses[y.id] = uses.get(y.id, 0) + 1
-    for r in fn.results:
-        uses[r.id] = uses.get(r.id, 0) + 1
+    uses = use_counts(fn)
     replace: dict = {}
     # accumulators that start at zero, by id -> the op that makes them (their shape comes from it)
     zeros = {op.out.id: op for op in walk(fn.body) if isinstance(op, Op) and op.prim in ("zeros", "zeros_like")

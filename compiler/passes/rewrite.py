@@ -1,7 +1,7 @@
 """Helpers shared by the passes: substituting values throughout a function, nested blocks included."""
 from __future__ import annotations
 
-from ..ir import Block, For, Function, If, Op, While, inner_blocks
+from ..ir import Block, For, Function, If, Op, While, block_yields, inner_blocks, node_inputs, walk
 
 
 def resolve(v, replace: dict):
@@ -43,3 +43,17 @@ def substitute(fn: Function, replace: dict) -> Function:
     substitute_block(fn.body, replace)
     fn.results = [resolve(r, replace) for r in fn.results]
     return fn
+
+
+def use_counts(fn: Function) -> dict:
+    """How many times each value (by id) is read: by nodes, block yields and the results."""
+    uses: dict[int, int] = {}
+    for node in walk(fn.body):
+        for v in node_inputs(node):
+            uses[v.id] = uses.get(v.id, 0) + 1
+        for _, ys in block_yields(node):
+            for y in ys:
+                uses[y.id] = uses.get(y.id, 0) + 1
+    for r in fn.results:
+        uses[r.id] = uses.get(r.id, 0) + 1
+    return uses
