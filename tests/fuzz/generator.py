@@ -1,0 +1,700 @@
+"""A generator of random programs in adjit's supported subset (docs/supported.md), weighted toward
+what breaks AD compilers: nested loops, in-place row/element/column writes read back, names
+rebound to views and to fresh values, break/continue after assignments, early returns, branches
+on data inside loops, helper calls, reductions with axis/keepdims, broadcasting, matrix products
+and bounded transcendentals, in float64 and float32.
+
+Shapes are concrete (each program is generated for its argument shapes), so the generator knows
+which indices are in range and which operands broadcast. Values stay bounded (tanh, scaling, log
+and sqrt of positive arguments), so finite differences are well conditioned.
+
+`generate(seed)` is deterministic per seed (a `random.Random(seed)`)."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+from .program import E, For, Func, If, Line, Param, Program, While, leaf
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    shape: tuple  # () for scalars
+    root: str | None = None  # for a view (or alias) of an array: the array it shares memory with
+    writable: bool = True  # may be written in place (fresh arrays and the function's arguments)
+    is_int: bool = False
+    fixed: bool = False  # a loop's row variable: not rebound
+
+
+@dataclass
+class Ctx:
+    env: dict  # name -> Var
+    loopvars: dict  # name -> (lo, hi): inclusive range of values
+    loop_depth: int = 0
+    in_branch: bool = False
+    helper: bool = False
+    written: set = None  # roots written in this block
+
+    def child(self, **kw) -> "Ctx":
+        c = Ctx(dict(self.env), dict(self.loopvars), self.loop_depth, self.in_branch, self.helper, set())
+        for k, v in kw.items():
+            setattr(c, k, v)
+        return c
+
+
+UNARY = [
+    ("np.tanh({})", 4, "tanh"), ("np.sin({})", 2, "sin"), ("np.cos({})", 1, "cos"),
+    ("np.exp(0.5 * np.tanh({}))", 2, "exp"), ("np.exp(-np.square({}))", 1, "exp"),
+    ("np.log(1.5 + np.tanh({}))", 2, "log"), ("np.log1p(np.square({}))", 1, "log"),
+    ("np.sqrt(1.0 + np.square({}))", 2, "sqrt"), ("np.sqrt(0.5 + np.tanh({}) ** 2)", 1, "sqrt"),
+    ("np.square({})", 1, "square"), ("(0.5 * {})", 2, "scale"), ("(-{})", 1, "neg"),
+    ("np.abs({})", 1, "abs"), ("np.maximum({}, 0.1)", 1, "maximum"), ("np.minimum({}, 0.4)", 1, "minimum"),
+    ("np.arctan({})", 1, "arctan"), ("np.clip({}, -0.6, 0.6)", 1, "clip"), ("np.tanh({}) ** 2", 1, "pow"),
+    ("({}) ** 2", 1, "pow"), ("np.sinh(0.5 * np.tanh({}))", 1, "sinh"),
+]
+BINARY = [
+    ("({} + {})", 4, "add"), ("({} - {})", 3, "sub"), ("({} * {})", 4, "mul"),
+    ("({} / (2.0 + np.tanh({})))", 2, "div"), ("np.maximum({}, {})", 1, "maximum"),
+    ("np.minimum({}, {})", 1, "minimum"), ("({} * 0.5 + {} * 0.25)", 1, "lin"),
+]
+REDUCE = [("np.sum", 5), ("np.mean", 2), ("np.max", 2), ("np.min", 1)]
+
+
+def wchoice(r: random.Random, items):
+    """Weighted choice from (value, weight, ...) tuples; returns the whole tuple."""
+    total = sum(it[1] for it in items)
+    x = r.random() * total
+    for it in items:
+        x -= it[1]
+        if x <= 0:
+            return it
+    return items[-1]
+
+
+class Generator:
+    def __init__(self, seed: int, dtype: str | None = None):
+        self.seed = seed
+        self.r = random.Random(seed)
+        r = self.r
+        self.n = r.choice([3, 4, 5])
+        self.m = r.choice([2, 3, 4]) if r.random() < 0.85 else self.n
+        self.dtype = dtype or ("float32" if r.random() < 0.2 else "float64")
+        self.tags: set = set()
+        self.counter = 0
+        self.helper: Func | None = None
+        self.helper_sig = None  # (param shapes, result shape)
+        self.helper_name = "g"
+
+    # ------------------------------------------------------------------ names
+    def fresh(self, base: str) -> str:
+        self.counter += 1
+        return f"{base}{self.counter}"
+
+    def tag(self, *names):
+        self.tags.update(names)
+
+    # ------------------------------------------------------------------ shapes
+    def shape_choices(self, ctx: Ctx) -> list:
+        n, m = self.n, self.m
+        base = [(), (), (n,), (n,), (m,), (m, n), (m, n), (m, 1), (1, n)]
+        base += [v.shape for v in ctx.env.values() if not v.is_int]
+        return base
+
+    # ------------------------------------------------------------------ indices
+    def index(self, ctx: Ctx, size: int) -> str:
+        """An index expression valid for an axis of `size`."""
+        r = self.r
+        opts = []
+        for name, (lo, hi) in ctx.loopvars.items():
+            if 0 <= lo and hi < size:
+                opts.append((name, 6))
+                if lo >= 1:
+                    opts.append((f"{name} - 1", 2))
+                elif hi - 1 < size:
+                    opts.append((f"{name} - 1", 1))  # -1 at the first iteration: NumPy wraps
+                    self.tag("neg_index")
+                if hi + 1 < size:
+                    opts.append((f"{name} + 1", 1))
+                opts.append((f"{size - 1} - {name}", 1))
+            if lo >= 0 and hi >= size:
+                opts.append((f"{name} % {size}", 1))
+        opts.append(("0", 2))
+        opts.append(("1" if size > 1 else "0", 1))
+        opts.append(("-1", 1))
+        if size > 2:
+            opts.append((str(r.randrange(size)), 1))
+        return wchoice(r, opts)[0]
+
+    # ------------------------------------------------------------------ expressions
+    def atom(self, ctx: Ctx, shape: tuple) -> tuple:
+        """(E, root): a leaf of exactly `shape`; root names the array it views, if it is a view."""
+        r = self.r
+        opts = []
+        for v in ctx.env.values():
+            if v.is_int:
+                continue
+            if v.shape == shape:
+                opts.append((("var", v), 6))
+            if len(v.shape) == 1 and shape == ():
+                opts.append((("elem1", v), 2))
+            if len(v.shape) == 2 and shape == ():
+                opts.append((("elem2", v), 1))
+            if len(v.shape) == 2 and shape == v.shape[1:]:
+                opts.append((("row", v), 3))
+            if len(v.shape) == 2 and shape == (v.shape[0],):
+                opts.append((("col", v), 2))
+            if len(v.shape) == 2 and shape == (v.shape[1], v.shape[0]) and shape != v.shape:
+                opts.append((("T", v), 2))
+            if len(v.shape) == 1 and shape == (v.shape[0], 1):
+                opts.append((("colvec", v), 2))
+            if len(v.shape) == 1 and shape == (1, v.shape[0]):
+                opts.append((("rowvec", v), 2))
+            if len(v.shape) == 1 and len(shape) == 1 and 1 <= shape[0] < v.shape[0]:
+                opts.append((("slice1", v), 2))
+            if len(v.shape) == 2 and len(shape) == 2 and shape[1] == v.shape[1] and 1 <= shape[0] < v.shape[0]:
+                opts.append((("slice2", v), 1))
+        if shape == ():
+            opts.append((("const", None), 3 if len(opts) < 2 else 1))
+            if ctx.loopvars:
+                opts.append((("loopvar", None), 1))
+        if not opts:
+            opts.append((("full", None), 1))
+        (kind, v), _ = wchoice(r, opts)
+        if kind == "var":
+            return leaf(v.name), (v.root or v.name) if v.shape else None
+        if kind == "elem1":
+            self.tag("elem_read")
+            return leaf(f"{v.name}[{self.index(ctx, v.shape[0])}]"), None
+        if kind == "elem2":
+            self.tag("elem_read")
+            return leaf(f"{v.name}[{self.index(ctx, v.shape[0])}, {self.index(ctx, v.shape[1])}]"), None
+        if kind == "row":
+            self.tag("row_read")
+            return leaf(f"{v.name}[{self.index(ctx, v.shape[0])}]"), v.root or v.name
+        if kind == "col":
+            self.tag("col_read")
+            return leaf(f"{v.name}[:, {self.index(ctx, v.shape[1])}]"), v.root or v.name
+        if kind == "T":
+            self.tag("transpose")
+            return leaf(f"{v.name}.T"), v.root or v.name
+        if kind == "colvec":
+            self.tag("broadcast")
+            return leaf(f"{v.name}[:, None]"), v.root or v.name
+        if kind == "rowvec":
+            self.tag("broadcast")
+            return leaf(f"{v.name}[None, :]" if r.random() < 0.5 else f"{v.name}[None]"), v.root or v.name
+        if kind == "slice1":
+            return leaf(self.slice_text(ctx, v.name, v.shape[0], shape[0])), v.root or v.name
+        if kind == "slice2":
+            return leaf(self.slice_text(ctx, v.name, v.shape[0], shape[0])), v.root or v.name
+        if kind == "const":
+            return leaf(r.choice(["0.5", "0.3", "-0.7", "1.2", "0.25", "2.0", "-1.5"])), None
+        if kind == "loopvar":
+            name = r.choice(list(ctx.loopvars))
+            return leaf(f"(0.1 * {name})" if r.random() < 0.7 else f"({name} - 1.5)"), None
+        self.tag("full")
+        return leaf(f"np.full({shape_text(shape)}, {r.choice(['0.5', '-0.3', '1.0'])})"), None
+
+    def slice_text(self, ctx: Ctx, name: str, size: int, length: int) -> str:
+        """name[a:b] of `length` rows out of `size`: fixed or starting at a loop variable."""
+        r = self.r
+        starts = [(str(s), 1) for s in range(0, size - length + 1)]
+        for lv, (lo, hi) in ctx.loopvars.items():
+            if lo >= 0 and hi + length <= size:
+                starts.append((lv, 4))
+        s = wchoice(r, starts)[0]
+        if s.isdigit():
+            a = int(s)
+            if a == 0 and r.random() < 0.5:
+                return f"{name}[:{length}]"
+            if a + length == size and r.random() < 0.5:
+                return f"{name}[{a}:]" if r.random() < 0.5 else f"{name}[-{length}:]"
+            return f"{name}[{a}:{a + length}]"
+        self.tag("dyn_slice")
+        return f"{name}[{s}:{s} + {length}]"
+
+    def expr(self, ctx: Ctx, shape: tuple, depth: int) -> E:
+        return self.expr_r(ctx, shape, depth)[0]
+
+    def expr_r(self, ctx: Ctx, shape: tuple, depth: int) -> tuple:
+        r = self.r
+        if depth <= 0 or r.random() < 0.25:
+            return self.atom(ctx, shape)
+        n, m = self.n, self.m
+        opts = [("unary", 4), ("binary", 5), ("reduce", 2), ("matmul", 1.5 if len(shape) <= 2 else 0)]
+        if shape:
+            opts.append(("bcast", 3))
+        if self.helper_sig and self.helper_sig[1] == shape and not ctx.helper:
+            opts.append(("call", 2))
+        kind = wchoice(r, opts)[0]
+        if kind == "unary":
+            fmt, _, t = wchoice(r, UNARY)
+            self.tag(t)
+            return E(fmt, [self.expr(ctx, shape, depth - 1)]), None
+        if kind == "binary":
+            fmt, _, t = wchoice(r, BINARY)
+            self.tag(t)
+            return E(fmt, [self.expr(ctx, shape, depth - 1) for _ in range(fmt.count("{}"))]), None
+        if kind == "bcast":
+            self.tag("broadcast")
+            if len(shape) == 2:
+                a, b = shape
+                other = r.choice([(), (b,), (1, b), (a, 1)])
+            else:
+                other = ()
+            fmt = r.choice(["({} + {})", "({} * {})", "({} - {})"])
+            kids = [self.expr(ctx, shape, depth - 1), self.expr(ctx, other, depth - 1)]
+            if r.random() < 0.5:
+                kids.reverse()
+            return E(fmt, kids), None
+        if kind == "reduce":
+            return self.reduction(ctx, shape, depth), None
+        if kind == "matmul":
+            return self.matmul(ctx, shape, depth), None
+        # helper call
+        self.tag("helper")
+        pshapes = self.helper_sig[0]
+        args = [self.expr(ctx, s, depth - 1) for s in pshapes]
+        if r.random() < 0.25:
+            return E(f"{self.helper_name}({{}}, {self.helper.params[1]}={{}})", args), None
+        return E(f"{self.helper_name}(" + ", ".join(["{}"] * len(args)) + ")", args), None
+
+    def reduction(self, ctx: Ctx, shape: tuple, depth: int) -> E:
+        r = self.r
+        n, m = self.n, self.m
+        fn = wchoice(r, REDUCE)[0]
+        if fn in ("np.max", "np.min"):
+            self.tag("max")
+        if shape == ():
+            src = r.choice([(n,), (m,), (m, n), (m, n), (n,)])
+            if r.random() < 0.15 and len(src) == 1 and src[0] > 1:
+                self.tag("shifted_product")
+                a = self.expr(ctx, src, depth - 1)
+                return E("np.sum(({})[1:] * ({})[:-1])", [a, a])
+            method = r.random() < 0.15
+            inner = self.expr(ctx, src, depth - 1)
+            self.tag("reduce")
+            if method:
+                return E("({})." + fn[3:] + "()", [inner])
+            return E(fn + "({})", [inner])
+        self.tag("reduce_axis")
+        if len(shape) == 1:
+            b = shape[0]
+            a = r.choice([n, m])
+            if r.random() < 0.5:
+                return E(f"{fn}({{}}, axis=0)", [self.expr(ctx, (a, b), depth - 1)])
+            return E(f"{fn}({{}}, axis={r.choice(['1', '-1'])})", [self.expr(ctx, (b, a), depth - 1)])
+        if len(shape) == 2 and shape[1] == 1:
+            self.tag("keepdims")
+            a = shape[0]
+            return E(f"{fn}({{}}, axis=1, keepdims=True)", [self.expr(ctx, (a, r.choice([n, m])), depth - 1)])
+        if len(shape) == 2 and shape[0] == 1:
+            self.tag("keepdims")
+            b = shape[1]
+            return E(f"{fn}({{}}, axis=0, keepdims=True)", [self.expr(ctx, (r.choice([n, m]), b), depth - 1)])
+        # a matrix: reduce nothing, scale instead
+        return E("0.5 * {}", [self.expr(ctx, shape, depth - 1)])
+
+    def matmul(self, ctx: Ctx, shape: tuple, depth: int) -> E:
+        r = self.r
+        n, m = self.n, self.m
+        self.tag("matmul")
+        k = r.choice([n, m])
+        if shape == ():
+            return E(r.choice(["({} @ {})", "np.dot({}, {})"]),
+                     [self.expr(ctx, (k,), depth - 1), self.expr(ctx, (k,), depth - 1)])
+        if len(shape) == 1:
+            a = shape[0]
+            if r.random() < 0.6:
+                return E("({} @ {})", [self.expr(ctx, (a, k), depth - 1), self.expr(ctx, (k,), depth - 1)])
+            return E("({} @ {})", [self.expr(ctx, (k,), depth - 1), self.expr(ctx, (k, a), depth - 1)])
+        a, b = shape
+        if r.random() < 0.3:
+            self.tag("outer")
+            return E("np.outer({}, {})", [self.expr(ctx, (a,), depth - 1), self.expr(ctx, (b,), depth - 1)])
+        return E("({} @ {})", [self.expr(ctx, (a, k), depth - 1), self.expr(ctx, (k, b), depth - 1)])
+
+    def scalar_cond(self, ctx: Ctx, depth: int = 2) -> E:
+        """A condition on data: a scalar compared with a threshold (or a loop variable test)."""
+        r = self.r
+        if ctx.loopvars and r.random() < 0.2:
+            lv = r.choice(list(ctx.loopvars))
+            return leaf(r.choice([f"{lv} % 2 == 0", f"{lv} > 1", f"{lv} == 0"]))
+        self.tag("if_data")
+        thr = r.choice(["0", "0.1", "-0.2", "0.5", "0.0"])
+        op = r.choice([">", "<", ">=", "<="])
+        s = self.expr(ctx, (), depth)
+        if r.random() < 0.5:
+            src = r.choice(self.shape_choices(ctx))
+            if src:
+                s = E("np.sum({})", [self.expr(ctx, src, depth - 1)])
+        return E(f"{{}} {op} {thr}", [s])
+
+    # ------------------------------------------------------------------ statements
+    def writable_arrays(self, ctx: Ctx, rank: int | None = None) -> list:
+        return [v for v in ctx.env.values()
+                if v.writable and v.root is None and v.shape and not v.is_int and (rank is None or len(v.shape) == rank)]
+
+    def kill_views(self, ctx: Ctx, root: str):
+        """A write into `root`: views of it must not be read afterwards (NumPy would see the write)."""
+        ctx.written.add(root)
+        for name, v in list(ctx.env.items()):
+            if v.root == root and name != root:
+                if self.r.random() < 0.03:
+                    self.tag("alias_hazard")  # left on purpose: adjit must diagnose it
+                    continue
+                del ctx.env[name]
+
+    def block(self, ctx: Ctx, count: int, depth: int) -> list:
+        out = []
+        for _ in range(count):
+            out += self.stmt(ctx, depth)
+        return out
+
+    def stmt(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        opts = [("assign", 4), ("update", 4), ("write", 5), ("view", 2)]
+        if depth > 0:
+            opts += [("for", 4 if ctx.loop_depth < 2 else 1), ("while", 1.5), ("if", 3)]
+        if ctx.loop_depth > 0:
+            opts.append(("breakcont", 3))
+        if ctx.loop_depth == 0 and not ctx.in_branch and depth > 0:
+            opts.append(("early_return", 1.2))
+        kind = wchoice(r, opts)[0]
+        return getattr(self, "s_" + kind)(ctx, depth)
+
+    def s_assign(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        rebind = [v for v in ctx.env.values() if not v.is_int and not v.fixed and v.name not in ctx.loopvars]
+        if rebind and r.random() < 0.4:
+            v = r.choice(rebind)
+            shape = v.shape
+            if ctx.loop_depth == 0 and not ctx.in_branch and r.random() < 0.3:
+                shape = r.choice(self.shape_choices(ctx))
+            self.tag("rebind")
+            e = self.expr(ctx, shape, 3)
+            self.drop_views_of(ctx, v.name)
+            ctx.env[v.name] = Var(v.name, shape)
+            return [Line(v.name, "=", e)]
+        name = self.fresh("t")
+        shape = r.choice(self.shape_choices(ctx))
+        e, root = self.expr_r(ctx, shape, 3)
+        ctx.env[name] = Var(name, shape, root, root is None)
+        if root is not None:
+            self.tag("view")
+        return [Line(name, "=", e)]
+
+    def drop_views_of(self, ctx: Ctx, name: str):
+        """`name` is rebound: views of its old value stay valid (they keep the old memory), but the
+        generator keeps it simple and treats the old root name as gone for them."""
+        for k, v in list(ctx.env.items()):
+            if v.root == name and k != name:
+                ctx.env[k] = replace(v, root=f"{name}@old{self.counter}", writable=False)
+
+    def s_view(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        arrays = [v for v in ctx.env.values() if v.shape and not v.is_int]
+        if not arrays:
+            return self.s_assign(ctx, depth)
+        v = r.choice(arrays)
+        name = self.fresh("r")
+        root = v.root or v.name
+        self.tag("view")
+        if len(v.shape) == 2:
+            k = r.random()
+            if k < 0.45:
+                text, shape = f"{v.name}[{self.index(ctx, v.shape[0])}]", v.shape[1:]
+            elif k < 0.7 and v.shape[0] > 1:
+                text, shape = f"{v.name}[1:]", (v.shape[0] - 1, v.shape[1])
+            elif k < 0.85:
+                text, shape = f"{v.name}[:, {self.index(ctx, v.shape[1])}]", (v.shape[0],)
+            else:
+                text, shape = f"{v.name}.T", (v.shape[1], v.shape[0])
+        else:
+            if v.shape[0] > 1 and r.random() < 0.6:
+                length = r.randrange(1, v.shape[0])
+                text, shape = self.slice_text(ctx, v.name, v.shape[0], length), (length,)
+            else:
+                text, shape = v.name, v.shape
+                self.tag("alias")
+        ctx.env[name] = Var(name, shape, root, False)
+        return [Line(name, "=", leaf(text))]
+
+    def s_update(self, ctx: Ctx, depth: int) -> list:
+        """A carried value updated from itself: `acc = acc + ...`, `acc += ...`, `y = 0.5 * y + ...`."""
+        r = self.r
+        cands = [v for v in ctx.env.values() if not v.is_int and not v.fixed and v.root is None and v.name not in ctx.loopvars]
+        if not cands:
+            return self.s_assign(ctx, depth)
+        v = r.choice(cands)
+        e = self.expr(ctx, v.shape, 2)
+        k = r.random()
+        self.tag("update")
+        self.drop_views_of(ctx, v.name)
+        if k < 0.3:
+            return [Line(v.name, "=", E(f"0.5 * {v.name} + {{}}", [e]))]
+        if k < 0.5:
+            return [Line(v.name, "=", E(f"np.tanh({v.name} + {{}})", [e]))]
+        if k < 0.65 and not v.shape:
+            self.tag("augassign")
+            return [Line(v.name, r.choice(["+=", "-="]), e)]
+        if k < 0.75 and not v.shape:
+            self.tag("augassign")
+            return [Line(v.name, "*=", E("(1.0 + 0.5 * np.tanh({}))", [e]))]
+        if k < 0.85 and v.shape and v.writable:
+            # in-place on an array: a write into its memory
+            self.tag("augassign_array")
+            self.kill_views(ctx, v.name)
+            return [Line(v.name, "+=", E("0.5 * {}", [e]))]
+        return [Line(v.name, "=", E(f"{v.name} * 0.5 + {{}}", [e]))]
+
+    def s_write(self, ctx: Ctx, depth: int) -> list:
+        """In-place writes into a region, often read back right after."""
+        r = self.r
+        arrays = self.writable_arrays(ctx)
+        if not arrays or r.random() < 0.15:
+            # make a buffer to write into
+            shape = r.choice([(self.m, self.n), (self.n,), (self.m, self.n), (self.m,)])
+            name = self.fresh("h")
+            make = r.choice([f"np.zeros({shape_text(shape)})", f"np.zeros({shape_text(shape)})",
+                             f"np.ones({shape_text(shape)})"])
+            like = [v for v in ctx.env.values() if v.shape == shape and not v.is_int]
+            if like and r.random() < 0.4:
+                make = f"np.zeros_like({r.choice(like).name})"
+            ctx.env[name] = Var(name, shape)
+            return [Line(name, "=", leaf(make))] + self.s_write(ctx, depth)
+        v = r.choice(arrays)
+        out = []
+        if len(v.shape) == 2:
+            k = r.random()
+            if k < 0.4:
+                target, shape, t = f"{v.name}[{self.index(ctx, v.shape[0])}]", v.shape[1:], "row_write"
+            elif k < 0.75:
+                target, shape, t = f"{v.name}[{self.index(ctx, v.shape[0])}, {self.index(ctx, v.shape[1])}]", (), "elem_write"
+            else:
+                target, shape, t = f"{v.name}[:, {self.index(ctx, v.shape[1])}]", (v.shape[0],), "col_write"
+        else:
+            if r.random() < 0.15 and v.shape[0] > 2:
+                length = r.randrange(1, v.shape[0])
+                target, shape, t = self.slice_text(ctx, v.name, v.shape[0], length), (length,), "slice_write"
+            else:
+                target, shape, t = f"{v.name}[{self.index(ctx, v.shape[0])}]", (), "elem_write"
+        self.tag(t)
+        e = self.expr(ctx, shape if r.random() < 0.85 else (), 3)
+        op = "="
+        if r.random() < 0.3:
+            op = r.choice(["+=", "+=", "-=", "*="])
+            self.tag("aug_write")
+            if op == "*=":
+                e = E("(1.0 + 0.5 * np.tanh({}))", [e])
+        self.kill_views(ctx, v.name)
+        out.append(Line(target, op, e))
+        if r.random() < 0.6:
+            # read the same location back
+            self.tag("read_after_write")
+            acc = [w for w in ctx.env.values() if w.shape == () and not w.is_int and w.root is None
+                   and w.name not in ctx.loopvars]
+            read = leaf(target)
+            red = E("np.sum({})", [read]) if shape else read
+            if acc and r.random() < 0.6:
+                a = r.choice(acc)
+                out.append(Line(a.name, "=", E(f"{a.name} + {{}}", [E("np.tanh({})", [red])])))
+            else:
+                name = self.fresh("u")
+                ctx.env[name] = Var(name, ())
+                out.append(Line(name, "=", E("{} * 0.5", [red])))
+        return out
+
+    def loop_header(self, ctx: Ctx) -> tuple:
+        """(var, header, lo, hi, trips, tags)"""
+        r = self.r
+        n, m = self.n, self.m
+        var = self.fresh(r.choice(["i", "j", "k"]))
+        bounds = [(str(n), n), (str(m), m), (str(r.choice([2, 3])), None)]
+        if not ctx.helper:
+            bounds += [("x.shape[0]", n), ("W.shape[0]", m)]
+        if "T" in self.param_names and not ctx.helper:
+            bounds.append(("T", self.T))
+        b, val = r.choice(bounds)
+        if val is None:
+            val = int(b)
+        k = r.random()
+        if k < 0.55:
+            return var, f"range({b})", 0, val - 1, val
+        if k < 0.7 and val > 1:
+            self.tag("range_start")
+            return var, f"range(1, {b})", 1, val - 1, val - 1
+        if k < 0.85:
+            self.tag("range_step")
+            return var, f"range({b} - 1, -1, -1)", 0, val - 1, val
+        self.tag("range_step")
+        return var, f"range(0, {b}, 2)", 0, val - 1, (val + 1) // 2
+
+    def s_for(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        self.tag("for")
+        if ctx.loop_depth > 0:
+            self.tag("nested_loop")
+        inner = ctx.child(loop_depth=ctx.loop_depth + 1)
+        inner.env = {k: v for k, v in inner.env.items() if v.root is None}  # views: see kill_views
+        rows = [v for v in ctx.env.values() if len(v.shape) == 2 and not v.is_int]
+        if rows and r.random() < 0.15:
+            v = r.choice(rows)
+            var = self.fresh("row")
+            self.tag("for_rows")
+            inner.env[var] = Var(var, v.shape[1:], v.root or v.name, False, fixed=True)
+            header, trips = v.name, v.shape[0]
+        else:
+            var, header, lo, hi, trips = self.loop_header(ctx)
+            inner.loopvars[var] = (lo, hi)
+            inner.env[var] = Var(var, (), None, False, True)
+        body = self.block(inner, r.randint(1, 3), depth - 1)
+        self.merge(ctx, inner)
+        return [For(var, header, body, trips)]
+
+    def s_while(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        self.tag("while")
+        if ctx.loop_depth > 0:
+            self.tag("nested_loop")
+        k = self.fresh("c")
+        limit = r.choice([2, 3, 4])
+        inner = ctx.child(loop_depth=ctx.loop_depth + 1)
+        inner.env = {kk: v for kk, v in inner.env.items() if v.root is None}
+        inner.loopvars[k] = (1, limit)
+        inner.env[k] = Var(k, (), None, False, True)
+        accs = [v for v in ctx.env.values() if v.shape == () and not v.is_int and v.root is None]
+        if accs and r.random() < 0.4:
+            self.tag("while_data")
+            a = r.choice(accs)
+            cond = leaf(f"({k} < {limit}) & ({a.name} < {r.choice(['1.0', '2.0', '0.5'])})")
+        else:
+            cond = leaf(f"{k} < {limit}")
+        body = self.block(inner, r.randint(1, 3), depth - 1)
+        self.merge(ctx, inner)
+        ctx.env[k] = Var(k, (), None, False, True)
+        return [While(k, cond, body)]
+
+    def merge(self, outer: Ctx, inner: Ctx):
+        """After a block: outer names keep their types; writes inside kill outer views."""
+        for root in inner.written:
+            self.kill_views(outer, root)
+        outer.written |= inner.written
+
+    def s_if(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        cond = self.scalar_cond(ctx)
+        a = ctx.child(in_branch=True)
+        body = self.block(a, r.randint(1, 2), depth - 1)
+        orelse = []
+        b = ctx.child(in_branch=True)
+        if r.random() < 0.5:
+            self.tag("else")
+            orelse = self.block(b, r.randint(1, 2), depth - 1)
+        self.merge(ctx, a)
+        self.merge(ctx, b)
+        return [If(cond, body, orelse)]
+
+    def s_breakcont(self, ctx: Ctx, depth: int) -> list:
+        r = self.r
+        word = r.choice(["break", "continue"])
+        self.tag(word)
+        cond = self.scalar_cond(ctx, 1)
+        a = ctx.child(in_branch=True)
+        body = []
+        if r.random() < 0.8:
+            # an assignment right before the jump, often of an outer (carried) value
+            outer = [v for v in ctx.env.values() if not v.is_int and v.root is None and v.name not in ctx.loopvars]
+            if outer and r.random() < 0.7:
+                v = r.choice(outer)
+                self.tag("assign_before_" + word)
+                body.append(Line(v.name, "=", self.expr(a, v.shape, 2)))
+            else:
+                body += self.s_write(a, 0) if r.random() < 0.5 else self.s_update(a, 0)
+        body.append(Line(word))
+        self.merge(ctx, a)
+        return [If(cond, body)]
+
+    def s_early_return(self, ctx: Ctx, depth: int) -> list:
+        self.tag("early_return")
+        cond = self.scalar_cond(ctx)
+        a = ctx.child(in_branch=True)
+        body = []
+        if self.r.random() < 0.4:
+            body += self.stmt(a, 0)
+        body.append(Line("return", "", self.result_expr(a)))
+        return [If(cond, body)]
+
+    def result_expr(self, ctx: Ctx) -> E:
+        r = self.r
+        if ctx.helper:
+            return self.expr(ctx, self.helper_sig[1], 3)
+        scal = [v for v in ctx.env.values() if v.shape == () and not v.is_int]
+        e = self.expr(ctx, (), 3)
+        if scal and r.random() < 0.5:
+            e = E("({} + {})", [leaf(r.choice(scal).name), e])
+        return e
+
+    # ------------------------------------------------------------------ functions
+    def make_helper(self):
+        r = self.r
+        n, m = self.n, self.m
+        pats = [(["a", "b"], [(n,), (n,)], (n,)), (["u", "s"], [(n,), ()], ()),
+                (["M", "v"], [(m, n), (n,)], (m,)), (["p", "q"], [(), ()], ())]
+        names, shapes, res = r.choice(pats)
+        self.helper_sig = (shapes, res)
+        ctx = Ctx({nm: Var(nm, s, None if not s else f"param:{nm}", False) for nm, s in zip(names, shapes)}, {},
+                  helper=True, written=set())
+        body = self.block(ctx, r.randint(0, 2), 1)
+        body.append(Line("return", "", self.expr(ctx, res, 3)))
+        self.helper = Func(self.helper_name, names, body)
+
+    def generate(self) -> Program:
+        r = self.r
+        n, m = self.n, self.m
+        params = [Param("x", "array", (n,))]
+        if r.random() < 0.8:
+            params.append(Param("W", "array", (m, n)))
+        if r.random() < 0.4:
+            params.append(Param("b", "array", r.choice([(m,), (m, 1)])))
+        if r.random() < 0.35:
+            params.append(Param("s", r.choice(["scalar", "pyfloat"]) if self.dtype == "float64" else "scalar"))
+        self.T = r.choice([2, 3, 4])
+        if r.random() < 0.2:
+            params.append(Param("T", "int", value=self.T, wrt=False))
+            self.tag("int_param")
+        for p in params:
+            if p.kind != "int" and r.random() < 0.15 and sum(q.wrt for q in params) > 1:
+                p.wrt = False
+        self.param_names = {p.name for p in params}
+        if "W" not in self.param_names:
+            self.param_names.add("W")  # loop bounds may say W.shape[0]: give it a W
+            params.insert(1, Param("W", "array", (m, n), wrt=r.random() < 0.5 or True))
+        if r.random() < 0.35:
+            self.make_helper()
+        env = {}
+        for p in params:
+            shape = tuple(p.shape) if p.kind == "array" else ()
+            env[p.name] = Var(p.name, shape, None, p.kind == "array", p.kind == "int")
+        ctx = Ctx(env, {}, written=set())
+        body = []
+        if r.random() < 0.6:
+            body.append(Line("acc", "=", leaf(r.choice(["0.0", "0.0", "np.sum(x) * 0.1"]))))
+            ctx.env["acc"] = Var("acc", ())
+        body += self.block(ctx, r.randint(2, 5), 3)
+        body.append(Line("return", "", self.result_expr(ctx)))
+        if self.dtype == "float32":
+            self.tag("float32")
+        main = Func("f", [p.name for p in params], body)
+        return Program(main, self.helper, params, self.dtype, set(self.tags), self.seed)
+
+
+def shape_text(shape: tuple) -> str:
+    if len(shape) == 1:
+        return f"{shape[0]}"
+    return "(" + ", ".join(map(str, shape)) + ")"
+
+
+def generate(seed: int, dtype: str | None = None) -> Program:
+    return Generator(seed, dtype).generate()

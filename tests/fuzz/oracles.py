@@ -1,0 +1,450 @@
+"""The oracles: run one program through adjit every way it can be run and compare.
+
+For a program and its inputs:
+
+* NumPy runs it first (on copies); an exception or a non-finite value makes it *invalid*.
+* adjit builds it (`adjit.value_and_grad(f, wrt=...)`, `.source(*args)`): an `AdjitError` is a
+  *located rejection*, anything else (InternalCompilerError, a Python exception) *internal*.
+* The gradients, each compared with central finite differences of the NumPy function in float64
+  (two step sizes plus a one-sided test per coordinate; a coordinate where they disagree sits on
+  a kink and is left out; a program with too many such coordinates is *skipped* for this oracle):
+  - `readable`: the readable source (`g.source(*args)`) executed as plain NumPy;
+  - `lowered`: the lowered source (`g.source(*args, lowered=True)`) executed as plain Python with
+    the `numba.njit` decoration replaced by the identity (the runtime helpers it calls are Numba
+    functions, callable from Python), which finds lowering and buffer bugs without a Numba compile;
+  - `compiled` (compiled mode only): the Numba-compiled entry point that `g(*args)` calls.
+* Their values against NumPy's, and each against the readable gradient (`agree:*`).
+* Forward mode: for a random direction v, JVP(f)(x; v) must equal v . grad (`jvp:*`; the readable
+  and lowered JVP sources, and in compiled mode the compiled JVP).
+* The arguments must not be modified by any adjit call (`mutation:*`).
+
+The result is a dict: outcome (ok, wrong, rejected, internal, invalid, skipped), category (the
+failing oracles, or the error's kind), detail."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+OUTCOMES = ("ok", "wrong", "rejected", "internal", "invalid", "skipped")
+
+# order of precedence when naming a wrong gradient's primary oracle
+ORACLE_ORDER = ["value:readable", "fd:readable", "agree:lowered", "fd:lowered", "value:lowered",
+                "agree:compiled", "fd:compiled", "value:compiled", "jvp:readable", "jvp:lowered", "jvp:compiled",
+                "mutation:readable", "mutation:lowered", "mutation:compiled", "mutation:jvp"]
+
+_JIT_LINE = re.compile(r"^_jit = numba\.njit\(.*\)$", re.M)
+
+
+def ensure_cache_dir() -> str:
+    """A temporary ADJIT_CACHE_DIR for this process (never ~/.cache/adjit)."""
+    d = os.environ.get("ADJIT_FUZZ_CACHE_DIR")
+    if not d:
+        d = tempfile.mkdtemp(prefix="adjit-fuzz-cache-")
+        os.environ["ADJIT_FUZZ_CACHE_DIR"] = d
+    os.environ["ADJIT_CACHE_DIR"] = d
+    return d
+
+
+# ---------------------------------------------------------------------------------- loading
+
+_loaded: dict = {}
+
+
+def load_source(source: str, fname: str = "f"):
+    """The function `fname` of a module holding `source`, written to a real file (adjit reads
+    functions' source through inspect)."""
+    digest = hashlib.sha1(source.encode()).hexdigest()[:16]
+    if digest in _loaded:
+        return getattr(_loaded[digest], fname)
+    d = Path(ensure_cache_dir()) / "programs"
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"fz_{digest}.py"
+    if not path.exists():
+        path.write_text(source)
+    modname = f"adjit_fuzz_prog_{digest}"
+    spec = importlib.util.spec_from_file_location(modname, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = mod
+    spec.loader.exec_module(mod)
+    _loaded[digest] = mod
+    return getattr(mod, fname)
+
+
+# ---------------------------------------------------------------------------------- inputs
+
+def make_inputs(params: list, dtype: str, seed: int) -> list:
+    rng = np.random.default_rng(seed)
+    out = []
+    for p in params:
+        kind = p["kind"]
+        if kind == "array":
+            out.append(rng.uniform(-1.0, 1.0, tuple(p["shape"])).astype(dtype))
+        elif kind == "scalar":
+            out.append(np.dtype(dtype).type(rng.uniform(-1.0, 1.0)))
+        elif kind == "pyfloat":
+            out.append(float(rng.uniform(-1.0, 1.0)))
+        else:
+            out.append(int(p["value"]))
+    return out
+
+
+def inputs_to_json(args: list) -> list:
+    out = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            out.append({"array": a.tolist(), "dtype": a.dtype.name})
+        elif isinstance(a, np.generic):
+            out.append({"scalar": a.item(), "dtype": a.dtype.name})
+        elif isinstance(a, float):
+            out.append({"float": a})
+        else:
+            out.append({"int": int(a)})
+    return out
+
+
+def inputs_from_json(items: list) -> list:
+    out = []
+    for it in items:
+        if "array" in it:
+            out.append(np.array(it["array"], dtype=it["dtype"]))
+        elif "scalar" in it:
+            out.append(np.dtype(it["dtype"]).type(it["scalar"]))
+        elif "float" in it:
+            out.append(float(it["float"]))
+        else:
+            out.append(int(it["int"]))
+    return out
+
+
+def copies(args) -> list:
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def to64(args) -> list:
+    out = []
+    for a in args:
+        if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+            out.append(a.astype(np.float64))
+        elif isinstance(a, np.floating):
+            out.append(np.float64(a))
+        else:
+            out.append(a)
+    return out
+
+
+def same_args(a, b) -> bool:
+    for x, y in zip(a, b):
+        if isinstance(x, np.ndarray):
+            if not (isinstance(y, np.ndarray) and x.shape == y.shape and x.dtype == y.dtype
+                    and np.array_equal(x, y, equal_nan=True)):
+                return False
+        elif type(x) is not type(y) or not (x == y or (x != x and y != y)):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------- NumPy
+
+class Invalid(Exception):
+    pass
+
+
+def run_numpy(fun, args) -> float:
+    try:
+        with np.errstate(all="ignore"):
+            v = fun(*copies(args))
+    except Exception as e:  # NumPy (or Python) rejected the program
+        raise Invalid(f"{type(e).__name__}: {e}") from None
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v[()]
+    if not isinstance(v, (float, int, np.floating, np.integer)) or isinstance(v, bool):
+        raise Invalid(f"result is {type(v).__name__}, not a scalar")
+    if not np.isfinite(v):
+        raise Invalid("non-finite result")
+    return float(v)
+
+
+def fd_gradients(fun, args64: list, wrt_idx: list):
+    """Central differences in float64 with two step sizes and a one-sided test per coordinate:
+    (grads, reliable masks, f0). A coordinate is unreliable when the tests disagree (a kink, a tie
+    of a max, a branch threshold nearby)."""
+    def ev(a):
+        with np.errstate(all="ignore"):
+            return float(fun(*copies(a)))
+
+    f0 = ev(args64)
+    noise = 1e-9 * max(1.0, abs(f0))
+    grads, masks = [], []
+    for k in wrt_idx:
+        x = args64[k]
+        is_arr = isinstance(x, np.ndarray)
+        base = np.array(x, dtype=np.float64).reshape(-1) if is_arr else np.array([float(x)])
+        g = np.zeros(base.size)
+        ok = np.ones(base.size, bool)
+        for i in range(base.size):
+            vals = {}
+            for h_rel in (1e-6, 1e-5):
+                h = h_rel * max(1.0, abs(base[i]))
+                for sgn in (1, -1):
+                    b = base.copy()
+                    b[i] += sgn * h
+                    a = list(args64)
+                    a[k] = b.reshape(x.shape) if is_arr else (np.float64(b[0]) if isinstance(x, np.generic) else float(b[0]))
+                    vals[(h_rel, sgn)] = (ev(a), h)
+            (up1, h1), (dn1, _) = vals[(1e-6, 1)], vals[(1e-6, -1)]
+            (up2, h2), (dn2, _) = vals[(1e-5, 1)], vals[(1e-5, -1)]
+            c1 = (up1 - dn1) / (2 * h1)
+            c2 = (up2 - dn2) / (2 * h2)
+            fwd, bwd = (up1 - f0) / h1, (f0 - dn1) / h1
+            g[i] = c1
+            finite = all(np.isfinite(v) for v in (up1, dn1, up2, dn2))
+            scale = max(1.0, abs(c1))
+            if (not finite or abs(c1 - c2) > 1e-5 * scale + 10 * noise / h1
+                    or abs(fwd - bwd) > 1e-3 * scale + 10 * noise / h1):
+                ok[i] = False
+        grads.append(g.reshape(x.shape) if is_arr else g)
+        masks.append(ok.reshape(x.shape) if is_arr else ok)
+    return grads, masks, f0
+
+
+# ---------------------------------------------------------------------------------- categories
+
+def normalize(msg: str) -> str:
+    """An error message without the names and numbers that differ from program to program."""
+    first = msg.strip().splitlines()[0] if msg.strip() else ""
+    first = re.sub(r"^.*?:\d+:\d+: error: ", "", first)
+    first = first.replace("internal compiler error (a bug in adjit, please report it): ", "ICE: ")
+    first = re.sub(r"'[^']*'", "'_'", first)
+    first = re.sub(r"\b(_?[a-z]+_?\d+|_[a-z]+\d*)\b", "_", first)
+    first = re.sub(r"\(\d+(, \d+)*,?\)", "(shape)", first)
+    first = re.sub(r"\d+", "N", first)
+    return first[:140]
+
+
+def error_category(stage: str, e: BaseException) -> tuple:
+    """(outcome, category) for an exception raised at `stage`."""
+    from adjit.compiler.errors import AdjitError, InternalCompilerError
+
+    if isinstance(e, AdjitError) and not isinstance(e, InternalCompilerError) and stage == "build":
+        return "rejected", f"{type(e).__name__}: {normalize(getattr(e, 'message', str(e)))}"
+    return "internal", f"{stage}: {type(e).__name__}: {normalize(str(e))}"
+
+
+# ---------------------------------------------------------------------------------- comparing
+
+def _flat(vals) -> np.ndarray:
+    parts = [np.asarray(v, dtype=np.float64).reshape(-1) for v in vals]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def max_err(a_list, b_list, masks=None) -> float:
+    """max |a - b| over the (reliable) entries; inf on a shape mismatch."""
+    worst = 0.0
+    for i, (a, b) in enumerate(zip(a_list, b_list)):
+        a = np.asarray(a, dtype=np.float64)
+        b = np.asarray(b, dtype=np.float64)
+        if a.size != b.size or (a.ndim and b.ndim and a.shape != b.shape):
+            return float("inf")
+        d = np.abs(a.reshape(-1) - b.reshape(-1))
+        if masks is not None:
+            d = d[np.asarray(masks[i]).reshape(-1)]
+        if d.size:
+            m = float(np.max(d)) if np.all(np.isfinite(d)) else float("inf")
+            worst = max(worst, m)
+    return worst
+
+
+class Tol:
+    def __init__(self, dtype: str):
+        f32 = dtype == "float32"
+        self.fd = 2e-3 if f32 else 1e-5  # adjit against float64 finite differences
+        self.agree = 1e-4 if f32 else 1e-8  # adjit against adjit
+        self.value = 1e-4 if f32 else 1e-9  # adjit's value against NumPy's
+        self.jvp = 1e-3 if f32 else 1e-8
+
+
+# ---------------------------------------------------------------------------------- running
+
+def exec_module(text: str, lowered: bool) -> dict:
+    if lowered:
+        text, n = _JIT_LINE.subn("_jit = lambda fn: fn", text)
+        if n != 1:
+            raise RuntimeError("harness: no `_jit = numba.njit(...)` line in the lowered module")
+    ns: dict = {"__name__": "adjit_fuzz_exec"}
+    exec(compile(text, "<adjit lowered>" if lowered else "<adjit readable>", "exec"), ns)
+    return ns
+
+
+WS = lambda: (np.empty(0, np.uint8), np.zeros(2, np.int64))  # noqa: E731
+
+
+def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=None, jvp: bool = True) -> dict:
+    """Run every oracle on `fun` at `args` (see the module docstring). `fd_retry(attempt)` gives
+    new inputs (same shapes) when finite differences are unreliable at these."""
+    import adjit
+    from adjit.compiler.jit import CompiledFunction
+
+    t0 = time.perf_counter()
+    res = {"outcome": None, "category": "", "detail": "", "failing": [], "mode": mode}
+
+    def done(outcome, category="", detail=""):
+        res.update(outcome=outcome, category=category, detail=detail[:4000], seconds=time.perf_counter() - t0,
+                   inputs=inputs_to_json(args))
+        return res
+
+    names = list(fun.__code__.co_varnames[:fun.__code__.co_argcount])
+    wrt_idx = [names.index(w) for w in wrt]
+    fname = fun.__name__
+    tol = Tol(dtype)
+
+    # 1. NumPy decides validity
+    try:
+        value = run_numpy(fun, args)
+        run_numpy(fun, to64(args))
+    except Invalid as e:
+        return done("invalid", str(e)[:100])
+
+    # 2. adjit builds it
+    stage = "build"
+    try:
+        vg = adjit.value_and_grad(fun, wrt=tuple(wrt))
+        readable = vg.source(*args)
+        lowered = vg.source(*args, lowered=True)
+    except Exception as e:
+        out, cat = error_category(stage, e)
+        return done(out, cat, traceback.format_exc())
+
+    # 3. finite differences (new inputs when too many coordinates sit on kinks)
+    attempt = 0
+    while True:
+        fd, masks, _ = fd_gradients(fun, to64(args), wrt_idx)
+        total = sum(np.asarray(m).size for m in masks)
+        good = sum(int(np.sum(m)) for m in masks)
+        if good >= max(1, total // 2) or fd_retry is None or attempt >= 2:
+            break
+        attempt += 1
+        new = fd_retry(attempt)
+        try:
+            value = run_numpy(fun, new)
+            run_numpy(fun, to64(new))
+        except Invalid:
+            continue
+        args = new
+    fd_ok = good >= max(1, total // 2)
+    res["fd_reliable"] = f"{good}/{total}"
+
+    saved = copies(args)
+    failing = []
+    errors = {}
+
+    def note(name, err, limit):
+        if not err <= limit:
+            failing.append(name)
+            errors[name] = err
+
+    scale_fd = max(1.0, float(np.max(np.abs(_flat(fd)), initial=0.0)))
+
+    def grad_oracles(tag, out):
+        """out = (value, *grads) from one way of running adjit's gradient."""
+        val, grads = out[0], list(out[1:])
+        note(f"value:{tag}", abs(float(val) - value) / max(1.0, abs(value)), tol.value)
+        if tag != "readable":
+            note(f"agree:{tag}", max_err(grads, ref_grads) / max(1.0, float(np.max(np.abs(_flat(ref_grads)), initial=0))),
+                 tol.agree)
+        if fd_ok:
+            note(f"fd:{tag}", max_err(grads, fd, masks) / scale_fd, tol.fd)
+        if not same_args(args, saved):
+            failing.append(f"mutation:{tag}")
+
+    # 4. readable source as NumPy
+    stage = "readable"
+    try:
+        ns = exec_module(readable, False)
+        ref = ns[fname + "_grad"](*args)
+        ref_grads = list(ref[1:])
+        grad_oracles("readable", ref)
+        stage = "lowered"
+        ns_low = exec_module(lowered, True)
+        grad_oracles("lowered", ns_low[fname + "_grad"](*args, *WS()))
+        if mode == "compiled":
+            stage = "compiled"
+            out = vg(*args)
+            grad_oracles("compiled", (out[0],) + (tuple(out[1]) if isinstance(out[1], tuple) else (out[1],)))
+    except Exception as e:
+        out, cat = error_category(stage, e)
+        return done(out, cat, traceback.format_exc())
+
+    # 5. forward mode against v . grad
+    if jvp:
+        rng = np.random.default_rng(12345)
+        tangents = []
+        vdotg = 0.0
+        vscale = 0.0
+        for k, g, m in zip(wrt_idx, ref_grads, masks):
+            a = args[k]
+            if isinstance(a, np.ndarray):
+                v = rng.uniform(-1, 1, a.shape) * m
+                tangents.append(v.astype(a.dtype))
+            else:
+                v = float(rng.uniform(-1, 1)) * float(np.asarray(m).reshape(-1)[0])
+                tangents.append(type(a)(v) if isinstance(a, np.generic) else v)
+            vdotg += float(np.sum(np.asarray(tangents[-1], np.float64) * np.asarray(g, np.float64)))
+            vscale += float(np.sum(np.abs(np.asarray(tangents[-1], np.float64) * np.asarray(g, np.float64))))
+        stage = "jvp-build"
+        try:
+            cj = CompiledFunction(fun, tuple(wrt), mode="jvp")
+            jread = cj.source(*args)
+            jlow = cj.source(*args, lowered=True)
+            for tag, text, low in (("readable", jread, False), ("lowered", jlow, True)):
+                stage = f"jvp-{tag}"
+                ns = exec_module(text, low)
+                extra = WS() if low else ()
+                out = ns[fname + "_jvp"](*args, *tangents, *extra)
+                note(f"jvp:{tag}", abs(float(out[1]) - vdotg) / max(1.0, vscale), tol.jvp)
+            if mode == "compiled":
+                stage = "jvp-compiled"
+                out = cj._spec_for(tuple(args)).entry(*args, *tangents)
+                note("jvp:compiled", abs(float(out[1]) - vdotg) / max(1.0, vscale), tol.jvp)
+            if not same_args(args, saved):
+                failing.append("mutation:jvp")
+        except Exception as e:
+            if stage == "jvp-build" and type(e).__name__ not in ("InternalCompilerError",):
+                from adjit.compiler.errors import AdjitError
+                if isinstance(e, AdjitError):
+                    # forward mode rejects what reverse mode took: a gap, reported as internal
+                    return done("internal", f"jvp-build: {type(e).__name__}: {normalize(getattr(e, 'message', str(e)))}",
+                                traceback.format_exc())
+            out_, cat = error_category(stage, e)
+            return done("internal", cat, traceback.format_exc())
+
+    if failing:
+        failing.sort(key=lambda n: ORACLE_ORDER.index(n) if n in ORACLE_ORDER else 99)
+        res["failing"] = failing
+        res["errors"] = errors
+        return done("wrong", failing[0], ", ".join(f"{k}={errors.get(k, 'x'):.3g}" if k in errors else k for k in failing))
+    if not fd_ok:
+        return done("skipped", "finite differences unstable")
+    return done("ok")
+
+
+def check_task(task: dict) -> dict:
+    """Run a task (a program as the runner sends it) through `check`."""
+    ensure_cache_dir()
+    fun = load_source(task["source"], task.get("fname", "f"))
+    if "inputs" in task:
+        args = inputs_from_json(task["inputs"])
+        retry = None
+    else:
+        seed = task.get("input_seed", 0)
+        args = make_inputs(task["params"], task["dtype"], seed)
+        retry = lambda k: make_inputs(task["params"], task["dtype"], seed + 1000 * k)  # noqa: E731
+    return check(fun, args, task["wrt"], task["dtype"], task.get("mode", "fast"), retry)
