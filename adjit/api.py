@@ -12,6 +12,8 @@ from .compiler.jit import CompiledFunction
 class _Transformed:
     """A compiled transformation of a user function; call it like the function itself."""
 
+    __adjit_transform__ = True  # the frontend refuses to look through it (no silent grad of grad)
+
     def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None, parallel: bool = False):
         self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint, parallel)
         self._with_value = with_value

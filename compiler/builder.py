@@ -7,12 +7,39 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import shapes as S
-from .errors import AdjitError, InternalCompilerError, Loc
+from .errors import AdjitError, InternalCompilerError, Loc, ShapeError
 from .ir import Abstract, Op, Value
 from .primitives import PRIMITIVES
 
 
-_VIEWS = frozenset({"getitem", "transpose", "reshape", "expand_dims", "broadcast_to"})
+
+
+def _broadcast_pattern(k: int, in_avals: list, out_shape: tuple, loc, primal: bool = True):
+    """S.broadcast_axes for input k, where an extent known only at run time is the result's own
+    extent when no other operand has one along that axis (nothing can stretch it). In the sweeps
+    that AD derives, such extents come from one primal value checked so, and are equal."""
+    a = in_avals[k]
+    axes = S.broadcast_axes(a.shape, out_shape)
+    if axes is not None or a.type.kind != "array":
+        return axes
+    lead = len(out_shape) - len(a.shape)
+    stretched = []
+    for j, d in enumerate(a.shape):
+        o = out_shape[lead + j]
+        if d is None and o is None:
+            pos = len(out_shape) - (lead + j)  # the axis counted from the right
+            others = [b.shape[-pos] for i, b in enumerate(in_avals)
+                      if i != k and b.type.kind == "array" and len(b.shape) >= pos]
+            if primal and any(x != 1 for x in others):
+                raise ShapeError("the extents of these operands are known only when the program runs (slices "
+                                 "with computed bounds) and may differ, so how they broadcast is unknown", loc,
+                                 hint="make one operand's extent known when the function is compiled, e.g. "
+                                      "multiply by an array of the intended shape, or slice with constant bounds")
+        elif d is None or d == 1 and o != 1:
+            if o is None:
+                return None
+            stretched.append(lead + j)
+    return (tuple(range(lead)), tuple(stretched))
 
 
 class Builder:
@@ -25,6 +52,7 @@ class Builder:
         self.role = role
         self._consts: dict = {}
         self.view_of: dict = {}  # value id -> the array it is a NumPy view of
+        self.inplace_of: dict = {}  # value id -> the array an augmented assignment `x += v` overwrote
 
     def into(self, ops: list, fn):
         """Run fn with this builder appending to `ops` (another block) instead."""
@@ -52,6 +80,8 @@ class Builder:
         if p is None:
             raise InternalCompilerError(f"unknown primitive {prim!r}")
         in_avals = [self.avals[v.id] for v in inputs]
+        if p.elementwise and any(None in a.shape for a in in_avals if a.type.kind == "array"):
+            inputs, in_avals = self._pin_shapes(prim, list(inputs), in_avals)
         try:
             out = p.abstract(*in_avals, **attrs)
         except AdjitError as e:
@@ -59,15 +89,36 @@ class Builder:
                 raise type(e)(e.message, self.loc, e.hint) from None
             raise
         if p.elementwise or prim == "broadcast_to":
-            bcast = tuple(S.broadcast_axes(a.shape, out.shape) if a.type.kind != "tuple" else ((), ())
-                          for a in in_avals)
+            bcast = tuple(_broadcast_pattern(k, in_avals, out.shape, self.loc, self.role == "primal") if a.type.kind != "tuple" else ((), ())
+                          for k, a in enumerate(in_avals))
             if any(b is None or b != ((), ()) for b in bcast):
                 attrs["bcast"] = bcast
         value = self.define(Value(hint), out)
         self.ops.append(Op(prim, list(inputs), [value], attrs, self.loc, self.role))
-        if prim in _VIEWS and out.type.kind == "array":  # NumPy returns a view: writes would show through
+        if p.view and out.type.kind == "array":  # NumPy returns a view: writes would show through
             self.view_of[value.id] = self.view_of.get(inputs[0].id, inputs[0])
         return value
+
+    def _pin_shapes(self, prim: str, inputs: list, in_avals: list):
+        """An operand whose extent is known only at run time (a slice with computed bounds, such as
+        `x[j:j + L]`) is checked against the extent the other operands give the result, once, where
+        it is used (a reshape: NumPy's ValueError on a mismatch), so that the result's shape and
+        every broadcast the reverse sweep undoes are static."""
+        try:
+            out = S.broadcast_shapes([a.shape for a in in_avals], "operands")
+        except AdjitError:
+            return inputs, in_avals
+        for k, a in enumerate(in_avals):
+            if a.type.kind != "array" or None not in a.shape:
+                continue
+            lead = len(out) - len(a.shape)
+            target = tuple(d if d is not None else out[lead + j] for j, d in enumerate(a.shape))
+            if None in target:
+                continue
+            shape = self.emit("tuple", [self.const(int(d)) for d in target])
+            inputs[k] = self.emit("reshape", [inputs[k], shape])
+            in_avals[k] = self.avals[inputs[k].id]
+        return inputs, in_avals
 
     # -- rule tracing
     def wrap(self, v: Value) -> "Var":

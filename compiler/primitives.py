@@ -45,6 +45,7 @@ class Primitive:
     sources: tuple = ()  # Python objects (np.tanh, math.tanh) and method names (".sum") it matches
     differentiable: bool = True
     nondiff_inputs: tuple = ()  # input positions that never carry a derivative (shapes, conditions)
+    view: bool = False  # NumPy returns a view of input 0 (when the result is an array): writes show through
 
 
 PRIMITIVES: dict[str, Primitive] = {}
@@ -325,7 +326,7 @@ def _inverse_perm(axes):
     return tuple(inv)
 
 
-primitive("transpose", _transpose_abstract, sources=(np.transpose, ".T", ".transpose"),
+primitive("transpose", _transpose_abstract, view=True, sources=(np.transpose, ".T", ".transpose"),
           vjp=lambda g, y, x, axes: (npx.transpose(g, axes=_inverse_perm(axes)),),
           jvp=lambda t, y, x, axes: npx.transpose(t[0], axes=axes))
 
@@ -351,7 +352,7 @@ def _reshape_abstract(x, shape, **_):
     return S.make(x.type.dtype, tuple(dims))
 
 
-primitive("reshape", _reshape_abstract, sources=(np.reshape, ".reshape"), nondiff_inputs=(1,),
+primitive("reshape", _reshape_abstract, view=True, sources=(np.reshape, ".reshape"), nondiff_inputs=(1,),
           vjp=lambda g, y, x, shape: (npx.reshape(g, x.shape), None),
           jvp=lambda t, y, x, shape: npx.reshape(t[0], shape))
 
@@ -364,7 +365,7 @@ def _broadcast_to_abstract(x, shape, **_):
     return S.make(x.type.dtype, dims)
 
 
-primitive("broadcast_to", _broadcast_to_abstract, sources=(np.broadcast_to,), nondiff_inputs=(1,),
+primitive("broadcast_to", _broadcast_to_abstract, view=True, sources=(np.broadcast_to,), nondiff_inputs=(1,),
           vjp=lambda g, y, x, shape: (g, None),  # reverse/sweep.py sums g over the broadcast axes
           jvp=lambda t, y, x, shape: npx.broadcast_to(t[0], shape))
 
@@ -376,7 +377,7 @@ def _expand_dims_abstract(x, axis, **_):
     return S.make(x.type.dtype, tuple(out))
 
 
-primitive("expand_dims", _expand_dims_abstract, sources=(np.expand_dims,),
+primitive("expand_dims", _expand_dims_abstract, view=True, sources=(np.expand_dims,),
           vjp=lambda g, y, x, axis: (npx.reshape(g, x.shape),),
           jvp=lambda t, y, x, axis: npx.expand_dims(t[0], axis=axis))
 
@@ -451,7 +452,7 @@ def _shift(index, by):
     return tuple((it[0],) + tuple(None if k is None else k + by for k in it[1:]) for it in index)
 
 
-primitive("getitem", _getitem_abstract, vjp=_getitem_vjp,
+primitive("getitem", _getitem_abstract, view=True, vjp=_getitem_vjp,
           jvp=lambda t, y, x, *ints, index: x.builder.emit_vars("getitem", (t[0],) + ints, {"index": index}))
 
 

@@ -135,7 +135,7 @@ def train(steps=300, batch=64, n_train=2048, n_test=1024, lr=1e-4, beta=0.9, max
     x_test, t_test = np.ascontiguousarray(x_all[:, n_train:]), np.ascontiguousarray(t_all[:, n_train:])
     params = init_params(*sizes, rng)
     optimizer = adjit.optim.Momentum(params, lr=lr, beta=beta)  # updates `params` in place
-    value_and_grads = adjit.value_and_grad(loss, wrt=PARAMS)       # same compiled code as loss
+    value_and_grads = adjit.value_and_grad(loss.__wrapped__, wrt=PARAMS)  # the plain function under @grad
     every = every or max(1, steps // 10)
 
     def errors(step):

@@ -27,7 +27,7 @@ _BINARY = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/",
 _NP_CALL = {"exp", "log", "log1p", "expm1", "sqrt", "square", "sin", "cos", "tan", "tanh", "sinh", "cosh",
             "arctan", "abs", "sign", "maximum", "minimum", "where", "clip", "outer", "logical_and",
             "logical_or", "logical_not"}
-_VIEW_PRIMS = {"broadcast_to", "transpose", "reshape", "getitem", "expand_dims"}
+_VIEW_PRIMS = frozenset(name for name, p in PRIMITIVES.items() if p.view)
 _EXPRESSION_ONLY = {"const"}
 
 
@@ -591,7 +591,9 @@ class _Emitter(GroupEmitter):
             text = self.operand(v, 0)
             if text == n:
                 continue
-            if v.type.kind == "array" and self._shared(v, at):
+            if v.type.kind == "array" and (self._shared(v, at) or self._is_view(v)):
+                # a phi owns its buffer: later in-place writes and reused buffers go through it,
+                # and liveness is not tracked around loops and across branches
                 text = f"{self.operand(v, ATOM)}.copy()"
             pairs.append((n, text))
         if not pairs:
@@ -712,6 +714,13 @@ class _Emitter(GroupEmitter):
             self.inplace.add(node.out.id)
             root[node.out.id] = r
             members.setdefault(r, []).append(node.out.id)
+
+    def _is_view(self, v: Value) -> bool:
+        """Whether an array value lives in memory of another array (a view, or a write into one)."""
+        op = self.producer.get(v.id)
+        while op is not None and op.prim in ("index_update", "index_add") and op.out.id in self.inplace:
+            op = self.producer.get(op.inputs[0].id)
+        return op is not None and op.prim in _VIEW_PRIMS and op.out.type.kind == "array"
 
     def _shared(self, v: Value, at: int) -> bool:
         """Whether an array's buffer may be read or written elsewhere after position `at`."""

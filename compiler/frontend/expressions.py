@@ -241,6 +241,11 @@ class Expressions:
             if len(args) != 1 or kwargs:
                 raise self.err(ArgumentError, "stop_gradient takes one argument", node)
             return self.b.emit("stop_gradient", [self.value(args[0], node)])
+        if getattr(func, "__adjit_transform__", None):
+            from .parse import nested_transform_error
+
+            e = nested_transform_error(func)
+            raise self.err(UnsupportedSyntaxError, e.message, node.func, e.hint)
         if isinstance(func, types.FunctionType):
             return self.inline(func, args, kwargs, node)
         raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,

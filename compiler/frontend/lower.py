@@ -10,6 +10,7 @@ import numpy as np
 from ..builder import Builder
 from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
+from .aliasing import check_sharing
 from .control import ControlFlow, LoopFrame
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .values import _is_number
@@ -121,7 +122,30 @@ class Lowerer(ControlFlow, Expressions):
             raise self.err(UnsupportedSyntaxError, "unsupported augmented assignment target", stmt.target)
         rhs = self.expr(stmt.value)
         self.at(stmt)
-        self.assign(stmt.target, self.binop(type(stmt.op), current, rhs, stmt), stmt)
+        new = self.binop(type(stmt.op), current, rhs, stmt)
+        if isinstance(stmt.target, ast.Name) and isinstance(current, Value) and current.type.kind == "array":
+            new = self.in_place_result(current, new, stmt)
+        self.assign(stmt.target, new, stmt)
+
+    def in_place_result(self, current: Value, new, stmt) -> Value:
+        """`x += v` on an array writes into x, as NumPy does: the result keeps x's dtype and shape,
+        and every other name for x's buffer sees it (frontend/aliasing.py checks those reads)."""
+        new = self.value(new, stmt)
+        cur, res = self.b.avals[current.id], self.b.avals[new.id]
+        if new.type.rank != current.type.rank or (None not in cur.shape and None not in res.shape
+                                                   and tuple(res.shape) != tuple(cur.shape)):
+            raise self.err(AdjitTypeError, f"`{ast.unparse(stmt)}` would change the shape of the array it "
+                           f"writes into ({tuple(cur.shape)} -> {tuple(res.shape)}); NumPy raises here", stmt,
+                           hint="write `x = x + v` to make a new, broadcast array")
+        if new.type.dtype != current.type.dtype:
+            if current.type.dtype not in ("float32", "float64") and new.type.dtype in ("float32", "float64"):
+                raise self.err(AdjitTypeError, f"`{ast.unparse(stmt)}` writes floats into an array of "
+                               f"{current.type.dtype}; NumPy raises here (same-kind casting)", stmt,
+                               hint="make the array float first, e.g. x = x.astype(np.float64)")
+            new = self.b.emit("astype", [new], dtype=current.type.dtype)
+        if new is not current:
+            self.b.inplace_of[new.id] = current
+        return new
 
     # -- control flow
     def assign(self, target, val, node) -> None:
@@ -194,4 +218,5 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract]) -> tuple[Function, 
             result.hint = parsed.name
     fn = Function(parsed.name, params, list(parsed.param_names), Block(b.ops), [result],
                   parsed.filename, parsed.firstline, result_loc, b.avals)
+    check_sharing(fn, b.inplace_of)
     return fn, b

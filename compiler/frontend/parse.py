@@ -50,11 +50,32 @@ class ParsedFunction:
 _PARSE_CACHE: dict = {}
 
 
+def nested_transform_error(fn) -> AdjitError:
+    """Transforming an adjit transformation (grad of grad) is not implemented yet: say so where the
+    inner function is defined, never differentiate the function underneath it."""
+    inner = getattr(fn, "fun", None)
+    loc = None
+    if isinstance(inner, types.FunctionType):
+        try:
+            lines, first = inspect.getsourcelines(inner)
+            filename = inspect.getsourcefile(inner) or inner.__code__.co_filename
+            loc = Loc(filename, first, len(lines[0]) - len(lines[0].lstrip()), len(lines[0].rstrip()), lines[0])
+        except (OSError, TypeError):
+            pass
+    return UnsupportedSyntaxError(
+        f"{fn!r} is itself an adjit transformation; transforming it again (a higher derivative, grad of "
+        "grad) is not supported yet", loc,
+        hint="differentiate a function written out by hand for the first derivative, or use finite "
+             "differences of the gradient (adjit.check_grad) until nested transformations land")
+
+
 def parse(fn) -> ParsedFunction:
     """Read `fn`'s source and check its statements are in the supported subset."""
     if isinstance(fn, ParsedFunction):
         return fn
-    target = inspect.unwrap(fn)
+    if getattr(fn, "__adjit_transform__", None):
+        raise nested_transform_error(fn)
+    target = fn  # exactly the object given: a wrapper (functools.wraps) is not looked through
     if not isinstance(target, types.FunctionType):
         raise AdjitTypeError(f"adjit can only differentiate Python functions, got {type(fn).__name__}")
     key = target.__code__

@@ -4,7 +4,7 @@ and the IR surgery they need (cloning blocks, moving tape pushes)."""
 from __future__ import annotations
 
 from ..errors import InternalCompilerError
-from ..ir import (Abstract, Block, For, If, Op, Value, While, inner_blocks, print_function, scalar_type)
+from ..ir import (Abstract, Block, For, If, Op, Value, While, inner_blocks, print_function, scalar_type, walk)
 from ..primitives import PRIMITIVES
 
 
@@ -27,17 +27,26 @@ class ControlFlowReverse:
     """Mixin of sweep._Reverse: the reverse of If, For and While nodes."""
 
     def outer_adjoints(self, node, adj: dict) -> list:
-        """Active values from outside a control node that its blocks read: their adjoints change."""
-        from ..ir import free_values
+        """Active values from outside a control node that its blocks read or yield: their adjoints
+        change. A block that yields an outer value unchanged (`x = y` right before `break`, a
+        branch that passes a value through) reads it as surely as an op does."""
+        from ..ir import block_yields, free_values
 
         seen, out = set(), []
-        for b in inner_blocks(node):
-            extra = []
-            if isinstance(node, For):
-                extra = [node.index] + list(node.carried)
-            elif isinstance(node, While):
-                extra = list(node.carried)
-            for v in free_values(b, extra):
+        extra = []
+        if isinstance(node, For):
+            extra = [node.index] + list(node.carried)
+        elif isinstance(node, While):
+            extra = list(node.carried)
+        for b, ys in block_yields(node):
+            inside = {o.id for n in walk(b) for o in n.outputs} | {v.id for v in extra}
+            for n in walk(b):
+                if isinstance(n, For):
+                    inside.update([n.index.id] + [c.id for c in n.carried])
+                elif isinstance(n, While):
+                    inside.update(c.id for c in n.carried)
+            passed = [y for y in ys if y.id not in inside]
+            for v in free_values(b, extra) + passed:
                 if v.id in self.active and v.id not in seen and v.type.is_float:
                     seen.add(v.id)
                     out.append(v)

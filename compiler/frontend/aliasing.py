@@ -1,0 +1,165 @@
+"""NumPy's sharing, checked: adjit's IR treats arrays as values, NumPy shares memory between an
+array, its views (`h[i]`, `x[1:]`, `x.T`, `x.reshape(...)`) and every other name bound to it.
+The two agree as long as no write to a buffer is followed by a read of an older name for the same
+buffer. This pass finds every such read and rejects the program at the write, naming both, so
+that sharing never turns into a silently different function (and gradient).
+
+Sharing is tracked over the lowered IR as the set of buffers each array value may live in: a
+fresh result or an argument is its own buffer, a view or an in-place write lives in its input's
+buffers, and a loop-carried value or a branch result in the union of the buffers of everything
+that flows into it. A value is *stale* after a write to one of its buffers if it was defined
+before the write; a read of a stale value after the write (in program order, or in a later iteration of a loop that contains
+the write, but never in the other branch of an `if`) is what NumPy and adjit disagree on.
+"""
+from __future__ import annotations
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import Block, For, Function, If, Op, While
+from ..primitives import PRIMITIVES
+
+_WRITES = ("index_update", "index_add")
+
+
+class _Walk:
+    def __init__(self, inplace: dict):
+        self.pos = 0
+        self.defs: dict = {}  # value id -> (position, path)
+        self.uses: list = []  # (value, position, loops, path, loc)
+        self.writes: list = []  # (op, base, position, path)
+        self.loop_range: dict = {}
+        self.edges: list = []  # (value id, value id whose buffers it may live in)
+        self.inplace = inplace  # value id -> value it overwrote in place (array `x += v`)
+
+    def union(self, out, src) -> None:
+        """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value)."""
+        if out.type is None or src.type is None or out.type.kind != "array" or src.type.kind != "array":
+            return
+        self.edges.append((out.id, src.id))
+
+    def buffers(self) -> dict:
+        """value id -> the buffers (ids of values that own memory) it may live in; a fixpoint over
+        the edges, since loops carry values around."""
+        targets = {o for o, _ in self.edges}
+        pts = {vid: {vid} for vid in self.defs if vid not in targets}
+        changed = True
+        while changed:
+            changed = False
+            for o, src in self.edges:
+                add = pts.get(src, {src} if src not in targets else set())
+                cur = pts.setdefault(o, set())
+                if not add <= cur:
+                    cur |= add
+                    changed = True
+        return pts
+
+    def define(self, v, path) -> None:
+        self.defs[v.id] = (self.pos, path)
+
+    def use(self, v, loops, path, loc) -> None:
+        self.uses.append((v, self.pos, loops, path, loc))
+
+    def block(self, block: Block, loops: tuple, path: tuple) -> None:
+        for node in block.ops:
+            self.pos += 1
+            if isinstance(node, Op):
+                for v in node.inputs:
+                    self.use(v, loops, path, node.loc)
+                for o in node.outputs:
+                    self.define(o, path)
+                if node.prim in _WRITES:
+                    self.writes.append((node, node.inputs[0], self.pos, path))
+                    self.union(node.out, node.inputs[0])
+                elif PRIMITIVES[node.prim].view and node.inputs:
+                    self.union(node.out, node.inputs[0])
+                if node.out.id in self.inplace:
+                    base = self.inplace[node.out.id]
+                    self.writes.append((node, base, self.pos, path))
+                    self.union(node.out, base)
+            elif isinstance(node, If):
+                self.use(node.cond, loops, path, node.loc)
+                for k, (b, ys) in enumerate(((node.then_block, node.then_yield), (node.else_block, node.else_yield))):
+                    inner = path + ((id(node), k),)
+                    self.block(b, loops, inner)
+                    self.pos += 1
+                    for y, o in zip(ys, node.outputs):
+                        self.use(y, loops, inner, node.loc)
+                        self.union(o, y)
+                self.pos += 1
+                for o in node.outputs:
+                    self.define(o, path)
+            elif isinstance(node, (For, While)):
+                heads = [node.start, node.stop, node.step] if isinstance(node, For) else []
+                for v in heads + list(node.init):
+                    self.use(v, loops, path, node.loc)
+                start = self.pos
+                inner_loops = loops + (id(node),)
+                if isinstance(node, For):
+                    self.define(node.index, path)
+                for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
+                    self.define(c, path)
+                    self.union(c, i)
+                    self.union(c, y)
+                    self.union(o, c)
+                if isinstance(node, While):
+                    self.block(node.cond_block, inner_loops, path)
+                    self.use(node.cond, inner_loops, path, node.loc)
+                self.block(node.body, inner_loops, path)
+                self.pos += 1
+                for y in node.body_yield:
+                    self.use(y, inner_loops, path, node.loc)
+                self.loop_range[id(node)] = (start, self.pos)
+                self.pos += 1
+                for o in node.outputs:
+                    self.define(o, path)
+
+
+def _exclusive(a: tuple, b: tuple) -> bool:
+    """Whether two places lie in different branches of one `if` (never both run)."""
+    for x, y in zip(a, b):
+        if x != y:
+            return x[0] == y[0]
+    return False
+
+
+def check_sharing(fn: Function, inplace: dict | None = None) -> None:
+    """Raise a located error where a write to a shared buffer would be seen differently by NumPy."""
+    w = _Walk(inplace or {})
+    for p in fn.params:
+        w.define(p, ())
+    w.block(fn.body, (), ())
+    w.pos += 1
+    for r in fn.results:
+        w.use(r, (), (), fn.result_loc)
+    if not w.writes:
+        return
+    pts = w.buffers()
+    for op, base, p, wpath in w.writes:
+        written = pts.get(base.id, {base.id})
+        for v, q, loops, upath, loc in w.uses:
+            if v.id == op.out.id or v.type is None or v.type.kind != "array" or not (pts.get(v.id, {v.id}) & written):
+                continue
+            d = w.defs.get(v.id, (-1, ()))[0]
+            if d >= p:
+                continue  # defined after the write: it sees the new contents, as in NumPy
+            for lid in loops:  # a read in a loop of a value from before it lasts the whole loop
+                lo, hi = w.loop_range.get(lid, (q, q))
+                if d < lo:
+                    q = max(q, hi)
+                    break
+            if q <= p or _exclusive(wpath, upath):
+                continue
+            reader = v.hint or "a temporary"
+            writer = op.out.hint or base.hint or "an array"
+            if reader == writer:
+                what = f"the old '{reader}' (a view of it, or a name for it taken before the write)"
+            elif v.id == base.id:
+                what = f"'{reader}' is a second name for the same array"
+            else:
+                what = f"'{reader}' shares its memory (a view of it, or of what it views)"
+            where = f", read at line {loc.line}" if loc is not None else ""
+            raise UnsupportedSyntaxError(
+                f"this write changes '{writer}' in place, but {what}{where}: NumPy would see the new values "
+                f"there, adjit (which treats arrays as values) the old ones",
+                op.loc,
+                hint=f"bind '{reader}' to a copy where it is made (`{reader} = <expression>.copy()`), or "
+                     f"write `{writer} = {writer}.copy()` before changing it")

@@ -1,0 +1,184 @@
+"""Programs that once got a wrong gradient with no error, or an internal compiler error (issue 9),
+and their siblings: the whole class each one stands for."""
+import numpy as np
+
+
+def rows_written_then_read(w, state):
+    """A row written, then bound to a name and carried into the next inner iteration."""
+    h = state.copy()
+    for t in range(2):
+        x = w * 1.0
+        for i in range(2):
+            h[i] = h[i] * x
+            x = h[i]
+    return np.sum(h)
+
+
+def rows_written_then_read_deeper(w, state):
+    h = state.copy()
+    for t in range(3):
+        x = np.tanh(w)
+        for i in range(state.shape[0]):
+            h[i] = np.tanh(h[i] * x + 0.1)
+            x = h[i]
+        h[0] = h[0] + x
+    return np.sum(h * h)
+
+
+def columns_written_then_read(w, state):
+    h = state.copy()
+    for t in range(2):
+        x = w * 1.0
+        for i in range(2):
+            h[:, i] = h[:, i] * x
+            x = h[:, i]
+    return np.sum(h)
+
+
+def view_carried_through_branch(w, state):
+    """A view (or a fresh value) merged by a branch and carried: the phi must own its buffer."""
+    h = state.copy()
+    x = w * 1.0
+    for i in range(state.shape[0]):
+        half = x * 0.5
+        h[i] = np.tanh(h[i] * x)
+        if np.sum(h[i]) > 0.0:
+            x = h[i]
+        else:
+            x = half
+    return np.sum(h * h) + np.sum(x)
+
+
+def assign_before_break(x, a):
+    for i in range(5):
+        y = x + a
+        if i == 2:
+            x = y
+            break
+        x = y
+    return x * x
+
+
+def assign_copy_before_break(x, a):
+    for i in range(5):
+        y = x + a
+        if i == 2:
+            x = y * 1.0
+            break
+        x = y
+    return x * x
+
+
+def assign_before_continue(x, a):
+    s = 0.0
+    for i in range(5):
+        y = x * a
+        if i % 2 == 0:
+            s = y
+            continue
+        s = s + y
+    return s * x
+
+
+def assign_before_break_in_while(x, a):
+    i = 0
+    while i < 10:
+        y = x + a
+        if i == 3:
+            x = y
+            break
+        x = y
+        i = i + 1
+    return x * x
+
+
+def branch_passes_outer_value(x, a):
+    y = x * a
+    s = 0.0
+    for i in range(3):
+        if i == 1:
+            s = y
+        else:
+            s = s + x
+    return s * s
+
+
+def loop_yields_outer_value(x, a):
+    y = np.sin(a) * x
+    s = x
+    for i in range(3):
+        s = y
+    return s * s
+
+
+def array_assign_before_break(x, a):
+    h = x * 1.0
+    for i in range(4):
+        y = np.tanh(h + a)
+        if (np.sum(y) > 10.0) | (i == 2):
+            h = y
+            break
+        h = y
+    return np.sum(h * h)
+
+
+def convolution(k, x):
+    L = x.shape[0] - k.shape[0] + 1
+    out = np.zeros(L)
+    for j in range(k.shape[0]):
+        out = out + k[j] * x[j:j + L]
+    return np.sum(out * out)
+
+
+def convolution_inplace(k, x):
+    L = x.shape[0] - k.shape[0] + 1
+    out = np.zeros(L)
+    for j in range(k.shape[0]):
+        out += k[j] * x[j:j + L]
+    return np.sum(np.tanh(out))
+
+
+def sliding_window(x, w):
+    K = w.shape[0]
+    s = 0.0
+    for i in range(x.shape[0] - K + 1):
+        s = s + np.sum(x[i:i + K] * w) ** 2
+    return s
+
+
+# --- NumPy sharing that adjit cannot follow: rejected at the write, never silently different
+
+
+def view_read_after_base_written(h0):
+    h = h0 * 1.0
+    x = h[0]
+    h[0] = 2.0 * x
+    return np.sum(x)
+
+
+def second_name_read_after_inplace_add(x):
+    y = x * 1.0
+    z = y
+    z += 1.0
+    return np.sum(y * x)
+
+
+def view_carried_read_after_write(h0):
+    h = h0 * 1.0
+    for t in range(2):
+        x = h[0]
+        h[0] = 2.0 * x
+        h[1] = x + h[1]
+    return np.sum(h)
+
+
+def view_merged_by_branch_then_base_written(w, state):
+    h = state.copy()
+    x = w * 1.0
+    for i in range(state.shape[0]):
+        if np.sum(h[i]) > 0.0:
+            x = h[i]
+        else:
+            x = x * 0.5
+        h[i] = h[i] + x
+    return np.sum(h * h) + np.sum(x)

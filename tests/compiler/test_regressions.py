@@ -1,0 +1,139 @@
+"""Issue 9's wrong gradients and internal errors, and their classes: each program's gradient equals
+central differences, forward mode (JVP . v == v . grad) and the readable source run as NumPy;
+what adjit cannot follow is a located error, never a different function."""
+import numpy as np
+import pytest
+
+import adjit
+import corpus_regressions as C
+from adjit.compiler.errors import AdjitError, InternalCompilerError, ShapeError, UnsupportedSyntaxError
+from conftest import fd_check, run_jvp
+
+R = np.random.default_rng(9)
+
+CASES = [
+    (C.rows_written_then_read, lambda: (R.uniform(0.5, 1.2, 3), R.uniform(0.1, 1.0, (2, 3))), (0, 1)),
+    (C.rows_written_then_read_deeper, lambda: (R.uniform(-1, 1, 3), R.uniform(-1, 1, (3, 3))), (0, 1)),
+    (C.columns_written_then_read, lambda: (R.uniform(0.5, 1.2, 2), R.uniform(0.1, 1.0, (2, 3))), (0, 1)),
+    (C.view_carried_through_branch, lambda: (R.uniform(-1, 1, 3), R.uniform(-1, 1, (4, 3))), (0, 1)),
+    (C.assign_before_break, lambda: (1.0, 1.5), (0, 1)),
+    (C.assign_copy_before_break, lambda: (1.0, 1.5), (0, 1)),
+    (C.assign_before_continue, lambda: (0.7, 1.3), (0, 1)),
+    (C.assign_before_break_in_while, lambda: (0.4, 1.5), (0, 1)),
+    (C.branch_passes_outer_value, lambda: (0.8, -1.2), (0, 1)),
+    (C.loop_yields_outer_value, lambda: (0.8, 0.3), (0, 1)),
+    (C.array_assign_before_break, lambda: (R.uniform(-1, 1, 4), 0.3), (0, 1)),
+    (C.convolution, lambda: (R.standard_normal(3), R.standard_normal(8)), (0, 1)),
+    (C.convolution_inplace, lambda: (R.standard_normal(3), R.standard_normal(8)), (0, 1)),
+    (C.sliding_window, lambda: (R.standard_normal(7), R.standard_normal(3)), (0, 1)),
+]
+IDS = [f.__name__ for f, _, _ in CASES]
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_gradient_is_exact(fun, make, wrt):
+    args = make()
+    g = adjit.grad(fun, wrt=wrt)
+    grads = g(*args)
+    fd_check(fun, args, wrt, grads)
+    # the readable source is plain NumPy and computes the same gradient
+    ns: dict = {}
+    exec(compile(g.source(*args), "<readable>", "exec"), ns)
+    readable = ns[fun.__name__ + "_grad"](*args)
+    for a, b in zip(readable[1:], grads):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_forward_mode_agrees(fun, make, wrt):
+    args = make()
+    grads = adjit.grad(fun, wrt=wrt)(*args)
+    rng = np.random.default_rng(3)
+    tangents = [rng.standard_normal(np.shape(args[i])) if np.ndim(args[i]) else float(rng.standard_normal())
+                for i in wrt]
+    value, tangent = run_jvp(fun, args, wrt, tangents)
+    assert np.isclose(value, fun(*args), rtol=1e-12)
+    lhs = sum(float(np.sum(np.asarray(g) * t)) for g, t in zip(grads, tangents))
+    assert np.isclose(lhs, tangent, rtol=1e-9, atol=1e-12)
+
+
+def test_outer_loop_count_above_one_and_inner_above_one_both_matter():
+    """The first reproducer was right with one outer or one inner step: check both counts grow."""
+    for steps in ((2, 3), (3, 2), (4, 4)):
+        T, n = steps
+
+        w = R.uniform(0.5, 1.1, 3)
+        state = R.uniform(0.1, 1.0, (n, 3))
+        g = adjit.grad(C.rows_written_then_read_deeper, wrt=(0, 1))(w, state)
+        fd_check(C.rows_written_then_read_deeper, (w, state), (0, 1), g)
+
+
+@pytest.mark.parametrize("fun,line", [
+    (C.view_read_after_base_written, "h[0] = 2.0 * x"),
+    (C.second_name_read_after_inplace_add, "z += 1.0"),
+    (C.view_carried_read_after_write, "h[0] = 2.0 * x"),
+    (C.view_merged_by_branch_then_base_written, "h[i] = h[i] + x"),
+])
+def test_sharing_numpy_would_see_is_a_located_error(fun, line):
+    args = (R.uniform(-1, 1, (2, 3)),) if fun.__code__.co_argcount == 1 else (R.uniform(-1, 1, 3), R.uniform(-1, 1, (2, 3)))
+    with pytest.raises(UnsupportedSyntaxError) as e:
+        adjit.grad(fun)(*args)
+    text = str(e.value)
+    assert "corpus_regressions.py:" in text and line in text and "^" in text
+    assert "NumPy would see the new values" in text and ".copy()" in text
+
+
+def _cube(x):
+    return x ** 3
+
+
+def test_grad_of_grad_is_a_located_error_not_the_first_derivative():
+    inner = adjit.grad(_cube)
+    with pytest.raises(AdjitError) as e:
+        adjit.grad(inner)(3.0)
+    assert not isinstance(e.value, InternalCompilerError)
+    assert "not supported yet" in str(e.value) and "test_regressions.py:" in str(e.value)
+    with pytest.raises(AdjitError):
+        adjit.grad(adjit.value_and_grad(_cube))(3.0)
+
+
+def _calls_a_gradient(x):
+    return _cube_grad(x) * 2.0
+
+
+_cube_grad = adjit.grad(_cube)
+
+
+def test_calling_a_transformation_inside_is_a_located_error():
+    with pytest.raises(UnsupportedSyntaxError) as e:
+        adjit.grad(_calls_a_gradient)(3.0)
+    assert "_cube_grad(x)" in str(e.value) and "^" in str(e.value)
+
+
+def _two_runtime_extents(x):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(x[i:i + 2] * x[i + 1:i + 3])
+    return s
+
+
+def test_operands_of_two_runtime_extents_are_a_located_error():
+    with pytest.raises(ShapeError) as e:
+        adjit.grad(_two_runtime_extents)(np.arange(6.0))
+    assert "known only when the program runs" in str(e.value) and "x[i:i + 2] * x[i + 1:i + 3]" in str(e.value)
+
+
+def _conv_fixed_L(k, x):
+    out = np.zeros(3)
+    for j in range(k.shape[0]):
+        out = out + k[j] * x[j:j + 3]
+    return np.sum(out)
+
+
+def test_slice_of_the_wrong_runtime_extent_raises_like_numpy():
+    """x[3:6] of a 5-vector has 2 elements: NumPy cannot add it to 3; neither does adjit."""
+    k, x = np.ones(4), np.arange(5.0)
+    with pytest.raises(ValueError):
+        _conv_fixed_L(k, x)
+    with pytest.raises(ValueError):
+        adjit.grad(_conv_fixed_L, wrt=(0, 1))(k, x)
