@@ -294,7 +294,7 @@ class Generator:
             b = shape[1]
             return E(f"{fn}({{}}, axis=0, keepdims=True)", [self.expr(ctx, (r.choice([n, m]), b), depth - 1)])
         # a matrix: reduce nothing, scale instead
-        return E("0.5 * {}", [self.expr(ctx, shape, depth - 1)])
+        return E("(0.5 * {})", [self.expr(ctx, shape, depth - 1)])
 
     def matmul(self, ctx: Ctx, shape: tuple, depth: int) -> E:
         r = self.r
@@ -373,9 +373,15 @@ class Generator:
             if ctx.loop_depth == 0 and not ctx.in_branch and r.random() < 0.3:
                 shape = r.choice(self.shape_choices(ctx))
             self.tag("rebind")
-            e = self.expr(ctx, shape, 3)
+            e, root = self.expr_r(ctx, shape, 3)
             self.drop_views_of(ctx, v.name)
-            ctx.env[v.name] = Var(v.name, shape)
+            if root is not None and (ctx.loop_depth or ctx.in_branch or root == v.name):
+                # inside a loop or a branch the name must stay a fresh (writable) array on every path
+                e = E("({}).copy()", [e]) if r.random() < 0.5 else E("(1.0 * {})", [e])
+                root = None
+            if root is not None:
+                self.tag("rebind_view")
+            ctx.env[v.name] = Var(v.name, shape, root, root is None)
             return [Line(v.name, "=", e)]
         name = self.fresh("t")
         shape = r.choice(self.shape_choices(ctx))
@@ -544,6 +550,10 @@ class Generator:
             var = self.fresh("row")
             self.tag("for_rows")
             inner.env[var] = Var(var, v.shape[1:], v.root or v.name, False, fixed=True)
+            # NumPy iterates over views of the array: writing into it inside the loop changes later rows
+            for k2, v2 in list(inner.env.items()):
+                if (v2.root or v2.name) == (v.root or v.name) and v2.writable:
+                    inner.env[k2] = replace(v2, writable=False)
             header, trips = v.name, v.shape[0]
         else:
             var, header, lo, hi, trips = self.loop_header(ctx)

@@ -447,4 +447,4 @@ def check_task(task: dict) -> dict:
         seed = task.get("input_seed", 0)
         args = make_inputs(task["params"], task["dtype"], seed)
         retry = lambda k: make_inputs(task["params"], task["dtype"], seed + 1000 * k)  # noqa: E731
-    return check(fun, args, task["wrt"], task["dtype"], task.get("mode", "fast"), retry)
+    return check(fun, args, task["wrt"], task["dtype"], task.get("mode", "fast"), retry, task.get("jvp", True))
