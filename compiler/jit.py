@@ -10,6 +10,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import sys
 import threading
 import time
@@ -23,7 +24,7 @@ import numpy as np
 from . import frontend
 from .errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError
 from .ir import Abstract, Function, array_type, print_function, scalar_type
-from ..runtime import cachedir, simd
+from ..runtime import cachedir, cachelock, simd
 
 # codegen, reverse, forward and the passes are imported when a specialization is first built
 # (not by `import adjit`, and not at all by a process whose calls all hit the cache).
@@ -46,8 +47,10 @@ def _fingerprint() -> str:
 _FINGERPRINT = _fingerprint()
 
 
-def cache_dir() -> Path:
-    """Where generated modules live: $ADJIT_CACHE_DIR, else $XDG_CACHE_HOME/adjit, else ~/.cache/adjit."""
+def cache_dir() -> Path | None:
+    """Where generated modules live: $ADJIT_CACHE_DIR, else $XDG_CACHE_HOME/adjit, else
+    ~/.cache/adjit (checked: private to the user, see runtime/cachedir.py), else a private
+    temporary directory; None when nothing can be written (compiled in memory)."""
     return cachedir.cache_dir()
 
 
@@ -127,11 +130,11 @@ class Specialization:
 
     @property
     def readable(self) -> str:
-        return self.readable_path.read_text()
+        return _read_text(self.readable_path)
 
     @property
     def lowered(self) -> str:
-        return self.module_path.read_text()
+        return _read_text(self.module_path)
 
 
 def _with_workspace(dispatcher, pool: list) -> Callable:
@@ -182,9 +185,15 @@ def _write_atomic(path: Path, text: str) -> None:
     cachedir.write_atomic(path, text)
 
 
-def _load_module(path: Path, modname: str, key: str):
-    """Import a generated module; registered in sys.modules first so Numba's cache can find it."""
-    text = path.read_text()
+def _load_module(path: Path, modname: str, key: str, names: tuple = ()):
+    """Import a generated module; registered in sys.modules first so Numba's cache can find it.
+    Only a regular file of this user whose `# key:` line matches and that defines `names` is
+    imported (else ImportError: the caller rebuilds the entry); its Numba dispatchers are then
+    hardened (runtime/cachelock.py: a damaged Numba cache file is a miss, not an error)."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        raise ImportError(f"{path} is not a regular file of this user")
+    text = path.read_text(encoding="utf-8")
     if f"# key: {key}\n" not in text:
         raise ImportError("stale or damaged cache entry")
     if "_simd." in text:
@@ -195,10 +204,78 @@ def _load_module(path: Path, modname: str, key: str):
     sys.modules[modname] = module
     try:
         spec.loader.exec_module(module)
+        for n in names:
+            if not callable(getattr(module, n, None)):
+                raise ImportError(f"damaged cache entry: {n} missing")
     except BaseException:
         sys.modules.pop(modname, None)
         raise
+    cachelock.harden(module, path.parent)
+    cachelock.harden_runtime()
     return module
+
+
+_MEMORY_TEXTS: dict[str, str] = {}  # generated files kept in memory when no directory can be written
+
+
+def _exec_module(path: Path, text: str, modname: str, names: tuple = ()):
+    """Import a generated module from its text, without Numba's disk cache: the last resort when
+    no cache directory can be written (the text stays in memory for source() and tracebacks)."""
+    import linecache
+    import types
+
+    if "_simd." in text:
+        simd.ensure_kernels()
+    filename = str(path)
+    _MEMORY_TEXTS[filename] = text
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    code = compile(text.replace("numba.njit(cache=True,", "numba.njit(cache=False,"), filename, "exec")
+    module = types.ModuleType(modname)
+    module.__file__ = filename
+    sys.modules[modname] = module
+    try:
+        exec(code, module.__dict__)
+        for n in names:
+            getattr(module, n)
+    except BaseException:
+        sys.modules.pop(modname, None)
+        raise
+    cachelock.harden_runtime()
+    return module
+
+
+def _read_text(path: Path) -> str:
+    text = _MEMORY_TEXTS.get(str(path))
+    return text if text is not None else path.read_text(encoding="utf-8")
+
+
+def _store_module(stem: str, modname: str, key: str, readable: str, lowered: str, names: tuple):
+    """Write one entry's two files and import it: into the cache directory, else (a write failed:
+    read-only, full) the private fallback directory, else in memory. Returns the module."""
+    while True:
+        directory = cache_dir()
+        if directory is None:
+            _MEMORY_TEXTS[f"<adjit-memory>/{stem}.readable.py"] = readable
+            return _exec_module(Path(f"<adjit-memory>/{stem}.py"), lowered, modname, names)
+        module_path = directory / f"{stem}.py"
+        try:
+            with cachelock.locked(directory):
+                _write_atomic(directory / f"{stem}.readable.py", readable)
+                _write_atomic(module_path, lowered)
+                cachedir.note_write(directory)
+        except OSError as e:
+            cachedir.unusable(directory, e)  # one warning; the next round uses the fallback
+            continue
+        cachedir.protect(stem)
+        return _load_module(module_path, modname, key, names)
+
+
+def _comment(text: str) -> str:
+    """`text` made safe for one comment line of generated source: backslashes and every character
+    that is not printable (a newline in a directory name...) are written as escapes, so no path or
+    name can end the comment and inject code."""
+    return "".join("\\\\" if c == "\\" else c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 _MODULES: dict[str, Any] = {}
@@ -207,8 +284,8 @@ _LOCK = threading.RLock()
 
 def module_text(title: str, signature: str, key: str, functions: list[str], helpers: list[str], lowered: bool,
                 parallel: bool = False) -> str:
-    head = [f"# Generated by adjit {VERSION} from {title}; do not edit.",
-            f"# signature: {signature}",
+    head = [f"# Generated by adjit {VERSION} from {_comment(title)}; do not edit.",
+            f"# signature: {_comment(signature)}",
             f"# key: {key}",
             "import numpy as np"]
     if not lowered and any("stop_gradient(" in f for f in functions):
@@ -520,9 +597,17 @@ class CompiledFunction:
             spec = self._from_front(front, args)
             if spec is not None:
                 return spec
-        spec = self._build_full(args)
-        if front is not None:
-            self._write_front(front, spec)
+        # A miss is built under the cache directory's inter-process lock (runtime/cachelock.py):
+        # a process that waited finds the entry another one just built, and writing and evicting
+        # never interleave.
+        with cachelock.locked(cache_dir()):
+            if front is not None:
+                spec = self._from_front(front, args)
+                if spec is not None:
+                    return spec
+            spec = self._build_full(args)
+            if front is not None:
+                self._write_front(front, spec)
         return spec
 
     def _front_key(self, args: tuple) -> str | None:
@@ -537,33 +622,42 @@ class CompiledFunction:
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 
-    def _front_path(self, front: str) -> Path:
-        return cache_dir() / f"{self.parsed.name}_{front}.front.json"
+    def _front_path(self, front: str) -> Path | None:
+        directory = cache_dir()
+        return None if directory is None else directory / f"{self.parsed.name}_{front}.front.json"
 
     def _from_front(self, front: str, args: tuple) -> Specialization | None:
         t0 = time.perf_counter()
         name = self.parsed.name
         try:
-            entry = json.loads(self._front_path(front).read_text())
+            front_path = self._front_path(front)
+            if front_path is None:  # compiling in memory
+                return None
+            entry = json.loads(front_path.read_text(encoding="utf-8"))
             digest = entry["key"]
+            if not (isinstance(digest, str) and digest.isalnum()):
+                return None
             spec = self._specs.get(digest)
             if spec is not None:
                 return spec
-            directory = cache_dir()
-            module_path = directory / f"{name}_{digest}.py"
-            readable_path = directory / f"{name}_{digest}.readable.py"
-            modname = f"adjit_generated_{name}_{digest}"
+            stem = f"{name}_{digest}"
+            modname = f"adjit_generated_{stem}"
             module = _MODULES.get(modname)
             from_disk = module is None
             if from_disk:
-                if not readable_path.exists():
+                module_path = front_path.with_name(f"{stem}.py")
+                if not front_path.with_name(f"{stem}.readable.py").exists():
                     return None
-                module = _load_module(module_path, modname, digest)
+                module = _load_module(module_path, modname, digest, (self.entry_name, name))
+            module_path = Path(module.__file__)
+            readable_path = module_path.with_name(f"{stem}.readable.py")
             spec = Specialization(digest, entry["signature"], module_path, getattr(module, self.entry_name),
                                   getattr(module, name), readable_path, entry["result_dtype"],
                                   time.perf_counter() - t0, from_disk, True)
-        except Exception:  # missing, stale or damaged: the full path decides
+        except Exception:  # missing, stale or damaged: the full path decides (and rebuilds)
             return None
+        cachedir.protect(stem)
+        cachedir.touch(front_path, readable_path)  # least recently used goes first (cachedir.evict)
         _MODULES[modname] = module
         self._specs[digest] = spec
         STATS["front_hits"] += 1
@@ -573,8 +667,12 @@ class CompiledFunction:
 
     def _write_front(self, front: str, spec: Specialization) -> None:
         entry = {"key": spec.key, "signature": spec.signature, "result_dtype": spec.result_dtype}
+        path = self._front_path(front)
+        if path is None or path.parent != spec.module_path.parent:  # in memory, or the directory changed
+            return
         try:
-            _write_atomic(self._front_path(front), json.dumps(entry))
+            _write_atomic(path, json.dumps(entry))
+            cachedir.note_write(path.parent)
         except OSError:  # a read-only cache still works, through the full path
             pass
 
@@ -591,24 +689,34 @@ class CompiledFunction:
             return spec
         t0 = time.perf_counter()
         name = self.parsed.name
+        stem = f"{name}_{digest}"
+        modname = f"adjit_generated_{stem}"
+        names = (self.entry_name, name)
         directory = cache_dir()
-        module_path = directory / f"{name}_{digest}.py"
-        readable_path = directory / f"{name}_{digest}.readable.py"
-        modname = f"adjit_generated_{name}_{digest}"
         module = _MODULES.get(modname)
         from_disk = False
-        if module is None and module_path.exists() and readable_path.exists():
-            try:
-                module = _load_module(module_path, modname, digest)
-                from_disk = True
-            except Exception:  # a damaged entry is rebuilt, never trusted
-                module = None
+        if module is None and directory is not None:
+            module_path = directory / f"{stem}.py"
+            readable_path = directory / f"{stem}.readable.py"
+            if module_path.exists() and readable_path.exists():
+                try:
+                    module = _load_module(module_path, modname, digest, names)
+                    from_disk = True
+                    cachedir.protect(stem)
+                    cachedir.touch(readable_path)
+                except Exception:  # a damaged entry is deleted and rebuilt, never trusted
+                    module = None
+                    with cachelock.locked(directory):
+                        cachedir.discard_entry(directory, stem)
         if module is None:
-            title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"
+            title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"  # escaped by module_text
             readable, lowered = self.generate(args, primal, builder)
-            _write_atomic(readable_path, module_text(title, sig, digest, readable[0], readable[1], False))
-            _write_atomic(module_path, module_text(title, sig, digest, lowered[0], lowered[1], True, self.parallel))
-            module = _load_module(module_path, modname, digest)
+            module = _store_module(stem, modname, digest,
+                                   module_text(title, sig, digest, readable[0], readable[1], False),
+                                   module_text(title, sig, digest, lowered[0], lowered[1], True, self.parallel),
+                                   names)
+        module_path = Path(module.__file__)
+        readable_path = module_path.with_name(f"{stem}.readable.py")
         _MODULES[modname] = module
         spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
                               getattr(module, name), readable_path, primal.results[0].type.dtype,

@@ -184,29 +184,47 @@ def _kernel_module_text(digest: str) -> str:
 def _build_kernels() -> dict:
     """Import the kernel module for this ISA and this version of this file, writing it first if
     missing: next to this file in __pycache__ (compiled once per installation, like the other
-    runtime helpers' Numba caches), else in adjit's cache directory; uncached kernels if neither
-    can be written."""
+    runtime helpers' Numba caches; used only when it belongs to this user or root and nobody else
+    can write it), else in adjit's checked cache directory; uncached kernels if neither can be
+    written. Writing and importing happen under an inter-process lock in that directory, and the
+    kernels' Numba caches are hardened (runtime/cachelock.py)."""
     import hashlib
     import importlib.util
     import sys
 
-    from .cachedir import cache_dir, write_atomic
+    from . import cachelock
+    from .cachedir import cache_dir, check_private, write_atomic
 
     with open(__file__, "rb") as f:
         digest = hashlib.sha256(f.read() + numba.__version__.encode()).hexdigest()[:16]
     text = _kernel_module_text(digest)
     modname = f"adjit_simd_{ISA}_{digest}"
-    for where in (lambda: Path(__file__).parent / "__pycache__", cache_dir):
+
+    def installation():
+        directory = Path(__file__).parent / "__pycache__"
+        directory.mkdir(exist_ok=True)
+        owners = {0, os.getuid()} if hasattr(os, "getuid") else None
+        return None if check_private(directory, owners) else (directory, 0o644)
+
+    def private():
+        directory = cache_dir()
+        return None if directory is None else (directory, 0o600)
+
+    for where in (installation, private):
         try:
-            directory = where()
-            directory.mkdir(parents=True, exist_ok=True)
-            path = directory / f"{modname}.py"
-            if not path.exists() or path.read_text() != text:
-                write_atomic(path, text)
-            spec = importlib.util.spec_from_file_location(modname, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[modname] = module
-            spec.loader.exec_module(module)
+            found = where()
+            if found is None:
+                continue
+            directory, mode = found
+            with cachelock.locked(directory, cachelock.SIMD_LOCK):
+                path = directory / f"{modname}.py"
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    write_atomic(path, text, mode)
+                spec = importlib.util.spec_from_file_location(modname, path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[modname] = module
+                spec.loader.exec_module(module)
+            cachelock.harden(module, directory)
             kernels = {prim: getattr(module, f"{prim}_inplace") for prim in FUNCTIONS}
             kernels.update({f"{prim}_range": getattr(module, f"{prim}_range") for prim in FUNCTIONS})
             return kernels

@@ -1,10 +1,21 @@
 """Shared test helpers: finite differences, random inputs, and running forward mode."""
 from __future__ import annotations
 
-import numpy as np
-import pytest
+import atexit
+import os
+import shutil
+import tempfile
 
-from adjit.compiler.jit import CompiledFunction
+# The suite (and every subprocess it starts) compiles into a fresh private cache directory, never
+# the user's ~/.cache/adjit: set before adjit computes its directory, removed at exit.
+_TEST_CACHE = tempfile.mkdtemp(prefix="adjit-test-cache-")
+os.environ["ADJIT_CACHE_DIR"] = _TEST_CACHE
+atexit.register(shutil.rmtree, _TEST_CACHE, True)
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from adjit.compiler.jit import CompiledFunction  # noqa: E402
 from adjit.runtime.gradcheck import numerical_gradient, relative_error
 
 
