@@ -68,8 +68,9 @@ class AdjitTypeError(AdjitError):
     """A value has a type adjit cannot differentiate or compile (non-float wrt, non-scalar result...)."""
 
 
-class ShapeError(AdjitError):
-    """Array shapes are incompatible; found before any compiled loop runs."""
+class ShapeError(AdjitError, ValueError):
+    """Array shapes are incompatible; found before any compiled loop runs. A ValueError too, as
+    NumPy's own shape errors are."""
 
 
 class ArgumentError(AdjitError):

@@ -60,14 +60,18 @@ def cache_dir() -> Path | None:
 def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
     """The abstract value of one call argument (what the compiled code is specialized on)."""
     if isinstance(x, np.ndarray):
-        if x.dtype.kind not in _NUMERIC_KINDS:
-            raise AdjitTypeError(f"argument '{name}' has unsupported dtype {x.dtype}", loc)
+        if x.dtype.kind not in _NUMERIC_KINDS or x.dtype == np.float16:
+            hint = "pass x.astype(np.float32)" if x.dtype == np.float16 else None
+            raise AdjitTypeError(f"argument '{name}' has unsupported dtype {x.dtype}", loc, hint)
         if x.ndim == 0:
             return Abstract(scalar_type(x.dtype.name), ())
         return Abstract(array_type(x.dtype.name, x.ndim), tuple(x.shape))
     if isinstance(x, bool):
         return Abstract(scalar_type("bool", True), (), x)
     if isinstance(x, int):
+        if not -2 ** 63 <= x < 2 ** 63:
+            raise AdjitTypeError(f"argument '{name}' = {x} does not fit in a 64-bit integer", loc,
+                                 hint="pass it as a float, or reduce it")
         return Abstract(scalar_type("int64", True), (), x)
     if isinstance(x, float):
         return Abstract(scalar_type("float64", True), ())
@@ -143,12 +147,25 @@ def _with_workspace(dispatcher, pool: list) -> Callable:
     pages every time. Each call takes a workspace from the pool (concurrent calls get separate
     ones) and gives it back, enlarged when the call needed more than it had; until then the
     generated code falls back to new arrays."""
+    parallel = bool(getattr(dispatcher, "targetoptions", {}).get("parallel"))
+
     def call(*args):
+        if parallel and _serial_parallel_calls():
+            with _PARALLEL_LOCK:
+                return run(*args)
+        return run(*args)
+
+    def run(*args):
         try:
             ws, state = pool.pop()
         except IndexError:
             ws, state = _EMPTY_WORKSPACE, np.zeros(2, np.int64)
-        out = dispatcher(*args, ws, state)
+        try:
+            out = dispatcher(*args, ws, state)
+        except SystemError as e:  # Ctrl-C while compiled code ran: Python sees it on return
+            if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt) or "KeyboardInterrupt" in str(e):
+                raise KeyboardInterrupt from None
+            raise
         need = state[1]
         if need > ws.size:
             ws = np.empty(int(need), np.uint8)
@@ -158,6 +175,23 @@ def _with_workspace(dispatcher, pool: list) -> Callable:
     call.dispatcher = dispatcher
     call.pool = pool
     return call
+
+
+# Numba's `workqueue` threading layer (the one it picks when neither TBB nor OpenMP is installed)
+# aborts the process when two threads launch parallel regions at once: such calls take turns.
+_PARALLEL_LOCK = threading.Lock()
+_LAYER: list = []
+
+
+def _serial_parallel_calls() -> bool:
+    if not _LAYER:
+        try:
+            import numba
+
+            _LAYER.append(numba.threading_layer())
+        except ValueError:  # no parallel region has run yet: the layer is not chosen
+            return True
+    return _LAYER[0] not in ("tbb", "omp")
 
 
 _EMPTY_WORKSPACE = np.empty(0, np.uint8)
@@ -491,6 +525,11 @@ class CompiledFunction:
             raise ArgumentError(f"checkpoint must be None, 'sqrt' or a segment length >= 1, not {checkpoint!r}")
         self.checkpoint = checkpoint
         self.parsed = frontend.parse(fun)
+        if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
+            raise AdjitError("NUMBA_DISABLE_JIT is set, and adjit compiles every gradient with Numba",
+                             self.parsed.loc(self.parsed.node),
+                             hint="unset NUMBA_DISABLE_JIT; to step through the gradient in Python, run the "
+                                  "NumPy source that g.source(*args) prints")
         self.mode = mode
         self.single = isinstance(wrt, (int, str))
         self.wrt = self._resolve_wrt(wrt)
@@ -502,6 +541,9 @@ class CompiledFunction:
 
     def _resolve_wrt(self, wrt) -> list[int]:
         names = self.parsed.param_names
+        if not isinstance(wrt, (int, str, tuple, list)) or isinstance(wrt, bool):
+            raise ArgumentError(f"wrt must be an argument position, a name, or a tuple of them, not {wrt!r}",
+                                self.parsed.loc(self.parsed.node), hint="e.g. wrt=0 or wrt=('W', 'b')")
         items = [wrt] if isinstance(wrt, (int, str)) else list(wrt)
         if not items:
             raise ArgumentError("wrt must name at least one argument")
@@ -526,11 +568,34 @@ class CompiledFunction:
 
     # -- calling
     def _bind(self, args: tuple, kwargs: dict) -> tuple:
-        args = self._bind_names(args, kwargs)
+        args = tuple(self._as_numpy(a, k) for k, a in enumerate(self._bind_names(args, kwargs)))
         for a in args:
             if isinstance(a, np.ndarray) and a.ndim == 0:  # 0-d arrays run as NumPy scalars
                 return tuple(x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in args)
         return args
+
+    def _as_numpy(self, a, k: int):
+        """An argument as NumPy itself would compute with it: arrays in native byte order (Numba
+        would read the bytes as native), subclasses that change what operators mean refused."""
+        if not isinstance(a, np.ndarray):
+            return a
+        name = self.parsed.param_names[k]
+        where = self.parsed.loc(self.parsed.node.args.args[k])
+        if type(a) is not np.ndarray:
+            if isinstance(a, np.ma.MaskedArray):
+                raise ArgumentError(f"argument '{name}' is a masked array; adjit would ignore its mask", where,
+                                    hint=f"pass {name}.filled(value) or np.ma.getdata({name}) explicitly")
+            if isinstance(a, np.matrix):
+                raise ArgumentError(f"argument '{name}' is an np.matrix, where * is a matrix product", where,
+                                    hint=f"pass np.asarray({name}) and write @ for matrix products")
+            if not isinstance(a, np.memmap):
+                raise ArgumentError(f"argument '{name}' is a {type(a).__name__}, a subclass of ndarray whose "
+                                    "operations adjit cannot know", where,
+                                    hint=f"pass np.asarray({name}) if it computes like a plain array")
+            a = np.asarray(a)
+        if not a.dtype.isnative:
+            a = a.astype(a.dtype.newbyteorder("="))
+        return a
 
     def _bind_names(self, args: tuple, kwargs: dict) -> tuple:
         names = self.parsed.param_names

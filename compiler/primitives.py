@@ -9,6 +9,7 @@ contribution); a JVP rule takes (tangents, y, *inputs, **attrs), tangents holdin
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -263,8 +264,17 @@ primitive("sum", _reduce_abstract, sources=(np.sum, ".sum"),
 primitive("mean", _mean_abstract, sources=(np.mean, ".mean"),
           vjp=lambda g, y, x, axis, keepdims: (_spread(g, x, axis, keepdims) / _count(x, axis),),
           jvp=lambda t, y, x, axis, keepdims: npx.mean(t[0], axis=axis, keepdims=keepdims))
-primitive("max", _reduce_abstract, sources=(np.max, np.amax, ".max"), vjp=_extremum_vjp, jvp=_extremum_jvp)
-primitive("min", _reduce_abstract, sources=(np.min, np.amin, ".min"), vjp=_extremum_vjp, jvp=_extremum_jvp)
+def _extremum_abstract(x, axis, keepdims, _name="maximum", **kw):
+    if x.type.kind == "array" and any(x.shape[a] == 0 for a in axis if a < len(x.shape)):
+        raise ShapeError(f"zero-size array to reduction operation {_name} which has no identity",
+                         hint="NumPy raises this ValueError too: check the size before reducing")
+    return _reduce_abstract(x, axis, keepdims, **kw)
+
+
+primitive("max", functools.partial(_extremum_abstract, _name="maximum"), sources=(np.max, np.amax, ".max"),
+          vjp=_extremum_vjp, jvp=_extremum_jvp)
+primitive("min", functools.partial(_extremum_abstract, _name="minimum"), sources=(np.min, np.amin, ".min"),
+          vjp=_extremum_vjp, jvp=_extremum_jvp)
 
 # -------------------------------------------------------------------------------- linear algebra
 

@@ -3,9 +3,12 @@ check that its statements are in the supported subset."""
 from __future__ import annotations
 
 import ast
+import dis
 import inspect
+import re
 import textwrap
 import types
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +50,9 @@ class ParsedFunction:
         return Loc(self.filename, line, col, end_col, text, stmt_text, self.name)
 
 
-_PARSE_CACHE: dict = {}
+# Parsed functions by function object (weakly): two closures of one factory, or two modules with
+# the same text at the same line, share a code object but not their cells or globals.
+_PARSE_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def nested_transform_error(fn) -> AdjitError:
@@ -78,13 +83,13 @@ def parse(fn) -> ParsedFunction:
     target = fn  # exactly the object given: a wrapper (functools.wraps) is not looked through
     if not isinstance(target, types.FunctionType):
         raise AdjitTypeError(f"adjit can only differentiate Python functions, got {type(fn).__name__}")
-    key = target.__code__
-    cached = _PARSE_CACHE.get(key)
+    cached = _PARSE_CACHE.get(target)
     if cached is not None:
         return cached
     try:
-        lines, firstline = inspect.getsourcelines(target)
-        filename = inspect.getsourcefile(target) or target.__code__.co_filename
+        # the code object, not the function: inspect would follow __wrapped__ to another function
+        lines, firstline = inspect.getsourcelines(target.__code__)
+        filename = inspect.getsourcefile(target.__code__) or target.__code__.co_filename
     except (OSError, TypeError) as e:
         raise AdjitError(f"cannot read the source of {target.__qualname__}: {e}",
                          hint="adjit needs the function's source file (not a lambda typed into a REPL)") from None
@@ -93,6 +98,8 @@ def parse(fn) -> ParsedFunction:
                                      hint="define the function with def")
     source = "".join(lines)
     indent = len(lines[0]) - len(lines[0].lstrip())
+    _check_source_matches(target, source, firstline, indent,
+                          Loc(filename, firstline, indent, len(lines[0].rstrip()), lines[0]))
     tree = ast.parse(textwrap.dedent(source))
     node = tree.body[0]
     if not isinstance(node, ast.FunctionDef):
@@ -107,9 +114,86 @@ def parse(fn) -> ParsedFunction:
         raise UnsupportedSyntaxError("keyword-only and positional-only parameters are not supported",
                                      parsed.loc((args.kwonlyargs or args.posonlyargs)[0]))
     parsed.param_names = [a.arg for a in args.args]
+    _check_reserved(parsed, node)
     _check_body(parsed, node.body)
-    _PARSE_CACHE[key] = parsed
+    _PARSE_CACHE[target] = parsed
     return parsed
+
+
+def _check_source_matches(fn, source: str, firstline: int, indent: int, loc: Loc) -> None:
+    """The text read from the file must be the text the function was compiled from: a file edited
+    after import (without a reload) would otherwise be differentiated in place of the function
+    that runs. Compiled again at the same line, inside a function owning its free variables, the
+    text must give the same bytecode."""
+    code = fn.__code__
+    free = code.co_freevars
+    body = textwrap.indent(textwrap.dedent(source), "    ") if free else textwrap.dedent(source)
+    head = f"def __adjit_enclosing__({', '.join(free)}):\n" if free else ""
+    pad = firstline - 1 - (1 if free else 0)
+    module = None
+    try:
+        if pad >= 0:
+            module = compile("\n" * pad + head + body, code.co_filename, "exec",
+                             flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
+    except SyntaxError:
+        pass
+    found = _find_code(module, code.co_name, code.co_firstlineno) if module is not None else None
+    if found is None or _instructions(found) != _instructions(code) or found.co_varnames != code.co_varnames \
+            or _plain_consts(found) != _plain_consts(code):
+        raise AdjitError(f"the source of {fn.__qualname__} in {code.co_filename} is not the code that runs: "
+                         "the file was changed after it was imported", loc,
+                         hint="reload the module (importlib.reload) or restart, so that the function and its "
+                              "source agree")
+
+
+_FUTURE_FLAGS = 0
+for _feature in __import__("__future__").all_feature_names:
+    _FUTURE_FLAGS |= getattr(__import__("__future__"), _feature).compiler_flag
+
+
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+
+
+def _instructions(code) -> list:
+    """The bytecode as (operation, operand) pairs, blind to what compiling a function apart from
+    its module changes: a call on an imported module's attribute may be LOAD_ATTR or LOAD_METHOD,
+    and jump offsets move with instruction sizes."""
+    out = []
+    for ins in dis.get_instructions(code):
+        name = "LOAD_ATTR" if ins.opname == "LOAD_METHOD" else ins.opname
+        arg = None if ins.opcode in _JUMPS or isinstance(ins.argval, types.CodeType) else ins.argval
+        out.append((name, repr(arg)))
+    return out
+
+
+def _plain_consts(code) -> tuple:
+    return tuple(c for c in code.co_consts if not isinstance(c, types.CodeType))
+
+
+def _find_code(code, name: str, line: int):
+    """The code object named `name` defined at `line`, searched through nested code objects."""
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            if c.co_name == name and c.co_firstlineno == line:
+                return c
+            inner = _find_code(c, name, line)
+            if inner is not None:
+                return inner
+    return None
+
+
+# Names the generated modules define or use themselves (runtime modules, workspace parameters,
+# loop and tape temporaries): a user name among them would shadow or be shadowed.
+_RESERVED = frozenset({"_ws", "_wst", "_la", "_alloc", "_simd", "_tape", "_jit", "_CHUNKS", "numba"})
+_RESERVED_PATTERN = re.compile(r"^_(tape|n_tape|ckpt|acc|e|v|k|i\d+|j\d+|t\d+|d\d+|segment|trips?|S|T)(_\w*)?$")
+
+
+def _check_reserved(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
+    for sub in ast.walk(node):
+        name = sub.arg if isinstance(sub, ast.arg) else sub.id if isinstance(sub, ast.Name) else None
+        if name is not None and (name in _RESERVED or _RESERVED_PATTERN.match(name)):
+            raise UnsupportedSyntaxError(f"the name '{name}' is reserved for adjit's generated code", parsed.loc(sub),
+                                         hint=f"rename it (e.g. '{name.lstrip('_')}_')")
 
 
 def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: bool = False) -> None:
