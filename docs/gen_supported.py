@@ -92,18 +92,41 @@ a float is widened once).
 | `try`, `with`, `raise`, `assert`, `del`, `global`, `nonlocal`, `import`, a loop `else:` | not supported |
 | nested `def` (closures), classes, recursion | not supported |
 | fancy indexing (`x[idx]` with an index array), `*args`/`**kwargs` parameters and call arguments | not supported |
+| a write to shared memory followed by a read of an older name for it (see below) | this write changes 'h' in place, but 'x' shares its memory ...; hint: `x = <expression>.copy()` |
+| `adjit.grad(adjit.grad(f))`, or calling a transformed function inside a differentiated one | transforming it again (a higher derivative, grad of grad) is not supported yet |
+| a function whose file changed after it was imported | the source of f is not the code that runs; hint: reload the module |
+| names the generated code uses: `_ws`, `_wst`, `_la`, `_alloc`, `_simd`, `_tape`, `_jit`, `numba`, and `_t0`, `_d0`, `_i0`, `_acc_…`, `_tape_…`-style temporaries | the name '_ws' is reserved for adjit's generated code |
 
-Not diagnosed: a write through a second name for the same memory (`y = x` or `y = x[1:]`, then
-`y[0] = v`) does not change `x` as it would in NumPy. Write through the original name.
+Arrays are values in adjit; in NumPy, views (`h[i]`, `x[1:]`, `x.T`, `x.reshape(...)`) and second
+names (`y = x`) share memory with their array, and `x += v` on an array writes into it. The two
+agree unless a write to shared memory is followed by a read of an older name for it, such as
+`x = h[0]`, then `h[0] = 2 * x`, then `np.sum(x)`. adjit finds every such read (through loops and
+branches, conservatively: it does not compare which rows two indices select) and rejects the
+program at the write, naming the stale name and suggesting a `.copy()`; it never computes a
+different function than NumPy would. `x += v` on an array keeps `x`'s dtype and shape, as NumPy does.
+
+A slice whose bounds are computed at run time (`x[j:j + L]`) has an extent known only then: where
+it meets an operand of known extent, adjit checks the two agree when the line runs (NumPy's
+ValueError on a mismatch; a slice of length 1 is not broadcast), and two such slices combined on
+one axis (`x[i:i + 2] * x[i + 1:i + 3]`) are a located error.
 
 ## Names, arguments and types
 
 Names a function may use: its arguments and locals, `np.*` and `math.*` functions listed below,
 `adjit.stop_gradient`, `adjit.nn.*`, global numeric constants (a global *array* is rejected: pass
 it as an argument), and other plain Python functions. Arguments are NumPy arrays (float, int or
-bool dtypes) and Python or NumPy numbers; the arguments in `wrt` must be float32 or float64.
-`np.arange` takes integer arguments. Broadcasting follows NumPy, and every shape is checked in
-Python before compiled code runs.
+bool dtypes; not float16) and Python or NumPy numbers (ints within int64); the arguments in `wrt`
+must be float32 or float64. Arrays in non-native byte order are converted; masked arrays,
+`np.matrix` and other ndarray subclasses are refused with a hint (`np.memmap` is read as an array).
+`np.arange` takes integer arguments. Broadcasting follows NumPy, and every shape known when the
+call is specialized is checked in Python before compiled code runs.
+
+adjit differentiates exactly the function object it is given: closures keep their own cells,
+each module its own globals. Globals and closure values are read when a call is first compiled for
+its argument shapes, and frozen into that specialization, as `jax.jit` freezes them: rebinding a
+global afterwards does not change a compiled gradient (a new process, or a new decoration, reads
+the new value). The source is read once and checked against the function's bytecode; a file edited
+since it was imported is refused until the module is reloaded.
 
 ## Primitives
 
