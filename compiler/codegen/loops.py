@@ -322,6 +322,8 @@ class GroupEmitter:
                 continue
             if any(r == leaf.id and self.last_use.get(m, -1) > k for m, r in self.root.items()):
                 continue
+            if any(o.id != leaf.id and self.root.get(o.id) == leaf.id for o in leaves.values()):
+                continue  # a view of it is read by this loop too: writing it would change what is read
             if self.names[leaf.id] in [self.names.get(p.id) for p in self.fn.params]:
                 continue
             return leaf
