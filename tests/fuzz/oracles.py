@@ -160,8 +160,12 @@ class Invalid(Exception):
 
 def run_numpy(fun, args) -> float:
     try:
-        with np.errstate(all="ignore"):
+        # an overflow or a NaN on the way (even when the result comes out finite) makes the
+        # derivative meaningless: such programs are invalid
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
             v = fun(*copies(args))
+    except FloatingPointError as e:
+        raise Invalid(f"floating-point error in NumPy: {e}") from None
     except Exception as e:  # NumPy (or Python) rejected the program
         raise Invalid(f"{type(e).__name__}: {e}") from None
     if isinstance(v, np.ndarray) and v.ndim == 0:
@@ -223,6 +227,7 @@ def normalize(msg: str) -> str:
     first = msg.strip().splitlines()[0] if msg.strip() else ""
     first = re.sub(r"^.*?:\d+:\d+: error: ", "", first)
     first = first.replace("internal compiler error (a bug in adjit, please report it): ", "ICE: ")
+    first = re.sub(r"[\w./-]+\.py\b", "<file>", first)
     first = re.sub(r"'[^']*'", "'_'", first)
     first = re.sub(r"\b(_?[a-z]+_?\d+|_[a-z]+\d*)\b", "_", first)
     first = re.sub(r"\(\d+(, \d+)*,?\)", "(shape)", first)
