@@ -4,7 +4,7 @@ Outcome: internal (build: SyntaxError: invalid syntax (<file>, line N)).
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # 'open': a compiler bug not fixed yet (the test is xfail)
 EXPECT = {'outcome': 'internal', 'category': 'build: SyntaxError: invalid syntax (<file>, line N)'}
 MODE = 'fast'
 DTYPE = 'float64'

@@ -4,7 +4,7 @@ Outcome: internal (readable: ValueError: assignment destination is read-only).
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # 'open': a compiler bug not fixed yet (the test is xfail)
 EXPECT = {'outcome': 'internal', 'category': 'readable: ValueError: assignment destination is read-only'}
 MODE = 'fast'
 DTYPE = 'float64'

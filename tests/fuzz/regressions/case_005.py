@@ -4,7 +4,7 @@ Outcome: internal (compiled: TypingError: Failed in nopython mode pipeline (step
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # 'open': a compiler bug not fixed yet (the test is xfail)
 EXPECT = {'outcome': 'internal', 'category': 'compiled: TypingError: Failed in nopython mode pipeline (step: nopython frontend)'}
 MODE = 'compiled'
 DTYPE = 'float64'

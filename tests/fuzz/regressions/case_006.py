@@ -5,7 +5,7 @@ Errors: value:lowered=0.0587
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # 'open': a compiler bug not fixed yet (the test is xfail)
 EXPECT = {'outcome': 'wrong', 'category': 'value:lowered'}
 MODE = 'fast'
 DTYPE = 'float64'

@@ -5,7 +5,7 @@ Errors: agree:lowered=2.01e-06, value:lowered=5.47e-07, jvp:lowered=1.1e-06
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # 'open': a compiler bug not fixed yet (the test is xfail)
 EXPECT = {'outcome': 'wrong', 'category': 'agree:lowered'}
 MODE = 'fast'
 DTYPE = 'float64'
