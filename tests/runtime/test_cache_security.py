@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import adjit
+from adjit.compiler import jit
 from adjit.runtime import cachedir
 from adjit.runtime.cachedir import CacheWarning
 
@@ -38,7 +39,10 @@ DRIVER = textwrap.dedent('''
     import numpy as np
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        import adjit
+        import adjit, os
+        from adjit.compiler import jit
+        # the parent's compiler fingerprint: keys stay put even if compiler/ is edited meanwhile
+        jit._FINGERPRINT = os.environ["ADJIT_TEST_FINGERPRINT"]
         spec = importlib.util.spec_from_file_location("victim", sys.argv[1])
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
@@ -61,7 +65,7 @@ EXPECTED = 2 * W + np.cos(W)
 
 
 def run(cache, victim: Path, marker: Path | None = None) -> dict:
-    env = dict(os.environ, ADJIT_CACHE_DIR=str(cache))
+    env = dict(os.environ, ADJIT_CACHE_DIR=str(cache), ADJIT_TEST_FINGERPRINT=jit._FINGERPRINT)
     if marker is not None:
         env["ADJIT_MARKER"] = str(marker)
     out = subprocess.run([sys.executable, "-c", DRIVER, str(victim)], capture_output=True, text=True, env=env,
