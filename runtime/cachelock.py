@@ -206,13 +206,13 @@ _RUNTIME_HARDENED: set = set()
 
 
 def harden_runtime() -> None:
-    """harden() adjit's runtime modules that generated code calls (their Numba caches live in the
+    """harden() adjit's runtime modules that generated code calls (alloc, tape, linalg, bounds...;
+    their Numba caches live in the
     installation's __pycache__ and are shared by every signature and process)."""
     import sys
 
-    for name in ("adjit.runtime.alloc", "adjit.runtime.tape", "adjit.runtime.linalg", "adjit.runtime.nn"):
-        module = sys.modules.get(name)
-        if module is not None and name not in _RUNTIME_HARDENED:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("adjit.runtime.") and module is not None and name not in _RUNTIME_HARDENED:
             harden(module)
             _RUNTIME_HARDENED.add(name)
 
