@@ -35,10 +35,10 @@ def _broadcast_pattern(k: int, in_avals: list, out_shape: tuple, loc, primal: bo
                                  "with computed bounds) and may differ, so how they broadcast is unknown", loc,
                                  hint="make one operand's extent known when the function is compiled, e.g. "
                                       "multiply by an array of the intended shape, or slice with constant bounds")
-        elif d is None or d == 1 and o != 1:
-            if o is None:
-                return None
+        elif d == 1 and o != 1:  # summing an axis that turns out to be 1 long changes nothing
             stretched.append(lead + j)
+        elif d is None and o is not None and primal:
+            return None
     return (tuple(range(lead)), tuple(stretched))
 
 

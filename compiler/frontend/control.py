@@ -86,6 +86,13 @@ class ControlFlow:
                            + " vs ".join(str(a.shape) for a in avs), node,
                            hint="a carried or merged value must keep its shape")
         t = S.promote(*(a.type for a in avs)) if avs[0].type.kind == "scalar" else None
+        if avs[0].type.kind == "array" and len({a.type.dtype for a in avs}) > 1:
+            # NumPy lets a name's array change dtype (float32 W times a float64 array): the merged
+            # value takes the promoted dtype from the start, every path cast to it
+            dt = S.promote(*(a.type for a in avs)).dtype
+            vals = [v if a.type.dtype == dt else self.in_block(blk, lambda v=v: self.b.emit("astype", [v], dtype=dt))
+                    for v, a, blk in zip(vals, avs, blocks)]
+            avs = [self.b.aval(v) for v in vals]
         out = []
         for v, a, blk in zip(vals, avs, blocks):
             if t is not None and (a.type.dtype != t.dtype or a.type.weak != t.weak):

@@ -188,7 +188,38 @@ class Expressions:
             return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
         index, ints = self.index_of(sl)
         self.at(node)
-        return self.b.emit("getitem", [base] + ints, index=index)
+        out = self.b.emit("getitem", [base] + ints, index=index)
+        return self.window_extent(out, sl, index, node)
+
+    def window_extent(self, out: Value, sl, index: tuple, node) -> Value:
+        """`x[a:a + c]` with a constant c is a window of c elements: give it that static extent,
+        checked where it is taken (NumPy would clip a window running past the end, making a
+        shorter array that nothing of extent c can combine with)."""
+        aval = self.b.avals[out.id] if out.type.kind == "array" else None
+        if aval is None or None not in aval.shape:
+            return out
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+        dims = list(aval.shape)
+        axis = 0
+        changed = False
+        for it, spec in zip(items, index):
+            if spec[0] == "int":
+                continue
+            if spec[0] == "slice" and isinstance(it, ast.Slice) and it.step is None and it.lower is not None \
+                    and isinstance(it.upper, ast.BinOp) and isinstance(it.upper.op, ast.Add) \
+                    and ast.dump(it.upper.left) == ast.dump(it.lower) and dims[axis] is None:
+                width = self.expr(it.upper.right)
+                if isinstance(width, Value):
+                    known = self.b.avals[width.id].value
+                    width = known if isinstance(known, int) else None
+                if isinstance(width, (int, np.integer)) and not isinstance(width, bool) and width >= 0:
+                    dims[axis] = int(width)
+                    changed = True
+            axis += 1
+        if not changed or None in dims:
+            return out
+        shape = self.b.emit("tuple", [self.b.const(d) for d in dims])
+        return self.b.emit("reshape", [out, shape])
 
     def index_of(self, sl) -> tuple:
         """An index expression as (index spec, int values); see primitives' getitem."""

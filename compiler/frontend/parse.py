@@ -160,6 +160,8 @@ def _instructions(code) -> list:
     and jump offsets move with instruction sizes."""
     out = []
     for ins in dis.get_instructions(code):
+        if ins.opname == "EXTENDED_ARG":  # present or not with the size of a jump's offset
+            continue
         name = "LOAD_ATTR" if ins.opname == "LOAD_METHOD" else ins.opname
         arg = None if ins.opcode in _JUMPS or isinstance(ins.argval, types.CodeType) else ins.argval
         out.append((name, repr(arg)))

@@ -113,14 +113,26 @@ def test_calling_a_transformation_inside_is_a_located_error():
 def _two_runtime_extents(x):
     s = 0.0
     for i in range(3):
-        s = s + np.sum(x[i:i + 2] * x[i + 1:i + 3])
+        s = s + np.sum(x[i:] * x[:x.shape[0] - i])
     return s
+
+
+def _windows(x):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(x[i:i + 2] * x[i + 1:i + 3]) + np.sum(x[i:i + 1] * x[None, 1:])
+    return s
+
+
+def test_constant_width_windows_have_static_extents():
+    x = np.arange(6.0) * 0.3
+    fd_check(_windows, (x,), (0,), (adjit.grad(_windows)(x),))
 
 
 def test_operands_of_two_runtime_extents_are_a_located_error():
     with pytest.raises(ShapeError) as e:
         adjit.grad(_two_runtime_extents)(np.arange(6.0))
-    assert "known only when the program runs" in str(e.value) and "x[i:i + 2] * x[i + 1:i + 3]" in str(e.value)
+    assert "known only when the program runs" in str(e.value) and "x[i:] * x[:x.shape[0] - i]" in str(e.value)
 
 
 def _conv_fixed_L(k, x):
