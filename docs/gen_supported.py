@@ -105,10 +105,12 @@ branches, conservatively: it does not compare which rows two indices select) and
 program at the write, naming the stale name and suggesting a `.copy()`; it never computes a
 different function than NumPy would. `x += v` on an array keeps `x`'s dtype and shape, as NumPy does.
 
-A slice whose bounds are computed at run time (`x[j:j + L]`) has an extent known only then: where
-it meets an operand of known extent, adjit checks the two agree when the line runs (NumPy's
-ValueError on a mismatch; a slice of length 1 is not broadcast), and two such slices combined on
-one axis (`x[i:i + 2] * x[i + 1:i + 3]`) are a located error.
+A window `x[a:a + c]` with `c` known when the call is compiled (a constant, a global, a shape) has
+extent `c`, checked where it is taken (NumPy would clip a window that runs past the end; adjit
+raises ValueError there instead of computing with a shorter array). Another slice whose bounds are
+computed at run time (`x[i:]`) has an extent known only then: where it meets an operand of known
+extent, adjit checks the two agree when the line runs (NumPy's ValueError on a mismatch), and two
+such slices combined on one axis (`x[i:] * x[:n - i]`) are a located error.
 
 ## Names, arguments and types
 
