@@ -14,6 +14,18 @@ from adjit.compiler import frontend
 from test_api import seed_data
 
 GOLDEN = Path(__file__).parent / "golden"
+UPDATE = "ADJIT_UPDATE_GOLDEN"
+
+
+def check_golden(name: str, text: str, what: str = "generated source") -> None:
+    """`text` must equal the golden file GOLDEN/name. A missing golden file is a failure, not a new
+    golden: only ADJIT_UPDATE_GOLDEN=1 (re)writes them, and the diff is then reviewed in git."""
+    path = GOLDEN / name
+    if os.environ.get(UPDATE):
+        path.write_text(text)
+        return
+    assert path.exists(), f"golden file {path} is missing; {UPDATE}=1 writes it (then review and commit it)"
+    assert text == path.read_text(), f"{what} changed; diff against {path} ({UPDATE}=1 rewrites)"
 
 
 def body(source: str) -> str:
@@ -29,10 +41,21 @@ def body(source: str) -> str:
 ])
 def test_golden_readable_source(fn, wrt, make):
     text = body(adjit.grad(fn, wrt=wrt).source(*make()))
-    path = GOLDEN / f"{fn.__name__}.py.txt"
-    if os.environ.get("ADJIT_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text)
-    assert text == path.read_text(), f"generated source changed; diff against {path} (ADJIT_UPDATE_GOLDEN=1 rewrites)"
+    check_golden(f"{fn.__name__}.py.txt", text)
+
+
+def test_a_missing_golden_file_fails_and_is_written_only_on_request(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "GOLDEN", tmp_path)
+    monkeypatch.delenv(UPDATE, raising=False)
+    with pytest.raises(AssertionError, match="is missing"):
+        check_golden("new.py.txt", "x = 1\n")
+    assert not (tmp_path / "new.py.txt").exists()
+    monkeypatch.setenv(UPDATE, "1")
+    check_golden("new.py.txt", "x = 1\n")
+    monkeypatch.delenv(UPDATE)
+    check_golden("new.py.txt", "x = 1\n")
+    with pytest.raises(AssertionError, match="changed"):
+        check_golden("new.py.txt", "x = 2\n")
 
 
 def _import_source(tmp_path, name, text):

@@ -8,7 +8,7 @@ import adjit
 import corpus
 import corpus_control as C
 from conftest import fd_check, run_jvp
-from test_codegen import GOLDEN, body
+from test_codegen import body, check_golden
 
 R = np.random.default_rng(11)
 
@@ -119,13 +119,8 @@ def test_long_loop_gradient_is_exact():
 ])
 def test_golden_control_flow_sources(fun, make, wrt):
     """The adjoint of a branch is a branch, of a loop a loop running backwards with its tape."""
-    import os
-
     text = body(adjit.grad(fun, wrt=wrt).source(*make()))
-    path = GOLDEN / f"{fun.__name__}.py.txt"
-    if os.environ.get("ADJIT_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text)
-    assert text == path.read_text(), f"generated source changed; diff against {path} (ADJIT_UPDATE_GOLDEN=1 rewrites)"
+    check_golden(f"{fun.__name__}.py.txt", text)
 
 
 @pytest.mark.parametrize("checkpoint", ["sqrt", 3])

@@ -1,7 +1,6 @@
 """The fusion pass (passes/fusion.py) and fused loop nests (codegen/loops.py): what is grouped, what
 is stored, and that every way a group can be emitted (plain, strip-mined around SIMD kernels, full
 stages, parallel chunks) gives the gradient finite differences give."""
-import os
 import re
 
 import numpy as np
@@ -15,7 +14,7 @@ from adjit.compiler.passes.pipeline import optimize
 from adjit.compiler import reverse
 from adjit.compiler.jit import CompiledFunction
 from conftest import fd_check
-from test_codegen import GOLDEN, body
+from test_codegen import body, check_golden
 
 R = np.random.default_rng(11)
 
@@ -58,10 +57,7 @@ def test_golden_lowered_fused_loop():
     x, b = np.ones((64, 300)), np.ones((1, 300))
     text = body(adjit.grad(corpus.bias_tanh_square, wrt=(0, 1)).source(x, b, lowered=True))
     text = "\n".join(l for l in text.splitlines() if not l.startswith("# signature"))
-    path = GOLDEN / "bias_tanh_square.lowered.py.txt"
-    if os.environ.get("ADJIT_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text)
-    assert text == path.read_text(), f"lowered source changed; diff against {path} (ADJIT_UPDATE_GOLDEN=1 rewrites)"
+    check_golden("bias_tanh_square.lowered.py.txt", text, "lowered source")
 
 
 def test_long_elementwise_gradient_stores_only_what_the_reverse_sweep_reads():
