@@ -1,11 +1,18 @@
 """Constant folding and algebraic simplification: no `g * 1.0`, no `x ** 1`, `x ** 2` -> `x * x`,
-no casts to the dtype a value already has, no broadcast to the shape it already has."""
+no casts to the dtype a value already has, no broadcast to the shape it already has.
+
+The rewrites are a table, RULES: primitive name -> its rule. A rule looks at one op (its inputs
+already replaced, the constants it reads known) and returns what the op becomes: None (keep it),
+a Value (the op goes and its result is that value), or an Op (the op is replaced by that one)."""
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 
 from ..ir import Block, Function, Op, Value, inner_blocks, scalar_type
 from ..primitives import PRIMITIVES
+from .fusion import REDUCTIONS
 from .rewrite import substitute, substitute_node
 
 _FOLD = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
@@ -20,6 +27,166 @@ def _const(op: Op | None, producer: dict | None = None):
     return None
 
 
+class _Site:
+    """What a rule sees: the op, the constants its inputs are (None where not constant), the
+    producers and abstract values so far, and a way to put new ops before the op."""
+
+    def __init__(self, op: Op, avals: dict, producer: dict, kept: list):
+        self.op, self.avals, self.producer, self.kept = op, avals, producer, kept
+        self.consts = [_const(producer.get(i.id), producer) for i in op.inputs]
+
+    def same(self, a: Value, b: Value) -> bool:
+        """a can stand for b: same type and (as far as known) the same shape."""
+        return a.type == b.type and self.avals[a.id].shape == self.avals[b.id].shape
+
+    def made_by(self, v: Value, prim: str) -> Op | None:
+        p = self.producer.get(v.id)
+        return p if p is not None and p.prim == prim else None
+
+    def const(self, value, type_) -> Value:
+        """A new constant op, placed before the op being rewritten."""
+        v = Value(None, type_)
+        self.avals[v.id] = PRIMITIVES["const"].abstract(value=value)
+        self.place(Op("const", [], [v], {"value": value}, self.op.loc, self.op.role))
+        return v
+
+    def place(self, new: Op) -> None:
+        self.kept.append(new)
+        for o in new.outputs:
+            self.producer[o.id] = new
+
+    def rebuild(self, prim: str, inputs: list, attrs: dict | None = None) -> Op:
+        """The op's result, computed by another primitive."""
+        return Op(prim, inputs, [self.op.out], {} if attrs is None else attrs, self.op.loc, self.op.role)
+
+
+def _number(c) -> bool:
+    return c is not None and isinstance(c, (int, float)) and not isinstance(c, bool)
+
+
+def _is(c, k) -> bool:
+    """The constant c is the number k (True stands for 1 only where the rule allows bools)."""
+    return c == k and not isinstance(c, bool)
+
+
+# ------------------------------------------------------------------------------------ the rules
+# Each returns None (keep), a Value (use it instead) or an Op (replace); NOT_MINE lets the next
+# rule of the same primitive try.
+
+NOT_MINE = object()
+
+
+def _fold(s: _Site):
+    """Arithmetic on Python-number constants is done now (when it raises, the op stays)."""
+    op = s.op
+    if not (op.inputs and all(_number(c) for c in s.consts) and op.out.type.weak):
+        return NOT_MINE
+    try:
+        value = _FOLD[op.prim](*s.consts)
+    except (ZeroDivisionError, OverflowError):
+        return None
+    if not isinstance(value, (int, float)):
+        return None
+    out = op.out
+    s.avals[out.id] = PRIMITIVES["const"].abstract(value=value)
+    out.type = s.avals[out.id].type
+    return Op("const", [], [out], {"value": value}, op.loc, op.role)
+
+
+def _identity(position: int, unit, allow_bool: bool):
+    """`x op unit` (or `unit op x`) is x, where the result has x's type and shape."""
+    def rule(s: _Site):
+        c, other = s.consts[position], s.op.inputs[1 - position]
+        if c == unit and (allow_bool or not isinstance(c, bool)) and s.same(other, s.op.out):
+            return other
+        return NOT_MINE
+    return rule
+
+
+def _add_twice(s: _Site):
+    """(a + v) + v -> a + 2 * v: v is then read once, so it can fuse into the sum's loop."""
+    op = s.op
+    inner = s.made_by(op.inputs[0], "add")
+    if inner is None or inner.inputs[1] is not op.inputs[1] or not s.same(op.inputs[0], op.out):
+        return NOT_MINE
+    two = s.const(2, scalar_type("int64", True))
+    twice = Value(None, op.inputs[1].type)
+    s.avals[twice.id] = s.avals[op.inputs[1].id]
+    s.place(Op("mul", [two, op.inputs[1]], [twice], {}, op.loc, op.role))
+    return s.rebuild("add", [inner.inputs[0], twice], op.attrs)
+
+
+def _add_self(s: _Site):
+    """v + v -> 2 * v."""
+    if s.op.inputs[0] is not s.op.inputs[1]:
+        return NOT_MINE
+    return s.rebuild("mul", [s.const(2, scalar_type("int64", True)), s.op.inputs[0]])
+
+
+def _square(s: _Site):
+    """x ** 2 -> x * x (where that keeps x's dtype)."""
+    op = s.op
+    if _is(s.consts[1], 2) and op.out.type.dtype == op.inputs[0].type.dtype:
+        return s.rebuild("mul", [op.inputs[0], op.inputs[0]])
+    return NOT_MINE
+
+
+def _double_negation(s: _Site):
+    inner = s.made_by(s.op.inputs[0], "neg")
+    return inner.inputs[0] if inner is not None else NOT_MINE
+
+
+def _fold_cast(s: _Site):
+    """A constant cast to a (non-weak) scalar dtype is a constant of that dtype."""
+    op = s.op
+    if s.consts[0] is not None and op.out.type.kind == "scalar" and not op.out.type.weak:
+        return Op("const", [], [op.out], {"value": np.dtype(op.attrs["dtype"]).type(s.consts[0])}, op.loc, op.role)
+    return NOT_MINE
+
+
+def _same_cast(s: _Site):
+    x = s.op.inputs[0]
+    return x if x.type == s.op.out.type and s.same(x, s.op.out) else NOT_MINE
+
+
+def _same_broadcast(s: _Site):
+    x = s.op.inputs[0]
+    return x if "bcast" not in s.op.attrs and s.same(x, s.op.out) else NOT_MINE
+
+
+def _reduce_nothing(s: _Site):
+    """A reduction over no axis is its argument."""
+    x = s.op.inputs[0]
+    return x if not s.op.attrs["axis"] and s.same(x, s.op.out) else NOT_MINE
+
+
+def _first(*rules: Callable) -> Callable:
+    """The first rule that applies decides."""
+    def rule(s: _Site):
+        for r in rules:
+            result = r(s)
+            if result is not NOT_MINE:
+                return result
+        return None
+    return rule
+
+
+RULES: dict[str, Callable] = {
+    "add": _first(_fold, _identity(1, 0, False), _identity(0, 0, False), _add_twice, _add_self),
+    "sub": _first(_fold, _identity(1, 0, False)),
+    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True)),
+    "div": _first(_fold, _identity(1, 1, True)),
+    "floordiv": _first(_identity(1, 1, False)),
+    "pow": _first(_fold, _identity(1, 1, True), _square),
+    "neg": _first(_fold, _double_negation),
+    "astype": _first(_fold_cast, _same_cast),
+    "broadcast_to": _first(_same_broadcast),
+    **{r: _first(_reduce_nothing) for r in REDUCTIONS},
+}
+
+
+# ------------------------------------------------------------------------------------ the pass
+
 def simplify(fn: Function) -> Function:
     avals = fn.avals
     producer: dict[int, Op] = {}
@@ -30,16 +197,6 @@ def simplify(fn: Function) -> Function:
 
 def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) -> None:
     kept: list = []
-
-    def same(a: Value, b: Value) -> bool:
-        """a can stand for b: same type and (as far as known) the same shape."""
-        return a.type == b.type and avals[a.id].shape == avals[b.id].shape
-
-    def use(old: Value, new: Value):
-        if new.hint is None:
-            new.hint = old.hint
-        replace[old.id] = new
-
     for op in block.ops:
         substitute_node(op, replace)
         if not isinstance(op, Op):
@@ -48,67 +205,16 @@ def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) ->
             substitute_node(op, replace)
             kept.append(op)
             continue
-        consts = [_const(producer.get(i.id), producer) for i in op.inputs]
-        out = op.out
-        p = op.prim
-        # fold arithmetic on Python-number constants
-        if p in _FOLD and op.inputs and all(c is not None and isinstance(c, (int, float)) and not isinstance(c, bool)
-                                            for c in consts) and out.type.weak:
-            try:
-                value = _FOLD[p](*consts)
-            except (ZeroDivisionError, OverflowError):
-                value = None
-            if value is not None and isinstance(value, (int, float)):
-                op = Op("const", [], [out], {"value": value}, op.loc, op.role)
-                avals[out.id] = PRIMITIVES["const"].abstract(value=value)
-                out.type = avals[out.id].type
-        elif p == "astype" and consts[0] is not None and out.type.kind == "scalar" and not out.type.weak:
-            value = np.dtype(op.attrs["dtype"]).type(consts[0])
-            op = Op("const", [], [out], {"value": value}, op.loc, op.role)
-        elif p == "mul" and consts[1] == 1 and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p == "mul" and consts[0] == 1 and same(op.inputs[1], out):
-            use(out, op.inputs[1]); continue
-        elif p == "floordiv" and consts[1] == 1 and not isinstance(consts[1], bool) and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p == "div" and consts[1] == 1 and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p in ("add", "sub") and consts[1] == 0 and not isinstance(consts[1], bool) and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p == "add" and consts[0] == 0 and not isinstance(consts[0], bool) and same(op.inputs[1], out):
-            use(out, op.inputs[1]); continue
-        elif p == "pow" and consts[1] == 1 and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p == "pow" and consts[1] == 2 and not isinstance(consts[1], bool) and out.type.dtype == op.inputs[0].type.dtype:
-            op = Op("mul", [op.inputs[0], op.inputs[0]], [out], {}, op.loc, op.role)
-        elif (p == "add" and producer.get(op.inputs[0].id) is not None and producer[op.inputs[0].id].prim == "add"
-              and producer[op.inputs[0].id].inputs[1] is op.inputs[1] and same(op.inputs[0], out)):
-            # (a + v) + v  ->  a + 2 * v: v is then read once, so it can fuse into the sum's loop
-            inner = producer[op.inputs[0].id]
-            two = Value(None, scalar_type("int64", True))
-            avals[two.id] = PRIMITIVES["const"].abstract(value=2)
-            kept.append(Op("const", [], [two], {"value": 2}, op.loc, op.role))
-            producer[two.id] = kept[-1]
-            twice = Value(None, op.inputs[1].type)
-            avals[twice.id] = avals[op.inputs[1].id]
-            kept.append(Op("mul", [two, op.inputs[1]], [twice], {}, op.loc, op.role))
-            producer[twice.id] = kept[-1]
-            op = Op("add", [inner.inputs[0], twice], [out], op.attrs, op.loc, op.role)
-        elif p == "add" and op.inputs[0] is op.inputs[1]:
-            two = Value(None, scalar_type("int64", True))
-            avals[two.id] = PRIMITIVES["const"].abstract(value=2)
-            kept.append(Op("const", [], [two], {"value": 2}, op.loc, op.role))
-            producer[two.id] = kept[-1]
-            op = Op("mul", [two, op.inputs[0]], [out], {}, op.loc, op.role)
-        elif p == "neg" and producer.get(op.inputs[0].id) is not None and producer[op.inputs[0].id].prim == "neg":
-            use(out, producer[op.inputs[0].id].inputs[0]); continue
-        elif p == "astype" and op.inputs[0].type == out.type and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p == "broadcast_to" and "bcast" not in op.attrs and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        elif p in ("sum", "mean", "max", "min") and not op.attrs["axis"] and same(op.inputs[0], out):
-            use(out, op.inputs[0]); continue
-        if isinstance(op, Op) and PRIMITIVES[op.prim].elementwise and op.out.type.kind == "array":
+        rule = RULES.get(op.prim)
+        result = rule(_Site(op, avals, producer, kept)) if rule is not None else None
+        if isinstance(result, Value):  # the op goes; its result is an existing value
+            if result.hint is None:
+                result.hint = op.out.hint
+            replace[op.out.id] = result
+            continue
+        if result is not None:
+            op = result
+        if PRIMITIVES[op.prim].elementwise and op.out.type.kind == "array":
             _drop_redundant_broadcasts(op, producer, avals)
         for o in op.outputs:
             producer[o.id] = op
