@@ -330,6 +330,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
         head.append("from adjit.runtime import tape as _tape")
         head.append("from adjit.runtime import linalg as _la")
         head.append("from adjit.runtime import alloc as _alloc")
+        if any("_bounds." in t for t in functions + helpers):  # bounds checks (compiler/codegen/bounds.py)
+            head.append("from adjit.runtime import bounds as _bounds")
         head.append("")
         if parallel:
             head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy', parallel=True)")

@@ -1,0 +1,78 @@
+"""What the lowered code's bounds checks call and raise (compiler/codegen/bounds.py).
+
+Compiled code raises the exceptions with numbers only and Python formats the message: building the string
+inside Numba (`str(i)` and concatenation) would add about three seconds to every cold compile."""
+from __future__ import annotations
+
+import numba
+
+
+class IndexOutOfBounds(IndexError):
+    """NumPy's IndexError for an integer index: IndexOutOfBounds(index, size, axis)."""
+
+    def __str__(self) -> str:
+        if len(self.args) != 3:
+            return super().__str__()
+        index, size, axis = self.args
+        return f"index {index} is out of bounds for axis {axis} with size {size}"
+
+
+class ExtentMismatch(ValueError):
+    """A row of run-time extent written element by element where a row of another extent goes:
+    ExtentMismatch(extent, destination extent)."""
+
+    def __str__(self) -> str:
+        if len(self.args) != 2:
+            return super().__str__()
+        m, n = self.args
+        return f"could not broadcast input array of extent {m} into extent {n}"
+
+
+class TapeExtentChanged(ValueError):
+    """A value recorded for the reverse sweep whose extent changed between iterations:
+    TapeExtentChanged(extent, extent of the tape's rows)."""
+
+    def __str__(self) -> str:
+        if len(self.args) != 2:
+            return super().__str__()
+        m, n = self.args
+        return (f"a value recorded for the reverse sweep changes extent between iterations (from {n} to {m}, "
+                "e.g. a slice clipped at the end of its array): compiled code records rows of one extent")
+
+
+# One compiled version each (explicit int64 signatures, cached on disk): generated code calls them
+# with literal constants, which would otherwise compile a specialization per distinct constant.
+_I = "int64"
+
+
+@numba.njit(f"void({_I}, {_I}, {_I}, {_I}, {_I}, {_I}, {_I})", cache=True, nogil=True)
+def in_bounds_over(start, stop, step, a, c, n, axis):
+    """a * i + c, checked as an index into an axis of size n for every i of range(start, stop, step):
+    an affine function is extreme at the first and the last index the range takes."""
+    trips = len(range(start, stop, step))
+    if trips > 0:
+        end = start + (trips - 1) * step
+        first = a * start + c
+        last = a * end + c
+        # where a * i + c could overflow int64 it is not monotone: check every index (wrapped, as the
+        # loop computes it) instead
+        big = abs(float(a)) * max(abs(float(start)), abs(float(end))) + abs(float(c)) >= 4.0e18
+        if big or first >= n or first < -n or last >= n or last < -n:
+            for i in range(start, stop, step):  # report the index NumPy would have stopped at
+                k = a * i + c
+                if k >= n or k < -n:
+                    raise IndexOutOfBounds(k, n, axis)
+
+
+@numba.njit(f"void({_I}, {_I})", cache=True, nogil=True)
+def same_extent(m, n):
+    """A row of extent m written element by element where one of extent n goes."""
+    if m != n:
+        raise ExtentMismatch(m, n)
+
+
+@numba.njit(f"void({_I}, {_I})", cache=True, nogil=True)
+def same_tape_extent(m, n):
+    """A value of extent m recorded for the reverse sweep into a tape whose rows have extent n."""
+    if m != n:
+        raise TapeExtentChanged(m, n)
