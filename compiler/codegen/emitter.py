@@ -13,6 +13,7 @@ from ..primitives import PRIMITIVES
 from ..passes.fusion import fuse
 from ..passes.dce import eliminate_dead_code
 from ..passes.hoist import hoist_outer_accumulations
+from .bounds import BoundsMixin
 from .loops import GroupEmitter
 from .text import ADD, ATOM, CMP, MUL, POW, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
@@ -54,7 +55,7 @@ def _literal(v) -> Expr:
     return Expr(text, UNARY if text.startswith("-") else ATOM)
 
 
-class _Emitter(GroupEmitter):
+class _Emitter(GroupEmitter, BoundsMixin):
     def __init__(self, fn: Function, lowered: bool):
         self.fn = fn
         self.lowered = lowered
@@ -266,7 +267,9 @@ class _Emitter(GroupEmitter):
             if mixed is not None:
                 return mixed
         if p in _BINARY or p == "neg" or p in _NP_CALL or p == "stop_gradient":
-            return self.render_elementwise(op, self.operand, scalar=False)
+            # Numba's np.where / np.clip of scalars give 0-d arrays: lowered scalars use `a if c else b`
+            scalar = self.lowered and p in ("where", "clip") and op.out.type.kind == "scalar"
+            return self.render_elementwise(op, self.operand, scalar=scalar)
         if p in ("sum", "mean", "max", "min"):
             return self.render_reduction(op)
         if p == "transpose":
@@ -291,7 +294,7 @@ class _Emitter(GroupEmitter):
                 return Expr(x)
             return Expr(f"np.expand_dims({x}, {axes!r})")
         if p == "getitem":
-            return Expr(f"{self.operand(ins[0], ATOM)}[{self.render_index(a['index'], ins)}]")
+            return Expr(f"{self.operand(ins[0], ATOM)}[{self.render_index(a['index'], ins, op)}]")
         if p == "astype":
             if ins[0].type.kind == "scalar":
                 return Expr(f"np.{a['dtype']}({self.operand(ins[0], 0)})")
@@ -367,16 +370,29 @@ class _Emitter(GroupEmitter):
             return Expr(f"np.{p}({', '.join(arg(i, 0, f32) for i in ins)})")
         raise InternalCompilerError(f"no elementwise rendering for {p}", print_function(self.fn))
 
-    def render_index(self, index: tuple, ins: list) -> str:
+    def render_index(self, index: tuple, ins: list, op: Op | None = None, checks: list | None = None) -> str:
+        """An index's text. Lowered code checks each int item that needs it (codegen/bounds.py): inline
+        (`_ix(k, x.shape[0], 0)`), or as a statement appended to `checks` when that is given."""
         parts = []
-        for it in index:
+        axis = 0
+        for pos, it in enumerate(index):
             if it[0] == "none":
                 parts.append("None")
-            elif it[0] == "int":
-                parts.append(self.operand(ins[it[1]], 0))
+                continue
+            if it[0] == "int":
+                text = self.operand(ins[it[1]], 0)
+                if self.index_needs_check(op, pos, ins[it[1]]):
+                    array = self.names[op.out.id] if checks is not None else self.operand(ins[0], ATOM)
+                    checked = self.checked_index(ins[it[1]], array, axis)
+                    if checks is None:
+                        text = checked
+                    elif self.first_check_in_block(op, checked):
+                        checks.append(checked)
+                parts.append(text)
             else:
                 s = [("" if k is None else self.operand(ins[k], 0)) for k in it[1:]]
                 parts.append(f"{s[0]}:{s[1]}" + (f":{s[2]}" if s[2] else ""))
+            axis += 1
         return ", ".join(parts) if len(parts) != 1 or parts[0] != "" else ":"
 
     def render_reduction(self, op: Op) -> Expr:
@@ -534,6 +550,7 @@ class _Emitter(GroupEmitter):
                 out.append(f"if _n{tape} == {tape}.shape[0]:")
                 out.append(f"    {tape} = {grow}")
             if v.type.rank:  # a row copy as a loop nest (Numba compiles `tape[n] = row` slowly)
+                out.extend(self.extent_checks(v, self.operand(v, ATOM), tape, 1, "_bounds.same_tape_extent"))  # rows of run-time extent
                 ix = [f"_j{a}" for a in range(v.type.rank)]
                 ind = ""
                 for a in range(v.type.rank):
@@ -649,6 +666,7 @@ class _Emitter(GroupEmitter):
                     out.append(f"{tape} = _alloc.empty((len(range({', '.join(rng)})),), np.{dt})")
                 elif isinstance(n, Op) and n.prim == "tape_push":  # rows: allocated at the first push
                     self.capacity[n.attrs["tape"]] = f"len(range({', '.join(rng)}))"
+        out.extend(self.loop_bounds_checks(node, rng))  # affine indices: checked once, here
         if rng[2] == "1":
             rng = rng[:2] if rng[0] != "0" else rng[1:2]
         out.append(f"for {idx} in range({', '.join(rng)}):")
@@ -693,6 +711,8 @@ class _Emitter(GroupEmitter):
             if node.prim in ("tape_pop", "broadcast_to"):  # tape rows and read-only broadcast views
                 self.foreign.add(node.out.id)
             if node.prim in _VIEW_PRIMS and node.out.type.kind == "array":  # element reads are copies
+                if node.inputs[0].id in self.foreign:  # a view of a read-only or caller's array
+                    self.foreign.add(node.out.id)
                 r = find(node.inputs[0].id)
                 root[node.out.id] = r
                 members.setdefault(r, []).append(node.out.id)
@@ -735,7 +755,6 @@ class _Emitter(GroupEmitter):
     def emit_index_write(self, op: Op, k: int) -> list[str]:
         base, val = op.inputs[0], op.inputs[1]
         lines = []
-        index = self.render_index(op.attrs["index"], op.inputs)
         f32 = op.out.type.dtype == "float32"
         sym = "+=" if op.prim == "index_add" else "="
         if op.out.id in self.inplace and base.id in self.names:
@@ -747,19 +766,24 @@ class _Emitter(GroupEmitter):
             target = self.name_for(op.out, k, op.role, avoid)
             self.names[op.out.id] = target
             lines.append(f"{target} = {self.operand(base, ATOM)}.copy()")
+        checks: list = []  # lowered code: the index items that need a check, checked once (codegen/bounds.py)
+        index = self.render_index(op.attrs["index"], op.inputs, op, checks)
+        lines.extend(checks)
         ints_only = all(it[0] == "int" for it in op.attrs["index"])
         if self.lowered and val.type.kind == "array" and ints_only:
             # a row written element by element: Numba compiles `a[i] = row` (a broadcasting setitem)
             # far more slowly than this loop nest
             rank = val.type.rank
+            lines.extend(self.extent_checks(val, self.operand(val, ATOM), target, op.out.type.rank - rank))
             ix = [f"_j{a}" for a in range(rank)]
             ind = ""
             for a in range(rank):
                 lines.append(f"{ind}for {ix[a]} in range({self.operand(val, ATOM)}.shape[{a}]):")
                 ind += "    "
-            lines.append(f"{ind}{target}[{index}, {', '.join(ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
+            head = [index] if op.attrs["index"] else []  # no index items: the whole array
+            lines.append(f"{ind}{target}[{', '.join(head + ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
             return lines
-        lines.append(f"{target}[{index}] {sym} {self.operand(val, 0, f32)}")
+        lines.append(f"{target}[{index or '...'}] {sym} {self.operand(val, 0, f32)}")
         return lines
 
     def render_results(self) -> str:

@@ -187,7 +187,7 @@ def _find_code(code, name: str, line: int):
 # Names the generated modules define or use themselves (runtime modules, workspace parameters,
 # loop and tape temporaries): a user name among them would shadow or be shadowed.
 _RESERVED = frozenset({"_ws", "_wst", "_la", "_alloc", "_simd", "_tape", "_bounds", "_jit", "_CHUNKS", "numba"})
-_RESERVED_PATTERN = re.compile(r"^_(tape|n_tape|ckpt|acc|e|v|k|i\d+|j\d+|t\d+|d\d+|segment|trips?|S|T)(_\w*)?$")
+_RESERVED_PATTERN = re.compile(r"^_((i|j)\d+|(n_)?tape_\w*|ckpt_\w*|ix)$")  # fixed names of loops and tapes
 
 
 def _check_reserved(parsed: ParsedFunction, node: ast.FunctionDef) -> None:

@@ -155,7 +155,7 @@ def test_wrt_of_the_wrong_kind_is_an_argument_error():
         adjit.grad(_lin, wrt=True)
 
 
-@pytest.mark.parametrize("name", ["_ws", "_wst", "_la", "_alloc", "_simd", "_tape", "_i0", "_acc_x"])
+@pytest.mark.parametrize("name", ["_ws", "_wst", "_la", "_alloc", "_simd", "_tape", "_bounds", "_i0", "_j1", "_tape_x1", "_n_tape_h2"])
 def test_generated_names_are_reserved(tmp_path, name):
     path = tmp_path / f"reserved{name}.py"
     path.write_text(f"import numpy as np\n\n\ndef f(x):\n    {name} = x * 2.0\n    return np.sum({name})\n")
@@ -214,3 +214,27 @@ def test_parallel_from_many_threads_is_safe(tmp_path, layer):
     out = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "BAD 0" in out.stdout
+
+
+def _underscored(x, w):
+    _e = np.tanh(x * 2.0)
+    _acc_f = np.sum(_e * w)
+    _t0 = 1.0
+    _d0 = 2.0
+    _k = 0.0
+    s_ = 0.0
+    h = x * 1.0
+    for i in range(3):
+        s_ = s_ + np.sum(np.sin(h * s_ + w))
+        _k = _k * 0.5 + s_
+        h = np.tanh(h * w)
+    return _acc_f + s_ * _t0 + _d0 * _k + np.sum(h)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_names_like_generated_temporaries_that_stay_allowed_are_exact(parallel):
+    from conftest import fd_check
+
+    rng = np.random.default_rng(2)
+    x, w = rng.random(4), rng.random(4)
+    fd_check(_underscored, (x, w), (0, 1), adjit.grad(_underscored, wrt=(0, 1), parallel=parallel)(x, w))
