@@ -63,7 +63,8 @@ class _Forward:
         if t is None:
             return
         tv = self.fit(t.value if isinstance(t, Var) else self.b.lift(t), op.out)
-        tv.hint = f"{op.out.hint or '_t'}_dot"
+        if tv.hint is None or op.out.hint is not None and not any(tv is v for v in tan.values()):
+            tv.hint = f"{op.out.hint or '_t'}_dot"  # never renames a tangent that another value owns
         tan[op.out.id] = tv
 
     def if_(self, node: If, tan: dict) -> None:
