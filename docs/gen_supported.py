@@ -92,7 +92,7 @@ a float is widened once).
 | `try`, `with`, `raise`, `assert`, `del`, `global`, `nonlocal`, `import`, a loop `else:` | not supported |
 | nested `def` (closures), classes, recursion | not supported |
 | fancy indexing (`x[idx]` with an index array), `*args`/`**kwargs` parameters and call arguments | not supported |
-| a write to shared memory followed by a read of an older name for it (see below) | this write changes 'h' in place, but 'x' shares its memory ...; hint: `x = <expression>.copy()` |
+| a write to shared memory followed by a read of an older name for it (see below) | writing into 'h' would also change x (a view of it), read at line 9 ...; hint: `h = h.copy()` first, or bind 'x' to a copy |
 | `adjit.grad(adjit.grad(f))`, or calling a transformed function inside a differentiated one | transforming it again (a higher derivative, grad of grad) is not supported yet |
 | a function whose file changed after it was imported | the source of f is not the code that runs; hint: reload the module |
 | names the generated code uses: `_ws`, `_wst`, `_la`, `_alloc`, `_simd`, `_tape`, `_jit`, `numba`, and `_t0`, `_d0`, `_i0`, `_acc_…`, `_tape_…`-style temporaries | the name '_ws' is reserved for adjit's generated code |

@@ -27,6 +27,7 @@ class _Walk:
         self.uses: list = []  # (value, position, loops, path, loc)
         self.writes: list = []  # (op, base, position, path)
         self.loop_range: dict = {}
+        self.producer: dict = {}  # value id -> the op that made it
         self.edges: list = []  # (value id, value id whose buffers it may live in)
         self.inplace = inplace  # value id -> value it overwrote in place (array `x += v`)
 
@@ -66,6 +67,7 @@ class _Walk:
                     self.use(v, loops, path, node.loc)
                 for o in node.outputs:
                     self.define(o, path)
+                    self.producer[o.id] = node
                 if node.prim in _WRITES:
                     self.writes.append((node, node.inputs[0], self.pos, path))
                     self.union(node.out, node.inputs[0])
@@ -151,15 +153,33 @@ def check_sharing(fn: Function, inplace: dict | None = None) -> None:
             reader = v.hint or "a temporary"
             writer = op.out.hint or base.hint or "an array"
             if reader == writer:
-                what = f"the old '{reader}' (a view of it, or a name for it taken before the write)"
+                what = f"the old {reader} (a name or view taken before the write)"
             elif v.id == base.id:
-                what = f"'{reader}' is a second name for the same array"
+                what = reader
+            elif _derived_from(base, v, w.producer):
+                what = f"{reader} (of which it is a view)"
+            elif _derived_from(v, base, w.producer):
+                what = f"{reader} (a view of it)"
             else:
-                what = f"'{reader}' shares its memory (a view of it, or of what it views)"
+                what = f"{reader} (they share memory)"
             where = f", read at line {loc.line}" if loc is not None else ""
             raise UnsupportedSyntaxError(
-                f"this write changes '{writer}' in place, but {what}{where}: NumPy would see the new values "
+                f"writing into '{writer}' would also change {what}{where}: NumPy would see the new values "
                 f"there, adjit (which treats arrays as values) the old ones",
                 op.loc,
-                hint=f"bind '{reader}' to a copy where it is made (`{reader} = <expression>.copy()`), or "
-                     f"write `{writer} = {writer}.copy()` before changing it")
+                hint=f"write into a copy: {writer} = {writer}.copy() first, or bind '{reader}' to a copy "
+                     f"where it is made (adjit treats arrays as values)")
+
+
+def _derived_from(a, b, producer: dict) -> bool:
+    """Whether a is b, or a view of (or an in-place write into) b, through the ops that made a."""
+    seen = 0
+    while a is not None and seen < 64:
+        if a.id == b.id:
+            return True
+        op = producer.get(a.id)
+        if op is None or not (PRIMITIVES[op.prim].view or op.prim in _WRITES) or not op.inputs:
+            return False
+        a = op.inputs[0]
+        seen += 1
+    return False

@@ -171,19 +171,6 @@ class ControlFlow:
         ast.copy_location(guard, stmts[0])
         self.lower_if(guard, [], stmts, loop, cond=jumped)
 
-    def check_loop_aliases(self, stmt, carried: list) -> None:
-        """An array the loop writes into element-wise must not be shared with another name."""
-        written = set()
-        for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
-            for t in targets:
-                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
-                    written.add(t.value.id)
-        for name in carried:
-            v = self.env.get(name)
-            if name in written and isinstance(v, Value) and v.type.kind == "array":
-                self.check_unaliased(name, v, stmt)
-
     def loop_carried(self, body: list, extra: tuple = ()) -> list[str]:
         names = sorted(assigned_names(body) | set(extra))
         return [n for n in names if n in self.env and not isinstance(self.env[n], (Undefined, Method))
@@ -264,7 +251,6 @@ class ControlFlow:
             return self.lower_for_as_while(stmt, start, stop, step, over_array)
         carried = self.loop_carried(stmt.body)
         carried = [n for n in carried if n != stmt.target.id]
-        self.check_loop_aliases(stmt, carried)
         init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
                                self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
         index = self.b.define(Value(stmt.target.id), Abstract(S.scalar_type("int64", True), ()))
@@ -305,7 +291,6 @@ class ControlFlow:
             self.env[frame.brk] = False
             extra += (frame.brk,)
         carried = self.loop_carried(stmt.body, extra)
-        self.check_loop_aliases(stmt, carried)
         if counter:
             carried = [n for n in carried if n != counter[1]]
         init_avals = []

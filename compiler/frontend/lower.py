@@ -163,7 +163,6 @@ class Lowerer(ControlFlow, Expressions):
             base = self.expr(target.value)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
-            self.check_unaliased(target.value.id, base, target)
             index, ints = self.index_of(target.slice)
             self.at(target)
             new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
@@ -171,19 +170,6 @@ class Lowerer(ControlFlow, Expressions):
             self.env[target.value.id] = new
         else:
             raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
-
-    def check_unaliased(self, name: str, base: Value, node) -> None:
-        """A write through `name` must not be visible through another name: adjit's arrays are
-        values, so NumPy's sharing (y = x, y = x[1:]) would silently differ. Ask for a copy."""
-        others = sorted(n for n, v in self.env.items() if v is base and n != name and not n.startswith("_"))
-        viewed = self.b.view_of.get(base.id)
-        if viewed is not None:
-            holder = sorted(n for n, v in self.env.items() if v is viewed and not n.startswith("_"))
-            others += [f"{h} (of which it is a view)" for h in holder]
-        if others or (viewed is not None and viewed in self.params):
-            shared = ", ".join(others) or "an argument"
-            raise self.err(UnsupportedSyntaxError, f"writing into '{name}' would also change {shared}", node,
-                           hint=f"write into a copy: {name} = {name}.copy() first (adjit treats arrays as values)")
 
     def unpack(self, val, n, node) -> list:
         if isinstance(val, tuple):
