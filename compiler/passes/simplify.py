@@ -65,7 +65,7 @@ def _number(c) -> bool:
 
 
 def _is(c, k) -> bool:
-    """The constant c is the number k (True stands for 1 only where the rule allows bools)."""
+    """The constant c is the number k, and not a bool (True == 1 in Python)."""
     return c == k and not isinstance(c, bool)
 
 
