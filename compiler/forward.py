@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .builder import Builder, Var
 from .errors import InternalCompilerError
-from .ir import Abstract, Block, Function, If, Op, Value, While, print_function
+from .ir import Abstract, Block, Function, If, Op, Value, While, clone_function, print_function
 from .primitives import PRIMITIVES
 from .activity import varied_values
 
@@ -128,6 +128,7 @@ class _Forward:
 
 def jvp(fn: Function, builder: Builder, wrt: list[int]) -> Function:
     """A new function taking (*params, *tangents of wrt params) and returning (result, result_dot)."""
+    fn = clone_function(fn)  # the function given stays untouched
     f = _Forward(fn, builder)
     tan: dict[int, Value] = {}
     tangent_params = []

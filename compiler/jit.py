@@ -802,18 +802,17 @@ class CompiledFunction:
         from . import codegen, forward, reverse
         from .passes.pipeline import optimize
 
-        second, b2 = self._lower(args)
-        try:
+        try:  # the transformations leave `primal` as it is (they work on a clone of it)
             if self.mode == "value_and_grad":
-                transformed = reverse.value_and_grad(second, b2, self.wrt, self.checkpoint)
+                transformed = reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)
             else:
-                transformed = forward.jvp(second, b2, self.wrt)
+                transformed = forward.jvp(primal, builder, self.wrt)
             transformed = optimize(transformed)
             primal = optimize(primal)
         except AdjitError:
             raise
         except Exception as e:  # a bug in a pass: say so, with the IR
-            raise InternalCompilerError(f"{type(e).__name__}: {e}", print_function(second)) from e
+            raise InternalCompilerError(f"{type(e).__name__}: {e}", print_function(primal)) from e
         out = []
         for lowered in (False, True):
             f = codegen.render(primal, self.parsed.name, lowered, self.parsed.name, self.parallel)

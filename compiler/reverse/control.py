@@ -4,7 +4,8 @@ and the IR surgery they need (cloning blocks, moving tape pushes)."""
 from __future__ import annotations
 
 from ..errors import InternalCompilerError
-from ..ir import (Abstract, Block, For, If, Op, Value, While, inner_blocks, print_function, scalar_type, walk)
+from ..ir import (Abstract, Block, For, If, Op, Value, While, clone_block, inner_blocks, print_function, scalar_type,
+                  walk)
 from ..primitives import PRIMITIVES
 
 
@@ -350,51 +351,6 @@ def _strip_pushes(ops: list) -> list:
             b.ops = _strip_pushes(b.ops)
         out.append(n)
     return out
-
-
-def clone_block(block: Block, mapping: dict, avals: dict, role: str | None = None) -> Block:
-    """A copy of a block with fresh values for everything it defines (mapping: old id -> value)."""
-
-    def fresh(v: Value) -> Value:
-        nv = Value(v.hint, v.type)
-        avals[nv.id] = avals[v.id]
-        mapping[v.id] = nv
-        return nv
-
-    def m(v: Value) -> Value:
-        return mapping.get(v.id, v)
-
-    ops = []
-    for node in block.ops:
-        if isinstance(node, Op):
-            ins = [m(i) for i in node.inputs]
-            outs = [fresh(o) for o in node.outputs]
-            ops.append(Op(node.prim, ins, outs, dict(node.attrs), node.loc, role or node.role))
-        elif isinstance(node, If):
-            cond = m(node.cond)
-            tb = clone_block(node.then_block, mapping, avals, role)
-            ty = [m(y) for y in node.then_yield]
-            eb = clone_block(node.else_block, mapping, avals, role)
-            ey = [m(y) for y in node.else_yield]
-            ops.append(If(cond, tb, eb, ty, ey, [fresh(o) for o in node.outputs], node.loc, role or node.role))
-        elif isinstance(node, For):
-            start, stop, step, init = m(node.start), m(node.stop), m(node.step), [m(i) for i in node.init]
-            idx = fresh(node.index)
-            carried = [fresh(c) for c in node.carried]
-            body = clone_block(node.body, mapping, avals, role)
-            ys = [m(y) for y in node.body_yield]
-            ops.append(For(idx, start, stop, step, init, carried, body, ys, [fresh(o) for o in node.outputs],
-                           node.loc, role or node.role))
-        elif isinstance(node, While):
-            init = [m(i) for i in node.init]
-            carried = [fresh(c) for c in node.carried]
-            cb = clone_block(node.cond_block, mapping, avals, role)
-            cond = m(node.cond)
-            body = clone_block(node.body, mapping, avals, role)
-            ys = [m(y) for y in node.body_yield]
-            w = While(init, carried, cb, cond, body, ys, [fresh(o) for o in node.outputs], node.loc, role or node.role)
-            ops.append(w)
-    return Block(ops)
 
 
 def _insert_before_loops(ops: list, pending: list) -> list:

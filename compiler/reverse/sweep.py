@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..activity import activity
 from ..builder import Builder, Var
 from ..errors import AdjitTypeError, InternalCompilerError
-from ..ir import (Abstract, Block, For, Function, If, Op, Value, While, inner_blocks, print_function, walk)
+from ..ir import (Abstract, Block, For, Function, If, Op, Value, While, clone_function, inner_blocks, print_function,
+                  walk)
 from ..primitives import PRIMITIVES
 from .control import ControlFlowReverse, _insert_before_loops, _Scope, _strip_pushes, adjoint_name, clone_block  # noqa: F401
 
@@ -357,4 +358,4 @@ def unbroadcast(b: Builder, ct: Var, op: Op, k: int) -> Var:
 def value_and_grad(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
     """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep.
     checkpoint="sqrt" (or a segment length) reverses top-level for loops with checkpointing."""
-    return _Reverse(fn, builder, wrt, checkpoint).run()
+    return _Reverse(clone_function(fn), builder, wrt, checkpoint).run()  # fn itself stays untouched
