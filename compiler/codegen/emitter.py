@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from ..errors import InternalCompilerError
 from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
 from ..primitives import PRIMITIVES
-from ..passes.fusion import fuse
-from ..passes.dce import eliminate_dead_code
-from ..passes.hoist import hoist_outer_accumulations
+from ..passes.pipeline import lower as lower_ir
 from .bounds import BoundsMixin
 from .loops import GroupEmitter
 from .text import ADD, ATOM, CMP, MUL, POW, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
@@ -809,41 +807,12 @@ def walk_ops(block):
             yield node
 
 
-def _copy_function(fn: Function) -> Function:
-    """A copy whose blocks and ops can be rewritten; values, types and source locations are shared
-    (values keep their ids, so fn.avals stays valid)."""
-    import copy
-
-    memo = {}
-    for v in _all_values(fn):
-        memo[id(v)] = v  # deepcopy returns these as they are
-    for op in walk_ops(fn.body):
-        if op.loc is not None:
-            memo[id(op.loc)] = op.loc
-    return copy.deepcopy(fn, memo)
-
-
-def _all_values(fn: Function):
-    yield from fn.params
-    yield from fn.results
-    for node in walk(fn.body):
-        yield from node_inputs(node)
-        yield from node.outputs
-        if isinstance(node, For):
-            yield node.index
-            yield from node.carried
-        if isinstance(node, While):
-            yield from node.carried
-        for _, ys in block_yields(node):
-            yield from ys
-
-
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
            parallel: bool = False) -> Rendering:
     """Python source for `fn` as one function `name` (plus loop helpers when lowered).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
     if lowered:  # the lowered rendering's own passes work on a copy: the readable one shares the IR
-        fn = verify(fuse(verify(eliminate_dead_code(hoist_outer_accumulations(_copy_function(fn))))))
+        fn = lower_ir(fn)  # passes/pipeline.LOWER on a copy: hoist, dce, fuse
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name

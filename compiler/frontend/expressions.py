@@ -191,6 +191,29 @@ class Expressions:
         out = self.b.emit("getitem", [base] + ints, index=index)
         return self.window_extent(out, sl, index, node)
 
+    def _known_int(self, e):
+        try:
+            v = self.expr(e)
+        except Exception:
+            return None
+        if isinstance(v, Value):
+            v = self.b.avals[v.id].value
+        return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
+
+    def _affine(self, e):
+        """An index bound as (the text of its run-time part, a constant offset): `i + 2` is
+        (i, 2), `n - 1 + i`... only sums and differences with constants on the right."""
+        if isinstance(e, ast.BinOp) and isinstance(e.op, (ast.Add, ast.Sub)):
+            c = self._known_int(e.right)
+            if c is not None:
+                inner = self._affine(e.left)
+                if inner is not None:
+                    return inner[0], inner[1] + (c if isinstance(e.op, ast.Add) else -c)
+        c = self._known_int(e) if isinstance(e, (ast.Constant, ast.UnaryOp)) else None
+        if c is not None:
+            return None, c
+        return ast.dump(e), 0
+
     def window_extent(self, out: Value, sl, index: tuple, node) -> Value:
         """`x[a:a + c]` with a constant c is a window of c elements: give it that static extent,
         checked where it is taken (NumPy would clip a window running past the end, making a
@@ -206,14 +229,11 @@ class Expressions:
             if spec[0] == "int":
                 continue
             if spec[0] == "slice" and isinstance(it, ast.Slice) and it.step is None and it.lower is not None \
-                    and isinstance(it.upper, ast.BinOp) and isinstance(it.upper.op, ast.Add) \
-                    and ast.dump(it.upper.left) == ast.dump(it.lower) and dims[axis] is None:
-                width = self.expr(it.upper.right)
-                if isinstance(width, Value):
-                    known = self.b.avals[width.id].value
-                    width = known if isinstance(known, int) else None
-                if isinstance(width, (int, np.integer)) and not isinstance(width, bool) and width >= 0:
-                    dims[axis] = int(width)
+                    and it.upper is not None and dims[axis] is None:
+                lo, hi = self._affine(it.lower), self._affine(it.upper)
+                if lo is not None and hi is not None and lo[0] is not None and lo[0] == hi[0] \
+                        and hi[1] - lo[1] >= 0:
+                    dims[axis] = hi[1] - lo[1]
                     changed = True
             axis += 1
         if not changed or None in dims:

@@ -1,16 +1,89 @@
-"""The pass pipeline run on every generated function, with the IR verifier after each pass."""
+"""The pass pipeline: every pass the compiler runs, in two lists, with the IR verifier after each
+pass and, with ADJIT_DUMP_IR set, the IR printed after each (ADJIT_DUMP_IR=1: to stderr;
+ADJIT_DUMP_IR=<directory>: one file per function and pass there).
+
+- OPTIMIZE runs on every generated function (primal, gradient, JVP): simplify, cse, simplify, dce.
+- LOWER runs on a copy for the lowered rendering only (the readable one keeps array statements):
+  hoist the outer-product accumulations of recurrences, dce, then fuse elementwise stretches
+  into loop groups that codegen renders as loop nests.
+"""
 from __future__ import annotations
 
-from ..ir import Function, verify
+import copy
+import os
+import sys
+from pathlib import Path
+
+from ..ir import For, Function, Op, While, block_yields, node_inputs, print_function, verify, walk
 from .cse import eliminate_common_subexpressions
 from .dce import eliminate_dead_code
+from .fusion import fuse
+from .hoist import hoist_outer_accumulations
 from .simplify import simplify
 
-PIPELINE = (simplify, eliminate_common_subexpressions, simplify, eliminate_dead_code)
+OPTIMIZE = (simplify, eliminate_common_subexpressions, simplify, eliminate_dead_code)
+LOWER = (hoist_outer_accumulations, eliminate_dead_code, fuse)
+PIPELINE = OPTIMIZE  # the name earlier code imports
+
+
+def _run(fn: Function, passes: tuple, stage: str) -> Function:
+    verify(fn)
+    _dump(fn, f"{stage}.input")
+    for k, p in enumerate(passes):
+        fn = verify(p(fn))
+        _dump(fn, f"{stage}.{k}.{p.__name__}")
+    return fn
 
 
 def optimize(fn: Function) -> Function:
-    verify(fn)
-    for p in PIPELINE:
-        fn = verify(p(fn))
-    return fn
+    """The optimizing passes, in place (transformations hand over IR nobody else holds)."""
+    return _run(fn, OPTIMIZE, "optimize")
+
+
+def lower(fn: Function) -> Function:
+    """The lowering passes on a copy of fn (blocks and ops copied; values, types and locations
+    shared), so the readable rendering can use fn as it is."""
+    return _run(copy_structure(fn), LOWER, "lower")
+
+
+def copy_structure(fn: Function) -> Function:
+    """A copy whose blocks and ops can be rewritten; values keep their ids (fn.avals stays valid)."""
+    memo = {}
+    for v in _all_values(fn):
+        memo[id(v)] = v  # deepcopy returns these as they are
+    for node in walk(fn.body):
+        if isinstance(node, Op) and node.loc is not None:
+            memo[id(node.loc)] = node.loc
+    return copy.deepcopy(fn, memo)
+
+
+def _all_values(fn: Function):
+    yield from fn.params
+    yield from fn.results
+    for node in walk(fn.body):
+        yield from node_inputs(node)
+        yield from node.outputs
+        if isinstance(node, For):
+            yield node.index
+            yield from node.carried
+        if isinstance(node, While):
+            yield from node.carried
+        for _, ys in block_yields(node):
+            yield from ys
+
+
+_DUMPED: dict = {}
+
+
+def _dump(fn: Function, what: str) -> None:
+    where = os.environ.get("ADJIT_DUMP_IR", "")
+    if not where or where == "0":
+        return
+    text = print_function(fn)
+    if where == "1":
+        print(f"=== {fn.name}: after {what} ===\n{text}\n", file=sys.stderr)
+        return
+    directory = Path(where)
+    directory.mkdir(parents=True, exist_ok=True)
+    n = _DUMPED[fn.name] = _DUMPED.get(fn.name, 0) + 1
+    (directory / f"{fn.name}.{n:03d}.{what}.ir").write_text(text + "\n")

@@ -537,3 +537,31 @@ def test_a_tape_nobody_pops_loses_its_push_and_a_popped_tape_stays():
           return %2
         }
         """)
+
+
+def test_pipeline_lists_every_pass_and_dumps_the_ir_after_each(tmp_path, monkeypatch):
+    """One place owns the passes (OPTIMIZE, LOWER); ADJIT_DUMP_IR=<dir> writes the IR after each."""
+    from adjit.compiler import reverse
+    from adjit.compiler.jit import CompiledFunction
+    from adjit.compiler.ir import print_function
+    from adjit.compiler.passes import pipeline
+
+    import corpus
+
+    names = [p.__name__ for p in pipeline.OPTIMIZE + pipeline.LOWER]
+    assert names == ["simplify", "eliminate_common_subexpressions", "simplify", "eliminate_dead_code",
+                     "hoist_outer_accumulations", "eliminate_dead_code", "fuse"]
+    monkeypatch.setenv("ADJIT_DUMP_IR", str(tmp_path))
+    c = CompiledFunction(corpus.seed_loss, (0, 1, 2, 3))
+    args = (np.ones((5, 6)), np.ones((5, 1)), np.ones((3, 5)), np.ones((3, 1)), np.ones((6, 4)), np.ones((3, 4)))
+    primal, builder = c._lower(args)
+    grad = pipeline.optimize(reverse.value_and_grad(primal, builder, [0, 1, 2, 3]))
+    before = print_function(grad)
+    lowered = pipeline.lower(grad)
+    assert print_function(grad) == before  # lowering works on a copy
+    dumped = sorted(p.name for p in tmp_path.iterdir())
+    for k, name in enumerate(names[:4]):
+        assert any(f".optimize.{k}.{name}.ir" in d for d in dumped), dumped
+    for k, name in enumerate(names[4:]):
+        assert any(f".lower.{k}.{name}.ir" in d for d in dumped), dumped
+    assert any("group=" in line for line in print_function(lowered).splitlines())
