@@ -8,7 +8,7 @@ in source (`Primitive.sources`, or a public `adjit` function carrying `__adjit_p
 whether it is elementwise, and the text of its VJP rule, read from the rule's own source
 (`inspect`). Primitives with no spelling a user can write (the tape, the trip count, the VJP of
 indexing) go to a separate table of internal primitives. The statement tables are static text
-below. The output depends only on the table, this file and the source of compiler/primitives.py:
+below. The output depends only on the table, this file and the source of compiler/primitives/:
 no dates, addresses or set orders.
 """
 from __future__ import annotations
@@ -245,8 +245,8 @@ def _referenced_helpers(fn, found: dict) -> None:
         code = codes.pop()
         codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
         for name in code.co_names:
-            obj = getattr(P, name, None)
-            if (isinstance(obj, types.FunctionType) and obj.__module__ == P.__name__
+            obj = fn.__globals__.get(name)  # the rule's own module of the primitives package
+            if (isinstance(obj, types.FunctionType) and obj.__module__.startswith(P.__name__)
                     and name.startswith("_") and name not in found):
                 found[name] = obj
                 _referenced_helpers(obj, found)

@@ -1,0 +1,38 @@
+"""THE table of primitives: how each is written in source, its shape/dtype rule, whether it is
+elementwise, and its VJP and JVP rules side by side. Rules read like the seed:
+`tanh: g * (1 - y * y)`. Adding a primitive = adding one entry here + its test row.
+
+Rules are traced, not parsed: they run on `Var` proxies (see builder.py) whose operators and the
+`npx` namespace emit IR ops, so static attributes (axes, keepdims) stay plain Python values.
+A VJP rule takes (g, y, *inputs, **attrs) and returns one cotangent per input (None = no
+contribution); a JVP rule takes (tangents, y, *inputs, **attrs), tangents holding None for zero.
+
+The rows live in one module per family, registered in this order (the order of the table):
+elementwise.py, reductions.py, linalg.py, arrays.py (shape changes and indexing), creation.py
+(the tape, array creation, ints and tuples). table.py holds the row type and the table.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .table import PRIMITIVES, Primitive, _tsum, npx, primitive  # noqa: F401
+from . import elementwise, reductions, linalg, arrays, creation  # noqa: F401,E402  (registers the rows)
+from .arrays import _shift  # noqa: F401,E402  (reverse/sweep.py renumbers index inputs with it)
+
+
+def lookup(name: str) -> Primitive:
+    return PRIMITIVES[name]
+
+
+def by_source() -> dict:
+    """Map from each source spelling (object id or string) to its primitive name."""
+    table: dict[Any, str] = {}
+    for p in PRIMITIVES.values():
+        for s in p.sources:
+            key = s if isinstance(s, str) else id(s)
+            table.setdefault(key, p.name)
+    return table
+
+
+DIFFERENTIABLE = tuple(name for name, p in PRIMITIVES.items() if p.differentiable)
+SIDE_EFFECTS = frozenset({"tape_push", "tape_pop"})

@@ -1,0 +1,118 @@
+"""Rows of the tape, array creation, ints and tuples."""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .. import shapes as S
+from ..errors import AdjitTypeError, ShapeError
+from ..ir import NONE_TYPE, Abstract, Type, scalar_type
+from .table import _tsum, npx, primitive
+
+
+def _tape_push_abstract(v, tape, **_):
+    return Abstract(NONE_TYPE, ())
+
+
+def _tape_pop_abstract(tape, like, **_):
+    return like
+
+
+def _trip_count_abstract(start, stop, step, **_):
+    vals = [start.value, stop.value, step.value]
+    n = len(range(*vals)) if None not in vals and vals[2] != 0 else None
+    return Abstract(scalar_type("int64", True), (), n)
+
+
+# The reverse sweep's tape: a stack per recorded value, pushed in the forward sweep and popped
+# in the reverse sweep (side effects: never merged or removed by the passes).
+primitive("tape_push", _tape_push_abstract, differentiable=False)
+primitive("tape_pop", _tape_pop_abstract, differentiable=False)
+primitive("trip_count", _trip_count_abstract, differentiable=False)
+
+# ------------------------------------------------------------------------------------- creation
+
+
+def _fill_abstract(shape, dtype="float64", **_):
+    if shape.type.kind == "tuple":
+        dims = tuple(shape.value) if shape.value is not None else (None,) * len(shape.type.elems)
+    else:
+        dims = (shape.value,)
+    if any(d is not None and d < 0 for d in dims):
+        raise ShapeError(f"negative dimensions are not allowed: {dims}")
+    return S.make(dtype, dims)
+
+
+def _like_abstract(x, dtype=None, **_):
+    return S.make(dtype or x.type.dtype, x.shape)
+
+
+def _full_abstract(shape, fill, dtype=None, **_):
+    out = _fill_abstract(shape, dtype or S.promote(fill.type).dtype)
+    return out
+
+
+def _arange_abstract(start, stop, step, **_):
+    vals = [start.value, stop.value, step.value]
+    for v in (start, stop, step):
+        if v.type.dtype not in ("int64", "int32"):
+            raise AdjitTypeError("np.arange takes integer arguments here")
+    n = len(range(*vals)) if None not in vals and vals[2] != 0 else None
+    return S.make("int64", (n,))
+
+
+def _stop_gradient_abstract(x, **_):
+    return Abstract(x.type, x.shape)
+
+
+primitive("arange", _arange_abstract, sources=(np.arange,), differentiable=False)
+# Identity in the forward sweep; no derivative flows through it (as jax.lax.stop_gradient).
+primitive("stop_gradient", _stop_gradient_abstract, elementwise=True, differentiable=False)
+primitive("zeros", _fill_abstract, sources=(np.zeros, np.empty), differentiable=False)
+primitive("ones", _fill_abstract, sources=(np.ones,), differentiable=False)
+primitive("zeros_like", _like_abstract, sources=(np.zeros_like, np.empty_like), differentiable=False)
+primitive("ones_like", _like_abstract, sources=(np.ones_like,), differentiable=False)
+primitive("full", _full_abstract, sources=(np.full,), nondiff_inputs=(0,),
+          vjp=lambda g, y, shape, fill, dtype=None: (None, npx.sum(g, axis=tuple(range(g.rank)), keepdims=False)),
+          jvp=lambda t, y, shape, fill, dtype=None: npx.full(shape, t[1], dtype=y.dtype))
+
+# ------------------------------------------------------------------------------ ints and tuples
+
+
+def _shape_abstract(x, **_):
+    n = x.type.rank
+    elems = (scalar_type("int64", True),) * n
+    value = tuple(x.shape) if all(d is not None for d in x.shape) else None
+    return Abstract(Type("tuple", elems=elems), (), value)
+
+
+def _tuple_abstract(*items, **_):
+    value = tuple(i.value for i in items) if all(i.value is not None for i in items) else None
+    return Abstract(Type("tuple", elems=tuple(i.type for i in items)), (), value)
+
+
+def _size_abstract(x, **_):
+    known = all(d is not None for d in x.shape)
+    return Abstract(scalar_type("int64", True), (), int(np.prod(x.shape, dtype=np.int64)) if known else None)
+
+
+def _const_abstract(value, **_):
+    if isinstance(value, bool):
+        return Abstract(scalar_type("bool", True), (), value)
+    if isinstance(value, int):
+        return Abstract(scalar_type("int64", True), (), value)
+    if isinstance(value, float):
+        return Abstract(scalar_type("float64", True), (), value)
+    if isinstance(value, np.generic):
+        return Abstract(scalar_type(value.dtype.name, False), (), value.item())
+    if value is None:
+        return Abstract(NONE_TYPE, (), None)
+    raise AdjitTypeError(f"unsupported constant {value!r}")
+
+
+primitive("shape", _shape_abstract, sources=(".shape", np.shape), differentiable=False)
+primitive("size", _size_abstract, sources=(".size", np.size), differentiable=False)
+primitive("tuple", _tuple_abstract, differentiable=False)
+primitive("const", _const_abstract, differentiable=False)
