@@ -4,28 +4,19 @@ compiles: the same statements, with reductions over axes and other NumPy forms N
 into generated loop helpers)."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from ..errors import InternalCompilerError
 from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
-from ..primitives import PRIMITIVES
+from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
 from ..passes.pipeline import lower as lower_ir
 from .bounds import BoundsMixin
 from .loops import GroupEmitter
-from .text import ADD, ATOM, CMP, MUL, POW, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
+from .ops import OpRenderer
+from .text import ATOM, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
-_REDUCTIONS = ("sum", "mean", "max", "min")
-SIMD_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
-
-
-_BINARY = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/", MUL), "matmul": ("@", MUL),
-           "floordiv": ("//", MUL), "mod": ("%", MUL), "pow": ("**", POW),
-           "lt": ("<", CMP), "le": ("<=", CMP), "gt": (">", CMP), "ge": (">=", CMP), "eq": ("==", CMP),
-           "ne": ("!=", CMP)}
-_NP_CALL = {"exp", "log", "log1p", "expm1", "sqrt", "square", "sin", "cos", "tan", "tanh", "sinh", "cosh",
-            "arctan", "abs", "sign", "maximum", "minimum", "where", "clip", "outer", "logical_and",
-            "logical_or", "logical_not"}
+_REDUCTIONS = REDUCTIONS
+SIMD_FUNCTIONS = tuple(SIMD)  # the primitives with a libmvec kernel (their rows' `simd`)
 _VIEW_PRIMS = frozenset(name for name, p in PRIMITIVES.items() if p.view)
 _EXPRESSION_ONLY = {"const"}
 
@@ -39,21 +30,7 @@ class Rendering:
     helpers: list = field(default_factory=list)
 
 
-def _literal(v) -> Expr:
-    if isinstance(v, bool):
-        return Expr(repr(v))
-    if hasattr(v, "dtype") and hasattr(v, "item"):  # NumPy scalar constant: keep its dtype
-        return Expr(f"np.{v.dtype.name}({_literal(v.item()).text})")
-    if isinstance(v, float):
-        if math.isinf(v):
-            return Expr("np.inf" if v > 0 else "-np.inf", ATOM if v > 0 else UNARY)
-        if math.isnan(v):
-            return Expr("np.nan")
-    text = repr(v)
-    return Expr(text, UNARY if text.startswith("-") else ATOM)
-
-
-class _Emitter(GroupEmitter, BoundsMixin):
+class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
     def __init__(self, fn: Function, lowered: bool):
         self.fn = fn
         self.lowered = lowered
@@ -81,7 +58,7 @@ class _Emitter(GroupEmitter, BoundsMixin):
             self._raw_uses.append((r, end, ()))
         for v, q, loops in self._raw_uses:
             self.uses[v.id] = self.uses.get(v.id, 0) + 1
-        self.written = {n.inputs[0].id for n in walk_ops(fn.body) if n.prim in ("index_update", "index_add")}
+        self.written = {n.inputs[0].id for n in walk_ops(fn.body) if n.prim in WRITES}
         # An inlined expression is evaluated where its user is: its inputs live until then.
         self.inlined = {op.out.id for op in walk_ops(fn.body) if self.inlinable(op)}
         effective = {}
@@ -204,7 +181,8 @@ class _Emitter(GroupEmitter, BoundsMixin):
         p = PRIMITIVES[op.prim]
         if op.prim in _REDUCTIONS:
             x = op.inputs[0]
-            if x.type.kind != "array" or x.type.dtype not in ("float32", "float64") and op.prim in ("max", "min"):
+            compares = PRIMITIVES[op.prim].reduction.keep is not None  # its NaN test needs floats
+            if x.type.kind != "array" or x.type.dtype not in ("float32", "float64") and compares:
                 return False
         elif op.prim == "outer":
             pass  # out[i, j] = a[i] * b[j]: a loop nest, fused with its consumer
@@ -250,200 +228,6 @@ class _Emitter(GroupEmitter, BoundsMixin):
         if f32 and v.type.kind == "scalar" and v.type.weak:
             return f"np.float32({text})"
         return f"({text})" if prec < min_prec else text
-
-    # ---------------------------------------------------------------- rendering
-    def render(self, op: Op) -> Expr:
-        p, ins, a = op.prim, op.inputs, op.attrs
-        f32 = op.out.type.dtype == "float32" if op.out.type else False
-        if p == "const":
-            t = op.out.type
-            if not t.weak and t.kind == "scalar" and not hasattr(a["value"], "dtype"):
-                return Expr(f"np.{t.dtype}({_literal(a['value']).text})")
-            return _literal(a["value"])
-        if self.lowered and p == "matmul" or p == "outer" and ins[0].type.dtype != ins[1].type.dtype:
-            mixed = self.render_matmul(op)  # lowered @ calls the cached runtime product
-            if mixed is not None:
-                return mixed
-        if p in _BINARY or p == "neg" or p in _NP_CALL or p == "stop_gradient":
-            # Numba's np.where / np.clip of scalars give 0-d arrays: lowered scalars use `a if c else b`
-            scalar = self.lowered and p in ("where", "clip") and op.out.type.kind == "scalar"
-            return self.render_elementwise(op, self.operand, scalar=scalar)
-        if p in ("sum", "mean", "max", "min"):
-            return self.render_reduction(op)
-        if p == "transpose":
-            x = self.operand(ins[0], ATOM)
-            if list(a["axes"]) == list(reversed(range(ins[0].type.rank))):
-                return Expr(f"{x}.T")
-            return Expr(f"np.transpose({x}, {a['axes']!r})")
-        if p == "reshape":
-            if self.lowered:
-                return Expr(f"np.ascontiguousarray({self.operand(ins[0], 0)}).reshape({self.operand(ins[1], 0)})")
-            return Expr(f"{self.operand(ins[0], ATOM)}.reshape({self.operand(ins[1], 0)})")
-        if p == "broadcast_to":
-            if self.lowered and ins[0].type.rank == 0:  # materialized: it feeds a BLAS call or is returned
-                return Expr(f"np.full({self.operand(ins[1], 0)}, {self.operand(ins[0], 0, f32)})")
-            return Expr(f"np.broadcast_to({self.operand(ins[0], 0, f32)}, {self.operand(ins[1], 0)})")
-        if p == "expand_dims":
-            x = self.operand(ins[0], 0)
-            axes = a["axis"]
-            if self.lowered or len(axes) == 1:
-                for ax in axes:
-                    x = f"np.expand_dims({x}, {ax})"
-                return Expr(x)
-            return Expr(f"np.expand_dims({x}, {axes!r})")
-        if p == "getitem":
-            return Expr(f"{self.operand(ins[0], ATOM)}[{self.render_index(a['index'], ins, op)}]")
-        if p == "astype":
-            if ins[0].type.kind == "scalar":
-                return Expr(f"np.{a['dtype']}({self.operand(ins[0], 0)})")
-            return Expr(f"{self.operand(ins[0], ATOM)}.astype(np.{a['dtype']})")
-        if p in ("zeros", "ones"):
-            if self.lowered:  # the cached runtime allocation (runtime/alloc.py)
-                return Expr(f"_alloc.full({self.operand(ins[0], 0)}, {'0' if p == 'zeros' else '1'}, np.{a['dtype']})")
-            return Expr(f"np.{p}({self.operand(ins[0], 0)}, dtype=np.{a['dtype']})")
-        if p == "arange":
-            args = [self.operand(i, 0) for i in ins]
-            if args[2] == "1":
-                args = args[1:2] if args[0] == "0" else args[:2]
-            return Expr(f"np.arange({', '.join(args)})")
-        if p in ("zeros_like", "ones_like"):
-            x = self.operand(ins[0], ATOM)
-            dt = a.get("dtype") or ins[0].type.dtype
-            if self.lowered:
-                return Expr(f"_alloc.full({x}.shape, {'0' if p == 'zeros_like' else '1'}, np.{dt})")
-            same = dt == ins[0].type.dtype
-            return Expr(f"np.{p}({x})" if same else f"np.{p}({x}, dtype=np.{dt})")
-        if p == "full":
-            dt = a.get("dtype") or op.out.type.dtype
-            return Expr(f"np.full({self.operand(ins[0], 0)}, {self.operand(ins[1], 0, dt == 'float32')})")
-        if p == "shape":
-            return Expr(f"{self.operand(ins[0], ATOM)}.shape")
-        if p == "trip_count":
-            return Expr(f"len(range({', '.join(self.operand(i, 0) for i in ins)}))")
-        if p == "size":
-            return Expr(f"{self.operand(ins[0], ATOM)}.size")
-        if p == "tuple":
-            items = [self.operand(i, 0) for i in ins]
-            return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
-        raise InternalCompilerError(f"codegen has no rendering for primitive {p}", print_function(self.fn))
-
-    def render_matmul(self, op: Op) -> Expr | None:
-        """Numba's @ needs both operands in one dtype; NumPy promotes: cast the narrower one."""
-        if not self.lowered or op.prim not in ("matmul", "outer"):
-            return None
-        dt = op.out.type.dtype
-        args = []
-        for v in op.inputs:
-            text = self.operand(v, ATOM)
-            if v.type.dtype != dt:
-                text = f"{text}.astype(np.{dt})"
-            args.append(text)
-        if op.prim == "outer":
-            return Expr(f"np.outer({args[0]}, {args[1]})")
-        return Expr(f"_la.matmul({args[0]}, {args[1]})")
-
-    def render_elementwise(self, op: Op, arg, scalar: bool) -> Expr:
-        """An elementwise op as an expression; `arg(value, min_prec, f32)` renders an operand.
-        With scalar=True the operands are scalars (inside a generated loop)."""
-        p, ins = op.prim, op.inputs
-        f32 = op.out.type.dtype == "float32"
-        if p in _BINARY:
-            sym, prec = _BINARY[p]
-            if p == "pow":
-                return Expr(f"{arg(ins[0], POW + 1, f32)} ** {arg(ins[1], UNARY, f32)}", POW)
-            return Expr(f"{arg(ins[0], prec, f32)} {sym} {arg(ins[1], prec + 1, f32)}", prec)
-        if p == "neg":
-            return Expr(f"-{arg(ins[0], UNARY, False)}", UNARY)
-        if p == "stop_gradient":
-            if scalar or self.lowered:
-                return Expr(arg(ins[0], 0, False), 0)
-            return Expr(f"stop_gradient({arg(ins[0], 0, False)})")
-        if scalar and p == "where":
-            return Expr(f"{arg(ins[1], 2, f32)} if {arg(ins[0], 2, False)} else {arg(ins[2], 2, f32)}", 1)
-        if scalar and p == "clip":
-            return Expr(f"np.minimum(np.maximum({arg(ins[0], 0, f32)}, {arg(ins[1], 0, f32)}), {arg(ins[2], 0, f32)})")
-        if scalar and p == "astype":
-            return Expr(f"np.{op.attrs['dtype']}({arg(ins[0], 0, False)})")
-        if p in _NP_CALL:
-            return Expr(f"np.{p}({', '.join(arg(i, 0, f32) for i in ins)})")
-        raise InternalCompilerError(f"no elementwise rendering for {p}", print_function(self.fn))
-
-    def render_index(self, index: tuple, ins: list, op: Op | None = None, checks: list | None = None) -> str:
-        """An index's text. Lowered code checks each int item that needs it (codegen/bounds.py): inline
-        (`_ix(k, x.shape[0], 0)`), or as a statement appended to `checks` when that is given."""
-        parts = []
-        axis = 0
-        for pos, it in enumerate(index):
-            if it[0] == "none":
-                parts.append("None")
-                continue
-            if it[0] == "int":
-                text = self.operand(ins[it[1]], 0)
-                if self.index_needs_check(op, pos, ins[it[1]]):
-                    array = self.names[op.out.id] if checks is not None else self.operand(ins[0], ATOM)
-                    checked = self.checked_index(ins[it[1]], array, axis)
-                    if checks is None:
-                        text = checked
-                    elif self.first_check_in_block(op, checked):
-                        checks.append(checked)
-                parts.append(text)
-            else:
-                s = [("" if k is None else self.operand(ins[k], 0)) for k in it[1:]]
-                parts.append(f"{s[0]}:{s[1]}" + (f":{s[2]}" if s[2] else ""))
-            axis += 1
-        return ", ".join(parts) if len(parts) != 1 or parts[0] != "" else ":"
-
-    def render_reduction(self, op: Op) -> Expr:
-        x = op.inputs[0]
-        axes, keep = op.attrs["axis"], op.attrs["keepdims"]
-        full = len(axes) == x.type.rank
-        xs = self.operand(x, 0)
-        if not self.lowered:
-            args = [xs]
-            if not full:
-                args.append(f"axis={axes[0] if len(axes) == 1 else axes!r}")
-            if keep:
-                args.append("keepdims=True")
-            return Expr(f"np.{op.prim}({', '.join(args)})")
-        if full and not keep:
-            return Expr(f"np.{op.prim}({xs})")
-        return Expr(f"{self.reduction_helper(op.prim, x.type.rank, axes, keep, x.type.dtype)}({xs})")
-
-    def reduction_helper(self, prim: str, ndim: int, axes: tuple, keep: bool, dtype: str) -> str:
-        """A generated loop nest for a reduction over `axes` (Numba's np.sum takes one int axis and
-        no keepdims)."""
-        name = f"_{prim}_{ndim}d_axis{''.join(map(str, axes))}" + ("_keep" if keep else "")
-        if name in self.helpers:
-            return name
-        idx = [f"i{k}" for k in range(ndim)]
-        out_shape = [("1" if keep else None) if k in axes else f"x.shape[{k}]" for k in range(ndim)]
-        out_shape = [s for s in out_shape if s is not None]
-        out_idx = [("0" if keep else None) if k in axes else idx[k] for k in range(ndim)]
-        out_idx = [s for s in out_idx if s is not None]
-        shape_txt = "(" + ", ".join(out_shape) + ("," if len(out_shape) == 1 else "") + ")"
-        tgt = f"out[{', '.join(out_idx)}]" if out_idx else "out[()]"
-        acc_dtype = "x.dtype" if dtype in ("float32", "float64") else "np.float64"
-        lines = [f"def {name}(x):"]
-        init = {"sum": "0.0", "mean": "0.0", "max": "-np.inf", "min": "np.inf"}[prim]
-        lines.append(f"    out = np.full({shape_txt}, {init}, {acc_dtype})")
-        ind = "    "
-        for k in range(ndim):
-            lines.append(f"{ind}for {idx[k]} in range(x.shape[{k}]):")
-            ind += "    "
-        elem = f"x[{', '.join(idx)}]"
-        if prim in ("sum", "mean"):
-            lines.append(f"{ind}{tgt} += {elem}")
-        else:
-            cmp = ">" if prim == "max" else "<"
-            lines.append(f"{ind}v = {elem}")
-            lines.append(f"{ind}if v {cmp} {tgt} or v != v:")
-            lines.append(f"{ind}    {tgt} = v")
-        if prim == "mean":
-            count = " * ".join(f"x.shape[{k}]" for k in axes) or "1"
-            lines.append(f"    out /= {count}")
-        lines.append("    return out")
-        self.helpers[name] = "\n".join(lines)
-        return name
 
     # ---------------------------------------------------------------- statements
     def escaping_allocations(self) -> set:

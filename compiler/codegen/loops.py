@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from ..ir import Op, Value, scalar_type
 from ..passes.fusion import Group
+from ..primitives import PRIMITIVES
+from .ops import combine_lines as _combine
 from .text import ATOM, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
 
 STRIP = 512          # elements per strip: a float64 buffer of 4 KiB
 MIN_STRIP_AXIS = 32  # a shorter last axis is not strip-mined (too many tiny kernel calls)
-_INIT = {"sum": "0.0", "mean": "0.0", "max": "-np.inf", "min": "np.inf"}
 
 
 class GroupEmitter:
@@ -337,9 +338,10 @@ class GroupEmitter:
         v = op.out
         target = self.name_for(v, k, op.role, avoid)
         self.names[v.id] = target
-        init = _INIT[op.prim]
-        if op.prim == "sum" and v.type.dtype not in ("float32", "float64"):
-            init = "0"
+        red = PRIMITIVES[op.prim].reduction
+        init = red.identity
+        if red.int_identity is not None and v.type.dtype not in ("float32", "float64"):
+            init = red.int_identity
         scalar = v.type.rank == 0
         chunked = par and 0 in axes
         plan = {"prim": op.prim, "chunk_init": [], "chunk_done": [], "init": init,
@@ -360,7 +362,7 @@ class GroupEmitter:
                 post.extend("    " + x for x in _combine(op.prim, acc, f"{part}[_c]"))
             else:
                 pre.append(f"{acc} = {init}")
-            if op.prim == "mean":
+            if red.mean:
                 count = " * ".join(dims[a] for a in axes) or "1"
                 post.append(f"{acc} = {acc} / ({count})")
             post.append(f"{target} = np.{v.type.dtype}({acc})" if v.type.dtype == "float32" else f"{target} = {acc}")
@@ -382,7 +384,7 @@ class GroupEmitter:
                                                     f"{part}[{', '.join(['_c'] + oj)}]"))
         else:
             plan["cell"] = f"{target}[{', '.join(oidx)}]"
-        if op.prim == "mean":
+        if red.mean:
             count = " * ".join(dims[a] for a in axes) or "1"
             post.append(f"{target} /= {count}")
         return plan
@@ -408,14 +410,12 @@ class GroupEmitter:
                     g["pre_inner"].append(f"{local} = {plan['init']}")
                     g["post_inner"].extend(_combine(op.prim, cell, local))
                     cell = local
-                if op.prim in ("sum", "mean"):
-                    lines.append(f"{cell} += {elem}")
+                if PRIMITIVES[op.prim].reduction.keep is None:
+                    lines.extend(_combine(op.prim, cell, elem))
                 else:
                     tmp = self._fresh("_v")
                     lines.append(f"{tmp} = {elem}")
-                    cmp = ">" if op.prim == "max" else "<"
-                    lines.append(f"if {tmp} {cmp} {cell} or {tmp} != {tmp}:")
-                    lines.append(f"    {cell} = {tmp}")
+                    lines.extend(_combine(op.prim, cell, tmp))
                 continue
             if k == "vector":  # the argument now (operands may be overwritten by the stores below)
                 arg = self._fresh(f"{_ident(v.hint)}_arg" if v.hint else "_x")
@@ -488,11 +488,5 @@ class GroupEmitter:
         parts = ["0" if shape[k] == 1 and S[R - r + k] != 1 else idx[R - r + k] for k in range(r)]
         return f"{self.operand(v, ATOM)}[{', '.join(parts)}]"
 
-
-def _combine(prim: str, acc: str, part: str) -> list[str]:
-    if prim in ("sum", "mean"):
-        return [f"{acc} += {part}"]
-    cmp = ">" if prim == "max" else "<"
-    return [f"if {part} {cmp} {acc} or {part} != {part}:", f"    {acc} = {part}"]
 
 

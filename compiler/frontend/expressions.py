@@ -45,8 +45,6 @@ def _shift_index(index: tuple, by: int) -> tuple:
     return tuple((it[0],) + tuple(None if k is None else k + by for k in it[1:]) for it in index)
 
 
-_ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2, "maximum": 2, "minimum": 2, "where": 3,
-          "outer": 2, "logical_and": 2, "logical_or": 2}
 
 
 def _describe(x) -> str:
@@ -164,7 +162,7 @@ class Expressions:
                 return base.type.rank
             if attr == "dtype":
                 return np.dtype(base.type.dtype)
-            if attr in ("sum", "mean", "max", "min", "reshape", "transpose", "astype", "copy"):
+            if attr in P.METHODS or attr == "copy":  # the rows' ".name" sources, and .copy()
                 return Method(attr, base)
             raise self.err(UnsupportedSyntaxError, f"attribute .{attr} is not supported", node)
         if isinstance(base, (types.ModuleType, type)) or base is np or hasattr(base, attr):
@@ -304,7 +302,7 @@ class Expressions:
 
     def method(self, m: Method, args, kwargs, node):
         x = m.obj
-        if m.name in ("sum", "mean", "max", "min"):
+        if m.name in P.REDUCTIONS:
             return self.reduction(m.name, x, args, kwargs, node)
         if m.name == "reshape":
             shape = args[0] if len(args) == 1 else tuple(args)
@@ -348,7 +346,10 @@ class Expressions:
         return self.b.emit("transpose", [x], axes=axes)
 
     def prim_call(self, prim, func, args, kwargs, node):
+        row = P.PRIMITIVES[prim]
+
         def bind(*names, **defaults):
+            """The call's arguments by the row's parameter names (`Primitive.params`), defaults filled in."""
             if len(args) > len(names):
                 raise self.err(ArgumentError, f"{_describe(func)} takes at most {len(names)} arguments here", node)
             bound = dict(defaults)
@@ -363,15 +364,15 @@ class Expressions:
             return [bound[n] for n in names]
 
         v = lambda x: self.value(x, node)  # noqa: E731
-        if prim in ("sum", "mean", "max", "min"):
-            x, axis, keepdims = bind("a", "axis", "keepdims", axis=None, keepdims=False)
+        if prim in P.REDUCTIONS:
+            x, axis, keepdims = bind(*row.params, **dict(row.defaults))
             return self._reduce(prim, x, axis, keepdims, node)
         if prim in ("maximum", "minimum") and func in (max, min):
             if len(args) != 2 or kwargs:
                 raise self.err(UnsupportedSyntaxError, f"{func.__name__}() takes exactly two arguments here", node,
                                hint=f"use np.{func.__name__} for reductions")
         if prim == "clip":
-            x, lo, hi = bind("a", "a_min", "a_max")
+            x, lo, hi = bind(*row.params)
             if lo is None and hi is None:
                 raise self.err(ArgumentError, "np.clip needs a_min or a_max", node)
             if lo is None:
@@ -380,21 +381,21 @@ class Expressions:
                 return self.b.emit("maximum", [v(x), v(lo)])
             return self.b.emit("clip", [v(x), v(lo), v(hi)])
         if prim == "matmul":
-            a, c = bind("a", "b")
+            a, c = bind(*row.params)
             if func is np.dot and (_is_number(a) or _is_number(c) or v(a).type.rank == 0 or v(c).type.rank == 0):
                 return self.b.emit("mul", [v(a), v(c)])
             return self.b.emit("matmul", [v(a), v(c)])
         if prim == "transpose":
-            x, axes = bind("a", "axes", axes=None)
+            x, axes = bind(*row.params, **dict(row.defaults))
             return self.transpose(x, axes, node)
         if prim == "reshape":
-            x, shape = bind("a", "newshape" if "newshape" in kwargs else "shape")
+            x, shape = bind(row.params[0], "newshape" if "newshape" in kwargs else row.params[1])
             return self.b.emit("reshape", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
         if prim == "broadcast_to":
-            x, shape = bind("array", "shape")
+            x, shape = bind(*row.params)
             return self.b.emit("broadcast_to", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
         if prim == "expand_dims":
-            x, axis = bind("a", "axis")
+            x, axis = bind(*row.params)
             axis = self.static(axis, node, "axis")
             axis = (axis,) if isinstance(axis, int) else tuple(axis)
             nd = v(x).type.rank + len(axis)
@@ -405,31 +406,30 @@ class Expressions:
             start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
             return self.b.emit("arange", [v(start), v(stop), v(step)])
         if prim in ("zeros", "ones"):
-            shape, dtype = bind("shape", "dtype", dtype=float)
+            shape, dtype = bind(*row.params, **dict(row.defaults))
             return self.b.emit(prim, [v(shape if isinstance(shape, (tuple, Value)) else (shape,))], dtype=self.dtype(dtype, node))
         if prim in ("zeros_like", "ones_like"):
-            x, dtype = bind("a", "dtype", dtype=None)
+            x, dtype = bind(*row.params, **dict(row.defaults))
             xv = v(x)
             return self.b.emit(prim, [xv], dtype=xv.type.dtype if dtype is None else self.dtype(dtype, node))
         if prim == "full":
-            shape, fill, dtype = bind("shape", "fill_value", "dtype", dtype=None)
+            shape, fill, dtype = bind(*row.params, **dict(row.defaults))
             shape_v = v(shape if isinstance(shape, (tuple, Value)) else (shape,))
             attrs = {} if dtype is None else {"dtype": self.dtype(dtype, node)}
             return self.b.emit("full", [shape_v, v(fill)], **attrs)
         if prim in ("shape", "size"):
-            (x,) = bind("a")
+            (x,) = bind(*row.params)
             return self.b.emit(prim, [v(x)])
         if func is math.log and len(args) == 2:
             raise self.err(UnsupportedSyntaxError, "math.log with a base is not supported; divide by math.log(base)", node)
         if func is np.where and len(args) != 3:
             raise self.err(UnsupportedSyntaxError, "np.where needs three arguments (condition, x, y)", node)
-        p = P.PRIMITIVES[prim]
-        arity = _ARITY.get(prim, 1)
+        arity = len(row.params)  # a plain call: the row's parameters, positionally
         if len(args) != arity or kwargs:
             raise self.err(ArgumentError, f"{_describe(func)} takes {arity} positional argument(s) here", node)
         if all(_is_number(a) for a in args) and isinstance(func, types.BuiltinFunctionType) and func.__module__ == "math":
             return func(*args)
-        return self.b.emit(p.name, [v(a) for a in args])
+        return self.b.emit(row.name, [v(a) for a in args])
 
     def inline(self, func, args, kwargs, node):
         """Calls of other plain Python functions are differentiated through by inlining them."""

@@ -3,9 +3,8 @@ Values of an enclosing block are reused inside nested blocks, never the other wa
 from __future__ import annotations
 
 from ..ir import Block, Function, Op, inner_blocks
+from ..primitives import IMPURE as _IMPURE  # writes and tape ops (their rows' `effect`): never merged
 from .rewrite import substitute, substitute_node
-
-_IMPURE = {"index_update", "index_add", "tape_push", "tape_pop"}  # buffers and tapes are never merged
 
 
 def _cse(block: Block, seen: dict, replace: dict) -> None:

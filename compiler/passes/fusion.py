@@ -24,12 +24,11 @@ import heapq
 from dataclasses import dataclass, field
 
 from ..ir import Block, For, Function, If, Op, Value, While, inner_blocks
-from ..primitives import PRIMITIVES
+from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
 from .rewrite import use_counts
 
-REDUCTIONS = ("sum", "mean", "max", "min")
-VECTOR_FUNCTIONS = ("exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arctan")
-BARRIERS = ("index_update", "index_add")
+VECTOR_FUNCTIONS = tuple(SIMD)  # transcendentals with a SIMD kernel (their rows' `simd`)
+BARRIERS = tuple(sorted(WRITES))  # in-place writes keep their place
 # tape pushes and pops may move within a stretch like other ops, but keep their order among themselves
 ORDERED = ("tape_push", "tape_pop")
 _FLOATS = ("float32", "float64")
@@ -66,7 +65,7 @@ def member_kind(fn: Function, op: Op) -> tuple | None:
         x = op.inputs[0]
         if x.type is None or x.type.kind != "array" or not concrete(x) or not concrete(out):
             return None
-        if p in ("max", "min") and x.type.dtype not in _FLOATS:
+        if PRIMITIVES[p].reduction.keep is not None and x.type.dtype not in _FLOATS:  # a NaN test: floats
             return None
         if out.type.kind not in ("array", "scalar"):
             return None

@@ -11,8 +11,7 @@ from typing import Callable
 import numpy as np
 
 from ..ir import Block, Function, Op, Value, inner_blocks, scalar_type
-from ..primitives import PRIMITIVES
-from .fusion import REDUCTIONS
+from ..primitives import PRIMITIVES, REDUCTIONS
 from .rewrite import substitute, substitute_node
 
 _FOLD = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,

@@ -1,6 +1,7 @@
 """THE table of primitives: how each is written in source, its shape/dtype rule, whether it is
 elementwise, and its VJP and JVP rules side by side. Rules read like the seed:
-`tanh: g * (1 - y * y)`. Adding a primitive = adding one entry here + its test row.
+`tanh: g * (1 - y * y)`. Adding a primitive = adding one row (in its family's module below) + its
+test row in tests/compiler/primitive_cases.py: every other list of primitives is computed from the rows.
 
 Rules are traced, not parsed: they run on `Var` proxies (see builder.py) whose operators and the
 `npx` namespace emit IR ops, so static attributes (axes, keepdims) stay plain Python values.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .table import PRIMITIVES, Primitive, _tsum, npx, primitive  # noqa: F401
+from .table import CUSTOM, PRIMITIVES, STATEMENT, Primitive, Reduction, _tsum, npx, primitive  # noqa: F401
 from . import elementwise, reductions, linalg, arrays, creation  # noqa: F401,E402  (registers the rows)
 from .arrays import _shift  # noqa: F401,E402  (reverse/sweep.py renumbers index inputs with it)
 
@@ -34,5 +35,12 @@ def by_source() -> dict:
     return table
 
 
+# Lists other modules read, computed from the rows (a fact lives in its row only).
 DIFFERENTIABLE = tuple(name for name, p in PRIMITIVES.items() if p.differentiable)
-SIDE_EFFECTS = frozenset({"tape_push", "tape_pop"})
+REDUCTIONS = tuple(name for name, p in PRIMITIVES.items() if p.reduction is not None)
+SIMD = {name: p.simd for name, p in PRIMITIVES.items() if p.simd}  # primitive -> libmvec base name
+WRITES = frozenset(name for name, p in PRIMITIVES.items() if p.effect == "write")
+SIDE_EFFECTS = frozenset(name for name, p in PRIMITIVES.items() if p.effect == "tape")  # never removed
+IMPURE = WRITES | SIDE_EFFECTS  # never merged
+# method names a value has (`x.sum(...)`, `x.reshape(...)`); `.T`, `.shape`, `.size` are read as attributes
+METHODS = frozenset(s[1:] for p in PRIMITIVES.values() for s in p.sources if isinstance(s, str) and s.startswith("."))

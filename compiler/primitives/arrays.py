@@ -10,7 +10,7 @@ import numpy as np
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
 from ..ir import NONE_TYPE, Abstract, Type, scalar_type
-from .table import _tsum, npx, primitive
+from .table import CUSTOM, STATEMENT, _tsum, npx, primitive
 
 
 # ---------------------------------------------------------------------------------- shape changes
@@ -30,6 +30,7 @@ def _inverse_perm(axes):
 
 
 primitive("transpose", _transpose_abstract, view=True, sources=(np.transpose, ".T", ".transpose"),
+          params=("a", "axes"), defaults=(("axes", None),), readable=CUSTOM,
           vjp=lambda g, y, x, axes: (npx.transpose(g, axes=_inverse_perm(axes)),),
           jvp=lambda t, y, x, axes: npx.transpose(t[0], axes=axes))
 
@@ -56,6 +57,7 @@ def _reshape_abstract(x, shape, **_):
 
 
 primitive("reshape", _reshape_abstract, view=True, sources=(np.reshape, ".reshape"), nondiff_inputs=(1,),
+          params=("a", "shape"), readable="{0}.reshape({1})", lowered="np.ascontiguousarray({0}).reshape({1})",
           vjp=lambda g, y, x, shape: (npx.reshape(g, x.shape), None),
           jvp=lambda t, y, x, shape: npx.reshape(t[0], shape))
 
@@ -69,6 +71,7 @@ def _broadcast_to_abstract(x, shape, **_):
 
 
 primitive("broadcast_to", _broadcast_to_abstract, view=True, sources=(np.broadcast_to,), nondiff_inputs=(1,),
+          params=("array", "shape"), readable=CUSTOM,
           vjp=lambda g, y, x, shape: (g, None),  # reverse/sweep.py sums g over the broadcast axes
           jvp=lambda t, y, x, shape: npx.broadcast_to(t[0], shape))
 
@@ -80,7 +83,8 @@ def _expand_dims_abstract(x, axis, **_):
     return S.make(x.type.dtype, tuple(out))
 
 
-primitive("expand_dims", _expand_dims_abstract, view=True, sources=(np.expand_dims,),
+primitive("expand_dims", _expand_dims_abstract, view=True, sources=(np.expand_dims,), params=("a", "axis"),
+          readable=CUSTOM,
           vjp=lambda g, y, x, axis: (npx.reshape(g, x.shape),),
           jvp=lambda t, y, x, axis: npx.expand_dims(t[0], axis=axis))
 
@@ -155,7 +159,7 @@ def _shift(index, by):
     return tuple((it[0],) + tuple(None if k is None else k + by for k in it[1:]) for it in index)
 
 
-primitive("getitem", _getitem_abstract, view=True, vjp=_getitem_vjp,
+primitive("getitem", _getitem_abstract, view=True, vjp=_getitem_vjp, readable=CUSTOM,
           jvp=lambda t, y, x, *ints, index: x.builder.emit_vars("getitem", (t[0],) + ints, {"index": index}))
 
 
@@ -169,7 +173,7 @@ def _index_add_vjp(g, y, base, val, *ints, index):
     return (g, g.builder.emit_vars("getitem", (g,) + ints, {"index": _shift(index, -1)})) + (None,) * len(ints)
 
 
-primitive("index_add", _index_add_abstract, vjp=_index_add_vjp,
+primitive("index_add", _index_add_abstract, vjp=_index_add_vjp, readable=STATEMENT, effect="write",
           jvp=lambda t, y, base, val, *ints, index: _tsum(
               t[0], None if t[1] is None else
               npx.index_add(npx.zeros_like(base), t[1], *ints, index=index)))
@@ -202,4 +206,5 @@ def _index_update_jvp(t, y, base, val, *ints, index):
 
 
 # x[index] = val, as a new version of x (codegen writes in place when the old version is dead).
-primitive("index_update", _index_add_abstract, vjp=_index_update_vjp, jvp=_index_update_jvp)
+primitive("index_update", _index_add_abstract, vjp=_index_update_vjp, jvp=_index_update_jvp, readable=STATEMENT,
+          effect="write")

@@ -9,7 +9,7 @@ import numpy as np
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
 from ..ir import NONE_TYPE, Abstract, Type, scalar_type
-from .table import _tsum, npx, primitive
+from .table import CUSTOM, STATEMENT, _tsum, npx, primitive
 
 
 def _tape_push_abstract(v, tape, **_):
@@ -28,9 +28,9 @@ def _trip_count_abstract(start, stop, step, **_):
 
 # The reverse sweep's tape: a stack per recorded value, pushed in the forward sweep and popped
 # in the reverse sweep (side effects: never merged or removed by the passes).
-primitive("tape_push", _tape_push_abstract, differentiable=False)
-primitive("tape_pop", _tape_pop_abstract, differentiable=False)
-primitive("trip_count", _trip_count_abstract, differentiable=False)
+primitive("tape_push", _tape_push_abstract, differentiable=False, readable=STATEMENT, effect="tape")
+primitive("tape_pop", _tape_pop_abstract, differentiable=False, readable=STATEMENT, effect="tape")
+primitive("trip_count", _trip_count_abstract, differentiable=False, readable="len(range({0}, {1}, {2}))")
 
 # ------------------------------------------------------------------------------------- creation
 
@@ -67,14 +67,20 @@ def _stop_gradient_abstract(x, **_):
     return Abstract(x.type, x.shape)
 
 
-primitive("arange", _arange_abstract, sources=(np.arange,), differentiable=False)
+primitive("arange", _arange_abstract, sources=(np.arange,), differentiable=False, params=("start", "stop", "step"),
+          readable=CUSTOM)
 # Identity in the forward sweep; no derivative flows through it (as jax.lax.stop_gradient).
-primitive("stop_gradient", _stop_gradient_abstract, elementwise=True, differentiable=False)
-primitive("zeros", _fill_abstract, sources=(np.zeros, np.empty), differentiable=False)
-primitive("ones", _fill_abstract, sources=(np.ones,), differentiable=False)
-primitive("zeros_like", _like_abstract, sources=(np.zeros_like, np.empty_like), differentiable=False)
-primitive("ones_like", _like_abstract, sources=(np.ones_like,), differentiable=False)
-primitive("full", _full_abstract, sources=(np.full,), nondiff_inputs=(0,),
+primitive("stop_gradient", _stop_gradient_abstract, elementwise=True, differentiable=False,
+          readable="stop_gradient({0:as_is})", lowered="{0:as_is}")
+primitive("zeros", _fill_abstract, sources=(np.zeros, np.empty), differentiable=False, params=("shape", "dtype"), defaults=(("dtype", float),), 
+          readable="np.zeros({0}, dtype=np.{dtype})", lowered="_alloc.full({0}, 0, np.{dtype})")
+primitive("ones", _fill_abstract, sources=(np.ones,), differentiable=False, params=("shape", "dtype"), defaults=(("dtype", float),), 
+          readable="np.ones({0}, dtype=np.{dtype})", lowered="_alloc.full({0}, 1, np.{dtype})")
+primitive("zeros_like", _like_abstract, sources=(np.zeros_like, np.empty_like), differentiable=False,
+          params=("a", "dtype"), defaults=(("dtype", None),), readable=CUSTOM)
+primitive("ones_like", _like_abstract, sources=(np.ones_like,), differentiable=False, params=("a", "dtype"), defaults=(("dtype", None),), readable=CUSTOM)
+primitive("full", _full_abstract, sources=(np.full,), nondiff_inputs=(0,), readable=CUSTOM,
+          params=("shape", "fill_value", "dtype"), defaults=(("dtype", None),),
           vjp=lambda g, y, shape, fill, dtype=None: (None, npx.sum(g, axis=tuple(range(g.rank)), keepdims=False)),
           jvp=lambda t, y, shape, fill, dtype=None: npx.full(shape, t[1], dtype=y.dtype))
 
@@ -112,7 +118,9 @@ def _const_abstract(value, **_):
     raise AdjitTypeError(f"unsupported constant {value!r}")
 
 
-primitive("shape", _shape_abstract, sources=(".shape", np.shape), differentiable=False)
-primitive("size", _size_abstract, sources=(".size", np.size), differentiable=False)
-primitive("tuple", _tuple_abstract, differentiable=False)
-primitive("const", _const_abstract, differentiable=False)
+primitive("shape", _shape_abstract, sources=(".shape", np.shape), differentiable=False, params=("a",),
+          readable="{0}.shape")
+primitive("size", _size_abstract, sources=(".size", np.size), differentiable=False, params=("a",),
+          readable="{0}.size")
+primitive("tuple", _tuple_abstract, differentiable=False, readable=CUSTOM)
+primitive("const", _const_abstract, differentiable=False, readable=CUSTOM)

@@ -9,7 +9,7 @@ import numpy as np
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
 from ..ir import NONE_TYPE, Abstract, Type, scalar_type
-from .table import _tsum, npx, primitive
+from .table import CUSTOM, _tsum, npx, primitive
 
 
 # ------------------------------------------------------------------------------ abstract helpers
@@ -46,29 +46,32 @@ def _int_binop(fn):
 
 # ---------------------------------------------------------------------------- elementwise: binary
 
-primitive("add", _int_binop(lambda a, b: a + b), elementwise=True, sources=("+",),
+primitive("add", _int_binop(lambda a, b: a + b), elementwise=True, sources=("+",), params=("x1", "x2"), readable="{0} + {1}",
           vjp=lambda g, z, x, y: (g, g),
           jvp=lambda t, z, x, y: _tsum(t[0], t[1]))
-primitive("sub", _int_binop(lambda a, b: a - b), elementwise=True, sources=("-",),
+primitive("sub", _int_binop(lambda a, b: a - b), elementwise=True, sources=("-",), params=("x1", "x2"), readable="{0} - {1}",
           vjp=lambda g, z, x, y: (g, -g),
           jvp=lambda t, z, x, y: _tsum(t[0], None if t[1] is None else -t[1]))
-primitive("mul", _int_binop(lambda a, b: a * b), elementwise=True, sources=("*", np.multiply),
+primitive("mul", _int_binop(lambda a, b: a * b), elementwise=True, sources=("*", np.multiply), params=("x1", "x2"), 
+          readable="{0} * {1}",
           vjp=lambda g, z, x, y: (g * y, g * x),
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] * y, None if t[1] is None else x * t[1]))
-primitive("div", _ew_float, elementwise=True, sources=("/", np.divide, np.true_divide),
+primitive("div", _ew_float, elementwise=True, sources=("/", np.divide, np.true_divide), params=("x1", "x2"), readable="{0} / {1}",
           vjp=lambda g, z, x, y: (g / y, g * (-z / y)),
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] / y, None if t[1] is None else -t[1] * z / y))
-primitive("floordiv", _int_binop(lambda a, b: a // b), elementwise=True, sources=("//",), differentiable=False)
-primitive("mod", _int_binop(lambda a, b: a % b), elementwise=True, sources=("%",), differentiable=False)
-primitive("pow", _ew, elementwise=True, sources=("**", np.power),
+primitive("floordiv", _int_binop(lambda a, b: a // b), elementwise=True, sources=("//",), readable="{0} // {1}",
+          params=("x1", "x2"), differentiable=False)
+primitive("mod", _int_binop(lambda a, b: a % b), elementwise=True, sources=("%",), readable="{0} % {1}",
+          params=("x1", "x2"), differentiable=False)
+primitive("pow", _ew, elementwise=True, sources=("**", np.power), params=("x1", "x2"), readable="{0} ** {1}",
           vjp=lambda g, z, x, p: (g * (p * x ** (p - 1)), g * (npx.log(x) * z)),
           jvp=lambda t, z, x, p: _tsum(None if t[0] is None else t[0] * p * x ** (p - 1),
                                        None if t[1] is None else t[1] * npx.log(x) * z))
 # Ties go to the first argument, in both columns, so VJP and JVP agree.
-primitive("maximum", _ew, elementwise=True, sources=(np.maximum, max),
+primitive("maximum", _ew, elementwise=True, sources=(np.maximum, max), params=("x1", "x2"), readable="np.maximum({0}, {1})",
           vjp=lambda g, z, x, y: (npx.where(x >= y, g, 0.0), npx.where(x >= y, 0.0, g)),
           jvp=lambda t, z, x, y: npx.where(x >= y, _zero_if_none(t[0], x), _zero_if_none(t[1], y)))
-primitive("minimum", _ew, elementwise=True, sources=(np.minimum, min),
+primitive("minimum", _ew, elementwise=True, sources=(np.minimum, min), params=("x1", "x2"), readable="np.minimum({0}, {1})",
           vjp=lambda g, z, x, y: (npx.where(x <= y, g, 0.0), npx.where(x <= y, 0.0, g)),
           jvp=lambda t, z, x, y: npx.where(x <= y, _zero_if_none(t[0], x), _zero_if_none(t[1], y)))
 
@@ -78,11 +81,15 @@ def _zero_if_none(t, like):
 
 
 for _name, _src in (("lt", "<"), ("le", "<="), ("gt", ">"), ("ge", ">="), ("eq", "=="), ("ne", "!=")):
-    primitive(_name, _ew_bool, elementwise=True, sources=(_src,), differentiable=False)
-primitive("logical_and", _ew_bool, elementwise=True, sources=("&", np.logical_and), differentiable=False)
-primitive("logical_or", _ew_bool, elementwise=True, sources=("|", np.logical_or), differentiable=False)
-primitive("logical_not", _ew_bool, elementwise=True, sources=("~", np.logical_not), differentiable=False)
-primitive("sign", _same, elementwise=True, sources=(np.sign,), differentiable=False)
+    primitive(_name, _ew_bool, elementwise=True, sources=(_src,), readable="{0} " + _src + " {1}",
+              params=("x1", "x2"), differentiable=False)
+primitive("logical_and", _ew_bool, elementwise=True, sources=("&", np.logical_and), params=("x1", "x2"), 
+          readable="np.logical_and({0}, {1})", differentiable=False)
+primitive("logical_or", _ew_bool, elementwise=True, sources=("|", np.logical_or), params=("x1", "x2"), 
+          readable="np.logical_or({0}, {1})", differentiable=False)
+primitive("logical_not", _ew_bool, elementwise=True, sources=("~", np.logical_not), readable="np.logical_not({0})",
+          differentiable=False)
+primitive("sign", _same, elementwise=True, sources=(np.sign,), readable="np.sign({0})", differentiable=False)
 
 
 def _where_abstract(c, a, b, **_):
@@ -91,6 +98,8 @@ def _where_abstract(c, a, b, **_):
 
 
 primitive("where", _where_abstract, elementwise=True, sources=(np.where,), nondiff_inputs=(0,),
+          params=("condition", "x", "y"), readable="np.where({0}, {1}, {2})",
+          scalar="{1} if {0:as_is} else {2}",  # Numba's np.where of scalars is a 0-d array
           vjp=lambda g, z, c, a, b: (None, npx.where(c, g, 0.0), npx.where(c, 0.0, g)),
           jvp=lambda t, z, c, a, b: npx.where(c, _zero_if_none(t[1], a), _zero_if_none(t[2], b)))
 
@@ -99,7 +108,8 @@ def _clip_abstract(x, lo, hi, **_):
     return S.elementwise([x, lo, hi], S.promote(x.type, lo.type, hi.type))
 
 
-primitive("clip", _clip_abstract, elementwise=True, sources=(np.clip,),
+primitive("clip", _clip_abstract, elementwise=True, sources=(np.clip,), params=("a", "a_min", "a_max"),
+          readable="np.clip({0}, {1}, {2})", scalar="np.minimum(np.maximum({0}, {1}), {2})",
           vjp=lambda g, z, x, lo, hi: (npx.where(npx.logical_and(x >= lo, x <= hi), g, 0.0),
                                        npx.where(x < lo, g, 0.0), npx.where(x > hi, g, 0.0)),
           jvp=lambda t, z, x, lo, hi: _tsum(
@@ -110,35 +120,49 @@ primitive("clip", _clip_abstract, elementwise=True, sources=(np.clip,),
 # ----------------------------------------------------------------------------- elementwise: unary
 # Each row: name, sources, VJP  g -> dx, JVP  dx -> dy;  y is the primal output, x the input.
 
-primitive("neg", _same, elementwise=True, sources=("u-", np.negative),
+primitive("neg", _same, elementwise=True, sources=("u-", np.negative), readable="-{0:as_is}",
           vjp=lambda g, y, x: (-g,), jvp=lambda t, y, x: -t[0])
 primitive("exp", _ew_float, elementwise=True, sources=(np.exp, math.exp),
+          readable="np.exp({0})", simd="exp",
           vjp=lambda g, y, x: (g * y,), jvp=lambda t, y, x: t[0] * y)
 primitive("log", _ew_float, elementwise=True, sources=(np.log, math.log),
+          readable="np.log({0})", simd="log",
           vjp=lambda g, y, x: (g / x,), jvp=lambda t, y, x: t[0] / x)
 primitive("log1p", _ew_float, elementwise=True, sources=(np.log1p, math.log1p),
+          readable="np.log1p({0})", simd="log1p",
           vjp=lambda g, y, x: (g / (1 + x),), jvp=lambda t, y, x: t[0] / (1 + x))
 primitive("expm1", _ew_float, elementwise=True, sources=(np.expm1, math.expm1),
+          readable="np.expm1({0})", simd="expm1",
           vjp=lambda g, y, x: (g * (y + 1),), jvp=lambda t, y, x: t[0] * (y + 1))
 primitive("sqrt", _ew_float, elementwise=True, sources=(np.sqrt, math.sqrt),
+          readable="np.sqrt({0})",
           vjp=lambda g, y, x: (g * (0.5 / y),), jvp=lambda t, y, x: t[0] * (0.5 / y))
 primitive("square", _ew, elementwise=True, sources=(np.square,),
+          readable="np.square({0})",
           vjp=lambda g, y, x: (g * (2 * x),), jvp=lambda t, y, x: t[0] * (2 * x))
 primitive("sin", _ew_float, elementwise=True, sources=(np.sin, math.sin),
+          readable="np.sin({0})", simd="sin",
           vjp=lambda g, y, x: (g * npx.cos(x),), jvp=lambda t, y, x: t[0] * npx.cos(x))
 primitive("cos", _ew_float, elementwise=True, sources=(np.cos, math.cos),
+          readable="np.cos({0})", simd="cos",
           vjp=lambda g, y, x: (g * -npx.sin(x),), jvp=lambda t, y, x: t[0] * -npx.sin(x))
 primitive("tan", _ew_float, elementwise=True, sources=(np.tan, math.tan),
+          readable="np.tan({0})", simd="tan",
           vjp=lambda g, y, x: (g * (1 + y * y),), jvp=lambda t, y, x: t[0] * (1 + y * y))
 primitive("tanh", _ew_float, elementwise=True, sources=(np.tanh, math.tanh),
+          readable="np.tanh({0})", simd="tanh",
           vjp=lambda g, y, x: (g * (1 - y * y),), jvp=lambda t, y, x: t[0] * (1 - y * y))
 primitive("sinh", _ew_float, elementwise=True, sources=(np.sinh, math.sinh),
+          readable="np.sinh({0})", simd="sinh",
           vjp=lambda g, y, x: (g * npx.cosh(x),), jvp=lambda t, y, x: t[0] * npx.cosh(x))
 primitive("cosh", _ew_float, elementwise=True, sources=(np.cosh, math.cosh),
+          readable="np.cosh({0})", simd="cosh",
           vjp=lambda g, y, x: (g * npx.sinh(x),), jvp=lambda t, y, x: t[0] * npx.sinh(x))
 primitive("arctan", _ew_float, elementwise=True, sources=(np.arctan, math.atan),
+          readable="np.arctan({0})", simd="atan",
           vjp=lambda g, y, x: (g / (1 + x * x),), jvp=lambda t, y, x: t[0] / (1 + x * x))
 primitive("abs", _same, elementwise=True, sources=(np.abs, np.absolute, abs, math.fabs),
+          readable="np.abs({0})",
           vjp=lambda g, y, x: (g * npx.sign(x),), jvp=lambda t, y, x: t[0] * npx.sign(x))
 
 
@@ -146,6 +170,7 @@ def _astype_abstract(x, dtype, **_):
     return S.make(dtype, x.shape)
 
 
-primitive("astype", _astype_abstract, elementwise=True, sources=(".astype",),
+primitive("astype", _astype_abstract, elementwise=True, sources=(".astype",), readable=CUSTOM,
+          scalar="np.{dtype}({0:as_is})",
           vjp=lambda g, y, x, dtype: (npx.astype(g, dtype=x.dtype),),
           jvp=lambda t, y, x, dtype: npx.astype(t[0], dtype=dtype))

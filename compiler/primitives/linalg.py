@@ -9,7 +9,7 @@ import numpy as np
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
 from ..ir import NONE_TYPE, Abstract, Type, scalar_type
-from .table import _tsum, npx, primitive
+from .table import CUSTOM, _tsum, npx, primitive
 
 
 # -------------------------------------------------------------------------------- linear algebra
@@ -41,7 +41,8 @@ def _matmul_vjp(g, z, x, y):
     return g * y, g * x  # dot of two vectors
 
 
-primitive("matmul", _matmul_abstract, sources=("@", np.matmul, np.dot), vjp=_matmul_vjp,
+primitive("matmul", _matmul_abstract, sources=("@", np.matmul, np.dot), vjp=_matmul_vjp, params=("a", "b"),
+          readable="{0} @ {1}", lowered=CUSTOM,  # the cached runtime product (runtime/linalg.py)
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] @ y, None if t[1] is None else x @ t[1]))
 
 
@@ -51,7 +52,8 @@ def _outer_abstract(x, y, **_):
     return S.make(S.promote(x.type, y.type).dtype, (x.shape[0], y.shape[0]))
 
 
-primitive("outer", _outer_abstract, sources=(np.outer,),
+primitive("outer", _outer_abstract, sources=(np.outer,), params=("a", "b"), readable="np.outer({0}, {1})",
+          lowered=CUSTOM,  # Numba needs one dtype: the narrower operand cast
           vjp=lambda g, z, x, y: (g @ y, x @ g),
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else npx.outer(t[0], y),
                                        None if t[1] is None else npx.outer(x, t[1])))

@@ -9,7 +9,7 @@ import numpy as np
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
 from ..ir import NONE_TYPE, Abstract, Type, scalar_type
-from .table import _tsum, npx, primitive
+from .table import CUSTOM, Reduction, _tsum, npx, primitive
 
 
 # ------------------------------------------------------------------------------------ reductions
@@ -63,10 +63,12 @@ def _extremum_jvp(t, y, x, axis, keepdims):
     return npx.sum(npx.where(mask, t[0], 0.0), axis=axis, keepdims=keepdims) / ties
 
 
-primitive("sum", _reduce_abstract, sources=(np.sum, ".sum"),
+primitive("sum", _reduce_abstract, sources=(np.sum, ".sum"), params=("a", "axis", "keepdims"), defaults=(("axis", None), ("keepdims", False)), readable=CUSTOM,
+          reduction=Reduction("0.0", int_identity="0"),
           vjp=lambda g, y, x, axis, keepdims: (_spread(g, x, axis, keepdims),),
           jvp=lambda t, y, x, axis, keepdims: npx.sum(t[0], axis=axis, keepdims=keepdims))
-primitive("mean", _mean_abstract, sources=(np.mean, ".mean"),
+primitive("mean", _mean_abstract, sources=(np.mean, ".mean"), params=("a", "axis", "keepdims"), defaults=(("axis", None), ("keepdims", False)), readable=CUSTOM,
+          reduction=Reduction("0.0", mean=True),
           vjp=lambda g, y, x, axis, keepdims: (_spread(g, x, axis, keepdims) / _count(x, axis),),
           jvp=lambda t, y, x, axis, keepdims: npx.mean(t[0], axis=axis, keepdims=keepdims))
 def _extremum_abstract(x, axis, keepdims, _name="maximum", **kw):
@@ -77,6 +79,8 @@ def _extremum_abstract(x, axis, keepdims, _name="maximum", **kw):
 
 
 primitive("max", functools.partial(_extremum_abstract, _name="maximum"), sources=(np.max, np.amax, ".max"),
+          params=("a", "axis", "keepdims"), defaults=(("axis", None), ("keepdims", False)), readable=CUSTOM, reduction=Reduction("-np.inf", keep=">"),
           vjp=_extremum_vjp, jvp=_extremum_jvp)
 primitive("min", functools.partial(_extremum_abstract, _name="minimum"), sources=(np.min, np.amin, ".min"),
+          params=("a", "axis", "keepdims"), defaults=(("axis", None), ("keepdims", False)), readable=CUSTOM, reduction=Reduction("np.inf", keep="<"),
           vjp=_extremum_vjp, jvp=_extremum_jvp)

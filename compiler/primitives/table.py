@@ -20,6 +20,26 @@ class _RuleNamespace:
 npx = _RuleNamespace()
 
 
+# How generated code writes a primitive. A *template* is a Python expression with `{k}` for input k
+# (cast to float32 like the result when that is a float32 and the input a Python number) or
+# `{k:as_is}` (never cast), and `{attr}` for a static attribute; codegen reads the operands'
+# precedence off the template's syntax. CUSTOM: codegen renders it with its own `render_<name>`
+# (indexing, reshapes, creation); STATEMENT: emitted as statements, never as an expression.
+CUSTOM = "custom"
+STATEMENT = "statement"
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """How a reduction accumulates, as generated text: start from `identity`, then add each element
+    (`keep` None) or keep the greater (`keep` ">") or lesser ("<") one, a NaN winning."""
+
+    identity: str
+    keep: str | None = None
+    mean: bool = False  # divide by the number of elements reduced afterwards
+    int_identity: str | None = None  # the start when the result is an integer (a sum of ints)
+
+
 @dataclass(frozen=True)
 class Primitive:
     name: str
@@ -31,6 +51,24 @@ class Primitive:
     differentiable: bool = True
     nondiff_inputs: tuple = ()  # input positions that never carry a derivative (shapes, conditions)
     view: bool = False  # NumPy returns a view of input 0 (when the result is an array): writes show through
+    # a call `np.f(...)`: its parameters, NumPy's names, in order (the positional arity of a plain
+    # call), and the defaults of those that may be left out, as (name, value) pairs
+    params: tuple = ("x",)
+    defaults: tuple = ()
+    readable: str | None = None  # template (or CUSTOM / STATEMENT): array-level NumPy, readable rendering
+    lowered: str | None = None  # template for the array-level lowered (Numba) code; None: as readable
+    scalar: str | None = None  # template on scalars, inside a fused loop; None: as lowered
+    simd: str | None = None  # libmvec base name of its SIMD kernel (runtime/simd.py), if it has one
+    reduction: Reduction | None = None
+    effect: str | None = None  # None (pure), "write" (an in-place write: never merged), "tape" (never merged or removed)
+
+    def form(self, mode: str) -> str | None:
+        """The template (or CUSTOM / STATEMENT) for mode 'readable', 'lowered' or 'scalar'."""
+        if mode == "scalar" and self.scalar is not None:
+            return self.scalar
+        if mode != "readable" and self.lowered is not None:
+            return self.lowered
+        return self.readable
 
 
 PRIMITIVES: dict[str, Primitive] = {}

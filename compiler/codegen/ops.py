@@ -1,0 +1,224 @@
+"""Rendering one op as an expression, in either rendering (a mixin of codegen.emitter._Emitter).
+
+What a primitive looks like comes from its row in compiler/primitives: a template for the
+readable rendering, the lowered (Numba) one and scalars inside fused loops (`Primitive.form`),
+or CUSTOM, rendered here by `render_<name>`. Reductions are rendered from their row's
+`Reduction` (identity and how an element is combined); STATEMENT rows (index writes, tapes) are
+emitted as statements by the emitter."""
+from __future__ import annotations
+
+import math
+
+from ..errors import InternalCompilerError
+from ..ir import Op, print_function
+from ..primitives import CUSTOM, PRIMITIVES, STATEMENT
+from .text import ATOM, UNARY, Expr, template
+
+
+def literal(v) -> Expr:
+    if isinstance(v, bool):
+        return Expr(repr(v))
+    if hasattr(v, "dtype") and hasattr(v, "item"):  # NumPy scalar constant: keep its dtype
+        return Expr(f"np.{v.dtype.name}({literal(v.item()).text})")
+    if isinstance(v, float):
+        if math.isinf(v):
+            return Expr("np.inf" if v > 0 else "-np.inf", ATOM if v > 0 else UNARY)
+        if math.isnan(v):
+            return Expr("np.nan")
+    text = repr(v)
+    return Expr(text, UNARY if text.startswith("-") else ATOM)
+
+
+def combine_lines(prim: str, acc: str, part: str) -> list[str]:
+    """Lines folding `part` into the accumulator `acc` of reduction `prim` (its row's Reduction)."""
+    keep = PRIMITIVES[prim].reduction.keep
+    if keep is None:
+        return [f"{acc} += {part}"]
+    return [f"if {part} {keep} {acc} or {part} != {part}:", f"    {acc} = {part}"]
+
+
+class OpRenderer:
+    """Mixin of codegen.emitter._Emitter: `render(op)` and the renderings it dispatches to."""
+
+    def render(self, op: Op) -> Expr:
+        row = PRIMITIVES[op.prim]
+        if row.reduction is not None:
+            return self.render_reduction(op)
+        # lowered scalars of an elementwise op use its scalar form (Numba's np.where / np.clip of
+        # scalars give 0-d arrays)
+        scalar = self.lowered and row.elementwise and op.out.type is not None and op.out.type.kind == "scalar"
+        form = row.form("scalar" if scalar else "lowered" if self.lowered else "readable")
+        if form == CUSTOM:
+            return getattr(self, f"render_{op.prim}")(op)
+        if form is None or form == STATEMENT:
+            raise InternalCompilerError(f"codegen has no rendering for primitive {op.prim}", print_function(self.fn))
+        return self.render_elementwise(op, self.operand, scalar=scalar)
+
+    def render_elementwise(self, op: Op, arg, scalar: bool) -> Expr:
+        """An op written by its row's template; `arg(value, min_prec, f32)` renders an operand.
+        With scalar=True the operands are scalars (inside a generated loop)."""
+        row = PRIMITIVES[op.prim]
+        form = row.form("scalar" if scalar else "lowered" if self.lowered else "readable")
+        if form in (None, CUSTOM, STATEMENT):
+            raise InternalCompilerError(f"no elementwise rendering for {op.prim}", print_function(self.fn))
+        f32 = row.elementwise and op.out.type is not None and op.out.type.dtype == "float32"
+        return template(form).render(op.inputs, op.attrs, arg, f32)
+
+    # ---------------------------------------------------------------- CUSTOM rows
+    def render_const(self, op: Op) -> Expr:
+        t, value = op.out.type, op.attrs["value"]
+        if not t.weak and t.kind == "scalar" and not hasattr(value, "dtype"):
+            return Expr(f"np.{t.dtype}({literal(value).text})")
+        return literal(value)
+
+    def render_matmul(self, op: Op) -> Expr:
+        """Lowered @ calls the cached runtime product; Numba's @ needs both operands in one dtype
+        (NumPy promotes): the narrower one is cast."""
+        return Expr(f"_la.matmul({', '.join(self._same_dtype_operands(op))})")
+
+    def render_outer(self, op: Op) -> Expr:
+        if op.inputs[0].type.dtype == op.inputs[1].type.dtype:  # as in the readable rendering
+            return template(PRIMITIVES[op.prim].readable).render(op.inputs, op.attrs, self.operand, False)
+        return Expr(f"np.outer({', '.join(self._same_dtype_operands(op))})")
+
+    def _same_dtype_operands(self, op: Op) -> list[str]:
+        dt = op.out.type.dtype
+        args = []
+        for v in op.inputs:
+            text = self.operand(v, ATOM)
+            if v.type.dtype != dt:
+                text = f"{text}.astype(np.{dt})"
+            args.append(text)
+        return args
+
+    def render_transpose(self, op: Op) -> Expr:
+        ins, axes = op.inputs, op.attrs["axes"]
+        x = self.operand(ins[0], ATOM)
+        if list(axes) == list(reversed(range(ins[0].type.rank))):
+            return Expr(f"{x}.T")
+        return Expr(f"np.transpose({x}, {axes!r})")
+
+    def render_broadcast_to(self, op: Op) -> Expr:
+        ins = op.inputs
+        f32 = op.out.type.dtype == "float32"
+        if self.lowered and ins[0].type.rank == 0:  # materialized: it feeds a BLAS call or is returned
+            return Expr(f"np.full({self.operand(ins[1], 0)}, {self.operand(ins[0], 0, f32)})")
+        return Expr(f"np.broadcast_to({self.operand(ins[0], 0, f32)}, {self.operand(ins[1], 0)})")
+
+    def render_expand_dims(self, op: Op) -> Expr:
+        x = self.operand(op.inputs[0], 0)
+        axes = op.attrs["axis"]
+        if self.lowered or len(axes) == 1:
+            for ax in axes:
+                x = f"np.expand_dims({x}, {ax})"
+            return Expr(x)
+        return Expr(f"np.expand_dims({x}, {axes!r})")
+
+    def render_getitem(self, op: Op) -> Expr:
+        return Expr(f"{self.operand(op.inputs[0], ATOM)}[{self.render_index(op.attrs['index'], op.inputs, op)}]")
+
+    def render_astype(self, op: Op) -> Expr:
+        x, dtype = op.inputs[0], op.attrs["dtype"]
+        if x.type.kind == "scalar":
+            return Expr(f"np.{dtype}({self.operand(x, 0)})")
+        return Expr(f"{self.operand(x, ATOM)}.astype(np.{dtype})")
+
+    def render_arange(self, op: Op) -> Expr:
+        args = [self.operand(i, 0) for i in op.inputs]
+        if args[2] == "1":
+            args = args[1:2] if args[0] == "0" else args[:2]
+        return Expr(f"np.arange({', '.join(args)})")
+
+    def render_zeros_like(self, op: Op) -> Expr:
+        p, x = op.prim, op.inputs[0]
+        text = self.operand(x, ATOM)
+        dt = op.attrs.get("dtype") or x.type.dtype
+        if self.lowered:
+            return Expr(f"_alloc.full({text}.shape, {'0' if p == 'zeros_like' else '1'}, np.{dt})")
+        return Expr(f"np.{p}({text})" if dt == x.type.dtype else f"np.{p}({text}, dtype=np.{dt})")
+
+    render_ones_like = render_zeros_like
+
+    def render_full(self, op: Op) -> Expr:
+        dt = op.attrs.get("dtype") or op.out.type.dtype
+        return Expr(f"np.full({self.operand(op.inputs[0], 0)}, {self.operand(op.inputs[1], 0, dt == 'float32')})")
+
+    def render_tuple(self, op: Op) -> Expr:
+        items = [self.operand(i, 0) for i in op.inputs]
+        return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
+
+    # ---------------------------------------------------------------- indexing and reductions
+    def render_index(self, index: tuple, ins: list, op: Op | None = None, checks: list | None = None) -> str:
+        """An index's text. Lowered code checks each int item that needs it (codegen/bounds.py): inline
+        (`_ix(k, x.shape[0], 0)`), or as a statement appended to `checks` when that is given."""
+        parts = []
+        axis = 0
+        for pos, it in enumerate(index):
+            if it[0] == "none":
+                parts.append("None")
+                continue
+            if it[0] == "int":
+                text = self.operand(ins[it[1]], 0)
+                if self.index_needs_check(op, pos, ins[it[1]]):
+                    array = self.names[op.out.id] if checks is not None else self.operand(ins[0], ATOM)
+                    checked = self.checked_index(ins[it[1]], array, axis)
+                    if checks is None:
+                        text = checked
+                    elif self.first_check_in_block(op, checked):
+                        checks.append(checked)
+                parts.append(text)
+            else:
+                s = [("" if k is None else self.operand(ins[k], 0)) for k in it[1:]]
+                parts.append(f"{s[0]}:{s[1]}" + (f":{s[2]}" if s[2] else ""))
+            axis += 1
+        return ", ".join(parts) if len(parts) != 1 or parts[0] != "" else ":"
+
+    def render_reduction(self, op: Op) -> Expr:
+        x = op.inputs[0]
+        axes, keep = op.attrs["axis"], op.attrs["keepdims"]
+        full = len(axes) == x.type.rank
+        xs = self.operand(x, 0)
+        if not self.lowered:
+            args = [xs]
+            if not full:
+                args.append(f"axis={axes[0] if len(axes) == 1 else axes!r}")
+            if keep:
+                args.append("keepdims=True")
+            return Expr(f"np.{op.prim}({', '.join(args)})")
+        if full and not keep:
+            return Expr(f"np.{op.prim}({xs})")
+        return Expr(f"{self.reduction_helper(op.prim, x.type.rank, axes, keep, x.type.dtype)}({xs})")
+
+    def reduction_helper(self, prim: str, ndim: int, axes: tuple, keep: bool, dtype: str) -> str:
+        """A generated loop nest for a reduction over `axes` (Numba's np.sum takes one int axis and
+        no keepdims)."""
+        name = f"_{prim}_{ndim}d_axis{''.join(map(str, axes))}" + ("_keep" if keep else "")
+        if name in self.helpers:
+            return name
+        idx = [f"i{k}" for k in range(ndim)]
+        out_shape = [("1" if keep else None) if k in axes else f"x.shape[{k}]" for k in range(ndim)]
+        out_shape = [s for s in out_shape if s is not None]
+        out_idx = [("0" if keep else None) if k in axes else idx[k] for k in range(ndim)]
+        out_idx = [s for s in out_idx if s is not None]
+        shape_txt = "(" + ", ".join(out_shape) + ("," if len(out_shape) == 1 else "") + ")"
+        tgt = f"out[{', '.join(out_idx)}]" if out_idx else "out[()]"
+        acc_dtype = "x.dtype" if dtype in ("float32", "float64") else "np.float64"
+        lines = [f"def {name}(x):"]
+        red = PRIMITIVES[prim].reduction
+        lines.append(f"    out = np.full({shape_txt}, {red.identity}, {acc_dtype})")
+        ind = "    "
+        for k in range(ndim):
+            lines.append(f"{ind}for {idx[k]} in range(x.shape[{k}]):")
+            ind += "    "
+        elem = f"x[{', '.join(idx)}]"
+        if red.keep is None:
+            lines.extend(ind + line for line in combine_lines(prim, tgt, elem))
+        else:
+            lines.append(f"{ind}v = {elem}")
+            lines.extend(ind + line for line in combine_lines(prim, tgt, "v"))
+        if red.mean:
+            count = " * ".join(f"x.shape[{k}]" for k in axes) or "1"
+            lines.append(f"    out /= {count}")
+        lines.append("    return out")
+        self.helpers[name] = "\n".join(lines)
+        return name
