@@ -161,6 +161,12 @@ primitive("cosh", _ew_float, elementwise=True, sources=(np.cosh, math.cosh),
 primitive("arctan", _ew_float, elementwise=True, sources=(np.arctan, math.atan),
           readable="np.arctan({0})", simd="atan",
           vjp=lambda g, y, x: (g / (1 + x * x),), jvp=lambda t, y, x: t[0] / (1 + x * x))
+# arctan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)
+primitive("arctan2", _ew_float, elementwise=True, sources=(np.arctan2, math.atan2), params=("x1", "x2"),
+          readable="np.arctan2({0}, {1})",
+          vjp=lambda g, z, y, x: (g * (x / (x * x + y * y)), g * (-y / (x * x + y * y))),
+          jvp=lambda t, z, y, x: _tsum(None if t[0] is None else t[0] * (x / (x * x + y * y)),
+                                       None if t[1] is None else t[1] * (-y / (x * x + y * y))))
 primitive("abs", _same, elementwise=True, sources=(np.abs, np.absolute, abs, math.fabs),
           readable="np.abs({0})",
           vjp=lambda g, y, x: (g * npx.sign(x),), jvp=lambda t, y, x: t[0] * npx.sign(x))

@@ -48,6 +48,7 @@ def sinh_(x, u): return np.sum(u * np.sinh(x))
 def cosh_(x, u): return np.sum(u * np.cosh(x))
 def arctan_(x, u): return np.sum(u * np.arctan(x))
 def abs_(x, u): return np.sum(u * np.abs(x))
+def arctan2_(y, x, u): return np.sum(u * np.arctan2(y, x)) + math.atan2(y[0, 1], x[2])
 def astype_(x, u): return np.sum(u * x.astype(np.float64))
 def math_scalars(a, b): return math.exp(a) * math.sin(b) + math.sqrt(a) * math.tanh(b) + math.log(a) - math.cos(a * b) + abs(b) ** 1.5
 def sum_all(x): return np.sum(x * x)
@@ -121,6 +122,7 @@ CASES = {
     "sinh": [(sinh_, lambda: (normal(5), normal(5)), (0,))],
     "cosh": [(cosh_, lambda: (normal(5), normal(5)), (0,))],
     "arctan": [(arctan_, lambda: (normal(5), normal(5)), (0,))],
+    "arctan2": [(arctan2_, lambda: (away_from_zero(3, 4), away_from_zero(4), normal(3, 4)), (0, 1))],
     "abs": [(abs_, lambda: (away_from_zero(5), normal(5)), (0,))],
     "astype": [(astype_, lambda: (normal(5), normal(5)), (0,))],
     "sum": [(sum_all, lambda: (normal(3, 4),), (0,)),
