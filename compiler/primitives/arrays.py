@@ -180,10 +180,13 @@ primitive("index_add", _index_add_abstract, vjp=_index_add_vjp, readable=STATEME
 
 def _sum_to(ct, shape: tuple):
     """Sum a cotangent over the axes along which a value of `shape` was broadcast to ct's shape."""
-    axes = S.broadcast_axes(tuple(shape), ct.aval.shape)
-    if axes is None:
+    out = ct.aval.shape
+    lead = tuple(range(len(out) - len(shape)))
+    # an axis of 1 is summed (a no-op when the region turns out 1 long); a known extent against a
+    # region extent known only at run time is equal to it (the write checks it where it happens)
+    stretched = tuple(len(lead) + k for k, d in enumerate(shape) if d == 1 and out[len(lead) + k] != 1)
+    if any(d is None and out[len(lead) + k] not in (None, 1) for k, d in enumerate(shape)):
         raise ShapeError("cannot tell statically how a value was broadcast into an array region")
-    lead, stretched = axes
     if stretched:
         ct = npx.sum(ct, axis=stretched, keepdims=True)
     if lead:

@@ -149,3 +149,18 @@ def test_slice_of_the_wrong_runtime_extent_raises_like_numpy():
         _conv_fixed_L(k, x)
     with pytest.raises(ValueError):
         adjit.grad(_conv_fixed_L, wrt=(0, 1))(k, x)
+
+
+def _window_writes(x, w):
+    h = np.zeros(6)
+    for i in range(4):
+        h[i:i + 2] = h[i:i + 2] + w * x[i]
+        h[i + 1:i + 2] = np.tanh(h[i + 1:i + 2])
+    return np.sum(h * h)
+
+
+def test_writes_into_windows_with_computed_bounds():
+    """The region h[i:i + 2] has a run-time extent; the value written has a known one (or 1)."""
+    rng = np.random.default_rng(5)
+    x, w = rng.random(5), rng.random(2)
+    fd_check(_window_writes, (x, w), (0, 1), adjit.grad(_window_writes, wrt=(0, 1))(x, w))
