@@ -42,7 +42,7 @@ DRIVER = textwrap.dedent('''
         import adjit, os
         from adjit.compiler import jit
         # the parent's compiler fingerprint: keys stay put even if compiler/ is edited meanwhile
-        jit._FINGERPRINT = os.environ["ADJIT_TEST_FINGERPRINT"]
+        jit.frontkey._FINGERPRINT = os.environ["ADJIT_TEST_FINGERPRINT"]  # where the keys read it
         spec = importlib.util.spec_from_file_location("victim", sys.argv[1])
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)

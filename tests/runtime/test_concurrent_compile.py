@@ -56,7 +56,7 @@ def _check(variants, unlocked: bool) -> dict:
     from adjit.compiler import jit
 
     # one compiler fingerprint for the whole round, even if compiler/ is edited while it runs
-    jit._FINGERPRINT = os.environ.get("ADJIT_TEST_FINGERPRINT", jit._FINGERPRINT)
+    jit.frontkey._FINGERPRINT = os.environ.get("ADJIT_TEST_FINGERPRINT", jit.frontkey._FINGERPRINT)
     g = adjit.grad(loss, wrt=0)
     out = []
     for dtype, writable in variants:

@@ -1,0 +1,317 @@
+"""The public callable's machinery: `CompiledFunction` (binding a call's arguments, the
+specialization memo, the front key and the full key, building and loading a specialization,
+`source` and `ir`) and `Specialization` (one compiled module).
+
+A call checks its arguments (count, dtypes, shapes through the whole program) in Python before
+any compiled loop runs; the check is memoized per tuple of argument shapes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .. import frontend
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError
+from ..ir import Function, print_function
+from ...runtime import cachedir, cachelock, simd
+from . import frontkey, modules
+from .arguments import _layout, _shape_key, abstract_arg, bind, resolve_wrt
+from .frontkey import _args_key, _dependencies
+from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
+                      _write_atomic, module_text)
+from .workspace import WORKSPACE_EXAMPLE, _with_workspace
+
+# codegen, reverse, forward and the passes are imported when a specialization is first built
+# (not by `import adjit`, and not at all by a process whose calls all hit the cache).
+# The fingerprint and the cache directory are read through their modules (frontkey._FINGERPRINT,
+# modules.cache_dir()), so that replacing them there reaches every key and every build.
+
+
+@dataclass
+class Specialization:
+    """One compiled module: the gradient (and forward) entry points and their sources."""
+
+    key: str
+    signature: str
+    module_path: Path
+    entry: Callable
+    forward: Callable
+    readable_path: Path
+    result_dtype: str = "float64"
+    compile_seconds: float = 0.0
+    loaded_from_disk: bool = False
+    front_hit: bool = False  # found through the front key: the IR pipeline did not run
+
+    def __post_init__(self):
+        # The compiled functions take two more arguments, the call's workspace; entry/forward
+        # supply them (see _with_workspace), the Numba dispatchers stay reachable.
+        self.entry_dispatcher, self.forward_dispatcher = self.entry, self.forward
+        pool: list = []
+        self.entry = _with_workspace(self.entry_dispatcher, pool)
+        self.forward = _with_workspace(self.forward_dispatcher, pool)
+
+    @property
+    def readable(self) -> str:
+        return _read_text(self.readable_path)
+
+    @property
+    def lowered(self) -> str:
+        return _read_text(self.module_path)
+
+
+class CompiledFunction:
+    """A user function turned into a compiled transformation (value_and_grad or jvp) of it.
+
+    Calls are specialized per argument signature; `source(*args)` shows the generated code."""
+
+    def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad", checkpoint=None, parallel: bool = False):
+        self.fun = fun
+        self.parallel = bool(parallel)
+        if checkpoint not in (None, "sqrt") and not (isinstance(checkpoint, int) and checkpoint >= 1):
+            raise ArgumentError(f"checkpoint must be None, 'sqrt' or a segment length >= 1, not {checkpoint!r}")
+        self.checkpoint = checkpoint
+        self.parsed = frontend.parse(fun)
+        if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
+            raise AdjitError("NUMBA_DISABLE_JIT is set, and adjit compiles every gradient with Numba",
+                             self.parsed.loc(self.parsed.node),
+                             hint="unset NUMBA_DISABLE_JIT; to step through the gradient in Python, run the "
+                                  "NumPy source that g.source(*args) prints")
+        self.mode = mode
+        self.single = isinstance(wrt, (int, str))
+        self.wrt = resolve_wrt(self.parsed, wrt)
+        self._by_shapes: OrderedDict = OrderedDict()
+        self._specs: dict[str, Specialization] = {}
+        self.__name__ = getattr(fun, "__name__", "f")
+        self.__doc__ = getattr(fun, "__doc__", None)
+        self.__wrapped__ = fun
+
+    # -- calling
+    def _bind(self, args: tuple, kwargs: dict) -> tuple:
+        return bind(self.parsed, self.fun, args, kwargs)
+
+    def specialize(self, *args, **kwargs) -> Specialization:
+        return self._spec_for(self._bind(args, kwargs))
+
+    def _spec_for(self, args: tuple) -> Specialization:
+        key = _shape_key(args)
+        spec = self._by_shapes.get(key)
+        if spec is not None:
+            return spec
+        with _LOCK:
+            spec = self._build(args)
+            self._by_shapes[key] = spec
+            if len(self._by_shapes) > 256:
+                self._by_shapes.popitem(last=False)
+        return spec
+
+    def _lower(self, args: tuple):
+        names = self.parsed.param_names
+        params = self.parsed.node.args.args
+        avals = [abstract_arg(a, n, self.parsed.loc(node)) for a, n, node in zip(args, names, params)]
+        for k in self.wrt:
+            t = avals[k].type
+            if not t.is_float:
+                raise AdjitTypeError(
+                    f"argument '{names[k]}' is differentiated (wrt) but has type {t}; it must be float32 or float64",
+                    self.parsed.loc(self.parsed.node.args.args[k]),
+                    hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
+        STATS["lowered"] += 1
+        return frontend.lower(self.parsed, avals)
+
+    def _build(self, args: tuple) -> Specialization:
+        """The specialization for these arguments: through the front key when a process has built
+        it before (no IR pipeline), else by lowering and then the cache keyed by the printed IR."""
+        front = self._front_key(args)
+        if front is not None:
+            spec = self._from_front(front, args)
+            if spec is not None:
+                return spec
+        # A miss is built under the cache directory's inter-process lock (runtime/cachelock.py):
+        # a process that waited finds the entry another one just built, and writing and evicting
+        # never interleave.
+        with cachelock.locked(modules.cache_dir()):
+            if front is not None:
+                spec = self._from_front(front, args)
+                if spec is not None:
+                    return spec
+            spec = self._build_full(args)
+            if front is not None:
+                self._write_front(front, spec)
+        return spec
+
+    def _front_key(self, args: tuple) -> str | None:
+        """A key computable without the IR: the function's source and place, what it reads
+        (globals, closure cells, called functions, recursively), the compiler's fingerprint,
+        the options and the arguments' dtypes, shapes and layouts."""
+        deps = _dependencies(self.parsed.fn)
+        if deps is None:
+            return None
+        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt),
+                          repr(self.checkpoint), repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
+                          self.parsed.source, deps, _args_key(args)])
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def _front_path(self, front: str) -> Path | None:
+        directory = modules.cache_dir()
+        return None if directory is None else directory / f"{self.parsed.name}_{front}.front.json"
+
+    def _from_front(self, front: str, args: tuple) -> Specialization | None:
+        t0 = time.perf_counter()
+        name = self.parsed.name
+        try:
+            front_path = self._front_path(front)
+            if front_path is None:  # compiling in memory
+                return None
+            entry = json.loads(front_path.read_text(encoding="utf-8"))
+            digest = entry["key"]
+            if not (isinstance(digest, str) and digest.isalnum()):
+                return None
+            spec = self._specs.get(digest)
+            if spec is not None:
+                return spec
+            stem = f"{name}_{digest}"
+            modname = f"adjit_generated_{stem}"
+            module = _MODULES.get(modname)
+            from_disk = module is None
+            if from_disk:
+                module_path = front_path.with_name(f"{stem}.py")
+                if not front_path.with_name(f"{stem}.readable.py").exists():
+                    return None
+                module = _load_module(module_path, modname, digest, (self.entry_name, name))
+            module_path = Path(module.__file__)
+            readable_path = module_path.with_name(f"{stem}.readable.py")
+            spec = Specialization(digest, entry["signature"], module_path, getattr(module, self.entry_name),
+                                  getattr(module, name), readable_path, entry["result_dtype"],
+                                  time.perf_counter() - t0, from_disk, True)
+        except Exception:  # missing, stale or damaged: the full path decides (and rebuilds)
+            return None
+        cachedir.protect(stem)
+        cachedir.touch(front_path, readable_path)  # least recently used goes first (cachedir.evict)
+        _MODULES[modname] = module
+        self._specs[digest] = spec
+        STATS["front_hits"] += 1
+        if self.mode == "value_and_grad":
+            _preload(spec.entry_dispatcher, tuple(args) + WORKSPACE_EXAMPLE)
+        return spec
+
+    def _write_front(self, front: str, spec: Specialization) -> None:
+        entry = {"key": spec.key, "signature": spec.signature, "result_dtype": spec.result_dtype}
+        path = self._front_path(front)
+        if path is None or path.parent != spec.module_path.parent:  # in memory, or the directory changed
+            return
+        try:
+            _write_atomic(path, json.dumps(entry))
+            cachedir.note_write(path.parent)
+        except OSError:  # a read-only cache still works, through the full path
+            pass
+
+    def _build_full(self, args: tuple) -> Specialization:
+        primal, builder = self._lower(args)
+        layouts = [_layout(a) for a in args]
+        sig = _signature_text(primal, layouts)
+        ir_text = print_function(primal)
+        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt),
+                                           repr(self.checkpoint), repr(self.parallel), self.parsed.filename,
+                                           self.parsed.source, ir_text, sig]).encode()).hexdigest()[:20]
+        spec = self._specs.get(digest)
+        if spec is not None:
+            return spec
+        t0 = time.perf_counter()
+        name = self.parsed.name
+        stem = f"{name}_{digest}"
+        modname = f"adjit_generated_{stem}"
+        names = (self.entry_name, name)
+        directory = modules.cache_dir()
+        module = _MODULES.get(modname)
+        from_disk = False
+        if module is None and directory is not None:
+            module_path = directory / f"{stem}.py"
+            readable_path = directory / f"{stem}.readable.py"
+            if module_path.exists() and readable_path.exists():
+                try:
+                    module = _load_module(module_path, modname, digest, names)
+                    from_disk = True
+                    cachedir.protect(stem)
+                    cachedir.touch(readable_path)
+                except Exception:  # a damaged entry is deleted and rebuilt, never trusted
+                    module = None
+                    with cachelock.locked(directory):
+                        cachedir.discard_entry(directory, stem)
+        if module is None:
+            title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"  # escaped by module_text
+            readable, lowered = self.generate(args, primal, builder)
+            module = _store_module(stem, modname, digest,
+                                   module_text(title, sig, digest, readable[0], readable[1], False),
+                                   module_text(title, sig, digest, lowered[0], lowered[1], True, self.parallel),
+                                   names)
+        module_path = Path(module.__file__)
+        readable_path = module_path.with_name(f"{stem}.readable.py")
+        _MODULES[modname] = module
+        spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
+                              getattr(module, name), readable_path, primal.results[0].type.dtype,
+                              time.perf_counter() - t0, from_disk)
+        self._specs[digest] = spec
+        if from_disk and self.mode == "value_and_grad":
+            _preload(spec.entry_dispatcher, tuple(args) + WORKSPACE_EXAMPLE)
+        return spec
+
+    @property
+    def entry_name(self) -> str:
+        return self.parsed.name + ("_grad" if self.mode == "value_and_grad" else "_jvp")
+
+    def generate(self, args: tuple, primal: Function, builder) -> tuple:
+        """(readable functions, helpers), (lowered functions, helpers) for these arguments."""
+        from .. import codegen, forward, reverse
+        from ..passes.pipeline import optimize
+
+        try:  # the transformations leave `primal` as it is (they work on a clone of it)
+            if self.mode == "value_and_grad":
+                transformed = reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)
+            else:
+                transformed = forward.jvp(primal, builder, self.wrt)
+            transformed = optimize(transformed)
+            primal = optimize(primal)
+        except AdjitError:
+            raise
+        except Exception as e:  # a bug in a pass: say so, with the IR
+            raise InternalCompilerError(f"{type(e).__name__}: {e}", print_function(primal)) from e
+        out = []
+        for lowered in (False, True):
+            f = codegen.render(primal, self.parsed.name, lowered, self.parsed.name, self.parallel)
+            g = codegen.render(transformed, self.entry_name, lowered, self.parsed.name, self.parallel)
+            helpers = sorted(set(f.helpers) | set(g.helpers))
+            out.append(([f.source, g.source], helpers))
+        return out[0], out[1]
+
+    # -- inspection
+    def source(self, *args, lowered: bool = False, **kwargs) -> str:
+        """The generated Python source (forward and adjoint) for these example arguments."""
+        spec = self.specialize(*args, **kwargs)
+        return spec.lowered if lowered else spec.readable
+
+    def ir(self, *args, adjoint: bool = False, **kwargs) -> str:
+        """The printed IR for these example arguments: the primal function, or with adjoint=True
+        the optimized transformed function (forward sweep + reverse sweep) that codegen renders."""
+        from .. import forward, reverse
+        from ..passes.pipeline import optimize
+
+        primal, builder = self._lower(self._bind(args, kwargs))
+        if not adjoint:
+            return print_function(primal)
+        if self.mode == "value_and_grad":
+            return print_function(optimize(reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)))
+        return print_function(optimize(forward.jvp(primal, builder, self.wrt)))
+
+    @property
+    def signatures(self) -> list[str]:
+        """The argument signatures compiled so far."""
+        return [s.signature for s in self._specs.values()]
+

@@ -1,0 +1,173 @@
+"""The compiler's fingerprint and the front key's description of a function.
+
+The front key (CompiledFunction._front_key) finds a specialization without running the IR
+pipeline: it hashes the function's source and place, everything it reads (`_dependencies`), the
+compiler's fingerprint (`_FINGERPRINT`), the options and the arguments (`_args_key`). The full key
+(CompiledFunction._build_full) hashes the printed IR with the same fingerprint.
+
+`_FINGERPRINT` is read from this module at every use (`frontkey._FINGERPRINT`): a test that
+pretends to be another compiler assigns `adjit.compiler.jit.frontkey._FINGERPRINT`.
+"""
+from __future__ import annotations
+
+import builtins
+import hashlib
+import inspect
+import types
+from pathlib import Path
+
+import numpy as np
+
+from .arguments import _shape_key
+from .modules import VERSION
+
+
+def _fingerprint() -> str:
+    """Hash of the compiler's own source: a changed compiler never reuses old generated code.
+    Every file under compiler/ (this package's parent), this package included."""
+    h = hashlib.sha256(VERSION.encode())
+    root = Path(__file__).parent.parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_FINGERPRINT = _fingerprint()
+
+# Modules whose functions and classes the front key names instead of reading: the frontend maps
+# them to primitives by identity. (adjit's own helpers are read like user code: runtime/ is not in
+# the compiler fingerprint, and a plain Python function there would be inlined from its source.)
+_LIBRARIES = ("numpy", "math", "cmath", "builtins", "numba", "scipy")
+
+
+def _code_names(code) -> set:
+    """Every global or attribute name a code object (and the code objects nested in it) reads."""
+    names = set(code.co_names)
+    for c in code.co_consts:
+        if hasattr(c, "co_names"):
+            names |= _code_names(c)
+    return names
+
+
+def _dependencies(fn) -> str | None:
+    """A description of everything `fn` reads besides its arguments, for the front key: the
+    values of the globals and closure cells it names, and for each Python function it calls
+    (which the frontend inlines) that function's source, place and dependencies in turn.
+    Library functions (NumPy, math) are named, not read. None when a value has no
+    stable description (an arbitrary object): then no front key, and every new process runs
+    the IR pipeline to find its cache entry, as before."""
+    walk = _Description()
+    try:
+        return "\n".join(walk.out) if walk.function(fn, 0) else None
+    except Exception:  # an odd object somewhere: no front key, never a wrong one
+        return None
+
+
+class _Description:
+    """The walk behind _dependencies: `out` collects the description's lines, `seen` the code
+    objects already described (a recursive or shared helper is described once)."""
+
+    def __init__(self):
+        self.out: list[str] = []
+        self.seen: set = set()
+
+    def value(self, v, names: set, depth: int) -> bool:
+        """Describe one value a function reads; `names`: the names that function's code reads
+        (the attributes of a user module that matter). False: no stable description."""
+        out = self.out
+        if depth > 8:
+            return False
+        if v is None or isinstance(v, (bool, int, float, complex, str, bytes)):
+            out.append(f"{type(v).__name__}:{v!r}")
+            return True
+        if isinstance(v, np.generic):
+            out.append(f"np:{v.dtype.str}:{v!r}")
+            return True
+        if isinstance(v, (tuple, list, frozenset)):
+            out.append(f"{type(v).__name__}[{len(v)}]")
+            return all(self.value(x, names, depth + 1)
+                       for x in (sorted(v, key=repr) if isinstance(v, frozenset) else v))
+        if isinstance(v, np.dtype):
+            out.append(f"dtype:{v.str}")
+            return True
+        prim = getattr(v, "__adjit_primitive__", None)
+        if isinstance(prim, str):
+            out.append(f"primitive:{prim}")
+            return True
+        if isinstance(v, np.ufunc):
+            out.append(f"ufunc:{v.__name__}")
+            return True
+        if isinstance(v, types.ModuleType):
+            return self.module(v, names, depth)
+        module = getattr(v, "__module__", None) or ""
+        if isinstance(v, type) or isinstance(v, (types.BuiltinFunctionType, np.ufunc)):
+            if module.split(".")[0] in _LIBRARIES:
+                out.append(f"lib:{module}.{getattr(v, '__qualname__', v)}")
+                return True
+            return False
+        if isinstance(v, types.FunctionType):
+            wrapped = getattr(v, "__wrapped__", None)
+            if module.split(".")[0] in _LIBRARIES and not isinstance(wrapped, types.FunctionType):
+                out.append(f"lib:{module}.{v.__qualname__}")
+                return True
+            return self.function(v, depth + 1)
+        return False
+
+    def module(self, v, names: set, depth: int) -> bool:
+        self.out.append(f"module:{v.__name__}")
+        if v.__name__.split(".")[0] in _LIBRARIES:
+            return True
+        for n in sorted(names):  # a user module: the attributes this code could read from it
+            if n in v.__dict__:
+                self.out.append(f".{n}")
+                if not self.value(v.__dict__[n], names, depth + 1):
+                    return False
+        return True
+
+    def function(self, f, depth: int) -> bool:
+        """Describe a Python function the frontend would inline: its source and place, then the
+        globals, closure cells and defaults it reads."""
+        out = self.out
+        f = inspect.unwrap(f)
+        code = f.__code__
+        if code in self.seen:
+            out.append(f"seen:{f.__qualname__}")
+            return True
+        self.seen.add(code)
+        try:
+            lines, first = inspect.getsourcelines(f)
+            filename = inspect.getsourcefile(f) or code.co_filename
+        except (OSError, TypeError):
+            return False
+        out.append(f"def {f.__module__}.{f.__qualname__} at {filename}:{first}")
+        out.append("".join(lines))
+        names = _code_names(code)
+        g = f.__globals__
+        for n in sorted(names):
+            if n in g:
+                out.append(f"global {n}")
+                if not self.value(g[n], names, depth):
+                    return False
+            elif hasattr(builtins, n):
+                out.append(f"builtin {n}")
+        for n, cell in zip(code.co_freevars, f.__closure__ or ()):
+            out.append(f"free {n}")
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                out.append("<empty>")
+                continue
+            if not self.value(value, names, depth):
+                return False
+        if f.__defaults__:
+            out.append("defaults")
+            if not self.value(tuple(f.__defaults__), names, depth):
+                return False
+        return True
+
+
+def _args_key(args: tuple) -> str:
+    """The arguments as the front key sees them: exactly what the in-memory memo (_shape_key)
+    distinguishes, plus the dtype's byte order."""
+    return repr((_shape_key(args), tuple(a.dtype.str for a in args if isinstance(a, np.ndarray))))

@@ -1,0 +1,66 @@
+"""The call wrapper of a compiled entry point: a workspace per call from a per-function pool
+(`_with_workspace`), and the lock that makes parallel calls take turns under Numba's workqueue
+threading layer (`_PARALLEL_LOCK`)."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+import numpy as np
+
+
+def _with_workspace(dispatcher, pool: list) -> Callable:
+    """Call `dispatcher` with a workspace: a byte buffer the generated code carves its temporary
+    arrays from (runtime/alloc.take), kept between calls so large temporaries do not fault in fresh
+    pages every time. Each call takes a workspace from the pool (concurrent calls get separate
+    ones) and gives it back, enlarged when the call needed more than it had; until then the
+    generated code falls back to new arrays."""
+    parallel = bool(getattr(dispatcher, "targetoptions", {}).get("parallel"))
+
+    def call(*args):
+        if parallel and _serial_parallel_calls():
+            with _PARALLEL_LOCK:
+                return run(*args)
+        return run(*args)
+
+    def run(*args):
+        try:
+            ws, state = pool.pop()
+        except IndexError:
+            ws, state = _EMPTY_WORKSPACE, np.zeros(2, np.int64)
+        try:
+            out = dispatcher(*args, ws, state)
+        except SystemError as e:  # Ctrl-C while compiled code ran: Python sees it on return
+            if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt) or "KeyboardInterrupt" in str(e):
+                raise KeyboardInterrupt from None
+            raise
+        need = state[1]
+        if need > ws.size:
+            ws = np.empty(int(need), np.uint8)
+        pool.append((ws, state))
+        return out
+
+    call.dispatcher = dispatcher
+    call.pool = pool
+    return call
+
+
+# Numba's `workqueue` threading layer (the one it picks when neither TBB nor OpenMP is installed)
+# aborts the process when two threads launch parallel regions at once: such calls take turns.
+_PARALLEL_LOCK = threading.Lock()
+_LAYER: list = []
+
+
+def _serial_parallel_calls() -> bool:
+    if not _LAYER:
+        try:
+            import numba
+
+            _LAYER.append(numba.threading_layer())
+        except ValueError:  # no parallel region has run yet: the layer is not chosen
+            return True
+    return _LAYER[0] not in ("tbb", "omp")
+
+
+_EMPTY_WORKSPACE = np.empty(0, np.uint8)
+WORKSPACE_EXAMPLE = (_EMPTY_WORKSPACE, np.zeros(2, np.int64))  # argument types of the two extra parameters
