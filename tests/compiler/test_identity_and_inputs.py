@@ -13,6 +13,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
+from conftest import fd_check  # at import: in a whole run, `conftest` later names tests/examples/conftest.py
 
 
 def _load(path, name):
@@ -191,7 +192,7 @@ def test_parallel_from_many_threads_is_safe(tmp_path, layer):
     """Under Numba's workqueue layer concurrent parallel regions abort the process: run it apart."""
     script = textwrap.dedent(f"""
         import sys, threading, numpy as np, adjit
-        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        sys.path[:0] = [{os.path.dirname(__file__)!r}, {os.path.dirname(os.path.dirname(__file__))!r}]  # + conftest
         from test_identity_and_inputs import _smooth
         g = adjit.grad(_smooth, parallel=True)
         x = np.random.default_rng(0).standard_normal(200_000)
@@ -233,8 +234,6 @@ def _underscored(x, w):
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_names_like_generated_temporaries_that_stay_allowed_are_exact(parallel):
-    from conftest import fd_check
-
     rng = np.random.default_rng(2)
     x, w = rng.random(4), rng.random(4)
     fd_check(_underscored, (x, w), (0, 1), adjit.grad(_underscored, wrt=(0, 1), parallel=parallel)(x, w))
