@@ -36,13 +36,9 @@ MAY_IMPORT = {
 # Imports against the design that exist today, each a debt named in issue 11. Remove an entry when
 # its debt is paid; test_known_exceptions_still_exist fails when an entry no longer matches anything.
 KNOWN_EXCEPTIONS = {
-    # "hoist -> dce -> fuse run hidden inside codegen.render instead of the pass pipeline": the
-    # emitter runs the three passes itself, and "the fused loop nest has no data type of its own":
-    # the loop renderer reads fusion's Group. Once the pipeline runs them and hands codegen a
-    # loop-nest IR, these four go.
-    ("adjit.compiler.codegen.emitter", "adjit.compiler.passes.dce"),
-    ("adjit.compiler.codegen.emitter", "adjit.compiler.passes.fusion"),
-    ("adjit.compiler.codegen.emitter", "adjit.compiler.passes.hoist"),
+    # "The fused loop nest has no data type of its own": the loop renderer reads fusion's Group.
+    # Once codegen is handed a loop-nest IR, this goes. (The lowering passes run in the pipeline's
+    # LOWER list, called by the driver: codegen no longer runs passes itself.)
     ("adjit.compiler.codegen.loops", "adjit.compiler.passes.fusion"),
 }
 

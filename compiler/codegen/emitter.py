@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from ..errors import InternalCompilerError
 from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
 from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
-from ..passes.pipeline import lower as lower_ir
 from .bounds import BoundsMixin
 from .loops import GroupEmitter
 from .ops import OpRenderer
@@ -593,10 +592,9 @@ def walk_ops(block):
 
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
            parallel: bool = False) -> Rendering:
-    """Python source for `fn` as one function `name` (plus loop helpers when lowered).
+    """Python source for `fn` as one function `name` (plus loop helpers when lowered). The lowered
+    rendering takes IR that passes/pipeline.lower has lowered (its fusion groups become loop nests).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
-    if lowered:  # the lowered rendering's own passes work on a copy: the readable one shares the IR
-        fn = lower_ir(fn)  # passes/pipeline.LOWER on a copy: hoist, dce, fuse
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name

@@ -270,7 +270,7 @@ class CompiledFunction:
     def generate(self, args: tuple, primal: Function, builder) -> tuple:
         """(readable functions, helpers), (lowered functions, helpers) for these arguments."""
         from .. import codegen, forward, reverse
-        from ..passes.pipeline import optimize
+        from ..passes.pipeline import lower, optimize
 
         try:  # the transformations leave `primal` as it is (they work on a clone of it)
             if self.mode == "value_and_grad":
@@ -284,9 +284,11 @@ class CompiledFunction:
         except Exception as e:  # a bug in a pass: say so, with the IR
             raise InternalCompilerError(f"{type(e).__name__}: {e}", print_function(primal)) from e
         out = []
-        for lowered in (False, True):
-            f = codegen.render(primal, self.parsed.name, lowered, self.parsed.name, self.parallel)
-            g = codegen.render(transformed, self.entry_name, lowered, self.parsed.name, self.parallel)
+        for lowered in (False, True):  # the lowered rendering gets the lowering passes' IR (a copy)
+            f = codegen.render(lower(primal) if lowered else primal, self.parsed.name, lowered, self.parsed.name,
+                               self.parallel)
+            g = codegen.render(lower(transformed) if lowered else transformed, self.entry_name, lowered,
+                               self.parsed.name, self.parallel)
             helpers = sorted(set(f.helpers) | set(g.helpers))
             out.append(([f.source, g.source], helpers))
         return out[0], out[1]
