@@ -32,14 +32,20 @@ OUT = Path(__file__).with_name("supported.md")
 # Primitives with no `sources` entry whose syntax the frontend lowers itself.
 SYNTAX = {
     "getitem": "`x[i]`, `x[a:b:c]`, `x[None]`, `x[-1]`, `for row in x`; `t[k]` on a tuple such as `x.shape`",
-    "index_update": "`x[i] = v`, `out[i, j] = v`, `out[:, k] = v`, `x[i] += v`, `y[0] *= s`",
+    "index_update": "`x[i] = v`, `out[i, j] = v`, `out[:, k] = v`, `x[i] += v`, `y[0] *= s`; with index arrays "
+                    "`x[idx] = v`, `Q[:, rows, cols] = l`, `x[idx] += v` (NumPy's buffered `+=`: a duplicated index "
+                    "adds once; with `=` the element written last wins)",
+    "gather": "integer-array (advanced) indexing, a copy: `x[idx]`, `cams[obs[:, 0]]`, `W[:, idx]`, `x[i, idx]`, "
+              "`M[rows, cols]`, `x[1:, idx]`, index arrays of int64/int32 (arguments, `np.arange(n)`, `idx + 1`) "
+              "broadcast together and placed as NumPy does; indices are checked (negative ones wrap, out of range "
+              "raises IndexError); the gradient is a scatter-add counting duplicates (`np.add.at`)",
     "tuple": "`(a, b)`, tuple unpacking",
     "const": "number literals, global numeric constants",
 }
 # Primitives that only the compiler emits: what each is for (a primitive with neither a source
 # spelling nor an entry in SYNTAX or here is listed as internal with no description).
 INTERNAL = {
-    "index_add": "the VJP of indexing: adds a cotangent into a region of an array",
+    "index_add": "the VJP of indexing: adds a cotangent into a region of an array (`np.add.at` with index arrays)",
     "tape_push": "forward sweep: pushes a value the reverse sweep will read onto its tape",
     "tape_pop": "reverse sweep: pops that value back",
     "trip_count": "the number of iterations of `range(start, stop, step)`, for the reverse loop",
@@ -91,7 +97,9 @@ a float is widened once).
 | generators, comprehensions, lambdas, conditional expressions `a if c else b`, `and`/`or`, chained comparisons `a < b < c` | use statements; for conditions, `(a < b) & (b < c)` |
 | `try`, `with`, `raise`, `assert`, `del`, `global`, `nonlocal`, `import`, a loop `else:` | not supported |
 | nested `def` (closures), classes, recursion | not supported |
-| fancy indexing (`x[idx]` with an index array), `*args`/`**kwargs` parameters and call arguments | not supported |
+| a boolean mask as an index (`x[mask]`: its shape depends on the data) | indexing with a boolean mask is not supported; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that |
+| a list as an index (`x[[0, 2]]`), `None` beside an index array (`x[idx, None]`), an index array of floats | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
+| `*args`/`**kwargs` parameters and call arguments | not supported |
 | a write to shared memory followed by a read of an older name for it (see below) | writing into 'h' would also change x (a view of it), read at line 9 ...; hint: `h = h.copy()` first, or bind 'x' to a copy |
 | `adjit.grad(adjit.grad(f))`, or calling a transformed function inside a differentiated one | transforming it again (a higher derivative, grad of grad) is not supported yet |
 | a function whose file changed after it was imported | the source of f is not the code that runs; hint: reload the module |

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from ..errors import InternalCompilerError
 from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
-from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
+from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES, is_advanced
+from .gather import put_helper, readable_index
 from .bounds import BoundsMixin
 from .loops import GroupEmitter
 from .ops import OpRenderer
@@ -547,6 +548,8 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
             target = self.name_for(op.out, k, op.role, avoid)
             self.names[op.out.id] = target
             lines.append(f"{target} = {self.operand(base, ATOM)}.copy()")
+        if is_advanced(op.attrs["index"]):  # an index array: codegen/gather.py
+            return lines + self.advanced_write(op, target)
         checks: list = []  # lowered code: the index items that need a check, checked once (codegen/bounds.py)
         index = self.render_index(op.attrs["index"], op.inputs, op, checks)
         lines.extend(checks)
@@ -566,6 +569,24 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
             return lines
         lines.append(f"{target}[{index or '...'}] {sym} {self.operand(val, 0, f32)}")
         return lines
+
+    def advanced_write(self, op: Op, target: str) -> list[str]:
+        """x[idx] = v (index_update) or np.add.at(x, idx, v) (index_add) with an index array."""
+        ins, add = op.inputs, op.prim == "index_add"
+        index = tuple((it[0],) + tuple(None if k is None else k - 1 for k in it[1:]) for it in op.attrs["index"])
+        val = ins[1]
+        f32 = op.out.type.dtype == "float32"
+        if not self.lowered:
+            items = readable_index(index, lambda k: self.operand(ins[k + 1], 0), for_add_at=add)
+            if add:
+                return [f"np.add.at({target}, {items}, {self.operand(val, 0, f32)})"]
+            return [f"{target}[{items}] = {self.operand(val, 0, f32)}"]
+        name, text = put_helper(ins[0].type.rank, index, {k: ins[k + 1].type.rank for k in range(1, len(ins) - 1)},
+                                None if val.type.kind == "scalar" else val.type.rank, add)
+        self.helpers[name] = text
+        self.use_bounds_helper("_ix")
+        args = [target, self.operand(val, 0, f32)] + [self.operand(v, 0) for v in ins[2:]]
+        return [f"{name}({', '.join(args)})"]
 
     def render_results(self) -> str:
         outs = []

@@ -12,6 +12,7 @@ import math
 from ..errors import InternalCompilerError
 from ..ir import Op, print_function
 from ..primitives import CUSTOM, PRIMITIVES, STATEMENT
+from .gather import gather_helper, readable_index
 from .text import ATOM, UNARY, Expr, template
 
 
@@ -116,6 +117,17 @@ class OpRenderer:
 
     def render_getitem(self, op: Op) -> Expr:
         return Expr(f"{self.operand(op.inputs[0], ATOM)}[{self.render_index(op.attrs['index'], op.inputs, op)}]")
+
+    def render_gather(self, op: Op) -> Expr:
+        """x[idx], x[:, rows, cols]: NumPy's spelling, or a generated loop with checked indices
+        (codegen/gather.py: Numba takes one advanced index per indexing operation)."""
+        index, ins = op.attrs["index"], op.inputs
+        if not self.lowered:
+            return Expr(f"{self.operand(ins[0], ATOM)}[{readable_index(index, lambda k: self.operand(ins[k], 0))}]")
+        name, text = gather_helper(ins[0].type.rank, index, {k: ins[k].type.rank for k in range(1, len(ins))})
+        self.helpers[name] = text
+        self.use_bounds_helper("_ix")
+        return Expr(f"{name}({', '.join(self.operand(v, 0) for v in ins)})")
 
     def render_astype(self, op: Op) -> Expr:
         x, dtype = op.inputs[0], op.attrs["dtype"]

@@ -186,8 +186,38 @@ class Expressions:
             return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
         index, ints = self.index_of(sl)
         self.at(node)
+        if P.is_advanced(index):
+            src, a_index, a_ints, _, _ = self.split_advanced(base, index, ints)
+            return self.b.emit("gather", [src] + a_ints, index=a_index)
         out = self.b.emit("getitem", [base] + ints, index=index)
         return self.window_extent(out, sl, index, node)
+
+    def split_advanced(self, base: Value, index: tuple, ints: list, copy: bool = False) -> tuple:
+        """An index holding an int array as (base with the index's slices taken, the advanced part):
+        gather and the indexed writes see only full slices, ints and arrays (primitives/arrays.py).
+        copy=True: the sliced region is a copy (a write into it is written back by the caller)."""
+        full = ("slice", None, None, None)
+        if all(it[0] != "slice" or it == full for it in index):
+            return base, index, ints, None, None
+        b_index, b_ints, a_index, a_ints = [], [], [], []
+
+        def b_int(k):
+            b_ints.append(ints[k - 1])
+            return len(b_ints)
+
+        for it in index:
+            if it[0] == "slice":
+                b_index.append(("slice",) + tuple(None if k is None else b_int(k) for k in it[1:]))
+                a_index.append(full)
+            else:
+                a_ints.append(ints[it[1] - 1])
+                a_index.append((it[0], len(a_ints)))
+                b_index.append(full)
+        src = self.b.emit("getitem", [base] + b_ints, index=tuple(b_index))
+        if copy:
+            src = self.b.emit("astype", [src], dtype=src.type.dtype)
+        return src, tuple(a_index), a_ints, tuple(b_index), b_ints
+
 
     def _known_int(self, e):
         try:
@@ -244,12 +274,24 @@ class Expressions:
         items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
         ints: list = []
         index = []
+        arrays: list = []
 
-        def int_input(e):
+        def int_input(e, array_ok=False):
             v = self.value(self.expr(e), e)
-            if v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):
+            if v.type.kind == "array" and array_ok and v.type.dtype in ("int64", "int32"):
+                arrays.append(len(ints))  # integer-array (advanced) indexing: primitives/arrays.py
+            elif v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):
+                if v.type.kind == "array" and v.type.dtype == "bool" and array_ok:
+                    raise self.err(UnsupportedSyntaxError, "indexing with a boolean mask (`x[mask]`) is not supported: "
+                                   "the result's shape depends on the data", e,
+                                   hint="keep the shape with np.where(mask, x, 0) (or x * mask), and reduce that")
+                if v.type.kind == "array" and array_ok:
+                    raise self.err(AdjitTypeError, f"arrays used as indices must be of integer type, not {v.type}", e)
                 if v.type.kind == "array":
-                    raise self.err(UnsupportedSyntaxError, "indexing with an array (fancy indexing) is not supported", e)
+                    raise self.err(UnsupportedSyntaxError, "an array as a slice bound is not supported", e)
+                if v.type.kind == "tuple" and isinstance(e, ast.List):
+                    raise self.err(UnsupportedSyntaxError, "a list as an index (`x[[0, 2]]`) is not supported", e,
+                                   hint="pass the indices as an int array argument, or use np.arange")
                 raise self.err(AdjitTypeError, f"array indices must be integers, not {v.type}", e)
             ints.append(v)
             return len(ints)
@@ -262,7 +304,11 @@ class Expressions:
             elif isinstance(it, ast.Constant) and it.value is Ellipsis:
                 raise self.err(UnsupportedSyntaxError, "`...` in an index is not supported", it)
             else:
-                index.append(("int", int_input(it)))
+                k = int_input(it, array_ok=True)
+                index.append(("array" if k - 1 in arrays else "int", k))
+        if arrays and any(it[0] == "none" for it in index):
+            raise self.err(UnsupportedSyntaxError, "None (np.newaxis) in an index together with an index array is "
+                           "not supported", sl, hint="index first, then add the axis: np.expand_dims(x[idx], axis)")
         return tuple(index), ints
 
     # -- calls

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import primitives as P
 from ..builder import Builder
 from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
@@ -165,7 +166,13 @@ class Lowerer(ControlFlow, Expressions):
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
             index, ints = self.index_of(target.slice)
             self.at(target)
-            new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
+            if P.is_advanced(index):  # x[idx] = v, Q[:, rows, cols] = v (x[1:, idx]: into a copy, written back)
+                src, a_index, a_ints, b_index, b_ints = self.split_advanced(base, index, ints, copy=True)
+                new = self.b.emit("index_update", [src, self.value(val, node)] + a_ints, index=_shift_index(a_index, 1))
+                if b_index is not None:
+                    new = self.b.emit("index_update", [base, new] + b_ints, index=_shift_index(b_index, 1))
+            else:
+                new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
             new.hint = target.value.id
             self.env[target.value.id] = new
         else:

@@ -164,12 +164,18 @@ primitive("getitem", _getitem_abstract, view=True, vjp=_getitem_vjp, readable=CU
 
 
 def _index_add_abstract(base, val, *ints, index, **_):
-    target = _index_shape(base, _shift(index, -1), [i.value for i in ints])
+    if is_advanced(index):
+        target = _advanced_shape(base, _shift(index, -1), ints)
+    else:
+        target = _index_shape(base, _shift(index, -1), [i.value for i in ints])
     S.broadcast_shapes([target, val.shape], "index_add")
     return Abstract(base.type, base.shape)
 
 
 def _index_add_vjp(g, y, base, val, *ints, index):
+    if is_advanced(index):  # np.add.at: each element of val (broadcast) adds into one place
+        g_val = _sum_to(_region(g, ints, _shift(index, -1)), val.aval.shape)
+        return (g, g_val) + (None,) * len(ints)
     return (g, g.builder.emit_vars("getitem", (g,) + ints, {"index": _shift(index, -1)})) + (None,) * len(ints)
 
 
@@ -195,6 +201,8 @@ def _sum_to(ct, shape: tuple):
 
 
 def _index_update_vjp(g, y, base, val, *ints, index):
+    if is_advanced(index):
+        return _put_vjp(g, y, base, val, *ints, index=index)
     region = g.builder.emit_vars("getitem", (g,) + ints, {"index": _shift(index, -1)})
     g_val = _sum_to(region, val.aval.shape)  # read the region before it is zeroed below
     g_base = npx.index_update(g, 0.0, *ints, index=index)
@@ -211,3 +219,79 @@ def _index_update_jvp(t, y, base, val, *ints, index):
 # x[index] = val, as a new version of x (codegen writes in place when the old version is dead).
 primitive("index_update", _index_add_abstract, vjp=_index_update_vjp, jvp=_index_update_jvp, readable=STATEMENT,
           effect="write")
+
+
+# ------------------------------------------------------------------- advanced (integer-array) indexing
+# An index holding integer arrays has ("array", k) items (k: the position of an int array input)
+# beside ("int", k) items and full slices ("slice", None, None, None); the frontend takes any other
+# slice first (a basic view), so these are the only three items gather, and index_add/index_update
+# with an array item, see. NumPy's rules: int and array items are *advanced* indices, broadcast
+# together to one shape B; B takes their place when they are adjacent, and goes first when a slice
+# separates them. A gather is a copy (not a view). index_add with array items is np.add.at (a
+# duplicate index adds each time); index_update is `x[idx] = v` (with duplicates, the last one
+# written wins: generated loops write in C order), so `x[idx] += v` (read, add, write) adds once.
+
+
+def is_advanced(index: tuple) -> bool:
+    return any(it[0] == "array" for it in index)
+
+
+def advanced_layout(rank: int, index: tuple) -> tuple:
+    """(positions of the advanced items, whether they are adjacent)."""
+    adv = [p for p, it in enumerate(index) if it[0] in ("int", "array")]
+    return adv, adv == list(range(adv[0], adv[-1] + 1))
+
+
+def _advanced_shape(x: Abstract, index: tuple, idx: tuple) -> tuple:
+    """The shape of x[index] by NumPy's advanced-indexing rules; idx: the index inputs (Abstracts)."""
+    rank = x.type.rank
+    if len(index) > rank:
+        raise ShapeError(f"too many indices for array: array is {rank}-dimensional, but {len(index)} were indexed")
+    shapes = []
+    for axis, it in enumerate(index):
+        if it[0] == "slice":
+            continue
+        a = idx[it[1] - 1]
+        if a.type.kind not in ("scalar", "array") or a.type.dtype not in ("int64", "int32"):
+            raise AdjitTypeError(f"arrays used as indices must be of integer type, not {a.type}")
+        if it[0] == "int":
+            i, d = a.value, x.shape[axis]
+            if i is not None and d is not None and not -d <= i < d:
+                raise ShapeError(f"index {i} is out of bounds for axis {axis} with size {d}")
+        shapes.append(tuple(a.shape) if it[0] == "array" else ())
+    b = S.broadcast_shapes(shapes, "shape mismatch: indexing arrays")
+    adv, adjacent = advanced_layout(rank, index)
+    sliced = [x.shape[a] for a in range(rank) if a >= len(index) or index[a][0] == "slice"]
+    if adjacent:
+        return tuple(x.shape[:adv[0]]) + b + tuple(x.shape[adv[-1] + 1:])
+    return b + tuple(sliced)
+
+
+def _region(g, ints, index):
+    """g[index] (index relative to (g, *ints)): a gather when it holds an array."""
+    return g.builder.emit_vars("gather" if is_advanced(index) else "getitem", (g,) + tuple(ints), {"index": index})
+
+
+def _gather_abstract(x, *idx, index, **_):
+    if x.type.kind != "array":
+        raise AdjitTypeError(f"cannot index a {x.type} with an array")
+    return S.make(x.type.dtype, _advanced_shape(x, index, idx))
+
+
+def _put_vjp(g, y, base, val, *ints, index):
+    """x[idx] = v: the cotangent of v is g where each element was written, for the element written
+    last at a duplicated index only (the others were overwritten); x's is g zeroed there."""
+    at = _shift(index, -1)
+    region = _region(g, ints, at)
+    order = npx.reshape(npx.arange(0, npx.size(region), 1), npx.shape(region))  # each element's number
+    marks = npx.index_update(npx.full(npx.shape(base), -1), order, *ints, index=index)  # the last writer
+    won = _region(marks, ints, at) == order
+    g_val = _sum_to(npx.where(won, region, 0.0), val.aval.shape)
+    return (npx.index_update(g, 0.0, *ints, index=index), g_val) + (None,) * len(ints)
+
+
+# x[idx], x[:, rows, cols], x[i, idx]: a copy; its VJP adds g into zeros at idx, duplicates counted
+primitive("gather", _gather_abstract, readable=CUSTOM,
+          vjp=lambda g, y, x, *idx, index: (npx.index_add(npx.zeros_like(x), g, *idx, index=_shift(index, 1)),)
+          + (None,) * len(idx),
+          jvp=lambda t, y, x, *idx, index: x.builder.emit_vars("gather", (t[0],) + idx, {"index": index}))

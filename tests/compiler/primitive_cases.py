@@ -76,6 +76,15 @@ def getitem_int(a, u): return np.sum(u * a[1]) + a[-1, 2]
 def getitem_slices(a, u): return np.sum(u * a[:, 1:3]) + np.sum(a[::2, -2:] ** 2)
 def getitem_none(a, u): return np.sum(u * a[:, None, 1:])
 def full_(s, u): return np.sum(u * np.full((3, 4), s))
+def gather_rows(a, idx, u): return np.sum(u * a[idx])
+def gather_pair(a, rows, cols, u): return np.sum(u * a[:, rows, cols]) + np.sum(a[rows, 1:, cols] ** 2)
+
+
+def index_update_array(x, v, idx, u):
+    y = x * 1.0
+    y[idx] = v
+    y[idx] += v * v
+    return np.sum(u * y)
 
 
 def index_update_(x, v, u):
@@ -150,8 +159,11 @@ CASES = {
                 (getitem_slices, lambda: (normal(5, 4), normal(5, 2)), (0,)),
                 (getitem_none, lambda: (normal(3, 4), normal(3, 1, 3)), (0,))],
     "full": [(full_, lambda: (0.8, normal(3, 4)), (0,))],
+    "gather": [(gather_rows, lambda: (normal(4, 3), np.array([3, 0, 3, -1]), normal(4, 3)), (0,)),
+               (gather_pair, lambda: (normal(4, 4, 3), np.array([0, 3, 3]), np.array([2, -1, 2]), normal(4, 3)), (0,))],
     "index_update": [(index_update_, lambda: (normal(3, 4), normal(4), normal(3, 4)), (0, 1)),
-                     (index_update_aug, lambda: (normal(3, 4), 0.6, normal(3, 4)), (0, 1))],
+                     (index_update_aug, lambda: (normal(3, 4), 0.6, normal(3, 4)), (0, 1)),
+                     (index_update_array, lambda: (normal(5), normal(3), np.array([4, 0, 4]), normal(5)), (0, 1))],
 }
 
 # Primitives adjit emits itself and a user cannot write: checked by building IR directly.

@@ -1,0 +1,289 @@
+"""Integer-array (advanced) indexing: gathers in any position and with several index arrays, their
+adjoint (a scatter-add counting duplicates, np.add.at), writes through index arrays (`x[idx] = v`,
+`x[idx] += v` applying a duplicate once, as NumPy's buffered +=), bounds checks of indices read
+from data, and the masks that keep shapes static. Each form against NumPy, finite differences,
+forward mode and the readable source run as NumPy."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.errors import AdjitError, UnsupportedSyntaxError
+from conftest import fd_check, run_jvp
+
+R = np.random.default_rng(11)
+I = lambda *v: np.array(v, dtype=np.int64)  # noqa: E731
+
+
+# --------------------------------------------------------------------------------- the forms
+def take_1d(x, idx): return np.sum(np.sin(x[idx]))
+def take_rows(cams, obs, u): return np.sum(u * cams[obs[:, 0]])
+def take_cols(W, idx, u): return np.sum(u * W[:, idx])
+def int_and_array(x, i, idx, u): return np.sum(u * x[i, idx])
+def pair(M, rows, cols, u): return np.sum(u * M[rows, cols])
+def separated(Q, rows, cols, u): return np.sum(u * Q[rows, :, cols])
+def int_separated(Q, idx, u): return np.sum(u * Q[0, :, idx])
+def adjacent_middle(Q, rows, cols, u): return np.sum(u * Q[:, rows, cols])
+def index_2d(x, idx2, u): return np.sum(u * x[idx2])
+def broadcast_pair(M, rows, cols, u): return np.sum(u * M[rows.reshape(-1, 1), cols])
+def sliced(x, idx, u): return np.sum(u * x[1:, idx]) + np.sum(x[idx, ::2] ** 2)
+def computed(x, u): return np.sum(u * x[np.arange(3) * 2]) + np.sum(x[np.arange(4) + 1] ** 2)
+def arith_index(x, idx, u): return np.sum(u * x[idx + 1]) + np.sum(x[2 * idx] ** 2)
+def int32_index(x, idx, u): return np.sum(u * x[idx])
+
+
+def put(x, v, idx, u):
+    y = x * 1.0
+    y[idx] = v * 2.0
+    return np.sum(u * y * y)
+
+
+def put_scalar(x, idx, u):
+    y = x * 2.0
+    y[idx] = 0.5
+    return np.sum(u * y)
+
+
+def put_middle(Q, l, rows, cols, u):
+    y = Q * 1.0
+    y[:, rows, cols] = l
+    return np.sum(u * np.tanh(y))
+
+
+def aug_add(x, v, idx, u):
+    y = x * 1.0
+    y[idx] += v
+    return np.sum(u * y * y)
+
+
+def aug_mul_sliced(x, v, idx, u):
+    y = x * 1.0
+    y[1:, idx] *= v
+    return np.sum(u * y)
+
+
+def gather_then_put(x, idx, u):
+    y = np.zeros(x.shape[0])
+    y[idx] = x[idx] * x[idx]
+    return np.sum(u * y)
+
+
+# (function, args, positions differentiated)
+FORMS = [
+    (take_1d, lambda: (R.standard_normal(6), I(0, 2, 2, -1, 5, 2)), (0,)),
+    (take_rows, lambda: (R.standard_normal((4, 3)), I(1, 0, 3, 1, 1, 2, 1, 0).reshape(4, 2), R.standard_normal((4, 3))), (0, 2)),
+    (take_cols, lambda: (R.standard_normal((3, 5)), I(4, 0, 4, -2), R.standard_normal((3, 4))), (0,)),
+    (int_and_array, lambda: (R.standard_normal((3, 5)), 1, I(4, 0, 4), R.standard_normal(3)), (0,)),
+    (pair, lambda: (R.standard_normal((4, 5)), I(0, 3, 3, -1), I(1, 4, 4, 0), R.standard_normal(4)), (0,)),
+    (separated, lambda: (R.standard_normal((4, 3, 5)), I(0, 3, 3), I(1, 4, 4), R.standard_normal((3, 3))), (0,)),
+    (int_separated, lambda: (R.standard_normal((2, 3, 5)), I(1, 4, 1, 0), R.standard_normal((4, 3))), (0,)),
+    (adjacent_middle, lambda: (R.standard_normal((2, 4, 5)), I(0, 3, 3), I(1, 4, 4), R.standard_normal((2, 3))), (0,)),
+    (index_2d, lambda: (R.standard_normal((5, 2)), I(0, 1, 1, 4, 3, 0).reshape(2, 3), R.standard_normal((2, 3, 2))), (0,)),
+    (broadcast_pair, lambda: (R.standard_normal((4, 5)), I(0, 3, 1), I(1, 4, 4, 0), R.standard_normal((3, 4))), (0,)),
+    (sliced, lambda: (R.standard_normal((4, 5)), I(0, 3, 3), R.standard_normal((3, 3))), (0,)),
+    (computed, lambda: (R.standard_normal(6), R.standard_normal(3)), (0,)),
+    (arith_index, lambda: (R.standard_normal(7), I(0, 2, 2, 3), R.standard_normal(4)), (0,)),
+    (int32_index, lambda: (R.standard_normal(5), np.array([4, 0, 4, -5], dtype=np.int32), R.standard_normal(4)), (0,)),
+    (put, lambda: (R.standard_normal(6), R.standard_normal(4), I(1, 3, 1, -1), R.standard_normal(6)), (0, 1)),
+    (put_scalar, lambda: (R.standard_normal(6), I(1, 3, 1), R.standard_normal(6)), (0,)),
+    (put_middle, lambda: (R.standard_normal((2, 4, 5)), R.standard_normal((2, 3)), I(0, 3, 2), I(1, 4, 4),
+                          R.standard_normal((2, 4, 5))), (0, 1)),
+    (aug_add, lambda: (R.standard_normal(6), R.standard_normal(4), I(1, 3, 1, 5), R.standard_normal(6)), (0, 1)),
+    (aug_mul_sliced, lambda: (R.standard_normal((3, 5)), R.standard_normal((2, 3)), I(4, 0, 2), R.standard_normal((3, 5))),
+     (0, 1)),
+    (gather_then_put, lambda: (R.standard_normal(5), I(4, 0, 4, 2), R.standard_normal(5)), (0,)),
+]
+IDS = [f[0].__name__ for f in FORMS]
+
+
+def _import_source(tmp_path, name, text):
+    path = tmp_path / f"{name}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("fun, make, wrt", FORMS, ids=IDS)
+def test_value_and_gradient_against_numpy_and_finite_differences(fun, make, wrt):
+    args = make()
+    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
+    assert value == pytest.approx(fun(*args), rel=1e-12)
+    fd_check(fun, args, wrt, grads if isinstance(grads, tuple) else (grads,), rtol=1e-6)
+
+
+@pytest.mark.parametrize("fun, make, wrt", FORMS, ids=IDS)
+def test_forward_mode_agrees_with_reverse(fun, make, wrt):
+    args = make()
+    grads = adjit.grad(fun, wrt=wrt)(*args)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    tangents = [R.standard_normal(np.shape(args[k])) for k in wrt]
+    value, dot = run_jvp(fun, args, wrt, tangents)
+    assert value == pytest.approx(fun(*args), rel=1e-12)
+    assert dot == pytest.approx(sum(float(np.sum(g * t)) for g, t in zip(grads, tangents)), rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("fun, make, wrt", FORMS, ids=IDS)
+def test_readable_source_runs_as_numpy(fun, make, wrt, tmp_path):
+    args = make()
+    g = adjit.value_and_grad(fun, wrt=wrt)
+    mod = _import_source(tmp_path, f"gen_gather_{fun.__name__}", g.source(*args))
+    value, *grads = getattr(mod, f"{fun.__name__}_grad")(*args)
+    v2, g2 = g(*args)
+    g2 = g2 if isinstance(g2, tuple) else (g2,)
+    assert value == pytest.approx(v2, rel=1e-12)
+    for a, b in zip(grads, g2):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_readable_source_is_numpys_spelling():
+    args = FORMS[1][1]()
+    text = adjit.grad(take_rows).source(*args)
+    assert "cams[obs[:, 0]]" in text and "np.add.at(" in text
+    low = adjit.grad(take_rows).source(*args, lowered=True)
+    assert "_gather_" in low and "_addat_" in low and "_ix(" in low
+
+
+# ------------------------------------------------------------------------------ duplicates
+def test_gradient_counts_duplicates():
+    x = np.array([1.0, 2.0, 3.0])
+    g = adjit.grad(lambda_sum_take)(x, I(0, 0, 2, 0))
+    np.testing.assert_array_equal(g, [3.0, 0.0, 1.0])
+
+
+def lambda_sum_take(x, idx): return np.sum(x[idx])
+
+
+def aug_plain(x, v, idx):
+    y = x * 1.0
+    y[idx] += v
+    return y[0] * 1.0 + y[1] * 10.0 + y[2] * 100.0
+
+
+def test_augmented_add_applies_a_duplicate_once_as_numpy():
+    x, idx = np.zeros(3), I(0, 0, 2)
+    v = np.array([1.0, 1.0, 5.0])
+    y = x.copy()
+    y[idx] += v
+    np.testing.assert_array_equal(y, [1.0, 0.0, 5.0])  # NumPy: buffered, once
+    val, (gx, gv) = adjit.value_and_grad(aug_plain, wrt=(0, 1))(x, v, idx)
+    assert val == aug_plain(x, v, idx) == 501.0
+    np.testing.assert_array_equal(gx, [1.0, 10.0, 100.0])
+    np.testing.assert_array_equal(gv, [0.0, 1.0, 100.0])  # the element written last wins
+
+
+# ---------------------------------------------------------------- bounds: wrap and IndexError
+def take_plain(x, idx): return np.sum(x[idx] * x[idx])
+def put_plain(x, idx):
+    y = x * 1.0
+    y[idx] = 3.0
+    return np.sum(y * y)
+def pair_plain(M, rows, cols): return np.sum(M[rows, cols] ** 2)
+
+
+@pytest.mark.parametrize("fun, args", [
+    (take_plain, (np.ones(4), I(0, 4))),
+    (take_plain, (np.ones(4), I(-5))),
+    (put_plain, (np.ones(4), I(1, 7))),
+    (pair_plain, (np.ones((3, 4)), I(0, 2), I(1, 4))),
+    (pair_plain, (np.ones((3, 4)), I(0, -4), I(1, 3))),
+])
+def test_out_of_range_raises_numpys_index_error(fun, args):
+    with pytest.raises(IndexError) as want:
+        fun(*args)
+    for f in (adjit.grad(fun), adjit.value_and_grad(fun)):
+        with pytest.raises(IndexError) as got:
+            f(*args)
+        assert str(got.value) == str(want.value)
+    with pytest.raises(IndexError):
+        run_jvp(fun, args, (0,), [np.ones_like(args[0])])
+
+
+def test_negative_indices_wrap():
+    x = R.standard_normal(5)
+    idx = I(-1, -5, 2, -1)
+    val, g = adjit.value_and_grad(take_plain)(x, idx)
+    assert val == pytest.approx(take_plain(x, idx))
+    want = np.zeros(5)
+    np.add.at(want, idx, 2 * x[idx])
+    np.testing.assert_allclose(g, want)
+
+
+def test_index_arrays_that_do_not_broadcast_raise_index_error():
+    with pytest.raises((IndexError, AdjitError), match="shape mismatch"):  # AdjitError: shapes known when lowering
+        adjit.grad(pair_plain)(np.ones((3, 4)), I(0, 1), I(0, 1, 2))
+
+
+# -------------------------------------------------------------------------- programs
+def embedding(E, tokens, W):
+    h = E[tokens]  # (batch, seq, d)
+    return np.sum(np.tanh(np.sum(h, axis=1) @ W))
+
+
+def bundle_adjustment(cams, points, obs, target):
+    c = cams[obs[:, 0]]
+    p = points[obs[:, 1]]
+    r = c[:, 0:1] * p + c[:, 1:2] - target
+    return np.sum(r * r)
+
+
+def test_embedding_like_program():
+    E, W = R.standard_normal((7, 4)), R.standard_normal((4, 3))
+    tokens = R.integers(0, 7, (5, 6))
+    val, (gE, gW) = adjit.value_and_grad(embedding, wrt=(0, 2))(E, tokens, W)
+    assert val == pytest.approx(embedding(E, tokens, W), rel=1e-12)
+    fd_check(embedding, (E, tokens, W), (0, 2), (gE, gW))
+    assert np.all(gE[np.setdiff1d(np.arange(7), tokens)] == 0)
+
+
+def test_bundle_adjustment_like_program():
+    cams, points = R.standard_normal((3, 2)), R.standard_normal((5, 2))
+    obs = np.stack([R.integers(0, 3, 20), R.integers(0, 5, 20)], axis=1)
+    target = R.standard_normal((20, 2))
+    val, (gc, gp) = adjit.value_and_grad(bundle_adjustment, wrt=(0, 1))(cams, points, obs, target)
+    assert val == pytest.approx(bundle_adjustment(cams, points, obs, target), rel=1e-12)
+    fd_check(bundle_adjustment, (cams, points, obs, target), (0, 1), (gc, gp))
+
+
+# ------------------------------------------------------------------------------ masks
+def where_mask(x, mask): return np.sum(np.where(mask, x * x, 0.0))
+def times_mask(x, mask): return np.sum(x * mask * x)
+def computed_mask(x): return np.sum(np.where(x > 0, x, 0.1 * x) * x)
+def bool_index(x): return np.sum(x[x > 0])
+def list_index(x): return np.sum(x[[0, 2]])
+def float_index(x, f): return np.sum(x[f])
+def none_with_array(x, idx): return np.sum(x[idx, None])
+
+
+@pytest.mark.parametrize("fun, args", [
+    (where_mask, (R.standard_normal(6), R.standard_normal(6) > 0)),
+    (times_mask, (R.standard_normal(6), R.standard_normal(6) > 0)),
+    (computed_mask, (R.standard_normal(6),)),
+])
+def test_masks_that_keep_the_shape(fun, args):
+    val, g = adjit.value_and_grad(fun)(*args)
+    assert val == pytest.approx(fun(*args), rel=1e-12)
+    fd_check(fun, args, (0,), (g,))
+
+
+@pytest.mark.parametrize("fun, args, words", [
+    (bool_index, (np.ones(3),), ["boolean mask", "np.where(mask, x, 0)"]),
+    (list_index, (np.ones(3),), ["a list as an index"]),
+    (float_index, (np.ones(3), np.ones(2)), ["integer type"]),
+    (none_with_array, (np.ones(3), I(0)), ["np.expand_dims"]),
+])
+def test_unsupported_index_forms_are_located_errors(fun, args, words):
+    with pytest.raises(AdjitError) as e:
+        adjit.grad(fun)(*args)
+    text = str(e.value)
+    assert "test_gather.py" in text
+    for w in words:
+        assert w in text
+    if fun is bool_index:
+        assert isinstance(e.value, UnsupportedSyntaxError)
