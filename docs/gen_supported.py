@@ -128,7 +128,7 @@ it as an argument), and other plain Python functions. Arguments are NumPy arrays
 bool dtypes; not float16) and Python or NumPy numbers (ints within int64); the arguments in `wrt`
 must be float32 or float64. Arrays in non-native byte order are converted; masked arrays,
 `np.matrix` and other ndarray subclasses are refused with a hint (`np.memmap` is read as an array).
-`np.arange` takes integer arguments. Broadcasting follows NumPy, and every shape known when the
+`np.arange` takes integer or float arguments. Broadcasting follows NumPy, and every shape known when the
 call is specialized is checked in Python before compiled code runs.
 
 adjit differentiates exactly the function object it is given: closures keep their own cells,
@@ -282,6 +282,33 @@ def vjp_text(prim, functions: dict, helpers: dict) -> str:
     return rule
 
 
+FORMS_HEADER = """\
+## NumPy spellings lowered to the primitives
+
+The frontend lowers these by composing the primitives above (`compiler/frontend/forms.py`), with
+NumPy's shapes, dtypes and views (a view is made of view primitives, a copy of ones that make new
+arrays). `...` and `np.newaxis` in an index are read as NumPy reads them; negative and non-unit
+slice steps are `getitem`. Extents and counts a form needs (the parts of `np.split`, the shift of
+`np.roll`, `num` of `np.linspace`) must be known when the call is compiled; what cannot be
+supported is a located error naming the construct, with a rewrite.
+"""
+
+
+def forms_table() -> str:
+    from adjit.compiler.frontend.forms import FORMS
+
+    rows = ["| written as | lowered to |", "|---|---|"]
+    for name, (objs, methods, lowered) in FORMS.items():
+        seen: list[str] = []
+        for obj in objs:
+            for text in spellings(obj):
+                if text not in seen:
+                    seen.append(text)
+        seen += [f"x.{m}(...)" for m in methods]
+        rows.append(f"| {', '.join(f'`{t}`' for t in seen)} | {cell(lowered)} |")
+    return "\n".join(rows)
+
+
 def render() -> str:
     rows = ["| primitive | written as | elementwise | VJP rule |", "|---|---|---|---|"]
     internal = ["| primitive | what it does | VJP rule |", "|---|---|---|"]
@@ -297,7 +324,7 @@ def render() -> str:
     for name in functions:
         helpers.pop(name, None)
 
-    parts = [HEADER, "\n".join(rows), ""]
+    parts = [HEADER, "\n".join(rows), "", FORMS_HEADER, forms_table(), ""]
     if len(internal) > 2:
         parts += [INTERNAL_HEADER, "\n".join(internal), ""]
     if functions:

@@ -153,11 +153,92 @@ class OpRenderer:
 
     def render_full(self, op: Op) -> Expr:
         dt = op.attrs.get("dtype") or op.out.type.dtype
-        return Expr(f"np.full({self.operand(op.inputs[0], 0)}, {self.operand(op.inputs[1], 0, dt == 'float32')})")
+        fill = op.inputs[1]
+        text = self.operand(fill, 0, dt == 'float32')
+        if fill.type.dtype != dt and dt != "float32":  # np.full(n, 2.5, dtype=int): the fill cast as NumPy casts it
+            text = f"np.{dt}({text})"
+        return Expr(f"np.full({self.operand(op.inputs[0], 0)}, {text})")
 
     def render_tuple(self, op: Op) -> Expr:
         items = [self.operand(i, 0) for i in op.inputs]
         return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
+
+    # ---------------------------------------------------------------- joining (primitives/joining.py)
+    def _joined_operands(self, op: Op) -> list[str]:
+        """The operands of a join; lowered, each in the result's dtype (NumPy promotes, Numba's
+        np.concatenate / np.stack / list literals want one dtype)."""
+        dt = op.out.type.dtype
+        out = []
+        for v in op.inputs:
+            if not self.lowered or v.type.dtype == dt:
+                out.append(self.operand(v, 0))
+            elif v.type.kind == "scalar":
+                out.append(f"np.{dt}({self.operand(v, 0)})")
+            else:
+                out.append(f"{self.operand(v, ATOM)}.astype(np.{dt})")
+        return out
+
+    def render_concatenate(self, op: Op) -> Expr:
+        items = self._joined_operands(op)
+        axis = op.attrs["axis"]
+        tup = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        return Expr(f"np.concatenate({tup}" + (f", axis={axis})" if axis else ")"))
+
+    def render_stack(self, op: Op) -> Expr:
+        items = self._joined_operands(op)
+        if all(v.type.kind == "scalar" for v in op.inputs):  # np.array([a, b]) of numbers
+            return Expr(f"np.array([{', '.join(items)}])")
+        axis = op.attrs["axis"]
+        tup = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        return Expr(f"np.stack({tup}" + (f", axis={axis})" if axis else ")"))
+
+    def render_diagonal(self, op: Op) -> Expr:
+        x, k = op.inputs[0], op.attrs["offset"]
+        if not self.lowered:
+            extra = "" if x.type.rank == 2 and not k else f", {k}" if x.type.rank == 2 else f", {k}, -2, -1"
+            return Expr(f"np.diagonal({self.operand(x, 0)}{extra})")
+        return Expr(f"{self._diagonal_helper(x.type.rank, embed=False)}({self.operand(x, 0)}, {k})")
+
+    def render_diag_embed(self, op: Op) -> Expr:
+        v, k = op.inputs[0], op.attrs["offset"]
+        rows, cols = op.attrs.get("rows"), op.attrs.get("cols")
+        if not self.lowered and v.type.rank == 1 and rows is None:
+            return Expr(f"np.diag({self.operand(v, 0)}" + (f", {k})" if k else ")"))
+        helper = self._diagonal_helper(v.type.rank + 1, embed=True)
+        return Expr(f"{helper}({self.operand(v, 0)}, {k}, {-1 if rows is None else rows}, {-1 if cols is None else cols})")
+
+    def _diagonal_helper(self, ndim: int, embed: bool) -> str:
+        """A loop nest reading (or, embed=True, writing) diagonal k of the last two axes of an
+        ndim-dimensional array; the batch axes in front are looped over. Plain Python and NumPy,
+        also valid Numba code."""
+        name = f"_{'diag_embed' if embed else 'diagonal'}_{ndim}d"
+        if name in self.helpers:
+            return name
+        batch = [f"b{j}" for j in range(ndim - 2)]
+        if embed:
+            lines = [f"def {name}(v, k, rows, cols):",
+                     f"    if rows < 0:  # np.diag(v, k): square, of side len(v) + |k|",
+                     f"        rows = cols = v.shape[{ndim - 2}] + abs(k)",
+                     f"    out = np.zeros(({''.join(f'v.shape[{j}], ' for j in range(ndim - 2))}rows, cols), v.dtype)",
+                     f"    n = v.shape[{ndim - 2}]"]
+        else:
+            lines = [f"def {name}(x, k):",
+                     f"    n = max(0, min(x.shape[{ndim - 2}] - max(-k, 0), x.shape[{ndim - 1}] - max(k, 0)))",
+                     f"    out = np.empty(({''.join(f'x.shape[{j}], ' for j in range(ndim - 2))}n), x.dtype)"]
+        lines.append("    i0, j0 = max(-k, 0), max(k, 0)")
+        ind = "    "
+        for j, b in enumerate(batch):
+            lines.append(f"{ind}for {b} in range(out.shape[{j}]):")
+            ind += "    "
+        lines.append(f"{ind}for d in range(n):")
+        pre = "".join(f"{b}, " for b in batch)
+        if embed:
+            lines.append(f"{ind}    out[{pre}i0 + d, j0 + d] = v[{pre}d]")
+        else:
+            lines.append(f"{ind}    out[{pre}d] = x[{pre}i0 + d, j0 + d]")
+        lines.append("    return out")
+        self.helpers[name] = "\n".join(lines)
+        return name
 
     # ---------------------------------------------------------------- indexing and reductions
     def render_index(self, index: tuple, ins: list, op: Op | None = None, checks: list | None = None) -> str:

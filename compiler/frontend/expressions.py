@@ -14,6 +14,7 @@ from .. import primitives as P
 from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from .parse import _CONTROL_FLOW_HINT, parse
+from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .values import Method, Undefined, _is_number
 
 
@@ -325,6 +326,8 @@ class Expressions:
         self.at(node)
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
+        if id(func) in FORM_FUNCTIONS:  # NumPy spellings lowered by composing rows (forms.py)
+            return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))
         if prim is not None:
             return self.prim_call(prim, func, args, kwargs, node)
@@ -341,6 +344,9 @@ class Expressions:
 
             e = nested_transform_error(func)
             raise self.err(UnsupportedSyntaxError, e.message, node.func, e.hint)
+        if isinstance(func, types.FunctionType) and (func.__module__ or "").split(".")[0] == "numpy":
+            raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,
+                           hint="see docs/supported.md for the supported NumPy subset")
         if isinstance(func, types.FunctionType):
             return self.inline(func, args, kwargs, node)
         raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,

@@ -14,11 +14,12 @@ from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .control import ControlFlow, LoopFrame
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
+from .forms import NumpyForms
 from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(ControlFlow, Expressions):
+class Lowerer(NumpyForms, ControlFlow, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
     def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
@@ -164,7 +165,7 @@ class Lowerer(ControlFlow, Expressions):
             base = self.expr(target.value)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
-            index, ints = self.index_of(target.slice)
+            index, ints = self.index_of(self.normalize_index(target.slice, base))  # `...`, np.newaxis: forms.py
             self.at(target)
             if P.is_advanced(index):  # x[idx] = v, Q[:, rows, cols] = v (x[1:, idx]: into a copy, written back)
                 src, a_index, a_ints, b_index, b_ints = self.split_advanced(base, index, ints, copy=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 from .table import CUSTOM, PRIMITIVES, STATEMENT, Primitive, Reduction, _tsum, npx, primitive  # noqa: F401
 from . import elementwise, reductions, linalg, arrays, creation  # noqa: F401,E402  (registers the rows)
+from . import joining  # noqa: F401,E402  (concatenate, stack, diagonals)
 from .arrays import _shift  # noqa: F401,E402  (reverse/sweep.py renumbers index inputs with it)
 from .arrays import advanced_layout, is_advanced  # noqa: F401,E402  (integer-array indexing)
 

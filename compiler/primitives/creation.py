@@ -57,10 +57,16 @@ def _full_abstract(shape, fill, dtype=None, **_):
 def _arange_abstract(start, stop, step, **_):
     vals = [start.value, stop.value, step.value]
     for v in (start, stop, step):
-        if v.type.dtype not in ("int64", "int32"):
-            raise AdjitTypeError("np.arange takes integer arguments here")
-    n = len(range(*vals)) if None not in vals and vals[2] != 0 else None
-    return S.make("int64", (n,))
+        if v.type.kind != "scalar" or v.type.dtype == "bool":
+            raise AdjitTypeError("np.arange takes numbers (start, stop, step)")
+    if vals[2] == 0:
+        raise ShapeError("np.arange: the step cannot be zero")
+    if all(v.type.dtype in ("int64", "int32") for v in (start, stop, step)):
+        n = len(range(*vals)) if None not in vals else None
+        return S.make("int64", (n,))
+    # float arguments: NumPy's length, ceil((stop - start) / step), and its dtype
+    n = None if None in vals else max(0, math.ceil((vals[1] - vals[0]) / vals[2]))
+    return S.make(S.promote(start.type, stop.type, step.type).dtype, (n,))
 
 
 def _stop_gradient_abstract(x, **_):

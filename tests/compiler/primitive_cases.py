@@ -76,6 +76,13 @@ def getitem_int(a, u): return np.sum(u * a[1]) + a[-1, 2]
 def getitem_slices(a, u): return np.sum(u * a[:, 1:3]) + np.sum(a[::2, -2:] ** 2)
 def getitem_none(a, u): return np.sum(u * a[:, None, 1:])
 def full_(s, u): return np.sum(u * np.full((3, 4), s))
+def concatenate_(a, b, u): return np.sum(u * np.concatenate([a, b], axis=1))
+def stack_arrays(a, b, u): return np.sum(u * np.stack((a, b), axis=1))
+def stack_scalars(s, t, u): return np.sum(u * np.array([[s, -t], [t, s]]))
+def diagonal_(x, u): return np.sum(u * np.diagonal(x, 1)) + np.trace(x)
+def diag_embed_(v, u): return np.sum(u * np.diag(v, -1))
+def gather_rows(a, idx, u): return np.sum(u * a[idx])
+def gather_pair(a, rows, cols, u): return np.sum(u * a[:, rows, cols]) + np.sum(a[rows, 1:, cols] ** 2)
 def gather_rows(a, idx, u): return np.sum(u * a[idx])
 def gather_pair(a, rows, cols, u): return np.sum(u * a[:, rows, cols]) + np.sum(a[rows, 1:, cols] ** 2)
 
@@ -159,6 +166,13 @@ CASES = {
                 (getitem_slices, lambda: (normal(5, 4), normal(5, 2)), (0,)),
                 (getitem_none, lambda: (normal(3, 4), normal(3, 1, 3)), (0,))],
     "full": [(full_, lambda: (0.8, normal(3, 4)), (0,))],
+    "concatenate": [(concatenate_, lambda: (normal(3, 2), normal(3, 4), normal(3, 6)), (0, 1))],
+    "stack": [(stack_arrays, lambda: (normal(3, 4), normal(3, 4), normal(3, 2, 4)), (0, 1)),
+              (stack_scalars, lambda: (0.7, -1.2, normal(2, 2)), (0, 1))],
+    "diagonal": [(diagonal_, lambda: (normal(3, 4), normal(3)), (0,))],
+    "diag_embed": [(diag_embed_, lambda: (normal(3), normal(4, 4)), (0,))],
+    "gather": [(gather_rows, lambda: (normal(4, 3), np.array([3, 0, 3, -1]), normal(4, 3)), (0,)),
+               (gather_pair, lambda: (normal(4, 4, 3), np.array([0, 3, 3]), np.array([2, -1, 2]), normal(4, 3)), (0,))],
     "gather": [(gather_rows, lambda: (normal(4, 3), np.array([3, 0, 3, -1]), normal(4, 3)), (0,)),
                (gather_pair, lambda: (normal(4, 4, 3), np.array([0, 3, 3]), np.array([2, -1, 2]), normal(4, 3)), (0,))],
     "index_update": [(index_update_, lambda: (normal(3, 4), normal(4), normal(3, 4)), (0, 1)),

@@ -1,0 +1,628 @@
+"""NumPy spellings the frontend lowers by composing rows of the primitives table (a mixin of the
+Lowerer's expressions): shapes and views (`len(x)`, `.ravel()`, `np.swapaxes`, `np.moveaxis`,
+`np.squeeze`, `np.atleast_2d`, `...` and `np.newaxis` in an index), and building and joining
+arrays (`np.array([[c, -s], [s, c]])`, `np.stack`, `np.concatenate`, `np.hstack`, `np.vstack`,
+`np.split`, `np.eye`, `np.tri`, `np.tril`, `np.triu`, `np.diag`, `np.diagonal`, `np.trace`,
+`np.roll`, `np.linspace`, `np.full_like`).
+
+`FORMS` is the one list of them: spelling -> what it lowers to. docs/gen_supported.py prints it.
+Each lowering follows NumPy's semantics (shapes, dtypes, views vs copies: a view is made of view
+rows, a copy of rows that make new arrays); what cannot be supported is a located error naming
+the construct and a rewrite."""
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+
+import numpy as np
+
+from .. import shapes as S
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
+from ..ir import Value
+from .values import Method, _is_number
+
+_FULL = ("slice", None, None, None)
+
+# spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
+# Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py
+FORMS = {
+    "len": ((builtins.len,), (), "`x.shape[0]`"),
+    "ndim": ((np.ndim,), (), "the rank, a constant (as `x.ndim`)"),
+    "ravel": ((np.ravel,), ("ravel",), "`reshape(x, (-1,))` (a view)"),
+    "flatten": ((), ("flatten",), "`reshape(x, (-1,))`, copied"),
+    "swapaxes": ((np.swapaxes,), ("swapaxes",), "`transpose` (a view)"),
+    "moveaxis": ((np.moveaxis,), (), "`transpose` (a view)"),
+    "squeeze": ((np.squeeze,), ("squeeze",), "`reshape` (a view); every axis of extent 1, or `axis`"),
+    "atleast_1d": ((np.atleast_1d,), (), "`reshape` / `stack` of a number"),
+    "atleast_2d": ((np.atleast_2d,), (), "`expand_dims` / `stack` of a number"),
+    "atleast_3d": ((np.atleast_3d,), (), "`expand_dims` / `stack` of a number"),
+    "array": ((np.array, np.asarray, np.asanyarray), (),
+              "nested lists and tuples of arrays and numbers: `stack` per level (`np.array([[c, -s], [s, c]])`); "
+              "of an array: a copy (`np.asarray`: the array itself); `dtype=`: `astype`"),
+    "stack": ((np.stack,), (), "`stack` (`axis`)"),
+    "concatenate": ((np.concatenate,), (), "`concatenate` (`axis`, `axis=None`: of the raveled arrays)"),
+    "hstack": ((np.hstack,), (), "`concatenate` on axis 1 (axis 0 for 1-D arrays)"),
+    "vstack": ((np.vstack, getattr(np, "row_stack", np.vstack)), (), "`concatenate` on axis 0 of `atleast_2d`s"),
+    "column_stack": ((np.column_stack,), (), "`concatenate` on axis 1, 1-D arrays as columns"),
+    "split": ((np.split, np.array_split), (),
+              "slices (`getitem`, views) into a tuple: a number of sections or a list of indices, "
+              "known when the call is compiled; unpack it (`a, b = np.split(x, 2)`)"),
+    "eye": ((np.eye, np.identity), (), "`arange(n)[:, None] + k == arange(m)`, cast to `dtype`"),
+    "tri": ((np.tri,), (), "`arange(m) <= arange(n)[:, None] + k`, cast to `dtype`"),
+    "tril": ((np.tril,), (), "`where(tri mask, x, 0)` over the last two axes"),
+    "triu": ((np.triu,), (), "`where(tri mask, 0, x)` over the last two axes"),
+    "diag": ((np.diag,), (), "`diag_embed` of a 1-D array, `diagonal` of a 2-D one"),
+    "diagonal": ((np.diagonal,), ("diagonal",), "`diagonal` of the last two axes, after a `transpose` for "
+                                                "`axis1`/`axis2`"),
+    "trace": ((np.trace,), ("trace",), "`sum` of `diagonal`"),
+    "roll": ((np.roll,), (), "`concatenate` of two slices (a shift known when the call is compiled); "
+                             "`axis=None`: of the raveled array, reshaped back"),
+    "linspace": ((np.linspace,), (), "`arange(num) * step + start` with the last element set to `stop` "
+                                     "(NumPy's arithmetic): differentiable in `start` and `stop`"),
+    "full_like": ((np.full_like,), (), "`full(x.shape, fill_value, dtype)`"),
+}
+FUNCTIONS = {id(obj): name for name, (objs, _, _) in FORMS.items() for obj in objs}
+METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
+
+
+def _moveaxis_order(ndim, source, destination):
+    order = [n for n in range(ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return tuple(order)
+
+
+class NumpyForms:
+    """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
+
+    # ---------------------------------------------------------------- helpers
+    def _shape(self, v: Value) -> tuple:
+        return tuple(self.b.avals[v.id].shape) if v.type.kind == "array" else ()
+
+    def _rank(self, v: Value) -> int:
+        return v.type.rank if v.type.kind == "array" else 0
+
+    def _axis(self, axis, ndim, node, what="axis") -> int:
+        axis = self.static(axis, node, what)
+        if not isinstance(axis, int) or not -ndim <= axis < ndim:
+            raise self.err(ShapeError, f"{what} {axis} is out of bounds for an array of dimension {ndim}", node)
+        return axis % ndim
+
+    def _const_shape(self, dims) -> Value:
+        return self.b.emit("tuple", [self.b.const(int(d)) for d in dims])
+
+    def _reshape(self, x: Value, dims) -> Value:
+        return self.b.emit("reshape", [x, self._const_shape(dims)])
+
+    def _slice(self, x: Value, axis: int, start: int, stop: int) -> Value:
+        index = (_FULL,) * axis + (("slice", 1, 2, None),)
+        return self.b.emit("getitem", [x, self.b.const(start), self.b.const(stop)], index=index)
+
+    def _extent(self, x: Value, axis: int, node, what: str) -> int:
+        d = self._shape(x)[axis]
+        if d is None:
+            raise self.err(ShapeError, f"{what} needs the extent of axis {axis} when the call is compiled, and it "
+                                       "is known only at run time here", node,
+                           hint="slice with constant bounds, or write the slices out yourself")
+        return d
+
+    def _ravel(self, x: Value) -> Value:
+        if x.type.kind == "scalar":
+            return self.b.emit("stack", [x], axis=0)
+        if self._rank(x) == 1:
+            return x
+        return self.b.emit("reshape", [x, self.value((-1,), None)])
+
+    def _cast(self, x: Value, dtype, node) -> Value:
+        if dtype is None:
+            return x
+        return self.b.emit("astype", [x], dtype=self.dtype(dtype, node))
+
+    def _arrays(self, seq, node, what) -> list:
+        """The operands of a join: a list or tuple of arrays (and numbers), or the rows of an array."""
+        if isinstance(seq, tuple):
+            return [self.value(a, node) for a in seq]
+        if isinstance(seq, Value) and seq.type.kind == "array":
+            n = self._extent(seq, 0, node, what)
+            return [self.b.emit("getitem", [seq, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        raise self.err(AdjitTypeError, f"{what} takes a list or tuple of arrays", node)
+
+    def _bind(self, name, names, args, kwargs, node, **defaults):
+        if len(args) > len(names):
+            raise self.err(ArgumentError, f"{name} takes at most {len(names)} arguments here", node)
+        bound = dict(defaults)
+        bound.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in names:
+                raise self.err(UnsupportedSyntaxError, f"{name}: argument '{k}' is not supported", node)
+            bound[k] = v
+        missing = [n for n in names if n not in bound]
+        if missing:
+            raise self.err(ArgumentError, f"{name} is missing argument '{missing[0]}'", node)
+        return [bound[n] for n in names]
+
+    # ---------------------------------------------------------------- entry points
+    def numpy_form(self, func, args, kwargs, node):
+        name = FUNCTIONS[id(func)]
+        label = "len()" if func is builtins.len else f"np.{getattr(func, '__name__', name)}"
+        try:
+            return getattr(self, f"form_{name}")(label, args, kwargs, node)
+        except AdjitError as e:
+            if e.loc is None:
+                raise type(e)(f"{label}: {e.message}", self.loc(node), e.hint) from None
+            raise
+
+    def form_method(self, m, args, kwargs, node):
+        name = METHODS[m.name]
+        return getattr(self, f"form_{name}")(f".{m.name}()", (m.obj,) + tuple(args), kwargs, node)
+
+    def normalize_index(self, sl, base):
+        """An index with `...` expanded into full slices and `np.newaxis` written as None, so that
+        index_of reads it as NumPy does."""
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+
+        def is_newaxis(e):
+            if isinstance(e, ast.Attribute) and e.attr == "newaxis" or isinstance(e, ast.Name) and e.id == "newaxis":
+                try:
+                    return self.expr(e) is None
+                except AdjitError:
+                    return False
+            return False
+
+        changed = False
+        for k, it in enumerate(items):
+            if is_newaxis(it):
+                items[k] = ast.copy_location(ast.Constant(None), it)
+                changed = True
+        ell = [k for k, it in enumerate(items) if isinstance(it, ast.Constant) and it.value is Ellipsis]
+        if len(ell) > 1:
+            raise self.err(UnsupportedSyntaxError, "an index can only have a single ellipsis ('...')", sl)
+        if ell:
+            if not isinstance(base, Value) or base.type.kind != "array":
+                raise self.err(AdjitTypeError, "`...` indexes arrays only", sl)
+            used = sum(1 for it in items if not (isinstance(it, ast.Constant) and (it.value is None or it.value is Ellipsis)))
+            fill = base.type.rank - used
+            if fill < 0:
+                raise self.err(ShapeError, f"too many indices for an array of dimension {base.type.rank}", sl)
+            k = ell[0]
+            items[k:k + 1] = [ast.copy_location(ast.Slice(), items[k]) for _ in range(fill)]
+            changed = True
+        if not changed:
+            return sl
+        if not items:  # x[...] on a 0-d value: the whole array
+            items = [ast.copy_location(ast.Slice(), sl)]
+        if len(items) == 1 and not isinstance(sl, ast.Tuple):
+            return items[0]
+        return ast.copy_location(ast.Tuple(elts=items, ctx=ast.Load()), sl)
+
+    # ---------------------------------------------------------------- shapes and views
+    def form_len(self, label, args, kwargs, node):
+        if len(args) != 1 or kwargs:
+            raise self.err(ArgumentError, "len() takes exactly one argument", node)
+        (x,) = args
+        if isinstance(x, tuple):
+            return len(x)
+        if isinstance(x, Value) and x.type.kind == "tuple":
+            return len(x.type.elems)
+        if not isinstance(x, Value) or x.type.kind != "array":
+            raise self.err(AdjitTypeError, "len() of an unsized object (a number)", node)
+        d = self._shape(x)[0]
+        if d is not None:
+            return d
+        return self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
+
+    def form_ndim(self, label, args, kwargs, node):
+        (x,) = self._bind(label, ("a",), args, kwargs, node)
+        return self._rank(self.value(x, node))
+
+    def form_ravel(self, label, args, kwargs, node):
+        x, order = self._bind(label, ("a", "order"), args, kwargs, node, order="C")
+        if order not in ("C", "K", "A"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
+        return self._ravel(self.value(x, node))
+
+    def form_flatten(self, label, args, kwargs, node):
+        x, order = self._bind(label, ("a", "order"), args, kwargs, node, order="C")
+        if order not in ("C", "K", "A"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
+        x = self.value(x, node)
+        flat = self._ravel(x)
+        return flat if flat is not x else self.b.emit("astype", [x], dtype=x.type.dtype)  # a copy
+
+    def form_swapaxes(self, label, args, kwargs, node):
+        x, a1, a2 = self._bind(label, ("a", "axis1", "axis2"), args, kwargs, node)
+        x = self.value(x, node)
+        n = self._rank(x)
+        a1, a2 = self._axis(a1, n, node, "axis1"), self._axis(a2, n, node, "axis2")
+        perm = list(range(n))
+        perm[a1], perm[a2] = perm[a2], perm[a1]
+        return self.b.emit("transpose", [x], axes=tuple(perm))
+
+    def form_moveaxis(self, label, args, kwargs, node):
+        x, src, dst = self._bind(label, ("a", "source", "destination"), args, kwargs, node)
+        x = self.value(x, node)
+        n = self._rank(x)
+        src, dst = self.static(src, node, "source"), self.static(dst, node, "destination")
+        src = (src,) if isinstance(src, int) else tuple(src)
+        dst = (dst,) if isinstance(dst, int) else tuple(dst)
+        if len(src) != len(dst):
+            raise self.err(ShapeError, "`source` and `destination` arguments must have the same number of elements",
+                           node)
+        src = tuple(self._axis(a, n, node, "source") for a in src)
+        dst = tuple(self._axis(a, n, node, "destination") for a in dst)
+        if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+            raise self.err(ShapeError, "repeated axis in `source` or `destination`", node)
+        return self.b.emit("transpose", [x], axes=_moveaxis_order(n, src, dst))
+
+    def form_squeeze(self, label, args, kwargs, node):
+        x, axis = self._bind(label, ("a", "axis"), args, kwargs, node, axis=None)
+        x = self.value(x, node)
+        shape = self._shape(x)
+        if axis is None:
+            if None in shape:
+                raise self.err(ShapeError, f"{label} without `axis` needs every extent when the call is compiled",
+                               node, hint="name the axes: np.squeeze(x, axis=1)")
+            axes = tuple(k for k, d in enumerate(shape) if d == 1)
+        else:
+            axis = self.static(axis, node, "axis")
+            try:
+                axes = S.normalize_axis(axis, len(shape))
+            except AdjitError as e:
+                raise self.err(type(e), e.message, node) from None
+            for a in axes:
+                if shape[a] != 1:
+                    raise self.err(ShapeError, "cannot select an axis to squeeze out which has size not equal to "
+                                               f"one (axis {a} has extent {shape[a]})", node)
+        if not axes:
+            return x
+        rest = tuple(d for k, d in enumerate(shape) if k not in axes)
+        if not rest:  # every axis: the one element
+            return self.b.emit("getitem", [x, self.b.const(0)], index=(("int", 1),) * len(shape))
+        if None in rest:
+            full = (_FULL,) * len(shape)
+            index = tuple(("int", 1) if k in axes else full[k] for k in range(len(shape)))
+            return self.b.emit("getitem", [x, self.b.const(0)], index=index)
+        return self._reshape(x, rest)
+
+    def _atleast(self, nd, args, kwargs, node, label):
+        if kwargs or not args:
+            raise self.err(ArgumentError, f"{label} takes one or more arrays", node)
+        out = []
+        for a in args:
+            x = self.value(a, node)
+            if x.type.kind == "scalar":
+                x = self.b.emit("stack", [x], axis=0)
+            r = self._rank(x)
+            if nd == 2 and r == 1:
+                x = self.b.emit("expand_dims", [x], axis=(0,))
+            elif nd == 3 and r == 1:
+                x = self.b.emit("expand_dims", [x], axis=(0, 2))
+            elif nd == 3 and r == 2:
+                x = self.b.emit("expand_dims", [x], axis=(2,))
+            out.append(x)
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def form_atleast_1d(self, label, args, kwargs, node):
+        return self._atleast(1, args, kwargs, node, label)
+
+    def form_atleast_2d(self, label, args, kwargs, node):
+        return self._atleast(2, args, kwargs, node, label)
+
+    def form_atleast_3d(self, label, args, kwargs, node):
+        return self._atleast(3, args, kwargs, node, label)
+
+    # ---------------------------------------------------------------- building and joining
+    def _build(self, obj, node):
+        """np.array of a nested list/tuple: a stack per level (numbers and arrays alike)."""
+        if isinstance(obj, tuple):
+            if not obj:
+                raise self.err(ShapeError, "np.array of an empty list is not supported", node,
+                               hint="use np.zeros((0,))")
+            items = [self._build(e, node) for e in obj]
+            return self.b.emit("stack", items, axis=0)
+        if isinstance(obj, Value) and obj.type.kind == "tuple":
+            items = [self.b.emit("getitem", [obj, self.b.const(k)], index=(("int", 1),))
+                     for k in range(len(obj.type.elems))]
+            return self.b.emit("stack", items, axis=0)
+        v = self.value(obj, node)
+        if v.type.weak:  # a Python number in a list: NumPy's default dtype for it (1.0 -> float64)
+            v = self.b.emit("astype", [v], dtype=v.type.dtype)
+        return v
+
+    def form_array(self, label, args, kwargs, node):
+        obj, dtype, copy = self._bind(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None, copy=None)
+        copy = self.static(copy, node, "copy")
+        fresh = isinstance(obj, tuple) or (isinstance(obj, Value) and obj.type.kind == "tuple")
+        x = self._build(obj, node) if fresh else self.value(obj, node)
+        if x.type.kind == "scalar" and not fresh:
+            x = self.b.emit("astype", [x], dtype=x.type.dtype)  # a 0-d array: a number of its dtype
+        target = x.type.dtype if dtype is None else self.dtype(dtype, node)
+        if label == "np.array" and copy is not False and not fresh or target != x.type.dtype:
+            return self.b.emit("astype", [x], dtype=target)  # a copy (np.asarray: the array itself)
+        return x
+
+    def form_stack(self, label, args, kwargs, node):
+        seq, axis = self._bind(label, ("arrays", "axis"), args, kwargs, node, axis=0)
+        xs = self._arrays(seq, node, label)
+        if not xs:
+            raise self.err(ShapeError, "need at least one array to stack", node)
+        axis = self._axis(axis, self._rank(xs[0]) + 1, node)
+        return self.b.emit("stack", xs, axis=axis)
+
+    def _concat(self, xs, axis, node):
+        if len(xs) == 1 and xs[0].type.kind == "array":
+            return self.b.emit("astype", [xs[0]], dtype=xs[0].type.dtype)  # a copy
+        return self.b.emit("concatenate", xs, axis=axis)
+
+    def form_concatenate(self, label, args, kwargs, node):
+        seq, axis = self._bind(label, ("arrays", "axis"), args, kwargs, node, axis=0)
+        xs = self._arrays(seq, node, label)
+        if not xs:
+            raise self.err(ShapeError, "need at least one array to concatenate", node)
+        if axis is None:
+            return self._concat([self._ravel(x) for x in xs], 0, node)
+        if any(x.type.kind != "array" for x in xs):
+            raise self.err(ShapeError, "zero-dimensional arrays cannot be concatenated", node,
+                           hint="np.array([...]) builds an array from numbers")
+        return self._concat(xs, self._axis(axis, self._rank(xs[0]), node), node)
+
+    def form_hstack(self, label, args, kwargs, node):
+        (seq,) = self._bind(label, ("tup",), args, kwargs, node)
+        xs = self._arrays(seq, node, label)
+        xs = [self._atleast(1, (x,), {}, node, label) for x in xs]
+        return self._concat(xs, 0 if self._rank(xs[0]) == 1 else 1, node)
+
+    def form_vstack(self, label, args, kwargs, node):
+        (seq,) = self._bind(label, ("tup",), args, kwargs, node)
+        xs = [self._atleast(2, (x,), {}, node, label) for x in self._arrays(seq, node, label)]
+        return self._concat(xs, 0, node)
+
+    def form_column_stack(self, label, args, kwargs, node):
+        (seq,) = self._bind(label, ("tup",), args, kwargs, node)
+        xs = []
+        for x in self._arrays(seq, node, label):
+            if self._rank(x) < 2:
+                x = self._atleast(1, (x,), {}, node, label)
+                x = self.b.emit("expand_dims", [x], axis=(1,))
+            xs.append(x)
+        return self._concat(xs, 1, node)
+
+    def form_split(self, label, args, kwargs, node):
+        x, sections, axis = self._bind(label, ("ary", "indices_or_sections", "axis"), args, kwargs, node, axis=0)
+        x = self.value(x, node)
+        if x.type.kind != "array":
+            raise self.err(ShapeError, f"{label} takes an array", node)
+        axis = self._axis(axis, self._rank(x), node)
+        n = self._extent(x, axis, node, label)
+        sections = self.static(sections, node, "the number of sections or the split indices")
+        if isinstance(sections, int):
+            if sections <= 0:
+                raise self.err(ShapeError, "number sections must be larger than 0.", node)
+            if label == "np.split" and n % sections:
+                raise self.err(ShapeError, f"array split does not result in an equal division ({n} into "
+                                           f"{sections})", node, hint="np.array_split allows unequal parts")
+            each, extra = divmod(n, sections)
+            sizes = [each + 1] * extra + [each] * (sections - extra)
+            bounds = [sum(sizes[:k]) for k in range(sections + 1)]
+            pairs = list(zip(bounds[:-1], bounds[1:]))
+        else:
+            cuts = [int(c) for c in sections]
+            starts = [0] + cuts
+            stops = cuts + [n]
+            pairs = []
+            for a, b in zip(starts, stops):  # Python slice semantics, as NumPy's split
+                a, b, _ = slice(a, b).indices(n)
+                pairs.append((a, max(a, b)))
+        return tuple(self._slice(x, axis, a, b) for a, b in pairs)
+
+    def _iota(self, n, axis, ndim, node):
+        """arange(n) laid along `axis` of an ndim-dimensional shape (extent 1 elsewhere)."""
+        r = self.b.emit("arange", [self.value(0, node), self.value(n, node), self.value(1, node)])
+        others = tuple(k for k in range(ndim) if k != axis)
+        return self.b.emit("expand_dims", [r], axis=others) if others else r
+
+    def _tri_mask(self, n, m, k, node):
+        """Boolean (n, m): j <= i + k (NumPy's np.tri)."""
+        i = self._iota(n, 0, 2, node)
+        j = self._iota(m, 1, 2, node)
+        return self.b.emit("le", [j, self.b.emit("add", [i, self.value(k, node)])])
+
+    def _ints(self, node, **named):
+        out = []
+        for what, v in named.items():
+            if v is None:
+                out.append(None)
+                continue
+            if _is_number(v):
+                if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
+                    raise self.err(AdjitTypeError, f"{what} must be an integer", node)
+                out.append(int(v))
+            else:
+                val = self.value(v, node)
+                if val.type.kind != "scalar" or val.type.dtype not in ("int64", "int32"):
+                    raise self.err(AdjitTypeError, f"{what} must be an integer", node)
+                out.append(val)
+        return out
+
+    def form_eye(self, label, args, kwargs, node):
+        if label == "np.identity":
+            n, dtype = self._bind(label, ("n", "dtype"), args, kwargs, node, dtype=float)
+            m, k = None, 0
+        else:
+            n, m, k, dtype = self._bind(label, ("N", "M", "k", "dtype"), args, kwargs, node, M=None, k=0, dtype=float)
+        n, m, k = self._ints(node, N=n, M=m, k=k)
+        m = n if m is None else m
+        i = self._iota(n, 0, 2, node)
+        j = self._iota(m, 1, 2, node)
+        mask = self.b.emit("eq", [self.b.emit("add", [i, self.value(k, node)]), j])
+        return self.b.emit("astype", [mask], dtype=self.dtype(dtype, node))
+
+    def form_tri(self, label, args, kwargs, node):
+        n, m, k, dtype = self._bind(label, ("N", "M", "k", "dtype"), args, kwargs, node, M=None, k=0, dtype=float)
+        n, m, k = self._ints(node, N=n, M=m, k=k)
+        m = n if m is None else m
+        return self.b.emit("astype", [self._tri_mask(n, m, k, node)], dtype=self.dtype(dtype, node))
+
+    def _triangle(self, label, args, kwargs, node, lower):
+        x, k = self._bind(label, ("m", "k"), args, kwargs, node, k=0)
+        x = self.value(x, node)
+        if x.type.kind != "array":
+            raise self.err(ShapeError, f"{label} takes an array of at least one dimension", node)
+        (k,) = self._ints(node, k=k)
+        shape = self._shape(x)
+        n, m = shape[-2:] if len(shape) >= 2 else (shape[-1], shape[-1])
+
+        def extent(d, axis):
+            if d is not None:
+                return d
+            return self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(axis)], index=(("int", 1),))
+
+        n, m = extent(n, -2 if len(shape) >= 2 else -1), extent(m, -1)
+        # np.tril: where(tri(n, m, k), x, 0); np.triu: where(tri(n, m, k - 1), 0, x)
+        kk = k if lower else (k - 1 if isinstance(k, int) else self.b.emit("sub", [k, self.value(1, node)]))
+        mask = self._tri_mask(n, m, kk, node)
+        zero = self.b.emit("astype", [self.b.const(0)], dtype=x.type.dtype)
+        return self.b.emit("where", [mask, x, zero] if lower else [mask, zero, x])
+
+    def form_tril(self, label, args, kwargs, node):
+        return self._triangle(label, args, kwargs, node, lower=True)
+
+    def form_triu(self, label, args, kwargs, node):
+        return self._triangle(label, args, kwargs, node, lower=False)
+
+    def form_diag(self, label, args, kwargs, node):
+        v, k = self._bind(label, ("v", "k"), args, kwargs, node, k=0)
+        v = self.value(v, node)
+        k = self.static(k, node, "k")
+        if self._rank(v) == 1:
+            return self.b.emit("diag_embed", [v], offset=int(k))
+        if self._rank(v) == 2:
+            return self.b.emit("diagonal", [v], offset=int(k))
+        raise self.err(ShapeError, "Input must be 1- or 2-d.", node)
+
+    def _diagonal(self, label, args, kwargs, node):
+        x, offset, a1, a2 = self._bind(label, ("a", "offset", "axis1", "axis2"), args, kwargs, node,
+                                       offset=0, axis1=0, axis2=1)
+        x = self.value(x, node)
+        n = self._rank(x)
+        if n < 2:
+            raise self.err(ShapeError, "diag requires an array of at least two dimensions", node)
+        a1, a2 = self._axis(a1, n, node, "axis1"), self._axis(a2, n, node, "axis2")
+        if a1 == a2:
+            raise self.err(ShapeError, "axis1 and axis2 cannot be the same", node)
+        if (a1, a2) != (n - 2, n - 1):
+            perm = tuple(k for k in range(n) if k not in (a1, a2)) + (a1, a2)
+            x = self.b.emit("transpose", [x], axes=perm)
+        return self.b.emit("diagonal", [x], offset=int(self.static(offset, node, "offset")))
+
+    def form_diagonal(self, label, args, kwargs, node):
+        return self._diagonal(label, args, kwargs, node)
+
+    def form_trace(self, label, args, kwargs, node):
+        d = self._diagonal(label, args, kwargs, node)
+        return self.b.emit("sum", [d], axis=(self._rank(d) - 1,), keepdims=False)
+
+    def form_roll(self, label, args, kwargs, node):
+        x, shift, axis = self._bind(label, ("a", "shift", "axis"), args, kwargs, node, axis=None)
+        x = self.value(x, node)
+        shift = self.static(shift, node, "shift")
+        axis = self.static(axis, node, "axis")
+        if axis is None:
+            flat = self._roll(self._ravel(x), shift, 0, node, label)
+            return self._reshape(flat, self._shape(x)) if self._rank(x) != 1 else flat
+        shifts = (shift,) if isinstance(shift, int) else tuple(shift)
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        if len(shifts) == 1:
+            shifts = shifts * len(axes)
+        if len(axes) == 1 and len(shifts) > 1:
+            axes = axes * len(shifts)
+        if len(shifts) != len(axes):
+            raise self.err(ShapeError, "'shift' and 'axis' should be scalars or 1D sequences of the same length", node)
+        total: dict = {}
+        for s, a in zip(shifts, axes):
+            a = self._axis(a, self._rank(x), node)
+            total[a] = total.get(a, 0) + s
+        out = x
+        for a, s in total.items():
+            out = self._roll(out, s, a, node, label)
+        return out if out is not x else self.b.emit("astype", [x], dtype=x.type.dtype)
+
+    def _roll(self, x, shift, axis, node, label):
+        n = self._extent(x, axis, node, label)
+        s = shift % n if n else 0
+        if s == 0:
+            return x
+        return self.b.emit("concatenate", [self._slice(x, axis, n - s, n), self._slice(x, axis, 0, n - s)], axis=axis)
+
+    def form_linspace(self, label, args, kwargs, node):
+        start, stop, num, endpoint, retstep, dtype, axis = self._bind(
+            label, ("start", "stop", "num", "endpoint", "retstep", "dtype", "axis"), args, kwargs, node,
+            num=50, endpoint=True, retstep=False, dtype=None, axis=0)
+        num = self.static(num, node, "num")
+        endpoint = bool(self.static(endpoint, node, "endpoint"))
+        retstep = bool(self.static(retstep, node, "retstep"))
+        if not isinstance(num, int) or num < 0:
+            raise self.err(ShapeError, f"Number of samples, {num}, must be non-negative.", node)
+        start, stop = self.value(start, node), self.value(stop, node)
+        if start.type.kind != "scalar" or stop.type.kind != "scalar":
+            raise self.err(UnsupportedSyntaxError, f"{label} with array endpoints is not supported", node,
+                           hint="np.linspace(0.0, 1.0, n)[:, None] * (stop - start) + start")
+        dt = S.promote(start.type, stop.type, S.scalar_type("float64", True)).dtype
+        if dtype is not None and self.dtype(dtype, node) not in ("float32", "float64"):
+            raise self.err(UnsupportedSyntaxError, f"{label} with an integer dtype is not supported", node,
+                           hint="np.floor(np.linspace(...)).astype(int)")
+        div = num - 1 if endpoint else num
+        delta = self.b.emit("sub", [stop, start])
+        y = self.b.emit("astype", [self._iota(num, 0, 1, node)], dtype=dt)
+        step = self.b.emit("div", [delta, self.value(float(div), node)]) if div > 0 else None
+        y = self.b.emit("add", [self.b.emit("mul", [y, step if step is not None else delta]), start])
+        if endpoint and num > 1:
+            y = self.b.emit("index_update", [y, stop, self.b.const(-1)], index=(("int", 2),))
+        if dtype is not None:
+            y = self._cast(y, dtype, node)
+        if retstep:
+            return y, (step if step is not None else self.value(math.nan, node))
+        return y
+
+    def form_full_like(self, label, args, kwargs, node):
+        x, fill, dtype = self._bind(label, ("a", "fill_value", "dtype"), args, kwargs, node, dtype=None)
+        x = self.value(x, node)
+        dt = x.type.dtype if dtype is None else self.dtype(dtype, node)
+        shape = self.b.emit("shape", [x])
+        out = self.b.emit("full", [shape, self.value(fill, node)], dtype=dt)
+        return out
+
+    # ---------------------------------------------------------------- the Lowerer's entry points, extended
+    def attribute(self, base, node):
+        if isinstance(base, Value) and base.type.kind == "array" and node.attr in METHODS:
+            return Method(node.attr, base)
+        return super().attribute(base, node)
+
+    def method(self, m, args, kwargs, node):
+        if m.name in METHODS:
+            self.at(node)
+            return self.form_method(m, args, kwargs, node)
+        return super().method(m, args, kwargs, node)
+
+    def subscript(self, node):
+        """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once."""
+        if not isinstance(node.slice, ast.Tuple) and not _special(node.slice) or \
+                isinstance(node.slice, ast.Tuple) and not any(_special(e) for e in node.slice.elts):
+            return super().subscript(node)
+        base = self.expr(node.value)
+        sl = self.normalize_index(node.slice, base)
+        key = f"<indexed at {node.lineno}:{node.col_offset}>"
+        self.env[key] = base
+        try:
+            new = ast.copy_location(ast.Subscript(value=ast.copy_location(ast.Name(key, ast.Load()), node.value),
+                                                  slice=sl, ctx=ast.Load()), node)
+            return super().subscript(new)
+        finally:
+            del self.env[key]
+
+
+def _special(e) -> bool:
+    """`...` or (syntactically) np.newaxis in an index."""
+    return (isinstance(e, ast.Constant) and e.value is Ellipsis) or \
+        (isinstance(e, ast.Attribute) and e.attr == "newaxis") or (isinstance(e, ast.Name) and e.id == "newaxis")
