@@ -83,8 +83,6 @@ def diagonal_(x, u): return np.sum(u * np.diagonal(x, 1)) + np.trace(x)
 def diag_embed_(v, u): return np.sum(u * np.diag(v, -1))
 def gather_rows(a, idx, u): return np.sum(u * a[idx])
 def gather_pair(a, rows, cols, u): return np.sum(u * a[:, rows, cols]) + np.sum(a[rows, 1:, cols] ** 2)
-def gather_rows(a, idx, u): return np.sum(u * a[idx])
-def gather_pair(a, rows, cols, u): return np.sum(u * a[:, rows, cols]) + np.sum(a[rows, 1:, cols] ** 2)
 
 
 def index_update_array(x, v, idx, u):
@@ -171,8 +169,6 @@ CASES = {
               (stack_scalars, lambda: (0.7, -1.2, normal(2, 2)), (0, 1))],
     "diagonal": [(diagonal_, lambda: (normal(3, 4), normal(3)), (0,))],
     "diag_embed": [(diag_embed_, lambda: (normal(3), normal(4, 4)), (0,))],
-    "gather": [(gather_rows, lambda: (normal(4, 3), np.array([3, 0, 3, -1]), normal(4, 3)), (0,)),
-               (gather_pair, lambda: (normal(4, 4, 3), np.array([0, 3, 3]), np.array([2, -1, 2]), normal(4, 3)), (0,))],
     "gather": [(gather_rows, lambda: (normal(4, 3), np.array([3, 0, 3, -1]), normal(4, 3)), (0,)),
                (gather_pair, lambda: (normal(4, 4, 3), np.array([0, 3, 3]), np.array([2, -1, 2]), normal(4, 3)), (0,))],
     "index_update": [(index_update_, lambda: (normal(3, 4), normal(4), normal(3, 4)), (0, 1)),
