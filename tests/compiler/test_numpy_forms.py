@@ -7,7 +7,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import fd_check, run_jvp
+from conftest import fd_check, forward_check
 
 R = np.random.default_rng(12)
 
@@ -109,13 +109,7 @@ def test_form_forward_mode_agrees_with_reverse(fun, make, wrt):
     args = make()
     grads = adjit.grad(fun, wrt=wrt)(*args)
     grads = grads if len(wrt) > 1 else (grads,) if not isinstance(grads, tuple) else grads
-    rng = np.random.default_rng(5)
-    tangents = [rng.standard_normal(np.shape(args[i])) if np.ndim(args[i]) else float(rng.standard_normal())
-                for i in wrt]
-    value, tangent = run_jvp(fun, args, wrt, tangents)
-    assert np.isclose(value, fun(*args), rtol=1e-12)
-    lhs = sum(float(np.sum(np.asarray(g) * t)) for g, t in zip(grads, tangents))
-    assert np.isclose(lhs, tangent, rtol=1e-9, atol=1e-12), (lhs, tangent)
+    forward_check(fun, args, wrt, grads)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=IDS)
