@@ -542,6 +542,7 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
         if op.out.id in self.inplace and base.id in self.names:
             target = self.names[base.id]
             self.names[op.out.id] = target
+            self.holder[target] = op.out  # the name now holds the written array: not free to reuse
         else:
             # two statements: the target must not take the name of a value the second one still reads
             avoid = frozenset(self.names.get(v.id, "") for v in op.inputs)

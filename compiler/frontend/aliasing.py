@@ -137,6 +137,7 @@ def check_sharing(fn: Function, inplace: dict | None = None) -> None:
     pts = w.buffers()
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
+        _check_overlapping_copy(op, base, written, pts, w.producer)
         for v, q, loops, upath, loc in w.uses:
             if v.id == op.out.id or v.type is None or v.type.kind != "array" or not (pts.get(v.id, {v.id}) & written):
                 continue
@@ -169,6 +170,28 @@ def check_sharing(fn: Function, inplace: dict | None = None) -> None:
                 op.loc,
                 hint=f"write into a copy: {writer} = {writer}.copy() first, or bind '{reader}' to a copy "
                      f"where it is made (adjit treats arrays as values)")
+
+
+def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict) -> None:
+    """`W[1] = W[:, -1]`: a 1-D region assigned from a view of the same array that walks it with
+    another stride. NumPy copies element by element in an order of its choosing there (it gives
+    [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused.
+    Shifts along one axis (`a[1:] = a[:-1]`) and regions of 2 or more dimensions NumPy copies as
+    values, as adjit does."""
+    if op.prim != "index_update" or len(op.inputs) < 2:
+        return
+    val = op.inputs[1]
+    if val.type is None or val.type.kind != "array" or val.type.rank != 1 or not (pts.get(val.id, {val.id}) & written):
+        return
+    src = producer.get(val.id)
+    same_walk = src is not None and src.prim == "getitem" and \
+        [it[0] for it in src.attrs["index"]] == [it[0] for it in op.attrs["index"]]
+    if not same_walk:
+        name = base.hint or "the array"
+        raise UnsupportedSyntaxError(
+            f"the value written into '{name}' is a view of '{name}' itself that walks it along another axis; "
+            "NumPy's result then depends on the order it copies elements in", op.loc,
+            hint=f"write a copy of the value: `... = <expression>.copy()`")
 
 
 def _derived_from(a, b, producer: dict) -> bool:

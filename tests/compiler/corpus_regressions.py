@@ -182,3 +182,29 @@ def view_merged_by_branch_then_base_written(w, state):
             x = x * 0.5
         h[i] = h[i] + x
     return np.sum(h * h) + np.sum(x)
+
+
+def written_then_rebound_adjoint(x, W):
+    """Found by the fuzzer: the adjoint of x after `x[1] = ...` lived in place under the name dx,
+    and the readable source reused `dx` for another value while it was still read."""
+    x = 0.5 * x + (np.maximum(x, x) - (W[-1] * 0.5 + x * 0.25))
+    x[1] = 0.0
+    return np.sum(W[:, 0] * W[:, 0] * 2.0 * W[:, 0]) - 1.2 * np.dot(x, x)
+
+
+def shift_along_one_axis(x):
+    x = x * 1.0
+    x[1:] = x[:-1]
+    return np.sum(x * x * np.arange(5.0))
+
+
+def rows_shifted(W):
+    W = W * 1.0
+    W[1:] = W[:-1]
+    return np.sum(W * W * np.arange(9.0).reshape(3, 3))
+
+
+def row_from_own_column(W):
+    W = W * 1.0
+    W[1] = W[:, -1]
+    return np.sum(W * W)

@@ -26,6 +26,9 @@ CASES = [
     (C.convolution, lambda: (R.standard_normal(3), R.standard_normal(8)), (0, 1)),
     (C.convolution_inplace, lambda: (R.standard_normal(3), R.standard_normal(8)), (0, 1)),
     (C.sliding_window, lambda: (R.standard_normal(7), R.standard_normal(3)), (0, 1)),
+    (C.written_then_rebound_adjoint, lambda: (R.uniform(-1, 1, 3), R.uniform(-1, 1, (2, 3))), (0, 1)),
+    (C.shift_along_one_axis, lambda: (R.standard_normal(5),), (0,)),
+    (C.rows_shifted, lambda: (R.standard_normal((3, 3)),), (0,)),
 ]
 IDS = [f.__name__ for f, _, _ in CASES]
 
@@ -157,3 +160,13 @@ def test_writes_into_windows_with_computed_bounds():
     rng = np.random.default_rng(5)
     x, w = rng.random(5), rng.random(2)
     fd_check(_window_writes, (x, w), (0, 1), adjit.grad(_window_writes, wrt=(0, 1))(x, w))
+
+
+def test_a_row_assigned_from_its_own_column_is_refused():
+    """NumPy copies W[:, -1] into W[1] in an order of its own (a 3x3 arange gives [2, 8, 8])."""
+    W = np.arange(9.0).reshape(3, 3)
+    W[1] = W[:, -1]
+    assert list(W[1]) == [2.0, 8.0, 8.0]
+    with pytest.raises(UnsupportedSyntaxError) as e:
+        adjit.grad(C.row_from_own_column)(np.ones((3, 3)))
+    assert "walks it along another axis" in str(e.value) and ".copy()" in str(e.value)
