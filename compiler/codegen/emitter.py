@@ -142,6 +142,8 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
             return False
         # The readable rendering keeps every named value and every statement; the lowered one fuses
         # a single-use elementwise value into its consumer's loop across statements (same block).
+        if self.lowered and op.prim == "outer" and op.inputs[0].type.dtype != op.inputs[1].type.dtype:
+            return False  # a whole np.outer call (mixed dtypes): a statement, never re-evaluated per element
         fuse_across = self.lowered and (PRIMITIVES[op.prim].elementwise or op.prim == "outer") and not self.vector_math(op)
         if v.hint is not None and not fuse_across:
             return False

@@ -323,12 +323,22 @@ class GroupEmitter:
                 continue
             if any(r == leaf.id and self.last_use.get(m, -1) > k for m, r in self.root.items()):
                 continue
-            if any(o.id != leaf.id and self.root.get(o.id) == leaf.id for o in leaves.values()):
+            if any(o.id != leaf.id and leaf.id in self._reads_views_of(o) for o in leaves.values()):
                 continue  # a view of it is read by this loop too: writing it would change what is read
             if self.names[leaf.id] in [self.names.get(p.id) for p in self.fn.params]:
                 continue
             return leaf
         return None
+
+    def _reads_views_of(self, v: Value, depth: int = 0) -> set:
+        """The buffers whose views reading v reads: v's own root, and, when v is an expression
+        inlined where it is used (np.outer(a, W[0]) inside the loop), those of its inputs."""
+        out = {self.root.get(v.id, v.id)}
+        op = self.producer.get(v.id)
+        if op is not None and v.id in self.inlined and depth < 8:
+            for i in op.inputs:
+                out |= self._reads_views_of(i, depth + 1)
+        return out
 
     def _reduction_plan(self, op: Op, S: tuple, dims: list, par: bool, avoid, k: int, pre: list,
                         post: list) -> dict:

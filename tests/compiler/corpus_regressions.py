@@ -208,3 +208,13 @@ def row_from_own_column(W):
     W = W * 1.0
     W[1] = W[:, -1]
     return np.sum(W * W)
+
+
+def float32_state_promoted_in_while(x, W, s):
+    """Found by the fuzzer (float32): W becomes float64 through np.outer of float32 x and the carried
+    W; the lowered JVP's fused loop overwrote W while an np.outer inlined into it still read W[0]."""
+    c3 = 0
+    while c3 < 2:
+        c3 += 1
+        W = np.tanh(W + np.full((3, 3), 0.5) @ np.outer(x[:3], W[0]))
+    return W[0, -1] + x[1] + s

@@ -7,7 +7,7 @@ import pytest
 import adjit
 import corpus_regressions as C
 from adjit.compiler.errors import AdjitError, InternalCompilerError, ShapeError, UnsupportedSyntaxError
-from conftest import fd_check, forward_check
+from conftest import fd_check, forward_check, run_jvp
 
 R = np.random.default_rng(9)
 
@@ -170,3 +170,18 @@ def test_a_row_assigned_from_its_own_column_is_refused():
     with pytest.raises(UnsupportedSyntaxError) as e:
         adjit.grad(C.row_from_own_column)(np.ones((3, 3)))
     assert "walks it along another axis" in str(e.value) and ".copy()" in str(e.value)
+
+
+def test_float32_state_promoted_in_a_while_loop_forward_and_reverse():
+    rng = np.random.default_rng(0)
+    x, W, s = rng.uniform(-1, 1, 4).astype(np.float32), rng.uniform(-1, 1, (3, 4)).astype(np.float32), np.float32(0.3)
+    grads = adjit.grad(C.float32_state_promoted_in_while, wrt=(0, 1, 2))(x, W, s)
+    tangents = (rng.standard_normal(4).astype(np.float32), rng.standard_normal((3, 4)).astype(np.float32),
+                np.float32(0.7))
+    _, dot = run_jvp(C.float32_state_promoted_in_while, (x, W, s), (0, 1, 2), tangents)
+    x6, W6 = x.astype(float), W.astype(float)
+    eps = 1e-6
+    fd = (C.float32_state_promoted_in_while(x6 + eps * tangents[0], W6 + eps * tangents[1], 0.3 + eps * 0.7)
+          - C.float32_state_promoted_in_while(x6 - eps * tangents[0], W6 - eps * tangents[1], 0.3 - eps * 0.7)) / (2 * eps)
+    rev = sum(float(np.sum(g * t)) for g, t in zip(grads, tangents))
+    assert abs(dot - fd) < 1e-5 and abs(rev - fd) < 1e-5, (dot, rev, fd)
