@@ -76,17 +76,21 @@ class ControlFlowReverse:
             self.reverse_block(block, badj)
             self.b.ops = saved
             self.scopes.pop()
-            branches.append((ops, badj))
+            branches.append((ops, badj, scope))
         changed = [v for v in outer if any(b[1].get(v.id) is not adj.get(v.id) for b in branches)]
         if not changed:
             return
         then_y, else_y, outs = [], [], []
         for v in changed:
             ys = []
-            for ops, badj in branches:
+            for ops, badj, scope in branches:
                 y = badj.get(v.id)
-                if y is None:
-                    y = self.with_ops(ops, lambda v=v: adj.get(v.id) or self.zero_like(v))
+                if y is None:  # emitted into the branch: primal values it needs are the branch's
+                    self.scopes.append(scope)
+                    try:
+                        y = self.with_ops(ops, lambda v=v: adj.get(v.id) or self.zero_like(v))
+                    finally:
+                        self.scopes.pop()
                 ys.append(y)
             ys = self.unify(ys, [branches[0][0], branches[1][0]])
             strong = next((y.type for y in ys if not y.type.weak), ys[0].type)

@@ -218,3 +218,16 @@ def float32_state_promoted_in_while(x, W, s):
         c3 += 1
         W = np.tanh(W + np.full((3, 3), 0.5) @ np.outer(x[:3], W[0]))
     return W[0, -1] + x[1] + s
+
+
+def view_read_after_possible_break(x, W):
+    """Found by the fuzzer: a view taken in a loop body, read in the statements after a possible
+    `break` (lowered into a branch); the branch's zero adjoint re-derived the view's index outside
+    the branch's scope (an internal compiler error)."""
+    h1 = np.zeros(4)
+    for i3 in range(W.shape[0]):
+        r4 = W[:, i3 % 3]
+        if np.sum(h1) > 100.0:
+            break
+        h1[i3 - 1] = r4[i3] * 0.25
+    return np.dot(h1, h1) + np.sum(x)

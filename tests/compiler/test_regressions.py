@@ -29,6 +29,7 @@ CASES = [
     (C.written_then_rebound_adjoint, lambda: (R.uniform(-1, 1, 3), R.uniform(-1, 1, (2, 3))), (0, 1)),
     (C.shift_along_one_axis, lambda: (R.standard_normal(5),), (0,)),
     (C.rows_shifted, lambda: (R.standard_normal((3, 3)),), (0,)),
+    (C.view_read_after_possible_break, lambda: (R.standard_normal(3), R.standard_normal((4, 3))), (0, 1)),
 ]
 IDS = [f.__name__ for f, _, _ in CASES]
 
