@@ -46,6 +46,20 @@ def forward_check(fun, args, wrt, grads, seed=5, rtol=1e-9):
     assert np.isclose(lhs, tangent, rtol=rtol, atol=1e-12)
 
 
+def import_source(tmp_path, name: str, text: str):
+    """Write generated source to a module file and import it (adjit reads a function's file)."""
+    import importlib.util
+    import sys
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

@@ -1,6 +1,5 @@
 """Generated source as a product: golden files pin the readable rendering, the generated code is
 valid NumPy that reproduces the compiled result, and it is itself valid input to adjit."""
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 import adjit
 import corpus
 from adjit.compiler import frontend
+from conftest import import_source
 from test_api import seed_data
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -58,20 +58,10 @@ def test_a_missing_golden_file_fails_and_is_written_only_on_request(monkeypatch,
         check_golden("new.py.txt", "x = 2\n")
 
 
-def _import_source(tmp_path, name, text):
-    path = tmp_path / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_readable_source_runs_as_numpy_and_matches_compiled(tmp_path):
     args = seed_data(np.random.default_rng(3))
     g = adjit.value_and_grad(corpus.seed_loss, wrt=(0, 1, 2, 3))
-    mod = _import_source(tmp_path, "gen_readable_seed", g.source(*args))
+    mod = import_source(tmp_path, "gen_readable_seed", g.source(*args))
     value, *grads = mod.seed_loss_grad(*args)
     v2, g2 = g(*args)
     assert value == pytest.approx(v2, rel=1e-13)
@@ -83,7 +73,7 @@ def test_readable_source_runs_as_numpy_and_matches_compiled(tmp_path):
 def test_generated_code_is_valid_input_to_adjit(tmp_path):
     args = seed_data(np.random.default_rng(4))
     g = adjit.grad(corpus.seed_loss, wrt=(0, 1, 2, 3))
-    mod = _import_source(tmp_path, "gen_readable_seed2", g.source(*args))
+    mod = import_source(tmp_path, "gen_readable_seed2", g.source(*args))
     # the generated forward differentiates to the same gradient...
     regen = adjit.grad(mod.seed_loss, wrt=(0, 1, 2, 3))(*args)
     for a, b in zip(regen, g(*args)):

@@ -5,15 +5,12 @@ from data, and the masks that keep shapes static. Each form against NumPy, finit
 forward mode and the readable source run as NumPy."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError, UnsupportedSyntaxError
-from conftest import fd_check, run_jvp
+from conftest import fd_check, import_source, run_jvp
 
 R = np.random.default_rng(11)
 I = lambda *v: np.array(v, dtype=np.int64)  # noqa: E731
@@ -100,16 +97,6 @@ FORMS = [
 IDS = [f[0].__name__ for f in FORMS]
 
 
-def _import_source(tmp_path, name, text):
-    path = tmp_path / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.mark.parametrize("fun, make, wrt", FORMS, ids=IDS)
 def test_value_and_gradient_against_numpy_and_finite_differences(fun, make, wrt):
     args = make()
@@ -133,7 +120,7 @@ def test_forward_mode_agrees_with_reverse(fun, make, wrt):
 def test_readable_source_runs_as_numpy(fun, make, wrt, tmp_path):
     args = make()
     g = adjit.value_and_grad(fun, wrt=wrt)
-    mod = _import_source(tmp_path, f"gen_gather_{fun.__name__}", g.source(*args))
+    mod = import_source(tmp_path, f"gen_gather_{fun.__name__}", g.source(*args))
     value, *grads = getattr(mod, f"{fun.__name__}_grad")(*args)
     v2, g2 = g(*args)
     g2 = g2 if isinstance(g2, tuple) else (g2,)
