@@ -186,3 +186,11 @@ def test_float32_state_promoted_in_a_while_loop_forward_and_reverse():
           - C.float32_state_promoted_in_while(x6 - eps * tangents[0], W6 - eps * tangents[1], 0.3 - eps * 0.7)) / (2 * eps)
     rev = sum(float(np.sum(g * t)) for g, t in zip(grads, tangents))
     assert abs(dot - fd) < 1e-5 and abs(rev - fd) < 1e-5, (dot, rev, fd)
+
+
+@pytest.mark.xfail(strict=True, reason="open: fuzzer case 008, a wrong gradient whose cause is not found yet")
+def test_open_carried_state_row_written():
+    rng = np.random.default_rng(0)
+    args = (rng.uniform(-1, 1, 3), rng.uniform(-1, 1, (2, 3)), float(rng.uniform(-1, 1)))
+    fd_check(C.carried_state_row_written_open, args, (0,),
+             (adjit.grad(C.carried_state_row_written_open, wrt=0)(*args),))
