@@ -388,14 +388,22 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
         """name_j = value_j for every j at once (a tuple assignment is a parallel copy); arrays a
         phi variable takes over are copied when something else may still read or write them."""
         pairs = []
+        # buffers some phi already owns: one array taken over by two phis (two equal cotangents
+        # merged by CSE) would have every in-place write through one name show through the other
+        owned = {self.root.get(v.id, v.id) for n, v in zip(names, values)
+                 if v.type.kind == "array" and self.operand(v, 0) == n}
         for n, v in zip(names, values):
             text = self.operand(v, 0)
             if text == n:
                 continue
-            if v.type.kind == "array" and (self._shared(v, at) or self._is_view(v)):
-                # a phi owns its buffer: later in-place writes and reused buffers go through it,
-                # and liveness is not tracked around loops and across branches
-                text = f"{self.operand(v, ATOM)}.copy()"
+            if v.type.kind == "array":
+                buf = self.root.get(v.id, v.id)
+                if self._shared(v, at) or self._is_view(v) or buf in owned:
+                    # a phi owns its buffer: later in-place writes and reused buffers go through it,
+                    # and liveness is not tracked around loops and across branches
+                    text = f"{self.operand(v, ATOM)}.copy()"
+                else:
+                    owned.add(buf)
             pairs.append((n, text))
         if not pairs:
             return

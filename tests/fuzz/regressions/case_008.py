@@ -1,11 +1,13 @@
 """Regression case found by the differential fuzzer (campaign seed 7, program 155, fast mode).
 
 Outcome: wrong (fd:readable): the gradient with respect to x is 8-14% off finite differences (both
-renderings, forward mode agrees with reverse mode); not yet shrunk to its cause.
+renderings). Cause: two equal cotangents merged by CSE became two loop-carried adjoints sharing
+one array, so an in-place row write into one changed the other; a phi now copies a buffer another
+phi already owns.
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # fixed: two loop-carried adjoints took over one array (equal cotangents merged by CSE)
 EXPECT = {'outcome': 'wrong', 'category': 'fd:readable'}
 MODE = 'fast'
 DTYPE = 'float64'
