@@ -397,23 +397,28 @@ class Expressions:
         axes = tuple(a % x.type.rank for a in axes) if x.type.rank else ()
         return self.b.emit("transpose", [x], axes=axes)
 
+    def bind_args(self, name, names, args, kwargs, node, **defaults):
+        """A call's positional and keyword arguments by parameter name, defaults filled in; an unknown
+        keyword or a missing argument is a located error naming the function."""
+        if len(args) > len(names):
+            raise self.err(ArgumentError, f"{name} takes at most {len(names)} arguments here", node)
+        bound = dict(defaults)
+        bound.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in names:
+                raise self.err(UnsupportedSyntaxError, f"{name}: argument '{k}' is not supported", node)
+            bound[k] = v
+        missing = [n for n in names if n not in bound]
+        if missing:
+            raise self.err(ArgumentError, f"{name} is missing argument '{missing[0]}'", node)
+        return [bound[n] for n in names]
+
     def prim_call(self, prim, func, args, kwargs, node):
         row = P.PRIMITIVES[prim]
 
         def bind(*names, **defaults):
             """The call's arguments by the row's parameter names (`Primitive.params`), defaults filled in."""
-            if len(args) > len(names):
-                raise self.err(ArgumentError, f"{_describe(func)} takes at most {len(names)} arguments here", node)
-            bound = dict(defaults)
-            bound.update(zip(names, args))
-            for k, v in kwargs.items():
-                if k not in names:
-                    raise self.err(UnsupportedSyntaxError, f"{_describe(func)}: argument '{k}' is not supported", node)
-                bound[k] = v
-            missing = [n for n in names if n not in bound]
-            if missing:
-                raise self.err(ArgumentError, f"{_describe(func)} is missing argument '{missing[0]}'", node)
-            return [bound[n] for n in names]
+            return self.bind_args(_describe(func), names, args, kwargs, node, **defaults)
 
         v = lambda x: self.value(x, node)  # noqa: E731
         if prim in P.REDUCTIONS:

@@ -128,20 +128,6 @@ class NumpyForms:
             return [self.b.emit("getitem", [seq, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
         raise self.err(AdjitTypeError, f"{what} takes a list or tuple of arrays", node)
 
-    def _bind(self, name, names, args, kwargs, node, **defaults):
-        if len(args) > len(names):
-            raise self.err(ArgumentError, f"{name} takes at most {len(names)} arguments here", node)
-        bound = dict(defaults)
-        bound.update(zip(names, args))
-        for k, v in kwargs.items():
-            if k not in names:
-                raise self.err(UnsupportedSyntaxError, f"{name}: argument '{k}' is not supported", node)
-            bound[k] = v
-        missing = [n for n in names if n not in bound]
-        if missing:
-            raise self.err(ArgumentError, f"{name} is missing argument '{missing[0]}'", node)
-        return [bound[n] for n in names]
-
     # ---------------------------------------------------------------- entry points
     def numpy_form(self, func, args, kwargs, node):
         name = FUNCTIONS[id(func)]
@@ -213,17 +199,17 @@ class NumpyForms:
         return self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
 
     def form_ndim(self, label, args, kwargs, node):
-        (x,) = self._bind(label, ("a",), args, kwargs, node)
+        (x,) = self.bind_args(label, ("a",), args, kwargs, node)
         return self._rank(self.value(x, node))
 
     def form_ravel(self, label, args, kwargs, node):
-        x, order = self._bind(label, ("a", "order"), args, kwargs, node, order="C")
+        x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
         if order not in ("C", "K", "A"):
             raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
         return self._ravel(self.value(x, node))
 
     def form_flatten(self, label, args, kwargs, node):
-        x, order = self._bind(label, ("a", "order"), args, kwargs, node, order="C")
+        x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
         if order not in ("C", "K", "A"):
             raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
         x = self.value(x, node)
@@ -231,7 +217,7 @@ class NumpyForms:
         return flat if flat is not x else self.b.emit("astype", [x], dtype=x.type.dtype)  # a copy
 
     def form_swapaxes(self, label, args, kwargs, node):
-        x, a1, a2 = self._bind(label, ("a", "axis1", "axis2"), args, kwargs, node)
+        x, a1, a2 = self.bind_args(label, ("a", "axis1", "axis2"), args, kwargs, node)
         x = self.value(x, node)
         n = self._rank(x)
         a1, a2 = self._axis(a1, n, node, "axis1"), self._axis(a2, n, node, "axis2")
@@ -240,7 +226,7 @@ class NumpyForms:
         return self.b.emit("transpose", [x], axes=tuple(perm))
 
     def form_moveaxis(self, label, args, kwargs, node):
-        x, src, dst = self._bind(label, ("a", "source", "destination"), args, kwargs, node)
+        x, src, dst = self.bind_args(label, ("a", "source", "destination"), args, kwargs, node)
         x = self.value(x, node)
         n = self._rank(x)
         src, dst = self.static(src, node, "source"), self.static(dst, node, "destination")
@@ -256,7 +242,7 @@ class NumpyForms:
         return self.b.emit("transpose", [x], axes=_moveaxis_order(n, src, dst))
 
     def form_squeeze(self, label, args, kwargs, node):
-        x, axis = self._bind(label, ("a", "axis"), args, kwargs, node, axis=None)
+        x, axis = self.bind_args(label, ("a", "axis"), args, kwargs, node, axis=None)
         x = self.value(x, node)
         shape = self._shape(x)
         if axis is None:
@@ -331,7 +317,7 @@ class NumpyForms:
         return v
 
     def form_array(self, label, args, kwargs, node):
-        obj, dtype, copy = self._bind(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None, copy=None)
+        obj, dtype, copy = self.bind_args(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None, copy=None)
         copy = self.static(copy, node, "copy")
         fresh = isinstance(obj, tuple) or (isinstance(obj, Value) and obj.type.kind == "tuple")
         x = self._build(obj, node) if fresh else self.value(obj, node)
@@ -343,7 +329,7 @@ class NumpyForms:
         return x
 
     def form_stack(self, label, args, kwargs, node):
-        seq, axis = self._bind(label, ("arrays", "axis"), args, kwargs, node, axis=0)
+        seq, axis = self.bind_args(label, ("arrays", "axis"), args, kwargs, node, axis=0)
         xs = self._arrays(seq, node, label)
         if not xs:
             raise self.err(ShapeError, "need at least one array to stack", node)
@@ -356,7 +342,7 @@ class NumpyForms:
         return self.b.emit("concatenate", xs, axis=axis)
 
     def form_concatenate(self, label, args, kwargs, node):
-        seq, axis = self._bind(label, ("arrays", "axis"), args, kwargs, node, axis=0)
+        seq, axis = self.bind_args(label, ("arrays", "axis"), args, kwargs, node, axis=0)
         xs = self._arrays(seq, node, label)
         if not xs:
             raise self.err(ShapeError, "need at least one array to concatenate", node)
@@ -368,18 +354,18 @@ class NumpyForms:
         return self._concat(xs, self._axis(axis, self._rank(xs[0]), node), node)
 
     def form_hstack(self, label, args, kwargs, node):
-        (seq,) = self._bind(label, ("tup",), args, kwargs, node)
+        (seq,) = self.bind_args(label, ("tup",), args, kwargs, node)
         xs = self._arrays(seq, node, label)
         xs = [self._atleast(1, (x,), {}, node, label) for x in xs]
         return self._concat(xs, 0 if self._rank(xs[0]) == 1 else 1, node)
 
     def form_vstack(self, label, args, kwargs, node):
-        (seq,) = self._bind(label, ("tup",), args, kwargs, node)
+        (seq,) = self.bind_args(label, ("tup",), args, kwargs, node)
         xs = [self._atleast(2, (x,), {}, node, label) for x in self._arrays(seq, node, label)]
         return self._concat(xs, 0, node)
 
     def form_column_stack(self, label, args, kwargs, node):
-        (seq,) = self._bind(label, ("tup",), args, kwargs, node)
+        (seq,) = self.bind_args(label, ("tup",), args, kwargs, node)
         xs = []
         for x in self._arrays(seq, node, label):
             if self._rank(x) < 2:
@@ -389,7 +375,7 @@ class NumpyForms:
         return self._concat(xs, 1, node)
 
     def form_split(self, label, args, kwargs, node):
-        x, sections, axis = self._bind(label, ("ary", "indices_or_sections", "axis"), args, kwargs, node, axis=0)
+        x, sections, axis = self.bind_args(label, ("ary", "indices_or_sections", "axis"), args, kwargs, node, axis=0)
         x = self.value(x, node)
         if x.type.kind != "array":
             raise self.err(ShapeError, f"{label} takes an array", node)
@@ -447,10 +433,10 @@ class NumpyForms:
 
     def form_eye(self, label, args, kwargs, node):
         if label == "np.identity":
-            n, dtype = self._bind(label, ("n", "dtype"), args, kwargs, node, dtype=float)
+            n, dtype = self.bind_args(label, ("n", "dtype"), args, kwargs, node, dtype=float)
             m, k = None, 0
         else:
-            n, m, k, dtype = self._bind(label, ("N", "M", "k", "dtype"), args, kwargs, node, M=None, k=0, dtype=float)
+            n, m, k, dtype = self.bind_args(label, ("N", "M", "k", "dtype"), args, kwargs, node, M=None, k=0, dtype=float)
         n, m, k = self._ints(node, N=n, M=m, k=k)
         m = n if m is None else m
         i = self._iota(n, 0, 2, node)
@@ -459,13 +445,13 @@ class NumpyForms:
         return self.b.emit("astype", [mask], dtype=self.dtype(dtype, node))
 
     def form_tri(self, label, args, kwargs, node):
-        n, m, k, dtype = self._bind(label, ("N", "M", "k", "dtype"), args, kwargs, node, M=None, k=0, dtype=float)
+        n, m, k, dtype = self.bind_args(label, ("N", "M", "k", "dtype"), args, kwargs, node, M=None, k=0, dtype=float)
         n, m, k = self._ints(node, N=n, M=m, k=k)
         m = n if m is None else m
         return self.b.emit("astype", [self._tri_mask(n, m, k, node)], dtype=self.dtype(dtype, node))
 
     def _triangle(self, label, args, kwargs, node, lower):
-        x, k = self._bind(label, ("m", "k"), args, kwargs, node, k=0)
+        x, k = self.bind_args(label, ("m", "k"), args, kwargs, node, k=0)
         x = self.value(x, node)
         if x.type.kind != "array":
             raise self.err(ShapeError, f"{label} takes an array of at least one dimension", node)
@@ -492,7 +478,7 @@ class NumpyForms:
         return self._triangle(label, args, kwargs, node, lower=False)
 
     def form_diag(self, label, args, kwargs, node):
-        v, k = self._bind(label, ("v", "k"), args, kwargs, node, k=0)
+        v, k = self.bind_args(label, ("v", "k"), args, kwargs, node, k=0)
         v = self.value(v, node)
         k = self.static(k, node, "k")
         if self._rank(v) == 1:
@@ -502,7 +488,7 @@ class NumpyForms:
         raise self.err(ShapeError, "Input must be 1- or 2-d.", node)
 
     def _diagonal(self, label, args, kwargs, node):
-        x, offset, a1, a2 = self._bind(label, ("a", "offset", "axis1", "axis2"), args, kwargs, node,
+        x, offset, a1, a2 = self.bind_args(label, ("a", "offset", "axis1", "axis2"), args, kwargs, node,
                                        offset=0, axis1=0, axis2=1)
         x = self.value(x, node)
         n = self._rank(x)
@@ -524,7 +510,7 @@ class NumpyForms:
         return self.b.emit("sum", [d], axis=(self._rank(d) - 1,), keepdims=False)
 
     def form_roll(self, label, args, kwargs, node):
-        x, shift, axis = self._bind(label, ("a", "shift", "axis"), args, kwargs, node, axis=None)
+        x, shift, axis = self.bind_args(label, ("a", "shift", "axis"), args, kwargs, node, axis=None)
         x = self.value(x, node)
         shift = self.static(shift, node, "shift")
         axis = self.static(axis, node, "axis")
@@ -556,7 +542,7 @@ class NumpyForms:
         return self.b.emit("concatenate", [self._slice(x, axis, n - s, n), self._slice(x, axis, 0, n - s)], axis=axis)
 
     def form_linspace(self, label, args, kwargs, node):
-        start, stop, num, endpoint, retstep, dtype, axis = self._bind(
+        start, stop, num, endpoint, retstep, dtype, axis = self.bind_args(
             label, ("start", "stop", "num", "endpoint", "retstep", "dtype", "axis"), args, kwargs, node,
             num=50, endpoint=True, retstep=False, dtype=None, axis=0)
         num = self.static(num, node, "num")
@@ -586,7 +572,7 @@ class NumpyForms:
         return y
 
     def form_full_like(self, label, args, kwargs, node):
-        x, fill, dtype = self._bind(label, ("a", "fill_value", "dtype"), args, kwargs, node, dtype=None)
+        x, fill, dtype = self.bind_args(label, ("a", "fill_value", "dtype"), args, kwargs, node, dtype=None)
         x = self.value(x, node)
         dt = x.type.dtype if dtype is None else self.dtype(dtype, node)
         shape = self.b.emit("shape", [x])
