@@ -285,7 +285,7 @@ def vjp_text(prim, functions: dict, helpers: dict) -> str:
 FORMS_HEADER = """\
 ## NumPy spellings lowered to the primitives
 
-The frontend lowers these by composing the primitives above (`compiler/frontend/forms.py`), with
+The frontend lowers these by composing the primitives above (`compiler/frontend/forms/`), with
 NumPy's shapes, dtypes and views (a view is made of view primitives, a copy of ones that make new
 arrays). `...` and `np.newaxis` in an index are read as NumPy reads them; negative and non-unit
 slice steps are `getitem`. Extents and counts a form needs (the parts of `np.split`, the shift of

@@ -326,7 +326,7 @@ class Expressions:
         self.at(node)
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
-        if id(func) in FORM_FUNCTIONS:  # NumPy spellings lowered by composing rows (forms.py)
+        if id(func) in FORM_FUNCTIONS:  # NumPy spellings lowered by composing rows (forms/)
             return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))
         if prim is not None:

@@ -165,7 +165,7 @@ class Lowerer(NumpyForms, ControlFlow, Expressions):
             base = self.expr(target.value)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
-            index, ints = self.index_of(self.normalize_index(target.slice, base))  # `...`, np.newaxis: forms.py
+            index, ints = self.index_of(self.normalize_index(target.slice, base))  # `...`, np.newaxis: forms/
             self.at(target)
             if P.is_advanced(index):  # x[idx] = v, Q[:, rows, cols] = v (x[1:, idx]: into a copy, written back)
                 src, a_index, a_ints, b_index, b_ints = self.split_advanced(base, index, ints, copy=True)

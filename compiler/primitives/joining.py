@@ -3,7 +3,7 @@ and the diagonal of a matrix with its adjoint, the embedding of a vector as a di
 
 Everything else of NumPy's joining and building vocabulary (np.hstack, np.vstack, np.split, np.roll,
 np.eye, np.tri, np.tril, np.triu, np.trace, np.linspace, ...) is lowered by the frontend
-(compiler/frontend/forms.py) into these rows and the others."""
+(compiler/frontend/forms/) into these rows and the others."""
 from __future__ import annotations
 
 import numpy as np

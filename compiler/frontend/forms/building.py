@@ -1,42 +1,20 @@
-"""NumPy spellings the frontend lowers by composing rows of the primitives table (a mixin of the
-Lowerer's expressions): shapes and views (`len(x)`, `.ravel()`, `np.swapaxes`, `np.moveaxis`,
-`np.squeeze`, `np.atleast_2d`, `...` and `np.newaxis` in an index), and building and joining
-arrays (`np.array([[c, -s], [s, c]])`, `np.stack`, `np.concatenate`, `np.hstack`, `np.vstack`,
-`np.split`, `np.eye`, `np.tri`, `np.tril`, `np.triu`, `np.diag`, `np.diagonal`, `np.trace`,
-`np.roll`, `np.linspace`, `np.full_like`).
-
-`FORMS` is the one list of them: spelling -> what it lowers to. docs/gen_supported.py prints it.
-Each lowering follows NumPy's semantics (shapes, dtypes, views vs copies: a view is made of view
-rows, a copy of rows that make new arrays); what cannot be supported is a located error naming
-the construct and a rewrite."""
+"""Building and joining arrays: `np.array([[c, -s], [s, c]])`, `np.stack`, `np.concatenate`,
+`np.hstack`, `np.vstack`, `np.column_stack`, `np.split`, `np.eye`, `np.tri`, `np.tril`, `np.triu`,
+`np.diag`, `np.diagonal`, `np.trace`, `np.roll`, `np.linspace`, `np.full_like`."""
 from __future__ import annotations
 
-import ast
-import builtins
 import math
 
 import numpy as np
 
-from .. import shapes as S
-from ..errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
-from ..ir import Value
-from .values import Method, _is_number
+from ... import shapes as S
+from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
+from ..values import _is_number
+from .base import FormsBase
 
-_FULL = ("slice", None, None, None)
-
-# spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
-# Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py
+# spelling -> (the NumPy objects or method names it matches, what it lowers to)
 FORMS = {
-    "len": ((builtins.len,), (), "`x.shape[0]`"),
-    "ndim": ((np.ndim,), (), "the rank, a constant (as `x.ndim`)"),
-    "ravel": ((np.ravel,), ("ravel",), "`reshape(x, (-1,))` (a view)"),
-    "flatten": ((), ("flatten",), "`reshape(x, (-1,))`, copied"),
-    "swapaxes": ((np.swapaxes,), ("swapaxes",), "`transpose` (a view)"),
-    "moveaxis": ((np.moveaxis,), (), "`transpose` (a view)"),
-    "squeeze": ((np.squeeze,), ("squeeze",), "`reshape` (a view); every axis of extent 1, or `axis`"),
-    "atleast_1d": ((np.atleast_1d,), (), "`reshape` / `stack` of a number"),
-    "atleast_2d": ((np.atleast_2d,), (), "`expand_dims` / `stack` of a number"),
-    "atleast_3d": ((np.atleast_3d,), (), "`expand_dims` / `stack` of a number"),
     "array": ((np.array, np.asarray, np.asanyarray), (),
               "nested lists and tuples of arrays and numbers: `stack` per level (`np.array([[c, -s], [s, c]])`); "
               "of an array: a copy (`np.asarray`: the array itself); `dtype=`: `astype`"),
@@ -62,242 +40,9 @@ FORMS = {
                                      "(NumPy's arithmetic): differentiable in `start` and `stop`"),
     "full_like": ((np.full_like,), (), "`full(x.shape, fill_value, dtype)`"),
 }
-FUNCTIONS = {id(obj): name for name, (objs, _, _) in FORMS.items() for obj in objs}
-METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 
 
-def _moveaxis_order(ndim, source, destination):
-    order = [n for n in range(ndim) if n not in source]
-    for dest, src in sorted(zip(destination, source)):
-        order.insert(dest, src)
-    return tuple(order)
-
-
-class NumpyForms:
-    """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
-
-    # ---------------------------------------------------------------- helpers
-    def _shape(self, v: Value) -> tuple:
-        return tuple(self.b.avals[v.id].shape) if v.type.kind == "array" else ()
-
-    def _rank(self, v: Value) -> int:
-        return v.type.rank if v.type.kind == "array" else 0
-
-    def _axis(self, axis, ndim, node, what="axis") -> int:
-        axis = self.static(axis, node, what)
-        if not isinstance(axis, int) or not -ndim <= axis < ndim:
-            raise self.err(ShapeError, f"{what} {axis} is out of bounds for an array of dimension {ndim}", node)
-        return axis % ndim
-
-    def _const_shape(self, dims) -> Value:
-        return self.b.emit("tuple", [self.b.const(int(d)) for d in dims])
-
-    def _reshape(self, x: Value, dims) -> Value:
-        return self.b.emit("reshape", [x, self._const_shape(dims)])
-
-    def _slice(self, x: Value, axis: int, start: int, stop: int) -> Value:
-        index = (_FULL,) * axis + (("slice", 1, 2, None),)
-        return self.b.emit("getitem", [x, self.b.const(start), self.b.const(stop)], index=index)
-
-    def _extent(self, x: Value, axis: int, node, what: str) -> int:
-        d = self._shape(x)[axis]
-        if d is None:
-            raise self.err(ShapeError, f"{what} needs the extent of axis {axis} when the call is compiled, and it "
-                                       "is known only at run time here", node,
-                           hint="slice with constant bounds, or write the slices out yourself")
-        return d
-
-    def _ravel(self, x: Value) -> Value:
-        if x.type.kind == "scalar":
-            return self.b.emit("stack", [x], axis=0)
-        if self._rank(x) == 1:
-            return x
-        return self.b.emit("reshape", [x, self.value((-1,), None)])
-
-    def _cast(self, x: Value, dtype, node) -> Value:
-        if dtype is None:
-            return x
-        return self.b.emit("astype", [x], dtype=self.dtype(dtype, node))
-
-    def _arrays(self, seq, node, what) -> list:
-        """The operands of a join: a list or tuple of arrays (and numbers), or the rows of an array."""
-        if isinstance(seq, tuple):
-            return [self.value(a, node) for a in seq]
-        if isinstance(seq, Value) and seq.type.kind == "array":
-            n = self._extent(seq, 0, node, what)
-            return [self.b.emit("getitem", [seq, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
-        raise self.err(AdjitTypeError, f"{what} takes a list or tuple of arrays", node)
-
-    # ---------------------------------------------------------------- entry points
-    def numpy_form(self, func, args, kwargs, node):
-        name = FUNCTIONS[id(func)]
-        label = "len()" if func is builtins.len else f"np.{getattr(func, '__name__', name)}"
-        try:
-            return getattr(self, f"form_{name}")(label, args, kwargs, node)
-        except AdjitError as e:
-            if e.loc is None:
-                raise type(e)(f"{label}: {e.message}", self.loc(node), e.hint) from None
-            raise
-
-    def form_method(self, m, args, kwargs, node):
-        name = METHODS[m.name]
-        return getattr(self, f"form_{name}")(f".{m.name}()", (m.obj,) + tuple(args), kwargs, node)
-
-    def normalize_index(self, sl, base):
-        """An index with `...` expanded into full slices and `np.newaxis` written as None, so that
-        index_of reads it as NumPy does."""
-        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
-
-        def is_newaxis(e):
-            if isinstance(e, ast.Attribute) and e.attr == "newaxis" or isinstance(e, ast.Name) and e.id == "newaxis":
-                try:
-                    return self.expr(e) is None
-                except AdjitError:
-                    return False
-            return False
-
-        changed = False
-        for k, it in enumerate(items):
-            if is_newaxis(it):
-                items[k] = ast.copy_location(ast.Constant(None), it)
-                changed = True
-        ell = [k for k, it in enumerate(items) if isinstance(it, ast.Constant) and it.value is Ellipsis]
-        if len(ell) > 1:
-            raise self.err(UnsupportedSyntaxError, "an index can only have a single ellipsis ('...')", sl)
-        if ell:
-            if not isinstance(base, Value) or base.type.kind != "array":
-                raise self.err(AdjitTypeError, "`...` indexes arrays only", sl)
-            used = sum(1 for it in items if not (isinstance(it, ast.Constant) and (it.value is None or it.value is Ellipsis)))
-            fill = base.type.rank - used
-            if fill < 0:
-                raise self.err(ShapeError, f"too many indices for an array of dimension {base.type.rank}", sl)
-            k = ell[0]
-            items[k:k + 1] = [ast.copy_location(ast.Slice(), items[k]) for _ in range(fill)]
-            changed = True
-        if not changed:
-            return sl
-        if not items:  # x[...] on a 0-d value: the whole array
-            items = [ast.copy_location(ast.Slice(), sl)]
-        if len(items) == 1 and not isinstance(sl, ast.Tuple):
-            return items[0]
-        return ast.copy_location(ast.Tuple(elts=items, ctx=ast.Load()), sl)
-
-    # ---------------------------------------------------------------- shapes and views
-    def form_len(self, label, args, kwargs, node):
-        if len(args) != 1 or kwargs:
-            raise self.err(ArgumentError, "len() takes exactly one argument", node)
-        (x,) = args
-        if isinstance(x, tuple):
-            return len(x)
-        if isinstance(x, Value) and x.type.kind == "tuple":
-            return len(x.type.elems)
-        if not isinstance(x, Value) or x.type.kind != "array":
-            raise self.err(AdjitTypeError, "len() of an unsized object (a number)", node)
-        d = self._shape(x)[0]
-        if d is not None:
-            return d
-        return self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
-
-    def form_ndim(self, label, args, kwargs, node):
-        (x,) = self.bind_args(label, ("a",), args, kwargs, node)
-        return self._rank(self.value(x, node))
-
-    def form_ravel(self, label, args, kwargs, node):
-        x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
-        if order not in ("C", "K", "A"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
-        return self._ravel(self.value(x, node))
-
-    def form_flatten(self, label, args, kwargs, node):
-        x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
-        if order not in ("C", "K", "A"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
-        x = self.value(x, node)
-        flat = self._ravel(x)
-        return flat if flat is not x else self.b.emit("astype", [x], dtype=x.type.dtype)  # a copy
-
-    def form_swapaxes(self, label, args, kwargs, node):
-        x, a1, a2 = self.bind_args(label, ("a", "axis1", "axis2"), args, kwargs, node)
-        x = self.value(x, node)
-        n = self._rank(x)
-        a1, a2 = self._axis(a1, n, node, "axis1"), self._axis(a2, n, node, "axis2")
-        perm = list(range(n))
-        perm[a1], perm[a2] = perm[a2], perm[a1]
-        return self.b.emit("transpose", [x], axes=tuple(perm))
-
-    def form_moveaxis(self, label, args, kwargs, node):
-        x, src, dst = self.bind_args(label, ("a", "source", "destination"), args, kwargs, node)
-        x = self.value(x, node)
-        n = self._rank(x)
-        src, dst = self.static(src, node, "source"), self.static(dst, node, "destination")
-        src = (src,) if isinstance(src, int) else tuple(src)
-        dst = (dst,) if isinstance(dst, int) else tuple(dst)
-        if len(src) != len(dst):
-            raise self.err(ShapeError, "`source` and `destination` arguments must have the same number of elements",
-                           node)
-        src = tuple(self._axis(a, n, node, "source") for a in src)
-        dst = tuple(self._axis(a, n, node, "destination") for a in dst)
-        if len(set(src)) != len(src) or len(set(dst)) != len(dst):
-            raise self.err(ShapeError, "repeated axis in `source` or `destination`", node)
-        return self.b.emit("transpose", [x], axes=_moveaxis_order(n, src, dst))
-
-    def form_squeeze(self, label, args, kwargs, node):
-        x, axis = self.bind_args(label, ("a", "axis"), args, kwargs, node, axis=None)
-        x = self.value(x, node)
-        shape = self._shape(x)
-        if axis is None:
-            if None in shape:
-                raise self.err(ShapeError, f"{label} without `axis` needs every extent when the call is compiled",
-                               node, hint="name the axes: np.squeeze(x, axis=1)")
-            axes = tuple(k for k, d in enumerate(shape) if d == 1)
-        else:
-            axis = self.static(axis, node, "axis")
-            try:
-                axes = S.normalize_axis(axis, len(shape))
-            except AdjitError as e:
-                raise self.err(type(e), e.message, node) from None
-            for a in axes:
-                if shape[a] != 1:
-                    raise self.err(ShapeError, "cannot select an axis to squeeze out which has size not equal to "
-                                               f"one (axis {a} has extent {shape[a]})", node)
-        if not axes:
-            return x
-        rest = tuple(d for k, d in enumerate(shape) if k not in axes)
-        if not rest:  # every axis: the one element
-            return self.b.emit("getitem", [x, self.b.const(0)], index=(("int", 1),) * len(shape))
-        if None in rest:
-            full = (_FULL,) * len(shape)
-            index = tuple(("int", 1) if k in axes else full[k] for k in range(len(shape)))
-            return self.b.emit("getitem", [x, self.b.const(0)], index=index)
-        return self._reshape(x, rest)
-
-    def _atleast(self, nd, args, kwargs, node, label):
-        if kwargs or not args:
-            raise self.err(ArgumentError, f"{label} takes one or more arrays", node)
-        out = []
-        for a in args:
-            x = self.value(a, node)
-            if x.type.kind == "scalar":
-                x = self.b.emit("stack", [x], axis=0)
-            r = self._rank(x)
-            if nd == 2 and r == 1:
-                x = self.b.emit("expand_dims", [x], axis=(0,))
-            elif nd == 3 and r == 1:
-                x = self.b.emit("expand_dims", [x], axis=(0, 2))
-            elif nd == 3 and r == 2:
-                x = self.b.emit("expand_dims", [x], axis=(2,))
-            out.append(x)
-        return out[0] if len(out) == 1 else tuple(out)
-
-    def form_atleast_1d(self, label, args, kwargs, node):
-        return self._atleast(1, args, kwargs, node, label)
-
-    def form_atleast_2d(self, label, args, kwargs, node):
-        return self._atleast(2, args, kwargs, node, label)
-
-    def form_atleast_3d(self, label, args, kwargs, node):
-        return self._atleast(3, args, kwargs, node, label)
-
+class BuildingForms(FormsBase):
     # ---------------------------------------------------------------- building and joining
     def _build(self, obj, node):
         """np.array of a nested list/tuple: a stack per level (numbers and arrays alike)."""
@@ -579,36 +324,3 @@ class NumpyForms:
         out = self.b.emit("full", [shape, self.value(fill, node)], dtype=dt)
         return out
 
-    # ---------------------------------------------------------------- the Lowerer's entry points, extended
-    def attribute(self, base, node):
-        if isinstance(base, Value) and base.type.kind == "array" and node.attr in METHODS:
-            return Method(node.attr, base)
-        return super().attribute(base, node)
-
-    def method(self, m, args, kwargs, node):
-        if m.name in METHODS:
-            self.at(node)
-            return self.form_method(m, args, kwargs, node)
-        return super().method(m, args, kwargs, node)
-
-    def subscript(self, node):
-        """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once."""
-        if not isinstance(node.slice, ast.Tuple) and not _special(node.slice) or \
-                isinstance(node.slice, ast.Tuple) and not any(_special(e) for e in node.slice.elts):
-            return super().subscript(node)
-        base = self.expr(node.value)
-        sl = self.normalize_index(node.slice, base)
-        key = f"<indexed at {node.lineno}:{node.col_offset}>"
-        self.env[key] = base
-        try:
-            new = ast.copy_location(ast.Subscript(value=ast.copy_location(ast.Name(key, ast.Load()), node.value),
-                                                  slice=sl, ctx=ast.Load()), node)
-            return super().subscript(new)
-        finally:
-            del self.env[key]
-
-
-def _special(e) -> bool:
-    """`...` or (syntactically) np.newaxis in an index."""
-    return (isinstance(e, ast.Constant) and e.value is Ellipsis) or \
-        (isinstance(e, ast.Attribute) and e.attr == "newaxis") or (isinstance(e, ast.Name) and e.id == "newaxis")

@@ -1,0 +1,29 @@
+"""NumPy spellings the frontend lowers by composing rows of the primitives table (a mixin of the
+Lowerer's expressions): shapes and views (`len(x)`, `.ravel()`, `np.swapaxes`, `np.moveaxis`,
+`np.squeeze`, `np.atleast_2d`, `...` and `np.newaxis` in an index), and building and joining
+arrays (`np.array([[c, -s], [s, c]])`, `np.stack`, `np.concatenate`, `np.hstack`, `np.vstack`,
+`np.split`, `np.eye`, `np.tri`, `np.tril`, `np.triu`, `np.diag`, `np.diagonal`, `np.trace`,
+`np.roll`, `np.linspace`, `np.full_like`).
+
+`FORMS` is the one list of them: spelling -> what it lowers to. docs/gen_supported.py prints it.
+Each lowering follows NumPy's semantics (shapes, dtypes, views vs copies: a view is made of view
+rows, a copy of rows that make new arrays); what cannot be supported is a located error naming
+the construct and a rewrite."""
+from __future__ import annotations
+
+from .base import FormsBase
+from .building import FORMS as _BUILDING, BuildingForms
+from .views import FORMS as _VIEWS, ViewForms
+
+# spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
+# Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
+# contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
+FORMS = {**_VIEWS, **_BUILDING}
+FUNCTIONS = {id(obj): name for name, (objs, _, _) in FORMS.items() for obj in objs}
+METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
+
+
+class NumpyForms(ViewForms, BuildingForms, FormsBase):
+    """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
+    FUNCTIONS = FUNCTIONS
+    METHODS = METHODS

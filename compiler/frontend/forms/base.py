@@ -1,0 +1,160 @@
+"""The forms' shared machinery: the mixin's helpers (shapes, extents, static axes, casts), the
+entry points the Lowerer calls (`numpy_form`, `form_method`), and the Lowerer's `attribute`,
+`method` and `subscript` extended for methods in METHODS and for `...`/`np.newaxis` in an index."""
+from __future__ import annotations
+
+import ast
+import builtins
+
+from ..values import Method
+from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
+
+_FULL = ("slice", None, None, None)
+
+
+class FormsBase:
+    """Helpers and entry points; FUNCTIONS and METHODS are set on the composed class (forms/__init__)."""
+    FUNCTIONS: dict = {}
+    METHODS: dict = {}
+
+    # ---------------------------------------------------------------- helpers
+    def _shape(self, v: Value) -> tuple:
+        return tuple(self.b.avals[v.id].shape) if v.type.kind == "array" else ()
+
+    def _rank(self, v: Value) -> int:
+        return v.type.rank if v.type.kind == "array" else 0
+
+    def _axis(self, axis, ndim, node, what="axis") -> int:
+        axis = self.static(axis, node, what)
+        if not isinstance(axis, int) or not -ndim <= axis < ndim:
+            raise self.err(ShapeError, f"{what} {axis} is out of bounds for an array of dimension {ndim}", node)
+        return axis % ndim
+
+    def _const_shape(self, dims) -> Value:
+        return self.b.emit("tuple", [self.b.const(int(d)) for d in dims])
+
+    def _reshape(self, x: Value, dims) -> Value:
+        return self.b.emit("reshape", [x, self._const_shape(dims)])
+
+    def _slice(self, x: Value, axis: int, start: int, stop: int) -> Value:
+        index = (_FULL,) * axis + (("slice", 1, 2, None),)
+        return self.b.emit("getitem", [x, self.b.const(start), self.b.const(stop)], index=index)
+
+    def _extent(self, x: Value, axis: int, node, what: str) -> int:
+        d = self._shape(x)[axis]
+        if d is None:
+            raise self.err(ShapeError, f"{what} needs the extent of axis {axis} when the call is compiled, and it "
+                                       "is known only at run time here", node,
+                           hint="slice with constant bounds, or write the slices out yourself")
+        return d
+
+    def _ravel(self, x: Value) -> Value:
+        if x.type.kind == "scalar":
+            return self.b.emit("stack", [x], axis=0)
+        if self._rank(x) == 1:
+            return x
+        return self.b.emit("reshape", [x, self.value((-1,), None)])
+
+    def _cast(self, x: Value, dtype, node) -> Value:
+        if dtype is None:
+            return x
+        return self.b.emit("astype", [x], dtype=self.dtype(dtype, node))
+
+    def _arrays(self, seq, node, what) -> list:
+        """The operands of a join: a list or tuple of arrays (and numbers), or the rows of an array."""
+        if isinstance(seq, tuple):
+            return [self.value(a, node) for a in seq]
+        if isinstance(seq, Value) and seq.type.kind == "array":
+            n = self._extent(seq, 0, node, what)
+            return [self.b.emit("getitem", [seq, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        raise self.err(AdjitTypeError, f"{what} takes a list or tuple of arrays", node)
+
+    # ---------------------------------------------------------------- entry points
+    def numpy_form(self, func, args, kwargs, node):
+        name = self.FUNCTIONS[id(func)]
+        label = "len()" if func is builtins.len else f"np.{getattr(func, '__name__', name)}"
+        try:
+            return getattr(self, f"form_{name}")(label, args, kwargs, node)
+        except AdjitError as e:
+            if e.loc is None:
+                raise type(e)(f"{label}: {e.message}", self.loc(node), e.hint) from None
+            raise
+
+    def form_method(self, m, args, kwargs, node):
+        name = self.METHODS[m.name]
+        return getattr(self, f"form_{name}")(f".{m.name}()", (m.obj,) + tuple(args), kwargs, node)
+
+    def normalize_index(self, sl, base):
+        """An index with `...` expanded into full slices and `np.newaxis` written as None, so that
+        index_of reads it as NumPy does."""
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+
+        def is_newaxis(e):
+            if isinstance(e, ast.Attribute) and e.attr == "newaxis" or isinstance(e, ast.Name) and e.id == "newaxis":
+                try:
+                    return self.expr(e) is None
+                except AdjitError:
+                    return False
+            return False
+
+        changed = False
+        for k, it in enumerate(items):
+            if is_newaxis(it):
+                items[k] = ast.copy_location(ast.Constant(None), it)
+                changed = True
+        ell = [k for k, it in enumerate(items) if isinstance(it, ast.Constant) and it.value is Ellipsis]
+        if len(ell) > 1:
+            raise self.err(UnsupportedSyntaxError, "an index can only have a single ellipsis ('...')", sl)
+        if ell:
+            if not isinstance(base, Value) or base.type.kind != "array":
+                raise self.err(AdjitTypeError, "`...` indexes arrays only", sl)
+            used = sum(1 for it in items if not (isinstance(it, ast.Constant) and (it.value is None or it.value is Ellipsis)))
+            fill = base.type.rank - used
+            if fill < 0:
+                raise self.err(ShapeError, f"too many indices for an array of dimension {base.type.rank}", sl)
+            k = ell[0]
+            items[k:k + 1] = [ast.copy_location(ast.Slice(), items[k]) for _ in range(fill)]
+            changed = True
+        if not changed:
+            return sl
+        if not items:  # x[...] on a 0-d value: the whole array
+            items = [ast.copy_location(ast.Slice(), sl)]
+        if len(items) == 1 and not isinstance(sl, ast.Tuple):
+            return items[0]
+        return ast.copy_location(ast.Tuple(elts=items, ctx=ast.Load()), sl)
+
+    # ---------------------------------------------------------------- the Lowerer's entry points, extended
+    def attribute(self, base, node):
+        if isinstance(base, Value) and base.type.kind == "array" and node.attr in self.METHODS:
+            return Method(node.attr, base)
+        return super().attribute(base, node)
+
+    def method(self, m, args, kwargs, node):
+        if m.name in self.METHODS:
+            self.at(node)
+            return self.form_method(m, args, kwargs, node)
+        return super().method(m, args, kwargs, node)
+
+    def subscript(self, node):
+        """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once."""
+        if not isinstance(node.slice, ast.Tuple) and not _special(node.slice) or \
+                isinstance(node.slice, ast.Tuple) and not any(_special(e) for e in node.slice.elts):
+            return super().subscript(node)
+        base = self.expr(node.value)
+        sl = self.normalize_index(node.slice, base)
+        key = f"<indexed at {node.lineno}:{node.col_offset}>"
+        self.env[key] = base
+        try:
+            new = ast.copy_location(ast.Subscript(value=ast.copy_location(ast.Name(key, ast.Load()), node.value),
+                                                  slice=sl, ctx=ast.Load()), node)
+            return super().subscript(new)
+        finally:
+            del self.env[key]
+
+
+
+def _special(e) -> bool:
+    """`...` or (syntactically) np.newaxis in an index."""
+    return (isinstance(e, ast.Constant) and e.value is Ellipsis) or \
+        (isinstance(e, ast.Attribute) and e.attr == "newaxis") or (isinstance(e, ast.Name) and e.id == "newaxis")

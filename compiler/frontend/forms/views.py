@@ -1,0 +1,156 @@
+"""Shapes and views: `len(x)`, `np.ndim`, `.ravel()`, `.flatten()`, `np.swapaxes`, `np.moveaxis`,
+`np.squeeze`, `np.atleast_1d/2d/3d`. Each is a view where NumPy's is (made of view rows), a copy
+where NumPy's is."""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ... import shapes as S
+from ...errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
+from .base import _FULL, FormsBase
+
+# spelling -> (the NumPy objects or method names it matches, what it lowers to)
+# spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
+# Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py
+FORMS = {
+    "len": ((builtins.len,), (), "`x.shape[0]`"),
+    "ndim": ((np.ndim,), (), "the rank, a constant (as `x.ndim`)"),
+    "ravel": ((np.ravel,), ("ravel",), "`reshape(x, (-1,))` (a view)"),
+    "flatten": ((), ("flatten",), "`reshape(x, (-1,))`, copied"),
+    "swapaxes": ((np.swapaxes,), ("swapaxes",), "`transpose` (a view)"),
+    "moveaxis": ((np.moveaxis,), (), "`transpose` (a view)"),
+    "squeeze": ((np.squeeze,), ("squeeze",), "`reshape` (a view); every axis of extent 1, or `axis`"),
+    "atleast_1d": ((np.atleast_1d,), (), "`reshape` / `stack` of a number"),
+    "atleast_2d": ((np.atleast_2d,), (), "`expand_dims` / `stack` of a number"),
+    "atleast_3d": ((np.atleast_3d,), (), "`expand_dims` / `stack` of a number"),
+}
+
+
+def _moveaxis_order(ndim, source, destination):
+    order = [n for n in range(ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return tuple(order)
+
+
+
+class ViewForms(FormsBase):
+    # ---------------------------------------------------------------- shapes and views
+    def form_len(self, label, args, kwargs, node):
+        if len(args) != 1 or kwargs:
+            raise self.err(ArgumentError, "len() takes exactly one argument", node)
+        (x,) = args
+        if isinstance(x, tuple):
+            return len(x)
+        if isinstance(x, Value) and x.type.kind == "tuple":
+            return len(x.type.elems)
+        if not isinstance(x, Value) or x.type.kind != "array":
+            raise self.err(AdjitTypeError, "len() of an unsized object (a number)", node)
+        d = self._shape(x)[0]
+        if d is not None:
+            return d
+        return self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
+
+    def form_ndim(self, label, args, kwargs, node):
+        (x,) = self.bind_args(label, ("a",), args, kwargs, node)
+        return self._rank(self.value(x, node))
+
+    def form_ravel(self, label, args, kwargs, node):
+        x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
+        if order not in ("C", "K", "A"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
+        return self._ravel(self.value(x, node))
+
+    def form_flatten(self, label, args, kwargs, node):
+        x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
+        if order not in ("C", "K", "A"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
+        x = self.value(x, node)
+        flat = self._ravel(x)
+        return flat if flat is not x else self.b.emit("astype", [x], dtype=x.type.dtype)  # a copy
+
+    def form_swapaxes(self, label, args, kwargs, node):
+        x, a1, a2 = self.bind_args(label, ("a", "axis1", "axis2"), args, kwargs, node)
+        x = self.value(x, node)
+        n = self._rank(x)
+        a1, a2 = self._axis(a1, n, node, "axis1"), self._axis(a2, n, node, "axis2")
+        perm = list(range(n))
+        perm[a1], perm[a2] = perm[a2], perm[a1]
+        return self.b.emit("transpose", [x], axes=tuple(perm))
+
+    def form_moveaxis(self, label, args, kwargs, node):
+        x, src, dst = self.bind_args(label, ("a", "source", "destination"), args, kwargs, node)
+        x = self.value(x, node)
+        n = self._rank(x)
+        src, dst = self.static(src, node, "source"), self.static(dst, node, "destination")
+        src = (src,) if isinstance(src, int) else tuple(src)
+        dst = (dst,) if isinstance(dst, int) else tuple(dst)
+        if len(src) != len(dst):
+            raise self.err(ShapeError, "`source` and `destination` arguments must have the same number of elements",
+                           node)
+        src = tuple(self._axis(a, n, node, "source") for a in src)
+        dst = tuple(self._axis(a, n, node, "destination") for a in dst)
+        if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+            raise self.err(ShapeError, "repeated axis in `source` or `destination`", node)
+        return self.b.emit("transpose", [x], axes=_moveaxis_order(n, src, dst))
+
+    def form_squeeze(self, label, args, kwargs, node):
+        x, axis = self.bind_args(label, ("a", "axis"), args, kwargs, node, axis=None)
+        x = self.value(x, node)
+        shape = self._shape(x)
+        if axis is None:
+            if None in shape:
+                raise self.err(ShapeError, f"{label} without `axis` needs every extent when the call is compiled",
+                               node, hint="name the axes: np.squeeze(x, axis=1)")
+            axes = tuple(k for k, d in enumerate(shape) if d == 1)
+        else:
+            axis = self.static(axis, node, "axis")
+            try:
+                axes = S.normalize_axis(axis, len(shape))
+            except AdjitError as e:
+                raise self.err(type(e), e.message, node) from None
+            for a in axes:
+                if shape[a] != 1:
+                    raise self.err(ShapeError, "cannot select an axis to squeeze out which has size not equal to "
+                                               f"one (axis {a} has extent {shape[a]})", node)
+        if not axes:
+            return x
+        rest = tuple(d for k, d in enumerate(shape) if k not in axes)
+        if not rest:  # every axis: the one element
+            return self.b.emit("getitem", [x, self.b.const(0)], index=(("int", 1),) * len(shape))
+        if None in rest:
+            full = (_FULL,) * len(shape)
+            index = tuple(("int", 1) if k in axes else full[k] for k in range(len(shape)))
+            return self.b.emit("getitem", [x, self.b.const(0)], index=index)
+        return self._reshape(x, rest)
+
+    def _atleast(self, nd, args, kwargs, node, label):
+        if kwargs or not args:
+            raise self.err(ArgumentError, f"{label} takes one or more arrays", node)
+        out = []
+        for a in args:
+            x = self.value(a, node)
+            if x.type.kind == "scalar":
+                x = self.b.emit("stack", [x], axis=0)
+            r = self._rank(x)
+            if nd == 2 and r == 1:
+                x = self.b.emit("expand_dims", [x], axis=(0,))
+            elif nd == 3 and r == 1:
+                x = self.b.emit("expand_dims", [x], axis=(0, 2))
+            elif nd == 3 and r == 2:
+                x = self.b.emit("expand_dims", [x], axis=(2,))
+            out.append(x)
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def form_atleast_1d(self, label, args, kwargs, node):
+        return self._atleast(1, args, kwargs, node, label)
+
+    def form_atleast_2d(self, label, args, kwargs, node):
+        return self._atleast(2, args, kwargs, node, label)
+
+    def form_atleast_3d(self, label, args, kwargs, node):
+        return self._atleast(3, args, kwargs, node, label)
+
