@@ -8,7 +8,6 @@ import json
 import os
 import random
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -155,7 +154,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--show", type=int, default=None, metavar="ID",
                     help="print program ID of this seed's campaign, run it in fast mode (or compiled with "
-                         "--compiled-fraction 1) and print the result")
+                         "--compiled-fraction 1) and print the result; with --shrink, shrink it too")
     args = ap.parse_args(argv)
     if args.show is not None:
         return show(args)
@@ -240,6 +239,22 @@ def show(args) -> int:
     print(f"# wrt={t['wrt']} dtype={t['dtype']} mode={t['mode']} params={t['params']}")
     res = oracles.check_task(t)
     print(json.dumps({k: v for k, v in res.items() if k != "inputs"}, indent=1, default=str))
+    if args.shrink and res.get("outcome") in ("wrong", "internal") and "inputs" in res:
+        cache = os.environ.get("ADJIT_CACHE_DIR") or tempfile.mkdtemp(prefix="adjit-fuzz-cache-")
+        pool = Pool(1, 200, cache, args.log)
+        try:
+            evaluate = lambda task: pool.run_one(task, timeout=args.timeout * 5)  # noqa: E731
+            small, sres, evals = shrink(programs[args.show], res["inputs"], res, evaluate, args.shrink_budget,
+                                        log=None if args.quiet else print)
+        finally:
+            pool.close()
+        print(f"# shrunk in {evals} tries; still failing the same way: {same_failure(res, sres)}")
+        print(small.source())
+        print(json.dumps({k: v for k, v in sres.items() if k != "inputs"}, indent=1, default=str))
+        if args.save and same_failure(res, sres):
+            path = save_case(small, sres, sres.get("inputs", res["inputs"]),
+                             f"campaign seed {args.seed}, program {args.show}, {t['mode']} mode")
+            print(f"saved {path.relative_to(REPO)}")
     return 0
 
 

@@ -23,8 +23,15 @@ def signature(res: dict) -> tuple:
 
 
 def same_failure(orig: dict, new: dict) -> bool:
+    """The same outcome and oracle (or error category). A wrong gradient must also stay about as
+    wrong (within 10x of the original error), so that shrinking does not drift from a real bug to
+    rounding noise that happens to cross the tolerance."""
     if orig["outcome"] == "wrong":
-        return new.get("outcome") == "wrong" and orig["category"] in new.get("failing", [])
+        cat = orig["category"]
+        if new.get("outcome") != "wrong" or cat not in new.get("failing", []):
+            return False
+        e0, e1 = orig.get("errors", {}).get(cat), new.get("errors", {}).get(cat)
+        return e0 is None or e1 is None or e1 >= 0.1 * e0
     return new.get("outcome") == orig["outcome"] and new.get("category") == orig["category"]
 
 
