@@ -10,7 +10,8 @@ contribution); a JVP rule takes (tangents, y, *inputs, **attrs), tangents holdin
 
 The rows live in one module per family, registered in this order (the order of the table):
 elementwise.py, reductions.py, linalg.py, arrays.py (shape changes and indexing), creation.py
-(the tape, array creation, ints and tuples). table.py holds the row type and the table.
+(the tape, array creation, ints and tuples), joining.py, special.py (inverse and special
+functions), scans.py (cumulative sums and products, sorting). table.py holds the row type and the table.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 from .table import CUSTOM, PRIMITIVES, STATEMENT, Primitive, Reduction, _tsum, npx, primitive  # noqa: F401
 from . import elementwise, reductions, linalg, arrays, creation  # noqa: F401,E402  (registers the rows)
 from . import joining  # noqa: F401,E402  (concatenate, stack, diagonals)
+from . import special, scans  # noqa: F401,E402  (inverse and special functions; cumulative ops, sorting)
 from .arrays import _shift  # noqa: F401,E402  (reverse/sweep.py renumbers index inputs with it)
 from .arrays import advanced_layout, is_advanced  # noqa: F401,E402  (integer-array indexing)
 

@@ -176,5 +176,14 @@ CASES = {
                      (index_update_array, lambda: (normal(5), normal(3), np.array([4, 0, 4]), normal(5)), (0, 1))],
 }
 
+# Test rows of the newer families live beside them (one module per family), merged here.
+from primitive_cases_special import CASES as _SPECIAL  # noqa: E402
+from primitive_cases_scans import CASES as _SCANS  # noqa: E402
+from primitive_cases_linalg import CASES as _LINALG  # noqa: E402
+
+for _part in (_SPECIAL, _SCANS, _LINALG):
+    for _name, _rows in _part.items():
+        CASES.setdefault(_name, []).extend(_rows)
+
 # Primitives adjit emits itself and a user cannot write: checked by building IR directly.
 INTERNAL = {"index_add"}

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 from .base import FormsBase
 from .building import FORMS as _BUILDING, BuildingForms
+from .linalg import FORMS as _LINALG, LinalgForms
+from .special import FORMS as _SPECIAL, SpecialForms
+from .statistics import FORMS as _STATISTICS, StatisticsForms
 from .views import FORMS as _VIEWS, ViewForms
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG}
 FUNCTIONS = {id(obj): name for name, (objs, _, _) in FORMS.items() for obj in objs}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 
 
-class NumpyForms(ViewForms, BuildingForms, FormsBase):
+class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, LinalgForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = FUNCTIONS
     METHODS = METHODS
