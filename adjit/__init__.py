@@ -4,11 +4,12 @@ Put `@adjit.grad` on a plain NumPy function; adjit reads its source, builds a st
 derives the adjoint program, shows it as readable Python, and compiles both passes with Numba.
 """
 from .api import grad, stop_gradient, value_and_grad
+from .transforms import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
 from .compiler.errors import (AdjitError, AdjitNameError, AdjitTypeError, ArgumentError,
                                InternalCompilerError, ShapeError, UnsupportedSyntaxError)
 from .compiler.jit import VERSION as __version__
 
-__all__ = ["grad", "value_and_grad", "stop_gradient", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
+__all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
            "InternalCompilerError", "ShapeError", "UnsupportedSyntaxError"]
 
 __all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip"]

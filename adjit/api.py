@@ -1,4 +1,5 @@
-"""The public transformations: grad and value_and_grad (decorator and call forms)."""
+"""The public transformations grad and value_and_grad (decorator and call forms), and grad of grad;
+the rest of the family (jvp, vjp, jacobian, hessian, hvp) is in transforms.py."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -56,6 +57,11 @@ class _Transformed:
     def signatures(self) -> list[str]:
         return self._compiled.signatures
 
+    @property
+    def __adjit_grad_of__(self):
+        """jvp(grad(f), ...) reads this: the gradient's function and wrt (forward over reverse)."""
+        return None if self._with_value else self
+
     def __repr__(self) -> str:
         kind = "value_and_grad" if self._with_value else "grad"
         return f"<adjit.{kind} of {self.__qualname__} wrt={self.wrt!r}>"
@@ -71,12 +77,43 @@ def _as_result(x: Any, args: tuple, k: int):
     return float(x)
 
 
+class _GradOfGrad:
+    """grad(grad(f)) (or value_and_grad of it): forward over reverse, see transforms.grad_of_grad."""
+
+    __adjit_transform__ = True
+
+    def __init__(self, inner: _Transformed, wrt, with_value: bool):
+        from .transforms import grad_of_grad
+
+        self.inner, self.wrt = inner, wrt
+        self.fun = inner.fun  # the user's function, where errors about this transformation point
+        self._call = grad_of_grad(inner, wrt, with_value)
+        self.__name__ = inner.__name__
+        self.__qualname__ = inner.__qualname__
+        self.__wrapped__ = inner
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    def source(self, *args, **kwargs) -> str:
+        """The forward-over-reverse code: the gradient and its directional derivative."""
+        from .transforms import _compiled
+
+        c_in = self.inner._compiled
+        return _compiled(self.inner.fun, c_in.wrt, "grad_jvp", wrt_fwd=self.wrt).source(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<adjit.grad of {self.inner!r} wrt={self.wrt!r}>"
+
+
 def _decorate(f, wrt, with_value, checkpoint, parallel):
     if f is None:
-        return lambda fun: _Transformed(fun, wrt, with_value, checkpoint, parallel)
+        return lambda fun: _decorate(fun, wrt, with_value, checkpoint, parallel)
     if not callable(f):
         raise ArgumentError(f"expected a function to differentiate, got {f!r}",
                             hint="write @adjit.grad(wrt=...) with the keyword")
+    if isinstance(f, _Transformed) and checkpoint is None and not parallel:
+        return _GradOfGrad(f, wrt, with_value)  # grad(grad(f)): forward over reverse
     return _Transformed(f, wrt, with_value, checkpoint, parallel)
 
 

@@ -9,6 +9,7 @@ from .primitives import PRIMITIVES
 def varied_values(fn: Function, seeds: set) -> set[int]:
     """Ids of float values that depend on the seed values (through branches and loops too)."""
     varied = set(seeds)
+    varied_tapes: set = set()
     nodes = list(walk(fn.body))
     changed = True
     while changed:
@@ -16,8 +17,12 @@ def varied_values(fn: Function, seeds: set) -> set[int]:
         for node in nodes:
             if isinstance(node, Op):
                 p = PRIMITIVES[node.prim]
-                if p.differentiable and any(v.id in varied for k, v in enumerate(node.inputs)
-                                            if k not in p.nondiff_inputs):
+                if node.prim == "tape_push" and node.inputs[0].id in varied:
+                    varied_tapes.add(node.attrs["tape"])
+                elif node.prim == "tape_pop" and node.attrs["tape"] in varied_tapes and node.out.type.is_float:
+                    varied.add(node.out.id)  # a value popped off a tape varies when the pushed one does
+                elif p.differentiable and any(v.id in varied for k, v in enumerate(node.inputs)
+                                              if k not in p.nondiff_inputs):
                     varied.update(o.id for o in node.outputs if o.type.is_float)
             elif isinstance(node, If):
                 for o, a, b in zip(node.outputs, node.then_yield, node.else_yield):

@@ -14,6 +14,7 @@ class _Forward:
         self.fn = fn
         self.b = Builder(builder.avals, role="tangent")
         self.avals = builder.avals
+        self.tangent_tapes: set = set()  # tapes whose values carry tangents on a companion tape
 
     def zero(self, v: Value) -> Value:
         if v.type.kind == "array":
@@ -49,7 +50,25 @@ class _Forward:
                 self.b.ops = saved
         return out
 
+    def tape(self, op: Op, tan: dict) -> None:
+        """Forward mode over a reverse sweep (a Hessian-vector product): a value pushed on a tape
+        has its tangent pushed on a companion tape `<tape>_dot` right after it, and popped right
+        after it, so the two stacks stay in step."""
+        tape = op.attrs["tape"]
+        self.b.loc = op.loc
+        if op.prim == "tape_push":
+            t = tan.get(op.inputs[0].id)
+            if t is not None:
+                self.b.emit("tape_push", [self.fit(t, op.inputs[0])], tape=tape + "_dot")
+                self.tangent_tapes.add(tape)
+        elif tape in self.tangent_tapes:
+            v = self.b.define(Value(f"{op.out.hint or '_t'}_dot"), self.avals[op.out.id])
+            self.b.ops.append(Op("tape_pop", [], [v], {"tape": tape + "_dot"}, op.loc, "tangent"))
+            tan[op.out.id] = v
+
     def op(self, op: Op, tan: dict) -> None:
+        if op.prim in ("tape_push", "tape_pop"):
+            return self.tape(op, tan)
         pr = PRIMITIVES[op.prim]
         ins = [tan.get(i.id) if k not in pr.nondiff_inputs else None for k, i in enumerate(op.inputs)]
         if not pr.differentiable or all(t is None for t in ins):
@@ -126,8 +145,10 @@ class _Forward:
         self.b.ops.append(node)
 
 
-def jvp(fn: Function, builder: Builder, wrt: list[int]) -> Function:
-    """A new function taking (*params, *tangents of wrt params) and returning (result, result_dot)."""
+def jvp(fn: Function, builder: Builder, wrt: list[int], all_results: bool = False) -> Function:
+    """A new function taking (*params, *tangents of wrt params) and returning (result, result_dot);
+    all_results=True: (*results, *their tangents), for forward mode over a function with several
+    results (the gradient function: forward over reverse)."""
     fn = clone_function(fn)  # the function given stays untouched
     f = _Forward(fn, builder)
     tan: dict[int, Value] = {}
@@ -139,10 +160,11 @@ def jvp(fn: Function, builder: Builder, wrt: list[int]) -> Function:
         tangent_params.append(t)
     f.varied = varied_values(fn, {fn.params[k].id for k in wrt})
     ops = f.block(fn.body, tan)
-    result = fn.results[0]
+    results = list(fn.results) if all_results else [fn.results[0]]
     saved = f.b.ops
     f.b.ops = ops
-    t = f.tangent_of(result, tan)
+    f.b.loc = None
+    tangents = [f.fit(f.tangent_of(r, tan), r) for r in results]
     f.b.ops = saved
     return Function(fn.name + "_jvp", fn.params + tangent_params, fn.param_names + [v.hint for v in tangent_params],
-                    Block(ops), [result, t], fn.filename, fn.firstline, fn.result_loc, fn.avals)
+                    Block(ops), results + tangents, fn.filename, fn.firstline, fn.result_loc, fn.avals)

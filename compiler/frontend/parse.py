@@ -56,8 +56,10 @@ _PARSE_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def nested_transform_error(fn) -> AdjitError:
-    """Transforming an adjit transformation (grad of grad) is not implemented yet: say so where the
-    inner function is defined, never differentiate the function underneath it."""
+    """Transforming an adjit transformation beyond what adjit composes (grad(grad(f)) and
+    jvp(grad(f), ...) are forward over reverse; a third derivative, or a transformation called
+    inside a differentiated function, is not implemented): say so where the inner function is
+    defined, never differentiate the function underneath it."""
     inner = getattr(fn, "fun", None)
     loc = None
     if isinstance(inner, types.FunctionType):
@@ -68,10 +70,10 @@ def nested_transform_error(fn) -> AdjitError:
         except (OSError, TypeError):
             pass
     return UnsupportedSyntaxError(
-        f"{fn!r} is itself an adjit transformation; transforming it again (a higher derivative, grad of "
-        "grad) is not supported yet", loc,
-        hint="differentiate a function written out by hand for the first derivative, or use finite "
-             "differences of the gradient (adjit.check_grad) until nested transformations land")
+        f"{fn!r} is itself an adjit transformation; transforming it again this way (a third derivative, "
+        "or calling a gradient inside a differentiated function) is not supported yet", loc,
+        hint="second derivatives: adjit.grad(adjit.grad(f)) for a scalar argument, adjit.hvp(f), "
+             "adjit.hessian(f), or adjit.jvp(adjit.grad(f), primals, tangents)")
 
 
 def parse(fn) -> ParsedFunction:

@@ -72,7 +72,18 @@ class CompiledFunction:
 
     Calls are specialized per argument signature; `source(*args)` shows the generated code."""
 
-    def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad", checkpoint=None, parallel: bool = False):
+    # mode -> the suffix of the generated entry point's name
+    ENTRY = {"value_and_grad": "_grad", "jvp": "_jvp", "vjp": "_vjp", "grad_jvp": "_grad_jvp"}
+
+    def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad", checkpoint=None, parallel: bool = False,
+                 wrt_fwd=None):
+        """mode: "value_and_grad" (value and gradient of a scalar), "jvp" (value and a directional
+        derivative, tangents of `wrt` as extra arguments), "vjp" (value and the vector-Jacobian
+        product with a cotangent of the result's shape as a last extra argument), "grad_jvp"
+        (forward over reverse: the value, the gradient wrt `wrt`, and their directional
+        derivatives along tangents of `wrt_fwd`: Hessian-vector products)."""
+        if mode not in self.ENTRY:
+            raise ArgumentError(f"unknown transformation mode {mode!r}")
         self.fun = fun
         self.parallel = bool(parallel)
         if checkpoint not in (None, "sqrt") and not (isinstance(checkpoint, int) and checkpoint >= 1):
@@ -87,6 +98,10 @@ class CompiledFunction:
         self.mode = mode
         self.single = isinstance(wrt, (int, str))
         self.wrt = resolve_wrt(self.parsed, wrt)
+        self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd) if mode == "grad_jvp" else []
+        if mode == "grad_jvp" and checkpoint is not None:
+            raise ArgumentError("checkpointing is not supported under forward-over-reverse (hvp, hessian, grad of grad)",
+                                hint="leave checkpoint out")
         self._by_shapes: OrderedDict = OrderedDict()
         self._specs: dict[str, Specialization] = {}
         self.__name__ = getattr(fun, "__name__", "f")
@@ -116,7 +131,7 @@ class CompiledFunction:
         names = self.parsed.param_names
         params = self.parsed.node.args.args
         avals = [abstract_arg(a, n, self.parsed.loc(node)) for a, n, node in zip(args, names, params)]
-        for k in self.wrt:
+        for k in sorted(set(self.wrt) | set(self.wrt_fwd)):
             t = avals[k].type
             if not t.is_float:
                 raise AdjitTypeError(
@@ -154,7 +169,7 @@ class CompiledFunction:
         deps = _dependencies(self.parsed.fn)
         if deps is None:
             return None
-        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt),
+        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd),
                           repr(self.checkpoint), repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -218,7 +233,7 @@ class CompiledFunction:
         layouts = [_layout(a) for a in args]
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
-        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt),
+        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd),
                                            repr(self.checkpoint), repr(self.parallel), self.parsed.filename,
                                            self.parsed.source, ir_text, sig]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
@@ -265,19 +280,27 @@ class CompiledFunction:
 
     @property
     def entry_name(self) -> str:
-        return self.parsed.name + ("_grad" if self.mode == "value_and_grad" else "_jvp")
+        return self.parsed.name + self.ENTRY[self.mode]
+
+    def transform(self, primal: Function, builder) -> Function:
+        """The transformed IR of `primal` for this mode (a new function; `primal` stays as it is)."""
+        from .. import forward, reverse
+
+        if self.mode == "value_and_grad":
+            return reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)
+        if self.mode == "vjp":
+            return reverse.vjp(primal, builder, self.wrt, self.checkpoint)
+        if self.mode == "grad_jvp":
+            return forward.jvp(reverse.value_and_grad(primal, builder, self.wrt), builder, self.wrt_fwd, all_results=True)
+        return forward.jvp(primal, builder, self.wrt)
 
     def generate(self, args: tuple, primal: Function, builder) -> tuple:
         """(readable functions, helpers), (lowered functions, helpers) for these arguments."""
-        from .. import codegen, forward, reverse
+        from .. import codegen
         from ..passes.pipeline import lower, optimize
 
         try:  # the transformations leave `primal` as it is (they work on a clone of it)
-            if self.mode == "value_and_grad":
-                transformed = reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)
-            else:
-                transformed = forward.jvp(primal, builder, self.wrt)
-            transformed = optimize(transformed)
+            transformed = optimize(self.transform(primal, builder))
             primal = optimize(primal)
         except AdjitError:
             raise
@@ -302,15 +325,12 @@ class CompiledFunction:
     def ir(self, *args, adjoint: bool = False, **kwargs) -> str:
         """The printed IR for these example arguments: the primal function, or with adjoint=True
         the optimized transformed function (forward sweep + reverse sweep) that codegen renders."""
-        from .. import forward, reverse
         from ..passes.pipeline import optimize
 
         primal, builder = self._lower(self._bind(args, kwargs))
         if not adjoint:
             return print_function(primal)
-        if self.mode == "value_and_grad":
-            return print_function(optimize(reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)))
-        return print_function(optimize(forward.jvp(primal, builder, self.wrt)))
+        return print_function(optimize(self.transform(primal, builder)))
 
     @property
     def signatures(self) -> list[str]:

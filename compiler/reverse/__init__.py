@@ -8,7 +8,7 @@ computed in the forward sweep and popped when the reverse sweep enters the match
 only what the adjoint reads is kept (to-be-recorded analysis by demand). Loops carry their
 adjoints backwards; values read inside a loop accumulate their adjoints across iterations.
 """
-from .sweep import adjoint_name, unbroadcast, value_and_grad
+from .sweep import adjoint_name, unbroadcast, value_and_grad, vjp
 from .control import clone_block
 
-__all__ = ["adjoint_name", "clone_block", "unbroadcast", "value_and_grad"]
+__all__ = ["adjoint_name", "clone_block", "unbroadcast", "value_and_grad", "vjp"]

@@ -268,11 +268,21 @@ class _Reverse(ControlFlowReverse):
         if x.id in self.active:
             self.accumulate(adj, x, ct)
 
-    def run(self) -> Function:
+    def run(self, seed_param: bool = False) -> Function:
+        """seed_param: the result's cotangent is a new last parameter (a vector-Jacobian product
+        for any result shape) instead of 1.0 (the gradient of a scalar)."""
         fn = self.fn
         result = fn.results[0]
         rt = result.type
-        if not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
+        seed_value = None
+        if seed_param:
+            if not rt.is_float:
+                raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
+            name = "ct"
+            while name in fn.param_names:
+                name = "_" + name
+            seed_value = self.b.define(Value(name), self.avals[result.id])
+        elif not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
             raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
                                  fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
         if not rt.is_float:
@@ -283,7 +293,10 @@ class _Reverse(ControlFlowReverse):
         self.scopes.append(top)
         if result.id in self.active:
             self.b.loc = fn.result_loc
-            seed = self.b.const(1.0) if rt.dtype == "float64" else self.emit("astype", [self.b.const(1.0)], dtype=rt.dtype)
+            if seed_value is not None:
+                seed = seed_value
+            else:
+                seed = self.b.const(1.0) if rt.dtype == "float64" else self.emit("astype", [self.b.const(1.0)], dtype=rt.dtype)
             seed.hint = adjoint_name(result)
             adj[result.id] = seed
         self.reverse_block(fn.body, adj)
@@ -299,6 +312,10 @@ class _Reverse(ControlFlowReverse):
             g.hint = g.hint if g.hint and g.hint != adjoint_name(result) else adjoint_name(p)
             grads.append(g)
         forward = self.augmented_forward(fn.body)
+        if seed_value is not None:
+            return Function(fn.name + "_vjp", fn.params + [seed_value], fn.param_names + [seed_value.hint],
+                            Block(forward.ops + self.b.ops), [result] + grads, fn.filename, fn.firstline,
+                            fn.result_loc, fn.avals)
         return Function(fn.name + "_grad", fn.params, fn.param_names, Block(forward.ops + self.b.ops),
                         [result] + grads, fn.filename, fn.firstline, fn.result_loc, fn.avals)
 
@@ -359,3 +376,9 @@ def value_and_grad(fn: Function, builder: Builder, wrt: list[int], checkpoint=No
     """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep.
     checkpoint="sqrt" (or a segment length) reverses top-level for loops with checkpointing."""
     return _Reverse(clone_function(fn), builder, wrt, checkpoint).run()  # fn itself stays untouched
+
+
+def vjp(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
+    """A new function taking (*params, ct) and returning (result, ct . d result/d<wrt_0>, ...):
+    the vector-Jacobian product with a cotangent `ct` of the result's shape (any shape)."""
+    return _Reverse(clone_function(fn), builder, wrt, checkpoint).run(seed_param=True)

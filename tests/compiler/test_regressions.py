@@ -84,14 +84,16 @@ def _cube(x):
     return x ** 3
 
 
-def test_grad_of_grad_is_a_located_error_not_the_first_derivative():
+def test_grad_of_grad_is_the_second_derivative_never_the_first():
     inner = adjit.grad(_cube)
-    with pytest.raises(AdjitError) as e:
-        adjit.grad(inner)(3.0)
+    assert adjit.grad(inner)(3.0) == pytest.approx(18.0, rel=1e-14)  # not 27, the first derivative
+    with pytest.raises(AdjitError) as e:  # the inner result is (value, gradient): not a scalar
+        adjit.grad(adjit.value_and_grad(_cube))(3.0)
+    assert not isinstance(e.value, InternalCompilerError) and "test_regressions.py:" in str(e.value)
+    with pytest.raises(AdjitError) as e:  # a third derivative: located, never silently lower
+        adjit.grad(adjit.grad(adjit.grad(_cube)))(3.0)
     assert not isinstance(e.value, InternalCompilerError)
     assert "not supported yet" in str(e.value) and "test_regressions.py:" in str(e.value)
-    with pytest.raises(AdjitError):
-        adjit.grad(adjit.value_and_grad(_cube))(3.0)
 
 
 def _calls_a_gradient(x):

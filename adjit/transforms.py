@@ -1,0 +1,298 @@
+"""The AD family beyond grad: jvp, vjp, jacfwd/jacrev/jacobian, hvp, hessian, and the nesting of
+grad (grad of grad, jvp of grad), with JAX's signatures and return conventions.
+
+Each is a compiled transformation of the user's function, built from three IR transformations
+(compiler/jit/compiled.CompiledFunction modes): forward mode ("jvp"), reverse mode with a
+cotangent argument ("vjp", any result shape) and forward over reverse ("grad_jvp": the gradient
+and its directional derivative, which is a Hessian-vector product). Jacobians and Hessians call
+one compiled specialization once per basis vector (forward mode: per input element; reverse
+mode: per output element), so each is compiled once whatever its size."""
+from __future__ import annotations
+
+import weakref
+from typing import Callable
+
+import numpy as np
+
+from .compiler.errors import AdjitTypeError, ArgumentError
+from .compiler.jit import CompiledFunction
+
+_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _compiled(fun: Callable, wrt, mode: str, wrt_fwd=None) -> CompiledFunction:
+    """One CompiledFunction per (function, mode, wrt), so repeated calls reuse its specializations."""
+    key = (mode, repr(wrt), repr(wrt_fwd))
+    try:
+        per = _COMPILED.setdefault(fun, {})
+    except TypeError:  # not weakly referable: no memo
+        per = {}
+    c = per.get(key)
+    if c is None:
+        c = per[key] = CompiledFunction(fun, wrt, mode, wrt_fwd=wrt_fwd)
+    return c
+
+
+def _float_positions(args: tuple) -> list[int]:
+    return [k for k, a in enumerate(args) if np.asarray(a).dtype.kind == "f"]
+
+
+def _like(t, primal, what: str):
+    """A tangent or cotangent as the compiled code reads it: the primal's shape and dtype exactly
+    (the generated loops are specialized to the primal's shapes: a mismatch is refused here)."""
+    if isinstance(primal, np.ndarray):
+        t = np.asarray(t)
+        if t.shape != primal.shape:
+            raise ArgumentError(f"{what} has shape {t.shape}, but it must have the shape of its primal, {primal.shape}")
+        return np.ascontiguousarray(t, dtype=primal.dtype)
+    if np.ndim(t) != 0:
+        raise ArgumentError(f"{what} has shape {np.shape(t)}, but its primal is a scalar")
+    return primal.dtype.type(t) if isinstance(primal, np.generic) else float(t)
+
+
+def _result(x, like):
+    """A derivative in the form of its primal: arrays stay arrays, Python floats give floats."""
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(like, (np.generic, np.ndarray)):
+        return np.asarray(like).dtype.type(x)
+    return float(x)
+
+
+def _out(x, dtype: str):
+    return np.float32(x) if dtype == "float32" and not isinstance(x, np.ndarray) else x
+
+
+# ------------------------------------------------------------------------------------ jvp and vjp
+
+def jvp(f: Callable, primals=None, tangents=None):
+    """Forward mode: `jvp(f, primals, tangents) -> (f(*primals), J @ tangents)`, as jax.jvp.
+
+    `primals` and `tangents` are tuples with one entry per argument of f; a tangent of None leaves
+    that argument undifferentiated (integer arguments must have None). The output may have any
+    shape. `jvp(f)` is the decorator form: a function of (primals, tangents)."""
+    if primals is None and tangents is None:
+        def jvp_of_f(primals, tangents):
+            return jvp(f, primals, tangents)
+        jvp_of_f.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
+        jvp_of_f.source = lambda primals, tangents: _jvp_compiled(f, primals, tangents)[0].source(*primals)
+        return jvp_of_f
+    c, args, extra = _jvp_compiled(f, primals, tangents)
+    spec = c._spec_for(args)
+    out = spec.entry(*args, *extra)
+    if c.mode == "grad_jvp":  # jvp of grad: (the gradients, their directional derivatives)
+        m = len(c.wrt)
+        grads = tuple(_result(g, args[k]) for g, k in zip(out[1:1 + m], c.wrt))
+        dots = tuple(_result(g, args[k]) for g, k in zip(out[2 + m:], c.wrt))
+        return (grads[0], dots[0]) if c.single else (grads, dots)
+    return _out(out[0], spec.result_dtype), _out(out[1], spec.result_dtype)
+
+
+def _jvp_compiled(f, primals, tangents):
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ArgumentError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per "
+                            "argument (None for one not differentiated)")
+    inner = getattr(f, "__adjit_grad_of__", None)
+    wrt = tuple(k for k, t in enumerate(tangents) if t is not None)
+    if not wrt:
+        raise ArgumentError("jvp: every tangent is None; give a tangent for at least one argument")
+    if inner is not None:  # jvp of grad: forward over reverse
+        c = _compiled(inner.fun, inner.wrt, "grad_jvp", wrt_fwd=wrt)
+    else:
+        c = _compiled(f, wrt, "jvp")
+    args = c._bind(primals, {})
+    extra = [_like(tangents[k], args[k], f"the tangent of argument {k}") for k in wrt]
+    return c, args, extra
+
+
+def vjp(f: Callable, *primals, wrt=None):
+    """Reverse mode: `vjp(f, *primals) -> (f(*primals), pullback)`, as jax.vjp. `pullback(ct)`
+    takes a cotangent of the output's shape (any shape) and returns a tuple with one cotangent per
+    argument (None for integer arguments, or for those left out of `wrt`). The pullback reruns
+    the compiled forward sweep with the reverse sweep (no residuals are kept between calls)."""
+    first = _compiled(f, 0 if wrt is None else wrt, "vjp")  # binds the arguments, resolves wrt
+    args = first._bind(primals, {})
+    wrt_pos = tuple(_float_positions(args)) if wrt is None else tuple(first.wrt)
+    if not wrt_pos:
+        raise AdjitTypeError("vjp: no argument is a float, so nothing can be differentiated")
+    c = _compiled(f, wrt_pos, "vjp")
+    spec = c._spec_for(args)
+    out = _out(spec.forward(*args), spec.result_dtype)
+
+    def pullback(ct):
+        ct = _like(ct, out if isinstance(out, np.ndarray) else np.asarray(out).dtype.type(out), "the cotangent")
+        res = spec.entry(*args, ct)
+        grads = dict(zip(wrt_pos, res[1:]))
+        return tuple(_result(grads[k], args[k]) if k in grads else None for k in range(len(args)))
+
+    pullback.source = lambda: c.source(*args)
+    return out, pullback
+
+
+# ------------------------------------------------------------------------------------ Jacobians
+
+def _argnums(argnums) -> int:
+    if not isinstance(argnums, int) or isinstance(argnums, bool):
+        raise ArgumentError(f"argnums must be one argument position here, not {argnums!r}",
+                            hint="call the Jacobian once per argument")
+    return argnums
+
+
+def _basis(x):
+    """Unit vectors in the shape and dtype of x, one per element."""
+    a = np.asarray(x)
+    for i in range(a.size):
+        e = np.zeros(a.size, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
+        e[i] = 1
+        yield e.reshape(a.shape) if isinstance(x, np.ndarray) else e[0]
+
+
+class _Jacobian:
+    """jacobian(f, argnums, mode)(*args): d f(*args) / d args[argnums], of shape out.shape + x.shape."""
+
+    def __init__(self, f: Callable, argnums: int, mode: str):
+        if mode not in ("auto", "fwd", "rev"):
+            raise ArgumentError(f"jacobian mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+        self.f, self.argnums, self.mode = f, _argnums(argnums), mode
+        self.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
+
+    def choose(self, args: tuple) -> tuple:
+        """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs."""
+        c = _compiled(self.f, self.argnums, "jvp")
+        args = c._bind(args, {})
+        n = int(np.size(args[self.argnums]))
+        m = int(np.size(c._spec_for(args).forward(*args)))
+        if self.mode != "auto":
+            return self.mode, n, m
+        return ("fwd" if n <= m else "rev"), n, m
+
+    def __call__(self, *args):
+        mode, n, m = self.choose(args)
+        k = self.argnums
+        if mode == "fwd":
+            tangents = [None] * len(args)
+            cols = []
+            for e in _basis(args[k]):
+                tangents[k] = e
+                cols.append(np.asarray(jvp(self.f, args, tuple(tangents))[1]))
+            out_shape = cols[0].shape
+            jac = np.stack([c.reshape(-1) for c in cols], axis=-1)
+        else:
+            out, pull = vjp(self.f, *args, wrt=k)
+            out_shape = np.shape(out)
+            rows = [np.asarray(pull(e)[k]).reshape(-1) for e in _basis(out)]
+            jac = np.stack(rows, axis=0)
+        return jac.reshape(out_shape + np.shape(args[k]))
+
+    def source(self, *args) -> str:
+        mode, n, m = self.choose(args)
+        k = self.argnums
+        if mode == "fwd":
+            head = (f"# jacobian: forward mode ({n} input elements <= {m} output elements): one JVP per input "
+                    "element, below")
+            tangents = tuple(np.zeros_like(a) if i == k else None for i, a in enumerate(args))
+            body = jvp(self.f).source(args, tangents)
+        else:
+            head = (f"# jacobian: reverse mode ({m} output elements < {n} input elements): one VJP per output "
+                    "element, below")
+            body = _compiled(self.f, (k,), "vjp").source(*args)
+        return head + "\n" + body
+
+
+def jacobian(f: Callable, argnums: int = 0, mode: str = "auto") -> _Jacobian:
+    """The Jacobian of f with respect to argument `argnums`, shape out.shape + x.shape. mode="auto"
+    takes forward mode when x has no more elements than the output, else reverse mode;
+    `.source(*args)` says which in its first line."""
+    return _Jacobian(f, argnums, mode)
+
+
+def jacfwd(f: Callable, argnums: int = 0) -> _Jacobian:
+    """The Jacobian by forward mode: one JVP per element of the input."""
+    return _Jacobian(f, argnums, "fwd")
+
+
+def jacrev(f: Callable, argnums: int = 0) -> _Jacobian:
+    """The Jacobian by reverse mode: one VJP per element of the output."""
+    return _Jacobian(f, argnums, "rev")
+
+
+# ------------------------------------------------------------------------------- second order
+
+def _grad_jvp(f: Callable, wrt: int, wrt_fwd: int, args: tuple, v):
+    """(value, gradient wrt `wrt`, its directional derivative along v on argument `wrt_fwd`)."""
+    c = _compiled(f, (wrt,), "grad_jvp", wrt_fwd=(wrt_fwd,))
+    args = c._bind(args, {})
+    spec = c._spec_for(args)
+    out = spec.entry(*args, _like(v, args[wrt_fwd], "the vector v"))
+    return out[0], _result(out[1], args[wrt]), _result(out[3], args[wrt])
+
+
+def hvp(f: Callable, argnums: int = 0) -> Callable:
+    """`hvp(f)(*args, v)`: the Hessian of scalar f with respect to argument `argnums`, times v,
+    without forming the Hessian (forward mode over the reverse sweep: about the cost of 2-3
+    gradients)."""
+    k = _argnums(argnums)
+
+    def hvp_of_f(*args_and_v):
+        *args, v = args_and_v
+        return _grad_jvp(f, k, k, tuple(args), v)[2]
+
+    hvp_of_f.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
+    hvp_of_f.source = lambda *args: _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args[:-1] if len(args) > 1 else args)
+    return hvp_of_f
+
+
+def hessian(f: Callable, argnums: int = 0) -> Callable:
+    """`hessian(f)(*args)`: the Hessian of scalar f with respect to argument `argnums`, of shape
+    x.shape + x.shape, by forward over reverse: one Hessian-vector product per element of x, all
+    from one compiled specialization."""
+    k = _argnums(argnums)
+
+    def hessian_of_f(*args):
+        x = args[k]
+        cols = [np.asarray(_grad_jvp(f, k, k, args, e)[2]).reshape(-1) for e in _basis(x)]
+        return np.stack(cols, axis=-1).reshape(np.shape(x) + np.shape(x))
+
+    hessian_of_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
+    hessian_of_f.source = lambda *args: _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args)
+    return hessian_of_f
+
+
+def grad_of_grad(inner, outer_wrt, with_value: bool):
+    """grad(grad(f)): the derivative of the inner gradient (a scalar: the inner `wrt` must be one
+    scalar argument) with respect to the outer `wrt`, by forward over reverse."""
+    from .compiler.jit.arguments import resolve_wrt
+
+    c_in = inner._compiled
+    if not c_in.single or inner._with_value:
+        raise AdjitTypeError("grad of a gradient needs the inner transformation to be a grad of one argument "
+                             "(its result must be a scalar)", c_in.parsed.loc(c_in.parsed.node),
+                             hint="use adjit.hessian(f) or adjit.hvp(f) for the second derivatives of a vector")
+    wrt_in = c_in.wrt[0]
+    outs = resolve_wrt(c_in.parsed, outer_wrt)
+    single = isinstance(outer_wrt, (int, str))
+
+    def call(*args, **kwargs):
+        args = c_in._bind(args, kwargs)
+        if isinstance(args[wrt_in], np.ndarray) and args[wrt_in].ndim:
+            raise AdjitTypeError(f"grad of grad: the inner gradient (with respect to '{c_in.parsed.param_names[wrt_in]}',"
+                                 f" an array of shape {args[wrt_in].shape}) is not a scalar, so it has no gradient",
+                                 c_in.parsed.loc(c_in.parsed.node),
+                                 hint="use adjit.hessian(f) for the matrix of second derivatives, or adjit.hvp(f)")
+        value, grads = None, []
+        for k in outs:
+            x = args[k]
+            parts = []
+            for e in _basis(x):
+                _, g, gdot = _grad_jvp(inner.fun, wrt_in, k, args, e)
+                value = g
+                parts.append(float(gdot))
+            if value is None:  # x has no elements
+                value = _grad_jvp(inner.fun, wrt_in, k, args, np.zeros_like(x))[1]
+            d = np.asarray(parts, dtype=np.asarray(x).dtype).reshape(np.shape(x))
+            grads.append(_result(d if isinstance(x, np.ndarray) else d[()], x))
+        grads = grads[0] if single else tuple(grads)
+        return (value, grads) if with_value else grads
+
+    return call
