@@ -1,5 +1,6 @@
 """The adjit command line: `python -m adjit show path/to/file.py:function` prints the generated
-forward and adjoint source of a function."""
+forward and adjoint source of a function; `--transform jvp|vjp|hvp` the tangent code, the
+pullback, or the Hessian-vector product (forward over reverse, what hessian() calls)."""
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,7 @@ def _load(path: str):
 
 
 def show(target: str, wrt: list | None, args_spec: str | None, lowered: bool, ir: bool,
-         checkpoint=None, parallel: bool = False) -> int:
+         checkpoint=None, parallel: bool = False, transform: str = "grad") -> int:
     if ":" not in target:
         raise SystemExit("adjit: expected path/to/file.py:function")
     path, name = target.rsplit(":", 1)
@@ -79,7 +80,13 @@ def show(target: str, wrt: list | None, args_spec: str | None, lowered: bool, ir
     compiled = getattr(obj, "_compiled", None)  # a decorated function keeps its own options
     checkpoint = checkpoint if checkpoint is not None else getattr(compiled, "checkpoint", None)
     parallel = parallel or getattr(compiled, "parallel", False)
-    g = grad(fun, wrt=chosen, checkpoint=checkpoint, parallel=parallel)
+    if transform != "grad":
+        from .compiler.jit import CompiledFunction
+
+        mode = {"jvp": "jvp", "vjp": "vjp", "hvp": "grad_jvp"}[transform]
+        g = CompiledFunction(fun, chosen, mode, wrt_fwd=chosen if mode == "grad_jvp" else None)
+    else:
+        g = grad(fun, wrt=chosen, checkpoint=checkpoint, parallel=parallel)
     if ir:
         print(g.ir(*args))
         print()
@@ -98,10 +105,12 @@ def main(argv: list | None = None) -> int:
     s.add_argument("--ir", action="store_true", help="also print the typed IR")
     s.add_argument("--checkpoint", help="'sqrt' or a segment length: show the checkpointed reverse sweep")
     s.add_argument("--parallel", action="store_true", help="show the parallel lowering")
+    s.add_argument("--transform", choices=("grad", "jvp", "vjp", "hvp"), default="grad",
+                   help="grad (default), jvp (tangent code), vjp (the pullback) or hvp (forward over reverse)")
     ns = parser.parse_args(argv)
     checkpoint = ns.checkpoint if ns.checkpoint in (None, "sqrt") else int(ns.checkpoint)
     try:
-        return show(ns.target, ns.wrt, ns.args_spec, ns.lowered, ns.ir, checkpoint, ns.parallel)
+        return show(ns.target, ns.wrt, ns.args_spec, ns.lowered, ns.ir, checkpoint, ns.parallel, ns.transform)
     except AdjitError as e:
         print(e, file=sys.stderr)
         return 1

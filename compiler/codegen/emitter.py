@@ -257,7 +257,9 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
         self._plan_buffers()
         self._last_comment = None
         self._role = None
-        self._sweeps = any(o.role != "primal" for o in walk_ops(self.fn.body))
+        # sweep headers where a reverse sweep follows the forward one; tangents (forward mode) run
+        # alongside whichever sweep they are in, so a JVP has no headers at all
+        self._sweeps = any(o.role in ("adjoint", "replay") for o in walk_ops(self.fn.body))
         body: list[str] = []
         self.emit_block(self.fn.body, body)
         body.append(f"return {self.render_results()}")
@@ -278,6 +280,8 @@ class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
 
     def comment(self, node, out: list) -> None:
         role = node.role
+        if role == "tangent":
+            role = self._role or "primal"
         if role != self._role:
             self._role = role
             if self._sweeps:
