@@ -13,6 +13,7 @@ from .gather import put_helper, readable_index
 from .bounds import BoundsMixin
 from .loops import GroupEmitter
 from .ops import OpRenderer
+from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
 from .text import ATOM, UNARY, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 _REDUCTIONS = REDUCTIONS
@@ -30,7 +31,7 @@ class Rendering:
     helpers: list = field(default_factory=list)
 
 
-class _Emitter(OpRenderer, GroupEmitter, BoundsMixin):
+class _Emitter(OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin):
     def __init__(self, fn: Function, lowered: bool):
         self.fn = fn
         self.lowered = lowered

@@ -1,12 +1,333 @@
-"""Statistics and polynomials composed of rows: np.std, np.var, np.median, np.diff, np.polyval,
-np.cross, np.inner, np.kron (issue 12, item 4)."""
+"""Statistics, scans, sorting and polynomials: np.cumsum, np.cumprod, np.sort, np.argsort (the rows of
+primitives/scans.py, bound here: `axis=None` ravels first), and forms composed of rows: np.var,
+np.std, np.median, np.diff, np.polyval, np.cross, np.inner, np.kron (issue 12, item 4).
+
+np.sort is argsort (stable) then a gather along the axis (the other axes indexed by broadcast
+aranges), so its gradient is a scatter-add of g back through the permutation. np.median is the
+middle element of the sorted lane, or the mean of the two middle ones."""
 from __future__ import annotations
 
-from .base import FormsBase
+import numpy as np
+
+from ... import shapes as S
+from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
+from .base import _FULL, FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
-FORMS: dict = {}
+FORMS: dict = {
+    "cumsum": ((np.cumsum,), ("cumsum",), "`cumsum` along `axis` (`axis=None`: of the raveled array); `dtype`: "
+                                          "a cast first"),
+    "cumprod": ((np.cumprod,), ("cumprod",), "`cumprod` along `axis` (`axis=None`: of the raveled array); exact "
+                                             "gradient with zeros in the input"),
+    "argsort": ((np.argsort,), ("argsort",), "`argsort`, a stable sort's permutation (int64, no gradient)"),
+    "sort": ((np.sort,), ("sort",), "`argsort` then a `gather` along `axis` (`axis=None`: of the raveled array): "
+                                    "the gradient scatters back through the permutation; the in-place method "
+                                    "`x.sort()` is refused (use `np.sort`)"),
+    "var": ((np.var,), ("var",), "`sum((x - mean(x, keepdims=True)) ** 2) / (n - ddof)` (`axis`, `keepdims`, "
+                                 "`ddof`)"),
+    "std": ((np.std,), ("std",), "`sqrt` of the `var` form"),
+    "median": ((np.median,), (), "`sort`, then the middle element or the mean of the two middle ones "
+                                 "(`axis` None or an int, `keepdims`); NaN when the lane holds one"),
+    "diff": ((np.diff,), (), "`x[1:] - x[:-1]` along `axis`, `n` times"),
+    "polyval": ((np.polyval,), (), "Horner's scheme, `y = y * x + p[k]`, for `p` a list or a 1-D array of known "
+                                   "length"),
+    "cross": ((np.cross,), (), "`stack` of the three products of components along the last axis (3-vectors)"),
+    "inner": ((np.inner,), (), "`matmul` over the last axes (reshapes for more than two dimensions)"),
+    "kron": ((np.kron,), (), "`expand_dims` of both, a broadcast multiply, and a `reshape`"),
+}
 
 
 class StatisticsForms(FormsBase):
-    pass
+    # ---------------------------------------------------------------- helpers
+    def _dim(self, x: Value, axis: int):
+        """x's extent along axis: an int when known, else an int value read at run time."""
+        d = self._shape(x)[axis]
+        if d is not None:
+            return d
+        shape = self.b.emit("shape", [x])
+        return self.b.emit("getitem", [shape, self.b.const(axis)], index=(("int", 1),))
+
+    def _take(self, x: Value, axis: int, k) -> Value:
+        """x[..., k, ...] along axis (k an int or an int value)."""
+        k = self.b.const(k) if isinstance(k, int) else k
+        return self.b.emit("getitem", [x, k], index=(_FULL,) * axis + (("int", 1),))
+
+    def _lane(self, x: Value, axis: int, start, stop) -> Value:
+        """x[..., start:stop, ...] along axis (None: an omitted bound)."""
+        ins, item = [x], ["slice", None, None, None]
+        for pos, bound in ((1, start), (2, stop)):
+            if bound is not None:
+                ins.append(self.b.const(bound))
+                item[pos] = len(ins) - 1
+        return self.b.emit("getitem", ins, index=(_FULL,) * axis + (tuple(item),))
+
+    def _array_arg(self, x, node, label) -> Value:
+        x = self.value(x, node)
+        if x.type.kind not in ("array", "scalar"):
+            raise self.err(AdjitTypeError, f"{label} takes an array, not a {x.type}", node)
+        return x
+
+    def _along(self, x: Value, axis, node, label):
+        """(x, axis): axis=None ravels x (NumPy's flattened array); an int axis is normalized."""
+        axis = self.static(axis, node, "axis")
+        if axis is None:
+            return self._ravel(x), 0
+        if not isinstance(axis, int):
+            raise self.err(UnsupportedSyntaxError, f"{label}: `axis` must be an int or None", node)
+        if self._rank(x) == 0:
+            raise self.err(ShapeError, f"axis {axis} is out of bounds for array of dimension 0", node)
+        return x, self._axis(axis, self._rank(x), node)
+
+    def _no_out(self, label, out, node):
+        if out is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node,
+                            hint="assign the result instead")
+
+    # ---------------------------------------------------------------- scans and sorting
+    def _scan(self, prim, label, args, kwargs, node):
+        x, axis, dtype, out = self.bind_args(label, ("a", "axis", "dtype", "out"), args, kwargs, node,
+                                             axis=None, dtype=None, out=None)
+        self._no_out(label, out, node)
+        x = self._array_arg(x, node, label)
+        if dtype is not None:
+            x = self._cast(x, dtype, node)
+        x, axis = self._along(x, axis, node, label)
+        attrs = {"reverse": False} if prim == "cumsum" else {}
+        return self.b.emit(prim, [x], axis=axis, **attrs)
+
+    def form_cumsum(self, label, args, kwargs, node):
+        return self._scan("cumsum", label, args, kwargs, node)
+
+    def form_cumprod(self, label, args, kwargs, node):
+        return self._scan("cumprod", label, args, kwargs, node)
+
+    def _sort_args(self, label, args, kwargs, node):
+        x, axis, kind, order, stable = self.bind_args(label, ("a", "axis", "kind", "order", "stable"), args, kwargs,
+                                                      node, axis=-1, kind=None, order=None, stable=None)
+        kind = self.static(kind, node, "kind") if not isinstance(kind, str) else kind
+        if kind not in (None, "quicksort", "mergesort", "heapsort", "stable"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: unknown kind {kind!r}", node)
+        if order is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `order` (structured arrays) is not supported", node)
+        x = self._array_arg(x, node, label)
+        return self._along(x, axis, node, label)
+
+    def form_argsort(self, label, args, kwargs, node):
+        x, axis = self._sort_args(label, args, kwargs, node)
+        return self.b.emit("argsort", [x], axis=axis)
+
+    def _sorted(self, x: Value, axis: int) -> Value:
+        """x sorted along axis: argsort, then a gather (a copy; its VJP scatters g back)."""
+        perm = self.b.emit("argsort", [x], axis=axis)
+        rank = self._rank(x)
+        if rank == 1:
+            return self.b.emit("gather", [x, perm], index=(("array", 1),))
+        ins, items = [x], []
+        for k in range(rank):
+            if k == axis:
+                ins.append(perm)
+            else:  # the index along another axis: arange(n_k), broadcast along the rest
+                d = self._dim(x, k)
+                ar = self.b.emit("arange", [self.b.const(0), d if isinstance(d, Value) else self.b.const(d),
+                                            self.b.const(1)])
+                ins.append(self.b.emit("expand_dims", [ar], axis=tuple(j for j in range(rank) if j != k)))
+            items.append(("array", len(ins) - 1))
+        return self.b.emit("gather", ins, index=tuple(items))
+
+    def form_sort(self, label, args, kwargs, node):
+        if label == ".sort()":
+            raise self.err(UnsupportedSyntaxError, "the in-place method x.sort() is not supported", node,
+                           hint="use the sorted copy: x = np.sort(x)")
+        x, axis = self._sort_args(label, args, kwargs, node)
+        return self._sorted(x, axis)
+
+    # ---------------------------------------------------------------- statistics
+    def _count(self, x: Value, axes: tuple):
+        """The number of elements over axes: an int when known, else an int value."""
+        n = 1
+        for a in axes:
+            d = self._dim(x, a)
+            if isinstance(n, int) and isinstance(d, int):
+                n *= d
+            else:
+                n = self.b.emit("mul", [self.value(n, None), self.value(d, None)])
+        return n
+
+    def _var(self, label, args, kwargs, node):
+        x, axis, dtype, out, ddof, keepdims = self.bind_args(
+            label, ("a", "axis", "dtype", "out", "ddof", "keepdims"), args, kwargs, node,
+            axis=None, dtype=None, out=None, ddof=0, keepdims=False)
+        self._no_out(label, out, node)
+        x = self._array_arg(x, node, label)
+        if dtype is not None:
+            x = self._cast(x, dtype, node)
+        ddof = self.static(ddof, node, "ddof")
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        try:
+            axes = S.normalize_axis(self.static(axis, node, "axis"), self._rank(x))
+        except AdjitError as e:
+            raise self.err(type(e), e.message, node) from None
+        if x.type.dtype == "bool":
+            x = self.b.emit("astype", [x], dtype="float64")
+        mean = self.b.emit("mean", [x], axis=axes, keepdims=True)
+        d = self.b.emit("sub", [x, mean])
+        total = self.b.emit("sum", [self.b.emit("mul", [d, d])], axis=axes, keepdims=keepdims)
+        n = self._count(x, axes)
+        if isinstance(n, int):
+            denom = self.b.const(float(max(n - ddof, 0)))
+        else:
+            denom = self.b.emit("astype", [self.b.emit("sub", [n, self.value(ddof, node)])], dtype="float64")
+            if x.type.dtype == "float32" or (total.type.dtype == "float32"):
+                denom = self.b.emit("astype", [denom], dtype="float32")
+        return self.b.emit("div", [total, denom])
+
+    def form_var(self, label, args, kwargs, node):
+        return self._var(label, args, kwargs, node)
+
+    def form_std(self, label, args, kwargs, node):
+        return self.b.emit("sqrt", [self._var(label, args, kwargs, node)])
+
+    def form_median(self, label, args, kwargs, node):
+        x, axis, out, overwrite, keepdims = self.bind_args(
+            label, ("a", "axis", "out", "overwrite_input", "keepdims"), args, kwargs, node,
+            axis=None, out=None, overwrite_input=False, keepdims=False)
+        self._no_out(label, out, node)
+        x = self._array_arg(x, node, label)
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        rank = self._rank(x)
+        if isinstance(axis, tuple):
+            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node,
+                           hint="reshape the axes into one first")
+        flat, ax = self._along(x, axis, node, label)
+        if flat.type.dtype not in ("float32", "float64"):
+            flat = self.b.emit("astype", [flat], dtype="float64")
+        s = self._sorted(flat, ax)
+        n = self._dim(s, ax)
+        if isinstance(n, int):
+            if n == 0:
+                raise self.err(ShapeError, f"{label} of an empty array (NumPy returns NaN with a warning)", node)
+            last = self._take(s, ax, n - 1)
+            if n % 2:
+                m = self._take(s, ax, n // 2)
+            else:
+                m = self.b.emit("div", [self.b.emit("add", [self._take(s, ax, n // 2 - 1), self._take(s, ax, n // 2)]),
+                                        self.b.const(2.0)])
+        else:  # both middles: the same element when n is odd ((a + a) / 2 == a)
+            one, two = self.b.const(1), self.b.const(2)
+            lo = self.b.emit("floordiv", [self.b.emit("sub", [n, one]), two])
+            hi = self.b.emit("floordiv", [n, two])
+            last = self._take(s, ax, self.b.emit("sub", [n, one]))
+            m = self.b.emit("div", [self.b.emit("add", [self._take(s, ax, lo), self._take(s, ax, hi)]),
+                                    self.b.const(2.0)])
+        m = self.b.emit("where", [self.b.emit("ne", [last, last]), last, m])  # NaNs sort last
+        if keepdims:
+            if axis is None:  # a number: as an array of `rank` axes of 1
+                if rank == 0:
+                    return m
+                m = self.b.emit("stack", [m], axis=0)
+                return self.b.emit("expand_dims", [m], axis=tuple(range(rank - 1))) if rank > 1 else m
+            m = self.b.emit("expand_dims", [m], axis=(ax,))
+        return m
+
+    # ---------------------------------------------------------------- differences, polynomials, products
+    def form_diff(self, label, args, kwargs, node):
+        x, n, axis = self.bind_args(label, ("a", "n", "axis"), args, kwargs, node, n=1, axis=-1)
+        x = self._array_arg(x, node, label)
+        n = self.static(n, node, "n")
+        if not isinstance(n, int) or n < 0:
+            raise self.err(ShapeError, f"order must be non-negative but got {n!r}", node)
+        if self._rank(x) == 0:
+            raise self.err(ShapeError, "diff requires input that is at least one dimensional", node)
+        if x.type.dtype == "bool":
+            raise self.err(AdjitTypeError, f"{label} of a bool array is not supported", node,
+                           hint="NumPy's is `!=` of neighbours: write x[1:] != x[:-1]")
+        axis = self._axis(axis, self._rank(x), node)
+        for _ in range(n):
+            x = self.b.emit("sub", [self._lane(x, axis, 1, None), self._lane(x, axis, None, -1)])
+        return x
+
+    def form_polyval(self, label, args, kwargs, node):
+        p, x = self.bind_args(label, ("p", "x"), args, kwargs, node)
+        if isinstance(p, tuple):  # a list: NumPy makes it an array first (Python floats become float64)
+            if not p:
+                raise self.err(ShapeError, f"{label} of an empty coefficient list", node)
+            p = self.b.emit("stack", [self.value(c, node) for c in p], axis=0)
+        p = self.value(p, node)
+        if self._rank(p) != 1:
+            raise self.err(ShapeError, f"{label}: the coefficients must be a list or a 1-D array", node)
+        count = self._extent(p, 0, node, label)
+        x = self.value(x, node)
+        if x.type.kind == "array":
+            y = self.b.emit("zeros_like", [x], dtype=x.type.dtype)
+        else:
+            y = None
+        for k in range(count):
+            c = self._take(p, 0, k)
+            y = c if y is None else self.b.emit("add", [self.b.emit("mul", [y, x]), c])
+        if y is None:
+            return self.b.const(0.0)
+        return y
+
+    def form_cross(self, label, args, kwargs, node):
+        a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
+        a, b = self.value(a, node), self.value(b, node)
+        comps = []
+        for v in (a, b):
+            if self._rank(v) == 0:
+                raise self.err(ShapeError, f"{label}: the arguments must be arrays of 3-vectors", node)
+            d = self._shape(v)[-1]
+            if d != 3:
+                raise self.err(ShapeError, f"{label}: incompatible dimensions for cross product (the last axis "
+                                           f"has extent {d}; only 3-vectors are supported)", node,
+                               hint="pad 2-vectors with a zero third component")
+            r = self._rank(v)
+            comps.append([self._take(v, r - 1, k) for k in range(3)])
+        (a0, a1, a2), (b0, b1, b2) = comps
+
+        def det(p, q, r, s):
+            return self.b.emit("sub", [self.b.emit("mul", [p, q]), self.b.emit("mul", [r, s])])
+
+        c = [det(a1, b2, a2, b1), det(a2, b0, a0, b2), det(a0, b1, a1, b0)]
+        return self.b.emit("stack", c, axis=self._rank(c[0]))
+
+    def form_inner(self, label, args, kwargs, node):
+        a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
+        a, b = self.value(a, node), self.value(b, node)
+        ra, rb = self._rank(a), self._rank(b)
+        if ra == 0 or rb == 0:
+            return self.b.emit("mul", [a, b])
+        da, db = self._shape(a)[-1], self._shape(b)[-1]
+        if da is not None and db is not None and da != db:
+            raise self.err(ShapeError, f"{label}: shapes {self._shape(a)} and {self._shape(b)} not aligned: "
+                                       f"{da} (dim {ra - 1}) != {db} (dim {rb - 1})", node)
+        lead_a, lead_b = self._shape(a)[:-1], self._shape(b)[:-1]
+        if ra > 2:
+            a = self._reshape(a, (-1, self._extent(a, ra - 1, node, label)))
+        if rb > 2:
+            b = self._reshape(b, (-1, self._extent(b, rb - 1, node, label)))
+        bt = self.b.emit("transpose", [b], axes=(1, 0)) if self._rank(b) == 2 else b
+        out = self.b.emit("matmul", [a, bt])
+        if ra > 2 or rb > 2:
+            for k, d in enumerate(lead_a + lead_b):
+                if d is None:
+                    raise self.err(ShapeError, f"{label} needs the extents of the leading axes when the call is "
+                                               "compiled, and one is known only at run time here", node)
+            out = self._reshape(out, lead_a + lead_b)
+        return out
+
+    def form_kron(self, label, args, kwargs, node):
+        a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
+        a, b = self.value(a, node), self.value(b, node)
+        ra, rb = self._rank(a), self._rank(b)
+        if ra == 0 or rb == 0:
+            return self.b.emit("mul", [a, b])
+        r = max(ra, rb)
+        if ra < r:
+            a = self.b.emit("expand_dims", [a], axis=tuple(range(r - ra)))
+        if rb < r:
+            b = self.b.emit("expand_dims", [b], axis=tuple(range(r - rb)))
+        dims = [self._extent(a, k, node, label) * self._extent(b, k, node, label) for k in range(r)]
+        wide_a = self.b.emit("expand_dims", [a], axis=tuple(2 * k + 1 for k in range(r)))
+        wide_b = self.b.emit("expand_dims", [b], axis=tuple(2 * k for k in range(r)))
+        return self._reshape(self.b.emit("mul", [wide_a, wide_b]), dims)
