@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import scipy.special
 
 import adjit
 from adjit.compiler import primitives as P
@@ -49,6 +50,8 @@ INTERNAL = {
     "tape_push": "forward sweep: pushes a value the reverse sweep will read onto its tape",
     "tape_pop": "reverse sweep: pops that value back",
     "trip_count": "the number of iterations of `range(start, stop, step)`, for the reverse loop",
+    "digamma": "the derivative of `gammaln` (`scipy.special.digamma` itself is not supported: its derivative "
+               "is not in the table); rendered with the runtime's series in lowered code",
 }
 UNARY = {"u-": "-a", "~": "~a"}
 
@@ -187,6 +190,8 @@ def spellings(source) -> list[str]:
         names.append(f"math.{name}")
     if name and getattr(builtins, name, None) is source:
         names.append(f"{name}(a, b)" if name in ("max", "min") else f"{name}(x)")
+    if name and not names and getattr(scipy.special, name, None) is source:  # erf, expit, logsumexp...
+        names.append(f"scipy.special.{name}")
     return names or [repr(source)]
 
 

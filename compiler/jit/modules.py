@@ -160,6 +160,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
             "import numpy as np"]
     if not lowered and any("stop_gradient(" in f for f in functions):
         head.append("from adjit import stop_gradient")
+    if not lowered and any("scipy.special." in t for t in functions + helpers):  # erf, gammaln, expit...
+        head.append("import scipy.special")
     if lowered:
         head.append("import numba")
         head.append("from adjit.runtime import simd as _simd")
@@ -168,6 +170,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
         head.append("from adjit.runtime import alloc as _alloc")
         if any("_bounds." in t for t in functions + helpers):  # bounds checks (compiler/codegen/bounds.py)
             head.append("from adjit.runtime import bounds as _bounds")
+        if any("_special." in t for t in functions + helpers):  # scipy.special's functions (primitives/special.py)
+            head.append("from adjit.runtime import special as _special")
         head.append("")
         if parallel:
             head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy', parallel=True)")

@@ -1,3 +1,111 @@
 """Elementwise rows of the special and inverse functions: arcsin, arccos, the inverse hyperbolics,
-logaddexp, hypot, erf/erfc, lgamma/gammaln, scipy.special's expit/logit/xlogy (issue 12, item 4)."""
+logaddexp, hypot, erf/erfc, lgamma/gammaln, scipy.special's expit/logit/xlogy (issue 12, item 4).
+
+NumPy's own ufuncs render as themselves (Numba has them for arrays and numbers). The functions
+only SciPy has render as `scipy.special.<name>` in the readable source and as the runtime's
+`_special.<name>` (runtime/special.py: a Numba overload on numbers and arrays) in the lowered one;
+`math.erf`, `math.erfc`, `math.lgamma` are the same rows. `digamma` (d/dx gammaln) is internal:
+no spelling matches it (scipy.special.digamma is not supported: its derivative is not here).
+
+Rules are written for their numerics: d/dx arcsinh = 1 / hypot(x, 1) (no overflow of x*x),
+d/dx arccosh = 1 / (sqrt(x - 1) sqrt(x + 1)), (1 - x)(1 + x) for 1 - x^2; logaddexp's
+d/dx1 = exp(x1 - z); hypot's d/dx = x / z, 0 at the origin (a subgradient); xlogy's d/dy is 0
+where x == 0 (xlogy(0, y) = 0 for every y), its d/dx is log(y) everywhere (exact where y > 0)."""
 from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.special as sp
+
+from .elementwise import _ew_float
+from .table import _tsum, npx, primitive
+
+_LN2 = math.log(2.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _one_minus_sq(x):
+    """1 - x^2 as (1 - x)(1 + x): accurate near |x| = 1."""
+    return (1 - x) * (1 + x)
+
+
+def _safe(z):
+    """z, with 1 where z == 0: x / _safe(z) is 0 at the origin of hypot instead of 0/0."""
+    return npx.where(z == 0, 1.0, z)
+
+
+# ------------------------------------------------------------------------ inverse trigonometric
+primitive("arcsin", _ew_float, elementwise=True, sources=(np.arcsin, math.asin), readable="np.arcsin({0})",
+          vjp=lambda g, y, x: (g / npx.sqrt(_one_minus_sq(x)),),
+          jvp=lambda t, y, x: t[0] / npx.sqrt(_one_minus_sq(x)))
+primitive("arccos", _ew_float, elementwise=True, sources=(np.arccos, math.acos), readable="np.arccos({0})",
+          vjp=lambda g, y, x: (-g / npx.sqrt(_one_minus_sq(x)),),
+          jvp=lambda t, y, x: -t[0] / npx.sqrt(_one_minus_sq(x)))
+
+# ------------------------------------------------------------------------ inverse hyperbolic
+primitive("arcsinh", _ew_float, elementwise=True, sources=(np.arcsinh, math.asinh), readable="np.arcsinh({0})",
+          vjp=lambda g, y, x: (g / npx.hypot(x, 1.0),),  # 1 / sqrt(x^2 + 1), x^2 never overflowing
+          jvp=lambda t, y, x: t[0] / npx.hypot(x, 1.0))
+primitive("arccosh", _ew_float, elementwise=True, sources=(np.arccosh, math.acosh), readable="np.arccosh({0})",
+          vjp=lambda g, y, x: (g / (npx.sqrt(x - 1) * npx.sqrt(x + 1)),),
+          jvp=lambda t, y, x: t[0] / (npx.sqrt(x - 1) * npx.sqrt(x + 1)))
+primitive("arctanh", _ew_float, elementwise=True, sources=(np.arctanh, math.atanh), readable="np.arctanh({0})",
+          vjp=lambda g, y, x: (g / _one_minus_sq(x),),
+          jvp=lambda t, y, x: t[0] / _one_minus_sq(x))
+
+# ------------------------------------------------------------------------ binary: logaddexp, hypot
+# z = log(e^a + e^b): dz/da = e^(a - z) <= 1, never overflows
+primitive("logaddexp", _ew_float, elementwise=True, sources=(np.logaddexp,), params=("x1", "x2"),
+          readable="np.logaddexp({0}, {1})",
+          vjp=lambda g, z, a, b: (g * npx.exp(a - z), g * npx.exp(b - z)),
+          jvp=lambda t, z, a, b: _tsum(None if t[0] is None else t[0] * npx.exp(a - z),
+                                       None if t[1] is None else t[1] * npx.exp(b - z)))
+# z = log2(2^a + 2^b): dz/da = 2^(a - z)
+primitive("logaddexp2", _ew_float, elementwise=True, sources=(np.logaddexp2,), params=("x1", "x2"),
+          readable="np.logaddexp2({0}, {1})",
+          vjp=lambda g, z, a, b: (g * npx.exp((a - z) * _LN2), g * npx.exp((b - z) * _LN2)),
+          jvp=lambda t, z, a, b: _tsum(None if t[0] is None else t[0] * npx.exp((a - z) * _LN2),
+                                       None if t[1] is None else t[1] * npx.exp((b - z) * _LN2)))
+# z = sqrt(a^2 + b^2): dz/da = a / z (0 at the origin)
+primitive("hypot", _ew_float, elementwise=True, sources=(np.hypot, math.hypot), params=("x1", "x2"),
+          readable="np.hypot({0}, {1})",
+          vjp=lambda g, z, a, b: (g * (a / _safe(z)), g * (b / _safe(z))),
+          jvp=lambda t, z, a, b: _tsum(None if t[0] is None else t[0] * (a / _safe(z)),
+                                       None if t[1] is None else t[1] * (b / _safe(z))))
+
+# ------------------------------------------------------------------------ error function, log-gamma
+primitive("erf", _ew_float, elementwise=True, sources=(sp.erf, math.erf),
+          readable="scipy.special.erf({0})", lowered="_special.erf({0})",
+          vjp=lambda g, y, x: (g * (_TWO_OVER_SQRT_PI * npx.exp(-(x * x))),),
+          jvp=lambda t, y, x: t[0] * (_TWO_OVER_SQRT_PI * npx.exp(-(x * x))))
+primitive("erfc", _ew_float, elementwise=True, sources=(sp.erfc, math.erfc),
+          readable="scipy.special.erfc({0})", lowered="_special.erfc({0})",
+          vjp=lambda g, y, x: (g * (-_TWO_OVER_SQRT_PI * npx.exp(-(x * x))),),
+          jvp=lambda t, y, x: t[0] * (-_TWO_OVER_SQRT_PI * npx.exp(-(x * x))))
+# log|Gamma(x)|: d/dx = digamma(x), for negative x too
+primitive("gammaln", _ew_float, elementwise=True, sources=(sp.gammaln, math.lgamma),
+          readable="scipy.special.gammaln({0})", lowered="_special.gammaln({0})",
+          vjp=lambda g, y, x: (g * npx.digamma(x),),
+          jvp=lambda t, y, x: t[0] * npx.digamma(x))
+# emitted by gammaln's rules only (no spelling: its own derivative is not in the table)
+primitive("digamma", _ew_float, elementwise=True, differentiable=False,
+          readable="scipy.special.digamma({0})", lowered="_special.digamma({0})")
+
+# ------------------------------------------------------------------------ logistic, xlogy
+# expit(x) = 1 / (1 + e^-x): y' = y (1 - y)
+primitive("expit", _ew_float, elementwise=True, sources=(sp.expit,),
+          readable="scipy.special.expit({0})", lowered="_special.expit({0})",
+          vjp=lambda g, y, x: (g * (y * (1 - y)),),
+          jvp=lambda t, y, x: t[0] * (y * (1 - y)))
+# logit(x) = log(x / (1 - x)): 1 / (x (1 - x))
+primitive("logit", _ew_float, elementwise=True, sources=(sp.logit,),
+          readable="scipy.special.logit({0})", lowered="_special.logit({0})",
+          vjp=lambda g, y, x: (g / (x * (1 - x)),),
+          jvp=lambda t, y, x: t[0] / (x * (1 - x)))
+# xlogy(x, y) = x log(y), 0 where x == 0: d/dx = log(y); d/dy = x / y, 0 where x == 0
+primitive("xlogy", _ew_float, elementwise=True, sources=(sp.xlogy,), params=("x1", "x2"),
+          readable="scipy.special.xlogy({0}, {1})", lowered="_special.xlogy({0}, {1})",
+          vjp=lambda g, z, x, y: (g * npx.log(y), npx.where(x == 0, 0.0, g * (x / y))),
+          jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] * npx.log(y),
+                                       None if t[1] is None else npx.where(x == 0, 0.0, t[1] * (x / y))))

@@ -3,7 +3,63 @@
 import math
 
 import numpy as np
+import scipy.special as sp
+from scipy.special import expit, gammaln
 
-from primitive_cases import normal, positive, away_from_zero  # noqa: F401
+from primitive_cases import R, normal, positive, away_from_zero  # noqa: F401
 
-CASES: dict = {}
+
+def inside(*shape):
+    """In (-0.9, 0.9): the domain of arcsin, arccos, arctanh, away from its edges."""
+    return R.uniform(-0.9, 0.9, shape)
+
+
+def arcsin_(x, u): return np.sum(u * np.arcsin(x)) + math.asin(x[0] * 0.5)
+def arccos_(x, u): return np.sum(u * np.arccos(x)) + math.acos(x[1, 2] * 0.5) * 2.0
+def arcsinh_(x, u): return np.sum(u * np.arcsinh(x)) + math.asinh(x[0])
+def arccosh_(x, u): return np.sum(u * np.arccosh(x)) + math.acosh(x[0] + 0.5)
+def arctanh_(x, u): return np.sum(u * np.arctanh(x)) + math.atanh(x[2] * 0.5)
+def asin_aliases(x, u): return np.sum(u * (np.asin(x) + np.acos(x) ** 2 + np.atanh(x) + np.asinh(x) + np.acosh(2 + x)))
+def logaddexp_(a, b, u): return np.sum(u * np.logaddexp(a, b))
+def logaddexp2_(a, b, u): return np.sum(u * np.logaddexp2(a, b))
+def hypot_(a, b, u): return np.sum(u * np.hypot(a, b)) + math.hypot(a[0, 0], b[1])
+def erf_(x, u): return np.sum(u * sp.erf(x)) + math.erf(x[0]) * 3.0
+def erfc_(x, u): return np.sum(u * sp.erfc(x)) + math.erfc(x[1])
+def gammaln_(x, u): return np.sum(u * gammaln(x)) + math.lgamma(x[0] + 0.3)
+def gammaln_negative(x, u): return np.sum(u * sp.gammaln(x - 3.0))  # log|Gamma| on (-3, -1): non-integers
+def expit_(x, u): return np.sum(u * expit(x)) + sp.expit(x[0, 1] * 0.3)
+def logit_(p, u): return np.sum(u * sp.logit(p))
+def xlogy_(x, y, u): return np.sum(u * sp.xlogy(x, y))
+
+
+def xlogy_entropy(p):
+    """An entropy, and xlogy(0, p) = 0, which contributes nothing (nor any gradient)."""
+    q = p / np.sum(p)
+    return -np.sum(sp.xlogy(q, q)) + np.sum(sp.xlogy(p * 0.0, p))
+
+
+def with_zero(*shape):
+    x = R.standard_normal(shape)
+    x.flat[1] = 0.0
+    return x
+
+
+CASES: dict = {
+    "arcsin": [(arcsin_, lambda: (inside(6), normal(6)), (0,))],
+    "arccos": [(arccos_, lambda: (inside(3, 4), normal(3, 4)), (0,)),
+               (asin_aliases, lambda: (R.uniform(0.2, 0.8, 5), normal(5)), (0,))],
+    "arcsinh": [(arcsinh_, lambda: (normal(6) * 3, normal(6)), (0,))],
+    "arccosh": [(arccosh_, lambda: (R.uniform(1.2, 4.0, 6), normal(6)), (0,))],
+    "arctanh": [(arctanh_, lambda: (inside(6), normal(6)), (0,))],
+    "logaddexp": [(logaddexp_, lambda: (normal(3, 4) * 3, normal(4) * 3, normal(3, 4)), (0, 1))],
+    "logaddexp2": [(logaddexp2_, lambda: (normal(3, 4) * 3, normal(3, 1) * 3, normal(3, 4)), (0, 1))],
+    "hypot": [(hypot_, lambda: (away_from_zero(3, 4), normal(4), normal(3, 4)), (0, 1))],
+    "erf": [(erf_, lambda: (normal(7) * 1.5, normal(7)), (0,))],
+    "erfc": [(erfc_, lambda: (normal(7) * 1.5, normal(7)), (0,))],
+    "gammaln": [(gammaln_, lambda: (R.uniform(0.05, 12.0, 8), normal(8)), (0,)),
+                (gammaln_negative, lambda: (R.uniform(0.1, 0.9, 4) + np.array([0.0, 0.0, 1.0, 1.0]), normal(4)), (0,))],
+    "expit": [(expit_, lambda: (normal(3, 4) * 4, normal(3, 4)), (0,))],
+    "logit": [(logit_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    "xlogy": [(xlogy_, lambda: (with_zero(3, 4), positive(4), normal(3, 4)), (0, 1)),
+              (xlogy_entropy, lambda: (R.uniform(0.1, 1.0, 5),), (0,))],
+}

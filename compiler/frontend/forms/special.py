@@ -1,12 +1,79 @@
 """Special functions composed of rows: scipy.special.logsumexp, softmax, log_softmax
-(issue 12, item 4)."""
+(issue 12, item 4).
+
+Each is shifted by the maximum along its axes, as SciPy computes it: m = max(x) (0 where that is
+not finite, so an all -inf slice gives -inf, not nan), under `stop_gradient`. The shift cancels
+exactly in the value, so the gradient through the rest is the exact one (softmax(x) for
+logsumexp), and the maximum's own subgradient never enters it."""
 from __future__ import annotations
 
+import math
+
+import scipy.special as sp
+
+from ...errors import AdjitTypeError, UnsupportedSyntaxError
+from ...ir import Value
 from .base import FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
-FORMS: dict = {}
+FORMS: dict = {
+    "logsumexp": ((sp.logsumexp,), (),
+                  "`log(sum(exp(a - m), axis, keepdims)) + m`, m the maximum under `stop_gradient` (0 where "
+                  "not finite): `axis` (int, tuple or None), `keepdims`; not `b=` or `return_sign=True`"),
+    "softmax": ((sp.softmax,), (), "`e / sum(e, axis, keepdims=True)`, `e = exp(x - m)`, m the maximum under "
+                                   "`stop_gradient`: `axis` (int, tuple or None: all elements)"),
+    "log_softmax": ((sp.log_softmax,), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
+                                           "under `stop_gradient`: `axis` (int, tuple or None)"),
+}
 
 
 class SpecialForms(FormsBase):
-    pass
+    def _float_operand(self, x, node, label):
+        x = self.value(x, node)
+        if x.type.kind not in ("array", "scalar"):
+            raise self.err(AdjitTypeError, f"{label} takes an array or a number", node)
+        return x
+
+    def _shift(self, x: Value, axis, node) -> Value:
+        """The maximum of x over `axis` (keepdims), 0 where it is not finite, under stop_gradient."""
+        m = self._reduce("max", x, axis, True, node)
+        finite = self.b.emit("logical_and", [self.b.emit("gt", [m, self.value(-math.inf, node)]),
+                                              self.b.emit("lt", [m, self.value(math.inf, node)])])
+        m = self.b.emit("where", [finite, m, self.value(0.0, node)])
+        return self.b.emit("stop_gradient", [m])
+
+    def _sum_exp(self, shifted: Value, axis, keepdims, node) -> Value:
+        return self._reduce("sum", self.b.emit("exp", [shifted]), axis, keepdims, node)
+
+    def form_logsumexp(self, label, args, kwargs, node):
+        label = "scipy.special.logsumexp"
+        a, axis, b, keepdims, return_sign = self.bind_args(
+            label, ("a", "axis", "b", "keepdims", "return_sign"), args, kwargs, node,
+            axis=None, b=None, keepdims=False, return_sign=False)
+        if b is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: the weights `b=` are not supported", node,
+                           hint="fold positive weights into the exponent: logsumexp(a + np.log(b))")
+        if self.static(return_sign, node, "return_sign"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: `return_sign=True` is not supported", node,
+                           hint="without `b` the sum is positive: the sign is always 1")
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        x = self._float_operand(a, node, label)
+        m = self._shift(x, axis, node)
+        out = self.b.emit("add", [self.b.emit("log", [self._sum_exp(self.b.emit("sub", [x, m]), axis, True, node)]), m])
+        if keepdims:
+            return out
+        return self._reduce("sum", out, axis, False, node)  # drops the kept axes (each of extent 1): exact
+
+    def _axis_only(self, label, args, kwargs, node):
+        x, axis = self.bind_args(label, ("x", "axis"), args, kwargs, node, axis=None)
+        return self._float_operand(x, node, label), axis
+
+    def form_softmax(self, label, args, kwargs, node):
+        x, axis = self._axis_only("scipy.special.softmax", args, kwargs, node)
+        e = self.b.emit("exp", [self.b.emit("sub", [x, self._shift(x, axis, node)])])
+        return self.b.emit("div", [e, self._reduce("sum", e, axis, True, node)])
+
+    def form_log_softmax(self, label, args, kwargs, node):
+        x, axis = self._axis_only("scipy.special.log_softmax", args, kwargs, node)
+        shifted = self.b.emit("sub", [x, self._shift(x, axis, node)])
+        return self.b.emit("sub", [shifted, self.b.emit("log", [self._sum_exp(shifted, axis, True, node)])])

@@ -1,0 +1,157 @@
+"""Special functions for lowered generated code (imported there as `_special`): scipy.special's
+erf, erfc, gammaln, digamma, expit, logit and xlogy, which Numba does not provide.
+
+Each is a plain Python function (SciPy's, so the lowered source also runs as Python) with a Numba
+`overload`: on numbers the scalar kernel, on arrays a loop over the (broadcast) elements, the
+result float32 for float32 inputs and float64 otherwise, as NumPy's ufuncs. The kernels compute in
+float64. `digamma` is a series (Numba has none): reflection below 0, the recurrence
+psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic expansion; within 1e-15 (absolute,
+or relative away from its root near 1.4616) of scipy.special.digamma."""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import scipy.special as _sp
+from numba import types
+from numba.extending import overload
+
+# ----------------------------------------------------------------------------- scalar kernels (float64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _erf(x):
+    return math.erf(x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _erfc(x):
+    return math.erfc(x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _gammaln(x):
+    if x <= 0.0 and x == np.floor(x):  # a pole: scipy.special.gammaln gives inf
+        return math.inf
+    return math.lgamma(x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _digamma(x):
+    if x != x:
+        return x
+    if x <= 0.0:
+        if x == np.floor(x):  # a pole: scipy.special.digamma gives nan at negative integers, -inf at 0
+            return -math.inf if x == 0.0 else math.nan
+        # reflection: psi(1 - x) - psi(x) = pi / tan(pi x); tan's period taken out exactly first
+        return _digamma_pos(1.0 - x) - math.pi / math.tan(math.pi * (x - np.round(x)))
+    return _digamma_pos(x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _digamma_pos(x):
+    acc = 0.0
+    while x < 10.0:
+        acc -= 1.0 / x
+        x += 1.0
+    inv2 = 1.0 / (x * x)
+    # sum of B_2k / (2k x^2k), k = 1..7 (Horner in 1/x^2)
+    series = inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (
+        1.0 / 240 - inv2 * (1.0 / 132 - inv2 * (691.0 / 32760 - inv2 * (1.0 / 12)))))))
+    return acc + math.log(x) - 0.5 / x - series
+
+
+@numba.njit(cache=True, nogil=True)
+def _expit(x):
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@numba.njit(cache=True, nogil=True)
+def _logit(x):
+    return math.log(x / (1.0 - x))
+
+
+@numba.njit(cache=True, nogil=True)
+def _xlogy(x, y):
+    if x == 0.0 and y == y:  # scipy: 0 where x == 0 (unless y is nan)
+        return 0.0
+    return x * math.log(y)
+
+
+# ----------------------------------------------------------------------------- the functions
+
+
+def _result_dtype(*tys):
+    """float32 when every floating operand is float32 (and there is one), as NumPy's ufuncs."""
+    floats = [t.dtype if isinstance(t, types.Array) else t for t in tys]
+    if floats and all(f == types.float32 for f in floats):
+        return np.float32
+    return np.float64
+
+
+def _unary(name: str, kernel):
+    py = getattr(_sp, "digamma" if name == "digamma" else name)
+
+    def fn(x):
+        return py(x)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"scipy.special.{name} on numbers and arrays (compiled by Numba inside generated code)."
+
+    @overload(fn, jit_options={"nogil": True})
+    def _fn(x):
+        dt = _result_dtype(x)
+        if isinstance(x, types.Array):
+            def impl(x):
+                out = np.empty(x.shape, dt)
+                for idx in np.ndindex(x.shape):
+                    out[idx] = kernel(np.float64(x[idx]))
+                return out
+            return impl
+        if isinstance(x, (types.Float, types.Integer, types.Boolean)):
+            return lambda x: dt(kernel(np.float64(x)))
+        return None
+
+    return fn
+
+
+def _binary(name: str, kernel):
+    py = getattr(_sp, name)
+
+    def fn(x, y):
+        return py(x, y)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"scipy.special.{name} on numbers and arrays, broadcast (compiled by Numba inside generated code)."
+
+    @overload(fn, jit_options={"nogil": True})
+    def _fn(x, y):
+        dt = _result_dtype(x, y)
+        if isinstance(x, types.Array) or isinstance(y, types.Array):
+            def impl(x, y):
+                a, b = np.broadcast_arrays(x, y)
+                out = np.empty(a.shape, dt)
+                for idx in np.ndindex(a.shape):
+                    out[idx] = kernel(np.float64(a[idx]), np.float64(b[idx]))
+                return out
+            return impl
+        if all(isinstance(t, (types.Float, types.Integer, types.Boolean)) for t in (x, y)):
+            return lambda x, y: dt(kernel(np.float64(x), np.float64(y)))
+        return None
+
+    return fn
+
+
+erf = _unary("erf", _erf)
+erfc = _unary("erfc", _erfc)
+gammaln = _unary("gammaln", _gammaln)
+digamma = _unary("digamma", _digamma)
+expit = _unary("expit", _expit)
+logit = _unary("logit", _logit)
+xlogy = _binary("xlogy", _xlogy)
+
+__all__ = ["erf", "erfc", "gammaln", "digamma", "expit", "logit", "xlogy"]

@@ -1,0 +1,281 @@
+"""The inverse and special functions (issue 12, item 4): the rows of compiler/primitives/special.py
+and the forms of compiler/frontend/forms/special.py. Each against central finite differences in
+float64, forward mode against reverse, the readable source (executed as plain NumPy and SciPy)
+against the compiled gradient, float32 inputs, the numerics the rules are written for, the runtime
+kernels against SciPy, and the located errors of what is not supported."""
+import math
+
+import numba
+import numpy as np
+import pytest
+import scipy.special
+import scipy.special as sp
+from scipy.special import expit, log_softmax, logsumexp, softmax
+
+import adjit
+from adjit.compiler.errors import AdjitError
+from adjit.runtime import special as rt
+from conftest import fd_check, forward_check
+import primitive_cases  # noqa: F401  (first: it merges the special rows)
+from primitive_cases_special import CASES
+
+R = np.random.default_rng(41)
+ROWS = [case for cases in CASES.values() for case in cases]
+ROW_IDS = [f.__name__ for f, _, _ in ROWS]
+
+
+def n(*shape):
+    return R.standard_normal(shape)
+
+
+def _grads(g, args):
+    out = g(*args)
+    return out if isinstance(out, tuple) else (out,)
+
+
+def readable_agrees(fun, args, wrt, rtol=1e-10, atol=1e-12):
+    """The readable source, executed as plain NumPy, gives the compiled value and gradient."""
+    g = adjit.grad(fun, wrt=wrt)
+    grads = _grads(g, args)
+    text = g.source(*args)
+    ns: dict = {}
+    exec(compile(text, "<readable>", "exec"), ns)
+    readable = ns[fun.__name__ + "_grad"](*args)
+    assert np.isclose(readable[0], fun(*args), rtol=max(rtol, 1e-12), atol=atol)
+    for a, b in zip(readable[1:], grads):
+        assert np.asarray(a).dtype == np.asarray(b).dtype
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+    return text
+
+
+# ------------------------------------------------------------------------- the rows' test rows
+@pytest.mark.parametrize("fun,make,wrt", ROWS, ids=ROW_IDS)
+def test_row_readable_source_is_numpy_that_agrees(fun, make, wrt):
+    readable_agrees(fun, make(), wrt)
+
+
+def test_every_special_row_has_a_test_row():
+    from adjit.compiler.primitives import special as rows_module  # noqa: F401
+    from adjit.compiler.primitives import PRIMITIVES
+
+    ours = {name for name, p in PRIMITIVES.items() if p.vjp is not None and p.vjp.__module__.endswith("primitives.special")}
+    assert ours and ours <= set(CASES), sorted(ours - set(CASES))
+
+
+# ------------------------------------------------------------------------- the forms
+def lse(x, u): return np.sum(u * logsumexp(x, axis=1)) + logsumexp(x) + np.sum(logsumexp(x, axis=(0, 1), keepdims=True) ** 2)
+def lse_keep(x, u): return np.sum(u * logsumexp(x, -1, keepdims=True)) + scipy.special.logsumexp(x[0])
+def lse_3d(x, u): return np.sum(u * sp.logsumexp(x, axis=(0, 2)))
+def softmax_(x, u): return np.sum(u * softmax(x, axis=-1)) + np.sum(u * sp.softmax(x) ** 2)
+def softmax_axis0(x, u): return np.sum(u * scipy.special.softmax(x, 0) ** 3)
+def log_softmax_(x, u): return np.sum(u * log_softmax(x, axis=0)) + np.sum(u * sp.log_softmax(x))
+def cross_entropy(w, x, y):
+    """A realistic use: softmax regression's loss, mean negative log-likelihood of one-hot labels."""
+    logits = x @ w
+    return -np.sum(y * log_softmax(logits, axis=1)) / x.shape[0] + 0.1 * logsumexp(logits)
+
+
+def onehot():
+    y = np.zeros((6, 3))
+    y[np.arange(6), R.integers(0, 3, 6)] = 1.0
+    return y
+
+
+FORMS = [
+    (lse, lambda: (n(3, 4) * 3, n(3)), (0,)),
+    (lse_keep, lambda: (n(3, 4) * 3, n(3, 1)), (0,)),
+    (lse_3d, lambda: (n(2, 3, 4), n(3)), (0,)),
+    (softmax_, lambda: (n(3, 4) * 2, n(3, 4)), (0,)),
+    (softmax_axis0, lambda: (n(3, 4) * 2, n(3, 4)), (0,)),
+    (log_softmax_, lambda: (n(3, 4) * 2, n(3, 4)), (0,)),
+    (cross_entropy, lambda: (n(4, 3), n(6, 4), onehot()), (0, 1)),
+]
+FORM_IDS = [f.__name__ for f, _, _ in FORMS]
+
+
+@pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
+def test_form_gradient_matches_finite_differences(fun, make, wrt):
+    args = make()
+    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
+    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
+    fd_check(fun, args, wrt, grads if isinstance(grads, tuple) else (grads,))
+
+
+@pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
+def test_form_forward_mode_agrees_with_reverse(fun, make, wrt):
+    args = make()
+    forward_check(fun, args, wrt, _grads(adjit.grad(fun, wrt=wrt), args))
+
+
+@pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
+def test_form_readable_source_is_numpy_that_agrees(fun, make, wrt):
+    readable_agrees(fun, make(), wrt)
+
+
+def test_forms_handle_infinite_and_large_values_as_scipy():
+    def all_minus_inf(x): return logsumexp(x * 0.0 - np.inf)
+    def some_minus_inf(x): return logsumexp(np.where(x > 1.0, x, -np.inf))
+
+    assert adjit.value_and_grad(all_minus_inf)(n(3))[0] == -np.inf == all_minus_inf(n(3))
+    x = np.array([0.5, 2.0, 3.0])
+    value, g = adjit.value_and_grad(some_minus_inf)(x)
+    assert value == pytest.approx(some_minus_inf(x), rel=1e-15)
+    np.testing.assert_allclose(g, [0.0, *softmax(np.array([2.0, 3.0]))], rtol=1e-14)
+    big = np.array([1000.0, 1001.0, -1000.0])
+    v2, g2 = adjit.value_and_grad(lambda_free_lse)(big)
+    assert np.isclose(v2, logsumexp(big), rtol=1e-15)
+    np.testing.assert_allclose(g2, softmax(big), rtol=1e-12)
+
+
+def lambda_free_lse(x):
+    return logsumexp(x)
+
+
+# ------------------------------------------------------------------------- float32
+def f32_unary(x, u):
+    return np.sum(u * (np.arcsin(x * 0.5) + np.arccos(x * 0.4) + np.arcsinh(x) + np.arctanh(x * 0.3)
+                       + sp.erf(x) + sp.erfc(x) + sp.gammaln(x + 3.0) + expit(x) + sp.logit(x * 0.2 + 0.5)
+                       + np.arccosh(x + 3.0)))
+
+
+def f32_binary(x, y, u):
+    return np.sum(u * (np.logaddexp(x, y) + np.logaddexp2(x, y) + np.hypot(x, y) + sp.xlogy(x, y * y + 0.5)))
+
+
+def f32_forms(x, u):
+    return np.sum(u * softmax(x, axis=1)) + logsumexp(x) + np.sum(u * log_softmax(x, axis=0))
+
+
+@pytest.mark.parametrize("fun,make,wrt", [
+    (f32_unary, lambda: (R.uniform(-1, 1, (3, 5)), n(3, 5)), (0,)),
+    (f32_binary, lambda: (n(3, 4), n(4), n(3, 4)), (0, 1)),
+    (f32_forms, lambda: (n(3, 4), n(3, 4)), (0,)),
+], ids=["unary", "binary", "forms"])
+def test_float32_inputs(fun, make, wrt):
+    """float32 in, float32 gradients out, close to the float64 ones; the readable source agrees."""
+    args64 = make()
+    args32 = tuple(np.asarray(a, np.float32) for a in args64)
+    g64 = _grads(adjit.grad(fun, wrt=wrt), args64)
+    g32 = _grads(adjit.grad(fun, wrt=wrt), args32)
+    for a, b in zip(g32, g64):
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4)
+    readable_agrees(fun, args32, wrt, rtol=1e-4, atol=1e-4)
+
+
+# ------------------------------------------------------------------------- numerics of the rules
+def test_rules_do_not_overflow_or_divide_by_zero():
+    def lae(a, b): return np.sum(np.logaddexp(a, b))
+    def ash(x): return np.sum(np.arcsinh(x))
+    def hyp(a, b): return np.sum(np.hypot(a, b))
+    def ach(x): return np.sum(np.arccosh(x))
+
+    a, b = np.array([1000.0, -1000.0]), np.array([1000.5, -999.0])
+    ga, gb = adjit.grad(lae, wrt=(0, 1))(a, b)
+    np.testing.assert_allclose(ga, 1 / (1 + np.exp(b - a)), rtol=1e-12)  # z rounded to an ulp of 1000
+    np.testing.assert_allclose(ga + gb, 1.0, rtol=1e-12)
+    np.testing.assert_allclose(adjit.grad(ash)(np.array([1e200, -3e170, 2.0])), [1e-200, 1 / 3e170, 1 / np.sqrt(5)], rtol=1e-14)
+    np.testing.assert_allclose(adjit.grad(ach)(np.array([1e200, 1.0 + 1e-12])), [1e-200, 1 / np.sqrt(2e-12 + 1e-24)], rtol=1e-4)
+    h = adjit.grad(hyp, wrt=(0, 1))(np.array([0.0, 3.0]), np.array([0.0, 4.0]))
+    np.testing.assert_array_equal(h[0], [0.0, 0.6])  # 0 at the origin: a subgradient, not 0/0
+    np.testing.assert_array_equal(h[1], [0.0, 0.8])
+
+
+def test_xlogy_at_zero_is_scipys():
+    def f(x, y): return np.sum(sp.xlogy(x, y))
+
+    x, y = np.array([0.0, 0.0, 2.0]), np.array([0.0, 3.0, 3.0])
+    value, (gx, gy) = adjit.value_and_grad(f, wrt=(0, 1))(x, y)
+    assert value == f(x, y) == 2 * math.log(3)
+    # d/dx = log(y) (exact where y > 0; -inf at y == 0), d/dy = 0 where x == 0 (xlogy(0, y) is 0 for every y)
+    np.testing.assert_array_equal(gx, [-np.inf, math.log(3), math.log(3)])
+    np.testing.assert_array_equal(gy, [0.0, 0.0, 2 / 3])
+
+
+def test_math_functions_on_numbers_are_folded_or_traced():
+    def f(a, b):
+        return math.erf(a) * math.lgamma(b) + math.hypot(a, b) + math.asinh(a) + math.erfc(0.5) + math.lgamma(4.0)
+
+    value, (ga, gb) = adjit.value_and_grad(f, wrt=(0, 1))(0.3, 2.5)
+    assert value == pytest.approx(f(0.3, 2.5), rel=1e-14)
+    fd_check(f, (0.3, 2.5), (0, 1), (ga, gb))
+
+
+# ------------------------------------------------------------------------- the runtime's kernels
+def test_digamma_kernel_matches_scipy():
+    z = np.concatenate([np.linspace(-20.3, 60, 4001), np.geomspace(1e-8, 1e6, 500), -np.geomspace(1e-6, 1e3, 500) + 1e-3])
+    z = z[np.abs(z - np.round(z)) > 1e-9]  # away from the poles
+    got = numba.njit(lambda v: rt.digamma(v))(z)
+    want = sp.digamma(z)
+    assert np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want))) < 1e-12
+
+
+def test_gammaln_gradient_is_digamma():
+    def f(x): return np.sum(sp.gammaln(x))
+
+    x = np.array([0.01, 0.5, 1.4616321449683622, 3.0, 17.25, 250.0, -0.5, -2.3])
+    np.testing.assert_allclose(adjit.grad(f)(x), sp.digamma(x), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["erf", "erfc", "gammaln", "digamma", "expit", "logit"])
+def test_runtime_unary_kernels_on_numbers_and_arrays(name):
+    """In Numba, on numbers and on non-contiguous arrays, float32 staying float32; in Python, SciPy's."""
+    x = R.uniform(0.05, 0.95, (4, 6))[:, ::2]
+    fn = getattr(rt, name)
+    jit = numba.njit(lambda v: fn(v))
+    ref = getattr(sp, name)
+    np.testing.assert_allclose(jit(x), ref(x), rtol=1e-13)
+    assert jit(x.astype(np.float32)).dtype == np.float32
+    assert jit(0.25) == pytest.approx(ref(0.25), rel=1e-14)
+    np.testing.assert_array_equal(fn(x), ref(x))  # the lowered source run as plain Python
+
+
+def test_runtime_xlogy_broadcasts():
+    x = np.array([[0.0], [2.0]])
+    y = np.array([0.0, 0.5, 3.0])
+    jit = numba.njit(lambda a, b: rt.xlogy(a, b))
+    np.testing.assert_array_equal(jit(x, y), sp.xlogy(x, y))
+    np.testing.assert_array_equal(jit(2.0, y), sp.xlogy(2.0, y))
+    assert jit(0.0, 0.0) == 0.0
+
+
+# ------------------------------------------------------------------------- spellings and errors
+def spellings(x):
+    return np.sum(sp.expit(x) + expit(x) + scipy.special.expit(x))
+
+
+def test_the_three_spellings_of_a_scipy_function():
+    x = n(4)
+    np.testing.assert_allclose(adjit.grad(spellings)(x), 3 * expit(x) * (1 - expit(x)), rtol=1e-13)
+
+
+def lse_weights(x): return logsumexp(x, b=x)
+def lse_sign(x): return logsumexp(x, return_sign=True)
+def lse_unknown(x): return logsumexp(x, axes=0)
+def softmax_three(x): return np.sum(softmax(x, 0, 1))
+def digamma_(x): return np.sum(sp.digamma(x))
+def hypot_three(a): return math.hypot(a, a, a)
+def logaddexp_one(x): return np.sum(np.logaddexp(x))
+def lse_axis(x): return logsumexp(x, axis=2)
+
+
+@pytest.mark.parametrize("fun,message", [
+    (lse_weights, r"logsumexp: the weights `b=` are not supported"),
+    (lse_sign, r"`return_sign=True` is not supported"),
+    (lse_unknown, r"argument 'axes' is not supported"),
+    (softmax_three, r"softmax takes at most 2 arguments"),
+    (digamma_, r"is not supported by adjit"),
+    (hypot_three, r"takes 2 positional argument"),
+    (logaddexp_one, r"takes 2 positional argument"),
+    (lse_axis, r"out of bounds|axis"),
+])
+def test_unsupported_uses_are_located_errors(fun, message):
+    with pytest.raises(AdjitError, match=message) as info:
+        adjit.grad(fun)(np.linspace(0.1, 0.9, 4))
+    assert info.value.loc is not None and info.value.loc.line > 0
+
+
+def test_error_hints():
+    with pytest.raises(AdjitError) as info:
+        adjit.grad(lse_weights)(np.linspace(0.1, 0.9, 4))
+    assert "np.log(b)" in str(info.value)
