@@ -76,13 +76,18 @@ shows how branches and loops are differentiated.
 | augmented assignment | `s += v`, `-=`, `*=`, `/=`, `**=` on names; `x[i] += v`, `y[0] *= s`, `out[i, j] += v` on array elements and regions | |
 | array write | `out[i] = v`, `out[i, j] = v`, `out[:, k] = v`, into `np.zeros`/`np.empty`/`np.zeros_like` arrays or into arguments | the caller's arrays are never modified: adjit writes into a copy |
 | `if` / `elif` / `else` | conditions on scalars, including ones computed from the data (`if np.sum(x) > 0:`) | the branch taken is differentiated; the adjoint branches on the same condition |
-| `return` | one value at the end; also inside `if` branches (early return) | not inside a loop |
+| `return` | one value at the end; inside `if` branches (early return); inside `for` and `while` loops, nested ones included | a return in a loop is lowered as a hidden flag, value and `break` out of every enclosing loop, then `if flag: return value`: the gradient of the path taken |
 | `for` over a range | `for i in range(stop)`, `range(start, stop)`, `range(start, stop, step)`: integer bounds known only at run time, negative steps | reversed by a loop running backwards over the same indices |
 | `for` over an array | `for row in x`: the first axis of an array | as `for i in range(x.shape[0]): row = x[i]` |
+| `reversed`, `enumerate`, `zip` in `for` | `for i in reversed(range(n))`, `reversed(x)`, `for i, row in enumerate(x)`, `enumerate(range(...), start=1)`, `for a, row in zip(range(n), W)`, `for i, (a, b) in enumerate(zip(x, y))`, nested as Python allows | index loops: `reversed(range(...))` is a range running backwards; the others an index over the shortest length (a range's step must be known when the call is compiled) |
 | `while` | any condition on scalars; data-dependent trip counts | the forward sweep counts the trips |
 | `break`, `continue` | in `for` and `while` loops | a `for` loop with them runs as a `while` loop |
 | nested loops and branches | any nesting of the above | |
-| function calls | other plain Python functions, with or without control flow, positional and keyword arguments, defaults | inlined at the call; errors inside carry a `note:` pointing at the call |
+| a name first assigned inside a `for` loop, used after it | when the loop surely runs: its trip count known when the call is compiled (constants, shapes, int arguments) and positive, and the name assigned on every iteration; the loop variable too | the last iteration's value, as in Python |
+| function calls | other plain Python functions, with or without control flow, positional and keyword arguments, defaults, keyword-only parameters (`def f(x, *, scale=1.0)`, in the differentiated function too) | inlined at the call; errors inside carry a `note:` pointing at the call |
+| nested functions | a `def` inside the function (reading the enclosing names and arguments), `f = lambda v: ...`, closures of module-level factories | inlined where they are called, reading the enclosing names as they are at the call |
+| string options | `def f(x, activation="relu")`, `if activation == "relu":`, `!=`, `in ("a", "b")`, `is None`; a helper called with `act="tanh"`; a string argument of the differentiated function | decided when the call is compiled: only the branch taken is lowered; each string is its own specialization (as `jax.jit`'s static arguments) |
+| in-place NumPy calls | `np.fill_diagonal(a, v)` (a number or one value per diagonal element), `np.copyto(dst, src)`, as statements | writes into `a`, as `a[i, i] = v` and `dst[...] = src` |
 | `pass`, a docstring | | |
 
 Loops and branches have to keep types stable: a value carried around a loop, or assigned in both
@@ -93,13 +98,17 @@ a float is widened once).
 
 | construct | diagnostic, in short |
 |---|---|
-| `return` inside a loop | hint: set a flag and `break`, then return after the loop |
-| a name assigned only inside a loop (the loop variable included), or in only one branch of an `if`, then used after it | 'sq' is assigned only inside the loop at line 14; assign it before the loop to use it after |
+| a name assigned only inside a loop that may not run (a `while` loop, a trip count known only at run time; the loop variable included), or in only one branch of an `if`, then used after it | 'sq' is assigned only inside the loop at line 14; assign it before the loop to use it after |
+| a tuple returned inside a loop, or an array of a run-time shape | returning a tuple inside a loop is not supported; hint: assign the parts to names before the loop, break, and return after the loop |
+| a string compared with a value computed at run time | a string comparison with a value computed at run time is not supported |
+| `reversed`/`enumerate`/`zip` of a range whose step is computed at run time | a range whose step is computed at run time cannot be reversed, enumerated or zipped; hint: use a step known when the call is compiled |
+| a call of a NumPy/SciPy (or other library) function that is neither a primitive nor a form below | `` `scipy.special.foo` is not supported by adjit``, named as written, at the call: adjit never compiles a library's own source |
+| an expression statement other than an in-place call (`print(x)`) | an expression statement has no effect on the result |
 | a carried or merged value that changes type or shape | 'y' changes shape between branches or iterations: (3,) vs (2,) |
 | an array as a condition (`if x > 0:` with an array `x`) | the truth value of an array (bool[:]) is ambiguous; hint: reduce it first |
-| generators, comprehensions, lambdas, conditional expressions `a if c else b`, `and`/`or`, chained comparisons `a < b < c` | use statements; for conditions, `(a < b) & (b < c)` |
+| generators, comprehensions, conditional expressions `a if c else b`, `and`/`or`, chained comparisons `a < b < c` | use statements; for conditions, `(a < b) & (b < c)` |
 | `try`, `with`, `raise`, `assert`, `del`, `global`, `nonlocal`, `import`, a loop `else:` | not supported |
-| nested `def` (closures), classes, recursion | not supported |
+| classes, recursion, decorators on a nested `def`, positional-only parameters | not supported |
 | a boolean mask as an index (`x[mask]`: its shape depends on the data) | indexing with a boolean mask is not supported; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that |
 | a list as an index (`x[[0, 2]]`), `None` beside an index array (`x[idx, None]`), an index array of floats | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
 | `*args`/`**kwargs` parameters and call arguments | not supported |

@@ -10,6 +10,7 @@ from typing import Any
 from .. import shapes as S
 from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Abstract, Block, For, If, Value, While
+from .iteration import target_names
 from .parse import _always_returns, _contains_jump, assigned_names
 from .values import _UNDEFINED, Method, Undefined, _is_number, _same_static
 
@@ -206,6 +207,7 @@ class ControlFlow:
                 if j.type != av.type:
                     changed = True
             if not changed:
+                self.last_body_env = env  # what the body leaves bound (loopvalues.define_before_loop)
                 return params, ops, env, vals, avals, extra
             avals = joined
         raise self.err(AdjitTypeError, "the types of the loop's variables do not settle", node)
@@ -224,22 +226,7 @@ class ControlFlow:
 
     def lower_for(self, stmt: ast.For) -> None:
         self.at(stmt)
-        if not isinstance(stmt.target, ast.Name):
-            raise self.err(UnsupportedSyntaxError, "the loop variable must be a single name", stmt.target)
-        it = stmt.iter
-        over_array = None
-        if isinstance(it, ast.Call) and self.expr(it.func) is range:
-            if it.keywords or not 1 <= len(it.args) <= 3:
-                raise self.err(UnsupportedSyntaxError, "range() takes 1 to 3 positional arguments", it)
-            args = [self.expr(a) for a in it.args]
-            start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
-        else:
-            seq = self.expr(it)
-            if not isinstance(seq, Value) or seq.type.kind != "array":
-                raise self.err(UnsupportedSyntaxError, "for loops run over range(...) or an array's first axis", it)
-            over_array = seq
-            start, stop, step = 0, self.b.emit("getitem", [self.b.emit("shape", [seq]), self.b.const(0)],
-                                               index=(("int", 1),)), 1
+        start, stop, step, bind, hint = self.iteration(stmt)  # iteration.py
         self.at(stmt)
         start, stop, step = (self.value(x, stmt.iter) for x in (start, stop, step))
         for x in (start, stop, step):
@@ -247,20 +234,18 @@ class ControlFlow:
                 raise self.err(AdjitTypeError, f"range() arguments must be integers, not {x.type}", stmt.iter)
         if self.b.aval(step).value == 0:
             raise self.err(AdjitError, "range() step must not be zero", stmt.iter)
+        targets = target_names(stmt.target)
+        defined = self.define_before_loop(stmt, start, stop, step, targets)  # loopvalues.py
         if _contains_jump(stmt.body):
-            return self.lower_for_as_while(stmt, start, stop, step, over_array)
-        carried = self.loop_carried(stmt.body)
-        carried = [n for n in carried if n != stmt.target.id]
+            return self.lower_for_as_while(stmt, start, stop, step, bind, targets - defined)
+        carried = self.loop_carried(stmt.body, tuple(defined))
+        carried = [n for n in carried if n not in targets or n in defined]
         init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
                                self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
-        index = self.b.define(Value(stmt.target.id), Abstract(S.scalar_type("int64", True), ()))
+        index = self.b.define(Value(hint), Abstract(S.scalar_type("int64", True), ()))
 
         def body():
-            self.env[stmt.target.id] = index
-            if over_array is not None:
-                self.at(stmt.target)
-                self.env[stmt.target.id] = self.b.emit("getitem", [over_array, index], index=(("int", 1),))
-                self.env[stmt.target.id].hint = stmt.target.id
+            bind(index)
             self.lower_stmts(stmt.body, None)
 
         params, ops, env, yields, avals, _ = self.lower_loop_body(carried, init_avals, body, stmt)
@@ -269,30 +254,31 @@ class ControlFlow:
         inits = self.cast_inits(carried, avals, stmt)
         outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
         self.b.ops.append(For(index, start, stop, step, inits, params, Block(ops), yields, outputs, self.loc(stmt)))
-        for n in assigned_names(stmt.body) | {stmt.target.id}:
+        for n in assigned_names(stmt.body) | targets:
             if n not in carried:
                 self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
                                            "assign it before the loop to use it after")
         self.env.update(zip(carried, outputs))
 
-    def lower_for_as_while(self, stmt, start, stop, step, over_array) -> None:
+    def lower_for_as_while(self, stmt, start, stop, step, bind, targets) -> None:
         """A for loop with break/continue: a while loop over its index with break/continue flags."""
-        counter = f"_{stmt.target.id}_next"
+        counter = f"_{'_'.join(sorted(target_names(stmt.target)))}_next"
         self.env[counter] = start
         test = _loop_test(counter, stop, step)
-        self.lower_while(stmt, counter=(counter, stmt.target.id, step, over_array, test))
+        also = tuple(sorted(target_names(stmt.target) - targets))  # targets used after the loop (loopvalues.py)
+        self.lower_while(stmt, counter=(counter, targets, step, bind, test, also))
 
     def lower_while(self, stmt, counter=None) -> None:
         self.at(stmt)
         self._loops = getattr(self, "_loops", 0) + 1
         frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")
-        extra = (counter[0],) if counter else ()
+        extra = (counter[0],) + counter[5] if counter else ()
         if frame.jumps:
             self.env[frame.brk] = False
             extra += (frame.brk,)
         carried = self.loop_carried(stmt.body, extra)
         if counter:
-            carried = [n for n in carried if n != counter[1]]
+            carried = [n for n in carried if n not in counter[1]]
         init_avals = []
         for n in carried:
             av = self.b.aval(self.value(self.env[n], stmt)) if not isinstance(self.env[n], bool) else None
@@ -307,6 +293,7 @@ class ControlFlow:
                 self.b.loc = self.loc(stmt.test)
                 c = self.condition(stmt.test)
             else:
+                self.b.loc = self.loc(stmt)
                 c = counter[4](self)
             if frame.jumps:
                 c = c if not isinstance(c, bool) else self.b.const(c)
@@ -321,12 +308,9 @@ class ControlFlow:
             if frame.jumps:
                 self.env[frame.cont] = False
             if counter is not None:
-                name, target, stp, arr, _ = counter
+                name, _, stp, bind = counter[:4]
                 idx = self.value(self.env[name], stmt)
-                self.env[target] = idx
-                if arr is not None:
-                    self.env[target] = self.b.emit("getitem", [arr, idx], index=(("int", 1),))
-                    self.env[target].hint = target
+                bind(idx)
                 self.env[name] = self.b.emit("add", [idx, stp])
             self.lower_stmts(stmt.body, frame)
             return cond_ops
@@ -338,7 +322,7 @@ class ControlFlow:
         outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
         self.b.ops.append(While(inits, params, Block(cond_ops), cond_holder["cond"], Block(ops), yields, outputs,
                                 self.loc(stmt)))
-        for n in assigned_names(stmt.body) | ({counter[1]} if counter else set()):
+        for n in assigned_names(stmt.body) | (counter[1] if counter else set()):
             if n not in carried:
                 self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
                                            "assign it before the loop to use it after")

@@ -15,7 +15,7 @@ from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, 
 from ..ir import Value
 from .parse import _CONTROL_FLOW_HINT, parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
-from .values import Method, Undefined, _is_number
+from .values import LocalFunction, Method, Undefined, _is_number
 
 
 # -------------------------------------------------------------------------------------- lowering
@@ -46,6 +46,14 @@ def _shift_index(index: tuple, by: int) -> tuple:
     return tuple((it[0],) + tuple(None if k is None else k + by for k in it[1:]) for it in index)
 
 
+
+
+_LIBRARIES = ("numpy", "scipy", "numba", "jax", "torch", "sklearn", "pandas", "math", "builtins")
+
+
+def _library(func) -> bool:
+    """A function of a library (compiled or Python): called by name, never inlined."""
+    return (func.__module__ or "").split(".")[0] in _LIBRARIES
 
 
 def _describe(x) -> str:
@@ -94,8 +102,8 @@ class Expressions:
                                hint="pass it as an argument instead")
             return val
         if isinstance(node, ast.Constant):
-            if node.value is None or _is_number(node.value):
-                return node.value
+            if node.value is None or _is_number(node.value) or isinstance(node.value, str):
+                return node.value  # a string: an option, compared and passed at compile time
             raise self.err(UnsupportedSyntaxError, f"{type(node.value).__name__} constants are not supported", node)
         if isinstance(node, ast.Tuple) or isinstance(node, ast.List):
             return tuple(self.expr(e) for e in node.elts)
@@ -121,6 +129,9 @@ class Expressions:
                 raise self.err(UnsupportedSyntaxError, "chained comparisons are not supported", node,
                                hint="split `a < b < c` into (a < b) & (b < c)")
             left, right = self.expr(node.left), self.expr(node.comparators[0])
+            static = self.static_compare(node, left, right)
+            if static is not None:
+                return static
             op = _CMPOPS.get(type(node.ops[0]))
             if op is None:
                 raise self.err(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node)
@@ -132,13 +143,31 @@ class Expressions:
             return self.subscript(node)
         if isinstance(node, ast.Call):
             return self.call(node)
+        if isinstance(node, ast.Lambda):  # inlined where it is called (closures.py)
+            return self.lambda_function(node)
         what = {ast.IfExp: f"conditional expressions: {_CONTROL_FLOW_HINT}",
-                ast.Lambda: "lambda expressions are not supported",
                 ast.ListComp: "comprehensions are not supported", ast.GeneratorExp: "generators are not supported",
                 ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported",
                 ast.BoolOp: "`and` / `or` are not supported; use & and | on boolean arrays"}.get(
             type(node), f"{type(node).__name__} expressions are not supported")
         raise self.err(UnsupportedSyntaxError, what, node)
+
+    def static_compare(self, node, left, right):
+        """A comparison decided when the call is compiled: strings (options such as
+        `activation == "relu"`), None and `is`/`in` between Python objects. None when it is not."""
+        op = type(node.ops[0])
+        py = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Is: lambda a, b: a is b,
+              ast.IsNot: lambda a, b: a is not b, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+        texts = (str, type(None))
+        if not (isinstance(left, texts) or isinstance(right, texts) or op in (ast.Is, ast.IsNot, ast.In, ast.NotIn)):
+            return None
+        if isinstance(left, Value) or isinstance(right, Value) or op not in py \
+                or (isinstance(right, tuple) and any(isinstance(e, Value) for e in right)):
+            what = "a string" if isinstance(left, str) or isinstance(right, str) else "`is`/`in`"
+            raise self.err(UnsupportedSyntaxError, f"{what} comparison with a value computed at run time is not "
+                           "supported", node, hint="compare strings and None with each other, at compile time; "
+                           "compare numbers with ==, <, ...")
+        return bool(py[op](left, right))
 
     def binop(self, optype, left, right, node):
         prim = _BINOPS.get(optype)
@@ -326,6 +355,8 @@ class Expressions:
         self.at(node)
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
+        if isinstance(func, LocalFunction):
+            return self.inline_local(func, args, kwargs, node)
         if id(func) in FORM_FUNCTIONS:  # NumPy spellings lowered by composing rows (forms/)
             return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))
@@ -344,13 +375,14 @@ class Expressions:
 
             e = nested_transform_error(func)
             raise self.err(UnsupportedSyntaxError, e.message, node.func, e.hint)
-        if isinstance(func, types.FunctionType) and (func.__module__ or "").split(".")[0] == "numpy":
-            raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,
-                           hint="see docs/supported.md for the supported NumPy subset")
-        if isinstance(func, types.FunctionType):
+        written = ast.unparse(node.func)
+        if isinstance(func, types.FunctionType) and not _library(func):
             return self.inline(func, args, kwargs, node)
-        raise self.err(AdjitNameError, f"{_describe(func)} is not supported by adjit", node.func,
-                       hint="see docs/supported.md for the supported NumPy subset")
+        # never NumPy's or SciPy's own Python source: the function as the user wrote it
+        raise self.err(AdjitNameError, f"`{written}` is not supported by adjit"
+                       + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
+                       node.func, hint="see docs/supported.md for the supported NumPy subset; write it with "
+                       "the supported functions, in a plain Python helper if it is reused")
 
     def method(self, m: Method, args, kwargs, node):
         x = m.obj

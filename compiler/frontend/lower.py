@@ -13,13 +13,16 @@ from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .control import ControlFlow, LoopFrame
+from .closures import LocalFunctions
+from .iteration import Iteration
+from .loopvalues import LoopValues
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .forms import NumpyForms
 from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, Expressions):
+class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
     def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
@@ -93,6 +96,8 @@ class Lowerer(NumpyForms, ControlFlow, Expressions):
             if isinstance(stmt, ast.Return):
                 self.at(stmt)
                 return self.value(self.expr(stmt.value), stmt.value)
+            if isinstance(stmt, (ast.For, ast.While)) and _contains_return(stmt.body):
+                return self.lower_loop_returning(stmt, stmts[k + 1:], loop)  # loopvalues.py
             if isinstance(stmt, ast.If):
                 if _contains_return(stmt.body) or _contains_return(stmt.orelse):
                     return self.lower_if_returning(stmt, stmts[k + 1:])
@@ -113,6 +118,10 @@ class Lowerer(NumpyForms, ControlFlow, Expressions):
                     self.assign(stmt.target, self.expr(stmt.value), stmt.value)
             elif isinstance(stmt, ast.AugAssign):
                 self.lower_augassign(stmt)
+            elif isinstance(stmt, ast.FunctionDef):  # closures.py
+                self.env[stmt.name] = self.local_function(stmt)
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                self.call_statement(stmt)  # np.fill_diagonal(a, v): closures.py
         return None
 
     def lower_augassign(self, stmt: ast.AugAssign) -> None:
@@ -152,6 +161,7 @@ class Lowerer(NumpyForms, ControlFlow, Expressions):
     # -- control flow
     def assign(self, target, val, node) -> None:
         if isinstance(target, ast.Name):
+            self.record_return(target.id, val, node)  # a return inside a loop, while its type is learnt
             if isinstance(val, Value) and val.hint is None:
                 val.hint = target.id
             self.env[target.id] = val
@@ -202,8 +212,8 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract]) -> tuple[Function, 
         params.append(b.define(Value(name), av))
     low = Lowerer(parsed, b)
     low.params = params
-    for name, p in zip(parsed.param_names, params):
-        low.env[name] = p
+    for name, p, av in zip(parsed.param_names, params, arg_avals):
+        low.env[name] = av.value if isinstance(av.value, str) else p  # a string option: static
     result = low.lower_body(parsed.node.body)
     ret = parsed.node.body[-1]
     result_loc = parsed.loc(ret.value, ret)

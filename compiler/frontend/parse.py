@@ -14,6 +14,7 @@ from typing import Any
 
 
 from ..errors import AdjitError, AdjitTypeError, Loc, UnsupportedSyntaxError
+from .returns import contains_return
 
 
 _CONTROL_FLOW_HINT = "use an `if` statement"
@@ -112,9 +113,13 @@ def parse(fn) -> ParsedFunction:
     for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
         if bad is not None:
             raise UnsupportedSyntaxError(f"{what} parameters are not supported", parsed.loc(bad))
-    if args.kwonlyargs or args.posonlyargs:
-        raise UnsupportedSyntaxError("keyword-only and positional-only parameters are not supported",
-                                     parsed.loc((args.kwonlyargs or args.posonlyargs)[0]))
+    if args.posonlyargs:
+        raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]),
+                                     hint="drop the `/`")
+    # keyword-only parameters follow the positional ones: node.args.args is every parameter, in the
+    # order the compiled code takes them (jit/arguments.bind_names fills them from __kwdefaults__)
+    args.args = args.args + args.kwonlyargs
+    args.kwonlyargs, args.kw_defaults = [], []
     parsed.param_names = [a.arg for a in args.args]
     _check_reserved(parsed, node)
     _check_body(parsed, node.body)
@@ -216,10 +221,7 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             if not in_loop:
                 raise UnsupportedSyntaxError(f"`{type(stmt).__name__.lower()}` outside a loop", parsed.loc(stmt))
             continue
-        if isinstance(stmt, ast.Return):
-            if in_loop:
-                raise UnsupportedSyntaxError("`return` inside a loop is not supported", parsed.loc(stmt),
-                                             hint="set a flag and `break`, then return after the loop")
+        if isinstance(stmt, ast.Return):  # inside a loop too: frontend/returns.py
             if k != len(body) - 1:
                 raise UnsupportedSyntaxError("code after `return` is unreachable", parsed.loc(body[k + 1]))
             if stmt.value is None:
@@ -227,6 +229,11 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             continue
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass)):
             continue
+        if isinstance(stmt, ast.FunctionDef):  # a nested function: inlined where it is called
+            _check_nested_def(parsed, stmt)
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            continue  # an in-place call (np.fill_diagonal(a, v)); any other call is rejected when lowered
         if isinstance(stmt, ast.Expr) and k == 0 and top and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
             continue  # docstring
         what = {
@@ -250,6 +257,18 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
         raise AdjitTypeError("the function must end with `return <scalar>`", parsed.loc(parsed.node))
 
 
+def _check_nested_def(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
+    if node.decorator_list:
+        raise UnsupportedSyntaxError("decorators on a nested function are not supported", parsed.loc(node.decorator_list[0]))
+    args = node.args
+    for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
+        if bad is not None:
+            raise UnsupportedSyntaxError(f"{what} parameters are not supported", parsed.loc(bad))
+    if args.posonlyargs:
+        raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]))
+    _check_body(parsed, node.body, True, False)
+
+
 def _always_returns(stmts: list) -> bool:
     for st in stmts:
         if isinstance(st, ast.Return):
@@ -260,12 +279,7 @@ def _always_returns(stmts: list) -> bool:
 
 
 def _contains_return(stmts: list) -> bool:
-    for st in stmts:
-        if isinstance(st, ast.Return):
-            return True
-        if isinstance(st, ast.If) and (_contains_return(st.body) or _contains_return(st.orelse)):
-            return True
-    return False
+    return contains_return(stmts)
 
 
 def _contains_jump(stmts: list) -> bool:
@@ -295,8 +309,17 @@ def assigned_names(stmts: list) -> set:
             if isinstance(base, ast.Name):
                 out.add(base.id)
 
+    def walk(node):  # ast.walk, not into nested functions (their names are their own)
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            return
+        for child in ast.iter_child_nodes(node):
+            yield from walk(child)
+
     for st in stmts:
-        for node in ast.walk(st):
+        for node in walk(st):
+            if isinstance(node, ast.FunctionDef):
+                out.add(node.name)
             if isinstance(node, ast.Assign):
                 for t in node.targets:
                     target(t)

@@ -34,3 +34,14 @@ def _is_number(x) -> bool:
 
 def _same_static(a, b) -> bool:
     return type(a) is type(b) and a == b
+
+
+@dataclass(eq=False)
+class LocalFunction:
+    """A `def` (or a `lambda` bound to a name) inside the function being lowered: inlined where it
+    is called, reading the enclosing names as they are at the call (as Python's closures do)."""
+
+    node: object  # ast.FunctionDef
+    defaults: dict  # parameter name -> value, evaluated where the def runs
+    env: dict  # the enclosing environment, read at the call
+    parsed: object  # the enclosing ParsedFunction (source lines, globals)

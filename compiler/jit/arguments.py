@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AdjitTypeError, ArgumentError
-from ..ir import Abstract, array_type, scalar_type
+from ..ir import NONE_TYPE, Abstract, array_type, scalar_type
 
 _FLOATS = ("float32", "float64")
 _NUMERIC_KINDS = "biuf"
@@ -32,6 +32,8 @@ def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
         return Abstract(scalar_type("int64", True), (), x)
     if isinstance(x, float):
         return Abstract(scalar_type("float64", True), ())
+    if isinstance(x, str):  # an option, static: each string its own specialization (frontend/lower.py)
+        return Abstract(NONE_TYPE, (), x)
     if isinstance(x, np.generic) and x.dtype.kind in _NUMERIC_KINDS:
         value = x.item() if x.dtype.kind in "iub" else None
         return Abstract(scalar_type(x.dtype.name), (), value)
@@ -52,7 +54,7 @@ def _shape_key(args: tuple) -> tuple:
         if isinstance(a, np.ndarray):
             flags = a.flags
             key.append((a.dtype.char, a.shape, flags.c_contiguous, flags.f_contiguous))
-        elif isinstance(a, (bool, int)):
+        elif isinstance(a, (bool, int, str)):
             key.append((type(a), a))
         elif isinstance(a, float):
             key.append(float)
@@ -149,10 +151,14 @@ def bind_names(parsed, fun, args: tuple, kwargs: dict) -> tuple:
             raise ArgumentError(f"{parsed.name}() got multiple values for argument '{k}'",
                                 parsed.loc(parsed.node))
         bound[i] = v
-    first_default = len(names) - len(defaults)
+    positional = fun.__code__.co_argcount  # keyword-only parameters follow (frontend/parse.py)
+    kwdefaults = fun.__kwdefaults__ or {}
+    first_default = positional - len(defaults)
     for i, v in enumerate(bound):
         if v is _MISSING:
-            if i >= first_default:
+            if names[i] in kwdefaults:
+                bound[i] = kwdefaults[names[i]]
+            elif first_default <= i < positional:
                 bound[i] = defaults[i - first_default]
             else:
                 raise ArgumentError(f"{parsed.name}() missing required argument '{names[i]}'",

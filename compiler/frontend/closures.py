@@ -1,0 +1,130 @@
+"""Nested functions and lambdas bound to names (inlined where they are called, reading the
+enclosing names as they are at the call, as Python's closures do), and the NumPy calls made as
+statements for what they write: `np.fill_diagonal(a, v)`, `np.copyto(dst, src)`."""
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..ir import Value
+from .expressions import _shift_index
+from .parse import ParsedFunction, assigned_names
+from .values import LocalFunction
+
+
+class LocalFunctions:
+    """The Lowerer's half for functions defined inside the function being lowered."""
+
+    def local_function(self, node: ast.FunctionDef) -> LocalFunction:
+        """A `def` statement: its defaults evaluated now, as Python does."""
+        args = node.args
+        defaults = {}
+        for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults):
+            defaults[a.arg] = self.expr(d)
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            if d is not None:
+                defaults[a.arg] = self.expr(d)
+        return LocalFunction(node, defaults, self.env, self.parsed)
+
+    def lambda_function(self, node: ast.Lambda) -> LocalFunction:
+        ret = ast.copy_location(ast.Return(value=node.body), node.body)
+        fdef = ast.copy_location(ast.FunctionDef(name="<lambda>", args=node.args, body=[ret], decorator_list=[],
+                                                 returns=None, type_comment=None), node)
+        return self.local_function(fdef)
+
+    def inline_local(self, func: LocalFunction, args: list, kwargs: dict, node):
+        fdef = func.node
+        if fdef in self.stack:
+            raise self.err(UnsupportedSyntaxError, f"recursive call of {fdef.name} is not supported", node)
+        names = [a.arg for a in fdef.args.args]
+        kwonly = [a.arg for a in fdef.args.kwonlyargs]
+        if len(args) > len(names):
+            raise self.err(ArgumentError, f"{fdef.name}() takes {len(names)} positional arguments but "
+                           f"{len(args)} were given", node)
+        bound = dict(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in names + kwonly:
+                raise self.err(ArgumentError, f"{fdef.name}() got an unexpected keyword argument '{k}'", node)
+            if k in bound:
+                raise self.err(ArgumentError, f"{fdef.name}() got multiple values for argument '{k}'", node)
+            bound[k] = v
+        for p in names + kwonly:
+            if p not in bound:
+                if p not in func.defaults:
+                    raise self.err(ArgumentError, f"{fdef.name}() missing required argument '{p}'", node)
+                bound[p] = func.defaults[p]
+        outer = func.parsed
+        parsed = ParsedFunction(outer.fn, fdef.name, fdef, outer.filename, outer.firstline, outer.indent,
+                                outer.lines, names + kwonly, outer.source, outer.globals)
+        sub = type(self)(parsed, self.b, self.stack)
+        sub.stack = self.stack + (fdef,)
+        # the enclosing names as they are now (the caller's, when the def is the caller's own)
+        enclosing = self.env if func.env is self.env or func.parsed is self.parsed else func.env
+        own = assigned_names(fdef.body) | set(bound)
+        sub.env = {k: v for k, v in enclosing.items() if k not in own}
+        sub.env.update(bound)
+        outer_loc = self.b.loc
+        try:
+            result = sub.lower_body(fdef.body)
+        except AdjitError as e:
+            raise e.called_from(self.loc(node), fdef.name) from None
+        self.b.loc = outer_loc
+        return result
+
+    # -- calls made for what they write
+    def call_statement(self, stmt: ast.Expr) -> None:
+        call = stmt.value
+        func = self.expr(call.func)
+        written = ast.unparse(call.func)
+        if func is np.fill_diagonal or func is np.copyto:
+            if call.keywords and not (func is np.fill_diagonal and [k.arg for k in call.keywords] == ["wrap"]):
+                raise self.err(UnsupportedSyntaxError, f"{written}: keyword arguments are not supported", call)
+            if len(call.args) != 2 or not isinstance(call.args[0], ast.Name):
+                raise self.err(UnsupportedSyntaxError, f"{written} takes an array name and a value here", call,
+                               hint=f"{written}(a, v) with `a` a name")
+            base = self.expr(call.args[0])
+            val = self.value(self.expr(call.args[1]), call.args[1])
+            if not isinstance(base, Value) or base.type.kind != "array":
+                raise self.err(AdjitTypeError, f"{written} writes into an array, not {base}", call.args[0])
+            self.at(call)
+            new = self.fill_diagonal(base, val, call, written) if func is np.fill_diagonal \
+                else self.copy_into(base, val, call, written)
+            new.hint = call.args[0].id
+            self.env[call.args[0].id] = new
+            return
+        raise self.err(UnsupportedSyntaxError, "an expression statement has no effect on the result "
+                       "(printing is not supported)", stmt,
+                       hint="assign the result to a name; calls made for what they write: np.fill_diagonal, np.copyto")
+
+    def fill_diagonal(self, base: Value, val: Value, call, written) -> Value:
+        """NumPy's fill_diagonal (wrap=False): a[i, i, ...] = v for i < min(shape), v a number or
+        one value per diagonal element."""
+        shape = self.b.aval(base).shape
+        rank = base.type.rank
+        if rank < 2 or None in shape or (rank > 2 and len(set(shape)) > 1):
+            raise self.err(AdjitTypeError, f"{written} needs a 2-D array (or one with equal extents) of a shape "
+                           "known when the call is compiled", call)
+        if call.keywords and self.static(self.expr(call.keywords[0].value), call, "wrap"):
+            raise self.err(UnsupportedSyntaxError, f"{written}(..., wrap=True) is not supported", call)
+        k = min(shape)
+        if val.type.kind == "array" and (val.type.rank != 1 or self.b.aval(val).shape[0] not in (k, None)):
+            raise self.err(AdjitTypeError, f"{written}: the value must be a number or hold {k} elements "
+                           "(NumPy would repeat a shorter one)", call.args[1])
+        idx = self.b.emit("arange", [self.value(0, call), self.value(k, call), self.value(1, call)])
+        index = tuple(("array", 1 + j) for j in range(rank))
+        new = self.b.emit("index_update", [base, val] + [idx] * rank, index=_shift_index(index, 1))
+        return new
+
+    def copy_into(self, base: Value, val: Value, call, written) -> Value:
+        """np.copyto(dst, src): dst[...] = src, cast to dst's dtype."""
+        if val.type.dtype != base.type.dtype:
+            if base.type.dtype not in ("float32", "float64") and val.type.dtype in ("float32", "float64"):
+                raise self.err(AdjitTypeError, f"{written} casts floats into an array of {base.type.dtype}; "
+                               "NumPy raises here (same-kind casting)", call)
+            val = self.b.emit("astype", [val], dtype=base.type.dtype)
+        if base.type.rank == 0:
+            return val
+        index = tuple(("slice", None, None, None) for _ in range(base.type.rank))
+        return self.b.emit("index_update", [base, val], index=index)

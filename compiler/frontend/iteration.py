@@ -1,0 +1,189 @@
+"""What a `for` loop runs over, as an index loop: `range(...)`, an array's rows, and
+`reversed(...)`, `enumerate(...)` and `zip(...)` of those, nested as Python allows. A loop over a
+plain range keeps the user's name for its index; `reversed(range(...))` is a range running
+backwards; the others run an index k over range(length) and bind the target from item k."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+
+
+@dataclass
+class Seq:
+    """A sequence a loop runs over: ("range", start, stop, step), ("array", x),
+    ("enumerate", inner, start), ("zip", seqs) or ("reversed", inner)."""
+
+    kind: str
+    parts: tuple
+
+
+_INT_OPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+            "floordiv": lambda a, b: a // b, "maximum": max, "minimum": min}
+_HINT = "iterate over range(...), an array, or reversed/enumerate/zip of those"
+
+
+class Iteration:
+    """The Lowerer's half that reads a for loop's iterable."""
+
+    def known(self, x):
+        """A Python int for x when it is known when the call is compiled, else None."""
+        if isinstance(x, Value):
+            x = self.b.aval(x).value
+        return int(x) if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)) else None
+
+    def int_op(self, op, a, b, node):
+        """a op b on ints: Python arithmetic when both are known, an IR op otherwise."""
+        ka, kb = self.known(a), self.known(b)
+        if ka is not None and kb is not None:
+            return _INT_OPS[op](ka, kb)
+        if op == "mul" and (ka == 1 or kb == 1):
+            return b if ka == 1 else a
+        if op in ("add", "sub") and kb == 0:
+            return a
+        if op == "add" and ka == 0:
+            return b
+        return self.b.emit(op, [self.value(a, node), self.value(b, node)])
+
+    def sequence(self, it) -> Seq:
+        """The iterable of a for loop, read into a Seq."""
+        if isinstance(it, ast.Call):
+            func = self.expr(it.func)
+            if func is range:
+                if it.keywords or not 1 <= len(it.args) <= 3:
+                    raise self.err(UnsupportedSyntaxError, "range() takes 1 to 3 positional arguments", it)
+                args = [self.expr(a) for a in it.args]
+                start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+                self.at(it)
+                start, stop, step = (self.value(x, it) for x in (start, stop, step))
+                for x in (start, stop, step):
+                    if x.type.kind != "scalar" or x.type.dtype not in ("int64", "int32"):
+                        raise self.err(AdjitTypeError, f"range() arguments must be integers, not {x.type}", it)
+                if self.b.aval(step).value == 0:
+                    raise self.err(AdjitTypeError, "range() step must not be zero", it)
+                return Seq("range", (start, stop, step))
+            if func in (reversed, enumerate, zip):
+                name = func.__name__
+                if func is enumerate:
+                    if len(it.args) not in (1, 2) or any(k.arg != "start" for k in it.keywords) \
+                            or len(it.args) + len(it.keywords) > 2:
+                        raise self.err(UnsupportedSyntaxError, "enumerate() takes an iterable and `start`", it)
+                    first = self.expr(it.args[1]) if len(it.args) == 2 else \
+                        (self.expr(it.keywords[0].value) if it.keywords else 0)
+                    return Seq("enumerate", (self.sequence(it.args[0]), first))
+                if it.keywords or (func is reversed and len(it.args) != 1) or not it.args:
+                    raise self.err(UnsupportedSyntaxError, f"{name}() takes "
+                                   + ("one iterable" if func is reversed else "iterables") + " here", it)
+                inner = [self.sequence(a) for a in it.args]
+                if func is zip:
+                    return Seq("zip", tuple(inner))
+                return self.reversed_seq(inner[0], it)
+        seq = self.expr(it)
+        if isinstance(seq, Value) and seq.type.kind == "array":
+            return Seq("array", (seq,))
+        raise self.err(UnsupportedSyntaxError, "for loops run over range(...), an array's first axis, or "
+                       "reversed/enumerate/zip of those", it, hint=_HINT)
+
+    def range_step_sign(self, step, node) -> int:
+        s = self.known(step)
+        if s is None:
+            raise self.err(UnsupportedSyntaxError, "a range whose step is computed at run time cannot be reversed, "
+                           "enumerated or zipped", node, hint="use a step known when the call is compiled")
+        return s
+
+    def reversed_seq(self, inner: Seq, node) -> Seq:
+        if inner.kind != "range":
+            return Seq("reversed", (inner,))
+        start, stop, step = inner.parts
+        s = self.range_step_sign(step, node)
+        self.at(node)
+        if s == 1:  # range(stop - 1, start - 1, -1)
+            return Seq("range", tuple(self.value(v, node) for v in
+                                      (self.int_op("sub", stop, 1, node), self.int_op("sub", start, 1, node), -1)))
+        n = self.length(inner, node, clamp=False)
+        last = self.int_op("add", start, self.int_op("mul", self.int_op("sub", n, 1, node), s, node), node)
+        end = self.int_op("sub", start, 1, node) if s > 0 else self.int_op("add", start, 1, node)
+        return Seq("range", tuple(self.value(v, node) for v in (last, end, -s)))
+
+    def length(self, seq: Seq, node, clamp: bool = True):
+        """The number of items (a Python int when known)."""
+        if seq.kind == "range":
+            start, stop, step = seq.parts
+            s = self.range_step_sign(step, node)
+            span = self.int_op("sub", stop, start, node) if s > 0 else self.int_op("sub", start, stop, node)
+            n = self.int_op("floordiv", self.int_op("add", span, abs(s) - 1, node), abs(s), node)
+            return self.int_op("maximum", n, 0, node) if clamp else n
+        if seq.kind == "array":
+            (x,) = seq.parts
+            n = self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
+            return self.known(n) if self.known(n) is not None else n
+        if seq.kind in ("enumerate", "reversed"):
+            return self.length(seq.parts[0], node)
+        lengths = [self.length(s, node) for s in seq.parts]
+        n = lengths[0]
+        for m in lengths[1:]:
+            n = self.int_op("minimum", n, m, node)
+        return n
+
+    def item(self, seq: Seq, k, node):
+        """Item k of the sequence (a value, or a Python tuple of them for enumerate and zip)."""
+        if seq.kind == "range":
+            start, _, step = seq.parts
+            return self.int_op("add", start, self.int_op("mul", k, step, node), node)
+        if seq.kind == "array":
+            out = self.b.emit("getitem", [seq.parts[0], self.value(k, node)], index=(("int", 1),))
+            return out
+        if seq.kind == "enumerate":
+            inner, first = seq.parts
+            return (self.int_op("add", k, first, node), self.item(inner, k, node))
+        if seq.kind == "reversed":
+            inner = seq.parts[0]
+            n = self.length(inner, node)
+            return self.item(inner, self.int_op("sub", self.int_op("sub", n, 1, node), k, node), node)
+        return tuple(self.item(s, k, node) for s in seq.parts)
+
+    def iteration(self, stmt: ast.For) -> tuple:
+        """(start, stop, step, bind, hint): the index loop running `stmt`, and bind(index), which
+        binds the loop's target for that index."""
+        target = stmt.target
+        seq = self.sequence(stmt.iter)
+        self.at(stmt)
+        if seq.kind == "range" and isinstance(target, ast.Name):
+            start, stop, step = seq.parts
+
+            def bind(index):
+                self.env[target.id] = index
+            return start, stop, step, bind, target.id
+        if seq.kind == "array" and isinstance(target, ast.Name):  # for row in x: range(x.shape[0])
+            (x,) = seq.parts
+            n = self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
+        else:
+            n = self.value(self.length(seq, stmt.iter), stmt.iter)
+        hint = None
+        if seq.kind == "enumerate" and isinstance(target, ast.Tuple) and isinstance(target.elts[0], ast.Name) \
+                and self.known(seq.parts[1]) == 0:
+            hint = target.elts[0].id
+        elif seq.kind == "array" and isinstance(target, ast.Name):
+            hint = target.id
+        if not isinstance(target, (ast.Name, ast.Tuple, ast.List)):
+            raise self.err(UnsupportedSyntaxError, "the loop variable must be a name or a tuple of names", target)
+
+        def bind(index):
+            self.at(stmt.target)
+            val = self.item(seq, index, stmt.iter)
+            if isinstance(val, Value) and val.hint is None and isinstance(target, ast.Name):
+                val.hint = target.id
+            self.assign(target, val, stmt.target)
+        return self.value(0, stmt), n, self.value(1, stmt), bind, hint
+
+
+def target_names(target) -> set:
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(target_names(e) for e in target.elts))
+    return set()

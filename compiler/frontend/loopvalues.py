@@ -1,0 +1,128 @@
+"""Values a loop hands to the code after it that the user never initialised: the value of a
+`return` inside the loop (returns.py rewrites it into a flag and a break), and a name first
+assigned inside a loop that surely runs (a trip count known when the call is compiled). Both are
+carried through the loop from a placeholder of the right type (zeros), which no path reads: the
+type is learnt by lowering the loop once into a scratch block (`trial`)."""
+from __future__ import annotations
+
+import ast
+import builtins
+
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Abstract, Value
+from .parse import assigned_names
+from .returns import loaded_after, return_guard, rewrite_loop_returns
+from .values import Undefined, _is_number
+
+
+class LoopValues:
+    """The Lowerer's half for values defined in a loop and read after it."""
+
+    def trial(self, fn):
+        """Run fn lowering into a scratch block and a copy of the environment; nothing it emits is kept."""
+        saved = (self.env, self.b.ops, self.b.loc, self.stmt, getattr(self, "last_body_env", None))
+        self.env, self.b.ops = dict(self.env), []
+        try:
+            return fn()
+        finally:
+            self.env, self.b.ops, self.b.loc, self.stmt, self.last_body_env = saved
+
+    def zero_of(self, av: Abstract, node, what: str):
+        """A placeholder of abstract value av (never read: it only gives a carried value its type)."""
+        t = av.type
+        if t.kind == "scalar":
+            if t.weak:
+                return False if t.dtype == "bool" else 0 if t.dtype.startswith("int") else 0.0
+            return self.b.emit("astype", [self.b.const(0)], dtype=t.dtype)
+        if t.kind == "array" and None not in av.shape:
+            return self.b.emit("zeros", [self.value(tuple(av.shape), node)], dtype=t.dtype)
+        raise self.err(UnsupportedSyntaxError, f"{what} ({t}) is not supported here: "
+                       + ("its shape is known only at run time" if t.kind == "array" else "only numbers and arrays"),
+                       node, hint="assign the result to a name before the loop, break, and return after the loop")
+
+    # -- return inside a loop
+    def lower_loop_returning(self, stmt, rest: list, loop):
+        """A loop holding a `return`: the loop with the return as a flag, a value and a break, then
+        `if flag: return value`, then the statements after the loop (frontend/returns.py)."""
+        self._returns = getattr(self, "_returns", 0) + 1
+        value, flag = f"_return{self._returns}", f"_returned{self._returns}"
+        new = rewrite_loop_returns(stmt, value, flag)
+        seen: list = []
+        self.return_avals = dict(getattr(self, "return_avals", {}), **{value: seen})
+
+        def first():
+            self.env[flag] = False
+            self.lower_stmts([new], loop)
+        self.trial(first)
+        self.return_avals.pop(value)
+        self.stmt = stmt
+        self.at(stmt)
+        if seen:
+            init = self.zero_of(seen[0].av, seen[0].node, "a value returned inside a loop")
+        else:  # no return is reached (each is under a condition known to be false)
+            init = 0.0
+        self.env[flag] = False
+        self.env[value] = init
+        self.lower_stmts([new], loop)
+        return self.lower_stmts([return_guard(stmt, value, flag)] + rest, loop)
+
+    def record_return(self, name: str, val, node) -> None:
+        """Called by `assign` for the hidden value of a return inside a loop, during the trial."""
+        if name in getattr(self, "return_avals", {}):
+            av = self.b.aval(self.value(val, node)) if not isinstance(val, tuple) else None
+            if av is None or av.type.kind == "tuple":
+                raise self.err(UnsupportedSyntaxError, "returning a tuple inside a loop is not supported", node,
+                               hint="assign the parts to names before the loop, break, and return after the loop")
+            self.return_avals[name].append(_Seen(av, node))
+
+    # -- a name first assigned inside a loop that surely runs
+    def define_before_loop(self, stmt: ast.For, start, stop, step, targets: set) -> set:
+        """Names the loop assigns on every iteration, not bound before it, and read after it: when
+        the loop surely runs (its trip count is known when the call is compiled and positive), they
+        are carried from a placeholder and keep the last iteration's value, as in Python."""
+        if getattr(self, "in_trial_of", None) is stmt:
+            return set()
+        bounds = [self.b.aval(v).value for v in (start, stop, step)]
+        if any(not isinstance(v, int) for v in bounds) or len(range(*bounds)) < 1:
+            return set()
+        bound = {n for n, v in self.env.items() if not isinstance(v, Undefined)}
+        fn = self.parsed.fn
+        outside = set(self.parsed.globals) | set(dir(builtins)) | set(fn.__code__.co_freevars)
+        wanted = ((assigned_names(stmt.body) | targets) - bound - outside) & loaded_after(self.parsed.node, stmt)
+        if not wanted:
+            return set()
+
+        def first():
+            self.in_trial_of = stmt
+            try:
+                self.lower_for(stmt)
+                return dict(self.last_body_env or {})
+            finally:
+                self.in_trial_of = None
+        try:
+            end = self.trial(first)
+        except Exception:  # the real lowering reports it
+            return set()
+        defined = set()
+        self.at(stmt)
+        for n in sorted(wanted):
+            v = end.get(n)
+            if v is None or isinstance(v, Undefined) or not (isinstance(v, Value) or _is_number(v)):
+                continue
+            av = self.b.avals.get(v.id) if isinstance(v, Value) else None
+            if av is None and isinstance(v, Value):
+                continue
+            try:
+                self.env[n] = v if _is_number(v) else self.zero_of(av, stmt, f"'{n}'")
+            except AdjitTypeError:
+                continue
+            except UnsupportedSyntaxError:
+                continue
+            defined.add(n)
+        return defined
+
+
+class _Seen:
+    def __init__(self, av, node):
+        self.av, self.node = av, node
+

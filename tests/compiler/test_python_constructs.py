@@ -1,0 +1,464 @@
+"""The Python a scientist writes (issue 12): `return` inside loops, reversed/enumerate/zip loops,
+keyword-only parameters, string options, nested functions, names first assigned in a loop that
+surely runs, in-place NumPy calls and index helpers. Each against central finite differences,
+forward mode against reverse mode, and the readable source executed as plain NumPy; and the
+located errors of what is not supported."""
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.errors import AdjitError
+from conftest import fd_check, forward_check
+
+R = np.random.default_rng(7)
+
+
+def n(*shape):
+    return R.standard_normal(shape)
+
+
+# ------------------------------------------------------------------------- return inside a loop
+def ret_for(x, thr):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + x[i] ** 2
+        if s > thr:
+            return s * 3.0 + x[i]
+    return s
+
+
+def ret_while(x):
+    s = 0.0
+    k = 0
+    while k < x.shape[0]:
+        s = s * 0.5 + np.sin(x[k])
+        if s > 0.6:
+            return s ** 2
+        k = k + 1
+    return -s
+
+
+def ret_nested(x, W):
+    s = 0.0
+    for i in range(W.shape[0]):
+        k = 0
+        while k < 3:
+            s = s + np.sum(W[i] * x) * 0.3 + k * 0.1
+            if s > 1.0:
+                return s * 2.0 + np.sum(W[i])
+            k = k + 1
+        s = s * 0.9
+    return s - 1.0
+
+
+def first_big_row(W):
+    for row in W:
+        if np.sum(row) > 0.0:
+            return row * 2.0
+    return W[0] * 1.0
+
+
+def ret_array_helper(W):
+    return np.sum(first_big_row(W) ** 2) + np.sum(first_big_row(-W) ** 3)
+
+
+def ret_with_jumps(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] < -1.5:
+            continue
+        s = s + x[i]
+        if s > 2.0:
+            return s * x[i]
+        if x[i] > 1.5:
+            break
+        s = s * 1.1
+    return s * 0.5
+
+
+def ret_loop_in_branch(x, flag):
+    if flag > 0:
+        for i in range(3):
+            if x[i] > 0.0:
+                return x[i] ** 3
+    t = np.sum(x)
+    for j, v in enumerate(x):
+        if v * j > 1.0:
+            return t * v
+    return t
+
+
+def ret_int_loop(x):
+    for i in range(x.shape[0]):
+        if x[i] > 0.0:
+            return x[i] * i
+    return 0.0
+
+
+def ret_loop_last_statement(x, thr):
+    t = 0.0
+    for i in range(x.shape[0]):
+        t = t + x[i]
+        if t > thr:
+            return t
+    if t > 0.0:
+        return t * 2.0
+    return t * 3.0
+
+
+# --------------------------------------------------------------------- reversed, enumerate, zip
+def reversed_loops(x):
+    s = 0.0
+    for i in reversed(range(x.shape[0])):
+        s = s * 0.5 + x[i] * i
+    for i in reversed(range(1, 7, 2)):
+        s = s + x[i] ** 2
+    for i in reversed(range(6, 0, -2)):
+        s = s + x[i] ** 3
+    for r in reversed(x):
+        s = s * 0.9 + r
+    return s
+
+
+def backprop_through_time(h0, W, xs):
+    hs = np.zeros((xs.shape[0], h0.shape[0]))
+    h = h0
+    for t, x_t in enumerate(xs):
+        h = np.tanh(W @ h + x_t)
+        hs[t] = h
+    s = 0.0
+    for t in reversed(range(xs.shape[0])):
+        s = s * 0.8 + np.sum(hs[t] ** 2)
+    return s
+
+
+def enumerate_loops(x, W):
+    s = 0.0
+    for i, row in enumerate(W):
+        s = s + np.sum(row * x) * (i + 1)
+    for i, j in enumerate(range(2, 5)):
+        s = s + x[i] * x[j]
+    for k, row in enumerate(W, start=1):
+        s = s + k * np.sum(row ** 2)
+    return s
+
+
+def zip_loops(x, W):
+    s = 0.0
+    for a, b in zip(x, W):
+        s = s + a * np.sum(b)
+    for i, (a, row) in enumerate(zip(range(3), W)):
+        s = s + a * np.sum(row) * i
+    for a, b in zip(range(x.shape[0]), reversed(x)):
+        s = s + a * b
+    return s
+
+
+def zip_with_break(x, y):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(x, y)):
+        if a * b > 1.0:
+            break
+        s = s + a * b * i
+    return s
+
+
+# ------------------------------------------------------------------------ keyword-only parameters
+def scaled_norm(x, *, power=2, scale=1.0):
+    return np.sum(np.abs(x) ** power) * scale
+
+
+def kwonly_helpers(x, y):
+    return scaled_norm(x) + scaled_norm(y, power=3) + scaled_norm(x * y, scale=0.5, power=2)
+
+
+# ---------------------------------------------------------------------------------- string options
+def activate(z, kind="relu"):
+    if kind == "relu":
+        return np.maximum(z, 0.0)
+    elif kind != "tanh":
+        return z
+    return np.tanh(z)
+
+
+def string_options(x, W):
+    h = activate(W @ x)
+    h2 = activate(W @ x, kind="tanh")
+    h3 = activate(h2, "identity")
+    return np.sum(h * h2) + np.sum(h3 ** 2) + np.sum(x.astype("float64") ** 3)
+
+
+def mlp(x, W, activation="tanh"):
+    z = W @ x
+    if activation == "relu":
+        h = np.maximum(z, 0.0)
+    elif activation in ("tanh", "th"):
+        h = np.tanh(z)
+    else:
+        h = z
+    return np.sum(h ** 2)
+
+
+# -------------------------------------------------------------------- names first set in a loop
+def last_iteration_values(x):
+    for i in range(x.shape[0]):
+        t = x[i] * 2.0
+        u = np.sin(x) * i
+    for j, row in enumerate(x):
+        pass
+    return t * np.sum(u) + j + i
+
+
+# ------------------------------------------------------------------- nested functions, lambdas
+SCALE = 0.5
+
+
+def module_closure_factory(power):
+    def helper(v):
+        return np.sum(v ** power) * SCALE
+    return helper
+
+
+cube_sum = module_closure_factory(3)
+
+
+def nested_functions(x, W):
+    bias = np.sum(x) * 0.1
+
+    def layer(h, scale=2.0, *, shift=0.0):
+        return np.tanh(W @ h * scale + bias + shift)
+
+    def loss(h):
+        total = 0.0
+        for i in range(h.shape[0]):
+            total = total + h[i] ** 2
+        return total
+
+    sq = lambda v: v * v  # noqa: E731
+    h = layer(x)
+    h2 = layer(x, 0.5, shift=1.0)
+    return loss(h) + np.sum(sq(h2)) + cube_sum(x)
+
+
+def closure_in_loop(x):
+    s = 0.0
+    for i in range(3):
+        def term(v):
+            return np.sum(np.sin(v * i)) + s
+        s = term(x) * 0.5
+    return s
+
+
+# ---------------------------------------------------------------------- in-place NumPy calls
+def fill_diag(x, v):
+    a = np.outer(x, x)
+    np.fill_diagonal(a, 0.0)
+    b = np.zeros((3, 4))
+    np.fill_diagonal(b, v)
+    c = np.ones((3, 3))
+    np.copyto(c, x[:3])
+    return np.sum(a ** 2) + np.sum(b * x[:4]) + np.sum(c * x[:3] ** 2)
+
+
+CASES = [
+    (ret_for, lambda: (n(6), 1.0), (0,)),
+    (ret_for, lambda: (n(6), 100.0), (0,)),
+    (ret_while, lambda: (np.array([0.1, 0.3, 0.9, 0.2]),), (0,)),
+    (ret_while, lambda: (np.array([-0.5, 0.3, -0.9, 0.2]),), (0,)),
+    (ret_nested, lambda: (n(5), n(4, 5)), (0, 1)),
+    (ret_nested, lambda: (np.full(5, 0.2), np.full((4, 5), 0.5)), (0, 1)),
+    (ret_nested, lambda: (n(5) * 0.01, n(4, 5) * 0.01), (0, 1)),
+    (ret_array_helper, lambda: (n(4, 3),), (0,)),
+    (ret_with_jumps, lambda: (np.array([0.5, -2.0, 0.8, 0.9, 0.3]),), (0,)),
+    (ret_with_jumps, lambda: (np.array([0.5, -2.0, 1.6, 0.9, 0.3]),), (0,)),
+    (ret_with_jumps, lambda: (np.array([0.1, 0.2, 0.1]),), (0,)),
+    (ret_loop_in_branch, lambda: (np.array([-0.5, 0.7, 0.2, 0.4]), 1.0), (0,)),
+    (ret_loop_in_branch, lambda: (np.array([-0.5, 0.7, 0.2, 0.4]), -1.0), (0,)),
+    (ret_loop_in_branch, lambda: (np.array([-0.5, -0.7, -0.2, -0.4]), 1.0), (0,)),
+    (ret_int_loop, lambda: (np.array([-0.5, 0.7, 0.2]),), (0,)),
+    (ret_loop_last_statement, lambda: (np.array([0.5, 0.7, 0.2]), 1.0), (0,)),
+    (ret_loop_last_statement, lambda: (np.array([0.5, 0.7, 0.2]), 5.0), (0,)),
+    (reversed_loops, lambda: (n(7),), (0,)),
+    (backprop_through_time, lambda: (n(3), n(3, 3) * 0.5, n(5, 3)), (0, 1, 2)),
+    (enumerate_loops, lambda: (n(7), n(4, 7)), (0, 1)),
+    (zip_loops, lambda: (n(4), n(3, 5)), (0, 1)),
+    (zip_with_break, lambda: (np.array([0.5, 0.6, 1.5, 0.2]), np.array([0.9, 1.2, 1.1, 0.4])), (0, 1)),
+    (zip_with_break, lambda: (n(4) * 0.1, n(5) * 0.1), (0, 1)),
+    (kwonly_helpers, lambda: (n(4), n(4)), (0, 1)),
+    (string_options, lambda: (n(4), n(3, 4)), (0, 1)),
+    (mlp, lambda: (n(4), n(3, 4), "tanh"), (0, 1)),
+    (mlp, lambda: (n(4), n(3, 4), "relu"), (0, 1)),
+    (mlp, lambda: (n(4), n(3, 4), "id"), (0, 1)),
+    (last_iteration_values, lambda: (n(5),), (0,)),
+    (nested_functions, lambda: (n(4), n(4, 4)), (0, 1)),
+    (closure_in_loop, lambda: (n(4),), (0,)),
+    (fill_diag, lambda: (n(5), n(3)), (0, 1)),
+]
+IDS = [f"{f.__name__}-{k}" for k, (f, _, _) in enumerate(CASES)]
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_gradient_matches_finite_differences(fun, make, wrt):
+    args = make()
+    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
+    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
+    fd_check(fun, args, wrt, grads)
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_forward_mode_agrees_with_reverse(fun, make, wrt):
+    args = make()
+    grads = adjit.grad(fun, wrt=wrt)(*args)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    forward_check(fun, args, wrt, grads)
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_readable_source_is_numpy_that_agrees(fun, make, wrt):
+    args = make()
+    g = adjit.grad(fun, wrt=wrt)
+    grads = g(*args)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    ns: dict = {}
+    exec(compile(g.source(*args), "<readable>", "exec"), ns)
+    readable = ns[fun.__name__ + "_grad"](*args)
+    assert np.isclose(readable[0], fun(*args), rtol=1e-12, atol=1e-12)
+    for a, b in zip(readable[1:], grads):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_return_in_loop_takes_the_taken_path():
+    x = np.array([0.5, 0.7, 0.2, 0.9])
+    g = adjit.grad(ret_for)
+    # s crosses 0.5 at i = 1: d/dx (3 (x0^2 + x1^2) + x1)
+    np.testing.assert_allclose(g(x, 0.5), [3.0, 3 * 1.4 + 1.0, 0.0, 0.0])
+    np.testing.assert_allclose(g(x, 50.0), 2 * x)
+
+
+def test_keyword_only_parameters_of_the_differentiated_function():
+    def top(x, *, scale=2.0, power=3):
+        return scaled_norm(x, power=power) * scale
+
+    x = n(5)
+    g = adjit.grad(top)
+    np.testing.assert_allclose(g(x), 2.0 * 3 * np.abs(x) ** 2 * np.sign(x), rtol=1e-12)
+    np.testing.assert_allclose(g(x, scale=0.5, power=2), 0.5 * 2 * x, rtol=1e-12)
+    value, grad = adjit.value_and_grad(top)(x, power=2)
+    assert np.isclose(value, top(x, power=2))
+    with pytest.raises(adjit.ArgumentError, match="unexpected keyword argument 'bad'"):
+        g(x, bad=1)
+
+
+def test_string_argument_specializes_the_call():
+    x, W = n(4), n(3, 4)
+    g = adjit.grad(mlp, wrt=(0, 1))
+    for act in ("tanh", "relu", "id"):
+        grads = g(x, W, activation=act)
+        fd_check(lambda a, b: mlp(a, b, act), (x, W), (0, 1), grads)
+
+
+# ------------------------------------------------------------------------------- located errors
+def _line(fn, text):
+    import inspect
+
+    lines, first = inspect.getsourcelines(fn)
+    return first + next(k for k, line in enumerate(lines) if text in line)
+
+
+def _located(err, fn, text, *parts):
+    msg = str(err)
+    assert f"test_python_constructs.py:{_line(fn, text)}:" in msg, msg
+    for p in parts:
+        assert p in msg, msg
+
+
+def while_local_used_after(x):
+    k = 0
+    while k < 3:
+        y = x * k
+        k = k + 1
+    return np.sum(y)
+
+
+def range_local_run_time_trips(x):
+    m = np.sum(x > 0.0)
+    for i in range(m):
+        y = x * i
+    return np.sum(y)
+
+
+def string_vs_value(x):
+    if x[0] == "relu":
+        return np.sum(x)
+    return np.sum(x ** 2)
+
+
+def pair_in_loop(x):
+    for i in range(3):
+        if x[i] > 0.0:
+            return x[i], x
+    return x[0], x
+
+
+def returns_pair(x):
+    a, b = pair_in_loop(x)
+    return a * np.sum(b)
+
+
+def scipy_call(x):
+    import_free = scipy_ndimage.gaussian_filter(x, 1.0)
+    return np.sum(import_free)
+
+
+def numpy_python_function(x):
+    return np.sum(np.unwrap(x))
+
+
+def prints(x):
+    print(x)
+    return np.sum(x)
+
+
+def reversed_run_time_step(x):
+    s = np.sum(x > 0.0) + 1
+    t = 0.0
+    for i in reversed(range(0, 6, s)):
+        t = t + x[i]
+    return t
+
+
+def fill_wrong_length(x):
+    a = np.zeros((3, 3))
+    np.fill_diagonal(a, x)
+    return np.sum(a)
+
+
+import scipy.ndimage as scipy_ndimage  # noqa: E402
+
+
+ERRORS = [
+    (while_local_used_after, "return np.sum(y)", adjit.AdjitNameError,
+     ("'y' is assigned only inside the loop at line", "assign it before the loop")),
+    (range_local_run_time_trips, "return np.sum(y)", adjit.AdjitNameError, ("'y' is assigned only inside the loop",)),
+    (string_vs_value, 'if x[0] == "relu":', adjit.UnsupportedSyntaxError,
+     ("a string comparison with a value computed at run time", "hint: compare strings")),
+    (returns_pair, (pair_in_loop, "return x[i], x"), adjit.UnsupportedSyntaxError,
+     ("returning a tuple inside a loop is not supported", "hint: assign the parts", "note:")),
+    (scipy_call, "scipy_ndimage.gaussian_filter(x, 1.0)", adjit.AdjitNameError,
+     ("`scipy_ndimage.gaussian_filter` is not supported by adjit", "hint:")),
+    (numpy_python_function, "np.unwrap(x)", adjit.AdjitNameError, ("`np.unwrap` is not supported by adjit",)),
+    (prints, "print(x)", adjit.UnsupportedSyntaxError, ("an expression statement has no effect", "hint:")),
+    (reversed_run_time_step, "reversed(range(0, 6, s))", adjit.UnsupportedSyntaxError,
+     ("a range whose step is computed at run time cannot be reversed", "hint: use a step known")),
+    (fill_wrong_length, "np.fill_diagonal(a, x)", adjit.AdjitTypeError,
+     ("np.fill_diagonal: the value must be a number or hold 3 elements",)),
+]
+
+
+@pytest.mark.parametrize("fun,text,cls,parts", ERRORS, ids=[e[0].__name__ for e in ERRORS])
+def test_located_errors(fun, text, cls, parts):
+    with pytest.raises(cls) as e:
+        adjit.grad(fun)(n(5))
+    where, text = text if isinstance(text, tuple) else (fun, text)
+    _located(e.value, where, text, *parts)
+    assert isinstance(e.value, AdjitError)
