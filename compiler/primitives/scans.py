@@ -41,8 +41,10 @@ def _check_axis(x, axis, name):
 def _scan_abstract(x, axis, reverse=False, _name="cumsum", **_):
     _check_axis(x, axis, _name)
     dtype = x.type.dtype
-    if dtype in ("bool", "int32", "int8", "int16", "uint8"):
+    if dtype in ("bool", "int8", "int16", "int32"):
         dtype = "int64"  # NumPy accumulates small ints in the platform int
+    elif dtype in ("uint8", "uint16", "uint32"):
+        dtype = "uint64"
     return S.make(dtype, tuple(x.shape))
 
 

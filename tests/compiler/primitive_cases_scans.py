@@ -25,6 +25,8 @@ CASES: dict = {
                 (cumprod_zeros, lambda: (away_from_zero(6), normal(6)), (0,))],
     # linrec is cumprod's VJP and JVP (no user spelling): exercised through them
     "linrec": [(cumprod_3d, lambda: (away_from_zero(2, 3, 5), normal(2, 3, 5)), (0,))],
+    # np.sort is argsort (not differentiable) and a gather: rendered and differentiated through both
+    "argsort": [(sort_lanes, lambda: (normal(4, 3), normal(4, 3)), (0,))],
     "gather": [(sort_lanes, lambda: (normal(3, 5), normal(3, 5)), (0,)),
                (sort_flat, lambda: (normal(2, 3), normal(6)), (0,))],
 }
