@@ -181,6 +181,9 @@ def _numpy_names(obj) -> list[str]:
                     found.append(f"np.{name}")
             except Exception:  # deprecated or removed aliases raise on access
                 continue
+    name = getattr(obj, "__name__", None)
+    if not found and name and getattr(np.linalg, name, None) is obj:  # np.linalg.solve, np.linalg.norm
+        found.append(f"np.linalg.{name}")
     return found
 
 

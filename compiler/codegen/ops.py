@@ -75,6 +75,10 @@ class OpRenderer:
     def render_matmul(self, op: Op) -> Expr:
         """Lowered @ calls the cached runtime product; Numba's @ needs both operands in one dtype
         (NumPy promotes): the narrower one is cast."""
+        ranks = tuple(v.type.rank for v in op.inputs)
+        if max(ranks) > 2:  # stacks of matrices: a loop of BLAS calls (runtime/linalg.py)
+            fn = "bvecmat" if ranks[0] == 1 else "bmatvec" if ranks[1] == 1 else "bmatmul"
+            return Expr(f"_la.{fn}({', '.join(self._same_dtype_operands(op))})")
         return Expr(f"_la.matmul({', '.join(self._same_dtype_operands(op))})")
 
     def render_outer(self, op: Op) -> Expr:

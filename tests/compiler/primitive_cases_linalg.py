@@ -1,9 +1,54 @@
 """Test rows of the linalg primitives (merged into primitive_cases.CASES): primitive name -> list of
-(function, args maker, wrt)."""
+(function, args maker, wrt). Matrices are well conditioned (random + n*I), symmetric positive
+definite ones for cholesky and eigh (distinct eigenvalues); arguments that are matrices are
+perturbed entry by entry by the finite differences, so the lower-triangle semantics of cholesky and
+eigh (what LAPACK reads) is checked too."""
 import math
 
 import numpy as np
 
-from primitive_cases import normal, positive, away_from_zero  # noqa: F401
+from primitive_cases import R, normal, positive, away_from_zero  # noqa: F401
 
-CASES: dict = {}
+
+def general(n):
+    return R.standard_normal((n, n)) + n * np.eye(n)
+
+
+def spd(n):
+    b = R.standard_normal((n, n))
+    return b @ b.T + np.diag(np.arange(1.0, n + 1.0))
+
+
+def matmul_batched(a, b, u): return np.sum(u * (a @ b))
+def matmul_batched_vec(v, a, w, u): return np.sum(u * (v @ a)) + np.sum((a @ w) ** 2)
+def solve_vec(a, b, u): return np.sum(u * np.linalg.solve(a, b))
+def solve_mat(a, b, u): return np.sum(u * np.linalg.solve(a, b) ** 2)
+def inv_(a, u): return np.sum(u * np.linalg.inv(a))
+def det_(a): return np.linalg.det(a) + np.linalg.det(a @ a) * 0.01
+def slogdet_(a, b):
+    s, l = np.linalg.slogdet(a)
+    t, m = np.linalg.slogdet(-b)  # det < 0: sign -1
+    return s * l + t * m ** 2
+def cholesky_(a, u): return np.sum(u * np.linalg.cholesky(a))
+def cholesky_sym(b, u): return np.sum(u * np.linalg.cholesky(b @ b.T + 4.0 * np.eye(4)) ** 2)
+def eigh_w_(a, u):
+    w, v = np.linalg.eigh(a)
+    return np.sum(u * w) + np.sum(np.linalg.eigvalsh(a) ** 2)
+def eigh_v_(a, u):
+    w, v = np.linalg.eigh(a)
+    return np.sum(u * v ** 2) + np.sum(w * np.abs(v[0]))
+
+
+CASES: dict = {
+    "matmul": [(matmul_batched, lambda: (normal(2, 1, 3, 4), normal(5, 4, 2), normal(2, 5, 3, 2)), (0, 1)),
+               (matmul_batched_vec, lambda: (normal(3), normal(2, 3, 4), normal(4), normal(2, 4)), (0, 1, 2))],
+    "solve": [(solve_vec, lambda: (general(4), normal(4), normal(4)), (0, 1)),
+              (solve_mat, lambda: (general(3), normal(3, 2), normal(3, 2)), (0, 1))],
+    "inv": [(inv_, lambda: (general(4), normal(4, 4)), (0,))],
+    "det": [(det_, lambda: (general(3),), (0,))],
+    "slogdet": [(slogdet_, lambda: (general(4), general(3)), (0, 1))],
+    "cholesky": [(cholesky_, lambda: (spd(4), normal(4, 4)), (0,)),
+                 (cholesky_sym, lambda: (normal(4, 4), normal(4, 4)), (0,))],
+    "eigh_w": [(eigh_w_, lambda: (spd(4), normal(4)), (0,))],
+    "eigh_v": [(eigh_v_, lambda: (spd(4), normal(4, 4)), (0,))],
+}

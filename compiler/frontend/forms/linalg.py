@@ -1,11 +1,390 @@
-"""Linear algebra composed of rows: np.einsum, np.tensordot, np.linalg.norm (issue 12, item 4)."""
+"""Linear algebra composed of rows: `np.dot`, `np.einsum`, `np.tensordot`, `np.linalg.norm`, and the
+matrix functions whose NumPy spelling needs more than one row or a cast (`np.linalg.solve`,
+`np.linalg.slogdet` and `np.linalg.eigh`, which return a pair, `np.linalg.eigvalsh`).
+
+einsum is planned when the call is compiled (the subscripts are a constant): a label repeated in
+one operand is a `diagonal`, a label no other operand and not the output names is a `sum`, and the
+operands are contracted left to right, each pair by one (batched) `matmul` of their `transpose`d and
+`reshape`d views: labels both keep are batch axes, labels both drop the inner dimension. So its
+derivatives are those of the rows. tensordot and np.dot of stacks are einsums."""
 from __future__ import annotations
 
+import math
+import string
+
+import numpy as np
+
+from ... import shapes as S
+from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
+from ..values import _is_number
 from .base import FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
-FORMS: dict = {}
+FORMS = {
+    "dot": ((np.dot,), ("dot",), "`mul` with a number, `matmul` when `b` is 1-D or 2-D, else a `tensordot` "
+                                 "over the last axis of `a` and the second-to-last of `b`"),
+    "einsum": ((np.einsum,), (),
+               "subscripts known when the call is compiled (explicit `->`, implicit, `...`): `diagonal` for a "
+               "repeated label, `sum` for a label only one operand has, then pairwise (batched) `matmul` of "
+               "`transpose`d and `reshape`d operands (`mul` and `sum` for integers); `optimize=` is accepted and "
+               "ignored"),
+    "tensordot": ((np.tensordot,), (), "an `einsum`: `axes` an int or a pair of axis lists"),
+    "norm": ((np.linalg.norm,), (),
+             "vectors: `ord` None/2 `sqrt(sum(x * x))`, 1 `sum(abs)`, inf/-inf `max`/`min` of `abs`, other p "
+             "`sum(abs(x) ** p) ** (1 / p)`; matrices (`axis` a pair, or 2-D): None/'fro', 1/-1, inf/-inf; `axis`, "
+             "`keepdims`. The gradient at 0 is the subgradient 0 (not NaN)"),
+    "solve": ((np.linalg.solve,), (), "the `solve` row, both operands cast to their common float dtype"),
+    "slogdet": ((np.linalg.slogdet,), (), "the pair (`slogdet_sign`, `slogdet`): unpack it "
+                                          "(`sign, logdet = np.linalg.slogdet(a)`)"),
+    "eigh": ((np.linalg.eigh,), (), "the pair (`eigh_w`, `eigh_v`), eigenvalues ascending; distinct eigenvalues "
+                                    "for the gradient; the lower triangle is read (`UPLO='L'`)"),
+    "eigvalsh": ((np.linalg.eigvalsh,), (), "`eigh_w`"),
+}
+
+_LETTERS = set(string.ascii_letters)
 
 
 class LinalgForms(FormsBase):
-    pass
+    # ---------------------------------------------------------------- helpers
+    def _float_operand(self, x, node, label):
+        """An operand of a matrix function as a float array (ints as float64, as NumPy computes)."""
+        v = self.value(x, node)
+        if v.type.kind == "array" and v.type.dtype not in ("float32", "float64"):
+            v = self.b.emit("astype", [v], dtype="float64")
+        return v
+
+    def _option(self, x, node, what):
+        """A constant argument that may be a string (ord='fro', UPLO='L')."""
+        return x if isinstance(x, str) else self.static(x, node, what)
+
+    def _static_dims(self, x, node, what):
+        return tuple(self._extent(x, k, node, what) for k in range(self._rank(x)))
+
+    # ---------------------------------------------------------------- np.dot, np.tensordot
+    def form_dot(self, label, args, kwargs, node):
+        a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
+        va, vb = self.value(a, node), self.value(b, node)
+        if _is_number(a) or _is_number(b) or self._rank(va) == 0 or self._rank(vb) == 0:
+            return self.b.emit("mul", [va, vb])
+        if self._rank(vb) <= 2:  # NumPy's dot is matmul here (a of any rank)
+            return self.b.emit("matmul", [va, vb])
+        ra, rb = self._rank(va), self._rank(vb)
+        return self._tensordot(va, vb, [ra - 1], [rb - 2], node, label)
+
+    def form_tensordot(self, label, args, kwargs, node):
+        a, b, axes = self.bind_args(label, ("a", "b", "axes"), args, kwargs, node, axes=2)
+        va, vb = self.value(a, node), self.value(b, node)
+        ra, rb = self._rank(va), self._rank(vb)
+        axes = self.static(axes, node, "axes")
+        if isinstance(axes, (int, np.integer)):
+            if not 0 <= axes <= min(ra, rb):
+                raise self.err(ShapeError, f"np.tensordot: axes={axes} for arrays of {ra} and {rb} dimensions", node)
+            xa, xb = list(range(ra - axes, ra)), list(range(axes))
+        elif isinstance(axes, (tuple, list)) and len(axes) == 2:
+            xa, xb = ([ax] if isinstance(ax, (int, np.integer)) else list(ax) for ax in axes)
+            if len(xa) != len(xb):
+                raise self.err(ShapeError, "np.tensordot: shape-mismatch for sum (the two axis lists differ in "
+                                           "length)", node)
+            xa = [self._axis(k, ra, node) for k in xa]
+            xb = [self._axis(k, rb, node) for k in xb]
+        else:
+            raise self.err(UnsupportedSyntaxError, "np.tensordot: axes must be an int or a pair of axis lists", node)
+        return self._tensordot(va, vb, xa, xb, node, "np.tensordot")
+
+    def _tensordot(self, va, vb, xa, xb, node, label):
+        ra, rb = self._rank(va), self._rank(vb)
+        la = [("a", k) for k in range(ra)]
+        lb = [("b", k) for k in range(rb)]
+        for i, j in zip(xa, xb):
+            lb[j] = la[i]
+        out = [lab for k, lab in enumerate(la) if k not in xa] + [lab for k, lab in enumerate(lb) if k not in xb]
+        return self._einsum([va, vb], [la, lb], out, node, label)
+
+    # ---------------------------------------------------------------- np.einsum
+    def form_einsum(self, label, args, kwargs, node):
+        label = "np.einsum"
+        for k in kwargs:
+            if k != "optimize":
+                raise self.err(UnsupportedSyntaxError, f"{label}: argument '{k}' is not supported", node,
+                               hint="only optimize= (ignored: adjit plans the contraction itself)")
+        if not args or not isinstance(args[0], str):
+            raise self.err(UnsupportedSyntaxError, f"{label} needs its subscripts as a string constant first "
+                                                   "(the operand-list form einsum(a, [0, 1], ...) is not supported)",
+                           node, hint="write np.einsum('ij,jk->ik', a, b)")
+        ops = [self.value(a, node) for a in args[1:]]
+        if not ops:
+            raise self.err(ShapeError, f"{label}: no operands", node)
+        ins, out = self._einsum_parse(args[0], [self._rank(v) for v in ops], node)
+        return self._einsum(ops, ins, out, node, label)
+
+    def _einsum_parse(self, spec, ranks, node):
+        """The labels of each operand and of the output: letters, and ('...', k) for the k-th axis from
+        the right of the broadcast ellipsis."""
+        s = spec.replace(" ", "")
+        explicit = "->" in s
+        lhs, rhs = s.split("->", 1) if explicit else (s, None)
+        terms = lhs.split(",")
+        if len(terms) != len(ranks):
+            raise self.err(ShapeError, f"np.einsum: {len(terms)} operand subscripts in {spec!r} for {len(ranks)} "
+                                       "operands", node)
+        ins, ell = [], 0
+        for k, (term, r) in enumerate(zip(terms, ranks)):
+            labs, e = self._einsum_term(term, r, spec, node, f"operand {k}")
+            ins.append(labs)
+            ell = max(ell, e)
+        if explicit:
+            out, e = self._einsum_term(rhs, None, spec, node, "the output")
+            if e and ell == 0:
+                out = [lab for lab in out if lab[0] != "..."]
+            elif not e and ell:
+                raise self.err(ShapeError, "np.einsum: output has more dimensions than subscripts given in einstein "
+                                           "sum, but no '...' ellipsis provided to broadcast the extra dimensions",
+                               node)
+            elif e:
+                k = out.index(("...", 0))
+                out[k:k + 1] = [("...", j) for j in range(ell, 0, -1)]
+            seen = [lab for labs in ins for lab in labs]
+            for lab in out:
+                if lab[0] != "..." and lab not in seen:
+                    raise self.err(ShapeError, f"np.einsum: output subscript '{lab}' does not appear in the "
+                                               "operands' subscripts", node)
+                if out.count(lab) > 1:
+                    raise self.err(ShapeError, f"np.einsum: output subscript '{lab}' appears more than once", node)
+        else:
+            letters = [lab for labs in ins for lab in labs if lab[0] != "..."]
+            out = [("...", j) for j in range(ell, 0, -1)] + sorted(x for x in set(letters) if letters.count(x) == 1)
+        return ins, out
+
+    def _einsum_term(self, term, rank, spec, node, what):
+        """The labels of one term; `rank` None for the output (its ellipsis expanded by the caller)."""
+        if term.count("...") > 1 or "." in term.replace("...", ""):
+            raise self.err(UnsupportedSyntaxError, f"np.einsum: invalid subscripts {spec!r} ('.' only as one "
+                                                   "'...' per term)", node)
+        bad = [c for c in term.replace("...", "") if c not in _LETTERS]
+        if bad:
+            raise self.err(UnsupportedSyntaxError, f"np.einsum: invalid subscript '{bad[0]}' in {spec!r}: "
+                                                   "subscripts are letters a-z, A-Z (and '...')", node)
+        head, dots, tail = term.partition("...")
+        if rank is None:
+            return list(head) + ([("...", 0)] if dots else []) + list(tail), bool(dots)
+        named = len(head) + len(tail)
+        if not dots and named != rank or dots and named > rank:
+            raise self.err(ShapeError, f"np.einsum: {what} has {rank} dimensions, but its subscripts '{term}' "
+                                       f"name {named}", node, hint="'...' stands for the axes not named")
+        e = rank - named if dots else 0
+        return list(head) + [("...", j) for j in range(e, 0, -1)] + list(tail), e
+
+    def _einsum(self, ops, ins, out, node, label):
+        """Contract operands `ops` labelled `ins` into the labels `out`."""
+        dims: dict = {}
+        xs = []
+        for k, (x, labs) in enumerate(zip(ops, ins)):
+            shape = self._static_dims(x, node, label)
+            x, labs = self._einsum_diagonals(x, list(labs), shape, node, label)
+            for lab, d in zip(labs, self._shape(x)):
+                if dims.get(lab, 1) not in (1, d) and d != 1:
+                    raise self.err(ShapeError, f"{label}: operands could not be broadcast together: the axes labelled "
+                                               f"{_name(lab)} have extents {dims[lab]} and {d}", node)
+                dims[lab] = d if dims.get(lab, 1) == 1 else dims[lab]
+            xs.append([x, labs])
+        ints = any(x.type.dtype not in ("float32", "float64") for x, _ in xs)
+        # a label only this operand has, and not the output: summed first
+        for k, item in enumerate(xs):
+            others = [lab for j, (_, labs) in enumerate(xs) if j != k for lab in labs] + list(out)
+            item[0], item[1] = self._einsum_sum(item[0], item[1], [lab for lab in item[1] if lab not in others])
+        # an axis of extent 1 where another operand has more: broadcast (NumPy's einsum broadcasts)
+        for item in xs:
+            x, labs = item
+            shape = self._shape(x)
+            full = tuple(dims[lab] for lab in labs)
+            if shape != full:
+                item[0] = self.b.emit("broadcast_to", [x, self._const_shape(full)])
+        x, labs = xs[0]
+        for k in range(1, len(xs)):
+            y, ylabs = xs[k]
+            keep = set(out) | {lab for _, later in xs[k + 1:] for lab in later}
+            x, labs = self._einsum_pair(x, labs, y, ylabs, keep, dims, ints)
+        x, labs = self._einsum_sum(x, labs, [lab for lab in labs if lab not in out])
+        perm = tuple(labs.index(lab) for lab in out)
+        if perm != tuple(range(len(perm))):
+            x = self.b.emit("transpose", [x], axes=perm)
+        return x
+
+    def _einsum_diagonals(self, x, labs, shape, node, label):
+        """A label repeated in one operand: the diagonal of those axes (as the last axis)."""
+        while True:
+            rep = next((lab for lab in labs if labs.count(lab) > 1), None)
+            if rep is None:
+                return x, labs
+            p = labs.index(rep)
+            q = labs.index(rep, p + 1)
+            shape = self._shape(x)
+            if shape[p] != shape[q]:
+                raise self.err(ShapeError, f"{label}: dimensions in an operand for collapsing index {_name(rep)} "
+                                           f"don't match ({shape[p]} != {shape[q]})", node)
+            perm = tuple(k for k in range(len(labs)) if k not in (p, q)) + (p, q)
+            if perm != tuple(range(len(labs))):
+                x = self.b.emit("transpose", [x], axes=perm)
+            x = self.b.emit("diagonal", [x], offset=0)
+            labs = [labs[k] for k in perm[:-2]] + [rep]
+
+    def _einsum_sum(self, x, labs, drop):
+        if not drop:
+            return x, labs
+        axes = tuple(k for k, lab in enumerate(labs) if lab in drop)
+        return self.b.emit("sum", [x], axis=axes, keepdims=False), [lab for lab in labs if lab not in drop]
+
+    def _einsum_pair(self, x, xl, y, yl, keep, dims, ints):
+        """x (labels xl) times y (labels yl), summed over the labels both have and `keep` lacks."""
+        x, xl = self._einsum_sum(x, xl, [lab for lab in xl if lab not in yl and lab not in keep])
+        y, yl = self._einsum_sum(y, yl, [lab for lab in yl if lab not in xl and lab not in keep])
+        batch = [lab for lab in xl if lab in yl and lab in keep]
+        inner = [lab for lab in xl if lab in yl and lab not in keep]
+        left = [lab for lab in xl if lab not in yl]
+        right = [lab for lab in yl if lab not in xl]
+        if not inner or ints:  # no contraction (or integers, which BLAS lacks): a broadcast product, summed
+            every = batch + left + right + inner
+            xe = self._arrange(x, xl, batch + left + inner, every)
+            ye = self._arrange(y, yl, batch + right + inner, every)
+            prod = self.b.emit("mul", [xe, ye])
+            return self._einsum_sum(prod, every, inner)
+        ext = lambda labs: [dims[lab] for lab in labs]  # noqa: E731
+        size = lambda labs: math.prod(ext(labs))  # noqa: E731
+        lead = ext(batch)
+        # x as (batch..., L, K) and y as (batch..., K, R); a 1-D operand without batch axes
+        xa = self._grouped(x, xl, batch + left + inner, lead + ([size(left)] if left or batch else []) + [size(inner)])
+        ya = self._grouped(y, yl, batch + inner + right, lead + [size(inner)] + ([size(right)] if right or batch else []))
+        z = self.b.emit("matmul", [xa, ya])
+        labs = batch + left + right
+        if list(self._shape(z)) != ext(labs):
+            z = self._reshape(z, ext(labs))
+        return z, labs
+
+    def _arrange(self, x, labs, order, every):
+        """x transposed to `order`, with axes of extent 1 for the labels of `every` it lacks, in place."""
+        perm = tuple(labs.index(lab) for lab in order)
+        if perm != tuple(range(len(perm))):
+            x = self.b.emit("transpose", [x], axes=perm)
+        missing = tuple(k for k, lab in enumerate(every) if lab not in order)
+        if missing:
+            x = self.b.emit("expand_dims", [x], axis=missing)
+        return x
+
+    def _grouped(self, x, labs, order, dims):
+        perm = tuple(labs.index(lab) for lab in order)
+        if perm != tuple(range(len(perm))):
+            x = self.b.emit("transpose", [x], axes=perm)
+        if list(self._shape(x)) != list(dims):
+            x = self._reshape(x, dims)
+        return x
+
+    # ---------------------------------------------------------------- np.linalg.norm
+    def form_norm(self, label, args, kwargs, node):
+        label = "np.linalg.norm"
+        x, ord_, axis, keepdims = self.bind_args(label, ("x", "ord", "axis", "keepdims"), args, kwargs, node,
+                                                 ord=None, axis=None, keepdims=False)
+        x = self.value(x, node)
+        if x.type.kind != "array":
+            x = self.b.emit("stack", [x], axis=0) if x.type.kind == "scalar" else x
+        if x.type.dtype not in ("float32", "float64"):
+            x = self.b.emit("astype", [x], dtype="float64")
+        ord_ = self._option(ord_, node, "ord")
+        axis = self.static(axis, node, "axis")
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        r = self._rank(x)
+        if axis is None:
+            if ord_ is None or ord_ == "fro" and r == 2:  # the 2-norm of the raveled array
+                return self._vector_norm(x, None, tuple(range(r)), keepdims, node)
+            if r == 1:
+                return self._vector_norm(x, ord_, (0,), keepdims, node)
+            if r == 2:
+                return self._matrix_norm(x, ord_, (0, 1), keepdims, node)
+            raise self.err(ShapeError, f"{label}: improper number of dimensions to norm ({r}-D with ord={ord_!r})",
+                           node, hint="name the axes: axis=(-2, -1) for matrices")
+        axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        axes = tuple(self._axis(a, r, node) for a in axes)
+        if len(axes) == 1:
+            return self._vector_norm(x, ord_, axes, keepdims, node)
+        if len(axes) == 2 and axes[0] != axes[1]:
+            return self._matrix_norm(x, ord_, axes, keepdims, node)
+        raise self.err(ShapeError, f"{label}: improper number of axes {axis!r}", node)
+
+    def _safe_root(self, s, p):
+        """s ** (1 / p) with derivative 0 where s == 0 (the subgradient, instead of inf * 0 = NaN)."""
+        zero = self.b.emit("eq", [s, self.b.const(0.0)])
+        safe = self.b.emit("where", [zero, self.b.const(1.0), s])
+        root = self.b.emit("sqrt", [safe]) if p == 2 else self.b.emit("pow", [safe, self.b.const(1.0 / p)])
+        return self.b.emit("where", [zero, self.b.const(0.0), root])
+
+    def _vector_norm(self, x, ord_, axes, keepdims, node):
+        if isinstance(ord_, str) or isinstance(ord_, bool):
+            raise self.err(ShapeError, f"np.linalg.norm: invalid norm order {ord_!r} for vectors", node)
+        red = lambda prim, v: self.b.emit(prim, [v], axis=axes, keepdims=keepdims)  # noqa: E731
+        if ord_ is None or ord_ == 2:
+            return self._safe_root(red("sum", self.b.emit("mul", [x, x])), 2)
+        absx = self.b.emit("abs", [x])
+        if ord_ == 1:
+            return red("sum", absx)
+        if ord_ == math.inf:
+            return red("max", absx)
+        if ord_ == -math.inf:
+            return red("min", absx)
+        if ord_ == 0:
+            nz = self.b.emit("astype", [self.b.emit("ne", [x, self.b.const(0.0)])], dtype=x.type.dtype)
+            return red("sum", nz)
+        if not ord_ > 0:
+            raise self.err(UnsupportedSyntaxError, f"np.linalg.norm: ord={ord_!r} is not supported for vectors",
+                           node, hint="ord None, 1, 2, inf, -inf, 0 or a positive number")
+        return self._safe_root(red("sum", self.b.emit("pow", [absx, self.b.const(float(ord_))])), float(ord_))
+
+    def _matrix_norm(self, x, ord_, axes, keepdims, node):
+        r0, r1 = axes
+        if ord_ is None or ord_ == "fro":
+            return self._safe_root(self.b.emit("sum", [self.b.emit("mul", [x, x])], axis=tuple(sorted(axes)),
+                                               keepdims=keepdims), 2)
+        if ord_ in (1, -1, math.inf, -math.inf) and not isinstance(ord_, bool):
+            # 1: the largest column sum of |x| (sum over the rows axis); inf: the largest row sum
+            inner, outer = (r0, r1) if ord_ in (1, -1) else (r1, r0)
+            s = self.b.emit("sum", [self.b.emit("abs", [x])], axis=(inner,), keepdims=True)
+            m = self.b.emit("max" if ord_ > 0 else "min", [s], axis=(outer,), keepdims=True)
+            if keepdims:
+                return m
+            return self.b.emit("sum", [m], axis=tuple(sorted(axes)), keepdims=False)  # drops the two 1-long axes
+        raise self.err(UnsupportedSyntaxError, f"np.linalg.norm: ord={ord_!r} is not supported for matrices", node,
+                       hint="2, -2 and 'nuc' need singular values; use 'fro', 1, -1, inf or -inf")
+
+    # ---------------------------------------------------------------- matrix functions
+    def form_solve(self, label, args, kwargs, node):
+        a, b = self.bind_args("np.linalg.solve", ("a", "b"), args, kwargs, node)
+        va = self._float_operand(a, node, label)
+        vb = self._float_operand(b, node, label)
+        dt = S.promote(va.type, vb.type).dtype
+        va, vb = (v if v.type.dtype == dt else self.b.emit("astype", [v], dtype=dt) for v in (va, vb))
+        return self.b.emit("solve", [va, vb])
+
+    def form_slogdet(self, label, args, kwargs, node):
+        (a,) = self.bind_args("np.linalg.slogdet", ("a",), args, kwargs, node)
+        va = self._float_operand(a, node, label)
+        return self.b.emit("slogdet_sign", [va]), self.b.emit("slogdet", [va])
+
+    def form_eigh(self, label, args, kwargs, node):
+        a, uplo = self.bind_args("np.linalg.eigh", ("a", "UPLO"), args, kwargs, node, UPLO="L")
+        if self._option(uplo, node, "UPLO") != "L":
+            raise self.err(UnsupportedSyntaxError, "np.linalg.eigh: only UPLO='L' is supported", node,
+                           hint="pass the transpose: np.linalg.eigh(a.T) reads a's upper triangle")
+        va = self._float_operand(a, node, label)
+        return self.b.emit("eigh_w", [va]), self.b.emit("eigh_v", [va])
+
+    def form_eigvalsh(self, label, args, kwargs, node):
+        a, uplo = self.bind_args("np.linalg.eigvalsh", ("a", "UPLO"), args, kwargs, node, UPLO="L")
+        if self._option(uplo, node, "UPLO") != "L":
+            raise self.err(UnsupportedSyntaxError, "np.linalg.eigvalsh: only UPLO='L' is supported", node,
+                           hint="pass the transpose: np.linalg.eigvalsh(a.T) reads a's upper triangle")
+        return self.b.emit("eigh_w", [self._float_operand(a, node, label)])
+
+
+def _name(lab) -> str:
+    if isinstance(lab, str):
+        return f"'{lab}'"
+    return "'...'" if lab[0] == "..." else f"axis {lab[1]} of {lab[0]}"  # tensordot's operands a, b
