@@ -15,9 +15,11 @@ class _Transformed:
 
     __adjit_transform__ = True  # the frontend refuses to look through it (no silent grad of grad)
 
-    def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None, parallel: bool = False):
-        self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint, parallel)
+    def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None, parallel: bool = False,
+                 has_aux: bool = False):
+        self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint, parallel, has_aux=has_aux)
         self._with_value = with_value
+        self.has_aux = bool(has_aux)
         self.fun = fun
         self.wrt = wrt
         self.__name__ = getattr(fun, "__name__", "f")
@@ -31,8 +33,13 @@ class _Transformed:
         spec = c._spec_for(args)
         out = spec.entry(*args)
         value = np.float32(out[0]) if spec.result_dtype == "float32" else out[0]
-        grads = tuple(_as_result(g, args, k) for g, k in zip(out[1:], c.wrt))
+        m = len(c.wrt)
+        grads = tuple(_as_result(g, args, k) for g, k in zip(out[1:1 + m], c.wrt))
         grads = grads[0] if c.single else grads
+        if self.has_aux:  # as JAX: grad -> (grads, aux), value_and_grad -> ((value, aux), grads)
+            aux = out[1 + m:]
+            aux = aux[0] if len(aux) == 1 else tuple(aux)
+            return ((value, aux), grads) if self._with_value else (grads, aux)
         return (value, grads) if self._with_value else grads
 
     def forward(self, *args, **kwargs):
@@ -41,6 +48,10 @@ class _Transformed:
         args = c._bind(args, kwargs)
         spec = c._spec_for(args)
         value = spec.forward(*args)
+        if self.has_aux:
+            value, *aux = value
+            value = np.float32(value) if spec.result_dtype == "float32" else value
+            return value, (aux[0] if len(aux) == 1 else tuple(aux))
         return np.float32(value) if spec.result_dtype == "float32" else value
 
     def source(self, *args, lowered: bool = False, **kwargs) -> str:
@@ -106,18 +117,18 @@ class _GradOfGrad:
         return f"<adjit.grad of {self.inner!r} wrt={self.wrt!r}>"
 
 
-def _decorate(f, wrt, with_value, checkpoint, parallel):
+def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):
     if f is None:
-        return lambda fun: _decorate(fun, wrt, with_value, checkpoint, parallel)
+        return lambda fun: _decorate(fun, wrt, with_value, checkpoint, parallel, has_aux)
     if not callable(f):
         raise ArgumentError(f"expected a function to differentiate, got {f!r}",
                             hint="write @adjit.grad(wrt=...) with the keyword")
-    if isinstance(f, _Transformed) and checkpoint is None and not parallel:
+    if isinstance(f, _Transformed) and checkpoint is None and not parallel and not has_aux:
         return _GradOfGrad(f, wrt, with_value)  # grad(grad(f)): forward over reverse
-    return _Transformed(f, wrt, with_value, checkpoint, parallel)
+    return _Transformed(f, wrt, with_value, checkpoint, parallel, has_aux)
 
 
-def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False):
+def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False, has_aux: bool = False):
     """The gradient of a scalar-valued function with respect to `wrt` (positions or names).
 
     `@grad`, `@grad(wrt=("W1", "b1"))` and `grad(f, wrt=(0, 1))` all work. Returns one gradient
@@ -125,13 +136,16 @@ def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = Fal
     length) reverses the function's top-level for loops with checkpointing: memory O(sqrt(T))
     instead of O(T) for T iterations, at the price of one more forward pass. `parallel=True`
     runs the outer loop of each top-level fused loop nest on all cores (numba.prange); reductions
-    go through a fixed number of partial sums, so the gradient is the same run to run."""
-    return _decorate(f, wrt, False, checkpoint, parallel)
+    go through a fixed number of partial sums, so the gradient is the same run to run.
+    `has_aux=True`: f returns (value, aux), aux an array, a number or a tuple of them, and
+    grad returns (gradients, aux), as jax.grad does."""
+    return _decorate(f, wrt, False, checkpoint, parallel, has_aux)
 
 
-def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False):
-    """Like grad, but returns (value, gradients)."""
-    return _decorate(f, wrt, True, checkpoint, parallel)
+def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False,
+                   has_aux: bool = False):
+    """Like grad, but returns (value, gradients); with has_aux=True ((value, aux), gradients)."""
+    return _decorate(f, wrt, True, checkpoint, parallel, has_aux)
 
 
 def stop_gradient(x):

@@ -20,16 +20,16 @@ from .compiler.jit import CompiledFunction
 _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _compiled(fun: Callable, wrt, mode: str, wrt_fwd=None) -> CompiledFunction:
+def _compiled(fun: Callable, wrt, mode: str, wrt_fwd=None, has_aux: bool = False) -> CompiledFunction:
     """One CompiledFunction per (function, mode, wrt), so repeated calls reuse its specializations."""
-    key = (mode, repr(wrt), repr(wrt_fwd))
+    key = (mode, repr(wrt), repr(wrt_fwd), has_aux)
     try:
         per = _COMPILED.setdefault(fun, {})
     except TypeError:  # not weakly referable: no memo
         per = {}
     c = per.get(key)
     if c is None:
-        c = per[key] = CompiledFunction(fun, wrt, mode, wrt_fwd=wrt_fwd)
+        c = per[key] = CompiledFunction(fun, wrt, mode, wrt_fwd=wrt_fwd, has_aux=has_aux)
     return c
 
 
@@ -106,28 +106,34 @@ def _jvp_compiled(f, primals, tangents):
     return c, args, extra
 
 
-def vjp(f: Callable, *primals, wrt=None):
+def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     """Reverse mode: `vjp(f, *primals) -> (f(*primals), pullback)`, as jax.vjp. `pullback(ct)`
     takes a cotangent of the output's shape (any shape) and returns a tuple with one cotangent per
     argument (None for integer arguments, or for those left out of `wrt`). The pullback reruns
-    the compiled forward sweep with the reverse sweep (no residuals are kept between calls)."""
-    first = _compiled(f, 0 if wrt is None else wrt, "vjp")  # binds the arguments, resolves wrt
+    the compiled forward sweep with the reverse sweep (no residuals are kept between calls).
+    has_aux=True: f returns (out, aux), and vjp returns (out, pullback, aux)."""
+    first = _compiled(f, 0 if wrt is None else wrt, "vjp", has_aux=has_aux)  # binds, resolves wrt
     args = first._bind(primals, {})
     wrt_pos = tuple(_float_positions(args)) if wrt is None else tuple(first.wrt)
     if not wrt_pos:
         raise AdjitTypeError("vjp: no argument is a float, so nothing can be differentiated")
-    c = _compiled(f, wrt_pos, "vjp")
+    c = _compiled(f, wrt_pos, "vjp", has_aux=has_aux)
     spec = c._spec_for(args)
-    out = _out(spec.forward(*args), spec.result_dtype)
+    out = spec.forward(*args)
+    aux = None
+    if has_aux:
+        out, *aux = out
+        aux = aux[0] if len(aux) == 1 else tuple(aux)
+    out = _out(out, spec.result_dtype)
 
     def pullback(ct):
         ct = _like(ct, out if isinstance(out, np.ndarray) else np.asarray(out).dtype.type(out), "the cotangent")
         res = spec.entry(*args, ct)
-        grads = dict(zip(wrt_pos, res[1:]))
+        grads = dict(zip(wrt_pos, res[1:1 + len(wrt_pos)]))
         return tuple(_result(grads[k], args[k]) if k in grads else None for k in range(len(args)))
 
     pullback.source = lambda: c.source(*args)
-    return out, pullback
+    return (out, pullback, aux) if has_aux else (out, pullback)
 
 
 # ------------------------------------------------------------------------------------ Jacobians

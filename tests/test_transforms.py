@@ -235,3 +235,37 @@ def test_cli_shows_each_transformation(capsys, tmp_path):
     for kind, marker in (("jvp", "x_dot"), ("vjp", "def f_vjp(x, df)"), ("hvp", "dx_dot")):
         assert main(["show", f"{src}:f", "--args", "f64[3]", "--transform", kind]) == 0
         assert marker in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------ has_aux
+def with_aux(x, W):
+    h = np.tanh(W @ x)
+    loss = np.sum(h ** 2)
+    return loss, h
+
+
+def with_two_aux(x, W):
+    h = np.tanh(W @ x)
+    return np.sum(h ** 2), (h, np.max(h))
+
+
+def test_has_aux_on_grad_value_and_grad_and_vjp():
+    x, W = R.standard_normal(4), R.standard_normal((3, 4))
+    g, aux = adjit.grad(with_aux, has_aux=True)(x, W)
+    plain = adjit.grad(lambda_free_loss)(x, W)
+    assert rel(g, plain) < 1e-14 and rel(aux, np.tanh(W @ x)) < 1e-14
+    (v, aux2), (gx, gW) = adjit.value_and_grad(with_aux, wrt=(0, 1), has_aux=True)(x, W)
+    assert v == pytest.approx(lambda_free_loss(x, W), rel=1e-14) and rel(gx, plain) < 1e-14
+    assert gW.shape == W.shape and rel(aux2, aux) == 0
+    g2, (h, m) = adjit.grad(with_two_aux, has_aux=True)(x, W)
+    assert rel(g2, plain) < 1e-14 and m == pytest.approx(np.max(np.tanh(W @ x)))
+    out, pull, aux3 = adjit.vjp(with_aux, x, W, has_aux=True)
+    assert out == pytest.approx(v) and rel(aux3, aux) == 0
+    assert rel(pull(1.0)[0], plain) < 1e-14
+    with pytest.raises(AdjitError) as e:  # not a pair
+        adjit.grad(lambda_free_loss, has_aux=True)(x, W)
+    assert "has_aux" in str(e.value) and not isinstance(e.value, InternalCompilerError)
+
+
+def lambda_free_loss(x, W):
+    return np.sum(np.tanh(W @ x) ** 2)

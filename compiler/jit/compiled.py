@@ -76,12 +76,14 @@ class CompiledFunction:
     ENTRY = {"value_and_grad": "_grad", "jvp": "_jvp", "vjp": "_vjp", "grad_jvp": "_grad_jvp"}
 
     def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad", checkpoint=None, parallel: bool = False,
-                 wrt_fwd=None):
+                 wrt_fwd=None, has_aux: bool = False):
         """mode: "value_and_grad" (value and gradient of a scalar), "jvp" (value and a directional
         derivative, tangents of `wrt` as extra arguments), "vjp" (value and the vector-Jacobian
         product with a cotangent of the result's shape as a last extra argument), "grad_jvp"
         (forward over reverse: the value, the gradient wrt `wrt`, and their directional
-        derivatives along tangents of `wrt_fwd`: Hessian-vector products)."""
+        derivatives along tangents of `wrt_fwd`: Hessian-vector products). has_aux: the function
+        returns (value, aux), aux an array, a number or a tuple of them, returned after the
+        derivatives as they are (value_and_grad and vjp)."""
         if mode not in self.ENTRY:
             raise ArgumentError(f"unknown transformation mode {mode!r}")
         self.fun = fun
@@ -99,6 +101,9 @@ class CompiledFunction:
         self.single = isinstance(wrt, (int, str))
         self.wrt = resolve_wrt(self.parsed, wrt)
         self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd) if mode == "grad_jvp" else []
+        self.has_aux = bool(has_aux)
+        if self.has_aux and mode not in ("value_and_grad", "vjp"):
+            raise ArgumentError(f"has_aux is supported by grad, value_and_grad and vjp, not by {mode}")
         if mode == "grad_jvp" and checkpoint is not None:
             raise ArgumentError("checkpointing is not supported under forward-over-reverse (hvp, hessian, grad of grad)",
                                 hint="leave checkpoint out")
@@ -139,7 +144,10 @@ class CompiledFunction:
                     self.parsed.loc(self.parsed.node.args.args[k]),
                     hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
         STATS["lowered"] += 1
-        return frontend.lower(self.parsed, avals)
+        primal, builder = frontend.lower(self.parsed, avals)
+        if self.has_aux:
+            _split_aux(primal)
+        return primal, builder
 
     def _build(self, args: tuple) -> Specialization:
         """The specialization for these arguments: through the front key when a process has built
@@ -169,7 +177,7 @@ class CompiledFunction:
         deps = _dependencies(self.parsed.fn)
         if deps is None:
             return None
-        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd),
+        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                           repr(self.checkpoint), repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -233,7 +241,7 @@ class CompiledFunction:
         layouts = [_layout(a) for a in args]
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
-        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd),
+        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                                            repr(self.checkpoint), repr(self.parallel), self.parsed.filename,
                                            self.parsed.source, ir_text, sig]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
@@ -337,3 +345,25 @@ class CompiledFunction:
         """The argument signatures compiled so far."""
         return [s.signature for s in self._specs.values()]
 
+
+def _split_aux(fn: Function) -> None:
+    """has_aux: the function returns the tuple (value, aux); its results become value and the aux
+    parts (an array or number, or a tuple of them), so the transformations differentiate the
+    value and pass the aux parts through."""
+    from ..ir import Op, walk
+
+    result = fn.results[0]
+    producer = next((n for n in walk(fn.body) if isinstance(n, Op) and n.out is result and n.prim == "tuple"), None)
+    if producer is None or len(producer.inputs) != 2:
+        raise AdjitTypeError("has_aux=True: the function must return a pair (value, aux) once, at its end",
+                             fn.result_loc, hint="return loss, aux")
+    value, aux = producer.inputs
+    parts = [aux]
+    if aux.type.kind == "tuple":
+        inner = next((n for n in walk(fn.body) if isinstance(n, Op) and n.out is aux and n.prim == "tuple"), None)
+        if inner is None:
+            raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", fn.result_loc)
+        parts = list(inner.inputs)
+    if any(v.type.kind not in ("array", "scalar") for v in parts):
+        raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", fn.result_loc)
+    fn.results = [value] + parts

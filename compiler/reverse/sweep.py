@@ -312,12 +312,13 @@ class _Reverse(ControlFlowReverse):
             g.hint = g.hint if g.hint and g.hint != adjoint_name(result) else adjoint_name(p)
             grads.append(g)
         forward = self.augmented_forward(fn.body)
+        aux = list(fn.results[1:])  # has_aux: the other results ride along, after the gradients
         if seed_value is not None:
             return Function(fn.name + "_vjp", fn.params + [seed_value], fn.param_names + [seed_value.hint],
-                            Block(forward.ops + self.b.ops), [result] + grads, fn.filename, fn.firstline,
+                            Block(forward.ops + self.b.ops), [result] + grads + aux, fn.filename, fn.firstline,
                             fn.result_loc, fn.avals)
         return Function(fn.name + "_grad", fn.params, fn.param_names, Block(forward.ops + self.b.ops),
-                        [result] + grads, fn.filename, fn.firstline, fn.result_loc, fn.avals)
+                        [result] + grads + aux, fn.filename, fn.firstline, fn.result_loc, fn.avals)
 
     def augmented_forward(self, block: Block) -> Block:
         """The primal program with tape pushes after the values the reverse sweep pops."""
