@@ -50,8 +50,10 @@ INTERNAL = {
     "tape_push": "forward sweep: pushes a value the reverse sweep will read onto its tape",
     "tape_pop": "reverse sweep: pops that value back",
     "trip_count": "the number of iterations of `range(start, stop, step)`, for the reverse loop",
-    "digamma": "the derivative of `gammaln` (`scipy.special.digamma` itself is not supported: its derivative "
-               "is not in the table); rendered with the runtime's series in lowered code",
+    "digamma": "the derivative of `gammaln` (`scipy.special.digamma` is not a spelling); lowered: the runtime's "
+               "series",
+    "trigamma": "`polygamma(1, x)`, the derivative of `digamma`, in second-derivative code only; lowered: the "
+                "runtime's series",
 }
 UNARY = {"u-": "-a", "~": "~a"}
 

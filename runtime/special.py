@@ -1,12 +1,13 @@
 """Special functions for lowered generated code (imported there as `_special`): scipy.special's
-erf, erfc, gammaln, digamma, expit, logit and xlogy, which Numba does not provide.
+erf, erfc, gammaln, digamma, trigamma (polygamma(1, x)), expit, logit and xlogy, which Numba does
+not provide.
 
 Each is a plain Python function (SciPy's, so the lowered source also runs as Python) with a Numba
 `overload`: on numbers the scalar kernel, on arrays a loop over the (broadcast) elements, the
 result float32 for float32 inputs and float64 otherwise, as NumPy's ufuncs. The kernels compute in
 float64. `digamma` is a series (Numba has none): reflection below 0, the recurrence
 psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic expansion; within 1e-15 (absolute,
-or relative away from its root near 1.4616) of scipy.special.digamma."""
+or relative away from its root near 1.4616) of scipy.special.digamma. `trigamma` likewise."""
 from __future__ import annotations
 
 import math
@@ -63,6 +64,34 @@ def _digamma_pos(x):
 
 
 @numba.njit(cache=True, nogil=True)
+def _trigamma(x):
+    if x != x:
+        return x
+    if x <= 0.0:
+        r = x - np.round(x)
+        if r == 0.0:  # a pole
+            return math.inf
+        # reflection: psi1(1 - x) + psi1(x) = pi^2 / sin^2(pi x)
+        s = math.sin(math.pi * r)
+        return math.pi * math.pi / (s * s) - _trigamma_pos(1.0 - x)
+    return _trigamma_pos(x)
+
+
+@numba.njit(cache=True, nogil=True)
+def _trigamma_pos(x):
+    acc = 0.0
+    while x < 10.0:
+        acc += 1.0 / (x * x)
+        x += 1.0
+    inv = 1.0 / x
+    inv2 = inv * inv
+    # 1/x + 1/(2x^2) + sum of B_2k / x^(2k+1), k = 1..7
+    series = inv * inv2 * (1.0 / 6 - inv2 * (1.0 / 30 - inv2 * (1.0 / 42 - inv2 * (1.0 / 30 - inv2 * (
+        5.0 / 66 - inv2 * (691.0 / 2730 - inv2 * (7.0 / 6)))))))
+    return acc + inv + 0.5 * inv2 + series
+
+
+@numba.njit(cache=True, nogil=True)
 def _expit(x):
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -93,8 +122,12 @@ def _result_dtype(*tys):
     return np.float64
 
 
-def _unary(name: str, kernel):
-    py = getattr(_sp, "digamma" if name == "digamma" else name)
+def _trigamma_py(x):
+    return _sp.polygamma(1, x)
+
+
+def _unary(name: str, kernel, py=None):
+    py = py or getattr(_sp, name)
 
     def fn(x):
         return py(x)
@@ -150,8 +183,9 @@ erf = _unary("erf", _erf)
 erfc = _unary("erfc", _erfc)
 gammaln = _unary("gammaln", _gammaln)
 digamma = _unary("digamma", _digamma)
+trigamma = _unary("trigamma", _trigamma, _trigamma_py)
 expit = _unary("expit", _expit)
 logit = _unary("logit", _logit)
 xlogy = _binary("xlogy", _xlogy)
 
-__all__ = ["erf", "erfc", "gammaln", "digamma", "expit", "logit", "xlogy"]
+__all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy"]

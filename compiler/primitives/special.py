@@ -4,8 +4,8 @@ logaddexp, hypot, erf/erfc, lgamma/gammaln, scipy.special's expit/logit/xlogy (i
 NumPy's own ufuncs render as themselves (Numba has them for arrays and numbers). The functions
 only SciPy has render as `scipy.special.<name>` in the readable source and as the runtime's
 `_special.<name>` (runtime/special.py: a Numba overload on numbers and arrays) in the lowered one;
-`math.erf`, `math.erfc`, `math.lgamma` are the same rows. `digamma` (d/dx gammaln) is internal:
-no spelling matches it (scipy.special.digamma is not supported: its derivative is not here).
+`math.erf`, `math.erfc`, `math.lgamma` are the same rows. `digamma` (d/dx gammaln) and `trigamma`
+(its derivative) are internal: no spelling matches them (scipy.special.digamma is not supported).
 
 Rules are written for their numerics: d/dx arcsinh = 1 / hypot(x, 1) (no overflow of x*x),
 d/dx arccosh = 1 / (sqrt(x - 1) sqrt(x + 1)), (1 - x)(1 + x) for 1 - x^2; logaddexp's
@@ -88,9 +88,15 @@ primitive("gammaln", _ew_float, elementwise=True, sources=(sp.gammaln, math.lgam
           readable="scipy.special.gammaln({0})", lowered="_special.gammaln({0})",
           vjp=lambda g, y, x: (g * npx.digamma(x),),
           jvp=lambda t, y, x: t[0] * npx.digamma(x))
-# emitted by gammaln's rules only (no spelling: its own derivative is not in the table)
-primitive("digamma", _ew_float, elementwise=True, differentiable=False,
-          readable="scipy.special.digamma({0})", lowered="_special.digamma({0})")
+# emitted by gammaln's rules only, no spelling; differentiable (a second derivative of gammaln: grad of
+# grad, hvp) by trigamma = polygamma(1, x). trigamma is emitted only in second-derivative code, which
+# adjit never differentiates again (a third derivative is a located error), so it needs no rules.
+primitive("digamma", _ew_float, elementwise=True,
+          readable="scipy.special.digamma({0})", lowered="_special.digamma({0})",
+          vjp=lambda g, y, x: (g * npx.trigamma(x),),
+          jvp=lambda t, y, x: t[0] * npx.trigamma(x))
+primitive("trigamma", _ew_float, elementwise=True, differentiable=False,
+          readable="scipy.special.polygamma(1, {0})", lowered="_special.trigamma({0})")
 
 # ------------------------------------------------------------------------ logistic, xlogy
 # expit(x) = 1 / (1 + e^-x): y' = y (1 - y)

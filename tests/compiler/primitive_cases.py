@@ -186,4 +186,4 @@ for _part in (_SPECIAL, _SCANS, _LINALG):
         CASES.setdefault(_name, []).extend(_rows)
 
 # Primitives adjit emits itself and a user cannot write: checked by building IR directly.
-INTERNAL = {"index_add"}
+INTERNAL = {"index_add", "digamma"}  # digamma: gammaln's derivative (tests/compiler/test_special_functions.py)
