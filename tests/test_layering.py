@@ -176,3 +176,17 @@ def test_relative_imports_resolve_to_installed_names():
     assert "adjit.compiler.jit.frontkey" in _imports("adjit.compiler.jit", MODULES["adjit.compiler.jit"])
     assert "adjit.compiler.frontend" in _imports("adjit.compiler.jit.compiled", MODULES["adjit.compiler.jit.compiled"])
     assert "adjit.compiler.ir" in _imports("adjit.compiler.passes.cse", MODULES["adjit.compiler.passes.cse"])
+
+
+def test_every_package_directory_is_installed():
+    """A package directory left out of pyproject.toml imports in an editable install (the test
+    run) but is missing from a wheel: every directory with an __init__.py must be listed."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    tool = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = {root / d for d in tool["package-dir"].values()}
+    for top in ("adjit", "compiler", "runtime"):
+        for init in (root / top).rglob("__init__.py"):
+            assert init.parent in listed, f"{init.parent.relative_to(root)} is not in pyproject.toml's package-dir"
+    assert set(tool["packages"]) == set(tool["package-dir"])

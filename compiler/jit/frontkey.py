@@ -24,12 +24,16 @@ from .modules import VERSION
 
 def _fingerprint() -> str:
     """Hash of the compiler's own source: a changed compiler never reuses old generated code.
-    Every file under compiler/ (this package's parent), this package included."""
+    Every file under compiler/ (this package's parent), this package included, and under
+    runtime/: the generated modules call its Numba functions (_la, _special, _alloc, _simd,
+    _bounds), whose compiled code Numba caches inside each generated module's cache."""
     h = hashlib.sha256(VERSION.encode())
     root = Path(__file__).parent.parent
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
+    runtime = root.parent / "runtime"
+    for base in (root, runtime):
+        for path in sorted(base.rglob("*.py")):
+            h.update(f"{base.name}/{path.relative_to(base).as_posix()}".encode())
+            h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
