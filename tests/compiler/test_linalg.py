@@ -38,7 +38,8 @@ def einsum_pairs(a, b, v):
             + np.einsum('ij,ij->', a, a) * 0.1 + np.sum(np.einsum('ki,kj->ij', a, a) ** 2))
 def einsum_single(a, s):
     return (np.sum(np.einsum('ij->ji', a) * a.T ** 2) + np.einsum('ii', s) ** 2 + np.sum(np.einsum('ii->i', s) ** 3)
-            + np.sum(np.einsum('ij->j', a) ** 2) + np.einsum('ij->', a) ** 2 + np.sum(np.einsum('ji', s) * s))
+            + np.sum(np.einsum('ij->j', a) ** 2) + np.einsum('ij->', a) ** 2 + np.sum(np.einsum('ji', s) * s)
+            + np.sum(np.einsum(',ij->ij', 0.5, a) ** 3) + np.sum(np.einsum('i,', s[0], 2.0) ** 2))
 def einsum_batched(x, y, z):
     return (np.sum(np.einsum('bij,bjk->bik', x, y) ** 2) + np.sum(np.einsum('bij,bjk->ik', x, y) ** 3)
             + np.sum(np.einsum('ijk,jil->kl', x, y.transpose(1, 0, 2)) ** 2) + np.sum(np.einsum('bij,jk,bkl->bil', x, y[0], y) ** 2)
@@ -137,6 +138,11 @@ def test_einsum_lowers_to_matmul_rows():
     text = adjit.grad(einsum_batched, wrt=(0, 1)).source(*FUNCTIONS[4][1]())
     code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     assert any("@" in line for line in code) and not any("np.einsum(" in line for line in code)
+
+
+def test_batched_matmul_lowers_to_the_runtime_loop_of_blas_calls():
+    text = adjit.grad(batched, wrt=(0, 1, 2)).source(*FUNCTIONS[0][1](), lowered=True)
+    assert "_la.bmatmul(" in text and "_la.bmatvec(" in text and "_la.bvecmat(" in text
 
 
 # -------------------------------------------------------------------------------------- float32

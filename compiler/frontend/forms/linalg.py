@@ -263,6 +263,8 @@ class LinalgForms(FormsBase):
 
     def _arrange(self, x, labs, order, every):
         """x transposed to `order`, with axes of extent 1 for the labels of `every` it lacks, in place."""
+        if self._rank(x) == 0:  # a number broadcasts as it is
+            return x
         perm = tuple(labs.index(lab) for lab in order)
         if perm != tuple(range(len(perm))):
             x = self.b.emit("transpose", [x], axes=perm)
