@@ -90,6 +90,7 @@ shows how branches and loops are differentiated.
 | nested functions | a `def` inside the function (reading the enclosing names and arguments), `f = lambda v: ...`, closures of module-level factories | inlined where they are called, reading the enclosing names as they are at the call |
 | string options | `def f(x, activation="relu")`, `if activation == "relu":`, `!=`, `in ("a", "b")`, `is None`; a helper called with `act="tanh"`; a string argument of the differentiated function | decided when the call is compiled: only the branch taken is lowered; each string is its own specialization (as `jax.jit`'s static arguments) |
 | in-place NumPy calls | `np.fill_diagonal(a, v)` (a number or one value per diagonal element), `np.copyto(dst, src)`, as statements | writes into `a`, as `a[i, i] = v` and `dst[...] = src` |
+| index helpers | `r, c = np.triu_indices(n, k=0, m=None)`, `np.tril_indices(...)`, with `n`, `k`, `m` known when the call is compiled (constants, shapes, int arguments; `n` at most 512); then `L[r, c] = l`, `x[r, c]` | int64 arrays built from `np.arange` (one comparison per row), in NumPy's order |
 | `pass`, a docstring | | |
 
 Loops and branches have to keep types stable: a value carried around a loop, or assigned in both

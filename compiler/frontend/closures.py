@@ -128,3 +128,40 @@ class LocalFunctions:
             return val
         index = tuple(("slice", None, None, None) for _ in range(base.type.rank))
         return self.b.emit("index_update", [base, val], index=index)
+
+    # -- index helpers
+    def tri_indices(self, func, args, kwargs, node, written: str):
+        """np.triu_indices(n, k=0, m=None) / np.tril_indices: n, k, m known when the call is
+        compiled; the row indices count the row starts passed (one comparison per row), the
+        column indices follow from the row's first column: int64 arrays for gathers and writes."""
+        n, k, m = self.bind_args(written, ("n", "k", "m"), args, kwargs, node, k=0, m=None)
+        n = self.static(n, node, f"{written}: n")
+        k = self.static(k, node, f"{written}: k")
+        m = n if m is None else self.static(m, node, f"{written}: m")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, k, m)) or n < 0 or m < 0:
+            raise self.err(AdjitTypeError, f"{written} takes integers n >= 0, k, m >= 0", node)
+        rows_py, _ = func(n, k, m)
+        total = len(rows_py)
+        if n > 512:
+            raise self.err(UnsupportedSyntaxError, f"{written}({n}): at most 512 rows here", node,
+                           hint="build the indices with np.arange arithmetic, or pass them as an int argument")
+        counts = np.bincount(rows_py, minlength=n) if total else np.zeros(n, dtype=int)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        t = self.b.emit("arange", [self.value(0, node), self.value(total, node), self.value(1, node)])
+        rows = self.b.emit("mul", [t, self.value(0, node)])
+        offset = None
+        for r in range(1, n):
+            if starts[r] >= total:
+                break
+            mask = self.b.emit("astype", [self.b.emit("ge", [t, self.value(int(starts[r]), node)])], dtype="int64")
+            rows = self.b.emit("add", [rows, mask])
+            step = int(starts[r] - starts[r - 1])
+            if step:
+                part = mask if step == 1 else self.b.emit("mul", [mask, self.value(step, node)])
+                offset = part if offset is None else self.b.emit("add", [offset, part])
+        cols = t if offset is None else self.b.emit("sub", [t, offset])
+        if func is np.triu_indices:  # a row's first column: max(0, row + k)
+            first = self.b.emit("maximum", [self.b.emit("add", [rows, self.value(k, node)]), self.value(0, node)])
+            cols = self.b.emit("add", [cols, first])
+        rows.hint, cols.hint = "rows", "cols"
+        return rows, cols

@@ -376,6 +376,8 @@ class Expressions:
             e = nested_transform_error(func)
             raise self.err(UnsupportedSyntaxError, e.message, node.func, e.hint)
         written = ast.unparse(node.func)
+        if func is np.triu_indices or func is np.tril_indices:  # closures.py
+            return self.tri_indices(func, args, kwargs, node, written)
         if isinstance(func, types.FunctionType) and not _library(func):
             return self.inline(func, args, kwargs, node)
         # never NumPy's or SciPy's own Python source: the function as the user wrote it

@@ -63,6 +63,9 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Ex
             producer = next((op for op in reversed(self.b.ops) if x in op.outputs), None)
             if producer is not None and producer.prim == "const":
                 return producer.attrs["value"]
+            known = self.b.avals[x.id].value
+            if x.type.kind == "scalar" and isinstance(known, (int, np.integer)) and not isinstance(known, bool):
+                return int(known)  # an int argument or a shape: known when the call is compiled
         raise self.err(AdjitTypeError, f"{what} must be a constant", node,
                        hint="use a literal or a global constant, not a value computed at run time")
 

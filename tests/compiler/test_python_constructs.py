@@ -260,6 +260,17 @@ def fill_diag(x, v):
     return np.sum(a ** 2) + np.sum(b * x[:4]) + np.sum(c * x[:3] ** 2)
 
 
+def tri_index_params(l, x):
+    L = np.zeros((4, 4))
+    r, c = np.tril_indices(4)
+    L[r, c] = l
+    U = np.zeros((4, 5))
+    ru, cu = np.triu_indices(4, 1, 5)
+    U[ru, cu] = x[:ru.shape[0]]
+    rl, cl = np.tril_indices(4, k=-1)
+    return np.sum((L @ L.T) ** 2) + np.sum(U ** 3) + np.sum(x[rl] * x[cl] + L[rl, cl])
+
+
 CASES = [
     (ret_for, lambda: (n(6), 1.0), (0,)),
     (ret_for, lambda: (n(6), 100.0), (0,)),
@@ -293,6 +304,7 @@ CASES = [
     (nested_functions, lambda: (n(4), n(4, 4)), (0, 1)),
     (closure_in_loop, lambda: (n(4),), (0,)),
     (fill_diag, lambda: (n(5), n(3)), (0, 1)),
+    (tri_index_params, lambda: (n(10), n(10)), (0, 1)),
 ]
 IDS = [f"{f.__name__}-{k}" for k, (f, _, _) in enumerate(CASES)]
 
@@ -355,6 +367,28 @@ def test_string_argument_specializes_the_call():
     for act in ("tanh", "relu", "id"):
         grads = g(x, W, activation=act)
         fd_check(lambda a, b: mlp(a, b, act), (x, W), (0, 1), grads)
+
+
+def place_tri(l, W, n, k, m, which):
+    Z = np.zeros((n, m))
+    if which == "upper":
+        r, c = np.triu_indices(n, k, m)
+    else:
+        r, c = np.tril_indices(n, k, m)
+    Z[r, c] = l
+    return np.sum(Z * W)
+
+
+@pytest.mark.parametrize("which", ["upper", "lower"])
+def test_tri_indices_are_numpys_in_numpys_order(which):
+    g = adjit.grad(place_tri)
+    f = np.triu_indices if which == "upper" else np.tril_indices
+    for n_, k, m in [(1, 0, 1), (3, 0, 3), (4, 1, 4), (4, -1, 4), (3, -2, 5), (5, 2, 3), (4, 0, 6), (2, 3, 4)]:
+        r, c = f(n_, k, m)
+        if len(r) == 0:
+            continue
+        W = n(n_, m)
+        np.testing.assert_array_equal(g(n(len(r)), W, n_, k, m, which), W[r, c])
 
 
 # ------------------------------------------------------------------------------- located errors
