@@ -29,6 +29,7 @@ class Rendering:
     source: str
     entry: str
     helpers: list = field(default_factory=list)
+    nests: list = field(default_factory=list)  # the fused loop nests planned (lowered rendering)
 
 
 class _Emitter(OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin):
@@ -86,6 +87,7 @@ class _Emitter(OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin):
         self.allocations: list = []
         self.buffer_of: dict = {}  # value id -> allocation site of the buffer it lives in
         self.scratch: set = set()
+        self.nests: list = []  # the planned loop nests (codegen/loopnest.LoopNest), in order
         self.uses_workspace = False
 
     def _number(self, block, loops: tuple) -> None:
@@ -646,4 +648,4 @@ def render(fn: Function, name: str, lowered: bool = False, top_name: str | None 
             em.top_name = top_name or fn.name
             em.scratch = scratch
             text = em.emit_function(name)
-    return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)])
+    return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)], em.nests)

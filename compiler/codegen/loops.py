@@ -21,6 +21,7 @@ from ..ir import Op, Value, scalar_type
 from ..passes.fusion import Group
 from ..primitives import PRIMITIVES
 from .ops import combine_lines as _combine
+from .loopnest import LoopNest
 from .text import ATOM, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
 
 STRIP = 512          # elements per strip: a float64 buffer of 4 KiB
@@ -31,105 +32,124 @@ class GroupEmitter:
     """Mixin of codegen.emitter._Emitter: emit_group renders one fusion group."""
 
     def emit_group(self, g: Group, out: list) -> None:
-        fn = self.fn
-        S = g.shape
-        R = len(S)
-        members = g.members
-        kind = g.kinds
-        ids = {op.out.id for op in members}
-        k_last = max(self.def_pos[op.out.id] for op in members)
-        self.comment_group(members, out)
+        """Plan the group's loop nest (a LoopNest, checked by its verifier), then render it."""
+        self.comment_group(g.members, out)
+        nest = self.plan_group(g)
+        nest.verify()
+        self.nests.append(nest)
+        out.extend(self.render_nest(nest))
+        self._g = None
 
-        internal: dict[int, int] = {}
-        for op in members:
+    # ------------------------------------------------------------------ planning
+    def plan_group(self, g: Group) -> LoopNest:
+        nest = LoopNest(g.gid, tuple(g.shape), list(g.members), dict(g.kinds))
+        nest.k_last = max(self.def_pos[op.out.id] for op in g.members)
+        nest.parallel = self.parallel and self._loop_depth == 0
+        self._plan_stages(nest)
+        self._plan_extents(nest)
+        self._plan_storage(nest)
+        for op in nest.members:  # reductions: accumulators
+            if nest.kinds[op.out.id] == "reduce":
+                nest.red[op.out.id] = self._reduction_plan(op, nest.shape, nest.dims, nest.parallel, nest.avoid,
+                                                           nest.k_last, nest.pre, nest.post)
+        # the loop body of each stage, as lines relative to the innermost loop
+        idx = [f"_i{a}" for a in range(len(nest.shape))]
+        self._g = {"ids": nest.ids, "kind": nest.kinds, "stage": nest.stage, "uniform": nest.uniform,
+                   "storage": nest.storage, "outputs": nest.outputs, "internal": nest.internal, "idx": idx,
+                   "S": nest.shape, "strip": nest.strip, "locals": {}, "red": nest.red}
+        for s in range(nest.nstages):
+            nest.bodies.append(self._stage_body(nest.looped, s))
+            nest.around.append((self._g["pre_inner"], self._g["post_inner"]))
+        return nest
+
+    def _plan_stages(self, nest: LoopNest) -> None:
+        """Which members leave the group (outputs), which are computed once before the loop
+        (uniform: every operand a scalar), and the stage of each looped member: as early as its
+        operands allow, then elementwise values as late as their users allow."""
+        kind = nest.kinds
+        nest.ids = {op.out.id for op in nest.members}
+        for op in nest.members:
             for i in op.inputs:
-                if i.id in ids:
-                    internal[i.id] = internal.get(i.id, 0) + 1
-        outputs = {op.out.id for op in members
-                   if kind[op.out.id] == "reduce" or self.uses.get(op.out.id, 0) > internal.get(op.out.id, 0)}
-
-        # uniform members (every operand a scalar) are computed once, before the loop
-        uniform: dict[int, str] = {}
-        for op in members:
+                if i.id in nest.ids:
+                    nest.internal[i.id] = nest.internal.get(i.id, 0) + 1
+        nest.outputs = {op.out.id for op in nest.members
+                        if kind[op.out.id] == "reduce" or self.uses.get(op.out.id, 0) > nest.internal.get(op.out.id, 0)}
+        for op in nest.members:
             operands = op.inputs[:1] if op.prim == "broadcast_to" else op.inputs
-            if kind[op.out.id] != "reduce" and all(i.id in uniform if i.id in ids else i.type.rank == 0
+            if kind[op.out.id] != "reduce" and all(i.id in nest.uniform if i.id in nest.ids else i.type.rank == 0
                                                    for i in operands):
-                uniform[op.out.id] = ""
-        looped = [op for op in members if op.out.id not in uniform]
-        # stages: as early as the operands allow, then elementwise values as late as their users allow
-        stage: dict[int, int] = {}
+                nest.uniform[op.out.id] = ""
+        nest.looped = [op for op in nest.members if op.out.id not in nest.uniform]
         avail: dict[int, int] = {}
-        for op in looped:
-            s = max([avail.get(i.id, 0) for i in op.inputs if i.id in ids], default=0)
+        stage = nest.stage
+        for op in nest.looped:
+            s = max([avail.get(i.id, 0) for i in op.inputs if i.id in nest.ids], default=0)
             stage[op.out.id] = s
             avail[op.out.id] = s + (1 if kind[op.out.id] == "vector" else 0)
-        for op in reversed(looped):
+        for op in reversed(nest.looped):
             if kind[op.out.id] == "elem":
-                later = [stage[u.out.id] for u in looped if op.out in u.inputs]
+                later = [stage[u.out.id] for u in nest.looped if op.out in u.inputs]
                 if later:
                     stage[op.out.id] = max(stage[op.out.id], min(later))
-        nstages = 1 + max(stage.values(), default=-1)
-        vectors = [op for op in looped if kind[op.out.id] == "vector"]
-        strip = bool(vectors) and S[-1] >= MIN_STRIP_AXIS
-        par = self.parallel and self._loop_depth == 0
+        nest.nstages = 1 + max(stage.values(), default=-1)
+        nest.vectors = [op for op in nest.looped if kind[op.out.id] == "vector"]
+        nest.strip = bool(nest.vectors) and nest.shape[-1] >= MIN_STRIP_AXIS
 
-        # element reads of external arrays: how, and in which stages
-        leaves: dict[int, Value] = {}
-        reads_at: dict[int, int] = {}
-        misaligned: set = set()
+    def _plan_extents(self, nest: LoopNest) -> None:
+        """The arrays the loop reads element by element (leaves), where each is read, and each
+        axis's extent as text taken from an operand of that extent."""
+        S, fn = nest.shape, self.fn
         sources: list = []
-        for op in members:
-            st = stage.get(op.out.id, 0)
+        for op in nest.members:
+            st = nest.stage.get(op.out.id, 0)
             for n, i in enumerate(op.inputs):
-                if i.id in ids or i.type is None or i.type.kind != "array":
+                if i.id in nest.ids or i.type is None or i.type.kind != "array":
                     continue
                 if op.prim == "broadcast_to" and n == 1:
                     continue
-                leaves[i.id] = i
-                reads_at[i.id] = max(reads_at.get(i.id, 0), st)
+                nest.leaves[i.id] = i
+                nest.reads_at[i.id] = max(nest.reads_at.get(i.id, 0), st)
                 if op.prim == "outer" or tuple(fn.avals[i.id].shape) != S:
-                    misaligned.add(i.id)
+                    nest.misaligned.add(i.id)
             if op.prim == "broadcast_to":
                 sources.append((self.operand(op.inputs[1], ATOM), S))
             elif op.prim == "outer":
                 a, b = op.inputs
                 sources.append((f"({self.operand(a, ATOM)}.shape[0], {self.operand(b, ATOM)}.shape[0])", S))
-        sources = [(f"{self.operand(v, ATOM)}.shape", tuple(fn.avals[v.id].shape)) for v in leaves.values()
-                   if not any(op.prim == "outer" and v in op.inputs for op in members)] + sources
-        dims = []
-        for a in range(R):
+        sources = [(f"{self.operand(v, ATOM)}.shape", tuple(fn.avals[v.id].shape)) for v in nest.leaves.values()
+                   if not any(op.prim == "outer" and v in op.inputs for op in nest.members)] + sources
+        for a in range(len(S)):
             found = "1"
             for text, shape in sources:
-                k = a - (R - len(shape))
+                k = a - (len(S) - len(shape))
                 if k >= 0 and shape[k] == S[a]:
                     found = f"{text}[{k}]"
                     break
-            dims.append(found)
-        avoid = frozenset(self.names.get(v.id, "") for v in leaves.values())
+            nest.dims.append(found)
+        nest.avoid = frozenset(self.names.get(v.id, "") for v in nest.leaves.values())
 
-        # storage: arrays for outputs, buffers for values crossing a stage boundary
-        crossing = {i.id for op in looped for i in op.inputs
+    def _plan_storage(self, nest: LoopNest) -> None:
+        """Arrays for outputs (reusing a leaf's buffer where safe), strip buffers or full arrays
+        for values crossing a stage boundary, and the uniform members' once-computed values."""
+        kind, stage, k_last = nest.kinds, nest.stage, nest.k_last
+        crossing = {i.id for op in nest.looped for i in op.inputs
                     if i.id in stage and kind[i.id] == "elem" and stage[i.id] < stage[op.out.id]}
-        storage: dict[int, str] = {}      # value id -> array or buffer name
-        buffers: list = []                # (name, dtype) of strip buffers
-        pre: list[str] = []               # allocations before the loops
-        aliases: list[str] = []
         reused: set = set()
-        for op in members:
+        for op in nest.members:
             v = op.out
-            if v.id in uniform:
+            if v.id in nest.uniform:
                 name = self._fresh(f"{_ident(v.hint)}_all" if v.hint else "_u")
-                uniform[v.id] = name
-                pre.append(f"{name} = {self._uniform_expr(op, uniform)}")
-                if v.id in outputs:
-                    target = self.name_for(v, k_last, op.role, avoid)
+                nest.uniform[v.id] = name
+                nest.pre.append(f"{name} = {self._uniform_expr(op, nest.uniform)}")
+                if v.id in nest.outputs:
+                    target = self.name_for(v, k_last, op.role, nest.avoid)
                     self.names[v.id] = target
-                    pre.append(f"{target} = _alloc.full({_tuple(dims)}, {name}, np.{v.type.dtype})")
+                    nest.pre.append(f"{target} = _alloc.full({_tuple(nest.dims)}, {name}, np.{v.type.dtype})")
                 continue
-            if kind[v.id] == "reduce" or not (v.id in outputs or v.id in crossing or kind[v.id] == "vector"):
+            if kind[v.id] == "reduce" or not (v.id in nest.outputs or v.id in crossing or kind[v.id] == "vector"):
                 continue
-            if v.id in outputs:
-                leaf = self._group_reusable(v, leaves, misaligned, reads_at, stage[v.id], k_last, reused)
+            if v.id in nest.outputs:
+                leaf = self._group_reusable(v, nest.leaves, nest.misaligned, nest.reads_at, stage[v.id], k_last, reused)
                 if leaf is not None:
                     reused.add(leaf.id)
                     if leaf.id in self.buffer_of:
@@ -137,59 +157,48 @@ class GroupEmitter:
                     target = self.names[leaf.id]
                     self.holder[target] = v
                     self.names[v.id] = target
-                    storage[v.id] = target
+                    nest.storage[v.id] = target
                     if v.hint and not target.startswith(_ident(v.hint)):  # keep the user's name visible
-                        aliases.append((v, target))
+                        nest.aliases.append((v, target))
                     continue
-                target = self.name_for(v, k_last, op.role, avoid)
+                target = self.name_for(v, k_last, op.role, nest.avoid)
                 self.names[v.id] = target
-                pre.append(f"{target} = {self.allocate(v, dims)}")
-                storage[v.id] = target
-            elif strip:
+                nest.pre.append(f"{target} = {self.allocate(v, nest.dims)}")
+                nest.storage[v.id] = target
+            elif nest.strip:
                 name = self._fresh("_b")
-                buffers.append(f"{name} = _alloc.empty(({STRIP},), np.{v.type.dtype})")
-                storage[v.id] = name
+                nest.buffers.append(f"{name} = _alloc.empty(({STRIP},), np.{v.type.dtype})")
+                nest.storage[v.id] = name
             else:
                 name = self._fresh(f"_{_ident(v.hint)}" if v.hint else "_f")
-                pre.append(f"{name} = {self.allocate(v, dims)}")
-                storage[v.id] = name
-        flat: dict[int, str] = {}
-        if strip:
-            for op in vectors:
+                nest.pre.append(f"{name} = {self.allocate(v, nest.dims)}")
+                nest.storage[v.id] = name
+        R = len(nest.shape)
+        if nest.strip:
+            for op in nest.vectors:
                 v = op.out
-                if v.id in outputs and R > 1:
-                    flat[v.id] = self._fresh(f"{storage[v.id]}_flat")
-                    pre.append(f"{flat[v.id]} = {storage[v.id]}.reshape({storage[v.id]}.size)")
+                if v.id in nest.outputs and R > 1:
+                    nest.flat[v.id] = self._fresh(f"{nest.storage[v.id]}_flat")
+                    nest.pre.append(f"{nest.flat[v.id]} = {nest.storage[v.id]}.reshape({nest.storage[v.id]}.size)")
 
-        # reductions: accumulators
-        reductions = [op for op in members if kind[op.out.id] == "reduce"]
-        red: dict[int, dict] = {}
-        post: list[str] = []
-        for op in reductions:
-            red[op.out.id] = self._reduction_plan(op, S, dims, par, avoid, k_last, pre, post)
-
-        # the loop body of each stage, as lines relative to the innermost loop
+    # ------------------------------------------------------------------ rendering
+    def render_nest(self, nest: LoopNest) -> list[str]:
+        """The planned loop nest as lines: allocations, the (chunked, strip-mined) loops with each
+        stage's body and SIMD kernel calls, the reductions' finishing lines, the user's names."""
+        lines = list(nest.pre)
+        if not nest.looped:  # everything was uniform: no loop at all
+            return lines
+        R, dims, par = len(nest.shape), nest.dims, nest.parallel
         idx = [f"_i{a}" for a in range(R)]
-        self._g = {"ids": ids, "kind": kind, "stage": stage, "uniform": uniform, "storage": storage, "outputs": outputs,
-                   "internal": internal, "idx": idx, "S": S, "strip": strip, "locals": {}, "red": red}
-        bodies, around = [], []
-        for s in range(nstages):
-            bodies.append(self._stage_body(looped, s))
-            around.append((self._g["pre_inner"], self._g["post_inner"]))
-
-        lines = list(pre)
-        if not looped:  # everything was uniform: no loop at all
-            out.extend(lines)
-            self._g = None
-            return
+        reductions = [op for op in nest.members if nest.kinds[op.out.id] == "reduce"]
         ind = ""
         if par:
             lines.append("for _c in numba.prange(_CHUNKS):")
             ind = "    "
             for op in reductions:
-                lines.extend(ind + x for x in red[op.out.id]["chunk_init"])
-        if strip:
-            lines.extend(ind + b for b in buffers)
+                lines.extend(ind + x for x in nest.red[op.out.id]["chunk_init"])
+        if nest.strip:
+            lines.extend(ind + b for b in nest.buffers)
         lo_hi = (f"_c * {dims[0]} // _CHUNKS", f"(_c + 1) * {dims[0]} // _CHUNKS") if par else ("0", dims[0])
 
         def axis_loop(a: int, ind: str) -> str:
@@ -197,50 +206,23 @@ class GroupEmitter:
                 return f"{ind}for {idx[0]} in range({lo_hi[0]}, {lo_hi[1]}):"
             return f"{ind}for {idx[a]} in range({dims[a]}):"
 
-        if strip:
-            for a in range(R - 1):
-                lines.append(axis_loop(a, ind))
-                ind += "    "
-            last = R - 1
-            start, stop = (lo_hi if R == 1 else ("0", dims[last]))
-            row = "0"
-            if R > 1 and flat:
-                row = " * ".join([f"({self._row_offset(idx, dims, R)})", dims[last]]) if R > 2 else f"{idx[0]} * {dims[1]}"
-                lines.append(f"{ind}_o = {row}")
-            lines.append(f"{ind}for _s in range({start}, {stop}, {STRIP}):")
-            ind += "    "
-            lines.append(f"{ind}_n = min({STRIP}, {stop} - _s)")
-            for s in range(nstages):
-                lines.extend(ind + x for x in around[s][0])
-                lines.append(f"{ind}for _k in range(_n):")
-                lines.append(f"{ind}    {idx[last]} = _s + _k")
-                lines.extend(f"{ind}    {x}" for x in bodies[s])
-                lines.extend(ind + x for x in around[s][1])
-                for op in vectors:
-                    if stage[op.out.id] != s:
-                        continue
-                    v = op.out
-                    if v.id in flat:
-                        lines.append(f"{ind}_simd.{op.prim}_range({flat[v.id]}, _o + _s, _o + _s + _n)")
-                    elif v.id in outputs:  # 1-D output array
-                        lines.append(f"{ind}_simd.{op.prim}_range({storage[v.id]}, _s, _s + _n)")
-                    else:
-                        lines.append(f"{ind}_simd.{op.prim}_range({storage[v.id]}, 0, _n)")
+        if nest.strip:
+            lines.extend(self._render_strips(nest, idx, lo_hi, axis_loop, ind))
         else:
             base = ind
-            for s in range(nstages):
+            for s in range(nest.nstages):
                 ind = base
                 for a in range(R):
                     if a == R - 1:
-                        lines.extend(ind + x for x in around[s][0])
+                        lines.extend(ind + x for x in nest.around[s][0])
                     lines.append(axis_loop(a, ind))
                     ind += "    "
-                lines.extend(ind + x for x in bodies[s])
-                lines.extend(ind[4:] + x for x in around[s][1])
-                for op in vectors:
-                    if stage[op.out.id] != s:
+                lines.extend(ind + x for x in nest.bodies[s])
+                lines.extend(ind[4:] + x for x in nest.around[s][1])
+                for op in nest.vectors:
+                    if nest.stage[op.out.id] != s:
                         continue
-                    target = storage[op.out.id]
+                    target = nest.storage[op.out.id]
                     if par:
                         row = " * ".join(dims[1:]) or "1"
                         lines.append(f"{base}_simd.{op.prim}_range({target}.reshape({target}.size), "
@@ -249,14 +231,47 @@ class GroupEmitter:
                         lines.append(f"{base}_simd.{op.prim}_inplace({target})")
         if par:
             for op in reductions:
-                lines.extend("    " + x for x in red[op.out.id]["chunk_done"])
-        lines.extend(post)
-        for v, target in aliases:
-            alias = self.name_for(v, k_last, "primal", avoid | {target})
+                lines.extend("    " + x for x in nest.red[op.out.id]["chunk_done"])
+        lines.extend(nest.post)
+        for v, target in nest.aliases:
+            alias = self.name_for(v, nest.k_last, "primal", nest.avoid | {target})
             lines.append(f"{alias} = {target}")
             self.names[v.id] = alias
-        out.extend(lines)
-        self._g = None
+        return lines
+
+    def _render_strips(self, nest: LoopNest, idx: list, lo_hi: tuple, axis_loop, ind: str) -> list[str]:
+        """Strip-mined loops: the outer axes, then strips of STRIP elements along the last one,
+        each running every stage in turn (its body, then its SIMD kernels on the strip buffers)."""
+        lines: list[str] = []
+        R, dims = len(nest.shape), nest.dims
+        for a in range(R - 1):
+            lines.append(axis_loop(a, ind))
+            ind += "    "
+        last = R - 1
+        start, stop = (lo_hi if R == 1 else ("0", dims[last]))
+        if R > 1 and nest.flat:
+            row = " * ".join([f"({self._row_offset(idx, dims, R)})", dims[last]]) if R > 2 else f"{idx[0]} * {dims[1]}"
+            lines.append(f"{ind}_o = {row}")
+        lines.append(f"{ind}for _s in range({start}, {stop}, {STRIP}):")
+        ind += "    "
+        lines.append(f"{ind}_n = min({STRIP}, {stop} - _s)")
+        for s in range(nest.nstages):
+            lines.extend(ind + x for x in nest.around[s][0])
+            lines.append(f"{ind}for _k in range(_n):")
+            lines.append(f"{ind}    {idx[last]} = _s + _k")
+            lines.extend(f"{ind}    {x}" for x in nest.bodies[s])
+            lines.extend(ind + x for x in nest.around[s][1])
+            for op in nest.vectors:
+                if nest.stage[op.out.id] != s:
+                    continue
+                v = op.out
+                if v.id in nest.flat:
+                    lines.append(f"{ind}_simd.{op.prim}_range({nest.flat[v.id]}, _o + _s, _o + _s + _n)")
+                elif v.id in nest.outputs:  # 1-D output array
+                    lines.append(f"{ind}_simd.{op.prim}_range({nest.storage[v.id]}, _s, _s + _n)")
+                else:
+                    lines.append(f"{ind}_simd.{op.prim}_range({nest.storage[v.id]}, 0, _n)")
+        return lines
 
     # ------------------------------------------------------------------ pieces
     def allocate(self, v: Value, dims: list) -> str:

@@ -60,6 +60,26 @@ def test_golden_lowered_fused_loop():
     check_golden("bias_tanh_square.lowered.py.txt", text, "lowered source")
 
 
+def test_golden_loop_nest_plans():
+    """The fused-loop data type (codegen/loopnest.LoopNest) printed for the seed-like bias+tanh
+    gradient (one nest, a broadcast reduction) and a strip-mined SIMD nest (stages, buffers):
+    the plan rendering works from, pinned as text. Every plan also passed its verifier."""
+    from adjit.compiler import codegen
+    from adjit.compiler.passes.pipeline import lower
+
+    plans = []
+    for fun, args, wrt in ((corpus.bias_tanh_square, (np.ones((64, 300)), np.ones((1, 300))), (0, 1)),
+                           (_exp_log_rows, (np.ones((8, 700)),), (0,))):
+        fn = lower(_transformed(fun, args, wrt))
+        r = codegen.render(fn, fun.__name__ + "_grad", True, fun.__name__)
+        plans.append(f"# {fun.__name__}_grad\n" + "\n".join(n.describe() for n in r.nests))
+    check_golden("loop_nests.txt", "\n\n".join(plans) + "\n", "loop nest plans")
+
+
+def _exp_log_rows(x):
+    return np.sum(np.log(1.0 + np.exp(x)) * np.exp(-x))
+
+
 def test_long_elementwise_gradient_stores_only_what_the_reverse_sweep_reads():
     """Values used only inside their group get no array; values the reverse sweep can recompute
     from stored SIMD results are recomputed, not stored."""
