@@ -30,7 +30,7 @@ _HINT = "iterate over range(...), an array, or reversed/enumerate/zip of those"
 class Iteration:
     """The Lowerer's half that reads a for loop's iterable."""
 
-    def known(self, x):
+    def static_int(self, x):
         """A Python int for x when it is known when the call is compiled, else None."""
         if isinstance(x, Value):
             x = self.b.aval(x).value
@@ -38,7 +38,7 @@ class Iteration:
 
     def int_op(self, op, a, b, node):
         """a op b on ints: Python arithmetic when both are known, an IR op otherwise."""
-        ka, kb = self.known(a), self.known(b)
+        ka, kb = self.static_int(a), self.static_int(b)
         if ka is not None and kb is not None:
             return _INT_OPS[op](ka, kb)
         if op == "mul" and (ka == 1 or kb == 1):
@@ -49,7 +49,7 @@ class Iteration:
             return b
         return self.b.emit(op, [self.value(a, node), self.value(b, node)])
 
-    def sequence(self, it) -> Seq:
+    def loop_sequence(self, it) -> Seq:
         """The iterable of a for loop, read into a Seq."""
         if isinstance(it, ast.Call):
             func = self.expr(it.func)
@@ -74,11 +74,11 @@ class Iteration:
                         raise self.err(UnsupportedSyntaxError, "enumerate() takes an iterable and `start`", it)
                     first = self.expr(it.args[1]) if len(it.args) == 2 else \
                         (self.expr(it.keywords[0].value) if it.keywords else 0)
-                    return Seq("enumerate", (self.sequence(it.args[0]), first))
+                    return Seq("enumerate", (self.loop_sequence(it.args[0]), first))
                 if it.keywords or (func is reversed and len(it.args) != 1) or not it.args:
                     raise self.err(UnsupportedSyntaxError, f"{name}() takes "
                                    + ("one iterable" if func is reversed else "iterables") + " here", it)
-                inner = [self.sequence(a) for a in it.args]
+                inner = [self.loop_sequence(a) for a in it.args]
                 if func is zip:
                     return Seq("zip", tuple(inner))
                 return self.reversed_seq(inner[0], it)
@@ -89,7 +89,7 @@ class Iteration:
                        "reversed/enumerate/zip of those", it, hint=_HINT)
 
     def range_step_sign(self, step, node) -> int:
-        s = self.known(step)
+        s = self.static_int(step)
         if s is None:
             raise self.err(UnsupportedSyntaxError, "a range whose step is computed at run time cannot be reversed, "
                            "enumerated or zipped", node, hint="use a step known when the call is compiled")
@@ -104,12 +104,12 @@ class Iteration:
         if s == 1:  # range(stop - 1, start - 1, -1)
             return Seq("range", tuple(self.value(v, node) for v in
                                       (self.int_op("sub", stop, 1, node), self.int_op("sub", start, 1, node), -1)))
-        n = self.length(inner, node, clamp=False)
+        n = self.seq_length(inner, node, clamp=False)
         last = self.int_op("add", start, self.int_op("mul", self.int_op("sub", n, 1, node), s, node), node)
         end = self.int_op("sub", start, 1, node) if s > 0 else self.int_op("add", start, 1, node)
         return Seq("range", tuple(self.value(v, node) for v in (last, end, -s)))
 
-    def length(self, seq: Seq, node, clamp: bool = True):
+    def seq_length(self, seq: Seq, node, clamp: bool = True):
         """The number of items (a Python int when known)."""
         if seq.kind == "range":
             start, stop, step = seq.parts
@@ -120,16 +120,16 @@ class Iteration:
         if seq.kind == "array":
             (x,) = seq.parts
             n = self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
-            return self.known(n) if self.known(n) is not None else n
+            return self.static_int(n) if self.static_int(n) is not None else n
         if seq.kind in ("enumerate", "reversed"):
-            return self.length(seq.parts[0], node)
-        lengths = [self.length(s, node) for s in seq.parts]
+            return self.seq_length(seq.parts[0], node)
+        lengths = [self.seq_length(s, node) for s in seq.parts]
         n = lengths[0]
         for m in lengths[1:]:
             n = self.int_op("minimum", n, m, node)
         return n
 
-    def item(self, seq: Seq, k, node):
+    def seq_item(self, seq: Seq, k, node):
         """Item k of the sequence (a value, or a Python tuple of them for enumerate and zip)."""
         if seq.kind == "range":
             start, _, step = seq.parts
@@ -139,18 +139,18 @@ class Iteration:
             return out
         if seq.kind == "enumerate":
             inner, first = seq.parts
-            return (self.int_op("add", k, first, node), self.item(inner, k, node))
+            return (self.int_op("add", k, first, node), self.seq_item(inner, k, node))
         if seq.kind == "reversed":
             inner = seq.parts[0]
-            n = self.length(inner, node)
-            return self.item(inner, self.int_op("sub", self.int_op("sub", n, 1, node), k, node), node)
-        return tuple(self.item(s, k, node) for s in seq.parts)
+            n = self.seq_length(inner, node)
+            return self.seq_item(inner, self.int_op("sub", self.int_op("sub", n, 1, node), k, node), node)
+        return tuple(self.seq_item(s, k, node) for s in seq.parts)
 
     def iteration(self, stmt: ast.For) -> tuple:
         """(start, stop, step, bind, hint): the index loop running `stmt`, and bind(index), which
         binds the loop's target for that index."""
         target = stmt.target
-        seq = self.sequence(stmt.iter)
+        seq = self.loop_sequence(stmt.iter)
         self.at(stmt)
         if seq.kind == "range" and isinstance(target, ast.Name):
             start, stop, step = seq.parts
@@ -162,10 +162,10 @@ class Iteration:
             (x,) = seq.parts
             n = self.b.emit("getitem", [self.b.emit("shape", [x]), self.b.const(0)], index=(("int", 1),))
         else:
-            n = self.value(self.length(seq, stmt.iter), stmt.iter)
+            n = self.value(self.seq_length(seq, stmt.iter), stmt.iter)
         hint = None
         if seq.kind == "enumerate" and isinstance(target, ast.Tuple) and isinstance(target.elts[0], ast.Name) \
-                and self.known(seq.parts[1]) == 0:
+                and self.static_int(seq.parts[1]) == 0:
             hint = target.elts[0].id
         elif seq.kind == "array" and isinstance(target, ast.Name):
             hint = target.id
@@ -174,7 +174,7 @@ class Iteration:
 
         def bind(index):
             self.at(stmt.target)
-            val = self.item(seq, index, stmt.iter)
+            val = self.seq_item(seq, index, stmt.iter)
             if isinstance(val, Value) and val.hint is None and isinstance(target, ast.Name):
                 val.hint = target.id
             self.assign(target, val, stmt.target)

@@ -2,7 +2,7 @@
 `return` inside the loop (returns.py rewrites it into a flag and a break), and a name first
 assigned inside a loop that surely runs (a trip count known when the call is compiled). Both are
 carried through the loop from a placeholder of the right type (zeros), which no path reads: the
-type is learnt by lowering the loop once into a scratch block (`trial`)."""
+type is learnt by lowering the loop once into a scratch block (`trial_lowering`)."""
 from __future__ import annotations
 
 import ast
@@ -18,7 +18,7 @@ from .values import Undefined, _is_number
 class LoopValues:
     """The Lowerer's half for values defined in a loop and read after it."""
 
-    def trial(self, fn):
+    def trial_lowering(self, fn):
         """Run fn lowering into a scratch block and a copy of the environment; nothing it emits is kept."""
         saved = (self.env, self.b.ops, self.b.loc, self.stmt, getattr(self, "last_body_env", None))
         self.env, self.b.ops = dict(self.env), []
@@ -53,7 +53,7 @@ class LoopValues:
         def first():
             self.env[flag] = False
             self.lower_stmts([new], loop)
-        self.trial(first)
+        self.trial_lowering(first)
         self.return_avals.pop(value)
         self.stmt = stmt
         self.at(stmt)
@@ -100,7 +100,7 @@ class LoopValues:
             finally:
                 self.in_trial_of = None
         try:
-            end = self.trial(first)
+            end = self.trial_lowering(first)
         except Exception:  # the real lowering reports it
             return set()
         defined = set()
