@@ -252,8 +252,6 @@ class _Emitter(OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin):
 
     def emit_function(self, name: str) -> str:
         params = [p.hint for p in self.fn.params]
-        if self.lowered:
-            params += ["_ws", "_wst"]  # the call's workspace (runtime/alloc.take) and its offsets
         for p in self.fn.params:
             self.names[p.id] = p.hint
             self.holder[p.hint] = p
@@ -276,8 +274,9 @@ class _Emitter(OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin):
             decls.append(f"_n{tape} = 0")
         if decls:
             body = ["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"] + decls + body
-        if self.lowered:  # the workspace's offset and high-water mark start at 0 (runtime/alloc.take)
-            body = ["_wst[0] = 0", "_wst[1] = 0"] + body
+        if self.lowered and self.uses_workspace:  # temporaries come from the call's workspace
+            params += ["_ws", "_wst"]  # the workspace (runtime/alloc.take) and its offsets
+            body = ["_wst[0] = 0", "_wst[1] = 0"] + body  # offset and high-water mark start at 0
         head = f"def {name}({', '.join(params)}):"
         return head + "\n" + "\n".join("    " + line for line in body)
 

@@ -34,4 +34,5 @@ from .modules import (  # noqa: F401
     _LOCK, _MEMORY_TEXTS, _MODULES, STATS, VERSION, _comment, _exec_module, _load_module, _preload, _read_text,
     _signature_text, _store_module, _write_atomic, cache_dir, module_text)
 from .workspace import (  # noqa: F401
-    _EMPTY_WORKSPACE, _LAYER, _PARALLEL_LOCK, WORKSPACE_EXAMPLE, _serial_parallel_calls, _with_workspace)
+    _EMPTY_WORKSPACE, _LAYER, _PARALLEL_LOCK, WORKSPACE_EXAMPLE, _serial_parallel_calls, _with_workspace,
+    takes_workspace, workspace_args)

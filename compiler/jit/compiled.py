@@ -27,7 +27,7 @@ from .arguments import _layout, _shape_key, abstract_arg, bind, resolve_wrt
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
                       _write_atomic, module_text)
-from .workspace import WORKSPACE_EXAMPLE, _with_workspace
+from .workspace import _with_workspace, workspace_args
 
 # codegen, reverse, forward and the passes are imported when a specialization is first built
 # (not by `import adjit`, and not at all by a process whose calls all hit the cache).
@@ -51,8 +51,8 @@ class Specialization:
     front_hit: bool = False  # found through the front key: the IR pipeline did not run
 
     def __post_init__(self):
-        # The compiled functions take two more arguments, the call's workspace; entry/forward
-        # supply them (see _with_workspace), the Numba dispatchers stay reachable.
+        # A compiled function whose temporaries come from a workspace takes two more arguments;
+        # entry/forward supply them (see _with_workspace), the Numba dispatchers stay reachable.
         self.entry_dispatcher, self.forward_dispatcher = self.entry, self.forward
         pool: list = []
         self.entry = _with_workspace(self.entry_dispatcher, pool)
@@ -222,7 +222,7 @@ class CompiledFunction:
         self._specs[digest] = spec
         STATS["front_hits"] += 1
         if self.mode == "value_and_grad":
-            _preload(spec.entry_dispatcher, tuple(args) + WORKSPACE_EXAMPLE)
+            _preload(spec.entry_dispatcher, tuple(args) + workspace_args(spec.entry_dispatcher))
         return spec
 
     def _write_front(self, front: str, spec: Specialization) -> None:
@@ -283,7 +283,7 @@ class CompiledFunction:
                               time.perf_counter() - t0, from_disk)
         self._specs[digest] = spec
         if from_disk and self.mode == "value_and_grad":
-            _preload(spec.entry_dispatcher, tuple(args) + WORKSPACE_EXAMPLE)
+            _preload(spec.entry_dispatcher, tuple(args) + workspace_args(spec.entry_dispatcher))
         return spec
 
     @property

@@ -9,6 +9,18 @@ from typing import Callable
 import numpy as np
 
 
+def takes_workspace(dispatcher) -> bool:
+    """Whether a generated function takes the workspace (its last two parameters `_ws`, `_wst`):
+    only those whose temporaries the workspace can hold do (codegen.emitter.render)."""
+    code = getattr(getattr(dispatcher, "py_func", dispatcher), "__code__", None)
+    return code is not None and code.co_varnames[:code.co_argcount][-2:] == ("_ws", "_wst")
+
+
+def workspace_args(dispatcher) -> tuple:
+    """The example workspace arguments `dispatcher` takes (for typing a call): two or none."""
+    return WORKSPACE_EXAMPLE if takes_workspace(dispatcher) else ()
+
+
 def _with_workspace(dispatcher, pool: list) -> Callable:
     """Call `dispatcher` with a workspace: a byte buffer the generated code carves its temporary
     arrays from (runtime/alloc.take), kept between calls so large temporaries do not fault in fresh
@@ -16,6 +28,16 @@ def _with_workspace(dispatcher, pool: list) -> Callable:
     ones) and gives it back, enlarged when the call needed more than it had; until then the
     generated code falls back to new arrays."""
     parallel = bool(getattr(dispatcher, "targetoptions", {}).get("parallel"))
+    if not takes_workspace(dispatcher):  # nothing to lend: call it as it is
+        def direct(*args):
+            if parallel and _serial_parallel_calls():
+                with _PARALLEL_LOCK:
+                    return _interruptible(dispatcher, args)
+            return _interruptible(dispatcher, args)
+
+        direct.dispatcher = dispatcher
+        direct.pool = pool
+        return direct
 
     def call(*args):
         if parallel and _serial_parallel_calls():
@@ -28,12 +50,7 @@ def _with_workspace(dispatcher, pool: list) -> Callable:
             ws, state = pool.pop()
         except IndexError:
             ws, state = _EMPTY_WORKSPACE, np.zeros(2, np.int64)
-        try:
-            out = dispatcher(*args, ws, state)
-        except SystemError as e:  # Ctrl-C while compiled code ran: Python sees it on return
-            if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt) or "KeyboardInterrupt" in str(e):
-                raise KeyboardInterrupt from None
-            raise
+        out = _interruptible(dispatcher, args + (ws, state))
         need = state[1]
         if need > ws.size:
             ws = np.empty(int(need), np.uint8)
@@ -43,6 +60,15 @@ def _with_workspace(dispatcher, pool: list) -> Callable:
     call.dispatcher = dispatcher
     call.pool = pool
     return call
+
+
+def _interruptible(dispatcher, args: tuple):
+    try:
+        return dispatcher(*args)
+    except SystemError as e:  # Ctrl-C while compiled code ran: Python sees it on return
+        if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt) or "KeyboardInterrupt" in str(e):
+            raise KeyboardInterrupt from None
+        raise
 
 
 # Numba's `workqueue` threading layer (the one it picks when neither TBB nor OpenMP is installed)

@@ -380,6 +380,12 @@ def exec_module(text: str, lowered: bool) -> dict:
 WS = lambda: (np.empty(0, np.uint8), np.zeros(2, np.int64))  # noqa: E731
 
 
+def ws_for(fn) -> tuple:
+    """The workspace arguments a lowered function takes: two (`_ws`, `_wst`) or none."""
+    code = fn.__code__
+    return WS() if code.co_varnames[:code.co_argcount][-2:] == ("_ws", "_wst") else ()
+
+
 def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=None, jvp: bool = True) -> dict:
     """Run every oracle on `fun` at `args` (see the module docstring). `fd_retry(attempt)` gives
     new inputs (same shapes) when finite differences are unreliable at these."""
@@ -473,7 +479,8 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
         grad_oracles("readable", ref)
         stage = "lowered"
         ns_low = exec_module(lowered, True)
-        grad_oracles("lowered", ns_low[fname + "_grad"](*args, *WS()))
+        low_fn = ns_low[fname + "_grad"]
+        grad_oracles("lowered", low_fn(*args, *ws_for(low_fn)))
         if mode == "compiled":
             stage = "compiled"
             out = vg(*args)
@@ -506,8 +513,8 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
             for tag, text, low in (("readable", jread, False), ("lowered", jlow, True)):
                 stage = f"jvp-{tag}"
                 ns = exec_module(text, low)
-                extra = WS() if low else ()
-                out = ns[fname + "_jvp"](*args, *tangents, *extra)
+                fn_jvp = ns[fname + "_jvp"]
+                out = fn_jvp(*args, *tangents, *(ws_for(fn_jvp) if low else ()))
                 note(f"jvp:{tag}", abs(float(out[1]) - vdotg) / max(1.0, vscale), tol.jvp)
             if mode == "compiled":
                 stage = "jvp-compiled"

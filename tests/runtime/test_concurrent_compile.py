@@ -66,7 +66,7 @@ def _check(variants, unlocked: bool) -> dict:
         tol = 1e-4 if dtype == "float32" else 1e-12
         ok = bool(got.dtype == np.dtype(dtype) and np.allclose(got, want, rtol=tol, atol=tol))
         disp = g._compiled.specialize(w, x).entry_dispatcher
-        sig = tuple(disp.typeof_pyval(a) for a in (w, x) + jit.WORKSPACE_EXAMPLE)
+        sig = tuple(disp.typeof_pyval(a) for a in (w, x) + jit.workspace_args(disp))
         out.append({"variant": f"{dtype}{'' if writable else '-readonly'}", "ok": ok,
                     "loaded": bool(disp._cache_hits.get(sig, 0) or disp.stats.cache_hits.get(sig, 0))})
     return {"results": out, "preloads": jit.STATS["numba_preloads"]}
