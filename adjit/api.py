@@ -8,6 +8,7 @@ import numpy as np
 
 from .compiler.errors import ArgumentError
 from .compiler.jit import CompiledFunction
+from .compiler.jit.arguments import gradients, n_gradients
 
 
 class _Transformed:
@@ -33,8 +34,8 @@ class _Transformed:
         spec = c._spec_for(args)
         out = spec.entry(*args)
         value = np.float32(out[0]) if spec.result_dtype == "float32" else out[0]
-        m = len(c.wrt)
-        grads = tuple(_as_result(g, args, k) for g, k in zip(out[1:1 + m], c.wrt))
+        m = n_gradients(args, c.wrt)  # one per leaf of a structured argument
+        grads = gradients(args, c.wrt, out[1:1 + m])  # in the arguments' structure (jit/arguments.py)
         grads = grads[0] if c.single else grads
         if self.has_aux:  # as JAX: grad -> (grads, aux), value_and_grad -> ((value, aux), grads)
             aux = out[1 + m:]

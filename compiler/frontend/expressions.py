@@ -15,6 +15,7 @@ from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, 
 from ..ir import Value
 from .parse import _CONTROL_FLOW_HINT, parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
+from .structures import is_struct
 from .values import LocalFunction, Method, Undefined, _is_number
 
 
@@ -180,6 +181,8 @@ class Expressions:
 
     def attribute(self, base, node):
         attr = node.attr
+        if is_struct(base):  # p.W on a structured argument (structures.py)
+            return self.struct_attribute(base, node)
         if isinstance(base, Value):
             self.at(node)
             if attr == "T":
@@ -205,6 +208,8 @@ class Expressions:
     def subscript(self, node):
         base = self.expr(node.value)
         sl = node.slice
+        if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
+            return self.struct_subscript(base, node)
         if isinstance(base, tuple):
             k = self.static(self.expr(sl), sl, "a tuple index")
             return base[k]

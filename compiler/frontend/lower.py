@@ -15,6 +15,7 @@ from .aliasing import check_sharing
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
 from .iteration import Iteration
+from .structures import Structures, build, is_struct
 from .loopvalues import LoopValues
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .forms import NumpyForms
@@ -22,7 +23,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Expressions):
+class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Structures, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
     def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
@@ -99,6 +100,8 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Ex
             if isinstance(stmt, ast.Return):
                 self.at(stmt)
                 return self.value(self.expr(stmt.value), stmt.value)
+            if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
+                continue
             if isinstance(stmt, (ast.For, ast.While)) and _contains_return(stmt.body):
                 return self.lower_loop_returning(stmt, stmts[k + 1:], loop)  # loopvalues.py
             if isinstance(stmt, ast.If):
@@ -176,6 +179,8 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Ex
             if not isinstance(target.value, ast.Name):
                 raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
             base = self.expr(target.value)
+            if is_struct(base):
+                raise self.struct_write_error(target, base)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
             index, ints = self.index_of(self.normalize_index(target.slice, base))  # `...`, np.newaxis: forms/
@@ -189,6 +194,8 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Ex
                 new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
             new.hint = target.value.id
             self.env[target.value.id] = new
+        elif isinstance(target, ast.Attribute) and is_struct(self.expr(target.value)):
+            raise self.struct_write_error(target, self.expr(target.value))
         else:
             raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
 
@@ -207,23 +214,35 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Ex
     # -- expressions
 
 
-def lower(parsed: ParsedFunction, arg_avals: list[Abstract]) -> tuple[Function, Builder]:
-    """Lower `parsed` for arguments with the given abstract values into a typed IR Function."""
+def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=None) -> tuple[Function, Builder]:
+    """Lower `parsed` for arguments with the given abstract values into a typed IR Function.
+    trees: when some arguments are structures (jit/arguments.py), per argument (its tree, its
+    leaves' texts) or None; arg_avals and names are then one per leaf: the Function's parameters."""
     b = Builder()
+    names = list(parsed.param_names if names is None else names)
     params = []
-    for name, av in zip(parsed.param_names, arg_avals):
+    for name, av in zip(names, arg_avals):
         params.append(b.define(Value(name), av))
     low = Lowerer(parsed, b)
     low.params = params
-    for name, p, av in zip(parsed.param_names, params, arg_avals):
-        low.env[name] = av.value if isinstance(av.value, str) else p  # a string option: static
+    if trees is None:
+        for name, p, av in zip(parsed.param_names, params, arg_avals):
+            low.env[name] = av.value if isinstance(av.value, str) else p  # a string option: static
+    else:
+        leaves = iter(zip(params, arg_avals))
+        for name, tree in zip(parsed.param_names, trees):
+            if tree is None:
+                p, av = next(leaves)
+                low.env[name] = av.value if isinstance(av.value, str) else p
+            else:  # a structure of its leaves' values (structures.py)
+                low.env[name] = build(tree[0], (p for p, _ in leaves), name)
     result = low.lower_body(parsed.node.body)
     ret = parsed.node.body[-1]
     result_loc = parsed.loc(ret.value, ret)
     if result.hint is None or any(result is p for p in params):
         if result.hint is None:
             result.hint = parsed.name
-    fn = Function(parsed.name, params, list(parsed.param_names), Block(b.ops), [result],
+    fn = Function(parsed.name, params, names, Block(b.ops), [result],
                   parsed.filename, parsed.firstline, result_loc, b.avals)
     check_sharing(fn, b.inplace_of)
     return fn, b

@@ -3,11 +3,18 @@ and a call's arguments bound to the function's parameters and converted to what 
 would compute with (`bind`, `as_numpy`, `resolve_wrt` for the `wrt=` option)."""
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
+import re
+import types
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import AdjitTypeError, ArgumentError
+from ...runtime.trees import flatten, is_structure, path_text, unflatten
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc
 from ..ir import NONE_TYPE, Abstract, array_type, scalar_type
 
 _FLOATS = ("float32", "float64")
@@ -37,8 +44,9 @@ def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
     if isinstance(x, np.generic) and x.dtype.kind in _NUMERIC_KINDS:
         value = x.item() if x.dtype.kind in "iub" else None
         return Abstract(scalar_type(x.dtype.name), (), value)
-    raise AdjitTypeError(f"argument '{name}' is a {type(x).__name__}; adjit takes NumPy arrays and numbers",
-                         loc, hint="convert lists with np.asarray(...)")
+    raise AdjitTypeError(f"argument '{name}' is a {type(x).__name__}; adjit takes NumPy arrays and numbers, "
+                         "and dicts, lists, tuples, NamedTuples and dataclasses of them", loc,
+                         hint="convert it with np.asarray(...), or pass the arrays it holds")
 
 
 def _layout(x) -> str:
@@ -48,8 +56,9 @@ def _layout(x) -> str:
 
 
 def _shape_key(args: tuple) -> tuple:
-    """Everything about the arguments that the checks and the specialization depend on."""
-    key = []
+    """Everything about the arguments that the checks and the specialization depend on (for
+    structured arguments, their trees too: types, keys, field names, lengths)."""
+    key = [("trees", args.trees)] if isinstance(args, Flat) else []
     for a in args:
         if isinstance(a, np.ndarray):
             flags = a.flags
@@ -69,9 +78,11 @@ def _shape_key(args: tuple) -> tuple:
 # ------------------------------------------------------------------------------------ binding
 
 
-def resolve_wrt(parsed, wrt) -> list[int]:
-    """The positions of the arguments `wrt` names (a position, a name, or a tuple of them)."""
-    names = parsed.param_names
+def resolve_wrt(parsed, wrt, skip: int = 0) -> list[int]:
+    """The positions of the arguments `wrt` names (a position, a name, or a tuple of them).
+    skip: the first parameters are bound already (functools.partial's arguments, a method's
+    self); positions count from the next one, and those names cannot be differentiated."""
+    names = parsed.param_names[skip:]
     if not isinstance(wrt, (int, str, tuple, list)) or isinstance(wrt, bool):
         raise ArgumentError(f"wrt must be an argument position, a name, or a tuple of them, not {wrt!r}",
                             parsed.loc(parsed.node), hint="e.g. wrt=0 or wrt=('W', 'b')")
@@ -81,6 +92,11 @@ def resolve_wrt(parsed, wrt) -> list[int]:
     out = []
     for w in items:
         if isinstance(w, str):
+            if w in parsed.param_names[:skip]:
+                raise ArgumentError(f"wrt={w!r}: argument '{w}' of {parsed.name}() is bound already (by "
+                                    "functools.partial, or the method's self), so it is not an argument of the "
+                                    "function being differentiated", parsed.loc(parsed.node),
+                                    hint=f"differentiate {parsed.name} itself, passing '{w}' as an argument")
             if w not in names:
                 raise ArgumentError(f"wrt={w!r}: {parsed.name}() has no argument named {w!r} "
                                     f"(its arguments: {', '.join(names)})", parsed.loc(parsed.node))
@@ -92,28 +108,243 @@ def resolve_wrt(parsed, wrt) -> list[int]:
             k = w % len(names)
         else:
             raise ArgumentError(f"wrt entries must be argument positions or names, got {w!r}")
-        if k in out:
-            raise ArgumentError(f"wrt names argument '{names[k]}' twice", parsed.loc(parsed.node.args.args[k]))
-        out.append(k)
+        if k + skip in out:
+            raise ArgumentError(f"wrt names argument '{names[k]}' twice", parsed.loc(parsed.node.args.args[k + skip]))
+        out.append(k + skip)
     return out
 
 
-def bind(parsed, fun, args: tuple, kwargs: dict) -> tuple:
+@dataclass
+class Callee:
+    """What a callable given to a transformation runs: a plain function, with the arguments
+    functools.partial (or a bound method's self) put before the call's own, and partial's
+    keywords. objects: the positions read as objects (a method's self: its attributes)."""
+
+    fn: Any
+    prefix: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    objects: tuple = ()
+
+    def bind(self, parsed, args: tuple, kwargs: dict) -> tuple:
+        if self.prefix or self.kwargs:
+            args, kwargs = self.prefix + tuple(args), {**self.kwargs, **kwargs}
+        return bind(parsed, self.fn, args, kwargs, self.objects)
+
+
+def callee_of(fun) -> Callee:
+    """The Callee of `fun`: a function, a functools.partial of one, a bound method (self is a
+    structure of its attributes, read-only) or an object with a __call__ method."""
+    if isinstance(fun, types.FunctionType) or getattr(fun, "__adjit_transform__", None):
+        if isinstance(fun, types.FunctionType):
+            _check_source(fun)
+        return Callee(fun)
+    if isinstance(fun, functools.partial):
+        inner = callee_of(fun.func)
+        return Callee(inner.fn, inner.prefix + tuple(fun.args), {**inner.kwargs, **fun.keywords}, inner.objects)
+    if isinstance(fun, types.MethodType) and isinstance(fun.__func__, types.FunctionType):
+        _check_source(fun.__func__)
+        return Callee(fun.__func__, (fun.__self__,), {}, (0,) if not isinstance(fun.__self__, type) else ())
+    if not isinstance(fun, (type, types.BuiltinFunctionType, np.ufunc)) and \
+            isinstance(getattr(type(fun), "__call__", None), types.FunctionType):
+        return callee_of(fun.__call__)  # a callable object: its __call__, with the object as self
+    what = getattr(fun, "__qualname__", None) or type(fun).__name__
+    raise ArgumentError(f"{what} has no Python source for adjit to compile (a {type(fun).__name__})",
+                        hint="differentiate a Python function: def f(x): return np.sum(np.sin(x))")
+
+
+def _check_source(fn) -> None:
+    """A function's source must be readable: adjit compiles the text, not the bytecode."""
+    code = fn.__code__
+    try:
+        inspect.getsourcelines(code)
+        return
+    except (OSError, TypeError):
+        pass
+    file = code.co_filename
+    if file in ("<stdin>", "<console>") or file.startswith("<ipython-input"):
+        where = "typed into the interactive interpreter, which keeps no source file"
+    elif file.startswith("<"):
+        where = f"made from a string (exec(), compile() or python -c; its file is {file}), which keeps no source file"
+    else:
+        where = f"in {file}, which cannot be read now"
+    raise AdjitError(f"cannot read the source of {fn.__qualname__}: it was {where}; adjit compiles a function "
+                     "from its source text", Loc(file, code.co_firstlineno, 0, 0, ""),
+                     hint="define the function in a .py file and import it (Jupyter/IPython cells keep their source)")
+
+
+def bind(parsed, fun, args: tuple, kwargs: dict, objects: tuple = ()) -> tuple:
     """A call's arguments to `fun` (parsed as `parsed`) in parameter order, each as NumPy would
-    compute with it (as_numpy); 0-d arrays become NumPy scalars."""
-    args = tuple(as_numpy(parsed, a, k) for k, a in enumerate(bind_names(parsed, fun, args, kwargs)))
+    compute with it (as_numpy); 0-d arrays become NumPy scalars. When an argument is a structure
+    (a dict, list, tuple, NamedTuple or dataclass; for the positions in `objects`, any object:
+    the self of a bound method), the result is a Flat: every leaf in order, with the trees."""
+    values = bind_names(parsed, fun, args, kwargs)
+    if any(is_structure(a) or k in objects for k, a in enumerate(values)):
+        return _bind_flat(parsed, values, objects)
+    args = tuple(as_numpy(parsed, a, k) for k, a in enumerate(values))
     for a in args:
         if isinstance(a, np.ndarray) and a.ndim == 0:  # 0-d arrays run as NumPy scalars
             return tuple(x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in args)
     return args
 
 
-def as_numpy(parsed, a, k: int):
-    """Argument `k` as NumPy itself would compute with it: arrays in native byte order (Numba
-    would read the bytes as native), subclasses that change what operators mean refused."""
+class Flat(tuple):
+    """The arguments as the compiled code takes them when some are structures: every leaf, in
+    parameter order. trees[k]: argument k's tree (runtime/trees.py; None for a plain argument,
+    one leaf); spans[k]: (first leaf, number of leaves); names[i]: leaf i's parameter name in the
+    generated code (params_W1); texts[i]: how the user writes it (params['W1']); owner[i]: the
+    argument leaf i belongs to."""
+
+    trees: tuple
+    spans: tuple
+    names: tuple
+    texts: tuple
+    owner: tuple
+
+
+def _bind_flat(parsed, values: tuple, objects: tuple) -> Flat:
+    leaves, trees, spans, names, texts, owner = [], [], [], [], [], []
+    taken = set(parsed.param_names)
+    for k, a in enumerate(values):
+        name = parsed.param_names[k]
+        first = len(leaves)
+        if not (is_structure(a) or k in objects):
+            leaves.append(as_numpy(parsed, a, k))
+            trees.append(None)
+            names.append(name)
+            texts.append(name)
+            owner.append(k)
+            spans.append((first, 1))
+            continue
+        only = attributes_read(parsed, k) if k in objects else None
+        ls, tree, paths = flatten(a, objects=k in objects, only=only)
+        for x, path in zip(ls, paths):
+            text = path_text(name, path)
+            leaves.append(as_numpy(parsed, x, k, text))
+            texts.append(text)
+            names.append(_leaf_name(name, path, taken))
+            owner.append(k)
+        trees.append(tree)
+        spans.append((first, len(ls)))
+    leaves = [x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in leaves]
+    out = Flat(leaves)
+    out.trees, out.spans, out.names, out.texts, out.owner = (tuple(trees), tuple(spans), tuple(names),
+                                                             tuple(texts), tuple(owner))
+    return out
+
+
+def _leaf_name(name: str, path: tuple, taken: set) -> str:
+    """A leaf's parameter name in the generated code: params_W1, layers_0_1, p_W (unique)."""
+    parts = [p[1] if isinstance(p, tuple) and len(p) == 2 and p[0] == "attr" else p for p in path]
+    text = re.sub(r"\W+", "_", "_".join([name] + [str(p) for p in parts])).strip("_") or name
+    out, n = text, 2
+    while out in taken:
+        out, n = f"{text}_{n}", n + 1
+    taken.add(out)
+    return out
+
+
+def attributes_read(parsed, k: int):
+    """The attributes of parameter k the function reads (`self.W`), or None when it uses the
+    parameter itself otherwise (passes `self` on): then every attribute is read."""
+    name = parsed.param_names[k]
+    attrs, bare = set(), False
+    parents = {}
+    for node in ast.walk(parsed.node):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    for node in ast.walk(parsed.node):
+        if isinstance(node, ast.Name) and node.id == name:
+            up = parents.get(id(node))
+            if isinstance(up, ast.Attribute) and up.value is node:
+                attrs.add(up.attr)
+            else:
+                bare = True
+    return None if bare else attrs
+
+
+def leaf_avals(parsed, args: tuple) -> tuple:
+    """(the abstract value of each leaf, each leaf's parameter name): what the code is
+    specialized on, and what its parameters are called."""
+    nodes = parsed.node.args.args
+    if not isinstance(args, Flat):
+        names = tuple(parsed.param_names)
+        return [abstract_arg(a, n, parsed.loc(node)) for a, n, node in zip(args, names, nodes)], names
+    avals = [abstract_arg(a, t, parsed.loc(nodes[k])) for a, t, k in zip(args, args.texts, args.owner)]
+    return avals, args.names
+
+
+def leaf_wrt(parsed, args: tuple, wrt: list, avals: list) -> list:
+    """The leaf positions the derivatives are taken with respect to: each argument in `wrt`, or
+    for a structure its float leaves (its integer leaves have no derivative: None in the result).
+    A differentiated plain argument, or a structure without a float leaf, must be float."""
+    names = parsed.param_names
+    out = []
+    for k in wrt:
+        first, count = args.spans[k] if isinstance(args, Flat) else (k, 1)
+        tree = args.trees[k] if isinstance(args, Flat) else None
+        floats = [i for i in range(first, first + count) if avals[i].type.is_float]
+        if tree is not None and floats:
+            out.extend(floats)
+            continue
+        where = parsed.loc(parsed.node.args.args[k])
+        if tree is not None:
+            raise AdjitTypeError(f"argument '{names[k]}' is differentiated (wrt) but holds no float32 or float64 "
+                                 "array or number", where, hint="pass floats, or leave it out of wrt")
+        t = avals[first].type
+        if not t.is_float:
+            raise AdjitTypeError(
+                f"argument '{names[k]}' is differentiated (wrt) but has type {t}; it must be float32 or float64",
+                where, hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
+        out.append(first)
+    return out
+
+
+def trees_of(args: tuple):
+    """What the frontend binds the parameters to: per argument, (its tree, its leaves' texts) or
+    None for a plain argument; None when no argument is a structure."""
+    if not isinstance(args, Flat):
+        return None
+    return [None if t is None else (t, args.texts[a:a + n]) for t, (a, n) in zip(args.trees, args.spans)]
+
+
+def gradients(args: tuple, wrt: list, grads: tuple, avals_float=None) -> tuple:
+    """The derivatives the compiled code returned (one per leaf of leaf_wrt) in the form of the
+    arguments in `wrt`: a structure of the argument's type (None where a leaf is an integer), an
+    array, a Python float for a float, a NumPy scalar of its dtype for one."""
+    if not isinstance(args, Flat):
+        return tuple(as_result(g, args[k]) for g, k in zip(grads, wrt))
+    it = iter(grads)
+    out = []
+    for k in wrt:
+        first, count = args.spans[k]
+        if args.trees[k] is None:
+            out.append(as_result(next(it), args[first]))
+            continue
+        leaves = [as_result(next(it), x) if _is_float_leaf(x) else None for x in args[first:first + count]]
+        out.append(unflatten(args.trees[k], leaves))
+    return tuple(out)
+
+
+def _is_float_leaf(x) -> bool:
+    return isinstance(x, float) or (isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind == "f")
+
+
+def as_result(x: Any, like):
+    """A derivative in the form of its primal: Python floats give floats, NumPy scalars keep their dtype."""
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(like, np.generic):
+        return like.dtype.type(x)
+    return float(x)
+
+
+def as_numpy(parsed, a, k: int, name: str | None = None):
+    """Argument `k` (or the leaf `name` of it) as NumPy itself would compute with it: arrays in
+    native byte order (Numba would read the bytes as native), subclasses that change what
+    operators mean refused."""
     if not isinstance(a, np.ndarray):
         return a
-    name = parsed.param_names[k]
+    name = name or parsed.param_names[k]
     where = parsed.loc(parsed.node.args.args[k])
     if type(a) is not np.ndarray:
         if isinstance(a, np.ma.MaskedArray):
@@ -171,3 +402,14 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def n_gradients(args: tuple, wrt: list) -> int:
+    """How many derivatives the compiled code returns for `wrt`: one per float leaf of a structure."""
+    if not isinstance(args, Flat):
+        return len(wrt)
+    n = 0
+    for k in wrt:
+        first, count = args.spans[k]
+        n += 1 if args.trees[k] is None else sum(_is_float_leaf(x) for x in args[first:first + count])
+    return n

@@ -23,7 +23,7 @@ from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompiler
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
 from . import frontkey, modules
-from .arguments import _layout, _shape_key, abstract_arg, bind, resolve_wrt
+from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, resolve_wrt, trees_of
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
                       _write_atomic, module_text)
@@ -91,7 +91,8 @@ class CompiledFunction:
         if checkpoint not in (None, "sqrt") and not (isinstance(checkpoint, int) and checkpoint >= 1):
             raise ArgumentError(f"checkpoint must be None, 'sqrt' or a segment length >= 1, not {checkpoint!r}")
         self.checkpoint = checkpoint
-        self.parsed = frontend.parse(fun)
+        self.callee = callee_of(fun)  # a function, functools.partial, bound method (arguments.py)
+        self.parsed = frontend.parse(self.callee.fn)
         if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
             raise AdjitError("NUMBA_DISABLE_JIT is set, and adjit compiles every gradient with Numba",
                              self.parsed.loc(self.parsed.node),
@@ -99,8 +100,9 @@ class CompiledFunction:
                                   "NumPy source that g.source(*args) prints")
         self.mode = mode
         self.single = isinstance(wrt, (int, str))
-        self.wrt = resolve_wrt(self.parsed, wrt)
-        self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd) if mode == "grad_jvp" else []
+        skip = len(self.callee.prefix)
+        self.wrt = resolve_wrt(self.parsed, wrt, skip)
+        self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd, skip) if mode == "grad_jvp" else []
         self.has_aux = bool(has_aux)
         if self.has_aux and mode not in ("value_and_grad", "vjp"):
             raise ArgumentError(f"has_aux is supported by grad, value_and_grad and vjp, not by {mode}")
@@ -115,7 +117,7 @@ class CompiledFunction:
 
     # -- calling
     def _bind(self, args: tuple, kwargs: dict) -> tuple:
-        return bind(self.parsed, self.fun, args, kwargs)
+        return self.callee.bind(self.parsed, args, kwargs)
 
     def specialize(self, *args, **kwargs) -> Specialization:
         return self._spec_for(self._bind(args, kwargs))
@@ -133,18 +135,12 @@ class CompiledFunction:
         return spec
 
     def _lower(self, args: tuple):
-        names = self.parsed.param_names
-        params = self.parsed.node.args.args
-        avals = [abstract_arg(a, n, self.parsed.loc(node)) for a, n, node in zip(args, names, params)]
-        for k in sorted(set(self.wrt) | set(self.wrt_fwd)):
-            t = avals[k].type
-            if not t.is_float:
-                raise AdjitTypeError(
-                    f"argument '{names[k]}' is differentiated (wrt) but has type {t}; it must be float32 or float64",
-                    self.parsed.loc(self.parsed.node.args.args[k]),
-                    hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
+        avals, names = leaf_avals(self.parsed, args)  # structured arguments: one per leaf (arguments.py)
+        leaf_wrt(self.parsed, args, sorted(set(self.wrt) | set(self.wrt_fwd)), avals)  # floats, or a located error
         STATS["lowered"] += 1
-        primal, builder = frontend.lower(self.parsed, avals)
+        primal, builder = frontend.lower(self.parsed, avals, trees_of(args), names)
+        primal.wrt_leaves = leaf_wrt(self.parsed, args, self.wrt, avals)
+        primal.wrt_fwd_leaves = leaf_wrt(self.parsed, args, self.wrt_fwd, avals) if self.wrt_fwd else []
         if self.has_aux:
             _split_aux(primal)
         return primal, builder
@@ -238,7 +234,7 @@ class CompiledFunction:
 
     def _build_full(self, args: tuple) -> Specialization:
         primal, builder = self._lower(args)
-        layouts = [_layout(a) for a in args]
+        layouts = [_layout(a) for a in args]  # one per leaf
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
         digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
@@ -294,13 +290,14 @@ class CompiledFunction:
         """The transformed IR of `primal` for this mode (a new function; `primal` stays as it is)."""
         from .. import forward, reverse
 
+        wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves  # parameter positions: leaves (_lower)
         if self.mode == "value_and_grad":
-            return reverse.value_and_grad(primal, builder, self.wrt, self.checkpoint)
+            return reverse.value_and_grad(primal, builder, wrt, self.checkpoint)
         if self.mode == "vjp":
-            return reverse.vjp(primal, builder, self.wrt, self.checkpoint)
+            return reverse.vjp(primal, builder, wrt, self.checkpoint)
         if self.mode == "grad_jvp":
-            return forward.jvp(reverse.value_and_grad(primal, builder, self.wrt), builder, self.wrt_fwd, all_results=True)
-        return forward.jvp(primal, builder, self.wrt)
+            return forward.jvp(reverse.value_and_grad(primal, builder, wrt), builder, wrt_fwd, all_results=True)
+        return forward.jvp(primal, builder, wrt)
 
     def generate(self, args: tuple, primal: Function, builder) -> tuple:
         """(readable functions, helpers), (lowered functions, helpers) for these arguments."""

@@ -1,0 +1,268 @@
+"""Structured parameters at compile time: a dict, list, tuple, NamedTuple or dataclass argument
+(or a bound method's self) is flattened by the driver into leaves, each an ordinary parameter
+(compiler/jit/arguments.py); here the parameter's name is bound to a compile-time structure of
+those leaves' values, so that `p["W"]`, `p.W`, `p[0]`, `len(p)`, unpacking and `for item in p`
+(unrolled when the call is compiled) resolve while lowering. Structures are read-only.
+
+The tree descriptions are runtime/trees.py's nested tuples (read here, not imported: the
+frontend stands below the runtime)."""
+from __future__ import annotations
+
+import ast
+import builtins
+
+from ..errors import AdjitNameError, AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+from .parse import _contains_jump, _contains_return
+
+
+class StructTuple(tuple):
+    """A list, tuple or NamedTuple argument (or a part of one): a Python tuple of its items, so
+    a constant index, len(), unpacking and np.stack(p) work as on a tuple; `fields` names a
+    NamedTuple's items."""
+
+    def __new__(cls, items, label: str, kind: str, fields=None):
+        self = super().__new__(cls, items)
+        self.label, self.kind, self.fields = label, kind, fields
+        self.__name__ = f"the {kind} '{label}'"
+        return self
+
+    __eq__ = object.__eq__  # two structures are the same only if they are one (if/else merges)
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+class StructMap(tuple):
+    """A dict argument: a Python tuple of its keys (iterating, `in`, len() and unpacking see the
+    keys, as for a dict), its values in `items`."""
+
+    def __new__(cls, items: dict, label: str):
+        self = super().__new__(cls, tuple(items))
+        self.items, self.label, self.kind = items, label, "dict"
+        self.__name__ = f"the dict '{label}'"
+        return self
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+class StructObj:
+    """A dataclass argument, or a bound method's self: its attributes by name; `cls` its class."""
+
+    def __init__(self, items: dict, label: str, cls, kind: str):
+        self.items, self.label, self.cls, self.kind = items, label, cls, kind
+        self.__name__ = f"'{label}' (a {cls.__name__})"
+
+
+class Opaque:
+    """An attribute that is neither an array, a number, a str, None, a function nor a structure
+    of those: reading it is the error."""
+
+    def __init__(self, label: str, typename: str):
+        self.label, self.typename = label, typename
+        self.__name__ = f"'{label}' (a {typename})"
+
+
+class StructView:
+    """`params.items` / `.keys` / `.values` before the call: only a for loop's iterable."""
+
+    def __init__(self, struct: StructMap, what: str):
+        self.struct, self.what = struct, what
+        self.__name__ = f"{struct.label}.{what}"
+
+
+STRUCTS = (StructTuple, StructMap, StructObj, Opaque, StructView)
+
+
+def is_struct(x) -> bool:
+    return isinstance(x, STRUCTS)
+
+
+def build(tree, leaves, label: str):
+    """The compile-time structure of `tree` (runtime/trees.py) with `leaves` (an iterator of
+    Values) in its leaf positions."""
+    kind = tree[0]
+    if kind == "leaf":
+        return next(leaves)
+    if kind == "static":
+        return tree[1]
+    if kind == "opaque":
+        return Opaque(label, tree[1])
+    if kind == "dict":
+        _, _, keys, children = tree
+        return StructMap({k: build(c, leaves, f"{label}[{k!r}]") for k, c in zip(keys, children)}, label)
+    if kind in ("list", "tuple"):
+        return StructTuple([build(c, leaves, f"{label}[{k}]") for k, c in enumerate(tree[1])], label, kind)
+    if kind == "namedtuple":
+        cls, children = tree[1], tree[2]
+        fields = tuple(cls._fields)
+        return StructTuple([build(c, leaves, f"{label}.{f}") for f, c in zip(fields, children)], label,
+                           cls.__name__, fields)
+    _, cls, names, children = tree
+    return StructObj({n: build(c, leaves, f"{label}.{n}") for n, c in zip(names, children)}, label, cls, kind)
+
+
+def _leaf_hint(x, text: str) -> None:
+    if isinstance(x, Value) and x.hint is None:
+        x.hint = text
+
+
+class Structures:
+    """The Lowerer's half for structured parameters (subscript, attribute and for-loop hooks)."""
+
+    def struct_read(self, x, node):
+        if isinstance(x, Opaque):
+            raise self.err(AdjitTypeError, f"{x.label} is a {x.typename}, which adjit cannot read: it reads "
+                           "arrays, numbers, str, None, functions, and dicts, lists, tuples, NamedTuples and "
+                           "dataclasses of them", node, hint="pass what the function needs as an argument")
+        return x
+
+    def struct_subscript(self, base, node):
+        """p["W"], p[0], p[-1], p[1:]: resolved when the call is compiled."""
+        sl = node.slice
+        if isinstance(base, StructMap):
+            key = self.expr(sl)
+            if not isinstance(key, str):
+                key = self.static(key, sl, "a key of a dict argument")
+            if key not in base.items:
+                raise self.err(AdjitNameError, f"{base.label} has no key {key!r} (its keys: "
+                               f"{', '.join(repr(k) for k in base.items)})", node)
+            return self.struct_read(base.items[key], node)
+        if isinstance(base, StructTuple):
+            if isinstance(sl, ast.Slice):
+                bounds = [None if e is None else self.static(self.expr(e), e, "a slice bound of a list argument")
+                          for e in (sl.lower, sl.upper, sl.step)]
+                kind = base.kind if base.fields is None else "tuple"
+                return StructTuple(tuple(base)[slice(*bounds)], f"{base.label}[{ast.unparse(sl)}]", kind)
+            k = self.expr(sl)
+            if isinstance(k, Value) and self.b.aval(k).value is None:
+                raise self.err(AdjitTypeError, f"{base.label} is a {base.kind} argument, indexed only with a "
+                               "constant (its items may differ in shape and type)", sl,
+                               hint=f"loop over it: `for item in {base.label}` is unrolled when the call is compiled")
+            k = self.static(k, sl, f"an index of {base.label}")
+            if not isinstance(k, int) or not -len(base) <= k < len(base):
+                raise self.err(AdjitTypeError, f"index {k!r} is out of range for {base.label}, a {base.kind} "
+                               f"of {len(base)}", node)
+            return self.struct_read(base[k], node)
+        raise self.err(AdjitTypeError, f"cannot index {base.__name__}", node)
+
+    def struct_attribute(self, base, node):
+        """p.W on a NamedTuple, a dataclass or a method's self; params.items() in a for loop."""
+        attr = node.attr
+        if isinstance(base, StructObj):
+            if attr in base.items:
+                return self.struct_read(base.items[attr], node)
+            return self.class_attribute(base, attr, node)
+        if isinstance(base, StructTuple) and base.fields is not None and attr in base.fields:
+            return self.struct_read(base[base.fields.index(attr)], node)
+        if isinstance(base, StructMap) and attr in ("items", "keys", "values"):
+            return StructView(base, attr)
+        raise self.err(AdjitNameError, f"{base.__name__} has no attribute '{attr}'", node,
+                       hint="read a dict's entries as p['name']" if isinstance(base, StructMap) else None)
+
+    def class_attribute(self, base: StructObj, attr: str, node):
+        """An attribute of self's class: a number or str constant, or a method (inlined, self bound)."""
+        try:
+            value = getattr(base.cls, attr)
+        except AttributeError:
+            raise self.err(AdjitNameError, f"{base.__name__} has no attribute '{attr}'", node) from None
+        if isinstance(value, (int, float, str)) or value is None:
+            return value
+        import types
+
+        if isinstance(value, types.FunctionType):
+            return self.bound_method(value, base, node)
+        raise self.err(AdjitTypeError, f"{base.label}.{attr} is a {type(value).__name__}, which adjit cannot "
+                       "read", node, hint="read arrays and numbers stored on the object, and call its methods")
+
+    def bound_method(self, fn, base: StructObj, node):
+        """self.helper: the method's def, inlined where it is called with self bound (closures.py)."""
+        import copy
+
+        from .parse import parse
+        from .values import LocalFunction
+
+        parsed = parse(fn)
+        fdef = copy.copy(parsed.node)
+        fdef.args = copy.copy(fdef.args)
+        self_name = fdef.args.args[0].arg if fdef.args.args else None
+        if self_name is None:
+            raise self.err(AdjitTypeError, f"{fn.__qualname__} takes no self", node)
+        fdef.args.args = fdef.args.args[1:]
+        names = [a.arg for a in parsed.node.args.args]
+        defaults = dict(zip(names[len(names) - len(fn.__defaults__ or ()):], fn.__defaults__ or ()))
+        defaults.update(fn.__kwdefaults__ or {})
+        return LocalFunction(fdef, defaults, {self_name: base}, parsed)
+
+    # -- writes
+    def struct_write_error(self, target, base) -> Exception:
+        return self.err(UnsupportedSyntaxError, f"{base.__name__} is an argument, read-only inside a "
+                        "differentiated function", target,
+                        hint="bind the new value to a new name (W = params['W'] * 2), or build the new "
+                             "structure outside the function")
+
+    # -- for loops over structures: unrolled
+    def _rooted_in_struct(self, node) -> bool:
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return isinstance(node, ast.Name) and is_struct(self.env.get(node.id))
+
+    def struct_sequence(self, it):
+        """The items of a loop over a structure (a list), or None when `it` is not one."""
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "zip", "reversed") \
+                and self.name(it.func.id, it.func) is getattr(builtins, it.func.id):
+            args = [a for a in it.args]
+            parts = [self.struct_sequence(a) for a in args[:1 if it.func.id == "enumerate" else None]]
+            if all(p is None for p in parts):
+                return None
+            if any(p is None for p in parts):
+                raise self.err(UnsupportedSyntaxError, "zip() of a structure argument with something else is not "
+                               "supported (a loop over a structure is unrolled when the call is compiled)", it)
+            if it.func.id == "reversed":
+                return list(reversed(parts[0]))
+            if it.func.id == "zip":
+                return list(zip(*parts))
+            start = self.expr(args[1]) if len(args) > 1 else (self.expr(it.keywords[0].value) if it.keywords else 0)
+            start = self.static(start, it, "enumerate's start")
+            return [(start + k, v) for k, v in enumerate(parts[0])]
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args and not it.keywords \
+                and self._rooted_in_struct(it.func.value):
+            view = self.expr(it.func)
+            if isinstance(view, StructView):
+                items = view.struct.items
+                return {"items": list(items.items()), "keys": list(items), "values": list(items.values())}[view.what]
+            return None
+        if isinstance(it, (ast.Name, ast.Attribute, ast.Subscript)) and self._rooted_in_struct(it):
+            seq = self.expr(it)
+            if isinstance(seq, StructMap):
+                return list(seq.items)
+            if isinstance(seq, StructTuple):
+                return list(seq)
+        return None
+
+    def struct_for(self, stmt: ast.For) -> bool:
+        """`for W, b in layers:` over a structure argument: the body lowered once per item, when the
+        call is compiled (the items may differ in shape and type). False when not over one."""
+        items = self.struct_sequence(stmt.iter)
+        if items is None:
+            return False
+        if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
+            raise self.err(UnsupportedSyntaxError, "a loop over a structure argument is unrolled when the call is "
+                           "compiled: break, continue, return and else inside it are not supported", stmt,
+                           hint="loop over range(...) and index arrays, or move the return after the loop")
+        for item in items:
+            self.stmt = stmt
+            self.at(stmt)
+            for x in self.struct_read_all(item, stmt.iter):
+                pass
+            self.assign(stmt.target, item, stmt.target)
+            self.lower_stmts(stmt.body, None)
+        return True
+
+    def struct_read_all(self, item, node):
+        if isinstance(item, tuple) and not isinstance(item, (StructTuple, StructMap)):
+            for x in item:
+                yield self.struct_read(x, node)
+        else:
+            yield self.struct_read(item, node)
