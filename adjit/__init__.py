@@ -5,11 +5,12 @@ derives the adjoint program, shows it as readable Python, and compiles both pass
 """
 from .api import grad, stop_gradient, value_and_grad
 from .transforms import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
+from .custom import custom_jvp, custom_vjp
 from .compiler.errors import (AdjitError, AdjitNameError, AdjitTypeError, ArgumentError,
                                InternalCompilerError, ShapeError, UnsupportedSyntaxError)
 from .compiler.jit import VERSION as __version__
 
-__all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
+__all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient", "custom_vjp", "custom_jvp", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
            "InternalCompilerError", "ShapeError", "UnsupportedSyntaxError"]
 
 __all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip"]

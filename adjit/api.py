@@ -124,6 +124,10 @@ def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):
     if not callable(f):
         raise ArgumentError(f"expected a function to differentiate, got {f!r}",
                             hint="write @adjit.grad(wrt=...) with the keyword")
+    if getattr(f, "__adjit_custom__", None) is not None or type(f).__name__ == "PlainGrad":
+        from .custom import plain_grad  # a custom_vjp / custom_jvp function itself: its rule, in Python
+
+        return plain_grad(f, wrt, with_value, has_aux)
     if isinstance(f, _Transformed) and checkpoint is None and not parallel and not has_aux:
         return _GradOfGrad(f, wrt, with_value)  # grad(grad(f)): forward over reverse
     return _Transformed(f, wrt, with_value, checkpoint, parallel, has_aux)

@@ -22,6 +22,10 @@ _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def _compiled(fun: Callable, wrt, mode: str, wrt_fwd=None, has_aux: bool = False) -> CompiledFunction:
     """One CompiledFunction per (function, mode, wrt), so repeated calls reuse its specializations."""
+    if getattr(fun, "__adjit_custom__", None) is not None:  # a custom function itself: custom.py
+        from .custom import refuse
+
+        raise refuse(fun, {"jvp": "jvp", "vjp": "vjp", "grad_jvp": "hvp / hessian"}.get(mode, mode))
     key = (mode, repr(wrt), repr(wrt_fwd), has_aux)
     try:
         per = _COMPILED.setdefault(fun, {})
@@ -77,6 +81,10 @@ def jvp(f: Callable, primals=None, tangents=None):
         jvp_of_f.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
         jvp_of_f.source = lambda primals, tangents: _jvp_compiled(f, primals, tangents)[0].source(*primals)
         return jvp_of_f
+    if getattr(f, "__adjit_custom__", None) is not None:  # its rule, as plain Python: custom.py
+        from .custom import plain_jvp_call
+
+        return plain_jvp_call(f, primals, tangents)
     c, args, extra = _jvp_compiled(f, primals, tangents)
     spec = c._spec_for(args)
     out = spec.entry(*args, *extra)
@@ -112,6 +120,10 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     argument (None for integer arguments, or for those left out of `wrt`). The pullback reruns
     the compiled forward sweep with the reverse sweep (no residuals are kept between calls).
     has_aux=True: f returns (out, aux), and vjp returns (out, pullback, aux)."""
+    if getattr(f, "__adjit_custom__", None) is not None:  # its rule, as plain Python: custom.py
+        from .custom import plain_vjp_call
+
+        return plain_vjp_call(f, primals, wrt, has_aux)
     first = _compiled(f, 0 if wrt is None else wrt, "vjp", has_aux=has_aux)  # binds, resolves wrt
     args = first._bind(primals, {})
     wrt_pos = tuple(_float_positions(args)) if wrt is None else tuple(first.wrt)
@@ -165,7 +177,10 @@ class _Jacobian:
 
     def choose(self, args: tuple) -> tuple:
         """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs."""
-        c = _compiled(self.f, self.argnums, "jvp")
+        if getattr(self.f, "__adjit_custom__", None) is not None:  # the custom rule's own mode, in Python
+            n, m = int(np.size(args[self.argnums])), int(np.size(self.f(*args)))
+            return (self.mode if self.mode != "auto" else "rev" if self.f.__adjit_custom__.kind == "vjp" else "fwd"), n, m
+        c = _compiled(self.f, (self.argnums,) if self.mode == "rev" else self.argnums, "vjp" if self.mode == "rev" else "jvp")
         args = c._bind(args, {})
         n = int(np.size(args[self.argnums]))
         m = int(np.size(c._spec_for(args).forward(*args)))

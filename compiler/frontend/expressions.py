@@ -362,6 +362,10 @@ class Expressions:
             return self.method(func, args, kwargs, node)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
+        if getattr(func, "__adjit_custom__", None) is not None:  # adjit.custom_vjp / custom_jvp: custom_calls.py
+            from .custom_calls import lower_custom_call
+
+            return lower_custom_call(self, func.__adjit_custom__, args, kwargs, node)
         if id(func) in FORM_FUNCTIONS:  # NumPy spellings lowered by composing rows (forms/)
             return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))

@@ -187,3 +187,5 @@ for _part in (_SPECIAL, _SCANS, _LINALG):
 
 # Primitives adjit emits itself and a user cannot write: checked by building IR directly.
 INTERNAL = {"index_add", "digamma"}  # digamma: gammaln's derivative (tests/compiler/test_special_functions.py)
+# the calls of adjit.custom_vjp / custom_jvp functions (tests/test_custom_rules.py): each has one mode only
+INTERNAL |= {"custom_vjp_call", "custom_jvp_call"}

@@ -1,0 +1,313 @@
+"""User-defined derivative rules, with JAX's API: `adjit.custom_vjp` (a reverse-mode rule: fwd and
+bwd) and `adjit.custom_jvp` (a forward-mode rule).
+
+Called inside a differentiated function, a custom function's rule is compiled with it: the
+frontend (compiler/frontend/custom_calls.py) inlines `fwd` (or the function itself) and AD inlines
+the user's `bwd` into the reverse sweep (or `jvp` into the tangent code), where the generated
+source shows its lines. Transformed itself (`adjit.grad(f)(x)` on the custom function), its rule
+runs as plain Python, not compiled: f, fwd and bwd may then call anything (SciPy, an iterative
+solver adjit cannot compile), and only their results are checked."""
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+from .compiler.errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError
+
+
+class _Custom:
+    """What custom_vjp and custom_jvp share: calling it calls the function."""
+
+    kind = ""
+    fwd = bwd = jvp_rule = None
+
+    def __init__(self, fun):
+        if not callable(fun):
+            raise ArgumentError(f"adjit.custom_{self.kind} decorates a function, not {fun!r}")
+        self.fun = fun
+        functools.update_wrapper(self, fun)
+
+    @property
+    def __adjit_custom__(self):
+        """The frontend recognizes a custom function by this attribute (the rule object itself)."""
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self.fun(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<adjit.custom_{self.kind} {getattr(self.fun, '__qualname__', self.fun)}>"
+
+
+class custom_vjp(_Custom):
+    """A function with a user-given reverse-mode rule, as jax.custom_vjp:
+
+        @adjit.custom_vjp
+        def f(x, y): ...
+        def f_fwd(x, y): return f(x, y), (x, y)        # (output, residuals)
+        def f_bwd(res, g): x, y = res; return (g * y, g * x)   # one cotangent per argument (None: zero)
+        f.defvjp(f_fwd, f_bwd)
+
+    Inside a differentiated function, fwd and bwd are compiled (they must be in adjit's subset);
+    the residuals are arrays, numbers or tuples of them."""
+
+    kind = "vjp"
+
+    def defvjp(self, fwd, bwd) -> None:
+        for what, fn in (("fwd", fwd), ("bwd", bwd)):
+            if not callable(fn):
+                raise ArgumentError(f"{self.__name__}.defvjp: {what} must be a function, not {fn!r}")
+        self.fwd, self.bwd = fwd, bwd
+
+
+class custom_jvp(_Custom):
+    """A function with a user-given forward-mode rule, as jax.custom_jvp:
+
+        @adjit.custom_jvp
+        def g(x): ...
+        @g.defjvp
+        def g_jvp(primals, tangents): (x,), (t,) = primals, tangents; return g(x), 2 * t
+
+    Forward mode (jvp, jacfwd) uses the rule; reverse mode inside a compiled function does not
+    transpose it (a located error naming custom_vjp)."""
+
+    kind = "jvp"
+
+    def defjvp(self, jvp):
+        if not callable(jvp):
+            raise ArgumentError(f"{self.__name__}.defjvp: the rule must be a function, not {jvp!r}")
+        self.jvp_rule = jvp
+        return jvp
+
+
+# ------------------------------------------------------------------- transformed at top level (plain Python)
+
+def _loc(fn):
+    """Where fn is defined, for a located error (None when its source cannot be read)."""
+    try:
+        from .compiler.frontend.parse import parse
+
+        parsed = parse(fn)
+        return parsed.loc(parsed.node)
+    except Exception:
+        return None
+
+
+def _bind(rule, args: tuple, kwargs: dict) -> tuple:
+    try:
+        bound = inspect.signature(rule.fun).bind(*args, **kwargs)
+    except TypeError as e:
+        raise ArgumentError(f"{rule.__name__}(): {e}") from None
+    bound.apply_defaults()
+    return tuple(bound.args)
+
+
+def _wrt(rule, wrt) -> tuple:
+    names = list(inspect.signature(rule.fun).parameters)
+    items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
+    out = []
+    for w in items:
+        if isinstance(w, str):
+            if w not in names:
+                raise ArgumentError(f"wrt names '{w}', which is not a parameter of {rule.__name__}{tuple(names)}")
+            w = names.index(w)
+        if not isinstance(w, int) or not -len(names) <= w < len(names):
+            raise ArgumentError(f"wrt {w!r} is not an argument position of {rule.__name__}")
+        out.append(w % len(names))
+    return tuple(out)
+
+
+def _is_float(x) -> bool:
+    return np.asarray(x).dtype.kind == "f"
+
+
+def _like(x, primal):
+    """A derivative in the form of its primal (array, NumPy scalar or Python float)."""
+    if isinstance(primal, np.ndarray):
+        return np.asarray(x, dtype=primal.dtype)
+    if isinstance(primal, np.generic):
+        return primal.dtype.type(x)
+    return float(x)
+
+
+def _missing(rule):
+    if rule.kind == "vjp" and (rule.fwd is None or rule.bwd is None):
+        raise AdjitTypeError(f"{rule.__name__} is an adjit.custom_vjp function whose rule was never given",
+                             _loc(rule.fun), hint=f"call {rule.__name__}.defvjp({rule.__name__}_fwd, "
+                             f"{rule.__name__}_bwd) after defining it")
+    if rule.kind == "jvp" and rule.jvp_rule is None:
+        raise AdjitTypeError(f"{rule.__name__} is an adjit.custom_jvp function whose rule was never given",
+                             _loc(rule.fun), hint=f"decorate its rule with @{rule.__name__}.defjvp")
+
+
+def plain_fwd(rule, args: tuple):
+    """(out, residuals) from the user's fwd, checked."""
+    _missing(rule)
+    pair = rule.fwd(*args)
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise AdjitTypeError(f"{rule.fwd.__name__} must return a pair (out, residuals), as {rule.__name__}'s "
+                             "forward rule", _loc(rule.fwd))
+    return pair[0], pair[1]
+
+
+def plain_bwd(rule, res, ct, args: tuple) -> list:
+    """One cotangent per argument (None for an int argument), from the user's bwd, checked."""
+    cts = rule.bwd(res, ct)
+    n = len(args)
+    if not isinstance(cts, (tuple, list)) or len(cts) != n:
+        got = "a non-tuple" if not isinstance(cts, (tuple, list)) else f"{len(cts)} cotangent(s)"
+        raise AdjitTypeError(f"{rule.bwd.__name__} returned {got}, but {rule.__name__}() takes {n} argument(s): it "
+                             f"must return a tuple of {n} cotangent(s), one per argument", _loc(rule.bwd),
+                             hint="return (g * dy_dx,) for one argument; None for an argument with no derivative")
+    out = []
+    for k, (c, a) in enumerate(zip(cts, args)):
+        if not _is_float(a):
+            out.append(None)
+            continue
+        if c is None:
+            c = np.zeros_like(a, dtype=np.asarray(a).dtype)
+        if np.shape(c) != np.shape(a):
+            raise ShapeError(f"the cotangent of argument {k} of {rule.__name__}() has shape {np.shape(c)}, but it "
+                             f"must have the shape of its primal, {np.shape(a)}", _loc(rule.bwd),
+                             hint="return exactly one value per primal, of its shape and not broadcast")
+        out.append(_like(c, a))
+    return out
+
+
+def plain_jvp(rule, args: tuple, tangents: tuple):
+    """(out, tangent of out) from the user's jvp rule, zeros for the tangents given as None."""
+    _missing(rule)
+    tans = tuple(np.zeros_like(a, dtype=np.asarray(a).dtype if _is_float(a) else np.float64) if t is None else t
+                 for a, t in zip(args, tangents))
+    tans = tuple(t if isinstance(a, np.ndarray) else (float(t) if not isinstance(a, np.generic) else t)
+                 for a, t in zip(args, tans))
+    pair = rule.jvp_rule(tuple(args), tans)
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise AdjitTypeError(f"{rule.jvp_rule.__name__} must return a pair (out, tangent_out), as {rule.__name__}'s "
+                             "forward-mode rule", _loc(rule.jvp_rule))
+    out, tdot = pair
+    if np.shape(tdot) != np.shape(out):
+        raise ShapeError(f"the tangent of {rule.__name__}()'s output has shape {np.shape(tdot)}, but the output has "
+                         f"shape {np.shape(out)}", _loc(rule.jvp_rule))
+    return out, tdot
+
+
+def _basis(x):
+    a = np.asarray(x, dtype=np.asarray(x).dtype if _is_float(x) else np.float64)
+    for i in range(a.size):
+        e = np.zeros(a.size, dtype=a.dtype)
+        e[i] = 1
+        yield i, (e.reshape(a.shape) if isinstance(x, np.ndarray) else _like(e[0], x))
+
+
+def plain_vjp(rule, args: tuple, wrt: tuple):
+    """(out, pullback) with pullback(ct) -> one cotangent per argument, None outside `wrt`. A
+    custom_jvp rule is transposed numerically: one JVP per element of the differentiated arguments."""
+    if rule.kind == "vjp":
+        out, res = plain_fwd(rule, args)
+
+        def pullback(ct):
+            cts = plain_bwd(rule, res, ct, args)
+            return tuple(c if k in wrt else None for k, c in enumerate(cts))
+        return out, pullback
+    out = _missing(rule) or rule(*args)
+    columns = {}
+    for k in wrt:
+        if not _is_float(args[k]):
+            continue
+        cols = []
+        for _, e in _basis(args[k]):
+            tangents = tuple(e if j == k else None for j in range(len(args)))
+            cols.append(np.asarray(plain_jvp(rule, args, tangents)[1]))
+        columns[k] = cols
+
+    def pullback(ct):
+        res = [None] * len(args)
+        for k, cols in columns.items():
+            flat = np.array([float(np.sum(np.asarray(ct) * c)) for c in cols])
+            res[k] = _like(flat.reshape(np.shape(args[k])) if isinstance(args[k], np.ndarray) else flat[0], args[k])
+        return tuple(res)
+    return out, pullback
+
+
+class PlainGrad:
+    """grad / value_and_grad of a custom function itself: its rule run as plain Python, not compiled."""
+
+    __adjit_transform__ = True
+
+    def __init__(self, rule, wrt, with_value: bool, has_aux: bool):
+        if has_aux:
+            raise ArgumentError(f"has_aux is not supported for the custom_{rule.kind} function {rule.__name__} "
+                                "differentiated by itself")
+        self.rule, self.with_value, self.wrt = rule, with_value, wrt
+        self.positions = _wrt(rule, wrt)
+        self.single = not isinstance(wrt, (tuple, list))
+        self.fun = rule.fun
+        self.__name__ = rule.__name__
+        self.__wrapped__ = rule
+
+    def __call__(self, *args, **kwargs):
+        args = _bind(self.rule, args, kwargs)
+        for k in self.positions:
+            if not _is_float(args[k]):
+                raise AdjitTypeError(f"argument {k} of {self.rule.__name__} is differentiated (wrt) but is not a float",
+                                     _loc(self.rule.fun), hint="pass floats, or leave it out of wrt")
+        out, pullback = plain_vjp(self.rule, args, self.positions)
+        if np.ndim(out) != 0 or not _is_float(out):
+            raise AdjitTypeError(f"{self.rule.__name__} must return a float scalar to be differentiated by grad, but "
+                                 f"it returns shape {np.shape(out)}", _loc(self.rule.fun),
+                                 hint="use adjit.vjp or adjit.jacobian for a function with an array output")
+        cts = pullback(np.ones_like(out) if isinstance(out, np.ndarray) else _like(1.0, out))
+        grads = tuple(cts[k] for k in self.positions)
+        grads = grads[0] if self.single else grads
+        return (out, grads) if self.with_value else grads
+
+    def source(self, *args, **kwargs) -> str:
+        what = "fwd and bwd" if self.rule.kind == "vjp" else "its jvp rule, once per input element"
+        return (f"# {self.rule.__name__} is an adjit.custom_{self.rule.kind} function differentiated by itself: "
+                f"{what} run as plain Python (NumPy), not compiled\n")
+
+    def __repr__(self) -> str:
+        return f"<adjit.{'value_and_grad' if self.with_value else 'grad'} of {self.rule!r} (plain Python)>"
+
+
+def plain_grad(f, wrt, with_value: bool, has_aux: bool = False):
+    """api._decorate's hook: grad of a custom function (its rule, in Python), or a located refusal
+    of grad of such a gradient."""
+    if isinstance(f, PlainGrad):
+        raise AdjitTypeError(f"grad of the gradient of the custom_{f.rule.kind} function {f.rule.__name__} is not "
+                             "supported: its rule runs as plain Python", _loc(f.rule.fun),
+                             hint="write the second derivative by hand, or differentiate a function adjit compiles")
+    return PlainGrad(f.__adjit_custom__, wrt, with_value, has_aux)
+
+
+def plain_jvp_call(f, primals, tangents):
+    """transforms.jvp's hook for a custom function transformed itself."""
+    rule = f.__adjit_custom__
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ArgumentError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    if rule.kind == "vjp":
+        raise AdjitTypeError(f"{rule.__name__} is an adjit.custom_vjp function: it has a reverse-mode rule only, so "
+                             "forward mode (jvp, jacfwd) cannot differentiate it", _loc(rule.fun),
+                             hint="use adjit.vjp or adjit.jacrev, or make it an adjit.custom_jvp function")
+    return plain_jvp(rule, _bind(rule, primals, {}), tangents)
+
+
+def plain_vjp_call(f, primals, wrt=None, has_aux: bool = False):
+    """transforms.vjp's hook for a custom function transformed itself."""
+    rule = f.__adjit_custom__
+    if has_aux:
+        raise ArgumentError(f"has_aux is not supported for the custom function {rule.__name__} transformed itself")
+    args = _bind(rule, primals, {})
+    positions = tuple(k for k, a in enumerate(args) if _is_float(a)) if wrt is None else _wrt(rule, wrt)
+    return plain_vjp(rule, args, positions)
+
+
+def refuse(f, what: str) -> AdjitError:
+    rule = f.__adjit_custom__
+    return AdjitTypeError(f"adjit.{what} of the custom_{rule.kind} function {rule.__name__} itself is not supported: "
+                          "its rule runs as plain Python, and it has no second derivatives", _loc(rule.fun),
+                          hint=f"call {rule.__name__} inside a function adjit compiles, or use grad, vjp and jvp")

@@ -1,0 +1,225 @@
+"""Calls of `adjit.custom_vjp` / `adjit.custom_jvp` functions inside a differentiated function, and
+the lowering of the user's rules where AD applies them (issue 13).
+
+At the call, `f(x, y)` with a custom_vjp `f` becomes the user's `fwd(x, y)`, inlined like any helper,
+giving (out, residuals), then `custom_vjp_call(out, *residuals, *args)` (primitives/custom.py), an
+identity whose VJP the reverse sweep applies: it lowers `bwd(residuals, g)` into the reverse sweep,
+line by line with the user's source lines, the residuals read as any primal value there (taped
+inside loops). A custom_jvp `g(x)` is `g`'s own body, then `custom_jvp_call(out, *args)`, whose JVP
+lowers `jvp((x,), (x_dot,))` into the tangent code. Inside its own rules, a custom function is its
+plain body (`f_fwd` may call `f`). The rules are checked where they are lowered: fwd returns a pair,
+bwd one cotangent per argument of f with that argument's shape, jvp a pair whose tangent has the
+output's shape; each mismatch is a located error at the rule's `return`, with a note at the call."""
+from __future__ import annotations
+
+import ast
+import inspect
+
+from .. import primitives as P
+from ..builder import Var
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc, ShapeError, render_diagnostic
+from ..ir import Value
+from .parse import parse
+from .values import _is_number
+
+_ACTIVE: list = []  # the rules being lowered: inside them, their own function is its plain body
+
+
+def lower_custom_call(low, rule, args: list, kwargs: dict, node):
+    """`f(*args, **kwargs)` for a custom function f (its `__adjit_custom__` is `rule`), in Lowerer `low`."""
+    P.custom.HOOKS.setdefault("vjp", _apply_bwd)
+    P.custom.HOOKS.setdefault("jvp", _apply_jvp)
+    name = rule.__name__
+    if rule in _ACTIVE:  # f called inside its own fwd / jvp rule: the plain function
+        return low.inline(rule.fun, args, kwargs, node)
+    try:
+        bound = inspect.signature(rule.fun).bind(*args, **kwargs)
+    except TypeError as e:
+        raise low.err(ArgumentError, f"{name}(): {e}", node) from None
+    bound.apply_defaults()
+    if bound.kwargs:
+        raise low.err(ArgumentError, f"{name}(): keyword-only parameters are not supported in a custom_{rule.kind} "
+                      "function", node, hint="make them ordinary parameters")
+    primals = list(bound.args)
+    for k, a in enumerate(primals):
+        if not (isinstance(a, Value) and a.type.kind in ("array", "scalar")) and not _is_number(a):
+            raise low.err(AdjitTypeError, f"argument {k} of the custom_{rule.kind} function {name}() must be an array "
+                          "or a number here", node, hint="pass tuples and options through a closure, or as globals")
+    if rule.kind == "vjp" and (rule.fwd is None or rule.bwd is None):
+        raise low.err(AdjitTypeError, f"{name} is an adjit.custom_vjp function whose rule was never given", node.func,
+                      hint=f"call {name}.defvjp({name}_fwd, {name}_bwd) after defining it")
+    if rule.kind == "jvp" and rule.jvp_rule is None:
+        raise low.err(AdjitTypeError, f"{name} is an adjit.custom_jvp function whose rule was never given", node.func,
+                      hint=f"decorate its rule with @{name}.defjvp")
+    key = P.custom.register(rule)
+    call_loc = low.loc(node)
+    _ACTIVE.append(rule)
+    try:
+        if rule.kind == "vjp":
+            result, ret_loc = lower_function(low.b, rule.fwd, primals, call_loc, f"the forward rule of {name}()",
+                                             low.stack)
+            pair = _items(low.b, result)
+            if pair is None or len(pair) != 2:
+                raise _at_rule(AdjitTypeError(f"{rule.fwd.__name__} must return a pair (out, residuals), as "
+                                              f"{name}'s forward rule", ret_loc,
+                                              "return f(x), (x, ...): the output and what bwd needs"),
+                               call_loc, f"the forward rule of {name}()")
+            out, res = pair
+        else:
+            out = low.inline(rule.fun, primals, {}, node)
+    finally:
+        _ACTIVE.pop()
+    if not isinstance(out, Value) or out.type.kind not in ("array", "scalar"):
+        if _is_number(out):
+            out = low.value(out, node)
+        else:
+            raise low.err(AdjitTypeError, f"the custom_{rule.kind} function {name}() must return one array or number "
+                          "here (a tuple of outputs is not supported)", node, hint="split it into one custom "
+                          "function per output")
+    arg_values = [low.value(a, node) for a in primals]
+    low.at(node)
+    if rule.kind == "jvp":
+        return low.b.emit("custom_jvp_call", [out] + arg_values, rule=key)
+    leaves: list = []
+    tree = _flatten(low, res, leaves, node)
+    return low.b.emit("custom_vjp_call", [out] + leaves + arg_values, rule=key, nres=len(leaves), tree=tree)
+
+
+def _flatten(low, res, leaves: list, node):
+    """Residuals (an array, a number, or nested tuples of them) as leaves; their structure as
+    nested tuples with None for a leaf."""
+    items = _items(low.b, res)
+    if items is not None:
+        return tuple(_flatten(low, r, leaves, node) for r in items)
+    leaves.append(low.value(res, node))
+    return None
+
+
+def _unflatten(tree, leaves: list):
+    if tree is None:
+        return leaves.pop(0)
+    return tuple(_unflatten(t, leaves) for t in tree)
+
+
+def _items(b, x):
+    """A Python tuple, or a tuple value's elements; None for anything else."""
+    if isinstance(x, (tuple, list)):
+        return list(x)
+    if isinstance(x, Value) and x.type.kind == "tuple":
+        return [b.emit("getitem", [x, b.const(k)], index=(("int", 1),)) for k in range(len(x.type.elems))]
+    return None
+
+
+def _at_rule(e: AdjitError, call_loc: Loc, what: str) -> AdjitError:
+    note = render_diagnostic(f"in {what}, for the call here", call_loc, kind="note")
+    return type(e)(e.message, e.loc, e.hint, e.notes + (note,))
+
+
+def lower_function(b, func, args: list, call_loc: Loc, what: str, stack: tuple = ()):
+    """Lower the Python function `func` called with `args` (IR values, numbers, tuples) into builder
+    `b`, as a helper call is inlined: (its result, the location of its final `return`). A final
+    `return (a, None)` keeps its Python tuple (None: a zero cotangent)."""
+    from .lower import Lowerer
+
+    try:
+        callee = parse(func)
+    except AdjitError as e:
+        raise _at_rule(e, call_loc, what) from None
+    try:
+        bound = inspect.signature(func).bind(*args)
+    except TypeError as e:
+        raise _at_rule(ArgumentError(f"{func.__name__}(): {e}", callee.loc(callee.node), f"{what} is called "
+                                     f"with {len(args)} argument(s)"), call_loc, what) from None
+    bound.apply_defaults()
+    body = callee.node.body
+    last = body[-1] if body and isinstance(body[-1], ast.Return) and body[-1].value is not None else None
+
+    class _RuleLowerer(Lowerer):
+        def value(self, x, node):
+            if last is not None and node is last.value and self.parsed is callee:
+                return x  # the final return's Python object, Nones and tuples kept
+            return super().value(x, node)
+
+    sub = _RuleLowerer(callee, b, stack)
+    sub.env.update(bound.arguments)
+    outer_loc = b.loc
+    try:
+        result = sub.lower_body(body)
+    except AdjitError as e:
+        raise _at_rule(e, call_loc, what) from None
+    b.loc = outer_loc
+    return result, callee.loc(last if last is not None else callee.node)
+
+
+def _check_like(b, ct, want: tuple, ret_loc: Loc, call_loc: Loc, what: str, whose: str):
+    """A cotangent (or tangent) with exactly the shape `want` (its primal's), as a Var; None stays None."""
+    if ct is None:
+        return None
+    if _is_number(ct):
+        ct = b.const(float(ct))
+    if not isinstance(ct, Value) or ct.type.kind not in ("array", "scalar"):
+        raise _at_rule(AdjitTypeError(f"{whose} must be an array or a number (or None for zero)", ret_loc),
+                       call_loc, what)
+    got = b.avals[ct.id].shape
+    if len(got) != len(want) or any(g is not None and w is not None and g != w for g, w in zip(got, want)):
+        show = lambda s: "a scalar" if not s else "of shape (" + ", ".join("?" if d is None else str(d) for d in s) + \
+            ("," if len(s) == 1 else "") + ")"  # noqa: E731
+        raise _at_rule(ShapeError(f"{whose} is {show(got)}, but it must be {show(want)}, like its primal",
+                                  ret_loc, "return exactly one value per primal, of its shape and not broadcast"),
+                       call_loc, what)
+    return Var(ct, b)
+
+
+def _apply_bwd(rule, g: Var, residuals: tuple, tree, args: tuple) -> list:
+    """The VJP of custom_vjp_call: `bwd(residuals, g)` lowered into the reverse sweep's builder;
+    one cotangent (a Var, or None) per argument of the custom function."""
+    b = g.builder
+    call_loc = b.loc
+    name, bwd = rule.__name__, rule.bwd
+    what = f"the reverse-mode rule of {name}()"
+    res = _unflatten(tree, [r.value for r in residuals])
+    _ACTIVE.append(rule)
+    try:
+        result, ret_loc = lower_function(b, bwd, [res, g.value], call_loc, what)
+    finally:
+        _ACTIVE.pop()
+    cts = _items(b, result)
+    n = len(args)
+    if cts is None or len(cts) != n:
+        got = "an array" if cts is None else f"{len(cts)}"
+        raise _at_rule(AdjitTypeError(f"{bwd.__name__} returned {got}{'' if cts is None else ' cotangent(s)'}, but "
+                                      f"{name}() takes {n} argument(s): it must return a tuple of {n} cotangent(s), "
+                                      "one per argument", ret_loc,
+                                      "return (g * dy_dx,) for one argument; None for an argument with no derivative"),
+                       call_loc, what)
+    return [_check_like(b, ct, a.aval.shape, ret_loc, call_loc, what,
+                        f"the cotangent of argument {k} of {name}()") if a.type.is_float else None
+            for k, (ct, a) in enumerate(zip(cts, args))]
+
+
+def _zero_like(b, v: Value) -> Value:
+    if v.type.kind == "array":
+        return b.emit("zeros_like", [v], dtype=v.type.dtype if v.type.is_float else "float64")
+    zero = b.const(0.0)
+    return b.emit("astype", [zero], dtype=v.type.dtype) if v.type.dtype == "float32" else zero
+
+
+def _apply_jvp(rule, y: Var, args: tuple, tangents: list):
+    """The JVP of custom_jvp_call: `jvp(primals, tangents)` lowered into the tangent code (zeros
+    for the arguments without a tangent); the tangent of the output, or None."""
+    b = y.builder
+    call_loc = b.loc
+    name, jvp = rule.__name__, rule.jvp_rule
+    what = f"the forward-mode rule of {name}()"
+    primals = tuple(a.value for a in args)
+    tans = tuple(t.value if t is not None else _zero_like(b, p) for t, p in zip(tangents, primals))
+    _ACTIVE.append(rule)
+    try:
+        result, ret_loc = lower_function(b, jvp, [primals, tans], call_loc, what)
+    finally:
+        _ACTIVE.pop()
+    pair = _items(b, result)
+    if pair is None or len(pair) != 2:
+        raise _at_rule(AdjitTypeError(f"{jvp.__name__} must return a pair (out, tangent_out), as {name}'s "
+                                      "forward-mode rule", ret_loc), call_loc, what)
+    return _check_like(b, pair[1], y.aval.shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output")

@@ -1,0 +1,87 @@
+"""The rows of user-defined derivative rules (`adjit.custom_vjp`, `adjit.custom_jvp`, issue 13).
+
+A call of a custom function inside a differentiated function is lowered by the frontend
+(`frontend/custom_calls.py`) to the primal computation (the user's `fwd`, or the function itself)
+followed by one of these rows, an identity on its input 0 (the primal result) that marks where the
+user's rule applies:
+
+  custom_vjp_call(out, *residuals, *args; rule, nres, tree)   its VJP lowers `bwd(residuals, g)`
+  custom_jvp_call(out, *args; rule)                           its JVP lowers `jvp(primals, tangents)`
+
+Input 0 never carries a derivative (the rule replaces the derivative of the primal computation);
+the residuals get no cotangent (as in JAX). `rule` is the key of the rule object in `RULES`;
+the function objects stay out of the IR (attributes are printed, compared and copied). Lowering a
+user's Python function needs the frontend, which this layer may not import: the frontend puts its
+two lowerings in `HOOKS` when it first lowers a custom call, before any of these ops exists.
+A rule's mode mismatch (a custom_vjp under forward mode, a custom_jvp under reverse mode) is a
+located error at the call."""
+from __future__ import annotations
+
+from ..errors import AdjitTypeError, InternalCompilerError
+from ..ir import Abstract
+from .table import primitive
+
+RULES: dict = {}  # key -> rule object (adjit.custom: .kind "vjp" / "jvp", .fun, .fwd, .bwd, .jvp_rule)
+HOOKS: dict = {}  # "vjp" / "jvp" -> the frontend's lowering of the user's rule into a builder
+
+
+def register(rule) -> str:
+    """A key for `rule`, the same in every process for the same program (it is printed in the IR,
+    which keys the cache): the function's name and place, numbered apart from other rule objects
+    made there (a factory's closures)."""
+    for key, r in RULES.items():
+        if r is rule:
+            return key
+    code = getattr(rule.fun, "__code__", None)
+    place = f"{getattr(rule.fun, '__qualname__', 'f')}@{getattr(code, 'co_filename', '?').rsplit('/', 1)[-1]}:" \
+            f"{getattr(code, 'co_firstlineno', 0)}"
+    k = 0
+    while f"{place}#{k}" in RULES:
+        k += 1
+    RULES[f"{place}#{k}"] = rule
+    return f"{place}#{k}"
+
+
+def _identity_abstract(out, *rest, **attrs):
+    return Abstract(out.type, out.shape)
+
+
+def _hook(kind: str):
+    hook = HOOKS.get(kind)
+    if hook is None:
+        raise InternalCompilerError(f"custom_{kind}_call without the frontend's lowering hook")
+    return hook
+
+
+def _custom_vjp_vjp(g, y, out, *rest, rule, nres, tree):
+    cts = _hook("vjp")(RULES[rule], g, rest[:nres], tree, rest[nres:])
+    return (None,) + (None,) * nres + tuple(cts)
+
+
+def _custom_vjp_jvp(tangents, y, *inputs, rule, nres, tree):
+    f = RULES[rule]
+    raise AdjitTypeError(f"{f.__name__} is an adjit.custom_vjp function: it has a reverse-mode rule only, so "
+                         "forward mode (jvp, jacfwd, hvp, hessian, grad of grad) cannot differentiate it",
+                         y.builder.loc, hint=f"differentiate it in reverse mode (grad, vjp, jacrev), or make "
+                         f"{f.__name__} an adjit.custom_jvp function, whose rule forward mode uses")
+
+
+def _custom_jvp_vjp(g, y, *inputs, rule):
+    f = RULES[rule]
+    raise AdjitTypeError(f"{f.__name__} is an adjit.custom_jvp function: adjit does not transpose its JVP rule, "
+                         "so reverse mode (grad, vjp, jacrev, hvp, hessian) cannot differentiate it",
+                         g.builder.loc, hint=f"define a reverse-mode rule with adjit.custom_vjp for {f.__name__} "
+                         "(fwd returning (out, residuals), bwd returning one cotangent per argument), or "
+                         "differentiate it with adjit.jvp / adjit.jacfwd")
+
+
+def _custom_jvp_jvp(tangents, y, out, *args, rule):
+    return _hook("jvp")(RULES[rule], y, args, tangents[1:])
+
+
+# Internal rows: no spelling matches them (tests/compiler/primitive_cases.py lists them in INTERNAL;
+# tests/test_custom_rules.py differentiates programs that produce them).
+primitive("custom_vjp_call", _identity_abstract, _custom_vjp_vjp, _custom_vjp_jvp, nondiff_inputs=(0,),
+          params=("out",), view=True, readable="{0:as_is}")
+primitive("custom_jvp_call", _identity_abstract, _custom_jvp_vjp, _custom_jvp_jvp, nondiff_inputs=(0,),
+          params=("out",), view=True, readable="{0:as_is}")

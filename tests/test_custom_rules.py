@@ -1,0 +1,475 @@
+"""adjit.custom_vjp and adjit.custom_jvp (issue 13): user-given derivative rules, compiled and fused
+inside a differentiated function, run as plain Python when the custom function is transformed
+itself. Every derivative against central finite differences in float64 (or, where the naive one
+is NaN, against the exact value), forward against reverse where both apply; mode mismatches and
+malformed rules are located errors."""
+import numpy as np
+import pytest
+import scipy.linalg
+import scipy.optimize
+
+import adjit
+from adjit.compiler.errors import AdjitError, AdjitTypeError, ShapeError
+from adjit.runtime.gradcheck import numerical_gradient, relative_error
+
+R = np.random.default_rng(13)
+
+
+def fd(fun, args, k, eps=1e-6):
+    return numerical_gradient(fun, tuple(args), k, eps=eps)
+
+
+def close(a, b, rtol=1e-6):
+    assert relative_error(np.asarray(a, dtype=float), np.asarray(b, dtype=float)) < rtol, (a, b)
+
+
+# ---------------------------------------------------------------- a numerically better rule
+
+@adjit.custom_vjp
+def log1pexp(x):
+    return np.log(1 + np.exp(x))
+
+
+def log1pexp_fwd(x):
+    return log1pexp(x), x
+
+
+def log1pexp_bwd(x, g):
+    return (g / (1 + np.exp(-x)),)  # sigmoid(x): 1 at x = 1000, where exp(x) / (1 + exp(x)) is inf / inf
+
+
+log1pexp.defvjp(log1pexp_fwd, log1pexp_bwd)
+
+
+def softplus_loss(x):
+    return np.sum(log1pexp(x) * 0.5)
+
+
+def naive_softplus_loss(x):
+    return np.sum(np.log(1 + np.exp(x)) * 0.5)
+
+
+def test_a_better_rule_gives_exact_gradients_where_the_naive_one_gives_nan():
+    x = np.array([-3.0, -0.5, 0.2, 1.7, 4.0])
+    g = adjit.grad(softplus_loss)(x)
+    close(g, fd(softplus_loss, (x,), 0))
+    close(g, 0.5 / (1 + np.exp(-x)), 1e-14)
+    big = np.array([1000.0, -1000.0, 0.0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.isnan(adjit.grad(naive_softplus_loss)(big)[0])
+    np.testing.assert_allclose(adjit.grad(softplus_loss)(big), [0.5, 0.0, 0.25], rtol=1e-15)
+
+
+@adjit.custom_vjp
+def safe_norm(x):
+    return np.sqrt(np.sum(x * x))
+
+
+def safe_norm_fwd(x):
+    n = safe_norm(x)
+    return n, (x, n)
+
+
+def safe_norm_bwd(res, g):
+    x, n = res
+    return (g * x / np.where(n == 0.0, 1.0, n),)  # the subgradient 0 at the origin
+
+
+safe_norm.defvjp(safe_norm_fwd, safe_norm_bwd)
+
+
+def norm_loss(x, w):
+    return safe_norm(x * w) + np.sum(x)
+
+
+def test_safe_norm_at_zero_and_elsewhere():
+    x, w = R.standard_normal(4), R.uniform(0.5, 2, 4)
+    gx, gw = adjit.grad(norm_loss, wrt=(0, 1))(x, w)
+    close(gx, fd(norm_loss, (x, w), 0))
+    close(gw, fd(norm_loss, (x, w), 1))
+    gx0 = adjit.grad(norm_loss)(np.zeros(4), w)
+    np.testing.assert_array_equal(gx0, np.ones(4))
+
+
+# ---------------------------------------------------------------- residuals, and the generated source
+
+@adjit.custom_vjp
+def expsin(x, y):
+    return np.exp(x) * np.sin(y)
+
+
+def expsin_fwd(x, y):
+    e, s = np.exp(x), np.sin(y)
+    return e * s, (e, s, np.cos(y))
+
+
+def expsin_bwd(res, g):
+    e, s, c = res
+    return (g * e * s, g * e * c)
+
+
+expsin.defvjp(expsin_fwd, expsin_bwd)
+
+
+def expsin_loss(x, y, u):
+    z = expsin(x, y)
+    return np.sum(u * np.tanh(z))
+
+
+def test_a_rule_with_residuals_and_the_value_is_fwds_output():
+    x, y, u = R.standard_normal(5) * 0.5, R.standard_normal(5), R.standard_normal(5)
+    value, (gx, gy) = adjit.value_and_grad(expsin_loss, wrt=(0, 1))(x, y, u)
+    assert np.isclose(value, expsin_loss(x, y, u), rtol=1e-13)
+    close(gx, fd(expsin_loss, (x, y, u), 0))
+    close(gy, fd(expsin_loss, (x, y, u), 1))
+
+
+def test_the_generated_source_shows_the_users_bwd_lines():
+    args = (R.standard_normal(3), R.standard_normal(3), R.standard_normal(3))
+    src = adjit.grad(expsin_loss, wrt=(0, 1)).source(*args)
+    reverse = src.split("--- reverse sweep ---")[1]
+    assert "# in expsin_bwd(): return (g * e * s, g * e * c)" in reverse
+    assert "--- forward sweep ---" in src and "np.cos(y)" in src
+    lowered = adjit.grad(expsin_loss, wrt=(0, 1)).source(*args, lowered=True)
+    compile(lowered, "<lowered>", "exec")
+
+
+# ---------------------------------------------------------------- inside loops (residuals on tapes)
+
+@adjit.custom_vjp
+def cube_tanh(z):
+    return np.tanh(z) ** 3
+
+
+def cube_tanh_fwd(z):
+    t = np.tanh(z)
+    return t * t * t, t
+
+
+def cube_tanh_bwd(t, g):
+    return (g * 3.0 * t * t * (1.0 - t * t),)
+
+
+cube_tanh.defvjp(cube_tanh_fwd, cube_tanh_bwd)
+
+
+def rnn_loss(W, h0, xs):
+    h = h0
+    for i in range(xs.shape[0]):
+        h = cube_tanh(W @ h + xs[i])
+        if np.sum(h) > 1.0:
+            h = h * 0.5
+    return np.sum(h * h)
+
+
+def test_a_rule_inside_a_loop_reads_its_residuals_from_tapes():
+    W, h0, xs = R.standard_normal((3, 3)), R.standard_normal(3), R.standard_normal((6, 3))
+    g = adjit.grad(rnn_loss, wrt=(0, 1))
+    gW, gh = g(W, h0, xs)
+    close(gW, fd(rnn_loss, (W, h0, xs), 0))
+    close(gh, fd(rnn_loss, (W, h0, xs), 1))
+    assert "_tape" in g.source(W, h0, xs)
+    gW2, _ = adjit.grad(rnn_loss, wrt=(0, 1), checkpoint=2)(W, h0, xs)
+    close(gW2, gW, 1e-12)
+
+
+# ---------------------------------------------------------------- implicit solvers
+
+@adjit.custom_vjp
+def cubic_root(a, b):
+    """The real root x of x^3 + a x - b = 0 (a > 0), by Newton's method from x = b / a."""
+    x = b / a
+    for _ in range(40):
+        x = x - (x * x * x + a * x - b) / (3 * x * x + a)
+    return x
+
+
+def cubic_root_fwd(a, b):
+    x = cubic_root(a, b)
+    return x, (x, a)
+
+
+def cubic_root_bwd(res, g):
+    x, a = res
+    u = g / (3 * x * x + a)  # implicit function theorem: dF/dx u = g
+    return (-u * x, u)       # dF/da = x, dF/db = -1
+
+
+cubic_root.defvjp(cubic_root_fwd, cubic_root_bwd)
+
+
+def cubic_loss(a, b):
+    return np.sum(np.sin(cubic_root(a * a + 0.5, b)))
+
+
+def test_an_implicit_newton_solver_with_its_implicit_function_theorem_rule():
+    a, b = R.standard_normal(4), R.standard_normal(4) * 2
+    ga, gb = adjit.grad(cubic_loss, wrt=(0, 1))(a, b)
+    close(ga, fd(cubic_loss, (a, b), 0))
+    close(gb, fd(cubic_loss, (a, b), 1))
+    src = adjit.grad(cubic_loss, wrt=(0, 1)).source(a, b)
+    assert "in cubic_root_bwd(): u = g / (3 * x * x + a)" in src
+
+
+@adjit.custom_vjp
+def fixed_point(W, b):
+    """x = tanh(W x + b), by fixed-point iteration (W contractive)."""
+    x = np.zeros(b.shape[0])
+    for _ in range(80):
+        x = np.tanh(W @ x + b)
+    return x
+
+
+def fixed_point_fwd(W, b):
+    x = fixed_point(W, b)
+    return x, (W, x)
+
+
+def fixed_point_bwd(res, g):
+    W, x = res
+    d = 1.0 - x * x
+    v = np.linalg.solve((np.eye(x.shape[0]) - d[:, None] * W).T, g)  # (I - D W)^T v = g
+    dz = d * v
+    return (np.outer(dz, x), dz)
+
+
+fixed_point.defvjp(fixed_point_fwd, fixed_point_bwd)
+
+
+def deq_loss(W, b, u):
+    return np.sum(u * fixed_point(0.3 * W, b))
+
+
+def test_a_fixed_point_solver_with_a_linear_solve_in_its_rule():
+    W, b, u = R.standard_normal((4, 4)) / 2, R.standard_normal(4), R.standard_normal(4)
+    gW, gb = adjit.grad(deq_loss, wrt=(0, 1))(W, b, u)
+    close(gW, fd(deq_loss, (W, b, u), 0))
+    close(gb, fd(deq_loss, (W, b, u), 1))
+
+
+def deq_out(b, W):
+    return fixed_point(0.3 * W, b)
+
+
+def test_vjp_and_jacrev_of_a_function_calling_a_custom_rule():
+    W, b = R.standard_normal((4, 4)) / 2, R.standard_normal(4)
+    J = adjit.jacrev(deq_out)(b, W)
+    for i in range(4):
+        np.testing.assert_allclose(J[i], fd(lambda b, W: deq_out(b, W)[i], (b, W), 0), rtol=1e-6, atol=1e-9)
+    out, pull = adjit.vjp(deq_out, b, W)
+    ct = R.standard_normal(4)
+    np.testing.assert_allclose(pull(ct)[0], ct @ J, rtol=1e-10)
+
+
+# ---------------------------------------------------------------- custom_jvp under forward mode
+
+@adjit.custom_jvp
+def softplus(x):
+    return np.log(1 + np.exp(x))
+
+
+@softplus.defjvp
+def softplus_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return softplus(x), t / (1 + np.exp(-x))
+
+
+def softplus_twice(x):
+    return softplus(x) * 1.0
+
+
+def softplus_sum(x):
+    return np.sum(softplus_out(x, 2.0))
+
+
+def softplus_out(x, s):
+    return np.tanh(softplus(x * s)) * s
+
+
+def test_custom_jvp_under_forward_mode():
+    x, s = R.standard_normal(5), 1.3
+    v = R.standard_normal(5)
+    out, tangent = adjit.jvp(softplus_out, (x, s), (v, None))
+    np.testing.assert_allclose(out, softplus_out(x, s), rtol=1e-13)
+    J = np.stack([fd(lambda x, s: softplus_out(x, s)[i], (x, s), 0) for i in range(5)])
+    np.testing.assert_allclose(tangent, J @ v, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(adjit.jacfwd(softplus_out)(x, s), J, rtol=1e-6, atol=1e-9)
+    _, ts = adjit.jvp(softplus_out, (x, s), (None, 1.0))
+    h = 1e-6
+    np.testing.assert_allclose(ts, (softplus_out(x, s + h) - softplus_out(x, s - h)) / (2 * h), rtol=1e-6, atol=1e-9)
+    big = np.array([1000.0, -1000.0])
+    _, t = adjit.jvp(softplus_twice, (big,), (np.ones(2),))
+    np.testing.assert_array_equal(t, [1.0, 0.0])
+    src = adjit.jvp(softplus_out).source((x, s), (v, None))
+    assert "in softplus_jvp(): return softplus(x), t / (1 + np.exp(-x))" in src
+
+
+# ---------------------------------------------------------------- transformed itself: plain Python
+
+@adjit.custom_vjp
+def brent_root(a, b):
+    """The root of x^3 + a x - b in [-10, 10], by SciPy (which adjit does not compile)."""
+    return scipy.optimize.brentq(lambda x: x ** 3 + a * x - b, -10.0, 10.0, xtol=1e-14)
+
+
+def brent_root_fwd(a, b):
+    x = brent_root(a, b)
+    return x, (x, a)
+
+
+brent_root.defvjp(brent_root_fwd, cubic_root_bwd)
+
+
+def test_top_level_rules_run_as_plain_python_calling_scipy():
+    a, b = 1.7, 0.9
+    ga, gb = adjit.grad(brent_root, wrt=(0, 1))(a, b)
+    close(ga, fd(brent_root, (a, b), 0), 1e-6)
+    close(gb, fd(brent_root, (a, b), 1), 1e-6)
+    value, g = adjit.value_and_grad(brent_root, wrt="b")(a, b)
+    assert value == brent_root(a, b) and g == gb and isinstance(g, float)
+    assert "plain Python" in adjit.grad(brent_root).source(a, b)
+    out, pull = adjit.vjp(brent_root, a, b)
+    assert pull(2.0) == pytest.approx((2 * ga, 2 * gb), rel=1e-14)
+
+
+@adjit.custom_vjp
+def expm(A):
+    return scipy.linalg.expm(A)
+
+
+def expm_fwd(A):
+    return scipy.linalg.expm(A), A
+
+
+def expm_bwd(A, G):
+    return (scipy.linalg.expm_frechet(A.T, G, compute_expm=False),)  # the adjoint of the Frechet derivative
+
+
+expm.defvjp(expm_fwd, expm_bwd)
+
+
+def test_top_level_vjp_and_jacrev_of_scipy_expm():
+    A = R.standard_normal((3, 3)) * 0.5
+    J = adjit.jacrev(expm)(A)
+    assert J.shape == (3, 3, 3, 3)
+    for i in range(3):
+        for j in range(3):
+            np.testing.assert_allclose(J[i, j], fd(lambda A: expm(A)[i, j], (A,), 0), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(adjit.jacobian(expm)(A), J, rtol=1e-14)
+    G = R.standard_normal((3, 3))
+    (dA,) = adjit.vjp(expm, A)[1](G)
+    np.testing.assert_allclose(dA, np.einsum("ij,ijkl->kl", G, J), rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp")  # softplus itself, at 1000; its rule does not
+def test_top_level_custom_jvp():
+    x = np.array([0.3, -2.0, 1000.0])
+    v = np.array([1.0, 2.0, 3.0])
+    out, t = adjit.jvp(softplus, (x,), (v,))
+    np.testing.assert_allclose(t, v / (1 + np.exp(-x)), rtol=1e-15)
+    # grad of a scalar custom_jvp function: the rule transposed numerically (one JVP per input element)
+    assert adjit.grad(softplus)(1000.0) == 1.0
+    np.testing.assert_allclose(adjit.jacfwd(softplus)(x), np.diag(1 / (1 + np.exp(-x))), rtol=1e-15)
+
+
+# ---------------------------------------------------------------- located errors
+
+def _here(e: AdjitError, text: str):
+    msg = str(e)
+    assert "test_custom_rules.py:" in msg, msg
+    assert text in msg, msg
+    return msg
+
+
+def test_custom_vjp_under_forward_mode_is_a_located_error():
+    x, s = R.standard_normal(3), 0.5
+    for call in (lambda: adjit.jvp(softplus_loss, (x,), (x,)), lambda: adjit.hvp(softplus_loss)(x, x),
+                 lambda: adjit.hessian(softplus_loss)(x), lambda: adjit.jacfwd(expsin_loss)(x, x, x)):
+        with pytest.raises(AdjitTypeError) as e:
+            call()
+        msg = _here(e.value, "custom_vjp function: it has a reverse-mode rule only")
+        assert "custom_jvp" in msg  # the hint names the fix
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.jvp(expm, (x,), (x,))
+    _here(e.value, "reverse-mode rule only")
+    del s
+
+
+def test_custom_jvp_under_reverse_mode_is_a_located_error_naming_custom_vjp():
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(softplus_sum)(np.ones(3))
+    msg = _here(e.value, "does not transpose its JVP rule")
+    assert "adjit.custom_vjp" in msg and "np.tanh(softplus(x * s))" in msg
+
+
+@adjit.custom_vjp
+def no_rule(x):
+    return x * 2.0
+
+
+def no_rule_loss(x):
+    return np.sum(no_rule(x))
+
+
+def test_a_rule_never_given_is_a_located_error():
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(no_rule_loss)(np.ones(2))
+    msg = _here(e.value, "whose rule was never given")
+    assert "no_rule.defvjp(" in msg and "return np.sum(no_rule(x))" in msg
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(no_rule)(1.0)
+    _here(e.value, "whose rule was never given")
+
+
+@adjit.custom_vjp
+def two_args(x, y):
+    return x * y
+
+
+def two_args_fwd(x, y):
+    return x * y, (x, y)
+
+
+def two_args_bwd_short(res, g):
+    x, y = res
+    return (g * y,)
+
+
+def two_args_bwd_shape(res, g):
+    x, y = res
+    return (np.sum(g * y), g * x)
+
+
+def two_args_loss(x, y):
+    return np.sum(two_args(x, y))
+
+
+def test_bwd_with_the_wrong_number_or_shapes_of_cotangents_is_a_located_error():
+    x, y = np.ones(3), np.ones(3)
+    two_args.defvjp(two_args_fwd, two_args_bwd_short)
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(two_args_loss)(x, y)
+    msg = _here(e.value, "two_args_bwd_short returned 1 cotangent(s), but two_args() takes 2 argument(s)")
+    assert "return (g * y,)" in msg and "return np.sum(two_args(x, y))" in msg  # the rule's line, the call's note
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(two_args, wrt=1)(1.0, 2.0)
+    _here(e.value, "returned 1 cotangent(s)")
+    two_args.defvjp(two_args_fwd, two_args_bwd_shape)
+    with pytest.raises(ShapeError) as e:
+        adjit.grad(two_args_loss)(x, y)
+    msg = _here(e.value, "the cotangent of argument 0 of two_args() is a scalar, but it must be of shape (3,)")
+    assert "return (np.sum(g * y), g * x)" in msg
+    with pytest.raises(ShapeError) as e:
+        adjit.vjp(two_args, x, y)[1](np.ones(3))
+    _here(e.value, "has shape ()")
+
+
+def two_fwd_bad(x, y):
+    return x * y
+
+
+def test_fwd_not_returning_a_pair_is_a_located_error():
+    two_args.defvjp(two_fwd_bad, two_args_bwd_short)
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(two_args_loss)(np.ones(3), np.ones(3))
+    _here(e.value, "two_fwd_bad must return a pair (out, residuals)")
