@@ -473,3 +473,50 @@ def test_fwd_not_returning_a_pair_is_a_located_error():
     with pytest.raises(AdjitTypeError) as e:
         adjit.grad(two_args_loss)(np.ones(3), np.ones(3))
     _here(e.value, "two_fwd_bad must return a pair (out, residuals)")
+
+
+def test_second_derivatives_of_a_custom_function_itself_are_located_errors():
+    for call in (lambda: adjit.hessian(brent_root)(1.0, 2.0), lambda: adjit.grad(adjit.grad(brent_root))(1.0, 2.0)):
+        with pytest.raises(AdjitTypeError) as e:
+            call()
+        _here(e.value, "brent_root")
+
+
+@adjit.custom_vjp
+def branchy(x, c):
+    return x * x * c
+
+
+def branchy_fwd(x, c):
+    y = x * x * c
+    return y, (x, y, c)
+
+
+def branchy_bwd(res, g):
+    x, y, c = res
+    s = 0.0
+    for i in range(2):
+        s = s + 1.0
+    if np.sum(y) > 0:
+        d = g * s * x * c
+    else:
+        d = g * 2.0 * x * c
+    return (d, None)
+
+
+branchy.defvjp(branchy_fwd, branchy_bwd)
+
+
+def branchy_loss(x, c):
+    y = branchy(x, c)
+    y[0] = 0.0  # a write into the output, which is also a residual: the residual keeps its value
+    z = branchy(x, 3)
+    return np.sum(y * np.sin(x)) + np.sum(z)
+
+
+def test_a_rule_with_a_loop_and_a_branch_and_a_write_into_the_output():
+    x, c = np.linspace(-1, 1, 5), 1.5
+    g = adjit.grad(branchy_loss)(x, c)
+    close(g, fd(branchy_loss, (x, c), 0))
+    src = adjit.grad(branchy_loss).source(x, c)
+    assert src.count("--- reverse sweep ---") == 1  # the rule's loop and branch belong to the reverse sweep

@@ -18,7 +18,7 @@ import inspect
 from .. import primitives as P
 from ..builder import Var
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc, ShapeError, render_diagnostic
-from ..ir import Value
+from ..ir import Block, Op, Value, walk
 from .parse import parse
 from .values import _is_number
 
@@ -143,11 +143,15 @@ def lower_function(b, func, args: list, call_loc: Loc, what: str, stack: tuple =
     sub = _RuleLowerer(callee, b, stack)
     sub.env.update(bound.arguments)
     outer_loc = b.loc
+    start = len(b.ops)
     try:
         result = sub.lower_body(body)
     except AdjitError as e:
         raise _at_rule(e, call_loc, what) from None
     b.loc = outer_loc
+    for n in walk(Block(b.ops[start:])):  # the rule's branches and loops belong to the sweep it is lowered in
+        if not isinstance(n, Op):
+            n.role = b.role
     return result, callee.loc(last if last is not None else callee.node)
 
 
