@@ -16,6 +16,8 @@ import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import CompiledFunction
+from .compiler.jit.arguments import (float_arguments, gradients, n_arguments, n_gradients, refuse_structures,
+                                     tangent_leaves)
 
 _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -38,7 +40,7 @@ def _compiled(fun: Callable, wrt, mode: str, wrt_fwd=None, has_aux: bool = False
 
 
 def _float_positions(args: tuple) -> list[int]:
-    return [k for k, a in enumerate(args) if np.asarray(a).dtype.kind == "f"]
+    return float_arguments(args)  # a structure counts when it holds a float (jit/arguments.py)
 
 
 def _like(t, primal, what: str):
@@ -110,7 +112,9 @@ def _jvp_compiled(f, primals, tangents):
     else:
         c = _compiled(f, wrt, "jvp")
     args = c._bind(primals, {})
-    extra = [_like(tangents[k], args[k], f"the tangent of argument {k}") for k in wrt]
+    if inner is not None:
+        refuse_structures(c.parsed, args, "jvp of grad")
+    extra = tangent_leaves(args, wrt, tangents, _like)  # a structure's tangent: one per float leaf
     return c, args, extra
 
 
@@ -141,8 +145,9 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     def pullback(ct):
         ct = _like(ct, out if isinstance(out, np.ndarray) else np.asarray(out).dtype.type(out), "the cotangent")
         res = spec.entry(*args, ct)
-        grads = dict(zip(wrt_pos, res[1:1 + len(wrt_pos)]))
-        return tuple(_result(grads[k], args[k]) if k in grads else None for k in range(len(args)))
+        n = n_gradients(args, wrt_pos)  # structures: in their structure (jit/arguments.py)
+        grads = dict(zip(wrt_pos, gradients(args, wrt_pos, res[1:1 + n])))
+        return tuple(grads.get(k) for k in range(n_arguments(args)))
 
     pullback.source = lambda: c.source(*args)
     return (out, pullback, aux) if has_aux else (out, pullback)
@@ -182,6 +187,7 @@ class _Jacobian:
             return (self.mode if self.mode != "auto" else "rev" if self.f.__adjit_custom__.kind == "vjp" else "fwd"), n, m
         c = _compiled(self.f, (self.argnums,) if self.mode == "rev" else self.argnums, "vjp" if self.mode == "rev" else "jvp")
         args = c._bind(args, {})
+        refuse_structures(c.parsed, args, "jacobian")
         n = int(np.size(args[self.argnums]))
         m = int(np.size(c._spec_for(args).forward(*args)))
         if self.mode != "auto":
@@ -244,6 +250,7 @@ def _grad_jvp(f: Callable, wrt: int, wrt_fwd: int, args: tuple, v):
     """(value, gradient wrt `wrt`, its directional derivative along v on argument `wrt_fwd`)."""
     c = _compiled(f, (wrt,), "grad_jvp", wrt_fwd=(wrt_fwd,))
     args = c._bind(args, {})
+    refuse_structures(c.parsed, args, "hvp")
     spec = c._spec_for(args)
     out = spec.entry(*args, _like(v, args[wrt_fwd], "the vector v"))
     return out[0], _result(out[1], args[wrt]), _result(out[3], args[wrt])
@@ -273,6 +280,7 @@ def hessian(f: Callable, argnums: int = 0) -> Callable:
     def hessian_of_f(*args):
         c = _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,))
         args = c._bind(args, {})
+        refuse_structures(c.parsed, args, "hessian")
         spec = c._spec_for(args)  # one specialization, called once per basis vector
         x = args[k]
         n = int(np.size(x))
@@ -308,6 +316,7 @@ def grad_of_grad(inner, outer_wrt, with_value: bool):
 
     def call(*args, **kwargs):
         args = c_in._bind(args, kwargs)
+        refuse_structures(c_in.parsed, args, "grad of grad")
         if isinstance(args[wrt_in], np.ndarray) and args[wrt_in].ndim:
             raise AdjitTypeError(f"grad of grad: the inner gradient (with respect to '{c_in.parsed.param_names[wrt_in]}',"
                                  f" an array of shape {args[wrt_in].shape}) is not a scalar, so it has no gradient",

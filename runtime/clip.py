@@ -5,6 +5,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .trees import holds_arrays, flatten, is_namedtuple, is_structure, path_text, unflatten
+
 __all__ = ["global_norm", "clip_by_global_norm", "clip_by_value"]
 
 # Added to the norm before dividing (as PyTorch does) so rounding cannot leave the
@@ -12,10 +14,24 @@ __all__ = ["global_norm", "clip_by_global_norm", "clip_by_value"]
 NORM_EPSILON = 1e-6
 
 
+def _nested(grads) -> bool:
+    """A structure beyond a flat list/tuple/dict of arrays: nested, a NamedTuple or dataclass,
+    or holding None (the gradient of an integer leaf)."""
+    if is_namedtuple(grads) or (is_structure(grads) and not isinstance(grads, (dict, list, tuple))):
+        return True
+    values = grads.values() if isinstance(grads, Mapping) else grads if isinstance(grads, (list, tuple)) else ()
+    return any(v is None or (is_structure(v) and holds_arrays(v)) for v in values)
+
+
 def _as_array_list(grads):
     """Return the arrays inside `grads` and a function that puts arrays back into the
-    same kind of container (single array, list, tuple or dict)."""
-    if isinstance(grads, np.ndarray):
+    same kind of container (single array, list, tuple or dict; or any structure of them,
+    nested, as runtime/trees.py reads it: None entries stay None)."""
+    if _nested(grads):
+        arrays, tree, paths = flatten(grads)
+        labels = [f"gradient {path_text('', p)}" for p in paths]
+        rebuild = lambda new: unflatten(tree, new)  # noqa: E731
+    elif isinstance(grads, np.ndarray):
         arrays, labels, rebuild = [grads], ["gradient"], lambda new: new[0]
     elif isinstance(grads, (list, tuple)):
         arrays, rebuild = list(grads), type(grads)
@@ -26,7 +42,8 @@ def _as_array_list(grads):
         labels = [f"gradient {key!r}" for key in keys]
     else:
         raise ValueError(
-            "grads must be a NumPy array or a list, tuple or dict of NumPy arrays (arrays only), "
+            "grads must be a NumPy array or a list, tuple, dict, NamedTuple or dataclass of NumPy arrays "
+            "(arrays only; nested), "
             f"got {type(grads).__name__}"
         )
     for label, array in zip(labels, arrays):

@@ -8,6 +8,8 @@ import numba
 from numba import literal_unroll
 import numpy as np
 
+from .trees import holds_arrays, describe, flatten, is_namedtuple, is_structure, path_text
+
 __all__ = ["SGD", "Momentum", "Adam"]
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -84,6 +86,14 @@ def _adam_all(groups, lr, beta1, beta2, eps, bias_correction1, bias_correction2)
                      lr, beta1, beta2, eps, bias_correction1, bias_correction2)
 
 
+def _nested(params) -> bool:
+    """Parameters beyond a flat list/tuple/dict of arrays: nested, a NamedTuple or a dataclass."""
+    if is_namedtuple(params) or (is_structure(params) and not isinstance(params, (dict, list, tuple))):
+        return True
+    values = params.values() if isinstance(params, Mapping) else params if isinstance(params, (list, tuple)) else ()
+    return any(is_structure(v) and holds_arrays(v) for v in values)
+
+
 def _label(key):
     return f"parameter {key!r}" if isinstance(key, str) else f"parameter {key}"
 
@@ -120,7 +130,12 @@ class _Optimizer:
     """Shared bookkeeping: parameter containers, gradient validation, per-parameter state."""
 
     def __init__(self, params):
-        if isinstance(params, Mapping):
+        self._tree = None
+        if _nested(params):  # nested, a NamedTuple or a dataclass: by leaf, keyed by path
+            leaves, self._tree, paths = flatten(params)
+            self._keys = [path_text("params", p) for p in paths]
+            self.params = dict(zip(self._keys, leaves))
+        elif isinstance(params, Mapping):
             self._keys = list(params)
             self.params = dict(params)
         elif isinstance(params, (list, tuple)):
@@ -128,7 +143,8 @@ class _Optimizer:
             self.params = list(params)
         else:
             raise ValueError(
-                "params must be a list or tuple of NumPy arrays or a dict name -> array, "
+                "params must be a list or tuple of NumPy arrays, a dict name -> array, or a nested "
+                "structure of arrays (dicts, lists, tuples, NamedTuples, dataclasses), "
                 f"got {type(params).__name__}"
             )
         if not self._keys:
@@ -147,6 +163,8 @@ class _Optimizer:
         Everything is checked before any parameter is touched, so a rejected step
         leaves parameters and state unchanged.
         """
+        if self._tree is not None:
+            grads = self._flat_grads(grads)
         if isinstance(self.params, dict):
             if not isinstance(grads, Mapping):
                 raise ValueError(
@@ -185,6 +203,14 @@ class _Optimizer:
                 )
             ordered.append(grad)
         return ordered
+
+    def _flat_grads(self, grads):
+        """Gradients in the structure of the parameters, by the parameters' path keys."""
+        leaves, tree, paths = flatten(grads)
+        if tree != self._tree:
+            raise ValueError(f"grads must have the structure of params, {describe(self._tree)}, "
+                             f"got {describe(tree)}")
+        return dict(zip(self._keys, leaves))
 
     def step(self, grads):
         """Apply one update to every parameter, in place, from the matching gradients."""

@@ -36,6 +36,20 @@ def is_structure(x) -> bool:
     return isinstance(x, (dict, list, tuple)) or (dataclasses.is_dataclass(x) and not isinstance(x, type))
 
 
+def holds_arrays(x) -> bool:
+    """A structure with an array somewhere inside (a list of numbers is not one, for the
+    training tools: their flat containers hold arrays only)."""
+    if isinstance(x, np.ndarray):
+        return True
+    if isinstance(x, dict):
+        return any(holds_arrays(v) for v in x.values())
+    if isinstance(x, (list, tuple)):
+        return any(holds_arrays(v) for v in x)
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return any(holds_arrays(getattr(x, f.name)) for f in dataclasses.fields(x))
+    return False
+
+
 def _object_names(x, only=None) -> list:
     names = [n for n in vars(x) if not n.startswith("__")]
     return [n for n in names if only is None or n in only]
@@ -145,3 +159,69 @@ def path_text(name: str, path: tuple) -> str:
         else:
             out += f"[{p!r}]"
     return out
+
+
+def find_opaque(tree, path: tuple = ()):
+    """(path, type name) of the first entry of `tree` that cannot be read, or None."""
+    kind = tree[0]
+    if kind == "opaque":
+        return path, tree[1]
+    if kind in ("leaf", "static"):
+        return None
+    if kind == "dict":
+        keys = tree[2]
+    elif kind in ("list", "tuple"):
+        keys = range(len(tree[1]))
+    elif kind == "namedtuple":
+        keys = [("attr", f) for f in tree[1]._fields]
+    else:
+        keys = [("attr", n) for n in tree[2]]
+    for k, c in zip(keys, tree[-1]):
+        found = find_opaque(c, path + (k,))
+        if found is not None:
+            return found
+    return None
+
+
+def leaves_like(tree, x, what: str = "the tangent") -> list:
+    """The entries of x at the leaf positions of `tree` (x has the structure `tree` describes;
+    a None in place of a leaf or a subtree gives None for its leaves). ValueError when it differs."""
+    out: list = []
+    _like(tree, x, out, what)
+    return out
+
+
+def _like(tree, x, out, what):
+    kind = tree[0]
+    if kind == "leaf":
+        out.append(x)
+        return
+    if kind in ("static", "opaque"):
+        return
+    children = tree[-1]
+    if x is None:
+        out.extend([None] * sum(tree_leaves(c) for c in children))
+        return
+    if kind == "dict":
+        if not isinstance(x, dict) or list(x) != list(tree[2]):
+            raise ValueError(f"{what} must have the structure of its primal, {describe(tree)}, not {_brief(x)}")
+        items = [x[k] for k in tree[2]]
+    elif kind in ("list", "tuple", "namedtuple"):
+        if not isinstance(x, (list, tuple)) or len(x) != len(children):
+            raise ValueError(f"{what} must have the structure of its primal, {describe(tree)}, not {_brief(x)}")
+        items = list(x)
+    else:
+        try:
+            items = [getattr(x, n) for n in tree[2]]
+        except AttributeError:
+            raise ValueError(f"{what} must have the structure of its primal, {describe(tree)}") from None
+    for c, v in zip(children, items):
+        _like(c, v, out, what)
+
+
+def _brief(x) -> str:
+    if isinstance(x, dict):
+        return "dict(" + ", ".join(repr(k) for k in x) + ")"
+    if isinstance(x, (list, tuple)):
+        return f"{type(x).__name__} of {len(x)}"
+    return type(x).__name__

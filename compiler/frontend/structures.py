@@ -136,6 +136,9 @@ class Structures:
                 kind = base.kind if base.fields is None else "tuple"
                 return StructTuple(tuple(base)[slice(*bounds)], f"{base.label}[{ast.unparse(sl)}]", kind)
             k = self.expr(sl)
+            if isinstance(k, str):
+                raise self.err(AdjitTypeError, f"{base.label} is a {base.kind} argument: index it with an integer, "
+                               f"not {k!r}", sl)
             if isinstance(k, Value) and self.b.aval(k).value is None:
                 raise self.err(AdjitTypeError, f"{base.label} is a {base.kind} argument, indexed only with a "
                                "constant (its items may differ in shape and type)", sl,

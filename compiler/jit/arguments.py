@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ...runtime.trees import flatten, is_structure, path_text, unflatten
+from ...runtime.trees import describe, find_opaque, flatten, is_structure, leaves_like, path_text, unflatten
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc
 from ..ir import NONE_TYPE, Abstract, array_type, scalar_type
 
@@ -215,8 +215,14 @@ def _bind_flat(parsed, values: tuple, objects: tuple) -> Flat:
             owner.append(k)
             spans.append((first, 1))
             continue
-        only = attributes_read(parsed, k) if k in objects else None
+        only = attributes_read(parsed, k, a) if k in objects else None
         ls, tree, paths = flatten(a, objects=k in objects, only=only)
+        bad = None if k in objects else find_opaque(tree)  # a method's self: an error where it is read
+        if bad is not None:
+            raise AdjitTypeError(f"argument '{name}': {path_text(name, bad[0])} is a {bad[1]}; adjit takes NumPy "
+                                 "arrays and numbers, and dicts, lists, tuples, NamedTuples and dataclasses of "
+                                 "them (str and None entries are read as constants)", parsed.loc(parsed.node.args.args[k]),
+                                 hint="convert it with np.asarray(...), or leave it out of the structure")
         for x, path in zip(ls, paths):
             text = path_text(name, path)
             leaves.append(as_numpy(parsed, x, k, text))
@@ -243,9 +249,14 @@ def _leaf_name(name: str, path: tuple, taken: set) -> str:
     return out
 
 
-def attributes_read(parsed, k: int):
-    """The attributes of parameter k the function reads (`self.W`), or None when it uses the
-    parameter itself otherwise (passes `self` on): then every attribute is read."""
+def attributes_read(parsed, k: int, obj, seen=None):
+    """The attributes of parameter k (`obj`, a method's self) the function reads (`self.W`), with
+    those read by the methods it calls on self (`self.predict(x)`); None when it uses the
+    parameter otherwise (passes `self` on): then every attribute is read."""
+    from .. import frontend
+
+    seen = set() if seen is None else seen
+    seen.add(parsed.fn)
     name = parsed.param_names[k]
     attrs, bare = set(), False
     parents = {}
@@ -259,6 +270,16 @@ def attributes_read(parsed, k: int):
                 attrs.add(up.attr)
             else:
                 bare = True
+    for attr in sorted(attrs):
+        method = getattr(type(obj), attr, None)
+        if isinstance(method, types.FunctionType) and method not in seen and attr not in vars(obj):
+            try:
+                inner = attributes_read(frontend.parse(method), 0, obj, seen)
+            except AdjitError:
+                inner = set()  # an error of its own, reported where it is called
+            if inner is None:
+                return None
+            attrs |= inner
     return None if bare else attrs
 
 
@@ -413,3 +434,47 @@ def n_gradients(args: tuple, wrt: list) -> int:
         first, count = args.spans[k]
         n += 1 if args.trees[k] is None else sum(_is_float_leaf(x) for x in args[first:first + count])
     return n
+
+
+def n_arguments(args: tuple) -> int:
+    return len(args.spans) if isinstance(args, Flat) else len(args)
+
+
+def float_arguments(args: tuple) -> list:
+    """The arguments holding a float (an array, a number, or a structure with a float leaf)."""
+    if not isinstance(args, Flat):
+        return [k for k, a in enumerate(args) if np.asarray(a).dtype.kind == "f"]
+    return [k for k, (a, n) in enumerate(args.spans) if any(_is_float_leaf(x) for x in args[a:a + n])]
+
+
+def tangent_leaves(args: tuple, wrt: list, tangents: tuple, like) -> list:
+    """The tangents of the arguments in `wrt` as the compiled code takes them: one per float leaf,
+    each made like its primal by like(t, primal, what); a structure's tangent has its structure."""
+    if not isinstance(args, Flat):
+        return [like(tangents[k], args[k], f"the tangent of argument {k}") for k in wrt]
+    out = []
+    for k in wrt:
+        first, count = args.spans[k]
+        if args.trees[k] is None:
+            out.append(like(tangents[k], args[first], f"the tangent of argument {k}"))
+            continue
+        try:
+            ts = leaves_like(args.trees[k], tangents[k], f"the tangent of argument {k}")
+        except ValueError as e:
+            raise ArgumentError(str(e)) from None
+        for x, t, text in zip(args[first:first + count], ts, args.texts[first:first + count]):
+            if _is_float_leaf(x):
+                out.append(like(np.zeros_like(x) if t is None else t, x, f"the tangent of {text}"))
+    return out
+
+
+def refuse_structures(parsed, args: tuple, what: str) -> None:
+    """A located error when an argument is a structure: `what` takes arrays and numbers."""
+    if not isinstance(args, Flat):
+        return
+    k = next(k for k, t in enumerate(args.trees) if t is not None)
+    name = parsed.param_names[k]
+    raise ArgumentError(f"{what}: argument '{name}' is a structure ({describe(args.trees[k])}); {what} takes "
+                        "arrays and numbers (structures are supported by grad, value_and_grad, jvp and vjp)",
+                        parsed.loc(parsed.node.args.args[k]),
+                        hint="pass the array itself, binding the rest with functools.partial, or use adjit.grad")
