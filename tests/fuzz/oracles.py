@@ -228,10 +228,11 @@ def fd_gradients(fun, args64: list, wrt_idx: list):
 def refine_fd(fun, args64: list, wrt_idx: list, grads: list, fd: list, masks: list, limit: float) -> int:
     """Where adjit's gradient and float64 finite differences disagree by more than `limit` (relative
     to the largest difference quotient), recompute those quotients in long double with steps from
-    1e-9 down to 1e-14 (relative), stopping where two successive steps agree (within 1e-4): that
+    1e-5 down to 1e-14 (relative), stopping where two successive steps agree (within 1e-4): that
     value, with their difference (at least 1e-4 of it) as its uncertainty, replaces the float64
     one, which was not yet converged (a function oscillating on the scale of the step: cos of a
-    product of 1e8). fd is updated in place; returns the number of coordinates refined. A
+    product of 1e8) or drowned in rounding (a value of 1e10 whose float64 differences at a 1e-6
+    step carry an error of about 2: long double's is 2000 times smaller). fd is updated in place; returns the number of coordinates refined. A
     coordinate whose long-double quotients never settle keeps its float64 value, so nothing here
     can hide a wrong gradient."""
     ld = np.longdouble
@@ -244,7 +245,7 @@ def refine_fd(fun, args64: list, wrt_idx: list, grads: list, fd: list, masks: li
         bad = np.flatnonzero((np.abs(g - ref) > limit * scale).reshape(-1) & np.asarray(ok).reshape(-1))
         for i in bad[:64]:
             est = []
-            for h_rel in (1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14):
+            for h_rel in (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14):
                 vals = []
                 for sgn in (1, -1):
                     a = [np.asarray(v).astype(ld) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
@@ -533,20 +534,40 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
             return done("internal", cat, traceback.format_exc())
 
     rounding = [n for n in failing if n.split(":")[0] in ("value", "agree", "jvp")]
+    if any(n.startswith("fd:") for n in failing):
+        # a gradient that moves by a percent or more when the inputs move by 16 ulps (sin of
+        # x - W with W near 1e31: a period of 1e-31 in x) has no finite-difference check: the
+        # exact derivative adjit computes and what any step can see are unrelated
+        floor = noise_floor(exec_module(readable, False)[fname + "_grad"], args, value, ref_grads, dtype)
+        res["noise_floor"] = floor
+        if floor["agree"] >= 1e-2:
+            failing[:] = [n for n in failing if not n.startswith("fd:")]
+            for n in list(errors):
+                if n.startswith("fd:"):
+                    del errors[n]
+            fd_ok = False
+            res["ill_conditioned"] = True
     if rounding:
         # adjit against adjit (or NumPy) differ only in rounding (summation order, fused loops, BLAS)
         # unless the difference is well above what rounding-sized changes of the inputs do here
         floor = noise_floor(exec_module(readable, False)[fname + "_grad"], args, value, ref_grads, dtype)
         res["noise_floor"] = floor
         for n in rounding:
-            if errors[n] <= 10 * floor[n.split(":")[0]]:
+            kind = n.split(":")[0]
+            if errors[n] <= 10 * floor[kind] or floor[kind] >= 1e-2:
+                # within rounding, or a program whose result moves by a percent or more when its
+                # inputs move by 16 ulps: two correct evaluations need not agree to any digit
                 failing.remove(n)
                 del errors[n]
+                if floor[kind] >= 1e-2:
+                    res["ill_conditioned"] = True
     if failing:
         failing.sort(key=lambda n: ORACLE_ORDER.index(n) if n in ORACLE_ORDER else 99)
         res["failing"] = failing
         res["errors"] = errors
         return done("wrong", failing[0], ", ".join(f"{k}={errors.get(k, 'x'):.3g}" if k in errors else k for k in failing))
+    if res.get("ill_conditioned"):
+        return done("skipped", "ill-conditioned: the gradient moves 1% or more when the inputs move 16 ulps")
     if not fd_ok:
         return done("skipped", "finite differences unstable")
     return done("ok")
