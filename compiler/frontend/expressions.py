@@ -466,6 +466,8 @@ class Expressions:
         v = lambda x: self.value(x, node)  # noqa: E731
         if prim in P.REDUCTIONS:
             x, axis, keepdims = bind(*row.params, **dict(row.defaults))
+            if isinstance(x, tuple) or isinstance(x, Value) and x.type.kind == "tuple":
+                x = self._build(x, node)  # np.sum([1, a * a, 2]): NumPy reduces np.array of the list
             return self._reduce(prim, x, axis, keepdims, node)
         if prim in ("maximum", "minimum") and func in (max, min):
             if len(args) != 2 or kwargs:

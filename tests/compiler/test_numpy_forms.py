@@ -264,3 +264,14 @@ def test_unsupported_forms_are_located_errors(fun, arg, message):
     with pytest.raises(AdjitError, match=message) as info:
         adjit.grad(fun)(arg)
     assert info.value.loc is not None and info.value.loc.line > 0
+
+
+# ------------------------------------------------------------------ reductions of lists (Tangent corpus)
+def sum_of_list(a, x): return np.sum([1, a * a, 2]) + np.sum([1, x[0] * x[1] * x[2], 3]) + np.max((a, 2.0 * x[0], 1.0)) + np.mean([a, x[1]])
+
+
+def test_reductions_of_lists_reduce_np_array_of_the_list():
+    args = (1.5, np.array([1.0, 2.0, 3.0]))
+    g = adjit.grad(sum_of_list, wrt=(0, 1))(*args)
+    fd_check(sum_of_list, args, (0, 1), g)
+    forward_check(sum_of_list, args, (0, 1), g)
