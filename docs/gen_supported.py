@@ -140,8 +140,12 @@ such slices combined on one axis (`x[i:] * x[:n - i]`) are a located error.
 Names a function may use: its arguments and locals, `np.*` and `math.*` functions listed below,
 `adjit.stop_gradient`, `adjit.nn.*`, global numeric constants (a global *array* is rejected: pass
 it as an argument), and other plain Python functions. Arguments are NumPy arrays (float, int or
-bool dtypes; not float16) and Python or NumPy numbers (ints within int64); the arguments in `wrt`
-must be float32 or float64. Arrays in non-native byte order are converted; masked arrays,
+bool dtypes; not float16) and Python or NumPy numbers (ints within int64), or structures of them:
+dicts, lists, tuples, NamedTuples and dataclasses, nested (`p["W"]`, `p[0]`, `p.W`, `len(p)`,
+unpacking and `for` loops over a structure, unrolled; read-only; see api.md). The arguments in
+`wrt` must be float32 or float64 (a structure: its float leaves; its integer leaves get None).
+`functools.partial` objects, bound methods (`self.W` read from the object) and callable objects
+are transformed like functions. Arrays in non-native byte order are converted; masked arrays,
 `np.matrix` and other ndarray subclasses are refused with a hint (`np.memmap` is read as an array).
 `np.arange` takes integer or float arguments. Broadcasting follows NumPy, and every shape known when the
 call is specialized is checked in Python before compiled code runs.

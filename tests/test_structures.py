@@ -371,3 +371,13 @@ def test_source_that_cannot_be_read():
     assert "<string>:2" in str(e.value)
     with pytest.raises(ArgumentError, match="no Python source"):
         adjit.grad(np.sin)
+
+
+def doubles(x):
+    return np.sum(x * 2.0)
+
+
+def test_a_list_used_as_an_array_is_a_located_error():
+    with pytest.raises(AdjitTypeError, match="the list 'x' is used here as one array") as e:
+        adjit.grad(doubles)([1.0, 2.0])
+    assert "x * 2.0" in str(e.value) and "np.asarray" in str(e.value)

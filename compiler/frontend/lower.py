@@ -50,6 +50,8 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, St
             return x
         if _is_number(x):
             return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32,)) else x)
+        if is_struct(x):
+            self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):
             return self.b.emit("tuple", [self.value(e, node) for e in x])
         raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)

@@ -198,6 +198,19 @@ class Structures:
         defaults.update(fn.__kwdefaults__ or {})
         return LocalFunction(fdef, defaults, {self_name: base}, parsed)
 
+    def struct_as_value(self, x, node) -> None:
+        """A structure used as one value: a list or tuple of ints is a shape; anything else is
+        where NumPy would have converted it with np.asarray, which adjit does not do."""
+        ints = ("int64", "int32")
+        if isinstance(x, StructTuple) and all(isinstance(e, int) or (isinstance(e, Value) and e.type.kind == "scalar"
+                                                                      and e.type.dtype in ints) for e in x):
+            return
+        what = x.__name__
+        raise self.err(AdjitTypeError, f"{what} is used here as one array; adjit takes NumPy arrays and numbers "
+                       "where NumPy would convert a structure with np.asarray", node,
+                       hint="pass np.asarray(...) as the argument, or combine its entries here (np.stack(p), "
+                            "p['W'] ...)")
+
     # -- writes
     def struct_write_error(self, target, base) -> Exception:
         return self.err(UnsupportedSyntaxError, f"{base.__name__} is an argument, read-only inside a "
