@@ -27,11 +27,24 @@ def fd_check(fun, args, wrt, grads, rtol=1e-6):
         assert err < rtol, f"d/d{fun.__code__.co_varnames[k]}: relative error {err:.3e} vs finite differences"
 
 
-def run_jvp(fun, args, wrt, tangents):
-    """(value, directional derivative) from adjit's forward mode (the JVP column)."""
+def run_jvp(fun, args, wrt, tangents, compiled: bool = False):
+    """(value, directional derivative) from adjit's forward mode (the JVP column). By default the
+    lowered module (what Numba would compile, loops and all) runs as plain Python, as the fuzzer's
+    `lowered` oracle does: the tangent rules and their lowering are checked without a Numba
+    compile per program (the suite's budget); compiled=True runs the compiled entry point."""
+    import re
+
+    from adjit.compiler.jit import workspace_args
+
     c = CompiledFunction(fun, tuple(wrt), mode="jvp")
-    spec = c._spec_for(tuple(args))
-    return spec.entry(*args, *tangents)
+    if compiled:
+        return c._spec_for(tuple(args)).entry(*args, *tangents)
+    text, n = re.subn(r"^_jit = numba\.njit\(.*\)$", "_jit = lambda fn: fn", c.source(*args, lowered=True), flags=re.M)
+    assert n == 1, "no `_jit = numba.njit(...)` line in the lowered module"
+    ns: dict = {"__name__": "adjit_test_lowered_jvp"}
+    exec(compile(text, "<lowered jvp>", "exec"), ns)
+    f = ns[c.entry_name]
+    return f(*args, *tangents, *workspace_args(f))
 
 
 def forward_check(fun, args, wrt, grads, seed=5, rtol=1e-9):
@@ -63,3 +76,41 @@ def import_source(tmp_path, name: str, text: str):
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+# The three checks every family of differentiable programs gets (issue 12's test files use them):
+# value and gradient against NumPy and central differences, forward mode against reverse, and the
+# readable source, executed as plain NumPy, against the compiled gradient.
+
+def as_tuple(grads) -> tuple:
+    return grads if isinstance(grads, tuple) else (grads,)
+
+
+def check_against_fd(fun, args, wrt):
+    import adjit
+
+    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
+    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
+    grads = as_tuple(grads)
+    for g, i in zip(grads, wrt):
+        assert np.shape(g) == np.shape(args[i])
+    fd_check(fun, args, wrt, grads)
+
+
+def check_forward(fun, args, wrt):
+    import adjit
+
+    forward_check(fun, args, wrt, as_tuple(adjit.grad(fun, wrt=wrt)(*args)))
+
+
+def check_readable(fun, args, wrt, rtol=1e-10):
+    import adjit
+
+    g = adjit.grad(fun, wrt=wrt)
+    grads = as_tuple(g(*args))
+    ns: dict = {}
+    exec(compile(g.source(*args), "<readable>", "exec"), ns)
+    readable = ns[fun.__name__ + "_grad"](*args)
+    assert np.isclose(readable[0], fun(*args), rtol=1e-12, atol=1e-12)
+    for a, b in zip(readable[1:], grads):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12)

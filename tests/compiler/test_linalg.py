@@ -8,7 +8,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import fd_check, forward_check, run_jvp
+from conftest import check_against_fd, check_forward, check_readable, run_jvp
 
 R = np.random.default_rng(41)
 
@@ -102,36 +102,19 @@ FUNCTIONS = [
 IDS = [f.__name__ for f, _, _ in FUNCTIONS]
 
 
-def _grads(fun, args, wrt):
-    grads = adjit.grad(fun, wrt=wrt)(*args)
-    return grads if isinstance(grads, tuple) else (grads,)
-
-
 @pytest.mark.parametrize("fun,make,wrt", FUNCTIONS, ids=IDS)
 def test_gradient_matches_finite_differences(fun, make, wrt):
-    args = make()
-    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
-    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
-    fd_check(fun, args, wrt, grads)
+    check_against_fd(fun, make(), wrt)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FUNCTIONS, ids=IDS)
 def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    args = make()
-    forward_check(fun, args, wrt, _grads(fun, args, wrt))
+    check_forward(fun, make(), wrt)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FUNCTIONS, ids=IDS)
 def test_readable_source_is_numpy_that_agrees(fun, make, wrt):
-    args = make()
-    g = adjit.grad(fun, wrt=wrt)
-    grads = _grads(fun, args, wrt)
-    ns: dict = {}
-    exec(compile(g.source(*args), "<readable>", "exec"), ns)
-    readable = ns[fun.__name__ + "_grad"](*args)
-    assert np.isclose(readable[0], fun(*args), rtol=1e-12, atol=1e-12)
-    for a, b in zip(readable[1:], grads):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    check_readable(fun, make(), wrt)
 
 
 def test_einsum_lowers_to_matmul_rows():

@@ -181,7 +181,7 @@ def test_float32_state_promoted_in_a_while_loop_forward_and_reverse():
     grads = adjit.grad(C.float32_state_promoted_in_while, wrt=(0, 1, 2))(x, W, s)
     tangents = (rng.standard_normal(4).astype(np.float32), rng.standard_normal((3, 4)).astype(np.float32),
                 np.float32(0.7))
-    _, dot = run_jvp(C.float32_state_promoted_in_while, (x, W, s), (0, 1, 2), tangents)
+    _, dot = run_jvp(C.float32_state_promoted_in_while, (x, W, s), (0, 1, 2), tangents, compiled=True)
     x6, W6 = x.astype(float), W.astype(float)
     eps = 1e-6
     fd = (C.float32_state_promoted_in_while(x6 + eps * tangents[0], W6 + eps * tangents[1], 0.3 + eps * 0.7)

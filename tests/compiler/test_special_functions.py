@@ -15,7 +15,7 @@ from scipy.special import expit, log_softmax, logsumexp, softmax
 import adjit
 from adjit.compiler.errors import AdjitError
 from adjit.runtime import special as rt
-from conftest import fd_check, forward_check
+from conftest import check_against_fd, check_forward, fd_check
 import primitive_cases  # noqa: F401  (first: it merges the special rows)
 from primitive_cases_special import CASES
 
@@ -96,16 +96,12 @@ FORM_IDS = [f.__name__ for f, _, _ in FORMS]
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
 def test_form_gradient_matches_finite_differences(fun, make, wrt):
-    args = make()
-    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
-    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
-    fd_check(fun, args, wrt, grads if isinstance(grads, tuple) else (grads,))
+    check_against_fd(fun, make(), wrt)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
 def test_form_forward_mode_agrees_with_reverse(fun, make, wrt):
-    args = make()
-    forward_check(fun, args, wrt, _grads(adjit.grad(fun, wrt=wrt), args))
+    check_forward(fun, make(), wrt)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)

@@ -8,7 +8,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import fd_check, forward_check
+from conftest import check_against_fd, check_forward, check_readable, fd_check, forward_check
 
 R = np.random.default_rng(44)
 
@@ -77,37 +77,19 @@ FORMS = [
 IDS = [f.__name__ for f, _, _ in FORMS]
 
 
-def _tuple(grads, wrt):
-    return grads if isinstance(grads, tuple) else (grads,)
-
-
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=IDS)
 def test_gradient_matches_finite_differences(fun, make, wrt):
-    args = make()
-    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
-    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
-    for g, i in zip(grads, wrt):
-        assert np.shape(g) == np.shape(args[i])
-    fd_check(fun, args, wrt, grads)
+    check_against_fd(fun, make(), wrt)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=IDS)
 def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    args = make()
-    forward_check(fun, args, wrt, _tuple(adjit.grad(fun, wrt=wrt)(*args), wrt))
+    check_forward(fun, make(), wrt)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=IDS)
 def test_readable_source_is_numpy_that_agrees(fun, make, wrt):
-    args = make()
-    g = adjit.grad(fun, wrt=wrt)
-    grads = _tuple(g(*args), wrt)
-    ns: dict = {}
-    exec(compile(g.source(*args), "<readable>", "exec"), ns)
-    readable = ns[fun.__name__ + "_grad"](*args)
-    assert np.isclose(readable[0], fun(*args), rtol=1e-12, atol=1e-12)
-    for a, b in zip(readable[1:], grads):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    check_readable(fun, make(), wrt)
 
 
 # -------------------------------------------------------------------------- exact and special cases
@@ -226,7 +208,8 @@ def test_linrec_rules_on_their_own(transpose, lowered):
         exec(compile(text, f"<{name}>", "exec"), ns)
         f = ns[name]
         if lowered:
-            return lambda *xs: f(*xs, np.zeros(0, np.uint8), np.zeros(2, np.int64))
+            from adjit.compiler.jit import workspace_args
+            return lambda *xs: f(*xs, *workspace_args(f))
         return f
 
     fn, b = build()
