@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     target = 0.3 if ns.quick else 1.0
     peers, notes = common.load_peers(("jax",), ns.threads)
     jax = peers.get("jax")
-    lines = ["# Second-order derivatives", "", "Machine: " + common.cpus_bound() + " CPUs bound; peers: "
+    lines = ["## Second-order derivatives", "", "Machine: " + common.cpus_bound() + " CPUs bound; peers: "
              + "; ".join(notes), ""]
     rows = []
     for name, f, fxp, args, full in (("seed loss wrt W2 (1280 params, batch 32)", seed_loss_w2, seed_loss_xp,
@@ -118,7 +118,7 @@ def main(argv=None) -> int:
                 fns["JAX jit(hessian)"] = lambda: jax.block_until_ready(jhess(*jargs))
         t = common.time_calls(fns, target=target)
         base = t["adjit grad"].median
-        lines += [f"## {name}", "", f"hvp vs difference of gradients: relative error {err:.1e}", "",
+        lines += [f"### {name}", "", f"hvp vs difference of gradients: relative error {err:.1e}", "",
                   "| implementation | time | / adjit grad |", "|---|---:|---:|"]
         for k, tm in t.items():
             lines.append(f"| {k} | {common.fmt_time(tm.median)} | {tm.median / base:.2f}× |")
@@ -134,7 +134,7 @@ def main(argv=None) -> int:
                 lines.append(f"- adjit hessian / JAX jit(hessian): "
                              f"{t['adjit hessian'].median / t['JAX jit(hessian)'].median:.2f}×")
         lines.append("")
-        rows.append({"workload": name, **{k: v.median for k, v in t.items()}, "hvp_error": err})
+        rows.append({"label": f"second order: {name}", "rows": [{"name": k, "median": v.median} for k, v in t.items()]})
     text = "\n".join(lines)
     print(text)
     if ns.out:
@@ -143,7 +143,7 @@ def main(argv=None) -> int:
     if ns.json:
         import json
         with open(ns.json, "w") as fh:
-            json.dump(rows, fh, indent=1)
+            json.dump({"groups": rows}, fh, indent=1)
     return 0
 
 
