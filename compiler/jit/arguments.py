@@ -178,13 +178,17 @@ def bind(parsed, fun, args: tuple, kwargs: dict, objects: tuple = ()) -> tuple:
     (a dict, list, tuple, NamedTuple or dataclass; for the positions in `objects`, any object:
     the self of a bound method), the result is a Flat: every leaf in order, with the trees."""
     values = bind_names(parsed, fun, args, kwargs)
-    if any(is_structure(a) or k in objects for k, a in enumerate(values)):
-        return _bind_flat(parsed, values, objects)
+    for k, a in enumerate(values):  # the common case, arrays and numbers, without the structure test
+        if k in objects or (type(a) is not np.ndarray and not isinstance(a, _PLAIN) and is_structure(a)):
+            return _bind_flat(parsed, values, objects)
     args = tuple(as_numpy(parsed, a, k) for k, a in enumerate(values))
     for a in args:
         if isinstance(a, np.ndarray) and a.ndim == 0:  # 0-d arrays run as NumPy scalars
             return tuple(x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in args)
     return args
+
+
+_PLAIN = (int, float, complex, str, np.generic)  # never a structure
 
 
 class Flat(tuple):
