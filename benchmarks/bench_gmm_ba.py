@@ -142,7 +142,7 @@ def main(argv=None) -> int:
     jax = peers.get("jax")
     lines = ["## ADBench objectives, vectorised NumPy: GMM and bundle adjustment", "",
              "Peers: " + "; ".join(notes), ""]
-    groups = []
+    results = common.Results("gmm_ba", ns.threads)
     gmm_sizes = [(1000, 10, 5)] if ns.quick else [(1000, 10, 5), (10000, 10, 25)]
     ba_sizes = [(20, 500, 2000)] if ns.quick else [(20, 500, 2000), (100, 5000, 30000)]
     cases = [(f"GMM n={n} d={d} K={k}", gmm_objective, gmm_data(n, d, k), (0, 1, 2),
@@ -163,16 +163,9 @@ def main(argv=None) -> int:
                   f"worst relative error {err:.1e}", "", "| implementation | time | / adjit |", "|---|---:|---:|"]
         lines += [f"| {k} | {common.fmt_time(v.median)} | {v.median / base:.2f}× |" for k, v in t.items()]
         lines.append("")
-        groups.append({"label": label, "rows": [{"name": k, "median": v.median} for k, v in t.items()]})
-    text = "\n".join(lines)
-    print(text)
-    if ns.out:
-        with open(ns.out, "w") as fh:
-            fh.write(text + "\n")
-    if ns.json:
-        import json
-        with open(ns.json, "w") as fh:
-            json.dump({"groups": groups}, fh, indent=1)
+        results.add(label, [{"name": k, "median": v.median} for k, v in t.items()])
+    common.emit("\n".join(lines), ns.out)
+    results.write(ns.json)
     return 0
 
 

@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     jax = peers.get("jax")
     lines = ["## Second-order derivatives", "", "Machine: " + common.cpus_bound() + " CPUs bound; peers: "
              + "; ".join(notes), ""]
-    rows = []
+    results = common.Results("second_order", ns.threads)
     for name, f, fxp, args, full in (("seed loss wrt W2 (1280 params, batch 32)", seed_loss_w2, seed_loss_xp,
                                       seed_args(), False),
                                      ("100-parameter tanh chain (5 layers, loop)", chain, chain_xp, chain_data(), True)):
@@ -134,16 +134,9 @@ def main(argv=None) -> int:
                 lines.append(f"- adjit hessian / JAX jit(hessian): "
                              f"{t['adjit hessian'].median / t['JAX jit(hessian)'].median:.2f}×")
         lines.append("")
-        rows.append({"label": f"second order: {name}", "rows": [{"name": k, "median": v.median} for k, v in t.items()]})
-    text = "\n".join(lines)
-    print(text)
-    if ns.out:
-        with open(ns.out, "w") as fh:
-            fh.write(text + "\n")
-    if ns.json:
-        import json
-        with open(ns.json, "w") as fh:
-            json.dump({"groups": rows}, fh, indent=1)
+        results.add(f"second order: {name}", [{"name": k, "median": v.median} for k, v in t.items()])
+    common.emit("\n".join(lines), ns.out)
+    results.write(ns.json)
     return 0
 
 
