@@ -8,6 +8,7 @@ import numpy as np
 
 from .compiler.errors import ArgumentError
 from .compiler.jit import CompiledFunction
+from .compiler.jit import pickling
 from .compiler.jit.arguments import gradients, n_gradients
 
 
@@ -78,6 +79,13 @@ class _Transformed:
         kind = "value_and_grad" if self._with_value else "grad"
         return f"<adjit.{kind} of {self.__qualname__} wrt={self.wrt!r}>"
 
+    def __reduce__(self):
+        """Pickled as the user's function (by reference, or its source and the globals it reads),
+        wrt and the options; never compiled code or workspaces (compiler/jit/pickling.py)."""
+        c = self._compiled
+        return pickling.reduce(self, _Transformed, (self.fun, self.wrt, self._with_value, c.checkpoint, c.parallel,
+                                                    self.has_aux))
+
 
 def _as_result(x: Any, args: tuple, k: int):
     """A gradient in the form of its argument: Python floats give floats, NumPy scalars keep their dtype."""
@@ -97,7 +105,7 @@ class _GradOfGrad:
     def __init__(self, inner: _Transformed, wrt, with_value: bool):
         from .transforms import grad_of_grad
 
-        self.inner, self.wrt = inner, wrt
+        self.inner, self.wrt, self._with_value = inner, wrt, with_value
         self.fun = inner.fun  # the user's function, where errors about this transformation point
         self._call = grad_of_grad(inner, wrt, with_value)
         self.__name__ = inner.__name__
@@ -116,6 +124,9 @@ class _GradOfGrad:
 
     def __repr__(self) -> str:
         return f"<adjit.grad of {self.inner!r} wrt={self.wrt!r}>"
+
+    def __reduce__(self):
+        return pickling.reduce(self, _GradOfGrad, (self.inner, self.wrt, self._with_value))
 
 
 def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):

@@ -87,6 +87,7 @@ class CompiledFunction:
         if mode not in self.ENTRY:
             raise ArgumentError(f"unknown transformation mode {mode!r}")
         self.fun = fun
+        self._given = (wrt, wrt_fwd)  # as given, for pickling (__reduce__)
         self.parallel = bool(parallel)
         if checkpoint not in (None, "sqrt") and not (isinstance(checkpoint, int) and checkpoint >= 1):
             raise ArgumentError(f"checkpoint must be None, 'sqrt' or a segment length >= 1, not {checkpoint!r}")
@@ -341,6 +342,15 @@ class CompiledFunction:
     def signatures(self) -> list[str]:
         """The argument signatures compiled so far."""
         return [s.signature for s in self._specs.values()]
+
+    def __reduce__(self):
+        """Pickled as the function (by reference, or its source and the globals it reads) and the
+        options, never compiled state: see pickling.py."""
+        from . import pickling
+
+        wrt, wrt_fwd = self._given
+        return pickling.reduce(self, CompiledFunction, (self.fun, wrt, self.mode, self.checkpoint, self.parallel,
+                                                        wrt_fwd, self.has_aux))
 
 
 def _split_aux(fn: Function) -> None:
