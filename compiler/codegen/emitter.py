@@ -15,7 +15,7 @@ from .control import ControlEmitter
 from .loops import GroupEmitter
 from .ops import OpRenderer
 from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
-from .text import ATOM, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
+from .text import ATOM, MAX_INLINE_DEPTH, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 _REDUCTIONS = REDUCTIONS
 SIMD_FUNCTIONS = tuple(SIMD)  # the primitives with a libmvec kernel (their rows' `simd`)
@@ -64,6 +64,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.written = {n.inputs[0].id for n in walk_ops(fn.body) if n.prim in WRITES}
         # An inlined expression is evaluated where its user is: its inputs live until then.
         self.inlined = {op.out.id for op in walk_ops(fn.body) if self.inlinable(op)}
+        self._limit_depth()
         effective = {}
         for v, q, loops in self._raw_uses:
             q = self._effective(v, q, loops)
@@ -173,6 +174,18 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 return False  # its own loop: the argument, then one SIMD pass over the buffer
             return into_loop if fusable else not self.loopable(user) and user.prim != "broadcast_to"
         return True
+
+    def _limit_depth(self) -> None:
+        """An inlined chain deeper than MAX_INLINE_DEPTH is cut by naming a value: a 1000-term sum
+        renders as statements of bounded depth (Python's parser, compile() and the emitters recurse
+        on expression depth)."""
+        depth: dict[int, int] = {}
+        for op in walk_ops(self.fn.body):
+            d = 1 + max((depth.get(i.id, 0) for i in op.inputs if i.id in self.inlined), default=0)
+            if op.out.id in self.inlined and d > MAX_INLINE_DEPTH:
+                self.inlined.discard(op.out.id)
+                d = 0
+            depth[op.out.id] = d
 
     def vector_math(self, op: Op) -> bool:
         """A transcendental over a float array: computed by a libmvec kernel (runtime/simd.py)."""

@@ -22,7 +22,7 @@ from ..passes.fusion import Group
 from ..primitives import PRIMITIVES
 from .ops import combine_lines as _combine
 from .loopnest import LoopNest
-from .text import ATOM, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
+from .text import ATOM, MAX_INLINE_DEPTH, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
 
 STRIP = 512          # elements per strip: a float64 buffer of 4 KiB
 MIN_STRIP_AXIS = 32  # a shorter last axis is not strip-mined (too many tiny kernel calls)
@@ -56,7 +56,8 @@ class GroupEmitter:
         idx = [f"_i{a}" for a in range(len(nest.shape))]
         self._g = {"ids": nest.ids, "kind": nest.kinds, "stage": nest.stage, "uniform": nest.uniform,
                    "storage": nest.storage, "outputs": nest.outputs, "internal": nest.internal, "idx": idx,
-                   "S": nest.shape, "strip": nest.strip, "locals": {}, "red": nest.red}
+                   "S": nest.shape, "strip": nest.strip, "locals": {}, "red": nest.red, "deep": set()}
+        self._cut_deep_chains(nest)
         for s in range(nest.nstages):
             nest.bodies.append(self._stage_body(nest.looped, s))
             nest.around.append((self._g["pre_inner"], self._g["post_inner"]))
@@ -86,9 +87,13 @@ class GroupEmitter:
             s = max([avail.get(i.id, 0) for i in op.inputs if i.id in nest.ids], default=0)
             stage[op.out.id] = s
             avail[op.out.id] = s + (1 if kind[op.out.id] == "vector" else 0)
+        users: dict[int, list] = {}
+        for u in nest.looped:
+            for i in {id(i): i for i in u.inputs}.values():
+                users.setdefault(i.id, []).append(u)
         for op in reversed(nest.looped):
             if kind[op.out.id] == "elem":
-                later = [stage[u.out.id] for u in nest.looped if op.out in u.inputs]
+                later = [stage[u.out.id] for u in users.get(op.out.id, ())]
                 if later:
                     stage[op.out.id] = max(stage[op.out.id], min(later))
         nest.nstages = 1 + max(stage.values(), default=-1)
@@ -458,9 +463,19 @@ class GroupEmitter:
 
     def _g_local(self, v: Value) -> bool:
         """Whether a member gets a local: used more than once inside the group, or stored (read after
-        the group or by a later stage). Otherwise it is inlined into its single user."""
+        the group or by a later stage), or the end of a chain of inlined members too deep for one
+        expression. Otherwise it is inlined into its single user."""
         g = self._g
-        return g["internal"].get(v.id, 0) != 1 or v.id in g["storage"]
+        return g["internal"].get(v.id, 0) != 1 or v.id in g["storage"] or v.id in g["deep"]
+
+    def _cut_deep_chains(self, nest: LoopNest) -> None:
+        """Members whose inlined expression would nest deeper than MAX_INLINE_DEPTH get a local."""
+        g, depth = self._g, {}
+        for op in nest.looped:
+            d = 1 + max((depth.get(i.id, 0) for i in op.inputs), default=0)
+            if not self._g_local(op.out) and d > MAX_INLINE_DEPTH:
+                g["deep"].add(op.out.id)
+            depth[op.out.id] = 0 if self._g_local(op.out) else d
 
     def _uniform_expr(self, op: Op, uniform: dict) -> str:
         """A member whose operands are all scalars, as one scalar expression."""

@@ -109,9 +109,16 @@ class Expressions:
         if isinstance(node, ast.Tuple) or isinstance(node, ast.List):
             return tuple(self.expr(e) for e in node.elts)
         if isinstance(node, ast.BinOp):
-            left, right = self.expr(node.left), self.expr(node.right)
-            self.at(node)
-            return self.binop(type(node.op), left, right, node)
+            # a left-nested chain (a + b + c + ...) iteratively: a 1000-term sum needs no recursion
+            spine = [node]
+            while isinstance(spine[-1].left, ast.BinOp):
+                spine.append(spine[-1].left)
+            acc = self.expr(spine[-1].left)
+            for n in reversed(spine):
+                right = self.expr(n.right)
+                self.at(n)
+                acc = self.binop(type(n.op), acc, right, n)
+            return acc
         if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand)
             self.at(node)

@@ -34,6 +34,7 @@ class ParsedFunction:
     param_names: list
     source: str
     globals: dict = field(default_factory=dict)
+    _stmt_texts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def loc(self, node: ast.AST, stmt: ast.AST | None = None) -> Loc:
         line = node.lineno + self.firstline - 1
@@ -45,9 +46,10 @@ class ParsedFunction:
             end_col = len(text.rstrip())
         stmt_text = ""
         if stmt is not None:
-            first = stmt.lineno - 1
-            last = getattr(stmt, "end_lineno", stmt.lineno)
-            stmt_text = textwrap.dedent("".join(self.lines[first:last])).strip()
+            span = (stmt.lineno - 1, getattr(stmt, "end_lineno", stmt.lineno))
+            stmt_text = self._stmt_texts.get(span)
+            if stmt_text is None:  # once per statement (a loc is made per node of it)
+                stmt_text = self._stmt_texts[span] = textwrap.dedent("".join(self.lines[span[0]:span[1]])).strip()
         return Loc(self.filename, line, col, end_col, text, stmt_text, self.name)
 
 

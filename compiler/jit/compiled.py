@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from .. import frontend
+from .. import frontend, timing
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
@@ -129,7 +129,11 @@ class CompiledFunction:
         if spec is not None:
             return spec
         with _LOCK:
-            spec = self._build(args)
+            with timing.profile(f"{self.parsed.name} ({self.mode}), {self.parsed.filename}:{self.parsed.firstline}"):
+                spec = self._build(args)
+                # ADJIT_TIMING: compile the entry point now, so that the profile holds Numba's time
+                timing.compile_now(spec.entry_dispatcher if timing._STACK else None,
+                                   tuple(args) + workspace_args(spec.entry_dispatcher))
             self._by_shapes[key] = spec
             if len(self._by_shapes) > 256:
                 self._by_shapes.popitem(last=False)
@@ -139,7 +143,8 @@ class CompiledFunction:
         avals, names = leaf_avals(self.parsed, args)  # structured arguments: one per leaf (arguments.py)
         leaf_wrt(self.parsed, args, sorted(set(self.wrt) | set(self.wrt_fwd)), avals)  # floats, or a located error
         STATS["lowered"] += 1
-        primal, builder = frontend.lower(self.parsed, avals, trees_of(args), names)
+        with timing.phase("frontend: source -> IR"):
+            primal, builder = frontend.lower(self.parsed, avals, trees_of(args), names)
         primal.wrt_leaves = leaf_wrt(self.parsed, args, self.wrt, avals)
         primal.wrt_fwd_leaves = leaf_wrt(self.parsed, args, self.wrt_fwd, avals) if self.wrt_fwd else []
         if self.has_aux:
@@ -149,11 +154,11 @@ class CompiledFunction:
     def _build(self, args: tuple) -> Specialization:
         """The specialization for these arguments: through the front key when a process has built
         it before (no IR pipeline), else by lowering and then the cache keyed by the printed IR."""
-        front = self._front_key(args)
-        if front is not None:
-            spec = self._from_front(front, args)
-            if spec is not None:
-                return spec
+        with timing.phase("cache: front key, lookup, load"):
+            front = self._front_key(args)
+            spec = self._from_front(front, args) if front is not None else None
+        if spec is not None:
+            return spec
         # A miss is built under the cache directory's inter-process lock (runtime/cachelock.py):
         # a process that waited finds the entry another one just built, and writing and evicting
         # never interleave.
@@ -268,10 +273,11 @@ class CompiledFunction:
         if module is None:
             title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"  # escaped by module_text
             readable, lowered = self.generate(args, primal, builder)
-            module = _store_module(stem, modname, digest,
-                                   module_text(title, sig, digest, readable[0], readable[1], False),
-                                   module_text(title, sig, digest, lowered[0], lowered[1], True, self.parallel),
-                                   names)
+            with timing.phase("module: write, import"):
+                module = _store_module(stem, modname, digest,
+                                       module_text(title, sig, digest, readable[0], readable[1], False),
+                                       module_text(title, sig, digest, lowered[0], lowered[1], True, self.parallel),
+                                       names)
         module_path = Path(module.__file__)
         readable_path = module_path.with_name(f"{stem}.readable.py")
         _MODULES[modname] = module
@@ -306,7 +312,9 @@ class CompiledFunction:
         from ..passes.pipeline import lower, optimize
 
         try:  # the transformations leave `primal` as it is (they work on a clone of it)
-            transformed = optimize(self.transform(primal, builder))
+            with timing.phase(f"AD: {self.mode}"):
+                transformed = self.transform(primal, builder)
+            transformed = optimize(transformed)
             primal = optimize(primal)
         except AdjitError:
             raise
@@ -314,10 +322,10 @@ class CompiledFunction:
             raise InternalCompilerError(f"{type(e).__name__}: {e}", print_function(primal)) from e
         out = []
         for lowered in (False, True):  # the lowered rendering gets the lowering passes' IR (a copy)
-            f = codegen.render(lower(primal) if lowered else primal, self.parsed.name, lowered, self.parsed.name,
-                               self.parallel)
-            g = codegen.render(lower(transformed) if lowered else transformed, self.entry_name, lowered,
-                               self.parsed.name, self.parallel)
+            f_ir, g_ir = (lower(primal), lower(transformed)) if lowered else (primal, transformed)
+            with timing.phase("codegen: lowered" if lowered else "codegen: readable"):
+                f = codegen.render(f_ir, self.parsed.name, lowered, self.parsed.name, self.parallel)
+                g = codegen.render(g_ir, self.entry_name, lowered, self.parsed.name, self.parallel)
             helpers = sorted(set(f.helpers) | set(g.helpers))
             out.append(([f.source, g.source], helpers))
         return out[0], out[1]

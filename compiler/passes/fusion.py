@@ -345,6 +345,7 @@ def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:
 def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
     """Merge groups of one shape while the unit graph stays acyclic (see _fuse_segment)."""
     where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
+    index_of = {id(op): n for n, op in enumerate(ops)}
 
     def unit(n: int):
         g = group_of.get(n)
@@ -395,7 +396,7 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
                 if reads_reduction(g, h) or reads_reduction(h, g):
                     continue
                 for op in h.members:
-                    group_of[next(n for n, o in enumerate(ops) if o is op)] = g
+                    group_of[index_of[id(op)]] = g
                 g.members = sorted(g.members + h.members, key=lambda op: order_key[id(op)])
                 g.kinds.update(h.kinds)
                 h.members = []

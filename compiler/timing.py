@@ -1,0 +1,144 @@
+"""Where a cold first call's time goes: `ADJIT_TIMING=1` prints, for every specialization a process
+builds or loads, the time of each phase to stderr (`ADJIT_TIMING=<file>` appends it to that file).
+
+Phases: adjit's own (front key and cache lookup, the frontend, the AD transformation, each IR pass,
+codegen, writing and importing the module) and Numba's, read from Numba's compiler events
+(`numba:run_pass`, `numba:llvm_lock`) as exclusive times: typing, lowering to LLVM IR, LLVM
+(optimization and machine code), and the rest of Numba's passes. With timing on, the compiled
+entry point is compiled (or loaded from Numba's cache) before the first call returns, so the
+profile covers all of it; without it nothing here runs but one dictionary lookup per phase.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+_STACK: list = []  # the profiles being recorded (a specialization built inside another's build)
+
+
+def enabled() -> bool:
+    return os.environ.get("ADJIT_TIMING", "") not in ("", "0")
+
+
+class Profile:
+    def __init__(self, title: str):
+        self.title = title
+        self.phases: dict[str, float] = {}
+        self.t0 = time.perf_counter()
+        self.total = 0.0
+
+    def add(self, name: str, seconds: float) -> None:
+        self.phases[name] = self.phases.get(name, 0.0) + seconds
+
+    def report(self) -> str:
+        lines = [f"adjit timing: {self.title}: {self.total:.3f} s"]
+        accounted = sum(self.phases.values())
+        width = max([len(k) for k in self.phases] + [24])
+        for name, t in self.phases.items():
+            lines.append(f"  {name:<{width}} {t:8.3f} s {100 * t / max(self.total, 1e-9):5.1f}%")
+        rest = self.total - accounted
+        lines.append(f"  {'(other: argument checks, glue)':<{width}} {rest:8.3f} s {100 * rest / max(self.total, 1e-9):5.1f}%")
+        return "\n".join(lines)
+
+
+@contextmanager
+def profile(title: str):
+    """Record a specialization's build; print the report at the end (when ADJIT_TIMING is set)."""
+    if not enabled():
+        yield None
+        return
+    p = Profile(title)
+    _STACK.append(p)
+    try:
+        yield p
+    finally:
+        _STACK.pop()
+        p.total = time.perf_counter() - p.t0
+        _emit(p.report())
+
+
+@contextmanager
+def phase(name: str):
+    """Time a phase of the current profile (nothing when none is being recorded). Nested phases
+    count in both (the report lists them flat; the outer one names its own share)."""
+    if not _STACK:
+        yield
+        return
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        _STACK[-1].add(name, time.perf_counter() - t)
+
+
+def compile_now(dispatcher, args: tuple) -> None:
+    """Compile (or load from Numba's cache) `dispatcher` for `args` now, timing Numba's phases."""
+    if not _STACK or dispatcher is None:
+        return
+    from numba.core import event
+
+    listener = _NumbaListener(_STACK[-1])
+    with event.install_listener("numba:run_pass", listener), event.install_listener("numba:llvm_lock", listener):
+        t = time.perf_counter()
+        sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+        dispatcher.compile(sig)
+        listener.outside = time.perf_counter() - t - listener.total
+    if listener.outside > 0:
+        _STACK[-1].add("numba: dispatch, cache index", listener.outside)
+
+
+def _category(kind: str, data) -> str:
+    if kind == "numba:llvm_lock":
+        return "numba: LLVM optimize + machine code"
+    name = (data or {}).get("name", "") if isinstance(data, dict) else ""
+    name = name.split(" [")[0]
+    if "type_inference" in name:
+        return "numba: typing"
+    if name in ("native_lowering", "nopython_backend"):
+        return "numba: lowering to LLVM IR"
+    return "numba: bytecode, rewrites, SSA"
+
+
+try:
+    from numba.core.event import Listener as _Listener
+except Exception:  # Numba without the event API: timing of Numba's phases is left out
+    _Listener = object
+
+
+class _NumbaListener(_Listener):
+    """Exclusive time per category: a pass's time less the events nested in it (a callee compiled
+    while its caller is typed, LLVM inside lowering)."""
+
+    def __init__(self, prof: Profile):
+        self.prof = prof
+        self.stack: list = []
+        self.total = 0.0
+        self.outside = 0.0
+
+    def on_start(self, ev):
+        self.stack.append([time.perf_counter(), 0.0, _category(ev.kind, ev.data)])
+
+    def on_end(self, ev):
+        if not self.stack:
+            return
+        t0, children, cat = self.stack.pop()
+        spent = time.perf_counter() - t0
+        self.prof.add(cat, spent - children)
+        if self.stack:
+            self.stack[-1][1] += spent
+        else:
+            self.total += spent
+
+
+def _emit(text: str) -> None:
+    where = os.environ.get("ADJIT_TIMING", "")
+    if where in ("1", "stderr", "true", "yes"):
+        print(text, file=sys.stderr, flush=True)
+        return
+    try:
+        with open(where, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+    except OSError:
+        print(text, file=sys.stderr, flush=True)
