@@ -40,6 +40,18 @@ class _Custom:
     def __repr__(self) -> str:
         return f"<adjit.custom_{self.kind} {getattr(self.fun, '__qualname__', self.fun)}>"
 
+    def __reduce__(self):
+        """Pickled as its function and rules (by reference, or their source: compiler/jit/pickling.py)."""
+        from .compiler.jit import pickling
+
+        return pickling.reduce(self, _rebuild_custom, (type(self), self.fun, self.fwd, self.bwd, self.jvp_rule))
+
+
+def _rebuild_custom(cls, fun, fwd, bwd, jvp_rule):
+    rule = cls(fun)
+    rule.fwd, rule.bwd, rule.jvp_rule = fwd, bwd, jvp_rule
+    return rule
+
 
 class custom_vjp(_Custom):
     """A function with a user-given reverse-mode rule, as jax.custom_vjp:
@@ -271,6 +283,11 @@ class PlainGrad:
 
     def __repr__(self) -> str:
         return f"<adjit.{'value_and_grad' if self.with_value else 'grad'} of {self.rule!r} (plain Python)>"
+
+    def __reduce__(self):
+        from .compiler.jit import pickling
+
+        return pickling.reduce(self, PlainGrad, (self.rule, self.wrt, self.with_value, False))
 
 
 def plain_grad(f, wrt, with_value: bool, has_aux: bool = False):

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
-from .compiler.jit import CompiledFunction
+from .compiler.jit import CompiledFunction, pickling
 from .compiler.jit.arguments import (float_arguments, gradients, n_arguments, n_gradients, refuse_structures,
                                      tangent_leaves)
 
@@ -78,11 +78,7 @@ def jvp(f: Callable, primals=None, tangents=None):
     that argument undifferentiated (integer arguments must have None). The output may have any
     shape. `jvp(f)` is the decorator form: a function of (primals, tangents)."""
     if primals is None and tangents is None:
-        def jvp_of_f(primals, tangents):
-            return jvp(f, primals, tangents)
-        jvp_of_f.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
-        jvp_of_f.source = lambda primals, tangents: _jvp_compiled(f, primals, tangents)[0].source(*primals)
-        return jvp_of_f
+        return _JvpOf(f)
     if getattr(f, "__adjit_custom__", None) is not None:  # its rule, as plain Python: custom.py
         from .custom import plain_jvp_call
 
@@ -116,6 +112,23 @@ def _jvp_compiled(f, primals, tangents):
         refuse_structures(c.parsed, args, "jvp of grad")
     extra = tangent_leaves(args, wrt, tangents, _like)  # a structure's tangent: one per float leaf
     return c, args, extra
+
+
+class _JvpOf:
+    """`jvp(f)`: a function of (primals, tangents), with `.source(primals, tangents)`; pickled as f."""
+
+    def __init__(self, f: Callable):
+        self.f = f
+        self.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
+
+    def __call__(self, primals, tangents):
+        return jvp(self.f, primals, tangents)
+
+    def source(self, primals, tangents) -> str:
+        return _jvp_compiled(self.f, primals, tangents)[0].source(*primals)
+
+    def __reduce__(self):
+        return pickling.reduce(self, _JvpOf, (self.f,))
 
 
 def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
@@ -226,6 +239,9 @@ class _Jacobian:
             body = _compiled(self.f, (k,), "vjp").source(*args)
         return head + "\n" + body
 
+    def __reduce__(self):
+        return pickling.reduce(self, _Jacobian, (self.f, self.argnums, self.mode))
+
 
 def jacobian(f: Callable, argnums: int = 0, mode: str = "auto") -> _Jacobian:
     """The Jacobian of f with respect to argument `argnums`, shape out.shape + x.shape. mode="auto"
@@ -260,24 +276,51 @@ def hvp(f: Callable, argnums: int = 0) -> Callable:
     """`hvp(f)(*args, v)`: the Hessian of scalar f with respect to argument `argnums`, times v,
     without forming the Hessian (forward mode over the reverse sweep: about the cost of 2-3
     gradients)."""
-    k = _argnums(argnums)
+    return _Hvp(f, _argnums(argnums))
 
-    def hvp_of_f(*args_and_v):
+
+class _Hvp:
+    """hvp(f): `(*args, v) -> H v`, with `.source(*args)`; pickled as f and argnums."""
+
+    def __init__(self, f: Callable, k: int):
+        self.f, self.k = f, k
+        self.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
+
+    def __call__(self, *args_and_v):
         *args, v = args_and_v
-        return _grad_jvp(f, k, k, tuple(args), v)[2]
+        return _grad_jvp(self.f, self.k, self.k, tuple(args), v)[2]
 
-    hvp_of_f.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
-    hvp_of_f.source = lambda *args: _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args[:-1] if len(args) > 1 else args)
-    return hvp_of_f
+    def source(self, *args) -> str:
+        k = self.k
+        return _compiled(self.f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args[:-1] if len(args) > 1 else args)
+
+    def __reduce__(self):
+        return pickling.reduce(self, _Hvp, (self.f, self.k))
 
 
 def hessian(f: Callable, argnums: int = 0) -> Callable:
     """`hessian(f)(*args)`: the Hessian of scalar f with respect to argument `argnums`, of shape
     x.shape + x.shape, by forward over reverse: one Hessian-vector product per element of x, all
     from one compiled specialization."""
-    k = _argnums(argnums)
+    return _Hessian(f, _argnums(argnums))
 
-    def hessian_of_f(*args):
+
+class _Hessian:
+    """hessian(f): `(*args) -> H`, with `.source(*args)`; pickled as f and argnums."""
+
+    def __init__(self, f: Callable, k: int):
+        self.f, self.k = f, k
+        self.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
+
+    def source(self, *args) -> str:
+        k = self.k
+        return _compiled(self.f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args)
+
+    def __reduce__(self):
+        return pickling.reduce(self, _Hessian, (self.f, self.k))
+
+    def __call__(self, *args):
+        f, k = self.f, self.k
         c = _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,))
         args = c._bind(args, {})
         refuse_structures(c.parsed, args, "hessian")
@@ -294,10 +337,6 @@ def hessian(f: Callable, argnums: int = 0) -> Callable:
             H[:, i] = np.asarray(spec.entry(*args, e)[3]).reshape(-1)
             flat[i] = 0
         return H.reshape(x.shape + x.shape)
-
-    hessian_of_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
-    hessian_of_f.source = lambda *args: _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args)
-    return hessian_of_f
 
 
 def grad_of_grad(inner, outer_wrt, with_value: bool):
