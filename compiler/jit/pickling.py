@@ -156,13 +156,37 @@ def _importable(f) -> FunctionRef | None:
     if not module or module in _MAIN_MODULES or "<locals>" in qualname:
         return None
     mod = sys.modules.get(module)
-    if mod is None or not getattr(mod, "__file__", None):
+    if mod is None or not getattr(mod, "__file__", None) or not _findable(module.partition(".")[0]):
         return None
     try:
         found = _resolve(mod, qualname)
     except AttributeError:
         return None
     return FunctionRef(module, qualname) if _unwrap_to(found, f) is f else None
+
+
+_FINDABLE: dict = {}
+
+
+def _findable(top: str) -> bool:
+    """Whether another process importing `top` finds the module this one has: a module loaded from
+    a file under a name of its own (importlib's spec_from_file_location, as scripts loaded for
+    tests are) is not, and its functions travel as their source."""
+    known = _FINDABLE.get(top)
+    if known is None:
+        mod = sys.modules.get(top)
+        origin = getattr(getattr(mod, "__spec__", None), "origin", None)
+        known = False
+        for finder in sys.meta_path:
+            try:
+                spec = finder.find_spec(top, None)
+            except Exception:
+                continue
+            if spec is not None:
+                known = spec.origin == origin
+                break
+        _FINDABLE[top] = known
+    return known
 
 
 def _resolve(mod, qualname: str):
