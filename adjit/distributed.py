@@ -420,6 +420,8 @@ def value_and_grad_blocks(g: Callable, params: Sequence, *arrays, axis=0, weight
     compute=False returns the lazy dask array of the flat sum and the function unflattening it."""
     import dask.array as da
 
+    if weights not in (None, "mean"):
+        raise ValueError(f"weights must be None or 'mean' here, not {weights!r}")
     params = tuple(params)
     axes = _axes(axis, len(arrays))
     n_total = arrays[0].shape[axes[0]]
@@ -438,7 +440,11 @@ def value_and_grad_blocks(g: Callable, params: Sequence, *arrays, axis=0, weight
     def fn(*blocks):
         own = [np.ascontiguousarray(np.moveaxis(b, -1, ax)) for b, ax in zip(blocks, axes)]
         w = own[0].shape[axes[0]] / n_total if weights == "mean" else 1.0
-        return _flat(_scale(g(*params, *own), w))
+        flat = _flat(_scale(g(*params, *own), w))
+        if flat.shape != (length,):  # never misaligned rows: g's gradients must be the parameters'
+            raise ValueError(f"g returned {flat.size - 1} gradient entries for parameters of {length - 1}: its wrt "
+                             "must be exactly the parameters, in order")
+        return flat
 
     rows = da.map_blocks(fn, *moved, drop_axis=list(range(ndim - 1)), chunks=((length,) * len(chunks),),
                          dtype=np.float64)
@@ -447,9 +453,9 @@ def value_and_grad_blocks(g: Callable, params: Sequence, *arrays, axis=0, weight
     def unflatten(flat):
         flat = np.asarray(flat)
         out, at = [], 1
-        for s in shapes:
+        for p, s in zip(params, shapes):
             size = int(np.prod(s))
-            out.append(flat[at:at + size].reshape(s))
+            out.append(flat[at:at + size].reshape(s).astype(np.result_type(p), copy=False))
             at += size
         return float(flat[0]), tuple(out)
 
