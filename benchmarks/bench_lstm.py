@@ -363,8 +363,14 @@ def main(argv=None):
     common.add_common_args(parser)
     parser.add_argument("--no-first-call", action="store_true",
                         help="skip the cold/warm first-call subprocess measurements")
+    parser.add_argument("--cpu", type=int, default=None,
+                        help="bind this process and its children to this one CPU (default: "
+                             "common.pin_threads' choice, the first CPUs)")
     opts = parser.parse_args(argv)
     target = 0.3 if opts.quick else 1.5
+    if opts.cpu is not None:
+        import os
+        os.sched_setaffinity(0, {opts.cpu})
 
     print("  self-check at L = 2, T = 5 (central differences)", file=sys.stderr)
     fail = small_fd_check()
