@@ -189,3 +189,19 @@ def test_main_defined_seed_network_gradient_loads_warm(tmp_path):
     done = subprocess.run([sys.executable, str(loader), str(out)], check=True, cwd=tmp_path, timeout=120,
                           capture_output=True, text=True)
     assert "front_hit True loaded_from_disk True" in done.stdout, done.stdout + done.stderr
+
+
+def test_cloudpickle_ships_the_same_small_payload():
+    """cloudpickle uses the same __reduce__: neither the module's namespace (16 MB here) nor the
+    compiled state travels."""
+    cloudpickle = pytest.importorskip("cloudpickle")
+    g = adjit.value_and_grad(loss)
+    args = _args()
+    g(*args)
+    data = cloudpickle.dumps(g)
+    assert len(data) < 2000
+    assert cloudpickle.loads(data) is g
+    key, factory, payload = g.__reduce__()[1]
+    rebuilt = pickling.rebuild(key + "-cloud", factory, cloudpickle.loads(cloudpickle.dumps(payload)))
+    v, gw = rebuilt(*args)
+    assert np.isclose(v, loss(*args)) and np.allclose(gw, expected(*args), rtol=1e-12)
