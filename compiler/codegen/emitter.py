@@ -15,6 +15,7 @@ from .control import ControlEmitter
 from .loops import GroupEmitter
 from .ops import OpRenderer
 from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
+from .tapeinfo import tape_summary
 from .text import ATOM, MAX_INLINE_DEPTH, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 _REDUCTIONS = REDUCTIONS
@@ -287,7 +288,8 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             decls.append(f"{tape} = _alloc.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
             decls.append(f"_n{tape} = 0")
         if decls:
-            body = ["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"] + decls + body
+            body = (["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"]
+                    + tape_summary(self.fn) + decls + body)
         if self.lowered and self.uses_workspace:  # temporaries come from the call's workspace
             params += ["_ws", "_wst"]  # the workspace (runtime/alloc.take) and its offsets
             body = ["_wst[0] = 0", "_wst[1] = 0"] + body  # offset and high-water mark start at 0

@@ -49,8 +49,30 @@ class _LazyVar(Var):
         return self.builder.avals[self._primal.id]
 
 
+class _AdjointBuilder(Builder):
+    """The reverse sweep's builder: `zeros_like(x)` of a value x that would have to be recorded
+    just for its shape (a slice's VJP) becomes `zeros` of x's static shape, so x is not taped."""
+
+    def emit_vars(self, prim: str, args, attrs: dict):
+        if prim in ("zeros_like", "ones_like") and len(args) == 1 and isinstance(args[0], _LazyVar):
+            x = args[0]
+            rev = getattr(x._resolve, "__self__", None)
+            shape = self.avals[x._primal.id].shape
+            if (x._value is None and rev is not None and rev.would_record(x._primal)
+                    and all(isinstance(d, int) for d in shape)):
+                dtype = attrs.get("dtype") or x.dtype
+                prim = "zeros" if prim == "zeros_like" else "ones"
+                return Var(self.emit(prim, [self.lift(tuple(shape))], dtype=dtype), self)
+        return super().emit_vars(prim, args, attrs)
+
+
+# cheap elementwise ops on arrays whose result the reverse sweep recomputes from their recorded
+# inputs rather than record it too (see _remat_plan)
+_REMAT_ARRAY = frozenset({"add", "sub", "mul", "div", "neg", "astype", "square"})
+
+
 class _Reverse(ControlFlowReverse):
-    def __init__(self, fn: Function, builder: Builder, wrt: list[int], checkpoint=None):
+    def __init__(self, fn: Function, builder: Builder, wrt: list[int], checkpoint=None, remat: frozenset = frozenset()):
         self.fn = fn
         self.checkpoint = checkpoint
         self.before: dict = {}  # id(node) -> ops to place before it in the forward sweep
@@ -59,7 +81,9 @@ class _Reverse(ControlFlowReverse):
         self.avals = builder.avals
         self.wrt = wrt
         self.active = activity(fn, wrt)
-        self.b = Builder(self.avals, role="adjoint")
+        self.b = _AdjointBuilder(self.avals, role="adjoint")
+        self.remat = remat  # ids of nested array values recomputed in the reverse sweep (_remat_plan)
+        self.recorded: list = []  # the values recorded on tapes, in order
         self.scopes: list[_Scope] = []
         self.def_block: dict[int, Block] = {}
         self.def_node: dict[int, object] = {}
@@ -108,8 +132,8 @@ class _Reverse(ControlFlowReverse):
             if value.type != v.type:
                 value = self.emit("astype", [value], dtype=v.type.dtype)
             return value
-        if self._rematerializable(node, v):
-            # cheap scalar arithmetic is recomputed from its (recorded or outer) inputs, not recorded
+        if v.id in self.remat or self._rematerializable(node, v):
+            # cheap arithmetic is recomputed from its (recorded or outer) inputs, not recorded
             self._remat_depth += 1
             try:
                 ins = [self.primal(i) for i in node.inputs]
@@ -125,6 +149,7 @@ class _Reverse(ControlFlowReverse):
         if scope is None:
             raise InternalCompilerError(f"{v!r} is read outside the block that defines it", print_function(self.fn))
         self.tapes += 1
+        self.recorded.append(v)
         tape = f"_tape_{v.hint or 'v'}{self.tapes}"
         loc = self.b.loc
         self.b.loc = None
@@ -139,6 +164,18 @@ class _Reverse(ControlFlowReverse):
         self.b.loc = loc
         scope.remap[v.id] = popped
         return popped
+
+    def would_record(self, v: Value) -> bool:
+        """Whether reading v in the reverse sweep now would record it on a new tape."""
+        if any(v.id in scope.remap for scope in self.scopes):
+            return False
+        block = self.def_block.get(v.id)
+        if block is None or block is self.fn.body:
+            return False
+        node = self.def_node.get(v.id)
+        if isinstance(node, Op) and node.prim == "const":
+            return False
+        return not (v.id in self.remat or self._rematerializable(node, v))
 
     _REMAT = frozenset({"add", "sub", "mul", "div", "neg", "astype", "lt", "le", "gt", "ge", "eq", "ne",
                         "floordiv", "mod", "logical_and", "logical_or", "logical_not", "getitem",
@@ -376,10 +413,69 @@ def unbroadcast(b: Builder, ct: Var, op: Op, k: int) -> Var:
 def value_and_grad(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
     """A new function returning (result, d<wrt_0>, d<wrt_1>, ...): forward sweep then reverse sweep.
     checkpoint="sqrt" (or a segment length) reverses top-level for loops with checkpointing."""
-    return _Reverse(clone_function(fn), builder, wrt, checkpoint).run()  # fn itself stays untouched
+    return _reverse(fn, builder, wrt, checkpoint, False)  # fn itself stays untouched
 
 
 def vjp(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
     """A new function taking (*params, ct) and returning (result, ct . d result/d<wrt_0>, ...):
     the vector-Jacobian product with a cotangent `ct` of the result's shape (any shape)."""
-    return _Reverse(clone_function(fn), builder, wrt, checkpoint).run(seed_param=True)
+    return _reverse(fn, builder, wrt, checkpoint, True)
+
+
+def _reverse(fn: Function, builder: Builder, wrt: list[int], checkpoint, seed_param: bool) -> Function:
+    """Reverse mode in two runs when a loop records arrays: the first finds what the VJP rules read
+    and so would be recorded, `_remat_plan` picks the recorded arrays that are cheap elementwise
+    functions of other recorded (or outer) values, and the second run recomputes those in the
+    reverse sweep instead of recording them (a sigmoid gate 1/(1+exp(-z)): only exp(-z) is taped)."""
+    first = _Reverse(clone_function(fn), builder, wrt, checkpoint)
+    order = _value_order(first.fn)  # before the run adds its tape pushes
+    out = first.run(seed_param=seed_param)
+    if checkpoint is not None or not any(v.type.kind == "array" for v in first.recorded):
+        return out
+    plan = _remat_plan(first)
+    if not plan:
+        return out
+    clone = clone_function(fn)
+    ids = dict(zip(order, _value_order(clone)))  # the same values in the second clone
+    return _Reverse(clone, builder, wrt, checkpoint, frozenset(ids[k] for k in plan)).run(seed_param=seed_param)
+
+
+def _remat_plan(rev: "_Reverse") -> set:
+    """Recorded arrays computed by a cheap elementwise op whose array inputs are all recorded
+    anyway (or recomputed by this plan, or outer values no write touches): recomputing them adds
+    no tape and costs one pass over a row, where recording costs a copy in and a copy out."""
+    recorded = {v.id for v in rev.recorded}
+    plan: set = set()
+
+    def available(i: Value) -> bool:
+        if i.type is None or i.type.kind != "array":
+            return True  # scalars: recorded or recomputed as before, at a scalar's cost
+        block = rev.def_block.get(i.id)
+        if block is None or block is rev.fn.body:
+            return i.id not in rev.written
+        return i.id in recorded or i.id in plan
+
+    changed = True
+    while changed:
+        changed = False
+        for v in rev.recorded:
+            node = rev.def_node.get(v.id)
+            if (v.id in plan or v.type.kind != "array" or not isinstance(node, Op) or node.prim not in _REMAT_ARRAY
+                    or len(node.outputs) != 1 or node.inputs[0].id in rev.written):
+                continue
+            if all(available(i) for i in node.inputs):
+                plan.add(v.id)
+                changed = True
+    return plan
+
+
+def _value_order(fn: Function) -> list:
+    """Every value id of fn in a fixed order (two clones of one function list theirs alike)."""
+    out = [p.id for p in fn.params]
+    for node in walk(fn.body):
+        out.extend(o.id for o in node.outputs)
+        if isinstance(node, For):
+            out.extend([node.index.id] + [c.id for c in node.carried])
+        if isinstance(node, While):
+            out.extend(c.id for c in node.carried)
+    return out
