@@ -141,15 +141,17 @@ def tree_sum(a, b):
     results of a gradient."""
     if a is None and b is None:
         return None
-    if isinstance(a, tuple) and isinstance(b, tuple):
-        if len(a) != len(b):
+    if isinstance(a, (tuple, list, dict)) or isinstance(b, (tuple, list, dict)):
+        if type(a) is not type(b) or len(a) != len(b) or (isinstance(a, dict) and list(a) != list(b)):
             raise ValueError("results of different structures cannot be summed")
-        out = tuple(tree_sum(x, y) for x, y in zip(a, b))
-        return type(a)(*out) if hasattr(a, "_fields") else out
-    if isinstance(a, list) and isinstance(b, list):
-        return [tree_sum(x, y) for x, y in zip(a, b)]
-    if isinstance(a, dict) and isinstance(b, dict):
-        return {k: tree_sum(a[k], b[k]) for k in a}
+        if isinstance(a, dict):
+            return {k: tree_sum(a[k], b[k]) for k in a}
+        out = [tree_sum(x, y) for x, y in zip(a, b)]
+        if isinstance(a, list):
+            return out
+        return type(a)(*out) if hasattr(a, "_fields") else tuple(out)
+    if a is None or b is None:
+        raise ValueError("results of different structures cannot be summed")
     return a + b
 
 
