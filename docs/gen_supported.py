@@ -27,6 +27,7 @@ import scipy.special
 
 import adjit
 from adjit.compiler import primitives as P
+from adjit.compiler.primitives import resolve
 
 OUT = Path(__file__).with_name("supported.md")
 
@@ -196,6 +197,7 @@ def _numpy_names(obj) -> list[str]:
 
 def spellings(source) -> list[str]:
     """How one entry of `Primitive.sources` is written in user code."""
+    source = resolve(source)  # a Lazy entry (scipy.special.erf) as the object it names
     if isinstance(source, str):
         if source in UNARY:
             return [UNARY[source]]
@@ -324,7 +326,7 @@ def forms_table() -> str:
     rows = ["| written as | lowered to |", "|---|---|"]
     for name, (objs, methods, lowered) in FORMS.items():
         seen: list[str] = []
-        for obj in objs:
+        for obj in map(resolve, objs):
             for text in spellings(obj):
                 if text not in seen:
                     seen.append(text)

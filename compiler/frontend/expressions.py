@@ -3,6 +3,7 @@ adjit and the user's own functions (inlined)."""
 from __future__ import annotations
 
 import ast
+import sys
 import builtins
 import inspect
 import math
@@ -31,14 +32,15 @@ _PY_BINOPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambd
 _CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 _DTYPES = {np.float64: "float64", np.float32: "float32", float: "float64", np.int64: "int64",
            int: "int64", np.int32: "int32", bool: "bool", np.bool_: "bool"}
-_SOURCES = None
+_SOURCES: list = []  # [map, modules of sources not imported when it was built]
 
 
 def _sources() -> dict:
-    global _SOURCES
-    if _SOURCES is None:
-        _SOURCES = P.by_source()
-    return _SOURCES
+    """Source object id (or spelling) -> primitive; rebuilt when a module a Lazy source names
+    (scipy.special) has been imported since."""
+    if not _SOURCES or _SOURCES[1] and any(m in sys.modules for m in _SOURCES[1]):
+        _SOURCES[:] = P.by_source()
+    return _SOURCES[0]
 
 
 
@@ -373,7 +375,7 @@ class Expressions:
             from .custom_calls import lower_custom_call
 
             return lower_custom_call(self, func.__adjit_custom__, args, kwargs, node)
-        if id(func) in FORM_FUNCTIONS:  # NumPy spellings lowered by composing rows (forms/)
+        if id(func) in FORM_FUNCTIONS():  # NumPy spellings lowered by composing rows (forms/)
             return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))
         if prim is not None:

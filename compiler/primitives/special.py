@@ -16,10 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.special as sp
 
 from .elementwise import _ew_float
-from .table import _tsum, npx, primitive
+from .table import Lazy, _tsum, npx, primitive
 
 _LN2 = math.log(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -75,16 +74,16 @@ primitive("hypot", _ew_float, elementwise=True, sources=(np.hypot, math.hypot), 
                                        None if t[1] is None else t[1] * (b / _safe(z))))
 
 # ------------------------------------------------------------------------ error function, log-gamma
-primitive("erf", _ew_float, elementwise=True, sources=(sp.erf, math.erf),
+primitive("erf", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "erf"), math.erf),
           readable="scipy.special.erf({0})", lowered="_special.erf({0})",
           vjp=lambda g, y, x: (g * (_TWO_OVER_SQRT_PI * npx.exp(-(x * x))),),
           jvp=lambda t, y, x: t[0] * (_TWO_OVER_SQRT_PI * npx.exp(-(x * x))))
-primitive("erfc", _ew_float, elementwise=True, sources=(sp.erfc, math.erfc),
+primitive("erfc", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "erfc"), math.erfc),
           readable="scipy.special.erfc({0})", lowered="_special.erfc({0})",
           vjp=lambda g, y, x: (g * (-_TWO_OVER_SQRT_PI * npx.exp(-(x * x))),),
           jvp=lambda t, y, x: t[0] * (-_TWO_OVER_SQRT_PI * npx.exp(-(x * x))))
 # log|Gamma(x)|: d/dx = digamma(x), for negative x too
-primitive("gammaln", _ew_float, elementwise=True, sources=(sp.gammaln, math.lgamma),
+primitive("gammaln", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "gammaln"), math.lgamma),
           readable="scipy.special.gammaln({0})", lowered="_special.gammaln({0})",
           vjp=lambda g, y, x: (g * npx.digamma(x),),
           jvp=lambda t, y, x: t[0] * npx.digamma(x))
@@ -100,17 +99,17 @@ primitive("trigamma", _ew_float, elementwise=True, differentiable=False,
 
 # ------------------------------------------------------------------------ logistic, xlogy
 # expit(x) = 1 / (1 + e^-x): y' = y (1 - y)
-primitive("expit", _ew_float, elementwise=True, sources=(sp.expit,),
+primitive("expit", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "expit"),),
           readable="scipy.special.expit({0})", lowered="_special.expit({0})",
           vjp=lambda g, y, x: (g * (y * (1 - y)),),
           jvp=lambda t, y, x: t[0] * (y * (1 - y)))
 # logit(x) = log(x / (1 - x)): 1 / (x (1 - x))
-primitive("logit", _ew_float, elementwise=True, sources=(sp.logit,),
+primitive("logit", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "logit"),),
           readable="scipy.special.logit({0})", lowered="_special.logit({0})",
           vjp=lambda g, y, x: (g / (x * (1 - x)),),
           jvp=lambda t, y, x: t[0] / (x * (1 - x)))
 # xlogy(x, y) = x log(y), 0 where x == 0: d/dx = log(y); d/dy = x / y, 0 where x == 0
-primitive("xlogy", _ew_float, elementwise=True, sources=(sp.xlogy,), params=("x1", "x2"),
+primitive("xlogy", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "xlogy"),), params=("x1", "x2"),
           readable="scipy.special.xlogy({0}, {1})", lowered="_special.xlogy({0}, {1})",
           vjp=lambda g, z, x, y: (g * npx.log(y), npx.where(x == 0, 0.0, g * (x / y))),
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] * npx.log(y),

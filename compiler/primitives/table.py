@@ -20,6 +20,53 @@ class _RuleNamespace:
 npx = _RuleNamespace()
 
 
+class Lazy:
+    """A library object named, not imported: `Lazy("scipy.special", "erf")` in a row's sources
+    matches scipy.special.erf without `import adjit` importing SciPy's special functions (0.3 s).
+    The object is looked up once its module is imported, which a program calling it has done."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def loaded(self):
+        """The object when its module is imported, else None (never imports)."""
+        import sys
+
+        mod = sys.modules.get(self.module)
+        return None if mod is None else getattr(mod, self.name, None)
+
+    def resolve(self):
+        """The object (importing its module): for tools that describe the table."""
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.name)
+
+    def __repr__(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+def resolve(source):
+    """A sources entry as the object it names (Lazy entries imported)."""
+    return source.resolve() if isinstance(source, Lazy) else source
+
+
+def object_ids(objects) -> tuple:
+    """({id(object): index} for the objects whose modules are imported, modules still pending)."""
+    ids: dict = {}
+    pending: set = set()
+    for k, obj in enumerate(objects):
+        if isinstance(obj, Lazy):
+            found = obj.loaded()
+            if found is None:
+                pending.add(obj.module)
+                continue
+            obj = found
+        ids.setdefault(id(obj), k)
+    return ids, frozenset(pending)
+
+
 # How generated code writes a primitive. A *template* is a Python expression with `{k}` for input k
 # (cast to float32 like the result when that is a float32 and the input a Python number) or
 # `{k:as_is}` (never cast), and `{attr}` for a static attribute; codegen reads the operands'

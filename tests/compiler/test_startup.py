@@ -167,3 +167,39 @@ def test_simd_kernels_come_from_numba_cache():
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
         assert out.returncode == 0, out.stderr
     assert "1" in out.stdout, "the second process compiled the kernel again instead of loading it"
+
+
+def test_import_adjit_leaves_scipy_special_unimported_until_a_program_uses_it(tmp_path):
+    """scipy.special's functions are matched by name (primitives.table.Lazy), not imported by
+    `import adjit` (0.3 s of a cold start); a program that calls one still compiles, also after
+    another program was lowered before scipy.special was imported."""
+    (tmp_path / "progs.py").write_text("import numpy as np\n\n\ndef plain(x):\n    return np.sum(np.tanh(x) ** 2)\n")
+    (tmp_path / "progs_special.py").write_text(textwrap.dedent('''
+        import numpy as np
+        import scipy.special as sp
+
+
+        def special(x):
+            return np.sum(sp.expit(x) * sp.logsumexp(x))
+    '''))
+    script = textwrap.dedent('''
+        import sys
+        import numpy as np
+        import adjit
+        print("imported", "scipy.special" in sys.modules)
+        import progs
+        x = np.linspace(-1.0, 1.0, 5)
+        adjit.grad(progs.plain)(x)  # lowered while scipy.special is not imported
+        print("after plain", "scipy.special" in sys.modules)
+        import progs_special
+        import scipy.special as sp
+        g = adjit.grad(progs_special.special)(x)
+        s = sp.expit(x); lse = sp.logsumexp(x); e = np.exp(x - lse)
+        expected = s * (1 - s) * lse + np.sum(s) * e
+        print("grad ok", bool(np.allclose(g, expected, rtol=1e-12)))
+    ''')
+    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               ADJIT_CACHE_DIR=str(tmp_path / "cache"))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:3] == ["imported False", "after plain False", "grad ok True"], out.stdout

@@ -11,6 +11,9 @@ rows, a copy of rows that make new arrays); what cannot be supported is a locate
 the construct and a rewrite."""
 from __future__ import annotations
 
+import sys
+
+from ...primitives.table import object_ids
 from .base import FormsBase
 from .building import FORMS as _BUILDING, BuildingForms
 from .linalg import FORMS as _LINALG, LinalgForms
@@ -22,11 +25,24 @@ from .views import FORMS as _VIEWS, ViewForms
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
 FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG}
-FUNCTIONS = {id(obj): name for name, (objs, _, _) in FORMS.items() for obj in objs}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
+_FUNCTIONS: dict = {}
+_PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
+
+
+def FUNCTIONS() -> dict:
+    """id(function object) -> form name, for the objects whose modules are imported (a Lazy entry,
+    scipy.special.logsumexp, joins once scipy.special is)."""
+    pending = _PENDING[0]
+    if pending is None or pending and any(m in sys.modules for m in pending):
+        names = [(obj, name) for name, (objs, _, _) in FORMS.items() for obj in objs]
+        ids, _PENDING[0] = object_ids([obj for obj, _ in names])
+        _FUNCTIONS.clear()
+        _FUNCTIONS.update({i: names[k][1] for i, k in ids.items()})
+    return _FUNCTIONS
 
 
 class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, LinalgForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
-    FUNCTIONS = FUNCTIONS
+    FUNCTIONS = staticmethod(FUNCTIONS)
     METHODS = METHODS

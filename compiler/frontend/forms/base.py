@@ -15,7 +15,7 @@ _FULL = ("slice", None, None, None)
 
 class FormsBase:
     """Helpers and entry points; FUNCTIONS and METHODS are set on the composed class (forms/__init__)."""
-    FUNCTIONS: dict = {}
+    FUNCTIONS = staticmethod(dict)  # () -> {id(object): form name}
     METHODS: dict = {}
 
     # ---------------------------------------------------------------- helpers
@@ -72,7 +72,7 @@ class FormsBase:
 
     # ---------------------------------------------------------------- entry points
     def numpy_form(self, func, args, kwargs, node):
-        name = self.FUNCTIONS[id(func)]
+        name = self.FUNCTIONS()[id(func)]
         label = "len()" if func is builtins.len else f"np.{getattr(func, '__name__', name)}"
         try:
             return getattr(self, f"form_{name}")(label, args, kwargs, node)

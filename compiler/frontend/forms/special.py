@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import math
 
-import scipy.special as sp
-
 from ...errors import AdjitTypeError, UnsupportedSyntaxError
 from ...ir import Value
+from ...primitives.table import Lazy
 from .base import FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
 FORMS: dict = {
-    "logsumexp": ((sp.logsumexp,), (),
+    "logsumexp": ((Lazy("scipy.special", "logsumexp"),), (),
                   "`log(sum(exp(a - m), axis, keepdims)) + m`, m the maximum under `stop_gradient` (0 where "
                   "not finite): `axis` (int, tuple or None), `keepdims`; not `b=` or `return_sign=True`"),
-    "softmax": ((sp.softmax,), (), "`e / sum(e, axis, keepdims=True)`, `e = exp(x - m)`, m the maximum under "
+    "softmax": ((Lazy("scipy.special", "softmax"),), (), "`e / sum(e, axis, keepdims=True)`, `e = exp(x - m)`, m the maximum under "
                                    "`stop_gradient`: `axis` (int, tuple or None: all elements)"),
-    "log_softmax": ((sp.log_softmax,), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
+    "log_softmax": ((Lazy("scipy.special", "log_softmax"),), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
                                            "under `stop_gradient`: `axis` (int, tuple or None)"),
 }
 
