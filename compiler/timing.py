@@ -79,7 +79,7 @@ def compile_now(dispatcher, args: tuple) -> None:
         return
     from numba.core import event
 
-    listener = _NumbaListener(_STACK[-1])
+    listener = _listener(_STACK[-1])
     with event.install_listener("numba:run_pass", listener), event.install_listener("numba:llvm_lock", listener):
         t = time.perf_counter()
         sig = tuple(dispatcher.typeof_pyval(a) for a in args)
@@ -101,35 +101,33 @@ def _category(kind: str, data) -> str:
     return "numba: bytecode, rewrites, SSA"
 
 
-try:
-    from numba.core.event import Listener as _Listener
-except Exception:  # Numba without the event API: timing of Numba's phases is left out
-    _Listener = object
+def _listener(prof: Profile):
+    """A Numba event listener keeping exclusive time per category: a pass's time less the events
+    nested in it (a callee compiled while its caller is typed, LLVM inside lowering). Numba is
+    imported here, when timing is on, not by `import adjit`."""
+    from numba.core.event import Listener
 
+    class NumbaListener(Listener):
+        def __init__(self):
+            self.stack: list = []
+            self.total = 0.0
+            self.outside = 0.0
 
-class _NumbaListener(_Listener):
-    """Exclusive time per category: a pass's time less the events nested in it (a callee compiled
-    while its caller is typed, LLVM inside lowering)."""
+        def on_start(self, ev):
+            self.stack.append([time.perf_counter(), 0.0, _category(ev.kind, ev.data)])
 
-    def __init__(self, prof: Profile):
-        self.prof = prof
-        self.stack: list = []
-        self.total = 0.0
-        self.outside = 0.0
+        def on_end(self, ev):
+            if not self.stack:
+                return
+            t0, children, cat = self.stack.pop()
+            spent = time.perf_counter() - t0
+            prof.add(cat, spent - children)
+            if self.stack:
+                self.stack[-1][1] += spent
+            else:
+                self.total += spent
 
-    def on_start(self, ev):
-        self.stack.append([time.perf_counter(), 0.0, _category(ev.kind, ev.data)])
-
-    def on_end(self, ev):
-        if not self.stack:
-            return
-        t0, children, cat = self.stack.pop()
-        spent = time.perf_counter() - t0
-        self.prof.add(cat, spent - children)
-        if self.stack:
-            self.stack[-1][1] += spent
-        else:
-            self.total += spent
+    return NumbaListener()
 
 
 def _emit(text: str) -> None:
