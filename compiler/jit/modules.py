@@ -172,6 +172,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
             head.append("from adjit.runtime import bounds as _bounds")
         if any("_special." in t for t in functions + helpers):  # scipy.special's functions (primitives/special.py)
             head.append("from adjit.runtime import special as _special")
+        if any("_sm." in t for t in functions + helpers):  # fast scalar tanh in sequential loops
+            head.append("from adjit.runtime import scalarmath as _sm")
         head.append("")
         if parallel:
             head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy', parallel=True)")

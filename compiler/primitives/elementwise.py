@@ -150,7 +150,7 @@ primitive("tan", _ew_float, elementwise=True, sources=(np.tan, math.tan),
           readable="np.tan({0})", simd="tan",
           vjp=lambda g, y, x: (g * (1 + y * y),), jvp=lambda t, y, x: t[0] * (1 + y * y))
 primitive("tanh", _ew_float, elementwise=True, sources=(np.tanh, math.tanh),
-          readable="np.tanh({0})", simd="tanh",
+          readable="np.tanh({0})", simd="tanh", scalar="_sm.tanh({0})",  # runtime/scalarmath.py
           vjp=lambda g, y, x: (g * (1 - y * y),), jvp=lambda t, y, x: t[0] * (1 - y * y))
 primitive("sinh", _ew_float, elementwise=True, sources=(np.sinh, math.sinh),
           readable="np.sinh({0})", simd="sinh",
