@@ -273,6 +273,22 @@ def measure(label: str, setups: dict[str, str], repeats: int, timeout: float = T
 
 # --------------------------------------------------------------------------- report
 
+def code_version() -> str:
+    """The adjit commit measured, and whether compiler/, runtime/ or adjit/ had uncommitted edits
+    (the working tree is shared: other edits can land while a benchmark runs)."""
+    root = os.path.dirname(common.BENCH_DIR)
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "compiler", "runtime",
+                                "adjit"], cwd=root, text=True, capture_output=True).stdout
+    except OSError:
+        return "adjit at an unknown commit"
+    n = len([ln for ln in dirty.splitlines() if ln.strip()])
+    return f"adjit at commit `{head}`" + (f" ({n} uncommitted files under compiler/, runtime/, "
+                                          "adjit/)" if n else "")
+
+
 def _cell(m: dict, key: str = "first") -> str:
     if m["error"] and m[key] is None:
         return f"fails: `{m['error'][:90]}`"
@@ -321,6 +337,8 @@ def main(argv=None) -> int:
     parser.add_argument("--cpu", type=int, default=None,
                         help="bind this process and its children to this one CPU (default: "
                              "common.pin_threads' choice, the first CPUs)")
+    parser.add_argument("--only", metavar="TEXT", action="append", default=[],
+                        help="only the workloads whose label contains TEXT (repeatable)")
     parser.add_argument("--no-generated", action="store_true",
                         help="skip the generated straight-line functions and long expressions")
     opts = parser.parse_args(argv)
@@ -328,10 +346,13 @@ def main(argv=None) -> int:
     if opts.cpu is not None:
         os.sched_setaffinity(0, {opts.cpu})
     t_start = time.time()
+    version = code_version()
 
     results = []
     for label, setups in WORKLOADS:
         if opts.quick and label not in QUICK_WORKLOADS:
+            continue
+        if opts.only and not any(o in label for o in opts.only):
             continue
         results.append(measure(label, setups, repeats))
     generated = []
@@ -350,7 +371,8 @@ def main(argv=None) -> int:
            common.environment_line(THREADS), "",
            f"Measured {stamp} on a **shared 2-core machine** (other engineers' jobs ran at the "
            f"same time), 1 thread everywhere; `python benchmarks/bench_compile.py"
-           + (" --quick" if opts.quick else "") + f"` took {elapsed / 60:.1f} min.", "",
+           + (" --quick" if opts.quick else "") + f"` took {elapsed / 60:.1f} min; {version} at "
+           "its start.", "",
            "Every cell is a **new Python process** (`benchmarks/bench_compile.py` starts them). "
            "*adjit cold*: `ADJIT_CACHE_DIR` and `NUMBA_CACHE_DIR` both new empty directories, "
            "so nothing is reused, not even Numba's cache of adjit's runtime helpers (the other "
@@ -381,7 +403,8 @@ def main(argv=None) -> int:
                 "shown with the last line of its traceback; the warm-cache process runs only "
                 "after a cold one that finished.", "",
                 table(generated, with_numba=False), ""]
-        fails = [(g["label"], g["adjit_cold"]) for g in generated if g["adjit_cold"]["error"]]
+        fails = [(g["label"], g["adjit_cold"]) for g in generated
+                 if g["adjit_cold"]["error"] and not g["adjit_cold"]["error"].startswith("timed out")]
         for label, m in fails:
             out += [f"adjit, {label}: the last lines of the failing process's stderr:", "",
                     "```", *(m["stderr_tail"] or m["error"]).splitlines()[-6:], "```", ""]

@@ -332,6 +332,24 @@ def small_fd_check() -> list[str]:
 
 # =========================================================================== main
 
+def code_version() -> str:
+    """The adjit commit measured (as bench_compile.code_version, which cannot be imported here:
+    importing it pins the threads again)."""
+    import os
+    import subprocess
+    root = os.path.dirname(common.BENCH_DIR)
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "compiler", "runtime",
+                                "adjit"], cwd=root, text=True, capture_output=True).stdout
+    except OSError:
+        return "adjit at an unknown commit"
+    n = len([ln for ln in dirty.splitlines() if ln.strip()])
+    return f"adjit at commit `{head}`" + (f" ({n} uncommitted files under compiler/, runtime/, "
+                                          "adjit/)" if n else "")
+
+
 def summary_table(results) -> str:
     header = ["workload", "adjit first call, cold", "warm cache", "adjit gradient",
               "hand-written Numba", "JAX (lax.scan)", "PyTorch eager", "adjit / fastest other",
@@ -379,8 +397,12 @@ def main(argv=None):
 
     peer_mods, notes = common.load_peers(("jax", "torch"), THREADS)
     H, V = H_DEFAULT, VOCAB
+    import datetime
+    stamp = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     out = ["## Multi-layer LSTM, character level (float64)", "",
            common.environment_line(THREADS), "",
+           f"Measured {stamp} by `python benchmarks/bench_lstm.py"
+           + (" --quick" if opts.quick else "") + f"`; {code_version()} at its start.", "",
            "Peers: " + "; ".join(notes) + ".", "",
            "Measured on a **shared 2-core machine** (other engineers' jobs ran at the same time): "
            "medians over interleaved rounds, every implementation on 1 thread.", "",
