@@ -227,7 +227,8 @@ def value_and_grad_sum(client, g: Callable, params: Sequence, batches: Batches, 
     wrt=...)`, the value and gradients of the loss on the whole batch when the loss is a sum over
     examples (weights=None), or a mean (weights="mean"). The per-chunk calls run where the chunks
     are; their results are summed as a fixed tree on the cluster. `sync=False` returns a
-    SumFuture (`.result()`). Parameters given as arrays are scattered to every worker."""
+    SumFuture (`.result()`). Parameters given as arrays are scattered to every worker. Every part of
+    g's result is summed with its chunk's weight: with has_aux, the aux parts too."""
     if not _is_future(params):  # on every worker: the step survives the loss of one
         [params] = client.scatter([tuple(params)], hash=False, broadcast=True)
     total = submit_sum(client, g, params, batches, weights, fan_in)
@@ -329,6 +330,9 @@ class Trainer:
     and `optimizer()` fetch the current state. `close()` frees the replicas."""
 
     def __init__(self, client, g: Callable, optimizer, batches: Batches, weights=None):
+        if getattr(optimizer, "_tree", None) is not None or not isinstance(optimizer.params, (list, dict)):
+            raise ValueError("Trainer takes an optimizer over a list of arrays (g's first arguments) or a flat dict "
+                             "of arrays (g's first argument), not a nested structure")
         self.client, self.batches = client, batches
         weights = batches.weights(weights)
         self.id = uuid.uuid4().hex
