@@ -64,6 +64,14 @@ def in_bounds_over(start, stop, step, a, c, n, axis):
                     raise IndexOutOfBounds(k, n, axis)
 
 
+@numba.njit(f"{_I}({_I}, {_I}, {_I})", cache=True, nogil=True)
+def ix(i, n, axis):
+    """i, checked as an index into an axis of size n (negative i counts from the end)."""
+    if i >= n or i < -n:
+        raise IndexOutOfBounds(i, n, axis)  # NumPy's message, formatted in Python
+    return i
+
+
 @numba.njit(f"void({_I}, {_I})", cache=True, nogil=True)
 def same_extent(m, n):
     """A row of extent m written element by element where one of extent n goes."""

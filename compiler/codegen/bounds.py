@@ -10,7 +10,7 @@ Every integer index into an array is one of:
   checked once, before the loop (`_bounds.in_bounds_over`), and the accesses inside the loop are
   rendered as they are;
 - anything else (an index read from data, a `while` scan, `i * i`, an access under a branch):
-  checked where it is used (`_ix`, generated into the module so that Numba inlines it).
+  checked where it is used (`_ix`, runtime/bounds.ix under a short name).
 
 Both raise IndexError (runtime/bounds.py's IndexOutOfBounds) with NumPy's message ("index 5 is
 out of bounds for axis 0 with size 5"); a negative index in [-size, 0) wraps, as in NumPy (Numba
@@ -27,14 +27,12 @@ from __future__ import annotations
 
 from ..ir import For, Op, Value
 
-# The per-access check is generated into the module (so Numba inlines it); the rest are cached
-# runtime functions (runtime/bounds.py), called once per loop or per row.
+# Every check is a cached runtime function (runtime/bounds.py): the per-access one under a short
+# module-level name. Generated into each module, its raise of a formatted IndexError made Numba
+# compile its string formatting in every new process (about 2 s of a cold first call); cached,
+# it is loaded, and LLVM still inlines it into the loop it guards.
 HELPERS = {
-    "_ix": '''def _ix(i, n, axis):
-    """i, checked as an index into an axis of size n (negative i counts from the end)."""
-    if i >= n or i < -n:
-        raise _bounds.IndexOutOfBounds(i, n, axis)  # NumPy's message, formatted in Python
-    return i''',
+    "_ix": "_ix = _bounds.ix  # i, checked as an index into an axis of size n (runtime/bounds.py)",
 }
 
 _INDEX_OPS = ("getitem", "index_update", "index_add")

@@ -492,8 +492,44 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             head = [index] if op.attrs["index"] else []  # no index items: the whole array
             lines.append(f"{ind}{target}[{', '.join(head + ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
             return lines
+        region = self._static_region(op) if self.lowered and val.type.kind == "array" else None
+        if (region is not None and region == tuple(self.fn.avals[val.id].shape) and not self._is_view(val)
+                and val not in self.fn.params):  # (a view or an argument might overlap the region)
+            # a slice region of the value's own (static) shape: element by element through a view,
+            # not Numba's broadcasting setitem (which compiles its error formatting in every process)
+            view = self._fresh_view()
+            lines.append(f"{view} = {target}[{index}]")
+            rank = val.type.rank
+            ix = [f"_j{a}" for a in range(rank)]
+            ind = ""
+            for a in range(rank):
+                lines.append(f"{ind}for {ix[a]} in range({region[a]}):")
+                ind += "    "
+            lines.append(f"{ind}{view}[{', '.join(ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
+            return lines
         lines.append(f"{target}[{index or '...'}] {sym} {self.operand(val, 0, f32)}")
         return lines
+
+    def _static_region(self, op: Op):
+        """The static shape of the region x[index] an index_update/index_add writes (int and slice
+        items whose bounds are known), else None."""
+        index = op.attrs["index"]
+        if not index or any(it[0] not in ("int", "slice") for it in index):
+            return None
+        from ..primitives.arrays import _index_shape
+
+        base = self.fn.avals.get(op.inputs[0].id)
+        ints = [self.fn.avals[v.id].value if v.id in self.fn.avals else None for v in op.inputs[1:]]
+        try:
+            shape = _index_shape(base, index, ints)
+        except Exception:
+            return None
+        return shape if all(isinstance(d, int) for d in shape) else None
+
+    def _fresh_view(self) -> str:
+        k = self.counter.get("_w", 0)
+        self.counter["_w"] = k + 1
+        return f"_w{k}"
 
     def advanced_write(self, op: Op, target: str) -> list[str]:
         """x[idx] = v (index_update) or np.add.at(x, idx, v) (index_add) with an index array."""

@@ -181,8 +181,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
         else:
             head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy')")
     body = []
-    for h in helpers:
-        body.append(("@_jit\n" if lowered else "") + h)
+    for h in helpers:  # functions, or an alias of a runtime function (`_ix = _bounds.ix`)
+        body.append(("@_jit\n" if lowered and h.startswith("def ") else "") + h)
     for f in functions:
         body.append(("@_jit\n" if lowered else "") + f)
     return "\n".join(head) + "\n\n\n" + "\n\n\n".join(body) + "\n"
