@@ -4,6 +4,7 @@ compiles: the same statements, with reductions over axes and other NumPy forms N
 into generated loop helpers)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import InternalCompilerError
@@ -16,7 +17,7 @@ from .loops import GroupEmitter
 from .ops import OpRenderer
 from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
 from .tapeinfo import tape_summary
-from .text import ATOM, MAX_INLINE_DEPTH, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
+from .text import ALLOC_MARK, ATOM, MAX_INLINE_DEPTH, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 _REDUCTIONS = REDUCTIONS
 SIMD_FUNCTIONS = tuple(SIMD)  # the primitives with a libmvec kernel (their rows' `simd`)
@@ -89,7 +90,6 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         # workspace: allocation sites (numbered in emission order) whose buffers die with the call
         self.allocations: list = []
         self.buffer_of: dict = {}  # value id -> allocation site of the buffer it lives in
-        self.scratch: set = set()
         self.nests: list = []  # the planned loop nests (codegen/loopnest.LoopNest), in order
         self.uses_workspace = False
 
@@ -290,11 +290,26 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         if decls:
             body = (["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"]
                     + tape_summary(self.fn) + decls + body)
+        if self.lowered and self.allocations:
+            body = self._place_allocations(body)
         if self.lowered and self.uses_workspace:  # temporaries come from the call's workspace
             params += ["_ws", "_wst"]  # the workspace (runtime/alloc.take) and its offsets
             body = ["_wst[0] = 0", "_wst[1] = 0"] + body  # offset and high-water mark start at 0
         head = f"def {name}({', '.join(params)}):"
         return head + "\n" + "\n".join("    " + line for line in body)
+
+    def _place_allocations(self, body: list) -> list:
+        """Arrays that cannot outlive the call come from a workspace the caller keeps between
+        calls (no page faults on fresh memory each time; 2x at 10^7 elements), the others are new.
+        Known only once the whole function is rendered (which buffers a result lives in), so the
+        loop nests mark their allocation sites and the marks are replaced here, in one rendering."""
+        scratch = set() if self.has_control_flow else set(self.allocations) - self.escaping_allocations()
+        self.uses_workspace = bool(scratch)
+
+        def site(m) -> str:
+            return "_alloc.take(_ws, _wst, " if int(m.group(1)) in scratch else "_alloc.empty("
+
+        return [_ALLOC_SITE.sub(site, line) if ALLOC_MARK in line else line for line in body]
 
     def comment(self, node, out: list) -> None:
         role = node.role
@@ -563,6 +578,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         return ", ".join(outs) if len(outs) > 1 else outs[0]
 
 
+_ALLOC_SITE = re.compile(ALLOC_MARK + r"(\d+)" + ALLOC_MARK)
 _MANY = object()  # a value with several users (or a control-flow user): never inlined
 
 
@@ -580,15 +596,5 @@ def render(fn: Function, name: str, lowered: bool = False, top_name: str | None 
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name
-    text = em.emit_function(name)
-    if lowered and not em.has_control_flow and em.allocations:
-        # Second rendering: arrays that cannot outlive the call come from a workspace the caller
-        # keeps between calls (no page faults on fresh memory each time; 2x on 10^7 elements).
-        scratch = set(em.allocations) - em.escaping_allocations()
-        if scratch:
-            em = _Emitter(fn, lowered)
-            em.parallel = parallel and lowered
-            em.top_name = top_name or fn.name
-            em.scratch = scratch
-            text = em.emit_function(name)
+    text = em.emit_function(name)  # once: the workspace's allocations are placed at its end
     return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)], em.nests)

@@ -22,7 +22,7 @@ from ..passes.fusion import Group
 from ..primitives import PRIMITIVES
 from .ops import combine_lines as _combine
 from .loopnest import LoopNest
-from .text import ATOM, MAX_INLINE_DEPTH, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
+from .text import ALLOC_MARK, ATOM, MAX_INLINE_DEPTH, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
 
 STRIP = 512          # elements per strip: a float64 buffer of 4 KiB
 MIN_STRIP_AXIS = 32  # a shorter last axis is not strip-mined (too many tiny kernel calls)
@@ -280,15 +280,13 @@ class GroupEmitter:
 
     # ------------------------------------------------------------------ pieces
     def allocate(self, v: Value, dims: list) -> str:
-        """The allocation of a full-size array for `v`: from the call's workspace when the buffer is
-        known not to outlive the call (see render()), else a new array."""
+        """The allocation of a full-size array for `v`, with a mark that emit_function replaces once
+        the whole function is rendered: from the call's workspace when the buffer is known not to
+        outlive the call, else a new array."""
         key = len(self.allocations)
         self.allocations.append(key)
         self.buffer_of[v.id] = key
-        if key in self.scratch:
-            self.uses_workspace = True
-            return f"_alloc.take(_ws, _wst, {_tuple(dims)}, np.{v.type.dtype})"
-        return f"_alloc.empty({_tuple(dims)}, np.{v.type.dtype})"
+        return f"{ALLOC_MARK}{key}{ALLOC_MARK}{_tuple(dims)}, np.{v.type.dtype})"
 
     def comment_group(self, members: list, out: list) -> None:
         """The source lines a fused loop computes, each once, under its sweep's header."""
