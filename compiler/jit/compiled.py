@@ -243,9 +243,15 @@ class CompiledFunction:
         layouts = [_layout(a) for a in args]  # one per leaf
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
+        # The key hashes the generated code itself: code that bakes in an extent (a concatenate's
+        # split points in its VJP, a zeros of static shape) differs between sizes and so gets a
+        # module of its own, while size-generic code is shared by every size (the IR and the
+        # signature alone left sizes out, and a second size reused the first one's split points).
+        readable, lowered = self.generate(args, primal, builder)
+        code = "\n".join(readable[0] + readable[1] + lowered[0] + lowered[1])
         digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                                            repr(self.checkpoint), repr(self.parallel), self.parsed.filename,
-                                           self.parsed.source, ir_text, sig]).encode()).hexdigest()[:20]
+                                           self.parsed.source, ir_text, sig, code]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
         if spec is not None:
             return spec
@@ -272,7 +278,6 @@ class CompiledFunction:
                         cachedir.discard_entry(directory, stem)
         if module is None:
             title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"  # escaped by module_text
-            readable, lowered = self.generate(args, primal, builder)
             with timing.phase("module: write, import"):
                 module = _store_module(stem, modname, digest,
                                        module_text(title, sig, digest, readable[0], readable[1], False),
