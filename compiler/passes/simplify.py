@@ -12,7 +12,7 @@ import numpy as np
 
 from ..ir import Block, Function, Op, Value, inner_blocks, scalar_type
 from ..primitives import PRIMITIVES, REDUCTIONS
-from .rewrite import substitute, substitute_node
+from .rewrite import substitute, substitute_node, use_counts
 
 _FOLD = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
          "div": lambda a, b: a / b, "pow": lambda a, b: a ** b, "neg": lambda a: -a}
@@ -30,8 +30,9 @@ class _Site:
     """What a rule sees: the op, the constants its inputs are (None where not constant), the
     producers and abstract values so far, and a way to put new ops before the op."""
 
-    def __init__(self, op: Op, avals: dict, producer: dict, kept: list):
+    def __init__(self, op: Op, avals: dict, producer: dict, kept: list, uses: dict | None = None):
         self.op, self.avals, self.producer, self.kept = op, avals, producer, kept
+        self.uses = uses or {}  # reads of each value when the pass started
         self.consts = [_const(producer.get(i.id), producer) for i in op.inputs]
 
     def same(self, a: Value, b: Value) -> bool:
@@ -159,6 +160,29 @@ def _reduce_nothing(s: _Site):
     return x if not s.op.attrs["axis"] and s.same(x, s.op.out) else NOT_MINE
 
 
+def _transpose_of_product(s: _Site):
+    """(A @ B).T -> B.T @ A.T for matrices, when nothing else reads A @ B: the product comes out
+    C-contiguous (BLAS takes the transposed operands as flags), where the transposed product was a
+    Fortran-order view the caller copied (a weight gradient dW = (x.T @ dz).T becomes dz.T @ x)."""
+    op = s.op
+    m = s.made_by(op.inputs[0], "matmul")
+    if (m is None or op.attrs.get("axes") not in (None, (1, 0)) or s.uses.get(m.out.id, 0) != 1
+            or any(v.type.rank != 2 for v in m.inputs) or m.out.type.rank != 2):
+        return NOT_MINE
+
+    def transposed(v: Value) -> Value:
+        t = s.made_by(v, "transpose")
+        if t is not None and t.attrs.get("axes") in (None, (1, 0)) and t.inputs[0].type.rank == 2:
+            return t.inputs[0]
+        out = Value(None, v.type)
+        s.avals[out.id] = PRIMITIVES["transpose"].abstract(s.avals[v.id], axes=(1, 0))
+        s.place(Op("transpose", [v], [out], {"axes": (1, 0)}, op.loc, op.role))
+        return out
+
+    a, b = m.inputs
+    return s.rebuild("matmul", [transposed(b), transposed(a)])
+
+
 def _first(*rules: Callable) -> Callable:
     """The first rule that applies decides."""
     def rule(s: _Site):
@@ -180,6 +204,7 @@ RULES: dict[str, Callable] = {
     "neg": _first(_fold, _double_negation),
     "astype": _first(_fold_cast, _same_cast),
     "broadcast_to": _first(_same_broadcast),
+    "transpose": _first(_transpose_of_product),
     **{r: _first(_reduce_nothing) for r in REDUCTIONS},
 }
 
@@ -190,22 +215,22 @@ def simplify(fn: Function) -> Function:
     avals = fn.avals
     producer: dict[int, Op] = {}
     replace: dict[int, Value] = {}
-    _simplify_block(fn.body, avals, producer, replace)
+    _simplify_block(fn.body, avals, producer, replace, use_counts(fn))
     return substitute(fn, replace)
 
 
-def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict) -> None:
+def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict, uses: dict) -> None:
     kept: list = []
     for op in block.ops:
         substitute_node(op, replace)
         if not isinstance(op, Op):
             for b in inner_blocks(op):
-                _simplify_block(b, avals, producer, replace)
+                _simplify_block(b, avals, producer, replace, uses)
             substitute_node(op, replace)
             kept.append(op)
             continue
         rule = RULES.get(op.prim)
-        result = rule(_Site(op, avals, producer, kept)) if rule is not None else None
+        result = rule(_Site(op, avals, producer, kept, uses)) if rule is not None else None
         if isinstance(result, Value):  # the op goes; its result is an existing value
             if result.hint is None:
                 result.hint = op.out.hint

@@ -55,7 +55,28 @@ def check(pass_, fn: Function, before: str, after: str) -> None:
 
 def test_the_rewrite_table_has_one_rule_per_primitive():
     assert set(RULES) == {"add", "sub", "mul", "div", "floordiv", "pow", "neg", "astype", "broadcast_to",
-                          "sum", "mean", "max", "min"}
+                          "transpose", "sum", "mean", "max", "min"}
+
+
+def test_transpose_of_a_single_use_product_is_the_product_of_transposes():
+    def body(b, a, w):
+        p = b.emit("matmul", [a, b.emit("transpose", [w], axes=(1, 0))])
+        return [b.emit("transpose", [p], axes=(1, 0))]
+
+    fn = build(body, a=M34, w=M34)
+    # (a @ w.T).T = w @ a.T: the product comes out C-contiguous, w.T.T is w (dce drops %2, %3)
+    assert text(verify(simplify(fn))).splitlines()[3:6] == [
+        "  %4: f64[:,:] = transpose(%a.0, axes=(1, 0))", "  %5: f64[:,:] = matmul(%w.1, %4)", "  return %5"]
+
+
+def test_transpose_of_a_product_read_elsewhere_is_kept():
+    def body(b, a, w):
+        p = b.emit("matmul", [a, w])
+        return [b.emit("transpose", [p], axes=(1, 0)), p]
+
+    fn = build(body, a=M34, w=Abstract(array_type("float64", 2), (4, 3)))
+    before = text(fn)
+    assert text(verify(simplify(fn))) == before
 
 
 def test_python_number_arithmetic_is_folded():
