@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .table import CUSTOM, PRIMITIVES, STATEMENT, Lazy, Primitive, Reduction, _tsum, npx, primitive, resolve  # noqa: F401
+from .table import CUSTOM, PRIMITIVES, STATEMENT, Lazy, Primitive, Reduction, _tsum, npx, object_ids, primitive, resolve  # noqa: F401
 from . import elementwise, reductions, linalg, arrays, creation  # noqa: F401,E402  (registers the rows)
 from . import joining  # noqa: F401,E402  (concatenate, stack, diagonals)
 from . import special, scans  # noqa: F401,E402  (inverse and special functions; cumulative ops, sorting)
@@ -33,19 +33,12 @@ def lookup(name: str) -> Primitive:
 def by_source() -> tuple:
     """(map from each source spelling (object id or string) to its primitive name, the modules of
     Lazy sources not imported yet: the map is to be rebuilt once one of them is)."""
-    table: dict[Any, str] = {}
-    pending: set = set()
-    for p in PRIMITIVES.values():
-        for s in p.sources:
-            if isinstance(s, Lazy):
-                obj = s.loaded()
-                if obj is None:
-                    pending.add(s.module)
-                    continue
-                s = obj
-            key = s if isinstance(s, str) else id(s)
-            table.setdefault(key, p.name)
-    return table, frozenset(pending)
+    pairs = [(s, p.name) for p in PRIMITIVES.values() for s in p.sources]
+    table: dict[Any, str] = {s: name for s, name in reversed(pairs) if isinstance(s, str)}  # first wins
+    objects = [(s, name) for s, name in pairs if not isinstance(s, str)]
+    ids, pending = object_ids([s for s, _ in objects])
+    table.update((i, objects[k][1]) for i, k in ids.items())
+    return table, pending
 
 
 # Lists other modules read, computed from the rows (a fact lives in its row only).
