@@ -212,6 +212,21 @@ def pickled_size() -> int:
 
 # ----------------------------------------------------------------------------------- main
 
+def _parallel_text(sweep, single, par) -> str:
+    """What this run measured of parallel=True against one thread (not a fixed sentence)."""
+    slower = [b for b in sweep if par[b] > single[b]]
+    faster = [b for b in sweep if par[b] <= single[b]]
+    if not faster:
+        what = "slower than one thread at every batch"
+    elif not slower:
+        what = "faster than one thread at every batch"
+    else:
+        what = (f"slower than one thread at batch {', '.join(map(str, slower))} and faster at "
+                f"{', '.join(map(str, faster))}")
+    return (f"In this run `parallel=True` (its 2 threads wait for each other at every parallel loop, which "
+            f"costs most at small batches or when another job takes a core) was {what}.")
+
+
 def _crossover_text(sweep, crossover, what: str) -> str:
     if crossover is None:
         return f"Against {what}: one process was faster at every batch measured (up to {max(sweep)})."
@@ -408,10 +423,7 @@ def render(m: dict, common) -> str:
         "",
         _crossover_text(sweep, crossover, "one process with `parallel=True` (2 threads)"),
         _crossover_text(sweep, crossover_best, "the faster of the two one-process configurations"),
-        "`parallel=True` shares the 2 cores with the other work on the machine; its threads wait for each "
-        "other at every parallel loop, which costs most when a core is taken away, so on this loaded machine it "
-        "was slower than one thread at every batch. On a quiet machine it is the one-process configuration "
-        "to beat (docs/performance.md).",
+        _parallel_text(sweep, single, par),
         "",
         "## Memory per worker",
         "",
