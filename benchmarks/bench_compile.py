@@ -273,20 +273,6 @@ def measure(label: str, setups: dict[str, str], repeats: int, timeout: float = T
 
 # --------------------------------------------------------------------------- report
 
-def code_version() -> str:
-    """The adjit commit measured, and whether compiler/, runtime/ or adjit/ had uncommitted edits
-    (the working tree is shared: other edits can land while a benchmark runs)."""
-    root = os.path.dirname(common.BENCH_DIR)
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
-                              capture_output=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "compiler", "runtime",
-                                "adjit"], cwd=root, text=True, capture_output=True).stdout
-    except OSError:
-        return "adjit at an unknown commit"
-    n = len([ln for ln in dirty.splitlines() if ln.strip()])
-    return f"adjit at commit `{head}`" + (f" ({n} uncommitted files under compiler/, runtime/, "
-                                          "adjit/)" if n else "")
 
 
 def _cell(m: dict, key: str = "first") -> str:
@@ -346,7 +332,7 @@ def main(argv=None) -> int:
     if opts.cpu is not None:
         os.sched_setaffinity(0, {opts.cpu})
     t_start = time.time()
-    version = code_version()
+    version = common.code_version()
 
     results = []
     for label, setups in WORKLOADS:

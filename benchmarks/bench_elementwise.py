@@ -204,19 +204,7 @@ def _torch_impl(torch, args):
     f = _objective(torch)
     params = [torch.from_numpy(a.copy()).requires_grad_() for a in args]
 
-    def run_grad():
-        loss = f(*params)
-        return (loss,) + torch.autograd.grad(loss, params)
-
-    def grad():
-        out = run_grad()
-        return (out[0].item(),) + tuple(v.numpy() for v in out[1:])
-
-    def forward():
-        with torch.no_grad():
-            return f(*params)
-
-    return common.Impl("PyTorch eager", grad, run_grad, forward)
+    return common.Impl("PyTorch eager", *common.torch_closures(torch, f, params))
 
 
 # --------------------------------------------------------------------------- checks and timing

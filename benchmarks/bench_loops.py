@@ -224,16 +224,7 @@ def jax_euler(jax, args):
         (x, v, s), _ = lax.scan(step, (x0, jnp.float64(0.0), jnp.float64(0.0)), None, length=n)
         return dt * s + x * x + v * v
 
-    vg = jax.jit(jax.value_and_grad(objective, argnums=(0, 1, 2)))
-    fwd = jax.jit(objective)
-    jargs = tuple(jnp.float64(a) for a in (k, c, x0))
-
-    def grad():
-        value, grads = vg(*jargs)
-        return (float(value),) + tuple(float(g) for g in grads)
-
-    return grad, (lambda: jax.block_until_ready(vg(*jargs))), \
-        (lambda: jax.block_until_ready(fwd(*jargs)))
+    return common.jax_closures(jax, objective, tuple(jnp.float64(a) for a in (k, c, x0)), (0, 1, 2))
 
 
 def jax_recurrence(jax, args):
@@ -248,16 +239,7 @@ def jax_recurrence(jax, args):
         _, ys = lax.scan(step, y0, x[1:])
         return y0 * y0 + jnp.sum(ys * ys)
 
-    vg = jax.jit(jax.value_and_grad(objective, argnums=(0, 1)))
-    fwd = jax.jit(objective)
-    jargs = (jax.device_put(x), jnp.float64(a))
-
-    def grad():
-        value, (gx, ga) = vg(*jargs)
-        return float(value), np.asarray(gx), float(ga)
-
-    return grad, (lambda: jax.block_until_ready(vg(*jargs))), \
-        (lambda: jax.block_until_ready(fwd(*jargs)))
+    return common.jax_closures(jax, objective, (jax.device_put(x), jnp.float64(a)), (0, 1))
 
 
 def jax_rnn(jax, args):
@@ -271,16 +253,7 @@ def jax_rnn(jax, args):
         (_, loss), _ = lax.scan(step, (h0, jnp.float64(0.0)), xs)
         return loss
 
-    vg = jax.jit(jax.value_and_grad(objective, argnums=(0, 1, 2, 3)))
-    fwd = jax.jit(objective)
-    jargs = tuple(jax.device_put(a) for a in args)
-
-    def grad():
-        value, grads = vg(*jargs)
-        return (float(value),) + tuple(np.asarray(g) for g in grads)
-
-    return grad, (lambda: jax.block_until_ready(vg(*jargs))), \
-        (lambda: jax.block_until_ready(fwd(*jargs)))
+    return common.jax_closures(jax, objective, tuple(jax.device_put(a) for a in args), (0, 1, 2, 3))
 
 
 def torch_euler(torch, args):
@@ -296,19 +269,7 @@ def torch_euler(torch, args):
             s = s + x * x
         return dt * s + x * x + v * v
 
-    def value_and_grad():
-        loss = objective(*params)
-        return (loss,) + torch.autograd.grad(loss, params)
-
-    def grad():
-        out = value_and_grad()
-        return tuple(t.item() for t in out)
-
-    def forward():
-        with torch.no_grad():
-            return objective(*params)
-
-    return grad, value_and_grad, forward
+    return common.torch_closures(torch, objective, params)
 
 
 def torch_recurrence(torch, args):
@@ -323,19 +284,7 @@ def torch_recurrence(torch, args):
             s = s + prev * prev
         return s
 
-    def value_and_grad():
-        loss = objective(x, a)
-        return (loss,) + torch.autograd.grad(loss, [x, a])
-
-    def grad():
-        loss, gx, ga = value_and_grad()
-        return loss.item(), gx.numpy(), ga.item()
-
-    def forward():
-        with torch.no_grad():
-            return objective(x, a)
-
-    return grad, value_and_grad, forward
+    return common.torch_closures(torch, objective, [x, a])
 
 
 def torch_rnn(torch, args):
@@ -349,19 +298,7 @@ def torch_rnn(torch, args):
             loss = loss + (h * h).sum()
         return loss
 
-    def value_and_grad():
-        loss = objective(*params)
-        return (loss,) + torch.autograd.grad(loss, params)
-
-    def grad():
-        out = value_and_grad()
-        return (out[0].item(),) + tuple(g.numpy() for g in out[1:])
-
-    def forward():
-        with torch.no_grad():
-            return objective(*params)
-
-    return grad, value_and_grad, forward
+    return common.torch_closures(torch, objective, params)
 
 
 # =========================================================================== workloads

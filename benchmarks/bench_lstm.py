@@ -227,16 +227,7 @@ def jax_lstm(jax, args):
                                    (tokens[:-1], tokens[1:]))
         return loss
 
-    vg = jax.jit(jax.value_and_grad(objective, argnums=(0, 1, 2, 3, 4)))
-    fwd = jax.jit(objective)
-    jargs = tuple(jax.device_put(a) for a in args)
-
-    def grad():
-        value, grads = vg(*jargs)
-        return (float(value),) + tuple(np.asarray(g) for g in grads)
-
-    return grad, (lambda: jax.block_until_ready(vg(*jargs))), \
-        (lambda: jax.block_until_ready(fwd(*jargs)))
+    return common.jax_closures(jax, objective, tuple(jax.device_put(a) for a in args), (0, 1, 2, 3, 4))
 
 
 def torch_lstm(torch, args):
@@ -263,19 +254,7 @@ def torch_lstm(torch, args):
             loss = loss + torch.logsumexp(logits, 0) - logits[tokens[t + 1]]
         return loss
 
-    def value_and_grad():
-        loss = objective(*params)
-        return (loss,) + torch.autograd.grad(loss, params)
-
-    def grad():
-        out = value_and_grad()
-        return (out[0].item(),) + tuple(g.numpy() for g in out[1:])
-
-    def forward():
-        with torch.no_grad():
-            return objective(*params)
-
-    return grad, value_and_grad, forward
+    return common.torch_closures(torch, objective, params)
 
 
 # =========================================================================== workloads
@@ -332,22 +311,6 @@ def small_fd_check() -> list[str]:
 
 # =========================================================================== main
 
-def code_version() -> str:
-    """The adjit commit measured (as bench_compile.code_version, which cannot be imported here:
-    importing it pins the threads again)."""
-    import os
-    import subprocess
-    root = os.path.dirname(common.BENCH_DIR)
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
-                              capture_output=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "compiler", "runtime",
-                                "adjit"], cwd=root, text=True, capture_output=True).stdout
-    except OSError:
-        return "adjit at an unknown commit"
-    n = len([ln for ln in dirty.splitlines() if ln.strip()])
-    return f"adjit at commit `{head}`" + (f" ({n} uncommitted files under compiler/, runtime/, "
-                                          "adjit/)" if n else "")
 
 
 def summary_table(results) -> str:
@@ -402,7 +365,7 @@ def main(argv=None):
     out = ["## Multi-layer LSTM, character level (float64)", "",
            common.environment_line(THREADS), "",
            f"Measured {stamp} by `python benchmarks/bench_lstm.py"
-           + (" --quick" if opts.quick else "") + f"`; {code_version()} at its start.", "",
+           + (" --quick" if opts.quick else "") + f"`; {common.code_version()} at its start.", "",
            "Peers: " + "; ".join(notes) + ".", "",
            "Measured on a **shared 2-core machine** (other engineers' jobs ran at the same time): "
            "medians over interleaved rounds, every implementation on 1 thread.", "",

@@ -327,17 +327,8 @@ def make_impls(v, args, peers, simd):
 
 def _jax_impl(jax, objective, args):
     f = objective(jax.numpy)
-    vg = jax.jit(jax.value_and_grad(f, argnums=(0, 1, 2, 3)))
-    fwd = jax.jit(f)
-    jargs = [jax.device_put(a) for a in args]
-
-    def grad():
-        value, grads = vg(*jargs)
-        return (float(value),) + tuple(np.asarray(g) for g in grads)
-
-    return common.Impl("JAX jit(value_and_grad)", grad,
-                lambda: jax.block_until_ready(vg(*jargs)),
-                lambda: jax.block_until_ready(fwd(*jargs)))
+    jargs = tuple(jax.device_put(a) for a in args)
+    return common.Impl("JAX jit(value_and_grad)", *common.jax_closures(jax, f, jargs, (0, 1, 2, 3)))
 
 
 def _torch_impl(torch, objective, args):
@@ -345,19 +336,7 @@ def _torch_impl(torch, objective, args):
     params = [torch.from_numpy(a.copy()).requires_grad_() for a in args[:4]]
     data = [torch.from_numpy(a) for a in args[4:]]
 
-    def value_and_grad():
-        loss = f(*params, *data)
-        return (loss,) + torch.autograd.grad(loss, params)
-
-    def grad():
-        out = value_and_grad()
-        return (out[0].item(),) + tuple(g.numpy() for g in out[1:])
-
-    def forward():
-        with torch.no_grad():
-            return f(*params, *data)
-
-    return common.Impl("PyTorch eager", grad, value_and_grad, forward)
+    return common.Impl("PyTorch eager", *common.torch_closures(torch, f, params, tuple(data)))
 
 
 # --------------------------------------------------------------------------- checks and timing

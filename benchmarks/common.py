@@ -388,6 +388,55 @@ class Impl:
         self.name, self.grad, self.run_grad, self.run_forward = name, grad, run_grad, run_forward
 
 
+def jax_closures(jax, objective, jargs: tuple, argnums: tuple):
+    """(grad, value_and_grad, forward) of `jax.jit`: `grad()` returns NumPy arrays (numbers for
+    0-d results); the timed callables block until JAX's results are ready."""
+    import numpy as np  # (not at import: pin_threads must run before NumPy loads)
+
+    vg = jax.jit(jax.value_and_grad(objective, argnums=argnums))
+    fwd = jax.jit(objective)
+
+    def grad():
+        value, grads = vg(*jargs)
+        return (float(value),) + tuple(float(g) if np.ndim(g) == 0 else np.asarray(g) for g in grads)
+
+    return grad, (lambda: jax.block_until_ready(vg(*jargs))), (lambda: jax.block_until_ready(fwd(*jargs)))
+
+
+def torch_closures(torch, objective, params: list, data: tuple = ()):
+    """(grad, value_and_grad, forward) of PyTorch eager autograd: `objective(*params, *data)`
+    differentiated w.r.t. `params`. `grad()` returns NumPy arrays (numbers for 0-d tensors)."""
+
+    def value_and_grad():
+        loss = objective(*params, *data)
+        return (loss,) + torch.autograd.grad(loss, params)
+
+    def grad():
+        return tuple(t.item() if t.dim() == 0 else t.numpy() for t in value_and_grad())
+
+    def forward():
+        with torch.no_grad():
+            return objective(*params, *data)
+
+    return grad, value_and_grad, forward
+
+
+def code_version() -> str:
+    """The adjit commit measured, and whether compiler/, runtime/ or adjit/ had uncommitted edits
+    (the working tree is shared: other edits can land while a benchmark runs)."""
+    root = os.path.dirname(BENCH_DIR)
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "compiler", "runtime",
+                                "adjit"], cwd=root, text=True, capture_output=True).stdout
+    except OSError:
+        return "adjit at an unknown commit"
+    n = len([ln for ln in dirty.splitlines() if ln.strip()])
+    return f"adjit at commit `{head}`" + (f" ({n} uncommitted files under compiler/, runtime/, "
+                                          "adjit/)" if n else "")
+
+
 def autograd_impl(autograd, objective, args, argnum: tuple) -> Impl:
     """HIPS autograd's value_and_grad of `objective(autograd.numpy)` w.r.t. `argnum`."""
     f = objective(autograd.numpy)
