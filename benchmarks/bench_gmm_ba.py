@@ -4,10 +4,10 @@ the lower triangles Q, a batched product by `np.einsum`, `scipy.special.logsumex
 components) and bundle adjustment's reprojection error (gathers of camera and point rows per
 observation, Rodrigues rotation with `np.cross`, radial distortion).
 
-Rows: adjit's compiled gradient; the NumPy objective alone (what one forward pass costs, no
-gradient); JAX jit(grad) of the same code in jax.numpy when JAX is installed; PyTorch is not
-measured (not installable here). A hand-written Numba gradient of either objective is not
-written yet, so the chart skips these groups (it is drawn against hand-written Numba).
+Rows: adjit's compiled gradient; a hand-written Numba gradient (gmm_ba_numba.py: one fused pass,
+the adjoint derived by hand); the NumPy objective alone (what one forward pass costs, no
+gradient); JAX jit(grad) of the same code in jax.numpy and PyTorch eager autograd of the same code
+in torch, when installed. Every gradient is checked against adjit's before anything is timed.
 
     python benchmarks/bench_gmm_ba.py [--quick] [--out PATH]
 """
@@ -24,6 +24,7 @@ import numpy as np  # noqa: E402
 from scipy.special import logsumexp  # noqa: E402
 
 import adjit  # noqa: E402
+import gmm_ba_numba  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------ GMM
@@ -58,6 +59,25 @@ def gmm_jax(jnp, jlse):
         prior = 0.5 * wishart_gamma ** 2 * (jnp.sum(jnp.exp(log_diag) ** 2) + jnp.sum(icf[:, d:] ** 2)) \
             - wishart_m * jnp.sum(log_diag)
         return -n * d * 0.5 * np.log(2 * np.pi) + jnp.sum(jlse(inner, axis=1)) - n * jlse(alphas) + prior
+    return f
+
+
+def gmm_torch(torch):
+    def f(alphas, means, icf, x, wishart_gamma, wishart_m):
+        n, d = x.shape
+        k = alphas.shape[0]
+        log_diag = icf[:, :d]
+        rows, cols = np.tril_indices(d, -1)
+        Q = torch.zeros((k, d, d), dtype=x.dtype)
+        Q[:, rows, cols] = icf[:, d:]
+        Q = Q + torch.exp(log_diag)[:, :, None] * torch.eye(d, dtype=x.dtype)
+        xc = x[:, None, :] - means[None, :, :]
+        Qx = torch.einsum("kij,nkj->nki", Q, xc)
+        inner = alphas[None, :] + torch.sum(log_diag, dim=1)[None, :] - 0.5 * torch.sum(Qx ** 2, dim=2)
+        prior = 0.5 * wishart_gamma ** 2 * (torch.sum(torch.exp(log_diag) ** 2) + torch.sum(icf[:, d:] ** 2)) \
+            - wishart_m * torch.sum(log_diag)
+        return -n * d * 0.5 * np.log(2 * np.pi) + torch.sum(torch.logsumexp(inner, dim=1)) \
+            - n * torch.logsumexp(alphas, dim=0) + prior
     return f
 
 
@@ -106,6 +126,23 @@ def ba_jax(jnp):
     return f
 
 
+def ba_torch(torch):
+    def rot(r, X):
+        theta = torch.sqrt(torch.sum(r ** 2, dim=1))[:, None]
+        w = r / theta
+        c, s = torch.cos(theta), torch.sin(theta)
+        return X * c + torch.linalg.cross(w, X) * s + w * torch.sum(w * X, dim=1)[:, None] * (1 - c)
+
+    def f(cams, X, w, obs, feats):
+        cs, Xs = cams[obs[:, 0]], X[obs[:, 1]]
+        Xcam = rot(cs[:, 0:3], Xs - cs[:, 3:6])
+        p = Xcam[:, :2] / Xcam[:, 2:3]
+        rsq = torch.sum(p ** 2, dim=1)[:, None]
+        proj = p * (1 + cs[:, 9:10] * rsq + cs[:, 10:11] * rsq ** 2) * cs[:, 6:7] + cs[:, 7:9]
+        return torch.sum((w[:, None] * (proj - feats)) ** 2) + torch.sum((1 - w ** 2) ** 2)
+    return f
+
+
 def ba_data(n_cams, n_pts, n_obs, seed=1):
     rng = np.random.default_rng(seed)
     cams = 0.1 * rng.standard_normal((n_cams, 11))
@@ -138,29 +175,47 @@ def main(argv=None) -> int:
     common.add_common_args(ap)
     ns = ap.parse_args(argv)
     target = 0.3 if ns.quick else 1.0
-    peers, notes = common.load_peers(("jax",), ns.threads)
-    jax = peers.get("jax")
+    peers, notes = common.load_peers(("jax", "torch"), ns.threads)
+    jax, torch = peers.get("jax"), peers.get("torch")
     lines = ["## ADBench objectives, vectorised NumPy: GMM and bundle adjustment", "",
              "Peers: " + "; ".join(notes), ""]
     results = common.Results("gmm_ba", ns.threads)
     gmm_sizes = [(1000, 10, 5)] if ns.quick else [(1000, 10, 5), (10000, 10, 25)]
     ba_sizes = [(20, 500, 2000)] if ns.quick else [(20, 500, 2000), (100, 5000, 30000)]
-    cases = [(f"GMM n={n} d={d} K={k}", gmm_objective, gmm_data(n, d, k), (0, 1, 2),
-              (lambda: gmm_jax(jax.numpy, jax.scipy.special.logsumexp)) if jax else None) for n, d, k in gmm_sizes]
-    cases += [(f"BA cams={c} points={p} obs={o}", ba_objective, ba_data(c, p, o), (0, 1, 2),
-               (lambda: ba_jax(jax.numpy)) if jax else None) for c, p, o in ba_sizes]
-    for label, f, args, wrt, make_jax in cases:
+    cases = [(f"GMM n={n} d={d} K={k}", gmm_objective, gmm_data(n, d, k), (0, 1, 2), gmm_jax, gmm_torch,
+              gmm_ba_numba.gmm_grad) for n, d, k in gmm_sizes]
+    cases += [(f"BA cams={c} points={p} obs={o}", ba_objective, ba_data(c, p, o), (0, 1, 2), ba_jax, ba_torch,
+               gmm_ba_numba.ba_grad) for c, p, o in ba_sizes]
+    for label, f, args, wrt, make_jax, make_torch, numba_grad in cases:
         g = adjit.grad(f, wrt=wrt)
         err = check(f, g, args, wrt)
-        fns = {"adjit": lambda: g(*args), "NumPy objective alone (no gradient)": lambda: f(*args)}
-        if make_jax is not None:
-            jg = jax.jit(jax.grad(make_jax(), argnums=wrt))
+        ref = g(*args)
+        fns = {"adjit": lambda: g(*args), "hand-written Numba": lambda: numba_grad(*args),
+               "NumPy objective alone (no gradient)": lambda: f(*args)}
+        others = {"hand-written Numba": numba_grad(*args)}
+        if jax is not None:
+            jf = make_jax(jax.numpy, jax.scipy.special.logsumexp) if make_jax is gmm_jax else make_jax(jax.numpy)
+            jg = jax.jit(jax.grad(jf, argnums=wrt))
             jargs = [jax.device_put(a) if isinstance(a, np.ndarray) else a for a in args]
             fns["JAX jit(grad)"] = lambda: jax.block_until_ready(jg(*jargs))
+            others["JAX jit(grad)"] = [np.asarray(t) for t in jg(*jargs)]
+        if torch is not None:
+            tf = make_torch(torch)
+            targs = [torch.from_numpy(a.copy()) if isinstance(a, np.ndarray) else a for a in args]
+            params = [targs[k].requires_grad_() for k in wrt]
+            assert tuple(wrt) == tuple(range(len(wrt)))  # the differentiated arguments come first
+            _, vg, _ = common.torch_closures(torch, tf, params, tuple(targs[len(wrt):]))
+            fns["PyTorch"] = vg
+            others["PyTorch"] = [t.numpy() for t in torch.autograd.grad(tf(*targs), params)]
+        for name, grads in others.items():  # every peer computes the same gradient before it is timed
+            worst = max(common.rel_err(np.asarray(a), b) for a, b in zip(grads, ref))
+            if not worst < 1e-8:
+                raise SystemExit(f"{label}: {name}'s gradient differs from adjit's (relative error {worst:.1e})")
         t = common.time_calls(fns, target=target)
         base = t["adjit"].median
         lines += [f"### {label}", "", f"adjit against central differences (30 coordinates per argument): "
-                  f"worst relative error {err:.1e}", "", "| implementation | time | / adjit |", "|---|---:|---:|"]
+                  f"worst relative error {err:.1e}; every other gradient agrees with adjit's to 1e-8", "",
+                  "| implementation | time | / adjit |", "|---|---:|---:|"]
         lines += [f"| {k} | {common.fmt_time(v.median)} | {v.median / base:.2f}× |" for k, v in t.items()]
         lines.append("")
         results.add(label, [{"name": k, "median": v.median} for k, v in t.items()])
