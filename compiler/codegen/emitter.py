@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..analysis import _VIEW_PRIMS, Analysis, walk_ops
 from ..errors import InternalCompilerError
-from ..ir import (For, Function, If, Op, Value, While, block_yields, node_inputs, print_function, verify, walk)
-from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES, is_advanced
+from ..ir import For, Function, If, Op, Value, While, print_function
+from ..primitives import PRIMITIVES, is_advanced
 from .gather import put_helper, readable_index
 from .bounds import BoundsMixin
 from .control import ControlEmitter
@@ -17,12 +18,7 @@ from .loops import GroupEmitter
 from .ops import OpRenderer
 from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
 from .tapeinfo import tape_summary
-from .text import ALLOC_MARK, ATOM, MAX_INLINE_DEPTH, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
-
-_REDUCTIONS = REDUCTIONS
-SIMD_FUNCTIONS = tuple(SIMD)  # the primitives with a libmvec kernel (their rows' `simd`)
-_VIEW_PRIMS = frozenset(name for name, p in PRIMITIVES.items() if p.view)
-_EXPRESSION_ONLY = {"const"}
+from .text import ALLOC_MARK, ATOM, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 
 @dataclass
@@ -35,56 +31,22 @@ class Rendering:
     nests: list = field(default_factory=list)  # the fused loop nests planned (lowered rendering)
 
 
-class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin):
+class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin, Analysis):
+    """Renders one function. Its facts about the IR (uses, liveness, inlining, buffer sharing) are
+    those of compiler/analysis.py; what it adds is naming and text."""
+
     def __init__(self, fn: Function, lowered: bool):
-        self.fn = fn
-        self.lowered = lowered
+        Analysis.__init__(self, fn, lowered)
         self.helpers: dict[str, str] = {}
-        self.uses: dict[int, int] = {}
-        self.last_use: dict[int, int] = {}
-        self.producer: dict[int, Op] = {}
-        self.def_pos: dict[int, int] = {}
         self.names: dict[int, str] = {}
         self.exprs: dict[int, Expr] = {}
         self.holder: dict[str, Value] = {}
         self.counter = {"_t": 0, "_d": 0}
-        self.user_of: dict[int, Op] = {}
-        self.block_of: dict[int, int] = {}  # value id -> id of the block whose op defines it
         self.tapes: dict[str, Value] = {}
-        self.has_control_flow = any(not isinstance(n, Op) for n in walk(fn.body))
-        self._pos = 0
-        self._raw_uses: list = []  # (value, position, loop stack)
-        self.loop_range: dict[int, tuple] = {}
-        for p in fn.params:
-            self.def_pos[p.id] = -1
-        self._number(fn.body, ())
-        end = self._pos
-        for r in fn.results:
-            self._raw_uses.append((r, end, ()))
-        for v, q, loops in self._raw_uses:
-            self.uses[v.id] = self.uses.get(v.id, 0) + 1
-        self.written = {n.inputs[0].id for n in walk_ops(fn.body) if n.prim in WRITES}
-        # An inlined expression is evaluated where its user is: its inputs live until then.
-        self.inlined = {op.out.id for op in walk_ops(fn.body) if self.inlinable(op)}
-        self._limit_depth()
-        effective = {}
-        for v, q, loops in self._raw_uses:
-            q = self._effective(v, q, loops)
-            self.last_use[v.id] = max(self.last_use.get(v.id, -1), q)
-        # uses by an inlined op happen where its (single) user is
-        for op in reversed(list(walk_ops(fn.body))):
-            if op.out.id in self.inlined:
-                at = self.last_use.get(op.out.id, self.def_pos[op.out.id])
-                effective[op.out.id] = at
-                for i in op.inputs:
-                    self.last_use[i.id] = max(self.last_use.get(i.id, -1), at)
-        self.root: dict[int, int] = {}
         self.reserved: set = set()
         self.capacity: dict = {}
         self._loop_depth = 0
         self.parallel = False
-        self.foreign: set = {p.id for p in fn.params}
-        self.copy_views: set = set()
         self.emitted_groups: set = set()
         self._g = None
         # workspace: allocation sites (numbered in emission order) whose buffers die with the call
@@ -92,125 +54,6 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.buffer_of: dict = {}  # value id -> allocation site of the buffer it lives in
         self.nests: list = []  # the planned loop nests (codegen/loopnest.LoopNest), in order
         self.uses_workspace = False
-
-    def _number(self, block, loops: tuple) -> None:
-        for node in block.ops:
-            pos = self._pos
-            self._pos += 1
-            for v in node_inputs(node):
-                self._raw_uses.append((v, pos, loops))
-            if isinstance(node, Op):
-                for o in node.outputs:
-                    self.producer[o.id] = node
-                    self.def_pos[o.id] = pos
-                    self.block_of[o.id] = id(block)
-                for i in node.inputs:
-                    self.user_of[i.id] = node if self.user_of.get(i.id) is None else _MANY
-                continue
-            for v in node_inputs(node):
-                self.user_of[v.id] = _MANY
-            inner_loops = loops + (id(node),) if isinstance(node, (For, While)) else loops
-            if isinstance(node, For):
-                for v in [node.index] + list(node.carried):
-                    self.def_pos[v.id] = pos
-            if isinstance(node, While):
-                for v in node.carried:
-                    self.def_pos[v.id] = pos
-            for b, ys in block_yields(node):
-                self._number(b, inner_loops)
-                q = self._pos
-                for y in ys:
-                    self._raw_uses.append((y, q, inner_loops))
-                    self.user_of[y.id] = _MANY
-            end = self._pos
-            self._pos += 1
-            self.loop_range[id(node)] = (pos, end)
-            for o in node.outputs:
-                self.def_pos[o.id] = end
-
-    def _effective(self, v: Value, q: int, loops: tuple) -> int:
-        """A use inside a loop of a value defined outside it lasts until the loop ends."""
-        d = self.def_pos.get(v.id, -1)
-        for lid in loops:  # outermost first
-            start, end = self.loop_range.get(lid, (q, q))
-            if d < start:
-                return max(q, end)
-        return q
-
-    # ---------------------------------------------------------------- naming and inlining
-    def inlinable(self, op: Op) -> bool:
-        v = op.out
-        if "group" in op.attrs:
-            return False  # a member of a fused loop: the group decides (codegen/loops.py)
-        if op.prim in _EXPRESSION_ONLY:
-            return True
-        if self.uses.get(v.id, 0) != 1 or any(v is r for r in self.fn.results):
-            return False
-        # The readable rendering keeps every named value and every statement; the lowered one fuses
-        # a single-use elementwise value into its consumer's loop across statements (same block).
-        if self.lowered and op.prim == "outer" and op.inputs[0].type.dtype != op.inputs[1].type.dtype:
-            return False  # a whole np.outer call (mixed dtypes): a statement, never re-evaluated per element
-        fuse_across = self.lowered and (PRIMITIVES[op.prim].elementwise or op.prim == "outer") and not self.vector_math(op)
-        if v.hint is not None and not fuse_across:
-            return False
-        if op.prim in ("index_add", "index_update", "zeros_like", "zeros", "ones", "ones_like", "full"):
-            return False
-        user = self.user_of.get(v.id)
-        if user is None or user is _MANY or user.role != op.role or user.prim in ("index_add", "index_update", "tape_push"):
-            return False
-        if self.block_of.get(user.out.id) != self.block_of.get(v.id):
-            return False
-        if op.prim in ("tape_pop", "tape_push", "index_update", "trip_count"):
-            return False
-        if op.prim in _VIEW_PRIMS and op.inputs[0].id in self.written:
-            return False  # a read of an array written in place stays where it is, before the write
-        if not fuse_across and (user.loc.stmt if user.loc else None) != (op.loc.stmt if op.loc else None):
-            return False
-        if self.lowered:
-            # Lowered code fuses elementwise trees into the loop of their consumer; anything else
-            # (BLAS calls, views, allocations) is its own statement.
-            into_loop = self.loopable(user) and (PRIMITIVES[user.prim].elementwise or user.prim in _REDUCTIONS)
-            fusable = PRIMITIVES[op.prim].elementwise or op.prim in ("broadcast_to", "outer")
-            if self.vector_math(op):
-                return False  # its own loop: the argument, then one SIMD pass over the buffer
-            return into_loop if fusable else not self.loopable(user) and user.prim != "broadcast_to"
-        return True
-
-    def _limit_depth(self) -> None:
-        """An inlined chain deeper than MAX_INLINE_DEPTH is cut by naming a value: a 1000-term sum
-        renders as statements of bounded depth (Python's parser, compile() and the emitters recurse
-        on expression depth)."""
-        depth: dict[int, int] = {}
-        for op in walk_ops(self.fn.body):
-            d = 1 + max((depth.get(i.id, 0) for i in op.inputs if i.id in self.inlined), default=0)
-            if op.out.id in self.inlined and d > MAX_INLINE_DEPTH:
-                self.inlined.discard(op.out.id)
-                d = 0
-            depth[op.out.id] = d
-
-    def vector_math(self, op: Op) -> bool:
-        """A transcendental over a float array: computed by a libmvec kernel (runtime/simd.py)."""
-        return (self.lowered and op.prim in SIMD_FUNCTIONS and op.out.type is not None
-                and op.out.type.kind == "array" and op.out.type.dtype in ("float32", "float64"))
-
-    def loopable(self, op: Op) -> bool:
-        """Whether the lowered rendering turns this op into an explicit loop nest (needs every
-        shape in its tree to be known, which a specialization with concrete shapes gives)."""
-        if not self.lowered or op.out.type is None:
-            return False
-        p = PRIMITIVES[op.prim]
-        if op.prim in _REDUCTIONS:
-            x = op.inputs[0]
-            compares = PRIMITIVES[op.prim].reduction.keep is not None  # its NaN test needs floats
-            if x.type.kind != "array" or x.type.dtype not in ("float32", "float64") and compares:
-                return False
-        elif op.prim == "outer":
-            pass  # out[i, j] = a[i] * b[j]: a loop nest, fused with its consumer
-        elif not p.elementwise or op.prim == "astype" and op.out.type.kind == "scalar":
-            return False
-        if op.out.type.kind not in ("array", "scalar"):
-            return False
-        return all(d is not None for v in [op.out, *op.inputs] for d in self.fn.avals[v.id].shape)
 
     def name_for(self, v: Value, k: int, role: str, avoid: frozenset = frozenset()) -> str:
         base = v.hint
@@ -270,7 +113,6 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         for p in self.fn.params:
             self.names[p.id] = p.hint
             self.holder[p.hint] = p
-        self._plan_buffers()
         self._last_comment = None
         self._role = None
         # sweep headers where a reverse sweep follows the forward one; tangents (forward mode) run
@@ -413,66 +255,6 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
     def operand_expr(self, e: Expr) -> str:
         return e.text if e.prec >= ATOM else f"({e.text})"
 
-    # ---------------------------------------------------------------- buffers
-    def _plan_buffers(self) -> None:
-        """Which array writes happen in place and which views must be materialized: a write
-        reuses its base's buffer when nothing else that shares the buffer is read afterwards.
-        One pass in program order, so every view of a buffer is known when a write to it is planned."""
-        root: dict[int, int] = {}
-        members: dict[int, list] = {}
-        self.root = root
-        self.inplace: set = set()
-
-        def find(vid: int) -> int:
-            return root.get(vid, vid)
-
-        for node in walk(self.fn.body):
-            if not isinstance(node, Op):
-                continue
-            if node.prim in ("tape_pop", "broadcast_to"):  # tape rows and read-only broadcast views
-                self.foreign.add(node.out.id)
-            if node.prim in _VIEW_PRIMS and node.out.type.kind == "array":  # element reads are copies
-                if node.inputs[0].id in self.foreign:  # a view of a read-only or caller's array
-                    self.foreign.add(node.out.id)
-                r = find(node.inputs[0].id)
-                root[node.out.id] = r
-                members.setdefault(r, []).append(node.out.id)
-                continue
-            if node.prim not in ("index_update", "index_add"):
-                continue
-            base = node.inputs[0]
-            p = self.def_pos[node.out.id]
-            r = find(base.id)
-            if r in self.foreign or base.id in self.foreign or self.last_use.get(base.id, -1) > p:
-                continue
-            others = [m for m in members.get(r, []) + [r] if m != base.id]
-            live = [m for m in others if self.def_pos.get(m, -1) < p and self.last_use.get(m, -1) > p]
-            views = [m for m in live if m in root and self.producer.get(m) is not None
-                     and self.producer[m].prim in _VIEW_PRIMS]
-            if len(views) != len(live):
-                continue
-            self.copy_views.update(views)  # a view still read after the write gets its own copy
-            self.inplace.add(node.out.id)
-            root[node.out.id] = r
-            members.setdefault(r, []).append(node.out.id)
-
-    def _is_view(self, v: Value) -> bool:
-        """Whether an array value lives in memory of another array (a view, or a write into one)."""
-        op = self.producer.get(v.id)
-        while op is not None and op.prim in ("index_update", "index_add") and op.out.id in self.inplace:
-            op = self.producer.get(op.inputs[0].id)
-        return op is not None and op.prim in _VIEW_PRIMS and op.out.type.kind == "array"
-
-    def _shared(self, v: Value, at: int) -> bool:
-        """Whether an array's buffer may be read or written elsewhere after position `at`."""
-        r = self.root.get(v.id, v.id)
-        if r in self.foreign or v.id in self.foreign:
-            return True
-        if self.last_use.get(v.id, -1) > at:
-            return True
-        return any(self.last_use.get(m, -1) > at for m, rr in self.root.items() if rr == r and m != v.id) or (
-            r != v.id and self.last_use.get(r, -1) > at)
-
     def emit_index_write(self, op: Op, k: int) -> list[str]:
         base, val = op.inputs[0], op.inputs[1]
         lines = []
@@ -579,15 +361,6 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
 
 
 _ALLOC_SITE = re.compile(ALLOC_MARK + r"(\d+)" + ALLOC_MARK)
-_MANY = object()  # a value with several users (or a control-flow user): never inlined
-
-
-def walk_ops(block):
-    for node in walk(block):
-        if isinstance(node, Op):
-            yield node
-
-
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
            parallel: bool = False) -> Rendering:
     """Python source for `fn` as one function `name` (plus loop helpers when lowered). The lowered
