@@ -1,5 +1,5 @@
-"""The public transformations grad and value_and_grad (decorator and call forms), and grad of grad;
-the rest of the family (jvp, vjp, jacobian, hessian, hvp) is in transforms.py."""
+"""The public transformations grad and value_and_grad (decorator and call forms), of a function or
+of a gradient (grad of grad, any depth); the rest of the family (jvp, vjp, jacobian, hessian, hvp) is in transforms.py."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -10,12 +10,13 @@ from .compiler.errors import ArgumentError
 from .compiler.jit import CompiledFunction
 from .compiler.jit import pickling
 from .compiler.jit.arguments import gradients, n_gradients
+from .compiler.jit.compiled import TapedGradientError
 
 
 class _Transformed:
     """A compiled transformation of a user function; call it like the function itself."""
 
-    __adjit_transform__ = True  # the frontend refuses to look through it (no silent grad of grad)
+    __adjit_transform__ = True  # the frontend never looks through it: it inlines its gradient (__adjit_nested__)
 
     def __init__(self, fun: Callable, wrt, with_value: bool, checkpoint=None, parallel: bool = False,
                  has_aux: bool = False):
@@ -32,7 +33,14 @@ class _Transformed:
     def __call__(self, *args, **kwargs):
         c = self._compiled
         args = c._bind(args, kwargs)
-        spec = c._spec_for(args)
+        try:
+            spec = c._spec_for(args)
+        except TapedGradientError:
+            if not self._forward_over_reverse_fits():
+                raise
+            from .transforms import grad_of_grad_forward  # grad(grad(f)) through a taped loop
+
+            return grad_of_grad_forward(self.fun, c.wrt, c.single, self._with_value, args)
         out = spec.entry(*args)
         value = np.float32(out[0]) if spec.result_dtype == "float32" else out[0]
         m = n_gradients(args, c.wrt)  # one per leaf of a structured argument
@@ -43,6 +51,14 @@ class _Transformed:
             aux = aux[0] if len(aux) == 1 else tuple(aux)
             return ((value, aux), grads) if self._with_value else (grads, aux)
         return (value, grads) if self._with_value else grads
+
+    def _forward_over_reverse_fits(self) -> bool:
+        """grad(grad(f)) of a scalar inner gradient of a plain function: forward over reverse works
+        where reverse over reverse meets a tape (transforms.grad_of_grad_forward)."""
+        inner = self.fun
+        if not isinstance(inner, _Transformed) or self.has_aux or inner.has_aux or inner._with_value:
+            return False
+        return inner._compiled.nested is None and inner._compiled.single
 
     def forward(self, *args, **kwargs):
         """Run the compiled primal function (the objective alone)."""
@@ -71,6 +87,15 @@ class _Transformed:
         return self._compiled.signatures
 
     @property
+    def __adjit_nested__(self) -> dict:
+        """What the frontend needs to inline this gradient's code where it is called inside a
+        compiled function, or to transform it again (compiler/frontend/nested.py): the function,
+        the innermost function's callee and parse, wrt (parameter positions) and the options."""
+        c = self._compiled
+        return {"fun": self.fun, "callee": c.callee, "parsed": c.parsed, "wrt": tuple(c.wrt), "single": c.single,
+                "with_value": self._with_value, "has_aux": self.has_aux}
+
+    @property
     def __adjit_grad_of__(self):
         """jvp(grad(f), ...) reads this: the gradient's function and wrt (forward over reverse)."""
         return None if self._with_value else self
@@ -97,38 +122,6 @@ def _as_result(x: Any, args: tuple, k: int):
     return float(x)
 
 
-class _GradOfGrad:
-    """grad(grad(f)) (or value_and_grad of it): forward over reverse, see transforms.grad_of_grad."""
-
-    __adjit_transform__ = True
-
-    def __init__(self, inner: _Transformed, wrt, with_value: bool):
-        from .transforms import grad_of_grad
-
-        self.inner, self.wrt, self._with_value = inner, wrt, with_value
-        self.fun = inner.fun  # the user's function, where errors about this transformation point
-        self._call = grad_of_grad(inner, wrt, with_value)
-        self.__name__ = inner.__name__
-        self.__qualname__ = inner.__qualname__
-        self.__wrapped__ = inner
-
-    def __call__(self, *args, **kwargs):
-        return self._call(*args, **kwargs)
-
-    def source(self, *args, **kwargs) -> str:
-        """The forward-over-reverse code: the gradient and its directional derivative."""
-        from .transforms import _compiled
-
-        c_in = self.inner._compiled
-        return _compiled(self.inner.fun, c_in.wrt, "grad_jvp", wrt_fwd=self.wrt).source(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<adjit.grad of {self.inner!r} wrt={self.wrt!r}>"
-
-    def __reduce__(self):
-        return pickling.reduce(self, _GradOfGrad, (self.inner, self.wrt, self._with_value))
-
-
 def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):
     if f is None:
         return lambda fun: _decorate(fun, wrt, with_value, checkpoint, parallel, has_aux)
@@ -139,8 +132,8 @@ def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):
         from .custom import plain_grad  # a custom_vjp / custom_jvp function itself: its rule, in Python
 
         return plain_grad(f, wrt, with_value, has_aux)
-    if isinstance(f, _Transformed) and checkpoint is None and not parallel and not has_aux:
-        return _GradOfGrad(f, wrt, with_value)  # grad(grad(f)): forward over reverse
+    # grad(grad(f)), to any depth: the inner gradient's code is the primal code of the outer one,
+    # compiled once (compiler/frontend/nested.py)
     return _Transformed(f, wrt, with_value, checkpoint, parallel, has_aux)
 
 

@@ -339,41 +339,25 @@ class _Hessian:
         return H.reshape(x.shape + x.shape)
 
 
-def grad_of_grad(inner, outer_wrt, with_value: bool):
-    """grad(grad(f)): the derivative of the inner gradient (a scalar: the inner `wrt` must be one
-    scalar argument) with respect to the outer `wrt`, by forward over reverse."""
-    from .compiler.jit.arguments import resolve_wrt
-
+def grad_of_grad_forward(inner, outer_wrt: list, single: bool, with_value: bool, args: tuple):
+    """grad(grad(f)) by forward over reverse, one Hessian-vector product per element of the outer
+    `wrt`: what api._Transformed falls back to when the inner gradient's code pops values off a
+    tape (a loop carrying a differentiated value), which reverse mode cannot differentiate again.
+    The inner gradient is a scalar: one scalar argument of f."""
     c_in = inner._compiled
-    if not c_in.single or inner._with_value:
-        raise AdjitTypeError("grad of a gradient needs the inner transformation to be a grad of one argument "
-                             "(its result must be a scalar)", c_in.parsed.loc(c_in.parsed.node),
-                             hint="use adjit.hessian(f) or adjit.hvp(f) for the second derivatives of a vector")
     wrt_in = c_in.wrt[0]
-    outs = resolve_wrt(c_in.parsed, outer_wrt)
-    single = isinstance(outer_wrt, (int, str))
-
-    def call(*args, **kwargs):
-        args = c_in._bind(args, kwargs)
-        refuse_structures(c_in.parsed, args, "grad of grad")
-        if isinstance(args[wrt_in], np.ndarray) and args[wrt_in].ndim:
-            raise AdjitTypeError(f"grad of grad: the inner gradient (with respect to '{c_in.parsed.param_names[wrt_in]}',"
-                                 f" an array of shape {args[wrt_in].shape}) is not a scalar, so it has no gradient",
-                                 c_in.parsed.loc(c_in.parsed.node),
-                                 hint="use adjit.hessian(f) for the matrix of second derivatives, or adjit.hvp(f)")
-        value, grads = None, []
-        for k in outs:
-            x = args[k]
-            parts = []
-            for e in _basis(x):
-                _, g, gdot = _grad_jvp(inner.fun, wrt_in, k, args, e)
-                value = g
-                parts.append(float(gdot))
-            if value is None:  # x has no elements
-                value = _grad_jvp(inner.fun, wrt_in, k, args, np.zeros_like(x))[1]
-            d = np.asarray(parts, dtype=np.asarray(x).dtype).reshape(np.shape(x))
-            grads.append(_result(d if isinstance(x, np.ndarray) else d[()], x))
-        grads = grads[0] if single else tuple(grads)
-        return (value, grads) if with_value else grads
-
-    return call
+    refuse_structures(c_in.parsed, args, "grad of grad")
+    value, grads = None, []
+    for k in outer_wrt:
+        x = args[k]
+        parts = []
+        for e in _basis(x):
+            _, g, gdot = _grad_jvp(inner.fun, wrt_in, k, args, e)
+            value = g
+            parts.append(float(gdot))
+        if value is None:  # x has no elements
+            value = _grad_jvp(inner.fun, wrt_in, k, args, np.zeros_like(x))[1]
+        d = np.asarray(parts, dtype=np.asarray(x).dtype).reshape(np.shape(x))
+        grads.append(_result(d if isinstance(x, np.ndarray) else d[()], x))
+    grads = grads[0] if single else tuple(grads)
+    return (value, grads) if with_value else grads

@@ -117,7 +117,8 @@ a float is widened once).
 | a list as an index (`x[[0, 2]]`), `None` beside an index array (`x[idx, None]`), an index array of floats | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
 | `*args`/`**kwargs` parameters and call arguments | not supported |
 | a write to shared memory followed by a read of an older name for it (see below) | writing into 'h' would also change x (a view of it), read at line 9 ...; hint: `h = h.copy()` first, or bind 'x' to a copy |
-| `adjit.grad(adjit.grad(adjit.grad(f)))` (a third derivative), or calling a transformed function inside a differentiated one | transforming it again this way is not supported yet; hint: second derivatives are `grad(grad(f))`, `hvp`, `hessian`, `jvp(grad(f), ...)` ([transformations.md](transformations.md)) |
+| reverse mode (`grad`, `hvp`, `hessian`, a third `grad`) over the gradient of a function whose loop carries a differentiated value (`dh = adjit.grad(h)` called inside, or `grad(grad(grad(h)))`) | the gradient code of adjit.grad(h) records values on a tape, and reverse mode cannot differentiate a tape again; hint: forward mode (`adjit.jvp`, `adjit.jacfwd`) ([transformations.md](transformations.md#nesting)) |
+| a third derivative of `gammaln` / `math.lgamma` | this derivative needs the derivative of trigamma, which adjit does not implement |
 | a function whose file changed after it was imported | the source of f is not the code that runs; hint: reload the module |
 | names the generated code uses: `_ws`, `_wst`, `_la`, `_alloc`, `_simd`, `_tape`, `_jit`, `numba`, and `_t0`, `_d0`, `_i0`, `_acc_…`, `_tape_…`-style temporaries | the name '_ws' is reserved for adjit's generated code |
 

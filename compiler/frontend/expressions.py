@@ -388,11 +388,10 @@ class Expressions:
             if len(args) != 1 or kwargs:
                 raise self.err(ArgumentError, "stop_gradient takes one argument", node)
             return self.b.emit("stop_gradient", [self.value(args[0], node)])
-        if getattr(func, "__adjit_transform__", None):
-            from .parse import nested_transform_error
+        if getattr(func, "__adjit_transform__", None):  # adjit.grad(h) called here: its code inlined (nested.py)
+            from .nested import lower_transform_call
 
-            e = nested_transform_error(func)
-            raise self.err(UnsupportedSyntaxError, e.message, node.func, e.hint)
+            return lower_transform_call(self, func, args, kwargs, node)
         written = ast.unparse(node.func)
         if func is np.triu_indices or func is np.tril_indices:  # closures.py
             return self.tri_indices(func, args, kwargs, node, written)

@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from .. import frontend, timing
-from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
 from . import frontkey, modules
@@ -92,8 +92,16 @@ class CompiledFunction:
         if checkpoint not in (None, "sqrt") and not (isinstance(checkpoint, int) and checkpoint >= 1):
             raise ArgumentError(f"checkpoint must be None, 'sqrt' or a segment length >= 1, not {checkpoint!r}")
         self.checkpoint = checkpoint
-        self.callee = callee_of(fun)  # a function, functools.partial, bound method (arguments.py)
-        self.parsed = frontend.parse(self.callee.fn)
+        # a transformation transformed again (grad(grad(f)), jvp(grad(f)), any depth): its code is
+        # the primal code here (frontend/nested.py); the innermost function gives the parameters
+        self.nested = getattr(fun, "__adjit_nested__", None) if getattr(fun, "__adjit_transform__", None) else None
+        if self.nested is not None:
+            self.callee = self.nested["callee"]
+            self.parsed = self.nested["parsed"]
+        else:
+            self.callee = callee_of(fun)  # a function, functools.partial, bound method (arguments.py)
+            self.parsed = frontend.parse(self.callee.fn)
+        self.name = self.parsed.name + _nest_suffix(fun)  # f_grad for grad(f) transformed again
         if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
             raise AdjitError("NUMBA_DISABLE_JIT is set, and adjit compiles every gradient with Numba",
                              self.parsed.loc(self.parsed.node),
@@ -143,8 +151,15 @@ class CompiledFunction:
         avals, names = leaf_avals(self.parsed, args)  # structured arguments: one per leaf (arguments.py)
         leaf_wrt(self.parsed, args, sorted(set(self.wrt) | set(self.wrt_fwd)), avals)  # floats, or a located error
         STATS["lowered"] += 1
+        from ..frontend import nested
+
+        nested.TRANSFORMS.setdefault("value_and_grad", _inner_gradient)  # gradients called inside: inlined
         with timing.phase("frontend: source -> IR"):
-            primal, builder = frontend.lower(self.parsed, avals, trees_of(args), names)
+            if self.nested is not None:
+                primal, builder = nested.lower_transformed(self.nested, self.parsed, avals, trees_of(args), names)
+                _check_transformed_again(self, primal)
+            else:
+                primal, builder = frontend.lower(self.parsed, avals, trees_of(args), names)
         primal.wrt_leaves = leaf_wrt(self.parsed, args, self.wrt, avals)
         primal.wrt_fwd_leaves = leaf_wrt(self.parsed, args, self.wrt_fwd, avals) if self.wrt_fwd else []
         if self.has_aux:
@@ -179,18 +194,19 @@ class CompiledFunction:
         deps = _dependencies(self.parsed.fn)
         if deps is None:
             return None
-        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
+        text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, _nest_key(self.fun),
+                          repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                           repr(self.checkpoint), repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 
     def _front_path(self, front: str) -> Path | None:
         directory = modules.cache_dir()
-        return None if directory is None else directory / f"{self.parsed.name}_{front}.front.json"
+        return None if directory is None else directory / f"{self.name}_{front}.front.json"
 
     def _from_front(self, front: str, args: tuple) -> Specialization | None:
         t0 = time.perf_counter()
-        name = self.parsed.name
+        name = self.name
         try:
             front_path = self._front_path(front)
             if front_path is None:  # compiling in memory
@@ -249,14 +265,14 @@ class CompiledFunction:
         # signature alone left sizes out, and a second size reused the first one's split points).
         readable, lowered = self.generate(args, primal, builder)
         code = "\n".join(readable[0] + readable[1] + lowered[0] + lowered[1])
-        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
+        digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, _nest_key(self.fun), repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                                            repr(self.checkpoint), repr(self.parallel), self.parsed.filename,
                                            self.parsed.source, ir_text, sig, code]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
         if spec is not None:
             return spec
         t0 = time.perf_counter()
-        name = self.parsed.name
+        name = self.name
         stem = f"{name}_{digest}"
         modname = f"adjit_generated_{stem}"
         names = (self.entry_name, name)
@@ -296,19 +312,22 @@ class CompiledFunction:
 
     @property
     def entry_name(self) -> str:
-        return self.parsed.name + self.ENTRY[self.mode]
+        return self.name + self.ENTRY[self.mode]
 
     def transform(self, primal: Function, builder) -> Function:
         """The transformed IR of `primal` for this mode (a new function; `primal` stays as it is)."""
         from .. import forward, reverse
 
         wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves  # parameter positions: leaves (_lower)
+        check_differentiable(primal, builder, wrt, self.mode != "jvp")
         if self.mode == "value_and_grad":
             return reverse.value_and_grad(primal, builder, wrt, self.checkpoint)
         if self.mode == "vjp":
             return reverse.vjp(primal, builder, wrt, self.checkpoint)
         if self.mode == "grad_jvp":
-            return forward.jvp(reverse.value_and_grad(primal, builder, wrt), builder, wrt_fwd, all_results=True)
+            grad = reverse.value_and_grad(primal, builder, wrt)
+            check_differentiable(grad, builder, wrt_fwd, False)
+            return forward.jvp(grad, builder, wrt_fwd, all_results=True)
         return forward.jvp(primal, builder, wrt)
 
     def generate(self, args: tuple, primal: Function, builder) -> tuple:
@@ -329,7 +348,7 @@ class CompiledFunction:
         for lowered in (False, True):  # the lowered rendering gets the lowering passes' IR (a copy)
             f_ir, g_ir = (lower(primal), lower(transformed)) if lowered else (primal, transformed)
             with timing.phase("codegen: lowered" if lowered else "codegen: readable"):
-                f = codegen.render(f_ir, self.parsed.name, lowered, self.parsed.name, self.parallel)
+                f = codegen.render(f_ir, self.name, lowered, self.parsed.name, self.parallel)
                 g = codegen.render(g_ir, self.entry_name, lowered, self.parsed.name, self.parallel)
             helpers = sorted(set(f.helpers) | set(g.helpers))
             out.append(([f.source, g.source], helpers))
@@ -387,3 +406,83 @@ def _split_aux(fn: Function) -> None:
     if any(v.type.kind not in ("array", "scalar") for v in parts):
         raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", fn.result_loc)
     fn.results = [value] + parts
+
+
+# ------------------------------------------------------------------- transformations transformed again
+
+def _nest_levels(fun) -> list:
+    """The transformations `fun` stacks on its innermost function, outermost first (frontend/nested.py)."""
+    levels = []
+    while getattr(fun, "__adjit_transform__", None) and getattr(fun, "__adjit_nested__", None) is not None:
+        spec = fun.__adjit_nested__
+        levels.append(spec)
+        fun = spec["fun"]
+    return levels
+
+
+def _nest_suffix(fun) -> str:
+    """grad(f) transformed again is rendered as `f_grad` (its entry point `f_grad_grad`)."""
+    return "_grad" * len(_nest_levels(fun))
+
+
+def _nest_key(fun) -> str:
+    """What the keys must tell apart besides the innermost function: each level's options."""
+    return repr([(s["with_value"], tuple(s["wrt"]), s["single"], s["has_aux"]) for s in _nest_levels(fun)])
+
+
+def _inner_gradient(fn: Function, builder, wrt: list) -> Function:
+    """Reverse mode for a gradient called inside the function being lowered (frontend/nested.py)."""
+    from .. import reverse
+
+    check_differentiable(fn, builder, wrt, True)
+    return reverse.value_and_grad(fn, builder, wrt)
+
+
+def check_differentiable(fn: Function, builder, wrt: list, reverse_mode: bool) -> None:
+    """What a transformation cannot differentiate exactly is a located error, never a wrong
+    derivative: a value pushed on the tape of an inlined gradient (reverse mode cannot follow a
+    tape from its pop back to its push; forward mode carries a companion tape), and trigamma,
+    which has no derivative rule (it appears in gammaln's third and digamma's second derivative)."""
+    from ..activity import varied_values
+    from ..ir import Op, walk
+
+    tapes = getattr(builder, "nested_tapes", None) or {}
+    if not tapes and not any(isinstance(n, Op) and n.prim == "trigamma" for n in walk(fn.body)):
+        return
+    varied = varied_values(fn, {fn.params[k].id for k in wrt})
+    for n in walk(fn.body):
+        if not isinstance(n, Op) or not n.inputs or n.inputs[0].id not in varied:
+            continue
+        if n.prim == "trigamma":
+            raise AdjitTypeError("this derivative needs the derivative of trigamma (polygamma(1, x)): a third "
+                                 "derivative of gammaln, or a second one of digamma, which adjit does not implement",
+                                 n.loc, hint="differentiate gammaln at most twice")
+        if reverse_mode and n.prim == "tape_push" and n.attrs["tape"] in tapes:
+            loc, label = tapes[n.attrs["tape"]]
+            raise TapedGradientError(
+                f"the gradient code of {label}, differentiated here in reverse mode, records values on a tape "
+                "(a loop that carries a value it differentiates), and reverse mode cannot differentiate a tape "
+                "again", loc,
+                hint="differentiate the caller in forward mode (adjit.jvp, adjit.jacfwd), or take second "
+                     "derivatives of the helper itself with adjit.hvp / adjit.hessian (forward over reverse)")
+
+
+class TapedGradientError(UnsupportedSyntaxError):
+    """Reverse mode over a gradient whose code pops values off a tape (check_differentiable);
+    grad(grad(f)) catches it and takes the second derivative by forward over reverse instead."""
+
+
+def _check_transformed_again(c: "CompiledFunction", primal: Function) -> None:
+    """grad of a gradient needs a scalar (as in JAX): a located error that names the way out."""
+    if c.mode not in ("value_and_grad", "grad_jvp") or c.has_aux:
+        return
+    t = primal.results[0].type
+    if t.kind == "scalar" or (t.kind == "array" and t.ndim == 0):
+        return
+    inner = c.nested
+    what = ", ".join(f"'{c.parsed.param_names[k]}'" for k in inner["wrt"])
+    raise AdjitTypeError(f"grad of a gradient: the inner {'value_and_grad' if inner['with_value'] else 'grad'} "
+                         f"(with respect to {what}) returns {t}, not a scalar, so it has no gradient",
+                         c.parsed.loc(c.parsed.node),
+                         hint="use adjit.hessian(f) for the matrix of second derivatives, adjit.hvp(f) for a "
+                              "Hessian-vector product, or adjit.jacobian(adjit.grad(f))")
