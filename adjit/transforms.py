@@ -1,5 +1,6 @@
-"""The AD family beyond grad: jvp, vjp, jacfwd/jacrev/jacobian, hvp, hessian, and the nesting of
-grad (grad of grad, jvp of grad), with JAX's signatures and return conventions.
+"""The AD family beyond grad: jvp, vjp, jacfwd/jacrev/jacobian, hvp, hessian, and jvp of grad, with
+JAX's signatures and return conventions (structured arguments as JAX's pytrees). grad of grad is
+api.py's: the inner gradient's code transformed again (compiler/frontend/nested.py).
 
 Each is a compiled transformation of the user's function, built from three IR transformations
 (compiler/jit/compiled.CompiledFunction modes): forward mode ("jvp"), reverse mode with a
@@ -16,8 +17,9 @@ import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import CompiledFunction, pickling
-from .compiler.jit.arguments import (float_arguments, gradients, n_arguments, n_gradients, refuse_structures,
+from .compiler.jit.arguments import (Flat, float_arguments, gradients, n_arguments, n_gradients, refuse_structures,
                                      tangent_leaves)
+from .runtime.trees import flatten, is_structure, unflatten
 
 _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -87,9 +89,9 @@ def jvp(f: Callable, primals=None, tangents=None):
     spec = c._spec_for(args)
     out = spec.entry(*args, *extra)
     if c.mode == "grad_jvp":  # jvp of grad: (the gradients, their directional derivatives)
-        m = len(c.wrt)
-        grads = tuple(_result(g, args[k]) for g, k in zip(out[1:1 + m], c.wrt))
-        dots = tuple(_result(g, args[k]) for g, k in zip(out[2 + m:], c.wrt))
+        m = n_gradients(args, c.wrt)  # structures: one per float leaf, given back in their structure
+        grads = gradients(args, c.wrt, out[1:1 + m])
+        dots = gradients(args, c.wrt, out[2 + m:2 + 2 * m])
         return (grads[0], dots[0]) if c.single else (grads, dots)
     return _out(out[0], spec.result_dtype), _out(out[1], spec.result_dtype)
 
@@ -108,8 +110,6 @@ def _jvp_compiled(f, primals, tangents):
     else:
         c = _compiled(f, wrt, "jvp")
     args = c._bind(primals, {})
-    if inner is not None:
-        refuse_structures(c.parsed, args, "jvp of grad")
     extra = tangent_leaves(args, wrt, tangents, _like)  # a structure's tangent: one per float leaf
     return c, args, extra
 
@@ -184,6 +184,48 @@ def _basis(x):
         yield e.reshape(a.shape) if isinstance(x, np.ndarray) else e[0]
 
 
+def _float_leaf(x) -> bool:
+    return isinstance(x, float) or (isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind == "f")
+
+
+def _tree(x):
+    """(leaves, tree) of a structured argument (runtime/trees.py), or None for an array or number."""
+    if not is_structure(x):
+        return None
+    leaves, tree, _ = flatten(x)
+    return leaves, tree
+
+
+def _n_elements(x) -> int:
+    """How many numbers a Jacobian differentiates with respect to: a structure's float leaves'."""
+    t = _tree(x)
+    if t is None:
+        return int(np.size(x))
+    return sum(int(np.size(leaf)) for leaf in t[0] if _float_leaf(leaf))
+
+
+def _struct_basis(x):
+    """(leaf position, unit tangent in x's structure) for each element of each float leaf of x
+    (JAX's pytree convention: the Jacobian has one block per leaf)."""
+    leaves, tree = _tree(x)
+    for i, leaf in enumerate(leaves):
+        if not _float_leaf(leaf):
+            continue
+        for e in _basis(leaf):
+            t = [None] * len(leaves)
+            t[i] = e
+            yield i, unflatten(tree, t)
+
+
+def _zeros_like_tree(x):
+    t = _tree(x)
+    if t is None:
+        return np.zeros_like(x) if isinstance(x, np.ndarray) else 0.0
+    leaves, tree = t
+    return unflatten(tree, [np.zeros_like(l) if isinstance(l, np.ndarray) else 0.0 if _float_leaf(l) else None
+                            for l in leaves])
+
+
 class _Jacobian:
     """jacobian(f, argnums, mode)(*args): d f(*args) / d args[argnums], of shape out.shape + x.shape."""
 
@@ -199,9 +241,8 @@ class _Jacobian:
             n, m = int(np.size(args[self.argnums])), int(np.size(self.f(*args)))
             return (self.mode if self.mode != "auto" else "rev" if self.f.__adjit_custom__.kind == "vjp" else "fwd"), n, m
         c = _compiled(self.f, (self.argnums,) if self.mode == "rev" else self.argnums, "vjp" if self.mode == "rev" else "jvp")
+        n = _n_elements(args[self.argnums])
         args = c._bind(args, {})
-        refuse_structures(c.parsed, args, "jacobian")
-        n = int(np.size(args[self.argnums]))
         m = int(np.size(c._spec_for(args).forward(*args)))
         if self.mode != "auto":
             return self.mode, n, m
@@ -210,6 +251,8 @@ class _Jacobian:
     def __call__(self, *args):
         mode, n, m = self.choose(args)
         k = self.argnums
+        if _tree(args[k]) is not None:
+            return self._of_structure(args, mode)
         if mode == "fwd":
             tangents = [None] * len(args)
             cols = []
@@ -225,13 +268,40 @@ class _Jacobian:
             jac = np.stack(rows, axis=0)
         return jac.reshape(out_shape + np.shape(args[k]))
 
+    def _of_structure(self, args: tuple, mode: str):
+        """The Jacobian with respect to a structured argument, as JAX gives it: the argument's
+        structure with one block of shape out.shape + leaf.shape per float leaf (None for the others)."""
+        k = self.argnums
+        leaves, tree = _tree(args[k])
+        if mode == "fwd":
+            tangents = [None] * len(args)
+            cols: dict = {}
+            out_shape = None
+            for i, t in _struct_basis(args[k]):
+                tangents[k] = t
+                col = np.asarray(jvp(self.f, args, tuple(tangents))[1])
+                out_shape = col.shape
+                cols.setdefault(i, []).append(col.reshape(-1))
+            blocks = [np.stack(cols[i], axis=-1).reshape(out_shape + np.shape(leaf)) if i in cols else None
+                      for i, leaf in enumerate(leaves)]
+        else:
+            out, pull = vjp(self.f, *args, wrt=k)
+            rows = [flatten(pull(e)[k])[0] for e in _basis(out)]  # the float leaves' cotangents (None: no leaf)
+            floats = [i for i, leaf in enumerate(leaves) if _float_leaf(leaf)]
+            blocks = [None] * len(leaves)
+            for j, i in enumerate(floats):
+                block = np.stack([np.asarray(r[j]).reshape(-1) for r in rows], axis=0) if rows else \
+                    np.zeros((0, int(np.size(leaves[i]))))
+                blocks[i] = block.reshape(np.shape(out) + np.shape(leaves[i]))
+        return unflatten(tree, blocks)
+
     def source(self, *args) -> str:
         mode, n, m = self.choose(args)
         k = self.argnums
         if mode == "fwd":
             head = (f"# jacobian: forward mode ({n} input elements <= {m} output elements): one JVP per input "
                     "element, below")
-            tangents = tuple(np.zeros_like(a) if i == k else None for i, a in enumerate(args))
+            tangents = tuple(_zeros_like_tree(a) if i == k else None for i, a in enumerate(args))
             body = jvp(self.f).source(args, tangents)
         else:
             head = (f"# jacobian: reverse mode ({m} output elements < {n} input elements): one VJP per output "
@@ -246,7 +316,8 @@ class _Jacobian:
 def jacobian(f: Callable, argnums: int = 0, mode: str = "auto") -> _Jacobian:
     """The Jacobian of f with respect to argument `argnums`, shape out.shape + x.shape. mode="auto"
     takes forward mode when x has no more elements than the output, else reverse mode;
-    `.source(*args)` says which in its first line."""
+    `.source(*args)` says which in its first line. A structured x (dict, list, dataclass...) gives
+    its structure with one block of shape out.shape + leaf.shape per leaf, as jax.jacobian does."""
     return _Jacobian(f, argnums, mode)
 
 
@@ -263,19 +334,27 @@ def jacrev(f: Callable, argnums: int = 0) -> _Jacobian:
 # ------------------------------------------------------------------------------- second order
 
 def _grad_jvp(f: Callable, wrt: int, wrt_fwd: int, args: tuple, v):
-    """(value, gradient wrt `wrt`, its directional derivative along v on argument `wrt_fwd`)."""
+    """(value, gradient wrt `wrt`, its directional derivative along v on argument `wrt_fwd`); a
+    structured argument's gradient and derivative come back in its structure, v in the structure
+    of argument `wrt_fwd`."""
     c = _compiled(f, (wrt,), "grad_jvp", wrt_fwd=(wrt_fwd,))
     args = c._bind(args, {})
-    refuse_structures(c.parsed, args, "hvp")
     spec = c._spec_for(args)
-    out = spec.entry(*args, _like(v, args[wrt_fwd], "the vector v"))
-    return out[0], _result(out[1], args[wrt]), _result(out[3], args[wrt])
+    tangents = [None] * n_arguments(args)
+    tangents[wrt_fwd] = v
+    out = spec.entry(*args, *tangent_leaves(args, [wrt_fwd], tangents, _hvp_like))
+    m = n_gradients(args, [wrt])
+    return out[0], gradients(args, [wrt], out[1:1 + m])[0], gradients(args, [wrt], out[2 + m:2 + 2 * m])[0]
+
+
+def _hvp_like(t, primal, what: str):
+    return _like(t, primal, what.replace("the tangent of argument", "the vector v for argument"))
 
 
 def hvp(f: Callable, argnums: int = 0) -> Callable:
     """`hvp(f)(*args, v)`: the Hessian of scalar f with respect to argument `argnums`, times v,
     without forming the Hessian (forward mode over the reverse sweep: about the cost of 2-3
-    gradients)."""
+    gradients). For a structured argument, v and the result have its structure."""
     return _Hvp(f, _argnums(argnums))
 
 
@@ -301,7 +380,8 @@ class _Hvp:
 def hessian(f: Callable, argnums: int = 0) -> Callable:
     """`hessian(f)(*args)`: the Hessian of scalar f with respect to argument `argnums`, of shape
     x.shape + x.shape, by forward over reverse: one Hessian-vector product per element of x, all
-    from one compiled specialization."""
+    from one compiled specialization. For a structured argument, nested structures as
+    jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape."""
     return _Hessian(f, _argnums(argnums))
 
 
@@ -323,8 +403,9 @@ class _Hessian:
         f, k = self.f, self.k
         c = _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,))
         args = c._bind(args, {})
-        refuse_structures(c.parsed, args, "hessian")
         spec = c._spec_for(args)  # one specialization, called once per basis vector
+        if isinstance(args, Flat) and args.trees[k] is not None:
+            return _structured_hessian(spec, args, k)
         x = args[k]
         n = int(np.size(x))
         if not isinstance(x, np.ndarray):
@@ -337,6 +418,32 @@ class _Hessian:
             H[:, i] = np.asarray(spec.entry(*args, e)[3]).reshape(-1)
             flat[i] = 0
         return H.reshape(x.shape + x.shape)
+
+
+def _structured_hessian(spec, args, k: int):
+    """The Hessian with respect to a structured argument, as JAX's hessian gives it: nested
+    structures, H[a][b] of shape leaf_a.shape + leaf_b.shape for float leaves a, b (None where a
+    leaf is an integer); one hvp per element of each float leaf, from one specialization."""
+    first, count = args.spans[k]
+    leaves = list(args[first:first + count])
+    floats = [i for i, x in enumerate(leaves) if _float_leaf(x)]
+    m = len(floats)
+    zeros = [np.zeros_like(leaves[i]) if isinstance(leaves[i], np.ndarray) else _like(0.0, leaves[i], "v")
+             for i in floats]
+    blocks = {}
+    for jj, j in enumerate(floats):
+        cols = []
+        tangents = list(zeros)
+        for e in _basis(leaves[j]):
+            tangents[jj] = _like(e, leaves[j], "v")
+            out = spec.entry(*args, *tangents)
+            cols.append([np.asarray(d).reshape(-1) for d in out[2 + m:2 + 2 * m]])
+        for ii, i in enumerate(floats):
+            block = np.stack([c[ii] for c in cols], axis=-1) if cols else np.zeros((int(np.size(leaves[i])), 0))
+            blocks[i, j] = block.reshape(np.shape(leaves[i]) + np.shape(leaves[j]))
+    tree = args.trees[k]
+    return unflatten(tree, [unflatten(tree, [blocks.get((i, j)) for j in range(count)]) if i in floats else None
+                            for i in range(count)])
 
 
 def grad_of_grad_forward(inner, outer_wrt: list, single: bool, with_value: bool, args: tuple):

@@ -321,13 +321,75 @@ def test_jvp_and_vjp_with_structures_agree_with_grad():
     np.testing.assert_allclose(gx, adjit.grad(mlp_dict, wrt=1)(params, x), rtol=1e-12)
 
 
-def test_transformations_refusing_structures_say_so():
+# ------------------------------------------------------------- jacobian, hessian, hvp (JAX's pytrees)
+
+def mlp_out(params, x):
+    h = np.tanh(params["W1"] @ x + params["b1"])
+    return (params["W2"] @ h + params["b2"]) * params["scale"]
+
+
+def _blocks_close(got, want, rtol, atol=1e-9):
+    assert (got is None) == (want is None)
+    if got is not None:
+        np.testing.assert_allclose(np.asarray(got, float), np.asarray(want, float), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev", "auto"])
+def test_jacobian_of_a_structure_has_one_block_per_leaf(mode):
     params, x = _dict_params(), R.normal(size=3)
-    with pytest.raises(ArgumentError, match="params") as e:
-        adjit.hessian(mlp_dict)(params, x)
-    assert "test_structures.py" in str(e.value)
-    with pytest.raises(ArgumentError, match="structure"):
-        adjit.jacobian(mlp_dict)(params, x)
+    params["steps"] = 2  # an integer leaf: no derivative, None in its place
+    J = adjit.jacobian(mlp_out, mode=mode)(params, x)
+    assert list(J) == list(params) and J["steps"] is None
+    for k, leaf in params.items():
+        if k == "steps":
+            continue
+        assert np.shape(J[k]) == (2,) + np.shape(leaf)
+        for i in range(2):  # row i: the gradient of output i, against differences
+            want = fd_grad(lambda p, x: mlp_out(p, x)[i], (params, x), 0)[k]
+            _blocks_close(np.asarray(J[k])[i], want, rtol=1e-6)
+    assert adjit.jacobian(mlp_out)(params, x)["W1"].shape == (2, 4, 3)
+
+
+def test_hessian_of_a_structure_is_nested_and_matches_second_differences():
+    params, x = _dict_params(), R.normal(size=3)
+    params["steps"] = 2
+    H = adjit.hessian(mlp_dict)(params, x)
+    g = adjit.grad(mlp_dict)
+    floats = [k for k in params if k != "steps"]
+    assert list(H) == list(params) and H["steps"] is None
+    for a in floats:
+        assert H[a]["steps"] is None
+        for b in floats:
+            assert np.shape(H[a][b]) == np.shape(params[a]) + np.shape(params[b])
+            _blocks_close(H[a][b], np.swapaxes(np.asarray(H[b][a]).reshape(np.size(params[b]), np.size(params[a])),
+                                               0, 1).reshape(np.shape(H[a][b])), rtol=1e-12)
+        # row a of blocks against second differences: the differences of probe . (the gradient's leaf a)
+        col = fd_grad(lambda p, x, a=a: np.sum(g(p, x)[a] * _probe(a)), (params, x), 0)
+        for b in floats:
+            _blocks_close(np.tensordot(_probe(a), np.asarray(H[a][b]), axes=np.ndim(_probe(a))), col[b], rtol=1e-6)
+
+
+def _probe(key):
+    """A fixed direction per leaf (to check a whole block column with one difference per element)."""
+    shapes = {"W1": (4, 3), "b1": (4,), "W2": (2, 4), "b2": (2,), "scale": ()}
+    return np.cos(np.arange(int(np.prod(shapes[key]))) + len(key)).reshape(shapes[key])
+
+
+def test_hvp_of_a_structure_takes_and_returns_the_structure():
+    params, x = _dict_params(), R.normal(size=3)
+    v = {k: R.normal(size=np.shape(p)) if isinstance(p, np.ndarray) else 0.4 for k, p in params.items()}
+    hv = adjit.hvp(mlp_dict)(params, x, v)
+    H = adjit.hessian(mlp_dict)(params, x)
+    assert list(hv) == list(params)
+    for a in params:  # hvp = H v, block by block
+        want = sum(np.tensordot(np.asarray(H[a][b]), np.asarray(v[b]), axes=np.ndim(v[b])) for b in params)
+        _blocks_close(hv[a], want, rtol=1e-12)
+    _, gdot = adjit.jvp(adjit.grad(mlp_dict), (params, x), (v, None))  # jvp of grad: the same, in the structure
+    assert_tree_close(gdot, hv, rtol=1e-12)
+    with pytest.raises(ArgumentError, match="structure"):  # v must have the structure of the argument
+        adjit.hvp(mlp_dict)(params, x, [1.0])
+    with pytest.raises(ArgumentError, match="shape"):
+        adjit.hvp(mlp_dict)(params, x, {**v, "W1": np.ones(3)})
 
 
 # ---------------------------------------------------------------------------------- errors
