@@ -92,6 +92,10 @@ shows how branches and loops are differentiated.
 | string options | `def f(x, activation="relu")`, `if activation == "relu":`, `!=`, `in ("a", "b")`, `is None`; a helper called with `act="tanh"`; a string argument of the differentiated function | decided when the call is compiled: only the branch taken is lowered; each string is its own specialization (as `jax.jit`'s static arguments) |
 | in-place NumPy calls | `np.fill_diagonal(a, v)` (a number or one value per diagonal element), `np.copyto(dst, src)`, as statements | writes into `a`, as `a[i, i] = v` and `dst[...] = src` |
 | index helpers | `r, c = np.triu_indices(n, k=0, m=None)`, `np.tril_indices(...)`, with `n`, `k`, `m` known when the call is compiled (constants, shapes, int arguments; `n` at most 512); then `L[r, c] = l`, `x[r, c]` | int64 arrays built from `np.arange` (one comparison per row), in NumPy's order |
+| comprehensions and generators | `[f(v) for v in x]`, `(... for i in range(n) if ...)`, nested `for` clauses, over ranges, arrays, lists, structures and `zip`/`enumerate`/`reversed` of those | unrolled when compiled if the length is written in the source (`range(3)`, a list literal, a structure argument): a list as Python has it. Otherwise lowered where it is consumed as the loop it stands for: `sum(...)`, `np.sum`, `np.mean` accumulate; `np.array`/`np.stack`/any NumPy function fill an array of numbers (a list bound to a name is lowered where it is used, from the names as they were when it was built) |
+| conditional expressions, `and`, `or`, `not` | `a if c else b`, `x > 0 and i < n`, `a or b` on scalars | a condition known when compiled picks the branch; otherwise only the chosen branch runs (an `if`), and `and`/`or` short-circuit as in Python (`i < n and x[i] > 0` never reads `x[n]`) |
+| `sum`, `max`, `min` builtins | `sum(list)`, `sum(x)` (rows), `sum(gen, start)`, `max(a, b, c)`, `max(list)`, `max(x)` of a 1-D array | folds of `add`/`maximum`/`minimum` in Python's order |
+| `for` over a list or tuple | `for W in [W1, W2]:`, `for k in (1, 2, 3):`, a name bound to a list literal | unrolled when the call is compiled, like a loop over a structure argument |
 | `pass`, a docstring | | |
 
 Loops and branches have to keep types stable: a value carried around a loop, or assigned in both
@@ -110,7 +114,8 @@ a float is widened once).
 | an expression statement other than an in-place call (`print(x)`) | an expression statement has no effect on the result |
 | a carried or merged value that changes type or shape | 'y' changes shape between branches or iterations: (3,) vs (2,) |
 | an array as a condition (`if x > 0:` with an array `x`) | the truth value of an array (bool[:]) is ambiguous; hint: reduce it first |
-| generators, comprehensions, conditional expressions `a if c else b`, `and`/`or`, chained comparisons `a < b < c` | use statements; for conditions, `(a < b) & (b < c)` |
+| `and`/`or`, `a if c else b` on arrays, chained comparisons `a < b < c` | the truth value of an array is ambiguous; chained comparisons are not supported, hint: `(a < b) & (b < c)`, `np.where(c, a, b)` |
+| `+` or `*` on a list built by a comprehension of run-time length; `sum()` of a run-time comprehension of arrays; `max`/`min` of one | Python would join or repeat the list; the items must be numbers; hint: `np.array(ys)` first, or write the loop |
 | `try`, `with`, `raise`, `assert`, `del`, `global`, `nonlocal`, `import`, a loop `else:` | not supported |
 | classes, recursion, decorators on a nested `def`, positional-only parameters | not supported |
 | a boolean mask as an index (`x[mask]`: its shape depends on the data) | indexing with a boolean mask is not supported; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that |

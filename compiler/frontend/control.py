@@ -26,6 +26,17 @@ class LoopFrame:
 
 
 
+def _cheap_and_safe(node) -> bool:
+    """An operand that may be evaluated even where Python's short circuit would skip it: names,
+    constants, arithmetic and comparisons only (no indexing, which may be out of range, and no
+    calls)."""
+    for n in ast.walk(node):
+        if not isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Load,
+                              ast.operator, ast.unaryop, ast.cmpop, ast.Attribute)):
+            return False
+    return True
+
+
 def _loop_test(counter: str, stop, step):
     """The condition of a for loop turned while loop: counter < stop (or > for negative steps)."""
 
@@ -140,6 +151,75 @@ class ControlFlow:
             ey.append(ve)
             self.env[name] = out
         self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), ty, ey, outputs, self.loc(stmt)))
+
+    # -- conditional expressions and `and` / `or`
+    def lower_ifexp(self, node):
+        """`a if cond else b`: decided when compiled for a static condition, else an `if` yielding
+        the branch's value (only the chosen branch runs, as in Python)."""
+        cond = self.condition(node.test)
+        if isinstance(cond, bool):
+            return self.expr(node.body if cond else node.orelse)
+        return self.select(cond, lambda: self.expr(node.body), lambda: self.expr(node.orelse), node)
+
+    def select(self, cond, then_fn, else_fn, node):
+        """The value of then_fn() or else_fn(), each lowered in its own branch of an `if` on the
+        scalar bool `cond`."""
+        vals, blocks = [], []
+        for fn in (then_fn, else_fn):
+            saved_ops, saved_env = self.b.ops, self.env
+            self.b.ops, self.env = [], dict(saved_env)
+            try:
+                vals.append(fn())
+                blocks.append(self.b.ops)
+            finally:
+                self.b.ops, self.env = saved_ops, saved_env
+        for v in vals:
+            if not (isinstance(v, Value) or _is_number(v)):
+                raise self.err(UnsupportedSyntaxError, f"a conditional value chosen when the function runs must be "
+                               f"a number or an array, not {type(v).__name__}", node,
+                               hint="use an `if` statement, or choose with a condition known when the call is compiled")
+        if not any(isinstance(v, Value) for v in vals) and _same_static(vals[0], vals[1]):
+            return vals[0]
+        self.at(node)
+        (vt, ve), av = self.join("the conditional expression", vals, blocks, node)
+        out = self.b.define(Value(None), av)
+        self.b.ops.append(If(cond, Block(blocks[0]), Block(blocks[1]), [vt], [ve], [out], self.loc(node)))
+        return out
+
+    def lower_boolop(self, node):
+        """`a and b` / `a or b` with Python's short circuit: the right operand is evaluated only
+        when the left one does not decide (it may index out of range otherwise). Static operands
+        are decided when compiled; otherwise an `if` on the left operand's truth."""
+        is_and = isinstance(node.op, ast.And)
+        left = self.expr(node.values[0])
+        for k in range(1, len(node.values)):
+            rest = node.values[k]
+            if left is None or _is_number(left) or isinstance(left, str):
+                if bool(left) != is_and:  # decided: `False and ...`, `True or ...`
+                    return left
+                left = self.expr(rest)
+                continue
+            if not isinstance(left, Value) or left.type.kind != "scalar":
+                what = left.type if isinstance(left, Value) else type(left).__name__
+                raise self.err(AdjitTypeError, f"the truth value of {what} is ambiguous in `and`/`or`", node.values[k - 1],
+                               hint="reduce arrays first (np.all(...) is np.min(x > 0) here), or use & and | elementwise")
+            self.at(node)
+            truth = left if left.type.dtype == "bool" else self.b.emit("ne", [left, self.b.const(0)])
+            if _cheap_and_safe(rest) and left.type.dtype == "bool":
+                right = self.expr(rest)
+                if isinstance(right, Value) and right.type.kind == "scalar" and right.type.dtype == "bool":
+                    self.at(node)
+                    left = self.b.emit("logical_and" if is_and else "logical_or", [left, right])
+                    continue
+                if isinstance(right, bool):
+                    left = (left if right else self.b.const(False)) if is_and else (self.b.const(True) if right else left)
+                    continue
+            l_val = left
+            if is_and:
+                left = self.select(truth, lambda: self.expr(rest), lambda: l_val, node)
+            else:
+                left = self.select(truth, lambda: l_val, lambda: self.expr(rest), node)
+        return left
 
     def lower_if_returning(self, stmt, rest: list):
         """An `if` with a return inside: the statements after it continue each branch that falls

@@ -155,10 +155,14 @@ class Expressions:
             return self.call(node)
         if isinstance(node, ast.Lambda):  # inlined where it is called (closures.py)
             return self.lambda_function(node)
-        what = {ast.IfExp: f"conditional expressions: {_CONTROL_FLOW_HINT}",
-                ast.ListComp: "comprehensions are not supported", ast.GeneratorExp: "generators are not supported",
-                ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported",
-                ast.BoolOp: "`and` / `or` are not supported; use & and | on boolean arrays"}.get(
+        if isinstance(node, ast.IfExp):  # control.py
+            return self.lower_ifexp(node)
+        if isinstance(node, ast.BoolOp):
+            return self.lower_boolop(node)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py
+            return self.comprehension(node)
+        what = {ast.SetComp: "set comprehensions are not supported", ast.DictComp: "dict comprehensions are not supported",
+                ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported"}.get(
             type(node), f"{type(node).__name__} expressions are not supported")
         raise self.err(UnsupportedSyntaxError, what, node)
 
@@ -180,6 +184,9 @@ class Expressions:
         return bool(py[op](left, right))
 
     def binop(self, optype, left, right, node):
+        if any(type(x).__name__ == "DeferredList" for x in (left, right)):
+            raise self.err(AdjitTypeError, "an operator on a list built by a comprehension: Python would join or "
+                           "repeat the list, not compute elementwise", node, hint="make it an array first: np.array(ys)")
         prim = _BINOPS.get(optype)
         if prim is None:
             raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} is not supported", node)
@@ -358,7 +365,16 @@ class Expressions:
     # -- calls
     def call(self, node: ast.Call):
         func = self.expr(node.func)
-        args = [self.expr(a) for a in node.args]
+        if node.args and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py
+            first = self.comprehension_arg(func, node.args[0])
+            if first is None:  # over a sequence of run-time length: the loop it stands for
+                return self.comprehension_loop(func, node)
+            args = [first] + [self.expr(a) for a in node.args[1:]]
+        else:
+            args = [self.expr(a) for a in node.args]
+        if args and type(args[0]).__name__ == "DeferredList" and self.consumes(func) and len(args) == 1 \
+                and not node.keywords:  # ys = [f(x) for x in xs]; np.sum(ys): comprehensions.py
+            return self.deferred(args[0], func, node)
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise self.err(UnsupportedSyntaxError, "*args in a call is not supported", node)
         kwargs = {}
@@ -369,6 +385,8 @@ class Expressions:
         self.at(node)
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
+        if func is builtins.sum or func is builtins.max or func is builtins.min:  # comprehensions.py
+            return self.builtin_fold(func, args, kwargs, node)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
         if getattr(func, "__adjit_custom__", None) is not None:  # adjit.custom_vjp / custom_jvp: custom_calls.py
@@ -539,7 +557,9 @@ class Expressions:
             raise self.err(ArgumentError, f"{_describe(func)} takes {arity} positional argument(s) here", node)
         if all(_is_number(a) for a in args) and isinstance(func, types.BuiltinFunctionType) and func.__module__ == "math":
             return func(*args)
-        return self.b.emit(row.name, [v(a) for a in args])
+        # a list where NumPy takes an array (np.exp([a, b])): np.array of it
+        return self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
+                                      for a in args])
 
     def inline(self, func, args, kwargs, node):
         """Calls of other plain Python functions are differentiated through by inlining them."""

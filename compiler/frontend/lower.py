@@ -12,6 +12,7 @@ from ..builder import Builder
 from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
+from .comprehensions import Comprehensions, DeferredList
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
 from .iteration import Iteration
@@ -23,7 +24,8 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, Structures, Expressions):
+class Lowerer(NumpyForms, ControlFlow, Comprehensions, LoopValues, Iteration, LocalFunctions, Structures,
+              Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
     def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
@@ -50,6 +52,8 @@ class Lowerer(NumpyForms, ControlFlow, LoopValues, Iteration, LocalFunctions, St
             return x
         if _is_number(x):
             return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32,)) else x)
+        if isinstance(x, DeferredList):  # a list built by a comprehension: NumPy's array of it
+            return self.deferred(x, None, node)
         if is_struct(x):
             self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):

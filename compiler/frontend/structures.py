@@ -233,6 +233,8 @@ class Structures:
             if all(p is None for p in parts):
                 return None
             if any(p is None for p in parts):
+                if not any(self._rooted_in_struct(a) for a in args):
+                    return None  # a list literal zipped with an array: an index loop
                 raise self.err(UnsupportedSyntaxError, "zip() of a structure argument with something else is not "
                                "supported (a loop over a structure is unrolled when the call is compiled)", it)
             if it.func.id == "reversed":
@@ -249,6 +251,8 @@ class Structures:
                 items = view.struct.items
                 return {"items": list(items.items()), "keys": list(items), "values": list(items.values())}[view.what]
             return None
+        if isinstance(it, (ast.List, ast.Tuple)) or isinstance(it, ast.Name) and type(self.env.get(it.id)) is tuple:
+            return list(self.expr(it))  # a list or tuple built in the function: unrolled like a structure
         if isinstance(it, (ast.Name, ast.Attribute, ast.Subscript)) and self._rooted_in_struct(it):
             seq = self.expr(it)
             if isinstance(seq, StructMap):
@@ -264,8 +268,8 @@ class Structures:
         if items is None:
             return False
         if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
-            raise self.err(UnsupportedSyntaxError, "a loop over a structure argument is unrolled when the call is "
-                           "compiled: break, continue, return and else inside it are not supported", stmt,
+            raise self.err(UnsupportedSyntaxError, "a loop over a list, a tuple or a structure argument is unrolled "
+                           "when the call is compiled: break, continue, return and else inside it are not supported", stmt,
                            hint="loop over range(...) and index arrays, or move the return after the loop")
         for item in items:
             self.stmt = stmt

@@ -20,6 +20,8 @@ FORMS: dict = {
                                           "a cast first"),
     "cumprod": ((np.cumprod,), ("cumprod",), "`cumprod` along `axis` (`axis=None`: of the raveled array); exact "
                                              "gradient with zeros in the input"),
+    "prod": ((np.prod,), ("prod",), "the last element of `cumprod` along `axis` (`axis=None`: of the raveled "
+                                    "array; `keepdims`): the gradient is exact with zeros in the input"),
     "argsort": ((np.argsort,), ("argsort",), "`argsort`, a stable sort's permutation (int64, no gradient)"),
     "sort": ((np.sort,), ("sort",), "`argsort` then a `gather` along `axis` (`axis=None`: of the raveled array): "
                                     "the gradient scatters back through the permutation; the in-place method "
@@ -101,6 +103,33 @@ class StatisticsForms(FormsBase):
 
     def form_cumprod(self, label, args, kwargs, node):
         return self._scan("cumprod", label, args, kwargs, node)
+
+    def form_prod(self, label, args, kwargs, node):
+        """The product along an axis: the last element of the running product, whose gradient
+        (cumprod's rule) stays exact where the input holds zeros (g * prod / x would divide by 0)."""
+        x, axis, dtype, out, keepdims = self.bind_args(label, ("a", "axis", "dtype", "out", "keepdims"), args, kwargs,
+                                                       node, axis=None, dtype=None, out=None, keepdims=False)
+        self._no_out(label, out, node)
+        x = self._array_arg(x, node, label)
+        if dtype is not None:
+            x = self._cast(x, dtype, node)
+        keepdims = bool(self.static(keepdims, node, "keepdims"))
+        rank = self._rank(x)
+        if isinstance(axis, tuple):
+            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node,
+                           hint="take the product over one axis at a time")
+        if rank == 0:
+            return x
+        flat, ax = self._along(x, axis, node, label)
+        n = self._dim(flat, ax)
+        if isinstance(n, int) and n == 0:
+            raise self.err(ShapeError, f"{label} of an empty array (NumPy returns 1.0) is not supported", node)
+        last = self.b.const(-1)
+        p = self._take(self.b.emit("cumprod", [flat], axis=ax), ax, last)
+        if keepdims and axis is None:  # a number: as an array of `rank` axes of 1
+            p = self.b.emit("stack", [p], axis=0)
+            return self.b.emit("expand_dims", [p], axis=tuple(range(rank - 1))) if rank > 1 else p
+        return self.b.emit("expand_dims", [p], axis=(ax,)) if keepdims else p
 
     def _sort_args(self, label, args, kwargs, node):
         x, axis, kind, order, stable = self.bind_args(label, ("a", "axis", "kind", "order", "stable"), args, kwargs,

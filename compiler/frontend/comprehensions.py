@@ -1,0 +1,295 @@
+"""List comprehensions, generator expressions, and the builtins that fold an iterable (sum, max,
+min).
+
+- Over a sequence whose length is known when the call is compiled (a range of constants, a list
+  or tuple literal, a structure argument, zip/enumerate/reversed of those), a comprehension is
+  unrolled into a Python tuple of its items, so np.array, np.stack, sum, len, indexing and
+  unpacking see a list, as in Python. Its filters must then be decided when compiled too.
+- Over a sequence whose length is known only when the function runs (range(n), an array's rows),
+  a comprehension passed to sum(), np.sum(), np.mean(), or (items that are numbers, no filter)
+  np.array()/np.asarray()/np.stack() is lowered as the for loop it stands for: an accumulator, or
+  an array filled item by item. Anywhere else it is a located error with that rewrite.
+
+The comprehension's variables are its own, as in Python 3: the names it binds are restored after.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+
+import numpy as np
+
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..ir import Value
+from .iteration import target_names
+from .structures import is_struct
+from .values import _is_number
+
+MAX_UNROLL = 64  # a longer static sequence is lowered as a loop, where a loop can take it
+
+_MISSING = object()
+_ACCUMULATE = {"sum": "sum() of", "npsum": "np.sum of", "mean": "np.mean of"}
+_HINT = ("write the loop it stands for: `total = 0.0; for i in range(n): total += ...`, or fill "
+         "`out = np.zeros(n)` with `out[i] = ...`")
+
+
+def _literal_int(node) -> bool:
+    """An int written in the source (5, -1)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def _consumer(func):
+    """What a call does with a comprehension argument whose length is known only at run time."""
+    for obj, kind in ((builtins.sum, "sum"), (np.sum, "npsum"), (np.mean, "mean"), (np.array, "array"),
+                      (np.asarray, "array"), (np.stack, "array")):
+        if func is obj:
+            return kind
+    return None
+
+
+class DeferredList:
+    """A comprehension of run-time length bound to a name (`ys = [f(x) for x in xs]`): lowered
+    where it is used, as np.array(...) of it (what NumPy makes of a list), in the environment of
+    the line that built it."""
+
+    def __init__(self, node, env: dict):
+        self.node, self.env = node, env
+        self.__name__ = "a list built by a comprehension"
+
+
+class Comprehensions:
+    """The Lowerer's comprehensions, and sum/max/min over an iterable."""
+
+    def comprehension(self, node):
+        """A comprehension met anywhere but as a consumer's argument: its items, unrolled."""
+        items = self.comprehension_items(node)
+        if items is None:  # of run-time length: lowered where it is used
+            return DeferredList(node, dict(self.env))
+        return items
+
+    def deferred(self, lst: DeferredList, func, call):
+        """A DeferredList used: as the argument of `func` in `call` (a consumer), else (func None) as
+        the array NumPy makes of it."""
+        saved = self.env
+        self.env = dict(lst.env)
+        try:
+            return self.comprehension_loop(np.array if func is None else func, call, lst.node)
+        finally:
+            self.env = saved
+
+    def consumes(self, func) -> bool:
+        return _consumer(func) is not None
+
+    def comprehension_arg(self, func, arg):
+        """A consumer's comprehension argument: its items when unrolled, else None."""
+        if _consumer(func) is None and not any(func is f for f in (builtins.max, builtins.min, len)):
+            return self.comprehension(arg)
+        return self.comprehension_items(arg)
+
+    # -- unrolled when compiled
+    def comprehension_items(self, node):
+        """The items of the comprehension as a tuple, or None when a sequence it runs over has a
+        length known only at run time."""
+        names = set().union(*(target_names(g.target) for g in node.generators))
+        saved = {n: self.env.get(n, _MISSING) for n in names}
+        out: list = []
+        try:
+            return tuple(out) if self._unroll(node, 0, out) else None
+        finally:
+            self._restore(saved)
+
+    def _restore(self, saved: dict) -> None:
+        for n, v in saved.items():
+            if v is _MISSING:
+                self.env.pop(n, None)
+            else:
+                self.env[n] = v
+
+    def _unroll(self, node, k: int, out: list) -> bool:
+        if k == len(node.generators):
+            out.append(self.expr(node.elt))
+            return True
+        g = node.generators[k]
+        if g.is_async:
+            raise self.err(UnsupportedSyntaxError, "async comprehensions are not supported", node)
+        items = self.static_sequence(g.iter)
+        if items is None:
+            return False
+        for item in items:
+            self.at(g.target)
+            self.assign(g.target, item, g.target)
+            keep = True
+            for cond in g.ifs:
+                c = self.condition(cond)
+                if not isinstance(c, bool):
+                    return False  # a filter decided only at run time: a loop, where one can take it
+                if not c:
+                    keep = False
+                    break
+            if keep and not self._unroll(node, k + 1, out):
+                return False
+        return True
+
+    def static_sequence(self, it):
+        """The items of an iterable known (in number) when the call is compiled, or None."""
+        items = self.struct_sequence(it)  # a structure argument (structures.py)
+        if items is not None:
+            return list(items)
+        if isinstance(it, ast.Call) and not any(isinstance(a, ast.Starred) for a in it.args):
+            func = self.expr(it.func)
+            if func is range and not it.keywords and 1 <= len(it.args) <= 3:
+                if not all(_literal_int(a) for a in it.args):
+                    return None  # a bound read from a shape or an argument stays a loop: code for every size
+                bounds = [self.expr(a) for a in it.args]
+                if len(bounds) == 3 and bounds[2] == 0:
+                    return None
+                r = range(*bounds)
+                return list(r) if len(r) <= MAX_UNROLL else None
+            if func is zip and not it.keywords:
+                parts = [self.static_sequence(a) for a in it.args]
+                return None if any(p is None for p in parts) else list(zip(*parts))
+            if func is reversed and len(it.args) == 1 and not it.keywords:
+                inner = self.static_sequence(it.args[0])
+                return None if inner is None else list(reversed(inner))
+            if func is enumerate and it.args:
+                inner = self.static_sequence(it.args[0])
+                if inner is None:
+                    return None
+                start = self.expr(it.args[1]) if len(it.args) > 1 else \
+                    (self.expr(it.keywords[0].value) if it.keywords else 0)
+                start = self.static(start, it, "enumerate's start")
+                return [(start + j, v) for j, v in enumerate(inner)]
+            if func in (range, zip, reversed, enumerate):
+                return None
+        val = self.expr(it)
+        if isinstance(val, tuple) and not is_struct(val):
+            return list(val)
+        if isinstance(val, Value) and val.type.kind == "array":
+            return None  # an array's rows: a loop
+        if isinstance(val, str):
+            raise self.err(UnsupportedSyntaxError, "iterating over a string is not supported", it)
+        raise self.err(UnsupportedSyntaxError, f"a comprehension cannot run over {type(val).__name__}", it,
+                       hint="run over range(...), an array, a list, or zip/enumerate/reversed of those")
+
+    # -- lowered as a loop
+    def comprehension_loop(self, func, node: ast.Call, comp=None):
+        """`sum(f(x) for x in seq)` and its kin over a sequence of run-time length: the for loop.
+        `comp` is the comprehension when it is not node's first argument (a DeferredList)."""
+        kind = _consumer(func)
+        own = comp is None
+        comp = node.args[0] if own else comp
+        what = {"sum": "sum()", "npsum": "np.sum", "mean": "np.mean",
+                "array": ast.unparse(node.func) if own else "np.array"}.get(kind)
+        if kind is None:
+            raise self.err(UnsupportedSyntaxError, f"{ast.unparse(node.func)}() of a comprehension over a sequence whose "
+                           "length is known only when the function runs is not supported", comp, hint=_HINT)
+        if own and (len(node.args) > 1 or node.keywords):
+            raise self.err(UnsupportedSyntaxError, f"{what} of a comprehension of run-time length takes no other "
+                           "argument here", node, hint=_HINT)
+        if kind == "array" and (len(comp.generators) > 1 or comp.generators[0].ifs):
+            raise self.err(UnsupportedSyntaxError, f"{what} of a filtered or nested comprehension has a length known "
+                           "only when the function runs", comp, hint="keep every item and select with "
+                           "np.where(cond, item, 0.0), or accumulate in a loop")
+        self._comps = getattr(self, "_comps", 0) + 1
+        tag = f"_comp{self._comps}"
+        hidden = {f"{tag}_{k}": v for k, v in (("sum", np.sum), ("zeros", np.zeros), ("enum", enumerate))}
+        names = set(hidden) | {tag, f"{tag}_n", f"{tag}_k"} | \
+            set().union(*(target_names(g.target) for g in comp.generators))
+        saved = {n: self.env.get(n, _MISSING) for n in names}
+        saved_stmt = self.stmt
+
+        def at(new):
+            return ast.copy_location(new, comp)
+
+        def name(n, ctx=ast.Load):
+            return at(ast.Name(id=n, ctx=ctx()))
+
+        try:
+            self.env.update(hidden)
+            if kind == "array":
+                g = comp.generators[0]
+                self.env[f"{tag}_n"] = self.value(self.seq_length(self.loop_sequence(g.iter), g.iter), g.iter)
+                store = at(ast.Subscript(value=name(tag), slice=name(f"{tag}_k"), ctx=ast.Store()))
+                stmts = [at(ast.Assign(targets=[name(tag, ast.Store)],
+                                       value=at(ast.Call(func=name(f"{tag}_zeros"), args=[name(f"{tag}_n")],
+                                                         keywords=[])))),
+                         at(ast.For(target=at(ast.Tuple(elts=[name(f"{tag}_k", ast.Store), g.target], ctx=ast.Store())),
+                                    iter=at(ast.Call(func=name(f"{tag}_enum"), args=[g.iter], keywords=[])),
+                                    body=[at(ast.Assign(targets=[store], value=comp.elt))], orelse=[]))]
+            else:
+                item = comp.elt if kind == "sum" else at(ast.Call(func=name(f"{tag}_sum"), args=[comp.elt], keywords=[]))
+                body = [at(ast.Assign(targets=[name(tag, ast.Store)],
+                                      value=at(ast.BinOp(left=name(tag), op=ast.Add(), right=item))))]
+                if kind == "mean":
+                    body.append(at(ast.AugAssign(target=name(f"{tag}_n", ast.Store), op=ast.Add(),
+                                                 value=at(ast.Constant(1)))))
+                for g in reversed(comp.generators):
+                    for cond in reversed(g.ifs):
+                        body = [at(ast.If(test=cond, body=body, orelse=[]))]
+                    body = [at(ast.For(target=g.target, iter=g.iter, body=body, orelse=[]))]
+                stmts = [at(ast.Assign(targets=[name(tag, ast.Store)], value=at(ast.Constant(0))))]
+                if kind == "mean":
+                    stmts.append(at(ast.Assign(targets=[name(f"{tag}_n", ast.Store)], value=at(ast.Constant(0)))))
+                stmts += body
+            for st in stmts:
+                ast.fix_missing_locations(st)
+            try:
+                self.lower_stmts(stmts)
+            except AdjitError as e:
+                if tag not in str(e):
+                    raise
+                raise self.err(AdjitTypeError, f"{what} of a comprehension over a sequence whose length is known only "
+                               "when the function runs: its items must be numbers (this one's are arrays, or change "
+                               "type)", comp, hint=_HINT) from None
+            result = self.env[tag]
+            if kind == "mean":
+                self.at(node)
+                result = self.b.emit("div", [self.value(result, node),
+                                             self.b.emit("astype", [self.value(self.env[f"{tag}_n"], node)],
+                                                         dtype="float64")])
+            return result
+        finally:
+            self._restore(saved)
+            self.stmt = saved_stmt
+
+    # -- sum, max, min of an iterable
+    def builtin_fold(self, func, args, kwargs, node):
+        """Python's sum(iterable, start=0), and max/min of one iterable or of several arguments."""
+        label = func.__name__
+        if func is builtins.sum:
+            if not 1 <= len(args) <= 2 or set(kwargs) - {"start"}:
+                raise self.err(ArgumentError, "sum() takes an iterable and `start`", node)
+            items, acc = args[0], (args[1] if len(args) == 2 else kwargs.get("start", 0))
+        else:
+            if kwargs:
+                raise self.err(UnsupportedSyntaxError, f"{label}(): `key` and `default` are not supported", node,
+                               hint=f"use np.{label}(...) or np.{'maximum' if label == 'max' else 'minimum'}(a, b)")
+            if not args:
+                raise self.err(AdjitTypeError, f"{label}() needs at least one argument", node)
+            items, acc = (tuple(args) if len(args) > 1 else args[0]), None
+        if isinstance(items, Value) and items.type.kind == "array":
+            if func is builtins.sum:  # Python adds the rows: the sum over the first axis
+                items = (self.b.emit("sum", [items], axis=(0,), keepdims=False),)
+            elif items.type.rank == 1:
+                return self.b.emit("max" if label == "max" else "min", [items], axis=(0,), keepdims=False)
+            else:
+                raise self.err(AdjitTypeError, f"{label}() of a {items.type.rank}-d array compares its rows: their "
+                               "truth value is ambiguous", node, hint=f"use np.{label}(x) or np.{label}(x, axis=0)")
+        if not isinstance(items, tuple):
+            raise self.err(AdjitTypeError, f"{label}() needs a list, a tuple or an array, not "
+                           f"{items.type if isinstance(items, Value) else type(items).__name__}", node)
+        if func is not builtins.sum and not items:
+            raise self.err(AdjitTypeError, f"{label}() of an empty sequence", node)
+        prim = {"sum": "add", "max": "maximum", "min": "minimum"}[label]
+        for x in items:
+            if acc is None:
+                acc = x
+            elif _is_number(acc) and _is_number(x):
+                acc = {"add": lambda a, b: a + b, "maximum": max, "minimum": min}[prim](acc, x)
+            else:
+                self.at(node)
+                acc = self.b.emit(prim, [self.value(acc, node), self.value(x, node)])
+        return acc
+
