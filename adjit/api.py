@@ -163,3 +163,7 @@ def stop_gradient(x):
 
 
 stop_gradient.__adjit_primitive__ = "stop_gradient"
+
+
+grad.__adjit_transform__ = True  # adjit.grad(h) called inside a compiled function: a located error
+value_and_grad.__adjit_transform__ = True

@@ -468,3 +468,13 @@ def grad_of_grad_forward(inner, outer_wrt: list, single: bool, with_value: bool,
         grads.append(_result(d if isinstance(x, np.ndarray) else d[()], x))
     grads = grads[0] if single else tuple(grads)
     return (value, grads) if with_value else grads
+
+
+# Transformations the frontend refuses to compile inside a differentiated function or to transform
+# again, with a located error (frontend/parse.nested_transform_error); grad objects nest (api.py).
+for _f in (jvp, vjp, jacobian, jacfwd, jacrev, hvp, hessian, _JvpOf, _Jacobian, _Hvp, _Hessian):
+    _f.__adjit_transform__ = True
+for _f in (_JvpOf, _Jacobian, _Hvp, _Hessian):  # <adjit.hvp of loss>, in messages
+    _f.__repr__ = lambda self: f"<adjit.{self.__name__.split('_')[0]} of " \
+        f"{getattr(getattr(self, 'f', None), '__qualname__', self.__name__.split('_', 1)[-1])}>"
+del _f

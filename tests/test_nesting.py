@@ -354,3 +354,35 @@ def test_generated_source_of_nesting_is_pinned(kind):
         text = adjit.grad(adjit.grad(adjit.grad(composite))).source(0.4, 1.7)
         assert "def composite_grad_grad_grad(x, y)" in text
     check_golden(f"transform_nested_{kind}.py.txt", body(text), f"nested {kind} source")
+
+
+# ------------------------------------------------------------------ what does not nest
+def calls_hessian(x):
+    return np.sum(_hessian_of_cubes(x))
+
+
+def calls_jvp(x):
+    return adjit.jvp(cubes, (x,), (x,))[1]
+
+
+def makes_a_gradient(x):
+    g = adjit.grad(cubes)
+    return np.sum(g(x))
+
+
+_hessian_of_cubes = adjit.hessian(cubes)
+
+
+def test_transformations_that_do_not_nest_are_located_errors():
+    x = np.array([0.3, 0.5])
+    calls = [(lambda: adjit.grad(calls_hessian)(x), "<adjit.hessian of cubes>", "_hessian_of_cubes(x)"),
+             (lambda: adjit.grad(calls_jvp)(x), "adjit.jvp", "adjit.jvp(cubes"),
+             (lambda: adjit.grad(makes_a_gradient)(x), "adjit.grad", "adjit.grad(cubes)"),
+             (lambda: adjit.grad(adjit.hvp(cubes))(x, x), "<adjit.hvp of cubes>", "def cubes(x):"),
+             (lambda: adjit.grad(adjit.jvp(cubes))((x,), (x,)), "<adjit.jvp of cubes>", "def cubes(x):")]
+    for call, what, where in calls:
+        with pytest.raises(UnsupportedSyntaxError) as e:
+            call()
+        text = str(e.value)
+        assert what in text and "only adjit.grad and adjit.value_and_grad objects nest" in text, text
+        assert where in text and "test_nesting.py:" in text, text

@@ -59,11 +59,10 @@ _PARSE_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def nested_transform_error(fn) -> AdjitError:
-    """Transforming an adjit transformation beyond what adjit composes (grad(grad(f)) and
-    jvp(grad(f), ...) are forward over reverse; a third derivative, or a transformation called
-    inside a differentiated function, is not implemented): say so where the inner function is
-    defined, never differentiate the function underneath it."""
-    inner = getattr(fn, "fun", None)
+    """An adjit transformation that adjit cannot compile inside a differentiated function or
+    transform again (adjit.grad / value_and_grad objects can: frontend/nested.py): say so where
+    its function is defined, never differentiate the function underneath it."""
+    inner = getattr(fn, "fun", None) or getattr(fn, "f", None)
     loc = None
     if isinstance(inner, types.FunctionType):
         try:
@@ -72,11 +71,13 @@ def nested_transform_error(fn) -> AdjitError:
             loc = Loc(filename, first, len(lines[0]) - len(lines[0].lstrip()), len(lines[0].rstrip()), lines[0])
         except (OSError, TypeError):
             pass
+    what = f"adjit.{fn.__name__}" if isinstance(fn, types.FunctionType) else repr(fn)
     return UnsupportedSyntaxError(
-        f"{fn!r} is itself an adjit transformation; transforming it again this way (a third derivative, "
-        "or calling a gradient inside a differentiated function) is not supported yet", loc,
-        hint="second derivatives: adjit.grad(adjit.grad(f)) for a scalar argument, adjit.hvp(f), "
-             "adjit.hessian(f), or adjit.jvp(adjit.grad(f), primals, tangents)")
+        f"{what} is an adjit transformation that adjit cannot compile inside a differentiated function or "
+        "transform again: only adjit.grad and adjit.value_and_grad objects nest", loc,
+        hint="make the gradient outside (dh = adjit.grad(h)) and call dh inside, or transform it: "
+             "adjit.grad(adjit.grad(f)), adjit.jvp(adjit.grad(f), ...), adjit.hvp(f), adjit.hessian(f), "
+             "adjit.jacobian(adjit.grad(f))")
 
 
 def parse(fn) -> ParsedFunction:
