@@ -147,7 +147,9 @@ def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = Fal
     runs the outer loop of each top-level fused loop nest on all cores (numba.prange); reductions
     go through a fixed number of partial sums, so the gradient is the same run to run.
     `has_aux=True`: f returns (value, aux), aux an array, a number or a tuple of them, and
-    grad returns (gradients, aux), as jax.grad does."""
+    grad returns (gradients, aux), as jax.grad does. f may itself be a gradient
+    (grad(grad(f)), any depth: its code differentiated again, compiled once), and f may call
+    grad / value_and_grad objects (their gradient code is inlined and differentiated through)."""
     return _decorate(f, wrt, False, checkpoint, parallel, has_aux)
 
 

@@ -148,10 +148,19 @@ def uses_aux(x):
     return np.sum(g * aux)
 
 
+vg_with_aux = adjit.value_and_grad(with_aux, has_aux=True)
+
+
+def uses_value_and_aux(x):
+    (v, aux), g = vg_with_aux(x)
+    return v * np.sum(g * aux)
+
+
 def test_has_aux_helper():
     x = R.standard_normal(3)
     assert rel(adjit.grad(uses_aux)(x), fd_grad(uses_aux, (x,), 0)) < 1e-8  # d/dx sum(2 x e^x)
     assert rel(adjit.grad(uses_aux)(x), 2 * np.exp(x) * (1 + x)) < 1e-14
+    assert rel(adjit.grad(uses_value_and_aux)(x), fd_grad(uses_value_and_aux, (x,), 0)) < 1e-8
 
 
 def loss(params, x):
@@ -181,6 +190,38 @@ def test_structured_arguments_through_a_grad_helper():
         assert rel(g[k], fd_grad(f, (p[k],), 0)) < 1e-7, k
     gx = adjit.grad(grad_norm, wrt=1)(p, x)
     assert rel(gx, fd_grad(lambda x: grad_norm(p, x), (x,), 0)) < 1e-7
+
+
+def layers_loss(layers, x):
+    for W, b in layers:
+        x = np.tanh(W @ x + b)
+    return np.sum(x ** 2)
+
+
+d_layers = adjit.grad(layers_loss)
+
+
+def layers_penalty(layers, x):  # a list of (W, b) tuples: the gradient comes back as one
+    total = 0.0
+    grads = d_layers(layers, x)
+    for dW, db in grads:
+        total = total + np.sum(dW ** 2) + np.sum(db ** 2)
+    return total
+
+
+def test_a_list_of_tuples_through_a_grad_helper():
+    layers = [(R.standard_normal((3, 3)) * 0.5, R.standard_normal(3)) for _ in range(2)]
+    x = R.standard_normal(3)
+    g = adjit.grad(layers_penalty)(layers, x)
+    assert isinstance(g, list) and all(isinstance(t, tuple) for t in g)
+    for i in range(2):
+        for j in range(2):
+            def f(a, i=i, j=j):
+                new = [list(t) for t in layers]
+                new[i][j] = a
+                return layers_penalty([tuple(t) for t in new], x)
+
+            assert rel(g[i][j], fd_grad(f, (layers[i][j],), 0)) < 1e-7, (i, j)
 
 
 def taped(x):
