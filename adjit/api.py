@@ -9,7 +9,7 @@ import numpy as np
 from .compiler.errors import ArgumentError
 from .compiler.jit import CompiledFunction
 from .compiler.jit import pickling
-from .compiler.jit.arguments import gradients, n_gradients
+from .compiler.jit.arguments import _shape_key, gradients, n_gradients
 from .compiler.jit.compiled import TapedGradientError
 
 
@@ -22,6 +22,7 @@ class _Transformed:
                  has_aux: bool = False):
         self._compiled = CompiledFunction(fun, wrt, "value_and_grad", checkpoint, parallel, has_aux=has_aux)
         self._with_value = with_value
+        self._by_forward: set = set()  # argument signatures of grad(grad(f)) taken by forward over reverse
         self.has_aux = bool(has_aux)
         self.fun = fun
         self.wrt = wrt
@@ -33,14 +34,15 @@ class _Transformed:
     def __call__(self, *args, **kwargs):
         c = self._compiled
         args = c._bind(args, kwargs)
+        if self._by_forward and _shape_key(args) in self._by_forward:
+            return self._forward_over_reverse(args)
         try:
             spec = c._spec_for(args)
         except TapedGradientError:
             if not self._forward_over_reverse_fits():
                 raise
-            from .transforms import grad_of_grad_forward  # grad(grad(f)) through a taped loop
-
-            return grad_of_grad_forward(self.fun, c.wrt, c.single, self._with_value, args)
+            self._by_forward.add(_shape_key(args))  # decided once per signature
+            return self._forward_over_reverse(args)
         out = spec.entry(*args)
         value = np.float32(out[0]) if spec.result_dtype == "float32" else out[0]
         m = n_gradients(args, c.wrt)  # one per leaf of a structured argument
@@ -51,6 +53,12 @@ class _Transformed:
             aux = aux[0] if len(aux) == 1 else tuple(aux)
             return ((value, aux), grads) if self._with_value else (grads, aux)
         return (value, grads) if self._with_value else grads
+
+    def _forward_over_reverse(self, args: tuple):
+        from .transforms import grad_of_grad_forward  # grad(grad(f)) through a taped loop
+
+        c = self._compiled
+        return grad_of_grad_forward(self.fun, c.wrt, c.single, self._with_value, args)
 
     def _forward_over_reverse_fits(self) -> bool:
         """grad(grad(f)) of a scalar inner gradient of a plain function: forward over reverse works
