@@ -249,6 +249,17 @@ class Analysis:
             r != v.id and self.last_use.get(r, -1) > at)
 
 
+def facts_of(fn: Function, lowered: bool) -> Analysis:
+    """The analysis the loop plans of `fn` were made from (passes/loopplan.py keeps it on each
+    nest) when it is of these very blocks, else a new one: a lowered function is analysed once,
+    for its planning passes and its rendering (0.4 s for a 2000-term expression's gradient). The
+    facts are as current as the plans: both go stale if the IR is changed after planning."""
+    an = next((n.facts for n in fn.nests.values()), None)
+    if an is not None and an.lowered == lowered and an.fn.body is fn.body and an.fn.results is fn.results:
+        return an
+    return Analysis(fn, lowered)
+
+
 _MANY = object()  # a value with several users (or a control-flow user): never inlined
 
 

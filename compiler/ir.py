@@ -175,6 +175,7 @@ class Function:
     result_loc: Loc | None = None
     avals: dict = field(default_factory=dict)  # value id -> Abstract (type, shape, known value)
     groups: dict = field(default_factory=dict)  # fusion group id -> passes.fusion.Group (lowered code only)
+    nests: dict = field(default_factory=dict)  # group id -> passes.loopnest.LoopNest (its planned loop nest)
 
     def ops(self) -> Iterator[Op]:
         """Every primitive op, nested blocks included, in program order."""
@@ -189,10 +190,11 @@ class Function:
 # --------------------------------------------------------------------------------------- printer
 
 
-def print_function(fn: Function) -> str:
+def print_function(fn: Function, numbers: dict | None = None) -> str:
     """Deterministic text form of the IR: one op per line, with types and source line numbers.
-    Values are numbered by first appearance, so equal programs print equal text."""
-    numbers: dict[int, int] = {}
+    Values are numbered by first appearance, so equal programs print equal text (`numbers`, when
+    given, is filled with value id -> number, to print more about the function in the same names)."""
+    numbers = {} if numbers is None else numbers
 
     def name(v: Value) -> str:
         if v.id not in numbers:

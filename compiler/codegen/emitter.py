@@ -4,10 +4,9 @@ compiles: the same statements, with reductions over axes and other NumPy forms N
 into generated loop helpers)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from ..analysis import _VIEW_PRIMS, Analysis, walk_ops
+from ..analysis import _VIEW_PRIMS, Analysis, facts_of, walk_ops
 from ..errors import InternalCompilerError
 from ..ir import For, Function, If, Op, Value, While, print_function
 from ..primitives import PRIMITIVES, is_advanced
@@ -18,7 +17,7 @@ from .loops import GroupEmitter
 from .ops import OpRenderer
 from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
 from .tapeinfo import tape_summary
-from .text import ALLOC_MARK, ATOM, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
+from .text import ATOM, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 
 @dataclass
@@ -28,7 +27,7 @@ class Rendering:
     source: str
     entry: str
     helpers: list = field(default_factory=list)
-    nests: list = field(default_factory=list)  # the fused loop nests planned (lowered rendering)
+    nests: list = field(default_factory=list)  # the fused loop nests rendered, in order (lowered)
 
 
 class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMixin, Analysis):
@@ -36,7 +35,9 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
     those of compiler/analysis.py; what it adds is naming and text."""
 
     def __init__(self, fn: Function, lowered: bool):
-        Analysis.__init__(self, fn, lowered)
+        # the facts the loop plans were made from, when fn has plans (shared: rendering only reads them)
+        vars(self).update(vars(facts_of(fn, lowered)))
+        self.fn = fn
         self.helpers: dict[str, str] = {}
         self.names: dict[int, str] = {}
         self.exprs: dict[int, Expr] = {}
@@ -50,9 +51,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.emitted_groups: set = set()
         self._g = None
         # workspace: allocation sites (numbered in emission order) whose buffers die with the call
-        self.allocations: list = []
-        self.buffer_of: dict = {}  # value id -> allocation site of the buffer it lives in
-        self.nests: list = []  # the planned loop nests (codegen/loopnest.LoopNest), in order
+        self.nests: list = []  # the loop nests rendered (passes/loopnest.LoopNest), in order
         self.uses_workspace = False
 
     def name_for(self, v: Value, k: int, role: str, avoid: frozenset = frozenset()) -> str:
@@ -93,21 +92,6 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         return f"({text})" if prec < min_prec else text
 
     # ---------------------------------------------------------------- statements
-    def escaping_allocations(self) -> set:
-        """Allocation sites whose buffer a result may live in (after emit_function)."""
-        out = set()
-        for r in self.fn.results:
-            for vid in (r.id, self.root.get(r.id, r.id)):
-                if vid in self.buffer_of:
-                    out.add(self.buffer_of[vid])
-        for vid, rid in self.root.items():  # a view or in-place version of a buffer
-            if rid in self.buffer_of:
-                self.buffer_of.setdefault(vid, self.buffer_of[rid])
-        for r in self.fn.results:
-            if r.id in self.buffer_of:
-                out.add(self.buffer_of[r.id])
-        return out
-
     def emit_function(self, name: str) -> str:
         params = [p.hint for p in self.fn.params]
         for p in self.fn.params:
@@ -132,26 +116,13 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         if decls:
             body = (["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"]
                     + tape_summary(self.fn) + decls + body)
-        if self.lowered and self.allocations:
-            body = self._place_allocations(body)
-        if self.lowered and self.uses_workspace:  # temporaries come from the call's workspace
+        # temporaries come from the call's workspace (planned by passes/workspace.py)
+        self.uses_workspace = any(w == "workspace" for n in self.fn.nests.values() for w in n.alloc.values())
+        if self.lowered and self.uses_workspace:
             params += ["_ws", "_wst"]  # the workspace (runtime/alloc.take) and its offsets
             body = ["_wst[0] = 0", "_wst[1] = 0"] + body  # offset and high-water mark start at 0
         head = f"def {name}({', '.join(params)}):"
         return head + "\n" + "\n".join("    " + line for line in body)
-
-    def _place_allocations(self, body: list) -> list:
-        """Arrays that cannot outlive the call come from a workspace the caller keeps between
-        calls (no page faults on fresh memory each time; 2x at 10^7 elements), the others are new.
-        Known only once the whole function is rendered (which buffers a result lives in), so the
-        loop nests mark their allocation sites and the marks are replaced here, in one rendering."""
-        scratch = set() if self.has_control_flow else set(self.allocations) - self.escaping_allocations()
-        self.uses_workspace = bool(scratch)
-
-        def site(m) -> str:
-            return "_alloc.take(_ws, _wst, " if int(m.group(1)) in scratch else "_alloc.empty("
-
-        return [_ALLOC_SITE.sub(site, line) if ALLOC_MARK in line else line for line in body]
 
     def comment(self, node, out: list) -> None:
         role = node.role
@@ -192,7 +163,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         if gid is not None:
             if gid not in self.emitted_groups:  # the whole group is emitted at its first member
                 self.emitted_groups.add(gid)
-                self.emit_group(self.fn.groups[gid], out)
+                self.emit_group(self.fn.nests[gid], out)
             return
         if op.out.id in self.inlined:
             self.exprs[op.out.id] = self.render(op)
@@ -360,14 +331,14 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         return ", ".join(outs) if len(outs) > 1 else outs[0]
 
 
-_ALLOC_SITE = re.compile(ALLOC_MARK + r"(\d+)" + ALLOC_MARK)
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,
            parallel: bool = False) -> Rendering:
     """Python source for `fn` as one function `name` (plus loop helpers when lowered). The lowered
-    rendering takes IR that passes/pipeline.lower has lowered (its fusion groups become loop nests).
+    rendering takes IR that passes/pipeline.lower has lowered (its fusion groups, planned as loop
+    nests in fn.nests, are printed by codegen/loops.py).
     parallel=True: top-level loop nests run their outer loop with numba.prange."""
     em = _Emitter(fn, lowered)
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name
-    text = em.emit_function(name)  # once: the workspace's allocations are placed at its end
+    text = em.emit_function(name)
     return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)], em.nests)

@@ -12,7 +12,6 @@ from ..analysis import MAX_INLINE_DEPTH  # noqa: F401  (the emitters import it f
 
 # Python operator precedence levels used to parenthesize inlined expressions.
 ATOM, POW, UNARY, MUL, ADD, CMP = 16, 14, 13, 12, 11, 7
-ALLOC_MARK = "\x00"  # around an allocation site's number until its kind is known (emitter.emit_function)
 
 
 @dataclass

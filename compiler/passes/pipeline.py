@@ -1,11 +1,13 @@
 """The pass pipeline: every pass the compiler runs, in two lists, with the IR verifier after each
-pass and, with ADJIT_DUMP_IR set, the IR printed after each (ADJIT_DUMP_IR=1: to stderr;
-ADJIT_DUMP_IR=<directory>: one file per function and pass there).
+pass (and the loop-nest verifier, passes/loopnest.LoopNest.verify, on every planned nest) and, with
+ADJIT_DUMP_IR set, the IR printed after each, followed by its planned loop nests (ADJIT_DUMP_IR=1:
+to stderr; ADJIT_DUMP_IR=<directory>: one file per function and pass there).
 
 - OPTIMIZE runs on every generated function (primal, gradient, JVP): simplify, cse, simplify, dce.
 - LOWER runs on a copy for the lowered rendering only (the readable one keeps array statements):
-  hoist the outer-product accumulations of recurrences, dce, then fuse elementwise stretches
-  into loop groups that codegen renders as loop nests.
+  hoist the outer-product accumulations of recurrences, dce, fuse elementwise stretches into
+  loop groups, plan each group's loop nest (stages, extents, storage, reductions: loopplan), then
+  which of the nests' arrays come from the call's workspace (workspace). codegen renders the plans.
 """
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ from .cse import eliminate_common_subexpressions
 from .dce import eliminate_dead_code
 from .fusion import fuse
 from .hoist import hoist_outer_accumulations
+from .loopplan import plan_loops
+from .workspace import plan_workspace
 from .simplify import simplify
 
 OPTIMIZE = (simplify, eliminate_common_subexpressions, simplify, eliminate_dead_code)
-LOWER = (hoist_outer_accumulations, eliminate_dead_code, fuse)
+LOWER = (hoist_outer_accumulations, eliminate_dead_code, fuse, plan_loops, plan_workspace)
 PIPELINE = OPTIMIZE  # the name earlier code imports
 
 
@@ -35,6 +39,8 @@ def _run(fn: Function, passes: tuple, stage: str) -> Function:
             fn = p(fn)
         with timing.phase("pass: verify"):
             fn = verify(fn)
+            for nest in fn.nests.values():
+                nest.verify()
         _dump(fn, f"{stage}.{k}.{p.__name__}")
     return fn
 
@@ -88,6 +94,21 @@ def _copy_container(c):
     return set(c)
 
 
+def print_planned(fn: Function) -> str:
+    """The IR as print_function writes it, followed by its planned loop nests (LoopNest.describe)
+    in the same value names: what ADJIT_DUMP_IR shows after each pass."""
+    numbers: dict = {}
+    text = print_function(fn, numbers)
+    if not fn.nests:
+        return text
+
+    def name(v) -> str:
+        n = numbers.setdefault(v.id, len(numbers))
+        return f"%{v.hint}.{n}" if v.hint else f"%{n}"
+
+    return text + "\n\n" + "\n\n".join(fn.nests[g].describe(name) for g in sorted(fn.nests))
+
+
 _DUMPED: dict = {}
 
 
@@ -95,7 +116,7 @@ def _dump(fn: Function, what: str) -> None:
     where = os.environ.get("ADJIT_DUMP_IR", "")
     if not where or where == "0":
         return
-    text = print_function(fn)
+    text = print_planned(fn)
     if where == "1":
         print(f"=== {fn.name}: after {what} ===\n{text}\n", file=sys.stderr)
         return

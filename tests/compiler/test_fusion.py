@@ -61,23 +61,29 @@ def test_golden_lowered_fused_loop():
 
 
 def test_golden_loop_nest_plans():
-    """The fused-loop data type (codegen/loopnest.LoopNest) printed for the seed-like bias+tanh
-    gradient (one nest, a broadcast reduction) and a strip-mined SIMD nest (stages, buffers):
-    the plan rendering works from, pinned as text. Every plan also passed its verifier."""
-    from adjit.compiler import codegen
+    """The fused-loop data type (passes/loopnest.LoopNest) as the planning passes leave it on the
+    lowered function, for the seed-like bias+tanh gradient (one nest, a broadcast reduction), a
+    strip-mined SIMD nest (stages, strip buffers) and nests between matrix products (outputs that
+    take over a product's buffer, an array from the workspace, full stages): pinned as text. Every
+    plan passed its verifier in the pipeline; the rendering prints these plans."""
     from adjit.compiler.passes.pipeline import lower
 
     plans = []
     for fun, args, wrt in ((corpus.bias_tanh_square, (np.ones((64, 300)), np.ones((1, 300))), (0, 1)),
-                           (_exp_log_rows, (np.ones((8, 700)),), (0,))):
+                           (_exp_log_rows, (np.ones((8, 700)),), (0,)),
+                           (_tanh_between_products, (np.ones((4, 5)), np.ones((5, 6)), np.ones((6, 3))), (0, 1, 2))):
         fn = lower(_transformed(fun, args, wrt))
-        r = codegen.render(fn, fun.__name__ + "_grad", True, fun.__name__)
-        plans.append(f"# {fun.__name__}_grad\n" + "\n".join(n.describe() for n in r.nests))
+        plans.append(f"# {fun.__name__}_grad\n" + "\n".join(fn.nests[g].describe() for g in sorted(fn.nests)))
     check_golden("loop_nests.txt", "\n\n".join(plans) + "\n", "loop nest plans")
 
 
 def _exp_log_rows(x):
     return np.sum(np.log(1.0 + np.exp(x)) * np.exp(-x))
+
+
+def _tanh_between_products(A, B, C):
+    h = np.tanh(A @ B) * 2.0
+    return np.sum((h @ C) ** 2)
 
 
 def test_long_elementwise_gradient_stores_only_what_the_reverse_sweep_reads():
