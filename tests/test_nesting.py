@@ -250,6 +250,18 @@ def test_a_taped_helper_gradient_is_refused_under_reverse_mode_and_works_forward
     assert tan == pytest.approx(float(fd_grad(uses_taped, (x,), 0) @ v), rel=1e-7)
 
 
+def taped_times_w(x, W):
+    return np.sum(d_taped(x)) * np.sum(W ** 2)
+
+
+def test_a_taped_helper_gradient_outside_what_is_differentiated_is_fine():
+    x, W = np.array([0.3, 0.7]), R.standard_normal((2, 2))
+    gW = adjit.grad(taped_times_w, wrt=1)(x, W)  # the tape does not depend on W: nothing to reverse again
+    assert rel(gW, 2 * W * np.sum(d_taped(x))) < 1e-13
+    with pytest.raises(UnsupportedSyntaxError, match="records values on a tape"):
+        adjit.grad(taped_times_w, wrt=0)(x, W)
+
+
 def test_wrong_calls_of_a_grad_helper_are_located():
     def non_scalar(x):
         return x * 2.0

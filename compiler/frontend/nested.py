@@ -132,13 +132,13 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
         n = len(_leaves(x))
         if k in wrt:
             floats = [start + j for j, p in enumerate(_leaves(x)) if p.type.is_float]
-            if not floats:
-                raise AdjitTypeError(f"argument '{names[k]}' of {parsed.name}() is differentiated (wrt) but holds no "
-                                     "float array or number", call_loc,
-                                     hint="pass floats (x.astype(np.float64)), or leave it out of wrt")
             if isinstance(x, Value) and not x.type.is_float:
                 raise AdjitTypeError(f"argument '{names[k]}' of {parsed.name}() is differentiated (wrt) but has type "
                                      f"{x.type}; it must be float32 or float64", call_loc,
+                                     hint="pass floats (x.astype(np.float64)), or leave it out of wrt")
+            if not floats:
+                raise AdjitTypeError(f"argument '{names[k]}' of {parsed.name}() is differentiated (wrt) but holds no "
+                                     "float array or number", call_loc,
                                      hint="pass floats (x.astype(np.float64)), or leave it out of wrt")
             wrt_leaves.extend(floats)
         start += n
