@@ -171,8 +171,18 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
 def _argnums(argnums) -> int:
     if not isinstance(argnums, int) or isinstance(argnums, bool):
         raise ArgumentError(f"argnums must be one argument position here, not {argnums!r}",
-                            hint="call the Jacobian once per argument")
+                            hint="call it once per argument")
     return argnums
+
+
+def _argnums_or_tuple(argnums):
+    """One argument position, or a tuple of distinct ones (JAX: a tuple of results, one per position)."""
+    if isinstance(argnums, (tuple, list)):
+        out = tuple(_argnums(k) for k in argnums)
+        if not out or len(set(out)) != len(out):
+            raise ArgumentError(f"argnums must name each argument once, not {argnums!r}")
+        return out
+    return _argnums(argnums)
 
 
 def _basis(x):
@@ -229,11 +239,13 @@ def _zeros_like_tree(x):
 class _Jacobian:
     """jacobian(f, argnums, mode)(*args): d f(*args) / d args[argnums], of shape out.shape + x.shape."""
 
-    def __init__(self, f: Callable, argnums: int, mode: str):
+    def __init__(self, f: Callable, argnums, mode: str):
         if mode not in ("auto", "fwd", "rev"):
             raise ArgumentError(f"jacobian mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
-        self.f, self.argnums, self.mode = f, _argnums(argnums), mode
+        self.f, self.argnums, self.mode = f, _argnums_or_tuple(argnums), mode
         self.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
+        # argnums=(0, 1): a tuple of Jacobians, one per argument, as jax.jacobian gives them
+        self.parts = tuple(_Jacobian(f, k, mode) for k in self.argnums) if isinstance(self.argnums, tuple) else None
 
     def choose(self, args: tuple) -> tuple:
         """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs."""
@@ -249,6 +261,8 @@ class _Jacobian:
         return ("fwd" if n <= m else "rev"), n, m
 
     def __call__(self, *args):
+        if self.parts is not None:
+            return tuple(part(*args) for part in self.parts)
         mode, n, m = self.choose(args)
         k = self.argnums
         if _tree(args[k]) is not None:
@@ -296,6 +310,8 @@ class _Jacobian:
         return unflatten(tree, blocks)
 
     def source(self, *args) -> str:
+        if self.parts is not None:
+            return "\n".join(part.source(*args) for part in self.parts)
         mode, n, m = self.choose(args)
         k = self.argnums
         if mode == "fwd":
@@ -317,7 +333,8 @@ def jacobian(f: Callable, argnums: int = 0, mode: str = "auto") -> _Jacobian:
     """The Jacobian of f with respect to argument `argnums`, shape out.shape + x.shape. mode="auto"
     takes forward mode when x has no more elements than the output, else reverse mode;
     `.source(*args)` says which in its first line. A structured x (dict, list, dataclass...) gives
-    its structure with one block of shape out.shape + leaf.shape per leaf, as jax.jacobian does."""
+    its structure with one block of shape out.shape + leaf.shape per leaf, as jax.jacobian does;
+    argnums=(0, 1) gives a tuple of Jacobians."""
     return _Jacobian(f, argnums, mode)
 
 
@@ -381,8 +398,9 @@ def hessian(f: Callable, argnums: int = 0) -> Callable:
     """`hessian(f)(*args)`: the Hessian of scalar f with respect to argument `argnums`, of shape
     x.shape + x.shape, by forward over reverse: one Hessian-vector product per element of x, all
     from one compiled specialization. For a structured argument, nested structures as
-    jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape."""
-    return _Hessian(f, _argnums(argnums))
+    jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape; argnums=(0, 1): the
+    blocks ((H00, H01), (H10, H11)), H01 of shape x0.shape + x1.shape."""
+    return _Hessian(f, _argnums_or_tuple(argnums))
 
 
 class _Hessian:
@@ -393,19 +411,21 @@ class _Hessian:
         self.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
 
     def source(self, *args) -> str:
-        k = self.k
-        return _compiled(self.f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args)
+        ks = self.k if isinstance(self.k, tuple) else (self.k,)
+        return _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks).source(*args)
 
     def __reduce__(self):
         return pickling.reduce(self, _Hessian, (self.f, self.k))
 
     def __call__(self, *args):
         f, k = self.f, self.k
-        c = _compiled(f, (k,), "grad_jvp", wrt_fwd=(k,))
+        ks = k if isinstance(k, tuple) else (k,)
+        c = _compiled(f, ks, "grad_jvp", wrt_fwd=ks)
         args = c._bind(args, {})
         spec = c._spec_for(args)  # one specialization, called once per basis vector
-        if isinstance(args, Flat) and args.trees[k] is not None:
-            return _structured_hessian(spec, args, k)
+        if isinstance(k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
+            H = _hessian_blocks(spec, args, ks)
+            return H if isinstance(k, tuple) else H[0][0]
         x = args[k]
         n = int(np.size(x))
         if not isinstance(x, np.ndarray):
@@ -420,30 +440,48 @@ class _Hessian:
         return H.reshape(x.shape + x.shape)
 
 
-def _structured_hessian(spec, args, k: int):
-    """The Hessian with respect to a structured argument, as JAX's hessian gives it: nested
-    structures, H[a][b] of shape leaf_a.shape + leaf_b.shape for float leaves a, b (None where a
-    leaf is an integer); one hvp per element of each float leaf, from one specialization."""
-    first, count = args.spans[k]
-    leaves = list(args[first:first + count])
-    floats = [i for i, x in enumerate(leaves) if _float_leaf(x)]
+def _hessian_blocks(spec, args, ks: tuple):
+    """H[i][j], the second derivatives by arguments ks[i] and ks[j], as jax.hessian gives them: for
+    arrays, of shape x_i.shape + x_j.shape; for structures, nested structures (H[a][b] of shape
+    leaf_a.shape + leaf_b.shape, None where a leaf is an integer). One hvp per element of each
+    float leaf, from one specialization whose tangents are the float leaves of ks, in order."""
+    groups = []
+    for k in ks:
+        if isinstance(args, Flat):
+            first, count = args.spans[k]
+            groups.append((list(args[first:first + count]), args.trees[k]))
+        else:
+            groups.append(([args[k]], None))
+    floats = [(g, i, x) for g, (leaves, _) in enumerate(groups) for i, x in enumerate(leaves) if _float_leaf(x)]
     m = len(floats)
-    zeros = [np.zeros_like(leaves[i]) if isinstance(leaves[i], np.ndarray) else _like(0.0, leaves[i], "v")
-             for i in floats]
+    zeros = [np.zeros_like(x) if isinstance(x, np.ndarray) else _like(0.0, x, "v") for _, _, x in floats]
     blocks = {}
-    for jj, j in enumerate(floats):
+    for jj, (gj, lj, xj) in enumerate(floats):
         cols = []
         tangents = list(zeros)
-        for e in _basis(leaves[j]):
-            tangents[jj] = _like(e, leaves[j], "v")
+        for e in _basis(xj):
+            tangents[jj] = _like(e, xj, "v")
             out = spec.entry(*args, *tangents)
             cols.append([np.asarray(d).reshape(-1) for d in out[2 + m:2 + 2 * m]])
-        for ii, i in enumerate(floats):
-            block = np.stack([c[ii] for c in cols], axis=-1) if cols else np.zeros((int(np.size(leaves[i])), 0))
-            blocks[i, j] = block.reshape(np.shape(leaves[i]) + np.shape(leaves[j]))
-    tree = args.trees[k]
-    return unflatten(tree, [unflatten(tree, [blocks.get((i, j)) for j in range(count)]) if i in floats else None
-                            for i in range(count)])
+        for ii, (gi, li, xi) in enumerate(floats):
+            block = np.stack([c[ii] for c in cols], axis=-1) if cols else np.zeros((int(np.size(xi)), 0))
+            block = block.reshape(np.shape(xi) + np.shape(xj))
+            if not isinstance(xi, np.ndarray) and not isinstance(xj, np.ndarray):
+                block = _result(block[()], xi)  # a number by a number: a number, as before
+            blocks[(gi, li), (gj, lj)] = block
+
+    def entry(gi: int, gj: int):
+        (leaves_i, tree_i), (leaves_j, tree_j) = groups[gi], groups[gj]
+        rows = []
+        for li, xi in enumerate(leaves_i):
+            if not _float_leaf(xi):
+                rows.append(None)
+                continue
+            row = [blocks.get(((gi, li), (gj, lj))) for lj in range(len(leaves_j))]
+            rows.append(row[0] if tree_j is None else unflatten(tree_j, row))
+        return rows[0] if tree_i is None else unflatten(tree_i, rows)
+
+    return tuple(tuple(entry(gi, gj) for gj in range(len(ks))) for gi in range(len(ks)))
 
 
 def grad_of_grad_forward(inner, outer_wrt: list, single: bool, with_value: bool, args: tuple):

@@ -369,6 +369,25 @@ def test_hessian_of_a_structure_is_nested_and_matches_second_differences():
             _blocks_close(np.tensordot(_probe(a), np.asarray(H[a][b]), axes=np.ndim(_probe(a))), col[b], rtol=1e-6)
 
 
+def test_hessian_of_a_structure_and_an_array_together():
+    params, x = _dict_params(), R.normal(size=3)
+    (Hpp, Hpx), (Hxp, Hxx) = adjit.hessian(mlp_dict, argnums=(0, 1))(params, x)
+    H = adjit.hessian(mlp_dict)(params, x)
+    gx = adjit.grad(mlp_dict, wrt=1)
+    for a in params:
+        for b in params:
+            _blocks_close(Hpp[a][b], H[a][b], rtol=1e-12)
+        assert np.shape(Hpx[a]) == np.shape(params[a]) + (3,) and np.shape(Hxp[a]) == (3,) + np.shape(params[a])
+        # d/dp[a] of the gradient by x, against differences
+        want = fd_grad(lambda p, x: np.sum(gx(p, x) * _probe_x()), (params, x), 0)[a]
+        _blocks_close(np.tensordot(_probe_x(), np.asarray(Hxp[a]), axes=1), want, rtol=1e-6)
+    _blocks_close(Hxx, adjit.hessian(mlp_dict, argnums=1)(params, x), rtol=1e-12)
+
+
+def _probe_x():
+    return np.array([0.3, -1.1, 0.7])
+
+
 def _probe(key):
     """A fixed direction per leaf (to check a whole block column with one difference per element)."""
     shapes = {"W1": (4, 3), "b1": (4,), "W2": (2, 4), "b2": (2,), "scale": ()}

@@ -175,6 +175,26 @@ def test_hvp_and_hessian_through_loops():
     assert "x_dot" in adjit.hvp(loss).source(x, W, v)
 
 
+def test_hessian_and_jacobian_of_several_arguments():
+    """argnums=(0, 1), as JAX: a tuple of Jacobians; the Hessian as blocks H[i][j] of shape
+    x_i.shape + x_j.shape, the cross blocks against differences of the other gradient."""
+    x, W = R.standard_normal(4), R.standard_normal((4, 4)) * 0.4
+    (Hxx, HxW), (HWx, HWW) = adjit.hessian(loss, argnums=(0, 1))(x, W)
+    assert rel(Hxx, adjit.hessian(loss)(x, W)) < 1e-12 and rel(HWW, adjit.hessian(loss, argnums=1)(x, W)) < 1e-12
+    assert HxW.shape == (4, 4, 4) and HWx.shape == (4, 4, 4)
+    assert rel(HxW, np.moveaxis(HWx, 2, 0)) < 1e-12  # symmetric
+    gx = adjit.grad(loss, wrt=0)
+    assert rel(HxW, fd_jac(lambda x, W: gx(x, W), (x, W), 1, eps=1e-5)) < 1e-6
+    (a, b), (c, d) = adjit.hessian(scalar_fn, argnums=(0, 1))(0.4, 1.3)  # numbers give numbers
+    assert isinstance(a, float) and b == pytest.approx(c, rel=1e-12)
+    assert b == pytest.approx(adjit.grad(adjit.grad(scalar_fn), wrt=1)(0.4, 1.3), rel=1e-12)
+    Jx, JW = adjit.jacobian(loop_vec, argnums=(0, 1))(x, 0.7)
+    assert rel(Jx, adjit.jacobian(loop_vec)(x, 0.7)) < 1e-14
+    assert rel(JW, fd_jac(loop_vec, (x, 0.7), 1)) < 1e-7
+    with pytest.raises(ArgumentError):
+        adjit.hessian(loss, argnums=(0, 0))
+
+
 def test_grad_of_grad_scalar_and_mixed_partials():
     d2x = adjit.grad(adjit.grad(scalar_fn))(0.4, 1.3)
     x, y = 0.4, 1.3
