@@ -279,8 +279,36 @@ def worker_autograd(name: str) -> dict:
 
 
 # --------------------------------------------------------------------------------------- driver
-def run_one(tool: str, name: str, timeout: float, python: str) -> dict:
+def snapshot(rev: str) -> tuple[str, str]:
+    """adjit as committed at `rev`, laid out as installed (pyproject's package-dir) in a temporary
+    folder: the measurement is of a commit, not of a working tree others may be editing."""
+    import io
+    import tarfile
+    import tempfile
+    import tomllib
+    root = HERE.parent
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=root, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    data = subprocess.run(["git", "archive", sha], cwd=root, capture_output=True, check=True).stdout
+    src = Path(tempfile.mkdtemp(prefix=f"real-programs-{sha}-"))
+    tarfile.open(fileobj=io.BytesIO(data)).extractall(src, filter="data")
+    site = src / "site"
+    layout = tomllib.loads((src / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    for pkg, folder in sorted(layout.items(), key=lambda kv: kv[0].count(".")):
+        dest = site.joinpath(*pkg.split("."))
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in (src / folder).glob("*.py"):
+            (dest / f.name).write_bytes(f.read_bytes())
+        for f in (src / folder).iterdir():  # data files beside the modules (not subpackages)
+            if f.is_file() and f.suffix != ".py":
+                (dest / f.name).write_bytes(f.read_bytes())
+    return str(site), sha
+
+
+def run_one(tool: str, name: str, timeout: float, python: str, pythonpath: str | None = None) -> dict:
     env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         env[v] = "1"
     cmd = [python, str(Path(__file__).resolve()), "--worker", tool, name]
@@ -299,7 +327,7 @@ def run_one(tool: str, name: str, timeout: float, python: str) -> dict:
     return dict(result="crash", error=f"exit status {p.returncode}: {tail[-1] if tail else ''}", wall=wall)
 
 
-def render(results: list, with_autograd: bool) -> str:
+def render(results: list, with_autograd: bool, version: str = "the working tree") -> str:
     n = len(results)
     a_pass = sum(r["adjit"]["result"] == "pass" for r in results)
     lines = ["# Real programs, written the natural way", "",
@@ -307,7 +335,7 @@ def render(results: list, with_autograd: bool) -> str:
              f"{n} plain-NumPy objectives from `benchmarks/real_programs/` (issue 12), each differentiated as written "
              "and checked against central finite differences (float64, relative error <= 1e-6; see the runner's "
              "docstring). adjit: `adjit.grad(f, wrt=...)`; autograd: HIPS autograd on the same source with "
-             "`numpy` bound to `autograd.numpy`.", ""]
+             "`numpy` bound to `autograd.numpy`. adjit measured at " + version + ".", ""]
     counts = {}
     for r in results:
         counts[r["adjit"]["result"]] = counts.get(r["adjit"]["result"], 0) + 1
@@ -341,6 +369,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-autograd", action="store_true")
     default_ag = "/tmp/agenv/bin/python" if Path("/tmp/agenv/bin/python").exists() else sys.executable
     ap.add_argument("--autograd-python", default=default_ag)
+    ap.add_argument("--rev", default=None,
+                    help="measure adjit as committed at this git revision (e.g. HEAD), not the working tree")
     ap.add_argument("--out", default=None, help="Markdown report (e.g. docs/real_programs.md)")
     ap.add_argument("--json", default=None, help="JSON results (e.g. docs/real_programs.json)")
     ns = ap.parse_args(argv)
@@ -361,22 +391,29 @@ def main(argv=None) -> int:
     jobs = [(m, e["name"], tool) for m, e in progs for tool in (("adjit",) if ns.no_autograd else ("adjit", "autograd"))]
     table = {(m, n): dict(name=n, module=m) for m, n, _ in jobs}
 
+    site, version = None, "the working tree"
+    if ns.rev:
+        site, sha = snapshot(ns.rev)
+        version = f"commit {sha}"
+    os.environ.setdefault("ADJIT_CACHE_DIR", str(Path(__import__("tempfile").mkdtemp(prefix="real-programs-cache-"))))
+
     def task(job):
         m, n, tool = job
-        py = ns.autograd_python if tool == "autograd" else sys.executable
-        return job, run_one(tool, n, ns.timeout, py)
+        if tool == "autograd":
+            return job, run_one(tool, n, ns.timeout, ns.autograd_python)
+        return job, run_one(tool, n, ns.timeout, sys.executable, site)
 
     with cf.ThreadPoolExecutor(max_workers=max(1, ns.jobs)) as ex:
         for (m, n, tool), res in ex.map(task, jobs):
             table[(m, n)][tool] = res
             print(f"{n:28s} {tool:8s} {res['result']:9s} {res.get('error', '')[:110]}", file=sys.stderr, flush=True)
     results = list(table.values())
-    report = render(results, not ns.no_autograd)
+    report = render(results, not ns.no_autograd, version)
     print(report)
     if ns.out:
         Path(ns.out).write_text(report)
     if ns.json:
-        Path(ns.json).write_text(json.dumps(results, indent=1) + "\n")
+        Path(ns.json).write_text(json.dumps(dict(adjit=version, programs=results), indent=1) + "\n")
     return 0
 
 

@@ -1,4 +1,5 @@
 """Optimisation test functions, geometry, optimal transport, curves, sequences."""
+import math
 from math import comb
 
 import numpy as np
@@ -226,6 +227,25 @@ def eigen_inputs(rng):
     return dict(W=0.5 * rng.standard_normal((5, 3)), X=rng.standard_normal((20, 5)))
 
 
+
+def softplus(z):
+    return z if z > 30 else math.log1p(math.exp(z))
+
+
+def smooth_svm(w, b, X, y, C=1.0):
+    """Primal SVM with a softplus hinge, written sample by sample."""
+    loss = 0.5 * np.dot(w, w)
+    for i in range(len(y)):
+        margin = y[i] * (np.dot(X[i], w) + b)
+        loss += C * softplus(1 - margin)
+    return loss
+
+
+def svm_inputs(rng):
+    X = rng.standard_normal((25, 3))
+    return dict(w=0.1 * rng.standard_normal(3), b=0.0, X=X, y=np.sign(X[:, 0] + 0.3 * rng.standard_normal(25)))
+
+
 PROGRAMS = [
     dict(name="rosenbrock", f=rosenbrock, inputs=rosenbrock_inputs, wrt=("x",)),
     dict(name="ackley", f=ackley, inputs=ackley_inputs, wrt=("x",)),
@@ -240,4 +260,5 @@ PROGRAMS = [
     dict(name="procrustes_rotation", f=procrustes_rotation, inputs=procrustes_inputs, wrt=("angle", "shift")),
     dict(name="sdp_logdet_barrier", f=logdet_barrier, inputs=logdet_inputs, wrt=("X",)),
     dict(name="eigen_spread", f=eigen_spread, inputs=eigen_inputs, wrt=("W",)),
+    dict(name="smooth_svm", f=smooth_svm, inputs=svm_inputs, wrt=("w", "b")),
 ]

@@ -221,6 +221,24 @@ def autoencoder_inputs(rng):
                 X=rng.standard_normal((15, 8)))
 
 
+
+def cnn1d_convolve(w1, w2, signal, target):
+    h = np.tanh(np.convolve(signal, w1, mode="valid"))
+    y = np.convolve(h, w2, mode="valid")
+    return 0.5 * np.sum((y - target[:len(y)]) ** 2)
+
+
+def ridge_polynomial(coef, x, y, degree=4, lam=1e-3):
+    features = np.column_stack([x ** k for k in range(degree + 1)])
+    resid = features @ coef - y
+    return resid @ resid / len(y) + lam * np.sum(coef[1:] ** 2)
+
+
+def ridge_inputs(rng):
+    x = rng.uniform(-1, 1, 25)
+    return dict(coef=0.1 * rng.standard_normal(5), x=x, y=np.cos(2 * x))
+
+
 PROGRAMS = [
     dict(name="logistic_regression", f=logistic_regression, inputs=logistic_inputs, wrt=("w", "b")),
     dict(name="softmax_regression", f=softmax_regression, inputs=softmax_inputs, wrt=("W", "b")),
@@ -235,4 +253,6 @@ PROGRAMS = [
     dict(name="skipgram_negsampling", f=skipgram_negative_sampling, inputs=skipgram_inputs, wrt=("W_in", "W_out")),
     dict(name="lstm_sequence", f=lstm_sequence_loss, inputs=lstm_inputs, wrt=("Wx", "Wh", "b")),
     dict(name="autoencoder", f=autoencoder, inputs=autoencoder_inputs, wrt=("W_enc", "W_dec")),
+    dict(name="cnn1d_convolve", f=cnn1d_convolve, inputs=cnn1d_inputs, wrt=("w1", "w2")),
+    dict(name="ridge_polynomial", f=ridge_polynomial, inputs=ridge_inputs, wrt=("coef",)),
 ]

@@ -2,7 +2,9 @@
 import math
 
 import numpy as np
+from scipy.linalg import cho_factor, cho_solve
 from scipy.special import gammaln, logsumexp, multigammaln
+from scipy.stats import norm
 
 
 def gp_neg_log_marginal_likelihood(log_params, X, y):
@@ -326,6 +328,45 @@ def student_t_inputs(rng):
     return dict(w=0.1 * rng.standard_normal(3), log_scale=0.0, log_nu=1.0, X=X, y=rng.standard_t(3, 30))
 
 
+
+def gp_cho_solve(log_params, X, y):
+    """GP negative log marginal likelihood the way scikit-learn writes it: cho_factor and cho_solve."""
+    ls, sf2, sn2 = np.exp(log_params[0]), np.exp(log_params[1]), np.exp(log_params[2])
+    d2 = cdist_sq(X, X)
+    K = sf2 * np.exp(-0.5 * d2 / ls ** 2) + sn2 * np.eye(X.shape[0])
+    c, low = cho_factor(K, lower=True)
+    alpha = cho_solve((c, low), y)
+    return 0.5 * y.dot(alpha) + np.log(np.diag(c)).sum() + 0.5 * len(y) * np.log(2 * np.pi)
+
+
+def cdist_sq(A, B):
+    return ((A[:, None, :] - B[None, :, :]) ** 2).sum(-1)
+
+
+def kde_bandwidth(log_h, data, query):
+    """Leave-nothing-out log-likelihood of query points under a Gaussian KDE, scipy.stats.norm.logpdf."""
+    h = np.exp(log_h)
+    logk = norm.logpdf(query[:, None], loc=data[None, :], scale=h)
+    return -np.sum(logsumexp(logk, axis=1) - np.log(len(data)))
+
+
+def kde_inputs(rng):
+    return dict(log_h=np.log(0.5), data=rng.standard_normal(30), query=rng.standard_normal(10))
+
+
+def masked_regression(W, X, Y):
+    """Missing targets are NaN: the loss over the observed ones, by boolean indexing."""
+    pred = X @ W
+    observed = ~np.isnan(Y)
+    return np.mean((pred[observed] - Y[observed]) ** 2)
+
+
+def masked_inputs(rng):
+    Y = rng.standard_normal((20, 3))
+    Y[rng.random((20, 3)) < 0.2] = np.nan
+    return dict(W=0.3 * rng.standard_normal((4, 3)), X=rng.standard_normal((20, 4)), Y=Y)
+
+
 PROGRAMS = [
     dict(name="gp_nlml_cholesky", f=gp_neg_log_marginal_likelihood, inputs=gp_inputs, wrt=("log_params",)),
     dict(name="gp_ard_slogdet", f=gp_slogdet, inputs=gp_ard_inputs, wrt=("log_ls", "log_sf", "log_sn")),
@@ -343,4 +384,7 @@ PROGRAMS = [
     dict(name="huber_regression", f=huber_regression, inputs=huber_inputs, wrt=("w",)),
     dict(name="quantile_regression", f=quantile_regression, inputs=quantile_inputs, wrt=("w", "b")),
     dict(name="student_t_regression", f=student_t_regression, inputs=student_t_inputs, wrt=("w", "log_scale", "log_nu")),
+    dict(name="gp_cho_solve", f=gp_cho_solve, inputs=gp_inputs, wrt=("log_params",)),
+    dict(name="kde_bandwidth", f=kde_bandwidth, inputs=kde_inputs, wrt=("log_h",)),
+    dict(name="masked_regression", f=masked_regression, inputs=masked_inputs, wrt=("W",)),
 ]
