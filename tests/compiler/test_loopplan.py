@@ -231,3 +231,24 @@ def test_the_verifier_rejects_a_broken_plan(break_it, complaint):
     break_it(nest, ids)
     with pytest.raises(InternalCompilerError, match=re.escape(complaint.format(*ids))):
         nest.verify()
+
+
+def test_the_renderer_prints_what_the_plan_decides():
+    """codegen decides nothing the plan records: a workspace array the plan makes new is rendered
+    as a new array (and the function then takes no workspace); a strip-mined nest's strip length
+    is the plan's."""
+    from adjit.compiler import codegen
+
+    fn = plan_workspace(plan_loops(fused(between_products, np.ones((4, 5)), np.ones((5, 6)), np.ones((6, 3)))))
+    source = codegen.render(fn, "g", lowered=True).source
+    assert "_alloc.take(_ws, _wst, " in source and source.startswith("def g(A, B, C, _ws, _wst):")
+    (tanh,) = [vid for vid, where in fn.nests[0].alloc.items() if where == "workspace"]
+    fn.nests[0].alloc[tanh] = "new"
+    source = codegen.render(fn, "g", lowered=True).source
+    assert "_alloc.take" not in source and source.startswith("def g(A, B, C):"), source
+
+    fn = plan_workspace(plan_loops(fused(exp_times_x, np.ones((4, 100)))))
+    assert "range(0, x.shape[1], 512)" in codegen.render(fn, "g", lowered=True).source
+    fn.nests[0].strip = 64
+    source = codegen.render(fn, "g", lowered=True).source
+    assert "range(0, x.shape[1], 64)" in source and "_alloc.empty((64,), np.float64)" in source, source
