@@ -337,6 +337,7 @@ def forms_table() -> str:
                 if text not in seen:
                     seen.append(text)
         seen += [f"x.{m}(...)" for m in methods]
+        seen = seen or [name]  # matched by the form itself (scipy.stats.norm's bound methods)
         rows.append(f"| {', '.join(f'`{t}`' for t in seen)} | {cell(lowered)} |")
     return "\n".join(rows)
 

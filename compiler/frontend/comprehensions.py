@@ -210,11 +210,13 @@ class Comprehensions:
             self.env.update(hidden)
             if kind == "array":
                 g = comp.generators[0]
-                self.env[f"{tag}_n"] = self.value(self.seq_length(self.loop_sequence(g.iter), g.iter), g.iter)
+                seq = self.loop_sequence(g.iter)
+                self.env[f"{tag}_n"] = self.value(self.seq_length(seq, g.iter), g.iter)
+                dims = self._item_dims(comp, seq, what)
+                shape = at(ast.Tuple(elts=[name(f"{tag}_n")] + [at(ast.Constant(d)) for d in dims], ctx=ast.Load()))
                 store = at(ast.Subscript(value=name(tag), slice=name(f"{tag}_k"), ctx=ast.Store()))
                 stmts = [at(ast.Assign(targets=[name(tag, ast.Store)],
-                                       value=at(ast.Call(func=name(f"{tag}_zeros"), args=[name(f"{tag}_n")],
-                                                         keywords=[])))),
+                                       value=at(ast.Call(func=name(f"{tag}_zeros"), args=[shape], keywords=[])))),
                          at(ast.For(target=at(ast.Tuple(elts=[name(f"{tag}_k", ast.Store), g.target], ctx=ast.Store())),
                                     iter=at(ast.Call(func=name(f"{tag}_enum"), args=[g.iter], keywords=[])),
                                     body=[at(ast.Assign(targets=[store], value=comp.elt))], orelse=[]))]
@@ -253,6 +255,25 @@ class Comprehensions:
         finally:
             self._restore(saved)
             self.stmt = saved_stmt
+
+    def _item_dims(self, comp, seq, what) -> tuple:
+        """The shape of the comprehension's items, learnt by lowering the item for the first
+        element in a scratch block that is thrown away (every item of a NumPy array of them has
+        one shape)."""
+        g = comp.generators[0]
+        saved_ops, saved_env = self.b.ops, self.env
+        self.b.ops, self.env = [], dict(saved_env)
+        try:
+            self.assign(g.target, self.seq_item(seq, 0, g.iter), g.target)
+            item = self.value(self.expr(comp.elt), comp.elt)
+        finally:
+            self.b.ops, self.env = saved_ops, saved_env
+        shape = self.b.aval(item).shape if item.type.kind == "array" else ()
+        if item.type.kind not in ("array", "scalar") or any(not isinstance(d, int) for d in shape):
+            raise self.err(AdjitTypeError, f"{what} of a comprehension over a sequence whose length is known only when "
+                           "the function runs: its items must be numbers or arrays of a shape known when the call is "
+                           f"compiled, not {item.type}", comp, hint=_HINT)
+        return tuple(shape)
 
     # -- sum, max, min of an iterable
     def builtin_fold(self, func, args, kwargs, node):

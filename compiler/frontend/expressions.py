@@ -59,6 +59,11 @@ def _library(func) -> bool:
     return (func.__module__ or "").split(".")[0] in _LIBRARIES
 
 
+def _is_comb(func) -> bool:
+    return func is math.comb or (getattr(func, "__name__", None) == "comb"
+                                 and (getattr(func, "__module__", None) or "").startswith("scipy.special"))
+
+
 def _describe(x) -> str:
     if isinstance(x, types.ModuleType):
         return f"module '{x.__name__}'"
@@ -322,6 +327,17 @@ class Expressions:
 
     def index_of(self, sl) -> tuple:
         """An index expression as (index spec, int values); see primitives' getitem."""
+        if isinstance(sl, ast.Name) and type(self.env.get(sl.id)) is tuple:
+            # iu = np.triu_indices(n, 1); x[iu]: a tuple of index arrays indexes as x[iu[0], iu[1]]
+            parts = self.env[sl.id]
+            keys = [f"<{sl.id}[{k}]>" for k in range(len(parts))]
+            self.env.update(zip(keys, parts))
+            try:
+                return self.index_of(ast.copy_location(ast.Tuple(elts=[ast.copy_location(ast.Name(k, ast.Load()), sl)
+                                                                        for k in keys], ctx=ast.Load()), sl))
+            finally:
+                for k in keys:
+                    del self.env[k]
         items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
         ints: list = []
         index = []
@@ -415,11 +431,37 @@ class Expressions:
             return self.tri_indices(func, args, kwargs, node, written)
         if isinstance(func, types.FunctionType) and not _library(func):
             return self.inline(func, args, kwargs, node)
+        if _is_comb(func):
+            return self.comb(func, args, kwargs, node)
+        lowered = self.distribution_call(func, args, kwargs, node)  # scipy.stats.norm.cdf: forms/distributions.py
+        if lowered is not None:
+            return lowered
         # never NumPy's or SciPy's own Python source: the function as the user wrote it
         raise self.err(AdjitNameError, f"`{written}` is not supported by adjit"
                        + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
                        node.func, hint="see docs/supported.md for the supported NumPy subset; write it with "
                        "the supported functions, in a plain Python helper if it is reused")
+
+    def comb(self, func, args, kwargs, node):
+        """math.comb / scipy.special.comb(n, k): a number when both are known when compiled; with n
+        known and k computed at run time (a loop index), a table of the n + 1 coefficients indexed
+        by k (checked in range)."""
+        if len(args) != 2 or set(kwargs) - {"exact"}:
+            raise self.err(ArgumentError, f"{_describe(func)} takes n and k here", node)
+        n, k = args
+        if all(isinstance(a, int) or _is_number(a) and float(a).is_integer() for a in (n, k)):
+            return math.comb(int(n), int(k)) if int(k) >= 0 else 0
+        n = self.static(n, node, "n of comb(n, k)")
+        if not isinstance(n, int) or n < 0 or n > 1000:
+            raise self.err(AdjitTypeError, "comb(n, k): n must be a non-negative int known when the call is compiled",
+                           node)
+        kv = self.value(k, node)
+        if kv.type.kind != "scalar" or kv.type.dtype not in ("int64", "int32"):
+            raise self.err(AdjitTypeError, f"comb(n, k): k must be an int, not {kv.type}", node)
+        table = self._build(tuple(float(math.comb(n, j)) for j in range(n + 1)), node)
+        zero = self.b.const(0)
+        got = self.b.emit("getitem", [table, self.b.emit("maximum", [kv, zero])], index=(("int", 1),))
+        return self.b.emit("where", [self.b.emit("ge", [kv, zero]), got, self.b.const(0.0)])  # comb(n, -1) = 0
 
     def method(self, m: Method, args, kwargs, node):
         x = m.obj

@@ -211,8 +211,20 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, LoopValues, Iteration, Lo
         elif isinstance(val, Value) and val.type.kind == "tuple":
             self.at(node)
             items = [self.b.emit("getitem", [val, self.b.const(k)], index=(("int", 1),)) for k in range(len(val.type.elems))]
+        elif isinstance(val, Value) and val.type.kind == "array" and val.type.rank >= 1:
+            # `a, b, c = np.exp(theta)`: NumPy iterates the first axis, whose extent must be n
+            extent = self.b.aval(val).shape[0]
+            if extent is None:
+                raise self.err(AdjitTypeError, f"cannot unpack an array whose length is known only when the function "
+                               f"runs into {n} names", node, hint=f"index it: a, b = x[0], x[1]")
+            if extent != n:
+                raise self.err(AdjitTypeError, f"cannot unpack an array of length {extent} into {n} names "
+                               "(NumPy raises ValueError)", node)
+            self.at(node)
+            items = [self.b.emit("getitem", [val, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
         else:
-            raise self.err(UnsupportedSyntaxError, "only tuples can be unpacked (arrays cannot)", node)
+            what = val.type if isinstance(val, Value) else type(val).__name__
+            raise self.err(UnsupportedSyntaxError, f"cannot unpack {what}", node)
         if len(items) != n:
             raise self.err(AdjitTypeError, f"cannot unpack {len(items)} values into {n} names", node)
         return items

@@ -103,6 +103,13 @@ def _identity(position: int, unit, allow_bool: bool):
     return rule
 
 
+def _integer_only(rule):
+    """rule, where the result is an integer (x // 1 is x for ints only: 2.5 // 1 is 2.0)."""
+    def only(s: _Site):
+        return rule(s) if s.op.out.type.dtype in ("int64", "int32") else NOT_MINE
+    return only
+
+
 def _add_twice(s: _Site):
     """(a + v) + v -> a + 2 * v: v is then read once, so it can fuse into the sum's loop."""
     op = s.op
@@ -199,7 +206,7 @@ RULES: dict[str, Callable] = {
     "sub": _first(_fold, _identity(1, 0, False)),
     "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True)),
     "div": _first(_fold, _identity(1, 1, True)),
-    "floordiv": _first(_identity(1, 1, False)),
+    "floordiv": _first(_integer_only(_identity(1, 1, False))),  # x // 1.0 is floor(x), not x
     "pow": _first(_fold, _identity(1, 1, True), _square),
     "neg": _first(_fold, _double_negation),
     "astype": _first(_fold_cast, _same_cast),

@@ -46,10 +46,10 @@ def _int_binop(fn):
 
 # ---------------------------------------------------------------------------- elementwise: binary
 
-primitive("add", _int_binop(lambda a, b: a + b), elementwise=True, sources=("+",), params=("x1", "x2"), readable="{0} + {1}",
+primitive("add", _int_binop(lambda a, b: a + b), elementwise=True, sources=("+", np.add), params=("x1", "x2"), readable="{0} + {1}",
           vjp=lambda g, z, x, y: (g, g),
           jvp=lambda t, z, x, y: _tsum(t[0], t[1]))
-primitive("sub", _int_binop(lambda a, b: a - b), elementwise=True, sources=("-",), params=("x1", "x2"), readable="{0} - {1}",
+primitive("sub", _int_binop(lambda a, b: a - b), elementwise=True, sources=("-", np.subtract), params=("x1", "x2"), readable="{0} - {1}",
           vjp=lambda g, z, x, y: (g, -g),
           jvp=lambda t, z, x, y: _tsum(t[0], None if t[1] is None else -t[1]))
 primitive("mul", _int_binop(lambda a, b: a * b), elementwise=True, sources=("*", np.multiply), params=("x1", "x2"), 
@@ -59,13 +59,29 @@ primitive("mul", _int_binop(lambda a, b: a * b), elementwise=True, sources=("*",
 primitive("div", _ew_float, elementwise=True, sources=("/", np.divide, np.true_divide), params=("x1", "x2"), readable="{0} / {1}",
           vjp=lambda g, z, x, y: (g / y, g * (-z / y)),
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] / y, None if t[1] is None else -t[1] * z / y))
-primitive("floordiv", _int_binop(lambda a, b: a // b), elementwise=True, sources=("//",), readable="{0} // {1}",
+primitive("floordiv", _int_binop(lambda a, b: a // b), elementwise=True, sources=("//", np.floor_divide), readable="{0} // {1}",
           params=("x1", "x2"), differentiable=False)
-primitive("mod", _int_binop(lambda a, b: a % b), elementwise=True, sources=("%",), readable="{0} % {1}",
-          params=("x1", "x2"), differentiable=False)
+# x % y = x - y * floor(x / y): d/dx = 1, d/dy = -floor(x / y) = -(x - z) / y, almost everywhere
+primitive("mod", _int_binop(lambda a, b: a % b), elementwise=True, sources=("%", np.mod, np.remainder), readable="{0} % {1}",
+          params=("x1", "x2"),
+          vjp=lambda g, z, x, y: (g, -g * ((x - z) / y)),
+          jvp=lambda t, z, x, y: _tsum(t[0], None if t[1] is None else -t[1] * ((x - z) / y)))
+def _pow_dx(x, p):
+    """d(x ** p)/dx = p x^(p-1), 0 where p == 0 (x ** 0 is 1 everywhere, also at x = 0, where
+    p x^(p-1) is 0 * inf). An exponent known when compiled keeps its type (x ** 3: 3 * x ** 2,
+    integer powers); one known only at run time (a loop index k) is raised as a float, since
+    compiled code raises ZeroDivisionError for 0.0 ** -1 with an integer exponent."""
+    known = p.aval.value if hasattr(p, "aval") else p
+    if isinstance(known, (int, float)) and not isinstance(known, bool) and p.type.kind == "scalar":
+        if known == 0:
+            return npx.zeros_like(x) if x.type.kind == "array" else x * 0.0
+        return p * x ** (p - 1) if known >= 1 else p * x ** (p - 1.0)
+    return npx.where(p == 0, 0.0, p * x ** (p - 1.0))
+
+
 primitive("pow", _ew, elementwise=True, sources=("**", np.power), params=("x1", "x2"), readable="{0} ** {1}",
-          vjp=lambda g, z, x, p: (g * (p * x ** (p - 1)), g * (npx.log(x) * z)),
-          jvp=lambda t, z, x, p: _tsum(None if t[0] is None else t[0] * p * x ** (p - 1),
+          vjp=lambda g, z, x, p: (g * _pow_dx(x, p), g * (npx.log(x) * z)),
+          jvp=lambda t, z, x, p: _tsum(None if t[0] is None else t[0] * _pow_dx(x, p),
                                        None if t[1] is None else t[1] * npx.log(x) * z))
 # Ties go to the first argument, in both columns, so VJP and JVP agree.
 primitive("maximum", _ew, elementwise=True, sources=(np.maximum, max), params=("x1", "x2"), readable="np.maximum({0}, {1})",

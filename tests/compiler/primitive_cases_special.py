@@ -30,6 +30,15 @@ def gammaln_negative(x, u): return np.sum(u * sp.gammaln(x - 3.0))  # log|Gamma|
 def expit_(x, u): return np.sum(u * expit(x)) + sp.expit(x[0, 1] * 0.3)
 def logit_(p, u): return np.sum(u * sp.logit(p))
 def xlogy_(x, y, u): return np.sum(u * sp.xlogy(x, y))
+def mod_(x, y, u): return np.sum(u * np.mod(x, y)) + np.sum(u * (x % y)) + np.sum(np.remainder(x[0], y) * u[0])
+
+
+def mod_args():
+    """x between multiples of y (x / y + 1/2 an integer, plus a little): no jump within reach of
+    the finite differences."""
+    y = R.uniform(1.5, 2.5, 4)
+    k = R.integers(-3, 4, (3, 4)).astype(float)
+    return (k + 0.5 + R.uniform(-0.2, 0.2, (3, 4))) * y, y, normal(3, 4)
 
 
 def xlogy_entropy(p):
@@ -53,6 +62,7 @@ CASES: dict = {
     "arctanh": [(arctanh_, lambda: (inside(6), normal(6)), (0,))],
     "logaddexp": [(logaddexp_, lambda: (normal(3, 4) * 3, normal(4) * 3, normal(3, 4)), (0, 1))],
     "logaddexp2": [(logaddexp2_, lambda: (normal(3, 4) * 3, normal(3, 1) * 3, normal(3, 4)), (0, 1))],
+    "mod": [(mod_, mod_args, (0, 1))],
     "hypot": [(hypot_, lambda: (away_from_zero(3, 4), normal(4), normal(3, 4)), (0, 1))],
     "erf": [(erf_, lambda: (normal(7) * 1.5, normal(7)), (0,))],
     "erfc": [(erfc_, lambda: (normal(7) * 1.5, normal(7)), (0,))],

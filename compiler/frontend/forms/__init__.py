@@ -16,6 +16,7 @@ import sys
 from ...primitives.table import object_ids
 from .base import FormsBase
 from .building import FORMS as _BUILDING, BuildingForms
+from .distributions import FORMS as _DISTRIBUTIONS, DistributionForms
 from .linalg import FORMS as _LINALG, LinalgForms
 from .special import FORMS as _SPECIAL, SpecialForms
 from .statistics import FORMS as _STATISTICS, StatisticsForms
@@ -24,7 +25,7 @@ from .views import FORMS as _VIEWS, ViewForms
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG, **_DISTRIBUTIONS}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 _FUNCTIONS: dict = {}
 _PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
@@ -42,7 +43,7 @@ def FUNCTIONS() -> dict:
     return _FUNCTIONS
 
 
-class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, LinalgForms, FormsBase):
+class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, LinalgForms, DistributionForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = staticmethod(FUNCTIONS)
     METHODS = METHODS

@@ -7,6 +7,7 @@ aranges), so its gradient is a scatter-add of g back through the permutation. np
 middle element of the sorted lane, or the mean of the two middle ones."""
 from __future__ import annotations
 
+import math
 import numpy as np
 
 from ... import shapes as S
@@ -22,6 +23,12 @@ FORMS: dict = {
                                              "gradient with zeros in the input"),
     "prod": ((np.prod,), ("prod",), "the last element of `cumprod` along `axis` (`axis=None`: of the raveled "
                                     "array; `keepdims`): the gradient is exact with zeros in the input"),
+    "quantile": ((np.quantile,), (), "`sort`, then NumPy's linear interpolation between the two order statistics "
+                                     "around `q * (n - 1)` (`q` a number or a list known when the call is compiled, "
+                                     "`axis` None or an int, `keepdims`; the lane's extent known when compiled)"),
+    "percentile": ((np.percentile,), (), "the `quantile` form at `q / 100`"),
+    "cov": ((np.cov,), (), "`Xc @ Xc.T / (N - ddof)`, Xc the variables (rows, or columns with `rowvar=False`) "
+                           "minus their means; `bias`, `ddof`; a 1-D input is one variable (its variance)"),
     "argsort": ((np.argsort,), ("argsort",), "`argsort`, a stable sort's permutation (int64, no gradient)"),
     "sort": ((np.sort,), ("sort",), "`argsort` then a `gather` along `axis` (`axis=None`: of the raveled array): "
                                     "the gradient scatters back through the permutation; the in-place method "
@@ -130,6 +137,101 @@ class StatisticsForms(FormsBase):
             p = self.b.emit("stack", [p], axis=0)
             return self.b.emit("expand_dims", [p], axis=tuple(range(rank - 1))) if rank > 1 else p
         return self.b.emit("expand_dims", [p], axis=(ax,)) if keepdims else p
+
+    def form_quantile(self, label, args, kwargs, node, scale=1.0):
+        x, q, axis, out, overwrite, method, keepdims = self.bind_args(
+            label, ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims"), args, kwargs, node,
+            axis=None, out=None, overwrite_input=False, method="linear", keepdims=False)
+        self._no_out(label, out, node)
+        if method != "linear":
+            raise self.err(UnsupportedSyntaxError, f"{label}: method={method!r} is not supported (only 'linear')", node)
+        if isinstance(q, Value) and q.type.kind == "scalar":  # q computed at run time (an argument)
+            qs = [q if scale == 1.0 else self.b.emit("div", [q, self.value(scale, node)])]
+            many = False
+        else:
+            qs = self.static(q, node, "q")
+            many = isinstance(qs, tuple)
+            qs = [float(v) / scale for v in (qs if many else (qs,))]
+        if any(not isinstance(v, Value) and not 0.0 <= v <= 1.0 for v in qs):
+            raise self.err(ShapeError, f"{label}: q must be in [0, {'100' if scale != 1.0 else '1'}]", node)
+        x = self._array_arg(x, node, label)
+        if isinstance(axis, tuple):
+            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node)
+        rank = self._rank(x)
+        flat, ax = self._along(x, axis, node, label)
+        if flat.type.dtype not in ("float32", "float64"):
+            flat = self.b.emit("astype", [flat], dtype="float64")
+        n = self._dim(flat, ax)
+        if not isinstance(n, int):
+            raise self.err(UnsupportedSyntaxError, f"{label}: the extent along the axis must be known when the call "
+                           "is compiled", node)
+        if n == 0:
+            raise self.err(ShapeError, f"{label} of an empty array", node)
+        s = self._sorted(flat, ax)
+        outs = []
+        for v in qs:
+            if isinstance(v, Value):
+                outs.append(self._quantile_at(s, ax, n, v, node))
+                continue
+            pos = v * (n - 1)
+            lo = min(int(math.floor(pos)), n - 1)
+            hi, frac = min(lo + 1, n - 1), pos - lo
+            a = self._take(s, ax, lo)
+            r = a if frac == 0.0 or hi == lo else \
+                self.b.emit("add", [a, self.b.emit("mul", [self.b.emit("sub", [self._take(s, ax, hi), a]),
+                                                           self.value(frac, node)])])
+            if keepdims:
+                if axis is None:
+                    r = self.b.emit("stack", [r], axis=0)
+                    r = self.b.emit("expand_dims", [r], axis=tuple(range(rank - 1))) if rank > 1 else r
+                else:
+                    r = self.b.emit("expand_dims", [r], axis=(ax,))
+            outs.append(r)
+        return self.b.emit("stack", outs, axis=0) if many else outs[0]
+
+    def _quantile_at(self, s, ax, n, q, node):
+        """The linear quantile of the sorted lanes s at a q known only at run time: the order
+        statistics around q (n - 1), found at run time (clamped to the lane), interpolated."""
+        emit, v = self.b.emit, (lambda a: self.value(a, node))
+        q = emit("minimum", [emit("maximum", [emit("astype", [q], dtype="float64"), v(0.0)]), v(1.0)])
+        pos = emit("mul", [q, v(float(n - 1))])
+        lo_f = emit("floordiv", [pos, v(1.0)])
+        lo = emit("minimum", [emit("astype", [lo_f], dtype="int64"), v(n - 1)])
+        hi = emit("minimum", [emit("add", [lo, v(1)]), v(n - 1)])
+        a = self._take(s, ax, lo)
+        frac = emit("sub", [pos, lo_f])
+        return emit("add", [a, emit("mul", [emit("sub", [self._take(s, ax, hi), a]), frac])])
+
+    def form_percentile(self, label, args, kwargs, node):
+        return self.form_quantile(label, args, kwargs, node, scale=100.0)
+
+    def form_cov(self, label, args, kwargs, node):
+        m, y, rowvar, bias, ddof, fw, aw, dtype = self.bind_args(
+            label, ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights", "dtype"), args, kwargs, node,
+            y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None)
+        if y is not None or fw is not None or aw is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `y`, `fweights` and `aweights` are not supported", node,
+                           hint="stack the variables into one array first")
+        rowvar, bias, ddof = (self.static(a, node, k) for a, k in ((rowvar, "rowvar"), (bias, "bias"), (ddof, "ddof")))
+        X = self._array_arg(m, node, label)
+        if X.type.dtype not in ("float32", "float64"):
+            X = self.b.emit("astype", [X], dtype="float64")
+        rank = self._rank(X)
+        if rank > 2:
+            raise self.err(ShapeError, f"{label}: m has more than 2 dimensions", node)
+        if rank == 2 and not rowvar:
+            X = self.b.emit("transpose", [X], axes=(1, 0))
+        if rank == 1:
+            X = self.b.emit("expand_dims", [X], axis=(0,))
+        if rank == 0:
+            raise self.err(ShapeError, f"{label} of a number", node)
+        ddof = (0 if bias else 1) if ddof is None else ddof
+        n = self._dim(X, 1)
+        Xc = self.b.emit("sub", [X, self.b.emit("mean", [X], axis=(1,), keepdims=True)])
+        C = self.b.emit("matmul", [Xc, self.b.emit("transpose", [Xc], axes=(1, 0))])
+        denom = self.value(n - ddof, node) if isinstance(n, int) else self.b.emit("sub", [n, self.value(ddof, node)])
+        C = self.b.emit("div", [C, denom])
+        return self._take(self._take(C, 0, 0), 0, 0) if rank == 1 else C
 
     def _sort_args(self, label, args, kwargs, node):
         x, axis, kind, order, stable = self.bind_args(label, ("a", "axis", "kind", "order", "stable"), args, kwargs,

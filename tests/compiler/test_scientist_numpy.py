@@ -1,0 +1,144 @@
+"""Constructs found by the real-programs corpus (benchmarks/real_programs/, issue 12): unpacking an
+array into names, np.stack of a comprehension of arrays, NumPy's ufunc spellings (np.add, ...),
+a tuple of index arrays as one index (x[np.triu_indices(n, 1)]), scipy.stats.norm's methods,
+np.cov, np.quantile/np.percentile (q known when compiled or computed at run time), comb(n, k)
+with k a loop index, and float floor division and remainder (values and gradients). Each against
+central finite differences and forward mode against reverse mode."""
+import math
+
+import numpy as np
+import pytest
+import scipy.stats
+from scipy.special import comb
+from scipy.stats import norm
+
+import adjit
+from conftest import check_against_fd, check_forward
+
+R = np.random.default_rng(23)
+
+
+def n(*shape):
+    return R.standard_normal(shape)
+
+
+def unpack_exp(theta):
+    a, b, c = np.exp(theta)
+    return a * b + c ** 2
+
+
+def unpack_rows(X, pairs):
+    s = 0.0
+    for (i, j), w in zip(pairs, np.arange(5.0)):
+        s += w * np.sum((X[i] - X[j]) ** 2)
+    return s
+
+
+def _lower(v):
+    M = np.zeros((3, 3))
+    M[0, 0] = np.exp(v[0])
+    M[1, 1] = np.exp(v[1])
+    M[2, 2] = np.exp(v[2])
+    M[1, 0] = v[0] * v[1]
+    return M
+
+
+def stack_of_matrices(X):
+    Ls = np.stack([_lower(r) for r in X])
+    return np.sum(Ls ** 2) + np.sum(np.array([r * 2 for r in X]) * X)
+
+
+def ufunc_spellings(Y):
+    s = np.sum(np.square(Y), 1)
+    num = 1 / (1 + np.add(np.add(-2 * np.dot(Y, Y.T), s).T, s))
+    return np.sum(np.log(num)) + np.sum(np.subtract(Y, 1.0) ** 2) + np.sum(np.multiply(Y, np.true_divide(Y, 3.0)))
+
+
+def pair_energy(X):
+    d = X[:, None, :] - X[None, :, :]
+    r2 = np.sum(d ** 2, axis=-1)
+    iu = np.triu_indices(X.shape[0], 1)
+    inv6 = 1.0 / r2[iu] ** 3
+    M = np.zeros_like(r2)
+    M[iu] = inv6
+    return np.sum(4 * (inv6 ** 2 - inv6)) + np.sum(M @ M)
+
+
+def normal_distribution(x):
+    return np.sum(x * norm.cdf(x) - 0.3 * norm.cdf(x - 0.2, loc=0.1, scale=2.0)) + np.sum(norm.pdf(x)) \
+        + np.sum(norm.logpdf(x, 0.5, 1.5)) + np.sum(scipy.stats.norm.sf(x)) + np.sum(norm.logcdf(x))
+
+
+def covariance(X):
+    return np.sum(np.cov(X, rowvar=False) ** 2) + np.sum(np.cov(X.T, bias=True)) + np.cov(X[:, 0])
+
+
+def quantiles(x, X):
+    return np.quantile(x, 0.3) + np.sum(np.quantile(X, [0.1, 0.5, 0.9], axis=0)) + np.percentile(x, 75) \
+        + np.sum(np.quantile(X, 0.25, axis=1, keepdims=True) * X) + np.quantile(x, 1.0)
+
+
+def quantile_at_argument(x, alpha=0.95):
+    return np.quantile(x, alpha) + np.percentile(x, 100 * alpha - 10)
+
+
+def bernstein(ctrl, t):
+    m = len(ctrl) - 1
+    curve = np.zeros((len(t), 2))
+    for k in range(m + 1):
+        basis = comb(m, k) * t ** k * (1 - t) ** (m - k)
+        curve += basis[:, None] * ctrl[k]
+    return np.sum(curve ** 2) + math.comb(5, 2)
+
+
+def floor_and_remainder(x, y):
+    return np.sum((x // 1.0) * x) + np.sum(x % y * x) + np.sum(np.floor_divide(x, 2) * y) + np.sum(np.remainder(x, 1.5))
+
+
+def _between_multiples(*shape):
+    """Values whose quotients by 1, 1.5, 2 and y stay away from integers (no jump within reach of
+    the finite differences)."""
+    return np.array([0.31, 3.7, -2.2, 5.35, -0.77, 2.6])[:shape[0]]
+
+
+CASES = [
+    (unpack_exp, lambda: (n(3),), (0,)),
+    (unpack_rows, lambda: (n(4, 3), R.integers(0, 4, (5, 2))), (0,)),
+    (stack_of_matrices, lambda: (n(4, 3),), (0,)),
+    (ufunc_spellings, lambda: (n(5, 3),), (0,)),
+    (pair_energy, lambda: (n(5, 3) * 2,), (0,)),
+    (normal_distribution, lambda: (n(7),), (0,)),
+    (covariance, lambda: (n(6, 3),), (0,)),
+    (quantiles, lambda: (n(9), n(6, 3)), (0, 1)),
+    (quantile_at_argument, lambda: (n(20), 0.95), (0,)),
+    (bernstein, lambda: (n(4, 2), np.linspace(0, 1, 15)), (0, 1)),
+    (floor_and_remainder, lambda: (_between_multiples(6), np.full(6, 7.9)), (0, 1)),
+]
+IDS = [c[0].__name__ for c in CASES]
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_gradient_matches_finite_differences(fun, make, wrt):
+    check_against_fd(fun, make(), wrt)
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_forward_mode_agrees_with_reverse(fun, make, wrt):
+    check_forward(fun, make(), wrt)
+
+
+def test_floor_division_of_floats_by_one_is_floor():
+    """x // 1.0 once simplified to x (the int identity applied to floats): a wrong value."""
+    def f(x):
+        return np.sum(x // 1.0) + np.sum(np.mod(x, 1.0))
+    x = np.array([0.5, -1.5, 2.25])
+    assert adjit.value_and_grad(f)(x)[0] == pytest.approx(f(x), abs=1e-12)
+
+
+def test_unpacking_an_array_of_another_length_is_a_located_error():
+    def f(theta):
+        a, b = theta
+        return a * b
+    with pytest.raises(adjit.AdjitTypeError, match="cannot unpack an array of length 3 into 2 names") as e:
+        adjit.grad(f)(np.ones(3))
+    assert "test_scientist_numpy.py:" in str(e.value)
