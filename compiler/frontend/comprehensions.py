@@ -279,6 +279,7 @@ class Comprehensions:
     def builtin_fold(self, func, args, kwargs, node):
         """Python's sum(iterable, start=0), and max/min of one iterable or of several arguments."""
         label = func.__name__
+        args = [a.array if type(a).__name__ == "BuiltList" else a for a in args]  # lists.py
         if func is builtins.sum:
             if not 1 <= len(args) <= 2 or set(kwargs) - {"start"}:
                 raise self.err(ArgumentError, "sum() takes an iterable and `start`", node)

@@ -189,9 +189,9 @@ class Expressions:
         return bool(py[op](left, right))
 
     def binop(self, optype, left, right, node):
-        if any(type(x).__name__ == "DeferredList" for x in (left, right)):
-            raise self.err(AdjitTypeError, "an operator on a list built by a comprehension: Python would join or "
-                           "repeat the list, not compute elementwise", node, hint="make it an array first: np.array(ys)")
+        if any(type(x).__name__ in ("DeferredList", "BuiltList") for x in (left, right)):
+            raise self.err(AdjitTypeError, "an operator on a list: Python would join or repeat the list, not compute "
+                           "elementwise", node, hint="make it an array first: np.array(ys)")
         prim = _BINOPS.get(optype)
         if prim is None:
             raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} is not supported", node)
@@ -231,6 +231,8 @@ class Expressions:
         sl = node.slice
         if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
             return self.struct_subscript(base, node)
+        if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py
+            return self.built_list_item(base, node)
         if isinstance(base, tuple):
             k = self.static(self.expr(sl), sl, "a tuple index")
             return base[k]
@@ -388,6 +390,9 @@ class Expressions:
             args = [first] + [self.expr(a) for a in node.args[1:]]
         else:
             args = [self.expr(a) for a in node.args]
+        if args and type(args[0]).__name__ == "BuiltList" and any(func is f for f in (np.array, np.asarray, np.stack)) \
+                and len(args) == 1 and not node.keywords:
+            return self.value(args[0], node)  # np.array(xs) of a list built by .append: its rows' array
         if args and type(args[0]).__name__ == "DeferredList" and self.consumes(func) and len(args) == 1 \
                 and not node.keywords:  # ys = [f(x) for x in xs]; np.sum(ys): comprehensions.py
             return self.deferred(args[0], func, node)

@@ -83,6 +83,8 @@ class Iteration:
                     return Seq("zip", tuple(inner))
                 return self.reversed_seq(inner[0], it)
         seq = self.expr(it)
+        if type(seq).__name__ == "BuiltList":  # a list built by .append: its rows (lists.py)
+            seq = seq.array
         if type(seq) is tuple and seq:  # a list of numbers (or of same-shape arrays) in an index loop: its array
             seq = self._build(seq, it)
         if isinstance(seq, Value) and seq.type.kind == "array":

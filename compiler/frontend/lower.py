@@ -13,6 +13,7 @@ from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
+from .lists import BuiltList, ListBuilding
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
 from .iteration import Iteration
@@ -24,7 +25,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, Comprehensions, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, LoopValues, Iteration, LocalFunctions, Structures,
               Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
@@ -54,6 +55,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, LoopValues, Iteration, Lo
             return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32,)) else x)
         if isinstance(x, DeferredList):  # a list built by a comprehension: NumPy's array of it
             return self.deferred(x, None, node)
+        if isinstance(x, BuiltList):  # a list built by .append in a loop: its rows (lists.py)
+            return x.array
         if is_struct(x):
             self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):
@@ -108,6 +111,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, LoopValues, Iteration, Lo
                 return self.value(self.expr(stmt.value), stmt.value)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
                 continue
+            if isinstance(stmt, (ast.For, ast.While)) and self.loop_with_appends(stmt):  # xs.append: lists.py
+                continue
             if isinstance(stmt, (ast.For, ast.While)) and _contains_return(stmt.body):
                 return self.lower_loop_returning(stmt, stmts[k + 1:], loop)  # loopvalues.py
             if isinstance(stmt, ast.If):
@@ -133,7 +138,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, LoopValues, Iteration, Lo
             elif isinstance(stmt, ast.FunctionDef):  # closures.py
                 self.env[stmt.name] = self.local_function(stmt)
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-                self.call_statement(stmt)  # np.fill_diagonal(a, v): closures.py
+                if not self.list_append_statement(stmt):  # xs.append(v) outside loops: lists.py
+                    self.call_statement(stmt)  # np.fill_diagonal(a, v): closures.py
         return None
 
     def lower_augassign(self, stmt: ast.AugAssign) -> None:

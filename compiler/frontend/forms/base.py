@@ -63,6 +63,8 @@ class FormsBase:
 
     def _arrays(self, seq, node, what) -> list:
         """The operands of a join: a list or tuple of arrays (and numbers), or the rows of an array."""
+        if type(seq).__name__ in ("DeferredList", "BuiltList"):  # a list built in a loop: its rows
+            seq = self.value(seq, node)
         if isinstance(seq, tuple):
             return [self.value(a, node) for a in seq]
         if isinstance(seq, Value) and seq.type.kind == "array":

@@ -43,6 +43,8 @@ class ViewForms(FormsBase):
         if len(args) != 1 or kwargs:
             raise self.err(ArgumentError, "len() takes exactly one argument", node)
         (x,) = args
+        if type(x).__name__ in ("BuiltList", "DeferredList"):  # a list built in a loop: its rows
+            x = self.value(x, node)
         if isinstance(x, tuple):
             return len(x)
         if isinstance(x, Value) and x.type.kind == "tuple":
