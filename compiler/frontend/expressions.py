@@ -134,6 +134,8 @@ class Expressions:
             if isinstance(node.op, ast.USub):
                 if _is_number(operand):
                     return -operand
+                if type(operand).__name__ == "Masked":
+                    return self.masked_elementwise("neg", [operand], node)
                 return self.b.emit("neg", [self.value(operand, node)])
             if isinstance(node.op, (ast.Not, ast.Invert)):
                 if _is_number(operand):
@@ -195,6 +197,8 @@ class Expressions:
         prim = _BINOPS.get(optype)
         if prim is None:
             raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} is not supported", node)
+        if type(left).__name__ == "Masked" or type(right).__name__ == "Masked":  # x[mask] * 2: masks.py
+            return self.masked_elementwise(prim, [left, right], node)
         if _is_number(left) and _is_number(right) and prim in _PY_BINOPS:
             return _PY_BINOPS[prim](left, right)
         self.at(node)
@@ -204,6 +208,10 @@ class Expressions:
         attr = node.attr
         if is_struct(base):  # p.W on a structured argument (structures.py)
             return self.struct_attribute(base, node)
+        if type(base).__name__ == "Masked":  # x[mask].sum(): masks.py
+            if attr in ("sum", "mean", "max", "min"):
+                return Method(attr, base)
+            raise self.masked_value_error(node)
         if isinstance(base, Value):
             self.at(node)
             if attr == "T":
@@ -242,13 +250,36 @@ class Expressions:
             k = self.static(self.expr(sl), sl, "a tuple index")
             self.at(node)
             return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
-        index, ints = self.index_of(sl)
+        mask, sl = self.mask_index(sl)
+        if mask is not None:  # x[mask]: masks.py
+            return self.masked_select(base, mask, node)
+        try:
+            index, ints = self.index_of(sl)
+        finally:
+            self.env.pop("<index>", None)
         self.at(node)
         if P.is_advanced(index):
             src, a_index, a_ints, _, _ = self.split_advanced(base, index, ints)
             return self.b.emit("gather", [src] + a_ints, index=a_index)
         out = self.b.emit("getitem", [base] + ints, index=index)
         return self.window_extent(out, sl, index, node)
+
+    def mask_index(self, sl):
+        """(mask, None) when the index is one boolean array; else (None, the index to read), the
+        index evaluated here bound to a hidden name when it was an expression that could have been
+        a mask (a comparison, ~, &, |, a call), so that it is evaluated once."""
+        if isinstance(sl, ast.Name):
+            v = self.env.get(sl.id)
+            return (v, sl) if self.mask_of(v) else (None, sl)
+        maybe = isinstance(sl, (ast.Compare, ast.Call, ast.BoolOp)) or isinstance(sl, ast.UnaryOp) and \
+            isinstance(sl.op, (ast.Invert, ast.Not)) or isinstance(sl, ast.BinOp) and isinstance(sl.op, (ast.BitAnd, ast.BitOr))
+        if not maybe:
+            return None, sl
+        v = self.expr(sl)
+        if self.mask_of(v):
+            return v, None
+        self.env["<index>"] = v
+        return None, ast.copy_location(ast.Name("<index>", ast.Load()), sl)
 
     def split_advanced(self, base: Value, index: tuple, ints: list, copy: bool = False) -> tuple:
         """An index holding an int array as (base with the index's slices taken, the advanced part):
@@ -496,6 +527,8 @@ class Expressions:
     def _reduce(self, prim, x, axis, keepdims, node):
         from ..shapes import normalize_axis
 
+        if type(x).__name__ == "Masked":  # x[mask].sum(): masks.py
+            return self.masked_reduce(prim, x, axis, keepdims, node)
         x = self.value(x, node)
         axis = self.static(axis, node, "axis")
         keepdims = bool(self.static(keepdims, node, "keepdims"))
@@ -537,6 +570,8 @@ class Expressions:
             return self.bind_args(_describe(func), names, args, kwargs, node, **defaults)
 
         v = lambda x: self.value(x, node)  # noqa: E731
+        if any(type(a).__name__ == "Masked" for a in list(args) + list(kwargs.values())):  # masks.py
+            return self.masked_call(prim, args, kwargs, node)
         if prim in P.REDUCTIONS:
             x, axis, keepdims = bind(*row.params, **dict(row.defaults))
             if isinstance(x, tuple) or isinstance(x, Value) and x.type.kind == "tuple":

@@ -14,6 +14,7 @@ from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
 from .lists import BuiltList, ListBuilding
+from .masks import Masked, MaskedSelections
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
 from .iteration import Iteration
@@ -25,7 +26,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, LoopValues, Iteration, LocalFunctions, Structures,
               Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
@@ -57,6 +58,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, LoopValues,
             return self.deferred(x, None, node)
         if isinstance(x, BuiltList):  # a list built by .append in a loop: its rows (lists.py)
             return x.array
+        if isinstance(x, Masked):
+            raise self.masked_value_error(node)
         if is_struct(x):
             self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):
@@ -152,6 +155,11 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, LoopValues,
         rhs = self.expr(stmt.value)
         self.at(stmt)
         new = self.binop(type(stmt.op), current, rhs, stmt)
+        if isinstance(current, Masked):  # x[mask] += v: masks.py
+            name = stmt.target.value.id
+            self.env[name] = self.masked_write(self.env[name], current.mask, new, stmt)
+            self.env[name].hint = name
+            return
         if isinstance(stmt.target, ast.Name) and isinstance(current, Value) and current.type.kind == "array":
             new = self.in_place_result(current, new, stmt)
         self.assign(stmt.target, new, stmt)
@@ -195,7 +203,16 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, LoopValues,
                 raise self.struct_write_error(target, base)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
-            index, ints = self.index_of(self.normalize_index(target.slice, base))  # `...`, np.newaxis: forms/
+            mask, sl = self.mask_index(target.slice)
+            if mask is not None:  # x[mask] = v: masks.py
+                new = self.masked_write(base, mask, val, node)
+                new.hint = target.value.id
+                self.env[target.value.id] = new
+                return
+            try:
+                index, ints = self.index_of(self.normalize_index(sl, base))  # `...`, np.newaxis: forms/
+            finally:
+                self.env.pop("<index>", None)
             self.at(target)
             if P.is_advanced(index):  # x[idx] = v, Q[:, rows, cols] = v (x[1:, idx]: into a copy, written back)
                 src, a_index, a_ints, b_index, b_ints = self.split_advanced(base, index, ints, copy=True)

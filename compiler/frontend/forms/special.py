@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ...errors import AdjitTypeError, UnsupportedSyntaxError
 from ...ir import Value
 from ...primitives.table import Lazy
@@ -23,10 +25,33 @@ FORMS: dict = {
                                    "`stop_gradient`: `axis` (int, tuple or None: all elements)"),
     "log_softmax": ((Lazy("scipy.special", "log_softmax"),), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
                                            "under `stop_gradient`: `axis` (int, tuple or None)"),
+    "isnan": ((np.isnan,), (), "`x != x` (bool, no gradient)"),
+    "isinf": ((np.isinf,), (), "`abs(x) == inf` (bool, no gradient)"),
+    "isfinite": ((np.isfinite,), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
 }
 
 
 class SpecialForms(FormsBase):
+    def _predicate(self, label, args, kwargs, node):
+        (x,) = self.bind_args(label, ("x",), args, kwargs, node)
+        x = self._float_operand(x, node, label)
+        self.at(node)
+        if x.type.dtype not in ("float32", "float64"):  # ints are never nan or inf
+            return self.b.emit("eq" if label == "np.isfinite" else "ne", [x, x])
+        if label == "np.isnan":
+            return self.b.emit("ne", [x, x])
+        a = self.b.emit("abs", [x])
+        return self.b.emit("eq" if label == "np.isinf" else "lt", [a, self.value(math.inf, node)])
+
+    def form_isnan(self, label, args, kwargs, node):
+        return self._predicate(label, args, kwargs, node)
+
+    def form_isinf(self, label, args, kwargs, node):
+        return self._predicate(label, args, kwargs, node)
+
+    def form_isfinite(self, label, args, kwargs, node):
+        return self._predicate(label, args, kwargs, node)
+
     def _float_operand(self, x, node, label):
         x = self.value(x, node)
         if x.type.kind not in ("array", "scalar"):
