@@ -271,6 +271,8 @@ class Expressions:
         if isinstance(sl, ast.Name):
             v = self.env.get(sl.id)
             return (v, sl) if self.mask_of(v) else (None, sl)
+        if isinstance(sl, ast.Call) and isinstance(sl.func, ast.Name) and sl.func.id == "range":
+            return None, sl  # x[range(a, b)]: index_of reads it as np.arange
         maybe = isinstance(sl, (ast.Compare, ast.Call, ast.BoolOp)) or isinstance(sl, ast.UnaryOp) and \
             isinstance(sl.op, (ast.Invert, ast.Not)) or isinstance(sl, ast.BinOp) and isinstance(sl.op, (ast.BitAnd, ast.BitOr))
         if not maybe:
@@ -372,6 +374,12 @@ class Expressions:
                 for k in keys:
                     del self.env[k]
         items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+        for k, e in enumerate(items):  # x[range(n), range(n)]: a range as an index is np.arange's array
+            if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "range" \
+                    and self.name("range", e.func) is range:
+                self.env["<np.arange>"] = np.arange
+                items[k] = ast.copy_location(ast.Call(func=ast.copy_location(ast.Name("<np.arange>", ast.Load()), e.func),
+                                                      args=e.args, keywords=e.keywords), e)
         ints: list = []
         index = []
         arrays: list = []

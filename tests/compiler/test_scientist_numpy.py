@@ -2,13 +2,17 @@
 array into names, np.stack of a comprehension of arrays, NumPy's ufunc spellings (np.add, ...),
 a tuple of index arrays as one index (x[np.triu_indices(n, 1)]), scipy.stats.norm's methods,
 np.cov, np.quantile/np.percentile (q known when compiled or computed at run time), comb(n, k)
-with k a loop index, and float floor division and remainder (values and gradients). Each against
+with k a loop index, float floor division and remainder (values and gradients), ranges as index
+arrays, np.convolve/np.correlate, and scipy.linalg's cho_factor/cho_solve/cholesky/
+solve_triangular/solve/inv/det. Each against
 central finite differences and forward mode against reverse mode."""
 import math
 
 import numpy as np
 import pytest
+import scipy.linalg
 import scipy.stats
+from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
 from scipy.special import comb
 from scipy.stats import norm
 
@@ -95,6 +99,39 @@ def floor_and_remainder(x, y):
     return np.sum((x // 1.0) * x) + np.sum(x % y * x) + np.sum(np.floor_divide(x, 2) * y) + np.sum(np.remainder(x, 1.5))
 
 
+def range_indices(Y):
+    num = Y @ Y.T
+    num[range(Y.shape[0]), range(Y.shape[0])] = 0.0
+    return np.sum(num ** 2) + np.sum(Y[range(2, 6)] ** 2) + np.sum(Y[range(0, 8, 2), 1])
+
+
+def convolutions(a, v):
+    h = np.tanh(np.convolve(a, v, mode="valid"))
+    return np.sum(h ** 2) + np.sum(np.convolve(a, v) ** 2) + np.sum(np.convolve(v, a, "same") * np.arange(20.0)) \
+        + np.sum(np.correlate(a, v) ** 2) + np.sum(np.correlate(a, v, "full") * np.arange(23.0))
+
+
+def _sq_dist(A, B):
+    return np.sum(A ** 2, 1)[:, None] + np.sum(B ** 2, 1)[None, :] - 2 * A @ B.T
+
+
+def gp_scikit_style(log_params, X, y):
+    ls, sf2, sn2 = np.exp(log_params[0]), np.exp(log_params[1]), np.exp(log_params[2])
+    K = sf2 * np.exp(-0.5 * _sq_dist(X, X) / ls ** 2) + sn2 * np.eye(X.shape[0])
+    c, low = cho_factor(K, lower=True)
+    alpha = cho_solve((c, low), y)
+    return 0.5 * y.dot(alpha) + np.log(np.diag(c)).sum() + 0.5 * len(y) * np.log(2 * np.pi)
+
+
+def scipy_matrix_functions(lp, X, y):
+    K = np.exp(lp[0]) * np.exp(-_sq_dist(X, X)) + np.eye(6)
+    U = cholesky(K)  # SciPy's default: the upper factor
+    c, low = cho_factor(K)
+    z = solve_triangular(U, y, trans="T") + solve_triangular(U.T, y, lower=True, unit_diagonal=True)
+    return np.sum(z ** 2) + np.sum(cho_solve((c, low), y)) + scipy.linalg.det(K) + np.sum(scipy.linalg.inv(K)) \
+        + np.sum(scipy.linalg.solve(K, y))
+
+
 def _between_multiples(*shape):
     """Values whose quotients by 1, 1.5, 2 and y stay away from integers (no jump within reach of
     the finite differences)."""
@@ -113,6 +150,10 @@ CASES = [
     (quantile_at_argument, lambda: (n(20), 0.95), (0,)),
     (bernstein, lambda: (n(4, 2), np.linspace(0, 1, 15)), (0, 1)),
     (floor_and_remainder, lambda: (_between_multiples(6), np.full(6, 7.9)), (0, 1)),
+    (range_indices, lambda: (n(8, 2),), (0,)),
+    (convolutions, lambda: (n(20), n(4)), (0, 1)),
+    (gp_scikit_style, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),
+    (scipy_matrix_functions, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

@@ -75,7 +75,7 @@ class FormsBase:
     # ---------------------------------------------------------------- entry points
     def numpy_form(self, func, args, kwargs, node):
         name = self.FUNCTIONS()[id(func)]
-        label = "len()" if func is builtins.len else f"np.{getattr(func, '__name__', name)}"
+        label = "len()" if func is builtins.len else f"{_prefix(func)}{getattr(func, '__name__', name)}"
         try:
             return getattr(self, f"form_{name}")(label, args, kwargs, node)
         except AdjitError as e:
@@ -160,3 +160,17 @@ def _special(e) -> bool:
     """`...` or (syntactically) np.newaxis in an index."""
     return (isinstance(e, ast.Constant) and e.value is Ellipsis) or \
         (isinstance(e, ast.Attribute) and e.attr == "newaxis") or (isinstance(e, ast.Name) and e.id == "newaxis")
+
+
+def _prefix(func) -> str:
+    """How a program names the function's module: np. for NumPy, scipy.linalg. for
+    scipy.linalg._decomp_cholesky's functions."""
+    mod = getattr(func, "__module__", None) or "numpy"
+    if not mod.startswith("scipy"):
+        return "np."
+    public = []
+    for part in mod.split("."):
+        if part.startswith("_"):
+            break
+        public.append(part)
+    return ".".join(public) + "."

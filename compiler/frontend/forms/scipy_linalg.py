@@ -1,0 +1,100 @@
+"""scipy.linalg's matrix functions, composed of rows (issue 12: a GP likelihood as scikit-learn
+writes it, `c, low = cho_factor(K, lower=True); alpha = cho_solve((c, low), y)`).
+
+- `cho_factor(a, lower=False)`: the pair (c, lower), c the Cholesky factor L (lower) or L.T (upper);
+  its other triangle is zeros (SciPy leaves unspecified values there, which a program must not read).
+- `cho_solve((c, lower), b)`: two `solve`s with the triangle of c (the other one ignored, as
+  SciPy does): L then L.T.
+- `cholesky(a, lower=False)`: SciPy's default is the upper factor U = L.T.
+- `solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False)`: `solve` with the triangle.
+- `solve`, `inv`, `det`: NumPy's rows."""
+from __future__ import annotations
+
+from ...errors import AdjitTypeError, UnsupportedSyntaxError
+from ...primitives.table import Lazy
+from .base import FormsBase
+
+FORMS: dict = {
+    "cho_factor": ((Lazy("scipy.linalg", "cho_factor"),), (),
+                   "(`cholesky(a)` or its transpose for `lower=False`, `lower`); the unused triangle is zeros"),
+    "cho_solve": ((Lazy("scipy.linalg", "cho_solve"),), (), "two triangular `solve`s with the factor's triangle"),
+    "scipy_cholesky": ((Lazy("scipy.linalg", "cholesky"),), (), "`cholesky`; the upper factor `L.T` by default "
+                                                               "(`lower=False`, SciPy's default)"),
+    "solve_triangular": ((Lazy("scipy.linalg", "solve_triangular"),), (),
+                         "`solve` with `a`'s triangle (`lower`, `trans` 0/1/'N'/'T', `unit_diagonal`)"),
+    "scipy_solve": ((Lazy("scipy.linalg", "solve"),), (), "the `solve` row (`assume_a` is ignored: LU)"),
+    "scipy_inv": ((Lazy("scipy.linalg", "inv"),), (), "the `inv` row"),
+    "scipy_det": ((Lazy("scipy.linalg", "det"),), (), "the `det` row"),
+}
+
+
+class ScipyLinalgForms(FormsBase):
+    def _matrix(self, a, node, label):
+        a = self._float_operand(a, node, label)
+        if a.type.rank != 2:
+            raise self.err(AdjitTypeError, f"{label} takes a 2-D array here, not {a.type}", node)
+        return a
+
+    def _flag(self, x, node, what) -> bool:
+        return bool(self.static(x, node, what))
+
+    def _part(self, a, lower: bool, node):
+        return self.form_tril("np.tril", (a,), {}, node) if lower else self.form_triu("np.triu", (a,), {}, node)
+
+    def form_cho_factor(self, label, args, kwargs, node):
+        a, lower, _, _ = self.bind_args(label, ("a", "lower", "overwrite_a", "check_finite"), args, kwargs, node,
+                                        lower=False, overwrite_a=False, check_finite=True)
+        lower = self._flag(lower, node, "lower")
+        L = self.b.emit("cholesky", [self._matrix(a, node, label)])
+        return (L if lower else self.b.emit("transpose", [L], axes=(1, 0))), lower
+
+    def form_cho_solve(self, label, args, kwargs, node):
+        c_and_lower, b, _, _ = self.bind_args(label, ("c_and_lower", "b", "overwrite_b", "check_finite"), args, kwargs,
+                                              node, overwrite_b=False, check_finite=True)
+        if not isinstance(c_and_lower, tuple) or len(c_and_lower) != 2:
+            raise self.err(AdjitTypeError, f"{label} takes the pair (c, lower) that cho_factor returns", node)
+        c, lower = c_and_lower
+        lower = self._flag(lower, node, "lower")
+        T = self._part(self._matrix(c, node, label), lower, node)
+        Tt = self.b.emit("transpose", [T], axes=(1, 0))
+        first, second = (T, Tt) if lower else (Tt, T)  # L L^T x = b, or U^T U x = b
+        z = self.form_solve("np.linalg.solve", (first, b), {}, node)
+        return self.form_solve("np.linalg.solve", (second, z), {}, node)
+
+    def form_scipy_cholesky(self, label, args, kwargs, node):
+        a, lower, _, _ = self.bind_args(label, ("a", "lower", "overwrite_a", "check_finite"), args, kwargs, node,
+                                        lower=False, overwrite_a=False, check_finite=True)
+        L = self.b.emit("cholesky", [self._matrix(a, node, label)])
+        return L if self._flag(lower, node, "lower") else self.b.emit("transpose", [L], axes=(1, 0))
+
+    def form_solve_triangular(self, label, args, kwargs, node):
+        a, b, trans, lower, unit, _, _ = self.bind_args(
+            label, ("a", "b", "trans", "lower", "unit_diagonal", "overwrite_b", "check_finite"), args, kwargs, node,
+            trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True)
+        trans = trans if isinstance(trans, str) else self.static(trans, node, "trans")
+        if trans not in (0, 1, "N", "T", "C"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: trans={trans!r} is not supported", node)
+        T = self._part(self._matrix(a, node, label), self._flag(lower, node, "lower"), node)
+        if self._flag(unit, node, "unit_diagonal"):  # the diagonal read as ones
+            n = self._shape(T)[0]
+            eye = self.form_eye("np.eye", (n,), {}, node) if n is not None else None
+            if eye is None:
+                raise self.err(UnsupportedSyntaxError, f"{label}: unit_diagonal needs the size known when compiled",
+                               node)
+            diag = self.form_diag("np.diag", (self.form_diag("np.diag", (T,), {}, node),), {}, node)
+            T = self.b.emit("add", [self.b.emit("sub", [T, diag]), eye])
+        if trans in (1, "T", "C"):
+            T = self.b.emit("transpose", [T], axes=(1, 0))
+        return self.form_solve("np.linalg.solve", (T, b), {}, node)
+
+    def form_scipy_solve(self, label, args, kwargs, node):
+        a, b = args[:2] if len(args) >= 2 else (args + (kwargs.get("a"), kwargs.get("b")))[:2]
+        return self.form_solve("np.linalg.solve", (a, b), {}, node)
+
+    def form_scipy_inv(self, label, args, kwargs, node):
+        a = args[0] if args else kwargs.get("a")
+        return self.b.emit("inv", [self._matrix(a, node, label)])
+
+    def form_scipy_det(self, label, args, kwargs, node):
+        a = args[0] if args else kwargs.get("a")
+        return self.b.emit("det", [self._matrix(a, node, label)])
