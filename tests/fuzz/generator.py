@@ -2,7 +2,13 @@
 what breaks AD compilers: nested loops, in-place row/element/column writes read back, names
 rebound to views and to fresh values, break/continue after assignments, early returns, branches
 on data inside loops, helper calls, reductions with axis/keepdims, broadcasting, matrix products
-and bounded transcendentals, in float64 and float32.
+and bounded transcendentals, in float64 and float32; and the Python a scientist writes:
+comprehensions and generators (unrolled, of run-time length, filtered, nested, over rows, zip and
+enumerate; consumed by sum/np.sum/np.mean/np.array/np.stack or bound to a name and used later),
+lists built with `.append` in for loops, conditional expressions, `and`/`or`/`not`, builtin
+sum/max/min, loops over list literals, boolean-mask selections and writes, array unpacking,
+np.prod, np.quantile/np.percentile, np.cov, scipy.stats.norm, comb, np.add/np.subtract spellings,
+remainders and floor division.
 
 Shapes are concrete (each program is generated for its argument shapes), so the generator knows
 which indices are in range and which operands broadcast. Values stay bounded (tanh, scaling, log
@@ -27,6 +33,16 @@ class Var:
     fixed: bool = False  # a loop's row variable: not rebound
 
 
+@dataclass(frozen=True)
+class LVar:
+    """A Python list: `length` items of `item` shape; root: the array its items are views of."""
+    name: str
+    item: tuple
+    length: int
+    root: str | None = None
+    appended: bool = False  # built by .append (indexable); else a comprehension bound to a name
+
+
 @dataclass
 class Ctx:
     env: dict  # name -> Var
@@ -35,9 +51,14 @@ class Ctx:
     in_branch: bool = False
     helper: bool = False
     written: set = None  # roots written in this block
+    lists: dict = None  # name -> LVar: Python lists (a comprehension bound to a name, or built by .append)
+    masks: dict = None  # name -> shape: boolean masks bound to names
+    no_jumps: bool = False  # the innermost loop is unrolled or appends: no break/continue
 
     def child(self, **kw) -> "Ctx":
-        c = Ctx(dict(self.env), dict(self.loopvars), self.loop_depth, self.in_branch, self.helper, set())
+        c = Ctx(dict(self.env), dict(self.loopvars), self.loop_depth, self.in_branch, self.helper, set(),
+                dict(self.lists or {}), dict(self.masks or {}))
+        c.no_jumps = self.no_jumps
         for k, v in kw.items():
             setattr(c, k, v)
         return c
@@ -52,11 +73,18 @@ UNARY = [
     ("np.abs({})", 1, "abs"), ("np.maximum({}, 0.1)", 1, "maximum"), ("np.minimum({}, 0.4)", 1, "minimum"),
     ("np.arctan({})", 1, "arctan"), ("np.clip({}, -0.6, 0.6)", 1, "clip"), ("np.tanh({}) ** 2", 1, "pow"),
     ("({}) ** 2", 1, "pow"), ("np.sinh(0.5 * np.tanh({}))", 1, "sinh"),
+    # scipy.stats.norm (from scipy.stats import norm), remainders and floor division
+    ("norm.cdf({})", 0.6, "norm"), ("norm.pdf({})", 0.3, "norm"), ("norm.logpdf({}, 0.5, 1.5)", 0.3, "norm"),
+    ("norm.logcdf(np.tanh({}))", 0.2, "norm"), ("norm.sf({})", 0.2, "norm"),
+    ("np.mod({}, 0.7)", 0.3, "mod"), ("({} % 1.3)", 0.3, "mod"), ("np.floor_divide({}, 0.5)", 0.1, "floordiv"),
 ]
 BINARY = [
     ("({} + {})", 4, "add"), ("({} - {})", 3, "sub"), ("({} * {})", 4, "mul"),
     ("({} / (2.0 + np.tanh({})))", 2, "div"), ("np.maximum({}, {})", 1, "maximum"),
     ("np.minimum({}, {})", 1, "minimum"), ("({} * 0.5 + {} * 0.25)", 1, "lin"),
+    ("np.add({}, {})", 0.4, "add"), ("np.subtract({}, {})", 0.4, "sub"),
+    ("({} % (1.5 + np.tanh({})))", 0.3, "mod"), ("np.remainder({}, 1.0 + np.square({}))", 0.15, "mod"),
+    ("(({} // 1.0) * {})", 0.25, "floordiv"),
 ]
 REDUCE = [("np.sum", 5), ("np.mean", 2), ("np.max", 2), ("np.min", 1)]
 
@@ -158,6 +186,8 @@ class Generator:
             opts.append((("const", None), 3 if len(opts) < 2 else 1))
             if ctx.loopvars:
                 opts.append((("loopvar", None), 1))
+                if any(lo >= 0 for lo, hi in ctx.loopvars.values()):
+                    opts.append((("comb", None), 0.3))
         if not opts:
             opts.append((("full", None), 1))
         (kind, v), _ = wchoice(r, opts)
@@ -190,6 +220,11 @@ class Generator:
             return leaf(self.slice_text(ctx, v.name, v.shape[0], shape[0])), v.root or v.name
         if kind == "const":
             return leaf(r.choice(["0.5", "0.3", "-0.7", "1.2", "0.25", "2.0", "-1.5"])), None
+        if kind == "comb":
+            self.tag("comb")
+            name = r.choice([k for k, (lo, hi) in ctx.loopvars.items() if lo >= 0])
+            hi = ctx.loopvars[name][1]
+            return leaf(f"(0.1 * comb({hi + r.choice([0, 1])}, {name}))"), None
         if kind == "loopvar":
             name = r.choice(list(ctx.loopvars))
             return leaf(f"(0.1 * {name})" if r.random() < 0.7 else f"({name} - 1.5)"), None
@@ -227,7 +262,30 @@ class Generator:
             opts.append(("bcast", 3))
         if self.helper_sig and self.helper_sig[1] == shape and not ctx.helper:
             opts.append(("call", 2))
+        opts += [("comp", 1.0), ("ifexp", 0.6)]
+        if len(shape) <= 1:
+            opts += [("mask", 0.8 if not shape else 0.3), ("builtin", 0.5)]
+        if len(shape) <= 1 or shape[0] == 1:
+            opts.append(("stat", 0.7))
+        if ctx.lists:
+            opts.append(("listuse", 2.5))
         kind = wchoice(r, opts)[0]
+        if kind in ("comp", "ifexp", "mask", "builtin", "stat", "listuse"):
+            if kind == "comp":
+                e = self.comp_expr(ctx, shape, depth)
+            elif kind == "ifexp":
+                e = self.ifexp(ctx, shape, depth)
+            elif kind == "mask":
+                e = self.mask_expr(ctx, shape, depth)
+            elif kind == "builtin":
+                e = self.builtin(ctx, shape, depth)
+            elif kind == "stat":
+                e = self.stat(ctx, shape, depth)
+            else:
+                e = self.list_use(ctx, shape)
+            if e is not None:
+                return e, None
+            return self.atom(ctx, shape)
         if kind == "unary":
             fmt, _, t = wchoice(r, UNARY)
             self.tag(t)
@@ -329,7 +387,16 @@ class Generator:
             src = r.choice(self.shape_choices(ctx))
             if src:
                 s = E("np.sum({})", [self.expr(ctx, src, depth - 1)])
-        return E(f"{{}} {op} {thr}", [s])
+        c = E(f"{{}} {op} {thr}", [s])
+        k = r.random()
+        if k < 0.1:
+            self.tag("and_or")
+            other = self.scalar_cond(ctx, max(0, depth - 1))
+            return E(f"({{}} {r.choice(['and', 'or'])} {{}})", [c, other])
+        if k < 0.13:
+            self.tag("and_or")
+            return E("(not {})", [c])
+        return c
 
     # ------------------------------------------------------------------ statements
     def writable_arrays(self, ctx: Ctx, rank: int | None = None) -> list:
@@ -345,6 +412,9 @@ class Generator:
                     self.tag("alias_hazard")  # left on purpose: adjit must diagnose it
                     continue
                 del ctx.env[name]
+        for name, lv in list((ctx.lists or {}).items()):
+            if lv.root == root:
+                del ctx.lists[name]
 
     def block(self, ctx: Ctx, count: int, depth: int) -> list:
         out = []
@@ -357,10 +427,13 @@ class Generator:
         opts = [("assign", 4), ("update", 4), ("write", 5), ("view", 2)]
         if depth > 0:
             opts += [("for", 4 if ctx.loop_depth < 2 else 1), ("while", 1.5), ("if", 3)]
-        if ctx.loop_depth > 0:
+        if ctx.loop_depth > 0 and not ctx.no_jumps:
             opts.append(("breakcont", 3))
         if ctx.loop_depth == 0 and not ctx.in_branch and depth > 0:
             opts.append(("early_return", 1.2))
+        opts += [("deflist", 0.6), ("unpack", 0.4), ("maskwrite", 0.8), ("mask", 0.3)]
+        if depth > 0:
+            opts += [("append", 0.8), ("forlist", 0.6 if ctx.loop_depth < 2 else 0.2)]
         kind = wchoice(r, opts)[0]
         return getattr(self, "s_" + kind)(ctx, depth)
 
@@ -397,6 +470,9 @@ class Generator:
         for k, v in list(ctx.env.items()):
             if v.root == name and k != name:
                 ctx.env[k] = replace(v, root=f"{name}@old{self.counter}", writable=False)
+        for k, lv in list((ctx.lists or {}).items()):
+            if lv.root == name:
+                ctx.lists[k] = replace(lv, root=f"{name}@old{self.counter}")
 
     def s_view(self, ctx: Ctx, depth: int) -> list:
         r = self.r
@@ -542,7 +618,7 @@ class Generator:
         self.tag("for")
         if ctx.loop_depth > 0:
             self.tag("nested_loop")
-        inner = ctx.child(loop_depth=ctx.loop_depth + 1)
+        inner = ctx.child(loop_depth=ctx.loop_depth + 1, no_jumps=False)
         inner.env = {k: v for k, v in inner.env.items() if v.root is None}  # views: see kill_views
         rows = [v for v in ctx.env.values() if len(v.shape) == 2 and not v.is_int]
         if rows and r.random() < 0.15:
@@ -570,7 +646,7 @@ class Generator:
             self.tag("nested_loop")
         k = self.fresh("c")
         limit = r.choice([2, 3, 4])
-        inner = ctx.child(loop_depth=ctx.loop_depth + 1)
+        inner = ctx.child(loop_depth=ctx.loop_depth + 1, no_jumps=False)
         inner.env = {kk: v for kk, v in inner.env.items() if v.root is None}
         inner.loopvars[k] = (1, limit)
         inner.env[k] = Var(k, (), None, False, True)
@@ -578,7 +654,11 @@ class Generator:
         if accs and r.random() < 0.4:
             self.tag("while_data")
             a = r.choice(accs)
-            cond = leaf(f"({k} < {limit}) & ({a.name} < {r.choice(['1.0', '2.0', '0.5'])})")
+            if r.random() < 0.5:
+                cond = leaf(f"({k} < {limit}) & ({a.name} < {r.choice(['1.0', '2.0', '0.5'])})")
+            else:
+                self.tag("and_or")
+                cond = leaf(f"{k} < {limit} and {a.name} < {r.choice(['1.0', '2.0', '0.5'])}")
         else:
             cond = leaf(f"{k} < {limit}")
         body = self.block(inner, r.randint(1, 3), depth - 1)
@@ -646,6 +726,479 @@ class Generator:
             e = E("({} + {})", [leaf(r.choice(scal).name), e])
         return e
 
+    # ------------------------------------------------------------------ the Python a scientist writes
+    # comprehensions and generators, lists built with .append, conditional expressions, and/or,
+    # builtin sum/max/min, loops over list literals, boolean masks, unpacking, np.prod,
+    # np.quantile/percentile, np.cov, scipy.stats.norm, comb. Where a construct makes the function
+    # discontinuous (a mask, a filter, a branch, floor division, a remainder), the program is still
+    # piecewise smooth: the finite-difference oracle leaves out the coordinates that sit within a
+    # step of a jump (see oracles.fd_gradients), as for the generator's `if` on data.
+
+    def comp_source(self, ctx: Ctx, allow_filter: bool = True, want_len: int | None = None) -> tuple:
+        """The `for` clauses of a comprehension: (text, inner ctx, length or None when it depends
+        on a filter, literal: the length is written in the source (the comprehension is unrolled))."""
+        r = self.r
+        n, m = self.n, self.m
+        inner = ctx.child()
+        # x and W as the generator made them (not rebound to another shape; not in the helper)
+        x_ok = getattr(ctx.env.get("x"), "shape", None) == (n,)
+        w_ok = getattr(ctx.env.get("W"), "shape", None) == (m, n)
+        opts = []
+        for L in (n, m):
+            if want_len in (None, L):
+                opts += [("range_lit", 2, L)]
+                if (x_ok and L == n) or (w_ok and L == m):
+                    opts += [("range_rt", 3, L)]
+        if want_len in (None, n) and x_ok:
+            opts += [("iter1", 3, n), ("enumerate", 1, n)]
+            if w_ok:
+                opts += [("zip", 1.5, n)]
+        if want_len in (None, m) and w_ok:
+            opts += [("rows", 3, m)]
+        if want_len in (None, n - 1) and x_ok:
+            opts += [("range_from1", 1.5, n - 1)]
+        if want_len in (None, 2, 3):
+            k = want_len or r.choice([2, 3])
+            opts += [("range_lit", 1, k)]
+        if want_len is None and x_ok:
+            opts += [("pairs", 1, None)]
+        if not opts:
+            return None
+        kind, _, L = wchoice(r, opts)
+        literal = False
+        if kind == "range_lit":
+            i = self.fresh("i")
+            text = f"for {i} in range({L})"
+            inner.loopvars[i] = (0, L - 1)
+            inner.env[i] = Var(i, (), None, False, True)
+            literal = True
+            self.tag("comp_unrolled")
+        elif kind == "range_rt":
+            i = self.fresh("i")
+            b = r.choice([f"len(x)", "x.shape[0]"] if L == n else ["W.shape[0]", "len(W)"])
+            text = f"for {i} in range({b})"
+            inner.loopvars[i] = (0, L - 1)
+            inner.env[i] = Var(i, (), None, False, True)
+        elif kind == "range_from1":
+            i = self.fresh("i")
+            text = f"for {i} in range(1, {r.choice(['len(x)', 'x.shape[0]'])})"
+            inner.loopvars[i] = (1, n - 1)
+            inner.env[i] = Var(i, (), None, False, True)
+        elif kind == "iter1":
+            v = self.fresh("v")
+            src = r.choice(["x", "x", "np.tanh(x)"] + (["W[0]", "W[-1]"] if w_ok else []))
+            text = f"for {v} in {src}"
+            inner.env[v] = Var(v, (), None, False, fixed=True)
+        elif kind == "rows":
+            v = self.fresh("w")
+            text = f"for {v} in W"
+            inner.env[v] = Var(v, (n,), "W", False, fixed=True)
+        elif kind == "enumerate":
+            i, v = self.fresh("i"), self.fresh("v")
+            text = f"for {i}, {v} in enumerate(x)"
+            inner.loopvars[i] = (0, n - 1)
+            inner.env[i] = Var(i, (), None, False, True)
+            inner.env[v] = Var(v, (), None, False, fixed=True)
+        elif kind == "zip":
+            a, b = self.fresh("a"), self.fresh("b")
+            lit = "[" + ", ".join(r.choice(["0.5", "1.0", "2.0", "-0.5"]) for _ in range(n)) + "]"
+            text = f"for {a}, {b} in zip(x, {r.choice(['W[0]', 'W[1]', 'x[::-1]', 'np.sin(x)', lit])})"
+            inner.env[a] = Var(a, (), None, False, fixed=True)
+            inner.env[b] = Var(b, (), None, False, fixed=True)
+        else:  # pairs i < j
+            i, j = self.fresh("i"), self.fresh("j")
+            L = None
+            text = f"for {i} in range(len(x)) for {j} in range({i} + 1, len(x))"
+            inner.loopvars[i] = (0, n - 1)
+            inner.loopvars[j] = (1, n - 1)
+            inner.env[i] = Var(i, (), None, False, True)
+            inner.env[j] = Var(j, (), None, False, True)
+            self.tag("comp_nested")
+        if allow_filter and r.random() < 0.2:
+            self.tag("comp_filter")
+            text += f" if {self.scalar_cond(inner, 1).render()}"
+            L = None
+        self.tag("comprehension")
+        return text, inner, L, literal
+
+    def comp_expr(self, ctx: Ctx, shape: tuple, depth: int):
+        """A comprehension or generator consumed where it is written, of result `shape`; None
+        when no form gives that shape."""
+        r = self.r
+        if shape == ():
+            src = self.comp_source(ctx)
+            if src is None:
+                return None
+            text, inner, L, literal = src
+            k = r.random()
+            if k < 0.35:
+                item = self.expr(inner, (), depth - 1)
+                return E(f"sum({{}} {text})", [item])
+            if k < 0.6:
+                item = self.expr(inner, r.choice([(), (), (self.n,)]), depth - 1)
+                return E(f"np.sum([{{}} {text}])", [item])
+            if k < 0.8 and L is not None:
+                item = self.expr(inner, (), depth - 1)
+                return E(f"np.mean([{{}} {text}])", [item])
+            if literal and L:
+                self.tag("builtin_max")
+                item = self.expr(inner, (), depth - 1)
+                return E(f"{r.choice(['max', 'min'])}([{{}} {text}])", [item])
+            item = self.expr(inner, (), depth - 1)
+            return E(f"sum([{{}} {text}])", [item])
+        if len(shape) == 1:
+            if r.random() < 0.3:
+                # a sum of arrays over a comprehension whose length is in the source (unrolled)
+                src = self.comp_source(ctx, allow_filter=False, want_len=r.choice([2, 3]))
+                if src is not None and src[3]:
+                    return E(f"sum({{}} {src[0]})", [self.expr(src[1], shape, depth - 1)])
+            src = self.comp_source(ctx, allow_filter=False, want_len=shape[0])
+            if src is None:
+                return None
+            text, inner, L, literal = src
+            return E(f"np.array([{{}} {text}])", [self.expr(inner, (), depth - 1)])
+        if len(shape) == 2:
+            src = self.comp_source(ctx, allow_filter=False, want_len=shape[0])
+            if src is None:
+                return None
+            text, inner, L, literal = src
+            fn = r.choice(["np.array", "np.stack"])
+            return E(f"{fn}([{{}} {text}])", [self.expr(inner, shape[1:], depth - 1)])
+        return None
+
+    def list_use(self, ctx: Ctx, shape: tuple):
+        """A use of a list bound to a name (an array where NumPy takes one), of `shape`."""
+        r = self.r
+        opts = []
+        for lv in ctx.lists.values():
+            if shape == ():
+                opts += [(f"np.sum({lv.name})", 2), (f"np.mean({lv.name})", 1)]
+                if lv.item == ():
+                    opts += [(f"sum({lv.name})", 2), (f"np.max({lv.name})", 0.5)]
+                    if lv.appended:
+                        opts += [(f"{lv.name}[-1]", 1), (f"{lv.name}[0]", 1), (f"max({lv.name})", 0.5)]
+                        if lv.length > 1:
+                            opts += [(f"np.sum(np.tanh({lv.name}[1:]))", 0.5)]
+                elif lv.appended:
+                    opts += [(f"np.sum(np.square({lv.name}[-1]))", 1)]
+            if shape == lv.item and lv.appended:
+                opts += [(f"{lv.name}[-1]", 2), (f"{lv.name}[0]", 1)]
+                if lv.item == ():
+                    opts += [(f"({lv.name}[-1] * (0.1 * len({lv.name})))", 0.5)]
+            if shape == (lv.length,) + lv.item:
+                opts += [(f"np.array({lv.name})", 3), (f"np.tanh({lv.name})", 1)]
+                if lv.item:
+                    opts += [(f"np.stack({lv.name})", 1)]
+            if lv.item and shape == lv.item:
+                opts += [(f"np.sum({lv.name}, axis=0)", 1), (f"np.mean(np.array({lv.name}), axis=0)", 1)]
+        if not opts:
+            return None
+        self.tag("list_use")
+        return leaf(wchoice(r, opts)[0])
+
+    def s_deflist(self, ctx: Ctx, depth: int) -> list:
+        """`ys = [... for ...]`: a list bound to a name, used later (adjit lowers it where used,
+        from the names as they were when it was built)."""
+        r = self.r
+        src = self.comp_source(ctx, allow_filter=False)
+        if src is None or src[2] is None:
+            return self.s_assign(ctx, depth)
+        text, inner, L, literal = src
+        item_shape = r.choice([(), (), (self.n,)])
+        item, root = self.expr_r(inner, item_shape, 2)
+        if root is not None and r.random() < 0.7:
+            item = E("np.tanh({})", [item])  # a fresh value (mostly): the list does not share memory
+            root = None
+        name = self.fresh("ys")
+        ctx.lists[name] = LVar(name, item_shape, L, root)
+        self.tag("deferred_list")
+        return [Line(name, "=", E(f"[{{}} {text}]", [item]))]
+
+    def s_append(self, ctx: Ctx, depth: int) -> list:
+        """`ys = []`, a for loop that appends once per iteration at the top level, a use after."""
+        r = self.r
+        self.tag("append", "for")
+        name = self.fresh("ys")
+        # a jump would make the list's length a run-time value: adjit must refuse it (5%)
+        inner = ctx.child(loop_depth=ctx.loop_depth + 1, no_jumps=r.random() < 0.95)
+        inner.env = {k: v for k, v in inner.env.items() if v.root is None}
+        rows = [v for v in ctx.env.values() if len(v.shape) == 2 and not v.is_int]
+        if rows and r.random() < 0.2:
+            v = r.choice(rows)
+            var = self.fresh("row")
+            inner.env[var] = Var(var, v.shape[1:], v.root or v.name, False, fixed=True)
+            for k2, v2 in list(inner.env.items()):
+                if (v2.root or v2.name) == (v.root or v.name) and v2.writable:
+                    inner.env[k2] = replace(v2, writable=False)
+            header, trips = v.name, v.shape[0]
+        else:
+            var, header, lo, hi, trips = self.loop_header(ctx)
+            inner.loopvars[var] = (lo, hi)
+            inner.env[var] = Var(var, (), None, False, True)
+        item_shape = r.choice([(), (), (self.n,), (self.m,)])
+        init = []
+        if r.random() < 0.25:
+            first, root0 = self.expr_r(ctx, item_shape, 1)
+            init = [E("({}).copy()", [first]) if root0 is not None else first]
+        body = self.block(inner, r.randint(0, 2), max(0, depth - 1)) if r.random() < 0.6 else []
+        item, root = self.expr_r(inner, item_shape, 2)
+        if root is not None:
+            item = E("np.tanh({})", [item]) if r.random() < 0.5 else E("({}).copy()", [item])
+        body.append(Line(f"{name}.append", "()", item))
+        self.merge(ctx, inner)
+        out = [Line(name, "=", E("[{}]", init) if init else leaf("[]")), For(var, header, body, trips)]
+        ctx.lists[name] = LVar(name, item_shape, trips + len(init), None, appended=True)
+        # use it at once, as a scientist does (np.array(xs), sum(losses), ...)
+        shape = r.choice([(), (trips + len(init),) + item_shape])
+        use = self.list_use(ctx, shape)
+        if use is not None:
+            t = self.fresh("t")
+            ctx.env[t] = Var(t, shape)
+            out.append(Line(t, "=", use))
+        return out
+
+    def s_unpack(self, ctx: Ctx, depth: int) -> list:
+        """`a, b, c = np.exp(x[:3])`, `r1, r2 = W[:2]`: an array unpacked into names."""
+        r = self.r
+        self.tag("unpack")
+        k = r.choice([2, 3]) if self.n >= 3 else 2
+        if r.random() < 0.65:
+            src = r.choice([f"x[:{k}]", f"x[-{k}:]", f"W[0, :{k}]"])
+            fn = r.choice(["np.exp(0.5 * np.tanh({}))", "np.tanh({})", "{}", "(1.0 + 0.5 * {})"])
+            names = [self.fresh(c) for c in "abc"[:k]]
+            for nm in names:
+                ctx.env[nm] = Var(nm, ())
+            return [Line(", ".join(names), "=", E(fn, [leaf(src)]))]
+        k = 2
+        src = r.choice(["W[:2]", "W[-2:]", "np.tanh(W[:2])", "W[:2] * 0.5"])
+        names = [self.fresh("r") for _ in range(k)]
+        root = "W" if src.startswith("W[") and not src.endswith("0.5") else None
+        for nm in names:
+            ctx.env[nm] = Var(nm, (self.n,), root or f"unpacked:{names[0]}", False)
+        return [Line(", ".join(names), "=", leaf(src))]
+
+    def mask_cond(self, ctx: Ctx, shape: tuple) -> E:
+        """A boolean array of `shape`: a comparison with a threshold, &, |, ~, np.isfinite."""
+        r = self.r
+        thr = r.choice(["0.0", "0.2", "-0.3", "0.5", "-0.1"])
+        op = r.choice([">", "<", ">=", "<="])
+        c = E(f"({{}} {op} {thr})", [self.expr(ctx, shape, 1)])
+        k = r.random()
+        if k < 0.15:
+            c = E("({} & {})", [c, E(f"({{}} < 0.8)", [self.expr(ctx, shape, 0)])])
+        elif k < 0.25:
+            c = E("~{}", [c])
+        elif k < 0.3:
+            c = E("({} | {})", [c, E("np.isnan({})", [self.expr(ctx, shape, 0)])])
+        elif k < 0.35:
+            c = E("({} & np.isfinite({}))", [c, self.expr(ctx, shape, 0)])
+        return c
+
+    def mask_for(self, ctx: Ctx, shape: tuple, define: bool = True):
+        """(text of a mask of `shape` usable twice in one expression, statements defining it)."""
+        r = self.r
+        named = [k for k, s in ctx.masks.items() if s == shape]
+        if named and r.random() < 0.6:
+            return r.choice(named), []
+        if define and r.random() < 0.5:
+            name = self.fresh("mk")
+            ctx.masks[name] = shape
+            return name, [Line(name, "=", self.mask_cond(ctx, shape))]
+        # inline, evaluated twice when used twice (adjit recognises the same mask)
+        v = [w for w in ctx.env.values() if w.shape == shape and not w.is_int]
+        base = r.choice(v).name if v else self.atom(ctx, shape)[0].render()
+        return f"({base} {r.choice(['>', '<'])} {r.choice(['0.0', '0.2', '-0.3'])})", []
+
+    def sel_expr(self, ctx: Ctx, shape: tuple, mask: str, depth: int) -> E:
+        """Elementwise arithmetic on selections `a[mask]` by one mask and on numbers."""
+        r = self.r
+        if depth <= 0 or r.random() < 0.35:
+            v = [w for w in ctx.env.values() if w.shape == shape and not w.is_int]
+            if v and r.random() < 0.75:
+                return leaf(f"{r.choice(v).name}[{mask}]")
+            return E(f"({{}})[{mask}]", [self.expr(ctx, shape, 1)])
+        k = r.random()
+        if k < 0.45:
+            fmt, _, t = wchoice(r, UNARY)
+            self.tag(t)
+            return E(fmt, [self.sel_expr(ctx, shape, mask, depth - 1)])
+        if k < 0.8:
+            fmt = r.choice(["({} + {})", "({} * {})", "({} - {})", "({} / (2.0 + np.tanh({})))"])
+            return E(fmt, [self.sel_expr(ctx, shape, mask, depth - 1) for _ in range(fmt.count("{}"))])
+        c = r.choice(["0.5", "2.0", "-1.5"])
+        fmt = r.choice([f"({{}} * {c})", f"({{}} - {c})", f"({c} + {{}})", "({}) ** 2"])
+        return E(fmt, [self.sel_expr(ctx, shape, mask, depth - 1)])
+
+    def mask_expr(self, ctx: Ctx, shape: tuple, depth: int):
+        """A reduction of a boolean-mask selection, of `shape` (a number, or a row for X[keep])."""
+        r = self.r
+        n, m = self.n, self.m
+        self.tag("mask")
+        fn = wchoice(r, [("np.sum", 4), ("np.mean", 2), ("np.max", 1), ("np.min", 1)])[0]
+        if shape == ():
+            src = r.choice([(n,), (n,), (m, n), (m,)])
+            mask, _ = self.mask_for(ctx, src, define=False)
+            sel = self.sel_expr(ctx, src, mask, depth - 1)
+            if r.random() < 0.2:
+                return E("({})." + fn[3:] + "()", [sel])
+            return E(fn + "({})", [sel])
+        if len(shape) == 1:
+            # a row mask: X[keep] reduced over axis 0
+            self.tag("row_mask")
+            a = m
+            v = [w for w in ctx.env.values() if w.shape == (a,) + shape and not w.is_int]
+            base = r.choice(v).name if v else None
+            if base is None:
+                return None
+            keep = r.choice([f"{base}[:, 0] > {r.choice(['0.0', '-0.2'])}", f"np.sum({base}, axis=1) > -0.5"])
+            return E(f"{fn}({base}[{keep}], axis=0)", [])
+        return None
+
+    def s_mask(self, ctx: Ctx, depth: int) -> list:
+        """`mk = x > 0.2`: a named mask, used by later selections."""
+        shape = self.r.choice([(self.n,), (self.n,), (self.m, self.n), (self.m,)])
+        name = self.fresh("mk")
+        line = Line(name, "=", self.mask_cond(ctx, shape))
+        ctx.masks[name] = shape
+        self.tag("mask")
+        return [line]
+
+    def s_maskwrite(self, ctx: Ctx, depth: int) -> list:
+        """`h[mask] = v`, `h[h < 0] = 0.0`, `h[mask] *= 2.0`, `h[mask] += v`, read back after."""
+        r = self.r
+        arrays = self.writable_arrays(ctx)
+        if not arrays:
+            return self.s_write(ctx, depth)
+        v = r.choice(arrays)
+        self.tag("mask_write")
+        out = []
+        if r.random() < 0.3:
+            # the array's own values decide (clip by hand)
+            mask = f"{v.name} {r.choice(['<', '>'])} {r.choice(['0.0', '0.3', '-0.4'])}"
+        else:
+            mask, out = self.mask_for(ctx, v.shape)
+        k = r.random()
+        if k < 0.35:
+            rhs, op = leaf(r.choice(["0.0", "0.5", "-1.0"])), "="
+        elif k < 0.55:
+            rhs, op = leaf(r.choice(["2.0", "0.5", "-1.0"])), "*="
+        elif k < 0.75:
+            rhs, op = leaf(r.choice(["0.5", "1.0", "-0.3"])), "+="
+        else:
+            if mask.startswith(v.name + " "):
+                mask = f"({mask})"
+            rhs, op = self.sel_expr(ctx, v.shape, mask, 1), r.choice(["=", "+="])
+        self.kill_views(ctx, v.name)
+        out.append(Line(f"{v.name}[{mask}]", op, rhs))
+        return out
+
+    def ifexp(self, ctx: Ctx, shape: tuple, depth: int) -> E:
+        self.tag("ifexp")
+        return E("({} if {} else {})", [self.expr(ctx, shape, depth - 1), self.scalar_cond(ctx, 1),
+                                          self.expr(ctx, shape, depth - 1)])
+
+    def builtin(self, ctx: Ctx, shape: tuple, depth: int):
+        """Python's sum/max/min over several numbers, an array, or a list literal."""
+        r = self.r
+        n, m = self.n, self.m
+        self.tag("builtin")
+        if shape == ():
+            k = r.random()
+            if k < 0.4:
+                fn = r.choice(["max", "min"])
+                kids = [self.expr(ctx, (), depth - 1) for _ in range(r.choice([2, 2, 3]))]
+                return E(fn + "(" + ", ".join(["{}"] * len(kids)) + ")", kids)
+            if k < 0.75:
+                fn = r.choice(["sum", "sum", "max", "min"])
+                return E(fn + "({})", [self.expr(ctx, r.choice([(n,), (m,)]), depth - 1)])
+            kids = [self.expr(ctx, (), depth - 1) for _ in range(r.choice([2, 3]))]
+            return E(r.choice(["sum", "max"]) + "([" + ", ".join(["{}"] * len(kids)) + "])", kids)
+        if len(shape) == 1:
+            # sum over the rows of a matrix: a row
+            return E("sum({})", [self.expr(ctx, (r.choice([n, m]),) + shape, depth - 1)])
+        return None
+
+    def stat(self, ctx: Ctx, shape: tuple, depth: int):
+        """np.prod, np.quantile/np.percentile, np.cov."""
+        r = self.r
+        n, m = self.n, self.m
+        k = r.random()
+        if shape == ():
+            if k < 0.3:
+                self.tag("prod")
+                inner = self.expr(ctx, r.choice([(n,), (m,), (m, n)]), depth - 1)
+                return E(r.choice(["np.prod({})", "({}).prod()", "np.prod(1.0 + 0.5 * np.tanh({}))"]), [inner])
+            if k < 0.7:
+                self.tag("quantile")
+                inner = self.expr(ctx, r.choice([(n,), (m,), (m, n)]), depth - 1)
+                q = r.choice(["0.5", "0.25", "0.9", "0.1", "1.0", "0.0"])
+                if r.random() < 0.3:
+                    return E(f"np.percentile({{}}, {r.choice(['75', '50', '10', '90.0'])})", [inner])
+                if r.random() < 0.2:
+                    return E(f"np.sum(np.quantile({{}}, [0.1, {q}, 0.9]))", [inner])
+                return E(f"np.quantile({{}}, {q})", [inner])
+            self.tag("cov")
+            kk = r.random()
+            if kk < 0.3:
+                return E("np.cov({})", [self.expr(ctx, (n,), depth - 1)])
+            if kk < 0.6:
+                return E(f"np.sum(np.cov({{}}{r.choice(['', ', bias=True'])}) ** 2)", [self.expr(ctx, (m, n), depth - 1)])
+            return E("np.cov({}, rowvar=False)[0, 1]", [self.expr(ctx, (m, n), depth - 1)])
+        if len(shape) == 1:
+            b = shape[0]
+            if k < 0.3:
+                self.tag("prod")
+                a = r.choice([n, m])
+                return E("np.prod({}, axis=0)", [self.expr(ctx, (a, b), depth - 1)])
+            if k < 0.7:
+                self.tag("quantile")
+                a = r.choice([n, m])
+                q = r.choice(["0.5", "0.25", "0.75"])
+                if r.random() < 0.5:
+                    return E(f"np.quantile({{}}, {q}, axis=0)", [self.expr(ctx, (a, b), depth - 1)])
+                return E(f"np.percentile({{}}, {r.choice(['30', '60'])}, axis=1)", [self.expr(ctx, (b, a), depth - 1)])
+            self.tag("cov")
+            if b == n:
+                return E("(np.cov({}, rowvar=False) @ {})", [self.expr(ctx, (m, n), depth - 1), self.expr(ctx, (n,), depth - 1)])
+            if b == m:
+                return E("(np.cov({}) @ {})", [self.expr(ctx, (m, n), depth - 1), self.expr(ctx, (m,), depth - 1)])
+            return None
+        if len(shape) == 2 and shape[0] == 1:
+            self.tag("prod")
+            return E("np.prod({}, axis=0, keepdims=True)", [self.expr(ctx, (r.choice([n, m]), shape[1]), depth - 1)])
+        return None
+
+    def s_forlist(self, ctx: Ctx, depth: int) -> list:
+        """`for w in [W, 0.5 * W]:` / `for c in [0.5, 1.0, 2.0]:` (unrolled when compiled)."""
+        r = self.r
+        self.tag("for_list", "for")
+        if ctx.loop_depth > 0:
+            self.tag("nested_loop")
+        inner = ctx.child(loop_depth=ctx.loop_depth + 1)
+        inner.env = {k: v for k, v in inner.env.items() if v.root is None}
+        var = self.fresh(r.choice(["c", "w", "p"]))
+        inner.no_jumps = r.random() < 0.97  # adjit refuses break/continue in an unrolled loop
+        if r.random() < 0.4:
+            items = r.sample(["0.5", "1.0", "2.0", "-0.5", "0.1"], r.choice([2, 3]))
+            inner.env[var] = Var(var, (), None, False, fixed=True)
+            header = "[" + ", ".join(items) + "]"
+        else:
+            shape = r.choice([s for s in self.shape_choices(ctx) if s] or [(self.n,)])
+            kids = []
+            for _ in range(r.choice([2, 3])):
+                e, root = self.expr_r(ctx, shape, 1)
+                if root is not None:
+                    # the loop variable is that array: no writes into it inside the loop
+                    for k2, v2 in list(inner.env.items()):
+                        if (v2.root or v2.name) == root and v2.writable:
+                            inner.env[k2] = replace(v2, writable=False)
+                kids.append(e)
+            inner.env[var] = Var(var, shape, f"listitem:{var}", False, fixed=True)
+            header = E("[" + ", ".join(["{}"] * len(kids)) + "]", kids).render()
+        body = self.block(inner, r.randint(1, 3), depth - 1)
+        self.merge(ctx, inner)
+        return [For(var, header, body, 0)]
+
     # ------------------------------------------------------------------ functions
     def make_helper(self):
         r = self.r
@@ -655,7 +1208,7 @@ class Generator:
         names, shapes, res = r.choice(pats)
         self.helper_sig = (shapes, res)
         ctx = Ctx({nm: Var(nm, s, None if not s else f"param:{nm}", False) for nm, s in zip(names, shapes)}, {},
-                  helper=True, written=set())
+                  helper=True, written=set(), lists={}, masks={})
         body = self.block(ctx, r.randint(0, 2), 1)
         body.append(Line("return", "", self.expr(ctx, res, 3)))
         self.helper = Func(self.helper_name, names, body)
@@ -687,7 +1240,7 @@ class Generator:
         for p in params:
             shape = tuple(p.shape) if p.kind == "array" else ()
             env[p.name] = Var(p.name, shape, None, p.kind == "array", p.kind == "int")
-        ctx = Ctx(env, {}, written=set())
+        ctx = Ctx(env, {}, written=set(), lists={}, masks={})
         body = []
         if r.random() < 0.6:
             body.append(Line("acc", "=", leaf(r.choice(["0.0", "0.0", "np.sum(x) * 0.1"]))))

@@ -44,6 +44,8 @@ class Line:
             return [indent + self.lhs]
         if self.lhs == "return":
             return [f"{indent}return {self.expr.render()}"]
+        if self.op == "()":  # a call statement: `ys.append(<expr>)`
+            return [f"{indent}{self.lhs}({self.expr.render()})"]
         return [f"{indent}{self.lhs} {self.op} {self.expr.render()}"]
 
 
@@ -139,11 +141,14 @@ class Program:
         return tuple(p.name for p in self.params if p.wrt)
 
     def source(self) -> str:
-        parts = ["import numpy as np\n"]
-        if self.helper is not None:
-            parts.append(self.helper.render())
-        parts.append(self.main.render())
-        return "\n\n".join(parts)
+        funcs = ([self.helper.render()] if self.helper is not None else []) + [self.main.render()]
+        head = "import numpy as np\n"
+        text = "".join(funcs)
+        if "norm." in text:
+            head += "from scipy.stats import norm\n"
+        if "comb(" in text:
+            head += "from scipy.special import comb\n"
+        return "\n\n".join([head] + funcs)
 
     def clone(self) -> "Program":
         return copy.deepcopy(self)
