@@ -960,6 +960,10 @@ class Generator:
     def s_unpack(self, ctx: Ctx, depth: int) -> list:
         """`a, b, c = np.exp(x[:3])`, `r1, r2 = W[:2]`: an array unpacked into names."""
         r = self.r
+        x_ok = getattr(ctx.env.get("x"), "shape", None) == (self.n,)
+        w_ok = getattr(ctx.env.get("W"), "shape", None) == (self.m, self.n)
+        if not (x_ok and w_ok):  # in the helper, or x/W rebound to another shape
+            return self.s_assign(ctx, depth)
         self.tag("unpack")
         k = r.choice([2, 3]) if self.n >= 3 else 2
         if r.random() < 0.65:
