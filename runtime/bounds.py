@@ -28,18 +28,6 @@ class ExtentMismatch(ValueError):
         return f"could not broadcast input array of extent {m} into extent {n}"
 
 
-class TapeExtentChanged(ValueError):
-    """A value recorded for the reverse sweep whose extent changed between iterations:
-    TapeExtentChanged(extent, extent of the tape's rows)."""
-
-    def __str__(self) -> str:
-        if len(self.args) != 2:
-            return super().__str__()
-        m, n = self.args
-        return (f"a value recorded for the reverse sweep changes extent between iterations (from {n} to {m}, "
-                "e.g. a slice clipped at the end of its array): compiled code records rows of one extent")
-
-
 # One compiled version each (explicit int64 signatures, cached on disk): generated code calls them
 # with literal constants, which would otherwise compile a specialization per distinct constant.
 _I = "int64"
@@ -77,10 +65,3 @@ def same_extent(m, n):
     """A row of extent m written element by element where one of extent n goes."""
     if m != n:
         raise ExtentMismatch(m, n)
-
-
-@numba.njit(f"void({_I}, {_I})", cache=True, nogil=True)
-def same_tape_extent(m, n):
-    """A value of extent m recorded for the reverse sweep into a tape whose rows have extent n."""
-    if m != n:
-        raise TapeExtentChanged(m, n)

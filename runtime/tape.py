@@ -25,3 +25,30 @@ def grow_array(buf, n, value, capacity):
     for i in range(n):
         grown[i] = buf[i]
     return grown
+
+
+@numba.njit(cache=True, nogil=True)
+def push_ragged(buf, rows, n, value, capacity):
+    """Records `value`, whose extents may differ from one push to the next, as entry n of a ragged
+    tape: its elements, in C order, appended to the flat buffer `buf`, and row n of `rows` set to
+    (start, end, extent 0, extent 1, ...). Either array is grown (doubled; the first time to room
+    for `capacity` entries like this one, the trip count when it is known) when full; returns both."""
+    if n == rows.shape[0]:
+        grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity), rows.shape[1]), rows.dtype)
+        grown[:n] = rows[:n]
+        rows = grown
+    start = rows[n - 1, 1] if n > 0 else 0
+    end = start + value.size
+    if end > buf.shape[0]:
+        more = np.empty(max(_FIRST_CAPACITY, 2 * buf.shape[0], end, capacity * value.size), buf.dtype)
+        more[:start] = buf[:start]
+        buf = more
+    k = start
+    for x in value.flat:
+        buf[k] = x
+        k += 1
+    rows[n, 0] = start
+    rows[n, 1] = end
+    for a in range(value.ndim):
+        rows[n, 2 + a] = value.shape[a]
+    return buf, rows

@@ -16,8 +16,9 @@ Both raise IndexError (runtime/bounds.py's IndexOutOfBounds) with NumPy's messag
 out of bounds for axis 0 with size 5"); a negative index in [-size, 0) wraps, as in NumPy (Numba
 wraps it). Slices need nothing: Numba clips them as NumPy does, and an array assigned into a slice
 must match its extent (Numba raises ValueError). What this module adds for arrays of run-time
-extent is the check that a row written or recorded element by element has the extent of its
-destination (`_bounds.same_extent`, `_bounds.same_tape_extent`).
+extent is the check that a row written element by element has the extent of its destination
+(`_bounds.same_extent`). A value of run-time extent recorded for the reverse sweep needs none: it
+goes on a ragged tape, which records each entry's extents (codegen/emitter.ragged_tapes).
 
 The reverse sweep is checked by the same rules, independently of the forward sweep: its indices
 are SSA values of their own (recomputed or popped from a tape), so nothing relies on a forward

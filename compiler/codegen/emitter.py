@@ -44,6 +44,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.holder: dict[str, Value] = {}
         self.counter = {"_t": 0, "_d": 0}
         self.tapes: dict[str, Value] = {}
+        self.ragged = ragged_tapes(fn)  # tapes whose entries may differ in extent (below)
         self.reserved: set = set()
         self.capacity: dict = {}
         self._loop_depth = 0
@@ -111,7 +112,11 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 decls.append(f"{tape} = []")
                 continue
             dt = "bool_" if v.type.dtype == "bool" else v.type.dtype
-            decls.append(f"{tape} = _alloc.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
+            if tape in self.ragged:  # a flat buffer, and per entry (start, end, extents)
+                decls.append(f"{tape} = _alloc.empty((0,), np.{dt})")
+                decls.append(f"_r{tape} = _alloc.empty((0, {v.type.rank + 2}), np.int64)")
+            else:
+                decls.append(f"{tape} = _alloc.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
             decls.append(f"_n{tape} = 0")
         if decls:
             body = (["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"]
@@ -178,13 +183,16 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 return
             value = self.operand(v, 0)
             cap = self.capacity.get(tape, "0")
+            if tape in self.ragged:  # entries of their own extents (runtime/tape.push_ragged)
+                out.append(f"{tape}, _r{tape} = _tape.push_ragged({tape}, _r{tape}, _n{tape}, {value}, {cap})")
+                out.append(f"_n{tape} += 1")
+                return
             grow = (f"_tape.grow_array({tape}, _n{tape}, {value}, {cap})" if v.type.rank
                     else f"_tape.grow_scalar({tape}, _n{tape})")
             if tape not in self.reserved:
                 out.append(f"if _n{tape} == {tape}.shape[0]:")
                 out.append(f"    {tape} = {grow}")
-            if v.type.rank:  # a row copy as a loop nest (Numba compiles `tape[n] = row` slowly)
-                out.extend(self.extent_checks(v, self.operand(v, ATOM), tape, 1, "_bounds.same_tape_extent"))  # rows of run-time extent
+            if v.type.rank:  # a row copy as a loop nest (Numba compiles `tape[n] = row` slowly); its shape is static
                 ix = [f"_j{a}" for a in range(v.type.rank)]
                 ind = ""
                 for a in range(v.type.rank):
@@ -204,6 +212,11 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 out.append(f"{target} = {tape}.pop()")
                 return
             out.append(f"_n{tape} -= 1")
+            if tape in self.ragged:  # the entry's elements, at the extents it was recorded with
+                row = f"_r{tape}[_n{tape}, "
+                extents = _tuple_text([f"{row}{2 + a}]" for a in range(op.out.type.rank)])
+                out.append(f"{target} = {tape}[{row}0]:{row}1]].reshape({extents})")
+                return
             out.append(f"{target} = {tape}[_n{tape}]")
             return
         if op.prim in ("index_add", "index_update"):
@@ -329,6 +342,20 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             seen.add(r.id)
             outs.append(text)
         return ", ".join(outs) if len(outs) > 1 else outs[0]
+
+
+def ragged_tapes(fn: Function) -> set:
+    """The tapes whose entries may differ in extent from one push to the next: those recording an
+    array with an extent known only at run time (a slice or a gather of data-dependent length). Compiled
+    code records them as one flat buffer plus each entry's start, end and extents; every other tape
+    holds rows of the one static shape."""
+    out = set()
+    for op in walk_ops(fn.body):
+        if op.prim == "tape_push" and op.inputs[0].type.rank:
+            a = fn.avals.get(op.inputs[0].id)
+            if a is None or a.shape is None or any(not isinstance(d, int) for d in a.shape):
+                out.add(op.attrs["tape"])
+    return out
 
 
 def render(fn: Function, name: str, lowered: bool = False, top_name: str | None = None,

@@ -2,6 +2,9 @@
 whose body records values for the reverse sweep, what one iteration pushes and how many bytes.
 
     # tape per iteration of the loop at line 30 (for l in range(L)): 1 x f64[28], 6 x f64[14] = 896 bytes
+
+A value whose extents are known only at run time is recorded on a ragged tape (emitter.ragged_tapes)
+and counted apart: `1 x f64[?, 2] = 0 bytes + 1 ragged (extents known at run time)`.
 """
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def _pushes(block) -> list:
 
 def _line(fn: Function, loop, values: list) -> str:
     counts: dict[str, int] = {}
-    total, exact = 0, True
+    total, ragged = 0, 0
     for v in values:
         a = fn.avals.get(v.id)
         shape = a.shape if a is not None else None
@@ -56,11 +59,12 @@ def _line(fn: Function, loop, values: list) -> str:
         if known:
             total += int(np.prod(shape, dtype=np.int64)) * np.dtype("bool" if dtype == "bool" else dtype).itemsize
         else:
-            exact = False
+            ragged += 1
     what = ", ".join(f"{n} x {t}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     where = ""
     if loop.loc is not None:
         where = f" at line {loop.loc.line}"
         if loop.loc.stmt:
             where += f" ({loop.loc.stmt.splitlines()[0].rstrip(':').strip()})"
-    return f"# tape per iteration of the loop{where}: {what} = {'' if exact else '>= '}{total} bytes"
+    size = f"{total} bytes" + (f" + {ragged} ragged (extents known at run time)" if ragged else "")
+    return f"# tape per iteration of the loop{where}: {what} = {size}"
