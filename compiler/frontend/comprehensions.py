@@ -1,9 +1,10 @@
 """List comprehensions, generator expressions, and the builtins that fold an iterable (sum, max,
 min).
 
-- Over a sequence whose length is known when the call is compiled (a range of constants, a list
-  or tuple literal, a structure argument, zip/enumerate/reversed of those), a comprehension is
-  unrolled into a Python tuple of its items, so np.array, np.stack, sum, len, indexing and
+- Over a sequence whose length is known when the call is compiled (a range of constants, up to 64
+  items; a range whose bounds come from shapes or int arguments, up to 16; a list or tuple
+  literal, a structure argument, zip/enumerate/reversed of those), a comprehension is unrolled
+  into a Python tuple of its items, so np.array, np.stack, sum, len, indexing and
   unpacking see a list, as in Python. Its filters must then be decided when compiled too.
 - Over a sequence whose length is known only when the function runs (range(n), an array's rows),
   a comprehension passed to sum(), np.sum(), np.mean(), or (items that are numbers, no filter)
@@ -26,6 +27,7 @@ from .structures import is_struct
 from .values import _is_number
 
 MAX_UNROLL = 64  # a longer static sequence is lowered as a loop, where a loop can take it
+MAX_UNROLL_KNOWN = 16  # the same for a range whose bounds come from shapes or int arguments
 
 _MISSING = object()
 _ACCUMULATE = {"sum": "sum() of", "npsum": "np.sum of", "mean": "np.mean of"}
@@ -140,13 +142,15 @@ class Comprehensions:
         if isinstance(it, ast.Call) and not any(isinstance(a, ast.Starred) for a in it.args):
             func = self.expr(it.func)
             if func is range and not it.keywords and 1 <= len(it.args) <= 3:
-                if not all(_literal_int(a) for a in it.args):
-                    return None  # a bound read from a shape or an argument stays a loop: code for every size
-                bounds = [self.expr(a) for a in it.args]
-                if len(bounds) == 3 and bounds[2] == 0:
+                literal = all(_literal_int(a) for a in it.args)
+                bounds = [self.static_int(self.expr(a)) for a in it.args]
+                if any(b is None for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
                     return None
                 r = range(*bounds)
-                return list(r) if len(r) <= MAX_UNROLL else None
+                # written bounds unroll up to MAX_UNROLL items; bounds read from a shape or an int
+                # argument up to MAX_UNROLL_KNOWN (as jax.jit unrolls a Python loop), longer ones stay
+                # a loop, whose code serves every size
+                return list(r) if len(r) <= (MAX_UNROLL if literal else MAX_UNROLL_KNOWN) else None
             if func is zip and not it.keywords:
                 parts = [self.static_sequence(a) for a in it.args]
                 return None if any(p is None for p in parts) else list(zip(*parts))

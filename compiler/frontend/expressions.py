@@ -14,7 +14,7 @@ import numpy as np
 from .. import primitives as P
 from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
-from .parse import _CONTROL_FLOW_HINT, parse
+from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .structures import is_struct
 from .values import LocalFunction, Method, Undefined, _is_number
@@ -227,197 +227,15 @@ class Expressions:
             if attr in P.METHODS or attr == "copy":  # the rows' ".name" sources, and .copy()
                 return Method(attr, base)
             raise self.err(UnsupportedSyntaxError, f"attribute .{attr} is not supported", node)
+        state = self.b.__dict__.get("function_attributes")
+        if state and (id(base), attr) in state:  # f.count set earlier in this call (lower.py)
+            return state[(id(base), attr)]
         if isinstance(base, (types.ModuleType, type)) or base is np or hasattr(base, attr):
             try:
                 return getattr(base, attr)
             except AttributeError:
                 pass
         raise self.err(AdjitNameError, f"{_describe(base)} has no attribute '{attr}'", node)
-
-    def subscript(self, node):
-        base = self.expr(node.value)
-        sl = node.slice
-        if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
-            return self.struct_subscript(base, node)
-        if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py
-            return self.built_list_item(base, node)
-        if isinstance(base, tuple):
-            k = self.static(self.expr(sl), sl, "a tuple index")
-            return base[k]
-        if not isinstance(base, Value):
-            raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
-        if base.type.kind == "tuple":
-            k = self.static(self.expr(sl), sl, "a tuple index")
-            self.at(node)
-            return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
-        mask, sl = self.mask_index(sl)
-        if mask is not None:  # x[mask]: masks.py
-            return self.masked_select(base, mask, node)
-        try:
-            index, ints = self.index_of(sl)
-        finally:
-            self.env.pop("<index>", None)
-        self.at(node)
-        if P.is_advanced(index):
-            src, a_index, a_ints, _, _ = self.split_advanced(base, index, ints)
-            return self.b.emit("gather", [src] + a_ints, index=a_index)
-        out = self.b.emit("getitem", [base] + ints, index=index)
-        return self.window_extent(out, sl, index, node)
-
-    def mask_index(self, sl):
-        """(mask, None) when the index is one boolean array; else (None, the index to read), the
-        index evaluated here bound to a hidden name when it was an expression that could have been
-        a mask (a comparison, ~, &, |, a call), so that it is evaluated once."""
-        if isinstance(sl, ast.Name):
-            v = self.env.get(sl.id)
-            return (v, sl) if self.mask_of(v) else (None, sl)
-        if isinstance(sl, ast.Call) and isinstance(sl.func, ast.Name) and sl.func.id == "range":
-            return None, sl  # x[range(a, b)]: index_of reads it as np.arange
-        maybe = isinstance(sl, (ast.Compare, ast.Call, ast.BoolOp)) or isinstance(sl, ast.UnaryOp) and \
-            isinstance(sl.op, (ast.Invert, ast.Not)) or isinstance(sl, ast.BinOp) and isinstance(sl.op, (ast.BitAnd, ast.BitOr))
-        if not maybe:
-            return None, sl
-        v = self.expr(sl)
-        if self.mask_of(v):
-            return v, None
-        self.env["<index>"] = v
-        return None, ast.copy_location(ast.Name("<index>", ast.Load()), sl)
-
-    def split_advanced(self, base: Value, index: tuple, ints: list, copy: bool = False) -> tuple:
-        """An index holding an int array as (base with the index's slices taken, the advanced part):
-        gather and the indexed writes see only full slices, ints and arrays (primitives/arrays.py).
-        copy=True: the sliced region is a copy (a write into it is written back by the caller)."""
-        full = ("slice", None, None, None)
-        if all(it[0] != "slice" or it == full for it in index):
-            return base, index, ints, None, None
-        b_index, b_ints, a_index, a_ints = [], [], [], []
-
-        def b_int(k):
-            b_ints.append(ints[k - 1])
-            return len(b_ints)
-
-        for it in index:
-            if it[0] == "slice":
-                b_index.append(("slice",) + tuple(None if k is None else b_int(k) for k in it[1:]))
-                a_index.append(full)
-            else:
-                a_ints.append(ints[it[1] - 1])
-                a_index.append((it[0], len(a_ints)))
-                b_index.append(full)
-        src = self.b.emit("getitem", [base] + b_ints, index=tuple(b_index))
-        if copy:
-            src = self.b.emit("astype", [src], dtype=src.type.dtype)
-        return src, tuple(a_index), a_ints, tuple(b_index), b_ints
-
-
-    def _known_int(self, e):
-        try:
-            v = self.expr(e)
-        except Exception:
-            return None
-        if isinstance(v, Value):
-            v = self.b.avals[v.id].value
-        return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
-
-    def _affine(self, e):
-        """An index bound as (the text of its run-time part, a constant offset): `i + 2` is
-        (i, 2), `n - 1 + i`... only sums and differences with constants on the right."""
-        if isinstance(e, ast.BinOp) and isinstance(e.op, (ast.Add, ast.Sub)):
-            c = self._known_int(e.right)
-            if c is not None:
-                inner = self._affine(e.left)
-                if inner is not None:
-                    return inner[0], inner[1] + (c if isinstance(e.op, ast.Add) else -c)
-        c = self._known_int(e) if isinstance(e, (ast.Constant, ast.UnaryOp)) else None
-        if c is not None:
-            return None, c
-        return ast.dump(e), 0
-
-    def window_extent(self, out: Value, sl, index: tuple, node) -> Value:
-        """`x[a:a + c]` with a constant c is a window of c elements: give it that static extent,
-        checked where it is taken (NumPy would clip a window running past the end, making a
-        shorter array that nothing of extent c can combine with)."""
-        aval = self.b.avals[out.id] if out.type.kind == "array" else None
-        if aval is None or None not in aval.shape:
-            return out
-        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
-        dims = list(aval.shape)
-        axis = 0
-        changed = False
-        for it, spec in zip(items, index):
-            if spec[0] == "int":
-                continue
-            if spec[0] == "slice" and isinstance(it, ast.Slice) and it.step is None and it.lower is not None \
-                    and it.upper is not None and dims[axis] is None:
-                lo, hi = self._affine(it.lower), self._affine(it.upper)
-                if lo is not None and hi is not None and lo[0] is not None and lo[0] == hi[0] \
-                        and hi[1] - lo[1] >= 0:
-                    dims[axis] = hi[1] - lo[1]
-                    changed = True
-            axis += 1
-        if not changed or None in dims:
-            return out
-        shape = self.b.emit("tuple", [self.b.const(d) for d in dims])
-        return self.b.emit("reshape", [out, shape])
-
-    def index_of(self, sl) -> tuple:
-        """An index expression as (index spec, int values); see primitives' getitem."""
-        if isinstance(sl, ast.Name) and type(self.env.get(sl.id)) is tuple:
-            # iu = np.triu_indices(n, 1); x[iu]: a tuple of index arrays indexes as x[iu[0], iu[1]]
-            parts = self.env[sl.id]
-            keys = [f"<{sl.id}[{k}]>" for k in range(len(parts))]
-            self.env.update(zip(keys, parts))
-            try:
-                return self.index_of(ast.copy_location(ast.Tuple(elts=[ast.copy_location(ast.Name(k, ast.Load()), sl)
-                                                                        for k in keys], ctx=ast.Load()), sl))
-            finally:
-                for k in keys:
-                    del self.env[k]
-        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
-        for k, e in enumerate(items):  # x[range(n), range(n)]: a range as an index is np.arange's array
-            if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "range" \
-                    and self.name("range", e.func) is range:
-                self.env["<np.arange>"] = np.arange
-                items[k] = ast.copy_location(ast.Call(func=ast.copy_location(ast.Name("<np.arange>", ast.Load()), e.func),
-                                                      args=e.args, keywords=e.keywords), e)
-        ints: list = []
-        index = []
-        arrays: list = []
-
-        def int_input(e, array_ok=False):
-            v = self.value(self.expr(e), e)
-            if v.type.kind == "array" and array_ok and v.type.dtype in ("int64", "int32"):
-                arrays.append(len(ints))  # integer-array (advanced) indexing: primitives/arrays.py
-            elif v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):
-                if v.type.kind == "array" and v.type.dtype == "bool" and array_ok:
-                    raise self.err(UnsupportedSyntaxError, "indexing with a boolean mask (`x[mask]`) is not supported: "
-                                   "the result's shape depends on the data", e,
-                                   hint="keep the shape with np.where(mask, x, 0) (or x * mask), and reduce that")
-                if v.type.kind == "array" and array_ok:
-                    raise self.err(AdjitTypeError, f"arrays used as indices must be of integer type, not {v.type}", e)
-                if v.type.kind == "array":
-                    raise self.err(UnsupportedSyntaxError, "an array as a slice bound is not supported", e)
-                if v.type.kind == "tuple" and isinstance(e, ast.List):
-                    raise self.err(UnsupportedSyntaxError, "a list as an index (`x[[0, 2]]`) is not supported", e,
-                                   hint="pass the indices as an int array argument, or use np.arange")
-                raise self.err(AdjitTypeError, f"array indices must be integers, not {v.type}", e)
-            ints.append(v)
-            return len(ints)
-
-        for it in items:
-            if isinstance(it, ast.Slice):
-                index.append(("slice",) + tuple(None if e is None else int_input(e) for e in (it.lower, it.upper, it.step)))
-            elif isinstance(it, ast.Constant) and it.value is None:
-                index.append(("none",))
-            elif isinstance(it, ast.Constant) and it.value is Ellipsis:
-                raise self.err(UnsupportedSyntaxError, "`...` in an index is not supported", it)
-            else:
-                k = int_input(it, array_ok=True)
-                index.append(("array" if k - 1 in arrays else "int", k))
-        if arrays and any(it[0] == "none" for it in index):
-            raise self.err(UnsupportedSyntaxError, "None (np.newaxis) in an index together with an index array is "
-                           "not supported", sl, hint="index first, then add the axis: np.expand_dims(x[idx], axis)")
-        return tuple(index), ints
 
     # -- calls
     def call(self, node: ast.Call):
@@ -447,6 +265,12 @@ class Expressions:
             return self.method(func, args, kwargs, node)
         if func is builtins.sum or func is builtins.max or func is builtins.min:  # comprehensions.py
             return self.builtin_fold(func, args, kwargs, node)
+        if (func is tuple or func is list) and len(args) == 1 and not kwargs:  # tuple(gen), list(x)
+            x = args[0]
+            if type(x) is tuple or type(x).__name__ in ("DeferredList", "BuiltList"):
+                return x
+            if isinstance(x, Value) and x.type.kind == "array" and x.type.rank >= 1:
+                return self.as_list(x)  # the rows (lists.py)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
         if getattr(func, "__adjit_custom__", None) is not None:  # adjit.custom_vjp / custom_jvp: custom_calls.py

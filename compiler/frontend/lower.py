@@ -3,6 +3,7 @@ of names; control flow and expressions live in the two mixins beside this module
 from __future__ import annotations
 
 import ast
+import types
 from typing import Any
 
 import numpy as np
@@ -21,13 +22,14 @@ from .iteration import Iteration
 from .structures import Structures, build, is_struct
 from .loopvalues import LoopValues
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
+from .indexing import Indexing
 from .forms import NumpyForms
 from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
 class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, LoopValues, Iteration, LocalFunctions, Structures,
-              Expressions):
+              Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
     def __init__(self, parsed: ParsedFunction, builder: Builder, stack: tuple = ()):
@@ -150,6 +152,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
             current = self.subscript(stmt.target)
         elif isinstance(stmt.target, ast.Name):
             current = self.name(stmt.target.id, stmt.target)
+        elif isinstance(stmt.target, ast.Attribute):  # f.counter += n on a function object: its state
+            current = self.expr(stmt.target)
         else:
             raise self.err(UnsupportedSyntaxError, "unsupported augmented assignment target", stmt.target)
         rhs = self.expr(stmt.value)
@@ -225,8 +229,22 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
             self.env[target.value.id] = new
         elif isinstance(target, ast.Attribute) and is_struct(self.expr(target.value)):
             raise self.struct_write_error(target, self.expr(target.value))
+        elif isinstance(target, ast.Attribute) and isinstance(self.expr(target.value), types.FunctionType):
+            self.set_function_attribute(self.expr(target.value), target, val)
         else:
             raise self.err(UnsupportedSyntaxError, f"cannot assign to {type(target).__name__}", target)
+
+    def set_function_attribute(self, fn, target, val) -> None:
+        """`f.count = 0` (ADBench's GMM keeps a running index on a function object): state of the
+        compilation, read back by `f.count` in this call, never written to the real function. Only
+        values known when the call is compiled (a run-time value would escape the loops that
+        carry names)."""
+        if isinstance(val, Value) and self.static_int(val) is not None:  # d = x.shape[1]: known when compiled
+            val = self.static_int(val)
+        if isinstance(val, Value) or not (val is None or _is_number(val) or isinstance(val, (str, tuple))):
+            raise self.err(UnsupportedSyntaxError, f"an attribute of the function {fn.__name__} set to a value computed "
+                           "at run time is not supported", target, hint="use a local variable, or pass it as an argument")
+        self.b.__dict__.setdefault("function_attributes", {})[(id(fn), target.attr)] = val
 
     def unpack(self, val, n, node) -> list:
         if isinstance(val, tuple):

@@ -120,10 +120,13 @@ def _zeros(A):
 
 
 CASES = [
-    (gen_sum, lambda: (n(5),), (0,)),
+    (gen_sum, lambda: (n(5),), (0,)),  # 5 items: unrolled
+    (gen_sum, lambda: (n(20),), (0,)),  # 20 items from a shape: a loop
     (gen_sum_filtered, lambda: (n(6),), (0,)),
+    (gen_sum_filtered, lambda: (n(19),), (0,)),
     (gen_mean_rows, lambda: (n(5),), (0,)),
     (gen_pairs, lambda: (n(4, 3),), (0,)),
+    (gen_pairs, lambda: (n(17, 2),), (0,)),
     (list_to_array, lambda: (n(5),), (0,)),
     (deferred_list, lambda: (n(5),), (0,)),
     (zip_literal, lambda: (n(5),), (0,)),
@@ -190,11 +193,11 @@ def ambiguous_and(x):
 
 @pytest.mark.parametrize("fun,arg,text", [
     (list_concat, n(3), "Python would join or repeat the list"),
-    (comp_of_arrays_summed, n(3, 2), "its items must be numbers"),
+    (comp_of_arrays_summed, n(20, 2), "its items must be numbers"),  # 20 rows: a loop, not unrolled
     (max_of_gen, n(3), "max() of a comprehension"),
     (ambiguous_and, n(3), "is ambiguous"),
 ], ids=["concat", "sum-of-arrays", "max-gen", "ambiguous-and"])
-def test_located_errors(fun, arg, text):
+def test_located_errors(fun, arg, text):  # noqa: D103
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fun)(arg)
     assert text in str(e.value)

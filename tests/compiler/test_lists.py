@@ -115,12 +115,46 @@ def joined(X):
     return np.sum(out + out)
 
 
+def same_buffer(X):
+    """Python's list holds h twice; the writes into h show through both (found by the fuzzing
+    helper: adjit's rows were copies, a silent wrong value)."""
+    h = np.zeros(3)
+    ys = []
+    for i in range(2):
+        h[i] = X[i, 0]
+        ys.append(h)
+    return np.sum(np.array(ys))
+
+
+def views_then_write(X):
+    ys = []
+    for i in range(2):
+        ys.append(X[i])
+    X[0] = 3.0 * X[1]
+    return np.sum(np.stack(ys))
+
+
+def copies_then_write(X):
+    Z = X * 1.0  # (not X itself: the finite differences call this function on their own copies)
+    ys = []
+    for i in range(2):
+        ys.append(Z[i].copy())
+    Z[0] = 3.0 * Z[1]
+    return np.sum(np.stack(ys)) + np.sum(Z)
+
+
+def test_appended_copies_do_not_see_later_writes():
+    check_against_fd(copies_then_write, (n(4, 3),), (0,))
+
+
 @pytest.mark.parametrize("fun,text", [
+    (same_buffer, "which shares memory with 'h'"),
+    (views_then_write, "which shares memory with 'X'"),
     (appended_in_branch, "is appended to inside a branch or an inner loop"),
     (appended_in_while, "is appended to inside a `while` loop"),
     (read_while_appending, "also reads or rebinds it"),
     (joined, "Python would join or repeat the list"),
-], ids=["branch", "while", "read", "join"])
+], ids=["same-buffer", "views", "branch", "while", "read", "join"])
 def test_located_errors(fun, text):
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fun)(n(4, 3))

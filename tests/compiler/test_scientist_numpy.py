@@ -13,7 +13,7 @@ import pytest
 import scipy.linalg
 import scipy.stats
 from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
-from scipy.special import comb
+from scipy.special import comb, multigammaln
 from scipy.stats import norm
 
 import adjit
@@ -132,6 +132,25 @@ def scipy_matrix_functions(lp, X, y):
         + np.sum(scipy.linalg.solve(K, y))
 
 
+def running_index(d, icf):
+    """ADBench's GMM keeps a running index on a function object while it builds L column by column."""
+    running_index.k = d
+
+    def column(i):
+        m = d - i - 1
+        col = np.concatenate([np.zeros(i + 1), icf[running_index.k:running_index.k + m]])
+        running_index.k += m
+        return col
+
+    return np.stack([column(i) for i in range(d)], -1)
+
+
+def function_state(icf):
+    L = running_index(4, icf)
+    rows = np.stack(tuple(icf[:4] * k for k in range(3)))
+    return np.sum(L ** 2) + np.sum(rows) + multigammaln(np.exp(icf[0]) + 2.0, 3) + multigammaln(3.5, 2)
+
+
 def _between_multiples(*shape):
     """Values whose quotients by 1, 1.5, 2 and y stay away from integers (no jump within reach of
     the finite differences)."""
@@ -151,6 +170,7 @@ CASES = [
     (bernstein, lambda: (n(4, 2), np.linspace(0, 1, 15)), (0, 1)),
     (floor_and_remainder, lambda: (_between_multiples(6), np.full(6, 7.9)), (0, 1)),
     (range_indices, lambda: (n(8, 2),), (0,)),
+    (function_state, lambda: (n(10),), (0,)),
     (convolutions, lambda: (n(20), n(4)), (0, 1)),
     (gp_scikit_style, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),
     (scipy_matrix_functions, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),

@@ -14,6 +14,7 @@ import numpy as np
 from ...errors import AdjitTypeError, UnsupportedSyntaxError
 from ...ir import Value
 from ...primitives.table import Lazy
+from ..values import _is_number as _number
 from .base import FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
@@ -25,6 +26,8 @@ FORMS: dict = {
                                    "`stop_gradient`: `axis` (int, tuple or None: all elements)"),
     "log_softmax": ((Lazy("scipy.special", "log_softmax"),), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
                                            "under `stop_gradient`: `axis` (int, tuple or None)"),
+    "multigammaln": ((Lazy("scipy.special", "multigammaln"),), (),
+                     "`d (d - 1) / 4 log(pi) + sum(gammaln(a - j / 2) for j < d)`, `d` known when compiled"),
     "isnan": ((np.isnan,), (), "`x != x` (bool, no gradient)"),
     "isinf": ((np.isinf,), (), "`abs(x) == inf` (bool, no gradient)"),
     "isfinite": ((np.isfinite,), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
@@ -42,6 +45,21 @@ class SpecialForms(FormsBase):
             return self.b.emit("ne", [x, x])
         a = self.b.emit("abs", [x])
         return self.b.emit("eq" if label == "np.isinf" else "lt", [a, self.value(math.inf, node)])
+
+    def form_multigammaln(self, label, args, kwargs, node):
+        a, d = self.bind_args(label, ("a", "d"), args, kwargs, node)
+        d = self.static(d, node, "d")
+        if not isinstance(d, int) or d < 1:
+            raise self.err(AdjitTypeError, f"{label}: d must be a positive int known when the call is compiled", node)
+        const = d * (d - 1) / 4.0 * math.log(math.pi)
+        if _number(a):
+            return const + sum(math.lgamma(a - j / 2.0) for j in range(d))
+        a = self._float_operand(a, node, label)
+        self.at(node)
+        out = self.value(const, node)
+        for j in range(d):
+            out = self.b.emit("add", [out, self.b.emit("gammaln", [self.b.emit("sub", [a, self.value(j / 2.0, node)])])])
+        return out
 
     def form_isnan(self, label, args, kwargs, node):
         return self._predicate(label, args, kwargs, node)
