@@ -180,7 +180,10 @@ class Comprehensions:
     # -- lowered as a loop
     def comprehension_loop(self, func, node: ast.Call, comp=None):
         """`sum(f(x) for x in seq)` and its kin over a sequence of run-time length: the for loop.
-        `comp` is the comprehension when it is not node's first argument (a DeferredList)."""
+        `comp` is the comprehension when it is not node's first argument (a DeferredList).
+
+        (Over 80 lines: the statements synthesized for the accumulating and the array-filling
+        consumers share the hidden names and the restoring of the comprehension's scope.)"""
         kind = _consumer(func)
         own = comp is None
         comp = node.args[0] if own else comp

@@ -92,7 +92,10 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
     """The transformation `spec` applied to `values` (one per parameter of the innermost function:
     IR values, numbers, structures of them, static options), its code emitted into `b`; returns what
     the call returns: the gradient (a value, or a structure of values for a structured argument),
-    a tuple of them for several `wrt`, (value, gradients) for value_and_grad, aux after them."""
+    a tuple of them for several `wrt`, (value, gradients) for value_and_grad, aux after them.
+
+    (Over 80 lines: lowering the helper, transforming it, inlining its code and mapping its results
+    back share the binding of parameters to values; each step is a commented block.)"""
     parsed = spec["parsed"]
     names = parsed.param_names
     wrt = list(spec["wrt"])

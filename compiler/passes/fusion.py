@@ -132,7 +132,9 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
        operands come from outside them, is copied into each (recomputed, never stored).
     2. Groups of one shape are merged, producer into consumer first, then siblings, whenever that
        keeps the order acyclic: a value flowing between them stops being stored, and arrays both
-       read are read once."""
+       read are read once.
+
+    (Over 80 lines: the two phases share the group tables and the acyclicity check's state.)"""
     if not ops:
         return []
     fn, groups, uses = ctx["fn"], ctx["groups"], ctx["uses"]
@@ -222,7 +224,9 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
     """Recompute instead of store: when a later group reads elementwise values of an earlier one,
     copy the ops computing them (back to values that stay stored anyway: SIMD results, values read
     elsewhere, arguments) into the later group, so those values are never written to memory.
-    Members left without users are dropped. Returns the new op list (group_of is rebuilt)."""
+    Members left without users are dropped. Returns the new op list (group_of is rebuilt).
+
+    (Over 80 lines: one fixed-point loop whose copy, rewire and rebuild steps share its tables.)"""
     uses, avals = ctx["uses"], ctx["avals"]
     changed = True
     while changed:

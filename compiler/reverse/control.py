@@ -227,7 +227,10 @@ class ControlFlowReverse:
         """sqrt(T)-segment checkpointing: the forward sweep keeps only the carried state at the start
         of every segment of S iterations; the reverse sweep, segment by segment from the last,
         restores that state, replays the segment forward recording its tape, then reverses it.
-        Memory O(T/S + S) instead of O(T); one extra forward pass of time."""
+        Memory O(T/S + S) instead of O(T); one extra forward pass of time.
+
+        (Over 80 lines: the forward sweep, the segment loop and its replay, and the reversal share
+        the segment's bookkeeping values; split, each part would take most of them as arguments.)"""
         plan = self.loop_plan(node, adj)
         if plan is None:
             return
