@@ -21,7 +21,7 @@ _WRITES = ("index_update", "index_add")
 
 
 class _Walk:
-    def __init__(self, inplace: dict):
+    def __init__(self, inplace: dict, holds: dict | None = None):
         self.pos = 0
         self.defs: dict = {}  # value id -> (position, path)
         self.uses: list = []  # (value, position, loops, path, loc)
@@ -30,6 +30,8 @@ class _Walk:
         self.producer: dict = {}  # value id -> the op that made it
         self.edges: list = []  # (value id, value id whose buffers it may live in)
         self.inplace = inplace  # value id -> value it overwrote in place (array `x += v`)
+        self.holds = holds or {}  # value id -> the array it holds a reference to (a list's row: lists.py)
+        self.held_edges: list = []  # (list value id, id of an array one of its rows refers to, position)
 
     def union(self, out, src) -> None:
         """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value)."""
@@ -53,6 +55,46 @@ class _Walk:
                     changed = True
         return pts
 
+    def held(self, pts: dict) -> dict:
+        """value id -> the buffers the arrays its rows refer to live in (a list built by .append
+        holds its items, not copies): a write there changes what the list shows, while a write
+        into the list's own rows does not write into them."""
+        out: dict = {}  # value id -> {buffer: the first position a row of it came to hold the buffer}
+
+        def merge(o, add: dict) -> bool:
+            cur = out.setdefault(o, {})
+            grew = False
+            for buf, pos in add.items():
+                if pos < cur.get(buf, float("inf")):
+                    cur[buf] = pos
+                    grew = True
+            return grew
+
+        changed = True
+        while changed:
+            changed = False
+            for o, item, pos in self.held_edges:
+                changed |= merge(o, {buf: pos for buf in pts.get(item, {item})})
+            for o, src in self.edges:
+                if src in out:
+                    changed |= merge(o, out[src])
+        return out
+
+    def held_hazard(self, held: dict, written: set, p: int) -> bool:
+        """Whether a write at position p into `written` changes what a list holding `held` shows:
+        a buffer held before the write, or one made before a loop that repeats the write (a fresh
+        array per iteration, appended after its writes, is never written again)."""
+        for buf in held.keys() & written:
+            a = held[buf]
+            if a < p:
+                return True
+            d = self.defs.get(buf, (-1, ()))[0]
+            # a loop around both the hold and the write, which the buffer outlives: the hold of one
+            # iteration comes before the write of the next
+            if any(lo <= p <= hi and lo <= a <= hi and not lo <= d <= hi for lo, hi in self.loop_range.values()):
+                return True
+        return False
+
     def define(self, v, path) -> None:
         self.defs[v.id] = (self.pos, path)
 
@@ -71,6 +113,8 @@ class _Walk:
                 if node.prim in _WRITES:
                     self.writes.append((node, node.inputs[0], self.pos, path))
                     self.union(node.out, node.inputs[0])
+                    if node.out.id in self.holds:  # xs.append(h): Python's list holds h itself
+                        self.held_edges.append((node.out.id, self.holds[node.out.id].id, self.pos))
                 elif PRIMITIVES[node.prim].view and node.inputs:
                     self.union(node.out, node.inputs[0])
                 if node.out.id in self.inplace:
@@ -123,9 +167,10 @@ def _exclusive(a: tuple, b: tuple) -> bool:
     return False
 
 
-def check_sharing(fn: Function, inplace: dict | None = None) -> None:
-    """Raise a located error where a write to a shared buffer would be seen differently by NumPy."""
-    w = _Walk(inplace or {})
+def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None = None) -> None:
+    """Raise a located error where a write to a shared buffer would be seen differently by NumPy.
+    `holds`: writes that store a reference, not a copy (the rows of a list built by .append)."""
+    w = _Walk(inplace or {}, holds)
     for p in fn.params:
         w.define(p, ())
     w.block(fn.body, (), ())
@@ -135,11 +180,13 @@ def check_sharing(fn: Function, inplace: dict | None = None) -> None:
     if not w.writes:
         return
     pts = w.buffers()
+    held = w.held(pts)
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
         _check_overlapping_copy(op, base, written, pts, w.producer)
         for v, q, loops, upath, loc in w.uses:
-            if v.id == op.out.id or v.type is None or v.type.kind != "array" or not (pts.get(v.id, {v.id}) & written):
+            if v.id == op.out.id or v.type is None or v.type.kind != "array" or \
+                    not (pts.get(v.id, {v.id}) & written or w.held_hazard(held.get(v.id, {}), written, p)):
                 continue
             d = w.defs.get(v.id, (-1, ()))[0]
             if d >= p:

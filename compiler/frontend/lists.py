@@ -56,35 +56,6 @@ def _walk(node):
         yield from _walk(child)
 
 
-def _view_root(e):
-    """The array name an expression may share memory with (`h`, `W[i]`, `x[:, 0]`, `h.T`), or None
-    for a computation, which makes a new array (`h * 2`, `np.tanh(h)`, `h.copy()`, `W[idx]`)."""
-    while isinstance(e, (ast.Subscript, ast.Attribute)):
-        if isinstance(e, ast.Attribute) and e.attr not in ("T", "real"):
-            return None
-        e = e.value
-    return e.id if isinstance(e, ast.Name) else None
-
-
-def _written_in_place(body) -> set:
-    """Names a function writes into (`h[i] = v`, `h += v`, `h[mask] *= 2`, np.fill_diagonal(h, 0))."""
-    out = set()
-    for st in body:
-        for n in _walk(st):
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
-            for t in targets:
-                if isinstance(n, ast.AugAssign) and isinstance(t, ast.Name):
-                    out.add(t.id)
-                while isinstance(t, ast.Subscript):
-                    t = t.value
-                    if isinstance(t, ast.Name):
-                        out.add(t.id)
-            if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and \
-                    isinstance(n.func, ast.Attribute) and n.func.attr in ("fill_diagonal", "copyto"):
-                out.add(n.args[0].id)
-    return out
-
-
 class ListBuilding:
     """The Lowerer's lists built with `.append`."""
 
@@ -136,15 +107,7 @@ class ListBuilding:
         if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
             raise self.err(UnsupportedSyntaxError, "a loop that appends to a list cannot use break, continue or "
                            "else: the list's length would be known only when the function runs", stmt, hint=_HINT)
-        written = _written_in_place(self.parsed.node.body)
         for name, k in top.items():
-            item = stmt.body[k].value.args[0] if stmt.body[k].value.args else None
-            root = _view_root(item)
-            if root is not None and root in written:
-                raise self.err(UnsupportedSyntaxError, f"'{name}' is appended `{ast.unparse(item)}`, which shares memory "
-                               f"with '{root}', and '{root}' is written in place in this function: NumPy's list would "
-                               "see those writes, adjit's rows would not", item,
-                               hint=f"append a copy: {name}.append({ast.unparse(item)}.copy())")
             reads = [n for st in stmt.body for n in _walk(st) if isinstance(n, ast.Name) and n.id == name]
             if len(reads) > 1 or name in rebound:
                 raise self.err(UnsupportedSyntaxError, f"the loop that appends to '{name}' also reads or rebinds it: "
@@ -202,9 +165,10 @@ class ListBuilding:
             if len(call.args) != 1 or call.keywords:
                 raise self.err(AdjitTypeError, "list.append() takes exactly one argument", call)
             at = lambda new: ast.copy_location(new, stmt.body[k])  # noqa: E731
-            write = at(ast.Assign(targets=[at(ast.Subscript(value=at(ast.Name(name, ast.Load())),
-                                                            slice=at(ast.Name(counter, ast.Load())), ctx=ast.Store()))],
-                                  value=call.args[0]))
+            row = at(ast.Subscript(value=at(ast.Name(name, ast.Load())), slice=at(ast.Name(counter, ast.Load())),
+                                   ctx=ast.Store()))
+            row.adjit_holds = True  # the row holds the item itself, as Python's list does (aliasing.py)
+            write = at(ast.Assign(targets=[row], value=call.args[0]))
             bump = at(ast.AugAssign(target=at(ast.Name(counter, ast.Store())), op=ast.Add(),
                                     value=at(ast.Constant(1))))
             body[body.index(stmt.body[k])] = [write, bump]

@@ -227,6 +227,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
                 new = self.b.emit("index_update", [base, self.value(val, node)] + ints, index=_shift_index(index, 1))
             new.hint = target.value.id
             self.env[target.value.id] = new
+            if getattr(target, "adjit_holds", False) and isinstance(val, Value):  # a list's row (lists.py)
+                self.b.__dict__.setdefault("holds", {})[new.id] = val
         elif isinstance(target, ast.Attribute) and is_struct(self.expr(target.value)):
             raise self.struct_write_error(target, self.expr(target.value))
         elif isinstance(target, ast.Attribute) and isinstance(self.expr(target.value), types.FunctionType):
@@ -303,5 +305,5 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
             result.hint = parsed.name
     fn = Function(parsed.name, params, names, Block(b.ops), [result],
                   parsed.filename, parsed.firstline, result_loc, b.avals)
-    check_sharing(fn, b.inplace_of)
+    check_sharing(fn, b.inplace_of, b.__dict__.get("holds"))
     return fn, b

@@ -143,18 +143,59 @@ def copies_then_write(X):
     return np.sum(np.stack(ys)) + np.sum(Z)
 
 
-def test_appended_copies_do_not_see_later_writes():
+def rows_then_write(X):
+    Z = X * 1.0
+    ys = []
+    for row in Z:  # each row a view of Z
+        ys.append(row)
+    Z[0] = 0.0
+    return np.sum(np.stack(ys))
+
+
+def named_view_then_write(X):
+    Z = X * 1.0
+    ys = []
+    for i in range(2):
+        r = Z[i]
+        ys.append(r)
+    Z[0] = 0.0
+    return np.sum(np.stack(ys))
+
+
+def written_after_append(X):
+    ys = []
+    for i in range(2):
+        h = np.zeros(2)
+        ys.append(h)
+        h[0] = X[i, 0]  # the list shows this write
+    return np.sum(np.array(ys) ** 2)
+
+
+def fresh_each_iteration(X):
+    ys = []
+    for i in range(3):
+        h = np.zeros(2)
+        h[0] = X[i, 0]  # written before it is appended, a new array every iteration: no sharing
+        ys.append(h)
+    return np.sum(np.array(ys) ** 2)
+
+
+def test_appended_copies_and_fresh_arrays_are_not_refused():
     check_against_fd(copies_then_write, (n(4, 3),), (0,))
+    check_against_fd(fresh_each_iteration, (n(4, 3),), (0,))
 
 
 @pytest.mark.parametrize("fun,text", [
-    (same_buffer, "which shares memory with 'h'"),
-    (views_then_write, "which shares memory with 'X'"),
+    (same_buffer, "NumPy would see the new values there"),
+    (views_then_write, "NumPy would see the new values there"),
+    (rows_then_write, "NumPy would see the new values there"),
+    (named_view_then_write, "NumPy would see the new values there"),
+    (written_after_append, "NumPy would see the new values there"),
     (appended_in_branch, "is appended to inside a branch or an inner loop"),
     (appended_in_while, "is appended to inside a `while` loop"),
     (read_while_appending, "also reads or rebinds it"),
     (joined, "Python would join or repeat the list"),
-], ids=["same-buffer", "views", "branch", "while", "read", "join"])
+], ids=["same-buffer", "views", "rows", "named-view", "after-append", "branch", "while", "read", "join"])
 def test_located_errors(fun, text):
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fun)(n(4, 3))
