@@ -620,6 +620,8 @@ class Generator:
             self.tag("nested_loop")
         inner = ctx.child(loop_depth=ctx.loop_depth + 1, no_jumps=False)
         inner.env = {k: v for k, v in inner.env.items() if v.root is None}  # views: see kill_views
+        # lists of views likewise: a write later in the loop changes them for the next iteration's reads
+        inner.lists = {k: v for k, v in inner.lists.items() if v.root is None}
         rows = [v for v in ctx.env.values() if len(v.shape) == 2 and not v.is_int]
         if rows and r.random() < 0.15:
             v = r.choice(rows)
@@ -648,6 +650,8 @@ class Generator:
         limit = r.choice([2, 3, 4])
         inner = ctx.child(loop_depth=ctx.loop_depth + 1, no_jumps=False)
         inner.env = {kk: v for kk, v in inner.env.items() if v.root is None}
+        # lists of views likewise: a write later in the loop changes them for the next iteration's reads
+        inner.lists = {k: v for k, v in inner.lists.items() if v.root is None}
         inner.loopvars[k] = (1, limit)
         inner.env[k] = Var(k, (), None, False, True)
         accs = [v for v in ctx.env.values() if v.shape == () and not v.is_int and v.root is None]
@@ -915,16 +919,28 @@ class Generator:
         return [Line(name, "=", E(f"[{{}} {text}]", [item]))]
 
     def s_append(self, ctx: Ctx, depth: int) -> list:
-        """`ys = []`, a for loop that appends once per iteration at the top level, a use after."""
+        """`ys = []`, a for loop that appends once per iteration at the top level, a use after.
+
+        An appended item that is a view (a row of an array, a name bound to one) is made a copy or
+        a fresh value, except in about 4% of the lists (`append_alias_hazard`, see append_hazard):
+        the item stays bare (an array's name, `W[i]`, the `row` of `for row in W`, a view bound in
+        the loop) and its base is often written later, after the loop or in it, before or after
+        the append, with the list used after that. Python's list holds the appended objects, so a
+        write into the base changes its items: adjit must agree with NumPy or give a located
+        error (outcome "rejected"), never a value computed from copies."""
         r = self.r
         self.tag("append", "for")
         name = self.fresh("ys")
         # a jump would make the list's length a run-time value: adjit must refuse it (5%)
         inner = ctx.child(loop_depth=ctx.loop_depth + 1, no_jumps=r.random() < 0.95)
         inner.env = {k: v for k, v in inner.env.items() if v.root is None}
+        # lists of views likewise: a write later in the loop changes them for the next iteration's reads
+        inner.lists = {k: v for k, v in inner.lists.items() if v.root is None}
         rows = [v for v in ctx.env.values() if len(v.shape) == 2 and not v.is_int]
+        row_src = None
         if rows and r.random() < 0.2:
             v = r.choice(rows)
+            row_src = v
             var = self.fresh("row")
             inner.env[var] = Var(var, v.shape[1:], v.root or v.name, False, fixed=True)
             for k2, v2 in list(inner.env.items()):
@@ -941,21 +957,129 @@ class Generator:
             first, root0 = self.expr_r(ctx, item_shape, 1)
             init = [E("({}).copy()", [first]) if root0 is not None else first]
         body = self.block(inner, r.randint(0, 2), max(0, depth - 1)) if r.random() < 0.6 else []
-        item, root = self.expr_r(inner, item_shape, 2)
-        if root is not None:
-            item = E("np.tanh({})", [item]) if r.random() < 0.5 else E("({}).copy()", [item])
-        body.append(Line(f"{name}.append", "()", item))
+        hazard = self.append_hazard(ctx, inner, var, row_src, init) if r.random() < 0.06 else None
+        after = []
+        list_root = None
+        if hazard is None:
+            item, root = self.expr_r(inner, item_shape, 2)
+            if root is not None:
+                item = E("np.tanh({})", [item]) if r.random() < 0.5 else E("({}).copy()", [item])
+            body.append(Line(f"{name}.append", "()", item))
+        else:
+            pre, item, item_shape, list_root, where = hazard
+            # the array written: a name of the loop's context (for a write in the loop), of the
+            # function's (after it); a name bound in the loop's body is written in the loop only
+            base = (ctx if where == "after_loop" else inner).env.get(list_root)
+            if base is not None and (base.root is not None or not base.shape or base.is_int):
+                base = None
+            if base is not None and where:
+                self.tag("append_alias_write")
+            body += pre
+            write_in = None
+            if base is not None and where in ("before", "after_append"):
+                write_in = self.hazard_write(inner, base)
+            if write_in and where == "before":
+                body.append(write_in)
+            body.append(Line(f"{name}.append", "()", item))
+            if write_in and where == "after_append":
+                body.append(write_in)
+            if base is not None and where == "after_loop":
+                after = [None]  # written below, once the loop's writes are merged
         self.merge(ctx, inner)
-        out = [Line(name, "=", E("[{}]", init) if init else leaf("[]")), For(var, header, body, trips)]
-        ctx.lists[name] = LVar(name, item_shape, trips + len(init), None, appended=True)
-        # use it at once, as a scientist does (np.array(xs), sum(losses), ...)
+        if after:
+            after = [self.hazard_write(ctx, ctx.env[list_root])]
+        out = [Line(name, "=", E("[{}]", init) if init else leaf("[]")), For(var, header, body, trips)] + after
+        lv = LVar(name, item_shape, trips + len(init), list_root, appended=True)
+        ctx.lists[name] = lv
+        # use it at once, as a scientist does (np.array(xs), sum(losses), ...); a hazard's list is
+        # the one used
         shape = r.choice([(), (trips + len(init),) + item_shape])
-        use = self.list_use(ctx, shape)
+        if hazard is not None:
+            saved, ctx.lists = ctx.lists, {name: lv}
+            use = self.list_use(ctx, shape)
+            ctx.lists = saved
+        else:
+            use = self.list_use(ctx, shape)
         if use is not None:
             t = self.fresh("t")
             ctx.env[t] = Var(t, shape)
             out.append(Line(t, "=", use))
         return out
+
+    def append_hazard(self, ctx: Ctx, inner: Ctx, var: str, row_src, init: list):
+        """A bare item sharing memory with an array: (statements before the append in the loop,
+        the item, its shape, the array it views (a name of ctx, or None), where a write into that
+        array goes: "after_loop", "before" or "after_append" the append in the loop, or None);
+        None when the loop offers no such item. With initial items, the item's shape must be
+        theirs; the generator keeps it simple and offers no hazard then."""
+        r = self.r
+        if init:
+            return None
+        opts = []
+        if row_src is not None:
+            opts.append(("rowvar", 3))
+        names = [v for v in inner.env.values() if v.shape and not v.is_int and v.root is None
+                 and v.name not in inner.loopvars and v.name != var]
+        if names:
+            opts += [("name", 2), ("viewname", 2)]
+        if [v for v in names if len(v.shape) == 2]:
+            opts.append(("indexed", 3))
+        if not opts:
+            return None
+        kind = wchoice(r, opts)[0]
+        pre = []
+        if kind == "rowvar":
+            item, shape, base = leaf(var), row_src.shape[1:], row_src.root or row_src.name
+        elif kind == "name":
+            v = r.choice(names)
+            item, shape, base = leaf(v.name), v.shape, v.name
+            self.tag("alias")
+        elif kind == "indexed":
+            v = r.choice([w for w in names if len(w.shape) == 2])
+            item, shape, base = leaf(f"{v.name}[{self.index(inner, v.shape[0])}]"), v.shape[1:], v.name
+        else:
+            v = r.choice(names)
+            rk = self.fresh("r")
+            if len(v.shape) == 2:
+                if r.random() < 0.7:
+                    text, shape = f"{v.name}[{self.index(inner, v.shape[0])}]", v.shape[1:]
+                else:
+                    text, shape = f"{v.name}[:, {self.index(inner, v.shape[1])}]", (v.shape[0],)
+            elif v.shape[0] > 1 and r.random() < 0.6:
+                length = r.randrange(1, v.shape[0])
+                text, shape = self.slice_text(inner, v.name, v.shape[0], length), (length,)
+            else:
+                text, shape = v.name, v.shape
+            pre = [Line(rk, "=", leaf(text))]
+            item, base = leaf(rk), v.name
+        where = wchoice(r, [(None, 3), ("after_loop", 3), ("before", 2), ("after_append", 2)])[0]
+        self.tag("append_alias_hazard")
+        return pre, item, shape, base, where
+
+    def hazard_write(self, ctx: Ctx, v: Var) -> Line:
+        """A write into the array `v` (an element, a row, a column, a slice, all of it)."""
+        r = self.r
+        k = r.random()
+        if len(v.shape) == 2:
+            if k < 0.4:
+                target, shape = f"{v.name}[{self.index(ctx, v.shape[0])}]", v.shape[1:]
+            elif k < 0.7:
+                target, shape = f"{v.name}[{self.index(ctx, v.shape[0])}, {self.index(ctx, v.shape[1])}]", ()
+            else:
+                target, shape = f"{v.name}[:, {self.index(ctx, v.shape[1])}]", (v.shape[0],)
+        elif k < 0.6:
+            target, shape = f"{v.name}[{self.index(ctx, v.shape[0])}]", ()
+        elif k < 0.8 and v.shape[0] > 1:
+            length = r.randrange(1, v.shape[0])
+            target, shape = self.slice_text(ctx, v.name, v.shape[0], length), (length,)
+        else:
+            target, shape = f"{v.name}[:]", v.shape
+        op = r.choice(["=", "=", "+=", "*="])
+        e = self.expr(ctx, shape if r.random() < 0.7 else (), 1)
+        if op == "*=":
+            e = E("(1.0 + 0.5 * np.tanh({}))", [e])
+        self.kill_views(ctx, v.name)
+        return Line(target, op, e)
 
     def s_unpack(self, ctx: Ctx, depth: int) -> list:
         """`a, b, c = np.exp(x[:3])`, `r1, r2 = W[:2]`: an array unpacked into names."""
@@ -1042,6 +1166,17 @@ class Generator:
         if shape == ():
             src = r.choice([(n,), (n,), (m, n), (m,)])
             mask, _ = self.mask_for(ctx, src, define=False)
+            if fn != "np.sum":
+                # never an empty selection: NumPy raises on the mean/max/min of one (the program
+                # would be invalid) where adjit returns nan/-inf/inf by design; the mask also keeps
+                # the largest element of an array of its shape
+                v = [w.name for w in ctx.env.values() if w.shape == src and not w.is_int]
+                if v:
+                    b = r.choice(v)
+                    mask = f"({mask} | ({b} >= np.max({b})))"
+                    self.tag("mask_nonempty")
+                else:
+                    fn = "np.sum"
             sel = self.sel_expr(ctx, src, mask, depth - 1)
             if r.random() < 0.2:
                 return E("({})." + fn[3:] + "()", [sel])
@@ -1055,6 +1190,9 @@ class Generator:
             if base is None:
                 return None
             keep = r.choice([f"{base}[:, 0] > {r.choice(['0.0', '-0.2'])}", f"np.sum({base}, axis=1) > -0.5"])
+            if fn != "np.sum":  # never no rows (see above)
+                keep = f"({keep}) | ({base}[:, 0] >= np.max({base}[:, 0]))"
+                self.tag("mask_nonempty")
             return E(f"{fn}({base}[{keep}], axis=0)", [])
         return None
 
@@ -1180,6 +1318,8 @@ class Generator:
             self.tag("nested_loop")
         inner = ctx.child(loop_depth=ctx.loop_depth + 1)
         inner.env = {k: v for k, v in inner.env.items() if v.root is None}
+        # lists of views likewise: a write later in the loop changes them for the next iteration's reads
+        inner.lists = {k: v for k, v in inner.lists.items() if v.root is None}
         var = self.fresh(r.choice(["c", "w", "p"]))
         inner.no_jumps = r.random() < 0.97  # adjit refuses break/continue in an unrolled loop
         if r.random() < 0.4:

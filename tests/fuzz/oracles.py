@@ -184,8 +184,13 @@ def fd_gradients(fun, args64: list, wrt_idx: list):
     such as cos of a large product, where the 1e-5 and 1e-6 steps can agree by chance while both
     are far from the derivative: the 1e-7 step catches that)."""
     def ev(a):
-        with np.errstate(all="ignore"):
-            return float(fun(*copies(a)))
+        # a step can make NumPy raise where the program itself ran (a boolean-mask selection
+        # emptied by the step: NumPy's max/min of it raise): that coordinate is unreliable (nan)
+        try:
+            with np.errstate(all="ignore"):
+                return float(fun(*copies(a)))
+        except Exception:
+            return float("nan")
 
     f0 = ev(args64)
     noise = 1e-9 * max(1.0, abs(f0))
