@@ -99,18 +99,19 @@ def parse(fn) -> ParsedFunction:
     except (OSError, TypeError) as e:
         raise AdjitError(f"cannot read the source of {target.__qualname__}: {e}",
                          hint="adjit needs the function's source file (not a lambda typed into a REPL)") from None
-    if target.__name__ == "<lambda>":
-        raise UnsupportedSyntaxError("lambda functions cannot be differentiated", None,
-                                     hint="define the function with def")
     source = "".join(lines)
     indent = len(lines[0]) - len(lines[0].lstrip())
     _check_source_matches(target, source, firstline, indent,
                           Loc(filename, firstline, indent, len(lines[0].rstrip()), lines[0]))
     tree = ast.parse(textwrap.dedent(source))
     node = tree.body[0]
+    name = target.__name__
+    if name == "<lambda>":  # `f = lambda x: ...`: the lambda as `def lambda_<line>_<col>(x): return ...`
+        node, name = _lambda_as_def(tree, target.__code__, firstline, indent, Loc(filename, firstline, indent,
+                                                                                  len(lines[0].rstrip()), lines[0]))
     if not isinstance(node, ast.FunctionDef):
         raise UnsupportedSyntaxError(f"{target.__qualname__} is not a plain def function")
-    parsed = ParsedFunction(target, target.__name__, node, filename, firstline, indent, lines, [], source,
+    parsed = ParsedFunction(target, name, node, filename, firstline, indent, lines, [], source,
                             target.__globals__)
     args = node.args
     for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
@@ -130,6 +131,27 @@ def parse(fn) -> ParsedFunction:
     return parsed
 
 
+def _lambda_as_def(tree, code, firstline: int, indent: int, loc: Loc):
+    """The lambda of `code` in the statement `tree` (found by where its body's first instruction
+    starts, so two lambdas on one line are told apart) as an equivalent FunctionDef, and the name
+    its generated code takes (`lambda_<line>_<column>`: the name is part of the cache keys, which
+    two lambdas of one line must not share)."""
+    starts = {(ln, col) for ln, _, col, _ in code.co_positions() if ln is not None and col is not None}
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)
+             and (firstline + n.body.lineno - 1, n.body.col_offset + indent) in starts]
+    if len(found) != 1:
+        raise UnsupportedSyntaxError("cannot tell which lambda of this line is the one to differentiate", loc,
+                                     hint="define the function with def")
+    lam = found[0]
+    ret = ast.copy_location(ast.Return(value=lam.body), lam.body)
+    fd = ast.FunctionDef(name=f"lambda_{code.co_firstlineno}_{lam.col_offset + indent}", args=lam.args, body=[ret],
+                         decorator_list=[],
+                         returns=None, type_comment=None)
+    ast.copy_location(fd, lam)
+    ast.fix_missing_locations(fd)
+    return fd, fd.name
+
+
 def _check_source_matches(fn, source: str, firstline: int, indent: int, loc: Loc) -> None:
     """The text read from the file must be the text the function was compiled from: a file edited
     after import (without a reload) would otherwise be differentiated in place of the function
@@ -147,9 +169,9 @@ def _check_source_matches(fn, source: str, firstline: int, indent: int, loc: Loc
                              flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
     except SyntaxError:
         pass
-    found = _find_code(module, code.co_name, code.co_firstlineno) if module is not None else None
-    if found is None or _instructions(found) != _instructions(code) or found.co_varnames != code.co_varnames \
-            or _plain_consts(found) != _plain_consts(code):
+    candidates = _find_codes(module, code.co_name, code.co_firstlineno) if module is not None else []
+    if not any(_instructions(found) == _instructions(code) and found.co_varnames == code.co_varnames
+               and _plain_consts(found) == _plain_consts(code) for found in candidates):
         raise AdjitError(f"the source of {fn.__qualname__} in {code.co_filename} is not the code that runs: "
                          "the file was changed after it was imported", loc,
                          hint="reload the module (importlib.reload) or restart, so that the function and its "
@@ -182,16 +204,15 @@ def _plain_consts(code) -> tuple:
     return tuple(c for c in code.co_consts if not isinstance(c, types.CodeType))
 
 
-def _find_code(code, name: str, line: int):
-    """The code object named `name` defined at `line`, searched through nested code objects."""
+def _find_codes(code, name: str, line: int) -> list:
+    """Every code object named `name` defined at `line` (two lambdas can share a line)."""
+    out = []
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
             if c.co_name == name and c.co_firstlineno == line:
-                return c
-            inner = _find_code(c, name, line)
-            if inner is not None:
-                return inner
-    return None
+                out.append(c)
+            out.extend(_find_codes(c, name, line))
+    return out
 
 
 # Names the generated modules define or use themselves (runtime modules, workspace parameters,

@@ -197,6 +197,7 @@ class CompiledFunction:
         text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, _nest_key(self.fun),
                           repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                           repr(self.checkpoint), repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
+                          self.parsed.name,  # two lambdas of one line share their place and source text
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 

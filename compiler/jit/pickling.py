@@ -37,7 +37,7 @@ import types
 import weakref
 from dataclasses import dataclass, field
 
-from ..frontend.parse import _FUTURE_FLAGS, _find_code
+from ..frontend.parse import _FUTURE_FLAGS, _find_codes
 from .frontkey import _LIBRARIES, _code_names
 
 _REGISTRY: dict = {}  # payload hash -> the object unpickled in this process (kept: compiled once)
@@ -328,7 +328,7 @@ def _compile(d: FunctionSource, filename: str):
     if pad < 0:
         raise pickle.UnpicklingError(f"cannot rebuild {d.qualname}: a closure defined on line 1")
     module = compile("\n" * pad + head + body, filename, "exec", flags=d.flags, dont_inherit=True)
-    code = _find_code(module, d.name, d.firstline)
+    code = next(iter(_find_codes(module, d.name, d.firstline)), None)
     if code is None:
         raise pickle.UnpicklingError(f"cannot rebuild {d.qualname}: its source does not define it at line {d.firstline}")
     return code
