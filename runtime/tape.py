@@ -27,28 +27,22 @@ def grow_array(buf, n, value, capacity):
     return grown
 
 
+# Ragged tapes (a value whose extents may change between pushes): the generated code appends each
+# entry's elements to one flat buffer and records (start, end, extent 0, ...) in a row of `rows`,
+# both grown here when full; the copy itself is inlined (a call per push cost 4x its copy).
 @numba.njit(cache=True, nogil=True)
-def push_ragged(buf, rows, n, value, capacity):
-    """Records `value`, whose extents may differ from one push to the next, as entry n of a ragged
-    tape: its elements, in C order, appended to the flat buffer `buf`, and row n of `rows` set to
-    (start, end, extent 0, extent 1, ...). Either array is grown (doubled; the first time to room
-    for `capacity` entries like this one, the trip count when it is known) when full; returns both."""
-    if n == rows.shape[0]:
-        grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity), rows.shape[1]), rows.dtype)
-        grown[:n] = rows[:n]
-        rows = grown
-    start = rows[n - 1, 1] if n > 0 else 0
-    end = start + value.size
-    if end > buf.shape[0]:
-        more = np.empty(max(_FIRST_CAPACITY, 2 * buf.shape[0], end, capacity * value.size), buf.dtype)
-        more[:start] = buf[:start]
-        buf = more
-    k = start
-    for x in value.flat:
-        buf[k] = x
-        k += 1
-    rows[n, 0] = start
-    rows[n, 1] = end
-    for a in range(value.ndim):
-        rows[n, 2 + a] = value.shape[a]
-    return buf, rows
+def grow_rows(rows, n, capacity):
+    """A ragged tape's entry rows with room for more than n entries (at least `capacity`, the trip
+    count when it is known), holding rows[:n]."""
+    grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity), rows.shape[1]), rows.dtype)
+    grown[:n] = rows[:n]
+    return grown
+
+
+@numba.njit(cache=True, nogil=True)
+def grow_flat(buf, n, need, capacity):
+    """A ragged tape's flat buffer with room for at least `need` elements (doubled, or `capacity`:
+    the trip count times this entry's size, when the trip count is known), holding buf[:n]."""
+    grown = np.empty(max(_FIRST_CAPACITY, 2 * buf.shape[0], need, capacity), buf.dtype)
+    grown[:n] = buf[:n]
+    return grown

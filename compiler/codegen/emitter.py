@@ -112,8 +112,9 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 decls.append(f"{tape} = []")
                 continue
             dt = "bool_" if v.type.dtype == "bool" else v.type.dtype
-            if tape in self.ragged:  # a flat buffer, and per entry (start, end, extents)
+            if tape in self.ragged:  # a flat buffer, its end, and per entry (start, end, extents)
                 decls.append(f"{tape} = _alloc.empty((0,), np.{dt})")
+                decls.append(f"_o{tape} = 0")
                 decls.append(f"_r{tape} = _alloc.empty((0, {v.type.rank + 2}), np.int64)")
             else:
                 decls.append(f"{tape} = _alloc.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
@@ -183,9 +184,8 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 return
             value = self.operand(v, 0)
             cap = self.capacity.get(tape, "0")
-            if tape in self.ragged:  # entries of their own extents (runtime/tape.push_ragged)
-                out.append(f"{tape}, _r{tape} = _tape.push_ragged({tape}, _r{tape}, _n{tape}, {value}, {cap})")
-                out.append(f"_n{tape} += 1")
+            if tape in self.ragged:  # entries of their own extents
+                out.extend(self.ragged_push(tape, self.operand(v, ATOM), v.type.rank, cap))
                 return
             grow = (f"_tape.grow_array({tape}, _n{tape}, {value}, {cap})" if v.type.rank
                     else f"_tape.grow_scalar({tape}, _n{tape})")
@@ -215,7 +215,8 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             if tape in self.ragged:  # the entry's elements, at the extents it was recorded with
                 row = f"_r{tape}[_n{tape}, "
                 extents = _tuple_text([f"{row}{2 + a}]" for a in range(op.out.type.rank)])
-                out.append(f"{target} = {tape}[{row}0]:{row}1]].reshape({extents})")
+                out.append(f"_o{tape} = {row}0]")  # the next push (a replayed segment) starts here
+                out.append(f"{target} = {tape}[_o{tape}:{row}1]].reshape({extents})")
                 return
             out.append(f"{target} = {tape}[_n{tape}]")
             return
@@ -235,6 +236,32 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         if op.out.id in self.copy_views:
             text = f"{self.operand_expr(expr)}.copy()"
         out.append(f"{target} = {text}")
+
+    def ragged_push(self, tape: str, value: str, rank: int, cap: str) -> list[str]:
+        """A push onto a ragged tape (see ragged_tapes), inlined: entry n's row of _r<tape> gets
+        (start, end, extents), its elements go to <tape>[start:end] (C order) and _o<tape> moves
+        to the end; the buffer and the rows grow by runtime/tape's grow_flat and grow_rows."""
+        n, rows, end = f"_n{tape}", f"_r{tape}", f"_o{tape}"
+        ix = [f"_j{a}" for a in range(rank)]
+        lines = [f"if {n} == {rows}.shape[0]:",
+                 f"    {rows} = _tape.grow_rows({rows}, {n}, {cap})",
+                 f"{rows}[{n}, 0] = {end}",
+                 f"{end} += {value}.size",
+                 f"if {end} > {tape}.shape[0]:",
+                 f"    {tape} = _tape.grow_flat({tape}, {rows}[{n}, 0], {end}, {cap} * {value}.size)",
+                 f"{rows}[{n}, 1] = {end}"]
+        lines += [f"{rows}[{n}, {2 + a}] = {value}.shape[{a}]" for a in range(rank)]
+        view = f"{tape}[{rows}[{n}, 0]:{end}]"
+        if rank > 1:
+            view += f".reshape({_tuple_text([f'{value}.shape[{a}]' for a in range(rank)])})"
+        lines.append(f"_w{tape} = {view}")  # the entry's place, copied into element by element
+        ind = ""
+        for a in range(rank):
+            lines.append(f"{ind}for {ix[a]} in range({value}.shape[{a}]):")
+            ind += "    "
+        lines.append(f"{ind}_w{tape}[{', '.join(ix)}] = {value}[{', '.join(ix)}]")
+        lines.append(f"{n} += 1")
+        return lines
 
     def operand_expr(self, e: Expr) -> str:
         return e.text if e.prec >= ATOM else f"({e.text})"
@@ -348,7 +375,8 @@ def ragged_tapes(fn: Function) -> set:
     """The tapes whose entries may differ in extent from one push to the next: those recording an
     array with an extent known only at run time (a slice or a gather of data-dependent length). Compiled
     code records them as one flat buffer plus each entry's start, end and extents; every other tape
-    holds rows of the one static shape."""
+    holds rows of the one static shape. (Not decided: whether a run-time extent is the same at
+    every iteration; such a value goes on a ragged tape too.)"""
     out = set()
     for op in walk_ops(fn.body):
         if op.prim == "tape_push" and op.inputs[0].type.rank:

@@ -1,7 +1,7 @@
 """Ragged tapes: a value recorded for the reverse sweep whose extent is known only at run time (a
 slice or a gather of data-dependent length, a window clipped at the end of its array) may change
 extent from one iteration to the next. Compiled code records such a value as its elements in one
-flat buffer plus each entry's start, end and extents (runtime/tape.push_ragged), and the reverse
+flat buffer plus each entry's start, end and extents (codegen/emitter.ragged_push), and the reverse
 sweep pops each entry back at its own shape; tapes of static shape keep their rows
 (codegen/emitter.ragged_tapes decides, when the code is generated).
 
@@ -132,7 +132,7 @@ def test_gradient_against_fd(fun, make, wrt):
     args = make()
     check_against_fd(fun, args, wrt)
     src = adjit.grad(fun, wrt=wrt).source(*args, lowered=True)
-    assert "_tape.push_ragged(" in src and "same_tape_extent" not in src
+    assert "_tape.grow_flat(" in src and "same_tape_extent" not in src
 
 
 @pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
@@ -164,14 +164,14 @@ def test_fixed_tapes_keep_their_rows():
         return np.sum(h)
 
     src = adjit.grad(rnn).source(0.5 * R.standard_normal((3, 3)), R.standard_normal((4, 3)), lowered=True)
-    assert "push_ragged" not in src and "_tape.grow_array(" in src
+    assert "grow_flat" not in src and "_tape.grow_array(" in src
 
 
 def test_mixed_loop_records_both_kinds():
     E, tokens, offsets = _bag_data(6, 3, (2, 4, 1, 3))
     W = 0.5 * R.standard_normal((3, 3))
     src = adjit.grad(bags_and_recurrence, wrt=(0, 1)).source(E, W, tokens, offsets, lowered=True)
-    assert "push_ragged" in src and "_tape.grow_array(" in src
+    assert "grow_flat" in src and "_tape.grow_array(" in src
 
 
 def test_parallel():
