@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dis
 import inspect
+import linecache
 import re
 import textwrap
 import types
@@ -99,16 +100,20 @@ def parse(fn) -> ParsedFunction:
     except (OSError, TypeError) as e:
         raise AdjitError(f"cannot read the source of {target.__qualname__}: {e}",
                          hint="adjit needs the function's source file (not a lambda typed into a REPL)") from None
-    source = "".join(lines)
-    indent = len(lines[0]) - len(lines[0].lstrip())
-    _check_source_matches(target, source, firstline, indent,
-                          Loc(filename, firstline, indent, len(lines[0].rstrip()), lines[0]))
-    tree = ast.parse(textwrap.dedent(source))
-    node = tree.body[0]
     name = target.__name__
-    if name == "<lambda>":  # `f = lambda x: ...`: the lambda as `def lambda_<line>_<col>(x): return ...`
-        node, name = _lambda_as_def(tree, target.__code__, firstline, indent, Loc(filename, firstline, indent,
-                                                                                  len(lines[0].rstrip()), lines[0]))
+    if name == "<lambda>":  # `f = lambda x: ...`: the lambda as `def lambda_<line>_<col>(x): return ...`,
+        # found in its whole file (the lines around a lambda need not parse alone: a dict entry)
+        here = Loc(filename, firstline, 0, len(lines[0].rstrip()), lines[0])
+        lines = linecache.getlines(filename)
+        source, firstline, indent = "".join(lines), 1, 0
+        _check_source_matches(target, source, firstline, indent, here)
+        node, name = _lambda_as_def(ast.parse(source), target.__code__, 1, 0, here)
+    else:
+        source = "".join(lines)
+        indent = len(lines[0]) - len(lines[0].lstrip())
+        _check_source_matches(target, source, firstline, indent,
+                              Loc(filename, firstline, indent, len(lines[0].rstrip()), lines[0]))
+        node = ast.parse(textwrap.dedent(source)).body[0]
     if not isinstance(node, ast.FunctionDef):
         raise UnsupportedSyntaxError(f"{target.__qualname__} is not a plain def function")
     parsed = ParsedFunction(target, name, node, filename, firstline, indent, lines, [], source,
