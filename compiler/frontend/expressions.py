@@ -224,7 +224,7 @@ class Expressions:
                 return base.type.rank
             if attr == "dtype":
                 return np.dtype(base.type.dtype)
-            if attr in P.METHODS or attr == "copy":  # the rows' ".name" sources, and .copy()
+            if attr in P.METHODS or attr in ("copy", "clip", "item"):  # the rows' ".name" sources, .copy()...
                 return Method(attr, base)
             raise self.err(UnsupportedSyntaxError, f"attribute .{attr} is not supported", node)
         state = self.b.__dict__.get("function_attributes")
@@ -301,6 +301,8 @@ class Expressions:
             return self.inline(func, args, kwargs, node)
         if _is_comb(func):
             return self.comb(func, args, kwargs, node)
+        if isinstance(getattr(func, "__self__", None), np.ufunc):  # np.add.reduce, np.multiply.accumulate
+            return self.ufunc_method(func, args, kwargs, node)
         lowered = self.distribution_call(func, args, kwargs, node)  # scipy.stats.norm.cdf: forms/distributions.py
         if lowered is not None:
             return lowered
@@ -309,6 +311,25 @@ class Expressions:
                        + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
                        node.func, hint="see docs/supported.md for the supported NumPy subset; write it with "
                        "the supported functions, in a plain Python helper if it is reused")
+
+    def ufunc_method(self, func, args, kwargs, node):
+        """np.add.reduce (np.sum over axis 0 by default), np.multiply.reduce, np.maximum.reduce,
+        np.minimum.reduce, np.add.accumulate (np.cumsum), np.multiply.accumulate (np.cumprod)."""
+        ufunc, method = func.__self__.__name__, func.__name__
+        target = {("add", "reduce"): np.sum, ("multiply", "reduce"): np.prod, ("maximum", "reduce"): np.max,
+                  ("minimum", "reduce"): np.min, ("add", "accumulate"): np.cumsum,
+                  ("multiply", "accumulate"): np.cumprod}.get((ufunc, method))
+        written = f"np.{ufunc}.{method}"
+        if target is None:
+            raise self.err(AdjitNameError, f"`{written}` is not supported by adjit", node.func,
+                           hint="reduce with np.sum/np.prod/np.max/np.min, accumulate with np.cumsum/np.cumprod")
+        if len(args) > 2 or set(kwargs) - {"axis", "keepdims"}:
+            raise self.err(UnsupportedSyntaxError, f"{written}: only `axis` (and `keepdims`) are supported", node)
+        kw = dict(kwargs)
+        kw.setdefault("axis", args[1] if len(args) == 2 else 0)  # a ufunc method's axis defaults to 0
+        if id(target) in FORM_FUNCTIONS():
+            return self.numpy_form(target, args[:1], kw, node)
+        return self.prim_call(_sources()[id(target)], target, args[:1], kw, node)
 
     def comb(self, func, args, kwargs, node):
         """math.comb / scipy.special.comb(n, k): a number when both are known when compiled; with n
@@ -345,6 +366,16 @@ class Expressions:
             return self.b.emit("astype", [x], dtype=self.dtype(args[0] if args else kwargs.get("dtype"), node))
         if m.name == "copy":  # a new value: writes into it are not writes into x
             return self.b.emit("astype", [x], dtype=x.type.dtype)
+        if m.name == "clip":  # x.clip(lo, hi): np.clip
+            return self.prim_call("clip", np.clip, (x,) + tuple(args), kwargs, node)
+        if m.name == "item" and not args and not kwargs:  # x.item(): the one element, as a number
+            if x.type.kind == "scalar":
+                return x
+            if any(d != 1 for d in self.b.aval(x).shape):
+                raise self.err(AdjitTypeError, "x.item() of an array of more than one element (NumPy raises); "
+                               "index it instead", node)
+            return self.b.emit("getitem", [x] + [self.b.const(0)] * x.type.rank,
+                               index=tuple(("int", k + 1) for k in range(x.type.rank)))
         raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
 
     def reduction(self, prim, x, args, kwargs, node):
@@ -464,6 +495,8 @@ class Expressions:
             return self.b.emit(prim, [v(x)])
         if func is math.log and len(args) == 2:
             raise self.err(UnsupportedSyntaxError, "math.log with a base is not supported; divide by math.log(base)", node)
+        if func is np.where and len(args) == 1 and not kwargs:  # np.where(c): np.nonzero(c), an index (forms/arranging.py)
+            return self.form_nonzero("np.where", args, {}, node)
         if func is np.where and len(args) != 3:
             raise self.err(UnsupportedSyntaxError, "np.where needs three arguments (condition, x, y)", node)
         arity = len(row.params)  # a plain call: the row's parameters, positionally

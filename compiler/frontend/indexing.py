@@ -54,6 +54,8 @@ class Indexing:
         a mask (a comparison, ~, &, |, a call), so that it is evaluated once."""
         if isinstance(sl, ast.Name):
             v = self.env.get(sl.id)
+            if type(v).__name__ == "MaskIndex":  # idx = np.nonzero(c); x[idx]
+                return v.mask, None
             return (v, sl) if self.mask_of(v) else (None, sl)
         if isinstance(sl, ast.Call) and isinstance(sl.func, ast.Name) and sl.func.id == "range":
             return None, sl  # x[range(a, b)]: index_of reads it as np.arange
@@ -62,6 +64,8 @@ class Indexing:
         if not maybe:
             return None, sl
         v = self.expr(sl)
+        if type(v).__name__ == "MaskIndex":  # x[np.nonzero(c)], x[np.where(c)]: x[c]
+            v = v.mask
         if self.mask_of(v):
             return v, None
         self.env["<index>"] = v

@@ -15,8 +15,10 @@ import sys
 
 from ...primitives.table import object_ids
 from .base import FormsBase
+from .arranging import FORMS as _ARRANGING, ArrangingForms
 from .building import FORMS as _BUILDING, BuildingForms
 from .distributions import FORMS as _DISTRIBUTIONS, DistributionForms
+from .everyday import FORMS as _EVERYDAY, EverydayForms
 from .linalg import FORMS as _LINALG, LinalgForms
 from .scipy_linalg import FORMS as _SCIPY_LINALG, ScipyLinalgForms
 from .signal import FORMS as _SIGNAL, SignalForms
@@ -27,7 +29,7 @@ from .views import FORMS as _VIEWS, ViewForms
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 _FUNCTIONS: dict = {}
 _PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
@@ -46,7 +48,7 @@ def FUNCTIONS() -> dict:
 
 
 class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, LinalgForms, DistributionForms, SignalForms, ScipyLinalgForms,
-                 FormsBase):
+                 EverydayForms, ArrangingForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = staticmethod(FUNCTIONS)
     METHODS = METHODS

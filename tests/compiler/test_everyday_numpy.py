@@ -1,0 +1,95 @@
+"""Everyday NumPy functions a probe of common programs found missing (issue 12, item 4;
+forms/everyday.py and forms/arranging.py): values equal to NumPy's (rounding ties, argmax ties,
+NaN handling), gradients against central finite differences, forward mode against reverse."""
+import numpy as np
+import pytest
+
+import adjit
+from conftest import check_against_fd, check_forward
+
+R = np.random.default_rng(53)
+
+
+def n(*shape):
+    return R.standard_normal(shape)
+
+
+def rounding(x):
+    return np.sum(np.floor(x) * x + np.round(x, 1) * x + np.ceil(x) + np.trunc(x) * x + np.rint(x) + x.round() * x)
+
+
+def logs_and_friends(x):
+    return np.sum(np.exp2(x) + np.log2(x ** 2 + 1) + np.log10(x ** 2 + 1) + np.sinc(x) + np.heaviside(x, 0.5) * x)
+
+
+def nan_aware(x):
+    y = np.where(x > 1.0, np.nan, x)
+    return np.nansum(y ** 2) + np.nanmean(y) + np.nanmax(y) + np.nanmin(y) + np.sum(np.fmax(y, 0.0)) \
+        + np.sum(np.fmin(y, 0.5)) + np.sum(np.nan_to_num(y) ** 2)
+
+
+def args_and_truth(A):
+    i = np.argmax(A[0])
+    j = A[1].argmin()
+    k = np.argmax(A, axis=1)
+    flag = np.all(A[0] < 10) and np.any(A[1] > -10)
+    return A[0, i] * 2 + A[1, j] + np.sum(np.take_along_axis(A, k[:, None], axis=1)) + (1.0 if flag else 0.0)
+
+
+def averages(A):
+    return np.average(A, weights=np.arange(1.0, 13.0).reshape(3, 4)) + np.sum(np.average(A, axis=1,
+                                                                                          weights=np.arange(1.0, 5.0))) \
+        + np.average(A[0]) + np.sum(A.clip(-0.5, 0.5) ** 2) + np.sum(A[0]).item()
+
+
+def arranging(x):
+    return np.sum(np.pad(x, 2) ** 2) + np.sum(np.pad(x, (1, 2), mode="constant", constant_values=1.0) * 2) \
+        + np.sum(np.pad(x, 1, mode="edge") * np.arange(8.0)) + np.sum(np.repeat(x, 2) * np.arange(12.0)) \
+        + np.sum(np.tile(x, 3) * np.arange(18.0)) + np.sum(np.flip(x) * x) + np.sum(np.take(x, np.argsort(x))[:3])
+
+
+def grids(x):
+    X, Y = np.meshgrid(x, x[:3])
+    I, J = np.meshgrid(x[:2], x, indexing="ij")
+    return np.sum(X ** 2 * Y) + np.sum(I * J ** 2) + np.trapezoid(x ** 2, dx=0.1) + np.trapezoid(x, x=np.cumsum(x ** 2))
+
+
+def matrices(B):
+    return np.sum(np.linalg.matrix_power(B, 3)) + np.sum(np.linalg.matrix_power(B, -2)) \
+        + np.sum(np.linalg.multi_dot([B, B.T, B])) + np.trace(np.linalg.matrix_power(B, 0))
+
+
+def index_by_nonzero(x):
+    return np.sum(x[np.where(x > 0)] ** 2) + np.sum(x[np.nonzero(x < 0)]) + np.add.reduce(x ** 2) \
+        + np.maximum.reduce(x) + np.sum(np.add.accumulate(x) ** 2)
+
+
+CASES = [
+    (rounding, lambda: (R.uniform(-3, 3, 8),)),
+    (logs_and_friends, lambda: (n(8),)),
+    (nan_aware, lambda: (n(9),)),
+    (args_and_truth, lambda: (n(3, 4),)),
+    (averages, lambda: (n(3, 4),)),
+    (arranging, lambda: (n(6),)),
+    (grids, lambda: (R.uniform(0.5, 1.5, 6),)),
+    (matrices, lambda: (n(3, 3) + 3 * np.eye(3),)),
+    (index_by_nonzero, lambda: (n(9),)),
+]
+IDS = [c[0].__name__ for c in CASES]
+
+
+@pytest.mark.parametrize("fun,make", CASES, ids=IDS)
+def test_gradient_matches_finite_differences(fun, make):
+    check_against_fd(fun, make(), (0,))
+
+
+@pytest.mark.parametrize("fun,make", CASES, ids=IDS)
+def test_forward_mode_agrees_with_reverse(fun, make):
+    check_forward(fun, make(), (0,))
+
+
+def test_rounding_ties_and_argmax_ties_match_numpy():
+    def f(x):
+        return np.sum(np.round(x) * 10.0 + np.round(x, 1)) + np.argmax(x) + np.argmin(x) * 100.0
+    x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, 0.25, 0.35, 2.5, -1.5])
+    assert adjit.value_and_grad(f)(x)[0] == pytest.approx(f(x), abs=1e-12)
