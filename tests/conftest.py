@@ -47,6 +47,24 @@ def run_jvp(fun, args, wrt, tangents, compiled: bool = False):
     return f(*args, *tangents, *workspace_args(f))
 
 
+def run_grad(fun, args, wrt):
+    """(value, gradients) from the lowered value_and_grad module run as plain Python, as run_jvp
+    does for forward mode: the generated code checked without a Numba compile (the suite's budget;
+    the compiled path is checked by the tests that pass compiled=True)."""
+    import re
+
+    from adjit.compiler.jit import workspace_args
+
+    c = CompiledFunction(fun, tuple(wrt), mode="value_and_grad")
+    text, n = re.subn(r"^_jit = numba\.njit\(.*\)$", "_jit = lambda fn: fn", c.source(*args, lowered=True), flags=re.M)
+    assert n == 1, "no `_jit = numba.njit(...)` line in the lowered module"
+    ns: dict = {"__name__": "adjit_test_lowered_grad"}
+    exec(compile(text, "<lowered grad>", "exec"), ns)
+    f = ns[c.entry_name]
+    out = f(*[a.copy() if isinstance(a, np.ndarray) else a for a in args], *workspace_args(f))
+    return out[0], tuple(out[1:])
+
+
 def forward_check(fun, args, wrt, grads, seed=5, rtol=1e-9):
     """Forward mode against reverse mode: the JVP along random tangents v equals v . grad, and the
     JVP's value equals the plain-Python function's."""
@@ -86,10 +104,10 @@ def as_tuple(grads) -> tuple:
     return grads if isinstance(grads, tuple) else (grads,)
 
 
-def check_against_fd(fun, args, wrt):
+def check_against_fd(fun, args, wrt, compiled: bool = True):
     import adjit
 
-    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args)
+    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args) if compiled else run_grad(fun, args, wrt)
     assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
     grads = as_tuple(grads)
     for g, i in zip(grads, wrt):
@@ -97,10 +115,11 @@ def check_against_fd(fun, args, wrt):
     fd_check(fun, args, wrt, grads)
 
 
-def check_forward(fun, args, wrt):
+def check_forward(fun, args, wrt, compiled: bool = True):
     import adjit
 
-    forward_check(fun, args, wrt, as_tuple(adjit.grad(fun, wrt=wrt)(*args)))
+    grads = adjit.grad(fun, wrt=wrt)(*args) if compiled else run_grad(fun, args, wrt)[1]
+    forward_check(fun, args, wrt, as_tuple(grads))
 
 
 def check_readable(fun, args, wrt, rtol=1e-10):
