@@ -57,4 +57,42 @@ def activity(fn: Function, wrt: list[int]) -> set[int]:
                     if o.id in useful or c.id in useful:
                         useful.update((c.id, i.id, y.id, o.id))
         changed = len(useful) != before
-    return varied & useful
+    active = varied & useful
+    _check_tuples(fn, active)
+    return active
+
+
+def _check_tuples(fn: Function, active: set) -> None:
+    """A tuple value carries no derivative: a differentiated value packed into one and read back
+    (a tuple carried around a loop, say) would get a zero gradient without a word. Refuse it where
+    the tuple is built. (A helper's `return a, b` and tuple literals stay Python tuples in the
+    frontend; the function's own results are not read back.)"""
+    from .errors import UnsupportedSyntaxError
+
+    results = {r.id for r in fn.results}
+    read: set = set()  # values read back by a node other than a tuple (has_aux's split tuples are dead)
+    packed: dict = {}  # value id -> the tuples it is packed into
+    for node in walk(fn.body):
+        if isinstance(node, Op) and node.prim == "tuple":
+            for v in node.inputs:
+                packed.setdefault(v.id, []).append(node.out.id)
+        elif isinstance(node, Op):
+            read.update(v.id for v in node.inputs)
+        elif isinstance(node, If):
+            read.update(v.id for v in (node.cond, *node.then_yield, *node.else_yield))
+        else:
+            read.update(v.id for v in (*node.init, *node.body_yield))
+    changed = True
+    while changed:  # a tuple inside a tuple that is read back is read back too
+        changed = False
+        for vid, outers in packed.items():
+            if vid not in read and any(o in read for o in outers):
+                read.add(vid)
+                changed = True
+    for node in walk(fn.body):
+        if isinstance(node, Op) and node.prim == "tuple" and node.out.id not in results \
+                and node.out.id in read and any(v.id in active for v in node.inputs):
+            raise UnsupportedSyntaxError(
+                "a value being differentiated is packed into a tuple that is then read back (a tuple carried "
+                "around a loop or merged after an `if`): adjit cannot differentiate through the tuple", node.loc,
+                hint="carry or merge the items as separate names: a, b = ..., not t = (a, b)")

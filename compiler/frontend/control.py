@@ -144,6 +144,17 @@ class ControlFlow:
             if not isinstance(vt, Value) and not isinstance(ve, Value) and _same_static(vt, ve):
                 self.env[name] = vt
                 continue
+            if type(vt) is tuple and type(ve) is tuple and len(vt) == len(ve):  # t = (a, b) in both branches
+                items = []
+                for k, (a, b) in enumerate(zip(vt, ve)):
+                    (a, b), av = self.join(f"item {k} of '{name}'", [a, b], [then_ops, else_ops], stmt)
+                    out = self.b.define(Value(f"{name}_{k}"), av)
+                    outputs.append(out)
+                    ty.append(a)
+                    ey.append(b)
+                    items.append(out)
+                self.env[name] = tuple(items)
+                continue
             (vt, ve), av = self.join(name, [vt, ve], [then_ops, else_ops], stmt)
             out = self.b.define(Value(name), av)
             outputs.append(out)
@@ -232,6 +243,17 @@ class ControlFlow:
         else_ops, _, re_ = self.branch(stmt.orelse + ([] if _always_returns(stmt.orelse) else rest))
         if rt is None or re_ is None:
             raise self.err(AdjitTypeError, "not every path through this `if` returns a value", stmt)
+        if type(rt) is tuple or type(re_) is tuple:  # `return a, b` in both branches: one output per item
+            if type(rt) is not tuple or type(re_) is not tuple or len(rt) != len(re_):
+                raise self.err(AdjitTypeError, "the branches of this `if` return different numbers of values", stmt)
+            ty, ey, outs = [], [], []
+            for k, (a, b) in enumerate(zip(rt, re_)):
+                (a, b), av = self.join(f"item {k} of the result", [a, b], [then_ops, else_ops], stmt)
+                ty.append(a)
+                ey.append(b)
+                outs.append(self.b.define(Value(None), av))
+            self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), ty, ey, outs, self.loc(stmt)))
+            return tuple(outs)
         (rt, re_), av = self.join("the result", [rt, re_], [then_ops, else_ops], stmt)
         out = self.b.define(Value(None), av)
         self.b.ops.append(If(cond, Block(then_ops), Block(else_ops), [rt], [re_], [out], self.loc(stmt)))

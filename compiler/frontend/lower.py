@@ -113,7 +113,10 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
                 return None
             if isinstance(stmt, ast.Return):
                 self.at(stmt)
-                return self.value(self.expr(stmt.value), stmt.value)
+                result = self.expr(stmt.value)
+                if type(result) is tuple and result:  # `return a, b` from a helper: a Python tuple, unpacked
+                    return result                     # by its caller (a tuple value would carry no derivative)
+                return self.value(result, stmt.value)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
                 continue
             if isinstance(stmt, (ast.For, ast.While)) and self.loop_with_appends(stmt):  # xs.append: lists.py
@@ -298,6 +301,8 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
             else:  # a structure of its leaves' values (structures.py)
                 low.env[name] = build(tree[0], (p for p, _ in leaves), name)
     result = low.lower_body(parsed.node.body)
+    if type(result) is tuple:  # the differentiated function's own `return loss, aux`: one tuple value
+        result = low.value(result, parsed.node.body[-1])
     ret = parsed.node.body[-1]
     result_loc = parsed.loc(ret.value, ret)
     if result.hint is None or any(result is p for p in params):
