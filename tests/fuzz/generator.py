@@ -594,8 +594,11 @@ class Generator:
         n, m = self.n, self.m
         var = self.fresh(r.choice(["i", "j", "k"]))
         bounds = [(str(n), n), (str(m), m), (str(r.choice([2, 3])), None)]
-        if not ctx.helper:
-            bounds += [("x.shape[0]", n), ("W.shape[0]", m)]
+        if not ctx.helper:  # x's or W's length where it has the generator's shape (x = s rebinds it)
+            if getattr(ctx.env.get("x"), "shape", None) == (n,):
+                bounds.append(("x.shape[0]", n))
+            if getattr(ctx.env.get("W"), "shape", None) == (m, n):
+                bounds.append(("W.shape[0]", m))
         if "T" in self.param_names and not ctx.helper:
             bounds.append(("T", self.T))
         b, val = r.choice(bounds)
@@ -779,7 +782,10 @@ class Generator:
             self.tag("comp_unrolled")
         elif kind == "range_rt":
             i = self.fresh("i")
-            b = r.choice([f"len(x)", "x.shape[0]"] if L == n else ["W.shape[0]", "len(W)"])
+            # x's length or W's, whichever is L and has the generator's shape (when n == m, x may
+            # have been rebound to a number: `x = s`, then len(x) is a TypeError)
+            b = r.choice((["len(x)", "x.shape[0]"] if x_ok and L == n else [])
+                         + (["W.shape[0]", "len(W)"] if w_ok and L == m else []))
             text = f"for {i} in range({b})"
             inner.loopvars[i] = (0, L - 1)
             inner.env[i] = Var(i, (), None, False, True)
