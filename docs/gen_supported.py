@@ -121,7 +121,7 @@ a float is widened once).
 | `try`, `with`, `raise`, `assert`, `del`, `global`, `nonlocal`, `import`, a loop `else:` | not supported |
 | classes, recursion, decorators on a nested `def`, positional-only parameters | not supported |
 | a boolean-mask selection used as an array (`np.array(x[mask])`, `x[mask] @ W`), combined with a full array or with a selection by another mask, `x[mask] = array` | x[mask] has a number of elements known only when the function runs; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that |
-| a list as an index (`x[[0, 2]]`), `None` beside an index array (`x[idx, None]`), an index array of floats | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
+| `None` beside an index array (`x[idx, None]`), an index array of floats, a list of computed values as an index | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
 | `*args`/`**kwargs` parameters and call arguments | not supported |
 | a write to shared memory followed by a read of an older name for it (see below) | writing into 'h' would also change x (a view of it), read at line 9 ...; hint: `h = h.copy()` first, or bind 'x' to a copy |
 | reverse mode (`grad`, `hvp`, `hessian`, a third `grad`) over the gradient of a function whose loop carries a differentiated value (`dh = adjit.grad(h)` called inside, or `grad(grad(grad(h)))`) | the gradient code of adjit.grad(h) records values on a tape, and reverse mode cannot differentiate a tape again; hint: forward mode (`adjit.jvp`, `adjit.jacfwd`) ([transformations.md](transformations.md#nesting)) |

@@ -280,8 +280,12 @@ class Expressions:
         if id(func) in FORM_FUNCTIONS():  # NumPy spellings lowered by composing rows (forms/)
             return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))
+        if prim is not None and any(type(a).__name__ == "Masked" for a in list(args) + list(kwargs.values())):
+            return self.masked_call(prim, args, kwargs, node)  # np.log(x[mask]): masks.py
         if prim is not None:
             return self.prim_call(prim, func, args, kwargs, node)
+        if (func is int or func is round) and args and not kwargs and len(args) <= (2 if func is round else 1):
+            return self.int_or_round(func, args, node)
         if func in (float, np.float64, np.float32) and len(args) == 1 and not kwargs:
             if _is_number(args[0]):
                 return float(args[0]) if func is float else func(args[0])
@@ -311,6 +315,22 @@ class Expressions:
                        + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
                        node.func, hint="see docs/supported.md for the supported NumPy subset; write it with "
                        "the supported functions, in a plain Python helper if it is reused")
+
+    def int_or_round(self, func, args, node):
+        """int(x) (toward zero) and round(x[, ndigits]) (half to even, an int without ndigits) of a
+        number: Python's own on numbers known when compiled; else no gradient, as NumPy's casts."""
+        if all(_is_number(a) for a in args):
+            return func(*args)
+        x = self.value(args[0], node)
+        if x.type.kind != "scalar":
+            raise self.err(AdjitTypeError, f"{func.__name__}() of an array: only numbers convert", node,
+                           hint="use x.astype(int) or np.round(x) for arrays")
+        if func is int:
+            return x if x.type.dtype in ("int64", "int32") else self.b.emit("astype", [x], dtype="int64")
+        if len(args) == 2 and args[1] is not None:
+            return self.form_round("round()", (x, args[1]), {}, node)
+        r = self.form_round("round()", (x,), {}, node)
+        return self.b.emit("astype", [r], dtype="int64")
 
     def ufunc_method(self, func, args, kwargs, node):
         """np.add.reduce (np.sum over axis 0 by default), np.multiply.reduce, np.maximum.reduce,
@@ -433,8 +453,6 @@ class Expressions:
             return self.bind_args(_describe(func), names, args, kwargs, node, **defaults)
 
         v = lambda x: self.value(x, node)  # noqa: E731
-        if any(type(a).__name__ == "Masked" for a in list(args) + list(kwargs.values())):  # masks.py
-            return self.masked_call(prim, args, kwargs, node)
         if prim in P.REDUCTIONS:
             x, axis, keepdims = bind(*row.params, **dict(row.defaults))
             if isinstance(x, tuple) or isinstance(x, Value) and x.type.kind == "tuple":

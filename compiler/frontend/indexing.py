@@ -173,7 +173,11 @@ class Indexing:
         arrays: list = []
 
         def int_input(e, array_ok=False):
-            v = self.value(self.expr(e), e)
+            raw = self.expr(e)
+            if array_ok and isinstance(e, ast.List) and type(raw) is tuple and raw and \
+                    all(isinstance(k, int) and not isinstance(k, bool) for k in raw):
+                raw = self._build(raw, e)  # x[:, [0, 2]]: the list as an int array (a gather)
+            v = self.value(raw, e)
             if v.type.kind == "array" and array_ok and v.type.dtype in ("int64", "int32"):
                 arrays.append(len(ints))  # integer-array (advanced) indexing: primitives/arrays.py
             elif v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):

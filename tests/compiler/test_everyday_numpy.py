@@ -3,6 +3,7 @@ forms/everyday.py and forms/arranging.py): values equal to NumPy's (rounding tie
 NaN handling), gradients against central finite differences, forward mode against reverse."""
 import numpy as np
 import pytest
+from scipy.spatial.distance import cdist
 
 import adjit
 from conftest import check_against_fd, check_forward
@@ -64,6 +65,22 @@ def index_by_nonzero(x):
         + np.maximum.reduce(x) + np.sum(np.add.accumulate(x) ** 2)
 
 
+def held_out_constructs(x, dt=0.1):
+    """What the held-out corpus hit: int()/round() of numbers, a list of ints as an index,
+    np.vander, np.diag_indices, np.gradient, scipy.spatial.distance.cdist."""
+    steps = int(1 / dt)
+    s = 0.0
+    for k in range(steps):
+        s = s + x[0] * k
+    B = np.outer(x[:4], x[:4])
+    B[np.diag_indices(4)] = 1.0
+    P = np.stack([x, x ** 2], axis=1)
+    return s * x[1] + int(round(x[2] * 10)) + round(x[1], 2) * x[0] + np.sum(B ** 2) \
+        + np.sum(P[[0, 2, 2]] * 2) + np.sum(P[:, [1, 0]] * P) + np.sum(np.vander(x, 3, increasing=True) ** 2) \
+        + np.sum(np.vander(x[:3]) ** 2) + np.sum(np.gradient(np.outer(x, x)) [0] ** 2) \
+        + np.sum(np.gradient(x, 0.5) ** 2) + np.sum(np.exp(-cdist(P, P + 0.5))) + np.sum(cdist(P, P[:2], "sqeuclidean"))
+
+
 CASES = [
     (rounding, lambda: (R.uniform(-3, 3, 8),)),
     (logs_and_friends, lambda: (n(8),)),
@@ -74,6 +91,7 @@ CASES = [
     (grids, lambda: (R.uniform(0.5, 1.5, 6),)),
     (matrices, lambda: (n(3, 3) + 3 * np.eye(3),)),
     (index_by_nonzero, lambda: (n(9),)),
+    (held_out_constructs, lambda: (np.array([0.7, 1.3, 0.44, -0.3, 0.9, 0.2]), 0.1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

@@ -261,7 +261,6 @@ def test_masks_that_keep_the_shape(fun, args):
 
 @pytest.mark.parametrize("fun, args, words", [
     (bool_index, (np.ones(3),), ["boolean-mask selection", "np.where(mask, x, 0"]),
-    (list_index, (np.ones(3),), ["a list as an index"]),
     (float_index, (np.ones(3), np.ones(2)), ["integer type"]),
     (none_with_array, (np.ones(3), I(0)), ["np.expand_dims"]),
 ])
@@ -274,3 +273,11 @@ def test_unsupported_index_forms_are_located_errors(fun, args, words):
         assert w in text
     if fun is bool_index:
         assert isinstance(e.value, UnsupportedSyntaxError)
+
+
+def test_a_list_of_ints_as_an_index_is_a_gather():
+    """x[[0, 2]] (refused before the held-out corpus met faces[:, [0, 1]]): NumPy's gather."""
+    x = np.array([1.0, 2.0, 3.0])
+    value, g = adjit.value_and_grad(list_index)(x)
+    assert value == pytest.approx(4.0)
+    np.testing.assert_allclose(g, [1.0, 0.0, 1.0])

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...ir import Value
+from ...primitives.table import Lazy
 from .base import _FULL, FormsBase
 
 FORMS: dict = {
@@ -28,6 +29,13 @@ FORMS: dict = {
     "multi_dot": ((np.linalg.multi_dot,), (), "`matmul` left to right"),
     "trapezoid": (tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None), (), "`sum((y[1:] + y[:-1]) * dx / 2)` along `axis` "
                                                              "(`dx` a number, or `x` sample points)"),
+    "vander": ((np.vander,), (), "`stack` of the powers `x ** k` along the last axis (`N` known when compiled, "
+                                 "`increasing`)"),
+    "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
+    "gradient": ((np.gradient,), (), "central differences inside, one-sided at the ends (`edge_order=1`), along "
+                                     "every axis (a tuple for more than one), spacing a number"),
+    "cdist": ((Lazy("scipy.spatial.distance", "cdist"),), (), "`sqrt(sum((a[:, None] - b[None]) ** 2, -1))` "
+                                                             "(metric 'euclidean', or 'sqeuclidean' without the sqrt)"),
     "nonzero": ((np.nonzero,), (), "only as an index: `x[np.nonzero(c)]`, `x[np.where(c)]` are `x[c]` "
                                    "(a boolean-mask selection)"),
 }
@@ -223,6 +231,60 @@ class ArrangingForms(FormsBase):
                 step = self.b.emit("expand_dims", [step], axis=tuple(k for k in range(rank) if k != axis))
         half = self.b.emit("mul", [self.b.emit("mul", [mid, step]), self.b.const(0.5)])
         return self.b.emit("sum", [half], axis=(axis,), keepdims=False)
+
+    def form_vander(self, label, args, kwargs, node):
+        x, N, increasing = self.bind_args(label, ("x", "N", "increasing"), args, kwargs, node, N=None,
+                                          increasing=False)
+        x = self._array(x, node, label)
+        if x.type.dtype not in ("float32", "float64"):
+            x = self.b.emit("astype", [x], dtype="float64")
+        N = self._extent(x, 0, node, label) if N is None else self.static(N, node, "N")
+        powers = [self.b.emit("pow", [x, self.b.const(k)]) if k > 1 else
+                  (x if k == 1 else self.b.emit("ones_like", [x], dtype=x.type.dtype)) for k in range(N)]
+        if not self.static(increasing, node, "increasing"):
+            powers = powers[::-1]
+        return self.b.emit("stack", powers, axis=1)
+
+    def form_diag_indices(self, label, args, kwargs, node):
+        n, ndim = self.bind_args(label, ("n", "ndim"), args, kwargs, node, ndim=2)
+        n, ndim = self.static(n, node, "n"), self.static(ndim, node, "ndim")
+        r = self.b.emit("arange", [self.value(0, node), self.value(n, node), self.value(1, node)])
+        return (r,) * ndim
+
+    def form_gradient(self, label, args, kwargs, node):
+        if kwargs.get("edge_order", 1) != 1 or "axis" in kwargs or len(args) > 2:
+            raise self.err(UnsupportedSyntaxError, f"{label}: only a number spacing and edge_order=1 are supported",
+                           node)
+        f = self._array(args[0], node, label)
+        if f.type.dtype not in ("float32", "float64"):
+            f = self.b.emit("astype", [f], dtype="float64")
+        h = self.value(args[1] if len(args) == 2 else 1.0, node)
+        if h.type.kind != "scalar":
+            raise self.err(UnsupportedSyntaxError, f"{label}: the spacing must be one number here", node)
+        outs = []
+        for axis in range(self._rank(f)):
+            n = self._extent(f, axis, node, label)
+            if n < 2:
+                raise self.err(ShapeError, f"{label}: each axis needs at least 2 points", node)
+            first = self.b.emit("sub", [self._slice(f, axis, 1, 2), self._slice(f, axis, 0, 1)])
+            last = self.b.emit("sub", [self._slice(f, axis, n - 1, n), self._slice(f, axis, n - 2, n - 1)])
+            parts = [first]
+            if n > 2:
+                mid = self.b.emit("sub", [self._slice(f, axis, 2, n), self._slice(f, axis, 0, n - 2)])
+                parts.append(self.b.emit("mul", [mid, self.b.const(0.5)]))
+            parts.append(last)
+            d = self.b.emit("concatenate", parts, axis=axis)
+            outs.append(self.b.emit("div", [d, h]))
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def form_cdist(self, label, args, kwargs, node):
+        a, b, metric = self.bind_args(label, ("XA", "XB", "metric"), args, kwargs, node, metric="euclidean")
+        if metric not in ("euclidean", "sqeuclidean"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: metric={metric!r} is not supported", node)
+        a, b = self._array(a, node, label), self._array(b, node, label)
+        diff = self.b.emit("sub", [self.b.emit("expand_dims", [a], axis=(1,)), self.b.emit("expand_dims", [b], axis=(0,))])
+        sq = self.b.emit("sum", [self.b.emit("mul", [diff, diff])], axis=(2,), keepdims=False)
+        return sq if metric == "sqeuclidean" else self.b.emit("sqrt", [sq])
 
     def form_nonzero(self, label, args, kwargs, node):
         (c,) = self.bind_args(label, ("a",), args, kwargs, node)
