@@ -81,6 +81,16 @@ def held_out_constructs(x, dt=0.1):
         + np.sum(np.gradient(x, 0.5) ** 2) + np.sum(np.exp(-cdist(P, P + 0.5))) + np.sum(cdist(P, P[:2], "sqeuclidean"))
 
 
+def interpolation(xq, xp, fp):
+    return np.sum(np.interp(xq, xp, fp) ** 2) + np.interp(1.1, xp, fp) * 2 \
+        + np.sum(np.interp(xq, xp, fp, left=0.5, right=-1.0))
+
+
+def test_interp_values_and_gradients():
+    args = (np.array([-0.3, 0.15, 0.9, 1.7, 2.45, 3.2]), np.array([0.0, 0.5, 1.2, 2.0, 3.0]), n(5))
+    check_against_fd(interpolation, args, (0, 1, 2))
+
+
 CASES = [
     (rounding, lambda: (R.uniform(-3, 3, 8),)),
     (logs_and_friends, lambda: (n(8),)),

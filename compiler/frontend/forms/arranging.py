@@ -36,6 +36,9 @@ FORMS: dict = {
                                      "every axis (a tuple for more than one), spacing a number"),
     "cdist": ((Lazy("scipy.spatial.distance", "cdist"),), (), "`sqrt(sum((a[:, None] - b[None]) ** 2, -1))` "
                                                              "(metric 'euclidean', or 'sqeuclidean' without the sqrt)"),
+    "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
+                                 "`fp[i] + (x - xp[i]) (fp[i+1] - fp[i]) / (xp[i+1] - xp[i])` (gathers); `left`/`right` "
+                                 "outside (fp's ends by default); xp increasing, its length known when compiled"),
     "nonzero": ((np.nonzero,), (), "only as an index: `x[np.nonzero(c)]`, `x[np.where(c)]` are `x[c]` "
                                    "(a boolean-mask selection)"),
 }
@@ -285,6 +288,41 @@ class ArrangingForms(FormsBase):
         diff = self.b.emit("sub", [self.b.emit("expand_dims", [a], axis=(1,)), self.b.emit("expand_dims", [b], axis=(0,))])
         sq = self.b.emit("sum", [self.b.emit("mul", [diff, diff])], axis=(2,), keepdims=False)
         return sq if metric == "sqeuclidean" else self.b.emit("sqrt", [sq])
+
+    def form_interp(self, label, args, kwargs, node):
+        x, xp, fp, left, right, period = self.bind_args(label, ("x", "xp", "fp", "left", "right", "period"), args,
+                                                        kwargs, node, left=None, right=None, period=None)
+        if period is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `period` is not supported", node)
+        emit = self.b.emit
+        x, xp, fp = (self.value(a, node) for a in (x, xp, fp))
+        x, xp, fp = (a if a.type.dtype in ("float32", "float64") else emit("astype", [a], dtype="float64")
+                     for a in (x, xp, fp))
+        if self._rank(xp) != 1 or self._rank(fp) != 1:
+            raise self.err(ShapeError, f"{label}: xp and fp must be 1-D", node)
+        m = self._extent(xp, 0, node, label)
+        if m < 2:
+            raise self.err(ShapeError, f"{label}: xp needs at least two points here", node)
+        scalar = x.type.kind == "scalar"
+        if scalar:  # one point: as an array of one
+            x = emit("stack", [x], axis=0)
+        # i: the number of points of xp at or below x, less one, kept inside [0, m - 2]
+        xe = emit("expand_dims", [x], axis=(self._rank(x),))
+        count = emit("sum", [emit("astype", [emit("ge", [xe, xp])], dtype="int64")], axis=(self._rank(x),),
+                     keepdims=False)
+        i = emit("minimum", [emit("maximum", [emit("sub", [count, self.b.const(1)]), self.b.const(0)]),
+                             self.b.const(m - 2)])
+        j = emit("add", [i, self.b.const(1)])
+        at = lambda a, k: emit("gather", [a, k], index=(("array", 1),)) if k.type.kind == "array" \
+            else self._take(a, 0, k)  # noqa: E731
+        x0, x1, f0, f1 = at(xp, i), at(xp, j), at(fp, i), at(fp, j)
+        y = emit("add", [f0, emit("mul", [emit("div", [emit("sub", [x, x0]), emit("sub", [x1, x0])]),
+                                          emit("sub", [f1, f0])])])
+        lo = self._take(fp, 0, 0) if left is None else self.value(left, node)
+        hi = self._take(fp, 0, m - 1) if right is None else self.value(right, node)
+        y = emit("where", [emit("lt", [x, self._take(xp, 0, 0)]), lo, y])
+        y = emit("where", [emit("gt", [x, self._take(xp, 0, m - 1)]), hi, y])
+        return self._take(y, 0, 0) if scalar else y
 
     def form_nonzero(self, label, args, kwargs, node):
         (c,) = self.bind_args(label, ("a",), args, kwargs, node)
