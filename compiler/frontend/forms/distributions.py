@@ -45,6 +45,12 @@ class DistributionForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"`{label}` is not supported by adjit", node,
                            hint="supported: " + ", ".join(f"norm.{m}" for m in _METHODS))
         x, loc, scale = self.bind_args(label, ("x", "loc", "scale"), args, kwargs, node, loc=0.0, scale=1.0)
+        if type(x).__name__ == "Masked":  # norm.cdf(x[mask]): elementwise on the selection (masks.py)
+            from ..masks import Masked
+
+            inner = self.b.emit("where", [x.mask, x.values, self.b.const(0.5)])
+            out = self.distribution_call(func, (inner, loc, scale), {}, node)
+            return Masked(out, x.mask, x.rows)
         v = lambda a: self.value(a, node)  # noqa: E731
         x = v(x)
         if x.type.kind not in ("array", "scalar"):
