@@ -122,11 +122,11 @@ def check_forward(fun, args, wrt, compiled: bool = True):
     forward_check(fun, args, wrt, as_tuple(grads))
 
 
-def check_readable(fun, args, wrt, rtol=1e-10):
+def check_readable(fun, args, wrt, rtol=1e-10, compiled: bool = True):
     import adjit
 
     g = adjit.grad(fun, wrt=wrt)
-    grads = as_tuple(g(*args))
+    grads = as_tuple(g(*args)) if compiled else run_grad(fun, args, wrt)[1]
     ns: dict = {}
     exec(compile(g.source(*args), "<readable>", "exec"), ns)
     readable = ns[fun.__name__ + "_grad"](*args)

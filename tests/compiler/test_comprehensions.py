@@ -145,13 +145,14 @@ CASES = [
     (prod_axes, lambda: (_zeros(n(3, 4)),), (0,)),
 ]
 IDS = [f"{c[0].__name__}-{k}" for k, c in enumerate(CASES)]
+COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
 
 
 @pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
 def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    # every third case compiled with Numba, the rest run as the lowered module in plain Python
+    # a few cases compiled with Numba, the rest run as the lowered module in plain Python
     # (the same generated code; the suite's time budget)
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in IDS[::3])
+    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in COMPILED)
 
 
 @pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
@@ -161,7 +162,7 @@ def test_forward_mode_agrees_with_reverse(fun, make, wrt):
 
 @pytest.mark.parametrize("fun,make,wrt", CASES[::3], ids=IDS[::3])
 def test_readable_source_is_numpy_that_agrees(fun, make, wrt):
-    check_readable(fun, make(), wrt)
+    check_readable(fun, make(), wrt, compiled=False)  # against the lowered gradient (time budget)
 
 
 def test_short_circuit_skips_the_right_operand():
