@@ -133,3 +133,24 @@ def check_readable(fun, args, wrt, rtol=1e-10, compiled: bool = True):
     assert np.isclose(readable[0], fun(*args), rtol=1e-12, atol=1e-12)
     for a, b in zip(readable[1:], grads):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12)
+
+
+def family_tests(cases: list, ids: list, every: int = 6, skip: frozenset = frozenset()):
+    """The two tests a family of programs gets, as (gradient test, forward test) for a test module
+    to bind to `test_...` names. `cases`: (function, args maker, wrt) or (function, args maker),
+    wrt (0,). The gradient against central differences: every `every`-th case (not those named
+    in `skip`) through the Numba-compiled entry point, the rest through the lowered module run as
+    plain Python (the same generated code; the suite's time budget); forward mode against the
+    lowered gradient."""
+    rows = [c if len(c) == 3 else (c[0], c[1], (0,)) for c in cases]
+    compiled = set(ids[::every]) - set(skip)
+
+    @pytest.mark.parametrize("fun,make,wrt", rows, ids=ids)
+    def gradient(fun, make, wrt, request):
+        check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in compiled)
+
+    @pytest.mark.parametrize("fun,make,wrt", rows, ids=ids)
+    def forward(fun, make, wrt):
+        check_forward(fun, make(), wrt, compiled=False)
+
+    return gradient, forward

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import check_against_fd, check_forward, check_readable
+from conftest import check_against_fd, check_readable, family_tests
 
 R = np.random.default_rng(11)
 
@@ -145,19 +145,7 @@ CASES = [
     (prod_axes, lambda: (_zeros(n(3, 4)),), (0,)),
 ]
 IDS = [f"{c[0].__name__}-{k}" for k, c in enumerate(CASES)]
-COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    # a few cases compiled with Numba, the rest run as the lowered module in plain Python
-    # (the same generated code; the suite's time budget)
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
 
 
 @pytest.mark.parametrize("fun,make,wrt", CASES[::3], ids=IDS[::3])

@@ -6,7 +6,7 @@ import pytest
 from scipy.spatial.distance import cdist
 
 import adjit
-from conftest import check_against_fd, check_forward
+from conftest import check_against_fd, family_tests
 
 R = np.random.default_rng(53)
 
@@ -104,19 +104,7 @@ CASES = [
     (held_out_constructs, lambda: (np.array([0.7, 1.3, 0.44, -0.3, 0.9, 0.2]), 0.1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
-COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
-
-
-@pytest.mark.parametrize("fun,make", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, request):
-    # a few cases compiled with Numba, the rest run as the lowered module in plain Python
-    # (the same generated code; the suite's time budget)
-    check_against_fd(fun, make(), (0,), compiled=request.node.callspec.id in COMPILED)
-
-
-@pytest.mark.parametrize("fun,make", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make):
-    check_forward(fun, make(), (0,), compiled=False)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
 
 
 def test_rounding_ties_and_argmax_ties_match_numpy():

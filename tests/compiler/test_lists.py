@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import check_against_fd, check_forward
+from conftest import check_against_fd, family_tests
 
 R = np.random.default_rng(31)
 
@@ -72,19 +72,7 @@ CASES = [
     (over_rows, lambda: (n(5, 3),), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]
-COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    # a few cases compiled with Numba, the rest run as the lowered module in plain Python
-    # (the same generated code; the suite's time budget)
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
 
 
 def appended_in_branch(X):

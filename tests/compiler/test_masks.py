@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import norm
 
 import adjit
-from conftest import check_against_fd, check_forward
+from conftest import family_tests
 
 R = np.random.default_rng(41)
 
@@ -86,19 +86,7 @@ CASES = [
     (normal_of_selection, lambda: (_away_from_edges(12).reshape(3, 4) * 0.8 + 0.013,), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]
-COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    # a few cases compiled with Numba, the rest run as the lowered module in plain Python
-    # (the same generated code; the suite's time budget)
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
 
 
 def test_unselected_nans_never_reach_the_gradient():

@@ -17,7 +17,7 @@ from scipy.special import comb, multigammaln
 from scipy.stats import norm
 
 import adjit
-from conftest import check_against_fd, check_forward
+from conftest import family_tests
 
 R = np.random.default_rng(23)
 
@@ -176,19 +176,7 @@ CASES = [
     (scipy_matrix_functions, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),
 ]
 IDS = [c[0].__name__ for c in CASES]
-COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    # a few cases compiled with Numba, the rest run as the lowered module in plain Python
-    # (the same generated code; the suite's time budget)
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
 
 
 def test_floor_division_of_floats_by_one_is_floor():

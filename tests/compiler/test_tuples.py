@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import check_against_fd, check_forward
+from conftest import family_tests
 
 R = np.random.default_rng(61)
 
@@ -86,17 +86,7 @@ CASES = [
     (merged, lambda: (np.array([-0.5, 0.2, 0.7]),), (0,)),
 ]
 IDS = [f"{c[0].__name__}-{k}" for k, c in enumerate(CASES)]
-COMPILED = set(IDS[::6]) - {"held_out_constructs"}  # Numba-compiled cases; the rest run lowered
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
 
 
 def test_the_reported_case_is_not_zero():
