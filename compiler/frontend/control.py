@@ -274,6 +274,16 @@ class ControlFlow:
         ast.copy_location(guard, stmts[0])
         self.lower_if(guard, [], stmts, loop, cond=jumped)
 
+    def not_carried(self, name: str, before, stmt) -> Undefined:
+        """What a name assigned in a loop but not carried around it is after the loop: why it
+        cannot be read there."""
+        if type(before) is tuple:
+            return Undefined(name, f"is a tuple changed inside the loop at line {self.loc(stmt).line}: a tuple "
+                                   "cannot be carried around a loop; carry its items as separate names "
+                                   "(a, b = ... before the loop and a, b = ... inside it)")
+        return Undefined(name, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
+                               "assign it before the loop to use it after")
+
     def loop_carried(self, body: list, extra: tuple = ()) -> list[str]:
         names = sorted(assigned_names(body) | set(extra))
         return [n for n in names if n in self.env and not isinstance(self.env[n], (Undefined, Method))
@@ -328,6 +338,7 @@ class ControlFlow:
 
     def lower_for(self, stmt: ast.For) -> None:
         self.at(stmt)
+        before = dict(self.env)  # the names as the loop finds them (not_carried)
         start, stop, step, bind, hint = self.iteration(stmt)  # iteration.py
         self.at(stmt)
         start, stop, step = (self.value(x, stmt.iter) for x in (start, stop, step))
@@ -358,8 +369,7 @@ class ControlFlow:
         self.b.ops.append(For(index, start, stop, step, inits, params, Block(ops), yields, outputs, self.loc(stmt)))
         for n in assigned_names(stmt.body) | targets:
             if n not in carried:
-                self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
-                                           "assign it before the loop to use it after")
+                self.env[n] = self.not_carried(n, before.get(n), stmt)
         self.env.update(zip(carried, outputs))
 
     def lower_for_as_while(self, stmt, start, stop, step, bind, targets) -> None:
@@ -372,6 +382,7 @@ class ControlFlow:
 
     def lower_while(self, stmt, counter=None) -> None:
         self.at(stmt)
+        before = dict(self.env)  # the names as the loop finds them (not_carried)
         self._loops = getattr(self, "_loops", 0) + 1
         frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")
         extra = (counter[0],) + counter[5] if counter else ()
@@ -426,8 +437,7 @@ class ControlFlow:
                                 self.loc(stmt)))
         for n in assigned_names(stmt.body) | (counter[1] if counter else set()):
             if n not in carried:
-                self.env[n] = Undefined(n, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
-                                           "assign it before the loop to use it after")
+                self.env[n] = self.not_carried(n, before.get(n), stmt)
         self.env.update(zip(carried, outputs))
         for flag in (frame.brk, frame.cont, extra[0] if counter else None):
             self.env.pop(flag, None)

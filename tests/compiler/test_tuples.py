@@ -91,3 +91,16 @@ test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse 
 
 def test_the_reported_case_is_not_zero():
     assert adjit.grad(lambda b: two(b)[0])(0.3) == pytest.approx(2.0)
+
+
+def carried(x):
+    t = (x[0], x[1])
+    for k in range(3):
+        t = (t[0] * x[2], t[1] + t[0])
+    return t[0] + t[1]
+
+
+def test_a_tuple_carried_around_a_loop_is_a_located_error_that_says_so():
+    with pytest.raises(adjit.AdjitError, match="a tuple cannot be carried around a loop") as e:
+        adjit.grad(carried)(np.array([0.5, 0.2, 0.7]))
+    assert "test_tuples.py:" in str(e.value)
