@@ -20,10 +20,12 @@ the larger of max |fd| over that argument and 1e-3 times max |fd| over all argum
 differences with h = 1e-6 (1 + |x|); where that disagrees, a fourth-order stencil with h = 1e-3 and
 h = 1e-4 (1 + |x|) is tried, and the closest estimate counts (kinks and rounding differ per step).
 
-The held-out set (`real_programs/heldout.py`, written after adjit passed the five main modules) is
-not in the default run: `--modules heldout` runs it alone, `--modules all` runs everything.
+The held-out sets are not in the default run: `real_programs/heldout.py` (written after adjit passed
+the five main modules) runs alone with `--modules heldout`; `real_programs/heldout2.py` (thirty more,
+in other domains, written without reading adjit's docs or source) with `--modules heldout2`;
+`--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -44,7 +46,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
-HELDOUT = ("heldout",)  # written after adjit passed MODULES: run alone with --modules heldout
+HELDOUT = ("heldout", "heldout2")  # held out from MODULES: run alone with --modules heldout (or heldout2)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
