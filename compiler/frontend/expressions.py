@@ -145,6 +145,8 @@ class Expressions:
             if len(node.ops) != 1:
                 raise self.err(UnsupportedSyntaxError, "chained comparisons are not supported", node,
                                hint="split `a < b < c` into (a < b) & (b < c)")
+            if isinstance(node.ops[0], (ast.In, ast.NotIn)):  # k in xs: membership.py
+                return self.membership(node)
             left, right = self.expr(node.left), self.expr(node.comparators[0])
             static = self.static_compare(node, left, right)
             if static is not None:
@@ -168,7 +170,9 @@ class Expressions:
             return self.lower_boolop(node)
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py
             return self.comprehension(node)
-        what = {ast.SetComp: "set comprehensions are not supported", ast.DictComp: "dict comprehensions are not supported",
+        if isinstance(node, (ast.SetComp, ast.Set)):  # a set of numbers, for `in` tests: membership.py
+            return self.set_display(node)
+        what = {ast.DictComp: "dict comprehensions are not supported",
                 ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported"}.get(
             type(node), f"{type(node).__name__} expressions are not supported")
         raise self.err(UnsupportedSyntaxError, what, node)
@@ -239,7 +243,12 @@ class Expressions:
 
     # -- calls
     def call(self, node: ast.Call):
+        """A call, dispatched on what is called and on what it is given.
+
+        (Over 80 lines: one dispatch per kind of callee or argument, in the order they must be tried.)"""
         func = self.expr(node.func)
+        if func is set or func is frozenset:  # a set of numbers, for `in` tests: membership.py
+            return self.set_call(func, node)
         if node.args and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py
             first = self.comprehension_arg(func, node.args[0])
             if first is None:  # over a sequence of run-time length: the loop it stands for
@@ -261,6 +270,8 @@ class Expressions:
                 raise self.err(UnsupportedSyntaxError, "**kwargs in a call is not supported", node)
             kwargs[kw.arg] = self.expr(kw.value)
         self.at(node)
+        if any(type(a).__name__ == "SetValues" for a in list(args) + list(kwargs.values())):
+            return self.set_used(func, args, node)  # len(s); anything else refused: membership.py
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
         if func is builtins.sum or func is builtins.max or func is builtins.min:  # comprehensions.py

@@ -16,6 +16,7 @@ from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
 from .lists import BuiltList, ListBuilding
 from .masks import Masked, MaskedSelections
+from .membership import Membership
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
 from .iteration import Iteration
@@ -28,7 +29,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 

@@ -7,11 +7,17 @@ it) as long as what the program does with it keeps the shape static, which is wh
 - elementwise arithmetic and NumPy functions with numbers, or with selections by the same mask:
   `(pred[obs] - y[obs]) ** 2`, `np.log(p[p > 0])` (the operands are `where(mask, x, 0.5)` first,
   so an unselected element, even a NaN, never reaches a value or a gradient);
+- with an array holding one value per selected element, in C order (`x[mask] - u`, NumPy's
+  pairing): u is *spread* to x's shape, added into zeros at `np.flatnonzero(mask)` (`mask_positions`:
+  existing rows, an index array of run-time extent), so its gradient is the gather at those
+  positions; the scatter checks at run time that u has one value per selected element or one
+  value in all (ValueError otherwise, as NumPy). An array without the selected axis (`X[rows] * w`,
+  w of X's row shape) broadcasts as it is;
 - reductions: `np.sum`, `np.mean`, `np.max`, `np.min` and their methods, over everything (and
   over the selected rows, axis 0, when the mask selects rows of a 2-D array), as
   `sum(where(mask, v, 0))`, the mean divided by the number selected;
-- writes: `x[mask] = v` (a number, or a selection by the same mask), `x[mask] += v`, as
-  `x[...] = where(mask, v, x)`.
+- writes: `x[mask] = v` (a number, an array of one value per selected element, or a selection by
+  the same mask), `x[mask] += v`, as `x[...] = where(mask, v, x)`.
 
 Anything else (`np.array(x[mask])`, `x[mask] @ W`, a selection by another mask) is a located error
 with the `np.where` rewrite. The max or min of an empty selection is -inf or inf (NumPy raises)."""
@@ -31,10 +37,10 @@ _HINT = "keep the shape: np.where(mask, x, 0.0) (or x * mask), then reduce; np.s
 
 class Masked:
     """x[mask]: `values` at the full shape, `mask` (bool, that shape), `rows`: the mask's rank
-    (it selects along the first `rows` axes)."""
+    (it selects along the first `rows` axes), `select`: the mask as written (None: read off `mask`)."""
 
-    def __init__(self, values: Value, mask: Value, rows: int):
-        self.values, self.mask, self.rows = values, mask, rows
+    def __init__(self, values: Value, mask: Value, rows: int, select: Value | None = None):
+        self.values, self.mask, self.rows, self.select = values, mask, rows, select
         self.__name__ = "a boolean-mask selection"
 
 
@@ -82,7 +88,7 @@ class MaskedSelections:
         if k < base.type.rank:  # X[rows]: the mask broadcast along the trailing axes
             full = self.b.emit("expand_dims", [mask], axis=tuple(range(k, base.type.rank)))
             full = self.b.emit("broadcast_to", [full, self.b.emit("shape", [base])])
-        return Masked(base, full, k)
+        return Masked(base, full, k, mask)
 
     def _masked_operands(self, args, node):
         """The values of masked and unmasked operands of an elementwise op, and the mask."""
@@ -97,10 +103,8 @@ class MaskedSelections:
                 out.append(self.b.emit("where", [mask, a.values, self.b.const(_FILL)]))
             else:
                 v = self.value(a, node)
-                if v.type.kind != "scalar":
-                    raise self.err(UnsupportedSyntaxError, "an array combined with a boolean-mask selection: NumPy "
-                                   "pairs it with the selected elements, whose number depends on the data", node,
-                                   hint=_HINT)
+                if v.type.kind == "array":  # x[mask] - u: u's values paired with the selected ones
+                    v = self.masked_spread(v, next(m for m in args if isinstance(m, Masked)), node)
                 out.append(v)
         return out, mask
 
@@ -157,16 +161,81 @@ class MaskedSelections:
             new = val.values
         else:
             new = self.value(val, node)
-            if new.type.kind != "scalar":
-                raise self.err(UnsupportedSyntaxError, "x[mask] = array assigns the array's elements in order to the "
-                               "selected ones, whose number depends on the data", node,
-                               hint="x = np.where(mask, array_of_x's_shape, x), or assign a number")
+            if new.type.kind == "array":  # x[mask] = u: u's values, in order, at the selected places
+                new = self.masked_spread(new, self.masked_select(base, mask, node), node, assign=True)
         full = self.masked_select(base, mask, node).mask
         self.at(node)
         merged = self.b.emit("where", [full, new, base])
         if merged.type.dtype != base.type.dtype:
             merged = self.b.emit("astype", [merged], dtype=base.type.dtype)
         return self.b.emit("index_update", [base, merged], index=(_FULL,) * base.type.rank)
+
+    def _selector(self, x: Masked) -> Value:
+        """The mask as written (its rank: the selected axes), from a selection."""
+        if x.select is not None:
+            return x.select
+        if x.rows == x.mask.type.rank:
+            return x.mask
+        bc = self._producer(x.mask)  # broadcast_to(expand_dims(mask), shape): masked_select
+        ex = self._producer(bc.inputs[0]) if bc is not None and bc.prim == "broadcast_to" else None
+        if ex is not None and ex.prim == "expand_dims" and ex.inputs[0].type.rank == x.rows:
+            return ex.inputs[0]
+        raise AssertionError("a row selection without its mask")
+
+    def mask_positions(self, mask: Value) -> Value:
+        """np.flatnonzero(mask): the positions of the True elements in C order, an int64 array of
+        run-time extent, made of existing rows: each True element's rank among them (a cumulative
+        count) says where its position goes; the others go to one spare slot past the end."""
+        emit, const = self.b.emit, self.b.const
+        flat = emit("reshape", [mask, emit("tuple", [const(-1)])]) if mask.type.rank != 1 else mask
+        ones = emit("astype", [flat], dtype="int64")
+        count = emit("sum", [ones], axis=(0,), keepdims=False)
+        rank = emit("sub", [emit("cumsum", [ones], axis=0, reverse=False), const(1)])
+        slot = emit("where", [flat, rank, count])
+        pos = emit("zeros", [emit("tuple", [emit("add", [count, const(1)])])], dtype="int64")
+        every = emit("arange", [const(0), emit("size", [flat]), const(1)])
+        pos = emit("index_update", [pos, every, slot], index=(("array", 2),))
+        pos = emit("getitem", [pos, count], index=(("slice", None, 1, None),))
+        pos.hint = "selected"
+        return pos
+
+    def masked_spread(self, u: Value, x: Masked, node, assign: bool = False) -> Value:
+        """u (an array) paired with the selection x as NumPy pairs them, as a value at x's full
+        shape: u broadcast against the selection's shape (count, *trailing), count the number of
+        True elements of the mask. An array without the selected axis broadcasts as it is; else u
+        is scattered at the selected positions of a zero array (np.flatnonzero order), the scatter
+        checking at run time that u's first extent is the count or 1 (NumPy's ValueError)."""
+        full = x.mask
+        rank, k = full.type.rank, x.rows
+        trailing = rank - k
+        ushape = self.b.aval(u).shape
+        if assign and k == rank and u.type.rank > 1:
+            raise self.err(AdjitTypeError, "NumPy boolean array indexing assignment requires a 0 or 1-dimensional "
+                           f"input, input has {u.type.rank} dimensions", node, hint="pass u.ravel()")
+        if u.type.rank <= trailing:
+            return u  # X[rows] * w, X[rows] = w: w broadcasts along the selected rows
+        if u.type.rank > trailing + 1:
+            raise self.err(ShapeError, f"an array of {u.type.rank} dimensions paired with a boolean-mask selection of "
+                           f"{trailing + 1}: the result's shape would depend on the data", node, hint=_HINT)
+        if None in ushape:
+            raise self.err(UnsupportedSyntaxError, "an array whose length is known only when the function runs, paired "
+                           "with the elements a boolean mask selects", node,
+                           hint="give it a length known when the call is compiled (an argument, or a slice with "
+                           "constant bounds)")
+        self.at(node)
+        emit, const = self.b.emit, self.b.const
+        pos = self.mask_positions(self._selector(x))
+        shape = emit("shape", [full])
+        dims = [emit("getitem", [shape, const(a)], index=(("int", 1),)) for a in range(rank)]
+        n = dims[0]
+        for d in dims[1:k]:
+            n = emit("mul", [n, d])
+        spread = emit("zeros", [emit("tuple", [n] + dims[k:])], dtype=u.type.dtype)
+        # np.add.at into zeros (the positions are distinct: each adds once), whose gradient is the
+        # plain gather at the positions
+        spread = emit("index_add", [spread, u, pos], index=(("array", 2),) + (_FULL,) * trailing)
+        spread.hint = "spread"
+        return emit("reshape", [spread, shape])
 
     def masked_value_error(self, node) -> Exception:
         return self.err(AdjitTypeError, "x[mask] (a boolean-mask selection) has a number of elements known only when "

@@ -1,5 +1,7 @@
 """Boolean-mask selections (issue 12; compiler/frontend/masks.py): `x[mask]` in elementwise
-arithmetic and reductions, `x[mask] = v`, `x[mask] += v`, row masks, np.isnan/isinf/isfinite.
+arithmetic and reductions, `x[mask] = v`, `x[mask] += v`, row masks, np.isnan/isinf/isfinite;
+`x[mask] = u` / `x[mask] += u` / `x[mask] - u` with u an array of one value per selected element
+(scattered at np.flatnonzero(mask), the count checked at run time: ValueError, as NumPy).
 Against central finite differences, forward mode against reverse mode; unselected elements
 (NaN, or outside a function's domain) never reach a value or a gradient; what would need the
 selection as an array is a located error."""
@@ -78,15 +80,64 @@ def normal_of_selection(W):
     return np.sum(norm.sf(W[W < 0.2])) + np.sum(V ** 2)
 
 
+def poisson_energy(u, img, mask):
+    """Gradient-domain image blending: the masked pixels are the unknowns u, in C order."""
+    img = img.copy()
+    img[mask] = u
+    gx = img[:, 1:] - img[:, :-1]
+    gy = img[1:, :] - img[:-1, :]
+    return np.sum(gx ** 2) + np.sum(gy ** 2)
+
+
+def poisson_inputs(count=None):
+    mask = np.zeros((5, 6), dtype=bool)
+    mask[1:4, 2:5] = True
+    mask[4, 0] = True
+    if count is not None:  # another number selected, the same shapes
+        mask[:] = False
+        mask.flat[:count] = True
+    return R.standard_normal(10), n(5, 6), mask
+
+
+def array_updates(x, u, w):
+    """`+=` and `*` with one value per selected element, and a single value that broadcasts."""
+    y = x * 1.0
+    y[x > 0] += u * 2.0
+    y[x < -0.5] = w
+    return np.sum(np.sin(y)) + np.sum((x[x > 0] - u) ** 2)
+
+
+def _updates_inputs():
+    x = _away_from_edges(9)
+    return x, n(int(np.sum(x > 0))), n(1)
+
+
+def row_updates(X, U, w):
+    """A row mask: U holds the selected rows; w (one row) broadcasts along them."""
+    keep = X[:, 0] > 0
+    Y = X * 1.0
+    Y[keep] = U
+    Y[X[:, 1] > 0] *= w
+    return np.sum(Y ** 2 * np.arange(1.0, 4.0))
+
+
+def _rows_inputs():
+    X = n(7, 3)
+    return X, n(int(np.sum(X[:, 0] > 0)), 3), n(3)
+
+
 CASES = [
+    (poisson_energy, poisson_inputs, (0, 1)),
     (masked_regression, nan_targets, (0,)),
     (reductions, lambda: (_away_from_edges(12),), (0,)),
     (writes, lambda: (_away_from_edges(12),), (0,)),
     (row_mask, lambda: (n(9, 3),), (0,)),
     (normal_of_selection, lambda: (_away_from_edges(12).reshape(3, 4) * 0.8 + 0.013,), (0,)),
+    (array_updates, _updates_inputs, (0, 1, 2)),
+    (row_updates, _rows_inputs, (0, 1, 2)),
 ]
 IDS = [c[0].__name__ for c in CASES]
-test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs", "array_updates"})
 
 
 def test_unselected_nans_never_reach_the_gradient():
@@ -109,24 +160,51 @@ def other_mask(x):
     return np.sum(x[x > 0] * x[x < 1])
 
 
-def with_full_array(x):
-    return np.sum(x[x > 0] * x)
-
-
-def assign_array(x):
+def assign_matrix(x):
     y = x.copy()
-    y[y > 0] = x[:3]
+    y[y > 0] = np.ones((2, 3))
+    return np.sum(y)
+
+
+def paired_matrix(x):
+    return np.sum(x[x > 0] * np.ones((2, 3)))
+
+
+def assign_run_time_length(x):
+    y = x.copy()
+    y[y > 0] = x[:int(np.sum(x > 0))]
     return np.sum(y)
 
 
 @pytest.mark.parametrize("fun,text", [
     (as_array, "has a number of elements known only when the function runs"),
     (other_mask, "different boolean masks"),
-    (with_full_array, "an array combined with a boolean-mask selection"),
-    (assign_array, "x[mask] = array"),
-], ids=["as-array", "other-mask", "full-array", "assign-array"])
+    (assign_matrix, "requires a 0 or 1-dimensional input"),
+    (paired_matrix, "an array of 2 dimensions paired with a boolean-mask selection of 1"),
+    (assign_run_time_length, "length is known only when the function runs"),
+], ids=["as-array", "other-mask", "assign-matrix", "paired-matrix", "run-time-length"])
 def test_located_errors(fun, text):
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fun)(n(6))
     assert text in str(e.value) and "test_masks.py:" in str(e.value)
     assert not isinstance(e.value, adjit.InternalCompilerError)
+
+
+def test_array_assignment_counts_are_checked_when_run():
+    """u must hold one value per selected element (or one value): NumPy's ValueError otherwise, from
+    the lowered module (what Numba compiles: its scatter checks the count) and the readable source
+    alike; never a read or write out of bounds."""
+    from conftest import run_grad
+
+    u, img, mask = poisson_inputs(count=12)  # 12 selected, 10 values
+    with pytest.raises(ValueError):
+        poisson_energy(u, img, mask)
+    with pytest.raises(ValueError, match="broadcast"):
+        run_grad(poisson_energy, (u, img, mask), (0, 1))
+    ns: dict = {}
+    exec(compile(adjit.grad(poisson_energy, wrt=(0, 1)).source(u, img, mask), "<readable>", "exec"), ns)
+    with pytest.raises(ValueError):
+        ns["poisson_energy_grad"](u, img, mask)
+    _, img0, none = poisson_inputs(count=0)  # nothing selected: one value broadcasts to none, as in NumPy
+    value, (du, dimg) = run_grad(poisson_energy, (n(1), img0, none), (0, 1))
+    assert value == pytest.approx(poisson_energy(n(1), img0, none)) and du.tolist() == [0.0]
