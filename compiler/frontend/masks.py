@@ -114,8 +114,8 @@ class MaskedSelections:
                            "depends on the data", node, hint=_HINT)
         self.at(node)
         ins, mask = self._masked_operands(args, node)
-        rows = next(a.rows for a in args if isinstance(a, Masked))
-        return Masked(self.b.emit(prim, ins), mask, rows)
+        first = next(a for a in args if isinstance(a, Masked))
+        return Masked(self.b.emit(prim, ins), mask, first.rows, first.select)
 
     def masked_reduce(self, prim: str, x: Masked, axis, keepdims, node):
         axis = self.static(axis, node, "axis")
@@ -180,7 +180,9 @@ class MaskedSelections:
         ex = self._producer(bc.inputs[0]) if bc is not None and bc.prim == "broadcast_to" else None
         if ex is not None and ex.prim == "expand_dims" and ex.inputs[0].type.rank == x.rows:
             return ex.inputs[0]
-        raise AssertionError("a row selection without its mask")
+        # made in another block: the mask is constant along the trailing axes, read it at their 0
+        trailing = x.mask.type.rank - x.rows
+        return self.b.emit("getitem", [x.mask, self.b.const(0)], index=(_FULL,) * x.rows + (("int", 1),) * trailing)
 
     def mask_positions(self, mask: Value) -> Value:
         """np.flatnonzero(mask): the positions of the True elements in C order, an int64 array of

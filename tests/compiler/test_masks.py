@@ -126,6 +126,15 @@ def _rows_inputs():
     return X, n(int(np.sum(X[:, 0] > 0)), 3), n(3)
 
 
+def selection_before_loop(X, U):
+    """A row selection made before a loop, passed through norm.cdf, paired with U inside it."""
+    chosen = norm.cdf(X[X[:, 0] > 0])
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum((chosen - U * i) ** 2)
+    return s
+
+
 CASES = [
     (poisson_energy, poisson_inputs, (0, 1)),
     (masked_regression, nan_targets, (0,)),
@@ -135,6 +144,7 @@ CASES = [
     (normal_of_selection, lambda: (_away_from_edges(12).reshape(3, 4) * 0.8 + 0.013,), (0,)),
     (array_updates, _updates_inputs, (0, 1, 2)),
     (row_updates, _rows_inputs, (0, 1, 2)),
+    (selection_before_loop, lambda: _rows_inputs()[:2], (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs", "array_updates"})
