@@ -44,6 +44,8 @@ def run_jvp(fun, args, wrt, tangents, compiled: bool = False):
     ns: dict = {"__name__": "adjit_test_lowered_jvp"}
     exec(compile(text, "<lowered jvp>", "exec"), ns)
     f = ns[c.entry_name]
+    if c.host is not None:  # with what NumPy computes before the compiled code (frontend/host.py)
+        args = c._bind(tuple(args), {})
     return f(*args, *tangents, *workspace_args(f))
 
 
@@ -61,6 +63,8 @@ def run_grad(fun, args, wrt):
     ns: dict = {"__name__": "adjit_test_lowered_grad"}
     exec(compile(text, "<lowered grad>", "exec"), ns)
     f = ns[c.entry_name]
+    if c.host is not None:  # with what NumPy computes before the compiled code (frontend/host.py)
+        args = c._bind(tuple(args), {})
     out = f(*[a.copy() if isinstance(a, np.ndarray) else a for a in args], *workspace_args(f))
     return out[0], tuple(out[1:])
 
@@ -129,7 +133,8 @@ def check_readable(fun, args, wrt, rtol=1e-10, compiled: bool = True):
     grads = as_tuple(g(*args)) if compiled else run_grad(fun, args, wrt)[1]
     ns: dict = {}
     exec(compile(g.source(*args), "<readable>", "exec"), ns)
-    readable = ns[fun.__name__ + "_grad"](*args)
+    c = g._compiled  # with what NumPy computes before the compiled code (frontend/host.py)
+    readable = ns[fun.__name__ + "_grad"](*(c._bind(tuple(args), {}) if c.host is not None else args))
     assert np.isclose(readable[0], fun(*args), rtol=1e-12, atol=1e-12)
     for a, b in zip(readable[1:], grads):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12)

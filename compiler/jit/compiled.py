@@ -118,6 +118,14 @@ class CompiledFunction:
         if mode == "grad_jvp" and checkpoint is not None:
             raise ArgumentError("checkpointing is not supported under forward-over-reverse (hvp, hessian, grad of grad)",
                                 hint="leave checkpoint out")
+        # statements NumPy runs before the compiled code (frontend/host.py): the compiled function
+        # is lowered from `kernel`, which takes their results as extra parameters
+        self.host = None
+        if self.nested is None:
+            from ..frontend.host import plan_or_none
+
+            self.host = plan_or_none(self.parsed, {self.parsed.param_names[k] for k in set(self.wrt) | set(self.wrt_fwd)})
+        self.kernel = self.host.kernel if self.host is not None else self.parsed
         self._by_shapes: OrderedDict = OrderedDict()
         self._specs: dict[str, Specialization] = {}
         self.__name__ = getattr(fun, "__name__", "f")
@@ -126,7 +134,10 @@ class CompiledFunction:
 
     # -- calling
     def _bind(self, args: tuple, kwargs: dict) -> tuple:
-        return self.callee.bind(self.parsed, args, kwargs)
+        bound = self.callee.bind(self.parsed, args, kwargs)
+        if self.host is None:
+            return bound
+        return with_host_values(self, bound, args, kwargs)
 
     def specialize(self, *args, **kwargs) -> Specialization:
         return self._spec_for(self._bind(args, kwargs))
@@ -148,8 +159,9 @@ class CompiledFunction:
         return spec
 
     def _lower(self, args: tuple):
-        avals, names = leaf_avals(self.parsed, args)  # structured arguments: one per leaf (arguments.py)
-        leaf_wrt(self.parsed, args, sorted(set(self.wrt) | set(self.wrt_fwd)), avals)  # floats, or a located error
+        kernel = self.kernel  # the user's function, or with its hoisted statements' results as parameters
+        avals, names = leaf_avals(kernel, args)  # structured arguments: one per leaf (arguments.py)
+        leaf_wrt(kernel, args, sorted(set(self.wrt) | set(self.wrt_fwd)), avals)  # floats, or a located error
         STATS["lowered"] += 1
         from ..frontend import nested
 
@@ -159,9 +171,9 @@ class CompiledFunction:
                 primal, builder = nested.lower_transformed(self.nested, self.parsed, avals, trees_of(args), names)
                 _check_transformed_again(self, primal)
             else:
-                primal, builder = frontend.lower(self.parsed, avals, trees_of(args), names)
-        primal.wrt_leaves = leaf_wrt(self.parsed, args, self.wrt, avals)
-        primal.wrt_fwd_leaves = leaf_wrt(self.parsed, args, self.wrt_fwd, avals) if self.wrt_fwd else []
+                primal, builder = frontend.lower(kernel, avals, trees_of(args), names)
+        primal.wrt_leaves = leaf_wrt(kernel, args, self.wrt, avals)
+        primal.wrt_fwd_leaves = leaf_wrt(kernel, args, self.wrt_fwd, avals) if self.wrt_fwd else []
         if self.has_aux:
             _split_aux(primal)
         return primal, builder
@@ -295,10 +307,14 @@ class CompiledFunction:
                         cachedir.discard_entry(directory, stem)
         if module is None:
             title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"  # escaped by module_text
+            shown = sig
+            if self.host is not None:  # what NumPy computes before this code (frontend/host.py)
+                shown += "".join(f"\n{h}: computed by NumPy before this code, on every call, by line {loc.line}: "
+                                 f"{loc.stmt}" for h, (loc, *_) in zip(self.host.hidden, self.host.checks))
             with timing.phase("module: write, import"):
                 module = _store_module(stem, modname, digest,
-                                       module_text(title, sig, digest, readable[0], readable[1], False),
-                                       module_text(title, sig, digest, lowered[0], lowered[1], True, self.parallel),
+                                       module_text(title, shown, digest, readable[0], readable[1], False),
+                                       module_text(title, shown, digest, lowered[0], lowered[1], True, self.parallel),
                                        names)
         module_path = Path(module.__file__)
         readable_path = module_path.with_name(f"{stem}.readable.py")
@@ -384,6 +400,26 @@ class CompiledFunction:
         wrt, wrt_fwd = self._given
         return pickling.reduce(self, CompiledFunction, (self.fun, wrt, self.mode, self.checkpoint, self.parallel,
                                                         wrt_fwd, self.has_aux))
+
+
+def with_host_values(c: "CompiledFunction", bound: tuple, args: tuple, kwargs: dict) -> tuple:
+    """The bound arguments and, after them, what the hoisted statements compute from them
+    (frontend/host.py), run by NumPy on every call."""
+    from .arguments import Flat, bind_names
+
+    if not isinstance(bound, Flat):
+        return bound + tuple(c.host.run(bound))
+    callee = c.callee
+    values = bind_names(c.parsed, callee.fn, callee.prefix + tuple(args), {**callee.kwargs, **kwargs})
+    extra = tuple(c.host.run(tuple(values)))
+    n = len(c.parsed.param_names)
+    out = Flat(list(bound) + list(extra))
+    out.trees = bound.trees + (None,) * len(extra)
+    out.spans = bound.spans + tuple((len(bound) + i, 1) for i in range(len(extra)))
+    out.names = bound.names + tuple(c.host.hidden)
+    out.texts = bound.texts + tuple(c.host.hidden)
+    out.owner = bound.owner + tuple(n + i for i in range(len(extra)))
+    return out
 
 
 def _split_aux(fn: Function) -> None:

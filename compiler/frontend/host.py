@@ -1,0 +1,467 @@
+"""Statements NumPy runs for the compiled code: a call adjit has no rule for, on data that is not
+differentiated, runs as NumPy runs it, before the compiled code, and hands it the result.
+
+`perm = np.random.default_rng(seed).permutation(n)`, `edges = np.unique(np.sort(edges, axis=1),
+axis=0)`, `np.random.seed(0)`: a top-level statement that calls a function adjit does not lower
+(no primitive, no form; a library function, or a method of a value such a call made) is planned
+here, at decoration, from the AST alone. It is *hoisted* when everything it reads can be computed
+by NumPy from the arguments before the compiled code runs: the arguments themselves, globals, and
+the names earlier top-level statements bind from those (its *closure*, computed again by the
+prologue). The prologue (a Python function made from the user's own statements, compiled at the
+user's file and lines) runs them on every call; the compiled function takes the value each hoisted
+statement binds as an extra parameter (`host_<name>`), and the statement itself becomes
+`name = host_<name>` at its place, so that everything before and after it keeps its meaning.
+
+Exactness: a hoisted value carries no derivative. One that depends on the values of a
+differentiated argument (not only on its shape: `.shape`, `.ndim`, `.size`, `len()`) must be
+integer or boolean (piecewise constant: its derivative is zero wherever it is defined, as adjit's
+own `argsort` or comparisons); a float is a located error at the statement, checked on every call.
+Statements are not hoisted (the usual located error remains) where another statement before them
+may change what they read (an in-place write, a mutating method, a call that may write its
+argument), where they read a name bound inside a loop or branch, or where they would change an
+argument in place.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import inspect
+import textwrap
+import types
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..errors import AdjitError, AdjitTypeError
+
+_SHAPE_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
+# builtins the lowerer handles itself (expressions.call, comprehensions, iteration), besides the
+# primitives' and forms' sources
+# (print too: it stays an error, since what it prints would be computed again outside the compiled code)
+_KNOWN_BUILTINS = frozenset({builtins.sum, builtins.max, builtins.min, tuple, list, int, round, float, range,
+                             enumerate, zip, reversed, abs, len, bool, isinstance, np.float64, np.float32, print, set})
+_MUTATING_METHODS = frozenset({"sort", "fill", "resize", "put", "partition", "shuffle", "append", "extend", "insert",
+                               "pop", "remove", "clear", "update", "add", "discard", "setflags", "itemset",
+                               "reverse", "__setitem__", "__iadd__"})
+_INPLACE_FUNCS = ("fill_diagonal", "copyto", "put", "place", "putmask", "put_along_axis", "shuffle")
+
+
+@dataclass
+class HostPlan:
+    """What runs before the compiled code: `run(values)` -> the extra arguments (in `hidden`
+    order); `kernel` is the function the compiler lowers (hoisted statements replaced, parameters
+    added)."""
+
+    kernel: object  # ParsedFunction
+    hidden: list  # the compiled function's extra parameters
+    prologue: object  # the user's statements as a Python function of the parameters
+    checks: list  # per extra parameter: (statement loc, what it calls, depends on a differentiated value)
+
+    def run(self, values: tuple) -> tuple:
+        out = self.prologue(*values)
+        for x, (loc, written, tainted, name) in zip(out, self.checks):
+            _check_value(x, loc, written, tainted, name)
+        return out
+
+
+def _check_value(x, loc, written, tainted, name) -> None:
+    if isinstance(x, (np.ndarray, np.generic)):
+        kind = x.dtype.kind
+    elif isinstance(x, (bool, int, float)):
+        kind = "f" if isinstance(x, float) else "i"
+    else:
+        kind = None
+    if kind is not None and kind in "biuf":
+        if tainted and kind == "f":
+            raise AdjitTypeError(
+                f"`{written}` is not supported by adjit on a value computed from a differentiated argument "
+                f"('{name}' is a float that would carry no derivative)", loc,
+                hint="adjit runs such a call with NumPy only on data that is not differentiated (or to compute "
+                     "integers: indices, counts); write it with the supported functions (docs/supported.md)")
+        return
+    raise AdjitTypeError(
+        f"'{name}' is a {type(x).__name__}, made by `{written}` (run by NumPy before the compiled code), and "
+        "the compiled code reads it: it takes arrays and numbers", loc,
+        hint=f"compute what the compiled code needs from it on the same line (an array of numbers), e.g. "
+             f"np.asarray(...)")
+
+
+# ------------------------------------------------------------------------------------ analysis
+
+def _names_loaded(node) -> tuple[set, set]:
+    """(names read for their values, names read only for their shapes) in `node`."""
+    values, shapes = set(), set()
+    skip = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS and isinstance(n.value, ast.Name):
+            skip.add(id(n.value))
+            shapes.add(n.value.id)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1 \
+                and isinstance(n.args[0], ast.Name):
+            skip.add(id(n.args[0]))
+            shapes.add(n.args[0].id)
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in skip:
+            values.add(n.id)
+    return values, shapes - values
+
+
+def _bound(stmt) -> set:
+    """Names a statement binds (rebinding, not writes into)."""
+    out = set()
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    for t in targets:
+        if t is None:
+            continue
+        for n in ast.walk(t):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                out.add(n.id)
+    if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.FunctionDef)):
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                out.add(n.id)
+        if isinstance(stmt, ast.FunctionDef):
+            out.add(stmt.name)
+    return out
+
+
+def _root(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class _Resolver:
+    """Names to objects as the lowerer would find them: closure cells, globals, builtins."""
+
+    def __init__(self, fn, local: set):
+        self.globals = fn.__globals__
+        self.cells = {}
+        for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
+            try:
+                self.cells[name] = cell.cell_contents
+            except ValueError:
+                pass
+        self.local = local
+
+    def resolve(self, node):
+        """The object `node` (a name or a dotted name) stands for; None when it is local or unknown."""
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id in self.local:
+            return None
+        for space in (self.cells, self.globals, vars(builtins)):
+            if node.id in space:
+                obj = space[node.id]
+                break
+        else:
+            return None
+        for p in reversed(parts):
+            obj = getattr(obj, p, None)
+            if obj is None:
+                return None
+        return obj
+
+
+def _lowerable(obj, depth: int = 0) -> bool:
+    """Whether the lowerer has a rule for a call of `obj` (mirrors expressions.call's dispatch)."""
+    from .expressions import _is_comb, _library, _sources
+    from .forms import FUNCTIONS
+
+    if obj is None or isinstance(obj, type) and obj not in _KNOWN_BUILTINS and not issubclass(obj, np.generic):
+        return True  # unknown names, classes (NamedTuple constructors...): the lowerer's to report
+    if any(obj is b for b in _KNOWN_BUILTINS) or id(obj) in _sources() or id(obj) in FUNCTIONS():
+        return True
+    if any(getattr(obj, a, None) is not None for a in ("__adjit_custom__", "__adjit_transform__", "__adjit_primitive__")):
+        return True
+    if any(obj is f for f in (np.triu_indices, np.tril_indices, np.fill_diagonal, np.copyto)) or _is_comb(obj) or \
+            isinstance(getattr(obj, "__self__", None), np.ufunc):
+        return True
+    owner = getattr(obj, "__self__", None)
+    if owner is not None and type(owner).__module__.startswith("scipy.stats"):
+        return True  # scipy.stats.norm.cdf: forms/distributions.py decides
+    if isinstance(obj, types.FunctionType) and not _library(obj):
+        return depth >= 3 or not _calls_unknown_in(obj, depth + 1)
+    return False
+
+
+def _calls_unknown_in(fn, depth: int) -> bool:
+    """Whether a user helper (inlined by the lowerer) calls a library function adjit has no rule for."""
+    try:
+        node = ast.parse(textwrap.dedent(inspect.getsource(fn.__code__))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return False
+    if not isinstance(node, ast.FunctionDef):
+        return False
+    local = {a.arg for a in node.args.args + node.args.kwonlyargs}
+    for s in ast.walk(node):
+        if isinstance(s, (ast.Name,)) and isinstance(s.ctx, ast.Store):
+            local.add(s.id)
+    return _unknown_call(node, _Resolver(fn, local), local, depth) is not None
+
+
+def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
+    """The first call in `stmt` adjit has no rule for (its text), or None."""
+    from ..primitives import METHODS
+
+    for n in ast.walk(stmt):
+        if not isinstance(n, ast.Call):
+            continue
+        f = n.func
+        root = _root(f)
+        if isinstance(f, ast.Attribute) and root in local:  # a method of a local value
+            if f.attr not in METHODS and f.attr not in ("copy", "clip", "item", "append", "reshape", "astype",
+                                                        "transpose", "T") and isinstance(f.value, ast.Name) \
+                    and f.value.id not in params:  # a parameter's methods (a bound method's self): the lowerer's
+                return ast.unparse(f)
+            continue
+        if root is None or root in local:
+            continue
+        if not _lowerable(res.resolve(f), depth):
+            return ast.unparse(f)
+    return None
+
+
+def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
+    """Whether `stmt` may write into the array (or object) `name` is bound to."""
+    from .expressions import _library, _sources
+
+    for n in ast.walk(stmt):
+        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store) and _root(n) == name:
+            return True
+        if isinstance(n, ast.AugAssign) and not isinstance(n.target, ast.Name) and _root(n.target) == name:
+            return True
+        if isinstance(n, ast.Call):
+            f = n.func
+            if isinstance(f, ast.Attribute) and _root(f.value) == name and f.attr in _MUTATING_METHODS:
+                return True
+            passed = any(_root(a) == name for a in list(n.args) + [k.value for k in n.keywords])
+            if passed:
+                obj = res.resolve(f)
+                if obj is None or getattr(obj, "__name__", "") in _INPLACE_FUNCS or \
+                        (isinstance(obj, types.FunctionType) and not _library(obj) and id(obj) not in _sources()):
+                    if not any(obj is b for b in _KNOWN_BUILTINS):
+                        return True
+    return False
+
+
+# ------------------------------------------------------------------------------------ planning
+
+def plan(parsed, differentiated: set):
+    """The HostPlan for `parsed` (a ParsedFunction) when some top-level statements are hoisted;
+    None when none is. differentiated: the parameter names whose values carry derivatives."""
+    body = parsed.node.body
+    params = list(parsed.param_names)
+    local = set(params)
+    for n in ast.walk(parsed.node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            local.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not parsed.node:
+            local.add(getattr(n, "name", ""))
+    res = _Resolver(parsed.fn, local)
+    # a top-level loop's iterable (`for t in np.unique(times):`) is analysed as the statement
+    # `host_iter = <iterable>` at the loop's place
+    body = list(body)
+    loops = {}
+    for k, stmt in enumerate(body):
+        if isinstance(stmt, ast.For) and _unknown_call(stmt.iter, res, local, 0, set(params)) is not None:
+            loops[k] = stmt
+            body[k] = ast.copy_location(ast.Assign(targets=[ast.Name(_ITER, ast.Store())], value=stmt.iter), stmt)
+    candidates = []
+    for k, stmt in enumerate(body):
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)) and not (
+                isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            written = _unknown_call(stmt, res, local, 0, set(params))
+            if written is not None:
+                candidates.append((k, written))
+    if not candidates:
+        return None
+    hoisted: dict = {}  # statement index -> what it calls
+    closure: set = set()
+    for k, written in candidates:
+        need = _closure(body, k, params, res)
+        if need is None or _tainted(body, need, differentiated)[k]:
+            continue  # (a value computed from a differentiated one: the lowerer's located error)
+        hoisted[k] = written
+        closure |= need
+    for k in loops:  # a loop whose iterable is not hoisted: analysed as the loop it is
+        if k not in hoisted:
+            body[k] = loops[k]
+    if not hoisted:
+        return None
+    return _build(parsed, body, hoisted, closure, differentiated, local)
+
+
+_ITER = "host_iter"  # the name a hoisted loop iterable is analysed under
+
+
+def _closure(body, k, params, res):
+    """The statements before k that the prologue must run again for statement k (with k), or
+    None when k cannot run before the compiled code."""
+    # where each name read is bound: the last top-level statement before k binding it
+    need = {k}
+    todo = [k]
+    while True:
+        while todo:
+            j = todo.pop()
+            values, shapes = _names_loaded(body[j])
+            if isinstance(body[j], ast.AugAssign) and isinstance(body[j].target, ast.Name):
+                values.add(body[j].target.id)
+            for name in values | shapes:
+                src = next((i for i in range(j - 1, -1, -1) if name in _bound(body[i])), None)
+                if src is None:
+                    if name in params or name not in res.local:
+                        continue  # an argument, or a global
+                    return None  # read before it is bound
+                if not isinstance(body[src], (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    return None  # bound in a loop, a branch, a def
+                if src not in need:
+                    need.add(src)
+                    todo.append(src)
+        # a statement before k that may write into what the closure reads (or into a view of it)
+        # joins the closure when it is a plain statement; else k stays in the compiled code
+        names = set()
+        for j in need:
+            v, sh = _names_loaded(body[j])
+            names |= _bound(body[j]) | v | sh
+        aliases = set(names)
+        for i in range(k):
+            s = body[i]
+            if i not in need and isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None \
+                    and _root(s.value) in aliases:
+                aliases |= _bound(s)
+        writers = [i for i in range(k) if i not in need and any(_may_mutate(body[i], a, res) for a in aliases)]
+        if not writers:
+            break
+        for i in writers:
+            if not isinstance(body[i], (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
+                return None
+            need.add(i)
+            todo.append(i)
+    if any(_may_mutate(body[j], p, res) for j in need for p in params):
+        return None  # NumPy would change the caller's array
+    return need
+
+
+def _tainted(body, closure: set, differentiated: set) -> dict:
+    """Per statement of the closure: whether it reads the value (not only the shape) of a
+    differentiated argument, directly or through the closure's names."""
+    tainted = set(differentiated)
+    taint_of = {}
+    for j in sorted(closure):
+        values, _ = _names_loaded(body[j])
+        if isinstance(body[j], ast.AugAssign) and isinstance(body[j].target, ast.Name):
+            values.add(body[j].target.id)
+        taint_of[j] = bool(values & tainted)
+        if taint_of[j]:
+            tainted |= _bound(body[j])
+    return taint_of
+
+
+def _build(parsed, body, hoisted: dict, closure: set, differentiated: set, local: set):
+    params = list(parsed.param_names)
+    taint_of = _tainted(body, closure, differentiated)
+    res = _Resolver(parsed.fn, local)
+    rest = [i for i in range(len(body)) if i not in hoisted]
+    read_later = set()
+    for i in rest:
+        v, s = _names_loaded(body[i])
+        read_later |= v | s
+        if isinstance(body[i], ast.AugAssign) and isinstance(body[i].target, ast.Name):
+            read_later.add(body[i].target.id)
+    taken = set(local) | set(params)
+    hidden, checks, snaps, replaced = [], [], {}, {}
+    for k in sorted(hoisted):
+        outs = sorted(n for n in _bound(body[k]) | {a for a in local if _may_mutate(body[k], a, res)}
+                      if n in read_later or n == _ITER)
+        names = []
+        for n in outs:
+            h = f"host_{n}" if n != _ITER else _ITER
+            while h in taken:
+                h += "_"
+            taken.add(h)
+            names.append((n, h))
+            hidden.append(h)
+            checks.append((parsed.loc(body[k], body[k]), hoisted[k], taint_of[k], n))
+        snaps[k] = names
+        replaced[k] = names
+    prologue = _prologue(parsed, body, closure, snaps, res)
+    kernel = _kernel(parsed, body, replaced)
+    return HostPlan(kernel, hidden, prologue, checks)
+
+
+def _prologue(parsed, body, closure: set, snaps: dict, res):
+    """The closure's statements as `def __adjit_host(<params>): ...; return (<snapshots>)`,
+    compiled at the user's file and lines, with the user's globals and closure cells."""
+    stmts = []
+    out = []
+    order = sorted(closure)
+    for i, k in enumerate(order):
+        stmts.append(copy.deepcopy(body[k]))
+        for n, h in snaps.get(k, ()):
+            value = ast.Name(n, ast.Load())
+            if any(_may_mutate(body[j], n, res) for j in order[i + 1:]):  # written later: this value, copied
+                value = ast.Call(ast.Attribute(ast.Call(ast.Name("__import__", ast.Load()), [ast.Constant("copy")], []),
+                                               "copy", ast.Load()), [value], [])
+            stmts.append(ast.Assign(targets=[ast.Name(h, ast.Store())], value=value))
+            out.append(h)
+    ret = ast.Return(value=ast.Tuple([ast.Name(h, ast.Load()) for h in out], ast.Load()))
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in parsed.param_names], vararg=None,
+                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    inner = ast.FunctionDef("__adjit_host", args, stmts + [ret], [], None, None)
+    free = [n for n in parsed.fn.__code__.co_freevars]
+    outer = ast.FunctionDef("__adjit_host_factory", ast.arguments(
+        posonlyargs=[], args=[ast.arg(n) for n in free], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+        defaults=[]), [inner, ast.Return(ast.Name("__adjit_host", ast.Load()))], [], None, None)
+    module = ast.Module([outer], [])
+    for node in (outer, inner, ret, *stmts):
+        if not hasattr(node, "lineno"):
+            ast.copy_location(node, parsed.node)
+    ast.fix_missing_locations(module)
+    ast.increment_lineno(module, parsed.firstline - 1)  # the user's lines: tracebacks point into their file
+    code = compile(module, parsed.filename, "exec")
+    factory = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    inner_code = next(c for c in factory.co_consts if isinstance(c, types.CodeType))
+    cells = dict(zip(parsed.fn.__code__.co_freevars, parsed.fn.__closure__ or ()))
+    closure_cells = tuple(cells[n] for n in inner_code.co_freevars)
+    return types.FunctionType(inner_code, parsed.fn.__globals__, "__adjit_host", None, closure_cells)
+
+
+def _kernel(parsed, body, replaced: dict):
+    """`parsed` with each hoisted statement replaced by `name = host_name` and the parameters."""
+    node = copy.deepcopy(parsed.node)
+    new_body = []
+    for k, stmt in enumerate(node.body):
+        if k not in replaced:
+            new_body.append(stmt)
+            continue
+        names = replaced[k]
+        if isinstance(stmt, ast.For):  # its iterable, computed by NumPy
+            stmt.iter = ast.copy_location(ast.Name(names[0][1], ast.Load()), stmt.iter)
+            new_body.append(stmt)
+            continue
+        if not names:
+            new_body.append(ast.copy_location(ast.Pass(), stmt))
+        for n, h in names:
+            a = ast.Assign(targets=[ast.Name(n, ast.Store())], value=ast.Name(h, ast.Load()))
+            for x in ast.walk(a):
+                ast.copy_location(x, stmt)
+                x.end_lineno, x.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+            new_body.append(a)
+    node.body = new_body
+    hidden = [h for k in sorted(replaced) for _, h in replaced[k]]
+    node.args.args = node.args.args + [ast.copy_location(ast.arg(h), node) for h in hidden]
+    return replace(parsed, node=node, param_names=list(parsed.param_names) + hidden, _stmt_texts={})
+
+
+def plan_or_none(parsed, differentiated: set):
+    """plan(), never failing on a program it cannot analyse (the lowerer reports what it finds)."""
+    try:
+        return plan(parsed, differentiated)
+    except AdjitError:
+        raise
+    except Exception:  # noqa: BLE001 - an analysis gap is not the user's error: lower as before
+        return None

@@ -1,0 +1,137 @@
+"""Statements NumPy runs before the compiled code (compiler/frontend/host.py): a call adjit has no
+rule for, on data that is not differentiated, computed by NumPy on every call and handed to the
+compiled gradient; everything else keeps its located error."""
+import math
+
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.jit import CompiledFunction
+
+from conftest import check_against_fd, check_forward, check_readable
+
+
+def mesh_edges(verts, faces):
+    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    edges = np.unique(np.sort(edges, axis=1), axis=0)
+    d = verts[edges[:, 0]] - verts[edges[:, 1]]
+    return np.sum(np.sum(d * d, axis=1) ** 2)
+
+
+def seeded_noise(w, X):
+    np.random.seed(3)
+    n = X.shape[0]
+    noise = np.random.randn(n)
+    perm = np.random.default_rng(1).permutation(n)
+    return np.sum((X[perm] @ w + noise) ** 2)
+
+
+def cox_ties(beta, X, time, event):
+    eta = X @ beta
+    ll = 0.0
+    for t in np.unique(time[event == 1]):
+        dead = (time == t) & (event == 1)
+        ll = ll + np.sum(np.where(dead, eta, 0.0)) \
+            - np.sum(dead) * np.log(np.sum(np.where(time >= t, np.exp(eta), 0.0)))
+    return -ll
+
+
+def quadrature(a, b, n_nodes=7):
+    nodes, weights = np.polynomial.hermite.hermgauss(n_nodes)
+    theta = np.sqrt(2.0) * nodes
+    p = 1.0 / (1.0 + np.exp(-(a[:, None] * theta[None, :] - b[:, None])))
+    return np.sum(np.log(p @ (weights / np.sqrt(np.pi))))
+
+
+def written_before(x, labels):
+    idx = labels.copy()
+    idx[0] = 2  # a write the prologue must see: it runs this line too
+    u = np.unique(idx)
+    return np.sum(x[u] ** 2)
+
+
+def _mesh():
+    rng = np.random.default_rng(0)
+    gx, gy = np.meshgrid(np.arange(3.0), np.arange(3.0))
+    verts = np.column_stack([gx.ravel(), gy.ravel(), 0.1 * rng.standard_normal(9)])
+    faces = np.array([[0, 1, 4], [0, 4, 3], [1, 2, 5], [1, 5, 4], [3, 4, 7], [3, 7, 6], [4, 5, 8], [4, 8, 7]])
+    return [verts, faces]
+
+
+def _cox():
+    rng = np.random.default_rng(1)
+    return [rng.standard_normal(3), rng.standard_normal((12, 3)), rng.integers(1, 6, 12).astype(float),
+            (rng.random(12) < 0.7).astype(np.int64)]
+
+
+CASES = [
+    (mesh_edges, _mesh, (0,)),
+    (seeded_noise, lambda: [np.random.default_rng(2).standard_normal(3), np.random.default_rng(3).standard_normal((7, 3))], (0,)),
+    (cox_ties, _cox, (0,)),
+    (quadrature, lambda: [1.0 + 0.1 * np.arange(4.0), np.linspace(-1, 1, 4)], (0, 1)),
+    (written_before, lambda: [np.linspace(0.5, 2.0, 5), np.array([4, 1, 1, 3], dtype=np.int64)], (0,)),
+]
+IDS = [c[0].__name__ for c in CASES]
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
+def test_gradient_and_forward(fun, make, wrt):
+    args = make()
+    check_against_fd(fun, args, wrt, compiled=fun is mesh_edges)
+    check_forward(fun, args, wrt, compiled=False)
+
+
+def test_readable_source_names_what_numpy_computes():
+    args = _mesh()
+    check_readable(mesh_edges, args, (0,), compiled=False)
+    text = adjit.grad(mesh_edges).source(*args)
+    assert "def mesh_edges_grad(verts, faces, host_edges):" in text
+    assert "# host_edges: computed by NumPy before this code, on every call, by line" in text
+    assert "np.unique(np.sort(edges, axis=1), axis=0)" in text
+
+
+def test_hoisted_values_follow_the_data():
+    """The prologue runs on every call: other faces, other edges (and their own specialization
+    when their number differs)."""
+    g = adjit.grad(mesh_edges)
+    verts, faces = _mesh()
+    for f in (faces, faces[:4], faces[::-1].copy()):
+        from adjit.runtime.gradcheck import numerical_gradient, relative_error
+
+        assert relative_error(g(verts, f), numerical_gradient(mesh_edges, [verts, f], 0, eps=1e-6)) < 1e-6
+
+
+def reads_differentiated(x):
+    s = np.unwrap(x)
+    return np.sum(s)
+
+
+def unpassable(x, seed):
+    rng = np.random.default_rng(seed)
+    table = dict(a=rng.random(3))
+    return np.sum(x * table["a"])
+
+
+def bound_in_loop(x, n):
+    for i in range(2):
+        k = n + i
+    u = np.unique(np.arange(k))
+    return np.sum(x[u])
+
+
+def test_what_stays_a_located_error():
+    # the statement reads a differentiated value: the lowerer's error, at the call
+    with pytest.raises(adjit.AdjitNameError, match="`np.unwrap` is not supported by adjit"):
+        adjit.grad(reads_differentiated)(np.ones(3))
+    assert CompiledFunction(reads_differentiated, 0).host is None
+    # a name bound inside a loop cannot be computed before the compiled code
+    assert CompiledFunction(bound_in_loop, 0).host is None
+    with pytest.raises(adjit.AdjitNameError, match="np.unique"):
+        adjit.grad(bound_in_loop)(np.ones(5), 1)
+
+
+def test_a_value_the_compiled_code_cannot_take_is_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(unpassable)(np.ones(3), 0)
+    assert "test_host.py" in str(e.value) and "table" in str(e.value)
