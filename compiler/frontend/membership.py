@@ -26,15 +26,22 @@ _USE = "a set of numbers is kept for `in` tests and len() only"
 
 class SetValues:
     """set(...) of numbers, as what it holds: `held` is a tuple (numbers, scalar values), a 1-D
-    array value, or ("range", start, stop, step)."""
+    array value, or a `Span` (a range)."""
 
     def __init__(self, held):
         self._held = held
         self.__name__ = f"a set ({_USE})"
 
 
+class Span:
+    """range(start, stop, step) written in the source: each bound an int or an int value."""
+
+    def __init__(self, start, stop, step):
+        self.bounds = (start, stop, step)
+
+
 def _is_range(held) -> bool:
-    return type(held) is tuple and len(held) == 4 and held[0] == "range" and isinstance(held[0], str)
+    return isinstance(held, Span)
 
 
 class Membership:
@@ -58,7 +65,7 @@ class Membership:
         return found
 
     def _range_of(self, node):
-        """("range", start, stop, step) for a `range(...)` call written in the source, else None."""
+        """A Span for a `range(...)` call written in the source, else None."""
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"):
             return None
         if self.name("range", node.func) is not range:
@@ -74,7 +81,7 @@ class Membership:
                 raise self.err(AdjitTypeError, "range() arguments must be integers", node)
         if self._known(step) == 0:
             raise self.err(AdjitTypeError, "range() arg 3 must not be zero", node)
-        return ("range", start, stop, step)
+        return Span(start, stop, step)
 
     def _known(self, x):
         """x as a Python number when it is known when compiled, else None."""
@@ -94,7 +101,10 @@ class Membership:
             return x
         if type(x).__name__ in ("DeferredList", "BuiltList"):  # a list made in a loop: its array
             x = self.value(x, node)
-        if type(x) is tuple:
+            if x.type.rank != 1:
+                raise self.err(AdjitTypeError, "`in` over a list of arrays: Python compares the number with each "
+                               "array, whose truth value is ambiguous", node, hint="test the arrays with np.any(a == k)")
+        if isinstance(x, tuple):  # a list or tuple; a dict argument's keys; a list argument's items
             return x
         if isinstance(x, Value) and x.type.kind == "tuple":
             known = self.b.aval(x).value
@@ -112,7 +122,7 @@ class Membership:
                        f"numbers, not {what}", node)
 
     def _contains(self, held, left, node):
-        if isinstance(held, str) or (type(held) is tuple and not _is_range(held)
+        if isinstance(held, str) or (isinstance(held, tuple)
                                      and not isinstance(left, Value)
                                      and not any(isinstance(e, Value) for e in held)):
             try:
@@ -133,7 +143,7 @@ class Membership:
             self.at(node)
             return self._any(self.b.emit("eq", [held, k]))
         if _is_range(held):
-            return self._in_range(held[1:], left, node)
+            return self._in_range(held.bounds, left, node)
         k = self._scalar_key(left, node, "a list or tuple")
         self.at(node)
         found = None
@@ -228,7 +238,7 @@ class Membership:
             return held
         if isinstance(held, Value) and held.type.kind == "tuple":
             held = self._held(held, node)
-        if type(held) is tuple and not _is_range(held):
+        if isinstance(held, tuple):
             for e in held:
                 if not (_is_number(e) or isinstance(e, str) or e is None
                         or isinstance(e, Value) and e.type.kind == "scalar"):
@@ -252,14 +262,14 @@ class Membership:
 
     def _set_len(self, held, node):
         if _is_range(held):
-            bounds = held[1:]
+            bounds = held.bounds
             known = [self._known(v) for v in bounds]
             if None not in known:
                 return len(range(*known))
             self.at(node)
             return self.b.emit("trip_count", [self.value(v, node) for v in bounds])
         others = 0
-        if type(held) is tuple:
+        if isinstance(held, tuple):
             if not any(isinstance(e, Value) for e in held):
                 return len(set(held))
             others = len({e for e in held if isinstance(e, str) or e is None})

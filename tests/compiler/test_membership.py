@@ -156,6 +156,13 @@ def added(x, idx):
     return t
 
 
+def list_of_arrays(x, idx):
+    xs = []
+    for i in range(3):
+        xs.append(x * i)
+    return x[0] * (2.0 in xs)
+
+
 @pytest.mark.parametrize("fun,text", [
     (iterate, "for loops run over"),
     (summed, "sum() of a set"),
@@ -164,7 +171,8 @@ def added(x, idx):
     (filtered, "a set built by a filtered or nested comprehension"),
     (array_key, "`in` of an array in a list or tuple"),
     (added, "has no attribute 'add'"),
-], ids=["iterate", "sum", "union", "rows", "filtered", "array-key", "add"])
+    (list_of_arrays, "`in` over a list of arrays"),
+], ids=["iterate", "sum", "union", "rows", "filtered", "array-key", "add", "list-of-arrays"])
 def test_located_errors(fun, text):
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fun).source(np.arange(5.0), np.array([1, 2, 2, 4]))
@@ -180,3 +188,16 @@ def test_static_membership_is_decided_when_compiled():
 
     src = adjit.grad(f).source(np.ones(3), "tanh")
     assert "np.tanh" in src and "range" not in src
+
+
+def test_keys_of_a_dict_argument():
+    def f(p, x):
+        s = np.sum(p["W"] * x)
+        if "b" in p:
+            s = s + np.sum(p["b"])
+        if "c" not in p:
+            s = s * 2.0
+        return s
+
+    src = adjit.grad(f).source({"W": np.ones(3), "b": np.ones(3)}, np.arange(3.0))
+    assert src.count("np.sum(") >= 2 and "2.0" in src  # both branches decided when compiled, taken
