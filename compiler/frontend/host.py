@@ -341,7 +341,12 @@ def _closure(body, k, params, res):
                 return None
             need.add(i)
             todo.append(i)
-    if any(_may_mutate(body[j], p, res) for j in need for p in params):
+    owned = set(params)  # the arguments and the names the closure binds to them or their views
+    for j in sorted(need):
+        s = body[j]
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _root(s.value) in owned:
+            owned |= _bound(s)
+    if any(_may_mutate(body[j], p, res) for j in need for p in owned):
         return None  # NumPy would change the caller's array
     return need
 
