@@ -126,6 +126,21 @@ def _bound(stmt) -> set:
     return out
 
 
+def _view_root(node):
+    """The name `node` may share memory with: a name, its slices and views (`x[1:]`, `x.T`,
+    `x.reshape(...)`); None for anything else (shapes, results of other calls)."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and node.attr in ("T", "mT", "real", "imag")):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                "reshape", "ravel", "transpose", "view", "swapaxes", "squeeze"):
+            node = node.func.value
+        else:
+            return None
+
+
 def _root(node):
     while isinstance(node, (ast.Subscript, ast.Attribute)):
         node = node.value
@@ -331,7 +346,7 @@ def _closure(body, k, params, res):
         for i in range(k):
             s = body[i]
             if i not in need and isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None \
-                    and _root(s.value) in aliases:
+                    and _view_root(s.value) in aliases:
                 aliases |= _bound(s)
         writers = [i for i in range(k) if i not in need and any(_may_mutate(body[i], a, res) for a in aliases)]
         if not writers:
@@ -344,7 +359,7 @@ def _closure(body, k, params, res):
     owned = set(params)  # the arguments and the names the closure binds to them or their views
     for j in sorted(need):
         s = body[j]
-        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _root(s.value) in owned:
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _view_root(s.value) in owned:
             owned |= _bound(s)
     if any(_may_mutate(body[j], p, res) for j in need for p in owned):
         return None  # NumPy would change the caller's array

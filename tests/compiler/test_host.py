@@ -135,3 +135,15 @@ def test_a_value_the_compiled_code_cannot_take_is_located():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(unpassable)(np.ones(3), 0)
     assert "test_host.py" in str(e.value) and "table" in str(e.value)
+
+
+def writes_argument_through_alias(x, labels):
+    idx = labels
+    idx[0] = 2  # NumPy changes the caller's array here: not run before the compiled code
+    u = np.unique(labels)
+    return np.sum(x[u])
+
+
+def test_a_line_writing_into_an_argument_is_not_hoisted():
+    assert CompiledFunction(writes_argument_through_alias, 0).host is None
+    assert CompiledFunction(written_before, 0).host is not None  # a copy written: hoisted, with the write
