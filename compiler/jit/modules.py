@@ -162,6 +162,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
         head.append("from adjit import stop_gradient")
     if not lowered and any("scipy.special." in t for t in functions + helpers):  # erf, gammaln, expit...
         head.append("import scipy.special")
+    if not lowered and any("scipy.linalg." in t for t in functions + helpers):  # expm (primitives/matfuncs.py)
+        head.append("import scipy.linalg")
     if lowered:
         head.append("import numba")
         head.append("from adjit.runtime import simd as _simd")
@@ -172,6 +174,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
             head.append("from adjit.runtime import bounds as _bounds")
         if any("_special." in t for t in functions + helpers):  # scipy.special's functions (primitives/special.py)
             head.append("from adjit.runtime import special as _special")
+        if any("_mf." in t for t in functions + helpers):  # expm, expm_frechet (primitives/matfuncs.py)
+            head.append("from adjit.runtime import matfuncs as _mf")
         if any("_sm." in t for t in functions + helpers):  # fast scalar tanh in sequential loops
             head.append("from adjit.runtime import scalarmath as _sm")
         head.append("")

@@ -1,11 +1,13 @@
 """Test rows of the linalg primitives (merged into primitive_cases.CASES): primitive name -> list of
 (function, args maker, wrt). Matrices are well conditioned (random + n*I), symmetric positive
-definite ones for cholesky and eigh (distinct eigenvalues); arguments that are matrices are
+definite ones for cholesky and eigh (distinct eigenvalues), random ones for expm (norm about 2) and
+the SVD (distinct singular values; the singular vectors enter squared, free of their signs); arguments that are matrices are
 perturbed entry by entry by the finite differences, so the lower-triangle semantics of cholesky and
 eigh (what LAPACK reads) is checked too."""
 import math
 
 import numpy as np
+import scipy.linalg
 
 from primitive_cases import R, normal, positive, away_from_zero  # noqa: F401
 
@@ -38,6 +40,16 @@ def eigh_v_(a, u):
     w, v = np.linalg.eigh(a)
     return np.sum(u * v ** 2) + np.sum(w * np.abs(v[0]))
 
+def expm_(a, u): return np.sum(u * scipy.linalg.expm(a))
+def expm_frechet_(a, e, u): return np.sum(u * scipy.linalg.expm_frechet(a, e, compute_expm=False) ** 2)
+def svd_s_(a, u): return np.sum(u * np.linalg.svd(a, compute_uv=False) ** 2)
+def svd_u_(a, u):  # sign-free: squares (a tall matrix: U's rule has its (I - U U^T) term)
+    U, s, Vh = np.linalg.svd(a, full_matrices=False)
+    return np.sum(u * U ** 2)
+def svd_vh_(a, u):  # a wide matrix: Vh's rule has its (I - V V^T) term
+    U, s, Vh = np.linalg.svd(a, full_matrices=False)
+    return np.sum(u * Vh ** 2)
+
 
 CASES: dict = {
     "matmul": [(matmul_batched, lambda: (normal(2, 1, 3, 4), normal(5, 4, 2), normal(2, 5, 3, 2)), (0, 1)),
@@ -51,4 +63,9 @@ CASES: dict = {
                  (cholesky_sym, lambda: (normal(4, 4), normal(4, 4)), (0,))],
     "eigh_w": [(eigh_w_, lambda: (spd(4), normal(4)), (0,))],
     "eigh_v": [(eigh_v_, lambda: (spd(4), normal(4, 4)), (0,))],
+    "expm": [(expm_, lambda: (normal(3, 3) * 0.7, normal(3, 3)), (0,))],
+    "expm_frechet": [(expm_frechet_, lambda: (normal(3, 3) * 0.7, normal(3, 3), normal(3, 3)), (0, 1))],
+    "svd_s": [(svd_s_, lambda: (normal(4, 3), normal(3)), (0,))],
+    "svd_u": [(svd_u_, lambda: (normal(4, 3), normal(4, 3)), (0,))],
+    "svd_vh": [(svd_vh_, lambda: (normal(2, 4), normal(2, 4)), (0,))],
 }

@@ -172,7 +172,7 @@ def bad_einsum_count(a): return np.sum(np.einsum('ij,jk->ik', a))
 def bad_einsum_rank(a): return np.sum(np.einsum('ijk->i', a))
 def bad_einsum_list(a): return np.sum(np.einsum(a, [0, 1]))
 def bad_einsum_extent(a): return np.sum(np.einsum('ij,ij->i', a, a.T))
-def bad_norm_ord(a): return np.linalg.norm(a, 2)
+def bad_norm_ord(a): return np.linalg.norm(a, 3)
 def bad_eigh_uplo(a): return np.sum(np.linalg.eigh(a, 'U')[0])
 def bad_tensordot(a): return np.sum(np.tensordot(a, a, axes=([0, 1], [0])))
 def bad_batch(a): return np.sum(a @ np.ones((3, 3, 2)))
@@ -189,7 +189,7 @@ def bad_int_inv(a): return np.sum(np.linalg.inv(np.ones((2, 2), dtype=int))) * n
     (bad_einsum_rank, np.ones((2, 2)), "has 2 dimensions, but its subscripts 'ijk' name 3"),
     (bad_einsum_list, np.ones((2, 2)), "subscripts as a string constant"),
     (bad_einsum_extent, np.ones((2, 3)), "could not be broadcast together"),
-    (bad_norm_ord, np.ones((2, 2)), "ord=2 is not supported for matrices"),
+    (bad_norm_ord, np.ones((2, 2)), "invalid norm order 3 for matrices"),
     (bad_eigh_uplo, np.eye(2), "only UPLO='L'"),
     (bad_tensordot, np.ones((2, 2)), "shape-mismatch for sum"),
     (bad_batch, np.ones((2, 2, 3)), "batch dimensions"),

@@ -1,6 +1,8 @@
 """Linear algebra composed of rows: `np.dot`, `np.einsum`, `np.tensordot`, `np.linalg.norm`, and the
 matrix functions whose NumPy spelling needs more than one row or a cast (`np.linalg.solve`,
-`np.linalg.slogdet` and `np.linalg.eigh`, which return a pair, `np.linalg.eigvalsh`).
+`np.linalg.slogdet` and `np.linalg.eigh`, which return a pair, `np.linalg.eigvalsh`), and those of
+singular values (`np.linalg.svd`, `svdvals`, `cond`, the norms 2, -2 and 'nuc': rows of
+primitives/matfuncs.py).
 
 einsum is planned when the call is compiled (the subscripts are a constant): a label repeated in
 one operand is a `diagonal`, a label no other operand and not the output names is a `sum`, and the
@@ -32,14 +34,22 @@ FORMS = {
     "tensordot": ((np.tensordot,), (), "an `einsum`: `axes` an int or a pair of axis lists"),
     "norm": ((np.linalg.norm,), (),
              "vectors: `ord` None/2 `sqrt(sum(x * x))`, 1 `sum(abs)`, inf/-inf `max`/`min` of `abs`, other p "
-             "`sum(abs(x) ** p) ** (1 / p)`; matrices (`axis` a pair, or 2-D): None/'fro', 1/-1, inf/-inf; `axis`, "
-             "`keepdims`. The gradient at 0 is the subgradient 0 (not NaN)"),
+             "`sum(abs(x) ** p) ** (1 / p)`; matrices (`axis` a pair, or 2-D): None/'fro', 1/-1, inf/-inf, and "
+             "2/-2/'nuc' from the singular values (`svd_s`: the largest, the smallest, their sum; one matrix, "
+             "distinct singular values for the gradient of 2/-2); `axis`, `keepdims`. The gradient at 0 is the "
+             "subgradient 0 (not NaN)"),
     "solve": ((np.linalg.solve,), (), "the `solve` row, both operands cast to their common float dtype"),
     "slogdet": ((np.linalg.slogdet,), (), "the pair (`slogdet_sign`, `slogdet`): unpack it "
                                           "(`sign, logdet = np.linalg.slogdet(a)`)"),
     "eigh": ((np.linalg.eigh,), (), "the pair (`eigh_w`, `eigh_v`), eigenvalues ascending; distinct eigenvalues "
                                     "for the gradient; the lower triangle is read (`UPLO='L'`)"),
     "eigvalsh": ((np.linalg.eigvalsh,), (), "`eigh_w`"),
+    "svd": ((np.linalg.svd,), (), "`compute_uv=False`: `svd_s`; else the triple (`svd_u`, `svd_s`, `svd_vh`), thin "
+                                  "(`full_matrices=False`, or a square matrix); distinct singular values for the "
+                                  "gradient of the singular vectors"),
+    "svdvals": ((np.linalg.svdvals,), (), "`svd_s`"),
+    "cond": ((np.linalg.cond,), (), "`p` None/2/-2: a ratio of singular values (`svd_s`); other `p`: "
+                                    "`norm(x, p) * norm(inv(x), p)`"),
 }
 
 _LETTERS = set(string.ascii_letters)
@@ -47,7 +57,7 @@ _LETTERS = set(string.ascii_letters)
 
 class LinalgForms(FormsBase):
     # ---------------------------------------------------------------- helpers
-    def _float_operand(self, x, node, label):
+    def _float_matrix(self, x, node, label):
         """An operand of a matrix function as a float array (ints as float64, as NumPy computes)."""
         v = self.value(x, node)
         if v.type.kind == "array" and v.type.dtype not in ("float32", "float64"):
@@ -353,21 +363,50 @@ class LinalgForms(FormsBase):
             if keepdims:
                 return m
             return self.b.emit("sum", [m], axis=tuple(sorted(axes)), keepdims=False)  # drops the two 1-long axes
-        raise self.err(UnsupportedSyntaxError, f"np.linalg.norm: ord={ord_!r} is not supported for matrices", node,
-                       hint="2, -2 and 'nuc' need singular values; use 'fro', 1, -1, inf or -inf")
+        if ord_ in (2, -2, "nuc") and not isinstance(ord_, bool):
+            return self._singular_norm(x, ord_, axes, keepdims, node)
+        raise self.err(ShapeError, f"np.linalg.norm: invalid norm order {ord_!r} for matrices", node,
+                       hint="None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
+
+    def _singular_norm(self, x, ord_, axes, keepdims, node):
+        """ord 2 (the largest singular value), -2 (the smallest) or 'nuc' (their sum) of one matrix."""
+        if self._rank(x) != 2:
+            raise self.err(UnsupportedSyntaxError, f"np.linalg.norm: ord={ord_!r} of a stack of matrices "
+                                                   f"({self._rank(x)}-D) is not supported", node,
+                           hint="loop over the matrices (singular values are computed one matrix at a time)")
+        if 0 in self._shape(x):  # NumPy: 0 for 2 and 'nuc', an error for -2 (LAPACK takes no empty matrix)
+            if ord_ == -2:
+                raise self.err(ShapeError, "np.linalg.norm: zero-size array to reduction operation minimum which has "
+                                           "no identity (ord=-2 of an empty matrix)", node)
+            zero = self.b.emit("zeros", [self._const_shape((1, 1))], dtype=x.type.dtype)
+            return zero if keepdims else self.b.emit("sum", [zero], axis=(0, 1), keepdims=False)
+        s = self.b.emit("svd_s", [x])  # the transpose (axis=(1, 0)) has the same singular values
+        k = self._shape(s)[0]
+        if ord_ == "nuc":
+            return self.b.emit("sum", [self.b.emit("expand_dims", [s], axis=(0,)) if keepdims else s],
+                               axis=(1,) if keepdims else (0,), keepdims=keepdims)
+        # descending: s[0] is the largest, s[k - 1] the smallest
+        if not keepdims:
+            return self.b.emit("getitem", [s, self.b.const(0 if ord_ == 2 else -1 if k is None else k - 1)],
+                               index=(("int", 1),))
+        if ord_ == 2 or k is not None:
+            first = self._slice(s, 0, 0, 1) if ord_ == 2 else self._slice(s, 0, k - 1, k)
+        else:  # s[-1:]
+            first = self.b.emit("getitem", [s, self.b.const(-1)], index=(("slice", 1, None, None),))
+        return self.b.emit("expand_dims", [first], axis=(0,))
 
     # ---------------------------------------------------------------- matrix functions
     def form_solve(self, label, args, kwargs, node):
         a, b = self.bind_args("np.linalg.solve", ("a", "b"), args, kwargs, node)
-        va = self._float_operand(a, node, label)
-        vb = self._float_operand(b, node, label)
+        va = self._float_matrix(a, node, label)
+        vb = self._float_matrix(b, node, label)
         dt = S.promote(va.type, vb.type).dtype
         va, vb = (v if v.type.dtype == dt else self.b.emit("astype", [v], dtype=dt) for v in (va, vb))
         return self.b.emit("solve", [va, vb])
 
     def form_slogdet(self, label, args, kwargs, node):
         (a,) = self.bind_args("np.linalg.slogdet", ("a",), args, kwargs, node)
-        va = self._float_operand(a, node, label)
+        va = self._float_matrix(a, node, label)
         return self.b.emit("slogdet_sign", [va]), self.b.emit("slogdet", [va])
 
     def form_eigh(self, label, args, kwargs, node):
@@ -375,7 +414,7 @@ class LinalgForms(FormsBase):
         if self._option(uplo, node, "UPLO") != "L":
             raise self.err(UnsupportedSyntaxError, "np.linalg.eigh: only UPLO='L' is supported", node,
                            hint="pass the transpose: np.linalg.eigh(a.T) reads a's upper triangle")
-        va = self._float_operand(a, node, label)
+        va = self._float_matrix(a, node, label)
         return self.b.emit("eigh_w", [va]), self.b.emit("eigh_v", [va])
 
     def form_eigvalsh(self, label, args, kwargs, node):
@@ -383,7 +422,56 @@ class LinalgForms(FormsBase):
         if self._option(uplo, node, "UPLO") != "L":
             raise self.err(UnsupportedSyntaxError, "np.linalg.eigvalsh: only UPLO='L' is supported", node,
                            hint="pass the transpose: np.linalg.eigvalsh(a.T) reads a's upper triangle")
-        return self.b.emit("eigh_w", [self._float_operand(a, node, label)])
+        return self.b.emit("eigh_w", [self._float_matrix(a, node, label)])
+
+    # ---------------------------------------------------------------- singular values (primitives/matfuncs.py)
+    def _one_matrix(self, a, node, label):
+        v = self._float_matrix(a, node, label)
+        if self._rank(v) != 2:
+            hint = "loop over the matrices" if self._rank(v) > 2 else None
+            raise self.err(ShapeError if self._rank(v) < 2 else UnsupportedSyntaxError,
+                           f"{label} takes one matrix (a 2-D array) here, got a {self._rank(v)}-D array", node, hint=hint)
+        if 0 in self._shape(v):
+            raise self.err(UnsupportedSyntaxError, f"{label} of an empty matrix {self._shape(v)} is not supported "
+                                                   "(LAPACK, as Numba binds it, takes no empty matrix)", node)
+        return v
+
+    def form_svd(self, label, args, kwargs, node):
+        label = "np.linalg.svd"
+        a, full, uv, hermitian = self.bind_args(label, ("a", "full_matrices", "compute_uv", "hermitian"), args, kwargs,
+                                                node, full_matrices=True, compute_uv=True, hermitian=False)
+        if self.static(hermitian, node, "hermitian"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: hermitian=True is not supported (NumPy then reads one "
+                                                   "triangle, through eigh)", node,
+                           hint="drop hermitian=True: a symmetric matrix has the same singular values")
+        v = self._one_matrix(a, node, label)
+        if not self.static(uv, node, "compute_uv"):
+            return self.b.emit("svd_s", [v])
+        m, n = self._shape(v)
+        if self.static(full, node, "full_matrices") and (m is None or n is None or m != n):
+            raise self.err(UnsupportedSyntaxError, f"{label}: full_matrices=True of a {m}x{n} matrix: the columns of U "
+                                                   "(rows of Vh) beyond min(m, n) are not unique, so they have no "
+                                                   "derivative", node, hint="pass full_matrices=False")
+        return self.b.emit("svd_u", [v]), self.b.emit("svd_s", [v]), self.b.emit("svd_vh", [v])
+
+    def form_svdvals(self, label, args, kwargs, node):
+        (a,) = self.bind_args("np.linalg.svdvals", ("x",), args, kwargs, node)
+        return self.b.emit("svd_s", [self._one_matrix(a, node, "np.linalg.svdvals")])
+
+    def form_cond(self, label, args, kwargs, node):
+        label = "np.linalg.cond"
+        x, p = self.bind_args(label, ("x", "p"), args, kwargs, node, p=None)
+        p = self._option(p, node, "p")
+        v = self._one_matrix(x, node, label)
+        if p is None or p in (2, -2) and not isinstance(p, bool):
+            big = self._singular_norm(v, 2, (0, 1), False, node)
+            small = self._singular_norm(v, -2, (0, 1), False, node)
+            return self.b.emit("div", [small, big] if p == -2 else [big, small])
+        m, n = self._shape(v)
+        if m is not None and n is not None and m != n:
+            raise self.err(ShapeError, f"{label}: Last 2 dimensions of the array must be square (p={p!r})", node)
+        norm = lambda y: self._matrix_norm(y, p, (0, 1), False, node)  # noqa: E731
+        return self.b.emit("mul", [norm(v), norm(self.b.emit("inv", [v]))])
 
 
 def _name(lab) -> str:

@@ -7,10 +7,13 @@ writes it, `c, low = cho_factor(K, lower=True); alpha = cho_solve((c, low), y)`)
   SciPy does): L then L.T.
 - `cholesky(a, lower=False)`: SciPy's default is the upper factor U = L.T.
 - `solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False)`: `solve` with the triangle.
-- `solve`, `inv`, `det`: NumPy's rows."""
+- `solve`, `inv`, `det`: NumPy's rows.
+- `expm(A)`: the `expm` row (primitives/matfuncs.py: scaling and squaring, runtime/matfuncs.py);
+  `expm_frechet(A, E, compute_expm=True)`: the pair (`expm`, `expm_frechet`) or the derivative alone;
+  `svdvals(a)`: `svd_s`."""
 from __future__ import annotations
 
-from ...errors import AdjitTypeError, UnsupportedSyntaxError
+from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...primitives.table import Lazy
 from .base import FormsBase
 
@@ -25,12 +28,18 @@ FORMS: dict = {
     "scipy_solve": ((Lazy("scipy.linalg", "solve"),), (), "the `solve` row (`assume_a` is ignored: LU)"),
     "scipy_inv": ((Lazy("scipy.linalg", "inv"),), (), "the `inv` row"),
     "scipy_det": ((Lazy("scipy.linalg", "det"),), (), "the `det` row"),
+    "scipy_expm": ((Lazy("scipy.linalg", "expm"),), (),
+                   "the `expm` row (a number or a 1-element array: `[[exp(a)]]`); one matrix (not a stack). Its "
+                   "derivatives are Fréchet derivatives, `expm_frechet`"),
+    "expm_frechet": ((Lazy("scipy.linalg", "expm_frechet"),), (),
+                     "the `expm_frechet` row; the pair (`expm`, `expm_frechet`) unless `compute_expm=False`"),
+    "scipy_svdvals": ((Lazy("scipy.linalg", "svdvals"),), (), "`svd_s`"),
 }
 
 
 class ScipyLinalgForms(FormsBase):
     def _matrix(self, a, node, label):
-        a = self._float_operand(a, node, label)
+        a = self._float_matrix(a, node, label)
         if a.type.rank != 2:
             raise self.err(AdjitTypeError, f"{label} takes a 2-D array here, not {a.type}", node)
         return a
@@ -98,3 +107,35 @@ class ScipyLinalgForms(FormsBase):
     def form_scipy_det(self, label, args, kwargs, node):
         a = args[0] if args else kwargs.get("a")
         return self.b.emit("det", [self._matrix(a, node, label)])
+
+    # ---------------------------------------------------------------- the matrix exponential
+    def form_scipy_expm(self, label, args, kwargs, node):
+        (a,) = self.bind_args("scipy.linalg.expm", ("A",), args, kwargs, node)
+        v = self._float_matrix(a, node, label)
+        r = self._rank(v)
+        if r < 2 and self._shape(v) in ((), (1,)):  # SciPy: [[exp(a)]], float64
+            if v.type.dtype != "float64":
+                v = self.b.emit("astype", [v], dtype="float64")
+            return self._reshape(self.b.emit("exp", [v]), (1, 1))
+        if r < 2:
+            raise self.err(ShapeError, "scipy.linalg.expm: The input array must be at least two-dimensional", node)
+        if r > 2:
+            raise self.err(UnsupportedSyntaxError, f"scipy.linalg.expm of a stack of matrices ({r}-D) is not supported",
+                           node, hint="loop over the matrices")
+        return self.b.emit("expm", [v])
+
+    def form_expm_frechet(self, label, args, kwargs, node):
+        label = "scipy.linalg.expm_frechet"
+        a, e, method, compute, _ = self.bind_args(label, ("A", "E", "method", "compute_expm", "check_finite"), args,
+                                                  kwargs, node, method=None, compute_expm=True, check_finite=True)
+        if self._option(method, node, "method") not in (None, "SPS", "blockEnlarge"):
+            raise self.err(ShapeError, f"{label}: Unknown implementation {method}", node)
+        va, ve = (self._matrix(x, node, label) for x in (a, e))  # SciPy computes in float64
+        va, ve = (v if v.type.dtype == "float64" else self.b.emit("astype", [v], dtype="float64") for v in (va, ve))
+        frechet = self.b.emit("expm_frechet", [va, ve])
+        return (self.b.emit("expm", [va]), frechet) if self._flag(compute, node, "compute_expm") else frechet
+
+    def form_scipy_svdvals(self, label, args, kwargs, node):
+        a, _, _ = self.bind_args("scipy.linalg.svdvals", ("a", "overwrite_a", "check_finite"), args, kwargs, node,
+                                 overwrite_a=False, check_finite=True)
+        return self.form_svdvals("np.linalg.svdvals", (a,), {}, node)
