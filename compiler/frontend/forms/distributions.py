@@ -1,73 +1,253 @@
-"""scipy.stats.norm's methods, composed of rows: `norm.cdf`, `norm.sf`, `norm.pdf`, `norm.logpdf`,
-`norm.logcdf`, `norm.logsf`, each with `loc` and `scale` (issue 12: the finance programs write
-`norm.cdf(d1)`). The distribution object is matched when a program calls one of its methods (a
-bound method is a new object at every attribute access, so it is not in the table by identity).
+"""scipy.stats' distributions, composed of rows (issue 12: the finance programs write
+`norm.cdf(d1)`, the Bayesian ones `cauchy.logpdf(tau, 0, 5)`, `gamma.logpdf(x, a, scale=th)`,
+`poisson.logpmf(k, mu)`, `multivariate_normal.logpdf(X, m, S)`). The distribution object is
+matched when a program calls one of its methods (a bound method is a new object at every
+attribute access, so it is not in the table by identity), written `norm.logpdf`,
+`scipy.stats.norm.logpdf` or `stats.norm.logpdf`; a frozen distribution (`norm(mu, s).logpdf(x)`)
+is a compile-time `Frozen` holding its arguments.
 
-With z = (x - loc) / scale: cdf = erfc(-z / sqrt 2) / 2, sf = erfc(z / sqrt 2) / 2 (erfc keeps
-the far tails accurate), pdf = exp(-z^2 / 2) / (sqrt(2 pi) scale), logpdf = -z^2 / 2 - log(sqrt(2
-pi) scale), logcdf = log(cdf), logsf = log(sf)."""
+A continuous distribution's methods follow SciPy's generic rules around the standardized
+formulas of densities.py, with z = (x - loc) / scale: logpdf = f(z) - log(scale), pdf = f(z) /
+scale; outside the support logpdf is -inf, pdf 0, cdf 0 or 1 (SciPy's closed support for the pdf,
+open for lognorm and invgamma, open for the cdf), and f is evaluated at a point inside the
+support there, so that neither value nor gradient sees a log of a negative number; where a
+parameter computed at run time is invalid (scale <= 0, a shape parameter SciPy rejects) the
+result is NaN, as SciPy's. A NaN x gives NaN. A discrete distribution's logpmf/pmf is -inf/0 off
+the integers of its support; k (and binom's n) are data: no gradient flows to them.
+`multivariate_normal.logpdf(x, mean, cov)` is Cholesky's: -(d log 2 pi + 2 sum(log diag L) +
+|L^-1 (x - mean)|^2) / 2, for one point or rows of points (SciPy's squeeze), cov a matrix, a
+vector (its diagonal) or a number; a matrix that is not positive definite raises LinAlgError."""
 from __future__ import annotations
 
 import math
 
-from ...errors import AdjitTypeError, UnsupportedSyntaxError
-from .base import FormsBase
+import numpy as np
 
-_METHODS = ("cdf", "sf", "pdf", "logpdf", "logcdf", "logsf")
+from ...builder import Var
+from ...errors import AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
+from ..values import _is_number
+from .base import FormsBase
+from .densities import CONTINUOUS, DISCRETE, Ops
+
+_MVN = "multivariate_normal"
+_RANDOM = ("rvs", "fit", "fit_loc_scale", "random_state")  # never computed once, when compiled
+
+
+def _row(name, dist) -> tuple:
+    shapes = "".join(f", {s}" for s in dist.shapes)
+    call = f"(x{shapes}, loc=0, scale=1)" if name in CONTINUOUS else f"(k{shapes}, loc=0)"
+    tail = "" if name in CONTINUOUS else "; -inf off the integers of the support, `k` is data (no gradient)"
+    return ((), (), ", ".join(f"`{m}`" for m in dist.methods) + f" {call}: {dist.doc}{tail}")
+
 
 # spelling -> (the objects or method names it matches, what it lowers to); the objects are matched
 # by `distribution_call`, not by identity
-FORMS: dict = {
-    "scipy.stats.norm.cdf": ((), (), "`erfc(-z / sqrt(2)) / 2`, z = (x - loc) / scale (`loc`, `scale`)"),
-    "scipy.stats.norm.sf": ((), (), "`erfc(z / sqrt(2)) / 2`"),
-    "scipy.stats.norm.pdf": ((), (), "`exp(-z ** 2 / 2) / (sqrt(2 pi) scale)`"),
-    "scipy.stats.norm.logpdf": ((), (), "`-z ** 2 / 2 - log(sqrt(2 pi) scale)`"),
-    "scipy.stats.norm.logcdf": ((), (), "`log` of the `cdf` form"),
-    "scipy.stats.norm.logsf": ((), (), "`log` of the `sf` form"),
-}
+FORMS: dict = {"scipy.stats distributions": ((), (), (
+    "written `norm.logpdf(...)`, `scipy.stats.norm.logpdf(...)`, `stats.norm.logpdf(...)`, positional or keyword "
+    "as SciPy binds them; z = (x - loc) / scale, logpdf = f(z) - log(scale), pdf = exp(f(z)) / scale unless "
+    "listed, logcdf/logsf as SciPy (`log(cdf)` below the median, `log1p(-sf)` above) unless listed. Outside the "
+    "support: logpdf -inf, pdf 0, cdf 0 or 1 (f is evaluated at a point inside, so no NaN reaches the gradient); "
+    "a parameter computed at run time that SciPy rejects (scale <= 0, a shape <= 0) gives NaN; NaN x gives NaN. "
+    "Every argument a number: SciPy's value when compiled, for any method but `rvs` and `fit` (`norm.ppf(0.975)`)"))}
+FORMS.update({f"scipy.stats.{name}": _row(name, dist) for name, dist in {**CONTINUOUS, **DISCRETE}.items()})
+FORMS[f"scipy.stats.{_MVN}"] = ((), (), "`logpdf`, `pdf` (x, mean=None, cov=1): Cholesky's `-(d log(2 pi) + 2 sum(log(diag "
+                                        "L)) + sum((L^-1 (x - mean)) ** 2)) / 2`, x one point or rows of points (SciPy's squeeze), cov a "
+                                        "matrix, a vector (its diagonal) or a number; not `allow_singular=True`")
+FORMS["scipy.stats frozen"] = ((), (), "`norm(loc, scale).logpdf(x)`, `gamma(a, scale=s).pdf(x)`, "
+                                       "`multivariate_normal(mean, cov).logpdf(x)`: the call with the frozen "
+                                       "arguments added")
 
 
-def _is_norm(owner) -> bool:
-    cls = type(owner)
-    return cls.__module__.startswith("scipy.stats") and getattr(owner, "name", None) == "norm" \
-        and hasattr(owner, "cdf")
+def _supported() -> dict:
+    return {**{n: d.methods for n, d in CONTINUOUS.items()}, **{n: d.methods for n, d in DISCRETE.items()},
+            _MVN: ("logpdf", "pdf")}
+
+
+def _name(obj):
+    """The scipy.stats distribution `obj` is (norm, cauchy, multivariate_normal...), else None."""
+    cls = type(obj)
+    if not cls.__module__.startswith("scipy.stats") or not hasattr(obj, "logpdf") and not hasattr(obj, "logpmf"):
+        return None
+    name = getattr(obj, "name", None)
+    return name if isinstance(name, str) else cls.__name__.removesuffix("_gen").removesuffix("_frozen")
+
+
+class Frozen:
+    """`norm(mu, s)` while lowering: the distribution and the arguments its methods add."""
+
+    def __init__(self, dist, args, kwargs):
+        self.dist, self.args, self.kwargs = dist, tuple(args), dict(kwargs)
+
+    def __getattr__(self, method):
+        if method.startswith("__"):
+            raise AttributeError(method)
+        return _FrozenMethod(self, method)
+
+
+class _FrozenMethod:
+    def __init__(self, owner, name):
+        self.__self__, self.__name__ = owner, name
 
 
 class DistributionForms(FormsBase):
     def distribution_call(self, func, args, kwargs, node):
-        """`norm.cdf(x, loc, scale)` and its kin lowered; None when func is not one of them."""
+        """`norm.cdf(x, loc, scale)`, `cauchy.logpdf(...)`, `norm(mu, s)` and its methods lowered;
+        None when func is not a scipy.stats distribution's."""
         owner = getattr(func, "__self__", None)
-        if owner is None or not _is_norm(owner):
+        if isinstance(owner, Frozen):
+            dist, args, kwargs = owner.dist, tuple(args[:1]) + owner.args + tuple(args[1:]), {**owner.kwargs, **kwargs}
+        elif owner is not None and _name(owner) is not None:
+            dist = owner
+        elif _name(func) is not None:  # norm(mu, s): frozen
+            self._distribution(func, None, node)
+            return Frozen(func, args, kwargs)
+        else:
             return None
-        name = getattr(func, "__name__", "")
-        label = f"norm.{name}"
-        if name not in _METHODS:
-            raise self.err(UnsupportedSyntaxError, f"`{label}` is not supported by adjit", node,
-                           hint="supported: " + ", ".join(f"norm.{m}" for m in _METHODS))
-        x, loc, scale = self.bind_args(label, ("x", "loc", "scale"), args, kwargs, node, loc=0.0, scale=1.0)
+        method = getattr(func, "__name__", "")
+        if method not in _RANDOM and all(_is_number(a) for a in list(args) + list(kwargs.values())):
+            return self._known(dist, method, args, kwargs, node)  # norm.ppf(0.975): SciPy's value, when compiled
+        name, method = self._distribution(dist, method, node)
+        label = f"{name}.{method}"
+        if name == _MVN:
+            return self.mvn_call(label, method, args, kwargs, node)
+        spec = CONTINUOUS.get(name) or DISCRETE[name]
+        first = "x" if name in CONTINUOUS else "k"
+        names = (first,) + spec.shapes + (("loc", "scale") if name in CONTINUOUS else ("loc",))
+        bound = self.bind_args(label, names, args, kwargs, node, loc=0, scale=1)
+        x = bound[0]
         if type(x).__name__ == "Masked":  # norm.cdf(x[mask]): elementwise on the selection (masks.py)
             from ..masks import Masked
 
             inner = self.b.emit("where", [x.mask, x.values, self.b.const(0.5)])
-            out = self.distribution_call(func, (inner, loc, scale), {}, node)
+            out = self.distribution_call(getattr(dist, method), (inner,) + tuple(bound[1:]), {}, node)
             return Masked(out, x.mask, x.rows)
-        v = lambda a: self.value(a, node)  # noqa: E731
-        x = v(x)
-        if x.type.kind not in ("array", "scalar"):
-            raise self.err(AdjitTypeError, f"{label} takes an array or a number", node)
-        emit = self.b.emit
-        z = x if loc == 0.0 and not hasattr(loc, "type") else emit("sub", [x, v(loc)])
-        unit = scale == 1.0 and not hasattr(scale, "type")
-        z = z if unit else emit("div", [z, v(scale)])
-        if z.type.dtype not in ("float32", "float64"):
-            z = emit("astype", [z], dtype="float64")
-        if name in ("cdf", "logcdf", "sf", "logsf"):
-            arg = emit("mul", [z, v((-1.0 if name in ("cdf", "logcdf") else 1.0) / math.sqrt(2.0))])
-            out = emit("mul", [emit("erfc", [arg]), v(0.5)])
-            return emit("log", [out]) if name.startswith("log") else out
-        half_z2 = emit("mul", [emit("mul", [z, z]), v(-0.5)])
-        norm = v(0.5 * math.log(2 * math.pi))
-        if not unit:
-            norm = emit("add", [norm, emit("log", [v(scale)])])
-        logp = emit("sub", [half_z2, norm])
-        return logp if name == "logpdf" else emit("exp", [logp])
+        o = Ops(self.b)
+        ops = [self._operand(a, node, label, name) for a in bound]
+        if name in CONTINUOUS:
+            out = self._continuous(o, spec, method, *ops)
+        else:
+            out = self._discrete(o, spec, method, ops[0], ops[1:-1], ops[-1])
+        return out.value if isinstance(out, Var) else out
+
+    def _known(self, dist, method, args, kwargs, node):
+        """A method called on numbers only (`norm.ppf(0.975)`, `t.logpdf(1.0, 3)`): SciPy's value, a
+        number (or a tuple of numbers: `interval`) known when the call is compiled."""
+        try:
+            out = getattr(dist, method)(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - SciPy's own error, at the call
+            raise self.err(ArgumentError, f"`{_name(dist)}.{method}` raised {type(e).__name__}: {e}", node) from None
+        items = out if isinstance(out, tuple) else (out,)
+        if not all(np.ndim(v) == 0 and np.isrealobj(v) for v in items):
+            raise self.err(AdjitTypeError, f"`{_name(dist)}.{method}` of numbers gives {type(out).__name__}, not a "
+                           "number", node, hint="call it on arrays or write the value out")
+        return tuple(float(v) for v in items) if isinstance(out, tuple) else float(out)
+
+    def _distribution(self, dist, method, node):
+        """(name, method) of a supported distribution and method; else a located error listing them."""
+        name, supported = _name(dist), _supported()
+        if name not in supported:
+            raise self.err(UnsupportedSyntaxError, f"`scipy.stats.{name}` is not supported by adjit", node,
+                           hint="supported distributions: " + ", ".join(supported) + "; or write its log-density "
+                           "with NumPy and scipy.special functions")
+        if method is not None and method not in supported[name]:
+            raise self.err(UnsupportedSyntaxError, f"`{name}.{method}` is not supported by adjit", node,
+                           hint=f"supported for {name}: " + ", ".join(f"{name}.{m}" for m in supported[name]))
+        return name, method
+
+    def _operand(self, a, node, label, name):
+        """A number stays a Python number (folded when compiled); an array or a scalar value is a
+        float64 `Var` (SciPy computes in float64), ints kept for a discrete distribution's data."""
+        if _is_number(a):
+            return a.item() if hasattr(a, "item") else a
+        if type(a).__name__ == "Masked":
+            raise self.masked_value_error(node)
+        v = self._build(a, None) if isinstance(a, tuple) else self.value(a, None)
+        if v.type.kind not in ("array", "scalar"):
+            raise self.err(AdjitTypeError, f"{label} takes arrays and numbers, not {v.type}", node)
+        if v.type.dtype != "float64" and not (name in DISCRETE and v.type.dtype in ("int64", "int32")):
+            v = self.b.emit("astype", [v], dtype="float64")
+        return self.b.wrap(v)
+
+    def _continuous(self, o, spec, method, x, *rest):
+        """SciPy's rv_continuous method around the standardized formula: z, the support, NaN for invalid parameters."""
+        *shapes, loc, scale = rest
+        z = x if _is_number(loc) and loc == 0 else x - loc
+        unit = _is_number(scale) and scale == 1
+        z = z if unit else z / scale
+        f = spec.rule(method)
+        lo, hi = spec.lo, spec.hi
+        if method in ("logpdf", "pdf"):
+            out_ = o.or_(*([z <= lo if spec.open else z < lo] if lo > -math.inf else []),
+                         *([z >= hi if spec.open else z > hi] if hi < math.inf else []))
+            inner = f(o, o.where(out_, spec.inside, z) if out_ is not False else z, *shapes)
+            if method == "logpdf":
+                out = o.where(out_, -math.inf, inner if unit else o.sub(inner, o.log(scale)))
+            else:
+                out = o.where(out_, 0.0, inner if unit else inner / scale)
+        else:
+            below = z <= lo if lo > -math.inf else False
+            above = z >= hi if hi < math.inf else False
+            inner = f(o, o.where(o.or_(below, above), spec.inside, z), *shapes) if spec.inside is not None \
+                else f(o, z, *shapes)
+            low, high = {"cdf": (0.0, 1.0), "sf": (1.0, 0.0), "logcdf": (-math.inf, 0.0),
+                         "logsf": (0.0, -math.inf)}[method]
+            out = o.where(below, low, o.where(above, high, inner))
+        bad = o.or_(*([] if _is_number(scale) and scale > 0 else [scale <= 0]), spec.bad(o, *shapes))
+        return o.where(bad, math.nan, out)
+
+    def _discrete(self, o, spec, method, k, shapes, loc):
+        """SciPy's rv_discrete logpmf/pmf: -inf/0 off the integers of the support, NaN for invalid parameters."""
+        if not (_is_number(loc) and loc == 0):
+            k = k - loc
+        data = lambda v: o.stop_gradient(v) if isinstance(v, Var) and v.dtype == "float64" else v  # noqa: E731
+        k = data(k)  # defined on integers only: no gradient
+        shapes = [data(s) if n in spec.data else s for n, s in zip(spec.shapes, shapes)]
+        hi = spec.hi(o, *shapes)
+        fractional = o.mod(k, 1.0) > 0 if not (isinstance(k, Var) and k.dtype in ("int64", "int32")) else False
+        off = o.or_(k < 0, k > hi if not (_is_number(hi) and math.isinf(hi)) else False, fractional)
+        logp = spec.logpmf(o, o.where(off, 0, k), *shapes)
+        out = o.where(off, -math.inf, logp) if method == "logpmf" else o.where(off, 0.0, o.exp(logp))
+        return o.where(spec.bad(o, *shapes), math.nan, out)
+
+    # ---------------------------------------------------------------- multivariate normal
+    def mvn_call(self, label, method, args, kwargs, node):
+        """multivariate_normal.logpdf / pdf by Cholesky (SciPy's `_process_parameters` and squeeze)."""
+        x, mean, cov, singular = self.bind_args(label, ("x", "mean", "cov", "allow_singular"), args, kwargs, node,
+                                                mean=None, cov=1, allow_singular=False)
+        if self.static(singular, node, "allow_singular"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: allow_singular=True is not supported", node,
+                           hint="a positive definite cov (allow_singular=False): Cholesky's factor")
+        b = self.b
+        x, mean, cov = (None if a is None else self._operand(a, node, label, _MVN).value for a in (x, mean, cov))
+        rank = lambda v: 0 if v.type.kind == "scalar" else v.type.rank  # noqa: E731
+        if mean is not None and rank(mean) > 1 or rank(cov) > 2 or rank(x) > 2:
+            raise self.err(ShapeError, f"{label}: mean is a vector, cov at most 2-D, x one point or rows of points",
+                           node, hint="reshape x to (-1, d) and the result back")
+        d = (1 if mean is None or rank(mean) == 0 else self._shape(mean)[0]) if mean is not None or rank(cov) < 2 \
+            else self._shape(cov)[0]
+        if d is None:
+            raise self.err(ShapeError, f"{label}: the dimension (mean's length) must be known when compiled", node)
+        if rank(cov) == 1 and self._shape(cov)[0] not in (d, None):
+            raise self.err(ShapeError, f"{label}: cov of shape {self._shape(cov)} (its diagonal) for dimension {d}",
+                           node, hint="pass the mean: its length is the dimension (SciPy reads d = 1 without it)")
+        if rank(cov) < 2:  # a number: cov * I; a vector: its diagonal
+            eye = self.form_eye("np.eye", (d,), {}, node)
+            cov = b.emit("mul", [cov, eye]) if rank(cov) == 0 else self.form_diag("np.diag", (cov,), {}, node)
+        if self._shape(cov) != (d, d):
+            raise self.err(ShapeError, f"{label}: cov of shape {self._shape(cov)} for a mean of length {d}", node)
+        if rank(x) == 0 or rank(x) == 1 and d == 1:
+            x = self._reshape(x, (-1, 1) if rank(x) == 1 else (1,))
+        dev = x if mean is None else b.emit("sub", [x, self._reshape(mean, (d,)) if rank(mean) == 0 else mean])
+        L = b.emit("cholesky", [cov])
+        w = self.form_solve("np.linalg.solve", (L, b.emit("transpose", [dev], axes=(1, 0)) if rank(dev) == 2
+                                                  else dev), {}, node)
+        maha = self._reduce("sum", b.emit("mul", [w, w]), 0, False, node)
+        logdet = self._reduce("sum", b.emit("log", [self.form_diagonal("np.diagonal", (L,), {}, node)]),
+                              None, False, node)
+        o = Ops(b)
+        logp = (d * math.log(2 * math.pi) + b.wrap(logdet) * 2.0 + b.wrap(maha)) * -0.5
+        out = (logp if method == "logpdf" else o.exp(logp)).value
+        if rank(dev) == 2 and self._shape(dev)[0] == 1:  # SciPy squeezes one point to a number
+            out = self._reshape(out, ())
+        return out

@@ -1,0 +1,261 @@
+"""The formulas of scipy.stats' distributions, standardized as SciPy writes them (its `_logpdf`,
+`_cdf`, ... of z = (x - loc) / scale), for forms/distributions.py to wrap with SciPy's generic
+rules: loc and scale, the support, invalid parameters.
+
+Each formula is a function of an `Ops` (math that emits IR ops on values and folds Python numbers
+when the call is compiled), z and the shape parameters. The formulas follow SciPy's own (same
+branches, same special functions), so values agree to rounding, except where SciPy's generic
+`log(pdf)` underflows (laplace's logpdf beyond |z| ~ 745 is finite here, -inf in SciPy) and
+where a special function is composed of rows: `betaln(a, b) = gammaln(a) + gammaln(b) -
+gammaln(a + b)` and t's `log(poch(df / 2, 1 / 2))` as a difference of `gammaln`s lose digits
+when the parameters are large (relative error about 1e-16 times their size).
+
+A `where` whose unchosen branch may be infinite or NaN (a log at 0, an exp that overflows) is fed
+an operand replaced where it is not chosen, so that the branch's derivative is finite there and
+the `where`'s zero cotangent stays zero: `xlog1py`, the two-branch `logcdf`/`logsf`, laplace's
+cdf."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...builder import Var
+
+_INF = math.inf
+_LOG_PI = math.log(math.pi)
+_LOG_2PI_HALF = 0.5 * math.log(2 * math.pi)
+_SQRT1_2 = math.sqrt(0.5)
+
+
+def _special(name):
+    import scipy.special  # a program calling scipy.stats has imported it
+
+    return getattr(scipy.special, name)
+
+
+_HOST = {"log": np.log, "log1p": np.log1p, "exp": np.exp, "expm1": np.expm1, "sqrt": np.sqrt, "abs": np.abs,
+         "arctan": np.arctan, "arctan2": np.arctan2, "logaddexp": np.logaddexp, "mod": np.mod}
+
+
+def _num(a) -> bool:
+    return isinstance(a, (bool, int, float))
+
+
+class Ops:
+    """`o.log(v)` emits a `log` op when v is a `Var`, and computes `math.log(v)` now when it is a
+    Python number; `where`, `or_`, `and_` pick at compile time on a Python bool."""
+
+    def __init__(self, builder):
+        self.b = builder
+
+    def __getattr__(self, prim: str):
+        def apply(*args):
+            if all(_num(a) for a in args):
+                host = _HOST.get(prim) or _special(prim)
+                with np.errstate(all="ignore"):
+                    return float(host(*args))
+            return self.b.emit_vars(prim, args, {})
+
+        apply.__name__ = prim
+        return apply
+
+    def where(self, c, a, b):
+        if isinstance(c, (bool, np.bool_)):
+            chosen, other = (a, b) if c else (b, a)
+            if _num(chosen) and isinstance(other, Var):  # keep the other branch's shape
+                return self.b.emit_vars("where", (bool(c), a, b), {})
+            return chosen
+        return self.b.emit_vars("where", (c, a, b), {})
+
+    def or_(self, *cs):
+        out = False
+        for c in cs:
+            if c is True or out is True:
+                return True
+            out = c if out is False else (out if c is False else self.b.emit_vars("logical_or", (out, c), {}))
+        return out
+
+    def and_(self, a, c):
+        if a is False or c is False:
+            return False
+        return c if a is True else a if c is True else self.b.emit_vars("logical_and", (a, c), {})
+
+    @staticmethod
+    def sub(a, b):
+        """a - b, written `a + 0.5` rather than `a - -0.5` when b is a negative number."""
+        return a + (-b) if _num(b) and b < 0 else a - b
+
+    # ------------------------------------------------------------ special functions composed of rows
+    def xlogy(self, c, z):
+        """scipy.special.xlogy (a row); `c * log(z)` when c is a nonzero number."""
+        if _num(c) and c != 0 and not _num(z):
+            return self.log(z) if c == 1 else c * self.log(z)
+        return self.__getattr__("xlogy")(c, z)
+
+    def xlog1py(self, c, y):
+        """scipy.special.xlog1py: c log1p(y), 0 where c == 0. Where c == 0 and y == -1 (0 times -inf)
+        y is read as 0 there, so value and both derivatives are 0; elsewhere d/dc = log1p(y) (at
+        c == 0 too) and d/dy = c / (1 + y)."""
+        if _num(c) and c == 0:
+            return 0.0
+        if _num(c) and not _num(y):
+            return self.log1p(y) if c == 1 else c * self.log1p(y)
+        return c * self.log1p(self.where(self.and_(c == 0, y == -1), 0.0, y))
+
+    def betaln(self, a, b):
+        if _num(a) and _num(b):
+            return float(_special("betaln")(a, b))
+        return self.gammaln(a) + self.gammaln(b) - self.gammaln(a + b)
+
+
+# ---------------------------------------------------------------------------- continuous
+class Continuous:
+    """A continuous distribution: shape parameter names, the standardized support [lo, hi] (open
+    when `open_`: the pdf is 0 on the bounds), a point inside it (where an x outside is evaluated,
+    its value discarded), the median (for the two-branch logcdf/logsf), which shape parameters are
+    invalid (SciPy's `_argcheck`: nan there), the formulas (method -> f(o, z, *shapes)) and a
+    summary for docs/supported.md."""
+
+    def __init__(self, shapes, rules, doc, lo=-_INF, hi=_INF, open_=False, inside=None, median=None, bad=None):
+        self.shapes, self.rules, self.doc = shapes, rules, doc
+        self.lo, self.hi, self.open, self.inside, self.median = lo, hi, open_, inside, median
+        self.bad = bad or (lambda o, *shapes: o.or_(*[s <= 0 for s in shapes]))
+
+    @property
+    def methods(self) -> tuple:
+        have = set(self.rules) | ({"pdf"} if "logpdf" in self.rules else set())
+        if self.median is not None and {"cdf", "sf"} <= have:
+            have |= {"logcdf", "logsf"}
+        return tuple(m for m in ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf") if m in have)
+
+    def rule(self, method):
+        """f(o, z, *shapes) for a method, SciPy's generic one where the distribution has none."""
+        if method in self.rules:
+            return self.rules[method]
+        if method == "pdf":
+            return lambda o, z, *s: o.exp(self.rules["logpdf"](o, z, *s))
+        cdf, sf, m = self.rules["cdf"], self.rules["sf"], self.median
+        if method == "logcdf":  # SciPy: log(cdf) below the median, log1p(-sf) above
+            return lambda o, z, *s: o.where(z < m, o.log(cdf(o, z, *s)), o.log1p(-sf(o, o.where(z < m, m, z), *s)))
+        return lambda o, z, *s: o.where(z > m, o.log(sf(o, z, *s)), o.log1p(-cdf(o, o.where(z > m, m, z), *s)))
+
+
+def _norm_cdf(o, z):
+    return o.erfc(z * -_SQRT1_2) * 0.5
+
+
+def _norm_sf(o, z):
+    return o.erfc(z * _SQRT1_2) * 0.5
+
+
+def _t_logpdf(o, z, df):
+    if _num(df) and math.isinf(df):
+        return z * z * -0.5 - _LOG_2PI_HALF
+    return o.sub(o.gammaln((df + 1) * 0.5), o.gammaln(df * 0.5)) - 0.5 * (o.log(df) + _LOG_PI) \
+        - (df + 1) * 0.5 * o.log1p(z * z / df)
+
+
+def _laplace_cdf(o, z):
+    """where(z > 0, 1 - exp(-z) / 2, exp(z) / 2), each exp on z replaced by 0 where its branch is not taken."""
+    up = z > 0
+    return o.where(up, 1.0 - 0.5 * o.exp(-o.where(up, z, 0.0)), 0.5 * o.exp(o.where(up, 0.0, z)))
+
+
+def _lognorm_logpdf(o, z, s):
+    lz = o.log(z)
+    return -(lz * lz) / (2 * s * s) - o.log(s * z * math.sqrt(2 * math.pi))
+
+
+CONTINUOUS = {
+    "norm": Continuous((), {
+        "logpdf": lambda o, z: z * z * -0.5 - _LOG_2PI_HALF,
+        "cdf": lambda o, z: _norm_cdf(o, z), "sf": lambda o, z: _norm_sf(o, z),
+    }, "`-z ** 2 / 2 - log(2 pi) / 2`, cdf `erfc(-z / sqrt(2)) / 2`, sf `erfc(z / sqrt(2)) / 2`", median=0.0),
+    "cauchy": Continuous((), {
+        "logpdf": lambda o, z: -_LOG_PI - o.log1p(z * z),
+        "pdf": lambda o, z: 1.0 / math.pi / (1.0 + z * z),
+        "cdf": lambda o, z: o.arctan2(1.0, -z) / math.pi, "sf": lambda o, z: o.arctan2(1.0, z) / math.pi,
+    }, "`-log(pi) - log1p(z ** 2)`, cdf `arctan2(1, -z) / pi`", median=0.0),
+    "halfcauchy": Continuous((), {
+        "logpdf": lambda o, z: math.log(2.0 / math.pi) - o.log1p(z * z),
+        "pdf": lambda o, z: 2.0 / math.pi / (1.0 + z * z),
+        "cdf": lambda o, z: 2.0 / math.pi * o.arctan(z), "sf": lambda o, z: 2.0 / math.pi * o.arctan2(1.0, z),
+    }, "`log(2 / pi) - log1p(z ** 2)` on z >= 0", lo=0.0, inside=1.0, median=1.0),
+    "t": Continuous(("df",), {"logpdf": _t_logpdf},
+                    "`gammaln((df + 1) / 2) - gammaln(df / 2) - log(df pi) / 2 - (df + 1) / 2 log1p(z ** 2 / df)`"),
+    "laplace": Continuous((), {
+        "logpdf": lambda o, z: -o.abs(z) - math.log(2.0),
+        "pdf": lambda o, z: 0.5 * o.exp(-o.abs(z)),
+        "cdf": lambda o, z: _laplace_cdf(o, z), "sf": lambda o, z: _laplace_cdf(o, -z),
+    }, "`-abs(z) - log(2)` (finite where SciPy's `log(pdf)` underflows), cdf by the sign of z", median=0.0),
+    "logistic": Continuous((), {
+        "logpdf": lambda o, z: -z - 2.0 * o.logaddexp(0.0, -z),
+        "cdf": lambda o, z: o.expit(z), "sf": lambda o, z: o.expit(-z),
+        "logcdf": lambda o, z: -o.logaddexp(0.0, -z), "logsf": lambda o, z: -o.logaddexp(0.0, z),
+    }, "`-z - 2 logaddexp(0, -z)`, cdf `expit(z)`, logcdf `-logaddexp(0, -z)`", median=0.0),
+    "expon": Continuous((), {
+        "logpdf": lambda o, z: -z, "pdf": lambda o, z: o.exp(-z),
+        "cdf": lambda o, z: -o.expm1(-z), "sf": lambda o, z: o.exp(-z), "logsf": lambda o, z: -z,
+    }, "`-z` on z >= 0, cdf `-expm1(-z)`", lo=0.0, inside=1.0, median=math.log(2.0)),
+    "gamma": Continuous(("a",), {"logpdf": lambda o, z, a: o.sub(o.xlogy(a - 1.0, z) - z, o.gammaln(a))},
+                        "`xlogy(a - 1, z) - z - gammaln(a)` on z >= 0", lo=0.0, inside=1.0),
+    "beta": Continuous(("a", "b"), {
+        "logpdf": lambda o, z, a, b: o.sub(o.xlog1py(b - 1.0, -z) + o.xlogy(a - 1.0, z), o.betaln(a, b)),
+    }, "`xlog1py(b - 1, -z) + xlogy(a - 1, z) - betaln(a, b)` on 0 <= z <= 1, `betaln` of `gammaln`s",
+        lo=0.0, hi=1.0, inside=0.5),
+    "lognorm": Continuous(("s",), {
+        "logpdf": _lognorm_logpdf,
+        "cdf": lambda o, z, s: _norm_cdf(o, o.log(z) / s), "sf": lambda o, z, s: _norm_sf(o, o.log(z) / s),
+    }, "`-log(z) ** 2 / (2 s ** 2) - log(s z sqrt(2 pi))` on z > 0, cdf the normal one of `log(z) / s`",
+        lo=0.0, open_=True, inside=1.0),
+    "invgamma": Continuous(("a",), {"logpdf": lambda o, z, a: o.sub(-(a + 1) * o.log(z), o.gammaln(a)) - 1.0 / z},
+                           "`-(a + 1) log(z) - gammaln(a) - 1 / z` on z > 0", lo=0.0, open_=True, inside=1.0),
+    "halfnorm": Continuous((), {
+        "logpdf": lambda o, z: 0.5 * math.log(2.0 / math.pi) - z * z / 2.0,
+        "pdf": lambda o, z: math.sqrt(2.0 / math.pi) * o.exp(-z * z / 2.0),
+        "cdf": lambda o, z: o.erf(z * _SQRT1_2), "sf": lambda o, z: o.erfc(z * _SQRT1_2),
+    }, "`log(2 / pi) / 2 - z ** 2 / 2` on z >= 0, cdf `erf(z / sqrt(2))`", lo=0.0, inside=1.0),
+    "uniform": Continuous((), {
+        "logpdf": lambda o, z: 0.0 * z, "pdf": lambda o, z: 0.0 * z + 1.0,
+        "cdf": lambda o, z: z, "sf": lambda o, z: 1.0 - z,
+    }, "`0` on 0 <= z <= 1 (so `-log(scale)`), cdf `z`", lo=0.0, hi=1.0, inside=0.5),
+}
+
+
+# ---------------------------------------------------------------------------- discrete
+class Discrete:
+    """A discrete distribution: shape parameter names, the support's top (a function of the
+    shapes; the bottom is 0), which shapes are data (no gradient: an integer count), which are
+    invalid, and logpmf(o, k, *shapes)."""
+
+    def __init__(self, shapes, logpmf, bad, doc, hi=lambda *s: _INF, data=()):
+        self.shapes, self.logpmf, self.bad, self.doc, self.hi, self.data = shapes, logpmf, bad, doc, hi, data
+        self.methods = ("logpmf", "pmf")
+
+
+def _binom_logpmf(o, k, n, p):
+    comb = o.gammaln(n + 1) - (o.gammaln(k + 1) + o.gammaln(n - k + 1))
+    return comb + o.xlogy(k, p) + o.xlog1py(n - k, -p)
+
+
+def _not_integral(o, n):
+    return o.mod(n, 1.0) > 0
+
+
+DISCRETE = {
+    "poisson": Discrete(("mu",), lambda o, k, mu: o.sub(o.xlogy(k, mu) - o.gammaln(k + 1), mu),
+                        lambda o, mu: mu < 0, "`xlogy(k, mu) - gammaln(k + 1) - mu`"),
+    "binom": Discrete(("n", "p"), _binom_logpmf,
+                      lambda o, n, p: o.or_(n < 0, _not_integral(o, n), p < 0, p > 1),
+                      "`gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) + xlogy(k, p) + xlog1py(n - k, -p)` "
+                      "(`n` data, no gradient)", hi=lambda o, n, p: n, data=("n",)),
+    "bernoulli": Discrete(("p",), lambda o, k, p: o.xlogy(k, p) + o.xlog1py(1 - k, -p),
+                          lambda o, p: o.or_(p < 0, p > 1), "`xlogy(k, p) + xlog1py(1 - k, -p)`",
+                          hi=lambda o, p: 1.0),
+    "nbinom": Discrete(("n", "p"),
+                       lambda o, k, n, p: o.sub(o.gammaln(n + k) - o.gammaln(k + 1), o.gammaln(n)) + n * o.log(p)
+                       + o.xlog1py(k, -p),
+                       lambda o, n, p: o.or_(n <= 0, p <= 0, p > 1),
+                       "`gammaln(n + k) - gammaln(k + 1) - gammaln(n) + n log(p) + xlog1py(k, -p)`"),
+}
