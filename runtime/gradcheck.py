@@ -11,7 +11,7 @@ def numerical_gradient(f, args: tuple, k: int, eps: float = 1e-6) -> np.ndarray 
     args = list(args)
     x = args[k]
     if isinstance(x, np.ndarray):
-        base = np.array(x, dtype=np.float64)
+        base = np.array(x, dtype=np.float64, order="C")  # C order: flat is a view (an F-ordered copy would not be)
         grad = np.zeros_like(base)
         flat = base.reshape(-1)
         gflat = grad.reshape(-1)

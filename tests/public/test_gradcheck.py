@@ -39,3 +39,14 @@ def test_numerical_gradient_of_a_quadratic_is_exact():
     a = np.array([1.0, -2.0, 3.0])
     g = numerical_gradient(lambda v: float(np.sum(v * v)), (a,), 0)
     np.testing.assert_allclose(g, 2 * a, rtol=1e-8)
+
+
+def test_numerical_gradient_of_a_transposed_argument():
+    """An F-ordered argument (A.T) is perturbed, not a copy of it: the gradient is not zero."""
+    import numpy as np
+
+    from adjit.runtime.gradcheck import numerical_gradient
+
+    A = np.arange(6.0).reshape(2, 3).T
+    g = numerical_gradient(lambda a: float(np.sum(a ** 2)), (A,), 0)
+    np.testing.assert_allclose(g, 2 * A, rtol=1e-6)
