@@ -149,6 +149,26 @@ def _norm_sf(o, z):
     return o.erfc(z * _SQRT1_2) * 0.5
 
 
+_TAIL = -30.0  # below it log(ndtr) is the asymptotic series; |error| < 1e-15 relative either side
+_TAIL_TERMS = (-1.0, 3.0, -15.0, 105.0, -945.0, 10395.0, -135135.0, 2027025.0)  # (-1)^k (2k - 1)!!
+
+
+def _log_ndtr(o, z):
+    """scipy.special.log_ndtr: log(cdf) below 0, log1p(-sf) above, and below -30 (where cdf
+    underflows) -z^2/2 - log(-z) - log(2 pi)/2 + log1p(sum_k (-1)^k (2k-1)!! / z^(2k)) (SciPy's
+    series), each branch on an operand kept in its own range."""
+    tail = z < _TAIL
+    zt = o.where(tail, z, _TAIL)
+    u = 1.0 / (zt * zt)
+    poly = _TAIL_TERMS[-1]
+    for c in reversed(_TAIL_TERMS[:-1]):
+        poly = c + u * poly
+    far = o.log1p(u * poly) - zt * zt * 0.5 - o.log(-zt) - _LOG_2PI_HALF
+    zc = o.where(tail, _TAIL, z)
+    near = o.where(zc < 0, o.log(_norm_cdf(o, zc)), o.log1p(-_norm_sf(o, o.where(zc < 0, 0.0, zc))))
+    return o.where(tail, far, near)
+
+
 def _t_logpdf(o, z, df):
     if _num(df) and math.isinf(df):
         return z * z * -0.5 - _LOG_2PI_HALF
@@ -171,7 +191,9 @@ CONTINUOUS = {
     "norm": Continuous((), {
         "logpdf": lambda o, z: z * z * -0.5 - _LOG_2PI_HALF,
         "cdf": lambda o, z: _norm_cdf(o, z), "sf": lambda o, z: _norm_sf(o, z),
-    }, "`-z ** 2 / 2 - log(2 pi) / 2`, cdf `erfc(-z / sqrt(2)) / 2`, sf `erfc(z / sqrt(2)) / 2`", median=0.0),
+        "logcdf": _log_ndtr, "logsf": lambda o, z: _log_ndtr(o, -z),
+    }, "`-z ** 2 / 2 - log(2 pi) / 2`, cdf `erfc(-z / sqrt(2)) / 2`, sf `erfc(z / sqrt(2)) / 2`, logcdf "
+       "SciPy's `log_ndtr` (below z = -30 its asymptotic series)", median=0.0),
     "cauchy": Continuous((), {
         "logpdf": lambda o, z: -_LOG_PI - o.log1p(z * z),
         "pdf": lambda o, z: 1.0 / math.pi / (1.0 + z * z),
@@ -207,7 +229,8 @@ CONTINUOUS = {
     "lognorm": Continuous(("s",), {
         "logpdf": _lognorm_logpdf,
         "cdf": lambda o, z, s: _norm_cdf(o, o.log(z) / s), "sf": lambda o, z, s: _norm_sf(o, o.log(z) / s),
-    }, "`-log(z) ** 2 / (2 s ** 2) - log(s z sqrt(2 pi))` on z > 0, cdf the normal one of `log(z) / s`",
+        "logcdf": lambda o, z, s: _log_ndtr(o, o.log(z) / s), "logsf": lambda o, z, s: _log_ndtr(o, -o.log(z) / s),
+    }, "`-log(z) ** 2 / (2 s ** 2) - log(s z sqrt(2 pi))` on z > 0, cdf (logcdf) the normal one of `log(z) / s`",
         lo=0.0, open_=True, inside=1.0),
     "invgamma": Continuous(("a",), {"logpdf": lambda o, z, a: o.sub(-(a + 1) * o.log(z), o.gammaln(a)) - 1.0 / z},
                            "`-(a + 1) log(z) - gammaln(a) - 1 / z` on z > 0", lo=0.0, open_=True, inside=1.0),
