@@ -100,17 +100,17 @@ class DistributionForms(FormsBase):
         elif owner is not None and _name(owner) is not None:
             dist = owner
         elif _name(func) is not None:  # norm(mu, s): frozen
-            self._distribution(func, None, node)
+            self._dist_lookup(func, None, node)
             return Frozen(func, args, kwargs)
         else:
             return None
         method = getattr(func, "__name__", "")
         if method not in _RANDOM and all(_is_number(a) for a in list(args) + list(kwargs.values())):
-            return self._known(dist, method, args, kwargs, node)  # norm.ppf(0.975): SciPy's value, when compiled
-        name, method = self._distribution(dist, method, node)
+            return self._dist_known(dist, method, args, kwargs, node)  # norm.ppf(0.975): SciPy's value, when compiled
+        name, method = self._dist_lookup(dist, method, node)
         label = f"{name}.{method}"
         if name == _MVN:
-            return self.mvn_call(label, method, args, kwargs, node)
+            return self._dist_mvn(label, method, args, kwargs, node)
         spec = CONTINUOUS.get(name) or DISCRETE[name]
         first = "x" if name in CONTINUOUS else "k"
         names = (first,) + spec.shapes + (("loc", "scale") if name in CONTINUOUS else ("loc",))
@@ -123,14 +123,14 @@ class DistributionForms(FormsBase):
             out = self.distribution_call(getattr(dist, method), (inner,) + tuple(bound[1:]), {}, node)
             return Masked(out, x.mask, x.rows)
         o = Ops(self.b)
-        ops = [self._operand(a, node, label, name) for a in bound]
+        ops = [self._dist_operand(a, node, label, name) for a in bound]
         if name in CONTINUOUS:
-            out = self._continuous(o, spec, method, *ops)
+            out = self._dist_continuous(o, spec, method, *ops)
         else:
-            out = self._discrete(o, spec, method, ops[0], ops[1:-1], ops[-1])
+            out = self._dist_discrete(o, spec, method, ops[0], ops[1:-1], ops[-1])
         return out.value if isinstance(out, Var) else out
 
-    def _known(self, dist, method, args, kwargs, node):
+    def _dist_known(self, dist, method, args, kwargs, node):
         """A method called on numbers only (`norm.ppf(0.975)`, `t.logpdf(1.0, 3)`): SciPy's value, a
         number (or a tuple of numbers: `interval`) known when the call is compiled."""
         try:
@@ -143,7 +143,7 @@ class DistributionForms(FormsBase):
                            "number", node, hint="call it on arrays or write the value out")
         return tuple(float(v) for v in items) if isinstance(out, tuple) else float(out)
 
-    def _distribution(self, dist, method, node):
+    def _dist_lookup(self, dist, method, node):
         """(name, method) of a supported distribution and method; else a located error listing them."""
         name, supported = _name(dist), _supported()
         if name not in supported:
@@ -155,7 +155,7 @@ class DistributionForms(FormsBase):
                            hint=f"supported for {name}: " + ", ".join(f"{name}.{m}" for m in supported[name]))
         return name, method
 
-    def _operand(self, a, node, label, name):
+    def _dist_operand(self, a, node, label, name):
         """A number stays a Python number (folded when compiled); an array or a scalar value is a
         float64 `Var` (SciPy computes in float64), ints kept for a discrete distribution's data."""
         if _is_number(a):
@@ -169,7 +169,7 @@ class DistributionForms(FormsBase):
             v = self.b.emit("astype", [v], dtype="float64")
         return self.b.wrap(v)
 
-    def _continuous(self, o, spec, method, x, *rest):
+    def _dist_continuous(self, o, spec, method, x, *rest):
         """SciPy's rv_continuous method around the standardized formula: z, the support, NaN for invalid parameters."""
         *shapes, loc, scale = rest
         z = x if _is_number(loc) and loc == 0 else x - loc
@@ -196,7 +196,7 @@ class DistributionForms(FormsBase):
         bad = o.or_(*([] if _is_number(scale) and scale > 0 else [scale <= 0]), spec.bad(o, *shapes))
         return o.where(bad, math.nan, out)
 
-    def _discrete(self, o, spec, method, k, shapes, loc):
+    def _dist_discrete(self, o, spec, method, k, shapes, loc):
         """SciPy's rv_discrete logpmf/pmf: -inf/0 off the integers of the support, NaN for invalid parameters."""
         if not (_is_number(loc) and loc == 0):
             k = k - loc
@@ -211,7 +211,7 @@ class DistributionForms(FormsBase):
         return o.where(spec.bad(o, *shapes), math.nan, out)
 
     # ---------------------------------------------------------------- multivariate normal
-    def mvn_call(self, label, method, args, kwargs, node):
+    def _dist_mvn(self, label, method, args, kwargs, node):
         """multivariate_normal.logpdf / pdf by Cholesky (SciPy's `_process_parameters` and squeeze)."""
         x, mean, cov, singular = self.bind_args(label, ("x", "mean", "cov", "allow_singular"), args, kwargs, node,
                                                 mean=None, cov=1, allow_singular=False)
@@ -219,7 +219,7 @@ class DistributionForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: allow_singular=True is not supported", node,
                            hint="a positive definite cov (allow_singular=False): Cholesky's factor")
         b = self.b
-        x, mean, cov = (None if a is None else self._operand(a, node, label, _MVN).value for a in (x, mean, cov))
+        x, mean, cov = (None if a is None else self._dist_operand(a, node, label, _MVN).value for a in (x, mean, cov))
         rank = lambda v: 0 if v.type.kind == "scalar" else v.type.rank  # noqa: E731
         if mean is not None and rank(mean) > 1 or rank(cov) > 2 or rank(x) > 2:
             raise self.err(ShapeError, f"{label}: mean is a vector, cov at most 2-D, x one point or rows of points",
