@@ -51,7 +51,8 @@ class Indexing:
     def mask_index(self, sl):
         """(mask, None) when the index is one boolean array; else (None, the index to read), the
         index evaluated here bound to a hidden name when it was an expression that could have been
-        a mask (a comparison, ~, &, |, a call), so that it is evaluated once."""
+        a mask (a comparison, ~, &, |, ^, a call, an attribute such as `M.T`), so that it is
+        evaluated once."""
         if isinstance(sl, ast.Name):
             v = self.env.get(sl.id)
             if type(v).__name__ == "MaskIndex":  # idx = np.nonzero(c); x[idx]
@@ -59,8 +60,9 @@ class Indexing:
             return (v, sl) if self.mask_of(v) else (None, sl)
         if isinstance(sl, ast.Call) and isinstance(sl.func, ast.Name) and sl.func.id == "range":
             return None, sl  # x[range(a, b)]: index_of reads it as np.arange
-        maybe = isinstance(sl, (ast.Compare, ast.Call, ast.BoolOp)) or isinstance(sl, ast.UnaryOp) and \
-            isinstance(sl.op, (ast.Invert, ast.Not)) or isinstance(sl, ast.BinOp) and isinstance(sl.op, (ast.BitAnd, ast.BitOr))
+        maybe = isinstance(sl, (ast.Compare, ast.Call, ast.BoolOp, ast.Attribute)) or isinstance(sl, ast.UnaryOp) \
+            and isinstance(sl.op, (ast.Invert, ast.Not)) or isinstance(sl, ast.BinOp) and \
+            isinstance(sl.op, (ast.BitAnd, ast.BitOr, ast.BitXor))
         if not maybe:
             return None, sl
         v = self.expr(sl)
@@ -68,6 +70,8 @@ class Indexing:
             v = v.mask
         if self.mask_of(v):
             return v, None
+        if isinstance(sl, ast.Attribute) and not isinstance(v, Value):
+            return None, sl  # x[p.k], x[np.newaxis]: a Python object, read again as the index it is
         self.env["<index>"] = v
         return None, ast.copy_location(ast.Name("<index>", ast.Load()), sl)
 

@@ -2,7 +2,10 @@
 
 `x[mask]` has a number of elements known only at run time, so it is not an array of adjit's IR.
 It is lowered as a `Masked` selection (the values at x's own shape, and the mask broadcast to
-it) as long as what the program does with it keeps the shape static, which is what programs do:
+it) as long as what the program does with it keeps the shape static, which is what programs do.
+A selection is NumPy's array of shape (count, *trailing) with its selected axis kept *expanded*:
+the mask's axes stand where the count axis stands (first, or elsewhere once transposed, `axis`),
+and an operation is lowered where padding the unselected places with zeros gives NumPy's result:
 
 - elementwise arithmetic and NumPy functions with numbers, or with selections by the same mask:
   `(pred[obs] - y[obs]) ** 2`, `np.log(p[p > 0])` (the operands are `where(mask, x, 0.5)` first,
@@ -13,38 +16,54 @@ it) as long as what the program does with it keeps the shape static, which is wh
   positions; the scatter checks at run time that u has one value per selected element or one
   value in all (ValueError otherwise, as NumPy). An array without the selected axis (`X[rows] * w`,
   w of X's row shape) broadcasts as it is;
-- reductions: `np.sum`, `np.mean`, `np.max`, `np.min` and their methods, over everything (and
-  over the selected rows, axis 0, when the mask selects rows of a 2-D array), as
-  `sum(where(mask, v, 0))`, the mean divided by the number selected;
+- reductions: `np.sum`, `np.mean`, `np.max`, `np.min` and their methods, over everything, over
+  the selected axis (`sum(where(mask, v, 0))`, the mean divided by the number selected), or over
+  another axis (a selection again, one value per selected row); `np.var`/`np.std` composed of them;
 - writes: `x[mask] = v` (a number, an array of one value per selected element, or a selection by
-  the same mask), `x[mask] += v`, as `x[...] = where(mask, v, x)`.
+  the same mask), `x[mask] += v`, as `x[...] = where(mask, v, x)`;
+- `.T`, `np.transpose`, `np.swapaxes`, `.shape`, `len`, `@`/`np.dot`/`np.matmul`: maskaxes.py.
 
-Anything else (`np.array(x[mask])`, `x[mask] @ W`, a selection by another mask) is a located error
-with the `np.where` rewrite. The max or min of an empty selection is -inf or inf (NumPy raises)."""
+Anything else (`np.array(x[mask])`, a selection by another mask) is a located error with the
+`np.where` rewrite. The max or min of an empty selection is -inf or inf (NumPy raises)."""
 from __future__ import annotations
 
 import math
+import weakref
+
+import numpy as np
 
 from .. import primitives as P
 from ..errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
+from .maskaxes import _FULL, _HINT, SelectionAxes
 
 _FILL = 0.5  # what an unselected element reads as: inside the domain of log, sqrt, arcsin, 1/x, ...
-_FULL = ("slice", None, None, None)
-_HINT = "keep the shape: np.where(mask, x, 0.0) (or x * mask), then reduce; np.sum(x[mask]) is " \
-        "np.sum(np.where(mask, x, 0))"
+# a selection's full mask -> (where its selected axes stand, the mask as written): a Masked built
+# from another's mask (forms/distributions.py: Masked(out, x.mask, x.rows)) keeps both
+_LAYOUT: "weakref.WeakKeyDictionary[Value, tuple]" = weakref.WeakKeyDictionary()
 
 
 class Masked:
     """x[mask]: `values` at the full shape, `mask` (bool, that shape), `rows`: the mask's rank
-    (it selects along the first `rows` axes), `select`: the mask as written (None: read off `mask`)."""
+    (it selects along `rows` axes, from `axis` on: 0 unless transposed), `select`: the mask as
+    written (None: read off `mask`). NumPy's array is `values` with those axes replaced by one of
+    the number of True elements, `ndim` axes."""
 
-    def __init__(self, values: Value, mask: Value, rows: int, select: Value | None = None):
-        self.values, self.mask, self.rows, self.select = values, mask, rows, select
+    def __init__(self, values: Value, mask: Value, rows: int, select: Value | None = None, axis: int | None = None):
+        known_axis, known_select = _LAYOUT.get(mask, (0, None))
+        self.axis = known_axis if axis is None else axis
+        self.values, self.mask, self.rows = values, mask, rows
+        self.select = known_select if select is None else select
+        if self.axis or self.select is not None:
+            _LAYOUT[mask] = (self.axis, self.select)
         self.__name__ = "a boolean-mask selection"
 
+    @property
+    def ndim(self) -> int:
+        return self.values.type.rank - self.rows + 1
 
-class MaskedSelections:
+
+class MaskedSelections(SelectionAxes):
     """The Lowerer's boolean-mask selections."""
 
     def same_mask(self, a: Value, b: Value, depth: int = 0) -> bool:
@@ -63,6 +82,13 @@ class MaskedSelections:
         if pa.prim == "const":
             return pa.attrs == pb.attrs
         return all(self.same_mask(x, y, depth + 1) for x, y in zip(pa.inputs, pb.inputs))
+
+    def same_selection(self, a: Masked, b: Masked) -> bool:
+        """a and b select by the same mask, their selected axes paired by NumPy's broadcasting
+        (the same place counted from the last axis)."""
+        if a.rows != b.rows or a.values.type.rank - a.axis != b.values.type.rank - b.axis:
+            return False
+        return self.same_mask(a.mask, b.mask) or self.same_mask(self._selector(a), self._selector(b))
 
     def _producer(self, v: Value):
         for op in reversed(self.b.ops[-400:]):
@@ -84,57 +110,112 @@ class MaskedSelections:
             raise self.err(ShapeError, f"boolean index of shape {tuple(mshape)} does not match the indexed array's "
                            f"leading extents {tuple(bshape[:k])}", node)
         self.at(node)
-        full = mask
-        if k < base.type.rank:  # X[rows]: the mask broadcast along the trailing axes
-            full = self.b.emit("expand_dims", [mask], axis=tuple(range(k, base.type.rank)))
-            full = self.b.emit("broadcast_to", [full, self.b.emit("shape", [base])])
-        return Masked(base, full, k, mask)
+        return self.reselect(base, mask, k, 0)
+
+    def reselect(self, values: Value, select: Value, rows: int, axis: int) -> Masked:
+        """The selection by `select` (the mask as written, `rows` axes) of values whose selected
+        axes stand from `axis` on: the mask broadcast along the other axes."""
+        rank = values.type.rank
+        others = tuple(a for a in range(rank) if not axis <= a < axis + rows)
+        full = select
+        if others:  # X[rows]: the mask broadcast along the trailing axes
+            full = self.b.emit("expand_dims", [select], axis=others)
+            full = self.b.emit("broadcast_to", [full, self.b.emit("shape", [values])])
+        return Masked(values, full, rows, select, axis)
 
     def _masked_operands(self, args, node):
-        """The values of masked and unmasked operands of an elementwise op, and the mask."""
-        masks = [a.mask for a in args if isinstance(a, Masked)]
-        mask = masks[0]
-        if any(not self.same_mask(m, mask) for m in masks[1:]):
-            raise self.err(UnsupportedSyntaxError, "combining selections by different boolean masks pairs their "
-                           "elements by position, which depends on the data", node, hint=_HINT)
+        """The values of masked and unmasked operands of an elementwise op, and the first selection."""
+        sels = [a for a in args if isinstance(a, Masked)]
+        first = sels[0]
+        for other in sels[1:]:
+            if other.rows == first.rows and other.axis != first.axis and other.ndim == first.ndim \
+                    and self.same_mask(self._selector(other), self._selector(first)):
+                raise self.err(ShapeError, "pairing a selection with its transpose pairs the selected elements with "
+                               "another axis: NumPy raises unless their lengths agree, which depends on the data",
+                               node, hint=_HINT)
+            if not self.same_selection(other, first):
+                raise self.err(UnsupportedSyntaxError, "combining selections by different boolean masks pairs their "
+                               "elements by position, which depends on the data", node, hint=_HINT)
         out = []
         for a in args:
             if isinstance(a, Masked):
-                out.append(self.b.emit("where", [mask, a.values, self.b.const(_FILL)]))
+                out.append(self.b.emit("where", [a.mask, a.values, self.b.const(_FILL)]))
             else:
                 v = self.value(a, node)
                 if v.type.kind == "array":  # x[mask] - u: u's values paired with the selected ones
-                    v = self.masked_spread(v, next(m for m in args if isinstance(m, Masked)), node)
+                    v = self.spread_at(v, first, node)
                 out.append(v)
-        return out, mask
+        return out, first
 
-    def masked_elementwise(self, prim: str, args, node) -> Masked:
+    def masked_elementwise(self, prim: str, args, node):
+        if prim == "matmul":  # x[mask].T @ y[mask]: maskaxes.py
+            return self.masked_matmul(args[0], args[1], node)
         if not P.PRIMITIVES[prim].elementwise:
             raise self.err(UnsupportedSyntaxError, f"`{prim}` of a boolean-mask selection: the selection's length "
                            "depends on the data", node, hint=_HINT)
         self.at(node)
-        ins, mask = self._masked_operands(args, node)
-        first = next(a for a in args if isinstance(a, Masked))
-        return Masked(self.b.emit(prim, ins), mask, first.rows, first.select)
+        ins, first = self._masked_operands(args, node)
+        out = self.b.emit(prim, ins)
+        shape, full = self.b.aval(out).shape, self.b.aval(first.mask).shape
+        if tuple(shape) == tuple(full) and None not in full or all(
+                a.mask is first.mask if isinstance(a, Masked) else not isinstance(a, Value) or a.type.kind != "array"
+                for a in args):
+            return Masked(out, first.mask, first.rows, first.select, first.axis)
+        # broadcast to another shape (X[rows] - X[rows].mean(axis=1, keepdims=True)): the mask again
+        return self.reselect(out, self._selector(first), first.rows, out.type.rank - (first.values.type.rank - first.axis))
+
+    def _count_axes(self, x: Masked, axis, node) -> tuple[tuple, bool]:
+        """The axes of x's values that reducing NumPy's axes `axis` reduces, and whether the
+        selected axis is one of them."""
+        ndim = x.ndim
+        if axis is None:
+            return tuple(range(x.values.type.rank)), True
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        try:
+            logical = sorted({int(a) + ndim if a < 0 else int(a) for a in axes})
+        except (TypeError, ValueError):
+            raise self.err(AdjitTypeError, "axis must be an int or a tuple of ints", node) from None
+        if any(not 0 <= a < ndim for a in logical) or len(logical) != len(axes):
+            raise self.err(ShapeError, f"axis {axis} is out of bounds (or repeated) for an array of dimension {ndim}",
+                           node)
+        return tuple(e for a in logical for e in self.expanded(x, a)), x.axis in logical
+
+    def expanded(self, x: Masked, a: int) -> list:
+        """The axes of x's values that NumPy's axis a of the selection stands for."""
+        if a < x.axis:
+            return [a]
+        if a == x.axis:
+            return list(range(x.axis, x.axis + x.rows))
+        return [a + x.rows - 1]
 
     def masked_reduce(self, prim: str, x: Masked, axis, keepdims, node):
+        """Over the selected axis (or everything): an array, the unselected elements left out; over
+        other axes only: a selection again, one value per selected row."""
         axis = self.static(axis, node, "axis")
         keepdims = bool(self.static(keepdims, node, "keepdims"))
-        rank = x.values.type.rank
-        if axis not in (None, 0) or axis == 0 and x.rows != 1 or keepdims:
-            raise self.err(UnsupportedSyntaxError, f"np.{prim} of a boolean-mask selection along an axis it does not "
-                           "select, or with keepdims: the result's shape depends on the data", node, hint=_HINT)
+        axes, over_count = self._count_axes(x, axis, node)
         self.at(node)
-        axes = tuple(range(rank)) if axis is None else (0,)
+        emit, const = self.b.emit, self.b.const
+        if not over_count:
+            inner = emit("where", [x.mask, x.values, const(0.0)])  # an unselected row's NaN reaches nothing
+            out = emit(prim, [inner], axis=axes, keepdims=keepdims)
+            moved = 0 if keepdims else sum(1 for a in axes if a < x.axis)
+            return self.reselect(out, self._selector(x), x.rows, x.axis - moved)
         if prim in ("max", "min"):
-            fill = self.b.const(-math.inf if prim == "max" else math.inf)
-            return self.b.emit(prim, [self.b.emit("where", [x.mask, x.values, fill])], axis=axes, keepdims=False)
-        total = self.b.emit("sum", [self.b.emit("where", [x.mask, x.values, self.b.const(0.0)])], axis=axes,
-                            keepdims=False)
-        if prim == "sum":
-            return total
-        count = self.b.emit("sum", [self.b.emit("astype", [x.mask], dtype="float64")], axis=axes, keepdims=False)
-        return self.b.emit("div", [total, count])  # NumPy's mean of an empty selection is nan too
+            fill = const(-math.inf if prim == "max" else math.inf)
+            out = emit(prim, [emit("where", [x.mask, x.values, fill])], axis=axes, keepdims=False)
+        else:
+            out = emit("sum", [emit("where", [x.mask, x.values, const(0.0)])], axis=axes, keepdims=False)
+            if prim == "mean":  # NumPy's mean of an empty selection is nan too
+                count = emit("sum", [emit("astype", [x.mask], dtype="float64")], axis=axes, keepdims=False)
+                out = emit("div", [out, count])
+        if keepdims:  # one axis of 1 for each of NumPy's reduced axes
+            kept = sorted({a if a < x.axis else max(x.axis, a - x.rows + 1) for a in axes})
+            if out.type.rank == 0:  # a number: an array of ones' shape holding it (Numba expands arrays only)
+                ones = emit("tuple", [const(1)] * len(kept))
+                return emit("add", [emit("zeros", [ones], dtype=out.type.dtype), out])
+            out = emit("expand_dims", [out], axis=tuple(kept))
+        return out
 
     def masked_call(self, prim: str, args, kwargs, node):
         """A primitive called with a selection among its arguments."""
@@ -147,6 +228,8 @@ class MaskedSelections:
                 raise self.err(UnsupportedSyntaxError, f"np.{prim} of a boolean-mask selection takes `axis` and "
                                "`keepdims` only", node, hint=_HINT)
             return self.masked_reduce(prim, params["a"], params.get("axis"), params.get("keepdims", False), node)
+        if prim in ("transpose", "matmul"):  # np.transpose(x[mask]), np.matmul: maskaxes.py
+            return self.masked_function(np.transpose if prim == "transpose" else np.matmul, args, kwargs, node)
         if row.elementwise and not kwargs and len(args) == len(row.params or args):
             return self.masked_elementwise(prim, args, node)
         raise self.err(UnsupportedSyntaxError, f"np.{prim} of a boolean-mask selection: the selection's length "
@@ -154,18 +237,19 @@ class MaskedSelections:
 
     def masked_write(self, base: Value, mask: Value, val, node) -> Value:
         """x[mask] = val: x[...] = where(mask, val, x), a write into x (its other names see it)."""
+        target = self.masked_select(base, mask, node)
         if isinstance(val, Masked):
-            if not self.same_mask(val.mask, self.masked_select(base, mask, node).mask):
+            # x[mask] += v passes the selection's full mask: the same elements, pairing elementwise
+            if not (self.same_mask(val.mask, target.mask) or self.same_selection(val, target)):
                 raise self.err(UnsupportedSyntaxError, "x[mask] = y[other_mask] pairs elements by position, which "
                                "depends on the data", node, hint=_HINT)
             new = val.values
         else:
             new = self.value(val, node)
             if new.type.kind == "array":  # x[mask] = u: u's values, in order, at the selected places
-                new = self.masked_spread(new, self.masked_select(base, mask, node), node, assign=True)
-        full = self.masked_select(base, mask, node).mask
+                new = self.masked_spread(new, target, node, assign=True)
         self.at(node)
-        merged = self.b.emit("where", [full, new, base])
+        merged = self.b.emit("where", [target.mask, new, base])
         if merged.type.dtype != base.type.dtype:
             merged = self.b.emit("astype", [merged], dtype=base.type.dtype)
         return self.b.emit("index_update", [base, merged], index=(_FULL,) * base.type.rank)
@@ -176,13 +260,13 @@ class MaskedSelections:
             return x.select
         if x.rows == x.mask.type.rank:
             return x.mask
-        bc = self._producer(x.mask)  # broadcast_to(expand_dims(mask), shape): masked_select
+        bc = self._producer(x.mask)  # broadcast_to(expand_dims(mask), shape): reselect
         ex = self._producer(bc.inputs[0]) if bc is not None and bc.prim == "broadcast_to" else None
         if ex is not None and ex.prim == "expand_dims" and ex.inputs[0].type.rank == x.rows:
             return ex.inputs[0]
-        # made in another block: the mask is constant along the trailing axes, read it at their 0
-        trailing = x.mask.type.rank - x.rows
-        return self.b.emit("getitem", [x.mask, self.b.const(0)], index=(_FULL,) * x.rows + (("int", 1),) * trailing)
+        # made in another block: the mask is constant along the other axes, read it at their 0
+        index = tuple(_FULL if x.axis <= a < x.axis + x.rows else ("int", 1) for a in range(x.mask.type.rank))
+        return self.b.emit("getitem", [x.mask, self.b.const(0)], index=index)
 
     def mask_positions(self, mask: Value) -> Value:
         """np.flatnonzero(mask): the positions of the True elements in C order, an int64 array of
@@ -202,11 +286,12 @@ class MaskedSelections:
         return pos
 
     def masked_spread(self, u: Value, x: Masked, node, assign: bool = False) -> Value:
-        """u (an array) paired with the selection x as NumPy pairs them, as a value at x's full
-        shape: u broadcast against the selection's shape (count, *trailing), count the number of
-        True elements of the mask. An array without the selected axis broadcasts as it is; else u
-        is scattered at the selected positions of a zero array (np.flatnonzero order), the scatter
-        checking at run time that u's first extent is the count or 1 (NumPy's ValueError)."""
+        """u (an array) paired with the selection x (its selected axes first) as NumPy pairs them,
+        as a value at x's full shape: u broadcast against the selection's shape (count, *trailing),
+        count the number of True elements of the mask. An array without the selected axis, or
+        with one row, broadcasts as it is; else u is scattered at the selected positions of a zero
+        array (np.flatnonzero order), the scatter checking at run time that u's first extent is
+        the count or 1 (NumPy's ValueError)."""
         full = x.mask
         rank, k = full.type.rank, x.rows
         trailing = rank - k
@@ -219,6 +304,9 @@ class MaskedSelections:
         if u.type.rank > trailing + 1:
             raise self.err(ShapeError, f"an array of {u.type.rank} dimensions paired with a boolean-mask selection of "
                            f"{trailing + 1}: the result's shape would depend on the data", node, hint=_HINT)
+        if ushape[0] == 1:  # one row (a mean with keepdims): it broadcasts along the selected rows
+            self.at(node)
+            return self.b.emit("getitem", [u, self.b.const(0)], index=(("int", 1),) + (_FULL,) * trailing)
         if None in ushape:
             raise self.err(UnsupportedSyntaxError, "an array whose length is known only when the function runs, paired "
                            "with the elements a boolean mask selects", node,

@@ -192,7 +192,12 @@ def _sum_to(ct, shape: tuple):
     # region extent known only at run time is equal to it (the write checks it where it happens)
     stretched = tuple(len(lead) + k for k, d in enumerate(shape) if d == 1 and out[len(lead) + k] != 1)
     if any(d is None and out[len(lead) + k] not in (None, 1) for k, d in enumerate(shape)):
-        raise ShapeError("cannot tell statically how a value was broadcast into an array region")
+        # raised while the reverse sweep differentiates the write, at the write's line (its loc)
+        raise ShapeError(f"a value whose extent is known only when the function runs written into a region of "
+                         f"shape {tuple(out)}: it may be one element broadcast there or one per element, and the "
+                         "gradient differs", ct.builder.loc,
+                         hint="give the value a length known when the call is compiled (a slice with constant "
+                         "bounds), or write exactly the region's extent")
     if stretched:
         ct = npx.sum(ct, axis=stretched, keepdims=True)
     if lead:

@@ -242,7 +242,7 @@ def test_bundle_adjustment_like_program():
 def where_mask(x, mask): return np.sum(np.where(mask, x * x, 0.0))
 def times_mask(x, mask): return np.sum(x * mask * x)
 def computed_mask(x): return np.sum(np.where(x > 0, x, 0.1 * x) * x)
-def bool_index(x): return np.sum(x[x > 0] @ np.ones(3))  # a selection's length is the data's
+def bool_index(x): return np.sum(np.outer(x[x > 0], x))  # a selection's length is the data's
 def list_index(x): return np.sum(x[[0, 2]])
 def float_index(x, f): return np.sum(x[f])
 def none_with_array(x, idx): return np.sum(x[idx, None])

@@ -1,7 +1,9 @@
 """Boolean-mask selections (issue 12; compiler/frontend/masks.py): `x[mask]` in elementwise
 arithmetic and reductions, `x[mask] = v`, `x[mask] += v`, row masks, np.isnan/isinf/isfinite;
 `x[mask] = u` / `x[mask] += u` / `x[mask] - u` with u an array of one value per selected element
-(scattered at np.flatnonzero(mask), the count checked at run time: ValueError, as NumPy).
+(scattered at np.flatnonzero(mask), the count checked at run time: ValueError, as NumPy);
+selections along an axis through `.T`, `@`, `.shape`, reductions over other axes and var/std
+(maskaxes.py), as in k-fold cross-validated ridge regression.
 Against central finite differences, forward mode against reverse mode; unselected elements
 (NaN, or outside a function's domain) never reach a value or a gradient; what would need the
 selection as an array is a located error."""
@@ -135,6 +137,63 @@ def selection_before_loop(X, U):
     return s
 
 
+def ridge_cv(log_lam, feat_scale, X, y):
+    """k-fold cross-validated ridge regression (benchmarks/real_programs/heldout.py ridge_cv_error)."""
+    Xs = X * feat_scale
+    n, p = Xs.shape
+    err = 0.0
+    for test_idx in np.array_split(np.arange(n), 3):
+        train = np.ones(n, dtype=bool)
+        train[test_idx] = False
+        Xtr, ytr = Xs[train], y[train]
+        w = np.linalg.solve(Xtr.T @ Xtr + np.exp(log_lam) * np.eye(p), Xtr.T @ ytr)
+        err += np.sum((Xs[test_idx] @ w - y[test_idx]) ** 2) + np.mean((Xtr @ w - ytr) ** 2)
+    return err / n
+
+
+def _ridge_inputs():
+    X = n(12, 3)
+    return 0.2, 1.0 + 0.1 * n(3), X, X @ np.array([1.0, -0.5, 0.3]) + 0.3 * n(12)
+
+
+def selection_products(X, w):
+    """Rows selected (a NaN in an unselected row reaches nothing): transposes, products contracting
+    the selection or keeping it, the count, reductions over the kept axis, a selection by a 2-D
+    mask made one axis."""
+    X = np.where(X[:, 1:2] > 1.0, np.nan, X)
+    keep = ~np.isnan(X[:, 0])
+    A = X[keep]
+    r = A @ w  # one value per selected row
+    S = np.stack([X, X ** 2], axis=-1)[X > 0]  # (count, 2)
+    return (np.sum(A.T @ A) / A.shape[0] + np.sum(np.transpose(A) @ r) + np.sum(w @ A.T) + np.sum(r ** 2)
+            + np.sum(np.sum(A, axis=1) ** 2) + np.sum(A.mean(axis=1, keepdims=True) * A) + np.sum(A.T.max(axis=0))
+            + np.sum(np.sin(A.T) * w[:, None]) + np.sum(A.T * r) + np.sum(np.matmul(S.T, S)) + np.sum((S @ w[:2]) ** 2))
+
+
+def selection_moments(X):
+    A = X[X[:, 0] > 0]
+    return A.var() + np.sum(A.std(axis=0)) + np.sum(A.var(axis=1, ddof=1)) + np.sum(A.T.std(axis=1, keepdims=True)) \
+        + np.sum(A.std(axis=1, keepdims=True) * A) + X[X > 0.3].var()
+
+
+def rows_paired(X, U):
+    """U holds one row per selected row: contracted with the selection."""
+    A = X[X[:, 0] > 0]
+    return np.sum((A.T @ U) ** 2) + np.sum(U[:, 0] @ A)
+
+
+def transposed_mask(B, u, M):
+    """A mask written as an attribute expression (`M.T`), read and written."""
+    C = B * 1.0
+    C[M.T] = u
+    return np.sum(C ** 2 * B) + np.sum(B[M.T] ** 3)
+
+
+def _transposed_inputs():
+    M = R.random((3, 4)) > 0.5
+    return n(4, 3), n(int(M.sum())), M
+
+
 CASES = [
     (poisson_energy, poisson_inputs, (0, 1)),
     (masked_regression, nan_targets, (0,)),
@@ -145,6 +204,11 @@ CASES = [
     (array_updates, _updates_inputs, (0, 1, 2)),
     (row_updates, _rows_inputs, (0, 1, 2)),
     (selection_before_loop, lambda: _rows_inputs()[:2], (0, 1)),
+    (ridge_cv, _ridge_inputs, (0, 1, 2, 3)),
+    (selection_products, lambda: (n(9, 3), n(3)), (0, 1)),
+    (selection_moments, lambda: (n(8, 3),), (0,)),
+    (rows_paired, lambda: _rows_inputs()[:2], (0, 1)),
+    (transposed_mask, _transposed_inputs, (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs", "array_updates"})
@@ -218,3 +282,76 @@ def test_array_assignment_counts_are_checked_when_run():
     _, img0, none = poisson_inputs(count=0)  # nothing selected: one value broadcasts to none, as in NumPy
     value, (du, dimg) = run_grad(poisson_energy, (n(1), img0, none), (0, 1))
     assert value == pytest.approx(poisson_energy(n(1), img0, none)) and du.tolist() == [0.0]
+
+
+def both_kept(X): A = X[X[:, 0] > 0]; return np.sum(A @ A.T)  # noqa: E702
+def transposes_crossed(X): A = X[X[:, 0] > 0]; return np.sum(A.T @ A.T)  # noqa: E702
+def with_transpose(X): A = X[X[:, 0] > 0]; return np.sum(A * A.T)  # noqa: E702
+def with_one_row(X): A = X[X[:, 0] > 0]; return np.sum(A.T @ np.ones((1, 2)))  # noqa: E702
+def by_two_masks(X): return np.sum(X[X[:, 0] > 0].T @ X[X[:, 1] > 0])
+
+
+@pytest.mark.parametrize("fun,text", [
+    (both_kept, "selected along two axes"),
+    (transposes_crossed, "with a full axis of another selection"),
+    (with_transpose, "with its transpose"),
+    (with_one_row, "an axis of length 1"),
+    (by_two_masks, "different boolean masks"),
+], ids=["both-kept", "crossed", "with-transpose", "one-row", "two-masks"])
+def test_located_errors_of_products(fun, text):
+    """What NumPy computes only when counts happen to agree, or with two selected axes."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(fun)(n(6, 3))
+    assert text in str(e.value) and "test_masks.py:" in str(e.value)
+
+
+def test_contraction_with_an_array_checks_its_length_when_run():
+    """x[mask].T @ X: X's rows paired with the selected ones, checked when the function runs (a
+    ValueError unless there is one per selected element, as NumPy), never a silent result."""
+    from conftest import run_grad
+
+    def full_rows(X):
+        return np.sum(X[X[:, 0] > 0].T @ X)
+
+    X = n(7, 3)
+    X[:, 0] = np.where(np.arange(7) < 4, 1.0, -1.0)  # 4 selected of 7
+    with pytest.raises(ValueError):
+        full_rows(X)
+    with pytest.raises(ValueError):
+        run_grad(full_rows, (X,), (0,))
+
+
+def run_time_length_write(x, y, idx):
+    z = x * 1.0
+    z[idx] = y[:int(np.sum(x > 3.5))]
+    return np.sum(z ** 2)
+
+
+def test_write_of_a_run_time_length_is_located():
+    """The reverse sweep cannot tell whether y[:k] was one value broadcast or one per place: the
+    error points at the write (it had no file and line)."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(run_time_length_write, wrt=(0, 1))(np.arange(5.0), np.ones(3), np.array([1, 3]))
+    assert "test_masks.py:" in str(e.value) and "z[idx] = y[:int(np.sum(x > 3.5))]" in str(e.value)
+
+
+def _calls_reach_selections() -> bool:
+    import inspect
+
+    from adjit.compiler.frontend.expressions import Expressions
+
+    return "masked_function" in inspect.getsource(Expressions.call)
+
+
+def selection_functions(X, w):
+    A = X[X[:, 0] > 0]
+    return (np.var(A) + np.sum(np.std(A, axis=0, ddof=1)) + len(A) * 0.1 + np.sum(np.dot(A.T, A))
+            + np.sum(np.dot(A, w) ** 2) + np.sum(np.swapaxes(A, 0, 1) @ A) + np.sum(np.dot(A, 2.0)))
+
+
+@pytest.mark.skipif(not _calls_reach_selections(), reason="needs the masked_function hook in Expressions.call")
+def test_numpy_functions_of_selections():
+    """len, np.dot, np.swapaxes, np.var, np.std: the forms' functions, called with a selection."""
+    from conftest import check_against_fd
+
+    check_against_fd(selection_functions, (n(8, 3), n(3)), (0, 1), compiled=False)
