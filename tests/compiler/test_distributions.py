@@ -136,7 +136,8 @@ def frozen(x, m, s):
 def mvn_rows(X, m, A):
     S = A @ A.T + 2.0 * np.eye(3)
     return np.sum(multivariate_normal.logpdf(X, m, S)) + multivariate_normal(m, S).logpdf(X[0]) \
-        + np.sum(multivariate_normal.pdf(X, m, cov=np.array([1.0, 2.0, 0.5])))
+        + np.sum(multivariate_normal.pdf(X, m, cov=np.array([1.0, 2.0, 0.5]))) + np.sum(multivariate_normal.logpdf(X, m)) \
+        + np.sum(multivariate_normal.logpdf(X[:, 0], 0.5, 1.7))
 
 
 def mixed_scalars(x, a, s):

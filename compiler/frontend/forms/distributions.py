@@ -49,7 +49,8 @@ FORMS: dict = {"scipy.stats distributions": ((), (), (
     "listed, logcdf/logsf as SciPy (`log(cdf)` below the median, `log1p(-sf)` above) unless listed. Outside the "
     "support: logpdf -inf, pdf 0, cdf 0 or 1 (f is evaluated at a point inside, so no NaN reaches the gradient); "
     "a parameter computed at run time that SciPy rejects (scale <= 0, a shape <= 0) gives NaN; NaN x gives NaN. "
-    "Every argument a number: SciPy's value when compiled, for any method but `rvs` and `fit` (`norm.ppf(0.975)`)"))}
+    "Every argument a number: SciPy's value when compiled, for any method but `rvs` and `fit` (`norm.ppf(0.975)`). "
+    "Where the log-density is -inf on a bound (`gamma.pdf(0, 2.5)`, `poisson.pmf(1, 0)`) pdf/pmf's gradient is NaN"))}
 FORMS.update({f"scipy.stats.{name}": _row(name, dist) for name, dist in {**CONTINUOUS, **DISCRETE}.items()})
 FORMS[f"scipy.stats.{_MVN}"] = ((), (), "`logpdf`, `pdf` (x, mean=None, cov=1): Cholesky's `-(d log(2 pi) + 2 sum(log(diag "
                                         "L)) + sum((L^-1 (x - mean)) ** 2)) / 2`, x one point or rows of points (SciPy's squeeze), cov a "
@@ -219,7 +220,8 @@ class DistributionForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: allow_singular=True is not supported", node,
                            hint="a positive definite cov (allow_singular=False): Cholesky's factor")
         b = self.b
-        x, mean, cov = (None if a is None else self._dist_operand(a, node, label, _MVN).value for a in (x, mean, cov))
+        operands = (None if a is None else self._dist_operand(a, node, label, _MVN) for a in (x, mean, cov))
+        x, mean, cov = (a.value if isinstance(a, Var) else a if a is None else self.value(a, node) for a in operands)
         rank = lambda v: 0 if v.type.kind == "scalar" else v.type.rank  # noqa: E731
         if mean is not None and rank(mean) > 1 or rank(cov) > 2 or rank(x) > 2:
             raise self.err(ShapeError, f"{label}: mean is a vector, cov at most 2-D, x one point or rows of points",
