@@ -80,8 +80,9 @@ class Builder:
         if p is None:
             raise InternalCompilerError(f"unknown primitive {prim!r}")
         in_avals = [self.avals[v.id] for v in inputs]
+        pinned = False  # operands of run-time extent checked equal where they are used
         if p.elementwise and any(None in a.shape for a in in_avals if a.type.kind == "array"):
-            inputs, in_avals = self._pin_shapes(prim, list(inputs), in_avals)
+            inputs, in_avals, pinned = self._pin_shapes(prim, list(inputs), in_avals)
         try:
             out = p.abstract(*in_avals, **attrs)
         except AdjitError as e:
@@ -89,7 +90,8 @@ class Builder:
                 raise type(e)(e.message, self.loc, e.hint) from None
             raise
         if p.elementwise or prim == "broadcast_to":
-            bcast = tuple(_broadcast_pattern(k, in_avals, out.shape, self.loc, self.role == "primal") if a.type.kind != "tuple" else ((), ())
+            checked = self.role == "primal" and not pinned
+            bcast = tuple(_broadcast_pattern(k, in_avals, out.shape, self.loc, checked) if a.type.kind != "tuple" else ((), ())
                           for k, a in enumerate(in_avals))
             if any(b is None or b != ((), ()) for b in bcast):
                 attrs["bcast"] = bcast
@@ -107,7 +109,8 @@ class Builder:
         try:
             out = S.broadcast_shapes([a.shape for a in in_avals], "operands")
         except AdjitError:
-            return inputs, in_avals
+            return inputs, in_avals, False
+        pinned = self.role == "primal" and None in out and self._pin_run_time_extents(inputs, in_avals, out)
         for k, a in enumerate(in_avals):
             if a.type.kind != "array" or None not in a.shape:
                 continue
@@ -118,7 +121,27 @@ class Builder:
             shape = self.emit("tuple", [self.const(int(d)) for d in target])
             inputs[k] = self.emit("reshape", [inputs[k], shape])
             in_avals[k] = self.avals[inputs[k].id]
-        return inputs, in_avals
+        return inputs, in_avals, pinned
+
+    def _pin_run_time_extents(self, inputs: list, in_avals: list, out: tuple) -> bool:
+        """Operands with extents known only at run time along the same axis of the result
+        (`x[lag:] * x[:-lag]`): compiled for equal extents, each checked against the first where
+        it is used (the pin_extent row; NumPy's ValueError when they differ), so that the reverse
+        sweep's reductions of broadcast axes stay static."""
+        pinned = False
+        for axis in range(len(out)):
+            if out[axis] is not None:
+                continue
+            pos = len(out) - axis  # counted from the right
+            owners = [k for k, a in enumerate(in_avals)
+                      if a.type.kind == "array" and len(a.shape) >= pos and a.shape[-pos] is None]
+            for k in owners[1:]:
+                ref = owners[0]
+                inputs[k] = self.emit("pin_extent", [inputs[k], inputs[ref]], axis=len(in_avals[k].shape) - pos,
+                                      ref_axis=len(in_avals[ref].shape) - pos)
+                in_avals[k] = self.avals[inputs[k].id]
+                pinned = True
+        return pinned
 
     # -- rule tracing
     def wrap(self, v: Value) -> "Var":

@@ -143,7 +143,10 @@ extent `c`, checked where it is taken (NumPy would clip a window that runs past 
 raises ValueError there instead of computing with a shorter array). Another slice whose bounds are
 computed at run time (`x[i:]`) has an extent known only then: where it meets an operand of known
 extent, adjit checks the two agree when the line runs (NumPy's ValueError on a mismatch), and two
-such slices combined on one axis (`x[i:] * x[:n - i]`) are a located error.
+such slices combined on one axis (`x[i:] * x[:n - i]`, `v[1:] + v[:-1]`) are compiled for equal
+extents and checked where they are used (NumPy's "could not be broadcast together" ValueError when
+they differ, even where one is 1, which NumPy would broadcast). A value carried around a loop whose
+extent changes (`v = v[1:] + v[:-1]`, a binomial tree) has an extent known only at run time.
 
 ## Names, arguments and types
 

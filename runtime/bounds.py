@@ -28,6 +28,26 @@ class ExtentMismatch(ValueError):
         return f"could not broadcast input array of extent {m} into extent {n}"
 
 
+class ExtentsDiffer(ValueError):
+    """Two operands of one elementwise line whose extents along an axis are known only at run time,
+    which adjit compiled for equal extents: ExtentsDiffer(extent, other extent)."""
+
+    def __str__(self) -> str:
+        if len(self.args) != 2:
+            return super().__str__()
+        m, n = self.args
+        return (f"operands could not be broadcast together: extents {m} and {n} along one axis (adjit compiles "
+                "a line whose operands' extents are known only when it runs for equal extents)")
+
+
+@numba.njit(cache=True, nogil=True)
+def pinned(x, n, axis):
+    """x, checked to have extent n along axis (compiler/primitives/creation.py's pin_extent)."""
+    if x.shape[axis] != n:
+        raise ExtentsDiffer(x.shape[axis], n)
+    return x
+
+
 # One compiled version each (explicit int64 signatures, cached on disk): generated code calls them
 # with literal constants, which would otherwise compile a specialization per distinct constant.
 _I = "int64"

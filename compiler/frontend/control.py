@@ -81,9 +81,11 @@ class ControlFlow:
     def in_block(self, ops: list, fn):
         return self.b.into(ops, fn)
 
-    def join(self, name: str, vals: list, blocks: list, node) -> tuple:
+    def join(self, name: str, vals: list, blocks: list, node, widen: bool = False) -> tuple:
         """Make the values a name has at the end of several blocks agree in type, casting weak
-        Python numbers to the common dtype inside their own block. Returns (values, abstract)."""
+        Python numbers to the common dtype inside their own block. Returns (values, abstract).
+        widen: arrays of one rank whose extents differ join as extents known only at run time
+        (a loop-carried value that shrinks: `v = v[1:] + v[:-1]`)."""
         vals = [self.in_block(blk, lambda v=v: self.value(v, node)) for v, blk in zip(vals, blocks)]
         avs = [self.b.aval(v) for v in vals]
         kinds = {a.type.kind for a in avs}
@@ -93,7 +95,11 @@ class ControlFlow:
                            + " vs ".join(str(a.type) for a in avs), node,
                            hint="give it the same type and shape on every path")
         shapes = {a.shape for a in avs}
-        if len(shapes) > 1:
+        widened = None
+        if len(shapes) > 1 and widen and avs[0].type.kind == "array":
+            widened = tuple(None if len({s[k] for s in shapes}) > 1 else avs[0].shape[k]
+                            for k in range(avs[0].type.rank))
+        elif len(shapes) > 1:
             raise self.err(AdjitTypeError, f"'{name}' changes shape between branches or iterations: "
                            + " vs ".join(str(a.shape) for a in avs), node,
                            hint="a carried or merged value must keep its shape")
@@ -119,7 +125,7 @@ class ControlFlow:
         if t is not None:
             av = Abstract(t if t.weak else S.scalar_type(t.dtype), ())
         else:
-            av = Abstract(av.type, av.shape)
+            av = Abstract(av.type, av.shape if widened is None else widened)
         return out, av
 
     def lower_if(self, stmt, then_stmts, else_stmts, loop, cond=None) -> None:
@@ -313,10 +319,10 @@ class ControlFlow:
             vals, joined = [], []
             changed = False
             for n, p, y, av in zip(carried, params, yields, avals):
-                (py, yy), j = self.join(n, [p, y], [[], ops], node)
+                (py, yy), j = self.join(n, [p, y], [[], ops], node, widen=True)
                 vals.append(yy)
                 joined.append(j)
-                if j.type != av.type:
+                if j.type != av.type or j.shape != av.shape:
                     changed = True
             if not changed:
                 self.last_body_env = env  # what the body leaves bound (loopvalues.define_before_loop)

@@ -78,6 +78,14 @@ primitive("arange", _arange_abstract, sources=(np.arange,), differentiable=False
 # Identity in the forward sweep; no derivative flows through it (as jax.lax.stop_gradient).
 primitive("stop_gradient", _stop_gradient_abstract, elementwise=True, differentiable=False,
           readable="stop_gradient({0:as_is})", lowered="{0:as_is}")
+# `x[lag:] * x[:-lag]`: two operands whose extent along an axis is known only at run time. The
+# builder (builder._pin_shapes) compiles the line for equal extents and checks them where the value
+# is used: input 0 itself (a view of it), after checking that its extent along `axis` is input 1's
+# along `ref_axis` (runtime/bounds.pinned: NumPy's broadcast ValueError otherwise).
+primitive("pin_extent", lambda x, ref, **_: Abstract(x.type, x.shape), view=True, nondiff_inputs=(1,), params=("x", "ref"),
+          readable="{0:as_is}", lowered="_bounds.pinned({0:as_is}, {1:as_is}.shape[{ref_axis}], {axis})",
+          vjp=lambda g, y, x, ref, axis, ref_axis: (g, None),
+          jvp=lambda t, y, x, ref, axis, ref_axis: t[0])
 primitive("zeros", _fill_abstract, sources=(np.zeros, np.empty), differentiable=False, params=("shape", "dtype"), defaults=(("dtype", float),), 
           readable="np.zeros({0}, dtype=np.{dtype})", lowered="_alloc.full({0}, 0, np.{dtype})")
 primitive("ones", _fill_abstract, sources=(np.ones,), differentiable=False, params=("shape", "dtype"), defaults=(("dtype", float),), 

@@ -148,6 +148,13 @@ def shape_changing_loop(x):
     return np.sum(h)
 
 
+def shape_changing_branch(x):
+    h = x
+    if np.sum(x) > 0:
+        h = x[1:]
+    return np.sum(h)
+
+
 def rank_changing_loop(x):
     h = x
     for i in range(2):

@@ -53,10 +53,16 @@ def test_name_assigned_in_one_branch_only():
         adjit.grad(corpus.one_branch_only)(np.ones(3))
 
 
-def test_carried_value_changing_shape_is_an_error():
+def test_merged_value_changing_shape_is_an_error():
     with pytest.raises(adjit.AdjitTypeError, match="'h' changes shape between branches or iterations") as e:
-        adjit.grad(corpus.shape_changing_loop)(np.ones(4))
+        adjit.grad(corpus.shape_changing_branch)(np.ones(4))
     assert "hint:" in str(e.value)
+
+
+def test_carried_value_changing_extent_is_a_run_time_extent():
+    """h = h[1:] in a loop: h's extent is known only at run time inside and after the loop
+    (tests/compiler/test_run_time_extents.py)."""
+    assert np.allclose(adjit.grad(corpus.shape_changing_loop)(np.ones(4)), [0.0, 0.0, 1.0, 1.0])
 
 
 def test_carried_value_changing_rank_is_an_error():
