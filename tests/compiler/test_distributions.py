@@ -207,6 +207,8 @@ def test_numbers_are_folded():
     ("gamma.logpdf(x)", "missing argument 'a'"),
     ("norm(0.5, x[0]).rvs(3)", "`norm.rvs` is not supported"),
     ("multivariate_normal.logpdf(x, np.zeros(2), np.eye(2), allow_singular=True)", "allow_singular=True"),
+    ("norm.logpdf(x, None)", "NoneType cannot be used as a value"),
+    ("gamma(2.0, scale=x[0]).logpdf(x, scale=2.0)", "takes the points only"),
 ])
 def test_located_errors(src, message, tmp_path):
     mod = _module(tmp_path, f"err_{abs(hash(src))}", "import numpy as np\nfrom scipy import stats\n"

@@ -4,7 +4,7 @@
 matched when a program calls one of its methods (a bound method is a new object at every
 attribute access, so it is not in the table by identity), written `norm.logpdf`,
 `scipy.stats.norm.logpdf` or `stats.norm.logpdf`; a frozen distribution (`norm(mu, s).logpdf(x)`)
-is a compile-time `Frozen` holding its arguments.
+is a compile-time `FrozenDistribution` holding its arguments.
 
 A continuous distribution's methods follow SciPy's generic rules around the standardized
 formulas of densities.py, with z = (x - loc) / scale: logpdf = f(z) - log(scale), pdf = f(z) /
@@ -74,7 +74,7 @@ def _name(obj):
     return name if isinstance(name, str) else cls.__name__.removesuffix("_gen").removesuffix("_frozen")
 
 
-class Frozen:
+class FrozenDistribution:
     """`norm(mu, s)` while lowering: the distribution and the arguments its methods add."""
 
     def __init__(self, dist, args, kwargs):
@@ -96,13 +96,17 @@ class DistributionForms(FormsBase):
         """`norm.cdf(x, loc, scale)`, `cauchy.logpdf(...)`, `norm(mu, s)` and its methods lowered;
         None when func is not a scipy.stats distribution's."""
         owner = getattr(func, "__self__", None)
-        if isinstance(owner, Frozen):
-            dist, args, kwargs = owner.dist, tuple(args[:1]) + owner.args + tuple(args[1:]), {**owner.kwargs, **kwargs}
+        if isinstance(owner, FrozenDistribution):
+            points_only = func.__name__ in _supported().get(_name(owner.dist), ())
+            if points_only and (len(args) + len(kwargs) > 1 or set(kwargs) - {"x", "k"}):
+                raise self.err(ArgumentError, f"a frozen distribution's `{func.__name__}` takes the points only "
+                               "(its parameters were given when it was frozen)", node)
+            dist, args, kwargs = owner.dist, tuple(args) + tuple(kwargs.values()) + owner.args, owner.kwargs
         elif owner is not None and _name(owner) is not None:
             dist = owner
         elif _name(func) is not None:  # norm(mu, s): frozen
             self._dist_lookup(func, None, node)
-            return Frozen(func, args, kwargs)
+            return FrozenDistribution(func, args, kwargs)
         else:
             return None
         method = getattr(func, "__name__", "")
@@ -163,7 +167,7 @@ class DistributionForms(FormsBase):
             return a.item() if hasattr(a, "item") else a
         if type(a).__name__ == "Masked":
             raise self.masked_value_error(node)
-        v = self._build(a, None) if isinstance(a, tuple) else self.value(a, None)
+        v = self._build(a, node) if isinstance(a, tuple) else self.value(a, node)
         if v.type.kind not in ("array", "scalar"):
             raise self.err(AdjitTypeError, f"{label} takes arrays and numbers, not {v.type}", node)
         if v.type.dtype != "float64" and not (name in DISCRETE and v.type.dtype in ("int64", "int32")):
