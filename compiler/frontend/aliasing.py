@@ -10,12 +10,21 @@ buffers, and a loop-carried value or a branch result in the union of the buffers
 that flows into it. A value is *stale* after a write to one of its buffers if it was defined
 before the write; a read of a stale value after the write (in program order, or in a later iteration of a loop that contains
 the write, but never in the other branch of an `if`) is what NumPy and adjit disagree on.
+
+Lists (lists.py, slots.py) hold their items themselves, where adjit's rows are copies: the `held`
+relation records, per list value, the buffers of the arrays its rows were stored from (`xs[k] = h`,
+`xs.append(h)`, `[z] * n`, carried over to `list(xs)` and to a growing list's larger array), so a
+write into h is a write into what the list shows; a write through a view of a list's rows (`for
+row in xs: row[0] = 0`) is a write into the arrays it holds; and an item read back (`r = xs[k]`,
+a new value) may not be written into at all. Before all this, slotcheck.py proves that no item of
+a `[None] * n` list is read before it is written.
 """
 from __future__ import annotations
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Block, For, Function, If, Op, While
 from ..primitives import PRIMITIVES
+from .slotcheck import check_slots
 
 _WRITES = ("index_update", "index_add")
 
@@ -32,6 +41,8 @@ class _Walk:
         self.inplace = inplace  # value id -> value it overwrote in place (array `x += v`)
         self.holds = holds or {}  # value id -> the array it holds a reference to (a list's row: lists.py)
         self.held_edges: list = []  # (list value id, id of an array one of its rows refers to, position)
+        self.held_copies: list = []  # (list value id, id of the list whose items its rows hold: list(xs))
+        self.items: dict = {}  # id of an item read from a list (a new value) -> the list's name
 
     def union(self, out, src) -> None:
         """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value)."""
@@ -75,6 +86,9 @@ class _Walk:
             changed = False
             for o, item, pos in self.held_edges:
                 changed |= merge(o, {buf: pos for buf in pts.get(item, {item})})
+            for o, src in self.held_copies:
+                if src in out:
+                    changed |= merge(o, out[src])
             for o, src in self.edges:
                 if src in out:
                     changed |= merge(o, out[src])
@@ -113,10 +127,16 @@ class _Walk:
                 if node.prim in _WRITES:
                     self.writes.append((node, node.inputs[0], self.pos, path))
                     self.union(node.out, node.inputs[0])
-                    if node.out.id in self.holds:  # xs.append(h): Python's list holds h itself
-                        self.held_edges.append((node.out.id, self.holds[node.out.id].id, self.pos))
+                    held = self.holds.get(node.out.id)
+                    if isinstance(held, tuple):  # ys = list(xs): ys holds what xs holds
+                        self.held_copies.append((node.out.id, held[1].id))
+                    elif held is not None:  # xs.append(h): Python's list holds h itself
+                        self.held_edges.append((node.out.id, held.id, self.pos))
                 elif PRIMITIVES[node.prim].view and node.inputs:
                     self.union(node.out, node.inputs[0])
+                held = self.holds.get(node.out.id) if node.outputs else None
+                if isinstance(held, tuple) and held[0] == "item":  # r = xs[k] (slots.py)
+                    self.items[node.out.id] = held[1]
                 if node.out.id in self.inplace:
                     base = self.inplace[node.out.id]
                     self.writes.append((node, base, self.pos, path))
@@ -170,6 +190,7 @@ def _exclusive(a: tuple, b: tuple) -> bool:
 def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None = None) -> None:
     """Raise a located error where a write to a shared buffer would be seen differently by NumPy.
     `holds`: writes that store a reference, not a copy (the rows of a list built by .append)."""
+    check_slots(fn)  # every item of a `[None] * n` list read is written before (slotcheck.py)
     w = _Walk(inplace or {}, holds)
     for p in fn.params:
         w.define(p, ())
@@ -183,7 +204,16 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
     held = w.held(pts)
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
-        _check_overlapping_copy(op, base, written, pts, w.producer)
+        _check_overlapping_copy(op, base, written, pts, w.producer, w.defs)
+        item = next((w.items[b] for b in written if b in w.items), None)
+        if item is not None:
+            raise UnsupportedSyntaxError(
+                f"writing into an item read from the list '{item}' is not supported: Python would change the "
+                "array the list holds (and every other name for it) too", op.loc,
+                hint=f"write a new item into the list instead: {item}[k] = <new array>, or copy it first: "
+                     f"r = {item}[k].copy()")
+        if op.out.id not in w.holds:  # for row in xs: row[0] = v writes into the array the list holds there
+            written = written | {b for v, h in held.items() if pts.get(v, {v}) & written for b, at in h.items() if at < p}
         for v, q, loops, upath, loc in w.uses:
             if v.id == op.out.id or v.type is None or v.type.kind != "array" or \
                     not (pts.get(v.id, {v.id}) & written or w.held_hazard(held.get(v.id, {}), written, p)):
@@ -219,16 +249,21 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
                      f"where it is made (adjit treats arrays as values)")
 
 
-def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict) -> None:
+def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict) -> None:
     """`W[1] = W[:, -1]`: a 1-D region assigned from a view of the same array that walks it with
     another stride. NumPy copies element by element in an order of its choosing there (it gives
     [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused.
     Shifts along one axis (`a[1:] = a[:-1]`) and regions of 2 or more dimensions NumPy copies as
-    values, as adjit does."""
+    values, as adjit does. A buffer made after the value was (in a loop: `new = np.zeros(2 * n);
+    new[:n] = rows`, a growing list's rows, lists.py) is not the value's, whatever earlier
+    iterations made there."""
     if op.prim != "index_update" or len(op.inputs) < 2:
         return
     val = op.inputs[1]
-    if val.type is None or val.type.kind != "array" or val.type.rank != 1 or not (pts.get(val.id, {val.id}) & written):
+    if val.type is None or val.type.kind != "array" or val.type.rank != 1:
+        return
+    made = defs.get(val.id, (-1, ()))[0]
+    if not {b for b in pts.get(val.id, {val.id}) & written if defs.get(b, (-1, ()))[0] <= made}:
         return
     src = producer.get(val.id)
     same_walk = src is not None and src.prim == "getitem" and \

@@ -1,41 +1,88 @@
-"""Lists built with `.append` (issue 12: "list building"): `xs = []`, `xs.append(x)` once per
-iteration of a `for` loop, then `np.array(xs)`, `np.sum(xs)`, `xs[-1]`, `len(xs)`.
+"""Lists built with `.append` (issue 12: "list building"): `xs = []`, `xs.append(x)` in a loop,
+then `np.array(xs)`, `np.sum(xs)`, `xs[-1]`, `len(xs)`. Lists made by `[x] * n` and filled by
+index are slots.py's; both are a `BuiltList` after the loop that fills them.
 
 A list is a compile-time tuple of values (a list literal). Appended outside any loop it simply
-grows. Appended at the top level of a `for` loop's body it becomes an array with one row per
-item: before the loop the frontend learns the item's shape (it lowers the body once in a scratch
-block that is thrown away), allocates `(len(initial items) + trip count, *item shape)` with the
-initial items in its first rows, and lowers the loop with `xs.append(v)` rewritten as
-`xs[k] = v; k += 1`. After the loop the name holds a `BuiltList`: NumPy functions see the array,
+grows. Appended to inside a loop it becomes an array with one row per item: before the loop the
+frontend learns the item's shape (it lowers the loop's body once into a scratch block that is
+thrown away), makes the array with the initial items in its first rows, and lowers the loop with
+`xs.append(v)` a row write at a counter (`_Rows`), the array and the counter carried by the loop
+under hidden names. After the loop the name holds a `BuiltList`: NumPy functions see the array,
 indexing and len() see the list, and an operator (`xs + ys`, which Python would join) is refused.
 
-A list appended inside an `if`, a `while` loop, a loop with break/continue, or a loop nested in
-the one that owns the list has a length known only at run time: a located error with the rewrite.
-The loop may not read the list it appends to (the rows not yet written would be zeros)."""
+- Appended once per iteration at the top level of a `for` loop without break/continue: the array
+  has exactly `len(initial items) + trip count` rows.
+- Appended anywhere else (inside an `if`, an inner loop, a `while` loop, a loop with break or
+  continue, several times per iteration): the count is known only when the function runs. The
+  array grows: it starts with max(16, initial items + trip count) rows (16 for a `while` loop), and
+  an append that finds it full first makes one of twice the rows and copies the rows written so
+  far into it (`new[:n] = rows`, whose adjoint is a slice: the reverse sweep records two ints per
+  append, never the array). After the loop the list is the first n rows, an array whose length is a
+  run-time extent (`rows[:n]`), so everything after it sees the length the loop produced.
+
+The loop may not read the list it appends to. A list literal of numbers as an item is its array
+(`out.append([C, D])`; read back as a tuple), so `np.array(out)` is 2-D as in NumPy."""
 from __future__ import annotations
 
 import ast
+import operator
 
-from ..errors import AdjitTypeError, InternalCompilerError, UnsupportedSyntaxError
-from ..ir import Value
-from .parse import _contains_jump, _contains_return, assigned_names
+from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, UnsupportedSyntaxError
+from ..ir import Abstract, Value, scalar_type
+from .control import LoopFrame
+from .parse import _contains_jump, _contains_return
+from .slots import SlotLists
+from .values import Undefined, _is_number as is_number
 
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+            ast.Gt: operator.gt, ast.GtE: operator.ge}
 _HINT = "preallocate: `xs = np.zeros((n, ...))` before the loop and `xs[i] = ...` inside it"
 
 
 class BuiltList:
-    """A list filled by `.append` in a loop: its items are the rows of `array`."""
+    """A list whose items are the rows of an array: built by .append in a loop (`array`), or made by
+    `[x] * n` and filled by index (`slots`, slots.py: its rows live in the maker's environment)."""
 
-    def __init__(self, array: Value, name: str):
-        self.array, self.name = array, name
+    def __init__(self, array: Value | None, name: str, slots=None, seq=None, weak: bool = False, rows=None):
+        self._array, self.name, self.slots, self.rows = array, name, slots, rows
+        self.seq, self.weak = seq, weak  # items written as list literals of this length / as Python numbers
+        if rows is not None:
+            self.seq, self.weak = rows.seq, rows.weak
         self.__name__ = f"the list '{name}'"
+
+    @property
+    def array(self) -> Value:
+        if self.slots is not None:
+            return self.slots.owner.slot_rows(self.slots)
+        if self.rows is not None:  # appended to in the loop being lowered: the rows written so far
+            return self.rows.owner.rows_so_far(self.rows)
+        return self._array
+
+
+class Learned(Exception):
+    """Raised inside the scratch lowering of a loop's body once every item it was run for is known."""
+
+
+class _Rows:
+    """A list appended to inside the loop being lowered: its rows so far are `owner.env[buf]`,
+    their number `env[count]`, and, when it grows, the rows made `env[cap]` (hidden names)."""
+
+    def __init__(self, owner, name: str, keys: tuple, holder, grow: bool):
+        self.owner, self.name = owner, name
+        self.buf, self.count, self.cap = keys
+        self.item, self.seq, self.weak, self.grow = holder.item, holder.seq, holder.weak, grow
+
+    def keys(self) -> list:
+        return [self.buf, self.count] + ([self.cap] if self.grow else [])
 
 
 class _Probe:
-    """A list under a scratch lowering of a loop body: records the first item appended."""
+    """A list under the scratch lowering of a loop body: learns the first item appended."""
 
-    def __init__(self, name: str, items: tuple):
-        self.name, self.items, self.item = name, items, None
+    def __init__(self, name: str):
+        self.name, self.item, self.seq, self.weak = name, None, None, False
+        self.count = 0  # the items it has in the scratch lowering
+        self.__name__ = f"the list '{name}' before its first item"
 
 
 def _appends(stmt) -> str | None:
@@ -56,148 +103,293 @@ def _walk(node):
         yield from _walk(child)
 
 
-class ListBuilding:
-    """The Lowerer's lists built with `.append`."""
+def _stored_bases(nodes) -> set:
+    """Names written into by `name[...] = v` (or +=) among the nodes."""
+    out = set()
+    for n in nodes:
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store):
+            base = n.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
+    return out
+
+
+class ListBuilding(SlotLists):
+    """The Lowerer's lists built with `.append`, and (SlotLists) those made by `[x] * n`."""
 
     def list_append_statement(self, stmt) -> bool:
-        """`xs.append(v)` outside the loops the loop rewrite handles: a list that is a tuple grows;
-        True when handled."""
+        """`xs.append(v)`: a row of a list filled in its loop, or a list that is a tuple grows; True
+        when handled."""
         name = _appends(stmt)
         if name is None:
             return False
         lst = self.env.get(name)
         call = stmt.value
-        if isinstance(lst, _Probe):  # the scratch lowering of a loop body (learning the item)
-            if lst.item is None:
-                lst.item = self.value(self.expr(call.args[0]), call.args[0]) if len(call.args) == 1 else None
-            return True
-        if type(lst) is tuple:
+        if isinstance(lst, BuiltList) and lst.rows is not None:
+            lst = lst.rows
+        if isinstance(lst, (_Probe, _Rows)) or type(lst) is tuple:
             if len(call.args) != 1 or call.keywords:
                 raise self.err(AdjitTypeError, "list.append() takes exactly one argument", call)
+        if isinstance(lst, _Probe):  # the scratch lowering of a loop body (learning the item)
+            lst.count += 1
+            if lst.item is None:
+                self.list_accept_item(lst, *self.list_item_value(self.expr(call.args[0]), call.args[0], name), call.args[0])
+                self._list_learned(lst)
+            return True
+        if isinstance(lst, _Rows):
+            self._append_row(lst, call, stmt)
+            return True
+        if type(lst) is tuple:
             self.env[name] = lst + (self.expr(call.args[0]),)
             return True
         if isinstance(lst, BuiltList):
-            raise self.err(UnsupportedSyntaxError, f"appending to '{name}' after the loop that built it is not "
-                           "supported", stmt, hint=_HINT)
+            what = "a list made by `[x] * n`" if lst.slots is not None else f"'{name}' after the loop that built it"
+            raise self.err(UnsupportedSyntaxError, f"appending to {what} is not supported", stmt, hint=_HINT)
         return False
 
+    def _list_learned(self, holder) -> None:
+        learning = getattr(self, "_learning", None)
+        if learning is not None:
+            learning.discard(holder)
+            if not learning:
+                raise Learned()
+
+    def _append_row(self, lst: _Rows, call, stmt) -> None:
+        v, seq = self.list_item_value(self.expr(call.args[0]), call.args[0], lst.name)
+        v = self.list_accept_item(lst, v, seq, call.args[0])
+        self.at(stmt)
+        rows, n = self.value(self.env[lst.buf], stmt), self.value(self.env[lst.count], stmt)
+        if rows.hint == lst.buf:
+            rows.hint = lst.name
+        new = self.b.emit("index_update", [rows, v, n], index=(("int", 2),))
+        new.hint = lst.name
+        self.list_hold(new, v)  # Python's list holds v itself (aliasing.py)
+        n = self.b.emit("add", [n, self.b.const(1)])
+        if lst.grow:  # full now: a new array of twice the rows, the rows so far copied into it
+            cap = self.value(self.env[lst.cap], stmt)
+            full = self.b.emit("eq", [n, cap])
+            new = self.select(full, lambda: self._rows_grown(lst, new, cap, n), lambda: new, stmt)
+            new.hint = lst.name
+            twice = self.b.emit("mul", [self.b.const(2), cap])
+            self.env[lst.cap] = self.b.emit("where", [full, twice, cap])
+        self.env[lst.buf], self.env[lst.count] = new, n
+
+    def rows_so_far(self, lst: _Rows) -> Value:
+        """The rows a list appended to in the loop being lowered has now: `rows[:n]`."""
+        rows, n = self.value(self.env[lst.buf], self.stmt), self.value(self.env[lst.count], self.stmt)
+        if rows.hint == lst.buf:
+            rows.hint = lst.name
+        return self.b.emit("getitem", [rows, n], index=(("slice", None, 1, None),))
+
+    def _rows_grown(self, lst: _Rows, rows: Value, cap: Value, n: Value) -> Value:
+        twice = self.b.emit("mul", [self.b.const(2), cap])
+        new = self.b.emit("zeros", [self.b.emit("tuple", [twice] + [self.b.const(int(d)) for d in lst.item.shape])],
+                          dtype=lst.item.type.dtype)
+        new = self.b.emit("index_update", [new, rows, n], index=(("slice", None, 2, None),))  # new[:n] = rows
+        self.b.__dict__.setdefault("holds", {})[new.id] = ("copy", rows)  # the same items (aliasing.py)
+        return new
+
+    # -- loops that fill lists
     def loop_with_appends(self, stmt) -> bool:
-        """A for loop whose body appends to lists: lowered with each list as an array (see the
-        module's docstring). False when the loop appends to no list."""
-        if not isinstance(stmt, (ast.For, ast.While)):
+        """A loop that appends to lists or writes items of lists made by `[x] * n`: lowered with
+        each list's rows carried by the loop (see the module's docstring). False when it does
+        neither (or holds a `return`: it comes back rewritten, loopvalues.py)."""
+        if not isinstance(stmt, (ast.For, ast.While)) or _contains_return(stmt.body):
             return False
-        top = {}
-        for k, st in enumerate(stmt.body):
-            name = _appends(st)
-            if name is not None and type(self.env.get(name)) is tuple:
-                if name in top:
-                    raise self.err(UnsupportedSyntaxError, f"'{name}' is appended to twice in one iteration", st,
-                                   hint=_HINT)
-                top[name] = k
-        rebound = assigned_names(stmt.body)
-        for node in _walk(stmt):
-            if isinstance(node, ast.Expr) and node not in stmt.body or isinstance(node, ast.Expr) and isinstance(stmt, ast.While):
-                name = _appends(node)
-                if name is not None and type(self.env.get(name)) is tuple and name not in rebound:
-                    where = "a `while` loop" if isinstance(stmt, ast.While) else "a branch or an inner loop"
-                    raise self.err(UnsupportedSyntaxError, f"'{name}' is appended to inside {where}: its length is "
-                                   "known only when the function runs", node, hint=_HINT)
-        if not top or isinstance(stmt, ast.While):
+        nodes = [n for st in stmt.body for n in _walk(st)]
+        rebound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        appended, inner = {}, []
+        for node in nodes:
+            name = _appends(node)
+            lst = self.env.get(name) if name is not None else None
+            if type(lst) is tuple and name not in rebound:
+                appended.setdefault(name, []).append(node)
+            elif isinstance(lst, BuiltList) and lst.rows is not None and lst.rows not in inner:
+                inner.append(lst.rows)  # an enclosing loop's list, appended to in this loop too
+        slots = self._slots_written(_stored_bases(nodes), rebound)
+        if not (appended or inner or slots):
             return False
-        if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
-            raise self.err(UnsupportedSyntaxError, "a loop that appends to a list cannot use break, continue or "
-                           "else: the list's length would be known only when the function runs", stmt, hint=_HINT)
-        for name, k in top.items():
-            reads = [n for st in stmt.body for n in _walk(st) if isinstance(n, ast.Name) and n.id == name]
-            if len(reads) > 1 or name in rebound:
-                raise self.err(UnsupportedSyntaxError, f"the loop that appends to '{name}' also reads or rebinds it: "
-                               "only `.append` is supported inside the loop", stmt, hint=_HINT)
-        self._lower_appending_loop(stmt, top)
+        exact = {name for name, calls in appended.items() if isinstance(stmt, ast.For) and len(calls) == 1
+                 and calls[0] in stmt.body and not _contains_jump(stmt.body)}
+        probes = {name: _Probe(name) for name in appended}
+        for name, probe in probes.items():  # the first item written before the loop tells the items' shape
+            probe.count = len(self.env[name])
+            if self.env[name]:
+                self.list_accept_item(probe, *self.list_item_value(self.env[name][0], stmt, name), stmt)
+        self._learn_list_items(stmt, probes, [s for s in slots if s.item is None and s.key not in self.env])
+        self.at(stmt)
+        keys = [k for r in inner for k in r.keys()]
+        for s in slots:
+            keys.append(s.key)
+            if s.key not in self.env:  # [None] * n, its first item written in this loop
+                shape = self.b.emit("tuple", [self.value(s.length, stmt)] + [self.b.const(int(d)) for d in s.item.shape])
+                self.env[s.key] = self.b.emit("zeros", [shape], dtype=s.item.type.dtype, list=s.name, hint=s.name)
+            self.slot_rows(s, stmt)  # refused here if only one branch of an `if` made its rows
+        for name in appended:
+            rows = self._start_rows(stmt, name, probes[name], grow=name not in exact)
+            keys += rows.keys()
+        carry = [ast.copy_location(ast.Assign(targets=[ast.Name(k, ast.Store())], value=ast.Name(k, ast.Load())),
+                                   stmt.body[-1]) for k in keys]  # the hidden names: assigned, so carried
+        for st in carry:
+            ast.fix_missing_locations(st)
+        before = dict(self.env)
+        if isinstance(stmt, ast.For):
+            self.lower_for(ast.copy_location(ast.For(target=stmt.target, iter=stmt.iter, body=stmt.body + carry,
+                                                     orelse=[]), stmt))
+        else:
+            self.lower_while(ast.copy_location(ast.While(test=stmt.test, body=stmt.body + carry, orelse=[]), stmt))
+        for name in appended:
+            self._finish_rows(name, stmt)
+        for name, v in before.items():  # `xs[k] = v` is no rebinding of xs: it still names the list
+            if type(v) is BuiltList and v.slots in slots and name not in rebound and isinstance(self.env.get(name), Undefined):
+                self.env[name] = v
         return True
 
-    def _item_avals(self, stmt, names) -> dict:
-        """The abstract value of the first item each list gets, from a scratch lowering of the
-        loop's first iteration (its ops are thrown away)."""
-        saved_ops, saved_env, saved_stmt = self.b.ops, self.env, self.stmt
-        self.b.ops, self.env = [], dict(saved_env)
-        probes = {n: _Probe(n, self.env[n]) for n in names}
-        self.env.update(probes)
-        try:
-            start, _, _, bind, _ = self.iteration(stmt)
-            bind(self.value(start, stmt))
-            self.lower_stmts(stmt.body, None)
-        finally:
-            self.b.ops, self.env, self.stmt = saved_ops, saved_env, saved_stmt
-        for n, p in probes.items():
-            if p.item is None:
-                raise self.err(UnsupportedSyntaxError, f"the loop's first iteration does not append to '{n}'", stmt,
-                               hint=_HINT)
-        return {n: self.b.aval(p.item) for n, p in probes.items()}
+    def _slots_written(self, stored: set, rebound: set) -> list:
+        """The lists made by `[x] * n` here that a loop writing into `stored` names may write: those
+        names bind, and every one when a name is bound inside the loop (it may be another name for one)."""
+        mine = [v.slots for v in self.env.values() if type(v) is BuiltList and v.slots is not None
+                and v.slots.owner is self]
+        out = []
+        for name in stored:
+            v = self.env.get(name)
+            if name in rebound or name not in self.env:
+                out += mine
+            elif type(v) is BuiltList and v.slots is not None and v.slots.owner is self:
+                out.append(v.slots)
+        return list(dict.fromkeys(out))
 
-    def _lower_appending_loop(self, stmt, top: dict) -> None:
-        avals = self._item_avals(stmt, top)
+    def static_compare(self, node, left, right):
+        """While a loop's first iteration is lowered to learn its lists' items, a comparison of
+        numbers known then (`k == 0` at k = 0) takes the branch that iteration takes."""
+        if getattr(self, "_learning", None) is not None and is_number(left) and is_number(right) \
+                and type(node.ops[0]) in _COMPARE:
+            return bool(_COMPARE[type(node.ops[0])](left, right))
+        return super().static_compare(node, left, right)
+
+    def _learn_list_items(self, stmt, probes: dict, slots: list) -> None:
+        """The first item of each list (an appended one's probe, a `[None] * n`), from a scratch
+        lowering of the loop's body (its ops are thrown away): with the index at the loop's start
+        (`if k == 0: ... else: xs[k - 1]` takes its first branch), then, for what that did not
+        reach (`if k > 0: out.append(v)`), with an index known only at run time."""
+        learning = {p for p in probes.values() if p.item is None} | set(slots)
+        saved, error = getattr(self, "_learning", None), None
+        for at_start in ((True, False) if isinstance(stmt, ast.For) else (False,)):
+            missing = {h for h in learning if h.item is None}
+            if not missing:
+                return
+
+            def first():
+                self.env.update(probes)
+                self._learning = set(missing)
+                frame = LoopFrame(jumps=_contains_jump(stmt.body), brk="<trial break>", cont="<trial continue>")
+                self.env[frame.brk] = self.env[frame.cont] = False
+                if isinstance(stmt, ast.For):
+                    start, _, _, bind, hint = self.iteration(stmt)
+                    known = self.static_int(start)
+                    bind((known if known is not None else self.value(start, stmt)) if at_start else
+                         self.b.define(Value(hint), Abstract(scalar_type("int64", True), ())))
+                self.lower_stmts(stmt.body, frame)
+            try:
+                self.trial_lowering(first)
+            except Learned:
+                pass
+            except AdjitError as e:
+                error = e
+            finally:
+                self._learning = saved
+        for h in learning:
+            if h.item is None:
+                if error is not None:
+                    raise error
+                what = f"append to '{h.name}'" if isinstance(h, _Probe) else f"write an item of '{h.name}'"
+                raise self.err(UnsupportedSyntaxError, f"the loop's body never reaches a statement that would {what}",
+                               stmt, hint=_HINT)
+
+    def _start_rows(self, stmt, name: str, probe: _Probe, grow: bool) -> _Rows:
+        """The array a loop appends `name`'s items to, the initial items in its first rows."""
+        initial = self.env[name]
+        items = [self.list_accept_item(probe, *self.list_item_value(x, stmt, name), stmt) for x in initial]
         self.at(stmt)
-        start, stop, step, _, _ = self.iteration(stmt)
-        trips = self.b.emit("trip_count", [self.value(x, stmt) for x in (start, stop, step)])
-        body = list(stmt.body)
-        counters = {}
-        for name, k in top.items():
-            av = avals[name]
-            if av.type.kind not in ("scalar", "array") or any(not isinstance(d, int) for d in av.shape):
-                raise self.err(AdjitTypeError, f"the items appended to '{name}' must be numbers or arrays of a shape "
-                               f"known when the call is compiled, not {av.type}", stmt.body[k], hint=_HINT)
-            initial = self.env[name]
-            dtype = "float64" if av.type.dtype in ("float64", "int64", "int32", "bool") else av.type.dtype
-            count = self.b.emit("add", [self.b.const(len(initial)), trips])
-            shape = self.b.emit("tuple", [count] + [self.b.const(d) for d in av.shape])
-            buf = self.b.emit("zeros", [shape], dtype=dtype)
-            for j, item in enumerate(initial):  # the list's first items, as written before the loop
-                buf = self.b.emit("index_update", [buf, self.value(item, stmt), self.b.const(j)],
-                                  index=(("int", 2),))
-            buf.hint = name
-            counter = f"_len_{name}"
-            while counter in self.env or counter in self.parsed.param_names:
-                counter += "_"
-            counters[name] = counter
-            self.env[name] = buf
-            self.env[counter] = self.b.const(len(initial))
-            call = stmt.body[k].value
-            if len(call.args) != 1 or call.keywords:
-                raise self.err(AdjitTypeError, "list.append() takes exactly one argument", call)
-            at = lambda new: ast.copy_location(new, stmt.body[k])  # noqa: E731
-            row = at(ast.Subscript(value=at(ast.Name(name, ast.Load())), slice=at(ast.Name(counter, ast.Load())),
-                                   ctx=ast.Store()))
-            row.adjit_holds = True  # the row holds the item itself, as Python's list does (aliasing.py)
-            write = at(ast.Assign(targets=[row], value=call.args[0]))
-            bump = at(ast.AugAssign(target=at(ast.Name(counter, ast.Store())), op=ast.Add(),
-                                    value=at(ast.Constant(1))))
-            body[body.index(stmt.body[k])] = [write, bump]
-        flat = []
-        for st in body:
-            flat.extend(st if isinstance(st, list) else [st])
-        for st in flat:
-            ast.fix_missing_locations(st)
-        loop = ast.copy_location(ast.For(target=stmt.target, iter=stmt.iter, body=flat, orelse=[]), stmt)
-        self.lower_for(loop)
-        for name in top:
-            arr = self.env[name]
-            self.env.pop(counters[name], None)
-            if not isinstance(arr, Value):
-                raise InternalCompilerError(f"the list '{name}' lost its array after its loop")
-            self.env[name] = BuiltList(arr, name)
+        count = self.b.const(len(initial))
+        if isinstance(stmt, ast.For):
+            start, stop, step, _, _ = self.iteration(stmt)
+            trips = self.b.emit("trip_count", [self.value(x, stmt) for x in (start, stop, step)])
+            count = self.b.emit("add", [count, trips])
+        if grow:  # room for one more row (a run-time extent from the start, as every grown array has)
+            count = self.b.emit("maximum", [self.b.const(16), self.b.emit("add", [count, self.b.const(1)])])
+        shape = self.b.emit("tuple", [count] + [self.b.const(int(d)) for d in probe.item.shape])
+        rows = self.b.emit("zeros", [shape], dtype=probe.item.type.dtype)
+        for j, item in enumerate(items):  # the list's first items, as written before the loop
+            rows = self.b.emit("index_update", [rows, item, self.b.const(j)], index=(("int", 2),))
+            self.list_hold(rows, item)
+        rows.hint = name
+        keys = [self.list_hidden_name(f"_{w}_{name}") for w in ("rows", "len", "cap")]
+        lst = _Rows(self, name, tuple(keys), probe, grow)
+        self.env[lst.buf], self.env[lst.count] = rows, self.b.const(len(initial))
+        if grow:
+            self.env[lst.cap] = count
+        self.env[name] = BuiltList(None, name, rows=lst)
+        return lst
 
+    def _finish_rows(self, name: str, stmt) -> None:
+        lst = self.env.get(name)
+        if not isinstance(lst, BuiltList) or lst.rows is None:
+            raise InternalCompilerError(f"the list '{name}' lost its rows after its loop")
+        lst = lst.rows
+        rows, n = self.env.pop(lst.buf), self.env.pop(lst.count)
+        self.env.pop(lst.cap, None)
+        if not isinstance(rows, Value):
+            raise InternalCompilerError(f"the list '{name}' lost its array after its loop")
+        rows.hint = name
+        if lst.grow:  # the rows written: a run-time extent
+            self.at(stmt)
+            rows = self.b.emit("getitem", [rows, self.value(n, stmt)], index=(("slice", None, 1, None),))
+        rows.hint = name
+        self.env[name] = BuiltList(rows, name, seq=lst.seq, weak=lst.weak)
+
+    # -- len(xs), list(xs), tuple(xs)
+    def call(self, node):
+        """len() of a list being filled (also before its first item); list(xs) and tuple(xs) of one
+        are new lists of its items now (Python's copies)."""
+        if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
+                and isinstance(node.args[0], ast.Name):
+            lst = self.env.get(node.args[0].id)
+            if isinstance(lst, _Probe) or type(lst) is BuiltList and (lst.slots or lst.rows) is not None:
+                func = self.expr(node.func)
+                if func is len:
+                    if isinstance(lst, _Probe):
+                        return lst.count
+                    return lst.slots.length if lst.slots is not None else self.env[lst.rows.count]
+                if (func is list or func is tuple) and lst.slots is not None:
+                    return self.copy_of_slots(lst, func, node)
+                if (func is list or func is tuple) and isinstance(lst, BuiltList):
+                    self.at(node)
+                    rows = lst.array
+                    return BuiltList(self.b.emit("astype", [rows], dtype=rows.type.dtype), lst.name, seq=lst.seq,
+                                     weak=lst.weak)
+        return super().call(node)
+
+    # -- reading
     def built_list_item(self, lst: BuiltList, node):
-        """xs[k] (a row) and xs[a:b] (a list of rows) of a list built by .append."""
+        """xs[k] (a row, read back as what was written) and xs[a:b] (a list of rows)."""
+        if isinstance(node.slice, ast.Tuple):
+            raise self.err(AdjitTypeError, f"list indices must be integers or slices, not tuple", node,
+                           hint=f"index the array: np.array({lst.name})[...]")
+        rows = lst.array if lst.slots is None else self.slot_rows(lst.slots, node)
         key = f"<list {lst.name}>"
-        self.env[key] = lst.array
+        self.env[key] = rows
         try:
             out = self.subscript(ast.copy_location(ast.Subscript(value=ast.copy_location(ast.Name(key, ast.Load()), node),
                                                                  slice=node.slice, ctx=ast.Load()), node))
         finally:
             del self.env[key]
+        slots = lst.slots
         if isinstance(node.slice, ast.Slice):
-            return BuiltList(out, lst.name)
-        return out
+            return BuiltList(out, lst.name, seq=slots.seq if slots else lst.seq, weak=slots.weak if slots else lst.weak)
+        return self.slot_item(lst, out, node)
 
     def as_list(self, x: Value) -> BuiltList:
         """list(x) of an array: its rows, as a list."""

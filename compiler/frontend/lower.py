@@ -194,6 +194,7 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
 
     # -- control flow
     def assign(self, target, val, node) -> None:
+        if isinstance(target, ast.Subscript) and self.list_item_write(target, val, node): return  # xs[k] = v: slots.py
         if isinstance(target, ast.Name):
             self.record_return(target.id, val, node)  # a return inside a loop, while its type is learnt
             if isinstance(val, Value) and val.hint is None:
