@@ -197,7 +197,9 @@ def _lowerable(obj, depth: int = 0) -> bool:
         return True
     owner = getattr(obj, "__self__", None)
     if owner is not None and type(owner).__module__.startswith("scipy.stats"):
-        return True  # scipy.stats.norm.cdf: forms/distributions.py decides
+        return getattr(obj, "__name__", "") not in ("rvs", "fit")  # norm.cdf: forms/distributions.py decides
+    if type(obj).__module__.startswith("scipy.stats") and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf")):
+        return True  # a distribution called to freeze it (norm(0, 1)): forms/distributions.py
     if isinstance(obj, types.FunctionType) and not _library(obj):
         return depth >= 3 or not _calls_unknown_in(obj, depth + 1)
     return False

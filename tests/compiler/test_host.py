@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pytest
 
+from scipy.stats import norm
+
 import adjit
 from adjit.compiler.jit import CompiledFunction
 
@@ -147,3 +149,15 @@ def writes_argument_through_alias(x, labels):
 def test_a_line_writing_into_an_argument_is_not_hoisted():
     assert CompiledFunction(writes_argument_through_alias, 0).host is None
     assert CompiledFunction(written_before, 0).host is not None  # a copy written: hoisted, with the write
+
+
+def frozen_prior_and_fixed_noise(x, n=5):
+    prior = norm(0, 1)  # frozen: lowered (forms/distributions.py), never run before the compiled code
+    noise = norm.rvs(size=n, random_state=0)  # a draw on fixed data: run by NumPy/SciPy
+    return np.sum(prior.logpdf(x + noise))
+
+
+def test_scipy_stats_frozen_and_draws():
+    c = CompiledFunction(frozen_prior_and_fixed_noise, 0)
+    assert c.host is not None and c.host.hidden == ["host_noise"]
+    check_against_fd(frozen_prior_and_fixed_noise, [np.linspace(0, 1, 5), 5], (0,), compiled=False)

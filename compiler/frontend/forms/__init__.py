@@ -22,6 +22,7 @@ from .everyday import FORMS as _EVERYDAY, EverydayForms
 from .linalg import FORMS as _LINALG, LinalgForms
 from .scipy_linalg import FORMS as _SCIPY_LINALG, ScipyLinalgForms
 from .signal import FORMS as _SIGNAL, SignalForms
+from .spatial import FORMS as _SPATIAL, SpatialForms
 from .special import FORMS as _SPECIAL, SpecialForms
 from .statistics import FORMS as _STATISTICS, StatisticsForms
 from .views import FORMS as _VIEWS, ViewForms
@@ -29,7 +30,7 @@ from .views import FORMS as _VIEWS, ViewForms
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_LINALG, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 _FUNCTIONS: dict = {}
 _PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
@@ -48,7 +49,7 @@ def FUNCTIONS() -> dict:
 
 
 class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, LinalgForms, DistributionForms, SignalForms, ScipyLinalgForms,
-                 EverydayForms, ArrangingForms, FormsBase):
+                 EverydayForms, ArrangingForms, SpatialForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = staticmethod(FUNCTIONS)
     METHODS = METHODS

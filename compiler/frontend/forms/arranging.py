@@ -287,7 +287,8 @@ class ArrangingForms(FormsBase):
         a, b = self._array(a, node, label), self._array(b, node, label)
         diff = self.b.emit("sub", [self.b.emit("expand_dims", [a], axis=(1,)), self.b.emit("expand_dims", [b], axis=(0,))])
         sq = self.b.emit("sum", [self.b.emit("mul", [diff, diff])], axis=(2,), keepdims=False)
-        return sq if metric == "sqeuclidean" else self.b.emit("sqrt", [sq])
+        # the derivative 0 at a distance 0 (cdist(X, X)'s diagonal is 0 whatever X is), as np.linalg.norm
+        return sq if metric == "sqeuclidean" else self._safe_root(sq, 2)
 
     def form_interp(self, label, args, kwargs, node):
         x, xp, fp, left, right, period = self.bind_args(label, ("x", "xp", "fp", "left", "right", "period"), args,
