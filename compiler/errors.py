@@ -50,6 +50,13 @@ class AdjitError(Exception):
             text += "\n" + note
         super().__init__(text)
 
+    def located(self, loc: "Loc | None") -> "AdjitError":
+        """This error, at `loc` when it has no place of its own (a rule raising while it builds the
+        derivative of an op: the op's line)."""
+        if self.loc is not None or loc is None:
+            return self
+        return type(self)(self.message, loc, self.hint, self.notes)
+
     def called_from(self, loc: Loc, callee: str) -> "AdjitError":
         """The same error with a note pointing at the call (of an inlined function) that led here."""
         note = render_diagnostic(f"in the call of {callee}() from here", loc, kind="note")

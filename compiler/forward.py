@@ -3,7 +3,7 @@ of the primitives table; branches yield tangents and loops carry them beside the
 from __future__ import annotations
 
 from .builder import Builder, Var
-from .errors import InternalCompilerError
+from .errors import AdjitError, InternalCompilerError
 from .ir import Abstract, Block, Function, If, Op, Value, While, clone_function, print_function
 from .primitives import PRIMITIVES
 from .activity import varied_values
@@ -77,8 +77,11 @@ class _Forward:
             raise InternalCompilerError(f"primitive {op.prim} has no JVP rule", print_function(self.fn))
         self.b.loc = op.loc
         attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
-        t = pr.jvp([None if x is None else Var(x, self.b) for x in ins], Var(op.out, self.b),
-                   *[Var(i, self.b) for i in op.inputs], **attrs)
+        try:
+            t = pr.jvp([None if x is None else Var(x, self.b) for x in ins], Var(op.out, self.b),
+                       *[Var(i, self.b) for i in op.inputs], **attrs)
+        except AdjitError as e:  # a rule's error is the op's: its line
+            raise e.located(op.loc) from None
         if t is None:
             return
         tv = self.fit(t.value if isinstance(t, Var) else self.b.lift(t), op.out)

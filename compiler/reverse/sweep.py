@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..activity import activity
 from ..builder import Builder, Var
-from ..errors import AdjitTypeError, InternalCompilerError
+from ..errors import AdjitError, AdjitTypeError, InternalCompilerError
 from ..ir import (Abstract, Block, For, Function, If, Op, Value, While, clone_function, inner_blocks, print_function,
                   walk)
 from ..primitives import PRIMITIVES
@@ -275,7 +275,10 @@ class _Reverse(ControlFlowReverse):
         g = Var(adj[op.out.id], self.b)
         args = [_LazyVar(i, self.b, self.primal) for i in op.inputs]
         attrs = {k: v for k, v in op.attrs.items() if k != "bcast"}
-        cts = p.vjp(g, _LazyVar(op.out, self.b, self.primal), *args, **attrs)
+        try:
+            cts = p.vjp(g, _LazyVar(op.out, self.b, self.primal), *args, **attrs)
+        except AdjitError as e:  # a rule's error is the op's: its line
+            raise e.located(op.loc) from None
         if len(cts) != len(op.inputs):
             raise InternalCompilerError(f"VJP of {op.prim} returned {len(cts)} cotangents for {len(op.inputs)} inputs")
         for k, (inp, ct) in enumerate(zip(op.inputs, cts)):
