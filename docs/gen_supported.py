@@ -150,6 +150,13 @@ extent changes (`v = v[1:] + v[:-1]`, a binomial tree) has an extent known only 
 
 ## Names, arguments and types
 
+Any other function (`np.unique`, `np.random.*`, `np.polynomial.hermite.hermgauss`, a SciPy routine)
+may be called by a top-level line, or a top-level loop's iterable, that reads no differentiated
+value (only arguments that are not differentiated, shapes, globals, and what earlier top-level
+lines compute from them): NumPy runs it before the compiled code, on every call, and the compiled
+code takes its result (arrays and numbers) as an extra `host_<name>` parameter
+(compiler/frontend/host.py; guide.md, "Porting NumPy code").
+
 Names a function may use: its arguments and locals, `np.*` and `math.*` functions listed below,
 `adjit.stop_gradient`, `adjit.nn.*`, global numeric constants (a global *array* is rejected: pass
 it as an argument), and other plain Python functions. Arguments are NumPy arrays (float, int or
