@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ShapeError
+from .errors import AdjitTypeError, ShapeError
 from .ir import Abstract, Type, array_type, scalar_type
 
 _KIND_ORDER = {"b": 0, "i": 1, "u": 1, "f": 2}
@@ -19,6 +19,10 @@ def dtype_kind(dtype: str) -> str:
 
 def promote(*types: Type) -> Type:
     """NumPy 2 (NEP 50) promotion: Python scalars are weak and take the array's dtype."""
+    for t in types:  # the frontend makes arrays of lists; this is what reaches a rule otherwise
+        if t.kind not in ("scalar", "array"):
+            raise AdjitTypeError(f"a {t} where an array or a number is expected",
+                                 hint="make it an array first: np.array(...)")
     strong = [t.dtype for t in types if not t.weak]
     weak = [t.dtype for t in types if t.weak]
     if strong:

@@ -1,21 +1,26 @@
 """Nested functions and lambdas bound to names (inlined where they are called, reading the
 enclosing names as they are at the call, as Python's closures do), and the NumPy calls made as
-statements for what they write: `np.fill_diagonal(a, v)`, `np.copyto(dst, src)`."""
+statements for what they write: `np.fill_diagonal(a, v)`, `np.copyto(dst, src)`,
+`np.add.at(a, idx, v)` and `np.subtract.at` (unbuffered: a duplicated index adds each time)."""
 from __future__ import annotations
 
 import ast
+import types
 
 import numpy as np
 
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
-from .expressions import _shift_index
+from .expressions import _describe, _library, _shift_index
 from .parse import ParsedFunction, assigned_names
-from .values import LocalFunction
+from .staticloops import StaticLoops
+from .values import LocalFunction, Method
 
 
-class LocalFunctions:
-    """The Lowerer's half for functions defined inside the function being lowered."""
+class LocalFunctions(StaticLoops):
+    """The Lowerer's half for functions defined inside the function being lowered (a for loop
+    carrying a compile-time Python value, staticloops.py, comes in through this class's base, so
+    that it is asked before structures.py's loops)."""
 
     def local_function(self, node: ast.FunctionDef) -> LocalFunction:
         """A `def` statement: its defaults evaluated now, as Python does."""
@@ -75,9 +80,18 @@ class LocalFunctions:
 
     # -- calls made for what they write
     def call_statement(self, stmt: ast.Expr) -> None:
+        """A call made as a statement, for what it writes: np.fill_diagonal, np.copyto, np.add.at,
+        np.subtract.at. Anything else is a located error naming what is called."""
         call = stmt.value
-        func = self.expr(call.func)
         written = ast.unparse(call.func)
+        try:
+            func = self.expr(call.func)
+        except AdjitError:
+            if isinstance(call.func, ast.Attribute) and isinstance(self.expr(call.func.value), Value):
+                raise self.err(UnsupportedSyntaxError, f"`{written}()` as a statement: adjit has no rule for this "
+                               "method", stmt, hint="use the NumPy function that returns a new array and assign "
+                               "it (x = np.sort(x))") from None
+            raise
         if func is np.fill_diagonal or func is np.copyto:
             if call.keywords and not (func is np.fill_diagonal and [k.arg for k in call.keywords] == ["wrap"]):
                 raise self.err(UnsupportedSyntaxError, f"{written}: keyword arguments are not supported", call)
@@ -94,9 +108,58 @@ class LocalFunctions:
             new.hint = call.args[0].id
             self.env[call.args[0].id] = new
             return
-        raise self.err(UnsupportedSyntaxError, "an expression statement has no effect on the result "
-                       "(printing is not supported)", stmt,
-                       hint="assign the result to a name; calls made for what they write: np.fill_diagonal, np.copyto")
+        if getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None), np.ufunc):
+            return self.ufunc_at(func.__self__, call, written)
+        if isinstance(func, Method):
+            raise self.err(UnsupportedSyntaxError, f"`{written}()` as a statement: adjit has no rule for this method "
+                           "(called for what it does to the array in place)", stmt,
+                           hint="use the NumPy function that returns a new array and assign it (x = np.sort(x))")
+        if func is print:
+            raise self.err(UnsupportedSyntaxError, "an expression statement has no effect on the result (printing is "
+                           "not supported)", stmt, hint="print the value adjit.value_and_grad returns, or the inputs, "
+                           "outside the function; debug with the readable source, g.source(*args)")
+        if isinstance(func, LocalFunction) or isinstance(func, types.FunctionType) and not _library(func):
+            raise self.err(UnsupportedSyntaxError, f"`{written}(...)` as a statement: its result is not used, and a "
+                           "write it makes into an array it is given does not reach this function in adjit", stmt,
+                           hint=f"return the new value and assign it: a = {written}(a)")
+        raise self.err(UnsupportedSyntaxError, f"`{written}(...)` as a statement: adjit has no rule for it", stmt,
+                       hint="assign the result to a name; the calls made for what they write are np.fill_diagonal, "
+                       "np.copyto, np.add.at and np.subtract.at")
+
+    def ufunc_at(self, ufunc, call, written) -> None:
+        """np.add.at(a, indices, b): NumPy's unbuffered a[indices] += b, a duplicated index adding
+        once per occurrence (the `index_add` row: a's gradient passes through, b's is the gather at
+        the indices); np.subtract.at adds -b."""
+        if ufunc not in (np.add, np.subtract):
+            raise self.err(UnsupportedSyntaxError, f"`{written}` is not supported by adjit", call,
+                           hint="np.add.at and np.subtract.at are; otherwise a loop over the indices: "
+                           "for k in range(len(idx)): a[idx[k]] *= v[k]")
+        if call.keywords or len(call.args) != 3 or not isinstance(call.args[0], ast.Name):
+            raise self.err(UnsupportedSyntaxError, f"{written} takes an array name, the indices and the values here",
+                           call, hint=f"{written}(a, idx, v) with `a` a name")
+        base = self.expr(call.args[0])
+        if not isinstance(base, Value) or base.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{written} writes into an array, not {_describe(base)}", call.args[0])
+        try:
+            index, ints = self.index_of(call.args[1])  # as the index of a[indices] (indexing.py)
+        finally:
+            self.env.pop("<index>", None)
+        val = self.array_like(self.expr(call.args[2]), call.args[2])
+        if val.type.dtype != base.type.dtype:
+            if base.type.dtype not in ("float32", "float64") and val.type.dtype in ("float32", "float64"):
+                raise self.err(AdjitTypeError, f"{written} of floats into an array of {base.type.dtype} (NumPy "
+                               "truncates after each addition) is not supported", call,
+                               hint="make the array float first: a = a.astype(np.float64)")
+            val = self.b.emit("astype", [val], dtype=base.type.dtype)
+        self.at(call)
+        if ufunc is np.subtract:
+            val = self.b.emit("neg", [val])
+        src, a_index, a_ints, b_index, b_ints = self.split_advanced(base, index, ints, copy=True)
+        new = self.b.emit("index_add", [src, val] + a_ints, index=_shift_index(a_index, 1))
+        if b_index is not None:
+            new = self.b.emit("index_update", [base, new] + b_ints, index=_shift_index(b_index, 1))
+        new.hint = call.args[0].id
+        self.env[call.args[0].id] = new
 
     def fill_diagonal(self, base: Value, val: Value, call, written) -> Value:
         """NumPy's fill_diagonal (wrap=False): a[i, i, ...] = v for i < min(shape), v a number or

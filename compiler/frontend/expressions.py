@@ -16,6 +16,7 @@ from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, 
 from ..ir import Value
 from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
+from .pyvalues import PythonValues, _sequence
 from .structures import is_struct
 from .values import LocalFunction, Method, Undefined, _is_number
 
@@ -30,6 +31,8 @@ _PY_BINOPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambd
               "div": lambda a, b: a / b, "pow": lambda a, b: a ** b, "floordiv": lambda a, b: a // b,
               "mod": lambda a, b: a % b}
 _CMPOPS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+_PY_CMPOPS = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
+              "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b}
 _DTYPES = {np.float64: "float64", np.float32: "float32", float: "float64", np.int64: "int64",
            int: "int64", np.int32: "int32", bool: "bool", np.bool_: "bool"}
 _SOURCES: list = []  # [map, modules of sources not imported when it was built]
@@ -79,8 +82,9 @@ def _describe(x) -> str:
 
 
 
-class Expressions:
-    """The expression-level half of the Lowerer."""
+class Expressions(PythonValues):
+    """The expression-level half of the Lowerer (operators on lists and library calls evaluated
+    when compiled: pyvalues.py)."""
 
     def name(self, ident: str, node):
         if ident in self.env:
@@ -154,6 +158,8 @@ class Expressions:
             op = _CMPOPS.get(type(node.ops[0]))
             if op is None:
                 raise self.err(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node)
+            if _is_number(left) and _is_number(right):  # Python numbers (an unrolled loop's index): Python's bool
+                return bool(_PY_CMPOPS[op](left, right))
             self.at(node)
             return self.b.emit(op, [self.value(left, node), self.value(right, node)])
         if isinstance(node, ast.Attribute):
@@ -195,9 +201,8 @@ class Expressions:
         return bool(py[op](left, right))
 
     def binop(self, optype, left, right, node):
-        if any(type(x).__name__ in ("DeferredList", "BuiltList") for x in (left, right)):
-            raise self.err(AdjitTypeError, "an operator on a list: Python would join or repeat the list, not compute "
-                           "elementwise", node, hint="make it an array first: np.array(ys)")
+        if _sequence(left) or _sequence(right):
+            return self.sequence_binop(optype, left, right, node)
         prim = _BINOPS.get(optype)
         if prim is None:
             raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} is not supported", node)
@@ -293,7 +298,8 @@ class Expressions:
         prim = _sources().get(id(func))
         if prim is not None and any(type(a).__name__ == "Masked" for a in list(args) + list(kwargs.values())):
             return self.masked_call(prim, args, kwargs, node)  # np.log(x[mask]): masks.py
-        if prim is not None:
+        if prim is not None:  # a list where NumPy reads an array: np.asarray of it (forms/base.py)
+            args, kwargs = self.array_args(func, args, kwargs, node, P.PRIMITIVES[prim].params)
             return self.prim_call(prim, func, args, kwargs, node)
         if (func is int or func is round) and args and not kwargs and len(args) <= (2 if func is round else 1):
             return self.int_or_round(func, args, node)
@@ -319,13 +325,14 @@ class Expressions:
         if isinstance(getattr(func, "__self__", None), np.ufunc):  # np.add.reduce, np.multiply.accumulate
             return self.ufunc_method(func, args, kwargs, node)
         lowered = self.distribution_call(func, args, kwargs, node)  # scipy.stats.norm.cdf: forms/distributions.py
+        if lowered is None:  # math.factorial(3): evaluated when compiled, as Python would (pyvalues.py)
+            lowered = self.library_when_compiled(func, args, kwargs, node, written)
         if lowered is not None:
             return lowered
         # never NumPy's or SciPy's own Python source: the function as the user wrote it
         raise self.err(AdjitNameError, f"`{written}` is not supported by adjit"
                        + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
-                       node.func, hint="see docs/supported.md for the supported NumPy subset; write it with "
-                       "the supported functions, in a plain Python helper if it is reused")
+                       node.func, hint=self.unsupported_hint(func))
 
     def int_or_round(self, func, args, node):
         """int(x) (toward zero) and round(x[, ndigits]) (half to even, an int without ndigits) of a

@@ -1,16 +1,27 @@
 """The forms' shared machinery: the mixin's helpers (shapes, extents, static axes, casts), the
 entry points the Lowerer calls (`numpy_form`, `form_method`), and the Lowerer's `attribute`,
-`method` and `subscript` extended for methods in METHODS and for `...`/`np.newaxis` in an index."""
+`method` and `subscript` extended for methods in METHODS, for `...`/`np.newaxis` in an index and
+for a list literal indexed at a run-time position. A list or tuple literal where NumPy reads an
+array is np.asarray of it here, in one place (`array_args`, for every form and primitive)."""
 from __future__ import annotations
 
 import ast
 import builtins
+import inspect
 
-from ..values import Method
+from ..structures import is_struct
+from ..values import Method, _is_number
 from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...ir import Value
 
 _FULL = ("slice", None, None, None)
+
+# NumPy's names for the parameters it reads through np.asarray, the data (never a shape, an axis, a
+# count or an option): a list or tuple there means np.asarray of it; _SEQUENCES take a sequence of
+# such arrays (each item np.asarray'd); a *args parameter of these names takes arrays too
+_DATA = frozenset({"a", "A", "x", "x1", "x2", "y", "b", "v", "m", "f", "ary", "arr", "array", "xp", "fp", "XA", "XB",
+                   "indices", "condition", "a_min", "a_max", "weights", "prepend", "append", "operands", "arys", "xi"})
+_SEQUENCES = frozenset({"arrays", "tup"})
 
 
 class FormsBase:
@@ -62,19 +73,75 @@ class FormsBase:
         return self.b.emit("astype", [x], dtype=self.dtype(dtype, node))
 
     def _arrays(self, seq, node, what) -> list:
-        """The operands of a join: a list or tuple of arrays (and numbers), or the rows of an array."""
+        """The operands of a join: a list or tuple of arrays (and numbers), or the rows of an array;
+        an item that is a list is np.asarray of it (`np.concatenate([[0.0], x])`)."""
         if type(seq).__name__ in ("DeferredList", "BuiltList"):  # a list built in a loop: its rows
             seq = self.value(seq, node)
         if isinstance(seq, tuple):
-            return [self.value(a, node) for a in seq]
+            return [self.array_like(a, node) for a in seq]
         if isinstance(seq, Value) and seq.type.kind == "array":
             n = self._extent(seq, 0, node, what)
             return [self.b.emit("getitem", [seq, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
         raise self.err(AdjitTypeError, f"{what} takes a list or tuple of arrays", node)
 
+    # ---------------------------------------------------------------- array-likes
+    def array_like(self, x, node):
+        """What np.asarray makes of x: a list or tuple literal of numbers and arrays (nested) is its
+        array (forms/building.py's `_build`); anything else is its value."""
+        if _listlike(x):
+            return self._build(x, node)
+        return self.value(x, node)
+
+    def array_args(self, func, args, kwargs, node, params=None):
+        """A NumPy or SciPy function's arguments with every list or tuple literal given where NumPy
+        reads an array (the parameters named in _DATA, by the function's own signature or `params`,
+        a primitive row's NumPy names) replaced by np.asarray of it: `np.tile([0.0, 1.0], (n, 1))`.
+        Shapes, axes, counts and options (`(n, 1)` there) stay as written."""
+        if not any(_listlike(a) or type(a) is tuple and any(_listlike(e) for e in a)
+                   for a in list(args) + list(kwargs.values())):
+            return args, kwargs
+        names = _parameters(func, params)
+        if names is None or (getattr(func, "__module__", None) or "numpy").split(".")[0] not in ("numpy", "scipy"):
+            return args, kwargs  # Python's own functions (len, math.exp) take no list for an array
+        star = next((n for n, kind in names if kind == inspect.Parameter.VAR_POSITIONAL), "")
+
+        def convert(name, a):
+            if name in _DATA and _listlike(a):
+                return self._build(a, node)
+            if name in _SEQUENCES and type(a) is tuple:
+                return tuple(self._build(e, node) if _listlike(e) else e for e in a)
+            return a
+
+        positional = [n for n, kind in names if kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                                         inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        out = [convert(positional[k] if k < len(positional) else star, a) for k, a in enumerate(args)]
+        return out, {k: convert(k, a) for k, a in kwargs.items()}
+
+    def list_item(self, items: tuple, node):
+        """`xs[k]` of a list or tuple literal: Python's item when k is known when compiled; at an index
+        computed when the function runs (`ext[s]` in a loop), item k of np.asarray(xs), which is the
+        item itself when the items are of one kind (ints, floats, or arrays of one shape and dtype)."""
+        k = self.expr(node.slice)
+        known = k if _is_number(k) else self.static_int(k) if isinstance(k, Value) else None
+        if known is not None and not isinstance(known, float):
+            if not -len(items) <= int(known) < len(items):
+                raise self.err(ShapeError, f"list index {int(known)} out of range (a list of {len(items)} items; "
+                               "Python raises IndexError)", node)
+            return items[int(known)]
+        if not isinstance(k, Value) or k.type.kind != "scalar" or k.type.dtype not in ("int64", "int32"):
+            raise self.err(AdjitTypeError, f"list indices must be integers, not {_kind(k)}", node.slice)
+        kinds = {_kind(e) for e in items}
+        if len(kinds) > 1 or "a list" in kinds:
+            raise self.err(AdjitTypeError, "a list indexed at a position computed when the function runs must hold "
+                           f"items of one kind (ints, floats, or arrays of one shape), not {', '.join(sorted(kinds))}",
+                           node, hint="make it an array first (np.array(xs)) and index that")
+        self.at(node)
+        return self.b.emit("getitem", [self._build(items, node), k], index=(("int", 1),))
+
     # ---------------------------------------------------------------- entry points
     def numpy_form(self, func, args, kwargs, node):
         name = self.FUNCTIONS()[id(func)]
+        args, kwargs = self.array_args(func, args, kwargs, node)
         label = "len()" if func is builtins.len else f"{_prefix(func)}{getattr(func, '__name__', name)}"
         try:
             return getattr(self, f"form_{name}")(label, args, kwargs, node)
@@ -139,7 +206,11 @@ class FormsBase:
         return super().method(m, args, kwargs, node)
 
     def subscript(self, node):
-        """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once."""
+        """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once;
+        `xs[k]` of a list literal: list_item."""
+        if isinstance(node.value, ast.Name) and _listlike(self.env.get(node.value.id)) and \
+                not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            return self.list_item(self.env[node.value.id], node)
         if not isinstance(node.slice, ast.Tuple) and not _special(node.slice) or \
                 isinstance(node.slice, ast.Tuple) and not any(_special(e) for e in node.slice.elts):
             return super().subscript(node)
@@ -154,6 +225,36 @@ class FormsBase:
         finally:
             del self.env[key]
 
+
+
+def _listlike(x) -> bool:
+    """A list or tuple literal NumPy would make an array of: numbers and values (arrays, numbers,
+    tuple values), nested; never a structure argument, a string or None inside."""
+    if type(x) is not tuple or not x or is_struct(x):
+        return False
+    return all(_listlike(e) or _is_number(e) or isinstance(e, Value) and e.type.kind in ("scalar", "array")
+               for e in x)
+
+
+def _kind(x) -> str:
+    """An item's kind, for a list indexed at a run-time position: its np.asarray row is the item."""
+    if type(x) is tuple:
+        return "a list"
+    if isinstance(x, Value) and x.type.kind == "array":
+        return f"arrays of {x.type}"
+    dtype = x.type.dtype if isinstance(x, Value) else type(x).__name__
+    return "floats" if dtype.startswith("float") else "ints" if dtype.startswith(("int", "bool")) else dtype
+
+
+def _parameters(func, params=None):
+    """[(name, kind)] of func's parameters: a primitive row's `params`, else the signature NumPy or
+    SciPy declares (None without one)."""
+    if params is not None:
+        return [(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in params]
+    try:
+        return [(p.name, p.kind) for p in inspect.signature(func).parameters.values()]
+    except (TypeError, ValueError):
+        return None
 
 
 def _special(e) -> bool:

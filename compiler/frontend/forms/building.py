@@ -51,6 +51,12 @@ class BuildingForms(FormsBase):
                 raise self.err(ShapeError, "np.array of an empty list is not supported", node,
                                hint="use np.zeros((0,))")
             items = [self._build(e, node) for e in obj]
+            shapes = {tuple(self._shape(v)) for v in items}
+            if len(shapes) > 1 and not any(None in sh for sh in shapes):
+                raise self.err(ShapeError, "an array of a list whose items have different shapes ("
+                               + ", ".join(str(sh) for sh in sorted(shapes)) + "): NumPy raises ValueError (an "
+                               "inhomogeneous shape)", node, hint="give the items one shape, or join them with "
+                               "np.concatenate")
             return self.b.emit("stack", items, axis=0)
         if isinstance(obj, Value) and obj.type.kind == "tuple":
             items = [self.b.emit("getitem", [obj, self.b.const(k)], index=(("int", 1),))

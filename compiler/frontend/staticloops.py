@@ -1,0 +1,113 @@
+"""For loops that carry a compile-time Python value from one iteration to the next (issue 12): a
+list that grows (`ext = [blank]; for c in label: ext += [c, blank]`, CTC's extended label
+sequence), a tuple rebound from its own items (`p = (p[1], p[0] + p[1])`), a string or None
+decided in one iteration and read in the next. Such a value is not an IR value: a loop lowered
+once, as an IR `For`, cannot carry it (its body would read the value from before the loop in
+every iteration, a silent wrong value). Such a loop is unrolled when the call is compiled, as a
+loop over a structure is (structures.py), when it runs a number of times known then (a range with
+bounds known when compiled, an array's rows of a known extent, zip/enumerate/reversed of those),
+up to MAX_UNROLL iterations: the body is lowered once per iteration with the loop variable bound
+to that iteration's item (a Python int for a range, as in Python). Otherwise, or with `break`,
+`continue`, `return` or `else` in the loop, it is a located error with a rewrite.
+
+The hook is `struct_for`, the first question lower_stmts asks of every `for` statement; this
+mixin is a base of closures.LocalFunctions, so that it comes before structures.Structures in the
+Lowerer's method order and hands every other loop on to it."""
+from __future__ import annotations
+
+import ast
+
+from ..errors import UnsupportedSyntaxError
+from .parse import _contains_jump, _contains_return
+from .structures import is_struct
+from .values import LocalFunction
+
+MAX_UNROLL = 256  # iterations; the alternative is a located error, not a loop
+
+
+def _static_kind(v) -> str | None:
+    """What kind of compile-time Python value v is, when a loop cannot carry it as an IR value."""
+    if type(v) is tuple and not is_struct(v):
+        return "list"
+    if isinstance(v, str):
+        return "string"
+    if v is None:
+        return "None"
+    return None
+
+
+def _stores(node, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _walk(node))
+
+
+def _loads(node, names: set) -> bool:
+    """Whether `node` may read one of `names`: a load, `name += ...`, or a call of a nested function
+    (which reads the enclosing names when it is called); nested functions' bodies count too."""
+    return any(isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load) for n in ast.walk(node)) or \
+        any(isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id in names
+            for n in ast.walk(node))
+
+
+def _walk(node):
+    """ast.walk, not into nested functions and lambdas (their names are their own)."""
+    yield node
+    if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _walk(child)
+
+
+def carried(body: list, name: str, readers: frozenset = frozenset()) -> bool:
+    """Whether the loop body rebinds `name` and may read, in an iteration, what the previous one
+    bound: a read (or a call of one of `readers`, nested functions) that no plain assignment at the
+    body's top level comes before."""
+    if not any(_stores(st, name) for st in body):
+        return False
+    for st in body:
+        if _loads(st, {name} | readers):
+            return True
+        if isinstance(st, (ast.Assign, ast.AnnAssign)) and _stores(st, name) and not any(
+                isinstance(t, ast.Subscript) for t in (st.targets if isinstance(st, ast.Assign) else [st.target])):
+            return False  # bound before any read in this iteration
+    return False
+
+
+class StaticLoops:
+    """The Lowerer's for loops carrying a compile-time Python value (see the module docstring)."""
+
+    def struct_for(self, stmt: ast.For) -> bool:
+        readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
+        names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
+        if not names:
+            return super().struct_for(stmt)
+        name = names[0]
+        kind = _static_kind(self.env[name])
+        what = {"list": "a list (or tuple)", "string": "a string", "None": "None"}[kind]
+        hint = {"list": "preallocate an array before the loop (`ext = np.zeros(n, dtype=int)`) and write its items "
+                        "(`ext[2 * i + 1] = c`), or join arrays with np.concatenate; a pair of values: carry its "
+                        "items as separate names",
+                "string": "decide it before the loop, or carry a number (a flag) instead",
+                "None": "start it from a number or an array of the right shape before the loop"}[kind]
+        if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
+            raise self.err(UnsupportedSyntaxError, f"'{name}' is {what} that each iteration of this loop rebinds and "
+                           "the next reads: adjit unrolls such a loop when the call is compiled, and break, continue, "
+                           "return and else inside it are not supported", stmt, hint=hint)
+        items = self.struct_sequence(stmt.iter)  # a list literal or a structure: its items (structures.py)
+        if items is None:
+            seq = self.loop_sequence(stmt.iter)  # a range, an array's rows, zip/enumerate/reversed (iteration.py)
+            self.at(stmt)
+            n = self.static_int(self.seq_length(seq, stmt.iter))
+        else:
+            n = len(items)
+        if n is None or n > MAX_UNROLL:
+            runs = "a number of times known only when the function runs" if n is None else f"{n} times"
+            raise self.err(UnsupportedSyntaxError, f"'{name}' is {what} that each iteration of this loop rebinds and "
+                           f"the next reads: adjit unrolls such a loop when it runs a number of times known when the "
+                           f"call is compiled (at most {MAX_UNROLL}), and this one runs {runs}", stmt, hint=hint)
+        for k in range(n):
+            self.stmt = stmt
+            self.at(stmt.target)
+            item = items[k] if items is not None else self.seq_item(seq, k, stmt.iter)
+            self.assign(stmt.target, item, stmt.target)
+            self.lower_stmts(stmt.body, None)
+        return True
