@@ -1,41 +1,43 @@
 """Lists built with `.append` (issue 12: "list building"): `xs = []`, `xs.append(x)` in a loop,
 then `np.array(xs)`, `np.sum(xs)`, `xs[-1]`, `len(xs)`. Lists made by `[x] * n` and filled by
-index are slots.py's; both are a `BuiltList` after the loop that fills them.
+index are slots.py's; both are a `BuiltList`.
 
 A list is a compile-time tuple of values (a list literal). Appended outside any loop it simply
 grows. Appended to inside a loop it becomes an array with one row per item: before the loop the
-frontend learns the item's shape (it lowers the loop's body once into a scratch block that is
-thrown away), makes the array with the initial items in its first rows, and lowers the loop with
-`xs.append(v)` a row write at a counter (`_Rows`), the array and the counter carried by the loop
-under hidden names. After the loop the name holds a `BuiltList`: NumPy functions see the array,
-indexing and len() see the list, and an operator (`xs + ys`, which Python would join) is refused.
+frontend learns the item's shape (from an item written before the loop, or by lowering the loop's
+body once into a scratch block that is thrown away), makes the array with the items so far in its
+first rows, and lowers the loop with `xs.append(v)` a row write at a counter (`_Rows`), the array
+and the counter carried by the loop under hidden names (a carry statement added to a copy of the
+loop's body assigns them, so the loop carries them like any name). Inside the loop the list reads
+as the rows written so far (`traj[-1]`, `len(traj)`); after it the name holds a `BuiltList`:
+NumPy functions see the array, indexing and len() see the list. Appending to it again (after the
+loop, or in another loop) copies its rows into a longer array first.
 
 - Appended once per iteration at the top level of a `for` loop without break/continue: the array
-  has exactly `len(initial items) + trip count` rows.
+  has exactly `len(items so far) + trip count` rows.
 - Appended anywhere else (inside an `if`, an inner loop, a `while` loop, a loop with break or
   continue, several times per iteration): the count is known only when the function runs. The
-  array grows: it starts with max(16, initial items + trip count) rows (16 for a `while` loop), and
-  an append that finds it full first makes one of twice the rows and copies the rows written so
-  far into it (`new[:n] = rows`, whose adjoint is a slice: the reverse sweep records two ints per
-  append, never the array). After the loop the list is the first n rows, an array whose length is a
-  run-time extent (`rows[:n]`), so everything after it sees the length the loop produced.
+  array grows: it starts with max(16, items so far + trip count + 1) rows (a `while` loop counts no
+  trips), and an append that fills it makes one of twice the rows and copies the rows into it
+  (`new[:n] = rows`, whose adjoint is a slice: the reverse sweep records two ints per append,
+  never the array; the growth comes after the row write, so no view of the adjoint's rows is alive
+  across it and the reverse sweep copies nothing outside the doublings). After the loop the list
+  is the first n rows, an array whose length is a run-time extent (`rows[:n]`), so everything
+  after it sees the length the loop produced.
 
-The loop may not read the list it appends to. A list literal of numbers as an item is its array
-(`out.append([C, D])`; read back as a tuple), so `np.array(out)` is 2-D as in NumPy."""
+A list literal of numbers as an item is its array (`out.append([C, D])`, written number by number;
+read back as a tuple), so `np.array(out)` is 2-D as in NumPy."""
 from __future__ import annotations
 
 import ast
-import operator
 
 from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, UnsupportedSyntaxError
-from ..ir import Abstract, Value, scalar_type
+from ..ir import Abstract, Value, array_type, scalar_type
 from .control import LoopFrame
 from .parse import _contains_jump, _contains_return
 from .slots import SlotLists
-from .values import Undefined, _is_number as is_number
+from .values import Undefined
 
-_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-            ast.Gt: operator.gt, ast.GtE: operator.ge}
 _HINT = "preallocate: `xs = np.zeros((n, ...))` before the loop and `xs[i] = ...` inside it"
 
 
@@ -103,6 +105,22 @@ def _walk(node):
         yield from _walk(child)
 
 
+def _built(lst) -> bool:
+    """A list whose items are an array's rows, no longer filled by a loop (nor made by [x] * n)."""
+    return type(lst) is BuiltList and lst.slots is None and lst.rows is None
+
+
+def _holder_of(low, lst: BuiltList) -> _Probe:
+    """What a built list's items are, as a probe that has learnt them."""
+    av = low.b.aval(lst.array)
+    h = _Probe(lst.name)
+    h.item = Abstract(scalar_type(av.type.dtype) if av.type.rank == 1 else array_type(av.type.dtype, av.type.rank - 1),
+                     tuple(av.shape[1:]))
+    h.seq, h.weak = lst.seq, lst.weak
+    h.count = av.shape[0] if av.shape[0] is not None else 0
+    return h
+
+
 def _stored_bases(nodes) -> set:
     """Names written into by `name[...] = v` (or +=) among the nodes."""
     out = set()
@@ -133,10 +151,10 @@ class ListBuilding(SlotLists):
             if len(call.args) != 1 or call.keywords:
                 raise self.err(AdjitTypeError, "list.append() takes exactly one argument", call)
         if isinstance(lst, _Probe):  # the scratch lowering of a loop body (learning the item)
-            lst.count += 1
             if lst.item is None:
                 self.list_accept_item(lst, *self.list_item_value(self.expr(call.args[0]), call.args[0], name), call.args[0])
                 self._list_learned(lst)
+            lst.count += 1
             return True
         if isinstance(lst, _Rows):
             self._append_row(lst, call, stmt)
@@ -144,10 +162,41 @@ class ListBuilding(SlotLists):
         if type(lst) is tuple:
             self.env[name] = lst + (self.expr(call.args[0]),)
             return True
+        if _built(lst):  # outside a loop, to a list whose items are an array's rows: one row more
+            if len(call.args) != 1 or call.keywords:
+                raise self.err(AdjitTypeError, "list.append() takes exactly one argument", call)
+            holder = _holder_of(self, lst)
+            v = self.list_accept_item(holder, *self.list_item_value(self.expr(call.args[0]), call.args[0], name),
+                                      call.args[0])
+            self.at(stmt)
+            old, m = self._rows_and_length(lst, stmt)
+            rows = self._rows_from(old, m, self.b.emit("add", [m, self.b.const(1)]) if isinstance(m, Value) else m + 1,
+                                   holder, stmt)
+            rows = self.b.emit("index_update", [rows, v, self.value(m, stmt)], index=(("int", 2),))
+            rows.hint = name
+            self.list_hold(rows, v)
+            self.env[name] = BuiltList(rows, name, seq=lst.seq, weak=lst.weak)
+            return True
         if isinstance(lst, BuiltList):
-            what = "a list made by `[x] * n`" if lst.slots is not None else f"'{name}' after the loop that built it"
-            raise self.err(UnsupportedSyntaxError, f"appending to {what} is not supported", stmt, hint=_HINT)
+            raise self.err(UnsupportedSyntaxError, "appending to a list made by `[x] * n` is not supported", stmt,
+                           hint=_HINT)
         return False
+
+    def _rows_and_length(self, lst: BuiltList, node) -> tuple:
+        """A built list's array and its length (an int, or a value when known only at run time)."""
+        old = lst.array
+        m = self.b.aval(old).shape[0]
+        if m is None:
+            self.at(node)
+            m = self.b.emit("getitem", [self.b.emit("shape", [old]), self.b.const(0)], index=(("int", 1),))
+        return old, m
+
+    def _rows_from(self, old: Value, m, count, holder, node) -> Value:
+        """A new array of `count` rows, `old` (m rows) in its first ones; it holds what old holds."""
+        rows = self.list_rows_zeros(count, holder.item)
+        rows = self.b.emit("index_update", [rows, old, self.value(m, node)], index=(("slice", None, 2, None),))
+        self.b.__dict__.setdefault("holds", {})[rows.id] = ("copy", old)  # the same items (aliasing.py)
+        return rows
 
     def _list_learned(self, holder) -> None:
         learning = getattr(self, "_learning", None)
@@ -157,13 +206,14 @@ class ListBuilding(SlotLists):
                 raise Learned()
 
     def _append_row(self, lst: _Rows, call, stmt) -> None:
-        v, seq = self.list_item_value(self.expr(call.args[0]), call.args[0], lst.name)
+        raw = self.expr(call.args[0])
+        v, seq = self.list_item_value(raw, call.args[0], lst.name)
         v = self.list_accept_item(lst, v, seq, call.args[0])
         self.at(stmt)
         rows, n = self.value(self.env[lst.buf], stmt), self.value(self.env[lst.count], stmt)
         if rows.hint == lst.buf:
             rows.hint = lst.name
-        new = self.b.emit("index_update", [rows, v, n], index=(("int", 2),))
+        new = self.list_row_write(rows, raw, v, n, stmt)
         new.hint = lst.name
         self.list_hold(new, v)  # Python's list holds v itself (aliasing.py)
         n = self.b.emit("add", [n, self.b.const(1)])
@@ -185,8 +235,7 @@ class ListBuilding(SlotLists):
 
     def _rows_grown(self, lst: _Rows, rows: Value, cap: Value, n: Value) -> Value:
         twice = self.b.emit("mul", [self.b.const(2), cap])
-        new = self.b.emit("zeros", [self.b.emit("tuple", [twice] + [self.b.const(int(d)) for d in lst.item.shape])],
-                          dtype=lst.item.type.dtype)
+        new = self.list_rows_zeros(twice, lst.item)
         new = self.b.emit("index_update", [new, rows, n], index=(("slice", None, 2, None),))  # new[:n] = rows
         self.b.__dict__.setdefault("holds", {})[new.id] = ("copy", rows)  # the same items (aliasing.py)
         return new
@@ -204,7 +253,7 @@ class ListBuilding(SlotLists):
         for node in nodes:
             name = _appends(node)
             lst = self.env.get(name) if name is not None else None
-            if type(lst) is tuple and name not in rebound:
+            if (type(lst) is tuple or _built(lst)) and name not in rebound:
                 appended.setdefault(name, []).append(node)
             elif isinstance(lst, BuiltList) and lst.rows is not None and lst.rows not in inner:
                 inner.append(lst.rows)  # an enclosing loop's list, appended to in this loop too
@@ -215,17 +264,19 @@ class ListBuilding(SlotLists):
                  and calls[0] in stmt.body and not _contains_jump(stmt.body)}
         probes = {name: _Probe(name) for name in appended}
         for name, probe in probes.items():  # the first item written before the loop tells the items' shape
-            probe.count = len(self.env[name])
-            if self.env[name]:
-                self.list_accept_item(probe, *self.list_item_value(self.env[name][0], stmt, name), stmt)
+            if _built(self.env[name]):  # appended to after the loop that built it: its rows come first
+                probes[name] = probe = _holder_of(self, self.env[name])
+            else:
+                probe.count = len(self.env[name])
+                if self.env[name]:
+                    self.list_accept_item(probe, *self.list_item_value(self.env[name][0], stmt, name), stmt)
         self._learn_list_items(stmt, probes, [s for s in slots if s.item is None and s.key not in self.env])
         self.at(stmt)
         keys = [k for r in inner for k in r.keys()]
         for s in slots:
             keys.append(s.key)
             if s.key not in self.env:  # [None] * n, its first item written in this loop
-                shape = self.b.emit("tuple", [self.value(s.length, stmt)] + [self.b.const(int(d)) for d in s.item.shape])
-                self.env[s.key] = self.b.emit("zeros", [shape], dtype=s.item.type.dtype, list=s.name, hint=s.name)
+                self.env[s.key] = self.list_rows_zeros(s.length, s.item, hint=s.name, list=s.name)
             self.slot_rows(s, stmt)  # refused here if only one branch of an `if` made its rows
         for name in appended:
             rows = self._start_rows(stmt, name, probes[name], grow=name not in exact)
@@ -260,14 +311,6 @@ class ListBuilding(SlotLists):
             elif type(v) is BuiltList and v.slots is not None and v.slots.owner is self:
                 out.append(v.slots)
         return list(dict.fromkeys(out))
-
-    def static_compare(self, node, left, right):
-        """While a loop's first iteration is lowered to learn its lists' items, a comparison of
-        numbers known then (`k == 0` at k = 0) takes the branch that iteration takes."""
-        if getattr(self, "_learning", None) is not None and is_number(left) and is_number(right) \
-                and type(node.ops[0]) in _COMPARE:
-            return bool(_COMPARE[type(node.ops[0])](left, right))
-        return super().static_compare(node, left, right)
 
     def _learn_list_items(self, stmt, probes: dict, slots: list) -> None:
         """The first item of each list (an appended one's probe, a `[None] * n`), from a scratch
@@ -311,24 +354,32 @@ class ListBuilding(SlotLists):
     def _start_rows(self, stmt, name: str, probe: _Probe, grow: bool) -> _Rows:
         """The array a loop appends `name`'s items to, the initial items in its first rows."""
         initial = self.env[name]
-        items = [self.list_accept_item(probe, *self.list_item_value(x, stmt, name), stmt) for x in initial]
+        built = _built(initial)
+        if built:
+            old, first = self._rows_and_length(initial, stmt)
+            items = []
+        else:
+            items = [self.list_accept_item(probe, *self.list_item_value(x, stmt, name), stmt) for x in initial]
+            first = len(initial)
         self.at(stmt)
-        count = self.b.const(len(initial))
+        count = self.value(first, stmt)
         if isinstance(stmt, ast.For):
             start, stop, step, _, _ = self.iteration(stmt)
             trips = self.b.emit("trip_count", [self.value(x, stmt) for x in (start, stop, step)])
             count = self.b.emit("add", [count, trips])
         if grow:  # room for one more row (a run-time extent from the start, as every grown array has)
             count = self.b.emit("maximum", [self.b.const(16), self.b.emit("add", [count, self.b.const(1)])])
-        shape = self.b.emit("tuple", [count] + [self.b.const(int(d)) for d in probe.item.shape])
-        rows = self.b.emit("zeros", [shape], dtype=probe.item.type.dtype)
+        if built:
+            rows = self._rows_from(old, first, count, probe, stmt)
+        else:
+            rows = self.list_rows_zeros(count, probe.item)
         for j, item in enumerate(items):  # the list's first items, as written before the loop
             rows = self.b.emit("index_update", [rows, item, self.b.const(j)], index=(("int", 2),))
             self.list_hold(rows, item)
         rows.hint = name
         keys = [self.list_hidden_name(f"_{w}_{name}") for w in ("rows", "len", "cap")]
         lst = _Rows(self, name, tuple(keys), probe, grow)
-        self.env[lst.buf], self.env[lst.count] = rows, self.b.const(len(initial))
+        self.env[lst.buf], self.env[lst.count] = rows, self.value(first, stmt)
         if grow:
             self.env[lst.cap] = count
         self.env[name] = BuiltList(None, name, rows=lst)

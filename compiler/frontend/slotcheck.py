@@ -100,6 +100,12 @@ def _meet(a, b):
     return c
 
 
+def _made(v, producer) -> bool:
+    """Whether v is the array a list of slots was made as (`zeros(..., list=...)`)."""
+    op = producer.get(v.id)
+    return op is not None and op.prim == "zeros" and "list" in op.attrs
+
+
 def _fresh(c):
     """c at the start of a loop's iteration: the index values written belong to another pass."""
     if c is None:
@@ -169,7 +175,8 @@ class _Checker:
                     changed = True
             for node in _nodes(fn.body):
                 if isinstance(node, Op):
-                    if node.inputs and node.inputs[0].id in out and node.prim == "index_update":
+                    if node.inputs and node.inputs[0].id in out and (node.prim == "index_update" or node.prim ==
+                                                                     "reshape" and _made(node.inputs[0], self.producer)):
                         add(node.out)
                 elif isinstance(node, If):
                     for a, b, o in zip(node.then_yield, node.else_yield, node.outputs):
@@ -319,6 +326,8 @@ class _Checker:
                 self.cov[op.out.id] = c
             elif k == 0 and op.prim == "getitem" and op.attrs.get("index") == (("int", 1),):
                 self.read(c, op.inputs[1], op)
+            elif k == 0 and op.prim == "reshape" and _made(v, self.producer):  # the rows' item shape kept (slots.py)
+                self.cov[op.out.id] = c
             elif op.prim not in ("shape", "size"):
                 if not c.full:
                     self.fail(op, c, None, whole=True)

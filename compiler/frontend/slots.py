@@ -83,7 +83,7 @@ class SlotLists:
         if items[0] is not None:  # [x] * n: every slot holds x (the same object, as in Python)
             item, seq = self.list_item_value(items[0], node, name)
             self.list_accept_item(slots, item, seq, node)
-            rows = self.b.emit("zeros", [self._slot_rows_shape(slots, length)], dtype=slots.item.type.dtype, hint=name)
+            rows = self.list_rows_zeros(length, slots.item, hint=name)
             full = self.b.emit("index_update", [rows, item], index=(("slice", None, None, None),))
             full.hint = name
             self.list_hold(full, item)
@@ -108,8 +108,16 @@ class SlotLists:
             return st.targets[0].id
         return "list"
 
-    def _slot_rows_shape(self, slots: _Slots, length) -> Value:
-        return self.b.emit("tuple", [self.value(length, None)] + [self.b.const(int(d)) for d in slots.item.shape])
+    def list_rows_zeros(self, count, item: Abstract, hint=None, **attrs) -> Value:
+        """An array of `count` rows of zeros, each of the item's shape: that shape stays known when
+        count is known only at run time (zeros' rule knows no dim of a partly known shape; a
+        reshape by (-1, *item shape) does)."""
+        dims = [self.b.const(int(d)) for d in item.shape]
+        rows = self.b.emit("zeros", [self.b.emit("tuple", [self.value(count, None)] + dims)], dtype=item.type.dtype,
+                           hint=hint, **attrs)
+        if dims and any(d is None for d in self.b.aval(rows).shape[1:]):
+            rows = self.b.emit("reshape", [rows, self.b.emit("tuple", [self.b.const(-1)] + dims)], hint=hint)
+        return rows
 
     # -- items
     def list_item_value(self, raw, node, name: str) -> tuple:
@@ -164,6 +172,19 @@ class SlotLists:
                                f"{v.type.dtype}, the first was {want.type.dtype}", node, hint=hint)
             v = self.b.emit("astype", [v], dtype=want.type.dtype)
         return v
+
+    def list_row_write(self, rows: Value, raw, item: Value, index: Value, node) -> Value:
+        """rows[index] = item; a list literal of numbers (`[C, D]`) written number by number, with
+        no array made for it."""
+        if type(raw) is tuple and item.type.kind == "array" and item.type.rank == 1 and all(
+                not isinstance(e, tuple) and self.value(e, node).type.kind == "scalar" for e in raw):
+            for j, e in enumerate(raw):
+                e = self.value(e, node)
+                if e.type.dtype != item.type.dtype or e.type.weak:
+                    e = self.b.emit("astype", [e], dtype=item.type.dtype)
+                rows = self.b.emit("index_update", [rows, e, index, self.b.const(j)], index=(("int", 2), ("int", 3)))
+            return rows
+        return self.b.emit("index_update", [rows, item, index], index=(("int", 2),))
 
     def list_hold(self, new: Value, item: Value) -> None:
         """The rows of `new` hold `item` itself, as Python's list does (aliasing.py's `held`)."""
@@ -243,16 +264,14 @@ class SlotLists:
             learning = getattr(self, "_learning", None)
             if learning is not None and slots in learning:
                 learning.discard(slots)
-            rows = self.b.emit("zeros", [self._slot_rows_shape(slots, slots.length)], dtype=slots.item.type.dtype,
-                               list=name)
-            rows.hint = slots.name
+            rows = self.list_rows_zeros(slots.length, slots.item, hint=slots.name, list=name)
             if learning is not None and not learning:
                 from .lists import Learned
 
                 raise Learned()
         else:
             rows = self.slot_rows(slots, target)
-        new = self.b.emit("index_update", [rows, item, index], index=(("int", 2),))
+        new = self.b.emit("index_update", [rows, item, index], index=(("int", 2),))  # one item (slotcheck.py)
         new.hint = slots.name
         self.list_hold(new, item)
         self.env[slots.key] = new
@@ -266,7 +285,7 @@ class SlotLists:
         slots = lst.slots
         self.at(node)
         rows = self.slot_rows(slots, node)
-        copy = self.b.emit("zeros", [self._slot_rows_shape(slots, slots.length)], dtype=rows.type.dtype, list=slots.name)
+        copy = self.list_rows_zeros(slots.length, slots.item, list=slots.name)
         copy = self.b.emit("index_update", [copy, rows], index=(("slice", None, None, None),))
         self.b.__dict__.setdefault("holds", {})[copy.id] = ("copy", rows)  # the same items (aliasing.py)
         if func is tuple:

@@ -122,6 +122,23 @@ def first_append_guarded(X):
     return np.sum(np.array(out) ** 2)
 
 
+def appended_again(X):
+    out = []
+    for i in range(3):
+        out.append(X[i] * 2.0)
+    for j in range(3, 6):  # a second loop: the first one's rows come first
+        if X[j, 0] > -1.0:
+            out.append(X[j] ** 2)
+    out.append(X[0] * 3.0)  # and after the loops
+    k = 0
+    while k < 2:
+        out.append(out[-1] * 0.5)
+        k += 1
+    rows = list(X)  # the rows of an array, as a list
+    rows.append(X[1] * 2)
+    return np.sum(np.array(out) ** 2) + len(out) + np.sum(np.array(rows) ** 2)
+
+
 def rts_smoother(q, r, obs, A, H):
     """The issue's Rauch-Tung-Striebel smoother: placeholder lists filled forward, then backward."""
     n = len(obs)
@@ -249,6 +266,7 @@ CASES = [  # the first compiled with Numba (a growing list), the rest run as the
     (appended_in_inner_loop, lambda: (n(6, 3),), (0,)),
     (read_while_appending, lambda: (n(3, 3) * 0.5, n(3)), (0, 1)),
     (first_append_guarded, lambda: (n(5, 3),), (0,)),
+    (appended_again, lambda: (n(6, 3),), (0,)),
     (rts_smoother, lambda: (0.1, 0.5, n(12), np.array([[1.0, 0.1], [0.0, 0.9]]), np.array([1.0, 0.3])), (0, 1, 3, 4)),
     (first_branch_reads_nothing, lambda: (n(6, 3),), (0,)),
     (numbers_by_index, lambda: (n(6, 3),), (0,)),
