@@ -378,6 +378,25 @@ class ControlFlow:
                 self.env[n] = self.not_carried(n, before.get(n), stmt)
         self.env.update(zip(carried, outputs))
 
+    def refuse_static_carried(self, stmt) -> None:
+        """A compile-time Python value (a list or tuple, a string, None) that each iteration of a
+        `while` loop rebinds and the next reads cannot be an IR value carried around the loop, and
+        the loop cannot be unrolled (its trip count is known only when it runs): a located error,
+        never the value before the loop read in every iteration. (For loops: staticloops.py.)"""
+        from .staticloops import _static_kind, carried
+        from .values import LocalFunction
+
+        readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
+        for name, v in self.env.items():
+            kind = _static_kind(v)
+            if kind and carried(stmt.body, name, readers):
+                what = {"list": "a list (or tuple)", "string": "a string", "None": "None"}[kind]
+                raise self.err(UnsupportedSyntaxError, f"'{name}' is {what} that each iteration of this `while` loop "
+                               "rebinds and the next reads: such a value cannot be carried around a loop that runs "
+                               "a number of times known only when it runs", stmt,
+                               hint="start it from a number or an array of the right shape before the loop (a flag "
+                                    "for None), or carry the items of a pair as separate names")
+
     def lower_for_as_while(self, stmt, start, stop, step, bind, targets) -> None:
         """A for loop with break/continue: a while loop over its index with break/continue flags."""
         counter = f"_{'_'.join(sorted(target_names(stmt.target)))}_next"
@@ -388,6 +407,7 @@ class ControlFlow:
 
     def lower_while(self, stmt, counter=None) -> None:
         self.at(stmt)
+        self.refuse_static_carried(stmt)
         before = dict(self.env)  # the names as the loop finds them (not_carried)
         self._loops = getattr(self, "_loops", 0) + 1
         frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")

@@ -117,3 +117,32 @@ def test_a_tuple_carried_around_a_loop_is_unrolled_or_a_located_error_that_says_
     with pytest.raises(adjit.AdjitError, match="unrolls such a loop when it runs a number of times known") as e:
         adjit.grad(carried_runtime)(x, np.array([3]))
     assert "test_tuples.py:" in str(e.value)
+
+
+def _none_carried_by_while(x):
+    prev = None
+    s = 0.0
+    i = 0
+    while i < 3:
+        if prev is not None:
+            s = s + prev * x[i]
+        prev = x[i]
+        i += 1
+    return s
+
+
+def _pair_carried_by_while(x):
+    pair = (x[0], x[1])
+    k = 0
+    while k < 3:
+        pair = (pair[1], pair[0] + pair[1])
+        k += 1
+    return pair[0] * pair[1]
+
+
+@pytest.mark.parametrize("fun,name", [(_none_carried_by_while, "prev"), (_pair_carried_by_while, "pair")])
+def test_a_python_value_a_while_loop_carries_is_a_located_error(fun, name):
+    """Each iteration reads what the previous one bound: the value before the loop must never be
+    read in every iteration instead (it was: 0.0 for NumPy's 8.0)."""
+    with pytest.raises(adjit.UnsupportedSyntaxError, match=f"'{name}' is .* that each iteration of this `while` loop"):
+        adjit.grad(fun)(np.array([1.0, 2.0, 3.0]))
