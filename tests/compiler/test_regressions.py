@@ -6,7 +6,7 @@ import pytest
 
 import adjit
 import corpus_regressions as C
-from adjit.compiler.errors import AdjitError, InternalCompilerError, ShapeError, UnsupportedSyntaxError
+from adjit.compiler.errors import AdjitError, InternalCompilerError, UnsupportedSyntaxError
 from conftest import fd_check, forward_check, run_jvp
 
 R = np.random.default_rng(9)
