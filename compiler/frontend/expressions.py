@@ -293,6 +293,10 @@ class Expressions(PythonValues):
             from .custom_calls import lower_custom_call
 
             return lower_custom_call(self, func.__adjit_custom__, args, kwargs, node)
+        if any(type(a).__name__ == "Masked" for a in list(args) + list(kwargs.values())):
+            lowered = self.masked_function(func, args, kwargs, node)  # len(x[mask]), np.dot, np.var: maskaxes.py
+            if lowered is not None:
+                return lowered
         if id(func) in FORM_FUNCTIONS():  # NumPy spellings lowered by composing rows (forms/)
             return self.numpy_form(func, args, kwargs, node)
         prim = _sources().get(id(func))
