@@ -12,7 +12,7 @@ import pytest
 
 import adjit
 from adjit.compiler.jit import CompiledFunction
-from conftest import check_against_fd, family_tests
+from conftest import check_against_fd, check_readable, family_tests
 
 R = np.random.default_rng(31)
 
@@ -279,6 +279,12 @@ CASES = [  # the first compiled with Numba (a growing list), the rest run as the
 ]
 IDS = [c[0].__name__ for c in CASES]
 test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, every=len(CASES))
+
+
+@pytest.mark.parametrize("fun", [rts_smoother, lotka, read_while_appending], ids=lambda f: f.__name__)
+def test_readable_source_agrees(fun):
+    make, wrt = next((c[1], c[2]) for c in CASES if c[0] is fun)
+    check_readable(fun, make(), wrt, compiled=False)
 
 
 def test_growing_list_records_no_array_per_iteration():
