@@ -172,6 +172,8 @@ class Comprehensions:
             return list(val)
         if isinstance(val, Value) and val.type.kind == "array":
             return None  # an array's rows: a loop
+        if type(val).__name__ == "BuiltList":
+            return None  # a list built by .append or [x] * n: its rows, a loop
         if isinstance(val, str):
             raise self.err(UnsupportedSyntaxError, "iterating over a string is not supported", it)
         raise self.err(UnsupportedSyntaxError, f"a comprehension cannot run over {type(val).__name__}", it,

@@ -117,6 +117,11 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
                 result = self.expr(stmt.value)
                 if type(result) is tuple and result:  # `return a, b` from a helper: a Python tuple, unpacked
                     return result                     # by its caller (a tuple value would carry no derivative)
+                if isinstance(result, BuiltList):  # a helper's `return ys`: still a list for its caller (ys + ys
+                    # joins), its rows fixed here (a `[None] * n` list's rows live in this Lowerer's names)
+                    return BuiltList(result.array, result.name, seq=result.seq, weak=result.weak)
+                if type(result).__name__ == "DeferredList":
+                    return result
                 return self.value(result, stmt.value)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
                 continue

@@ -12,7 +12,7 @@ import pytest
 
 import adjit
 from adjit.compiler.jit import CompiledFunction
-from conftest import check_against_fd, check_readable, family_tests
+from conftest import check_against_fd, check_readable, family_tests, fd_check, run_grad
 
 R = np.random.default_rng(31)
 
@@ -539,3 +539,44 @@ def test_located_errors(fun, text):
         adjit.grad(fun)(n(4, 3))
     assert text in str(e.value) and "test_lists.py:" in str(e.value)
     assert not isinstance(e.value, adjit.InternalCompilerError)
+
+
+def _appended_by_helper(X):
+    ys = []
+    for row in X:
+        ys.append(np.sum(row ** 2))
+    return ys
+
+
+def _joins_a_returned_list(X):
+    ys = _appended_by_helper(X)
+    zs = ys + ys  # Python joins: never elementwise
+    return np.sum(np.array(zs) ** 2)
+
+
+def _uses_a_returned_list(X):
+    ys = _appended_by_helper(X)
+    return np.sum(np.array(ys)) * len(ys)
+
+
+def test_a_list_a_helper_returns_stays_a_list():
+    """A helper's `return ys` handed its caller the rows' array: `ys + ys` added elementwise (59.97
+    for Python's 29.99). Now the caller holds the list: joining it is a located error, using it works."""
+    X = np.arange(6.0).reshape(3, 2) * 0.3
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="Python would join or repeat the list"):
+        adjit.grad(_joins_a_returned_list)(X)
+    value, grads = run_grad(_uses_a_returned_list, [X], (0,))
+    assert np.isclose(value, _uses_a_returned_list(X))
+    fd_check(_uses_a_returned_list, (X,), (0,), grads)
+
+
+def _comprehension_over_built_list(X):
+    ys = []
+    for row in X:
+        ys.append(row * 3.0)
+    return np.sum(np.array([y[1] for y in ys]) ** 2) + sum(np.sum(y) for y in ys)
+
+
+def test_a_comprehension_runs_over_a_built_list():
+    X = np.arange(6.0).reshape(3, 2) * 0.3
+    check_against_fd(_comprehension_over_built_list, [X], (0,), compiled=False)
