@@ -300,7 +300,7 @@ def plan(parsed, differentiated: set):
     closure: set = set()
     for k, written in candidates:
         need = _closure(body, k, params, res)
-        if need is None or _tainted(body, need, differentiated)[k]:
+        if need is None or _tainted(body, need, differentiated, local)[k]:
             continue  # (a value computed from a differentiated one: the lowerer's located error)
         hoisted[k] = written
         closure |= need
@@ -368,24 +368,53 @@ def _closure(body, k, params, res):
     return need
 
 
-def _tainted(body, closure: set, differentiated: set) -> dict:
+def _tainted(body, closure: set, differentiated: set, local: set) -> dict:
     """Per statement of the closure: whether it reads the value (not only the shape) of a
     differentiated argument, directly or through the closure's names."""
     tainted = set(differentiated)
     taint_of = {}
+    groups: dict = {}  # name -> the names sharing its memory (a = b, views), as far as the closure binds them
     for j in sorted(closure):
-        values, _ = _names_loaded(body[j])
-        if isinstance(body[j], ast.AugAssign) and isinstance(body[j].target, ast.Name):
-            values.add(body[j].target.id)
+        st = body[j]
+        values, _ = _names_loaded(st)
+        if isinstance(st, ast.AugAssign) and isinstance(st.target, ast.Name):
+            values.add(st.target.id)
         taint_of[j] = bool(values & tainted)
         if taint_of[j]:
-            tainted |= _bound(body[j])
+            # everything the statement binds, and everything it may write into (`L[0, :] = fec`,
+            # np.copyto(L, fec), a method of L), with every name sharing that memory
+            hit = _bound(st) | (_written_into(st) & local)  # (never a module: np.exp(...) writes nothing)
+            for name in list(hit):
+                hit |= groups.get(name, set())
+            tainted |= hit
+        if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None:
+            src = _view_root(st.value)
+            if src is not None:
+                group = groups.get(src, {src}) | _bound(st)
+                for name in group:
+                    groups[name] = group
     return taint_of
+
+
+def _written_into(stmt) -> set:
+    """Names whose arrays `stmt` may write into: the roots of its subscript and attribute stores,
+    the receivers of the methods it calls, the names it passes to calls (conservatively)."""
+    out = set()
+    for n in ast.walk(stmt):
+        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+            out.add(_root(n))
+        elif isinstance(n, ast.AugAssign):
+            out.add(_root(n.target))
+        elif isinstance(n, ast.Call):
+            if isinstance(n.func, ast.Attribute):
+                out.add(_root(n.func.value))
+            out |= {_view_root(a) for a in list(n.args) + [k.value for k in n.keywords]}
+    return out - {None}
 
 
 def _build(parsed, body, hoisted: dict, closure: set, differentiated: set, local: set):
     params = list(parsed.param_names)
-    taint_of = _tainted(body, closure, differentiated)
+    taint_of = _tainted(body, closure, differentiated, local)
     res = _Resolver(parsed.fn, local)
     rest = [i for i in range(len(body)) if i not in hoisted]
     read_later = set()
