@@ -44,7 +44,7 @@ _KNOWN_BUILTINS = frozenset({builtins.sum, builtins.max, builtins.min, tuple, li
 _MUTATING_METHODS = frozenset({"sort", "fill", "resize", "put", "partition", "shuffle", "append", "extend", "insert",
                                "pop", "remove", "clear", "update", "add", "discard", "setflags", "itemset",
                                "reverse", "__setitem__", "__iadd__"})
-_INPLACE_FUNCS = ("fill_diagonal", "copyto", "put", "place", "putmask", "put_along_axis", "shuffle")
+_INPLACE_FUNCS = ("fill_diagonal", "copyto", "put", "place", "putmask", "put_along_axis", "shuffle", "at")
 
 
 @dataclass
@@ -257,6 +257,8 @@ def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
                 return True
             passed = any(_root(a) == name for a in list(n.args) + [k.value for k in n.keywords])
             if passed:
+                if any(k.arg == "out" for k in n.keywords):
+                    return True  # np.exp(f, out=L)
                 obj = res.resolve(f)
                 if obj is None or getattr(obj, "__name__", "") in _INPLACE_FUNCS or \
                         (isinstance(obj, types.FunctionType) and not _library(obj) and id(obj) not in _sources()):

@@ -188,3 +188,14 @@ def test_an_array_written_from_a_differentiated_value_is_not_hoisted(fun):
     assert CompiledFunction(fun, (0, 1)).host is None
     with pytest.raises(adjit.AdjitNameError, match="np.linalg.eigvals"):
         adjit.grad(fun, wrt=(0, 1))(0.5, np.array([0.1, 0.8, 1.2]))
+
+
+def scattered_from_differentiated(s, f):
+    L = np.zeros(3)
+    np.add.at(L, np.array([0, 0, 2]), f)  # an in-place ufunc method: a write into L
+    u = np.unique(np.round(L, 1))
+    return np.sum(L ** 2) * s + np.sum(u)
+
+
+def test_an_in_place_ufunc_method_is_a_write():
+    assert CompiledFunction(scattered_from_differentiated, (0, 1)).host is None
