@@ -18,7 +18,7 @@ from scipy.stats import beta, binom, cauchy, expon, gamma, halfcauchy, multivari
 
 import adjit
 from adjit.compiler.frontend.forms.densities import CONTINUOUS, DISCRETE
-from conftest import check_readable, family_tests, run_jvp
+from conftest import check_readable, family_tests, import_source, run_jvp
 
 SHAPES = {"df": 3.5, "a": 2.3, "b": 1.7, "s": 0.6, "mu": 2.5, "n": 7.0, "p": 0.35}
 LOC, SCALE = 0.2, 1.3
@@ -26,8 +26,6 @@ Z = np.array([-1.3, -0.2, 0.0, 0.04, 0.3, 0.5, 0.77, 1.0, 1.4, 2.2, 3.0, 8.0, np
 
 
 def _module(tmp_path, name, text):
-    from conftest import import_source
-
     return import_source(tmp_path, name, text)
 
 

@@ -12,7 +12,7 @@ import pytest
 from scipy.stats import norm
 
 import adjit
-from conftest import family_tests
+from conftest import check_against_fd, family_tests, run_grad
 
 R = np.random.default_rng(41)
 
@@ -268,7 +268,6 @@ def test_array_assignment_counts_are_checked_when_run():
     """u must hold one value per selected element (or one value): NumPy's ValueError otherwise, from
     the lowered module (what Numba compiles: its scatter checks the count) and the readable source
     alike; never a read or write out of bounds."""
-    from conftest import run_grad
 
     u, img, mask = poisson_inputs(count=12)  # 12 selected, 10 values
     with pytest.raises(ValueError):
@@ -308,7 +307,6 @@ def test_located_errors_of_products(fun, text):
 def test_contraction_with_an_array_checks_its_length_when_run():
     """x[mask].T @ X: X's rows paired with the selected ones, checked when the function runs (a
     ValueError unless there is one per selected element, as NumPy), never a silent result."""
-    from conftest import run_grad
 
     def full_rows(X):
         return np.sum(X[X[:, 0] > 0].T @ X)
@@ -352,6 +350,5 @@ def selection_functions(X, w):
 @pytest.mark.skipif(not _calls_reach_selections(), reason="needs the masked_function hook in Expressions.call")
 def test_numpy_functions_of_selections():
     """len, np.dot, np.swapaxes, np.var, np.std: the forms' functions, called with a selection."""
-    from conftest import check_against_fd
 
     check_against_fd(selection_functions, (n(8, 3), n(3)), (0, 1), compiled=False)
