@@ -34,7 +34,7 @@ import ast
 from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Abstract, Value, array_type, scalar_type
 from .control import LoopFrame
-from .parse import _contains_jump, _contains_return
+from .parse import _contains_jump, _contains_return, _walk
 from .slots import SlotLists
 from .values import Undefined
 
@@ -96,13 +96,6 @@ def _appends(stmt) -> str | None:
     return None
 
 
-def _walk(node):
-    """ast.walk, not into nested functions."""
-    yield node
-    if isinstance(node, (ast.FunctionDef, ast.Lambda)):
-        return
-    for child in ast.iter_child_nodes(node):
-        yield from _walk(child)
 
 
 def _built(lst) -> bool:

@@ -359,3 +359,10 @@ def assigned_names(stmts: list) -> set:
     return out
 
 
+def _walk(node):
+    """ast.walk, not into nested functions and lambdas (their names are their own)."""
+    yield node
+    if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _walk(child)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from .parse import _contains_jump, _contains_return
+from .parse import _contains_jump, _contains_return, _walk
 from .structures import is_struct
 from .values import LocalFunction
 
@@ -48,13 +48,6 @@ def _loads(node, names: set) -> bool:
             for n in ast.walk(node))
 
 
-def _walk(node):
-    """ast.walk, not into nested functions and lambdas (their names are their own)."""
-    yield node
-    if isinstance(node, (ast.FunctionDef, ast.Lambda)):
-        return
-    for child in ast.iter_child_nodes(node):
-        yield from _walk(child)
 
 
 def carried(body: list, name: str, readers: frozenset = frozenset()) -> bool:
