@@ -114,16 +114,21 @@ primitive("outer", _outer_abstract, sources=(np.outer,), params=("a", "b"), read
 # ------------------------------------------------------------------------ matrix functions
 
 
-def _square(x, what):
-    """The checks every matrix function makes: one square float matrix."""
+def _float_matrix(x, what, kind="one matrix"):
+    """The checks every matrix function makes: one float matrix (2-D). Its two extents."""
     if x.type.kind != "array" or x.type.rank != 2:
         rank = x.type.rank if x.type.kind == "array" else 0
-        raise ShapeError(f"{what} takes a 2-D array (one square matrix) here, got a {rank}-D one",
+        raise ShapeError(f"{what} takes a 2-D array ({kind}) here, got a {rank}-D one",
                          hint="stacks of matrices (3-D and more) are not supported: loop over the matrices"
                          if rank > 2 else None)
     if x.type.dtype not in _FLOATS:
         raise AdjitTypeError(f"{what} needs a float matrix, got {x.type.dtype}", hint="convert with .astype(np.float64)")
-    n, m = x.shape
+    return x.shape
+
+
+def _square(x, what):
+    """_float_matrix, square."""
+    n, m = _float_matrix(x, what, "one square matrix")
     if n is not None and m is not None and n != m:
         raise ShapeError(f"{what}: Last 2 dimensions of the array must be square, got {tuple(x.shape)}")
     return n

@@ -20,11 +20,9 @@ singular values, and nonzero ones where U (m > n) or Vh (m < n) has more rows th
 rank fixes. (Singular vectors are unique up to sign: a program should not depend on the signs.)"""
 from __future__ import annotations
 
-import numpy as np
-
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
-from .linalg import _FLOATS, _eigh_f, _matrix_abstract
+from .linalg import _eigh_f, _float_matrix, _matrix_abstract
 from .table import npx, primitive
 
 # ------------------------------------------------------------------------ the matrix exponential
@@ -86,15 +84,8 @@ primitive("expm_frechet", _frechet_abstract, params=("A", "E"),
 
 
 def _matrix(x, what):
-    """The checks of the SVD rows: one float matrix, any shape."""
-    if x.type.kind != "array" or x.type.rank != 2:
-        rank = x.type.rank if x.type.kind == "array" else 0
-        raise ShapeError(f"{what} takes a 2-D array (one matrix) here, got a {rank}-D one",
-                         hint="stacks of matrices (3-D and more) are not supported: loop over the matrices"
-                         if rank > 2 else None)
-    if x.type.dtype not in _FLOATS:
-        raise AdjitTypeError(f"{what} needs a float matrix, got {x.type.dtype}", hint="convert with .astype(np.float64)")
-    m, n = x.shape
+    """The checks of the SVD rows (linalg._float_matrix: one float matrix, any shape)."""
+    m, n = _float_matrix(x, what)
     return m, n, (None if m is None or n is None else min(m, n))
 
 

@@ -8,7 +8,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import check_against_fd, check_forward, check_readable, run_jvp
+from conftest import check_readable, family_tests, run_jvp
 
 R = np.random.default_rng(41)
 
@@ -103,18 +103,8 @@ IDS = [f.__name__ for f, _, _ in FUNCTIONS]
 
 
 # every 6th case through the Numba-compiled entry point, the rest through the lowered module run as
-# Python (the same generated code; the suite's time budget)
-_COMPILED = set(IDS[::6])
-
-
-@pytest.mark.parametrize("fun,make,wrt", FUNCTIONS, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in _COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", FUNCTIONS, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+# Python (conftest.family_tests; the suite's time budget)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(FUNCTIONS, IDS)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FUNCTIONS, ids=IDS)

@@ -8,7 +8,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import check_against_fd, check_forward, check_readable, fd_check
+from conftest import check_readable, family_tests, fd_check
 
 R = np.random.default_rng(7)
 
@@ -310,18 +310,8 @@ IDS = [f"{f.__name__}-{k}" for k, (f, _, _) in enumerate(CASES)]
 
 
 # every 6th case through the Numba-compiled entry point, the rest through the lowered module run as
-# Python (the same generated code; the suite's time budget)
-_COMPILED = set(IDS[::6])
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_gradient_matches_finite_differences(fun, make, wrt, request):
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in _COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)
-def test_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+# Python (conftest.family_tests; the suite's time budget)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS)
 
 
 @pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)

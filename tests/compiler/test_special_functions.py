@@ -15,7 +15,7 @@ from scipy.special import expit, log_softmax, logsumexp, softmax
 import adjit
 from adjit.compiler.errors import AdjitError
 from adjit.runtime import special as rt
-from conftest import check_against_fd, check_forward, fd_check
+from conftest import family_tests, fd_check
 import primitive_cases  # noqa: F401  (first: it merges the special rows)
 from primitive_cases_special import CASES
 
@@ -95,18 +95,8 @@ FORM_IDS = [f.__name__ for f, _, _ in FORMS]
 
 
 # every 6th case through the Numba-compiled entry point, the rest through the lowered module run as
-# Python (the same generated code; the suite's time budget)
-_COMPILED = set(FORM_IDS[::6])
-
-
-@pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
-def test_form_gradient_matches_finite_differences(fun, make, wrt, request):
-    check_against_fd(fun, make(), wrt, compiled=request.node.callspec.id in _COMPILED)
-
-
-@pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
-def test_form_forward_mode_agrees_with_reverse(fun, make, wrt):
-    check_forward(fun, make(), wrt, compiled=False)
+# Python (conftest.family_tests; the suite's time budget)
+test_form_gradient_matches_finite_differences, test_form_forward_mode_agrees_with_reverse = family_tests(FORMS, FORM_IDS)
 
 
 @pytest.mark.parametrize("fun,make,wrt", FORMS, ids=FORM_IDS)
