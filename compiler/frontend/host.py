@@ -12,10 +12,9 @@ user's file and lines) runs them on every call; the compiled function takes the 
 statement binds as an extra parameter (`host_<name>`), and the statement itself becomes
 `name = host_<name>` at its place, so that everything before and after it keeps its meaning.
 
-Exactness: a hoisted value carries no derivative. One that depends on the values of a
-differentiated argument (not only on its shape: `.shape`, `.ndim`, `.size`, `len()`) must be
-integer or boolean (piecewise constant: its derivative is zero wherever it is defined, as adjit's
-own `argsort` or comparisons); a float is a located error at the statement, checked on every call.
+Exactness: a hoisted value carries no derivative, so a statement that reads the value (not only
+the shape: `.shape`, `.ndim`, `.size`, `len()`) of a differentiated argument, directly or through
+earlier lines (rebinding it, or writing it into an array, a view or an alias), is never hoisted.
 Statements are not hoisted (the usual located error remains) where another statement before them
 may change what they read (an in-place write, a mutating method, a call that may write its
 argument), where they read a name bound inside a loop or branch, or where they would change an
@@ -60,31 +59,20 @@ class HostPlan:
 
     def run(self, values: tuple) -> tuple:
         out = self.prologue(*values)
-        for x, (loc, written, tainted, name) in zip(out, self.checks):
-            _check_value(x, loc, written, tainted, name)
+        for x, (loc, written, name) in zip(out, self.checks):
+            _check_value(x, loc, written, name)
         return out
 
 
-def _check_value(x, loc, written, tainted, name) -> None:
-    if isinstance(x, (np.ndarray, np.generic)):
-        kind = x.dtype.kind
-    elif isinstance(x, (bool, int, float)):
-        kind = "f" if isinstance(x, float) else "i"
-    else:
-        kind = None
-    if kind is not None and kind in "biuf":
-        if tainted and kind == "f":
-            raise AdjitTypeError(
-                f"`{written}` is not supported by adjit on a value computed from a differentiated argument "
-                f"('{name}' is a float that would carry no derivative)", loc,
-                hint="adjit runs such a call with NumPy only on data that is not differentiated (or to compute "
-                     "integers: indices, counts); write it with the supported functions (docs/supported.md)")
+def _check_value(x, loc, written, name) -> None:
+    """A hoisted value must be an array or a number of a kind the compiled code takes."""
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biuf" or isinstance(x, (bool, int, float)):
         return
     raise AdjitTypeError(
         f"'{name}' is a {type(x).__name__}, made by `{written}` (run by NumPy before the compiled code), and "
         "the compiled code reads it: it takes arrays and numbers", loc,
-        hint=f"compute what the compiled code needs from it on the same line (an array of numbers), e.g. "
-             f"np.asarray(...)")
+        hint="compute what the compiled code needs from it on the same line (an array of numbers), e.g. "
+             "np.asarray(...)")
 
 
 # ------------------------------------------------------------------------------------ analysis
@@ -311,7 +299,7 @@ def plan(parsed, differentiated: set):
             body[k] = loops[k]
     if not hoisted:
         return None
-    return _build(parsed, body, hoisted, closure, differentiated, local)
+    return _build(parsed, body, hoisted, closure, local)
 
 
 _ITER = "host_iter"  # the name a hoisted loop iterable is analysed under
@@ -414,9 +402,8 @@ def _written_into(stmt) -> set:
     return out - {None}
 
 
-def _build(parsed, body, hoisted: dict, closure: set, differentiated: set, local: set):
+def _build(parsed, body, hoisted: dict, closure: set, local: set):
     params = list(parsed.param_names)
-    taint_of = _tainted(body, closure, differentiated, local)
     res = _Resolver(parsed.fn, local)
     rest = [i for i in range(len(body)) if i not in hoisted]
     read_later = set()
@@ -438,7 +425,7 @@ def _build(parsed, body, hoisted: dict, closure: set, differentiated: set, local
             taken.add(h)
             names.append((n, h))
             hidden.append(h)
-            checks.append((parsed.loc(body[k], body[k]), hoisted[k], taint_of[k], n))
+            checks.append((parsed.loc(body[k], body[k]), hoisted[k], n))
         snaps[k] = names
         replaced[k] = names
     prologue = _prologue(parsed, body, closure, snaps, res)

@@ -40,3 +40,24 @@ CASES = [
 IDS = [c[0].__name__ for c in CASES]
 test_gradient, test_forward = family_tests(CASES, IDS, every=6)
 
+
+
+def _bad_metric(X):
+    return np.sum(pdist(X, "cosine"))
+
+
+def _checked_square(X):
+    return np.sum(squareform(cdist(X, X)))
+
+
+def test_located_errors():
+    import pytest
+
+    import adjit
+
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="metric='cosine' is not supported") as e:
+        adjit.grad(_bad_metric)(_X())
+    assert "test_spatial.py" in str(e.value) and "hint: supported:" in str(e.value)
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="symmetric with a zero diagonal") as e:
+        adjit.grad(_checked_square)(_X())
+    assert "checks=False" in str(e.value)
