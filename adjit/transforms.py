@@ -10,6 +10,7 @@ one compiled specialization once per basis vector (forward mode: per input eleme
 mode: per output element), so each is compiled once whatever its size."""
 from __future__ import annotations
 
+import hashlib
 import weakref
 from typing import Callable
 
@@ -422,29 +423,21 @@ class _Hessian:
         ks = k if isinstance(k, tuple) else (k,)
         c = _compiled(f, ks, "grad_jvp", wrt_fwd=ks)
         args = c._bind(args, {})
-        spec = c._spec_for(args)  # one specialization, called once per basis vector
         if isinstance(k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
-            H = _hessian_blocks(spec, args, ks)
+            H = _hessian_blocks(c, args, ks)
             return H if isinstance(k, tuple) else H[0][0]
         x = args[k]
-        n = int(np.size(x))
         if not isinstance(x, np.ndarray):
-            return _result(spec.entry(*args, _like(1.0, x, "v"))[3], x)
-        H = np.empty((n, n), dtype=x.dtype)
-        e = np.zeros(x.shape, dtype=x.dtype)
-        flat = e.reshape(-1)
-        for i in range(n):
-            flat[i] = 1
-            H[:, i] = np.asarray(spec.entry(*args, e)[3]).reshape(-1)
-            flat[i] = 0
-        return H.reshape(x.shape + x.shape)
+            return _result(c._spec_for(args).entry(*args, _like(1.0, x, "v"))[3], x)
+        return _hessian_blocks(c, args, ks)[0][0]
 
 
-def _hessian_blocks(spec, args, ks: tuple):
+def _hessian_blocks(c, args, ks: tuple):
     """H[i][j], the second derivatives by arguments ks[i] and ks[j], as jax.hessian gives them: for
     arrays, of shape x_i.shape + x_j.shape; for structures, nested structures (H[a][b] of shape
-    leaf_a.shape + leaf_b.shape, None where a leaf is an integer). One hvp per element of each
-    float leaf, from one specialization whose tangents are the float leaves of ks, in order."""
+    leaf_a.shape + leaf_b.shape, None where a leaf is an integer). The tangents are the float
+    leaves of ks, in order: K of them per call of the batched specialization (compiler/batching.py),
+    else one hvp per element of each float leaf, from c's one specialization."""
     groups = []
     for k in ks:
         if isinstance(args, Flat):
@@ -453,22 +446,9 @@ def _hessian_blocks(spec, args, ks: tuple):
         else:
             groups.append(([args[k]], None))
     floats = [(g, i, x) for g, (leaves, _) in enumerate(groups) for i, x in enumerate(leaves) if _float_leaf(x)]
-    m = len(floats)
-    zeros = [np.zeros_like(x) if isinstance(x, np.ndarray) else _like(0.0, x, "v") for _, _, x in floats]
-    blocks = {}
-    for jj, (gj, lj, xj) in enumerate(floats):
-        cols = []
-        tangents = list(zeros)
-        for e in _basis(xj):
-            tangents[jj] = _like(e, xj, "v")
-            out = spec.entry(*args, *tangents)
-            cols.append([np.asarray(d).reshape(-1) for d in out[2 + m:2 + 2 * m]])
-        for ii, (gi, li, xi) in enumerate(floats):
-            block = np.stack([c[ii] for c in cols], axis=-1) if cols else np.zeros((int(np.size(xi)), 0))
-            block = block.reshape(np.shape(xi) + np.shape(xj))
-            if not isinstance(xi, np.ndarray) and not isinstance(xj, np.ndarray):
-                block = _result(block[()], xi)  # a number by a number: a number, as before
-            blocks[(gi, li), (gj, lj)] = block
+    blocks = _batched_blocks(c, args, ks, floats)
+    if blocks is None:
+        blocks = _hvp_blocks(c._spec_for(args), args, floats)
 
     def entry(gi: int, gj: int):
         (leaves_i, tree_i), (leaves_j, tree_j) = groups[gi], groups[gj]
@@ -482,6 +462,135 @@ def _hessian_blocks(spec, args, ks: tuple):
         return rows[0] if tree_i is None else unflatten(tree_i, rows)
 
     return tuple(tuple(entry(gi, gj) for gj in range(len(ks))) for gi in range(len(ks)))
+
+
+def _hvp_blocks(spec, args, floats: list) -> dict:
+    """The Hessian's blocks by one hvp per element of each float leaf."""
+    m = len(floats)
+    zeros = [np.zeros_like(x) if isinstance(x, np.ndarray) else _like(0.0, x, "v") for _, _, x in floats]
+    columns = []
+    for jj, (gj, lj, xj) in enumerate(floats):
+        cols = []
+        tangents = list(zeros)
+        for e in _basis(xj):
+            tangents[jj] = _like(e, xj, "v")
+            out = spec.entry(*args, *tangents)
+            cols.append([np.asarray(d).reshape(-1) for d in out[2 + m:2 + 2 * m]])
+        columns.append([np.stack([c[ii] for c in cols], axis=-1) if cols else np.zeros((int(np.size(xi)), 0))
+                        for ii, (_, _, xi) in enumerate(floats)])
+    return _as_blocks(floats, lambda ii, jj: columns[jj][ii])
+
+
+def _as_blocks(floats: list, block) -> dict:
+    """{((gi, li), (gj, lj)): H block of shape x_i.shape + x_j.shape} from block(ii, jj), a
+    (size_i, size_j) matrix of second derivatives."""
+    blocks = {}
+    for jj, (gj, lj, xj) in enumerate(floats):
+        for ii, (gi, li, xi) in enumerate(floats):
+            b = block(ii, jj).reshape(np.shape(xi) + np.shape(xj))
+            if not isinstance(xi, np.ndarray) and not isinstance(xj, np.ndarray):
+                b = _result(b[()], xi)  # a number by a number: a number, as before
+            blocks[(gi, li), (gj, lj)] = b
+    return blocks
+
+
+class _BatchedGradJvp(CompiledFunction):
+    """Forward over reverse with K tangents per call (compiler/batching.py): each tangent argument
+    and each tangent result with a leading axis of K. Its own mode ("hessian") and K are in its
+    keys, so it never shares a cache entry with the one-tangent specialization."""
+
+    ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian"}
+
+    def __init__(self, fun, ks: tuple, k: int):
+        super().__init__(fun, ks, "grad_jvp", wrt_fwd=ks)
+        self.mode, self.k = "hessian", k
+        self.refused: dict = {}  # shape key -> why these arguments are not batched
+
+    def _front_key(self, args):
+        key = super()._front_key(args)
+        return None if key is None else hashlib.sha256(f"{key} batch {self.k}".encode()).hexdigest()[:24]
+
+    def transform(self, primal, builder):
+        from .compiler import batching, forward, reverse
+        from .compiler.jit.compiled import check_differentiable
+
+        wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves
+        check_differentiable(primal, builder, wrt, True)
+        grad = reverse.value_and_grad(primal, builder, wrt)
+        check_differentiable(grad, builder, wrt_fwd, False)
+        return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True), len(wrt_fwd), self.k)
+
+
+BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian did (tests read it)
+
+
+def _batched_spec(f, ks: tuple, args, n: int):
+    """(K, the batched specialization) for n tangents, or None when f is not batched (an op with
+    no batching rule, tapes that would grow too large, or any failure: the hvp path decides)."""
+    from .compiler.batching import batch_size
+    from .compiler.jit.arguments import _shape_key
+
+    if getattr(f, "__adjit_transform__", None) or n < 2:  # a transformation transformed again: hvps
+        return None
+    largest = max([int(a.size) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f"] or [1])
+    k = batch_size(n, largest)
+    key = _shape_key(args)
+    while k >= 2:
+        c = _compiled_batched(f, ks, k)
+        if key not in c.refused:
+            try:
+                return k, c._spec_for(args)
+            except Exception as e:  # noqa: BLE001 - the hvp path gives the result, or the error
+                c.refused[key] = f"{type(e).__name__}: {e}"
+        BATCHED["last"] = c.refused[key]
+        if "tapes would be too large" not in c.refused[key]:
+            return None
+        k //= 4
+    return None
+
+
+def _compiled_batched(f, ks: tuple, k: int) -> "_BatchedGradJvp":
+    try:
+        per = _COMPILED.setdefault(f, {})
+    except TypeError:  # not weakly referable: no memo
+        per = {}
+    key = ("hessian", repr(ks), k)
+    c = per.get(key)
+    if c is None:
+        c = per[key] = _BatchedGradJvp(f, ks, k)
+    return c
+
+
+def _batched_blocks(c, args, ks: tuple, floats: list):
+    """The Hessian's blocks with K tangents per call, or None (then one hvp per element)."""
+    sizes = [int(np.size(x)) for _, _, x in floats]
+    n = sum(sizes)
+    found = _batched_spec(c.fun, ks, args, n)
+    if found is None:
+        BATCHED["fallbacks"] += 1
+        return None
+    k, spec = found
+    m = len(floats)
+    starts = np.cumsum([0] + sizes)
+    cols = [[] for _ in floats]
+    try:
+        for first in range(0, n, k):
+            count = min(k, n - first)
+            e = np.zeros((k, n))
+            e[np.arange(count), first + np.arange(count)] = 1
+            tangents = [np.ascontiguousarray(e[:, starts[j]:starts[j + 1]].reshape((k,) + np.shape(x)),
+                                             dtype=np.asarray(x).dtype) for j, (_, _, x) in enumerate(floats)]
+            out = spec.entry(*args, *tangents)
+            for ii in range(m):
+                cols[ii].append(np.asarray(out[2 + m + ii]).reshape(k, -1)[:count])
+    except Exception as e:  # noqa: BLE001 - as above: never a new error
+        BATCHED["fallbacks"] += 1
+        BATCHED["last"] = f"{type(e).__name__}: {e}"
+        return None
+    BATCHED["calls"] += 1
+    BATCHED["last"] = f"batched: {-(-n // k)} call(s) of {k} tangents"
+    columns = [np.concatenate(cs, axis=0) for cs in cols]  # (n, size_i): row j is H e_j
+    return _as_blocks(floats, lambda ii, jj: columns[ii][starts[jj]:starts[jj + 1]].T)
 
 
 def grad_of_grad_forward(inner, outer_wrt: list, single: bool, with_value: bool, args: tuple):

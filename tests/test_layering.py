@@ -18,7 +18,7 @@ CORE = ("errors", "timing", "ir", "shapes", "primitives", "builder", "analysis")
 LAYER_OF = {
     **{m: "core" for m in CORE},
     "frontend": "frontend",
-    "activity": "ad", "forward": "ad", "reverse": "ad",
+    "activity": "ad", "forward": "ad", "reverse": "ad", "batching": "ad",
     "passes": "passes",
     "codegen": "codegen",
     "jit": "jit",  # the package compiler/jit/: every module in it is the driver
