@@ -37,29 +37,42 @@ class _Walk:
         self.writes: list = []  # (op, base, position, path)
         self.loop_range: dict = {}
         self.producer: dict = {}  # value id -> the op that made it
-        self.edges: list = []  # (value id, value id whose buffers it may live in)
+        self.edges: list = []  # (value id, value id whose buffers it may live in, loop id or None)
         self.inplace = inplace  # value id -> value it overwrote in place (array `x += v`)
         self.holds = holds or {}  # value id -> the array it holds a reference to (a list's row: lists.py)
         self.held_edges: list = []  # (list value id, id of an array one of its rows refers to, position)
         self.held_copies: list = []  # (list value id, id of the list whose items its rows hold: list(xs))
         self.items: dict = {}  # id of an item read from a list (a new value) -> the list's name
 
-    def union(self, out, src) -> None:
-        """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value)."""
+    def union(self, out, src, loop=None) -> None:
+        """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value);
+        `loop`: the edge carries a loop's yield to its head, into the next iteration."""
         if out.type is None or src.type is None or out.type.kind != "array" or src.type.kind != "array":
             return
-        self.edges.append((out.id, src.id))
+        self.edges.append((out.id, src.id, loop))
+
+    def older(self, bufs, loop) -> set:
+        """The buffers a value yielded by one iteration of `loop` lives in, as seen from the next
+        iteration: an array made inside the loop is made afresh each iteration, so the one carried
+        in is an older instance, `("old", id)`, which a write into this iteration's never touches
+        (`new = np.full(...)` per iteration, then `alpha = new`). An instance once old stays old."""
+        if loop is None:
+            return bufs
+        lo, hi = self.loop_range[loop]
+        return {("old", b) if not isinstance(b, tuple) and lo <= self.defs.get(b, (-1, ()))[0] <= hi else b
+                for b in bufs}
 
     def buffers(self) -> dict:
-        """value id -> the buffers (ids of values that own memory) it may live in; a fixpoint over
-        the edges, since loops carry values around."""
-        targets = {o for o, _ in self.edges}
+        """value id -> the buffers (ids of values that own memory, or `("old", id)`: an earlier
+        iteration's instance) it may live in; a fixpoint over the edges, since loops carry values
+        around."""
+        targets = {o for o, _, _ in self.edges}
         pts = {vid: {vid} for vid in self.defs if vid not in targets}
         changed = True
         while changed:
             changed = False
-            for o, src in self.edges:
-                add = pts.get(src, {src} if src not in targets else set())
+            for o, src, loop in self.edges:
+                add = self.older(pts.get(src, {src} if src not in targets else set()), loop)
                 cur = pts.setdefault(o, set())
                 if not add <= cur:
                     cur |= add
@@ -89,9 +102,10 @@ class _Walk:
             for o, src in self.held_copies:
                 if src in out:
                     changed |= merge(o, out[src])
-            for o, src in self.edges:
+            for o, src, loop in self.edges:
                 if src in out:
-                    changed |= merge(o, out[src])
+                    older = {self.older({b}, loop).pop(): pos for b, pos in out[src].items()}
+                    changed |= merge(o, older)
         return out
 
     def held_hazard(self, held: dict, written: set, p: int) -> bool:
@@ -164,8 +178,9 @@ class _Walk:
                 for c, i, y, o in zip(node.carried, node.init, node.body_yield, node.outputs):
                     self.define(c, path)
                     self.union(c, i)
-                    self.union(c, y)
+                    self.union(c, y, id(node))
                     self.union(o, c)
+                    self.union(o, y)  # after the loop: the last iteration's instance too
                 if isinstance(node, While):
                     self.block(node.cond_block, inner_loops, path)
                     self.use(node.cond, inner_loops, path, node.loc)
@@ -177,6 +192,11 @@ class _Walk:
                 self.pos += 1
                 for o in node.outputs:
                     self.define(o, path)
+
+
+def _base(buf):
+    """The value that made a buffer, whichever iteration's instance `buf` is."""
+    return buf[1] if isinstance(buf, tuple) else buf
 
 
 def _exclusive(a: tuple, b: tuple) -> bool:
@@ -205,7 +225,7 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
         _check_overlapping_copy(op, base, written, pts, w.producer, w.defs)
-        item = next((w.items[b] for b in written if b in w.items), None)
+        item = next((w.items[_base(b)] for b in written if _base(b) in w.items), None)
         if item is not None:
             raise UnsupportedSyntaxError(
                 f"writing into an item read from the list '{item}' is not supported: Python would change the "
