@@ -10,7 +10,8 @@ only SciPy has render as `scipy.special.<name>` in the readable source and as th
 Rules are written for their numerics: d/dx arcsinh = 1 / hypot(x, 1) (no overflow of x*x),
 d/dx arccosh = 1 / (sqrt(x - 1) sqrt(x + 1)), (1 - x)(1 + x) for 1 - x^2; logaddexp's
 d/dx1 = exp(x1 - z); hypot's d/dx = x / z, 0 at the origin (a subgradient); xlogy's d/dy is 0
-where x == 0 (xlogy(0, y) = 0 for every y), its d/dx is log(y) everywhere (exact where y > 0)."""
+where x == 0 (xlogy(0, y) = 0 for every y), its d/dx is log(y) everywhere (exact where y > 0;
+a zero tangent of x contributes 0 in forward mode, also where log(y) = -inf)."""
 from __future__ import annotations
 
 import math
@@ -108,9 +109,10 @@ primitive("logit", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "
           readable="scipy.special.logit({0})", lowered="_special.logit({0})",
           vjp=lambda g, y, x: (g / (x * (1 - x)),),
           jvp=lambda t, y, x: t[0] / (x * (1 - x)))
-# xlogy(x, y) = x log(y), 0 where x == 0: d/dx = log(y); d/dy = x / y, 0 where x == 0
+# xlogy(x, y) = x log(y), 0 where x == 0: d/dx = log(y); d/dy = x / y, 0 where x == 0. A zero tangent of x
+# adds 0, not 0 * log(0) = nan (gamma.logpdf(0, a=1) along x alone: the directional derivative is finite)
 primitive("xlogy", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "xlogy"),), params=("x1", "x2"),
           readable="scipy.special.xlogy({0}, {1})", lowered="_special.xlogy({0}, {1})",
           vjp=lambda g, z, x, y: (g * npx.log(y), npx.where(x == 0, 0.0, g * (x / y))),
-          jvp=lambda t, z, x, y: _tsum(None if t[0] is None else t[0] * npx.log(y),
+          jvp=lambda t, z, x, y: _tsum(None if t[0] is None else npx.where(t[0] == 0, 0.0, t[0] * npx.log(y)),
                                        None if t[1] is None else npx.where(x == 0, 0.0, t[1] * (x / y))))

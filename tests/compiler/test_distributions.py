@@ -18,7 +18,7 @@ from scipy.stats import beta, binom, cauchy, expon, gamma, halfcauchy, multivari
 
 import adjit
 from adjit.compiler.frontend.forms.densities import CONTINUOUS, DISCRETE
-from conftest import check_readable, family_tests, import_source, run_jvp
+from conftest import check_readable, family_tests, import_source, run_grad, run_jvp
 
 SHAPES = {"df": 3.5, "a": 2.3, "b": 1.7, "s": 0.6, "mu": 2.5, "n": 7.0, "p": 0.35}
 LOC, SCALE = 0.2, 1.3
@@ -217,3 +217,55 @@ def test_located_errors(src, message, tmp_path):
     assert info.value.loc is not None and info.value.loc.line == 6
     if "ppf" in src:
         assert "cauchy.logpdf" in str(info.value)
+
+
+BOUND_CALLS = {  # method calls on a closed support's bound (loc = 0.2, scale = 1.3: z = 0 at x = 0.2)
+    "gamma": "stats.gamma.{m}(x, a, loc=loc, scale=scale)", "beta": "stats.beta.{m}(x, a, b, loc=loc, scale=scale)",
+    "expon": "stats.expon.{m}(x, loc=loc, scale=scale)", "halfnorm": "stats.halfnorm.{m}(x, loc=loc, scale=scale)",
+    "uniform": "stats.uniform.{m}(x, loc=loc, scale=scale)"}
+
+
+@pytest.mark.parametrize("name", list(BOUND_CALLS))
+def test_bounds_one_sided_derivatives(name, tmp_path):
+    """On a closed support's bound, where the value is finite, every partial derivative is the
+    one-sided one from inside the support (finite differences from inside); the pdf where its
+    log-density is -inf there (gamma, beta with a shape > 1) is 0 with derivative C p u^(p-1):
+    0, C, or inf (1 < a < 2). No NaN where the value is finite, but in forward mode along a
+    direction that does not move x where d/dx is inf (IEEE's 0 * inf, as JAX's JVP)."""
+    spec = CONTINUOUS[name]
+    calls = ", ".join(BOUND_CALLS[name].format(m=m) for m in ("logpdf", "pdf", "cdf", "sf") if m in spec.methods)
+    mod = _module(tmp_path, f"bound_{name}", "import numpy as np\nfrom scipy import stats\n\n"
+                  f"def f(x, loc, scale, a, b):\n    return np.stack([{calls}])\n")
+    bounds = [spec.lo] + ([spec.hi] if spec.hi < math.inf else [])
+    for a, b in [(1.0, 1.0), (1.5, 2.0), (2.0, 1.0), (2.5, 3.0)] if spec.shapes else [(1.0, 1.0)]:
+        for zb in bounds:
+            args = (np.array([LOC + SCALE * zb]), LOC, SCALE, a, b)
+            inward = 1.0 if zb == spec.lo else -1.0
+            ref = np.stack([getattr(getattr(stats, name), m)(args[0], *(a, b)[:len(spec.shapes)], loc=LOC, scale=SCALE)
+                            for m in ("logpdf", "pdf", "cdf", "sf") if m in spec.methods])
+            for i in range(5):
+                tangents = [np.zeros(1), 0.0, 0.0, 0.0, 0.0]
+                tangents[i] = np.ones(1) if i == 0 else 1.0
+                value, tangent = run_jvp(mod.f, args, tuple(range(5)), tangents)
+                np.testing.assert_allclose(value, ref, rtol=1e-12)
+                # a step that keeps z inside (x and loc move z against scale's way on the upper bound)
+                h = 1e-9 * inward * (-1.0 if i == 1 or (i == 2 and zb > 0) else 1.0)
+                step = [v + h * np.asarray(t) for v, t in zip(args, tangents)]
+                fd = (mod.f(*step) - mod.f(*args)) / h
+                steep = zb == 0 and a < 2 and a != 1  # d/dx is inf: another tangent's 0 times it is NaN
+                assert steep or not np.isnan(np.asarray(tangent)[np.isfinite(ref)]).any(), (a, b, zb, i, tangent)
+                finite = np.isfinite(ref) & (np.abs(fd) < 500) & ~(steep & np.isnan(tangent))  # 1 / sqrt(h): inf
+                np.testing.assert_allclose(np.asarray(tangent)[finite], fd[finite], rtol=2e-5, atol=1e-3,  # u^1.5: h^0.5
+                                           err_msg=f"{name} a={a} b={b} z={zb} d/d{'x loc scale a b'.split()[i]}")
+                infinite = np.isfinite(ref) & (np.abs(fd) >= 500)
+                assert (np.asarray(tangent)[infinite] * fd[infinite] == math.inf).all()
+
+
+def test_steep_bound_reverse_mode():
+    """gamma.pdf on its bound with 1 < a < 2: d/dx inf, d/dscale and d/da 0 (the pdf is 0 there for every scale and a)."""
+    def f(x, a, scale):
+        return np.sum(gamma.pdf(x, a, scale=scale))
+
+    with np.errstate(all="ignore"):
+        _, (gx, ga, gs) = run_grad(f, (np.array([0.0]), 1.5, 1.3), (0, 1, 2))
+    assert gx[0] == math.inf and ga == 0 and gs == 0

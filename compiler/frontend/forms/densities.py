@@ -94,14 +94,15 @@ class Ops:
         return self.__getattr__("xlogy")(c, z)
 
     def xlog1py(self, c, y):
-        """scipy.special.xlog1py: c log1p(y), 0 where c == 0. Where c == 0 and y == -1 (0 times -inf)
-        y is read as 0 there, so value and both derivatives are 0; elsewhere d/dc = log1p(y) (at
-        c == 0 too) and d/dy = c / (1 + y)."""
+        """scipy.special.xlog1py: c log1p(y), 0 where c == 0, d/dc = log1p(y) and d/dy = c / (1 + y).
+        Where c == 0 and y == -1 (0 times -inf) it is xlogy(c, 1 + y): value 0, d/dy 0 and d/dc
+        -inf, as xlogy's at (0, 0) (beta.logpdf(1, a, b=1) is -inf for every b > 1)."""
         if _num(c) and c == 0:
             return 0.0
         if _num(c) and not _num(y):
             return self.log1p(y) if c == 1 else c * self.log1p(y)
-        return c * self.log1p(self.where(self.and_(c == 0, y == -1), 0.0, y))
+        at = self.and_(c == 0, y == -1)
+        return self.where(at, self.xlogy(c, 1.0 + self.where(at, y, 0.0)), c * self.log1p(self.where(at, 0.0, y)))
 
     def betaln(self, a, b):
         if _num(a) and _num(b):
@@ -115,10 +116,14 @@ class Continuous:
     when `open_`: the pdf is 0 on the bounds), a point inside it (where an x outside is evaluated,
     its value discarded), the median (for the two-branch logcdf/logsf), which shape parameters are
     invalid (SciPy's `_argcheck`: nan there), the formulas (method -> f(o, z, *shapes)) and a
-    summary for docs/supported.md."""
+    summary for docs/supported.md. `edges(o, *shapes)`, for a density that is a power of the
+    distance u to a closed bound there (C u^p, the log-density -inf on the bound when p > 0), gives
+    (bound, sign of u = sign * (z - bound), p, log C): pdf's one-sided derivative on the bound is
+    then C p u^(p-1) (0, C or inf), which exp(log-density) would make 0 * inf."""
 
-    def __init__(self, shapes, rules, doc, lo=-_INF, hi=_INF, open_=False, inside=None, median=None, bad=None):
-        self.shapes, self.rules, self.doc = shapes, rules, doc
+    def __init__(self, shapes, rules, doc, lo=-_INF, hi=_INF, open_=False, inside=None, median=None, bad=None,
+                 edges=None):
+        self.shapes, self.rules, self.doc, self.edges = shapes, rules, doc, edges
         self.lo, self.hi, self.open, self.inside, self.median = lo, hi, open_, inside, median
         self.bad = bad or (lambda o, *shapes: o.or_(*[s <= 0 for s in shapes]))
 
@@ -221,11 +226,13 @@ CONTINUOUS = {
         "cdf": lambda o, z: -o.expm1(-z), "sf": lambda o, z: o.exp(-z), "logsf": lambda o, z: -z,
     }, "`-z` on z >= 0, cdf `-expm1(-z)`", lo=0.0, inside=1.0, median=math.log(2.0)),
     "gamma": Continuous(("a",), {"logpdf": lambda o, z, a: o.sub(o.xlogy(a - 1.0, z) - z, o.gammaln(a))},
-                        "`xlogy(a - 1, z) - z - gammaln(a)` on z >= 0", lo=0.0, inside=1.0),
+                        "`xlogy(a - 1, z) - z - gammaln(a)` on z >= 0", lo=0.0, inside=1.0,
+                        edges=lambda o, a: ((0.0, 1.0, a - 1.0, -o.gammaln(a)),)),
     "beta": Continuous(("a", "b"), {
         "logpdf": lambda o, z, a, b: o.sub(o.xlog1py(b - 1.0, -z) + o.xlogy(a - 1.0, z), o.betaln(a, b)),
     }, "`xlog1py(b - 1, -z) + xlogy(a - 1, z) - betaln(a, b)` on 0 <= z <= 1, `betaln` of `gammaln`s",
-        lo=0.0, hi=1.0, inside=0.5),
+        lo=0.0, hi=1.0, inside=0.5,
+        edges=lambda o, a, b: ((0.0, 1.0, a - 1.0, -o.betaln(a, b)), (1.0, -1.0, b - 1.0, -o.betaln(a, b)))),
     "lognorm": Continuous(("s",), {
         "logpdf": _lognorm_logpdf,
         "cdf": lambda o, z, s: _norm_cdf(o, o.log(z) / s), "sf": lambda o, z, s: _norm_sf(o, o.log(z) / s),

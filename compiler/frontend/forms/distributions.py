@@ -8,10 +8,11 @@ is a compile-time `FrozenDistribution` holding its arguments.
 
 A continuous distribution's methods follow SciPy's generic rules around the standardized
 formulas of densities.py, with z = (x - loc) / scale: logpdf = f(z) - log(scale), pdf = f(z) /
-scale; outside the support logpdf is -inf, pdf 0, cdf 0 or 1 (SciPy's closed support for the pdf,
-open for lognorm and invgamma, open for the cdf), and f is evaluated at a point inside the
-support there, so that neither value nor gradient sees a log of a negative number; where a
-parameter computed at run time is invalid (scale <= 0, a shape parameter SciPy rejects) the
+scale; outside the support logpdf is -inf, pdf 0, cdf 0 or 1 (SciPy's closed support, open for
+lognorm and invgamma), and f is evaluated at a point inside the support there. On a closed bound
+the formula is used where its value is finite, so a derivative there is the one-sided one from
+inside (`_dist_edges` where the pdf is a power of the distance to the bound). So neither value
+nor gradient sees a log of a negative number; where a parameter computed at run time is invalid (scale <= 0, a shape parameter SciPy rejects) the
 result is NaN, as SciPy's. A NaN x gives NaN. A discrete distribution's logpmf/pmf is -inf/0 off
 the integers of its support; k (and binom's n) are data: no gradient flows to them.
 `multivariate_normal.logpdf(x, mean, cov)` is Cholesky's: -(d log 2 pi + 2 sum(log diag L) +
@@ -50,7 +51,9 @@ FORMS: dict = {"scipy.stats distributions": ((), (), (
     "support: logpdf -inf, pdf 0, cdf 0 or 1 (f is evaluated at a point inside, so no NaN reaches the gradient); "
     "a parameter computed at run time that SciPy rejects (scale <= 0, a shape <= 0) gives NaN; NaN x gives NaN. "
     "Every argument a number: SciPy's value when compiled, for any method but `rvs` and `fit` (`norm.ppf(0.975)`). "
-    "Where the log-density is -inf on a bound (`gamma.pdf(0, 2.5)`, `poisson.pmf(1, 0)`) pdf/pmf's gradient is NaN"))}
+    "On a closed support's bound a derivative is the one-sided one from inside (expon.logpdf(0), uniform.cdf at its "
+    "ends); where the log-density is -inf there (`gamma.pdf(0, 2.5)`) pdf is 0 with derivative C p u^(p-1) "
+    "(0, C or inf); logpdf's gradient where it is -inf, and pmf's where logpmf is -inf (`poisson.pmf(1, 0)`), is NaN"))}
 FORMS.update({f"scipy.stats.{name}": _row(name, dist) for name, dist in {**CONTINUOUS, **DISCRETE}.items()})
 FORMS[f"scipy.stats.{_MVN}"] = ((), (), "`logpdf`, `pdf` (x, mean=None, cov=1): Cholesky's `-(d log(2 pi) + 2 sum(log(diag "
                                         "L)) + sum((L^-1 (x - mean)) ** 2)) / 2`, x one point or rows of points (SciPy's squeeze), cov a "
@@ -185,21 +188,47 @@ class DistributionForms(FormsBase):
         if method in ("logpdf", "pdf"):
             out_ = o.or_(*([z <= lo if spec.open else z < lo] if lo > -math.inf else []),
                          *([z >= hi if spec.open else z > hi] if hi < math.inf else []))
-            inner = f(o, o.where(out_, spec.inside, z) if out_ is not False else z, *shapes)
+            edges = [] if method == "logpdf" or spec.edges is None else self._dist_edges(o, spec, z, x, loc, scale,
+                                                                                          shapes)
+            away = o.or_(out_, *[at for at, _ in edges])
+            inner = f(o, o.where(away, spec.inside, z) if away is not False else z, *shapes)
+            for at, power in edges:
+                inner = o.where(at, power, inner)
             if method == "logpdf":
                 out = o.where(out_, -math.inf, inner if unit else o.sub(inner, o.log(scale)))
             else:
                 out = o.where(out_, 0.0, inner if unit else inner / scale)
         else:
-            below = z <= lo if lo > -math.inf else False
-            above = z >= hi if hi < math.inf else False
-            inner = f(o, o.where(o.or_(below, above), spec.inside, z), *shapes) if spec.inside is not None \
-                else f(o, z, *shapes)
             low, high = {"cdf": (0.0, 1.0), "sf": (1.0, 0.0), "logcdf": (-math.inf, 0.0),
                          "logsf": (0.0, -math.inf)}[method]
+            # on a closed support's bound the formula is used where its value there is finite: the
+            # derivative is the one-sided one from inside (the pdf's), as for logpdf
+            below = (z < lo if not spec.open and math.isfinite(low) else z <= lo) if lo > -math.inf else False
+            above = (z > hi if not spec.open and math.isfinite(high) else z >= hi) if hi < math.inf else False
+            inner = f(o, o.where(o.or_(below, above), spec.inside, z), *shapes) if spec.inside is not None \
+                else f(o, z, *shapes)
             out = o.where(below, low, o.where(above, high, inner))
         bad = o.or_(*([] if _is_number(scale) and scale > 0 else [scale <= 0]), spec.bad(o, *shapes))
         return o.where(bad, math.nan, out)
+
+    @staticmethod
+    def _dist_edges(o, spec, z, x, loc, scale, shapes):
+        """[(on the bound, C u^p)] for the pdf on a closed bound where the log-density is -inf (p > 0):
+        value 0, the one-sided derivative C p u^(p-1) from inside (0, C or inf), none in C or p
+        (the pdf is 0 there for every shape). On the bound z = 0 u is (x - loc) / scale with no
+        derivative through scale: dz/dscale = -z / scale is 0 there, and inf * 0 would be NaN."""
+        edges = []
+        for bound, sign, p, logc in spec.edges(o, *shapes):
+            at = o.and_(z == bound, p > 0)
+            if at is False:
+                continue
+            if bound == 0 and isinstance(scale, Var):
+                u = (x if _is_number(loc) and loc == 0 else x - loc) / o.stop_gradient(scale)
+            else:
+                u = z - bound if sign > 0 else bound - z
+            frozen = [o.stop_gradient(v) if isinstance(v, Var) else v for v in (p, o.exp(logc))]
+            edges.append((at, u ** frozen[0] * frozen[1]))
+        return edges
 
     def _dist_discrete(self, o, spec, method, k, shapes, loc):
         """SciPy's rv_discrete logpmf/pmf: -inf/0 off the integers of the support, NaN for invalid parameters."""
