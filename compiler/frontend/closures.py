@@ -45,10 +45,13 @@ class LocalFunctions(StaticLoops):
             raise self.err(UnsupportedSyntaxError, f"recursive call of {fdef.name} is not supported", node)
         names = [a.arg for a in fdef.args.args]
         kwonly = [a.arg for a in fdef.args.kwonlyargs]
-        if len(args) > len(names):
+        star = fdef.args.vararg.arg if fdef.args.vararg is not None else None
+        if len(args) > len(names) and star is None:
             raise self.err(ArgumentError, f"{fdef.name}() takes {len(names)} positional arguments but "
                            f"{len(args)} were given", node)
         bound = dict(zip(names, args))
+        if star is not None:  # def f(z, *params): the extra arguments as a tuple
+            bound[star] = tuple(args[len(names):])
         for k, v in kwargs.items():
             if k not in names + kwonly:
                 raise self.err(ArgumentError, f"{fdef.name}() got an unexpected keyword argument '{k}'", node)
@@ -62,7 +65,7 @@ class LocalFunctions(StaticLoops):
                 bound[p] = func.defaults[p]
         outer = func.parsed
         parsed = ParsedFunction(outer.fn, fdef.name, fdef, outer.filename, outer.firstline, outer.indent,
-                                outer.lines, names + kwonly, outer.source, outer.globals)
+                                outer.lines, names + kwonly + ([star] if star else []), outer.source, outer.globals)
         sub = type(self)(parsed, self.b, self.stack)
         sub.stack = self.stack + (fdef,)
         # the enclosing names as they are now (the caller's, when the def is the caller's own)

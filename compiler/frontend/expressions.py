@@ -260,15 +260,13 @@ class Expressions(PythonValues):
                 return self.comprehension_loop(func, node)
             args = [first] + [self.expr(a) for a in node.args[1:]]
         else:
-            args = [self.expr(a) for a in node.args]
+            args = self.call_args(node.args)
         if args and type(args[0]).__name__ == "BuiltList" and any(func is f for f in (np.array, np.asarray, np.stack)) \
                 and len(args) == 1 and not node.keywords:
             return self.value(args[0], node)  # np.array(xs) of a list built by .append: its rows' array
         if args and type(args[0]).__name__ == "DeferredList" and self.consumes(func) and len(args) == 1 \
                 and not node.keywords:  # ys = [f(x) for x in xs]; np.sum(ys): comprehensions.py
             return self.deferred(args[0], func, node)
-        if any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.err(UnsupportedSyntaxError, "*args in a call is not supported", node)
         kwargs = {}
         for kw in node.keywords:
             if kw.arg is None:
@@ -548,11 +546,28 @@ class Expressions(PythonValues):
         return self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
                                       for a in args])
 
+    def call_args(self, nodes: list) -> list:
+        """A call's positional arguments, `*t` spliced in: t a tuple or list of static length (a
+        helper's `*params`, a list literal). Anything else starred is a located error."""
+        out = []
+        for a in nodes:
+            if not isinstance(a, ast.Starred):
+                out.append(self.expr(a))
+                continue
+            items = self.expr(a.value)
+            if type(items) not in (tuple, list):
+                raise self.err(UnsupportedSyntaxError, f"`*{ast.unparse(a.value)}` in a call: adjit unpacks a "
+                               "tuple or a list of fixed length here, not " + (
+                    "an array" if isinstance(items, Value) else type(items).__name__), a,
+                               hint="pass the items by name, or unpack a tuple: f(x, *(a, b))")
+            out.extend(items)
+        return out
+
     def inline(self, func, args, kwargs, node):
         """Calls of other plain Python functions are differentiated through by inlining them."""
         if func in self.stack:
             raise self.err(UnsupportedSyntaxError, f"recursive call of {func.__name__} is not supported", node)
-        callee = parse(func)
+        callee = parse(func, helper=True)
         sig = inspect.signature(func)
         try:
             bound = sig.bind(*args, **kwargs)

@@ -81,10 +81,22 @@ def nested_transform_error(fn) -> AdjitError:
              "adjit.jacobian(adjit.grad(f))")
 
 
-def parse(fn) -> ParsedFunction:
-    """Read `fn`'s source and check its statements are in the supported subset."""
+def parse(fn, helper: bool = False) -> ParsedFunction:
+    """Read `fn`'s source and check its statements are in the supported subset. `helper`: a
+    function called from compiled code (inlined), which may take `*args` (bound to a tuple of the
+    extra arguments); the differentiated function takes its parameters by name."""
     if isinstance(fn, ParsedFunction):
         return fn
+    parsed = _parse(fn)
+    vararg = parsed.node.args.vararg
+    if vararg is not None and not helper:
+        raise UnsupportedSyntaxError(
+            "*args parameters of the differentiated function are not supported", parsed.loc(vararg),
+            hint="name the parameters, or take one tuple or list parameter; helpers it calls may take *args")
+    return parsed
+
+
+def _parse(fn) -> ParsedFunction:
     if getattr(fn, "__adjit_transform__", None):
         raise nested_transform_error(fn)
     target = fn  # exactly the object given: a wrapper (functools.wraps) is not looked through
@@ -119,9 +131,8 @@ def parse(fn) -> ParsedFunction:
     parsed = ParsedFunction(target, name, node, filename, firstline, indent, lines, [], source,
                             target.__globals__)
     args = node.args
-    for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
-        if bad is not None:
-            raise UnsupportedSyntaxError(f"{what} parameters are not supported", parsed.loc(bad))
+    if args.kwarg is not None:
+        raise UnsupportedSyntaxError("**kwargs parameters are not supported", parsed.loc(args.kwarg))
     if args.posonlyargs:
         raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]),
                                      hint="drop the `/`")
@@ -290,9 +301,8 @@ def _check_nested_def(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
     if node.decorator_list:
         raise UnsupportedSyntaxError("decorators on a nested function are not supported", parsed.loc(node.decorator_list[0]))
     args = node.args
-    for bad, what in ((args.vararg, "*args"), (args.kwarg, "**kwargs")):
-        if bad is not None:
-            raise UnsupportedSyntaxError(f"{what} parameters are not supported", parsed.loc(bad))
+    if args.kwarg is not None:
+        raise UnsupportedSyntaxError("**kwargs parameters are not supported", parsed.loc(args.kwarg))
     if args.posonlyargs:
         raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]))
     _check_body(parsed, node.body, True, False)

@@ -271,7 +271,38 @@ def tri_index_params(l, x):
     return np.sum((L @ L.T) ** 2) + np.sum(U ** 3) + np.sum(x[rl] * x[cl] + L[rl, cl])
 
 
+# ---------------------------------------------------------------------- *args of helpers
+def _field(z, W, b):
+    return np.tanh(W @ z + b)
+
+
+def _rk2_step(fun, z, dt, *params):
+    k1 = fun(z, *params)
+    k2 = fun(z + 0.5 * dt * k1, *params)
+    return z + dt * k2 + 0.0 * len(params)
+
+
+def _total(*xs):
+    s = 0.0
+    for x in xs:
+        s = s + np.sum(x ** 2)
+    return s
+
+
+def star_args(W, b, z):
+    y = z
+    for _ in range(3):
+        y = _rk2_step(_field, y, 0.1, W, b)
+
+    def g(a, *rest):
+        return a * rest[0] + rest[-1]
+    h = lambda *t: t[0] * t[1]  # noqa: E731
+    pair = (W, b)
+    return np.sum(y ** 2) + _total(*pair) + _total(z, *[b, b]) + _total() + np.sum(g(z, z, b)) + np.sum(h(b, z))
+
+
 CASES = [
+    (star_args, lambda: (n(3, 3), n(3), n(3)), (0, 1, 2)),
     (ret_for, lambda: (n(6), 1.0), (0,)),
     (ret_for, lambda: (n(6), 100.0), (0,)),
     (ret_while, lambda: (np.array([0.1, 0.3, 0.9, 0.2]),), (0,)),
@@ -449,6 +480,14 @@ def reversed_run_time_step(x):
     return t
 
 
+def star_of_array(x):
+    return _total(*x)
+
+
+def star_args_top(*xs):
+    return np.sum(xs[0])
+
+
 def fill_wrong_length(x):
     a = np.zeros((3, 3))
     np.fill_diagonal(a, x)
@@ -472,6 +511,10 @@ ERRORS = [
     (prints, "print(x)", adjit.UnsupportedSyntaxError, ("an expression statement has no effect", "hint:")),
     (reversed_run_time_step, "reversed(range(0, 6, s))", adjit.UnsupportedSyntaxError,
      ("a range whose step is computed at run time cannot be reversed", "hint: use a step known")),
+    (star_of_array, "*x", adjit.UnsupportedSyntaxError,
+     ("`*x` in a call: adjit unpacks a tuple or a list of fixed length here, not an array", "hint:")),
+    (star_args_top, "xs", adjit.UnsupportedSyntaxError,
+     ("*args parameters of the differentiated function are not supported", "helpers it calls may take *args")),
     (fill_wrong_length, "np.fill_diagonal(a, x)", adjit.AdjitTypeError,
      ("np.fill_diagonal: the value must be a number or hold 3 elements",)),
 ]
