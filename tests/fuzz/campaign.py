@@ -30,11 +30,11 @@ def is_compiled(seed: int, i: int, fraction: float) -> bool:
     return random.Random(program_seed(seed, i) ^ 0x5EED).random() < fraction
 
 
-def make_tasks(n: int, seed: int, fraction: float, start: int = 0) -> tuple:
+def make_tasks(n: int, seed: int, fraction: float, start: int = 0, profile: str = "mixed") -> tuple:
     tasks, programs = [], {}
     for i in range(start, start + n):
         ps = program_seed(seed, i)
-        prog = generate(ps)
+        prog = generate(ps, profile=profile)
         t = prog.to_task()
         t.update(id=i, mode="compiled" if is_compiled(seed, i, fraction) else "fast", input_seed=ps)
         tasks.append(t)
@@ -74,7 +74,7 @@ def summary_text(stats: Stats, args, elapsed: float, shrunk: list) -> str:
     L = []
     fast = sum(stats.by_mode["fast"].values())
     comp = sum(stats.by_mode["compiled"].values())
-    L.append(f"Campaign: seed {args.seed}, {n} programs run ({fast} fast mode: readable source, lowered source "
+    L.append(f"Campaign: seed {args.seed}, profile {getattr(args, 'profile', 'mixed')}, {n} programs run ({fast} fast mode: readable source, lowered source "
              f"run as Python, JVP sources; {comp} compiled mode: the same plus the Numba-compiled gradient and JVP), "
              f"{args.jobs} worker processes, {elapsed:.0f} s wall time "
              f"(fast mode {stats.seconds['fast'] / max(1, fast):.2f} s per program, compiled "
@@ -152,6 +152,10 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write every result here")
     ap.add_argument("--log", type=str, default=None, help="worker stderr goes here")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--profile", choices=["mixed", "recent", "classic"], default="mixed",
+                    help="constructs to weight: mixed (default), recent (mostly gen_recent*.py's: host hoisting, "
+                         "filled lists, masked assignment, distributions, run-time extents, ...), classic (the "
+                         "generator as it was before those: the programs older campaigns ran)")
     ap.add_argument("--show", type=int, default=None, metavar="ID",
                     help="print program ID of this seed's campaign, run it in fast mode (or compiled with "
                          "--compiled-fraction 1) and print the result; with --shrink, shrink it too")
@@ -163,7 +167,7 @@ def main(argv=None) -> int:
     cache = tempfile.mkdtemp(prefix="adjit-fuzz-cache-")
     os.environ["ADJIT_CACHE_DIR"] = cache
     os.environ["ADJIT_FUZZ_CACHE_DIR"] = cache
-    tasks, programs = make_tasks(args.programs, args.seed, args.compiled_fraction)
+    tasks, programs = make_tasks(args.programs, args.seed, args.compiled_fraction, profile=args.profile)
     stats = Stats()
     pool = Pool(args.jobs, args.batch, cache, args.log)
     done = [0]
@@ -233,7 +237,7 @@ def show(args) -> int:
     from . import oracles
 
     oracles.ensure_cache_dir()
-    tasks, programs = make_tasks(1, args.seed, args.compiled_fraction, start=args.show)
+    tasks, programs = make_tasks(1, args.seed, args.compiled_fraction, start=args.show, profile=args.profile)
     t = tasks[0]
     print(t["source"])
     print(f"# wrt={t['wrt']} dtype={t['dtype']} mode={t['mode']} params={t['params']}")

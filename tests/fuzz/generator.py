@@ -20,6 +20,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from .gen_recent import RecentMixin
+from .gen_recent2 import RecentMixin2
 from .program import E, For, Func, If, Line, Param, Program, While, leaf
 
 
@@ -100,8 +102,16 @@ def wchoice(r: random.Random, items):
     return items[-1]
 
 
-class Generator:
-    def __init__(self, seed: int, dtype: str | None = None):
+PROFILES = {"classic": 0.0, "mixed": 0.35, "recent": 3.0}  # the weight of gen_recent*.py's constructs
+
+
+class Generator(RecentMixin, RecentMixin2):
+    def __init__(self, seed: int, dtype: str | None = None, profile: str = "mixed"):
+        self.rw = PROFILES[profile]  # "classic" draws exactly what the generator drew before gen_recent*.py
+        self.idx_arrays: dict = {}  # integer arrays NumPy computes (host.py), bound at the top: name -> (length, bound)
+        self.extras: list = []  # more module-level functions (a helper returning a list)
+        self.data_params: set = set()
+        self.Var = Var
         self.seed = seed
         self.r = random.Random(seed)
         r = self.r
@@ -269,8 +279,10 @@ class Generator:
             opts.append(("stat", 0.7))
         if ctx.lists:
             opts.append(("listuse", 2.5))
+        if self.rw:
+            opts.append(("recent", 0.6 * self.rw))
         kind = wchoice(r, opts)[0]
-        if kind in ("comp", "ifexp", "mask", "builtin", "stat", "listuse"):
+        if kind in ("comp", "ifexp", "mask", "builtin", "stat", "listuse", "recent"):
             if kind == "comp":
                 e = self.comp_expr(ctx, shape, depth)
             elif kind == "ifexp":
@@ -281,6 +293,8 @@ class Generator:
                 e = self.builtin(ctx, shape, depth)
             elif kind == "stat":
                 e = self.stat(ctx, shape, depth)
+            elif kind == "recent":
+                e = self.recent_expr(ctx, shape, depth)
             else:
                 e = self.list_use(ctx, shape)
             if e is not None:
@@ -434,6 +448,7 @@ class Generator:
         opts += [("deflist", 0.6), ("unpack", 0.4), ("maskwrite", 0.8), ("mask", 0.3)]
         if depth > 0:
             opts += [("append", 0.8), ("forlist", 0.6 if ctx.loop_depth < 2 else 0.2)]
+        opts += self.recent_stmt_opts(ctx, depth)
         kind = wchoice(r, opts)[0]
         return getattr(self, "s_" + kind)(ctx, depth)
 
@@ -1380,6 +1395,9 @@ class Generator:
         for p in params:
             if p.kind != "int" and r.random() < 0.15 and sum(q.wrt for q in params) > 1:
                 p.wrt = False
+        if self.rw and r.random() < 0.6:
+            params.append(Param("d", "array", (n,), wrt=False))  # data: what host.py's lines read
+            self.data_params.add("d")
         self.param_names = {p.name for p in params}
         if "W" not in self.param_names:
             self.param_names.add("W")  # loop bounds may say W.shape[0]: give it a W
@@ -1390,6 +1408,8 @@ class Generator:
         for p in params:
             shape = tuple(p.shape) if p.kind == "array" else ()
             env[p.name] = Var(p.name, shape, None, p.kind == "array", p.kind == "int")
+        if "d" in self.data_params and r.random() < 0.85:
+            env["d"] = Var("d", (n,), None, False)  # mostly not written by the other statements (they would block hoisting)
         ctx = Ctx(env, {}, written=set(), lists={}, masks={})
         body = []
         if r.random() < 0.6:
@@ -1400,7 +1420,7 @@ class Generator:
         if self.dtype == "float32":
             self.tag("float32")
         main = Func("f", [p.name for p in params], body)
-        return Program(main, self.helper, params, self.dtype, set(self.tags), self.seed)
+        return Program(main, self.helper, params, self.dtype, set(self.tags), self.seed, self.extras)
 
 
 def shape_text(shape: tuple) -> str:
@@ -1409,5 +1429,5 @@ def shape_text(shape: tuple) -> str:
     return "(" + ", ".join(map(str, shape)) + ")"
 
 
-def generate(seed: int, dtype: str | None = None) -> Program:
-    return Generator(seed, dtype).generate()
+def generate(seed: int, dtype: str | None = None, profile: str = "mixed") -> Program:
+    return Generator(seed, dtype, profile).generate()

@@ -392,6 +392,15 @@ def ws_for(fn) -> tuple:
     return WS() if code.co_varnames[:code.co_argcount][-2:] == ("_ws", "_wst") else ()
 
 
+def with_host(c, args) -> tuple:
+    """The arguments a generated module's entry takes: `args`, and where NumPy runs lines before
+    the compiled code (compiler/frontend/host.py), the values those lines bind (`host_<name>`),
+    computed from `args` as `g(*args)` computes them."""
+    if getattr(c, "host", None) is None:
+        return tuple(args)
+    return tuple(c._bind(tuple(args), {}))
+
+
 def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=None, jvp: bool = True) -> dict:
     """Run every oracle on `fun` at `args` (see the module docstring). `fd_retry(attempt)` gives
     new inputs (same shapes) when finite differences are unreliable at these."""
@@ -480,13 +489,14 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
     stage = "readable"
     try:
         ns = exec_module(readable, False)
-        ref = ns[fname + "_grad"](*args)
+        hv = lambda a: with_host(vg._compiled, a)  # noqa: E731
+        ref = ns[fname + "_grad"](*hv(args))
         ref_grads = list(ref[1:])
         grad_oracles("readable", ref)
         stage = "lowered"
         ns_low = exec_module(lowered, True)
         low_fn = ns_low[fname + "_grad"]
-        grad_oracles("lowered", low_fn(*args, *ws_for(low_fn)))
+        grad_oracles("lowered", low_fn(*hv(args), *ws_for(low_fn)))
         if mode == "compiled":
             stage = "compiled"
             out = vg(*args)
@@ -520,11 +530,11 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
                 stage = f"jvp-{tag}"
                 ns = exec_module(text, low)
                 fn_jvp = ns[fname + "_jvp"]
-                out = fn_jvp(*args, *tangents, *(ws_for(fn_jvp) if low else ()))
+                out = fn_jvp(*with_host(cj, args), *tangents, *(ws_for(fn_jvp) if low else ()))
                 note(f"jvp:{tag}", abs(float(out[1]) - vdotg) / max(1.0, vscale), tol.jvp)
             if mode == "compiled":
                 stage = "jvp-compiled"
-                out = cj._spec_for(tuple(args)).entry(*args, *tangents)
+                out = cj._spec_for(with_host(cj, args)).entry(*with_host(cj, args), *tangents)
                 note("jvp:compiled", abs(float(out[1]) - vdotg) / max(1.0, vscale), tol.jvp)
             if not same_args(args, saved):
                 failing.append("mutation:jvp")
@@ -543,7 +553,7 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
         # a gradient that moves by a percent or more when the inputs move by 16 ulps (sin of
         # x - W with W near 1e31: a period of 1e-31 in x) has no finite-difference check: the
         # exact derivative adjit computes and what any step can see are unrelated
-        floor = noise_floor(exec_module(readable, False)[fname + "_grad"], args, value, ref_grads, dtype)
+        floor = noise_floor(_hosted(exec_module(readable, False)[fname + "_grad"], vg), args, value, ref_grads, dtype)
         res["noise_floor"] = floor
         if floor["agree"] >= 1e-2:
             failing[:] = [n for n in failing if not n.startswith("fd:")]
@@ -555,7 +565,7 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
     if rounding:
         # adjit against adjit (or NumPy) differ only in rounding (summation order, fused loops, BLAS)
         # unless the difference is well above what rounding-sized changes of the inputs do here
-        floor = noise_floor(exec_module(readable, False)[fname + "_grad"], args, value, ref_grads, dtype)
+        floor = noise_floor(_hosted(exec_module(readable, False)[fname + "_grad"], vg), args, value, ref_grads, dtype)
         res["noise_floor"] = floor
         for n in rounding:
             kind = n.split(":")[0]
@@ -576,6 +586,11 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
     if not fd_ok:
         return done("skipped", "finite differences unstable")
     return done("ok")
+
+
+def _hosted(fn, vg):
+    """`fn` (a generated entry) called with the plain arguments, host values added (see with_host)."""
+    return lambda *a: fn(*with_host(vg._compiled, a))
 
 
 def check_task(task: dict) -> dict:

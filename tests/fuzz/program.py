@@ -135,15 +135,22 @@ class Program:
     dtype: str  # "float64" or "float32"
     tags: set = field(default_factory=set)  # constructs used, for the campaign's statistics
     seed: int = 0
+    extras: list = field(default_factory=list)  # more module-level functions, before the helper
 
     @property
     def wrt(self) -> tuple:
         return tuple(p.name for p in self.params if p.wrt)
 
     def source(self) -> str:
-        funcs = ([self.helper.render()] if self.helper is not None else []) + [self.main.render()]
+        funcs = [f.render() for f in self.extras]
+        funcs += ([self.helper.render()] if self.helper is not None else []) + [self.main.render()]
         head = "import numpy as np\n"
         text = "".join(funcs)
+        for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats"):
+            if mod + "." in text:
+                head += f"import {mod}\n"
+        if "stats." in text:
+            head += "from scipy import stats\n"
         if "norm." in text:
             head += "from scipy.stats import norm\n"
         if "comb(" in text:
