@@ -10,7 +10,6 @@ one compiled specialization once per basis vector (forward mode: per input eleme
 mode: per output element), so each is compiled once whatever its size."""
 from __future__ import annotations
 
-import hashlib
 import weakref
 from typing import Callable
 
@@ -238,7 +237,11 @@ def _zeros_like_tree(x):
 
 
 class _Jacobian:
-    """jacobian(f, argnums, mode)(*args): d f(*args) / d args[argnums], of shape out.shape + x.shape."""
+    """jacobian(f, argnums, mode)(*args): d f(*args) / d args[argnums], of shape out.shape + x.shape.
+    Forward mode takes K tangents per call where compiler/batching.py can (`batched = False` on
+    an instance: one JVP per element)."""
+
+    batched = True
 
     def __init__(self, f: Callable, argnums, mode: str):
         if mode not in ("auto", "fwd", "rev"):
@@ -248,13 +251,16 @@ class _Jacobian:
         # argnums=(0, 1): a tuple of Jacobians, one per argument, as jax.jacobian gives them
         self.parts = tuple(_Jacobian(f, k, mode) for k in self.argnums) if isinstance(self.argnums, tuple) else None
 
-    def choose(self, args: tuple) -> tuple:
-        """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs."""
+    def choose(self, args: tuple, need_m: bool = True) -> tuple:
+        """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs
+        (need_m=False with a mode given: m is None, and nothing is compiled for it)."""
         if getattr(self.f, "__adjit_custom__", None) is not None:  # the custom rule's own mode, in Python
             n, m = int(np.size(args[self.argnums])), int(np.size(self.f(*args)))
             return (self.mode if self.mode != "auto" else "rev" if self.f.__adjit_custom__.kind == "vjp" else "fwd"), n, m
         c = _compiled(self.f, (self.argnums,) if self.mode == "rev" else self.argnums, "vjp" if self.mode == "rev" else "jvp")
         n = _n_elements(args[self.argnums])
+        if self.mode != "auto" and not need_m:
+            return self.mode, n, None
         args = c._bind(args, {})
         m = int(np.size(c._spec_for(args).forward(*args)))
         if self.mode != "auto":
@@ -264,10 +270,13 @@ class _Jacobian:
     def __call__(self, *args):
         if self.parts is not None:
             return tuple(part(*args) for part in self.parts)
-        mode, n, m = self.choose(args)
+        mode, n, m = self.choose(args, need_m=False)
         k = self.argnums
         if _tree(args[k]) is not None:
             return self._of_structure(args, mode)
+        jac = _batched_jacfwd(self.f, k, args) if mode == "fwd" and self.batched else None
+        if jac is not None:
+            return jac
         if mode == "fwd":
             tangents = [None] * len(args)
             cols = []
@@ -340,7 +349,8 @@ def jacobian(f: Callable, argnums: int = 0, mode: str = "auto") -> _Jacobian:
 
 
 def jacfwd(f: Callable, argnums: int = 0) -> _Jacobian:
-    """The Jacobian by forward mode: one JVP per element of the input."""
+    """The Jacobian by forward mode: K tangents per call where compiler/batching.py can batch
+    them (an array argument), else one JVP per element of the input."""
     return _Jacobian(f, argnums, "fwd")
 
 
@@ -397,23 +407,40 @@ class _Hvp:
 
 def hessian(f: Callable, argnums: int = 0) -> Callable:
     """`hessian(f)(*args)`: the Hessian of scalar f with respect to argument `argnums`, of shape
-    x.shape + x.shape, by forward over reverse: one Hessian-vector product per element of x, all
-    from one compiled specialization. For a structured argument, nested structures as
-    jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape; argnums=(0, 1): the
-    blocks ((H00, H01), (H10, H11)), H01 of shape x0.shape + x1.shape."""
+    x.shape + x.shape, by forward over reverse with batched tangents: K unit tangents per call of
+    one compiled specialization (compiler/batching.py), or one Hessian-vector product per element
+    of x where the function has an op that cannot be batched. For a structured argument, nested
+    structures as jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape;
+    argnums=(0, 1): the blocks ((H00, H01), (H10, H11)), H01 of shape x0.shape + x1.shape."""
     return _Hessian(f, _argnums_or_tuple(argnums))
 
 
 class _Hessian:
-    """hessian(f): `(*args) -> H`, with `.source(*args)`; pickled as f and argnums."""
+    """hessian(f): `(*args) -> H`, with `.source(*args)`; pickled as f and argnums. `batched =
+    False` on an instance takes one hvp per element (benchmarks compare the two)."""
+
+    batched = True
 
     def __init__(self, f: Callable, k: int):
         self.f, self.k = f, k
         self.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
 
     def source(self, *args) -> str:
+        """The generated code: the batched specialization (K tangents per call) when the function
+        is batched, else the one-hvp specialization, with a first line saying which."""
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
-        return _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks).source(*args)
+        c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks)
+        bound = c._bind(args, {})
+        n = sum(_n_elements(args[k]) for k in ks)
+        from .batched import BATCHED, batched_spec
+
+        found = batched_spec(self.f, ks, bound, n) if self.batched else None
+        if found is not None:
+            k, spec = found
+            return (f"# hessian: {k} tangents per call (batched tangents), {-(-n // k)} call(s) for the {n} "
+                    "columns, below\n" + spec.readable)
+        why = BATCHED["last"] if self.batched and n >= 2 and BATCHED["last"] else "not batched"
+        return f"# hessian: one hvp per element ({why.splitlines()[0]}), below\n" + c.source(*args)
 
     def __reduce__(self):
         return pickling.reduce(self, _Hessian, (self.f, self.k))
@@ -424,15 +451,15 @@ class _Hessian:
         c = _compiled(f, ks, "grad_jvp", wrt_fwd=ks)
         args = c._bind(args, {})
         if isinstance(k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
-            H = _hessian_blocks(c, args, ks)
+            H = _hessian_blocks(c, args, ks, self.batched)
             return H if isinstance(k, tuple) else H[0][0]
         x = args[k]
         if not isinstance(x, np.ndarray):
             return _result(c._spec_for(args).entry(*args, _like(1.0, x, "v"))[3], x)
-        return _hessian_blocks(c, args, ks)[0][0]
+        return _hessian_blocks(c, args, ks, self.batched)[0][0]
 
 
-def _hessian_blocks(c, args, ks: tuple):
+def _hessian_blocks(c, args, ks: tuple, batched: bool = True):
     """H[i][j], the second derivatives by arguments ks[i] and ks[j], as jax.hessian gives them: for
     arrays, of shape x_i.shape + x_j.shape; for structures, nested structures (H[a][b] of shape
     leaf_a.shape + leaf_b.shape, None where a leaf is an integer). The tangents are the float
@@ -446,7 +473,7 @@ def _hessian_blocks(c, args, ks: tuple):
         else:
             groups.append(([args[k]], None))
     floats = [(g, i, x) for g, (leaves, _) in enumerate(groups) for i, x in enumerate(leaves) if _float_leaf(x)]
-    blocks = _batched_blocks(c, args, ks, floats)
+    blocks = _batched_blocks(c, args, ks, floats) if batched else None
     if blocks is None:
         blocks = _hvp_blocks(c._spec_for(args), args, floats)
 
@@ -494,103 +521,27 @@ def _as_blocks(floats: list, block) -> dict:
     return blocks
 
 
-class _BatchedGradJvp(CompiledFunction):
-    """Forward over reverse with K tangents per call (compiler/batching.py): each tangent argument
-    and each tangent result with a leading axis of K. Its own mode ("hessian") and K are in its
-    keys, so it never shares a cache entry with the one-tangent specialization."""
-
-    ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian"}
-
-    def __init__(self, fun, ks: tuple, k: int):
-        super().__init__(fun, ks, "grad_jvp", wrt_fwd=ks)
-        self.mode, self.k = "hessian", k
-        self.refused: dict = {}  # shape key -> why these arguments are not batched
-
-    def _front_key(self, args):
-        key = super()._front_key(args)
-        return None if key is None else hashlib.sha256(f"{key} batch {self.k}".encode()).hexdigest()[:24]
-
-    def transform(self, primal, builder):
-        from .compiler import batching, forward, reverse
-        from .compiler.jit.compiled import check_differentiable
-
-        wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves
-        check_differentiable(primal, builder, wrt, True)
-        grad = reverse.value_and_grad(primal, builder, wrt)
-        check_differentiable(grad, builder, wrt_fwd, False)
-        return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True), len(wrt_fwd), self.k)
-
-
-BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian did (tests read it)
-
-
-def _batched_spec(f, ks: tuple, args, n: int):
-    """(K, the batched specialization) for n tangents, or None when f is not batched (an op with
-    no batching rule, tapes that would grow too large, or any failure: the hvp path decides)."""
-    from .compiler.batching import batch_size
-    from .compiler.jit.arguments import _shape_key
-
-    if getattr(f, "__adjit_transform__", None) or n < 2:  # a transformation transformed again: hvps
-        return None
-    largest = max([int(a.size) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f"] or [1])
-    k = batch_size(n, largest)
-    key = _shape_key(args)
-    while k >= 2:
-        c = _compiled_batched(f, ks, k)
-        if key not in c.refused:
-            try:
-                return k, c._spec_for(args)
-            except Exception as e:  # noqa: BLE001 - the hvp path gives the result, or the error
-                c.refused[key] = f"{type(e).__name__}: {e}"
-        BATCHED["last"] = c.refused[key]
-        if "tapes would be too large" not in c.refused[key]:
-            return None
-        k //= 4
-    return None
-
-
-def _compiled_batched(f, ks: tuple, k: int) -> "_BatchedGradJvp":
-    try:
-        per = _COMPILED.setdefault(f, {})
-    except TypeError:  # not weakly referable: no memo
-        per = {}
-    key = ("hessian", repr(ks), k)
-    c = per.get(key)
-    if c is None:
-        c = per[key] = _BatchedGradJvp(f, ks, k)
-    return c
-
-
 def _batched_blocks(c, args, ks: tuple, floats: list):
-    """The Hessian's blocks with K tangents per call, or None (then one hvp per element)."""
-    sizes = [int(np.size(x)) for _, _, x in floats]
-    n = sum(sizes)
-    found = _batched_spec(c.fun, ks, args, n)
+    """The Hessian's blocks with K tangents per call (adjit/batched.py), or None (then one hvp
+    per element)."""
+    from .batched import hessian_columns
+
+    found = hessian_columns(c.fun, args, ks, [x for _, _, x in floats])
     if found is None:
-        BATCHED["fallbacks"] += 1
         return None
-    k, spec = found
-    m = len(floats)
-    starts = np.cumsum([0] + sizes)
-    cols = [[] for _ in floats]
-    try:
-        for first in range(0, n, k):
-            count = min(k, n - first)
-            e = np.zeros((k, n))
-            e[np.arange(count), first + np.arange(count)] = 1
-            tangents = [np.ascontiguousarray(e[:, starts[j]:starts[j + 1]].reshape((k,) + np.shape(x)),
-                                             dtype=np.asarray(x).dtype) for j, (_, _, x) in enumerate(floats)]
-            out = spec.entry(*args, *tangents)
-            for ii in range(m):
-                cols[ii].append(np.asarray(out[2 + m + ii]).reshape(k, -1)[:count])
-    except Exception as e:  # noqa: BLE001 - as above: never a new error
-        BATCHED["fallbacks"] += 1
-        BATCHED["last"] = f"{type(e).__name__}: {e}"
-        return None
-    BATCHED["calls"] += 1
-    BATCHED["last"] = f"batched: {-(-n // k)} call(s) of {k} tangents"
-    columns = [np.concatenate(cs, axis=0) for cs in cols]  # (n, size_i): row j is H e_j
+    columns, starts = found  # (n, size_i): row j is H e_j
     return _as_blocks(floats, lambda ii, jj: columns[ii][starts[jj]:starts[jj + 1]].T)
+
+
+def _batched_jacfwd(f, k: int, args: tuple):
+    """The forward-mode Jacobian with K tangents per call (adjit/batched.py), or None (then one
+    JVP per element)."""
+    from .batched import jacfwd_columns
+
+    if _tree(args[k]) is not None or getattr(f, "__adjit_custom__", None) is not None:
+        return None
+    bound = _compiled(f, (k,), "jvp")._bind(args, {})
+    return None if isinstance(bound, Flat) else jacfwd_columns(f, k, bound)
 
 
 def grad_of_grad_forward(inner, outer_wrt: list, single: bool, with_value: bool, args: tuple):

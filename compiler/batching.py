@@ -413,11 +413,12 @@ def _matmul(bt, op, ins, which):
             if rb > 2:
                 raise Unbatchable("a batched vector times a stack of matrices", op.loc)
             return bt.b.emit("matmul", [a, b])  # (K, n) @ (n,) or (n, m): one product
-        if ra == 2 and rb == 2 and None not in bt.avals[a.id].shape:
+        out_shape = tuple(bt.avals[op.out.id].shape)
+        if ra == 2 and rb == 2 and None not in bt.avals[a.id].shape + out_shape:
             k, m, n = bt.avals[a.id].shape
             flat = bt.b.emit("reshape", [a, bt.b.lift((k * m, n))])  # K products as one
             prod = bt.b.emit("matmul", [flat, b])
-            return bt.b.emit("reshape", [prod, _target(bt, bt.shape_tuple(op.out))])
+            return bt.b.emit("reshape", [prod, bt.b.lift((k,) + out_shape)])
         return bt.b.emit("matmul", [bt.lift_rank(a, max(ra, rb)), b])
     if rb == 1:
         if ra == 1:
@@ -425,7 +426,8 @@ def _matmul(bt, op, ins, which):
         if ra == 2:
             return bt.b.emit("matmul", [b, bt.b.emit("transpose", [a], axes=(1, 0))])  # (A v)^T = v^T A^T
         raise Unbatchable("a stack of matrices times a batched vector", op.loc)
-    if ra == 2 and rb == 2 and None not in bt.avals[b.id].shape:  # A @ B_k for every k: one product
+    if ra == 2 and rb == 2 and None not in bt.avals[b.id].shape + tuple(bt.avals[op.out.id].shape):
+        # A @ B_k for every k: one product
         k, n, p = bt.avals[b.id].shape
         m = bt.avals[op.out.id].shape[0]
         flat = bt.b.emit("reshape", [bt.b.emit("transpose", [b], axes=(1, 0, 2)), bt.b.lift((n, k * p))])

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import adjit
-from adjit import transforms
+from adjit import batched
 from adjit.compiler import batching
 from adjit.compiler.jit import CompiledFunction, workspace_args
 
@@ -35,7 +35,7 @@ def batched_hessian(fun, args, k=None):
     x = args[0]
     n = int(np.size(x))
     k = k or n
-    c = transforms._BatchedGradJvp(fun, (0,), k)
+    c = batched._BatchedGradJvp(fun, (0,), k)
     f = _lowered(c, args)
     cols = []
     for first in range(0, n, k):
@@ -181,6 +181,18 @@ def scalar_chain(x):
     return s * s
 
 
+def one_sided(x):
+    if x[0] > 0:
+        y = x ** 3
+    else:
+        y = np.zeros(4)  # this branch yields no tangent: the batched one is spread to zeros
+    z = np.zeros(4)
+    for i in range(4):
+        if x[i] > 0.5:
+            z[i] = x[i] * x[0]
+    return np.sum(y) + np.sum(x * x) + np.sum(z)
+
+
 R = np.random.default_rng(7)
 X5 = R.standard_normal(5) * 0.7
 A45 = R.standard_normal((4, 5)) * 0.5
@@ -201,8 +213,10 @@ CASES = [
     (gathers, lambda: (X5.copy(), np.array([0, 2, 2, 4, 1]))),
     (writes, lambda: (X5.copy(),)),
     (scalar_chain, lambda: (np.array([0.3, -0.8, 1.1, 0.4]),)),
+    (one_sided, lambda: (np.array([0.7, -0.3, 0.9, 0.1]),)),
+    (one_sided, lambda: (np.array([-0.7, -0.3, 0.9, 0.1]),)),
 ]
-IDS = [f.__name__ for f, _ in CASES]
+IDS = [f.__name__ for f, _ in CASES[:-1]] + ["one_sided_else"]
 
 
 @pytest.mark.parametrize("fun,make", CASES, ids=IDS)
@@ -232,7 +246,7 @@ def _trace(x):
 
 
 def test_no_rule_is_refused_with_unbatchable():
-    c = transforms._BatchedGradJvp(_trace, (0,), 3)
+    c = batched._BatchedGradJvp(_trace, (0,), 3)
     with pytest.raises(batching.Unbatchable, match="no batching rule for diagonal"):
         c.source(np.ones(3))
 
@@ -242,9 +256,39 @@ def test_public_hessian_batched_and_fallback():
     one hvp per element, and both give the Hessian."""
     args = (X5.copy(), A45.copy())
     H = adjit.hessian(matvec)(*args)
-    assert transforms.BATCHED["last"].startswith("batched: 1 call(s) of 5 tangents")
+    assert batched.BATCHED["last"].startswith("batched: 1 call(s) of 5 tangents")
     np.testing.assert_allclose(H, fd_hessian(matvec, args), rtol=1e-6, atol=1e-6)
     x = np.array([0.3, -0.5, 0.8])
     H = adjit.hessian(_trace)(x)
-    assert "no batching rule for diagonal" in transforms.BATCHED["last"]
+    assert "no batching rule for diagonal" in batched.BATCHED["last"]
     np.testing.assert_allclose(H, fd_hessian(_trace, (x,)), rtol=1e-6, atol=1e-6)
+
+
+# -------------------------------------------------------------------------------------- jacfwd
+
+def vector_out(x, A):
+    h = np.tanh(A @ x)
+    return np.concatenate([h * x[:4], np.cumsum(np.sin(x))])
+
+
+def matrix_out(X):
+    return np.tanh(X.T @ X) + X[0] * X[:, 1:2]
+
+
+@pytest.mark.parametrize("fun,make", [(vector_out, lambda: (X5.copy(), A45.copy())),
+                                      (matrix_out, lambda: (R.standard_normal((3, 3)) * 0.5,))],
+                         ids=["vector_out", "matrix_out"])
+def test_jacfwd_batched_equals_jvps(fun, make):
+    args = make()
+    x = args[0]
+    n = x.size
+    f = _lowered(batched._BatchedGradJvp(fun, (0,), n, "jacfwd"), args)
+    out = f(*_copies(args), np.eye(n).reshape((n,) + x.shape), *workspace_args(f))
+    J = np.moveaxis(np.asarray(out[1]), 0, -1).reshape(np.shape(out[0]) + x.shape)
+    c = CompiledFunction(fun, (0,), "jvp")
+    g = _lowered(c, args)
+    for i in range(n):
+        e = np.zeros(n)
+        e[i] = 1
+        col = g(*_copies(args), e.reshape(x.shape), *workspace_args(g))[1]
+        np.testing.assert_allclose(J.reshape(-1, n)[:, i], np.asarray(col).reshape(-1), rtol=1e-12, atol=1e-14)

@@ -1,0 +1,148 @@
+"""Batched tangents for adjit.hessian and adjit.jacfwd: K unit tangents per call of one compiled
+specialization whose tangent arguments and results have a leading axis of K (the IR pass is
+compiler/batching.py). transforms.py asks here first and takes one tangent per call when this
+gives None: a function the pass cannot batch, or any failure of the batched build or call, so
+that the result, or the error, is the one-tangent path's."""
+from __future__ import annotations
+
+import hashlib
+import weakref
+
+import numpy as np
+
+from .compiler.jit import CompiledFunction
+
+_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # f -> {(kind, wrt, K): compiled}
+
+
+class _BatchedGradJvp(CompiledFunction):
+    """Forward over reverse (kind "hessian") or forward mode (kind "jacfwd") with K tangents per
+    call (compiler/batching.py): each tangent argument and each tangent result with a leading axis
+    of K. Its own mode and K are in its keys, so it never shares a cache entry with the
+    one-tangent specialization."""
+
+    ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian", "jacfwd": "_jacfwd"}
+
+    def __init__(self, fun, ks: tuple, k: int, kind: str = "hessian"):
+        if kind == "hessian":
+            super().__init__(fun, ks, "grad_jvp", wrt_fwd=ks)
+        else:
+            super().__init__(fun, ks, "jvp")
+        self.mode, self.k = kind, k
+        self.refused: dict = {}  # shape key -> why these arguments are not batched
+
+    def _front_key(self, args):
+        key = super()._front_key(args)
+        return None if key is None else hashlib.sha256(f"{key} batch {self.k}".encode()).hexdigest()[:24]
+
+    def transform(self, primal, builder):
+        from .compiler import batching, forward, reverse
+        from .compiler.jit.compiled import check_differentiable
+
+        wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves
+        if self.mode == "jacfwd":
+            check_differentiable(primal, builder, wrt, False)
+            return batching.batch_tangents(forward.jvp(primal, builder, wrt), len(wrt), self.k)
+        check_differentiable(primal, builder, wrt, True)
+        grad = reverse.value_and_grad(primal, builder, wrt)
+        check_differentiable(grad, builder, wrt_fwd, False)
+        return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True), len(wrt_fwd), self.k)
+
+
+BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian or jacfwd did (tests read it)
+
+
+def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian"):
+    """(K, the batched specialization) for n tangents, or None when f is not batched (an op with
+    no batching rule, tapes that would grow too large, or any failure: the one-tangent path
+    decides, and gives the result or the error)."""
+    from .compiler.batching import batch_size
+    from .compiler.jit.arguments import _shape_key
+
+    if getattr(f, "__adjit_transform__", None) or getattr(f, "__adjit_custom__", None) is not None or n < 2:
+        return None  # a transformation transformed again, a custom rule run in Python, one tangent
+    largest = max([int(a.size) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f"] or [1])
+    k = batch_size(n, largest)
+    key = _shape_key(args)
+    while k >= 2:
+        c = _compiled_batched(f, ks, k, kind)
+        if key not in c.refused:
+            try:
+                return k, c._spec_for(args)
+            except Exception as e:  # noqa: BLE001 - the one-tangent path gives the result, or the error
+                c.refused[key] = f"{type(e).__name__}: {e}"
+        BATCHED["last"] = c.refused[key]
+        if "tapes would be too large" not in c.refused[key]:
+            return None
+        k //= 4
+    return None
+
+
+def _compiled_batched(f, ks: tuple, k: int, kind: str = "hessian") -> "_BatchedGradJvp":
+    try:
+        per = _COMPILED.setdefault(f, {})
+    except TypeError:  # not weakly referable: no memo
+        per = {}
+    key = (kind, repr(ks), k)
+    c = per.get(key)
+    if c is None:
+        c = per[key] = _BatchedGradJvp(f, ks, k, kind)
+    return c
+
+
+def _batched_columns(spec, args, k: int, xs: list, outs, shapes: list | None = None) -> list | None:
+    """Run the batched entry over n = sum of the sizes of xs unit tangents, K per call (the last
+    call padded with zeros): for each output position in `outs`, an (n, size) array whose row j
+    is the tangent result along e_j (`shapes`, when given, gets each one's shape). None on any
+    failure (the caller takes one tangent per call)."""
+    sizes = [int(np.size(x)) for x in xs]
+    n = sum(sizes)
+    starts = np.cumsum([0] + sizes)
+    cols = [[] for _ in outs]
+    try:
+        for first in range(0, n, k):
+            count = min(k, n - first)
+            e = np.zeros((k, n))
+            e[np.arange(count), first + np.arange(count)] = 1
+            tangents = [np.ascontiguousarray(e[:, starts[j]:starts[j + 1]].reshape((k,) + np.shape(x)),
+                                             dtype=np.asarray(x).dtype) for j, x in enumerate(xs)]
+            out = spec.entry(*args, *tangents)
+            for i, pos in enumerate(outs):
+                cols[i].append(np.asarray(out[pos]).reshape(k, -1)[:count])
+                if shapes is not None and first == 0:
+                    shapes.append(np.shape(out[pos])[1:])
+    except Exception as e:  # noqa: BLE001 - as above: never a new error
+        BATCHED["fallbacks"] += 1
+        BATCHED["last"] = f"{type(e).__name__}: {e}"
+        return None
+    BATCHED["calls"] += 1
+    BATCHED["last"] = f"batched: {-(-n // k)} call(s) of {k} tangents"
+    return [np.concatenate(cs, axis=0) for cs in cols]
+
+
+def hessian_columns(f, args, ks: tuple, xs: list):
+    """(columns, starts) of the Hessian by the float leaves xs of arguments ks (the tangent
+    parameters, in order): columns[i] is (n, size_i), row j the derivative of gradient leaf i
+    along e_j; starts[j] where leaf j's elements begin among the n. None: not batched."""
+    sizes = [int(np.size(x)) for x in xs]
+    found = batched_spec(f, ks, args, sum(sizes))
+    if found is None:
+        BATCHED["fallbacks"] += 1
+        return None
+    m = len(xs)
+    columns = _batched_columns(found[1], args, found[0], xs, [2 + m + i for i in range(m)])
+    return None if columns is None else (columns, np.cumsum([0] + sizes))
+
+
+def jacfwd_columns(f, k: int, args):
+    """The Jacobian of f by array argument k (bound arguments), shape out.shape + x.shape, or None."""
+    x = args[k]
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        return None
+    found = batched_spec(f, (k,), args, int(x.size), "jacfwd")
+    if found is None:
+        BATCHED["fallbacks"] += 1
+        return None
+    shapes: list = []
+    columns = _batched_columns(found[1], args, found[0], [x], [1], shapes)
+    return None if columns is None else columns[0].T.reshape(shapes[0] + x.shape)
