@@ -1,6 +1,7 @@
 """Special functions for lowered generated code (imported there as `_special`): scipy.special's
 erf, erfc, gammaln, digamma, trigamma (polygamma(1, x)), expit, logit and xlogy, which Numba does
-not provide.
+not provide; gammainc, gammaincc, betainc, betaincc and factorial (their kernels in
+runtime/incomplete.py: SciPy's compiled code), and `factorial_int`, math.factorial's float.
 
 Each is a plain Python function (SciPy's, so the lowered source also runs as Python) with a Numba
 `overload`: on numbers the scalar kernel, on arrays a loop over the (broadcast) elements, the
@@ -17,6 +18,8 @@ import numpy as np
 import scipy.special as _sp
 from numba import types
 from numba.extending import overload
+
+from . import incomplete as _inc
 
 # ----------------------------------------------------------------------------- scalar kernels (float64)
 
@@ -179,6 +182,45 @@ def _binary(name: str, kernel):
     return fn
 
 
+def _ternary(name: str, kernel):
+    py = getattr(_sp, name)
+
+    def fn(x, y, z):
+        return py(x, y, z)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"scipy.special.{name} on numbers and arrays, broadcast (compiled by Numba inside generated code)."
+
+    @overload(fn, jit_options={"nogil": True})
+    def _fn(x, y, z):
+        dt = _result_dtype(x, y, z)
+        if any(isinstance(t, types.Array) for t in (x, y, z)):
+            def impl(x, y, z):
+                a, b, c = np.broadcast_arrays(x, y, z)
+                out = np.empty(a.shape, dt)
+                for idx in np.ndindex(a.shape):
+                    out[idx] = kernel(np.float64(a[idx]), np.float64(b[idx]), np.float64(c[idx]))
+                return out
+            return impl
+        if all(isinstance(t, (types.Float, types.Integer, types.Boolean)) for t in (x, y, z)):
+            return lambda x, y, z: dt(kernel(np.float64(x), np.float64(y), np.float64(z)))
+        return None
+
+    return fn
+
+
+def factorial_int(k):
+    """float(math.factorial(k)) of an int (ValueError below 0, OverflowError above 170, as Python)."""
+    return float(math.factorial(k))
+
+
+@overload(factorial_int, jit_options={"nogil": True})
+def _factorial_int(k):
+    if isinstance(k, types.Integer):
+        return lambda k: _inc.factorial_int_kernel(np.int64(k))
+    return None
+
+
 erf = _unary("erf", _erf)
 erfc = _unary("erfc", _erfc)
 gammaln = _unary("gammaln", _gammaln)
@@ -187,5 +229,11 @@ trigamma = _unary("trigamma", _trigamma, _trigamma_py)
 expit = _unary("expit", _expit)
 logit = _unary("logit", _logit)
 xlogy = _binary("xlogy", _xlogy)
+gammainc = _binary("gammainc", _inc.gammainc_kernel)
+gammaincc = _binary("gammaincc", _inc.gammaincc_kernel)
+betainc = _ternary("betainc", _inc.betainc_kernel)
+betaincc = _ternary("betaincc", _inc.betaincc_kernel)
+factorial = _unary("factorial", _inc.factorial_kernel)
 
-__all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy"]
+__all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
+           "betainc", "betaincc", "factorial", "factorial_int"]

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
+from ..ir import Abstract
 from .elementwise import _ew_float
 from .table import Lazy, _tsum, npx, primitive
 
@@ -116,3 +118,63 @@ primitive("xlogy", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "
           vjp=lambda g, z, x, y: (g * npx.log(y), npx.where(x == 0, 0.0, g * (x / y))),
           jvp=lambda t, z, x, y: _tsum(None if t[0] is None else npx.where(t[0] == 0, 0.0, t[0] * npx.log(y)),
                                        None if t[1] is None else npx.where(x == 0, 0.0, t[1] * (x / y))))
+
+
+# ------------------------------------------------------------------------ no derivative known
+def _no_derivative(what: str):
+    raise UnsupportedSyntaxError(
+        f"the derivative of {what} is not supported by adjit (it needs a series that adjit does not have)",
+        hint="make that argument a constant or a value not computed from the differentiated arguments "
+             "(adjit.stop_gradient(...) if its derivative is not wanted)")
+
+
+# Identity in value: the operand of a function adjit has no derivative for with respect to it (gammainc's
+# a). Its rules raise a located error where a derivative reaches it (a differentiated value flowing in,
+# reverse or forward mode); never a silent zero, as stop_gradient would give.
+primitive("no_derivative", lambda x, **_: Abstract(x.type, x.shape), elementwise=True,
+          readable="{0:as_is}", lowered="{0:as_is}",
+          vjp=lambda g, y, x, what: _no_derivative(what),
+          jvp=lambda t, y, x, what: _no_derivative(what))
+
+
+# ------------------------------------------------------------------------ incomplete gamma and beta
+def _gamma_density(a, x):
+    """x^(a-1) e^-x / Gamma(a) = d/dx gammainc(a, x), as exp of logs (xlogy: 1 at x = 0 for a = 1)."""
+    return npx.exp(npx.xlogy(a - 1.0, x) - x - npx.gammaln(a))
+
+
+def _beta_density(a, b, x):
+    """x^(a-1) (1-x)^(b-1) / B(a, b) = d/dx betainc(a, b, x)."""
+    return npx.exp(npx.xlogy(a - 1.0, x) + npx.xlogy(b - 1.0, 1.0 - x)
+                   - (npx.gammaln(a) + npx.gammaln(b) - npx.gammaln(a + b)))
+
+
+# P(a, x) and Q(a, x) = 1 - P: d/dx = +- the gamma density. The shape operand a reaches the row through a
+# no_derivative (forms/special.py): its cotangent here, zero, only carries the error to it.
+primitive("gammainc", _ew_float, elementwise=True, params=("a", "x"),
+          readable="scipy.special.gammainc({0}, {1})", lowered="_special.gammainc({0}, {1})",
+          vjp=lambda g, y, a, x: (g * 0.0, g * _gamma_density(a, x)),
+          jvp=lambda t, y, a, x: None if t[1] is None else t[1] * _gamma_density(a, x))
+primitive("gammaincc", _ew_float, elementwise=True, params=("a", "x"),
+          readable="scipy.special.gammaincc({0}, {1})", lowered="_special.gammaincc({0}, {1})",
+          vjp=lambda g, y, a, x: (g * 0.0, -g * _gamma_density(a, x)),
+          jvp=lambda t, y, a, x: None if t[1] is None else -t[1] * _gamma_density(a, x))
+# I_x(a, b) and 1 - I_x(a, b): d/dx = +- the beta density
+primitive("betainc", _ew_float, elementwise=True, params=("a", "b", "x"),
+          readable="scipy.special.betainc({0}, {1}, {2})", lowered="_special.betainc({0}, {1}, {2})",
+          vjp=lambda g, y, a, b, x: (g * 0.0, g * 0.0, g * _beta_density(a, b, x)),
+          jvp=lambda t, y, a, b, x: None if t[2] is None else t[2] * _beta_density(a, b, x))
+primitive("betaincc", _ew_float, elementwise=True, params=("a", "b", "x"),
+          readable="scipy.special.betaincc({0}, {1}, {2})", lowered="_special.betaincc({0}, {1}, {2})",
+          vjp=lambda g, y, a, b, x: (g * 0.0, g * 0.0, -g * _beta_density(a, b, x)),
+          jvp=lambda t, y, a, b, x: None if t[2] is None else -t[2] * _beta_density(a, b, x))
+
+# ------------------------------------------------------------------------ factorials
+# scipy.special.factorial(x) (exact=False): 0 below 0, gamma(x + 1) from 0 on: d/dx = y digamma(x + 1)
+primitive("factorial", _ew_float, elementwise=True,
+          readable="scipy.special.factorial({0})", lowered="_special.factorial({0})",
+          vjp=lambda g, y, x: (npx.where(x < 0, 0.0, g * (y * npx.digamma(x + 1.0))),),
+          jvp=lambda t, y, x: npx.where(x < 0, 0.0, t[0] * (y * npx.digamma(x + 1.0))))
+# math.factorial(k) of an int known when the function runs, as a float (no derivative: k is an int)
+primitive("factorial_int", _ew_float, elementwise=True, differentiable=False,
+          readable="scipy.special.factorial({0})", lowered="_special.factorial_int({0})")  # readable: 0 below 0

@@ -33,6 +33,13 @@ def xlogy_(x, y, u): return np.sum(u * sp.xlogy(x, y))
 def mod_(x, y, u): return np.sum(u * np.mod(x, y)) + np.sum(u * (x % y)) + np.sum(np.remainder(x[0], y) * u[0])
 
 
+def incomplete_(a, x, u):
+    """The incomplete gamma and beta functions (their shape operands through no_derivative) and
+    scipy.special.factorial of floats; one program for the five rows (one compile)."""
+    return np.sum(u * (sp.gammainc(a, x) + sp.gammaincc(a + 0.5, 2 * x) + sp.betainc(a, 1.5, x / 5)
+                       + sp.betaincc(0.7, a, x / 4) + sp.factorial(x) * 0.1))
+
+
 def mod_args():
     """x between multiples of y (x / y + 1/2 an integer, plus a little): no jump within reach of
     the finite differences."""
@@ -70,6 +77,8 @@ CASES: dict = {
                 (gammaln_negative, lambda: (R.uniform(0.1, 0.9, 4) + np.array([0.0, 0.0, 1.0, 1.0]), normal(4)), (0,))],
     "expit": [(expit_, lambda: (normal(3, 4) * 4, normal(3, 4)), (0,))],
     "logit": [(logit_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    **{name: [(incomplete_, lambda: (np.array([0.6, 1.3, 2.5, 4.0]), R.uniform(0.2, 3.5, (3, 4)), normal(3, 4)), (1,))]
+       for name in ("gammainc", "gammaincc", "betainc", "betaincc", "factorial", "no_derivative")},
     "xlogy": [(xlogy_, lambda: (with_zero(3, 4), positive(4), normal(3, 4)), (0, 1)),
               (xlogy_entropy, lambda: (R.uniform(0.1, 1.0, 5),), (0,))],
 }

@@ -24,6 +24,7 @@ from ...builder import Var
 
 _INF = math.inf
 _LOG_PI = math.log(math.pi)
+_LN2 = math.log(2.0)
 _LOG_2PI_HALF = 0.5 * math.log(2 * math.pi)
 _SQRT1_2 = math.sqrt(0.5)
 
@@ -46,8 +47,8 @@ class Ops:
     """`o.log(v)` emits a `log` op when v is a `Var`, and computes `math.log(v)` now when it is a
     Python number; `where`, `or_`, `and_` pick at compile time on a Python bool."""
 
-    def __init__(self, builder):
-        self.b = builder
+    def __init__(self, builder, label="scipy.special"):
+        self.b, self.label = builder, label
 
     def __getattr__(self, prim: str):
         def apply(*args):
@@ -104,6 +105,25 @@ class Ops:
         at = self.and_(c == 0, y == -1)
         return self.where(at, self.xlogy(c, 1.0 + self.where(at, y, 0.0)), c * self.log1p(self.where(at, 0.0, y)))
 
+    def _shape(self, v, name):
+        """A shape operand computed at run time, through `no_derivative` naming it: the incomplete
+        gamma and beta functions have no derivative in their shape parameters here."""
+        if _num(v):
+            return v
+        return self.b.emit_vars("no_derivative", (v,), {"what": f"{self.label} with respect to `{name}`"})
+
+    def gammainc(self, a, x, name="a"):
+        return self.__getattr__("gammainc")(self._shape(a, name), x)
+
+    def gammaincc(self, a, x, name="a"):
+        return self.__getattr__("gammaincc")(self._shape(a, name), x)
+
+    def betainc(self, a, b, x, names=("a", "b")):
+        return self.__getattr__("betainc")(self._shape(a, names[0]), self._shape(b, names[1]), x)
+
+    def betaincc(self, a, b, x, names=("a", "b")):
+        return self.__getattr__("betaincc")(self._shape(a, names[0]), self._shape(b, names[1]), x)
+
     def betaln(self, a, b):
         if _num(a) and _num(b):
             return float(_special("betaln")(a, b))
@@ -130,7 +150,7 @@ class Continuous:
     @property
     def methods(self) -> tuple:
         have = set(self.rules) | ({"pdf"} if "logpdf" in self.rules else set())
-        if self.median is not None and {"cdf", "sf"} <= have:
+        if {"cdf", "sf"} <= have:
             have |= {"logcdf", "logsf"}
         return tuple(m for m in ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf") if m in have)
 
@@ -141,9 +161,20 @@ class Continuous:
         if method == "pdf":
             return lambda o, z, *s: o.exp(self.rules["logpdf"](o, z, *s))
         cdf, sf, m = self.rules["cdf"], self.rules["sf"], self.median
+        if m is None:  # the median known only as cdf = 1/2: SciPy's branches by the values
+            return lambda o, z, *s: _by_value(o, method, cdf(o, z, *s), sf(o, z, *s))
         if method == "logcdf":  # SciPy: log(cdf) below the median, log1p(-sf) above
             return lambda o, z, *s: o.where(z < m, o.log(cdf(o, z, *s)), o.log1p(-sf(o, o.where(z < m, m, z), *s)))
         return lambda o, z, *s: o.where(z > m, o.log(sf(o, z, *s)), o.log1p(-cdf(o, o.where(z > m, m, z), *s)))
+
+
+def _by_value(o, method, c, s):
+    """SciPy's generic logcdf (log(cdf) below the median, log1p(-sf) above) and logsf (log1p(-cdf)
+    below, log(sf) above), the median where cdf = 1/2; the unchosen branch's operand is 1/2."""
+    low = c < 0.5
+    if method == "logcdf":
+        return o.where(low, o.log(o.where(low, c, 0.5)), o.log1p(-o.where(low, 0.5, s)))
+    return o.where(low, o.log1p(-o.where(low, c, 0.5)), o.log(o.where(low, 0.5, s)))
 
 
 def _norm_cdf(o, z):
@@ -181,6 +212,24 @@ def _t_logpdf(o, z, df):
         - (df + 1) * 0.5 * o.log1p(z * z / df)
 
 
+def _t_cdf(o, z, df):
+    """SciPy's stdtr: the tail P(|T| > |t|) = betainc(df/2, 1/2, df / (df + t^2)), written as
+    betaincc(1/2, df/2, t^2 / (df + t^2)) where t^2 < df (accurate near 0), halved and mirrored.
+    At t == 0, 0.5 + t pdf(0): there t^2 makes the composition |t|-like (its derivative 0 * inf)."""
+    if _num(df) and math.isinf(df):
+        return _norm_cdf(o, z)
+    at0 = z == 0
+    zs = o.where(at0, 1.0, z)
+    t2 = zs * zs
+    near = t2 < df
+    far_x = o.where(near, 0.5, df / (df + t2))
+    near_y = o.where(near, t2 / (df + t2), 0.5)
+    tail = o.where(near, o.betaincc(0.5, df * 0.5, near_y, ("a", "df")), o.betainc(df * 0.5, 0.5, far_x, ("df", "b")))
+    half = tail * 0.5
+    pdf0 = o.exp(_t_logpdf(o, 0.0, df))
+    return o.where(at0, 0.5 + z * pdf0, o.where(zs < 0, half, 1.0 - half))
+
+
 def _laplace_cdf(o, z):
     """where(z > 0, 1 - exp(-z) / 2, exp(z) / 2), each exp on z replaced by 0 where its branch is not taken."""
     up = z > 0
@@ -209,8 +258,9 @@ CONTINUOUS = {
         "pdf": lambda o, z: 2.0 / math.pi / (1.0 + z * z),
         "cdf": lambda o, z: 2.0 / math.pi * o.arctan(z), "sf": lambda o, z: 2.0 / math.pi * o.arctan2(1.0, z),
     }, "`log(2 / pi) - log1p(z ** 2)` on z >= 0", lo=0.0, inside=1.0, median=1.0),
-    "t": Continuous(("df",), {"logpdf": _t_logpdf},
-                    "`gammaln((df + 1) / 2) - gammaln(df / 2) - log(df pi) / 2 - (df + 1) / 2 log1p(z ** 2 / df)`"),
+    "t": Continuous(("df",), {"logpdf": _t_logpdf, "cdf": _t_cdf, "sf": lambda o, z, df: _t_cdf(o, -z, df)},
+                    "`gammaln((df + 1) / 2) - gammaln(df / 2) - log(df pi) / 2 - (df + 1) / 2 log1p(z ** 2 / df)`, cdf "
+                    "SciPy's `stdtr` by `betainc`/`betaincc` (no derivative in `df`)", median=0.0),
     "laplace": Continuous((), {
         "logpdf": lambda o, z: -o.abs(z) - math.log(2.0),
         "pdf": lambda o, z: 0.5 * o.exp(-o.abs(z)),
@@ -225,14 +275,26 @@ CONTINUOUS = {
         "logpdf": lambda o, z: -z, "pdf": lambda o, z: o.exp(-z),
         "cdf": lambda o, z: -o.expm1(-z), "sf": lambda o, z: o.exp(-z), "logsf": lambda o, z: -z,
     }, "`-z` on z >= 0, cdf `-expm1(-z)`", lo=0.0, inside=1.0, median=math.log(2.0)),
-    "gamma": Continuous(("a",), {"logpdf": lambda o, z, a: o.sub(o.xlogy(a - 1.0, z) - z, o.gammaln(a))},
-                        "`xlogy(a - 1, z) - z - gammaln(a)` on z >= 0", lo=0.0, inside=1.0,
+    "gamma": Continuous(("a",), {
+        "logpdf": lambda o, z, a: o.sub(o.xlogy(a - 1.0, z) - z, o.gammaln(a)),
+        "cdf": lambda o, z, a: o.gammainc(a, z), "sf": lambda o, z, a: o.gammaincc(a, z),
+    }, "`xlogy(a - 1, z) - z - gammaln(a)` on z >= 0, cdf `gammainc(a, z)`, sf `gammaincc(a, z)` (no derivative "
+       "in `a`)", lo=0.0, inside=1.0,
                         edges=lambda o, a: ((0.0, 1.0, a - 1.0, -o.gammaln(a)),)),
     "beta": Continuous(("a", "b"), {
         "logpdf": lambda o, z, a, b: o.sub(o.xlog1py(b - 1.0, -z) + o.xlogy(a - 1.0, z), o.betaln(a, b)),
-    }, "`xlog1py(b - 1, -z) + xlogy(a - 1, z) - betaln(a, b)` on 0 <= z <= 1, `betaln` of `gammaln`s",
+        "cdf": lambda o, z, a, b: o.betainc(a, b, z), "sf": lambda o, z, a, b: o.betaincc(a, b, z),
+    }, "`xlog1py(b - 1, -z) + xlogy(a - 1, z) - betaln(a, b)` on 0 <= z <= 1, `betaln` of `gammaln`s, cdf "
+       "`betainc(a, b, z)`, sf `betaincc(a, b, z)` (no derivative in `a`, `b`)",
         lo=0.0, hi=1.0, inside=0.5,
         edges=lambda o, a, b: ((0.0, 1.0, a - 1.0, -o.betaln(a, b)), (1.0, -1.0, b - 1.0, -o.betaln(a, b)))),
+    "chi2": Continuous(("df",), {
+        "logpdf": lambda o, z, df: o.sub(o.xlogy(df * 0.5 - 1.0, z) - z * 0.5, o.gammaln(df * 0.5)) - df * (_LN2 * 0.5),
+        "cdf": lambda o, z, df: o.gammainc(df * 0.5, z * 0.5, "df"),
+        "sf": lambda o, z, df: o.gammaincc(df * 0.5, z * 0.5, "df"),
+    }, "`xlogy(df / 2 - 1, z) - z / 2 - gammaln(df / 2) - df log(2) / 2` on z >= 0, cdf `gammainc(df / 2, z / 2)` "
+       "(no derivative in `df`)", lo=0.0, inside=1.0,
+        edges=lambda o, df: ((0.0, 1.0, df * 0.5 - 1.0, -o.gammaln(df * 0.5) - df * (_LN2 * 0.5)),)),
     "lognorm": Continuous(("s",), {
         "logpdf": _lognorm_logpdf,
         "cdf": lambda o, z, s: _norm_cdf(o, o.log(z) / s), "sf": lambda o, z, s: _norm_sf(o, o.log(z) / s),

@@ -130,7 +130,7 @@ class DistributionForms(FormsBase):
             inner = self.b.emit("where", [x.mask, x.values, self.b.const(0.5)])
             out = self.distribution_call(getattr(dist, method), (inner,) + tuple(bound[1:]), {}, node)
             return Masked(out, x.mask, x.rows)
-        o = Ops(self.b)
+        o = Ops(self.b, f"scipy.stats.{label}")
         ops = [self._dist_operand(a, node, label, name) for a in bound]
         if name in CONTINUOUS:
             out = self._dist_continuous(o, spec, method, *ops)
