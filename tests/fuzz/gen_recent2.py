@@ -47,6 +47,11 @@ class RecentMixin2:
         u = self.expr(ctx, ushape, 2)
         if r.random() < 0.3:
             u = E("({}) * 2.0", [leaf(f"{v.name}[{mk}]")]) if r.random() < 0.5 else u
+        elif r.random() < 0.15:
+            # a view of the target itself: NumPy copies a forward view first, but writes element
+            # by element from a reversed one (its result then depends on the order it copies in)
+            self.tag("mask_assign_self_view")
+            u = leaf(r.choice([f"{v.name}[::-1][:{cnt}]", f"{v.name}[:{cnt}]", f"{v.name}[{L - cnt}:]"]))
         op = r.choice(["=", "=", "+=", "-="])
         self.kill_views(ctx, v.name)
         out.append(Line(f"{v.name}[{mk}]", op, u))
