@@ -10,6 +10,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError, InternalCompilerError, UnsupportedSyntaxError
+from conftest import run_grad
 
 R = np.random.default_rng(13)
 
@@ -467,3 +468,46 @@ def test_transformations_that_do_not_nest_are_located_errors():
         text = str(e.value)
         assert what in text and "only adjit.grad and adjit.value_and_grad objects nest" in text, text
         assert where in text and "test_nesting.py:" in text, text
+
+
+# ------------------------------------------- NumPy's sharing inside a gradient called inside
+def _appends_fresh(x):
+    ys = []
+    for t in range(3):
+        z = x * (t + 1.0)
+        z[0] = z[0] + x[1]
+        ys.append(z)
+    return np.sum(np.array(ys) ** 3)
+
+
+def _appends_then_writes(x):
+    ys = []
+    z = x * 1.0
+    for t in range(3):
+        ys.append(z)
+        z[0] = z[0] + x[1]  # the list holds z itself: NumPy's list sees the write
+    return np.sum(np.array(ys) ** 2)
+
+
+_d_fresh, _d_writes = adjit.grad(_appends_fresh), adjit.grad(_appends_then_writes)
+
+
+def _calls_fresh(x):
+    return np.sum(_d_fresh(x) * x)
+
+
+def _calls_writes(x):
+    return np.sum(_d_writes(x) * x)
+
+
+def test_lists_inside_a_gradient_called_inside_are_checked_as_the_users_code():
+    """The called gradient's list appends are checked for sharing like the user's own code (a
+    hazard there is the same located error), and its derivative code, which has value semantics,
+    is not checked again as if it were NumPy (it was refused: `writing into 'dys'`)."""
+    x = np.array([0.5, 1.5])
+    value, (g,) = run_grad(_calls_fresh, [x], (0,))
+    assert np.isclose(value, _calls_fresh(x))
+    assert rel(g, fd_grad(_calls_fresh, [x], 0)) < 1e-6
+    with pytest.raises(UnsupportedSyntaxError) as e:
+        adjit.grad(_calls_writes)(x)
+    assert "writing into 'z' would also change ys" in str(e.value) and e.value.loc.line > 0

@@ -30,8 +30,10 @@ _WRITES = ("index_update", "index_add")
 
 
 class _Walk:
-    def __init__(self, inplace: dict, holds: dict | None = None):
+    def __init__(self, inplace: dict, holds: dict | None = None, opaque: set | None = None):
         self.pos = 0
+        self.opaque = opaque or set()  # ids of nodes of adjit's own code (a gradient called inside: nested.py)
+        self.quiet = False  # inside such a node: value semantics, nothing to check
         self.defs: dict = {}  # value id -> (position, path)
         self.uses: list = []  # (value, position, loops, path, loc)
         self.writes: list = []  # (op, base, position, path)
@@ -47,7 +49,7 @@ class _Walk:
     def union(self, out, src, loop=None) -> None:
         """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value);
         `loop`: the edge carries a loop's yield to its head, into the next iteration."""
-        if out.type is None or src.type is None or out.type.kind != "array" or src.type.kind != "array":
+        if self.quiet or out.type is None or src.type is None or out.type.kind != "array" or src.type.kind != "array":
             return
         self.edges.append((out.id, src.id, loop))
 
@@ -131,7 +133,21 @@ class _Walk:
 
     def block(self, block: Block, loops: tuple, path: tuple) -> None:
         for node in block.ops:
+            if id(node) in self.opaque and not self.quiet:
+                self.quiet = True  # adjit's own code (a gradient called inside): reads its inputs, makes fresh arrays
+                try:
+                    self.block(Block([node]), loops, path)
+                finally:
+                    self.quiet = False
+                continue
             self.pos += 1
+            if self.quiet:
+                if isinstance(node, Op):
+                    for v in node.inputs:
+                        self.use(v, loops, path, node.loc)
+                    for o in node.outputs:
+                        self.define(o, path)
+                    continue
             if isinstance(node, Op):
                 for v in node.inputs:
                     self.use(v, loops, path, node.loc)
@@ -207,11 +223,15 @@ def _exclusive(a: tuple, b: tuple) -> bool:
     return False
 
 
-def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None = None) -> None:
+def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None = None,
+                  opaque: set | None = None) -> None:
     """Raise a located error where a write to a shared buffer would be seen differently by NumPy.
-    `holds`: writes that store a reference, not a copy (the rows of a list built by .append)."""
+    `holds`: writes that store a reference, not a copy (the rows of a list built by .append).
+    `opaque`: ids of top-level nodes that are adjit's own code with value semantics (the derivative
+    code of a gradient called inside, checked as user code before it was transformed): they read
+    their inputs where they stand and make fresh arrays."""
     check_slots(fn)  # every item of a `[None] * n` list read is written before (slotcheck.py)
-    w = _Walk(inplace or {}, holds)
+    w = _Walk(inplace or {}, holds, opaque)
     for p in fn.params:
         w.define(p, ())
     w.block(fn.body, (), ())

@@ -317,5 +317,5 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
             result.hint = parsed.name
     fn = Function(parsed.name, params, names, Block(b.ops), [result],
                   parsed.filename, parsed.firstline, result_loc, b.avals)
-    check_sharing(fn, b.inplace_of, b.__dict__.get("holds"))
+    check_sharing(fn, b.inplace_of, b.__dict__.get("holds"), b.__dict__.get("opaque"))
     return fn, b

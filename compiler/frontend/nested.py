@@ -149,7 +149,7 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
     results, n_aux, aux_tuple = _split_results(inner, result, spec)
     fn = Function(parsed.name, params, [p.hint or f"p{j}" for j, p in enumerate(params)], Block(inner.ops), results,
                   parsed.filename, parsed.firstline, _result_loc(parsed), b.avals)
-    check_sharing(fn, inner.inplace_of)
+    check_sharing(fn, inner.inplace_of, inner.__dict__.get("holds"), inner.__dict__.get("opaque"))
     transform = TRANSFORMS.get("value_and_grad")
     if transform is None:
         raise AdjitError("a gradient called inside a function is compiled by adjit's driver (adjit.grad, adjit.jvp...), "
@@ -159,6 +159,9 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
     body = clone_block(grad_fn.body, mapping, b.avals, role=b.role)
     _rename_tapes(b, body, call_loc, _label(spec))
     b.ops.extend(body.ops)
+    # the derivative code has value semantics (checked as the user's code above): aliasing.py
+    # reads it as opaque, reading its inputs here and making fresh arrays
+    b.__dict__.setdefault("opaque", set()).update(id(n) for n in body.ops)
     out = [mapping.get(r.id, r) for r in grad_fn.results]
     value, grads, aux = out[0], out[1:1 + len(wrt_leaves)], out[1 + len(wrt_leaves):]
     by_leaf = dict(zip(wrt_leaves, grads))
