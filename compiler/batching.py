@@ -445,6 +445,20 @@ def _outer(bt, op, ins, which):
     return bt.b.emit("mul", [bt.b.emit("expand_dims", [a], axis=(1,)), bt.b.emit("expand_dims", [b], axis=(1,))])
 
 
+def _leading(bt, op, ins, which):
+    """Rows that work on their last axes and keep any leading ones (diagonal, diag_embed): the
+    batch axis is one more leading axis."""
+    return bt.b.emit(op.prim, ins, **_attrs(op))
+
+
+def _linrec(bt, op, ins, which):
+    """s_k = b_k + a_k s_(k-1) along an axis (cumprod's rules): the coefficients spread to every tangent."""
+    if which[0]:
+        raise Unbatchable("a linear recurrence with batched coefficients", op.loc)
+    return bt.b.emit("linrec", [bt.spread(op.inputs[0]), ins[1]],
+                     **{**_attrs(op), "axis": _axes(op.attrs["axis"], _rank(bt, op.inputs[1]))})
+
+
 def _solve(bt, op, ins, which):
     if which[0] or _rank(bt, op.inputs[1]) != 1:
         raise Unbatchable("a solve with a batched matrix or several right-hand sides", op.loc)
@@ -460,6 +474,7 @@ RULES.update({
     "getitem": _getitem, "gather": _gather, "index_add": _index_write, "index_update": _index_write,
     "concatenate": _joining, "stack": _joining,
     "matmul": _matmul, "outer": _outer, "solve": _solve,
+    "diagonal": _leading, "diag_embed": _leading, "linrec": _linrec,
 })
 
 

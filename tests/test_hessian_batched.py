@@ -174,6 +174,14 @@ def writes(x):
     return np.sum(y * y)
 
 
+def diagonals(X):
+    return np.trace(X @ X) + np.sum(np.diag(np.diagonal(X) ** 2) @ X) + np.sum(np.diag(X[0]) ** 3)
+
+
+def products(x):
+    return np.sum(np.cumprod(np.sin(x) + 1.5) ** 2) + np.prod(x[:3])
+
+
 def scalar_chain(x):
     s = 0.0
     for k in range(4):
@@ -213,6 +221,8 @@ CASES = [
     (gathers, lambda: (X5.copy(), np.array([0, 2, 2, 4, 1]))),
     (writes, lambda: (X5.copy(),)),
     (scalar_chain, lambda: (np.array([0.3, -0.8, 1.1, 0.4]),)),
+    (diagonals, lambda: (R.standard_normal((3, 3)) * 0.6,)),
+    (products, lambda: (X5.copy(),)),
     (one_sided, lambda: (np.array([0.7, -0.3, 0.9, 0.1]),)),
     (one_sided, lambda: (np.array([-0.7, -0.3, 0.9, 0.1]),)),
 ]
@@ -241,27 +251,27 @@ def test_batch_size():
     assert batching.batch_size(1, 10) == 1
 
 
-def _trace(x):
-    return np.trace(np.outer(x, x) @ np.outer(x, x))  # np.trace: a diagonal, which has no batching rule
+def _filled(x):
+    return np.sum(np.full(3, x[0]) * x ** 2)  # np.full of a differentiated value: no batching rule
 
 
 def test_no_rule_is_refused_with_unbatchable():
-    c = batched._BatchedGradJvp(_trace, (0,), 3)
-    with pytest.raises(batching.Unbatchable, match="no batching rule for diagonal"):
+    c = batched._BatchedGradJvp(_filled, (0,), 3)
+    with pytest.raises(batching.Unbatchable, match="no batching rule for full"):
         c.source(np.ones(3))
 
 
 def test_public_hessian_batched_and_fallback():
-    """Through adjit.hessian, compiled: a matrix-vector program is batched, the trace falls back to
-    one hvp per element, and both give the Hessian."""
+    """Through adjit.hessian, compiled: a matrix-vector program is batched, one with np.full of a
+    differentiated value falls back to one hvp per element, and both give the Hessian."""
     args = (X5.copy(), A45.copy())
     H = adjit.hessian(matvec)(*args)
     assert batched.BATCHED["last"].startswith("batched: 1 call(s) of 5 tangents")
     np.testing.assert_allclose(H, fd_hessian(matvec, args), rtol=1e-6, atol=1e-6)
     x = np.array([0.3, -0.5, 0.8])
-    H = adjit.hessian(_trace)(x)
-    assert "no batching rule for diagonal" in batched.BATCHED["last"]
-    np.testing.assert_allclose(H, fd_hessian(_trace, (x,)), rtol=1e-6, atol=1e-6)
+    H = adjit.hessian(_filled)(x)
+    assert "no batching rule for full" in batched.BATCHED["last"]
+    np.testing.assert_allclose(H, fd_hessian(_filled, (x,)), rtol=1e-6, atol=1e-6)
 
 
 # -------------------------------------------------------------------------------------- jacfwd
