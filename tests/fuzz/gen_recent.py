@@ -22,8 +22,6 @@ The weights come from the generator's profile: "classic" (none of these), "mixed
 some) or "recent" (mostly these)."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .program import E, For, Func, If, Line, While, leaf
 
 HOST_UNARY = [  # (call on an (n,) array A, result extent: "n", "n-1", "rt" (run-time), "half")
@@ -61,13 +59,15 @@ class RecentMixin:
         top = ctx.loop_depth == 0 and not ctx.in_branch and not ctx.helper
         opts = [("nonelist", 0.6 * w), ("maskassign", 0.5 * w), ("addat", 0.4 * w), ("member", 0.4 * w),
                 ("rtextent", 0.5 * w), ("shrink", 0.35 * w if top else 0), ("forpairs", 0.35 * w if depth > 0 else 0),
-                ("selection", 0.4 * w), ("host", (1.2 if top else 0.1) * w if not ctx.helper else 0),
+                ("selection", 0.4 * w), ("host", (2.0 if top else 0.15) * w if not ctx.helper else 0),
                 ("appendwhile", 0.4 * w if depth > 0 else 0), ("listhelper", 0.3 * w if top and not self.extras else 0)]
         return [o for o in opts if o[1] > 0]
 
     def recent_expr(self, ctx, shape: tuple, depth: int):
         r = self.r
         k = r.random()
+        if shape == () and self.idx_arrays and k < 0.2:
+            return self.gather_expr(ctx, depth)
         if k < 0.4:
             return self.dist_expr(ctx, shape, depth)
         if k < 0.8:
@@ -82,7 +82,6 @@ class RecentMixin:
     # ------------------------------------------------------------------ 1. host hoisting
     def s_host(self, ctx, depth: int) -> list:
         r = self.r
-        n = self.n
         top = ctx.loop_depth == 0 and not ctx.in_branch and not ctx.helper
         self.tag("host")
         if not top:
@@ -211,8 +210,9 @@ class RecentMixin:
 
     def gather_line(self, ctx, p: str, length, hi: int) -> Line:
         t = self.fresh("t")
+        e = self.gather_of(ctx, p, length, hi, 1)
         ctx.env[t] = self.Var(t, ())
-        return Line(t, "=", self.gather_of(ctx, p, length, hi, 1))
+        return Line(t, "=", e)
 
     def gather_of(self, ctx, p: str, length, hi: int, depth: int) -> E:
         r = self.r
@@ -277,7 +277,7 @@ class RecentMixin:
             f"{'acc + ' if 'acc' in ctx.env else ''}np.sum(np.where(np.round({src}, 1) == {v}, {{}}, 0.0))",
             [self.vec(inner)]))]
         if body[0].lhs != "acc":
-            body[0].expr = E(f"0.0 + {{}}", [body[0].expr])
+            body[0].expr = E("0.0 + {}", [body[0].expr])
         body += self.block(inner, r.randint(0, 1), max(0, depth - 1))
         self.merge(ctx, inner)
         return [For(v, f"np.unique(np.round({src}, 1))", body, 0)]
@@ -393,7 +393,7 @@ class RecentMixin:
         kind = r.choice(["append", "none", "comp", "while"])
         c = r.choice(["0.5", "1.5", "-0.7"])
         if kind == "append":
-            body = [Line("ys", "=", leaf("[]")), For("row", "X", [Line("ys.append", "()", leaf(f"np.tanh(row * c)"))], m)]
+            body = [Line("ys", "=", leaf("[]")), For("row", "X", [Line("ys.append", "()", leaf("np.tanh(row * c)"))], m)]
         elif kind == "none":
             body = [Line("ys", "=", leaf("[None] * X.shape[0]")),
                     For("i", "range(X.shape[0])", [Line("ys[i]", "=", leaf("np.sin(X[i] + c * i)"))], m)]

@@ -64,7 +64,6 @@ class RecentMixin2:
         n, m = self.n, self.m
         mats = [v for v in ctx.env.values() if v.shape == (m, n) and not v.is_int]
         t = self.fresh("t")
-        ctx.env[t] = self.Var(t, ())
         self.tag("selection")
         if mats and r.random() < 0.7:
             X = r.choice(mats).name
@@ -74,10 +73,11 @@ class RecentMixin2:
             A = self.fresh("A")
             uses = [f"np.sum({A}.T @ {A})", f"np.sum(({A} @ {{}}) ** 2)", f"np.sum({{}} @ {A}.T)", f"{A}.var()",
                     f"np.sum(np.var({A}, axis=0) * {{}})", f"np.sum({A}.std(axis=0))", f"np.sum({A}.mean(axis=0) ** 2)",
-                    f"len({A}) * 0.1 + np.sum({A})", f"np.sum({A}) / {A}.shape[0]", f"np.sum(np.tanh({A}.T) * {{}}[:, None])",
+                    f"len({A}) * 0.1 + np.sum({A})", f"np.sum({A}) / {A}.shape[0]", f"np.sum(np.tanh({A}.T) * ({{}})[:, None])",
                     f"np.sum(np.std({A}, axis=1, ddof=0))"]
             use = r.choice(uses)
             kids = [self.vec(ctx) for _ in range(use.count("{}"))]
+            ctx.env[t] = self.Var(t, ())
             return [Line(A, "=", leaf(f"{X}[{keep}]")), Line(t, "=", E(use, kids))]
         vs = [v for v in ctx.env.values() if v.shape == (n,) and not v.is_int]
         x = r.choice(vs).name if vs else "x"
@@ -86,6 +86,7 @@ class RecentMixin2:
         keep = f"({x} > 0.1) | ({x} >= np.max({x})) | ({x} <= np.min({x}))"
         use = r.choice([f"np.var({x}[{keep}])", f"np.std({x}[{keep}])", f"len({x}[{x} > 0.2]) * np.sum({x})",
                         f"np.sum({x}[{keep}] ** 2) / len({x}[{keep}])", f"{x}[{keep}].var() + {x}[{keep}].mean()"])
+        ctx.env[t] = self.Var(t, ())
         return [Line(t, "=", leaf(use))]
 
     def s_member(self, ctx, depth: int) -> list:
@@ -183,7 +184,6 @@ class RecentMixin2:
 
     def discrete_expr(self, ctx, shape: tuple, xs: tuple, d: int) -> E:
         r = self.r
-        n = self.n
         L = xs[0] if xs else 1
         ks = "np.arange(" + str(L) + ") % 3" if xs else str(r.randrange(4))
         kind = r.choice(["poisson", "binom", "bernoulli", "nbinom"])
