@@ -31,21 +31,16 @@ HOST_UNARY = [  # (call on an (n,) array A, result extent: "n", "n-1", "rt" (run
     ("np.abs(np.fft.rfft({}))", "half"), ("(np.ptp({}) + {})", "n"),
     ("np.polyval(np.polyfit(np.arange({n}.0), {}, 2), np.arange({n}.0))", "n"),
 ]
-CONT = {  # distribution: (shape parameters, methods, support)
-    "norm": ((), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "R"),
-    "cauchy": ((), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "R"),
-    "laplace": ((), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "R"),
-    "logistic": ((), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "R"),
-    "expon": ((), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "+"),
-    "halfnorm": ((), ("logpdf", "pdf", "cdf", "sf"), "+"),
-    "halfcauchy": ((), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "+"),
-    "t": (("df",), ("logpdf", "pdf"), "R"),
-    "gamma": (("a",), ("logpdf", "pdf"), "+"),
-    "invgamma": (("a",), ("logpdf", "pdf"), "+"),
-    "beta": (("a", "b"), ("logpdf", "pdf"), "01"),
-    "lognorm": (("s",), ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"), "+"),
+SIX = ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf")
+CONT = {  # distribution: (shape parameters, methods, support); the cdfs of gamma/beta/t/chi2 since ebf479b
+    "norm": ((), SIX, "R"), "cauchy": ((), SIX, "R"), "laplace": ((), SIX, "R"), "logistic": ((), SIX, "R"),
+    "expon": ((), SIX, "+"), "halfnorm": ((), SIX, "+"), "halfcauchy": ((), SIX, "+"),
+    "t": (("df",), SIX, "R"), "gamma": (("a",), SIX, "+"), "chi2": (("df",), SIX, "+"),
+    "invgamma": (("a",), ("logpdf", "pdf"), "+"), "beta": (("a", "b"), SIX, "01"),
+    "lognorm": (("s",), SIX, "+"), "uniform": ((), SIX, "01"),
 }
-NO_RULE_METHODS = ["stats.gamma.cdf", "stats.t.cdf", "stats.beta.cdf", "stats.norm.ppf"]
+NO_DERIVATIVE_IN_SHAPE = {"gamma", "beta", "t", "chi2"}  # cdf & co: d/dshape is a located error (no_derivative)
+NO_RULE_METHODS = ["stats.norm.ppf", "stats.cauchy.ppf", "stats.weibull_min.logpdf", "stats.gamma.ppf"]
 
 
 class RecentMixin:

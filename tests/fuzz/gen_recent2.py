@@ -5,7 +5,7 @@ run-time extents and shrinking carried arrays, loops over tuple literals and lit
 np.add.at / np.subtract.at."""
 from __future__ import annotations
 
-from .gen_recent import CONT, NO_RULE_METHODS
+from .gen_recent import CONT, NO_DERIVATIVE_IN_SHAPE, NO_RULE_METHODS
 from .program import E, For, If, Line, leaf
 
 
@@ -144,6 +144,8 @@ class RecentMixin2:
         self.tag("distribution")
         if r.random() < 0.2 and len(xs) <= 1:
             return self.discrete_expr(ctx, shape, xs, d)
+        if r.random() < 0.1:
+            return self.incomplete_expr(ctx, shape, xs, d)
         if r.random() < 0.03:
             self.tag("distribution_no_rule")  # a located error
             e = E(f"{r.choice(NO_RULE_METHODS)}(0.5 + 0.4 * np.tanh({{}}), 2.0)", [self.expr(ctx, xs, d)])
@@ -169,8 +171,11 @@ class RecentMixin2:
             else:
                 self.tag("dist_outside")
         params = []
+        const_shape = name in NO_DERIVATIVE_IN_SHAPE and method not in ("logpdf", "pdf") and r.random() < 0.6
         for s in shapes:
-            params.append(self.pos(ctx, d).render() if s in ("df", "a", "b", "s") else "1.0")
+            params.append(r.choice(["1.5", "2.5", "0.8"]) if const_shape else self.pos(ctx, d).render())
+        if shapes and name in NO_DERIVATIVE_IN_SHAPE and method not in ("logpdf", "pdf") and not const_shape:
+            self.tag("dist_shape_no_derivative")  # a located error where the shape carries a derivative
         kw = r.random()
         if kw < 0.4:
             if r.random() < 0.5 and support == "R":
@@ -180,6 +185,20 @@ class RecentMixin2:
             params += [self.expr(ctx, (), d).render(), self.pos(ctx, d).render()]
         prefix = r.choice(["stats.", "stats.", "scipy.stats."])
         call = E(f"{prefix}{name}.{method}({{}}{''.join(', ' + p.replace('{', '{{').replace('}', '}}') for p in params)})", [x])
+        return E("np.sum({})", [call]) if shape != xs else call
+
+    def incomplete_expr(self, ctx, shape: tuple, xs: tuple, d: int) -> E:
+        """scipy.special.gammainc/gammaincc/betainc/betaincc (since ebf479b): d/dx exact, a shape
+        operand carrying a derivative a located error."""
+        r = self.r
+        fn = r.choice(["gammainc", "gammaincc", "betainc", "betaincc"])
+        self.tag("special_" + fn)
+        shp = lambda: self.pos(ctx, d) if r.random() < 0.3 else leaf(r.choice(["1.5", "2.5", "0.7"]))  # noqa: E731
+        x = self.expr(ctx, xs, d)
+        if fn.startswith("gamma"):
+            call = E(f"scipy.special.{fn}({{}}, np.abs({{}}) + 0.05)", [shp(), x])
+        else:
+            call = E(f"scipy.special.{fn}({{}}, {{}}, 0.5 + 0.45 * np.tanh({{}}))", [shp(), shp(), x])
         return E("np.sum({})", [call]) if shape != xs else call
 
     def discrete_expr(self, ctx, shape: tuple, xs: tuple, d: int) -> E:
