@@ -13,6 +13,7 @@ from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
 from .structures import is_struct
 from .expressions import _describe
+from .gridindex import is_index_trick, lower_index_trick
 
 
 class Indexing:
@@ -28,6 +29,8 @@ class Indexing:
         if isinstance(base, tuple):
             k = self.static(self.expr(sl), sl, "a tuple index")
             return base[k]
+        if is_index_trick(base):  # np.mgrid[0:3, 0:4], np.r_[0.0, x]: gridindex.py
+            return lower_index_trick(self, base, node)
         if not isinstance(base, Value):
             raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
         if base.type.kind == "tuple":
