@@ -324,9 +324,13 @@ class _Jacobian:
             return "\n".join(part.source(*args) for part in self.parts)
         mode, n, m = self.choose(args)
         k = self.argnums
-        if mode == "fwd":
-            head = (f"# jacobian: forward mode ({n} input elements <= {m} output elements): one JVP per input "
-                    "element, below")
+        found = self._batched_spec(args) if mode == "fwd" and self.batched else None
+        why = f"({n} input elements <= {m} output elements)" if self.mode == "auto" else "(jacfwd)"
+        if found is not None:
+            head = f"# jacobian: forward mode {why}: {found[0]} tangents per call (batched tangents), below"
+            body = found[1].readable
+        elif mode == "fwd":
+            head = f"# jacobian: forward mode {why}: one JVP per input element, below"
             tangents = tuple(_zeros_like_tree(a) if i == k else None for i, a in enumerate(args))
             body = jvp(self.f).source(args, tangents)
         else:
@@ -334,6 +338,19 @@ class _Jacobian:
                     "element, below")
             body = _compiled(self.f, (k,), "vjp").source(*args)
         return head + "\n" + body
+
+    def _batched_spec(self, args: tuple):
+        """(K, the batched forward-mode specialization) for an array argument, or None."""
+        from .batched import batched_spec
+
+        k = self.argnums
+        if _tree(args[k]) is not None or getattr(self.f, "__adjit_custom__", None) is not None:
+            return None
+        bound = _compiled(self.f, (k,), "jvp")._bind(args, {})
+        x = None if isinstance(bound, Flat) else bound[k]
+        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+            return None
+        return batched_spec(self.f, (k,), bound, int(x.size), "jacfwd")
 
     def __reduce__(self):
         return pickling.reduce(self, _Jacobian, (self.f, self.argnums, self.mode))
