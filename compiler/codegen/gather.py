@@ -17,6 +17,13 @@ from __future__ import annotations
 from ..primitives import advanced_layout
 
 
+# An index read from data where a fused loop reads x[index] (codegen/loops.py): checked like NumPy
+# (IndexError), then wrapped, so that a read composed through a view of x (x = y[2:5]) stays right.
+WRAP_HELPER = ("_ixw", """def _ixw(i, n, axis):
+    i = _ix(i, n, axis)
+    return i + n if i < 0 else i""")
+
+
 def readable_index(index: tuple, operand, for_add_at: bool = False) -> str:
     """`:, rows, cols` (or, for np.add.at's indices argument, `(slice(None), rows, cols)`)."""
     parts = [(("slice(None)" if for_add_at else ":") if it[0] == "slice" else operand(it[1])) for it in index]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..ir import Op, Value, scalar_type
 from ..primitives import PRIMITIVES
+from .gather import WRAP_HELPER
 from .ops import combine_lines as _combine
 from .text import ATOM, MUL, Expr, safe_ident as _ident, tuple_text as _tuple
 
@@ -365,7 +366,40 @@ class GroupEmitter:
             a = self._read(op.inputs[0], g["idx"][:-1], g["S"][:-1], MUL)
             b = self._read(op.inputs[1], g["idx"], g["S"], MUL + 1)
             return Expr(f"{a} * {b}", MUL)
+        if op.prim == "gather":
+            return Expr(self._gather_element(op), ATOM)
         return self.render_elementwise(op, self._g_operand, scalar=True)
+
+    def _gather_element(self, op: Op) -> str:
+        """Element idx of x[index] (integer-array indexing fused into the loop: no gathered copy):
+        x read where the index arrays, read at the loop index, point (codegen/gather.py's layout of
+        the result's axes), each index checked and wrapped where it is read (`_ixw`)."""
+        name, text = WRAP_HELPER
+        self.helpers[name] = text
+        self.use_bounds_helper("_ix")
+        x, index = op.inputs[0], op.attrs["index"]
+        shape = self.fn.avals[x.id].shape
+        ranks = {k: op.inputs[k].type.rank for k in range(1, len(op.inputs))}
+        shapes = {k: tuple(self.fn.avals[op.inputs[k].id].shape) for k in ranks}
+        out_axis, bshape = self._g["nest"].gathers[op.out.id]
+        idx = self._g["idx"]
+        loop = {d: idx[p] for p, d in enumerate(out_axis)}
+        full = tuple(index) + (("slice", None, None, None),) * (len(shape) - len(index))
+        parts = []
+        for a, it in enumerate(full):
+            if it[0] == "slice":
+                parts.append(loop[("x", a)])
+                continue
+            k = it[1]
+            if it[0] == "int":
+                i = self.operand(op.inputs[k], 0)
+            else:
+                big, r = len(bshape), ranks[k]
+                at = ["0" if shapes[k][d] == 1 and bshape[big - r + d] != 1 else loop[("b", big - r + d)]
+                      for d in range(r)]
+                i = self._element(op.inputs[k], at)
+            parts.append(f"{name}({i}, {shape[a]}, {a})")
+        return self._element(x, parts)
 
     def _g_operand(self, v: Value, min_prec: int, f32: bool) -> str:
         g = self._g
@@ -386,7 +420,118 @@ class GroupEmitter:
         shape = self.fn.avals[v.id].shape
         r, R = len(shape), len(S)
         parts = ["0" if shape[k] == 1 and S[R - r + k] != 1 else idx[R - r + k] for k in range(r)]
-        return f"{self.operand(v, ATOM)}[{', '.join(parts)}]"
+        return self._element(v, parts)
+
+    def _element(self, v: Value, parts: list) -> str:
+        """Element `parts` of array v, read through the basic views (x[:, 3:6], x[:, None, :],
+        x[:, 0]) between v and the array they view: the loop then indexes that array itself, whose
+        layout Numba knows (a C array: contiguous inner reads), instead of a strided view."""
+        base, parts = self._through_views(v, list(parts))
+        return f"{self.operand(base, ATOM)}[{', '.join(parts) or '()'}]"
+
+    def _through_views(self, v: Value, parts: list) -> tuple:
+        """(array, index texts) to read for element `parts` of v: back through getitem views whose
+        ints and slice bounds are known when compiled, while the viewed array is a named buffer
+        (never an expression: indexing that would evaluate it per element) nobody writes in place."""
+        while True:
+            op = self.producer.get(v.id)
+            if op is None or op.prim not in _VIEWS:
+                return v, parts
+            x = op.inputs[0]
+            composed = _VIEWS[op.prim](self.fn, op, parts)
+            if composed is None or x.id in self.written or x.type is None or x.type.kind != "array" \
+                    or len(composed) != x.type.rank:
+                return v, parts
+            if x.id in self.inlined and not (self.producer.get(x.id) is not None
+                                             and self.producer[x.id].prim in _VIEWS):
+                return v, parts
+            v, parts = x, composed
 
 
 
+
+
+def _index_int(fn, ints: list, k):
+    """The value of the int input numbered k (1-based) of a getitem, when known when compiled."""
+    if k is None:
+        return None, True
+    a = fn.avals.get(ints[k - 1].id)
+    val = None if a is None else a.value
+    return (int(val), True) if isinstance(val, (int,)) or hasattr(val, "__index__") else (None, False)
+
+
+def _compose_view(fn, op: Op, parts: list):
+    """The index texts into x of element `parts` of the view op = x[index] (basic items: ints,
+    slices, None), or None when an int or a slice bound is known only at run time, or x's shape
+    is not known when compiled."""
+    x, ints, index = op.inputs[0], op.inputs[1:], op.attrs["index"]
+    xa = fn.avals.get(x.id)
+    if x.type is None or x.type.kind != "array" or xa is None or any(d is None for d in xa.shape):
+        return None
+    out, p, axis = [], 0, 0
+    for it in index:
+        if it[0] == "none":
+            p += 1
+            continue
+        if axis >= len(xa.shape):
+            return None
+        dim = xa.shape[axis]
+        if it[0] == "int":
+            k, ok = _index_int(fn, ints, it[1])
+            if k is None or not -dim <= k < dim:
+                return None
+            out.append(str(k + dim if k < 0 else k))
+        elif it[0] == "slice":
+            bounds = []
+            for kk in it[1:]:
+                b, ok = _index_int(fn, ints, kk)
+                if not ok:
+                    return None
+                bounds.append(b)
+            if bounds[2] == 0:
+                return None
+            start, _, step = slice(*bounds).indices(dim)
+            q = parts[p]
+            p += 1
+            if q == "0":
+                out.append(str(start))
+            elif step == 1:
+                out.append(q if start == 0 else f"{q} + {start}")
+            else:
+                q = q if q.isidentifier() else f"({q})"
+                out.append(f"{start} + {step} * {q}" if start else f"{step} * {q}")
+        else:
+            return None
+        axis += 1
+    out.extend(parts[p:])
+    if len(out) != len(xa.shape):
+        return None
+    return out
+
+
+def _compose_transpose(fn, op: Op, parts: list):
+    """Index texts into x of element `parts` of np.transpose(x, axes)."""
+    axes = op.attrs.get("axes")
+    r = len(parts)
+    axes = tuple(reversed(range(r))) if axes is None else tuple(a % r for a in axes)
+    if sorted(axes) != list(range(r)):
+        return None
+    out = [""] * r
+    for p, a in enumerate(axes):
+        out[a] = parts[p]
+    return out
+
+
+def _compose_expand_dims(fn, op: Op, parts: list):
+    """Index texts into x of element `parts` of np.expand_dims(x, axis) (the new axes dropped)."""
+    axis = op.attrs.get("axis")
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    r = len(parts)
+    try:
+        new = {int(a) % r for a in axes}
+    except TypeError:
+        return None
+    return [q for p, q in enumerate(parts) if p not in new]
+
+
+_VIEWS = {"getitem": _compose_view, "transpose": _compose_transpose, "expand_dims": _compose_expand_dims}

@@ -23,8 +23,11 @@ import dataclasses
 import heapq
 from dataclasses import dataclass, field
 
-from ..ir import Block, For, Function, If, Op, Value, While, inner_blocks
+from ..analysis import walk_ops
+from ..ir import (Abstract, Block, For, Function, If, Op, Type, Value, While, array_type, block_yields,
+                  inner_blocks, node_inputs, scalar_type, walk)
 from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
+from .loopnest import output_axes
 from .rewrite import use_counts
 
 VECTOR_FUNCTIONS = tuple(SIMD)  # transcendentals with a SIMD kernel (their rows' `simd`)
@@ -34,7 +37,7 @@ ORDERED = ("tape_push", "tape_pop")
 _FLOATS = ("float32", "float64")
 # recomputed in every group that reads it rather than stored (when its operands are at hand there)
 CHEAP = ("add", "sub", "mul", "neg", "broadcast_to", "astype", "eq", "ne", "lt", "le", "gt", "ge",
-         "where", "maximum", "minimum", "abs", "sign", "stop_gradient", "square")
+         "where", "maximum", "minimum", "abs", "sign", "stop_gradient", "square", "gather")
 
 
 @dataclass
@@ -77,6 +80,9 @@ def member_kind(fn: Function, op: Op) -> tuple | None:
             return None
     elif p == "broadcast_to":
         pass
+    elif p == "gather":  # x[idx] read where the loop reads it (codegen/loops.py): no gathered copy
+        if op.inputs[0].type.kind != "array" or any(it[0] not in ("slice", "int", "array") for it in op.attrs["index"]):
+            return None
     elif not PRIMITIVES[p].elementwise:
         return None
     if not all(concrete(i) for i in op.inputs if i.type is not None and i.type.kind == "array"):
@@ -87,6 +93,7 @@ def member_kind(fn: Function, op: Op) -> tuple | None:
 
 def fuse(fn: Function) -> Function:
     """A copy of `fn` with its fusion groups formed (see the module docstring)."""
+    fn = views_into_gathers(fn)
     groups: dict[int, Group] = {}
     uses = use_counts(fn)
     avals = dict(fn.avals)
@@ -165,7 +172,9 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
         outside = uses.get(v.id, 0) > len(us)
         targets = {id(group_of.get(u)): group_of.get(u) for u in us}
         target = None
-        if kind != "reduce" and not outside and us and len(targets) == 1:
+        if any(ops[u].prim == "gather" for u in us):
+            pass  # a gather reads its operands where its indices point: they are arrays, never loop members
+        elif kind != "reduce" and not outside and us and len(targets) == 1:
             g = next(iter(targets.values()))
             if g is not None and g.shape == shape:
                 target = g
@@ -249,7 +258,7 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
             for h in live:
                 if h is g or h.shape != g.shape:
                     continue
-                reads = [n for n, op in enumerate(ops) if group_of.get(n) is h]
+                reads = [n for n, op in enumerate(ops) if group_of.get(n) is h and ops[n].prim != "gather"]
                 targets = list({i.id: i for n in reads for i in ops[n].inputs
                                 if i.id in where and group_of.get(where[i.id]) is g and not anchor(i)}.values())
                 if not targets:
@@ -263,7 +272,8 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
                     if v.id not in ok:
                         op = ops[where[v.id]]
                         ok[v.id] = False  # (no cycles in SSA; set before recursing all the same)
-                        ok[v.id] = op.prim != "outer" and all(visit(i) for i in op.inputs)
+                        ok[v.id] = op.prim != "outer" and (all(anchor(i) for i in op.inputs) if op.prim == "gather"
+                                                           else all(visit(i) for i in op.inputs))
                         if ok[v.id]:
                             cone.append(v)
                     return ok[v.id]
@@ -383,7 +393,10 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
         return False
 
     def reads_reduction(src: Group, dst: Group) -> bool:
-        return any(i.id in src.kinds and src.kinds[i.id] == "reduce" for op in dst.members for i in op.inputs)
+        """Whether dst reads a reduction of src (ready only after src's loop), or a gather in dst
+        reads a value of src (a gather's operands are whole arrays)."""
+        return any(i.id in src.kinds and (src.kinds[i.id] == "reduce" or op.prim == "gather")
+                   for op in dst.members for i in op.inputs)
 
     changed = True
     while changed:
@@ -459,3 +472,155 @@ def _schedule(ops: list, unit_of: dict, groups: dict, order_key: dict) -> list:
     if len(order) != len(ops):
         raise AssertionError("fusion produced a cyclic schedule")
     return order
+
+
+# ------------------------------------------------------------------ views of a gather
+def views_into_gathers(fn: Function) -> Function:
+    """`g[:, 3:6]` of a gather g = x[idx] becomes `x[:, 3:6][idx]` (a view of x, then a gather of
+    the view's shape) when every reader of the view is a loop member: each such gather then joins
+    the fused loop that reads it (codegen/loops.py reads x where idx points), so no gathered row is
+    copied; g itself goes when nothing else reads it. Only slices and ints on x's own axes move
+    (an item on the index arrays' axes, or a None, leaves the view as it is)."""
+    producer = {op.out.id: op for op in walk_ops(fn.body) if len(op.outputs) == 1}
+    readers: dict[int, list] = {}
+    for node in walk(fn.body):
+        for v in node_inputs(node):
+            readers.setdefault(v.id, []).append(node)
+        for _, ys in block_yields(node):
+            for y in ys:
+                readers.setdefault(y.id, []).append(None)
+    for r in fn.results:
+        readers.setdefault(r.id, []).append(None)
+    avals = dict(fn.avals)
+    changed = []
+
+    def rewrite(op: Op):
+        if not op.inputs or op.inputs[0].id not in producer:
+            return None
+        g = producer[op.inputs[0].id]
+        if op.prim == "zeros_like" and g.prim == "gather":
+            return _zeros_of_shape(avals, op)
+        if op.prim != "getitem":
+            return None
+        if g.prim != "gather" or g.out.type is None or g.out.type.kind != "array":
+            return None
+        us = readers.get(op.out.id, [])
+        if not us or any(not isinstance(u, Op) or member_kind(fn, u) is None for u in us):
+            return None
+        return _view_into_gather(fn, avals, op, g)
+
+    def block(b: Block) -> Block:
+        out = []
+        for node in b.ops:
+            if isinstance(node, Op):
+                new = rewrite(node)
+                if new is not None:
+                    out.extend(new)
+                    changed.append(node)
+                    continue
+                out.append(node)
+                continue
+            if isinstance(node, If):
+                node = dataclasses.replace(node, then_block=block(node.then_block), else_block=block(node.else_block))
+            elif isinstance(node, For):
+                node = dataclasses.replace(node, body=block(node.body))
+            elif isinstance(node, While):
+                node = dataclasses.replace(node, cond_block=block(node.cond_block), body=block(node.body))
+            out.append(node)
+        return Block(out)
+
+    body = block(fn.body)
+    if not changed:
+        return fn
+    fn = dataclasses.replace(fn, body=body, avals=avals)
+    while True:  # gathers nothing reads any more
+        uses = use_counts(fn)
+        dead = {id(op) for op in walk_ops(fn.body) if op.prim == "gather" and uses.get(op.out.id, 0) == 0}
+        if not dead:
+            return fn
+        fn = dataclasses.replace(fn, body=_drop(fn.body, dead))
+
+
+def _drop(b: Block, dead: set) -> Block:
+    out = []
+    for node in b.ops:
+        if isinstance(node, Op):
+            if id(node) not in dead:
+                out.append(node)
+            continue
+        if isinstance(node, If):
+            node = dataclasses.replace(node, then_block=_drop(node.then_block, dead), else_block=_drop(node.else_block, dead))
+        elif isinstance(node, For):
+            node = dataclasses.replace(node, body=_drop(node.body, dead))
+        elif isinstance(node, While):
+            node = dataclasses.replace(node, cond_block=_drop(node.cond_block, dead), body=_drop(node.body, dead))
+        out.append(node)
+    return Block(out)
+
+
+def _view_into_gather(fn: Function, avals: dict, view: Op, g: Op):
+    """[x[items on x's axes], gather of it] computing view = g[items], or None (see views_into_gathers)."""
+    x, gidx = g.inputs[0], tuple(g.attrs["index"])
+    xa, ya = fn.avals.get(x.id), fn.avals.get(view.out.id)
+    if x.type is None or x.type.kind != "array" or xa is None or ya is None:
+        return None
+    rank = x.type.rank
+    if any(it[0] not in ("slice", "array") for it in gidx) or len(gidx) > rank:
+        return None
+    gidx = gidx + (("slice", None, None, None),) * (rank - len(gidx))
+    shapes = {k: tuple(fn.avals[g.inputs[k].id].shape) for k in range(1, len(g.inputs))}
+    axes, _ = output_axes(rank, gidx, shapes)
+    items = tuple(view.attrs["index"])
+    if any(it[0] not in ("slice", "int") for it in items) or len(items) > len(axes):
+        return None
+    items = items + (("slice", None, None, None),) * (len(axes) - len(items))
+    on_x: dict[int, tuple] = {}
+    for it, d in zip(items, axes):
+        if d[0] == "b":
+            if it != ("slice", None, None, None):
+                return None
+        else:
+            on_x[d[1]] = it
+    if all(it == ("slice", None, None, None) for it in on_x.values()):
+        return None  # nothing to move
+    x_items = tuple(("slice", None, None, None) if gidx[a][0] == "array" else on_x[a] for a in range(rank))
+    kept = [a for a in range(rank) if x_items[a][0] != "int"]  # x's axes left in the view
+    new_gidx = tuple(gidx[a] for a in kept)
+    # the gather of the view must lay its axes out as the view of the gather did
+    new_axes, _ = output_axes(len(kept), new_gidx, shapes)
+    want = [d for it, d in zip(items, axes) if not (d[0] == "x" and on_x[d[1]][0] == "int")]
+    if [d if d[0] == "b" else ("x", kept[d[1]]) for d in new_axes] != want:
+        return None
+    ints = list(view.inputs[1:])
+    vshape = []
+    for a in kept:
+        if gidx[a][0] == "array":
+            vshape.append(xa.shape[a])
+        else:
+            vshape.append(ya.shape[axes.index(("x", a))])
+    vx = Value(None, array_type(x.type.dtype, len(kept)))
+    avals[vx.id] = Abstract(vx.type, tuple(vshape))
+    sub = dataclasses.replace(view, prim="getitem", inputs=[x] + ints, outputs=[vx], attrs={"index": x_items})
+    gather = dataclasses.replace(g, inputs=[vx] + list(g.inputs[1:]), outputs=[view.out],
+                                 attrs={**g.attrs, "index": new_gidx}, loc=view.loc, role=view.role)
+    return [sub, gather]
+
+
+def _zeros_of_shape(avals: dict, op: Op):
+    """zeros_like(g) of a gather g as np.zeros of g's shape known when compiled (the adjoint's
+    zeros do not keep the gathered copy alive), or None."""
+    shape = avals[op.inputs[0].id].shape
+    if any(d is None for d in shape):
+        return None
+    ops, dims = [], []
+    for d in shape:
+        c = Value(None, scalar_type("int64", True))
+        avals[c.id] = Abstract(c.type, (), int(d))
+        ops.append(Op("const", [], [c], {"value": int(d)}, op.loc, op.role))
+        dims.append(c)
+    t = Value(None, Type("tuple", elems=tuple(c.type for c in dims)))
+    avals[t.id] = Abstract(t.type, (), tuple(int(d) for d in shape))
+    ops.append(Op("tuple", dims, [t], {}, op.loc, op.role))
+    dtype = op.attrs.get("dtype") or op.out.type.dtype
+    ops.append(Op("zeros", [t], [op.out], {"dtype": dtype}, op.loc, op.role))
+    return ops

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import InternalCompilerError
+from ..primitives import advanced_layout
 
 STRIP = 512          # elements per strip: a float64 buffer of 4 KiB
 MIN_STRIP_AXIS = 32  # a shorter last axis is not strip-mined (too many tiny kernel calls)
@@ -78,6 +79,7 @@ class LoopNest:
     red: dict = field(default_factory=dict)        # reduction id -> Reduction
     locals: set = field(default_factory=set)       # looped members held in a scalar local
     alloc: dict = field(default_factory=dict)      # value id -> 'workspace' | 'new' (its new array)
+    gathers: dict = field(default_factory=dict)    # gather member id -> (output_axes, broadcast shape)
     facts: object = field(default=None, repr=False, compare=False)  # the analysis.Analysis planned from
 
     def reductions(self) -> list:
@@ -178,3 +180,26 @@ def _extent(d, name) -> str:
     if kind == "index":
         return f"{name(v)}[{k}]"
     return f"({name(v[0])}.shape[0], {name(v[1])}.shape[0])[{k}]"
+
+
+def output_axes(rank: int, index: tuple, shapes: dict) -> tuple:
+    """(each output axis of x[index] as ("b", j) (axis j of the index arrays' broadcast shape) or
+    ("x", a) (x's sliced axis a), in order; that broadcast shape) for x of `rank`, index items
+    `index` and the index inputs' static shapes `shapes` (k -> shape; () for an int)."""
+    index = tuple(index) + (("slice", None, None, None),) * (rank - len(index))
+    adv, adjacent = advanced_layout(rank, index)
+    big = max(len(shapes[it[1]]) for it in index if it[0] != "slice")
+    bshape = [1] * big
+    for it in index:
+        if it[0] != "slice":
+            s = shapes[it[1]]
+            for d, n in enumerate(s):
+                j = big - len(s) + d
+                bshape[j] = n if bshape[j] == 1 else bshape[j]
+    sliced = [("x", a) for a in range(rank) if index[a][0] == "slice"]
+    bdims = [("b", j) for j in range(big)]
+    if adjacent:
+        dims = [d for d in sliced if d[1] < adv[0]] + bdims + [d for d in sliced if d[1] > adv[-1]]
+    else:
+        dims = bdims + sliced
+    return dims, tuple(bshape)

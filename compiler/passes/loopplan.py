@@ -28,7 +28,7 @@ import dataclasses
 from ..analysis import MAX_INLINE_DEPTH, Analysis
 from ..ir import For, Function, Op, While, inner_blocks
 from ..primitives import PRIMITIVES
-from .loopnest import MIN_STRIP_AXIS, STRIP, LoopNest, Reduction
+from .loopnest import MIN_STRIP_AXIS, STRIP, LoopNest, Reduction, output_axes
 
 _FLOATS = ("float32", "float64")
 
@@ -109,6 +109,7 @@ def _plan_stages(an: Analysis, nest: LoopNest) -> None:
 def _plan_extents(fn: Function, nest: LoopNest) -> None:
     S = nest.shape
     sources: list = []  # (extent of axis k of shape, shape)
+    explicit: dict = {}  # axis -> its extent, read off a gather's operands
     for op in nest.members:
         st = nest.stage.get(op.out.id, 0)
         for n, i in enumerate(op.inputs):
@@ -118,8 +119,10 @@ def _plan_extents(fn: Function, nest: LoopNest) -> None:
                 continue
             nest.leaves[i.id] = i
             nest.reads_at[i.id] = max(nest.reads_at.get(i.id, 0), st)
-            if op.prim == "outer" or tuple(fn.avals[i.id].shape) != S:
-                nest.misaligned.add(i.id)
+            if op.prim in ("outer", "gather") or tuple(fn.avals[i.id].shape) != S:
+                nest.misaligned.add(i.id)  # (a gather reads x and its index arrays elsewhere than at the loop index)
+        if op.prim == "gather":
+            _plan_gather(fn, nest, op, explicit)
         if op.prim == "broadcast_to":
             sources.append((("index", op.inputs[1]), S))
         elif op.prim == "outer":
@@ -133,7 +136,25 @@ def _plan_extents(fn: Function, nest: LoopNest) -> None:
             if k >= 0 and shape[k] == S[a]:
                 found = (kind, v, k)
                 break
-        nest.dims.append(found)
+        nest.dims.append(found if found is not None or S[a] == 1 else explicit.get(a))
+
+
+def _plan_gather(fn: Function, nest: LoopNest, op: Op, explicit: dict) -> None:
+    """A gather member x[index] (its result has the nest's shape): the layout of its axes, which
+    codegen reads x and the index arrays by, and an extent for each axis (x's or an index array's)."""
+    x = op.inputs[0]
+    shapes = {k: tuple(fn.avals[op.inputs[k].id].shape) for k in range(1, len(op.inputs))}
+    axes, bshape = output_axes(x.type.rank, tuple(op.attrs["index"]), shapes)
+    nest.gathers[op.out.id] = (axes, bshape)
+    for a, d in enumerate(axes):
+        if d[0] == "x":
+            explicit.setdefault(a, ("shape", x, d[1]))
+            continue
+        for k, shape in shapes.items():
+            j = d[1] - (len(bshape) - len(shape))
+            if j >= 0 and shape[j] == bshape[d[1]]:
+                explicit.setdefault(a, ("shape", op.inputs[k], j))
+                break
 
 
 def _plan_storage(an: Analysis, nest: LoopNest) -> None:

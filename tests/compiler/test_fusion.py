@@ -13,7 +13,7 @@ from adjit.compiler.passes.fusion import fuse
 from adjit.compiler.passes.pipeline import optimize
 from adjit.compiler import reverse
 from adjit.compiler.jit import CompiledFunction
-from conftest import fd_check
+from conftest import fd_check, run_grad
 from test_codegen import body, check_golden
 
 R = np.random.default_rng(11)
@@ -241,3 +241,32 @@ def test_workspace_grows_to_what_the_call_needs_and_concurrent_calls_stay_correc
     assert not errors
     sizes = [w.size for w, _ in spec.entry.pool]
     assert sizes and max(sizes) >= 2 * 20000 * 8  # grew to hold the big call's temporaries
+
+
+def _centered(x, m): return np.sum((x[:, None, :] - m[None, :, :]) ** 2)
+
+
+def _rows_views(cams, obs, u):
+    c = cams[obs[:, 0]]
+    return np.sum(u * c[:, 0:2] * c[:, 3:5]) + np.sum(c[:, 2] ** 2)
+
+
+def test_fused_loops_read_through_views():
+    """x[:, None, :] is read as x[_i0, _i2] in the loop: the C array, not a strided view of it."""
+    x, m = R.standard_normal((6, 3)), R.standard_normal((4, 3))
+    text = _grad_function(adjit.grad(_centered, wrt=(0, 1)).source(x, m, lowered=True), "_centered")
+    assert "x[_i0, _i2]" in text and "m[_i1, _i2]" in text, text
+
+
+def test_views_of_a_gather_become_gathers_of_views_inside_the_loops():
+    cams, obs, u = R.standard_normal((3, 5)), R.integers(-3, 3, (8, 2)), R.standard_normal((8, 2))
+    fn = fuse(_transformed(_rows_views, (cams, obs, u), (0,)))
+    verify(fn)
+    gathers = [n for n in walk(fn.body) if isinstance(n, Op) and n.prim == "gather"]
+    assert gathers and all("group" in g.attrs for g in gathers)  # each read inside a fused loop
+    assert all(fn.avals[g.out.id].shape != (8, 5) for g in gathers)  # no gathered copy of whole rows
+    text = _grad_function(adjit.grad(_rows_views).source(cams, obs, u, lowered=True), "_rows_views")
+    assert "cams[_ixw(obs[_i0, 0], 3, 0), _i1 + 3]" in text and "_gather_" not in text, text
+    val, (g,) = run_grad(_rows_views, (cams, obs, u), (0,))
+    assert val == pytest.approx(_rows_views(cams, obs, u), rel=1e-12)
+    fd_check(_rows_views, (cams, obs, u), (0,), (g,))
