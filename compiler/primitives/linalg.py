@@ -250,3 +250,33 @@ primitive("eigh_w", _eigh_w_abstract, params=("a",), readable="np.linalg.eigh({0
 primitive("eigh_v", _matrix_abstract("np.linalg.eigh"), params=("a",), readable="np.linalg.eigh({0})[1]",
           vjp=lambda g, v, x: (_on_lower(v @ (_eigh_f(npx.eigh_w(x)) * (v.T @ g)) @ v.T),),
           jvp=lambda t, v, x: v @ (_eigh_f(npx.eigh_w(x)) * (v.T @ _symmetric(t[0]) @ v)))
+
+
+# ------------------------------------------------------------------------ pseudo-inverse
+def _pinv_abstract(x, rcond, **_):
+    m, n = _float_matrix(x, "np.linalg.pinv")
+    return S.make(x.type.dtype, (n, m))
+
+
+def _pinv_vjp(g, y, a, rcond):
+    """Golub and Pereyra's derivative of y = A+, exact where the rank is constant around A (full
+    rank): -y^T g y^T + (I - A y) g^T y y^T + y^T y g^T (I - y A), the projections multiplied out."""
+    gt = g.T
+    p = gt @ (y @ y.T)
+    q = (y.T @ y) @ gt
+    return -(y.T @ g @ y.T) + (p - a @ (y @ p)) + (q - (q @ y) @ a), None
+
+
+def _pinv_jvp(t, y, a, rcond):
+    """dy = -y dA y + y y^T dA^T (I - A y) + (I - y A) dA^T y^T y."""
+    dt = t[0].T
+    p = (y @ y.T) @ dt
+    q = dt @ (y.T @ y)
+    return -(y @ t[0] @ y) + (p - (p @ a) @ y) + (q - y @ (a @ q))
+
+
+# np.linalg.pinv(a, rcond): singular values below rcond times the largest are dropped (NumPy's and
+# Numba's rule); the form (frontend/forms/pseudo.py) reads rcond / rtol, a number known when compiled. Where A's rank changes under
+# a perturbation pinv jumps: the rules are the derivative along perturbations that keep the rank.
+primitive("pinv", _pinv_abstract, params=("a", "rcond"), nondiff_inputs=(1,), readable="np.linalg.pinv({0}, rcond={1})",
+          lowered="np.linalg.pinv({0}, {1})", vjp=_pinv_vjp, jvp=_pinv_jvp)

@@ -51,6 +51,10 @@ def svd_vh_(a, u):  # a wide matrix: Vh's rule has its (I - V V^T) term
     return np.sum(u * Vh ** 2)
 
 
+def pinv_(a, b, u):  # a tall and a wide matrix: both projection terms of the rule
+    return np.sum(u * np.linalg.pinv(a)) + np.sum(np.linalg.pinv(b, rtol=None) ** 2)
+
+
 CASES: dict = {
     "matmul": [(matmul_batched, lambda: (normal(2, 1, 3, 4), normal(5, 4, 2), normal(2, 5, 3, 2)), (0, 1)),
                (matmul_batched_vec, lambda: (normal(3), normal(2, 3, 4), normal(4), normal(2, 4)), (0, 1, 2))],
@@ -67,5 +71,6 @@ CASES: dict = {
     "expm_frechet": [(expm_frechet_, lambda: (normal(3, 3) * 0.7, normal(3, 3), normal(3, 3)), (0, 1))],
     "svd_s": [(svd_s_, lambda: (normal(4, 3), normal(3)), (0,))],
     "svd_u": [(svd_u_, lambda: (normal(4, 3), normal(4, 3)), (0,))],
+    "pinv": [(pinv_, lambda: (normal(5, 3), normal(2, 4), normal(3, 5)), (0, 1))],
     "svd_vh": [(svd_vh_, lambda: (normal(2, 4), normal(2, 4)), (0,))],
 }

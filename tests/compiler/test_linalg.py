@@ -1,5 +1,5 @@
 """Linear algebra (issue 12, item 4): batched `@`, np.einsum, np.tensordot, np.dot of stacks,
-np.linalg.norm and the matrix functions (solve, inv, det, slogdet, cholesky, eigh). Each against
+np.linalg.norm and the matrix functions (solve, inv, det, slogdet, cholesky, eigh, pinv). Each against
 central finite differences in float64, forward mode against reverse mode, the readable source
 executed as NumPy against the compiled gradient, float32, and the located errors of what is not
 supported. The rows' own test rows are in primitive_cases_linalg.py."""
@@ -84,6 +84,13 @@ def matrix_functions(a, b):
 def quadratic_form(a, x): return x @ np.linalg.solve(a.T @ a + np.eye(4), x) + np.trace(np.linalg.inv(a @ a.T + np.eye(4)))
 
 
+def pseudo_inverse(a, b, y):
+    """Least squares by the pseudo-inverse, a square matrix's pinv (its inverse), rcond and rtol."""
+    w = np.linalg.pinv(a) @ y
+    return (np.sum((a @ w - y) ** 2) + np.sum(w ** 2) + np.sum(np.linalg.pinv(b @ b.T + np.eye(3), rcond=1e-10) * b[:, :3])
+            + np.sum(np.tanh(np.linalg.pinv(a.T, rtol=1e-12))))
+
+
 FUNCTIONS = [
     (batched, lambda: (n(2, 3, 4), n(4, 5), n(5), n(2, 3, 5)), (0, 1, 2)),
     (batched_broadcast, lambda: (n(3, 1, 2, 4), n(2, 4, 3)), (0, 1)),
@@ -98,6 +105,7 @@ FUNCTIONS = [
     (gaussian_nll, lambda: (n(3), n(3, 3), n(3)), (0, 1, 2)),
     (matrix_functions, lambda: (general(3), n(3, 4)), (0, 1)),
     (quadratic_form, lambda: (n(4, 4), n(4)), (0, 1)),
+    (pseudo_inverse, lambda: (n(6, 3), n(3, 5), n(6)), (0, 1, 2)),
 ]
 IDS = [f.__name__ for f, _, _ in FUNCTIONS]
 
@@ -157,6 +165,30 @@ def test_norm_gradient_at_zero_is_the_subgradient_zero():
     assert np.isfinite(tangent)
 
 
+# ------------------------------------------------------------------------------ pseudo-inverse
+def test_pinv_values_are_numpys_and_rank_deficient_derivatives_keep_the_rank():
+    """pinv's cutoffs are NumPy's (rcond 1e-15, rtol=None: max(M, N) eps, a number); at a rank-2
+    5x4 matrix the value is NumPy's and the derivative along a perturbation that keeps the rank
+    (A -> A + t B C^T with A = B C^T, B 5x2) is the one-sided finite difference's. pinv jumps where
+    the rank changes, so a gradient there is exact along such directions only (docs/supported.md)."""
+    def f(a, t):
+        return np.linalg.pinv(a + t * a @ np.diag([0.5, -1.0, 2.0, 0.3])) * np.linalg.pinv(a, rtol=None)[0, 0]
+
+    b, c = n(5, 2), n(4, 2)
+    low = b @ c.T  # rank 2
+    for a in (n(5, 4), low):
+        value = adjit.value_and_grad(lambda a: np.sum(np.linalg.pinv(a) ** 2))(a)[0]
+        assert np.isclose(value, np.sum(np.linalg.pinv(a) ** 2), rtol=1e-10)
+    _, tangent = run_jvp(f, (low, 0.0), (1,), (1.0,))
+    fd = (f(low, 1e-6) - f(low, -1e-6)) / 2e-6  # a (I + t D) keeps the rank
+    np.testing.assert_allclose(tangent, fd, rtol=1e-5, atol=1e-8)
+
+
+def bad_pinv_hermitian(a): return np.sum(np.linalg.pinv(a, hermitian=True))
+def bad_pinv_both(a): return np.sum(np.linalg.pinv(a, 1e-10, rtol=1e-10))
+def bad_pinv_stack(a): return np.sum(np.linalg.pinv(np.stack([a, a])))
+
+
 # ------------------------------------------------------------------------------ located errors
 def bad_inv_rect(a): return np.sum(np.linalg.inv(a))
 def bad_det_3d(a): return np.sum(np.linalg.det(a))
@@ -189,6 +221,9 @@ def bad_int_inv(a): return np.sum(np.linalg.inv(np.ones((2, 2), dtype=int))) * n
     (bad_tensordot, np.ones((2, 2)), "shape-mismatch for sum"),
     (bad_batch, np.ones((2, 2, 3)), "batch dimensions"),
     (bad_int_inv, np.ones(2), "needs a float matrix"),
+    (bad_pinv_hermitian, np.eye(2), "hermitian=True"),
+    (bad_pinv_both, np.eye(2), "can't be both set"),
+    (bad_pinv_stack, np.eye(2), "takes a 2-D array"),
 ])
 def test_unsupported_linear_algebra_is_a_located_error(fun, arg, message):
     with pytest.raises(AdjitError, match=message) as info:

@@ -21,6 +21,7 @@ from .distributions import FORMS as _DISTRIBUTIONS, DistributionForms
 from .everyday import FORMS as _EVERYDAY, EverydayForms
 from .incomplete import FORMS as _INCOMPLETE, IncompleteForms
 from .linalg import FORMS as _LINALG, LinalgForms
+from .pseudo import FORMS as _PSEUDO, PseudoForms
 from .scipy_linalg import FORMS as _SCIPY_LINALG, ScipyLinalgForms
 from .signal import FORMS as _SIGNAL, SignalForms
 from .spatial import FORMS as _SPATIAL, SpatialForms
@@ -31,7 +32,7 @@ from .views import FORMS as _VIEWS, ViewForms
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_INCOMPLETE, **_LINALG, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_INCOMPLETE, **_LINALG, **_PSEUDO, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 _FUNCTIONS: dict = {}
 _PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
@@ -49,7 +50,7 @@ def FUNCTIONS() -> dict:
     return _FUNCTIONS
 
 
-class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, IncompleteForms, LinalgForms, DistributionForms, SignalForms, ScipyLinalgForms,
+class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, IncompleteForms, LinalgForms, PseudoForms, DistributionForms, SignalForms, ScipyLinalgForms,
                  EverydayForms, ArrangingForms, SpatialForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = staticmethod(FUNCTIONS)
