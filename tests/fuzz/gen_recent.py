@@ -55,7 +55,8 @@ class RecentMixin:
         opts = [("nonelist", 0.6 * w), ("maskassign", 0.5 * w), ("addat", 0.4 * w), ("member", 0.4 * w),
                 ("rtextent", 0.5 * w), ("shrink", 0.35 * w if top else 0), ("forpairs", 0.35 * w if depth > 0 else 0),
                 ("selection", 0.4 * w), ("host", (2.0 if top else 0.15) * w if not ctx.helper else 0),
-                ("appendwhile", 0.4 * w if depth > 0 else 0), ("listhelper", 0.3 * w if top and not self.extras else 0)]
+                ("appendwhile", 0.4 * w if depth > 0 else 0), ("listhelper", 0.3 * w if top and not self.extras else 0),
+                ("aliascall", 0.25 * w)]
         return [o for o in opts if o[1] > 0]
 
     def recent_expr(self, ctx, shape: tuple, depth: int):

@@ -359,3 +359,29 @@ class RecentMixin2:
         self.kill_views(ctx, v.name)
         out.append(Line(fn, "()", E(text, [vals])))
         return out
+
+    def s_aliascall(self, ctx, depth: int) -> list:
+        """A call that returns its argument itself, or a copy, by NumPy's rules (np.asarray,
+        np.array(copy=None/False/True), astype(copy=False) of the same or another dtype, a
+        reshape, np.copy), then a write of a differentiated value into the result and a read of
+        the argument: NumPy sees the write exactly when no copy was made."""
+        r = self.r
+        arrays = [v for v in self.writable_arrays(ctx) if len(v.shape) == 1]
+        if not arrays:
+            return []
+        v = r.choice(arrays)
+        other = "float32" if self.dtype == "float64" else "float64"
+        call, shares = r.choice([
+            (f"np.asarray({v.name})", True), (f"np.array({v.name}, copy=None)", True), (f"np.array({v.name})", False),
+            (f"np.array({v.name}, copy=True)", False), (f"{v.name}.astype(np.{self.dtype}, copy=False)", True),
+            (f"{v.name}.astype(np.{self.dtype})", False), (f"{v.name}.astype(np.{other}, copy=False)", False),
+            (f"np.copy({v.name})", False), (f"{v.name}.reshape(-1)", True), (f"np.asarray({v.name}, dtype=np.{self.dtype})", True)])
+        self.tag("alias_call", "alias_call_shares" if shares else "alias_call_copies")
+        B = self.fresh("B")
+        t = self.fresh("t")
+        out = [Line(B, "=", leaf(call)), Line(f"{B}[{r.randrange(v.shape[0])}]", "=", self.expr(ctx, (), 1))]
+        e = E(f"np.sum({v.name} ** 2) + np.sum({B})", [])
+        self.kill_views(ctx, v.name)
+        ctx.env[t] = self.Var(t, ())
+        return out + [Line(t, "=", e)]
+
