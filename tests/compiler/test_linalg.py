@@ -85,9 +85,11 @@ def quadratic_form(a, x): return x @ np.linalg.solve(a.T @ a + np.eye(4), x) + n
 
 
 def pseudo_inverse(a, b, y):
-    """Least squares by the pseudo-inverse, a square matrix's pinv (its inverse), rcond and rtol."""
+    """Least squares by the pseudo-inverse and by lstsq, a square matrix's pinv (its inverse), rcond and rtol."""
     w = np.linalg.pinv(a) @ y
-    return (np.sum((a @ w - y) ** 2) + np.sum(w ** 2) + np.sum(np.linalg.pinv(b @ b.T + np.eye(3), rcond=1e-10) * b[:, :3])
+    x, _, rank, s = np.linalg.lstsq(a, np.stack([y, y ** 2], axis=1), rcond=None)
+    return (np.sum((a @ w - y) ** 2) + np.sum(w ** 2) + np.sum(np.sin(x)) + rank * np.sum(s ** 2) * 0.1
+            + np.sum(np.linalg.lstsq(b, y[:3])[0] ** 2) + np.sum(np.linalg.pinv(b @ b.T + np.eye(3), rcond=1e-10) * b[:, :3])
             + np.sum(np.tanh(np.linalg.pinv(a.T, rtol=1e-12))))
 
 
@@ -184,6 +186,23 @@ def test_pinv_values_are_numpys_and_rank_deficient_derivatives_keep_the_rank():
     np.testing.assert_allclose(tangent, fd, rtol=1e-5, atol=1e-8)
 
 
+def test_lstsq_is_numpys():
+    a, y = n(6, 3), n(6, 2)
+    want = np.linalg.lstsq(a, y)
+
+    def f(a, y):
+        x, _, rank, s = np.linalg.lstsq(a, y)
+        return np.sum(x * np.arange(6.0).reshape(3, 2)) + rank + np.sum(s)
+
+    assert np.isclose(adjit.value_and_grad(f)(a, y)[0], np.sum(want[0] * np.arange(6.0).reshape(3, 2)) + want[2]
+                      + np.sum(want[3]), rtol=1e-12)
+
+
+def bad_lstsq_residuals(a):
+    x, res, rank, s = np.linalg.lstsq(a, np.ones(2))
+    return np.sum(res)
+
+
 def bad_pinv_hermitian(a): return np.sum(np.linalg.pinv(a, hermitian=True))
 def bad_pinv_both(a): return np.sum(np.linalg.pinv(a, 1e-10, rtol=1e-10))
 def bad_pinv_stack(a): return np.sum(np.linalg.pinv(np.stack([a, a])))
@@ -224,6 +243,7 @@ def bad_int_inv(a): return np.sum(np.linalg.inv(np.ones((2, 2), dtype=int))) * n
     (bad_pinv_hermitian, np.eye(2), "hermitian=True"),
     (bad_pinv_both, np.eye(2), "can't be both set"),
     (bad_pinv_stack, np.eye(2), "takes a 2-D array"),
+    (bad_lstsq_residuals, np.eye(2), "np.linalg.lstsq's residuals"),
 ])
 def test_unsupported_linear_algebra_is_a_located_error(fun, arg, message):
     with pytest.raises(AdjitError, match=message) as info:
