@@ -64,6 +64,8 @@ class RecentMixin:
         k = r.random()
         if shape == () and self.idx_arrays and k < 0.2:
             return self.gather_expr(ctx, depth)
+        if shape == () and k > 0.9:
+            return self.comp_reduce_expr(ctx, depth)
         if k < 0.4:
             return self.dist_expr(ctx, shape, depth)
         if k < 0.8:
@@ -71,6 +73,21 @@ class RecentMixin:
         if shape == () and self.idx_arrays:
             return self.gather_expr(ctx, depth)
         return self.literal_expr(ctx, shape, depth)
+
+    def comp_reduce_expr(self, ctx, depth: int):
+        """np.mean/np.sum/np.var/np.max of a comprehension whose items are arrays (over rows, zip,
+        enumerate, a range, filtered): NumPy reduces over every element of every item."""
+        r = self.r
+        src = self.comp_source(ctx)
+        if src is None:
+            return None
+        text, inner, L, literal = src
+        item = self.expr(inner, r.choice([(self.n,), (self.m,), (2, self.n)]), max(0, depth - 1))
+        fn = r.choice(["np.mean", "np.mean", "np.sum", "np.var", "np.max", "np.average"])
+        if L is None and fn != "np.sum":
+            return None  # a filter may keep nothing: NumPy raises (invalid)
+        self.tag("comp_reduce_array_items")
+        return E(f"{fn}([{{}} {text}])", [item])
 
     def vec(self, ctx, depth: int = 1, length: int | None = None) -> E:
         return self.expr(ctx, (length or self.n,), depth)
