@@ -273,3 +273,26 @@ def test_steep_bound_reverse_mode():
     with np.errstate(all="ignore"):
         _, (gx, ga, gs) = run_grad(f, (np.array([0.0]), 1.5, 1.3), (0, 1, 2))
     assert gx[0] == math.inf and ga == 0 and gs == 0
+
+
+def pmf_edges(mu, p, q):
+    k = np.array([0, 1, 2, 3])
+    return np.stack([poisson.pmf(k, mu), binom.pmf(k, 3, p), stats.bernoulli.pmf(np.array([0, 1, 0, 1]), p),
+                     stats.nbinom.pmf(k, 2.5, q)])
+
+
+@pytest.mark.parametrize("mu,p,q", [(0.0, 0.0, 1.0), (0.0, 1.0, 1.0)])
+def test_pmf_on_a_parameter_bound(mu, p, q):
+    """pmf where a parameter is on a bound of its range (mu = 0, p = 0 or 1): SciPy's value and the
+    one-sided derivative from inside (poisson.pmf(1, 0) has d/dmu 1), never 0 * inf = NaN."""
+    args = (np.float64(mu), np.float64(p), np.float64(q))
+    ref = pmf_edges(*args)
+    for i in range(3):
+        tangents = [0.0, 0.0, 0.0]
+        tangents[i] = 1.0
+        value, tangent = run_jvp(pmf_edges, args, (0, 1, 2), tangents)
+        np.testing.assert_allclose(value, ref, rtol=1e-14)
+        h = 1e-8 if args[i] == 0 else -1e-8
+        step = list(args)
+        step[i] += h
+        np.testing.assert_allclose(tangent, (pmf_edges(*step) - ref) / h, rtol=1e-6, atol=1e-5)

@@ -319,16 +319,23 @@ CONTINUOUS = {
 class Discrete:
     """A discrete distribution: shape parameter names, the support's top (a function of the
     shapes; the bottom is 0), which shapes are data (no gradient: an integer count), which are
-    invalid, and logpmf(o, k, *shapes)."""
+    invalid, and logpmf(o, k, *shapes). `edges(o, k, *shapes)`: where the pmf is C u^e in the
+    distance u of a parameter to a bound of its range (poisson's mu at 0: mu^k / k!), tuples
+    (shape index, bound, sign of u = sign * (shape - bound), a value inside, e, log C): pmf's
+    derivative there is C e u^(e-1) (1 or 0 for e = 1 or more), which exp(logpmf) would make 0 * inf."""
 
-    def __init__(self, shapes, logpmf, bad, doc, hi=lambda *s: _INF, data=()):
+    def __init__(self, shapes, logpmf, bad, doc, hi=lambda *s: _INF, data=(), edges=None):
         self.shapes, self.logpmf, self.bad, self.doc, self.hi, self.data = shapes, logpmf, bad, doc, hi, data
+        self.edges = edges
         self.methods = ("logpmf", "pmf")
 
 
 def _binom_logpmf(o, k, n, p):
-    comb = o.gammaln(n + 1) - (o.gammaln(k + 1) + o.gammaln(n - k + 1))
-    return comb + o.xlogy(k, p) + o.xlog1py(n - k, -p)
+    return _log_comb(o, n, k) + o.xlogy(k, p) + o.xlog1py(n - k, -p)
+
+
+def _log_comb(o, n, k):
+    return o.gammaln(n + 1) - (o.gammaln(k + 1) + o.gammaln(n - k + 1))
 
 
 def _not_integral(o, n):
@@ -337,17 +344,23 @@ def _not_integral(o, n):
 
 DISCRETE = {
     "poisson": Discrete(("mu",), lambda o, k, mu: o.sub(o.xlogy(k, mu) - o.gammaln(k + 1), mu),
-                        lambda o, mu: mu < 0, "`xlogy(k, mu) - gammaln(k + 1) - mu`"),
+                        lambda o, mu: mu < 0, "`xlogy(k, mu) - gammaln(k + 1) - mu`",
+                        edges=lambda o, k, mu: ((0, 0.0, 1.0, 1.0, k, -o.gammaln(k + 1)),)),
     "binom": Discrete(("n", "p"), _binom_logpmf,
                       lambda o, n, p: o.or_(n < 0, _not_integral(o, n), p < 0, p > 1),
                       "`gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) + xlogy(k, p) + xlog1py(n - k, -p)` "
-                      "(`n` data, no gradient)", hi=lambda o, n, p: n, data=("n",)),
+                      "(`n` data, no gradient)", hi=lambda o, n, p: n, data=("n",),
+                      edges=lambda o, k, n, p: ((1, 0.0, 1.0, 0.5, k, _log_comb(o, n, k)),
+                                                (1, 1.0, -1.0, 0.5, n - k, _log_comb(o, n, k)))),
     "bernoulli": Discrete(("p",), lambda o, k, p: o.xlogy(k, p) + o.xlog1py(1 - k, -p),
                           lambda o, p: o.or_(p < 0, p > 1), "`xlogy(k, p) + xlog1py(1 - k, -p)`",
-                          hi=lambda o, p: 1.0),
+                          hi=lambda o, p: 1.0,
+                          edges=lambda o, k, p: ((0, 0.0, 1.0, 0.5, k, 0.0), (0, 1.0, -1.0, 0.5, 1 - k, 0.0))),
     "nbinom": Discrete(("n", "p"),
                        lambda o, k, n, p: o.sub(o.gammaln(n + k) - o.gammaln(k + 1), o.gammaln(n)) + n * o.log(p)
                        + o.xlog1py(k, -p),
                        lambda o, n, p: o.or_(n <= 0, p <= 0, p > 1),
-                       "`gammaln(n + k) - gammaln(k + 1) - gammaln(n) + n log(p) + xlog1py(k, -p)`"),
+                       "`gammaln(n + k) - gammaln(k + 1) - gammaln(n) + n log(p) + xlog1py(k, -p)`",
+                       edges=lambda o, k, n, p: ((1, 1.0, -1.0, 0.5, k,
+                                                  o.sub(o.gammaln(n + k) - o.gammaln(k + 1), o.gammaln(n))),)),
 }

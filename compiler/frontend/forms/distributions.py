@@ -53,7 +53,8 @@ FORMS: dict = {"scipy.stats distributions": ((), (), (
     "Every argument a number: SciPy's value when compiled, for any method but `rvs` and `fit` (`norm.ppf(0.975)`). "
     "On a closed support's bound a derivative is the one-sided one from inside (expon.logpdf(0), uniform.cdf at its "
     "ends); where the log-density is -inf there (`gamma.pdf(0, 2.5)`) pdf is 0 with derivative C p u^(p-1) "
-    "(0, C or inf); logpdf's gradient where it is -inf, and pmf's where logpmf is -inf (`poisson.pmf(1, 0)`), is NaN"))}
+    "(0, C or inf), and likewise pmf where a parameter is on a bound of its range (`poisson.pmf(1, 0)`: derivative "
+    "1 in mu); logpdf's and logpmf's gradient where they are -inf is NaN or inf"))}
 FORMS.update({f"scipy.stats.{name}": _row(name, dist) for name, dist in {**CONTINUOUS, **DISCRETE}.items()})
 FORMS[f"scipy.stats.{_MVN}"] = ((), (), "`logpdf`, `pdf` (x, mean=None, cov=1): Cholesky's `-(d log(2 pi) + 2 sum(log(diag "
                                         "L)) + sum((L^-1 (x - mean)) ** 2)) / 2`, x one point or rows of points (SciPy's squeeze), cov a "
@@ -230,6 +231,25 @@ class DistributionForms(FormsBase):
             edges.append((at, u ** frozen[0] * frozen[1]))
         return edges
 
+    @staticmethod
+    def _pmf_edges(o, spec, k, shapes):
+        """[(shape index, on the bound, a value inside, C u^e)] for the pmf where a parameter computed at
+        run time is on a bound of its range and the pmf is a positive power e of its distance u
+        there (poisson.pmf(1, mu=0)): value 0, derivative C e u^(e-1) (C or 0), none in C or e."""
+        edges = []
+        for i, bound, sign, safe, e, logc in spec.edges(o, k, *shapes):
+            s = shapes[i]
+            if not isinstance(s, Var):
+                continue
+            at = o.and_(s == bound, e > 0)
+            if at is False:
+                continue
+            u = o.where(at, s - bound if sign > 0 else bound - s, 1.0)
+            e = o.where(at, e, 1.0) * 1.0  # a float exponent, 1 off the bound (u ** e never 0 ** -1)
+            frozen = [o.stop_gradient(v) if isinstance(v, Var) else v for v in (e, o.exp(logc))]
+            edges.append((i, at, safe, u ** frozen[0] * frozen[1]))
+        return edges
+
     def _dist_discrete(self, o, spec, method, k, shapes, loc):
         """SciPy's rv_discrete logpmf/pmf: -inf/0 off the integers of the support, NaN for invalid parameters."""
         if not (_is_number(loc) and loc == 0):
@@ -240,8 +260,19 @@ class DistributionForms(FormsBase):
         hi = spec.hi(o, *shapes)
         fractional = o.mod(k, 1.0) > 0 if not (isinstance(k, Var) and k.dtype in ("int64", "int32")) else False
         off = o.or_(k < 0, k > hi if not (_is_number(hi) and math.isinf(hi)) else False, fractional)
-        logp = spec.logpmf(o, o.where(off, 0, k), *shapes)
-        out = o.where(off, -math.inf, logp) if method == "logpmf" else o.where(off, 0.0, o.exp(logp))
+        kk = o.where(off, 0, k)
+        edges = self._pmf_edges(o, spec, kk, shapes) if method == "pmf" and spec.edges is not None else []
+        inner = list(shapes)
+        for i, at, safe, _ in edges:  # the parameter on its bound: read as a value inside there
+            inner[i] = o.where(at, safe, inner[i])
+        logp = spec.logpmf(o, kk, *inner)
+        if method == "logpmf":
+            out = o.where(off, -math.inf, logp)
+        else:
+            pmf = o.exp(logp)
+            for _, at, _, power in edges:
+                pmf = o.where(at, power, pmf)
+            out = o.where(off, 0.0, pmf)
         return o.where(spec.bad(o, *shapes), math.nan, out)
 
     # ---------------------------------------------------------------- multivariate normal
