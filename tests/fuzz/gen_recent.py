@@ -209,7 +209,7 @@ class RecentMixin:
         elif k < 0.65:
             text, length, hi = f"np.unique((np.abs({src}) * {n}).astype(np.int64) % {n})", None, n
         elif k < 0.8:
-            text, length, hi = f"np.digitize({src}, [-0.5, 0.0, 0.5])", n, 4
+            text, length, hi = f"np.digitize({src}, [-0.5, 0.0, 0.5])", n, "digitize"  # 0..3
         elif k < 0.9:
             text, length, hi = f"np.histogram({src}, bins={n}, range=(-1.0, 1.0))[0] % {n}", n, n
         else:
@@ -230,7 +230,7 @@ class RecentMixin:
     def gather_of(self, ctx, p: str, length, hi: int, depth: int) -> E:
         r = self.r
         n = self.n
-        if hi == 4:
+        if hi == "digitize":
             return E(f"np.sum(np.array([0.5, -1.0, 1.5, 2.0])[{p}] * {{}})", [self.vec(ctx, depth)])
         if length == n and r.random() < 0.5:
             return E(f"np.sum(({{}})[{p}] * {{}})", [self.vec(ctx, depth), self.vec(ctx, depth)])
