@@ -217,7 +217,7 @@ class _Batcher:
         want = (self.k,) + tuple(old.shape)
         if tuple(got.shape) != want or got.type.dtype != old.type.dtype or got.type.rank != old.type.rank + 1:
             raise Unbatchable(f"the batching rule for {op.prim} gave {got.type} {got.shape}, not {want}", op.loc)
-        if op.out.hint and out.hint is None:
+        if self.keep_hints and op.out.hint and out.hint is None:
             out.hint = op.out.hint
         self.env[op.out.id] = out
 
@@ -484,6 +484,11 @@ def batch_tangents(fn: Function, n_tangents: int, k: int) -> Function:
     tangents per call: each tangent parameter and tangent result with a leading axis of K.
     Raises Unbatchable when an op reading a tangent has no batching rule."""
     bt = _Batcher(fn, k)
+    # Codegen gives a dead value's name to a new value of the same hint and type in straight-line
+    # code, and since 60a2b01 a fused loop reads a view (x[:, None], x.T) through the name of the
+    # array it views, even when that name was given to another value in between (a wrong value:
+    # issue reported); batched values keep their hints only where names are never reused.
+    bt.keep_hints = any(not isinstance(node, Op) for node in fn.body.ops)
     tangent_params = fn.params[len(fn.params) - n_tangents:]
     bt.batched = {p.id for p in tangent_params}
     while bt.analyse(fn.body):

@@ -30,20 +30,26 @@ def _copies(args):
     return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
 
-def batched_hessian(fun, args, k=None):
-    """H (n, n) of fun by argument 0 from the batched module, K tangents per call (lowered, as Python)."""
+def batched_hessian(fun, args, k=None, readable=False):
+    """H (n, n) of fun by argument 0 from the batched module, K tangents per call (lowered, as
+    Python; readable=True: the readable NumPy rendering, which no lowering pass touches)."""
     x = args[0]
     n = int(np.size(x))
     k = k or n
     c = batched._BatchedGradJvp(fun, (0,), k)
-    f = _lowered(c, args)
+    if readable:
+        ns: dict = {}
+        exec(compile(c.source(*args), "<readable hessian>", "exec"), ns)
+        f = ns[c.entry_name]
+    else:
+        f = _lowered(c, args)
     cols = []
     for first in range(0, n, k):
         count = min(k, n - first)
         e = np.zeros((k, n))
         e[np.arange(count), first + np.arange(count)] = 1
         out = f(*_copies(args), np.ascontiguousarray(e.reshape((k,) + np.shape(x)), dtype=np.asarray(x).dtype),
-                *workspace_args(f))
+                *([] if readable else workspace_args(f)))
         assert np.shape(out[3]) == (k,) + np.shape(x)
         cols.append(np.asarray(out[3]).reshape(k, -1)[:count])
     return np.concatenate(cols).T
@@ -234,6 +240,32 @@ def test_batched_equals_hvps_and_finite_differences(fun, make):
     args = make()
     H = batched_hessian(fun, args)
     np.testing.assert_allclose(H, hvp_hessian(fun, args), rtol=1e-10, atol=1e-12)
+    fd = fd_hessian(fun, args)
+    assert np.max(np.abs(H - fd)) <= 1e-5 * max(1.0, np.max(np.abs(fd)))
+
+
+@pytest.mark.parametrize("prim,name,k", [("xlogy", "xlogy_entropy", 0), ("arctan2", "arctan2_", 1),
+                                         ("sum", "sum_tuple", 0), ("det", "det_", 0)])
+def test_primitive_rows_lowered_equals_readable(prim, name, k):
+    """Rows of the primitives table (tests/compiler/primitive_cases.py): the lowered batched module
+    equals the readable one and second differences (xlogy_entropy and arctan2_ were wrong when
+    batched values kept their hints in straight-line code: a fused loop read a view through a
+    name given to another value since)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "compiler"))  # as tests/compiler's modules import it
+    import primitive_cases as P
+
+    fun, make = next((r[0], r[1]) for r in P.CASES[prim] if r[0].__name__ == name)
+    args = make()
+    if k:  # arctan2_(y, x, u) by x: x first
+        args, row = (args[1], args[0], args[2]), fun
+
+        def fun(x, y, u):
+            return row(y, x, u)
+    H = batched_hessian(fun, args)
+    np.testing.assert_allclose(H, batched_hessian(fun, args, readable=True), rtol=1e-10, atol=1e-12)
     fd = fd_hessian(fun, args)
     assert np.max(np.abs(H - fd)) <= 1e-5 * max(1.0, np.max(np.abs(fd)))
 
