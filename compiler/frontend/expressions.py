@@ -117,8 +117,10 @@ class Expressions(PythonValues):
             if node.value is None or _is_number(node.value) or isinstance(node.value, str):
                 return node.value  # a string: an option, compared and passed at compile time
             raise self.err(UnsupportedSyntaxError, f"{type(node.value).__name__} constants are not supported", node)
-        if isinstance(node, ast.Tuple) or isinstance(node, ast.List):
+        if isinstance(node, ast.Tuple):
             return tuple(self.expr(e) for e in node.elts)
+        if isinstance(node, ast.List):  # a Python tuple, known to be a list where NumPy tells them apart
+            return self.mark_list(tuple(self.expr(e) for e in node.elts))
         if isinstance(node, ast.BinOp):
             # a left-nested chain (a + b + c + ...) iteratively: a 1000-term sum needs no recursion
             spine = [node]
@@ -175,7 +177,8 @@ class Expressions(PythonValues):
         if isinstance(node, ast.BoolOp):
             return self.lower_boolop(node)
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py
-            return self.comprehension(node)
+            items = self.comprehension(node)
+            return self.mark_list(items) if isinstance(node, ast.ListComp) and type(items) is tuple else items
         if isinstance(node, (ast.SetComp, ast.Set)):  # a set of numbers, for `in` tests: membership.py
             return self.set_display(node)
         what = {ast.DictComp: "dict comprehensions are not supported",
@@ -282,7 +285,9 @@ class Expressions(PythonValues):
         if (func is tuple or func is list) and len(args) == 1 and not kwargs:  # tuple(gen), list(x)
             x = args[0]
             if type(x) is tuple or type(x).__name__ in ("DeferredList", "BuiltList"):
-                return x
+                return self.mark_list(x) if func is list and type(x) is tuple else x
+            if is_struct(x) and getattr(x, "kind", None) in ("list", "tuple"):  # list(g) of a list argument's item
+                return self.mark_list(tuple(x)) if func is list else tuple(x)
             if isinstance(x, Value) and x.type.kind == "array" and x.type.rank >= 1:
                 return self.as_list(x)  # the rows (lists.py)
         if isinstance(func, LocalFunction):
@@ -545,6 +550,20 @@ class Expressions(PythonValues):
         # a list where NumPy takes an array (np.exp([a, b])): np.array of it
         return self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
                                       for a in args])
+
+    def mark_list(self, items: tuple) -> tuple:
+        """Record that the Python tuple `items` stands for a list: NumPy indexes with a list as
+        with an array (`x[[0, 2]]`, `idx = [0, 2]; x[idx]`: a gather), with a tuple as with
+        several indices (`x[(0, 2)]` is `x[0, 2]`). Kept by identity (the tuple object itself)."""
+        self.b.__dict__.setdefault("pylists", {})[id(items)] = items
+        return items
+
+    def is_list(self, x) -> bool:
+        """Whether x is a list (a literal, a comprehension, list(...), list + list, or a list
+        argument), not a tuple."""
+        if is_struct(x):
+            return getattr(x, "kind", None) == "list"
+        return type(x) is tuple and self.b.__dict__.get("pylists", {}).get(id(x)) is x
 
     def call_args(self, nodes: list) -> list:
         """A call's positional arguments, `*t` spliced in: t a tuple or list of static length (a

@@ -157,7 +157,8 @@ class Indexing:
 
     def index_of(self, sl) -> tuple:
         """An index expression as (index spec, int values); see primitives' getitem."""
-        if isinstance(sl, ast.Name) and type(self.env.get(sl.id)) is tuple:
+        named = self.env.get(sl.id) if isinstance(sl, ast.Name) else None
+        if type(named) is tuple and not self.is_list(named) or is_struct(named) and getattr(named, "kind", "") == "tuple":
             # iu = np.triu_indices(n, 1); x[iu]: a tuple of index arrays indexes as x[iu[0], iu[1]]
             parts = self.env[sl.id]
             keys = [f"<{sl.id}[{k}]>" for k in range(len(parts))]
@@ -181,9 +182,11 @@ class Indexing:
 
         def int_input(e, array_ok=False):
             raw = self.expr(e)
-            if array_ok and isinstance(e, ast.List) and type(raw) is tuple and raw and \
-                    all(isinstance(k, int) and not isinstance(k, bool) for k in raw):
-                raw = self._build(raw, e)  # x[:, [0, 2]]: the list as an int array (a gather)
+            if array_ok and self.is_list(raw):
+                if not raw:
+                    raise self.err(UnsupportedSyntaxError, "an empty list as an index is not supported", e,
+                                   hint="index with an int array of the right length")
+                raw = self._build(tuple(raw), e)  # x[[0, 2]], x[idx] of a list: np.asarray of it (a gather)
             v = self.value(raw, e)
             if v.type.kind == "array" and array_ok and v.type.dtype in ("int64", "int32"):
                 arrays.append(len(ints))  # integer-array (advanced) indexing: primitives/arrays.py

@@ -62,11 +62,14 @@ class PythonValues:
             self.at(node)
             return self.b.emit(prim, operands)
         if all(kinds) and optype is ast.Add and "built" not in kinds:
-            return self.sequence_items(left, node) + self.sequence_items(right, node)
+            out = self.sequence_items(left, node) + self.sequence_items(right, node)
+            return self.mark_list(out) if self.is_list(left) or self.is_list(right) else out
         count = self.static_int(other) if isinstance(other, Value) else other
         if optype is ast.Mult and not all(kinds) and isinstance(count, int) and not isinstance(count, bool) \
                 and "built" not in kinds:
-            return self.sequence_items(left if kinds[0] else right, node) * count
+            seq = left if kinds[0] else right
+            out = self.sequence_items(seq, node) * count
+            return self.mark_list(out) if self.is_list(seq) else out
         if "built" in kinds:
             raise self.err(UnsupportedSyntaxError, f"`{sym}` on a list made by .append, by `[x] * n` or by a "
                            f"comprehension over a run-time length, and {_operand(other)}: Python would join or repeat "

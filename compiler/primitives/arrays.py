@@ -168,7 +168,13 @@ def _index_add_abstract(base, val, *ints, index, **_):
         target = _advanced_shape(base, _shift(index, -1), ints)
     else:
         target = _index_shape(base, _shift(index, -1), [i.value for i in ints])
-    S.broadcast_shapes([target, val.shape], "index_add")
+    out = S.broadcast_shapes([target, val.shape], "index_add")
+    lead = len(out) - len(target)
+    if any(e != 1 for e in out[:lead]) or any(o is not None and t is not None and o != t
+                                              for o, t in zip(out[lead:], target)):
+        raise ShapeError(f"could not broadcast input array from shape {tuple(val.shape)} into shape {tuple(target)}",
+                         hint="the value written must broadcast to the region it is written into (NumPy's "
+                              "ValueError); index a region of that shape, or reduce the value")
     return Abstract(base.type, base.shape)
 
 
