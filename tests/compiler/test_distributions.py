@@ -131,7 +131,8 @@ def broadcast_parameters(x, loc, scale):
 def frozen(x, m, s):
     prior = norm(m, s)
     lik = stats.gamma(2.5, scale=s)
-    return np.sum(prior.logpdf(x)) + np.sum(lik.logpdf(x * x)) + prior.cdf(0.3)
+    return np.sum(prior.logpdf(x)) + np.sum(lik.logpdf(x * x)) + prior.cdf(0.3) + np.sum(lik.logsf(x * x)) \
+        + np.sum(stats.t(3.0, m).cdf(x)) + np.sum(stats.beta.cdf(1 / (1 + x * x), 2.0, 1.5)) + stats.chi2.cdf(s, 2.5)
 
 
 def mvn_rows(X, m, A):
