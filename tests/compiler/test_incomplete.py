@@ -108,8 +108,8 @@ def test_math_factorial_errors(tmp_path):
                         "def flt(x, k):\n    return math.factorial(x)\n")
     with pytest.raises(ValueError, match="factorial\\(\\) not defined for negative values"):
         adjit.grad(mod.neg)(1.5, 2)
-    with pytest.raises(OverflowError, match="int too large to convert to float"):
-        adjit.grad(mod.big)(1.5, 2)
+    with pytest.raises(OverflowError, match="int too large to convert to float"):  # the lowered module as Python
+        run_grad(mod.big, (1.5, 2), (0,))
     with pytest.raises(adjit.AdjitError, match="math.factorial takes an int") as e:
         adjit.grad(mod.flt)(1.5, 2)
     assert e.value.loc.line == 11
