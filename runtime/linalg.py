@@ -21,7 +21,11 @@ def bmatmul(a, b):
     bb = np.broadcast_to(b, batch + (k, m))
     out = np.empty(batch + (n, m), dtype=a.dtype)
     for idx in np.ndindex(batch):
-        out[idx] = np.ascontiguousarray(aa[idx]) @ np.ascontiguousarray(bb[idx])
+        p = np.ascontiguousarray(aa[idx]) @ np.ascontiguousarray(bb[idx])
+        o = out[idx]
+        for i in range(n):  # not out[idx] = p: Numba's slice assignment compiles a formatted error message (seconds)
+            for j in range(m):
+                o[i, j] = p[i, j]
     return out
 
 
