@@ -123,6 +123,11 @@ class Indexing:
                 inner = self._affine(e.left)
                 if inner is not None:
                     return inner[0], inner[1] + (c if isinstance(e.op, ast.Add) else -c)
+            c = self._known_int(e.left) if isinstance(e.op, ast.Add) else None
+            if c is not None:  # `1 + 4 * s`: the constant on the left
+                inner = self._affine(e.right)
+                if inner is not None:
+                    return inner[0], inner[1] + c
         c = self._known_int(e) if isinstance(e, (ast.Constant, ast.UnaryOp)) else None
         if c is not None:
             return None, c

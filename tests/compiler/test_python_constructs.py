@@ -301,7 +301,17 @@ def star_args(W, b, z):
     return np.sum(y ** 2) + _total(*pair) + _total(z, *[b, b]) + _total() + np.sum(g(z, z, b)) + np.sum(h(b, z))
 
 
+def window_unpack(params, S):
+    """Windows whose constant offset is written on the left (`1 + 4 * s`): four values per segment."""
+    tot = 0.0
+    for s in range(S):
+        rz, tz, rp, tp = params[1 + 4 * s: 5 + 4 * s]
+        tot += rz * tz ** 2 + np.sin(rp) * tp
+    return tot + np.sum(params[2 + 0: 2 + 3] ** 2)
+
+
 CASES = [
+    (window_unpack, lambda: (np.linspace(0.1, 1.3, 13), 3), (0,)),
     (star_args, lambda: (n(3, 3), n(3), n(3)), (0, 1, 2)),
     (ret_for, lambda: (n(6), 1.0), (0,)),
     (ret_for, lambda: (n(6), 100.0), (0,)),
