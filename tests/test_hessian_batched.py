@@ -334,3 +334,12 @@ def test_jacfwd_batched_equals_jvps(fun, make):
         e[i] = 1
         col = g(*_copies(args), e.reshape(x.shape), *workspace_args(g))[1]
         np.testing.assert_allclose(J.reshape(-1, n)[:, i], np.asarray(col).reshape(-1), rtol=1e-12, atol=1e-14)
+
+
+def test_companion_tapes_over_the_budget_are_refused(monkeypatch):
+    """A loop with a known trip count whose batched tapes would exceed TAPE_BYTES: Unbatchable (the
+    caller tries a quarter of K, then one hvp per element)."""
+    monkeypatch.setattr(batching, "TAPE_BYTES", 1000)
+    args = (R.standard_normal(7), R.standard_normal((7, 7)) * 0.4)  # shapes no other test compiles
+    with pytest.raises(batching.Unbatchable, match="tapes would be too large"):
+        batched._BatchedGradJvp(loop_tapes, (0,), 7).source(*args)
