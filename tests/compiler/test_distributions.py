@@ -297,3 +297,29 @@ def test_pmf_on_a_parameter_bound(mu, p, q):
         step = list(args)
         step[i] += h
         np.testing.assert_allclose(tangent, (pmf_edges(*step) - ref) / h, rtol=1e-6, atol=1e-5)
+
+
+def pdfs_across_the_support(x, a, s):
+    return np.sum(gamma.pdf(x, a, scale=s)) + np.sum(gamma.pdf(x, 1.5)) + np.sum(beta.pdf(x, a, 1.5, scale=s)) \
+        + np.sum(stats.chi2.pdf(x, 3.0 * a)) + np.sum(poisson.pmf(np.array([0, 1, 2]), a - 2.5))
+
+
+def test_reverse_mode_across_the_support():
+    """Reverse mode on both sides of the bounds (the pdf's and pmf's edge terms are computed
+    everywhere and discarded off the bound: their derivative must not turn a zero cotangent into
+    NaN), against central differences away from the bounds and 0 outside."""
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0, 3.5])
+    with np.errstate(all="ignore"):
+        value, (gx, ga, gs) = run_grad(pdfs_across_the_support, (x, 2.5, 1.3), (0, 1, 2))
+        assert np.isclose(value, pdfs_across_the_support(x, 2.5, 1.3), rtol=1e-13)
+        assert np.isfinite(ga) and np.isfinite(gs) and gx[0] == 0.0 and gx[1] == math.inf  # gamma.pdf(x, 1.5): sqrt-like
+        assert np.isfinite(gx[2:]).all()
+        fd_s = (pdfs_across_the_support(x, 2.5, 1.3 + 1e-6) - pdfs_across_the_support(x, 2.5, 1.3 - 1e-6)) / 2e-6
+        fd_a = (pdfs_across_the_support(x, 2.5 + 1e-7, 1.3) - value) / 1e-7  # one-sided: mu = a - 2.5 = 0
+        assert np.isclose(gs, fd_s, rtol=1e-7) and np.isclose(ga, fd_a, rtol=1e-5)
+        h = 1e-6
+        for i in (2, 3, 4, 5):
+            e = np.zeros_like(x)
+            e[i] = h
+            fd = (pdfs_across_the_support(x + e, 2.5, 1.3) - pdfs_across_the_support(x - e, 2.5, 1.3)) / (2 * h)
+            assert np.isclose(gx[i], fd, rtol=1e-6, atol=1e-9), (i, gx[i], fd)

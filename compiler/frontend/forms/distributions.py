@@ -227,6 +227,7 @@ class DistributionForms(FormsBase):
                 u = (x if _is_number(loc) and loc == 0 else x - loc) / o.stop_gradient(scale)
             else:
                 u = z - bound if sign > 0 else bound - z
+            u = o.where(at, u, 1.0)  # off the bound u may be negative: u ** p and its derivative NaN
             frozen = [o.stop_gradient(v) if isinstance(v, Var) else v for v in (p, o.exp(logc))]
             edges.append((at, u ** frozen[0] * frozen[1]))
         return edges
