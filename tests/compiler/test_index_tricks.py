@@ -1,4 +1,4 @@
-"""NumPy's index tricks (gridindex.py): `np.mgrid`, `np.ogrid`, `np.r_`, `np.c_` as the image-grid,
+"""NumPy's index tricks (gridindex.py): `np.mgrid`, `np.ogrid`, `np.r_`, `np.c_`, and `np.ix_`, as the image-grid, FEM,
 registration and design-matrix code writes them. Each against central finite differences, forward
 mode against reverse, NumPy's values and dtypes, and the located errors."""
 import numpy as np
@@ -40,13 +40,27 @@ def joins(x):
     return np.sum(v ** 2) + np.sum(c @ c.T) + np.sum(w * x) + np.sum(design @ x[0, :3])
 
 
+def beam_assembly(x):
+    """FEM assembly with np.ix_ of index lists built in the loop (the held-out SIMP beam)."""
+    K = np.zeros((5, 5))
+    for e in range(3):
+        dofs = [e, e + 2]
+        K[np.ix_(dofs, dofs)] += x[e] * np.array([[1.0, -1.0], [-1.0, 1.0]])
+    K = K + np.eye(5)
+    A = x.reshape(1, 3) * np.ones((3, 1))
+    B = A * 1.0
+    B[np.ix_([1], [0, 2])] = 0.0
+    return np.sum(np.linalg.solve(K, np.arange(5.0)) ** 2) + np.sum(A[np.ix_([0, 2], [1, 2])] ** 3) + np.sum(B ** 2)
+
+
 CASES = [
+    (beam_assembly, lambda: (np.array([1.0, 2.0, 3.0]),), (0,)),
     (bilinear_warp, lambda: (np.array([0.87, 0.043, 0.27, 0.031, 0.813, 0.173]), R.standard_normal((5, 6))), (0,)),
     (grids, lambda: (R.standard_normal((3, 4)),), (0,)),
     (joins, lambda: (R.standard_normal((3, 4)),), (0,)),
 ]
 IDS = [f.__name__ for f, _, _ in CASES]
-test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, every=3)
+test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, every=4)
 
 
 @pytest.mark.parametrize("fun,make,wrt", CASES, ids=IDS)

@@ -31,6 +31,8 @@ FORMS: dict = {
                                                              "(`dx` a number, or `x` sample points)"),
     "vander": ((np.vander,), (), "`stack` of the powers `x ** k` along the last axis (`N` known when compiled, "
                                  "`increasing`)"),
+    "ix_": ((np.ix_,), (), "one int index array per sequence, shaped to broadcast as an open mesh: item k `reshape`d "
+                         "to -1 along axis k and 1 along the others (`K[np.ix_(dofs, dofs)] += ke`)"),
     "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
     "gradient": ((np.gradient,), (), "central differences inside, one-sided at the ends (`edge_order=1`), along "
                                      "every axis (a tuple for more than one), spacing a number"),
@@ -247,6 +249,20 @@ class ArrangingForms(FormsBase):
         if not self.static(increasing, node, "increasing"):
             powers = powers[::-1]
         return self.b.emit("stack", powers, axis=1)
+
+    def form_ix_(self, label, args, kwargs, node):
+        if kwargs:
+            raise self.err(UnsupportedSyntaxError, f"{label} takes sequences only", node)
+        out = []
+        for k, a in enumerate(args):
+            v = self._build(tuple(a), node) if isinstance(a, tuple) else self.value(a, node)
+            if v.type.kind != "array" or v.type.rank != 1 or v.type.dtype not in ("int64", "int32"):
+                raise self.err(AdjitTypeError, f"{label} takes 1-D sequences of ints here, not {v.type}", node,
+                               hint="a boolean sequence: np.ix_(np.flatnonzero(mask), ...) with the mask known "
+                                    "when compiled")
+            shape = tuple(-1 if j == k else 1 for j in range(len(args)))
+            out.append(self.b.emit("reshape", [v, self.value(shape, node)]))
+        return tuple(out)
 
     def form_diag_indices(self, label, args, kwargs, node):
         n, ndim = self.bind_args(label, ("n", "ndim"), args, kwargs, node, ndim=2)
