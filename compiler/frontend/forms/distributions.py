@@ -53,8 +53,8 @@ FORMS: dict = {"scipy.stats distributions": ((), (), (
     "Every argument a number: SciPy's value when compiled, for any method but `rvs` and `fit` (`norm.ppf(0.975)`). "
     "On a closed support's bound a derivative is the one-sided one from inside (expon.logpdf(0), uniform.cdf at its "
     "ends); where the log-density is -inf there (`gamma.pdf(0, 2.5)`) pdf is 0 with derivative C p u^(p-1) "
-    "(0, C or inf), and likewise pmf where a parameter is on a bound of its range (`poisson.pmf(1, 0)`: derivative "
-    "1 in mu); logpdf's and logpmf's gradient where they are -inf is NaN or inf"))}
+    "(0, C or inf) and logpdf -inf with derivative 0, as outside; pmf likewise where a parameter is on a bound of "
+    "its range (`poisson.pmf(1, 0)`: derivative 1 in mu; logpmf -inf there with derivative 0)"))}
 FORMS.update({f"scipy.stats.{name}": _row(name, dist) for name, dist in {**CONTINUOUS, **DISCRETE}.items()})
 FORMS[f"scipy.stats.{_MVN}"] = ((), (), "`logpdf`, `pdf` (x, mean=None, cov=1): Cholesky's `-(d log(2 pi) + 2 sum(log(diag "
                                         "L)) + sum((L^-1 (x - mean)) ** 2)) / 2`, x one point or rows of points (SciPy's squeeze), cov a "
@@ -189,11 +189,12 @@ class DistributionForms(FormsBase):
         if method in ("logpdf", "pdf"):
             out_ = o.or_(*([z <= lo if spec.open else z < lo] if lo > -math.inf else []),
                          *([z >= hi if spec.open else z > hi] if hi < math.inf else []))
-            edges = [] if method == "logpdf" or spec.edges is None else self._dist_edges(o, spec, z, x, loc, scale,
-                                                                                          shapes)
+            edges = [] if spec.edges is None else self._dist_edges(o, spec, z, x, loc, scale, shapes)
             away = o.or_(out_, *[at for at, _ in edges])
             inner = f(o, o.where(away, spec.inside, z) if away is not False else z, *shapes)
-            for at, power in edges:
+            if method == "logpdf":  # -inf on the bound, as outside: a zero derivative (a where over it stays finite)
+                out_ = away
+            for at, power in edges if method == "pdf" else ():
                 inner = o.where(at, power, inner)
             if method == "logpdf":
                 out = o.where(out_, -math.inf, inner if unit else o.sub(inner, o.log(scale)))
@@ -262,13 +263,13 @@ class DistributionForms(FormsBase):
         fractional = o.mod(k, 1.0) > 0 if not (isinstance(k, Var) and k.dtype in ("int64", "int32")) else False
         off = o.or_(k < 0, k > hi if not (_is_number(hi) and math.isinf(hi)) else False, fractional)
         kk = o.where(off, 0, k)
-        edges = self._pmf_edges(o, spec, kk, shapes) if method == "pmf" and spec.edges is not None else []
+        edges = self._pmf_edges(o, spec, kk, shapes) if spec.edges is not None else []
         inner = list(shapes)
         for i, at, safe, _ in edges:  # the parameter on its bound: read as a value inside there
             inner[i] = o.where(at, safe, inner[i])
         logp = spec.logpmf(o, kk, *inner)
-        if method == "logpmf":
-            out = o.where(off, -math.inf, logp)
+        if method == "logpmf":  # -inf on the parameter's bound, as off the support: a zero derivative
+            out = o.where(o.or_(off, *[at for _, at, _, _ in edges]), -math.inf, logp)
         else:
             pmf = o.exp(logp)
             for _, at, _, power in edges:
