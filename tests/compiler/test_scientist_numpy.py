@@ -132,6 +132,26 @@ def scipy_matrix_functions(lp, X, y):
         + np.sum(scipy.linalg.solve(K, y))
 
 
+def lu_transient(x, A0):
+    """An implicit time stepper factoring once (scipy.linalg.lu_factor) and solving every step."""
+    lu, piv = scipy.linalg.lu_factor(A0 + np.diag(x))
+    v = np.ones(x.shape[0])
+    for _ in range(3):
+        v = scipy.linalg.lu_solve((lu, piv), v * x)
+    return np.sum(v ** 2) + np.sum(scipy.linalg.lu_solve((lu, piv), x, trans=1))
+
+
+def lu_factors_read(x, A0):
+    lu, piv = scipy.linalg.lu_factor(A0 + np.diag(x))
+    return np.sum(np.log(np.abs(np.diag(lu))))
+
+
+def test_reading_lu_factors_is_a_located_error():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(lu_factors_read)(np.full(3, 2.0), np.eye(3))
+    assert "adjit keeps the factored matrix for lu_solve only" in str(e.value) and e.value.loc is not None
+
+
 def running_index(d, icf):
     """ADBench's GMM keeps a running index on a function object while it builds L column by column."""
     running_index.k = d
@@ -174,6 +194,7 @@ CASES = [
     (convolutions, lambda: (n(20), n(4)), (0, 1)),
     (gp_scikit_style, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),
     (scipy_matrix_functions, lambda: (np.array([0.1, -0.2, -1.0]), n(6, 2), n(6)), (0, 1, 2)),
+    (lu_transient, lambda: (np.array([2.0, 3.0, 4.0]), n(3, 3)), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs"})

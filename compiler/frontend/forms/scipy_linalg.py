@@ -7,6 +7,9 @@ writes it, `c, low = cho_factor(K, lower=True); alpha = cho_solve((c, low), y)`)
   SciPy does): L then L.T.
 - `cholesky(a, lower=False)`: SciPy's default is the upper factor U = L.T.
 - `solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False)`: `solve` with the triangle.
+- `lu_factor(a)` then `lu_solve((lu, piv), b, trans=0)`: the pair stands for `a` itself (kept for
+  `lu_solve` only: reading `lu` or `piv` is a located error), and `lu_solve` is the `solve` row
+  with `a` (`a.T` for trans=1): the same solution, whose derivative the `solve` row has.
 - `solve`, `inv`, `det`: NumPy's rows.
 - `expm(A)`: the `expm` row (primitives/matfuncs.py: scaling and squaring, runtime/matfuncs.py);
   `expm_frechet(A, E, compute_expm=True)`: the pair (`expm`, `expm_frechet`) or the derivative alone;
@@ -25,6 +28,10 @@ FORMS: dict = {
                                                                "(`lower=False`, SciPy's default)"),
     "solve_triangular": ((Lazy("scipy.linalg", "solve_triangular"),), (),
                          "`solve` with `a`'s triangle (`lower`, `trans` 0/1/'N'/'T', `unit_diagonal`)"),
+    "lu_factor": ((Lazy("scipy.linalg", "lu_factor"),), (),
+                  "the pair (lu, piv) standing for `a`, for `lu_solve` only (reading lu or piv is a located error)"),
+    "lu_solve": ((Lazy("scipy.linalg", "lu_solve"),), (), "the `solve` row with the factored matrix (`a.T` for "
+                                                          "`trans=1`)"),
     "scipy_solve": ((Lazy("scipy.linalg", "solve"),), (), "the `solve` row (`assume_a` is ignored: LU)"),
     "scipy_inv": ((Lazy("scipy.linalg", "inv"),), (), "the `inv` row"),
     "scipy_det": ((Lazy("scipy.linalg", "det"),), (), "the `det` row"),
@@ -37,7 +44,35 @@ FORMS: dict = {
 }
 
 
+class LUFactors:
+    """What scipy.linalg.lu_factor(a) returns, kept as `a` itself for lu_solve: adjit does not form
+    the factors (their pivoting is not differentiable), so nothing else may read them."""
+
+    def __init__(self, a, part: str):
+        self.a, self.part = a, part
+        self.__name__ = (f"'{part}' of scipy.linalg.lu_factor (adjit keeps the factored matrix for lu_solve only; "
+                         "for log|det| use np.linalg.slogdet)")
+
+
 class ScipyLinalgForms(FormsBase):
+    def form_lu_factor(self, label, args, kwargs, node):
+        a, _, _ = self.bind_args(label, ("a", "overwrite_a", "check_finite"), args, kwargs, node, overwrite_a=False,
+                                 check_finite=True)
+        a = self._matrix(a, node, label)
+        return LUFactors(a, "lu"), LUFactors(a, "piv")
+
+    def form_lu_solve(self, label, args, kwargs, node):
+        lu_piv, b, trans, _, _ = self.bind_args(label, ("lu_and_piv", "b", "trans", "overwrite_b", "check_finite"), args,
+                                                kwargs, node, trans=0, overwrite_b=False, check_finite=True)
+        if not isinstance(lu_piv, tuple) or len(lu_piv) != 2 or not all(isinstance(f, LUFactors) for f in lu_piv) \
+                or lu_piv[0].a is not lu_piv[1].a:
+            raise self.err(AdjitTypeError, f"{label} takes the pair (lu, piv) that lu_factor returned", node)
+        trans = self.static(trans, node, "trans")
+        if trans not in (0, 1):
+            raise self.err(UnsupportedSyntaxError, f"{label}: trans={trans!r} is not supported (0 or 1)", node)
+        a = lu_piv[0].a if trans == 0 else self.b.emit("transpose", [lu_piv[0].a], axes=(1, 0))
+        return self.form_solve("np.linalg.solve", (a, b), {}, node)
+
     def _matrix(self, a, node, label):
         a = self._float_matrix(a, node, label)
         if a.type.rank != 2:
