@@ -18,6 +18,19 @@ def full(shape, value, dtype):
 
 
 @numba.njit(cache=True, nogil=True)
+def _take_flat(ws, state, n, dtype):
+    """take's work for n elements, one dimension: compiled once per dtype, not per shape."""
+    nbytes = n * np.empty(0, dtype).itemsize
+    start = (state[0] + 63) // 64 * 64
+    state[0] = start + nbytes
+    if state[0] > state[1]:
+        state[1] = state[0]
+    if start + nbytes <= ws.size:
+        return ws[start:start + nbytes].view(dtype)
+    return np.empty(n, dtype)
+
+
+@numba.njit(cache=True, nogil=True)
 def take(ws, state, shape, dtype):
     """An uninitialized array of `shape` carved from the workspace `ws` (uint8), 64-byte aligned,
     at offset state[0]; state[1] records the most the call has needed, so the caller can give it a
@@ -25,11 +38,4 @@ def take(ws, state, shape, dtype):
     n = 1
     for d in shape:
         n *= d
-    nbytes = n * np.empty(0, dtype).itemsize
-    start = (state[0] + 63) // 64 * 64
-    state[0] = start + nbytes
-    if state[0] > state[1]:
-        state[1] = state[0]
-    if start + nbytes <= ws.size:
-        return ws[start:start + nbytes].view(dtype).reshape(shape)
-    return np.empty(shape, dtype)
+    return _take_flat(ws, state, n, dtype).reshape(shape)
