@@ -16,10 +16,12 @@ Every measurement is a new interpreter (`sys.executable -c ...`, working directo
   `cache=True` anyway); the first call of the workload's hand-written gradient: compile + one run.
 
 *First call* is measured inside the process around the call alone (imports, decoration and data
-come before it). *Process to first gradient* is the wall time from starting the interpreter to
-that call returning, measured by the parent (interpreter start-up and every import included).
-The generated functions are written to a temp `.py` file (adjit reads source) and imported; a
-failure is recorded with its exception, as it is."""
+come before it), as wall time and as the process's CPU time (`time.process_time()`: on a shared
+machine the wall time of a compile grows with the load, its CPU time much less). *Process to
+first gradient* is the wall time from starting the interpreter to that call returning, measured
+by the parent (interpreter start-up and every import included). The generated functions are
+written to a temp `.py` file (adjit reads source) and imported; a failure is recorded with its
+exception, as it is."""
 from __future__ import annotations
 
 import common
@@ -51,13 +53,15 @@ t0 = time.perf_counter()
 {setup}
 t_setup = time.perf_counter() - t0
 t0 = time.perf_counter()
+c0 = time.process_time()
 {call}
 t_first = time.perf_counter() - t0
+c_first = time.process_time() - c0
 t_done = time.time()
 t0 = time.perf_counter()
 {call}
 t_second = time.perf_counter() - t0
-print("@@COMPILE@@" + json.dumps(dict(setup=t_setup, first=t_first, second=t_second, done=t_done)))
+print("@@COMPILE@@" + json.dumps(dict(setup=t_setup, first=t_first, first_cpu=c_first, second=t_second, done=t_done)))
 """
 
 # setup (statements; define `run`, a no-argument callable returning once the gradient is
@@ -263,7 +267,8 @@ def measure(label: str, setups: dict[str, str], repeats: int, timeout: float = T
                         NUMBA_CACHE_DIR=os.path.join(tmp, "numba")), timeout))
     for key, rs in runs.items():
         errors = [r for r in rs if "error" in r]
-        out[key] = dict(first=_median_of(rs, "first"), process=_median_of(rs, "process"),
+        out[key] = dict(first=_median_of(rs, "first"), first_cpu=_median_of(rs, "first_cpu"),
+                        process=_median_of(rs, "process"),
                         second=_median_of(rs, "second"), n=len(rs) - len(errors),
                         error=errors[0]["error"] if errors else None,
                         stderr_tail=errors[0].get("stderr_tail") if errors else None,
@@ -295,7 +300,8 @@ def _target(r: dict) -> str:
 
 
 def table(results: list[dict], with_numba: bool = True) -> str:
-    header = ["workload", "adjit cold first call", "JAX first call (trace + compile)"]
+    header = ["workload", "adjit cold first call", "adjit cold first call, CPU time",
+              "JAX first call (trace + compile)"]
     if with_numba:
         header.append("hand-written Numba first call")
     header += ["adjit / JAX", "adjit warm cache: first call", "adjit warm: process to first gradient",
@@ -303,7 +309,7 @@ def table(results: list[dict], with_numba: bool = True) -> str:
     rows = []
     for r in results:
         a, j = r["adjit_cold"], r["jax"]
-        row = [r["label"], _cell(a), _cell(j)]
+        row = [r["label"], _cell(a), _cell(a, "first_cpu"), _cell(j)]
         if with_numba:
             row.append(_cell(r["numba"]) if r["numba"]["n"] or r["numba"]["error"] else "—")
         row += [common.fmt_ratio(a["first"] / j["first"]) if a["first"] and j["first"] else "—",
@@ -368,8 +374,8 @@ def main(argv=None) -> int:
            "uses it; `jit(jvp(grad))` for the hvp), i.e. tracing + XLA compile + one run. "
            "*Hand-written Numba*: the first call of the workload's hand-written gradient in a "
            "fresh process (Numba compile + one run). *First call* is timed inside the process "
-           "around that call alone (imports, decoration and data come before it); *process to "
-           "first gradient* is the wall time from starting the interpreter to that call "
+           "around that call alone (imports, decoration and data come before it), in wall "
+           "and in CPU time; *process to first gradient* is the wall time from starting the interpreter to that call "
            "returning, measured by the parent (start-up and every import included: `import "
            "adjit`, and `import jax` for JAX). "
            + (f"Median of {repeats} processes per cell." if repeats > 1 else
