@@ -115,6 +115,13 @@ def test_math_factorial_errors(tmp_path):
     assert e.value.loc.line == 11
 
 
+def test_factorial_of_numbers_is_the_librarys_when_compiled():
+    def f(x):
+        return x * sp.factorial(4) + x * sp.factorial(3, exact=True) + np.sum(np.zeros(sp.factorial(3, exact=True)))
+
+    assert adjit.grad(f)(1.5) == 30.0
+
+
 def test_factorial_exact_of_a_run_time_value_is_refused():
     def f(x):
         return np.sum(sp.factorial(x, exact=True))

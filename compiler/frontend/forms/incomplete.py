@@ -86,7 +86,9 @@ class IncompleteForms(FormsBase):
         if _is_number(n) and not isinstance(n, bool):
             import scipy.special
 
-            return float(scipy.special.factorial(n, exact=bool(self.static(exact, node, "exact"))))
+            exact = bool(self.static(exact, node, "exact"))
+            out = scipy.special.factorial(n, exact=exact)
+            return int(out) if exact else float(out)  # exact=True: SciPy's int
         if self.static(exact, node, "exact"):
             raise self.err(UnsupportedSyntaxError, "scipy.special.factorial(n, exact=True) of a value known only when "
                            "the function runs is not supported (Python ints)", node, hint="exact=False: floats, "
