@@ -42,7 +42,7 @@ class GroupEmitter:
         the reductions' accumulators, and each stage's body (its locals). `g` holds them."""
         par = self.parallel and nest.top_level
         dims = [self._extent_text(d) for d in nest.dims]
-        avoid = frozenset(self.names.get(v.id, "") for v in nest.leaves.values())
+        avoid = frozenset(self.names.get(v.id, "") for v in nest.leaves.values()) | self._viewed_names(nest)
         g = {"ids": nest.ids, "kind": nest.kinds, "stage": nest.stage, "uniform": {}, "storage": {},
              "outputs": nest.outputs, "idx": [f"_i{a}" for a in range(len(nest.shape))], "S": nest.shape,
              "strip": nest.strip, "locals": {}, "red": {}, "dims": dims, "par": par, "avoid": avoid,
@@ -429,23 +429,42 @@ class GroupEmitter:
         base, parts = self._through_views(v, list(parts))
         return f"{self.operand(base, ATOM)}[{', '.join(parts) or '()'}]"
 
+    def _viewed_names(self, nest) -> frozenset:
+        """Names of the arrays the nest's inputs are views of: its loop may read a view through
+        them (_through_views), so none of its outputs may take such a name (an output's buffer is
+        made before the loop runs)."""
+        out = set()
+        for v in nest.leaves.values():
+            op = self.producer.get(v.id)
+            while op is not None and op.prim in _VIEWS and op.inputs:
+                x = op.inputs[0]
+                if x.id in self.names:
+                    out.add(self.names[x.id])
+                op = self.producer.get(x.id)
+        return frozenset(out)
+
     def _through_views(self, v: Value, parts: list) -> tuple:
-        """(array, index texts) to read for element `parts` of v: back through getitem views whose
-        ints and slice bounds are known when compiled, while the viewed array is a named buffer
-        (never an expression: indexing that would evaluate it per element) nobody writes in place."""
+        """(array, index texts) to read for element `parts` of v: back through the views (getitem
+        with ints and slice bounds known when compiled, transpose, expand_dims) to the last array on
+        the way that is a named buffer (never an expression: indexing that would evaluate it per
+        element), nobody writes in place, and whose name still holds it here (names of dead arrays
+        are reused: the view may outlive the array's name)."""
+        best = (v, parts)  # the last named array on the way (or v itself)
         while True:
             op = self.producer.get(v.id)
             if op is None or op.prim not in _VIEWS:
-                return v, parts
+                return best
             x = op.inputs[0]
             composed = _VIEWS[op.prim](self.fn, op, parts)
             if composed is None or x.id in self.written or x.type is None or x.type.kind != "array" \
                     or len(composed) != x.type.rank:
-                return v, parts
-            if x.id in self.inlined and not (self.producer.get(x.id) is not None
-                                             and self.producer[x.id].prim in _VIEWS):
-                return v, parts
+                return best
             v, parts = x, composed
+            if v.id not in self.inlined:
+                name = self.names.get(v.id)
+                if name is None or self.holder.get(name) is not v:
+                    return best  # its name went to another value since (a dead array's name is reused)
+                best = (v, parts)
 
 
 

@@ -13,7 +13,7 @@ from adjit.compiler.passes.fusion import fuse
 from adjit.compiler.passes.pipeline import optimize
 from adjit.compiler import reverse
 from adjit.compiler.jit import CompiledFunction
-from conftest import fd_check, run_grad
+from conftest import fd_check, run_grad, run_jvp
 from test_codegen import body, check_golden
 
 R = np.random.default_rng(11)
@@ -270,3 +270,21 @@ def test_views_of_a_gather_become_gathers_of_views_inside_the_loops():
     val, (g,) = run_grad(_rows_views, (cams, obs, u), (0,))
     assert val == pytest.approx(_rows_views(cams, obs, u), rel=1e-12)
     fd_check(_rows_views, (cams, obs, u), (0,), (g,))
+
+
+def _selection_moments(X):
+    A = X[X[:, 0] > 0]
+    return A.var() + np.sum(A.std(axis=0)) + np.sum(A.var(axis=1, ddof=1)) + np.sum(A.T.std(axis=1, keepdims=True)) \
+        + np.sum(A.std(axis=1, keepdims=True) * A) + X[X > 0.3].var()
+
+
+def test_reads_through_views_never_use_a_reused_name():
+    """A fused loop reads a view through the array it views only while that array's name still
+    holds it: names of dead arrays are reused (here chains of expand_dims and .T in the tangent
+    sweep), and the view may outlive the name (a silent wrong value before this check)."""
+    X = np.random.default_rng(0).standard_normal((8, 3))
+    t = np.random.default_rng(1).standard_normal((8, 3))
+    value, dot = run_jvp(_selection_moments, (X,), (0,), [t])
+    _, grad = run_grad(_selection_moments, (X,), (0,))
+    assert value == pytest.approx(_selection_moments(X), rel=1e-12)
+    assert dot == pytest.approx(float(np.sum(grad * t)), rel=1e-10)
