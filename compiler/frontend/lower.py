@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import primitives as P
 from ..builder import Builder
-from ..errors import AdjitTypeError, Loc, UnsupportedSyntaxError
+from ..errors import AdjitNameError, AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
@@ -67,6 +67,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
             self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):
             return self.b.emit("tuple", [self.value(e, node) for e in x])
+        if type(x).__name__ == "Undefined":  # lstsq(...)[1]: say why it has no value (values.Undefined)
+            raise self.err(AdjitNameError, f"'{x.name}' {x.why}", node)
         raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)
 
     def static(self, x, node, what: str):

@@ -215,3 +215,13 @@ def test_unpacking_an_array_of_another_length_is_a_located_error():
     with pytest.raises(adjit.AdjitTypeError, match="cannot unpack an array of length 3 into 2 names") as e:
         adjit.grad(f)(np.ones(3))
     assert "test_scientist_numpy.py:" in str(e.value)
+
+
+def _lstsq_residuals(A, b):
+    return np.sum(np.linalg.lstsq(A, b, rcond=None)[1])
+
+
+def test_a_value_adjit_does_not_compute_says_why():
+    with pytest.raises(adjit.AdjitNameError) as e:
+        adjit.grad(_lstsq_residuals)(np.eye(3), np.ones(3))
+    assert "'residuals' is np.linalg.lstsq's residuals" in str(e.value) and e.value.loc is not None
