@@ -14,7 +14,10 @@ in torch, when installed. Every gradient is checked against adjit's before anyth
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+import time
 
 import common
 
@@ -179,6 +182,7 @@ def main(argv=None) -> int:
     jax, torch = peers.get("jax"), peers.get("torch")
     lines = ["## ADBench objectives, vectorised NumPy: GMM and bundle adjustment", "",
              "Peers: " + "; ".join(notes), ""]
+    load0, t0 = os.getloadavg(), time.time()
     results = common.Results("gmm_ba", ns.threads)
     gmm_sizes = [(1000, 10, 5)] if ns.quick else [(1000, 10, 5), (10000, 10, 25)]
     ba_sizes = [(20, 500, 2000)] if ns.quick else [(20, 500, 2000), (100, 5000, 30000)]
@@ -218,7 +222,22 @@ def main(argv=None) -> int:
                   "| implementation | time | / adjit |", "|---|---:|---:|"]
         lines += [f"| {k} | {common.fmt_time(v.median)} | {v.median / base:.2f}× |" for k, v in t.items()]
         lines.append("")
+        peer = min((k for k in t if k in ("JAX jit(grad)", "PyTorch")), key=lambda k: t[k].median, default=None)
+        if peer is not None:  # the target: no slower than the fastest of JAX jit(grad) and PyTorch
+            ratio = base / t[peer].median
+            lines += [f"adjit / fastest of JAX and PyTorch ({peer}): **{ratio:.2f}×** "
+                      f"{'✓' if ratio <= 1.0 else '✗'}; adjit / hand-written Numba: "
+                      f"{base / t['hand-written Numba'].median:.2f}×", ""]
         results.add(label, [{"name": k, "median": v.median} for k, v in t.items()])
+    load1 = os.getloadavg()
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    except OSError:
+        rev = "?"
+    lines += [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(t0))} at `{rev}`, {ns.threads} thread(s), "
+              f"in {time.time() - t0:.0f} s; load average (1 min) {load0[0]:.1f} at the start, {load1[0]:.1f} at the "
+              f"end on {os.cpu_count()} logical CPUs: ratios compare rows of one run, not runs.", ""]
     common.emit("\n".join(lines), ns.out)
     results.write(ns.json)
     return 0
