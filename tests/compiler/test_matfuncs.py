@@ -88,6 +88,14 @@ def svd_square(A, u):
     return np.sum(u * (U[:, 1:2] * Vh[1:2])) + np.sum(s * np.abs(U[0]))
 
 
+def svd_full_thin_parts(A, B):
+    """full_matrices=True (NumPy's default) of a tall matrix: s and Vh are the thin SVD's (the DLT's
+    null vector Vh[-1], squared: sign-free); of a wide one, U and s."""
+    _, s, Vh = np.linalg.svd(A)
+    U, t, _ = np.linalg.svd(B)
+    return np.sum(Vh[-1] ** 4) + np.sum(s) + np.sum(U[:, 0] ** 2 * t[0]) + np.sum(t ** 2)
+
+
 def distinct(m, k):
     """An m x k matrix with well-separated singular values 1..k (times a constant)."""
     q1, _ = np.linalg.qr(n(m, m))
@@ -112,9 +120,11 @@ CASES = [
     (svd_parts, lambda: (distinct(5, 3), n(5, 3), n(5, 3)), (0,)),
     (svd_parts, lambda: (wide(5, 3), n(3, 5), n(3, 5)), (0,)),
     (svd_square, lambda: (distinct(3, 3), n(3, 3)), (0,)),
+    (svd_full_thin_parts, lambda: (distinct(6, 3), wide(4, 2)), (0, 1)),
 ]
 IDS = ["heat_trace", "propagate", "large_norm", "triangular", "frechet_pair", "matrix_norms", "ista",
-       "singular_values", "conditions", "svd_parts_tall", "svd_parts_wide", "svd_square"]
+       "singular_values", "conditions", "svd_parts_tall", "svd_parts_wide", "svd_square",
+       "svd_full_thin_parts"]
 
 # compiled by Numba: heat_trace (expm); the SVD's rows are compiled by test_primitives.py's rows
 test_gradient_against_finite_differences, test_forward_mode_against_reverse_mode = family_tests(CASES, IDS, skip=frozenset({"ista"}))
@@ -196,7 +206,7 @@ def test_values_follow_scipy_and_numpy():
 def bad_stack(a): return np.sum(expm(a))
 def bad_vector(a): return np.sum(expm(a))
 def bad_rect(a): return np.sum(expm(a))
-def bad_full(a): return np.sum(np.linalg.svd(a)[0])
+def bad_full(a): return np.sum(np.linalg.svd(a)[2])
 def bad_hermitian(a): return np.sum(np.linalg.svd(a, hermitian=True, compute_uv=False))
 def bad_norm_stack(a): return np.sum(np.linalg.norm(a, 2, axis=(1, 2)))
 def bad_norm_ord(a): return np.linalg.norm(a, 3)

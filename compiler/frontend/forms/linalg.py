@@ -19,7 +19,7 @@ import numpy as np
 from ... import shapes as S
 from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...ir import Value
-from ..values import _is_number
+from ..values import Undefined, _is_number
 from .base import FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
@@ -448,10 +448,21 @@ class LinalgForms(FormsBase):
         if not self.static(uv, node, "compute_uv"):
             return self.b.emit("svd_s", [v])
         m, n = self._shape(v)
-        if self.static(full, node, "full_matrices") and (m is None or n is None or m != n):
-            raise self.err(UnsupportedSyntaxError, f"{label}: full_matrices=True of a {m}x{n} matrix: the columns of U "
-                                                   "(rows of Vh) beyond min(m, n) are not unique, so they have no "
-                                                   "derivative", node, hint="pass full_matrices=False")
+        if self.static(full, node, "full_matrices") and m != n:
+            if m is None or n is None:
+                shape = f"{'m' if m is None else m}x{'n' if n is None else n}"
+                raise self.err(UnsupportedSyntaxError, f"{label}: full_matrices=True of a {shape} matrix whose shape is "
+                                                       "known only when the function runs: the columns of U (rows of "
+                                                       "Vh) beyond min(m, n) are not unique, so they have no "
+                                                       "derivative", node, hint="pass full_matrices=False")
+            # the factor that full_matrices pads (U of a tall matrix, Vh of a wide one) is not unique: a
+            # name that says so if read; the other factor and s are the thin SVD's (the DLT's null vector Vh[-1])
+            why = (f"is the {'U' if m > n else 'Vh'} of np.linalg.svd(full_matrices=True) of a {m}x{n} matrix: its "
+                   f"{'columns' if m > n else 'rows'} beyond {min(m, n)} are not unique, so they have no derivative; "
+                   "pass full_matrices=False")
+            u = Undefined("U", why) if m > n else self.b.emit("svd_u", [v])
+            vh = Undefined("Vh", why) if m < n else self.b.emit("svd_vh", [v])
+            return u, self.b.emit("svd_s", [v]), vh
         return self.b.emit("svd_u", [v]), self.b.emit("svd_s", [v]), self.b.emit("svd_vh", [v])
 
     def form_svdvals(self, label, args, kwargs, node):
