@@ -96,6 +96,13 @@ def svd_full_thin_parts(A, B):
     return np.sum(Vh[-1] ** 4) + np.sum(s) + np.sum(U[:, 0] ** 2 * t[0]) + np.sum(t ** 2)
 
 
+def stacked_small(F, G):
+    """Stacks of 2x2 and 3x3 matrices (deformation gradients per element): det, inv, slogdet."""
+    s, ld = np.linalg.slogdet(G)
+    return np.sum(np.linalg.det(F) ** 2) + np.sum(np.linalg.inv(F) ** 2) + np.sum(np.linalg.det(G)) \
+        + np.sum(np.linalg.inv(G) * G[::-1]) + np.sum(s * ld) + np.linalg.det(F[0, 0])
+
+
 def distinct(m, k):
     """An m x k matrix with well-separated singular values 1..k (times a constant)."""
     q1, _ = np.linalg.qr(n(m, m))
@@ -121,10 +128,11 @@ CASES = [
     (svd_parts, lambda: (wide(5, 3), n(3, 5), n(3, 5)), (0,)),
     (svd_square, lambda: (distinct(3, 3), n(3, 3)), (0,)),
     (svd_full_thin_parts, lambda: (distinct(6, 3), wide(4, 2)), (0, 1)),
+    (stacked_small, lambda: (n(2, 4, 2, 2) + np.eye(2), n(3, 3, 3) + 2 * np.eye(3)), (0, 1)),
 ]
 IDS = ["heat_trace", "propagate", "large_norm", "triangular", "frechet_pair", "matrix_norms", "ista",
        "singular_values", "conditions", "svd_parts_tall", "svd_parts_wide", "svd_square",
-       "svd_full_thin_parts"]
+       "svd_full_thin_parts", "stacked_small"]
 
 # compiled by Numba: heat_trace (expm); the SVD's rows are compiled by test_primitives.py's rows
 test_gradient_against_finite_differences, test_forward_mode_against_reverse_mode = family_tests(CASES, IDS, skip=frozenset({"ista"}))

@@ -39,6 +39,10 @@ FORMS = {
              "distinct singular values for the gradient of 2/-2); `axis`, `keepdims`. The gradient at 0 is the "
              "subgradient 0 (not NaN)"),
     "solve": ((np.linalg.solve,), (), "the `solve` row, both operands cast to their common float dtype"),
+    "det": ((np.linalg.det,), (), "the `det` row; of a stack of 2x2 or 3x3 matrices (`F` of shape (..., 2, 2)), "
+                                  "the cofactor expansion elementwise over the stack"),
+    "inv": ((np.linalg.inv,), (), "the `inv` row; of a stack of 2x2 or 3x3 matrices, the adjugate over the "
+                                  "determinant elementwise over the stack"),
     "slogdet": ((np.linalg.slogdet,), (), "the pair (`slogdet_sign`, `slogdet`): unpack it "
                                           "(`sign, logdet = np.linalg.slogdet(a)`)"),
     "eigh": ((np.linalg.eigh,), (), "the pair (`eigh_w`, `eigh_v`), eigenvalues ascending; distinct eigenvalues "
@@ -407,7 +411,56 @@ class LinalgForms(FormsBase):
     def form_slogdet(self, label, args, kwargs, node):
         (a,) = self.bind_args("np.linalg.slogdet", ("a",), args, kwargs, node)
         va = self._float_matrix(a, node, label)
+        if self._small_stack(va):  # (..., 2, 2) or (..., 3, 3): from the closed-form determinant
+            d = self._stack_det(va)
+            return self.b.emit("sign", [d]), self.b.emit("log", [self.b.emit("abs", [d])])
         return self.b.emit("slogdet_sign", [va]), self.b.emit("slogdet", [va])
+
+    # ------------------------------------------------- stacks of small matrices (mechanics, graphics)
+    def _small_stack(self, v) -> bool:
+        shape = self._shape(v)
+        return len(shape) > 2 and shape[-1] == shape[-2] and shape[-1] in (2, 3)
+
+    def _entry(self, v, i: int, j: int):
+        r = self._rank(v)
+        index = tuple(("slice", None, None, None) for _ in range(r - 2)) + (("int", 1), ("int", 2))
+        return self.b.emit("getitem", [v, self.b.const(i), self.b.const(j)], index=index)
+
+    def _stack_det(self, v):
+        e, mul, sub, add = self._entry, (lambda a, b: self.b.emit("mul", [a, b])), \
+            (lambda a, b: self.b.emit("sub", [a, b])), (lambda a, b: self.b.emit("add", [a, b]))
+        if self._shape(v)[-1] == 2:
+            return sub(mul(e(v, 0, 0), e(v, 1, 1)), mul(e(v, 0, 1), e(v, 1, 0)))
+        minor = lambda i0, i1, j0, j1: sub(mul(e(v, i0, j0), e(v, i1, j1)), mul(e(v, i0, j1), e(v, i1, j0)))  # noqa: E731
+        return add(sub(mul(e(v, 0, 0), minor(1, 2, 1, 2)), mul(e(v, 0, 1), minor(1, 2, 0, 2))),
+                   mul(e(v, 0, 2), minor(1, 2, 0, 1)))
+
+    def form_det(self, label, args, kwargs, node):
+        (a,) = self.bind_args("np.linalg.det", ("a",), args, kwargs, node)
+        va = self._float_matrix(a, node, label)
+        return self._stack_det(va) if self._small_stack(va) else self.b.emit("det", [va])
+
+    def form_inv(self, label, args, kwargs, node):
+        (a,) = self.bind_args("np.linalg.inv", ("a",), args, kwargs, node)
+        va = self._float_matrix(a, node, label)
+        if not self._small_stack(va):
+            return self.b.emit("inv", [va])
+        e, n = self._entry, self._shape(va)[-1]
+        mul, sub = (lambda a, b: self.b.emit("mul", [a, b])), (lambda a, b: self.b.emit("sub", [a, b]))
+        if n == 2:
+            cof = [[e(va, 1, 1), self.b.emit("neg", [e(va, 0, 1)])], [self.b.emit("neg", [e(va, 1, 0)]), e(va, 0, 0)]]
+        else:  # adj[i][j] = cofactor of (j, i)
+            def cofactor(r, c):
+                rs, cs = [k for k in range(3) if k != r], [k for k in range(3) if k != c]
+                m = sub(mul(e(va, rs[0], cs[0]), e(va, rs[1], cs[1])), mul(e(va, rs[0], cs[1]), e(va, rs[1], cs[0])))
+                return m if (r + c) % 2 == 0 else self.b.emit("neg", [m])
+            cof = [[cofactor(j, i) for j in range(3)] for i in range(3)]
+        r = self._rank(va)
+        rows = [self.b.emit("stack", row, axis=r - 2) for row in cof]
+        adj = self.b.emit("stack", rows, axis=r - 2)
+        det = self._stack_det(va)
+        det = self.b.emit("expand_dims", [self.b.emit("expand_dims", [det], axis=(r - 2,))], axis=(r - 1,))
+        return self.b.emit("div", [adj, det])
 
     def form_eigh(self, label, args, kwargs, node):
         a, uplo = self.bind_args("np.linalg.eigh", ("a", "UPLO"), args, kwargs, node, UPLO="L")
