@@ -203,8 +203,9 @@ class Comprehensions:
                            "np.where(cond, item, 0.0), or accumulate in a loop")
         self._comps = getattr(self, "_comps", 0) + 1
         tag = f"_comp{self._comps}"
-        hidden = {f"{tag}_{k}": v for k, v in (("sum", np.sum), ("zeros", np.zeros), ("enum", enumerate))}
-        names = set(hidden) | {tag, f"{tag}_n", f"{tag}_k"} | \
+        hidden = {f"{tag}_{k}": v for k, v in (("sum", np.sum), ("zeros", np.zeros), ("enum", enumerate),
+                                               ("size", np.size))}
+        names = set(hidden) | {tag, f"{tag}_n", f"{tag}_k", f"{tag}_i"} | \
             set().union(*(target_names(g.target) for g in comp.generators))
         saved = {n: self.env.get(n, _MISSING) for n in names}
         saved_stmt = self.stmt
@@ -230,12 +231,15 @@ class Comprehensions:
                                     iter=at(ast.Call(func=name(f"{tag}_enum"), args=[g.iter], keywords=[])),
                                     body=[at(ast.Assign(targets=[store], value=comp.elt))], orelse=[]))]
             else:
-                item = comp.elt if kind == "sum" else at(ast.Call(func=name(f"{tag}_sum"), args=[comp.elt], keywords=[]))
+                elt = name(f"{tag}_i") if kind == "mean" else comp.elt  # np.mean: every element of every item
+                item = elt if kind == "sum" else at(ast.Call(func=name(f"{tag}_sum"), args=[elt], keywords=[]))
                 body = [at(ast.Assign(targets=[name(tag, ast.Store)],
                                       value=at(ast.BinOp(left=name(tag), op=ast.Add(), right=item))))]
-                if kind == "mean":
+                if kind == "mean":  # NumPy divides by the number of elements, not of items
+                    body.insert(0, at(ast.Assign(targets=[name(f"{tag}_i", ast.Store)], value=comp.elt)))
                     body.append(at(ast.AugAssign(target=name(f"{tag}_n", ast.Store), op=ast.Add(),
-                                                 value=at(ast.Constant(1)))))
+                                                 value=at(ast.Call(func=name(f"{tag}_size"), args=[elt],
+                                                                   keywords=[])))))
                 for g in reversed(comp.generators):
                     for cond in reversed(g.ifs):
                         body = [at(ast.If(test=cond, body=body, orelse=[]))]

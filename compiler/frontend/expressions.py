@@ -535,7 +535,10 @@ class Expressions(PythonValues):
             return self.b.emit("full", [shape_v, v(fill)], **attrs)
         if prim in ("shape", "size"):
             (x,) = bind(*row.params)
-            return self.b.emit(prim, [v(x)])
+            xv = v(x)
+            if xv.type.kind == "scalar":  # np.size(2.0) is 1, np.shape(2.0) is ()
+                return 1 if prim == "size" else ()
+            return self.b.emit(prim, [xv])
         if func is math.log and len(args) == 2:
             raise self.err(UnsupportedSyntaxError, "math.log with a base is not supported; divide by math.log(base)", node)
         if func is np.where and len(args) == 1 and not kwargs:  # np.where(c): np.nonzero(c), an index (forms/arranging.py)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import check_against_fd, check_readable, family_tests
+from conftest import check_against_fd, check_readable, family_tests, fd_check, run_grad
 
 R = np.random.default_rng(11)
 
@@ -194,3 +194,26 @@ def test_located_errors(fun, arg, text):  # noqa: D103
     assert text in str(e.value)
     assert "test_comprehensions.py:" in str(e.value)
     assert not isinstance(e.value, adjit.InternalCompilerError)
+
+
+def _mean_of_rows(x, W):
+    return np.mean([x * w for w in W])
+
+
+def _mean_filtered(x, W):
+    return np.mean([np.sum(x * w) for w in W if w[0] > 0])
+
+
+def _mean_enumerated(x, W):
+    return np.mean([x * w[0] for k, w in enumerate(W)]) + np.size(2.0) + len(np.shape(x[0]))
+
+
+@pytest.mark.parametrize("fun", [_mean_of_rows, _mean_filtered, _mean_enumerated])
+def test_mean_of_a_comprehension_divides_by_its_elements(fun):
+    """np.mean of a list of arrays is the mean of every element (it divided by the number of items:
+    3x too large for rows of 3; found by the fuzzer, seeds 9102 and 9103)."""
+    W = np.array([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0], [0.3, 0.1, 0.2]])
+    x = np.array([0.1, 0.2, 0.6])
+    value, (g,) = run_grad(fun, [x, W], (0,))
+    assert np.isclose(value, fun(x, W), rtol=1e-13)
+    fd_check(fun, [x, W], (0,), (g,))
