@@ -408,7 +408,11 @@ class Expressions(PythonValues):
             axes = args[0] if len(args) == 1 else (tuple(args) if args else None)
             return self.transpose(x, axes, node)
         if m.name == "astype":
-            return self.b.emit("astype", [x], dtype=self.dtype(args[0] if args else kwargs.get("dtype"), node))
+            target = self.dtype(args[0] if args else kwargs.get("dtype"), node)
+            copy = kwargs.get("copy", args[4] if len(args) > 4 else True)
+            if not self.static(copy, node, "copy") and target == x.type.dtype and x.type.kind == "array":
+                return x  # astype(same dtype, copy=False): NumPy returns the array itself
+            return self.b.emit("astype", [x], dtype=target)
         if m.name == "copy":  # a new value: writes into it are not writes into x
             return self.b.emit("astype", [x], dtype=x.type.dtype)
         if m.name == "clip":  # x.clip(lo, hi): np.clip

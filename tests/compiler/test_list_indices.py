@@ -46,3 +46,27 @@ def test_list_and_tuple_arguments():
     for idx in ([0, 2], (0, 2), [[0, 1], [2, 2]]):
         value, _ = adjit.value_and_grad(_list_argument)(X, idx)
         assert value == _list_argument(X, idx)
+
+
+COPIES = ["b = np.array(a, copy=None)", "b = np.array(a, copy=False)", "b = a.astype(np.float64, copy=False)",
+          "b = np.asarray(a)", "b = np.array(a)", "b = a.astype(np.float64)", "b = a.astype(np.float32, copy=False)",
+          "b = np.array(a, dtype=np.float32, copy=None)"]
+
+
+@pytest.mark.parametrize("make", COPIES)
+def test_calls_that_return_their_argument_share_it(tmp_path, make):
+    """NumPy 2 returns the array itself from np.array(copy=None/False) and astype(copy=False) when no
+    conversion is needed: a write through b then changes a (adjit copied: 1.79 for NumPy's 13.95;
+    found by the fuzzer, seeds 9103 and 9104)."""
+    src = (f"import numpy as np\n\n\ndef f(x):\n    a = x * 1.0\n    {make}\n    b[0] = 5.0 * x[1]\n"
+           "    return np.sum(a ** 2) + np.sum(b)\n")
+    f = import_source(tmp_path, f"copies_{COPIES.index(make)}", src).f
+    x = np.array([0.3, -0.7, 1.1])
+    try:
+        value, (g,) = run_grad(f, [x.copy()], (0,))
+    except adjit.AdjitError as e:
+        assert e.loc is not None and "Internal" not in type(e).__name__
+        return
+    assert np.isclose(value, f(x.copy()), rtol=1e-6)  # float32 copies round
+    if "float32" not in make:  # (finite differences of a float32 round-trip are noise)
+        assert relative_error(g, numerical_gradient(f, [x.copy()], 0)) < 1e-5

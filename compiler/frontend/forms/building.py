@@ -68,16 +68,17 @@ class BuildingForms(FormsBase):
         return v
 
     def form_array(self, label, args, kwargs, node):
-        obj, dtype, copy = self.bind_args(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None, copy=None)
+        obj, dtype, copy = self.bind_args(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None,
+                                          copy=True if label == "np.array" else None)
         copy = self.static(copy, node, "copy")
         fresh = isinstance(obj, tuple) or (isinstance(obj, Value) and obj.type.kind == "tuple")
         x = self._build(obj, node) if fresh else self.value(obj, node)
         if x.type.kind == "scalar" and not fresh:
             x = self.b.emit("astype", [x], dtype=x.type.dtype)  # a 0-d array: a number of its dtype
         target = x.type.dtype if dtype is None else self.dtype(dtype, node)
-        if label == "np.array" and copy is not False and not fresh or target != x.type.dtype:
-            return self.b.emit("astype", [x], dtype=target)  # a copy (np.asarray: the array itself)
-        return x
+        if copy is True and not fresh or target != x.type.dtype:
+            return self.b.emit("astype", [x], dtype=target)  # a copy
+        return x  # np.asarray, np.array(copy=None or False) of an array of that dtype: the array itself
 
     def form_stack(self, label, args, kwargs, node):
         seq, axis = self.bind_args(label, ("arrays", "axis"), args, kwargs, node, axis=0)
