@@ -10,6 +10,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .outline import out_of_line
+
 _FIRST_CAPACITY = 64
 
 
@@ -28,6 +30,7 @@ def _copy_rows(grown, buf, n):
 @numba.njit(cache=True, nogil=True)
 def grow_scalar(buf, n):
     """A buffer with room for more than n values, holding buf[:n]."""
+    out_of_line()  # the growth path stays a call: it is taken O(log n) times
     grown = np.empty(max(_FIRST_CAPACITY, 2 * n), buf.dtype)
     for i in range(n):
         grown[i] = buf[i]
@@ -38,6 +41,7 @@ def grow_scalar(buf, n):
 def grow_array(buf, n, value, capacity):
     """A buffer of rows shaped like value with room for more than n rows (at least `capacity`,
     the trip count when it is known), holding buf[:n]."""
+    out_of_line()  # the growth path stays a call: it is taken O(log n) times
     grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity),) + value.shape, buf.dtype)
     _copy_rows(grown, buf, n)
     return grown
@@ -50,6 +54,7 @@ def grow_array(buf, n, value, capacity):
 def grow_rows(rows, n, capacity):
     """A ragged tape's entry rows with room for more than n entries (at least `capacity`, the trip
     count when it is known), holding rows[:n]."""
+    out_of_line()  # the growth path stays a call: it is taken O(log n) times
     grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity), rows.shape[1]), rows.dtype)
     _copy_rows(grown, rows, n)
     return grown
@@ -59,6 +64,7 @@ def grow_rows(rows, n, capacity):
 def grow_flat(buf, n, need, capacity):
     """A ragged tape's flat buffer with room for at least `need` elements (doubled, or `capacity`:
     the trip count times this entry's size, when the trip count is known), holding buf[:n]."""
+    out_of_line()  # the growth path stays a call: it is taken O(log n) times
     grown = np.empty(max(_FIRST_CAPACITY, 2 * buf.shape[0], need, capacity), buf.dtype)
     for i in range(n):
         grown[i] = buf[i]
