@@ -246,6 +246,12 @@ class MaskedSelections(SelectionAxes):
             new = val.values
         else:
             new = self.value(val, node)
+            if new.type.kind == "array" and self._view_of(new, base):
+                name = base.hint or "the array"
+                raise self.err(UnsupportedSyntaxError, f"the value written into '{name}[mask]' is a view of '{name}' "
+                               "itself; NumPy copies it element by element into the array it reads, so the result "
+                               "depends on the order it copies in", node,
+                               hint="write a copy of the value: `... = <expression>.copy()`")
             if new.type.kind == "array":  # x[mask] = u: u's values, in order, at the selected places
                 new = self.masked_spread(new, target, node, assign=True)
         self.at(node)
@@ -253,6 +259,20 @@ class MaskedSelections(SelectionAxes):
         if merged.type.dtype != base.type.dtype:
             merged = self.b.emit("astype", [merged], dtype=base.type.dtype)
         return self.b.emit("index_update", [base, merged], index=(_FULL,) * base.type.rank)
+
+    def _view_of(self, v: Value, base: Value) -> bool:
+        """Whether v is base or a view of it (through the view rows that made it, in this block)."""
+        from ..primitives import PRIMITIVES
+
+        producers = {o.id: op for op in self.b.ops if hasattr(op, "prim") for o in op.outputs}
+        for _ in range(64):
+            if v.id == base.id:
+                return True
+            op = producers.get(v.id)
+            if op is None or not PRIMITIVES[op.prim].view or not op.inputs:
+                return False
+            v = op.inputs[0]
+        return False
 
     def _selector(self, x: Masked) -> Value:
         """The mask as written (its rank: the selected axes), from a selection."""
