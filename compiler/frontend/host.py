@@ -277,8 +277,14 @@ def plan(parsed, differentiated: set):
         if isinstance(stmt, ast.For) and _unknown_call(stmt.iter, res, local, 0, set(params)) is not None:
             loops[k] = stmt
             body[k] = ast.copy_location(ast.Assign(targets=[ast.Name(_ITER, ast.Store())], value=stmt.iter), stmt)
+    # a statement after one that may return (`if ...: return v`) may not run at all in NumPy: it is
+    # never run before the compiled code (a LinAlgError NumPy would not raise)
+    exits = [j for j, st in enumerate(body) if any(isinstance(n, ast.Return) for n in ast.walk(st))]
+    first_exit = exits[0] if exits else len(body)
     candidates = []
     for k, stmt in enumerate(body):
+        if k > first_exit:
+            break
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)) and not (
                 isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
             written = _unknown_call(stmt, res, local, 0, set(params))

@@ -199,3 +199,18 @@ def scattered_from_differentiated(s, f):
 
 def test_an_in_place_ufunc_method_is_a_write():
     assert CompiledFunction(scattered_from_differentiated, (0, 1)).host is None
+
+
+def _after_an_early_return(x, d):
+    if np.sum(d) > 0:
+        return np.sum(x ** 2)
+    M = np.linalg.eigvals(np.outer(d, d))
+    return np.sum(x) * np.max(np.abs(M))
+
+
+def test_a_line_after_an_early_return_is_not_run_first():
+    """NumPy may never reach it (here it returns first): it is not run before the compiled code
+    (it raised NumPy's errors where NumPy returned a value; found by the fuzzing helper)."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.value_and_grad(_after_an_early_return, wrt=0)(np.ones(3), np.ones(3))
+    assert "np.linalg.eigvals" in str(e.value) and e.value.loc is not None
