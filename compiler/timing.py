@@ -28,6 +28,7 @@ class Profile:
         self.phases: dict[str, float] = {}
         self.t0 = time.perf_counter()
         self.total = 0.0
+        self.beside: dict[str, float] = {}  # functions Numba compiled for the entry point: inclusive s
 
     def add(self, name: str, seconds: float) -> None:
         self.phases[name] = self.phases.get(name, 0.0) + seconds
@@ -40,6 +41,11 @@ class Profile:
             lines.append(f"  {name:<{width}} {t:8.3f} s {100 * t / max(self.total, 1e-9):5.1f}%")
         rest = self.total - accounted
         lines.append(f"  {'(other: argument checks, glue)':<{width}} {rest:8.3f} s {100 * rest / max(self.total, 1e-9):5.1f}%")
+        if self.beside:  # already counted in Numba's phases above: where that time went, by function
+            top = sorted(self.beside.items(), key=lambda kv: -kv[1])
+            shown = ", ".join(f"{name} {t:.2f} s" for name, t in top[:6])
+            lines.append(f"  (included above) functions compiled beside the entry point: {sum(self.beside.values()):.3f} s: "
+                         f"{shown}{', ...' if len(top) > 6 else ''}")
         return "\n".join(lines)
 
 
@@ -80,7 +86,9 @@ def compile_now(dispatcher, args: tuple) -> None:
     from numba.core import event
 
     listener = _listener(_STACK[-1])
-    with event.install_listener("numba:run_pass", listener), event.install_listener("numba:llvm_lock", listener):
+    compiles = _compiles(_STACK[-1])
+    with event.install_listener("numba:run_pass", listener), event.install_listener("numba:llvm_lock", listener), \
+            event.install_listener("numba:compile", compiles):
         t = time.perf_counter()
         sig = tuple(dispatcher.typeof_pyval(a) for a in args)
         dispatcher.compile(sig)
@@ -128,6 +136,32 @@ def _listener(prof: Profile):
                 self.total += spent
 
     return NumbaListener()
+
+
+def _compiles(prof: Profile):
+    """A listener for Numba's `numba:compile` events: the inclusive time of each function compiled
+    inside the entry point's compile (adjit's runtime helpers when Numba's cache of them is empty,
+    NumPy implementations from Numba's library, which Numba compiles again in every process)."""
+    from numba.core.event import Listener
+
+    class CompileListener(Listener):
+        def __init__(self):
+            self.stack: list = []
+
+        def on_start(self, ev):
+            data = ev.data if isinstance(ev.data, dict) else {}
+            fn = data.get("dispatcher")
+            name = getattr(getattr(fn, "py_func", None), "__qualname__", None) or getattr(fn, "__qualname__", "?")
+            self.stack.append((time.perf_counter(), name.replace(".<locals>.", ".")))
+
+        def on_end(self, ev):
+            if not self.stack:
+                return
+            t0, name = self.stack.pop()
+            if len(self.stack) == 1:  # compiled directly for the entry point (what it compiles included)
+                prof.beside[name] = prof.beside.get(name, 0.0) + time.perf_counter() - t0
+
+    return CompileListener()
 
 
 def _emit(text: str) -> None:
