@@ -65,13 +65,6 @@ class Analysis:
                 at = self.last_use.get(op.out.id, self.def_pos[op.out.id])
                 for i in op.inputs:
                     self.last_use[i.id] = max(self.last_use.get(i.id, -1), at)
-        # a fused loop may read a basic view through the array it views (codegen/loops.py: x[_i0, _i2]
-        # for x[:, None, :]): the viewed array's name lives as long as any view of it, so that it is
-        # never given to another value while a view is read (a chain of views, outermost last)
-        for op in reversed(list(walk_ops(fn.body))):
-            if op.prim in VIEW_PRIMS and op.inputs and op.out.id in self.last_use:
-                base = op.inputs[0]
-                self.last_use[base.id] = max(self.last_use.get(base.id, -1), self.last_use[op.out.id])
         self.foreign: set = {p.id for p in fn.params}
         self.copy_views: set = set()
         self._plan_buffers()

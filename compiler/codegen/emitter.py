@@ -20,22 +20,6 @@ from .tapeinfo import tape_summary
 from .text import ATOM, Expr, safe_ident as _safe_ident, tuple_text as _tuple_text
 
 
-class _Names(dict):
-    """value id -> its name in the generated code, and per name the last use of every value it
-    has named (`until`): a name is free to reuse only when all of them are dead, not only its
-    latest holder (a value computed in place into a reused buffer keeps the buffer's name, and a
-    fused loop may read a view through the name of the array it views)."""
-
-    def __init__(self, last_use: dict):
-        super().__init__()
-        self.last_use = last_use
-        self.until: dict = {}
-
-    def __setitem__(self, vid, name) -> None:
-        super().__setitem__(vid, name)
-        self.until[name] = max(self.until.get(name, -1), self.last_use.get(vid, -1))
-
-
 @dataclass
 class Rendering:
     """Generated module text plus the names of its entry points."""
@@ -55,7 +39,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         vars(self).update(vars(facts_of(fn, lowered)))
         self.fn = fn
         self.helpers: dict[str, str] = {}
-        self.names: dict[int, str] = _Names(self.last_use)
+        self.names: dict[int, str] = {}
         self.exprs: dict[int, Expr] = {}
         self.holder: dict[str, Value] = {}
         self.counter = {"_t": 0, "_d": 0}
@@ -84,7 +68,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             if w is None:
                 break
             dead = (not self.has_control_flow and self.last_use.get(w.id, -1) <= k and w.type == v.type
-                    and w not in self.fn.params and self.names.until.get(candidate, -1) <= k)
+                    and w not in self.fn.params)
             if dead and candidate not in avoid:
                 break
             n += 1
