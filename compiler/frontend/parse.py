@@ -366,6 +366,15 @@ def assigned_names(stmts: list) -> set:
                 target(node.target)
             elif isinstance(node, ast.For):
                 target(node.target)
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                call = node.value  # in-place calls: np.add.at(a, ...), np.fill_diagonal(a, v), np.copyto(a, b)
+                name = ast.unparse(call.func)
+                if name.endswith((".at", "fill_diagonal", "copyto")) and call.args:
+                    target(call.args[0])
+            if isinstance(node, ast.Call):  # np.exp(x, out=a)
+                for kw in node.keywords:
+                    if kw.arg == "out":
+                        target(kw.value)
     return out
 
 

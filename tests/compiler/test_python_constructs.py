@@ -8,7 +8,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import check_readable, family_tests, fd_check
+from conftest import check_readable, family_tests, fd_check, run_grad
 
 R = np.random.default_rng(7)
 
@@ -537,3 +537,27 @@ def test_located_errors(fun, text, cls, parts):
     where, text = text if isinstance(text, tuple) else (fun, text)
     _located(e.value, where, text, *parts)
     assert isinstance(e.value, AdjitError)
+
+
+def _in_place_calls_in_loops(x):
+    a = np.zeros(4)
+    for k in range(3):
+        np.add.at(a, [k, k + 1], x[k])
+    A = np.ones((3, 3))
+    for k in range(3):
+        np.fill_diagonal(A, x[k] * (k + 1.0))
+        A = A * 0.5 + 0.1
+    b = np.zeros(3)
+    for k in range(2):
+        np.copyto(b, x[:3] * k + b)
+        np.subtract.at(b, [0, 0, 2], x[:3])
+    return np.sum(a ** 2) + np.sum(A ** 2) + np.sum(b ** 2)
+
+
+def test_in_place_calls_in_a_loop_carry_their_array():
+    """np.add.at(a, ...) in a loop writes the array the next iteration reads (the loop did not carry
+    `a`: the sharing check refused it, 'writing into a would also change the old a')."""
+    x = np.array([0.3, 0.5, 0.9, 0.2])
+    value, grads = run_grad(_in_place_calls_in_loops, [x], (0,))
+    assert np.isclose(value, _in_place_calls_in_loops(x), rtol=1e-13)
+    fd_check(_in_place_calls_in_loops, [x], (0,), grads)
