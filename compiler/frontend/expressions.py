@@ -537,12 +537,9 @@ class Expressions(PythonValues):
             shape_v = v(shape if isinstance(shape, (tuple, Value)) else (shape,))
             attrs = {} if dtype is None else {"dtype": self.dtype(dtype, node)}
             return self.b.emit("full", [shape_v, v(fill)], **attrs)
-        if prim in ("shape", "size"):
-            (x,) = bind(*row.params)
-            xv = v(x)
-            if xv.type.kind == "scalar":  # np.size(2.0) is 1, np.shape(2.0) is ()
-                return 1 if prim == "size" else ()
-            return self.b.emit(prim, [xv])
+        if prim in ("shape", "size"):  # np.size(2.0) is 1, np.shape(2.0) is ()
+            xv = v(bind(*row.params)[0])
+            return self.b.emit(prim, [xv]) if xv.type.kind != "scalar" else (1 if prim == "size" else ())
         if func is math.log and len(args) == 2:
             raise self.err(UnsupportedSyntaxError, "math.log with a base is not supported; divide by math.log(base)", node)
         if func is np.where and len(args) == 1 and not kwargs:  # np.where(c): np.nonzero(c), an index (forms/arranging.py)
