@@ -14,7 +14,7 @@ The index items are those of primitives/arrays.py's advanced indexing: full slic
 ("array", k), k numbering the index inputs from 1."""
 from __future__ import annotations
 
-from ..primitives import advanced_layout
+from ..primitives import advanced_output_order
 
 
 # An index read from data where a fused loop reads x[index] (codegen/loops.py): checked like NumPy
@@ -38,7 +38,6 @@ def _plan(rank: int, index: tuple, ranks: dict) -> tuple:
     inside the innermost loop) for x of `rank` with index items `index`; ranks: k -> rank of input k
     (0 for an int)."""
     index = tuple(index) + (("slice", None, None, None),) * (rank - len(index))
-    adv, adjacent = advanced_layout(rank, index)
     arrays = [it[1] for it in index if it[0] == "array"]
     big = max(ranks[k] for k in arrays)
     head = [f"n{a} = x.shape[{a}]" for a in range(rank)]
@@ -60,13 +59,7 @@ def _plan(rank: int, index: tuple, ranks: dict) -> tuple:
             head.append(f"k{a} = _ix(a{it[1]}, n{a}, {a})")
             head.append(f"if k{a} < 0:")
             head.append(f"    k{a} += n{a}")
-    dims = []  # ("b", j) or ("x", axis), in output order
-    sliced = [("x", a) for a in range(rank) if index[a][0] == "slice"]
-    bdims = [("b", j) for j in range(big)]
-    if adjacent:
-        dims = [d for d in sliced if d[1] < adv[0]] + bdims + [d for d in sliced if d[1] > adv[-1]]
-    else:
-        dims = bdims + sliced
+    dims = advanced_output_order(rank, index, big)  # ("b", j) or ("x", axis), in output order
     loop_var = {d: f"o{p}" for p, d in enumerate(dims)}
     texts = [f"b{d[1]}" if d[0] == "b" else f"n{d[1]}" for d in dims]
     x_ix, reads = [], []

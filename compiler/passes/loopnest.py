@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import InternalCompilerError
-from ..primitives import advanced_layout
+from ..primitives import advanced_output_order
 
 STRIP = 512          # elements per strip: a float64 buffer of 4 KiB
 MIN_STRIP_AXIS = 32  # a shorter last axis is not strip-mined (too many tiny kernel calls)
@@ -187,7 +187,6 @@ def output_axes(rank: int, index: tuple, shapes: dict) -> tuple:
     ("x", a) (x's sliced axis a), in order; that broadcast shape) for x of `rank`, index items
     `index` and the index inputs' static shapes `shapes` (k -> shape; () for an int)."""
     index = tuple(index) + (("slice", None, None, None),) * (rank - len(index))
-    adv, adjacent = advanced_layout(rank, index)
     big = max(len(shapes[it[1]]) for it in index if it[0] != "slice")
     bshape = [1] * big
     for it in index:
@@ -196,10 +195,4 @@ def output_axes(rank: int, index: tuple, shapes: dict) -> tuple:
             for d, n in enumerate(s):
                 j = big - len(s) + d
                 bshape[j] = n if bshape[j] == 1 else bshape[j]
-    sliced = [("x", a) for a in range(rank) if index[a][0] == "slice"]
-    bdims = [("b", j) for j in range(big)]
-    if adjacent:
-        dims = [d for d in sliced if d[1] < adv[0]] + bdims + [d for d in sliced if d[1] > adv[-1]]
-    else:
-        dims = bdims + sliced
-    return dims, tuple(bshape)
+    return advanced_output_order(rank, index, big), tuple(bshape)

@@ -24,7 +24,7 @@ from . import special, scans  # noqa: F401,E402  (inverse and special functions;
 from . import matfuncs  # noqa: F401,E402  (expm and its Fréchet derivative, the SVD)
 from . import custom  # noqa: F401,E402  (adjit.custom_vjp / custom_jvp calls: the user's rules)
 from .arrays import _shift  # noqa: F401,E402  (reverse/sweep.py renumbers index inputs with it)
-from .arrays import advanced_layout, is_advanced  # noqa: F401,E402  (integer-array indexing)
+from .arrays import advanced_layout, advanced_output_order, is_advanced  # noqa: F401,E402  (integer-array indexing)
 
 
 def lookup(name: str) -> Primitive:

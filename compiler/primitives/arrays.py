@@ -253,6 +253,18 @@ def advanced_layout(rank: int, index: tuple) -> tuple:
     return adv, adv == list(range(adv[0], adv[-1] + 1))
 
 
+def advanced_output_order(rank: int, index: tuple, big: int) -> list:
+    """NumPy's order of x[index]'s output axes, each ("b", j) (axis j of the index arrays'
+    broadcast shape, of `big` axes) or ("x", a) (x's sliced axis a): the broadcast axes where the
+    advanced items stand when they are adjacent, else first."""
+    adv, adjacent = advanced_layout(rank, index)
+    sliced = [("x", a) for a in range(rank) if index[a][0] == "slice"]
+    bdims = [("b", j) for j in range(big)]
+    if adjacent:
+        return [d for d in sliced if d[1] < adv[0]] + bdims + [d for d in sliced if d[1] > adv[-1]]
+    return bdims + sliced
+
+
 def _advanced_shape(x: Abstract, index: tuple, idx: tuple) -> tuple:
     """The shape of x[index] by NumPy's advanced-indexing rules; idx: the index inputs (Abstracts)."""
     rank = x.type.rank
