@@ -280,6 +280,10 @@ class Expressions(PythonValues):
             return self.set_used(func, args, node)  # len(s); anything else refused: membership.py
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
+        if func is isinstance or func is type:  # decided when compiled: pytypes.py
+            from .pytypes import lower_isinstance
+
+            return lower_isinstance(self, func, args, kwargs, node)
         if func is builtins.sum or func is builtins.max or func is builtins.min:  # comprehensions.py
             return self.builtin_fold(func, args, kwargs, node)
         if (func is tuple or func is list) and len(args) == 1 and not kwargs:  # tuple(gen), list(x)

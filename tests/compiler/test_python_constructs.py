@@ -301,6 +301,22 @@ def star_args(W, b, z):
     return np.sum(y ** 2) + _total(*pair) + _total(z, *[b, b]) + _total() + np.sum(g(z, z, b)) + np.sum(h(b, z))
 
 
+def _leaf_term(node, x):
+    if isinstance(node, np.ndarray):
+        return np.sum(node * x)
+    if type(node) is str:
+        return 0.0
+    return node * np.sum(x)
+
+
+def type_tests(x, d):
+    """isinstance / type decided when compiled (a tree walk's leaf test)."""
+    s = _leaf_term(d, x) + _leaf_term(2.0, x) + _leaf_term("leaf", x) + _leaf_term((1.0, 2.0)[0], x)
+    if isinstance(x[0], float) and isinstance([1, 2], list) and not isinstance((1, 2), list):
+        s = s + x[0] ** 2
+    return s
+
+
 def window_unpack(params, S):
     """Windows whose constant offset is written on the left (`1 + 4 * s`): four values per segment."""
     tot = 0.0
@@ -311,6 +327,7 @@ def window_unpack(params, S):
 
 
 CASES = [
+    (type_tests, lambda: (n(3), n(3)), (0, 1)),
     (window_unpack, lambda: (np.linspace(0.1, 1.3, 13), 3), (0,)),
     (star_args, lambda: (n(3, 3), n(3), n(3)), (0, 1, 2)),
     (ret_for, lambda: (n(6), 1.0), (0,)),
@@ -498,6 +515,10 @@ def star_args_top(*xs):
     return np.sum(xs[0])
 
 
+def ambiguous_isinstance(x):
+    return float(isinstance(np.sum(x), np.floating)) * np.sum(x)
+
+
 def fill_wrong_length(x):
     a = np.zeros((3, 3))
     np.fill_diagonal(a, x)
@@ -525,6 +546,8 @@ ERRORS = [
      ("`*x` in a call: adjit unpacks a tuple or a list of fixed length here, not an array", "hint:")),
     (star_args_top, "xs", adjit.UnsupportedSyntaxError,
      ("*args parameters of the differentiated function are not supported", "helpers it calls may take *args")),
+    (ambiguous_isinstance, "isinstance(np.sum(x), np.floating)", adjit.AdjitTypeError,
+     ("isinstance() here depends on whether the value is float or float64", "hint: test for both")),
     (fill_wrong_length, "np.fill_diagonal(a, x)", adjit.AdjitTypeError,
      ("np.fill_diagonal: the value must be a number or hold 3 elements",)),
 ]
