@@ -67,6 +67,9 @@ def _is_comb(func) -> bool:
                                  and (getattr(func, "__module__", None) or "").startswith("scipy.special"))
 
 
+MAX_RECURSION = 24  # nested inlined calls of one function (a recursion unrolled when compiled)
+
+
 def _describe(x) -> str:
     if isinstance(x, types.ModuleType):
         return f"module '{x.__name__}'"
@@ -592,8 +595,13 @@ class Expressions(PythonValues):
 
     def inline(self, func, args, kwargs, node):
         """Calls of other plain Python functions are differentiated through by inlining them."""
-        if func in self.stack:
-            raise self.err(UnsupportedSyntaxError, f"recursive call of {func.__name__} is not supported", node)
+        if self.stack.count(func) >= MAX_RECURSION:  # each call is inlined: the depth must be known when compiled
+            e = self.err(UnsupportedSyntaxError, f"{func.__name__} recurses deeper than {MAX_RECURSION} calls while "
+                         "adjit inlines it: a recursion is unrolled when compiled, so its depth must be decided by "
+                         "values known then", node, hint="recurse over a structure given as nested lists or tuples "
+                         "(a tree), or over a depth that is a constant; or write it as a loop")
+            e.recursion_of = func
+            raise e
         callee = parse(func, helper=True)
         sig = inspect.signature(func)
         try:
@@ -608,6 +616,8 @@ class Expressions(PythonValues):
         try:
             result = sub.lower_body(callee.node.body)
         except AdjitError as e:  # say where the user's code called the function that failed
+            if getattr(e, "recursion_of", None) is func and func in self.stack:
+                raise  # one note for the outermost call of a recursion, not one per level
             raise e.called_from(self.loc(node), func.__name__) from None
         self.b.loc = outer_loc
         return result

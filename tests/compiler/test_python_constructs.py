@@ -309,6 +309,22 @@ def _leaf_term(node, x):
     return node * np.sum(x)
 
 
+def _prune(node, x):
+    if isinstance(node, (int, np.integer)):
+        return np.exp(x[node])
+    left, right = node
+    return _prune(left, x) * _prune(right, x) + 0.1
+
+
+def _power(x, k):
+    return 1.0 if k == 0 else x * _power(x, k - 1)
+
+
+def recursion_over_a_tree(x):
+    """A recursion whose depth is known when compiled (Felsenstein's pruning over a tree of tuples)."""
+    return np.log(_prune(((0, 1), (2, (3, 0))), x)) + np.sum(_power(x, 5))
+
+
 def type_tests(x, d):
     """isinstance / type decided when compiled (a tree walk's leaf test)."""
     s = _leaf_term(d, x) + _leaf_term(2.0, x) + _leaf_term("leaf", x) + _leaf_term((1.0, 2.0)[0], x)
@@ -327,6 +343,7 @@ def window_unpack(params, S):
 
 
 CASES = [
+    (recursion_over_a_tree, lambda: (n(4) * 0.3,), (0,)),
     (type_tests, lambda: (n(3), n(3)), (0, 1)),
     (window_unpack, lambda: (np.linspace(0.1, 1.3, 13), 3), (0,)),
     (star_args, lambda: (n(3, 3), n(3), n(3)), (0, 1, 2)),
@@ -515,6 +532,14 @@ def star_args_top(*xs):
     return np.sum(xs[0])
 
 
+def _runaway(x, k):
+    return x if np.sum(x) > k else _runaway(x * 2.0, k)
+
+
+def runaway_recursion(x):
+    return np.sum(_runaway(x, 3.0))
+
+
 def ambiguous_isinstance(x):
     return float(isinstance(np.sum(x), np.floating)) * np.sum(x)
 
@@ -546,6 +571,8 @@ ERRORS = [
      ("`*x` in a call: adjit unpacks a tuple or a list of fixed length here, not an array", "hint:")),
     (star_args_top, "xs", adjit.UnsupportedSyntaxError,
      ("*args parameters of the differentiated function are not supported", "helpers it calls may take *args")),
+    (runaway_recursion, (_runaway, "_runaway(x * 2.0, k)"), adjit.UnsupportedSyntaxError,
+     ("_runaway recurses deeper than 24 calls", "hint: recurse over a structure")),
     (ambiguous_isinstance, "isinstance(np.sum(x), np.floating)", adjit.AdjitTypeError,
      ("isinstance() here depends on whether the value is float or float64", "hint: test for both")),
     (fill_wrong_length, "np.fill_diagonal(a, x)", adjit.AdjitTypeError,
