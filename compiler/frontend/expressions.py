@@ -68,6 +68,7 @@ def _is_comb(func) -> bool:
 
 
 MAX_RECURSION = 24  # nested inlined calls of one function (a recursion unrolled when compiled)
+MAX_RECURSIVE_CALLS = 1024  # all its inlined recursive calls in one compile (a tree recursion: fib)
 
 
 def _describe(x) -> str:
@@ -595,10 +596,15 @@ class Expressions(PythonValues):
 
     def inline(self, func, args, kwargs, node):
         """Calls of other plain Python functions are differentiated through by inlining them."""
-        if self.stack.count(func) >= MAX_RECURSION:  # each call is inlined: the depth must be known when compiled
-            e = self.err(UnsupportedSyntaxError, f"{func.__name__} recurses deeper than {MAX_RECURSION} calls while "
-                         "adjit inlines it: a recursion is unrolled when compiled, so its depth must be decided by "
-                         "values known then", node, hint="recurse over a structure given as nested lists or tuples "
+        calls = self.b.__dict__.setdefault("recursive_calls", {})
+        if func in self.stack:  # a recursion: every call is inlined, so bound the depth and the whole tree
+            calls[func] = calls.get(func, 0) + 1
+        if self.stack.count(func) >= MAX_RECURSION or calls.get(func, 0) > MAX_RECURSIVE_CALLS:
+            what = f"deeper than {MAX_RECURSION} calls" if self.stack.count(func) >= MAX_RECURSION else \
+                f"into more than {MAX_RECURSIVE_CALLS} calls"
+            e = self.err(UnsupportedSyntaxError, f"{func.__name__} recurses {what} while adjit inlines it: a "
+                         "recursion is unrolled when compiled, so its depth must be decided by values known then",
+                         node, hint="recurse over a structure given as nested lists or tuples "
                          "(a tree), or over a depth that is a constant; or write it as a loop")
             e.recursion_of = func
             raise e
