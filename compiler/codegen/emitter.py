@@ -10,7 +10,7 @@ from ..analysis import _VIEW_PRIMS, Analysis, facts_of, walk_ops
 from ..errors import InternalCompilerError
 from ..ir import For, Function, If, Op, Value, While, print_function
 from ..primitives import PRIMITIVES, is_advanced
-from .gather import put_helper, readable_index
+from .gather import UNSHARED_HELPER, put_helper, readable_index, region_helper
 from .bounds import BoundsMixin
 from .control import ControlEmitter
 from .loops import GroupEmitter
@@ -315,8 +315,28 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 ind += "    "
             lines.append(f"{ind}{view}[{', '.join(ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
             return lines
+        region_rank = op.out.type.rank + sum((it[0] == "none") - (it[0] == "int") for it in op.attrs["index"])
+        if self.lowered and val.type.kind == "array" and val.type.rank <= region_rank:
+            return lines + self.region_write(op, target, index, region_rank)  # codegen/gather.py
         lines.append(f"{target}[{index or '...'}] {sym} {self.operand(val, 0, f32)}")
         return lines
+
+    def region_write(self, op: Op, target: str, index: str, rank: int) -> list[str]:
+        """x[index] = v / x[index] += v (int and slice items, an array v) in lowered code: a view of the
+        region and a generated element loop (Numba's array setitem compiles seconds of message formatting)."""
+        val = op.inputs[1]
+        name, text = region_helper(rank, val.type.rank, op.prim == "index_add")
+        self.helpers[name] = text
+        region = target
+        lines = []
+        if index:
+            region = self._fresh_view()
+            lines.append(f"{region} = {target}[{index}]")
+        value = self.operand(val, 0, op.out.type.dtype == "float32")
+        if self._is_view(val) or val in self.fn.params:  # it may overlap the region: NumPy reads it as before
+            self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
+            value = f"_unshared({region}, {value})"
+        return lines + [f"{name}({region}, {value})"]
 
     def _static_region(self, op: Op):
         """The static shape of the region x[index] an index_update/index_add writes (int and slice

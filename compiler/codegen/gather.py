@@ -129,3 +129,27 @@ def put_helper(rank: int, index: tuple, ranks: dict, val_rank: int | None, add: 
     lines += _loops(texts, reads + [f"x[{', '.join(x_ix)}] {'+=' if add else '='} {v}"])
     lines.append("    return x")
     return name, "\n".join(lines)
+
+
+# The run-time overlap guard of a region write whose value may be a view of the written array.
+UNSHARED_HELPER = ("_unshared", "from adjit.runtime.assign import unshared as _unshared  # v, or a copy if it may overlap")
+
+
+def region_helper(rank: int, val_rank: int, add: bool) -> tuple:
+    """(name, text) of the lowered helper writing v, broadcast as NumPy broadcasts it, into r (the
+    view x[index] of int and slice items, of `rank` dims) in place, element by element in C order:
+    `=` (x[index] = v) or `+=` (x[index] += v). Not Numba's array setitem, which compiles its
+    shape-mismatch message with run-time string formatting (seconds in every new process)."""
+    name = f"_{'iadd' if add else 'assign'}_{rank}d_v{val_rank}"
+    lead = rank - val_rank
+    if lead < 0:
+        raise ValueError("value has more dimensions than the indexed region")
+    lines = [f"def {name}(r, v):"]
+    for d in range(val_rank):
+        lines.append(f"    if v.shape[{d}] != 1 and v.shape[{d}] != r.shape[{lead + d}]:")
+        lines.append("        raise ValueError('could not broadcast input array into the shape of the indexed region')")
+        lines.append(f"    t{d} = 0 if v.shape[{d}] == 1 else 1")
+    v = f"v[{', '.join(f'o{lead + d} * t{d}' for d in range(val_rank)) or '()'}]"
+    out = ", ".join(f"o{p}" for p in range(rank)) or "()"
+    lines += _loops([f"r.shape[{p}]" for p in range(rank)], [f"r[{out}] {'+=' if add else '='} {v}"])
+    return name, "\n".join(lines)

@@ -101,7 +101,16 @@ class OpRenderer:
         x = self.operand(ins[0], ATOM)
         if list(axes) == list(reversed(range(ins[0].type.rank))):
             return Expr(f"{x}.T")
-        return Expr(f"np.transpose({x}, {axes!r})")
+        if not self.lowered:
+            return Expr(f"np.transpose({x}, {axes!r})")
+        # lowered: the view by strides. Numba's np.transpose(x, axes) checks the axes by a fancy slice
+        # assignment whose error message it formats at run time: 3-4 s of a process's first compile
+        name = f"_transpose_{'_'.join(map(str, axes))}"
+        shape = ", ".join(f"x.shape[{a}]" for a in axes)
+        strides = ", ".join(f"x.strides[{a}]" for a in axes)
+        self.helpers[name] = (f"def {name}(x):  # np.transpose(x, {tuple(axes)!r}), a view\n"
+                              f"    return np.lib.stride_tricks.as_strided(x, ({shape}), ({strides}))")
+        return Expr(f"{name}({self.operand(ins[0], 0)})")
 
     def render_broadcast_to(self, op: Op) -> Expr:
         ins = op.inputs
