@@ -41,6 +41,17 @@ class ExtentsDiffer(ValueError):
 
 
 @numba.njit(cache=True, nogil=True)
+def tall(x):
+    """x, checked to have at least as many rows as columns (compiler/primitives/creation.py's
+    require_tall: np.linalg.svd with full_matrices=True, taken as the thin SVD)."""
+    if x.shape[0] < x.shape[1]:
+        raise ValueError("np.linalg.svd(full_matrices=True) of a matrix with fewer rows than columns: adjit "
+                         "compiled it for a matrix at least as tall as wide (its Vh rows beyond the row count are "
+                         "not unique); pass full_matrices=False")
+    return x
+
+
+@numba.njit(cache=True, nogil=True)
 def pinned(x, n, axis):
     """x, checked to have extent n along axis (compiler/primitives/creation.py's pin_extent)."""
     if x.shape[axis] != n:

@@ -86,6 +86,12 @@ primitive("pin_extent", lambda x, ref, **_: Abstract(x.type, x.shape), view=True
           readable="{0:as_is}", lowered="_bounds.pinned({0:as_is}, {1:as_is}.shape[{ref_axis}], {axis})",
           vjp=lambda g, y, x, ref, axis, ref_axis: (g, None),
           jvp=lambda t, y, x, ref, axis, ref_axis: t[0])
+# np.linalg.svd(A) (full_matrices=True) of a matrix whose row count is known only at run time:
+# adjit takes the thin factors, which are the full ones' for a matrix at least as tall as wide;
+# input 0 itself, checked to be so where it is used (runtime/bounds.tall: a ValueError otherwise).
+primitive("require_tall", lambda x, **_: Abstract(x.type, x.shape), view=True, params=("x",),
+          readable="{0:as_is}", lowered="_bounds.tall({0:as_is})",
+          vjp=lambda g, y, x: (g,), jvp=lambda t, y, x: t[0])
 primitive("zeros", _fill_abstract, sources=(np.zeros, np.empty), differentiable=False, params=("shape", "dtype"), defaults=(("dtype", float),), 
           readable="np.zeros({0}, dtype=np.{dtype})", lowered="_alloc.full({0}, 0, np.{dtype})")
 primitive("ones", _fill_abstract, sources=(np.ones,), differentiable=False, params=("shape", "dtype"), defaults=(("dtype", float),), 

@@ -107,6 +107,20 @@ def _wide(x):
     return m is None or n is None or m < n
 
 
+def _known(x) -> bool:
+    return None not in x.aval.shape
+
+
+def _if_more(big, s, term):
+    """term where the factor `big` (U of shape (m, k) or Vh of shape (k, n)) has more than k rows
+    or columns, else 0, decided when the function runs (extents unknown when compiled). For a
+    square factor the projection term is zero in exact arithmetic, but computed it is rounding
+    noise divided by the singular values: O(1) garbage where one of them is 0 (a rank-deficient
+    tall matrix: the DLT's exact null vector)."""
+    k = npx.size(s)
+    return npx.where(npx.size(big) > k * k, term, 0.0)
+
+
 def _row(s):
     return npx.expand_dims(s, axis=(0,))
 
@@ -120,7 +134,8 @@ def _svd_u_vjp(g, u, x):  # A-bar = U (F o (U^T G - G^T U)) S V^T + (I - U U^T) 
     j = _eigh_f(s * s) * (u.T @ g - g.T @ u)
     inner = u @ (j * _row(s))
     if _tall(x):
-        inner = inner + (g - u @ (u.T @ g)) / _row(s)
+        term = (g - u @ (u.T @ g)) / _row(s)
+        inner = inner + (term if _known(x) else _if_more(u, s, term))
     return (inner @ vh,)
 
 
@@ -129,7 +144,8 @@ def _svd_vh_vjp(g, vh, x):  # V-bar = G^T: A-bar = U S (F o (V^T V-bar - V-bar^T
     k = _eigh_f(s * s) * (vh @ g.T - g @ vh.T)
     inner = (_col(s) * k) @ vh
     if _wide(x):
-        inner = inner + (g - (g @ vh.T) @ vh) / _col(s)
+        term = (g - (g @ vh.T) @ vh) / _col(s)
+        inner = inner + (term if _known(x) else _if_more(vh, s, term))
     return (u @ inner,)
 
 
@@ -143,7 +159,8 @@ def _svd_u_jvp(t, u, x):  # dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1
     du = u @ (_eigh_f(s * s) * (dp * _row(s) + _col(s) * dp.T))
     if _tall(x):
         dav = t[0] @ npx.svd_vh(x).T
-        du = du + (dav - u @ (u.T @ dav)) / _row(s)
+        term = (dav - u @ (u.T @ dav)) / _row(s)
+        du = du + (term if _known(x) else _if_more(u, s, term))
     return du
 
 
@@ -152,7 +169,8 @@ def _svd_vh_jvp(t, vh, x):  # dVh = -(F o (S dP + dP^T S)) Vh + S^-1 U^T dA (I -
     dvh = -((_eigh_f(s * s) * (_col(s) * dp + dp.T * _row(s))) @ vh)
     if _wide(x):
         uda = npx.svd_u(x).T @ t[0]
-        dvh = dvh + (uda - (uda @ vh.T) @ vh) / _col(s)
+        term = (uda - (uda @ vh.T) @ vh) / _col(s)
+        dvh = dvh + (term if _known(x) else _if_more(vh, s, term))
     return dvh
 
 

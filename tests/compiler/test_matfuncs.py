@@ -239,3 +239,29 @@ def test_unsupported_matrix_functions_are_located_errors(fun, arg, message):
     with pytest.raises(AdjitError, match=message) as info:
         adjit.grad(fun)(arg)
     assert info.value.loc is not None and info.value.loc.line > 0
+
+
+def _dlt_null_vector(h, src):
+    """A homography's DLT from exact correspondences: A (rows appended, a count known only at run
+    time) has a zero singular value, and its null vector is (h, 1) for every h."""
+    rows = []
+    for k in range(src.shape[0]):
+        x, y = src[k]
+        w = h[6] * x + h[7] * y + 1.0
+        u, v = (h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w
+        rows.append(np.array([-x, -y, -1.0, 0.0, 0.0, 0.0, u * x, u * y, u]))
+        rows.append(np.array([0.0, 0.0, 0.0, -x, -y, -1.0, v * x, v * y, v]))
+    _, s, Vt = np.linalg.svd(np.array(rows))
+    return np.sum(Vt[-1] / Vt[-1, -1] * np.arange(1.0, 10.0))
+
+
+def test_a_rank_deficient_tall_matrix_of_run_time_rows():
+    """The square factor's projection term (zero in exact arithmetic) divided by the zero singular
+    value was O(1) garbage when the extents are known only at run time ([0.28, -33.9, ...] for the
+    exact [1, 2, ..., 8]); it is taken only when the factor is not square, decided where it runs."""
+    h = np.array([1.0, 0.1, 0.2, -0.1, 0.9, 0.3, 0.01, 0.02])
+    src = np.random.default_rng(1).standard_normal((6, 2))
+    _, (g, _) = run_grad(_dlt_null_vector, [h, src], (0, 1))
+    np.testing.assert_allclose(g, np.arange(1.0, 9.0), rtol=1e-8)
+    _, (g2, _) = run_grad(_dlt_null_vector, [h, src[:5]], (0, 1))  # 10 x 9
+    np.testing.assert_allclose(g2, np.arange(1.0, 9.0), rtol=1e-8)

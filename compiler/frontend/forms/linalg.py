@@ -501,6 +501,13 @@ class LinalgForms(FormsBase):
         if not self.static(uv, node, "compute_uv"):
             return self.b.emit("svd_s", [v])
         m, n = self._shape(v)
+        if self.static(full, node, "full_matrices") and m is None and n is not None:
+            # rows known only at run time (a DLT matrix stacked from correspondences): compiled for a
+            # matrix at least as tall as wide, checked where it runs; U is padded, Vh and s are the thin ones
+            v = self.b.emit("require_tall", [v])
+            why = ("is the U of np.linalg.svd(full_matrices=True) of a matrix with more rows than columns: its "
+                   f"columns beyond {n} are not unique, so they have no derivative; pass full_matrices=False")
+            return Undefined("U", why), self.b.emit("svd_s", [v]), self.b.emit("svd_vh", [v])
         if self.static(full, node, "full_matrices") and m != n:
             if m is None or n is None:
                 shape = f"{'m' if m is None else m}x{'n' if n is None else n}"
