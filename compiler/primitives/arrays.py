@@ -168,7 +168,7 @@ def _index_add_abstract(base, val, *ints, index, **_):
         target = _advanced_shape(base, _shift(index, -1), ints)
     else:
         target = _index_shape(base, _shift(index, -1), [i.value for i in ints])
-    out = S.broadcast_shapes([target, val.shape], "index_add")
+    out = S.broadcast_shapes([target, val.shape], "the value written and the region it is written into")
     lead = len(out) - len(target)
     if any(e != 1 for e in out[:lead]) or any(o is not None and t is not None and o != t
                                               for o, t in zip(out[lead:], target)):
