@@ -374,7 +374,12 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                                 None if val.type.kind == "scalar" else val.type.rank, add)
         self.helpers[name] = text
         self.use_bounds_helper("_ix")
-        args = [target, self.operand(val, 0, f32)] + [self.operand(v, 0) for v in ins[2:]]
+        value = self.operand(val, 0, f32)
+        if val.type.kind == "array" and (self._is_view(val) or val in self.fn.params):
+            # it may overlap x (np.add.at(W, idx, W[:3])): NumPy reads the values as they were before
+            self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
+            value = f"_unshared({target}, {value})"
+        args = [target, value] + [self.operand(v, 0) for v in ins[2:]]
         return [f"{name}({', '.join(args)})"]
 
     def render_results(self) -> str:

@@ -325,3 +325,19 @@ def test_a_list_of_ints_as_an_index_is_a_gather():
     value, g = adjit.value_and_grad(list_index)(x)
     assert value == pytest.approx(4.0)
     np.testing.assert_allclose(g, [1.0, 0.0, 1.0])
+
+
+def _add_at_own_rows(x, W):
+    for k in range(1):
+        np.add.at(W, np.array([2, 3, -1]), W[:3])
+    return np.sum(W[:, 1]) * x[-1]
+
+
+def test_add_at_of_a_view_of_its_own_target_reads_it_as_before():
+    """np.add.at(W, idx, W[:3]) in a loop: NumPy reads the values as they were before the call; the
+    lowered helper read rows it had already written (2.4 for 2.35; found by the fuzzer, seed 9205)."""
+    W = np.arange(15.0).reshape(5, 3) / 10
+    x = np.array([0.3, -0.7, 1.1, 0.5])
+    value, (gx, gW) = run_grad(_add_at_own_rows, [x, W.copy()], (0, 1))
+    assert np.isclose(value, _add_at_own_rows(x, W.copy()), rtol=1e-14)
+    fd_check(_add_at_own_rows, [x, W.copy()], (0, 1), (gx, gW))
