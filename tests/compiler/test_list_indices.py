@@ -48,7 +48,7 @@ def test_list_and_tuple_arguments():
         assert value == _list_argument(X, idx)
 
 
-COPIES = ["b = np.array(a, copy=None)", "b = np.array(a, copy=False)", "b = a.astype(np.float64, copy=False)",
+COPIES = ["b = np.copy(a)", "b = np.array(a, copy=None)", "b = np.array(a, copy=False)", "b = a.astype(np.float64, copy=False)",
           "b = np.asarray(a)", "b = np.array(a)", "b = a.astype(np.float64)", "b = a.astype(np.float32, copy=False)",
           "b = np.array(a, dtype=np.float32, copy=None)"]
 

@@ -15,9 +15,10 @@ from .base import FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
 FORMS = {
-    "array": ((np.array, np.asarray, np.asanyarray), (),
+    "array": ((np.array, np.asarray, np.asanyarray, np.copy), (),
               "nested lists and tuples of arrays and numbers: `stack` per level (`np.array([[c, -s], [s, c]])`); "
-              "of an array: a copy (`np.asarray`: the array itself); `dtype=`: `astype`"),
+              "of an array: a copy (`np.copy` too; `np.asarray`, `copy=None`/`False`: the array itself); "
+              "`dtype=`: `astype`"),
     "stack": ((np.stack,), (), "`stack` (`axis`)"),
     "concatenate": ((np.concatenate,), (), "`concatenate` (`axis`, `axis=None`: of the raveled arrays)"),
     "hstack": ((np.hstack,), (), "`concatenate` on axis 1 (axis 0 for 1-D arrays)"),
@@ -68,8 +69,12 @@ class BuildingForms(FormsBase):
         return v
 
     def form_array(self, label, args, kwargs, node):
-        obj, dtype, copy = self.bind_args(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None,
-                                          copy=True if label == "np.array" else None)
+        if label == "np.copy":  # np.copy(a, order='K', subok=False): always a copy
+            obj, _, _ = self.bind_args(label, ("a", "order", "subok"), args, kwargs, node, order="K", subok=False)
+            dtype, copy = None, True
+        else:
+            obj, dtype, copy = self.bind_args(label, ("object", "dtype", "copy"), args, kwargs, node, dtype=None,
+                                              copy=True if label == "np.array" else None)
         copy = self.static(copy, node, "copy")
         fresh = isinstance(obj, tuple) or (isinstance(obj, Value) and obj.type.kind == "tuple")
         x = self._build(obj, node) if fresh else self.value(obj, node)
