@@ -10,7 +10,6 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError, InternalCompilerError, UnsupportedSyntaxError
-from conftest import run_grad
 
 R = np.random.default_rng(13)
 
@@ -505,7 +504,7 @@ def test_lists_inside_a_gradient_called_inside_are_checked_as_the_users_code():
     hazard there is the same located error), and its derivative code, which has value semantics,
     is not checked again as if it were NumPy (it was refused: `writing into 'dys'`)."""
     x = np.array([0.5, 1.5])
-    value, (g,) = run_grad(_calls_fresh, [x], (0,))
+    value, g = adjit.value_and_grad(_calls_fresh)(x)
     assert np.isclose(value, _calls_fresh(x))
     assert rel(g, fd_grad(_calls_fresh, [x], 0)) < 1e-6
     with pytest.raises(UnsupportedSyntaxError) as e:
