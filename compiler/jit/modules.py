@@ -128,6 +128,7 @@ def _store_module(stem: str, modname: str, key: str, readable: str, lowered: str
             _MEMORY_TEXTS[f"<adjit-memory>/{stem}.readable.py"] = readable
             return _exec_module(Path(f"<adjit-memory>/{stem}.py"), lowered, modname, names)
         module_path = directory / f"{stem}.py"
+        cachedir.protect(stem)  # before its write counts: the eviction that write may run never takes it
         try:
             with cachelock.locked(directory):
                 _write_atomic(directory / f"{stem}.readable.py", readable)
@@ -136,7 +137,6 @@ def _store_module(stem: str, modname: str, key: str, readable: str, lowered: str
         except OSError as e:
             cachedir.unusable(directory, e)  # one warning; the next round uses the fallback
             continue
-        cachedir.protect(stem)
         return _load_module(module_path, modname, key, names)
 
 
