@@ -10,6 +10,9 @@ import tempfile
 # the user's ~/.cache/adjit: set before adjit computes its directory, removed at exit.
 _TEST_CACHE = tempfile.mkdtemp(prefix="adjit-test-cache-")
 os.environ["ADJIT_CACHE_DIR"] = _TEST_CACHE
+# a worker compiles more than the default bound's 1000 entries; eviction (tested on its own in
+# tests/runtime/test_cache_security.py) must not remove, from a subprocess, a module a test is loading
+os.environ["ADJIT_CACHE_MAX_ENTRIES"] = "1000000"
 atexit.register(shutil.rmtree, _TEST_CACHE, True)
 
 import numpy as np  # noqa: E402
