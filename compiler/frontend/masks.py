@@ -261,18 +261,10 @@ class MaskedSelections(SelectionAxes):
         return self.b.emit("index_update", [base, merged], index=(_FULL,) * base.type.rank)
 
     def _view_of(self, v: Value, base: Value) -> bool:
-        """Whether v is base or a view of it (through the view rows that made it, in this block)."""
-        from ..primitives import PRIMITIVES
+        """Whether v is base, or a view of (or an in-place write into) it, in this block."""
+        from .aliasing import _derived_from
 
-        producers = {o.id: op for op in self.b.ops if hasattr(op, "prim") for o in op.outputs}
-        for _ in range(64):
-            if v.id == base.id:
-                return True
-            op = producers.get(v.id)
-            if op is None or not PRIMITIVES[op.prim].view or not op.inputs:
-                return False
-            v = op.inputs[0]
-        return False
+        return _derived_from(v, base, {o.id: op for op in self.b.ops if hasattr(op, "prim") for o in op.outputs})
 
     def _selector(self, x: Masked) -> Value:
         """The mask as written (its rank: the selected axes), from a selection."""
