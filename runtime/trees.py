@@ -10,6 +10,9 @@ A tree description is a nested tuple:
   ("dict", type, keys, children)     ("list", children)   ("tuple", children)
   ("namedtuple", cls, children)      ("dataclass", cls, names, children)
   ("object", cls, names, children)   a plain object's attributes (the self of a bound method)
+  ("complex", dtype name)            a complex array or number: two float leaves, its real and
+                                     imaginary parts (the compiler computes with complex values as
+                                     pairs of real ones: compiler/frontend/complexvals.py)
 """
 from __future__ import annotations
 
@@ -25,6 +28,11 @@ _STATIC_TYPES = (str, type(None), types.FunctionType, types.BuiltinFunctionType,
 
 def is_leaf(x) -> bool:
     return isinstance(x, (np.ndarray, np.generic, bool, int, float))
+
+
+def is_complex(x) -> bool:
+    """A complex array or number: an argument adjit splits into its real and imaginary parts."""
+    return isinstance(x, complex) or isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind == "c"
 
 
 def is_namedtuple(x) -> bool:
@@ -66,6 +74,13 @@ def flatten(x, objects: bool = False, only=None, _seen=None):
 
 
 def _flatten(x, path, leaves, paths, objects, only, seen, depth):
+    if is_complex(x):  # two float leaves, contiguous copies of the parts
+        part = np.float32 if np.asarray(x).dtype == np.complex64 else np.float64
+        for k, p in enumerate(("real", "imag")):
+            v = np.ascontiguousarray(getattr(np.asarray(x), p), dtype=part)
+            leaves.append(v if v.ndim else (float(v) if isinstance(x, complex) else part(v)))
+            paths.append(path + (("attr", p),))
+        return ("complex", np.asarray(x).dtype.name)
     if is_leaf(x):
         leaves.append(x)
         paths.append(path)
@@ -104,6 +119,9 @@ def _build(tree, it, fill):
     kind = tree[0]
     if kind == "leaf":
         return next(it)
+    if kind == "complex":
+        re, im = next(it), next(it)
+        return None if re is None or im is None else np.asarray(re + 1j * im, dtype=tree[1])[()]
     if kind == "static":
         return tree[1]
     if kind == "opaque":
@@ -129,6 +147,8 @@ def tree_leaves(tree) -> int:
     kind = tree[0]
     if kind == "leaf":
         return 1
+    if kind == "complex":
+        return 2
     if kind in ("static", "opaque"):
         return 0
     return sum(tree_leaves(c) for c in tree[-1])
@@ -139,6 +159,8 @@ def describe(tree) -> str:
     kind = tree[0]
     if kind == "leaf":
         return "an array or number"
+    if kind == "complex":
+        return f"a {tree[1]} array or number"
     if kind == "dict":
         return "dict(" + ", ".join(repr(k) for k in tree[2]) + ")"
     if kind in ("list", "tuple"):
@@ -166,7 +188,7 @@ def find_opaque(tree, path: tuple = ()):
     kind = tree[0]
     if kind == "opaque":
         return path, tree[1]
-    if kind in ("leaf", "static"):
+    if kind in ("leaf", "static", "complex"):
         return None
     if kind == "dict":
         keys = tree[2]
@@ -195,6 +217,9 @@ def _like(tree, x, out, what):
     kind = tree[0]
     if kind == "leaf":
         out.append(x)
+        return
+    if kind == "complex":  # a complex tangent: its parts (None: none)
+        out.extend([None, None] if x is None else [np.real(x), np.imag(x)])
         return
     if kind in ("static", "opaque"):
         return

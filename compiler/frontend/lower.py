@@ -14,6 +14,8 @@ from ..errors import AdjitNameError, AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
+from .complexcalls import ComplexCalls
+from .complexvals import ComplexValues, is_complex
 from .lists import BuiltList, ListBuilding
 from .masks import Masked, MaskedSelections
 from .membership import Membership
@@ -29,7 +31,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(ComplexValues, ComplexCalls, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
@@ -67,6 +69,11 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
             self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):
             return self.b.emit("tuple", [self.value(e, node) for e in x])
+        if is_complex(x):  # complexvals.py keeps a complex value as a pair; no rule takes one
+            raise self.err(AdjitTypeError, "a complex value is used where adjit needs a real one (adjit computes "
+                           "with complex numbers as pairs of real arrays, and this operation has no expansion)",
+                           node, hint="take .real, .imag, np.abs(...) or np.angle(...) first, or use an operation "
+                                      "adjit expands for complex values (docs/guide.md)")
         if type(x).__name__ == "Undefined":  # lstsq(...)[1]: say why it has no value (values.Undefined)
             raise self.err(AdjitNameError, f"'{x.name}' {x.why}", node)
         raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)
@@ -122,7 +129,7 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
                 if isinstance(result, BuiltList):  # a helper's `return ys`: still a list for its caller (ys + ys
                     # joins), its rows fixed here (a `[None] * n` list's rows live in this Lowerer's names)
                     return BuiltList(result.array, result.name, seq=result.seq, weak=result.weak)
-                if type(result).__name__ == "DeferredList":
+                if type(result).__name__ in ("DeferredList", "ComplexPair"):  # complexvals.py: for the caller
                     return result
                 return self.value(result, stmt.value)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
@@ -159,6 +166,8 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
         return None
 
     def lower_augassign(self, stmt: ast.AugAssign) -> None:
+        if self.complex_augassign(stmt):  # z += w on a complex array: its parts (complexvals.py)
+            return
         if isinstance(stmt.target, ast.Subscript):
             current = self.subscript(stmt.target)
         elif isinstance(stmt.target, ast.Name):
@@ -202,6 +211,7 @@ class Lowerer(NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelec
     # -- control flow
     def assign(self, target, val, node) -> None:
         if isinstance(target, ast.Subscript) and self.list_item_write(target, val, node): return  # xs[k] = v: slots.py
+        if self.complex_assign(target, val, node): return  # z = <complex>, H[k] = v: complexvals.py
         if isinstance(target, ast.Name):
             self.record_return(target.id, val, node)  # a return inside a loop, while its type is learnt
             if isinstance(val, Value) and val.hint is None:
@@ -310,6 +320,7 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
             else:  # a structure of its leaves' values (structures.py)
                 low.env[name] = build(tree[0], (p for p, _ in leaves), name)
     result = low.lower_body(parsed.node.body)
+    low.refuse_complex_result(result)
     if type(result) is tuple:  # the differentiated function's own `return loss, aux`: one tuple value
         result = low.value(result, parsed.node.body[-1])
     ret = parsed.node.body[-1]

@@ -12,6 +12,7 @@ import ast
 import builtins
 
 from ..errors import AdjitNameError, AdjitTypeError, UnsupportedSyntaxError
+from .complexvals import ComplexPair
 from ..ir import Value
 from .parse import _contains_jump, _contains_return
 
@@ -85,6 +86,8 @@ def build(tree, leaves, label: str):
     kind = tree[0]
     if kind == "leaf":
         return next(leaves)
+    if kind == "complex":  # a complex argument's two real leaves: a pair (complexvals.py)
+        return ComplexPair(next(leaves), next(leaves))
     if kind == "static":
         return tree[1]
     if kind == "opaque":

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ...runtime.trees import describe, find_opaque, flatten, is_structure, leaves_like, path_text, unflatten
+from ...runtime.trees import describe, find_opaque, flatten, is_complex, is_structure, leaves_like, path_text, unflatten
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc
 from ..ir import NONE_TYPE, Abstract, array_type, scalar_type
 
@@ -179,7 +179,8 @@ def bind(parsed, fun, args: tuple, kwargs: dict, objects: tuple = ()) -> tuple:
     the self of a bound method), the result is a Flat: every leaf in order, with the trees."""
     values = bind_names(parsed, fun, args, kwargs)
     for k, a in enumerate(values):  # the common case, arrays and numbers, without the structure test
-        if k in objects or (type(a) is not np.ndarray and not isinstance(a, _PLAIN) and is_structure(a)):
+        if k in objects or is_complex(a) or (type(a) is not np.ndarray and not isinstance(a, _PLAIN)
+                                             and is_structure(a)):  # a complex array: two real leaves
             return _bind_flat(parsed, values, objects)
     args = tuple(as_numpy(parsed, a, k) for k, a in enumerate(values))
     for a in args:
@@ -211,7 +212,7 @@ def _bind_flat(parsed, values: tuple, objects: tuple) -> Flat:
     for k, a in enumerate(values):
         name = parsed.param_names[k]
         first = len(leaves)
-        if not (is_structure(a) or k in objects):
+        if not (is_structure(a) or is_complex(a) or k in objects):
             leaves.append(as_numpy(parsed, a, k))
             trees.append(None)
             names.append(name)
@@ -308,6 +309,11 @@ def leaf_wrt(parsed, args: tuple, wrt: list, avals: list) -> list:
         first, count = args.spans[k] if isinstance(args, Flat) else (k, 1)
         tree = args.trees[k] if isinstance(args, Flat) else None
         floats = [i for i in range(first, first + count) if avals[i].type.is_float]
+        if tree is not None and _holds_complex(tree):  # its parts are leaves, not a derivative convention
+            raise AdjitTypeError(f"argument '{names[k]}' is complex and differentiated (wrt): adjit has no complex "
+                                 "derivative convention yet", parsed.loc(parsed.node.args.args[k]),
+                                 hint="pass the real and imaginary parts as separate real arrays, differentiate "
+                                      "those, and form the complex value inside (re + 1j * im)")
         if tree is not None and floats:
             out.extend(floats)
             continue
@@ -322,6 +328,12 @@ def leaf_wrt(parsed, args: tuple, wrt: list, avals: list) -> list:
                 where, hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
         out.append(first)
     return out
+
+
+def _holds_complex(tree) -> bool:
+    if tree[0] == "complex":
+        return True
+    return tree[0] not in ("leaf", "static", "opaque") and any(_holds_complex(c) for c in tree[-1])
 
 
 def trees_of(args: tuple):

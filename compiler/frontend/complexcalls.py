@@ -1,0 +1,321 @@
+"""Calls on complex values (complexvals.py's pairs): NumPy's functions expanded into real ones on
+the parts (np.exp, np.abs, np.angle, np.sqrt, np.log, ...), linear maps applied to each part
+(np.sum, np.reshape, ...), joins and creation with a complex dtype, the multilinear products
+(A @ B, np.kron, np.einsum: one real product per choice of parts), np.vdot, and functools.reduce.
+A mixin of the Lowerer, entered from the hand-offs of Expressions.call (numpy_form, prim_call,
+distribution_call); anything else given a complex value is a located error naming it."""
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import itertools
+import math
+import operator
+import types
+
+import numpy as np
+
+from .. import primitives as P
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+from .complexvals import ComplexPair, _get, complex_part_dtype, holds_complex, is_complex
+from .values import _is_number
+
+
+def _static(x) -> bool:
+    return x is None or _is_number(x) or isinstance(x, (complex, np.complexfloating, str)) or \
+        type(x) is tuple and all(_static(e) for e in x)
+
+
+_EXPANDED = {np.exp: "exp", np.abs: "abs", builtins.abs: "abs", np.angle: "angle", np.real: "real",
+             np.imag: "imag", np.conj: "conj", np.conjugate: "conj", np.sqrt: "sqrt", np.log: "log",
+             np.log10: "log10", np.log2: "log2", np.square: "square", np.sin: "sin", np.cos: "cos",
+             np.negative: "neg", np.positive: "pos", np.add: "add", np.subtract: "sub", np.multiply: "mul",
+             np.divide: "div", np.power: "pow", np.matmul: "multi", np.dot: "multi", np.outer: "multi",
+             np.kron: "multi", np.inner: "multi", np.tensordot: "multi", np.einsum: "multi", np.vdot: "vdot",
+             np.where: "where", complex: "complex", np.complex128: "complex", np.complex64: "complex",
+             functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj"}
+
+
+# the same linear map applied to each part (the other arguments real: axes, shapes, counts)
+
+
+_LINEAR = {np.sum, np.mean, np.cumsum, np.transpose, np.reshape, np.ravel, np.squeeze, np.expand_dims, np.flip,
+           np.fliplr, np.flipud, np.roll, np.diff, np.trace, np.diag, np.diagonal, np.swapaxes, np.moveaxis,
+           np.broadcast_to, np.tile, np.repeat, np.triu, np.tril, np.copy, np.atleast_1d, np.atleast_2d}
+
+
+# joins: every item made complex, each part joined
+
+
+_JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack, np.array, np.asarray}
+
+
+_SHAPES = {builtins.len, np.shape, np.size, np.ndim}
+
+
+_CREATE = {np.zeros: "zeros", np.ones: "ones", np.empty: "zeros", np.full: "full", np.eye: "eye",
+           np.identity: "eye", np.zeros_like: "zeros_like", np.ones_like: "ones_like", np.empty_like: "zeros_like",
+           np.full_like: "full_like"}
+
+
+_PY_OPS = {operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult, operator.truediv: ast.Div,
+           operator.matmul: ast.MatMult, operator.pow: ast.Pow}
+
+
+def _name_of(func) -> str:
+    name = getattr(func, "__name__", None) or type(func).__name__
+    mod = getattr(func, "__module__", None) or ("numpy" if isinstance(func, np.ufunc) else "")
+    return f"np.{name}" if mod.startswith("numpy") else name
+
+
+class ComplexCalls:
+    """The Lowerer's calls given or making complex values (see the module docstring)."""
+
+    def array_args(self, func, args, kwargs, node, params=None):
+        if holds_complex(tuple(args)) or holds_complex(tuple(kwargs.values())):
+            return args, kwargs  # np.asarray of a list of complex items: expand() below
+        return super().array_args(func, args, kwargs, node, params)
+
+    def _involved(self, func, args, kwargs) -> bool:
+        return holds_complex(tuple(args)) or holds_complex(tuple(kwargs.values())) or \
+            complex_part_dtype(kwargs.get("dtype")) is not None or \
+            any(complex_part_dtype(a) is not None for a in args if isinstance(a, (type, np.dtype)))
+
+    def numpy_form(self, func, args, kwargs, node):
+        if self._involved(func, args, kwargs):
+            return self.complex_call(func, args, kwargs, node)
+        return super().numpy_form(func, args, kwargs, node)
+
+    def prim_call(self, prim, func, args, kwargs, node):
+        if self._involved(func, args, kwargs):
+            return self.complex_call(func, args, kwargs, node)
+        return super().prim_call(prim, func, args, kwargs, node)
+
+    def distribution_call(self, func, args, kwargs, node):
+        if _get(_EXPANDED, func) in ("real", "imag", "conj", "angle", "vdot", "complex", "reduce", "iscomplexobj") \
+                or self._involved(func, args, kwargs):
+            return self.complex_call(func, args, kwargs, node)
+        return super().distribution_call(func, args, kwargs, node)
+
+    def cx_refused(self, what: str, node):
+        return self.err(UnsupportedSyntaxError, f"{what} of a complex value is not supported: adjit computes with "
+                        "complex numbers as pairs of real arrays and has no expansion of it", node,
+                        hint="write it with the parts (z.real, z.imag), or with the operations adjit expands: + - * / "
+                             "**, @, np.exp, np.abs, np.angle, np.conj, np.sqrt, np.log, np.sum, np.outer, np.kron")
+
+    def complex_call(self, func, args, kwargs, node):
+        """A NumPy (or builtin) call given a complex value or making one."""
+        args = list(args)
+        if all(_static(a) for a in args + list(kwargs.values())) and _get(_EXPANDED, func) != "reduce":
+            try:
+                out = func(*args, **kwargs)
+            except Exception as e:  # noqa: BLE001 - NumPy's own error, located
+                raise self.err(AdjitTypeError, f"{_name_of(func)}: {e}", node) from None
+            if isinstance(out, (np.generic, complex, float, int, bool)):
+                return out.item() if isinstance(out, np.generic) else out
+        kind = _get(_EXPANDED, func)
+        if kind is not None:
+            return self.expand(kind, args, kwargs, node, func)
+        if _get(_SHAPES, func):
+            return super().numpy_form(func, [self.cx_full(args[0], node)[0]] + args[1:], kwargs, node) \
+                if id(func) in self.FUNCTIONS() else self.prim_call(self._prim(func), func,
+                                                                   [self.cx_full(args[0], node)[0]], kwargs, node)
+        if _get(_LINEAR, func) and args and is_complex(args[0]) and not holds_complex(tuple(args[1:]) + tuple(kwargs.values())):
+            return self.cx(*(self._linear(func, p, args[1:], kwargs, node) for p in self.cx_parts(args[0])))
+        if _get(_JOINS, func) or _get(_CREATE, func):
+            return self.cx_create(func, args, kwargs, node)
+        raise self.cx_refused(f"`{_name_of(func)}`", node)
+
+    def _linear(self, func, part, rest, kwargs, node):
+        if part is None:
+            return None
+        return self.call_value(func, [part] + list(rest), kwargs, node)
+
+    def call_value(self, func, args, kwargs, node):
+        """func(*args) on lowered arguments, as a call of it lowers (forms, primitives, helpers)."""
+        from .expressions import _library, _sources
+        from .values import LocalFunction
+
+        if isinstance(func, LocalFunction):
+            return self.inline_local(func, args, kwargs, node)
+        if _get(_PY_OPS, func) and len(args) == 2 and not kwargs:
+            return self.binop(_PY_OPS[func], args[0], args[1], node)
+        if id(func) in self.FUNCTIONS():
+            return self.numpy_form(func, args, kwargs, node)
+        prim = _sources().get(id(func))
+        if prim is not None:
+            args, kwargs = self.array_args(func, args, kwargs, node, P.PRIMITIVES[prim].params)
+            return self.prim_call(prim, func, args, kwargs, node)
+        if _get(_EXPANDED, func):
+            return self.complex_call(func, args, kwargs, node)
+        if isinstance(func, types.FunctionType) and not _library(func):
+            return self.inline(func, args, kwargs, node)
+        raise self.err(UnsupportedSyntaxError, f"{_name_of(func)} cannot be called here", node)
+
+    def expand(self, kind, args, kwargs, node, func=None):
+        """Over 80 lines: one short expansion per NumPy function, in one table-like dispatch."""
+        p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
+        f = lambda fn, x: self._f(fn, x, node)  # noqa: E731
+        if kind == "reduce":
+            return self.fold(args, kwargs, node)
+        if kind == "multi":
+            ops = tuple(range(1, len(args))) if func is np.einsum else (0, 1)
+            return self.multilinear(func, args, ops, kwargs, node)
+        if kind == "complex":
+            if len(args) > 2 or kwargs or any(isinstance(a, Value) and a.type.kind != "scalar" for a in args):
+                raise self.err(AdjitTypeError, f"{_name_of(func)}() takes one or two numbers here", node)
+            re, im = (list(args) + [0.0])[:2]
+            return self.binop(ast.Add, re, self.binop(ast.Mult, 1j, im, node), node)
+        if kind == "iscomplexobj":
+            return holds_complex(tuple(args))
+        if kind == "where":
+            if len(args) != 3 or kwargs or is_complex(args[0]):
+                raise self.cx_refused("np.where (its condition, or a one-argument np.where)", node)
+            parts = [self.cx_parts(a) for a in args[1:]]
+            return self.cx(*(None if x is None and y is None else self.call_value(
+                np.where, [args[0], 0.0 if x is None else x, 0.0 if y is None else y], {}, node)
+                for x, y in zip(*parts)))
+        if kind in ("add", "sub", "mul", "div", "pow"):
+            if len(args) != 2 or kwargs:
+                raise self.cx_refused(f"np.{func.__name__} with more than two arguments", node)
+            op = {"add": ast.Add, "sub": ast.Sub, "mul": ast.Mult, "div": ast.Div, "pow": ast.Pow}[kind]
+            return self.binop(op, args[0], args[1], node)
+        if kind == "vdot":
+            if len(args) != 2 or kwargs:
+                raise self.err(AdjitTypeError, "np.vdot takes two arrays", node)
+            a, b = (self._linear_all(np.ravel, x, node) for x in args)
+            return self.cx_sum(self.binop(ast.Mult, self.expand("conj", [a], {}, node), b, node), node)
+        if len(args) != 1 or set(kwargs) - ({"deg"} if kind == "angle" else set()):
+            raise self.cx_refused(f"`{_name_of(func)}` with these arguments", node)
+        z = args[0]
+        a, b = self.cx_parts(z)
+        if not is_complex(z):  # np.real(x), np.imag(x), np.conj(x), np.angle(x) of a real x
+            x = self.value(z, node)
+            if kind in ("real", "conj"):
+                return x
+            if kind == "imag":
+                return self._zeros_like(x)
+            if kind == "angle":
+                out = self.b.emit("stop_gradient", [self.prim_call("arctan2", np.arctan2, (0.0, x), {}, node)])
+                return self.binop(ast.Mult, out, 180 / math.pi, node) if kwargs.get("deg") else out
+            return self.call_value(func, [x], kwargs, node)
+        if kind in ("real", "imag"):
+            return self.cx_full(z, node)[0 if kind == "real" else 1]
+        if kind == "conj":
+            return self.cx(a, self._neg(b))
+        if kind in ("neg", "pos"):
+            return self.cx(self._neg(a), self._neg(b)) if kind == "neg" else z
+        if kind == "square":
+            return self.binop(ast.Mult, z, z, node)
+        if kind == "exp":
+            ea = 1.0 if a is None else f(np.exp, a)
+            return self.cx(ea, None) if b is None else self.cx(p("*", ea, f(np.cos, b)), p("*", ea, f(np.sin, b)))
+        if kind in ("sin", "cos"):
+            if b is None:
+                return self.cx(f(np.sin if kind == "sin" else np.cos, 0.0 if a is None else a), None)
+            a = 0.0 if a is None else a
+            if kind == "sin":
+                return self.cx(p("*", f(np.sin, a), f(np.cosh, b)), p("*", f(np.cos, a), f(np.sinh, b)))
+            return self.cx(p("*", f(np.cos, a), f(np.cosh, b)), self._neg(p("*", f(np.sin, a), f(np.sinh, b))))
+        r = self.cx_abs(a, b, node)
+        if kind == "abs":
+            return r
+        theta = self.prim_call("arctan2", np.arctan2, (0.0 if b is None else b, 0.0 if a is None else a), {}, node)
+        if kind == "angle":
+            return self.binop(ast.Mult, theta, 180 / math.pi, node) if kwargs.get("deg") else theta
+        if kind == "sqrt":
+            half = self.binop(ast.Mult, theta, 0.5, node)
+            s = f(np.sqrt, r)
+            return self.cx(p("*", s, f(np.cos, half)), p("*", s, f(np.sin, half)))
+        scale = {"log": 1.0, "log10": 1 / math.log(10), "log2": 1 / math.log(2)}[kind]
+        out = self.cx(f(np.log, r), theta)
+        return out if scale == 1.0 else self.binop(ast.Mult, out, scale, node)
+
+    def cx_abs(self, a, b, node):
+        if a is None or b is None:
+            return self._f(np.abs, b if a is None else a, node)
+        r = self.prim_call("hypot", np.hypot, (a, b), {}, node)
+        if isinstance(r, Value):
+            self.b.__dict__.setdefault("cx_abs", {})[r.id] = (a, b)
+        return r
+
+    def cx_sum(self, z, node):
+        return self.cx(*(self._linear(np.sum, part, (), {}, node) for part in self.cx_parts(z)))
+
+    def _linear_all(self, func, x, node):
+        return self.cx(*(self._linear(func, part, (), {}, node) for part in self.cx_parts(x))) \
+            if is_complex(x) else self.call_value(func, [x], {}, node)
+
+    def multilinear(self, func, args, operands: tuple, kwargs, node):
+        """func linear in each argument at `operands` (A @ B, np.kron, np.einsum): the sum over the
+        choices of a part per complex operand, i^(number of imaginary parts chosen) each."""
+        parts = [self.cx_parts(args[k]) if is_complex(args[k]) else (args[k], None) for k in operands]
+        acc = [None, None]
+        for choice in itertools.product((0, 1), repeat=len(operands)):
+            chosen = [pr[c] for pr, c in zip(parts, choice)]
+            if any(x is None for x in chosen):
+                continue
+            call = list(args)
+            for k, x in zip(operands, chosen):
+                call[k] = x
+            term = self.call_value(func, call, kwargs, node)
+            n_im = sum(choice)
+            slot, sign = n_im % 2, (-1) ** (n_im // 2)
+            acc[slot] = self._p("+" if sign > 0 else "-", acc[slot], term, node) if acc[slot] is not None \
+                else (term if sign > 0 else self._neg(term))
+        return self.cx(*acc)
+
+    def cx_create(self, func, args, kwargs, node):
+        """np.zeros(n, dtype=complex) and the like; np.array / np.stack / np.concatenate of complex items."""
+        kw = dict(kwargs)
+        dt = complex_part_dtype(kw.get("dtype")) or "float64"
+        if "dtype" in kw:
+            kw["dtype"] = dt if complex_part_dtype(kw["dtype"]) else kw["dtype"]
+        args = [dt if isinstance(a, (type, np.dtype)) and complex_part_dtype(a) else a for a in args]
+        kind = _get(_CREATE, func)
+        if kind in ("zeros", "ones", "eye"):
+            re = self.call_value(func, args, kw, node)
+            return self.cx(re, self._zeros_like(re))
+        if kind == "full":
+            shape, fill = args[0], (args[1] if len(args) > 1 else kw.pop("fill_value"))
+            fr, fi = self.cx_parts(fill)
+            return self.cx(*(self.call_value(np.full, [shape, 0.0 if x is None else x] + args[2:], kw, node)
+                             for x in (fr, fi)))
+        if kind in ("zeros_like", "ones_like", "full_like"):
+            like = self.cx_full(args[0], node)[0] if is_complex(args[0]) else args[0]
+            if kind == "full_like":
+                fr, fi = self.cx_parts(args[1] if len(args) > 1 else kw.pop("fill_value"))
+                return self.cx(*(self.call_value(func, [like, 0.0 if x is None else x] + args[2:], kw, node)
+                                 for x in (fr, fi)))
+            if not is_complex(args[0]) and not complex_part_dtype(kwargs.get("dtype")):
+                return self.call_value(func, [like] + args[1:], kw, node)
+            re = self.call_value(func, [like] + args[1:], kw, node)
+            return self.cx(re, self._zeros_like(re))
+        # joins: each part of each item (a real item's imaginary part: zeros of its shape)
+        first = args[0]
+
+        def part(x, k):
+            if type(x) is tuple:
+                return tuple(part(e, k) for e in x)
+            if is_complex(x) and isinstance(x, ComplexPair):
+                return self.cx_full(x, node)[k]
+            if is_complex(x):
+                return self.cx_parts(x)[k] or 0.0
+            if k == 0:
+                return x
+            return 0.0 if _is_number(x) else self._zeros_like(self.value(x, node))
+
+        return self.cx(*(self.call_value(func, [part(first, k)] + args[1:], kw, node) for k in (0, 1)))
+
+    def fold(self, args, kwargs, node):
+        """functools.reduce(f, items[, initial]) over a list or tuple of a length known when compiled."""
+        if kwargs or not 2 <= len(args) <= 3 or type(args[1]) is not tuple or not (args[1] or len(args) == 3):
+            raise self.err(UnsupportedSyntaxError, "functools.reduce is supported over a non-empty list or tuple of "
+                           "a length known when the call is compiled", node, hint="write the loop")
+        func, items = args[0], list(args[1])
+        acc = args[2] if len(args) == 3 else items.pop(0)
+        for item in items:
+            acc = self.call_value(func, [acc, item], {}, node)
+        return acc

@@ -1,0 +1,427 @@
+"""Complex numbers as pairs of real values. The IR has no complex dtype and no complex derivative
+rules: the frontend holds a complex value as a compile-time `ComplexPair(re, im)` of real IR
+values and expands every complex operation into real ones on the parts ((a+ib)(c+id) =
+(ac-bd) + i(ad+bc), exp(a+ib) = e^a (cos b + i sin b), A @ B as four real products, ...). The
+existing real rules then give exact gradients and tangents by construction.
+
+A part that is exactly zero is None (`1j * w` is (None, w); a real operand is (x, None)), so no
+zeros are made until a value must have both parts (a name, a loop, an index, a join). A Python
+complex constant stays a Python number until it meets an IR value. A name bound to a complex
+value is a `ComplexRef` in the environment, its parts under the hidden names `<name>.re` and
+`<name>.im`, so that branches merge them and loops carry them as any two real arrays
+(`z = z * w` in a loop). A complex argument that is not differentiated arrives as two real leaves
+(runtime/trees.py, "complex") and is bound to a pair.
+
+Anything not expanded here that receives a complex value is a located error naming it: the
+fallback of every primitive and form reads its operands through `Lowerer.value`, which refuses a
+complex value, never takes a part of it. The mixin comes first in the Lowerer's bases; lower.py
+calls `complex_assign` and `complex_augassign` (its own methods come before any mixin's)."""
+from __future__ import annotations
+
+import ast
+import cmath
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+from .values import Method, Undefined, _is_number
+
+_OPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+
+
+@dataclass(eq=False)
+class ComplexPair:
+    """A complex value: re and im each an IR value, a Python float, or None (exactly zero)."""
+
+    re: object
+    im: object
+
+
+@dataclass(frozen=True)
+class ComplexRef:
+    """A name bound to a complex value: its parts live in the environment under the names re and
+    im (`z_re`, `z_im`: names the function's source does not use, so they are also what the
+    generated code calls them)."""
+
+    name: str
+    re: str
+    im: str
+
+
+def is_complex(x) -> bool:
+    return isinstance(x, (ComplexPair, ComplexRef, complex, np.complexfloating))
+
+
+def holds_complex(x) -> bool:
+    """x is complex, or a tuple or list (nested) holding a complex item."""
+    return is_complex(x) or type(x) is tuple and any(holds_complex(e) for e in x)
+
+
+def complex_part_dtype(d):
+    """float64/float32 when d names a complex dtype (complex, np.complex128, 'complex64'), else None."""
+    if d is None or isinstance(d, Value) or not isinstance(d, (type, str, np.dtype)):
+        return None
+    try:
+        dt = np.dtype(d)
+    except TypeError:
+        return None
+    return ("float32" if dt.itemsize == 8 else "float64") if dt.kind == "c" else None
+
+
+_METHODS = {"sum": np.sum, "mean": np.mean, "cumsum": np.cumsum, "reshape": None, "transpose": None, "copy": None,
+            "ravel": None, "flatten": None, "squeeze": None, "swapaxes": None, "repeat": None, "diagonal": None,
+            "trace": None}
+
+
+def _get(table, func):
+    """table[func] (or membership, for a set), None for an unhashable func."""
+    try:
+        return table.get(func) if isinstance(table, dict) else (func in table or None)
+    except TypeError:
+        return None
+
+
+
+
+class ComplexValues:
+    """The Lowerer's complex values (see the module docstring)."""
+
+    # ------------------------------------------------------------------ parts and pairs
+    def cx_parts(self, x) -> tuple:
+        if isinstance(x, ComplexPair):
+            return x.re, x.im
+        if isinstance(x, (complex, np.complexfloating)):
+            c = complex(x)
+            return (c.real or None), (c.imag or None)
+        return x, None
+
+    def cx(self, re, im):
+        """The complex value of these parts: a Python complex when neither is an IR value; parts of
+        an integer dtype become float64 (NumPy's complex128)."""
+        if not isinstance(re, Value) and not isinstance(im, Value):
+            return complex(re or 0.0, im or 0.0)
+
+        def fl(p):
+            if isinstance(p, Value) and p.type.dtype not in ("float32", "float64"):
+                return self.b.emit("astype", [p], dtype="float64")
+            return float(p) if _is_number(p) else p
+
+        return ComplexPair(fl(re), fl(im))
+
+    def _p(self, op: str, a, b, node):
+        """a op b on parts (None is zero)."""
+        if op == "+" and (a is None or b is None):
+            return b if a is None else a
+        if op == "-" and (a is None or b is None):
+            return a if b is None else self._neg(b)
+        if op in "*/" and (a is None or b is None):
+            return None
+        return self.binop(_OPS[op], a, b, node)
+
+    def _neg(self, a):
+        if a is None or _is_number(a):
+            return None if a is None else -a
+        return self.b.emit("neg", [a])
+
+    def _f(self, func, x, node):
+        """A real function of one part: NumPy's own on a Python number (known when compiled)."""
+        if _is_number(x):
+            return float(func(x))
+        return self.prim_call(self._prim(func), func, (x,), {}, node)
+
+    @staticmethod
+    def _prim(func) -> str:
+        from .expressions import _sources
+
+        return _sources()[id(func)]
+
+    def _zeros_like(self, v: Value) -> Value:
+        return self.b.emit("zeros_like", [v], dtype=v.type.dtype if v.type.dtype in ("float32", "float64") else "float64")
+
+    def cx_full(self, x, node, zero: bool = True) -> tuple:
+        """The parts of x as IR values of one (the broadcast) shape; a zero part stays None unless
+        `zero`."""
+        re, im = self.cx_parts(x)
+        re, im = (self.value(p, node) if _is_number(p) else p for p in (re, im))
+        if re is None or im is None:
+            v = im if re is None else re
+            if v is None:
+                raise self.err(AdjitTypeError, "a complex value with no part computed when the function runs", node)
+            zero_part = self._zeros_like(v) if zero else None
+            return (zero_part, v) if re is None else (v, zero_part)
+        sr, si = self.b.aval(re).shape, self.b.aval(im).shape
+        if sr != si or re.type.rank != im.type.rank or None in sr:
+            re, im = self.b.emit("add", [re, self._zeros_like(im)]), self.b.emit("add", [im, self._zeros_like(re)])
+        return re, im
+
+    # ------------------------------------------------------------------ names
+    def name(self, ident: str, node):
+        val = super().name(ident, node)
+        if isinstance(val, ComplexRef):
+            parts = [self.env.get(val.re), self.env.get(val.im)]
+            for p in parts:
+                if isinstance(p, Undefined):
+                    raise self.err(AdjitTypeError, f"'{ident}' {p.why}", node)
+            return ComplexPair(*parts)
+        return val
+
+    def bind_complex(self, name: str, val, node) -> ComplexRef:
+        if isinstance(val, (complex, np.complexfloating)):
+            val = ComplexPair(self.b.const(complex(val).real), self.b.const(complex(val).imag))
+        re, im = self.cx_full(val, node)
+        ref = self.env.get(name)
+        if not isinstance(ref, ComplexRef):
+            ref = ComplexRef(name, self._part_name(name, "re"), self._part_name(name, "im"))
+        for part, key, suffix in ((re, ref.re, "re"), (im, ref.im, "im")):
+            if part.hint is None:
+                part.hint = f"{name}_{suffix}"
+            self.env[key] = part
+        self.env[name] = ref
+        return ref
+
+    def _part_name(self, name: str, part: str) -> str:
+        """`z_re`, or `z_re_` ... when the function's source uses that name (or it names another part)."""
+        used = self.__dict__.get("_source_names")
+        if used is None:
+            used = self._source_names = {n.id for n in ast.walk(self.parsed.node) if isinstance(n, ast.Name)} | \
+                set(self.parsed.param_names) | {n.arg for n in ast.walk(self.parsed.node) if isinstance(n, ast.arg)}
+        key = f"{name}_{part}"
+        while key in used or any(isinstance(v, ComplexRef) and key in (v.re, v.im) for v in self.env.values()):
+            key += "_"
+        return key
+
+    def _refs_for(self, names) -> None:
+        """Bind the names that hold a complex pair or a Python complex through ComplexRefs, so that
+        a branch or a loop that rebinds them merges or carries their parts."""
+        for n in names:
+            v = self.env.get(n)
+            if isinstance(v, (ComplexPair, complex, np.complexfloating)):
+                self.bind_complex(n, v, None)
+
+    def complex_assign(self, target, val, node) -> bool:
+        """`z = <complex>`, `H[k] = v` into a complex array; True when done here (lower.py's assign)."""
+        if isinstance(target, ast.Name):
+            cur = self.env.get(target.id)
+            if isinstance(val, ComplexPair):
+                self.record_return(target.id, val, node)
+                self.bind_complex(target.id, val, node)
+                return True
+            if isinstance(cur, ComplexRef):  # rebound to a real value: the parts are gone
+                gone = Undefined(target.id, "changes from complex to real between branches or iterations; give "
+                                            "it one type on every path (take .real or np.abs explicitly)")
+                self.env[cur.re] = self.env[cur.im] = gone
+            return False
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            cur = self.env.get(target.value.id)
+            if isinstance(cur, ComplexPair):
+                cur = self.bind_complex(target.value.id, cur, node)
+            if isinstance(cur, ComplexRef):
+                self.name(target.value.id, target.value)  # a located error if a part is undefined
+                for key, part in zip((cur.re, cur.im), self.cx_parts(val)):
+                    sub = ast.copy_location(ast.Subscript(ast.Name(key, ast.Load()), target.slice, ast.Store()), target)
+                    type(self).assign(self, sub, 0.0 if part is None else part, node)
+                return True
+        return False
+
+    def complex_augassign(self, stmt) -> bool:
+        """`z += v`, `H -= J * P` on a name bound to a complex array: a write into its parts, as
+        NumPy's in-place operators write into the array (other names for it see the change)."""
+        if not isinstance(stmt.target, ast.Name) or not isinstance(self.env.get(stmt.target.id), (ComplexRef, ComplexPair)):
+            return False
+        current = self.name(stmt.target.id, stmt.target)
+        rhs = self.expr(stmt.value)
+        self.at(stmt)
+        new = self.binop(type(stmt.op), current, rhs, stmt)
+        cur_parts = self.cx_full(current, stmt)
+        if not isinstance(new, ComplexPair) or cur_parts[0].type.kind != "array":
+            self.assign(stmt.target, new, stmt)
+            return True
+        parts = [self.in_place_result(c, p, stmt) for c, p in zip(cur_parts, self.cx_full(new, stmt))]
+        self.bind_complex(stmt.target.id, ComplexPair(*parts), stmt)
+        return True
+
+    # ------------------------------------------------------------------ control flow (ControlFlow's)
+    def lower_if(self, stmt, then_stmts, else_stmts, loop, cond=None):
+        from .parse import assigned_names
+
+        self._refs_for(assigned_names(then_stmts) | assigned_names(else_stmts))
+        return super().lower_if(stmt, then_stmts, else_stmts, loop, cond)
+
+    def loop_carried(self, body: list, extra: tuple = ()) -> list:
+        from .parse import assigned_names
+
+        names = assigned_names(body) | set(extra)
+        self._refs_for(names)
+        hidden = tuple(k for n in names if isinstance(self.env.get(n), ComplexRef)
+                       for k in (self.env[n].re, self.env[n].im))
+        return super().loop_carried(body, tuple(extra) + hidden)
+
+    def not_carried(self, name: str, before, stmt):
+        cur = self.env.get(name)
+        if isinstance(cur, ComplexRef):  # its parts are carried
+            return cur
+        return super().not_carried(name, before, stmt)
+
+    def refuse_complex_result(self, result) -> None:
+        """The differentiated function's result (lower.py's lower)."""
+        if is_complex(result) or type(result) is tuple and holds_complex(result):
+            raise self.err(AdjitTypeError, "the value to differentiate must be real, and this function returns a "
+                           "complex value", self.parsed.node.body[-1],
+                           hint="take .real, np.abs(...) or np.abs(...)**2 of it")
+
+    # ------------------------------------------------------------------ expressions
+    def expr(self, node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, complex):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.expr(node.operand)
+            self.at(node)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if is_complex(operand) and not isinstance(operand, ComplexPair):
+                return -operand
+            if isinstance(operand, ComplexPair):
+                return self.cx(self._neg(operand.re), self._neg(operand.im))
+            if _is_number(operand):
+                return -operand
+            if type(operand).__name__ == "Masked":
+                return self.masked_elementwise("neg", [operand], node)
+            return self.b.emit("neg", [self.value(operand, node)])
+        return super().expr(node)
+
+    def binop(self, optype, left, right, node):
+        abs_of = self.b.__dict__.get("cx_abs", {})
+        if optype is ast.Pow and isinstance(left, Value) and left.id in abs_of and right == 2:
+            a, b = abs_of[left.id]  # np.abs(z) ** 2: a*a + b*b (no square root, smooth at 0)
+            return self._p("+", self._p("*", a, a, node), self._p("*", b, b, node), node)
+        if not (is_complex(left) or is_complex(right)) or type(left) is tuple or type(right) is tuple:
+            return super().binop(optype, left, right, node)
+        if not isinstance(left, ComplexPair) and not isinstance(right, ComplexPair) \
+                and not isinstance(left, Value) and not isinstance(right, Value):
+            return self._python(optype, left, right, node)
+        a, b = self.cx_parts(left)
+        c, d = self.cx_parts(right)
+        p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
+        if optype in (ast.Add, ast.Sub):
+            op = "+" if optype is ast.Add else "-"
+            return self.cx(p(op, a, c), p(op, b, d))
+        if optype is ast.Mult:
+            return self.cx(p("-", p("*", a, c), p("*", b, d)), p("+", p("*", a, d), p("*", b, c)))
+        if optype is ast.Div:
+            if d is None:
+                return self.cx(p("/", a, c), p("/", b, c))
+            den = p("+", p("*", c, c), p("*", d, d))
+            return self.cx(p("/", p("+", p("*", a, c), p("*", b, d)), den),
+                           p("/", p("-", p("*", b, c), p("*", a, d)), den))
+        if optype is ast.MatMult:
+            return self.multilinear(np.matmul, [left, right], (0, 1), {}, node)
+        if optype is ast.Pow:
+            return self.cx_power(left, right, node)
+        raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} on a complex value is not supported "
+                       "(NumPy defines no such operation on complex numbers, or adjit does not expand it)", node)
+
+    def _python(self, optype, left, right, node):
+        from .expressions import _BINOPS, _PY_BINOPS
+
+        try:
+            return _PY_BINOPS[_BINOPS[optype]](left, right)
+        except (KeyError, TypeError, ZeroDivisionError) as e:
+            raise self.err(UnsupportedSyntaxError, f"{optype.__name__} of complex numbers: {e}", node) from None
+
+    def cx_power(self, z, w, node):
+        n = w if isinstance(w, int) else int(w) if isinstance(w, float) and w.is_integer() else None
+        if n is None and isinstance(w, Value):
+            n = self.static_int(w)
+        if n is not None and isinstance(z, ComplexPair):
+            result, base, k = None, z, abs(n)
+            while k:
+                if k & 1:
+                    result = base if result is None else self.binop(ast.Mult, result, base, node)
+                k >>= 1
+                if k:
+                    base = self.binop(ast.Mult, base, base, node)
+            if result is None:  # z ** 0
+                return self.cx(self.binop(ast.Add, self._zeros_like(self.cx_full(z, node)[0]), 1.0, node), None)
+            return self.binop(ast.Div, 1.0, result, node) if n < 0 else result
+        # z ** w = exp(w log z), the principal branch (NumPy's)
+        if _is_number(z) or isinstance(z, (complex, np.complexfloating)):
+            log_z = cmath.log(z) if z != 0 else None
+            if log_z is None:
+                raise self.err(AdjitTypeError, "0 ** (a complex value) is not supported", node)
+        else:
+            log_z = self.expand("log", [z if isinstance(z, ComplexPair) else ComplexPair(z, None)], {}, node, np.log)
+        return self.expand("exp", [self.binop(ast.Mult, w, log_z, node)], {}, node, np.exp)
+
+    def attribute(self, base, node):
+        attr = node.attr
+        if isinstance(base, ComplexPair):
+            if attr in ("real", "imag"):
+                part = self.cx_full(base, node)[0 if attr == "real" else 1]
+                return part
+            if attr == "T":
+                return self.cx(*(self._linear(np.transpose, p, (), {}, node) for p in self.cx_parts(base)))
+            if attr in ("shape", "ndim", "size"):
+                return super().attribute(self.cx_full(base, node)[0], node)
+            if attr == "dtype":
+                return np.dtype("complex64" if self.cx_full(base, node)[0].type.dtype == "float32" else "complex128")
+            if attr in ("conj", "conjugate", "dot", "astype") or attr in _METHODS:
+                return Method(attr, base)
+            raise self.err(UnsupportedSyntaxError, f"attribute .{attr} of a complex value is not supported", node)
+        if isinstance(base, Value) and attr in ("real", "imag", "conj", "conjugate"):
+            if attr == "real":
+                return base
+            if attr == "imag":
+                return self._zeros_like(base)
+            return Method(attr, base)
+        return super().attribute(base, node)
+
+    def method(self, m, args, kwargs, node):
+        x = m.obj
+        if isinstance(x, Value) and m.name in ("conj", "conjugate") and not args and not kwargs:
+            return x
+        if not isinstance(x, ComplexPair):
+            return super().method(m, args, kwargs, node)
+        if m.name in ("conj", "conjugate"):
+            return self.cx(x.re, self._neg(x.im))
+        if m.name == "dot":
+            return self.multilinear(np.dot, [x] + list(args), (0, 1), kwargs, node)
+        if m.name == "astype":
+            dt = complex_part_dtype(args[0] if args else kwargs.get("dtype"))
+            if dt is None:
+                raise self.err(AdjitTypeError, "a complex array cast to a real dtype (NumPy discards the imaginary "
+                               "part with a ComplexWarning)", node, hint="take .real (or np.abs) explicitly")
+            return self.cx(*(None if p is None else self.b.emit("astype", [self.value(p, node)], dtype=dt)
+                             for p in self.cx_parts(x)))
+        if m.name in _METHODS:
+            if holds_complex(tuple(args)) or holds_complex(tuple(kwargs.values())):
+                raise self.cx_refused(f".{m.name}()", node)
+            return self.cx(*(super(ComplexValues, self).method(Method(m.name, p), args, kwargs, node)
+                             for p in self.cx_full(x, node)))
+        raise self.cx_refused(f".{m.name}()", node)
+
+    def subscript(self, node):
+        if isinstance(node.value, ast.Name):
+            v = self.env.get(node.value.id)
+            if not isinstance(v, (ComplexRef, ComplexPair)):
+                return super().subscript(node)
+            base = self.name(node.value.id, node.value)
+        else:
+            base = self.expr(node.value)
+            if not isinstance(base, ComplexPair):
+                self.env["<base>"] = base
+                try:
+                    return super().subscript(ast.copy_location(ast.Subscript(ast.copy_location(
+                        ast.Name("<base>", ast.Load()), node.value), node.slice, ast.Load()), node))
+                finally:
+                    self.env.pop("<base>", None)
+        out = []
+        for part in self.cx_full(base, node):
+            self.env["<part>"] = part
+            try:
+                out.append(super().subscript(ast.copy_location(ast.Subscript(ast.copy_location(
+                    ast.Name("<part>", ast.Load()), node.value), node.slice, ast.Load()), node)))
+            finally:
+                self.env.pop("<part>", None)
+        return self.cx(*out)
