@@ -37,7 +37,7 @@ def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
             raise AdjitTypeError(f"argument '{name}' = {x} does not fit in a 64-bit integer", loc,
                                  hint="pass it as a float, or reduce it")
         return Abstract(scalar_type("int64", True), (), x)
-    if isinstance(x, float):
+    if isinstance(x, float) and not isinstance(x, np.generic):  # np.float64 is a float too, but not weak
         return Abstract(scalar_type("float64", True), ())
     if isinstance(x, str):  # an option, static: each string its own specialization (frontend/lower.py)
         return Abstract(NONE_TYPE, (), x)
@@ -65,7 +65,7 @@ def _shape_key(args: tuple) -> tuple:
             key.append((a.dtype.char, a.shape, flags.c_contiguous, flags.f_contiguous))
         elif isinstance(a, (bool, int, str)):
             key.append((type(a), a))
-        elif isinstance(a, float):
+        elif isinstance(a, float) and not isinstance(a, np.generic):
             key.append(float)
         elif isinstance(a, np.generic):
             key.append((a.dtype.char, a.item() if a.dtype.kind in "iub" else None))

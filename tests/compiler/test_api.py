@@ -159,6 +159,21 @@ def test_mixed_float32_float64_promotes_like_numpy(rng):
     np.testing.assert_allclose(dx, y.astype(np.float32), rtol=1e-6)
 
 
+def test_numpy_float64_scalar_is_not_weak():
+    """np.float64 is a Python float subclass, but NumPy 2 promotes it as a float64 (not as a weak
+    Python float): a float32 value times an np.float64 scalar is float64 (seed 9301's oracle check)."""
+    def f(x, s):
+        return np.sum(x.astype(np.float32)) * s
+
+    x = np.array([0.1, 0.2, -0.3, 0.4])
+    g = adjit.value_and_grad(f, wrt=(0, 1))
+    v, (dx, ds) = g(x, np.float64(0.7))
+    assert v == f(x, np.float64(0.7)) and np.asarray(v).dtype == np.float64
+    v2, _ = g(x, 0.7)  # a Python float stays weak: float32, as in NumPy
+    assert v2 == f(x, 0.7) and type(v2) is np.float32
+    assert len(g.signatures) == 2
+
+
 def test_one_specialization_per_signature(rng):
     g = adjit.grad(corpus.two_dtypes)
     g(rng.standard_normal((3, 4)), rng.standard_normal((3, 4)))
