@@ -138,7 +138,10 @@ class ComplexValues:
         return _sources()[id(func)]
 
     def _zeros_like(self, v: Value) -> Value:
-        return self.b.emit("zeros_like", [v], dtype=v.type.dtype if v.type.dtype in ("float32", "float64") else "float64")
+        dt = v.type.dtype if v.type.dtype in ("float32", "float64") else "float64"
+        if v.type.kind == "scalar":  # a number (zeros_like of a number renders x.shape)
+            return self.b.emit("astype", [self.b.const(0.0)], dtype=dt)
+        return self.b.emit("zeros_like", [v], dtype=dt)
 
     def cx_full(self, x, node, zero: bool = True) -> tuple:
         """The parts of x as IR values of one (the broadcast) shape; a zero part stays None unless
@@ -209,8 +212,9 @@ class ComplexValues:
                 self.bind_complex(target.id, val, node)
                 return True
             if isinstance(cur, ComplexRef):  # rebound to a real value: the parts are gone
-                gone = Undefined(target.id, "changes from complex to real between branches or iterations; give "
-                                            "it one type on every path (take .real or np.abs explicitly)")
+                gone = Undefined(target.id, f"(a part of the complex '{target.id}') is lost: '{target.id}' changes "
+                                            "from complex to real between branches or iterations; give it one type "
+                                            "on every path (take .real or np.abs explicitly)")
                 self.env[cur.re] = self.env[cur.im] = gone
             return False
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
