@@ -3,11 +3,14 @@
 For a program and its inputs:
 
 * NumPy runs it first (on copies); an exception or a non-finite value makes it *invalid*.
-* adjit builds it (`adjit.value_and_grad(f, wrt=...)`, `.source(*args)`): an `AdjitError` is a
-  *located rejection*, anything else (InternalCompilerError, a Python exception) *internal*.
+* adjit builds it (`adjit.value_and_grad(f, wrt=...)`, `.source(*args)`, and the JVP): an
+  `AdjitError` with a place in the program is a *located rejection*, anything else
+  (InternalCompilerError, an AdjitError without a place, a Python exception) *internal*
+  (`error_category`).
 * The gradients, each compared with central finite differences of the NumPy function in float64
-  (two step sizes plus a one-sided test per coordinate; a coordinate where they disagree sits on
-  a kink and is left out; a program with too many such coordinates is *skipped* for this oracle):
+  (three step sizes plus a one-sided test per coordinate; a coordinate where they disagree sits on
+  a kink and is left out; a program with too many such coordinates is *skipped* for this oracle;
+  a program that rounds to float32 itself, or whose aliasing depends on the dtype, see `fd_plan`):
   - `readable`: the readable source (`g.source(*args)`) executed as plain NumPy;
   - `lowered`: the lowered source (`g.source(*args, lowered=True)`) executed as plain Python with
     the `numba.njit` decoration replaced by the identity (the runtime helpers it calls are Numba
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import inspect
 import os
 import re
 import sys
@@ -177,12 +181,18 @@ def run_numpy(fun, args) -> float:
     return float(v)
 
 
-def fd_gradients(fun, args64: list, wrt_idx: list):
+def fd_gradients(fun, args64: list, wrt_idx: list, coarse: bool = False):
     """Central differences in float64 with three step sizes and a one-sided test per coordinate:
     (grads, reliable masks, f0). A coordinate is unreliable when the tests disagree (a kink, a tie
     of a max, a branch threshold nearby, or a function that oscillates on the scale of the step,
     such as cos of a large product, where the 1e-5 and 1e-6 steps can agree by chance while both
-    are far from the derivative: the 1e-7 step catches that)."""
+    are far from the derivative: the 1e-7 step catches that).
+
+    coarse: the function rounds to float32 on the way (a float32 program's differences taken in
+    float32, see `fd_plan`, or a program that casts to np.float32 itself): steps of 1e-3, 1e-2 and
+    1e-4 and a float32 noise level, as a step of 1e-6 moves a float32 value by a few ulps only (or
+    none) and its quotients are rounding. The inputs keep their dtype; each quotient divides by
+    the step the rounded inputs really took."""
     def ev(a):
         # a step can make NumPy raise where the program itself ran (a boolean-mask selection
         # emptied by the step: NumPy's max/min of it raise): that coordinate is unreliable (nan)
@@ -193,31 +203,36 @@ def fd_gradients(fun, args64: list, wrt_idx: list):
             return float("nan")
 
     f0 = ev(args64)
-    noise = 1e-9 * max(1.0, abs(f0))
+    noise = (1e-7 if coarse else 1e-9) * max(1.0, abs(f0))
+    steps = (1e-3, 1e-2, 1e-4) if coarse else (1e-6, 1e-5, 1e-7)
     grads, masks = [], []
     for k in wrt_idx:
         x = args64[k]
         is_arr = isinstance(x, np.ndarray)
+        xdt = x.dtype if isinstance(x, (np.ndarray, np.generic)) else np.dtype(np.float64)
         base = np.array(x, dtype=np.float64).reshape(-1) if is_arr else np.array([float(x)])
         g = np.zeros(base.size)
         ok = np.ones(base.size, bool)
         for i in range(base.size):
             vals = {}
-            for h_rel in (1e-6, 1e-5, 1e-7):
+            for h_rel in steps:
                 h = h_rel * max(1.0, abs(base[i]))
                 for sgn in (1, -1):
                     b = base.copy()
                     b[i] += sgn * h
+                    b = b.astype(xdt)  # in float32 the step is rounded: divide by the one taken
                     a = list(args64)
-                    a[k] = b.reshape(x.shape) if is_arr else (np.float64(b[0]) if isinstance(x, np.generic) else float(b[0]))
-                    vals[(h_rel, sgn)] = (ev(a), h)
-            (up1, h1), (dn1, _) = vals[(1e-6, 1)], vals[(1e-6, -1)]
-            (up2, h2), (dn2, _) = vals[(1e-5, 1)], vals[(1e-5, -1)]
-            c1 = (up1 - dn1) / (2 * h1)
-            c2 = (up2 - dn2) / (2 * h2)
-            (up3, h3), (dn3, _) = vals[(1e-7, 1)], vals[(1e-7, -1)]
-            c3 = (up3 - dn3) / (2 * h3)
-            fwd, bwd = (up1 - f0) / h1, (f0 - dn1) / h1
+                    a[k] = b.reshape(x.shape) if is_arr else (b[0] if isinstance(x, np.generic) else float(b[0]))
+                    vals[(h_rel, sgn)] = (ev(a), abs(float(b[i]) - base[i]))
+            s1, s2, s3 = steps
+            (up1, u1), (dn1, d1) = vals[(s1, 1)], vals[(s1, -1)]
+            (up2, u2), (dn2, d2) = vals[(s2, 1)], vals[(s2, -1)]
+            (up3, u3), (dn3, d3) = vals[(s3, 1)], vals[(s3, -1)]
+            h1, h3 = (u1 + d1) / 2, (u3 + d3) / 2
+            c1 = (up1 - dn1) / (u1 + d1)
+            c2 = (up2 - dn2) / (u2 + d2)
+            c3 = (up3 - dn3) / (u3 + d3)
+            fwd, bwd = (up1 - f0) / u1, (f0 - dn1) / d1
             g[i] = c1
             finite = all(np.isfinite(v) for v in (up1, dn1, up2, dn2, up3, dn3))
             scale = max(1.0, abs(c1))
@@ -228,6 +243,58 @@ def fd_gradients(fun, args64: list, wrt_idx: list):
         grads.append(g.reshape(x.shape) if is_arr else g)
         masks.append(ok.reshape(x.shape) if is_arr else ok)
     return grads, masks, f0
+
+
+_NARROW = re.compile(r"\b(float16|float32|half|single)\b")
+_FLOAT_NAMES = re.compile(r"\b(float16|float32|float64|half|single|double|longdouble)\b")
+
+
+def _program_text(fun) -> str:
+    """The source of the module `fun` is defined in (its helpers included); '' if unknown."""
+    try:
+        return Path(inspect.getsourcefile(fun)).read_text()
+    except (OSError, TypeError):
+        try:
+            return inspect.getsource(fun)
+        except (OSError, TypeError):
+            return ""
+
+
+def _same_in_float64(fun, args: list) -> bool:
+    """Whether a float32 program computes the same function on its inputs in float64: the same
+    argument elements written (np.asarray(x, dtype=np.float32) is x itself for a float32 x and a
+    copy for a float64 one; x.astype(np.float64, copy=False) the other way round) and the same
+    value to within float32 rounding (1e-3: rounding is rarely above 1e-5, a write through an
+    alias that one dtype makes and the other does not is of the order of the values)."""
+    a32, a64 = copies(args), [c.copy() if isinstance(c, np.ndarray) else c for c in to64(args)]
+    try:
+        with np.errstate(all="ignore"):
+            v32, v64 = float(fun(*a32)), float(fun(*a64))
+    except Exception:
+        return True  # NumPy's own verdict on the program comes from run_numpy
+    for x, y32, y64 in zip(args, a32, a64):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            if not np.array_equal(y32 != x, y64 != x.astype(np.float64)):
+                return False
+    return np.isfinite(v32) == np.isfinite(v64) and not abs(v32 - v64) > 1e-3 * max(1.0, abs(v64))
+
+
+def fd_plan(fun, args: list, dtype: str) -> tuple:
+    """(the inputs to take finite differences at, coarse (see fd_gradients), why (or '')).
+
+    The differences are those of the program in float64 at the inputs made float64, which for a
+    float32 program is the same function without float32's rounding, except where the program's
+    meaning depends on the dtype: a call that returns its argument itself in one dtype and a copy
+    in the other, written after, reads another array in float64 (an oracle false alarm of seed
+    9203, program 48, and of the brief after it: np.asarray(x, dtype=np.float32) written into).
+    Such a program's differences are taken in float32 itself, with coarse steps (their own
+    tolerance, `Tol.fd_float32`). A program that names float32 (or float16) rounds there in
+    float64 as well: coarse steps, at float32's tolerances (its working precision)."""
+    text = _program_text(fun)
+    narrow = bool(_NARROW.search(text))
+    if dtype == "float32" and _FLOAT_NAMES.search(text) and not _same_in_float64(fun, args):
+        return copies(args), True, "float32: the program's aliasing depends on the dtype"
+    return to64(args), narrow, "float32 casts in the program" if narrow else ""
 
 
 def refine_fd(fun, args64: list, wrt_idx: list, grads: list, fd: list, masks: list, limit: float) -> int:
@@ -342,11 +409,21 @@ def normalize(msg: str) -> str:
 
 
 def error_category(stage: str, e: BaseException) -> tuple:
-    """(outcome, category) for an exception raised at `stage`."""
+    """(outcome, category) for an exception raised at `stage`.
+
+    A refusal is an AdjitError (not an InternalCompilerError) with a place in the program (e.loc),
+    raised while adjit builds the gradient (`build`) or the forward-mode JVP (`jvp-build`: forward
+    mode refuses a line reverse mode drops as dead, e.g. a derivative adjit has no rule for in a
+    result never used, seed 9203, programs 50 and 185: a gap, not a wrong value; its category
+    says jvp-build). An AdjitError without a place, or one raised while a built gradient runs, or
+    any other exception, is internal."""
     from adjit.compiler.errors import AdjitError, InternalCompilerError
 
-    if isinstance(e, AdjitError) and not isinstance(e, InternalCompilerError) and stage == "build":
-        return "rejected", f"{type(e).__name__}: {normalize(getattr(e, 'message', str(e)))}"
+    if isinstance(e, AdjitError) and not isinstance(e, InternalCompilerError) and stage in ("build", "jvp-build"):
+        msg = normalize(getattr(e, 'message', str(e)))
+        if getattr(e, "loc", None) is None:
+            return "internal", f"{stage}: unlocated {type(e).__name__}: {msg}"
+        return "rejected", f"{'jvp-build: ' if stage == 'jvp-build' else ''}{type(e).__name__}: {msg}"
     return "internal", f"{stage}: {type(e).__name__}: {normalize(str(e))}"
 
 
@@ -378,6 +455,7 @@ class Tol:
     def __init__(self, dtype: str):
         f32 = dtype == "float32"
         self.fd = 2e-3 if f32 else 1e-5  # adjit against float64 finite differences
+        self.fd_float32 = 5e-3  # against finite differences taken in float32 (fd_plan)
         self.agree = 1e-4 if f32 else 1e-8  # adjit against adjit
         self.value = 1e-4 if f32 else 1e-9  # adjit's value against NumPy's
         self.jvp = 1e-3 if f32 else 1e-8
@@ -423,7 +501,9 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
     res = {"outcome": None, "category": "", "detail": "", "failing": [], "mode": mode}
 
     def done(outcome, category="", detail=""):
-        res.update(outcome=outcome, category=category, detail=detail[:4000], seconds=time.perf_counter() - t0,
+        if len(detail) > 4000:  # a traceback: its start (where in the harness) and its end (the error)
+            detail = detail[:1000] + "\n[...]\n" + detail[-3000:]
+        res.update(outcome=outcome, category=category, detail=detail, seconds=time.perf_counter() - t0,
                    inputs=inputs_to_json(args))
         return res
 
@@ -452,7 +532,8 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
     # 3. finite differences (new inputs when too many coordinates sit on kinks)
     attempt = 0
     while True:
-        fd, masks, _ = fd_gradients(fun, to64(args), wrt_idx)
+        fd_args, coarse, fd_why = fd_plan(fun, args, dtype)
+        fd, masks, _ = fd_gradients(fun, fd_args, wrt_idx, coarse)
         total = sum(np.asarray(m).size for m in masks)
         good = sum(int(np.sum(m)) for m in masks)
         if good >= max(1, total // 2) or fd_retry is None or attempt >= 2:
@@ -467,6 +548,11 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
         args = new
     fd_ok = good >= max(1, total // 2)
     res["fd_reliable"] = f"{good}/{total}"
+    if coarse:  # the program computes in float32 somewhere: that is its precision (fd_plan)
+        tol = Tol("float32")
+        if fd_why.startswith("float32:"):
+            tol.fd = tol.fd_float32  # differences taken in float32 itself
+        res["fd_plan"] = fd_why
 
     saved = copies(args)
     failing = []
@@ -488,7 +574,7 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
                  tol.agree)
         if fd_ok:
             err = max_err(grads, fd, masks) / scale_fd
-            if not err <= tol.fd:  # float64 differences not converged? refine them in long double
+            if not err <= tol.fd and not coarse:  # float64 differences not converged? refine them in long double
                 refined = refine_fd(fun, to64(args), wrt_idx, grads, fd, masks, tol.fd)
                 if refined:
                     res["fd_refined"] = res.get("fd_refined", 0) + refined
@@ -551,14 +637,8 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
             if not same_args(args, saved):
                 failing.append("mutation:jvp")
         except Exception as e:
-            if stage == "jvp-build" and type(e).__name__ not in ("InternalCompilerError",):
-                from adjit.compiler.errors import AdjitError
-                if isinstance(e, AdjitError):
-                    # forward mode rejects what reverse mode took: a gap, reported as internal
-                    return done("internal", f"jvp-build: {type(e).__name__}: {normalize(getattr(e, 'message', str(e)))}",
-                                traceback.format_exc())
             out_, cat = error_category(stage, e)
-            return done("internal", cat, traceback.format_exc())
+            return done(out_, cat, traceback.format_exc())
 
     rounding = [n for n in failing if n.split(":")[0] in ("value", "agree", "jvp")]
     if any(n.startswith("fd:") for n in failing):
