@@ -169,8 +169,10 @@ code takes its result (arrays and numbers) as an extra `host_<name>` parameter
 (compiler/frontend/host.py; guide.md, "Porting NumPy code").
 
 Names a function may use: its arguments and locals, `np.*` and `math.*` functions listed below,
-`adjit.stop_gradient`, `adjit.nn.*`, global numeric constants (a global *array* is rejected: pass
-it as an argument), and other plain Python functions. Arguments are NumPy arrays (float, int or
+`adjit.stop_gradient`, `adjit.nn.*`, global and closure numbers, strings, tuples and dicts of them
+(`CFG["lr"]`, `for k, v in CFG.items()`), global and closure numeric arrays (`GRID`, `mymod.KNOTS`:
+passed to the compiled code as extra parameters, read again on every call; frontend/captures.py),
+dict displays with constant keys (`{"a": x, **base}`, read-only), and other plain Python functions. Arguments are NumPy arrays (float, int or
 bool dtypes; not float16) and Python or NumPy numbers (ints within int64), or structures of them:
 dicts, lists, tuples, NamedTuples and dataclasses, nested (`p["W"]`, `p[0]`, `p.W`, `len(p)`,
 unpacking and `for` loops over a structure, unrolled; read-only; see api.md). The arguments in
@@ -182,10 +184,11 @@ are transformed like functions. Arrays in non-native byte order are converted; m
 call is specialized is checked in Python before compiled code runs.
 
 adjit differentiates exactly the function object it is given: closures keep their own cells,
-each module its own globals. Globals and closure values are read when a call is first compiled for
-its argument shapes, and frozen into that specialization, as `jax.jit` freezes them: rebinding a
-global afterwards does not change a compiled gradient (a new process, or a new decoration, reads
-the new value). The source is read once and checked against the function's bytecode; a file edited
+each module its own globals. Globals and closure values are read as Python reads them, when the
+call runs: an array through its parameter, on every call; a number, string, tuple, dict or helper
+function is compiled in, and before every call adjit checks that each one it compiled in is
+unchanged (by value; functions and modules by identity), compiling again when one changed
+(compiler/jit/guards.py; about 0.3 µs per name checked). The source is read once and checked against the function's bytecode; a file edited
 since it was imported is refused until the module is reloaded.
 
 ## Primitives

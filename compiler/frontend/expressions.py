@@ -14,6 +14,7 @@ import numpy as np
 from .. import primitives as P
 from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
+from .captures import captured
 from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
@@ -113,9 +114,8 @@ class Expressions(PythonValues):
     def expr(self, node):
         if isinstance(node, ast.Name):
             val = self.name(node.id, node)
-            if isinstance(val, np.ndarray):
-                raise self.err(AdjitTypeError, f"global array '{node.id}' cannot be captured", node,
-                               hint="pass it as an argument instead")
+            if isinstance(val, (np.ndarray, dict)):  # a global array: captures.py; a global dict: structures.py
+                return self.plain_dict(val, node.id) if type(val) is dict else captured(self, node.id, node=node)
             return val
         if isinstance(node, ast.Constant):
             if node.value is None or _is_number(node.value) or isinstance(node.value, str):
@@ -185,6 +185,8 @@ class Expressions(PythonValues):
             return self.mark_list(items) if isinstance(node, ast.ListComp) and type(items) is tuple else items
         if isinstance(node, (ast.SetComp, ast.Set)):  # a set of numbers, for `in` tests: membership.py
             return self.set_display(node)
+        if isinstance(node, ast.Dict):  # a dict of constant keys, read-only: structures.py
+            return self.dict_display(node)
         what = {ast.DictComp: "dict comprehensions are not supported",
                 ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported"}.get(
             type(node), f"{type(node).__name__} expressions are not supported")
@@ -248,9 +250,13 @@ class Expressions(PythonValues):
             return state[(id(base), attr)]
         if isinstance(base, (types.ModuleType, type)) or base is np or hasattr(base, attr):
             try:
-                return getattr(base, attr)
+                found = getattr(base, attr)
             except AttributeError:
                 pass
+            else:
+                if isinstance(found, np.ndarray) and isinstance(base, types.ModuleType):  # mod.ARRAY
+                    found = captured(self, attr, base.__dict__) or found
+                return found
         raise self.err(AdjitNameError, f"{_describe(base)} has no attribute '{attr}'", node)
 
     # -- calls

@@ -184,6 +184,8 @@ def _lowerable(obj, depth: int = 0) -> bool:
             isinstance(getattr(obj, "__self__", None), np.ufunc):
         return True
     owner = getattr(obj, "__self__", None)
+    if type(owner) is dict and getattr(obj, "__name__", "") in ("items", "keys", "values"):
+        return True  # a global dict's loop: structures.py
     if owner is not None and type(owner).__module__.startswith("scipy.stats"):
         return getattr(obj, "__name__", "") not in ("rvs", "fit")  # norm.cdf: forms/distributions.py decides
     if type(obj).__module__.startswith("scipy.stats") and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf")):
@@ -218,8 +220,8 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
         f = n.func
         root = _root(f)
         if isinstance(f, ast.Attribute) and root in local:  # a method of a local value
-            if f.attr not in METHODS and f.attr not in ("copy", "clip", "item", "append", "reshape", "astype",
-                                                        "transpose", "T") and isinstance(f.value, ast.Name) \
+            if f.attr not in METHODS and f.attr not in ("copy", "clip", "item", "append", "reshape", "astype", "T",
+                                                        "transpose", "items", "keys", "values") and isinstance(f.value, ast.Name) \
                     and f.value.id not in params:  # a parameter's methods (a bound method's self): the lowerer's
                 return ast.unparse(f)
             continue

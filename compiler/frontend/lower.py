@@ -309,6 +309,8 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     low = Lowerer(parsed, b)
     low.params = params
     if trees is None:
+    # global and closure arrays, passed as parameters (captures.py): a read of one maps to its parameter
+    b.captures = {key: params[names.index(hidden)] for key, hidden in getattr(parsed, "captures", ())}
         for name, p, av in zip(parsed.param_names, params, arg_avals):
             low.env[name] = av.value if isinstance(av.value, str) else p  # a string option: static
     else:

@@ -114,6 +114,28 @@ def _leaf_hint(x, text: str) -> None:
 class Structures:
     """The Lowerer's half for structured parameters (subscript, attribute and for-loop hooks)."""
 
+    def dict_display(self, node: ast.Dict):
+        """`{"lr": 0.1, "W": W}`, `{**base, "k": v}`: a read-only dict of constant keys, as a dict
+        argument is (subscripts, `in`, len, `.items()` loops resolve when the call is compiled)."""
+        items = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:  # {**other}
+                other = self.expr(v)
+                if not isinstance(other, StructMap):
+                    raise self.err(AdjitTypeError, "`**` in a dict display takes a dict", v)
+                items.update(other.items)
+                continue
+            key = self.expr(k)
+            if not isinstance(key, (str, int, float, bool, tuple)) or isinstance(key, Value):
+                key = self.static(key, k, "a key of a dict")
+            items[key] = self.expr(v)
+        return StructMap(items, "the dict")
+
+    def plain_dict(self, d: dict, label: str):
+        """A global or closure dict (a configuration): read as a dict argument is, its numbers and
+        strings compile-time constants (compiled.py compiles again when one changes: guards.py)."""
+        return StructMap(dict(d), label)
+
     def struct_read(self, x, node):
         if isinstance(x, Opaque):
             raise self.err(AdjitTypeError, f"{x.label} is a {x.typename}, which adjit cannot read: it reads "
@@ -225,7 +247,14 @@ class Structures:
     def _rooted_in_struct(self, node) -> bool:
         while isinstance(node, (ast.Attribute, ast.Subscript)):
             node = node.value
-        return isinstance(node, ast.Name) and is_struct(self.env.get(node.id))
+        if not isinstance(node, ast.Name):
+            return False
+        if node.id in self.env:
+            return is_struct(self.env[node.id])
+        try:
+            return type(self.name(node.id, node)) is dict  # a global dict (plain_dict)
+        except AdjitNameError:
+            return False
 
     def struct_sequence(self, it):
         """The items of a loop over a structure (a list), or None when `it` is not one."""

@@ -22,7 +22,7 @@ from .. import frontend, timing
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
-from . import frontkey, modules
+from . import frontkey, guards, modules
 from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, resolve_wrt, trees_of
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
@@ -125,8 +125,12 @@ class CompiledFunction:
             from ..frontend.host import plan_or_none
 
             self.host = plan_or_none(self.parsed, {self.parsed.param_names[k] for k in set(self.wrt) | set(self.wrt_fwd)})
+            from ..frontend import captures  # global and closure arrays: parameters read on every call
+
+            self.host = captures.plan_or_none(self.parsed, self.host)
         self.kernel = self.host.kernel if self.host is not None else self.parsed
         self._by_shapes: OrderedDict = OrderedDict()
+        self._guards = None  # the global and closure constants the specializations were built with
         self._specs: dict[str, Specialization] = {}
         self.__name__ = getattr(fun, "__name__", "f")
         self.__doc__ = getattr(fun, "__doc__", None)
@@ -144,9 +148,14 @@ class CompiledFunction:
 
     def _spec_for(self, args: tuple) -> Specialization:
         key = _shape_key(args)
+        if self._guards and not guards.holds(self._guards):  # a global constant changed (jit/guards.py)
+            self._by_shapes.clear()
+            self._guards = None
         spec = self._by_shapes.get(key)
         if spec is not None:
             return spec
+        if self._guards is None:
+            self._guards = guards.snapshot(self.parsed.fn)
         with _LOCK:
             with timing.profile(f"{self.parsed.name} ({self.mode}), {self.parsed.filename}:{self.parsed.firstline}"):
                 spec = self._build(args)
@@ -309,8 +318,9 @@ class CompiledFunction:
             title = f"{self.parsed.filename}:{self.parsed.firstline} ({name})"  # escaped by module_text
             shown = sig
             if self.host is not None:  # what NumPy computes before this code (frontend/host.py)
-                shown += "".join(f"\n{h}: computed by NumPy before this code, on every call, by line {loc.line}: "
-                                 f"{loc.stmt}" for h, (loc, *_) in zip(self.host.hidden, self.host.checks))
+                shown += "".join(f"\n{h}: {rest[0]}" if len(rest) == 1 else
+                                 f"\n{h}: computed by NumPy before this code, on every call, by line {loc.line}: "
+                                 f"{loc.stmt}" for h, (loc, *rest) in zip(self.host.hidden, self.host.checks))
             with timing.phase("module: write, import"):
                 module = _store_module(stem, modname, digest,
                                        module_text(title, shown, digest, readable[0], readable[1], False),

@@ -1,0 +1,256 @@
+"""Arrays the function reads from its module or its closure (`grid = np.linspace(0, 1, 50)` at
+the top of the file, read inside the function or a helper it calls): passed to the compiled code
+as extra parameters, read again on every call.
+
+Python reads a global when the line runs, so a compiled function must not keep the array it saw
+when it was compiled (rebinding the name or writing into the array would leave it stale). Each
+global or closure name that holds a numeric array when the function is decorated is planned here,
+from the ASTs of the function and of the Python functions it calls (inlined by the lowerer, each
+with its own module's globals); the compiled function takes the array as a parameter named after
+it, and the driver reads the name again before every call (`run`). The lowerer maps a read of the
+name to that parameter (`Expressions.captured`); a name planned here but not read costs one
+lookup per call. Arrays are only read through these parameters, never baked into the code, so a
+new array under the name (another shape or dtype) selects or builds another specialization like
+an argument would. Numbers, strings and tuples read from globals are compile-time constants:
+compiled.py checks them before each call (jit/guards.py) and compiles again when one changed.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import types
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..errors import AdjitTypeError
+
+MAX_FUNCTIONS = 200  # helpers scanned for one function (a large program reads its globals in a few)
+
+
+@dataclass
+class Capture:
+    hidden: str  # the compiled function's parameter
+    space: object  # the globals dict, or the closure cell
+    name: str
+    loc: object  # where it is first read
+    module: str
+
+    @property
+    def key(self):
+        return capture_key(self.space, self.name)
+
+    def current(self):
+        try:
+            value = self.space.cell_contents if isinstance(self.space, types.CellType) else self.space[self.name]
+        except (KeyError, ValueError):
+            raise AdjitTypeError(f"the global array '{self.name}' that this function reads no longer exists",
+                                 self.loc, hint="define it again, or pass it as an argument") from None
+        if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
+            raise AdjitTypeError(f"'{self.name}' (read from {self.module}) was a numeric array when the function was "
+                                 f"decorated and is now a {type(value).__name__}", self.loc,
+                                 hint="keep a numeric array under the name, or pass the value as an argument")
+        return value
+
+
+def captured(low, ident: str, space=None, node=None):
+    """The parameter that carries the global or closure array `ident` in the lowerer `low`,
+    resolved as Expressions.name resolves it (a closure cell before the globals); `space`: the
+    namespace of a module attribute `mod.ARRAY` (None when it is not planned). A name not planned
+    (read in a way the plan does not follow) is the located error at `node`."""
+    table = getattr(low.b, "captures", None) or {}
+    if space is not None:
+        return table.get(capture_key(space, ident))
+    fn = low.parsed.fn
+    free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    found = table.get(capture_key(free[ident], ident) if ident in free else capture_key(low.parsed.globals, ident))
+    if found is None:
+        value = low.name(ident, node)
+        why = f"has dtype {value.dtype}" if value.dtype.kind not in "biuf" else "is read in a way adjit does not follow"
+        raise low.err(AdjitTypeError, f"the global array '{ident}' {why}", node, hint="pass it as an argument instead")
+    return found
+
+
+def capture_key(space, name: str):
+    return ("cell", id(space)) if isinstance(space, types.CellType) else ("global", id(space), name)
+
+
+@dataclass
+class CapturePlan:
+    """`kernel`: the function lowered, with one parameter per capture after its own (and after
+    host.py's, when statements are hoisted too); `run(values)` the extra arguments, in `hidden`
+    order."""
+
+    kernel: object
+    hidden: list
+    checks: list  # per extra parameter: (loc, header text)
+    host: object  # host.py's plan, or None
+    captures: list
+
+    def run(self, values: tuple) -> tuple:
+        head = tuple(self.host.run(values)) if self.host is not None else ()
+        return head + tuple(c.current() for c in self.captures)
+
+
+def _scope_names(fdef) -> set:
+    """Names local to one function: its parameters and what its body binds (not nested bodies)."""
+    a = fdef.args
+    out = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+    out |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    stack = list(fdef.body) if isinstance(fdef.body, list) else [fdef.body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+            continue
+        if isinstance(n, ast.Lambda):
+            continue
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            out.add(n.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            out |= {(al.asname or al.name).split(".")[0] for al in n.names}
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            out -= set(n.names) if isinstance(n, ast.Global) else set()
+        stack.extend(ast.iter_child_nodes(n))
+    return out
+
+
+class _Scan:
+    def __init__(self, taken: set):
+        self.found: dict = {}  # key -> Capture
+        self.seen: set = set()
+        self.taken = set(taken)
+
+    def function(self, parsed, fn):
+        code = getattr(fn, "__code__", None)
+        if code in self.seen or len(self.seen) > MAX_FUNCTIONS:
+            return
+        self.seen.add(code)
+        cells = {}
+        for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+            cells[name] = cell
+        self.body(parsed, parsed.node, (), cells, fn.__globals__, fn)
+
+    def body(self, parsed, fdef, enclosing: tuple, cells, space, fn):
+        local = _scope_names(fdef)
+        scopes = enclosing + (local,)
+        stack = list(fdef.body) if isinstance(fdef.body, list) else [fdef.body]
+        stack += [d for d in fdef.args.defaults + fdef.args.kw_defaults if d is not None]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not fdef:
+                self.body(parsed, n, scopes, cells, space, fn)
+                continue
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and not any(n.id in s for s in scopes):
+                self.name(parsed, n, cells, space, fn)
+            elif isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load):
+                self.attribute(parsed, n, scopes, cells, space, fn)
+            stack.extend(ast.iter_child_nodes(n))
+
+    def attribute(self, parsed, node, scopes, cells, space, fn):
+        """`mod.ARRAY` or `mod.helper` of a user module the function names (`import mod` at the top)."""
+        parts = []
+        root = node
+        while isinstance(root, ast.Attribute):
+            parts.append(root.attr)
+            root = root.value
+        if not isinstance(root, ast.Name) or any(root.id in s for s in scopes):
+            return
+        obj = cells[root.id].cell_contents if root.id in cells else space.get(root.id)
+        for attr in reversed(parts):
+            if not isinstance(obj, types.ModuleType) or obj.__name__.split(".")[0] in _LIBRARIES():
+                return
+            value = obj.__dict__.get(attr)
+            if isinstance(value, np.ndarray) or isinstance(value, types.FunctionType):
+                self.value(parsed, node, obj.__dict__, attr, value, f"module {obj.__name__}")
+                return
+            obj = value
+
+    def name(self, parsed, node, cells, space, fn):
+        ident = node.id
+        if ident in cells:
+            try:
+                value, where = cells[ident].cell_contents, cells[ident]
+            except ValueError:
+                return
+        elif ident in space:
+            value, where = space[ident], space
+        else:
+            return
+        module = f"module {getattr(fn, '__module__', None) or '?'}" if where is space else \
+            f"the closure of {fn.__qualname__}"
+        self.value(parsed, node, where, ident, value, module)
+
+    def value(self, parsed, node, where, ident, value, module):
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind not in "biuf":
+                return  # the lowerer's error stands
+            key = capture_key(where, ident)
+            if key not in self.found:
+                hidden = ident
+                k = 1
+                while hidden in self.taken:
+                    hidden, k = f"{ident}_{k}", k + 1
+                self.taken.add(hidden)
+                self.found[key] = Capture(hidden, where, ident, parsed.loc(node), module)
+            return
+        target = inspect.unwrap(value) if isinstance(value, types.FunctionType) else None
+        if target is not None and not _library(target) and not getattr(target, "__adjit_transform__", None):
+            from .parse import parse
+
+            try:
+                sub = parse(target, helper=True)
+            except Exception:  # noqa: BLE001 - the lowerer reports what it cannot read
+                return
+            self.function(sub, target)
+
+
+def _LIBRARIES():
+    from .expressions import _LIBRARIES as libs
+
+    return libs
+
+
+def _library(fn) -> bool:
+    from .expressions import _library as lib
+
+    return lib(fn)
+
+
+def _names_used(node) -> set:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | {
+        a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+
+
+def plan(parsed, host=None):
+    """The captures of `parsed` (the user's function), after `host` (host.py's plan or None):
+    `host` itself when the function reads no global or closure array."""
+    kernel = host.kernel if host is not None else parsed
+    scan = _Scan(_names_used(kernel.node) | set(kernel.param_names))
+    scan.function(parsed, parsed.fn)
+    if not scan.found:
+        return host
+    captures = list(scan.found.values())
+    node = kernel.node
+    node = ast.FunctionDef(**{f: getattr(node, f) for f in node._fields})
+    ast.copy_location(node, kernel.node)
+    node.end_lineno, node.end_col_offset = kernel.node.end_lineno, kernel.node.end_col_offset
+    args = node.args
+    node.args = ast.arguments(posonlyargs=args.posonlyargs, args=args.args + [
+        ast.copy_location(ast.arg(c.hidden), kernel.node) for c in captures], vararg=args.vararg,
+        kwonlyargs=args.kwonlyargs, kw_defaults=args.kw_defaults, kwarg=args.kwarg, defaults=args.defaults)
+    new = replace(kernel, node=node, param_names=list(kernel.param_names) + [c.hidden for c in captures],
+                  _stmt_texts={})
+    new.captures = [(c.key, c.hidden) for c in captures]
+    checks = list(host.checks) if host is not None else []
+    checks += [(c.loc, f"the array {c.name} of {c.module}, read again on every call") for c in captures]
+    hidden = (list(host.hidden) if host is not None else []) + [c.hidden for c in captures]
+    return CapturePlan(new, hidden, checks, host, captures)
+
+
+def plan_or_none(parsed, host=None):
+    """plan(), never failing on a program it cannot analyse (the lowerer reports what it finds)."""
+    try:
+        return plan(parsed, host)
+    except Exception:  # noqa: BLE001 - an analysis gap: lower as before (a located error on the read)
+        return host

@@ -1,0 +1,139 @@
+"""What the compiled code took from globals and closures as constants, checked before each call.
+
+The lowerer reads a global or closure number, string, tuple or configuration object when it
+compiles (`SIGMA = 0.5` at the top of the module, `n_layers` in a closure) and writes its value
+into the code, as Numba and `jax.jit` do. Python reads it when the line runs, so a function called
+after `SIGMA = 2.0` must see 2.0: `snapshot(fn)` records, for the function and every Python
+function it may inline (recursively, as the front key's walk does), each global and closure value
+it names that is not a library's module or function, and `holds(guards)` tells whether they are
+all unchanged (values by equality, functions, modules and classes by identity). compiled.py drops
+its compiled specializations when they are not, and compiles again (the disk cache is keyed by
+the same values, so switching back finds the earlier build). Arrays are not guarded: the compiled
+code takes them as parameters (frontend/captures.py) or refuses them.
+"""
+from __future__ import annotations
+
+import inspect
+import types
+
+import numpy as np
+
+from .frontkey import _LIBRARIES, _code_names
+
+MAX_FUNCTIONS = 200
+_MISSING = object()
+
+
+def _is_library(v) -> bool:
+    if isinstance(v, types.ModuleType):
+        return v.__name__.split(".")[0] in _LIBRARIES
+    if isinstance(v, np.ufunc):
+        return True
+    module = getattr(v, "__module__", None) or ""
+    if isinstance(v, (type, types.BuiltinFunctionType, types.FunctionType, types.MethodType)) \
+            or callable(v) and not isinstance(v, (list, tuple, dict)):
+        return module.split(".")[0] in _LIBRARIES or module == "builtins"
+    return False
+
+
+_PLAIN = (bool, int, float, complex, str, bytes, np.generic, type(None))
+MAX_ITEMS = 10000  # a larger container is compared by identity (an array of data, not a setting)
+
+
+def _freeze(v, depth: int = 0):
+    """What is compared later: plain values as they are, containers and objects' attributes
+    item by item, anything else (code, modules, classes, arrays, large containers) by identity."""
+    if isinstance(v, _PLAIN):
+        return ("val", v)
+    if depth < 6:
+        if isinstance(v, (tuple, list)) and len(v) <= MAX_ITEMS:
+            return ("seq", type(v), tuple(_freeze(x, depth + 1) for x in v))
+        if isinstance(v, dict) and len(v) <= MAX_ITEMS:
+            return ("map", type(v), tuple((k, _freeze(x, depth + 1)) for k, x in v.items()))
+        d = getattr(v, "__dict__", None)
+        if isinstance(d, dict) and not callable(v) and not isinstance(v, (type, types.ModuleType)):
+            return ("obj", type(v), _freeze(d, depth + 1))
+    return ("is", v)
+
+
+def _matches(now, frozen) -> bool:
+    kind = frozen[0]
+    if kind == "is":
+        return now is frozen[1]
+    if kind == "val":
+        v = frozen[1]
+        if type(now) is not type(v):
+            return False
+        if isinstance(v, float) and v != v:
+            return now != now
+        return bool(now == v)
+    if type(now) is not frozen[1]:
+        return False
+    if kind == "seq":
+        return len(now) == len(frozen[2]) and all(_matches(x, f) for x, f in zip(now, frozen[2]))
+    if kind == "map":
+        items = frozen[2]
+        return len(now) == len(items) and all(k in now and _matches(now[k], f) for k, f in items)
+    return _matches(getattr(now, "__dict__", None), frozen[2])  # obj
+
+
+def snapshot(fn) -> list:
+    """[(namespace or cell, name, (kind, value))] for what `fn` and the functions it calls read."""
+    out: list = []
+    seen: set = set()
+    taken: set = set()
+
+    def visit(f):
+        f = inspect.unwrap(f) if isinstance(f, types.FunctionType) else f
+        code = getattr(f, "__code__", None)
+        if code is None or code in seen or len(seen) > MAX_FUNCTIONS:
+            return
+        seen.add(code)
+        names = _code_names(code)
+        g = f.__globals__
+        for n in sorted(names):
+            if n in g:
+                take(g, n, g[n], names)
+        for n, cell in zip(code.co_freevars, f.__closure__ or ()):
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            take(cell, n, value, names)
+
+    def take(space, n, v, names):
+        if _is_library(v) or isinstance(v, np.ndarray) or (id(space), n) in taken:
+            return
+        taken.add((id(space), n))
+        if getattr(v, "__adjit_transform__", None) is not None:
+            out.append((space, n, ("is", v)))
+            return
+        out.append((space, n, _freeze(v)))
+        if isinstance(v, types.FunctionType):
+            visit(v)
+        elif isinstance(v, types.ModuleType):  # a user module: the attributes this code names
+            for a in sorted(names):
+                if a in v.__dict__ and not isinstance(v.__dict__[a], types.ModuleType):
+                    take(v.__dict__, a, v.__dict__[a], names)
+
+    visit(fn)
+    return out
+
+
+def _current(space, name):
+    if isinstance(space, types.CellType):
+        try:
+            return space.cell_contents
+        except ValueError:
+            return _MISSING
+    return space.get(name, _MISSING)
+
+
+def holds(guards: list) -> bool:
+    """Whether every value in `guards` is as it was."""
+    for space, name, frozen in guards:
+        if not _matches(_current(space, name), frozen):
+            return False
+    return True
+
+

@@ -1,0 +1,118 @@
+"""Globals and closures: arrays are read on every call (frontend/captures.py), constants are
+compiled in and compiled again when they change (jit/guards.py), dicts are read as dicts."""
+import numpy as np
+import pytest
+
+import adjit
+from tests.compiler import globals_helpers as gh
+
+GRID = np.linspace(0.0, 1.0, 6)
+SCALE = 1.5
+CFG = {"scale": 2.0, "mode": "sq", "powers": (1, 2)}
+
+
+def interp_loss(y):
+    return np.sum(np.interp(GRID * 0.9 + 0.05, GRID, y) ** 2) * SCALE
+
+
+def helper_loss(x):
+    return np.sum(gh.basis(x) * x[:, None])
+
+
+def config_loss(x):
+    s = 0.0
+    for k, v in CFG.items():
+        if k == "scale":
+            s = s + v * np.sum(x)
+    out = np.sum(x ** CFG["powers"][1]) if CFG["mode"] == "sq" else np.sum(x)
+    return s + out
+
+
+def local_dict_loss(x):
+    p = {"a": x[0], "b": x[1] * 2.0, "w": x}
+    q = {**p, "c": 3.0}
+    return q["a"] * q["b"] + np.sum(q["w"] ** 2) * q["c"] + len(q)
+
+
+def make_closure(w):
+    def f(x):
+        return np.sum(np.sin(x) * w)
+    return f
+
+
+def fd(f, x, h=1e-6):
+    out = np.zeros_like(x)
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e[i] = h
+        out[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return out
+
+
+def test_global_array_follows_rebinding_and_writes():
+    global GRID
+    g = adjit.grad(interp_loss)
+    y = np.linspace(0.2, 1.4, 6)
+    assert np.allclose(g(y), fd(interp_loss, y), atol=1e-7)
+    saved = GRID
+    try:
+        GRID = np.linspace(0.0, 2.0, 6)  # rebound: the next call reads the new array
+        assert np.allclose(g(y), fd(interp_loss, y), atol=1e-7)
+        GRID[1] = 0.1  # written into: read again too
+        assert np.allclose(g(y), fd(interp_loss, y), atol=1e-7)
+        GRID = np.linspace(0.0, 1.0, 4)  # another shape: another specialization
+        assert np.allclose(g(y[:4]), fd(interp_loss, y[:4]), atol=1e-7)
+        GRID = [0.0, 1.0]
+        with pytest.raises(adjit.AdjitTypeError, match="was a numeric array"):
+            g(y)
+    finally:
+        GRID = saved
+
+
+def test_helper_module_arrays_and_constants():
+    g = adjit.grad(helper_loss)
+    x = np.array([0.1, 0.7, 0.4])
+    assert np.allclose(g(x), fd(helper_loss, x), atol=1e-7)
+    saved = gh.KNOTS, gh.WEIGHT
+    try:
+        gh.KNOTS = np.array([0.2, 0.3, 0.9])
+        gh.WEIGHT = -1.0  # a constant compiled in: the guard compiles again
+        assert np.allclose(g(x), fd(helper_loss, x), atol=1e-7)
+    finally:
+        gh.KNOTS, gh.WEIGHT = saved
+    assert np.allclose(g(x), fd(helper_loss, x), atol=1e-7)
+
+
+def test_global_constants_and_dicts_are_guarded():
+    global SCALE
+    x = np.array([0.5, 1.5, -0.3])
+    g, h = adjit.grad(config_loss), adjit.grad(interp_loss)
+    assert np.allclose(g(x), fd(config_loss, x), atol=1e-7)
+    try:
+        CFG["scale"] = -1.0
+        CFG["mode"] = "lin"
+        assert np.allclose(g(x), fd(config_loss, x), atol=1e-7)
+        y = np.linspace(0.2, 1.4, 6)
+        h(y)
+        SCALE = 3.0
+        assert np.allclose(h(y), fd(interp_loss, y), atol=1e-7)
+    finally:
+        CFG.update(scale=2.0, mode="sq")
+        SCALE = 1.5
+
+
+def test_closure_arrays_and_local_dicts():
+    x = np.array([0.3, -0.2, 0.8])
+    w = np.array([1.0, 2.0, 3.0])
+    f = make_closure(w)
+    g = adjit.grad(f)
+    assert np.allclose(g(x), np.cos(x) * w)
+    w[0] = 5.0  # the closure's array written after compiling: read again
+    assert np.allclose(g(x), np.cos(x) * w)
+    assert np.allclose(adjit.grad(local_dict_loss)(x), fd(local_dict_loss, x), atol=1e-7)
+
+
+def test_source_names_the_global():
+    src = adjit.grad(interp_loss).source(np.ones(6))
+    assert "# GRID: the array GRID of module " in src and "test_globals, read again on every call" in src
+    assert "def interp_loss_grad(y, GRID)" in src
