@@ -14,6 +14,7 @@ from ..errors import AdjitNameError, AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
+from .bitwise import IntegerBits
 from .complexcalls import ComplexCalls
 from .complexvals import ComplexValues, is_complex
 from .lists import BuiltList, ListBuilding
@@ -31,7 +32,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(ComplexValues, ComplexCalls, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
@@ -58,7 +59,7 @@ class Lowerer(ComplexValues, ComplexCalls, NumpyForms, ControlFlow, Comprehensio
         if isinstance(x, Value):
             return x
         if _is_number(x):
-            return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32,)) else x)
+            return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32, np.float64)) else x)
         if isinstance(x, DeferredList):  # a list built by a comprehension: NumPy's array of it
             return self.deferred(x, None, node)
         if isinstance(x, BuiltList):  # a list built by .append in a loop: its rows (lists.py)
@@ -308,9 +309,9 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
         params.append(b.define(Value(name), av))
     low = Lowerer(parsed, b)
     low.params = params
-    if trees is None:
     # global and closure arrays, passed as parameters (captures.py): a read of one maps to its parameter
     b.captures = {key: params[names.index(hidden)] for key, hidden in getattr(parsed, "captures", ())}
+    if trees is None:
         for name, p, av in zip(parsed.param_names, params, arg_avals):
             low.env[name] = av.value if isinstance(av.value, str) else p  # a string option: static
     else:

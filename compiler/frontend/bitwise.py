@@ -1,0 +1,71 @@
+"""Bit operators on integers. `&`, `|` and `^` are the logical rows on booleans (masks); on
+integers NumPy computes them bit by bit, which no row does: `x & (2**k - 1)` is `x % 2**k`
+(exact in two's complement), anything else on integers is a located error (it was read as a
+logical and, `6 & 1` giving 1 where NumPy gives 0). `a >> b` is `a // 2**b` and `a << b` is
+`a * 2**b` for integers (NumPy's arithmetic shift; the product wraps as the shift does), shifts
+of 0 to 62 bits. A mixin of the Lowerer, before Expressions' binop."""
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+
+_INTS = ("int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64")
+
+
+def _int_kind(x) -> str | None:
+    """'int' for an integer (a Python int, an integer value), 'bool' for a boolean, else None."""
+    if isinstance(x, (bool, np.bool_)):
+        return "bool"
+    if isinstance(x, (int, np.integer)):
+        return "int"
+    if isinstance(x, Value) and x.type.kind in ("scalar", "array"):
+        return "int" if x.type.dtype in _INTS else "bool" if x.type.dtype == "bool" else None
+    return None
+
+
+class IntegerBits:
+    """The Lowerer's bit operators on integers (see the module docstring)."""
+
+    def binop(self, optype, left, right, node):
+        if optype in (ast.RShift, ast.LShift):
+            return self._shift(optype, left, right, node)
+        if optype in (ast.BitAnd, ast.BitOr, ast.BitXor):
+            kinds = {_int_kind(left), _int_kind(right)}
+            if "int" in kinds and None not in kinds:
+                return self._bits(optype, left, right, node)
+        return super().binop(optype, left, right, node)
+
+    def _shift(self, optype, left, right, node):
+        what = ">>" if optype is ast.RShift else "<<"
+        if _int_kind(left) != "int" or _int_kind(right) != "int":
+            raise self.err(AdjitTypeError, f"`{what}` takes integers (NumPy raises for other types)", node)
+        if isinstance(left, (int, np.integer)) and isinstance(right, (int, np.integer)):
+            return int(left) >> int(right) if optype is ast.RShift else int(left) << int(right)
+        k = right if isinstance(right, (int, np.integer)) else self.static_int(right)
+        if k is not None and not 0 <= k <= 62:
+            raise self.err(UnsupportedSyntaxError, f"a shift by {k} bits is not supported (0 to 62)", node)
+        if k is not None:
+            factor = 2 ** int(k)
+        else:  # 2 ** b for a run-time b, kept within 0..62 (NumPy's shifts past that are not portable)
+            b = self.b.emit("clip", [self.value(right, node), self.b.const(0), self.b.const(62)])
+            factor = self.b.emit("pow", [self.b.const(2), b])
+        return super().binop(ast.FloorDiv if optype is ast.RShift else ast.Mult, left, factor, node)
+
+    def _bits(self, optype, left, right, node):
+        mask = right if isinstance(right, (int, np.integer)) and not isinstance(right, bool) else \
+            left if isinstance(left, (int, np.integer)) and not isinstance(left, bool) else None
+        other = left if mask is right else right
+        if isinstance(left, (int, np.integer)) and isinstance(right, (int, np.integer)):
+            return {ast.BitAnd: int(left) & int(right), ast.BitOr: int(left) | int(right),
+                    ast.BitXor: int(left) ^ int(right)}[optype]
+        if optype is ast.BitAnd and mask is not None and mask >= 0 and (mask + 1) & mask == 0:
+            return super().binop(ast.Mod, other, int(mask) + 1, node)  # x & (2**k - 1): x % 2**k
+        op = {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^"}[optype]
+        raise self.err(UnsupportedSyntaxError, f"bitwise `{op}` of integers is not supported (only `x & (2**k - 1)`, "
+                       "which is x % 2**k; `&`, `|`, `^` of booleans are the logical operators)", node,
+                       hint="compare first to make booleans: `(a != 0) & (b != 0)`, or use arithmetic on 0/1 "
+                            "integers: `a * b` for and, `a + b - a * b` for or")
