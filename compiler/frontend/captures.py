@@ -86,8 +86,11 @@ class CapturePlan:
     checks: list  # per extra parameter: (loc, header text)
     host: object  # host.py's plan, or None
     captures: list
+    asserts: object = None  # the function's asserts on its arguments, as Python runs them, or None
 
     def run(self, values: tuple) -> tuple:
+        if self.asserts is not None:
+            self.asserts(*values)
         head = tuple(self.host.run(values)) if self.host is not None else ()
         return head + tuple(c.current() for c in self.captures)
 
@@ -228,7 +231,8 @@ def plan(parsed, host=None):
     kernel = host.kernel if host is not None else parsed
     scan = _Scan(_names_used(kernel.node) | set(kernel.param_names))
     scan.function(parsed, parsed.fn)
-    if not scan.found:
+    asserts, checked = _argument_asserts(parsed, kernel)
+    if not scan.found and asserts is None:
         return host
     captures = list(scan.found.values())
     node = kernel.node
@@ -242,10 +246,61 @@ def plan(parsed, host=None):
     new = replace(kernel, node=node, param_names=list(kernel.param_names) + [c.hidden for c in captures],
                   _stmt_texts={})
     new.captures = [(c.key, c.hidden) for c in captures]
+    new.checked_asserts = checked
     checks = list(host.checks) if host is not None else []
     checks += [(c.loc, f"the array {c.name} of {c.module}, read again on every call") for c in captures]
     hidden = (list(host.hidden) if host is not None else []) + [c.hidden for c in captures]
-    return CapturePlan(new, hidden, checks, host, captures)
+    return CapturePlan(new, hidden, checks, host, captures, asserts)
+
+
+def _argument_asserts(parsed, kernel):
+    """(a Python function of the parameters running the top-level asserts that read only arguments
+    no earlier line rebinds or writes into, compiled at the user's file and lines; the ids of those
+    assert statements) or (None, set())."""
+    import builtins
+    import copy
+
+    from .parse import assigned_names
+
+    params = list(parsed.param_names)
+    known = set(params) | set(parsed.globals) | set(vars(builtins))
+    free = set(parsed.fn.__code__.co_freevars)
+    picked, changed = [], set()
+    for stmt in kernel.node.body:
+        if isinstance(stmt, ast.Assert):
+            names = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+            if names & set(params) and not names & changed and not names & free and names <= known:
+                picked.append(stmt)
+                continue
+        changed |= assigned_names([stmt]) | _written_by_calls(stmt)
+    if not picked:
+        return None, set()
+    body = []
+    for stmt in picked:
+        c = copy.deepcopy(stmt)
+        ast.increment_lineno(c, parsed.firstline - 1)
+        body.append(c)
+    fdef = ast.FunctionDef(name=f"{parsed.name}_asserts", args=ast.arguments(
+        posonlyargs=[], args=[ast.arg(p) for p in params], vararg=None, kwonlyargs=[], kw_defaults=[],
+        kwarg=None, defaults=[]), body=body, decorator_list=[], returns=None, type_comment=None)
+    ast.copy_location(fdef, body[0])
+    module = ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[]))
+    namespace: dict = {}
+    exec(compile(module, parsed.filename, "exec"), parsed.globals, namespace)
+    return namespace[fdef.name], {id(s) for s in picked}
+
+
+def _written_by_calls(stmt) -> set:
+    """Names a statement may write into through a call (`x.sort()`, `np.fill_diagonal(x, 0)`)."""
+    out = set()
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Call):
+            if isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
+                out.add(n.func.value.id)
+            for a in n.args:
+                if isinstance(a, ast.Name):
+                    out.add(a.id)
+    return out
 
 
 def plan_or_none(parsed, host=None):

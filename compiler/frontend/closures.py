@@ -5,6 +5,7 @@ statements for what they write: `np.fill_diagonal(a, v)`, `np.copyto(dst, src)`,
 from __future__ import annotations
 
 import ast
+import importlib
 import types
 
 import numpy as np
@@ -32,6 +33,43 @@ class LocalFunctions(StaticLoops):
             if d is not None:
                 defaults[a.arg] = self.expr(d)
         return LocalFunction(node, defaults, self.env, self.parsed)
+
+    def python_statement(self, stmt) -> None:
+        """`import scipy.linalg`, `from scipy.special import gammaln as lg`: the names bound when the
+        call is compiled, as Python binds them. `assert cond, msg`: decided when compiled where the
+        condition is (shapes, options); a condition on the values of unchanged arguments is checked
+        by Python before every call (captures.py); any other is the located error."""
+        if isinstance(stmt, ast.Import):
+            for a in stmt.names:
+                module = importlib.import_module(a.name)
+                if a.asname:
+                    self.env[a.asname] = module
+                else:  # `import scipy.linalg` binds `scipy`
+                    self.env[a.name.split(".")[0]] = importlib.import_module(a.name.split(".")[0])
+            return
+        if isinstance(stmt, ast.ImportFrom):
+            module = importlib.import_module(stmt.module)
+            for a in stmt.names:
+                try:
+                    value = getattr(module, a.name)
+                except AttributeError:
+                    value = importlib.import_module(f"{stmt.module}.{a.name}")
+                self.env[a.asname or a.name] = value
+            return
+        if id(stmt) in getattr(self.parsed, "checked_asserts", ()):
+            return  # Python checks it before the call (captures.py)
+        cond = self.expr(stmt.test)
+        if isinstance(cond, Value):
+            raise self.err(UnsupportedSyntaxError, "`assert` on a value known only when the function runs is not "
+                           "supported here (adjit checks an assert when it compiles, or before the call when it reads "
+                           "only arguments the function has not changed)", stmt,
+                           hint="check the values before calling, or assert on the arguments at the top of the function")
+        if not cond:
+            try:
+                msg = self.expr(stmt.msg) if stmt.msg is not None else None
+            except AdjitError:  # an f-string: its text
+                msg = ast.unparse(stmt.msg)
+            raise AssertionError(*(() if msg is None else (msg if isinstance(msg, str) else str(msg),)))
 
     def lambda_function(self, node: ast.Lambda) -> LocalFunction:
         ret = ast.copy_location(ast.Return(value=node.body), node.body)

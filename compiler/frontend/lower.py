@@ -161,6 +161,8 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                 self.lower_augassign(stmt)
             elif isinstance(stmt, ast.FunctionDef):  # closures.py
                 self.env[stmt.name] = self.local_function(stmt)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assert)):  # closures.py
+                self.python_statement(stmt)
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 if not self.list_append_statement(stmt):  # xs.append(v) outside loops: lists.py
                     self.call_statement(stmt)  # np.fill_diagonal(a, v): closures.py

@@ -267,7 +267,9 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             if stmt.value is None:
                 raise AdjitTypeError("the function must return a scalar value", parsed.loc(stmt))
             continue
-        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass)):
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass, ast.Assert, ast.Import)):
+            continue  # assert and import: closures.py
+        if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and all(a.name != "*" for a in stmt.names):
             continue
         if isinstance(stmt, ast.FunctionDef):  # a nested function: inlined where it is called
             _check_nested_def(parsed, stmt)
@@ -281,12 +283,10 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             ast.Try: "`try` is not supported",
             ast.With: "`with` is not supported",
             ast.Raise: "`raise` is not supported",
-            ast.Assert: "`assert` is not supported",
             ast.Global: "`global` is not supported",
             ast.Nonlocal: "`nonlocal` is not supported",
             ast.Delete: "`del` is not supported",
-            ast.Import: "`import` inside the function is not supported",
-            ast.ImportFrom: "`import` inside the function is not supported",
+            ast.ImportFrom: "`from . import` and `import *` inside the function are not supported",
             ast.FunctionDef: "nested functions (closures) are not supported",
             ast.AsyncFunctionDef: "async functions are not supported",
             ast.ClassDef: "class definitions are not supported",

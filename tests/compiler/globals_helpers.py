@@ -1,4 +1,5 @@
-"""A helper module whose functions read their own module's arrays and constants (test_globals.py)."""
+"""A helper module whose functions read their own module's arrays and constants, and functions with
+asserts (here, not in the test module: pytest rewrites a test module's asserts) for test_globals.py."""
 import numpy as np
 
 KNOTS = np.array([0.0, 0.5, 1.0])
@@ -7,3 +8,19 @@ WEIGHT = 2.0
 
 def basis(x):
     return np.exp(-(x[:, None] - KNOTS[None, :]) ** 2) * WEIGHT
+
+
+def asserting(x, sigma, mode="sq"):
+    import scipy.special as sp
+    from scipy.special import gammaln as lg
+    assert x.ndim == 1, "x must be 1-D"
+    assert np.all(sigma > 0), "sigma must be positive"
+    assert mode in ("sq", "abs")
+    y = x / sigma
+    return np.sum(sp.expit(y) + lg(1.0 + y ** 2))
+
+
+def asserting_computed(x):
+    y = x * 2
+    assert np.all(y > 0)
+    return np.sum(y)

@@ -116,3 +116,15 @@ def test_source_names_the_global():
     src = adjit.grad(interp_loss).source(np.ones(6))
     assert "# GRID: the array GRID of module " in src and "test_globals, read again on every call" in src
     assert "def interp_loss_grad(y, GRID)" in src
+
+
+def test_imports_and_asserts_inside_the_function():
+    g = adjit.grad(gh.asserting)
+    x, s = np.array([0.3, -1.2, 0.5]), np.array([1.0, 2.0, 0.5])
+    assert np.allclose(g(x, s), fd(lambda v: gh.asserting(v, s), x), atol=1e-7)
+    with pytest.raises(AssertionError, match="sigma must be positive"):
+        g(x, -s)  # run by Python before every call
+    with pytest.raises(AssertionError, match="x must be 1-D"):
+        g(np.ones((2, 3)), s)
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="assert. on a value known only when"):
+        adjit.grad(gh.asserting_computed)(x)
