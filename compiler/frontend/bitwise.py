@@ -32,14 +32,14 @@ class IntegerBits:
 
     def binop(self, optype, left, right, node):
         if optype in (ast.RShift, ast.LShift):
-            return self._shift(optype, left, right, node)
+            return self._bit_shift(optype, left, right, node)
         if optype in (ast.BitAnd, ast.BitOr, ast.BitXor):
             kinds = {_int_kind(left), _int_kind(right)}
             if "int" in kinds and None not in kinds:
                 return self._bits(optype, left, right, node)
         return super().binop(optype, left, right, node)
 
-    def _shift(self, optype, left, right, node):
+    def _bit_shift(self, optype, left, right, node):
         what = ">>" if optype is ast.RShift else "<<"
         if _int_kind(left) != "int" or _int_kind(right) != "int":
             raise self.err(AdjitTypeError, f"`{what}` takes integers (NumPy raises for other types)", node)
