@@ -135,7 +135,7 @@ class SelectionAxes:
         return None
 
     # ------------------------------------------------------------------------------- shapes
-    def _dim(self, v: Value, a: int):
+    def _sel_dim(self, v: Value, a: int):
         """Extent a of v: an int when known when the call is compiled, else its value."""
         d = self.b.aval(v).shape[a]
         if d is not None:
@@ -153,7 +153,7 @@ class SelectionAxes:
         """NumPy's shape of the selection: the count where the selected axis stands."""
         self.at(node)
         count = self.selected_count(self._selector(x))
-        return tuple(count if a == x.axis else self._dim(x.values, self.expanded(x, a)[0]) for a in range(x.ndim))
+        return tuple(count if a == x.axis else self._sel_dim(x.values, self.expanded(x, a)[0]) for a in range(x.ndim))
 
     def _tuple(self, dims) -> Value:
         return self.b.emit("tuple", [d if isinstance(d, Value) else self.b.const(d) for d in dims])
@@ -214,8 +214,8 @@ class SelectionAxes:
             return x
         select = self._selector(x)
         rank, a, k = x.values.type.rank, x.axis, x.rows
-        shape = self._tuple([self._dim(x.values, d) for d in range(a)] + [-1]
-                            + [self._dim(x.values, d) for d in range(a + k, rank)])
+        shape = self._tuple([self._sel_dim(x.values, d) for d in range(a)] + [-1]
+                            + [self._sel_dim(x.values, d) for d in range(a + k, rank)])
         emit = self.b.emit
         flat = emit("reshape", [select, self._tuple([-1])])
         return Masked(emit("reshape", [x.values, shape]), emit("reshape", [x.mask, shape]), 1, flat, a)
@@ -240,8 +240,8 @@ class SelectionAxes:
         emit = self.b.emit
         moved = u if axis == 0 else emit("transpose", [u], axes=(1, 0))
         select = self._selector(x)
-        rest = [self._dim(moved, d) for d in range(1, moved.type.rank)]
-        spread = emit("zeros", [self._tuple([self._dim(select, 0)] + rest)], dtype=u.type.dtype)
+        rest = [self._sel_dim(moved, d) for d in range(1, moved.type.rank)]
+        spread = emit("zeros", [self._tuple([self._sel_dim(select, 0)] + rest)], dtype=u.type.dtype)
         spread = emit("index_add", [spread, moved, self.mask_positions(select)],
                       index=(("array", 2),) + (_FULL,) * len(rest))
         spread.hint = "spread"
@@ -297,8 +297,8 @@ class SelectionAxes:
         expanded back to the mask's axes, so that it pairs with other selections by that mask."""
         select = self._selector(x)
         if x.rows > 1:
-            dims = [self._dim(out, d) for d in range(axis)] + [self._dim(select, d) for d in range(x.rows)] \
-                + [self._dim(out, d) for d in range(axis + 1, out.type.rank)]
+            dims = [self._sel_dim(out, d) for d in range(axis)] + [self._sel_dim(select, d) for d in range(x.rows)] \
+                + [self._sel_dim(out, d) for d in range(axis + 1, out.type.rank)]
             out = self.b.emit("reshape", [out, self._tuple(dims)])
         return self.reselect(out, select, x.rows, axis)
 

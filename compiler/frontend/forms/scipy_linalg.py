@@ -58,7 +58,7 @@ class ScipyLinalgForms(FormsBase):
     def form_lu_factor(self, label, args, kwargs, node):
         a, _, _ = self.bind_args(label, ("a", "overwrite_a", "check_finite"), args, kwargs, node, overwrite_a=False,
                                  check_finite=True)
-        a = self._matrix(a, node, label)
+        a = self._linalg_matrix(a, node, label)
         return LUFactors(a, "lu"), LUFactors(a, "piv")
 
     def form_lu_solve(self, label, args, kwargs, node):
@@ -73,7 +73,7 @@ class ScipyLinalgForms(FormsBase):
         a = lu_piv[0].a if trans == 0 else self.b.emit("transpose", [lu_piv[0].a], axes=(1, 0))
         return self.form_solve("np.linalg.solve", (a, b), {}, node)
 
-    def _matrix(self, a, node, label):
+    def _linalg_matrix(self, a, node, label):
         a = self._float_matrix(a, node, label)
         if a.type.rank != 2:
             raise self.err(AdjitTypeError, f"{label} takes a 2-D array here, not {a.type}", node)
@@ -89,7 +89,7 @@ class ScipyLinalgForms(FormsBase):
         a, lower, _, _ = self.bind_args(label, ("a", "lower", "overwrite_a", "check_finite"), args, kwargs, node,
                                         lower=False, overwrite_a=False, check_finite=True)
         lower = self._flag(lower, node, "lower")
-        L = self.b.emit("cholesky", [self._matrix(a, node, label)])
+        L = self.b.emit("cholesky", [self._linalg_matrix(a, node, label)])
         return (L if lower else self.b.emit("transpose", [L], axes=(1, 0))), lower
 
     def form_cho_solve(self, label, args, kwargs, node):
@@ -99,7 +99,7 @@ class ScipyLinalgForms(FormsBase):
             raise self.err(AdjitTypeError, f"{label} takes the pair (c, lower) that cho_factor returns", node)
         c, lower = c_and_lower
         lower = self._flag(lower, node, "lower")
-        T = self._part(self._matrix(c, node, label), lower, node)
+        T = self._part(self._linalg_matrix(c, node, label), lower, node)
         Tt = self.b.emit("transpose", [T], axes=(1, 0))
         first, second = (T, Tt) if lower else (Tt, T)  # L L^T x = b, or U^T U x = b
         z = self.form_solve("np.linalg.solve", (first, b), {}, node)
@@ -108,7 +108,7 @@ class ScipyLinalgForms(FormsBase):
     def form_scipy_cholesky(self, label, args, kwargs, node):
         a, lower, _, _ = self.bind_args(label, ("a", "lower", "overwrite_a", "check_finite"), args, kwargs, node,
                                         lower=False, overwrite_a=False, check_finite=True)
-        L = self.b.emit("cholesky", [self._matrix(a, node, label)])
+        L = self.b.emit("cholesky", [self._linalg_matrix(a, node, label)])
         return L if self._flag(lower, node, "lower") else self.b.emit("transpose", [L], axes=(1, 0))
 
     def form_solve_triangular(self, label, args, kwargs, node):
@@ -118,7 +118,7 @@ class ScipyLinalgForms(FormsBase):
         trans = trans if isinstance(trans, str) else self.static(trans, node, "trans")
         if trans not in (0, 1, "N", "T", "C"):
             raise self.err(UnsupportedSyntaxError, f"{label}: trans={trans!r} is not supported", node)
-        T = self._part(self._matrix(a, node, label), self._flag(lower, node, "lower"), node)
+        T = self._part(self._linalg_matrix(a, node, label), self._flag(lower, node, "lower"), node)
         if self._flag(unit, node, "unit_diagonal"):  # the diagonal read as ones
             n = self._shape(T)[0]
             eye = self.form_eye("np.eye", (n,), {}, node) if n is not None else None
@@ -137,11 +137,11 @@ class ScipyLinalgForms(FormsBase):
 
     def form_scipy_inv(self, label, args, kwargs, node):
         a = args[0] if args else kwargs.get("a")
-        return self.b.emit("inv", [self._matrix(a, node, label)])
+        return self.b.emit("inv", [self._linalg_matrix(a, node, label)])
 
     def form_scipy_det(self, label, args, kwargs, node):
         a = args[0] if args else kwargs.get("a")
-        return self.b.emit("det", [self._matrix(a, node, label)])
+        return self.b.emit("det", [self._linalg_matrix(a, node, label)])
 
     # ---------------------------------------------------------------- the matrix exponential
     def form_scipy_expm(self, label, args, kwargs, node):
@@ -165,7 +165,7 @@ class ScipyLinalgForms(FormsBase):
                                                   kwargs, node, method=None, compute_expm=True, check_finite=True)
         if self._option(method, node, "method") not in (None, "SPS", "blockEnlarge"):
             raise self.err(ShapeError, f"{label}: Unknown implementation {method}", node)
-        va, ve = (self._matrix(x, node, label) for x in (a, e))  # SciPy computes in float64
+        va, ve = (self._linalg_matrix(x, node, label) for x in (a, e))  # SciPy computes in float64
         va, ve = (v if v.type.dtype == "float64" else self.b.emit("astype", [v], dtype="float64") for v in (va, ve))
         frechet = self.b.emit("expm_frechet", [va, ve])
         return (self.b.emit("expm", [va]), frechet) if self._flag(compute, node, "compute_expm") else frechet
