@@ -159,7 +159,10 @@ class OpRenderer:
         text = self.operand(x, ATOM)
         dt = op.attrs.get("dtype") or x.type.dtype
         if self.lowered:
-            return Expr(f"_alloc.full({text}.shape, {'0' if p == 'zeros_like' else '1'}, np.{dt})")
+            fill = '0' if p == 'zeros_like' else '1'
+            if x.type.kind != "array":  # of a number (np.zeros_like(x[0])): a number, NumPy's 0-d array's value
+                return Expr(f"np.{dt}({fill})")
+            return Expr(f"_alloc.full({text}.shape, {fill}, np.{dt})")
         return Expr(f"np.{p}({text})" if dt == x.type.dtype else f"np.{p}({text}, dtype=np.{dt})")
 
     render_ones_like = render_zeros_like

@@ -243,3 +243,13 @@ def carried_state_row_written(x, W, s):
         h1[1] = np.exp(0.5 * np.tanh(W[1] + x))
         s = s + np.tanh(np.sum(h1[1]))
     return s + np.sum(h1 * 0.5 + 0.5 * W)
+
+
+def likes_of_numbers(x):
+    """np.zeros_like / ones_like / full_like of a number (an item of x): NumPy's 0-d array, used
+    as a number (its lowered code read `.shape` of a float: a Numba typing error)."""
+    z = np.zeros_like(x[0])
+    for i in range(3):
+        z = z + x[i] ** 2
+    o = np.ones_like(np.sum(x)) * 2
+    return z * o + np.full_like(x[1], 3.0) * x[2]

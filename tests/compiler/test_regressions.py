@@ -195,3 +195,9 @@ def test_carried_state_row_written():
     args = (rng.uniform(-1, 1, 3), rng.uniform(-1, 1, (2, 3)), float(rng.uniform(-1, 1)))
     fd_check(C.carried_state_row_written, args, (0,),
              (adjit.grad(C.carried_state_row_written, wrt=0)(*args),))
+
+
+def test_likes_of_numbers_compile():
+    x = np.array([1.0, 2.0, 3.0])
+    g = adjit.grad(C.likes_of_numbers)(x)
+    fd_check(C.likes_of_numbers, [x], [0], [g])

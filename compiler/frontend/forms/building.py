@@ -332,6 +332,8 @@ class BuildingForms(FormsBase):
         x, fill, dtype = self.bind_args(label, ("a", "fill_value", "dtype"), args, kwargs, node, dtype=None)
         x = self.value(x, node)
         dt = x.type.dtype if dtype is None else self.dtype(dtype, node)
+        if x.type.kind != "array":  # of a number: the fill, cast (NumPy's 0-d array's value)
+            return self.b.emit("astype", [self.value(fill, node)], dtype=dt)
         shape = self.b.emit("shape", [x])
         out = self.b.emit("full", [shape, self.value(fill, node)], dtype=dt)
         return out
