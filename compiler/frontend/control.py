@@ -203,6 +203,27 @@ class ControlFlow:
         self.b.ops.append(If(cond, Block(blocks[0]), Block(blocks[1]), [vt], [ve], [out], self.loc(node)))
         return out
 
+    def chained_compare(self, node: ast.Compare):
+        """`0.0 <= t < 1.0`: `(0.0 <= t) and (t < 1.0)` with the middle operand computed once (bound
+        to a hidden name), so that numbers short-circuit as in Python and arrays get the `and`
+        error NumPy's ValueError stands for."""
+        operands = [node.left] + list(node.comparators)
+        names = []
+        for k, e in enumerate(operands):
+            if 0 < k < len(operands) - 1 and not isinstance(e, (ast.Name, ast.Constant)):
+                hidden = f"_chain{id(node)}_{k}"
+                self.env[hidden] = self.expr(e)
+                e = ast.copy_location(ast.Name(hidden, ast.Load()), e)
+            names.append(e)
+        pairs = [ast.copy_location(ast.Compare(left=names[k], ops=[op], comparators=[names[k + 1]]), node)
+                 for k, op in enumerate(node.ops)]
+        for p in pairs:
+            ast.fix_missing_locations(p)
+            p.end_lineno, p.end_col_offset = node.end_lineno, node.end_col_offset
+        both = ast.copy_location(ast.BoolOp(op=ast.And(), values=pairs), node)
+        both.end_lineno, both.end_col_offset = node.end_lineno, node.end_col_offset
+        return self.lower_boolop(both)
+
     def lower_boolop(self, node):
         """`a and b` / `a or b` with Python's short circuit: the right operand is evaluated only
         when the left one does not decide (it may index out of range otherwise). Static operands

@@ -152,9 +152,8 @@ class Expressions(PythonValues):
                     return not operand
                 return self.b.emit("logical_not", [self.value(operand, node)])
         if isinstance(node, ast.Compare):
-            if len(node.ops) != 1:
-                raise self.err(UnsupportedSyntaxError, "chained comparisons are not supported", node,
-                               hint="split `a < b < c` into (a < b) & (b < c)")
+            if len(node.ops) != 1:  # a < b < c is (a < b) and (b < c), b evaluated once: Python's
+                return self.chained_compare(node)  # short circuit (control.py)
             if isinstance(node.ops[0], (ast.In, ast.NotIn)):  # k in xs: membership.py
                 return self.membership(node)
             left, right = self.expr(node.left), self.expr(node.comparators[0])
@@ -373,15 +372,19 @@ class Expressions(PythonValues):
 
     def ufunc_method(self, func, args, kwargs, node):
         """np.add.reduce (np.sum over axis 0 by default), np.multiply.reduce, np.maximum.reduce,
-        np.minimum.reduce, np.add.accumulate (np.cumsum), np.multiply.accumulate (np.cumprod)."""
+        np.minimum.reduce, np.add.accumulate (np.cumsum), np.multiply.accumulate (np.cumprod);
+        `.outer` and np.maximum/np.minimum.accumulate are forms/common.py's."""
         ufunc, method = func.__self__.__name__, func.__name__
+        if method == "outer" or (ufunc, method) in (("maximum", "accumulate"), ("minimum", "accumulate")):
+            return self.ufunc_form(func, args, kwargs, node)  # forms/common.py
         target = {("add", "reduce"): np.sum, ("multiply", "reduce"): np.prod, ("maximum", "reduce"): np.max,
                   ("minimum", "reduce"): np.min, ("add", "accumulate"): np.cumsum,
                   ("multiply", "accumulate"): np.cumprod}.get((ufunc, method))
         written = f"np.{ufunc}.{method}"
         if target is None:
             raise self.err(AdjitNameError, f"`{written}` is not supported by adjit", node.func,
-                           hint="reduce with np.sum/np.prod/np.max/np.min, accumulate with np.cumsum/np.cumprod")
+                           hint="reduce with np.sum/np.prod/np.max/np.min, accumulate with np.cumsum/np.cumprod/"
+                           "np.maximum.accumulate, or np.<ufunc>.outer")
         if len(args) > 2 or set(kwargs) - {"axis", "keepdims"}:
             raise self.err(UnsupportedSyntaxError, f"{written}: only `axis` (and `keepdims`) are supported", node)
         kw = dict(kwargs)

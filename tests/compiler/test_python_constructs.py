@@ -611,3 +611,27 @@ def test_in_place_calls_in_a_loop_carry_their_array():
     value, grads = run_grad(_in_place_calls_in_loops, [x], (0,))
     assert np.isclose(value, _in_place_calls_in_loops(x), rtol=1e-13)
     fd_check(_in_place_calls_in_loops, [x], (0,), grads)
+
+
+# ------------------------------------------------------------------------- chained comparisons
+def chained(x, t):
+    s = 0.0
+    for i in range(5):
+        ti = t + 0.5 * i
+        amp = 2.0 if 1.0 <= ti < 2.2 else 0.5
+        if 0 < x[0] < 10 < 20:
+            s = s + amp * x[0] ** 2
+    return s + (x[1] if -1 < x[1] * 2 <= 1 else 0.0)
+
+
+def chained_arrays(x):
+    return np.sum(x) if 0 < x < 1 else 0.0
+
+
+def test_chained_comparisons_on_numbers():
+    x = np.array([1.5, 0.3])
+    value, grads = run_grad(chained, (x, 0.4), (0,))
+    assert np.isclose(value, chained(x, 0.4))
+    fd_check(chained, [x, 0.4], [0], grads)
+    with pytest.raises(AdjitError, match="truth value of bool"):
+        adjit.grad(chained_arrays)(np.array([0.5, 0.2]))
