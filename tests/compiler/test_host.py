@@ -61,6 +61,13 @@ def _mesh():
     return [verts, faces]
 
 
+def nonzero_pairs(W, X):  # np.nonzero / np.flatnonzero of data: NumPy's, before the call (GloVe)
+    rows, cols = np.nonzero(X)
+    flat = np.flatnonzero(X > 1.5)
+    diff = np.sum(W[rows] * W[cols], axis=1) - np.log(X[rows, cols])
+    return np.sum(diff ** 2) + np.sum(W.ravel()[flat % W.size])
+
+
 def _cox():
     rng = np.random.default_rng(1)
     return [rng.standard_normal(3), rng.standard_normal((12, 3)), rng.integers(1, 6, 12).astype(float),
@@ -73,6 +80,8 @@ CASES = [
     (cox_ties, _cox, (0,)),
     (quadrature, lambda: [1.0 + 0.1 * np.arange(4.0), np.linspace(-1, 1, 4)], (0, 1)),
     (written_before, lambda: [np.linspace(0.5, 2.0, 5), np.array([4, 1, 1, 3], dtype=np.int64)], (0,)),
+    (nonzero_pairs, lambda: [0.1 * np.arange(6.0).reshape(3, 2), np.array([[0.0, 2.0, 1.0], [2.0, 0.0, 3.0],
+                                                                          [1.0, 3.0, 0.0]])], (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 
