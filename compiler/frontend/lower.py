@@ -290,8 +290,17 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                                "(NumPy raises ValueError)", node)
             self.at(node)
             items = [self.b.emit("getitem", [val, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        elif type(val).__name__ == "ComplexPair":  # B, C = M @ v: each part unpacked (complexvals.py)
+            parts = [[None] * n if p is None else self.unpack(p, n, node) for p in (val.re, val.im)]
+            items = [type(val)(r, i) for r, i in zip(*parts)]
+        elif type(val).__name__ == "MaskIndex":
+            raise self.err(AdjitTypeError, "np.nonzero(...) of a value computed in the function gives index arrays "
+                           "whose length depends on the data: adjit takes them only as an index", node,
+                           hint="index with them directly (x[np.nonzero(c)] is x[c]), keep the shape with "
+                                "np.where(c, x, 0), or compute them at the top of the function from an argument that "
+                                "is not differentiated (NumPy runs that line before the call)")
         else:
-            what = val.type if isinstance(val, Value) else type(val).__name__
+            what = val.type if isinstance(val, Value) else getattr(val, "__name__", type(val).__name__)
             raise self.err(UnsupportedSyntaxError, f"cannot unpack {what}", node)
         if len(items) != n:
             raise self.err(AdjitTypeError, f"cannot unpack {len(items)} values into {n} names", node)

@@ -79,6 +79,13 @@ def carried(x, y):
     return z.real + z.imag ** 2 + w.real - w.imag
 
 
+def thin_film(x, y):  # B, C = M @ v: a complex vector unpacked into names
+    M = np.zeros((2, 2), dtype=complex)
+    M[0, 0] = np.cos(x[0]); M[1, 1] = np.cos(2 * x[0]); M[0, 1] = 1j * np.sin(x[0]) / y[1]; M[1, 0] = 1j * y[1] * np.sin(x[0])
+    B, C = M @ np.array([1.0, y[1]])
+    return np.abs((B - C) / (B + 2 * C)) ** 2
+
+
 def _rotation(t):
     return np.array([[np.exp(-0.5j * t), 0], [0, np.exp(0.5j * t)]]) @ \
         np.array([[np.cos(t / 2), -np.sin(t / 2)], [np.sin(t / 2), np.cos(t / 2)]], dtype=complex)
@@ -138,7 +145,7 @@ def _hamiltonian():
 
 CASES = [(arith, _xy, (0, 1)), (exp_abs_angle, _xy, (0, 1)), (sqrt_log, _xy, (0, 1)), (powers, _xy, (0, 1)),
          (trig_where, _xy, (0, 1)), (products, _xy, (0, 1)), (shapes, _xy, (0, 1)), (writes, _xy, (0, 1)),
-         (carried, _xy, (0, 1)),
+         (carried, _xy, (0, 1)), (thin_film, _xy, (0, 1)),
          (biquad, lambda: [np.array([0.1, 0.8, 1.0, 0.5, 2.0]), np.linspace(0.1, 3.0, 16), np.zeros(16)], (0,)),
          (fir, lambda: [np.linspace(0.1, 0.5, 5), np.linspace(0.0, 3.0, 12)], (0,))]
 IDS = [c[0].__name__ for c in CASES]
