@@ -159,7 +159,9 @@ class Builder:
         if isinstance(a, Value):
             return a
         if isinstance(a, (bool, int, float, np.generic)):
-            return self.const(a)
+            # a rule's number (np.float64 from a library call too) is weak, as a Python float: it
+            # takes the dtype of what it meets (a float32 gradient stays float32)
+            return self.const(float(a) if isinstance(a, np.float64) else a)
         if isinstance(a, tuple):
             return self.emit("tuple", [self.lift(x) for x in a])
         raise InternalCompilerError(f"rule produced an unsupported operand {a!r}")

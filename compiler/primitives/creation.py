@@ -129,7 +129,7 @@ def _const_abstract(value, **_):
         return Abstract(scalar_type("bool", True), (), value)
     if isinstance(value, int):
         return Abstract(scalar_type("int64", True), (), value)
-    if isinstance(value, float):
+    if isinstance(value, float) and not isinstance(value, np.generic):  # np.float64 is a float, but not weak
         return Abstract(scalar_type("float64", True), (), value)
     if isinstance(value, np.generic):
         return Abstract(scalar_type(value.dtype.name, False), (), value.item())

@@ -174,6 +174,21 @@ def test_numpy_float64_scalar_is_not_weak():
     assert len(g.signatures) == 2
 
 
+_S64 = np.float64(0.7)
+
+
+def test_numpy_float64_constants_are_not_weak():
+    """A global np.float64 or np.float64(...) written in the function is a NumPy scalar: with a
+    float32 array the result is float64, as in NumPy."""
+    def f(x):
+        return np.sum(x * _S64) + np.float64(3) * x[0] + np.sum(x / np.float64(1.5))
+
+    x = np.array([0.1, 0.2, -0.3], dtype=np.float32)
+    v, dx = adjit.value_and_grad(f)(x)
+    assert v == f(x) and np.asarray(v).dtype == np.float64 and dx.dtype == np.float32
+    np.testing.assert_allclose(dx, [0.7 + 3 + 1 / 1.5, 0.7 + 1 / 1.5, 0.7 + 1 / 1.5], rtol=1e-6)
+
+
 def test_one_specialization_per_signature(rng):
     g = adjit.grad(corpus.two_dtypes)
     g(rng.standard_normal((3, 4)), rng.standard_normal((3, 4)))
