@@ -63,6 +63,9 @@ class Indexing:
             return (v, sl) if self.mask_of(v) else (None, sl)
         if isinstance(sl, ast.Call) and isinstance(sl.func, ast.Name) and sl.func.id == "range":
             return None, sl  # x[range(a, b)]: index_of reads it as np.arange
+        if isinstance(sl, ast.Subscript):  # x[picked[e]]: a row of a boolean array is a mask
+            v = self.expr(sl)  # (else the index is read again as written: a subscript has no effects,
+            return (v, None) if self.mask_of(v) else (None, sl)  # and the read here is dead code)
         maybe = isinstance(sl, (ast.Compare, ast.Call, ast.BoolOp, ast.Attribute)) or isinstance(sl, ast.UnaryOp) \
             and isinstance(sl.op, (ast.Invert, ast.Not)) or isinstance(sl, ast.BinOp) and \
             isinstance(sl.op, (ast.BitAnd, ast.BitOr, ast.BitXor))

@@ -194,8 +194,18 @@ def _transposed_inputs():
     return n(4, 3), n(int(M.sum())), M
 
 
+def row_of_mask(t0s, arrivals, picked):
+    """The mask a row of a 2-D boolean array, per loop step (picks of arrivals per event)."""
+    total = 0.0
+    for e in range(arrivals.shape[0]):
+        r = (arrivals[e] - t0s[e])[picked[e]]
+        total = total + np.sum(np.sqrt(r ** 2 + 0.01)) + np.sum(arrivals[e][picked[e]] * t0s[e])
+    return total
+
+
 CASES = [
     (poisson_energy, poisson_inputs, (0, 1)),
+    (row_of_mask, lambda: (n(3), n(3, 5), R.random((3, 5)) > 0.4), (0, 1)),
     (masked_regression, nan_targets, (0,)),
     (reductions, lambda: (_away_from_edges(12),), (0,)),
     (writes, lambda: (_away_from_edges(12),), (0,)),
