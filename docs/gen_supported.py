@@ -132,7 +132,7 @@ a float is widened once).
 | `np.multiply.at` and the other ufuncs' `.at` but `np.add.at`/`np.subtract.at` | `` `np.multiply.at` is not supported by adjit``; hint: a loop over the indices |
 | `try`, `with`, `raise`, `del`, `global`, `nonlocal`, `from . import`, a loop `else:` | not supported (`import x`, `from x import y as z` inside the function bind the names when the call is compiled) |
 | `assert` on a value computed inside the function (`y = 2 * x; assert np.all(y > 0)`) | `assert` on a value known only when the function runs is not supported here; an assert decided when compiled (shapes, options) raises AssertionError then, and a top-level assert that reads only arguments no earlier line changed (`assert np.all(sigma > 0)`) is run by Python before every call |
-| classes, a recursion deeper than 24 calls or whose depth depends on values computed when the function runs, decorators on a nested `def`, positional-only parameters | not supported (a recursion over a structure known when compiled, `def prune(node): ... prune(left) * prune(right)` over nested tuples, is unrolled) |
+| a `class` statement inside the function; an attribute set outside the straight-line statements of `__init__` (under an `if`, in a loop, in another method) of an object made in the function; a recursion deeper than 24 calls or whose depth depends on values computed when the function runs, decorators on a nested `def`, positional-only parameters | not supported (a recursion over a structure known when compiled, `def prune(node): ... prune(left) * prune(right)` over nested tuples, is unrolled) |
 | a boolean-mask selection used as an array (`np.array(x[mask])`), in a product with two selected axes (`X[m] @ X[m].T`) or contracting its selected axis with a full axis of another selection, combined with a selection by another mask or with an array of more dimensions than the selection; `x[mask] = u` with `u` of 2 dimensions (a full mask) or of a length known only at run time | x[mask] has a number of elements known only when the function runs; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that. A selection of one element paired with a longer array raises ValueError (NumPy would broadcast the selection) |
 | `None` beside an index array (`x[idx, None]`), an index array of floats, a list of computed values as an index | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
 | `*args`/`**kwargs` parameters and call arguments | not supported |
@@ -176,7 +176,11 @@ passed to the compiled code as extra parameters, read again on every call; front
 dict displays with constant keys (`{"a": x, **base}`, read-only), and other plain Python functions. Arguments are NumPy arrays (float, int or
 bool dtypes; not float16) and Python or NumPy numbers (ints within int64), or structures of them:
 dicts, lists, tuples, NamedTuples and dataclasses, nested (`p["W"]`, `p[0]`, `p.W`, `len(p)`,
-unpacking and `for` loops over a structure, unrolled; read-only; see api.md). The arguments in
+unpacking and `for` loops over a structure, unrolled; read-only). Objects of the user's classes made inside
+the function (`Springs(k, rest=0.9).energy(x)`): a dataclass or NamedTuple from its fields, another class by
+inlining its `__init__` (whose straight-line `self.name = value` statements set its attributes; `super()`
+works), then its methods and `@property` getters inlined with self bound (see api.md for structure
+arguments). The arguments in
 `wrt` must be float32 or float64 (a structure: its float leaves; its integer leaves get None).
 `functools.partial` objects, bound methods (`self.W` read from the object) and callable objects
 are transformed like functions. Arrays in non-native byte order are converted; masked arrays,

@@ -305,6 +305,10 @@ class Expressions(PythonValues):
                 return self.as_list(x)  # the rows (lists.py)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
+        if func is super and not args:
+            return self.super_of(node)  # structures.py
+        if isinstance(func, type) and not _library(func) and not issubclass(func, (np.generic, BaseException)):
+            return self.instantiate(func, args, kwargs, node)  # Springs(k, 1.0): structures.py
         if getattr(func, "__adjit_custom__", None) is not None:  # adjit.custom_vjp / custom_jvp: custom_calls.py
             from .custom_calls import lower_custom_call
 

@@ -255,7 +255,7 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
             if getattr(target, "adjit_holds", False) and isinstance(val, Value):  # a list's row (lists.py)
                 self.b.__dict__.setdefault("holds", {})[new.id] = val
         elif isinstance(target, ast.Attribute) and is_struct(self.expr(target.value)):
-            raise self.struct_write_error(target, self.expr(target.value))
+            self.struct_attribute_write(target, self.expr(target.value), val)  # self.k = k in __init__
         elif isinstance(target, ast.Attribute) and isinstance(self.expr(target.value), types.FunctionType):
             self.set_function_attribute(self.expr(target.value), target, val)
         else:

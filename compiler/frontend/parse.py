@@ -293,7 +293,7 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             ast.AsyncFor: "`async for` is not supported",
         }.get(type(stmt), f"`{type(stmt).__name__}` statements are not supported")
         raise UnsupportedSyntaxError(what, parsed.loc(stmt))
-    if top and not _always_returns(body):
+    if top and not _always_returns(body) and parsed.node.name != "__init__":  # a class made inside: structures.py
         raise AdjitTypeError("the function must end with `return <scalar>`", parsed.loc(parsed.node))
 
 

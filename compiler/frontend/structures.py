@@ -9,6 +9,7 @@ frontend stands below the runtime)."""
 from __future__ import annotations
 
 import ast
+import types
 import builtins
 
 from ..errors import AdjitNameError, AdjitTypeError, UnsupportedSyntaxError
@@ -73,7 +74,16 @@ class StructView:
         self.__name__ = f"{struct.label}.{what}"
 
 
-STRUCTS = (StructTuple, StructMap, StructObj, Opaque, StructView)
+class SuperOf:
+    """`super()` in a method of an object made in the function: attributes looked up after `cls`
+    in the object's class's MRO, methods bound to the object."""
+
+    def __init__(self, obj: StructObj, cls):
+        self.obj, self.cls = obj, cls
+        self.__name__ = f"super() of {obj.label}"
+
+
+STRUCTS = (StructTuple, StructMap, StructObj, Opaque, StructView, SuperOf)
 
 
 def is_struct(x) -> bool:
@@ -178,6 +188,15 @@ class Structures:
     def struct_attribute(self, base, node):
         """p.W on a NamedTuple, a dataclass or a method's self; params.items() in a for loop."""
         attr = node.attr
+        if isinstance(base, SuperOf):
+            mro = base.obj.cls.__mro__
+            for c in mro[mro.index(base.cls) + 1:]:
+                if attr in c.__dict__ and isinstance(c.__dict__[attr], types.FunctionType):
+                    method = self.bound_method(c.__dict__[attr], base.obj, node)
+                    if attr == "__init__" and getattr(base.obj, "building", None):
+                        self._as_init(method, base.obj)
+                    return method
+            raise self.err(AdjitNameError, f"{base.__name__} has no method '{attr}'", node)
         if isinstance(base, StructObj):
             if attr in base.items:
                 return self.struct_read(base.items[attr], node)
@@ -201,6 +220,11 @@ class Structures:
 
         if isinstance(value, types.FunctionType):
             return self.bound_method(value, base, node)
+        raw = next((c.__dict__[attr] for c in base.cls.__mro__ if attr in c.__dict__), None)
+        if isinstance(raw, property) and isinstance(raw.fget, types.FunctionType):  # @property: its getter, inlined
+            return self.inline_local(self.bound_method(raw.fget, base, node), [], {}, node)
+        if isinstance(raw, staticmethod) and isinstance(value, types.FunctionType):
+            return value
         raise self.err(AdjitTypeError, f"{base.label}.{attr} is a {type(value).__name__}, which adjit cannot "
                        "read", node, hint="read arrays and numbers stored on the object, and call its methods")
 
@@ -237,7 +261,92 @@ class Structures:
                             "p['W'] ...)")
 
     # -- writes
+    def instantiate(self, cls, args, kwargs, node):
+        """`Springs(k, 1.0)` of a class the user wrote, made inside the function: a dataclass or a
+        NamedTuple from its fields; another class by inlining its `__init__` with self bound to a
+        structure its straight-line `self.name = value` statements fill (a write under an `if` or
+        in a loop, or in another method, is the read-only error: compile-time attributes cannot
+        follow run-time control flow). Methods are then inlined with self bound, as for a bound
+        method argument."""
+        import dataclasses
+
+        label = f"a {cls.__name__}"
+        if dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields")):
+            fields = [f.name for f in dataclasses.fields(cls) if f.init] if dataclasses.is_dataclass(cls) \
+                else list(cls._fields)
+            if len(args) > len(fields):
+                raise self.err(AdjitTypeError, f"{cls.__name__}() takes {len(fields)} arguments but {len(args)} were "
+                               "given", node)
+            items = dict(zip(fields, args))
+            for k, v in kwargs.items():
+                if k not in fields or k in items:
+                    raise self.err(AdjitTypeError, f"{cls.__name__}() got an unexpected or repeated argument '{k}'", node)
+                items[k] = v
+            for f in fields:
+                if f not in items:
+                    default = (getattr(cls, "_field_defaults", {}).get(f, dataclasses.MISSING)
+                               if not dataclasses.is_dataclass(cls) else
+                               next(d.default for d in dataclasses.fields(cls) if d.name == f))
+                    if default is dataclasses.MISSING:
+                        raise self.err(AdjitTypeError, f"{cls.__name__}() missing argument '{f}'", node)
+                    items[f] = default
+            if dataclasses.is_dataclass(cls):
+                return StructObj(items, label, cls, "dataclass")
+            return StructTuple([items[f] for f in fields], label, cls.__name__, tuple(fields))
+        init = cls.__dict__.get("__init__") or next((c.__dict__["__init__"] for c in cls.__mro__[1:]
+                                                     if "__init__" in c.__dict__), None)
+        obj = StructObj({}, label, cls, "object")
+        if init is None or init is object.__init__:
+            if args or kwargs:
+                raise self.err(AdjitTypeError, f"{cls.__name__}() takes no arguments", node)
+            return obj
+        if not isinstance(init, types.FunctionType):
+            raise self.err(AdjitTypeError, f"{cls.__name__} has an __init__ adjit cannot read", node,
+                           hint="build the object outside the function and pass it (or its arrays) as an argument")
+        func = self.bound_method(init, obj, node)
+        obj.building = []
+        self._as_init(func, obj)
+        try:
+            self.inline_local(func, args, kwargs, node)
+        finally:
+            obj.building = None
+        return obj
+
+    def _as_init(self, func, obj) -> None:
+        """An __init__ inlined while `obj` is built: it returns a number nobody reads, and its
+        top-level statements may set attributes (struct_attribute_write)."""
+        done = ast.copy_location(ast.Return(value=ast.copy_location(ast.Constant(0.0), func.node)), func.node)
+        func.node.body = list(func.node.body) + [done]
+        obj.building.append(func.node)
+
+    def super_of(self, node):
+        """`super()` inside a method of an object made in the function (SuperOf)."""
+        fn = self.parsed.fn
+        first = fn.__code__.co_varnames[0] if fn.__code__.co_argcount else None  # self (bound_method drops it)
+        me = self.env.get(first) if first else None
+        owner = None if not isinstance(me, StructObj) else next(
+            (c for c in me.cls.__mro__ if any(getattr(v, "__code__", None) is fn.__code__ for v in c.__dict__.values())),
+            None)
+        if owner is None:
+            raise self.err(UnsupportedSyntaxError, "super() outside a method of an object adjit reads", node)
+        return SuperOf(me, owner)
+
+    def struct_attribute_write(self, target, base, val) -> None:
+        """`self.k = k` at the top level of the `__init__` of an object made inside the function
+        (instantiate); anything else on a structure is read-only."""
+        inits = getattr(base, "building", None) or ()
+        init = self.stack[-1] if self.stack and any(self.stack[-1] is i for i in inits) else None
+        if init is not None and any(target in ast.walk(st) for st in init.body if isinstance(st, (ast.Assign, ast.AnnAssign))):
+            base.items[target.attr] = val
+            return
+        raise self.struct_write_error(target, base)
+
     def struct_write_error(self, target, base) -> Exception:
+        if getattr(base, "kind", None) == "object":
+            return self.err(UnsupportedSyntaxError, f"{base.__name__} is made in the function: only the straight-line "
+                            "`self.name = value` statements of its __init__ set its attributes", target,
+                            hint="set every attribute in __init__ (not under an if or in a loop), and bind new values "
+                                 "to local names in the other methods")
         return self.err(UnsupportedSyntaxError, f"{base.__name__} is an argument, read-only inside a "
                         "differentiated function", target,
                         hint="bind the new value to a new name (W = params['W'] * 2), or build the new "

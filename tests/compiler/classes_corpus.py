@@ -1,0 +1,91 @@
+"""Classes made inside differentiated functions (test_classes.py): plain classes with __init__,
+methods, properties and inheritance; dataclasses and NamedTuples built from their fields."""
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Springs:
+    def __init__(self, k, rest=1.0):
+        self.k = k
+        self.rest = rest
+        self.n = 0
+
+    def stretch(self, x):
+        return np.abs(np.diff(x)) - self.rest
+
+    def energy(self, x):
+        return 0.5 * np.sum(self.k * self.stretch(x) ** 2)
+
+    @property
+    def stiffness(self):
+        return self.k * 2.0
+
+
+class Damped(Springs):
+    def __init__(self, k, c):
+        super().__init__(k, 0.5)
+        self.c = c
+
+    def energy(self, x):
+        return Springs.energy(self, x) + self.c * np.sum(x ** 2)
+
+
+@dataclass
+class Gauss:
+    mu: float
+    sigma: float = 1.0
+
+    def logpdf(self, x):
+        return -0.5 * np.sum(((x - self.mu) / self.sigma) ** 2) - x.size * np.log(self.sigma)
+
+
+class Pair(NamedTuple):
+    a: float
+    b: float
+
+
+def springs(k, x):
+    s = Springs(k, rest=0.9)
+    return s.energy(x) + s.stiffness * x[0]
+
+
+def damped(k, x):
+    return Damped(k, 0.3).energy(x)
+
+
+def gauss(mu, x):
+    g = Gauss(mu, sigma=2.0)
+    return g.logpdf(x) + Gauss(mu).logpdf(x[:2])
+
+
+def pair(k, x):
+    p = Pair(k, b=x[1])
+    a, b = p
+    return a * b + p.a * np.sum(x)
+
+
+class Branchy:
+    def __init__(self, k):
+        if k > 0:
+            self.k = k
+        else:
+            self.k = -k
+
+
+def branchy(k, x):
+    return Branchy(k).k * np.sum(x)
+
+
+class Stateful:
+    def __init__(self, k):
+        self.k = k
+
+    def step(self, x):
+        self.k = self.k * 2
+        return self.k * np.sum(x)
+
+
+def stateful(k, x):
+    return Stateful(k).step(x)

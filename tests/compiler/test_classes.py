@@ -1,0 +1,26 @@
+"""Classes made inside the differentiated function (structures.Structures.instantiate)."""
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.errors import UnsupportedSyntaxError
+from tests.compiler import classes_corpus as C
+from tests.conftest import fd_check, run_grad
+
+X = np.array([0.0, 1.3, 2.1, 3.5])
+
+
+@pytest.mark.parametrize("fun", [C.springs, C.damped, C.gauss, C.pair], ids=lambda f: f.__name__)
+def test_classes_made_inside(fun):
+    value, grads = run_grad(fun, (0.7, X), (0, 1))
+    assert np.isclose(value, fun(0.7, X))
+    fd_check(fun, [0.7, X], [0, 1], grads)
+
+
+def test_compiled_and_the_located_errors():
+    g = adjit.grad(C.springs, wrt=(0, 1))(0.7, X)
+    fd_check(C.springs, [0.7, X], [0, 1], g)
+    with pytest.raises(UnsupportedSyntaxError, match="straight-line"):
+        adjit.grad(C.branchy)(0.7, X)
+    with pytest.raises(UnsupportedSyntaxError, match="straight-line"):
+        adjit.grad(C.stateful)(0.7, X)
