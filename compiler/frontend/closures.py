@@ -159,10 +159,14 @@ class LocalFunctions(StaticLoops):
             raise self.err(UnsupportedSyntaxError, f"`{written}()` as a statement: adjit has no rule for this method "
                            "(called for what it does to the array in place)", stmt,
                            hint="use the NumPy function that returns a new array and assign it (x = np.sort(x))")
-        if func is print:
-            raise self.err(UnsupportedSyntaxError, "an expression statement has no effect on the result (printing is "
-                           "not supported)", stmt, hint="print the value adjit.value_and_grad returns, or the inputs, "
-                           "outside the function; debug with the readable source, g.source(*args)")
+        if func is print:  # the compiled code does not print: said once, when it is compiled
+            import warnings
+
+            loc = self.loc(stmt)
+            warnings.warn_explicit(f"{loc.filename}:{loc.line}: print(...) is skipped: adjit's compiled code does not "
+                                   "print (print what adjit.value_and_grad returns, or run the readable source "
+                                   "g.source(*args))", RuntimeWarning, loc.filename, loc.line)
+            return
         if isinstance(func, LocalFunction) or isinstance(func, types.FunctionType) and not _library(func):
             raise self.err(UnsupportedSyntaxError, f"`{written}(...)` as a statement: its result is not used, and a "
                            "write it makes into an array it is given does not reach this function in adjit", stmt,
