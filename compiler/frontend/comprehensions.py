@@ -64,6 +64,30 @@ class DeferredList:
 class Comprehensions:
     """The Lowerer's comprehensions, and sum/max/min over an iterable."""
 
+    def map_call(self, node: ast.Call):
+        """`map(f, xs)`, `map(f, xs, ys)`: the list comprehension `[f(a) for a in xs]` (over zip of
+        the iterables), f evaluated where the call is; a list (Python's map is an iterator: list(),
+        sum(), np.array(list(...)) and loops read it the same)."""
+        if len(node.args) < 2 or node.keywords:
+            raise self.err(UnsupportedSyntaxError, "map() takes a function and one or more iterables", node)
+        names = [f"_map{id(node)}_{k}" for k in range(len(node.args) - 1)]
+        self.env[f"_map{id(node)}_f"] = self.expr(node.args[0])
+
+        def loc(n):
+            return ast.copy_location(n, node)
+
+        target = loc(ast.Tuple([loc(ast.Name(n, ast.Store())) for n in names], ast.Store())) if len(names) > 1 \
+            else loc(ast.Name(names[0], ast.Store()))
+        it = node.args[1] if len(names) == 1 else loc(ast.Call(loc(ast.Name("zip", ast.Load())), list(node.args[1:]), []))
+        elt = loc(ast.Call(loc(ast.Name(f"_map{id(node)}_f", ast.Load())), [loc(ast.Name(n, ast.Load())) for n in names], []))
+        comp = loc(ast.ListComp(elt, [ast.comprehension(target, it, [], 0)]))
+        for n in ast.walk(comp):
+            if not hasattr(n, "lineno") and not isinstance(n, (ast.comprehension, ast.expr_context)):
+                ast.copy_location(n, node)
+            if hasattr(n, "lineno"):
+                n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+        return self.expr(comp)
+
     def comprehension(self, node):
         """A comprehension met anywhere but as a consumer's argument: its items, unrolled."""
         items = self.comprehension_items(node)

@@ -264,6 +264,8 @@ class Expressions(PythonValues):
 
         (Over 80 lines: one dispatch per kind of callee or argument, in the order they must be tried.)"""
         func = self.expr(node.func)
+        if func is map:
+            return self.map_call(node)  # comprehensions.py
         if func is set or func is frozenset:  # a set of numbers, for `in` tests: membership.py
             return self.set_call(func, node)
         if node.args and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py

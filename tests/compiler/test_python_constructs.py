@@ -511,11 +511,6 @@ def numpy_python_function(x):
     return np.sum(np.unwrap(x))
 
 
-def prints(x):
-    print(x)
-    return np.sum(x)
-
-
 def reversed_run_time_step(x):
     s = np.sum(x > 0.0) + 1
     t = 0.0
@@ -564,7 +559,6 @@ ERRORS = [
     (scipy_call, "scipy_ndimage.gaussian_filter(x, 1.0)", adjit.AdjitNameError,
      ("`scipy_ndimage.gaussian_filter` is not supported by adjit", "hint:")),
     (numpy_python_function, "np.unwrap(x)", adjit.AdjitNameError, ("`np.unwrap` is not supported by adjit",)),
-    (prints, "print(x)", adjit.UnsupportedSyntaxError, ("an expression statement has no effect", "hint:")),
     (reversed_run_time_step, "reversed(range(0, 6, s))", adjit.UnsupportedSyntaxError,
      ("a range whose step is computed at run time cannot be reversed", "hint: use a step known")),
     (star_of_array, "*x", adjit.UnsupportedSyntaxError,
@@ -635,3 +629,22 @@ def test_chained_comparisons_on_numbers():
     fd_check(chained, [x, 0.4], [0], grads)
     with pytest.raises(AdjitError, match="truth value of bool"):
         adjit.grad(chained_arrays)(np.array([0.5, 0.2]))
+
+
+# ------------------------------------------------------------------------- map
+def _sq(t):
+    return t ** 2
+
+
+def mapped(x):
+    a = sum(map(_sq, x))
+    b = np.array(list(map(lambda u, v: u * v, x, x[::-1])))
+    c = sum(map(np.sin, [x[0], x[1]]))
+    return a + np.sum(b) + c
+
+
+def test_map_is_a_list_comprehension():
+    x = np.array([0.3, 1.2, -0.5])
+    value, grads = run_grad(mapped, (x,), (0,))
+    assert np.isclose(value, mapped(x))
+    fd_check(mapped, [x], [0], grads)
