@@ -12,8 +12,9 @@ import types
 import numpy as np
 
 from .. import primitives as P
-from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitNameError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
+from .calls import CallHelpers
 from .captures import captured
 from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
@@ -87,7 +88,7 @@ def _describe(x) -> str:
 
 
 
-class Expressions(PythonValues):
+class Expressions(CallHelpers, PythonValues):
     """The expression-level half of the Lowerer (operators on lists and library calls evaluated
     when compiled: pyvalues.py)."""
 
@@ -360,96 +361,6 @@ class Expressions(PythonValues):
                        + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
                        node.func, hint=self.unsupported_hint(func))
 
-    def int_or_round(self, func, args, node):
-        """int(x) (toward zero) and round(x[, ndigits]) (half to even, an int without ndigits) of a
-        number: Python's own on numbers known when compiled; else no gradient, as NumPy's casts."""
-        if all(_is_number(a) for a in args):
-            return func(*args)
-        x = self.value(args[0], node)
-        if x.type.kind != "scalar":
-            raise self.err(AdjitTypeError, f"{func.__name__}() of an array: only numbers convert", node,
-                           hint="use x.astype(int) or np.round(x) for arrays")
-        if func is int:
-            return x if x.type.dtype in ("int64", "int32") else self.b.emit("astype", [x], dtype="int64")
-        if len(args) == 2 and args[1] is not None:
-            return self.form_round("round()", (x, args[1]), {}, node)
-        r = self.form_round("round()", (x,), {}, node)
-        return self.b.emit("astype", [r], dtype="int64")
-
-    def ufunc_method(self, func, args, kwargs, node):
-        """np.add.reduce (np.sum over axis 0 by default), np.multiply.reduce, np.maximum.reduce,
-        np.minimum.reduce, np.add.accumulate (np.cumsum), np.multiply.accumulate (np.cumprod);
-        `.outer` and np.maximum/np.minimum.accumulate are forms/common.py's."""
-        ufunc, method = func.__self__.__name__, func.__name__
-        if method == "outer" or (ufunc, method) in (("maximum", "accumulate"), ("minimum", "accumulate")):
-            return self.ufunc_form(func, args, kwargs, node)  # forms/common.py
-        target = {("add", "reduce"): np.sum, ("multiply", "reduce"): np.prod, ("maximum", "reduce"): np.max,
-                  ("minimum", "reduce"): np.min, ("add", "accumulate"): np.cumsum,
-                  ("multiply", "accumulate"): np.cumprod}.get((ufunc, method))
-        written = f"np.{ufunc}.{method}"
-        if target is None:
-            raise self.err(AdjitNameError, f"`{written}` is not supported by adjit", node.func,
-                           hint="reduce with np.sum/np.prod/np.max/np.min, accumulate with np.cumsum/np.cumprod/"
-                           "np.maximum.accumulate, or np.<ufunc>.outer")
-        if len(args) > 2 or set(kwargs) - {"axis", "keepdims"}:
-            raise self.err(UnsupportedSyntaxError, f"{written}: only `axis` (and `keepdims`) are supported", node)
-        kw = dict(kwargs)
-        kw.setdefault("axis", args[1] if len(args) == 2 else 0)  # a ufunc method's axis defaults to 0
-        if id(target) in FORM_FUNCTIONS():
-            return self.numpy_form(target, args[:1], kw, node)
-        return self.prim_call(_sources()[id(target)], target, args[:1], kw, node)
-
-    def comb(self, func, args, kwargs, node):
-        """math.comb / scipy.special.comb(n, k): a number when both are known when compiled; with n
-        known and k computed at run time (a loop index), a table of the n + 1 coefficients indexed
-        by k (checked in range)."""
-        if len(args) != 2 or set(kwargs) - {"exact"}:
-            raise self.err(ArgumentError, f"{_describe(func)} takes n and k here", node)
-        n, k = args
-        if all(isinstance(a, int) or _is_number(a) and float(a).is_integer() for a in (n, k)):
-            return math.comb(int(n), int(k)) if int(k) >= 0 else 0
-        n = self.static(n, node, "n of comb(n, k)")
-        if not isinstance(n, int) or n < 0 or n > 1000:
-            raise self.err(AdjitTypeError, "comb(n, k): n must be a non-negative int known when the call is compiled",
-                           node)
-        kv = self.value(k, node)
-        if kv.type.kind != "scalar" or kv.type.dtype not in ("int64", "int32"):
-            raise self.err(AdjitTypeError, f"comb(n, k): k must be an int, not {kv.type}", node)
-        table = self._build(tuple(float(math.comb(n, j)) for j in range(n + 1)), node)
-        zero = self.b.const(0)
-        got = self.b.emit("getitem", [table, self.b.emit("maximum", [kv, zero])], index=(("int", 1),))
-        return self.b.emit("where", [self.b.emit("ge", [kv, zero]), got, self.b.const(0.0)])  # comb(n, -1) = 0
-
-    def method(self, m: Method, args, kwargs, node):
-        x = m.obj
-        if m.name in P.REDUCTIONS:
-            return self.reduction(m.name, x, args, kwargs, node)
-        if m.name == "reshape":
-            shape = args[0] if len(args) == 1 else tuple(args)
-            return self.b.emit("reshape", [x, self.value(shape if isinstance(shape, (tuple, Value)) else (shape,), node)])
-        if m.name == "transpose":
-            axes = args[0] if len(args) == 1 else (tuple(args) if args else None)
-            return self.transpose(x, axes, node)
-        if m.name == "astype":
-            target = self.dtype(args[0] if args else kwargs.get("dtype"), node)
-            copy = kwargs.get("copy", args[4] if len(args) > 4 else True)
-            if not self.static(copy, node, "copy") and target == x.type.dtype and x.type.kind == "array":
-                return x  # astype(same dtype, copy=False): NumPy returns the array itself
-            return self.b.emit("astype", [x], dtype=target)
-        if m.name == "copy":  # a new value: writes into it are not writes into x
-            return self.b.emit("astype", [x], dtype=x.type.dtype)
-        if m.name == "clip":  # x.clip(lo, hi): np.clip
-            return self.prim_call("clip", np.clip, (x,) + tuple(args), kwargs, node)
-        if m.name == "item" and not args and not kwargs:  # x.item(): the one element, as a number
-            if x.type.kind == "scalar":
-                return x
-            if any(d != 1 for d in self.b.aval(x).shape):
-                raise self.err(AdjitTypeError, "x.item() of an array of more than one element (NumPy raises); "
-                               "index it instead", node)
-            return self.b.emit("getitem", [x] + [self.b.const(0)] * x.type.rank,
-                               index=tuple(("int", k + 1) for k in range(x.type.rank)))
-        raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
-
     def reduction(self, prim, x, args, kwargs, node):
         names = ("axis", "dtype", "out", "keepdims")
         params = dict(zip(names, args))
@@ -498,6 +409,10 @@ class Expressions(PythonValues):
         return [bound[n] for n in names]
 
     def prim_call(self, prim, func, args, kwargs, node):
+        """A call of a primitive's NumPy source, its arguments bound by the row's parameter names.
+
+        (Over 80 lines: the few rows whose NumPy signature differs from the row's take their own
+        branch here, each a few lines.)"""
         row = P.PRIMITIVES[prim]
 
         def bind(*names, **defaults):
@@ -515,6 +430,7 @@ class Expressions(PythonValues):
                 raise self.err(UnsupportedSyntaxError, f"{func.__name__}() takes exactly two arguments here", node,
                                hint=f"use np.{func.__name__} for reductions")
         if prim == "clip":
+            kwargs = {{"min": "a_min", "max": "a_max"}.get(k, k): v for k, v in kwargs.items()}  # NumPy 2.1's names
             x, lo, hi = bind(*row.params)
             if lo is None and hi is None:
                 raise self.err(ArgumentError, "np.clip needs a_min or a_max", node)
