@@ -51,10 +51,10 @@ INTERNAL = {
     "tape_push": "forward sweep: pushes a value the reverse sweep will read onto its tape",
     "tape_pop": "reverse sweep: pops that value back",
     "trip_count": "the number of iterations of `range(start, stop, step)`, for the reverse loop",
-    "digamma": "the derivative of `gammaln` (`scipy.special.digamma` is not a spelling); lowered: the runtime's "
-               "series",
-    "trigamma": "`polygamma(1, x)`, the derivative of `digamma`, in second-derivative code only; lowered: the "
+    "trigamma": "`scipy.special.polygamma(1, x)` (the polygamma form), the derivative of `digamma`; lowered: the "
                 "runtime's series",
+    "polygamma": "`scipy.special.polygamma(n, x)` for n >= 2 known when compiled (the polygamma form); lowered: "
+                 "the runtime's series",
 }
 UNARY = {"u-": "-a", "~": "~a"}
 
@@ -138,7 +138,6 @@ a float is widened once).
 | `*args`/`**kwargs` parameters and call arguments | not supported |
 | a write to shared memory followed by a read of an older name for it (see below) | writing into 'h' would also change x (a view of it), read at line 9 ...; hint: `h = h.copy()` first, or bind 'x' to a copy |
 | reverse mode (`grad`, `hvp`, `hessian`, a third `grad`) over the gradient of a function whose loop carries a differentiated value (`dh = adjit.grad(h)` called inside, or `grad(grad(grad(h)))`) | the gradient code of adjit.grad(h) records values on a tape, and reverse mode cannot differentiate a tape again; hint: forward mode (`adjit.jvp`, `adjit.jacfwd`) ([transformations.md](transformations.md#nesting)) |
-| a third derivative of `gammaln` / `math.lgamma` | this derivative needs the derivative of trigamma, which adjit does not implement |
 | a function whose file changed after it was imported | the source of f is not the code that runs; hint: reload the module |
 | names the generated code uses: `_ws`, `_wst`, `_la`, `_alloc`, `_simd`, `_tape`, `_jit`, `numba`, and `_t0`, `_d0`, `_i0`, `_acc_…`, `_tape_…`-style temporaries | the name '_ws' is reserved for adjit's generated code |
 

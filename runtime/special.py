@@ -1,14 +1,15 @@
 """Special functions for lowered generated code (imported there as `_special`): scipy.special's
-erf, erfc, gammaln, digamma, trigamma (polygamma(1, x)), expit, logit and xlogy, which Numba does
-not provide; gammainc, gammaincc, betainc, betaincc and factorial (their kernels in
-runtime/incomplete.py: SciPy's compiled code), and `factorial_int`, math.factorial's float.
+erf, erfc, gammaln, digamma, trigamma (polygamma(1, x)), polygamma(n, x), expit, logit and xlogy,
+which Numba does not provide; gammainc, gammaincc, betainc, betaincc and factorial (their kernels
+in runtime/incomplete.py: SciPy's compiled code); digamma, erfinv, erfcinv, ndtri, ndtr, log_ndtr,
+log_expit, i0, i0e, i1, i1e, betaln (SciPy's compiled code, runtime/cspecial.py), and
+`factorial_int`, math.factorial's float.
 
 Each is a plain Python function (SciPy's, so the lowered source also runs as Python) with a Numba
 `overload`: on numbers the scalar kernel, on arrays a loop over the (broadcast) elements, the
 result float32 for float32 inputs and float64 otherwise, as NumPy's ufuncs. The kernels compute in
-float64. `digamma` is a series (Numba has none): reflection below 0, the recurrence
-psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic expansion; within 1e-15 (absolute,
-or relative away from its root near 1.4616) of scipy.special.digamma. `trigamma` likewise."""
+float64. `trigamma` is a series (Numba has none): reflection below 0, the recurrence
+psi1(x) = psi1(x + 1) + 1/x^2 up to x >= 10, then the asymptotic expansion."""
 from __future__ import annotations
 
 import math
@@ -19,7 +20,9 @@ import scipy.special as _sp
 from numba import types
 from numba.extending import overload
 
+from . import cspecial as _cs
 from . import incomplete as _inc
+from .running import bincount_index, running_max, running_min  # noqa: F401  (forms/common.py's lowered code)
 
 # ----------------------------------------------------------------------------- scalar kernels (float64)
 
@@ -39,31 +42,6 @@ def _gammaln(x):
     if x <= 0.0 and x == np.floor(x):  # a pole: scipy.special.gammaln gives inf
         return math.inf
     return math.lgamma(x)
-
-
-@numba.njit(cache=True, nogil=True)
-def _digamma(x):
-    if x != x:
-        return x
-    if x <= 0.0:
-        if x == np.floor(x):  # a pole: scipy.special.digamma gives nan at negative integers, -inf at 0
-            return -math.inf if x == 0.0 else math.nan
-        # reflection: psi(1 - x) - psi(x) = pi / tan(pi x); tan's period taken out exactly first
-        return _digamma_pos(1.0 - x) - math.pi / math.tan(math.pi * (x - np.round(x)))
-    return _digamma_pos(x)
-
-
-@numba.njit(cache=True, nogil=True)
-def _digamma_pos(x):
-    acc = 0.0
-    while x < 10.0:
-        acc -= 1.0 / x
-        x += 1.0
-    inv2 = 1.0 / (x * x)
-    # sum of B_2k / (2k x^2k), k = 1..7 (Horner in 1/x^2)
-    series = inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (
-        1.0 / 240 - inv2 * (1.0 / 132 - inv2 * (691.0 / 32760 - inv2 * (1.0 / 12)))))))
-    return acc + math.log(x) - 0.5 / x - series
 
 
 @numba.njit(cache=True, nogil=True)
@@ -221,10 +199,31 @@ def _factorial_int(k):
     return None
 
 
+def polygamma(n, x):
+    """scipy.special.polygamma(n, x) for an int n >= 1 (n = 0 is digamma), float64 as SciPy's."""
+    return _sp.polygamma(n, x)
+
+
+@overload(polygamma, jit_options={"nogil": True})
+def _polygamma(n, x):
+    if not isinstance(n, types.Integer):
+        return None
+    if isinstance(x, types.Array):
+        def impl(n, x):
+            out = np.empty(x.shape, np.float64)
+            for idx in np.ndindex(x.shape):
+                out[idx] = _cs.polygamma_kernel(n, np.float64(x[idx]))
+            return out
+        return impl
+    if isinstance(x, (types.Float, types.Integer, types.Boolean)):
+        return lambda n, x: _cs.polygamma_kernel(n, np.float64(x))
+    return None
+
+
 erf = _unary("erf", _erf)
 erfc = _unary("erfc", _erfc)
 gammaln = _unary("gammaln", _gammaln)
-digamma = _unary("digamma", _digamma)
+digamma = _unary("digamma", _cs.psi_kernel)  # SciPy's own psi (the series above: trigamma's sibling)
 trigamma = _unary("trigamma", _trigamma, _trigamma_py)
 expit = _unary("expit", _expit)
 logit = _unary("logit", _logit)
@@ -234,6 +233,18 @@ gammaincc = _binary("gammaincc", _inc.gammaincc_kernel)
 betainc = _ternary("betainc", _inc.betainc_kernel)
 betaincc = _ternary("betaincc", _inc.betaincc_kernel)
 factorial = _unary("factorial", _inc.factorial_kernel)
+erfinv = _unary("erfinv", _cs.erfinv_kernel)
+erfcinv = _unary("erfcinv", _cs.erfcinv_kernel)
+ndtri = _unary("ndtri", _cs.ndtri_kernel)
+ndtr = _unary("ndtr", _cs.ndtr_kernel)
+log_ndtr = _unary("log_ndtr", _cs.log_ndtr_kernel)
+log_expit = _unary("log_expit", _cs.log_expit_kernel)
+i0 = _unary("i0", _cs.i0_kernel)
+i0e = _unary("i0e", _cs.i0e_kernel)
+i1 = _unary("i1", _cs.i1_kernel)
+i1e = _unary("i1e", _cs.i1e_kernel)
+betaln = _binary("betaln", _cs.betaln_kernel)
 
 __all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
-           "betainc", "betaincc", "factorial", "factorial_int"]
+           "betainc", "betaincc", "factorial", "factorial_int", "polygamma", "erfinv", "erfcinv", "ndtri", "ndtr",
+           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "betaln", "running_max", "running_min", "bincount_index"]

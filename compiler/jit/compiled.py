@@ -488,22 +488,17 @@ def _inner_gradient(fn: Function, builder, wrt: list) -> Function:
 def check_differentiable(fn: Function, builder, wrt: list, reverse_mode: bool) -> None:
     """What a transformation cannot differentiate exactly is a located error, never a wrong
     derivative: a value pushed on the tape of an inlined gradient (reverse mode cannot follow a
-    tape from its pop back to its push; forward mode carries a companion tape), and trigamma,
-    which has no derivative rule (it appears in gammaln's third and digamma's second derivative)."""
+    tape from its pop back to its push; forward mode carries a companion tape)."""
     from ..activity import varied_values
     from ..ir import Op, walk
 
     tapes = getattr(builder, "nested_tapes", None) or {}
-    if not tapes and not any(isinstance(n, Op) and n.prim == "trigamma" for n in walk(fn.body)):
+    if not tapes:
         return
     varied = varied_values(fn, {fn.params[k].id for k in wrt})
     for n in walk(fn.body):
         if not isinstance(n, Op) or not n.inputs or n.inputs[0].id not in varied:
             continue
-        if n.prim == "trigamma":
-            raise AdjitTypeError("this derivative needs the derivative of trigamma (polygamma(1, x)): a third "
-                                 "derivative of gammaln, or a second one of digamma, which adjit does not implement",
-                                 n.loc, hint="differentiate gammaln at most twice")
         if reverse_mode and n.prim == "tape_push" and n.attrs["tape"] in tapes:
             loc, label = tapes[n.attrs["tape"]]
             raise TapedGradientError(

@@ -17,12 +17,20 @@ binds); CSE merges repeats of a part. The rules are Townsend's (2016, "Different
 value decomposition"), with F_ij = 1 / (s_j^2 - s_i^2): the singular values' VJP is U diag(g) V^T,
 exact wherever they are distinct, zero ones included; the singular vectors' rules need distinct
 singular values, and nonzero ones where U (m > n) or Vh (m < n) has more rows than the matrix's
-rank fixes. (Singular vectors are unique up to sign: a program should not depend on the signs.)"""
+rank fixes. (Singular vectors are unique up to sign: a program should not depend on the signs.)
+
+The QR factorization is reduced (np.linalg.qr's default mode): `qr_q` (m x k) and `qr_r` (k x n),
+k = min(m, n), each calling LAPACK (np.linalg.qr, which Numba binds). Their rules are the standard
+ones for a tall or square matrix of full column rank (m >= n; the form refuses a wide one): VJP
+[gQ + Q copyltu(M)] R^-T with M = R gR^T - gQ^T Q (copyltu: the symmetric matrix of M's lower
+triangle; PyTorch's and Walter's); JVP with X = Q^T dA R^-1 and Ω = tril(X, -1) - tril(X, -1)^T:
+dQ = Q Ω + dA R^-1 - Q X, dR = (X - Ω) R. Householder's signs (R's diagonal may be negative) are
+locally constant at a full-rank matrix, so these are the derivatives of what LAPACK returns."""
 from __future__ import annotations
 
 from .. import shapes as S
 from ..errors import AdjitTypeError, ShapeError
-from .linalg import _eigh_f, _float_matrix, _matrix_abstract
+from .linalg import _eigh_f, _float_matrix, _masks, _matrix_abstract
 from .table import npx, primitive
 
 # ------------------------------------------------------------------------ the matrix exponential
@@ -182,3 +190,42 @@ primitive("svd_u", _svd_abstract("u"), params=("a",), readable="np.linalg.svd({0
           vjp=_svd_u_vjp, jvp=_svd_u_jvp)
 primitive("svd_vh", _svd_abstract("vh"), params=("a",), readable="np.linalg.svd({0}, full_matrices=False)[2]",
           vjp=_svd_vh_vjp, jvp=_svd_vh_jvp)
+
+
+# ------------------------------------------------------------------------ the QR factorization
+def _qr_abstract(part):
+    def abstract(x, **_):
+        m, n = _float_matrix(x, "np.linalg.qr")
+        k = None if m is None or n is None else min(m, n)
+        return S.make(x.type.dtype, (m, k) if part == "q" else (k, n))
+    return abstract
+
+
+def _copyltu(m):
+    """The symmetric matrix whose lower triangle is m's."""
+    below, diag = _masks(m)
+    low = npx.where(below, m, 0.0)
+    return low + low.T + npx.where(diag, m, 0.0)
+
+
+def _qr_vjp(gq, gr, a):
+    q, r = npx.qr_q(a), npx.qr_r(a)
+    m = -(gq.T @ q) if gr is None else r @ gr.T
+    b = q @ _copyltu(m) if gq is None else gq + q @ _copyltu(m)
+    return (npx.solve(r, b.T).T,)  # b R^-T
+
+
+def _qr_jvp(t, a, part):
+    q, r = npx.qr_q(a), npx.qr_r(a)
+    ar = npx.solve(r.T, t[0].T).T  # dA R^-1
+    x = q.T @ ar
+    below, _ = _masks(x)
+    low = npx.where(below, x, 0.0)
+    omega = low - low.T
+    return q @ omega + (ar - q @ x) if part == "q" else (x - omega) @ r
+
+
+primitive("qr_q", _qr_abstract("q"), params=("a",), readable="np.linalg.qr({0})[0]",
+          vjp=lambda g, y, a: _qr_vjp(g, None, a), jvp=lambda t, y, a: _qr_jvp(t, a, "q"))
+primitive("qr_r", _qr_abstract("r"), params=("a",), readable="np.linalg.qr({0})[1]",
+          vjp=lambda g, y, a: _qr_vjp(None, g, a), jvp=lambda t, y, a: _qr_jvp(t, a, "r"))

@@ -147,3 +147,30 @@ def _argsort_abstract(x, axis, **_):
 # A stable sort's permutation along axis (np.argsort(x, axis, kind='stable')); NaNs go last.
 primitive("argsort", _argsort_abstract, sources=(np.argsort, ".argsort"), differentiable=False,
           params=("a", "axis"), defaults=(("axis", -1),), readable=CUSTOM)
+
+
+# ------------------------------------------------------------------------------------ running extremes
+def _running_abstract(x, axis, **_):
+    _check_axis(x, axis, "np.maximum.accumulate")
+    return S.make(x.type.dtype, tuple(x.shape))
+
+
+# np.maximum.accumulate / np.minimum.accumulate along axis, on data only (forms/common.py: the
+# positions of the running extremes; the value is a gather of x there, which carries the gradient)
+primitive("running_max", _running_abstract, differentiable=False, params=("x",),
+          readable="np.maximum.accumulate({0}, axis={axis})", lowered="_special.running_max({0}, {axis})")
+primitive("running_min", _running_abstract, differentiable=False, params=("x",),
+          readable="np.minimum.accumulate({0}, axis={axis})", lowered="_special.running_min({0}, {axis})")
+
+
+def _bincount_index_abstract(x, n, **_):
+    if x.type.kind != "array" or x.type.rank != 1 or x.type.dtype not in ("int64", "int32", "int16", "int8",
+                                                                              "uint8", "uint16", "uint32"):
+        raise AdjitTypeError("np.bincount takes a 1-D array of non-negative ints",
+                             hint="x.astype(np.int64) of a float array holding integers")
+    return S.make(x.type.dtype, tuple(x.shape))
+
+
+# np.bincount's indices x, checked 0 <= x < n when the function runs (runtime/running.py): ValueError else
+primitive("bincount_index", _bincount_index_abstract, differentiable=False, view=True, params=("x",),
+          readable="{0:as_is}", lowered="_special.bincount_index({0:as_is}, {n})")

@@ -4,8 +4,10 @@ logaddexp, hypot, erf/erfc, lgamma/gammaln, scipy.special's expit/logit/xlogy (i
 NumPy's own ufuncs render as themselves (Numba has them for arrays and numbers). The functions
 only SciPy has render as `scipy.special.<name>` in the readable source and as the runtime's
 `_special.<name>` (runtime/special.py: a Numba overload on numbers and arrays) in the lowered one;
-`math.erf`, `math.erfc`, `math.lgamma` are the same rows. `digamma` (d/dx gammaln) and `trigamma`
-(its derivative) are internal: no spelling matches them (scipy.special.digamma is not supported).
+`math.erf`, `math.erfc`, `math.lgamma` are the same rows. `digamma` (= psi, d/dx gammaln),
+`trigamma` and `polygamma(n, x)` (n known when compiled; forms/special.py) form a chain of
+derivatives; erfinv, erfcinv, ndtri, ndtr, log_ndtr, log_expit, the modified Bessel functions i0,
+i0e, i1, i1e (np.i0 too) and betaln call SciPy's compiled code (runtime/cspecial.py).
 
 Rules are written for their numerics: d/dx arcsinh = 1 / hypot(x, 1) (no overflow of x*x),
 d/dx arccosh = 1 / (sqrt(x - 1) sqrt(x + 1)), (1 - x)(1 + x) for 1 - x^2; logaddexp's
@@ -20,11 +22,15 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Abstract
+from .. import shapes as S
 from .elementwise import _ew_float
 from .table import Lazy, _tsum, npx, primitive
 
 _LN2 = math.log(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 def _one_minus_sq(x):
@@ -90,15 +96,67 @@ primitive("gammaln", _ew_float, elementwise=True, sources=(Lazy("scipy.special",
           readable="scipy.special.gammaln({0})", lowered="_special.gammaln({0})",
           vjp=lambda g, y, x: (g * npx.digamma(x),),
           jvp=lambda t, y, x: t[0] * npx.digamma(x))
-# emitted by gammaln's rules only, no spelling; differentiable (a second derivative of gammaln: grad of
-# grad, hvp) by trigamma = polygamma(1, x). trigamma is emitted only in second-derivative code, which
-# adjit never differentiates again (a third derivative is a located error), so it needs no rules.
-primitive("digamma", _ew_float, elementwise=True,
+# scipy.special.digamma (= psi, one object) and gammaln's derivative: SciPy's own psi; d/dx = trigamma
+primitive("digamma", _ew_float, elementwise=True, sources=(Lazy("scipy.special", "digamma"),),
           readable="scipy.special.digamma({0})", lowered="_special.digamma({0})",
           vjp=lambda g, y, x: (g * npx.trigamma(x),),
           jvp=lambda t, y, x: t[0] * npx.trigamma(x))
-primitive("trigamma", _ew_float, elementwise=True, differentiable=False,
-          readable="scipy.special.polygamma(1, {0})", lowered="_special.trigamma({0})")
+# polygamma(1, x), a series; d/dx = polygamma(2, x)
+primitive("trigamma", _ew_float, elementwise=True,
+          readable="scipy.special.polygamma(1, {0})", lowered="_special.trigamma({0})",
+          vjp=lambda g, y, x: (g * npx.polygamma(x, n=2),),
+          jvp=lambda t, y, x: t[0] * npx.polygamma(x, n=2))
+# scipy.special.polygamma(n, x), n >= 2 known when compiled (forms/special.py: n = 0 digamma, 1 trigamma);
+# float64 as SciPy's; d/dx = polygamma(n + 1, x)
+primitive("polygamma", lambda x, **_: S.elementwise([x], S.scalar_type("float64", x.type.weak)), elementwise=True,
+          readable="scipy.special.polygamma({n}, {0})", lowered="_special.polygamma({n}, {0})",
+          vjp=lambda g, y, x, n: (g * npx.polygamma(x, n=n + 1),),
+          jvp=lambda t, y, x, n: t[0] * npx.polygamma(x, n=n + 1))
+
+# ------------------------------------------------------------------------ inverses of erf and of the normal cdf
+def _sp(name):
+    return Lazy("scipy.special", name)
+
+
+def _row(name, vjp_factor, sources=None):
+    """A unary scipy.special row, SciPy's compiled code; d/dx = vjp_factor(y, x)."""
+    primitive(name, _ew_float, elementwise=True, sources=sources or (_sp(name),),
+              readable=f"scipy.special.{name}({{0}})", lowered=f"_special.{name}({{0}})",
+              vjp=lambda g, y, x: (g * vjp_factor(y, x),), jvp=lambda t, y, x: t[0] * vjp_factor(y, x))
+
+
+# erfinv: sqrt(pi)/2 exp(y^2); erfcinv: minus that; ndtri (the normal quantile): sqrt(2 pi) exp(y^2 / 2)
+_row("erfinv", lambda y, x: _SQRT_PI_OVER_TWO * npx.exp(y * y))
+_row("erfcinv", lambda y, x: -_SQRT_PI_OVER_TWO * npx.exp(y * y))
+_row("ndtri", lambda y, x: _SQRT_2PI * npx.exp(0.5 * (y * y)))
+# ndtr: the normal density; log_ndtr: the density over ndtr, as exp of logs (no 0/0 in the far tail)
+_row("ndtr", lambda y, x: npx.exp(-0.5 * (x * x) - _LOG_SQRT_2PI))
+_row("log_ndtr", lambda y, x: npx.exp(-0.5 * (x * x) - _LOG_SQRT_2PI - y))
+# log_expit(x) = -log(1 + e^-x): d/dx = 1 - expit(x) = expit(-x)
+_row("log_expit", lambda y, x: npx.expit(-x))
+
+# ------------------------------------------------------------------------ modified Bessel functions
+# i0' = i1; i1' = i0 - i1 / x (1/2 at 0); the scaled ones e^-|x| i_k(x): minus sign(x) times themselves
+def _i1_over_x(x):
+    return npx.where(x == 0, 0.5, npx.i1(x) / _safe(x))
+
+
+def _i1e_over_x(x):
+    return npx.where(x == 0, 0.5, npx.i1e(x) / _safe(x))
+
+
+_row("i0", lambda y, x: npx.i1(x), sources=(_sp("i0"), np.i0))
+_row("i0e", lambda y, x: npx.i1e(x) - npx.sign(x) * y)
+_row("i1", lambda y, x: npx.i0(x) - _i1_over_x(x))
+_row("i1e", lambda y, x: npx.i0e(x) - _i1e_over_x(x) - npx.sign(x) * y)
+
+# betaln(a, b) = log|B(a, b)|: d/da = digamma(a) - digamma(a + b)
+primitive("betaln", _ew_float, elementwise=True, sources=(_sp("betaln"),), params=("a", "b"),
+          readable="scipy.special.betaln({0}, {1})", lowered="_special.betaln({0}, {1})",
+          vjp=lambda g, y, a, b: (g * (npx.digamma(a) - npx.digamma(a + b)),
+                                  g * (npx.digamma(b) - npx.digamma(a + b))),
+          jvp=lambda t, y, a, b: _tsum(None if t[0] is None else t[0] * (npx.digamma(a) - npx.digamma(a + b)),
+                                       None if t[1] is None else t[1] * (npx.digamma(b) - npx.digamma(a + b))))
 
 # ------------------------------------------------------------------------ logistic, xlogy
 # expit(x) = 1 / (1 + e^-x): y' = y (1 - y)

@@ -186,7 +186,7 @@ for _part in (_SPECIAL, _SCANS, _LINALG):
         CASES.setdefault(_name, []).extend(_rows)
 
 # Primitives adjit emits itself and a user cannot write: checked by building IR directly.
-INTERNAL = {"index_add", "digamma"}  # digamma: gammaln's derivative (tests/compiler/test_special_functions.py)
+INTERNAL = {"index_add"}
 # the calls of adjit.custom_vjp / custom_jvp functions (tests/test_custom_rules.py): each has one mode only
 INTERNAL |= {"custom_vjp_call", "custom_jvp_call"}
 INTERNAL |= {"pin_extent"}  # emitted by the builder for run-time extents: tests/compiler/test_run_time_extents.py

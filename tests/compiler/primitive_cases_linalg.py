@@ -55,7 +55,14 @@ def pinv_(a, b, u):  # a tall and a wide matrix: both projection terms of the ru
     return np.sum(u * np.linalg.pinv(a)) + np.sum(np.linalg.pinv(b, rtol=None) ** 2)
 
 
+def qr_(a, u, w):
+    """The reduced QR of a tall and of a square matrix (Householder signs fixed around a full-rank one)."""
+    q, r = np.linalg.qr(a)
+    return np.sum(u * q) + np.sum(w * r) + np.sum(np.linalg.qr(a[:3], mode="r") ** 2)
+
+
 CASES: dict = {
+    **{name: [(qr_, lambda: (normal(5, 3), normal(5, 3), normal(3, 3)), (0,))] for name in ("qr_q", "qr_r")},
     "matmul": [(matmul_batched, lambda: (normal(2, 1, 3, 4), normal(5, 4, 2), normal(2, 5, 3, 2)), (0, 1)),
                (matmul_batched_vec, lambda: (normal(3), normal(2, 3, 4), normal(4), normal(2, 4)), (0, 1, 2))],
     "solve": [(solve_vec, lambda: (general(4), normal(4), normal(4)), (0, 1)),

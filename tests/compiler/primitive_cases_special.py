@@ -40,6 +40,16 @@ def incomplete_(a, x, u):
                        + sp.betaincc(0.7, a, x / 4) + sp.factorial(x) * 0.1))
 
 
+def digamma_(x, u): return np.sum(u * sp.digamma(x)) + sp.psi(x[0] - 2.5)  # psi is digamma (one object)
+def polygamma_(x, u): return np.sum(u * (sp.polygamma(1, x) + sp.polygamma(2, x) * 0.3 + sp.polygamma(0, x[0])))
+def erfinv_(x, u): return np.sum(u * (sp.erfinv(x) + sp.erfcinv(x * 0.5 + 1.0) ** 2))
+def ndtri_(p, u): return np.sum(u * (sp.ndtri(p) + sp.ndtr(p * 3.0 - 1.5)))
+def log_ndtr_(x, u): return np.sum(u * sp.log_ndtr(x)) + np.sum(sp.log_expit(x) * u)
+def bessel_(x, u): return np.sum(u * (sp.i0(x) + sp.i0e(x) + sp.i1(x) + sp.i1e(x) * 2.0 + np.i0(x) * 0.5))
+def bessel_at_zero(x): return np.sum(sp.i1(x) + sp.i1e(x) ** 2 + sp.i0e(x))  # i1'(0) = i1e'(0) = 1/2
+def betaln_(a, b, u): return np.sum(u * sp.betaln(a, b))
+
+
 def mod_args():
     """x between multiples of y (x / y + 1/2 an integer, plus a little): no jump within reach of
     the finite differences."""
@@ -79,6 +89,18 @@ CASES: dict = {
     "logit": [(logit_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
     **{name: [(incomplete_, lambda: (np.array([0.6, 1.3, 2.5, 4.0]), R.uniform(0.2, 3.5, (3, 4)), normal(3, 4)), (1,))]
        for name in ("gammainc", "gammaincc", "betainc", "betaincc", "factorial", "no_derivative")},
+    "digamma": [(digamma_, lambda: (R.uniform(0.2, 5.0, 6), normal(6)), (0,))],
+    "trigamma": [(polygamma_, lambda: (R.uniform(0.3, 5.0, 6), normal(6)), (0,))],
+    "polygamma": [(polygamma_, lambda: (R.uniform(0.3, 5.0, 6), normal(6)), (0,))],
+    "erfinv": [(erfinv_, lambda: (inside(6), normal(6)), (0,))],
+    "erfcinv": [(erfinv_, lambda: (inside(6), normal(6)), (0,))],
+    "ndtri": [(ndtri_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    "ndtr": [(ndtri_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    "log_ndtr": [(log_ndtr_, lambda: (np.array([-45.0, -12.0, -1.5, 0.0, 2.0, 8.0]), normal(6)), (0,))],
+    "log_expit": [(log_ndtr_, lambda: (normal(6) * 4, normal(6)), (0,))],
+    **{name: [(bessel_, lambda: (normal(7) * 3, normal(7)), (0,)), (bessel_at_zero, lambda: (np.array([0.0, 0.7, -1.2]),), (0,))]
+       for name in ("i0", "i0e", "i1", "i1e")},
+    "betaln": [(betaln_, lambda: (R.uniform(0.3, 5.0, (3, 4)), R.uniform(0.3, 5.0, 4), normal(3, 4)), (0, 1))],
     "xlogy": [(xlogy_, lambda: (with_zero(3, 4), positive(4), normal(3, 4)), (0, 1)),
               (xlogy_entropy, lambda: (R.uniform(0.1, 1.0, 5),), (0,))],
 }

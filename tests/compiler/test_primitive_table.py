@@ -98,7 +98,7 @@ def test_every_template_renders(name, mode):
         pytest.skip("rendered by codegen's own code, or not a scalar")
     t = template(form)
     ins = [f"a{k}" for k in range(t.operands)]
-    expr = t.render(ins, {"dtype": "float32", "axis": 0, "ref_axis": 0}, lambda v, prec, f32: v, f32=False)
+    expr = t.render(ins, {"dtype": "float32", "axis": 0, "ref_axis": 0, "n": 2}, lambda v, prec, f32: v, f32=False)
     tree = ast.parse(expr.text, mode="eval")
     names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
     assert sorted(n for n in names if n.startswith("a") and n[1:].isdigit()) == ins

@@ -9,6 +9,8 @@ import ast
 import builtins
 import inspect
 
+import numpy as np
+
 from ..structures import is_struct
 from ..values import Method, _is_number
 from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
@@ -98,8 +100,8 @@ class FormsBase:
         a primitive row's NumPy names) replaced by np.asarray of it: `np.tile([0.0, 1.0], (n, 1))`.
         Shapes, axes, counts and options (`(n, 1)` there) stay as written."""
         if not any(_listlike(a) or type(a) is tuple and any(_listlike(e) for e in a)
-                   for a in list(args) + list(kwargs.values())):
-            return args, kwargs
+                   for a in list(args) + list(kwargs.values())) or func is np.block:
+            return args, kwargs  # np.block's nested lists are its blocks (forms/common.py)
         names = _parameters(func, params)
         if names is None or (getattr(func, "__module__", None) or "numpy").split(".")[0] not in ("numpy", "scipy"):
             return args, kwargs  # Python's own functions (len, math.exp) take no list for an array

@@ -33,13 +33,16 @@ from .densities import CONTINUOUS, DISCRETE, Ops
 
 _MVN = "multivariate_normal"
 _RANDOM = ("rvs", "fit", "fit_loc_scale", "random_state")  # never computed once, when compiled
+_QUANTILES = {"norm": ("ppf", "isf")}  # quantile methods: loc + scale * (+-ndtri(q)), `_dist_quantile`
 
 
 def _row(name, dist) -> tuple:
     shapes = "".join(f", {s}" for s in dist.shapes)
     call = f"(x{shapes}, loc=0, scale=1)" if name in CONTINUOUS else f"(k{shapes}, loc=0)"
     tail = "" if name in CONTINUOUS else "; -inf off the integers of the support, `k` is data (no gradient)"
-    return ((), (), ", ".join(f"`{m}`" for m in dist.methods) + f" {call}: {dist.doc}{tail}")
+    quantiles = "".join(f", `{m}`" for m in _QUANTILES.get(name, ()))
+    tail += f"; {quantiles[2:]} (q, loc=0, scale=1): `loc +- scale * ndtri(q)`" if quantiles else ""
+    return ((), (), ", ".join(f"`{m}`" for m in dist.methods) + quantiles + f" {call}: {dist.doc}{tail}")
 
 
 # spelling -> (the objects or method names it matches, what it lowers to); the objects are matched
@@ -65,8 +68,8 @@ FORMS["scipy.stats frozen"] = ((), (), "`norm(loc, scale).logpdf(x)`, `gamma(a, 
 
 
 def _supported() -> dict:
-    return {**{n: d.methods for n, d in CONTINUOUS.items()}, **{n: d.methods for n, d in DISCRETE.items()},
-            _MVN: ("logpdf", "pdf")}
+    return {**{n: d.methods + _QUANTILES.get(n, ()) for n, d in CONTINUOUS.items()},
+            **{n: d.methods for n, d in DISCRETE.items()}, _MVN: ("logpdf", "pdf")}
 
 
 def _name(obj):
@@ -121,7 +124,7 @@ class DistributionForms(FormsBase):
         if name == _MVN:
             return self._dist_mvn(label, method, args, kwargs, node)
         spec = CONTINUOUS.get(name) or DISCRETE[name]
-        first = "x" if name in CONTINUOUS else "k"
+        first = "q" if method in _QUANTILES.get(name, ()) else "x" if name in CONTINUOUS else "k"
         names = (first,) + spec.shapes + (("loc", "scale") if name in CONTINUOUS else ("loc",))
         bound = self.bind_args(label, names, args, kwargs, node, loc=0, scale=1)
         x = bound[0]
@@ -133,7 +136,9 @@ class DistributionForms(FormsBase):
             return Masked(out, x.mask, x.rows)
         o = Ops(self.b, f"scipy.stats.{label}")
         ops = [self._dist_operand(a, node, label, name) for a in bound]
-        if name in CONTINUOUS:
+        if method in _QUANTILES.get(name, ()):
+            out = self._dist_quantile(o, method, *ops)
+        elif name in CONTINUOUS:
             out = self._dist_continuous(o, spec, method, *ops)
         else:
             out = self._dist_discrete(o, spec, method, ops[0], ops[1:-1], ops[-1])
@@ -212,6 +217,16 @@ class DistributionForms(FormsBase):
             out = o.where(below, low, o.where(above, high, inner))
         bad = o.or_(*([] if _is_number(scale) and scale > 0 else [scale <= 0]), spec.bad(o, *shapes))
         return o.where(bad, math.nan, out)
+
+    @staticmethod
+    def _dist_quantile(o, method, q, loc, scale):
+        """norm.ppf(q) = loc + scale ndtri(q), norm.isf(q) = loc - scale ndtri(q) (SciPy's): -inf/inf at
+        q = 0 and 1, nan outside [0, 1] (ndtri's) and where scale <= 0."""
+        z = o.ndtri(q)
+        z = z if _is_number(scale) and scale == 1 else z * scale
+        out = (z if _is_number(loc) and loc == 0 else loc + z) if method == "ppf" else \
+            (-z if _is_number(loc) and loc == 0 else loc - z)
+        return out if _is_number(scale) and scale > 0 else o.where(scale <= 0, math.nan, out)
 
     @staticmethod
     def _dist_edges(o, spec, z, x, loc, scale, shapes):

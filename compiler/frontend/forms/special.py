@@ -1,5 +1,6 @@
-"""Special functions composed of rows: scipy.special.logsumexp, softmax, log_softmax
-(issue 12, item 4).
+"""Special functions composed of rows: scipy.special.logsumexp (with weights `b=`), softmax,
+log_softmax (issue 12, item 4), multigammaln, polygamma(n, x) (n known when compiled: the digamma,
+trigamma or polygamma row).
 
 Each is shifted by the maximum along its axes, as SciPy computes it: m = max(x) (0 where that is
 not finite, so an all -inf slice gives -inf, not nan), under `stop_gradient`. The shift cancels
@@ -21,13 +22,18 @@ from .base import FormsBase
 FORMS: dict = {
     "logsumexp": ((Lazy("scipy.special", "logsumexp"),), (),
                   "`log(sum(exp(a - m), axis, keepdims)) + m`, m the maximum under `stop_gradient` (0 where "
-                  "not finite): `axis` (int, tuple or None), `keepdims`; not `b=` or `return_sign=True`"),
+                  "not finite): `axis` (int, tuple or None), `keepdims`; weights `b=` (broadcast with `a`): "
+                  "`log(sum(b exp(a - m))) + m`, a term with `b == 0` left out (nan where the sum is negative, as "
+                  "SciPy); not `return_sign=True`"),
     "softmax": ((Lazy("scipy.special", "softmax"),), (), "`e / sum(e, axis, keepdims=True)`, `e = exp(x - m)`, m the maximum under "
                                    "`stop_gradient`: `axis` (int, tuple or None: all elements)"),
     "log_softmax": ((Lazy("scipy.special", "log_softmax"),), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
                                            "under `stop_gradient`: `axis` (int, tuple or None)"),
     "multigammaln": ((Lazy("scipy.special", "multigammaln"),), (),
                      "`d (d - 1) / 4 log(pi) + sum(gammaln(a - j / 2) for j < d)`, `d` known when compiled"),
+    "polygamma": ((Lazy("scipy.special", "polygamma"),), (),
+                  "`polygamma(n, x)`, n an int known when compiled: the `digamma` row for 0, `trigamma` for 1, the "
+                  "`polygamma` row above (float64 as SciPy's); d/dx `polygamma(n + 1, x)`"),
     "isnan": ((np.isnan,), (), "`x != x` (bool, no gradient)"),
     "isinf": ((np.isinf,), (), "`abs(x) == inf` (bool, no gradient)"),
     "isfinite": ((np.isfinite,), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
@@ -61,6 +67,30 @@ class SpecialForms(FormsBase):
             out = self.b.emit("add", [out, self.b.emit("gammaln", [self.b.emit("sub", [a, self.value(j / 2.0, node)])])])
         return out
 
+    def form_polygamma(self, label, args, kwargs, node):
+        label = "scipy.special.polygamma"
+        n, x = self.bind_args(label, ("n", "x"), args, kwargs, node)
+        n = self.static(n, node, "n")
+        if isinstance(n, float) and n.is_integer():
+            n = int(n)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise self.err(AdjitTypeError, f"{label}: n must be a non-negative int known when the call is compiled",
+                           node, hint="polygamma(k, x) for each order k written out")
+        if _number(x):
+            import scipy.special
+
+            return float(scipy.special.polygamma(n, x))
+        x = self._float_operand(x, node, label)
+        self.at(node)
+        if n == 0:  # SciPy: psi(x) in x's own float dtype, then float64
+            y = self.b.emit("digamma", [x])
+            return y if y.type.dtype == "float64" else self.b.emit("astype", [y], dtype="float64")
+        if x.type.dtype != "float64":  # SciPy's polygamma is float64 for every input
+            x = self.b.emit("astype", [x], dtype="float64")
+        if n == 1:
+            return self.b.emit("trigamma", [x])
+        return self.b.emit("polygamma", [x], n=n)
+
     def form_isnan(self, label, args, kwargs, node):
         return self._predicate(label, args, kwargs, node)
 
@@ -76,7 +106,7 @@ class SpecialForms(FormsBase):
             raise self.err(AdjitTypeError, f"{label} takes an array or a number", node)
         return x
 
-    def _shift(self, x: Value, axis, node) -> Value:
+    def _max_shift(self, x: Value, axis, node) -> Value:
         """The maximum of x over `axis` (keepdims), 0 where it is not finite, under stop_gradient."""
         m = self._reduce("max", x, axis, True, node)
         finite = self.b.emit("logical_and", [self.b.emit("gt", [m, self.value(-math.inf, node)]),
@@ -92,16 +122,18 @@ class SpecialForms(FormsBase):
         a, axis, b, keepdims, return_sign = self.bind_args(
             label, ("a", "axis", "b", "keepdims", "return_sign"), args, kwargs, node,
             axis=None, b=None, keepdims=False, return_sign=False)
-        if b is not None:
-            raise self.err(UnsupportedSyntaxError, f"{label}: the weights `b=` are not supported", node,
-                           hint="fold positive weights into the exponent: logsumexp(a + np.log(b))")
         if self.static(return_sign, node, "return_sign"):
             raise self.err(UnsupportedSyntaxError, f"{label}: `return_sign=True` is not supported", node,
-                           hint="without `b` the sum is positive: the sign is always 1")
+                           hint="with positive weights the sum is positive: the sign is always 1")
         keepdims = bool(self.static(keepdims, node, "keepdims"))
         x = self._float_operand(a, node, label)
-        m = self._shift(x, axis, node)
-        out = self.b.emit("add", [self.b.emit("log", [self._sum_exp(self.b.emit("sub", [x, m]), axis, True, node)]), m])
+        if b is not None:  # SciPy leaves out the terms whose weight is 0 (an inf there never makes nan)
+            w = self._float_operand(self.array_like(b, node), node, label)
+            x = self.b.emit("where", [self.b.emit("eq", [w, self.value(0.0, node)]), self.value(-math.inf, node), x])
+        m = self._max_shift(x, axis, node)
+        e = self.b.emit("exp", [self.b.emit("sub", [x, m])])
+        total = self._reduce("sum", e if b is None else self.b.emit("mul", [w, e]), axis, True, node)
+        out = self.b.emit("add", [self.b.emit("log", [total]), m])
         if keepdims:
             return out
         return self._reduce("sum", out, axis, False, node)  # drops the kept axes (each of extent 1): exact
@@ -112,10 +144,10 @@ class SpecialForms(FormsBase):
 
     def form_softmax(self, label, args, kwargs, node):
         x, axis = self._axis_only("scipy.special.softmax", args, kwargs, node)
-        e = self.b.emit("exp", [self.b.emit("sub", [x, self._shift(x, axis, node)])])
+        e = self.b.emit("exp", [self.b.emit("sub", [x, self._max_shift(x, axis, node)])])
         return self.b.emit("div", [e, self._reduce("sum", e, axis, True, node)])
 
     def form_log_softmax(self, label, args, kwargs, node):
         x, axis = self._axis_only("scipy.special.log_softmax", args, kwargs, node)
-        shifted = self.b.emit("sub", [x, self._shift(x, axis, node)])
+        shifted = self.b.emit("sub", [x, self._max_shift(x, axis, node)])
         return self.b.emit("sub", [shifted, self.b.emit("log", [self._sum_exp(shifted, axis, True, node)])])
