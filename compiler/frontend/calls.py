@@ -113,3 +113,47 @@ class CallHelpers:
             return self.b.emit("getitem", [x] + [self.b.const(0)] * x.type.rank,
                                index=tuple(("int", k + 1) for k in range(x.type.rank)))
         raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
+
+    def divmod_or_sorted(self, func, args, kwargs, node):
+        """divmod(a, b): (a // b, a % b), Python's numbers when both are known when compiled.
+        sorted(xs) of a list or tuple of numbers (reverse= known when compiled): Python's sorted
+        when every item is known, else the items of np.sort of their array (exact gradient through
+        the permutation, as np.sort), as a list."""
+        import ast
+
+        if func is divmod:
+            if len(args) != 2 or kwargs:
+                raise self.err(ArgumentError, "divmod() takes two arguments", node)
+            a, b = args
+            if _is_number(a) and _is_number(b):
+                return divmod(a, b)
+            return self.binop(ast.FloorDiv, a, b, node), self.binop(ast.Mod, a, b, node)
+        if len(args) != 1 or set(kwargs) - {"reverse"}:
+            raise self.err(UnsupportedSyntaxError, "sorted() of one list, with reverse= at most (no key=)", node,
+                           hint="sort an array with np.sort, or np.argsort for a key")
+        reverse = bool(self.static(kwargs.get("reverse", False), node, "reverse"))
+        xs = args[0]
+        if isinstance(xs, tuple) and all(_is_number(x) for x in xs):
+            return self.mark_list(tuple(sorted(xs, reverse=reverse)))
+        if isinstance(xs, tuple):
+            xs = self._build(xs, node)
+        n = self.b.aval(xs).shape[0] if isinstance(xs, Value) and xs.type.kind == "array" and xs.type.rank == 1 else None
+        if n is None:
+            raise self.err(UnsupportedSyntaxError, "sorted() of a list or tuple of numbers, or of a 1-D array of a "
+                           "length known when the call is compiled", node, hint="np.sort(x) sorts an array")
+        arr = self.numpy_form(np.sort, [xs], {}, node)
+        items = [self.b.emit("getitem", [arr, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        return self.mark_list(tuple(reversed(items)) if reverse else tuple(items))
+
+    def count_or_diagflat(self, func, args, kwargs, node):
+        """np.count_nonzero(a, axis=None, keepdims=False): the sum of a != 0 as int64 (a number
+        without an axis). np.diagflat(v, k=0): np.diag of v raveled."""
+        names = ("a", "axis", "keepdims") if func is np.count_nonzero else ("v", "k")
+        bound = self.bind_args(f"np.{func.__name__}", names, args, kwargs, node,
+                               **({"axis": None, "keepdims": False} if func is np.count_nonzero else {"k": 0}))
+        x = self.value(bound[0], node)
+        if func is np.diagflat:
+            flat = self.b.emit("reshape", [x, self.value((-1,), node)]) if x.type.kind == "array" else x
+            return self.numpy_form(np.diag, [flat], {"k": bound[1]}, node)
+        nz = self.b.emit("astype", [self.b.emit("ne", [x, self.b.const(0)])], dtype="int64")
+        return self._reduce("sum", nz, bound[1], bound[2], node)

@@ -71,6 +71,30 @@ class LocalFunctions(StaticLoops):
                 msg = ast.unparse(stmt.msg)
             raise AssertionError(*(() if msg is None else (msg if isinstance(msg, str) else str(msg),)))
 
+    def starred_assign(self, target, val, node) -> None:
+        """`a, *rest = xs` (and `*init, last = xs`): the starred name takes a list of the items the
+        others leave, as Python's unpacking does; the length must be known when compiled."""
+        star = next(k for k, t in enumerate(target.elts) if isinstance(t, ast.Starred))
+        if isinstance(val, tuple):
+            total = len(val)
+        elif isinstance(val, Value) and val.type.kind == "array" and val.type.rank >= 1 \
+                and self.b.aval(val).shape[0] is not None:
+            total = self.b.aval(val).shape[0]
+        else:
+            raise self.err(UnsupportedSyntaxError, "starred unpacking of a value whose length is known only when "
+                           "the function runs", target, hint="index it: a, rest = x[0], x[1:]")
+        fixed = len(target.elts) - 1
+        if total < fixed:
+            raise self.err(AdjitTypeError, f"not enough values to unpack (expected at least {fixed}, got {total})",
+                           node)
+        items = self.unpack(val, total, node)
+        after = len(target.elts) - star - 1
+        for t, v in zip(target.elts[:star], items[:star]):
+            self.assign(t, v, node)
+        self.assign(target.elts[star].value, self.mark_list(tuple(items[star:total - after])), node)
+        for t, v in zip(target.elts[star + 1:], items[total - after:]):
+            self.assign(t, v, node)
+
     def lambda_function(self, node: ast.Lambda) -> LocalFunction:
         ret = ast.copy_location(ast.Return(value=node.body), node.body)
         fdef = ast.copy_location(ast.FunctionDef(name="<lambda>", args=node.args, body=[ret], decorator_list=[],

@@ -113,6 +113,9 @@ class Expressions(CallHelpers, PythonValues):
         raise self.err(AdjitNameError, f"name '{ident}' is not defined", node)
 
     def expr(self, node):
+        """An expression's value: an IR value, or a Python value known when the call is compiled.
+
+        (Over 80 lines: one branch per kind of expression node, each handing on to its module.)"""
         if isinstance(node, ast.Name):
             val = self.name(node.id, node)
             if isinstance(val, (np.ndarray, dict)):  # a global array: captures.py; a global dict: structures.py
@@ -187,6 +190,10 @@ class Expressions(CallHelpers, PythonValues):
             return self.set_display(node)
         if isinstance(node, ast.Dict):  # a dict of constant keys, read-only: structures.py
             return self.dict_display(node)
+        if isinstance(node, ast.NamedExpr):  # (s := expr): bound, and its value
+            val = self.expr(node.value)
+            self.assign(node.target, val, node.value)
+            return val
         what = {ast.DictComp: "dict comprehensions are not supported",
                 ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported"}.get(
             type(node), f"{type(node).__name__} expressions are not supported")
@@ -308,6 +315,10 @@ class Expressions(CallHelpers, PythonValues):
                 return self.as_list(x)  # the rows (lists.py)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
+        if func is np.count_nonzero or func is np.diagflat:  # calls.py
+            return self.count_or_diagflat(func, args, kwargs, node)
+        if func is divmod or func is sorted:  # calls.py
+            return self.divmod_or_sorted(func, args, kwargs, node)
         if func is super and not args:
             return self.super_of(node)  # structures.py
         if isinstance(func, type) and not _library(func) and not issubclass(func, (np.generic, BaseException)):

@@ -31,6 +31,8 @@ class Indexing:
             return base[k]
         if is_index_trick(base):  # np.mgrid[0:3, 0:4], np.r_[0.0, x]: gridindex.py
             return lower_index_trick(self, base, node)
+        if type(base).__name__ == "MaskIndex" and base.mask.type.rank == 1 and self.static_int(self.expr(sl)) in (0, -1):
+            return base  # np.where(c)[0] of a 1-D c: the one index array, which selects as c does
         if not isinstance(base, Value):
             raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
         if base.type.kind == "tuple":

@@ -220,6 +220,8 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
             if isinstance(val, Value) and val.hint is None:
                 val.hint = target.id
             self.env[target.id] = val
+        elif isinstance(target, (ast.Tuple, ast.List)) and any(isinstance(t, ast.Starred) for t in target.elts):
+            self.starred_assign(target, val, node)  # a, *rest = xs: closures.py
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self.unpack(val, len(target.elts), node)
             for t, v in zip(target.elts, items):

@@ -341,6 +341,8 @@ def assigned_names(stmts: list) -> set:
         elif isinstance(t, (ast.Tuple, ast.List)):
             for e in t.elts:
                 target(e)
+        elif isinstance(t, ast.Starred):  # a, *rest = ...
+            target(t.value)
         elif isinstance(t, ast.Subscript):
             base = t.value
             while isinstance(base, ast.Subscript):
@@ -364,7 +366,7 @@ def assigned_names(stmts: list) -> set:
                     target(t)
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
                 target(node.target)
-            elif isinstance(node, ast.For):
+            elif isinstance(node, (ast.For, ast.NamedExpr)):  # (n := ...) binds n
                 target(node.target)
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 call = node.value  # in-place calls: np.add.at(a, ...), np.fill_diagonal(a, v), np.copyto(a, b)

@@ -648,3 +648,27 @@ def test_map_is_a_list_comprehension():
     value, grads = run_grad(mapped, (x,), (0,))
     assert np.isclose(value, mapped(x))
     fd_check(mapped, [x], [0], grads)
+
+
+# ------------------------------------------------------------------------- everyday Python and NumPy
+def everyday(x):
+    a, b, c = sorted([x[2], x[0] * 2, x[1]], reverse=True)
+    m = sorted(x)
+    q, r = divmod(x[0], 0.3)
+    first, *mid, last = x
+    t = 1.0
+    s = 0.0
+    for i in range(3):
+        if (t := t * x[0]) > 0.1:
+            s = s + t
+    idx = np.where(x > 0.5)[0]
+    return (a * 3 + b * 2 + c + m[0] * 5 + q + r * 7 + first * last + np.sum(np.array(mid)) * s
+            + np.sum(x[idx] ** 2) + np.count_nonzero(x > 0.5) * x[1] + np.sum(np.diagflat(x[:2], 1) ** 2)
+            + np.sum(x.clip(0.6)) + np.sum(x.clip(max=1.0)))
+
+
+def test_everyday_python_and_numpy():
+    x = np.array([0.4, 1.1, 0.95, 0.3])
+    value, grads = run_grad(everyday, (x,), (0,))
+    assert np.isclose(value, everyday(x))
+    fd_check(everyday, [x], [0], grads)
