@@ -16,6 +16,7 @@ from ..errors import AdjitError, AdjitNameError, ArgumentError, UnsupportedSynta
 from ..ir import Value
 from .calls import CallHelpers
 from .captures import captured
+from .fft import is_fft, lower_fft
 from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
@@ -315,6 +316,8 @@ class Expressions(CallHelpers, PythonValues):
                 return self.as_list(x)  # the rows (lists.py)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
+        if is_fft(func):  # np.fft as DFT products on complex pairs: fft.py
+            return lower_fft(self, func, args, kwargs, node)
         if func is np.count_nonzero or func is np.diagflat:  # calls.py
             return self.count_or_diagflat(func, args, kwargs, node)
         if func is divmod or func is sorted:  # calls.py

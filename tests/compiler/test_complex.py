@@ -86,6 +86,19 @@ def thin_film(x, y):  # B, C = M @ v: a complex vector unpacked into names
     return np.abs((B - C) / (B + 2 * C)) ** 2
 
 
+def spectra(x, y):  # np.fft / scipy.fft as DFT products (frontend/fft.py)
+    import scipy.fft as sf
+    X = np.fft.fft(x * y[0])
+    R = np.fft.rfft(x * np.hanning(x.size))
+    back = np.fft.irfft(R * np.exp(-0.3 * np.arange(R.size)))
+    z = np.fft.ifft(X * 1j)
+    M = np.stack([x, x ** 2 + 0.05])
+    Y = sf.fft(M, axis=0, norm="ortho")
+    return (np.sum(np.abs(X) ** 2 * np.fft.fftfreq(x.size, d=0.1) ** 2) + np.sum(np.abs(R)) + np.sum(back ** 3)
+            + np.sum(z.real * np.arange(x.size)) + np.sum(np.abs(np.fft.fftshift(X)) * np.arange(x.size))
+            + np.sum(np.abs(Y) ** 2))
+
+
 def _rotation(t):
     return np.array([[np.exp(-0.5j * t), 0], [0, np.exp(0.5j * t)]]) @ \
         np.array([[np.cos(t / 2), -np.sin(t / 2)], [np.sin(t / 2), np.cos(t / 2)]], dtype=complex)
@@ -145,7 +158,7 @@ def _hamiltonian():
 
 CASES = [(arith, _xy, (0, 1)), (exp_abs_angle, _xy, (0, 1)), (sqrt_log, _xy, (0, 1)), (powers, _xy, (0, 1)),
          (trig_where, _xy, (0, 1)), (products, _xy, (0, 1)), (shapes, _xy, (0, 1)), (writes, _xy, (0, 1)),
-         (carried, _xy, (0, 1)), (thin_film, _xy, (0, 1)),
+         (carried, _xy, (0, 1)), (thin_film, _xy, (0, 1)), (spectra, _xy, (0, 1)),
          (biquad, lambda: [np.array([0.1, 0.8, 1.0, 0.5, 2.0]), np.linspace(0.1, 3.0, 16), np.zeros(16)], (0,)),
          (fir, lambda: [np.linspace(0.1, 0.5, 5), np.linspace(0.0, 3.0, 12)], (0,))]
 IDS = [c[0].__name__ for c in CASES]
@@ -214,7 +227,7 @@ def _eig(x):
 
 
 def _fft(x):
-    return np.sum(np.abs(np.fft.fft(x + 0j)))
+    return np.sum(np.abs(np.fft.fft2(np.outer(x, x) + 0j)))
 
 
 def _compare(x):
@@ -234,7 +247,7 @@ def _sort(x):
     (_complex_wrt, [np.ones(3) + 1j], 0, "complex and differentiated"),
     (_complex_return, [np.ones(3)], 0, "must be real"),
     (_eig, [np.ones(3)], 0, "complex"),
-    (_fft, [np.ones(3)], 0, "complex"),
+    (_fft, [np.ones(3)], 0, "np.fft.fft2"),
     (_compare, [np.ones(3)], 0, "complex"),
     (_maximum, [np.ones(3)], 0, "complex"),
     (_sort, [np.ones(3)], 0, "complex"),
