@@ -143,7 +143,8 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
         return plain_vjp_call(f, primals, wrt, has_aux)
     first = _compiled(f, 0 if wrt is None else wrt, "vjp", has_aux=has_aux)  # binds, resolves wrt
     args = first._bind(primals, {})
-    wrt_pos = tuple(_float_positions(args)) if wrt is None else tuple(first.wrt)
+    own = len(first.parsed.param_names)  # not the values computed or read before the call (host.py, captures.py)
+    wrt_pos = tuple(k for k in _float_positions(args) if k < own) if wrt is None else tuple(first.wrt)
     if not wrt_pos:
         raise AdjitTypeError("vjp: no argument is a float, so nothing can be differentiated")
     c = _compiled(f, wrt_pos, "vjp", has_aux=has_aux)

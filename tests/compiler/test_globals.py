@@ -128,3 +128,14 @@ def test_imports_and_asserts_inside_the_function():
         g(np.ones((2, 3)), s)
     with pytest.raises(adjit.UnsupportedSyntaxError, match="assert. on a value known only when"):
         adjit.grad(gh.asserting_computed)(x)
+
+
+def cubic(x):
+    return np.sum(gh.KNOTS * x ** 3) * SCALE
+
+
+def test_transformations_pass_the_global_arrays():
+    x = np.array([0.5, 1.0, 1.5])
+    out, pullback = adjit.vjp(cubic, x)  # (the hidden parameter is not an argument to differentiate)
+    assert np.allclose(pullback(1.0)[0], 3 * gh.KNOTS * x ** 2 * SCALE)
+    assert np.allclose(adjit.hvp(cubic)(x, np.ones(3)), 6 * gh.KNOTS * x * SCALE)
