@@ -68,7 +68,7 @@ def test_deep_variant_with_momentum_learns(example):
 @pytest.mark.parametrize("deep, optimizer", [(False, "adam"), (True, "momentum")])
 def test_pytorch_run_reaches_the_same_weights(example, deep, optimizer):
     pytest.importorskip("torch")
-    results = example.main(epochs=2, quick=True, deep=deep, optimizer=optimizer, compare_torch=True)
+    results = example.main(epochs=1, quick=True, deep=deep, optimizer=optimizer, compare_torch=True)
     comparison = results["torch"]
     assert comparison["max_weight_difference"] < 1e-10
     assert comparison["time_per_epoch"] > 0 and 0 < comparison["optimizer_fraction"] < 1
