@@ -5,7 +5,8 @@ compiles (`SIGMA = 0.5` at the top of the module, `n_layers` in a closure) and w
 into the code, as Numba and `jax.jit` do. Python reads it when the line runs, so a function called
 after `SIGMA = 2.0` must see 2.0: `snapshot(fn)` records, for the function and every Python
 function it may inline (recursively, as the front key's walk does), each global and closure value
-it names that is not a library's module or function, and `holds(guards)` tells whether they are
+it names that is not a library's module or function (and, for a user's class it names or a
+global object's class, what its methods and properties read and its class attributes), and `holds(guards)` tells whether they are
 all unchanged (values by equality, functions, modules and classes by identity). compiled.py drops
 its compiled specializations when they are not, and compiles again (the disk cache is keyed by
 the same values, so switching back finds the earlier build). Arrays are not guarded: the compiled
@@ -14,6 +15,7 @@ code takes them as parameters (frontend/captures.py) or refuses them.
 from __future__ import annotations
 
 import inspect
+import math
 import types
 
 import numpy as np
@@ -66,19 +68,32 @@ def _matches(now, frozen) -> bool:
         v = frozen[1]
         if type(now) is not type(v):
             return False
-        if isinstance(v, float) and v != v:
-            return now != now
+        if isinstance(v, float):
+            if v != v:
+                return now != now
+            return now == v and (v != 0.0 or math.copysign(1.0, now) == math.copysign(1.0, v))  # 0.0 vs -0.0
         return bool(now == v)
     if type(now) is not frozen[1]:
         return False
     if kind == "flat":  # Python's == on the items: identity first, so a NaN that is the same object is equal
-        return len(now) == len(frozen[2]) and tuple(now) == frozen[2] and tuple(map(type, now)) == frozen[3]
+        return len(now) == len(frozen[2]) and tuple(now) == frozen[2] and tuple(map(type, now)) == frozen[3] \
+            and (0.0 not in frozen[2] or _zero_signs(now) == _zero_signs(frozen[2]))
     if kind == "seq":
         return len(now) == len(frozen[2]) and all(_matches(x, f) for x, f in zip(now, frozen[2]))
     if kind == "map":
         items = frozen[2]
         return len(now) == len(items) and all(k in now and _matches(now[k], f) for k, f in items)
     return _matches(getattr(now, "__dict__", None), frozen[2])  # obj
+
+
+def _zero_signs(items) -> tuple:
+    """Where the items are -0.0 (equal to 0.0, yet np.copysign and 1/x tell them apart)."""
+    return tuple(i for i, x in enumerate(items) if type(x) is float and x == 0.0 and math.copysign(1.0, x) < 0)
+
+
+def _user_classes(cls) -> list:
+    """`cls` and its bases that are not a library's (object, NumPy's, a NamedTuple's tuple)."""
+    return [k for k in cls.__mro__ if not _is_library(k)]
 
 
 def snapshot(fn) -> list:
@@ -115,10 +130,31 @@ def snapshot(fn) -> list:
         out.append((space, n, _freeze(v)))
         if isinstance(v, types.FunctionType):
             visit(v)
+        elif isinstance(v, type):
+            visit_class(v, names)
+        elif not isinstance(v, (types.ModuleType, types.MethodType)) and not _is_library(type(v)):
+            visit_class(type(v), names)  # a global object: its methods, properties and class attributes
         elif isinstance(v, types.ModuleType):  # a user module: the attributes this code names
             for a in sorted(names):
                 if a in v.__dict__ and not isinstance(v.__dict__[a], types.ModuleType):
                     take(v.__dict__, a, v.__dict__[a], names)
+
+    def visit_class(cls, names):
+        """A user's class the code makes or calls: what its methods and properties read (inlined
+        like helpers), and its class attributes (a default or rate read through self)."""
+        for k in _user_classes(cls):
+            for a, v in list(vars(k).items()):
+                if isinstance(v, (staticmethod, classmethod)):
+                    v = v.__func__
+                if isinstance(v, property):
+                    for acc in (v.fget, v.fset):
+                        if isinstance(acc, types.FunctionType):
+                            visit(acc)
+                elif isinstance(v, types.FunctionType):
+                    visit(v)
+                elif not (a.startswith("__") and a.endswith("__")) and (id(k), a) not in taken:
+                    taken.add((id(k), a))
+                    out.append((k, a, _freeze(v)))
 
     visit(fn)
     return out
@@ -130,6 +166,8 @@ def _current(space, name):
             return space.cell_contents
         except ValueError:
             return _MISSING
+    if isinstance(space, type):  # a class attribute
+        return vars(space).get(name, _MISSING)
     return space.get(name, _MISSING)
 
 

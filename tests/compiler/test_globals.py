@@ -101,6 +101,47 @@ def test_global_constants_and_dicts_are_guarded():
         SCALE = 1.5
 
 
+RATE = 2.0
+ZERO = 0.0
+SIGNS = (0.0, 1.0)
+
+
+class Spring:
+    DAMP = 0.5
+
+    def __init__(self, k):
+        self.k = k
+
+    @property
+    def stiff(self):
+        return self.k * RATE
+
+    def energy(self, x):
+        return self.stiff * np.sum(x ** 2) * self.DAMP * np.copysign(1.0, ZERO) * np.copysign(1.0, SIGNS[0])
+
+
+def spring_loss(x):
+    return Spring(1.5).energy(x)
+
+
+def test_guards_follow_classes_and_signed_zeros():
+    """What a class's methods and properties read (RATE), its class attributes (DAMP), and 0.0
+    turned -0.0 (np.copysign tells them apart) are guarded: the compiled code was stale before."""
+    global RATE, ZERO, SIGNS
+    from adjit.compiler.jit import guards
+
+    saved = (RATE, ZERO, SIGNS, Spring.DAMP)
+    for change in (lambda: globals().update(RATE=3.0), lambda: setattr(Spring, "DAMP", 0.25),
+                   lambda: globals().update(ZERO=-0.0), lambda: globals().update(SIGNS=(-0.0, 1.0))):
+        snap = guards.snapshot(spring_loss)
+        assert guards.holds(snap)
+        change()
+        try:
+            assert not guards.holds(snap)
+        finally:
+            RATE, ZERO, SIGNS, Spring.DAMP = saved
+
+
 def test_closure_arrays_and_local_dicts():
     x = np.array([0.3, -0.2, 0.8])
     w = np.array([1.0, 2.0, 3.0])
