@@ -3,6 +3,7 @@
 `x.reshape(...)`, `x.clip(...)`, `x.item()`). A mixin of Expressions (split from expressions.py)."""
 from __future__ import annotations
 
+import ast
 import math
 
 import numpy as np
@@ -157,3 +158,59 @@ class CallHelpers:
             return self.numpy_form(np.diag, [flat], {"k": bound[1]}, node)
         nz = self.b.emit("astype", [self.b.emit("ne", [x, self.b.const(0)])], dtype="int64")
         return self._reduce("sum", nz, bound[1], bound[2], node)
+
+    @staticmethod
+    def is_more_numpy(func) -> bool:
+        import scipy.linalg
+        import scipy.special
+        import scipy.stats
+
+        return any(func is f for f in (np.select, np.nanvar, np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh)) \
+            or getattr(func, "__self__", None) is scipy.stats.dirichlet and getattr(func, "__name__", "") == "logpdf"
+
+    def more_numpy(self, func, args, kwargs, node):
+        """np.select, np.nanvar/np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh of one matrix,
+        scipy.stats.dirichlet.logpdf: written with the functions adjit has rules for."""
+        import scipy.linalg
+        import scipy.special
+        import scipy.stats
+
+        call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        if func is np.select:
+            conds, choices, default = self.bind_args("np.select", ("condlist", "choicelist", "default"), args,
+                                                     kwargs, node, default=0)
+            if not isinstance(conds, tuple) or not isinstance(choices, tuple) or len(conds) != len(choices):
+                raise self.err(AdjitTypeError, "np.select takes two lists of the same length", node)
+            out = default
+            for c, v in reversed(list(zip(conds, choices))):  # the first true condition wins
+                out = call(np.where, c, v, out)
+            return out
+        if func is np.nanvar or func is np.nanstd:
+            name = f"np.{func.__name__}"
+            x, axis, ddof, keepdims = self.bind_args(name, ("a", "axis", "ddof", "keepdims"), args, kwargs, node,
+                                                     axis=None, ddof=0, keepdims=False)
+            x = self.value(x, node)
+            ok = call(np.logical_not, call(np.isnan, x))
+            count = call(np.sum, ok, axis=axis, keepdims=True)
+            mean = call(np.divide, call(np.sum, call(np.where, ok, x, 0.0), axis=axis, keepdims=True), count)
+            dev = call(np.where, ok, self.binop(ast.Sub, x, mean, node), 0.0)
+            ss = call(np.sum, self.binop(ast.Mult, dev, dev, node), axis=axis, keepdims=keepdims)
+            n = call(np.sum, ok, axis=axis, keepdims=keepdims)
+            var = self.binop(ast.Div, ss, self.binop(ast.Sub, n, ddof, node), node)
+            return call(np.sqrt, var) if func is np.nanstd else var
+        if func is scipy.special.xlog1py:
+            a, b = self.bind_args("scipy.special.xlog1py", ("x", "y"), args, kwargs, node)
+            zero = self.b.emit("eq", [self.value(a, node), self.b.const(0.0)])
+            return call(np.where, zero, 0.0, self.binop(ast.Mult, a, call(np.log1p, b), node))
+        if func is scipy.linalg.eigh:
+            if len(args) != 1 or set(kwargs) - {"lower"} or not self.static(kwargs.get("lower", True), node, "lower"):
+                raise self.err(UnsupportedSyntaxError, "scipy.linalg.eigh of one matrix (lower=True) is supported",
+                               node, hint="np.linalg.eigh(a)")
+            return call(np.linalg.eigh, args[0])
+        if getattr(func, "__self__", None) is scipy.stats.dirichlet and func.__name__ == "logpdf":
+            x, alpha = self.bind_args("scipy.stats.dirichlet.logpdf", ("x", "alpha"), args, kwargs, node)
+            terms = self.binop(ast.Mult, self.binop(ast.Sub, alpha, 1.0, node), call(np.log, x), node)
+            return self.binop(ast.Sub, self.binop(ast.Add, call(np.sum, terms), call(
+                scipy.special.gammaln, call(np.sum, alpha)), node), call(np.sum, call(scipy.special.gammaln, alpha)),
+                node)
+        raise self.err(UnsupportedSyntaxError, f"{func.__name__} is not supported here", node)

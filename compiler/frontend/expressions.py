@@ -318,6 +318,8 @@ class Expressions(CallHelpers, PythonValues):
             return self.inline_local(func, args, kwargs, node)
         if is_fft(func):  # np.fft as DFT products on complex pairs: fft.py
             return lower_fft(self, func, args, kwargs, node)
+        if self.is_more_numpy(func):  # np.select, np.nanstd, ...: calls.py
+            return self.more_numpy(func, args, kwargs, node)
         if func is np.count_nonzero or func is np.diagflat:  # calls.py
             return self.count_or_diagflat(func, args, kwargs, node)
         if func is divmod or func is sorted:  # calls.py

@@ -672,3 +672,21 @@ def test_everyday_python_and_numpy():
     value, grads = run_grad(everyday, (x,), (0,))
     assert np.isclose(value, everyday(x))
     fd_check(everyday, [x], [0], grads)
+
+
+def more_numpy(x, A):
+    import scipy.linalg as sl
+    import scipy.special as sp
+    import scipy.stats as st
+    w, V = sl.eigh(A + A.T)
+    return (st.dirichlet.logpdf(np.array([0.2, 0.3, 0.5]), x[:3] * 5) + np.sum(sp.xlog1py(x, x) + sp.xlog1py(0.0, x))
+            + w[-1] + np.sum(V[:, 0] ** 4) + np.sum(np.select([x < 0.4, x < 0.7], [x ** 2, 2 * x], default=x ** 3))
+            + np.nanstd(np.where(x > 0.5, x, np.nan)) + np.nanvar(x, ddof=1) + np.sum(np.nanstd(A, axis=0)))
+
+
+def test_more_numpy_and_scipy():
+    x = np.array([0.3, 0.55, 0.8, 0.25, 0.6, 0.9])
+    A = np.random.default_rng(0).standard_normal((4, 4))
+    value, grads = run_grad(more_numpy, (x, A), (0, 1))
+    assert np.isclose(value, more_numpy(x, A))
+    fd_check(more_numpy, [x, A], [0, 1], grads)
