@@ -50,6 +50,10 @@ def is_fft(func) -> bool:
 
 
 def lower_fft(low, func, args, kwargs, node):
+    """A call of one of FFT's functions, lowered by `low` (the Lowerer).
+
+    (Over 80 lines: the frequency and shift helpers, then the transforms' shared argument checks
+    and the four DFT products, each a few lines.)"""
     if func in OTHER or func not in FFT:
         raise low.err(UnsupportedSyntaxError, f"`np.fft.{func.__name__}` is not supported by adjit (1-D transforms "
                       "along one axis are: fft, ifft, rfft, irfft)", node,
