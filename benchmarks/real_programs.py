@@ -25,9 +25,11 @@ the five main modules) runs alone with `--modules heldout`; `real_programs/heldo
 in other domains, written without reading adjit's docs or source) with `--modules heldout2`;
 `real_programs/heldout3.py` (thirty more, again in new domains and written the same way) with
 `--modules heldout3`; `real_programs/heldout4.py` (thirty more, the same way) with `--modules heldout4`;
+`real_programs/heldout5.py` (thirty more, the same way, in deliberately varied styles: classes, config dicts,
+while loops, list accumulation, einsum, complex phasors, np.fft) with `--modules heldout5`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|heldout3|heldout4|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|heldout3|heldout4|heldout5|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -48,7 +50,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
-HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4")  # held out from MODULES: run alone with --modules heldout (2, 3, 4)
+HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")  # held out from MODULES: run alone with --modules heldout (2, 3, 4, 5)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
