@@ -122,6 +122,11 @@ class PythonValues:
         """The hint of the error for a library function adjit has no rule for."""
         default = ("see docs/supported.md for the supported NumPy subset; write it with the supported functions, "
                    "in a plain Python helper if it is reused")
+        module = getattr(func, "__module__", None) or ""
+        if module.startswith(("scipy.integrate", "scipy.optimize")):  # a solver: its steps are not adjit's code
+            return ("adjit differentiates the code it compiles, not SciPy's solvers: write the iteration as a loop "
+                    "(a fixed-step RK4 integrator, Newton steps), which adjit differentiates exactly, or give the "
+                    "solver a rule with @adjit.custom_vjp (docs/transformations.md has an implicit solver's)")
         if not _pure(func):
             return default
         return _HINTS.get(getattr(func, "__name__", ""), default) + ("; adjit evaluates such a call when the call is "
