@@ -427,6 +427,8 @@ class ControlFlow:
         self.lower_while(stmt, counter=(counter, targets, step, bind, test, also))
 
     def lower_while(self, stmt, counter=None) -> None:
+        if counter is None and any(isinstance(n, ast.NamedExpr) for n in ast.walk(stmt.test)):
+            stmt = _walrus_while(stmt)
         self.at(stmt)
         self.refuse_static_carried(stmt)
         before = dict(self.env)  # the names as the loop finds them (not_carried)
@@ -489,3 +491,15 @@ class ControlFlow:
         for flag in (frame.brk, frame.cont, extra[0] if counter else None):
             self.env.pop(flag, None)
 
+
+def _walrus_while(stmt):
+    """`while (v := f(v)) < c: body` as `while True: if not ((v := f(v)) < c): break` then body:
+    the name the condition binds is then assigned in the body, so the loop carries it (the next
+    test reads the new value) and it keeps the failing test's value after the loop, as in Python.
+    Carried from the body alone, the test read the value from before the loop on every iteration
+    (a loop that never ended) and the name kept its old value after the loop."""
+    test = stmt.test
+    exit_ = ast.copy_location(ast.If(test=ast.copy_location(ast.UnaryOp(op=ast.Not(), operand=test), test),
+                                     body=[ast.copy_location(ast.Break(), test)], orelse=[]), test)
+    true = ast.copy_location(ast.Constant(True), test)
+    return ast.copy_location(ast.While(test=true, body=[exit_] + list(stmt.body), orelse=stmt.orelse), stmt)

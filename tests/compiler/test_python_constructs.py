@@ -674,6 +674,26 @@ def test_everyday_python_and_numpy():
     fd_check(everyday, [x], [0], grads)
 
 
+def walrus_while(x):
+    s = 0.0
+    v = 0.0
+    u = x[0]
+    i = 0
+    while (v := x[i] * 2.0) < 2.0:  # v after the loop is the failing test's value
+        s = s + v * v
+        i += 1
+    while (u := u * 1.5) < 2.0:  # the test reads the value the last test bound (it never ended)
+        s = s + u
+    return s + v + u
+
+
+def test_walrus_in_a_while_test_is_carried():
+    x = np.array([0.3, 0.5, 0.7, 1.1])
+    value, grads = run_grad(walrus_while, (x,), (0,))
+    assert np.isclose(value, walrus_while(x))
+    fd_check(walrus_while, [x], [0], grads)
+
+
 def more_numpy(x, A):
     import scipy.linalg as sl
     import scipy.special as sp
