@@ -138,7 +138,8 @@ class Builder:
             for k in owners[1:]:
                 ref = owners[0]
                 if inputs[k] is inputs[ref] or inputs[k].id == inputs[ref].id:
-                    continue  # one value: its extent is its own
+                    pinned = True  # one value (x == x): its extent is its own, equal by construction
+                    continue
                 inputs[k] = self.emit("pin_extent", [inputs[k], inputs[ref]], axis=len(in_avals[k].shape) - pos,
                                       ref_axis=len(in_avals[ref].shape) - pos)
                 in_avals[k] = self.avals[inputs[k].id]

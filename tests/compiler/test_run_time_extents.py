@@ -67,3 +67,20 @@ def test_extents_that_differ_raise_numpys_value_error():
     for ab in ([2, 3], [2, 7]):  # 6 against 5, and 6 against 1 (NumPy would broadcast the 1: adjit refuses)
         with pytest.raises(ValueError, match="could not be broadcast together"):
             run_grad(data_bounds, [x, x, np.array(ab)], (0, 1))
+
+
+def top_k_usage(L, k=2):
+    """A run-time slice bound (k is an argument) feeding np.bincount: x == x of one value of run-time
+    extent is elementwise on equal extents (it was refused as two extents that may differ)."""
+    E = L.shape[1]
+    topk = np.argsort(L, axis=1)[:, -k:]
+    frac = np.bincount(topk.ravel(), minlength=E) / topk.size
+    return np.sum(frac * L.mean(axis=0))
+
+
+def test_one_value_of_run_time_extent_with_itself():
+    from conftest import fd_check, run_grad
+    L = np.random.default_rng(0).standard_normal((6, 4))
+    value, grads = run_grad(top_k_usage, (L, 2), (0,))
+    assert np.isclose(value, top_k_usage(L))
+    fd_check(top_k_usage, [L], [0], grads)
