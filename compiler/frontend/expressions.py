@@ -209,6 +209,9 @@ class Expressions(CallHelpers, PythonValues):
         texts = (str, type(None))
         if not (isinstance(left, texts) or isinstance(right, texts) or op in (ast.Is, ast.IsNot, ast.In, ast.NotIn)):
             return None
+        if op in (ast.Is, ast.IsNot) and (left is None or right is None) and (isinstance(left, Value) or
+                                                                             isinstance(right, Value)):
+            return op is ast.IsNot  # `pi is None` of an array or a number given: never None
         if isinstance(left, Value) or isinstance(right, Value) or op not in py \
                 or (isinstance(right, tuple) and any(isinstance(e, Value) for e in right)):
             what = "a string" if isinstance(left, str) or isinstance(right, str) else "`is`/`in`"

@@ -11,7 +11,7 @@ import numpy as np
 from .. import primitives as P
 from ..builder import Builder
 from ..errors import AdjitNameError, AdjitTypeError, Loc, UnsupportedSyntaxError
-from ..ir import Abstract, Block, Function, Value
+from ..ir import NONE_TYPE, Abstract, Block, Function, Value
 from .aliasing import check_sharing
 from .comprehensions import Comprehensions, DeferredList
 from .bitwise import IntegerBits
@@ -326,13 +326,13 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     b.captures = {key: params[names.index(hidden)] for key, hidden in getattr(parsed, "captures", ())}
     if trees is None:
         for name, p, av in zip(parsed.param_names, params, arg_avals):
-            low.env[name] = av.value if isinstance(av.value, str) else p  # a string option: static
+            low.env[name] = av.value if isinstance(av.value, str) or av.type is NONE_TYPE else p  # static: str, None
     else:
         leaves = iter(zip(params, arg_avals))
         for name, tree in zip(parsed.param_names, trees):
             if tree is None:
                 p, av = next(leaves)
-                low.env[name] = av.value if isinstance(av.value, str) else p
+                low.env[name] = av.value if isinstance(av.value, str) or av.type is NONE_TYPE else p
             else:  # a structure of its leaves' values (structures.py)
                 low.env[name] = build(tree[0], (p for p, _ in leaves), name)
     result = low.lower_body(parsed.node.body)

@@ -41,6 +41,8 @@ def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
         return Abstract(scalar_type("float64", True), ())
     if isinstance(x, str):  # an option, static: each string its own specialization (frontend/lower.py)
         return Abstract(NONE_TYPE, (), x)
+    if x is None:  # an optional argument left out (`pi=None`): static, `if pi is None:` decided when compiled
+        return Abstract(NONE_TYPE, ())
     if isinstance(x, np.generic) and x.dtype.kind in _NUMERIC_KINDS:
         value = x.item() if x.dtype.kind in "iub" else None
         return Abstract(scalar_type(x.dtype.name), (), value)

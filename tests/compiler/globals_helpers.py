@@ -24,3 +24,11 @@ def asserting_computed(x):
     y = x * 2
     assert np.all(y > 0)
     return np.sum(y)
+
+
+def optional(logits, pi=None, scale=None):
+    K = len(logits)
+    if pi is None:
+        pi = np.full(K, 1.0 / K)
+    s = 1.0 if scale is None else scale
+    return np.sum(pi * np.exp(logits)) * s

@@ -180,3 +180,12 @@ def test_transformations_pass_the_global_arrays():
     out, pullback = adjit.vjp(cubic, x)  # (the hidden parameter is not an argument to differentiate)
     assert np.allclose(pullback(1.0)[0], 3 * gh.KNOTS * x ** 2 * SCALE)
     assert np.allclose(adjit.hvp(cubic)(x, np.ones(3)), 6 * gh.KNOTS * x * SCALE)
+
+
+def test_optional_arguments_left_as_none():
+    x, p = np.array([0.1, 0.2, 0.3]), np.array([0.2, 0.3, 0.5])
+    g = adjit.grad(gh.optional)
+    assert np.allclose(g(x), np.exp(x) / 3)
+    assert np.allclose(g(x, p), p * np.exp(x))
+    assert np.allclose(g(x, None, 2.0), 2 * np.exp(x) / 3)
+    assert np.allclose(adjit.grad(gh.optional, wrt=(0, 1))(x, p)[1], np.exp(x))
