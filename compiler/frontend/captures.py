@@ -43,7 +43,7 @@ class Capture:
     def current(self):
         try:
             value = self.space.cell_contents if isinstance(self.space, types.CellType) else self.space[self.name]
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, IndexError):
             raise AdjitTypeError(f"the global array '{self.name}' that this function reads no longer exists",
                                  self.loc, hint="define it again, or pass it as an argument") from None
         if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
@@ -64,6 +64,8 @@ def captured(low, ident: str, space=None, node=None):
     fn = low.parsed.fn
     free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     found = table.get(capture_key(free[ident], ident) if ident in free else capture_key(low.parsed.globals, ident))
+    if found is None:  # a helper's parameter bound to its default array: the same object a capture reads
+        found = (getattr(low.b, "captured_objects", None) or {}).get(id(low.name(ident, node)))
     if found is None:
         value = low.name(ident, node)
         why = f"has dtype {value.dtype}" if value.dtype.kind not in "biuf" else "is read in a way adjit does not follow"
@@ -118,6 +120,41 @@ def _scope_names(fdef) -> set:
     return out
 
 
+class _Defaults:
+    """A function's default argument values as a namespace (`space[name]`), one per function."""
+
+    _made: dict = {}
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    @classmethod
+    def of(cls, fn):
+        made = cls._made.get(id(fn))
+        if made is None or made.fn is not fn:
+            made = cls._made[id(fn)] = cls(fn)
+        return made
+
+    def names(self) -> list:
+        code = self.fn.__code__
+        args = code.co_varnames[:code.co_argcount]
+        out = list(args[len(args) - len(self.fn.__defaults__ or ()):])
+        return out + list(self.fn.__kwdefaults__ or {})
+
+    def _all(self) -> dict:
+        code = self.fn.__code__
+        args = code.co_varnames[:code.co_argcount]
+        d = dict(zip(args[len(args) - len(self.fn.__defaults__ or ()):], self.fn.__defaults__ or ()))
+        d.update(self.fn.__kwdefaults__ or {})
+        return d
+
+    def __getitem__(self, name):
+        return self._all()[name]
+
+    def __contains__(self, name):
+        return name in self._all()
+
+
 class _Scan:
     def __init__(self, taken: set):
         self.found: dict = {}  # key -> Capture
@@ -132,13 +169,19 @@ class _Scan:
         cells = {}
         for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
             cells[name] = cell
+        if fn is not self.top:  # a helper's array defaults (def fk(q, dh=TABLE)): read from __defaults__
+            defaults = _Defaults.of(fn)
+            for name in defaults.names():
+                if isinstance(defaults[name], np.ndarray):
+                    self.value(parsed, parsed.node, defaults, name, defaults[name], f"the defaults of {fn.__qualname__}")
         self.body(parsed, parsed.node, (), cells, fn.__globals__, fn)
 
     def body(self, parsed, fdef, enclosing: tuple, cells, space, fn):
         local = _scope_names(fdef)
         scopes = enclosing + (local,)
         stack = list(fdef.body) if isinstance(fdef.body, list) else [fdef.body]
-        stack += [d for d in fdef.args.defaults + fdef.args.kw_defaults if d is not None]
+        if fdef is not parsed.node:  # a nested def's defaults are evaluated where it is (its own: __defaults__)
+            stack += [d for d in fdef.args.defaults + fdef.args.kw_defaults if d is not None]
         while stack:
             n = stack.pop()
             if isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not fdef:
@@ -230,6 +273,7 @@ def plan(parsed, host=None):
     `host` itself when the function reads no global or closure array."""
     kernel = host.kernel if host is not None else parsed
     scan = _Scan(_names_used(kernel.node) | set(kernel.param_names))
+    scan.top = parsed.fn
     scan.function(parsed, parsed.fn)
     asserts, checked = _argument_asserts(parsed, kernel)
     if not scan.found and asserts is None:
@@ -246,6 +290,7 @@ def plan(parsed, host=None):
     new = replace(kernel, node=node, param_names=list(kernel.param_names) + [c.hidden for c in captures],
                   _stmt_texts={})
     new.captures = [(c.key, c.hidden) for c in captures]
+    new.captured_now = lambda: [(c.key, c.current()) for c in captures]  # the objects, while compiling
     new.checked_asserts = checked
     checks = list(host.checks) if host is not None else []
     checks += [(c.loc, f"the array {c.name} of {c.module}, read again on every call") for c in captures]

@@ -119,8 +119,10 @@ class Expressions(CallHelpers, PythonValues):
         (Over 80 lines: one branch per kind of expression node, each handing on to its module.)"""
         if isinstance(node, ast.Name):
             val = self.name(node.id, node)
-            if isinstance(val, (np.ndarray, dict)):  # a global array: captures.py; a global dict: structures.py
-                return self.plain_dict(val, node.id) if type(val) is dict else captured(self, node.id, node=node)
+            if isinstance(val, (np.ndarray, dict, list)) or type(val) is tuple and node.id not in self.env:
+                # a global array: captures.py; a global dict, list or tuple of records: structures.py
+                return captured(self, node.id, node=node) if isinstance(val, np.ndarray) else \
+                    self.plain_value(val, node.id)
             return val
         if isinstance(node, ast.Constant):
             if node.value is None or _is_number(node.value) or isinstance(node.value, str):

@@ -324,6 +324,7 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     low.params = params
     # global and closure arrays, passed as parameters (captures.py): a read of one maps to its parameter
     b.captures = {key: params[names.index(hidden)] for key, hidden in getattr(parsed, "captures", ())}
+    b.captured_objects = {id(obj): b.captures[key] for key, obj in getattr(parsed, "captured_now", lambda: ())()}
     if trees is None:
         for name, p, av in zip(parsed.param_names, params, arg_avals):
             low.env[name] = av.value if isinstance(av.value, str) or av.type is NONE_TYPE else p  # static: str, None

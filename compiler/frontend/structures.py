@@ -9,6 +9,8 @@ frontend stands below the runtime)."""
 from __future__ import annotations
 
 import ast
+
+import numpy as np
 import types
 import builtins
 
@@ -144,7 +146,21 @@ class Structures:
     def plain_dict(self, d: dict, label: str):
         """A global or closure dict (a configuration): read as a dict argument is, its numbers and
         strings compile-time constants (compiled.py compiles again when one changes: guards.py)."""
-        return StructMap(dict(d), label)
+        return self.plain_value(d, label)
+
+    def plain_value(self, v, label: str):
+        """A global or closure dict, list or tuple (LIGHTS = [{"pos": ..., "power": 2.0}, ...]): a
+        dict read as a dict argument is, a list as a list literal (a tuple known to be a list), a
+        tuple as a tuple, nested; numbers and strings are compile-time constants (guards.py)."""
+        if type(v) is dict:
+            return StructMap({k: self.plain_value(x, f"{label}[{k!r}]") for k, x in v.items()}, label)
+        if type(v) is list:
+            return self.mark_list(tuple(self.plain_value(x, f"{label}[{k}]") for k, x in enumerate(v)))
+        if type(v) is tuple:
+            return tuple(self.plain_value(x, f"{label}[{k}]") for k, x in enumerate(v))
+        if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and 0 < v.size:  # an array in a global container:
+            return self.compiled_constant(v, getattr(self, "stmt", None), label)  # a constant (guards.py: by value)
+        return v
 
     def struct_read(self, x, node):
         if isinstance(x, Opaque):
@@ -353,6 +369,13 @@ class Structures:
                              "structure outside the function")
 
     # -- for loops over structures: unrolled
+    def _global_sequence(self, node) -> bool:
+        """Whether the name is a global or closure list or tuple (read by plain_value)."""
+        try:
+            return type(self.name(node.id, node)) in (list, tuple)
+        except AdjitNameError:
+            return False
+
     def _rooted_in_struct(self, node) -> bool:
         while isinstance(node, (ast.Attribute, ast.Subscript)):
             node = node.value
@@ -392,7 +415,8 @@ class Structures:
                 items = view.struct.items
                 return {"items": list(items.items()), "keys": list(items), "values": list(items.values())}[view.what]
             return None
-        if isinstance(it, (ast.List, ast.Tuple)) or isinstance(it, ast.Name) and type(self.env.get(it.id)) is tuple:
+        if isinstance(it, (ast.List, ast.Tuple)) or isinstance(it, ast.Name) and (
+                type(self.env.get(it.id)) is tuple or it.id not in self.env and self._global_sequence(it)):
             return list(self.expr(it))  # a list or tuple built in the function: unrolled like a structure
         if isinstance(it, (ast.Name, ast.Attribute, ast.Subscript)) and self._rooted_in_struct(it):
             seq = self.expr(it)

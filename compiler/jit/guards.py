@@ -54,6 +54,8 @@ def _freeze(v, depth: int = 0):
             return ("seq", type(v), tuple(_freeze(x, depth + 1) for x in v))
         if isinstance(v, dict) and len(v) <= MAX_ITEMS:
             return ("map", type(v), tuple((k, _freeze(x, depth + 1)) for k, x in v.items()))
+        if isinstance(v, np.ndarray) and depth > 0 and v.size <= 256:  # an array in a container, compiled in
+            return ("arr", v, v.copy())
         d = getattr(v, "__dict__", None)
         if isinstance(d, dict) and not callable(v) and not isinstance(v, (type, types.ModuleType)):
             return ("obj", type(v), _freeze(d, depth + 1))
@@ -64,6 +66,8 @@ def _matches(now, frozen) -> bool:
     kind = frozen[0]
     if kind == "is":
         return now is frozen[1]
+    if kind == "arr":
+        return now is frozen[1] and np.array_equal(now, frozen[2], equal_nan=True)
     if kind == "val":
         v = frozen[1]
         if type(now) is not type(v):

@@ -32,3 +32,22 @@ def optional(logits, pi=None, scale=None):
         pi = np.full(K, 1.0 / K)
     s = 1.0 if scale is None else scale
     return np.sum(pi * np.exp(logits)) * s
+
+
+TABLE = np.array([[0.0, 1.5, 0.6], [0.4, 0.0, 0.1]])
+LIGHTS = [dict(pos=np.array([2.0, 3.0, 4.0]), power=1.0), dict(pos=np.array([-3.0, 1.0, 2.0]), power=0.5)]
+PARTS = {"a": [1.0, 2.0], "b": (0.5, 0.25)}
+
+
+def _fk(q, dh=TABLE):
+    total = 0.0
+    for i, (a, alpha, d) in enumerate(dh):
+        total = total + a * np.cos(q[i]) + d * q[i] ** 2 + alpha
+    return total
+
+
+def records(q):
+    total = _fk(q[:2])
+    for light in LIGHTS:
+        total = total + light["power"] * np.sum((q - light["pos"]) ** 2)
+    return total + sum(a * np.exp(-b * q[0]) for a, b in zip(PARTS["a"], PARTS["b"])) + len(LIGHTS)

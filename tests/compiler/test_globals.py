@@ -189,3 +189,21 @@ def test_optional_arguments_left_as_none():
     assert np.allclose(g(x, p), p * np.exp(x))
     assert np.allclose(g(x, None, 2.0), 2 * np.exp(x) / 3)
     assert np.allclose(adjit.grad(gh.optional, wrt=(0, 1))(x, p)[1], np.exp(x))
+
+
+def test_records_in_globals_and_default_arrays():
+    q = np.array([0.3, -0.2, 0.7])
+    g = adjit.grad(gh.records)
+    assert np.allclose(g(q), fd(gh.records, q), atol=1e-7)
+    saved = gh.LIGHTS[0]["power"], gh.TABLE
+    try:
+        gh.LIGHTS[0]["power"] = 3.0  # a number in a global list of dicts: compiled in, guarded
+        gh.LIGHTS[1]["pos"][0] = 1.0  # an array in it, written in place: compared by value
+        gh.TABLE = np.ones((2, 3))  # rebinding the name: _fk's default keeps the array it was given
+        assert np.allclose(g(q), fd(gh.records, q), atol=1e-7)
+        gh._fk.__defaults__[0][0, 0] = 5.0  # the default array written in place: read on every call
+        assert np.allclose(g(q), fd(gh.records, q), atol=1e-7)
+    finally:
+        gh.LIGHTS[0]["power"], gh.TABLE = saved
+        gh.LIGHTS[1]["pos"][0] = -3.0
+        gh._fk.__defaults__[0][0, 0] = 0.0
