@@ -165,7 +165,8 @@ class CallHelpers:
         import scipy.special
         import scipy.stats
 
-        return any(func is f for f in (np.select, np.nanvar, np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh)) \
+        return any(func is f for f in (np.select, np.nanvar, np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh,
+                                       np.radians, np.deg2rad, np.degrees, np.rad2deg, math.radians, math.degrees)) \
             or getattr(func, "__self__", None) is scipy.stats.dirichlet and getattr(func, "__name__", "") == "logpdf"
 
     def more_numpy(self, func, args, kwargs, node):
@@ -176,6 +177,13 @@ class CallHelpers:
         import scipy.stats
 
         call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        if any(func is f for f in (np.radians, np.deg2rad, np.degrees, np.rad2deg, math.radians, math.degrees)):
+            if len(args) != 1 or kwargs:
+                raise self.err(ArgumentError, f"{func.__name__}() takes one argument here", node)
+            factor = math.pi / 180.0 if func in (np.radians, np.deg2rad, math.radians) else 180.0 / math.pi
+            if _is_number(args[0]):
+                return float(args[0]) * factor
+            return self.binop(ast.Mult, args[0], factor, node)
         if func is np.select:
             conds, choices, default = self.bind_args("np.select", ("condlist", "choicelist", "default"), args,
                                                      kwargs, node, default=0)

@@ -71,7 +71,10 @@ class Comprehensions:
         if len(node.args) < 2 or node.keywords:
             raise self.err(UnsupportedSyntaxError, "map() takes a function and one or more iterables", node)
         names = [f"_map{id(node)}_{k}" for k in range(len(node.args) - 1)]
-        self.env[f"_map{id(node)}_f"] = self.expr(node.args[0])
+        fn = node.args[0]
+        if not isinstance(fn, (ast.Name, ast.Attribute)):  # a lambda: made once, called by a hidden name
+            self.env[f"_map{id(node)}_f"] = self.expr(fn)
+            fn = ast.copy_location(ast.Name(f"_map{id(node)}_f", ast.Load()), node)
 
         def loc(n):
             return ast.copy_location(n, node)
@@ -79,7 +82,7 @@ class Comprehensions:
         target = loc(ast.Tuple([loc(ast.Name(n, ast.Store())) for n in names], ast.Store())) if len(names) > 1 \
             else loc(ast.Name(names[0], ast.Store()))
         it = node.args[1] if len(names) == 1 else loc(ast.Call(loc(ast.Name("zip", ast.Load())), list(node.args[1:]), []))
-        elt = loc(ast.Call(loc(ast.Name(f"_map{id(node)}_f", ast.Load())), [loc(ast.Name(n, ast.Load())) for n in names], []))
+        elt = loc(ast.Call(fn, [loc(ast.Name(n, ast.Load())) for n in names], []))  # f as written: its name in errors
         comp = loc(ast.ListComp(elt, [ast.comprehension(target, it, [], 0)]))
         for n in ast.walk(comp):
             if not hasattr(n, "lineno") and not isinstance(n, (ast.comprehension, ast.expr_context)):

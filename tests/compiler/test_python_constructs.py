@@ -704,6 +704,21 @@ def more_numpy(x, A):
             + np.nanstd(np.where(x > 0.5, x, np.nan)) + np.nanvar(x, ddof=1) + np.sum(np.nanstd(A, axis=0)))
 
 
+def haversine(p):
+    import math
+    lat1, lon1 = map(math.radians, (p[0], p[1]))
+    lat2, lon2 = np.radians(p[2]), np.deg2rad(p[3])
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * np.arcsin(np.sqrt(a)) * np.degrees(1.0) + np.rad2deg(p[0])
+
+
+def test_degrees_and_radians():
+    p = np.array([40.0, -74.0, 51.5, -0.1])
+    value, grads = run_grad(haversine, (p,), (0,))
+    assert np.isclose(value, haversine(p))
+    fd_check(haversine, [p], [0], grads)
+
+
 def test_more_numpy_and_scipy():
     x = np.array([0.3, 0.55, 0.8, 0.25, 0.6, 0.9])
     A = np.random.default_rng(0).standard_normal((4, 4))
