@@ -97,6 +97,25 @@ def test_values_and_dtypes_are_numpys():
         assert np.ndim(b) == 0 or np.asarray(a).dtype == np.asarray(b).dtype
 
 
+def covariances(x):
+    return np.sum(np.corrcoef(x) ** 2) + np.sum(np.cov(x, rowvar=False)) + np.sum(np.cov(x[0]))
+
+
+def covariances32(x):
+    return np.sum(np.corrcoef(x, dtype=np.float32) ** 2) + np.sum(np.cov(x, dtype=np.float32))
+
+
+def test_cov_and_corrcoef_of_float32_are_float64():
+    """np.cov's result type is np.result_type(m, np.float64) unless dtype= is given (it was float32)."""
+    from conftest import run_grad
+
+    x = np.array([[0.3, 0.55, 0.8], [0.25, 0.1, 0.9]], dtype=np.float32)
+    for f, dt in ((covariances, np.float64), (covariances32, np.float32)):
+        value, (g,) = run_grad(f, (x,), (0,))
+        assert np.asarray(value).dtype == np.asarray(f(x)).dtype == dt and g.dtype == np.float32
+        assert np.isclose(value, f(x), rtol=1e-13 if dt == np.float64 else 1e-6)
+
+
 def lambda_free_values(x, idx):
     out = values(x, idx)
     return np.sum(np.where(np.isnan(x), 0.0, x)), out

@@ -275,12 +275,12 @@ class CommonForms(FormsBase):
 
     # ---------------------------------------------------------------- corrcoef, polyfit
     def form_corrcoef(self, label, args, kwargs, node):
-        x, y, rowvar = self.bind_args(label, ("x", "y", "rowvar", "bias", "ddof", "dtype"), args, kwargs, node,
-                                      y=None, rowvar=True, bias=None, ddof=None, dtype=None)[:3]
+        x, y, rowvar, _, _, dtype = self.bind_args(label, ("x", "y", "rowvar", "bias", "ddof", "dtype"), args, kwargs,
+                                                   node, y=None, rowvar=True, bias=None, ddof=None, dtype=None)
         if y is not None:
             raise self.err(UnsupportedSyntaxError, f"{label}: `y` is not supported", node,
                            hint="stack the variables first: np.corrcoef(np.vstack([x, y]))")
-        c = self.form_cov("np.cov", (self.array_like(x, node),), {"rowvar": rowvar}, node)
+        c = self.form_cov("np.cov", (self.array_like(x, node),), {"rowvar": rowvar, "dtype": dtype}, node)
         if self._rank(c) == 0:  # one variable: c / c (1.0, nan for a constant one)
             return self.b.emit("div", [c, c])
         s = self.b.emit("sqrt", [self.b.emit("diagonal", [c], offset=0)])

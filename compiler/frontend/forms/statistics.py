@@ -214,7 +214,9 @@ class StatisticsForms(FormsBase):
                            hint="stack the variables into one array first")
         rowvar, bias, ddof = (self.static(a, node, k) for a, k in ((rowvar, "rowvar"), (bias, "bias"), (ddof, "ddof")))
         X = self._array_arg(m, node, label)
-        if X.type.dtype not in ("float32", "float64"):
+        if dtype is not None:
+            X = self._cast(X, dtype, node)
+        elif X.type.dtype != "float64":  # NumPy: np.result_type(m, np.float64), so float32 data gives float64
             X = self.b.emit("astype", [X], dtype="float64")
         rank = self._rank(X)
         if rank > 2:
