@@ -59,6 +59,8 @@ class LocalFunctions(StaticLoops):
         if id(stmt) in getattr(self.parsed, "checked_asserts", ()):
             return  # Python checks it before the call (captures.py)
         cond = self.expr(stmt.test)
+        if isinstance(cond, Value) and self.b.aval(cond).value is not None:  # x.shape == (3,): known now
+            cond = bool(np.all(self.b.aval(cond).value))
         if isinstance(cond, Value):
             raise self.err(UnsupportedSyntaxError, "`assert` on a value known only when the function runs is not "
                            "supported here (adjit checks an assert when it compiles, or before the call when it reads "

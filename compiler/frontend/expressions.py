@@ -206,6 +206,11 @@ class Expressions(CallHelpers, PythonValues):
         """A comparison decided when the call is compiled: strings (options such as
         `activation == "relu"`), None and `is`/`in` between Python objects. None when it is not."""
         op = type(node.ops[0])
+        if op in (ast.Eq, ast.NotEq):  # x.shape == (3,): shapes are known when compiled
+            known = [x if type(x) is tuple and all(_is_number(e) for e in x) else self.b.aval(x).value
+                     if isinstance(x, Value) and x.type.kind == "tuple" else None for x in (left, right)]
+            if all(k is not None for k in known):
+                return (tuple(known[0]) == tuple(known[1])) == (op is ast.Eq)
         py = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Is: lambda a, b: a is b,
               ast.IsNot: lambda a, b: a is not b, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
         texts = (str, type(None))

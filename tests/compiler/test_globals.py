@@ -167,6 +167,9 @@ def test_imports_and_asserts_inside_the_function():
         g(x, -s)  # run by Python before every call
     with pytest.raises(AssertionError, match="x must be 1-D"):
         g(np.ones((2, 3)), s)
+    assert np.allclose(adjit.grad(gh.asserting_shapes)(np.zeros(3)), 1.0)  # shapes: known when compiled
+    with pytest.raises(AssertionError, match="expected 3 shapes"):
+        adjit.grad(gh.asserting_shapes)(np.zeros(4))
     with pytest.raises(adjit.UnsupportedSyntaxError, match="assert. on a value known only when"):
         adjit.grad(gh.asserting_computed)(x)
 
