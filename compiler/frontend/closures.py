@@ -56,6 +56,13 @@ class LocalFunctions(StaticLoops):
                     value = importlib.import_module(f"{stmt.module}.{a.name}")
                 self.env[a.asname or a.name] = value
             return
+        if isinstance(stmt, ast.Raise):  # reached when compiled on the function's own path: raised then
+            if self.b.ops is not getattr(self.b, "top_ops", None):
+                raise self.err(UnsupportedSyntaxError, "`raise` inside a branch or loop decided when the function "
+                               "runs is not supported (a `raise` under an `if` on an option or a shape is)", stmt,
+                               hint="check the values before calling, or raise on a condition known when compiled")
+            exc = self._exception(stmt.exc, stmt)
+            raise exc
         if id(stmt) in getattr(self.parsed, "checked_asserts", ()):
             return  # Python checks it before the call (captures.py)
         cond = self.expr(stmt.test)
@@ -68,8 +75,11 @@ class LocalFunctions(StaticLoops):
                            hint="check the values before calling, or assert on the arguments at the top of the function")
         if not cond:
             try:
-                msg = self.expr(stmt.msg) if stmt.msg is not None else None
-            except AdjitError:  # an f-string: its text
+                msg = None if stmt.msg is None else self._fstring(stmt.msg) if isinstance(stmt.msg, ast.JoinedStr) \
+                    else self.expr(stmt.msg)
+            except AdjitError:
+                msg = None
+            if stmt.msg is not None and not isinstance(msg, str):  # known only at run time: its text
                 msg = ast.unparse(stmt.msg)
             raise AssertionError(*(() if msg is None else (msg if isinstance(msg, str) else str(msg),)))
 
@@ -96,6 +106,44 @@ class LocalFunctions(StaticLoops):
         self.assign(target.elts[star].value, self.mark_list(tuple(items[star:total - after])), node)
         for t, v in zip(target.elts[star + 1:], items[total - after:]):
             self.assign(t, v, node)
+
+    def _exception(self, node, stmt):
+        """The exception a `raise` makes: its class called with its arguments when they are known
+        when compiled (an f-string: its text)."""
+        if node is None:
+            return RuntimeError("No active exception to reraise")
+        call = node if isinstance(node, ast.Call) else None
+        cls = self.expr(call.func if call else node)
+        if isinstance(cls, BaseException):
+            return cls
+        if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+            raise self.err(UnsupportedSyntaxError, "`raise` of something that is not an exception", stmt)
+        args = []
+        for a in (call.args if call else []):
+            try:
+                v = self._fstring(a) if isinstance(a, ast.JoinedStr) else self.expr(a)
+            except AdjitError:
+                v = None
+            args.append(v if isinstance(v, (str, int, float, bool, tuple)) and not isinstance(v, Value)
+                        else ast.unparse(a))  # (a value known only at run time: the text that computes it)
+        return cls(*args)
+
+    def _fstring(self, node: ast.JoinedStr) -> str | None:
+        """An f-string whose fields are known when compiled (strings, numbers, shapes), or None."""
+        out = []
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                out.append(str(part.value))
+                continue
+            v = self.expr(part.value)
+            if isinstance(v, Value):
+                v = self.b.aval(v).value
+            if v is None or isinstance(v, Value):
+                return None
+            v = {115: str, 114: repr, 97: ascii}.get(part.conversion, lambda y: y)(v)
+            spec = self._fstring(part.format_spec) if part.format_spec is not None else ""
+            out.append(format(v, spec or ""))
+        return "".join(out)
 
     def lambda_function(self, node: ast.Lambda) -> LocalFunction:
         ret = ast.copy_location(ast.Return(value=node.body), node.body)

@@ -161,7 +161,7 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                 self.lower_augassign(stmt)
             elif isinstance(stmt, ast.FunctionDef):  # closures.py
                 self.env[stmt.name] = self.local_function(stmt)
-            elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assert)):  # closures.py
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assert, ast.Raise)):  # closures.py
                 self.python_statement(stmt)
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 if not self.list_append_statement(stmt):  # xs.append(v) outside loops: lists.py
@@ -323,6 +323,7 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     low = Lowerer(parsed, b)
     low.params = params
     # global and closure arrays, passed as parameters (captures.py): a read of one maps to its parameter
+    b.top_ops = b.ops  # the function's own block: a `raise` reached here runs on every call (closures.py)
     b.captures = {key: params[names.index(hidden)] for key, hidden in getattr(parsed, "captures", ())}
     b.captured_objects = {id(obj): b.captures[key] for key, obj in getattr(parsed, "captured_now", lambda: ())()}
     if trees is None:

@@ -267,7 +267,7 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             if stmt.value is None:
                 raise AdjitTypeError("the function must return a scalar value", parsed.loc(stmt))
             continue
-        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass, ast.Assert, ast.Import)):
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass, ast.Assert, ast.Import, ast.Raise)):
             continue  # assert and import: closures.py
         if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and all(a.name != "*" for a in stmt.names):
             continue
@@ -282,7 +282,6 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             ast.Expr: "an expression statement has no effect on the result (printing is not supported)",
             ast.Try: "`try` is not supported",
             ast.With: "`with` is not supported",
-            ast.Raise: "`raise` is not supported",
             ast.Global: "`global` is not supported",
             ast.Nonlocal: "`nonlocal` is not supported",
             ast.Delete: "`del` is not supported",

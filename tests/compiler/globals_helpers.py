@@ -58,3 +58,17 @@ def asserting_shapes(p):
     assert k.shape == (3,), f"expected 3 shapes, got {k.shape}"
     assert k.ndim == 1 and len(k) == 3 and k.shape != (2,)
     return np.sum(k)
+
+
+def raising(x, kind="a"):
+    if kind not in ("a", "b"):
+        raise ValueError(f"unknown kind {kind!r}")
+    if x.ndim != 1:
+        raise ValueError("x must be 1-D")
+    return np.sum(x ** 2)
+
+
+def raising_at_run_time(x):
+    if x[0] > 0:
+        raise ValueError("positive")
+    return np.sum(x)

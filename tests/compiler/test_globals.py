@@ -210,3 +210,14 @@ def test_records_in_globals_and_default_arrays():
         gh.LIGHTS[0]["power"], gh.TABLE = saved
         gh.LIGHTS[1]["pos"][0] = -3.0
         gh._fk.__defaults__[0][0, 0] = 0.0
+
+
+def test_raise_decided_when_compiled():
+    g = adjit.grad(gh.raising)
+    assert np.allclose(g(np.ones(2)), 2.0)
+    with pytest.raises(ValueError, match="unknown kind 'c'"):
+        g(np.ones(2), "c")
+    with pytest.raises(ValueError, match="x must be 1-D"):
+        g(np.ones((2, 2)))
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="raise. inside a branch or loop decided when"):
+        adjit.grad(gh.raising_at_run_time)(np.ones(2))
