@@ -54,6 +54,49 @@ def _code_names(code) -> set:
     return names
 
 
+def _imported_modules(code) -> list:
+    """[(name, module)] for the modules a code object (and the code objects nested in it) imports
+    inside the function (`import mod`, `from mod import S`, `from pkg import submodule`): read when
+    the line runs, so what the code reads from them is a dependency as a global is. Absolute
+    imports only (the frontend refuses relative ones); a module that cannot be imported is left
+    out (the lowerer reports it)."""
+    import dis
+    import importlib
+    import sys
+
+    out, seen = [], set()
+
+    def add(name):
+        if name in seen:
+            return
+        seen.add(name)
+        module = sys.modules.get(name)
+        if module is None:
+            try:
+                module = importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - not a module (a name imported from one) or not importable
+                return
+        out.append((name, module))
+
+    def walk(c):
+        ins = list(dis.get_instructions(c))
+        current = None
+        for k, i in enumerate(ins):
+            if i.opname == "IMPORT_NAME":
+                level = ins[k - 2].argval if k >= 2 and ins[k - 2].opname == "LOAD_CONST" else 0
+                current = i.argval if level == 0 else None
+                if current:
+                    add(current)
+            elif i.opname == "IMPORT_FROM" and current and f"{current}.{i.argval}" in sys.modules:
+                add(f"{current}.{i.argval}")
+        for k in c.co_consts:
+            if hasattr(k, "co_code"):
+                walk(k)
+
+    walk(code)
+    return out
+
+
 def _dependencies(fn) -> str | None:
     """A description of everything `fn` reads besides its arguments, for the front key: the
     values of the globals and closure cells it names, and for each Python function it calls
@@ -155,6 +198,10 @@ class _Description:
                     return False
             elif hasattr(builtins, n):
                 out.append(f"builtin {n}")
+        for n, module in _imported_modules(code):  # import mod / from mod import S inside the function
+            out.append(f"import {n}")
+            if not self.module(module, names, depth + 1):
+                return False
         for n, cell in zip(code.co_freevars, f.__closure__ or ()):
             out.append(f"free {n}")
             try:

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 import types
 
 import numpy as np
 
-from .frontkey import _LIBRARIES, _code_names
+from .frontkey import _LIBRARIES, _code_names, _imported_modules
 
 MAX_FUNCTIONS = 200
 _MISSING = object()
+_IMPORTED = sys.modules  # the namespace of a module imported inside the function
 
 
 def _is_library(v) -> bool:
@@ -117,6 +119,8 @@ def snapshot(fn) -> list:
         for n in sorted(names):
             if n in g:
                 take(g, n, g[n], names)
+        for n, module in _imported_modules(code):  # imported inside the function: what it reads from them
+            take(_IMPORTED, n, module, names)
         for n, cell in zip(code.co_freevars, f.__closure__ or ()):
             try:
                 value = cell.cell_contents

@@ -212,6 +212,29 @@ def test_records_in_globals_and_default_arrays():
         gh._fk.__defaults__[0][0, 0] = 0.0
 
 
+def imports_inside(x):
+    from tests.compiler.globals_helpers import WEIGHT
+    import tests.compiler.globals_helpers as helpers
+    return np.sum(x) * WEIGHT + np.sum(x ** 2) * helpers.WEIGHT
+
+
+def test_modules_imported_inside_the_function_are_guarded_and_keyed():
+    """A number read from a module the function imports itself (from mod import S) was neither
+    guarded nor in the front key: a changed value returned the stale gradient, in this process
+    and from the disk cache in the next."""
+    from adjit.compiler.jit import guards
+    from adjit.compiler.jit.frontkey import _dependencies
+
+    snap, key = guards.snapshot(imports_inside), _dependencies(imports_inside)
+    assert guards.holds(snap) and "WEIGHT" in key
+    saved = gh.WEIGHT
+    try:
+        gh.WEIGHT = 3.0
+        assert not guards.holds(snap) and _dependencies(imports_inside) != key
+    finally:
+        gh.WEIGHT = saved
+
+
 def test_raise_decided_when_compiled():
     g = adjit.grad(gh.raising)
     assert np.allclose(g(np.ones(2)), 2.0)
