@@ -97,6 +97,10 @@ def _zero_signs(items) -> tuple:
     return tuple(i for i, x in enumerate(items) if type(x) is float and x == 0.0 and math.copysign(1.0, x) < 0)
 
 
+def _flat(v) -> bool:
+    return not isinstance(v, dict) and all(type(x) in (float, int, bool, str) for x in v)
+
+
 def _user_classes(cls) -> list:
     """`cls` and its bases that are not a library's (object, NumPy's, a NamedTuple's tuple)."""
     return [k for k in cls.__mro__ if not _is_library(k)]
@@ -136,8 +140,18 @@ def snapshot(fn) -> list:
             out.append((space, n, ("is", v)))
             return
         out.append((space, n, _freeze(v)))
+        follow(v, names)
+
+    def follow(v, names, depth=0):
+        """The code a value may run: a function, a class, a global object's class, and those held in
+        a tuple, list or dict (ACTS['relu'](x), LAYERS[0](x): what they read is guarded too)."""
         if isinstance(v, types.FunctionType):
             visit(v)
+        elif isinstance(v, (tuple, list, dict)):
+            if depth < 6 and len(v) <= MAX_ITEMS and not _flat(v):
+                for item in (v.values() if isinstance(v, dict) else v):
+                    if not (_is_library(item) or isinstance(item, (np.ndarray,) + _PLAIN)):
+                        follow(item, names, depth + 1)
         elif isinstance(v, type):
             visit_class(v, names)
         elif not isinstance(v, (types.ModuleType, types.MethodType)) and not _is_library(type(v)):

@@ -244,3 +244,30 @@ def test_raise_decided_when_compiled():
         g(np.ones((2, 2)))
     with pytest.raises(adjit.UnsupportedSyntaxError, match="raise. inside a branch or loop decided when"):
         adjit.grad(gh.raising_at_run_time)(np.ones(2))
+
+
+def _gain_act(v):
+    return np.tanh(v) * RATE
+
+
+ACTS = {"gain": _gain_act}
+STACK = (_gain_act,)
+
+
+def table_loss(x):
+    return np.sum(ACTS["gain"](x)) + np.sum(STACK[0](x))
+
+
+def test_functions_held_in_a_global_table_are_followed():
+    """A helper called through a global dict or tuple (ACTS['gain'](x)): the global it reads (RATE)
+    is guarded as a directly named helper's is (a changed RATE returned the stale gradient)."""
+    global RATE
+    from adjit.compiler.jit import guards
+
+    snap = guards.snapshot(table_loss)
+    saved = RATE
+    try:
+        RATE = -1.0
+        assert not guards.holds(snap)
+    finally:
+        RATE = saved
