@@ -166,7 +166,8 @@ class CallHelpers:
         import scipy.stats
 
         return any(func is f for f in (np.select, np.nanvar, np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh,
-                                       np.radians, np.deg2rad, np.degrees, np.rad2deg, math.radians, math.degrees)) \
+                                       np.radians, np.deg2rad, np.degrees, np.rad2deg, math.radians, math.degrees,
+                                       np.append)) \
             or getattr(func, "__self__", None) is scipy.stats.dirichlet and getattr(func, "__name__", "") == "logpdf"
 
     def more_numpy(self, func, args, kwargs, node):
@@ -184,6 +185,13 @@ class CallHelpers:
             if _is_number(args[0]):
                 return float(args[0]) * factor
             return self.binop(ast.Mult, args[0], factor, node)
+        if func is np.append:  # np.concatenate of the two raveled (axis=None), or along axis
+            arr, values, axis = self.bind_args("np.append", ("arr", "values", "axis"), args, kwargs, node, axis=None)
+            if axis is None:
+                parts = [call(np.ravel, self.value(p, node) if not isinstance(p, tuple) else self._build(p, node))
+                         for p in (arr, values)]
+                return call(np.concatenate, tuple(parts))
+            return call(np.concatenate, (arr, values), axis=axis)
         if func is np.select:
             conds, choices, default = self.bind_args("np.select", ("condlist", "choicelist", "default"), args,
                                                      kwargs, node, default=0)

@@ -301,6 +301,26 @@ class ControlFlow:
         ast.copy_location(guard, stmts[0])
         self.lower_if(guard, [], stmts, loop, cond=jumped)
 
+    def peel_while_true_prefix(self, stmt) -> None:
+        """`while True:` runs its body at least once: a name first assigned by the body's leading
+        `name = expr` statements (before anything that may leave the loop) is defined after it.
+        Those statements are run once before the loop too, so that the loop carries the name (their
+        value is overwritten by the first iteration before anything reads it)."""
+        prefix = []
+        for st in stmt.body:
+            if _contains_jump([st]) or any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in ast.walk(st)) \
+                    or not _peelable(st):
+                break
+            prefix.append(st)
+        new = set()
+        for st in prefix:
+            new |= {n.id for t in st.targets for n in ast.walk(t) if isinstance(n, ast.Name)} - set(self.env)
+        if not new:
+            return
+        last = max(k for k, st in enumerate(prefix) if {n.id for t in st.targets for n in ast.walk(t)
+                                                          if isinstance(n, ast.Name)} & new)
+        self.lower_stmts(prefix[:last + 1])
+
     def not_carried(self, name: str, before, stmt) -> Undefined:
         """What a name assigned in a loop but not carried around it is after the loop: why it
         cannot be read there."""
@@ -431,6 +451,8 @@ class ControlFlow:
             stmt = _walrus_while(stmt)
         self.at(stmt)
         self.refuse_static_carried(stmt)
+        if counter is None and isinstance(stmt.test, ast.Constant) and stmt.test.value is True:
+            self.peel_while_true_prefix(stmt)
         before = dict(self.env)  # the names as the loop finds them (not_carried)
         self._loops = getattr(self, "_loops", 0) + 1
         frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")
@@ -490,6 +512,17 @@ class ControlFlow:
         self.env.update(zip(carried, outputs))
         for flag in (frame.brk, frame.cont, extra[0] if counter else None):
             self.env.pop(flag, None)
+
+
+def _peelable(st) -> bool:
+    """`name = expr` (or a tuple of names) with no call that may write into an array: safe to run
+    once more before a loop (its value is overwritten before it is read)."""
+    if not isinstance(st, ast.Assign) or not all(isinstance(t, ast.Name) or isinstance(t, ast.Tuple) and all(
+            isinstance(e, ast.Name) for e in t.elts) for t in st.targets):
+        return False
+    return not any(isinstance(n, ast.Call) and (any(k.arg == "out" for k in n.keywords) or isinstance(
+        n.func, ast.Attribute) and n.func.attr in ("at", "fill_diagonal", "copyto", "sort", "fill", "append"))
+        for n in ast.walk(st.value))
 
 
 def _walrus_while(stmt):

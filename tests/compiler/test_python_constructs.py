@@ -725,3 +725,24 @@ def test_more_numpy_and_scipy():
     value, grads = run_grad(more_numpy, (x, A), (0, 1))
     assert np.isclose(value, more_numpy(x, A))
     fd_check(more_numpy, [x, A], [0, 1], grads)
+
+
+def newton_while_true(x, tol=1e-12, max_iter=50):
+    p = 1.0
+    it = 0
+    while True:  # t is first assigned in the body, before the exit: defined after the loop
+        t = p * p - x[0]
+        if abs(t) < tol or it >= max_iter:
+            break
+        p = p - t / (2 * p)
+        it += 1
+    full = np.append(x, -np.sum(x))
+    M = np.append(np.outer(x, x), x[None, :], axis=0)
+    return p + t + np.sum(full ** 2 * np.arange(full.size)) + np.sum(M ** 2)
+
+
+def test_while_true_and_np_append():
+    x = np.array([2.0, 0.5])
+    value, grads = run_grad(newton_while_true, (x, 1e-12, 50), (0,))
+    assert np.isclose(value, newton_while_true(x))
+    fd_check(newton_while_true, [x, 1e-12, 50], [0], grads)
