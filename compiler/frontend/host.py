@@ -58,10 +58,13 @@ class HostPlan:
     checks: list  # per extra parameter: (statement loc, what it calls, depends on a differentiated value)
 
     def run(self, values: tuple) -> tuple:
-        out = self.prologue(*values)
-        for x, (loc, written, name) in zip(out, self.checks):
+        out = list(self.prologue(*values))
+        for k, (x, (loc, written, name)) in enumerate(zip(out, self.checks)):
+            if name == _ITER and isinstance(x, (list, tuple)) and x and all(
+                    isinstance(e, (bool, int, float, np.generic)) for e in x):
+                out[k] = x = np.asarray(x)  # a loop over a list of numbers (sorted(set(...))): over its array
             _check_value(x, loc, written, name)
-        return out
+        return tuple(out)
 
 
 def _check_value(x, loc, written, name) -> None:

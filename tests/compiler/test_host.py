@@ -223,3 +223,15 @@ def test_a_line_after_an_early_return_is_not_run_first():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.value_and_grad(_after_an_early_return, wrt=0)(np.ones(3), np.ones(3))
     assert "np.linalg.eigvals" in str(e.value) and e.value.loc is not None
+
+
+def periods(r, period):  # a loop over a list of numbers NumPy computes before the call
+    total = 0.0
+    for t in sorted(set(period.tolist())):
+        total = total + np.sum(r[period == t]) * (t + 1)
+    return total
+
+
+def test_a_hoisted_loop_over_a_list_of_numbers():
+    r, period = np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 2, 2, 0])
+    check_against_fd(periods, [r, period], (0,), compiled=True)
