@@ -317,6 +317,8 @@ def _argument_asserts(parsed, kernel):
             if names & set(params) and not names & changed and not names & free and names <= known:
                 picked.append(stmt)
                 continue
+        if _writes_into_arrays(stmt):  # maybe through an alias of an argument (y = x; y[0] = -1): later
+            break  # asserts are the lowerer's to decide
         changed |= assigned_names([stmt]) | _written_by_calls(stmt)
     if not picked:
         return None, set()
@@ -333,6 +335,23 @@ def _argument_asserts(parsed, kernel):
     namespace: dict = {}
     exec(compile(module, parsed.filename, "exec"), parsed.globals, namespace)
     return namespace[fdef.name], {id(s) for s in picked}
+
+
+def _writes_into_arrays(stmt) -> bool:
+    """Whether a statement may write into an array: x[i] = v, x[i] += v, an in-place method or
+    NumPy call (`x.sort()`, `np.fill_diagonal(x, 0)`, `np.add.at(x, ...)`, `out=x`)."""
+    for n in ast.walk(stmt):
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if any(isinstance(e, ast.Subscript) for t in targets for e in ast.walk(t)):
+                return True
+        if isinstance(n, ast.Call):
+            name = ast.unparse(n.func)
+            if any(k.arg == "out" for k in n.keywords) or name.endswith((
+                    ".sort", ".fill", ".put", ".resize", ".partition", ".at", "fill_diagonal", "copyto", "putmask",
+                    "put_along_axis", "shuffle", ".place", ".itemset")):
+                return True
+    return False
 
 
 def _written_by_calls(stmt) -> set:
