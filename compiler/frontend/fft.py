@@ -6,8 +6,8 @@ in [0, 2 pi)), and the product is one real matmul per part. Values agree with Nu
 rounding (about 1e-15 relative); derivatives are exact for the product, which is the transform.
 O(n^2) work and an n x n matrix per transform, so n is bounded (MAX_N): a longer transform is a
 located error. Covered: fft, ifft, rfft, irfft (n=, axis=, norm= of "backward", "ortho",
-"forward"), fftfreq and rfftfreq (numbers known when compiled). fft2, fftn and the Hermitian
-transforms are located errors.
+"forward"), fft2 and ifft2 (the 1-D transforms along each axis), fftfreq and rfftfreq (numbers known
+when compiled). fftn, rfft2 and the Hermitian transforms are located errors.
 """
 from __future__ import annotations
 
@@ -38,25 +38,39 @@ def _funcs():
 
 
 FFT = _funcs()
-OTHER = {getattr(np.fft, n) for n in ("fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn",
-                                      "hfft", "ihfft")}
+OTHER = {getattr(np.fft, n) for n in ("fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn", "hfft", "ihfft")}
+TWO_D = {np.fft.fft2: np.fft.fft, np.fft.ifft2: np.fft.ifft}  # along each of the two axes in turn
 
 
 def is_fft(func) -> bool:
     try:
-        return func in FFT or func in OTHER
+        return func in FFT or func in OTHER or func in TWO_D
     except TypeError:
         return False
 
 
 def lower_fft(low, func, args, kwargs, node):
-    """A call of one of FFT's functions, lowered by `low` (the Lowerer).
+    if func in TWO_D:  # fft2(x, s=None, axes=(-2, -1), norm=None): the 1-D transform along each axis
+        x, s, axes, norm = low.bind_args(f"np.fft.{func.__name__}", ("a", "s", "axes", "norm"), args, kwargs, node,
+                                         s=None, axes=(-2, -1), norm=None)
+        if s is not None:
+            raise low.err(UnsupportedSyntaxError, f"np.fft.{func.__name__} with s= (zero-padding or cropping inside "
+                          "the transform) is not supported", node, hint="pad or crop first: np.pad(x, ...) or x[:m, :n]")
+        axes = low.static(axes, node, "axes")
+        for ax in reversed(tuple(axes)):
+            x = _lower_1d(low, TWO_D[func], [x], {"axis": ax, "norm": norm}, node)
+        return x
+    return _lower_1d(low, func, args, kwargs, node)
+
+
+def _lower_1d(low, func, args, kwargs, node):
+    """A call of one of FFT's 1-D functions, lowered by `low` (the Lowerer).
 
     (Over 80 lines: the frequency and shift helpers, then the transforms' shared argument checks
     and the four DFT products, each a few lines.)"""
     if func in OTHER or func not in FFT:
-        raise low.err(UnsupportedSyntaxError, f"`np.fft.{func.__name__}` is not supported by adjit (1-D transforms "
-                      "along one axis are: fft, ifft, rfft, irfft)", node,
+        raise low.err(UnsupportedSyntaxError, f"`np.fft.{func.__name__}` is not supported by adjit (fft, ifft, "
+                      "rfft, irfft along one axis, and fft2, ifft2, are)", node,
                       hint="apply the 1-D transform along each axis in turn")
     kind = FFT[func]
     label = f"np.fft.{kind}"

@@ -93,7 +93,7 @@ def spectra(x, y):  # np.fft / scipy.fft as DFT products (frontend/fft.py)
     back = np.fft.irfft(R * np.exp(-0.3 * np.arange(R.size)))
     z = np.fft.ifft(X * 1j)
     M = np.stack([x, x ** 2 + 0.05])
-    Y = sf.fft(M, axis=0, norm="ortho")
+    Y = sf.fft(M, axis=0, norm="ortho") + np.fft.ifft2(np.fft.fft2(M * y[1]) * 1j)
     return (np.sum(np.abs(X) ** 2 * np.fft.fftfreq(x.size, d=0.1) ** 2) + np.sum(np.abs(R)) + np.sum(back ** 3)
             + np.sum(z.real * np.arange(x.size)) + np.sum(np.abs(np.fft.fftshift(X)) * np.arange(x.size))
             + np.sum(np.abs(Y) ** 2))
@@ -227,7 +227,7 @@ def _eig(x):
 
 
 def _fft(x):
-    return np.sum(np.abs(np.fft.fft2(np.outer(x, x) + 0j)))
+    return np.sum(np.abs(np.fft.fftn(np.outer(x, x) + 0j)))
 
 
 def _compare(x):
@@ -247,7 +247,7 @@ def _sort(x):
     (_complex_wrt, [np.ones(3) + 1j], 0, "complex and differentiated"),
     (_complex_return, [np.ones(3)], 0, "must be real"),
     (_eig, [np.ones(3)], 0, "complex"),
-    (_fft, [np.ones(3)], 0, "np.fft.fft2"),
+    (_fft, [np.ones(3)], 0, "np.fft.fftn"),
     (_compare, [np.ones(3)], 0, "complex"),
     (_maximum, [np.ones(3)], 0, "complex"),
     (_sort, [np.ones(3)], 0, "complex"),
