@@ -191,7 +191,7 @@ class Expressions(CallHelpers, PythonValues):
             return self.mark_list(items) if isinstance(node, ast.ListComp) and type(items) is tuple else items
         if isinstance(node, (ast.SetComp, ast.Set)):  # a set of numbers, for `in` tests: membership.py
             return self.set_display(node)
-        if isinstance(node, ast.Dict):  # a dict of constant keys, read-only: structures.py
+        if isinstance(node, (ast.Dict, ast.DictComp)):  # a dict of constant keys, read-only: structures.py
             return self.dict_display(node)
         if isinstance(node, ast.NamedExpr):  # (s := expr): bound, and its value
             val = self.expr(node.value)
@@ -285,6 +285,10 @@ class Expressions(CallHelpers, PythonValues):
         func = self.expr(node.func)
         if func is map:
             return self.map_call(node)  # comprehensions.py
+        if type(func).__name__ == "StructView" and not node.args:  # d.values() used as a sequence: its items
+            items = func.struct.items
+            return self.mark_list(tuple({"items": list(items.items()), "keys": list(items),
+                                         "values": list(items.values())}[func.what]))
         if func is set or func is frozenset:  # a set of numbers, for `in` tests: membership.py
             return self.set_call(func, node)
         if node.args and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py

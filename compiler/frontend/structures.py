@@ -130,6 +130,18 @@ class Structures:
         """`{"lr": 0.1, "W": W}`, `{**base, "k": v}`: a read-only dict of constant keys, as a dict
         argument is (subscripts, `in`, len, `.items()` loops resolve when the call is compiled)."""
         items = {}
+        if isinstance(node, ast.DictComp):  # {k: v for ...}: the pairs of the list comprehension [(k, v) for ...]
+            pairs = ast.copy_location(ast.ListComp(ast.copy_location(ast.Tuple([node.key, node.value], ast.Load()),
+                                                                     node), node.generators), node)
+            got = self.expr(pairs)
+            if type(got) is not tuple and not isinstance(got, tuple):
+                raise self.err(UnsupportedSyntaxError, "a dict comprehension over a sequence whose length is known "
+                               "only when the function runs is not supported", node)
+            for pair in got:
+                key = pair[0] if isinstance(pair[0], (str, int, float, bool, tuple)) and not isinstance(pair[0], Value) \
+                    else self.static(pair[0], node, "a key of a dict")
+                items[key] = pair[1]
+            return StructMap(items, "the dict")
         for k, v in zip(node.keys, node.values):
             if k is None:  # {**other}
                 other = self.expr(v)

@@ -746,3 +746,17 @@ def test_while_true_and_np_append():
     value, grads = run_grad(newton_while_true, (x, 1e-12, 50), (0,))
     assert np.isclose(value, newton_while_true(x))
     fd_check(newton_while_true, [x, 1e-12, 50], [0], grads)
+
+
+def dict_comprehension(x):
+    names = ["a", "b", "c"]
+    w = {n: x[k] * (k + 1) for k, n in enumerate(names)}
+    sq = {k: v ** 2 for k, v in w.items() if k != "b"}
+    return w["a"] * w["c"] + sum(sq.values()) + len(sq)
+
+
+def test_dict_comprehension():
+    x = np.array([0.5, -1.0, 2.0])
+    value, grads = run_grad(dict_comprehension, (x,), (0,))
+    assert np.isclose(value, dict_comprehension(x))
+    fd_check(dict_comprehension, [x], [0], grads)
