@@ -14,6 +14,15 @@ from ..ir import Value
 from .values import Method, _is_number
 
 
+def _signal(name):
+    try:
+        import scipy.signal
+
+        return getattr(scipy.signal, name)
+    except ImportError:  # pragma: no cover
+        return None
+
+
 class CallHelpers:
     def int_or_round(self, func, args, node):
         """int(x) (toward zero) and round(x[, ndigits]) (half to even, an int without ndigits) of a
@@ -167,7 +176,7 @@ class CallHelpers:
 
         return any(func is f for f in (np.select, np.nanvar, np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh,
                                        np.radians, np.deg2rad, np.degrees, np.rad2deg, math.radians, math.degrees,
-                                       np.append)) \
+                                       np.append, _signal("convolve2d"), _signal("correlate2d"))) \
             or getattr(func, "__self__", None) is scipy.stats.dirichlet and getattr(func, "__name__", "") == "logpdf"
 
     def more_numpy(self, func, args, kwargs, node):
@@ -185,6 +194,8 @@ class CallHelpers:
             if _is_number(args[0]):
                 return float(args[0]) * factor
             return self.binop(ast.Mult, args[0], factor, node)
+        if func is _signal("convolve2d") or func is _signal("correlate2d"):
+            return self._conv2d(func, args, kwargs, node)
         if func is np.append:  # np.concatenate of the two raveled (axis=None), or along axis
             arr, values, axis = self.bind_args("np.append", ("arr", "values", "axis"), args, kwargs, node, axis=None)
             if axis is None:
@@ -230,3 +241,41 @@ class CallHelpers:
                 scipy.special.gammaln, call(np.sum, alpha)), node), call(np.sum, call(scipy.special.gammaln, alpha)),
                 node)
         raise self.err(UnsupportedSyntaxError, f"{func.__name__} is not supported here", node)
+
+    def _conv2d(self, func, args, kwargs, node):
+        """scipy.signal.convolve2d / correlate2d(in1, in2, mode, boundary, fillvalue=0) for a kernel
+        of a shape known when compiled: the sum over the kernel's entries of each entry times a
+        shifted window of in1 padded as `boundary` says (np.pad's constant, symmetric or wrap), then
+        cropped as `mode` says (scipy's centring)."""
+        label = f"scipy.signal.{func.__name__}"
+        a, k, mode, boundary, fill = self.bind_args(label, ("in1", "in2", "mode", "boundary", "fillvalue"), args,
+                                                    kwargs, node, mode="full", boundary="fill", fillvalue=0)
+        a, k = self.value(a, node), self.value(k, node)
+        if a.type.rank != 2 or k.type.rank != 2 or None in self.b.aval(a).shape or None in self.b.aval(k).shape:
+            raise self.err(UnsupportedSyntaxError, f"{label} of 2-D arrays of shapes known when compiled", node)
+        (H, W), (kh, kw) = self.b.aval(a).shape, self.b.aval(k).shape
+        if kh * kw > 400 or mode not in ("full", "same", "valid") or boundary not in ("fill", "symm", "wrap"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: a kernel of at most 400 entries, mode 'full', 'same' or "
+                           "'valid', boundary 'fill', 'symm' or 'wrap' are supported", node)
+        if mode == "valid" and (kh > H or kw > W):
+            raise self.err(UnsupportedSyntaxError, f"{label}: mode='valid' with a kernel larger than the input", node)
+        call = lambda f, *x, **kw_: self.call_value(f, list(x), kw_, node)  # noqa: E731
+        pad = {"fill": {"mode": "constant", "constant_values": fill}, "symm": {"mode": "symmetric"},
+               "wrap": {"mode": "wrap"}}[boundary]
+        P = call(np.pad, a, ((kh - 1, kh - 1), (kw - 1, kw - 1)), **pad)
+        Hf, Wf = H + kh - 1, W + kw - 1
+        r0, c0, Ho, Wo = {"full": (0, 0, Hf, Wf), "same": ((kh - 1) // 2, (kw - 1) // 2, H, W),
+                          "valid": (kh - 1, kw - 1, H - kh + 1, W - kw + 1)}[mode]
+        flip = func is _signal("correlate2d")
+        if flip and mode == "same":  # scipy centres a correlation the other way for an even kernel extent
+            r0, c0 = kh // 2, kw // 2
+        out = None
+        for m in range(kh):
+            for n in range(kw):
+                w = self.b.emit("getitem", [k, self.b.const(kh - 1 - m if flip else m),
+                                            self.b.const(kw - 1 - n if flip else n)], index=(("int", 1), ("int", 2)))
+                r, c = kh - 1 - m + r0, kw - 1 - n + c0
+                window = self._slice(self._slice(P, 0, r, r + Ho), 1, c, c + Wo)
+                term = self.binop(ast.Mult, w, window, node)
+                out = term if out is None else self.binop(ast.Add, out, term, node)
+        return out

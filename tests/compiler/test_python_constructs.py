@@ -760,3 +760,21 @@ def test_dict_comprehension():
     value, grads = run_grad(dict_comprehension, (x,), (0,))
     assert np.isclose(value, dict_comprehension(x))
     fd_check(dict_comprehension, [x], [0], grads)
+
+
+def image_ops(img, k):
+    from scipy.signal import convolve2d, correlate2d
+    A = img.reshape(5, 6)
+    s = 0.0
+    for mode in ("full", "same", "valid"):
+        s = s + np.sum(convolve2d(A, k, mode=mode, boundary="symm") ** 2) + np.sum(correlate2d(A, k, mode=mode) * A[0, 0])
+    for pad_mode in ("reflect", "symmetric", "wrap"):
+        s = s + np.sum(np.pad(A, ((1, 2), (3, 1)), mode=pad_mode) ** 2 * np.arange(80.0).reshape(8, 10))
+    return s + np.sum(convolve2d(A, k, mode="same", boundary="wrap"))
+
+
+def test_convolve2d_and_pad_modes():
+    img, k = np.cos(np.arange(30.0)) + 0.1, np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 1.0]])
+    value, grads = run_grad(image_ops, (img, k), (0, 1))
+    assert np.isclose(value, image_ops(img, k))
+    fd_check(image_ops, [img, k], [0, 1], grads)

@@ -144,13 +144,22 @@ class ArrangingForms(FormsBase):
         x = self.value(x, node)
         if x.type.dtype not in ("float32", "float64"):
             x = self.b.emit("astype", [x], dtype="float64")
-        if mode not in ("constant", "edge"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: mode={mode!r} is not supported ('constant', 'edge')", node)
+        if mode not in ("constant", "edge", "reflect", "symmetric", "wrap"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: mode={mode!r} is not supported ('constant', 'edge', "
+                           "'reflect', 'symmetric', 'wrap')", node)
         rank = self._rank(x)
         width = self.static(width, node, "pad_width")
         pairs = _widths(width, rank)
         if pairs is None:
             raise self.err(UnsupportedSyntaxError, f"{label}: pad_width must be ints known when compiled", node)
+        if mode in ("reflect", "symmetric", "wrap"):  # a gather along each axis, by NumPy's own pad of the indices
+            for axis, (before, after) in enumerate(pairs):
+                if before or after:
+                    n = self._extent(x, axis, node, label)
+                    idx = np.pad(np.arange(n), (before, after), mode=mode)
+                    x = self.call_value(np.take, [x, self._build(tuple(int(i) for i in idx), node)], {"axis": axis},
+                                        node)
+            return x
         cval = self.value(cval, node)
         for axis, (before, after) in enumerate(pairs):
             shape = [self._extent(x, k, node, label) for k in range(rank)]
