@@ -35,7 +35,7 @@ _EXPANDED = {np.exp: "exp", np.abs: "abs", builtins.abs: "abs", np.angle: "angle
              np.divide: "div", np.power: "pow", np.matmul: "multi", np.dot: "multi", np.outer: "multi",
              np.kron: "multi", np.inner: "multi", np.tensordot: "multi", np.einsum: "multi", np.vdot: "vdot",
              np.where: "where", complex: "complex", np.complex128: "complex", np.complex64: "complex",
-             functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj"}
+             functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj", np.linalg.solve: "solve"}
 
 
 # the same linear map applied to each part (the other arguments real: axes, shapes, counts)
@@ -128,6 +128,26 @@ class ComplexCalls:
             return self.cx_create(func, args, kwargs, node)
         raise self.cx_refused(f"`{_name_of(func)}`", node)
 
+    def cx_solve(self, args, kwargs, node):
+        """np.linalg.solve(A, b) with a complex A or b (one matrix): the real system of twice the size,
+        [[Ar, -Ai], [Ai, Ar]] [xr; xi] = [br; bi], solved by the real rule."""
+        if len(args) != 2 or kwargs:
+            raise self.cx_refused("np.linalg.solve (two arguments)", node)
+        (ar, ai), (br, bi) = (self.cx_full(a, node) for a in args)
+        if ar.type.rank != 2 or br.type.rank not in (1, 2):
+            raise self.cx_refused("np.linalg.solve of a stack of matrices", node)
+        n = self.b.aval(ar).shape[0]
+        if n is None:
+            raise self.cx_refused("np.linalg.solve of a matrix whose size is known only at run time", node)
+        cat = lambda parts, axis: self.call_value(np.concatenate, [tuple(parts)], {"axis": axis}, node)  # noqa: E731
+        M = cat([cat([ar, self.b.emit("neg", [ai])], 1), cat([ai, ar], 1)], 0)
+        x = self.call_value(np.linalg.solve, [M, cat([br, bi], 0)], {}, node)
+        return self.cx(self._slice_rows(x, 0, n), self._slice_rows(x, n, 2 * n))
+
+    def _slice_rows(self, x, start, stop):
+        index = (("slice", 1, 2, None),) + (("slice", None, None, None),) * (x.type.rank - 1)
+        return self.b.emit("getitem", [x, self.b.const(start), self.b.const(stop)], index=index)
+
     def _linear(self, func, part, rest, kwargs, node):
         if part is None:
             return None
@@ -160,6 +180,8 @@ class ComplexCalls:
         f = lambda fn, x: self._f(fn, x, node)  # noqa: E731
         if kind == "reduce":
             return self.fold(args, kwargs, node)
+        if kind == "solve":
+            return self.cx_solve(args, kwargs, node)
         if kind == "multi":
             ops = tuple(range(1, len(args))) if func is np.einsum else (0, 1)
             return self.multilinear(func, args, ops, kwargs, node)

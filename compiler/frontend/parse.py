@@ -309,7 +309,7 @@ def _check_nested_def(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
 
 def _always_returns(stmts: list) -> bool:
     for st in stmts:
-        if isinstance(st, ast.Return):
+        if isinstance(st, (ast.Return, ast.Raise)):  # a raise ends the path too (closures.py)
             return True
         if isinstance(st, ast.If) and _always_returns(st.body) and _always_returns(st.orelse):
             return True

@@ -400,6 +400,15 @@ class Structures:
         except AdjitNameError:
             return False
 
+    def _rows_when_compiled(self, node):
+        """The rows of an array of a length known when compiled (zipped with a list of records: the
+        loop is unrolled), or None."""
+        v = self.expr(node)
+        if isinstance(v, Value) and v.type.kind == "array" and v.type.rank >= 1 and self.b.aval(v).shape[0] is not None:
+            return [self.b.emit("getitem", [v, self.b.const(k)], index=(("int", 1),))
+                    for k in range(self.b.aval(v).shape[0])]
+        return None
+
     def struct_sequence(self, it):
         """The items of a loop over a structure (a list), or None when `it` is not one."""
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "zip", "reversed") \
@@ -409,10 +418,15 @@ class Structures:
             if all(p is None for p in parts):
                 return None
             if any(p is None for p in parts):
-                if not any(self._rooted_in_struct(a) for a in args):
-                    return None  # a list literal zipped with an array: an index loop
-                raise self.err(UnsupportedSyntaxError, "zip() of a structure argument with something else is not "
-                               "supported (a loop over a structure is unrolled when the call is compiled)", it)
+                numbers = all(isinstance(e, (int, float, Value)) and not isinstance(e, bool) or
+                              isinstance(e, Value) and e.type.kind == "scalar" for p in parts if p is not None for e in p)
+                if numbers and not any(self._rooted_in_struct(a) for a in args):
+                    return None  # a list literal of numbers zipped with an array: an index loop
+                parts = [p if p is not None else self._rows_when_compiled(a) for p, a in zip(parts, args)]
+                if any(p is None for p in parts):
+                    raise self.err(UnsupportedSyntaxError, "zip() of a structure or a list of records with something "
+                                   "whose length is known only when the function runs is not supported (such a loop "
+                                   "is unrolled when the call is compiled)", it)
             if it.func.id == "reversed":
                 return list(reversed(parts[0]))
             if it.func.id == "zip":

@@ -99,6 +99,25 @@ def spectra(x, y):  # np.fft / scipy.fft as DFT products (frontend/fft.py)
             + np.sum(np.abs(Y) ** 2))
 
 
+_PARTS = [(1, 2, "R"), (2, 0, "C"), (2, 0, "R")]  # a global list of records zipped with an array: unrolled
+
+
+def nodal(x, y):  # a complex nodal admittance matrix solved (the real system of twice the size)
+    Y = np.zeros((2, 2), dtype=complex)
+    Y[0, 0] += 1.0 / 50.0
+    for (a, b, kind), val in zip(_PARTS, x[:3] + 1.0):
+        adm = 1.0 / val if kind == "R" else 1j * 3.0 * val
+        if a > 0:
+            Y[a - 1, a - 1] += adm
+        if b > 0:
+            Y[b - 1, b - 1] += adm
+        if a > 0 and b > 0:
+            Y[a - 1, b - 1] -= adm
+            Y[b - 1, a - 1] -= adm
+    V = np.linalg.solve(Y, np.array([1.0 / 50.0, 0.0]) * y[0] + 0.1j * y[1])
+    return np.abs(V[-1]) + np.sum(np.linalg.solve(Y, np.eye(2) * y[2]).imag)
+
+
 def _rotation(t):
     return np.array([[np.exp(-0.5j * t), 0], [0, np.exp(0.5j * t)]]) @ \
         np.array([[np.cos(t / 2), -np.sin(t / 2)], [np.sin(t / 2), np.cos(t / 2)]], dtype=complex)
@@ -159,6 +178,7 @@ def _hamiltonian():
 CASES = [(arith, _xy, (0, 1)), (exp_abs_angle, _xy, (0, 1)), (sqrt_log, _xy, (0, 1)), (powers, _xy, (0, 1)),
          (trig_where, _xy, (0, 1)), (products, _xy, (0, 1)), (shapes, _xy, (0, 1)), (writes, _xy, (0, 1)),
          (carried, _xy, (0, 1)), (thin_film, _xy, (0, 1)), (spectra, _xy, (0, 1)),
+         (nodal, _xy, (0, 1)),
          (biquad, lambda: [np.array([0.1, 0.8, 1.0, 0.5, 2.0]), np.linspace(0.1, 3.0, 16), np.zeros(16)], (0,)),
          (fir, lambda: [np.linspace(0.1, 0.5, 5), np.linspace(0.0, 3.0, 12)], (0,))]
 IDS = [c[0].__name__ for c in CASES]
