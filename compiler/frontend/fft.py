@@ -5,9 +5,10 @@ the cosine and sine matrices are computed from `(j * k) % n` (exact integers, so
 in [0, 2 pi)), and the product is one real matmul per part. Values agree with NumPy's FFT to
 rounding (about 1e-15 relative); derivatives are exact for the product, which is the transform.
 O(n^2) work and an n x n matrix per transform, so n is bounded (MAX_N): a longer transform is a
-located error. Covered: fft, ifft, rfft, irfft (n=, axis=, norm= of "backward", "ortho",
-"forward"), fft2 and ifft2 (the 1-D transforms along each axis), fftfreq and rfftfreq (numbers known
-when compiled). fftn, rfft2 and the Hermitian transforms are located errors.
+located error. Covered: fft, ifft, rfft, irfft (n= cropping or zero-padding as NumPy does, axis=,
+norm= of "backward", "ortho", "forward"), fft2 and ifft2 (s=, axes=: the 1-D transforms along each
+axis), fftfreq and rfftfreq (numbers known when compiled). fftn, rfft2 and the Hermitian transforms
+are located errors.
 """
 from __future__ import annotations
 
@@ -53,12 +54,12 @@ def lower_fft(low, func, args, kwargs, node):
     if func in TWO_D:  # fft2(x, s=None, axes=(-2, -1), norm=None): the 1-D transform along each axis
         x, s, axes, norm = low.bind_args(f"np.fft.{func.__name__}", ("a", "s", "axes", "norm"), args, kwargs, node,
                                          s=None, axes=(-2, -1), norm=None)
-        if s is not None:
-            raise low.err(UnsupportedSyntaxError, f"np.fft.{func.__name__} with s= (zero-padding or cropping inside "
-                          "the transform) is not supported", node, hint="pad or crop first: np.pad(x, ...) or x[:m, :n]")
-        axes = low.static(axes, node, "axes")
-        for ax in reversed(tuple(axes)):
-            x = _lower_1d(low, TWO_D[func], [x], {"axis": ax, "norm": norm}, node)
+        axes = tuple(low.static(axes, node, "axes"))
+        sizes = (None,) * len(axes) if s is None else tuple(low.static(s, node, "s"))
+        if len(sizes) != len(axes):
+            raise low.err(AdjitTypeError, f"np.fft.{func.__name__}: s and axes must have the same length", node)
+        for ax, size in reversed(list(zip(axes, sizes))):
+            x = _lower_1d(low, TWO_D[func], [x], {"n": size, "axis": ax, "norm": norm}, node)
         return x
     return _lower_1d(low, func, args, kwargs, node)
 
@@ -114,10 +115,10 @@ def _lower_1d(low, func, args, kwargs, node):
         n = 2 * (m - 1) if n is None else int(low.static(n, node, "n"))
     else:
         n = m if n is None else int(low.static(n, node, "n"))
-    if kind == "irfft" and n // 2 + 1 != m or kind != "irfft" and n != m:
-        raise low.err(UnsupportedSyntaxError, f"{label} with n={n} on an axis of length {m} (zero-padding or "
-                      "cropping inside the transform) is not supported", node,
-                      hint="pad or crop first: np.pad(x, (0, n - len(x))) or x[:n]")
+    want = n // 2 + 1 if kind == "irfft" else n
+    if want != m and 0 < want:  # NumPy crops the input, or pads it with zeros, to the length the transform takes
+        re, im = (None if p is None else _fit(low, p, ax, m, want, node) for p in (re, im))
+        m = want
     if n > MAX_N or n < 1:
         raise low.err(UnsupportedSyntaxError, f"{label} of length {n}: adjit computes a transform as a product with "
                       f"the n x n DFT matrix, up to n = {MAX_N}", node)
@@ -153,6 +154,15 @@ def _lower_1d(low, func, args, kwargs, node):
     if ax != rank - 1:
         out_re, out_im = (low.call_value(np.moveaxis, [p, -1, ax], {}, node) for p in (out_re, out_im))
     return low.cx(out_re, out_im)
+
+
+def _fit(low, p, ax, m, want, node):
+    """p cropped to, or padded with zeros at the end to, `want` along axis ax (of extent m)."""
+    if want < m:
+        index = (("slice", None, None, None),) * ax + (("slice", 1, 2, None),)
+        return low.b.emit("getitem", [p, low.b.const(0), low.b.const(want)], index=index)
+    widths = tuple((0, want - m) if k == ax else (0, 0) for k in range(p.type.rank))
+    return low.call_value(np.pad, [p, widths], {}, node)
 
 
 def _dft_matrices(low, n, rows, cols, node):

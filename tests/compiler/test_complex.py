@@ -94,9 +94,10 @@ def spectra(x, y):  # np.fft / scipy.fft as DFT products (frontend/fft.py)
     z = np.fft.ifft(X * 1j)
     M = np.stack([x, x ** 2 + 0.05])
     Y = sf.fft(M, axis=0, norm="ortho") + np.fft.ifft2(np.fft.fft2(M * y[1]) * 1j)
+    padded = np.sum(np.abs(np.fft.fft2(M, s=(3, 8)))) + np.sum(np.fft.irfft(np.fft.rfft(x, n=9)[:3], n=7) ** 2)
     return (np.sum(np.abs(X) ** 2 * np.fft.fftfreq(x.size, d=0.1) ** 2) + np.sum(np.abs(R)) + np.sum(back ** 3)
             + np.sum(z.real * np.arange(x.size)) + np.sum(np.abs(np.fft.fftshift(X)) * np.arange(x.size))
-            + np.sum(np.abs(Y) ** 2))
+            + np.sum(np.abs(Y) ** 2) + padded)
 
 
 _PARTS = [(1, 2, "R"), (2, 0, "C"), (2, 0, "R")]  # a global list of records zipped with an array: unrolled
