@@ -170,13 +170,19 @@ class CallHelpers:
 
     @staticmethod
     def is_more_numpy(func) -> bool:
+        if any(func is f for f in (np.select, np.nanvar, np.nanstd, np.radians, np.deg2rad, np.degrees, np.rad2deg,
+                                   math.radians, math.degrees, np.append)):
+            return True
+        module = getattr(func, "__module__", None) or type(getattr(func, "__self__", None)).__module__ or ""
+        scipy_ufunc = isinstance(func, np.ufunc) and func.__name__ == "xlog1py"  # (a ufunc names no module)
+        if not module.startswith("scipy") and not scipy_ufunc:  # scipy is imported only for a program that
+            return False  # calls it (test_startup.py)
         import scipy.linalg
         import scipy.special
         import scipy.stats
 
-        return any(func is f for f in (np.select, np.nanvar, np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh,
-                                       np.radians, np.deg2rad, np.degrees, np.rad2deg, math.radians, math.degrees,
-                                       np.append, _signal("convolve2d"), _signal("correlate2d"))) \
+        return any(func is f for f in (scipy.special.xlog1py, scipy.linalg.eigh, _signal("convolve2d"),
+                                       _signal("correlate2d"))) \
             or getattr(func, "__self__", None) is scipy.stats.dirichlet and getattr(func, "__name__", "") == "logpdf"
 
     def more_numpy(self, func, args, kwargs, node):

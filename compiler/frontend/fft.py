@@ -25,32 +25,41 @@ MAX_N = 4096
 
 
 def _funcs():
-    out = {np.fft.fft: "fft", np.fft.ifft: "ifft", np.fft.rfft: "rfft", np.fft.irfft: "irfft",
-           np.fft.fftfreq: "fftfreq", np.fft.rfftfreq: "rfftfreq", np.fft.fftshift: "fftshift",
-           np.fft.ifftshift: "ifftshift"}
-    try:
-        import scipy.fft as sf
+    return {np.fft.fft: "fft", np.fft.ifft: "ifft", np.fft.rfft: "rfft", np.fft.irfft: "irfft",
+            np.fft.fftfreq: "fftfreq", np.fft.rfftfreq: "rfftfreq", np.fft.fftshift: "fftshift",
+            np.fft.ifftshift: "ifftshift"}
 
-        out.update({sf.fft: "fft", sf.ifft: "ifft", sf.rfft: "rfft", sf.irfft: "irfft", sf.fftfreq: "fftfreq",
-                    sf.rfftfreq: "rfftfreq", sf.fftshift: "fftshift", sf.ifftshift: "ifftshift"})
-    except ImportError:  # pragma: no cover
-        pass
-    return out
+
+def _scipy_fft(func):
+    """The name of scipy.fft's function `func` when FFT has it, else None; scipy.fft is imported
+    only when a program calls it (importing it with adjit would import scipy.special:
+    tests/compiler/test_startup.py)."""
+    module = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__name__", "")
+    if not module.startswith("scipy.fft") or name not in _NAMES:
+        return None
+    import scipy.fft
+
+    return name if getattr(scipy.fft, name, None) is func else None
 
 
 FFT = _funcs()
+_NAMES = set(FFT.values()) | {"fft2", "ifft2"}
 OTHER = {getattr(np.fft, n) for n in ("fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn", "hfft", "ihfft")}
 TWO_D = {np.fft.fft2: np.fft.fft, np.fft.ifft2: np.fft.ifft}  # along each of the two axes in turn
 
 
 def is_fft(func) -> bool:
     try:
-        return func in FFT or func in OTHER or func in TWO_D
+        return func in FFT or func in OTHER or func in TWO_D or _scipy_fft(func) is not None
     except TypeError:
         return False
 
 
 def lower_fft(low, func, args, kwargs, node):
+    scipy_name = _scipy_fft(func)
+    if scipy_name is not None:  # scipy.fft.rfft: NumPy's of that name (the same transforms and defaults)
+        func = getattr(np.fft, scipy_name)
     if func in TWO_D:  # fft2(x, s=None, axes=(-2, -1), norm=None): the 1-D transform along each axis
         x, s, axes, norm = low.bind_args(f"np.fft.{func.__name__}", ("a", "s", "axes", "norm"), args, kwargs, node,
                                          s=None, axes=(-2, -1), norm=None)

@@ -7,7 +7,7 @@ import pytest
 
 import adjit
 from adjit.compiler.errors import AdjitError
-from conftest import family_tests
+from conftest import family_tests, run_grad
 
 R = np.random.default_rng(71)
 IDX = np.array([0, 3, 3, 1, 0, 2, 2, 2, 3, 1, 0, 4])
@@ -107,7 +107,6 @@ def covariances32(x):
 
 def test_cov_and_corrcoef_of_float32_are_float64():
     """np.cov's result type is np.result_type(m, np.float64) unless dtype= is given (it was float32)."""
-    from conftest import run_grad
 
     x = np.array([[0.3, 0.55, 0.8], [0.25, 0.1, 0.9]], dtype=np.float32)
     for f, dt in ((covariances, np.float64), (covariances32, np.float32)):

@@ -4,7 +4,7 @@ computed from a loop index or from data): compiled for equal extents, checked wh
 import numpy as np
 import pytest
 
-from conftest import family_tests, run_grad
+from conftest import family_tests, fd_check, run_grad
 
 
 def autocorrelation(x, L=4):
@@ -79,7 +79,6 @@ def top_k_usage(L, k=2):
 
 
 def test_one_value_of_run_time_extent_with_itself():
-    from conftest import fd_check, run_grad
     L = np.random.default_rng(0).standard_normal((6, 4))
     value, grads = run_grad(top_k_usage, (L, 2), (0,))
     assert np.isclose(value, top_k_usage(L))

@@ -251,22 +251,9 @@ class StatisticsForms(FormsBase):
         return self.b.emit("argsort", [x], axis=axis)
 
     def _sorted(self, x: Value, axis: int) -> Value:
-        """x sorted along axis: argsort, then a gather (a copy; its VJP scatters g back)."""
-        perm = self.b.emit("argsort", [x], axis=axis)
-        rank = self._rank(x)
-        if rank == 1:
-            return self.b.emit("gather", [x, perm], index=(("array", 1),))
-        ins, items = [x], []
-        for k in range(rank):
-            if k == axis:
-                ins.append(perm)
-            else:  # the index along another axis: arange(n_k), broadcast along the rest
-                d = self._dim(x, k)
-                ar = self.b.emit("arange", [self.b.const(0), d if isinstance(d, Value) else self.b.const(d),
-                                            self.b.const(1)])
-                ins.append(self.b.emit("expand_dims", [ar], axis=tuple(j for j in range(rank) if j != k)))
-            items.append(("array", len(ins) - 1))
-        return self.b.emit("gather", ins, index=tuple(items))
+        """x sorted along axis: argsort, then a gather (a copy; its VJP scatters g back): forms/common.py's
+        take_along_axis."""
+        return self._gather_along(x, self.b.emit("argsort", [x], axis=axis), axis)
 
     def form_sort(self, label, args, kwargs, node):
         if label == ".sort()":
