@@ -22,6 +22,13 @@ class Indexing:
     def subscript(self, node):
         base = self.expr(node.value)
         sl = node.slice
+        if isinstance(sl, ast.Subscript) and isinstance(base, Value) and base.type.kind == "array" and \
+                type(self.expr(sl)).__name__ == "Masked":  # x[idx[mask]] is x[idx][mask]: a selection (masks.py)
+            inner = ast.copy_location(ast.Subscript(value=node.value, slice=sl.value, ctx=ast.Load()), node)
+            inner.end_lineno, inner.end_col_offset = node.end_lineno, node.end_col_offset
+            outer = ast.copy_location(ast.Subscript(value=inner, slice=sl.slice, ctx=ast.Load()), node)
+            outer.end_lineno, outer.end_col_offset = node.end_lineno, node.end_col_offset
+            return self.subscript(outer)
         if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
             return self.struct_subscript(base, node)
         if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py

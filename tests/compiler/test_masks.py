@@ -203,8 +203,18 @@ def row_of_mask(t0s, arrivals, picked):
     return total
 
 
+def gather_of_selected(theta, x):
+    """x[idx[mask]] is x[idx][mask]: index arrays selected by a mask, then gathered (Rasch with
+    missing responses)."""
+    idx = np.repeat(np.arange(3), 2)
+    observed = ~np.isnan(x)
+    eta = theta[idx[observed]]
+    return np.sum(x[observed] * eta - np.logaddexp(0.0, eta))
+
+
 CASES = [
     (poisson_energy, poisson_inputs, (0, 1)),
+    (gather_of_selected, lambda: (n(3), np.array([1.0, np.nan, 0.0, 1.0, np.nan, 1.0])), (0,)),
     (row_of_mask, lambda: (n(3), n(3, 5), R.random((3, 5)) > 0.4), (0, 1)),
     (masked_regression, nan_targets, (0,)),
     (reductions, lambda: (_away_from_edges(12),), (0,)),
