@@ -9,7 +9,7 @@ import ast
 import numpy as np
 
 from .. import primitives as P
-from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
 from .structures import is_struct
 from .expressions import _describe
@@ -23,7 +23,7 @@ class Indexing:
         base = self.expr(node.value)
         sl = node.slice
         if isinstance(sl, ast.Subscript) and isinstance(base, Value) and base.type.kind == "array" and \
-                type(self.expr(sl)).__name__ == "Masked":  # x[idx[mask]] is x[idx][mask]: a selection (masks.py)
+                self._masked_index(sl):  # x[idx[mask]] is x[idx][mask]: a selection (masks.py)
             inner = ast.copy_location(ast.Subscript(value=node.value, slice=sl.value, ctx=ast.Load()), node)
             inner.end_lineno, inner.end_col_offset = node.end_lineno, node.end_col_offset
             outer = ast.copy_location(ast.Subscript(value=inner, slice=sl.slice, ctx=ast.Load()), node)
@@ -59,6 +59,13 @@ class Indexing:
             return self.b.emit("gather", [src] + a_ints, index=a_index)
         out = self.b.emit("getitem", [base] + ints, index=index)
         return self.window_extent(out, sl, index, node)
+
+    def _masked_index(self, sl) -> bool:
+        """Whether the index expression is a boolean-mask selection (idx[mask]); never an error."""
+        try:
+            return type(self.expr(sl)).__name__ == "Masked"
+        except AdjitError:
+            return False
 
     def mask_index(self, sl):
         """(mask, None) when the index is one boolean array; else (None, the index to read), the
