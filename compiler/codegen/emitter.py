@@ -333,7 +333,8 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             region = self._fresh_view()
             lines.append(f"{region} = {target}[{index}]")
         value = self.operand(val, 0, op.out.type.dtype == "float32")
-        if self._is_view(val) or val in self.fn.params:  # it may overlap the region: NumPy reads it as before
+        if self._is_view(val) or val in self.fn.params or val is op.inputs[0]:  # it may overlap the region:
+            # NumPy reads it as it was before (x[:] += x, np.add.at(x, idx, x) write into their own values)
             self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
             value = f"_unshared({region}, {value})"
         return lines + [f"{name}({region}, {value})"]
@@ -375,7 +376,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.helpers[name] = text
         self.use_bounds_helper("_ix")
         value = self.operand(val, 0, f32)
-        if val.type.kind == "array" and (self._is_view(val) or val in self.fn.params):
+        if val.type.kind == "array" and (self._is_view(val) or val in self.fn.params or val is ins[0]):
             # it may overlap x (np.add.at(W, idx, W[:3])): NumPy reads the values as they were before
             self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
             value = f"_unshared({target}, {value})"

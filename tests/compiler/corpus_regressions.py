@@ -253,3 +253,14 @@ def likes_of_numbers(x):
         z = z + x[i] ** 2
     o = np.ones_like(np.sum(x)) * 2
     return z * o + np.full_like(x[1], 3.0) * x[2]
+
+
+def add_at_of_itself(x, W):
+    """np.add.at(x, idx, x) in a loop: NumPy reads the values as they were before the call (the
+    lowered helper read rows it had already written: 0.90 for 0.88, a gradient of the wrong sign;
+    fuzz seed 9402, program 421)."""
+    for _ in W:
+        np.add.at(x, np.array([-4, 1, 3, 2]), x)
+    y = x * 1.0
+    y[1:] += y[:-1]
+    return np.sum(x ** 2) + np.sum(y)

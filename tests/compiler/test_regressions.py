@@ -7,7 +7,7 @@ import pytest
 import adjit
 import corpus_regressions as C
 from adjit.compiler.errors import AdjitError, InternalCompilerError, UnsupportedSyntaxError
-from conftest import fd_check, forward_check, run_jvp
+from conftest import fd_check, forward_check, run_grad, run_jvp
 
 R = np.random.default_rng(9)
 
@@ -201,3 +201,10 @@ def test_likes_of_numbers_compile():
     x = np.array([1.0, 2.0, 3.0])
     g = adjit.grad(C.likes_of_numbers)(x)
     fd_check(C.likes_of_numbers, [x], [0], [g])
+
+
+def test_add_at_of_itself_reads_the_values_before():
+    x, W = np.array([0.1, 0.2, -0.3, 0.4]), np.ones((2, 4))
+    value, grads = run_grad(C.add_at_of_itself, (x.copy(), W), (0,))
+    assert np.isclose(value, C.add_at_of_itself(x.copy(), W))
+    fd_check(lambda v: C.add_at_of_itself(v.copy(), W), [x], [0], grads)
