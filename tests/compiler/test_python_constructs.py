@@ -778,3 +778,34 @@ def test_convolve2d_and_pad_modes():
     value, grads = run_grad(image_ops, (img, k), (0, 1))
     assert np.isclose(value, image_ops(img, k))
     fd_check(image_ops, [img, k], [0, 1], grads)
+
+
+def _unpack_nonzero(x):
+    a, b = np.nonzero(x > 0)
+    return np.sum(x)
+
+
+def _sorted_key(x):
+    return sorted([x[0], x[1]], key=abs)[0]
+
+
+def _starred_run_time(x):
+    a, *rest = x[: int(np.sum(x > 0))]
+    return a
+
+
+def _conv_mode(x):
+    from scipy.signal import convolve2d
+    return np.sum(convolve2d(x.reshape(2, 2), np.ones((2, 2)), mode="wrong"))
+
+
+@pytest.mark.parametrize("fun,says", [
+    (_unpack_nonzero, "np.nonzero(...) of a value computed in the function"),
+    (_sorted_key, "no key="),
+    (_starred_run_time, "starred unpacking of a value whose length is known only when"),
+    (_conv_mode, "mode 'full', 'same' or 'valid'"),
+], ids=["nonzero-unpack", "sorted-key", "starred-run-time", "convolve2d-mode"])
+def test_new_constructs_located_errors(fun, says):
+    with pytest.raises(AdjitError) as e:
+        adjit.grad(fun)(np.array([0.5, -1.0, 2.0, 0.3]))
+    assert says in str(e.value) and e.value.loc is not None and "test_python_constructs.py" in str(e.value)
