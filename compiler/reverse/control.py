@@ -9,6 +9,13 @@ from ..ir import (Abstract, Block, For, If, Op, Value, While, clone_block, inner
 from ..primitives import PRIMITIVES
 
 
+
+def tape_name(prefix: str, hint, n: int) -> str:
+    """A tape's name, unique per counter n: `_tape_h3`, or `_tape_v1_3` where the hint ends in a
+    digit (`v1` + 3 and `v` + 13 would both read `_tape_v13`, two tapes under one name)."""
+    hint = hint or "v"
+    return f"{prefix}{hint}_{n}" if hint[-1].isdigit() else f"{prefix}{hint}{n}"
+
 def adjoint_name(v: Value) -> str | None:
     """`dW2` for W2; temporaries' adjoints stay anonymous (codegen numbers them)."""
     return None if v.hint is None else "d" + v.hint
@@ -264,7 +271,7 @@ class ControlFlowReverse:
             pushes = []
             for c in carried:
                 self.tapes += 1
-                tape = f"_ckpt_{c.hint or 'v'}{self.tapes}"
+                tape = tape_name("_ckpt_", c.hint, self.tapes)
                 tapes.append((tape, c))
                 done = self.b.define(Value(None), PRIMITIVES["tape_push"].abstract(self.avals[c.id], tape=tape))
                 pushes.append(Op("tape_push", [c], [done], {"tape": tape}, None, "primal"))

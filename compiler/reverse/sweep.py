@@ -8,7 +8,7 @@ from ..errors import AdjitError, AdjitTypeError, InternalCompilerError
 from ..ir import (Abstract, Block, For, Function, If, Op, Value, While, clone_function, inner_blocks, print_function,
                   walk)
 from ..primitives import PRIMITIVES
-from .control import ControlFlowReverse, _insert_before_loops, _Scope, _strip_pushes, adjoint_name, clone_block  # noqa: F401
+from .control import ControlFlowReverse, _insert_before_loops, _Scope, _strip_pushes, adjoint_name, clone_block, tape_name  # noqa: F401
 
 _COMPANIONS = {"sin": "cos", "cos": "sin"}  # derivative partners computed in the same forward step
 
@@ -150,7 +150,7 @@ class _Reverse(ControlFlowReverse):
             raise InternalCompilerError(f"{v!r} is read outside the block that defines it", print_function(self.fn))
         self.tapes += 1
         self.recorded.append(v)
-        tape = f"_tape_{v.hint or 'v'}{self.tapes}"
+        tape = tape_name("_tape_", v.hint, self.tapes)
         loc = self.b.loc
         self.b.loc = None
         done = self.b.define(Value(None), PRIMITIVES["tape_push"].abstract(self.avals[v.id], tape=tape))

@@ -264,3 +264,21 @@ def add_at_of_itself(x, W):
     y = x * 1.0
     y[1:] += y[:-1]
     return np.sum(x ** 2) + np.sum(y)
+
+
+def tapes_named_alike(x, W, b):
+    """Fuzz seed 9405, program 659: the tape of `v1` (counter 3) and an unnamed value (counter 13)
+    were both named `_tape_v13`: two tapes under one name (a SyntaxError in the lowered module)."""
+    import scipy.stats
+    W = 0.5 * W + np.tanh(W)
+    v1 = (W[:, 1] + W[:, 3]) * (W[0, 1] * b[:, -1])
+    for i2 in range(4):
+        c = scipy.stats.halfcauchy.logcdf(np.exp(0.5 * np.tanh(x[1])))
+        v1 = c * v1[1:] + (1.0 - c) * v1[:-1]
+    t3 = v1[0]
+    v4 = (b[:, -1] @ W) * np.array([v7 for i6, v7 in enumerate(x)])
+    for i5 in range(4):
+        v4 = (-0.7 + t3) * v4[1:] + 0.45 * v4[:-1]
+    t8 = v4[0]
+    x[0] += t8
+    return t3 + W[1, 0]

@@ -208,3 +208,10 @@ def test_add_at_of_itself_reads_the_values_before():
     value, grads = run_grad(C.add_at_of_itself, (x.copy(), W), (0,))
     assert np.isclose(value, C.add_at_of_itself(x.copy(), W))
     fd_check(lambda v: C.add_at_of_itself(v.copy(), W), [x], [0], grads)
+
+
+def test_two_tapes_never_share_a_name():
+    x, W, b = np.linspace(0.1, 0.5, 5), np.linspace(-1, 1, 25).reshape(5, 5), np.linspace(-1, 1, 5).reshape(5, 1)
+    value, grads = run_grad(C.tapes_named_alike, (x.copy(), W, b), (0, 1, 2))
+    assert np.isclose(value, C.tapes_named_alike(x.copy(), W, b))
+    fd_check(lambda *a: C.tapes_named_alike(a[0].copy(), *a[1:]), [x, W, b], [0, 1, 2], grads)
