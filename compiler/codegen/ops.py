@@ -203,7 +203,9 @@ class OpRenderer:
     def render_stack(self, op: Op) -> Expr:
         items = self._joined_operands(op)
         if all(v.type.kind == "scalar" for v in op.inputs):  # np.array([a, b]) of numbers
-            return Expr(f"np.array([{', '.join(items)}])")
+            # float32 named: a float32 number out of a Numba helper reaches Python as a float
+            dt = ", dtype=np.float32" if op.outputs[0].type.dtype == "float32" else ""
+            return Expr(f"np.array([{', '.join(items)}]{dt})")
         axis = op.attrs["axis"]
         tup = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         return Expr(f"np.stack({tup}" + (f", axis={axis})" if axis else ")"))
