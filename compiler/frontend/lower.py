@@ -25,6 +25,7 @@ from .closures import LocalFunctions
 from .iteration import Iteration
 from .structures import Structures, build, is_struct
 from .loopvalues import LoopValues
+from .returns import rewrite_loop_else
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .indexing import Indexing
 from .forms import NumpyForms
@@ -133,6 +134,9 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                 if type(result).__name__ in ("DeferredList", "ComplexPair"):  # complexvals.py: for the caller
                     return result
                 return self.value(result, stmt.value)
+            if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:  # a loop's `else:` (returns.py)
+                self._loop_elses = getattr(self, "_loop_elses", 0) + 1
+                return self.lower_stmts(rewrite_loop_else(stmt, f"_broke{self._loop_elses}") + stmts[k + 1:], loop)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
                 continue
             if isinstance(stmt, (ast.For, ast.While)) and self.loop_with_appends(stmt):  # xs.append: lists.py

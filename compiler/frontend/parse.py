@@ -253,9 +253,8 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             _check_body(parsed, stmt.orelse, False, in_loop)
             continue
         if isinstance(stmt, (ast.For, ast.While)):
-            if stmt.orelse:
-                raise UnsupportedSyntaxError("a loop `else:` clause is not supported", parsed.loc(stmt))
             _check_body(parsed, stmt.body, False, True)
+            _check_body(parsed, stmt.orelse, False, in_loop)  # a loop's `else:` (returns.py)
             continue
         if isinstance(stmt, (ast.Break, ast.Continue)):
             if not in_loop:
@@ -326,6 +325,8 @@ def _contains_jump(stmts: list) -> bool:
         if isinstance(st, (ast.Break, ast.Continue)):
             return True
         if isinstance(st, ast.If) and (_contains_jump(st.body) or _contains_jump(st.orelse)):
+            return True
+        if isinstance(st, (ast.For, ast.While)) and _contains_jump(st.orelse):  # a loop's `else:` is outside it
             return True
     return False
 

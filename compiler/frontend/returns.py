@@ -72,3 +72,34 @@ def loaded_after(fn_node: ast.AST, stmt: ast.stmt) -> set:
     end = (getattr(stmt, "end_lineno", stmt.lineno), getattr(stmt, "end_col_offset", 0))
     return {n.id for n in ast.walk(fn_node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
             and (n.lineno, n.col_offset) >= end}
+
+
+def rewrite_loop_else(loop: ast.stmt, flag: str) -> list:
+    """`for/while ...: body else: rest` as Python runs it: `rest` runs when the loop ends without a
+    `break`. Statements: `flag = False`, a copy of the loop in which each of its own breaks (not an
+    inner loop's) is `flag = True; break`, then `if not flag: rest` (just `rest` when the loop has
+    no break of its own)."""
+    new = copy.deepcopy(loop)
+    new.orelse = []
+    found = [False]
+
+    def mark(stmts: list) -> list:
+        out = []
+        for st in stmts:
+            if isinstance(st, ast.Break):
+                found[0] = True
+                out.append(_at(ast.Assign(targets=[_name(flag, st, True)], value=ast.Constant(True)), st))
+                out.append(st)
+            elif isinstance(st, ast.If):
+                st.body, st.orelse = mark(st.body), mark(st.orelse)
+                out.append(st)
+            else:  # an inner loop's breaks are its own
+                out.append(st)
+        return out
+    new.body = mark(new.body)
+    rest = list(loop.orelse)
+    if not found[0]:
+        return [new] + rest
+    init = _at(ast.Assign(targets=[_name(flag, loop, True)], value=ast.Constant(False)), loop)
+    test = _at(ast.UnaryOp(op=ast.Not(), operand=_name(flag, loop)), loop.orelse[0])
+    return [init, new, _at(ast.If(test=test, body=rest, orelse=[]), loop.orelse[0])]

@@ -156,3 +156,55 @@ def math_loop(a):
     for i in range(5):
         s = s + math.sin(a * i)
     return s
+
+
+def newton_for_else(a, x0):
+    """A loop's `else:` runs when no `break` ended the loop (here: never converged)."""
+    x = x0
+    for it in range(50):
+        dx = (x * x - a) / (2 * x)
+        x = x - dx
+        if abs(dx) < 1e-12:
+            break
+    else:
+        x = x * 0.0 + 99.0
+    return x
+
+
+def while_else(a, x0):
+    x = x0
+    k = 0
+    while k < 3:
+        x = x * a
+        k += 1
+    else:
+        x = x + np.sin(a)
+    return x
+
+
+def search_for_else(v, t):
+    total = 0.0
+    for i in range(v.shape[0]):
+        for j in range(2):  # an inner loop's break is its own
+            if v[i] * j > 10.0:
+                break
+        if v[i] > t:
+            total = total + v[i] ** 2
+            break
+    else:
+        total = np.sum(v * v * v)
+    return total
+
+
+def else_breaks_outer(v, t):
+    s = 0.0
+    for r in range(3):
+        for i in range(v.shape[0]):
+            if v[i] > t + r:
+                s = s + v[i]
+                break
+        else:
+            s = s * 2.0
+            break
+        s = s + np.tanh(v[r])
+    return s
