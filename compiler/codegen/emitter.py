@@ -220,6 +220,11 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 return
             out.append(f"{target} = {tape}[_n{tape}]")
             return
+        if op.prim == "check":  # a run-time assert: AssertionError where Python raises it
+            msg = op.attrs.get("msg")
+            out.append(f"if not {self.operand(op.inputs[0], 0)}:")
+            out.append(f"    raise AssertionError({msg!r})" if msg is not None else "    raise AssertionError()")
+            return
         if op.prim in ("index_add", "index_update"):
             out.extend(self.emit_index_write(op, k))
             return

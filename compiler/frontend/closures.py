@@ -38,7 +38,8 @@ class LocalFunctions(StaticLoops):
         """`import scipy.linalg`, `from scipy.special import gammaln as lg`: the names bound when the
         call is compiled, as Python binds them. `assert cond, msg`: decided when compiled where the
         condition is (shapes, options); a condition on the values of unchanged arguments is checked
-        by Python before every call (captures.py); any other is the located error."""
+        by Python before every call (captures.py); any other is checked where it stands when the
+        function runs (the `check` row: AssertionError(msg), a run-time f-string as its template)."""
         if isinstance(stmt, ast.Import):
             for a in stmt.names:
                 module = importlib.import_module(a.name)
@@ -68,11 +69,23 @@ class LocalFunctions(StaticLoops):
         cond = self.expr(stmt.test)
         if isinstance(cond, Value) and self.b.aval(cond).value is not None:  # x.shape == (3,): known now
             cond = bool(np.all(self.b.aval(cond).value))
-        if isinstance(cond, Value):
-            raise self.err(UnsupportedSyntaxError, "`assert` on a value known only when the function runs is not "
-                           "supported here (adjit checks an assert when it compiles, or before the call when it reads "
-                           "only arguments the function has not changed)", stmt,
-                           hint="check the values before calling, or assert on the arguments at the top of the function")
+        if isinstance(cond, Value):  # known when the function runs: checked there (the `check` row)
+            if cond.type.kind != "scalar":
+                raise self.err(AdjitTypeError, f"the truth value of an array ({cond.type}) is ambiguous", stmt.test,
+                               hint="reduce it first: assert np.all(...) or assert np.any(...)")
+            msg = None
+            if stmt.msg is not None:
+                try:
+                    msg = self._fstring(stmt.msg) if isinstance(stmt.msg, ast.JoinedStr) else self.expr(stmt.msg)
+                except AdjitError:
+                    msg = None
+                if not isinstance(msg, str):  # known only at run time: its text, `{i}` for a formatted value
+                    msg = "".join(str(p.value) if isinstance(p, ast.Constant) else "{" + ast.unparse(p.value) + "}"
+                                  for p in stmt.msg.values) if isinstance(stmt.msg, ast.JoinedStr) \
+                        else ast.unparse(stmt.msg)
+            self.b.emit("check", [self.b.emit("astype", [cond], dtype="bool") if cond.type.dtype != "bool" else cond],
+                        msg=msg)
+            return
         if not cond:
             try:
                 msg = None if stmt.msg is None else self._fstring(stmt.msg) if isinstance(stmt.msg, ast.JoinedStr) \

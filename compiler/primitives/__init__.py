@@ -47,7 +47,7 @@ DIFFERENTIABLE = tuple(name for name, p in PRIMITIVES.items() if p.differentiabl
 REDUCTIONS = tuple(name for name, p in PRIMITIVES.items() if p.reduction is not None)
 SIMD = {name: p.simd for name, p in PRIMITIVES.items() if p.simd}  # primitive -> libmvec base name
 WRITES = frozenset(name for name, p in PRIMITIVES.items() if p.effect == "write")
-SIDE_EFFECTS = frozenset(name for name, p in PRIMITIVES.items() if p.effect == "tape")  # never removed
+SIDE_EFFECTS = frozenset(name for name, p in PRIMITIVES.items() if p.effect in ("tape", "check"))  # never removed
 IMPURE = WRITES | SIDE_EFFECTS  # never merged
 # method names a value has (`x.sum(...)`, `x.reshape(...)`); `.T`, `.shape`, `.size` are read as attributes
 METHODS = frozenset(s[1:] for p in PRIMITIVES.values() for s in p.sources if isinstance(s, str) and s.startswith("."))

@@ -30,6 +30,9 @@ def _trip_count_abstract(start, stop, step, **_):
 # in the reverse sweep (side effects: never merged or removed by the passes).
 primitive("tape_push", _tape_push_abstract, differentiable=False, readable=STATEMENT, effect="tape")
 primitive("tape_pop", _tape_pop_abstract, differentiable=False, readable=STATEMENT, effect="tape")
+# `assert cond, msg` on a value known only when the function runs (frontend/closures.py): raises
+# AssertionError(msg) where Python would; never removed, merged or moved past a write.
+primitive("check", lambda cond, **_: Abstract(NONE_TYPE, ()), differentiable=False, readable=STATEMENT, effect="check")
 primitive("trip_count", _trip_count_abstract, differentiable=False, readable="len(range({0}, {1}, {2}))")
 
 # ------------------------------------------------------------------------------------- creation

@@ -107,7 +107,7 @@ class Primitive:
     scalar: str | None = None  # template on scalars, inside a fused loop; None: as lowered
     simd: str | None = None  # libmvec base name of its SIMD kernel (runtime/simd.py), if it has one
     reduction: Reduction | None = None
-    effect: str | None = None  # None (pure), "write" (an in-place write: never merged), "tape" (never merged or removed)
+    effect: str | None = None  # None (pure), "write" (an in-place write: never merged), "tape" and "check" (a run-time assert): never merged or removed
 
     def form(self, mode: str) -> str | None:
         """The template (or CUSTOM / STATEMENT) for mode 'readable', 'lowered' or 'scalar'."""

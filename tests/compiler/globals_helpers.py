@@ -26,6 +26,20 @@ def asserting_computed(x):
     return np.sum(y)
 
 
+def asserting_in_loop(lam, mu):
+    """Jackson-network style: asserts on computed values, checked when the function runs."""
+    rho = lam / mu
+    assert np.all(rho < 1), "network is unstable"
+    L = rho / (1 - rho)
+    total = 0.0
+    for i in range(lam.shape[0]):
+        assert L[i] < 50.0, f"queue {i} too long"
+        if L[i] > 0.5:
+            assert L[i] * 2 > 1.0, "unreachable"
+        total = total + L[i] ** 2
+    return total
+
+
 def optional(logits, pi=None, scale=None):
     K = len(logits)
     if pi is None:

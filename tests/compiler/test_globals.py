@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import adjit
+from conftest import fd_check, run_grad
 from tests.compiler import globals_helpers as gh
 
 GRID = np.linspace(0.0, 1.0, 6)
@@ -170,8 +171,24 @@ def test_imports_and_asserts_inside_the_function():
     assert np.allclose(adjit.grad(gh.asserting_shapes)(np.zeros(3)), 1.0)  # shapes: known when compiled
     with pytest.raises(AssertionError, match="expected 3 shapes"):
         adjit.grad(gh.asserting_shapes)(np.zeros(4))
-    with pytest.raises(adjit.UnsupportedSyntaxError, match="assert. on a value known only when"):
+    with pytest.raises(AssertionError):  # computed: checked when the function runs
         adjit.grad(gh.asserting_computed)(x)
+    assert np.allclose(adjit.grad(gh.asserting_computed)(np.abs(x)), 2.0)
+
+
+def test_asserts_on_computed_values_run_in_the_compiled_code():
+    lam, mu = np.array([0.3, 0.5, 0.9]), np.array([1.0, 2.0, 1.0])
+    value, grads = run_grad(gh.asserting_in_loop, (lam, mu), (0, 1))
+    assert np.isclose(value, gh.asserting_in_loop(lam, mu))
+    fd_check(gh.asserting_in_loop, [lam, mu], [0, 1], grads)
+    g = adjit.value_and_grad(gh.asserting_in_loop, wrt=(0, 1))
+    assert np.allclose(g(lam, mu)[1][0], grads[0])
+    with pytest.raises(AssertionError, match="network is unstable"):
+        g(np.array([0.3, 2.5, 0.9]), mu)
+    with pytest.raises(AssertionError, match="queue {i} too long"):  # a run-time f-string: its template
+        g(np.array([0.3, 0.5, 0.99]), mu)
+    assert "raise AssertionError('network is unstable')" in g.source(lam, mu)
+    assert np.allclose(adjit.jvp(gh.asserting_in_loop, (lam, mu), (np.ones(3), np.zeros(3)))[1], np.sum(grads[0]))
 
 
 def cubic(x):

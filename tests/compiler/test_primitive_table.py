@@ -38,7 +38,7 @@ def row_problems(p: Primitive) -> list[str]:
                 problems.append(f"{mode} template {form!r} reads {t.operands} inputs, params name {len(p.params)}")
     if p.elementwise and p.form("scalar") in (None, CUSTOM, STATEMENT):
         problems.append("elementwise without a scalar template (for fused loops)")
-    if p.effect == "write" or p.effect == "tape":
+    if p.effect in ("write", "tape", "check"):
         if p.readable != STATEMENT:
             problems.append("an effect is emitted as a statement")
     elif p.effect is not None:
