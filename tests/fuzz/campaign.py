@@ -152,10 +152,11 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write every result here")
     ap.add_argument("--log", type=str, default=None, help="worker stderr goes here")
     ap.add_argument("--quiet", action="store_true")
-    ap.add_argument("--profile", choices=["mixed", "recent", "classic"], default="mixed",
+    ap.add_argument("--profile", choices=["mixed", "recent", "classic", "features"], default="mixed",
                     help="constructs to weight: mixed (default), recent (mostly gen_recent*.py's: host hoisting, "
                          "filled lists, masked assignment, distributions, run-time extents, ...), classic (the "
-                         "generator as it was before those: the programs older campaigns ran)")
+                         "generator as it was before those: the programs older campaigns ran), features (gen_features.py: "
+                         "globals changed between two calls, classes, complex, fft, loop else, assert, ...)")
     ap.add_argument("--show", type=int, default=None, metavar="ID",
                     help="print program ID of this seed's campaign, run it in fast mode (or compiled with "
                          "--compiled-fraction 1) and print the result; with --shrink, shrink it too")

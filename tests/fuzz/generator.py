@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from .gen_features import FeaturesMixin
 from .gen_recent import RecentMixin
 from .gen_recent2 import RecentMixin2
 from .program import E, For, Func, If, Line, Param, Program, While, leaf
@@ -102,12 +103,15 @@ def wchoice(r: random.Random, items):
     return items[-1]
 
 
-PROFILES = {"classic": 0.0, "mixed": 0.35, "recent": 3.0}  # the weight of gen_recent*.py's constructs
+PROFILES = {"classic": 0.0, "mixed": 0.35, "recent": 3.0, "features": 0.35}  # the weight of gen_recent*.py's constructs
 
 
-class Generator(RecentMixin, RecentMixin2):
+class Generator(RecentMixin, RecentMixin2, FeaturesMixin):
     def __init__(self, seed: int, dtype: str | None = None, profile: str = "mixed"):
         self.rw = PROFILES[profile]  # "classic" draws exactly what the generator drew before gen_recent*.py
+        self.features = profile == "features"  # gen_features.py's groups at the top of f
+        self.prelude: list = []  # module-level code (globals, classes, helpers reading globals)
+        self.mutate: list = []  # what changes those globals between the oracle's two checks
         self.idx_arrays: dict = {}  # integer arrays NumPy computes (host.py), bound at the top: name -> (length, bound)
         self.extras: list = []  # more module-level functions (a helper returning a list)
         self.data_params: set = set()
@@ -1412,15 +1416,22 @@ class Generator(RecentMixin, RecentMixin2):
             env["d"] = Var("d", (n,), None, False)  # mostly not written by the other statements (they would block hoisting)
         ctx = Ctx(env, {}, written=set(), lists={}, masks={})
         body = []
+        feats = []
+        if self.features:
+            body, feats = self.feature_block(ctx, r.choice([1, 1, 2, 2, 3]))
         if r.random() < 0.6:
             body.append(Line("acc", "=", leaf(r.choice(["0.0", "0.0", "np.sum(x) * 0.1"]))))
             ctx.env["acc"] = Var("acc", ())
-        body += self.block(ctx, r.randint(2, 5), 3)
-        body.append(Line("return", "", self.result_expr(ctx)))
+        body += self.block(ctx, r.randint(1, 3) if self.features else r.randint(2, 5), 3)
+        res = self.result_expr(ctx)
+        if feats:
+            res = E("{}" + "".join(f" + 0.3 * {nm}" for nm in feats), [res])
+        body.append(Line("return", "", res))
         if self.dtype == "float32":
             self.tag("float32")
         main = Func("f", [p.name for p in params], body)
-        return Program(main, self.helper, params, self.dtype, set(self.tags), self.seed, self.extras)
+        return Program(main, self.helper, params, self.dtype, set(self.tags), self.seed, self.extras, self.prelude,
+                       self.mutate)
 
 
 def shape_text(shape: tuple) -> str:

@@ -63,11 +63,12 @@ def ensure_cache_dir() -> str:
 _loaded: dict = {}
 
 
-def load_source(source: str, fname: str = "f"):
+def load_source(source: str, fname: str = "f", fresh: bool = False):
     """The function `fname` of a module holding `source`, written to a real file (adjit reads
-    functions' source through inspect)."""
+    functions' source through inspect). fresh: execute the module again (a program whose globals
+    the oracle changes, see check_task, must start from the module as written)."""
     digest = hashlib.sha1(source.encode()).hexdigest()[:16]
-    if digest in _loaded:
+    if digest in _loaded and not fresh:
         return getattr(_loaded[digest], fname)
     d = Path(ensure_cache_dir()) / "programs"
     d.mkdir(parents=True, exist_ok=True)
@@ -491,9 +492,12 @@ def with_host(c, args) -> tuple:
     return tuple(c._bind(tuple(args), {}))
 
 
-def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=None, jvp: bool = True) -> dict:
+def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=None, jvp: bool = True,
+          keep: dict | None = None) -> dict:
     """Run every oracle on `fun` at `args` (see the module docstring). `fd_retry(attempt)` gives
-    new inputs (same shapes) when finite differences are unreliable at these."""
+    new inputs (same shapes) when finite differences are unreliable at these. keep: a dict that
+    holds the adjit objects built (value_and_grad and the JVP's CompiledFunction) and hands them
+    to the next call, so that a second check after a global changed asks the same objects."""
     import adjit
     from adjit.compiler.jit import CompiledFunction
 
@@ -522,7 +526,9 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
     # 2. adjit builds it
     stage = "build"
     try:
-        vg = adjit.value_and_grad(fun, wrt=tuple(wrt))
+        vg = keep["vg"] if keep and "vg" in keep else adjit.value_and_grad(fun, wrt=tuple(wrt))
+        if keep is not None:
+            keep["vg"] = vg
         readable = vg.source(*args)
         lowered = vg.source(*args, lowered=True)
     except Exception as e:
@@ -621,7 +627,9 @@ def check(fun, args: list, wrt: list, dtype: str, mode: str = "fast", fd_retry=N
             vscale += float(np.sum(np.abs(np.asarray(tangents[-1], np.float64) * np.asarray(g, np.float64))))
         stage = "jvp-build"
         try:
-            cj = CompiledFunction(fun, tuple(wrt), mode="jvp")
+            cj = keep["cj"] if keep and "cj" in keep else CompiledFunction(fun, tuple(wrt), mode="jvp")
+            if keep is not None:
+                keep["cj"] = cj
             jread = cj.source(*args)
             jlow = cj.source(*args, lowered=True)
             for tag, text, low in (("readable", jread, False), ("lowered", jlow, True)):
@@ -685,10 +693,36 @@ def _hosted(fn, vg):
     return lambda *a: fn(*with_host(vg._compiled, a))
 
 
+def check_twice(fun, args, wrt, dtype, mode, mutate: str, fd_retry=None, jvp: bool = True) -> dict:
+    """`check`, then (when the first passes) `mutate` run in the program's module (a global array
+    rebound or written into, a number, dict, list or class attribute changed) and `check` again
+    with the same adjit objects: they must follow the change as Python does (the second NumPy run
+    is the reference), never return what the first call compiled in. A failure of the second
+    check is reported with the category prefixed '2nd call: '."""
+    keep: dict = {}
+    res = check(fun, args, wrt, dtype, mode, fd_retry, jvp, keep)
+    if not mutate or res["outcome"] not in ("ok", "skipped"):
+        return res
+    args = inputs_from_json(res["inputs"])  # the inputs the first check settled on
+    exec(compile(mutate, "<mutate>", "exec"), fun.__globals__)
+    res2 = check(fun, args, wrt, dtype, mode, None, jvp, keep)
+    if res2["outcome"] in ("ok", "skipped"):
+        if res["outcome"] == "ok":
+            res2.update(outcome="ok", category="")
+        return res2
+    res2["category"] = "2nd call: " + res2["category"]
+    if res2["outcome"] == "wrong":
+        res2["failing"] = ["2nd call: " + n for n in res2.get("failing", [])]
+        res2["errors"] = {"2nd call: " + k: v for k, v in res2.get("errors", {}).items()}
+    return res2
+
+
 def check_task(task: dict) -> dict:
-    """Run a task (a program as the runner sends it) through `check`."""
+    """Run a task (a program as the runner sends it) through `check` (`check_twice` for a program
+    with a `mutate` snippet)."""
     ensure_cache_dir()
-    fun = load_source(task["source"], task.get("fname", "f"))
+    mutate = task.get("mutate") or ""
+    fun = load_source(task["source"], task.get("fname", "f"), fresh=bool(mutate))
     if "inputs" in task:
         args = inputs_from_json(task["inputs"])
         retry = None
@@ -696,4 +730,5 @@ def check_task(task: dict) -> dict:
         seed = task.get("input_seed", 0)
         args = make_inputs(task["params"], task["dtype"], seed)
         retry = lambda k: make_inputs(task["params"], task["dtype"], seed + 1000 * k)  # noqa: E731
-    return check(fun, args, task["wrt"], task["dtype"], task.get("mode", "fast"), retry, task.get("jvp", True))
+    return check_twice(fun, args, task["wrt"], task["dtype"], task.get("mode", "fast"), mutate, retry,
+                       task.get("jvp", True))

@@ -50,6 +50,19 @@ class Line:
 
 
 @dataclass
+class Raw:
+    """Statements written as text (the `features` profile's groups: a class, a loop with an
+    `else:`, a walrus): `lines`, each indented relative to the block. The shrinker deletes a Raw
+    statement whole."""
+
+    lines: list
+    tags: tuple = ()
+
+    def render(self, indent: str) -> list[str]:
+        return [indent + ln for ln in self.lines]
+
+
+@dataclass
 class For:
     var: str
     header: str  # what follows `in`: "range(3)", "W", "range(1, x.shape[0])"
@@ -136,6 +149,8 @@ class Program:
     tags: set = field(default_factory=set)  # constructs used, for the campaign's statistics
     seed: int = 0
     extras: list = field(default_factory=list)  # more module-level functions, before the helper
+    prelude: list = field(default_factory=list)  # module-level code after the imports (globals, classes)
+    mutate: list = field(default_factory=list)  # run in the module between two checks (oracles.check_task)
 
     @property
     def wrt(self) -> tuple:
@@ -145,7 +160,7 @@ class Program:
         funcs = [f.render() for f in self.extras]
         funcs += ([self.helper.render()] if self.helper is not None else []) + [self.main.render()]
         head = "import numpy as np\n"
-        text = "".join(funcs)
+        text = "".join(funcs) + "\n".join(self.prelude)
         for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats"):
             if mod + "." in text:
                 head += f"import {mod}\n"
@@ -155,7 +170,11 @@ class Program:
             head += "from scipy.stats import norm\n"
         if "comb(" in text:
             head += "from scipy.special import comb\n"
-        return "\n\n".join([head] + funcs)
+        if "dataclasses." in text:
+            head += "import dataclasses\n"
+        if "typing." in text:
+            head += "import typing\n"
+        return "\n\n".join([head] + [p + "\n" for p in self.prelude] + funcs)
 
     def clone(self) -> "Program":
         return copy.deepcopy(self)
@@ -163,7 +182,7 @@ class Program:
     def to_task(self) -> dict:
         return {"source": self.source(), "fname": self.main.name, "wrt": list(self.wrt), "dtype": self.dtype,
                 "params": [p.__dict__ | {"shape": list(p.shape)} for p in self.params],
-                "tags": sorted(self.tags), "seed": self.seed}
+                "tags": sorted(self.tags), "seed": self.seed, "mutate": "\n".join(self.mutate)}
 
 
 def walk_stmts(stmts: list):

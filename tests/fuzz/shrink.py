@@ -13,7 +13,7 @@ import re
 import time
 from pathlib import Path
 
-from .program import E, For, If, Line, Program, While, child_blocks, leaf, walk_stmts
+from .program import E, For, If, Line, Program, Raw, While, child_blocks, leaf, walk_stmts
 
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 
@@ -88,7 +88,7 @@ def candidates(prog: Program):
                 yield f"unwrap {type(s).__name__} {k}", p
     for k in range(n):
         fn, holder, i, s = _locate(prog, k)
-        if isinstance(s, Line) and not (s.lhs == "return" and holder is fn.body and i == len(fn.body) - 1):
+        if isinstance(s, Raw) or (isinstance(s, Line) and not (s.lhs == "return" and holder is fn.body and i == len(fn.body) - 1)):
             p = prog.clone()
             _, h, j, t = _locate(p, k)
             del h[j]
@@ -235,7 +235,10 @@ def case_text(prog: Program, res: dict, inputs: list, origin: str, status: str =
     lines += ['"""', "import numpy as np", "", f"STATUS = {status!r}  # 'open': a compiler bug not fixed yet (the test is xfail)",
               f"EXPECT = {{'outcome': {res['outcome']!r}, 'category': {res['category']!r}}}",
               f"MODE = {('compiled' if needs_compiled(res) else 'fast')!r}",
-              f"DTYPE = {prog.dtype!r}", f"WRT = {tuple(prog.wrt)!r}", "INPUTS = ["]
+              f"DTYPE = {prog.dtype!r}", f"WRT = {tuple(prog.wrt)!r}"]
+    if prog.mutate:  # run between two checks (oracles.check_twice)
+        lines.append(f"MUTATE = {chr(10).join(prog.mutate)!r}")
+    lines.append("INPUTS = [")
     for a, p in zip(args, prog.params):
         if hasattr(a, "shape") and getattr(a, "ndim", 0) > 0:
             lines.append(f"    np.array({a.tolist()!r}, dtype=np.{a.dtype.name}),  # {p.name}")

@@ -62,13 +62,15 @@ def test_regression_case(path, fuzz_cache):
     if cat.startswith("crash") or cat == "timeout":
         # a segfault or a hang must not take pytest down: run it in a worker process
         task = {"source": path.read_text(), "fname": "f", "wrt": list(mod.WRT), "dtype": mod.DTYPE,
-                "inputs": oracles.inputs_to_json(mod.INPUTS), "mode": mod.MODE}
+                "inputs": oracles.inputs_to_json(mod.INPUTS), "mode": mod.MODE,
+                "mutate": getattr(mod, "MUTATE", "")}
         pool = Pool(1, 1, fuzz_cache)
         try:
             res = pool.run_one(task, timeout=300)
         finally:
             pool.close()
     else:
-        res = oracles.check(mod.f, list(mod.INPUTS), list(mod.WRT), mod.DTYPE, mod.MODE)
+        # MUTATE: globals changed between two checks of the same adjit objects (oracles.check_twice)
+        res = oracles.check_twice(mod.f, list(mod.INPUTS), list(mod.WRT), mod.DTYPE, mod.MODE, getattr(mod, "MUTATE", ""))
     assert res["outcome"] in ("ok", "rejected"), (
         f"{path.name}: {res['outcome']} ({res['category']}) {res.get('detail', '')[-1500:]}")
