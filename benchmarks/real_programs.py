@@ -27,9 +27,12 @@ in other domains, written without reading adjit's docs or source) with `--module
 `--modules heldout3`; `real_programs/heldout4.py` (thirty more, the same way) with `--modules heldout4`;
 `real_programs/heldout5.py` (thirty more, the same way, in deliberately varied styles: classes, config dicts,
 while loops, list accumulation, einsum, complex phasors, np.fft) with `--modules heldout5`;
+`real_programs/heldout6.py` (thirty more, the same way: dataclasses and NamedTuples, dict parameters, while
+loops with tolerances, lstsq/eigh/det, scipy.special and scipy.stats, complex transfer matrices) with
+`--modules heldout6`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|heldout3|heldout4|heldout5|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout6|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -50,7 +53,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
-HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")  # held out from MODULES: run alone with --modules heldout (2, 3, 4, 5)
+HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")  # held out from MODULES: run alone with --modules heldout (2, ..., 6)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
