@@ -79,10 +79,16 @@ def _pow_dx(x, p):
     return npx.where(p == 0, 0.0, p * x ** (p - 1.0))
 
 
+def _pow_dp(x):
+    """log(x), the factor of d(x ** p)/dp = log(x) x^p, as 0 where x == 0: 0 ** p is 0 for every
+    p > 0, so its derivative in p is 0 (JAX's rule), where log(0) * 0 would be NaN."""
+    return npx.log(npx.where(x == 0.0, 1.0, x))
+
+
 primitive("pow", _ew, elementwise=True, sources=("**", np.power), params=("x1", "x2"), readable="{0} ** {1}",
-          vjp=lambda g, z, x, p: (g * _pow_dx(x, p), g * (npx.log(x) * z)),
+          vjp=lambda g, z, x, p: (g * _pow_dx(x, p), g * (_pow_dp(x) * z)),
           jvp=lambda t, z, x, p: _tsum(None if t[0] is None else t[0] * _pow_dx(x, p),
-                                       None if t[1] is None else t[1] * npx.log(x) * z))
+                                       None if t[1] is None else t[1] * _pow_dp(x) * z))
 # Ties go to the first argument, in both columns, so VJP and JVP agree.
 primitive("maximum", _ew, elementwise=True, sources=(np.maximum, max), params=("x1", "x2"), readable="np.maximum({0}, {1})",
           vjp=lambda g, z, x, y: (npx.where(x >= y, g, 0.0), npx.where(x >= y, 0.0, g)),

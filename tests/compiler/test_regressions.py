@@ -215,3 +215,12 @@ def test_two_tapes_never_share_a_name():
     value, grads = run_grad(C.tapes_named_alike, (x.copy(), W, b), (0, 1, 2))
     assert np.isclose(value, C.tapes_named_alike(x.copy(), W, b))
     fd_check(lambda *a: C.tapes_named_alike(a[0].copy(), *a[1:]), [x, W, b], [0, 1, 2], grads)
+
+
+def test_the_derivative_of_zero_to_a_power_in_the_power_is_zero():
+    x = np.array([0.0, 0.5, 2.0])
+    value, grads = run_grad(C.power_of_zero, (1.5, x), (0,))
+    h = 1e-6
+    assert np.isclose(grads[0], (C.power_of_zero(1.5 + h, x) - C.power_of_zero(1.5 - h, x)) / (2 * h), rtol=1e-7)
+    _, tangent = run_jvp(C.power_of_zero, (1.5, x), (0,), (1.0,))
+    assert np.isclose(tangent, grads[0], rtol=1e-12)
