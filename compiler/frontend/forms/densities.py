@@ -230,6 +230,13 @@ def _t_cdf(o, z, df):
     return o.where(at0, 0.5 + z * pdf0, o.where(zs < 0, half, 1.0 - half))
 
 
+def _log1mexp(o, t):
+    """log(1 - exp(-t)) for t >= 0: log(-expm1(-t)) below log(2), log1p(-exp(-t)) above (each
+    branch exact where the other loses digits; the unchosen branch's operand is log(2))."""
+    small = t < _LN2
+    return o.where(small, o.log(-o.expm1(-o.where(small, t, _LN2))), o.log1p(-o.exp(-o.where(small, _LN2, t))))
+
+
 def _laplace_cdf(o, z):
     """where(z > 0, 1 - exp(-z) / 2, exp(z) / 2), each exp on z replaced by 0 where its branch is not taken."""
     up = z > 0
@@ -308,6 +315,33 @@ CONTINUOUS = {
         "pdf": lambda o, z: math.sqrt(2.0 / math.pi) * o.exp(-z * z / 2.0),
         "cdf": lambda o, z: o.erf(z * _SQRT1_2), "sf": lambda o, z: o.erfc(z * _SQRT1_2),
     }, "`log(2 / pi) / 2 - z ** 2 / 2` on z >= 0, cdf `erf(z / sqrt(2))`", lo=0.0, inside=1.0),
+    "weibull_min": Continuous(("c",), {
+        "logpdf": lambda o, z, c: o.log(c) + o.xlogy(c - 1.0, z) - z ** c,
+        "cdf": lambda o, z, c: -o.expm1(-(z ** c)), "sf": lambda o, z, c: o.exp(-(z ** c)),
+        "logcdf": lambda o, z, c: _log1mexp(o, z ** c), "logsf": lambda o, z, c: -(z ** c),
+    }, "`log(c) + xlogy(c - 1, z) - z ** c` on z >= 0, cdf `-expm1(-z ** c)`, logsf `-z ** c` (d(z ** c)/dc is 0 "
+       "at z = 0)", lo=0.0, inside=1.0, edges=lambda o, c: ((0.0, 1.0, c - 1.0, o.log(c)),)),
+    "rayleigh": Continuous((), {
+        "logpdf": lambda o, z: o.log(z) - 0.5 * z * z,
+        "cdf": lambda o, z: -o.expm1(-0.5 * z * z), "sf": lambda o, z: o.exp(-0.5 * z * z),
+        "logsf": lambda o, z: -0.5 * z * z,
+    }, "`log(z) - z ** 2 / 2` on z >= 0, cdf `-expm1(-z ** 2 / 2)`", lo=0.0, inside=1.0,
+        median=math.sqrt(2.0 * _LN2), edges=lambda o: ((0.0, 1.0, 1.0, 0.0),)),
+    "gumbel_r": Continuous((), {
+        "logpdf": lambda o, z: -z - o.exp(-z),
+        "cdf": lambda o, z: o.exp(-o.exp(-z)), "sf": lambda o, z: -o.expm1(-o.exp(-z)),
+        "logcdf": lambda o, z: -o.exp(-z),
+    }, "`-z - exp(-z)`, cdf `exp(-exp(-z))`", median=-math.log(_LN2)),
+    "gumbel_l": Continuous((), {
+        "logpdf": lambda o, z: z - o.exp(z),
+        "cdf": lambda o, z: -o.expm1(-o.exp(z)), "sf": lambda o, z: o.exp(-o.exp(z)),
+        "logsf": lambda o, z: -o.exp(z),
+    }, "`z - exp(z)`, cdf `-expm1(-exp(z))`", median=math.log(_LN2)),
+    "lomax": Continuous(("c",), {
+        "logpdf": lambda o, z, c: o.log(c) - (c + 1.0) * o.log1p(z),
+        "cdf": lambda o, z, c: -o.expm1(-c * o.log1p(z)), "sf": lambda o, z, c: o.exp(-c * o.log1p(z)),
+        "logcdf": lambda o, z, c: _log1mexp(o, c * o.log1p(z)), "logsf": lambda o, z, c: -c * o.log1p(z),
+    }, "`log(c) - (c + 1) log1p(z)` on z >= 0, sf `exp(-c log1p(z))`", lo=0.0, inside=1.0),
     "uniform": Continuous((), {
         "logpdf": lambda o, z: 0.0 * z, "pdf": lambda o, z: 0.0 * z + 1.0,
         "cdf": lambda o, z: z, "sf": lambda o, z: 1.0 - z,
