@@ -1425,7 +1425,9 @@ class Generator(RecentMixin, RecentMixin2, FeaturesMixin):
         body += self.block(ctx, r.randint(1, 3) if self.features else r.randint(2, 5), 3)
         res = self.result_expr(ctx)
         if feats:
-            res = E("{}" + "".join(f" + 0.3 * {nm}" for nm in feats), [res])
+            # a top-level rebinding may have given fe<k> another shape
+            res = E("{}" + "".join(f" + 0.3 * {nm}" if ctx.env.get(nm) and ctx.env[nm].shape == () else
+                                   f" + 0.3 * np.sum({nm})" for nm in feats), [res])
         body.append(Line("return", "", res))
         if self.dtype == "float32":
             self.tag("float32")
