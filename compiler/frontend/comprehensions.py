@@ -8,7 +8,8 @@ min).
   unpacking see a list, as in Python. Its filters must then be decided when compiled too.
 - Over a sequence whose length is known only when the function runs (range(n), an array's rows),
   a comprehension passed to sum(), np.sum(), np.mean(), or (items that are numbers, no filter)
-  np.array()/np.asarray()/np.stack() is lowered as the for loop it stands for: an accumulator, or
+  np.array()/np.asarray()/np.stack() (complex items too: a complex array's two real parts) is lowered
+  as the for loop it stands for: an accumulator, or
   an array filled item by item. Anywhere else it is a located error with that rewrite.
 
 The comprehension's variables are its own, as in Python 3: the names it binds are restored after.
@@ -23,6 +24,7 @@ import numpy as np
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from .iteration import target_names
+from .complexvals import is_complex
 from .structures import is_struct
 from .values import _is_number
 
@@ -249,11 +251,13 @@ class Comprehensions:
                 g = comp.generators[0]
                 seq = self.loop_sequence(g.iter)
                 self.env[f"{tag}_n"] = self.value(self.seq_length(seq, g.iter), g.iter)
-                dims = self._item_dims(comp, seq, what)
+                dims, cplx = self._item_dims(comp, seq, what)
                 shape = at(ast.Tuple(elts=[name(f"{tag}_n")] + [at(ast.Constant(d)) for d in dims], ctx=ast.Load()))
                 store = at(ast.Subscript(value=name(tag), slice=name(f"{tag}_k"), ctx=ast.Store()))
+                # complex items: a complex array, filled as its two real parts (complexvals.py)
+                kw = [at(ast.keyword(arg="dtype", value=at(ast.Constant("complex128"))))] if cplx else []
                 stmts = [at(ast.Assign(targets=[name(tag, ast.Store)],
-                                       value=at(ast.Call(func=name(f"{tag}_zeros"), args=[shape], keywords=[])))),
+                                       value=at(ast.Call(func=name(f"{tag}_zeros"), args=[shape], keywords=kw)))),
                          at(ast.For(target=at(ast.Tuple(elts=[name(f"{tag}_k", ast.Store), g.target], ctx=ast.Store())),
                                     iter=at(ast.Call(func=name(f"{tag}_enum"), args=[g.iter], keywords=[])),
                                     body=[at(ast.Assign(targets=[store], value=comp.elt))], orelse=[]))]
@@ -305,7 +309,9 @@ class Comprehensions:
         self.b.ops, self.env = [], dict(saved_env)
         try:
             self.assign(g.target, self.seq_item(seq, 0, g.iter), g.target)
-            item = self.value(self.expr(comp.elt), comp.elt)
+            item = self.expr(comp.elt)
+            cplx = is_complex(item)
+            item = self.cx_full(item, comp.elt)[0] if cplx else self.value(item, comp.elt)
         finally:
             self.b.ops, self.env = saved_ops, saved_env
         shape = self.b.aval(item).shape if item.type.kind == "array" else ()
@@ -313,7 +319,7 @@ class Comprehensions:
             raise self.err(AdjitTypeError, f"{what} of a comprehension over a sequence whose length is known only when "
                            "the function runs: its items must be numbers or arrays of a shape known when the call is "
                            f"compiled, not {item.type}", comp, hint=_HINT)
-        return tuple(shape)
+        return tuple(shape), cplx
 
     # -- sum, max, min of an iterable
     def builtin_fold(self, func, args, kwargs, node):

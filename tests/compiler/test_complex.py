@@ -149,6 +149,23 @@ def fir(h, freqs):
     return np.sum((np.abs(H) - 0.5) ** 2)
 
 
+def _two_node(v, w):
+    Y = np.zeros((2, 2), dtype=complex)
+    Y[0, 0] += 1.0 / v[0] + 1j * w * v[1]
+    Y[1, 1] += 1.0 / v[2]
+    Y[0, 1] -= 1j * w * v[1]
+    Y[1, 0] -= 1j * w * v[1]
+    return np.linalg.solve(Y, np.array([1.0 + 0j, 0.0]))[-1]
+
+
+def sweep_comprehension(v, freqs):
+    """np.array of a comprehension of complex items over an array (run-time length): a complex
+    array filled as its two real parts."""
+    H = np.array([_two_node(v, 2 * np.pi * f) for f in freqs])
+    G = np.array([np.exp(1j * f * v[0]) * v[1] for f in freqs])
+    return np.mean(np.abs(H) ** 2) + np.mean(np.angle(H) ** 2) + np.sum(G.real * G.imag)
+
+
 def power_flow(Vm, theta, Ybus, S_load):
     V = Vm * np.exp(1j * theta)
     S = V * np.conj(Ybus @ V)
@@ -181,7 +198,8 @@ CASES = [(arith, _xy, (0, 1)), (exp_abs_angle, _xy, (0, 1)), (sqrt_log, _xy, (0,
          (carried, _xy, (0, 1)), (thin_film, _xy, (0, 1)), (spectra, _xy, (0, 1)),
          (nodal, _xy, (0, 1)),
          (biquad, lambda: [np.array([0.1, 0.8, 1.0, 0.5, 2.0]), np.linspace(0.1, 3.0, 16), np.zeros(16)], (0,)),
-         (fir, lambda: [np.linspace(0.1, 0.5, 5), np.linspace(0.0, 3.0, 12)], (0,))]
+         (fir, lambda: [np.linspace(0.1, 0.5, 5), np.linspace(0.0, 3.0, 12)], (0,)),
+         (sweep_comprehension, lambda: [np.array([1.1, 0.7, 1.3]), np.linspace(0.5, 2.0, 7)], (0,))]
 IDS = [c[0].__name__ for c in CASES]
 test_gradient, test_forward = family_tests(CASES, IDS, every=len(CASES))  # one Numba compile: arith
 
