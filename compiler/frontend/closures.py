@@ -10,7 +10,7 @@ import types
 
 import numpy as np
 
-from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from .expressions import _describe, _library, _shift_index
 from .parse import ParsedFunction, assigned_names
@@ -95,6 +95,37 @@ class LocalFunctions(StaticLoops):
             if stmt.msg is not None and not isinstance(msg, str):  # known only at run time: its text
                 msg = ast.unparse(stmt.msg)
             raise AssertionError(*(() if msg is None else (msg if isinstance(msg, str) else str(msg),)))
+
+    def getattr_call(self, func, node):
+        """getattr(obj, name[, default]) and hasattr(obj, name) with a name known when compiled:
+        `obj.name` as the source would write it (a module's function, a record's field, an object's
+        attribute); the default (hasattr: the answer) decided when compiled on what obj holds."""
+        what = func.__name__
+        if node.keywords or len(node.args) not in ((2, 3) if func is getattr else (2,)):
+            raise self.err(AdjitTypeError, f"{what}() takes an object, a name{' and a default' if func is getattr else ''}",
+                           node)
+        name = self.expr(node.args[1])
+        if not isinstance(name, str):
+            raise self.err(UnsupportedSyntaxError, f"{what}() of a name known only when the function runs", node.args[1],
+                           hint="pass the name as a string constant or option known when the call is compiled")
+        if not name.isidentifier():
+            raise self.err(AdjitNameError, f"{what}(): {name!r} is not an attribute name", node.args[1])
+        attribute = ast.copy_location(ast.Attribute(value=node.args[0], attr=name, ctx=ast.Load()), node)
+        if func is getattr and len(node.args) == 2:
+            return self.expr(attribute)
+        from .structures import StructObj
+
+        base = self.expr(node.args[0])
+        if isinstance(base, StructObj):  # a dataclass argument or an object made in the function
+            present = name in base.items or hasattr(base.cls, name)
+            return present if func is hasattr else self.expr(attribute) if present else self.expr(node.args[2])
+        if isinstance(base, Value) or not hasattr(base, "__dict__") and not isinstance(base, type):
+            raise self.err(UnsupportedSyntaxError, f"{what}() with a default of a value computed when the function "
+                           "runs", node.args[0], hint=f"read the attribute directly: x.{name}")
+        present = hasattr(base, name)
+        if func is hasattr:
+            return present
+        return self.expr(attribute) if present else self.expr(node.args[2])
 
     def starred_assign(self, target, val, node) -> None:
         """`a, *rest = xs` (and `*init, last = xs`): the starred name takes a list of the items the

@@ -285,6 +285,8 @@ class Expressions(CallHelpers, PythonValues):
         func = self.expr(node.func)
         if func is map:
             return self.map_call(node)  # comprehensions.py
+        if func is getattr or func is hasattr:  # a name known when compiled: closures.py
+            return self.getattr_call(func, node)
         if type(func).__name__ == "StructView" and not node.args:  # d.values() used as a sequence: its items
             items = func.struct.items
             return self.mark_list(tuple({"items": list(items.items()), "keys": list(items),

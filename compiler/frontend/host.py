@@ -39,7 +39,8 @@ _SHAPE_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
 # primitives' and forms' sources
 # (print too: it stays an error, since what it prints would be computed again outside the compiled code)
 _KNOWN_BUILTINS = frozenset({builtins.sum, builtins.max, builtins.min, tuple, list, int, round, float, range,
-                             enumerate, zip, reversed, abs, len, bool, isinstance, np.float64, np.float32, print, set, frozenset})
+                             enumerate, zip, reversed, abs, len, bool, isinstance, np.float64, np.float32, print, set, frozenset,
+                             getattr, hasattr})
 _MUTATING_METHODS = frozenset({"sort", "fill", "resize", "put", "partition", "shuffle", "append", "extend", "insert",
                                "pop", "remove", "clear", "update", "add", "discard", "setflags", "itemset",
                                "reverse", "__setitem__", "__iadd__"})

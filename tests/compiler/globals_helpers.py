@@ -86,3 +86,18 @@ def raising_at_run_time(x):
     if x[0] > 0:
         raise ValueError("positive")
     return np.sum(x)
+
+
+ACTIVATION = "tanh"
+
+
+def by_name(x, W, dist="norm", method="logpdf"):
+    """getattr/hasattr with names known when compiled: a module's function, a distribution's method."""
+    import scipy.stats as st
+    act = getattr(np, ACTIVATION)
+    h = act(W @ x)
+    ll = getattr(getattr(st, dist), method)(h)
+    extra = getattr(np, "no_such_function", np.sin)(h[0])
+    if hasattr(np, "logaddexp") and not hasattr(np, "no_such_function"):
+        extra = extra + np.logaddexp(h[0], h[1])
+    return np.sum(ll) + extra

@@ -288,3 +288,11 @@ def test_functions_held_in_a_global_table_are_followed():
         assert not guards.holds(snap)
     finally:
         RATE = saved
+
+
+def test_getattr_and_hasattr_of_names_known_when_compiled():
+    x, W = np.array([0.1, 0.2, 0.3]), np.arange(6.0).reshape(2, 3) / 10
+    for dist, method in (("norm", "logpdf"), ("logistic", "logcdf")):
+        value, grads = run_grad(gh.by_name, (x, W, dist, method), (0, 1))
+        assert np.isclose(value, gh.by_name(x, W, dist, method))
+        fd_check(lambda a, b: gh.by_name(a, b, dist, method), [x, W], [0, 1], grads)
