@@ -123,6 +123,20 @@ def _leaf_hint(x, text: str) -> None:
         x.hint = text
 
 
+def _dataclass_default(cls, name: str):
+    """A dataclass field's default as its __init__ takes it now (its __defaults__, as Python
+    reads them at the call), a default_factory's product, or dataclasses.MISSING."""
+    import dataclasses
+    import inspect
+
+    p = inspect.signature(cls.__init__).parameters.get(name)
+    if p is None or p.default is inspect.Parameter.empty:
+        return dataclasses.MISSING
+    if p.default is getattr(dataclasses, "_HAS_DEFAULT_FACTORY", object()):
+        return next(d.default_factory for d in dataclasses.fields(cls) if d.name == name)()
+    return p.default
+
+
 class Structures:
     """The Lowerer's half for structured parameters (subscript, attribute and for-loop hooks)."""
 
@@ -313,11 +327,10 @@ class Structures:
             for f in fields:
                 if f not in items:
                     default = (getattr(cls, "_field_defaults", {}).get(f, dataclasses.MISSING)
-                               if not dataclasses.is_dataclass(cls) else
-                               next(d.default for d in dataclasses.fields(cls) if d.name == f))
+                               if not dataclasses.is_dataclass(cls) else _dataclass_default(cls, f))
                     if default is dataclasses.MISSING:
                         raise self.err(AdjitTypeError, f"{cls.__name__}() missing argument '{f}'", node)
-                    items[f] = default
+                    items[f] = self.plain_value(default, f"{cls.__name__}().{f}")  # a factory's array: a constant
             if dataclasses.is_dataclass(cls):
                 return StructObj(items, label, cls, "dataclass")
             return StructTuple([items[f] for f in fields], label, cls.__name__, tuple(fields))

@@ -215,6 +215,10 @@ class _Description:
             out.append("defaults")
             if not self.value(tuple(f.__defaults__), names, depth):
                 return False
+        if f.__kwdefaults__:  # keyword-only defaults, compiled in as the positional ones
+            out.append("kwdefaults")
+            if not self.value(dict(f.__kwdefaults__), names, depth):
+                return False
         return True
 
 

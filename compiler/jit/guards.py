@@ -5,7 +5,8 @@ compiles (`SIGMA = 0.5` at the top of the module, `n_layers` in a closure) and w
 into the code, as Numba and `jax.jit` do. Python reads it when the line runs, so a function called
 after `SIGMA = 2.0` must see 2.0: `snapshot(fn)` records, for the function and every Python
 function it may inline (recursively, as the front key's walk does), each global and closure value
-it names that is not a library's module or function (and, for a user's class it names or a
+it names that is not a library's module or function, its defaults (`__defaults__`,
+`__kwdefaults__`: a helper called without them has them compiled in) (and, for a user's class it names or a
 global object's class, what its methods and properties read and its class attributes), and `holds(guards)` tells whether they are
 all unchanged (values by equality, functions, modules and classes by identity). compiled.py drops
 its compiled specializations when they are not, and compiles again (the disk cache is keyed by
@@ -131,6 +132,10 @@ def snapshot(fn) -> list:
             except ValueError:
                 continue
             take(cell, n, value, names)
+        if isinstance(f, types.FunctionType):  # a helper's defaults, compiled in where it is called without them
+            for n in ("__defaults__", "__kwdefaults__"):
+                if getattr(f, n) is not None:
+                    take(f, n, getattr(f, n), names)
 
     def take(space, n, v, names):
         if _is_library(v) or isinstance(v, np.ndarray) or (id(space), n) in taken:
@@ -188,6 +193,8 @@ def _current(space, name):
             return space.cell_contents
         except ValueError:
             return _MISSING
+    if isinstance(space, types.FunctionType):  # a function's __defaults__ / __kwdefaults__
+        return getattr(space, name, _MISSING)
     if isinstance(space, type):  # a class attribute
         return vars(space).get(name, _MISSING)
     return space.get(name, _MISSING)

@@ -1,5 +1,7 @@
 """A helper module whose functions read their own module's arrays and constants, and functions with
 asserts (here, not in the test module: pytest rewrites a test module's asserts) for test_globals.py."""
+from dataclasses import dataclass, field
+
 import numpy as np
 
 KNOTS = np.array([0.0, 0.5, 1.0])
@@ -101,3 +103,26 @@ def by_name(x, W, dist="norm", method="logpdf"):
     if hasattr(np, "logaddexp") and not hasattr(np, "no_such_function"):
         extra = extra + np.logaddexp(h[0], h[1])
     return np.sum(ll) + extra
+
+
+COEFS = [0.5, 0.2]
+
+
+def _scaled(v, coefs=COEFS, *, scale=1.0):
+    return (np.sum(v ** 2) * coefs[0] + coefs[1]) * scale
+
+
+def with_defaults(x):
+    """A helper called without its defaults: they are compiled in, and guarded (guards.py)."""
+    return _scaled(x)
+
+
+@dataclass
+class Layer:
+    scale: float = 2.0
+    w: np.ndarray = field(default_factory=lambda: np.array([1.0, 2.0, 3.0]))
+
+
+def dataclass_defaults(x):
+    layer = Layer()
+    return np.sum(layer.w * x) * layer.scale

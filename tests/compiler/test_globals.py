@@ -296,3 +296,19 @@ def test_getattr_and_hasattr_of_names_known_when_compiled():
         value, grads = run_grad(gh.by_name, (x, W, dist, method), (0, 1))
         assert np.isclose(value, gh.by_name(x, W, dist, method))
         fd_check(lambda a, b: gh.by_name(a, b, dist, method), [x, W], [0, 1], grads)
+
+
+def test_changed_defaults_of_a_helper_are_seen():
+    x = np.array([0.3, -0.2, 0.5])
+    vg = adjit.value_and_grad(gh.with_defaults)
+    saved = (gh.COEFS[0], gh._scaled.__kwdefaults__["scale"], gh._scaled.__defaults__)
+    try:
+        for change in (lambda: gh.COEFS.__setitem__(0, 3.0), lambda: gh._scaled.__kwdefaults__.__setitem__("scale", 2.0),
+                       lambda: setattr(gh._scaled, "__defaults__", ([1.0, 0.0],))):
+            change()
+            value, grad = vg(x)
+            assert np.isclose(value, gh.with_defaults(x)) and np.allclose(grad, fd(gh.with_defaults, x), atol=1e-7)
+    finally:
+        gh.COEFS[0], gh._scaled.__kwdefaults__["scale"], gh._scaled.__defaults__ = saved
+    value, grad = adjit.value_and_grad(gh.dataclass_defaults)(x)
+    assert np.isclose(value, gh.dataclass_defaults(x)) and np.allclose(grad, [2.0, 4.0, 6.0])

@@ -8,7 +8,7 @@ functions it follows, not their __defaults__/__kwdefaults__, which the lowerer c
 """
 import numpy as np
 
-STATUS = 'open'  # 'open': a compiler bug not fixed yet (the test is xfail)
+STATUS = 'fixed'  # fixed in compiler/jit/guards.py and frontkey.py (a function's defaults are guarded and keyed)
 EXPECT = {'outcome': 'wrong', 'category': '2nd call: value:readable'}
 MODE = 'fast'
 DTYPE = 'float64'
