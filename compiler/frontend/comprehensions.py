@@ -200,6 +200,10 @@ class Comprehensions:
         if isinstance(val, tuple) and not is_struct(val):
             return list(val)
         if isinstance(val, Value) and val.type.kind == "array":
+            n = self.b.aval(val).shape[0] if val.type.rank else None
+            if getattr(self, "_rows_unrolled", False) and n is not None and n <= MAX_UNROLL_KNOWN:
+                self.at(it)  # a loop over the comprehension (struct_for): the rows of a short array
+                return [self.b.emit("getitem", [val, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
             return None  # an array's rows: a loop
         if type(val).__name__ == "BuiltList":
             return None  # a list built by .append or [x] * n: its rows, a loop
@@ -207,6 +211,23 @@ class Comprehensions:
             raise self.err(UnsupportedSyntaxError, "iterating over a string is not supported", it)
         raise self.err(UnsupportedSyntaxError, f"a comprehension cannot run over {type(val).__name__}", it,
                        hint="run over range(...), an array, a list, or zip/enumerate/reversed of those")
+
+    def struct_for(self, stmt: ast.For) -> bool:
+        """`for c in coils:` over a comprehension of run-time length by its iterables' kinds, bound
+        to a name (`coils = [Coil(r, z) for r, z in zip(radii, zs)]`): when those arrays have at
+        most MAX_UNROLL_KNOWN rows, known when compiled, the comprehension is unrolled (in the
+        environment of the line that built it) and the loop over its items too, as over a list
+        literal (its items may be records, which no array holds)."""
+        lst = self.env.get(stmt.iter.id) if isinstance(stmt.iter, ast.Name) else None
+        if isinstance(lst, DeferredList):
+            saved, self.env, self._rows_unrolled = self.env, dict(lst.env), True
+            try:
+                items = self.comprehension_items(lst.node)
+            finally:
+                self.env, self._rows_unrolled = saved, False
+            if items is not None:
+                self.env[stmt.iter.id] = self.mark_list(items)
+        return super().struct_for(stmt)
 
     # -- lowered as a loop
     def comprehension_loop(self, func, node: ast.Call, comp=None):

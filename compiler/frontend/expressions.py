@@ -329,7 +329,7 @@ class Expressions(CallHelpers, PythonValues):
             if is_struct(x) and getattr(x, "kind", None) in ("list", "tuple"):  # list(g) of a list argument's item
                 return self.mark_list(tuple(x)) if func is list else tuple(x)
             if isinstance(x, Value) and x.type.kind == "array" and x.type.rank >= 1:
-                return self.as_list(x)  # the rows (lists.py)
+                return self.as_list(x, node)  # the rows (lists.py)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
         if is_fft(func):  # np.fft as DFT products on complex pairs: fft.py

@@ -435,6 +435,11 @@ class ListBuilding(SlotLists):
             return BuiltList(out, lst.name, seq=slots.seq if slots else lst.seq, weak=slots.weak if slots else lst.weak)
         return self.slot_item(lst, out, node)
 
-    def as_list(self, x: Value) -> BuiltList:
-        """list(x) of an array: its rows, as a list."""
-        return BuiltList(x, "list(...)")
+    def as_list(self, x: Value, node=None) -> BuiltList:
+        """list(x) of an array: its rows, as a list. Of a 1-D array of known length, a list of
+        slots (slots.py: `xs[k] = v` replaces an item) holding its numbers: NumPy scalars, copies
+        (a 2-D array's rows are views of it, which a later write into x changes: x's own rows)."""
+        shape = self.b.aval(x).shape
+        if node is None or self.b.role != "primal" or len(shape) != 1 or shape[0] is None:
+            return BuiltList(x, "list(...)")
+        return self.slots_of_rows(x, node)

@@ -131,8 +131,9 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                 if isinstance(result, BuiltList):  # a helper's `return ys`: still a list for its caller (ys + ys
                     # joins), its rows fixed here (a `[None] * n` list's rows live in this Lowerer's names)
                     return BuiltList(result.array, result.name, seq=result.seq, weak=result.weak)
-                if type(result).__name__ in ("DeferredList", "ComplexPair"):  # complexvals.py: for the caller
-                    return result
+                if type(result).__name__ in ("DeferredList", "ComplexPair", "Masked") or is_struct(result):
+                    return result  # for the caller: a comprehension, a complex pair (complexvals.py), a selection
+                    # (masks.py), a dataclass, NamedTuple or object the helper made (structures.py)
                 return self.value(result, stmt.value)
             if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:  # a loop's `else:` (returns.py)
                 self._loop_elses = getattr(self, "_loop_elses", 0) + 1
@@ -343,6 +344,8 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
                 low.env[name] = build(tree[0], (p for p, _ in leaves), name)
     result = low.lower_body(parsed.node.body)
     low.refuse_complex_result(result)
+    if isinstance(result, Masked) or is_struct(result):  # the function's own `return x[mask]`, `return P(a, b)`:
+        result = low.value(result, parsed.node.body[-1])  # not a number: the located error (masks.py, structures.py)
     if type(result) is tuple:  # the differentiated function's own `return loss, aux`: one tuple value
         result = low.value(result, parsed.node.body[-1])
     ret = parsed.node.body[-1]

@@ -37,6 +37,9 @@ _FULL = ("slice", None, None, None)
 _HINT = "keep the shape: np.where(mask, x, 0.0) (or x * mask), then reduce; np.sum(x[mask]) is " \
         "np.sum(np.where(mask, x, 0))"
 _METHOD = "selection."  # a selection's methods, named apart from the forms' own (forms/base.py takes those)
+# forms (forms/) that are elementwise in their array operands: a selection passes through them
+_ELEMENTWISE_FORMS = frozenset(("floor", "ceil", "round", "rint", "trunc", "exp2", "log2", "log10", "sinc", "heaviside",
+                                "fmax", "fmin", "nan_to_num", "isnan", "isinf", "isfinite", "polygamma"))
 _METHODS = ("sum", "mean", "max", "min", "var", "std", "transpose", "swapaxes", "dot")
 
 
@@ -124,6 +127,11 @@ class SelectionAxes:
             if func is np.dot and any(_is_number(v) or isinstance(v, Value) and v.type.kind == "scalar" for v in (a, b)):
                 return self.masked_elementwise("mul", [a, b], node)  # np.dot with a number multiplies
             return self.masked_matmul(a, b, node, label)
+        if self.FUNCTIONS().get(id(func)) in _ELEMENTWISE_FORMS:  # np.log10(x[mask]): on the filled values
+            items = list(args) + list(kwargs.values())
+            filled, first = self.masked_fill(items, node)
+            out = self.numpy_form(func, tuple(filled[:len(args)]), dict(zip(kwargs, filled[len(args):])), node)
+            return self.masked_result(out, first, node)
         if func is np.var or func is np.std:
             label = f"np.{func.__name__}"
             x, axis, dtype, out, ddof, keepdims = self.bind_args(

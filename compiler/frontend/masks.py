@@ -147,6 +147,32 @@ class MaskedSelections(SelectionAxes):
                 out.append(v)
         return out, first
 
+    def masked_fill(self, items, node):
+        """Operands of an elementwise function (a form, a distribution's method) with selections
+        among them: each selection its values at full shape (`where(mask, x, 0.5)`), an array
+        spread to it as `x[mask] - u` pairs them, anything else (numbers, static options) as it
+        is; and the first selection. The caller wraps the result with `masked_result`."""
+        sels = [a for a in items if isinstance(a, Masked)]
+        filled, first = self._masked_operands(sels, node)
+        filled = iter(filled)
+        out = []
+        for a in items:
+            if isinstance(a, Masked):
+                out.append(next(filled))
+            elif isinstance(a, Value) and a.type.kind == "array":
+                out.append(self.spread_at(a, first, node))
+            else:
+                out.append(a)
+        return out, first
+
+    def masked_result(self, out, first: Masked, node) -> Masked:
+        """An elementwise function's result on filled operands, as the selection it is."""
+        if not isinstance(out, Value) or out.type.kind != "array" or out.type.rank < first.values.type.rank:
+            raise self.masked_value_error(node)
+        if tuple(self.b.aval(out).shape) == tuple(self.b.aval(first.mask).shape):
+            return Masked(out, first.mask, first.rows, first.select, first.axis)
+        return self.reselect(out, self._selector(first), first.rows, out.type.rank - (first.values.type.rank - first.axis))
+
     def masked_elementwise(self, prim: str, args, node):
         if prim == "matmul":  # x[mask].T @ y[mask]: maskaxes.py
             return self.masked_matmul(args[0], args[1], node)

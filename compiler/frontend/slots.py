@@ -277,6 +277,20 @@ class SlotLists:
         self.env[slots.key] = new
         return True
 
+    def slots_of_rows(self, x: Value, node):
+        """list(x) of a 1-D array of known length: a list of slots holding its numbers, which
+        `xs[k] = v` replaces as Python's list does."""
+        from .lists import BuiltList
+
+        self.at(node)
+        name = self._made_list_name(node)
+        n = self.b.aval(x).shape[0]
+        slots = _Slots(self, self.list_hidden_name(f"_rows_{name}"), n, name)
+        self.list_accept_item(slots, self.b.emit("getitem", [x, self.b.const(0)], index=(("int", 1),)), None, node)
+        copy = self.b.emit("astype", [x], dtype=x.type.dtype, hint=name)  # the list's own numbers, not x's buffer
+        self.env[slots.key] = copy
+        return BuiltList(None, name, slots)
+
     def copy_of_slots(self, lst, func, node):
         """list(xs) (a new list of the same items) or tuple(xs) (their values now) of a list made
         by `[x] * n`."""

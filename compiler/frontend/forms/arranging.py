@@ -1,6 +1,7 @@
 """Arranging arrays, composed of rows (issue 12, item 4: what a probe of common programs found
 missing): np.flip, np.take, np.take_along_axis, np.repeat, np.tile, np.pad (constant and edge),
-np.meshgrid, np.linalg.matrix_power, np.linalg.multi_dot, np.trapezoid, and np.where(cond) /
+np.meshgrid, np.linalg.matrix_power, np.linalg.multi_dot, np.trapezoid, scipy.integrate's
+cumulative_trapezoid, and np.where(cond) /
 np.nonzero(cond) as an index (the boolean-mask selection of masks.py). Counts, repeats and pad
 widths must be known when the call is compiled."""
 from __future__ import annotations
@@ -27,8 +28,12 @@ FORMS: dict = {
     "matrix_power": ((np.linalg.matrix_power,), (), "repeated squaring with `matmul` (`inv` first for a negative "
                                                     "power; `n` known when compiled)"),
     "multi_dot": ((np.linalg.multi_dot,), (), "`matmul` left to right"),
-    "trapezoid": (tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None), (), "`sum((y[1:] + y[:-1]) * dx / 2)` along `axis` "
-                                                             "(`dx` a number, or `x` sample points)"),
+    "trapezoid": (tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None)
+                  + (Lazy("scipy.integrate", "trapezoid"),), (), "`sum((y[1:] + y[:-1]) * dx / 2)` along `axis` "
+                  "(`dx` a number, or `x` sample points: 1-D, or y's shape)"),
+    "cumulative_trapezoid": ((Lazy("scipy.integrate", "cumulative_trapezoid"),), (),
+                             "`cumsum((y[1:] + y[:-1]) * dx / 2)` along `axis` (`dx` a number, or `x` sample "
+                             "points: 1-D, or y's shape); `initial=0` puts a 0 first (SciPy takes only 0 or None)"),
     "vander": ((np.vander,), (), "`stack` of the powers `x ** k` along the last axis (`N` known when compiled, "
                                  "`increasing`)"),
     "ix_": ((np.ix_,), (), "one int index array per sequence, shaped to broadcast as an open mesh: item k `reshape`d "
@@ -224,8 +229,9 @@ class ArrangingForms(FormsBase):
             out = self.b.emit("matmul", [out, m])
         return out
 
-    def form_trapezoid(self, label, args, kwargs, node):
-        y, x, dx, axis = self.bind_args(label, ("y", "x", "dx", "axis"), args, kwargs, node, x=None, dx=1.0, axis=-1)
+    def _trapezoids(self, label, y, x, dx, axis, node):
+        """The areas (y[k+1] + y[k]) (x[k+1] - x[k]) / 2 along `axis` (np.trapezoid, SciPy's
+        cumulative_trapezoid), and the axis."""
         y = self._array(y, node, label)
         if y.type.dtype not in ("float32", "float64"):
             y = self.b.emit("astype", [y], dtype="float64")
@@ -237,14 +243,37 @@ class ArrangingForms(FormsBase):
             step = self.value(dx, node)
         else:
             xv = self._array(x, node, label)
-            if self._rank(xv) != 1:
-                raise self.err(UnsupportedSyntaxError, f"{label}: x must be 1-D here", node)
-            m = self._extent(xv, 0, node, label)
-            step = self.b.emit("sub", [self._slice(xv, 0, 1, m), self._slice(xv, 0, 0, m - 1)])
-            if rank > 1:
+            if self._rank(xv) not in (1, rank):
+                raise self.err(ShapeError, f"{label}: x must be 1-D or have y's {rank} dimensions", node)
+            xaxis = 0 if self._rank(xv) == 1 else axis
+            m = self._extent(xv, xaxis, node, label)
+            if m != n:
+                raise self.err(ShapeError, f"{label}: x has {m} points along the axis and y {n}", node)
+            step = self.b.emit("sub", [self._slice(xv, xaxis, 1, m), self._slice(xv, xaxis, 0, m - 1)])
+            if rank > 1 and self._rank(xv) == 1:
                 step = self.b.emit("expand_dims", [step], axis=tuple(k for k in range(rank) if k != axis))
-        half = self.b.emit("mul", [self.b.emit("mul", [mid, step]), self.b.const(0.5)])
+        return self.b.emit("mul", [self.b.emit("mul", [mid, step]), self.b.const(0.5)]), axis
+
+    def form_trapezoid(self, label, args, kwargs, node):
+        y, x, dx, axis = self.bind_args(label, ("y", "x", "dx", "axis"), args, kwargs, node, x=None, dx=1.0, axis=-1)
+        half, axis = self._trapezoids(label, y, x, dx, axis, node)
         return self.b.emit("sum", [half], axis=(axis,), keepdims=False)
+
+    def form_cumulative_trapezoid(self, label, args, kwargs, node):
+        y, x, dx, axis, initial = self.bind_args(label, ("y", "x", "dx", "axis", "initial"), args, kwargs, node,
+                                                 x=None, dx=1.0, axis=-1, initial=None)
+        initial = self.static(initial, node, "initial")
+        if initial is not None and initial != 0:
+            raise self.err(AdjitTypeError, f"{label}: `initial` must be `None` or `0`", node)
+        half, axis = self._trapezoids(label, y, x, dx, axis, node)
+        out = self.b.emit("cumsum", [half], axis=axis, reverse=False)
+        if initial is None:
+            return out
+        emit, const = self.b.emit, self.b.const
+        dims = [const(1) if k == axis else const(d) if d is not None else
+                emit("getitem", [emit("shape", [out]), const(k)], index=(("int", 1),))
+                for k, d in enumerate(self._shape(out))]
+        return emit("concatenate", [emit("zeros", [emit("tuple", dims)], dtype=out.type.dtype), out], axis=axis)
 
     def form_vander(self, label, args, kwargs, node):
         x, N, increasing = self.bind_args(label, ("x", "N", "increasing"), args, kwargs, node, N=None,

@@ -11,7 +11,7 @@ from ... import shapes as S
 from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...ir import Value
 from ..values import _is_number
-from .base import FormsBase
+from .base import _FULL, FormsBase
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to)
 FORMS = {
@@ -35,7 +35,8 @@ FORMS = {
     "diagonal": ((np.diagonal,), ("diagonal",), "`diagonal` of the last two axes, after a `transpose` for "
                                                 "`axis1`/`axis2`"),
     "trace": ((np.trace,), ("trace",), "`sum` of `diagonal`"),
-    "roll": ((np.roll,), (), "`concatenate` of two slices (a shift known when the call is compiled); "
+    "roll": ((np.roll,), (), "`concatenate` of two slices (a shift known when the call is compiled; one known only "
+                             "when it runs: a `gather` at `(arange(n) - shift) % n`); "
                              "`axis=None`: of the raveled array, reshaped back"),
     "linspace": ((np.linspace,), (), "`arange(num) * step + start` with the last element set to `stop` "
                                      "(NumPy's arithmetic): differentiable in `start` and `stop`"),
@@ -269,6 +270,9 @@ class BuildingForms(FormsBase):
     def form_roll(self, label, args, kwargs, node):
         x, shift, axis = self.bind_args(label, ("a", "shift", "axis"), args, kwargs, node, axis=None)
         x = self.value(x, node)
+        if isinstance(shift, Value) and shift.type.kind == "scalar" or \
+                isinstance(shift, tuple) and any(isinstance(s, Value) for s in shift):
+            return self._roll_run_time(x, shift, self.static(axis, node, "axis"), node, label)
         shift = self.static(shift, node, "shift")
         axis = self.static(axis, node, "axis")
         if axis is None:
@@ -289,6 +293,38 @@ class BuildingForms(FormsBase):
         out = x
         for a, s in total.items():
             out = self._roll(out, s, a, node, label)
+        return out if out is not x else self.b.emit("astype", [x], dtype=x.type.dtype)
+
+    def _roll_run_time(self, x, shift, axis, node, label):
+        """np.roll by shifts known only when the function runs (`C[i, 0]` of an int array): a
+        gather along each axis at `(arange(n) - s) % n`."""
+        shifts = shift if isinstance(shift, tuple) else (shift,)
+        for s in shifts:
+            if isinstance(s, Value) and (s.type.kind != "scalar" or s.type.dtype not in ("int64", "int32")) or \
+                    not isinstance(s, Value) and not isinstance(s, (int, np.integer)):
+                raise self.err(AdjitTypeError, f"{label}: a shift must be an int (or a tuple of ints)", node)
+        if axis is None:
+            flat = self._roll_run_time(self._ravel(x), shifts if len(shifts) > 1 else shifts[0], 0, node, label)
+            return self._reshape(flat, self._shape(x)) if self._rank(x) != 1 else flat
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        if len(shifts) == 1:
+            shifts = shifts * len(axes)
+        if len(axes) == 1 and len(shifts) > 1:
+            axes = axes * len(shifts)
+        if len(shifts) != len(axes):
+            raise self.err(ShapeError, "'shift' and 'axis' should be scalars or 1D sequences of the same length", node)
+        emit, const = self.b.emit, self.b.const
+        total: dict = {}
+        for s, a in zip(shifts, axes):
+            a = self._axis(a, self._rank(x), node)
+            total[a] = self.value(s, node) if a not in total else emit("add", [total[a], self.value(s, node)])
+        out = x
+        for a, s in total.items():
+            n = self._extent(x, a, node, label)
+            if n == 0:
+                continue
+            idx = emit("mod", [emit("sub", [emit("arange", [const(0), const(n), const(1)]), s]), const(n)])
+            out = emit("gather", [out, idx], index=(_FULL,) * a + (("array", 1),))
         return out if out is not x else self.b.emit("astype", [x], dtype=x.type.dtype)
 
     def _roll(self, x, shift, axis, node, label):

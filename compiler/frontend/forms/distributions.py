@@ -127,13 +127,10 @@ class DistributionForms(FormsBase):
         first = "q" if method in _QUANTILES.get(name, ()) else "x" if name in CONTINUOUS else "k"
         names = (first,) + spec.shapes + (("loc", "scale") if name in CONTINUOUS else ("loc",))
         bound = self.bind_args(label, names, args, kwargs, node, loc=0, scale=1)
-        x = bound[0]
-        if type(x).__name__ == "Masked":  # norm.cdf(x[mask]): elementwise on the selection (masks.py)
-            from ..masks import Masked
-
-            inner = self.b.emit("where", [x.mask, x.values, self.b.const(0.5)])
-            out = self.distribution_call(getattr(dist, method), (inner,) + tuple(bound[1:]), {}, node)
-            return Masked(out, x.mask, x.rows)
+        if any(type(a).__name__ == "Masked" for a in bound):  # norm.cdf(x[mask]), binom.logpmf(k[sel], n[sel], p):
+            filled, first = self.masked_fill(list(bound), node)  # elementwise on the selection (masks.py)
+            out = self.distribution_call(getattr(dist, method), tuple(filled), {}, node)
+            return self.masked_result(out, first, node)
         o = Ops(self.b, f"scipy.stats.{label}")
         ops = [self._dist_operand(a, node, label, name) for a in bound]
         if method in _QUANTILES.get(name, ()):
