@@ -2,7 +2,8 @@
 erf, erfc, gammaln, digamma, trigamma (polygamma(1, x)), polygamma(n, x), expit, logit and xlogy,
 which Numba does not provide; gammainc, gammaincc, betainc, betaincc and factorial (their kernels
 in runtime/incomplete.py: SciPy's compiled code); digamma, erfinv, erfcinv, ndtri, ndtr, log_ndtr,
-log_expit, i0, i0e, i1, i1e, betaln (SciPy's compiled code, runtime/cspecial.py), and
+log_expit, i0, i0e, i1, i1e, betaln (SciPy's compiled code, runtime/cspecial.py), the real branches
+of Lambert's W (lambertw0, lambertwm1: Halley's iteration), and
 `factorial_int`, math.factorial's float.
 
 Each is a plain Python function (SciPy's, so the lowered source also runs as Python) with a Numba
@@ -222,6 +223,66 @@ def _polygamma(n, x):
 
 erf = _unary("erf", _erf)
 erfc = _unary("erfc", _erfc)
+_EM1 = -0.36787944117144233  # -1/e, the branch point of Lambert's W
+
+
+@numba.njit(cache=True, nogil=True)
+def _lambertw_halley(x, w):
+    """Halley's iteration for w e^w = x from a first guess w (cubic convergence)."""
+    for _ in range(64):
+        ew = math.exp(w)
+        f = w * ew - x
+        if w + 1.0 == 0.0:
+            return w
+        step = f / (ew * (w + 1.0) - (w + 2.0) * f / (2.0 * w + 2.0))
+        w -= step
+        if abs(step) <= 4e-16 * (1.0 + abs(w)):
+            break
+    return w
+
+
+@numba.njit(cache=True, nogil=True)
+def _lambertw0(x):
+    """The principal branch W0 of Lambert's W on x >= -1/e (NaN below: complex there)."""
+    if x != x or x == math.inf:
+        return x
+    if x < _EM1:
+        return math.nan
+    if x == 0.0:
+        return x
+    if x < -0.25:  # near the branch point: the series in p = sqrt(2 (e x + 1))
+        p = math.sqrt(max(2.0 * (math.e * x + 1.0), 0.0))
+        if p == 0.0:
+            return -1.0
+        w = -1.0 + p - p * p / 3.0 + 11.0 / 72.0 * p * p * p
+    elif x < 3.0:
+        w = 0.5 * math.log1p(x)
+    else:
+        w = math.log(x)
+        w -= math.log(w)
+    return _lambertw_halley(x, w)
+
+
+@numba.njit(cache=True, nogil=True)
+def _lambertwm1(x):
+    """The lower branch W-1 of Lambert's W on -1/e <= x < 0 (-inf at 0, NaN elsewhere: complex)."""
+    if x != x:
+        return x
+    if x == 0.0:
+        return -math.inf
+    if x < _EM1 or x > 0.0:
+        return math.nan
+    if x < -0.25:
+        p = -math.sqrt(max(2.0 * (math.e * x + 1.0), 0.0))
+        if p == 0.0:
+            return -1.0
+        w = -1.0 + p - p * p / 3.0 + 11.0 / 72.0 * p * p * p
+    else:
+        l1 = math.log(-x)
+        w = l1 - math.log(-l1)
+    return _lambertw_halley(x, w)
+
+
 gammaln = _unary("gammaln", _gammaln)
 digamma = _unary("digamma", _cs.psi_kernel)  # SciPy's own psi (the series above: trigamma's sibling)
 trigamma = _unary("trigamma", _trigamma, _trigamma_py)
@@ -244,7 +305,9 @@ i0e = _unary("i0e", _cs.i0e_kernel)
 i1 = _unary("i1", _cs.i1_kernel)
 i1e = _unary("i1e", _cs.i1e_kernel)
 betaln = _binary("betaln", _cs.betaln_kernel)
+lambertw0 = _unary("lambertw0", _lambertw0, lambda x: np.real(_sp.lambertw(x, 0)))  # the real branches
+lambertwm1 = _unary("lambertwm1", _lambertwm1, lambda x: np.real(_sp.lambertw(x, -1)))
 
 __all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
            "betainc", "betaincc", "factorial", "factorial_int", "polygamma", "erfinv", "erfcinv", "ndtri", "ndtr",
-           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "betaln", "running_max", "running_min", "bincount_index"]
+           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "betaln", "lambertw0", "lambertwm1", "running_max", "running_min", "bincount_index"]

@@ -135,6 +135,14 @@ _row("log_ndtr", lambda y, x: npx.exp(-0.5 * (x * x) - _LOG_SQRT_2PI - y))
 # log_expit(x) = -log(1 + e^-x): d/dx = 1 - expit(x) = expit(-x)
 _row("log_expit", lambda y, x: npx.expit(-x))
 
+# ------------------------------------------------------------------------ Lambert's W, its real branches
+# scipy.special.lambertw(x, k).real for k = 0 (x >= -1/e) and k = -1 (-1/e <= x < 0), where W is real
+# (forms/special.py checks x); dW/dx = W / (x (1 + W)) = 1 / (x + e^W): 1 at x = 0, inf at -1/e
+for _k, _name in ((0, "lambertw0"), (-1, "lambertwm1")):
+    primitive(_name, _ew_float, elementwise=True, readable=f"scipy.special.lambertw({{0}}, {_k}).real",
+              lowered=f"_special.{_name}({{0}})",
+              vjp=lambda g, w, x: (g / (x + npx.exp(w)),), jvp=lambda t, w, x: t[0] / (x + npx.exp(w)))
+
 # ------------------------------------------------------------------------ modified Bessel functions
 # i0' = i1; i1' = i0 - i1 / x (1/2 at 0); the scaled ones e^-|x| i_k(x): minus sign(x) times themselves
 def _i1_over_x(x):

@@ -48,6 +48,7 @@ def log_ndtr_(x, u): return np.sum(u * sp.log_ndtr(x)) + np.sum(sp.log_expit(x) 
 def bessel_(x, u): return np.sum(u * (sp.i0(x) + sp.i0e(x) + sp.i1(x) + sp.i1e(x) * 2.0 + np.i0(x) * 0.5))
 def bessel_at_zero(x): return np.sum(sp.i1(x) + sp.i1e(x) ** 2 + sp.i0e(x))  # i1'(0) = i1e'(0) = 1/2
 def betaln_(a, b, u): return np.sum(u * sp.betaln(a, b))
+def lambertw_(x, u): return np.sum(u * sp.lambertw(x).real) + np.sum(sp.lambertw(-0.3 * np.exp(-x * x), -1).real)
 
 
 def mod_args():
@@ -100,6 +101,8 @@ CASES: dict = {
     "log_expit": [(log_ndtr_, lambda: (normal(6) * 4, normal(6)), (0,))],
     **{name: [(bessel_, lambda: (normal(7) * 3, normal(7)), (0,)), (bessel_at_zero, lambda: (np.array([0.0, 0.7, -1.2]),), (0,))]
        for name in ("i0", "i0e", "i1", "i1e")},
+    **{name: [(lambertw_, lambda: (np.array([-0.3, -0.05, 0.0, 0.4, 2.5, 30.0]), normal(6)), (0,))]
+       for name in ("lambertw0", "lambertwm1")},
     "betaln": [(betaln_, lambda: (R.uniform(0.3, 5.0, (3, 4)), R.uniform(0.3, 5.0, 4), normal(3, 4)), (0, 1))],
     "xlogy": [(xlogy_, lambda: (with_zero(3, 4), positive(4), normal(3, 4)), (0, 1)),
               (xlogy_entropy, lambda: (R.uniform(0.1, 1.0, 5),), (0,))],

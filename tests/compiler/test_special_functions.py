@@ -359,3 +359,21 @@ def test_scipy_kernels_are_scipys_to_the_bit(name):
     got = numba.njit(lambda v: fn(v))(x)
     np.testing.assert_array_equal(got, getattr(sp, name)(x))
     assert numba.njit(lambda v: fn(v))(x.astype(np.float32)).dtype == np.float32
+
+
+def lambertw_outside(x):
+    return np.sum(sp.lambertw(x).real)
+
+
+def test_lambertw_real_branches_agree_with_scipy_and_refuse_the_complex_part():
+    x = np.concatenate([np.linspace(-1 / math.e, 0.0, 200), np.logspace(-300, 300, 200)])
+    assert rt._lambertw0(x[0]) == -1.0  # the float below -1/e (SciPy: nan)
+    np.testing.assert_allclose([rt._lambertw0(v) for v in x[1:]], sp.lambertw(x[1:]).real, rtol=1e-7)  # the branch point
+    np.testing.assert_allclose([rt._lambertw0(v) for v in x[5:]], sp.lambertw(x[5:]).real, rtol=1e-13)
+    xm = np.concatenate([np.linspace(-1 / math.e + 1e-4, -1e-300, 200), -np.logspace(-300, -1, 100)])
+    np.testing.assert_allclose([rt._lambertwm1(v) for v in xm], sp.lambertw(xm, -1).real, rtol=1e-13)
+    near = -1 / math.e + np.array([1e-9, 1e-12])  # SciPy's W-1 is off by 1e-4 here; w e^w = x is exact
+    w = np.array([rt._lambertwm1(v) for v in near])
+    np.testing.assert_allclose(w * np.exp(w), near, rtol=1e-15)
+    with pytest.raises(AssertionError, match="is complex here"):  # SciPy: a complex value with an imaginary part
+        adjit.grad(lambertw_outside)(np.array([-0.5, 1.0]))

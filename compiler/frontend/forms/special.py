@@ -34,6 +34,10 @@ FORMS: dict = {
     "polygamma": ((Lazy("scipy.special", "polygamma"),), (),
                   "`polygamma(n, x)`, n an int known when compiled: the `digamma` row for 0, `trigamma` for 1, the "
                   "`polygamma` row above (float64 as SciPy's); d/dx `polygamma(n + 1, x)`"),
+    "lambertw": ((Lazy("scipy.special", "lambertw"),), (),
+                 "`lambertw(x, k)` of a real x, k = 0 or -1 known when compiled: a complex value whose real part "
+                 "is the `lambertw0` / `lambertwm1` row and whose imaginary part is 0, where W is real (x >= -1/e; "
+                 "-1/e <= x < 0 for k = -1: checked when the function runs, AssertionError elsewhere)"),
     "isnan": ((np.isnan,), (), "`x != x` (bool, no gradient)"),
     "isinf": ((np.isinf,), (), "`abs(x) == inf` (bool, no gradient)"),
     "isfinite": ((np.isfinite,), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
@@ -90,6 +94,36 @@ class SpecialForms(FormsBase):
         if n == 1:
             return self.b.emit("trigamma", [x])
         return self.b.emit("polygamma", [x], n=n)
+
+    def form_lambertw(self, label, args, kwargs, node):
+        """scipy.special.lambertw(z, k=0, tol=1e-8) of a real z: the real branch as a complex pair
+        (SciPy returns complex128), z checked to lie where that branch is real."""
+        from ..complexvals import ComplexPair, is_complex
+
+        label = "scipy.special.lambertw"
+        z, k, _tol = self.bind_args(label, ("z", "k", "tol"), args, kwargs, node, k=0, tol=1e-8)
+        k = self.static(k, node, "k")
+        if k not in (0, -1) or isinstance(k, bool):
+            raise self.err(UnsupportedSyntaxError, f"{label}: only the real branches k = 0 and k = -1 are supported",
+                           node, hint="lambertw(x) or lambertw(x, -1) of real x")
+        if is_complex(z):
+            raise self.err(UnsupportedSyntaxError, f"{label} of a complex value is not supported", node,
+                           hint="lambertw of a real x (its real branches)")
+        if _number(z):
+            import scipy.special
+
+            return complex(scipy.special.lambertw(z, k))
+        x = self._float_operand(z, node, label)
+        self.at(node)
+        if x.type.dtype != "float64":  # SciPy's lambertw is complex128 for every input
+            x = self.b.emit("astype", [x], dtype="float64")
+        lo = self.b.emit("ge", [x, self.value(-math.exp(-1.0) * (1 + 1e-15), node)])
+        ok = lo if k == 0 else self.b.emit("logical_and", [lo, self.b.emit("le", [x, self.value(0.0, node)])])
+        if x.type.kind == "array":
+            ok = self.numpy_form(np.all, [ok], {}, node)
+        self.b.emit("check", [ok], msg=f"{label}(x, {k}) is complex here: adjit computes its real branch only, "
+                                       + ("x >= -1/e" if k == 0 else "-1/e <= x <= 0"))
+        return ComplexPair(self.b.emit("lambertw0" if k == 0 else "lambertwm1", [x]), None)
 
     def form_isnan(self, label, args, kwargs, node):
         return self._predicate(label, args, kwargs, node)
