@@ -126,7 +126,13 @@ class FeaturesMixin:
         self._gl(f"GS{k} = {self._c(0.2, 1.2)}")
         if r.random() < 0.5:
             self._mut(f"GS{k} = {self._c(-1.2, -0.2)}")
-        self._gl(f"def gh{k}(v, scale=1.0):\n    return np.sum(np.tanh(v * {ga}) * GS{k}) * scale")
+        if r.random() < 0.15:  # a default bound to a global list, changed in place (case_012: open)
+            self._gl(f"GLD{k} = [{self._c()}, {self._c()}]")
+            self._gl(f"def gh{k}(v, scale=1.0, coefs=GLD{k}):\n    return np.sum(np.tanh(v * {ga}) * coefs[0]) * scale + coefs[1]")
+            self._mut(f"GLD{k}[0] = {self._c()}")
+            self.tag("ft_mutable_default")
+        else:
+            self._gl(f"def gh{k}(v, scale=1.0):\n    return np.sum(np.tanh(v * {ga}) * GS{k}) * scale")
         if r.random() < 0.3:
             self._gl(f"HELPERS{k} = {{'main': gh{k}}}")
             return [f"fe{k} = HELPERS{k}['main'](x) + gh{k}(W[0], scale=0.5)"]
