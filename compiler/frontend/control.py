@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import shapes as S
 from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
-from ..ir import Abstract, Block, For, If, Value, While
+from ..ir import Abstract, Block, For, If, Value, While, free_values
 from .iteration import target_names
 from .parse import _always_returns, _contains_jump, assigned_names
 from .values import _UNDEFINED, Method, Undefined, _is_number, _same_static
@@ -340,7 +340,8 @@ class ControlFlow:
         """Lower a loop body until the carried values' types are stable (a weak Python float that
         becomes a float64 array element is widened once). Returns (params, ops, env, yields, avals)."""
         avals = list(init_avals)
-        for _ in range(4):
+        tries = 0
+        while tries < 4:
             params = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
             saved_env, saved_ops = self.env, self.b.ops
             self.env = dict(saved_env)
@@ -351,12 +352,10 @@ class ControlFlow:
                 ops, env = self.b.ops, self.env
             finally:
                 self.env, self.b.ops = saved_env, saved_ops
-            yields = []
-            for n, p in zip(carried, params):
-                v = env.get(n, p)
-                if isinstance(v, Undefined):
-                    raise self.err(AdjitTypeError, f"'{n}' {v.why}", node)
-                yields.append(v)
+            if self._drop_undefined(carried, params, avals, init_avals, env, ops, extra, node):
+                continue  # lowered again without them
+            tries += 1
+            yields = [env.get(n, p) for n, p in zip(carried, params)]
             vals, joined = [], []
             changed = False
             for n, p, y, av in zip(carried, params, yields, avals):
@@ -370,6 +369,24 @@ class ControlFlow:
                 return params, ops, env, vals, avals, extra
             avals = joined
         raise self.err(AdjitTypeError, "the types of the loop's variables do not settle", node)
+
+    def _drop_undefined(self, carried, params, avals, init_avals, env, ops, extra, node) -> bool:
+        """A name the loop would carry that the body leaves undefined (`t` of an inner
+        `for t in range(a, b)`, which may not run): when no iteration reads the value the previous
+        one left (the body never reads its carried parameter), the loop does not carry it (it is
+        undefined after the loop); else the located error. Drops them from the lists in place."""
+        gone = [k for k, (n, p) in enumerate(zip(carried, params)) if isinstance(env.get(n, p), Undefined)]
+        if not gone:
+            return False
+        body = Block(list(ops) + (list(extra) if isinstance(extra, list) else []))
+        read = {v.id for v in free_values(body)} | {env.get(n, p).id for n, p in zip(carried, params)
+                                                   if isinstance(env.get(n, p), Value)}
+        for k in gone:
+            if params[k].id in read:
+                raise self.err(AdjitTypeError, f"'{carried[k]}' {env[carried[k]].why}", node)
+        for k in reversed(gone):
+            del carried[k], avals[k], init_avals[k]
+        return True
 
     def cast_inits(self, carried: list, avals: list, node) -> list:
         inits = []

@@ -40,6 +40,8 @@ class Indexing:
             return lower_index_trick(self, base, node)
         if type(base).__name__ == "MaskIndex" and base.mask.type.rank == 1 and self.static_int(self.expr(sl)) in (0, -1):
             return base  # np.where(c)[0] of a 1-D c: the one index array, which selects as c does
+        if type(base).__name__ == "Masked":  # boxes[pos][:, 2]: maskaxes.py
+            return self.masked_subscript(base, node)
         if not isinstance(base, Value):
             raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
         if base.type.kind == "tuple":
@@ -211,6 +213,8 @@ class Indexing:
                     raise self.err(UnsupportedSyntaxError, "an empty list as an index is not supported", e,
                                    hint="index with an int array of the right length")
                 raw = self._build(tuple(raw), e)  # x[[0, 2]], x[idx] of a list: np.asarray of it (a gather)
+            if array_ok and type(raw).__name__ == "Masked":  # x[rows, labels[pos]]: masks.py
+                raw = self.selection_as_index(raw, e)
             v = self.value(raw, e)
             if v.type.kind == "array" and array_ok and v.type.dtype in ("int64", "int32"):
                 arrays.append(len(ints))  # integer-array (advanced) indexing: primitives/arrays.py

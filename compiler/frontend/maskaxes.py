@@ -16,7 +16,10 @@ unselected places with zeros computes exactly:
   spread at their positions, the scatter checking when the function runs that u has one row per
   selected element (a ValueError otherwise; an axis of length 1 is a located error). Two selected axes in one result, or a selected axis contracted with a
   full axis of another selection, is a located error;
-- `np.var`, `np.std` (`axis`, `ddof`, `keepdims`): the selection's mean, differences and sums.
+- `np.var`, `np.std` (`axis`, `ddof`, `keepdims`): the selection's mean, differences and sums;
+- a basic index that leaves the count axis whole (`boxes[pos][:, 2]`): the same index of the
+  values and the mask;
+- `np.sort` of a 1-D selection: of the array NumPy makes (masks.selection_array).
 
 Attributes and methods of a selection reach this module through `attribute` and `method`
 below. `np.transpose` and `np.matmul` are rows (masks.masked_call); `len`, `np.dot`,
@@ -127,6 +130,8 @@ class SelectionAxes:
             if func is np.dot and any(_is_number(v) or isinstance(v, Value) and v.type.kind == "scalar" for v in (a, b)):
                 return self.masked_elementwise("mul", [a, b], node)  # np.dot with a number multiplies
             return self.masked_matmul(a, b, node, label)
+        if func is np.sort and args and _masked(args[0]):  # hard-negative mining: np.sort(loss[~pos])[::-1][:k]
+            return self.numpy_form(func, (self.selection_array(args[0], node),) + tuple(args[1:]), kwargs, node)
         if self.FUNCTIONS().get(id(func)) in _ELEMENTWISE_FORMS:  # np.log10(x[mask]): on the filled values
             items = list(args) + list(kwargs.values())
             filled, first = self.masked_fill(items, node)
@@ -212,6 +217,54 @@ class SelectionAxes:
         if s.type.rank < full:
             s = emit("expand_dims", [s], axis=tuple(range(full - s.type.rank)))
         return emit("transpose", [s], axes=_inverse(self._expanded_perm(x, order)))
+
+    def masked_subscript(self, x, node):
+        """`boxes[pos][:, 2]`, `sel[..., 1:3]`: a basic index (ints, slices) of a selection that
+        leaves its count axis whole (`:`) is the same index of its values and mask, a selection
+        again; an index into the count axis depends on the data (the located error)."""
+        import ast
+
+        sl = node.slice
+        items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+        ellipses = [k for k, e in enumerate(items) if isinstance(e, ast.Constant) and e.value is Ellipsis]
+        full = ast.Slice(lower=None, upper=None, step=None)
+        if len(ellipses) > 1 or len(items) - len(ellipses) > x.ndim:
+            raise self.err(AdjitTypeError, f"too many indices for a selection of {x.ndim} dimensions", node)
+        if ellipses:
+            k = ellipses[0]
+            items = items[:k] + [full] * (x.ndim - len(items) + 1) + items[k + 1:]
+        items += [full] * (x.ndim - len(items))
+        count = items[x.axis]
+        if not (isinstance(count, ast.Slice) and count.lower is None and count.upper is None and count.step is None):
+            raise self.err(UnsupportedSyntaxError, "indexing the count axis of a boolean-mask selection "
+                           "(`x[mask][0]`) reads an element whose place depends on the data", node, hint=_HINT)
+        names, dropped = [], 0
+        for k, e in enumerate(items):
+            if isinstance(e, ast.Slice):
+                continue
+            v = self.expr(e)
+            if not (isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar"
+                    and v.type.dtype in ("int64", "int32")):
+                raise self.err(UnsupportedSyntaxError, "a boolean-mask selection indexed by anything but ints and "
+                               "slices outside its count axis", node, hint=_HINT)
+            name = f"<selection index {k}>"
+            self.env[name] = v
+            names.append(name)
+            items[k] = ast.copy_location(ast.Name(name, ast.Load()), e)
+            dropped += k < x.axis
+        expanded = items[:x.axis] + [full] * x.rows + items[x.axis + 1:]
+        out = []
+        try:
+            for part, key in ((x.values, "<selection values>"), (x.mask, "<selection mask>")):
+                self.env[key] = part
+                index = ast.copy_location(ast.Tuple(expanded, ast.Load()), node)
+                out.append(self.subscript(ast.copy_location(ast.Subscript(
+                    value=ast.copy_location(ast.Name(key, ast.Load()), node), slice=index, ctx=ast.Load()), node)))
+                del self.env[key]
+        finally:
+            for name in names:
+                self.env.pop(name, None)
+        return type(x)(out[0], out[1], x.rows, self._selector(x), x.axis - dropped)
 
     # ----------------------------------------------------------------------------- products
     def _flat(self, x):

@@ -21,7 +21,9 @@ and an operation is lowered where padding the unselected places with zeros gives
   another axis (a selection again, one value per selected row); `np.var`/`np.std` composed of them;
 - writes: `x[mask] = v` (a number, an array of one value per selected element, or a selection by
   the same mask), `x[mask] += v`, as `x[...] = where(mask, v, x)`;
-- `.T`, `np.transpose`, `np.swapaxes`, `.shape`, `len`, `@`/`np.dot`/`np.matmul`: maskaxes.py.
+- `.T`, `np.transpose`, `np.swapaxes`, `.shape`, `len`, `@`/`np.dot`/`np.matmul`: maskaxes.py;
+- what needs the elements in order (a 1-D selection of ints as an index, `np.sort`): the array
+  NumPy makes, `x[np.flatnonzero(mask)]`, of a length known only when the function runs.
 
 Anything else (`np.array(x[mask])`, a selection by another mask) is a located error with the
 `np.where` rewrite. The max or min of an empty selection is -inf or inf (NumPy raises)."""
@@ -254,6 +256,14 @@ class MaskedSelections(SelectionAxes):
                 raise self.err(UnsupportedSyntaxError, f"np.{prim} of a boolean-mask selection takes `axis` and "
                                "`keepdims` only", node, hint=_HINT)
             return self.masked_reduce(prim, params["a"], params.get("axis"), params.get("keepdims", False), node)
+        if prim == "clip":  # np.clip(x[mask], 0, None): one bound may be None, as for arrays
+            kwargs = {{"min": "a_min", "max": "a_max"}.get(k, k): v for k, v in kwargs.items()}
+            x, lo, hi = self.bind_args("np.clip", row.params, args, kwargs, node, a_min=None, a_max=None)
+            if lo is None and hi is None:
+                raise self.err(AdjitTypeError, "np.clip needs a_min or a_max", node)
+            if lo is None or hi is None:
+                return self.masked_elementwise("minimum" if lo is None else "maximum", [x, hi if lo is None else lo], node)
+            return self.masked_elementwise("clip", [x, lo, hi], node)
         if prim in ("transpose", "matmul"):  # np.transpose(x[mask]), np.matmul: maskaxes.py
             return self.masked_function(np.transpose if prim == "transpose" else np.matmul, args, kwargs, node)
         if row.elementwise and not kwargs and len(args) == len(row.params or args):
@@ -364,6 +374,22 @@ class MaskedSelections(SelectionAxes):
         spread = emit("index_add", [spread, u, pos], index=(("array", 2),) + (_FULL,) * trailing)
         spread.hint = "spread"
         return emit("reshape", [spread, shape])
+
+    def selection_as_index(self, x: Masked, node) -> Value:
+        """`labels[pos]` used as an index (`onehot[np.flatnonzero(pos), labels[pos]] = 1`): a 1-D
+        selection of ints as the int array NumPy makes (selection_array)."""
+        if x.values.type.dtype not in ("int64", "int32"):
+            raise self.masked_value_error(node)
+        return self.selection_array(x, node)
+
+    def selection_array(self, x: Masked, node) -> Value:
+        """A 1-D selection as the array NumPy makes, `x[np.flatnonzero(mask)]`: a gather of a
+        length known only when the function runs (its gradient the scatter-add back), for what
+        needs the elements in order (an index, np.sort)."""
+        if x.rows != 1 or x.axis != 0 or x.values.type.rank != 1:
+            raise self.masked_value_error(node)
+        self.at(node)
+        return self.b.emit("gather", [x.values, self.mask_positions(self._selector(x))], index=(("array", 1),))
 
     def masked_value_error(self, node) -> Exception:
         return self.err(AdjitTypeError, "x[mask] (a boolean-mask selection) has a number of elements known only when "

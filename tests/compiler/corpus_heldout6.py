@@ -127,11 +127,42 @@ def loop_over_comprehension_of_records(radii, zs, currents):
     return np.std(field) / np.mean(field)
 
 
+# ---------------------------------------------------------- np.flatnonzero; an inner loop's index (CJS)
+def flatnonzero_first_last(x, hist):
+    chi = np.ones(5)
+    for t in range(3, -1, -1):
+        chi[t] = (1 - x[t]) + x[t] * 0.5 * chi[t + 1]
+    ll = 0.0
+    for i in range(hist.shape[0]):
+        seen = np.flatnonzero(hist[i])
+        first, last = seen[0], seen[-1]
+        for t in range(first, last):
+            ll += np.log(x[t]) if hist[i, t + 1] else np.log(1 - x[t])
+        ll += np.log(chi[last]) * len(seen)
+    return -ll
+
+
+# ---------------------------------------------------------- columns of selections, selections as indices (GIoU)
+def selection_columns_and_index(d, logits, labels):
+    pos = labels >= 0
+    a = d[pos]
+    w = np.clip(a[:, 2] - a[:, 0], 0, None)
+    h = a[..., 3] - a[:, 1]
+    onehot = np.zeros_like(logits)
+    onehot[np.flatnonzero(pos), labels[pos]] = 1.0
+    p = 1 / (1 + np.exp(-logits))
+    per = -np.sum(onehot * np.log(p) + (1 - onehot) * np.log(1 - p), axis=1)
+    n = max(int(pos.sum()), 1)
+    hard = np.sort(per[~pos])[::-1][: 2 * n]
+    return np.sum(w * h) + hard.sum() + per[pos].sum()
+
+
 def _rng():
     return np.random.default_rng(6)
 
 
 CASES = [
+    (cumtrapz_axis0_dx, lambda: (_rng().standard_normal((4, 3)), None), (0,)),
     (helper_returns_selection, lambda: (np.linspace(0.1, 0.9, 6), np.array([-1., 2, -3, -4, 5, -0.5]),
                                         np.float64(1.7)), (0, 2)),
     (helper_selection_reduced, lambda: (np.linspace(0.2, 1.4, 6), np.array([-1., 2, -3, 4, 5, -1])), (0,)),
@@ -140,12 +171,15 @@ CASES = [
     (norm_logpdf_selection_scale, lambda: (_rng().standard_normal(7), _rng().uniform(1, 2, 7),
                                            np.array([1., -1, 2, 0.5, -3, 1, 1])), (0, 1)),
     (cumtrapz_initial, lambda: (np.linspace(1.0, 3.0, 12), np.linspace(0.0, 1.2, 12)), (0,)),
-    (cumtrapz_axis0_dx, lambda: (_rng().standard_normal((4, 3)), None), (0,)),
     (roll_run_time_shifts, lambda: (_rng().standard_normal((4, 5)),), (0,)),
-    (list_of_array_items_written, lambda: (_rng().uniform(1, 2, 10), np.array([0.4, 0.3])), (0, 1)),
     (helper_returns_records, lambda: (_rng().standard_normal((3, 3)), _rng().standard_normal(3)), (0, 1)),
+    (list_of_array_items_written, lambda: (_rng().uniform(1, 2, 10), np.array([0.4, 0.3])), (0, 1)),
     (loop_over_comprehension_of_records, lambda: (np.array([1.0, 1.2]), np.array([-0.5, 0.6]),
                                                   np.array([2.0, 1.5])), (0, 1, 2)),
+    (flatnonzero_first_last, lambda: (np.array([0.6, 0.7, 0.4, 0.8, 0.6]),
+                                      np.array([[0, 1, 0, 1, 1], [1, 0, 0, 1, 0], [0, 0, 1, 0, 0]])), (0,)),
+    (selection_columns_and_index, lambda: (_rng().standard_normal((8, 4)), _rng().standard_normal((8, 3)),
+                                           np.array([1, -1, 0, 2, -1, -1, 1, -1])), (0, 1)),
     (trapezoid_scipy_2d_x, lambda: (_rng().standard_normal((3, 5)), np.cumsum(np.full(5, 0.3))), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]

@@ -46,6 +46,9 @@ FORMS: dict = {
     "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
                                  "`fp[i] + (x - xp[i]) (fp[i+1] - fp[i]) / (xp[i+1] - xp[i])` (gathers); `left`/`right` "
                                  "outside (fp's ends by default); xp increasing, its length known when compiled"),
+    "flatnonzero": ((np.flatnonzero,), (), "the positions of the nonzero elements of the raveled array, in order: an "
+                                           "int64 array of a length known only when the function runs (each True "
+                                           "element's `cumsum` rank says where its position goes)"),
     "nonzero": ((np.nonzero,), (), "only as an index: `x[np.nonzero(c)]`, `x[np.where(c)]` are `x[c]` "
                                    "(a boolean-mask selection)"),
 }
@@ -253,6 +256,15 @@ class ArrangingForms(FormsBase):
             if rank > 1 and self._rank(xv) == 1:
                 step = self.b.emit("expand_dims", [step], axis=tuple(k for k in range(rank) if k != axis))
         return self.b.emit("mul", [self.b.emit("mul", [mid, step]), self.b.const(0.5)]), axis
+
+    def form_flatnonzero(self, label, args, kwargs, node):
+        (a,) = self.bind_args(label, ("a",), args, kwargs, node)
+        a = self.value(a, node)
+        if a.type.kind != "array" or a.type.rank == 0:
+            a = self.b.emit("reshape", [a, self.b.emit("tuple", [self.b.const(1)])]) if a.type.kind == "scalar" else a
+        mask = a if a.type.dtype == "bool" else self.b.emit("ne", [a, self.b.const(0)])
+        self.at(node)
+        return self.mask_positions(mask)
 
     def form_trapezoid(self, label, args, kwargs, node):
         y, x, dx, axis = self.bind_args(label, ("y", "x", "dx", "axis"), args, kwargs, node, x=None, dx=1.0, axis=-1)

@@ -178,12 +178,14 @@ class FormsBase:
         if len(ell) > 1:
             raise self.err(UnsupportedSyntaxError, "an index can only have a single ellipsis ('...')", sl)
         if ell:
-            if not isinstance(base, Value) or base.type.kind != "array":
+            masked = type(base).__name__ == "Masked"  # sel[..., 1] of a selection (maskaxes.py): its NumPy rank
+            if not masked and (not isinstance(base, Value) or base.type.kind != "array"):
                 raise self.err(AdjitTypeError, "`...` indexes arrays only", sl)
+            rank = base.ndim if masked else base.type.rank
             used = sum(1 for it in items if not (isinstance(it, ast.Constant) and (it.value is None or it.value is Ellipsis)))
-            fill = base.type.rank - used
+            fill = rank - used
             if fill < 0:
-                raise self.err(ShapeError, f"too many indices for an array of dimension {base.type.rank}", sl)
+                raise self.err(ShapeError, f"too many indices for an array of dimension {rank}", sl)
             k = ell[0]
             items[k:k + 1] = [ast.copy_location(ast.Slice(), items[k]) for _ in range(fill)]
             changed = True
