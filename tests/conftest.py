@@ -14,6 +14,11 @@ os.environ["ADJIT_CACHE_DIR"] = _TEST_CACHE
 # tests/runtime/test_cache_security.py) must not remove, from a subprocess, a module a test is loading
 os.environ["ADJIT_CACHE_MAX_ENTRIES"] = "1000000"
 atexit.register(shutil.rmtree, _TEST_CACHE, True)
+# LLVM at -O1 rather than Numba's -O3: the suite compiles ~1700 programs and checks values, not
+# speed; without fastmath (adjit never sets it) every level keeps IEEE semantics, so the values are
+# the same, and the SIMD kernels call libmvec explicitly (runtime/simd.py), not through the loop
+# vectorizer. About a fifth of the suite's CPU time. Benchmarks and users keep Numba's default.
+os.environ.setdefault("NUMBA_OPT", "1")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
