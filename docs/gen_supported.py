@@ -139,7 +139,7 @@ a float is widened once).
 | a `for` loop carrying a list, tuple, string or None (see above) whose trip count is known only at run time or exceeds 256, or with `break`, `continue`, `return` inside | 'ext' is a list (or tuple) that each iteration of this loop rebinds and the next reads: adjit unrolls such a loop when it runs a number of times known when the call is compiled; hint: preallocate an array and write its items, or join arrays with `np.concatenate` |
 | `np.multiply.at` and the other ufuncs' `.at` but `np.add.at`/`np.subtract.at` | `` `np.multiply.at` is not supported by adjit``; hint: a loop over the indices |
 | `try`, `with`, `del`, `global`, `nonlocal`, `from . import`; `raise` under an `if` decided when the function runs | not supported (`import x`, `from x import y as z` inside the function bind the names when the call is compiled; a `raise` reached on the path decided when compiled, e.g. under `if kind not in OPTIONS:`, raises the user's exception, an f-string message formatted) |
-| a `class` statement inside the function; an attribute set outside the straight-line statements of `__init__` (under an `if`, in a loop, in another method) of an object made in the function; a recursion deeper than 24 calls or whose depth depends on values computed when the function runs, decorators on a nested `def`, positional-only parameters | not supported (a recursion over a structure known when compiled, `def prune(node): ... prune(left) * prune(right)` over nested tuples, is unrolled) |
+| a `class` statement inside the function that reads the function's own names (pass them to `__init__`); an attribute set outside the straight-line statements of `__init__` (under an `if`, in a loop, in another method) of an object made in the function; a recursion deeper than 24 calls or whose depth depends on values computed when the function runs, decorators on a nested `def`, positional-only parameters | not supported (a recursion over a structure known when compiled, `def prune(node): ... prune(left) * prune(right)` over nested tuples, is unrolled) |
 | a boolean-mask selection used as an array (`np.array(x[mask])`), in a product with two selected axes (`X[m] @ X[m].T`) or contracting its selected axis with a full axis of another selection, combined with a selection by another mask or with an array of more dimensions than the selection; `x[mask] = u` with `u` of 2 dimensions (a full mask) or of a length known only at run time | x[mask] has a number of elements known only when the function runs; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that. A selection of one element paired with a longer array raises ValueError (NumPy would broadcast the selection) |
 | `None` beside an index array (`x[idx, None]`), an index array of floats, a list of computed values as an index | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
 | `*args`/`**kwargs` parameters and call arguments | not supported |
@@ -185,8 +185,9 @@ dicts, lists, tuples, NamedTuples and dataclasses, nested (`p["W"]`, `p[0]`, `p.
 unpacking and `for` loops over a structure, unrolled; read-only). Objects of the user's classes made inside
 the function (`Springs(k, rest=0.9).energy(x)`): a dataclass or NamedTuple from its fields, another class by
 inlining its `__init__` (whose straight-line `self.name = value` statements set its attributes; `super()`
-works), then its methods and `@property` getters inlined with self bound (see api.md for structure
-arguments). The arguments in
+works), then its methods and `@property` getters inlined with self bound, `model(x)` its `__call__`
+(see api.md for structure arguments). A `class` statement inside the function is made by Python when
+the call is compiled (in the module's globals; its methods keep their lines) and then used the same way. The arguments in
 `wrt` must be float32 or float64 (a structure: its float leaves; its integer leaves get None).
 `functools.partial` objects, bound methods (`self.W` read from the object) and callable objects
 are transformed like functions. Arrays in non-native byte order are converted; masked arrays,

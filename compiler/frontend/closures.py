@@ -34,6 +34,39 @@ class LocalFunctions(StaticLoops):
                 defaults[a.arg] = self.expr(d)
         return LocalFunction(node, defaults, self.env, self.parsed)
 
+    def local_class(self, stmt: ast.ClassDef):
+        """A `class` statement inside the function: the class made now by Python, from the
+        statement's own lines (its methods keep their file and line numbers, so they are read and
+        inlined as a module-level class's are), in the function's module globals. A name of the
+        function's own (a parameter, a value it computed) read by the class body is the located
+        error: the class would close over a value adjit computes only when the function runs."""
+        import copy
+
+        outer = assigned_names(self.parsed.node.body) | {a.arg for a in ast.walk(self.parsed.node.args)
+                                                          if isinstance(a, ast.arg)}
+        own = assigned_names(stmt.body) | {n.arg for n in ast.walk(stmt) if isinstance(n, ast.arg)}
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in outer and n.id not in own \
+                    and n.id not in self.parsed.globals:
+                raise self.err(UnsupportedSyntaxError, f"the class {stmt.name} defined inside the function reads "
+                               f"'{n.id}', a name of the function", n,
+                               hint=f"pass {n.id} to the class (an argument of __init__ or of the method), or define "
+                                    "the class at module level")
+        node = copy.deepcopy(stmt)
+        ast.increment_lineno(node, self.parsed.firstline - 1)
+        for sub in ast.walk(node):  # the dedented source's columns back to the file's
+            if hasattr(sub, "col_offset"):
+                sub.col_offset += self.parsed.indent
+                if getattr(sub, "end_col_offset", None) is not None:
+                    sub.end_col_offset += self.parsed.indent
+        made: dict = {}
+        try:
+            exec(compile(ast.Module(body=[node], type_ignores=[]), self.parsed.filename, "exec"),
+                 self.parsed.globals, made)
+        except Exception as e:  # noqa: BLE001 - Python's own error making the class, located
+            raise self.err(AdjitTypeError, f"making the class {stmt.name}: {type(e).__name__}: {e}", stmt) from None
+        return made[stmt.name]
+
     def python_statement(self, stmt) -> None:
         """`import scipy.linalg`, `from scipy.special import gammaln as lg`: the names bound when the
         call is compiled, as Python binds them. `assert cond, msg`: decided when compiled where the

@@ -287,6 +287,10 @@ class Expressions(CallHelpers, PythonValues):
             return self.map_call(node)  # comprehensions.py
         if func is getattr or func is hasattr:  # a name known when compiled: closures.py
             return self.getattr_call(func, node)
+        if type(func).__name__ == "StructObj" and any("__call__" in vars(k) for k in func.cls.__mro__[:-1]):
+            # model(x) of an object of the user's class: its __call__ method, inlined as any method
+            method = ast.copy_location(ast.Attribute(value=node.func, attr="__call__", ctx=ast.Load()), node.func)
+            return self.call(ast.copy_location(ast.Call(func=method, args=node.args, keywords=node.keywords), node))
         if type(func).__name__ == "StructView" and not node.args:  # d.values() used as a sequence: its items
             items = func.struct.items
             return self.mark_list(tuple({"items": list(items.items()), "keys": list(items),

@@ -166,6 +166,8 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                 self.lower_augassign(stmt)
             elif isinstance(stmt, ast.FunctionDef):  # closures.py
                 self.env[stmt.name] = self.local_function(stmt)
+            elif isinstance(stmt, ast.ClassDef):  # made by Python when compiled: closures.py
+                self.env[stmt.name] = self.local_class(stmt)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assert, ast.Raise)):  # closures.py
                 self.python_statement(stmt)
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):

@@ -270,6 +270,8 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             continue  # assert and import: closures.py
         if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and all(a.name != "*" for a in stmt.names):
             continue
+        if isinstance(stmt, ast.ClassDef) and not stmt.keywords:  # made by Python when compiled (closures.py)
+            continue
         if isinstance(stmt, ast.FunctionDef):  # a nested function: inlined where it is called
             _check_nested_def(parsed, stmt)
             continue

@@ -89,3 +89,43 @@ class Stateful:
 
 def stateful(k, x):
     return Stateful(k).step(x)
+
+
+def defined_inside(k, x):
+    """A class statement inside the function (made by Python when compiled), a __call__ method,
+    a class attribute, a subclass of a module-level class, and a dataclass defined there too."""
+    from dataclasses import dataclass
+
+    class Layer:
+        scale = 0.5
+
+        def __init__(self, w):
+            self.w = w
+
+        def __call__(self, v):
+            return np.tanh(self.w * v) * self.scale
+
+    class Stiffer(Springs):
+        def energy(self, pos):
+            return 2.0 * super().energy(pos)
+
+    @dataclass
+    class Box:
+        lo: float
+        hi: float = 3.0
+
+        def clip(self, v):
+            return np.clip(v, self.lo, self.hi)
+
+    layer = Layer(k)
+    return np.sum(layer(x)) + Stiffer(k, 1.0).energy(x) + np.sum(Box(0.5).clip(x) * k)
+
+
+def reads_the_functions_names(k, x):
+    n = 2.0
+
+    class Scaled:
+        def f(self, v):
+            return v * n
+
+    return np.sum(Scaled().f(x)) * k

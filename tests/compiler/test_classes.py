@@ -24,3 +24,11 @@ def test_compiled_and_the_located_errors():
         adjit.grad(C.branchy)(0.7, X)
     with pytest.raises(UnsupportedSyntaxError, match="straight-line"):
         adjit.grad(C.stateful)(0.7, X)
+
+
+def test_a_class_statement_inside_the_function():
+    value, grads = run_grad(C.defined_inside, (0.7, X), (0, 1))
+    assert np.isclose(value, C.defined_inside(0.7, X))
+    fd_check(C.defined_inside, [0.7, X], [0, 1], grads)
+    with pytest.raises(UnsupportedSyntaxError, match="reads 'n', a name of the function"):
+        adjit.grad(C.reads_the_functions_names)(0.7, X)
