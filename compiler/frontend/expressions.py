@@ -197,8 +197,14 @@ class Expressions(CallHelpers, PythonValues):
             val = self.expr(node.value)
             self.assign(node.target, val, node.value)
             return val
-        what = {ast.DictComp: "dict comprehensions are not supported",
-                ast.Dict: "dicts are not supported", ast.JoinedStr: "strings are not supported"}.get(
+        if isinstance(node, ast.JoinedStr):  # an f-string of values known when compiled: a str (closures.py)
+            text = self._fstring(node)
+            if text is None:
+                raise self.err(UnsupportedSyntaxError, "an f-string of a value known only when the function runs",
+                               node, hint="format numbers known when compiled (shapes, options), or leave the "
+                                          "string out of the differentiated function")
+            return text
+        what = {ast.DictComp: "dict comprehensions are not supported", ast.Dict: "dicts are not supported"}.get(
             type(node), f"{type(node).__name__} expressions are not supported")
         raise self.err(UnsupportedSyntaxError, what, node)
 
@@ -283,6 +289,8 @@ class Expressions(CallHelpers, PythonValues):
 
         (Over 80 lines: one dispatch per kind of callee or argument, in the order they must be tried.)"""
         func = self.expr(node.func)
+        if hasattr(func, "cache_info") and callable(getattr(func, "__wrapped__", None)):
+            func = func.__wrapped__  # functools.lru_cache / cache: the function it caches, inlined (same values)
         if func is map:
             return self.map_call(node)  # comprehensions.py
         if func is getattr or func is hasattr:  # a name known when compiled: closures.py

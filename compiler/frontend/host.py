@@ -238,6 +238,15 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
     return None
 
 
+def _shape_read(node) -> bool:
+    """`x.shape`, `x.shape[0]`, `x.ndim`, `x.size`, `len(x)`: a number or tuple read from x, not x."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr in _SHAPE_ATTRS
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
+
+
 def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
     """Whether `stmt` may write into the array (or object) `name` is bound to."""
     from .expressions import _library, _sources
@@ -251,7 +260,7 @@ def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
             f = n.func
             if isinstance(f, ast.Attribute) and _root(f.value) == name and f.attr in _MUTATING_METHODS:
                 return True
-            passed = any(_root(a) == name for a in list(n.args) + [k.value for k in n.keywords])
+            passed = any(_root(a) == name and not _shape_read(a) for a in list(n.args) + [k.value for k in n.keywords])
             if passed:
                 if any(k.arg == "out" for k in n.keywords):
                     return True  # np.exp(f, out=L)

@@ -153,6 +153,9 @@ class _Description:
                 out.append(f"lib:{module}.{getattr(v, '__qualname__', v)}")
                 return True
             return False
+        if hasattr(v, "cache_info") and isinstance(getattr(v, "__wrapped__", None), types.FunctionType):
+            out.append("lru_cache")  # functools.lru_cache / cache: the function it caches is what is inlined
+            return self.function(v.__wrapped__, depth + 1)
         if isinstance(v, types.FunctionType):
             wrapped = getattr(v, "__wrapped__", None)
             if module.split(".")[0] in _LIBRARIES and not isinstance(wrapped, types.FunctionType):

@@ -152,6 +152,8 @@ def snapshot(fn) -> list:
         a tuple, list or dict (ACTS['relu'](x), LAYERS[0](x): what they read is guarded too)."""
         if isinstance(v, types.FunctionType):
             visit(v)
+        elif callable(v) and hasattr(v, "cache_info") and isinstance(getattr(v, "__wrapped__", None), types.FunctionType):
+            visit(v.__wrapped__)  # functools.lru_cache / cache: the function it caches is what is inlined
         elif isinstance(v, (tuple, list, dict)):
             if depth < 6 and len(v) <= MAX_ITEMS and not _flat(v):
                 for item in (v.values() if isinstance(v, dict) else v):

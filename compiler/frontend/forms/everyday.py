@@ -41,6 +41,9 @@ FORMS: dict = {
                                           "first index among ties; int64, no gradient)"),
     "argmin": ((np.argmin,), ("argmin",), "a stable `argsort` of `x`, its first entry along `axis`"),
     "average": ((np.average,), (), "`sum(x * w, axis) / sum(w, axis)`, or `mean` without `weights`"),
+    "isclose": ((np.isclose,), (), "`(abs(a - b) <= atol + rtol * abs(b)) | (a == b)` (infinities equal to "
+                                   "themselves), `| (isnan(a) & isnan(b))` with `equal_nan`: bool, no gradient"),
+    "allclose": ((np.allclose,), (), "`all(isclose(a, b, rtol, atol, equal_nan))`: a bool"),
 }
 
 
@@ -179,6 +182,23 @@ class EverydayForms(FormsBase):
         nonzero = self.b.emit("ne", [x, self.b.const(0)]) if x.type.dtype != "bool" else x
         r = self._reduce(prim, self.b.emit("astype", [nonzero], dtype="float64"), axis, keepdims, node)
         return self.b.emit("gt", [r, self.b.const(0.0)])
+
+    def form_isclose(self, label, args, kwargs, node):
+        a, b, rtol, atol, equal_nan = self.bind_args(label, ("a", "b", "rtol", "atol", "equal_nan"), args, kwargs,
+                                                     node, rtol=1e-05, atol=1e-08, equal_nan=False)
+        a, b = self.value(a, node), self.value(b, node)
+        rtol, atol = self.value(rtol, node), self.value(atol, node)
+        self.at(node)
+        near = self.b.emit("le", [self.b.emit("abs", [self.b.emit("sub", [a, b])]),
+                                  self.b.emit("add", [atol, self.b.emit("mul", [rtol, self.b.emit("abs", [b])])])])
+        out = self.b.emit("logical_or", [near, self.b.emit("eq", [a, b])])  # inf == inf
+        if self.static(equal_nan, node, "equal_nan"):
+            both = self.b.emit("logical_and", [self.b.emit("ne", [a, a]), self.b.emit("ne", [b, b])])
+            out = self.b.emit("logical_or", [out, both])
+        return out
+
+    def form_allclose(self, label, args, kwargs, node):
+        return self._truth("np.all", [self.form_isclose(label, args, kwargs, node)], {}, node, "min")
 
     def form_all(self, label, args, kwargs, node):
         return self._truth(label, args, kwargs, node, "min")

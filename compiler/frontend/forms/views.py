@@ -45,7 +45,7 @@ class ViewForms(FormsBase):
         (x,) = args
         if type(x).__name__ in ("BuiltList", "DeferredList"):  # a list built in a loop: its rows
             x = self.value(x, node)
-        if isinstance(x, tuple):
+        if isinstance(x, (tuple, str)):  # a str: an option or an f-string known when compiled
             return len(x)
         if isinstance(x, Value) and x.type.kind == "tuple":
             return len(x.type.elems)

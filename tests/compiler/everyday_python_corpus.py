@@ -1,0 +1,49 @@
+"""Everyday Python and NumPy in a differentiated function (test_everyday_python.py)."""
+import functools
+
+import numpy as np
+
+SCALE = 2.0
+
+
+@functools.lru_cache(maxsize=None)
+def _coef(n):
+    return float(n) * SCALE
+
+
+@functools.cache
+def _basis(n):
+    return np.arange(n) * 0.5
+
+
+def cached_helpers(x):
+    """functools.lru_cache / cache helpers: the function they cache, inlined."""
+    return _coef(3) * np.sum(x * _basis(3))
+
+
+def fstrings(x):
+    """f-strings of values known when compiled: a str (a key, a length, an option)."""
+    label = f"{x.shape[0]}-items"
+    table = {f"w{k}": float(k + 1) for k in range(3)}
+    return np.sum(x) * len(label) + table[f"w{x.ndim}"] * x[0]
+
+
+def closeness(x, y):
+    """np.isclose / np.allclose: bool, no gradient; branches on them."""
+    if np.allclose(x, 0.0):
+        return 0.0
+    near = np.isclose(x, y, atol=0.05)
+    total = np.sum(np.where(near, 0.0, (x - y) ** 2))
+    if np.isclose(x[0], y[0], rtol=0.5) and not np.allclose(x, y, equal_nan=True):
+        total = total + x[0]
+    return total
+
+
+def seeded_draws(mu, log_sigma):
+    """A generator seeded inside the function (the VAE's fixed eps): NumPy draws, before the
+    compiled code, the same numbers on every call."""
+    rng = np.random.default_rng(42)
+    eps = rng.standard_normal((50, mu.size))
+    u = rng.uniform(size=mu.shape)
+    z = mu + np.exp(log_sigma) * eps
+    return np.mean(np.sum(z ** 2, axis=1)) + np.sum(u * mu)

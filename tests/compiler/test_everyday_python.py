@@ -1,0 +1,24 @@
+"""Everyday Python in a differentiated function: cached helpers, f-strings, np.isclose/allclose,
+a generator seeded inside the function. Each against NumPy's value and central differences."""
+import numpy as np
+import pytest
+
+import everyday_python_corpus as C
+from conftest import fd_check, run_grad
+
+X = np.array([0.3, -0.2, 0.5])
+Y = np.array([0.31, 0.4, 0.1])
+CASES = [(C.cached_helpers, (X,), (0,)), (C.fstrings, (X,), (0,)), (C.closeness, (X, Y), (0, 1)),
+         (C.seeded_draws, (X, Y), (0, 1))]
+
+
+@pytest.mark.parametrize("fun,args,wrt", CASES, ids=[f"{c[0].__name__}-{k}" for k, c in enumerate(CASES)])
+def test_value_and_gradient(fun, args, wrt):
+    value, grads = run_grad(fun, args, wrt)
+    assert np.isclose(value, fun(*args), rtol=1e-12)
+    fd_check(fun, list(args), wrt, grads)
+
+
+def test_allclose_decides_a_branch():
+    value, grads = run_grad(C.closeness, (X * 0, Y), (0, 1))
+    assert value == 0.0 and not np.any(grads[0]) and not np.any(grads[1])  # the constant branch
