@@ -132,7 +132,7 @@ CASES = [
     (zip_literal, lambda: (n(5),), (0,)),
     (static_comp, lambda: (n(5),), (0,)),
     (stack_powers, lambda: (n(4),), (0,)),
-    (loop_over_list, lambda: (n(4, 3), n(5)), (0, 1)),
+    (loop_over_list, lambda: (0.3 * n(4, 3), n(5)), (0, 1)),  # not saturated: whatever draws the order gives
     (comp_over_list, lambda: (n(4, 3), n(5)), (0, 1)),
     (ifexp, lambda: (n(5),), (0,)),
     (while_and, lambda: (n(5),), (0,)),
