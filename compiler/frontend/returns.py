@@ -16,7 +16,7 @@ def contains_return(stmts: list) -> bool:
             return True
         if isinstance(st, ast.If) and (contains_return(st.body) or contains_return(st.orelse)):
             return True
-        if isinstance(st, (ast.For, ast.While)) and contains_return(st.body):
+        if isinstance(st, (ast.For, ast.While)) and (contains_return(st.body) or contains_return(st.orelse)):
             return True
     return False
 
@@ -52,8 +52,11 @@ def _in_loop(stmts: list, value: str, flag: str) -> list:
             st.body = _in_loop(st.body, value, flag)
             st.orelse = _in_loop(st.orelse, value, flag)
             out.append(st)
-        elif isinstance(st, (ast.For, ast.While)) and contains_return(st.body):
+        elif isinstance(st, (ast.For, ast.While)) and (contains_return(st.body) or contains_return(st.orelse)):
+            # a return in the inner loop's body breaks it; one in its `else:` is at this loop's level
+            # (its break is this loop's, as every break in a loop's else is the enclosing loop's)
             st.body = _in_loop(st.body, value, flag)
+            st.orelse = _in_loop(st.orelse, value, flag)
             out.append(st)
             out.append(_at(ast.If(test=_name(flag, st), body=[_at(ast.Break(), st)], orelse=[]), st))
         else:
@@ -93,7 +96,10 @@ def rewrite_loop_else(loop: ast.stmt, flag: str) -> list:
             elif isinstance(st, ast.If):
                 st.body, st.orelse = mark(st.body), mark(st.orelse)
                 out.append(st)
-            else:  # an inner loop's breaks are its own
+            elif isinstance(st, (ast.For, ast.While)):  # an inner loop's breaks are its own, but a
+                st.orelse = mark(st.orelse)                # break in its `else:` is this loop's
+                out.append(st)
+            else:
                 out.append(st)
         return out
     new.body = mark(new.body)

@@ -1,0 +1,17 @@
+"""Regressions found by an adversarial review of the day's features (silent wrong values first)."""
+import numpy as np
+import pytest
+
+import review_today_corpus as R
+from conftest import run_grad
+from adjit.runtime.gradcheck import numerical_gradient, relative_error
+
+V = np.array([0.1, 0.5, 0.9, 0.3])
+
+
+@pytest.mark.parametrize("fun", [R.outer_else_inner_else_break, R.inner_else_return, R.for_else_in_while_else])
+@pytest.mark.parametrize("t", [0.25, 0.7, 0.95, 3.0])
+def test_loop_else_break_or_return_in_an_inner_loops_else(fun, t):
+    value, (g,) = run_grad(fun, (V.copy(), t), (0,))
+    assert np.isclose(value, fun(V.copy(), t), rtol=1e-12, atol=0)
+    assert relative_error(g, numerical_gradient(fun, (V.copy(), t), 0, eps=1e-6)) < 1e-6
