@@ -47,6 +47,8 @@ class CallHelpers:
         ufunc, method = func.__self__.__name__, func.__name__
         if method == "outer" or (ufunc, method) in (("maximum", "accumulate"), ("minimum", "accumulate")):
             return self.ufunc_form(func, args, kwargs, node)  # forms/common.py
+        if ufunc in ("logaddexp", "logaddexp2") and method == "reduce":  # a stable log-sum-exp: forms/assorted.py
+            return self.logaddexp_reduce(func, args, kwargs, node)
         target = {("add", "reduce"): np.sum, ("multiply", "reduce"): np.prod, ("maximum", "reduce"): np.max,
                   ("minimum", "reduce"): np.min, ("add", "accumulate"): np.cumsum,
                   ("multiply", "accumulate"): np.cumprod}.get((ufunc, method))
