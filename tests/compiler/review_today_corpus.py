@@ -50,3 +50,14 @@ def for_else_in_while_else(v, t):
     else:
         s = s - v[2]
     return s
+
+
+def gumbel_far_tails(x, loc, scale):
+    """gumbel_r/gumbel_l where exp(-z) (exp(z)) overflows: pdf, cdf and sf are exactly 0 or 1 there,
+    their derivatives 0 (were 0 * inf = NaN)."""
+    import scipy.stats as st
+
+    return (np.sum(st.gumbel_r.pdf(x, loc=loc, scale=scale) + st.gumbel_r.cdf(x, loc, scale)
+                   + st.gumbel_r.logsf(x, loc, scale) + st.gumbel_r.sf(x, loc, scale))
+            + np.sum(st.gumbel_l.pdf(-x, loc=loc, scale=scale) + st.gumbel_l.sf(-x, loc, scale)
+                     + st.gumbel_l.logcdf(-x, loc, scale) + st.gumbel_l.cdf(-x, loc, scale)))

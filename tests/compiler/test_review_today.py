@@ -15,3 +15,12 @@ def test_loop_else_break_or_return_in_an_inner_loops_else(fun, t):
     value, (g,) = run_grad(fun, (V.copy(), t), (0,))
     assert np.isclose(value, fun(V.copy(), t), rtol=1e-12, atol=0)
     assert relative_error(g, numerical_gradient(fun, (V.copy(), t), 0, eps=1e-6)) < 1e-6
+
+
+def test_gumbel_far_tails_have_finite_gradients():
+    x = np.array([-800.0, -85.0, -30.0, 0.4, 3.0])
+    value, grads = run_grad(R.gumbel_far_tails, (x, 0.2, 1.1), (0, 1, 2))
+    assert np.isclose(value, R.gumbel_far_tails(x, 0.2, 1.1), rtol=1e-12)
+    for k, g in zip((0, 1, 2), grads):
+        assert np.all(np.isfinite(g))
+        assert relative_error(g, numerical_gradient(R.gumbel_far_tails, (x, 0.2, 1.1), k, eps=1e-6)) < 1e-6

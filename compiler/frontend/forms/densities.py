@@ -237,6 +237,16 @@ def _log1mexp(o, t):
     return o.where(small, o.log(-o.expm1(-o.where(small, t, _LN2))), o.log1p(-o.exp(-o.where(small, _LN2, t))))
 
 
+_GUMBEL_FAR = 80.0  # exp(-exp(80)) is 0 in float32 and float64: beyond it pdf, cdf and sf are constant
+
+
+def _gumbel_in(o, u):
+    """u = -z (gumbel_r) or z (gumbel_l) capped at 80, for pdf, cdf and sf: beyond it exp(u) may
+    overflow and exp(-exp(u)) * exp(u) (their derivative) be 0 * inf, a NaN where the value is
+    exactly 0 or 1 and the derivative 0."""
+    return o.where(u > _GUMBEL_FAR, _GUMBEL_FAR, u)
+
+
 def _laplace_cdf(o, z):
     """where(z > 0, 1 - exp(-z) / 2, exp(z) / 2), each exp on z replaced by 0 where its branch is not taken."""
     up = z > 0
@@ -329,12 +339,14 @@ CONTINUOUS = {
         median=math.sqrt(2.0 * _LN2), edges=lambda o: ((0.0, 1.0, 1.0, 0.0),)),
     "gumbel_r": Continuous((), {
         "logpdf": lambda o, z: -z - o.exp(-z),
-        "cdf": lambda o, z: o.exp(-o.exp(-z)), "sf": lambda o, z: -o.expm1(-o.exp(-z)),
+        "pdf": lambda o, z: o.exp(_gumbel_in(o, -z) - o.exp(_gumbel_in(o, -z))),
+        "cdf": lambda o, z: o.exp(-o.exp(_gumbel_in(o, -z))), "sf": lambda o, z: -o.expm1(-o.exp(_gumbel_in(o, -z))),
         "logcdf": lambda o, z: -o.exp(-z),
     }, "`-z - exp(-z)`, cdf `exp(-exp(-z))`", median=-math.log(_LN2)),
     "gumbel_l": Continuous((), {
         "logpdf": lambda o, z: z - o.exp(z),
-        "cdf": lambda o, z: -o.expm1(-o.exp(z)), "sf": lambda o, z: o.exp(-o.exp(z)),
+        "pdf": lambda o, z: o.exp(_gumbel_in(o, z) - o.exp(_gumbel_in(o, z))),
+        "cdf": lambda o, z: -o.expm1(-o.exp(_gumbel_in(o, z))), "sf": lambda o, z: o.exp(-o.exp(_gumbel_in(o, z))),
         "logsf": lambda o, z: -o.exp(z),
     }, "`z - exp(z)`, cdf `-expm1(-exp(z))`", median=math.log(_LN2)),
     "lomax": Continuous(("c",), {
