@@ -35,6 +35,7 @@ from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, Unsuppor
 from ..ir import Abstract, Value, array_type, scalar_type
 from .control import LoopFrame
 from .parse import _contains_jump, _contains_return, _walk
+from .listmethods import ListMethods
 from .slots import SlotLists
 from .values import Undefined
 
@@ -127,15 +128,18 @@ def _stored_bases(nodes) -> set:
     return out
 
 
-class ListBuilding(SlotLists):
+class ListBuilding(ListMethods, SlotLists):
     """The Lowerer's lists built with `.append`, and (SlotLists) those made by `[x] * n`."""
 
     def list_append_statement(self, stmt) -> bool:
         """`xs.append(v)`: a row of a list filled in its loop, or a list that is a tuple grows; True
         when handled."""
         name = _appends(stmt)
-        if name is None:
-            return False
+        if name is None:  # xs.pop(), xs.insert(i, v), ... as a statement: listmethods.py
+            f = stmt.value.func
+            return isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.attr != "append" and \
+                type(self.env.get(f.value.id)) is tuple and self.is_list(self.env[f.value.id]) and \
+                (self.list_method_call(stmt.value) or True)
         lst = self.env.get(name)
         call = stmt.value
         if isinstance(lst, BuiltList) and lst.rows is not None:
@@ -152,8 +156,11 @@ class ListBuilding(SlotLists):
         if isinstance(lst, _Rows):
             self._append_row(lst, call, stmt)
             return True
-        if type(lst) is tuple:
-            self.env[name] = lst + (self.expr(call.args[0]),)
+        if type(lst) is tuple:  # Python's list grows: listmethods.py (refused where another name may hold it)
+            if self.is_list(lst):
+                self.list_method_call(call)
+            else:
+                self.env[name] = lst + (self.expr(call.args[0]),)
             return True
         if _built(lst):  # outside a loop, to a list whose items are an array's rows: one row more
             if len(call.args) != 1 or call.keywords:
@@ -397,7 +404,14 @@ class ListBuilding(SlotLists):
     # -- len(xs), list(xs), tuple(xs)
     def call(self, node):
         """len() of a list being filled (also before its first item); list(xs) and tuple(xs) of one
-        are new lists of its items now (Python's copies)."""
+        are new lists of its items now (Python's copies); xs.pop(), xs.insert(...) ... of a list that
+        is a compile-time tuple: listmethods.py."""
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and type(self.env.get(node.func.value.id)) is tuple:
+            done = self.list_method_call(node)
+            if done is not None or node.func.attr in ("pop", "insert", "extend", "reverse", "remove", "clear",
+                                                      "append") and self.is_list(self.env[node.func.value.id]):
+                return done
         if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
                 and isinstance(node.args[0], ast.Name):
             lst = self.env.get(node.args[0].id)

@@ -172,3 +172,69 @@ def fsum_cancelling(y):
 
 EDGES = [simpson_two_points, simpson_repeated_x, logaddexp_infinite, digitize_decreasing, piecewise_ints,
          rank_tolerances, choose_wrap, ediff1d_ints, argwhere_2d, apply_3d, fsum_cancelling]
+
+
+# ---- Python lists: methods and slices (listmethods.py)
+def list_pop(x):
+    xs = [x[0], x[1], x[2]]
+    a = xs.pop()
+    b = xs.pop(0)
+    return a * b + xs[0] * len(xs)
+def list_slice(x):
+    s = sorted([x[0], x[1], x[2]])[:2]
+    t = (x[0], x[1], x[2])[::-1]
+    xs = [x[3], x[4], x[5]]
+    return s[0] * s[1] + t[0] * 2 + np.sum(np.array(xs[1:])) + xs[::-1][0] * 3
+def list_insert(x):
+    xs = [x[0], x[1]]
+    xs.insert(1, x[2])
+    xs.extend([x[0], 3.0])
+    xs.insert(-1, x[3])
+    xs.extend(x[4:6])
+    return xs[1] * xs[3] + xs[4] * xs[5] + xs[-1] + len(xs)
+def list_index(x):
+    ks = [3, 1, 4, 1]
+    return x[ks.index(4, 1)] * ks.count(1) + x[ks[::-1][1]]
+def list_built(x):
+    xs = []
+    xs.append(x[0])
+    xs.append(x[1])
+    ys = xs.copy()
+    ys.pop()
+    return xs[-1] * len(xs) + ys[-1] * len(ys)
+def list_alias(x):
+    xs = [x[0], x[1]]
+    ys = xs
+    xs.append(x[2])
+    return np.sum(np.array(ys))
+def list_alias_pop(x):
+    xs = [x[0], x[1]]
+    ys = xs
+    xs.pop()
+    return np.sum(np.array(ys))
+def list_loop(x):
+    xs = [x[0], x[1], x[2]]
+    for i in range(2):
+        xs.pop()
+    return xs[0]
+def list_branch(x):
+    xs = [x[0], x[1], x[2]]
+    if x[0] > 0:
+        xs.pop()
+    return xs[-1]
+def _pop_arg(xs):
+    xs.pop()
+    return 1.0
+def list_helper(x):
+    xs = [x[0], x[1], x[2]]
+    a = _pop_arg(xs)
+    return xs[-1] * a
+def list_index_run(x):
+    xs = [x[0], x[1]]
+    return xs.index(x[1])
+
+
+LISTS = [list_pop, list_slice, list_insert, list_index, list_built]
+LIST_ERRORS = [(list_alias, "another name"), (list_alias_pop, "another name"), (list_loop, "inside a loop"),
+               (list_branch, "under an `if`"), (list_helper, "the caller passed in"),
+               (list_index_run, "computed when the function runs")]
