@@ -242,12 +242,29 @@ def _lambertw_halley(x, w):
 
 
 @numba.njit(cache=True, nogil=True)
+def _lambertw_log(lx, w):
+    """Newton's iteration for w + log|w| = lx (w e^w = x with lx = log|x|, w of x's sign): where
+    w e^w itself would overflow (W0 of x near the largest double) or underflow (W-1 of a subnormal
+    x), the equation in logarithms has neither (quadratic convergence from log|x| - log|log|x||)."""
+    for _ in range(64):
+        step = (w + math.log(abs(w)) - lx) / (1.0 + 1.0 / w)
+        w -= step
+        if abs(step) <= 4e-16 * (1.0 + abs(w)):
+            break
+    return w
+
+
+_EM1_TOL = _EM1 * (1.0 + 1e-15)  # within rounding of -1/e: W's real part -1 (forms/special.py's check)
+
+
+@numba.njit(cache=True, nogil=True)
 def _lambertw0(x):
-    """The principal branch W0 of Lambert's W on x >= -1/e (NaN below: complex there)."""
+    """The principal branch W0 of Lambert's W on x >= -1/e (NaN below: complex there; -1 within
+    rounding of -1/e, as the check that lets such x through)."""
     if x != x or x == math.inf:
         return x
     if x < _EM1:
-        return math.nan
+        return -1.0 if x >= _EM1_TOL else math.nan
     if x == 0.0:
         return x
     if x < -0.25:  # near the branch point: the series in p = sqrt(2 (e x + 1))
@@ -258,19 +275,24 @@ def _lambertw0(x):
     elif x < 3.0:
         w = 0.5 * math.log1p(x)
     else:
-        w = math.log(x)
-        w -= math.log(w)
+        lx = math.log(x)
+        w = lx - math.log(lx)
+        if x > 1e300:  # w e^w and Halley's terms overflow near the largest double
+            return _lambertw_log(lx, w)
     return _lambertw_halley(x, w)
 
 
 @numba.njit(cache=True, nogil=True)
 def _lambertwm1(x):
-    """The lower branch W-1 of Lambert's W on -1/e <= x < 0 (-inf at 0, NaN elsewhere: complex)."""
+    """The lower branch W-1 of Lambert's W on -1/e <= x < 0 (-inf at 0, NaN elsewhere: complex;
+    -1 within rounding of -1/e)."""
     if x != x:
         return x
     if x == 0.0:
         return -math.inf
-    if x < _EM1 or x > 0.0:
+    if x < _EM1:
+        return -1.0 if x >= _EM1_TOL else math.nan
+    if x > 0.0:
         return math.nan
     if x < -0.25:
         p = -math.sqrt(max(2.0 * (math.e * x + 1.0), 0.0))
@@ -280,6 +302,8 @@ def _lambertwm1(x):
     else:
         l1 = math.log(-x)
         w = l1 - math.log(-l1)
+        if x > -1e-300:  # e^w underflows (to a subnormal or 0) near x = 0: the logarithmic form
+            return _lambertw_log(l1, w)
     return _lambertw_halley(x, w)
 
 
@@ -305,8 +329,10 @@ i0e = _unary("i0e", _cs.i0e_kernel)
 i1 = _unary("i1", _cs.i1_kernel)
 i1e = _unary("i1e", _cs.i1e_kernel)
 betaln = _binary("betaln", _cs.betaln_kernel)
-lambertw0 = _unary("lambertw0", _lambertw0, lambda x: np.real(_sp.lambertw(x, 0)))  # the real branches
-lambertwm1 = _unary("lambertwm1", _lambertwm1, lambda x: np.real(_sp.lambertw(x, -1)))
+# the real branches; from Python (the lowered module run as Python) the same kernels, per element
+_lambertw0_py, _lambertwm1_py = (np.vectorize(k, otypes=[np.float64]) for k in (_lambertw0, _lambertwm1))
+lambertw0 = _unary("lambertw0", _lambertw0, lambda x: _lambertw0_py(x)[()])
+lambertwm1 = _unary("lambertwm1", _lambertwm1, lambda x: _lambertwm1_py(x)[()])
 
 __all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
            "betainc", "betaincc", "factorial", "factorial_int", "polygamma", "erfinv", "erfcinv", "ndtri", "ndtr",

@@ -61,3 +61,11 @@ def gumbel_far_tails(x, loc, scale):
                    + st.gumbel_r.logsf(x, loc, scale) + st.gumbel_r.sf(x, loc, scale))
             + np.sum(st.gumbel_l.pdf(-x, loc=loc, scale=scale) + st.gumbel_l.sf(-x, loc, scale)
                      + st.gumbel_l.logcdf(-x, loc, scale) + st.gumbel_l.cdf(-x, loc, scale)))
+
+
+def lambertw_extremes(x, y):
+    """W0 near the largest double (Halley's terms overflowed: 702.632 for 702.641 at 1e308), W-1 of
+    subnormals (ZeroDivisionError), both within rounding below -1/e (NaN where the check passed)."""
+    import scipy.special
+
+    return np.sum(np.real(scipy.special.lambertw(x))) + np.sum(scipy.special.lambertw(y, -1).real)
