@@ -57,13 +57,13 @@ class ListMethods:
             return (f.__module__ or "").split(".")[0] in ("numpy", "scipy", "math", "builtins")
         return isinstance(f, (types.BuiltinFunctionType, type)) or callable(f) and not isinstance(f, type(self))
 
-    def _lm_changeable(self, name: str, node, what: str, paths: bool = True) -> None:
+    def _lm_changeable(self, name: str, node, what: str, paths: bool = True, params: bool = True) -> None:
         """Refuse a change of the list `name` that Python would make to an object other names may
         see (a name, container or call that may keep it, written before the change), or (`paths`) on
         a path decided when the function runs (see the module docstring)."""
         fdef = self.parsed.node
-        if name in self.parsed.param_names:
-            raise self.err(UnsupportedSyntaxError, f"{what} changes the list '{name}' the caller passed in (Python "
+        if params and name in self.parsed.param_names:
+            raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}' the caller passed in (Python "
                            "changes the caller's list too; adjit's lists are values)", node, hint=_HINT)
         parents = self._lm_parents()
         for n in ast.walk(fdef):
@@ -80,24 +80,34 @@ class ListMethods:
                     continue
             elif isinstance(p, _SAFE_PARENTS):
                 continue
-            raise self.err(UnsupportedSyntaxError, f"{what} changes the list '{name}', which another name, container "
+            raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}', which another name, container "
                            f"or function may also hold (line {n.lineno + self.parsed.firstline - 1}: Python's list is "
                            "one object; adjit's lists are values)", node, hint=_HINT)
         if not paths:
             return
         stmt, p = node, parents.get(id(node))
         while p is not None and p is not fdef:
-            if isinstance(p, (ast.For, ast.While, ast.AsyncFor)) and stmt not in getattr(p, "orelse", []) or \
+            if isinstance(p, ast.For) and stmt in p.body and self._lm_unrolled(p):
+                pass  # a loop unrolled when compiled: its body lowered once per item, in order
+            elif isinstance(p, (ast.For, ast.While, ast.AsyncFor)) and stmt not in getattr(p, "orelse", []) or \
                     isinstance(p, (ast.comprehension, ast.ListComp, ast.GeneratorExp, ast.Lambda)):
-                raise self.err(UnsupportedSyntaxError, f"{what} changes the list '{name}' inside a loop (adjit lowers "
+                raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}' inside a loop (adjit lowers "
                                "the loop once; its lists are compile-time values)", node,
-                               hint="preallocate an array before the loop and write its items, or build the list "
+                               hint="preallocate an array before the loop and write its items, or build a list "
                                     "with .append (an array of rows)")
             if isinstance(p, (ast.If, ast.IfExp)) and not self._lm_static_test(p.test):
-                raise self.err(UnsupportedSyntaxError, f"{what} changes the list '{name}' under an `if` decided when "
+                raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}' under an `if` decided when "
                                "the function runs", node, hint="change it on both paths alike, or use np.where on "
                                                                "an array")
             stmt, p = p, parents.get(id(p))
+
+    def _lm_unrolled(self, loop: ast.For) -> bool:
+        """Whether the loop being lowered is unrolled when compiled (over a structure, or carrying a
+        compile-time value): its target is bound to a Python value, never an IR value (an index
+        loop's target is an int value)."""
+        names = [n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)]
+        return bool(names) and all(n in self.env for n in names) and \
+            any(not isinstance(self.env[n], Value) for n in names)
 
     def _lm_static_test(self, test) -> bool:
         try:

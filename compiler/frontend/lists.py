@@ -406,6 +406,10 @@ class ListBuilding(ListMethods, SlotLists):
         """len() of a list being filled (also before its first item); list(xs) and tuple(xs) of one
         are new lists of its items now (Python's copies); xs.pop(), xs.insert(...) ... of a list that
         is a compile-time tuple: listmethods.py."""
+        if isinstance(node.func, ast.Name) and node.func.id == "dict" and self.expr(node.func) is dict or \
+                isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and isinstance(node.func.value, ast.Name) \
+                and type(self.env.get(node.func.value.id)).__name__ == "StructMap":
+            return self.dict_call("copy" if isinstance(node.func, ast.Attribute) else dict, node)  # structures.py
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and type(self.env.get(node.func.value.id)) is tuple:
             done = self.list_method_call(node)

@@ -236,6 +236,8 @@ class SlotLists:
         if not isinstance(target.value, ast.Name):
             return False
         lst = self.env.get(target.value.id)
+        if type(lst).__name__ == "StructMap":  # d["k"] = v into a dict made here: structures.py
+            return self.dict_item_write(target, val, node)
         if type(lst) is not BuiltList or lst.slots is None:
             return False
         slots, name = lst.slots, target.value.id

@@ -167,7 +167,68 @@ class Structures:
             if not isinstance(key, (str, int, float, bool, tuple)) or isinstance(key, Value):
                 key = self.static(key, k, "a key of a dict")
             items[key] = self.expr(v)
-        return StructMap(items, "the dict")
+        return self.made_dict(items)
+
+    def made_dict(self, items: dict) -> StructMap:
+        """A dict made by this call of the function (a display, dict(d), d.copy()): its items may be
+        written with keys known when compiled (dict_item_write)."""
+        d = StructMap(items, "the dict")
+        d.made_by = self
+        return d
+
+    def dict_call(self, func, node):
+        """dict(d), dict(d, k=v), dict(k=v, ...), d.copy() of a dict of keys known when compiled: a new
+        dict made here (Python's shallow copy)."""
+        if func == "copy":
+            if node.args or node.keywords:
+                raise self.err(AdjitTypeError, "dict.copy() takes no arguments", node)
+            return self.made_dict(dict(self.expr(node.func.value).items))
+        if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.err(AdjitTypeError, "dict() takes at most one positional argument here", node)
+        items = {}
+        if node.args:
+            src = self.expr(node.args[0])
+            if isinstance(src, StructMap):
+                items.update(src.items)
+            elif type(src) is tuple and all(type(p) is tuple and len(p) == 2 for p in src):
+                for k, v in src:
+                    items[k if isinstance(k, (str, int, float, bool)) else self.static(k, node, "a key of a dict")] = v
+            else:
+                raise self.err(AdjitTypeError, "dict() of a dict, or of (key, value) pairs known when compiled", node)
+        for kw in node.keywords:
+            if kw.arg is None:
+                other = self.expr(kw.value)
+                if not isinstance(other, StructMap):
+                    raise self.err(AdjitTypeError, "`**` in dict() takes a dict", kw.value)
+                items.update(other.items)
+            else:
+                items[kw.arg] = self.expr(kw.value)
+        return self.made_dict(items)
+
+    def dict_item_write(self, target, val, node) -> bool:
+        """`d["k"] = v` into a dict made by this call of the function (a display, dict(d), d.copy()):
+        the name bound to a new dict with that item, the key known when compiled. Refused (located)
+        where another name may hold the dict, in a loop lowered once, under an `if` decided when the
+        function runs. False for a dict argument (read-only: lower.py's error)."""
+        name = target.value.id
+        base = self.env[name]
+        if getattr(base, "made_by", None) is not self:
+            if getattr(base, "made_by", None) is not None:
+                raise self.err(UnsupportedSyntaxError, f"writing into the dict '{name}' inside a function other than "
+                               "the one that made it (Python's caller would see the write)", target,
+                               hint="return the new value and write it where the dict was made, or copy it first: "
+                                    f"{name} = dict({name})")
+            return False
+        if isinstance(target.slice, ast.Slice):
+            raise self.err(AdjitTypeError, "a dict is indexed by a key, not a slice", target)
+        key = self.expr(target.slice)
+        if isinstance(key, Value) or not isinstance(key, (str, int, float, bool, tuple)):
+            key = self.static(key, target.slice, "a key of a dict written")
+        self._lm_changeable(name, target, f"{name}[{key!r}] = ...", params=False)
+        items = dict(base.items)
+        items[key] = val
+        self.env[name] = self.made_dict(items)
+        return True
 
     def plain_dict(self, d: dict, label: str):
         """A global or closure dict (a configuration): read as a dict argument is, its numbers and

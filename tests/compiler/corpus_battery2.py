@@ -238,3 +238,60 @@ LISTS = [list_pop, list_slice, list_insert, list_index, list_built]
 LIST_ERRORS = [(list_alias, "another name"), (list_alias_pop, "another name"), (list_loop, "inside a loop"),
                (list_branch, "under an `if`"), (list_helper, "the caller passed in"),
                (list_index_run, "computed when the function runs")]
+
+
+# ---- dicts made in the function, written with static keys (structures.py)
+CFG = {"a": 1.0, "b": 2.0}
+LEVELS = {"v": 0.5}
+def dict_copy(x):
+    levels = dict(LEVELS)
+    levels["w"] = x[0] * 2
+    d2 = {**levels}
+    d2["w"] = d2["w"] + x[1]
+    d3 = levels.copy()
+    d3["new"] = x[2]
+    d4 = dict(CFG, c=x[3])
+    d4["a"] = x[4]
+    return levels["w"] * d2["w"] + d3["new"] * len(d3) + d4["a"] * d4["c"] + d4["b"] + levels["v"]
+def dict_unrolled(x):
+    out = {}
+    for k in ("a", "b"):
+        out[k] = x[0] * len(k)
+    for k, v in LEVELS.items():
+        out[k] = v * x[1]
+    return out["a"] + out["b"] + out["v"]
+def dict_branch(x):
+    d = dict(LEVELS)
+    if x[0] > 0:
+        d["v"] = x[1]
+    return d["v"]
+def dict_loop(x):
+    d = dict(LEVELS)
+    for i in range(3):
+        d["v"] = d["v"] * x[i]
+    return d["v"]
+def dict_alias(x):
+    d = dict(LEVELS)
+    e = d
+    d["v"] = x[0]
+    return e["v"]
+def dict_arg(x):
+    LEVELS["v"] = x[0]
+    return LEVELS["v"]
+def dict_runtime_key(x):
+    d = {0: x[0], 1: x[1]}
+    k = int(x[2] > 0)
+    d[k] = x[3]
+    return d[0]
+def _w(d, v):
+    d["v"] = v
+    return 1.0
+def dict_helper(x):
+    d = dict(LEVELS)
+    a = _w(d, x[0])
+    return d["v"]
+
+
+DICTS = [dict_copy, dict_unrolled]
+DICT_ERRORS = [(dict_branch, "under an `if`"), (dict_loop, "inside a loop"), (dict_alias, "another name"),
+               (dict_arg, "read-only"), (dict_runtime_key, "must be a constant"), (dict_helper, "other than the one")]

@@ -54,3 +54,17 @@ def test_list_changes_refused(fun, match):
     with pytest.raises(AdjitError, match=match) as e:
         run_grad(fun, (Y,), (0,))
     assert e.value.loc is not None
+
+
+@pytest.mark.parametrize("fun", C.DICTS, ids=[f.__name__ for f in C.DICTS])
+def test_dict_writes(fun):
+    value, grads = run_grad(fun, (Y,), (0,))
+    assert value == pytest.approx(fun(Y), rel=1e-13)
+    fd_check(fun, [Y], (0,), grads)
+
+
+@pytest.mark.parametrize("fun,match", C.DICT_ERRORS, ids=[f.__name__ for f, _ in C.DICT_ERRORS])
+def test_dict_writes_refused(fun, match):
+    with pytest.raises(AdjitError, match=match) as e:
+        run_grad(fun, (Y,), (0,))
+    assert e.value.loc is not None
