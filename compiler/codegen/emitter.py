@@ -220,10 +220,10 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
                 return
             out.append(f"{target} = {tape}[_n{tape}]")
             return
-        if op.prim == "check":  # a run-time assert: AssertionError where Python raises it
-            msg = op.attrs.get("msg")
+        if op.prim == "check":  # a run-time assert (or NumPy's error): raised where Python raises it
+            msg, exc = op.attrs.get("msg"), op.attrs.get("exc", "AssertionError")
             out.append(f"if not {self.operand(op.inputs[0], 0)}:")
-            out.append(f"    raise AssertionError({msg!r})" if msg is not None else "    raise AssertionError()")
+            out.append(f"    raise {exc}({msg!r})" if msg is not None else f"    raise {exc}()")
             return
         if op.prim in ("index_add", "index_update"):
             out.extend(self.emit_index_write(op, k))

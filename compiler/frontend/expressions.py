@@ -157,6 +157,8 @@ class Expressions(CallHelpers, PythonValues):
             if isinstance(node.op, (ast.Not, ast.Invert)):
                 if _is_number(operand):
                     return not operand
+                if type(operand).__name__ == "Masked" and isinstance(node.op, ast.Invert):  # ~(h[m] == i): masks.py
+                    return self.masked_elementwise("logical_not", [operand], node)
                 return self.b.emit("logical_not", [self.value(operand, node)])
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1:  # a < b < c is (a < b) and (b < c), b evaluated once: Python's
@@ -172,6 +174,8 @@ class Expressions(CallHelpers, PythonValues):
                 raise self.err(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node)
             if _is_number(left) and _is_number(right):  # Python numbers (an unrolled loop's index): Python's bool
                 return bool(_PY_CMPOPS[op](left, right))
+            if type(left).__name__ == "Masked" or type(right).__name__ == "Masked":  # h[m] == i: masks.py
+                return self.masked_elementwise(op, [left, right], node)
             self.at(node)
             return self.b.emit(op, [self.value(left, node), self.value(right, node)])
         if isinstance(node, ast.Attribute):

@@ -130,6 +130,15 @@ class SelectionAxes:
             if func is np.dot and any(_is_number(v) or isinstance(v, Value) and v.type.kind == "scalar" for v in (a, b)):
                 return self.masked_elementwise("mul", [a, b], node)  # np.dot with a number multiplies
             return self.masked_matmul(a, b, node, label)
+        if (func is np.any or func is np.all) and args and _masked(args[0]) and len(args) == 1 and not kwargs:
+            # np.any(h[m] == i): a max (min) of the selected truth values (0 for none selected: False, as
+            # NumPy's any of an empty array; np.all of it is True: 1 for none selected)
+            x, emit = args[0], self.b.emit
+            truth = x.values if x.values.type.dtype == "bool" else emit("ne", [x.values, self.b.const(0)])
+            fill = self.b.const(0.0 if func is np.any else 1.0)
+            kept = emit("where", [x.mask, emit("astype", [truth], dtype="float64"), fill])
+            r = self._reduce("max" if func is np.any else "min", kept, None, False, node)
+            return self.b.emit("gt", [r, self.b.const(0.0)])
         if func is np.sort and args and _masked(args[0]):  # hard-negative mining: np.sort(loss[~pos])[::-1][:k]
             return self.numpy_form(func, (self.selection_array(args[0], node),) + tuple(args[1:]), kwargs, node)
         if self.FUNCTIONS().get(id(func)) in _ELEMENTWISE_FORMS:  # np.log10(x[mask]): on the filled values
@@ -218,6 +227,18 @@ class SelectionAxes:
             s = emit("expand_dims", [s], axis=tuple(range(full - s.type.rank)))
         return emit("transpose", [s], axes=_inverse(self._expanded_perm(x, order)))
 
+    def selection_of_selection(self, x, k, node):
+        """x[k] where x = v[m] and k (bool) = u[m] selects along x's count axis: NumPy's v[m][k] is
+        v[m & k'], k' the full-shape booleans k is a selection of (they stand where m selects), so
+        the result is again a selection of v, by the mask m & k'."""
+        if k.values.type.dtype != "bool" or not self.same_selection(x, k) or x.axis != 0 or k.axis != 0 \
+                or k.values.type.rank != k.rows:
+            raise self.err(UnsupportedSyntaxError, "a boolean-mask selection indexed by a selection that is not a "
+                           "boolean one by the same mask along its count axis", node, hint=_HINT)
+        self.at(node)
+        both = self.b.emit("logical_and", [self._selector(x), k.values])
+        return self.reselect(x.values, both, x.rows, 0)
+
     def masked_subscript(self, x, node):
         """`boxes[pos][:, 2]`, `sel[..., 1:3]`: a basic index (ints, slices) of a selection that
         leaves its count axis whole (`:`) is the same index of its values and mask, a selection
@@ -225,6 +246,10 @@ class SelectionAxes:
         import ast
 
         sl = node.slice
+        if not isinstance(sl, (ast.Tuple, ast.Slice, ast.Constant)):
+            sub = self.expr(sl)
+            if type(sub).__name__ == "Masked":  # h[m][k] with k = (h[m] == i): a selection by both
+                return self.selection_of_selection(x, sub, node)
         items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
         ellipses = [k for k, e in enumerate(items) if isinstance(e, ast.Constant) and e.value is Ellipsis]
         full = ast.Slice(lower=None, upper=None, step=None)

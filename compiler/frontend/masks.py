@@ -140,8 +140,10 @@ class MaskedSelections(SelectionAxes):
                                "elements by position, which depends on the data", node, hint=_HINT)
         out = []
         for a in args:
-            if isinstance(a, Masked):
-                out.append(self.b.emit("where", [a.mask, a.values, self.b.const(_FILL)]))
+            if isinstance(a, Masked):  # the fill keeps an int or bool selection's dtype (an index: h[m])
+                dt = a.values.type.dtype
+                fill = _FILL if dt.startswith("float") else True if dt == "bool" else 1
+                out.append(self.b.emit("where", [a.mask, a.values, self.b.const(fill)]))
             else:
                 v = self.value(a, node)
                 if v.type.kind == "array":  # x[mask] - u: u's values paired with the selected ones
@@ -355,14 +357,22 @@ class MaskedSelections(SelectionAxes):
         if ushape[0] == 1:  # one row (a mean with keepdims): it broadcasts along the selected rows
             self.at(node)
             return self.b.emit("getitem", [u, self.b.const(0)], index=(("int", 1),) + (_FULL,) * trailing)
-        if None in ushape:
-            raise self.err(UnsupportedSyntaxError, "an array whose length is known only when the function runs, paired "
-                           "with the elements a boolean mask selects", node,
+        if ushape[0] is None and assign:
+            raise self.err(UnsupportedSyntaxError, "an array whose length is known only when the function runs, "
+                           "assigned to the elements a boolean mask selects", node,
                            hint="give it a length known when the call is compiled (an argument, or a slice with "
                            "constant bounds)")
         self.at(node)
         emit, const = self.b.emit, self.b.const
         pos = self.mask_positions(self._selector(x))
+        if ushape[0] is None:  # known only at run time (rd[h], h = home[in_t]): one value per selected
+            # element, checked there; NumPy would also broadcast one value, whose gradient is the sum,
+            # which the scatter's reverse cannot tell from one per element: that case raises instead
+            n_u = emit("getitem", [emit("shape", [u]), const(0)], index=(("int", 1),))
+            n_pos = emit("getitem", [emit("shape", [pos]), const(0)], index=(("int", 1),))
+            emit("check", [emit("eq", [n_u, n_pos])], exc="ValueError",
+                 msg="an array of a length known only when the function runs, paired with a boolean-mask selection, "
+                     "must hold one value per selected element (adjit does not broadcast one value here)")
         shape = emit("shape", [full])
         dims = [emit("getitem", [shape, const(a)], index=(("int", 1),)) for a in range(rank)]
         n = dims[0]

@@ -212,6 +212,32 @@ def gather_of_selected(theta, x):
     return np.sum(x[observed] * eta - np.logaddexp(0.0, eta))
 
 
+def ratings_by_period(r, rd, home, away, score, period):
+    """Glicko-style: selections of int data (h = home[in_t]) compared, negated, reduced with
+    np.any, selected again by a selection (h[mine]: a selection by both masks), used as indices
+    (an array of run-time length), and paired with a selection by the same mask."""
+    loss = 0.0
+    for t in range(2):
+        in_t = period == t
+        h, a, s = home[in_t], away[in_t], score[in_t]
+        p = 1.0 / (1.0 + np.exp(-(r[h] - r[a]) / np.sqrt(1.0 + rd[h] ** 2)))
+        loss = loss - np.sum(s * np.log(p) + (1 - s) * np.log(1 - p))
+        for i in range(3):
+            mine = (h == i) | (a == i)
+            if not np.any(mine) or np.all(~mine):
+                continue
+            opp = np.where(h[mine] == i, a[mine], h[mine])
+            s_i = np.where(h[mine] == i, s[mine], 1 - s[mine])
+            loss = loss + np.sum((s_i - 0.5) * r[opp]) * 0.01
+    return loss
+
+
+def _ratings_inputs():
+    home, away = np.array([0, 1, 2, 0, 1, 2]), np.array([1, 2, 0, 2, 0, 1])
+    return (n(3), np.abs(n(3)) + 0.5, home, away, np.array([1.0, 0.0, 1.0, 1.0, 0.0, 0.0]),
+            np.array([0, 0, 1, 1, 1, 0]))
+
+
 CASES = [
     (poisson_energy, poisson_inputs, (0, 1)),
     (gather_of_selected, lambda: (n(3), np.array([1.0, np.nan, 0.0, 1.0, np.nan, 1.0])), (0,)),
@@ -229,6 +255,7 @@ CASES = [
     (selection_moments, lambda: (n(8, 3),), (0,)),
     (rows_paired, lambda: _rows_inputs()[:2], (0, 1)),
     (transposed_mask, _transposed_inputs, (0, 1)),
+    (ratings_by_period, _ratings_inputs, (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
 test_gradient_matches_finite_differences, test_forward_mode_agrees_with_reverse = family_tests(CASES, IDS, skip={"held_out_constructs", "array_updates"})
@@ -387,3 +414,31 @@ def test_a_masked_write_of_a_view_of_its_target_is_a_located_error():
     with pytest.raises(adjit.UnsupportedSyntaxError) as e:
         adjit.grad(_mask_write_from_own_view)(np.linspace(0.1, 0.5, 5))
     assert "is a view of 'h' itself" in str(e.value) and e.value.loc is not None
+
+
+def paired_gather(x, idx):
+    return np.sum(x[x > 0] * x[idx])
+
+
+def test_a_run_time_length_paired_with_a_selection_is_checked_when_run():
+    """x[idx] (a gather of run-time length) paired with x[x > 0]: one value per selected element,
+    checked when the function runs; one value that NumPy would broadcast raises instead (its
+    gradient would be the sum, which the scatter's reverse cannot tell apart)."""
+    x = np.array([0.5, -1.0, 2.0, 3.0])
+    value, grads = run_grad(paired_gather, (x, np.array([0, 2, 3])), (0,))
+    assert np.isclose(value, paired_gather(x, np.array([0, 2, 3])))
+    np.testing.assert_allclose(grads[0], [0.5 * 2, 0.0, 2.0 * 2, 3.0 * 2])  # sum of the squares of the selected
+    with pytest.raises(ValueError):  # two values for three selected: NumPy's ValueError too
+        run_grad(paired_gather, (x, np.array([1, 2])), (0,))
+    value, grads = run_grad(paired_gather, (x, np.array([1])), (0,))  # one value (its length known when
+    assert np.isclose(value, paired_gather(x, np.array([1])))            # compiled) broadcasts, as NumPy's
+    np.testing.assert_allclose(grads[0], [-1.0, 5.5, -1.0, -1.0])
+
+
+def broadcast_one_of_run_time_length(x):
+    return np.sum(x[x > 0] * x[np.flatnonzero(x > 2.5)])
+
+
+def test_one_value_of_run_time_length_is_not_broadcast_silently():
+    with pytest.raises(ValueError, match="one value per selected element"):
+        run_grad(broadcast_one_of_run_time_length, (np.array([0.5, -1.0, 2.0, 3.0]),), (0,))
