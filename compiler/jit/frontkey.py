@@ -118,6 +118,7 @@ class _Description:
     def __init__(self):
         self.out: list[str] = []
         self.seen: set = set()
+        self.keep: list = []  # the functions seen, alive while the key is made (their ids stay theirs)
 
     def value(self, v, names: set, depth: int) -> bool:
         """Describe one value a function reads; `names`: the names that function's code reads
@@ -181,10 +182,11 @@ class _Description:
         out = self.out
         f = inspect.unwrap(f)
         code = f.__code__
-        if code in self.seen:
+        if id(f) in self.seen:  # by the function object: closures of one factory share their code only
             out.append(f"seen:{f.__qualname__}")
             return True
-        self.seen.add(code)
+        self.seen.add(id(f))
+        self.keep.append(f)
         try:
             lines, first = inspect.getsourcelines(f)
             filename = inspect.getsourcefile(f) or code.co_filename

@@ -108,17 +108,24 @@ def _user_classes(cls) -> list:
 
 
 def snapshot(fn) -> list:
-    """[(namespace or cell, name, (kind, value))] for what `fn` and the functions it calls read."""
+    """[(namespace or cell, name, (kind, value))] for what `fn` and the functions it calls read.
+
+    (Over 80 lines: the walk's four closures share its `out`, `seen` and `taken`: a function, a
+    value's code, a class, and the value taken.)"""
     out: list = []
     seen: set = set()
+    keep: list = []
     taken: set = set()
 
     def visit(f):
         f = inspect.unwrap(f) if isinstance(f, types.FunctionType) else f
         code = getattr(f, "__code__", None)
-        if code is None or code in seen or len(seen) > MAX_FUNCTIONS:
+        # by the function object: two closures of one factory (or lambdas of one comprehension) share
+        # their code, not their cells and defaults
+        if code is None or id(f) in seen or len(seen) > MAX_FUNCTIONS:
             return
-        seen.add(code)
+        seen.add(id(f))
+        keep.append(f)  # (alive while the snapshot is taken: its id is not reused)
         names = _code_names(code)
         g = f.__globals__
         for n in sorted(names):

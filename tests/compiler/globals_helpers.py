@@ -126,3 +126,33 @@ class Layer:
 def dataclass_defaults(x):
     layer = Layer()
     return np.sum(layer.w * x) * layer.scale
+
+
+def _make_scaler(s):
+    def scaled(v, c=s):
+        return v * c
+    return scaled
+
+
+def _make_closure(s):
+    def scaled(v):
+        return v * s
+    return scaled
+
+
+H1, H2 = _make_scaler(1.0), _make_scaler(2.0)  # two closures of one factory: one code object
+C1, C2 = _make_closure(1.0), _make_closure(2.0)
+
+
+def shared_code(x):
+    return np.sum(H1(x) + H2(x) ** 2 + C1(x) * C2(x))
+
+
+def none_above(v, t):
+    """`for ... else: assert False`: the assert is on the path Python takes only without a break."""
+    for i in range(v.shape[0]):
+        if v[i] > t:
+            break
+    else:
+        assert False, "no element above t"
+    return v[i] * 3.0

@@ -312,3 +312,28 @@ def test_changed_defaults_of_a_helper_are_seen():
         gh.COEFS[0], gh._scaled.__kwdefaults__["scale"], gh._scaled.__defaults__ = saved
     value, grad = adjit.value_and_grad(gh.dataclass_defaults)(x)
     assert np.isclose(value, gh.dataclass_defaults(x)) and np.allclose(grad, [2.0, 4.0, 6.0])
+
+
+def test_closures_sharing_their_code_are_guarded_each():
+    """Two closures of one factory share a code object, not their defaults or cells: a change to
+    the second one's is seen (it was skipped as already visited: a stale value, silently)."""
+    x = np.array([0.3, -0.2, 0.5])
+    vg = adjit.value_and_grad(gh.shared_code)
+    saved = (gh.H2.__defaults__, gh.C2.__closure__[0].cell_contents)
+    try:
+        assert np.isclose(vg(x)[0], gh.shared_code(x))
+        gh.H2.__defaults__ = (5.0,)
+        assert np.isclose(vg(x)[0], gh.shared_code(x))
+        gh.C2.__closure__[0].cell_contents = 7.0
+        value, grad = vg(x)
+        assert np.isclose(value, gh.shared_code(x)) and np.allclose(grad, fd(gh.shared_code, x), atol=1e-6)
+    finally:
+        gh.H2.__defaults__, gh.C2.__closure__[0].cell_contents = saved
+
+
+def test_an_assert_false_on_a_path_decided_when_run_raises_only_there():
+    v = np.array([0.1, 0.5, 0.9, 0.3])
+    value, grads = run_grad(gh.none_above, (v, 0.2), (0,))
+    assert value == 1.5 and np.allclose(grads[0], [0.0, 3.0, 0.0, 0.0])
+    with pytest.raises(AssertionError, match="no element above t"):
+        run_grad(gh.none_above, (v, 2.0), (0,))
