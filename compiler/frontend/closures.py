@@ -59,7 +59,8 @@ class LocalFunctions(StaticLoops):
                 sub.col_offset += self.parsed.indent
                 if getattr(sub, "end_col_offset", None) is not None:
                     sub.end_col_offset += self.parsed.indent
-        made: dict = {}
+        # classes made earlier in the function, for its bases (`class Deep(Layer)` after `class Layer`)
+        made: dict = {n: v for n, v in self.env.items() if isinstance(v, type) and isinstance(n, str)}
         try:
             exec(compile(ast.Module(body=[node], type_ignores=[]), self.parsed.filename, "exec"),
                  self.parsed.globals, made)
@@ -106,19 +107,12 @@ class LocalFunctions(StaticLoops):
             if cond.type.kind != "scalar":
                 raise self.err(AdjitTypeError, f"the truth value of an array ({cond.type}) is ambiguous", stmt.test,
                                hint="reduce it first: assert np.all(...) or assert np.any(...)")
-            msg = None
-            if stmt.msg is not None:
-                try:
-                    msg = self._fstring(stmt.msg) if isinstance(stmt.msg, ast.JoinedStr) else self.expr(stmt.msg)
-                except AdjitError:
-                    msg = None
-                if not isinstance(msg, str):  # known only at run time: its text, `{i}` for a formatted value
-                    msg = "".join(str(p.value) if isinstance(p, ast.Constant) else "{" + ast.unparse(p.value) + "}"
-                                  for p in stmt.msg.values) if isinstance(stmt.msg, ast.JoinedStr) \
-                        else ast.unparse(stmt.msg)
-            self.b.emit("check", [self.b.emit("astype", [cond], dtype="bool") if cond.type.dtype != "bool" else cond],
-                        msg=msg)
-            return
+            return self._runtime_assert(stmt, cond)
+        if not cond and self.b.ops is not getattr(self.b, "top_ops", self.b.ops):
+            # false when compiled, inside a branch or loop decided when the function runs (`for ... else:
+            # assert False, "none found"`): raised there only if that path runs, as Python would
+            cond = self.b.emit("astype", [self.b.const(0)], dtype="bool")
+            return self._runtime_assert(stmt, cond)
         if not cond:
             try:
                 msg = None if stmt.msg is None else self._fstring(stmt.msg) if isinstance(stmt.msg, ast.JoinedStr) \
@@ -159,6 +153,20 @@ class LocalFunctions(StaticLoops):
         if func is hasattr:
             return present
         return self.expr(attribute) if present else self.expr(node.args[2])
+
+    def _runtime_assert(self, stmt, cond) -> None:
+        """`assert cond, msg` checked where it stands when the function runs (the `check` row): msg
+        when known when compiled, else its text (`{i}` for a formatted value)."""
+        msg = None
+        if stmt.msg is not None:
+            try:
+                msg = self._fstring(stmt.msg) if isinstance(stmt.msg, ast.JoinedStr) else self.expr(stmt.msg)
+            except AdjitError:
+                msg = None
+            if not isinstance(msg, str):
+                msg = "".join(str(p.value) if isinstance(p, ast.Constant) else "{" + ast.unparse(p.value) + "}"
+                              for p in stmt.msg.values) if isinstance(stmt.msg, ast.JoinedStr) else ast.unparse(stmt.msg)
+        self.b.emit("check", [self.b.emit("astype", [cond], dtype="bool") if cond.type.dtype != "bool" else cond], msg=msg)
 
     def starred_assign(self, target, val, node) -> None:
         """`a, *rest = xs` (and `*init, last = xs`): the starred name takes a list of the items the

@@ -227,7 +227,9 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
         root = _root(f)
         if isinstance(f, ast.Attribute) and root in local:  # a method of a local value
             if f.attr not in METHODS and f.attr not in ("copy", "clip", "item", "append", "reshape", "astype", "T",
-                                                        "transpose", "items", "keys", "values") and isinstance(f.value, ast.Name) \
+                                                        "transpose", "items", "keys", "values", "pop", "insert",
+                                                        "extend", "remove", "reverse", "clear", "index", "count") \
+                    and isinstance(f.value, ast.Name) \
                     and f.value.id not in params:  # a parameter's methods (a bound method's self): the lowerer's
                 return ast.unparse(f)
             continue

@@ -138,10 +138,18 @@ _row("log_expit", lambda y, x: npx.expit(-x))
 # ------------------------------------------------------------------------ Lambert's W, its real branches
 # scipy.special.lambertw(x, k).real for k = 0 (x >= -1/e) and k = -1 (-1/e <= x < 0), where W is real
 # (forms/special.py checks x); dW/dx = W / (x (1 + W)) = 1 / (x + e^W): 1 at x = 0, inf at -1/e
+def _lambertw_dx(w, x, k):
+    """1 / (x + e^W); where that is 1/0 (the branch point -1/e, and x = 0 on W-1) the limit's sign:
+    +inf on W0, -inf on W-1 (W-1 falls from -1 to -inf)."""
+    d = x + npx.exp(w)
+    return 1.0 / d if k == 0 else npx.where(d == 0.0, -math.inf, 1.0 / d)
+
+
 for _k, _name in ((0, "lambertw0"), (-1, "lambertwm1")):
     primitive(_name, _ew_float, elementwise=True, readable=f"scipy.special.lambertw({{0}}, {_k}).real",
               lowered=f"_special.{_name}({{0}})",
-              vjp=lambda g, w, x: (g / (x + npx.exp(w)),), jvp=lambda t, w, x: t[0] / (x + npx.exp(w)))
+              vjp=lambda g, w, x, _k=_k: (g * _lambertw_dx(w, x, _k),),
+              jvp=lambda t, w, x, _k=_k: t[0] * _lambertw_dx(w, x, _k))
 
 # ------------------------------------------------------------------------ modified Bessel functions
 # i0' = i1; i1' = i0 - i1 / x (1/2 at 0); the scaled ones e^-|x| i_k(x): minus sign(x) times themselves

@@ -129,3 +129,18 @@ def reads_the_functions_names(k, x):
             return v * n
 
     return np.sum(Scaled().f(x)) * k
+
+
+def local_subclass(k, x):
+    class Base:
+        def __init__(self, w):
+            self.w = w
+
+        def f(self, v):
+            return self.w * v
+
+    class Twice(Base):
+        def f(self, v):
+            return 2.0 * super().f(v)
+
+    return np.sum(Twice(k).f(x))

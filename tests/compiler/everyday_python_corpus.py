@@ -47,3 +47,11 @@ def seeded_draws(mu, log_sigma):
     u = rng.uniform(size=mu.shape)
     z = mu + np.exp(log_sigma) * eps
     return np.mean(np.sum(z ** 2, axis=1)) + np.sum(u * mu)
+
+
+def close_to_infinity(x):
+    """np.isclose against an infinite b: True only where a is that infinity (NumPy's & isfinite(b))."""
+    b = np.array([x[0], np.inf, -np.inf])
+    if np.allclose(x, b):
+        return np.sum(x)
+    return np.sum(x ** 2) + np.sum(np.where(np.isclose(x, b), 1.0, 0.0))

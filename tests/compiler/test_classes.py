@@ -27,8 +27,9 @@ def test_compiled_and_the_located_errors():
 
 
 def test_a_class_statement_inside_the_function():
-    value, grads = run_grad(C.defined_inside, (0.7, X), (0, 1))
-    assert np.isclose(value, C.defined_inside(0.7, X))
-    fd_check(C.defined_inside, [0.7, X], [0, 1], grads)
+    for fun in (C.defined_inside, C.local_subclass):
+        value, grads = run_grad(fun, (0.7, X), (0, 1))
+        assert np.isclose(value, fun(0.7, X))
+        fd_check(fun, [0.7, X], [0, 1], grads)
     with pytest.raises(UnsupportedSyntaxError, match="reads 'n', a name of the function"):
         adjit.grad(C.reads_the_functions_names)(0.7, X)

@@ -22,3 +22,10 @@ def test_value_and_gradient(fun, args, wrt):
 def test_allclose_decides_a_branch():
     value, grads = run_grad(C.closeness, (X * 0, Y), (0, 1))
     assert value == 0.0 and not np.any(grads[0]) and not np.any(grads[1])  # the constant branch
+
+
+def test_isclose_to_an_infinity():
+    x = np.array([1.0, 2.0, 3.0])
+    value, grads = run_grad(C.close_to_infinity, (x,), (0,))
+    assert np.isclose(value, C.close_to_infinity(x)) and value == 15.0  # 14 + 1: only x[0] is close
+    np.testing.assert_allclose(grads[0], [2.0, 4.0, 6.0])

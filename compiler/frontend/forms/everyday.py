@@ -41,8 +41,8 @@ FORMS: dict = {
                                           "first index among ties; int64, no gradient)"),
     "argmin": ((np.argmin,), ("argmin",), "a stable `argsort` of `x`, its first entry along `axis`"),
     "average": ((np.average,), (), "`sum(x * w, axis) / sum(w, axis)`, or `mean` without `weights`"),
-    "isclose": ((np.isclose,), (), "`(abs(a - b) <= atol + rtol * abs(b)) | (a == b)` (infinities equal to "
-                                   "themselves), `| (isnan(a) & isnan(b))` with `equal_nan`: bool, no gradient"),
+    "isclose": ((np.isclose,), (), "`(abs(a - b) <= atol + rtol * abs(b)) & isfinite(b) | (a == b)` "
+                                   "(infinities equal to themselves only), `| (isnan(a) & isnan(b))` with `equal_nan`: bool, no gradient"),
     "allclose": ((np.allclose,), (), "`all(isclose(a, b, rtol, atol, equal_nan))`: a bool"),
 }
 
@@ -191,7 +191,9 @@ class EverydayForms(FormsBase):
         self.at(node)
         near = self.b.emit("le", [self.b.emit("abs", [self.b.emit("sub", [a, b])]),
                                   self.b.emit("add", [atol, self.b.emit("mul", [rtol, self.b.emit("abs", [b])])])])
-        out = self.b.emit("logical_or", [near, self.b.emit("eq", [a, b])])  # inf == inf
+        finite = self.b.emit("lt", [self.b.emit("abs", [b]), self.value(math.inf, node)])  # NumPy: & isfinite(b)
+        out = self.b.emit("logical_or", [self.b.emit("logical_and", [near, finite]),
+                                         self.b.emit("eq", [a, b])])  # inf == inf
         if self.static(equal_nan, node, "equal_nan"):
             both = self.b.emit("logical_and", [self.b.emit("ne", [a, a]), self.b.emit("ne", [b, b])])
             out = self.b.emit("logical_or", [out, both])
