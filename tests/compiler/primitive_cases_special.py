@@ -48,7 +48,7 @@ def log_ndtr_(x, u): return np.sum(u * sp.log_ndtr(x)) + np.sum(sp.log_expit(x) 
 def bessel_(x, u): return np.sum(u * (sp.i0(x) + sp.i0e(x) + sp.i1(x) + sp.i1e(x) * 2.0 + np.i0(x) * 0.5))
 def bessel_at_zero(x): return np.sum(sp.i1(x) + sp.i1e(x) ** 2 + sp.i0e(x))  # i1'(0) = i1e'(0) = 1/2
 def betaln_(a, b, u): return np.sum(u * sp.betaln(a, b))
-def lambertw_(x, u): return np.sum(u * sp.lambertw(x).real) + np.sum(sp.lambertw(-0.3 * np.exp(-x * x), -1).real)
+def lambertw_(x, u): return np.sum(u * sp.lambertw(x).real) + np.sum(sp.lambertw(-0.3 * np.exp(-0.1 * x * x), -1).real)
 
 
 def mod_args():
