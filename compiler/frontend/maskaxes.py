@@ -403,7 +403,8 @@ class SelectionAxes:
         mean = self.masked_reduce("mean", x, axis, True, node)
         d = self.masked_elementwise("sub", [x, mean], node)
         total = self.masked_reduce("sum", self.masked_elementwise("mul", [d, d], node), axis, keepdims, node)
-        ones = Masked(self.b.emit("astype", [x.mask], dtype="float64"), x.mask, x.rows, x.select, x.axis)
+        cdt = "float32" if x.values.type.dtype == "float32" else "float64"  # float32 stays float32, as NumPy's
+        ones = Masked(self.b.emit("astype", [x.mask], dtype=cdt), x.mask, x.rows, x.select, x.axis)
         n = self.masked_reduce("sum", ones, axis, keepdims, node)
         denom = self._arith("maximum", [self._arith("sub", [n, float(ddof)], node), 0.0], node)
         var = self._arith("div", [total, denom], node)

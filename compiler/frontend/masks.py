@@ -237,7 +237,8 @@ class MaskedSelections(SelectionAxes):
         else:
             out = emit("sum", [emit("where", [x.mask, x.values, const(0.0)])], axis=axes, keepdims=False)
             if prim == "mean":  # NumPy's mean of an empty selection is nan too
-                count = emit("sum", [emit("astype", [x.mask], dtype="float64")], axis=axes, keepdims=False)
+                cdt = "float32" if x.values.type.dtype == "float32" else "float64"  # NumPy's mean keeps float32
+                count = emit("sum", [emit("astype", [x.mask], dtype=cdt)], axis=axes, keepdims=False)
                 out = emit("div", [out, count])
         if keepdims:  # one axis of 1 for each of NumPy's reduced axes
             kept = sorted({a if a < x.axis else max(x.axis, a - x.rows + 1) for a in axes})

@@ -442,3 +442,13 @@ def broadcast_one_of_run_time_length(x):
 def test_one_value_of_run_time_length_is_not_broadcast_silently():
     with pytest.raises(ValueError, match="one value per selected element"):
         run_grad(broadcast_one_of_run_time_length, (np.array([0.5, -1.0, 2.0, 3.0]),), (0,))
+
+
+def float32_moments(x, d):
+    return np.sum(x * np.mean(d[d > 0.2])) + np.std(d[d > 0.2]) * x[0]
+
+
+def test_moments_of_a_float32_selection_stay_float32():
+    x, d = np.array([0.5, 0.6], np.float32), np.array([0.1, 0.3, 0.7, 0.9], np.float32)
+    value, grads = run_grad(float32_moments, (x, d), (0,))
+    assert value.dtype == np.float32 and grads[0].dtype == np.float32 and value == float32_moments(x, d)
