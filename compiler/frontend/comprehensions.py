@@ -10,7 +10,8 @@ min).
   a comprehension passed to sum(), np.sum(), np.mean(), or (items that are numbers, no filter)
   np.array()/np.asarray()/np.stack() (complex items too: a complex array's two real parts) is lowered
   as the for loop it stands for: an accumulator, or
-  an array filled item by item. Anywhere else it is a located error with that rewrite.
+  an array filled item by item; max()/min() of it (numbers, no filter) are the max/min of that array
+  (the reduction rows' tie rule). Anywhere else it is a located error with that rewrite.
 
 The comprehension's variables are its own, as in Python 3: the names it binds are restored after.
 """
@@ -100,13 +101,13 @@ class Comprehensions:
             return DeferredList(node, dict(self.env))
         return items
 
-    def deferred(self, lst: DeferredList, func, call):
+    def deferred(self, lst: DeferredList, func, call, label=None):
         """A DeferredList used: as the argument of `func` in `call` (a consumer), else (func None) as
         the array NumPy makes of it."""
         saved = self.env
         self.env = dict(lst.env)
         try:
-            return self.comprehension_loop(np.array if func is None else func, call, lst.node)
+            return self.comprehension_loop(np.array if func is None else func, call, lst.node, label)
         finally:
             self.env = saved
 
@@ -230,17 +231,21 @@ class Comprehensions:
         return super().struct_for(stmt)
 
     # -- lowered as a loop
-    def comprehension_loop(self, func, node: ast.Call, comp=None):
+    def comprehension_loop(self, func, node: ast.Call, comp=None, label=None):
         """`sum(f(x) for x in seq)` and its kin over a sequence of run-time length: the for loop.
-        `comp` is the comprehension when it is not node's first argument (a DeferredList).
+        `comp` is the comprehension when it is not node's first argument (a DeferredList); `label`
+        the call as errors name it, when not `func` (max() of the array NumPy makes of it).
 
         (Over 80 lines: the statements synthesized for the accumulating and the array-filling
         consumers share the hidden names and the restoring of the comprehension's scope.)"""
+        if (func is builtins.max or func is builtins.min) and comp is None and len(node.args) == 1 \
+                and not node.keywords:  # max(f(x) for x in xs): of the array NumPy makes of the items
+            return self.builtin_fold(func, [self.comprehension_loop(np.array, node)], {}, node)
         kind = _consumer(func)
         own = comp is None
         comp = node.args[0] if own else comp
         what = {"sum": "sum()", "npsum": "np.sum", "mean": "np.mean",
-                "array": ast.unparse(node.func) if own else "np.array"}.get(kind)
+                "array": ast.unparse(node.func) if own else "np.array"}.get(kind) if label is None else label
         if kind is None:
             raise self.err(UnsupportedSyntaxError, f"{ast.unparse(node.func)}() of a comprehension over a sequence whose "
                            "length is known only when the function runs is not supported", comp, hint=_HINT)
@@ -346,6 +351,8 @@ class Comprehensions:
     def builtin_fold(self, func, args, kwargs, node):
         """Python's sum(iterable, start=0), and max/min of one iterable or of several arguments."""
         label = func.__name__
+        if func is not builtins.sum and len(args) == 1 and isinstance(args[0], DeferredList) and not kwargs:
+            args = [self.deferred(args[0], None, node, f"{label}()")]  # ys = [f(x) for x in xs]; max(ys): of np.array(ys)
         args = [a.array if type(a).__name__ == "BuiltList" else a for a in args]  # lists.py
         if func is builtins.sum:
             if not 1 <= len(args) <= 2 or set(kwargs) - {"start"}:
