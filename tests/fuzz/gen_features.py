@@ -39,7 +39,7 @@ class FeaturesMixin:
 
         stmts, names = [], []
         for _ in range(count):
-            kind = wchoice(self.r, FEATURES)[0]
+            kind = wchoice(self.r, FEATURES + FEATURES2)[0]
             k = self.fresh("")
             lines = getattr(self, "ft_" + kind)(k)
             self.tag("ft_" + kind)
@@ -349,3 +349,309 @@ class FeaturesMixin:
                          [f"c{k} = np.float32(0.1)", f"fe{k} = np.sum(np.tanh(W * c{k} + x))"],
                          [f"fe{k} = np.sum(np.array([np.float64(0.5), np.float32(1.5)])) * np.sum(x)"],
                          [f"fe{k} = np.sum(x.astype(np.float64) * np.float64({self._c()}))"]])
+
+
+# ---------------------------------------------------------------------------------- today's batch
+# Everyday Python and NumPy/SciPy that adjit learnt after the first features campaign: a class
+# statement inside f, getattr/hasattr, f-string keys, isclose/allclose branches (with inf),
+# lru_cache helpers, a generator seeded in f, nested loop else with breaks, asserts (and assert
+# False in a for-else that a break skips), scipy.stats weibull_min/rayleigh/gumbel_r/gumbel_l/lomax,
+# lambertw (W0 and W-1), x ** p with zeros in x, complex comprehensions, selections of selections,
+# list methods and dict copies, np.piecewise/choose/ediff1d/float_power, simpson, math.fsum,
+# logaddexp.reduce, digitize/isin as ints/bools, and two closures of one factory whose defaults or
+# cells change between the oracle's two calls.
+FEATURES2 = [
+    ("localclass", 3), ("getattrs", 2), ("fstrings", 1.5), ("isclose", 2.5), ("lrucache", 2),
+    ("rngseed", 2), ("loopelse2", 3), ("assertelse", 2.5), ("stats2", 3.5), ("lambertw", 2.5),
+    ("powzero", 2.5), ("complexcomp", 2), ("selsel", 3), ("listmeth", 3), ("dictcopy", 2),
+    ("piecewise", 2), ("choose", 1.5), ("ediff", 1.5), ("floatpow", 1.5), ("simpson", 2),
+    ("fsum", 1.5), ("lae", 1.5), ("digitize", 2), ("twoclosures", 3),
+]
+
+
+class Features2Mixin:
+    def ft_localclass(self, k):
+        r, n = self.r, self.n
+        s = r.choice(["x[0]", "0.5", "np.sum(W) * 0.1", "np.tanh(x[1])"])
+        lines = [f"class L{k}:", f"    K = {self._c(0.2, 1.2)}",
+                 "    def __init__(self, w, s):", "        self.w = w", "        self.s = s * 2.0",
+                 "    def apply(self, v):", "        return np.tanh(self.w @ v) * self.s * self.K",
+                 "    def __call__(self, v):", "        return np.sum(self.apply(v)) + self.s ** 2"]
+        kind = r.randrange(4)
+        if kind == 0:
+            lines += [f"class S{k}(L{k}):", "    def apply(self, v):",
+                      f"        return L{k}.apply(self, v) * 0.5 + self.K"]
+        elif kind == 1:
+            lines += [f"class S{k}(L{k}):", "    def __init__(self, w, s):",
+                      f"        L{k}.__init__(self, w * 0.5, s)", "        self.b = s + 1.0",
+                      "    def __call__(self, v):", f"        return L{k}.__call__(self, v) * self.b"]
+        elif kind == 2:
+            lines += [f"class S{k}(L{k}):", "    K = -0.25",
+                      "    def extra(self, v):", "        return np.sum(v * self.w[0]) + self.K"]
+        else:
+            lines += [f"class S{k}(L{k}):", "    def apply(self, v):",
+                      "        return super().apply(v) + 0.1"]
+        use = r.choice([f"fe{k} = S{k}(W, {s})(x) + L{k}(W, 0.3)(x * 0.5)",
+                        f"o{k} = S{k}(W, {s})\nfe{k} = o{k}(x) + np.sum(o{k}.apply(W[0] if {n} == W.shape[1] else x))",
+                        f"o{k} = S{k}(W, {s})\nfe{k} = np.sum(o{k}.apply(x)) * o{k}.s + o{k}.K"])
+        if kind == 2 and r.random() < 0.5:
+            use = f"o{k} = S{k}(W, {s})\nfe{k} = o{k}(x) + o{k}.extra(x)"
+        return lines + use.split("\n")
+
+    def ft_getattrs(self, k):
+        r = self.r
+        fn = r.choice(["tanh", "sin", "cos", "exp", "arctan", "square", "log1p"])
+        arg = "np.abs(x) * 0.5" if fn == "log1p" else "x * 0.5"
+        lines = [f"class G{k}:", f"    a = {self._c(0.2, 1.5)}", "    def __init__(self, v):", "        self.v = v"]
+        lines += [f"g{k} = G{k}({r.choice(['x[0]', 'np.sum(x ** 2)', 'W[0, 0] * 2.0'])})",
+                  f"fe{k} = np.sum(getattr(np, {fn!r})({arg})) * getattr(g{k}, 'a', 2.0)",
+                  f"fe{k} += getattr(g{k}, 'v', 0.0) * x[1] + getattr(g{k}, {r.choice(['b', 'c'])!r}, {self._c()}) * x[0]"]
+        lines += r.choice([[f"if hasattr(g{k}, 'v'):", f"    fe{k} = fe{k} * 0.5 + g{k}.v"],
+                           [f"if hasattr(g{k}, 'zz'):", f"    fe{k} = fe{k} * 100.0", "else:", f"    fe{k} = fe{k} - x[0]"],
+                           [f"fe{k} += (1.0 if hasattr(np, 'tanh') else 0.0) * x[1]"]])
+        return lines
+
+    def ft_fstrings(self, k):
+        r, n = self.r, self.n
+        return r.choice([[f"d{k} = {{}}", f"for i in range({n}):", f"    d{k}[f'w{{i}}'] = x[i] * (i + 1.0)",
+                          f"fe{k} = d{k}['w0'] * d{k}[f'w{{{n} - 1}}'] + sum(d{k}.values())"],
+                         [f"tag{k} = f'layer_{{{r.randint(1, 12)}}}'", f"d{k} = {{tag{k}: x[0], 'b': x[1]}}",
+                          f"fe{k} = d{k}[tag{k}] * len(tag{k}) + d{k}['b'] * len(f'{{tag{k}}}_x')"],
+                         [f"d{k} = {{f'k{{j}}': np.tanh(W[j % W.shape[0]]) for j in range(3)}}",
+                          f"fe{k} = np.sum(d{k}['k1'] * x) + len(d{k}) * np.sum(d{k}[f'k{{2}}'])"]])
+
+    def ft_isclose(self, k):
+        r, n = self.r, self.n
+        return r.choice([
+            [f"a{k} = np.where(x > {self._c(-0.5, 0.5)}, np.inf, x)",
+             f"m{k} = np.isclose(a{k}, np.inf)", f"fe{k} = np.sum(np.where(m{k}, x ** 2, np.sin(x)))"],
+            [f"b{k} = np.array([{', '.join(r.choice(['1.0', 'np.inf', '-np.inf', '0.5']) for _ in range(n))}])",
+             f"if np.allclose(np.round(x * 0.0) + 1.0, b{k}):", f"    fe{k} = np.sum(x) * 2.0", "else:",
+             f"    fe{k} = np.sum(x ** 2)"],
+            [f"if np.isclose(x[0], x[0] + {r.choice(['1e-12', '1e-3', '0.5'])}):", f"    fe{k} = x[0] * 3.0", "else:",
+             f"    fe{k} = np.tanh(x[0])"],
+            [f"c{k} = np.isclose(x, {self._c()}, atol={r.choice(['0.2', '0.5', '1e-8'])})",
+             f"fe{k} = np.sum(np.where(c{k}, x, W[0] * x)) + np.sum(c{k}) * 0.1"],
+            [f"if np.allclose(x, x * (1.0 + 1e-12)) and not np.isclose(np.inf, {r.choice(['1e308', '-np.inf', 'np.inf'])}):",
+             f"    fe{k} = np.sum(x * W[0])", "else:", f"    fe{k} = np.sum(x) - 1.0"],
+            [f"if np.allclose(np.array([1.0, 2.0]), np.array([1.0, {r.choice(['np.inf', '2.0', '2.0 + 1e-9'])}])):",
+             f"    fe{k} = np.sum(x)", "else:", f"    fe{k} = np.sum(x ** 3)"],
+        ])
+
+    def ft_lrucache(self, k):
+        r = self.r
+        deco = r.choice(["@functools.lru_cache(maxsize=None)", "@functools.lru_cache", "@functools.cache",
+                         "@functools.lru_cache(maxsize=4)"])
+        self._gl(f"{deco}\ndef lc{k}(m, c=0.5):\n    return sum(c ** i / (i + 1.0) for i in range(m))")
+        if r.random() < 0.5:
+            self._gl(f"{deco}\ndef lt{k}(m):\n    return tuple(np.linspace(-1.0, 1.0, m))")
+            return [f"fe{k} = lc{k}({r.randint(1, 5)}) * np.sum(x) + sum(c * v for c, v in zip(lt{k}(x.shape[0]), x))"]
+        return [f"fe{k} = 0.0", f"for i in range(1, 4):", f"    fe{k} += lc{k}(i, {self._c(0.1, 0.9)}) * x[i % x.shape[0]]",
+                f"fe{k} += lc{k}(2) * np.sum(W)"]
+
+    def ft_rngseed(self, k):
+        r, n = self.r, self.n
+        seed = r.choice([3, 0, 42])
+        lines = [f"rng{k} = np.random.default_rng({seed})"]
+        lines += r.choice([[f"eps{k} = rng{k}.normal(size={n})", f"fe{k} = np.sum(x * eps{k}) + np.sum(np.exp(0.1 * eps{k}) * x ** 2)"],
+                           [f"eps{k} = rng{k}.normal(size=x.shape)", f"u{k} = rng{k}.uniform(-1.0, 1.0, size=W.shape)",
+                            f"fe{k} = np.sum(x * eps{k}) + np.sum(W * u{k})"],
+                           [f"fe{k} = 0.0", "for _ in range(2):", f"    e = rng{k}.standard_normal({n})",
+                            f"    fe{k} += np.sum(np.tanh(x + 0.1 * e))"],
+                           [f"eps{k} = rng{k}.normal(0.5, 2.0, size=({self.m}, {n}))", f"fe{k} = np.sum(W * eps{k}) + eps{k}[0, 0] * x[0]"]])
+        return lines
+
+    def ft_loopelse2(self, k):
+        r, n, m = self.r, self.n, self.m
+        t1, t2 = self._c(-0.3, 0.9), self._c(-0.5, 2.0)
+        return r.choice([
+            [f"fe{k} = 0.0", f"for i in range({m}):", f"    for j in range({n}):", f"        if W[i, j] > {t1}:",
+             "            break", f"        fe{k} += W[i, j] * x[j]", "    else:", f"        fe{k} += 1.0",
+             f"        if fe{k} > {t2}:", "            break", "        continue", f"    fe{k} = fe{k} * 0.5",
+             "else:", f"    fe{k} -= x[0]"],
+            [f"fe{k} = 0.0", f"for i in range({m}):", f"    j = 0", f"    while j < {n}:", f"        if x[j] * W[i, j] > {t1}:",
+             "            break", f"        fe{k} += np.tanh(x[j])", "        j += 1", "    else:",
+             f"        fe{k} += W[i, 0]", f"        break", f"    fe{k} += x[j % {n}] * 0.3", "else:", f"    fe{k} *= 2.0"],
+            [f"fe{k} = 0.0", f"hit{k} = -1", f"for i in range({n}):", f"    for j in range(i):",
+             f"        if x[i] + x[j] > {t1}:", f"            hit{k} = i", "            break", "    else:",
+             f"        fe{k} += x[i]", "        continue", "    break", "else:", f"    fe{k} += 10.0 * x[0]",
+             f"fe{k} += hit{k} * x[-1]"],
+            [f"fe{k} = 0.0", f"for i in range({m}):", f"    for j in range({n}):", f"        fe{k} += W[i, j] * x[j]",
+             f"        if fe{k} > {t2}:", "            break", "    else:", f"        for q in range(2):",
+             f"            if q > 0 and fe{k} < {t1}:", "                break", f"            fe{k} += x[q]",
+             "        else:", f"            fe{k} *= 0.9"],
+        ])
+
+    def ft_assertelse(self, k):
+        r, n = self.r, self.n
+        thr = self._c(-0.5, 0.8)
+        return r.choice([
+            [f"fe{k} = 0.0", f"for i in range({n}):", f"    fe{k} += x[i] ** 2", f"    if i == {n - 1} or x[i] > {thr}:",
+             "        break", "else:", "    assert False, 'unreachable'"],
+            [f"fe{k} = 0.0", f"for i in range({self.m}):", f"    for j in range({n}):", f"        if j == {n - 1} or W[i, j] > {thr}:",
+             f"            fe{k} += W[i, j] * x[j]", "            break", "    else:", "        assert False",
+             f"assert fe{k} == fe{k}"],
+            [f"s{k} = np.sum(x ** 2)", f"assert s{k} >= 0.0, f'negative {{s{k}}}'", f"assert np.all(np.isfinite(x)), 'finite'",
+             f"fe{k} = np.sqrt(s{k} + 1.0)", f"assert fe{k} >= 1.0"],
+            [f"fe{k} = 0.0", f"j{k} = 0", f"while True:", f"    fe{k} += x[j{k}]", f"    j{k} += 1", f"    if j{k} >= {n}:",
+             "        break", f"assert j{k} == {n}", f"for i in range({n}):", f"    if i >= 0:", "        break", "else:",
+             "    assert False, 'no break'"],
+        ])
+
+    def ft_stats2(self, k):
+        r, n = self.r, self.n
+        dist = r.choice(["weibull_min", "rayleigh", "gumbel_r", "gumbel_l", "lomax"])
+        meth = r.choice(["logpdf", "cdf", "sf", "logsf", "pdf", "logcdf"])
+        pre = r.choice(["stats.", "scipy.stats."])
+        z = r.choice(["np.abs(x) + 0.2", "x * 2.0 + 3.0", "np.exp(W[0])"]) if dist in ("weibull_min", "rayleigh", "lomax") \
+            else r.choice(["x * 3.0", "x", "W[0] * 5.0 - 1.0", "x * 30.0"])
+        loc = r.choice(["", ", loc=0.0", ", loc=0.05 * np.tanh(W[0, 1])", ", loc=-0.1 + 0.0 * x[0]"])
+        scale = r.choice(["", ", scale=np.exp(0.3 * W[0, 0])", ", scale=1.5 + x[1] ** 2", ", scale=0.7"])
+        shape = "" if dist in ("rayleigh", "gumbel_r", "gumbel_l") else \
+            r.choice(["1.0 + x[0] ** 2", "np.exp(0.5 * W[-1, -1])", "2.5", "0.5 + np.abs(x[1])"])
+        args = (f"{shape}" if shape else "") + loc + scale
+        if shape and r.random() < 0.5:
+            args = "c=" + args
+        return [f"z{k} = {z}", f"v{k} = {pre}{dist}.{meth}(z{k}{', ' if args and not args.startswith(',') else ''}{args})",
+                f"fe{k} = np.sum(np.where(np.isfinite(v{k}), v{k}, 0.0)) * 0.3"]
+
+    def ft_lambertw(self, k):
+        r = self.r
+        opts = [[f"u{k} = np.abs(x) * 2.0 - 0.3", f"fe{k} = np.sum(scipy.special.lambertw(u{k}).real)"],
+                [f"u{k} = -0.36 * (0.05 + 0.9 / (1.0 + np.exp(-x)))", f"fe{k} = np.sum(scipy.special.lambertw(u{k}, -1).real)"],
+                [f"u{k} = -0.3 * np.exp(-np.abs(x) * {r.choice(['1.0', '5.0', '20.0'])})",
+                 f"fe{k} = np.sum(scipy.special.lambertw(u{k}, k=-1).real) + np.sum(scipy.special.lambertw(u{k}).real)"],
+                [f"fe{k} = scipy.special.lambertw(np.exp(x[0]) * {r.choice(['1.0', '10.0', '1e3'])}).real * x[1]"],
+                [f"u{k} = W[0] * 0.3", f"fe{k} = np.sum(np.real(scipy.special.lambertw(u{k}, 0)) * x)"]]
+        return r.choice(opts)
+
+    def ft_powzero(self, k):
+        r, n = self.r, self.n
+        p = r.choice(["1.5 + x[0] ** 2", "2.0 + W[0, 0]", "np.exp(W[0, 1]) + 1.0", "0.5 + 0.2 * x[1] ** 2", "3.0 * (1.0 + 0.1 * x[0])"])
+        base = r.choice([f"np.where(x > {self._c(-0.5, 0.5)}, np.abs(x), 0.0)", f"np.array([0.0, 0.5, 2.0])",
+                         f"np.maximum(x, 0.0)", f"np.arange({n}) * 0.5"])
+        return r.choice([[f"p{k} = {p}", f"fe{k} = np.sum(({base}) ** p{k})"],
+                         [f"p{k} = {p}", f"fe{k} = np.sum(np.power({base}, p{k}) * W[0, :{n}] if {n} <= W.shape[1] else np.power({base}, p{k}))"]])
+
+    def ft_complexcomp(self, k):
+        r = self.r
+        item = r.choice(["v * 1j + 0.5", "np.exp(1j * v)", "complex(0.3, 1.0) * v", "v + 2j", "(v + 1j) ** 2"])
+        over = r.choice(["x", "W[0]", "np.tanh(x)"])
+        use = r.choice([f"np.sum(np.abs(zc{k}) ** 2)", f"np.sum(zc{k}.imag * x[:zc{k}.shape[0]] if zc{k}.shape[0] == x.shape[0] else zc{k}.imag)",
+                        f"np.sum(np.angle(zc{k} + 3.0))", f"np.sum((zc{k} * zc{k}.conj()).real)", f"np.abs(np.sum(zc{k}))"])
+        return [f"zc{k} = np.array([{item} for v in {over}])", f"fe{k} = {use}"]
+
+    def ft_selsel(self, k):
+        r = self.r
+        hsrc = r.choice(["np.round(x * 3.0)", "np.floor(W[0] * 2.0)", "np.round(np.tanh(x) * 2.0)"])
+        thr = self._c(-0.6, 0.4)
+        cmp_ = r.choice(["== 1", "== 2", "> 0", "!= 0", "<= -1"])
+        lines = [f"h{k} = {hsrc}", f"m{k} = x > {thr}"]
+        lines += r.choice([[f"fe{k} = np.sum(x[m{k}][h{k}[m{k}] {cmp_}]) + np.sum(h{k}[m{k}] {cmp_}) * 0.1"],
+                           [f"sel{k} = h{k}[m{k}] {cmp_}", f"fe{k} = np.sum(x[m{k}][~sel{k}] ** 2)",
+                            f"if np.any(sel{k}):", f"    fe{k} += np.sum(x[m{k}][sel{k}] * 2.0)"],
+                           [f"if np.any(h{k}[m{k}] {cmp_}):", f"    fe{k} = np.sum(np.tanh(x[m{k}]))", "else:",
+                            f"    fe{k} = np.sum(x) * 0.5", f"fe{k} += np.sum(W[0][m{k}][h{k}[m{k}] {cmp_}]) if W.shape[1] == x.shape[0] else 0.0"],
+                           [f"fe{k} = np.sum(x[m{k}][h{k}[m{k}] {cmp_}] * h{k}[m{k}][h{k}[m{k}] {cmp_}]) + float(np.all(h{k}[m{k}] {cmp_}))"]])
+        return lines
+
+    def ft_listmeth(self, k):
+        r = self.r
+        lines = [f"xs{k} = [x[0], x[1], W[0, 0] * 2.0]"]
+        ops = r.sample([f"xs{k}.insert(1, x[2] * 3.0)", f"xs{k}.extend([x[0] * 0.5, W[-1, -1]])", f"xs{k}.append(np.tanh(x[1]))",
+                        f"xs{k}.extend(x[:2])", f"xs{k}.reverse()", f"xs{k}.insert(0, 1.5)", f"xs{k}.extend((0.25, x[1]))"], r.randint(1, 3))
+        lines += ops
+        lines += r.choice([[f"last{k} = xs{k}.pop()", f"fe{k} = sum(xs{k}) + last{k} * 2.0"],
+                           [f"first{k} = xs{k}.pop(0)", f"fe{k} = sum(xs{k}[1:]) * first{k} + xs{k}[-1]"],
+                           [f"xs{k}.insert(1, 7.0)", f"xs{k}.remove(7.0)", f"fe{k} = sum(v * (i + 1.0) for i, v in enumerate(xs{k}))"],
+                           [f"fe{k} = sum(xs{k}[::-1][:2]) + sum(xs{k}[1::2]) * 0.5 + len(xs{k}) * xs{k}[0]"],
+                           [f"mid{k} = xs{k}.pop(1)", f"xs{k}.insert(len(xs{k}), mid{k} * 2.0)", f"fe{k} = xs{k}[-1] + np.sum(np.array(xs{k}) ** 2)"]])
+        return lines
+
+    def ft_dictcopy(self, k):
+        r = self.r
+        lines = [f"d{k} = {{'a': x[0], 'b': {self._c()}, 'c': np.sum(W)}}"]
+        lines += r.choice([[f"d2{k} = dict(d{k})", f"d2{k}['a'] = x[1] * 3.0", f"d2{k}['e'] = np.tanh(x[0])"],
+                           [f"d2{k} = d{k}.copy()", f"d2{k}['b'] = d{k}['a'] ** 2"],
+                           [f"d2{k} = {{**d{k}, 'b': x[1]}}", f"d2{k}['c'] = d2{k}['c'] * 0.5"],
+                           [f"d2{k} = dict(d{k}, b=x[1] * 2.0)", f"d2{k}['a'] = d2{k}['b'] - d{k}['a']"]])
+        lines += [f"fe{k} = d{k}['a'] + d{k}['b'] * 2.0 + d{k}['c'] * 0.1 + sum(v * 0.5 for v in d2{k}.values()) + d2{k}['a'] * d2{k}['b']"]
+        return lines
+
+    def ft_piecewise(self, k):
+        r = self.r
+        t = self._c(-0.5, 0.5)
+        return r.choice([[f"pw{k} = np.piecewise(x, [x < {t}, x >= {t}], [lambda v: v ** 2, lambda v: np.sin(v)])",
+                          f"fe{k} = np.sum(pw{k})"],
+                         [f"pw{k} = np.piecewise(x, [x < {t}], [lambda v: np.exp(v), 0.5])", f"fe{k} = np.sum(pw{k} * x)"],
+                         [f"pw{k} = np.piecewise(x, [x < -0.3, x > 0.3], [lambda v: -v, lambda v: v * 2.0, lambda v: v ** 3])",
+                          f"fe{k} = np.sum(pw{k})"],
+                         [f"pw{k} = np.piecewise(W[0], [W[0] > {t}], [np.tanh])", f"fe{k} = np.sum(pw{k} * 3.0)"]])
+
+    def ft_choose(self, k):
+        r, n = self.r, self.n
+        idx = r.choice([f"np.array({[r.randrange(3) for _ in range(n)]})", "np.digitize(x, [-0.3, 0.3])", "(x > 0).astype(int)"])
+        return [f"ch{k} = np.choose({idx}, [x, x ** 2, np.sin(x) * 2.0])",
+                f"fe{k} = np.sum(ch{k} * np.arange(1.0, {n + 1}.0))"]
+
+    def ft_ediff(self, k):
+        r = self.r
+        extra = r.choice(["", ", to_end=x[0]", ", to_begin=np.array([1.0, x[1]])", ", to_begin=0.5, to_end=[x[0], 2.0]"])
+        return [f"ed{k} = np.ediff1d({r.choice(['x', 'W', 'np.tanh(x) * 2.0'])}{extra})",
+                f"fe{k} = np.sum(ed{k} ** 2) + np.sum(ed{k} * np.arange(ed{k}.shape[0]))"]
+
+    def ft_floatpow(self, k):
+        r = self.r
+        return r.choice([[f"fe{k} = np.sum(np.float_power(np.abs(x) + 0.5, W[0]))"],
+                         [f"fe{k} = np.sum(np.float_power(x, 2)) + np.sum(np.float_power(2.0, x))"],
+                         [f"fe{k} = np.sum(np.float_power(np.abs(W) + 0.1, {self._c(0.5, 3)}))"],
+                         [f"fe{k} = float(np.float_power(x[0] ** 2 + 1.0, x[1]))"]])
+
+    def ft_simpson(self, k):
+        r, n = self.r, self.n
+        y = r.choice(["np.tanh(x)", "x ** 2", "W[0] * x if W.shape[1] == x.shape[0] else x", "np.exp(x)"])
+        how = r.choice(["", ", dx=0.5", f", x=np.linspace(0.0, 1.0, {n})", f", x=np.array({sorted(round(r.uniform(0, 2), 3) for _ in range(n))})",
+                        ", x=np.cumsum(np.abs(x) + 0.1)"])
+        return [f"fe{k} = scipy.integrate.simpson({y}{how})"]
+
+    def ft_fsum(self, k):
+        r = self.r
+        return r.choice([[f"fe{k} = math.fsum(x) * 2.0 + math.fsum([x[0], W[0, 0], 0.1])"],
+                         [f"fe{k} = math.fsum([x[0] * 1e8, x[1], -x[0] * 1e8])"],
+                         [f"fe{k} = math.fsum(v ** 2 for v in x) + math.fsum(W[0])"]])
+
+    def ft_lae(self, k):
+        r = self.r
+        return r.choice([[f"fe{k} = np.logaddexp.reduce(x)"],
+                         [f"fe{k} = np.sum(np.logaddexp.reduce(W, axis={r.choice([0, 1, -1])}))"],
+                         [f"fe{k} = np.logaddexp.reduce(x * 300.0) * 0.01 + np.logaddexp2.reduce(W[0])"],
+                         [f"fe{k} = np.logaddexp.reduce(np.array([x[0], -np.inf, x[1]]))"]])
+
+    def ft_digitize(self, k):
+        r, n = self.r, self.n
+        bins = r.choice(["[-0.5, 0.0, 0.5]", "np.array([-0.3, 0.3])", "[0.5, 0.0, -0.5]"])
+        right = r.choice(["", ", right=True"])
+        return r.choice([[f"di{k} = np.digitize(x, {bins}{right})", f"coef{k} = np.array([0.3, -0.7, 1.1, 0.2])",
+                          f"fe{k} = np.sum(coef{k}[di{k}] * x) + np.sum(di{k}) * 0.1"],
+                         [f"di{k} = np.digitize(x, {bins}{right})", f"ok{k} = np.isin(di{k}, [1, 2])",
+                          f"fe{k} = np.sum(np.where(ok{k}, x, -x)) + np.sum(ok{k})"],
+                         [f"ok{k} = np.isin(np.arange({n}), [0, {n - 1}])", f"fe{k} = np.sum(x[ok{k}]) + np.sum(W[0][~ok{k}[:W.shape[1]]] if W.shape[1] == {n} else 0.0)"],
+                         [f"ok{k} = np.isin(np.round(x * 2.0), np.array([0.0, 1.0]), invert={r.choice(['True', 'False'])})",
+                          f"fe{k} = np.sum(x * ok{k}) + float(np.any(ok{k}))"]])
+
+    def ft_twoclosures(self, k):
+        r, n = self.r, self.n
+        kind = r.randrange(3)
+        if kind == 0:
+            self._gl(f"def mk{k}(c):\n    def h(v, s=c):\n        return np.sum(np.tanh(v * s))\n    return h")
+            self._gl(f"HA{k} = mk{k}({self._c(0.2, 1.5)})\nHB{k} = mk{k}({self._c(0.2, 1.5)})")
+            self._mut(r.choice([f"HB{k}.__defaults__ = ({self._c(-1.5, -0.2)},)", f"HA{k}.__defaults__ = ({self._c(-1.5, -0.2)},)"]))
+        elif kind == 1:
+            self._gl(f"def mk{k}(c):\n    def h(v, s=1.0):\n        return np.sum(np.tanh(v * c)) * s\n    return h")
+            self._gl(f"HA{k} = mk{k}({self._c(0.2, 1.5)})\nHB{k} = mk{k}({self._c(0.2, 1.5)})")
+            self._mut(r.choice([f"HB{k}.__closure__[0].cell_contents = {self._c(-1.5, -0.2)}",
+                                f"HA{k}.__defaults__ = ({self._c(-1.5, -0.2)},)", f"HB{k}.__kwdefaults__ = None; HB{k}.__defaults__ = (2.0,)"]))
+        else:
+            self._gl(f"HL{k} = [lambda v, s=s: np.sum(v * s) + s for s in ({self._c()}, {self._c()})]\nHA{k}, HB{k} = HL{k}")
+            self._mut(r.choice([f"HL{k}[1].__defaults__ = ({self._c()},)", f"HA{k}.__defaults__ = ({self._c()},)"]))
+        return [f"fe{k} = HA{k}(x) + HB{k}(W[0]) * 2.0 + HB{k}(x)"]

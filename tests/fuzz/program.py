@@ -161,7 +161,7 @@ class Program:
         funcs += ([self.helper.render()] if self.helper is not None else []) + [self.main.render()]
         head = "import numpy as np\n"
         text = "".join(funcs) + "\n".join(self.prelude)
-        for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats"):
+        for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats", "scipy.integrate"):
             if mod + "." in text:
                 head += f"import {mod}\n"
         if "stats." in text:
@@ -174,6 +174,10 @@ class Program:
             head += "import dataclasses\n"
         if "typing." in text:
             head += "import typing\n"
+        if "math." in text:
+            head += "import math\n"
+        if "functools." in text:
+            head += "import functools\n"
         return "\n\n".join([head] + [p + "\n" for p in self.prelude] + funcs)
 
     def clone(self) -> "Program":
