@@ -27,7 +27,7 @@ from ..ir import Value
 from .iteration import target_names
 from .complexvals import is_complex
 from .structures import is_struct
-from .values import _is_number
+from .values import Undefined, _is_number
 
 MAX_UNROLL = 64  # a longer static sequence is lowered as a loop, where a loop can take it
 MAX_UNROLL_KNOWN = 16  # the same for a range whose bounds come from shapes or int arguments
@@ -52,6 +52,11 @@ def _consumer(func):
         if func is obj:
             return kind
     return None
+
+
+def _walrus_names(node) -> set:
+    """The names a comprehension's walruses bind (in the enclosing function's scope, as in Python)."""
+    return {n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)}
 
 
 class DeferredList:
@@ -98,7 +103,14 @@ class Comprehensions:
         """A comprehension met anywhere but as a consumer's argument: its items, unrolled."""
         items = self.comprehension_items(node)
         if items is None:  # of run-time length: lowered where it is used
-            return DeferredList(node, dict(self.env))
+            lst = DeferredList(node, dict(self.env))
+            line = self.loc(node).line
+            for n in _walrus_names(node):  # Python binds them here, to a value known only when run
+                self.env[n] = Undefined(n, f"is bound by a walrus in the comprehension at line {line}, whose "
+                                           "items are known only when the function runs (a run-time length or "
+                                           "filter): its last value is not kept after it; to keep it, write "
+                                           "the loop the comprehension stands for")
+            return lst
         return items
 
     def deferred(self, lst: DeferredList, func, call, label=None):
@@ -126,11 +138,16 @@ class Comprehensions:
         length known only at run time."""
         names = set().union(*(target_names(g.target) for g in node.generators))
         saved = {n: self.env.get(n, _MISSING) for n in names}
+        walrus = {n: self.env.get(n, _MISSING) for n in _walrus_names(node)}
         out: list = []
+        done = False
         try:
-            return tuple(out) if self._unroll(node, 0, out) else None
+            done = self._unroll(node, 0, out)
+            return tuple(out) if done else None
         finally:
             self._restore(saved)
+            if not done:  # an unrolling given up part way: a walrus name keeps no value of it
+                self._restore(walrus)
 
     def _restore(self, saved: dict) -> None:
         for n, v in saved.items():

@@ -21,3 +21,24 @@ def fold_filtered(W, x):
 def fold_rows(W, x):
     ys = [row * x for row in W]
     return max(ys)
+
+
+# ---------------------------------------------------------- a walrus inside a filtered comprehension
+def walrus_static_filter(x):
+    ys = [y * x[0] for v in (0.3, 1.2, 0.9) if (y := v * 2) > 1]
+    return sum(ys) * y
+
+
+def walrus_run_time_filter(x):
+    return sum([y for v in (x[0], x[1], x[2]) if (y := v * 2) > 1])
+
+
+def walrus_carried(W, x):
+    y = 0.5
+    t = sum([y * 3 for v in W[0] if (y := v * x[0]) > 0.1])
+    return t + y
+
+
+def walrus_read_after_deferred(x):
+    ys = [y * 3 for k in range(3) if (y := x[k] ** 2) > 0.5]
+    return sum(ys) + y

@@ -16,6 +16,9 @@ X3 = _r.randn(3)
 CASES = [
     (C.fold_deferred_list, (W, X3), (0, 1)),
     (C.fold_generator, (W, X3), (0, 1)),
+    (C.walrus_static_filter, (X3,), (0,)),
+    (C.walrus_run_time_filter, (np.array([0.3, 1.2, 0.9]),), (0,)),
+    (C.walrus_carried, (np.array([[0.4, -1.0, 2.0, 0.5]]), X3), (0, 1)),
 ]
 
 
@@ -35,3 +38,10 @@ def test_value_and_gradient(fun, args, wrt):
 def test_located_refusals(fun, match):
     with pytest.raises(adjit.AdjitError, match=match):
         run_grad(fun, (W, X3), (0, 1))
+
+
+def test_walrus_of_a_deferred_comprehension_read_after_it():
+    # the unrolling given up at the run-time filter left y bound to the first item's value (a silent
+    # wrong result); Python's last value is known only when the function runs: a located error
+    with pytest.raises(adjit.AdjitError, match="'y' is bound by a walrus in the comprehension at line"):
+        run_grad(C.walrus_read_after_deferred, (X3,), (0,))
