@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 
 from .. import shapes as S
 from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
@@ -54,9 +55,16 @@ class ControlFlow:
     """The statement-level half of the Lowerer: branches and loops."""
 
     def condition(self, node) -> Any:
-        """A branch or loop condition: a static Python bool, or a scalar bool value."""
+        """A branch or loop condition: a static Python bool, or a scalar bool value. A NumPy bool
+        known when compiled (`FLAG = np.bool_(True)` as a global or closure value) is Python's bool."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):  # `not FLAG`: decided when compiled
+            c = self.condition(node.operand)
+            if isinstance(c, bool):
+                return not c
+            self.at(node)
+            return self.b.emit("logical_not", [c])
         c = self.expr(node)
-        if c is None or _is_number(c):
+        if c is None or _is_number(c) or isinstance(c, np.bool_):
             return bool(c)
         c = self.value(c, node)
         if c.type.kind != "scalar":
@@ -224,18 +232,29 @@ class ControlFlow:
         both.end_lineno, both.end_col_offset = node.end_lineno, node.end_col_offset
         return self.lower_boolop(both)
 
+    def bool_operand(self, node):
+        """An operand of `and`/`or`: its value, with `not` of a NumPy bool known when compiled
+        (`not FLAG`, FLAG = np.bool_(False)) decided then, as a Python bool."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self.bool_operand(node.operand)
+            if inner is None or _is_number(inner) or isinstance(inner, (str, np.bool_)):
+                return not inner
+            self.at(node)
+            return self.b.emit("logical_not", [self.value(inner, node)])
+        return self.expr(node)
+
     def lower_boolop(self, node):
         """`a and b` / `a or b` with Python's short circuit: the right operand is evaluated only
         when the left one does not decide (it may index out of range otherwise). Static operands
         are decided when compiled; otherwise an `if` on the left operand's truth."""
         is_and = isinstance(node.op, ast.And)
-        left = self.expr(node.values[0])
+        left = self.bool_operand(node.values[0])
         for k in range(1, len(node.values)):
             rest = node.values[k]
-            if left is None or _is_number(left) or isinstance(left, str):
+            if left is None or _is_number(left) or isinstance(left, (str, np.bool_)):
                 if bool(left) != is_and:  # decided: `False and ...`, `True or ...`
                     return left
-                left = self.expr(rest)
+                left = self.bool_operand(rest)
                 continue
             if not isinstance(left, Value) or left.type.kind != "scalar":
                 what = left.type if isinstance(left, Value) else type(left).__name__
@@ -244,7 +263,7 @@ class ControlFlow:
             self.at(node)
             truth = left if left.type.dtype == "bool" else self.b.emit("ne", [left, self.b.const(0)])
             if _cheap_and_safe(rest) and left.type.dtype == "bool":
-                right = self.expr(rest)
+                right = self.bool_operand(rest)
                 if isinstance(right, Value) and right.type.kind == "scalar" and right.type.dtype == "bool":
                     self.at(node)
                     left = self.b.emit("logical_and" if is_and else "logical_or", [left, right])
@@ -254,9 +273,9 @@ class ControlFlow:
                     continue
             l_val = left
             if is_and:
-                left = self.select(truth, lambda: self.expr(rest), lambda: l_val, node)
+                left = self.select(truth, lambda: self.bool_operand(rest), lambda: l_val, node)
             else:
-                left = self.select(truth, lambda: l_val, lambda: self.expr(rest), node)
+                left = self.select(truth, lambda: l_val, lambda: self.bool_operand(rest), node)
         return left
 
     def lower_if_returning(self, stmt, rest: list):

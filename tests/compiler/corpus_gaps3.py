@@ -42,3 +42,32 @@ def walrus_carried(W, x):
 def walrus_read_after_deferred(x):
     ys = [y * 3 for k in range(3) if (y := x[k] ** 2) > 0.5]
     return sum(ys) + y
+
+
+# ---------------------------------------------------------- a NumPy bool known when compiled, as a condition
+FLAG = np.bool_(True)
+OFF = np.False_
+
+
+def npbool_global(x):
+    y = x * 2 if OFF else x * 3
+    while OFF:
+        y = y + 1
+    if not OFF and FLAG:
+        y = y * 2
+    if FLAG:
+        return np.sum(y ** 2)
+    return np.sum(y)
+
+
+def _npbool_closure():
+    on = np.bool_(False)
+
+    def npbool_closure(x):
+        if on or not FLAG:
+            return np.sum(x)
+        return np.sum(x ** 3)
+    return npbool_closure
+
+
+npbool_closure = _npbool_closure()

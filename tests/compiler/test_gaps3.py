@@ -19,6 +19,8 @@ CASES = [
     (C.walrus_static_filter, (X3,), (0,)),
     (C.walrus_run_time_filter, (np.array([0.3, 1.2, 0.9]),), (0,)),
     (C.walrus_carried, (np.array([[0.4, -1.0, 2.0, 0.5]]), X3), (0, 1)),
+    (C.npbool_global, (X3,), (0,)),
+    (C.npbool_closure, (X3,), (0,)),
 ]
 
 
