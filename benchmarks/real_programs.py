@@ -30,9 +30,11 @@ while loops, list accumulation, einsum, complex phasors, np.fft) with `--modules
 `real_programs/heldout6.py` (thirty more, the same way: dataclasses and NamedTuples, dict parameters, while
 loops with tolerances, lstsq/eigh/det, scipy.special and scipy.stats, complex transfer matrices) with
 `--modules heldout6`;
+`real_programs/heldout7.py` (twenty more, the same way: classes with __call__ and properties, loop-else,
+matrix_power/expm/qr/pinv, np.unique and np.digitize on data, Lambert W, fft2) with `--modules heldout7`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout6|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout7|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -53,7 +55,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
-HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")  # held out from MODULES: run alone with --modules heldout (2, ..., 6)
+HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")  # held out from MODULES: run alone with --modules heldout (2, ..., 7)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
