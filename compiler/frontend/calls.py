@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import primitives as P
-from ..errors import AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..errors import AdjitNameError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
 from .values import Method, _is_number
 
@@ -173,7 +173,7 @@ class CallHelpers:
     @staticmethod
     def is_more_numpy(func) -> bool:
         if any(func is f for f in (np.select, np.nanvar, np.nanstd, np.radians, np.deg2rad, np.degrees, np.rad2deg,
-                                   math.radians, math.degrees, np.append)):
+                                   math.radians, math.degrees, np.append, np.searchsorted)):
             return True
         module = getattr(func, "__module__", None) or type(getattr(func, "__self__", None)).__module__ or ""
         scipy_ufunc = isinstance(func, np.ufunc) and func.__name__ == "xlog1py"  # (a ufunc names no module)
@@ -190,6 +190,8 @@ class CallHelpers:
     def more_numpy(self, func, args, kwargs, node):
         """np.select, np.nanvar/np.nanstd, scipy.special.xlog1py, scipy.linalg.eigh of one matrix,
         scipy.stats.dirichlet.logpdf: written with the functions adjit has rules for."""
+        if func is np.searchsorted:  # (before SciPy is imported: test_startup.py)
+            return self.searchsorted_sorter(func, args, kwargs, node)
         import scipy.linalg
         import scipy.special
         import scipy.stats
@@ -249,6 +251,35 @@ class CallHelpers:
                 scipy.special.gammaln, call(np.sum, alpha)), node), call(np.sum, call(scipy.special.gammaln, alpha)),
                 node)
         raise self.err(UnsupportedSyntaxError, f"{func.__name__} is not supported here", node)
+
+    def searchsorted_sorter(self, func, args, kwargs, node):
+        """np.searchsorted(a, v, side, sorter=idx): NumPy's binary search over a[sorter] (which
+        NumPy requires sorted), so the searchsorted form (forms/common.py) of the gather a[sorter];
+        sorter's length and range are NumPy's errors (ValueError), its values checked when run."""
+        a, v, side, sorter = self.bind_args("np.searchsorted", ("a", "v", "side", "sorter"), args, kwargs, node,
+                                            side="left", sorter=None)
+        if sorter is None:
+            return self.numpy_form(func, args, kwargs, node)
+        a, sorter = self.array_like(a, node), self.array_like(sorter, node)
+        if a.type.kind != "array" or a.type.rank != 1:
+            raise self.err(AdjitTypeError, "np.searchsorted: a must be a 1-D array", node)
+        if sorter.type.kind != "array" or sorter.type.rank != 1 or not sorter.type.dtype.startswith(("int", "uint")):
+            raise self.err(AdjitTypeError, "np.searchsorted: sorter must be a 1-D array of ints (the indices that "
+                           f"sort a, np.argsort(a)), not {sorter.type}", node)
+        n, k = self.b.aval(a).shape[0], self.b.aval(sorter).shape[0]
+        if isinstance(n, int) and isinstance(k, int) and n != k:
+            raise self.err(ShapeError, "np.searchsorted: sorter.size must equal a.size", node)
+        self.at(node)
+        emit, const = self.b.emit, self.b.const
+        size = emit("getitem", [emit("shape", [a]), const(0)], index=(("int", 1),))
+        if not (isinstance(n, int) and isinstance(k, int)):  # extents known only when run
+            ksize = emit("getitem", [emit("shape", [sorter]), const(0)], index=(("int", 1),))
+            emit("check", [emit("eq", [size, ksize])], exc="ValueError", msg="sorter.size must equal a.size")
+        out = emit("logical_or", [emit("lt", [sorter, const(0)]), emit("ge", [sorter, size])])
+        bad = emit("sum", [emit("astype", [out], dtype="int64")], axis=(0,), keepdims=False)
+        emit("check", [emit("eq", [bad, const(0)])], exc="ValueError", msg="Sorter index out of range.")
+        return self.numpy_form(func, [emit("gather", [a, sorter], index=(("array", 1),)), v],
+                               {"side": side}, node)
 
     def _conv2d(self, func, args, kwargs, node):
         """scipy.signal.convolve2d / correlate2d(in1, in2, mode, boundary, fillvalue=0) for a kernel

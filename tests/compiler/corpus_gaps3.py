@@ -71,3 +71,19 @@ def _npbool_closure():
 
 
 npbool_closure = _npbool_closure()
+
+
+# ---------------------------------------------------------- np.searchsorted with sorter=
+def searchsorted_sorter(a, x):
+    idx = np.argsort(a)
+    k = np.searchsorted(a, x, side="right", sorter=idx)
+    j = np.searchsorted(a, 0.6, "left", np.argsort(a))
+    return np.sum(x * k) * j + np.sum(a[idx] ** 2)
+
+
+def searchsorted_sorter_short(a, x):
+    return np.sum(x * np.searchsorted(a, x, sorter=np.array([0, 1])))
+
+
+def searchsorted_sorter_out_of_range(a, x):
+    return np.sum(x * np.searchsorted(a, x, sorter=np.argsort(a) + 1))

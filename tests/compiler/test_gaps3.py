@@ -12,6 +12,8 @@ import corpus_gaps3 as C
 _r = np.random.RandomState(3)
 W = _r.randn(5, 3)
 X3 = _r.randn(3)
+A5 = np.array([0.3, -1.2, 0.9, 2.0, 0.5])
+X4 = np.array([0.4, -2.0, 0.95, 3.0])  # no value at a's: the counts are constant near them
 
 CASES = [
     (C.fold_deferred_list, (W, X3), (0, 1)),
@@ -21,6 +23,7 @@ CASES = [
     (C.walrus_carried, (np.array([[0.4, -1.0, 2.0, 0.5]]), X3), (0, 1)),
     (C.npbool_global, (X3,), (0,)),
     (C.npbool_closure, (X3,), (0,)),
+    (C.searchsorted_sorter, (A5, X4), (0, 1)),
 ]
 
 
@@ -47,3 +50,10 @@ def test_walrus_of_a_deferred_comprehension_read_after_it():
     # wrong result); Python's last value is known only when the function runs: a located error
     with pytest.raises(adjit.AdjitError, match="'y' is bound by a walrus in the comprehension at line"):
         run_grad(C.walrus_read_after_deferred, (X3,), (0,))
+
+
+def test_searchsorted_sorter_errors_are_numpys():
+    with pytest.raises(ValueError, match="sorter.size must equal a.size"):
+        run_grad(C.searchsorted_sorter_short, (A5, X4), (0, 1))
+    with pytest.raises(ValueError, match="Sorter index out of range"):  # checked when the function runs
+        run_grad(C.searchsorted_sorter_out_of_range, (A5, X4), (0, 1))
