@@ -190,6 +190,43 @@ def _transpose_of_product(s: _Site):
     return s.rebuild("matmul", [transposed(b), transposed(a)])
 
 
+def _masked_product(s: _Site):
+    """where(c, g, 0) * d -> where(c, g * d, 0) (also d * where(...) and where(...) / d): a place
+    np.where did not choose keeps its zero whatever d holds there. The reverse sweep gives the
+    branch not taken a zero cotangent, which its rules then multiply by a local derivative that
+    may be inf or nan there (`np.where(x > 0, np.log(x), 0.0)`: 1/x at x = 0; `np.sqrt` of a
+    negative): 0 * inf is nan, where the derivative is 0."""
+    op = s.op
+    for k in ((0, 1) if op.prim == "mul" else (0,)):
+        w = s.made_by(op.inputs[k], "where")
+        if w is None:
+            continue
+        c, a, b = w.inputs
+        za, zb = (_is(_const(s.producer.get(v.id), s.producer), 0) for v in (a, b))
+        if za == zb:
+            continue
+        live, zero, other = (b if za else a), (a if za else b), op.inputs[1 - k]
+        ins = [live, other] if k == 0 else [other, live]
+        try:
+            ab = PRIMITIVES[op.prim].abstract(*[s.avals[v.id] for v in ins])
+        except Exception:  # noqa: BLE001 - a combination the row refuses: leave the op as it is
+            return NOT_MINE
+        if ab.type != op.out.type:
+            return NOT_MINE
+        prod = Value(op.out.hint, ab.type)
+        s.avals[prod.id] = ab
+        s.place(Op(op.prim, ins, [prod], {}, op.loc, op.role))
+        branches = [zero, prod] if za else [prod, zero]
+        try:
+            out = PRIMITIVES["where"].abstract(*[s.avals[v.id] for v in [c] + branches])
+        except Exception:  # noqa: BLE001
+            return NOT_MINE
+        if out.type != op.out.type or tuple(out.shape) != tuple(s.avals[op.out.id].shape):
+            return NOT_MINE
+        return s.rebuild("where", [c] + branches)
+    return NOT_MINE
+
+
 def _first(*rules: Callable) -> Callable:
     """The first rule that applies decides."""
     def rule(s: _Site):
@@ -204,8 +241,8 @@ def _first(*rules: Callable) -> Callable:
 RULES: dict[str, Callable] = {
     "add": _first(_fold, _identity(1, 0, False), _identity(0, 0, False), _add_twice, _add_self),
     "sub": _first(_fold, _identity(1, 0, False)),
-    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True)),
-    "div": _first(_fold, _identity(1, 1, True)),
+    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True), _masked_product),
+    "div": _first(_fold, _identity(1, 1, True), _masked_product),
     "floordiv": _first(_integer_only(_identity(1, 1, False))),  # x // 1.0 is floor(x), not x
     "pow": _first(_fold, _identity(1, 1, True), _square),
     "neg": _first(_fold, _double_negation),

@@ -287,3 +287,10 @@ def tapes_named_alike(x, W, b):
 def power_of_zero(c, x):
     """d(0 ** c)/dc is 0 for c > 0 (0 ** c is 0 for every such c); log(0) * 0 made it NaN."""
     return np.sum(x ** c) + np.sum((x * 2.0) ** (c * c))
+
+
+def branch_not_taken(p, x):
+    """np.where's branch not taken: its log or sqrt has an inf or nan derivative there, times the
+    zero cotangent (0 * inf is nan): the gradient is 0 there."""
+    return (-np.sum(np.where(p > 0, p * np.log(p), 0.0)) + np.sum(np.where(x > 0, np.log(x) ** 2, 0.0))
+            + np.sum(np.where(x > 0.4, np.sqrt(x - 0.4), 0.0)))

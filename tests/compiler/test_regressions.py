@@ -224,3 +224,13 @@ def test_the_derivative_of_zero_to_a_power_in_the_power_is_zero():
     assert np.isclose(grads[0], (C.power_of_zero(1.5 + h, x) - C.power_of_zero(1.5 - h, x)) / (2 * h), rtol=1e-7)
     _, tangent = run_jvp(C.power_of_zero, (1.5, x), (0,), (1.0,))
     assert np.isclose(tangent, grads[0], rtol=1e-12)
+
+
+def test_the_branch_np_where_did_not_take_has_a_zero_gradient():
+    p, x = np.array([0.0, 0.3, 0.7]), np.array([-1.0, 0.0, 2.0])
+    with np.errstate(all="ignore"):
+        value, grads = run_grad(C.branch_not_taken, (p, x), (0, 1))
+        _, tangent = run_jvp(C.branch_not_taken, (p, x), (0, 1), (np.ones(3), np.ones(3)))
+    np.testing.assert_allclose(grads[0], [0.0, -(np.log(0.3) + 1), -(np.log(0.7) + 1)])
+    np.testing.assert_allclose(grads[1], [0.0, 0.0, np.log(2.0) + 0.5 / np.sqrt(1.6)])
+    assert np.isclose(tangent, np.sum(grads[0]) + np.sum(grads[1]))
