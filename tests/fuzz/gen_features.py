@@ -365,7 +365,7 @@ FEATURES2 = [
     ("rngseed", 2), ("loopelse2", 3), ("assertelse", 2.5), ("stats2", 3.5), ("lambertw", 2.5),
     ("powzero", 2.5), ("complexcomp", 2), ("selsel", 3), ("listmeth", 3), ("dictcopy", 2),
     ("piecewise", 2), ("choose", 1.5), ("ediff", 1.5), ("floatpow", 1.5), ("simpson", 2),
-    ("fsum", 1.5), ("lae", 1.5), ("digitize", 2), ("twoclosures", 3),
+    ("fsum", 1.5), ("lae", 1.5), ("digitize", 2), ("twoclosures", 3), ("staticm", 1.5),
 ]
 
 
@@ -655,3 +655,18 @@ class Features2Mixin:
             self._gl(f"HL{k} = [lambda v, s=s: np.sum(v * s) + s for s in ({self._c()}, {self._c()})]\nHA{k}, HB{k} = HL{k}")
             self._mut(r.choice([f"HL{k}[1].__defaults__ = ({self._c()},)", f"HA{k}.__defaults__ = ({self._c()},)"]))
         return [f"fe{k} = HA{k}(x) + HB{k}(W[0]) * 2.0 + HB{k}(x)"]
+
+    def ft_staticm(self, k):
+        """Static methods called through the class, the instance and self (case_015: self bound)."""
+        r = self.r
+        body = (f"class SM{k}:\n    C = {self._c(0.2, 1.2)}\n\n    def __init__(self, v):\n        self.v = v\n\n"
+                f"    @staticmethod\n    def off(a, b=0.5):\n        return b * 2.0\n\n"
+                f"    @staticmethod\n    def sq(u):\n        return np.sum(u ** 2)\n\n"
+                f"    def total(self):\n        return self.sq(self.v) * self.C + self.off(self.v[0])")
+        if r.random() < 0.5:
+            self._gl(body)
+            lines = []
+        else:
+            lines = [ln[0:] for ln in body.split("\n") if ln.strip()]
+        return lines + [f"o{k} = SM{k}({r.choice(['x', 'np.tanh(x)', 'W[0]'])})",
+                        f"fe{k} = o{k}.total() + SM{k}.sq(x) * 0.5 + o{k}.off(x[1], x[0]) + SM{k}.off(x[0])"]
