@@ -87,3 +87,61 @@ def searchsorted_sorter_short(a, x):
 
 def searchsorted_sorter_out_of_range(a, x):
     return np.sum(x * np.searchsorted(a, x, sorter=np.argsort(a) + 1))
+
+
+# ---------------------------------------------------------- np.pad: statistics, linear_ramp, odd reflection
+_WEIGHTS = np.cos(np.arange(120.0))
+
+
+def _weighted(y):
+    return np.sum(y * _WEIGHTS[:y.size].reshape(y.shape))
+
+
+def pad_statistics(x):
+    a = np.pad(x, (2, 3), mode="maximum")
+    b = np.pad(x, ((1, 2), (0, 3)), mode="minimum", stat_length=(1, 2))
+    c = np.pad(x, 2, mode="mean", stat_length=((1, 2), (3, 1)))
+    return _weighted(a) + _weighted(b) * 2.0 + _weighted(c) ** 2
+
+
+def pad_linear_ramp(x):
+    a = np.pad(x, 3, mode="linear_ramp")
+    b = np.pad(x, ((2, 1), (3, 2)), mode="linear_ramp", end_values=((1.0, -2.0), (0.5, 3.0)))
+    return _weighted(a) + _weighted(b)
+
+
+def pad_reflect_odd(x):
+    a = np.pad(x, 2, mode="reflect", reflect_type="odd")
+    b = np.pad(x, (7, 9), mode="reflect", reflect_type="odd")  # wider than the array: NumPy's chunks
+    c = np.pad(x, (5, 6), mode="symmetric", reflect_type="odd")
+    return _weighted(a) + _weighted(b) - _weighted(c)
+
+
+# exact NumPy values and dtypes: float32 ramps from a NumPy scalar end value, an int array stays int
+# (one result each: the forward mode of a tuple holding an int array is an internal error today)
+def pad_ramp_float32(x, xi):
+    return np.pad(x.astype(np.float32), (2, 3), mode="linear_ramp", end_values=5.0)
+
+
+def pad_mean_int(x, xi):
+    return np.pad(xi, 2, mode="mean")
+
+
+def pad_ramp_int(x, xi):
+    return np.pad(xi, (3, 4), mode="linear_ramp", end_values=(2, -3))
+
+
+def pad_constant_int(x, xi):
+    return np.pad(xi, 1, constant_values=((1.5, 2.5), (-2.7, 3.0)))
+
+
+def pad_stat_length_zero(x):
+    return np.sum(np.pad(x, 1, mode="maximum", stat_length=0))
+
+
+def pad_median(x):
+    return np.sum(np.pad(x, 1, mode="median"))
+
+
+def pad_wrong_keyword(x):
+    return np.sum(np.pad(x, 1, mode="edge", constant_values=1.0))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import fd_check, run_grad
+from conftest import fd_check, run_grad, run_jvp
 
 import corpus_gaps3 as C
 
@@ -24,6 +24,9 @@ CASES = [
     (C.npbool_global, (X3,), (0,)),
     (C.npbool_closure, (X3,), (0,)),
     (C.searchsorted_sorter, (A5, X4), (0, 1)),
+    (C.pad_statistics, (W[:3, :2].copy(),), (0,)),
+    (C.pad_linear_ramp, (W[:3, :2].copy(),), (0,)),
+    (C.pad_reflect_odd, (X3,), (0,)),
 ]
 
 
@@ -57,3 +60,23 @@ def test_searchsorted_sorter_errors_are_numpys():
         run_grad(C.searchsorted_sorter_short, (A5, X4), (0, 1))
     with pytest.raises(ValueError, match="Sorter index out of range"):  # checked when the function runs
         run_grad(C.searchsorted_sorter_out_of_range, (A5, X4), (0, 1))
+
+
+@pytest.mark.parametrize("fun", [C.pad_ramp_float32, C.pad_mean_int, C.pad_ramp_int, C.pad_constant_int],
+                         ids=lambda f: f.__name__)
+def test_pad_values_and_dtypes_are_numpys(fun):
+    xi = np.arange(12).reshape(3, 4) * 3 - 7
+    got, _ = run_jvp(fun, (X4, xi), (0,), (np.zeros(4),))
+    expected = fun(X4, xi)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("fun,error,match", [
+    (C.pad_stat_length_zero, ValueError, "stat_length of 0 yields no value for padding"),
+    (C.pad_median, adjit.AdjitError, "mode='median' is not supported"),
+    (C.pad_wrong_keyword, adjit.AdjitError, "unsupported keyword arguments for mode 'edge'"),
+])
+def test_pad_refusals(fun, error, match):
+    with pytest.raises(error, match=match):
+        run_grad(fun, (X3,), (0,))

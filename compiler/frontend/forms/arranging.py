@@ -1,14 +1,16 @@
 """Arranging arrays, composed of rows (issue 12, item 4: what a probe of common programs found
-missing): np.flip, np.take, np.take_along_axis, np.repeat, np.tile, np.pad (constant and edge),
-np.meshgrid, np.linalg.matrix_power, np.linalg.multi_dot, np.trapezoid, scipy.integrate's
+missing): np.flip, np.take, np.take_along_axis, np.repeat, np.tile, np.pad (every mode but median,
+empty and a function), np.meshgrid, np.linalg.matrix_power, np.linalg.multi_dot, np.trapezoid, scipy.integrate's
 cumulative_trapezoid, and np.where(cond) /
 np.nonzero(cond) as an index (the boolean-mask selection of masks.py). Counts, repeats and pad
 widths must be known when the call is compiled."""
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
-from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from ...errors import AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ...ir import Value
 from ...primitives.table import Lazy
 from .base import _FULL, FormsBase
@@ -21,8 +23,13 @@ FORMS: dict = {
     "repeat": ((np.repeat,), ("repeat",), "`reshape(broadcast_to(expand_dims(x, axis + 1)))`: each element `repeats` "
                                           "times (an int known when compiled; `axis=None` ravels)"),
     "tile": ((np.tile,), (), "`broadcast_to` of an expanded view, then `reshape` (`reps` known when compiled)"),
-    "pad": ((np.pad,), (), "`concatenate` of the array with blocks of `constant_values` (mode 'constant') or of "
-                           "its edge slices (mode 'edge'), axis by axis; widths known when compiled"),
+    "pad": ((np.pad,), (), "axis by axis as NumPy fills it: `concatenate` of the array with blocks of "
+                           "`constant_values` (mode 'constant', one or a pair per axis), its edge slices ('edge'), "
+                           "the `max`/`min`/`mean` of its first and last `stat_length` slices ('maximum', 'minimum', "
+                           "'mean'; the reduction rows' tie rule) or NumPy's linspace from `end_values` to the edge "
+                           "('linear_ramp'); 'reflect'/'symmetric'/'wrap' a gather by NumPy's own pad of the indices, "
+                           "`reflect_type='odd'` NumPy's chunks `2 * edge - reflection`; an int or bool array padded "
+                           "in float64 and cast back; widths known when compiled"),
     "meshgrid": ((np.meshgrid,), (), "`broadcast_to` of each 1-D input laid along its axis (`indexing` 'xy' "
                                      "or 'ij')"),
     "matrix_power": ((np.linalg.matrix_power,), (), "repeated squaring with `matmul` (`inv` first for a negative "
@@ -147,46 +154,193 @@ class ArrangingForms(FormsBase):
         return self._reshape(e, [r * s for r, s in zip(reps, shape)])
 
     def form_pad(self, label, args, kwargs, node):
-        x, width, mode, cval = self.bind_args(label, ("array", "pad_width", "mode", "constant_values"), args, kwargs,
-                                              node, mode="constant", constant_values=0.0)
+        """np.pad, axis by axis as NumPy fills it (each axis's pad from the array padded along the
+        axes before it): constant, edge and the statistics as blocks concatenated to it, reflect /
+        symmetric / wrap as a gather by NumPy's own pad of the indices (reflect_type='odd' as
+        NumPy's chunks `2 * edge - reflection`), linear_ramp as NumPy's linspace from end_values to
+        the edge. An int or bool array is padded in float64 and cast back (NumPy's assignment)."""
+        if len(args) > 3:
+            raise self.err(ArgumentError, f"{label} takes array, pad_width and mode; the rest by keyword", node)
+        named = {k: v for k, v in kwargs.items() if k in ("array", "pad_width", "mode")}
+        extra = {k: v if isinstance(v, str) or k == "constant_values" else self.static(v, node, k)
+                 for k, v in kwargs.items() if k not in named}  # constant_values may be a run-time value
+        x, width, mode = self.bind_args(label, ("array", "pad_width", "mode"), args, named, node, mode="constant")
+        mode = mode if isinstance(mode, str) else self.static(mode, node, "mode")
+        if mode not in _PAD_KWARGS:
+            raise self.err(UnsupportedSyntaxError, f"{label}: mode={mode!r} is not supported ("
+                           + ", ".join(repr(m) for m in _PAD_KWARGS) + ")", node)
+        if set(extra) - set(_PAD_KWARGS[mode]):
+            raise self.err(ArgumentError, f"{label}: unsupported keyword arguments for mode '{mode}': "
+                           f"{set(extra) - set(_PAD_KWARGS[mode])}", node)
         x = self.value(x, node)
-        if x.type.dtype not in ("float32", "float64"):
+        dtype = x.type.dtype
+        if dtype not in ("float32", "float64"):
             x = self.b.emit("astype", [x], dtype="float64")
-        if mode not in ("constant", "edge", "reflect", "symmetric", "wrap"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: mode={mode!r} is not supported ('constant', 'edge', "
-                           "'reflect', 'symmetric', 'wrap')", node)
         rank = self._rank(x)
-        width = self.static(width, node, "pad_width")
-        pairs = _widths(width, rank)
+        pairs = _widths(self.static(width, node, "pad_width"), rank)
         if pairs is None:
             raise self.err(UnsupportedSyntaxError, f"{label}: pad_width must be ints known when compiled", node)
-        if mode in ("reflect", "symmetric", "wrap"):  # a gather along each axis, by NumPy's own pad of the indices
-            for axis, (before, after) in enumerate(pairs):
-                if before or after:
-                    n = self._extent(x, axis, node, label)
-                    idx = np.pad(np.arange(n), (before, after), mode=mode)
-                    x = self.call_value(np.take, [x, self._build(tuple(int(i) for i in idx), node)], {"axis": axis},
-                                        node)
-            return x
-        cval = self.value(cval, node)
+        if any(w < 0 for p in pairs for w in p):
+            raise self.err(ShapeError, f"{label}: index can't contain negative values", node)
+        shape = [self._extent(x, k, node, label) for k in range(rank)]
+        if mode != "constant" and 0 in shape:  # NumPy: only 'constant' extends an empty axis
+            empty = [k for k in range(rank) if shape[k] == 0 and any(pairs[k])]
+            if empty:
+                raise self.err(ShapeError, f"{label}: can't extend empty axis {empty[0]} using modes other than "
+                               "'constant' or 'empty'", node)
+            mode = "constant"  # no element to take: the padded shape, empty
+        if mode in ("reflect", "symmetric", "wrap"):
+            odd = extra.get("reflect_type", "even") == "odd"
+            x = self._pad_reflect(x, pairs, mode, odd, node, label)
+        else:
+            x = self._pad_blocks(x, pairs, mode, extra, dtype, node, label)
+        return x if dtype in ("float32", "float64") else self.b.emit("astype", [x], dtype=dtype)
+
+    def _pad_reflect(self, x, pairs, mode, odd, node, label):
+        for axis, (before, after) in enumerate(pairs):
+            n = self._extent(x, axis, node, label)
+            if not (before or after):
+                continue
+            if odd and n > 1:
+                x = self._pad_odd(x, axis, before, after, n, mode == "symmetric", node)
+                continue
+            idx = np.pad(np.arange(n), (before, after), mode=mode)  # (n == 1: the edge, as NumPy's legacy)
+            x = self.call_value(np.take, [x, self._build(tuple(int(i) for i in idx), node)], {"axis": axis}, node)
+        return x
+
+    def _pad_odd(self, x, axis, left, right, n, include_edge, node):
+        """NumPy's _set_reflect_both with method 'odd', chunk by chunk: each chunk `2 * edge - the
+        reflected values` of what is filled so far (wider pads reflect the chunks before)."""
+        e = 1 if include_edge else 0
+        take = lambda a, idx: self.call_value(np.take, [a, self._build(tuple(idx), node)], {"axis": axis}, node)  # noqa: E731
+
+        def odd(edge, chunk):
+            return self.binop(ast.Sub, self.binop(ast.Mult, 2, edge, node), chunk, node)
+
+        while left > 0 or right > 0:
+            size = self._extent(x, axis, node, "np.pad")
+            period = size // n * n if include_edge else (size - 1) // (n - 1) * (n - 1)
+            parts = [None, x, None]
+            if left > 0:
+                k = min(period, left)
+                parts[0] = odd(self._slice(x, axis, 0, 1), take(x, range(k - e, -e, -1)))
+                left -= k
+            if right > 0:
+                k = min(period, right)
+                parts[2] = odd(self._slice(x, axis, size - 1, size), take(x, range(size + e - 2, size + e - 2 - k, -1)))
+                right -= k
+            x = self.b.emit("concatenate", [p for p in parts if p is not None], axis=axis)
+        return x
+
+    def _pad_blocks(self, x, pairs, mode, extra, dtype, node, label):
+        rank = self._rank(x)
+        cvals = self._pad_cvals(extra.get("constant_values", 0.0), x, rank, node, label) if mode == "constant" \
+            else None
+        ends, strong = _number_pairs(extra.get("end_values", 0), rank, node, self, label, "end_values")
+        lengths = _number_pairs(extra.get("stat_length"), rank, node, self, label, "stat_length")[0]
         for axis, (before, after) in enumerate(pairs):
             shape = [self._extent(x, k, node, label) for k in range(rank)]
+            stats = self._pad_stats(x, axis, (before, after), lengths[axis], mode, dtype, node) \
+                if mode in ("maximum", "minimum", "mean") else None
             parts = []
-            for count, at_end in ((before, False), (after, True)):
+            for side, count, at_end in ((0, before, False), (1, after, True)):
                 if count == 0:
                     parts.append(None)
                     continue
-                block = shape[:axis] + [count] + shape[axis + 1:]
+                block = self._const_shape(shape[:axis] + [count] + shape[axis + 1:])
+                n = shape[axis]
+                edge = self._slice(x, axis, n - 1, n) if at_end else self._slice(x, axis, 0, 1)
                 if mode == "constant":
-                    piece = self.b.emit("broadcast_to", [cval, self._const_shape(block)])
+                    piece = self.b.emit("broadcast_to", [cvals[axis][side], block])
+                elif mode == "edge":
+                    piece = self.b.emit("broadcast_to", [edge, block])
+                elif mode == "linear_ramp":
+                    piece = self._pad_ramp(edge, ends[axis][side], count, axis, rank, at_end, dtype, strong, node)
                 else:
-                    edge = self._slice(x, axis, shape[axis] - 1, shape[axis]) if at_end else self._slice(x, axis, 0, 1)
-                    piece = self.b.emit("broadcast_to", [edge, self._const_shape(block)])
+                    piece = self.b.emit("broadcast_to", [stats[side], block])
                 parts.append(piece)
             pieces = [p for p in (parts[0], x, parts[1]) if p is not None]
             if len(pieces) > 1:
                 x = self.b.emit("concatenate", pieces, axis=axis)
         return x
+
+    def _pad_stats(self, x, axis, widths, lengths, mode, dtype, node):
+        """NumPy's _get_stats: the max, min or mean of the first (last) stat_length values along the
+        axis (all of them by default), rounded for an integer array."""
+        n = self._extent(x, axis, node, "np.pad")
+        fn = {"maximum": np.max, "minimum": np.min, "mean": np.mean}[mode]
+        left, right = (n if k is None or k > n else k for k in lengths)
+        if (left == 0 or right == 0) and mode != "mean":
+            raise self.err(ShapeError, "np.pad: stat_length of 0 yields no value for padding", node)
+        if left == 0 or right == 0:
+            raise self.err(UnsupportedSyntaxError, "np.pad: mode 'mean' with stat_length 0 (NumPy pads with the NaN "
+                           "of an empty mean) is not supported", node, hint="give stat_length >= 1")
+
+        def stat(a, b):
+            v = self.call_value(fn, [self._slice(x, axis, a, b)], {"axis": axis, "keepdims": True}, node)
+            return self.call_value(np.rint, [v], {}, node) if mode == "mean" and dtype.startswith(("int", "uint")) \
+                else v
+        first = stat(0, left)
+        return (first, first) if left == right == n else (first, stat(n - right, n))
+
+    def _pad_cvals(self, cval, x, rank, node, label):
+        """constant_values as one (before, after) pair of values per axis, each cast to the array's
+        dtype as NumPy's assignment casts it: a number or an array value for all, or pairs of them."""
+        bad = self.err(ShapeError, f"{label}: constant_values must be one value or a pair per axis", node)
+        if not isinstance(cval, tuple):  # one value (a number or a run-time scalar) for every side
+            grid = [[cval]]
+        elif all(isinstance(c, tuple) for c in cval) and len({len(c) for c in cval}) == 1:
+            grid = [list(c) for c in cval]
+        elif not any(isinstance(c, tuple) for c in cval):
+            grid = [list(cval)]
+        else:
+            raise bad
+        rows, cols = len(grid), len(grid[0]) if grid else 0
+        flat = [c for row in grid for c in row]
+        if len(flat) == 1:
+            pairs = [(flat[0], flat[0])] * rank
+        elif len(flat) == 2 and (rows, cols) != (2, 1):
+            pairs = [tuple(flat)] * rank
+        elif rows in (1, rank) and cols in (1, 2):  # NumPy's broadcast_to(x, (ndim, 2))
+            pairs = [(grid[a if rows > 1 else 0][0], grid[a if rows > 1 else 0][-1]) for a in range(rank)]
+        else:
+            raise bad
+        cast = {}
+
+        def as_x(c):  # once per value
+            if id(c) not in cast:
+                v = self.value(c, node)
+                if v.type.kind != "scalar":
+                    raise self.err(ShapeError, f"{label}: constant_values must be numbers", node)
+                cast[id(c)] = v if v.type.dtype == x.type.dtype else self.b.emit("astype", [v], dtype=x.type.dtype)
+            return cast[id(c)]
+        return [tuple(as_x(c) for c in p) for p in pairs]
+
+    def _pad_ramp(self, edge, end, count, axis, rank, at_end, dtype, strong, node):
+        """NumPy's linspace(end, edge, count, endpoint=False) along the axis (reversed after the
+        array): `k * step + end`, or `k / count * delta + end` where any step is 0 (its branch for
+        denormals, taken for the whole ramp); floored for an integer array. A float32 ramp from a
+        NumPy scalar end value is computed in float64 and cast, as NumPy's linspace does."""
+        k = self._build(tuple(float(i) for i in range(count)), node)
+        k = self._reshape(k, [1] * axis + [count] + [1] * (rank - axis - 1))
+        out = edge.type.dtype
+        if out == "float32" and strong:
+            edge = self.b.emit("astype", [edge], dtype="float64")
+        elif out == "float32":
+            k = self.b.emit("astype", [k], dtype="float32")
+        delta = self.binop(ast.Sub, edge, end, node)
+        step = self.binop(ast.Div, delta, count, node)
+        zero = self.call_value(np.any, [self.b.emit("eq", [step, self.b.const(0.0)])], {}, node)
+        by_step = self.binop(ast.Mult, k, step, node)
+        by_delta = self.binop(ast.Mult, self.binop(ast.Div, k, count, node), delta, node)
+        ramp = self.binop(ast.Add, self.b.emit("where", [zero, by_delta, by_step]), end, node)
+        if dtype.startswith(("int", "uint")):
+            ramp = self.call_value(np.floor, [ramp], {}, node)
+        if ramp.type.dtype != out:
+            ramp = self.b.emit("astype", [ramp], dtype=out)
+        if at_end:
+            ramp = self.call_value(np.flip, [ramp], {"axis": axis}, node)
+        return ramp
 
     def form_meshgrid(self, label, args, kwargs, node):
         indexing = kwargs.pop("indexing", "xy")
@@ -398,6 +552,37 @@ class ArrangingForms(FormsBase):
             raise self.err(AdjitTypeError, f"{label} of a number", node)
         mask = c if c.type.dtype == "bool" else self.b.emit("ne", [c, self.b.const(0)])
         return MaskIndex(mask)
+
+
+_PAD_KWARGS = {"constant": ("constant_values",), "edge": (), "wrap": (), "reflect": ("reflect_type",),
+               "symmetric": ("reflect_type",), "linear_ramp": ("end_values",), "maximum": ("stat_length",),
+               "minimum": ("stat_length",), "mean": ("stat_length",)}
+
+
+def _number_pairs(value, rank, node, lowerer, label, what):
+    """NumPy's _as_pairs of a value known when compiled: one (before, after) pair per axis (None
+    for every axis when the value is None), and whether NumPy hands them on as NumPy scalars (one
+    value or one pair: float64 or int64, which make a float32 linear ramp computed in float64)
+    rather than Python numbers (a pair per axis, by .tolist())."""
+    if value is None:
+        return [(None, None)] * rank, False
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf" or arr.ndim > 2:
+            raise ValueError
+        strong = arr.size == 1 or arr.size == 2 and arr.shape != (2, 1)
+        if arr.size == 1:
+            pairs = [(arr.ravel()[0].item(),) * 2] * rank
+        elif strong:
+            pairs = [tuple(v.item() for v in arr.ravel())] * rank
+        else:
+            pairs = [tuple(v.item() for v in row) for row in np.broadcast_to(arr, (rank, 2))]
+    except ValueError:
+        raise lowerer.err(ShapeError, f"{label}: {what} must be numbers known when compiled, one or a pair per axis",
+                          node) from None
+    if what == "stat_length" and any(v < 0 or not isinstance(v, int) for p in pairs for v in p):
+        raise lowerer.err(ShapeError, f"{label}: stat_length must be non-negative ints", node)
+    return pairs, strong
 
 
 def _widths(width, rank):
