@@ -154,6 +154,33 @@ class LocalFunctions(StaticLoops):
             return present
         return self.expr(attribute) if present else self.expr(node.args[2])
 
+    def cached_call(self, func, node):
+        """A call of a functools.lru_cache / cache wrapper: Python's own call when every argument is
+        a number, str, None or tuple of those known now (the cache's answer, as Python would get
+        it); else the cached function inlined (the same value for a pure function)."""
+        from .values import _is_number
+
+        def static(v):
+            return v is None or isinstance(v, str) or _is_number(v) or type(v) is tuple and all(map(static, v))
+
+        if not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords):
+            args = [self.expr(a) for a in node.args]
+            kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
+            if all(static(v) for v in args + list(kwargs.values())):
+                try:
+                    out = func(*args, **kwargs)
+                except Exception as e:  # noqa: BLE001 - the helper's own error, located at the call
+                    raise self.err(AdjitTypeError, f"{getattr(func, '__name__', 'the cached helper')}: "
+                                   f"{type(e).__name__}: {e}", node) from None
+                return self.plain_value(out, f"{getattr(func, '__name__', 'cached')}(...)")
+        wrapped = ast.copy_location(ast.Call(func=ast.Name(id="<cached>", ctx=ast.Load()), args=node.args,
+                                             keywords=node.keywords), node)
+        self.env["<cached>"] = func.__wrapped__
+        try:
+            return self.call(wrapped)
+        finally:
+            self.env.pop("<cached>", None)
+
     def _runtime_assert(self, stmt, cond) -> None:
         """`assert cond, msg` checked where it stands when the function runs (the `check` row): msg
         when known when compiled, else its text (`{i}` for a formatted value)."""

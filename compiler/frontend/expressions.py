@@ -294,7 +294,10 @@ class Expressions(CallHelpers, PythonValues):
         (Over 80 lines: one dispatch per kind of callee or argument, in the order they must be tried.)"""
         func = self.expr(node.func)
         if hasattr(func, "cache_info") and callable(getattr(func, "__wrapped__", None)):
-            func = func.__wrapped__  # functools.lru_cache / cache: the function it caches, inlined (same values)
+            # functools.lru_cache / cache: called by Python when compiled when every argument is known
+            # then (what the cache answers, a stale entry included, is what Python's call returns);
+            # else the function it caches, inlined
+            return self.cached_call(func, node)
         if func is map:
             return self.map_call(node)  # comprehensions.py
         if func is getattr or func is hasattr:  # a name known when compiled: closures.py
