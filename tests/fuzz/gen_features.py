@@ -558,6 +558,10 @@ class Features2Mixin:
     def ft_listmeth(self, k):
         r = self.r
         lines = [f"xs{k} = [x[0], x[1], W[0, 0] * 2.0]"]
+        if r.random() < 0.2:  # changed through a second name (case_016)
+            return lines + [f"ys{k} = xs{k}", r.choice([f"ys{k}.append(x[2 % x.shape[0]] * 3.0)", f"ys{k}.pop()",
+                                                         f"ys{k}.insert(0, x[1] * 2.0)", f"ys{k}.extend([x[0], 1.0])"]),
+                            f"fe{k} = sum(v * (i + 1.0) for i, v in enumerate(xs{k})) + sum(ys{k}) * 0.5"]
         ops = r.sample([f"xs{k}.insert(1, x[2] * 3.0)", f"xs{k}.extend([x[0] * 0.5, W[-1, -1]])", f"xs{k}.append(np.tanh(x[1]))",
                         f"xs{k}.extend(x[:2])", f"xs{k}.reverse()", f"xs{k}.insert(0, 1.5)", f"xs{k}.extend((0.25, x[1]))"], r.randint(1, 3))
         lines += ops
@@ -574,7 +578,8 @@ class Features2Mixin:
         lines += r.choice([[f"d2{k} = dict(d{k})", f"d2{k}['a'] = x[1] * 3.0", f"d2{k}['e'] = np.tanh(x[0])"],
                            [f"d2{k} = d{k}.copy()", f"d2{k}['b'] = d{k}['a'] ** 2"],
                            [f"d2{k} = {{**d{k}, 'b': x[1]}}", f"d2{k}['c'] = d2{k}['c'] * 0.5"],
-                           [f"d2{k} = dict(d{k}, b=x[1] * 2.0)", f"d2{k}['a'] = d2{k}['b'] - d{k}['a']"]])
+                           [f"d2{k} = dict(d{k}, b=x[1] * 2.0)", f"d2{k}['a'] = d2{k}['b'] - d{k}['a']"],
+                           [f"d2{k} = d{k}", f"d2{k}['a'] = x[1] * 3.0"]])  # a second name (case_016)
         lines += [f"fe{k} = d{k}['a'] + d{k}['b'] * 2.0 + d{k}['c'] * 0.1 + sum(v * 0.5 for v in d2{k}.values()) + d2{k}['a'] * d2{k}['b']"]
         return lines
 
