@@ -17,6 +17,9 @@ class _Forward:
         self.tangent_tapes: set = set()  # tapes whose values carry tangents on a companion tape
 
     def zero(self, v: Value) -> Value:
+        if v.type.kind == "tuple":  # `return x * 2, xi + 1` with no tangent: a tuple of zero tangents
+            items = [self.b.emit("getitem", [v, self.b.const(k)], index=(("int", 1),)) for k in range(len(v.type.elems))]
+            return self.b.emit("tuple", [self.zero(e) for e in items])
         if v.type.kind == "array":
             return self.b.emit("zeros_like", [v], dtype=v.type.dtype)
         return self.b.const(0.0) if v.type.dtype == "float64" else self.b.emit("astype", [self.b.const(0.0)], dtype=v.type.dtype)
@@ -71,6 +74,11 @@ class _Forward:
             return self.tape(op, tan)
         pr = PRIMITIVES[op.prim]
         ins = [tan.get(i.id) if k not in pr.nondiff_inputs else None for k, i in enumerate(op.inputs)]
+        if op.prim == "tuple" and any(t is not None for t in ins):  # `return a, b`: the tuple of tangents
+            self.b.loc = op.loc
+            tv = self.b.emit("tuple", [self.fit(t, i) if t is not None else self.zero(i) for t, i in zip(ins, op.inputs)])
+            tan[op.out.id] = tv
+            return
         if not pr.differentiable or all(t is None for t in ins):
             return
         if pr.jvp is None:

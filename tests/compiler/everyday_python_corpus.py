@@ -55,3 +55,12 @@ def close_to_infinity(x):
     if np.allclose(x, b):
         return np.sum(x)
     return np.sum(x ** 2) + np.sum(np.where(np.isclose(x, b), 1.0, 0.0))
+
+
+COUNTS = np.array([1, 2])
+
+
+def two_outputs(x):
+    """A tuple returned: forward mode's tangent is the tuple of the parts' tangents (zeros for an
+    int part; it was an internal error, and one fix made every part's tangent zero)."""
+    return x * 2, x + 1, COUNTS + 1

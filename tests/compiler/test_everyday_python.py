@@ -29,3 +29,12 @@ def test_isclose_to_an_infinity():
     value, grads = run_grad(C.close_to_infinity, (x,), (0,))
     assert np.isclose(value, C.close_to_infinity(x)) and value == 15.0  # 14 + 1: only x[0] is close
     np.testing.assert_allclose(grads[0], [2.0, 4.0, 6.0])
+
+
+def test_forward_mode_of_a_tuple():
+    import adjit
+
+    out, tangent = adjit.jvp(C.two_outputs, (np.array([1.0, 2.0]),), (np.array([1.0, -1.0]),))
+    np.testing.assert_allclose(tangent[0], [2.0, -2.0])
+    np.testing.assert_allclose(tangent[1], [1.0, -1.0])
+    assert not np.any(tangent[2]) and out[2].dtype == C.COUNTS.dtype
