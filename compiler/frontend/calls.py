@@ -68,6 +68,44 @@ class CallHelpers:
             return self.numpy_form(target, args[:1], kw, node)
         return self.prim_call(_sources()[id(target)], target, args[:1], kw, node)
 
+    def zip_value(self, args, node):
+        """zip(a, b, ...) used as a value (not a loop's iterable): the tuples of items, as many as
+        the shortest sequence, each a tuple, list or array whose length is known when compiled."""
+        seqs = []
+        for a in args:
+            if isinstance(a, (tuple, list)):
+                seqs.append(list(a))
+            elif isinstance(a, Value) and a.type.kind == "array" and a.type.rank >= 1 \
+                    and self.b.aval(a).shape[0] is not None:
+                seqs.append(self.unpack(a, self.b.aval(a).shape[0], node))
+            else:
+                raise self.err(UnsupportedSyntaxError, "zip() used as a value takes sequences whose lengths are known "
+                               "when the call is compiled", node, hint="iterate over it in a for loop instead")
+        return self.mark_list(tuple(zip(*seqs)))
+
+    def reduce_where(self, func, args, kwargs, node):
+        """np.sum(x, where=m) (the sum of where(m, x, 0)) and np.mean(x, where=m) (divided by the
+        number of True places of m broadcast to x, per reduced slice: nan where there is none)."""
+        from .expressions import _sources
+
+        kwargs = dict(kwargs)
+        m = self.value(kwargs.pop("where"), node)
+        args = list(args)
+        x = self.value(args[0] if args else kwargs.pop("a"), node)
+        self.at(node)
+        zero = self.b.const(0.0) if x.type.dtype.startswith("float") else self.b.const(0)
+        kept = self.b.emit("where", [m, x, zero])
+        total = self.prim_call(_sources()[id(np.sum)], np.sum, [kept] + args[1:], kwargs, node)
+        if func is np.sum:
+            return total
+        dt = "float32" if x.type.dtype == "float32" else "float64"
+        ones = self.b.emit("where", [m, self.b.emit("astype", [self.b.emit("ones_like", [x], dtype=dt)], dtype=dt),
+                                     self.b.const(0.0)])
+        count = self.prim_call(_sources()[id(np.sum)], np.sum, [ones] + args[1:], kwargs, node)
+        if x.type.dtype != dt:
+            total = self.b.emit("astype", [total], dtype=dt)
+        return self.b.emit("div", [total, count])
+
     def comb(self, func, args, kwargs, node):
         """math.comb / scipy.special.comb(n, k): a number when both are known when compiled; with n
         known and k computed at run time (a loop index), a table of the n + 1 coefficients indexed

@@ -207,8 +207,12 @@ class ComplexCalls:
         if kind == "vdot":
             if len(args) != 2 or kwargs:
                 raise self.err(AdjitTypeError, "np.vdot takes two arrays", node)
+            real = not any(is_complex(x) for x in args)  # np.vdot of real arrays is real: the dot of the ravels
             a, b = (self._linear_all(np.ravel, x, node) for x in args)
-            return self.cx_sum(self.binop(ast.Mult, self.expand("conj", [a], {}, node), b, node), node)
+            out = self.cx_sum(self.binop(ast.Mult, self.expand("conj", [a], {}, node), b, node), node)
+            if real and isinstance(out, ComplexPair) and out.im is None:
+                return out.re
+            return out
         if len(args) != 1 or set(kwargs) - ({"deg"} if kind == "angle" else set()):
             raise self.cx_refused(f"`{_name_of(func)}` with these arguments", node)
         z = args[0]

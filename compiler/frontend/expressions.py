@@ -331,6 +331,10 @@ class Expressions(CallHelpers, PythonValues):
                 raise self.err(UnsupportedSyntaxError, "**kwargs in a call is not supported", node)
             kwargs[kw.arg] = self.expr(kw.value)
         self.at(node)
+        if func is zip and not kwargs:  # dict(zip(names, x[:2])), list(zip(a, b)): pairs now (calls.py)
+            return self.zip_value(args, node)
+        if kwargs.get("where") is not None and (func is np.sum or func is np.mean):  # np.sum(x, where=m): calls.py
+            return self.reduce_where(func, args, kwargs, node)
         if any(type(a).__name__ == "SetValues" for a in list(args) + list(kwargs.values())):
             return self.set_used(func, args, node)  # len(s); anything else refused: membership.py
         if isinstance(func, Method):
@@ -511,10 +515,27 @@ class Expressions(CallHelpers, PythonValues):
             nd = v(x).type.rank + len(axis)
             return self.b.emit("expand_dims", [v(x)], axis=tuple(sorted(a % nd for a in axis)))
         if prim == "arange":
-            if kwargs or not 1 <= len(args) <= 3:
-                raise self.err(ArgumentError, "np.arange takes (stop), (start, stop) or (start, stop, step) here", node)
-            start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
-            return self.b.emit("arange", [v(start), v(stop), v(step)])
+            kw = dict(kwargs)
+            dtype = kw.pop("dtype", None)
+            if set(kw) - {"start", "stop", "step"} or not 1 <= len(args) + len(kw) <= 3:
+                raise self.err(ArgumentError, "np.arange takes (stop), (start, stop) or (start, stop, step) here "
+                               "(and dtype=)", node)
+            if len(args) == 1 and not kw:
+                start, stop, step = 0, args[0], 1
+            else:
+                named = dict(zip(("start", "stop", "step"), args), **kw)
+                start, stop, step = named.get("start", 0), named.get("stop"), named.get("step", 1)
+                if stop is None:
+                    raise self.err(ArgumentError, "np.arange: stop is missing", node)
+            out = self.b.emit("arange", [v(start), v(stop), v(step)])
+            if dtype is not None:  # the count's values in the requested dtype (NumPy's for int bounds)
+                dt = self.dtype(dtype, node)
+                if not dt.startswith("float") and any(not isinstance(b, int) and not (
+                        isinstance(b, Value) and b.type.dtype.startswith("int")) for b in (start, stop, step)):
+                    raise self.err(UnsupportedSyntaxError, "np.arange of float bounds with an integer dtype", node,
+                                   hint="np.arange(start, stop, step).astype(int)")
+                out = self.b.emit("astype", [out], dtype=dt)
+            return out
         if prim in ("zeros", "ones"):
             shape, dtype = bind(*row.params, **dict(row.defaults))
             return self.b.emit(prim, [v(shape if isinstance(shape, (tuple, Value)) else (shape,))], dtype=self.dtype(dtype, node))
@@ -568,6 +589,9 @@ class Expressions(CallHelpers, PythonValues):
                 out.append(self.expr(a))
                 continue
             items = self.expr(a.value)
+            if isinstance(items, Value) and items.type.kind == "array" and items.type.rank >= 1 \
+                    and self.b.aval(items).shape[0] is not None:  # f(*x[:3]): the rows of a known extent
+                items = self.unpack(items, self.b.aval(items).shape[0], a)
             if type(items) not in (tuple, list):
                 raise self.err(UnsupportedSyntaxError, f"`*{ast.unparse(a.value)}` in a call: adjit unpacks a "
                                "tuple or a list of fixed length here, not " + (

@@ -64,3 +64,30 @@ def two_outputs(x):
     """A tuple returned: forward mode's tangent is the tuple of the parts' tangents (zeros for an
     int part; it was an internal error, and one fix made every part's tangent zero)."""
     return x * 2, x + 1, COUNTS + 1
+
+
+def turns(A):
+    """np.rot90 (every k), np.fliplr, np.flipud: NumPy's arrangement, and their gradient."""
+    W = np.arange(A.size, dtype=float).reshape(A.shape)
+    return sum(np.sum(np.rot90(A, k) * np.rot90(W, k) ** 2) * (k + 2) for k in (-1, 1, 2, 3)) \
+        + np.sum(np.fliplr(A) * W) + np.sum(np.flipud(A) * W ** 2) + np.sum(np.rot90(A, 1, axes=(1, 0)) * W.T)
+
+
+def nan_aware(x, y):
+    z = np.where(x > 0.8, np.nan, x)
+    return x[np.nanargmax(z)] * 2.0 + x[np.nanargmin(z)] + np.corrcoef(x, y)[0, 1] + np.vdot(x, y)
+
+
+def reductions_where(x):
+    m = x > 0.3
+    return np.sum(x ** 2, where=m) + np.mean(x, where=m) + np.sum(np.mean(np.stack([x, x ** 2]), axis=1, where=m))
+
+
+def zips_and_stars(x):
+    d = dict(zip(["a", "b", "c"], x[:3]))
+    pairs = list(zip(x, x[::-1]))
+    return d["a"] * d["c"] + sum(u * v for u, v in pairs) + _three(*x[:3])
+
+
+def _three(a, b, c):
+    return a * b - c

@@ -38,3 +38,17 @@ def test_forward_mode_of_a_tuple():
     np.testing.assert_allclose(tangent[0], [2.0, -2.0])
     np.testing.assert_allclose(tangent[1], [1.0, -1.0])
     assert not np.any(tangent[2]) and out[2].dtype == C.COUNTS.dtype
+
+
+@pytest.mark.parametrize("fun,args", [
+    (C.turns, (np.arange(1.0, 7.0).reshape(2, 3) / 7,)),
+    (C.nan_aware, (np.array([0.3, 0.9, 0.1, 0.6, 0.5]), np.array([0.2, 0.4, 0.1, 0.9, 0.3]))),
+    (C.reductions_where, (np.array([0.35, 0.9, 0.1, 0.6, 0.5]),)),
+    (C.zips_and_stars, (np.array([0.3, 0.9, 0.1, 0.6]),)),
+], ids=["rot90-flips", "nanarg-corrcoef-vdot", "sum-mean-where", "zip-star"])
+def test_everyday_numpy(fun, args):
+    wrt = tuple(range(len(args)))
+    with np.errstate(all="ignore"):
+        value, grads = run_grad(fun, args, wrt)
+    assert np.isclose(value, fun(*args), rtol=1e-12)
+    fd_check(fun, list(args), wrt, grads)

@@ -17,6 +17,9 @@ from .base import _FULL, FormsBase
 
 FORMS: dict = {
     "flip": ((np.flip,), (), "a `getitem` with step -1 along `axis` (every axis for None)"),
+    "fliplr": ((np.fliplr,), (), "`np.flip(m, axis=1)` (at least 2-D)"),
+    "flipud": ((np.flipud,), (), "`np.flip(m, axis=0)` (at least 1-D)"),
+    "rot90": ((np.rot90,), (), "NumPy's composition of `np.flip` and `np.transpose` of `axes` (`k` known when compiled)"),
     "take": ((np.take,), (), "a `gather` (`axis=None`: of the raveled array)"),
     "take_along_axis": ((np.take_along_axis,), (), "a `gather` along `axis`, the other axes indexed by broadcast "
                                                    "aranges"),
@@ -88,6 +91,43 @@ class ArrangingForms(FormsBase):
         for a in axes:
             index[a] = ("slice", None, None, 1)
         return self.b.emit("getitem", [x, self.b.const(-1)], index=tuple(index))
+
+    def form_fliplr(self, label, args, kwargs, node):
+        (m,) = self.bind_args(label, ("m",), args, kwargs, node)
+        m = self._array(m, node, label)
+        if self._rank(m) < 2:
+            raise self.err(ShapeError, f"{label}: the array must be at least 2-d", node)
+        return self.form_flip("np.flip", (m,), {"axis": 1}, node)
+
+    def form_flipud(self, label, args, kwargs, node):
+        (m,) = self.bind_args(label, ("m",), args, kwargs, node)
+        m = self._array(m, node, label)
+        if self._rank(m) < 1:
+            raise self.err(ShapeError, f"{label}: the array must be at least 1-d", node)
+        return self.form_flip("np.flip", (m,), {"axis": 0}, node)
+
+    def form_rot90(self, label, args, kwargs, node):
+        """NumPy's own: k % 4 quarter turns in the plane of `axes` (from the first toward the second)."""
+        m, k, axes = self.bind_args(label, ("m", "k", "axes"), args, kwargs, node, k=1, axes=(0, 1))
+        m = self._array(m, node, label)
+        k, axes = self.static(k, node, "k"), self.static(axes, node, "axes")
+        rank = self._rank(m)
+        if not isinstance(k, int) or len(axes) != 2 or rank < 2:
+            raise self.err(AdjitTypeError, f"{label}: k an int and two axes known when compiled, an array of at least "
+                           "2 dimensions", node)
+        a0, a1 = (self._axis(a, rank, node) for a in axes)
+        if a0 == a1:
+            raise self.err(ShapeError, f"{label}: the axes must be different", node)
+        k %= 4
+        if k == 0:
+            return m
+        if k == 2:
+            return self.form_flip("np.flip", (self.form_flip("np.flip", (m,), {"axis": a0}, node),), {"axis": a1}, node)
+        perm = list(range(rank))
+        perm[a0], perm[a1] = perm[a1], perm[a0]
+        if k == 1:
+            return self.b.emit("transpose", [self.form_flip("np.flip", (m,), {"axis": a1}, node)], axes=tuple(perm))
+        return self.form_flip("np.flip", (self.b.emit("transpose", [m], axes=tuple(perm)),), {"axis": a1}, node)
 
     def form_take(self, label, args, kwargs, node):
         x, idx, axis, out, mode = self.bind_args(label, ("a", "indices", "axis", "out", "mode"), args, kwargs, node,

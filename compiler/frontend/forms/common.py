@@ -277,9 +277,13 @@ class CommonForms(FormsBase):
     def form_corrcoef(self, label, args, kwargs, node):
         x, y, rowvar, _, _, dtype = self.bind_args(label, ("x", "y", "rowvar", "bias", "ddof", "dtype"), args, kwargs,
                                                    node, y=None, rowvar=True, bias=None, ddof=None, dtype=None)
-        if y is not None:
-            raise self.err(UnsupportedSyntaxError, f"{label}: `y` is not supported", node,
-                           hint="stack the variables first: np.corrcoef(np.vstack([x, y]))")
+        if y is not None:  # NumPy: the variables of x and of y together (np.concatenate of their 2-D forms)
+            if not self.static(rowvar, node, "rowvar"):
+                raise self.err(UnsupportedSyntaxError, f"{label}: `y` with rowvar=False is not supported", node,
+                               hint="stack the variables first: np.corrcoef(np.hstack([x, y]), rowvar=False)")
+            parts = [self.array_like(v, node) for v in (x, y)]
+            parts = [p if self._rank(p) == 2 else self.b.emit("expand_dims", [p], axis=(0,)) for p in parts]
+            x = self.b.emit("concatenate", parts, axis=0)
         c = self.form_cov("np.cov", (self.array_like(x, node),), {"rowvar": rowvar, "dtype": dtype}, node)
         if self._rank(c) == 0:  # one variable: c / c (1.0, nan for a constant one)
             return self.b.emit("div", [c, c])

@@ -40,6 +40,8 @@ FORMS: dict = {
     "argmax": ((np.argmax,), ("argmax",), "a stable `argsort` of `-x`, its first entry along `axis` (NumPy's "
                                           "first index among ties; int64, no gradient)"),
     "argmin": ((np.argmin,), ("argmin",), "a stable `argsort` of `x`, its first entry along `axis`"),
+    "nanargmax": ((np.nanargmax,), (), "`argmax` of `where(isnan(x), -inf, x)`"),
+    "nanargmin": ((np.nanargmin,), (), "`argmin` of `where(isnan(x), inf, x)`"),
     "average": ((np.average,), (), "`sum(x * w, axis) / sum(w, axis)`, or `mean` without `weights`"),
     "isclose": ((np.isclose,), (), "`(abs(a - b) <= atol + rtol * abs(b)) & isfinite(b) | (a == b)` "
                                    "(infinities equal to themselves only), `| (isnan(a) & isnan(b))` with `equal_nan`: bool, no gradient"),
@@ -226,6 +228,20 @@ class EverydayForms(FormsBase):
 
     def form_argmin(self, label, args, kwargs, node):
         return self._arg_extreme(label, args, kwargs, node, False)
+
+    def _nan_arg(self, label, args, kwargs, node, negate):
+        args = list(args)
+        x = self.value(args[0] if args else kwargs.pop("a"), node)
+        if x.type.kind == "array" and x.type.dtype.startswith("float"):
+            fill = self.b.const(-math.inf if negate else math.inf)
+            x = self.b.emit("where", [self.b.emit("ne", [x, x]), fill, x])
+        return self._arg_extreme(label, [x] + args[1:], kwargs, node, negate)
+
+    def form_nanargmax(self, label, args, kwargs, node):
+        return self._nan_arg(label, args, kwargs, node, True)
+
+    def form_nanargmin(self, label, args, kwargs, node):
+        return self._nan_arg(label, args, kwargs, node, False)
 
     def form_average(self, label, args, kwargs, node):
         x, axis, weights, returned, keepdims = self.bind_args(
