@@ -353,6 +353,9 @@ class Expressions(CallHelpers, PythonValues):
                 return self.mark_list(tuple(x)) if func is list else tuple(x)
             if isinstance(x, Value) and x.type.kind == "array" and x.type.rank >= 1:
                 return self.as_list(x, node)  # the rows (lists.py)
+        if isinstance(func, types.MethodType) and isinstance(func.__self__, type) and not _library(func.__self__) \
+                and isinstance(func.__func__, types.FunctionType):  # Model.unit(x), a classmethod: cls bound
+            func = self.bound_method(func.__func__, func.__self__, node)
         if isinstance(func, LocalFunction):
             return self.inline_local(func, args, kwargs, node)
         if is_fft(func):  # np.fft as DFT products on complex pairs: fft.py

@@ -321,13 +321,15 @@ class Structures:
             return value
         import types
 
+        raw = next((c.__dict__[attr] for c in base.cls.__mro__ if attr in c.__dict__), None)
+        if isinstance(raw, staticmethod):  # model.helper(x): no self
+            return value
+        if isinstance(raw, classmethod) and isinstance(raw.__func__, types.FunctionType):  # cls bound to the class
+            return self.bound_method(raw.__func__, base.cls, node)
         if isinstance(value, types.FunctionType):
             return self.bound_method(value, base, node)
-        raw = next((c.__dict__[attr] for c in base.cls.__mro__ if attr in c.__dict__), None)
         if isinstance(raw, property) and isinstance(raw.fget, types.FunctionType):  # @property: its getter, inlined
             return self.inline_local(self.bound_method(raw.fget, base, node), [], {}, node)
-        if isinstance(raw, staticmethod) and isinstance(value, types.FunctionType):
-            return value
         raise self.err(AdjitTypeError, f"{base.label}.{attr} is a {type(value).__name__}, which adjit cannot "
                        "read", node, hint="read arrays and numbers stored on the object, and call its methods")
 

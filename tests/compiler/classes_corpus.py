@@ -144,3 +144,25 @@ def local_subclass(k, x):
             return 2.0 * super().f(v)
 
     return np.sum(Twice(k).f(x))
+
+
+class Oscillators:
+    def __init__(self, k):
+        self.k = k
+
+    @staticmethod
+    def order(theta):
+        return np.abs(np.mean(np.cos(theta))) + 0.1
+
+    @classmethod
+    def unit(cls, theta):
+        return cls.order(theta) * 2.0
+
+    def energy(self, theta):
+        return self.k * self.order(theta) + self.unit(theta)
+
+
+def static_through_instance(k, x):
+    """A @staticmethod or @classmethod called through an instance (self.order(theta)): no self."""
+    model = Oscillators(k)
+    return model.order(x) + model.energy(x) + Oscillators.order(x * 2.0) + Oscillators.unit(x)
