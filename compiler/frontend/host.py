@@ -276,6 +276,49 @@ def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
 
 # ------------------------------------------------------------------------------------ planning
 
+def _lift_method_calls(parsed, res: "_Resolver", local: set, params):
+    """`return np.sum(x * rng.uniform(size=3))` after `rng = np.random.default_rng(11)`: a method
+    call on a name an earlier top-level line bound from a call adjit has no rule for (a generator,
+    a fitted object) is lifted out of its statement into `_host_call<k> = rng.uniform(size=3)` just
+    before it, so that it can be hoisted like any such line. The parsed function unchanged when
+    there is none."""
+    bound_unknown: set = set()
+    body, changed, count = [], False, 0
+    for stmt in parsed.node.body:
+        lifted = []
+
+        class Lift(ast.NodeTransformer):
+            def visit_Call(self, n):
+                self.generic_visit(n)
+                nonlocal count
+                f = n.func
+                if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in bound_unknown:
+                    count += 1
+                    name = f"_host_call{count}"
+                    lifted.append(ast.copy_location(ast.Assign(targets=[ast.copy_location(ast.Name(name, ast.Store()), n)],
+                                                               value=n), n))
+                    return ast.copy_location(ast.Name(name, ast.Load()), n)
+                return n
+
+        # not out of a loop or a branch (a call there runs as often as the line runs, or not at all)
+        compound = isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef))
+        new = Lift().visit(copy.deepcopy(stmt)) if bound_unknown and not compound else stmt
+        if lifted:
+            changed = True
+            for a in lifted:
+                ast.fix_missing_locations(a)
+            body.extend(lifted)
+        body.append(new)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _unknown_call(stmt.value, res, local, 0, set(params)) is not None:
+            bound_unknown.add(stmt.targets[0].id)
+    if not changed:
+        return parsed
+    node = copy.copy(parsed.node)
+    node.body = body
+    return replace(parsed, node=node, _stmt_texts={})
+
+
 def plan(parsed, differentiated: set):
     """The HostPlan for `parsed` (a ParsedFunction) when some top-level statements are hoisted;
     None when none is. differentiated: the parameter names whose values carry derivatives."""
@@ -288,6 +331,11 @@ def plan(parsed, differentiated: set):
         elif isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not parsed.node:
             local.add(getattr(n, "name", ""))
     res = _Resolver(parsed.fn, local)
+    lifted = _lift_method_calls(parsed, res, local, params)
+    if lifted is not parsed:
+        parsed, body = lifted, lifted.node.body
+        local |= {n.id for st in body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        res = _Resolver(parsed.fn, local)
     # a top-level loop's iterable (`for t in np.unique(times):`) is analysed as the statement
     # `host_iter = <iterable>` at the loop's place
     body = list(body)

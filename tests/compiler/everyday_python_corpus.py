@@ -91,3 +91,11 @@ def zips_and_stars(x):
 
 def _three(a, b, c):
     return a * b - c
+
+
+def draws_inside_expressions(mu, log_sigma):
+    """The generator's method calls inside expressions that read differentiated values: lifted out
+    and drawn by NumPy before the compiled code, in the order Python calls them."""
+    rng = np.random.default_rng(7)
+    z = mu + np.exp(log_sigma) * rng.standard_normal((20, mu.size))
+    return np.mean(np.sum(z ** 2, axis=1)) + np.sum(mu * rng.uniform(size=mu.size)) - rng.normal() * log_sigma[0]
