@@ -528,7 +528,7 @@ class Features2Mixin:
     def ft_powzero(self, k):
         r, n = self.r, self.n
         p = r.choice(["1.5 + x[0] ** 2", "2.0 + W[0, 0]", "np.exp(W[0, 1]) + 1.0", "0.5 + 0.2 * x[1] ** 2", "3.0 * (1.0 + 0.1 * x[0])"])
-        base = r.choice([f"np.where(x > {self._c(-0.5, 0.5)}, np.abs(x), 0.0)", f"np.array([0.0, 0.5, 2.0])",
+        base = r.choice([f"np.where(x > {self._c(-0.5, 0.5)}, np.abs(x), 0.0)", f"np.linspace(0.0, 2.0, {n})",
                          f"np.maximum(x, 0.0)", f"np.arange({n}) * 0.5"])
         return r.choice([[f"p{k} = {p}", f"fe{k} = np.sum(({base}) ** p{k})"],
                          [f"p{k} = {p}", f"fe{k} = np.sum(np.power({base}, p{k}) * W[0, :{n}] if {n} <= W.shape[1] else np.power({base}, p{k}))"]])
@@ -621,8 +621,9 @@ class Features2Mixin:
 
     def ft_fsum(self, k):
         r = self.r
+        big = "1e8" if self.dtype == "float64" else "1e2"  # float32: the reverse sweep's partial sums round (seed 9602 #118)
         return r.choice([[f"fe{k} = math.fsum(x) * 2.0 + math.fsum([x[0], W[0, 0], 0.1])"],
-                         [f"fe{k} = math.fsum([x[0] * 1e8, x[1], -x[0] * 1e8])"],
+                         [f"fe{k} = math.fsum([x[0] * {big}, x[1], -x[0] * {big}])"],
                          [f"fe{k} = math.fsum(v ** 2 for v in x) + math.fsum(W[0])"]])
 
     def ft_lae(self, k):
