@@ -66,6 +66,17 @@ class ListMethods:
             raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}' the caller passed in (Python "
                            "changes the caller's list too; adjit's lists are values)", node, hint=_HINT)
         parents = self._lm_parents()
+        for n in ast.walk(fdef):  # `ys = xs` (or `ys = cfg["lst"]`, `ys = obj.items`) before the change: ys is
+            # another name of an object something else holds; changing it through ys changes that one too
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and (n.lineno, n.col_offset) < (
+                    node.lineno, node.col_offset) and isinstance(getattr(n, "value", None), (ast.Name, ast.Subscript,
+                                                                                              ast.Attribute)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}', bound at line "
+                                   f"{n.lineno + self.parsed.firstline - 1} to an object another name holds too "
+                                   "(Python's list or dict is one object; adjit's are values)", node,
+                                   hint=f"make '{name}' a copy first ({name} = list(...), dict(...) or .copy())")
         for n in ast.walk(fdef):
             if not (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)) or \
                     (n.lineno, n.col_offset) >= (node.lineno, node.col_offset):
