@@ -28,6 +28,8 @@ dispatch (expressions.py `call`) hands it a call with a selection among its argu
 forms take it; without that they are the usual located error."""
 from __future__ import annotations
 
+import math
+
 import builtins
 
 import numpy as np
@@ -139,6 +141,11 @@ class SelectionAxes:
             kept = emit("where", [x.mask, emit("astype", [truth], dtype="float64"), fill])
             r = self._reduce("max" if func is np.any else "min", kept, None, False, node)
             return self.b.emit("gt", [r, self.b.const(0.0)])
+        if self.FUNCTIONS().get(id(func)) == "logsumexp" and args and _masked(args[0]) and len(args) == 1 \
+                and kwargs.get("axis") is None and set(kwargs) <= {"axis"}:
+            # logsumexp(x[mask]): of where(mask, x, -inf) (an unselected place adds exp(-inf) = 0)
+            x = args[0]
+            return self.numpy_form(func, (self.b.emit("where", [x.mask, x.values, self.b.const(-math.inf)]),), {}, node)
         if func is np.sort and args and _masked(args[0]):  # hard-negative mining: np.sort(loss[~pos])[::-1][:k]
             return self.numpy_form(func, (self.selection_array(args[0], node),) + tuple(args[1:]), kwargs, node)
         if self.FUNCTIONS().get(id(func)) in _ELEMENTWISE_FORMS:  # np.log10(x[mask]): on the filled values

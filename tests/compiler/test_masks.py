@@ -452,3 +452,20 @@ def test_moments_of_a_float32_selection_stay_float32():
     x, d = np.array([0.5, 0.6], np.float32), np.array([0.1, 0.3, 0.7, 0.9], np.float32)
     value, grads = run_grad(float32_moments, (x, d), (0,))
     assert value.dtype == np.float32 and grads[0].dtype == np.float32 and value == float32_moments(x, d)
+
+
+def logsumexp_of_selection(x):
+    from scipy.special import logsumexp
+    keep = np.abs(np.arange(5) - np.argmax(x)) > 1
+    return logsumexp(x[keep]) + logsumexp(x[x > 0.2])
+
+
+def test_logsumexp_of_a_selection():
+    x = np.array([0.1, 0.5, 2.0, 0.3, -0.4])
+    value, grads = run_grad(logsumexp_of_selection, (x,), (0,))
+    assert np.isclose(value, logsumexp_of_selection(x))
+    from scipy.special import softmax
+    want = np.zeros(5)
+    want[[0, 4]] += softmax(x[[0, 4]])
+    want[x > 0.2] += softmax(x[x > 0.2])
+    np.testing.assert_allclose(grads[0], want)
