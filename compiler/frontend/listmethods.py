@@ -137,6 +137,10 @@ class ListMethods:
         base_node = f.value
         if isinstance(base_node, ast.Name):
             xs = self.env.get(base_node.id)
+            if xs is None and f.attr in READING:  # CHAIN.index(name) of a global list: read only
+                glob = self.parsed.globals.get(base_node.id)
+                if type(glob) is list and all(isinstance(v, (str, int, float, bool)) for v in glob):
+                    xs = self.mark_list(tuple(glob))
         else:
             return None
         if type(xs) is not tuple or is_struct(xs) or not self.is_list(xs):
@@ -204,7 +208,10 @@ class ListMethods:
         return k + lo[0]
 
     def _lm_static_items(self, items, v, node, what) -> None:
-        if not _is_number(v) or not all(_is_number(e) for e in items):
+        def static(e):  # numbers and strings known when compiled (names of species, options)
+            return _is_number(e) or isinstance(e, str)
+
+        if not static(v) or not all(static(e) for e in items):
             raise self.err(UnsupportedSyntaxError, f"{what} compares values computed when the function runs (the "
                            "items and the value must be numbers known when compiled)", node,
                            hint="compare an array: np.flatnonzero(np.array(xs) == v)[0], or np.sum(np.array(xs) == v)")

@@ -411,10 +411,11 @@ class ListBuilding(ListMethods, SlotLists):
                 and type(self.env.get(node.func.value.id)).__name__ == "StructMap":
             return self.dict_call("copy" if isinstance(node.func, ast.Attribute) else dict, node)  # structures.py
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
-                and type(self.env.get(node.func.value.id)) is tuple:
+                and (type(self.env.get(node.func.value.id)) is tuple or node.func.value.id not in self.env
+                     and type(self.parsed.globals.get(node.func.value.id)) is list):  # CHAIN.index(k) of a global
             done = self.list_method_call(node)
             if done is not None or node.func.attr in ("pop", "insert", "extend", "reverse", "remove", "clear",
-                                                      "append") and self.is_list(self.env[node.func.value.id]):
+                                                      "append") and self.is_list(self.env.get(node.func.value.id)):
                 return done
         if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
                 and isinstance(node.args[0], ast.Name):

@@ -99,3 +99,16 @@ def draws_inside_expressions(mu, log_sigma):
     rng = np.random.default_rng(7)
     z = mu + np.exp(log_sigma) * rng.standard_normal((20, mu.size))
     return np.mean(np.sum(z ** 2, axis=1)) + np.sum(mu * rng.uniform(size=mu.size)) - rng.normal() * log_sigma[0]
+
+
+CHAIN = ["U", "Th", "Ra"]
+RATES = {("U", "Th"): 0.5, ("Th", "Ra"): 0.25}
+
+
+def species_chain(x):
+    """list.index / list.count of a global list of names with a loop variable of an unrolled loop."""
+    t = 0.0
+    for (parent, daughter), r in RATES.items():
+        i, j = CHAIN.index(parent), CHAIN.index(daughter)
+        t = t + r * x[i] * x[j] + CHAIN.count("Ra") * x[0]
+    return t

@@ -9,7 +9,8 @@ from conftest import fd_check, run_grad
 X = np.array([0.3, -0.2, 0.5])
 Y = np.array([0.31, 0.4, 0.1])
 CASES = [(C.cached_helpers, (X,), (0,)), (C.fstrings, (X,), (0,)), (C.closeness, (X, Y), (0, 1)),
-         (C.seeded_draws, (X, Y), (0, 1)), (C.draws_inside_expressions, (X, Y), (0, 1))]
+         (C.seeded_draws, (X, Y), (0, 1)), (C.draws_inside_expressions, (X, Y), (0, 1)),
+         (C.species_chain, (X,), (0,))]
 
 
 @pytest.mark.parametrize("fun,args,wrt", CASES, ids=[f"{c[0].__name__}-{k}" for k, c in enumerate(CASES)])
