@@ -184,9 +184,8 @@ class AssortedForms(FormsBase):
         s = emit("sum", [e], axis=axes, keepdims=True)
         r = emit("div", [emit("log", [s]), self.b.const(math.log(2.0))]) if two else emit("log", [s])
         r = emit("add", [m, r])
-        if not keep:
-            r = emit("reshape", [r, self._const_shape([d for k, d in enumerate(self._shape(x)) if k not in axes])]) \
-                if None not in self._shape(x) else emit("sum", [r], axis=axes, keepdims=False)
+        if not keep:  # the reduced axes (of extent 1 now) dropped: a sum over them (a number for all axes)
+            r = emit("sum", [r], axis=axes, keepdims=False)
         return r
 
     # ---------------------------------------------------------------- matrix_rank

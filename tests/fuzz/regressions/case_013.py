@@ -10,7 +10,7 @@ literal with .reshape, and a 0-d cotangent that is added into a scalar element.
 """
 import numpy as np
 
-STATUS = 'open'
+STATUS = 'fixed'  # 2026-12-02: the reduce's result is a sum over the reduced axes (a number), not a reshape to ()
 EXPECT = {'outcome': 'internal', 'category': 'readable: AttributeError'}
 MODE = 'fast'
 DTYPE = 'float64'
