@@ -66,6 +66,7 @@ class LocalFunctions(StaticLoops):
                  self.parsed.globals, made)
         except Exception as e:  # noqa: BLE001 - Python's own error making the class, located
             raise self.err(AdjitTypeError, f"making the class {stmt.name}: {type(e).__name__}: {e}", stmt) from None
+        self._local_classes = {**getattr(self, "_local_classes", {}), stmt.name: made[stmt.name]}
         return made[stmt.name]
 
     def python_statement(self, stmt) -> None:

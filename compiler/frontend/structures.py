@@ -350,7 +350,9 @@ class Structures:
         names = [a.arg for a in parsed.node.args.args]
         defaults = dict(zip(names[len(names) - len(fn.__defaults__ or ()):], fn.__defaults__ or ()))
         defaults.update(fn.__kwdefaults__ or {})
-        return LocalFunction(fdef, defaults, {self_name: base}, parsed)
+        # the classes a `class` statement of the function made: a method naming one (`Base.apply(self, v)`)
+        made = {n: c for n, c in getattr(self, "_local_classes", {}).items() if n not in parsed.globals}
+        return LocalFunction(fdef, defaults, {**made, self_name: base}, parsed)
 
     def struct_as_value(self, x, node) -> None:
         """A structure used as one value: a list or tuple of ints is a shape; anything else is

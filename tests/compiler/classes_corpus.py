@@ -166,3 +166,18 @@ def static_through_instance(k, x):
     """A @staticmethod or @classmethod called through an instance (self.order(theta)): no self."""
     model = Oscillators(k)
     return model.order(x) + model.energy(x) + Oscillators.order(x * 2.0) + Oscillators.unit(x)
+
+
+def local_base_by_name(k, x):
+    class Base:
+        def __init__(self, w):
+            self.w = w
+
+        def apply(self, v):
+            return self.w * v
+
+    class Child(Base):
+        def apply(self, v):
+            return Base.apply(self, v) + np.tanh(v)
+
+    return np.sum(Child(k).apply(x))

@@ -27,7 +27,7 @@ def test_compiled_and_the_located_errors():
 
 
 def test_a_class_statement_inside_the_function():
-    for fun in (C.defined_inside, C.local_subclass, C.static_through_instance):
+    for fun in (C.defined_inside, C.local_subclass, C.static_through_instance, C.local_base_by_name):
         value, grads = run_grad(fun, (0.7, X), (0, 1))
         assert np.isclose(value, fun(0.7, X))
         fd_check(fun, [0.7, X], [0, 1], grads)
