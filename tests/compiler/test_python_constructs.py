@@ -561,8 +561,6 @@ ERRORS = [
     (numpy_python_function, "np.unwrap(x)", adjit.AdjitNameError, ("`np.unwrap` is not supported by adjit",)),
     (reversed_run_time_step, "reversed(range(0, 6, s))", adjit.UnsupportedSyntaxError,
      ("a range whose step is computed at run time cannot be reversed", "hint: use a step known")),
-    (star_of_array, "*x", adjit.UnsupportedSyntaxError,
-     ("`*x` in a call: adjit unpacks a tuple or a list of fixed length here, not an array", "hint:")),
     (star_args_top, "xs", adjit.UnsupportedSyntaxError,
      ("*args parameters of the differentiated function are not supported", "helpers it calls may take *args")),
     (runaway_recursion, (_runaway, "_runaway(x * 2.0, k)"), adjit.UnsupportedSyntaxError,
@@ -809,3 +807,8 @@ def test_new_constructs_located_errors(fun, says):
     with pytest.raises(AdjitError) as e:
         adjit.grad(fun)(np.array([0.5, -1.0, 2.0, 0.3]))
     assert says in str(e.value) and e.value.loc is not None and "test_python_constructs.py" in str(e.value)
+
+
+def test_star_of_an_array_of_known_length():  # was a located error; now its rows, as `a, b, c = x`
+    x = np.array([0.3, -1.2, 0.8])
+    np.testing.assert_allclose(adjit.grad(star_of_array)(x), 2 * x)
