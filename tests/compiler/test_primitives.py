@@ -19,13 +19,19 @@ def test_every_differentiable_primitive_has_a_test_row():
         assert PRIMITIVES[name].vjp is not None and PRIMITIVES[name].jvp is not None, name
 
 
+# the rows whose first case compiles with Numba: every other one, by name (the suite's time budget;
+# the rest, and every other case, run the same generated lowered module as Python)
+COMPILED = {name for k, name in enumerate(sorted(CASES)) if k % 2 == 0}
+
+
 @pytest.mark.parametrize("name,k,case", ROWS, ids=IDS)
 def test_vjp_matches_finite_differences(name, k, case):
-    """A row's first case through the Numba-compiled entry point (every row compiles), its other
-    cases through the lowered module run as Python (the same generated code; the suite's budget)."""
+    """A row's first case through the Numba-compiled entry point for every other row (COMPILED), its
+    other cases through the lowered module run as Python (the same generated code)."""
     fun, make, wrt = case
     args = make()
-    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args) if k == 0 else run_grad(fun, args, wrt)
+    compiled = k == 0 and name in COMPILED
+    value, grads = adjit.value_and_grad(fun, wrt=wrt)(*args) if compiled else run_grad(fun, args, wrt)
     assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12)
     for g, i in zip(grads, wrt):
         assert np.shape(g) == np.shape(args[i])
