@@ -280,12 +280,7 @@ class BuildingForms(FormsBase):
             return self._reshape(flat, self._shape(x)) if self._rank(x) != 1 else flat
         shifts = (shift,) if isinstance(shift, int) else tuple(shift)
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        if len(shifts) == 1:
-            shifts = shifts * len(axes)
-        if len(axes) == 1 and len(shifts) > 1:
-            axes = axes * len(shifts)
-        if len(shifts) != len(axes):
-            raise self.err(ShapeError, "'shift' and 'axis' should be scalars or 1D sequences of the same length", node)
+        shifts, axes = self._roll_pairs(shifts, axes, node)
         total: dict = {}
         for s, a in zip(shifts, axes):
             a = self._axis(a, self._rank(x), node)
@@ -294,6 +289,16 @@ class BuildingForms(FormsBase):
         for a, s in total.items():
             out = self._roll(out, s, a, node, label)
         return out if out is not x else self.b.emit("astype", [x], dtype=x.type.dtype)
+
+    def _roll_pairs(self, shifts: tuple, axes: tuple, node):
+        """NumPy's pairing of np.roll's shifts with its axes (one of them broadcast to the other)."""
+        if len(shifts) == 1:
+            shifts = shifts * len(axes)
+        if len(axes) == 1 and len(shifts) > 1:
+            axes = axes * len(shifts)
+        if len(shifts) != len(axes):
+            raise self.err(ShapeError, "'shift' and 'axis' should be scalars or 1D sequences of the same length", node)
+        return shifts, axes
 
     def _roll_run_time(self, x, shift, axis, node, label):
         """np.roll by shifts known only when the function runs (`C[i, 0]` of an int array): a
@@ -307,12 +312,7 @@ class BuildingForms(FormsBase):
             flat = self._roll_run_time(self._ravel(x), shifts if len(shifts) > 1 else shifts[0], 0, node, label)
             return self._reshape(flat, self._shape(x)) if self._rank(x) != 1 else flat
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        if len(shifts) == 1:
-            shifts = shifts * len(axes)
-        if len(axes) == 1 and len(shifts) > 1:
-            axes = axes * len(shifts)
-        if len(shifts) != len(axes):
-            raise self.err(ShapeError, "'shift' and 'axis' should be scalars or 1D sequences of the same length", node)
+        shifts, axes = self._roll_pairs(shifts, axes, node)
         emit, const = self.b.emit, self.b.const
         total: dict = {}
         for s, a in zip(shifts, axes):
