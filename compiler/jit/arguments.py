@@ -381,22 +381,24 @@ def as_numpy(parsed, a, k: int, name: str | None = None):
     """Argument `k` (or the leaf `name` of it) as NumPy itself would compute with it: arrays in
     native byte order (Numba would read the bytes as native), subclasses that change what
     operators mean refused."""
+    if type(a) is np.ndarray:  # the common case, without making a location
+        return a if a.dtype.isnative else a.astype(a.dtype.newbyteorder("="))
     if not isinstance(a, np.ndarray):
         return a
     name = name or parsed.param_names[k]
     where = parsed.loc(parsed.node.args.args[k])
-    if type(a) is not np.ndarray:
-        if isinstance(a, np.ma.MaskedArray):
-            raise ArgumentError(f"argument '{name}' is a masked array; adjit would ignore its mask", where,
-                                hint=f"pass {name}.filled(value) or np.ma.getdata({name}) explicitly")
-        if isinstance(a, np.matrix):
-            raise ArgumentError(f"argument '{name}' is an np.matrix, where * is a matrix product", where,
-                                hint=f"pass np.asarray({name}) and write @ for matrix products")
-        if not isinstance(a, np.memmap):
-            raise ArgumentError(f"argument '{name}' is a {type(a).__name__}, a subclass of ndarray whose "
-                                "operations adjit cannot know", where,
-                                hint=f"pass np.asarray({name}) if it computes like a plain array")
-        a = np.asarray(a)
+    # a subclass of ndarray
+    if isinstance(a, np.ma.MaskedArray):
+        raise ArgumentError(f"argument '{name}' is a masked array; adjit would ignore its mask", where,
+                            hint=f"pass {name}.filled(value) or np.ma.getdata({name}) explicitly")
+    if isinstance(a, np.matrix):
+        raise ArgumentError(f"argument '{name}' is an np.matrix, where * is a matrix product", where,
+                            hint=f"pass np.asarray({name}) and write @ for matrix products")
+    if not isinstance(a, np.memmap):
+        raise ArgumentError(f"argument '{name}' is a {type(a).__name__}, a subclass of ndarray whose "
+                            "operations adjit cannot know", where,
+                            hint=f"pass np.asarray({name}) if it computes like a plain array")
+    a = np.asarray(a)
     if not a.dtype.isnative:
         a = a.astype(a.dtype.newbyteorder("="))
     return a
