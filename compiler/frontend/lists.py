@@ -35,7 +35,7 @@ from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, Unsuppor
 from ..ir import Abstract, Value, array_type, scalar_type
 from .control import LoopFrame
 from .parse import _contains_jump, _contains_return, _walk
-from .listmethods import ListMethods
+from .listmethods import MUTATING, ListMethods
 from .slots import SlotLists
 from .values import Undefined
 
@@ -131,9 +131,32 @@ def _stored_bases(nodes) -> set:
 class ListBuilding(ListMethods, SlotLists):
     """The Lowerer's lists built with `.append`, and (SlotLists) those made by `[x] * n`."""
 
+    def settle_comprehension(self, name: str, node) -> None:
+        """`ys = [f(x) for x in xs]` about to be changed (`ys.append(v)`, `.extend`, `.insert`, ...):
+        Python's list of its items. Over a sequence of a length known when compiled (an array of at
+        most MAX_UNROLL_KNOWN rows too) its items unrolled, a list that is a tuple; else the array
+        NumPy makes of it, a list of its rows (a BuiltList, which `.append` grows by a row)."""
+        lst = self.env.get(name)
+        if type(lst).__name__ != "DeferredList":
+            return
+        saved, self.env, self._rows_unrolled = self.env, dict(lst.env), True
+        try:
+            items = self.comprehension_items(lst.node)
+        finally:
+            self.env, self._rows_unrolled = saved, False
+        if items is not None:
+            self.env[name] = self.mark_list(items)
+            return
+        rows = self.deferred(lst, None, node)
+        rows.hint = name
+        self.env[name] = BuiltList(rows, name)
+
     def list_append_statement(self, stmt) -> bool:
         """`xs.append(v)`: a row of a list filled in its loop, or a list that is a tuple grows; True
         when handled."""
+        f = stmt.value.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.attr in MUTATING:
+            self.settle_comprehension(f.value.id, stmt)  # ys = [... for ...]; ys.append(v)
         name = _appends(stmt)
         if name is None:  # xs.pop(), xs.insert(i, v), ... as a statement: listmethods.py
             f = stmt.value.func
@@ -252,6 +275,8 @@ class ListBuilding(ListMethods, SlotLists):
         appended, inner = {}, []
         for node in nodes:
             name = _appends(node)
+            if name is not None and name not in rebound:
+                self.settle_comprehension(name, stmt)  # ys = [... for ...]; for ...: ys.append(v)
             lst = self.env.get(name) if name is not None else None
             if (type(lst) is tuple or _built(lst)) and name not in rebound:
                 appended.setdefault(name, []).append(node)
