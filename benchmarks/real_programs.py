@@ -32,9 +32,12 @@ loops with tolerances, lstsq/eigh/det, scipy.special and scipy.stats, complex tr
 `--modules heldout6`;
 `real_programs/heldout7.py` (twenty more, the same way: classes with __call__ and properties, loop-else,
 matrix_power/expm/qr/pinv, np.unique and np.digitize on data, Lambert W, fft2) with `--modules heldout7`;
+`real_programs/heldout8.py` (twenty-five more, the same way: Newton and fixed-point solvers with tolerances,
+Furness balancing, blade-element iterations, scipy.special.exp1/comb, np.convolve, np.gradient, np.interp
+on parameters, argsort on computed values, complex impedance recursions) with `--modules heldout8`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout7|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout8|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -55,7 +58,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
-HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")  # held out from MODULES: run alone with --modules heldout (2, ..., 7)
+HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+           "heldout8")  # held out from MODULES: run alone with --modules heldout (2, ..., 8)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
