@@ -25,8 +25,6 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
-import inspect
-import textwrap
 import types
 from dataclasses import dataclass, replace
 
@@ -64,6 +62,11 @@ class HostPlan:
             if name == _ITER and isinstance(x, (list, tuple)) and x and all(
                     isinstance(e, (bool, int, float, np.generic)) for e in x):
                 out[k] = x = np.asarray(x)  # a loop over a list of numbers (sorted(set(...))): over its array
+            elif name.startswith(_LIST) and isinstance(x, (list, tuple, types.GeneratorType)):
+                x = list(x)  # a lifted comprehension's items: their array (the kernel reads list(...) of it)
+                if x and all(isinstance(e, (bool, int, float, np.generic, np.ndarray)) for e in x) and \
+                        len({np.shape(e) for e in x}) == 1:
+                    out[k] = x = np.asarray(x)
             _check_value(x, loc, written, name)
         return tuple(out)
 
@@ -142,8 +145,9 @@ def _root(node):
 class _Resolver:
     """Names to objects as the lowerer would find them: closure cells, globals, builtins."""
 
-    def __init__(self, fn, local: set):
+    def __init__(self, fn, local: set, node=None):
         self.globals = fn.__globals__
+        self.generators = set()  # names bound to np.random.default_rng(...), RandomState(...) in `node`
         self.cells = {}
         for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
             try:
@@ -151,6 +155,11 @@ class _Resolver:
             except ValueError:
                 pass
         self.local = local
+        makers = (np.random.default_rng, np.random.RandomState, np.random.Generator)
+        for n in ast.walk(node) if node is not None else ():
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and \
+                    isinstance(n.value, ast.Call) and any(self.resolve(n.value.func) is m for m in makers):
+                self.generators.add(n.targets[0].id)
 
     def resolve(self, node):
         """The object `node` (a name or a dotted name) stands for; None when it is local or unknown."""
@@ -203,17 +212,16 @@ def _lowerable(obj, depth: int = 0) -> bool:
 
 def _calls_unknown_in(fn, depth: int) -> bool:
     """Whether a user helper (inlined by the lowerer) calls a library function adjit has no rule for."""
-    try:
-        node = ast.parse(textwrap.dedent(inspect.getsource(fn.__code__))).body[0]
-    except (OSError, TypeError, SyntaxError, IndexError):
-        return False
-    if not isinstance(node, ast.FunctionDef):
+    from .hostlift import _helper_source
+
+    node = _helper_source(fn)
+    if node is None:
         return False
     local = {a.arg for a in node.args.args + node.args.kwonlyargs}
     for s in ast.walk(node):
         if isinstance(s, (ast.Name,)) and isinstance(s.ctx, ast.Store):
             local.add(s.id)
-    return _unknown_call(node, _Resolver(fn, local), local, depth) is not None
+    return _unknown_call(node, _Resolver(fn, local, node), local, depth) is not None
 
 
 def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
@@ -249,8 +257,9 @@ def _shape_read(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
 
 
-def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
-    """Whether `stmt` may write into the array (or object) `name` is bound to."""
+def _may_mutate(stmt, name: str, res: _Resolver, depth: int = 0) -> bool:
+    """Whether `stmt` may write into the array (or object) `name` is bound to. A helper of the
+    user's it is passed to is read (_helper_may_mutate); any other call may write it."""
     from .expressions import _library, _sources
 
     for n in ast.walk(stmt):
@@ -263,61 +272,25 @@ def _may_mutate(stmt, name: str, res: _Resolver) -> bool:
             if isinstance(f, ast.Attribute) and _root(f.value) == name and f.attr in _MUTATING_METHODS:
                 return True
             passed = any(_root(a) == name and not _shape_read(a) for a in list(n.args) + [k.value for k in n.keywords])
+            if passed and isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and \
+                    f.value.id in res.generators and f.attr not in ("shuffle", "permuted"):
+                continue  # rng.uniform(size=n), rng.choice(a, 3): a generator's draws read their arguments
             if passed:
                 if any(k.arg == "out" for k in n.keywords):
                     return True  # np.exp(f, out=L)
                 obj = res.resolve(f)
-                if obj is None or getattr(obj, "__name__", "") in _INPLACE_FUNCS or \
-                        (isinstance(obj, types.FunctionType) and not _library(obj) and id(obj) not in _sources()):
+                if isinstance(obj, types.FunctionType) and not _library(obj) and id(obj) not in _sources():
+                    from .hostlift import _helper_may_mutate
+
+                    if _helper_may_mutate(obj, n, name, depth):
+                        return True
+                elif obj is None or getattr(obj, "__name__", "") in _INPLACE_FUNCS:
                     if not any(obj is b for b in _KNOWN_BUILTINS):
                         return True
     return False
 
 
 # ------------------------------------------------------------------------------------ planning
-
-def _lift_method_calls(parsed, res: "_Resolver", local: set, params):
-    """`return np.sum(x * rng.uniform(size=3))` after `rng = np.random.default_rng(11)`: a method
-    call on a name an earlier top-level line bound from a call adjit has no rule for (a generator,
-    a fitted object) is lifted out of its statement into `_host_call<k> = rng.uniform(size=3)` just
-    before it, so that it can be hoisted like any such line. The parsed function unchanged when
-    there is none."""
-    bound_unknown: set = set()
-    body, changed, count = [], False, 0
-    for stmt in parsed.node.body:
-        lifted = []
-
-        class Lift(ast.NodeTransformer):
-            def visit_Call(self, n):
-                self.generic_visit(n)
-                nonlocal count
-                f = n.func
-                if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in bound_unknown:
-                    count += 1
-                    name = f"_host_call{count}"
-                    lifted.append(ast.copy_location(ast.Assign(targets=[ast.copy_location(ast.Name(name, ast.Store()), n)],
-                                                               value=n), n))
-                    return ast.copy_location(ast.Name(name, ast.Load()), n)
-                return n
-
-        # not out of a loop or a branch (a call there runs as often as the line runs, or not at all)
-        compound = isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef))
-        new = Lift().visit(copy.deepcopy(stmt)) if bound_unknown and not compound else stmt
-        if lifted:
-            changed = True
-            for a in lifted:
-                ast.fix_missing_locations(a)
-            body.extend(lifted)
-        body.append(new)
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and _unknown_call(stmt.value, res, local, 0, set(params)) is not None:
-            bound_unknown.add(stmt.targets[0].id)
-    if not changed:
-        return parsed
-    node = copy.copy(parsed.node)
-    node.body = body
-    return replace(parsed, node=node, _stmt_texts={})
-
 
 def plan(parsed, differentiated: set):
     """The HostPlan for `parsed` (a ParsedFunction) when some top-level statements are hoisted;
@@ -330,12 +303,14 @@ def plan(parsed, differentiated: set):
             local.add(n.id)
         elif isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not parsed.node:
             local.add(getattr(n, "name", ""))
-    res = _Resolver(parsed.fn, local)
+    res = _Resolver(parsed.fn, local, parsed.node)
+    from .hostlift import _lift_method_calls
+
     lifted = _lift_method_calls(parsed, res, local, params)
     if lifted is not parsed:
         parsed, body = lifted, lifted.node.body
         local |= {n.id for st in body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        res = _Resolver(parsed.fn, local)
+        res = _Resolver(parsed.fn, local, parsed.node)
     # a top-level loop's iterable (`for t in np.unique(times):`) is analysed as the statement
     # `host_iter = <iterable>` at the loop's place
     body = list(body)
@@ -376,6 +351,7 @@ def plan(parsed, differentiated: set):
 
 
 _ITER = "host_iter"  # the name a hoisted loop iterable is analysed under
+_LIST = "_host_list"  # the names of lifted comprehensions (_lift_method_calls)
 
 
 def _closure(body, k, params, res):
@@ -477,7 +453,7 @@ def _written_into(stmt) -> set:
 
 def _build(parsed, body, hoisted: dict, closure: set, local: set):
     params = list(parsed.param_names)
-    res = _Resolver(parsed.fn, local)
+    res = _Resolver(parsed.fn, local, parsed.node)
     rest = [i for i in range(len(body)) if i not in hoisted]
     read_later = set()
     for i in rest:

@@ -56,6 +56,57 @@ def comp_pop_reverse(x):
     return np.sum(np.column_stack(terms) * np.arange(1.0, 4.0)) + np.sum(last)
 
 
+# ------------------------------------------- a seeded generator made in a helper (NIMFA's network)
+def _network(n, p_within=0.4, p_between=0.1, seed=11):
+    rng = np.random.default_rng(seed)
+    group = np.arange(n) % 2
+    prob = np.where(group[:, None] == group[None, :], p_within, p_between)
+    upper = np.triu(rng.uniform(size=(n, n)) < prob, k=1)
+    return (upper | upper.T).astype(float), group
+
+
+def rng_helper_network(log_beta, frac, n=8):
+    A, group = _network(n)
+    s = 1 - frac[group]
+    p = np.full(n, 0.1)
+    for _ in range(5):
+        p = p + 0.1 * (np.exp(log_beta) * s * (1 - p) * (A @ p) - p)
+    return np.sum(p ** 2)
+
+
+def _noise(n, scale=0.1, seed=3):
+    rng = np.random.default_rng(seed)
+    return scale * rng.standard_normal(n)
+
+
+def rng_helper_in_expression(x):
+    return np.sum((x + _noise(x.shape[0])) ** 2) + np.sum(x * _noise(len(x), seed=4))
+
+
+def _init_weights(shape):
+    return _noise(shape[0] * shape[1], scale=0.5).reshape(shape)
+
+
+def rng_helper_nested(x, k=3):
+    W = _init_weights((k, x.shape[0]))
+    return np.sum(np.tanh(W @ x) ** 2)
+
+
+def rng_comprehension_of_draws(x):
+    rng = np.random.default_rng(7)
+    w = np.array([rng.uniform() for _ in range(x.shape[0])])
+    return np.sum(x ** 2 * w) + np.sum(x * np.array([rng.normal() for _ in range(3)]))
+
+
+def _legacy_noise(n):
+    np.random.seed(0)
+    return np.random.uniform(0.5, 1.5, n)
+
+
+def rng_helper_legacy_seed(x):
+    return np.sum(np.log(x * _legacy_noise(x.size)))
+
+
 def _rand(n, seed):
     return np.random.default_rng(seed).standard_normal(n)
 
@@ -68,5 +119,10 @@ CASES = [
     (comp_list_copy, lambda: (np.linspace(0.2, 1.0, 4), 0.3), (0, 1)),
     (comp_long_rows_append, lambda: (_rand(60, 1).reshape(20, 3), np.array([0.4, -0.3, 0.8])), (0, 1)),
     (comp_pop_reverse, lambda: (np.linspace(0.5, 1.5, 5),), (0,)),
+    (rng_helper_network, lambda: (np.log(0.5), np.array([0.2, 0.4])), (0, 1)),
+    (rng_helper_in_expression, lambda: (np.linspace(0.1, 1.0, 5),), (0,)),
+    (rng_helper_nested, lambda: (np.linspace(-1.0, 1.0, 4),), (0,)),
+    (rng_comprehension_of_draws, lambda: (np.linspace(0.2, 1.2, 3),), (0,)),
+    (rng_helper_legacy_seed, lambda: (np.linspace(0.2, 1.2, 4),), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]
