@@ -7,10 +7,12 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import shapes as S
-from .errors import AdjitError, InternalCompilerError, Loc, ShapeError
+from .errors import AdjitError, AdjitTypeError, InternalCompilerError, Loc, ShapeError
 from .ir import Abstract, Op, Value
 from .primitives import PRIMITIVES
 
+# NumPy's arithmetic on two booleans: `+` is `or`, `*` is `and`, `-` raises (Builder._bool_arithmetic)
+_BOOL_ARITHMETIC = {"add": "logical_or", "mul": "logical_and", "sub": None}
 
 
 
@@ -76,6 +78,8 @@ class Builder:
         return self.emit("const", [], value=value)
 
     def emit(self, prim: str, inputs: Sequence[Value], hint: str | None = None, **attrs) -> Value:
+        if prim in _BOOL_ARITHMETIC and len(inputs) == 2 and all(self.avals[v.id].type.dtype == "bool" for v in inputs):
+            prim, inputs = self._bool_arithmetic(prim, list(inputs))
         p = PRIMITIVES.get(prim)
         if p is None:
             raise InternalCompilerError(f"unknown primitive {prim!r}")
@@ -100,6 +104,19 @@ class Builder:
         if p.view and out.type.kind == "array":  # NumPy returns a view: writes would show through
             self.view_of[value.id] = self.view_of.get(inputs[0].id, inputs[0])
         return value
+
+    def _bool_arithmetic(self, prim: str, inputs: list):
+        """`+`, `*`, `-` of two booleans, as NumPy and Python compute them: NumPy's booleans (arrays,
+        np.bool_ scalars, an element of a boolean array) add as `or` and multiply as `and`, and
+        NumPy refuses to subtract them; Python's (comparisons of Python floats) are the ints 0 and 1."""
+        if all(self.avals[v.id].type.weak for v in inputs):
+            one = self.const(1)
+            return prim, [self.emit("mul", [v, one]) for v in inputs]
+        if prim == "sub":
+            raise AdjitTypeError("numpy boolean subtract, the `-` operator, is not supported (NumPy raises "
+                                 "TypeError)", self.loc, hint="use `a != b` (or `a ^ b`) for booleans, or "
+                                 "subtract integers: `a.astype(int) - b`")
+        return _BOOL_ARITHMETIC[prim], inputs
 
     def _pin_shapes(self, prim: str, inputs: list, in_avals: list):
         """An operand whose extent is known only at run time (a slice with computed bounds, such as

@@ -81,6 +81,8 @@ class _Forward:
             return
         if not pr.differentiable or all(t is None for t in ins):
             return
+        if op.out.type.kind in ("array", "scalar") and not op.out.type.is_float:
+            return  # an integer or boolean result (`x.astype(int)`, `int(x)`) is constant almost everywhere
         if pr.jvp is None:
             raise InternalCompilerError(f"primitive {op.prim} has no JVP rule", print_function(self.fn))
         self.b.loc = op.loc

@@ -82,7 +82,7 @@ def template(text: str) -> Template:
         elif isinstance(node, ast.UnaryOp):
             visit(node.operand, UNARY)
         elif isinstance(node, ast.Compare):
-            visit(node.left, CMP)
+            visit(node.left, CMP + 1)  # comparisons chain: `(a > 0) != b` keeps its parentheses
             for c in node.comparators:
                 visit(c, CMP + 1)
         elif isinstance(node, ast.IfExp):

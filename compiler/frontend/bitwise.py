@@ -37,6 +37,11 @@ class IntegerBits:
             kinds = {_int_kind(left), _int_kind(right)}
             if "int" in kinds and None not in kinds:
                 return self._bits(optype, left, right, node)
+            if optype is ast.BitXor and kinds == {"bool"}:  # `a ^ b` of booleans: true where they differ
+                if isinstance(left, (bool, np.bool_)) and isinstance(right, (bool, np.bool_)):
+                    return left ^ right
+                self.at(node)
+                return self.b.emit("ne", [self.value(left, node), self.value(right, node)])
         return super().binop(optype, left, right, node)
 
     def _bit_shift(self, optype, left, right, node):

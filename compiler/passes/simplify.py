@@ -114,7 +114,7 @@ def _add_twice(s: _Site):
     """(a + v) + v -> a + 2 * v: v is then read once, so it can fuse into the sum's loop."""
     op = s.op
     inner = s.made_by(op.inputs[0], "add")
-    if inner is None or inner.inputs[1] is not op.inputs[1] or not s.same(op.inputs[0], op.out):
+    if op.out.type.dtype == "bool" or inner is None or inner.inputs[1] is not op.inputs[1] or not s.same(op.inputs[0], op.out):
         return NOT_MINE
     two = s.const(2, scalar_type("int64", True))
     twice = Value(None, op.inputs[1].type)
@@ -124,8 +124,8 @@ def _add_twice(s: _Site):
 
 
 def _add_self(s: _Site):
-    """v + v -> 2 * v."""
-    if s.op.inputs[0] is not s.op.inputs[1]:
+    """v + v -> 2 * v (not for bools: NumPy's `b + b` is `b | b`, which is b)."""
+    if s.op.inputs[0] is not s.op.inputs[1] or s.op.out.type.dtype == "bool":
         return NOT_MINE
     return s.rebuild("mul", [s.const(2, scalar_type("int64", True)), s.op.inputs[0]])
 

@@ -1,0 +1,57 @@
+"""Programs for test_review_semantics.py: NumPy semantics that adjit once computed differently
+(silent wrong values found by a hunt through aliasing, dtypes, ties, shapes and Python semantics)."""
+import numpy as np
+
+
+# -- booleans: NumPy's `b + c` is `b | c`, `b * c` is `b & c`; Python's True + True is 2
+
+def bool_add_self(x):
+    b = x > 0
+    return np.sum(x * (b + b))
+
+
+def bool_add_two(x):
+    b = x > 0
+    c = x < 1
+    return np.sum(x * (b + c)) + np.sum(x * np.add(b, c))
+
+
+def bool_add_inplace(x):
+    b = x > 0
+    b += x < 1
+    return np.sum(x * b)
+
+
+def bool_elements_add(x):
+    b = x > 0
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + x[i] * (b[i] + b[i]) + x[i] * (b[i] * (x[i] < 1))
+    return s
+
+
+def bool_count_sum(x):
+    b = x > 0
+    return np.sum(x * np.sum(b + b)) + np.sum(x * (b ** 2)) + np.sum(x * (b ^ (x < 1)))
+
+
+def python_bools_add(a, b):
+    return a * ((a > 0) + (b > 0)) + b * ((a > 0) * (b < 5))
+
+
+def bool_subtract(x):
+    b = x > 0
+    return np.sum(x * (b - (x < 1)))
+
+
+# -- a comparison of comparisons: `(a > 0) != b` inlined into a fused loop lost its parentheses
+
+def compare_of_compares(x):
+    b = x > 0
+    return np.sum(x * (b != (x < 1))) + np.sum(x * ((x > 0.5) == (x < 2)))
+
+
+# -- forward mode through an integer cast: the tangent of an integer is zero
+
+def astype_int_tangent(x):
+    return np.sum(x * (x * 3.3).astype(int)) + x[1] * int(x[2] * 3) + np.sum(x * (x * 3).astype(np.int32) / 2)

@@ -1,0 +1,38 @@
+"""Regressions from a hunt for silent wrong values in NumPy semantics the fuzzer covers thinly
+(aliasing, dtypes, non-differentiable points, shapes, control flow on data, Python semantics)."""
+import numpy as np
+import pytest
+
+import adjit
+import review_semantics_corpus as R
+from adjit.compiler.errors import AdjitError
+from conftest import check_against_fd, check_forward, run_grad
+
+X = np.linspace(-2.3, 2.9, 6)
+
+
+@pytest.mark.parametrize("fun", [R.bool_add_self, R.bool_add_two, R.bool_add_inplace, R.bool_elements_add,
+                                 R.bool_count_sum, R.compare_of_compares, R.astype_int_tangent])
+def test_boolean_arithmetic_comparisons_and_integer_casts(fun):
+    check_against_fd(fun, (X.copy(),), (0,), compiled=False)
+    check_forward(fun, (X.copy(),), (0,), compiled=False)
+
+
+def test_boolean_add_compiled_with_numba():
+    # Numba's True + True is 2: the compiled loop must compute NumPy's `or`
+    value, g = adjit.value_and_grad(R.bool_add_two)(X.copy())
+    assert np.isclose(value, R.bool_add_two(X.copy()), rtol=1e-12)
+    assert np.allclose(g, 2.0)
+
+
+@pytest.mark.parametrize("a,b", [(1.5, 2.0), (-1.0, 7.0), (0.5, -3.0)])
+def test_python_bools_add_as_ints(a, b):
+    value, grads = run_grad(R.python_bools_add, (a, b), (0, 1))
+    assert np.isclose(value, R.python_bools_add(a, b), rtol=1e-12)
+
+
+def test_boolean_subtract_is_refused_as_numpy_does():
+    with pytest.raises(TypeError):
+        R.bool_subtract(X.copy())
+    with pytest.raises(AdjitError, match="boolean subtract"):
+        run_grad(R.bool_subtract, (X.copy(),), (0,))
