@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 
 import numpy as np
 
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
-from .iteration import target_names
+from .iteration import _COMBINATORIC, target_names
 from .complexvals import is_complex
 from .structures import is_struct
 from .values import Undefined, _is_number
@@ -181,6 +182,21 @@ class Comprehensions:
                 return False
         return True
 
+    def _static_combinatoric(self, func, it):
+        """itertools.product/combinations/...(static sequences, static repeat or r) of at most
+        MAX_UNROLL tuples: the tuples of items; otherwise None (a loop: iteration.combinatoric_seq)."""
+        seqs = it.args if func is itertools.product else it.args[:1]
+        parts = [self.static_sequence(a) for a in seqs]
+        ints = [self.static_int(self.expr(a)) for a in it.args[len(seqs):]]
+        kw = {k.arg: self.static_int(self.expr(k.value)) for k in it.keywords}
+        if not parts or any(v is None for v in parts + ints + list(kw.values())):
+            return None
+        try:
+            out = list(itertools.islice(func(*parts, *ints, **kw), MAX_UNROLL + 1))
+        except TypeError:
+            return None  # the loop's located error (iteration.combinatoric_seq)
+        return out if len(out) <= MAX_UNROLL else None
+
     def static_sequence(self, it):
         """The items of an iterable known (in number) when the call is compiled, or None."""
         items = self.struct_sequence(it)  # a structure argument (structures.py)
@@ -212,6 +228,8 @@ class Comprehensions:
                     (self.expr(it.keywords[0].value) if it.keywords else 0)
                 start = self.static(start, it, "enumerate's start")
                 return [(start + j, v) for j, v in enumerate(inner)]
+            if func in _COMBINATORIC:
+                return self._static_combinatoric(func, it)
             if func in (range, zip, reversed, enumerate):
                 return None
         val = self.expr(it)

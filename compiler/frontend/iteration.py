@@ -5,6 +5,8 @@ backwards; the others run an index k over range(length) and bind the target from
 from __future__ import annotations
 
 import ast
+import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +18,10 @@ from ..ir import Value
 @dataclass
 class Seq:
     """A sequence a loop runs over: ("range", start, stop, step), ("array", x),
-    ("enumerate", inner, start), ("zip", seqs) or ("reversed", inner)."""
+    ("enumerate", inner, start), ("zip", seqs), ("reversed", inner) or ("table", seqs, columns,
+    tuples, count): itertools.product/combinations/permutations of sequences of lengths known when
+    compiled, item k the tuple of seqs[j]'s item tuples()[k][j] (columns[j]: those indices as an
+    int64 array, for a run-time k)."""
 
     kind: str
     parts: tuple
@@ -25,6 +30,8 @@ class Seq:
 _INT_OPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
             "floordiv": lambda a, b: a // b, "maximum": max, "minimum": min}
 _HINT = "iterate over range(...), an array, or reversed/enumerate/zip of those"
+_COMBINATORIC = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
+                 itertools.permutations)
 
 
 class Iteration:
@@ -82,6 +89,8 @@ class Iteration:
                 if func is zip:
                     return Seq("zip", tuple(inner))
                 return self.reversed_seq(inner[0], it)
+            if func in _COMBINATORIC:
+                return self.combinatoric_seq(func, it)
         seq = self.expr(it)
         if type(seq).__name__ == "BuiltList":  # a list built by .append: its rows (lists.py)
             seq = seq.array
@@ -91,6 +100,85 @@ class Iteration:
             return Seq("array", (seq,))
         raise self.err(UnsupportedSyntaxError, "for loops run over range(...), an array's first axis, or "
                        "reversed/enumerate/zip of those", it, hint=_HINT)
+
+    def combinatoric_seq(self, func, it: ast.Call) -> Seq:
+        """itertools.product(*seqs, repeat=r), combinations(seq, r), combinations_with_replacement(seq, r)
+        and permutations(seq[, r]) over ranges, arrays' rows, ... of lengths known when compiled: the
+        index tuples Python's itertools makes for range(length), read as a table (item k: row k)."""
+        name = f"itertools.{func.__name__}"
+        kw = {k.arg: self.expr(k.value) for k in it.keywords}
+        if func is itertools.product:
+            repeat = self.static_int(kw.pop("repeat", 1))
+            if kw or not it.args or repeat is None or repeat < 0:
+                raise self.err(UnsupportedSyntaxError, f"{name}() takes iterables and `repeat=` (an int known when "
+                               "compiled) here", it, hint=_HINT)
+            seqs = [self.loop_sequence(a) for a in it.args] * repeat
+        else:
+            args = [self.expr(a) for a in it.args[1:]] + ([kw.pop("r")] if "r" in kw else [])
+            r = self.static_int(args[0]) if args else None
+            if kw or len(it.args) < 1 or len(args) > 1 or (r is None and (args or func is not itertools.permutations)) \
+                    or (r is not None and r < 0):
+                raise self.err(UnsupportedSyntaxError, f"{name}() takes an iterable and a length r (an int known when "
+                               "compiled) here", it, hint=_HINT)
+            seq = self.loop_sequence(it.args[0])
+            seqs = None
+        lengths = [self.static_int(self.seq_length(q, it)) for q in (seqs if seqs is not None else [seq])]
+        if any(n is None for n in lengths):
+            raise self.err(UnsupportedSyntaxError, f"{name}() over a sequence whose length is known only when the "
+                           "function runs", it, hint="loop over range(n) twice, nested (for i in range(n): for j in "
+                           "range(i + 1, n): ...)")
+        if seqs is not None:
+            count = math.prod(lengths)
+
+            def tuples():
+                return itertools.product(*(range(n) for n in lengths))
+        else:
+            n = lengths[0]
+            r = n if r is None else r
+            count = {itertools.combinations: lambda: math.comb(n, r) if r <= n else 0,
+                     itertools.combinations_with_replacement: lambda: math.comb(n + r - 1, r) if n or not r else 0,
+                     itertools.permutations: lambda: math.perm(n, r) if r <= n else 0}[func]()
+            seqs = [seq] * r
+
+            def tuples():
+                return func(range(n), r)
+        if count > 1 << 24:
+            raise self.err(UnsupportedSyntaxError, f"{name}() makes {count} tuples here (at most 2**24)", it,
+                           hint="write the nested loops")
+        self.at(it)
+        columns = self._table_columns(func, tuples, count, len(seqs), lengths, it)
+        return Seq("table", (tuple(seqs), columns, tuples, count))
+
+    def _table_columns(self, func, tuples, rows: int, r: int, lengths: list, node):
+        """The columns of an itertools index table as int64 arrays for a loop's run-time index k:
+        product by mixed-radix arithmetic on k, pairs from np.triu_indices (combinations: k = 1, with
+        replacement: k = 0) or from k // (n - 1) (permutations), other tables of up to 4096 indices
+        as array literals."""
+        t = self.b.emit("arange", [self.value(0, node), self.value(rows, node), self.value(1, node)])
+        if func is itertools.product or r == 0:
+            out, stride = [], 1
+            for n in reversed(lengths if func is itertools.product else []):
+                q = t if stride == 1 else self.b.emit("floordiv", [t, self.value(stride, node)])
+                out.append(self.b.emit("mod", [q, self.value(max(n, 1), node)]))
+                stride *= n
+            return tuple(reversed(out))
+        n = lengths[0]
+        if r == 1:
+            return (t,)
+        if r == 2 and func in (itertools.combinations, itertools.combinations_with_replacement) and n <= 512:
+            return self.tri_indices(np.triu_indices, [n, 1 if func is itertools.combinations else 0], {}, node,
+                                    f"itertools.{func.__name__}")
+        if r == 2 and func is itertools.permutations and n >= 2:
+            i = self.b.emit("floordiv", [t, self.value(n - 1, node)])
+            j = self.b.emit("mod", [t, self.value(n - 1, node)])
+            return i, self.b.emit("add", [j, self.b.emit("astype", [self.b.emit("ge", [j, i])], dtype="int64")])
+        if rows * r > 4096:
+            raise self.err(UnsupportedSyntaxError, f"itertools.{func.__name__}() makes {rows} tuples of {r} here (at "
+                           "most 4096 indices)", node, hint="write the nested loops")
+        if not rows:
+            return (t,) * r
+        table = np.array(list(tuples()), dtype=np.int64)
+        return tuple(self._build(tuple(int(v) for v in table[:, j]), node) for j in range(r))
 
     def range_step_sign(self, step, node) -> int:
         s = self.static_int(step)
@@ -127,6 +215,8 @@ class Iteration:
             return self.static_int(n) if self.static_int(n) is not None else n
         if seq.kind in ("enumerate", "reversed"):
             return self.seq_length(seq.parts[0], node)
+        if seq.kind == "table":
+            return seq.parts[3]
         lengths = [self.seq_length(s, node) for s in seq.parts]
         n = lengths[0]
         for m in lengths[1:]:
@@ -148,6 +238,15 @@ class Iteration:
             inner = seq.parts[0]
             n = self.seq_length(inner, node)
             return self.seq_item(inner, self.int_op("sub", self.int_op("sub", n, 1, node), k, node), node)
+        if seq.kind == "table":
+            seqs, columns, tuples, _ = seq.parts
+            known = self.static_int(k)
+            if known is not None:
+                row = next(itertools.islice(tuples(), known, None))
+                return tuple(self.seq_item(s, i, node) for i, s in zip(row, seqs))
+            self.at(node)
+            return tuple(self.seq_item(s, self.b.emit("getitem", [c, self.value(k, node)], index=(("int", 1),)), node)
+                         for s, c in zip(seqs, columns))
         return tuple(self.seq_item(s, k, node) for s in seq.parts)
 
     def iteration(self, stmt: ast.For) -> tuple:

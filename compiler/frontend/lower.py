@@ -350,8 +350,8 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
         result = low.value(result, parsed.node.body[-1])  # not a number: the located error (masks.py, structures.py)
     if type(result) is tuple:  # the differentiated function's own `return loss, aux`: one tuple value
         result = low.value(result, parsed.node.body[-1])
-    ret = parsed.node.body[-1]
-    result_loc = parsed.loc(ret.value, ret)
+    ret = parsed.node.body[-1]  # `return v`, or a statement after the returns (`raise ValueError(...)`)
+    result_loc = parsed.loc(getattr(ret, "value", None) or ret, ret)
     if result.hint is None or any(result is p for p in params):
         if result.hint is None:
             result.hint = parsed.name

@@ -1,0 +1,45 @@
+"""Idioms found by probing everyday NumPy programs: loops over itertools.product / combinations /
+permutations (unrolled when short, a loop over index tables otherwise), and a function that ends
+in `raise` after its returns (was an internal AttributeError)."""
+import numpy as np
+import pytest
+
+import adjit
+from tests.conftest import check_against_fd, check_forward
+from tests.compiler import everyday_probe_corpus as C
+
+RNG = np.random.default_rng(7)
+CASES = [
+    (C.pairs_of_values, lambda: [RNG.standard_normal(6)]),
+    (C.pairs_of_values, lambda: [RNG.standard_normal(40)]),  # 780 pairs: a loop over the index table
+    (C.pairs_of_rows, lambda: [RNG.standard_normal((9, 3))]),
+    (C.ordered_pairs, lambda: [RNG.standard_normal(4)]),
+    (C.ordered_pairs_loop, lambda: [RNG.standard_normal(12)]),
+    (C.pairs_with_replacement, lambda: [RNG.standard_normal(11)]),
+    (C.triples, lambda: [RNG.standard_normal(5)]),
+    (C.grid_product, lambda: [RNG.standard_normal((7, 9))]),
+    (C.product_repeat, lambda: [RNG.standard_normal(4)]),
+    (C.product_in_comprehension, lambda: [RNG.standard_normal(3)]),
+]
+IDS = ["pairs6", "pairs40", "pair_rows", "perm_genexpr", "perm_loop", "cwr", "triples", "grid", "repeat", "comp"]
+
+
+@pytest.mark.parametrize("fun,make", CASES, ids=IDS)
+def test_itertools_loops(fun, make):
+    args = make()
+    check_against_fd(fun, args, (0,), compiled=fun is C.pairs_of_rows)
+    check_forward(fun, args, (0,), compiled=False)
+
+
+def test_itertools_over_an_int_argument():
+    x = RNG.standard_normal(6)
+    assert np.isclose(adjit.grad(C.pairs_up_to)(x, 4)[0], sum(x[1:4]))
+
+
+def test_raise_after_the_returns():
+    x = np.array([1.0, -2.0, 3.0])
+    g = adjit.grad(C.penalty)
+    np.testing.assert_allclose(g(x), 2 * x)
+    np.testing.assert_allclose(g(x, mode="l1"), np.sign(x))
+    with pytest.raises(ValueError, match="unknown mode bad"):
+        g(x, "bad")
