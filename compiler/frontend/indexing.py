@@ -48,6 +48,10 @@ class Indexing:
             k = self.static(self.expr(sl), sl, "a tuple index")
             self.at(node)
             return self.b.emit("getitem", [base, self.b.const(k)], index=(("int", 1),))
+        if isinstance(sl, ast.Tuple):  # x[i, mask], x[:, mask]: maskmix.py
+            mixed = self.mixed_mask_read(base, node)
+            if mixed is not None:
+                return mixed
         mask, sl = self.mask_index(sl)
         if mask is not None:  # x[mask]: masks.py
             return self.masked_select(base, mask, node)

@@ -19,6 +19,7 @@ from .complexcalls import ComplexCalls
 from .complexvals import ComplexValues, is_complex
 from .lists import BuiltList, ListBuilding
 from .masks import Masked, MaskedSelections
+from .maskmix import MixedMaskIndex
 from .membership import Membership
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
@@ -33,7 +34,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
@@ -189,6 +190,9 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
         rhs = self.expr(stmt.value)
         self.at(stmt)
         new = self.binop(type(stmt.op), current, rhs, stmt)
+        if isinstance(current, Masked) and isinstance(stmt.target.slice, ast.Tuple):  # x[i, mask] += v: maskmix.py
+            self.assign(stmt.target, new, stmt)
+            return
         if isinstance(current, Masked):  # x[mask] += v: masks.py
             name = stmt.target.value.id
             self.env[name] = self.masked_write(self.env[name], current.mask, new, stmt)
@@ -241,6 +245,8 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow,
                 raise self.struct_write_error(target, base)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
+            if self.mixed_mask_write(target, val, node):  # x[i, mask] = v: maskmix.py
+                return
             mask, sl = self.mask_index(target.slice)
             if mask is not None:  # x[mask] = v: masks.py
                 new = self.masked_write(base, mask, val, node)

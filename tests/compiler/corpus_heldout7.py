@@ -107,6 +107,43 @@ def rng_helper_legacy_seed(x):
     return np.sum(np.log(x * _legacy_noise(x.size)))
 
 
+# ------------------------------------------- a boolean mask among ints and slices (EGM's borrowing limit)
+def mask_row_write_in_loop(c, a_grid, m_endo):
+    c_new = np.empty_like(c)
+    for s in range(c.shape[0]):
+        cash = 1.03 * a_grid + c[s, -1]
+        c_new[s] = np.interp(cash, m_endo[s], c[s])
+        constrained = cash < m_endo[s, 0] + 0.5
+        c_new[s, constrained] = cash[constrained]
+    return np.sum(c_new ** 2)
+
+
+def mask_row_scalar_and_augassign(x, v):
+    y = x * 1.0
+    m = x[0] > 0.5
+    y[1, m] = v
+    y[2, ~m] += v * x[0, ~m]
+    return np.sum(y ** 2) + np.sum(x[1, m] ** 3) * v
+
+
+def mask_column_write(x, v):
+    y = np.sin(x)
+    rows = x[:, 1] > 0.5
+    y[rows, 2] = v * x[rows, 0]
+    y[:, x[0] < 0.5] = 2 * v
+    return np.sum(y ** 2) + np.mean(x[rows, 2]) + np.sum(x[:, x[1] > 0.4] ** 2)
+
+
+def mask_cols_by_loop_index(W0, b):
+    W = W0.copy()
+    total = 0.0
+    for i in range(W.shape[0]):
+        keep = W[i] > b
+        total = total + np.sum(W[i, keep] * b) - np.mean(W[i, ~keep] ** 2)
+        W[i, keep] = W[i, keep] - b
+    return total + np.sum(W ** 2)
+
+
 def _rand(n, seed):
     return np.random.default_rng(seed).standard_normal(n)
 
@@ -124,5 +161,13 @@ CASES = [
     (rng_helper_nested, lambda: (np.linspace(-1.0, 1.0, 4),), (0,)),
     (rng_comprehension_of_draws, lambda: (np.linspace(0.2, 1.2, 3),), (0,)),
     (rng_helper_legacy_seed, lambda: (np.linspace(0.2, 1.2, 4),), (0,)),
+    (mask_row_write_in_loop, lambda: (np.array([[1.0, 1.2, 1.5, 2.0, 2.6], [1.4, 1.7, 2.0, 2.5, 3.1]]),
+                                      np.linspace(0.0, 2.0, 5), np.array([[0.9, 1.5, 2.4, 3.0, 4.2],
+                                                                           [1.2, 1.9, 2.6, 3.3, 4.6]])), (0, 1, 2)),
+    (mask_row_scalar_and_augassign, lambda: (np.array([[0.3, 0.7, 0.9, 0.2], [1.0, 2.0, 3.0, 4.0],
+                                                       [0.6, 0.2, 1.5, 0.8]]), 0.3), (0, 1)),
+    (mask_column_write, lambda: (np.array([[0.3, 0.7, 0.9], [1.0, 2.0, 3.0], [0.6, 0.2, 1.5], [0.1, 0.9, 0.4]]), 0.3),
+     (0, 1)),
+    (mask_cols_by_loop_index, lambda: (np.array([[0.3, 0.7, 0.9, 0.2], [1.0, 0.25, 3.0, 0.45]]), 0.5), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
