@@ -66,17 +66,25 @@ class ListMethods:
             raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}' the caller passed in (Python "
                            "changes the caller's list too; adjit's lists are values)", node, hint=_HINT)
         parents = self._lm_parents()
-        for n in ast.walk(fdef):  # `ys = xs` (or `ys = cfg["lst"]`, `ys = obj.items`) before the change: ys is
-            # another name of an object something else holds; changing it through ys changes that one too
-            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and (n.lineno, n.col_offset) < (
-                    node.lineno, node.col_offset) and isinstance(getattr(n, "value", None), (ast.Name, ast.Subscript,
-                                                                                              ast.Attribute)):
+        for n in ast.walk(fdef):  # `ys = xs` (or `ys = cfg["lst"]`, `ys = obj.items`, `ys = helper(xs)`) before
+            # the change: ys is another name of an object something else holds; changing it through ys changes that one too
+            if isinstance(n, (ast.Assign, ast.AnnAssign)) and (n.lineno, n.col_offset) < (
+                    node.lineno, node.col_offset) and self._lm_shared_value(n.value):
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
                 if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                     raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}', bound at line "
                                    f"{n.lineno + self.parsed.firstline - 1} to an object another name holds too "
                                    "(Python's list or dict is one object; adjit's are values)", node,
                                    hint=f"make '{name}' a copy first ({name} = list(...), dict(...) or .copy())")
+        for n in ast.walk(fdef):  # `for ys in [xs]: ys.append(v)`: ys is an item the sequence iterated holds too
+            if isinstance(n, (ast.For, ast.comprehension)) and (n.target.lineno, n.target.col_offset) < (
+                    node.lineno, node.col_offset) and any(isinstance(t, ast.Name) and t.id == name
+                                                          for t in ast.walk(n.target)):
+                raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}', bound at line "
+                               f"{n.target.lineno + self.parsed.firstline - 1} by a `for` to an item of the sequence "
+                               "it iterates over (Python's list is one object the sequence holds too; adjit's "
+                               "lists are values)", node, hint=f"build a new list ({name} = {name} + [v]) and "
+                               "collect the new lists, or make arrays")
         for n in ast.walk(fdef):
             if not (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)) or \
                     (n.lineno, n.col_offset) >= (node.lineno, node.col_offset):
@@ -111,6 +119,27 @@ class ListMethods:
                                "the function runs", node, hint="change it on both paths alike, or use np.where on "
                                                                "an array")
             stmt, p = p, parents.get(id(p))
+
+    def _lm_shared_value(self, value) -> bool:
+        """Whether an assigned value may be an object another name or container holds: a name, an
+        item or attribute (not a slice `xs[a:b]`, a new list), or what a helper of the user's returns
+        when it is given a list (`def g(l): return l`)."""
+        if isinstance(value, ast.Subscript):
+            return not isinstance(value.slice, ast.Slice)
+        if isinstance(value, ast.Call) and not self._lm_known_call(value.func):
+            return any(isinstance(a, ast.Name) and type(self.env.get(a.id)) is tuple
+                       for a in list(value.args) + [k.value for k in value.keywords])
+        return isinstance(value, (ast.Name, ast.Attribute))
+
+    def binop(self, optype, left, right, node):
+        """`xs += ys` and `xs *= n` on a list change the list in place (Python's `list.__iadd__`):
+        refused, as the methods are, where another name may hold it (`ys = xs; ys += [v]` changes
+        xs too). A tuple's `t += (v,)` makes a new tuple: rebinding is Python's meaning there."""
+        if isinstance(node, ast.AugAssign) and node.value is not None and isinstance(node.target, ast.Name) \
+                and optype in (ast.Add, ast.Mult) and type(left) is tuple and self.is_list(left):
+            name = node.target.id
+            self._lm_changeable(name, node, f"`{name} {'+' if optype is ast.Add else '*'}= ...`", paths=False)
+        return super().binop(optype, left, right, node)
 
     def _lm_unrolled(self, loop: ast.For) -> bool:
         """Whether the loop being lowered is unrolled when compiled (over a structure, or carrying a

@@ -55,3 +55,55 @@ def compare_of_compares(x):
 
 def astype_int_tangent(x):
     return np.sum(x * (x * 3.3).astype(int)) + x[1] * int(x[2] * 3) + np.sum(x * (x * 3).astype(np.int32) / 2)
+
+
+# -- a list changed in place through another name (Python's list is one object)
+
+def list_alias_iadd(x):
+    l = [x[0], x[1]]
+    l2 = l
+    l2 += [x[3]]
+    return len(l) * x[4] + l[-1]
+
+
+def list_alias_imul(x):
+    l = [x[0], x[1]]
+    l2 = l
+    l2 *= 2
+    return len(l) * x[4] + l[-1]
+
+
+def list_item_iadd(x):
+    rows = [[x[0]], [x[1]]]
+    r = rows[0]
+    r += [x[2]]
+    return len(rows[0]) * x[4] + rows[0][-1]
+
+
+def list_for_target_append(x):
+    l = [x[0], x[1]]
+    for v in [l]:
+        v.append(x[2])
+    return len(l) * x[4]
+
+
+def list_helper_returns_its_argument(x):
+    def same(l):
+        return l
+
+    l = [x[0]]
+    m = same(l)
+    m.append(x[1])
+    return len(l) * x[4]
+
+
+def list_iadd_fresh(x):
+    acc = []
+    for i in range(3):
+        acc += [x[i] * 2]
+    t = (x[0],)
+    u = t
+    u += (x[1],)
+    m = acc[:]
+    m += [x[3]]
+    return sum(acc) + len(acc) * x[4] + len(t) * x[2] + u[-1] + len(m) * x[3]

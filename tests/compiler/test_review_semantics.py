@@ -36,3 +36,15 @@ def test_boolean_subtract_is_refused_as_numpy_does():
         R.bool_subtract(X.copy())
     with pytest.raises(AdjitError, match="boolean subtract"):
         run_grad(R.bool_subtract, (X.copy(),), (0,))
+
+
+@pytest.mark.parametrize("fun", [R.list_alias_iadd, R.list_alias_imul, R.list_item_iadd, R.list_for_target_append,
+                                 R.list_helper_returns_its_argument])
+def test_a_list_changed_through_another_name_is_refused(fun):
+    # these computed the list before the change (e.g. -0.6 for Python's 3.4): now a located error
+    with pytest.raises(AdjitError, match="changes"):
+        run_grad(fun, (X.copy(),), (0,))
+
+
+def test_a_list_of_its_own_still_grows_in_place():
+    check_against_fd(R.list_iadd_fresh, (X.copy(),), (0,), compiled=False)
