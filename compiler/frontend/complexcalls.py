@@ -336,10 +336,18 @@ class ComplexCalls:
         return self.cx(*(self.call_value(func, [part(first, k)] + args[1:], kw, node) for k in (0, 1)))
 
     def fold(self, args, kwargs, node):
-        """functools.reduce(f, items[, initial]) over a list or tuple of a length known when compiled."""
+        """functools.reduce(f, items[, initial]) over a list or tuple of a length known when compiled, or
+        the rows of an array of at most 256 (known when compiled), unrolled."""
+        if len(args) >= 2 and isinstance(args[1], Value) and args[1].type.kind == "array" and args[1].type.rank \
+                and isinstance(self.b.aval(args[1]).shape[0], int) and self.b.aval(args[1]).shape[0] <= 256:
+            self.at(node)  # over an array of a length known when compiled: its rows (items), unrolled
+            rows = tuple(self.b.emit("getitem", [args[1], self.b.const(k)], index=(("int", 1),))
+                         for k in range(self.b.aval(args[1]).shape[0]))
+            args = [args[0], rows] + list(args[2:])
         if kwargs or not 2 <= len(args) <= 3 or type(args[1]) is not tuple or not (args[1] or len(args) == 3):
-            raise self.err(UnsupportedSyntaxError, "functools.reduce is supported over a non-empty list or tuple of "
-                           "a length known when the call is compiled", node, hint="write the loop")
+            raise self.err(UnsupportedSyntaxError, "functools.reduce is supported over a non-empty list, tuple or "
+                           "array (at most 256 items) of a length known when the call is compiled", node,
+                           hint="write the loop")
         func, items = args[0], list(args[1])
         acc = args[2] if len(args) == 3 else items.pop(0)
         for item in items:

@@ -360,6 +360,8 @@ class Expressions(CallHelpers, PythonValues):
             return self.inline_local(func, args, kwargs, node)
         if is_fft(func):  # np.fft as DFT products on complex pairs: fft.py
             return lower_fft(self, func, args, kwargs, node)
+        if self.is_extra_numpy(func):  # np.unravel_index, np.insert, np.vectorize, ...: morenumpy.py
+            return self.extra_numpy(func, args, kwargs, node)
         if self.is_more_numpy(func):  # np.select, np.nanstd, ...: calls.py
             return self.more_numpy(func, args, kwargs, node)
         if func is np.count_nonzero or func is np.diagflat:  # calls.py
@@ -595,6 +597,8 @@ class Expressions(CallHelpers, PythonValues):
             if isinstance(items, Value) and items.type.kind == "array" and items.type.rank >= 1 \
                     and self.b.aval(items).shape[0] is not None:  # f(*x[:3]): the rows of a known extent
                 items = self.unpack(items, self.b.aval(items).shape[0], a)
+            if isinstance(items, Value) and items.type.kind == "tuple":  # f(*x.shape): its items
+                items = self.sequence_items(items, a)
             if type(items) not in (tuple, list):
                 raise self.err(UnsupportedSyntaxError, f"`*{ast.unparse(a.value)}` in a call: adjit unpacks a "
                                "tuple or a list of fixed length here, not " + (

@@ -19,9 +19,9 @@ from ..ir import Value
 class Seq:
     """A sequence a loop runs over: ("range", start, stop, step), ("array", x),
     ("enumerate", inner, start), ("zip", seqs), ("reversed", inner) or ("table", seqs, columns,
-    tuples, count): itertools.product/combinations/permutations of sequences of lengths known when
-    compiled, item k the tuple of seqs[j]'s item tuples()[k][j] (columns[j]: those indices as an
-    int64 array, for a run-time k)."""
+    tuples, count): itertools.product/combinations/permutations (and np.ndindex) of sequences of
+    lengths known when compiled, item k the tuple of seqs[j]'s item tuples()[k][j] (columns[j]: those indices as an
+    int64 array, for a run-time k); ("ndenumerate", table, x): item k is (index, x[index])."""
 
     kind: str
     parts: tuple
@@ -91,6 +91,8 @@ class Iteration:
                 return self.reversed_seq(inner[0], it)
             if func in _COMBINATORIC:
                 return self.combinatoric_seq(func, it)
+            if func is np.ndindex or func is np.ndenumerate:
+                return self.ndindex_seq(func, it)
         seq = self.expr(it)
         if type(seq).__name__ == "BuiltList":  # a list built by .append: its rows (lists.py)
             seq = seq.array
@@ -148,6 +150,37 @@ class Iteration:
         self.at(it)
         columns = self._table_columns(func, tuples, count, len(seqs), lengths, it)
         return Seq("table", (tuple(seqs), columns, tuples, count))
+
+    def ndindex_seq(self, func, it: ast.Call) -> Seq:
+        """np.ndindex(shape) / np.ndindex(*dims): itertools.product of the ranges (index tuples in C
+        order); np.ndenumerate(x): item k is (index tuple, x[index]); shapes known when compiled."""
+        if it.keywords or not it.args:
+            raise self.err(UnsupportedSyntaxError, f"np.{func.__name__}() takes " + ("a shape" if func is np.ndindex
+                           else "one array") + " here", it, hint=_HINT)
+        args = self.call_args(it.args)
+        if func is np.ndenumerate:
+            if len(args) != 1 or not isinstance(args[0], Value) or args[0].type.kind != "array":
+                raise self.err(UnsupportedSyntaxError, "np.ndenumerate() of one array here", it, hint=_HINT)
+            x = args[0]
+            dims = tuple(self.b.aval(x).shape)
+        else:
+            shape = args[0] if len(args) == 1 else tuple(args)
+            if isinstance(shape, Value) and shape.type.kind == "tuple":
+                shape = self.b.aval(shape).value
+            dims = (shape,) if isinstance(shape, int) else shape
+            dims = tuple(self.static_int(d) for d in dims) if isinstance(dims, tuple) else None
+        if dims is None or any(d is None for d in dims):
+            raise self.err(UnsupportedSyntaxError, f"np.{func.__name__}() over a shape known only when the function "
+                           "runs", it, hint="loop over range(x.shape[0]) and range(x.shape[1]), nested")
+        self.at(it)
+        seqs = tuple(Seq("range", (self.value(0, it), self.value(d, it), self.value(1, it))) for d in dims)
+        count = math.prod(dims)
+
+        def tuples():
+            return itertools.product(*(range(d) for d in dims))
+        table = Seq("table", (seqs, self._table_columns(itertools.product, tuples, count, len(dims), list(dims), it),
+                              tuples, count))
+        return table if func is np.ndindex else Seq("ndenumerate", (table, x))
 
     def _table_columns(self, func, tuples, rows: int, r: int, lengths: list, node):
         """The columns of an itertools index table as int64 arrays for a loop's run-time index k:
@@ -217,6 +250,8 @@ class Iteration:
             return self.seq_length(seq.parts[0], node)
         if seq.kind == "table":
             return seq.parts[3]
+        if seq.kind == "ndenumerate":
+            return seq.parts[0].parts[3]
         lengths = [self.seq_length(s, node) for s in seq.parts]
         n = lengths[0]
         for m in lengths[1:]:
@@ -238,6 +273,12 @@ class Iteration:
             inner = seq.parts[0]
             n = self.seq_length(inner, node)
             return self.seq_item(inner, self.int_op("sub", self.int_op("sub", n, 1, node), k, node), node)
+        if seq.kind == "ndenumerate":
+            table, x = seq.parts
+            index = self.seq_item(table, k, node)
+            self.at(node)
+            return index, self.b.emit("getitem", [x] + [self.value(i, node) for i in index],
+                                      index=tuple(("int", j + 1) for j in range(len(index))))
         if seq.kind == "table":
             seqs, columns, tuples, _ = seq.parts
             known = self.static_int(k)

@@ -21,6 +21,7 @@ from .lists import BuiltList, ListBuilding
 from .masks import Masked, MaskedSelections
 from .maskmix import MixedMaskIndex
 from .membership import Membership
+from .morenumpy import MoreNumpy
 from .control import ControlFlow, LoopFrame
 from .closures import LocalFunctions
 from .iteration import Iteration
@@ -34,7 +35,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(ComplexValues, ComplexCalls, IntegerBits, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 

@@ -208,8 +208,8 @@ def _instructions(code) -> list:
     and jump offsets move with instruction sizes."""
     out = []
     for ins in dis.get_instructions(code):
-        if ins.opname == "EXTENDED_ARG":  # present or not with the size of a jump's offset
-            continue
+        if ins.opname in ("EXTENDED_ARG", "PUSH_NULL"):  # present or not with the size of a jump's offset;
+            continue  # a NULL pushed apart with LOAD_ATTR where the function alone compiles to LOAD_METHOD
         name = "LOAD_ATTR" if ins.opname == "LOAD_METHOD" else ins.opname
         arg = None if ins.opcode in _JUMPS or isinstance(ins.argval, types.CodeType) else ins.argval
         out.append((name, repr(arg)))

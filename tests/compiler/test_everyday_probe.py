@@ -1,6 +1,8 @@
 """Idioms found by probing everyday NumPy programs: loops over itertools.product / combinations /
-permutations (unrolled when short, a loop over index tables otherwise), and a function that ends
-in `raise` after its returns (was an internal AttributeError)."""
+permutations and np.ndindex / np.ndenumerate (unrolled when short, a loop over index tables
+otherwise), np.unravel_index / ravel_multi_index, np.insert / delete / resize, np.partition /
+argpartition, np.vectorize, functools.reduce over an array, and a function that ends in `raise`
+after its returns (was an internal AttributeError)."""
 import numpy as np
 import pytest
 
@@ -43,3 +45,38 @@ def test_raise_after_the_returns():
     np.testing.assert_allclose(g(x, mode="l1"), np.sign(x))
     with pytest.raises(ValueError, match="unknown mode bad"):
         g(x, "bad")
+
+
+MORE = [
+    (C.peak_value, lambda: [RNG.standard_normal((3, 4))]),
+    (C.unravel_many, lambda: [RNG.standard_normal((3, 4))]),
+    (C.insert_columns, lambda: [RNG.standard_normal((3, 4))]),
+    (C.insert_flat, lambda: [RNG.standard_normal(5)]),
+    (C.delete_rows, lambda: [RNG.standard_normal((4, 3))]),
+    (C.resized, lambda: [RNG.standard_normal(3)]),
+    (C.partitioned, lambda: [RNG.standard_normal(6)]),
+    (C.vectorized_helper, lambda: [RNG.standard_normal(5)]),
+    (C.vectorized_lambda, lambda: [RNG.standard_normal((3, 4))]),
+    (C.vectorized_global, lambda: [2 * RNG.standard_normal(6)]),
+    (C.vectorized_helper, lambda: [RNG.standard_normal(200)]),  # a loop filling the array
+    (C.fold_rows, lambda: [RNG.standard_normal(6)]),
+    (C.over_ndindex, lambda: [RNG.standard_normal((3, 4))]),
+    (C.over_ndenumerate, lambda: [RNG.standard_normal((5, 6))]),
+]
+MORE_IDS = ["unravel", "unravel_many", "insert_axis", "insert_flat", "delete", "resize", "partition", "vz_def",
+            "vz_lambda", "vz_global", "vz_long", "reduce", "ndindex", "ndenumerate"]
+
+
+@pytest.mark.parametrize("fun,make", MORE, ids=MORE_IDS)
+def test_more_numpy_spellings(fun, make):
+    args = make()
+    check_against_fd(fun, args, (0,), compiled=fun in (C.vectorized_global, C.insert_columns))
+    check_forward(fun, args, (0,), compiled=False)
+
+
+def test_unravel_index_out_of_range_raises_as_numpy():
+    def f(X, k):
+        i, j = np.unravel_index(k, X.shape)
+        return X[i, j]
+    with pytest.raises(ValueError):  # run by NumPy before the compiled code (frontend/host.py): its error
+        adjit.grad(f)(np.ones((2, 3)), 6)

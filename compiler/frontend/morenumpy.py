@@ -1,0 +1,265 @@
+"""NumPy spellings written with what adjit has rules for, each with NumPy's semantics:
+np.unravel_index / np.ravel_multi_index (index arithmetic, NumPy's range check when run),
+np.insert / np.delete / np.resize (joins and slices at positions known when compiled),
+np.argpartition / np.partition (a full sort is one of the partitions NumPy may return), and
+np.vectorize (the elementwise loop it stands for: a comprehension over the broadcast elements)."""
+from __future__ import annotations
+
+import ast
+import math
+
+import numpy as np
+
+from ..errors import AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..ir import Value
+from .values import _is_number
+
+_FUNCS = (np.unravel_index, np.ravel_multi_index, np.insert, np.delete, np.resize, np.argpartition, np.partition,
+          np.vectorize)
+
+
+class Vectorized:
+    """np.vectorize(pyfunc) made inside the function: calling it maps pyfunc over the elements."""
+
+    def __init__(self, pyfunc):
+        self.pyfunc = pyfunc
+
+
+class MoreNumpy:
+    """The Lowerer's half for the spellings above."""
+
+    @staticmethod
+    def is_extra_numpy(func) -> bool:
+        return any(func is f for f in _FUNCS) or isinstance(func, (np.vectorize, Vectorized))
+
+    def extra_numpy(self, func, args, kwargs, node):
+        call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        if func is np.vectorize:
+            pyfunc = self.bind_args("np.vectorize", ("pyfunc", "otypes", "doc", "excluded", "cache", "signature"),
+                                    args, kwargs, node, otypes=None, doc=None, excluded=None, cache=False,
+                                    signature=None)[0]
+            if kwargs.get("excluded") or kwargs.get("signature"):
+                raise self.err(UnsupportedSyntaxError, "np.vectorize with excluded= or signature= is not supported",
+                               node, hint="call the function in a comprehension over the elements")
+            return Vectorized(pyfunc)
+        if isinstance(func, (np.vectorize, Vectorized)):
+            return self._vectorized_call(func, args, kwargs, node)
+        if func is np.argpartition or func is np.partition:
+            a, _, axis = self.bind_args(f"np.{func.__name__}", ("a", "kth", "axis", "kind", "order"), args, kwargs,
+                                        node, axis=-1, kind="introselect", order=None)[:3]
+            return call(np.argsort if func is np.argpartition else np.sort, a, axis=axis)
+        if func is np.unravel_index:
+            return self._unravel(args, kwargs, node)
+        if func is np.ravel_multi_index:
+            return self._ravel_multi(args, kwargs, node)
+        if func is np.resize:
+            return self._resize(args, kwargs, node, call)
+        if func is np.delete:
+            return self._delete(args, kwargs, node, call)
+        return self._insert(args, kwargs, node, call)
+
+    # -- index arithmetic
+    def _dims(self, shape, node, what: str) -> tuple:
+        if isinstance(shape, Value) and shape.type.kind == "tuple" and self.b.avals[shape.id].value is not None:
+            shape = tuple(self.b.avals[shape.id].value)  # x.shape: known when compiled
+        dims = self.static(shape, node, what)
+        dims = (dims,) if isinstance(dims, int) else dims
+        if not isinstance(dims, tuple) or not all(isinstance(d, int) and d >= 0 for d in dims):
+            raise self.err(AdjitTypeError, f"{what} must be a tuple of non-negative ints known when compiled", node)
+        return dims
+
+    def _check_range(self, idx: Value, size: int, node, msg: str) -> None:
+        emit, const = self.b.emit, self.b.const
+        bad = emit("logical_or", [emit("lt", [idx, const(0)]), emit("ge", [idx, const(size)])])
+        if idx.type.kind == "array":
+            bad = emit("gt", [emit("sum", [emit("astype", [bad], dtype="int64")], axis=tuple(range(idx.type.rank)),
+                                   keepdims=False), const(0)])
+        emit("check", [emit("logical_not", [bad])], exc="ValueError", msg=msg)
+
+    def _unravel(self, args, kwargs, node):
+        indices, shape, order = self.bind_args("np.unravel_index", ("indices", "shape", "order"), args, kwargs, node,
+                                               order="C")
+        dims = self._dims(shape, node, "np.unravel_index: shape")
+        if order not in ("C", "F"):
+            raise self.err(AdjitTypeError, "np.unravel_index: order must be 'C' or 'F' (known when compiled)", node)
+        size = math.prod(dims)
+        if _is_number(indices):
+            try:
+                return tuple(int(i) for i in np.unravel_index(indices, dims, order=order))
+            except (ValueError, TypeError) as e:
+                raise self.err(AdjitTypeError, f"np.unravel_index raises {type(e).__name__}: {e}", node) from None
+        idx = self.array_like(indices, node) if isinstance(indices, tuple) else self.value(indices, node)
+        if not idx.type.dtype.startswith(("int", "uint")):
+            raise self.err(AdjitTypeError, f"np.unravel_index takes integer indices, not {idx.type}", node)
+        self.at(node)
+        self._check_range(idx, size, node, f"index out of bounds for array with size {size}")
+        out, stride = [], 1
+        for d in (reversed(dims) if order == "C" else dims):
+            q = idx if stride == 1 else self.b.emit("floordiv", [idx, self.b.const(stride)])
+            out.append(self.b.emit("mod", [q, self.b.const(max(d, 1))]))
+            stride *= d
+        return tuple(reversed(out)) if order == "C" else tuple(out)
+
+    def _ravel_multi(self, args, kwargs, node):
+        multi, dims, mode, order = self.bind_args("np.ravel_multi_index", ("multi_index", "dims", "mode", "order"),
+                                                  args, kwargs, node, mode="raise", order="C")
+        dims = self._dims(dims, node, "np.ravel_multi_index: dims")
+        if mode != "raise" or order not in ("C", "F") or not isinstance(multi, tuple) or len(multi) != len(dims):
+            raise self.err(UnsupportedSyntaxError, "np.ravel_multi_index(tuple of one index per dimension, dims) with "
+                           "mode='raise' and order 'C' or 'F' is supported", node)
+        if all(_is_number(i) for i in multi):
+            return int(np.ravel_multi_index(multi, dims, order=order))
+        strides, s = [], 1
+        for d in (reversed(dims) if order == "C" else dims):
+            strides.append(s)
+            s *= d
+        strides = strides[::-1] if order == "C" else strides
+        self.at(node)
+        out = None
+        for i, d, st in zip(multi, dims, strides):
+            v = self.value(i, node)
+            self._check_range(v, d, node, "invalid entry in coordinates array")
+            term = v if st == 1 else self.b.emit("mul", [v, self.b.const(st)])
+            out = term if out is None else self.b.emit("add", [out, term])
+        return out
+
+    # -- joins at positions known when compiled
+    def _resize(self, args, kwargs, node, call):
+        a, shape = self.bind_args("np.resize", ("a", "new_shape"), args, kwargs, node)
+        dims = self._dims(shape, node, "np.resize: new_shape")
+        flat = call(np.ravel, self.array_like(a, node))
+        n, total = self._shape(flat)[0], math.prod(dims)
+        if n is None:
+            raise self.err(UnsupportedSyntaxError, "np.resize of an array whose size is known only when the function "
+                           "runs", node)
+        if n == 0 or total == 0:
+            return call(np.zeros, dims, dtype=flat.type.dtype)
+        reps = -(-total // n)
+        tiled = call(np.tile, flat, reps) if reps > 1 else flat
+        return call(np.reshape, self._slice(tiled, 0, 0, total) if reps * n != total else tiled, dims)
+
+    def _positions(self, obj, n: int, node, what: str) -> list:
+        obj = self.static(obj, node, f"{what}: obj")
+        items = [obj] if isinstance(obj, int) else (list(obj) if isinstance(obj, tuple) else None)
+        if items is None or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+            raise self.err(UnsupportedSyntaxError, f"{what}: obj must be an int or a list of ints known when "
+                           "compiled", node, hint="use a boolean mask with np.where, or slices and np.concatenate")
+        return items
+
+    def _delete(self, args, kwargs, node, call):
+        arr, obj, axis = self.bind_args("np.delete", ("arr", "obj", "axis"), args, kwargs, node, axis=None)
+        x = self.array_like(arr, node)
+        if axis is None:
+            x, axis = call(np.ravel, x), 0
+        axis = self._axis(axis, self._rank(x), node)
+        n = self._extent(x, axis, node, "np.delete")
+        drop = set()
+        for i in self._positions(obj, n, node, "np.delete"):
+            if not -n <= i < n:
+                raise self.err(ArgumentError, f"np.delete: index {i} is out of bounds for axis {axis} with size {n} "
+                               "(NumPy raises IndexError)", node)
+            drop.add(i % n)
+        runs, start = [], None
+        for k in range(n + 1):
+            keep = k < n and k not in drop
+            if keep and start is None:
+                start = k
+            elif not keep and start is not None:
+                runs.append((start, k))
+                start = None
+        parts = [self._slice(x, axis, a, b) for a, b in runs]
+        if not parts:
+            return self._slice(x, axis, 0, 0)
+        return parts[0] if len(parts) == 1 else call(np.concatenate, tuple(parts), axis=axis)
+
+    def _insert(self, args, kwargs, node, call):
+        arr, obj, values, axis = self.bind_args("np.insert", ("arr", "obj", "values", "axis"), args, kwargs, node,
+                                                axis=None)
+        x = self.array_like(arr, node)
+        if axis is None:
+            x, axis = call(np.ravel, x), 0
+        axis = self._axis(axis, self._rank(x), node)
+        n = self._extent(x, axis, node, "np.insert")
+        pos = self.static(obj, node, "np.insert: obj")
+        if not isinstance(pos, int) or isinstance(pos, bool):
+            raise self.err(UnsupportedSyntaxError, "np.insert at one position known when compiled (an int obj) is "
+                           "supported", node, hint="join slices with np.concatenate")
+        if not -n <= pos <= n:
+            raise self.err(ArgumentError, f"np.insert: index {pos} is out of bounds for axis {axis} with size {n} "
+                           "(NumPy raises IndexError)", node)
+        pos = pos % (n + 1) if pos < 0 else pos
+        v = self.array_like(values, node) if not _is_number(values) else values
+        v = self.value(v, node)
+        if v.type.dtype != x.type.dtype:
+            v = self.b.emit("astype", [v], dtype=x.type.dtype)
+        rank = self._rank(x)
+        vshape = list(self._shape(v))
+        vshape = [1] * (rank - len(vshape)) + vshape  # np.array(values, ndmin=arr.ndim)
+        if len(vshape) > rank:
+            raise self.err(ArgumentError, "np.insert: values have more dimensions than arr", node)
+        v = self._reshape(v, vshape) if self._rank(v) != rank else v
+        v = call(np.moveaxis, v, 0, axis) if rank > 1 else v
+        target = list(self._shape(x))
+        target[axis] = self._shape(v)[axis]
+        if None in target:
+            raise self.err(UnsupportedSyntaxError, "np.insert into an array whose shape is known only when the "
+                           "function runs", node)
+        v = call(np.broadcast_to, v, tuple(target))
+        parts = [p for p in (self._slice(x, axis, 0, pos) if pos else None, v,
+                             self._slice(x, axis, pos, n) if pos < n else None) if p is not None]
+        return call(np.concatenate, tuple(parts), axis=axis)
+
+    # -- np.vectorize
+    def _vectorized_call(self, func, args, kwargs, node):
+        """pyfunc over the broadcast elements of the arguments, as np.vectorize: the comprehension
+        `np.array([pyfunc(*items) for items in zip(*raveled)]).reshape(shape)`, lowered as every
+        comprehension is (unrolled when short, else the loop that fills the array)."""
+        if kwargs:
+            raise self.err(UnsupportedSyntaxError, "a vectorized function called with keyword arguments", node,
+                           hint="pass the arguments by position")
+        if not args:
+            raise self.err(ArgumentError, "a vectorized function needs at least one argument", node)
+        pyfunc = func.pyfunc
+        call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        vals = [self.array_like(a, node) if isinstance(a, tuple) else self.value(a, node) for a in args]
+        if all(v.type.kind == "scalar" for v in vals):
+            return self.call_value(pyfunc, vals, {}, node)
+        shapes = [self._shape(v) for v in vals]
+        try:
+            shape = np.broadcast_shapes(*shapes)
+        except (ValueError, TypeError):
+            if any(None in s for s in shapes):
+                raise self.err(UnsupportedSyntaxError, "a vectorized call on arrays whose shapes are known only when "
+                               "the function runs", node) from None
+            raise self.err(ArgumentError, "a vectorized call on arguments whose shapes do not broadcast: "
+                           + ", ".join(str(s) for s in shapes), node) from None
+        flats = [call(np.ravel, call(np.broadcast_to, v, shape) if self._shape(v) != shape else v) for v in vals]
+        tag = f"_vz{len(self.b.ops)}"
+        names = [f"{tag}_{k}" for k in range(len(flats))]
+        saved = {n: self.env.get(n) for n in names + [tag]}
+        for n_, v in zip(names, flats):
+            self.env[n_] = v
+        self.env[tag] = pyfunc if not isinstance(pyfunc, Value) else pyfunc
+        at = lambda t: ast.copy_location(t, node)  # noqa: E731
+        load = lambda n_: at(ast.Name(id=n_, ctx=ast.Load()))  # noqa: E731
+        items = [f"{n_}_v" for n_ in names]
+        target = at(ast.Tuple(elts=[at(ast.Name(id=i, ctx=ast.Store())) for i in items], ctx=ast.Store())) \
+            if len(items) > 1 else at(ast.Name(id=items[0], ctx=ast.Store()))
+        it = at(ast.Call(func=load("zip"), args=[load(n_) for n_ in names], keywords=[])) if len(names) > 1 \
+            else load(names[0])
+        comp = at(ast.ListComp(elt=at(ast.Call(func=load(tag), args=[load(i) for i in items], keywords=[])),
+                               generators=[ast.comprehension(target=target, iter=it, ifs=[], is_async=0)]))
+        np_name = next((k for k, v in self.parsed.globals.items() if v is np), None)
+        try:
+            if np_name is None:
+                self.env[f"{tag}_np"] = np
+                np_name = f"{tag}_np"
+            built = self.expr(at(ast.Call(func=at(ast.Attribute(value=load(np_name), attr="array", ctx=ast.Load())),
+                                          args=[comp], keywords=[])))
+        finally:
+            for n_, v in saved.items():
+                if v is None:
+                    self.env.pop(n_, None)
+                else:
+                    self.env[n_] = v
+        return call(np.reshape, built, shape) if len(shape) != 1 else built
