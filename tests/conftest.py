@@ -52,8 +52,7 @@ def run_jvp(fun, args, wrt, tangents, compiled: bool = False):
     ns: dict = {"__name__": "adjit_test_lowered_jvp"}
     exec(compile(text, "<lowered jvp>", "exec"), ns)
     f = ns[c.entry_name]
-    if c.host is not None:  # with what NumPy computes before the compiled code (frontend/host.py)
-        args = c._bind(tuple(args), {})
+    args = c._bind(tuple(args), {})  # defaults filled, structures flattened, host values (frontend/host.py)
     return f(*args, *tangents, *workspace_args(f))
 
 
@@ -71,8 +70,7 @@ def run_grad(fun, args, wrt):
     ns: dict = {"__name__": "adjit_test_lowered_grad"}
     exec(compile(text, "<lowered grad>", "exec"), ns)
     f = ns[c.entry_name]
-    if c.host is not None:  # with what NumPy computes before the compiled code (frontend/host.py)
-        args = c._bind(tuple(args), {})
+    args = c._bind(tuple(args), {})  # defaults filled, structures flattened, host values (frontend/host.py)
     out = f(*[a.copy() if isinstance(a, np.ndarray) else a for a in args], *workspace_args(f))
     return out[0], tuple(out[1:])
 

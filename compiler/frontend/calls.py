@@ -106,6 +106,26 @@ class CallHelpers:
             total = self.b.emit("astype", [total], dtype=dt)
         return self.b.emit("div", [total, count])
 
+    def call_keywords(self, node) -> dict:
+        """A call's keyword arguments; `**opts` spliced in, opts a dict whose keys are known when
+        compiled (a helper's **kwargs, a config dict); a key given twice is Python's TypeError."""
+        from .structures import StructMap
+
+        kwargs = {}
+        for kw in node.keywords:
+            items = {kw.arg: self.expr(kw.value)} if kw.arg is not None else self.expr(kw.value)
+            if kw.arg is None:
+                if not isinstance(items, StructMap) or not all(isinstance(k, str) for k in items.items):
+                    raise self.err(UnsupportedSyntaxError, "`**` in a call takes a dict with str keys known when "
+                                   "compiled here", kw.value, hint="pass the arguments by name")
+                items = items.items
+            for k, v in items.items():
+                if k in kwargs:
+                    raise self.err(ArgumentError, f"got multiple values for keyword argument '{k}' (Python "
+                                   "raises TypeError)", node)
+                kwargs[k] = v
+        return kwargs
+
     def comb(self, func, args, kwargs, node):
         """math.comb / scipy.special.comb(n, k): a number when both are known when compiled; with n
         known and k computed at run time (a loop index), a table of the n + 1 coefficients indexed
@@ -122,9 +142,20 @@ class CallHelpers:
             raise self.err(AdjitTypeError, "comb(n, k): n must be a non-negative int known when the call is compiled",
                            node)
         kv = self.value(k, node)
-        if kv.type.kind != "scalar" or kv.type.dtype not in ("int64", "int32"):
-            raise self.err(AdjitTypeError, f"comb(n, k): k must be an int, not {kv.type}", node)
         table = self._build(tuple(float(math.comb(n, j)) for j in range(n + 1)), node)
+        if func is not math.comb and kv.type.kind == "array" and kv.type.dtype in ("int64", "int32") \
+                and not self.static(kwargs.get("exact", False), node, "exact"):
+            # scipy.special.comb(n, ks) of an int array (Pascal's row: comb(n, np.arange(n + 1))): elementwise
+            self.at(node)
+            inside = self.b.emit("logical_and", [self.b.emit("ge", [kv, self.b.const(0)]),
+                                                 self.b.emit("le", [kv, self.b.const(n)])])
+            at = self.b.emit("clip", [kv, self.b.const(0), self.b.const(n)])
+            got = self.call_value(np.take, [table, at], {}, node)
+            return self.b.emit("where", [inside, got, self.b.const(0.0)])
+        if kv.type.kind != "scalar" or kv.type.dtype not in ("int64", "int32"):
+            raise self.err(AdjitTypeError, f"comb(n, k): k must be an int, not {kv.type}"
+                           + (" (scipy.special.comb takes an array of ints k, math.comb does not)"
+                              if func is math.comb and kv.type.kind == "array" else ""), node)
         zero = self.b.const(0)
         got = self.b.emit("getitem", [table, self.b.emit("maximum", [kv, zero])], index=(("int", 1),))
         return self.b.emit("where", [self.b.emit("ge", [kv, zero]), got, self.b.const(0.0)])  # comb(n, -1) = 0

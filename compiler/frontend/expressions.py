@@ -325,11 +325,7 @@ class Expressions(CallHelpers, PythonValues):
         if args and type(args[0]).__name__ == "DeferredList" and self.consumes(func) and len(args) == 1 \
                 and not node.keywords:  # ys = [f(x) for x in xs]; np.sum(ys): comprehensions.py
             return self.deferred(args[0], func, node)
-        kwargs = {}
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.err(UnsupportedSyntaxError, "**kwargs in a call is not supported", node)
-            kwargs[kw.arg] = self.expr(kw.value)
+        kwargs = self.call_keywords(node)  # f(x, k=v, **opts): calls.py
         self.at(node)
         if func is zip and not kwargs:  # dict(zip(names, x[:2])), list(zip(a, b)): pairs now (calls.py)
             return self.zip_value(args, node)
@@ -629,8 +625,9 @@ class Expressions(CallHelpers, PythonValues):
             raise self.err(ArgumentError, f"{func.__name__}(): {e}", node) from None
         bound.apply_defaults()
         sub = type(self)(callee, self.b, self.stack)
+        star = callee.node.args.kwarg.arg if callee.node.args.kwarg is not None else None
         for name, val in bound.arguments.items():
-            sub.env[name] = val
+            sub.env[name] = sub.made_dict(dict(val)) if name == star else val  # **kwargs: a dict made here
         outer_loc = self.b.loc
         try:
             result = sub.lower_body(callee.node.body)

@@ -246,6 +246,8 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, C
                 raise self.struct_write_error(target, base)
             if not isinstance(base, Value) or base.type.kind != "array":
                 raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
+            if isinstance(val, tuple) and (not is_struct(val) or type(val).__name__ == "StructTuple"):
+                val = self._build(val, node)  # x[t] = a, b writes np.asarray((a, b)), as NumPy does
             if self.mixed_mask_write(target, val, node):  # x[i, mask] = v: maskmix.py
                 return
             mask, sl = self.mask_index(target.slice)

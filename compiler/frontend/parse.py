@@ -84,15 +84,20 @@ def nested_transform_error(fn) -> AdjitError:
 def parse(fn, helper: bool = False) -> ParsedFunction:
     """Read `fn`'s source and check its statements are in the supported subset. `helper`: a
     function called from compiled code (inlined), which may take `*args` (bound to a tuple of the
-    extra arguments); the differentiated function takes its parameters by name."""
+    extra arguments) and `**kwargs` (a dict of the extra keyword arguments, keys known when
+    compiled); the differentiated function takes its parameters by name."""
     if isinstance(fn, ParsedFunction):
         return fn
     parsed = _parse(fn)
-    vararg = parsed.node.args.vararg
+    vararg, kwarg = parsed.node.args.vararg, parsed.node.args.kwarg
     if vararg is not None and not helper:
         raise UnsupportedSyntaxError(
             "*args parameters of the differentiated function are not supported", parsed.loc(vararg),
             hint="name the parameters, or take one tuple or list parameter; helpers it calls may take *args")
+    if kwarg is not None and not helper:
+        raise UnsupportedSyntaxError(
+            "**kwargs parameters of the differentiated function are not supported", parsed.loc(kwarg),
+            hint="name the parameters, or take one dict parameter; helpers it calls may take **kwargs")
     return parsed
 
 
@@ -131,8 +136,6 @@ def _parse(fn) -> ParsedFunction:
     parsed = ParsedFunction(target, name, node, filename, firstline, indent, lines, [], source,
                             target.__globals__)
     args = node.args
-    if args.kwarg is not None:
-        raise UnsupportedSyntaxError("**kwargs parameters are not supported", parsed.loc(args.kwarg))
     if args.posonlyargs:
         raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]),
                                      hint="drop the `/`")

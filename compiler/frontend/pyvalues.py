@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
-from .structures import is_struct
+from .structures import StructTuple, is_struct
 from .values import _is_number
 
 
@@ -21,6 +21,8 @@ def _sequence(x):
     """What kind of list an operand is: "tuple" (a list or tuple literal, a tuple value such as a
     shape), "built" (a list made by .append or a comprehension of run-time length), or None."""
     if (type(x) is tuple and not is_struct(x)) or isinstance(x, Value) and x.type.kind == "tuple":
+        return "tuple"
+    if isinstance(x, StructTuple):  # a list, tuple or NamedTuple argument (or default): Python joins it
         return "tuple"
     if type(x).__name__ in ("DeferredList", "BuiltList"):
         return "built"
@@ -94,8 +96,8 @@ class PythonValues:
 
     def sequence_items(self, x, node) -> tuple:
         """The items of a list or tuple literal, or of a tuple value (a shape), as a Python tuple."""
-        if type(x) is tuple:
-            return x
+        if isinstance(x, tuple):  # a literal, or a list or tuple argument's items (a StructTuple)
+            return tuple(x)
         self.at(node)
         return tuple(self.b.emit("getitem", [x, self.b.const(k)], index=(("int", 1),)) for k in range(len(x.type.elems)))
 

@@ -6,8 +6,9 @@ only SciPy has render as `scipy.special.<name>` in the readable source and as th
 `_special.<name>` (runtime/special.py: a Numba overload on numbers and arrays) in the lowered one;
 `math.erf`, `math.erfc`, `math.lgamma` are the same rows. `digamma` (= psi, d/dx gammaln),
 `trigamma` and `polygamma(n, x)` (n known when compiled; forms/special.py) form a chain of
-derivatives; erfinv, erfcinv, ndtri, ndtr, log_ndtr, log_expit, the modified Bessel functions i0,
-i0e, i1, i1e (np.i0 too) and betaln call SciPy's compiled code (runtime/cspecial.py).
+derivatives; erfinv, erfcinv, ndtri, ndtr, log_ndtr, log_expit, the exponential integrals exp1
+and expi, the modified Bessel functions i0, i0e, i1, i1e (np.i0 too) and betaln call SciPy's
+compiled code (runtime/cspecial.py).
 
 Rules are written for their numerics: d/dx arcsinh = 1 / hypot(x, 1) (no overflow of x*x),
 d/dx arccosh = 1 / (sqrt(x - 1) sqrt(x + 1)), (1 - x)(1 + x) for 1 - x^2; logaddexp's
@@ -134,6 +135,10 @@ _row("ndtr", lambda y, x: npx.exp(-0.5 * (x * x) - _LOG_SQRT_2PI))
 _row("log_ndtr", lambda y, x: npx.exp(-0.5 * (x * x) - _LOG_SQRT_2PI - y))
 # log_expit(x) = -log(1 + e^-x): d/dx = 1 - expit(x) = expit(-x)
 _row("log_expit", lambda y, x: npx.expit(-x))
+# the exponential integrals: E1(x) = int_x^inf e^-t / t dt (x > 0; nan below, inf at 0, as SciPy's real
+# E1), d/dx = -e^-x / x; Ei(x) = -PV int_-x^inf e^-t / t dt, d/dx = e^x / x
+_row("exp1", lambda y, x: -npx.exp(-x) / x)
+_row("expi", lambda y, x: npx.exp(x) / x)
 
 # ------------------------------------------------------------------------ Lambert's W, its real branches
 # scipy.special.lambertw(x, k).real for k = 0 (x >= -1/e) and k = -1 (-1/e <= x < 0), where W is real

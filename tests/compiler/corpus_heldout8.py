@@ -1,0 +1,89 @@
+"""Small programs for what the eighth held-out corpus (benchmarks/real_programs/heldout8.py) found
+adjit refusing; each written as a NumPy user writes it. test_heldout8.py runs them."""
+import numpy as np
+from scipy.special import comb, exp1, expi
+
+
+# ------------------------------------------- a tuple default joined to a tuple literal (crop stages)
+def tuple_default_concat(kc, x, stages=(3, 4, 2)):
+    bounds = np.cumsum((0,) + stages)
+    days = np.arange(bounds[-1] + 1)
+    kc_day = np.interp(days, bounds, np.concatenate([kc, kc[-1:]]))
+    return np.sum(kc_day * x[: len(days)]) + len(stages + (1,)) * kc[0]
+
+
+def tuple_argument_concat(w, sizes):
+    edges = (0,) + sizes + (sizes[0],)
+    return np.sum(w * np.cumsum(edges)[1:]) + w[0] * len(sizes * 2)
+
+
+# ------------------------------------------- a row written from a tuple of numbers (Wilson-Cowan trace)
+def row_from_tuple(w, n=6):
+    trace = np.zeros((n, 2))
+    E, I = 0.1, 0.05
+    for t in range(n):
+        E, I = E + 0.2 * np.tanh(w[0] * E - w[1] * I), I + 0.1 * np.tanh(w[2] * E)
+        trace[t] = E, I
+    trace[0, :] = [w[0], 1.0]
+    return np.sum(trace[:, 0] * trace[:, 1]) + np.sum(trace ** 2)
+
+
+# ------------------------------------------- scipy.special.comb of an int array (NMR multiplets)
+def comb_pascal_rows(J, x):
+    lines = np.array([0.0])
+    weights = np.array([1.0])
+    for Jk, n in [(J[0], 2), (J[1], 3)]:
+        offsets = (np.arange(n + 1) - n / 2.0) * Jk
+        pascal = comb(n, np.arange(n + 1))
+        lines = (lines[:, None] + offsets[None, :]).ravel()
+        weights = (weights[:, None] * pascal[None, :]).ravel()
+    spectrum = np.sum(weights[:, None] / (1 + (x[None, :] - lines[:, None]) ** 2), axis=0)
+    return np.sum(spectrum ** 2) + np.sum(comb(4, np.arange(-1, 7)) * J[0])
+
+
+# ------------------------------------------- the exponential integrals (Theis well function)
+def theis_exp1(log_T, log_S, r, t):
+    T, S = np.exp(log_T), np.exp(log_S)
+    u = r[:, None] ** 2 * S / (4 * T * t[None, :])
+    s = 100.0 / (4 * np.pi * T) * exp1(u)
+    return np.sum(s ** 2) + expi(0.5 + S) + exp1(T)
+
+
+# ------------------------------------------- a helper taking **kwargs, passed on with ** (RK4 with options)
+def _rhs(y, a, b=1.0):
+    return -a * y + b * np.sin(np.roll(y, 1))
+
+
+def _rk4(f, y, dt, **kw):
+    k1 = f(y, **kw)
+    k2 = f(y + 0.5 * dt * k1, **kw)
+    k3 = f(y + 0.5 * dt * k2, **kw)
+    k4 = f(y + dt * k3, **kw)
+    return y + dt * (k1 + 2 * k2 + 2 * k3 + k4) / 6
+
+
+def _scaled(x, scale=1.0, **extra):
+    out = scale * x
+    if "shift" in extra:
+        out = out + extra["shift"]
+    return np.sum(out ** 2) + len(extra)
+
+
+def kwargs_helper_rk4(y0, log_p):
+    a, b = np.exp(log_p)
+    y = y0.copy()
+    for _ in range(4):
+        y = _rk4(_rhs, y, 0.1, a=a, b=b)
+    opts = {"scale": a, "shift": y0[0]}
+    return np.sum(y ** 2) + _scaled(y, **opts) + _scaled(y, shift=b, other=1.0)
+
+
+CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
+    (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
+    (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
+    (tuple_argument_concat, lambda: (np.linspace(0.5, 1.5, 4), (2, 3, 1)), (0,)),
+    (row_from_tuple, lambda: (np.array([1.2, 0.8, 1.5]),), (0,)),
+    (comb_pascal_rows, lambda: (np.array([0.7, 0.3]), np.linspace(-2, 2, 9)), (0, 1)),
+    (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
+]
+IDS = [c[0].__name__ for c in CASES]
