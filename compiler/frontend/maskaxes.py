@@ -247,9 +247,9 @@ class SelectionAxes:
         return self.reselect(x.values, both, x.rows, 0)
 
     def masked_subscript(self, x, node):
-        """`boxes[pos][:, 2]`, `sel[..., 1:3]`: a basic index (ints, slices) of a selection that
-        leaves its count axis whole (`:`) is the same index of its values and mask, a selection
-        again; an index into the count axis depends on the data (the located error)."""
+        """`boxes[pos][:, 2]`, `sel[..., 1:3]`, `sel[:, None]`: a basic index (ints, slices, None) of
+        a selection that leaves its count axis whole (`:`) is the same index of its values and mask,
+        a selection again; an index into the count axis depends on the data (the located error)."""
         import ast
 
         sl = node.slice
@@ -259,32 +259,40 @@ class SelectionAxes:
                 return self.selection_of_selection(x, sub, node)
         items = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
         ellipses = [k for k, e in enumerate(items) if isinstance(e, ast.Constant) and e.value is Ellipsis]
+        nones = sum(1 for e in items if isinstance(e, ast.Constant) and e.value is None)  # np.newaxis: no axis used
         full = ast.Slice(lower=None, upper=None, step=None)
-        if len(ellipses) > 1 or len(items) - len(ellipses) > x.ndim:
+        if len(ellipses) > 1 or len(items) - len(ellipses) - nones > x.ndim:
             raise self.err(AdjitTypeError, f"too many indices for a selection of {x.ndim} dimensions", node)
         if ellipses:
             k = ellipses[0]
-            items = items[:k] + [full] * (x.ndim - len(items) + 1) + items[k + 1:]
-        items += [full] * (x.ndim - len(items))
-        count = items[x.axis]
-        if not (isinstance(count, ast.Slice) and count.lower is None and count.upper is None and count.step is None):
-            raise self.err(UnsupportedSyntaxError, "indexing the count axis of a boolean-mask selection "
-                           "(`x[mask][0]`) reads an element whose place depends on the data", node, hint=_HINT)
-        names, dropped = [], 0
+            items = items[:k] + [full] * (x.ndim - len(items) + 1 + nones) + items[k + 1:]
+        items += [full] * (x.ndim - len(items) + nones)
+        names, expanded, axis, used = [], [], None, 0  # axis: where the count axis lands in the values
         for k, e in enumerate(items):
+            if isinstance(e, ast.Constant) and e.value is None:  # sel[:, None]: a new axis of length 1
+                expanded.append(e)
+                continue
+            if used == x.axis:
+                if not (isinstance(e, ast.Slice) and e.lower is None and e.upper is None and e.step is None):
+                    raise self.err(UnsupportedSyntaxError, "indexing the count axis of a boolean-mask selection "
+                                   "(`x[mask][0]`) reads an element whose place depends on the data", node, hint=_HINT)
+                axis = sum(1 for f in expanded if not isinstance(f, ast.Name))  # the axes kept before it
+                expanded += [full] * x.rows
+                used += 1
+                continue
+            used += 1
             if isinstance(e, ast.Slice):
+                expanded.append(e)
                 continue
             v = self.expr(e)
             if not (isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar"
                     and v.type.dtype in ("int64", "int32")):
-                raise self.err(UnsupportedSyntaxError, "a boolean-mask selection indexed by anything but ints and "
-                               "slices outside its count axis", node, hint=_HINT)
+                raise self.err(UnsupportedSyntaxError, "a boolean-mask selection indexed by anything but ints, "
+                               "slices and None outside its count axis", node, hint=_HINT)
             name = f"<selection index {k}>"
             self.env[name] = v
             names.append(name)
-            items[k] = ast.copy_location(ast.Name(name, ast.Load()), e)
-            dropped += k < x.axis
-        expanded = items[:x.axis] + [full] * x.rows + items[x.axis + 1:]
+            expanded.append(ast.copy_location(ast.Name(name, ast.Load()), e))
         out = []
         try:
             for part, key in ((x.values, "<selection values>"), (x.mask, "<selection mask>")):
@@ -296,7 +304,7 @@ class SelectionAxes:
         finally:
             for name in names:
                 self.env.pop(name, None)
-        return type(x)(out[0], out[1], x.rows, self._selector(x), x.axis - dropped)
+        return type(x)(out[0], out[1], x.rows, self._selector(x), axis)
 
     # ----------------------------------------------------------------------------- products
     def _flat(self, x):

@@ -78,12 +78,36 @@ def kwargs_helper_rk4(y0, log_p):
     return np.sum(y ** 2) + _scaled(y, **opts) + _scaled(y, shift=b, other=1.0)
 
 
+# ------------------------------------------- a new axis on a boolean-mask selection (distance sampling)
+def masked_newaxis_outer(beta, d, size, w=60.0):
+    keep = d <= w
+    x = d[keep]
+    sigma = np.exp(beta[0] + beta[1] * np.log(size[keep]))
+    mids = np.linspace(0.5, w - 0.5, 30)
+    esw = np.sum(np.exp(-mids[None, :] ** 2 / (2 * sigma[:, None] ** 2)), axis=1)  # one per selected row
+    ll = -x ** 2 / (2 * sigma ** 2) - np.log(esw)
+    return -np.sum(ll) + np.sum(1.0 / esw)
+
+
+def masked_newaxis_rows(X, m):
+    sel = X[m > 0]
+    outer = sel[:, None, :] * sel[:, :, None]
+    return np.sum(outer) + np.sum(sel[..., None, 1] ** 2) + np.sum(sel[:, 0][:, None] * np.ones((1, 4)))
+
+
+def _draws(n, seed):
+    return np.random.default_rng(seed).standard_normal(n)
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
     (tuple_argument_concat, lambda: (np.linspace(0.5, 1.5, 4), (2, 3, 1)), (0,)),
     (row_from_tuple, lambda: (np.array([1.2, 0.8, 1.5]),), (0,)),
     (comb_pascal_rows, lambda: (np.array([0.7, 0.3]), np.linspace(-2, 2, 9)), (0, 1)),
+    (masked_newaxis_outer, lambda: (np.array([np.log(18.0), 0.2]), np.abs(25 * _draws(20, 1)) + 40 * (np.arange(20) % 5 == 0),
+                                    1.0 + np.arange(20) % 4), (0,)),
+    (masked_newaxis_rows, lambda: (_draws(18, 2).reshape(6, 3), _draws(6, 3)), (0,)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
