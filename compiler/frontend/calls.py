@@ -162,6 +162,8 @@ class CallHelpers:
 
     def method(self, m: Method, args, kwargs, node):
         x = m.obj
+        if m.name == "tolist":  # Python's (nested) list of the numbers: morenumpy.py
+            return self.tolist(x, args, kwargs, node)
         if m.name in P.REDUCTIONS:
             return self.reduction(m.name, x, args, kwargs, node)
         if m.name == "reshape":
@@ -214,6 +216,10 @@ class CallHelpers:
                            hint="sort an array with np.sort, or np.argsort for a key")
         reverse = bool(self.static(kwargs.get("reverse", False), node, "reverse"))
         xs = args[0]
+        if type(xs).__name__ == "StructMap":  # sorted(d): a dict's keys, known when compiled
+            xs = tuple(xs.items)
+        if isinstance(xs, tuple) and xs and all(isinstance(x, str) for x in xs):
+            return self.mark_list(tuple(sorted(xs, reverse=reverse)))
         if isinstance(xs, tuple) and all(_is_number(x) for x in xs):
             return self.mark_list(tuple(sorted(xs, reverse=reverse)))
         if isinstance(xs, tuple):

@@ -93,11 +93,20 @@ class LocalFunctions(StaticLoops):
                 self.env[a.asname or a.name] = value
             return
         if isinstance(stmt, ast.Raise):  # reached when compiled on the function's own path: raised then
-            if self.b.ops is not getattr(self.b, "top_ops", None):
-                raise self.err(UnsupportedSyntaxError, "`raise` inside a branch or loop decided when the function "
-                               "runs is not supported (a `raise` under an `if` on an option or a shape is)", stmt,
-                               hint="check the values before calling, or raise on a condition known when compiled")
             exc = self._exception(stmt.exc, stmt)
+            if self.b.ops is not getattr(self.b, "top_ops", None):
+                # in a branch or loop decided when the function runs (`if not np.isfinite(x).all(): raise
+                # ValueError(...)`): raised there if that path runs, as Python would (the `check` row); a
+                # builtin exception class, which the generated code names
+                if type(exc).__module__ != "builtins" or stmt.cause is not None:
+                    raise self.err(UnsupportedSyntaxError, f"`raise {type(exc).__name__}` inside a branch or loop "
+                                   "decided when the function runs (adjit raises Python's built-in exceptions there)",
+                                   stmt, hint="raise ValueError, RuntimeError, ... (a built-in exception) there")
+                msg = str(exc.args[0]) if len(exc.args) == 1 else (str(exc.args) if exc.args else None)
+                self.at(stmt)
+                self.b.emit("check", [self.b.emit("astype", [self.b.const(0)], dtype="bool")],
+                            exc=type(exc).__name__, msg=msg)
+                return
             raise exc
         if id(stmt) in getattr(self.parsed, "checked_asserts", ()):
             return  # Python checks it before the call (captures.py)
@@ -342,6 +351,8 @@ class LocalFunctions(StaticLoops):
             return
         if getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None), np.ufunc):
             return self.ufunc_at(func.__self__, call, written)
+        if isinstance(func, Method) and self.method_statement(func, call, stmt):  # x.sort(), x.fill(v): morenumpy.py
+            return
         if isinstance(func, Method):
             raise self.err(UnsupportedSyntaxError, f"`{written}()` as a statement: adjit has no rule for this method "
                            "(called for what it does to the array in place)", stmt,

@@ -89,6 +89,8 @@ def _describe(x) -> str:
 
 
 
+_DTYPE_REDUCTIONS = frozenset({"sum", "mean", "prod"})  # NumPy reductions taking dtype=
+
 class Expressions(CallHelpers, PythonValues):
     """The expression-level half of the Lowerer (operators on lists and library calls evaluated
     when compiled: pyvalues.py)."""
@@ -270,7 +272,7 @@ class Expressions(CallHelpers, PythonValues):
                 return base.type.rank
             if attr == "dtype":
                 return np.dtype(base.type.dtype)
-            if attr in P.METHODS or attr in ("copy", "clip", "item"):  # the rows' ".name" sources, .copy()...
+            if attr in P.METHODS or attr in ("copy", "clip", "item", "tolist", "fill"):  # the rows' ".name" sources
                 return Method(attr, base)
             raise self.err(UnsupportedSyntaxError, f"attribute .{attr} is not supported", node)
         state = self.b.__dict__.get("function_attributes")
@@ -422,9 +424,24 @@ class Expressions(CallHelpers, PythonValues):
         params = dict(zip(names, args))
         params.update(kwargs)
         unknown = set(params) - {"axis", "keepdims"}
-        if unknown - {"dtype", "out"} or params.get("dtype") is not None or params.get("out") is not None:
-            raise self.err(UnsupportedSyntaxError, f"np.{prim}: only `axis` and `keepdims` are supported", node)
-        return self._reduce(prim, x, params.get("axis"), params.get("keepdims", False), node)
+        dtype = params.get("dtype") if prim in _DTYPE_REDUCTIONS else None
+        if unknown - {"dtype", "out"} or (params.get("dtype") is not None and dtype is None) \
+                or params.get("out") is not None:
+            raise self.err(UnsupportedSyntaxError, f"np.{prim}: only `axis`, `keepdims` and `dtype` (of a sum, "
+                           "mean or product) are supported", node)
+        return self._reduce(prim, self._reduce_dtype(x, dtype, node), params.get("axis"), params.get("keepdims", False),
+                            node)
+
+    def _reduce_dtype(self, x, dtype, node):
+        """np.sum(x, dtype=d): NumPy accumulates in d, so x cast to d first (a float dtype only)."""
+        if dtype is None:
+            return x
+        target = self.dtype(dtype, node)
+        if not target.startswith("float"):
+            raise self.err(UnsupportedSyntaxError, f"a reduction with dtype={target} (adjit accumulates in float32 or "
+                           "float64)", node)
+        x = self.value(x, node)
+        return x if x.type.dtype == target else self.b.emit("astype", [x], dtype=target)
 
     def _reduce(self, prim, x, axis, keepdims, node):
         from ..shapes import normalize_axis
@@ -477,10 +494,11 @@ class Expressions(CallHelpers, PythonValues):
 
         v = lambda x: self.value(x, node)  # noqa: E731
         if prim in P.REDUCTIONS:
+            dtype = kwargs.pop("dtype", None) if prim in _DTYPE_REDUCTIONS else None
             x, axis, keepdims = bind(*row.params, **dict(row.defaults))
             if isinstance(x, tuple) or isinstance(x, Value) and x.type.kind == "tuple":
                 x = self._build(x, node)  # np.sum([1, a * a, 2]): NumPy reduces np.array of the list
-            return self._reduce(prim, x, axis, keepdims, node)
+            return self._reduce(prim, self._reduce_dtype(x, dtype, node), axis, keepdims, node)
         if prim in ("maximum", "minimum") and func in (max, min):
             if len(args) != 2 or kwargs:
                 raise self.err(UnsupportedSyntaxError, f"{func.__name__}() takes exactly two arguments here", node,

@@ -16,6 +16,9 @@ from .values import _is_number
 
 _FUNCS = (np.unravel_index, np.ravel_multi_index, np.insert, np.delete, np.resize, np.argpartition, np.partition,
           np.vectorize)
+_SERIES = {np.polynomial.polynomial.polyval: "poly", np.polynomial.chebyshev.chebval: "cheb",
+           np.polynomial.legendre.legval: "leg", np.polynomial.hermite.hermval: "herm",
+           np.polynomial.hermite_e.hermeval: "herme", np.polynomial.laguerre.lagval: "lag"}
 
 
 class Vectorized:
@@ -30,7 +33,8 @@ class MoreNumpy:
 
     @staticmethod
     def is_extra_numpy(func) -> bool:
-        return any(func is f for f in _FUNCS) or isinstance(func, (np.vectorize, Vectorized))
+        return any(func is f for f in _FUNCS) or isinstance(func, (np.vectorize, Vectorized)) \
+            or any(func is f for f in _SERIES)
 
     def extra_numpy(self, func, args, kwargs, node):
         call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
@@ -44,6 +48,9 @@ class MoreNumpy:
             return Vectorized(pyfunc)
         if isinstance(func, (np.vectorize, Vectorized)):
             return self._vectorized_call(func, args, kwargs, node)
+        kind = next((k for f, k in _SERIES.items() if func is f), None)
+        if kind is not None:
+            return self._series(kind, func, args, kwargs, node)
         if func is np.argpartition or func is np.partition:
             a, _, axis = self.bind_args(f"np.{func.__name__}", ("a", "kth", "axis", "kind", "order"), args, kwargs,
                                         node, axis=-1, kind="introselect", order=None)[:3]
@@ -208,6 +215,110 @@ class MoreNumpy:
         parts = [p for p in (self._slice(x, axis, 0, pos) if pos else None, v,
                              self._slice(x, axis, pos, n) if pos < n else None) if p is not None]
         return call(np.concatenate, tuple(parts), axis=axis)
+
+    # -- np.polynomial's *val: NumPy's own recurrences (Horner, Clenshaw) on the coefficients
+    def _series(self, kind: str, func, args, kwargs, node):
+        """polyval/chebval/legval/hermval/hermeval/lagval(x, c) of a 1-D c of a length known when
+        compiled (a list of numbers or an array), the recurrence NumPy runs, term by term."""
+        name = f"np.polynomial.{func.__module__.split('.')[-1]}.{func.__name__}"
+        x, c, tensor = self.bind_args(name, ("x", "c", "tensor"), args, kwargs, node, tensor=True)
+        if isinstance(c, tuple):
+            items = list(c)
+        else:
+            cv = self.value(c, node)
+            n = self.b.aval(cv).shape[0] if cv.type.kind == "array" and cv.type.rank == 1 else None
+            if n is None:
+                raise self.err(UnsupportedSyntaxError, f"{name}: c must be a 1-D list or array of coefficients of a "
+                               "length known when compiled", node)
+            self.at(node)
+            items = [self.b.emit("getitem", [cv, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        if not items:
+            raise self.err(ArgumentError, f"{name}: c must not be empty", node)
+        if isinstance(x, tuple):
+            x = self.array_like(x, node)
+        add, sub, mul, div = (lambda a, b, op=op: self.binop(op, a, b, node) for op in (ast.Add, ast.Sub, ast.Mult,
+                                                                                         ast.Div))
+        c = items
+        if kind == "poly":
+            c0 = add(c[-1], mul(x, 0))
+            for i in range(2, len(c) + 1):
+                c0 = add(c[-i], mul(c0, x))
+            return c0
+        x2 = mul(x, 2) if kind in ("cheb", "herm") else x
+        if len(c) <= 2:
+            c0, c1 = c[0], (c[1] if len(c) == 2 else 0)
+        else:
+            nd, c0, c1 = len(c), c[-2], c[-1]
+            for i in range(3, len(c) + 1):
+                tmp = c0
+                nd -= 1
+                if kind == "cheb":
+                    c0, c1 = sub(c[-i], c1), add(tmp, mul(c1, x2))
+                elif kind == "leg":
+                    c0, c1 = sub(c[-i], div(mul(c1, nd - 1), nd)), add(tmp, div(mul(mul(c1, x), 2 * nd - 1), nd))
+                elif kind == "herm":
+                    c0, c1 = sub(c[-i], mul(c1, 2 * (nd - 1))), add(tmp, mul(c1, x2))
+                elif kind == "herme":
+                    c0, c1 = sub(c[-i], mul(c1, nd - 1)), add(tmp, mul(c1, x))
+                else:  # lag
+                    c0, c1 = sub(c[-i], div(mul(c1, nd - 1), nd)), add(tmp, div(mul(c1, sub(2 * nd - 1, x)), nd))
+        last = {"cheb": x, "leg": x, "herm": x2, "herme": x, "lag": sub(1, x)}[kind]
+        return add(c0, mul(c1, last))
+
+    # -- methods
+    def tolist(self, x: Value, args, kwargs, node):
+        """x.tolist(): the numbers as Python's nested lists (a 0-d value: the number)."""
+        if args or kwargs:
+            raise self.err(ArgumentError, ".tolist() takes no arguments", node)
+        if x.type.kind != "array":
+            return x
+        shape = self.b.aval(x).shape
+        if x.type.rank == 1:
+            return self.as_list(x, node)
+        if shape[0] is None:
+            raise self.err(UnsupportedSyntaxError, ".tolist() of a 2-D or higher array whose first extent is known "
+                           "only when the function runs", node, hint="iterate over its rows")
+        self.at(node)
+        rows = [self.b.emit("getitem", [x, self.b.const(k)], index=(("int", 1),)) for k in range(shape[0])]
+        return self.mark_list(tuple(self.tolist(r, (), {}, node) for r in rows))
+
+    def method_statement(self, m, call: ast.Call, stmt) -> bool:
+        """`x.sort(axis=-1)` and `x.fill(v)` as statements, for what they write into x: `x[...] =
+        np.sort(x, ...)` and `x[...] = v`, lowered as those writes are (into the array x names,
+        seen through its views, as NumPy's in-place methods are). False for other methods."""
+        if m.name not in ("sort", "fill"):
+            return False
+        if m.name == "fill" and (len(call.args) != 1 or call.keywords):
+            raise self.err(ArgumentError, ".fill() takes one value", call)
+        at = lambda t: ast.copy_location(t, call)  # noqa: E731
+        target = call.func.value
+        if m.name == "fill":
+            value = call.args[0]
+        else:
+            self.env["_adjit_np"] = np
+            value = at(ast.Call(func=at(ast.Attribute(value=at(ast.Name(id="_adjit_np", ctx=ast.Load())), attr="sort",
+                                                      ctx=ast.Load())), args=[target] + list(call.args),
+                                keywords=call.keywords))
+        where = at(ast.Subscript(value=target, slice=at(ast.Constant(value=Ellipsis)), ctx=ast.Store()))
+        if isinstance(target, ast.Subscript):  # Y[0].sort(): a view of Y (basic indices) sorted in place: Y[0, ...]
+            inner = list(target.slice.elts) if isinstance(target.slice, ast.Tuple) else [target.slice]
+            if not all(self._basic_index(e) for e in inner):
+                raise self.err(UnsupportedSyntaxError, f".{m.name}() of a selection that is not a view (NumPy would "
+                               "change a temporary copy)", call, hint="assign the result of np.sort to a name")
+            where = at(ast.Subscript(value=target.value, slice=at(ast.Tuple(elts=inner + [at(ast.Constant(
+                value=Ellipsis))], ctx=ast.Load())), ctx=ast.Store()))
+        ast.fix_missing_locations(where)
+        ast.fix_missing_locations(value)
+        self.assign(where, self.expr(value), value)
+        return True
+
+    def _basic_index(self, e) -> bool:
+        """An index element that makes a view (a slice, an int), not a gather."""
+        if isinstance(e, ast.Slice):
+            return True
+        v = self.expr(e)
+        return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar" \
+            and v.type.dtype.startswith(("int", "uint"))
 
     # -- np.vectorize
     def _vectorized_call(self, func, args, kwargs, node):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+from .contexts import SUPPORTED, splice_no_op_withs
 from ..errors import AdjitError, AdjitTypeError, Loc, UnsupportedSyntaxError
 from .returns import contains_return
 
@@ -133,6 +134,7 @@ def _parse(fn) -> ParsedFunction:
         node = ast.parse(textwrap.dedent(source)).body[0]
     if not isinstance(node, ast.FunctionDef):
         raise UnsupportedSyntaxError(f"{target.__qualname__} is not a plain def function")
+    splice_no_op_withs(node, target.__globals__)  # `with np.errstate(...):` is its body (contexts.py)
     parsed = ParsedFunction(target, name, node, filename, firstline, indent, lines, [], source,
                             target.__globals__)
     args = node.args
@@ -285,7 +287,7 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
         what = {
             ast.Expr: "an expression statement has no effect on the result (printing is not supported)",
             ast.Try: "`try` is not supported",
-            ast.With: "`with` is not supported",
+            ast.With: f"`with` is supported for {SUPPORTED} (its body is compiled), not this context manager",
             ast.Global: "`global` is not supported",
             ast.Nonlocal: "`nonlocal` is not supported",
             ast.Delete: "`del` is not supported",

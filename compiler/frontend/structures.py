@@ -519,6 +519,12 @@ class Structures:
                 items = view.struct.items
                 return {"items": list(items.items()), "keys": list(items), "values": list(items.values())}[view.what]
             return None
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "sorted" \
+                and self.name("sorted", it.func) is sorted:  # sorted(d) of a dict's keys, strings: unrolled
+            seq = self.expr(it)
+            if type(seq) is tuple and seq and all(isinstance(e, str) for e in seq):
+                return list(seq)
+            return None
         if isinstance(it, (ast.List, ast.Tuple)) or isinstance(it, ast.Name) and (
                 type(self.env.get(it.id)) is tuple or it.id not in self.env and self._global_sequence(it)):
             return list(self.expr(it))  # a list or tuple built in the function: unrolled like a structure

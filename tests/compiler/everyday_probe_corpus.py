@@ -2,6 +2,7 @@
 (itertools loops, a `raise` after the returns), in a plain module (adjit reads their source)."""
 import functools
 import itertools
+import warnings
 
 import numpy as np
 
@@ -153,3 +154,86 @@ def over_ndenumerate(X):
     for (i, j), v in np.ndenumerate(X):
         s += v * v * (i + 2 * j)
     return s
+
+
+def validated(x):
+    if not np.isfinite(x).all():
+        raise ValueError("x has non-finite entries")
+    return np.sum(x ** 2)
+
+
+def guarded_loop(x):
+    s = 0.0
+    for v in x:
+        if v > 100.0:
+            raise RuntimeError("diverged")
+        s += v * v
+    return s
+
+
+class CustomFailure(Exception):
+    pass
+
+
+def custom_raise(x):
+    if x[0] > 10.0:
+        raise CustomFailure("too big")
+    return np.sum(x)
+
+
+def quiet_blocks(x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = np.log(np.abs(x) + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"), np.printoptions(precision=3):
+        z = np.where(x != 0, np.sin(x) / x, 1.0)
+    return np.sum(y ** 2) + np.sum(z)
+
+
+def sorted_in_place(X):
+    Y = X.copy()
+    Y.sort(axis=0)
+    Y[0].sort()
+    y = X[1].copy()
+    y.sort()
+    return np.sum(Y * np.arange(Y.shape[1])) + np.sum(y * np.arange(len(y)))
+
+
+def filled(x):
+    y = np.empty_like(x)
+    y.fill(2.0)
+    y[1:3] = x[:2]
+    return np.sum(y * x)
+
+
+def as_lists(X):
+    rows = X.tolist()
+    flat = X[0].tolist()
+    return sum(r[0] * r[1] for r in rows) + sum(v * v for v in flat)
+
+
+def sparse_grid(x):
+    xx, yy = np.meshgrid(x, x[:3], sparse=True)
+    return np.sum(np.sin(xx) * yy)
+
+
+def sums_in_float64(x):
+    return np.sum(x, dtype=np.float64) + np.mean(x ** 2, dtype=np.float64) + x.sum(dtype=float) * 2
+
+
+def sorted_keys(w):
+    d = {"b": w[1], "a": w[0], "c": w[2]}
+    s = 0.0
+    for k in sorted(d):
+        s = s * 2 + d[k]
+    return s
+
+
+def orthogonal_series(x):
+    c = x[:5]
+    t = np.linspace(-0.9, 0.9, 7)
+    P = np.polynomial
+    return (np.sum(P.chebyshev.chebval(t, c) ** 2) + np.sum(P.legendre.legval(t, c))
+            + np.sum(P.hermite.hermval(t, c)) + np.sum(P.hermite_e.hermeval(t, c) * t)
+            + np.sum(P.laguerre.lagval(t + 1, c)) + np.sum(P.polynomial.polyval(t, c) ** 2)
+            + P.legendre.legval(x[5], [1.0, 2.0, 0.5]) + P.chebyshev.chebval(x[0], [0.3]))

@@ -80,3 +80,45 @@ def test_unravel_index_out_of_range_raises_as_numpy():
         return X[i, j]
     with pytest.raises(ValueError):  # run by NumPy before the compiled code (frontend/host.py): its error
         adjit.grad(f)(np.ones((2, 3)), 6)
+
+
+PYTHON = [
+    (C.validated, lambda: [RNG.standard_normal(4)]),
+    (C.guarded_loop, lambda: [RNG.standard_normal(5)]),
+    (C.quiet_blocks, lambda: [RNG.standard_normal(5)]),
+    (C.sorted_in_place, lambda: [RNG.standard_normal((3, 4))]),
+    (C.filled, lambda: [RNG.standard_normal(5)]),
+    (C.as_lists, lambda: [RNG.standard_normal((3, 2))]),
+    (C.sparse_grid, lambda: [RNG.standard_normal(5)]),
+    (C.sums_in_float64, lambda: [RNG.standard_normal(5)]),
+    (C.sorted_keys, lambda: [RNG.standard_normal(3)]),
+    (C.orthogonal_series, lambda: [RNG.standard_normal(6)]),
+]
+PYTHON_IDS = ["raise_if", "raise_loop", "with", "sort_stmt", "fill", "tolist", "sparse_grid", "dtype", "sorted_keys",
+              "series"]
+
+
+@pytest.mark.parametrize("fun,make", PYTHON, ids=PYTHON_IDS)
+def test_everyday_python_forms(fun, make):
+    args = make()
+    check_against_fd(fun, args, (0,), compiled=fun in (C.validated, C.sorted_in_place))
+    check_forward(fun, args, (0,), compiled=False)
+
+
+def test_raise_on_a_run_time_path_raises_there():
+    g = adjit.grad(C.validated)
+    with pytest.raises(ValueError, match="non-finite"):
+        g(np.array([1.0, np.nan]))
+    with pytest.raises(RuntimeError, match="diverged"):
+        adjit.grad(C.guarded_loop)(np.array([1.0, 200.0, 3.0]))
+    with pytest.raises(adjit.AdjitError, match="built-in exceptions"):  # a user's class: a located refusal
+        adjit.grad(C.custom_raise)(np.ones(3))
+
+
+def test_sort_of_a_copy_made_by_a_gather_is_refused():
+    def f(X):
+        Y = X.copy()
+        Y[[0, 1]].sort()  # NumPy sorts a temporary copy: Y unchanged
+        return np.sum(Y)
+    with pytest.raises(adjit.AdjitError, match="not a view"):
+        adjit.grad(f)(np.ones((3, 2)))

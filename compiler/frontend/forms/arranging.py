@@ -384,8 +384,9 @@ class ArrangingForms(FormsBase):
 
     def form_meshgrid(self, label, args, kwargs, node):
         indexing = kwargs.pop("indexing", "xy")
-        if set(kwargs) - {"sparse", "copy"} or kwargs.get("sparse"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: only `indexing` is supported", node)
+        if set(kwargs) - {"sparse", "copy"}:
+            raise self.err(UnsupportedSyntaxError, f"{label}: only `indexing`, `sparse` and `copy` are supported", node)
+        sparse = bool(self.static(kwargs.get("sparse", False), node, "sparse"))
         xs = [self.value(a, node) for a in args]
         if any(self._rank(v) != 1 for v in xs):
             raise self.err(ShapeError, f"{label} takes 1-D arrays", node)
@@ -396,6 +397,9 @@ class ArrangingForms(FormsBase):
         for k, v in enumerate(xs):
             axis = (1 if k == 0 else 0 if k == 1 else k) if indexing == "xy" and len(xs) >= 2 else k
             e = self.b.emit("expand_dims", [v], axis=tuple(a for a in range(len(xs)) if a != axis))
+            if sparse:  # sparse=True: each input along its own axis, extent 1 elsewhere (a copy, as NumPy's)
+                out.append(self.b.emit("astype", [e], dtype=e.type.dtype))
+                continue
             out.append(self.b.emit("broadcast_to", [e, self._const_shape(n)]))
         return tuple(out)
 
