@@ -38,6 +38,11 @@ def combine_lines(prim: str, acc: str, part: str) -> list[str]:
     return [f"if {part} {keep} {acc} or {part} != {part}:", f"    {acc} = {part}"]
 
 
+# integer arithmetic that can leave int32's range: rendered on scalars, cast back to int32 as NumPy's
+# int32 arithmetic wraps
+_WRAPS = frozenset({"add", "sub", "mul", "neg", "pow"})
+
+
 class OpRenderer:
     """Mixin of codegen.emitter._Emitter: `render(op)` and the renderings it dispatches to."""
 
@@ -63,7 +68,11 @@ class OpRenderer:
         if form in (None, CUSTOM, STATEMENT):
             raise InternalCompilerError(f"no elementwise rendering for {op.prim}", print_function(self.fn))
         f32 = row.elementwise and op.out.type is not None and op.out.type.dtype == "float32"
-        return template(form).render(op.inputs, op.attrs, arg, f32)
+        e = template(form).render(op.inputs, op.attrs, arg, f32)
+        if (scalar or self.lowered and op.out.type.kind == "scalar") and op.prim in _WRAPS \
+                and op.out.type is not None and op.out.type.dtype == "int32":
+            return Expr(f"np.int32({e.text})")  # Numba computes int32 scalars in int64; NumPy wraps at 32 bits
+        return e
 
     # ---------------------------------------------------------------- CUSTOM rows
     def render_const(self, op: Op) -> Expr:

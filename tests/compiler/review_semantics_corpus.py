@@ -107,3 +107,13 @@ def list_iadd_fresh(x):
     m = acc[:]
     m += [x[3]]
     return sum(acc) + len(acc) * x[4] + len(t) * x[2] + u[-1] + len(m) * x[3]
+
+
+# -- int32 arithmetic wraps at 32 bits in NumPy (Numba computes int32 scalars in int64)
+
+def int32_wraps(x):
+    k = np.array([2**30, 2**30, 5, 6, 7, 8], dtype=np.int32)
+    s = np.sum(x * (k + k)) + np.sum(x * (k * 2**2))
+    for i in range(6):
+        s = s + x[i] * (k[i] + k[i])
+    return s

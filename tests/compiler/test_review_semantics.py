@@ -48,3 +48,17 @@ def test_a_list_changed_through_another_name_is_refused(fun):
 
 def test_a_list_of_its_own_still_grows_in_place():
     check_against_fd(R.list_iadd_fresh, (X.copy(),), (0,), compiled=False)
+
+
+def test_int32_arithmetic_wraps_as_numpy_does_once_compiled():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy warns of the overflow it wraps
+        expected = R.int32_wraps(X.copy())
+        value, g = adjit.value_and_grad(R.int32_wraps)(X.copy())
+    assert np.isclose(value, expected, rtol=1e-12)
+    k = np.array([2**30, 2**30, 5, 6, 7, 8], dtype=np.int32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert np.allclose(g, 2 * (k + k).astype(float) + (k * 4).astype(float))
