@@ -1,5 +1,6 @@
 """Scalar kernels (float64) for runtime/special.py: scipy.special's inverse error functions, the
 normal distribution's ndtr/log_ndtr/ndtri, log_expit, the exponential integrals exp1 and expi,
+gamma and beta,
 the modified Bessel functions i0, i0e, i1, i1e, betaln and psi (digamma), SciPy's own compiled code called through
 scipy.special.cython_special's C entry points (bound by symbol name as runtime/incomplete.py does,
 so the code that calls them is cached): the same values as SciPy's, to the bit. And polygamma(n, x)
@@ -28,6 +29,8 @@ _c_betaln = _bind("adjit_cs_betaln", "betaln", 2)
 _c_psi = _bind("adjit_cs_psi", "__pyx_fuse_1psi", 1)
 _c_exp1 = _bind("adjit_cs_exp1", "__pyx_fuse_1exp1", 1)  # the double specialization (0 is complex)
 _c_expi = _bind("adjit_cs_expi", "__pyx_fuse_1expi", 1)
+_c_gamma = _bind("adjit_cs_gamma", "__pyx_fuse_1gamma", 1)  # the double specialization (0 is complex)
+_c_beta = _bind("adjit_cs_beta", "beta", 2)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -68,6 +71,16 @@ def exp1_kernel(x):
 @numba.njit(cache=True, nogil=True)
 def expi_kernel(x):
     return _c_expi(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def gamma_kernel(x):
+    return _c_gamma(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def beta_kernel(a, b):
+    return _c_beta(a, b, 0)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -330,7 +330,9 @@ i1 = _unary("i1", _cs.i1_kernel)
 i1e = _unary("i1e", _cs.i1e_kernel)
 exp1 = _unary("exp1", _cs.exp1_kernel)
 expi = _unary("expi", _cs.expi_kernel)
+gamma = _unary("gamma", _cs.gamma_kernel)
 betaln = _binary("betaln", _cs.betaln_kernel)
+beta = _binary("beta", _cs.beta_kernel)
 # the real branches; from Python (the lowered module run as Python) the same kernels, per element
 _lambertw0_py, _lambertwm1_py = (np.vectorize(k, otypes=[np.float64]) for k in (_lambertw0, _lambertwm1))
 lambertw0 = _unary("lambertw0", _lambertw0, lambda x: _lambertw0_py(x)[()])
@@ -338,4 +340,4 @@ lambertwm1 = _unary("lambertwm1", _lambertwm1, lambda x: _lambertwm1_py(x)[()])
 
 __all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
            "betainc", "betaincc", "factorial", "factorial_int", "polygamma", "erfinv", "erfcinv", "ndtri", "ndtr",
-           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "exp1", "expi", "betaln", "lambertw0", "lambertwm1", "running_max", "running_min", "bincount_index"]
+           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "exp1", "expi", "gamma", "betaln", "beta", "lambertw0", "lambertwm1", "running_max", "running_min", "bincount_index"]

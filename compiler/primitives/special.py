@@ -139,6 +139,8 @@ _row("log_expit", lambda y, x: npx.expit(-x))
 # E1), d/dx = -e^-x / x; Ei(x) = -PV int_-x^inf e^-t / t dt, d/dx = e^x / x
 _row("exp1", lambda y, x: -npx.exp(-x) / x)
 _row("expi", lambda y, x: npx.exp(x) / x)
+# Gamma(x) (scipy.special.gamma, math.gamma): d/dx = Gamma(x) psi(x)
+_row("gamma", lambda y, x: y * npx.digamma(x), sources=(_sp("gamma"), math.gamma))
 
 # ------------------------------------------------------------------------ Lambert's W, its real branches
 # scipy.special.lambertw(x, k).real for k = 0 (x >= -1/e) and k = -1 (-1/e <= x < 0), where W is real
@@ -178,6 +180,14 @@ primitive("betaln", _ew_float, elementwise=True, sources=(_sp("betaln"),), param
                                   g * (npx.digamma(b) - npx.digamma(a + b))),
           jvp=lambda t, y, a, b: _tsum(None if t[0] is None else t[0] * (npx.digamma(a) - npx.digamma(a + b)),
                                        None if t[1] is None else t[1] * (npx.digamma(b) - npx.digamma(a + b))))
+
+# beta(a, b) = Gamma(a) Gamma(b) / Gamma(a + b): d/da = beta (digamma(a) - digamma(a + b))
+primitive("beta", _ew_float, elementwise=True, sources=(_sp("beta"),), params=("a", "b"),
+          readable="scipy.special.beta({0}, {1})", lowered="_special.beta({0}, {1})",
+          vjp=lambda g, y, a, b: (g * y * (npx.digamma(a) - npx.digamma(a + b)),
+                                  g * y * (npx.digamma(b) - npx.digamma(a + b))),
+          jvp=lambda t, y, a, b: _tsum(None if t[0] is None else t[0] * y * (npx.digamma(a) - npx.digamma(a + b)),
+                                       None if t[1] is None else t[1] * y * (npx.digamma(b) - npx.digamma(a + b))))
 
 # ------------------------------------------------------------------------ logistic, xlogy
 # expit(x) = 1 / (1 + e^-x): y' = y (1 - y)

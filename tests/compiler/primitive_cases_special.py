@@ -48,6 +48,8 @@ def log_ndtr_(x, u): return np.sum(u * sp.log_ndtr(x)) + np.sum(sp.log_expit(x) 
 def bessel_(x, u): return np.sum(u * (sp.i0(x) + sp.i0e(x) + sp.i1(x) + sp.i1e(x) * 2.0 + np.i0(x) * 0.5))
 def bessel_at_zero(x): return np.sum(sp.i1(x) + sp.i1e(x) ** 2 + sp.i0e(x))  # i1'(0) = i1e'(0) = 1/2
 def betaln_(a, b, u): return np.sum(u * sp.betaln(a, b))
+def gamma_(x, u): return np.sum(u * sp.gamma(x)) + math.gamma(x[0] + 1.0)  # negative x too (between the poles)
+def beta_(a, b, u): return np.sum(u * sp.beta(a, b))
 def lambertw_(x, u): return np.sum(u * sp.lambertw(x).real) + np.sum(sp.lambertw(-0.3 * np.exp(-0.1 * x * x), -1).real)
 
 
@@ -103,6 +105,8 @@ CASES: dict = {
        for name in ("i0", "i0e", "i1", "i1e")},
     **{name: [(lambertw_, lambda: (np.array([-0.3, -0.05, 0.0, 0.4, 2.5, 30.0]), normal(6)), (0,))]
        for name in ("lambertw0", "lambertwm1")},
+    "gamma": [(gamma_, lambda: (np.array([-1.5, -0.4, 0.3, 1.0, 2.5, 6.2]), normal(6)), (0,))],
+    "beta": [(beta_, lambda: (R.uniform(0.3, 5.0, (3, 4)), R.uniform(0.3, 5.0, 4), normal(3, 4)), (0, 1))],
     "betaln": [(betaln_, lambda: (R.uniform(0.3, 5.0, (3, 4)), R.uniform(0.3, 5.0, 4), normal(3, 4)), (0, 1))],
     "xlogy": [(xlogy_, lambda: (with_zero(3, 4), positive(4), normal(3, 4)), (0, 1)),
               (xlogy_entropy, lambda: (R.uniform(0.1, 1.0, 5),), (0,))],
