@@ -117,3 +117,10 @@ def int32_wraps(x):
     for i in range(6):
         s = s + x[i] * (k[i] + k[i])
     return s
+
+
+# -- np.argmax / np.argmin of an array holding NaN: NumPy answers the first NaN
+
+def argmax_nan(x):
+    A = x[:4].reshape(2, 2)
+    return x[np.argmax(x)] + x[np.argmin(x)] + np.sum(np.argmax(A, axis=0) * x[:2]) + x[A.argmin()]

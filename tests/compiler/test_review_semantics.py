@@ -62,3 +62,10 @@ def test_int32_arithmetic_wraps_as_numpy_does_once_compiled():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         assert np.allclose(g, 2 * (k + k).astype(float) + (k * 4).astype(float))
+
+
+@pytest.mark.parametrize("x", [np.array([0.7, np.nan, 1.6, -2.5, 0.3]), np.array([0.7, 0.2, np.nan, -2.5, np.nan]),
+                               np.array([0.7, 0.2, 1.6, -2.5, 0.3])])
+def test_argmax_and_argmin_answer_the_first_nan(x):
+    value, _ = run_grad(R.argmax_nan, (x.copy(),), (0,))
+    np.testing.assert_equal(value, R.argmax_nan(x.copy()))

@@ -2,7 +2,7 @@
 found missing): rounding (np.floor, np.ceil, np.round/np.around/np.rint, np.trunc, np.fix: their
 gradient is zero almost everywhere, through `floordiv`), np.exp2/log2/log10, np.sinc,
 np.heaviside, np.fmax/np.fmin, np.nan_to_num, np.nansum/nanmean/nanmax/nanmin, np.all/np.any,
-np.argmax/np.argmin (a stable `argsort`: the first index among ties, as NumPy), np.average."""
+np.argmax/np.argmin (a stable `argsort`: the first index among ties, as NumPy, or the first NaN), np.average."""
 from __future__ import annotations
 
 import math
@@ -219,6 +219,13 @@ class EverydayForms(FormsBase):
         flat, ax = self._along(x, axis, node, label)
         key = self.b.emit("neg", [flat]) if negate else flat
         first = self._take(self.b.emit("argsort", [key], axis=ax), ax, 0)
+        if flat.type.dtype in ("float32", "float64"):  # NumPy's answer is the first NaN, where there is one
+            nan = self.b.emit("ne", [flat, flat])
+            nan_first = self.b.emit("astype", [self.b.emit("logical_not", [nan])], dtype="float64")
+            first_nan = self._take(self.b.emit("argsort", [nan_first], axis=ax), ax, 0)
+            any_nan = self.b.emit("gt", [self._reduce("max", self.b.emit("astype", [nan], dtype="float64"), ax,
+                                                      False, node), self.b.const(0.0)])
+            first = self.b.emit("where", [any_nan, first_nan, first])
         if self.static(keepdims, node, "keepdims"):
             return self.b.emit("expand_dims", [first], axis=(ax,)) if axis is not None else first
         return first
