@@ -14,3 +14,16 @@ def out_of_line(typingctx):
         return context.get_dummy_value()
 
     return types.none(), codegen
+
+
+@intrinsic
+def inline_here(typingctx):
+    """Called first in a small runtime helper: its compiled function is marked `alwaysinline`, so
+    LLVM copies it into each caller as if the generated code had written it there (a tape push:
+    the generated code calls one helper instead of writing a branch and a copy loop, which Numba's
+    SSA pass walked once per variable: issue 14), and the call costs nothing when run."""
+    def codegen(context, builder, signature, args):
+        builder.function.attributes.add("alwaysinline")
+        return context.get_dummy_value()
+
+    return types.none(), codegen

@@ -1,6 +1,10 @@
 """The reverse sweep's tape in compiled code: growable stacks (arrays that double when full), one
-per recorded value. Generated code stores into the buffer directly and calls `grow` only when it
-is full, so recording allocates O(log n) times, never once per iteration.
+per recorded value. Generated code stores a scalar into the buffer directly and calls `grow_scalar`
+only when it is full, and pushes an array's row by `push_row<r>` (inlined: the same branch and a
+copy loop), so recording allocates O(log n) times, never once per iteration. A row push is a call
+rather than the branch and copy loop written out in the generated function because Numba's SSA
+pass costs each block once per reassigned variable: a hundred row pushes written out in one loop
+body made 600 blocks and a RecursionError (issue 14).
 
 The copies are loops over elements, not slice assignments: Numba compiles an array assigned into a
 slice (`grown[:n] = buf[:n]`) with its shape-mismatch error message, whose string formatting took
@@ -10,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .outline import out_of_line
+from .outline import inline_here, out_of_line
 
 _FIRST_CAPACITY = 64
 
@@ -45,6 +49,42 @@ def grow_array(buf, n, value, capacity):
     grown = np.empty((max(_FIRST_CAPACITY, 2 * n, capacity),) + value.shape, buf.dtype)
     _copy_rows(grown, buf, n)
     return grown
+
+
+@numba.njit(cache=True, nogil=True)
+def push_row1(buf, n, value, capacity):
+    """buf (grown when full, to `capacity` rows at least) with row n a copy of the 1-D value."""
+    inline_here()
+    if n == buf.shape[0]:
+        buf = grow_array(buf, n, value, capacity)
+    for j0 in range(value.shape[0]):
+        buf[n, j0] = value[j0]
+    return buf
+
+
+@numba.njit(cache=True, nogil=True)
+def push_row2(buf, n, value, capacity):
+    """push_row1 for a 2-D value."""
+    inline_here()
+    if n == buf.shape[0]:
+        buf = grow_array(buf, n, value, capacity)
+    for j0 in range(value.shape[0]):
+        for j1 in range(value.shape[1]):
+            buf[n, j0, j1] = value[j0, j1]
+    return buf
+
+
+@numba.njit(cache=True, nogil=True)
+def push_row3(buf, n, value, capacity):
+    """push_row1 for a 3-D value."""
+    inline_here()
+    if n == buf.shape[0]:
+        buf = grow_array(buf, n, value, capacity)
+    for j0 in range(value.shape[0]):
+        for j1 in range(value.shape[1]):
+            for j2 in range(value.shape[2]):
+                buf[n, j0, j1, j2] = value[j0, j1, j2]
+    return buf
 
 
 # Ragged tapes (a value whose extents may change between pushes): the generated code appends each

@@ -175,33 +175,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             self.exprs[op.out.id] = self.render(op)
             return
         if op.prim == "tape_push":
-            v = op.inputs[0]
-            tape = op.attrs["tape"]
-            self.tapes[tape] = v
-            if not self.lowered:  # an array is recorded by value: later writes must not reach the tape
-                out.append(f"{tape}.append({self.operand(v, ATOM)}.copy())" if v.type.rank
-                           else f"{tape}.append({self.operand(v, 0)})")
-                return
-            value = self.operand(v, 0)
-            cap = self.capacity.get(tape, "0")
-            if tape in self.ragged:  # entries of their own extents
-                out.extend(self.ragged_push(tape, self.operand(v, ATOM), v.type.rank, cap))
-                return
-            grow = (f"_tape.grow_array({tape}, _n{tape}, {value}, {cap})" if v.type.rank
-                    else f"_tape.grow_scalar({tape}, _n{tape})")
-            if tape not in self.reserved:
-                out.append(f"if _n{tape} == {tape}.shape[0]:")
-                out.append(f"    {tape} = {grow}")
-            if v.type.rank:  # a row copy as a loop nest (Numba compiles `tape[n] = row` slowly); its shape is static
-                ix = [f"_j{a}" for a in range(v.type.rank)]
-                ind = ""
-                for a in range(v.type.rank):
-                    out.append(f"{ind}for {ix[a]} in range({self.operand(v, ATOM)}.shape[{a}]):")
-                    ind += "    "
-                out.append(f"{ind}{tape}[_n{tape}, {', '.join(ix)}] = {self.operand(v, ATOM)}[{', '.join(ix)}]")
-            else:
-                out.append(f"{tape}[_n{tape}] = {value}")
-            out.append(f"_n{tape} += 1")
+            self.emit_tape_push(op, out)
             return
         self.comment(op, out)
         if op.prim == "tape_pop":
@@ -241,6 +215,42 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         if op.out.id in self.copy_views:
             text = f"{self.operand_expr(expr)}.copy()"
         out.append(f"{target} = {text}")
+
+    def emit_tape_push(self, op: Op, out: list) -> None:
+        """A value recorded for the reverse sweep: appended (readable), or stored at _n<tape> of a
+        growable buffer (lowered) by runtime/tape's inlined push helpers."""
+        v = op.inputs[0]
+        tape = op.attrs["tape"]
+        self.tapes[tape] = v
+        if not self.lowered:  # an array is recorded by value: later writes must not reach the tape
+            out.append(f"{tape}.append({self.operand(v, ATOM)}.copy())" if v.type.rank
+                       else f"{tape}.append({self.operand(v, 0)})")
+            return
+        value = self.operand(v, 0)
+        cap = self.capacity.get(tape, "0")
+        if tape in self.ragged:  # entries of their own extents
+            out.extend(self.ragged_push(tape, self.operand(v, ATOM), v.type.rank, cap))
+            return
+        if tape in self.reserved:  # room for every push: a store
+            out.append(f"{tape}[_n{tape}] = {value}")
+            out.append(f"_n{tape} += 1")
+            return
+        if not v.type.rank:  # a scalar: grown when full, then stored (a call here costs a reference count per push)
+            out.append(f"if _n{tape} == {tape}.shape[0]:")
+            out.append(f"    {tape} = _tape.grow_scalar({tape}, _n{tape})")
+            out.append(f"{tape}[_n{tape}] = {value}")
+        elif v.type.rank <= 3:  # one inlined call, not a branch and a copy loop (blocks cost Numba's SSA pass)
+            out.append(f"{tape} = _tape.push_row{v.type.rank}({tape}, _n{tape}, {value}, {cap})")
+        else:  # a value of rank 4 or more: the branch and a row copy as a loop nest written out
+            out.append(f"if _n{tape} == {tape}.shape[0]:")
+            out.append(f"    {tape} = _tape.grow_array({tape}, _n{tape}, {value}, {cap})")
+            ix = [f"_j{a}" for a in range(v.type.rank)]
+            ind = ""
+            for a in range(v.type.rank):
+                out.append(f"{ind}for {ix[a]} in range({self.operand(v, ATOM)}.shape[{a}]):")
+                ind += "    "
+            out.append(f"{ind}{tape}[_n{tape}, {', '.join(ix)}] = {self.operand(v, ATOM)}[{', '.join(ix)}]")
+        out.append(f"_n{tape} += 1")
 
     def ragged_push(self, tape: str, value: str, rank: int, cap: str) -> list[str]:
         """A push onto a ragged tape (see ragged_tapes), inlined: entry n's row of _r<tape> gets
