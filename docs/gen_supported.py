@@ -148,7 +148,7 @@ a float is widened once).
 | a `for` loop carrying a list, tuple, string or None (see above) whose trip count is known only at run time or exceeds 256, or with `break`, `continue`, `return` inside | 'ext' is a list (or tuple) that each iteration of this loop rebinds and the next reads: adjit unrolls such a loop when it runs a number of times known when the call is compiled; hint: preallocate an array and write its items, or join arrays with `np.concatenate` |
 | `np.multiply.at` and the other ufuncs' `.at` but `np.add.at`/`np.subtract.at` | `` `np.multiply.at` is not supported by adjit``; hint: a loop over the indices |
 | `try`, `with` of other context managers, `del`, `global`, `nonlocal`, `from . import`; `raise` of a user's exception class under an `if` decided when the function runs | not supported (`import x`, `from x import y as z` inside the function bind the names when the call is compiled; a `raise` reached on the path decided when compiled, e.g. under `if kind not in OPTIONS:`, raises the user's exception, an f-string message formatted) |
-| a `class` statement inside the function that reads the function's own names (pass them to `__init__`); an attribute set outside the straight-line statements of `__init__` (under an `if`, in a loop, in another method) of an object made in the function; a recursion deeper than 24 calls or whose depth depends on values computed when the function runs, decorators on a nested `def`, positional-only parameters | not supported (a recursion over a structure known when compiled, `def prune(node): ... prune(left) * prune(right)` over nested tuples, is unrolled) |
+| a `class` statement inside the function that reads the function's own names (pass them to `__init__`); an attribute set under an `if` or in a loop of `__init__` of an object made in the function (its other methods may change attributes: below); a recursion deeper than 24 calls or whose depth depends on values computed when the function runs, decorators on a nested `def`, positional-only parameters | not supported (a recursion over a structure known when compiled, `def prune(node): ... prune(left) * prune(right)` over nested tuples, is unrolled) |
 | a boolean-mask selection used as an array (`np.array(x[mask])`), in a product with two selected axes (`X[m] @ X[m].T`) or contracting its selected axis with a full axis of another selection, combined with a selection by another mask or with an array of more dimensions than the selection; `x[mask] = u` with `u` of 2 dimensions (a full mask) or of a length known only at run time | x[mask] has a number of elements known only when the function runs; hint: keep the shape with `np.where(mask, x, 0)` (or `x * mask`) and reduce that. A selection of one element paired with a longer array raises ValueError (NumPy would broadcast the selection) |
 | `None` beside an index array (`x[idx, None]`), an index array of floats, a list of computed values as an index | not supported; hints: an int array argument or `np.arange`; `np.expand_dims(x[idx], axis)` |
 | `*args`/`**kwargs` parameters of the differentiated function (helpers may take them); `**` of anything but a dict with str keys known when compiled | not supported |
@@ -188,14 +188,20 @@ Names a function may use: its arguments and locals, `np.*` and `math.*` function
 `adjit.stop_gradient`, `adjit.nn.*`, global and closure numbers, strings, tuples and dicts of them
 (`CFG["lr"]`, `for k, v in CFG.items()`), global and closure numeric arrays (`GRID`, `mymod.KNOTS`:
 passed to the compiled code as extra parameters, read again on every call; frontend/captures.py),
-dict displays with constant keys (`{"a": x, **base}`, read-only), and other plain Python functions. Arguments are NumPy arrays (float, int or
+dict displays with constant keys (`{"a": x, **base}`, read-only; `d.get(key, default)`, `list(d)`, `next(iter(d))` with keys known when compiled, a `for` loop over a range known then unrolled where its body looks a dict up by the loop variable), Python's truth of a dict, list or tuple known when compiled (`hetero or {}`, `if opts:`), `next(gen, default)` of a generator over a sequence known then, objects of the user's classes held in globals or closures (`MOLECULES = [Molecule(...), ...]`: read-only structures of their attributes, their methods inlined with self bound), and other plain Python functions. Arguments are NumPy arrays (float, int or
 bool dtypes; not float16) and Python or NumPy numbers (ints within int64), or structures of them:
 dicts, lists, tuples, NamedTuples and dataclasses, nested (`p["W"]`, `p[0]`, `p.W`, `len(p)`,
 unpacking and `for` loops over a structure, unrolled; read-only). Objects of the user's classes made inside
 the function (`Springs(k, rest=0.9).energy(x)`): a dataclass or NamedTuple from its fields, another class by
 inlining its `__init__` (whose straight-line `self.name = value` statements set its attributes; `super()`
 works), then its methods and `@property` getters inlined with self bound, `model(x)` its `__call__`
-(see api.md for structure arguments). A `class` statement inside the function is made by Python when
+(see api.md for structure arguments). Its methods may change its attributes, as NumPy sees it
+(`self.mu[w] = ...`, `self.P -= np.outer(K, h)`, `self.state = new`, `self.games += 1`, in loops and
+branches: each such attribute is a variable the lowering carries), and a helper, method or nested
+`def` that returns nothing may be called as a statement for what it writes (`table.update(a, b, beta)`,
+`bump(y, k, v)` with `x[k] += v` inside, a nested def writing `y[i] = v` into its function's array;
+a bare `return` ends it). A helper's write into an array argument reaches the caller's name; into a
+slice or view passed in, or into a parameter it also rebinds, it is a located error. A `class` statement inside the function is made by Python when
 the call is compiled (in the module's globals; its methods keep their lines) and then used the same way. The arguments in
 `wrt` must be float32 or float64 (a structure: its float leaves; its integer leaves get None).
 `functools.partial` objects, bound methods (`self.W` read from the object) and callable objects

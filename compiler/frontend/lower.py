@@ -20,6 +20,7 @@ from .complexvals import ComplexValues, is_complex
 from .lists import BuiltList, ListBuilding
 from .masks import Masked, MaskedSelections
 from .maskmix import MixedMaskIndex
+from .procedures import Procedures, is_procedure
 from .membership import Membership
 from .morenumpy import MoreNumpy
 from .control import ControlFlow, LoopFrame
@@ -35,7 +36,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(Procedures, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
@@ -112,9 +113,16 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, C
 
     # -- statements
     def lower_body(self, body: list) -> Value:
+        helper = self.procedure_entry(body)  # an inlined body: the caller's objects (procedures.py)
+        if helper and is_procedure(body):  # returns no value: lowered for what it writes
+            self.lower_stmts(self.procedure_body(body))
+            self.procedure_exit()
+            return None
         result = self.lower_stmts(body)
         if result is None:
             raise self.err(AdjitTypeError, "the function must end with `return <scalar>`", self.parsed.node)
+        if helper:
+            self.procedure_exit()
         return result
 
     def lower_stmts(self, stmts: list, loop: "LoopFrame | None" = None):
@@ -239,6 +247,8 @@ class Lowerer(ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, C
             for t, v in zip(target.elts, items):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
+            if not isinstance(target.value, ast.Name):
+                target = self.slot_target(target)  # self.mu[i] = v of an object's changeable array: procedures.py
             if not isinstance(target.value, ast.Name):
                 raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
             base = self.expr(target.value)

@@ -37,6 +37,7 @@ class ParsedFunction:
     source: str
     globals: dict = field(default_factory=dict)
     _stmt_texts: dict = field(default_factory=dict, repr=False, compare=False)
+    must_return: Any = field(default=None, repr=False, compare=False)  # (message, node): refused unless a helper
 
     def loc(self, node: ast.AST, stmt: ast.AST | None = None) -> Loc:
         line = node.lineno + self.firstline - 1
@@ -90,6 +91,9 @@ def parse(fn, helper: bool = False) -> ParsedFunction:
     if isinstance(fn, ParsedFunction):
         return fn
     parsed = _parse(fn)
+    if parsed.must_return is not None and not helper:
+        msg, where = parsed.must_return
+        raise AdjitTypeError(msg, parsed.loc(where))
     vararg, kwarg = parsed.node.args.vararg, parsed.node.args.kwarg
     if vararg is not None and not helper:
         raise UnsupportedSyntaxError(
@@ -250,16 +254,19 @@ def _check_reserved(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
                                          hint=f"rename it (e.g. '{name.lstrip('_')}_')")
 
 
-def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: bool = False) -> None:
-    """Reject, at decoration, statements outside the subset (names are resolved at first call)."""
+def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: bool = False,
+                nested: bool = False) -> None:
+    """Reject, at decoration, statements outside the subset (names are resolved at first call).
+    A body that may end without a value is refused by parse() for the differentiated function
+    only (`must_return`): a helper or a nested def may return nothing (procedures.py)."""
     for k, stmt in enumerate(body):
         if isinstance(stmt, ast.If):
-            _check_body(parsed, stmt.body, False, in_loop)
-            _check_body(parsed, stmt.orelse, False, in_loop)
+            _check_body(parsed, stmt.body, False, in_loop, nested)
+            _check_body(parsed, stmt.orelse, False, in_loop, nested)
             continue
         if isinstance(stmt, (ast.For, ast.While)):
-            _check_body(parsed, stmt.body, False, True)
-            _check_body(parsed, stmt.orelse, False, in_loop)  # a loop's `else:` (returns.py)
+            _check_body(parsed, stmt.body, False, True, nested)
+            _check_body(parsed, stmt.orelse, False, in_loop, nested)  # a loop's `else:` (returns.py)
             continue
         if isinstance(stmt, (ast.Break, ast.Continue)):
             if not in_loop:
@@ -268,8 +275,8 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
         if isinstance(stmt, ast.Return):  # inside a loop too: frontend/returns.py
             if k != len(body) - 1:
                 raise UnsupportedSyntaxError("code after `return` is unreachable", parsed.loc(body[k + 1]))
-            if stmt.value is None:
-                raise AdjitTypeError("the function must return a scalar value", parsed.loc(stmt))
+            if stmt.value is None and not nested:  # a helper's bare `return` ends it (procedures.py)
+                parsed.must_return = parsed.must_return or ("the function must return a scalar value", stmt)
             continue
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Pass, ast.Assert, ast.Import, ast.Raise)):
             continue  # assert and import: closures.py
@@ -298,8 +305,9 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             ast.AsyncFor: "`async for` is not supported",
         }.get(type(stmt), f"`{type(stmt).__name__}` statements are not supported")
         raise UnsupportedSyntaxError(what, parsed.loc(stmt))
-    if top and not _always_returns(body) and parsed.node.name != "__init__":  # a class made inside: structures.py
-        raise AdjitTypeError("the function must end with `return <scalar>`", parsed.loc(parsed.node))
+    if top and not nested and not _always_returns(body) and parsed.node.name != "__init__":  # a class made inside
+        # (structures.py); a helper may return nothing (procedures.py): refused for the differentiated function
+        parsed.must_return = ("the function must end with `return <scalar>`", parsed.node)
 
 
 def _check_nested_def(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
@@ -310,7 +318,7 @@ def _check_nested_def(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
         raise UnsupportedSyntaxError("**kwargs parameters are not supported", parsed.loc(args.kwarg))
     if args.posonlyargs:
         raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]))
-    _check_body(parsed, node.body, True, False)
+    _check_body(parsed, node.body, True, False, True)
 
 
 def _always_returns(stmts: list) -> bool:

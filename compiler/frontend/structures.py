@@ -92,6 +92,16 @@ def is_struct(x) -> bool:
     return isinstance(x, STRUCTS)
 
 
+def is_user_object(v) -> bool:
+    """An instance of a class the user wrote (not a library's, a function, a class or a module):
+    a global or closure one is read as a structure of its attributes (plain_value)."""
+    d = getattr(v, "__dict__", None)
+    if not isinstance(d, dict) or callable(v) or isinstance(v, (type, types.ModuleType, np.ndarray, np.generic)):
+        return False
+    module = (getattr(type(v), "__module__", None) or "").split(".")[0]
+    return module not in ("numpy", "scipy", "numba", "jax", "torch", "sklearn", "pandas", "builtins", "adjit")
+
+
 def build(tree, leaves, label: str):
     """The compile-time structure of `tree` (runtime/trees.py) with `leaves` (an iterator of
     Values) in its leaf positions."""
@@ -247,9 +257,14 @@ class Structures:
             return tuple(self.plain_value(x, f"{label}[{k}]") for k, x in enumerate(v))
         if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and 0 < v.size:  # an array in a global container:
             return self.compiled_constant(v, getattr(self, "stmt", None), label)  # a constant (guards.py: by value)
+        if is_user_object(v):  # a module-level instance (MOLECULES = [Molecule(...), ...]): its attributes, read-only
+            return StructObj({k: self.plain_value(x, f"{label}.{k}") for k, x in vars(v).items()}, label, type(v),
+                             "global")
         return v
 
     def struct_read(self, x, node):
+        if type(x).__name__ == "Slot":  # an attribute its methods change: procedures.py
+            return self.slot_value(x, node)
         if isinstance(x, Opaque):
             raise self.err(AdjitTypeError, f"{x.label} is a {x.typename}, which adjit cannot read: it reads "
                            "arrays, numbers, str, None, functions, and dicts, lists, tuples, NamedTuples and "
@@ -308,6 +323,10 @@ class Structures:
             return self.struct_read(base[base.fields.index(attr)], node)
         if isinstance(base, StructMap) and attr in ("items", "keys", "values"):
             return StructView(base, attr)
+        if isinstance(base, StructMap) and attr == "get":  # d.get(key, default): calls.py
+            from .values import Method
+
+            return Method("get", base)
         raise self.err(AdjitNameError, f"{base.__name__} has no attribute '{attr}'", node,
                        hint="read a dict's entries as p['name']" if isinstance(base, StructMap) else None)
 
@@ -340,7 +359,7 @@ class Structures:
         from .parse import parse
         from .values import LocalFunction
 
-        parsed = parse(fn)
+        parsed = parse(fn, helper=True)
         fdef = copy.copy(parsed.node)
         fdef.args = copy.copy(fdef.args)
         self_name = fdef.args.args[0].arg if fdef.args.args else None
@@ -397,7 +416,9 @@ class Structures:
                         raise self.err(AdjitTypeError, f"{cls.__name__}() missing argument '{f}'", node)
                     items[f] = self.plain_value(default, f"{cls.__name__}().{f}")  # a factory's array: a constant
             if dataclasses.is_dataclass(cls):
-                return StructObj(items, label, cls, "dataclass")
+                obj = StructObj(items, label, cls, "dataclass")
+                self.slotify(obj)  # the fields its methods change (procedures.py)
+                return obj
             return StructTuple([items[f] for f in fields], label, cls.__name__, tuple(fields))
         init = cls.__dict__.get("__init__") or next((c.__dict__["__init__"] for c in cls.__mro__[1:]
                                                      if "__init__" in c.__dict__), None)
@@ -416,6 +437,7 @@ class Structures:
             self.inline_local(func, args, kwargs, node)
         finally:
             obj.building = None
+        self.slotify(obj)  # the attributes its methods change: names the lowering follows (procedures.py)
         return obj
 
     def _as_init(self, func, obj) -> None:
@@ -440,6 +462,8 @@ class Structures:
     def struct_attribute_write(self, target, base, val) -> None:
         """`self.k = k` at the top level of the `__init__` of an object made inside the function
         (instantiate); anything else on a structure is read-only."""
+        if self.slot_attribute_write(target, base, val):  # self.n = v of a changeable attribute: procedures.py
+            return
         inits = getattr(base, "building", None) or ()
         init = self.stack[-1] if self.stack and any(self.stack[-1] is i for i in inits) else None
         if init is not None and any(target in ast.walk(st) for st in init.body if isinstance(st, (ast.Assign, ast.AnnAssign))):
@@ -448,6 +472,11 @@ class Structures:
         raise self.struct_write_error(target, base)
 
     def struct_write_error(self, target, base) -> Exception:
+        if getattr(base, "kind", None) == "global":
+            return self.err(UnsupportedSyntaxError, f"{base.__name__} is an object made outside the function "
+                            "(a global or closure value), read-only inside a differentiated function: Python "
+                            "would change it for every later call", target,
+                            hint="bind the new value to a local name, or make the object inside the function")
         if getattr(base, "kind", None) == "object":
             return self.err(UnsupportedSyntaxError, f"{base.__name__} is made in the function: only the straight-line "
                             "`self.name = value` statements of its __init__ set its attributes", target,
@@ -474,7 +503,8 @@ class Structures:
         if node.id in self.env:
             return is_struct(self.env[node.id])
         try:
-            return type(self.name(node.id, node)) is dict  # a global dict (plain_dict)
+            found = self.name(node.id, node)
+            return type(found) is dict or is_user_object(found)  # a global dict or object (plain_value)
         except AdjitNameError:
             return False
 
@@ -532,7 +562,7 @@ class Structures:
             seq = self.expr(it)
             if isinstance(seq, StructMap):
                 return list(seq.items)
-            if isinstance(seq, StructTuple):
+            if isinstance(seq, StructTuple) or type(seq) is tuple:  # self.bonds: a list the object holds
                 return list(seq)
         return None
 

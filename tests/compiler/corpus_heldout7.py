@@ -1,5 +1,7 @@
 """Small programs for what the seventh held-out corpus (benchmarks/real_programs/heldout7.py) found
 adjit refusing; each written as a NumPy user writes it. test_heldout7.py runs them."""
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.special import erfc
 
@@ -144,6 +146,149 @@ def mask_cols_by_loop_index(W0, b):
     return total + np.sum(W ** 2)
 
 
+# ------------------------------------------- methods and helpers that change arrays in place (TrueSkill)
+class _Ratings:
+    def __init__(self, n, s0):
+        self.mu = np.full(n, 1.0)
+        self.s2 = np.full(n, s0 ** 2)
+        self.games = 0
+
+    def win_prob(self, i, j, beta):
+        return 0.5 * (1 + np.tanh((self.mu[i] - self.mu[j]) / np.sqrt(2 * beta ** 2 + self.s2[i] + self.s2[j])))
+
+    def update(self, w, l, beta, tau=0.1):
+        self.s2[w] = self.s2[w] + tau ** 2
+        self.s2[l] += tau ** 2
+        c = np.sqrt(2 * beta ** 2 + self.s2[w] + self.s2[l])
+        v = 1 - self.win_prob(w, l, beta)
+        self.mu[w] = self.mu[w] + self.s2[w] / c * v
+        self.mu[l] -= self.s2[l] / c * v
+        self.games += 1
+
+
+def proc_method_updates_in_loop(log_beta, log_s0, matches):
+    table = _Ratings(4, np.exp(log_s0))
+    beta = np.exp(log_beta)
+    nll = 0.0
+    for m in range(matches.shape[0]):
+        a, b, a_won = matches[m]
+        p = table.win_prob(a, b, beta)
+        if a_won == 1:
+            nll = nll - np.log(p)
+            table.update(a, b, beta)
+        else:
+            nll = nll - np.log(1 - p)
+            table.update(b, a, beta)
+    return nll / table.games + np.sum(table.mu ** 2) * 0.01
+
+
+def _bump(x, k, v):
+    x[k] += v
+    x[k + 1] = x[k + 1] * v
+
+
+def _scatter(acc, idx, w):
+    np.add.at(acc, idx, w)
+
+
+def proc_helper_writes_argument(a, v, idx):
+    y = a * 2.0
+    for k in range(3):
+        _bump(y, k, v)
+    acc = np.zeros(4)
+    _scatter(acc, idx, a[:idx.shape[0]] * v)
+    return np.sum(y ** 2) + np.sum(acc * np.arange(1.0, 5.0))
+
+
+class _Oscillator:
+    def __init__(self, x0, k):
+        self.state = np.array([x0, 0.0])
+        self.k = k
+        self.t = 0.0
+
+    def _force(self):
+        return -self.k * self.state[0]
+
+    def step(self, dt):
+        if dt <= 0:
+            return
+        a = self._force()
+        self.state = self.state + dt * np.array([self.state[1] + 0.5 * dt * a, a])
+        self.t += dt
+
+    def energy(self):
+        return 0.5 * self.state[1] ** 2 + 0.5 * self.k * self.state[0] ** 2
+
+
+def proc_method_rebinds_attribute(x0, k, n_steps=20):
+    osc = _Oscillator(x0, k)
+    for _ in range(n_steps):
+        osc.step(0.05)
+    osc.step(-1.0)
+    return osc.energy() + osc.t * osc.state[0]
+
+
+class _Kalman:
+    def __init__(self, q, r):
+        self.x = np.zeros(2)
+        self.P = np.eye(2)
+        self.F = np.array([[1.0, 1.0], [0.0, 1.0]])
+        self.Q = q * np.eye(2)
+        self.r = r
+        self.nll = 0.0
+
+    def predict(self):
+        self.x = self.F @ self.x
+        self.P = self.F @ self.P @ self.F.T + self.Q
+
+    def update(self, z):
+        S = self.P[0, 0] + self.r
+        K = self.P[:, 0] / S
+        innov = z - self.x[0]
+        self.x += K * innov
+        self.P -= np.outer(K, self.P[0])
+        self.nll += 0.5 * (np.log(S) + innov ** 2 / S)
+
+
+def proc_kalman_filter(log_q, log_r, zs):
+    kf = _Kalman(np.exp(log_q), np.exp(log_r))
+    for z in zs:
+        kf.predict()
+        kf.update(z)
+    return kf.nll
+
+
+@dataclass
+class _Accumulator:
+    total: np.ndarray
+    count: int = 0
+
+    def add(self, v, w=1.0):
+        self.total[:] = self.total + w * v
+        self.count += 1
+
+
+def proc_dataclass_accumulates(x, w):
+    acc = _Accumulator(np.zeros(3))
+    for k in range(x.shape[0]):
+        acc.add(x[k], w[k])
+    acc.add(x[0] * x[1])
+    return np.sum(acc.total ** 2) / acc.count
+
+
+def proc_nested_def_writes(x):
+    y = np.zeros(4)
+
+    def put(i, v):
+        if v < 0:
+            return
+        y[i] = v ** 2
+
+    for i in range(4):
+        put(i, x[i])
+    return np.sum(y * x)
+
+
 def _rand(n, seed):
     return np.random.default_rng(seed).standard_normal(n)
 
@@ -169,5 +314,13 @@ CASES = [
     (mask_column_write, lambda: (np.array([[0.3, 0.7, 0.9], [1.0, 2.0, 3.0], [0.6, 0.2, 1.5], [0.1, 0.9, 0.4]]), 0.3),
      (0, 1)),
     (mask_cols_by_loop_index, lambda: (np.array([[0.3, 0.7, 0.9, 0.2], [1.0, 0.25, 3.0, 0.45]]), 0.5), (0, 1)),
+    (proc_method_updates_in_loop, lambda: (np.log(1.5), np.log(2.0), np.array([[0, 1, 1], [2, 3, 0], [1, 2, 1], [3, 0, 1],
+                                                                                [0, 2, 0], [1, 3, 1]])), (0, 1)),
+    (proc_helper_writes_argument, lambda: (np.linspace(0.5, 1.5, 5), 0.7, np.array([0, 2, 2])), (0, 1)),
+    (proc_method_rebinds_attribute, lambda: (1.0, 2.0), (0, 1)),
+    (proc_kalman_filter, lambda: (np.log(0.1), np.log(0.5), np.array([0.1, 0.9, 2.2, 2.8, 4.1, 5.2])), (0, 1)),
+    (proc_dataclass_accumulates, lambda: (np.linspace(0.1, 1.2, 12).reshape(4, 3), np.array([0.5, 1.0, 1.5, 2.0])),
+     (0, 1)),
+    (proc_nested_def_writes, lambda: (np.array([0.5, -0.3, 1.2, 0.8]),), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]

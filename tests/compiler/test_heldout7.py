@@ -29,3 +29,53 @@ def test_two_masks_in_one_index_are_located():
 def test_array_written_along_a_later_masked_axis_is_located():
     with pytest.raises(adjit.UnsupportedSyntaxError, match="selects along axis 1"):
         adjit.grad(_array_into_columns)(np.ones((2, 2)), np.ones((2, 2)))
+
+
+def _bump(x, k, v):
+    x[k] += v
+
+
+def _bump_a_slice(x):
+    y = x * 1.0
+    _bump(y[1:], 0, 2.0)
+    return np.sum(y ** 2)
+
+
+def _writes_then_rebinds(x):
+    x[0] = 1.0
+    x = x * 2
+    x[1] = 3.0
+
+
+def _rebinding_helper(x):
+    y = x * 1.0
+    _writes_then_rebinds(y)
+    return np.sum(y)
+
+
+def _none_or_value(x, c):
+    if c > 0:
+        return
+    return x
+
+
+def _mixed_returns(x):
+    return np.sum(_none_or_value(x, 1.0))
+
+
+def _view_read_after_helper_write(x):
+    y = x * 1.0
+    r = y[0:2]
+    _bump(y, 0, 5.0)
+    return np.sum(r) + np.sum(y)
+
+
+@pytest.mark.parametrize("fun,match", [
+    (_bump_a_slice, "writes into the array it passes as 'x'"),
+    (_rebinding_helper, "written into in place .* and also rebound"),
+    (_mixed_returns, "returns a value on some paths and None on others"),
+    (_view_read_after_helper_write, "would also change r"),
+])
+def test_procedures_that_adjit_cannot_follow_are_located(fun, match):
+    with pytest.raises(adjit.AdjitError, match=match):
+        adjit.grad(fun)(np.ones(3))

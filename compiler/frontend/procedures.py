@@ -1,0 +1,427 @@
+"""Procedures: helpers and methods that change arrays in place and return nothing, called as
+statements (`table.update(a, b, beta)`, `bump(y, k, v)`), as NumPy runs them.
+
+Python passes objects: a helper that writes into an array it is given (`x[k] += v`, `x += v`,
+np.add.at(x, ...)) or into an attribute of an object (`self.mu[i] = v`, `self.sigma2 = new`,
+`self.count += 1`) changes what its caller sees. adjit's arrays are values, so the frontend follows
+the objects instead:
+
+- An object made in the function (a class the user wrote, built by inlining its `__init__`,
+  structures.py) whose class changes attributes outside `__init__` keeps those attributes in
+  hidden names of the lowering environment (a `Slot` in the object stands for each): a write is a
+  write of that name, so `if` branches merge it and loops carry it like any variable. An inlined
+  call receives the caller's current values and hands its final values back (copy in, copy out).
+- A helper's parameter written in place and never rebound hands its final value back to the
+  caller's name (or the object's attribute) it was given, as a write into that array (so a view
+  of it read later is the located aliasing error, aliasing.py); given anything else that other
+  names may see (a slice, a view), the write is a located error.
+- A helper with no `return <value>` is lowered as a procedure: a bare `return` ends it (the rest
+  of its body moves into the `else` of the `if` it stands in); a `return` inside a loop of a
+  procedure is a located error.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+
+from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+
+_IN_PLACE_CALLS = ("fill_diagonal", "copyto", "at", "sort", "fill")
+
+
+class Slot:
+    """An attribute of an object made in the function that its methods may change: its value is
+    the lowering environment's `key`."""
+
+    def __init__(self, key: str, attr: str):
+        self.key, self.attr = key, attr
+
+
+def _written_attrs(cls) -> set:
+    """The attribute names any method of `cls` (but __init__) writes (`x.a = v`, `x.a[i] = v`,
+    `x.a += v`), read from their source; None when a source cannot be read."""
+    import inspect
+    import textwrap
+    import types
+
+    out: set = set()
+    for klass in cls.__mro__:
+        if klass is object:
+            continue
+        for name, fn in vars(klass).items():
+            if not isinstance(fn, types.FunctionType) or name.startswith("__") and name.endswith("__") \
+                    and name != "__call__":  # __init__ builds it; a dataclass's __eq__, __repr__ have no source
+                continue
+            try:
+                node = ast.parse(textwrap.dedent(inspect.getsource(fn.__code__)))
+            except (OSError, TypeError, SyntaxError):
+                return None
+            out |= _stored_attrs(node)
+    return out
+
+
+def _stored_attrs(node) -> set:
+    out = set()
+    for n in ast.walk(node):
+        t = n
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store):
+            while isinstance(t, ast.Subscript):
+                t = t.value
+        if isinstance(t, ast.Attribute) and (isinstance(n.ctx, ast.Store) if hasattr(n, "ctx") else False):
+            out.add(t.attr)
+        if isinstance(n, ast.AugAssign):
+            t = n.target
+            while isinstance(t, ast.Subscript):
+                t = t.value
+            if isinstance(t, ast.Attribute):
+                out.add(t.attr)
+    return out
+
+
+def is_procedure(body: list) -> bool:
+    """No `return <value>` anywhere in the body (nested functions aside)."""
+    def walk(n):
+        yield n
+        if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        for c in ast.iter_child_nodes(n):
+            yield from walk(c)
+
+    return not any(isinstance(n, ast.Return) and n.value is not None and not (
+        isinstance(n.value, ast.Constant) and n.value.value is None) for st in body for n in walk(st))
+
+
+def _closure_writes(fdef) -> set:
+    """Names a nested def writes into (`y[i] = v`, `y[i] += v`) without binding them: the
+    enclosing function's arrays, as Python finds them."""
+    from .parse import assigned_names
+
+    params = {a.arg for a in ast.walk(fdef.args) if isinstance(a, ast.arg)}
+    bound = set(params)
+    written = set()
+    for n in ast.walk(fdef):
+        if n is fdef:
+            continue
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(
+            n, (ast.AnnAssign, ast.AugAssign, ast.For, ast.NamedExpr)) else []
+        for t in targets:
+            if isinstance(t, ast.Name):
+                bound.add(t.id)
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                bound |= {m.id for m in ast.walk(t) if isinstance(m, ast.Name)}
+    written = assigned_names(fdef.body) - bound
+    return written
+
+
+def _is_slot(k) -> bool:
+    return isinstance(k, str) and k.startswith("<") and ">." in k and "@" in k
+
+
+def _argument_for(p: str, positional: list, call: ast.Call):
+    """The argument expression of `call` bound to the callee's parameter p, or None (a default)."""
+    for k in call.keywords:
+        if k.arg == p:
+            return k.value
+    if p not in positional or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    pos = positional.index(p)
+    return call.args[pos] if pos < len(call.args) else None
+
+
+def _has_return(st) -> bool:
+    return any(isinstance(n, ast.Return) for n in ast.walk(st))
+
+
+class Procedures:
+    """The Lowerer's procedures and changeable objects (module docstring)."""
+
+    # -- objects whose attributes change
+    def slotify(self, obj) -> None:
+        """After an object's __init__: the attributes its methods may change become slots."""
+        attrs = _written_attrs(obj.cls)
+        if attrs is None or not attrs:
+            return
+        for attr, v in list(obj.items.items()):
+            if attr in attrs and (isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool)):
+                key = f"<{obj.cls.__name__}@{id(obj):x}>.{attr}"
+                self.env[key] = v
+                obj.items[attr] = Slot(key, attr)
+        obj.changeable = attrs
+
+    def slot_value(self, slot: Slot, node):
+        if slot.key not in self.env:
+            raise self.err(UnsupportedSyntaxError, f"the attribute '{slot.attr}' of an object whose methods change it "
+                           "is read where adjit does not follow the object (a function made before the object, a "
+                           "comprehension, a lambda)", node, hint="pass the attribute's value as an argument")
+        return self.env[slot.key]
+
+    def _slot_of(self, node):
+        """The Slot `obj.attr` (an ast.Attribute) names, or None."""
+        if not isinstance(node, ast.Attribute):
+            return None
+        try:
+            base = self.expr(node.value)
+        except AdjitError:
+            return None
+        items = getattr(base, "items", None)
+        if type(base).__name__ != "StructObj" or not isinstance(items, dict):
+            return None
+        s = items.get(node.attr)
+        return s if isinstance(s, Slot) else None
+
+    def slot_target(self, target):
+        """`obj.attr[i] = v` of a changeable attribute: the write of its hidden name, else target."""
+        base = target
+        chain = []
+        while isinstance(base, ast.Subscript):
+            chain.append(base)
+            base = base.value
+        slot = self._slot_of(base)
+        if slot is None:
+            return target
+        new = ast.copy_location(ast.Name(slot.key, ast.Load()), base)
+        for sub in reversed(chain):
+            new = ast.copy_location(ast.Subscript(value=new, slice=sub.slice, ctx=sub.ctx), sub)
+        return new
+
+    def slot_attribute_write(self, target, base, val) -> bool:
+        """`obj.attr = v` of a changeable attribute (outside __init__ too): True when written."""
+        s = base.items.get(target.attr) if isinstance(getattr(base, "items", None), dict) else None
+        if not isinstance(s, Slot):
+            return False
+        if isinstance(val, Value) and val.hint is None:
+            val.hint = target.attr
+        self.env[s.key] = val
+        return True
+
+    # -- loops carry the slots and the arrays helpers may write into
+    def loop_carried(self, body: list, extra: tuple = ()) -> list:
+        slots = tuple(k for k, v in self.env.items() if _is_slot(k)
+                      and (isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool)))
+        return super().loop_carried(body, tuple(extra) + slots + self._passed_to_helpers(body))
+
+    def _passed_to_helpers(self, body: list) -> tuple:
+        """Arrays the loop body passes (by name) to a helper or method of the user's, which may
+        write into them (carried: an unchanged one costs nothing)."""
+        import types
+
+        from .expressions import _library
+        from .values import LocalFunction
+
+        out = []
+        for st in body:
+            for n in ast.walk(st):
+                if not isinstance(n, ast.Call):
+                    continue
+                names = [a.id for a in list(n.args) + [k.value for k in n.keywords] if isinstance(a, ast.Name)
+                         and isinstance(self.env.get(a.id), Value) and self.env[a.id].type.kind == "array"]
+                try:
+                    func = self.b.into([], lambda n=n: self.expr(n.func))
+                except Exception:  # noqa: BLE001 - a name bound only inside the loop: counted as a helper
+                    func = None
+                if isinstance(func, LocalFunction):  # a def of ours writing our arrays (y[i] = v)
+                    out.extend(n for n in _closure_writes(func.node) if isinstance(self.env.get(n), Value))
+                if func is None or isinstance(func, LocalFunction) or \
+                        isinstance(func, types.FunctionType) and not _library(func):
+                    out.extend(names)
+        return tuple(out)
+
+    def lower_for(self, stmt) -> None:
+        before = dict(self.env)
+        super().lower_for(stmt)
+        self._check_followed(before, stmt)
+
+    def lower_while(self, stmt, counter=None) -> None:
+        before = dict(self.env)
+        super().lower_while(stmt, counter)
+        self._check_followed(before, stmt)
+
+    def _check_followed(self, before: dict, stmt) -> None:
+        """A value the loop's body changed (a helper's write into an argument, an object's
+        attribute) that the loop did not carry: a located error, never the value before it."""
+        body = getattr(self, "last_body_env", None) or {}
+        for k, v in before.items():
+            if isinstance(v, Value) and self.env.get(k) is v and k in body and body[k] is not v \
+                    and isinstance(body[k], Value):
+                what = f"the attribute '{k.split('.')[-1]}' of an object" if _is_slot(k) else f"'{k}'"
+                raise self.err(UnsupportedSyntaxError, f"this loop changes {what} through a call adjit does not "
+                               "follow around the loop", stmt,
+                               hint="assign the new value in the loop (x = helper(x)), or call the helper by its name "
+                                    "with the array's name as the argument")
+
+    # -- calls: copy in, copy out
+    def inline(self, func, args, kwargs, node):
+        outer = self._calling()
+        try:
+            result = super().inline(func, args, kwargs, node)
+        finally:
+            out = self._returned(outer)
+        return self._called(out, result, node)
+
+    def inline_local(self, func, args, kwargs, node):
+        here = func.env is self.env or func.parsed is self.parsed  # a def of this function: its names are ours
+        outer = self._calling(_closure_writes(func.node) & set(self.env) if here else ())
+        try:
+            result = super().inline_local(func, args, kwargs, node)
+        finally:
+            out = self._returned(outer)
+        return self._called(out, result, node)
+
+    def _calling(self, shared=()):
+        """Before an inlined call: the caller's slots for the callee's body (procedure_entry), and
+        `shared`: the caller's arrays a def of its own writes into (`y[i] = v`, y not rebound)."""
+        state = self.b.__dict__
+        outer = state.get("slots_in")
+        state["slots_in"] = {k: v for k, v in self.env.items() if _is_slot(k) or k in shared}
+        return outer
+
+    def _returned(self, outer):
+        state = self.b.__dict__
+        out = state.pop("slots_out", None)
+        state.pop("slots_in", None)
+        if outer is not None:
+            state["slots_in"] = outer
+        return out
+
+    def _called(self, out, result, node):
+        """After it: the callee's slots and the arrays it wrote in place, the caller's."""
+        if out is not None:
+            slots, params, positional = out
+            self.env.update(slots)
+            self._write_back(params, positional, node)
+        return result
+
+    def procedure_entry(self, body: list) -> bool:
+        """At the start of an inlined body: the caller's slots (True when this is such a body)."""
+        pending = self.b.__dict__.pop("slots_in", None)
+        if pending is None:
+            return False
+        if not is_procedure(body):
+            bare = next((n for st in body for n in ast.walk(st) if isinstance(n, ast.Return) and n.value is None),
+                        None)
+            if bare is not None:
+                raise self.err(AdjitTypeError, "this helper returns a value on some paths and None on others",
+                               bare, hint="return a value on every path (or none on any)")
+        self.env.update(pending)
+        self._shared = [k for k in pending if not _is_slot(k)]
+        self._param_values = {p: self.env.get(p) for p in self.parsed.param_names}
+        return True
+
+    def procedure_exit(self) -> None:
+        """At the end of an inlined body: its slots and the arguments it wrote in place."""
+        slots = {k: v for k, v in self.env.items() if _is_slot(k) or k in getattr(self, "_shared", ())}
+        positional = [a.arg for a in self.parsed.node.args.args]
+        self.b.__dict__["slots_out"] = (slots, self._written_params(), positional)
+
+    def _written_params(self) -> dict:
+        """param -> (its value when called, its final value) for arrays written in place."""
+        node = self.parsed.node
+        inplace, rebound = set(), {}
+        for n in ast.walk(node):
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.NamedExpr)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                for t in targets:
+                    for m in ast.walk(t):
+                        if isinstance(m, ast.Subscript) and isinstance(m.ctx, ast.Store):
+                            r = m
+                            while isinstance(r, ast.Subscript):
+                                r = r.value
+                            if isinstance(r, ast.Name):
+                                inplace.add(r.id)
+                    if isinstance(t, ast.Name):
+                        (inplace.add(t.id) if isinstance(n, ast.AugAssign) else rebound.setdefault(t.id, n))
+                    elif isinstance(t, (ast.Tuple, ast.List)):
+                        for m in ast.walk(t):
+                            if isinstance(m, ast.Name):
+                                rebound.setdefault(m.id, n)
+            if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and (
+                    isinstance(n.func, ast.Attribute) and n.func.attr in _IN_PLACE_CALLS):
+                inplace.add(n.args[0].id)  # np.fill_diagonal(x, v), np.add.at(x, i, v)
+        out = {}
+        for p, v0 in getattr(self, "_param_values", {}).items():
+            if p not in inplace or not isinstance(v0, Value) or v0.type.kind != "array":
+                continue
+            v1 = self.env.get(p)
+            if v1 is v0 or not isinstance(v1, Value):
+                continue
+            if p in rebound:
+                raise self.err(UnsupportedSyntaxError, f"'{p}' is written into in place (which the caller's array "
+                               "would see) and also rebound in this helper: which of its writes reach the caller "
+                               "depends on their order", rebound[p],
+                               hint=f"copy it first under another name ({p}_new = {p}.copy()) and return that")
+            out[p] = (v0, v1)
+        return out
+
+    def _write_back(self, params: dict, positional: list, node) -> None:
+        """The caller's names (or attributes) given the arrays a helper wrote in place: the written values."""
+        if not params:
+            return
+        if not isinstance(node, ast.Call):
+            raise self.err(UnsupportedSyntaxError, "a helper that writes into an array it is given, called "
+                           "here, is not followed by adjit", node, hint="return the new array and assign it")
+        for p, (v0, v1) in params.items():
+            arg = _argument_for(p, positional, node)
+            if arg is None:
+                continue  # a default: nobody else holds it
+            slot = self._slot_of(arg) if isinstance(arg, ast.Attribute) else None
+            if isinstance(arg, ast.Name) and self.env.get(arg.id) is v0:
+                new = self._written(v0, v1, node)
+                new.hint = arg.id
+                self.env[arg.id] = new
+            elif slot is not None and self.env.get(slot.key) is v0:
+                new = self._written(v0, v1, node)
+                new.hint = slot.attr
+                self.env[slot.key] = new
+            elif isinstance(arg, (ast.Call, ast.BinOp, ast.UnaryOp, ast.List, ast.Tuple)) and not (
+                    isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
+                    and arg.func.attr in ("reshape", "ravel", "view", "transpose", "swapaxes", "squeeze")):
+                continue  # a new array made for the call: nobody else sees the write
+            else:
+                raise self.err(UnsupportedSyntaxError, f"this call writes into the array it passes as '{p}' "
+                               f"(`{ast.unparse(arg)}`), which other names may share (a slice, a view, an attribute "
+                               "adjit does not follow)", arg,
+                               hint="bind the array to a name first, pass the name, and use the name after the call")
+
+    def _written(self, v0: Value, v1: Value, node) -> Value:
+        """The caller's array after the helper's writes: v1, which lives in v0's buffer (an in-place
+        write's result: aliasing.py follows every other name for v0 from there)."""
+        return v1
+
+    # -- procedure bodies
+    def procedure_body(self, body: list) -> list:
+        """The body with its bare `return`s removed: what follows an `if` that may return moves
+        into its branches."""
+        out = []
+        for k, st in enumerate(body):
+            if isinstance(st, ast.Return):
+                return out
+            if isinstance(st, ast.If) and _has_return(st):
+                rest = body[k + 1:]
+                new = copy.copy(st)
+                new.body = self.procedure_body(list(st.body) + rest) or [ast.copy_location(ast.Pass(), st)]
+                new.orelse = self.procedure_body(list(st.orelse) + rest)
+                out.append(new)
+                return out
+            if isinstance(st, (ast.For, ast.While)) and _has_return(st):
+                raise self.err(UnsupportedSyntaxError, "`return` inside a loop of a helper that returns no value",
+                               st, hint="use `break` (and a flag), or return a value")
+            out.append(st)
+        return out
+
+    # -- statements that call a helper for what it does
+    def call_statement(self, stmt: ast.Expr) -> None:
+        from .values import LocalFunction
+        import types
+
+        from .expressions import _library
+
+        call = stmt.value
+        try:
+            func = self.expr(call.func)
+        except AdjitError:
+            func = None
+        if isinstance(func, LocalFunction) or isinstance(func, types.FunctionType) and not _library(func):
+            self.expr(call)  # inlined: its writes reach the caller (copy out); its result unused
+            return None
+        return super().call_statement(stmt)
