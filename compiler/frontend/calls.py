@@ -106,6 +106,29 @@ class CallHelpers:
             total = self.b.emit("astype", [total], dtype=dt)
         return self.b.emit("div", [total, count])
 
+    def next_or_iter(self, func, args, kwargs, node):
+        """iter(xs) and next(xs[, default]) of a sequence known when compiled (a generator over a
+        list with conditions decided then, a dict's keys, a tuple): Python's first item."""
+        from .structures import StructMap
+
+        if kwargs or not 1 <= len(args) <= (2 if func is next else 1):
+            raise self.err(ArgumentError, f"{func.__name__}() takes " + ("an iterator and an optional default"
+                                                                         if func is next else "one iterable") + " here",
+                           node)
+        items = args[0]
+        if isinstance(items, StructMap):
+            items = tuple(items.items)  # a dict's keys, in order
+        if not isinstance(items, tuple):
+            raise self.err(UnsupportedSyntaxError, f"{func.__name__}() of a sequence whose items are known only when "
+                           "the function runs", node, hint="index it: xs[0], or np.argmax(mask) for the first match")
+        if func is iter:
+            return items
+        if items:
+            return self.struct_read(items[0], node)
+        if len(args) == 2:
+            return args[1]
+        raise self.err(AdjitTypeError, "next() of an empty sequence: Python raises StopIteration", node)
+
     def call_keywords(self, node) -> dict:
         """A call's keyword arguments; `**opts` spliced in, opts a dict whose keys are known when
         compiled (a helper's **kwargs, a config dict); a key given twice is Python's TypeError."""
@@ -162,6 +185,13 @@ class CallHelpers:
 
     def method(self, m: Method, args, kwargs, node):
         x = m.obj
+        if m.name == "get" and type(x).__name__ == "StructMap":  # d.get(key, default) of a dict structure
+            if not 1 <= len(args) <= 2 or kwargs:
+                raise self.err(ArgumentError, "dict.get takes a key and an optional default", node)
+            key = args[0]
+            if not (key is None or isinstance(key, (str, tuple)) or _is_number(key)):
+                key = self.static(key, node, "the key of dict.get")  # a run-time key: the located error
+            return self.struct_read(x.items[key], node) if key in x.items else (args[1] if len(args) > 1 else None)
         if m.name == "tolist":  # Python's (nested) list of the numbers: morenumpy.py
             return self.tolist(x, args, kwargs, node)
         if m.name in P.REDUCTIONS:
@@ -204,6 +234,8 @@ class CallHelpers:
         the permutation, as np.sort), as a list."""
         import ast
 
+        if func is next or func is iter:  # of a sequence known when compiled
+            return self.next_or_iter(func, args, kwargs, node)
         if func is divmod:
             if len(args) != 2 or kwargs:
                 raise self.err(ArgumentError, "divmod() takes two arguments", node)

@@ -27,6 +27,16 @@ class LoopFrame:
 
 
 
+def _known_truth(x):
+    """Python's truth of x when it is decided when the call is compiled (None, a number, a str, a
+    list, tuple or dict known then, a structure argument: its length), else None."""
+    if x is None or _is_number(x) or isinstance(x, (str, np.bool_)):
+        return bool(x)
+    if isinstance(x, (tuple, list, dict, set, frozenset, range)):  # StructTuple, StructMap: tuples of items/keys
+        return len(x) > 0
+    return None
+
+
 def _cheap_and_safe(node) -> bool:
     """An operand that may be evaluated even where Python's short circuit would skip it: names,
     constants, arithmetic and comparisons only (no indexing, which may be out of range, and no
@@ -64,8 +74,8 @@ class ControlFlow:
             self.at(node)
             return self.b.emit("logical_not", [c])
         c = self.expr(node)
-        if c is None or _is_number(c) or isinstance(c, np.bool_):
-            return bool(c)
+        if _known_truth(c) is not None:  # `if opts:` of a dict known when compiled: non-empty
+            return _known_truth(c)
         c = self.value(c, node)
         if c.type.kind != "scalar":
             raise self.err(AdjitTypeError, f"the truth value of an array ({c.type}) is ambiguous", node,
@@ -237,8 +247,8 @@ class ControlFlow:
         (`not FLAG`, FLAG = np.bool_(False)) decided then, as a Python bool."""
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             inner = self.bool_operand(node.operand)
-            if inner is None or _is_number(inner) or isinstance(inner, (str, np.bool_)):
-                return not inner
+            if _known_truth(inner) is not None:
+                return not _known_truth(inner)
             self.at(node)
             return self.b.emit("logical_not", [self.value(inner, node)])
         return self.expr(node)
@@ -251,8 +261,8 @@ class ControlFlow:
         left = self.bool_operand(node.values[0])
         for k in range(1, len(node.values)):
             rest = node.values[k]
-            if left is None or _is_number(left) or isinstance(left, (str, np.bool_)):
-                if bool(left) != is_and:  # decided: `False and ...`, `True or ...`
+            if _known_truth(left) is not None:  # `hetero or {}`: Python's truth of a container, decided
+                if _known_truth(left) != is_and:  # decided: `False and ...`, `True or ...`
                     return left
                 left = self.bool_operand(rest)
                 continue

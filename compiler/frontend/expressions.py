@@ -20,7 +20,7 @@ from .fft import is_fft, lower_fft
 from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
-from .structures import is_struct
+from .structures import is_struct, is_user_object
 from .values import LocalFunction, Method, Undefined, _is_number
 
 
@@ -121,7 +121,8 @@ class Expressions(CallHelpers, PythonValues):
         (Over 80 lines: one branch per kind of expression node, each handing on to its module.)"""
         if isinstance(node, ast.Name):
             val = self.name(node.id, node)
-            if isinstance(val, (np.ndarray, dict, list)) or type(val) is tuple and node.id not in self.env:
+            if isinstance(val, (np.ndarray, dict, list)) or (type(val) is tuple or is_user_object(val)) \
+                    and node.id not in self.env:
                 # a global array: captures.py; a global dict, list or tuple of records: structures.py
                 return captured(self, node.id, node=node) if isinstance(val, np.ndarray) else \
                     self.plain_value(val, node.id)
@@ -347,7 +348,7 @@ class Expressions(CallHelpers, PythonValues):
             x = args[0]
             if type(x) is tuple or type(x).__name__ in ("DeferredList", "BuiltList"):
                 return self.mark_list(x) if func is list and type(x) is tuple else x
-            if is_struct(x) and getattr(x, "kind", None) in ("list", "tuple"):  # list(g) of a list argument's item
+            if is_struct(x) and getattr(x, "kind", None) in ("list", "tuple", "dict"):  # list(g), list(d): its keys
                 return self.mark_list(tuple(x)) if func is list else tuple(x)
             if isinstance(x, Value) and x.type.kind == "array" and x.type.rank >= 1:
                 return self.as_list(x, node)  # the rows (lists.py)
@@ -364,7 +365,7 @@ class Expressions(CallHelpers, PythonValues):
             return self.more_numpy(func, args, kwargs, node)
         if func is np.count_nonzero or func is np.diagflat:  # calls.py
             return self.count_or_diagflat(func, args, kwargs, node)
-        if func is divmod or func is sorted:  # calls.py
+        if func is divmod or func is sorted or func is next or func is iter:  # calls.py
             return self.divmod_or_sorted(func, args, kwargs, node)
         if func is super and not args:
             return self.super_of(node)  # structures.py

@@ -38,7 +38,7 @@ _SHAPE_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
 # (print too: it stays an error, since what it prints would be computed again outside the compiled code)
 _KNOWN_BUILTINS = frozenset({builtins.sum, builtins.max, builtins.min, tuple, list, int, round, float, range,
                              enumerate, zip, reversed, abs, len, bool, isinstance, np.float64, np.float32, print, set, frozenset,
-                             getattr, hasattr})
+                             getattr, hasattr, next, iter})
 _MUTATING_METHODS = frozenset({"sort", "fill", "resize", "put", "partition", "shuffle", "append", "extend", "insert",
                                "pop", "remove", "clear", "update", "add", "discard", "setflags", "itemset",
                                "reverse", "__setitem__", "__iadd__"})

@@ -71,6 +71,9 @@ class StaticLoops:
     def struct_for(self, stmt: ast.For) -> bool:
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
+        if not names and self._keys_a_dict(stmt) and not (_contains_jump(stmt.body) or _contains_return(stmt.body)
+                                                          or stmt.orelse):
+            return self._unroll_keyed(stmt) or super().struct_for(stmt)
         if not names:
             return super().struct_for(stmt)
         name = names[0]
@@ -102,5 +105,52 @@ class StaticLoops:
             self.at(stmt.target)
             item = items[k] if items is not None else self.seq_item(seq, k, stmt.iter)
             self.assign(stmt.target, item, stmt.target)
+            self.lower_stmts(stmt.body, None)
+        return True
+
+    def _keys_a_dict(self, stmt: ast.For) -> bool:
+        """Whether the body looks up a dict known when compiled by the loop variable (`for atom in
+        range(n): kind = self.hetero.get(atom)`, `d[i]`): Python's key is the iteration's int."""
+        if not isinstance(stmt.target, ast.Name):
+            return False
+        var = stmt.target.id
+        for n in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args \
+                    and isinstance(n.args[0], ast.Name) and n.args[0].id == var:
+                base = n.func.value
+            elif isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) and n.slice.id == var:
+                base = n.value
+            else:
+                continue
+            if type(self._peek(base)).__name__ in ("StructMap", "dict"):
+                return True
+        return False
+
+    def _peek(self, node):
+        """A name or attribute chain's compile-time structure, read without lowering (None if not one)."""
+        if isinstance(node, ast.Name):
+            return self.env[node.id] if node.id in self.env else self.parsed.globals.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self._peek(node.value)
+            items = getattr(base, "items", None) if type(base).__name__ == "StructObj" else None
+            return items.get(node.attr) if isinstance(items, dict) else None
+        return None
+
+    def _unroll_keyed(self, stmt: ast.For) -> bool:
+        """The loop unrolled when it runs a number of times known when compiled (at most
+        MAX_UNROLL), the loop variable a Python int in each copy of the body; False otherwise (an
+        IR loop, where a key known only when it runs is the located error)."""
+        items = self.struct_sequence(stmt.iter)
+        if items is not None:
+            return False  # a loop over a structure: unrolled already (structures.py)
+        seq = self.loop_sequence(stmt.iter)
+        self.at(stmt)
+        n = self.static_int(self.seq_length(seq, stmt.iter))
+        if n is None or n > MAX_UNROLL:
+            return False
+        for k in range(n):
+            self.stmt = stmt
+            self.at(stmt.target)
+            self.assign(stmt.target, self.seq_item(seq, k, stmt.iter), stmt.target)
             self.lower_stmts(stmt.body, None)
         return True

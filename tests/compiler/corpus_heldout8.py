@@ -99,6 +99,53 @@ def _draws(n, seed):
     return np.random.default_rng(seed).standard_normal(n)
 
 
+# ------------------------------------------- module-level objects and their methods (Hueckel molecules)
+class _Molecule:
+    def __init__(self, n_atoms, bonds, hetero=None):
+        self.n_atoms = n_atoms
+        self.bonds = bonds
+        self.hetero = hetero or {}
+
+    def hamiltonian(self, alpha, beta, h):
+        H = np.zeros((self.n_atoms, self.n_atoms))
+        for atom in range(self.n_atoms):  # unrolled: the dict is looked up by the iteration's int
+            kind = self.hetero.get(atom)
+            H[atom, atom] = alpha + (h[kind] * beta if kind is not None else 0.0)
+        for i, j in self.bonds:
+            H[i, j] = H[j, i] = beta
+        return H
+
+    def energies(self, alpha, beta, h):
+        return np.linalg.eigvalsh(self.hamiltonian(alpha, beta, h))
+
+
+_CHAIN = [(0, 1), (1, 2), (2, 3)]
+MOLECULES = [_Molecule(4, _CHAIN), _Molecule(4, _CHAIN, {3: "O"}),
+             _Molecule(6, [(i, (i + 1) % 6) for i in range(6)], {0: "N"})]
+
+
+def global_objects_methods(ab, hp):
+    h = {"N": hp[0], "O": hp[1]}
+    loss = 0.0
+    for m, mol in enumerate(MOLECULES):
+        e = mol.energies(ab[0], ab[1], h)
+        loss += (m + 1) * e[mol.n_atoms // 2 - 1] ** 2
+        if mol.hetero:
+            atom = list(mol.hetero)[0]
+            first = next((k for k in mol.hetero), None)
+            loss += (atom + first) * e[0]
+    return loss
+
+
+def truthiness_and_next(x, opts=None):
+    opts = opts or {}
+    extra = {"a": 2.0} if not opts else opts
+    tags = [None, "b", "c"]
+    tag = next((t for t in tags if t is not None), "z")
+    key = next(iter(extra))
+    return np.sum(x) * extra.get("a", 1.0) * (2.0 if tag == "b" else 1.0) + extra.get("q", 0.5) * x[0] + len(key)
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
@@ -108,6 +155,8 @@ CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); th
     (masked_newaxis_outer, lambda: (np.array([np.log(18.0), 0.2]), np.abs(25 * _draws(20, 1)) + 40 * (np.arange(20) % 5 == 0),
                                     1.0 + np.arange(20) % 4), (0,)),
     (masked_newaxis_rows, lambda: (_draws(18, 2).reshape(6, 3), _draws(6, 3)), (0,)),
+    (global_objects_methods, lambda: (np.array([-6.6, -2.6]), np.array([0.5, 1.0])), (0, 1)),
+    (truthiness_and_next, lambda: (np.linspace(0.5, 1.5, 3),), (0,)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]

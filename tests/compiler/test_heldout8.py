@@ -6,7 +6,7 @@ import pytest
 import adjit
 from conftest import family_tests
 
-from corpus_heldout8 import CASES, IDS
+from corpus_heldout8 import CASES, IDS, MOLECULES
 
 test_gradient, test_forward = family_tests(CASES, IDS, every=8)
 
@@ -28,7 +28,25 @@ def _math_comb_array(x):
     return np.sum(math.comb(3, np.arange(4)) * x)
 
 
+def _write_global_object(x):
+    MOLECULES[0].n_atoms = 3
+    return np.sum(x)
+
+
+def _runtime_dict_key(x):
+    d = {0: 1.0, 1: 2.0}
+    k = int(np.argmax(x))
+    return x[0] * d.get(k, 0.0)
+
+
+def _next_of_runtime(x):
+    return next(iter(x))
+
+
 @pytest.mark.parametrize("fun,needle", [
+    (_write_global_object, "made outside the function (a global or closure value), read-only"),
+    (_runtime_dict_key, "the key of dict.get must be a constant"),
+    (_next_of_runtime, "iter() of a sequence whose items are known only when the function runs"),
     (_kwargs_entry, "**kwargs parameters of the differentiated function"),
     (_duplicate_keyword, "multiple values for keyword argument 'scale'"),
     (_math_comb_array, "math.comb does not"),
