@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
+import math
 
 import numpy as np
 
@@ -404,7 +405,7 @@ class Comprehensions:
             if func is builtins.sum:  # Python adds the rows: the sum over the first axis
                 items = (self.b.emit("sum", [items], axis=(0,), keepdims=False),)
             elif items.type.rank == 1:
-                return self.b.emit("max" if label == "max" else "min", [items], axis=(0,), keepdims=False)
+                return self._python_extreme(label, items)
             else:
                 raise self.err(AdjitTypeError, f"{label}() of a {items.type.rank}-d array compares its rows: their "
                                "truth value is ambiguous", node, hint=f"use np.{label}(x) or np.{label}(x, axis=0)")
@@ -419,8 +420,24 @@ class Comprehensions:
                 acc = x
             elif _is_number(acc) and _is_number(x):
                 acc = {"add": lambda a, b: a + b, "maximum": max, "minimum": min}[prim](acc, x)
-            else:
+            elif prim == "add":
                 self.at(node)
                 acc = self.b.emit(prim, [self.value(acc, node), self.value(x, node)])
+            else:  # Python's max keeps acc unless x > acc (min: x < acc): a NaN never replaces acc, nor is replaced
+                self.at(node)
+                acc, x = self.value(acc, node), self.value(x, node)
+                acc = self.b.emit("where", [self.b.emit("gt" if label == "max" else "lt", [x, acc]), x, acc])
         return acc
+
+    def _python_extreme(self, label, x):
+        """Python's max/min of a 1-D array: NumPy's reduction where no NaN is met, as Python compares
+        (`v > m`, never true with a NaN): a NaN first element is the answer, a later NaN is skipped."""
+        out = self.b.emit(label, [x], axis=(0,), keepdims=False)
+        if x.type.dtype not in ("float32", "float64"):
+            return out
+        nan = self.b.emit("ne", [x, x])
+        fill = self.b.const(-math.inf if label == "max" else math.inf)
+        out = self.b.emit(label, [self.b.emit("where", [nan, fill, x])], axis=(0,), keepdims=False)
+        first = self.b.emit("getitem", [x, self.b.const(0)], index=(("int", 1),))
+        return self.b.emit("where", [self.b.emit("ne", [first, first]), first, out])
 

@@ -124,3 +124,16 @@ def int32_wraps(x):
 def argmax_nan(x):
     A = x[:4].reshape(2, 2)
     return x[np.argmax(x)] + x[np.argmin(x)] + np.sum(np.argmax(A, axis=0) * x[:2]) + x[A.argmin()]
+
+
+# -- Python's max/min compare with `>`/`<`, which a NaN never satisfies; NumPy's propagate NaN
+
+def python_max_min_nan(x):
+    m = -np.inf
+    for v in x:
+        m = max(m, v)
+    return max(x) + min(x) + m + max(x[2], x[1]) + min(x[3], x[1]) + max(v * 2 for v in x)
+
+
+def quantile_nan(x):
+    return np.quantile(x, 0.25) + np.sum(np.percentile(x.reshape(1, 5), [10, 90], axis=1)) + np.quantile(x, x[0] * 0.5)

@@ -69,3 +69,21 @@ def test_int32_arithmetic_wraps_as_numpy_does_once_compiled():
 def test_argmax_and_argmin_answer_the_first_nan(x):
     value, _ = run_grad(R.argmax_nan, (x.copy(),), (0,))
     np.testing.assert_equal(value, R.argmax_nan(x.copy()))
+
+
+@pytest.mark.parametrize("x", [np.array([0.7, np.nan, 1.6, -2.5, 0.3]), np.array([np.nan, 0.7, 1.6, -2.5, 0.3])])
+def test_python_max_and_min_skip_nan_as_python_compares(x):
+    value, _ = run_grad(R.python_max_min_nan, (x.copy(),), (0,))
+    np.testing.assert_equal(value, R.python_max_min_nan(x.copy()))
+
+
+def test_python_max_and_min_gradients():
+    check_against_fd(R.python_max_min_nan, (X[:5].copy(),), (0,), compiled=False)
+    check_forward(R.python_max_min_nan, (X[:5].copy(),), (0,), compiled=False)
+
+
+def test_quantile_of_a_lane_with_nan_is_nan():
+    x = np.array([0.7, np.nan, 1.6, -2.5, 0.3])
+    value, _ = run_grad(R.quantile_nan, (x.copy(),), (0,))
+    assert np.isnan(value) and np.isnan(R.quantile_nan(x.copy()))
+    check_against_fd(R.quantile_nan, (X[:5].copy() + 2.5,), (0,), compiled=False)

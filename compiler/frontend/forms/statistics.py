@@ -168,10 +168,12 @@ class StatisticsForms(FormsBase):
         if n == 0:
             raise self.err(ShapeError, f"{label} of an empty array", node)
         s = self._sorted(flat, ax)
+        last = self._take(s, ax, n - 1)
+        nan = self.b.emit("ne", [last, last])  # NaNs sort last: a lane holding one has the quantile NaN (NumPy)
         outs = []
         for v in qs:
             if isinstance(v, Value):
-                outs.append(self._quantile_at(s, ax, n, v, node))
+                outs.append(self.b.emit("where", [nan, last, self._quantile_at(s, ax, n, v, node)]))
                 continue
             pos = v * (n - 1)
             lo = min(int(math.floor(pos)), n - 1)
@@ -180,6 +182,7 @@ class StatisticsForms(FormsBase):
             r = a if frac == 0.0 or hi == lo else \
                 self.b.emit("add", [a, self.b.emit("mul", [self.b.emit("sub", [self._take(s, ax, hi), a]),
                                                            self.value(frac, node)])])
+            r = self.b.emit("where", [nan, last, r])
             if keepdims:
                 if axis is None:
                     r = self.b.emit("stack", [r], axis=0)
