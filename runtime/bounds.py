@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numba
 
+from .preload import njit_signatures
+
 
 class IndexOutOfBounds(IndexError):
     """NumPy's IndexError for an integer index: IndexOutOfBounds(index, size, axis)."""
@@ -61,10 +63,13 @@ def pinned(x, n, axis):
 
 # One compiled version each (explicit int64 signatures, cached on disk): generated code calls them
 # with literal constants, which would otherwise compile a specialization per distinct constant.
+# Compiled when this module is imported (a generated module imports it), so they are loaded through
+# runtime/preload.py: from Numba's cache without Numba's target refresh, which a process whose
+# gradients are all cached would otherwise pay here alone (about 0.4 s of CPU).
 _I = "int64"
 
 
-@numba.njit(f"void({_I}, {_I}, {_I}, {_I}, {_I}, {_I}, {_I})", cache=True, nogil=True)
+@njit_signatures(f"void({_I}, {_I}, {_I}, {_I}, {_I}, {_I}, {_I})", nogil=True)
 def in_bounds_over(start, stop, step, a, c, n, axis):
     """a * i + c, checked as an index into an axis of size n for every i of range(start, stop, step):
     an affine function is extreme at the first and the last index the range takes."""
@@ -83,7 +88,7 @@ def in_bounds_over(start, stop, step, a, c, n, axis):
                     raise IndexOutOfBounds(k, n, axis)
 
 
-@numba.njit(f"{_I}({_I}, {_I}, {_I})", cache=True, nogil=True)
+@njit_signatures(f"{_I}({_I}, {_I}, {_I})", nogil=True)
 def ix(i, n, axis):
     """i, checked as an index into an axis of size n (negative i counts from the end)."""
     if i >= n or i < -n:
@@ -91,7 +96,7 @@ def ix(i, n, axis):
     return i
 
 
-@numba.njit(f"void({_I}, {_I})", cache=True, nogil=True)
+@njit_signatures(f"void({_I}, {_I})", nogil=True)
 def same_extent(m, n):
     """A row of extent m written element by element where one of extent n goes."""
     if m != n:

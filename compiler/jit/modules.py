@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ir import Function
-from ...runtime import cachedir, cachelock, simd
+from ...runtime import cachedir, cachelock, preload, simd
 
 VERSION = "0.1.0"
 
@@ -193,36 +193,18 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
 
 
 def _preload(dispatcher, args: tuple) -> bool:
-    """Load `dispatcher`'s compiled code for `args` from Numba's on-disk cache directly.
-
-    Numba's own path (Dispatcher.compile -> cache.load_overload) first refreshes the target
-    context, which imports and installs every typing and lowering registry Numba has (about
-    0.1-0.2 s in a new process, SciPy's linalg included) although loading cached machine code
-    needs none of them: only the runtime (NRT) must be up. Any later compilation still
+    """Load `dispatcher`'s compiled code for `args` from Numba's on-disk cache directly, without
+    Numba's target refresh (runtime/preload.py: about 0.1-0.2 s in a new process, SciPy's linalg
+    included, that loading cached machine code does not need). Any later compilation still
     refreshes as usual. False, and no harm done, when the entry is not in the cache or Numba's
     internals differ from what this expects; the call then goes through Numba as before."""
     try:
-        from numba.core.compiler_lock import global_compiler_lock
-        from numba.core.runtime import rtsys
-
         sig = tuple(dispatcher.typeof_pyval(a) for a in args)
-        if sig in dispatcher.overloads:
-            return True
-        cache = dispatcher._cache
-        load = getattr(cache, "_load_overload", None)
-        if load is None:
-            return False
-        ctx = dispatcher.targetctx
-        with global_compiler_lock:
-            rtsys.initialize(ctx)
-            cres = load(sig, ctx)
-            if cres is None or cres.objectmode:
-                return False
-            ctx.insert_user_function(cres.entry_point, cres.fndesc, [cres.library])
-            dispatcher.add_overload(cres)
-            dispatcher._cache_hits[sig] += 1
-        STATS["numba_preloads"] += 1
-        return True
     except Exception:
         return False
-
+    if sig in dispatcher.overloads:
+        return True
+    if not preload.load_cached(dispatcher, sig):
+        return False
+    STATS["numba_preloads"] += 1
+    return True

@@ -1,0 +1,36 @@
+"""runtime/preload.py: a runtime helper compiled for fixed signatures (runtime/bounds.py) is loaded
+from Numba's cache by a second process without Numba's target refresh (the refresh imports every
+registry of Numba, numba.np.arraymath and SciPy's linalg among them: counted, never timed), and it
+behaves as numba.njit(signatures) does."""
+import os
+import subprocess
+import sys
+import textwrap
+
+SCRIPT = textwrap.dedent('''
+    import sys
+    import adjit.runtime.bounds as b
+    refreshed = "numba.np.arraymath" in sys.modules
+    try:
+        b.ix(7, 5, 1)
+        raised = ""
+    except IndexError as e:
+        raised = str(e)
+    print(refreshed, sum(b.ix.stats.cache_hits.values()), b.ix._can_compile, b.ix(3, 5, 0), b.ix(-2, 5, 0), raised,
+          sep="|")
+''')
+
+
+def test_fixed_signatures_load_without_numba_refresh(tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+        assert out.returncode == 0, out.stderr
+        runs.append(out.stdout.strip().splitlines()[-1].split("|"))
+    cold, warm = runs
+    assert cold[0] == "True" and cold[1] == "0", "the first process compiles (and refreshes)"
+    assert warm[0] == "False", "loading the cached helpers ran Numba's target refresh"
+    assert warm[1] == "1"
+    for r in runs:  # one compiled signature, no more compiled later; NumPy's message, formatted in Python
+        assert r[2:] == ["False", "3", "-2", "index 7 is out of bounds for axis 1 with size 5"]
