@@ -146,6 +146,20 @@ def truthiness_and_next(x, opts=None):
     return np.sum(x) * extra.get("a", 1.0) * (2.0 if tag == "b" else 1.0) + extra.get("q", 0.5) * x[0] + len(key)
 
 
+# ------------------------------------------- np.gradient with coordinates, per-axis spacings and edge_order=2
+def gradient_coordinates(f, log_dx):
+    x = np.cumsum(np.exp(log_dx))  # non-uniform, differentiated coordinates
+    g1 = np.gradient(f, x)
+    g2 = np.gradient(f, x, edge_order=2)
+    g3 = np.gradient(f, log_dx[0] ** 2 + 0.5, edge_order=2)
+    return np.sum(g1 ** 2) + np.sum(np.sin(g2)) + np.sum(g3 * f)
+
+
+def gradient_axes(F, x):
+    gy, gx = np.gradient(F, 0.5, x)
+    return np.sum(gy * gx) + np.sum(np.gradient(F, axis=1) ** 2)
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
@@ -157,6 +171,9 @@ CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); th
     (masked_newaxis_rows, lambda: (_draws(18, 2).reshape(6, 3), _draws(6, 3)), (0,)),
     (global_objects_methods, lambda: (np.array([-6.6, -2.6]), np.array([0.5, 1.0])), (0, 1)),
     (truthiness_and_next, lambda: (np.linspace(0.5, 1.5, 3),), (0,)),
+    (gradient_coordinates, lambda: (np.sin(np.linspace(0, 3, 7)), np.log(np.linspace(0.5, 1.2, 7))), (0, 1)),
+    (gradient_axes, lambda: (np.outer(np.arange(1.0, 5.0), np.linspace(-1, 1, 6)) ** 2,
+                             np.cumsum(np.linspace(0.5, 1.2, 6))), (0, 1)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]

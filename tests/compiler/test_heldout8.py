@@ -43,7 +43,17 @@ def _next_of_runtime(x):
     return next(iter(x))
 
 
+def _gradient_order_3(x):
+    return np.sum(np.gradient(x, edge_order=3))
+
+
+def _gradient_short_coordinates(x):
+    return np.sum(np.gradient(x, x[:-1]))
+
+
 @pytest.mark.parametrize("fun,needle", [
+    (_gradient_order_3, "'edge_order' greater than 2"),
+    (_gradient_short_coordinates, "a spacing must match the length of its axis"),
     (_write_global_object, "made outside the function (a global or closure value), read-only"),
     (_runtime_dict_key, "the key of dict.get must be a constant"),
     (_next_of_runtime, "iter() of a sequence whose items are known only when the function runs"),

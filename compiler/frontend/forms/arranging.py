@@ -49,8 +49,6 @@ FORMS: dict = {
     "ix_": ((np.ix_,), (), "one int index array per sequence, shaped to broadcast as an open mesh: item k `reshape`d "
                          "to -1 along axis k and 1 along the others (`K[np.ix_(dofs, dofs)] += ke`)"),
     "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
-    "gradient": ((np.gradient,), (), "central differences inside, one-sided at the ends (`edge_order=1`), along "
-                                     "every axis (a tuple for more than one), spacing a number"),
     "cdist": ((Lazy("scipy.spatial.distance", "cdist"),), (), "`sqrt(sum((a[:, None] - b[None]) ** 2, -1))` "
                                                              "(metric 'euclidean', or 'sqeuclidean' without the sqrt)"),
     "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
@@ -517,32 +515,6 @@ class ArrangingForms(FormsBase):
         n, ndim = self.static(n, node, "n"), self.static(ndim, node, "ndim")
         r = self.b.emit("arange", [self.value(0, node), self.value(n, node), self.value(1, node)])
         return (r,) * ndim
-
-    def form_gradient(self, label, args, kwargs, node):
-        if kwargs.get("edge_order", 1) != 1 or "axis" in kwargs or len(args) > 2:
-            raise self.err(UnsupportedSyntaxError, f"{label}: only a number spacing and edge_order=1 are supported",
-                           node)
-        f = self._array(args[0], node, label)
-        if f.type.dtype not in ("float32", "float64"):
-            f = self.b.emit("astype", [f], dtype="float64")
-        h = self.value(args[1] if len(args) == 2 else 1.0, node)
-        if h.type.kind != "scalar":
-            raise self.err(UnsupportedSyntaxError, f"{label}: the spacing must be one number here", node)
-        outs = []
-        for axis in range(self._rank(f)):
-            n = self._extent(f, axis, node, label)
-            if n < 2:
-                raise self.err(ShapeError, f"{label}: each axis needs at least 2 points", node)
-            first = self.b.emit("sub", [self._slice(f, axis, 1, 2), self._slice(f, axis, 0, 1)])
-            last = self.b.emit("sub", [self._slice(f, axis, n - 1, n), self._slice(f, axis, n - 2, n - 1)])
-            parts = [first]
-            if n > 2:
-                mid = self.b.emit("sub", [self._slice(f, axis, 2, n), self._slice(f, axis, 0, n - 2)])
-                parts.append(self.b.emit("mul", [mid, self.b.const(0.5)]))
-            parts.append(last)
-            d = self.b.emit("concatenate", parts, axis=axis)
-            outs.append(self.b.emit("div", [d, h]))
-        return outs[0] if len(outs) == 1 else tuple(outs)
 
     def form_cdist(self, label, args, kwargs, node):
         a, b, metric = self.bind_args(label, ("XA", "XB", "metric"), args, kwargs, node, metric="euclidean")

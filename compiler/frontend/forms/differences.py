@@ -1,0 +1,101 @@
+"""np.gradient, as NumPy computes it (a form: rows of the primitives table composed): second-order
+central differences inside, one-sided differences of order edge_order at the ends, along every
+axis or `axis=`, with a spacing per axis that is a number or the coordinates along it."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from .base import FormsBase
+
+FORMS = {
+    "gradient": ((np.gradient,), (), "second-order central differences inside, one-sided at the ends (`edge_order` "
+                                     "1 or 2), along every axis or `axis=` (a tuple for more than one), a spacing per "
+                                     "axis: a number or the coordinates (NumPy's non-uniform weights)"),
+}
+
+
+class DifferenceForms(FormsBase):
+    """The Lowerer's np.gradient."""
+
+    def form_gradient(self, label, args, kwargs, node):
+        """np.gradient(f, *varargs, axis=None, edge_order=1) as NumPy computes it: second-order
+        central differences inside, one-sided differences of order edge_order (1 or 2) at the ends;
+        a spacing per axis, a number or the coordinates along it (non-uniform weights, used for any
+        coordinate array: NumPy's shortcut for evenly spaced ones has the same value, and off it,
+        where a differentiated coordinate moves, the general weights are NumPy's own)."""
+        if set(kwargs) - {"axis", "edge_order"}:
+            raise self.err(UnsupportedSyntaxError, f"{label} takes f, spacings, axis= and edge_order=", node)
+        order = self.static(kwargs.get("edge_order", 1), node, "edge_order")
+        if order not in (1, 2):
+            raise self.err(AdjitTypeError, f"{label}: 'edge_order' greater than 2 not supported (NumPy raises)", node)
+        f = self._array(args[0], node, label)
+        if f.type.dtype not in ("float32", "float64"):
+            f = self.b.emit("astype", [f], dtype="float64")
+        rank = self._rank(f)
+        axis = self.static(kwargs.get("axis"), node, "axis")
+        axes = tuple(range(rank)) if axis is None else tuple(a % rank for a in (axis if isinstance(axis, tuple)
+                                                                               else (axis,)))
+        spacing = list(args[1:])
+        if len(spacing) == 1 and len(axes) > 1:
+            spacing = spacing * len(axes)
+        if not spacing:
+            spacing = [1.0] * len(axes)
+        if len(spacing) != len(axes):
+            raise self.err(AdjitTypeError, f"{label}: invalid number of arguments (one spacing, or one per axis; "
+                           "NumPy raises TypeError)", node)
+        outs = [self._gradient_axis(f, a, self.value(h, node), order, node, label) for a, h in zip(axes, spacing)]
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def _gradient_axis(self, f, axis, h, order, node, label):
+        emit, const = self.b.emit, self.b.const
+        n = self._extent(f, axis, node, label)
+        if n < order + 1:
+            raise self.err(ShapeError, f"{label}: shape of an axis is too small to calculate a numerical gradient, "
+                           f"at least (edge_order + 1) = {order + 1} elements are required (NumPy raises)", node)
+        sl = lambda a, b: self._slice(f, axis, a, b)  # noqa: E731
+        add, sub, mul, div = (lambda x, y, p=p: emit(p, [x, y]) for p in ("add", "sub", "mul", "div"))
+        if h.type.kind == "scalar":
+            if order == 1:
+                first, last = div(sub(sl(1, 2), sl(0, 1)), h), div(sub(sl(n - 1, n), sl(n - 2, n - 1)), h)
+            else:
+                first = div(add(sub(mul(sl(1, 2), const(2.0)), mul(sl(0, 1), const(1.5))), mul(sl(2, 3), const(-0.5))), h)
+                last = div(add(sub(mul(sl(n - 1, n), const(1.5)), mul(sl(n - 2, n - 1), const(2.0))),
+                               mul(sl(n - 3, n - 2), const(0.5))), h)
+            parts = [first] + ([div(mul(sub(sl(2, n), sl(0, n - 2)), const(0.5)), h)] if n > 2 else []) + [last]
+            return emit("concatenate", parts, axis=axis)
+        if self._rank(h) != 1 or self._extent(h, 0, node, label) != n:
+            raise self.err(ShapeError, f"{label}: when 1-D, a spacing must match the length of its axis ({n}; NumPy "
+                           "raises ValueError)", node)
+        if h.type.dtype not in ("float32", "float64"):
+            h = emit("astype", [h], dtype="float64")
+        others = tuple(a for a in range(self._rank(f)) if a != axis)
+        along = lambda c: emit("expand_dims", [c], axis=others) if others else c  # noqa: E731
+        dx = sub(self._slice(h, 0, 1, n), self._slice(h, 0, 0, n - 1))  # the n - 1 steps
+        d = lambda a, b: self._slice(dx, 0, a, b)  # noqa: E731
+
+        def three(d1, d2, fa, fb, fc, wa, wb, wc):  # wa fa + wb fb + wc fc, the weights of steps d1, d2
+            return add(add(mul(along(wa(d1, d2)), fa), mul(along(wb(d1, d2)), fb)), mul(along(wc(d1, d2)), fc))
+
+        s12 = lambda d1, d2: add(d1, d2)  # noqa: E731
+        parts = []
+        if order == 1:
+            parts.append(div(sub(sl(1, 2), sl(0, 1)), along(d(0, 1))))
+        else:
+            parts.append(three(d(0, 1), d(1, 2), sl(0, 1), sl(1, 2), sl(2, 3),
+                               lambda a, b: div(emit("neg", [add(add(a, a), b)]), mul(a, s12(a, b))),
+                               lambda a, b: div(s12(a, b), mul(a, b)),
+                               lambda a, b: div(emit("neg", [a]), mul(b, s12(a, b)))))
+        if n > 2:
+            parts.append(three(d(0, n - 2), d(1, n - 1), sl(0, n - 2), sl(1, n - 1), sl(2, n),
+                               lambda a, b: div(emit("neg", [b]), mul(a, s12(a, b))),
+                               lambda a, b: div(sub(b, a), mul(a, b)),
+                               lambda a, b: div(a, mul(b, s12(a, b)))))
+        if order == 1:
+            parts.append(div(sub(sl(n - 1, n), sl(n - 2, n - 1)), along(d(n - 2, n - 1))))
+        else:
+            parts.append(three(d(n - 3, n - 2), d(n - 2, n - 1), sl(n - 3, n - 2), sl(n - 2, n - 1), sl(n - 1, n),
+                               lambda a, b: div(b, mul(a, s12(a, b))),
+                               lambda a, b: div(emit("neg", [s12(a, b)]), mul(a, b)),
+                               lambda a, b: div(add(add(b, b), a), mul(b, s12(a, b)))))
+        return emit("concatenate", parts, axis=axis)
