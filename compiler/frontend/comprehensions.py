@@ -313,7 +313,7 @@ class Comprehensions:
                 g = comp.generators[0]
                 seq = self.loop_sequence(g.iter)
                 self.env[f"{tag}_n"] = self.value(self.seq_length(seq, g.iter), g.iter)
-                dims, cplx = self._item_dims(comp, seq, what)
+                dims, cplx, _ = self._item_dims(comp, seq, what)
                 shape = at(ast.Tuple(elts=[name(f"{tag}_n")] + [at(ast.Constant(d)) for d in dims], ctx=ast.Load()))
                 store = at(ast.Subscript(value=name(tag), slice=name(f"{tag}_k"), ctx=ast.Store()))
                 # complex items: a complex array, filled as its two real parts (complexvals.py)
@@ -337,7 +337,8 @@ class Comprehensions:
                     for cond in reversed(g.ifs):
                         body = [at(ast.If(test=cond, body=body, orelse=[]))]
                     body = [at(ast.For(target=g.target, iter=g.iter, body=body, orelse=[]))]
-                stmts = [at(ast.Assign(targets=[name(tag, ast.Store)], value=at(ast.Constant(0))))]
+                stmts = [at(ast.Assign(targets=[name(tag, ast.Store)], value=self._sum_start(kind, comp, what, at,
+                                                                                              name(f"{tag}_zeros"))))]
                 if kind == "mean":
                     stmts.append(at(ast.Assign(targets=[name(f"{tag}_n", ast.Store)], value=at(ast.Constant(0)))))
                 stmts += body
@@ -362,10 +363,25 @@ class Comprehensions:
             self._restore(saved)
             self.stmt = saved_stmt
 
+    def _sum_start(self, kind, comp, what, at, zeros):
+        """Where sum(f(x) for x in xs) starts: 0, or, for items that are arrays of one real shape
+        (a polynomial's terms c[i] * x ** i), zeros of that shape and dtype (0 + item0 + ... is
+        that array, and the loop carries one type)."""
+        if kind == "sum" and len(comp.generators) == 1:
+            try:
+                dims, cplx, dtype = self._item_dims(comp, self.loop_sequence(comp.generators[0].iter), what)
+            except AdjitError:
+                dims, cplx = (), False
+            if dims and not cplx:
+                shape = at(ast.Tuple(elts=[at(ast.Constant(d)) for d in dims], ctx=ast.Load()))
+                return at(ast.Call(func=zeros, args=[shape], keywords=[at(ast.keyword(
+                    arg="dtype", value=at(ast.Constant(dtype))))]))
+        return at(ast.Constant(0))
+
     def _item_dims(self, comp, seq, what) -> tuple:
-        """The shape of the comprehension's items, learnt by lowering the item for the first
-        element in a scratch block that is thrown away (every item of a NumPy array of them has
-        one shape)."""
+        """The shape of the comprehension's items (and whether they are complex, and their dtype),
+        learnt by lowering the item for the first element in a scratch block that is thrown away
+        (every item of a NumPy array of them has one shape)."""
         g = comp.generators[0]
         saved_ops, saved_env = self.b.ops, self.env
         self.b.ops, self.env = [], dict(saved_env)
@@ -381,7 +397,7 @@ class Comprehensions:
             raise self.err(AdjitTypeError, f"{what} of a comprehension over a sequence whose length is known only when "
                            "the function runs: its items must be numbers or arrays of a shape known when the call is "
                            f"compiled, not {item.type}", comp, hint=_HINT)
-        return tuple(shape), cplx
+        return tuple(shape), cplx, item.type.dtype
 
     # -- sum, max, min of an iterable
     def builtin_fold(self, func, args, kwargs, node):

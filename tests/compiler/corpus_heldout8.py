@@ -160,6 +160,20 @@ def gradient_axes(F, x):
     return np.sum(gy * gx) + np.sum(np.gradient(F, axis=1) ** 2)
 
 
+# ------------------------------------------- sum() of array items over an array's entries (a polynomial class)
+class _Poly:
+    def __init__(self, c):
+        self.c = c
+
+    def __call__(self, x):
+        return sum(ci * x ** i for i, ci in enumerate(self.c))
+
+
+def sum_of_array_items(c, x, W):
+    p = _Poly(c)
+    return np.sum(p(x) ** 2) + np.sum(sum(np.tanh(w * x[:3]) for w in W) ** 2)
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
@@ -174,6 +188,8 @@ CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); th
     (gradient_coordinates, lambda: (np.sin(np.linspace(0, 3, 7)), np.log(np.linspace(0.5, 1.2, 7))), (0, 1)),
     (gradient_axes, lambda: (np.outer(np.arange(1.0, 5.0), np.linspace(-1, 1, 6)) ** 2,
                              np.cumsum(np.linspace(0.5, 1.2, 6))), (0, 1)),
+    (sum_of_array_items, lambda: (np.array([0.5, -1.0, 0.3]), np.linspace(-1, 1, 5), np.arange(12.0).reshape(4, 3) / 10),
+     (0, 1, 2)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
