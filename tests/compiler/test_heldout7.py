@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import family_tests
+from conftest import family_tests, fd_check, run_grad
 
 from corpus_heldout7 import CASES, IDS
 
@@ -82,3 +82,33 @@ def _view_read_after_helper_write(x):
 def test_procedures_that_adjit_cannot_follow_are_located(fun, match):
     with pytest.raises(adjit.AdjitError, match=match):
         adjit.grad(fun)(np.ones(3))
+
+
+def _weibull_scale(x, c, loc, scale):
+    from scipy.stats import weibull_min
+
+    return np.sum(weibull_min.logpdf(x, c, loc, scale))
+
+
+def _gamma_scale(x, a, loc, scale):
+    from scipy.stats import gamma
+
+    return np.sum(gamma.logpdf(x, a, loc, scale))
+
+
+def _chi2_scale(x, df, loc, scale):
+    from scipy.stats import chi2
+
+    return np.sum(chi2.logpdf(x, df, loc, scale))
+
+
+@pytest.mark.parametrize("fun,shape,power", [(_weibull_scale, 0.5, -0.5), (_gamma_scale, 0.5, -0.5),
+                                             (_chi2_scale, 1.5, -0.25)])
+def test_scale_gradient_on_an_infinite_density_at_loc(fun, shape, power):
+    """x == loc where the density is infinite (a shape below 1): logpdf is +inf, and its scale
+    derivative -(power + 1) / scale is finite (it was NaN: inf * 0 through z = (x - loc) / scale)."""
+    rest = np.array([1.5, 2.5])
+    _, (g,) = run_grad(fun, (np.array([1.0, 1.5, 2.5]), shape, 1.0, 4.0), (3,))
+    _, (g_rest,) = run_grad(fun, (rest, shape, 1.0, 4.0), (3,))
+    fd_check(fun, [rest, shape, 1.0, 4.0], [3], (g_rest,))
+    assert np.isclose(g, g_rest - (power + 1) / 4.0, rtol=1e-12)

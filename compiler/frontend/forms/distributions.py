@@ -11,7 +11,9 @@ formulas of densities.py, with z = (x - loc) / scale: logpdf = f(z) - log(scale)
 scale; outside the support logpdf is -inf, pdf 0, cdf 0 or 1 (SciPy's closed support, open for
 lognorm and invgamma), and f is evaluated at a point inside the support there. On a closed bound
 the formula is used where its value is finite, so a derivative there is the one-sided one from
-inside (`_dist_edges` where the pdf is a power of the distance to the bound). So neither value
+inside (`_dist_edges` where the pdf is a power of the distance to the bound); where the density is
+infinite on the bound z = 0 (a shape below 1), logpdf's scale derivative is the finite one of
+p log(x - loc) - p log(scale) (`_dist_pole`), never inf * 0. So neither value
 nor gradient sees a log of a negative number; where a parameter computed at run time is invalid (scale <= 0, a shape parameter SciPy rejects) the
 result is NaN, as SciPy's. A NaN x gives NaN. A discrete distribution's logpmf/pmf is -inf/0 off
 the integers of its support; k (and binom's n) are data: no gradient flows to them.
@@ -193,7 +195,8 @@ class DistributionForms(FormsBase):
                          *([z >= hi if spec.open else z > hi] if hi < math.inf else []))
             edges = [] if spec.edges is None else self._dist_edges(o, spec, z, x, loc, scale, shapes)
             away = o.or_(out_, *[at for at, _ in edges])
-            inner = f(o, o.where(away, spec.inside, z) if away is not False else z, *shapes)
+            z, pole = self._dist_pole(o, spec, z, x, loc, scale, shapes) if method == "logpdf" else (z, 0.0)
+            inner = f(o, o.where(away, spec.inside, z) if away is not False else z, *shapes) + pole
             if method == "logpdf":  # -inf on the bound, as outside: a zero derivative (a where over it stays finite)
                 out_ = away
             for at, power in edges if method == "pdf" else ():
@@ -244,6 +247,30 @@ class DistributionForms(FormsBase):
             frozen = [o.stop_gradient(v) if isinstance(v, Var) else v for v in (p, o.exp(logc))]
             edges.append((at, u ** frozen[0] * frozen[1]))
         return edges
+
+    @staticmethod
+    def _dist_pole(o, spec, z, x, loc, scale, shapes):
+        """(z, a term) for logpdf on the bound z = 0 where the density is infinite (p < 0:
+        weibull_min and gamma with a shape below 1, chi2 with df < 2, beta with a < 1): there
+        logpdf = p log(x - loc) - p log(scale) + ..., whose scale derivative -p / scale is finite,
+        but dz/dscale = -z / scale is 0 and f'(z) infinite (inf * 0: NaN). On the pole z is read
+        with no derivative through scale, and p (log(scale') - log(scale)) (zero in value, scale'
+        the frozen scale) gives it the -p / scale the formula's log z would."""
+        if spec.edges is None or not isinstance(scale, Var):
+            return z, 0.0
+        term = 0.0
+        for bound, _, p, _ in spec.edges(o, *shapes):
+            if bound != 0:
+                continue
+            pole = o.and_(z == 0.0, p < 0)
+            if pole is False:
+                continue
+            frozen = o.stop_gradient(scale)
+            u = (x if _is_number(loc) and loc == 0 else x - loc) / frozen
+            z = o.where(pole, u, z)
+            p = o.stop_gradient(p) if isinstance(p, Var) else p
+            term = term + o.where(pole, p * (o.log(frozen) - o.log(scale)), 0.0)
+        return z, term
 
     @staticmethod
     def _pmf_edges(o, spec, k, shapes):
