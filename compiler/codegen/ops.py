@@ -38,6 +38,19 @@ def combine_lines(prim: str, acc: str, part: str) -> list[str]:
     return [f"if {part} {keep} {acc} or {part} != {part}:", f"    {acc} = {part}"]
 
 
+def _scalar_where(op: Op, arg, f32: bool) -> Expr:
+    """np.where of scalars as `a if c else b`, a branch of another dtype than the result (a bool, or
+    an int32 where NumPy's where makes float64) cast to it, as NumPy casts it."""
+    c, a, b = op.inputs
+    dt = op.out.type.dtype
+
+    def branch(v):
+        if v.type.dtype != dt and not (f32 and v.type.kind == "scalar" and v.type.weak):
+            return f"np.{dt}({arg(v, 0, f32)})"
+        return arg(v, 2, f32)
+    return Expr(f"{branch(a)} if {arg(c, 2, False)} else {branch(b)}", 1)
+
+
 # integer arithmetic that can leave int32's range: rendered on scalars, cast back to int32 as NumPy's
 # int32 arithmetic wraps
 _WRAPS = frozenset({"add", "sub", "mul", "neg", "pow"})
@@ -68,6 +81,8 @@ class OpRenderer:
         if form in (None, CUSTOM, STATEMENT):
             raise InternalCompilerError(f"no elementwise rendering for {op.prim}", print_function(self.fn))
         f32 = row.elementwise and op.out.type is not None and op.out.type.dtype == "float32"
+        if scalar and op.prim == "where":  # `a if c else b` keeps each branch's type: cast it to NumPy's result
+            return _scalar_where(op, arg, f32)
         e = template(form).render(op.inputs, op.attrs, arg, f32)
         if (scalar or self.lowered and op.out.type.kind == "scalar") and op.prim in _WRAPS \
                 and op.out.type is not None and op.out.type.dtype == "int32":

@@ -3,7 +3,7 @@ integers NumPy computes them bit by bit, which no row does: `x & (2**k - 1)` is 
 (exact in two's complement), anything else on integers is a located error (it was read as a
 logical and, `6 & 1` giving 1 where NumPy gives 0). `a >> b` is `a // 2**b` and `a << b` is
 `a * 2**b` for integers (NumPy's arithmetic shift; the product wraps as the shift does), shifts
-of 0 to 62 bits. A mixin of the Lowerer, before Expressions' binop."""
+of 0 to 62 bits. `~` of an integer is `-x - 1`. A mixin of the Lowerer, before Expressions' binop."""
 from __future__ import annotations
 
 import ast
@@ -29,6 +29,26 @@ def _int_kind(x) -> str | None:
 
 class IntegerBits:
     """The Lowerer's bit operators on integers (see the module docstring)."""
+
+    def expr(self, node):
+        """`~v`: NumPy's bitwise invert, `-v - 1`, of an integer (and Python's of a Python int or
+        bool: `~True` is -2); the logical not of a NumPy boolean, as before."""
+        if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert)):
+            return super().expr(node)
+        operand = self.expr(node.operand)
+        self.at(node)
+        if isinstance(operand, (bool, int, np.integer, np.bool_)):
+            return ~operand
+        if isinstance(operand, Value) and operand.type.kind in ("scalar", "array") and (
+                operand.type.dtype in _INTS or operand.type.dtype == "bool" and operand.type.weak):
+            if operand.type.dtype == "bool":  # a Python bool (a comparison of Python floats): an int
+                operand = self.b.emit("mul", [operand, self.b.const(1)])
+            return self.b.emit("sub", [self.b.emit("neg", [operand]), self.b.const(1)])
+        if type(operand).__name__ == "Masked":  # ~(h[m] == i): masks.py
+            return self.masked_elementwise("logical_not", [operand], node)
+        if _int_kind(operand) is None and not isinstance(operand, Value):
+            raise self.err(AdjitTypeError, f"`~` of {type(operand).__name__} (Python and NumPy raise TypeError)", node)
+        return self.b.emit("logical_not", [self.value(operand, node)])
 
     def binop(self, optype, left, right, node):
         if optype in (ast.RShift, ast.LShift):

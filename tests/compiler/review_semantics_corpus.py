@@ -137,3 +137,26 @@ def python_max_min_nan(x):
 
 def quantile_nan(x):
     return np.quantile(x, 0.25) + np.sum(np.percentile(x.reshape(1, 5), [10, 90], axis=1)) + np.quantile(x, x[0] * 0.5)
+
+
+# -- `~` of integers is NumPy's bitwise invert (-k - 1), of Python ints and bools Python's (~True is -2)
+
+def invert_integers(x, a=1.5):
+    k = np.array([-7, -3, 0, 2, 5, 9])
+    k32 = k.astype(np.int32)
+    b = x > 0
+    s = 0.0
+    for i in range(6):
+        s += x[i] * ~k[i]
+    return np.sum(x * ~k) + np.sum(x * ~k32) + x[0] * ~3 + x[1] * ~True + x[2] * ~(a > 1.0) + np.sum(x[~b]) + s
+
+
+# -- np.where of scalars in a fused loop: a bool or int32 branch cast to the float result
+
+def scalar_where_branch_types(x):
+    c = np.array([True, False, True, True, False, False])
+    k32 = np.array([-7, -3, 0, 2, 5, 9], dtype=np.int32)
+    k = np.array([-7, -3, 0, 2, 5, 9])
+    b = x > 0.3
+    return (np.sum(x * ((c - np.where(c > 0, b, x)) / 3)) + np.sum(x * -np.where(c, 0.5, c))
+            + np.sum(x * (np.abs(-np.where(k32 > 0, x, k32)) ** k)))

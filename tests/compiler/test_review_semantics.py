@@ -87,3 +87,13 @@ def test_quantile_of_a_lane_with_nan_is_nan():
     value, _ = run_grad(R.quantile_nan, (x.copy(),), (0,))
     assert np.isnan(value) and np.isnan(R.quantile_nan(x.copy()))
     check_against_fd(R.quantile_nan, (X[:5].copy() + 2.5,), (0,), compiled=False)
+
+
+def test_invert_of_integers_and_python_bools():
+    check_against_fd(R.invert_integers, (X.copy(),), (0,), compiled=False)
+
+
+def test_scalar_where_casts_its_branches_to_the_result():
+    # the lowered module run as Python raised NumPy's TypeError (bool - bool) and ValueError (int ** -7)
+    check_against_fd(R.scalar_where_branch_types, (X.copy() + 0.05,), (0,), compiled=False)
+    check_forward(R.scalar_where_branch_types, (X.copy() + 0.05,), (0,), compiled=False)
