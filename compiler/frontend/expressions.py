@@ -21,6 +21,7 @@ from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
 from .structures import is_struct, is_user_object
+from .morenumpy import _DTYPE_REDUCTIONS, _INITIAL  # np.sum(x, dtype=, initial=)
 from .values import LocalFunction, Method, Undefined, _is_number
 
 
@@ -89,7 +90,6 @@ def _describe(x) -> str:
 
 
 
-_DTYPE_REDUCTIONS = frozenset({"sum", "mean", "prod"})  # NumPy reductions taking dtype=
 
 class Expressions(CallHelpers, PythonValues):
     """The expression-level half of the Lowerer (operators on lists and library calls evaluated
@@ -420,30 +420,6 @@ class Expressions(CallHelpers, PythonValues):
                        + (f" ({_describe(func)})" if _describe(func).split(".")[-1] != written.split(".")[-1] else ""),
                        node.func, hint=self.unsupported_hint(func))
 
-    def reduction(self, prim, x, args, kwargs, node):
-        names = ("axis", "dtype", "out", "keepdims")
-        params = dict(zip(names, args))
-        params.update(kwargs)
-        unknown = set(params) - {"axis", "keepdims"}
-        dtype = params.get("dtype") if prim in _DTYPE_REDUCTIONS else None
-        if unknown - {"dtype", "out"} or (params.get("dtype") is not None and dtype is None) \
-                or params.get("out") is not None:
-            raise self.err(UnsupportedSyntaxError, f"np.{prim}: only `axis`, `keepdims` and `dtype` (of a sum, "
-                           "mean or product) are supported", node)
-        return self._reduce(prim, self._reduce_dtype(x, dtype, node), params.get("axis"), params.get("keepdims", False),
-                            node)
-
-    def _reduce_dtype(self, x, dtype, node):
-        """np.sum(x, dtype=d): NumPy accumulates in d, so x cast to d first (a float dtype only)."""
-        if dtype is None:
-            return x
-        target = self.dtype(dtype, node)
-        if not target.startswith("float"):
-            raise self.err(UnsupportedSyntaxError, f"a reduction with dtype={target} (adjit accumulates in float32 or "
-                           "float64)", node)
-        x = self.value(x, node)
-        return x if x.type.dtype == target else self.b.emit("astype", [x], dtype=target)
-
     def _reduce(self, prim, x, axis, keepdims, node):
         from ..shapes import normalize_axis
 
@@ -496,10 +472,12 @@ class Expressions(CallHelpers, PythonValues):
         v = lambda x: self.value(x, node)  # noqa: E731
         if prim in P.REDUCTIONS:
             dtype = kwargs.pop("dtype", None) if prim in _DTYPE_REDUCTIONS else None
+            initial = kwargs.pop("initial", None) if prim in _INITIAL else None
             x, axis, keepdims = bind(*row.params, **dict(row.defaults))
             if isinstance(x, tuple) or isinstance(x, Value) and x.type.kind == "tuple":
                 x = self._build(x, node)  # np.sum([1, a * a, 2]): NumPy reduces np.array of the list
-            return self._reduce(prim, self._reduce_dtype(x, dtype, node), axis, keepdims, node)
+            out = self._reduce(prim, self._reduce_dtype(x, dtype, node), axis, keepdims, node)
+            return out if initial is None else self._with_initial(prim, out, initial, node)
         if prim in ("maximum", "minimum") and func in (max, min):
             if len(args) != 2 or kwargs:
                 raise self.err(UnsupportedSyntaxError, f"{func.__name__}() takes exactly two arguments here", node,

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
+from . import signalforms
 from .values import _is_number
 
 _FUNCS = (np.unravel_index, np.ravel_multi_index, np.insert, np.delete, np.resize, np.argpartition, np.partition,
@@ -19,6 +20,10 @@ _FUNCS = (np.unravel_index, np.ravel_multi_index, np.insert, np.delete, np.resiz
 _SERIES = {np.polynomial.polynomial.polyval: "poly", np.polynomial.chebyshev.chebval: "cheb",
            np.polynomial.legendre.legval: "leg", np.polynomial.hermite.hermval: "herm",
            np.polynomial.hermite_e.hermeval: "herme", np.polynomial.laguerre.lagval: "lag"}
+
+
+_DTYPE_REDUCTIONS = frozenset({"sum", "mean", "prod"})  # NumPy reductions taking dtype=
+_INITIAL = frozenset({"sum", "max", "min"})  # and initial=
 
 
 class Vectorized:
@@ -34,10 +39,14 @@ class MoreNumpy:
     @staticmethod
     def is_extra_numpy(func) -> bool:
         return any(func is f for f in _FUNCS) or isinstance(func, (np.vectorize, Vectorized)) \
-            or any(func is f for f in _SERIES)
+            or any(func is f for f in _SERIES) or any(func is f for f in (math.floor, math.ceil, math.trunc)) \
+            or signalforms.which(func) is not None
 
     def extra_numpy(self, func, args, kwargs, node):
         call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        kind = signalforms.which(func)
+        if kind is not None:  # scipy.signal.lfilter, convolve, ndimage.gaussian_filter: signalforms.py
+            return signalforms.lower(self, kind, func, args, kwargs, node)
         if func is np.vectorize:
             pyfunc = self.bind_args("np.vectorize", ("pyfunc", "otypes", "doc", "excluded", "cache", "signature"),
                                     args, kwargs, node, otypes=None, doc=None, excluded=None, cache=False,
@@ -51,6 +60,19 @@ class MoreNumpy:
         kind = next((k for f, k in _SERIES.items() if func is f), None)
         if kind is not None:
             return self._series(kind, func, args, kwargs, node)
+        if any(func is f for f in (math.floor, math.ceil, math.trunc)):  # Python's int of the rounded number
+            if len(args) != 1 or kwargs:
+                raise self.err(ArgumentError, f"math.{func.__name__}() takes one number", node)
+            if _is_number(args[0]):
+                return func(args[0])
+            x = self.value(args[0], node)
+            if x.type.kind != "scalar":
+                raise self.err(AdjitTypeError, f"math.{func.__name__}() takes a number, not {x.type}", node,
+                               hint=f"np.{func.__name__}(x) rounds an array elementwise")
+            if x.type.dtype.startswith(("int", "uint", "bool")):
+                return x if x.type.dtype == "int64" else self.b.emit("astype", [x], dtype="int64")
+            return self.b.emit("astype", [call({"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc}[func.__name__],
+                                               x)], dtype="int64")
         if func is np.argpartition or func is np.partition:
             a, _, axis = self.bind_args(f"np.{func.__name__}", ("a", "kth", "axis", "kind", "order"), args, kwargs,
                                         node, axis=-1, kind="introselect", order=None)[:3]
@@ -215,6 +237,40 @@ class MoreNumpy:
         parts = [p for p in (self._slice(x, axis, 0, pos) if pos else None, v,
                              self._slice(x, axis, pos, n) if pos < n else None) if p is not None]
         return call(np.concatenate, tuple(parts), axis=axis)
+
+    # -- reductions as methods, and their dtype= and initial= (expressions.py)
+    def reduction(self, prim, x, args, kwargs, node):
+        names = ("axis", "dtype", "out", "keepdims")
+        params = dict(zip(names, args))
+        params.update(kwargs)
+        initial = params.pop("initial", None) if prim in _INITIAL else None
+        unknown = set(params) - {"axis", "keepdims"}
+        dtype = params.get("dtype") if prim in _DTYPE_REDUCTIONS else None
+        if unknown - {"dtype", "out"} or (params.get("dtype") is not None and dtype is None) \
+                or params.get("out") is not None:
+            raise self.err(UnsupportedSyntaxError, f"np.{prim}: only `axis`, `keepdims` and `dtype` (of a sum, "
+                           "mean or product) are supported", node)
+        out = self._reduce(prim, self._reduce_dtype(x, dtype, node), params.get("axis"), params.get("keepdims", False),
+                           node)
+        return out if initial is None else self._with_initial(prim, out, initial, node)
+
+    def _with_initial(self, prim, out, initial, node):
+        """np.max(x, initial=v) and friends: the reduction combined with the initial value, as NumPy
+        starts it from there (max/min: a bound, sum: added)."""
+        self.at(node)
+        combine = {"max": "maximum", "min": "minimum", "sum": "add"}[prim]
+        return self.b.emit(combine, [out, self.value(initial, node)])
+
+    def _reduce_dtype(self, x, dtype, node):
+        """np.sum(x, dtype=d): NumPy accumulates in d, so x cast to d first (a float dtype only)."""
+        if dtype is None:
+            return x
+        target = self.dtype(dtype, node)
+        if not target.startswith("float"):
+            raise self.err(UnsupportedSyntaxError, f"a reduction with dtype={target} (adjit accumulates in float32 or "
+                           "float64)", node)
+        x = self.value(x, node)
+        return x if x.type.dtype == target else self.b.emit("astype", [x], dtype=target)
 
     # -- np.polynomial's *val: NumPy's own recurrences (Horner, Clenshaw) on the coefficients
     def _series(self, kind: str, func, args, kwargs, node):

@@ -118,6 +118,9 @@ class PythonValues:
         except Exception as e:  # what Python would raise when the function runs
             raise self.err(AdjitTypeError, f"`{written}` raised {type(e).__name__} when adjit evaluated it while "
                            f"compiling: {e}", node) from None
+        if isinstance(getattr(func, "__self__", None), str) and (isinstance(out, str) or type(out) is list and all(
+                isinstance(e, str) for e in out)):  # name.upper(), key.split("_"): strings known when compiled
+            return out if isinstance(out, str) else self.mark_list(tuple(out))
         return self.compiled_constant(out, node, written)
 
     def unsupported_hint(self, func) -> str:
@@ -179,8 +182,17 @@ _HINTS = {"factorial": "for log(k!) use scipy.special.gammaln(k + 1) (or math.lg
                        "for k!"}
 
 
+_STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit",
+                          "replace", "format", "join", "find", "rfind", "index", "count", "isdigit", "isalpha",
+                          "isalnum", "isspace", "islower", "isupper", "title", "capitalize", "partition",
+                          "rpartition", "removeprefix", "removesuffix", "zfill", "center", "ljust", "rjust",
+                          "casefold", "swapcase", "splitlines"})
+
+
 def _pure(func) -> bool:
     """A function of math, NumPy or SciPy that computes its result from its arguments alone."""
+    if isinstance(getattr(func, "__self__", None), str) and getattr(func, "__name__", "") in _STR_METHODS:
+        return True  # name.startswith("w"), key.upper(), "{}_{}".format(a, b): Python's, on a known string
     mod = getattr(func, "__module__", None) or ("numpy" if isinstance(func, np.ufunc) else "")
     if getattr(func, "__name__", "") in _IMPURE_NAMES or any(mod.startswith(m) for m in _IMPURE_MODULES):
         return False

@@ -85,7 +85,7 @@ def _pow_dp(x):
     return npx.log(npx.where(x == 0.0, 1.0, x))
 
 
-primitive("pow", _ew, elementwise=True, sources=("**", np.power), params=("x1", "x2"), readable="{0} ** {1}",
+primitive("pow", _ew, elementwise=True, sources=("**", np.power, pow, math.pow), params=("x1", "x2"), readable="{0} ** {1}",
           vjp=lambda g, z, x, p: (g * _pow_dx(x, p), g * (_pow_dp(x) * z)),
           jvp=lambda t, z, x, p: _tsum(None if t[0] is None else t[0] * _pow_dx(x, p),
                                        None if t[1] is None else t[1] * _pow_dp(x) * z))
@@ -159,6 +159,10 @@ primitive("expm1", _ew_float, elementwise=True, sources=(np.expm1, math.expm1),
 primitive("sqrt", _ew_float, elementwise=True, sources=(np.sqrt, math.sqrt),
           readable="np.sqrt({0})",
           vjp=lambda g, y, x: (g * (0.5 / y),), jvp=lambda t, y, x: t[0] * (0.5 / y))
+# the real cube root (negative x too): d/dx = 1 / (3 y²), inf at 0 as sqrt's 1 / (2 y)
+primitive("cbrt", _ew_float, elementwise=True, sources=(np.cbrt,) + ((math.cbrt,) if hasattr(math, "cbrt") else ()),
+          readable="np.cbrt({0})",
+          vjp=lambda g, y, x: (g / (3 * (y * y)),), jvp=lambda t, y, x: t[0] / (3 * (y * y)))
 primitive("square", _ew, elementwise=True, sources=(np.square,),
           readable="np.square({0})",
           vjp=lambda g, y, x: (g * (2 * x),), jvp=lambda t, y, x: t[0] * (2 * x))
@@ -189,7 +193,7 @@ primitive("arctan2", _ew_float, elementwise=True, sources=(np.arctan2, math.atan
           vjp=lambda g, z, y, x: (g * (x / (x * x + y * y)), g * (-y / (x * x + y * y))),
           jvp=lambda t, z, y, x: _tsum(None if t[0] is None else t[0] * (x / (x * x + y * y)),
                                        None if t[1] is None else t[1] * (-y / (x * x + y * y))))
-primitive("abs", _same, elementwise=True, sources=(np.abs, np.absolute, abs, math.fabs),
+primitive("abs", _same, elementwise=True, sources=(np.abs, np.absolute, np.fabs, abs, math.fabs),
           readable="np.abs({0})",
           vjp=lambda g, y, x: (g * npx.sign(x),), jvp=lambda t, y, x: t[0] * npx.sign(x))
 

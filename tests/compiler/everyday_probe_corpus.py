@@ -2,9 +2,11 @@
 (itertools loops, a `raise` after the returns), in a plain module (adjit reads their source)."""
 import functools
 import itertools
+import math
 import warnings
 
 import numpy as np
+from scipy import ndimage, signal
 
 
 def pairs_of_values(x):
@@ -237,3 +239,49 @@ def orthogonal_series(x):
             + np.sum(P.hermite.hermval(t, c)) + np.sum(P.hermite_e.hermeval(t, c) * t)
             + np.sum(P.laguerre.lagval(t + 1, c)) + np.sum(P.polynomial.polyval(t, c) ** 2)
             + P.legendre.legval(x[5], [1.0, 2.0, 0.5]) + P.chebyshev.chebval(x[0], [0.3]))
+
+
+def string_options(x):
+    params = {"w1": x[0], "w2": x[1], "bias": x[2]}
+    s = 0.0
+    for name, val in params.items():
+        if name.startswith("w") and name.upper() != "W3":
+            s += val ** 2
+        else:
+            s += val
+    return s
+
+
+def rounding_to_ints(x):
+    k = int(abs(x[0]) * 3) % len(x)
+    return x[k] ** 2 + math.floor(x[1] * 2) * x[2] + math.ceil(x[2]) * x[0] + math.trunc(-x[1] * 3) * x[1]
+
+
+def unary_zoo(x):
+    y = np.abs(x) + 0.5
+    frac, whole = np.modf(x * 3)
+    q, r = np.divmod(x * 10, 3.0)
+    return np.sum(np.exp2(x) + np.cbrt(x + 3.0) + np.reciprocal(y) + np.fabs(x) + pow(y, 3) + math.pow(y[0], 0.5)
+                  + frac ** 2 + whole * x + r * x)
+
+
+def reductions_with_initial(x):
+    return np.max(x, initial=0.0) + np.sum(x ** 2, initial=1.0) + x.min(initial=-0.5)
+
+
+def iir_filtered(x):
+    b = np.array([0.2, 0.3, 0.1])
+    y = signal.lfilter(b, [1.0, -0.6, 0.2], x)
+    return np.sum(y ** 2) + np.sum(signal.lfilter([0.5], [2.0], x) * x)
+
+
+def smoothed(X):
+    return (np.sum(ndimage.gaussian_filter(X, sigma=(1.0, 0.7), mode="nearest") ** 2)
+            + np.sum(ndimage.gaussian_filter1d(X, 1.5, axis=0, mode="wrap") * X)
+            + np.sum(ndimage.gaussian_filter(X, 2.0, mode="constant", cval=0.5)))
+
+
+def convolved(X):
+    x = X[0]
+    return (np.sum(signal.convolve(x, x[:3]) ** 2) + np.sum(signal.correlate(x, x[:2], mode="same"))
+            + np.sum(signal.fftconvolve(X, X[:2, :2], mode="valid")))

@@ -39,6 +39,7 @@ def log_(x, u): return np.sum(u * np.log(x))
 def log1p_(x, u): return np.sum(u * np.log1p(x))
 def expm1_(x, u): return np.sum(u * np.expm1(x))
 def sqrt_(x, u): return np.sum(u * np.sqrt(x))
+def cbrt_(x, u): return np.sum(u * np.cbrt(x))  # negative x too
 def square_(x, u): return np.sum(u * np.square(x))
 def sin_(x, u): return np.sum(u * np.sin(x))
 def cos_(x, u): return np.sum(u * np.cos(x))
@@ -128,6 +129,7 @@ CASES = {
     "log1p": [(log1p_, lambda: (positive(5) - 0.4, normal(5)), (0,))],
     "expm1": [(expm1_, lambda: (normal(5), normal(5)), (0,))],
     "sqrt": [(sqrt_, lambda: (positive(5), normal(5)), (0,))],
+    "cbrt": [(cbrt_, lambda: (away_from_zero(5), normal(5)), (0,))],
     "square": [(square_, lambda: (normal(5), normal(5)), (0,))],
     "sin": [(sin_, lambda: (normal(5), normal(5)), (0,))],
     "cos": [(cos_, lambda: (normal(5), normal(5)), (0,))],

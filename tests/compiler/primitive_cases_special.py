@@ -50,6 +50,8 @@ def bessel_at_zero(x): return np.sum(sp.i1(x) + sp.i1e(x) ** 2 + sp.i0e(x))  # i
 def betaln_(a, b, u): return np.sum(u * sp.betaln(a, b))
 def gamma_(x, u): return np.sum(u * sp.gamma(x)) + math.gamma(x[0] + 1.0)  # negative x too (between the poles)
 def beta_(a, b, u): return np.sum(u * sp.beta(a, b))
+def exp1_(x, u): return np.sum(u * sp.exp1(x))
+def expi_(x, u): return np.sum(u * sp.expi(x))  # both signs of x (the principal value below 0)
 def lambertw_(x, u): return np.sum(u * sp.lambertw(x).real) + np.sum(sp.lambertw(-0.3 * np.exp(-0.1 * x * x), -1).real)
 
 
@@ -105,6 +107,8 @@ CASES: dict = {
        for name in ("i0", "i0e", "i1", "i1e")},
     **{name: [(lambertw_, lambda: (np.array([-0.3, -0.05, 0.0, 0.4, 2.5, 30.0]), normal(6)), (0,))]
        for name in ("lambertw0", "lambertwm1")},
+    "exp1": [(exp1_, lambda: (R.uniform(0.05, 6.0, 6), normal(6)), (0,))],
+    "expi": [(expi_, lambda: (np.array([-3.0, -0.4, 0.2, 1.0, 2.5, 7.0]), normal(6)), (0,))],
     "gamma": [(gamma_, lambda: (np.array([-1.5, -0.4, 0.3, 1.0, 2.5, 6.2]), normal(6)), (0,))],
     "beta": [(beta_, lambda: (R.uniform(0.3, 5.0, (3, 4)), R.uniform(0.3, 5.0, 4), normal(3, 4)), (0, 1))],
     "betaln": [(betaln_, lambda: (R.uniform(0.3, 5.0, (3, 4)), R.uniform(0.3, 5.0, 4), normal(3, 4)), (0, 1))],

@@ -122,3 +122,22 @@ def test_sort_of_a_copy_made_by_a_gather_is_refused():
         return np.sum(Y)
     with pytest.raises(adjit.AdjitError, match="not a view"):
         adjit.grad(f)(np.ones((3, 2)))
+
+
+LIBRARY = [
+    (C.string_options, lambda: [RNG.standard_normal(3)]),
+    (C.rounding_to_ints, lambda: [RNG.standard_normal(4) + 0.1]),
+    (C.unary_zoo, lambda: [RNG.uniform(0.1, 0.3, 5) * np.array([1, -1, 1, -1, 1])]),
+    (C.reductions_with_initial, lambda: [RNG.standard_normal(5)]),
+    (C.iir_filtered, lambda: [RNG.standard_normal(30)]),
+    (C.smoothed, lambda: [RNG.standard_normal((6, 7))]),
+    (C.convolved, lambda: [RNG.standard_normal((5, 8))]),
+]
+LIBRARY_IDS = ["str_methods", "math_floor", "unary_zoo", "initial", "lfilter", "gaussian_filter", "signal_convolve"]
+
+
+@pytest.mark.parametrize("fun,make", LIBRARY, ids=LIBRARY_IDS)
+def test_library_spellings(fun, make):
+    args = make()
+    check_against_fd(fun, args, (0,), compiled=fun in (C.iir_filtered, C.unary_zoo))
+    check_forward(fun, args, (0,), compiled=False)

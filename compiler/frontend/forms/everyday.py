@@ -23,6 +23,9 @@ FORMS: dict = {
     "rint": ((np.rint,), (), "the `round` form with 0 decimals"),
     "trunc": ((np.trunc, np.fix), (), "`floor` of positive, `ceil` of negative values (gradient 0)"),
     "exp2": ((np.exp2,), (), "`2.0 ** x`"),
+    "reciprocal": ((np.reciprocal,), (), "`1.0 / x` (of floats; NumPy's integer reciprocal is refused)"),
+    "modf": ((np.modf,), (), "`(x - trunc(x), trunc(x))`: the fraction keeps x's sign (gradient 1, 0)"),
+    "divmod": ((np.divmod,), (), "`(x1 // x2, x1 % x2)`"),
     "log2": ((np.log2,), (), "`log(x) / log(2)`"),
     "log10": ((np.log10,), (), "`log(x) / log(10)`"),
     "sinc": ((np.sinc,), (), "`sin(pi x) / (pi x)`, 1 at 0 (gradient 0 there)"),
@@ -95,6 +98,25 @@ class EverydayForms(FormsBase):
         down = self._floor(x)
         up = self.b.emit("neg", [self._floor(self.b.emit("neg", [x]))])
         return self.b.emit("where", [self.b.emit("ge", [x, self.b.const(0.0)]), down, up])
+
+    def form_modf(self, label, args, kwargs, node):
+        (x,) = self._one(label, args, kwargs, node)
+        whole = self.form_trunc(label, [x], {}, node)
+        return self.b.emit("sub", [x, whole]), whole
+
+    def form_divmod(self, label, args, kwargs, node):
+        a, b, out = self.bind_args(label, ("x1", "x2", "out"), args, kwargs, node, out=None)
+        if out is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node)
+        a, b = self._operand(a, node, label), self._operand(b, node, label)
+        return self.b.emit("floordiv", [a, b]), self.b.emit("mod", [a, b])
+
+    def form_reciprocal(self, label, args, kwargs, node):
+        (x,) = self._one(label, args, kwargs, node)
+        if not x.type.dtype.startswith("float"):
+            raise self.err(UnsupportedSyntaxError, f"{label} of integers (NumPy's truncates: 0 for |x| > 1)", node,
+                           hint="1.0 / x")
+        return self.b.emit("div", [self.b.const(1.0), x])
 
     # -- elementwise
     def form_exp2(self, label, args, kwargs, node):

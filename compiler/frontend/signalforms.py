@@ -1,0 +1,113 @@
+"""scipy.signal and scipy.ndimage calls written with what adjit has rules for: signal.lfilter (the
+direct-form recurrence, frontend/libhelpers.py, inlined), signal.convolve / fftconvolve /
+oaconvolve / correlate (np.convolve and np.correlate of 1-D inputs, convolve2d / correlate2d of
+2-D ones: the same sums, whatever `method` computes them with), and ndimage.gaussian_filter /
+gaussian_filter1d (separable sums of the Gaussian weights SciPy uses over the input padded as
+its `mode` says). SciPy is imported only for a program that calls it (test_startup.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ArgumentError, UnsupportedSyntaxError
+
+_SIGNAL = ("lfilter", "convolve", "fftconvolve", "oaconvolve", "correlate")
+_NDIMAGE = ("gaussian_filter", "gaussian_filter1d")
+# ndimage's boundary modes as np.pad's
+_PAD_MODES = {"reflect": "symmetric", "mirror": "reflect", "nearest": "edge", "wrap": "wrap", "constant": "constant",
+              "grid-wrap": "wrap", "grid-mirror": "symmetric", "grid-constant": "constant"}
+
+
+def which(func) -> str | None:
+    """"signal.<name>" or "ndimage.<name>" for the functions above, else None."""
+    module = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__name__", "")
+    if module.startswith("scipy.signal") and name in _SIGNAL:
+        return f"signal.{name}"
+    if module.startswith("scipy.ndimage") and name in _NDIMAGE:
+        return f"ndimage.{name}"
+    return None
+
+
+def lower(low, kind: str, func, args, kwargs, node):
+    call = lambda f, *a, **k: low.call_value(f, list(a), k, node)  # noqa: E731
+    label = f"scipy.{kind}"
+    if kind == "signal.lfilter":
+        from . import libhelpers
+
+        b, a, x, axis, zi = low.bind_args(label, ("b", "a", "x", "axis", "zi"), args, kwargs, node, axis=-1, zi=None)
+        x = low.array_like(x, node) if isinstance(x, tuple) else low.value(x, node)
+        if zi is not None or x.type.kind != "array" or x.type.rank != 1 or low.static(axis, node, "axis") not in (0, -1):
+            raise low.err(UnsupportedSyntaxError, f"{label} of a 1-D signal without `zi` is supported", node,
+                          hint="filter each row in a loop: np.stack([lfilter(b, a, row) for row in X])")
+        return low.inline(libhelpers.lfilter, [b, a, x], {}, node)
+    if kind.startswith("signal."):
+        name = kind.split(".")[1]
+        in1, in2, mode, method = low.bind_args(label, ("in1", "in2", "mode", "method"), args, kwargs, node,
+                                               mode="full", method="auto")
+        v1 = low.array_like(in1, node) if isinstance(in1, tuple) else low.value(in1, node)
+        v2 = low.array_like(in2, node) if isinstance(in2, tuple) else low.value(in2, node)
+        ranks = {low._rank(v1), low._rank(v2)}
+        if ranks == {1}:
+            if name == "correlate":  # scipy's correlate(in1, in2) is np.correlate(in1, in2) for real inputs
+                return call(np.correlate, v1, v2, mode=mode)
+            return call(np.convolve, v1, v2, mode=mode)
+        if ranks == {2}:
+            import scipy.signal
+
+            f = scipy.signal.correlate2d if name == "correlate" else scipy.signal.convolve2d
+            return low._conv2d(f, [v1, v2], {"mode": mode}, node)  # calls.py
+        raise low.err(UnsupportedSyntaxError, f"{label} of two 1-D or two 2-D arrays is supported", node)
+    return _gaussian(low, kind, label, args, kwargs, node, call)
+
+
+def _gaussian(low, kind, label, args, kwargs, node, call):
+    """ndimage.gaussian_filter(input, sigma, order=0, mode='reflect', cval=0.0, truncate=4.0) and
+    gaussian_filter1d(input, sigma, axis=-1, ...): along each axis, the sum of the padded input's
+    shifted slices weighted by SciPy's kernel exp(-x^2 / (2 sigma^2)) / sum, x in [-r, r],
+    r = int(truncate sigma + 0.5)."""
+    one = kind.endswith("1d")
+    names = ("input", "sigma", "axis", "order", "output", "mode", "cval", "truncate", "radius") if one else \
+        ("input", "sigma", "order", "output", "mode", "cval", "truncate", "radius", "axes")
+    bound = dict(zip(names, low.bind_args(label, names, args, kwargs, node, axis=-1, order=0, output=None,
+                                           mode="reflect", cval=0.0, truncate=4.0, radius=None, axes=None)))
+    x = low.array_like(bound["input"], node) if isinstance(bound["input"], tuple) else low.value(bound["input"], node)
+    rank = low._rank(x)
+    if low.static(bound["order"], node, "order") != 0 or bound["output"] is not None or bound["radius"] is not None \
+            or (not one and bound["axes"] is not None):
+        raise low.err(UnsupportedSyntaxError, f"{label}: order=0 without output=, radius= or axes= is supported", node)
+    mode, truncate = bound["mode"], low.static(bound["truncate"], node, "truncate")
+    if mode not in _PAD_MODES:
+        raise low.err(UnsupportedSyntaxError, f"{label}: mode={mode!r} is not supported (one of "
+                      + ", ".join(sorted(_PAD_MODES)) + ")", node)
+    sigma = low.static(bound["sigma"], node, "sigma")
+    if one:
+        axes = [low._axis(bound["axis"], rank, node)]
+        sigmas = [sigma]
+    else:
+        axes = list(range(rank))
+        sigmas = list(sigma) if isinstance(sigma, tuple) else [sigma] * rank
+        if len(sigmas) != rank:
+            raise low.err(ArgumentError, f"{label}: one sigma per axis ({rank})", node)
+    out = x
+    if not x.type.dtype.startswith("float"):
+        out = low.b.emit("astype", [x], dtype="float64")
+    for axis, s in zip(axes, sigmas):
+        if not isinstance(s, (int, float)) or s < 0:
+            raise low.err(ArgumentError, f"{label}: sigma must be a non-negative number known when compiled", node)
+        if s == 0:
+            continue
+        r = int(truncate * float(s) + 0.5)
+        t = np.arange(-r, r + 1, dtype=np.float64)
+        w = np.exp(-0.5 / (float(s) * float(s)) * t * t)
+        w = w / w.sum()
+        n = low._extent(out, axis, node, label)
+        pad = [(0, 0)] * rank
+        pad[axis] = (r, r)
+        extra = {"constant_values": bound["cval"]} if _PAD_MODES[mode] == "constant" else {}
+        padded = call(np.pad, out, tuple(pad), mode=_PAD_MODES[mode], **extra)
+        acc = None
+        for j in range(2 * r + 1):
+            term = low.b.emit("mul", [low._slice(padded, axis, j, j + n), low.b.const(float(w[j]))])
+            acc = term if acc is None else low.b.emit("add", [acc, term])
+        out = acc
+    return out if out is not x else low.b.emit("astype", [x], dtype=x.type.dtype)
