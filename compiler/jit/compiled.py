@@ -22,7 +22,7 @@ from .. import frontend, timing
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
-from . import frontkey, guards, modules
+from . import frontkey, guards, llvmopt, modules
 from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, resolve_wrt, trees_of
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
@@ -156,6 +156,8 @@ class CompiledFunction:
             return spec
         if self._guards is None:
             self._guards = guards.snapshot(self.parsed.fn)
+        if llvmopt.level() is not None:  # ADJIT_OPT: the generated code's LLVM level (llvmopt.py)
+            llvmopt.install()
         with _LOCK:
             with timing.profile(f"{self.parsed.name} ({self.mode}), {self.parsed.filename}:{self.parsed.firstline}"):
                 spec = self._build(args)
@@ -217,7 +219,8 @@ class CompiledFunction:
             return None
         text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, _nest_key(self.fun),
                           repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
-                          repr(self.checkpoint), repr(self.parallel), self.parsed.filename, str(self.parsed.firstline),
+                          repr(self.checkpoint), repr(self.parallel), *_opt_key(), self.parsed.filename,
+                          str(self.parsed.firstline),
                           self.parsed.name,  # two lambdas of one line share their place and source text
                           self.parsed.source, deps, _args_key(args)])
         return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -288,7 +291,7 @@ class CompiledFunction:
         readable, lowered = self.generate(args, primal, builder)
         code = "\n".join(readable[0] + readable[1] + lowered[0] + lowered[1])
         digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, _nest_key(self.fun), repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
-                                           repr(self.checkpoint), repr(self.parallel), self.parsed.filename,
+                                           repr(self.checkpoint), repr(self.parallel), *_opt_key(), self.parsed.filename,
                                            self.parsed.source, ir_text, sig, code]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
         if spec is not None:
@@ -430,6 +433,12 @@ def with_host_values(c: "CompiledFunction", bound: tuple, args: tuple, kwargs: d
     out.texts = bound.texts + tuple(c.host.hidden)
     out.owner = bound.owner + tuple(n + i for i in range(len(extra)))
     return out
+
+
+def _opt_key() -> list:
+    """ADJIT_OPT in the keys, when set (llvmopt.py); nothing otherwise: the keys stay as they were."""
+    text = llvmopt.key_text()
+    return [text] if text else []
 
 
 def _split_aux(fn: Function) -> None:
