@@ -29,8 +29,9 @@ _INITIAL = frozenset({"sum", "max", "min"})  # and initial=
 class Vectorized:
     """np.vectorize(pyfunc) made inside the function: calling it maps pyfunc over the elements."""
 
-    def __init__(self, pyfunc):
+    def __init__(self, pyfunc, otypes=None):
         self.pyfunc = pyfunc
+        self.otypes = otypes
 
 
 class MoreNumpy:
@@ -48,13 +49,13 @@ class MoreNumpy:
         if kind is not None:  # scipy.signal.lfilter, convolve, ndimage.gaussian_filter: signalforms.py
             return signalforms.lower(self, kind, func, args, kwargs, node)
         if func is np.vectorize:
-            pyfunc = self.bind_args("np.vectorize", ("pyfunc", "otypes", "doc", "excluded", "cache", "signature"),
-                                    args, kwargs, node, otypes=None, doc=None, excluded=None, cache=False,
-                                    signature=None)[0]
+            pyfunc, otypes = self.bind_args("np.vectorize", ("pyfunc", "otypes", "doc", "excluded", "cache",
+                                                             "signature"), args, kwargs, node, otypes=None, doc=None,
+                                            excluded=None, cache=False, signature=None)[:2]
             if kwargs.get("excluded") or kwargs.get("signature"):
                 raise self.err(UnsupportedSyntaxError, "np.vectorize with excluded= or signature= is not supported",
                                node, hint="call the function in a comprehension over the elements")
-            return Vectorized(pyfunc)
+            return Vectorized(pyfunc, otypes)
         if isinstance(func, (np.vectorize, Vectorized)):
             return self._vectorized_call(func, args, kwargs, node)
         kind = next((k for f, k in _SERIES.items() if func is f), None)
@@ -388,9 +389,11 @@ class MoreNumpy:
             raise self.err(ArgumentError, "a vectorized function needs at least one argument", node)
         pyfunc = func.pyfunc
         call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        target = self._vectorize_otype(func, pyfunc, node)
         vals = [self.array_like(a, node) if isinstance(a, tuple) else self.value(a, node) for a in args]
         if all(v.type.kind == "scalar" for v in vals):
-            return self.call_value(pyfunc, vals, {}, node)
+            out = self.value(self.call_value(pyfunc, vals, {}, node), node)
+            return out if target is None or out.type.dtype == target else self.b.emit("astype", [out], dtype=target)
         shapes = [self._shape(v) for v in vals]
         try:
             shape = np.broadcast_shapes(*shapes)
@@ -406,16 +409,16 @@ class MoreNumpy:
         saved = {n: self.env.get(n) for n in names + [tag]}
         for n_, v in zip(names, flats):
             self.env[n_] = v
-        self.env[tag] = pyfunc if not isinstance(pyfunc, Value) else pyfunc
+        self.env[tag] = pyfunc
         at = lambda t: ast.copy_location(t, node)  # noqa: E731
         load = lambda n_: at(ast.Name(id=n_, ctx=ast.Load()))  # noqa: E731
         items = [f"{n_}_v" for n_ in names]
-        target = at(ast.Tuple(elts=[at(ast.Name(id=i, ctx=ast.Store())) for i in items], ctx=ast.Store())) \
+        bound = at(ast.Tuple(elts=[at(ast.Name(id=i, ctx=ast.Store())) for i in items], ctx=ast.Store())) \
             if len(items) > 1 else at(ast.Name(id=items[0], ctx=ast.Store()))
         it = at(ast.Call(func=load("zip"), args=[load(n_) for n_ in names], keywords=[])) if len(names) > 1 \
             else load(names[0])
         comp = at(ast.ListComp(elt=at(ast.Call(func=load(tag), args=[load(i) for i in items], keywords=[])),
-                               generators=[ast.comprehension(target=target, iter=it, ifs=[], is_async=0)]))
+                               generators=[ast.comprehension(target=bound, iter=it, ifs=[], is_async=0)]))
         np_name = next((k for k, v in self.parsed.globals.items() if v is np), None)
         try:
             if np_name is None:
@@ -429,4 +432,53 @@ class MoreNumpy:
                     self.env.pop(n_, None)
                 else:
                     self.env[n_] = v
+        if target is not None and built.type.dtype != target:
+            built = self.b.emit("astype", [built], dtype=target)
         return call(np.reshape, built, shape) if len(shape) != 1 else built
+
+    def _vectorize_otype(self, func, pyfunc, node):
+        """The dtype np.vectorize gives its result: otypes[0] when given; else NumPy takes the type
+        of pyfunc's result on the first element, so a function that returns an int literal on some
+        path and a float on another makes an int array when the first element takes the int path
+        (every later float truncated): refused, with otypes=[float] as the rewrite."""
+        otypes = func.otypes
+        if otypes:
+            code = otypes[0]  # a str of type codes (np.vectorize's own attribute) or a list of types
+            try:
+                name = np.dtype(code).name
+            except TypeError:
+                raise self.err(AdjitTypeError, f"np.vectorize: otypes={otypes!r} is not a dtype", node) from None
+            if name not in ("float64", "float32", "int64", "int32", "bool"):
+                raise self.err(UnsupportedSyntaxError, f"np.vectorize with otypes of {name}", node)
+            return name
+        fdef = getattr(pyfunc, "node", None)
+        if fdef is None and callable(pyfunc):
+            from .parse import parse
+            try:
+                fdef = parse(pyfunc, helper=True).node
+            except Exception:  # noqa: BLE001 - its own located error comes when it is inlined
+                fdef = None
+        results = _returned(fdef) if fdef is not None else []
+        ints = [r for r in results if isinstance(r, ast.Constant) and type(r.value) in (int, bool)]
+        if ints and len(ints) != len(results):
+            raise self.err(AdjitTypeError, "np.vectorize without otypes makes its result's dtype from the first "
+                           "element's: this function returns an int on some path (`return "
+                           f"{ints[0].value!r}`), so NumPy gives an int array when the first element takes it, "
+                           "truncating every float", node, hint="pass otypes=[float] (or return 0.0)")
+        return None
+
+
+def _returned(fdef) -> list:
+    """The expressions a function (or lambda) returns, the branches of conditional expressions apart."""
+    if isinstance(fdef, ast.Lambda):
+        exprs = [fdef.body]
+    else:
+        exprs = [n.value for n in ast.walk(fdef) if isinstance(n, ast.Return) and n.value is not None]
+    out = []
+    while exprs:
+        e = exprs.pop()
+        if isinstance(e, ast.IfExp):
+            exprs += [e.body, e.orelse]
+        else:
+            out.append(e)
+    return out

@@ -285,3 +285,19 @@ def convolved(X):
     x = X[0]
     return (np.sum(signal.convolve(x, x[:3]) ** 2) + np.sum(signal.correlate(x, x[:2], mode="same"))
             + np.sum(signal.fftconvolve(X, X[:2, :2], mode="valid")))
+
+
+def vectorized_int_trap(x):
+    def ramp(v):
+        if v < 0:
+            return 0
+        return v ** 2
+    return np.sum(np.vectorize(ramp)(x))
+
+
+def vectorized_with_otypes(x):
+    def ramp(v):
+        if v < 0:
+            return 0
+        return v ** 2
+    return np.sum(np.vectorize(ramp, otypes=[float])(x)) + np.sum(np.vectorize(lambda v: 1 if v > 0 else 0)(x) * x)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import adjit
-from tests.conftest import check_against_fd, check_forward
+from tests.conftest import check_against_fd, check_forward, fd_check, run_grad
 from tests.compiler import everyday_probe_corpus as C
 
 RNG = np.random.default_rng(7)
@@ -141,3 +141,12 @@ def test_library_spellings(fun, make):
     args = make()
     check_against_fd(fun, args, (0,), compiled=fun in (C.iir_filtered, C.unary_zoo))
     check_forward(fun, args, (0,), compiled=False)
+
+
+def test_vectorize_dtype_as_numpy_decides_it():
+    x = np.array([-1.0, 2.0, 3.0])
+    with pytest.raises(adjit.AdjitError, match="otypes"):  # NumPy: an int array when x[0] < 0 (truncated squares)
+        adjit.grad(C.vectorized_int_trap)(x)
+    value, grads = run_grad(C.vectorized_with_otypes, [x], (0,))
+    assert np.isclose(value, C.vectorized_with_otypes(x))
+    fd_check(C.vectorized_with_otypes, [x], (0,), grads)
