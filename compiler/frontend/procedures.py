@@ -114,6 +114,24 @@ def _closure_writes(fdef) -> set:
     return written
 
 
+def _inplace_params(fdef) -> set:
+    """The parameters a def writes into in place (`x[k] = v`, `x[k] += v`, `x += v`, np.add.at(x, ...))."""
+    params = {a.arg for a in fdef.args.args + fdef.args.kwonlyargs}
+    out = set()
+    for n in ast.walk(fdef):
+        t = n.target if isinstance(n, ast.AugAssign) else None
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) or t is not None:
+            r = t if t is not None else n
+            while isinstance(r, ast.Subscript):
+                r = r.value
+            if isinstance(r, ast.Name):
+                out.add(r.id)
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and \
+                isinstance(n.func, ast.Attribute) and n.func.attr in _IN_PLACE_CALLS:
+            out.add(n.args[0].id)
+    return out & params
+
+
 def _is_slot(k) -> bool:
     return isinstance(k, str) and k.startswith("<") and ">." in k and "@" in k
 
@@ -148,6 +166,7 @@ class Procedures:
                 self.env[key] = v
                 obj.items[attr] = Slot(key, attr)
         obj.changeable = attrs
+        obj.slot_keys = [s.key for s in obj.items.values() if isinstance(s, Slot)]
 
     def slot_value(self, slot: Slot, node):
         if slot.key not in self.env:
@@ -197,13 +216,31 @@ class Procedures:
 
     # -- loops carry the slots and the arrays helpers may write into
     def loop_carried(self, body: list, extra: tuple = ()) -> list:
-        slots = tuple(k for k, v in self.env.items() if _is_slot(k)
-                      and (isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool)))
+        slots = tuple(k for k in self._objects_slots(body) if k in self.env and (isinstance(self.env[k], Value) or
+                      isinstance(self.env[k], (int, float)) and not isinstance(self.env[k], bool)))
         return super().loop_carried(body, tuple(extra) + slots + self._passed_to_helpers(body))
 
+    def _objects_slots(self, body: list) -> list:
+        """The slots of the objects the loop body names (or a def it calls names): what it may change."""
+        from .values import LocalFunction
+
+        names = {n.id for st in body for n in ast.walk(st) if isinstance(n, ast.Name)}
+        for n in list(names):
+            f = self.env.get(n)
+            if isinstance(f, LocalFunction):  # a def of ours reading an object: one level
+                names |= {m.id for m in ast.walk(f.node) if isinstance(m, ast.Name)}
+                names |= {k for k, v in f.env.items() if hasattr(v, "slot_keys")} if isinstance(f.env, dict) else set()
+        out = []
+        for n in names:
+            keys = getattr(self.env.get(n), "slot_keys", None)
+            if keys:
+                out.extend(keys)
+        return out
+
     def _passed_to_helpers(self, body: list) -> tuple:
-        """Arrays the loop body passes (by name) to a helper or method of the user's, which may
-        write into them (carried: an unchanged one costs nothing)."""
+        """Arrays the loop body passes (by name) to a helper, method or def of the user's that
+        writes into that parameter in place (read from its source); a write adjit does not see
+        this way is the located error of _check_followed."""
         import types
 
         from .expressions import _library
@@ -212,19 +249,30 @@ class Procedures:
         out = []
         for st in body:
             for n in ast.walk(st):
-                if not isinstance(n, ast.Call):
+                if not isinstance(n, ast.Call) or not isinstance(n.func, (ast.Name, ast.Attribute)):
                     continue
-                names = [a.id for a in list(n.args) + [k.value for k in n.keywords] if isinstance(a, ast.Name)
-                         and isinstance(self.env.get(a.id), Value) and self.env[a.id].type.kind == "array"]
                 try:
                     func = self.b.into([], lambda n=n: self.expr(n.func))
-                except Exception:  # noqa: BLE001 - a name bound only inside the loop: counted as a helper
-                    func = None
-                if isinstance(func, LocalFunction):  # a def of ours writing our arrays (y[i] = v)
-                    out.extend(n for n in _closure_writes(func.node) if isinstance(self.env.get(n), Value))
-                if func is None or isinstance(func, LocalFunction) or \
-                        isinstance(func, types.FunctionType) and not _library(func):
-                    out.extend(names)
+                except Exception:  # noqa: BLE001 - a name bound only inside the loop: not followed here
+                    continue
+                if isinstance(func, LocalFunction):
+                    fdef = func.node
+                    out.extend(m for m in _closure_writes(fdef) if isinstance(self.env.get(m), Value))
+                elif isinstance(func, types.FunctionType) and not _library(func):
+                    try:
+                        from .parse import parse
+
+                        fdef = parse(func, helper=True).node
+                    except AdjitError:
+                        continue
+                else:
+                    continue
+                written = _inplace_params(fdef)
+                positional = [a.arg for a in fdef.args.args]
+                for p in written:
+                    arg = _argument_for(p, positional, n)
+                    if isinstance(arg, ast.Name) and isinstance(self.env.get(arg.id), Value):
+                        out.append(arg.id)
         return tuple(out)
 
     def lower_for(self, stmt) -> None:
@@ -340,11 +388,13 @@ class Procedures:
                 inplace.add(n.args[0].id)  # np.fill_diagonal(x, v), np.add.at(x, i, v)
         out = {}
         for p, v0 in getattr(self, "_param_values", {}).items():
-            if p not in inplace or not isinstance(v0, Value) or v0.type.kind != "array":
+            if not isinstance(v0, Value) or v0.type.kind != "array":
                 continue
             v1 = self.env.get(p)
             if v1 is v0 or not isinstance(v1, Value):
-                continue
+                continue  # (changed and never rebound: written in place, here or by a helper it passed p to)
+            if p in rebound and p not in inplace:
+                continue  # a new array under the name: the caller's is untouched
             if p in rebound:
                 raise self.err(UnsupportedSyntaxError, f"'{p}' is written into in place (which the caller's array "
                                "would see) and also rebound in this helper: which of its writes reach the caller "

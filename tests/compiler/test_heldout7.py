@@ -112,3 +112,30 @@ def test_scale_gradient_on_an_infinite_density_at_loc(fun, shape, power):
     _, (g_rest,) = run_grad(fun, (rest, shape, 1.0, 4.0), (3,))
     fd_check(fun, [rest, shape, 1.0, 4.0], [3], (g_rest,))
     assert np.isclose(g, g_rest - (power + 1) / 4.0, rtol=1e-12)
+
+
+def _outer_bump(x, v):
+    _bump(x, 0, v)  # writes through another helper: not seen from the loop
+
+
+def _loop_through_two_helpers(x):
+    y = x * 1.0
+    k = 0
+    while k < 3:
+        _outer_bump(y, 1.0)
+        k += 1
+    return np.sum(y ** 2)
+
+
+def _two_helpers_outside_a_loop(x):
+    y = x * 1.0
+    _outer_bump(y, 1.0)
+    return np.sum(y ** 2)
+
+
+def test_a_loop_changing_an_array_through_a_call_it_does_not_carry_is_located():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="this loop changes 'y' through a call"):
+        adjit.grad(_loop_through_two_helpers)(np.ones(3))
+    x = np.array([0.5, 1.0, 2.0])
+    _, (g,) = run_grad(_two_helpers_outside_a_loop, (x,), (0,))
+    fd_check(_two_helpers_outside_a_loop, [x], [0], (g,))
