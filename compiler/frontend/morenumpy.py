@@ -217,20 +217,23 @@ class MoreNumpy:
         if not -n <= pos <= n:
             raise self.err(ArgumentError, f"np.insert: index {pos} is out of bounds for axis {axis} with size {n} "
                            "(NumPy raises IndexError)", node)
-        pos = pos % (n + 1) if pos < 0 else pos
+        pos = pos + n if pos < 0 else pos  # NumPy: a negative index counts from the end of arr (not of the result)
         v = self.array_like(values, node) if not _is_number(values) else values
         v = self.value(v, node)
         if v.type.dtype != x.type.dtype:
             v = self.b.emit("astype", [v], dtype=x.type.dtype)
         rank = self._rank(x)
-        vshape = list(self._shape(v))
-        vshape = [1] * (rank - len(vshape)) + vshape  # np.array(values, ndmin=arr.ndim)
-        if len(vshape) > rank:
-            raise self.err(ArgumentError, "np.insert: values have more dimensions than arr", node)
-        v = self._reshape(v, vshape) if self._rank(v) != rank else v
-        v = call(np.moveaxis, v, 0, axis) if rank > 1 else v
         target = list(self._shape(x))
-        target[axis] = self._shape(v)[axis]
+        if v.type.kind == "scalar":  # one slice of arr's shape, every element v
+            target[axis] = 1
+        else:
+            vshape = list(self._shape(v))
+            vshape = [1] * (rank - len(vshape)) + vshape  # np.array(values, ndmin=arr.ndim)
+            if len(vshape) > rank:
+                raise self.err(ArgumentError, "np.insert: values have more dimensions than arr", node)
+            v = self._reshape(v, vshape) if self._rank(v) != rank else v
+            v = call(np.moveaxis, v, 0, axis) if rank > 1 else v
+            target[axis] = self._shape(v)[axis]
         if None in target:
             raise self.err(UnsupportedSyntaxError, "np.insert into an array whose shape is known only when the "
                            "function runs", node)

@@ -301,3 +301,13 @@ def vectorized_with_otypes(x):
             return 0
         return v ** 2
     return np.sum(np.vectorize(ramp, otypes=[float])(x)) + np.sum(np.vectorize(lambda v: 1 if v > 0 else 0)(x) * x)
+
+
+def insert_at(x, pos, v, axis):
+    y = np.insert(x, pos, v, axis=axis)
+    return np.sum(y * np.arange(y.size).reshape(y.shape))
+
+
+def delete_at(x, pos, axis):
+    y = np.delete(x, pos, axis=axis)
+    return np.sum(y * np.arange(y.size).reshape(y.shape))

@@ -150,3 +150,30 @@ def test_vectorize_dtype_as_numpy_decides_it():
     value, grads = run_grad(C.vectorized_with_otypes, [x], (0,))
     assert np.isclose(value, C.vectorized_with_otypes(x))
     fd_check(C.vectorized_with_otypes, [x], (0,), grads)
+
+
+def _insert_cases():
+    r = np.random.default_rng(3)
+    out = []
+    for pos in (-6, -2, -1, 0, 2, 6):  # arr of 6: NumPy's negative positions count from arr's end
+        out += [(r.standard_normal(6), pos, 7.5, None), (r.standard_normal(6), pos, r.standard_normal(2), None)]
+    for axis, n in ((0, 3), (1, 4)):
+        for pos in (-n, -1, 0, n):
+            out += [(r.standard_normal((3, 4)), pos, 0.5, axis),
+                    (r.standard_normal((3, 4)), pos, r.standard_normal(4 if axis == 0 else 3), axis)]
+    return out
+
+
+@pytest.mark.parametrize("x,pos,v,axis", _insert_cases())
+def test_insert_matches_numpy(x, pos, v, axis):
+    value, grads = run_grad(C.insert_at, [x, pos, v, axis], (0,) if np.ndim(v) == 0 else (0, 2))
+    assert np.isclose(value, C.insert_at(x, pos, v, axis), rtol=1e-13)
+    fd_check(C.insert_at, [x, pos, v, axis], (0,) if np.ndim(v) == 0 else (0, 2), grads)
+
+
+@pytest.mark.parametrize("pos,axis", [(0, None), (-1, None), ((0, 2, -1), None), (1, 0), (-1, 1), ((0, 3), 1)])
+def test_delete_matches_numpy(pos, axis):
+    x = np.random.default_rng(4).standard_normal((3, 4))
+    value, grads = run_grad(C.delete_at, [x, pos, axis], (0,))
+    assert np.isclose(value, C.delete_at(x, pos, axis), rtol=1e-13)
+    fd_check(C.delete_at, [x, pos, axis], (0,), grads)
