@@ -141,7 +141,7 @@ class CallHelpers:
                 if not isinstance(items, StructMap) or not all(isinstance(k, str) for k in items.items):
                     raise self.err(UnsupportedSyntaxError, "`**` in a call takes a dict with str keys known when "
                                    "compiled here", kw.value, hint="pass the arguments by name")
-                items = items.items
+                items = {k: self.struct_read(v, kw.value) for k, v in items.items.items()}  # a loop-carried item: its value
             for k, v in items.items():
                 if k in kwargs:
                     raise self.err(ArgumentError, f"got multiple values for keyword argument '{k}' (Python "

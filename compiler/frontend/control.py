@@ -27,6 +27,15 @@ class LoopFrame:
 
 
 
+def _hint(name: str) -> str:
+    """A carried name as a hint for generated code: a hidden one (an object's or a dict's item kept
+    in the environment as `<dict@7f3a>.m`, procedures.Slot) by its last part, made an identifier."""
+    if name.isidentifier():
+        return name
+    tail = "".join(c if c.isalnum() or c == "_" else "_" for c in name.rsplit(".", 1)[-1]) or "v"
+    return tail if tail.isidentifier() else "v_" + tail
+
+
 def _known_truth(x):
     """Python's truth of x when it is decided when the call is compiled (None, a number, a str, a
     list, tuple or dict known then, a structure argument: its length), else None."""
@@ -353,6 +362,10 @@ class ControlFlow:
     def not_carried(self, name: str, before, stmt) -> Undefined:
         """What a name assigned in a loop but not carried around it is after the loop: why it
         cannot be read there."""
+        if type(before).__name__ == "StructMap" and any(type(v).__name__ == "Slot" for v in before.items.values()) \
+                and not any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+                            for n in ast.walk(ast.Module(body=list(stmt.body), type_ignores=[]))):
+            return before  # only its items were written, each a name the loop carried (structures.dict_slots)
         if type(before) is tuple:
             return Undefined(name, f"is a tuple changed inside the loop at line {self.loc(stmt).line}: a tuple "
                                    "cannot be carried around a loop; carry its items as separate names "
@@ -371,7 +384,7 @@ class ControlFlow:
         avals = list(init_avals)
         tries = 0
         while tries < 4:
-            params = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+            params = [self.b.define(Value(_hint(n)), av) for n, av in zip(carried, avals)]
             saved_env, saved_ops = self.env, self.b.ops
             self.env = dict(saved_env)
             self.env.update(zip(carried, params))
@@ -431,6 +444,7 @@ class ControlFlow:
 
     def lower_for(self, stmt: ast.For) -> None:
         self.at(stmt)
+        dict_items = self.dict_slots(stmt.body)  # state["m"] = ... in the loop: names it carries (structures.py)
         before = dict(self.env)  # the names as the loop finds them (not_carried)
         start, stop, step, bind, hint = self.iteration(stmt)  # iteration.py
         self.at(stmt)
@@ -444,7 +458,7 @@ class ControlFlow:
         defined = self.define_before_loop(stmt, start, stop, step, targets)  # loopvalues.py
         if _contains_jump(stmt.body):
             return self.lower_for_as_while(stmt, start, stop, step, bind, targets - defined)
-        carried = self.loop_carried(stmt.body, tuple(defined))
+        carried = self.loop_carried(stmt.body, tuple(defined) + dict_items)
         carried = [n for n in carried if n not in targets or n in defined]
         init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
                                self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
@@ -458,7 +472,7 @@ class ControlFlow:
         self.stmt = stmt
         self.at(stmt)
         inits = self.cast_inits(carried, avals, stmt)
-        outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+        outputs = [self.b.define(Value(_hint(n)), av) for n, av in zip(carried, avals)]
         self.b.ops.append(For(index, start, stop, step, inits, params, Block(ops), yields, outputs, self.loc(stmt)))
         for n in assigned_names(stmt.body) | targets:
             if n not in carried:
@@ -477,7 +491,8 @@ class ControlFlow:
         for name, v in self.env.items():
             kind = _static_kind(v)
             if kind and carried(stmt.body, name, readers):
-                what = {"list": "a list (or tuple)", "string": "a string", "None": "None"}[kind]
+                what = {"list": "a list (or tuple)", "string": "a string", "None": "None",
+                        "structure": "a dict, a record or an object"}[kind]
                 raise self.err(UnsupportedSyntaxError, f"'{name}' is {what} that each iteration of this `while` loop "
                                "rebinds and the next reads: such a value cannot be carried around a loop that runs "
                                "a number of times known only when it runs", stmt,
@@ -496,6 +511,7 @@ class ControlFlow:
         if counter is None and any(isinstance(n, ast.NamedExpr) for n in ast.walk(stmt.test)):
             stmt = _walrus_while(stmt)
         self.at(stmt)
+        dict_items = self.dict_slots(stmt.body)
         self.refuse_static_carried(stmt)
         if counter is None and isinstance(stmt.test, ast.Constant) and stmt.test.value is True:
             self.peel_while_true_prefix(stmt)
@@ -506,7 +522,7 @@ class ControlFlow:
         if frame.jumps:
             self.env[frame.brk] = False
             extra += (frame.brk,)
-        carried = self.loop_carried(stmt.body, extra)
+        carried = self.loop_carried(stmt.body, tuple(extra) + dict_items)
         if counter:
             carried = [n for n in carried if n not in counter[1]]
         init_avals = []
@@ -549,7 +565,7 @@ class ControlFlow:
         self.stmt = stmt
         self.at(stmt)
         inits = self.cast_inits(carried, avals, stmt)
-        outputs = [self.b.define(Value(n), av) for n, av in zip(carried, avals)]
+        outputs = [self.b.define(Value(_hint(n)), av) for n, av in zip(carried, avals)]
         self.b.ops.append(While(inits, params, Block(cond_ops), cond_holder["cond"], Block(ops), yields, outputs,
                                 self.loc(stmt)))
         for n in assigned_names(stmt.body) | (counter[1] if counter else set()):

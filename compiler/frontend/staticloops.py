@@ -33,6 +33,8 @@ def _static_kind(v) -> str | None:
         return "string"
     if v is None:
         return "None"
+    if is_struct(v) and type(v).__name__ in ("StructMap", "StructObj", "StructTuple"):
+        return "structure"  # a dict, a record or an object rebound in the loop: its items are compile-time
     return None
 
 
@@ -78,12 +80,15 @@ class StaticLoops:
             return super().struct_for(stmt)
         name = names[0]
         kind = _static_kind(self.env[name])
-        what = {"list": "a list (or tuple)", "string": "a string", "None": "None"}[kind]
+        what = {"list": "a list (or tuple)", "string": "a string", "None": "None",
+                "structure": "a dict, a record or an object"}[kind]
         hint = {"list": "preallocate an array before the loop (`ext = np.zeros(n, dtype=int)`) and write its items "
                         "(`ext[2 * i + 1] = c`), or join arrays with np.concatenate; a pair of values: carry its "
                         "items as separate names",
                 "string": "decide it before the loop, or carry a number (a flag) instead",
-                "None": "start it from a number or an array of the right shape before the loop"}[kind]
+                "None": "start it from a number or an array of the right shape before the loop",
+                "structure": "write its items (d['w'] = ..., carried around the loop) instead of rebinding the name, "
+                             "or carry the arrays as separate names"}[kind]
         if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
             raise self.err(UnsupportedSyntaxError, f"'{name}' is {what} that each iteration of this loop rebinds and "
                            "the next reads: adjit unrolls such a loop when the call is compiled, and break, continue, "

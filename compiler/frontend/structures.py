@@ -181,7 +181,9 @@ class Structures:
 
     def made_dict(self, items: dict) -> StructMap:
         """A dict made by this call of the function (a display, dict(d), d.copy()): its items may be
-        written with keys known when compiled (dict_item_write)."""
+        written with keys known when compiled (dict_item_write). An item another dict keeps in a
+        loop-carried name (dict_slots) is copied as its current value."""
+        items = {k: self.struct_read(v, None) if type(v).__name__ == "Slot" else v for k, v in items.items()}
         d = StructMap(items, "the dict")
         d.made_by = self
         return d
@@ -234,11 +236,51 @@ class Structures:
         key = self.expr(target.slice)
         if isinstance(key, Value) or not isinstance(key, (str, int, float, bool, tuple)):
             key = self.static(key, target.slice, "a key of a dict written")
+        slot = base.items.get(key)
+        if type(slot).__name__ == "Slot":  # written in a loop: the loop carries the item (dict_slots)
+            self._lm_changeable(name, target, f"{name}[{key!r}] = ...", paths=False, params=False)
+            if isinstance(val, Value) and val.hint is None:
+                val.hint = f"{name}_{key}" if isinstance(key, str) and key.isidentifier() else name
+            self.env[slot.key] = val
+            return True
         self._lm_changeable(name, target, f"{name}[{key!r}] = ...", params=False)
         items = dict(base.items)
         items[key] = val
         self.env[name] = self.made_dict(items)
         return True
+
+    def dict_slots(self, body: list) -> tuple:
+        """Before a loop: each item of a dict made in the function that the body writes by a
+        constant key (`state["m"] = 0.9 * state["m"] + g`, `d["n"] += 1`) and that holds a number or
+        an array moves into a hidden name of the environment (a procedures.Slot), which branches
+        merge and the loop carries like any variable; reads go through it, and a copy of the dict
+        takes its current value. Returns the hidden names of every dict item the body writes (the
+        loop carries them)."""
+        from .procedures import Slot
+
+        keys = []
+        stack = list(body)
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            stack.extend(ast.iter_child_nodes(n))
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
+            for t in targets:
+                if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)):
+                    continue
+                d, key = self.env.get(t.value.id), t.slice.value
+                if not isinstance(d, StructMap) or getattr(d, "made_by", None) is not self or key not in d.items:
+                    continue
+                v = d.items[key]
+                if isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool):
+                    slot_key = f"<dict@{id(d):x}>.{key}"
+                    self.env[slot_key] = v
+                    v = d.items[key] = Slot(slot_key, str(key))
+                    d.slot_keys = getattr(d, "slot_keys", []) + [slot_key]  # procedures.loop_carried's
+                if isinstance(v, Slot) and v.key not in keys:
+                    keys.append(v.key)
+        return tuple(keys)
 
     def plain_dict(self, d: dict, label: str):
         """A global or closure dict (a configuration): read as a dict argument is, its numbers and

@@ -174,6 +174,54 @@ def sum_of_array_items(c, x, W):
     return np.sum(p(x) ** 2) + np.sum(sum(np.tanh(w * x[:3]) for w in W) ** 2)
 
 
+# ------------------------------------------- a dict's items written in a loop (optimizer state, a config)
+def dict_items_in_loops(p):
+    state = {"m": np.zeros(3), "v": np.ones(3), "t": 0}
+    for k in range(4):
+        g = p * (k + 1)
+        state["m"] = 0.9 * state["m"] + 0.1 * g
+        state["v"] = 0.99 * state["v"] + 0.01 * g ** 2
+        state["t"] += 1
+    s = {"x": p[0], "y": p[1], "name": "a"}
+    snap = dict(s)
+    it = 0
+    while it < 5:
+        if s["x"] > 0.5:
+            s["x"] = s["x"] * 0.8
+        else:
+            s["x"] = s["x"] + 0.1 * s["y"]
+        s["y"] = s["y"] - 0.05 * _dict_read(s)
+        it += 1
+    return np.sum(state["m"] / np.sqrt(state["v"])) * state["t"] + s["x"] ** 2 + s["y"] + 3 * snap["x"]
+
+
+def _dict_read(d):
+    return d["x"] * 2.0
+
+
+def dict_copies_and_spread(p):
+    o = {"a": p[0], "b": 2.0}
+    tot = 0.0
+    for i in range(3):
+        c = dict(o)
+        o["a"] = _ab(**o)
+        tot = tot + c["a"]
+    return tot + o["a"]
+
+
+def _ab(a, b):
+    return a * b - a ** 2
+
+
+def dict_rebound_in_loop(p):  # the name bound to a new dict each iteration: unrolled (a known trip count)
+    s = {"a": p[0]}
+    t = 0.0
+    for i in range(3):
+        t = t + s["a"]
+        s = {"a": s["a"] * 2 + 1.0}
+    return t + s["a"]
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
@@ -190,6 +238,9 @@ CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); th
                              np.cumsum(np.linspace(0.5, 1.2, 6))), (0, 1)),
     (sum_of_array_items, lambda: (np.array([0.5, -1.0, 0.3]), np.linspace(-1, 1, 5), np.arange(12.0).reshape(4, 3) / 10),
      (0, 1, 2)),
+    (dict_items_in_loops, lambda: (np.array([0.9, 0.4, -0.3]),), (0,)),
+    (dict_copies_and_spread, lambda: (np.array([0.3, -0.5]),), (0,)),
+    (dict_rebound_in_loop, lambda: (np.array([0.3, -0.5]),), (0,)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]

@@ -51,7 +51,17 @@ def _gradient_short_coordinates(x):
     return np.sum(np.gradient(x, x[:-1]))
 
 
+def _dict_rebound_in_while(p):
+    s = {"a": p[0]}
+    t = 0.0
+    while t < 5.0:
+        t = t + s["a"]
+        s = {"a": s["a"] * 2 + 1.0}
+    return t
+
+
 @pytest.mark.parametrize("fun,needle", [
+    (_dict_rebound_in_while, "'s' is a dict, a record or an object that each iteration of this `while` loop"),
     (_gradient_order_3, "'edge_order' greater than 2"),
     (_gradient_short_coordinates, "a spacing must match the length of its axis"),
     (_write_global_object, "made outside the function (a global or closure value), read-only"),
@@ -63,5 +73,5 @@ def _gradient_short_coordinates(x):
 ])
 def test_located_errors(fun, needle):
     with pytest.raises(adjit.AdjitError) as e:
-        adjit.grad(fun)(np.ones(4))
+        adjit.grad(fun)(np.full(4, 0.5))
     assert needle in str(e.value) and "test_heldout8.py" in str(e.value)
