@@ -47,10 +47,17 @@ def lower(low, kind: str, func, args, kwargs, node):
         v1 = low.array_like(in1, node) if isinstance(in1, tuple) else low.value(in1, node)
         v2 = low.array_like(in2, node) if isinstance(in2, tuple) else low.value(in2, node)
         ranks = {low._rank(v1), low._rank(v2)}
-        if ranks == {1}:
-            if name == "correlate":  # scipy's correlate(in1, in2) is np.correlate(in1, in2) for real inputs
-                return call(np.correlate, v1, v2, mode=mode)
-            return call(np.convolve, v1, v2, mode=mode)
+        if ranks == {1}:  # the full sum (correlate: with in2 reversed), then SciPy's part of it for `mode`
+            m, n = low._extent(v1, 0, node, label), low._extent(v2, 0, node, label)
+            if mode not in ("full", "same", "valid"):
+                raise low.err(ArgumentError, f"{label}: mode must be 'full', 'same' or 'valid'", node)
+            k = call(np.flip, v2) if name == "correlate" else v2
+            full = call(np.convolve, v1, k, mode="full")
+            if mode == "full":
+                return full
+            start = (n - 1) // 2 if mode == "same" else min(m, n) - 1
+            size = m if mode == "same" else abs(m - n) + 1
+            return low._slice(full, 0, start, start + size)
         if ranks == {2}:
             import scipy.signal
 

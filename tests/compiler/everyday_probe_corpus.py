@@ -311,3 +311,19 @@ def insert_at(x, pos, v, axis):
 def delete_at(x, pos, axis):
     y = np.delete(x, pos, axis=axis)
     return np.sum(y * np.arange(y.size).reshape(y.shape))
+
+
+def scipy_convolution(x, k, mode, which):
+    if which == 0:
+        y = signal.convolve(x, k, mode=mode)
+    elif which == 1:
+        y = signal.correlate(x, k, mode=mode)
+    else:
+        y = signal.fftconvolve(x, k, mode=mode)
+    return np.sum(y * np.arange(y.size))
+
+
+def gaussian_modes(X):
+    w = np.arange(X.size).reshape(X.shape)
+    return sum(np.sum(ndimage.gaussian_filter(X, (0.6, 1.7), mode=m, truncate=2.5, cval=0.3) * w)
+               for m in ("reflect", "mirror", "nearest", "wrap", "constant"))

@@ -177,3 +177,22 @@ def test_delete_matches_numpy(pos, axis):
     value, grads = run_grad(C.delete_at, [x, pos, axis], (0,))
     assert np.isclose(value, C.delete_at(x, pos, axis), rtol=1e-13)
     fd_check(C.delete_at, [x, pos, axis], (0,), grads)
+
+
+@pytest.mark.parametrize("m,n", [(9, 3), (9, 4), (4, 9), (5, 1)])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_scipy_convolutions_match_scipy(m, n, mode):
+    r = np.random.default_rng(m * 10 + n)
+    x, k = r.standard_normal(m), r.standard_normal(n)
+    for which in (0, 1, 2):  # convolve, correlate, fftconvolve (in2 longer than in1 too: SciPy's `same` is in1's size)
+        value, grads = run_grad(C.scipy_convolution, [x, k, mode, which], (0, 1))
+        assert np.isclose(value, C.scipy_convolution(x, k, mode, which), rtol=1e-12)
+        if which == 1:
+            fd_check(C.scipy_convolution, [x, k, mode, which], (0, 1), grads)
+
+
+def test_gaussian_filter_modes_match_scipy():
+    X = np.random.default_rng(9).standard_normal((5, 7))
+    value, grads = run_grad(C.gaussian_modes, [X], (0,))
+    assert np.isclose(value, C.gaussian_modes(X), rtol=1e-12)
+    fd_check(C.gaussian_modes, [X], (0,), grads)
