@@ -4,7 +4,9 @@
 NumPy reads `x[i, mask]` (one 1-D boolean array, every other item an int or a slice) as the basic
 index with a full slice in the mask's place, `x[i, :]` (a view), selected by the mask along the
 axis that slice keeps (the number of slices before it): `x[i][mask]`, `x[:, j][mask]`, and for
-`x[:, mask]` the columns. A write writes the selected elements of that view, so the array: here
+`x[:, mask]` the columns. NumPy counts the ints as advanced indices too: when a slice stands
+between an int and the mask (`x[1, :, mask]`) the selected axis comes first in the result (a
+transpose of the view, read and written so). A write writes the selected elements of that view, so the array: here
 the view's values are read, written as a `x[mask] = v` write (masks.py) along that axis, and
 written back (`x[i, :] = new`), which is what NumPy's array holds after it. A mask along an axis
 other than the view's first takes a number (or the same selection) as the written value; an array
@@ -66,7 +68,11 @@ class MixedMaskIndex:
                 elts.append(e)
         basic = ast.copy_location(ast.Tuple(elts=elts, ctx=ast.Load()), sl)
         axis = sum(isinstance(e, ast.Slice) for e in sl.elts[:p])
-        return basic, values[p], axis
+        # NumPy counts the ints as advanced indices too: when a slice stands between one and the
+        # mask (x[1, :, mask]) the selected axis comes first in the result, else at the mask's place
+        advanced = [k for k, e in enumerate(sl.elts) if not isinstance(e, ast.Slice)]
+        front = any(isinstance(sl.elts[k], ast.Slice) for k in range(advanced[0], advanced[-1]))
+        return basic, values[p], axis, front
 
     def _mixed_view(self, base_node, basic, mask: Value, axis: int, node) -> Value:
         """x[i, :] (the view the mask selects from), its extent along `axis` checked against the mask's."""
@@ -82,7 +88,7 @@ class MixedMaskIndex:
         found = self._mixed_mask(node.slice, node)
         if found is None:
             return None
-        basic, mask, axis = found
+        basic, mask, axis, front = found
         key = f"<mixed base {id(node)}>"
         self.env[key] = base
         try:
@@ -90,6 +96,10 @@ class MixedMaskIndex:
         finally:
             del self.env[key]
         self.at(node)
+        if front and axis:  # x[1, :, mask]: the selected axis first
+            rank = view.type.rank
+            view = self.b.emit("transpose", [view], axes=(axis,) + tuple(a for a in range(rank) if a != axis))
+            axis = 0
         return self.reselect(view, mask, 1, axis)
 
     def mixed_mask_write(self, target, val, node) -> bool:
@@ -97,8 +107,15 @@ class MixedMaskIndex:
         found = self._mixed_mask(target.slice, target)
         if found is None:
             return False
-        basic, mask, axis = found
+        basic, mask, axis, front = found
         view = self._mixed_view(target.value, basic, mask, axis, target)
+        perm = None
+        if front and axis:  # y[1, :, m] = v: the selection as read (its selected axis first), written back
+            rank = view.type.rank
+            perm = (axis,) + tuple(a for a in range(rank) if a != axis)
+            self.at(node)
+            view = self.b.emit("transpose", [view], axes=perm)
+            axis = 0
         sel = self.reselect(view, mask, 1, axis)
         if type(val).__name__ == "Masked":  # x[i, m] += v, x[i, m] = 2 * x[i, m]: the same selection
             if not (self.same_mask(val.mask, sel.mask) or self.same_selection(val, sel)):
@@ -123,6 +140,8 @@ class MixedMaskIndex:
         new = self.b.emit("where", [sel.mask, new, view])
         if new.type.dtype != view.type.dtype:
             new = self.b.emit("astype", [new], dtype=view.type.dtype)
+        if perm is not None:
+            new = self.b.emit("transpose", [new], axes=tuple(perm.index(a) for a in range(len(perm))))
         write = ast.copy_location(ast.Subscript(value=target.value, slice=basic, ctx=ast.Store()), target)
         self.assign(write, new, node)  # x[i, :] = the view written: NumPy's array after the write
         return True

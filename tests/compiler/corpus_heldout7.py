@@ -289,6 +289,13 @@ def proc_nested_def_writes(x):
     return np.sum(y * x)
 
 
+def mask_int_slice_mask_order(x, v):
+    m = x[0, 0] > 0.5  # NumPy: an int and the mask apart (a slice between): the selected axis first
+    y = x * 1.0
+    y[1, :, m] = v * x[1, :, m]
+    return np.sum((x[1, :, m] @ np.array([1.0, 2.0, 3.0])) ** 2) + np.sum(y ** 2)
+
+
 def _rand(n, seed):
     return np.random.default_rng(seed).standard_normal(n)
 
@@ -322,5 +329,8 @@ CASES = [
     (proc_dataclass_accumulates, lambda: (np.linspace(0.1, 1.2, 12).reshape(4, 3), np.array([0.5, 1.0, 1.5, 2.0])),
      (0, 1)),
     (proc_nested_def_writes, lambda: (np.array([0.5, -0.3, 1.2, 0.8]),), (0,)),
+    (mask_int_slice_mask_order, lambda: (np.array([[[0.9, 0.2, 0.7, 0.1], [0.3, 0.4, 0.5, 0.6], [0.8, 0.1, 0.2, 0.3]],
+                                                   [[1.0, 2.0, 3.0, 4.0], [0.5, 1.5, 2.5, 3.5], [0.2, 0.4, 0.6, 0.8]]]),
+                                         0.7), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
