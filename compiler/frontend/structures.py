@@ -14,7 +14,7 @@ import numpy as np
 import types
 import builtins
 
-from ..errors import AdjitNameError, AdjitTypeError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitNameError, AdjitTypeError, UnsupportedSyntaxError
 from .complexvals import ComplexPair
 from ..ir import Value
 from .parse import _contains_jump, _contains_return
@@ -300,9 +300,27 @@ class Structures:
         if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and 0 < v.size:  # an array in a global container:
             return self.compiled_constant(v, getattr(self, "stmt", None), label)  # a constant (guards.py: by value)
         if is_user_object(v):  # a module-level instance (MOLECULES = [Molecule(...), ...]): its attributes, read-only
-            return StructObj({k: self.plain_value(x, f"{label}.{k}") for k, x in vars(v).items()}, label, type(v),
-                             "global")
+            return self._global_object(v, label)
         return v
+
+    def _global_object(self, v, label: str) -> StructObj:
+        """A global or closure object as a structure of its attributes; one that refers back to
+        an object being read (a parent link), or that adjit cannot embed (a large array), is a
+        located error where it is read, not where the object is named."""
+        seen = self.b.__dict__.setdefault("objects_reading", set())
+        if id(v) in seen:
+            return Opaque(label, f"{type(v).__name__} that refers back to an object holding it")
+        seen.add(id(v))
+        try:
+            items = {}
+            for k, x in vars(v).items():
+                try:
+                    items[k] = self.plain_value(x, f"{label}.{k}")
+                except AdjitError as e:
+                    items[k] = Opaque(f"{label}.{k}", f"value adjit cannot embed ({e.message.split(': ', 1)[-1]})")
+            return StructObj(items, label, type(v), "global")
+        finally:
+            seen.discard(id(v))
 
     def struct_read(self, x, node):
         if type(x).__name__ == "Slot":  # an attribute its methods change: procedures.py

@@ -222,6 +222,27 @@ def dict_rebound_in_loop(p):  # the name bound to a new dict each iteration: unr
     return t + s["a"]
 
 
+# ------------------------------------------- global objects that refer to each other (a tree with parent links)
+class _Node:
+    def __init__(self, w, parent=None):
+        self.w = w
+        self.parent = parent
+        self.children = []
+        if parent is not None:
+            parent.children.append(self)
+
+    def weight(self, x):
+        return self.w * np.sum(x ** 2) + (self.parent.w * x[0] if self.parent is not None else 0.0)
+
+
+TREE_ROOT = _Node(2.0)
+TREE_KID = _Node(3.0, TREE_ROOT)
+
+
+def global_objects_linked(x):
+    return TREE_KID.weight(x) + TREE_KID.parent.w * x[1] + TREE_ROOT.weight(x)
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
@@ -241,6 +262,7 @@ CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); th
     (dict_items_in_loops, lambda: (np.array([0.9, 0.4, -0.3]),), (0,)),
     (dict_copies_and_spread, lambda: (np.array([0.3, -0.5]),), (0,)),
     (dict_rebound_in_loop, lambda: (np.array([0.3, -0.5]),), (0,)),
+    (global_objects_linked, lambda: (np.array([0.3, -0.5, 1.1]),), (0,)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
