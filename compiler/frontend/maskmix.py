@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 
-from ..errors import ShapeError, UnsupportedSyntaxError
+from ..errors import AdjitError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
 
 _MAYBE = (ast.Name, ast.Compare, ast.Call, ast.BoolOp, ast.Attribute, ast.Subscript, ast.UnaryOp, ast.BinOp)
@@ -38,7 +38,10 @@ class MixedMaskIndex:
         values = {}
         for k, e in enumerate(sl.elts):
             if isinstance(e, _MAYBE) and not isinstance(e, ast.Slice):
-                v = self.expr(e)
+                try:
+                    v = self.expr(e)
+                except AdjitError:
+                    return None  # the index's own path says what is wrong with it
                 if type(v).__name__ == "MaskIndex":
                     v = v.mask
                 values[k] = v
