@@ -302,22 +302,32 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         index = self.render_index(op.attrs["index"], op.inputs, op, checks)
         lines.extend(checks)
         ints_only = all(it[0] == "int" for it in op.attrs["index"])
+        shared = val.type.kind == "array" and (self._is_view(val) or val in self.fn.params or val is base
+                                                or self.names.get(val.id) == target)
         if self.lowered and val.type.kind == "array" and ints_only:
             # a row written element by element: Numba compiles `a[i] = row` (a broadcasting setitem)
             # far more slowly than this loop nest
             rank = val.type.rank
             lines.extend(self.extent_checks(val, self.operand(val, ATOM), target, op.out.type.rank - rank))
+            if shared:  # `A[0] = A[0][::-1]`: NumPy reads the row as it was before the write
+                self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
+                row = self._fresh_view()
+                region = f"{target}[{index}]" if op.attrs["index"] else target
+                lines.append(f"{row} = _unshared({region}, {self.operand(val, ATOM)})")
+                val_text = row
+            else:
+                val_text = self.operand(val, ATOM)
             ix = [f"_j{a}" for a in range(rank)]
             ind = ""
             for a in range(rank):
                 lines.append(f"{ind}for {ix[a]} in range({self.operand(val, ATOM)}.shape[{a}]):")
                 ind += "    "
             head = [index] if op.attrs["index"] else []  # no index items: the whole array
-            lines.append(f"{ind}{target}[{', '.join(head + ix)}] {sym} {self.operand(val, ATOM)}[{', '.join(ix)}]")
+            lines.append(f"{ind}{target}[{', '.join(head + ix)}] {sym} {val_text}[{', '.join(ix)}]")
             return lines
         region = self._static_region(op) if self.lowered and val.type.kind == "array" else None
-        if (region is not None and region == tuple(self.fn.avals[val.id].shape) and not self._is_view(val)
-                and val not in self.fn.params):  # (a view or an argument might overlap the region)
+        if region is not None and region == tuple(self.fn.avals[val.id].shape) and not shared:
+            # (a view, an argument or the written array itself might overlap the region: region_write)
             # a slice region of the value's own (static) shape: element by element through a view,
             # not Numba's broadcasting setitem (which compiles its error formatting in every process)
             view = self._fresh_view()

@@ -30,6 +30,21 @@ def _int_kind(x) -> str | None:
 class IntegerBits:
     """The Lowerer's bit operators on integers (see the module docstring)."""
 
+    def prim_call(self, prim, func, args, kwargs, node):
+        """A NumPy float ufunc of booleans only (`np.sin(mask)`, `np.exp(True)`): NumPy computes it
+        in float16 (three significant digits), which adjit has no dtype for: a located error."""
+        from ..primitives import PRIMITIVES
+        from ..primitives.elementwise import _ew_float
+
+        ops = [a for a in list(args) + list(kwargs.values()) if a is not None]
+        if isinstance(func, np.ufunc) and getattr(np, func.__name__, None) is func and ops \
+                and PRIMITIVES[prim].abstract is _ew_float and func not in (np.divide, np.true_divide) \
+                and all(_int_kind(a) == "bool" for a in ops):
+            raise self.err(AdjitTypeError, f"np.{func.__name__} of booleans: NumPy computes it in float16 (about "
+                           "three significant digits), which adjit does not support", node,
+                           hint=f"cast first: np.{func.__name__}(b.astype(np.float64)) (or float16 yourself)")
+        return super().prim_call(prim, func, args, kwargs, node)
+
     def expr(self, node):
         """`~v`: NumPy's bitwise invert, `-v - 1`, of an integer (and Python's of a Python int or
         bool: `~True` is -2); the logical not of a NumPy boolean, as before."""

@@ -160,3 +160,24 @@ def scalar_where_branch_types(x):
     b = x > 0.3
     return (np.sum(x * ((c - np.where(c > 0, b, x)) / 3)) + np.sum(x * -np.where(c, 0.5, c))
             + np.sum(x * (np.abs(-np.where(k32 > 0, x, k32)) ** k)))
+
+
+# -- a reverse sweep accumulating a cotangent into a reversed view of itself (`dy[::-1] += dy`)
+
+def reversed_self_accumulation(x):
+    A = x.reshape(2, 3)
+    w = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    return (np.sum((x + x[::-1]) * np.array([0.3, -1.1, 0.7, 1.3, 0.2, -0.4])) + np.sum((A + A[:, ::-1]) * w)
+            + np.sum((A + A[::-1]) * w))
+
+
+def row_from_its_reverse(x):
+    A = x.reshape(2, 3).copy()
+    A[0] += A[0][::-1]
+    A[1] += A[0]
+    return np.sum(A * np.array([[0.3, -1.1, 0.7], [1.3, 0.2, -0.4]]))
+
+
+def sin_of_a_mask(x):
+    b = x > 0
+    return np.sum(x * np.sin(b))

@@ -97,3 +97,17 @@ def test_scalar_where_casts_its_branches_to_the_result():
     # the lowered module run as Python raised NumPy's TypeError (bool - bool) and ValueError (int ** -7)
     check_against_fd(R.scalar_where_branch_types, (X.copy() + 0.05,), (0,), compiled=False)
     check_forward(R.scalar_where_branch_types, (X.copy() + 0.05,), (0,), compiled=False)
+
+
+@pytest.mark.parametrize("fun", [R.reversed_self_accumulation, R.row_from_its_reverse])
+def test_an_element_loop_reads_an_overlapping_value_as_it_was(fun):
+    # the gradient of x + x[::-1] against a constant array was [0.2, -2, 2.7, ...] for [-0.1, -0.9, 2, ...]
+    check_against_fd(fun, (X.copy(),), (0,), compiled=fun is R.reversed_self_accumulation)
+    check_forward(fun, (X.copy(),), (0,), compiled=False)
+
+
+def test_a_numpy_float_ufunc_of_booleans_is_refused():
+    # NumPy computes np.sin(mask) in float16: adjit's float64 value differed in the fourth digit
+    assert np.sin(X > 0).dtype == np.float16
+    with pytest.raises(AdjitError, match="float16"):
+        run_grad(R.sin_of_a_mask, (X.copy(),), (0,))
