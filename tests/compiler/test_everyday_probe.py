@@ -70,7 +70,7 @@ MORE_IDS = ["unravel", "unravel_many", "insert_axis", "insert_flat", "delete", "
 @pytest.mark.parametrize("fun,make", MORE, ids=MORE_IDS)
 def test_more_numpy_spellings(fun, make):
     args = make()
-    check_against_fd(fun, args, (0,), compiled=fun in (C.vectorized_global, C.insert_columns))
+    check_against_fd(fun, args, (0,), compiled=fun is C.vectorized_global)
     check_forward(fun, args, (0,), compiled=False)
 
 
@@ -101,7 +101,7 @@ PYTHON_IDS = ["raise_if", "raise_loop", "with", "sort_stmt", "fill", "tolist", "
 @pytest.mark.parametrize("fun,make", PYTHON, ids=PYTHON_IDS)
 def test_everyday_python_forms(fun, make):
     args = make()
-    check_against_fd(fun, args, (0,), compiled=fun in (C.validated, C.sorted_in_place))
+    check_against_fd(fun, args, (0,), compiled=fun is C.validated)  # the check's raise, compiled
     check_forward(fun, args, (0,), compiled=False)
 
 
@@ -139,7 +139,7 @@ LIBRARY_IDS = ["str_methods", "math_floor", "unary_zoo", "initial", "lfilter", "
 @pytest.mark.parametrize("fun,make", LIBRARY, ids=LIBRARY_IDS)
 def test_library_spellings(fun, make):
     args = make()
-    check_against_fd(fun, args, (0,), compiled=fun in (C.iir_filtered, C.unary_zoo))
+    check_against_fd(fun, args, (0,), compiled=fun is C.iir_filtered)
     check_forward(fun, args, (0,), compiled=False)
 
 
