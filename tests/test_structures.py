@@ -459,6 +459,7 @@ def doubles(x):
 
 
 def test_a_list_used_as_an_array_is_a_located_error():
-    with pytest.raises(AdjitTypeError, match="the list 'x' is used here as one array") as e:
+    # a list argument times a float: Python's TypeError (a list with an array is NumPy's elementwise product)
+    with pytest.raises(AdjitTypeError, match="can't multiply sequence by non-int of type 'float'") as e:
         adjit.grad(doubles)([1.0, 2.0])
-    assert "x * 2.0" in str(e.value) and "np.asarray" in str(e.value)
+    assert "x * 2.0" in str(e.value) and "np.array([...])" in str(e.value)
