@@ -365,7 +365,7 @@ class ControlFlow:
         if type(before).__name__ == "StructMap" and any(type(v).__name__ == "Slot" for v in before.items.values()) \
                 and not any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
                             for n in ast.walk(ast.Module(body=list(stmt.body), type_ignores=[]))):
-            return before  # only its items were written, each a name the loop carried (structures.dict_slots)
+            return before  # only its items were written, each a name the loop carried (staticloops.dict_slots)
         if type(before) is tuple:
             return Undefined(name, f"is a tuple changed inside the loop at line {self.loc(stmt).line}: a tuple "
                                    "cannot be carried around a loop; carry its items as separate names "
@@ -444,7 +444,7 @@ class ControlFlow:
 
     def lower_for(self, stmt: ast.For) -> None:
         self.at(stmt)
-        dict_items = self.dict_slots(stmt.body)  # state["m"] = ... in the loop: names it carries (structures.py)
+        dict_items = self.dict_slots(stmt.body)  # state["m"] = ... in the loop: names it carries (staticloops.py)
         before = dict(self.env)  # the names as the loop finds them (not_carried)
         start, stop, step, bind, hint = self.iteration(stmt)  # iteration.py
         self.at(stmt)

@@ -249,39 +249,6 @@ class Structures:
         self.env[name] = self.made_dict(items)
         return True
 
-    def dict_slots(self, body: list) -> tuple:
-        """Before a loop: each item of a dict made in the function that the body writes by a
-        constant key (`state["m"] = 0.9 * state["m"] + g`, `d["n"] += 1`) and that holds a number or
-        an array moves into a hidden name of the environment (a procedures.Slot), which branches
-        merge and the loop carries like any variable; reads go through it, and a copy of the dict
-        takes its current value. Returns the hidden names of every dict item the body writes (the
-        loop carries them)."""
-        from .procedures import Slot
-
-        keys = []
-        stack = list(body)
-        while stack:
-            n = stack.pop()
-            if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
-                continue
-            stack.extend(ast.iter_child_nodes(n))
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
-            for t in targets:
-                if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)):
-                    continue
-                d, key = self.env.get(t.value.id), t.slice.value
-                if not isinstance(d, StructMap) or getattr(d, "made_by", None) is not self or key not in d.items:
-                    continue
-                v = d.items[key]
-                if isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool):
-                    slot_key = f"<dict@{id(d):x}>.{key}"
-                    self.env[slot_key] = v
-                    v = d.items[key] = Slot(slot_key, str(key))
-                    d.slot_keys = getattr(d, "slot_keys", []) + [slot_key]  # procedures.loop_carried's
-                if isinstance(v, Slot) and v.key not in keys:
-                    keys.append(v.key)
-        return tuple(keys)
-
     def plain_dict(self, d: dict, label: str):
         """A global or closure dict (a configuration): read as a dict argument is, its numbers and
         strings compile-time constants (compiled.py compiles again when one changes: guards.py)."""
