@@ -327,3 +327,8 @@ def gaussian_modes(X):
     w = np.arange(X.size).reshape(X.shape)
     return sum(np.sum(ndimage.gaussian_filter(X, (0.6, 1.7), mode=m, truncate=2.5, cval=0.3) * w)
                for m in ("reflect", "mirror", "nearest", "wrap", "constant"))
+
+
+def differences_with_edges(X):
+    return (np.sum(np.diff(X, axis=0, prepend=X[:1] * 0.5) ** 2) + np.sum(np.diff(X, append=1.0) * X[0, 0])
+            + np.sum(np.diff(X[0], prepend=[0.0, 1.0]) ** 2) + np.sum(np.diff(X[1], n=2, prepend=0.0) ** 2))

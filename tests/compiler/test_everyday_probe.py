@@ -132,8 +132,10 @@ LIBRARY = [
     (C.iir_filtered, lambda: [RNG.standard_normal(30)]),
     (C.smoothed, lambda: [RNG.standard_normal((6, 7))]),
     (C.convolved, lambda: [RNG.standard_normal((5, 8))]),
+    (C.differences_with_edges, lambda: [RNG.standard_normal((3, 4))]),
 ]
-LIBRARY_IDS = ["str_methods", "math_floor", "unary_zoo", "initial", "lfilter", "gaussian_filter", "signal_convolve"]
+LIBRARY_IDS = ["str_methods", "math_floor", "unary_zoo", "initial", "lfilter", "gaussian_filter", "signal_convolve",
+               "diff_edges"]
 
 
 @pytest.mark.parametrize("fun,make", LIBRARY, ids=LIBRARY_IDS)

@@ -256,7 +256,7 @@ def bad_sort_method(x):
 
 def bad_median_axes(x): return np.median(x, axis=(0, 1))
 def bad_cross_2d(x): return np.sum(np.cross(x, x))
-def bad_diff_prepend(x): return np.sum(np.diff(x, prepend=0.0))
+def bad_diff_prepend(x): return np.sum(np.diff(x, prepend=0.0, out=x))
 def bad_cumsum_out(x): return np.sum(np.cumsum(x, out=x))
 def bad_sort_order(x): return np.sum(np.sort(x, order="a"))
 def bad_var_where(x): return np.var(x, where=x > 0)
@@ -268,7 +268,7 @@ def bad_cumsum_axis(x): return np.sum(np.cumsum(x, axis=2))
     (bad_sort_method, np.ones(3), "in-place method x.sort"),
     (bad_median_axes, np.ones((2, 3)), "a tuple of axes is not supported"),
     (bad_cross_2d, np.ones((4, 2)), "only 3-vectors"),
-    (bad_diff_prepend, np.ones(3), "argument 'prepend' is not supported"),
+    (bad_diff_prepend, np.ones(3), "argument 'out' is not supported"),
     (bad_cumsum_out, np.ones(3), "`out=` is not supported"),
     (bad_sort_order, np.ones(3), "`order`"),
     (bad_var_where, np.ones(3), "argument 'where' is not supported"),

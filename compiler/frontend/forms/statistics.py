@@ -38,7 +38,7 @@ FORMS: dict = {
     "std": ((np.std,), ("std",), "`sqrt` of the `var` form"),
     "median": ((np.median,), (), "`sort`, then the middle element or the mean of the two middle ones "
                                  "(`axis` None or an int, `keepdims`); NaN when the lane holds one"),
-    "diff": ((np.diff,), (), "`x[1:] - x[:-1]` along `axis`, `n` times"),
+    "diff": ((np.diff,), (), "`x[1:] - x[:-1]` along `axis`, `n` times (`prepend`/`append` joined along `axis` first)"),
     "polyval": ((np.polyval,), (), "Horner's scheme, `y = y * x + p[k]`, for `p` a list or a 1-D array of known "
                                    "length"),
     "cross": ((np.cross,), (), "`stack` of the three products of components along the last axis (3-vectors)"),
@@ -355,8 +355,22 @@ class StatisticsForms(FormsBase):
 
     # ---------------------------------------------------------------- differences, polynomials, products
     def form_diff(self, label, args, kwargs, node):
-        x, n, axis = self.bind_args(label, ("a", "n", "axis"), args, kwargs, node, n=1, axis=-1)
+        x, n, axis, prepend, append = self.bind_args(label, ("a", "n", "axis", "prepend", "append"), args, kwargs,
+                                                     node, n=1, axis=-1, prepend=None, append=None)
         x = self._array_arg(x, node, label)
+        if prepend is not None or append is not None:  # NumPy joins them along axis first (a number: broadcast)
+            ax = self._axis(axis, self._rank(x), node)
+
+            def edge(extra):
+                e = self.array_like(extra, node) if isinstance(extra, tuple) else self.value(extra, node)
+                if self._rank(e) == 0:
+                    shape = list(self._shape(x))
+                    shape[ax] = 1
+                    e = self.b.emit("broadcast_to", [e, self._const_shape(shape)])
+                return e
+            parts = ([edge(prepend)] if prepend is not None else []) + [x] + ([edge(append)] if append is not None
+                                                                            else [])
+            x = self.b.emit("concatenate", parts, axis=ax)
         n = self.static(n, node, "n")
         if not isinstance(n, int) or n < 0:
             raise self.err(ShapeError, f"order must be non-negative but got {n!r}", node)
