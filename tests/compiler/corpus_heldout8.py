@@ -243,6 +243,15 @@ def global_objects_linked(x):
     return TREE_KID.weight(x) + TREE_KID.parent.w * x[1] + TREE_ROOT.weight(x)
 
 
+# ------------------------------------------- np.histogram with weights, density and given edges (binned fits)
+def histogram_binned(w, x):
+    h, edges = np.histogram(x, bins=4, weights=w ** 2)
+    d, e = np.histogram(x, bins=5, density=True)  # through the range: the data's min and max
+    c, _ = np.histogram(x, bins=np.array([0.0, 0.3, 0.5, 1.0]), weights=w)
+    n, _ = np.histogram(x, bins=3, range=(0.2, 0.8))
+    return np.sum(h * np.arange(4)) + np.sum(d * np.arange(5)) + np.sum(e) + np.sum(c ** 2) + np.sum(n * w[:3])
+
+
 CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); the rest run lowered
     (theis_exp1, lambda: (np.log(2.0), np.log(0.3), np.array([1.0, 2.5]), np.array([0.5, 1.0, 3.0])), (0, 1)),
     (tuple_default_concat, lambda: (np.array([0.3, 1.1, 0.6]), np.linspace(1.0, 2.0, 12)), (0, 1)),
@@ -263,6 +272,7 @@ CASES = [  # the first compiles with Numba (the runtime's exp1/expi kernels); th
     (dict_copies_and_spread, lambda: (np.array([0.3, -0.5]),), (0,)),
     (dict_rebound_in_loop, lambda: (np.array([0.3, -0.5]),), (0,)),
     (global_objects_linked, lambda: (np.array([0.3, -0.5, 1.1]),), (0,)),
+    (histogram_binned, lambda: (np.linspace(-1.0, 1.2, 12), np.random.default_rng(7).uniform(size=12)), (0, 1)),
     (kwargs_helper_rk4, lambda: (np.array([0.5, 1.0, -0.3]), np.log([0.7, 1.3])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]

@@ -1,17 +1,26 @@
-"""np.gradient, as NumPy computes it (a form: rows of the primitives table composed): second-order
-central differences inside, one-sided differences of order edge_order at the ends, along every
-axis or `axis=`, with a spacing per axis that is a number or the coordinates along it."""
+"""np.gradient and np.histogram, as NumPy computes them (forms: rows of the primitives table
+composed). np.gradient: second-order central differences inside, one-sided differences of order
+edge_order at the ends, along every axis or `axis=`, with a spacing per axis that is a number or the
+coordinates along it. np.histogram: the bin of each value by `searchsorted` on NumPy's edges, the
+counts (or weights) added by `bincount`; a gradient reaches the weights and, through the edges of
+`density=True`, the range."""
 from __future__ import annotations
 
 import numpy as np
 
 from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
+from ...ir import Value
 from .base import FormsBase
 
 FORMS = {
     "gradient": ((np.gradient,), (), "second-order central differences inside, one-sided at the ends (`edge_order` "
                                      "1 or 2), along every axis or `axis=` (a tuple for more than one), a spacing per "
                                      "axis: a number or the coordinates (NumPy's non-uniform weights)"),
+    "histogram": ((np.histogram,), (), "`bins` a number known when compiled (edges `linspace(lo, hi, bins + 1)` over "
+                                       "`range` or the data's min and max) or the edges; each value's bin by "
+                                       "`searchsorted(edges, a, 'right') - 1` (the last edge closed, values outside "
+                                       "left out), counts or `weights` added by `bincount`, `density=` divided by "
+                                       "the total and the widths"),
 }
 
 
@@ -99,3 +108,44 @@ class DifferenceForms(FormsBase):
                                lambda a, b: div(emit("neg", [s12(a, b)]), mul(a, b)),
                                lambda a, b: div(add(add(b, b), a), mul(b, s12(a, b)))))
         return emit("concatenate", parts, axis=axis)
+
+    def form_histogram(self, label, args, kwargs, node):
+        a, bins, rng, density, weights = self.bind_args(label, ("a", "bins", "range", "density", "weights"), args,
+                                                        kwargs, node, bins=10, range=None, density=None, weights=None)
+        call, emit = (lambda f, *xs, **kw: self.call_value(f, list(xs), kw, node)), self.b.emit
+        a = call(np.ravel, self._array(a, node, label))
+        if a.type.dtype not in ("float32", "float64"):
+            a = emit("astype", [a], dtype="float64")
+        nb = self.static(bins, node, "bins") if not isinstance(bins, Value) or bins.type.kind == "scalar" else None
+        if nb is not None:
+            if not isinstance(nb, int) or isinstance(nb, bool) or nb < 1:
+                raise self.err(AdjitTypeError, f"{label}: `bins` should be a positive integer (NumPy raises)", node)
+            if rng is None:  # the data's range, widened by 0.5 both ways when it is one value (NumPy)
+                lo, hi = call(np.min, a), call(np.max, a)
+                same = emit("eq", [lo, hi])
+                lo = emit("where", [same, emit("sub", [lo, self.b.const(0.5)]), lo])
+                hi = emit("where", [same, emit("add", [hi, self.b.const(0.5)]), hi])
+            else:
+                lo, hi = (self.value(r, node) for r in rng)
+            edges = call(np.linspace, lo, hi, nb + 1)
+        else:
+            edges = self._array(bins, node, label)
+            if self._rank(edges) != 1:
+                raise self.err(ShapeError, f"{label}: `bins` must be 1d, when an array (NumPy raises)", node)
+            nb = self._extent(edges, 0, node, label) - 1
+        if edges.type.dtype not in ("float32", "float64"):
+            edges = emit("astype", [edges], dtype="float64")
+        first, last = (emit("getitem", [edges, self.b.const(k)], index=(("int", 1),)) for k in (0, nb))
+        idx = emit("sub", [call(np.searchsorted, edges, a, side="right"), self.b.const(1)])
+        idx = emit("where", [emit("eq", [a, last]), self.b.const(nb - 1), idx])  # the last bin is closed
+        inside = emit("logical_and", [emit("ge", [a, first]), emit("le", [a, last])])
+        idx = emit("where", [inside, idx, self.b.const(0)])
+        w = self.b.const(1.0) if weights is None else call(np.ravel, self._array(weights, node, label))
+        w = emit("where", [inside, w, self.b.const(0.0)])
+        hist = call(np.bincount, idx, weights=w, minlength=nb)
+        if density:
+            widths = call(np.diff, edges)
+            hist = emit("div", [hist, emit("mul", [call(np.sum, hist), widths])])
+        elif weights is None:
+            hist = emit("astype", [hist], dtype="int64")  # NumPy's counts are ints
+        return hist, edges
