@@ -302,8 +302,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         index = self.render_index(op.attrs["index"], op.inputs, op, checks)
         lines.extend(checks)
         ints_only = all(it[0] == "int" for it in op.attrs["index"])
-        shared = val.type.kind == "array" and (self._is_view(val) or val in self.fn.params or val is base
-                                                or self.names.get(val.id) == target)
+        shared = self._may_overlap(val, base, target)
         if self.lowered and val.type.kind == "array" and ints_only:
             # a row written element by element: Numba compiles `a[i] = row` (a broadcasting setitem)
             # far more slowly than this loop nest
@@ -358,11 +357,18 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             region = self._fresh_view()
             lines.append(f"{region} = {target}[{index}]")
         value = self.operand(val, 0, op.out.type.dtype == "float32")
-        if self._is_view(val) or val in self.fn.params or val is op.inputs[0]:  # it may overlap the region:
+        if self._may_overlap(val, op.inputs[0], target):  # it may overlap the region:
             # NumPy reads it as it was before (x[:] += x, np.add.at(x, idx, x) write into their own values)
             self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
             value = f"_unshared({region}, {value})"
         return lines + [f"{name}({region}, {value})"]
+
+    def _may_overlap(self, val: Value, base: Value, target: str) -> bool:
+        """Whether an array written into `base` (named `target`) may share memory with it: a view, an
+        argument, the array itself, or a value in the same buffer (dA = d.T; dA[::-1] += d)."""
+        return val.type.kind == "array" and (self._is_view(val) or val in self.fn.params or val is base
+                                             or self.names.get(val.id) == target
+                                             or self.root.get(val.id, val.id) == self.root.get(base.id, base.id))
 
     def _static_region(self, op: Op):
         """The static shape of the region x[index] an index_update/index_add writes (int and slice
@@ -401,7 +407,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.helpers[name] = text
         self.use_bounds_helper("_ix")
         value = self.operand(val, 0, f32)
-        if val.type.kind == "array" and (self._is_view(val) or val in self.fn.params or val is ins[0]):
+        if self._may_overlap(val, ins[0], target):
             # it may overlap x (np.add.at(W, idx, W[:3])): NumPy reads the values as they were before
             self.helpers[UNSHARED_HELPER[0]] = UNSHARED_HELPER[1]
             value = f"_unshared({target}, {value})"

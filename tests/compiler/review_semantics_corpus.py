@@ -181,3 +181,11 @@ def row_from_its_reverse(x):
 def sin_of_a_mask(x):
     b = x > 0
     return np.sum(x * np.sin(b))
+
+
+def transposed_cotangent_into_its_reverse(x):
+    # dA = d.T; dA[::-1, ::-1] += d in the reverse sweep: one buffer, written while read
+    A = x.reshape(3, 3)
+    M = np.array([[0.3, -1.1, 0.7], [1.3, 0.2, -0.4], [0.5, 0.9, -0.8]])
+    B = A[::-1, ::-1] + A.T
+    return np.sum(M @ B) + np.sum((M @ B) * B)

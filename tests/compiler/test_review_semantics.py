@@ -99,11 +99,13 @@ def test_scalar_where_casts_its_branches_to_the_result():
     check_forward(R.scalar_where_branch_types, (X.copy() + 0.05,), (0,), compiled=False)
 
 
-@pytest.mark.parametrize("fun", [R.reversed_self_accumulation, R.row_from_its_reverse])
+@pytest.mark.parametrize("fun", [R.reversed_self_accumulation, R.row_from_its_reverse,
+                                 R.transposed_cotangent_into_its_reverse])
 def test_an_element_loop_reads_an_overlapping_value_as_it_was(fun):
     # the gradient of x + x[::-1] against a constant array was [0.2, -2, 2.7, ...] for [-0.1, -0.9, 2, ...]
-    check_against_fd(fun, (X.copy(),), (0,), compiled=fun is R.reversed_self_accumulation)
-    check_forward(fun, (X.copy(),), (0,), compiled=False)
+    x = np.linspace(-1.3, 2.2, 9) if fun is R.transposed_cotangent_into_its_reverse else X.copy()
+    check_against_fd(fun, (x,), (0,), compiled=fun is R.reversed_self_accumulation)
+    check_forward(fun, (x,), (0,), compiled=False)
 
 
 def test_a_numpy_float_ufunc_of_booleans_is_refused():
