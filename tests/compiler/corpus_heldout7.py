@@ -296,6 +296,31 @@ def mask_int_slice_mask_order(x, v):
     return np.sum((x[1, :, m] @ np.array([1.0, 2.0, 3.0])) ** 2) + np.sum(y ** 2)
 
 
+class _ClippedStep:
+    def __init__(self, w):
+        self.w = w.copy()
+        self.hits = 0.0
+
+    def step(self, g, lr):
+        if np.sum(g) > 0:  # decided when the function runs: both branches change self
+            self.w -= lr * g
+            self.hits += 1.0
+        else:
+            self.w[0] = self.w[0] * 0.5
+
+    def loss(self, X):
+        return np.sum((X @ self.w) ** 2)
+
+
+def proc_method_branches_in_while(w0, lr, X):
+    m = _ClippedStep(w0)
+    k = 0
+    while k < X.shape[0]:
+        m.step(X[k] * np.sum(m.w), lr)
+        k += 1
+    return m.loss(X) + m.hits * np.sum(m.w)
+
+
 def _rand(n, seed):
     return np.random.default_rng(seed).standard_normal(n)
 
@@ -332,5 +357,8 @@ CASES = [
     (mask_int_slice_mask_order, lambda: (np.array([[[0.9, 0.2, 0.7, 0.1], [0.3, 0.4, 0.5, 0.6], [0.8, 0.1, 0.2, 0.3]],
                                                    [[1.0, 2.0, 3.0, 4.0], [0.5, 1.5, 2.5, 3.5], [0.2, 0.4, 0.6, 0.8]]]),
                                          0.7), (0, 1)),
+    (proc_method_branches_in_while, lambda: (np.array([0.3, 0.8, -0.2]), 0.1,
+                                             np.array([[0.5, -0.2, 0.1], [-0.3, -0.4, 0.2], [0.2, 0.6, 0.1],
+                                                       [-0.5, 0.1, -0.2]])), (0, 1)),
 ]
 IDS = [c[0].__name__ for c in CASES]
