@@ -207,7 +207,8 @@ class Lowerer(Procedures, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, N
             self.env[name] = self.masked_write(self.env[name], current.mask, new, stmt)
             self.env[name].hint = name
             return
-        if isinstance(stmt.target, ast.Name) and isinstance(current, Value) and current.type.kind == "array":
+        if isinstance(stmt.target, (ast.Name, ast.Attribute)) and isinstance(current, Value) \
+                and current.type.kind == "array":  # (self.w -= g: in place too, other names see it)
             new = self.in_place_result(current, new, stmt)
         self.assign(stmt.target, new, stmt)
 

@@ -139,3 +139,23 @@ def test_a_loop_changing_an_array_through_a_call_it_does_not_carry_is_located():
     x = np.array([0.5, 1.0, 2.0])
     _, (g,) = run_grad(_two_helpers_outside_a_loop, (x,), (0,))
     fd_check(_two_helpers_outside_a_loop, [x], [0], (g,))
+
+
+class _Weights:
+    def __init__(self, w):
+        self.w = w * 1.0
+
+    def step(self, g):
+        self.w -= g  # in place: a name bound to self.w before sees the new values
+
+
+def _old_name_of_an_attribute_changed_in_place(w0):
+    m = _Weights(w0)
+    w = m.w
+    m.step(w0 * 0.1)
+    return np.sum(w ** 2)
+
+
+def test_an_attribute_changed_in_place_under_another_name_is_located():
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="writing into 'w' would also change the old w"):
+        adjit.grad(_old_name_of_an_attribute_changed_in_place)(np.array([1.0, 2.0]))
