@@ -184,9 +184,9 @@ class Iteration:
 
     def _table_columns(self, func, tuples, rows: int, r: int, lengths: list, node):
         """The columns of an itertools index table as int64 arrays for a loop's run-time index k:
-        product by mixed-radix arithmetic on k, pairs from np.triu_indices (combinations: k = 1, with
-        replacement: k = 0) or from k // (n - 1) (permutations), other tables of up to 4096 indices
-        as array literals."""
+        product by mixed-radix arithmetic on k, pairs in closed form (combinations: the row from a
+        square root, with replacement: the pairs of n + 1 shifted) or from k // (n - 1)
+        (permutations), other tables of up to 4096 indices as array literals."""
         t = self.b.emit("arange", [self.value(0, node), self.value(rows, node), self.value(1, node)])
         if func is itertools.product or r == 0:
             out, stride = [], 1
@@ -198,9 +198,22 @@ class Iteration:
         n = lengths[0]
         if r == 1:
             return (t,)
-        if r == 2 and func in (itertools.combinations, itertools.combinations_with_replacement) and n <= 512:
-            return self.tri_indices(np.triu_indices, [n, 1 if func is itertools.combinations else 0], {}, node,
-                                    f"itertools.{func.__name__}")
+        if r == 2 and func in (itertools.combinations, itertools.combinations_with_replacement) and n <= 4096:
+            # pair k of range(m), i < j, in closed form (exact in float64 for these sizes); with replacement,
+            # i <= j, is the pairs of range(n + 1) with j one less (the same order)
+            m = n if func is itertools.combinations else n + 1
+            emit, const = self.b.emit, self.b.const
+            root = emit("sqrt", [emit("add", [emit("mul", [emit("astype", [t], dtype="float64"), const(-8.0)]),
+                                               const(float(4 * m * (m - 1) - 7))])])
+            q = emit("floordiv", [emit("sub", [emit("mul", [root, const(0.5)]), const(0.5)]), const(1.0)])
+            i = emit("sub", [const(m - 2), emit("astype", [q], dtype="int64")])
+            rest = emit("sub", [const(m), i])
+            half = emit("floordiv", [emit("mul", [rest, emit("sub", [rest, const(1)])]), const(2)])
+            j = emit("add", [emit("add", [t, i]), emit("add", [half, const(1 - m * (m - 1) // 2)])])
+            if func is itertools.combinations_with_replacement:
+                j = emit("sub", [j, const(1)])
+            i.hint, j.hint = "rows", "cols"
+            return i, j
         if r == 2 and func is itertools.permutations and n >= 2:
             i = self.b.emit("floordiv", [t, self.value(n - 1, node)])
             j = self.b.emit("mod", [t, self.value(n - 1, node)])
