@@ -413,11 +413,21 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
                     stack.append(y)
         return False
 
+    reads: dict = {}  # id(group) -> (ids its members read, ids its gathers read), merged as groups merge
+
+    def reads_of(g: Group) -> tuple:
+        got = reads.get(id(g))
+        if got is None:
+            got = reads[id(g)] = ({i.id for op in g.members for i in op.inputs},
+                                  {i.id for op in g.members if op.prim == "gather" for i in op.inputs})
+        return got
+
     def reads_reduction(src: Group, dst: Group) -> bool:
         """Whether dst reads a reduction of src (ready only after src's loop), or a gather in dst
         reads a value of src (a gather's operands are whole arrays)."""
-        return any(i.id in src.kinds and (src.kinds[i.id] == "reduce" or op.prim == "gather")
-                   for op in dst.members for i in op.inputs)
+        read, gathered = reads_of(dst)
+        kinds = src.kinds
+        return any(kinds[i] == "reduce" for i in read & kinds.keys()) or not gathered.isdisjoint(kinds.keys())
 
     changed = True
     while changed:
@@ -434,6 +444,8 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
                 if reads_reduction(g, h) or reads_reduction(h, g):
                     continue
                 rename(id(h), id(g))
+                gr, hr = reads_of(g), reads_of(h)
+                reads[id(g)] = (gr[0] | hr[0], gr[1] | hr[1])
                 for op in h.members:
                     group_of[index_of[id(op)]] = g
                 g.members = sorted(g.members + h.members, key=lambda op: order_key[id(op)])
