@@ -25,6 +25,12 @@ def _reduce_abstract(x, axis, keepdims, **_):
     return S.make(t.dtype, out_shape)
 
 
+def _sum_abstract(x, axis, keepdims, **_):
+    """NumPy sums integers narrower than the platform int in int64 (np.sum of int32 is int64)."""
+    out = _reduce_abstract(x, axis, keepdims)
+    return S.make("int64", out.shape) if out.type.dtype in ("int8", "int16", "int32") else out
+
+
 def _mean_abstract(x, axis, keepdims, **_):
     out = _reduce_abstract(x, axis, keepdims)
     return S.make(S.to_float(out.type).dtype, out.shape)
@@ -63,7 +69,7 @@ def _extremum_jvp(t, y, x, axis, keepdims):
     return npx.sum(npx.where(mask, t[0], 0.0), axis=axis, keepdims=keepdims) / ties
 
 
-primitive("sum", _reduce_abstract, sources=(np.sum, ".sum"), params=("a", "axis", "keepdims"), defaults=(("axis", None), ("keepdims", False)), readable=CUSTOM,
+primitive("sum", _sum_abstract, sources=(np.sum, ".sum"), params=("a", "axis", "keepdims"), defaults=(("axis", None), ("keepdims", False)), readable=CUSTOM,
           reduction=Reduction("0.0", int_identity="0"),
           vjp=lambda g, y, x, axis, keepdims: (_spread(g, x, axis, keepdims),),
           jvp=lambda t, y, x, axis, keepdims: npx.sum(t[0], axis=axis, keepdims=keepdims))
@@ -75,7 +81,8 @@ def _extremum_abstract(x, axis, keepdims, _name="maximum", **kw):
     if x.type.kind == "array" and any(x.shape[a] == 0 for a in axis if a < len(x.shape)):
         raise ShapeError(f"zero-size array to reduction operation {_name} which has no identity",
                          hint="NumPy raises this ValueError too: check the size before reducing")
-    return _reduce_abstract(x, axis, keepdims, **kw)
+    out = _reduce_abstract(x, axis, keepdims, **kw)
+    return S.make("bool", out.shape) if x.type.dtype == "bool" else out  # np.max of booleans is a bool
 
 
 primitive("max", functools.partial(_extremum_abstract, _name="maximum"), sources=(np.max, np.amax, ".max"),

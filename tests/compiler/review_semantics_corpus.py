@@ -189,3 +189,14 @@ def transposed_cotangent_into_its_reverse(x):
     M = np.array([[0.3, -1.1, 0.7], [1.3, 0.2, -0.4], [0.5, 0.9, -0.8]])
     B = A[::-1, ::-1] + A.T
     return np.sum(M @ B) + np.sum((M @ B) * B)
+
+
+def int32_sums_in_int64(x):
+    k = np.array([2**29, 2**29, 5, 6], dtype=np.int32)
+    t = np.sum(k)
+    return x[0] * (t + t) + x[1] * (np.cumsum(k)[-1] * 2) + x[2] * (k.sum() * 4) + x[3] * np.sum(k * 2)
+
+
+def max_of_booleans(x):
+    b = x > 0
+    return x[0] * (np.max(b) + np.max(b)) + x[1] * (np.min(b) * 3) + np.sum(x * (b.max() + b))

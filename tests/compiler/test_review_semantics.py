@@ -12,7 +12,7 @@ X = np.linspace(-2.3, 2.9, 6)
 
 
 @pytest.mark.parametrize("fun", [R.bool_add_self, R.bool_add_two, R.bool_add_inplace, R.bool_elements_add,
-                                 R.bool_count_sum, R.compare_of_compares, R.astype_int_tangent])
+                                 R.bool_count_sum, R.compare_of_compares, R.astype_int_tangent, R.max_of_booleans])
 def test_boolean_arithmetic_comparisons_and_integer_casts(fun):
     check_against_fd(fun, (X.copy(),), (0,), compiled=False)
     check_forward(fun, (X.copy(),), (0,), compiled=False)
@@ -113,3 +113,16 @@ def test_a_numpy_float_ufunc_of_booleans_is_refused():
     assert np.sin(X > 0).dtype == np.float16
     with pytest.raises(AdjitError, match="float16"):
         run_grad(R.sin_of_a_mask, (X.copy(),), (0,))
+
+
+def test_a_sum_of_int32_is_int64_as_in_numpy():
+    # np.sum(k32) was typed int32: `t + t` wrapped to -2.1e9 where NumPy has 2.1e9
+    import warnings
+
+    x = X[:4].copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value, (g,) = run_grad(R.int32_sums_in_int64, (x,), (0,))
+        expected = R.int32_sums_in_int64(x)
+    assert np.isclose(value, expected, rtol=1e-15)
+    assert g[0] == 2 * (2**30 + 11) and g[2] == 4 * (2**30 + 11)
