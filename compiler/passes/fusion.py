@@ -29,6 +29,7 @@ from ..ir import (Abstract, Block, For, Function, If, Op, Type, Value, While, ar
 from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
 from .loopnest import output_axes
 from .rewrite import use_counts
+from .unitgraph import UnitGraph, reaches
 
 VECTOR_FUNCTIONS = tuple(SIMD)  # transcendentals with a SIMD kernel (their rows' `simd`)
 BARRIERS = tuple(sorted(WRITES))  # in-place writes keep their place
@@ -365,75 +366,12 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
         g = group_of.get(n)
         return id(g) if g is not None else ("op", n)
 
-    # the unit graph: data edges kept up to date as groups merge (recomputing them after every
-    # merge made fusion quadratic: 33 s of a 300-statement gradient, issue 14), and the tape
-    # order's edges, few, recomputed (they may loop from a unit to itself, data edges never)
-    data: dict = {}
-    preds: dict = {}
-    for n, op in enumerate(ops):
-        u = unit(n)
-        for i in op.inputs:
-            if i.id in where:
-                d = unit(where[i.id])
-                if d != u:
-                    data.setdefault(d, set()).add(u)
-                    preds.setdefault(u, set()).add(d)
-    pairs = _chain(ops)
-
-    def edges() -> dict:
-        e = {d: set(us) for d, us in data.items()} if pairs else data
-        for a, b in pairs:
-            e.setdefault(unit(a), set()).add(unit(b))
-        return e
-
-    def rename(h, g) -> None:
-        """Unit h's edges become g's (h merged into g)."""
-        for u in data.pop(h, set()):
-            preds[u].discard(h)
-            if u != g:
-                data.setdefault(g, set()).add(u)
-                preds[u].add(g)
-        for d in preds.pop(h, set()):
-            data[d].discard(h)
-            if d != g:
-                data[d].add(g)
-                preds.setdefault(g, set()).add(d)
-
-    def reaches(e: dict, a, b, skip_direct: bool) -> bool:
-        """Whether a path a -> ... -> b exists (of length >= 2 if skip_direct)."""
-        stack = [x for x in e.get(a, ()) if not (skip_direct and x == b)]
-        seen = set(stack)
-        while stack:
-            x = stack.pop()
-            if x == b:
-                return True
-            for y in e.get(x, ()):
-                if y not in seen:
-                    seen.add(y)
-                    stack.append(y)
-        return False
-
-    reads: dict = {}  # id(group) -> (ids its members read, ids its gathers read), merged as groups merge
-
-    def reads_of(g: Group) -> tuple:
-        got = reads.get(id(g))
-        if got is None:
-            got = reads[id(g)] = ({i.id for op in g.members for i in op.inputs},
-                                  {i.id for op in g.members if op.prim == "gather" for i in op.inputs})
-        return got
-
-    def reads_reduction(src: Group, dst: Group) -> bool:
-        """Whether dst reads a reduction of src (ready only after src's loop), or a gather in dst
-        reads a value of src (a gather's operands are whole arrays)."""
-        read, gathered = reads_of(dst)
-        kinds = src.kinds
-        return any(kinds[i] == "reduce" for i in read & kinds.keys()) or not gathered.isdisjoint(kinds.keys())
-
+    graph = UnitGraph(ops, unit, where, _chain(ops))  # passes/unitgraph.py
     changed = True
     while changed:
         changed = False
         live = sorted((g for g in gs if g.members), key=lambda g: order_key[id(g.members[0])])
-        e = edges()
+        e = graph.edges()
         for h in live:
             candidates = [g for g in live if g is not h and g.shape == h.shape]
             # producers of h first, then the rest in program order
@@ -441,11 +379,9 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
             for g in candidates:
                 if reaches(e, id(g), id(h), True) or reaches(e, id(h), id(g), True):
                     continue
-                if reads_reduction(g, h) or reads_reduction(h, g):
+                if graph.reads_reduction(g, h) or graph.reads_reduction(h, g):
                     continue
-                rename(id(h), id(g))
-                gr, hr = reads_of(g), reads_of(h)
-                reads[id(g)] = (gr[0] | hr[0], gr[1] | hr[1])
+                graph.merge(h, g)
                 for op in h.members:
                     group_of[index_of[id(op)]] = g
                 g.members = sorted(g.members + h.members, key=lambda op: order_key[id(op)])
