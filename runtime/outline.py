@@ -3,8 +3,11 @@
 inlines a small one at every call site: a tape's growth path (allocate, copy), taken O(log n)
 times, was copied into the hot loop of each push (ten copies in the LSTM gradient, whose steps
 ran slower for it) and compiled again at each site."""
+import numba
 from numba import types
-from numba.extending import intrinsic
+from numba.core.caching import NullCache
+from numba.core.dispatcher import Dispatcher
+from numba.extending import intrinsic, overload
 
 
 @intrinsic
@@ -27,3 +30,30 @@ def inline_here(typingctx):
         return context.get_dummy_value()
 
     return types.none(), codegen
+
+
+def keep_apart():
+    """Called first in a part of a generated function: compiled, the part is `noinline`
+    (out_of_line), so LLVM never optimizes it again as one function with its caller; run as
+    Python, nothing."""
+
+
+@overload(keep_apart, inline="always")  # inlined into the part by Numba, so the part is what is marked
+def _keep_apart():
+    def impl():
+        out_of_line()
+
+    return impl
+
+
+def part(jit, fn):
+    """`fn`, a part of a large generated function (compiler/codegen/outline.py), decorated as the
+    module's `_jit` decorates, less the wrappers that let Python call it: only compiled code does
+    (for a part taking a hundred arrays, the wrapper cost more to compile than the part). With `_jit`
+    a plain function (tests run the lowered module as Python), `_jit(fn)` as it is."""
+    d = jit(fn)
+    if not isinstance(d, Dispatcher):
+        return d
+    options = {k: v for k, v in d.targetoptions.items() if k != "nopython"}  # njit says so itself
+    options.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+    return numba.njit(cache=not isinstance(d._cache, NullCache), **options)(fn)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .outline import inline_here, out_of_line
+from .outline import inline_here, keep_apart, out_of_line, part  # noqa: F401 (generated parts call _tape.part, _tape.keep_apart)
 
 _FIRST_CAPACITY = 64
 

@@ -14,6 +14,7 @@ from .gather import UNSHARED_HELPER, put_helper, readable_index, region_helper
 from .bounds import BoundsMixin
 from .control import ControlEmitter
 from .loops import GroupEmitter
+from .outline import outline
 from .ops import OpRenderer
 from .scans import ScanRenderer  # cumsum, cumprod, argsort (primitives/scans.py)
 from .tapeinfo import tape_summary
@@ -453,4 +454,8 @@ def render(fn: Function, name: str, lowered: bool = False, top_name: str | None 
     em.parallel = parallel and lowered
     em.top_name = top_name or fn.name
     text = em.emit_function(name)
-    return Rendering(text, name, [em.helpers[k] for k in sorted(em.helpers)], em.nests)
+    helpers = [em.helpers[k] for k in sorted(em.helpers)]
+    if lowered and not em.parallel:  # a large function: parts Numba compiles one by one (outline.py)
+        text, parts = outline(text, name)
+        helpers += parts
+    return Rendering(text, name, helpers, em.nests)

@@ -1,0 +1,222 @@
+"""Large lowered functions cut into parts that Numba compiles one by one (issue 14).
+
+Numba's passes and LLVM's grow faster than the size of one function: its SSA pass costs each
+block once per reassigned variable, and LLVM's (SROA, value propagation, register allocation) about
+as n^1.5 on a long straight-line gradient (docs/performance.md). Above `THRESHOLD` statements, runs
+of consecutive statements of the function body, and of the bodies of the loops and branches too
+large to be one part (the strip loop that holds a whole fused gradient), become functions
+
+    def f_grad_part3(x, _b_4, _s, _n):
+        _tape.keep_apart()
+        ...the statements, unchanged...
+        return a7, _acc_f
+
+called where they stood: `a7, _acc_f = f_grad_part3(x, _b_4, _s, _n)`. A part's arguments are the
+names it reads that were bound before it (or that it may leave unbound), its results the names it
+binds that are read anywhere outside it; arrays are passed by reference, so writes into them are
+seen by the caller as before. Each part is compiled `noinline` (runtime/outline.out_of_line), so
+LLVM optimizes it on its own and never as one function again with its caller: the cost grows with
+the number of parts. Numba still optimizes and code-generates a part twice (alone, then linked into
+its caller's module), which is why small functions are left whole.
+
+A statement that returns, yields, defines a function or breaks out of a loop it does not contain
+is never moved. The cut works on the text's syntax tree, after everything else: the readable
+rendering and every IR pass are unchanged."""
+from __future__ import annotations
+
+import ast
+import os
+import threading
+
+# statements in a function (nested ones counted) from which it is cut, and per part (measured:
+# docs/performance.md); ADJIT_OUTLINE=<threshold>[,<part>] sets them, for such measurements
+_SET = os.environ.get("ADJIT_OUTLINE", "").split(",")
+THRESHOLD = int(_SET[0]) if _SET[0] else 2000
+PART = int(_SET[1]) if len(_SET) > 1 else 160
+
+
+def outline(text: str, name: str) -> tuple[str, list[str]]:
+    """(the function's text, the parts' texts): `text` itself and no parts below THRESHOLD. The
+    parts are cut out of the text by lines, so the comments inside them stay with them."""
+    if text.count("\n") < THRESHOLD:  # fewer lines than statements to cut at: nothing to parse
+        return text, []
+    fn = ast.parse(text).body[0]
+    _MEMO.sizes, _MEMO.names = {}, {}
+    try:
+        return _outline(text, fn, name)
+    finally:
+        _MEMO.sizes, _MEMO.names = {}, {}
+
+
+def _outline(text: str, fn, name: str) -> tuple[str, list[str]]:
+    if not isinstance(fn, ast.FunctionDef) or sum(_size(s) for s in fn.body) < THRESHOLD:
+        return text, []
+    local = {a.arg for a in fn.args.args} | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
+                                             and not isinstance(n.ctx, ast.Load)}
+    cutter = _Cutter(name, local, text.split("\n"))
+    cutter.cut(fn.body, set())
+    if not cutter.parts:
+        return text, []
+    lines = cutter.lines
+    for first, last, call in sorted(cutter.calls, reverse=True):  # bottom up: line numbers hold
+        lines[first:last] = [call]
+    return "\n".join(lines), cutter.parts
+
+
+# for the tree being cut (per thread: Dask workers compile in threads): id(node) -> its statements
+# (sizes), id(node) -> (names read, names bound) (names)
+_MEMO = threading.local()
+
+
+def _size(node: ast.AST) -> int:
+    n = _MEMO.sizes.get(id(node))
+    if n is None:
+        n = _MEMO.sizes[id(node)] = 1 + sum(_size(c) for c in _children(node)) if isinstance(node, ast.stmt) else 0
+    return n
+
+
+def _children(node) -> list:
+    """The statements directly inside a compound statement."""
+    return [c for f in ("body", "orelse", "finalbody", "handlers") for c in getattr(node, f, ())]
+
+
+def _names(node: ast.AST) -> tuple[set, set]:
+    """(names read, names bound) by a simple statement or an expression."""
+    got = _MEMO.names.get(id(node))
+    if got is not None:
+        return got
+    _MEMO.names[id(node)] = got = _walk_names(node)
+    return got
+
+
+def _walk_names(node: ast.AST) -> tuple[set, set]:
+    read, bound = set(), set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            (read if isinstance(n.ctx, ast.Load) else bound).add(n.id)
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        read.add(node.target.id)  # x += v reads x
+    return read, bound
+
+
+def _live_in(stmts: list, live: set, loop: set | None = None) -> set:
+    """Names live before `stmts` when `live` are live after them (backward, through the structured
+    control flow; `loop`: what is live where a break or continue goes)."""
+    for s in reversed(stmts):
+        live = _live_stmt(s, live, loop)
+    return live
+
+
+def _live_stmt(s: ast.stmt, live: set, loop: set | None) -> set:
+    if isinstance(s, ast.If):
+        return _names(s.test)[0] | _live_in(s.body, live, loop) | _live_in(s.orelse, live, loop)
+    if isinstance(s, (ast.For, ast.While)):
+        head = _loop_head(s, live)
+        return head | (_names(s.iter)[0] if isinstance(s, ast.For) else set())
+    if isinstance(s, (ast.Break, ast.Continue)):
+        return set(live) | (loop or set())
+    read, bound = _names(s)
+    if isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        targets = s.targets if isinstance(s, ast.Assign) else [s.target]
+        kill = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store) and not isinstance(t, (ast.Subscript, ast.Attribute))}
+        return (live - kill) | read
+    return live | read
+
+
+def _loop_head(s, live: set) -> set:
+    """Names live at a loop's head (a fixed point: what the body reads comes around again)."""
+    head = set(live) | (set(_names(s.test)[0]) if isinstance(s, ast.While) else set())
+    while True:
+        body = _live_in(s.body, head, head | live)
+        if isinstance(s, ast.For):
+            body = body - _names(s.target)[1]
+        new = head | body | _live_in(s.orelse, live)
+        if new == head:
+            return head
+        head = new
+
+
+class _Cutter:
+    def __init__(self, name: str, local: set, lines: list):
+        self.name, self.local, self.lines = name, local, lines
+        self.parts: list[str] = []
+        self.calls: list[tuple] = []  # (first line, end line, the call's line), 0-based, end exclusive
+
+    def cut(self, body: list, live_out: set) -> list:
+        """`body` (followed by code where `live_out` are live) with runs of movable statements
+        replaced by calls to parts; a statement too large for one part keeps its place and has its
+        own bodies cut."""
+        after = [set()] * len(body)  # live after each statement
+        live = live_out
+        for i in range(len(body) - 1, -1, -1):
+            after[i] = live
+            live = _live_stmt(body[i], live, None)
+        out, run, size = [], [], 0
+        for i, stmt in enumerate(body):
+            n = _size(stmt)
+            if n > PART and isinstance(stmt, (ast.For, ast.While, ast.If)):
+                out += self._close(run, after[i - 1] if i else set())
+                run, size = [], 0
+                inner = _loop_head(stmt, after[i]) if isinstance(stmt, (ast.For, ast.While)) else after[i]
+                stmt.body = self.cut(stmt.body, inner)
+                if stmt.orelse:
+                    stmt.orelse = self.cut(stmt.orelse, after[i])
+                out.append(stmt)
+                continue
+            if not _movable(stmt):
+                out += self._close(run, after[i - 1] if i else set())
+                run, size = [], 0
+                out.append(stmt)
+                continue
+            run.append(stmt)
+            size += n
+            if size >= PART:
+                out += self._close(run, after[i])
+                run, size = [], 0
+        out += self._close(run, after[-1] if body else set())
+        return out
+
+    def _close(self, run: list, live_after: set) -> list:
+        """The run as a call to a new part, or as it is when it is too small to be worth one."""
+        if sum(_size(s) for s in run) < PART // 4 or not any(isinstance(s, (ast.For, ast.While)) for s in run):
+            return run  # straight-line statements (allocations, calls) are cheap where they are
+        bound = set()
+        for s in run:
+            bound |= {n.id for n in ast.walk(s) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        results = sorted(bound & live_after & self.local)
+        # what the run reads before binding it, and the results it may leave unbound
+        args = sorted(_live_in(run, set(results)) & self.local)
+        pname = f"{self.name}_part{len(self.parts)}"
+        first, last, col = run[0].lineno - 1, run[-1].end_lineno, run[0].col_offset
+        body = [line[col:] if line[:col].isspace() or not line[:col] else line.lstrip()
+                for line in self.lines[first:last]]
+        text = [f"# {pname}: a part of {self.name} (codegen/outline.py), jitted without a Python wrapper",
+                f"def {pname}({', '.join(args)}):",
+                "    _tape.keep_apart()  # noinline: LLVM never optimizes it as one function with its caller"]
+        text += ["    " + line if line else line for line in body]
+        lhs = ""
+        if results:
+            text.append(f"    return {', '.join(results)}" + ("," if len(results) == 1 else ""))
+            lhs = f"{', '.join(results)}{',' if len(results) == 1 else ''} = "
+        text.append(f"\n\n{pname} = _tape.part(_jit, {pname})")
+        self.parts.append("\n".join(text))
+        self.calls.append((first, last, " " * col + f"{lhs}{pname}({', '.join(args)})"))
+        return run
+
+
+def _movable(stmt: ast.stmt) -> bool:
+    """Whether `stmt` can run inside another function: it returns nothing, defines nothing, and
+    breaks or continues only loops of its own."""
+    stack = [(stmt, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom, ast.FunctionDef, ast.Lambda, ast.ClassDef,
+                             ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await, ast.ListComp,
+                             ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return False
+        if isinstance(node, (ast.Break, ast.Continue)) and not in_loop:
+            return False
+        inner = in_loop or isinstance(node, (ast.For, ast.While))
+        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
+    return True
