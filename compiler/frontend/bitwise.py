@@ -47,7 +47,7 @@ class IntegerBits:
 
     def expr(self, node):
         """`~v`: NumPy's bitwise invert, `-v - 1`, of an integer (and Python's of a Python int or
-        bool: `~True` is -2); the logical not of a NumPy boolean, as before."""
+        bool constant: `~True` is -2); the logical not of a boolean value, as before."""
         if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert)):
             return super().expr(node)
         operand = self.expr(node.operand)
@@ -55,10 +55,12 @@ class IntegerBits:
         if isinstance(operand, (bool, int, np.integer, np.bool_)):
             return ~operand
         if isinstance(operand, Value) and operand.type.kind in ("scalar", "array") and (
-                operand.type.dtype in _INTS or operand.type.dtype == "bool" and operand.type.weak):
-            if operand.type.dtype == "bool":  # a Python bool (a comparison of Python floats): an int
+                operand.type.dtype in _INTS or operand.type.dtype == "bool" and operand.type.weak
+                and isinstance(node.operand, ast.Compare)):  # `~(a > 0)` of Python floats: Python's bool, -1 or -2
+            if operand.type.dtype == "bool":
                 operand = self.b.emit("mul", [operand, self.b.const(1)])
             return self.b.emit("sub", [self.b.emit("neg", [operand]), self.b.const(1)])
+        # any other boolean value: NumPy's logical not (`~np.isnan(a)` of a Python float is NumPy's bool)
         if type(operand).__name__ == "Masked":  # ~(h[m] == i): masks.py
             return self.masked_elementwise("logical_not", [operand], node)
         if _int_kind(operand) is None and not isinstance(operand, Value):

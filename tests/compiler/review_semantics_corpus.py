@@ -148,7 +148,8 @@ def invert_integers(x, a=1.5):
     s = 0.0
     for i in range(6):
         s += x[i] * ~k[i]
-    return np.sum(x * ~k) + np.sum(x * ~k32) + x[0] * ~3 + x[1] * ~True + x[2] * ~(a > 1.0) + np.sum(x[~b]) + s
+    return (np.sum(x * ~k) + np.sum(x * ~k32) + x[0] * ~3 + x[1] * ~True + x[2] * ~np.isnan(a) + np.sum(x[~b])
+            + x[3] * ~(a > 1.0) + s)
 
 
 # -- np.where of scalars in a fused loop: a bool or int32 branch cast to the float result
