@@ -70,6 +70,11 @@ def _loop_test(counter: str, stop, step):
 
 
 
+_FOLDABLE = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
+             "eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "logical_not": lambda a: not a,
+             "logical_and": lambda a, b: bool(a) and bool(b), "logical_or": lambda a, b: bool(a) or bool(b)}
+
+
 class ControlFlow:
     """The statement-level half of the Lowerer: branches and loops."""
 
@@ -92,7 +97,31 @@ class ControlFlow:
         if c.type.dtype != "bool":
             self.at(node)
             c = self.b.emit("ne", [c, self.b.const(0)])
+        known = self._known_condition(c)
+        if known is not None:  # `if M.size <= 20:` of shapes: decided when compiled, as Python runs one
+            return known  # branch (the other may not even compute for these shapes)
         return c
+
+    def _known_condition(self, c):
+        """A comparison (or not/and/or of comparisons) whose operands are all known when compiled
+        (shapes, sizes, int arguments): its Python bool; else None."""
+        av = self.b.avals.get(c.id)
+        known = None if av is None else av.value
+        if isinstance(known, (bool, np.bool_)):
+            return bool(known)
+        op = next((o for o in reversed(self.b.ops) if c in getattr(o, "outputs", ())), None)
+        if op is None or getattr(op, "prim", None) not in _FOLDABLE:
+            return None
+        vals = []
+        for v in op.inputs:
+            av = self.b.avals.get(v.id)
+            k = None if av is None else av.value
+            if k is None and v.type.kind == "scalar" and v.type.dtype == "bool":
+                k = self._known_condition(v)
+            if k is None or not isinstance(k, (bool, int, float, np.bool_, np.integer, np.floating)):
+                return None
+            vals.append(k)
+        return bool(_FOLDABLE[op.prim](*vals))
 
     def branch(self, stmts: list, loop=None) -> tuple:
         """Lower stmts into a fresh block with a copy of the environment: (ops, env, result)."""

@@ -17,6 +17,11 @@ from .values import _is_number
 
 _FUNCS = (np.unravel_index, np.ravel_multi_index, np.insert, np.delete, np.resize, np.argpartition, np.partition,
           np.vectorize)
+# np.linalg's functions of a stack of matrices (..., M, N): unrolled over the stack when its count is known
+# when compiled (NumPy's gufunc loop); solve's b is a stack of matrices unless it is 1-D
+_STACKED = (np.linalg.inv, np.linalg.det, np.linalg.slogdet, np.linalg.solve, np.linalg.cholesky, np.linalg.eigh,
+            np.linalg.eigvalsh, np.linalg.svd, np.linalg.qr, np.linalg.pinv, np.linalg.matrix_power)
+MAX_STACK = 64
 _SERIES = {np.polynomial.polynomial.polyval: "poly", np.polynomial.chebyshev.chebval: "cheb",
            np.polynomial.legendre.legval: "leg", np.polynomial.hermite.hermval: "herm",
            np.polynomial.hermite_e.hermeval: "herme", np.polynomial.laguerre.lagval: "lag"}
@@ -41,10 +46,12 @@ class MoreNumpy:
     def is_extra_numpy(func) -> bool:
         return any(func is f for f in _FUNCS) or isinstance(func, (np.vectorize, Vectorized)) \
             or any(func is f for f in _SERIES) or any(func is f for f in (math.floor, math.ceil, math.trunc)) \
-            or signalforms.which(func) is not None
+            or signalforms.which(func) is not None or any(func is f for f in _STACKED)
 
     def extra_numpy(self, func, args, kwargs, node):
         call = lambda f, *a, **k: self.call_value(f, list(a), k, node)  # noqa: E731
+        if any(func is f for f in _STACKED):
+            return self._stacked_linalg(func, args, kwargs, node)
         kind = signalforms.which(func)
         if kind is not None:  # scipy.signal.lfilter, convolve, ndimage.gaussian_filter: signalforms.py
             return signalforms.lower(self, kind, func, args, kwargs, node)
@@ -241,6 +248,52 @@ class MoreNumpy:
         parts = [p for p in (self._slice(x, axis, 0, pos) if pos else None, v,
                              self._slice(x, axis, pos, n) if pos < n else None) if p is not None]
         return call(np.concatenate, tuple(parts), axis=axis)
+
+    # -- np.linalg over stacks of matrices
+    def _stacked_linalg(self, func, args, kwargs, node):
+        """np.linalg.<func> of a stack (..., M, N): the function of each matrix, stacked back (tuple
+        results component by component), as NumPy's gufuncs loop; one matrix, and the closed forms
+        of stacks of 2x2 and 3x3 matrices (det, inv, slogdet), go to the forms as before."""
+        first = args[0] if args else next(iter(kwargs.values()), None)
+        a = self.array_like(first, node) if isinstance(first, tuple) else first
+        if not isinstance(a, Value) or a.type.kind != "array" or a.type.rank <= 2 or (
+                func in (np.linalg.det, np.linalg.inv, np.linalg.slogdet) and self._shape(a)[-1] in (2, 3)
+                and self._shape(a)[-1] == self._shape(a)[-2]):
+            return self.call_value(func, list(args), kwargs, node)  # one matrix: its form or row as before
+        label = f"np.linalg.{func.__name__}"
+        shape = self._shape(a)
+        lead = shape[:-2]
+        count = math.prod(lead) if None not in lead else None
+        if count is None or count > MAX_STACK:
+            raise self.err(UnsupportedSyntaxError, f"{label} of a stack of {'a run-time number of' if count is None else count} "
+                           f"matrices (adjit unrolls stacks of at most {MAX_STACK} known when compiled)", node,
+                           hint="loop over the matrices: np.stack([f(A[k]) for k in range(n)])")
+        self.at(node)
+        flat = self._reshape(a, (count,) + tuple(shape[-2:]))
+        mats = [self.b.emit("getitem", [flat, self.b.const(k)], index=(("int", 1),)) for k in range(count)]
+        rest = list(args[1:])
+        per_b = None
+        if func is np.linalg.solve:
+            bval = rest[0] if rest else kwargs.pop("b")
+            rest = []
+            b = self.array_like(bval, node) if isinstance(bval, tuple) else self.value(bval, node)
+            if b.type.kind == "array" and b.type.rank >= 2:
+                bshape = self._shape(b)
+                b = self.b.emit("broadcast_to", [b, self._const_shape(tuple(lead) + tuple(bshape[-2:]))])
+                bflat = self._reshape(b, (count,) + tuple(bshape[-2:]))
+                per_b = [self.b.emit("getitem", [bflat, self.b.const(k)], index=(("int", 1),)) for k in range(count)]
+            else:
+                per_b = [b] * count
+        outs = [self.call_value(func, [m] + ([per_b[k]] if per_b is not None else []) + rest, dict(kwargs), node)
+                for k, m in enumerate(mats)]
+
+        def join(items):
+            items = [self.value(v, node) for v in items]
+            stacked = self.b.emit("stack", items, axis=0)
+            return self._reshape(stacked, tuple(lead) + tuple(self._shape(items[0])))
+        if isinstance(outs[0], tuple):
+            return tuple(join([o[i] for o in outs]) for i in range(len(outs[0])))
+        return join(outs)
 
     # -- reductions as methods, and their dtype= and initial= (expressions.py)
     def reduction(self, prim, x, args, kwargs, node):

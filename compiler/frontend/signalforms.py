@@ -3,7 +3,9 @@ direct-form recurrence, frontend/libhelpers.py, inlined), signal.convolve / fftc
 oaconvolve / correlate (np.convolve and np.correlate of 1-D inputs, convolve2d / correlate2d of
 2-D ones: the same sums, whatever `method` computes them with), and ndimage.gaussian_filter /
 gaussian_filter1d (separable sums of the Gaussian weights SciPy uses over the input padded as
-its `mode` says). SciPy is imported only for a program that calls it (test_startup.py)."""
+its `mode` says); scipy.linalg's structured matrices toeplitz / circulant / hankel / block_diag
+(gathers of their arguments at index arithmetic, joins with zeros). SciPy is imported only for a
+program that calls it (test_startup.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,6 +14,7 @@ from ..errors import ArgumentError, UnsupportedSyntaxError
 
 _SIGNAL = ("lfilter", "convolve", "fftconvolve", "oaconvolve", "correlate")
 _NDIMAGE = ("gaussian_filter", "gaussian_filter1d")
+_LINALG = ("toeplitz", "circulant", "hankel", "block_diag")
 # ndimage's boundary modes as np.pad's
 _PAD_MODES = {"reflect": "symmetric", "mirror": "reflect", "nearest": "edge", "wrap": "wrap", "constant": "constant",
               "grid-wrap": "wrap", "grid-mirror": "symmetric", "grid-constant": "constant"}
@@ -25,6 +28,8 @@ def which(func) -> str | None:
         return f"signal.{name}"
     if module.startswith("scipy.ndimage") and name in _NDIMAGE:
         return f"ndimage.{name}"
+    if module.startswith("scipy.linalg") and name in _LINALG:
+        return f"linalg.{name}"
     return None
 
 
@@ -64,7 +69,67 @@ def lower(low, kind: str, func, args, kwargs, node):
             f = scipy.signal.correlate2d if name == "correlate" else scipy.signal.convolve2d
             return low._conv2d(f, [v1, v2], {"mode": mode}, node)  # calls.py
         raise low.err(UnsupportedSyntaxError, f"{label} of two 1-D or two 2-D arrays is supported", node)
+    if kind.startswith("linalg."):
+        return _structured(low, kind.split(".")[1], label, args, kwargs, node, call)
     return _gaussian(low, kind, label, args, kwargs, node, call)
+
+
+def _structured(low, name, label, args, kwargs, node, call):
+    """toeplitz(c, r=None): T[i, j] = c[i - j] below the diagonal, r[j - i] above (r = c by default);
+    circulant(c): C[i, j] = c[(i - j) mod n]; hankel(c, r=None): H[i, j] = c[i + j] while i + j < m,
+    then r[i + j - m + 1] (r = zeros); block_diag(*arrs): the blocks on the diagonal, zeros elsewhere."""
+    vec = lambda v: low.b.emit("reshape", [low.array_like(v, node) if isinstance(v, tuple) else low.value(v, node),  # noqa: E731
+                                           low._const_shape((-1,))])
+    emit, const = low.b.emit, low.b.const
+    if name == "block_diag":
+        if kwargs:
+            raise low.err(ArgumentError, f"{label} takes the blocks only", node)
+        blocks = []
+        for v in args:
+            b = low.array_like(v, node) if isinstance(v, tuple) else low.value(v, node)
+            if low._rank(b) == 0:
+                b = low._reshape(b, (1, 1))
+            elif low._rank(b) == 1:
+                b = low._reshape(b, (1, low._extent(b, 0, node, label)))
+            elif low._rank(b) != 2:
+                raise low.err(ArgumentError, f"{label} takes arrays of at most two dimensions", node)
+            blocks.append(b)
+        dt = blocks[0].type.dtype
+        for b in blocks[1:]:
+            dt = np.result_type(dt, b.type.dtype).name
+        widths = [low._extent(b, 1, node, label) for b in blocks]
+        rows = []
+        for k, b in enumerate(blocks):
+            h = low._extent(b, 0, node, label)
+            parts = [call(np.zeros, (h, sum(widths[:k])), dtype=dt)] if k else []
+            parts.append(b if b.type.dtype == dt else emit("astype", [b], dtype=dt))
+            if k < len(blocks) - 1:
+                parts.append(call(np.zeros, (h, sum(widths[k + 1:])), dtype=dt))
+            rows.append(parts[0] if len(parts) == 1 else call(np.concatenate, tuple(parts), axis=1))
+        return rows[0] if len(rows) == 1 else call(np.concatenate, tuple(rows), axis=0)
+    names = ("c",) if name == "circulant" else ("c", "r")
+    bound = low.bind_args(label, names, args, kwargs, node, **({} if name == "circulant" else {"r": None}))
+    c = vec(bound[0])
+    m = low._extent(c, 0, node, label)
+    r = None if name == "circulant" or bound[1] is None else vec(bound[1])
+    n = m if r is None else low._extent(r, 0, node, label)
+    i = low._reshape(call(np.arange, m if name != "hankel" else m), (m, 1))
+    j = low._reshape(call(np.arange, n), (1, n))
+    if name == "circulant":
+        return call(np.take, c, emit("mod", [emit("sub", [i, j]), const(m)]))
+    if name == "toeplitz":
+        r = c if r is None else r
+        d = emit("sub", [i, j])
+        below = call(np.take, c, emit("maximum", [d, const(0)]))
+        above = call(np.take, r, emit("maximum", [emit("neg", [d]), const(0)]))
+        return emit("where", [emit("ge", [d, const(0)]), below, above])
+    s = emit("add", [i, j])  # hankel
+    first = call(np.take, c, emit("minimum", [s, const(m - 1)]))
+    if r is None:
+        return emit("where", [emit("lt", [s, const(m)]), first, const(0.0)])
+    second = call(np.take, r, emit("minimum", [emit("maximum", [emit("sub", [s, const(m - 1)]), const(0)]),
+                                               const(n - 1)]))
+    return emit("where", [emit("lt", [s, const(m)]), first, second])
 
 
 def _gaussian(low, kind, label, args, kwargs, node, call):

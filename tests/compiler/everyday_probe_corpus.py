@@ -6,6 +6,7 @@ import math
 import warnings
 
 import numpy as np
+import scipy.linalg as sla
 from scipy import ndimage, signal
 
 
@@ -332,3 +333,28 @@ def gaussian_modes(X):
 def differences_with_edges(X):
     return (np.sum(np.diff(X, axis=0, prepend=X[:1] * 0.5) ** 2) + np.sum(np.diff(X, append=1.0) * X[0, 0])
             + np.sum(np.diff(X[0], prepend=[0.0, 1.0]) ** 2) + np.sum(np.diff(X[1], n=2, prepend=0.0) ** 2))
+
+
+def stacked_linalg(A):
+    B = np.stack([A @ A.T + k * np.eye(4) for k in range(1, 4)]).reshape(3, 1, 4, 4)
+    w, V = np.linalg.eigh(B)
+    Q, R = np.linalg.qr(B[:, 0, :, :3])
+    s = np.linalg.svd(B[:, 0], compute_uv=False)
+    sign, ld = np.linalg.slogdet(B)
+    P = np.linalg.matrix_power(B[:, 0] * 0.1, 3)
+    L = np.linalg.cholesky(B[:2, 0])
+    return (np.sum(w ** 2) + np.sum(np.abs(np.diagonal(R, axis1=-2, axis2=-1))) + np.sum(s) + np.sum(ld)
+            + np.sum(P) + np.sum(np.linalg.solve(B, np.arange(4.0))) + np.sum(np.linalg.inv(B[:, 0]))
+            + np.sum(np.linalg.det(B)) + np.sum(np.log(np.diagonal(L, axis1=-2, axis2=-1)))
+            + np.sum(np.linalg.solve(B[:, 0], np.ones((3, 4, 2)))))
+
+
+def structured_matrices(c, r):
+    W = np.arange(20.0)
+    T1 = sla.toeplitz(c)
+    T2 = sla.toeplitz(c, r)
+    Cm = sla.circulant(r)
+    H1 = sla.hankel(c)
+    H2 = sla.hankel(c, r)
+    B = sla.block_diag(c[:2] * 1.0, np.outer(r[:2], c[:3]), 2.0)
+    return sum(np.sum(M * W[:M.size].reshape(M.shape) if M.size <= 20 else M) for M in (T1, T2, Cm, H1, H2, B))

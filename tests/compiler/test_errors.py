@@ -141,7 +141,7 @@ def test_unknown_wrt_name():
 
 def test_unsupported_argument_type():
     with pytest.raises(adjit.AdjitTypeError, match="adjit takes NumPy arrays and numbers"):
-        adjit.grad(corpus.two_dtypes)(np.ones(3), [1.0, 2.0, 3.0])
+        adjit.grad(corpus.two_dtypes)(np.ones(3), {1.0, 2.0, 3.0})  # a set (a list is NumPy's sequence: computed)
 
 
 def test_matmul_shape_mismatch_caught_before_compiled_code():

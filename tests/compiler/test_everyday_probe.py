@@ -198,3 +198,21 @@ def test_gaussian_filter_modes_match_scipy():
     value, grads = run_grad(C.gaussian_modes, [X], (0,))
     assert np.isclose(value, C.gaussian_modes(X), rtol=1e-12)
     fd_check(C.gaussian_modes, [X], (0,), grads)
+
+
+def test_linalg_of_stacks_of_matrices():
+    A = np.random.default_rng(11).standard_normal((4, 4))
+    value, grads = run_grad(C.stacked_linalg, [A], (0,))
+    assert np.isclose(value, C.stacked_linalg(A), rtol=1e-11)
+    fd_check(C.stacked_linalg, [A], (0,), grads, rtol=1e-5)
+
+
+@pytest.mark.parametrize("m,n", [(3, 4), (4, 3), (2, 5)])
+def test_structured_matrices_match_scipy(m, n):
+    """toeplitz, circulant, hankel, block_diag; the sizes also decide a conditional expression on
+    M.size when compiled (the branch Python does not take would not reshape)."""
+    r = np.random.default_rng(m * n)
+    c, rr = r.standard_normal(m), r.standard_normal(n)
+    value, grads = run_grad(C.structured_matrices, [c, rr], (0, 1))
+    assert np.isclose(value, C.structured_matrices(c, rr), rtol=1e-13)
+    fd_check(C.structured_matrices, [c, rr], (0, 1), grads)
