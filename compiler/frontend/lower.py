@@ -248,6 +248,8 @@ class Lowerer(Procedures, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, N
             for t, v in zip(target.elts, items):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
+            if isinstance(target.value, ast.Subscript):
+                target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
             if not isinstance(target.value, ast.Name):
                 target = self.slot_target(target)  # self.mu[i] = v of an object's changeable array: procedures.py
             if not isinstance(target.value, ast.Name):

@@ -425,6 +425,30 @@ class MoreNumpy:
         self.assign(where, self.expr(value), value)
         return True
 
+    def chained_write_target(self, target):
+        """`A[i][j] = v` (and `A[i][j] += v`): the write `A[i, j] = v` NumPy's view A[i] makes, when
+        every index before the last bracket is an int (a slice or an array there selects a view or
+        a copy whose indices do not combine this way: a located error)."""
+        inner = target.value
+        if not isinstance(inner, ast.Subscript):
+            return target
+        inner = self.chained_write_target(inner)
+        if not isinstance(inner.value, ast.Name):
+            return target
+        first = list(inner.slice.elts) if isinstance(inner.slice, ast.Tuple) else [inner.slice]
+        if not all(not isinstance(e, ast.Slice) and self._int_like(e) for e in first):
+            raise self.err(UnsupportedSyntaxError, "a write through a chained index whose first index is not an int "
+                           "(`A[1:3][0] = v`, `A[idx][0] = v`: a view or a copy)", target,
+                           hint="write one index: A[1, 0] = v")
+        last = list(target.slice.elts) if isinstance(target.slice, ast.Tuple) else [target.slice]
+        merged = ast.Subscript(value=inner.value, slice=ast.Tuple(elts=first + last, ctx=ast.Load()), ctx=ast.Store())
+        return ast.fix_missing_locations(ast.copy_location(merged, target))
+
+    def _int_like(self, e) -> bool:
+        v = self.expr(e)
+        return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar" \
+            and v.type.dtype.startswith(("int", "uint"))
+
     def _basic_index(self, e) -> bool:
         """An index element that makes a view (a slice, an int), not a gather."""
         if isinstance(e, ast.Slice):

@@ -358,3 +358,19 @@ def structured_matrices(c, r):
     H2 = sla.hankel(c, r)
     B = sla.block_diag(c[:2] * 1.0, np.outer(r[:2], c[:3]), 2.0)
     return sum(np.sum(M * W[:M.size].reshape(M.shape) if M.size <= 20 else M) for M in (T1, T2, Cm, H1, H2, B))
+
+
+def chained_writes(x):
+    A = np.zeros((3, 4))
+    for i in range(3):
+        for j in range(4):
+            A[i][j] = x[i] * (j + 1)
+    A[1][2] += x[0] ** 2
+    A[2][1:3] = x[:2]
+    return np.sum(A ** 2)
+
+
+def chained_write_through_a_slice(x):
+    A = np.zeros((3, 4))
+    A[1:3][0] = x[0]
+    return np.sum(A)

@@ -216,3 +216,13 @@ def test_structured_matrices_match_scipy(m, n):
     value, grads = run_grad(C.structured_matrices, [c, rr], (0, 1))
     assert np.isclose(value, C.structured_matrices(c, rr), rtol=1e-13)
     fd_check(C.structured_matrices, [c, rr], (0, 1), grads)
+
+
+def test_chained_index_writes():
+    """A[i][j] = v writes A[i, j] (A[i] is a view); a slice before the last bracket is refused."""
+    x = np.array([0.3, -0.7, 1.1])
+    value, grads = run_grad(C.chained_writes, [x], (0,))
+    assert np.isclose(value, C.chained_writes(x))
+    fd_check(C.chained_writes, [x], (0,), grads)
+    with pytest.raises(adjit.AdjitError, match="chained index"):
+        adjit.grad(C.chained_write_through_a_slice)(x)
