@@ -69,6 +69,15 @@ def _interruptible(dispatcher, args: tuple):
         if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt) or "KeyboardInterrupt" in str(e):
             raise KeyboardInterrupt from None
         raise
+    except RecursionError:  # only Numba's compiler recurses here (its SSA pass on a huge function)
+        from ..errors import AdjitError
+
+        name = getattr(getattr(dispatcher, "py_func", None), "__name__", "the generated function")
+        raise AdjitError(f"Numba could not compile {name}: the generated code is too large for its SSA pass "
+                         "(a RecursionError inside Numba's compiler)",
+                         hint="keep long unrolled work in a loop (a `for` over an array or a range whose length is "
+                              "an argument stays a loop), move repeated blocks into a helper called in a loop, or "
+                              "raise Python's limit: sys.setrecursionlimit(100000)") from None
 
 
 # Numba's `workqueue` threading layer (the one it picks when neither TBB nor OpenMP is installed)

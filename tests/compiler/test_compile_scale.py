@@ -150,3 +150,20 @@ def test_parts_of_a_cut_function_give_its_gradient(tmp_path, monkeypatch):
     value, grads = run_grad(mod.f, (x, w), (0, 1))
     assert np.isclose(value, mod.f(x, w), rtol=1e-12)
     _directional_check(mod.f, x, w, grads)
+
+
+def test_numba_recursion_is_an_adjit_error():
+    """A RecursionError from Numba's compiler (its SSA pass on a huge generated function) reaches
+    the user as an AdjitError with the rewrites, not as an internal error."""
+    import adjit
+    from adjit.compiler.jit.workspace import _interruptible
+
+    class Deep:
+        def py_func(self):
+            pass
+
+        def __call__(self, *args):
+            raise RecursionError("maximum recursion depth exceeded")
+
+    with pytest.raises(adjit.AdjitError, match="too large for its SSA pass"):
+        _interruptible(Deep(), ())
