@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import numpy as np
+import pytest
 
 import adjit
 from adjit.compiler.jit import CompiledFunction
