@@ -146,6 +146,12 @@ def check_readable(fun, args, wrt, rtol=1e-10, compiled: bool = True):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12)
 
 
+# Every family compiles every (every * COMPILE_STRIDE)-th case with Numba (the suite's budget: the
+# compiled cases were about a third of the suite's CPU time; the others run the same generated code
+# lowered as Python). ADJIT_TEST_COMPILE_STRIDE=1 compiles as each family asks.
+COMPILE_STRIDE = int(os.environ.get("ADJIT_TEST_COMPILE_STRIDE", "2"))
+
+
 def family_tests(cases: list, ids: list, every: int = 6, skip: frozenset = frozenset()):
     """The two tests a family of programs gets, as (gradient test, forward test) for a test module
     to bind to `test_...` names. `cases`: (function, args maker, wrt) or (function, args maker),
@@ -154,7 +160,7 @@ def family_tests(cases: list, ids: list, every: int = 6, skip: frozenset = froze
     plain Python (the same generated code; the suite's time budget); forward mode against the
     lowered gradient."""
     rows = [c if len(c) == 3 else (c[0], c[1], (0,)) for c in cases]
-    compiled = set(ids[::every]) - set(skip)
+    compiled = set(ids[::every * COMPILE_STRIDE]) - set(skip)
 
     @pytest.mark.parametrize("fun,make,wrt", rows, ids=ids)
     def gradient(fun, make, wrt, request):
