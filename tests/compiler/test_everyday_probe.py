@@ -11,6 +11,13 @@ from tests.conftest import check_against_fd, check_forward, fd_check, run_grad
 from tests.compiler import everyday_probe_corpus as C
 
 RNG = np.random.default_rng(7)
+
+
+def _checked(fun, args, compiled: bool):
+    """Gradient against central differences (compiled with Numba or the lowered module run as
+    Python) and forward mode against reverse."""
+    check_against_fd(fun, args, (0,), compiled=compiled)
+    check_forward(fun, args, (0,), compiled=False)
 CASES = [
     (C.pairs_of_values, lambda: [RNG.standard_normal(6)]),
     (C.pairs_of_values, lambda: [RNG.standard_normal(40)]),  # 780 pairs: a loop over the index table
@@ -28,9 +35,7 @@ IDS = ["pairs6", "pairs40", "pair_rows", "perm_genexpr", "perm_loop", "cwr", "tr
 
 @pytest.mark.parametrize("fun,make", CASES, ids=IDS)
 def test_itertools_loops(fun, make):
-    args = make()
-    check_against_fd(fun, args, (0,), compiled=fun is C.pairs_of_rows)
-    check_forward(fun, args, (0,), compiled=False)
+    _checked(fun, make(), compiled=fun is C.pairs_of_rows)
 
 
 def test_itertools_over_an_int_argument():
@@ -69,9 +74,7 @@ MORE_IDS = ["unravel", "unravel_many", "insert_axis", "insert_flat", "delete", "
 
 @pytest.mark.parametrize("fun,make", MORE, ids=MORE_IDS)
 def test_more_numpy_spellings(fun, make):
-    args = make()
-    check_against_fd(fun, args, (0,), compiled=fun is C.vectorized_global)
-    check_forward(fun, args, (0,), compiled=False)
+    _checked(fun, make(), compiled=fun is C.vectorized_global)
 
 
 def test_unravel_index_out_of_range_raises_as_numpy():
@@ -100,9 +103,7 @@ PYTHON_IDS = ["raise_if", "raise_loop", "with", "sort_stmt", "fill", "tolist", "
 
 @pytest.mark.parametrize("fun,make", PYTHON, ids=PYTHON_IDS)
 def test_everyday_python_forms(fun, make):
-    args = make()
-    check_against_fd(fun, args, (0,), compiled=fun is C.validated)  # the check's raise, compiled
-    check_forward(fun, args, (0,), compiled=False)
+    _checked(fun, make(), compiled=fun is C.validated)  # the check's raise, compiled
 
 
 def test_raise_on_a_run_time_path_raises_there():
@@ -140,9 +141,7 @@ LIBRARY_IDS = ["str_methods", "math_floor", "unary_zoo", "initial", "lfilter", "
 
 @pytest.mark.parametrize("fun,make", LIBRARY, ids=LIBRARY_IDS)
 def test_library_spellings(fun, make):
-    args = make()
-    check_against_fd(fun, args, (0,), compiled=fun is C.iir_filtered)
-    check_forward(fun, args, (0,), compiled=False)
+    _checked(fun, make(), compiled=fun is C.iir_filtered)
 
 
 def test_vectorize_dtype_as_numpy_decides_it():
