@@ -18,6 +18,7 @@ learnt last and the other profiles barely write, each as a small statement group
   values inside loops, integer bit operators, `np.float64`/`np.float32` constants."""
 from __future__ import annotations
 
+from .gen_features3 import FEATURES3
 from .program import Raw
 
 FEATURES = [  # (method, weight)
@@ -39,7 +40,7 @@ class FeaturesMixin:
 
         stmts, names = [], []
         for _ in range(count):
-            kind = wchoice(self.r, FEATURES + FEATURES2)[0]
+            kind = wchoice(self.r, FEATURES + FEATURES2 + FEATURES3)[0]
             k = self.fresh("")
             lines = getattr(self, "ft_" + kind)(k)
             self.tag("ft_" + kind)

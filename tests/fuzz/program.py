@@ -178,6 +178,8 @@ class Program:
             head += "import math\n"
         if "functools." in text:
             head += "import functools\n"
+        if "itertools." in text:
+            head += "import itertools\n"
         return "\n\n".join([head] + [p + "\n" for p in self.prelude] + funcs)
 
     def clone(self) -> "Program":
