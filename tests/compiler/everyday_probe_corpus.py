@@ -374,3 +374,32 @@ def chained_write_through_a_slice(x):
     A = np.zeros((3, 4))
     A[1:3][0] = x[0]
     return np.sum(A)
+
+
+def bad_reciprocal_int(x):
+    return np.sum(np.reciprocal((x > 0).astype(int) + 1) * x)  # an int array computed when run
+
+
+def bad_floor_array(x):
+    return math.floor(x) * 1.0
+
+
+def bad_insert_list(x):
+    return np.sum(np.insert(x, [0, 2], 1.0))
+
+
+def bad_vectorize_signature(x):
+    return np.sum(np.vectorize(lambda a: a * a, signature="()->()")(x))
+
+
+def bad_gaussian_runtime_sigma(X, s):
+    return np.sum(ndimage.gaussian_filter(X, s))
+
+
+def bad_lfilter_2d(X):
+    return np.sum(signal.lfilter([1.0], [1.0, -0.5], X))
+
+
+def int_divmod(x):
+    q, r = np.divmod(np.arange(7), 3)
+    return np.sum(x[q] * r) + np.sum(x[r])  # ints, as NumPy's: usable as indices

@@ -134,9 +134,10 @@ LIBRARY = [
     (C.smoothed, lambda: [RNG.standard_normal((6, 7))]),
     (C.convolved, lambda: [RNG.standard_normal((5, 8))]),
     (C.differences_with_edges, lambda: [RNG.standard_normal((3, 4))]),
+    (C.int_divmod, lambda: [RNG.standard_normal(3)]),
 ]
 LIBRARY_IDS = ["str_methods", "math_floor", "unary_zoo", "initial", "lfilter", "gaussian_filter", "signal_convolve",
-               "diff_edges"]
+               "diff_edges", "int_divmod"]
 
 
 @pytest.mark.parametrize("fun,make", LIBRARY, ids=LIBRARY_IDS)
@@ -225,3 +226,16 @@ def test_chained_index_writes():
     fd_check(C.chained_writes, [x], (0,), grads)
     with pytest.raises(adjit.AdjitError, match="chained index"):
         adjit.grad(C.chained_write_through_a_slice)(x)
+
+
+@pytest.mark.parametrize("fun,args,message", [
+    (C.bad_reciprocal_int, (np.ones(3),), "of integers"),
+    (C.bad_floor_array, (np.ones(3),), "takes a number"),
+    (C.bad_insert_list, (np.ones(3),), "one position known when compiled"),
+    (C.bad_vectorize_signature, (np.ones(3),), "signature="),
+    (C.bad_gaussian_runtime_sigma, (np.ones((3, 3)), 1.0), "sigma must be a constant"),
+    (C.bad_lfilter_2d, (np.ones((3, 3)),), "1-D signal"),
+], ids=["reciprocal_int", "floor_array", "insert_list", "vectorize_signature", "gaussian_sigma", "lfilter_2d"])
+def test_refusals_are_located(fun, args, message):
+    with pytest.raises(adjit.AdjitError, match=message):
+        adjit.grad(fun)(*args)

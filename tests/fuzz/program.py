@@ -161,7 +161,8 @@ class Program:
         funcs += ([self.helper.render()] if self.helper is not None else []) + [self.main.render()]
         head = "import numpy as np\n"
         text = "".join(funcs) + "\n".join(self.prelude)
-        for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats", "scipy.integrate"):
+        for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats", "scipy.integrate", "dataclasses",
+                    "typing", "math", "functools", "itertools"):
             if mod + "." in text:
                 head += f"import {mod}\n"
         if "stats." in text:
@@ -170,16 +171,6 @@ class Program:
             head += "from scipy.stats import norm\n"
         if "comb(" in text:
             head += "from scipy.special import comb\n"
-        if "dataclasses." in text:
-            head += "import dataclasses\n"
-        if "typing." in text:
-            head += "import typing\n"
-        if "math." in text:
-            head += "import math\n"
-        if "functools." in text:
-            head += "import functools\n"
-        if "itertools." in text:
-            head += "import itertools\n"
         return "\n\n".join([head] + [p + "\n" for p in self.prelude] + funcs)
 
     def clone(self) -> "Program":

@@ -108,11 +108,14 @@ class EverydayForms(FormsBase):
         a, b, out = self.bind_args(label, ("x1", "x2", "out"), args, kwargs, node, out=None)
         if out is not None:
             raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node)
-        a, b = self._operand(a, node, label), self._operand(b, node, label)
+        a, b = self.value(a, node), self.value(b, node)  # ints stay ints, as NumPy's divmod keeps them
         return self.b.emit("floordiv", [a, b]), self.b.emit("mod", [a, b])
 
     def form_reciprocal(self, label, args, kwargs, node):
-        (x,) = self._one(label, args, kwargs, node)
+        x, out = self.bind_args(label, ("x", "out"), args, kwargs, node, out=None)
+        if out is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node)
+        x = self.value(x, node)  # its own dtype (_one would make ints float, where NumPy's truncates)
         if not x.type.dtype.startswith("float"):
             raise self.err(UnsupportedSyntaxError, f"{label} of integers (NumPy's truncates: 0 for |x| > 1)", node,
                            hint="1.0 / x")
