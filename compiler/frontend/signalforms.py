@@ -8,6 +8,8 @@ its `mode` says); scipy.linalg's structured matrices toeplitz / circulant / hank
 program that calls it (test_startup.py)."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..errors import ArgumentError, UnsupportedSyntaxError
@@ -109,27 +111,46 @@ def _structured(low, name, label, args, kwargs, node, call):
         return rows[0] if len(rows) == 1 else call(np.concatenate, tuple(rows), axis=0)
     names = ("c",) if name == "circulant" else ("c", "r")
     bound = low.bind_args(label, names, args, kwargs, node, **({} if name == "circulant" else {"r": None}))
-    c = vec(bound[0])
-    m = low._extent(c, 0, node, label)
-    r = None if name == "circulant" or bound[1] is None else vec(bound[1])
-    n = m if r is None else low._extent(r, 0, node, label)
-    i = low._reshape(call(np.arange, m if name != "hankel" else m), (m, 1))
+    # SciPy (toeplitz and circulant from 1.17, hankel from 1.19) reads a 2-D or higher argument as a
+    # batch of vectors along its last axis (..., m) -> (..., m, n), the batch axes of c and r broadcast;
+    # before, it ravels it: asked of the installed SciPy, as NumPy's semantics are read from NumPy
+    batch = _batches(name)
+    arr = lambda v: low.array_like(v, node) if isinstance(v, tuple) else low.value(v, node)  # noqa: E731
+    prep = lambda v: (low._reshape(arr(v), (1,)) if low._rank(arr(v)) == 0 else arr(v)) if batch else vec(v)  # noqa: E731
+    c = prep(bound[0])
+    m = low._extent(c, low._rank(c) - 1, node, label)
+    r = None if name == "circulant" or bound[1] is None else prep(bound[1])
+    n = m if r is None else low._extent(r, low._rank(r) - 1, node, label)
+    i = low._reshape(call(np.arange, m), (m, 1))
     j = low._reshape(call(np.arange, n), (1, n))
+    take = lambda v, idx: call(np.take, v, idx, axis=-1)  # noqa: E731  (one (m, n) matrix per vector)
     if name == "circulant":
-        return call(np.take, c, emit("mod", [emit("sub", [i, j]), const(m)]))
+        return take(c, emit("mod", [emit("sub", [i, j]), const(m)]))
     if name == "toeplitz":
         r = c if r is None else r
         d = emit("sub", [i, j])
-        below = call(np.take, c, emit("maximum", [d, const(0)]))
-        above = call(np.take, r, emit("maximum", [emit("neg", [d]), const(0)]))
+        below = take(c, emit("maximum", [d, const(0)]))
+        above = take(r, emit("maximum", [emit("neg", [d]), const(0)]))
         return emit("where", [emit("ge", [d, const(0)]), below, above])
     s = emit("add", [i, j])  # hankel
-    first = call(np.take, c, emit("minimum", [s, const(m - 1)]))
-    if r is None:
-        return emit("where", [emit("lt", [s, const(m)]), first, const(0.0)])
-    second = call(np.take, r, emit("minimum", [emit("maximum", [emit("sub", [s, const(m - 1)]), const(0)]),
-                                               const(n - 1)]))
+    first = take(c, emit("minimum", [s, const(m - 1)]))
+    if r is None:  # zeros of c's dtype (SciPy's hankel of ints is ints)
+        return emit("where", [emit("lt", [s, const(m)]), first, emit("astype", [const(0)], dtype=c.type.dtype)])
+    second = take(r, emit("minimum", [emit("maximum", [emit("sub", [s, const(m - 1)]), const(0)]), const(n - 1)]))
     return emit("where", [emit("lt", [s, const(m)]), first, second])
+
+
+@functools.lru_cache(maxsize=None)
+def _batches(name: str) -> bool:
+    """Whether the installed SciPy's scipy.linalg.<name> treats a 2-D argument as a batch of vectors
+    (a 3-D result) rather than raveling it (a 2-D one)."""
+    import warnings
+
+    import scipy.linalg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.ndim(getattr(scipy.linalg, name)(np.ones((2, 2)))) == 3
 
 
 def _gaussian(low, kind, label, args, kwargs, node, call):

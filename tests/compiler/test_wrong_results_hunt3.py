@@ -1,0 +1,38 @@
+"""Silent wrong results found by the third adversarial hunt (2026-12-02) over the constructs added
+in the two days before it: each program against NumPy/SciPy (value), central differences
+(gradient) and forward mode, through the lowered module run as Python (no Numba compile: the
+suite's budget). Each failed on the code before its fix (docs/reliability.md)."""
+import numpy as np
+import scipy.linalg as sla
+
+from tests.conftest import check_against_fd, check_forward
+
+
+def _checked(fun, *args):
+    check_against_fd(fun, list(args), (0,), compiled=False)
+    check_forward(fun, list(args), (0,), compiled=False)
+
+
+def _weighted(T):
+    return np.sum(T * np.arange(T.size).reshape(T.shape))
+
+
+def toeplitz_of_rows(C):
+    return _weighted(sla.toeplitz(C)) + _weighted(sla.toeplitz(C, np.array([9.0, 1.0, 2.0, 3.0])))
+
+
+def circulant_of_rows(C):
+    return _weighted(sla.circulant(C))
+
+
+def toeplitz_broadcast_batches(c):
+    return _weighted(sla.toeplitz(c.reshape(2, 1, 3), np.arange(20.0).reshape(5, 4)))
+
+
+def test_toeplitz_and_circulant_of_a_2d_argument_are_batches_as_in_scipy():
+    """SciPy 1.17 reads a 2-D c (and r) of toeplitz/circulant as a batch of vectors, (2, 3) ->
+    (2, 3, 3): adjit raveled it into one 6x6 matrix (toeplitz: -8.17 for SciPy's value 0.92)."""
+    C = np.random.default_rng(0).standard_normal((2, 3))
+    _checked(toeplitz_of_rows, C)
+    _checked(circulant_of_rows, C)
+    _checked(toeplitz_broadcast_batches, C)
