@@ -31,7 +31,7 @@ def toeplitz_broadcast_batches(c):
 
 def test_toeplitz_and_circulant_of_a_2d_argument_are_batches_as_in_scipy():
     """SciPy 1.17 reads a 2-D c (and r) of toeplitz/circulant as a batch of vectors, (2, 3) ->
-    (2, 3, 3): adjit raveled it into one 6x6 matrix (toeplitz: -8.17 for SciPy's value 0.92)."""
+    (2, 3, 3): adjit raveled it into one 6x6 matrix (toeplitz: 0.92 where SciPy gives -8.17)."""
     C = np.random.default_rng(0).standard_normal((2, 3))
     _checked(toeplitz_of_rows, C)
     _checked(circulant_of_rows, C)
