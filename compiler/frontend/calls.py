@@ -260,6 +260,11 @@ class CallHelpers:
         if n is None:
             raise self.err(UnsupportedSyntaxError, "sorted() of a list or tuple of numbers, or of a 1-D array of a "
                            "length known when the call is compiled", node, hint="np.sort(x) sorts an array")
+        if xs.type.dtype.startswith(("float", "complex")):  # NumPy puts NaN last; Python's order is undefined
+            emit = self.b.emit
+            nan = emit("sum", [emit("astype", [emit("ne", [xs, xs])], dtype="int64")], axis=(0,), keepdims=False)
+            emit("check", [emit("eq", [nan, self.b.const(0)])], exc="ValueError",
+                 msg="sorted() of numbers with a NaN: Python's order is not defined for it (adjit refuses to guess)")
         arr = self.numpy_form(np.sort, [xs], {}, node)
         items = [self.b.emit("getitem", [arr, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
         return self.mark_list(tuple(reversed(items)) if reverse else tuple(items))

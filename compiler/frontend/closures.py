@@ -156,6 +156,14 @@ class LocalFunctions(StaticLoops):
         if isinstance(base, StructObj):  # a dataclass argument or an object made in the function
             present = name in base.items or hasattr(base.cls, name)
             return present if func is hasattr else self.expr(attribute) if present else self.expr(node.args[2])
+        if isinstance(base, Value) and base.type.kind in ("array", "scalar"):  # decided by its Python type
+            t = base.type
+            py = np.ndarray if t.kind == "array" else {"float64": float, "int64": int, "bool": bool,
+                                                       "complex128": complex}.get(t.dtype) if t.weak else None
+            present = hasattr(py if py is not None else np.dtype(t.dtype).type, name)
+            if func is hasattr:
+                return present
+            return self.expr(attribute) if present else self.expr(node.args[2])
         if isinstance(base, Value) or not hasattr(base, "__dict__") and not isinstance(base, type):
             raise self.err(UnsupportedSyntaxError, f"{what}() with a default of a value computed when the function "
                            "runs", node.args[0], hint=f"read the attribute directly: x.{name}")
@@ -349,6 +357,8 @@ class LocalFunctions(StaticLoops):
             new.hint = call.args[0].id
             self.env[call.args[0].id] = new
             return
+        if self.is_inplace_numpy(func):  # np.put_along_axis, np.putmask, np.place: inplace.py
+            return self.inplace_numpy(func, call, written)
         if getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None), np.ufunc):
             return self.ufunc_at(func.__self__, call, written)
         if isinstance(func, Method) and self.method_statement(func, call, stmt):  # x.sort(), x.fill(v): morenumpy.py
@@ -371,7 +381,7 @@ class LocalFunctions(StaticLoops):
                            hint=f"return the new value and assign it: a = {written}(a)")
         raise self.err(UnsupportedSyntaxError, f"`{written}(...)` as a statement: adjit has no rule for it", stmt,
                        hint="assign the result to a name; the calls made for what they write are np.fill_diagonal, "
-                       "np.copyto, np.add.at and np.subtract.at")
+                       "np.copyto, np.add.at, np.subtract.at, np.put_along_axis, np.putmask and np.place")
 
     def ufunc_at(self, ufunc, call, written) -> None:
         """np.add.at(a, indices, b): NumPy's unbuffered a[indices] += b, a duplicated index adding

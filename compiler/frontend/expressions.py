@@ -315,6 +315,8 @@ class Expressions(CallHelpers, PythonValues):
                                          "values": list(items.values())}[func.what]))
         if func is set or func is frozenset:  # a set of numbers, for `in` tests: membership.py
             return self.set_call(func, node)
+        if self.is_sequence_builtin(func, node):  # any, all, sorted/max/min(key=): pybuiltins.py
+            return self.sequence_builtin(func, node)
         if node.args and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):  # comprehensions.py
             first = self.comprehension_arg(func, node.args[0])
             if first is None:  # over a sequence of run-time length: the loop it stands for

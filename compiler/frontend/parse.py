@@ -304,7 +304,14 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             ast.ClassDef: "class definitions are not supported",
             ast.AsyncFor: "`async for` is not supported",
         }.get(type(stmt), f"`{type(stmt).__name__}` statements are not supported")
-        raise UnsupportedSyntaxError(what, parsed.loc(stmt))
+        hint = None
+        if isinstance(stmt, ast.Try):
+            what = ("`try`/`except` is not supported: compiled code cannot run a handler when an operation in the "
+                    "`try` body fails")
+            hint = ("test the condition the exception stands for with `if` (e.g. `if np.all(np.linalg.eigvalsh(K) "
+                    "> 0):` before a Cholesky, `if d != 0:` before a division), or put the try/except around the "
+                    "call of the differentiated function")
+        raise UnsupportedSyntaxError(what, parsed.loc(stmt), hint)
     if top and not nested and not _always_returns(body) and parsed.node.name != "__init__":  # a class made inside
         # (structures.py); a helper may return nothing (procedures.py): refused for the differentiated function
         parsed.must_return = ("the function must end with `return <scalar>`", parsed.node)

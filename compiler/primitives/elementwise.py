@@ -66,6 +66,25 @@ primitive("mod", _int_binop(lambda a, b: a % b), elementwise=True, sources=("%",
           params=("x1", "x2"),
           vjp=lambda g, z, x, y: (g, -g * ((x - z) / y)),
           jvp=lambda t, z, x, y: _tsum(t[0], None if t[1] is None else -t[1] * ((x - z) / y)))
+def _np_fmod(a, b):
+    with np.errstate(all="ignore"):
+        return np.fmod(a, b).item()  # ints stay ints; fmod(k, 0) is 0, as NumPy's
+
+
+# np.fmod of floats (the form in frontend/forms/everyday.py composes it of ints: Numba's integer
+# np.fmod is wrong for negative operands): the remainder of C's fmod (the sign of x1): x - y * trunc(x / y), the same derivatives
+primitive("fmod", _int_binop(_np_fmod), elementwise=True, sources=(), readable="np.fmod({0}, {1})",
+          params=("x1", "x2"),
+          vjp=lambda g, z, x, y: (g, -g * ((x - z) / y)),
+          jvp=lambda t, z, x, y: _tsum(t[0], None if t[1] is None else -t[1] * ((x - z) / y)))
+# np.copysign(x1, x2) = |x1| with x2's sign bit: d/dx1 = z / x1 (exactly +-1) where x1 != 0, 0 at 0
+# (as |x|'s rule); none in x2
+primitive("copysign", _ew_float, elementwise=True, sources=(np.copysign, math.copysign), params=("x1", "x2"),
+          readable="np.copysign({0}, {1})", nondiff_inputs=(1,),
+          vjp=lambda g, z, x, y: (g * npx.where(x == 0, 0.0, z / x), None),
+          jvp=lambda t, z, x, y: None if t[0] is None else t[0] * npx.where(x == 0, 0.0, z / x))
+
+
 def _pow_dx(x, p):
     """d(x ** p)/dx = p x^(p-1), 0 where p == 0 (x ** 0 is 1 everywhere, also at x = 0, where
     p x^(p-1) is 0 * inf). An exponent known when compiled keeps its type (x ** 3: 3 * x ** 2,

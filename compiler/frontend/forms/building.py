@@ -24,6 +24,10 @@ FORMS = {
     "hstack": ((np.hstack,), (), "`concatenate` on axis 1 (axis 0 for 1-D arrays)"),
     "vstack": ((np.vstack, getattr(np, "row_stack", np.vstack)), (), "`concatenate` on axis 0 of `atleast_2d`s"),
     "column_stack": ((np.column_stack,), (), "`concatenate` on axis 1, 1-D arrays as columns"),
+    "dstack": ((np.dstack,), (), "`concatenate` on axis 2 of `atleast_3d`s"),
+    "ascontiguousarray": ((np.ascontiguousarray, np.asfortranarray), (),
+                          "`np.asarray` of at least one dimension (the array itself: adjit's arrays have no "
+                          "memory order; `dtype=`: `astype`)"),
     "split": ((np.split, np.array_split), (),
               "slices (`getitem`, views) into a tuple: a number of sections or a list of indices, "
               "known when the call is compiled; unpack it (`a, b = np.split(x, 2)`)"),
@@ -131,6 +135,15 @@ class BuildingForms(FormsBase):
                 x = self.b.emit("expand_dims", [x], axis=(1,))
             xs.append(x)
         return self._concat(xs, 1, node)
+
+    def form_dstack(self, label, args, kwargs, node):
+        (seq,) = self.bind_args(label, ("tup",), args, kwargs, node)
+        return self._concat([self._atleast(3, (x,), {}, node, label) for x in self._arrays(seq, node, label)], 2, node)
+
+    def form_ascontiguousarray(self, label, args, kwargs, node):
+        a, dtype = self.bind_args(label, ("a", "dtype"), args, kwargs, node, dtype=None)
+        x = self.form_array("np.asarray", [a], {"dtype": dtype}, node)
+        return self._atleast(1, (x,), {}, node, label) if x.type.kind != "array" or x.type.rank == 0 else x
 
     def form_split(self, label, args, kwargs, node):
         x, sections, axis = self.bind_args(label, ("ary", "indices_or_sections", "axis"), args, kwargs, node, axis=0)

@@ -26,6 +26,8 @@ FORMS: dict = {
     "reciprocal": ((np.reciprocal,), (), "`1.0 / x` (of floats; NumPy's integer reciprocal is refused)"),
     "modf": ((np.modf,), (), "`(x - trunc(x), trunc(x))`: the fraction keeps x's sign (gradient 1, 0)"),
     "divmod": ((np.divmod,), (), "`(x1 // x2, x1 % x2)`"),
+    "fmod": ((np.fmod,), (), "C's remainder, of x1's sign: the `fmod` row of floats (gradient 1 and "
+                                    "`-trunc(x1 / x2)`); of ints `r = x1 % x2`, less x2 where r != 0 and the signs differ"),
     "log2": ((np.log2,), (), "`log(x) / log(2)`"),
     "log10": ((np.log10,), (), "`log(x) / log(10)`"),
     "sinc": ((np.sinc,), (), "`sin(pi x) / (pi x)`, 1 at 0 (gradient 0 there)"),
@@ -48,6 +50,8 @@ FORMS: dict = {
     "average": ((np.average,), (), "`sum(x * w, axis) / sum(w, axis)`, or `mean` without `weights`"),
     "isclose": ((np.isclose,), (), "`(abs(a - b) <= atol + rtol * abs(b)) & isfinite(b) | (a == b)` "
                                    "(infinities equal to themselves only), `| (isnan(a) & isnan(b))` with `equal_nan`: bool, no gradient"),
+    "isclose_math": ((math.isclose,), (), "`a == b or (abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol) "
+                                          "and both finite)`, Python's (bool, no gradient)"),
     "allclose": ((np.allclose,), (), "`all(isclose(a, b, rtol, atol, equal_nan))`: a bool"),
 }
 
@@ -110,6 +114,21 @@ class EverydayForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node)
         a, b = self.value(a, node), self.value(b, node)  # ints stay ints, as NumPy's divmod keeps them
         return self.b.emit("floordiv", [a, b]), self.b.emit("mod", [a, b])
+
+    def form_fmod(self, label, args, kwargs, node):
+        a, b, out = self.bind_args(label, ("x1", "x2", "out"), args, kwargs, node, out=None)
+        if out is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node)
+        a, b = self.value(a, node), self.value(b, node)
+        emit = self.b.emit
+        if a.type.dtype.startswith("float") or b.type.dtype.startswith("float"):
+            return emit("fmod", [a, b])
+        if a.type.dtype == "bool" or b.type.dtype == "bool":
+            raise self.err(UnsupportedSyntaxError, f"{label} of booleans", node, hint="cast them to int first")
+        r = emit("mod", [a, b])  # Python's floor remainder, b's sign; C's takes a's
+        zero = self.b.const(0)
+        flip = emit("logical_and", [emit("ne", [r, zero]), emit("ne", [emit("lt", [a, zero]), emit("lt", [b, zero])])])
+        return emit("where", [flip, emit("sub", [r, b]), r])
 
     def form_reciprocal(self, label, args, kwargs, node):
         x, out = self.bind_args(label, ("x", "out"), args, kwargs, node, out=None)
@@ -225,6 +244,22 @@ class EverydayForms(FormsBase):
             both = self.b.emit("logical_and", [self.b.emit("ne", [a, a]), self.b.emit("ne", [b, b])])
             out = self.b.emit("logical_or", [out, both])
         return out
+
+    def form_isclose_math(self, label, args, kwargs, node):
+        if args[2:]:
+            raise self.err(AdjitTypeError, f"{label} takes two numbers; rel_tol and abs_tol are keywords", node)
+        a, b, rtol, atol = self.bind_args(label, ("a", "b", "rel_tol", "abs_tol"), args, kwargs, node,
+                                          rel_tol=1e-09, abs_tol=0.0)
+        a, b, rtol, atol = (self.value(v, node) for v in (a, b, rtol, atol))
+        if a.type.kind != "scalar" or b.type.kind != "scalar":
+            raise self.err(AdjitTypeError, f"{label} takes numbers (Python raises TypeError for an array)", node,
+                           hint="np.isclose(a, b) compares arrays elementwise")
+        emit, inf = self.b.emit, self.value(math.inf, node)
+        self.at(node)
+        diff = emit("abs", [emit("sub", [a, b])])
+        tol = emit("maximum", [emit("mul", [rtol, emit("maximum", [emit("abs", [a]), emit("abs", [b])])]), atol])
+        finite = emit("logical_and", [emit("lt", [emit("abs", [a]), inf]), emit("lt", [emit("abs", [b]), inf])])
+        return emit("logical_or", [emit("eq", [a, b]), emit("logical_and", [emit("le", [diff, tol]), finite])])
 
     def form_allclose(self, label, args, kwargs, node):
         return self._truth("np.all", [self.form_isclose(label, args, kwargs, node)], {}, node, "min")

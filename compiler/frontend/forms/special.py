@@ -38,9 +38,9 @@ FORMS: dict = {
                  "`lambertw(x, k)` of a real x, k = 0 or -1 known when compiled: a complex value whose real part "
                  "is the `lambertw0` / `lambertwm1` row and whose imaginary part is 0, where W is real (x >= -1/e; "
                  "-1/e <= x < 0 for k = -1: checked when the function runs, AssertionError elsewhere)"),
-    "isnan": ((np.isnan,), (), "`x != x` (bool, no gradient)"),
-    "isinf": ((np.isinf,), (), "`abs(x) == inf` (bool, no gradient)"),
-    "isfinite": ((np.isfinite,), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
+    "isnan": ((np.isnan, math.isnan), (), "`x != x` (bool, no gradient; math.isnan of a number)"),
+    "isinf": ((np.isinf, math.isinf), (), "`abs(x) == inf` (bool, no gradient)"),
+    "isfinite": ((np.isfinite, math.isfinite), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
 }
 
 
@@ -48,13 +48,16 @@ class SpecialForms(FormsBase):
     def _predicate(self, label, args, kwargs, node):
         (x,) = self.bind_args(label, ("x",), args, kwargs, node)
         x = self._float_operand(x, node, label)
+        if label.startswith("math.") and x.type.kind != "scalar":
+            raise self.err(AdjitTypeError, f"{label} takes a number (Python raises TypeError for an array)", node,
+                           hint=f"np.{label[5:]}(x) tests each element")
         self.at(node)
         if x.type.dtype not in ("float32", "float64"):  # ints are never nan or inf
-            return self.b.emit("eq" if label == "np.isfinite" else "ne", [x, x])
-        if label == "np.isnan":
+            return self.b.emit("eq" if label.endswith("isfinite") else "ne", [x, x])
+        if label.endswith("isnan"):
             return self.b.emit("ne", [x, x])
         a = self.b.emit("abs", [x])
-        return self.b.emit("eq" if label == "np.isinf" else "lt", [a, self.value(math.inf, node)])
+        return self.b.emit("eq" if label.endswith("isinf") else "lt", [a, self.value(math.inf, node)])
 
     def form_multigammaln(self, label, args, kwargs, node):
         a, d = self.bind_args(label, ("a", "d"), args, kwargs, node)

@@ -1,0 +1,101 @@
+"""NumPy calls made as statements for what they write, lowered as the index assignment NumPy
+documents them as (so views of the array see the write, and the gradient is an assignment's):
+
+- `np.put_along_axis(a, idx, v, axis)`: `a[I_0, ..., idx, ..., I_{r-1}] = v`, each other I_j the
+  column `arange(a.shape[j])` shaped to broadcast along axis j (NumPy's own definition); a repeated
+  index keeps the last value written, as NumPy's. `axis=None` (of the raveled array) is refused.
+- `np.putmask(a, mask, v)`: `a[...] = where(mask, v, a)`, for `v` a number or an array of a's
+  shape (NumPy's values at the same positions); a shorter `v` (cycled by NumPy) is refused.
+- `np.place(a, mask, v)` with a number `v`: the same.
+"""
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..ir import Value
+
+
+def _located(node, where):
+    for n in ast.walk(node):
+        if "lineno" in getattr(n, "_attributes", ()):
+            ast.copy_location(n, where)
+            n.end_lineno, n.end_col_offset = where.end_lineno, where.end_col_offset
+    return node
+
+
+class InPlaceNumpy:
+    """The Lowerer's np.put_along_axis, np.putmask and np.place statements."""
+
+    @staticmethod
+    def is_inplace_numpy(func) -> bool:
+        return func is np.put_along_axis or func is np.putmask or func is np.place
+
+    def inplace_numpy(self, func, call: ast.Call, written: str) -> None:
+        names = ("arr", "indices", "values", "axis") if func is np.put_along_axis else \
+            ("a", "mask", "values" if func is np.putmask else "vals")
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            raise self.err(UnsupportedSyntaxError, f"{written} with its arguments written out", call)
+        nodes = dict(zip(names, call.args))
+        nodes.update({k.arg: k.value for k in call.keywords})
+        if set(nodes) != set(names):
+            raise self.err(AdjitTypeError, f"{written} takes " + ", ".join(names), call)
+        target = nodes[names[0]]
+        if not isinstance(target, ast.Name):
+            raise self.err(UnsupportedSyntaxError, f"{written} writes into an array named here", target,
+                           hint=f"{written}(a, ...) with `a` a name")
+        base = self.expr(target)
+        if not isinstance(base, Value) or base.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{written} writes into an array", target)
+        tag = f"_inplace{id(call)}"
+        hidden: dict = {}
+
+        def name(key, value):
+            hidden[f"{tag}_{key}"] = value
+            return ast.Name(f"{tag}_{key}", ast.Load())
+
+        rank = base.type.rank
+        if func is np.put_along_axis:
+            axis = self.static(self.expr(nodes["axis"]), call, "axis")
+            if axis is None:
+                raise self.err(UnsupportedSyntaxError, f"{written} with axis=None (of the raveled array)", call,
+                               hint="write into a.ravel() through an index: flat = a.reshape(-1); flat[idx] = v")
+            if not isinstance(axis, int) or not -rank <= axis < rank:
+                raise self.err(AdjitTypeError, f"{written}: axis {axis} is out of range for a {rank}-d array", call)
+            axis %= rank
+            idx = self.value(self.expr(nodes["indices"]), nodes["indices"])
+            if idx.type.kind != "array" or idx.type.rank != rank or not idx.type.dtype.startswith(("int", "uint")):
+                raise self.err(AdjitTypeError, f"{written}: the indices must be an integer array of the array's "
+                               f"{rank} dimensions (NumPy's rule)", nodes["indices"])
+            self.at(call)
+            items = []
+            for j in range(rank):
+                if j == axis:
+                    items.append(name("idx", idx))
+                    continue
+                extent = self.b.emit("getitem", [self.b.emit("shape", [base]), self.b.const(j)], index=(("int", 1),))
+                grid = self.call_value(np.arange, [extent], {}, call)
+                shape = tuple(-1 if i == j else 1 for i in range(rank))
+                items.append(name(f"grid{j}", self.b.emit("reshape", [grid, self.value(shape, call)])))
+            index = ast.Tuple(items, ast.Load()) if rank > 1 else items[0]
+            value = self.expr(nodes["values"])
+        else:
+            mask = self.value(self.expr(nodes["mask"]), nodes["mask"])
+            v = self.value(self.expr(nodes[names[2]]), nodes[names[2]])
+            if v.type.kind == "array" and (func is np.place or self.b.aval(v).shape != self.b.aval(base).shape):
+                raise self.err(UnsupportedSyntaxError, f"{written} with values that are not a number"
+                               + ("" if func is np.place else " or an array of the array's shape")
+                               + " (NumPy cycles them over the masked places)", nodes[names[2]],
+                               hint="a[...] = np.where(mask, v, a) with v of a's shape")
+            self.at(call)
+            index = ast.Constant(Ellipsis)
+            value = self.call_value(np.where, [mask, v, base], {}, call)
+        sub = _located(ast.Subscript(ast.Name(target.id, ast.Load()), index, ast.Store()), call)
+        self.env.update(hidden)
+        try:
+            self.assign(sub, value, call)
+        finally:
+            for n in hidden:
+                self.env.pop(n, None)

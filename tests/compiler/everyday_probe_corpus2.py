@@ -1,0 +1,110 @@
+"""Programs for tests/compiler/test_everyday_probe2.py: a second probe of everyday NumPy and Python
+(keyed sorted/max/min, any/all, functools.partial, np.fmod/copysign, in-place NumPy calls), in a
+plain module (adjit reads their source)."""
+import functools
+import math
+
+import numpy as np
+
+CLIP = functools.partial(np.clip, a_min=-0.5, a_max=0.9)
+
+
+def sorted_indices(x):
+    idx = sorted(range(len(x)), key=lambda i: x[i])
+    return sum(x[i] * (k + 1) for k, i in enumerate(idx))
+
+
+def sorted_abs_reverse(x):
+    ys = sorted(x, key=abs, reverse=True)
+    return ys[0] * 3 + ys[1] * 2 + ys[-1]
+
+
+def sorted_rows(X):
+    rows = sorted(X, key=lambda r: r[0] - 0.5 * r[1])
+    return np.sum(rows[0] * rows[-1]) + np.sum(rows[1] ** 2)
+
+
+def sorted_pairs_known(x):
+    items = [(2.0, x[0]), (1.0, x[1]), (3.0, x[2])]
+    ordered = sorted(items, key=lambda p: p[0])
+    return ordered[0][1] * 3 + ordered[1][1] * 2 + ordered[2][1]
+
+
+def best_by_key(x):
+    i = max(range(len(x)), key=lambda k: x[k])
+    j = min(range(len(x)), key=lambda k: abs(x[k] - 0.5))
+    return x[i] * 2 + x[j]
+
+
+def best_row(X):
+    best = max(X, key=lambda r: np.sum(r ** 2))
+    return np.sum(best ** 2) + min([X[0, 0], X[1, 1], X[2, 0]], key=abs)
+
+
+def any_all(x):
+    s = np.sum(x ** 2)
+    if all(v < 5 for v in x) and not any(np.isnan(x)):
+        s = s + np.sum(x)
+    if any([x[0] > 0.5, x[1] > 0.5]):
+        s = s * 2
+    return s
+
+
+def fmod_copysign(x, k):
+    a = np.fmod(k, 3) + np.fmod(-7, 3) + np.fmod(k, -4)
+    return np.sum(np.fmod(x, 0.7) * a) + np.sum(np.copysign(x, -x) * x) + math.copysign(2.0, x[0]) * x[1]
+
+
+def stacking(A):
+    D = np.dstack([A, A ** 2])
+    C = np.ascontiguousarray(A.T)
+    return np.sum(D ** 2) + np.sum(C * A) + np.sum(np.asfortranarray(A[0]))
+
+
+def math_predicates(x):
+    s = np.sum(x ** 2)
+    if math.isnan(s) or math.isinf(s) or not math.isfinite(x[0]) or math.isclose(s, 0.0, abs_tol=1e-12):
+        return 0.0
+    return s
+
+
+def partials(x):
+    def act(v, kind="tanh", scale=1.0):
+        return scale * (np.tanh(v) if kind == "tanh" else np.maximum(v, 0.0))
+    relu = functools.partial(act, kind="relu")
+    tanh2 = functools.partial(act, scale=2.0)
+    p = functools.partial(np.power, x)
+    return np.sum(relu(x) + tanh2(x) + p(2)) + np.sum(CLIP(x) ** 2)
+
+
+def has_attributes(A):
+    extra = np.sum(np.ptp(A, axis=0)) if not hasattr(A, "ptp") else 0.0
+    return extra + (np.sum(A ** 2) if hasattr(A, "shape") else 0.0) + getattr(A, "nope", 1.0)
+
+
+def put_along(A):
+    B = A ** 2
+    idx = np.argmax(A, axis=1, keepdims=True)
+    np.put_along_axis(B, idx, -A[:, :1] * 3, axis=1)
+    return np.sum(B * A)
+
+
+def put_mask(A):
+    B = A.copy()
+    np.putmask(B, B < 0, 0.1 * B)
+    C = A * 2
+    np.place(C, C > 3, 3.0)
+    return np.sum(B ** 2) + np.sum(C ** 2)
+
+
+def sorted_numbers(x):
+    ys = sorted([x[0], x[1], x[2]])
+    return ys[0] * 3 + ys[2]
+
+
+def guarded(A):
+    try:
+        L = np.linalg.cholesky(A @ A.T + np.eye(4))
+    except np.linalg.LinAlgError:
+        L = np.eye(4)
+    return np.sum(np.log(np.diag(L)))

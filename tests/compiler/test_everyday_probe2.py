@@ -1,0 +1,76 @@
+"""A second probe of everyday NumPy and Python: sorted/max/min with `key=` (Python's stable order,
+the first best item), any/all over generators, lists and arrays, functools.partial, np.fmod (C's
+remainder: Numba's own integer np.fmod is wrong for negative operands, so ints are composed),
+np.copysign, np.dstack, np.ascontiguousarray, math.isnan/isinf/isfinite/isclose, hasattr of an
+array, np.put_along_axis/putmask/place statements, and the located refusals that remain."""
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.errors import AdjitError
+from tests.conftest import check_against_fd, check_forward, fd_check, run_grad
+from tests.compiler import everyday_probe_corpus2 as C
+
+RNG = np.random.default_rng(11)
+
+
+def _vec(n=6):
+    return RNG.uniform(0.2, 1.4, n) * np.array([1, -1, 1, 1, -1, 1, 1, -1][:n])
+
+
+CASES = [
+    (C.sorted_indices, lambda: [_vec()]),
+    (C.sorted_abs_reverse, lambda: [_vec()]),
+    (C.sorted_rows, lambda: [RNG.standard_normal((5, 3))]),
+    (C.sorted_pairs_known, lambda: [_vec(3)]),
+    (C.best_by_key, lambda: [_vec()]),
+    (C.best_row, lambda: [RNG.standard_normal((4, 3))]),
+    (C.any_all, lambda: [_vec()]),
+    (C.stacking, lambda: [RNG.standard_normal((4, 4))]),
+    (C.math_predicates, lambda: [_vec()]),
+    (C.partials, lambda: [_vec()]),
+    (C.has_attributes, lambda: [RNG.standard_normal((3, 4))]),
+    (C.put_along, lambda: [RNG.standard_normal((4, 3))]),
+    (C.put_mask, lambda: [RNG.standard_normal((4, 3)) * 2]),
+    (C.sorted_numbers, lambda: [_vec(3)]),
+]
+IDS = [f.__name__ for f, _ in CASES]
+COMPILED = {"sorted_rows", "put_along"}
+
+
+@pytest.mark.parametrize("fun,make", CASES, ids=IDS)
+def test_everyday_idioms(fun, make):
+    args = make()
+    check_against_fd(fun, args, (0,), compiled=fun.__name__ in COMPILED)
+    check_forward(fun, args, (0,), compiled=False)
+
+
+def test_fmod_of_ints_is_cs_remainder_and_of_floats_differentiable():
+    x, k = np.array([-1.3, 2.2, 0.5, -0.1]), np.array([5, -7, 9, -2])
+    value, (g,) = run_grad(C.fmod_copysign, [x, k], (0,))
+    assert np.isclose(value, C.fmod_copysign(x, k))
+    compiled = adjit.value_and_grad(C.fmod_copysign, wrt=(0,))(x, k)
+    assert np.isclose(compiled[0], C.fmod_copysign(x, k))
+    np.testing.assert_allclose(compiled[1][0], g)
+    fd_check(C.fmod_copysign, [x, k], (0,), (g,))
+
+
+def test_sorted_with_a_nan_key_raises_where_python_order_is_undefined():
+    x = np.array([0.3, np.nan, -1.0])
+    with pytest.raises(ValueError, match="NaN"):
+        run_grad(C.sorted_indices, [x], (0,))
+    with pytest.raises(ValueError, match="NaN"):
+        run_grad(C.sorted_numbers, [x], (0,))
+
+
+def test_first_best_item_wins_ties_as_python():
+    x = np.array([0.5, 0.9, 0.9, 0.1, 0.5, 0.2])
+    value, (g,) = run_grad(C.best_by_key, [x], (0,))
+    assert np.isclose(value, C.best_by_key(x))
+    np.testing.assert_allclose(g, [1.0, 2.0, 0, 0, 0, 0])  # max: index 1 (first of the tie); min: index 0
+
+
+def test_try_except_is_a_located_refusal_with_a_rewrite():
+    with pytest.raises(AdjitError, match=r"try.*except.*handler") as e:
+        adjit.grad(C.guarded)(np.eye(4))
+    assert "everyday_probe_corpus2.py" in str(e.value) and "hint" in str(e.value)
