@@ -49,6 +49,8 @@ class CallHelpers:
             return self.ufunc_form(func, args, kwargs, node)  # forms/common.py
         if ufunc in ("logaddexp", "logaddexp2") and method == "reduce":  # a stable log-sum-exp: forms/assorted.py
             return self.logaddexp_reduce(func, args, kwargs, node)
+        if method == "reduceat" and ufunc in ("add", "multiply", "maximum", "minimum"):
+            return self._reduceat(ufunc, args, kwargs, node)
         target = {("add", "reduce"): np.sum, ("multiply", "reduce"): np.prod, ("maximum", "reduce"): np.max,
                   ("minimum", "reduce"): np.min, ("add", "accumulate"): np.cumsum,
                   ("multiply", "accumulate"): np.cumprod}.get((ufunc, method))
@@ -67,6 +69,32 @@ class CallHelpers:
         if id(target) in FORM_FUNCTIONS():
             return self.numpy_form(target, args[:1], kw, node)
         return self.prim_call(_sources()[id(target)], target, args[:1], kw, node)
+
+    def _reduceat(self, ufunc, args, kwargs, node):
+        """np.add.reduceat(a, indices, axis=0) (and multiply, maximum, minimum) with indices known
+        when compiled: per index i the reduction of a[idx[i]:idx[i+1]] along axis (to the end for
+        the last), or the single a[idx[i]] where idx[i] >= idx[i+1] (NumPy's rule); stacked."""
+        written = f"np.{ufunc}.reduceat"
+        a, indices, axis = self.bind_args(written, ("array", "indices", "axis"), args, kwargs, node, axis=0)
+        idx = self.static(tuple(indices) if isinstance(indices, list) else indices, node, "indices")
+        idx = idx if isinstance(idx, tuple) else (idx,)
+        x = self.value(a, node)
+        if x.type.kind != "array" or not idx or not all(isinstance(i, int) for i in idx):
+            raise self.err(AdjitTypeError, f"{written} takes an array and a non-empty list of int indices", node)
+        ax = self._axis(axis, x.type.rank, node)
+        n = self.b.aval(x).shape[ax]
+        if any(i < 0 or n is not None and i >= n for i in idx):
+            raise self.err(AdjitTypeError, f"{written}: index out of range ({list(idx)} for an extent of {n}); "
+                           "NumPy raises IndexError", node)
+        target = {"add": np.sum, "multiply": np.prod, "maximum": np.max, "minimum": np.min}[ufunc]
+        parts = []
+        for k, start in enumerate(idx):
+            stop = idx[k + 1] if k + 1 < len(idx) else None
+            if stop is not None and start >= stop:
+                parts.append(self._take(x, ax, start))
+            else:
+                parts.append(self.call_value(target, [self._lane(x, ax, start, stop)], {"axis": ax}, node))
+        return self.b.emit("stack", parts, axis=ax)
 
     def zip_value(self, args, node):
         """zip(a, b, ...) used as a value (not a loop's iterable): the tuples of items, as many as

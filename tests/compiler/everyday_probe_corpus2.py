@@ -108,3 +108,14 @@ def guarded(A):
     except np.linalg.LinAlgError:
         L = np.eye(4)
     return np.sum(np.log(np.diag(L)))
+
+
+def nan_statistics(X):
+    Y = np.where(X > 1.0, np.nan, X)
+    return (np.sum(np.nanmedian(Y, axis=0) ** 2) + np.sum(np.nanpercentile(Y, 70, axis=1))
+            + np.nanquantile(Y, 0.2) + np.sum(np.nanmedian(Y, axis=1, keepdims=True)) + np.nanmedian(Y[0]))
+
+
+def segment_reductions(A):
+    return (np.sum(np.add.reduceat(A, [0, 2, 2, 3], axis=1) ** 2) + np.sum(np.maximum.reduceat(A, [1, 0, 3]))
+            + np.sum(np.add.reduceat(A[0], [0, 1]) * np.multiply.reduceat(A[1], [0, 2])))

@@ -2,7 +2,9 @@
 the first best item), any/all over generators, lists and arrays, functools.partial, np.fmod (C's
 remainder: Numba's own integer np.fmod is wrong for negative operands, so ints are composed),
 np.copysign, np.dstack, np.ascontiguousarray, math.isnan/isinf/isfinite/isclose, hasattr of an
-array, np.put_along_axis/putmask/place statements, and the located refusals that remain."""
+array, np.put_along_axis/putmask/place statements, np.nanmedian/nanquantile/nanpercentile (a
+gather per lane at the run-time count of non-NaN elements), np.<ufunc>.reduceat, and the located
+refusals that remain."""
 import numpy as np
 import pytest
 
@@ -33,9 +35,11 @@ CASES = [
     (C.put_along, lambda: [RNG.standard_normal((4, 3))]),
     (C.put_mask, lambda: [RNG.standard_normal((4, 3)) * 2]),
     (C.sorted_numbers, lambda: [_vec(3)]),
+    (C.nan_statistics, lambda: [RNG.standard_normal((5, 4))]),
+    (C.segment_reductions, lambda: [RNG.standard_normal((4, 5))]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
-COMPILED = {"sorted_rows", "put_along"}
+COMPILED = {"sorted_rows", "put_along", "nan_statistics"}
 
 
 @pytest.mark.parametrize("fun,make", CASES, ids=IDS)
@@ -68,6 +72,19 @@ def test_first_best_item_wins_ties_as_python():
     value, (g,) = run_grad(C.best_by_key, [x], (0,))
     assert np.isclose(value, C.best_by_key(x))
     np.testing.assert_allclose(g, [1.0, 2.0, 0, 0, 0, 0])  # max: index 1 (first of the tie); min: index 0
+
+
+def test_nan_order_statistics_match_numpy_with_all_nan_lanes():
+    X = np.array([[np.nan, 1.0, 2.0], [np.nan, np.nan, 5.0], [np.nan, 3.0, -1.0], [np.nan, 0.5, 7.0]])
+
+    def f(X):
+        return (np.nansum(np.nanmedian(X, axis=0)) + 2 * np.nansum(np.nanpercentile(X, 35, axis=1, keepdims=True))
+                + 3 * np.nanmedian(X) + np.nanquantile(X, 0.9))
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = f(X)
+    value, (g,) = run_grad(f, [X], (0,))
+    assert np.isclose(value, expected)
+    fd_check(f, [X], (0,), (g,))
 
 
 def test_try_except_is_a_located_refusal_with_a_rewrite():

@@ -38,6 +38,12 @@ FORMS: dict = {
     "std": ((np.std,), ("std",), "`sqrt` of the `var` form"),
     "median": ((np.median,), (), "`sort`, then the middle element or the mean of the two middle ones "
                                  "(`axis` None or an int, `keepdims`); NaN when the lane holds one"),
+    "nanmedian": ((np.nanmedian,), (), "`sort` (NaNs last), then the middle of the lane's first `c` elements, c "
+                                       "the count of non-NaN ones when the function runs (`axis` None or an int, "
+                                       "`keepdims`): a gather per lane; NaN for an all-NaN lane, as NumPy"),
+    "nanquantile": ((np.nanquantile, np.nanpercentile), (),
+                    "the `quantile` form over each lane's first `c` sorted elements (c its non-NaN count when the "
+                    "function runs; `q` a number known when compiled, `/ 100` for nanpercentile)"),
     "diff": ((np.diff,), (), "`x[1:] - x[:-1]` along `axis`, `n` times (`prepend`/`append` joined along `axis` first)"),
     "polyval": ((np.polyval,), (), "Horner's scheme, `y = y * x + p[k]`, for `p` a list or a 1-D array of known "
                                    "length"),
@@ -352,6 +358,69 @@ class StatisticsForms(FormsBase):
                 return self.b.emit("expand_dims", [m], axis=tuple(range(rank - 1))) if rank > 1 else m
             m = self.b.emit("expand_dims", [m], axis=(ax,))
         return m
+
+    # ---------------------------------------------------------------- ignoring NaNs
+    def _nan_lanes(self, label, x, axis, node):
+        """(sorted lanes, their non-NaN counts kept as an axis of 1 (int64), axis, x's rank)."""
+        x = self._array_arg(x, node, label)
+        if isinstance(axis, tuple):
+            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node,
+                           hint="reshape the axes into one first")
+        rank = self._rank(x)
+        flat, ax = self._along(x, axis, node, label)
+        if flat.type.dtype not in ("float32", "float64"):
+            flat = self.b.emit("astype", [flat], dtype="float64")
+        ok = self.b.emit("astype", [self.b.emit("eq", [flat, flat])], dtype="int64")
+        count = self.b.emit("sum", [ok], axis=(ax,), keepdims=True)
+        return self._sorted(flat, ax), count, ax, rank
+
+    def _nan_pick(self, s, pos, ax):
+        """The lanes' elements at int positions `pos` (an axis of 1 at ax), clamped into the lane."""
+        pos = self.b.emit("maximum", [pos, self.b.const(0)])
+        return self._gather_along(s, pos, ax)
+
+    def _nan_finish(self, r, axis, ax, rank, keepdims):
+        if keepdims:
+            return r if axis is not None or rank == 1 else self.b.emit("reshape", [r, self._const_shape((1,) * rank)])
+        return self._take(r, ax, 0)
+
+    def form_nanmedian(self, label, args, kwargs, node):
+        x, axis, out, overwrite, keepdims = self.bind_args(
+            label, ("a", "axis", "out", "overwrite_input", "keepdims"), args, kwargs, node,
+            axis=None, out=None, overwrite_input=False, keepdims=False)
+        self._no_out(label, out, node)
+        s, c, ax, rank = self._nan_lanes(label, x, axis, node)
+        one, two = self.b.const(1), self.b.const(2)
+        lo = self._nan_pick(s, self.b.emit("floordiv", [self.b.emit("sub", [c, one]), two]), ax)
+        hi = self._nan_pick(s, self.b.emit("floordiv", [c, two]), ax)  # an all-NaN lane: NaN + NaN
+        m = self.b.emit("div", [self.b.emit("add", [lo, hi]), self.b.const(2.0)])
+        return self._nan_finish(m, self.static(axis, node, "axis"), ax, rank, bool(self.static(keepdims, node, "keepdims")))
+
+    def form_nanquantile(self, label, args, kwargs, node):
+        x, q, axis, out, overwrite, method, keepdims = self.bind_args(
+            label, ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims"), args, kwargs, node,
+            axis=None, out=None, overwrite_input=False, method="linear", keepdims=False)
+        self._no_out(label, out, node)
+        if method != "linear":
+            raise self.err(UnsupportedSyntaxError, f"{label}: method={method!r} is not supported (only 'linear')", node)
+        q = self.static(q, node, "q")
+        if not isinstance(q, (int, float)):
+            raise self.err(UnsupportedSyntaxError, f"{label}: q one number known when the call is compiled", node,
+                           hint="one call per quantile")
+        q = float(q) / (100.0 if label.endswith("percentile") else 1.0)
+        if not 0.0 <= q <= 1.0:
+            raise self.err(ShapeError, f"{label}: q must be in [0, {'100' if label.endswith('percentile') else '1'}]",
+                           node)
+        s, c, ax, rank = self._nan_lanes(label, x, axis, node)
+        emit = self.b.emit
+        last = emit("maximum", [emit("sub", [c, self.b.const(1)]), self.b.const(0)])
+        pos = emit("mul", [emit("astype", [last], dtype="float64"), self.b.const(q)])
+        lo_f = emit("floordiv", [pos, self.b.const(1.0)])
+        lo = emit("astype", [lo_f], dtype="int64")
+        hi = emit("minimum", [emit("add", [lo, self.b.const(1)]), last])
+        a = self._nan_pick(s, lo, ax)
+        r = emit("add", [a, emit("mul", [emit("sub", [self._nan_pick(s, hi, ax), a]), emit("sub", [pos, lo_f])])])
+        return self._nan_finish(r, self.static(axis, node, "axis"), ax, rank, bool(self.static(keepdims, node, "keepdims")))
 
     # ---------------------------------------------------------------- differences, polynomials, products
     def form_diff(self, label, args, kwargs, node):
