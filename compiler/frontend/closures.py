@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import AdjitError, AdjitNameError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
-from .expressions import _describe, _library, _shift_index
+from .expressions import MAX_RECURSION, MAX_RECURSIVE_CALLS, _describe, _library, _shift_index
 from .parse import ParsedFunction, assigned_names
 from .staticloops import StaticLoops
 from .values import LocalFunction, Method
@@ -283,8 +283,16 @@ class LocalFunctions(StaticLoops):
 
     def inline_local(self, func: LocalFunction, args: list, kwargs: dict, node):
         fdef = func.node
-        if fdef in self.stack:
-            raise self.err(UnsupportedSyntaxError, f"recursive call of {fdef.name} is not supported", node)
+        calls = self.b.__dict__.setdefault("recursive_calls", {})
+        if fdef in self.stack:  # a recursion of a nested function: unrolled, bounded as a module helper's
+            calls[fdef] = calls.get(fdef, 0) + 1
+        if self.stack.count(fdef) >= MAX_RECURSION or calls.get(fdef, 0) > MAX_RECURSIVE_CALLS:
+            e = self.err(UnsupportedSyntaxError, f"{fdef.name} recurses deeper than {MAX_RECURSION} calls (or into "
+                         f"more than {MAX_RECURSIVE_CALLS}) while adjit inlines it: a recursion is unrolled when "
+                         "compiled, so its depth must be decided by values known then", node,
+                         hint="recurse over a depth that is a constant, or write it as a loop")
+            e.recursion_of = fdef
+            raise e
         names = [a.arg for a in fdef.args.args]
         kwonly = [a.arg for a in fdef.args.kwonlyargs]
         star = fdef.args.vararg.arg if fdef.args.vararg is not None else None
@@ -319,6 +327,8 @@ class LocalFunctions(StaticLoops):
         try:
             result = sub.lower_body(fdef.body)
         except AdjitError as e:
+            if getattr(e, "recursion_of", None) is fdef and fdef in self.stack:
+                raise  # one note for the outermost call of a recursion
             raise e.called_from(self.loc(node), fdef.name) from None
         self.b.loc = outer_loc
         return result
@@ -344,6 +354,8 @@ class LocalFunctions(StaticLoops):
         if func is np.fill_diagonal or func is np.copyto:
             if call.keywords and not (func is np.fill_diagonal and [k.arg for k in call.keywords] == ["wrap"]):
                 raise self.err(UnsupportedSyntaxError, f"{written}: keyword arguments are not supported", call)
+            if len(call.args) == 2 and isinstance(call.args[0], ast.Subscript) and self.view_call(call, stmt):
+                return  # np.fill_diagonal(A[0], v): through the view (below)
             if len(call.args) != 2 or not isinstance(call.args[0], ast.Name):
                 raise self.err(UnsupportedSyntaxError, f"{written} takes an array name and a value here", call,
                                hint=f"{written}(a, v) with `a` a name")
@@ -382,6 +394,36 @@ class LocalFunctions(StaticLoops):
         raise self.err(UnsupportedSyntaxError, f"`{written}(...)` as a statement: adjit has no rule for it", stmt,
                        hint="assign the result to a name; the calls made for what they write are np.fill_diagonal, "
                        "np.copyto, np.add.at, np.subtract.at, np.put_along_axis, np.putmask and np.place")
+
+    def view_call(self, call, stmt) -> bool:
+        """An in-place call on a view made by basic indexing (`np.fill_diagonal(A[0], v)`,
+        `np.copyto(A[:, :2], B)`): `t = A[...]; call(t, ...); A[...] = t`, as the view's write
+        reaches A in NumPy. False where the index is not basic (a gather's copy: NumPy changes
+        only the copy)."""
+        view = call.args[0]
+        node = view
+        while isinstance(node, ast.Subscript):
+            items = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if not all(self._basic_index(e) for e in items):
+                return False
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return False
+        view_value = self.expr(view)
+        if not isinstance(view_value, Value) or view_value.type.kind != "array":
+            return False
+        tmp = f"_view{id(call)}"
+        self.env[tmp] = self.b.emit("astype", [view_value], dtype=view_value.type.dtype)  # a copy, written back
+        try:
+            inner = ast.fix_missing_locations(ast.copy_location(
+                ast.Expr(ast.Call(call.func, [ast.Name(tmp, ast.Load())] + list(call.args[1:]), call.keywords)), stmt))
+            self.call_statement(inner)
+            target = ast.fix_missing_locations(ast.copy_location(
+                ast.Subscript(view.value, view.slice, ast.Store()), view))
+            self.assign(target, self.env[tmp], call)
+        finally:
+            self.env.pop(tmp, None)
+        return True
 
     def ufunc_at(self, ufunc, call, written) -> None:
         """np.add.at(a, indices, b): NumPy's unbuffered a[indices] += b, a duplicated index adding

@@ -31,6 +31,7 @@ from .iteration import Iteration
 from .structures import Structures, build, is_struct
 from .loopvalues import LoopValues
 from .returns import rewrite_loop_else
+from .rowviews import rewrite_row_loop
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .indexing import Indexing
 from .forms import NumpyForms
@@ -150,6 +151,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, ComplexValues, Complex
             if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:  # a loop's `else:` (returns.py)
                 self._loop_elses = getattr(self, "_loop_elses", 0) + 1
                 return self.lower_stmts(rewrite_loop_else(stmt, f"_broke{self._loop_elses}") + stmts[k + 1:], loop)
+            if isinstance(stmt, ast.For) and (rows := rewrite_row_loop(stmt, self.env, stmts[k + 1:])) is not None:
+                stmt = self.stmt = rows  # `for row in Y: row /= ...`: over Y's index (rowviews.py)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
                 continue
             if isinstance(stmt, (ast.For, ast.While)) and self.loop_with_appends(stmt):  # xs.append: lists.py
@@ -250,6 +253,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, ComplexValues, Complex
             for t, v in zip(target.elts, items):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
+            if isinstance(target.value, ast.Subscript) and self.chained_mask_write(target, val, node):
+                return  # A[i][mask] = v: through the view A[i] (morenumpy.py)
             if isinstance(target.value, ast.Subscript):
                 target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
             if not isinstance(target.value, ast.Name):

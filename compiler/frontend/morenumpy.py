@@ -444,6 +444,36 @@ class MoreNumpy:
         merged = ast.Subscript(value=inner.value, slice=ast.Tuple(elts=first + last, ctx=ast.Load()), ctx=ast.Store())
         return ast.fix_missing_locations(ast.copy_location(merged, target))
 
+    def chained_mask_write(self, target, val, node) -> bool:
+        """`A[i][mask] = v` (a boolean array in the last bracket, ints before it): NumPy writes through
+        the view A[i]; lowered as `t = A[i]; t[mask] = v; A[i] = t` (the mask write of one array,
+        whatever the mask's rank). False where it does not apply (chained_write_target then)."""
+        inner = target.value
+        if not isinstance(inner, ast.Subscript) or not isinstance(inner.value, ast.Name):
+            return False
+        last = list(target.slice.elts) if isinstance(target.slice, ast.Tuple) else [target.slice]
+        first = list(inner.slice.elts) if isinstance(inner.slice, ast.Tuple) else [inner.slice]
+        if any(isinstance(e, ast.Slice) for e in last) or not all(
+                not isinstance(e, ast.Slice) and self._int_like(e) for e in first):
+            return False
+        masks = [v for v in (self.expr(e) for e in last) if isinstance(v, Value) and v.type.kind == "array"
+                 and v.type.dtype == "bool"]
+        if not masks or all(m.type.rank == 1 for m in masks) and len(last) == 1 and len(first) + 1 == \
+                self.expr(inner.value).type.rank:
+            return False  # one 1-D mask on the last axis: the merged index A[i, mask] is a plain mask write
+        view_value = self.expr(inner)
+        if not isinstance(view_value, Value) or view_value.type.kind != "array":
+            return False
+        tmp = f"_view{id(target)}"
+        self.env[tmp] = self.b.emit("astype", [view_value], dtype=view_value.type.dtype)  # a copy, written back
+        try:
+            loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
+            self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
+            self.assign(loc(ast.Subscript(inner.value, inner.slice, ast.Store())), self.env[tmp], node)
+        finally:
+            self.env.pop(tmp, None)
+        return True
+
     def _int_like(self, e) -> bool:
         v = self.expr(e)
         return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar" \

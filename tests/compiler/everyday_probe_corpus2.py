@@ -119,3 +119,36 @@ def nan_statistics(X):
 def segment_reductions(A):
     return (np.sum(np.add.reduceat(A, [0, 2, 2, 3], axis=1) ** 2) + np.sum(np.maximum.reduceat(A, [1, 0, 3]))
             + np.sum(np.add.reduceat(A[0], [0, 1]) * np.multiply.reduceat(A[1], [0, 2])))
+
+
+def normalize_rows_in_place(X):
+    Y = X ** 2 + 0.1
+    for row in Y:
+        row /= row.sum()
+    return np.sum(Y * X)
+
+
+def rows_enumerated_in_place(X):
+    Y = X.copy()
+    for i, row in enumerate(Y, start=1):
+        row[0] = row[0] * i
+        row += X[0]
+        row.sort()
+    return np.sum(Y ** 3) + np.sum(Y[:, -1])
+
+
+def matrices_in_place(X):
+    T = np.stack([X, X * 2])
+    for M in T:
+        M[M > 0.5] = 0.5
+        np.fill_diagonal(M[:3], 1.0)
+    T[1][T[0] < -0.5] = -1.0
+    return np.sum(T ** 2)
+
+
+def nested_recursion(x, n):
+    def horner(v, k):
+        if k == 0:
+            return 1.0
+        return 1.0 + v * horner(v, k - 1)
+    return np.sum(horner(x, n))

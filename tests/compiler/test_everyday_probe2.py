@@ -3,7 +3,9 @@ the first best item), any/all over generators, lists and arrays, functools.parti
 remainder: Numba's own integer np.fmod is wrong for negative operands, so ints are composed),
 np.copysign, np.dstack, np.ascontiguousarray, math.isnan/isinf/isfinite/isclose, hasattr of an
 array, np.put_along_axis/putmask/place statements, np.nanmedian/nanquantile/nanpercentile (a
-gather per lane at the run-time count of non-NaN elements), np.<ufunc>.reduceat, and the located
+gather per lane at the run-time count of non-NaN elements), np.<ufunc>.reduceat, loops writing
+into the rows of an array in place (`for row in Y: row /= row.sum()`), writes through views
+(`T[1][mask] = v`, `np.fill_diagonal(M[:3], v)`), recursion of nested functions, and the located
 refusals that remain."""
 import numpy as np
 import pytest
@@ -37,9 +39,12 @@ CASES = [
     (C.sorted_numbers, lambda: [_vec(3)]),
     (C.nan_statistics, lambda: [RNG.standard_normal((5, 4))]),
     (C.segment_reductions, lambda: [RNG.standard_normal((4, 5))]),
+    (C.normalize_rows_in_place, lambda: [RNG.standard_normal((4, 5))]),
+    (C.rows_enumerated_in_place, lambda: [RNG.standard_normal((4, 3))]),
+    (C.matrices_in_place, lambda: [RNG.standard_normal((4, 3))]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
-COMPILED = {"sorted_rows", "put_along", "nan_statistics"}
+COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place"}
 
 
 @pytest.mark.parametrize("fun,make", CASES, ids=IDS)
@@ -85,6 +90,22 @@ def test_nan_order_statistics_match_numpy_with_all_nan_lanes():
     value, (g,) = run_grad(f, [X], (0,))
     assert np.isclose(value, expected)
     fd_check(f, [X], (0,), (g,))
+
+
+def test_row_views_written_in_a_loop_change_the_array_as_numpy():
+    X = RNG.standard_normal((4, 5))
+    for fun in (C.normalize_rows_in_place, C.rows_enumerated_in_place, C.matrices_in_place):
+        assert np.isclose(run_grad(fun, [X[:, :3] if fun is not C.normalize_rows_in_place else X], (0,))[0],
+                          fun(X[:, :3] if fun is not C.normalize_rows_in_place else X))
+
+
+def test_a_nested_function_recursing_to_a_known_depth_is_unrolled():
+    x = np.array([0.3, -0.2])
+    value, (g,) = run_grad(C.nested_recursion, [x, 4], (0,))
+    assert np.isclose(value, C.nested_recursion(x, 4))
+    fd_check(C.nested_recursion, [x, 4], (0,), (g,))
+    with pytest.raises(AdjitError, match="recurses deeper than 24"):
+        adjit.grad(C.nested_recursion, wrt=(0,))(x, 30)
 
 
 def test_try_except_is_a_located_refusal_with_a_rewrite():
