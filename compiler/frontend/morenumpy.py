@@ -313,10 +313,20 @@ class MoreNumpy:
 
     def _with_initial(self, prim, out, initial, node):
         """np.max(x, initial=v) and friends: the reduction combined with the initial value, as NumPy
-        starts it from there (max/min: a bound, sum: added)."""
+        starts it from there (max/min: a bound, sum: added), the initial cast to the reduction's
+        dtype first as NumPy casts it (np.max(ints, initial=5.5) is 5, np.sum(float32, initial=
+        np.float64(0.1)) float32): combining the two would promote instead."""
+        dtype = out.type.dtype
+        if _is_number(initial) and not isinstance(initial, bool) and isinstance(initial, int) \
+                and dtype.startswith("int") and not np.iinfo(dtype).min <= initial <= np.iinfo(dtype).max:
+            raise self.err(ArgumentError, f"initial={initial} is out of bounds for {dtype} (NumPy raises "
+                           "OverflowError)", node)
         self.at(node)
+        init = self.value(initial, node)
+        if init.type.dtype != dtype:
+            init = self.b.emit("astype", [init], dtype=dtype)
         combine = {"max": "maximum", "min": "minimum", "sum": "add"}[prim]
-        return self.b.emit(combine, [out, self.value(initial, node)])
+        return self.b.emit(combine, [out, init])
 
     def _reduce_dtype(self, x, dtype, node):
         """np.sum(x, dtype=d): NumPy accumulates in d, so x cast to d first (a float dtype only)."""

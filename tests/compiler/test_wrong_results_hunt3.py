@@ -36,3 +36,15 @@ def test_toeplitz_and_circulant_of_a_2d_argument_are_batches_as_in_scipy():
     _checked(toeplitz_of_rows, C)
     _checked(circulant_of_rows, C)
     _checked(toeplitz_broadcast_batches, C)
+
+
+def initial_of_another_dtype(x):
+    k = np.arange(4).reshape(2, 2)
+    return (x[0] * np.max(k, initial=5.5) + x[1] * np.sum(k, initial=0.5) + x[2] * np.min(k, initial=-1.7)
+            + np.sum(x[:2] * k.max(axis=0, initial=2.5)))
+
+
+def test_a_reduction_casts_its_initial_to_its_own_dtype():
+    """np.max(ints, initial=5.5) is 5 (NumPy casts the initial to the reduction's dtype): adjit
+    combined the two and promoted (5.5; the test program: 4.21 for NumPy's 3.86)."""
+    _checked(initial_of_another_dtype, np.array([0.3, -1.2, 0.8, 2.0]))
