@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
+from .interpolation import Interp1d, is_interp1d
 from .values import _is_number
 
 _MISSING = object()
@@ -53,6 +54,8 @@ class SequenceBuiltins:
     def is_sequence_builtin(func, node) -> bool:
         if func is builtins.any or func is builtins.all or func is functools.partial or isinstance(func, Partial):
             return True
+        if is_interp1d(func) or isinstance(func, Interp1d):  # scipy.interpolate.interp1d: interpolation.py
+            return True
         if isinstance(func, functools.partial):  # a global partial of constants
             return _constant(func.args) and all(map(_constant, func.keywords.values()))
         return (func is builtins.sorted or func is builtins.max or func is builtins.min) \
@@ -68,6 +71,11 @@ class SequenceBuiltins:
                                "written out (no * or ** unpacking)", node)
             return Partial(self.expr(node.args[0]), tuple(self.expr(a) for a in node.args[1:]),
                            {k.arg: self.expr(k.value) for k in node.keywords})
+        if is_interp1d(func) or isinstance(func, Interp1d):
+            args, kwargs = self.call_args(node.args), self.call_keywords(node)
+            self.at(node)
+            return self.make_interp1d(args, kwargs, node) if is_interp1d(func) else \
+                self.call_interp1d(func, args, kwargs, node)
         if isinstance(func, (Partial, functools.partial)):
             return self._call_partial(func, node)
         return self._keyed(func, node)

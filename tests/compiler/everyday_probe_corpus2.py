@@ -152,3 +152,24 @@ def nested_recursion(x, n):
             return 1.0
         return 1.0 + v * horner(v, k - 1)
     return np.sum(horner(x, n))
+
+
+def interpolated(x):
+    from scipy import interpolate
+
+    t = np.linspace(0, 1, len(x))
+    f = interpolate.interp1d(t, x ** 2, fill_value="extrapolate")
+    g = interpolate.interp1d(t, x, kind="nearest")
+    h = interpolate.interp1d(t[::-1], np.stack([x, 2 * x]), axis=1, bounds_error=False, fill_value=(0.5, -1.0))
+    p = interpolate.interp1d(t, x, kind="previous")
+    n = interpolate.interp1d(t, x, kind="next", assume_sorted=True)
+    q = np.array([0.12, 0.5, 0.93])
+    return (np.sum(f(np.array([-0.1, 0.4, 1.2]))) + np.sum(g(q) * q) + np.sum(h(np.array([-0.2, 0.3, 1.5])) ** 2)
+            + f(0.77) + np.sum(p(q) * n(q)))
+
+
+def interpolated_outside(x, at):
+    from scipy import interpolate
+
+    t = np.linspace(0, 1, len(x))
+    return interpolate.interp1d(t, x)(at)

@@ -5,7 +5,8 @@ np.copysign, np.dstack, np.ascontiguousarray, math.isnan/isinf/isfinite/isclose,
 array, np.put_along_axis/putmask/place statements, np.nanmedian/nanquantile/nanpercentile (a
 gather per lane at the run-time count of non-NaN elements), np.<ufunc>.reduceat, loops writing
 into the rows of an array in place (`for row in Y: row /= row.sum()`), writes through views
-(`T[1][mask] = v`, `np.fill_diagonal(M[:3], v)`), recursion of nested functions, and the located
+(`T[1][mask] = v`, `np.fill_diagonal(M[:3], v)`), recursion of nested functions,
+scipy.interpolate.interp1d (linear, nearest, previous, next; bounds and fills), and the located
 refusals that remain."""
 import numpy as np
 import pytest
@@ -42,9 +43,10 @@ CASES = [
     (C.normalize_rows_in_place, lambda: [RNG.standard_normal((4, 5))]),
     (C.rows_enumerated_in_place, lambda: [RNG.standard_normal((4, 3))]),
     (C.matrices_in_place, lambda: [RNG.standard_normal((4, 3))]),
+    (C.interpolated, lambda: [_vec()]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
-COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place"}
+COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place", "interpolated"}
 
 
 @pytest.mark.parametrize("fun,make", CASES, ids=IDS)
@@ -106,6 +108,15 @@ def test_a_nested_function_recursing_to_a_known_depth_is_unrolled():
     fd_check(C.nested_recursion, [x, 4], (0,), (g,))
     with pytest.raises(AdjitError, match="recurses deeper than 24"):
         adjit.grad(C.nested_recursion, wrt=(0,))(x, 30)
+
+
+def test_interp1d_raises_outside_its_range_as_scipy():
+    x = _vec()
+    assert np.isclose(run_grad(C.interpolated_outside, [x, 0.3], (0,))[0], C.interpolated_outside(x, 0.3))
+    with pytest.raises(ValueError, match="above the interpolation range"):
+        run_grad(C.interpolated_outside, [x, 1.5], (0,))
+    with pytest.raises(ValueError, match="below the interpolation range"):
+        adjit.grad(C.interpolated_outside, wrt=(0,))(x, -0.5)
 
 
 def test_try_except_is_a_located_refusal_with_a_rewrite():
