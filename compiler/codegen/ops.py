@@ -51,6 +51,10 @@ def _scalar_where(op: Op, arg, f32: bool) -> Expr:
     return Expr(f"{branch(a)} if {arg(c, 2, False)} else {branch(b)}", 1)
 
 
+# rows whose readable form is a method or attribute of their first operand (`{0}.reshape(...)`), written as
+# NumPy's function of the same name when that operand is a number in the readable rendering
+_METHOD_FORMS = frozenset({"reshape", "shape", "size"})
+
 # integer arithmetic that can leave int32's range: rendered on scalars, cast back to int32 as NumPy's
 # int32 arithmetic wraps
 _WRAPS = frozenset({"add", "sub", "mul", "neg", "pow"})
@@ -66,6 +70,9 @@ class OpRenderer:
         # lowered scalars of an elementwise op use its scalar form (Numba's np.where / np.clip of
         # scalars give 0-d arrays)
         scalar = self.lowered and row.elementwise and op.out.type is not None and op.out.type.kind == "scalar"
+        if op.prim in _METHOD_FORMS and not self.lowered and op.inputs[0].type.kind != "array":
+            # a number (a constant, a Python float argument) has no .reshape/.shape/.size: NumPy's functions
+            return Expr(f"np.{op.prim}({', '.join(self.operand(v, 0) for v in op.inputs)})")
         form = row.form("scalar" if scalar else "lowered" if self.lowered else "readable")
         if form == CUSTOM:
             return getattr(self, f"render_{op.prim}")(op)

@@ -58,7 +58,9 @@ def _reshape_abstract(x, shape, **_):
 
 primitive("reshape", _reshape_abstract, view=True, sources=(np.reshape, ".reshape"), nondiff_inputs=(1,),
           params=("a", "shape"), readable="{0}.reshape({1})", lowered="np.ascontiguousarray({0}).reshape({1})",
-          vjp=lambda g, y, x, shape: (npx.reshape(g, x.shape), None),
+          # a number reshaped (np.reshape(s, (1, 1)), block_diag's number): its cotangent is a number, not a 0-d array
+          vjp=lambda g, y, x, shape: (npx.sum(g, axis=tuple(range(g.rank)), keepdims=False) if x.type.kind == "scalar"
+                                      else npx.reshape(g, x.shape), None),
           jvp=lambda t, y, x, shape: npx.reshape(t[0], shape))
 
 

@@ -48,3 +48,21 @@ def test_a_reduction_casts_its_initial_to_its_own_dtype():
     """np.max(ints, initial=5.5) is 5 (NumPy casts the initial to the reduction's dtype): adjit
     combined the two and promoted (5.5; the test program: 4.21 for NumPy's 3.86)."""
     _checked(initial_of_another_dtype, np.array([0.3, -1.2, 0.8, 2.0]))
+
+
+def number_reshaped(x, s):
+    sm = sla.block_diag(x[:2], s, 0.5)
+    return _weighted(np.tanh(sm)) + np.sum(np.reshape(s * x[2], (1, 1)) * x[:2]) + np.sum(np.reshape(s, (1, 1, 1)))
+
+
+def test_a_number_reshaped_has_a_number_for_cotangent_and_a_readable_source():
+    """Internal errors (fuzz seed 9901, the hunt's features profile): reshaping a number (a Python
+    float argument, block_diag's 0.5) gave a 0-d cotangent read through `s.shape` (Numba: no
+    attribute 'shape' of float64; the lowered module run as Python: AttributeError), and the
+    readable source wrote `0.5.reshape(...)`."""
+    from tests.conftest import check_readable
+
+    args = [np.array([0.3, -1.2, 0.8]), 0.7]
+    check_against_fd(number_reshaped, args, (0, 1), compiled=False)
+    check_forward(number_reshaped, args, (0, 1), compiled=False)
+    check_readable(number_reshaped, args, (0, 1), compiled=False)
