@@ -11,7 +11,7 @@ import builtins
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Abstract, Value
 from .parse import assigned_names
-from .returns import loaded_after, return_guard, rewrite_loop_returns
+from .returns import loaded_after, part_names, return_guard, returned_arity, rewrite_loop_returns
 from .values import Undefined, _is_number
 
 
@@ -46,25 +46,33 @@ class LoopValues:
         `if flag: return value`, then the statements after the loop (frontend/returns.py)."""
         self._returns = getattr(self, "_returns", 0) + 1
         value, flag = f"_return{self._returns}", f"_returned{self._returns}"
-        new = rewrite_loop_returns(stmt, value, flag)
-        seen: list = []
-        self.return_avals = dict(getattr(self, "return_avals", {}), **{value: seen})
+        arity = returned_arity(stmt.body + stmt.orelse)  # `return lam, w`: one hidden value per item
+        names = part_names(value, arity)
+        new = rewrite_loop_returns(stmt, value, flag, arity)
+        seen = {n: [] for n in names}
+        self.return_avals = dict(getattr(self, "return_avals", {}), **seen)
 
         def first():
             self.env[flag] = False
             self.lower_stmts([new], loop)
         self.trial_lowering(first)
-        self.return_avals.pop(value)
+        for n in names:
+            self.return_avals.pop(n)
         self.stmt = stmt
         self.at(stmt)
-        if seen:
-            init = self.zero_of(seen[0].av, seen[0].node, "a value returned inside a loop")
-        else:  # no return is reached (each is under a condition known to be false)
-            init = 0.0
+        inits = {}
+        for n in names:
+            if seen[n]:
+                inits[n] = self.zero_of(seen[n][0].av, seen[n][0].node, "a value returned inside a loop")
+            else:  # no return is reached (each is under a condition known to be false)
+                inits[n] = 0.0
         self.env[flag] = False
-        self.env[value] = init
+        self.env.update(inits)
         self.lower_stmts([new], loop)
-        return self.lower_stmts([return_guard(stmt, value, flag)] + rest, loop)
+        guard = return_guard(stmt, value, flag, arity)
+        if isinstance(guard, ast.Return):  # `while True:` left only by a return: what follows is never run
+            rest = []
+        return self.lower_stmts([guard] + rest, loop)
 
     def record_return(self, name: str, val, node) -> None:
         """Called by `assign` for the hidden value of a return inside a loop, during the trial."""

@@ -33,30 +33,58 @@ def _name(ident: str, where, store: bool = False) -> ast.Name:
     return _at(ast.Name(id=ident, ctx=ast.Store() if store else ast.Load()), where)
 
 
-def rewrite_loop_returns(loop: ast.stmt, value: str, flag: str) -> ast.stmt:
-    """A copy of `loop` in which `return e` is `value = e; flag = True; break`, and each inner loop
-    holding a return is followed by `if flag: break`."""
+def returned_arity(stmts: list):
+    """k when every `return` in stmts (inside branches and loops) returns a tuple display of k items
+    (`return lam, w`), else None: such a loop hands back k values, one hidden name each."""
+    arities = set()
+
+    def walk(body):
+        for st in body:
+            if isinstance(st, ast.Return):
+                ok = isinstance(st.value, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in st.value.elts)
+                arities.add(len(st.value.elts) if ok else None)
+            elif isinstance(st, (ast.If, ast.For, ast.While)):
+                walk(st.body)
+                walk(st.orelse)
+    walk(stmts)
+    return arities.pop() if len(arities) == 1 else None
+
+
+def part_names(value: str, arity) -> list:
+    """The hidden names of a loop's returned value: one, or one per item of a returned tuple."""
+    return [value] if arity is None else [f"{value}_{i}" for i in range(arity)]
+
+
+def rewrite_loop_returns(loop: ast.stmt, value: str, flag: str, arity=None) -> ast.stmt:
+    """A copy of `loop` in which `return e` is `value = e; flag = True; break` (`value_0, ..., value_k-1
+    = e` when every return gives a tuple of k items), and each inner loop holding a return is followed
+    by `if flag: break`."""
     new = copy.deepcopy(loop)
-    new.body = _in_loop(new.body, value, flag)
+    new.body = _in_loop(new.body, value, flag, arity)
     return new
 
 
-def _in_loop(stmts: list, value: str, flag: str) -> list:
+def _in_loop(stmts: list, value: str, flag: str, arity=None) -> list:
     out = []
     for st in stmts:
         if isinstance(st, ast.Return):
-            out.append(_at(ast.Assign(targets=[_name(value, st, True)], value=st.value), st))
+            if arity is None:
+                target = _name(value, st, True)
+            else:
+                target = _at(ast.Tuple(elts=[_name(n, st, True) for n in part_names(value, arity)],
+                                       ctx=ast.Store()), st)
+            out.append(_at(ast.Assign(targets=[target], value=st.value), st))
             out.append(_at(ast.Assign(targets=[_name(flag, st, True)], value=ast.Constant(True)), st))
             out.append(_at(ast.Break(), st))
         elif isinstance(st, ast.If):
-            st.body = _in_loop(st.body, value, flag)
-            st.orelse = _in_loop(st.orelse, value, flag)
+            st.body = _in_loop(st.body, value, flag, arity)
+            st.orelse = _in_loop(st.orelse, value, flag, arity)
             out.append(st)
         elif isinstance(st, (ast.For, ast.While)) and (contains_return(st.body) or contains_return(st.orelse)):
             # a return in the inner loop's body breaks it; one in its `else:` is at this loop's level
             # (its break is this loop's, as every break in a loop's else is the enclosing loop's)
-            st.body = _in_loop(st.body, value, flag)
-            st.orelse = _in_loop(st.orelse, value, flag)
+            st.body = _in_loop(st.body, value, flag, arity)
+            st.orelse = _in_loop(st.orelse, value, flag, arity)
             out.append(st)
             out.append(_at(ast.If(test=_name(flag, st), body=[_at(ast.Break(), st)], orelse=[]), st))
         else:
@@ -64,9 +92,39 @@ def _in_loop(stmts: list, value: str, flag: str) -> list:
     return out
 
 
-def return_guard(loop: ast.stmt, value: str, flag: str) -> ast.If:
-    """`if flag: return value`, placed at the loop."""
-    return _at(ast.If(test=_name(flag, loop), body=[_at(ast.Return(value=_name(value, loop)), loop)], orelse=[]), loop)
+def return_guard(loop: ast.stmt, value: str, flag: str, arity=None) -> ast.stmt:
+    """`if flag: return value` (`return value_0, ..., value_k-1` for a tuple of k), placed at the loop;
+    just the `return` after a `while True:` that has no break of its own: only a return leaves it."""
+    if arity is None:
+        returned = _name(value, loop)
+    else:
+        returned = _at(ast.Tuple(elts=[_name(n, loop) for n in part_names(value, arity)], ctx=ast.Load()), loop)
+    ret = _at(ast.Return(value=returned), loop)
+    if only_return_leaves(loop):
+        return ret
+    return _at(ast.If(test=_name(flag, loop), body=[ret], orelse=[]), loop)
+
+
+def only_return_leaves(loop: ast.stmt) -> bool:
+    """A `while True:` (a constant true test) with no `break` of its own: the code after it is
+    reached only through a return inside it (or not at all), as Python runs it."""
+    if not (isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and loop.test.value
+            and loop.test.value is not Ellipsis):
+        return False
+
+    def breaks(stmts) -> bool:
+        for st in stmts:
+            if isinstance(st, ast.Break):
+                return True
+            if isinstance(st, (ast.If, ast.With, ast.Try)) and any(
+                    breaks(getattr(st, f, [])) for f in ("body", "orelse", "finalbody")):
+                return True
+            if isinstance(st, ast.Try) and any(breaks(h.body) for h in st.handlers):
+                return True
+            if isinstance(st, (ast.For, ast.While)) and breaks(st.orelse):  # a break in its else is ours
+                return True
+        return False
+    return not breaks(loop.body)
 
 
 def loaded_after(fn_node: ast.AST, stmt: ast.stmt) -> set:

@@ -211,8 +211,8 @@ def _masked_product(s: _Site):
             ab = PRIMITIVES[op.prim].abstract(*[s.avals[v.id] for v in ins])
         except Exception:  # noqa: BLE001 - a combination the row refuses: leave the op as it is
             return NOT_MINE
-        if ab.type != op.out.type:
-            return NOT_MINE
+        if ab.type.kind == "array" and ab.type != op.out.type:  # a scalar (`where(c, -1.0, 0.0) * 2`): the
+            return NOT_MINE                                          # where below must give the op's type
         prod = Value(op.out.hint, ab.type)
         s.avals[prod.id] = ab
         s.place(Op(op.prim, ins, [prod], {}, op.loc, op.role))
@@ -227,6 +227,81 @@ def _masked_product(s: _Site):
     return NOT_MINE
 
 
+def _zero(s: _Site, v: Value) -> bool:
+    return _is(_const(s.producer.get(v.id), s.producer), 0)
+
+
+def _masked_sum(s: _Site):
+    """where(c, a1, b1) + where(c, a2, b2) -> where(c, a1 + a2, b1 + b2) for one condition c (also
+    `-`): the reverse sweep adds the cotangents a value gets from its uses, and the zero np.where put
+    where it did not choose must stay a where through that sum, so that the product by a derivative
+    that is inf or nan there keeps its zero (_masked_product; `2 log(x) - arctan(x)` of an x that is
+    nan where np.where did not choose it). Exact elementwise: both sides choose alike."""
+    op = s.op
+    w0, w1 = (s.made_by(v, "where") for v in op.inputs)
+    if w0 is None or w1 is None or w0.inputs[0] is not w1.inputs[0]:
+        return NOT_MINE
+    plans = []
+    for x, y in ((w0.inputs[1], w1.inputs[1]), (w0.inputs[2], w1.inputs[2])):
+        if _zero(s, y):
+            plans.append((x, None))
+        elif _zero(s, x) and op.prim == "add":
+            plans.append((y, None))
+        else:
+            ins = [x, y] if not _zero(s, x) else [y]
+            prim = op.prim if len(ins) == 2 else "neg"
+            try:
+                ab = PRIMITIVES[prim].abstract(*[s.avals[v.id] for v in ins])
+            except Exception:  # noqa: BLE001 - a combination the row refuses: leave the op as it is
+                return NOT_MINE
+            plans.append((prim, ins, ab))
+    avals = [p[2] if len(p) == 3 else s.avals[p[0].id] for p in plans]
+    try:
+        out = PRIMITIVES["where"].abstract(s.avals[w0.inputs[0].id], *avals)
+    except Exception:  # noqa: BLE001
+        return NOT_MINE
+    if out.type != op.out.type or tuple(out.shape) != tuple(s.avals[op.out.id].shape):
+        return NOT_MINE
+    branches = []
+    for p in plans:
+        if len(p) == 2:
+            branches.append(p[0])
+            continue
+        prim, ins, ab = p
+        v = Value(op.out.hint, ab.type)
+        s.avals[v.id] = ab
+        s.place(Op(prim, ins, [v], {}, op.loc, op.role))
+        branches.append(v)
+    return s.rebuild("where", [w0.inputs[0]] + branches)
+
+
+def _masked_negation(s: _Site):
+    """-where(c, a, 0) -> where(c, -a, 0) (and with the zero first): the zero np.where put where it
+    did not choose stays a where for the rules that follow (_masked_product, _masked_sum)."""
+    op = s.op
+    w = s.made_by(op.inputs[0], "where")
+    if w is None:
+        return NOT_MINE
+    c, a, b = w.inputs
+    za, zb = _zero(s, a), _zero(s, b)
+    if za == zb:
+        return NOT_MINE
+    live = b if za else a
+    ab = PRIMITIVES["neg"].abstract(s.avals[live.id])
+    branches = [a, None] if za else [None, b]
+    try:
+        avals = [ab if v is None else s.avals[v.id] for v in branches]
+        out = PRIMITIVES["where"].abstract(s.avals[c.id], *avals)
+    except Exception:  # noqa: BLE001
+        return NOT_MINE
+    if out.type != op.out.type or tuple(out.shape) != tuple(s.avals[op.out.id].shape):
+        return NOT_MINE
+    v = Value(op.out.hint, ab.type)
+    s.avals[v.id] = ab
+    s.place(Op("neg", [live], [v], {}, op.loc, op.role))
+    return s.rebuild("where", [c] + [v if x is None else x for x in branches])
+
+
 def _first(*rules: Callable) -> Callable:
     """The first rule that applies decides."""
     def rule(s: _Site):
@@ -239,13 +314,13 @@ def _first(*rules: Callable) -> Callable:
 
 
 RULES: dict[str, Callable] = {
-    "add": _first(_fold, _identity(1, 0, False), _identity(0, 0, False), _add_twice, _add_self),
-    "sub": _first(_fold, _identity(1, 0, False)),
+    "add": _first(_fold, _identity(1, 0, False), _identity(0, 0, False), _add_twice, _add_self, _masked_sum),
+    "sub": _first(_fold, _identity(1, 0, False), _masked_sum),
     "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True), _masked_product),
     "div": _first(_fold, _identity(1, 1, True), _masked_product),
     "floordiv": _first(_integer_only(_identity(1, 1, False))),  # x // 1.0 is floor(x), not x
     "pow": _first(_fold, _identity(1, 1, True), _square),
-    "neg": _first(_fold, _double_negation),
+    "neg": _first(_fold, _double_negation, _masked_negation),
     "astype": _first(_fold_cast, _same_cast),
     "broadcast_to": _first(_same_broadcast),
     "transpose": _first(_transpose_of_product),
@@ -273,15 +348,18 @@ def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict, us
             substitute_node(op, replace)
             kept.append(op)
             continue
-        rule = RULES.get(op.prim)
-        result = rule(_Site(op, avals, producer, kept, uses)) if rule is not None else None
+        result = None
+        for _ in range(4):  # an op a rule made is simplified in turn (v + v -> 2 * v, then its own rules)
+            rule = RULES.get(op.prim)
+            result = rule(_Site(op, avals, producer, kept, uses)) if rule is not None else None
+            if not isinstance(result, Op):
+                break
+            op = result
         if isinstance(result, Value):  # the op goes; its result is an existing value
             if result.hint is None:
                 result.hint = op.out.hint
             replace[op.out.id] = result
             continue
-        if result is not None:
-            op = result
         if PRIMITIVES[op.prim].elementwise and op.out.type.kind == "array":
             _drop_redundant_broadcasts(op, producer, avals)
         for o in op.outputs:

@@ -493,7 +493,8 @@ def string_vs_value(x):
 def pair_in_loop(x):
     for i in range(3):
         if x[i] > 0.0:
-            return x[i], x
+            pair = (x[i], x)
+            return pair  # a tuple that is not a display: its parts are not known to the loop's rewrite
     return x[0], x
 
 
@@ -554,7 +555,7 @@ ERRORS = [
     (range_local_run_time_trips, "return np.sum(y)", adjit.AdjitNameError, ("'y' is assigned only inside the loop",)),
     (string_vs_value, 'if x[0] == "relu":', adjit.UnsupportedSyntaxError,
      ("a string comparison with a value computed at run time", "hint: compare strings")),
-    (returns_pair, (pair_in_loop, "return x[i], x"), adjit.UnsupportedSyntaxError,
+    (returns_pair, (pair_in_loop, "return pair"), adjit.UnsupportedSyntaxError,
      ("returning a tuple inside a loop is not supported", "hint: assign the parts", "note:")),
     (scipy_call, "scipy_ndimage.median_filter(x, 3)", adjit.AdjitNameError,
      ("`scipy_ndimage.median_filter` is not supported by adjit", "hint:")),

@@ -1,0 +1,97 @@
+"""Small programs for what the ninth held-out corpus (benchmarks/real_programs/heldout9.py) found
+adjit refusing or getting wrong; each written as a NumPy user writes it. test_heldout9.py runs them."""
+import numpy as np
+
+
+# ------------------------------------------- a tuple returned inside a loop (power iteration, fixed points)
+def _dominant(K, tol=1e-12, max_iter=500):
+    w = np.ones(K.shape[0]) / K.shape[0]
+    lam = 1.0
+    for it in range(max_iter):
+        w_new = K @ w
+        lam_new = w_new.sum()
+        w_new /= lam_new
+        if abs(lam_new - lam) < tol * lam_new:
+            return lam_new, w_new
+        w, lam = w_new, lam_new
+    return lam, w
+
+
+def tuple_return_power_iteration(a):
+    K = np.array([[a[0], a[1], 0.1], [a[2], a[3], 0.2], [0.3, 0.1, a[0]]])
+    lam, w = _dominant(K)
+    return lam + np.sum(w ** 2)
+
+
+def _babylonian(x, tol=1e-13):
+    y = x
+    while True:
+        y_new = 0.5 * (y + x / y)
+        if abs(y_new - y) < tol:
+            return y_new, 2 * y_new
+        y = y_new
+
+
+def _first_negative(x):
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            if x[i] * x[j] < 0:
+                return x[i], x[j] * 2
+    return x[0], x[-1]
+
+
+def tuple_return_while_true(x):
+    a, b = _babylonian(x[0])
+    c, d = _first_negative(x)
+    return a * b + x[1] * a + c * d
+
+
+def _newton_scalar(x, tol=1e-13):
+    y = 1.0
+    while True:
+        step = (y * y - x) / (2 * y)
+        y -= step
+        if abs(step) < tol:
+            return y
+
+
+def _pair_in_loop(x):
+    for i in range(3):
+        if x[i] > 0.0:
+            return x[i], x
+    return x[0], x
+
+
+def tuple_return_pair_with_array(x):
+    a, b = _pair_in_loop(x)
+    return a * np.sum(b)
+
+
+def while_true_return_scalar(x):
+    return _newton_scalar(x[0]) * x[1]
+
+
+# ------------------------------------------- np.where: nan in the branch not taken, its cotangent summed
+def where_nan_branch_summed(z):
+    with np.errstate(invalid="ignore"):
+        x = (1 - 16 * z) ** 0.25
+        unstable = 2 * np.log((1 + x) / 2) + np.log((1 + x ** 2) / 2) - 2 * np.arctan(x) + np.pi / 2
+    return np.sum(np.where(z < 0, unstable, -5 * z))
+
+
+def where_nan_branch_square(z):
+    with np.errstate(invalid="ignore"):
+        x = (1 - 16 * z) ** 0.25
+        y = -np.sqrt(-z)
+    return np.sum(np.where(z < 0, x * x - x, z ** 2)) + np.sum(np.where(z > 0, 0.0, -y * 3 - y))
+
+
+CASES = [
+    (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
+    (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
+    (tuple_return_pair_with_array, lambda: (np.array([-0.5, 0.7, 1.2]),), (0,)),
+    (while_true_return_scalar, lambda: (np.array([2.0, 0.7]),), (0,)),
+    (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
+    (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
+]
+IDS = [c[0].__name__ for c in CASES]

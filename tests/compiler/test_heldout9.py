@@ -1,0 +1,25 @@
+"""What the ninth held-out corpus found (benchmarks/real_programs/heldout9.py): its constructs as
+small programs (corpus_heldout9.py), and the located errors of what stays refused."""
+import numpy as np
+import pytest
+
+import adjit
+from conftest import family_tests, run_grad
+
+from corpus_heldout9 import CASES, IDS
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=40)  # the first compiles; the rest run lowered
+
+
+def _where_nan_square(z):
+    x = (1 - 16 * z) ** 0.25
+    return np.sum(np.where(z < 0, x * x, z))
+
+
+def test_where_branch_not_taken_stays_zero_through_sums_and_scaling():
+    """The gradient of the branch np.where did not take is 0 even where its derivative is nan: the
+    cotangent `where(c, g, 0)` was summed (`x * x`: 2 * where) or scaled by a constant before it met
+    the nan derivative, which gave nan (1.0 exact) before the simplifier carried the where through."""
+    with np.errstate(invalid="ignore"):
+        _, (g,) = run_grad(_where_nan_square, (np.array([-0.5, 0.3]),), (0,))
+    assert np.allclose(g, [-8.0 / 3.0, 1.0])
