@@ -124,7 +124,8 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             body = (["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"]
                     + tape_summary(self.fn) + decls + body)
         # temporaries come from the call's workspace (planned by passes/workspace.py)
-        self.uses_workspace = any(w == "workspace" for n in self.fn.nests.values() for w in n.alloc.values())
+        self.uses_workspace = (any(w == "workspace" for n in self.fn.nests.values() for w in n.alloc.values())
+                               or any(op.attrs.get("workspace") for op in self.fn.ops() if op.prim == "matmul"))
         if self.lowered and self.uses_workspace:
             params += ["_ws", "_wst"]  # the workspace (runtime/alloc.take) and its offsets
             body = ["_wst[0] = 0", "_wst[1] = 0"] + body  # offset and high-water mark start at 0

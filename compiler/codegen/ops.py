@@ -105,12 +105,20 @@ class OpRenderer:
 
     def render_matmul(self, op: Op) -> Expr:
         """Lowered @ calls the cached runtime product; Numba's @ needs both operands in one dtype
-        (NumPy promotes): the narrower one is cast."""
+        (NumPy promotes): the narrower one is cast. A product whose result dies with the call
+        (passes/workspace.py) is written into an array taken from the call's workspace."""
         ranks = tuple(v.type.rank for v in op.inputs)
         if max(ranks) > 2:  # stacks of matrices: a loop of BLAS calls (runtime/linalg.py)
             fn = "bvecmat" if ranks[0] == 1 else "bmatvec" if ranks[1] == 1 else "bmatmul"
             return Expr(f"_la.{fn}({', '.join(self._same_dtype_operands(op))})")
-        return Expr(f"_la.matmul({', '.join(self._same_dtype_operands(op))})")
+        args = self._same_dtype_operands(op)
+        if self.lowered and op.attrs.get("workspace"):
+            a, b = (self.operand(v, ATOM) for v in op.inputs)  # the shape, without a cast's copy
+            dims = ([f"{a}.shape[0]"] if ranks[0] == 2 else []) + ([f"{b}.shape[1]"] if ranks[1] == 2 else [])
+            shape = f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(dims)})"
+            out = f"_alloc.take(_ws, _wst, {shape}, np.{op.out.type.dtype})"
+            return Expr(f"_la.matmul_into({', '.join(args)}, {out})")
+        return Expr(f"_la.matmul({', '.join(args)})")
 
     def render_outer(self, op: Op) -> Expr:
         if op.inputs[0].type.dtype == op.inputs[1].type.dtype:  # as in the readable rendering

@@ -235,16 +235,22 @@ def test_the_verifier_rejects_a_broken_plan(break_it, complaint):
 
 def test_the_renderer_prints_what_the_plan_decides():
     """codegen decides nothing the plan records: a workspace array the plan makes new is rendered
-    as a new array (and the function then takes no workspace); a strip-mined nest's strip length
+    as a new array (and the function then takes no workspace), a product the plan writes into
+    the workspace as runtime/linalg.matmul_into of a taken array; a strip-mined nest's strip length
     is the plan's."""
     from adjit.compiler import codegen
 
     fn = plan_workspace(plan_loops(fused(between_products, np.ones((4, 5)), np.ones((5, 6)), np.ones((6, 3)))))
     source = codegen.render(fn, "g", lowered=True).source
     assert "_alloc.take(_ws, _wst, " in source and source.startswith("def g(A, B, C, _ws, _wst):")
+    assert source.count("_la.matmul_into(") == 2 and "_la.matmul(" not in source, source
     (tanh,) = [vid for vid, where in fn.nests[0].alloc.items() if where == "workspace"]
     fn.nests[0].alloc[tanh] = "new"
+    for op in fn.ops():  # both products die with the call: the plan wrote them into the workspace
+        if op.prim == "matmul":
+            assert op.attrs.pop("workspace")
     source = codegen.render(fn, "g", lowered=True).source
+    assert source.count("_la.matmul(") == 2, source
     assert "_alloc.take" not in source and source.startswith("def g(A, B, C):"), source
 
     fn = plan_workspace(plan_loops(fused(exp_times_x, np.ones((4, 100)))))
