@@ -244,8 +244,8 @@ class Comprehensions:
             return None  # an array's rows: a loop
         if type(val).__name__ == "BuiltList":
             return None  # a list built by .append or [x] * n: its rows, a loop
-        if isinstance(val, str):
-            raise self.err(UnsupportedSyntaxError, "iterating over a string is not supported", it)
+        if isinstance(val, str):  # a string known when compiled: its characters, as Python iterates it
+            return list(val)
         raise self.err(UnsupportedSyntaxError, f"a comprehension cannot run over {type(val).__name__}", it,
                        hint="run over range(...), an array, a list, or zip/enumerate/reversed of those")
 

@@ -582,6 +582,9 @@ class Structures:
             if type(seq) is tuple and seq and all(isinstance(e, str) for e in seq):
                 return list(seq)
             return None
+        if isinstance(it, ast.Constant) and isinstance(it.value, str) or isinstance(it, ast.Name) and \
+                isinstance(self.env.get(it.id, self.parsed.globals.get(it.id)), str):
+            return list(self.expr(it))  # a string known when compiled: its characters, unrolled
         if isinstance(it, (ast.List, ast.Tuple)) or isinstance(it, ast.Name) and (
                 type(self.env.get(it.id)) is tuple or it.id not in self.env and self._global_sequence(it)):
             return list(self.expr(it))  # a list or tuple built in the function: unrolled like a structure

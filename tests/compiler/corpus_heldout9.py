@@ -86,11 +86,30 @@ def where_nan_branch_square(z):
     return np.sum(np.where(z < 0, x * x - x, z ** 2)) + np.sum(np.where(z > 0, 0.0, -y * 3 - y))
 
 
+# ------------------------------------------- iterating over a string known when compiled (a character model)
+TEXT = "the cat sat. a dog"
+VOCAB = sorted(set(TEXT))
+CHAR_TO_ID = {ch: i for i, ch in enumerate(VOCAB)}
+
+
+def string_iteration_char_ids(E, text=TEXT):
+    ids = [CHAR_TO_ID[ch] for ch in text]
+    s = 0.0
+    for t in range(len(ids) - 1):
+        s += np.sum(E[ids[t]] * E[ids[t + 1]])
+    vowels = 0
+    for ch in "aeiou":
+        if ch in text:
+            vowels += 1
+    return s * vowels + sum(E[CHAR_TO_ID[c], 0] for c in text if c != " ")
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
     (tuple_return_pair_with_array, lambda: (np.array([-0.5, 0.7, 1.2]),), (0,)),
     (while_true_return_scalar, lambda: (np.array([2.0, 0.7]),), (0,)),
+    (string_iteration_char_ids, lambda: (np.sin(np.arange(22.0)).reshape(11, 2),), (0,)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]
