@@ -265,8 +265,8 @@ def _may_mutate(stmt, name: str, res: _Resolver, depth: int = 0) -> bool:
     for n in ast.walk(stmt):
         if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store) and _root(n) == name:
             return True
-        if isinstance(n, ast.AugAssign) and not isinstance(n.target, ast.Name) and _root(n.target) == name:
-            return True
+        if isinstance(n, ast.AugAssign) and _root(n.target) == name:
+            return True  # `x += v` of an array is in place too (NumPy's __iadd__), not only `x[i] += v`
         if isinstance(n, ast.Call):
             f = n.func
             if isinstance(f, ast.Attribute) and _root(f.value) == name and f.attr in _MUTATING_METHODS:
@@ -397,13 +397,13 @@ def _closure(body, k, params, res):
                 return None
             need.add(i)
             todo.append(i)
-    owned = set(params)  # the arguments and the names the closure binds to them or their views
+    owned = set(params)  # the arguments and the names the closure binds to them or their views, in its order
     for j in sorted(need):
         s = body[j]
-        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _view_root(s.value) in owned:
-            owned |= _bound(s)
-    if any(_may_mutate(body[j], p, res) for j in need for p in owned):
-        return None  # NumPy would change the caller's array
+        if any(_may_mutate(s, p, res) for p in owned):
+            return None  # NumPy would change the caller's array (x[0] = v, x += v, a method, a helper)
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None:
+            owned = owned | _bound(s) if _view_root(s.value) in owned else owned - _bound(s)
     return need
 
 

@@ -5,7 +5,7 @@ suite's budget). Each failed on the code before its fix (docs/reliability.md).""
 import numpy as np
 import scipy.linalg as sla
 
-from tests.conftest import check_against_fd, check_forward
+from tests.conftest import check_against_fd, check_forward, run_grad
 
 
 def _checked(fun, *args):
@@ -66,3 +66,35 @@ def test_a_number_reshaped_has_a_number_for_cotangent_and_a_readable_source():
     check_against_fd(number_reshaped, args, (0, 1), compiled=False)
     check_forward(number_reshaped, args, (0, 1), compiled=False)
     check_readable(number_reshaped, args, (0, 1), compiled=False)
+
+
+def host_line_after_an_argument_changed_in_place(x, W):
+    x += 0.5
+    p = np.random.default_rng(53).permutation(x.shape[0])
+    return np.sum(x * W[0]) + np.sum(x[p] * np.arange(3))
+
+
+def host_line_reading_an_alias_written_in_place(x):
+    d = np.array([3.0, 1.0, 2.0])
+    e = d
+    d += 1.0
+    u = np.unique(e)
+    return np.sum(x * u)
+
+
+def test_a_line_numpy_runs_first_never_changes_an_argument_twice():
+    """host.py ran `x += 0.5` (the closure of a line it hoists, read for x's shape) on the caller's
+    array before the compiled code, which added 0.5 again: 7.5 for NumPy's 4.5, the argument
+    changed, a second call 10.5. An augmented assignment to a name is NumPy's in-place write: such
+    a line stays in the compiled code (here a located error); a line reading an alias of an array
+    changed by `+=` sees the change."""
+    import pytest
+
+    import adjit
+
+    x, W = np.array([0.1, 0.2, 0.3]), np.arange(6.0).reshape(2, 3)
+    with pytest.raises(adjit.AdjitError):
+        adjit.value_and_grad(host_line_after_an_argument_changed_in_place, wrt=(0, 1))(x, W)
+    assert np.array_equal(x, [0.1, 0.2, 0.3])
+    value, _ = run_grad(host_line_reading_an_alias_written_in_place, [x], (0,))
+    assert np.isclose(value, host_line_reading_an_alias_written_in_place(x))
