@@ -224,9 +224,12 @@ class CallHelpers:
             return self.tolist(x, args, kwargs, node)
         if m.name in P.REDUCTIONS:
             return self.reduction(m.name, x, args, kwargs, node)
-        if m.name == "reshape":
-            shape = args[0] if len(args) == 1 else tuple(args)
-            return self.b.emit("reshape", [x, self.value(shape if isinstance(shape, (tuple, Value)) else (shape,), node)])
+        if m.name == "reshape":  # x.reshape(2, 8, order="F"): forms/views.py
+            if set(kwargs) - {"order", "shape"} or "shape" in kwargs and args:
+                raise self.err(ArgumentError, "x.reshape takes the shape and order=", node)
+            shape = kwargs["shape"] if "shape" in kwargs else args[0] if len(args) == 1 else tuple(args)
+            return self.reshape_ordered(x, shape if isinstance(shape, (tuple, Value)) else (shape,),
+                                        kwargs.get("order", "C"), node)
         if m.name == "transpose":
             axes = args[0] if len(args) == 1 else (tuple(args) if args else None)
             return self.transpose(x, axes, node)

@@ -503,8 +503,10 @@ class Expressions(CallHelpers, PythonValues):
             x, axes = bind(*row.params, **dict(row.defaults))
             return self.transpose(x, axes, node)
         if prim == "reshape":
+            order = kwargs.pop("order", "C")
             x, shape = bind(row.params[0], "newshape" if "newshape" in kwargs else row.params[1])
-            return self.b.emit("reshape", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
+            shape = shape if isinstance(shape, (tuple, Value)) else (shape,)
+            return self.reshape_ordered(v(x), shape, order, node)  # forms/views.py
         if prim == "broadcast_to":
             x, shape = bind(*row.params)
             return self.b.emit("broadcast_to", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])

@@ -56,6 +56,8 @@ class SequenceBuiltins:
             return True
         if is_interp1d(func) or isinstance(func, Interp1d):  # scipy.interpolate.interp1d: interpolation.py
             return True
+        if func is str or func is np.isscalar:  # str(k), np.isscalar(v): decided when compiled
+            return True
         if isinstance(func, functools.partial):  # a global partial of constants
             return _constant(func.args) and all(map(_constant, func.keywords.values()))
         return (func is builtins.sorted or func is builtins.max or func is builtins.min) \
@@ -78,7 +80,49 @@ class SequenceBuiltins:
                 self.call_interp1d(func, args, kwargs, node)
         if isinstance(func, (Partial, functools.partial)):
             return self._call_partial(func, node)
+        if func is str or func is np.isscalar:
+            return self._known_when_compiled(func, node)
         return self._keyed(func, node)
+
+    def _known_when_compiled(self, func, node):
+        """str(v) of a number or string known when compiled (a loop counter of an unrolled loop, an
+        option): Python's str; np.isscalar(v): True for a number (Python's or NumPy's), False for an
+        array, decided on the value's kind."""
+        what = "str()" if func is str else "np.isscalar"
+        if len(node.args) != 1 or node.keywords:
+            raise self.err(AdjitTypeError, f"{what} of one value here", node)
+        v = self.expr(node.args[0])
+        if func is np.isscalar:
+            if isinstance(v, Value):
+                return v.type.kind == "scalar"
+            return bool(np.isscalar(v)) if v is None or isinstance(v, (str, bytes)) or _is_number(v) \
+                else False
+        if isinstance(v, Value):
+            known = self.b.aval(v).value if v.type.kind == "scalar" else None
+            if isinstance(known, (int, np.integer)) and not isinstance(known, bool) and v.type.dtype.startswith("int"):
+                return str(int(known))
+            raise self.err(UnsupportedSyntaxError, "str() of a value computed when the function runs (a string "
+                           "cannot be a compiled value)", node, hint="build names from loop counters and options "
+                           "known when compiled, e.g. f\"w{k}\" in an unrolled loop")
+        if v is None or isinstance(v, (str, bool)) or _is_number(v):
+            return str(v)
+        raise self.err(AdjitTypeError, f"str() of {type(v).__name__} is not supported", node)
+
+    def call_dunder(self, obj, method: str, node, args=()):
+        """obj.method(*args) of an object of the user's class (len(obj): __len__), as written."""
+        tag = f"_dunder{id(node)}"
+        names = {f"{tag}_o": obj, **{f"{tag}_a{i}": a for i, a in enumerate(args)}}
+        call = ast.Call(ast.Attribute(ast.Name(f"{tag}_o", ast.Load()), method, ast.Load()),
+                        [ast.Name(f"{tag}_a{i}", ast.Load()) for i in range(len(args))], [])
+        for n in ast.walk(call):
+            ast.copy_location(n, node)
+            n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+        self.env.update(names)
+        try:
+            return self.call(call)
+        finally:
+            for n in names:
+                self.env.pop(n, None)
 
     def _call_partial(self, p, node: ast.Call):
         """p(*a, **k): p.func(*p.args, *a, **{**p.kwargs, **k}), as a call written out in full."""

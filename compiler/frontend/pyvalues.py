@@ -152,6 +152,8 @@ class PythonValues:
             return out
         if isinstance(out, (float, np.floating)) and not isinstance(out, np.longdouble):
             return out
+        if isinstance(out, (np.finfo, np.iinfo)):  # np.finfo(float).eps: its attributes are numbers
+            return out
         if isinstance(out, np.ndarray) and out.dtype.kind in "biuf":
             if out.ndim == 0:
                 return self.compiled_constant(out[()], node, written)

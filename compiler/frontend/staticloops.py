@@ -124,8 +124,8 @@ class StaticLoops:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args \
                     and isinstance(n.args[0], ast.Name) and n.args[0].id == var:
                 base = n.func.value
-            elif isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) and n.slice.id == var:
-                base = n.value
+            elif isinstance(n, ast.Subscript) and any(isinstance(m, ast.Name) and m.id == var for m in ast.walk(n.slice)):
+                base = n.value  # d[i], d[f"w{i}"], d["_".join(["w", str(i)])], d[(i, 0)]: a key made of the int
             else:
                 continue
             if type(self._peek(base)).__name__ in ("StructMap", "dict"):

@@ -328,6 +328,11 @@ class Structures:
                 raise self.err(AdjitTypeError, f"index {k!r} is out of range for {base.label}, a {base.kind} "
                                f"of {len(base)}", node)
             return self.struct_read(base[k], node)
+        if type(base).__name__ == "StructObj" and any("__getitem__" in vars(k) for k in base.cls.__mro__[:-1]):
+            key = self.expr(sl) if not isinstance(sl, ast.Slice) else self.expr(
+                ast.copy_location(ast.Call(ast.Name("slice", ast.Load()), [e or ast.Constant(None) for e in (
+                    sl.lower, sl.upper, sl.step)], []), sl))
+            return self.call_dunder(base, "__getitem__", node, (key,))  # obj[k] of the user's class (pybuiltins.py)
         raise self.err(AdjitTypeError, f"cannot index {base.__name__}", node)
 
     def struct_attribute(self, base, node):

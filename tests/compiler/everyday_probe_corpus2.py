@@ -173,3 +173,48 @@ def interpolated_outside(x, at):
 
     t = np.linspace(0, 1, len(x))
     return interpolate.interp1d(t, x)(at)
+
+
+def fortran_order(A):
+    return (np.sum(A.flatten("F") * np.arange(16)) + np.sum(A.reshape(2, 8, order="F")[0] ** 2)
+            + np.sum(np.reshape(A, (8, 2), order="F")[:, 1] * np.arange(8)) + np.sum(A.ravel(order="F")[:5]))
+
+
+def shape_arithmetic(A):
+    n = np.prod(A.shape)
+    eps = np.finfo(float).eps + np.finfo(A.dtype).tiny
+    return np.sum(np.log(np.abs(A) + eps)) / n + (np.sum(A ** 2) if np.isscalar(n) else 0.0)
+
+
+def index_tables(A):
+    B = A.copy()
+    B[np.diag_indices_from(B)] += 1.0
+    keys = np.array([1, 0, 1, 0])
+    order = np.lexsort((A[0], keys))
+    return np.sum(B ** 2) + np.sum(A[1][order] * np.arange(4))
+
+
+def string_keys(x):
+    d = {}
+    for i in range(3):
+        d["_".join(["w", str(i)])] = x[i]
+    return d["w_0"] * d["w_2"] + d["w_1"]
+
+
+class Poly:
+    def __init__(self, c):
+        self.c = c
+
+    def __getitem__(self, k):
+        return self.c[k]
+
+    def __len__(self):
+        return len(self.c)
+
+    def __call__(self, t):
+        return sum(self[k] * t ** k for k in range(len(self)))
+
+
+def user_sequence(x):
+    p = Poly(x)
+    return p(0.5) + p[2] * len(p)

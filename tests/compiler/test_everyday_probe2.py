@@ -6,7 +6,9 @@ array, np.put_along_axis/putmask/place statements, np.nanmedian/nanquantile/nanp
 gather per lane at the run-time count of non-NaN elements), np.<ufunc>.reduceat, loops writing
 into the rows of an array in place (`for row in Y: row /= row.sum()`), writes through views
 (`T[1][mask] = v`, `np.fill_diagonal(M[:3], v)`), recursion of nested functions,
-scipy.interpolate.interp1d (linear, nearest, previous, next; bounds and fills), and the located
+scipy.interpolate.interp1d (linear, nearest, previous, next; bounds and fills), order="F"
+reshapes, np.finfo, np.prod(x.shape), np.isscalar, str() of known ints as dict keys,
+np.diag_indices_from, np.lexsort, len()/[] of the user's classes, and the located
 refusals that remain."""
 import numpy as np
 import pytest
@@ -44,6 +46,11 @@ CASES = [
     (C.rows_enumerated_in_place, lambda: [RNG.standard_normal((4, 3))]),
     (C.matrices_in_place, lambda: [RNG.standard_normal((4, 3))]),
     (C.interpolated, lambda: [_vec()]),
+    (C.fortran_order, lambda: [RNG.standard_normal((4, 4))]),
+    (C.shape_arithmetic, lambda: [RNG.standard_normal((3, 4))]),
+    (C.index_tables, lambda: [RNG.standard_normal((4, 4))]),
+    (C.string_keys, lambda: [_vec()]),
+    (C.user_sequence, lambda: [_vec()]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place", "interpolated"}
@@ -117,6 +124,15 @@ def test_interp1d_raises_outside_its_range_as_scipy():
         run_grad(C.interpolated_outside, [x, 1.5], (0,))
     with pytest.raises(ValueError, match="below the interpolation range"):
         adjit.grad(C.interpolated_outside, wrt=(0,))(x, -0.5)
+
+
+def test_reshape_in_fortran_order_is_numpys():
+    """x.reshape(..., order="F") ignored the order (a silent wrong value: 204 for NumPy's 476)."""
+    A = np.arange(16.0).reshape(4, 4) + 1
+
+    def f(A):
+        return np.sum(A.reshape(2, 8, order="F")[0] ** 2)
+    assert run_grad(f, [A], (0,))[0] == f(A) == 476.0
 
 
 def test_try_except_is_a_located_refusal_with_a_rewrite():

@@ -99,7 +99,7 @@ class FormsBase:
         reads an array (the parameters named in _DATA, by the function's own signature or `params`,
         a primitive row's NumPy names) replaced by np.asarray of it: `np.tile([0.0, 1.0], (n, 1))`.
         Shapes, axes, counts and options (`(n, 1)` there) stay as written."""
-        if not any(_listlike(a) or type(a) is tuple and any(_listlike(e) for e in a)
+        if not any(_listlike(a) or _tuple_value(a) or type(a) is tuple and any(_listlike(e) for e in a)
                    for a in list(args) + list(kwargs.values())) or func is np.block:
             return args, kwargs  # np.block's nested lists are its blocks (forms/common.py)
         names = _parameters(func, params)
@@ -108,7 +108,7 @@ class FormsBase:
         star = next((n for n, kind in names if kind == inspect.Parameter.VAR_POSITIONAL), "")
 
         def convert(name, a):
-            if name in _DATA and _listlike(a):
+            if name in _DATA and (_listlike(a) or _tuple_value(a)):  # np.prod(x.shape): of its ints
                 return self._build(a, node)
             if name in _SEQUENCES and type(a) is tuple:
                 return tuple(self._build(e, node) if _listlike(e) else e for e in a)
@@ -238,6 +238,12 @@ def _listlike(x) -> bool:
         return False
     return all(_listlike(e) or _is_number(e) or isinstance(e, Value) and e.type.kind in ("scalar", "array")
                for e in x)
+
+
+def _tuple_value(x) -> bool:
+    """A tuple value of numbers (`x.shape` with extents known only when run)."""
+    return isinstance(x, Value) and x.type.kind == "tuple" and bool(x.type.elems) and all(
+        e.kind == "scalar" for e in x.type.elems)
 
 
 def _kind(x) -> str:

@@ -17,6 +17,10 @@ from .base import FormsBase, _listlike
 
 FORMS: dict = {
     "ptp": ((np.ptp,), (), "`max(a, axis, keepdims) - min(a, axis, keepdims)`"),
+    "diag_indices_from": ((np.diag_indices_from,), (), "`np.diag_indices(n, ndim)` of an array whose extents are "
+                                                       "equal (checked when run where not known when compiled)"),
+    "lexsort": ((np.lexsort,), (), "stable `argsort` of the first key, then of each later key gathered in that "
+                                   "order (the last key primary, as NumPy): int64, no gradient"),
     "triu_indices_from": ((np.triu_indices_from,), (), "`np.triu_indices(n, k, m)` of a 2-D array's shape (known "
                                                         "when compiled)"),
     "tril_indices_from": ((np.tril_indices_from,), (), "`np.tril_indices(n, k, m)` of a 2-D array's shape"),
@@ -78,6 +82,41 @@ class CommonForms(FormsBase):
             raise self.err(ShapeError, f"{label}: input array must be 2-d", node)
         n, m = (self._extent(x, a, node, label) for a in (0, 1))
         return self.tri_indices(func, (n, k, m), {}, node, label)
+
+    def form_diag_indices_from(self, label, args, kwargs, node):
+        (arr,) = self.bind_args(label, ("arr",), args, kwargs, node)
+        x = self.value(arr, node)
+        rank = self._rank(x)
+        if rank < 2:
+            raise self.err(ShapeError, f"{label}: input array must be at least 2-d", node)
+        dims = [self._dim(x, a) for a in range(rank)]
+        if all(isinstance(d, int) for d in dims) and len(set(dims)) > 1:
+            raise self.err(ShapeError, f"{label}: All dimensions of input must be of equal length", node)
+        for d in dims[1:]:
+            if not (isinstance(d, int) and isinstance(dims[0], int)):
+                self.b.emit("check", [self.b.emit("eq", [self.value(d, node), self.value(dims[0], node)])],
+                            exc="ValueError", msg="All dimensions of input must be of equal length")
+        r = self.b.emit("arange", [self.value(0, node), self.value(dims[0], node), self.value(1, node)])
+        return (r,) * rank
+
+    def form_lexsort(self, label, args, kwargs, node):
+        keys, axis = self.bind_args(label, ("keys", "axis"), args, kwargs, node, axis=-1)
+        if self.static(axis, node, "axis") not in (-1, 0):
+            raise self.err(UnsupportedSyntaxError, f"{label} of 1-D keys (axis=-1)", node)
+        if isinstance(keys, Value) and keys.type.kind == "array" and keys.type.rank == 2:
+            n = self._dim(keys, 0)
+            if not isinstance(n, int):
+                raise self.err(UnsupportedSyntaxError, f"{label}: a number of keys known when compiled", node)
+            keys = tuple(self.b.emit("getitem", [keys, self.b.const(k)], index=(("int", 1),)) for k in range(n))
+        if not isinstance(keys, tuple) or not keys:
+            raise self.err(AdjitTypeError, f"{label} takes a sequence of 1-D keys (the last is the primary one)", node)
+        keys = [self.value(self.array_like(k, node), node) for k in keys]
+        order = self.call_value(np.argsort, [keys[0]], {"kind": "stable"}, node)
+        for k in keys[1:]:  # each later key sorts stably what the earlier ones ordered: the last decides first
+            ranked = self.call_value(np.take, [k, order], {}, node)
+            order = self.call_value(np.take, [order, self.call_value(np.argsort, [ranked], {"kind": "stable"},
+                                                                     node)], {}, node)
+        return order
 
     def form_triu_indices_from(self, label, args, kwargs, node):
         return self._tri_from(label, np.triu_indices, args, kwargs, node)

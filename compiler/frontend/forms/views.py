@@ -49,6 +49,8 @@ class ViewForms(FormsBase):
             return len(x)
         if isinstance(x, Value) and x.type.kind == "tuple":
             return len(x.type.elems)
+        if type(x).__name__ == "StructObj" and any("__len__" in vars(k) for k in x.cls.__mro__[:-1]):
+            return self.call_dunder(x, "__len__", node)  # len(obj) of the user's class (pybuiltins.py)
         if not isinstance(x, Value) or x.type.kind != "array":
             raise self.err(AdjitTypeError, "len() of an unsized object (a number)", node)
         d = self._shape(x)[0]
@@ -60,17 +62,37 @@ class ViewForms(FormsBase):
         (x,) = self.bind_args(label, ("a",), args, kwargs, node)
         return self._rank(self.value(x, node))
 
+    def _in_order(self, label, x, order, node):
+        """x as its elements are read in `order`: Fortran's (first index fastest) is C's order of
+        the transpose with the axes reversed."""
+        if order not in ("C", "K", "A", "F"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: order={order!r} (C or F)", node)
+        x = self.value(x, node)
+        if order == "F" and x.type.kind == "array" and x.type.rank > 1:
+            return self.b.emit("transpose", [x], axes=tuple(reversed(range(x.type.rank))))
+        return x
+
+    def reshape_ordered(self, x, shape, order, node):
+        """x.reshape(shape, order=...): order='F' fills the new shape first index fastest, i.e. the
+        C reshape of the reversed-axes transposes (NumPy's definition)."""
+        if order in ("C", "A"):
+            return self.b.emit("reshape", [x, self.value(shape, node)])
+        if order != "F" or not isinstance(shape, tuple):
+            raise self.err(UnsupportedSyntaxError, f"reshape with order={order!r}" + (
+                "" if order != "F" else " and a shape computed when the function runs"), node,
+                hint="order='C' or 'F' with a shape known when compiled")
+        t = self._in_order("reshape", x, "F", node)
+        y = self.b.emit("reshape", [t, self.value(tuple(reversed(shape)), node)])
+        rank = self.b.aval(y).shape
+        return self.b.emit("transpose", [y], axes=tuple(reversed(range(len(rank))))) if len(rank) > 1 else y
+
     def form_ravel(self, label, args, kwargs, node):
         x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
-        if order not in ("C", "K", "A"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
-        return self._ravel(self.value(x, node))
+        return self._ravel(self._in_order(label, x, order, node))
 
     def form_flatten(self, label, args, kwargs, node):
         x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
-        if order not in ("C", "K", "A"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: only order='C' is supported", node)
-        x = self.value(x, node)
+        x = self._in_order(label, x, order, node)
         flat = self._ravel(x)
         return flat if flat is not x else self.b.emit("astype", [x], dtype=x.type.dtype)  # a copy
 
