@@ -13,6 +13,7 @@ from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Abstract, Block, For, If, Value, While, free_values
 from .iteration import target_names
 from .parse import _always_returns, _contains_jump, assigned_names
+from .structures import is_struct
 from .values import _UNDEFINED, Method, Undefined, _is_number, _same_static
 
 
@@ -246,6 +247,9 @@ class ControlFlow:
                 blocks.append(self.b.ops)
             finally:
                 self.b.ops, self.env = saved_ops, saved_env
+        if all(type(v) is tuple and not is_struct(v) for v in vals) and len(vals[0]) == len(vals[1]) and all(
+                isinstance(x, Value) or _is_number(x) for v in vals for x in v):
+            return self.select_items(cond, vals, blocks, node)
         for v in vals:
             if not (isinstance(v, Value) or _is_number(v)):
                 raise self.err(UnsupportedSyntaxError, f"a conditional value chosen when the function runs must be "
@@ -258,6 +262,21 @@ class ControlFlow:
         out = self.b.define(Value(None), av)
         self.b.ops.append(If(cond, Block(blocks[0]), Block(blocks[1]), [vt], [ve], [out], self.loc(node)))
         return out
+
+    def select_items(self, cond, vals, blocks, node):
+        """`low if T < 1000.0 else high` of two lists (tuples) of numbers and arrays of one length:
+        each item chosen by one `if` (item k of the branch taken), a list again when both are lists."""
+        self.at(node)
+        items, ty, ey = [], [], []
+        for k, pair in enumerate(zip(*vals)):
+            (a, b), av = self.join(f"item {k} of the conditional expression", list(pair), blocks, node)
+            out = self.b.define(Value(None), av)
+            ty.append(a)
+            ey.append(b)
+            items.append(out)
+        self.b.ops.append(If(cond, Block(blocks[0]), Block(blocks[1]), ty, ey, items, self.loc(node)))
+        items = tuple(items)
+        return self.mark_list(items) if all(self.is_list(v) for v in vals) else items
 
     def chained_compare(self, node: ast.Compare):
         """`0.0 <= t < 1.0`: `(0.0 <= t) and (t < 1.0)` with the middle operand computed once (bound

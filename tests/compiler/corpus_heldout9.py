@@ -104,12 +104,33 @@ def string_iteration_char_ids(E, text=TEXT):
     return s * vowels + sum(E[CHAR_TO_ID[c], 0] for c in text if c != " ")
 
 
+# ------------------------------------------- a run-time choice between two lists (NASA polynomials' ranges)
+NASA_LIKE = {"CO2": ([2.36, 8.98e-3, -7.1e-6], [3.86, 4.41e-3, -2.2e-6]),
+             "N2": ([3.30, 1.41e-3, -3.96e-6], [2.93, 1.49e-3, -5.7e-7])}
+
+
+def _coefficients(species, T):
+    low, high = NASA_LIKE[species]
+    return np.array(low if T < 1000.0 else high)
+
+
+def conditional_list_choice(T):
+    total = 0.0
+    for species, n in (("CO2", 1.0), ("N2", 3.76)):
+        for t in T:
+            a = _coefficients(species, t)
+            total = total + n * (a[0] + a[1] * t / 2 + a[2] * t ** 2 / 3) * t
+    lo, hi = (T[1], 2.0) if T[1] > T[0] else (3.0, T[0])
+    return total + lo * hi
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
     (tuple_return_pair_with_array, lambda: (np.array([-0.5, 0.7, 1.2]),), (0,)),
     (while_true_return_scalar, lambda: (np.array([2.0, 0.7]),), (0,)),
     (string_iteration_char_ids, lambda: (np.sin(np.arange(22.0)).reshape(11, 2),), (0,)),
+    (conditional_list_choice, lambda: (np.array([800.0, 1200.0]),), (0,)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]
