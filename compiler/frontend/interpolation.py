@@ -65,6 +65,9 @@ class Interpolation:
                            hint="kind='linear', or clip the new points into the range first")
         bounds_error = (not extrapolate) if bounds_error is None else bool(self.static(bounds_error, node,
                                                                                        "bounds_error"))
+        if extrapolate and bounds_error:
+            raise self.err(AdjitTypeError, "interp1d: cannot extrapolate and raise at the same time (SciPy raises "
+                           "ValueError)", node, hint="drop bounds_error=True, or fill_value='extrapolate'")
         if t.type.dtype not in ("float32", "float64"):
             t = self.b.emit("astype", [t], dtype="float64")
         if y.type.dtype not in ("float32", "float64"):
