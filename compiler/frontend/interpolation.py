@@ -68,6 +68,13 @@ class Interpolation:
         if extrapolate and bounds_error:
             raise self.err(AdjitTypeError, "interp1d: cannot extrapolate and raise at the same time (SciPy raises "
                            "ValueError)", node, hint="drop bounds_error=True, or fill_value='extrapolate'")
+        n = self._dim(t, 0)
+        if isinstance(n, int) and n < 2:
+            raise self.err(AdjitTypeError, "interp1d: x and y arrays must have at least 2 entries (SciPy raises "
+                           "ValueError)", node)
+        if not isinstance(n, int):
+            self.b.emit("check", [self.b.emit("ge", [n, self.b.const(2)])], exc="ValueError",
+                        msg="x and y arrays must have at least 2 entries")
         if t.type.dtype not in ("float32", "float64"):
             t = self.b.emit("astype", [t], dtype="float64")
         if y.type.dtype not in ("float32", "float64"):
