@@ -1,7 +1,8 @@
 """Scalar kernels (float64) for runtime/special.py: scipy.special's inverse error functions, the
 normal distribution's ndtr/log_ndtr/ndtri, log_expit, the exponential integrals exp1 and expi,
 gamma and beta,
-the modified Bessel functions i0, i0e, i1, i1e, betaln and psi (digamma), SciPy's own compiled code called through
+the modified Bessel functions i0, i0e, i1, i1e, k0, k0e, k1, k1e, the Bessel functions j0, j1, y0, y1,
+betaln and psi (digamma), SciPy's own compiled code called through
 scipy.special.cython_special's C entry points (bound by symbol name as runtime/incomplete.py does,
 so the code that calls them is cached): the same values as SciPy's, to the bit. And polygamma(n, x)
 for n >= 1, which cython_special does not export: the recurrence up to x >= 10 + n, then the
@@ -31,6 +32,14 @@ _c_exp1 = _bind("adjit_cs_exp1", "__pyx_fuse_1exp1", 1)  # the double specializa
 _c_expi = _bind("adjit_cs_expi", "__pyx_fuse_1expi", 1)
 _c_gamma = _bind("adjit_cs_gamma", "__pyx_fuse_1gamma", 1)  # the double specialization (0 is complex)
 _c_beta = _bind("adjit_cs_beta", "beta", 2)
+_c_j0 = _bind("adjit_cs_j0", "j0", 1)
+_c_j1 = _bind("adjit_cs_j1", "j1", 1)
+_c_y0 = _bind("adjit_cs_y0", "y0", 1)
+_c_y1 = _bind("adjit_cs_y1", "y1", 1)
+_c_k0 = _bind("adjit_cs_k0", "k0", 1)
+_c_k1 = _bind("adjit_cs_k1", "k1", 1)
+_c_k0e = _bind("adjit_cs_k0e", "k0e", 1)
+_c_k1e = _bind("adjit_cs_k1e", "k1e", 1)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -101,6 +110,46 @@ def i1_kernel(x):
 @numba.njit(cache=True, nogil=True)
 def i1e_kernel(x):
     return _c_i1e(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def j0_kernel(x):
+    return _c_j0(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def j1_kernel(x):
+    return _c_j1(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def y0_kernel(x):
+    return _c_y0(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def y1_kernel(x):
+    return _c_y1(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def k0_kernel(x):
+    return _c_k0(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def k1_kernel(x):
+    return _c_k1(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def k0e_kernel(x):
+    return _c_k0e(x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def k1e_kernel(x):
+    return _c_k1e(x, 0)
 
 
 @numba.njit(cache=True, nogil=True)

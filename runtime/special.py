@@ -328,6 +328,14 @@ i0 = _unary("i0", _cs.i0_kernel)
 i0e = _unary("i0e", _cs.i0e_kernel)
 i1 = _unary("i1", _cs.i1_kernel)
 i1e = _unary("i1e", _cs.i1e_kernel)
+j0 = _unary("j0", _cs.j0_kernel)
+j1 = _unary("j1", _cs.j1_kernel)
+y0 = _unary("y0", _cs.y0_kernel)
+y1 = _unary("y1", _cs.y1_kernel)
+k0 = _unary("k0", _cs.k0_kernel)
+k1 = _unary("k1", _cs.k1_kernel)
+k0e = _unary("k0e", _cs.k0e_kernel)
+k1e = _unary("k1e", _cs.k1e_kernel)
 exp1 = _unary("exp1", _cs.exp1_kernel)
 expi = _unary("expi", _cs.expi_kernel)
 gamma = _unary("gamma", _cs.gamma_kernel)
@@ -340,4 +348,4 @@ lambertwm1 = _unary("lambertwm1", _lambertwm1, lambda x: _lambertwm1_py(x)[()])
 
 __all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
            "betainc", "betaincc", "factorial", "factorial_int", "polygamma", "erfinv", "erfcinv", "ndtri", "ndtr",
-           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "exp1", "expi", "gamma", "betaln", "beta", "lambertw0", "lambertwm1", "running_max", "running_min", "bincount_index"]
+           "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "j0", "j1", "y0", "y1", "k0", "k1", "k0e", "k1e", "exp1", "expi", "gamma", "betaln", "beta", "lambertw0", "lambertwm1", "running_max", "running_min", "bincount_index"]

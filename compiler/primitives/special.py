@@ -173,6 +173,23 @@ _row("i0e", lambda y, x: npx.i1e(x) - npx.sign(x) * y)
 _row("i1", lambda y, x: npx.i0(x) - _i1_over_x(x))
 _row("i1e", lambda y, x: npx.i0e(x) - _i1e_over_x(x) - npx.sign(x) * y)
 
+# the Bessel functions of the first and second kind and the modified ones of the second kind (x > 0 for
+# y and k, as SciPy: nan below, inf/-inf at 0): j0' = -j1, j1' = j0 - j1 / x (1/2 at 0), y0' = -y1,
+# y1' = y0 - y1 / x, k0' = -k1, k1' = -k0 - k1 / x; the scaled k_ne = e^x k_n: k0e' = k0e - k1e,
+# k1e' = k1e - k0e - k1e / x
+def _j1_over_x(x):
+    return npx.where(x == 0, 0.5, npx.j1(x) / _safe(x))
+
+
+_row("j0", lambda y, x: -npx.j1(x))
+_row("j1", lambda y, x: npx.j0(x) - _j1_over_x(x))
+_row("y0", lambda y, x: -npx.y1(x))
+_row("y1", lambda y, x: npx.y0(x) - y / x)
+_row("k0", lambda y, x: -npx.k1(x))
+_row("k1", lambda y, x: -npx.k0(x) - y / x)
+_row("k0e", lambda y, x: y - npx.k1e(x))
+_row("k1e", lambda y, x: y - npx.k0e(x) - y / x)
+
 # betaln(a, b) = log|B(a, b)|: d/da = digamma(a) - digamma(a + b)
 primitive("betaln", _ew_float, elementwise=True, sources=(_sp("betaln"),), params=("a", "b"),
           readable="scipy.special.betaln({0}, {1})", lowered="_special.betaln({0}, {1})",

@@ -46,6 +46,9 @@ def erfinv_(x, u): return np.sum(u * (sp.erfinv(x) + sp.erfcinv(x * 0.5 + 1.0) *
 def ndtri_(p, u): return np.sum(u * (sp.ndtri(p) + sp.ndtr(p * 3.0 - 1.5)))
 def log_ndtr_(x, u): return np.sum(u * sp.log_ndtr(x)) + np.sum(sp.log_expit(x) * u)
 def bessel_(x, u): return np.sum(u * (sp.i0(x) + sp.i0e(x) + sp.i1(x) + sp.i1e(x) * 2.0 + np.i0(x) * 0.5))
+def bessel_jy_(x, u): return np.sum(u * (sp.j0(x) + sp.j1(x) * 2.0 + sp.y0(x) * 0.5 + sp.y1(x) * 0.25))
+def bessel_k_(x, u): return np.sum(u * (sp.k0(x) + sp.k1(x) * 0.5 + sp.k0e(x) * 2.0 + sp.k1e(x)))
+def bessel_j_at_zero(x): return np.sum(sp.j1(x) + sp.j0(x) * x)  # j1'(0) = 1/2
 def bessel_at_zero(x): return np.sum(sp.i1(x) + sp.i1e(x) ** 2 + sp.i0e(x))  # i1'(0) = i1e'(0) = 1/2
 def betaln_(a, b, u): return np.sum(u * sp.betaln(a, b))
 def gamma_(x, u): return np.sum(u * sp.gamma(x)) + math.gamma(x[0] + 1.0)  # negative x too (between the poles)
@@ -105,6 +108,10 @@ CASES: dict = {
     "log_expit": [(log_ndtr_, lambda: (normal(6) * 4, normal(6)), (0,))],
     **{name: [(bessel_, lambda: (normal(7) * 3, normal(7)), (0,)), (bessel_at_zero, lambda: (np.array([0.0, 0.7, -1.2]),), (0,))]
        for name in ("i0", "i0e", "i1", "i1e")},
+    **{name: [(bessel_jy_, lambda: (R.uniform(0.2, 9.0, 7), normal(7)), (0,))] for name in ("y0", "y1")},
+    **{name: [(bessel_jy_, lambda: (R.uniform(0.2, 9.0, 7), normal(7)), (0,)),
+              (bessel_j_at_zero, lambda: (np.array([0.0, -1.5, 2.0]),), (0,))] for name in ("j0", "j1")},
+    **{name: [(bessel_k_, lambda: (R.uniform(0.2, 6.0, 7), normal(7)), (0,))] for name in ("k0", "k1", "k0e", "k1e")},
     **{name: [(lambertw_, lambda: (np.array([-0.3, -0.05, 0.0, 0.4, 2.5, 30.0]), normal(6)), (0,))]
        for name in ("lambertw0", "lambertwm1")},
     "exp1": [(exp1_, lambda: (R.uniform(0.05, 6.0, 6), normal(6)), (0,))],

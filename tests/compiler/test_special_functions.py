@@ -348,7 +348,8 @@ def test_polygamma_values_dtypes_and_poles_match_scipy():
     np.testing.assert_allclose(g, sp.polygamma(1, x[:5]) + sp.polygamma(2, x[:5]) + sp.polygamma(4, x[:5]), rtol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["erfinv", "erfcinv", "ndtri", "ndtr", "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e"])
+@pytest.mark.parametrize("name", ["erfinv", "erfcinv", "ndtri", "ndtr", "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e",
+                                  "j0", "j1", "y0", "y1", "k0", "k1", "k0e", "k1e"])
 def test_scipy_kernels_are_scipys_to_the_bit(name):
     """SciPy's compiled code (cython_special): the same values, float32 staying float32."""
     x = np.concatenate([R.uniform(-3, 3, 20), [0.0, 0.5, -40.0, 1e-300]])
