@@ -316,15 +316,41 @@ class ComplexValues:
         if optype is ast.Div:
             if d is None:
                 return self.cx(p("/", a, c), p("/", b, c))
-            den = p("+", p("*", c, c), p("*", d, d))
-            return self.cx(p("/", p("+", p("*", a, c), p("*", b, d)), den),
-                           p("/", p("-", p("*", b, c), p("*", a, d)), den))
+            return self._cx_divide(a, b, c, d, node)
         if optype is ast.MatMult:
             return self.multilinear(np.matmul, [left, right], (0, 1), {}, node)
         if optype is ast.Pow:
             return self.cx_power(left, right, node)
         raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} on a complex value is not supported "
                        "(NumPy defines no such operation on complex numbers, or adjit does not expand it)", node)
+
+    def _cx_divide(self, a, b, c, d, node):
+        """(a + bi) / (c + di) by Smith's method, as NumPy divides complex numbers: the smaller part
+        of the divisor over the larger (r), so that no square of a part is formed (c*c + d*d
+        overflows past 1e154 and underflows below 1e-154, where NumPy's quotient is finite);
+        decided per element where the parts are values (each branch finite: r is at most 1)."""
+        p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
+        if c is None:  # (a + bi) / (di)
+            return self.cx(p("/", b, d), self._neg(p("/", a, d)))
+        if not isinstance(c, Value) and not isinstance(d, Value):  # a number: the branch is known now
+            if abs(c) >= abs(d):
+                r = d / c
+                den = c + d * r
+                return self.cx(p("/", p("+", a, p("*", b, r)), den), p("/", p("-", b, p("*", a, r)), den))
+            r = c / d
+            den = d + c * r
+            return self.cx(p("/", p("+", p("*", a, r), b), den), p("/", p("-", p("*", b, r), a), den))
+        self.at(node)
+        mag = lambda v: self.call_value(np.abs, [v], {}, node)  # noqa: E731
+        big = self.b.emit("ge", [self.value(mag(c), node), self.value(mag(d), node)])
+        pick = lambda x, y: self.call_value(np.where, [big, 0.0 if x is None else x, 0.0 if y is None else y], {},  # noqa: E731
+                                            node)
+        larger, smaller = pick(c, d), pick(d, c)
+        r = p("/", smaller, larger)
+        den = p("+", larger, p("*", smaller, r))
+        re, im = (a, p("*", a, r)), (b, p("*", b, r))  # (the part, the part times r)
+        return self.cx(p("/", pick(p("+", re[0], im[1]), p("+", re[1], im[0])), den),
+                       p("/", pick(p("-", im[0], re[1]), p("-", im[1], re[0])), den))
 
     def _python(self, optype, left, right, node):
         from .expressions import _BINOPS, _PY_BINOPS

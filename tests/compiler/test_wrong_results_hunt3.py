@@ -98,3 +98,17 @@ def test_a_line_numpy_runs_first_never_changes_an_argument_twice():
     assert np.array_equal(x, [0.1, 0.2, 0.3])
     value, _ = run_grad(host_line_reading_an_alias_written_in_place, [x], (0,))
     assert np.isclose(value, host_line_reading_an_alias_written_in_place(x))
+
+
+def complex_quotients(x):
+    z = (x[0] + 1j * x[1]) * 1e300
+    w = z / ((x[2] + 1j * x[3]) * 1e300)
+    v = x[:2] + 1j * x[2:]
+    u = (x[1:3] - 2j) / v + 1.0 / v + (3 + 4j) / (v * v) + v / (1e-200 + 1e-200j) * 1e-200 + v / (1j * x[2:])
+    return w.real + w.imag + np.sum(u.real * np.arange(2) + u.imag ** 2)
+
+
+def test_complex_division_does_not_square_the_divisor():
+    """(a + bi) / (c + di) formed c*c + d*d, which overflows past 1e154 (and underflows below
+    1e-154): nan where NumPy's quotient (Smith's method) is finite (w above: nan for NumPy's -1.17)."""
+    _checked(complex_quotients, np.array([0.3, -0.8, 0.5, 0.9]))
