@@ -124,6 +124,14 @@ def conditional_list_choice(T):
     return total + lo * hi
 
 
+# ------------------------------------------- window functions longer than what is embedded (a spectrum)
+def windowed_spectrum(y, beta, n_fft=300):
+    frame = y[-n_fft:] * np.hanning(n_fft) + y[:n_fft] * np.hamming(n_fft) * 0.5
+    spec = np.abs(np.fft.rfft(frame)) ** 2
+    taper = np.blackman(n_fft) + np.bartlett(n_fft) + np.kaiser(n_fft, beta) + np.hanning(1)
+    return np.sum(np.log(spec + 1e-3)) + np.sum(taper * y[:n_fft])
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
@@ -131,6 +139,7 @@ CASES = [
     (while_true_return_scalar, lambda: (np.array([2.0, 0.7]),), (0,)),
     (string_iteration_char_ids, lambda: (np.sin(np.arange(22.0)).reshape(11, 2),), (0,)),
     (conditional_list_choice, lambda: (np.array([800.0, 1200.0]),), (0,)),
+    (windowed_spectrum, lambda: (np.sin(np.arange(320.0) * 0.3) + 0.1 * np.cos(np.arange(320.0)), 3.0), (0, 1)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]

@@ -5,7 +5,12 @@ gradient with respect to both is the transposed sum of the same terms.
 
 full: out[k] = sum_j v[j] a[k - j], k in [0, n + m - 1); valid: its middle n - m + 1 entries;
 same: max(n, m) entries, starting at (m - 1) // 2. np.correlate(a, v, mode) is np.convolve(a,
-v[::-1], mode) for real arrays (with len(a) >= len(v))."""
+v[::-1], mode) for real arrays (with len(a) >= len(v)).
+
+The window functions np.hanning, np.hamming, np.blackman, np.bartlett and np.kaiser of a length
+known when compiled, computed when the function runs by NumPy's own formulas (`n = arange(1 - M, M,
+2)`, `0.5 + 0.5 * cos(pi * n / (M - 1))`, ...): any length (a window computed when compiling is
+embedded only up to 256 points), and np.kaiser differentiable in beta."""
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +27,74 @@ FORMS: dict = {
 }
 
 
+_WINDOWS = {"hanning": "0.5 + 0.5 cos(pi n / (M - 1))", "hamming": "0.54 + 0.46 cos(pi n / (M - 1))",
+            "blackman": "0.42 + 0.5 cos(pi n / (M - 1)) + 0.08 cos(2 pi n / (M - 1))",
+            "bartlett": "where(n <= 0, 1 + n / (M - 1), 1 - n / (M - 1))"}
+for _name, _formula in _WINDOWS.items():
+    FORMS[_name] = ((getattr(np, _name),), (), f"NumPy's formula when the function runs, n = arange(1 - M, M, 2): "
+                                               f"{_formula}; M known when compiled (any length)")
+FORMS["kaiser"] = ((np.kaiser,), (), "NumPy's formula when the function runs: i0(beta sqrt(1 - ((n - a) / a)^2)) / "
+                                     "i0(beta), n = arange(M), a = (M - 1) / 2; M known when compiled, beta may be "
+                                     "computed (differentiable)")
+
+
 class SignalForms(FormsBase):
+    def _window_length(self, label, M, node):
+        m = self.static_int(M) if not isinstance(M, float) else (int(M) if float(M).is_integer() else None)
+        if m is None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: the window's length must be known when the call is "
+                           "compiled", node, hint="pass the length as a default argument or compute it from shapes")
+        return m
+
+    def _window(self, name, label, M, node, beta=None):
+        m = self._window_length(label, M, node)
+        self.at(node)
+        b = self.b
+        if m < 1:
+            return b.emit("zeros", [b.emit("tuple", [b.const(0)])], dtype="float64")
+        if m == 1:
+            return b.emit("ones", [b.emit("tuple", [b.const(1)])], dtype="float64")
+        if name == "kaiser":
+            n = b.emit("astype", [b.emit("arange", [b.const(0), b.const(m), b.const(1)])], dtype="float64")
+            alpha = (m - 1) / 2.0
+            r = b.emit("div", [b.emit("sub", [n, b.const(alpha)]), b.const(alpha)])
+            beta = self.value(beta, node)
+            arg = b.emit("mul", [beta, b.emit("sqrt", [b.emit("sub", [b.const(1), b.emit("mul", [r, r])])])])
+            return b.emit("div", [b.emit("i0", [arg]), b.emit("i0", [beta])])
+        n = b.emit("astype", [b.emit("arange", [b.const(1 - m), b.const(m), b.const(2)])], dtype="float64")
+        den = float(m - 1)
+        if name == "bartlett":
+            q = b.emit("div", [n, b.const(den)])
+            return b.emit("where", [b.emit("le", [n, b.const(0)]), b.emit("add", [b.const(1), q]),
+                                    b.emit("sub", [b.const(1), q])])
+        cos1 = b.emit("cos", [b.emit("div", [b.emit("mul", [b.const(np.pi), n]), b.const(den)])])
+        if name in ("hanning", "hamming"):
+            c0, c1 = (0.5, 0.5) if name == "hanning" else (0.54, 0.46)
+            return b.emit("add", [b.const(c0), b.emit("mul", [b.const(c1), cos1])])
+        cos2 = b.emit("cos", [b.emit("div", [b.emit("mul", [b.const(2.0 * np.pi), n]), b.const(den)])])
+        return b.emit("add", [b.emit("add", [b.const(0.42), b.emit("mul", [b.const(0.5), cos1])]),
+                              b.emit("mul", [b.const(0.08), cos2])])
+
+    def form_hanning(self, label, args, kwargs, node):
+        (M,) = self.bind_args(label, ("M",), args, kwargs, node)
+        return self._window("hanning", label, M, node)
+
+    def form_hamming(self, label, args, kwargs, node):
+        (M,) = self.bind_args(label, ("M",), args, kwargs, node)
+        return self._window("hamming", label, M, node)
+
+    def form_blackman(self, label, args, kwargs, node):
+        (M,) = self.bind_args(label, ("M",), args, kwargs, node)
+        return self._window("blackman", label, M, node)
+
+    def form_bartlett(self, label, args, kwargs, node):
+        (M,) = self.bind_args(label, ("M",), args, kwargs, node)
+        return self._window("bartlett", label, M, node)
+
+    def form_kaiser(self, label, args, kwargs, node):
+        M, beta = self.bind_args(label, ("M", "beta"), args, kwargs, node)
+        return self._window("kaiser", label, M, node, beta=beta)
+
     def _conv(self, label, a, v, mode, node):
         a, v = self.value(a, node), self.value(v, node)
         if a.type.rank != 1 or v.type.rank != 1:
