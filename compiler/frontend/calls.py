@@ -76,6 +76,8 @@ class CallHelpers:
         the last), or the single a[idx[i]] where idx[i] >= idx[i+1] (NumPy's rule); stacked."""
         written = f"np.{ufunc}.reduceat"
         a, indices, axis = self.bind_args(written, ("array", "indices", "axis"), args, kwargs, node, axis=0)
+        if isinstance(indices, Value) and indices.type.kind == "array":
+            return self._reduceat_run_time(ufunc, written, a, indices, axis, node)
         idx = self.static(tuple(indices) if isinstance(indices, list) else indices, node, "indices")
         idx = idx if isinstance(idx, tuple) else (idx,)
         x = self.value(a, node)
@@ -95,6 +97,50 @@ class CallHelpers:
             else:
                 parts.append(self.call_value(target, [self._lane(x, ax, start, stop)], {"axis": ax}, node))
         return self.b.emit("stack", parts, axis=ax)
+
+    def _reduceat_run_time(self, ufunc, written, a, indices, axis, node):
+        """np.add.reduceat(a, idx, axis) (multiply, maximum, minimum) with an int array idx computed
+        in the function (`np.cumsum(days)[:-1]`): segment i is `start_i <= j < stop_i`, stop_i the
+        next index (the extent for the last); where start_i >= stop_i NumPy takes the single
+        a[start_i] (np.take: an index out of range raises IndexError when run). The segments are
+        a mask of (len(idx), n) over a moved to axis 0, reduced with `where(mask, a, identity)`
+        along the segment axis: O(len(idx) * n) work, exact values and gradients."""
+        x = self.value(a, node)
+        idx = self.value(indices, node)
+        if x.type.kind != "array" or idx.type.rank != 1 or not idx.type.dtype.startswith(("int", "uint")):
+            raise self.err(AdjitTypeError, f"{written} takes an array and a 1-D array of int indices", node)
+        ax = self._axis(axis, x.type.rank, node)
+
+        def call(f, *args, **kw):
+            return self.call_value(f, list(args), kw, node)
+        moved = call(np.moveaxis, x, ax, 0) if ax else x
+        n = self.b.aval(moved).shape[0]
+        if n is None:
+            n = self.b.emit("getitem", [self.b.emit("shape", [moved]), self.b.const(0)], index=(("int", 1),))
+        after = self.b.emit("getitem", [idx, self.b.const(1)], index=(("slice", 1, None, None),))  # idx[1:]
+        nxt = call(np.concatenate, (after, call(np.reshape, self.value(n, node), (1,))))
+        j = call(np.expand_dims, call(np.arange, n), 0)
+        self.at(node)
+        inside = self.b.emit("logical_and", [self.b.emit("ge", [j, call(np.expand_dims, idx, 1)]),
+                                             self.b.emit("lt", [j, call(np.expand_dims, nxt, 1)])])
+        rest = x.type.rank - 1
+        if rest:
+            inside = call(np.reshape, inside, tuple(self.b.aval(inside).shape) + (1,) * rest)
+        identity = {"add": 0.0, "multiply": 1.0, "maximum": -np.inf, "minimum": np.inf}[ufunc]
+        if not x.type.dtype.startswith("float"):
+            if ufunc in ("maximum", "minimum"):
+                raise self.err(AdjitTypeError, f"{written} of integers with indices computed when the function runs",
+                               node, hint="cast the array to float first, or give indices known when compiled")
+            identity = int(identity)
+        spread = call(np.where, inside, call(np.expand_dims, moved, 0), identity)
+        target = {"add": np.sum, "multiply": np.prod, "maximum": np.max, "minimum": np.min}[ufunc]
+        out = call(target, spread, axis=1)
+        self.at(node)
+        single = self.b.emit("ge", [idx, nxt])
+        if rest:
+            single = call(np.reshape, single, (-1,) + (1,) * rest)
+        out = call(np.where, single, call(np.take, moved, idx, axis=0), out)
+        return call(np.moveaxis, out, 0, ax) if ax else out
 
     def zip_value(self, args, node):
         """zip(a, b, ...) used as a value (not a loop's iterable): the tuples of items, as many as

@@ -132,6 +132,20 @@ def windowed_spectrum(y, beta, n_fft=300):
     return np.sum(np.log(spec + 1e-3)) + np.sum(taper * y[:n_fft])
 
 
+# ------------------------------------------- np.<ufunc>.reduceat with indices computed in the function (months)
+DAYS_PER_MONTH = [3, 2, 4]
+
+
+def reduceat_run_time_indices(x, years=2):
+    starts = np.cumsum([0] + DAYS_PER_MONTH * years)[:-1]
+    monthly = np.add.reduceat(x, starts)
+    idx = np.array([0, 4, 4, 2, 7]) + np.sum(x > 100)  # a repeated and a decreasing index: single items
+    A = x[:16].reshape(8, 2)
+    return (np.sum(monthly ** 2) + np.sum(np.add.reduceat(x, idx) * np.arange(5))
+            + np.sum(np.maximum.reduceat(A, idx[:3], axis=0) ** 2) + np.sum(np.multiply.reduceat(A.T, idx[:3], axis=1))
+            + np.sum(np.minimum.reduceat(x, idx[:2])))
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
@@ -140,6 +154,7 @@ CASES = [
     (string_iteration_char_ids, lambda: (np.sin(np.arange(22.0)).reshape(11, 2),), (0,)),
     (conditional_list_choice, lambda: (np.array([800.0, 1200.0]),), (0,)),
     (windowed_spectrum, lambda: (np.sin(np.arange(320.0) * 0.3) + 0.1 * np.cos(np.arange(320.0)), 3.0), (0, 1)),
+    (reduceat_run_time_indices, lambda: (np.sin(np.arange(18.0)) + 1.5,), (0,)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]
