@@ -374,7 +374,7 @@ class StatisticsForms(FormsBase):
         count = self.b.emit("sum", [ok], axis=(ax,), keepdims=True)
         return self._sorted(flat, ax), count, ax, rank
 
-    def _nan_pick(self, s, pos, ax):
+    def _lane_pick(self, s, pos, ax):
         """The lanes' elements at int positions `pos` (an axis of 1 at ax), clamped into the lane."""
         pos = self.b.emit("maximum", [pos, self.b.const(0)])
         return self._gather_along(s, pos, ax)
@@ -391,8 +391,8 @@ class StatisticsForms(FormsBase):
         self._no_out(label, out, node)
         s, c, ax, rank = self._nan_lanes(label, x, axis, node)
         one, two = self.b.const(1), self.b.const(2)
-        lo = self._nan_pick(s, self.b.emit("floordiv", [self.b.emit("sub", [c, one]), two]), ax)
-        hi = self._nan_pick(s, self.b.emit("floordiv", [c, two]), ax)  # an all-NaN lane: NaN + NaN
+        lo = self._lane_pick(s, self.b.emit("floordiv", [self.b.emit("sub", [c, one]), two]), ax)
+        hi = self._lane_pick(s, self.b.emit("floordiv", [c, two]), ax)  # an all-NaN lane: NaN + NaN
         m = self.b.emit("div", [self.b.emit("add", [lo, hi]), self.b.const(2.0)])
         return self._nan_finish(m, self.static(axis, node, "axis"), ax, rank, bool(self.static(keepdims, node, "keepdims")))
 
@@ -418,8 +418,8 @@ class StatisticsForms(FormsBase):
         lo_f = emit("floordiv", [pos, self.b.const(1.0)])
         lo = emit("astype", [lo_f], dtype="int64")
         hi = emit("minimum", [emit("add", [lo, self.b.const(1)]), last])
-        a = self._nan_pick(s, lo, ax)
-        r = emit("add", [a, emit("mul", [emit("sub", [self._nan_pick(s, hi, ax), a]), emit("sub", [pos, lo_f])])])
+        a = self._lane_pick(s, lo, ax)
+        r = emit("add", [a, emit("mul", [emit("sub", [self._lane_pick(s, hi, ax), a]), emit("sub", [pos, lo_f])])])
         return self._nan_finish(r, self.static(axis, node, "axis"), ax, rank, bool(self.static(keepdims, node, "keepdims")))
 
     # ---------------------------------------------------------------- differences, polynomials, products
