@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
+from .forms.polynomials import PolyObject
 from .interpolation import Interp1d, is_interp1d
 from .values import _is_number
 
@@ -58,6 +59,8 @@ class SequenceBuiltins:
             return True
         if func is str or func is np.isscalar:  # str(k), np.isscalar(v): decided when compiled
             return True
+        if isinstance(func, PolyObject) or isinstance(getattr(func, "__self__", None), PolyObject):
+            return True  # p(x), p.deriv() of a np.poly1d / Polynomial made here: forms/polynomials.py
         if isinstance(func, functools.partial):  # a global partial of constants
             return _constant(func.args) and all(map(_constant, func.keywords.values()))
         return (func is builtins.sorted or func is builtins.max or func is builtins.min) \
@@ -82,6 +85,12 @@ class SequenceBuiltins:
             return self._call_partial(func, node)
         if func is str or func is np.isscalar:
             return self._known_when_compiled(func, node)
+        if isinstance(func, PolyObject) or isinstance(getattr(func, "__self__", None), PolyObject):
+            args, kwargs = self.call_args(node.args), self.call_keywords(node)
+            self.at(node)
+            if isinstance(func, PolyObject):
+                return self.poly_call(func, args, kwargs, node)
+            return self.poly_method(func.__self__, func.__name__, args, kwargs, node)
         return self._keyed(func, node)
 
     def _known_when_compiled(self, func, node):

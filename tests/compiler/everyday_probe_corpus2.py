@@ -218,3 +218,30 @@ class Poly:
 def user_sequence(x):
     p = Poly(x)
     return p(0.5) + p[2] * len(p)
+
+
+def polynomials(x):
+    from numpy.polynomial import Polynomial
+    from numpy.polynomial import polynomial as P
+
+    p = np.poly1d(x[:4])
+    q, r = p.deriv(), p.integ(k=0.5)
+    P2 = Polynomial(x[:3], domain=[0, 2])
+    return (np.sum(q(x) * r(x)) + np.sum(P2(x) ** 2) + np.sum(P2.deriv(2)(x)) + np.sum(P2.integ()(x)) + p.order
+            + np.polyval(np.polyder(x[:4], 2), 0.5) + np.sum(np.polyint(x[:3]) * x[:4])
+            + np.sum(P.polyder(x[:4]) ** 2) + np.sum(P.polyint(x[:3], k=1.0, lbnd=0.5) * x[:4]))
+
+
+def unwrapped(x):
+    phase = np.angle(np.exp(1j * np.cumsum(x) * 2.0))
+    return np.sum(np.unwrap(phase) * x) + np.sum(np.unwrap(phase[None, :], axis=1, period=np.pi))
+
+
+def scipy_factorizations(A):
+    import scipy.linalg as sla
+
+    S = A @ A.T + np.eye(4)
+    Q, R = sla.qr(A)
+    (R2,) = sla.qr(A, mode="r")
+    return (np.sum(sla.svd(A, compute_uv=False)) + np.sum(np.abs(R)) + np.sum(R2 * R)
+            + np.sum(sla.solve(S, np.ones(4), assume_a="pos")) + np.abs(Q[0, 0]))

@@ -8,7 +8,8 @@ into the rows of an array in place (`for row in Y: row /= row.sum()`), writes th
 (`T[1][mask] = v`, `np.fill_diagonal(M[:3], v)`), recursion of nested functions,
 scipy.interpolate.interp1d (linear, nearest, previous, next; bounds and fills), order="F"
 reshapes, np.finfo, np.prod(x.shape), np.isscalar, str() of known ints as dict keys,
-np.diag_indices_from, np.lexsort, len()/[] of the user's classes, and the located
+np.diag_indices_from, np.lexsort, len()/[] of the user's classes, np.poly1d / Polynomial objects
+and polyder/polyint, np.unwrap, scipy.linalg.svd/qr, and the located
 refusals that remain."""
 import numpy as np
 import pytest
@@ -51,6 +52,9 @@ CASES = [
     (C.index_tables, lambda: [RNG.standard_normal((4, 4))]),
     (C.string_keys, lambda: [_vec()]),
     (C.user_sequence, lambda: [_vec()]),
+    (C.polynomials, lambda: [_vec()]),
+    (C.unwrapped, lambda: [_vec()]),
+    (C.scipy_factorizations, lambda: [RNG.standard_normal((4, 4)) + 2 * np.eye(4)]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place", "interpolated"}

@@ -13,6 +13,9 @@ from ...ir import Value
 from .base import FormsBase
 
 FORMS = {
+    "unwrap": ((np.unwrap,), (), "NumPy's algorithm: the differences along `axis` brought into [-period/2, "
+                                 "period/2) where they are at least `discont`, the corrections cumulated (a "
+                                 "`stop_gradient`: piecewise constant) and added to `p[1:]`; floats"),
     "gradient": ((np.gradient,), (), "second-order central differences inside, one-sided at the ends (`edge_order` "
                                      "1 or 2), along every axis or `axis=` (a tuple for more than one), a spacing per "
                                      "axis: a number or the coordinates (NumPy's non-uniform weights)"),
@@ -108,6 +111,28 @@ class DifferenceForms(FormsBase):
                                lambda a, b: div(emit("neg", [s12(a, b)]), mul(a, b)),
                                lambda a, b: div(add(add(b, b), a), mul(b, s12(a, b)))))
         return emit("concatenate", parts, axis=axis)
+
+    def form_unwrap(self, label, args, kwargs, node):
+        p, discont, axis, period = self.bind_args(label, ("p", "discont", "axis", "period"), args, kwargs, node,
+                                                  discont=None, axis=-1, period=2 * np.pi)
+        x = self.value(self.array_like(p, node), node)
+        if x.type.kind != "array" or x.type.dtype not in ("float32", "float64"):
+            raise self.err(AdjitTypeError, f"{label} of a float array here", node,
+                           hint="x.astype(float) first (NumPy's integer unwrap has its own rounding)")
+        ax = self._axis(axis, x.type.rank, node)
+        emit, v = self.b.emit, (lambda c: self.value(c, node))
+        period = self.value(period, node)
+        high = emit("div", [period, v(2.0)])
+        discont = high if discont is None else emit("maximum", [self.value(discont, node), high])
+        self.at(node)
+        dd = self.call_value(np.diff, [x], {"axis": ax}, node)
+        ddmod = emit("sub", [emit("mod", [emit("add", [dd, high]), period]), high])
+        ddmod = emit("where", [emit("logical_and", [emit("eq", [ddmod, emit("neg", [high])]), emit("gt", [dd, v(0.0)])]),
+                               high, ddmod])
+        corr = emit("where", [emit("lt", [emit("abs", [dd]), discont]), v(0.0), emit("sub", [ddmod, dd])])
+        corr = emit("stop_gradient", [emit("astype", [corr], dtype=x.type.dtype)])
+        moved = emit("add", [self._lane(x, ax, 1, None), self.call_value(np.cumsum, [corr], {"axis": ax}, node)])
+        return emit("concatenate", [self._lane(x, ax, None, 1), moved], axis=ax)
 
     def form_histogram(self, label, args, kwargs, node):
         a, bins, rng, density, weights = self.bind_args(label, ("a", "bins", "range", "density", "weights"), args,

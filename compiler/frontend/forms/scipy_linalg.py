@@ -41,6 +41,11 @@ FORMS: dict = {
     "expm_frechet": ((Lazy("scipy.linalg", "expm_frechet"),), (),
                      "the `expm_frechet` row; the pair (`expm`, `expm_frechet`) unless `compute_expm=False`"),
     "scipy_svdvals": ((Lazy("scipy.linalg", "svdvals"),), (), "`svd_s`"),
+    "scipy_qr": ((Lazy("scipy.linalg", "qr"),), (), "np.linalg.qr's form: `mode='full'` (a square or, for R alone, "
+                                                    "any tall matrix) and `'economic'` the pair (Q, R), `'r'` the "
+                                                    "1-tuple (R,) as SciPy returns it; no pivoting"),
+    "scipy_svd": ((Lazy("scipy.linalg", "svd"),), (), "np.linalg.svd's form (`full_matrices`, `compute_uv`; "
+                                                      "`lapack_driver` and the overwrite/check flags do not change it)"),
 }
 
 
@@ -72,6 +77,30 @@ class ScipyLinalgForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: trans={trans!r} is not supported (0 or 1)", node)
         a = lu_piv[0].a if trans == 0 else self.b.emit("transpose", [lu_piv[0].a], axes=(1, 0))
         return self.form_solve("np.linalg.solve", (a, b), {}, node)
+
+    def form_scipy_qr(self, label, args, kwargs, node):
+        a, _, _, mode, pivoting, _ = self.bind_args(
+            label, ("a", "overwrite_a", "lwork", "mode", "pivoting", "check_finite"), args, kwargs, node,
+            overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True)
+        if self._flag(pivoting, node, "pivoting") or mode not in ("full", "economic", "r"):
+            raise self.err(UnsupportedSyntaxError, f"{label}(mode={mode!r}, pivoting={pivoting!r})", node,
+                           hint="mode='full', 'economic' or 'r' without pivoting")
+        if mode == "r":  # SciPy's R of mode 'full' is m x n; for a tall matrix its rows beyond n are zeros
+            m, n = (self._extent(self._linalg_matrix(a, node, label), k, node, label) for k in (0, 1))
+            r = self.form_qr("np.linalg.qr", (a,), {"mode": "r"}, node)
+            if m > n:
+                r = self.b.emit("concatenate", [r, self.b.emit("zeros", [self._const_shape((m - n, n))],
+                                                               dtype=r.type.dtype)], axis=0)
+            return (r,)
+        return self.form_qr("np.linalg.qr", (a,), {"mode": "complete" if mode == "full" else "reduced"}, node)
+
+    def form_scipy_svd(self, label, args, kwargs, node):
+        a, full, uv, _, _, driver = self.bind_args(
+            label, ("a", "full_matrices", "compute_uv", "overwrite_a", "check_finite", "lapack_driver"), args, kwargs,
+            node, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd")
+        if driver not in ("gesdd", "gesvd"):
+            raise self.err(AdjitTypeError, f"{label}: lapack_driver={driver!r}", node)
+        return self.form_svd("np.linalg.svd", (a,), {"full_matrices": full, "compute_uv": uv}, node)
 
     def _linalg_matrix(self, a, node, label):
         a = self._float_matrix(a, node, label)
