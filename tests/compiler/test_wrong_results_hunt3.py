@@ -112,3 +112,38 @@ def test_complex_division_does_not_square_the_divisor():
     """(a + bi) / (c + di) formed c*c + d*d, which overflows past 1e154 (and underflows below
     1e-154): nan where NumPy's quotient (Smith's method) is finite (w above: nan for NumPy's -1.17)."""
     _checked(complex_quotients, np.array([0.3, -0.8, 0.5, 0.9]))
+
+
+def vectorized_int_or_float(x):
+    f = np.vectorize(lambda a: round(a) if a > 0 else a)
+    return np.sum(f(x) * np.arange(x.shape[0]))
+
+
+def vectorized_bool_or_float(x):
+    def g(a):
+        if a < 2:
+            return a > 0
+        return a
+    return np.sum(np.vectorize(g)(x) * np.arange(x.shape[0]))
+
+
+def vectorized_same_dtype_on_every_path(x):
+    f = np.vectorize(lambda a: round(a) if a > 0 else int(a * 3))
+    return np.sum(f(x) * x)
+
+
+def test_vectorize_of_a_function_whose_paths_return_other_dtypes_is_located():
+    """np.vectorize without otypes gives its result the dtype of the first element's result: a
+    function returning round(a) (an int) on one path and a float on another makes an int array when
+    the first element takes the int path. adjit promoted every path to float (0.3 for NumPy's 3.7;
+    a bool path: 9.9 for 6.7); only int literals were refused."""
+    import pytest
+
+    import adjit
+
+    x = np.array([0.7, -1.3, 2.6, -0.2, 1.5, -2.5])
+    for f in (vectorized_int_or_float, vectorized_bool_or_float):
+        with pytest.raises(adjit.AdjitError, match="otypes"):
+            run_grad(f, [x], (0,))
+    value, grads = run_grad(vectorized_same_dtype_on_every_path, [x], (0,))
+    assert np.isclose(value, vectorized_same_dtype_on_every_path(x))
