@@ -121,6 +121,10 @@ class CallHelpers:
         nxt = call(np.concatenate, (after, call(np.reshape, self.value(n, node), (1,))))
         j = call(np.expand_dims, call(np.arange, n), 0)
         self.at(node)
+        low = self.b.emit("ge", [call(np.min, idx), self.b.const(0)])
+        high = self.b.emit("lt", [call(np.max, idx), self.value(n, node)])
+        self.b.emit("check", [self.b.emit("logical_and", [low, high])], exc="IndexError",
+                    msg=f"index out-of-bounds in {ufunc}.reduceat")  # NumPy's; a negative index included
         inside = self.b.emit("logical_and", [self.b.emit("ge", [j, call(np.expand_dims, idx, 1)]),
                                              self.b.emit("lt", [j, call(np.expand_dims, nxt, 1)])])
         rest = x.type.rank - 1

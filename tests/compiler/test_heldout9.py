@@ -23,3 +23,14 @@ def test_where_branch_not_taken_stays_zero_through_sums_and_scaling():
     with np.errstate(invalid="ignore"):
         _, (g,) = run_grad(_where_nan_square, (np.array([-0.5, 0.3]),), (0,))
     assert np.allclose(g, [-8.0 / 3.0, 1.0])
+
+
+def _reduceat_negative_index(x):
+    idx = np.array([-1, 3]) + np.sum(x > 100)
+    return np.sum(np.add.reduceat(x, idx))
+
+
+def test_reduceat_run_time_index_out_of_range_raises_as_numpy():
+    """NumPy raises IndexError for an index below 0 or at/after the extent (a negative one does not wrap)."""
+    with pytest.raises(IndexError):
+        run_grad(_reduceat_negative_index, (np.arange(6.0),), (0,))
