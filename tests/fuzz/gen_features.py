@@ -19,6 +19,7 @@ learnt last and the other profiles barely write, each as a small statement group
 from __future__ import annotations
 
 from .gen_features3 import FEATURES3
+from .gen_features4 import FEATURES4
 from .program import Raw
 
 FEATURES = [  # (method, weight)
@@ -40,7 +41,7 @@ class FeaturesMixin:
 
         stmts, names = [], []
         for _ in range(count):
-            kind = wchoice(self.r, FEATURES + FEATURES2 + FEATURES3)[0]
+            kind = wchoice(self.r, FEATURES + FEATURES2 + FEATURES3 + FEATURES4)[0]
             k = self.fresh("")
             lines = getattr(self, "ft_" + kind)(k)
             self.tag("ft_" + kind)
