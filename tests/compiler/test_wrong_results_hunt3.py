@@ -147,3 +147,13 @@ def test_vectorize_of_a_function_whose_paths_return_other_dtypes_is_located():
             run_grad(f, [x], (0,))
     value, grads = run_grad(vectorized_same_dtype_on_every_path, [x], (0,))
     assert np.isclose(value, vectorized_same_dtype_on_every_path(x))
+
+
+def isin_nothing(x):
+    return np.sum(np.isin(np.arange(x.shape[0]), []) * x) + np.sum(np.isin(x, [], invert=True) * x)
+
+
+def test_isin_of_an_empty_list():
+    """np.isin(a, []) read the empty list as an array of a run-time extent: the lowered module read
+    index 0 of it (IndexError), Numba failed to type np.ascontiguousarray(()) (internal errors)."""
+    _checked(isin_nothing, np.array([0.7, -1.3, 2.6]))

@@ -305,13 +305,14 @@ class AssortedForms(FormsBase):
                                                            "kind"), args, kwargs, node, assume_unique=False,
                                                    invert=False, kind=None)
         a = self.value(self.array_like(el, node), node)
-        t = self._ravel(self.value(self.array_like(test, node), node))
+        empty = isinstance(test, (tuple, list)) and len(test) == 0  # np.isin(a, []): NumPy's float64 (0,)
+        t = None if empty else self._ravel(self.value(self.array_like(test, node), node))
         self.at(node)
         if a.type.dtype in _FLOATS:
             a = self.b.emit("stop_gradient", [a])
-        if t.type.dtype in _FLOATS:
+        if t is not None and t.type.dtype in _FLOATS:
             t = self.b.emit("stop_gradient", [t])
-        if self._shape(t)[0] == 0:
+        if empty or self._shape(t)[0] == 0:
             out = self.b.emit("ne", [a, a]) if a.type.dtype not in _FLOATS else \
                 self.b.emit("logical_and", [self.b.emit("eq", [a, a]), self.b.emit("ne", [a, a])])
             return self.b.emit("logical_not", [out]) if self.static(invert, node, "invert") else out
