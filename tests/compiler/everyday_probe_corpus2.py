@@ -245,3 +245,8 @@ def scipy_factorizations(A):
     (R2,) = sla.qr(A, mode="r")
     return (np.sum(sla.svd(A, compute_uv=False)) + np.sum(np.abs(R)) + np.sum(R2 * R)
             + np.sum(sla.solve(S, np.ones(4), assume_a="pos")) + np.abs(Q[0, 0]))
+
+
+def takes_and_repeats(A):
+    return (np.sum(A.take([0, 2], axis=1) ** 2) + np.sum(A.take([1, 3]) * 2.0)
+            + np.sum(np.repeat(A, [1, 2, 0], axis=0) * np.arange(12.0).reshape(3, 4)) + np.sum(np.repeat(A[0], [2])))

@@ -55,6 +55,7 @@ CASES = [
     (C.polynomials, lambda: [_vec()]),
     (C.unwrapped, lambda: [_vec()]),
     (C.scipy_factorizations, lambda: [RNG.standard_normal((4, 4)) + 2 * np.eye(4)]),
+    (C.takes_and_repeats, lambda: [RNG.standard_normal((3, 4))]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place", "interpolated"}

@@ -20,10 +20,10 @@ FORMS: dict = {
     "fliplr": ((np.fliplr,), (), "`np.flip(m, axis=1)` (at least 2-D)"),
     "flipud": ((np.flipud,), (), "`np.flip(m, axis=0)` (at least 1-D)"),
     "rot90": ((np.rot90,), (), "NumPy's composition of `np.flip` and `np.transpose` of `axes` (`k` known when compiled)"),
-    "take": ((np.take,), (), "a `gather` (`axis=None`: of the raveled array)"),
+    "take": ((np.take,), ("take",), "a `gather` (`axis=None`: of the raveled array)"),
     "take_along_axis": ((np.take_along_axis,), (), "a `gather` along `axis`, the other axes indexed by broadcast "
                                                    "aranges"),
-    "repeat": ((np.repeat,), ("repeat",), "`reshape(broadcast_to(expand_dims(x, axis + 1)))`: each element `repeats` "
+    "repeat": ((np.repeat,), ("repeat",), "(a count per element known when compiled: a `gather` at NumPy's index table) `reshape(broadcast_to(expand_dims(x, axis + 1)))`: each element `repeats` "
                                           "times (an int known when compiled; `axis=None` ravels)"),
     "tile": ((np.tile,), (), "`broadcast_to` of an expanded view, then `reshape` (`reps` known when compiled)"),
     "pad": ((np.pad,), (), "axis by axis as NumPy fills it: `concatenate` of the array with blocks of "
@@ -133,6 +133,8 @@ class ArrangingForms(FormsBase):
         if out is not None or mode != "raise":
             raise self.err(UnsupportedSyntaxError, f"{label}: `out` and `mode` are not supported", node)
         x = self._array(x, node, label)
+        if isinstance(idx, tuple):  # x.take([0, 2]): the method's list is np.asarray'd as the function's
+            idx = self.array_like(idx, node)
         axis = self.static(axis, node, "axis")
         if axis is None:
             x, axis = self._ravel(x), 0
@@ -165,13 +167,25 @@ class ArrangingForms(FormsBase):
         x, repeats, axis = self.bind_args(label, ("a", "repeats", "axis"), args, kwargs, node, axis=None)
         x = self.value(x, node)
         r = self.static(repeats, node, "repeats")
-        if not isinstance(r, int) or r < 0:
-            raise self.err(UnsupportedSyntaxError, f"{label}: repeats must be one int known when compiled", node)
         axis = self.static(axis, node, "axis")
         if axis is None:
             x, axis = self._ravel(x), 0
         rank = self._rank(x)
         axis = self._axis(axis, rank, node)
+        if isinstance(r, tuple) and len(r) != 1:  # a count per element: a gather at the index table
+            n = self._extent(x, axis, node, label)
+            if len(r) != n or not all(isinstance(k, int) and k >= 0 for k in r):
+                raise self.err(AdjitTypeError, f"{label}: repeats of {len(r)} counts for {n} elements along the axis "
+                               "(NumPy raises ValueError)", node)
+            table = np.repeat(np.arange(n), r)
+            if table.size == 0:
+                raise self.err(UnsupportedSyntaxError, f"{label} with every count 0 (an empty result)", node)
+            return self.call_value(np.take, [x, self._build(tuple(int(k) for k in table), node)], {"axis": axis},
+                                   node)
+        r = r[0] if isinstance(r, tuple) else r
+        if not isinstance(r, int) or r < 0:
+            raise self.err(UnsupportedSyntaxError, f"{label}: repeats must be an int or a list of ints known when "
+                           "compiled", node)
         shape = [self._extent(x, k, node, label) for k in range(rank)]
         e = self.b.emit("expand_dims", [x], axis=(axis + 1,))
         e = self.b.emit("broadcast_to", [e, self._const_shape(shape[:axis + 1] + [r] + shape[axis + 1:])])
