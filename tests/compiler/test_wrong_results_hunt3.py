@@ -157,3 +157,13 @@ def test_isin_of_an_empty_list():
     """np.isin(a, []) read the empty list as an array of a run-time extent: the lowered module read
     index 0 of it (IndexError), Numba failed to type np.ascontiguousarray(()) (internal errors)."""
     _checked(isin_nothing, np.array([0.7, -1.3, 2.6]))
+
+
+def diff_joined_with_nothing(x):
+    return np.sum(np.diff(x, prepend=[], append=[]) * np.arange(x.shape[0] - 1)) + np.sum(np.diff(x, append=[]) ** 2)
+
+
+def test_diff_with_an_empty_prepend():
+    """np.diff(x, prepend=[]) joins nothing (NumPy's asanyarray([]) is (0,)): the empty list was a
+    tuple value concatenated with x (internal TypeError: data type '' not understood)."""
+    _checked(diff_joined_with_nothing, np.array([0.7, -1.3, 2.6, 0.4]))

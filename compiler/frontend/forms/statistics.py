@@ -431,15 +431,22 @@ class StatisticsForms(FormsBase):
             ax = self._axis(axis, self._rank(x), node)
 
             def edge(extra):
+                if isinstance(extra, tuple) and not extra:  # [] is np.asanyarray([]): shape (0,), joins nothing
+                    if self._rank(x) != 1:
+                        raise self.err(ShapeError, "all the input array dimensions except for the concatenation "
+                                       "axis must match exactly (np.diff's prepend/append of [] and a "
+                                       f"{self._rank(x)}-D array: NumPy raises ValueError)", node)
+                    return None
                 e = self.array_like(extra, node) if isinstance(extra, tuple) else self.value(extra, node)
                 if self._rank(e) == 0:
                     shape = list(self._shape(x))
                     shape[ax] = 1
                     e = self.b.emit("broadcast_to", [e, self._const_shape(shape)])
                 return e
-            parts = ([edge(prepend)] if prepend is not None else []) + [x] + ([edge(append)] if append is not None
-                                                                            else [])
-            x = self.b.emit("concatenate", parts, axis=ax)
+            parts = [p for p in ([edge(prepend)] if prepend is not None else []) + [x]
+                     + ([edge(append)] if append is not None else []) if p is not None]
+            if len(parts) > 1:
+                x = self.b.emit("concatenate", parts, axis=ax)
         n = self.static(n, node, "n")
         if not isinstance(n, int) or n < 0:
             raise self.err(ShapeError, f"order must be non-negative but got {n!r}", node)
