@@ -1,0 +1,40 @@
+"""runtime/linalg.py's products: the formulation `_product_into` chooses (the transposed BLAS call
+for `X.T @ G` with a long contraction and a tall result) gives what NumPy gives, into a new array
+or a given one, and every other product is Numba's own call."""
+import numba
+import numpy as np
+import pytest
+
+from adjit.runtime import linalg as L
+
+
+@numba.njit(cache=True)
+def _numba_product(a, b):
+    return a @ b
+
+
+@pytest.mark.parametrize("m,n,k", [(96, 8, 600), (96, 24, 600), (96, 8, 300), (8, 96, 600), (40, 0, 600),
+                                   (0, 8, 600), (40, 8, 0)])
+def test_transposed_operand_products(m, n, k):
+    """a = X.T (Numba's 'F' layout) times a C-ordered b: the first row takes the transposed
+    formulation (k >= 512, m >= 4 n), the others Numba's call; both give NumPy's values, C-ordered."""
+    rng = np.random.default_rng(m + n + k)
+    X, G = rng.standard_normal((k, m)), rng.standard_normal((k, n))
+    want = np.ascontiguousarray(X.T) @ G
+    new = L.matmul(X.T, G)
+    into = L.matmul_into(X.T, G, np.full((m, n), np.nan))
+    assert new.shape == (m, n) and new.flags.c_contiguous
+    np.testing.assert_allclose(new, want, rtol=1e-13, atol=1e-13)
+    np.testing.assert_array_equal(into, new)
+    # the seed network's products: the same bits as Numba's own call
+    np.testing.assert_allclose(new, _numba_product(X.T, G), rtol=1e-14, atol=1e-14)
+
+
+def test_products_match_numbas_own_call():
+    """The transposed formulation (the first pair) and Numba's call (the others: other layouts, a
+    vector, a non-contiguous view, float32) give the bits Numba's own `@` gives."""
+    rng = np.random.default_rng(5)
+    A, B, v = rng.standard_normal((700, 90)), rng.standard_normal((700, 10)), rng.standard_normal(700)
+    for a, b in ((A.T, B), (B.T, A), (A.T, v), (v, A), (A.T.copy(), B), (A[::2].T, B[::2]),
+                 (A.T.astype(np.float32), B.astype(np.float32))):
+        np.testing.assert_array_equal(L.matmul(a, b), _numba_product(a, b))
