@@ -33,6 +33,12 @@ def xlogy_(x, y, u): return np.sum(u * sp.xlogy(x, y))
 def mod_(x, y, u): return np.sum(u * np.mod(x, y)) + np.sum(u * (x % y)) + np.sum(np.remainder(x[0], y) * u[0])
 
 
+def fmod_(x, y, u): return np.sum(u * np.fmod(x, y)) + np.sum(np.fmod(x[0], y) * u[0])
+
+
+def copysign_(x, y, u): return np.sum(u * np.copysign(x, y)) + np.sum(u * np.copysign(y, x))
+
+
 def incomplete_(a, x, u):
     """The incomplete gamma and beta functions (their shape operands through no_derivative) and
     scipy.special.factorial of floats; one program for the five rows (one compile)."""
@@ -88,6 +94,8 @@ CASES: dict = {
     "logaddexp": [(logaddexp_, lambda: (normal(3, 4) * 3, normal(4) * 3, normal(3, 4)), (0, 1))],
     "logaddexp2": [(logaddexp2_, lambda: (normal(3, 4) * 3, normal(3, 1) * 3, normal(3, 4)), (0, 1))],
     "mod": [(mod_, mod_args, (0, 1))],
+    "fmod": [(fmod_, mod_args, (0, 1)), (fmod_, lambda: (lambda x, y, u: (-x, -y, u))(*mod_args()), (0, 1))],
+    "copysign": [(copysign_, lambda: (away_from_zero(3, 4), away_from_zero(4), normal(3, 4)), (0,))],
     "hypot": [(hypot_, lambda: (away_from_zero(3, 4), normal(4), normal(3, 4)), (0, 1))],
     "erf": [(erf_, lambda: (normal(7) * 1.5, normal(7)), (0,))],
     "erfc": [(erfc_, lambda: (normal(7) * 1.5, normal(7)), (0,))],
