@@ -250,3 +250,24 @@ def scipy_factorizations(A):
 def takes_and_repeats(A):
     return (np.sum(A.take([0, 2], axis=1) ** 2) + np.sum(A.take([1, 3]) * 2.0)
             + np.sum(np.repeat(A, [1, 2, 0], axis=0) * np.arange(12.0).reshape(3, 4)) + np.sum(np.repeat(A[0], [2])))
+
+
+def special_compositions(x):
+    import scipy.special as sp
+
+    a = np.abs(x) + 0.3
+    return np.sum(np.arange(1.0, 7.0) * (
+        sp.expm1(x) + sp.log1p(a) + sp.exp2(x) + sp.exp10(0.1 * x) + sp.cbrt(x) + sp.rgamma(a) + sp.exprel(x)
+        + sp.entr(a) + sp.rel_entr(a, 0.5) + sp.kl_div(a, a[::-1]) + sp.huber(0.7, x) + sp.pseudo_huber(0.5, x)
+        + sp.boxcox(a, 0.3) + sp.boxcox1p(a, 0.0) + sp.inv_boxcox(x, 0.4) + sp.inv_boxcox1p(x, 0.2)
+        + sp.eval_legendre(3, np.tanh(x)) + sp.eval_hermite(2, x) + sp.eval_hermitenorm(3, x)
+        + sp.eval_chebyt(4, np.tanh(x)) + sp.eval_chebyu(2, x) + sp.eval_laguerre(3, x) + sp.loggamma(a)
+        + sp.binom(5.0, 2.0 + 0.1 * x) + sp.poch(a, 1.5) + sp.stdtr(3.0, x) + sp.chdtr(2.0, a) + sp.gdtr(1.5, 2.0, a)
+        + sp.pdtr(3, a) + sp.bdtr(2, 5, sp.expit(x)) + sp.round(x) * 0.0))
+
+
+def special_edges(x):
+    import scipy.special as sp
+
+    return (sp.entr(x), sp.rel_entr(x, x[::-1]), sp.kl_div(x, 0.5), sp.huber(-1.0, x), sp.pseudo_huber(0.0, x),
+            sp.exprel(x), sp.loggamma(x), sp.boxcox(x, 0.0))

@@ -56,6 +56,7 @@ CASES = [
     (C.unwrapped, lambda: [_vec()]),
     (C.scipy_factorizations, lambda: [RNG.standard_normal((4, 4)) + 2 * np.eye(4)]),
     (C.takes_and_repeats, lambda: [RNG.standard_normal((3, 4))]),
+    (C.special_compositions, lambda: [_vec()]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
 COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place", "interpolated"}
@@ -138,6 +139,22 @@ def test_reshape_in_fortran_order_is_numpys():
     def f(A):
         return np.sum(A.reshape(2, 8, order="F")[0] ** 2)
     assert run_grad(f, [A], (0,))[0] == f(A) == 476.0
+
+
+def test_special_function_edges_are_scipys():
+    import warnings
+
+    x = np.array([-1.0, 0.0, 0.5, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = C.special_edges(x)
+
+    def total(x):
+        return sum(np.sum(np.where(np.isfinite(p), p, 7.0) * (k + 1)) for k, p in enumerate(C.special_edges(x)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value, _ = run_grad(total, [x], (0,))
+    assert np.isclose(value, sum(np.sum(np.where(np.isfinite(p), p, 7.0) * (k + 1)) for k, p in enumerate(expected)))
 
 
 def test_try_except_is_a_located_refusal_with_a_rewrite():

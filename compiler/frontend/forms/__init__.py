@@ -30,13 +30,14 @@ from .scipy_linalg import FORMS as _SCIPY_LINALG, ScipyLinalgForms
 from .signal import FORMS as _SIGNAL, SignalForms
 from .spatial import FORMS as _SPATIAL, SpatialForms
 from .special import FORMS as _SPECIAL, SpecialForms
+from .special_more import FORMS as _SPECIAL_MORE, MoreSpecialForms
 from .statistics import FORMS as _STATISTICS, StatisticsForms
 from .views import FORMS as _VIEWS, ViewForms
 
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_INCOMPLETE, **_LINALG, **_PSEUDO, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL, **_COMMON, **_ASSORTED, **_DIFFERENCES, **_POLYNOMIALS}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_INCOMPLETE, **_LINALG, **_PSEUDO, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL, **_COMMON, **_ASSORTED, **_DIFFERENCES, **_POLYNOMIALS, **_SPECIAL_MORE}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 _FUNCTIONS: dict = {}
 _PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
@@ -55,7 +56,7 @@ def FUNCTIONS() -> dict:
 
 
 class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, IncompleteForms, LinalgForms, PseudoForms, DistributionForms, SignalForms, ScipyLinalgForms,
-                 EverydayForms, ArrangingForms, SpatialForms, CommonForms, AssortedForms, DifferenceForms, PolynomialForms, FormsBase):
+                 EverydayForms, ArrangingForms, SpatialForms, CommonForms, AssortedForms, DifferenceForms, PolynomialForms, MoreSpecialForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = staticmethod(FUNCTIONS)
     METHODS = METHODS
