@@ -41,6 +41,12 @@ def _is_library(v) -> bool:
     return False
 
 
+def _library_instance(v) -> bool:
+    """An object of a library's class (not the library's function, class, ufunc or module itself)."""
+    return not isinstance(v, (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+                              types.MethodType, np.ufunc))
+
+
 _PLAIN = (bool, int, float, complex, str, bytes, np.generic, type(None))
 MAX_ITEMS = 10000  # a larger container is compared by identity (an array of data, not a setting)
 
@@ -145,7 +151,17 @@ def snapshot(fn) -> list:
                     take(f, n, getattr(f, n), names)
 
     def take(space, n, v, names):
-        if _is_library(v) or isinstance(v, np.ndarray) or (id(space), n) in taken:
+        if isinstance(v, np.ndarray) or (id(space), n) in taken:
+            return
+        if _is_library(v):
+            if not _library_instance(v):
+                return  # a library's function, class or module: the same object in every call
+            # an object of a library's class (np.vectorize(h), np.poly1d(c), a frozen distribution): what
+            # it holds is compiled in, so the name is guarded by identity, and a vectorized function followed
+            taken.add((id(space), n))
+            out.append((space, n, ("is", v)))
+            if isinstance(v, np.vectorize):
+                follow(v.pyfunc, names)
             return
         taken.add((id(space), n))
         if getattr(v, "__adjit_transform__", None) is not None:

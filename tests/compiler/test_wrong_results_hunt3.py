@@ -167,3 +167,41 @@ def test_diff_with_an_empty_prepend():
     """np.diff(x, prepend=[]) joins nothing (NumPy's asanyarray([]) is (0,)): the empty list was a
     tuple value concatenated with x (internal TypeError: data type '' not understood)."""
     _checked(diff_joined_with_nothing, np.array([0.7, -1.3, 2.6, 0.4]))
+
+
+def _doubled(a):
+    return a * 2.0
+
+
+def _scaled(a):
+    return a * SCALE_H3
+
+
+SCALE_H3 = 2.0
+VECTORIZED_H3 = np.vectorize(_doubled)
+SCALED_H3 = np.vectorize(_scaled)
+
+
+def reads_a_global_vectorized_function(x):
+    return np.sum(VECTORIZED_H3(x) * x) + np.sum(SCALED_H3(x))
+
+
+def test_a_global_vectorized_function_rebound_between_calls_is_seen():
+    """A global np.vectorize object (an object of a library's class) was taken for a library
+    function by jit/guards.py, so neither rebinding it nor changing a global its function reads made
+    the compiled code stale-checked: 3.56 for NumPy's 5.34 after `VECTORIZED = np.vectorize(triple)`."""
+    from adjit.compiler.jit.guards import holds, snapshot
+
+    global VECTORIZED_H3, SCALE_H3
+    guards = snapshot(reads_a_global_vectorized_function)
+    assert holds(guards)
+    old = VECTORIZED_H3
+    try:
+        VECTORIZED_H3 = np.vectorize(_scaled)
+        assert not holds(guards)
+        VECTORIZED_H3 = old
+        assert holds(guards)
+        SCALE_H3 = 5.0
+        assert not holds(guards)
+    finally:
+        VECTORIZED_H3, SCALE_H3 = old, 2.0
