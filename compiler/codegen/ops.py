@@ -161,6 +161,8 @@ class OpRenderer:
     def render_expand_dims(self, op: Op) -> Expr:
         x = self.operand(op.inputs[0], 0)
         axes = op.attrs["axis"]
+        if self.lowered and op.inputs[0].type.kind == "scalar":  # Numba's np.expand_dims takes arrays only
+            return Expr(f"np.full({(1,) * len(axes)!r}, {x})")
         if self.lowered or len(axes) == 1:
             for ax in axes:
                 x = f"np.expand_dims({x}, {ax})"

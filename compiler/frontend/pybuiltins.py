@@ -31,6 +31,7 @@ from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
 from .forms.polynomials import PolyObject
 from .interpolation import Interp1d, is_interp1d
+from .splines import CubicSplineValue, is_cubic_spline
 from .values import _is_number
 
 _MISSING = object()
@@ -57,6 +58,8 @@ class SequenceBuiltins:
             return True
         if is_interp1d(func) or isinstance(func, Interp1d):  # scipy.interpolate.interp1d: interpolation.py
             return True
+        if is_cubic_spline(func) or isinstance(func, CubicSplineValue):  # scipy.interpolate.CubicSpline: splines.py
+            return True
         if func is str or func is np.isscalar:  # str(k), np.isscalar(v): decided when compiled
             return True
         if isinstance(func, PolyObject) or isinstance(getattr(func, "__self__", None), PolyObject):
@@ -81,6 +84,11 @@ class SequenceBuiltins:
             self.at(node)
             return self.make_interp1d(args, kwargs, node) if is_interp1d(func) else \
                 self.call_interp1d(func, args, kwargs, node)
+        if is_cubic_spline(func) or isinstance(func, CubicSplineValue):
+            args, kwargs = self.call_args(node.args), self.call_keywords(node)
+            self.at(node)
+            return self.make_cubic_spline(args, kwargs, node) if is_cubic_spline(func) else \
+                self.call_cubic_spline(func, args, kwargs, node)
         if isinstance(func, (Partial, functools.partial)):
             return self._call_partial(func, node)
         if func is str or func is np.isscalar:

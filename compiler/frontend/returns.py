@@ -167,3 +167,40 @@ def rewrite_loop_else(loop: ast.stmt, flag: str) -> list:
     init = _at(ast.Assign(targets=[_name(flag, loop, True)], value=ast.Constant(False)), loop)
     test = _at(ast.UnaryOp(op=ast.Not(), operand=_name(flag, loop)), loop.orelse[0])
     return [init, new, _at(ast.If(test=test, body=rest, orelse=[]), loop.orelse[0])]
+
+
+def _own_jump(stmts: list, kind) -> bool:
+    """Whether a `break` or `continue` (kind) of the enclosing loop appears in stmts (in branches, not in
+    a nested loop's body; a nested loop's `else:` is ours)."""
+    for st in stmts:
+        if isinstance(st, kind):
+            return True
+        if isinstance(st, ast.If) and (_own_jump(st.body, kind) or _own_jump(st.orelse, kind)):
+            return True
+        if isinstance(st, (ast.For, ast.While)) and _own_jump(st.orelse, kind):
+            return True
+    return False
+
+
+def has_own_break(stmts: list) -> bool:
+    return _own_jump(stmts, ast.Break)
+
+
+def without_continue(stmts: list) -> list:
+    """One iteration's statements with `continue` as Python runs it, for a loop unrolled when the call
+    is compiled: the statements after a `continue` are dropped, and those after an `if` holding one
+    move into each of its branches (`if c: continue` then `rest` is `if c: pass else: rest`), so
+    each branch ends where the iteration would. Copies; the caller's list is not changed."""
+    out = []
+    for k, st in enumerate(stmts):
+        if isinstance(st, ast.Continue):
+            return out
+        if isinstance(st, ast.If) and (_own_jump(st.body, ast.Continue) or _own_jump(st.orelse, ast.Continue)):
+            rest = stmts[k + 1:]
+            new = copy.copy(st)
+            new.body = without_continue(list(st.body) + copy.deepcopy(rest)) or [_at(ast.Pass(), st)]
+            new.orelse = without_continue(list(st.orelse) + copy.deepcopy(rest))
+            out.append(new)
+            return out
+        out.append(st)
+    return out

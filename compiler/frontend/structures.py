@@ -18,6 +18,7 @@ from ..errors import AdjitError, AdjitNameError, AdjitTypeError, UnsupportedSynt
 from .complexvals import ComplexPair
 from ..ir import Value
 from .parse import _contains_jump, _contains_return
+from .returns import has_own_break, without_continue
 
 
 class StructTuple(tuple):
@@ -607,9 +608,12 @@ class Structures:
         items = self.struct_sequence(stmt.iter)
         if items is None:
             return False
-        if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
+        body = stmt.body
+        if _contains_jump(body) and not has_own_break(body) and not _contains_return(body) and not stmt.orelse:
+            body = without_continue(body)  # `if c: continue` then `rest`: `if c: pass else: rest` (returns.py)
+        if _contains_jump(body) or _contains_return(body) or stmt.orelse:
             raise self.err(UnsupportedSyntaxError, "a loop over a list, a tuple or a structure argument is unrolled "
-                           "when the call is compiled: break, continue, return and else inside it are not supported", stmt,
+                           "when the call is compiled: break, return and else inside it are not supported", stmt,
                            hint="loop over range(...) and index arrays, or move the return after the loop")
         for item in items:
             self.stmt = stmt
@@ -617,7 +621,7 @@ class Structures:
             for x in self.struct_read_all(item, stmt.iter):
                 pass
             self.assign(stmt.target, item, stmt.target)
-            self.lower_stmts(stmt.body, None)
+            self.lower_stmts(body, None)
         return True
 
     def struct_read_all(self, item, node):

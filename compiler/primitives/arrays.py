@@ -87,7 +87,8 @@ def _expand_dims_abstract(x, axis, **_):
 
 primitive("expand_dims", _expand_dims_abstract, view=True, sources=(np.expand_dims,), params=("a", "axis"),
           readable=CUSTOM,
-          vjp=lambda g, y, x, axis: (npx.reshape(g, x.shape),),
+          vjp=lambda g, y, x, axis: (npx.sum(g, axis=tuple(range(g.rank)), keepdims=False) if x.type.kind == "scalar"
+                                     else npx.reshape(g, x.shape),),
           jvp=lambda t, y, x, axis: npx.expand_dims(t[0], axis=axis))
 
 # --------------------------------------------------------------------------------------- indexing

@@ -1,6 +1,9 @@
 """Small programs for what the ninth held-out corpus (benchmarks/real_programs/heldout9.py) found
 adjit refusing or getting wrong; each written as a NumPy user writes it. test_heldout9.py runs them."""
+import math
+
 import numpy as np
+from scipy.interpolate import CubicSpline
 
 
 # ------------------------------------------- a tuple returned inside a loop (power iteration, fixed points)
@@ -146,6 +149,36 @@ def reduceat_run_time_indices(x, years=2):
             + np.sum(np.minimum.reduceat(x, idx[:2])))
 
 
+# ------------------------------------------- scipy.interpolate.CubicSpline made and called in the function
+def cubic_spline_background(y, x, q):
+    s = CubicSpline(x, y)
+    total = np.sum(s(q) ** 2) + np.sum(s(q, 1)) + np.sum(s(q, nu=2) * 0.1)
+    total += np.sum(CubicSpline(x[:3], y[:3])(q)) + np.sum(CubicSpline(x[:2], y[:2])(q) * q)
+    total += np.sum(CubicSpline(x, y, bc_type="natural")(q) ** 2)
+    total += np.sum(CubicSpline(x, y, bc_type=((1, 0.5), (2, -1.0)))(q))
+    total += np.sum(CubicSpline(x, np.stack([y, y ** 2], axis=1))(q)[:, 1])
+    return total + np.nansum(CubicSpline(x, y, extrapolate=False)(q))
+
+
+# ------------------------------------------- continue in a loop over a list unrolled when compiled (reflections)
+REFLECTIONS = [((1, 1, 1), 8), ((2, 0, 0), 6), ((2, 2, 0), 12), ((3, 1, 1), 24)]
+
+
+def continue_in_unrolled_loop(x, cut=3.5):
+    y = np.expand_dims(x[0] * 0.0, 0)  # np.expand_dims of a number: a (1,) array
+    for (h, k, l), m in REFLECTIONS:
+        d = x[0] / math.sqrt(h * h + k * k + l * l)
+        if h == 3:
+            continue
+        if d < x[1]:
+            y = y + 1.0
+            continue
+        elif d > cut:
+            y = y * 2
+        y = y + (d * m) ** 2
+    return np.sum(y)
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
@@ -155,6 +188,10 @@ CASES = [
     (conditional_list_choice, lambda: (np.array([800.0, 1200.0]),), (0,)),
     (windowed_spectrum, lambda: (np.sin(np.arange(320.0) * 0.3) + 0.1 * np.cos(np.arange(320.0)), 3.0), (0, 1)),
     (reduceat_run_time_indices, lambda: (np.sin(np.arange(18.0)) + 1.5,), (0,)),
+    (cubic_spline_background, lambda: (np.sin(np.array([0.0, 0.7, 1.5, 2.0, 3.1, 4.0])) + 0.3,
+                                       np.array([0.0, 0.7, 1.5, 2.0, 3.1, 4.0]),
+                                       np.array([-0.5, 0.1, 0.3, 1.4, 2.2, 3.9, 4.6])), (0, 1, 2)),
+    (continue_in_unrolled_loop, lambda: (np.array([5.6, 2.5]),), (0,)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]

@@ -34,3 +34,21 @@ def test_reduceat_run_time_index_out_of_range_raises_as_numpy():
     """NumPy raises IndexError for an index below 0 or at/after the extent (a negative one does not wrap)."""
     with pytest.raises(IndexError):
         run_grad(_reduceat_negative_index, (np.arange(6.0),), (0,))
+
+
+def _spline_periodic(y):
+    from scipy.interpolate import CubicSpline
+    return np.sum(CubicSpline(np.arange(4.0), y, bc_type="periodic")(np.array([0.5, 1.5])))
+
+
+def _spline_decreasing(y):
+    from scipy.interpolate import CubicSpline
+    return np.sum(CubicSpline(np.array([0.0, 2.0, 1.0, 3.0]) * y[0], y)(np.array([0.5, 1.5])))
+
+
+def test_cubic_spline_refusals_and_errors():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_spline_periodic)(np.array([1.0, 2.0, 0.5, 1.0]))
+    assert "bc_type='periodic'" in str(e.value) and "test_heldout9.py" in str(e.value)
+    with pytest.raises(ValueError, match="strictly increasing"):
+        run_grad(_spline_decreasing, (np.array([1.0, 2.0, 0.5, 1.0]),), (0,))
