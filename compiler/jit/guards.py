@@ -15,6 +15,7 @@ code takes them as parameters (frontend/captures.py) or refuses them.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import sys
@@ -175,6 +176,16 @@ def snapshot(fn) -> list:
         a tuple, list or dict (ACTS['relu'](x), LAYERS[0](x): what they read is guarded too)."""
         if isinstance(v, types.FunctionType):
             visit(v)
+        elif isinstance(v, functools.partial):  # the function it calls, and the arguments it binds
+            for a in ("args", "keywords"):
+                if (id(v), a) not in taken:
+                    taken.add((id(v), a))
+                    keep.append(v)
+                    out.append((v, a, _freeze(getattr(v, a))))
+            follow(v.func, names, depth + 1)
+            for item in list(v.args) + list(v.keywords.values()):
+                if not (_is_library(item) or isinstance(item, (np.ndarray,) + _PLAIN)):
+                    follow(item, names, depth + 1)
         elif callable(v) and hasattr(v, "cache_info") and isinstance(getattr(v, "__wrapped__", None), types.FunctionType):
             visit(v.__wrapped__)  # functools.lru_cache / cache: the function it caches is what is inlined
         elif isinstance(v, (tuple, list, dict)):
@@ -218,7 +229,7 @@ def _current(space, name):
             return space.cell_contents
         except ValueError:
             return _MISSING
-    if isinstance(space, types.FunctionType):  # a function's __defaults__ / __kwdefaults__
+    if isinstance(space, (types.FunctionType, functools.partial)):  # __defaults__, a partial's args / keywords
         return getattr(space, name, _MISSING)
     if isinstance(space, type):  # a class attribute
         return vars(space).get(name, _MISSING)

@@ -2,6 +2,8 @@
 in the two days before it: each program against NumPy/SciPy (value), central differences
 (gradient) and forward mode, through the lowered module run as Python (no Numba compile: the
 suite's budget). Each failed on the code before its fix (docs/reliability.md)."""
+import functools
+
 import numpy as np
 import scipy.linalg as sla
 
@@ -177,22 +179,30 @@ def _scaled(a):
     return a * SCALE_H3
 
 
+def _weighted_by(c, a):
+    return a * c + OFFSET_H3
+
+
 SCALE_H3 = 2.0
+OFFSET_H3 = 0.5
 VECTORIZED_H3 = np.vectorize(_doubled)
 SCALED_H3 = np.vectorize(_scaled)
+PARTIAL_H3 = functools.partial(_weighted_by, 3.0)
 
 
 def reads_a_global_vectorized_function(x):
-    return np.sum(VECTORIZED_H3(x) * x) + np.sum(SCALED_H3(x))
+    return np.sum(VECTORIZED_H3(x) * x) + np.sum(SCALED_H3(x)) + np.sum(PARTIAL_H3(x))
 
 
 def test_a_global_vectorized_function_rebound_between_calls_is_seen():
     """A global np.vectorize object (an object of a library's class) was taken for a library
     function by jit/guards.py, so neither rebinding it nor changing a global its function reads made
-    the compiled code stale-checked: 3.56 for NumPy's 5.34 after `VECTORIZED = np.vectorize(triple)`."""
+    the compiled code stale-checked: 3.56 for NumPy's 5.34 after `VECTORIZED = np.vectorize(triple)`;
+    a global functools.partial's function and bound arguments were not followed either (3.56 for
+    8.90 after a global its function reads changed)."""
     from adjit.compiler.jit.guards import holds, snapshot
 
-    global VECTORIZED_H3, SCALE_H3
+    global VECTORIZED_H3, SCALE_H3, OFFSET_H3
     guards = snapshot(reads_a_global_vectorized_function)
     assert holds(guards)
     old = VECTORIZED_H3
@@ -203,5 +213,9 @@ def test_a_global_vectorized_function_rebound_between_calls_is_seen():
         assert holds(guards)
         SCALE_H3 = 5.0
         assert not holds(guards)
+        SCALE_H3 = 2.0
+        assert holds(guards)
+        OFFSET_H3 = 1.5  # a global the function of a global functools.partial reads
+        assert not holds(guards)
     finally:
-        VECTORIZED_H3, SCALE_H3 = old, 2.0
+        VECTORIZED_H3, SCALE_H3, OFFSET_H3 = old, 2.0, 0.5
