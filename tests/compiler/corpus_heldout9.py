@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 from scipy.interpolate import CubicSpline
+from scipy.linalg import solve_continuous_lyapunov, solve_discrete_lyapunov, solve_sylvester
 
 
 # ------------------------------------------- a tuple returned inside a loop (power iteration, fixed points)
@@ -179,6 +180,17 @@ def continue_in_unrolled_loop(x, cut=3.5):
     return np.sum(y)
 
 
+# ------------------------------------------- Lyapunov and Sylvester equations (H2 norms, Gramians)
+def lyapunov_h2(K):
+    A = np.array([[0.0, 1.0, 0.0], [-2.0, -0.3, 0.5], [0.1, 0.0, -1.0]])
+    B = np.array([[0.0], [1.0], [0.2]])
+    A_cl = A - B @ K.reshape(1, -1)
+    P = solve_continuous_lyapunov(A_cl, -np.eye(3))
+    D = solve_discrete_lyapunov(0.3 * A_cl, np.outer(K, K) + np.eye(3))
+    X = solve_sylvester(A_cl, -np.diag(K) - 2 * np.eye(3), np.arange(9.0).reshape(3, 3))
+    return np.trace(P) + np.sum(D * A) + np.sum(X ** 2)
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
@@ -192,6 +204,7 @@ CASES = [
                                        np.array([0.0, 0.7, 1.5, 2.0, 3.1, 4.0]),
                                        np.array([-0.5, 0.1, 0.3, 1.4, 2.2, 3.9, 4.6])), (0, 1, 2)),
     (continue_in_unrolled_loop, lambda: (np.array([5.6, 2.5]),), (0,)),
+    (lyapunov_h2, lambda: (np.array([1.0, 2.0, 0.5]),), (0,)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]
