@@ -32,7 +32,8 @@ def test_transposed_operand_products(m, n, k):
 
 def test_products_match_numbas_own_call():
     """The transposed formulation (the first pair) and Numba's call (the others: other layouts, a
-    vector, a non-contiguous view, float32) give the bits Numba's own `@` gives."""
+    vector, a non-contiguous view, float32, which keeps Numba's call) give the bits Numba's own `@`
+    gives."""
     rng = np.random.default_rng(5)
     A, B, v = rng.standard_normal((700, 90)), rng.standard_normal((700, 10)), rng.standard_normal(700)
     for a, b in ((A.T, B), (B.T, A), (A.T, v), (v, A), (A.T.copy(), B), (A[::2].T, B[::2]),
