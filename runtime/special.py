@@ -349,3 +349,8 @@ lambertwm1 = _unary("lambertwm1", _lambertwm1, lambda x: _lambertwm1_py(x)[()])
 __all__ = ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit", "xlogy", "gammainc", "gammaincc",
            "betainc", "betaincc", "factorial", "factorial_int", "polygamma", "erfinv", "erfcinv", "ndtri", "ndtr",
            "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e", "j0", "j1", "y0", "y1", "k0", "k1", "k0e", "k1e", "exp1", "expi", "gamma", "betaln", "beta", "lambertw0", "lambertwm1", "running_max", "running_min", "bincount_index"]
+
+from .special2 import *  # noqa: E402,F401,F403  (erfcx, dawsn, ellipk, ellipe, spence, owens_t, Bessel of real order)
+from .special2 import __all__ as _more  # noqa: E402
+
+__all__ += _more

@@ -21,6 +21,7 @@ from .table import CUSTOM, PRIMITIVES, STATEMENT, Lazy, Primitive, Reduction, _t
 from . import elementwise, reductions, linalg, arrays, creation  # noqa: F401,E402  (registers the rows)
 from . import joining  # noqa: F401,E402  (concatenate, stack, diagonals)
 from . import special, scans  # noqa: F401,E402  (inverse and special functions; cumulative ops, sorting)
+from . import special_bessel  # noqa: F401,E402  (erfcx, dawsn, elliptic integrals, spence, owens_t, Bessel of real order)
 from . import matfuncs  # noqa: F401,E402  (expm and its Fréchet derivative, the SVD)
 from . import custom  # noqa: F401,E402  (adjit.custom_vjp / custom_jvp calls: the user's rules)
 from .arrays import _shift  # noqa: F401,E402  (reverse/sweep.py renumbers index inputs with it)

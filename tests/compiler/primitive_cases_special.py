@@ -39,6 +39,15 @@ def fmod_(x, y, u): return np.sum(u * np.fmod(x, y)) + np.sum(np.fmod(x[0], y) *
 def copysign_(x, y, u): return np.sum(u * np.copysign(x, y)) + np.sum(u * np.copysign(y, x))
 
 
+def erfcx_dawsn_(x, u): return np.sum(u * sp.erfcx(x)) + np.sum(u * sp.dawsn(x))
+def elliptic_(m, u): return np.sum(u * sp.ellipk(m)) + np.sum(u * sp.ellipe(m))
+def spence_(z, u): return np.sum(u * sp.spence(z))
+def owens_t_(h, a, u): return np.sum(u * sp.owens_t(h, a))
+def bessel_jy_(x, u): return np.sum(u * sp.jv(1.5, x)) + np.sum(u * sp.yv(0.7, x)) + np.sum(u * sp.jv(-2.0, x))
+def bessel_ik_(x, u): return (np.sum(u * sp.iv(0.5, x)) + np.sum(u * sp.kv(2.3, x)) + np.sum(u * sp.ive(1.2, x))
+                              + np.sum(u * sp.kve(0.4, x)))
+
+
 def incomplete_(a, x, u):
     """The incomplete gamma and beta functions (their shape operands through no_derivative) and
     scipy.special.factorial of floats; one program for the five rows (one compile)."""
@@ -94,6 +103,18 @@ CASES: dict = {
     "logaddexp": [(logaddexp_, lambda: (normal(3, 4) * 3, normal(4) * 3, normal(3, 4)), (0, 1))],
     "logaddexp2": [(logaddexp2_, lambda: (normal(3, 4) * 3, normal(3, 1) * 3, normal(3, 4)), (0, 1))],
     "mod": [(mod_, mod_args, (0, 1))],
+    "erfcx": [(erfcx_dawsn_, lambda: (normal(7) * 2, normal(7)), (0,))],
+    "dawsn": [(erfcx_dawsn_, lambda: (normal(5) * 3, normal(5)), (0,))],
+    "ellipk": [(elliptic_, lambda: (R.uniform(-2.0, 0.95, 6), normal(6)), (0,))],
+    "ellipe": [(elliptic_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    "spence": [(spence_, lambda: (R.uniform(0.1, 3.0, 6), normal(6)), (0,))],
+    "owens_t": [(owens_t_, lambda: (normal(5) * 2, normal(5), normal(5)), (0, 1))],
+    "jv": [(bessel_jy_, lambda: (R.uniform(0.3, 8.0, 6), normal(6)), (0,))],
+    "yv": [(bessel_jy_, lambda: (R.uniform(0.3, 8.0, 6), normal(6)), (0,))],
+    "iv": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
+    "kv": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
+    "ive": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
+    "kve": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
     "fmod": [(fmod_, mod_args, (0, 1)), (fmod_, lambda: (lambda x, y, u: (-x, -y, u))(*mod_args()), (0, 1))],
     "copysign": [(copysign_, lambda: (away_from_zero(3, 4), away_from_zero(4), normal(3, 4)), (0,))],
     "hypot": [(hypot_, lambda: (away_from_zero(3, 4), normal(4), normal(3, 4)), (0, 1))],

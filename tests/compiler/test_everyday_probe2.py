@@ -157,6 +157,20 @@ def test_special_function_edges_are_scipys():
     assert np.isclose(value, sum(np.sum(np.where(np.isfinite(p), p, 7.0) * (k + 1)) for k, p in enumerate(expected)))
 
 
+def test_a_derivative_in_a_bessel_order_is_a_located_error():
+    import scipy.special as sp
+
+    def f(x):
+        return np.sum(sp.jv(x[0] + 1.0, x) + sp.kv(2.0, x + 1.0))
+    x = np.array([0.5, 1.5, 2.5])
+    with pytest.raises(AdjitError, match="jv with respect to the order v"):
+        run_grad(f, [x], (0,))
+
+    def g(x):
+        return np.sum(sp.jv(1.5, x) * sp.erfcx(x) + sp.ellipk(0.2 * x))
+    assert np.isclose(run_grad(g, [x], (0,))[0], g(x))
+
+
 def test_try_except_is_a_located_refusal_with_a_rewrite():
     with pytest.raises(AdjitError, match=r"try.*except.*handler") as e:
         adjit.grad(C.guarded)(np.eye(4))

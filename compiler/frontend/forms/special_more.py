@@ -58,6 +58,9 @@ FORMS: dict = {
     "eval_chebyt": ((_sp("eval_chebyt"),), (), "T_k+1 = 2x T_k - T_k-1"),
     "eval_chebyu": ((_sp("eval_chebyu"),), (), "U_k+1 = 2x U_k - U_k-1"),
     "eval_laguerre": ((_sp("eval_laguerre"),), (), "(k + 1) L_k+1 = (2k + 1 - x) L_k - k L_k-1"),
+    "bessel_v": (tuple(_sp(n) for n in ("jv", "yv", "iv", "kv", "ive", "kve")), (),
+                 "the row of the same name (SciPy's compiled code) with the order v through `no_derivative`: "
+                 "differentiable in x; a derivative in v is a located error"),
     "stdtr": ((_sp("stdtr"),), (), "`scipy.stats.t.cdf(t, df)`"),
     "chdtr": ((_sp("chdtr"),), (), "`scipy.stats.chi2.cdf(x, v)`"),
     "chdtrc": ((_sp("chdtrc"),), (), "`scipy.stats.chi2.sf(x, v)`"),
@@ -251,6 +254,13 @@ class MoreSpecialForms(FormsBase):
 
     form_eval_hermite = form_eval_hermitenorm = form_eval_chebyt = form_eval_chebyu = form_eval_laguerre = \
         form_eval_legendre
+
+    def form_bessel_v(self, label, args, kwargs, node):
+        v, x = self.bind_args(label, ("v", "x"), args, kwargs, node)
+        v, x = self._spx_float(v, node), self._spx_float(x, node)
+        self.at(node)
+        order = self.b.emit("no_derivative", [v], what=f"{label} with respect to the order v")
+        return self.b.emit(label.split(".")[-1], [order, x])
 
     def _spx_dist(self, dist, method, args, kwargs, node):
         import scipy.stats as st
