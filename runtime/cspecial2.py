@@ -1,5 +1,6 @@
 """Scalar kernels (float64) for runtime/special2.py: scipy.special's erfcx, dawsn, ellipk, ellipe,
-spence, owens_t and the Bessel functions of real order jv, yv, iv, kv, ive, kve, SciPy's own
+spence, owens_t, the inverse incomplete gamma and beta functions and the Bessel functions of real
+order jv, yv, iv, kv, ive, kve, SciPy's own
 compiled code through scipy.special.cython_special's C entry points (bound by symbol name as
 runtime/incomplete.py does, so the code that calls them is cached): SciPy's values, to the bit.
 The fused functions' double specialization is __pyx_fuse_1 here (0 is the complex one)."""
@@ -15,6 +16,9 @@ _c_ellipk = _bind("adjit_cs_ellipk", "ellipk", 1)
 _c_ellipe = _bind("adjit_cs_ellipe", "ellipe", 1)
 _c_spence = _bind("adjit_cs_spence", "__pyx_fuse_1spence", 1)
 _c_owens_t = _bind("adjit_cs_owens_t", "owens_t", 2)
+_c_gammaincinv = _bind("adjit_cs_gammaincinv", "gammaincinv", 2)
+_c_gammainccinv = _bind("adjit_cs_gammainccinv", "gammainccinv", 2)
+_c_betaincinv = _bind("adjit_cs_betaincinv", "__pyx_fuse_0betaincinv", 3)
 _c_jv = _bind("adjit_cs_jv", "__pyx_fuse_1jv", 2)
 _c_yv = _bind("adjit_cs_yv", "__pyx_fuse_1yv", 2)
 _c_iv = _bind("adjit_cs_iv", "__pyx_fuse_1iv", 2)
@@ -81,3 +85,18 @@ def ive_kernel(v, x):
 @numba.njit(cache=True, nogil=True)
 def kve_kernel(v, x):
     return _c_kve(v, x, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def gammaincinv_kernel(a, y):
+    return _c_gammaincinv(a, y, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def gammainccinv_kernel(a, y):
+    return _c_gammainccinv(a, y, 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def betaincinv_kernel(a, b, y):
+    return _c_betaincinv(a, b, y, 0)

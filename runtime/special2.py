@@ -4,7 +4,7 @@ kernels, the overloads of runtime/special.py); re-exported by runtime/special.py
 from __future__ import annotations
 
 from . import cspecial2 as _cs2
-from .special import _binary, _unary
+from .special import _binary, _ternary, _unary
 
 erfcx = _unary("erfcx", _cs2.erfcx_kernel)
 dawsn = _unary("dawsn", _cs2.dawsn_kernel)
@@ -18,5 +18,9 @@ iv = _binary("iv", _cs2.iv_kernel)
 kv = _binary("kv", _cs2.kv_kernel)
 ive = _binary("ive", _cs2.ive_kernel)
 kve = _binary("kve", _cs2.kve_kernel)
+gammaincinv = _binary("gammaincinv", _cs2.gammaincinv_kernel)
+gammainccinv = _binary("gammainccinv", _cs2.gammainccinv_kernel)
+betaincinv = _ternary("betaincinv", _cs2.betaincinv_kernel)
 
-__all__ = ["erfcx", "dawsn", "ellipk", "ellipe", "spence", "owens_t", "jv", "yv", "iv", "kv", "ive", "kve"]
+__all__ = ["erfcx", "dawsn", "ellipk", "ellipe", "spence", "owens_t", "jv", "yv", "iv", "kv", "ive", "kve", "gammaincinv", "gammainccinv",
+           "betaincinv"]

@@ -85,3 +85,25 @@ _bessel("iv", lambda y, v, x: 0.5 * (npx.iv(v - 1.0, x) + npx.iv(v + 1.0, x)))
 _bessel("kv", lambda y, v, x: -0.5 * (npx.kv(v - 1.0, x) + npx.kv(v + 1.0, x)))
 _bessel("ive", lambda y, v, x: 0.5 * (npx.ive(v - 1.0, x) + npx.ive(v + 1.0, x)) - npx.sign(x) * y)
 _bessel("kve", lambda y, v, x: y - 0.5 * (npx.kve(v - 1.0, x) + npx.kve(v + 1.0, x)))
+
+
+# the inverses of the regularized incomplete gamma and beta functions in y (the shapes through
+# no_derivative): x = P^-1(a, y), dx/dy = 1 / P'(x) = exp(gammaln(a) - xlogy(a - 1, x) + x); Q^-1 the
+# negative; x = I^-1_y(a, b), dx/dy = exp(betaln(a, b) - xlogy(a - 1, x) - xlog1py(b - 1, -x))
+def _gamma_inv_slope(x, a):
+    return npx.exp(npx.gammaln(a) - npx.xlogy(a - 1.0, x) + x)
+
+
+def _beta_inv_slope(x, a, b):
+    return npx.exp(npx.betaln(a, b) - npx.xlogy(a - 1.0, x) - npx.xlogy(b - 1.0, 1.0 - x))
+
+
+for _name, _sign in (("gammaincinv", 1.0), ("gammainccinv", -1.0)):
+    primitive(_name, _ew_float, elementwise=True, params=("a", "y"),
+              readable=f"scipy.special.{_name}({{0}}, {{1}})", lowered=f"_special.{_name}({{0}}, {{1}})",
+              vjp=lambda g, x, a, y, s=_sign: (g * 0.0, s * g * _gamma_inv_slope(x, a)),
+              jvp=lambda t, x, a, y, s=_sign: None if t[1] is None else s * t[1] * _gamma_inv_slope(x, a))
+primitive("betaincinv", _ew_float, elementwise=True, params=("a", "b", "y"),
+          readable="scipy.special.betaincinv({0}, {1}, {2})", lowered="_special.betaincinv({0}, {1}, {2})",
+          vjp=lambda g, x, a, b, y: (g * 0.0, g * 0.0, g * _beta_inv_slope(x, a, b)),
+          jvp=lambda t, x, a, b, y: None if t[2] is None else t[2] * _beta_inv_slope(x, a, b))

@@ -48,6 +48,10 @@ def bessel_ik_(x, u): return (np.sum(u * sp.iv(0.5, x)) + np.sum(u * sp.kv(2.3, 
                               + np.sum(u * sp.kve(0.4, x)))
 
 
+def incinv_(y, u): return (np.sum(u * sp.gammaincinv(2.5, y)) + np.sum(u * sp.gammainccinv(0.7, y))
+                           + np.sum(u * sp.betaincinv(2.0, 3.5, y)))
+
+
 def incomplete_(a, x, u):
     """The incomplete gamma and beta functions (their shape operands through no_derivative) and
     scipy.special.factorial of floats; one program for the five rows (one compile)."""
@@ -115,6 +119,9 @@ CASES: dict = {
     "kv": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
     "ive": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
     "kve": [(bessel_ik_, lambda: (R.uniform(0.2, 4.0, 6), normal(6)), (0,))],
+    "gammaincinv": [(incinv_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    "gammainccinv": [(incinv_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
+    "betaincinv": [(incinv_, lambda: (R.uniform(0.05, 0.95, 6), normal(6)), (0,))],
     "fmod": [(fmod_, mod_args, (0, 1)), (fmod_, lambda: (lambda x, y, u: (-x, -y, u))(*mod_args()), (0, 1))],
     "copysign": [(copysign_, lambda: (away_from_zero(3, 4), away_from_zero(4), normal(3, 4)), (0,))],
     "hypot": [(hypot_, lambda: (away_from_zero(3, 4), normal(4), normal(3, 4)), (0, 1))],

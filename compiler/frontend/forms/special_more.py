@@ -61,6 +61,9 @@ FORMS: dict = {
     "bessel_v": (tuple(_sp(n) for n in ("jv", "yv", "iv", "kv", "ive", "kve")), (),
                  "the row of the same name (SciPy's compiled code) with the order v through `no_derivative`: "
                  "differentiable in x; a derivative in v is a located error"),
+    "incinv": (tuple(_sp(n) for n in ("gammaincinv", "gammainccinv", "betaincinv")), (),
+               "the row of the same name (SciPy's compiled code) with the shapes through `no_derivative`: "
+               "differentiable in y (1 / the density at the result)"),
     "stdtr": ((_sp("stdtr"),), (), "`scipy.stats.t.cdf(t, df)`"),
     "chdtr": ((_sp("chdtr"),), (), "`scipy.stats.chi2.cdf(x, v)`"),
     "chdtrc": ((_sp("chdtrc"),), (), "`scipy.stats.chi2.sf(x, v)`"),
@@ -261,6 +264,15 @@ class MoreSpecialForms(FormsBase):
         self.at(node)
         order = self.b.emit("no_derivative", [v], what=f"{label} with respect to the order v")
         return self.b.emit(label.split(".")[-1], [order, x])
+
+    def form_incinv(self, label, args, kwargs, node):
+        name = label.split(".")[-1]
+        names = ("a", "b", "y") if name == "betaincinv" else ("a", "y")
+        vals = [self._spx_float(v, node) for v in self.bind_args(label, names, args, kwargs, node)]
+        self.at(node)
+        shapes = [self.b.emit("no_derivative", [v], what=f"{label} with respect to its shape parameter {n}")
+                  for v, n in zip(vals[:-1], names)]
+        return self.b.emit(name, shapes + [vals[-1]])
 
     def _spx_dist(self, dist, method, args, kwargs, node):
         import scipy.stats as st
