@@ -25,6 +25,7 @@ from .pybuiltins import SequenceBuiltins
 from .inplace import InPlaceNumpy
 from .interpolation import Interpolation
 from .splines import Splines
+from .rootfinding import RootFinding
 from .membership import Membership
 from .morenumpy import MoreNumpy
 from .control import ControlFlow, LoopFrame
@@ -41,7 +42,7 @@ from .values import _is_number
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines, RootFinding, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 

@@ -32,6 +32,7 @@ from ..ir import Value
 from .forms.polynomials import PolyObject
 from .interpolation import Interp1d, is_interp1d
 from .splines import CubicSplineValue, is_cubic_spline
+from .rootfinding import is_brentq
 from .values import _is_number
 
 _MISSING = object()
@@ -60,6 +61,8 @@ class SequenceBuiltins:
             return True
         if is_cubic_spline(func) or isinstance(func, CubicSplineValue):  # scipy.interpolate.CubicSpline: splines.py
             return True
+        if is_brentq(func):  # scipy.optimize.brentq: rootfinding.py
+            return True
         if func is str or func is np.isscalar:  # str(k), np.isscalar(v): decided when compiled
             return True
         if isinstance(func, PolyObject) or isinstance(getattr(func, "__self__", None), PolyObject):
@@ -84,6 +87,10 @@ class SequenceBuiltins:
             self.at(node)
             return self.make_interp1d(args, kwargs, node) if is_interp1d(func) else \
                 self.call_interp1d(func, args, kwargs, node)
+        if is_brentq(func):
+            args, kwargs = self.call_args(node.args), self.call_keywords(node)
+            self.at(node)
+            return self.lower_brentq(args, kwargs, node)
         if is_cubic_spline(func) or isinstance(func, CubicSplineValue):
             args, kwargs = self.call_args(node.args), self.call_keywords(node)
             self.at(node)

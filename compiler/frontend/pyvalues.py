@@ -129,7 +129,8 @@ class PythonValues:
                    "in a plain Python helper if it is reused")
         module = getattr(func, "__module__", None) or ""
         if module.startswith(("scipy.integrate", "scipy.optimize")):  # a solver: its steps are not adjit's code
-            return ("adjit differentiates the code it compiles, not SciPy's solvers: write the iteration as a loop "
+            return ("adjit differentiates the code it compiles, not SciPy's solvers (scipy.optimize.brentq excepted: "
+                    "its root is differentiated implicitly): write the iteration as a loop "
                     "(a fixed-step RK4 integrator, Newton steps), which adjit differentiates exactly, or give the "
                     "solver a rule with @adjit.custom_vjp (docs/transformations.md has an implicit solver's)")
         if not _pure(func):

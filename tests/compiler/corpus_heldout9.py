@@ -5,6 +5,7 @@ import math
 import numpy as np
 from scipy.interpolate import CubicSpline
 from scipy.linalg import solve_continuous_lyapunov, solve_discrete_lyapunov, solve_sylvester
+from scipy.optimize import brentq
 
 
 # ------------------------------------------- a tuple returned inside a loop (power iteration, fixed points)
@@ -191,6 +192,22 @@ def lyapunov_h2(K):
     return np.trace(P) + np.sum(D * A) + np.sum(X ** 2)
 
 
+# ------------------------------------------- scipy.optimize.brentq: a root in a bracket, differentiated implicitly
+def _kepler(E, M, e):
+    return E - e * np.sin(E) - M
+
+
+def _cubic(x, p):
+    return x ** 3 + p[0] * x - p[1]
+
+
+def brentq_roots(p):
+    E = brentq(_kepler, 0.0, 2 * np.pi, args=(p[0], p[1]), xtol=1e-14)
+    x = brentq(_cubic, -5.0, 5.0, args=(p,))
+    y = brentq(_kepler, p[0] - 1.0, p[0] + 1.0, (p[0] * 0.5, 0.3))
+    return E ** 2 + np.sin(x) * p[1] + y
+
+
 CASES = [
     (tuple_return_power_iteration, lambda: (np.array([1.0, 0.5, 0.3, 2.0]),), (0,)),
     (tuple_return_while_true, lambda: (np.array([2.0, 0.7, -0.4, 1.1]),), (0,)),
@@ -205,6 +222,7 @@ CASES = [
                                        np.array([-0.5, 0.1, 0.3, 1.4, 2.2, 3.9, 4.6])), (0, 1, 2)),
     (continue_in_unrolled_loop, lambda: (np.array([5.6, 2.5]),), (0,)),
     (lyapunov_h2, lambda: (np.array([1.0, 2.0, 0.5]),), (0,)),
+    (brentq_roots, lambda: (np.array([1.3, 0.4]),), (0,)),
     (where_nan_branch_summed, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
     (where_nan_branch_square, lambda: (np.array([-0.5, -0.1, 0.3, 0.05, -0.02]),), (0,)),
 ]

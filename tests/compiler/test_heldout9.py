@@ -52,3 +52,14 @@ def test_cubic_spline_refusals_and_errors():
     assert "bc_type='periodic'" in str(e.value) and "test_heldout9.py" in str(e.value)
     with pytest.raises(ValueError, match="strictly increasing"):
         run_grad(_spline_decreasing, (np.array([1.0, 2.0, 0.5, 1.0]),), (0,))
+
+
+def _brentq_of_lambda(x):
+    from scipy.optimize import brentq
+    return brentq(lambda t: t - x[0], -5.0, 5.0)
+
+
+def test_brentq_of_a_lambda_is_a_located_error():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_brentq_of_lambda)(np.array([0.5, 1.0]))
+    assert "not a module-level def" in str(e.value) and "test_heldout9.py" in str(e.value)
