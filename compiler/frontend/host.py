@@ -193,6 +193,10 @@ def _lowerable(obj, depth: int = 0) -> bool:
         return True  # unknown names, classes (NamedTuple constructors...): the lowerer's to report
     if any(obj is b for b in _KNOWN_BUILTINS) or id(obj) in _sources() or id(obj) in FUNCTIONS():
         return True
+    from .fft import is_fft
+
+    if is_fft(obj):
+        return True  # np.fft (fft.py): its complex result could not be handed to the compiled code
     if any(getattr(obj, a, None) is not None for a in ("__adjit_custom__", "__adjit_transform__", "__adjit_primitive__")):
         return True
     if any(obj is f for f in (np.triu_indices, np.tril_indices, np.fill_diagonal, np.copyto)) or _is_comb(obj) or \

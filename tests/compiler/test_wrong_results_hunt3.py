@@ -219,3 +219,16 @@ def test_a_global_vectorized_function_rebound_between_calls_is_seen():
         assert not holds(guards)
     finally:
         VECTORIZED_H3, SCALE_H3, OFFSET_H3 = old, 2.0, 0.5
+
+
+def spectrum_of_a_constant_kernel(x):
+    F = np.fft.rfft(np.arange(8.0))
+    G = np.fft.rfft(np.array([0.5, 0.25, 0.25]), n=8)
+    return np.sum(F.real * x[:5]) + np.sum((F * G).imag * x[3:])
+
+
+def test_a_line_adjit_lowers_is_not_run_by_numpy_first():
+    """host.py ran `F = np.fft.rfft(<data>)` before the compiled code (it did not know np.fft has
+    rules, fft.py), and its complex result could not be handed over: a located refusal of a program
+    adjit compiles."""
+    _checked(spectrum_of_a_constant_kernel, np.linspace(-1.0, 1.0, 8))
