@@ -401,13 +401,13 @@ def _closure(body, k, params, res):
                 return None
             need.add(i)
             todo.append(i)
-    owned = set(params)  # the arguments and the names the closure binds to them or their views, in its order
-    for j in sorted(need):
+    owned = set(params)  # the arguments and the names the closure binds to them or their views
+    for j in sorted(need):  # (never dropped on a rebinding: np.asarray(x), np.atleast_1d(x) are x itself)
         s = body[j]
-        if any(_may_mutate(s, p, res) for p in owned):
-            return None  # NumPy would change the caller's array (x[0] = v, x += v, a method, a helper)
-        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None:
-            owned = owned | _bound(s) if _view_root(s.value) in owned else owned - _bound(s)
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _view_root(s.value) in owned:
+            owned |= _bound(s)
+    if any(_may_mutate(body[j], p, res) for j in need for p in owned):
+        return None  # NumPy would change the caller's array (x[0] = v, x += v, a method, a helper)
     return need
 
 
