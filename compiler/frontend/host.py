@@ -121,16 +121,30 @@ def _bound(stmt) -> set:
     return out
 
 
+# NumPy's functions that may hand back their first argument itself or a view of it (np.asarray(x) is x)
+_VIEW_FUNCS = frozenset({"asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "atleast_1d", "atleast_2d",
+                         "atleast_3d", "expand_dims", "moveaxis", "rollaxis", "flip", "fliplr", "flipud", "rot90",
+                         "real", "imag", "broadcast_to", "broadcast_arrays", "split", "array_split", "hsplit",
+                         "vsplit", "dsplit", "matrix_transpose", "permute_dims", "unstack"})
+_VIEW_METHODS = ("reshape", "ravel", "transpose", "view", "swapaxes", "squeeze", "diagonal")  # also np.<name>(x)
+
+
 def _view_root(node):
     """The name `node` may share memory with: a name, its slices and views (`x[1:]`, `x.T`,
-    `x.reshape(...)`); None for anything else (shapes, results of other calls)."""
+    `x.reshape(...)`, `np.asarray(x)`, `np.reshape(x, s)`); None for anything else (shapes, results
+    of other calls)."""
     while True:
         if isinstance(node, ast.Name):
             return node.id
         if isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and node.attr in ("T", "mT", "real", "imag")):
             node = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
-                "reshape", "ravel", "transpose", "view", "swapaxes", "squeeze"):
+        elif isinstance(node, ast.Call) and node.args and (
+                isinstance(node.func, ast.Name) and (node.func.id in _VIEW_FUNCS or node.func.id in _VIEW_METHODS)
+                or isinstance(node.func, ast.Attribute) and (node.func.attr in _VIEW_FUNCS or node.func.attr in
+                                                             _VIEW_METHODS and isinstance(node.func.value, ast.Name)
+                                                             and node.func.value.id in ("np", "numpy"))):
+            node = node.args[0]  # np.asarray(x), np.reshape(x, s), asarray(x): x or a view of it
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
             node = node.func.value
         else:
             return None

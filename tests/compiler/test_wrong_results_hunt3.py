@@ -232,3 +232,32 @@ def test_a_line_adjit_lowers_is_not_run_by_numpy_first():
     rules, fft.py), and its complex result could not be handed over: a located refusal of a program
     adjit compiles."""
     _checked(spectrum_of_a_constant_kernel, np.linspace(-1.0, 1.0, 8))
+
+
+def host_line_after_asarray_of_an_argument_changed(x, W):
+    y = np.asarray(x)
+    y += 1.0
+    p = np.random.default_rng(3).permutation(y.shape[0])
+    return np.sum(y[p] * W[0])
+
+
+def host_line_after_reshape_of_an_argument_written(x, W):
+    y = np.reshape(x, (3,))
+    y[0] = y[0] + 5.0
+    p = np.random.default_rng(3).permutation(y.shape[0])
+    return np.sum(y[p] * W[0])
+
+
+def test_a_line_numpy_runs_first_never_writes_through_np_asarray_of_an_argument():
+    """host.py's view analysis saw `x.reshape(...)` but not `np.asarray(x)` / `np.reshape(x, s)`
+    (x itself, or a view of it): the prologue ran `y = np.asarray(x); y += 1.0` on the caller's
+    array and the compiled code added 1.0 again (6.6 for NumPy's 3.6; 10.6 for 5.6), x changed."""
+    import pytest
+
+    import adjit
+
+    for f in (host_line_after_asarray_of_an_argument_changed, host_line_after_reshape_of_an_argument_written):
+        x, W = np.array([0.1, 0.2, 0.3]), np.ones((2, 3))
+        with pytest.raises(adjit.AdjitError):
+            adjit.value_and_grad(f, wrt=(1,))(x, W)
+        assert np.array_equal(x, [0.1, 0.2, 0.3])
