@@ -74,32 +74,46 @@ class VectorizeCalls:
         comp = at(ast.ListComp(elt=at(ast.Call(func=load(tag), args=[load(i) for i in items], keywords=[])),
                                generators=[ast.comprehension(target=bound, iter=it, ifs=[], is_async=0)]))
         np_name = next((k for k, v in self.parsed.globals.items() if v is np), None)
-        outer = self.b.__dict__.get("vz_watch")
-        leaves = self._vectorize_leaves(pyfunc) if target is None else {}
-        self.b.__dict__["vz_watch"] = {**(outer or {}), **leaves}
-        try:
+
+        def build():
+            nonlocal np_name
             if np_name is None:
                 self.env[f"{tag}_np"] = np
                 np_name = f"{tag}_np"
-            built = self.expr(at(ast.Call(func=at(ast.Attribute(value=load(np_name), attr="array", ctx=ast.Load())),
-                                          args=[comp], keywords=[])))
+            return self.expr(at(ast.Call(func=at(ast.Attribute(value=load(np_name), attr="array", ctx=ast.Load())),
+                                         args=[comp], keywords=[])))
+        try:
+            built = build() if target is not None else self.one_result_dtype(
+                pyfunc, build, "np.vectorize without otypes", "element", node, "pass otypes=[float] (or return the "
+                "same type on every path)")
         finally:
-            self.b.__dict__["vz_watch"] = outer
             for n_, v in saved.items():
                 if v is None:
                     self.env.pop(n_, None)
                 else:
                     self.env[n_] = v
-        dtypes = set().union(*leaves.values())
-        if len(dtypes) > 1:
-            raise self.err(AdjitTypeError, "np.vectorize without otypes makes its result's dtype from the first "
-                           "element's: this function returns " + " or ".join(sorted(dtypes)) + " on different "
-                           "paths, so NumPy's result takes the dtype of the path the first element takes (an int "
-                           "or bool array truncates every later float)", node,
-                           hint="pass otypes=[float] (or return the same type on every path)")
         if target is not None and built.type.dtype != target:
             built = self.b.emit("astype", [built], dtype=target)
         return call(np.reshape, built, shape) if len(shape) != 1 else built
+
+    def one_result_dtype(self, pyfunc, lower, what: str, item: str, node, hint: str):
+        """lower() with the dtypes of the expressions pyfunc returns noted as they are lowered: NumPy
+        (np.vectorize without otypes, np.apply_along_axis) gives its result the dtype of the first
+        call's result, so several dtypes make it depend on the path the data takes: a located error."""
+        outer = self.b.__dict__.get("vz_watch")
+        leaves = self._vectorize_leaves(pyfunc)
+        self.b.__dict__["vz_watch"] = {**(outer or {}), **leaves}
+        try:
+            out = lower()
+        finally:
+            self.b.__dict__["vz_watch"] = outer
+        dtypes = set().union(*leaves.values()) if leaves else set()
+        if len(dtypes) > 1:
+            raise self.err(AdjitTypeError, f"{what} makes its result's dtype from the first {item}'s: this function "
+                           "returns " + " or ".join(sorted(dtypes)) + f" on different paths, so NumPy's result takes "
+                           f"the dtype of the path the first {item} takes (an int or bool array truncates every "
+                           "later float)", node, hint=hint)
+        return out
 
     def _vectorize_leaves(self, pyfunc) -> dict:
         """{position: set()} of the expressions pyfunc returns (the branches of conditional

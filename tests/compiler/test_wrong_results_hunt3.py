@@ -261,3 +261,24 @@ def test_a_line_numpy_runs_first_never_writes_through_np_asarray_of_an_argument(
         with pytest.raises(adjit.AdjitError):
             adjit.value_and_grad(f, wrt=(1,))(x, W)
         assert np.array_equal(x, [0.1, 0.2, 0.3])
+
+
+def along_rows_int_or_float(X):
+    def f(r):
+        if r[0] > 0:
+            return int(r[0] * 3)
+        return r[0] * 3
+    return np.sum(np.apply_along_axis(f, 1, X) * np.arange(X.shape[0])) + X[0, 0]
+
+
+def test_apply_along_axis_of_a_function_whose_paths_return_other_dtypes_is_located():
+    """np.apply_along_axis gives its result the dtype of the first slice's result (an int array when
+    the first row takes the int path, truncating the rest): adjit promoted every path (6.1 for
+    NumPy's 6.7)."""
+    import pytest
+
+    import adjit
+
+    X = np.array([[0.7, -1.3, 2.6], [-0.2, 1.5, -2.5], [1.1, 0.4, -0.9]])
+    with pytest.raises(adjit.AdjitError, match="first slice"):
+        run_grad(along_rows_int_or_float, [X], (0,))

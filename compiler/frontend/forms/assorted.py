@@ -498,14 +498,21 @@ class AssortedForms(FormsBase):
         moved = self.b.emit("transpose", [x], axes=tuple(k for k in range(rank) if k != ax) + (ax,)) \
             if ax != rank - 1 else x
         rows = self._reshape(moved, (count, shape[ax]))
-        results = []
-        for k in range(count):
-            r = self.value(self._call_fn(f, (self._take(rows, 0, k),) + extra, kwargs, node, label), node)
-            if results and (self._shape(r) != self._shape(results[0]) or r.type.dtype != results[0].type.dtype):
-                if self._shape(r) != self._shape(results[0]):
-                    raise self.err(ShapeError, f"{label}: func1d returned arrays of different shapes", node)
-                r = self.b.emit("astype", [r], dtype=results[0].type.dtype)
-            results.append(r)
+
+        def lower():
+            results = []
+            for k in range(count):
+                r = self.value(self._call_fn(f, (self._take(rows, 0, k),) + extra, kwargs, node, label), node)
+                if results and (self._shape(r) != self._shape(results[0]) or r.type.dtype != results[0].type.dtype):
+                    if self._shape(r) != self._shape(results[0]):
+                        raise self.err(ShapeError, f"{label}: func1d returned arrays of different shapes", node)
+                    r = self.b.emit("astype", [r], dtype=results[0].type.dtype)
+                results.append(r)
+            return results
+        # NumPy's result takes the first slice's result dtype: a func1d whose paths return other dtypes
+        # is refused (vectorize.py)
+        results = self.one_result_dtype(f, lower, label, "slice", node,
+                                        "return the same type on every path (a float: float(...))")
         res_shape = self._shape(results[0])
         if None in res_shape:
             raise self.err(ShapeError, f"{label}: func1d's result needs a shape known when compiled", node)
