@@ -182,7 +182,8 @@ def snapshot(fn) -> list:
                     taken.add((id(v), a))
                     keep.append(v)
                     out.append((v, a, _freeze(getattr(v, a))))
-            follow(v.func, names, depth + 1)
+            if not _is_library(v.func):  # (functools.partial(np.clip, ...): NumPy's own code is not read)
+                follow(v.func, names, depth + 1)
             for item in list(v.args) + list(v.keywords.values()):
                 if not (_is_library(item) or isinstance(item, (np.ndarray,) + _PLAIN)):
                     follow(item, names, depth + 1)
