@@ -262,7 +262,7 @@ def special_compositions(x):
         + sp.boxcox(a, 0.3) + sp.boxcox1p(a, 0.0) + sp.inv_boxcox(x, 0.4) + sp.inv_boxcox1p(x, 0.2)
         + sp.eval_legendre(3, np.tanh(x)) + sp.eval_hermite(2, x) + sp.eval_hermitenorm(3, x)
         + sp.eval_chebyt(4, np.tanh(x)) + sp.eval_chebyu(2, x) + sp.eval_laguerre(3, x) + sp.loggamma(a)
-        + sp.binom(5.0, 2.0 + 0.1 * x) + sp.poch(a, 1.5) + sp.stdtr(3.0, x) + sp.chdtr(2.0, a) + sp.gdtr(1.5, 2.0, a)
+        + sp.binom(5.0, 2.0 + 0.1 * x) + sp.stdtr(3.0, x) + sp.chdtr(2.0, a) + sp.gdtr(1.5, 2.0, a)
         + sp.pdtr(3, a) + sp.bdtr(2, 5, sp.expit(x)) + sp.round(x) * 0.0))
 
 

@@ -171,6 +171,17 @@ def test_a_derivative_in_a_bessel_order_is_a_located_error():
     assert np.isclose(run_grad(g, [x], (0,))[0], g(x))
 
 
+def test_rounding_keeps_infinities_as_numpy():
+    """np.floor/ceil/rint/round/trunc of +-inf gave NaN (inf // 1.0 is NaN in the generated code)."""
+    x = np.array([1.5, np.inf, -np.inf, np.nan, -2.5])
+
+    def f(x, w):
+        r = np.stack([np.floor(x), np.ceil(x), np.rint(x), np.round(x, 1), np.trunc(x)])
+        return np.sum(np.where(np.isfinite(r), r, 0.0) * w) + np.sum(np.isinf(r) * w) * 1e6 + np.sum(np.isnan(r) * w) * 1e3
+    w = np.arange(25.0).reshape(5, 5) + 1
+    assert run_grad(f, [x, w], (1,))[0] == f(x, w)
+
+
 def test_try_except_is_a_located_refusal_with_a_rewrite():
     with pytest.raises(AdjitError, match=r"try.*except.*handler") as e:
         adjit.grad(C.guarded)(np.eye(4))

@@ -72,7 +72,10 @@ class EverydayForms(FormsBase):
         return [self._operand(bound[0], node, label)] + list(bound[1:-1])
 
     def _floor(self, x):
-        return self.b.emit("floordiv", [x, self.b.const(1.0)])
+        """floor(x) as x // 1.0, and x itself where x is infinite (inf // 1.0 is NaN; np.floor(inf) is inf)."""
+        emit = self.b.emit
+        return emit("where", [emit("eq", [emit("abs", [x]), self.b.const(math.inf)]), emit("stop_gradient", [x]),
+                              emit("floordiv", [x, self.b.const(1.0)])])
 
     # -- rounding
     def form_floor(self, label, args, kwargs, node):
