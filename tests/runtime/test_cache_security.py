@@ -111,6 +111,19 @@ def plant(version: Path, marker: Path) -> None:
         index.write_bytes(pickle.dumps(Payload()))
 
 
+@pytest.fixture(scope="module")
+def built_cache(tmp_path_factory):
+    """A cache built once by a process in a fresh directory (its files where adjit puts them, no
+    warning); each test plants code in, chmods, chowns or damages a copy (the victim stays in
+    place: its path is part of the key)."""
+    base = tmp_path_factory.mktemp("built")
+    victim = base / "victim.py"
+    victim.write_text(VICTIM)
+    first = run(base / "cache", victim)
+    assert Path(first["module"]).parent == base / "cache" / cachedir.VERSION and not first["warnings"]
+    return base / "cache", victim
+
+
 # ------------------------------------------------------------------------------ refused dirs
 
 
@@ -134,11 +147,11 @@ def test_a_user_symlink_to_a_private_directory_is_followed(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("where", ["root", "version", "__pycache__"])
-def test_world_writable_cache_is_refused_and_planted_code_never_runs(tmp_path, victim, where):
+def test_world_writable_cache_is_refused_and_planted_code_never_runs(tmp_path, built_cache, where):
+    built, victim = built_cache  # a copy of a cache one process built (the suite's budget: no cold build per case)
     cache = tmp_path / "cache"
-    first = run(cache, victim)
+    shutil.copytree(built, cache, symlinks=True)
     version = cache / cachedir.VERSION
-    assert Path(first["module"]).parent == version and not first["warnings"]
     marker = tmp_path / "marker"
     plant(version, marker)
     # the planted code is where a process would run it: in the user's own private cache it does
@@ -160,9 +173,10 @@ needs_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
 
 
 @needs_root
-def test_cache_owned_by_another_user_is_refused(tmp_path, victim):
+def test_cache_owned_by_another_user_is_refused(tmp_path, built_cache):
+    built, victim = built_cache
     cache = tmp_path / "cache"
-    run(cache, victim)
+    shutil.copytree(built, cache, symlinks=True)
     version = cache / cachedir.VERSION
     marker = tmp_path / "marker"
     plant(version, marker)
@@ -268,17 +282,6 @@ def test_distinct_shapes_stay_within_the_bound(tmp_path, monkeypatch, fresh_stat
 
 
 # ------------------------------------------------------------------------- damaged entries
-
-
-@pytest.fixture(scope="module")
-def built_cache(tmp_path_factory):
-    """A cache built once; each test damages a copy (the victim stays in place: its path is part
-    of the key)."""
-    base = tmp_path_factory.mktemp("built")
-    victim = base / "victim.py"
-    victim.write_text(VICTIM)
-    run(base / "cache", victim)
-    return base / "cache", victim
 
 
 def _damage(version: Path, kind: str) -> None:
