@@ -860,6 +860,8 @@ def synth_inputs(rng):
 
 
 # ------------------------------------------------------- control: H2-optimal state feedback (Lyapunov)
+# (note, after the first run: adjit refuses np.linalg.eigvals below, a general matrix's complex eigenvalues;
+# the program is left as written)
 def two_mass_spring(k=1.0, m1=1.0, m2=0.5, c=0.02):
     A = np.array([[0, 0, 1, 0],
                   [0, 0, 0, 1],
