@@ -509,7 +509,7 @@ def scipy_call(x):
 
 
 def numpy_python_function(x):
-    return np.sum(np.unwrap(x))
+    return np.sum(np.roots(x))
 
 
 def reversed_run_time_step(x):
@@ -559,7 +559,7 @@ ERRORS = [
      ("returning a tuple inside a loop is not supported", "hint: assign the parts", "note:")),
     (scipy_call, "scipy_ndimage.median_filter(x, 3)", adjit.AdjitNameError,
      ("`scipy_ndimage.median_filter` is not supported by adjit", "hint:")),
-    (numpy_python_function, "np.unwrap(x)", adjit.AdjitNameError, ("`np.unwrap` is not supported by adjit",)),
+    (numpy_python_function, "np.roots(x)", adjit.AdjitNameError, ("`np.roots` is not supported by adjit",)),
     (reversed_run_time_step, "reversed(range(0, 6, s))", adjit.UnsupportedSyntaxError,
      ("a range whose step is computed at run time cannot be reversed", "hint: use a step known")),
     (star_args_top, "xs", adjit.UnsupportedSyntaxError,
@@ -785,7 +785,7 @@ def _unpack_nonzero(x):
 
 
 def _sorted_key(x):
-    return sorted([x[0], x[1]], key=abs)[0]
+    return sorted([x[0], x[1]], key=lambda v: (abs(v), v))[0]
 
 
 def _starred_run_time(x):
@@ -800,7 +800,7 @@ def _conv_mode(x):
 
 @pytest.mark.parametrize("fun,says", [
     (_unpack_nonzero, "np.nonzero(...) of a value computed in the function"),
-    (_sorted_key, "no key="),
+    (_sorted_key, "a key that is not one number"),
     (_starred_run_time, "starred unpacking of a value whose length is known only when"),
     (_conv_mode, "mode 'full', 'same' or 'valid'"),
 ], ids=["nonzero-unpack", "sorted-key", "starred-run-time", "convolve2d-mode"])
