@@ -59,7 +59,7 @@ CASES = [
     (C.special_compositions, lambda: [_vec()]),
 ]
 IDS = [f.__name__ for f, _ in CASES]
-COMPILED = {"sorted_rows", "put_along", "nan_statistics", "matrices_in_place", "interpolated"}
+COMPILED = {"matrices_in_place", "interpolated"}  # the suite's budget: the others run the lowered module as Python
 
 
 @pytest.mark.parametrize("fun,make", CASES, ids=IDS)
