@@ -149,7 +149,7 @@ def check_readable(fun, args, wrt, rtol=1e-10, compiled: bool = True):
 # Every family compiles every (every * COMPILE_STRIDE)-th case with Numba (the suite's budget: the
 # compiled cases were about a third of the suite's CPU time; the others run the same generated code
 # lowered as Python). ADJIT_TEST_COMPILE_STRIDE=1 compiles as each family asks.
-COMPILE_STRIDE = int(os.environ.get("ADJIT_TEST_COMPILE_STRIDE", "6"))
+COMPILE_STRIDE = int(os.environ.get("ADJIT_TEST_COMPILE_STRIDE", "3"))
 
 
 def family_tests(cases: list, ids: list, every: int = 6, skip: frozenset = frozenset()):
