@@ -271,3 +271,57 @@ def special_edges(x):
 
     return (sp.entr(x), sp.rel_entr(x, x[::-1]), sp.kl_div(x, 0.5), sp.huber(-1.0, x), sp.pseudo_huber(0.0, x),
             sp.exprel(x), sp.loggamma(x), sp.boxcox(x, 0.0))
+
+
+# located refusals of this session's forms (test_everyday_probe2.py::test_located_refusals)
+def refuse_interp_extrapolate_and_raise(x):
+    from scipy import interpolate
+
+    t = np.linspace(0, 1, len(x))
+    return np.sum(interpolate.interp1d(t, x, fill_value="extrapolate", bounds_error=True)(t))
+
+
+def refuse_interp_one_point(x):
+    from scipy import interpolate
+
+    return np.sum(interpolate.interp1d(x[:1], x[:1])(x[:1]))
+
+
+def refuse_reshape_order(A):
+    return np.sum(A.reshape(2, 8, order="K"))
+
+
+def refuse_put_along_raveled(A):
+    B = A.copy()
+    np.put_along_axis(B, np.array([0, 1]), 0.0, axis=None)
+    return np.sum(B)
+
+
+def refuse_putmask_cycled(A):
+    B = A.copy()
+    np.putmask(B, B > 0, A[0])
+    return np.sum(B)
+
+
+def refuse_reduceat_out_of_range(A):
+    return np.sum(np.add.reduceat(A, [0, 9], axis=1))
+
+
+def refuse_str_of_run_time(A):
+    d = {str(A.shape[0] + int(A[0, 0] > 0)): A[0, 0]}
+    return d["1"]
+
+
+def refuse_math_isnan_of_array(A):
+    return 0.0 if math.isnan(A) else np.sum(A)
+
+
+def refuse_repeat_counts(A):
+    return np.sum(np.repeat(A, [1, 2], axis=0))
+
+
+def refuse_spline_kind(x):
+    from scipy import interpolate
+
+    t = np.linspace(0, 1, len(x))
+    return np.sum(interpolate.interp1d(t, x, kind="cubic")(t))

@@ -182,6 +182,27 @@ def test_rounding_keeps_infinities_as_numpy():
     assert run_grad(f, [x, w], (1,))[0] == f(x, w)
 
 
+REFUSALS = [
+    (C.refuse_interp_extrapolate_and_raise, "cannot extrapolate and raise at the same time"),
+    (C.refuse_interp_one_point, "at least 2 entries"),
+    (C.refuse_reshape_order, "reshape with order='K'"),
+    (C.refuse_put_along_raveled, "axis=None"),
+    (C.refuse_putmask_cycled, "NumPy cycles them over the masked places"),
+    (C.refuse_reduceat_out_of_range, "index out of range"),
+    (C.refuse_str_of_run_time, "str() of a value computed when the function runs"),
+    (C.refuse_math_isnan_of_array, "math.isnan takes a number"),
+    (C.refuse_repeat_counts, "repeats of 2 counts for 4 elements"),
+    (C.refuse_spline_kind, "a spline is not supported"),
+]
+
+
+@pytest.mark.parametrize("fun,says", REFUSALS, ids=[f.__name__[7:] for f, _ in REFUSALS])
+def test_located_refusals(fun, says):
+    with pytest.raises(AdjitError) as e:
+        run_grad(fun, [RNG.standard_normal((4, 4)) if "x" not in fun.__code__.co_varnames[:1] else _vec()], (0,))
+    assert says in str(e.value) and e.value.loc is not None and "everyday_probe_corpus2.py" in str(e.value)
+
+
 def test_try_except_is_a_located_refusal_with_a_rewrite():
     with pytest.raises(AdjitError, match=r"try.*except.*handler") as e:
         adjit.grad(C.guarded)(np.eye(4))

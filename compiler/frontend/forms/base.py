@@ -277,6 +277,8 @@ def _prefix(func) -> str:
     """How a program names the function's module: np. for NumPy, scipy.linalg. for
     scipy.linalg._decomp_cholesky's functions."""
     mod = getattr(func, "__module__", None) or "numpy"
+    if mod == "math":  # math.isnan, math.isclose: their errors name them as written
+        return "math."
     if not mod.startswith("scipy"):
         return "np."
     public = []
