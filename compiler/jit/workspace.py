@@ -62,8 +62,24 @@ def _with_workspace(dispatcher, pool: list) -> Callable:
     return call
 
 
+def _quiet_compile(dispatcher, args: tuple):
+    """Call `dispatcher` for the first time with Numba's performance notes silenced: they are about
+    the generated code (a product on a non-contiguous view, a loop left serial), name lines of a
+    cache file, and are nothing the user's program can change."""
+    import warnings
+
+    from numba.core.errors import NumbaExperimentalFeatureWarning, NumbaPerformanceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NumbaPerformanceWarning)
+        warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
+        return dispatcher(*args)
+
+
 def _interruptible(dispatcher, args: tuple):
     try:
+        if not getattr(dispatcher, "overloads", True):  # its first call compiles it
+            return _quiet_compile(dispatcher, args)
         return dispatcher(*args)
     except SystemError as e:  # Ctrl-C while compiled code ran: Python sees it on return
         if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt) or "KeyboardInterrupt" in str(e):

@@ -168,3 +168,30 @@ def test_numba_recursion_is_an_adjit_error():
 
     with pytest.raises(adjit.AdjitError, match="too large for its SSA pass"):
         _interruptible(Deep(), ())
+
+
+def test_numba_performance_notes_on_generated_code_stay_quiet():
+    """Numba's performance warnings about generated code (a product of non-contiguous views)
+    name lines of a cache file and nothing the user can change: the first call, which compiles,
+    silences them; the user's own warning filters are left as they were."""
+    import warnings
+
+    import numba
+    from numba.core.errors import NumbaPerformanceWarning
+
+    from adjit.compiler.jit.workspace import _with_workspace
+
+    @numba.njit
+    def product(a, b):
+        return np.dot(a, b)
+
+    a = np.arange(12.0).reshape(3, 4)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        out = _with_workspace(product, [])(a[:, ::2], a[:2])
+    assert not [w for w in seen if issubclass(w.category, NumbaPerformanceWarning)]
+    np.testing.assert_array_equal(out, a[:, ::2] @ a[:2])
+    with warnings.catch_warnings(record=True) as seen:  # the filter did not outlive the call
+        warnings.simplefilter("always")
+        warnings.warn("later", NumbaPerformanceWarning)
+    assert len(seen) == 1
