@@ -40,9 +40,12 @@ on parameters, argsort on computed values, complex impedance recursions) with `-
 `real_programs/heldout9.py` (twenty-five more, the same way: Newton, secant, Gauss-Newton and power
 iterations, scipy.optimize.brentq, a Lyapunov equation, Bessel functions, Gauss-Hermite quadrature,
 np.add.reduceat, dataclasses and NamedTuples) with `--modules heldout9`;
+`real_programs/heldout10.py` (twenty-five more, the same way: dosing event tables, counting-process risk sets,
+SCF with a generalized eigenproblem, secant shooting, solve_banded, np.polyfit on a masked decay curve,
+np.add.at, -inf written into a masked logit matrix, Vincenty's iteration) with `--modules heldout10`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout9|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout10|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -64,7 +67,7 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-           "heldout8", "heldout9")  # held out from MODULES: run alone with --modules heldout (2, ..., 9)
+           "heldout8", "heldout9", "heldout10")  # held out from MODULES: run alone with --modules heldout (2, ..., 10)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
