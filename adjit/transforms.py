@@ -67,6 +67,17 @@ def _result(x, like):
     return float(x)
 
 
+def _snapshot(args):
+    """The bound arguments with their arrays copied: a pullback keeps the point it was taken at even
+    when the caller writes into an argument afterwards (a training loop updating W in place)."""
+    copied = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    if isinstance(args, Flat):
+        out = Flat(copied)
+        out.__dict__.update(args.__dict__)
+        return out
+    return tuple(copied)
+
+
 def _out(x, dtype: str):
     return np.float32(x) if dtype == "float32" and not isinstance(x, np.ndarray) else x
 
@@ -148,6 +159,7 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     if not wrt_pos:
         raise AdjitTypeError("vjp: no argument is a float, so nothing can be differentiated")
     c = _compiled(f, wrt_pos, "vjp", has_aux=has_aux)
+    args = _snapshot(args)  # the pullback reruns the forward sweep: at these values, as jax.vjp linearizes
     spec = c._spec_for(args)
     out = spec.forward(*args)
     aux = None
@@ -271,6 +283,14 @@ class _Jacobian:
     def __call__(self, *args):
         if self.parts is not None:
             return tuple(part(*args) for part in self.parts)
+        try:
+            return self._call(args)
+        except AdjitTypeError as e:  # mode="auto" picked forward mode, and f calls a custom_vjp function
+            if self.mode != "auto" or not getattr(e, "reverse_only", False):
+                raise
+            return _Jacobian(self.f, self.argnums, "rev")(*args)
+
+    def _call(self, args: tuple):
         mode, n, m = self.choose(args, need_m=False)
         k = self.argnums
         if _tree(args[k]) is not None:
@@ -323,7 +343,13 @@ class _Jacobian:
     def source(self, *args) -> str:
         if self.parts is not None:
             return "\n".join(part.source(*args) for part in self.parts)
-        mode, n, m = self.choose(args)
+        try:
+            mode, n, m = self.choose(args)
+        except AdjitTypeError as e:  # as in __call__: a custom_vjp function inside takes reverse mode
+            if self.mode != "auto" or not getattr(e, "reverse_only", False):
+                raise
+            text = _Jacobian(self.f, self.argnums, "rev").source(*args)
+            return text.replace("(jacrev)", "(forward mode cannot differentiate the custom_vjp function it calls)", 1)
         k = self.argnums
         found = self._batched_spec(args) if mode == "fwd" and self.batched else None
         why = f"({n} input elements <= {m} output elements)" if self.mode == "auto" else "(jacfwd)"
@@ -335,8 +361,8 @@ class _Jacobian:
             tangents = tuple(_zeros_like_tree(a) if i == k else None for i, a in enumerate(args))
             body = jvp(self.f).source(args, tangents)
         else:
-            head = (f"# jacobian: reverse mode ({m} output elements < {n} input elements): one VJP per output "
-                    "element, below")
+            why = f"({m} output elements < {n} input elements)" if self.mode == "auto" else "(jacrev)"
+            head = f"# jacobian: reverse mode {why}: one VJP per output element, below"
             body = _compiled(self.f, (k,), "vjp").source(*args)
         return head + "\n" + body
 

@@ -128,7 +128,7 @@ def _parse(fn) -> ParsedFunction:
         here = Loc(filename, firstline, 0, len(lines[0].rstrip()), lines[0])
         lines = linecache.getlines(filename)
         source, firstline, indent = "".join(lines), 1, 0
-        _check_source_matches(target, source, firstline, indent, here)
+        _check_source_matches(target, source, firstline, indent, here, whole_file=True)
         node, name = _lambda_as_def(ast.parse(source), target.__code__, 1, 0, here)
     else:
         source = "".join(lines)
@@ -177,13 +177,14 @@ def _lambda_as_def(tree, code, firstline: int, indent: int, loc: Loc):
     return fd, fd.name
 
 
-def _check_source_matches(fn, source: str, firstline: int, indent: int, loc: Loc) -> None:
+def _check_source_matches(fn, source: str, firstline: int, indent: int, loc: Loc, whole_file: bool = False) -> None:
     """The text read from the file must be the text the function was compiled from: a file edited
     after import (without a reload) would otherwise be differentiated in place of the function
     that runs. Compiled again at the same line, inside a function owning its free variables, the
-    text must give the same bytecode."""
+    text must give the same bytecode (whole_file: the source is the whole file, a lambda's, where
+    the enclosing function that owns them is already around it)."""
     code = fn.__code__
-    free = code.co_freevars
+    free = () if whole_file else code.co_freevars
     body = textwrap.indent(textwrap.dedent(source), "    ") if free else textwrap.dedent(source)
     head = f"def __adjit_enclosing__({', '.join(free)}):\n" if free else ""
     pad = firstline - 1 - (1 if free else 0)

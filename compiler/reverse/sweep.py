@@ -337,7 +337,7 @@ class _Reverse(ControlFlowReverse):
                 seed = seed_value
             else:
                 seed = self.b.const(1.0) if rt.dtype == "float64" else self.emit("astype", [self.b.const(1.0)], dtype=rt.dtype)
-            seed.hint = adjoint_name(result)
+            seed.hint = adjoint_name(result) or seed.hint  # a parameter keeps a name (has_aux: an unnamed value)
             adj[result.id] = seed
         self.reverse_block(fn.body, adj)
         self.b.loc = None
