@@ -36,6 +36,7 @@ from ..ir import Abstract, Value, array_type, scalar_type
 from .control import LoopFrame
 from .parse import _contains_jump, _contains_return, _walk
 from .listmethods import MUTATING, ListMethods
+from .listwrites import ListWrites
 from .slots import SlotLists
 from .values import Undefined
 
@@ -128,7 +129,7 @@ def _stored_bases(nodes) -> set:
     return out
 
 
-class ListBuilding(ListMethods, SlotLists):
+class ListBuilding(ListWrites, ListMethods, SlotLists):
     """The Lowerer's lists built with `.append`, and (SlotLists) those made by `[x] * n`."""
 
     def settle_comprehension(self, name: str, node) -> None:

@@ -243,6 +243,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
     # -- control flow
     def assign(self, target, val, node) -> None:
         if isinstance(target, ast.Subscript) and self.list_item_write(target, val, node): return  # xs[k] = v: slots.py
+        if isinstance(target, ast.Subscript) and self.list_item_assign(target, val, node): return  # listwrites.py
         if self.complex_assign(target, val, node): return  # z = <complex>, H[k] = v: complexvals.py
         if isinstance(target, ast.Name):
             self.record_return(target.id, val, node)  # a return inside a loop, while its type is learnt

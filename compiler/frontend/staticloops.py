@@ -74,8 +74,8 @@ class StaticLoops:
     def struct_for(self, stmt: ast.For) -> bool:
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
-        if not names and self._keys_a_dict(stmt) and not (_contains_jump(stmt.body) or _contains_return(stmt.body)
-                                                          or stmt.orelse):
+        if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt)) and not (
+                _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse):
             return self._unroll_keyed(stmt) or super().struct_for(stmt)
         if not names:
             return super().struct_for(stmt)
@@ -131,6 +131,44 @@ class StaticLoops:
             if type(self._peek(base)).__name__ in ("StructMap", "dict"):
                 return True
         return False
+
+    def _writes_a_list(self, stmt: ast.For) -> bool:
+        """Whether the body writes an item of a list that is a compile-time tuple or an array of
+        rows (`ws[i] = ws[i] / 2`, listwrites.py): such a write needs the loop unrolled."""
+        from .lists import _built
+        from .listwrites import written_lists
+
+        written = written_lists(stmt.body)
+        for n in written:
+            if type(self.env.get(n)).__name__ == "DeferredList":
+                self.settle_comprehension(n, stmt)  # ys = [f(x) for x in xs]: Python's list of its items
+        if any(type(v) is tuple and not is_struct(v) and self.is_list(v) or _built(v)
+               for v in (self.env.get(n) for n in written)):
+            return True
+        return self._reads_mixed_items(stmt)
+
+    def _reads_mixed_items(self, stmt: ast.For) -> bool:
+        """Whether the body reads an item of a list or tuple known when compiled at a position made
+        of the loop variable (`Ws[l] @ h`) and the items differ in kind or shape (a network's layers):
+        no array holds them, so Python's item is taken in each iteration of the unrolled loop."""
+        var = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+        for n in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
+            if not (isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and isinstance(n.ctx, ast.Load)
+                    and any(isinstance(m, ast.Name) and m.id in var for m in ast.walk(n.slice))):
+                continue
+            items = self.env.get(n.value.id)
+            if type(items) is tuple and not is_struct(items) and len(items) > 1 and \
+                    len({self._item_kind(e) for e in items}) > 1:
+                return True
+        return False
+
+    def _item_kind(self, e):
+        """Items of one kind make an array (numbers, or arrays of one dtype and shape)."""
+        if isinstance(e, Value) and e.type.kind == "array":
+            return (e.type.dtype, tuple(self.b.aval(e).shape))
+        if isinstance(e, (int, float)) or isinstance(e, Value) and e.type.kind == "scalar":
+            return "number"
+        return type(e).__name__ if isinstance(e, str) or e is None else id(e)
 
     def _peek(self, node):
         """A name or attribute chain's compile-time structure, read without lowering (None if not one)."""
