@@ -143,6 +143,8 @@ def jacfwd_columns(f, k: int, args):
     if found is None:
         BATCHED["fallbacks"] += 1
         return None
+    if not isinstance(found[1].forward(*args), np.ndarray):  # a tuple returned: one JVP per element, by leaves
+        return None
     shapes: list = []
     columns = _batched_columns(found[1], args, found[0], [x], [1], shapes)
     return None if columns is None else columns[0].T.reshape(shapes[0] + x.shape)

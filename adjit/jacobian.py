@@ -12,8 +12,8 @@ from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import pickling
 from .compiler.jit.arguments import Flat
 from .runtime.trees import flatten, unflatten
-from .transforms import (_argnums_or_tuple, _basis, _compiled, _float_leaf, _n_elements, _struct_basis, _tree,
-                         _zeros_like_tree, jvp, vjp)
+from . import outputs
+from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _n_elements, _tree, _zeros_like_tree, jvp, vjp
 
 
 class _Jacobian:
@@ -23,13 +23,27 @@ class _Jacobian:
 
     batched = True
 
-    def __init__(self, f: Callable, argnums, mode: str):
+    def __init__(self, f: Callable, argnums, mode: str, has_aux: bool = False):
         if mode not in ("auto", "fwd", "rev"):
             raise ArgumentError(f"jacobian mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
-        self.f, self.argnums, self.mode = f, _argnums_or_tuple(argnums), mode
+        self.f, self.argnums, self.mode, self.has_aux = f, _argnums_or_tuple(argnums), mode, bool(has_aux)
         self.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
         # argnums=(0, 1): a tuple of Jacobians, one per argument, as jax.jacobian gives them
-        self.parts = tuple(_Jacobian(f, k, mode) for k in self.argnums) if isinstance(self.argnums, tuple) else None
+        self.parts = tuple(_Jacobian(f, k, mode, has_aux) for k in self.argnums) \
+            if isinstance(self.argnums, tuple) else None
+        if has_aux and getattr(f, "__adjit_custom__", None) is not None:
+            raise ArgumentError("jacobian(..., has_aux=True) of a custom function itself is not supported: it "
+                                "returns one array or number", hint="call it inside a function returning (out, aux)")
+
+    def _primal(self, args: tuple, mode: str) -> tuple:
+        """(f's output, aux or None) from the compiled primal of the mode's specialization."""
+        c = _compiled(self.f, (self.argnums,), "vjp" if mode == "rev" else "jvp", has_aux=self.has_aux)
+        bound = c._bind(args, {})
+        out = c._spec_for(bound).forward(*bound)
+        if not self.has_aux:
+            return out, None
+        aux = out[1:]
+        return out[0], aux[0] if len(aux) == 1 else tuple(aux)
 
     def choose(self, args: tuple, need_m: bool = True) -> tuple:
         """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs
@@ -37,75 +51,92 @@ class _Jacobian:
         if getattr(self.f, "__adjit_custom__", None) is not None:  # the custom rule's own mode, in Python
             n, m = int(np.size(args[self.argnums])), int(np.size(self.f(*args)))
             return (self.mode if self.mode != "auto" else "rev" if self.f.__adjit_custom__.kind == "vjp" else "fwd"), n, m
-        c = _compiled(self.f, (self.argnums,) if self.mode == "rev" else self.argnums, "vjp" if self.mode == "rev" else "jvp")
         n = _n_elements(args[self.argnums])
         if self.mode != "auto" and not need_m:
             return self.mode, n, None
-        args = c._bind(args, {})
-        m = int(np.size(c._spec_for(args).forward(*args)))
+        out = self._primal(args, self.mode)[0]
+        m = sum(int(np.size(leaf)) for leaf in outputs.leaves(out))  # a tuple returned: all its leaves
         if self.mode != "auto":
             return self.mode, n, m
         return ("fwd" if n <= m else "rev"), n, m
 
     def __call__(self, *args):
         if self.parts is not None:
-            return tuple(part(*args) for part in self.parts)
+            found = [part(*args) for part in self.parts]
+            if self.has_aux:  # (J, aux) from each: the tuple of Jacobians, and one aux
+                return tuple(j for j, _ in found), found[0][1]
+            return tuple(found)
         try:
             return self._call(args)
         except AdjitTypeError as e:  # mode="auto" picked forward mode, and f calls a custom_vjp function
             if self.mode != "auto" or not getattr(e, "reverse_only", False):
                 raise
-            return _Jacobian(self.f, self.argnums, "rev")(*args)
+            return _Jacobian(self.f, self.argnums, "rev", self.has_aux)(*args)
 
     def _call(self, args: tuple):
         mode, n, m = self.choose(args, need_m=False)
         k = self.argnums
-        if _tree(args[k]) is not None:
-            return self._of_structure(args, mode)
-        jac = _batched_jacfwd(self.f, k, args) if mode == "fwd" and self.batched else None
-        if jac is not None:
-            return jac
-        if mode == "fwd":
-            tangents = [None] * len(args)
-            cols = []
-            for e in _basis(args[k]):
-                tangents[k] = e
-                cols.append(np.asarray(jvp(self.f, args, tuple(tangents))[1]))
-            out_shape = cols[0].shape
-            jac = np.stack([c.reshape(-1) for c in cols], axis=-1)
-        else:
-            out, pull = vjp(self.f, *args, wrt=k)
-            out_shape = np.shape(out)
-            rows = [np.asarray(pull(e)[k]).reshape(-1) for e in _basis(out)]
-            jac = np.stack(rows, axis=0)
-        return jac.reshape(out_shape + np.shape(args[k]))
+        if mode == "fwd" and self.batched and not self.has_aux:  # K tangents per call (an array returned)
+            jac = _batched_jacfwd(self.f, k, args)
+            if jac is not None:
+                return jac
+        return self._by_leaves(args, mode)
 
-    def _of_structure(self, args: tuple, mode: str):
-        """The Jacobian with respect to a structured argument, as JAX gives it: the argument's
-        structure with one block of shape out.shape + leaf.shape per float leaf (None for the others)."""
+    def _by_leaves(self, args: tuple, mode: str):
+        """The Jacobian as JAX nests it: the output's structure outside (a tuple returned: one entry
+        per item), the argument's inside (a structure: one block per leaf, None for an integer leaf),
+        each block of shape out_leaf.shape + arg_leaf.shape; forward mode: one JVP per element of
+        each float leaf of the argument; reverse mode: one VJP per element of each float output leaf."""
         k = self.argnums
-        leaves, tree = _tree(args[k])
+        custom = getattr(self.f, "__adjit_custom__", None) is not None
+        tree = _tree(args[k])
+        in_leaves = tree[0] if tree is not None else [args[k]]
+        floats_in = [i for i, leaf in enumerate(in_leaves) if _float_leaf(leaf)]
+        if custom:
+            out, aux = self.f(*args), None
+        else:
+            out, aux = self._primal(args, mode)
+        out_leaves = outputs.leaves(out)
+        floats_out = [o for o, leaf in enumerate(out_leaves) if outputs.is_float(leaf)]
+        pieces: dict = {}  # (output leaf, argument leaf) -> rows or columns, flattened
         if mode == "fwd":
             tangents = [None] * len(args)
-            cols: dict = {}
-            out_shape = None
-            for i, t in _struct_basis(args[k]):
-                tangents[k] = t
-                col = np.asarray(jvp(self.f, args, tuple(tangents))[1])
-                out_shape = col.shape
-                cols.setdefault(i, []).append(col.reshape(-1))
-            blocks = [np.stack(cols[i], axis=-1).reshape(out_shape + np.shape(leaf)) if i in cols else None
-                      for i, leaf in enumerate(leaves)]
+            for i in floats_in:
+                for e in _basis(in_leaves[i]):
+                    tangents[k] = e if tree is None else unflatten(tree[1], [e if j == i else None for j in
+                                                                             range(len(in_leaves))])
+                    t = jvp(self.f, args, tuple(tangents), **({"has_aux": True} if self.has_aux else {}))[1]
+                    for o, leaf in enumerate(outputs.leaves(t)):
+                        pieces.setdefault((o, i), []).append(np.asarray(leaf).reshape(-1))
         else:
-            out, pull = vjp(self.f, *args, wrt=k)
-            rows = [flatten(pull(e)[k])[0] for e in _basis(out)]  # the float leaves' cotangents (None: no leaf)
-            floats = [i for i, leaf in enumerate(leaves) if _float_leaf(leaf)]
-            blocks = [None] * len(leaves)
-            for j, i in enumerate(floats):
-                block = np.stack([np.asarray(r[j]).reshape(-1) for r in rows], axis=0) if rows else \
-                    np.zeros((0, int(np.size(leaves[i]))))
-                blocks[i] = block.reshape(np.shape(out) + np.shape(leaves[i]))
-        return unflatten(tree, blocks)
+            kw = {"has_aux": True} if self.has_aux else {}
+            pull = vjp(self.f, *args, wrt=k, **kw)[1]
+            zeros = [np.zeros_like(leaf) if isinstance(leaf, np.ndarray) else 0.0 for leaf in out_leaves]
+            for o in floats_out:
+                for e in _basis(out_leaves[o]):
+                    ct = e if not outputs.is_structured(out) else outputs.rebuild(
+                        out, [e if j == o else zeros[j] if j in floats_out else None for j in range(len(out_leaves))])
+                    g = pull(ct)[k]
+                    g_leaves = flatten(g)[0] if tree is not None else [g]  # the float leaves' cotangents
+                    for i, gi in zip(floats_in, g_leaves):
+                        pieces.setdefault((o, i), []).append(np.asarray(gi).reshape(-1))
+
+        def block(o: int, i: int):
+            if i not in floats_in or o not in floats_out:
+                return None
+            shape = np.shape(out_leaves[o]) + np.shape(in_leaves[i])
+            rows = pieces.get((o, i))
+            if not rows:  # no elements on one side
+                return np.zeros(shape, dtype=np.result_type(np.asarray(out_leaves[o]), np.asarray(in_leaves[i])))
+            stacked = np.stack(rows, axis=-1 if mode == "fwd" else 0)
+            return stacked.reshape(shape)
+
+        per_out = []
+        for o in range(len(out_leaves)):
+            blocks = [block(o, i) for i in range(len(in_leaves))]
+            per_out.append(blocks[0] if tree is None else unflatten(tree[1], blocks))
+        J = outputs.rebuild(out, per_out) if outputs.is_structured(out) else per_out[0]
+        return (J, aux) if self.has_aux else J
 
     def source(self, *args) -> str:
         if self.parts is not None:
@@ -118,7 +149,8 @@ class _Jacobian:
             text = _Jacobian(self.f, self.argnums, "rev").source(*args)
             return text.replace("(jacrev)", "(forward mode cannot differentiate the custom_vjp function it calls)", 1)
         k = self.argnums
-        found = self._batched_spec(args) if mode == "fwd" and self.batched else None
+        found = self._batched_spec(args) if mode == "fwd" and self.batched and not self.has_aux and \
+            isinstance(self._primal(args, "fwd")[0], np.ndarray) else None
         why = f"({n} input elements <= {m} output elements)" if self.mode == "auto" else "(jacfwd)"
         if found is not None:
             head = f"# jacobian: forward mode {why}: {found[0]} tangents per call (batched tangents), below"
@@ -126,11 +158,11 @@ class _Jacobian:
         elif mode == "fwd":
             head = f"# jacobian: forward mode {why}: one JVP per input element, below"
             tangents = tuple(_zeros_like_tree(a) if i == k else None for i, a in enumerate(args))
-            body = jvp(self.f).source(args, tangents)
+            body = jvp(self.f, has_aux=self.has_aux).source(args, tangents)
         else:
             why = f"({m} output elements < {n} input elements)" if self.mode == "auto" else "(jacrev)"
             head = f"# jacobian: reverse mode {why}: one VJP per output element, below"
-            body = _compiled(self.f, (k,), "vjp").source(*args)
+            body = _compiled(self.f, (k,), "vjp", has_aux=self.has_aux).source(*args)
         return head + "\n" + body
 
     def _batched_spec(self, args: tuple):
@@ -147,27 +179,29 @@ class _Jacobian:
         return batched_spec(self.f, (k,), bound, int(x.size), "jacfwd")
 
     def __reduce__(self):
-        return pickling.reduce(self, _Jacobian, (self.f, self.argnums, self.mode))
+        return pickling.reduce(self, _Jacobian, (self.f, self.argnums, self.mode, self.has_aux))
 
 
-def jacobian(f: Callable, argnums: int = 0, mode: str = "auto") -> _Jacobian:
+def jacobian(f: Callable, argnums: int = 0, mode: str = "auto", has_aux: bool = False) -> _Jacobian:
     """The Jacobian of f with respect to argument `argnums`, shape out.shape + x.shape. mode="auto"
     takes forward mode when x has no more elements than the output, else reverse mode;
     `.source(*args)` says which in its first line. A structured x (dict, list, dataclass...) gives
     its structure with one block of shape out.shape + leaf.shape per leaf, as jax.jacobian does;
-    argnums=(0, 1) gives a tuple of Jacobians."""
-    return _Jacobian(f, argnums, mode)
+    a tuple returned gives a tuple with one Jacobian per item (the output's structure outside);
+    argnums=(0, 1) gives a tuple of Jacobians. has_aux=True: f returns (out, aux), and the call
+    returns (J, aux)."""
+    return _Jacobian(f, argnums, mode, has_aux)
 
 
-def jacfwd(f: Callable, argnums: int = 0) -> _Jacobian:
+def jacfwd(f: Callable, argnums: int = 0, has_aux: bool = False) -> _Jacobian:
     """The Jacobian by forward mode: K tangents per call where compiler/batching.py can batch
-    them (an array argument), else one JVP per element of the input."""
-    return _Jacobian(f, argnums, "fwd")
+    them (an array argument, an array returned), else one JVP per element of the input."""
+    return _Jacobian(f, argnums, "fwd", has_aux)
 
 
-def jacrev(f: Callable, argnums: int = 0) -> _Jacobian:
+def jacrev(f: Callable, argnums: int = 0, has_aux: bool = False) -> _Jacobian:
     """The Jacobian by reverse mode: one VJP per element of the output."""
-    return _Jacobian(f, argnums, "rev")
+    return _Jacobian(f, argnums, "rev", has_aux)
 
 
 def _batched_jacfwd(f, k: int, args: tuple):

@@ -20,6 +20,7 @@ from .compiler.jit import CompiledFunction, pickling
 from .compiler.jit.arguments import (Flat, float_arguments, gradients, n_arguments, n_gradients, refuse_structures,
                                      tangent_leaves)
 from .runtime.trees import flatten, is_structure, unflatten
+from . import outputs
 
 _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -84,21 +85,30 @@ def _out(x, dtype: str):
 
 # ------------------------------------------------------------------------------------ jvp and vjp
 
-def jvp(f: Callable, primals=None, tangents=None):
+def jvp(f: Callable, primals=None, tangents=None, has_aux: bool = False):
     """Forward mode: `jvp(f, primals, tangents) -> (f(*primals), J @ tangents)`, as jax.jvp.
 
     `primals` and `tangents` are tuples with one entry per argument of f; a tangent of None leaves
     that argument undifferentiated (integer arguments must have None). The output may have any
-    shape. `jvp(f)` is the decorator form: a function of (primals, tangents)."""
+    shape, or be a tuple of them (the tangent then has its structure). `jvp(f)` is the decorator
+    form: a function of (primals, tangents). has_aux=True: f returns (out, aux), and jvp returns
+    (out, tangent, aux), aux not differentiated."""
     if primals is None and tangents is None:
-        return _JvpOf(f)
+        return _JvpOf(f, has_aux)
     if getattr(f, "__adjit_custom__", None) is not None:  # its rule, as plain Python: custom.py
         from .custom import plain_jvp_call
 
+        if has_aux:
+            raise ArgumentError("jvp(..., has_aux=True) of a custom function itself is not supported: it returns "
+                                "one array or number", hint="call the custom function inside a function that "
+                                "returns (out, aux), and take the jvp of that one")
         return plain_jvp_call(f, primals, tangents)
-    c, args, extra = _jvp_compiled(f, primals, tangents)
+    c, args, extra = _jvp_compiled(f, primals, tangents, has_aux)
     spec = c._spec_for(args)
     out = spec.entry(*args, *extra)
+    if has_aux:  # (value, tangent, *aux parts): transforms passes the aux parts through, last
+        aux = out[2:]
+        return _out(out[0], spec.result_dtype), _out(out[1], spec.result_dtype), aux[0] if len(aux) == 1 else aux
     if c.mode == "grad_jvp":  # jvp of grad: (the gradients, their directional derivatives)
         m = n_gradients(args, c.wrt)  # structures: one per float leaf, given back in their structure
         grads = gradients(args, c.wrt, out[1:1 + m])
@@ -107,7 +117,7 @@ def jvp(f: Callable, primals=None, tangents=None):
     return _out(out[0], spec.result_dtype), _out(out[1], spec.result_dtype)
 
 
-def _jvp_compiled(f, primals, tangents):
+def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ArgumentError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per "
@@ -116,10 +126,15 @@ def _jvp_compiled(f, primals, tangents):
     wrt = tuple(k for k, t in enumerate(tangents) if t is not None)
     if not wrt:
         raise ArgumentError("jvp: every tangent is None; give a tangent for at least one argument")
+    if inner is not None and (has_aux or inner.has_aux):
+        raise ArgumentError("jvp of a gradient with has_aux (jvp(grad(f, has_aux=True)) or jvp(grad(f), ..., "
+                            "has_aux=True)) is not supported yet", hint="take adjit.hvp(f) (the directional "
+                            "derivative of the gradient) of a function returning the value alone, and the aux "
+                            "from grad(f, has_aux=True)")
     if inner is not None:  # jvp of grad: forward over reverse
         c = _compiled(inner.fun, inner.wrt, "grad_jvp", wrt_fwd=wrt)
     else:
-        c = _compiled(f, wrt, "jvp")
+        c = _compiled(f, wrt, "jvp", has_aux=has_aux)
     args = c._bind(primals, {})
     extra = tangent_leaves(args, wrt, tangents, _like)  # a structure's tangent: one per float leaf
     return c, args, extra
@@ -128,18 +143,18 @@ def _jvp_compiled(f, primals, tangents):
 class _JvpOf:
     """`jvp(f)`: a function of (primals, tangents), with `.source(primals, tangents)`; pickled as f."""
 
-    def __init__(self, f: Callable):
-        self.f = f
+    def __init__(self, f: Callable, has_aux: bool = False):
+        self.f, self.has_aux = f, has_aux
         self.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
 
     def __call__(self, primals, tangents):
-        return jvp(self.f, primals, tangents)
+        return jvp(self.f, primals, tangents, has_aux=self.has_aux)
 
     def source(self, primals, tangents) -> str:
-        return _jvp_compiled(self.f, primals, tangents)[0].source(*primals)
+        return _jvp_compiled(self.f, primals, tangents, self.has_aux)[0].source(*primals)
 
     def __reduce__(self):
-        return pickling.reduce(self, _JvpOf, (self.f,))
+        return pickling.reduce(self, _JvpOf, (self.f, self.has_aux))
 
 
 def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
@@ -167,12 +182,16 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
         out, *aux = out
         aux = aux[0] if len(aux) == 1 else tuple(aux)
     out = _out(out, spec.result_dtype)
+    n_out = len(outputs.leaves(out))  # a tuple returned (nested): one cotangent per leaf, in its structure
 
     def pullback(ct):
-        ct = _like(ct, out if isinstance(out, np.ndarray) else np.asarray(out).dtype.type(out), "the cotangent")
-        res = spec.entry(*args, ct)
+        if outputs.is_structured(out):
+            cts = outputs.cotangent_leaves(ct, out, _like)
+        else:
+            cts = [_like(ct, out if isinstance(out, np.ndarray) else np.asarray(out).dtype.type(out), "the cotangent")]
+        res = spec.entry(*args, *cts)
         n = n_gradients(args, wrt_pos)  # structures: in their structure (jit/arguments.py)
-        grads = dict(zip(wrt_pos, gradients(args, wrt_pos, res[1:1 + n])))
+        grads = dict(zip(wrt_pos, gradients(args, wrt_pos, res[n_out:n_out + n])))
         return tuple(grads.get(k) for k in range(n_arguments(args)))
 
     pullback.source = lambda: c.source(*args)
@@ -227,19 +246,6 @@ def _n_elements(x) -> int:
     return sum(int(np.size(leaf)) for leaf in t[0] if _float_leaf(leaf))
 
 
-def _struct_basis(x):
-    """(leaf position, unit tangent in x's structure) for each element of each float leaf of x
-    (JAX's pytree convention: the Jacobian has one block per leaf)."""
-    leaves, tree = _tree(x)
-    for i, leaf in enumerate(leaves):
-        if not _float_leaf(leaf):
-            continue
-        for e in _basis(leaf):
-            t = [None] * len(leaves)
-            t[i] = e
-            yield i, unflatten(tree, t)
-
-
 def _zeros_like_tree(x):
     t = _tree(x)
     if t is None:
@@ -272,8 +278,10 @@ def _hvp_like(t, primal, what: str):
 def hvp(f: Callable, argnums: int = 0) -> Callable:
     """`hvp(f)(*args, v)`: the Hessian of scalar f with respect to argument `argnums`, times v,
     without forming the Hessian (forward mode over the reverse sweep: about the cost of 2-3
-    gradients). For a structured argument, v and the result have its structure."""
-    return _Hvp(f, _argnums(argnums))
+    gradients). For a structured argument, v and the result have its structure. argnums=(0, 1):
+    v is a tuple with one vector per argument, and the result the tuple (H00 v0 + H01 v1,
+    H10 v0 + H11 v1), from one call of one specialization."""
+    return _Hvp(f, _argnums_or_tuple(argnums))
 
 
 class _Hvp:
@@ -285,24 +293,39 @@ class _Hvp:
 
     def __call__(self, *args_and_v):
         *args, v = args_and_v
-        return _grad_jvp(self.f, self.k, self.k, tuple(args), v)[2]
+        if not isinstance(self.k, tuple):
+            return _grad_jvp(self.f, self.k, self.k, tuple(args), v)[2]
+        ks = self.k  # several arguments: the gradient by all of them, along (v0, v1, ...) at once
+        if not isinstance(v, (tuple, list)) or len(v) != len(ks):
+            raise ArgumentError(f"hvp with argnums={ks!r}: v must be a tuple of {len(ks)} vectors, one per argument "
+                                f"(each of its argument's shape), not {type(v).__name__}"
+                                + (f" of {len(v)}" if isinstance(v, (tuple, list)) else ""))
+        c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks)
+        args = c._bind(tuple(args), {})
+        tangents = [None] * n_arguments(args)
+        for k, vk in zip(ks, v):
+            tangents[k] = vk
+        out = c._spec_for(args).entry(*args, *tangent_leaves(args, ks, tangents, _hvp_like))
+        m = n_gradients(args, ks)
+        return tuple(gradients(args, ks, out[2 + m:2 + 2 * m]))
 
     def source(self, *args) -> str:
-        k = self.k
-        return _compiled(self.f, (k,), "grad_jvp", wrt_fwd=(k,)).source(*args[:-1] if len(args) > 1 else args)
+        ks = self.k if isinstance(self.k, tuple) else (self.k,)
+        return _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks).source(*args[:-1] if len(args) > 1 else args)
 
     def __reduce__(self):
         return pickling.reduce(self, _Hvp, (self.f, self.k))
 
 
-def hessian(f: Callable, argnums: int = 0) -> Callable:
+def hessian(f: Callable, argnums: int = 0, has_aux: bool = False) -> Callable:
     """`hessian(f)(*args)`: the Hessian of scalar f with respect to argument `argnums`, of shape
     x.shape + x.shape, by forward over reverse with batched tangents: K unit tangents per call of
     one compiled specialization (compiler/batching.py), or one Hessian-vector product per element
     of x where the function has an op that cannot be batched. For a structured argument, nested
     structures as jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape;
-    argnums=(0, 1): the blocks ((H00, H01), (H10, H11)), H01 of shape x0.shape + x1.shape."""
-    return _Hessian(f, _argnums_or_tuple(argnums))
+    argnums=(0, 1): the blocks ((H00, H01), (H10, H11)), H01 of shape x0.shape + x1.shape.
+    has_aux=True: f returns (value, aux), and the call returns (H, aux) (one hvp per element)."""
+    return _Hessian(f, _argnums_or_tuple(argnums), has_aux)
 
 
 class _Hessian:
@@ -311,42 +334,50 @@ class _Hessian:
 
     batched = True
 
-    def __init__(self, f: Callable, k: int):
-        self.f, self.k = f, k
+    def __init__(self, f: Callable, k: int, has_aux: bool = False):
+        self.f, self.k, self.has_aux = f, k, has_aux
         self.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
 
     def source(self, *args) -> str:
         """The generated code: the batched specialization (K tangents per call) when the function
         is batched, else the one-hvp specialization, with a first line saying which."""
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
-        c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks)
+        c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         bound = c._bind(args, {})
         n = sum(_n_elements(args[k]) for k in ks)
         from .batched import BATCHED, batched_spec
 
-        found = batched_spec(self.f, ks, bound, n) if self.batched else None
+        found = batched_spec(self.f, ks, bound, n) if self.batched and not self.has_aux else None
         if found is not None:
             k, spec = found
             return (f"# hessian: {k} tangents per call (batched tangents), {-(-n // k)} call(s) for the {n} "
                     "columns, below\n" + spec.readable)
-        why = BATCHED["last"] if self.batched and n >= 2 and BATCHED["last"] else "not batched"
+        why = "has_aux" if self.has_aux else BATCHED["last"] if self.batched and n >= 2 and BATCHED["last"] \
+            else "not batched"
         return f"# hessian: one hvp per element ({why.splitlines()[0]}), below\n" + c.source(*args)
 
     def __reduce__(self):
-        return pickling.reduce(self, _Hessian, (self.f, self.k))
+        return pickling.reduce(self, _Hessian, (self.f, self.k, self.has_aux))
 
     def __call__(self, *args):
-        f, k = self.f, self.k
-        ks = k if isinstance(k, tuple) else (k,)
-        c = _compiled(f, ks, "grad_jvp", wrt_fwd=ks)
+        ks = self.k if isinstance(self.k, tuple) else (self.k,)
+        c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         args = c._bind(args, {})
+        H = self._blocks(c, args, ks)
+        if not self.has_aux:
+            return H
+        aux = c._spec_for(args).forward(*args)[1:]  # (value, *aux parts): _split_aux
+        return H, aux[0] if len(aux) == 1 else tuple(aux)
+
+    def _blocks(self, c, args, ks: tuple):
+        k, batched = self.k, self.batched and not self.has_aux  # has_aux: one hvp per element
         if isinstance(k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
-            H = _hessian_blocks(c, args, ks, self.batched)
+            H = _hessian_blocks(c, args, ks, batched)
             return H if isinstance(k, tuple) else H[0][0]
         x = args[k]
         if not isinstance(x, np.ndarray):
             return _result(c._spec_for(args).entry(*args, _like(1.0, x, "v"))[3], x)
-        return _hessian_blocks(c, args, ks, self.batched)[0][0]
+        return _hessian_blocks(c, args, ks, batched)[0][0]
 
 
 def _hessian_blocks(c, args, ks: tuple, batched: bool = True):

@@ -48,7 +48,7 @@ class Analysis:
             self.def_pos[p.id] = -1
         self._number(fn.body, ())
         end = self._pos
-        for r in fn.results:
+        for r in returned_values(fn):  # a tuple's items too: they outlive the call as the results do
             self._raw_uses.append((r, end, ()))
         for v, q, loops in self._raw_uses:
             self.uses[v.id] = self.uses.get(v.id, 0) + 1
@@ -267,3 +267,15 @@ def walk_ops(block):
     for node in walk(block):
         if isinstance(node, Op):
             yield node
+
+
+def returned_values(fn: Function) -> list:
+    """The results and, for a tuple returned (nested), its items: what the caller gets."""
+    tuples = {op.out.id: op for op in fn.body.ops if isinstance(op, Op) and op.prim == "tuple"}
+    out, todo = [], list(fn.results)
+    while todo:
+        v = todo.pop(0)
+        out.append(v)
+        if v.id in tuples:
+            todo.extend(tuples.pop(v.id).inputs)
+    return out

@@ -158,10 +158,11 @@ class _Forward:
         self.b.ops.append(node)
 
 
-def jvp(fn: Function, builder: Builder, wrt: list[int], all_results: bool = False) -> Function:
+def jvp(fn: Function, builder: Builder, wrt: list[int], all_results: bool = False, passthrough: int = 0) -> Function:
     """A new function taking (*params, *tangents of wrt params) and returning (result, result_dot);
     all_results=True: (*results, *their tangents), for forward mode over a function with several
-    results (the gradient function: forward over reverse)."""
+    results (the gradient function: forward over reverse). passthrough: the last results of fn
+    (has_aux's aux parts) are not differentiated, and come last, after the tangents."""
     fn = clone_function(fn)  # the function given stays untouched
     f = _Forward(fn, builder)
     tan: dict[int, Value] = {}
@@ -173,11 +174,13 @@ def jvp(fn: Function, builder: Builder, wrt: list[int], all_results: bool = Fals
         tangent_params.append(t)
     f.varied = varied_values(fn, {fn.params[k].id for k in wrt})
     ops = f.block(fn.body, tan)
-    results = list(fn.results) if all_results else [fn.results[0]]
+    kept = list(fn.results[:len(fn.results) - passthrough])
+    aux = list(fn.results[len(kept):])
+    results = kept if all_results else kept[:1]
     saved = f.b.ops
     f.b.ops = ops
     f.b.loc = None
     tangents = [f.fit(f.tangent_of(r, tan), r) for r in results]
     f.b.ops = saved
     return Function(fn.name + "_jvp", fn.params + tangent_params, fn.param_names + [v.hint for v in tangent_params],
-                    Block(ops), results + tangents, fn.filename, fn.firstline, fn.result_loc, fn.avals)
+                    Block(ops), results + tangents + aux, fn.filename, fn.firstline, fn.result_loc, fn.avals)

@@ -101,3 +101,117 @@ def test_jacobian_auto_takes_reverse_mode_for_a_custom_vjp_inside():
     with pytest.raises(AdjitError, match="reverse-mode rule only") as e:
         adjit.jacfwd(f)(x)
     assert not isinstance(e.value, InternalCompilerError)
+
+
+# ------------------------------------------------ the "Not yet" list of docs/transformations.md
+
+def two_outputs(x, W):
+    h = np.tanh(W @ x)
+    return h, (np.sum(h ** 2), x * 3.0)
+
+
+def test_vjp_of_a_tuple_returned_takes_a_cotangent_in_its_structure():
+    x, W = R.standard_normal(2), R.standard_normal((3, 2))
+    out, pull = adjit.vjp(two_outputs, x, W)
+    assert isinstance(out, tuple) and isinstance(out[1], tuple) and out[0].shape == (3,)
+    u = (R.standard_normal(3), (2.0, R.standard_normal(2)))
+
+    def scalar(x, W):  # <u, f(x, W)>
+        h, (s, y) = two_outputs(x, W)
+        return u[0] @ h + u[1][0] * s + u[1][1] @ y
+
+    dx, dW = pull(u)
+    assert np.allclose(dx, fd_jac(scalar, (x, W), 0), rtol=1e-7, atol=1e-9)
+    assert np.allclose(dW, fd_jac(scalar, (x, W), 1), rtol=1e-7, atol=1e-9)
+    with pytest.raises(adjit.ArgumentError, match="structure of the output"):
+        pull((u[0], 2.0))
+    v = R.standard_normal(2)  # <u, J v> = <J^T u, v>, J v by forward mode in the output's structure
+    _, (th, (ts, ty)) = adjit.jvp(two_outputs, (x, W), (v, None))
+    assert abs(u[0] @ th + u[1][0] * ts + u[1][1] @ ty - dx @ v) < 1e-12
+
+
+def test_jacobian_of_a_tuple_returned_nests_as_jax():
+    """One Jacobian per item of the output (outside), the argument's structure inside; jacfwd,
+    jacrev and jacobian agree; has_aux gives (J, aux)."""
+    x, W = R.standard_normal(2), R.standard_normal((3, 2))
+    Jf = adjit.jacfwd(two_outputs)(x, W)
+    Jr = adjit.jacrev(two_outputs)(x, W)
+    Jh = fd_jac(lambda x, W: two_outputs(x, W)[0], (x, W), 0)
+    Js = fd_jac(lambda x, W: two_outputs(x, W)[1][0], (x, W), 0)
+    for J in (Jf, Jr):
+        assert J[0].shape == (3, 2) and J[1][0].shape == (2,) and J[1][1].shape == (2, 2)
+        assert np.allclose(J[0], Jh, rtol=1e-7, atol=1e-9) and np.allclose(J[1][0], Js, rtol=1e-7, atol=1e-9)
+        assert np.allclose(J[1][1], 3 * np.eye(2))
+    p = {"W": W, "n": 2}  # a structured argument inside each item; an int leaf: None
+
+    def g(p, x):
+        return np.tanh(p["W"] @ x) * p["n"], np.sum(p["W"])
+
+    (JW, Js2) = adjit.jacrev(g)(p, x)
+    assert JW["n"] is None and JW["W"].shape == (3, 3, 2) and Js2["W"].shape == (3, 2)
+    assert np.allclose(Js2["W"], 1.0) and np.allclose(adjit.jacfwd(g)(p, x)[0]["W"], JW["W"], rtol=1e-12)
+
+    def with_aux(x, W):
+        h = np.tanh(W @ x)
+        return h, np.max(h)
+
+    for jac in (adjit.jacfwd, adjit.jacrev, adjit.jacobian):
+        J, aux = jac(with_aux, has_aux=True)(x, W)
+        assert np.allclose(J, Jh, rtol=1e-7, atol=1e-9) and aux == pytest.approx(np.max(np.tanh(W @ x)))
+    (Jx, JW2), aux = adjit.jacobian(with_aux, argnums=(0, 1), has_aux=True)(x, W)
+    assert Jx.shape == (3, 2) and JW2.shape == (3, 3, 2) and aux == pytest.approx(np.max(np.tanh(W @ x)))
+    assert adjit.jacobian(lambda x: x * 2.0)(np.zeros(0)).shape == (0, 0)  # was an IndexError
+
+
+def test_has_aux_on_jvp_and_hessian():
+    def f(x, W):
+        h = np.tanh(W @ x)
+        return np.sum(h ** 2) + np.sum(x ** 3), (h, 3)
+
+    x, W = R.standard_normal(2), R.standard_normal((3, 2))
+    v = R.standard_normal(2)
+    out, t, (h, three) = adjit.jvp(f, (x, W), (v, None), has_aux=True)
+    value = lambda x, W: f(x, W)[0]  # noqa: E731
+    assert out == pytest.approx(value(x, W)) and three == 3 and np.allclose(h, np.tanh(W @ x))
+    assert t == pytest.approx(float(fd_jac(value, (x, W), 0) @ v), rel=1e-7)
+    H, (h2, _) = adjit.hessian(f, has_aux=True)(x, W)
+    grad_x = lambda x, W: adjit.grad(value)(x, W)  # noqa: E731
+    assert np.allclose(H, fd_jac(grad_x, (x, W), 0), rtol=1e-6, atol=1e-8) and np.allclose(h2, h)
+    assert "has_aux" in adjit.hessian(f, has_aux=True).source(x, W).splitlines()[0]
+    with pytest.raises(adjit.ArgumentError, match="has_aux"):
+        adjit.jvp(adjit.grad(value), (x, W), (v, None), has_aux=True)
+
+
+def test_hvp_with_several_arguments():
+    def f(x, y):
+        return np.sum(np.sin(x)) * np.sum(y ** 3) + np.sum(x * x) * np.sum(y)
+
+    x, y = R.standard_normal(3), R.standard_normal(2)
+    vx, vy = R.standard_normal(3), R.standard_normal(2)
+    (Hxx, Hxy), (Hyx, Hyy) = adjit.hessian(f, argnums=(0, 1))(x, y)
+    hx, hy = adjit.hvp(f, argnums=(0, 1))(x, y, (vx, vy))
+    assert np.allclose(hx, Hxx @ vx + Hxy @ vy, rtol=1e-12) and np.allclose(hy, Hyx @ vx + Hyy @ vy, rtol=1e-12)
+    with pytest.raises(adjit.ArgumentError, match="tuple of 2 vectors"):
+        adjit.hvp(f, argnums=(0, 1))(x, y, vx)
+
+
+def test_a_dict_returned_is_a_located_error_naming_it():
+    def f(x):
+        return {"a": np.sin(x), "b": np.sum(x)}
+
+    with pytest.raises(adjit.AdjitTypeError, match="returned") as e:
+        adjit.jacobian(f)(np.ones(2))
+    assert "test_transforms_probe.py" in str(e.value).splitlines()[0] and "tuple" in e.value.hint
+
+
+def test_results_of_a_tuple_returned_do_not_share_a_buffer_between_calls():
+    """jvp of a function returning a tuple: from the second call on, the tangent tuple's arrays
+    came from the call's workspace (the planner took only the results themselves, not a tuple's
+    items, as outliving the call), so every result kept shared one buffer: the last call's values."""
+    x, W = R.standard_normal(2), R.standard_normal((3, 2))
+    got = [adjit.jvp(two_outputs, (x, W), (np.eye(2)[i % 2], None))[1][0] for i in range(4)]
+    J = fd_jac(lambda x, W: two_outputs(x, W)[0], (x, W), 0)
+    for i, t in enumerate(got):
+        assert np.allclose(t, J[:, i % 2], rtol=1e-7, atol=1e-9)
+    outs = [adjit.vjp(two_outputs, x * (i + 1), W)[0][0] for i in range(3)]  # the primal's tuple too
+    assert all(np.allclose(o, np.tanh(W @ (x * (i + 1))), rtol=1e-14) for i, o in enumerate(outs))

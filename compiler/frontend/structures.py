@@ -414,6 +414,12 @@ class Structures:
                                                                       and e.type.dtype in ints) for e in x):
             return
         what = x.__name__
+        stmt = getattr(self, "stmt", None)
+        if isinstance(node, ast.Return) or (isinstance(stmt, ast.Return) and node is stmt.value):  # the result
+            raise self.err(AdjitTypeError, f"{what} is returned: a transformed function returns an array, a number, "
+                           "or a tuple (or list) of them, nested; dicts, NamedTuples and dataclasses as results "
+                           "are not supported yet", node, hint="return a tuple of the values, e.g. "
+                           "(out['a'], out['b'])")
         raise self.err(AdjitTypeError, f"{what} is used here as one array; adjit takes NumPy arrays and numbers "
                        "where NumPy would convert a structure with np.asarray", node,
                        hint="pass np.asarray(...) as the argument, or combine its entries here (np.stack(p), "

@@ -125,8 +125,9 @@ class CompiledFunction:
         self.wrt = resolve_wrt(self.parsed, wrt, skip)
         self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd, skip) if mode == "grad_jvp" else []
         self.has_aux = bool(has_aux)
-        if self.has_aux and mode not in ("value_and_grad", "vjp"):
-            raise ArgumentError(f"has_aux is supported by grad, value_and_grad and vjp, not by {mode}")
+        if self.has_aux and mode not in ("value_and_grad", "vjp", "jvp", "grad_jvp"):
+            raise ArgumentError(f"has_aux is supported by grad, value_and_grad, vjp, jvp, jacobian and hessian, "
+                                f"not by {mode}")
         if mode == "grad_jvp" and checkpoint is not None:
             raise ArgumentError("checkpointing is not supported under forward-over-reverse (hvp, hessian, grad of grad)",
                                 hint="leave checkpoint out")
@@ -367,12 +368,14 @@ class CompiledFunction:
         if self.mode == "value_and_grad":
             return reverse.value_and_grad(primal, builder, wrt, self.checkpoint)
         if self.mode == "vjp":
-            return reverse.vjp(primal, builder, wrt, self.checkpoint)
+            fn, n_out = _output_leaves(primal)  # a tuple returned: one cotangent per leaf
+            return reverse.vjp(fn, builder, wrt, self.checkpoint, n_out)
+        n_aux = len(primal.results) - 1 if self.has_aux else 0  # has_aux: passed through, last (_split_aux)
         if self.mode == "grad_jvp":
             grad = reverse.value_and_grad(primal, builder, wrt)
             check_differentiable(grad, builder, wrt_fwd, False)
-            return forward.jvp(grad, builder, wrt_fwd, all_results=True)
-        return forward.jvp(primal, builder, wrt)
+            return forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux)
+        return forward.jvp(primal, builder, wrt, passthrough=n_aux)
 
     def generate(self, args: tuple, primal: Function, builder) -> tuple:
         """(readable functions, helpers), (lowered functions, helpers) for these arguments."""
@@ -476,6 +479,39 @@ def _split_aux(fn: Function) -> None:
     if any(v.type.kind not in ("array", "scalar") for v in parts):
         raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", fn.result_loc)
     fn.results = [value] + parts
+
+
+def _output_leaves(fn: Function) -> tuple:
+    """(fn, 1) for an array or number result; for a tuple (or list) returned, nested, a shallow copy
+    of fn whose first results are its leaves in order, and their number (vjp of a structured
+    output: transforms.vjp flattens the cotangent the same way)."""
+    import copy
+
+    from ..ir import Op, walk
+
+    result = fn.results[0]
+    if result.type is None or result.type.kind != "tuple":
+        return fn, 1
+    producers = {n.out.id: n for n in walk(fn.body) if isinstance(n, Op) and n.prim == "tuple"}
+
+    def leaves(v) -> list:
+        if v.type is not None and v.type.kind == "tuple":
+            op = producers.get(v.id)
+            if op is None:
+                raise AdjitTypeError(f"the result has type {v.type}, a tuple adjit cannot take apart here",
+                                     fn.result_loc, hint="return the tuple's items as a tuple literal, (a, b)")
+            return [x for i in op.inputs for x in leaves(i)]
+        if v.type is None or v.type.kind not in ("array", "scalar"):
+            raise AdjitTypeError(f"the result holds a {v.type}; a structured result must hold arrays and numbers",
+                                 fn.result_loc)
+        return [v]
+
+    out = leaves(result)
+    if not out:
+        raise AdjitTypeError("the result is an empty tuple: there is nothing to differentiate", fn.result_loc)
+    split = copy.copy(fn)
+    split.results = out + list(fn.results[1:])
+    return split, len(out)
 
 
 # ------------------------------------------------------------------- transformations transformed again

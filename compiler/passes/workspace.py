@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..analysis import facts_of
+from ..analysis import facts_of, returned_values
 from ..ir import Function, Op
 
 
@@ -44,14 +44,15 @@ def plan_workspace(fn: Function) -> Function:
                 buffer_of[v.id] = v.id
                 sites.append((nest.gid, v.id))
     escaping = set()
-    for r in fn.results:
+    results = returned_values(fn)  # a tuple's items too (jvp of a tuple returned)
+    for r in results:
         for vid in (r.id, an.root.get(r.id, r.id)):
             if vid in buffer_of:
                 escaping.add(buffer_of[vid])
     for vid, rid in an.root.items():  # a view or in-place version of a buffer
         if rid in buffer_of:
             buffer_of.setdefault(vid, buffer_of[rid])
-    for r in fn.results:
+    for r in results:
         if r.id in buffer_of:
             escaping.add(buffer_of[r.id])
     alloc: dict = {}
@@ -62,3 +63,4 @@ def plan_workspace(fn: Function) -> Function:
             op.attrs["workspace"] = True
     nests = {gid: dataclasses.replace(nest, alloc=alloc.get(gid, {})) for gid, nest in fn.nests.items()}
     return dataclasses.replace(fn, nests=nests)
+

@@ -308,20 +308,33 @@ class _Reverse(ControlFlowReverse):
         if x.id in self.active:
             self.accumulate(adj, x, ct)
 
-    def run(self, seed_param: bool = False) -> Function:
+    def run(self, seed_param: bool = False, n_out: int = 1) -> Function:
         """seed_param: the result's cotangent is a new last parameter (a vector-Jacobian product
-        for any result shape) instead of 1.0 (the gradient of a scalar)."""
+        for any result shape) instead of 1.0 (the gradient of a scalar). n_out: the first n_out
+        results are the leaves of a structured result (a tuple returned), each float one seeded
+        by a parameter of its own, in order (vjp of a structured output)."""
         fn = self.fn
         result = fn.results[0]
         rt = result.type
         seed_value = None
+        seeds = []  # (result leaf, its cotangent parameter)
         if seed_param:
-            if not rt.is_float:
+            if n_out == 1 and not rt.is_float:
                 raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
-            name = "ct"
-            while name in fn.param_names:
-                name = "_" + name
-            seed_value = self.b.define(Value(name), self.avals[result.id])
+            taken = set(fn.param_names)
+            for i, r in enumerate(fn.results[:n_out]):
+                if not r.type.is_float:
+                    continue
+                name = "ct" if n_out == 1 else (adjoint_name(r) if r.hint else None) or f"ct_{i}"
+                while name in taken:
+                    name = "_" + name
+                taken.add(name)
+                seeds.append((r, self.b.define(Value(name), self.avals[r.id])))
+            if not seeds:
+                raise AdjitTypeError(f"the result has type {rt}: no part of it is a float, so it has no derivative",
+                                     fn.result_loc)
+            seed_value = seeds[0][1]
+            rt = seeds[0][0].type
         elif not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
             raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
                                  fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
@@ -331,7 +344,12 @@ class _Reverse(ControlFlowReverse):
         adj: dict[int, Value] = {}
         top = _Scope(fn.body, self.b.ops)
         self.scopes.append(top)
-        if result.id in self.active:
+        if n_out > 1 and seed_param:  # each leaf's cotangent; a leaf returned twice gets both
+            self.b.loc = fn.result_loc
+            for r, seed in seeds:
+                if r.id in self.active:
+                    self.accumulate(adj, r, seed)
+        elif result.id in self.active:
             self.b.loc = fn.result_loc
             if seed_value is not None:
                 seed = seed_value
@@ -352,11 +370,12 @@ class _Reverse(ControlFlowReverse):
             g.hint = g.hint if g.hint and g.hint != adjoint_name(result) else adjoint_name(p)
             grads.append(g)
         forward = self.augmented_forward(fn.body)
-        aux = list(fn.results[1:])  # has_aux: the other results ride along, after the gradients
+        aux = list(fn.results[n_out:])  # has_aux: the other results ride along, after the gradients
         if seed_value is not None:
-            return Function(fn.name + "_vjp", fn.params + [seed_value], fn.param_names + [seed_value.hint],
-                            Block(forward.ops + self.b.ops), [result] + grads + aux, fn.filename, fn.firstline,
-                            fn.result_loc, fn.avals)
+            cts = [seed for _, seed in seeds]
+            return Function(fn.name + "_vjp", fn.params + cts, fn.param_names + [c.hint for c in cts],
+                            Block(forward.ops + self.b.ops), list(fn.results[:n_out]) + grads + aux, fn.filename,
+                            fn.firstline, fn.result_loc, fn.avals)
         return Function(fn.name + "_grad", fn.params, fn.param_names, Block(forward.ops + self.b.ops),
                         [result] + grads + aux, fn.filename, fn.firstline, fn.result_loc, fn.avals)
 
@@ -419,20 +438,23 @@ def value_and_grad(fn: Function, builder: Builder, wrt: list[int], checkpoint=No
     return _reverse(fn, builder, wrt, checkpoint, False)  # fn itself stays untouched
 
 
-def vjp(fn: Function, builder: Builder, wrt: list[int], checkpoint=None) -> Function:
+def vjp(fn: Function, builder: Builder, wrt: list[int], checkpoint=None, n_out: int = 1) -> Function:
     """A new function taking (*params, ct) and returning (result, ct . d result/d<wrt_0>, ...):
-    the vector-Jacobian product with a cotangent `ct` of the result's shape (any shape)."""
-    return _reverse(fn, builder, wrt, checkpoint, True)
+    the vector-Jacobian product with a cotangent `ct` of the result's shape (any shape). n_out > 1:
+    the first n_out results are a structured result's leaves, one cotangent parameter per float
+    leaf, and the function returns (*leaves, *gradients, *aux)."""
+    return _reverse(fn, builder, wrt, checkpoint, True, n_out)
 
 
-def _reverse(fn: Function, builder: Builder, wrt: list[int], checkpoint, seed_param: bool) -> Function:
+def _reverse(fn: Function, builder: Builder, wrt: list[int], checkpoint, seed_param: bool,
+             n_out: int = 1) -> Function:
     """Reverse mode in two runs when a loop records arrays: the first finds what the VJP rules read
     and so would be recorded, `_remat_plan` picks the recorded arrays that are cheap elementwise
     functions of other recorded (or outer) values, and the second run recomputes those in the
     reverse sweep instead of recording them (a sigmoid gate 1/(1+exp(-z)): only exp(-z) is taped)."""
     first = _Reverse(clone_function(fn), builder, wrt, checkpoint)
     order = _value_order(first.fn)  # before the run adds its tape pushes
-    out = first.run(seed_param=seed_param)
+    out = first.run(seed_param=seed_param, n_out=n_out)
     if checkpoint is not None or not any(v.type.kind == "array" for v in first.recorded):
         return out
     plan = _remat_plan(first)
@@ -440,7 +462,8 @@ def _reverse(fn: Function, builder: Builder, wrt: list[int], checkpoint, seed_pa
         return out
     clone = clone_function(fn)
     ids = dict(zip(order, _value_order(clone)))  # the same values in the second clone
-    return _Reverse(clone, builder, wrt, checkpoint, frozenset(ids[k] for k in plan)).run(seed_param=seed_param)
+    return _Reverse(clone, builder, wrt, checkpoint, frozenset(ids[k] for k in plan)).run(seed_param=seed_param,
+                                                                                          n_out=n_out)
 
 
 def _remat_plan(rev: "_Reverse") -> set:
