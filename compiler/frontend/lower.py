@@ -34,7 +34,7 @@ from .iteration import Iteration
 from .structures import Structures, build, is_struct
 from .loopvalues import LoopValues
 from .returns import rewrite_loop_else
-from .rowviews import rewrite_row_loop
+from .rowviews import rewrite_loop_views, rewrite_row_loop, rewrite_view_name
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .indexing import Indexing
 from .forms import NumpyForms
@@ -154,6 +154,10 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:  # a loop's `else:` (returns.py)
                 self._loop_elses = getattr(self, "_loop_elses", 0) + 1
                 return self.lower_stmts(rewrite_loop_else(stmt, f"_broke{self._loop_elses}") + stmts[k + 1:], loop)
+            if isinstance(stmt, ast.Assign) and (after := rewrite_view_name(stmt, stmts[k + 1:], self.is_view)) is not None:
+                return self.lower_stmts([stmt] + after, loop)  # `v = Y[1:3]; v[0] = 0`: as Y[1:3] (rowviews.py)
+            if isinstance(stmt, ast.For) and (views := rewrite_loop_views(stmt, self.env, stmts[k + 1:])) is not None:
+                stmt = self.stmt = views  # `for i in range(n): r = B[i]; r *= 2`: as B[i] (rowviews.py)
             if isinstance(stmt, ast.For) and (rows := rewrite_row_loop(stmt, self.env, stmts[k + 1:])) is not None:
                 stmt = self.stmt = rows  # `for row in Y: row /= ...`: over Y's index (rowviews.py)
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
@@ -259,6 +263,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         elif isinstance(target, ast.Subscript):
             if isinstance(target.value, ast.Subscript) and self.chained_mask_write(target, val, node):
                 return  # A[i][mask] = v: through the view A[i] (morenumpy.py)
+            if isinstance(target.value, ast.Subscript) and self.chained_view_write(target, val, node):
+                return  # A[1:3][0] = v: through the view A[1:3] (morenumpy.py)
             if isinstance(target.value, ast.Subscript):
                 target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
             if not isinstance(target.value, ast.Name):

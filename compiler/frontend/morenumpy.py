@@ -478,6 +478,49 @@ class MoreNumpy(VectorizeCalls):
             self.env.pop(tmp, None)
         return True
 
+    def chained_view_write(self, target, val, node) -> bool:
+        """`A[1:3][0] = v`, `A[::2][1:] *= 3`, `A[:, 1][2] = v` (a slice, or `...`/None, before the
+        last bracket): NumPy writes through the view the first brackets make; lowered as `t = copy of
+        A[1:3]; t[0] = v; A[1:3] = t` (a chain of views, one bracket at a time). False where an int
+        index merges (chained_write_target) or an index array makes a copy (its error there)."""
+        inner = target.value
+        if not isinstance(inner, ast.Subscript):
+            return False
+        first = list(inner.slice.elts) if isinstance(inner.slice, ast.Tuple) else [inner.slice]
+        if all(not isinstance(e, ast.Slice) and self._int_like(e) for e in first):
+            return False
+        if not all(isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis) or self._basic_index(e)
+                   for e in first):
+            return False
+        view_value = self.expr(inner)
+        if not isinstance(view_value, Value) or view_value.type.kind != "array":
+            return False
+        tmp = f"_view{id(target)}"
+        self.env[tmp] = self.b.emit("astype", [view_value], dtype=view_value.type.dtype)  # a copy, written back
+        try:
+            loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
+            self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
+            self.assign(loc(ast.Subscript(inner.value, inner.slice, ast.Store())), self.env[tmp], node)
+        finally:
+            self.env.pop(tmp, None)
+        return True
+
+    def is_view(self, node) -> bool:
+        """Whether `Y[index]` (node) is a view NumPy makes of the array Y: a basic index (slices, ints,
+        `...`, None) selecting an array, not a number or a gather's copy."""
+        base = self.env.get(node.value.id) if isinstance(node.value, ast.Name) else None
+        if not isinstance(base, Value) or base.type.kind != "array":
+            return False
+        elems = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+        try:
+            if not all(isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis) or self._basic_index(e)
+                       for e in elems):
+                return False
+            out = self.b.into([], lambda: self.expr(node))
+        except Exception:  # noqa: BLE001 - not a view this can tell: lowered as written
+            return False
+        return isinstance(out, Value) and out.type.kind == "array"
+
     def _int_like(self, e) -> bool:
         v = self.expr(e)
         return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar" \

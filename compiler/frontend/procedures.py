@@ -293,10 +293,11 @@ class Procedures:
             if isinstance(v, Value) and self.env.get(k) is v and k in body and body[k] is not v \
                     and isinstance(body[k], Value):
                 what = f"the attribute '{k.split('.')[-1]}' of an object" if _is_slot(k) else f"'{k}'"
-                raise self.err(UnsupportedSyntaxError, f"this loop changes {what} through a call adjit does not "
-                               "follow around the loop", stmt,
-                               hint="assign the new value in the loop (x = helper(x)), or call the helper by its name "
-                                    "with the array's name as the argument")
+                raise self.err(UnsupportedSyntaxError, f"this loop changes {what} through a call or a view adjit "
+                               "does not follow around the loop", stmt,
+                               hint="assign the new value in the loop (x = helper(x)), call the helper by its name "
+                                    "with the array's name as the argument, or write through the array's own name "
+                                    "(B[i] *= 2 for a view r = B[i] read after the loop)")
 
     # -- calls: copy in, copy out
     def inline(self, func, args, kwargs, node):

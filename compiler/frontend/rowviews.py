@@ -144,3 +144,130 @@ def rewrite_row_loop(stmt: ast.For, env: dict, rest: list):
             n.end_lineno, n.end_col_offset = stmt.end_lineno, stmt.end_col_offset
     ast.copy_location(loop, stmt)
     return loop
+
+
+class _ReplaceName(ast.NodeTransformer):
+    """Every use of the name `name` replaced by a copy of `expr` (with the use's context)."""
+
+    def __init__(self, name: str, expr):
+        self.name, self.expr = name, expr
+
+    def visit_Name(self, node):
+        if node.id != self.name:
+            return node
+        sub = copy.deepcopy(self.expr)
+        sub.ctx = node.ctx
+        for n in ast.walk(sub):
+            ast.copy_location(n, node)
+            n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+        return sub
+
+
+def _names(node) -> set:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
+    """`v = Y[1:3]` (a basic index: a view of Y) followed by writes into v (`v[0] = 0.0`, `v *= 2`,
+    `v.fill(1)`): the statements after it with every use of v read and written as `Y[1:3]`, which is
+    NumPy's meaning while neither Y, v nor a name in the index is bound anew; None where that does
+    not hold (lowered as written: the aliasing check then refuses a write through the view with a
+    located error). `is_view(value_node)` tells whether the value is an array view (the lowerer's
+    types); the rewritten part ends at the first statement binding Y or an index name anew, and v
+    must not be used from there on (unless that statement binds v anew, from values not naming it)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Subscript) and isinstance(stmt.value.value, ast.Name)):
+        return None
+    v, y = stmt.targets[0].id, stmt.value.value.id
+    if v == y or v in _names(stmt.value.slice) or not _writes_into(rest, v):
+        return None
+    guarded = _names(stmt.value.slice) | {y}
+    end = len(rest)
+    for j, st in enumerate(rest):
+        if any(_rebinds([st], n) for n in guarded):
+            end = j
+            break
+        if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == v for t in st.targets):
+            if v in _names(st.value):
+                return None
+            end = j
+            break
+    region, after = rest[:end], rest[end:]
+    if after and _loads(after, v) and not (isinstance(after[0], ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == v for t in after[0].targets) and v not in _names(after[0].value)):
+        return None  # v read where Y or the index changed: its view is not Y[index] there
+    augs = _aug_targets(region, v)
+    for n in (m for st in region for m in ast.walk(st)):
+        if isinstance(n, ast.Name) and n.id == v and isinstance(n.ctx, (ast.Store, ast.Del)) and id(n) not in augs:
+            return None
+        if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef, ast.Import, ast.ImportFrom)) and \
+                v in _names(n) | {getattr(n, "name", None)}:
+            return None
+    if not _writes_into(region, v) or not is_view(stmt.value):
+        return None
+    return [_ReplaceName(v, stmt.value).visit(copy.deepcopy(st)) for st in region] + after
+
+
+def _syntactic_view(node, env: dict, ints: set) -> bool:
+    """Whether `Y[index]` is a view of Y by its syntax alone, for a loop's body before it is lowered:
+    Y an array before the loop, each index a slice, `...`, None, or an int (a literal, the loop's
+    counter, an int known before the loop, arithmetic of those), fewer ints than Y has axes."""
+    base = env.get(node.value.id) if isinstance(node.value, ast.Name) else None
+    if not isinstance(base, Value) or base.type.kind != "array":
+        return False
+
+    def int_expr(e) -> bool:
+        if isinstance(e, ast.Constant):
+            return isinstance(e.value, int) and not isinstance(e.value, bool)
+        if isinstance(e, ast.Name):
+            v = env.get(e.id)
+            return e.id in ints or isinstance(v, int) and not isinstance(v, bool) or \
+                isinstance(v, Value) and v.type.kind == "scalar" and v.type.dtype.startswith(("int", "uint"))
+        if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub):
+            return int_expr(e.operand)
+        return isinstance(e, ast.BinOp) and isinstance(e.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)) and \
+            int_expr(e.left) and int_expr(e.right)
+
+    elems = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+    n_ints = 0
+    for e in elems:
+        if isinstance(e, ast.Slice):
+            if not all(p is None or int_expr(p) for p in (e.lower, e.upper, e.step)):
+                return False
+        elif isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis):
+            continue
+        elif int_expr(e):
+            n_ints += 1
+        else:
+            return False
+    return n_ints < base.type.rank
+
+
+def rewrite_loop_views(stmt: ast.For, env: dict, rest: list):
+    """A `for` loop whose body binds a view (`r = B[i]`) and writes into it: the loop with the body
+    rewritten by rewrite_view_name (before the loop's carried names are found, so that B is carried);
+    None where nothing is rewritten. The view name must not be read after the loop (Python leaves it
+    bound to the last view)."""
+    ints = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+    if not isinstance(stmt.iter, ast.Call) or not isinstance(stmt.iter.func, ast.Name) or \
+            stmt.iter.func.id not in ("range", "enumerate"):
+        return None
+    if stmt.iter.func.id == "enumerate":
+        tg = stmt.target
+        if not (isinstance(tg, ast.Tuple) and len(tg.elts) == 2 and isinstance(tg.elts[0], ast.Name)):
+            return None
+        ints = {tg.elts[0].id}
+    body, changed = list(stmt.body), False
+    for k, st in enumerate(body):
+        if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)) \
+                or _loads(rest, st.targets[0].id) or any(_rebinds(body, n) for n in ints):
+            continue
+        after = rewrite_view_name(st, body[k + 1:], lambda node: _syntactic_view(node, env, ints))
+        if after is not None:
+            body, changed = body[:k + 1] + after, True
+    if not changed:
+        return None
+    loop = ast.For(stmt.target, stmt.iter, body, stmt.orelse)
+    ast.copy_location(loop, stmt)
+    loop.end_lineno, loop.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+    return loop

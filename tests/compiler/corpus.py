@@ -214,6 +214,13 @@ def writes_through_view(x):
     return np.sum(x * x)
 
 
+def writes_through_view_then_rebinds(x):
+    y = x[1:]
+    y[0] = 5.0
+    x = x * 2.0
+    return np.sum(y * x[1:])
+
+
 def writes_into_copy(x):
     y = x.copy()
     y[0] = 5.0

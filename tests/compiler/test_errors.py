@@ -195,7 +195,7 @@ def test_errors_inside_called_functions_name_the_call_site():
 
 
 @pytest.mark.parametrize("fn,shared", [(corpus.writes_through_alias, "x"),
-                                       (corpus.writes_through_view, "x (of which it is a view)"),
+                                       (corpus.writes_through_view_then_rebinds, "x (of which it is a view)"),
                                        (corpus.loop_writes_through_alias, "x")])
 def test_writes_through_a_shared_array_are_rejected(fn, shared):
     """NumPy would change x too; adjit's arrays are values, so it asks for a copy instead of
@@ -203,6 +203,12 @@ def test_writes_through_a_shared_array_are_rejected(fn, shared):
     with pytest.raises(adjit.UnsupportedSyntaxError) as e:
         adjit.grad(fn)(np.array([0.3, 0.9, -0.4]))
     assert f"would also change {shared}" in str(e.value) and "y = y.copy()" in str(e.value)
+
+
+def test_writes_through_a_view_change_its_array_as_in_numpy():
+    """`y = x[1:]; y[0] = 5.0` writes x[1] (rowviews.rewrite_view_name): NumPy's value and gradient."""
+    x = np.array([0.3, 0.9, -0.4])
+    np.testing.assert_allclose(adjit.grad(corpus.writes_through_view)(x), [0.6, 0.0, -0.8])
 
 
 def test_writes_into_a_copy_are_fine():
