@@ -335,6 +335,8 @@ class CallHelpers:
             return self.mark_list(tuple(sorted(xs, reverse=reverse)))
         if isinstance(xs, tuple) and all(_is_number(x) for x in xs):
             return self.mark_list(tuple(sorted(xs, reverse=reverse)))
+        if isinstance(xs, tuple) and xs and all(_known_item(x) for x in xs):  # sorted(d.items()) of a global dict
+            return self.mark_list(tuple(sorted(xs, reverse=reverse)))
         if isinstance(xs, tuple):
             xs = self._build(xs, node)
         n = self.b.aval(xs).shape[0] if isinstance(xs, Value) and xs.type.kind == "array" and xs.type.rank == 1 else None
@@ -433,10 +435,7 @@ class CallHelpers:
             zero = self.b.emit("eq", [self.value(a, node), self.b.const(0.0)])
             return call(np.where, zero, 0.0, self.binop(ast.Mult, a, call(np.log1p, b), node))
         if func is scipy.linalg.eigh:
-            if len(args) != 1 or set(kwargs) - {"lower"} or not self.static(kwargs.get("lower", True), node, "lower"):
-                raise self.err(UnsupportedSyntaxError, "scipy.linalg.eigh of one matrix (lower=True) is supported",
-                               node, hint="np.linalg.eigh(a)")
-            return call(np.linalg.eigh, args[0])
+            return self.scipy_eigh(args, kwargs, node)
         if getattr(func, "__self__", None) is scipy.stats.dirichlet and func.__name__ == "logpdf":
             x, alpha = self.bind_args("scipy.stats.dirichlet.logpdf", ("x", "alpha"), args, kwargs, node)
             terms = self.binop(ast.Mult, self.binop(ast.Sub, alpha, 1.0, node), call(np.log, x), node)
@@ -444,6 +443,45 @@ class CallHelpers:
                 scipy.special.gammaln, call(np.sum, alpha)), node), call(np.sum, call(scipy.special.gammaln, alpha)),
                 node)
         raise self.err(UnsupportedSyntaxError, f"{func.__name__} is not supported here", node)
+
+    def scipy_eigh(self, args, kwargs, node):
+        """scipy.linalg.eigh(a, b=None, lower=True, eigvals_only=False, subset_by_index=None, type=1):
+        the pencil a v = w b v as LAPACK's sygvd reduces it: b = L L^T (cholesky), eigh of
+        C = L^-1 a L^-T, v = L^-T u (so v^T b v = 1, SciPy's normalization). `a` is read from its
+        lower triangle (`lower=True`) or its upper, as SciPy reads it; subset_by_index=[lo, hi] (known
+        when compiled) keeps those eigenpairs."""
+        import scipy.linalg
+
+        label = "scipy.linalg.eigh"
+        names = ("a", "b", "lower", "eigvals_only", "overwrite_a", "overwrite_b", "type", "check_finite",
+                 "subset_by_index", "subset_by_value", "driver")
+        a, b, lower, only, _, _, kind, _, subset, by_value, _ = self.bind_args(
+            label, names, args, kwargs, node, b=None, lower=True, eigvals_only=False, overwrite_a=False,
+            overwrite_b=False, type=1, check_finite=True, subset_by_index=None, subset_by_value=None, driver=None)
+        call = lambda f, *a_, **k: self.call_value(f, list(a_), k, node)  # noqa: E731
+        lower = bool(self.static(lower, node, "lower"))
+        only = bool(self.static(only, node, "eigvals_only"))
+        if self.static(kind, node, "type") != 1 or by_value is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: type=1 (a v = w b v) without subset_by_value is "
+                           "supported", node, hint="np.linalg.eigh of the reduced matrix, then select the values")
+        a = self.value(a, node)
+        if not lower:  # read a's upper triangle: np.linalg.eigh reads the lower one of a.T
+            a = call(np.transpose, a)
+        if b is not None:
+            L = call(np.linalg.cholesky, b if lower else call(np.transpose, b))  # of b's lower (upper) triangle
+            a = self.binop(ast.Add, call(np.tril, a), call(np.transpose, call(np.tril, a, -1)), node)  # that of a
+            half = call(scipy.linalg.solve_triangular, L, a, lower=True)  # L^-1 a
+            a = call(scipy.linalg.solve_triangular, L, call(np.transpose, half), lower=True)  # L^-1 a L^-T
+        w, u = call(np.linalg.eigh, a)
+        if b is not None:
+            u = call(scipy.linalg.solve_triangular, L, u, trans="T", lower=True)
+        if subset is not None:
+            lo, hi = (int(self.static(v, node, "subset_by_index")) for v in subset)
+            n = self._extent(w, 0, node, label)
+            if not 0 <= lo <= hi < n:
+                raise self.err(ShapeError, f"{label}: subset_by_index [{lo}, {hi}] is outside [0, {n - 1}]", node)
+            w, u = self._slice(w, 0, lo, hi + 1), self._slice(u, 1, lo, hi + 1)
+        return w if only else (w, u)
 
     def searchsorted_sorter(self, func, args, kwargs, node):
         """np.searchsorted(a, v, side, sorter=idx): NumPy's binary search over a[sorter] (which
@@ -511,3 +549,11 @@ class CallHelpers:
                 term = self.binop(ast.Mult, w, window, node)
                 out = term if out is None else self.binop(ast.Add, out, term, node)
         return out
+
+
+def _known_item(x) -> bool:
+    """A Python value known when compiled that Python's sorted() orders: a string, a number, or a
+    tuple of those (the (key, value) pairs of a global dict's items())."""
+    if isinstance(x, str) or _is_number(x) and not isinstance(x, bool):
+        return True
+    return type(x) is tuple and all(_known_item(e) for e in x)

@@ -261,6 +261,9 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
             continue
         if root is None or root in local:
             continue
+        if res.resolve(f) is builtins.sorted and not any(
+                isinstance(a, ast.Name) and (a.id in local or a.id in params) for arg in n.args for a in ast.walk(arg)):
+            continue  # sorted() of values known when compiled (a global dict's keys): the lowerer's, unrolled
         if not _lowerable(res.resolve(f), depth):
             return ast.unparse(f)
     return None

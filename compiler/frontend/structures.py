@@ -591,8 +591,9 @@ class Structures:
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "sorted" \
                 and self.name("sorted", it.func) is sorted:  # sorted(d) of a dict's keys, strings: unrolled
             seq = self.expr(it)
-            if type(seq) is tuple and seq and all(isinstance(e, str) for e in seq):
-                return list(seq)
+            if type(seq) is tuple and seq and all(isinstance(e, str) or type(e) is tuple and e and isinstance(e[0], str)
+                                                  for e in seq):
+                return list(seq)  # (or sorted(d.items()): its (key, value) pairs)
             return None
         if isinstance(it, ast.Constant) and isinstance(it.value, str) or isinstance(it, ast.Name) and \
                 isinstance(self.env.get(it.id, self.parsed.globals.get(it.id)), str):

@@ -28,6 +28,9 @@ FORMS: dict = {
                                                                "(`lower=False`, SciPy's default)"),
     "solve_triangular": ((Lazy("scipy.linalg", "solve_triangular"),), (),
                          "`solve` with `a`'s triangle (`lower`, `trans` 0/1/'N'/'T', `unit_diagonal`)"),
+    "solve_banded": ((Lazy("scipy.linalg", "solve_banded"),), (),
+                     "the `solve` row with the dense matrix the band `ab` stands for (entries outside the band "
+                     "ignored, as SciPy does; `(l, u)` known when compiled): the same solution, in O(n^3)"),
     "lu_factor": ((Lazy("scipy.linalg", "lu_factor"),), (),
                   "the pair (lu, piv) standing for `a`, for `lu_solve` only (reading lu or piv is a located error)"),
     "lu_solve": ((Lazy("scipy.linalg", "lu_solve"),), (), "the `solve` row with the factored matrix (`a.T` for "
@@ -159,6 +162,27 @@ class ScipyLinalgForms(FormsBase):
         if trans in (1, "T", "C"):
             T = self.b.emit("transpose", [T], axes=(1, 0))
         return self.form_solve("np.linalg.solve", (T, b), {}, node)
+
+    def form_solve_banded(self, label, args, kwargs, node):
+        """a[i, j] = ab[u + i - j, j] on the band -l <= j - i <= u, zero elsewhere (SciPy's layout)."""
+        lu, ab, b, _, _, _ = self.bind_args(label, ("l_and_u", "ab", "b", "overwrite_ab", "overwrite_b", "check_finite"),
+                                            args, kwargs, node, overwrite_ab=False, overwrite_b=False,
+                                            check_finite=True)
+        if not isinstance(lu, tuple) or len(lu) != 2:
+            raise self.err(AdjitTypeError, f"{label} takes (l, u), the numbers of sub- and superdiagonals", node)
+        lo, up = (int(self.static(v, node, "(l, u)")) for v in lu)
+        ab = self._linalg_matrix(ab, node, label)
+        rows, n = self._extent(ab, 0, node, label), self._extent(ab, 1, node, label)
+        if rows != lo + up + 1:
+            raise self.err(ShapeError, f"{label}: invalid values for the number of lower and upper diagonals: "
+                           f"l+u+1 ({lo + up + 1}) does not equal ab.shape[0] ({rows})", node)
+        a = None
+        for k in range(-min(lo, n - 1), min(up, n - 1) + 1):
+            row = self.b.emit("getitem", [ab, self.b.const(up - k)], index=(("int", 1),))
+            diag = self._slice(row, 0, k, n) if k >= 0 else self._slice(row, 0, 0, n + k)
+            part = self.form_diag("np.diag", (diag, k), {}, node)
+            a = part if a is None else self.b.emit("add", [a, part])
+        return self.form_solve("np.linalg.solve", (a, b), {}, node)
 
     def form_scipy_solve(self, label, args, kwargs, node):
         a, b = args[:2] if len(args) >= 2 else (args + (kwargs.get("a"), kwargs.get("b")))[:2]

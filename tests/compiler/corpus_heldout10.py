@@ -1,0 +1,89 @@
+"""Small programs for what the tenth held-out corpus (benchmarks/real_programs/heldout10.py) found
+adjit refusing or getting wrong; each written as a NumPy user writes it. test_heldout10.py runs them."""
+import numpy as np
+from scipy.linalg import eigh, solve_banded
+
+# ------------------------------------------- loops over sorted() of a global dict (a dosing event table)
+DOSES = {
+    "s2": [(0.0, 2.0, "bolus"), (1.5, 1.0, "infusion")],
+    "s1": [(0.5, 3.0, "infusion")],
+}
+WEIGHTS = {"b": 3.0, "a": 2.0, "c": 0.5}
+
+
+def sorted_global_dict_keys(x):
+    t = np.linspace(0.0, 3.0, 7)
+    total = 0.0
+    for i, sid in enumerate(sorted(DOSES)):
+        conc = np.zeros_like(t)
+        for t0, amt, route in DOSES[sid]:
+            dt = t - t0
+            after = dt >= 0
+            if route == "bolus":
+                conc[after] += amt * np.exp(-x[0] * dt[after])
+            else:
+                conc[after] += amt / x[1] * (1.0 - np.exp(-x[1] * dt[after]))
+        total += (i + 1) * np.sum(conc ** 2)
+    return total
+
+
+def sorted_global_dict_items(x):
+    s = 0.0
+    for k, (name, w) in enumerate(sorted(WEIGHTS.items())):
+        s = s * x[k] + w * x[k] ** 2
+    return s
+
+
+# ------------------------------------------------------ scipy.linalg.eigh of a pencil (a v = w b v)
+def eigh_pencil(x, B):
+    A = np.outer(x, x) + np.diag(x ** 2)
+    w, V = eigh(A, B + np.diag(x))
+    return w[0] + 2 * w[-1] + np.sum(V[:, 0] ** 2) + np.sum(V[:, -1] * x) ** 2
+
+
+def eigh_pencil_upper_subset(x, B):
+    A = np.triu(np.outer(x, x + 1)) + np.diag(x)  # only its upper triangle is read (lower=False)
+    w = eigh(A, B, lower=False, eigvals_only=True)
+    w2, V2 = eigh(A, B, lower=False, subset_by_index=[1, 2])
+    return np.sum(w * np.arange(1.0, 5.0)) + w2[1] + np.sum(V2[:, 0] ** 2)
+
+
+# ------------------------------------------------------------------- scipy.linalg.solve_banded
+def solve_banded_tridiagonal(d, rhs):
+    n = len(d)
+    ab = np.zeros((3, n))
+    ab[0, 1:] = -0.5 * d[:-1]
+    ab[1] = 2.0 + d ** 2
+    ab[2, :-1] = -0.3 * d[1:]
+    x = solve_banded((1, 1), ab, rhs)
+    return np.sum(x ** 2) + x[0]
+
+
+def solve_banded_two_rhs(ab, B):
+    X = solve_banded((2, 1), ab, B)  # ab's corners outside the band are ignored (gradient 0 there)
+    return np.sum(X * np.arange(X.size).reshape(X.shape))
+
+
+def _banded_inputs():
+    rng = np.random.default_rng(0)
+    ab = rng.standard_normal((4, 6))
+    ab[2] += 5.0
+    return ab, rng.standard_normal((6, 2))
+
+
+def _pencil_inputs():
+    rng = np.random.default_rng(1)
+    M = rng.standard_normal((4, 4))
+    return np.array([0.3, -0.7, 1.1, 0.5]), M @ M.T + 4 * np.eye(4)
+
+
+CASES = [
+    (sorted_global_dict_keys, lambda: (np.array([0.7, 1.3]),), (0,)),
+    (sorted_global_dict_items, lambda: (np.array([0.7, 1.3, -0.4]),), (0,)),
+    (eigh_pencil, _pencil_inputs, (0, 1)),
+    (eigh_pencil_upper_subset, _pencil_inputs, (0, 1)),
+    (solve_banded_tridiagonal, lambda: (np.array([0.3, 1.2, -0.4, 0.8, 0.5]), np.array([1.0, -2.0, 0.5, 0.3, 2.0])),
+     (0, 1)),
+    (solve_banded_two_rhs, _banded_inputs, (0, 1)),
+]
+IDS = [c[0].__name__ for c in CASES]

@@ -1,0 +1,30 @@
+"""What the tenth held-out corpus found (benchmarks/real_programs/heldout10.py): its constructs as
+small programs (corpus_heldout10.py), and the located errors of what stays refused."""
+import numpy as np
+import pytest
+
+import adjit
+from conftest import family_tests
+
+from corpus_heldout10 import CASES, IDS
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=40)  # the first compiles; the rest run lowered
+
+
+def _banded_wrong_rows(ab, b):
+    from scipy.linalg import solve_banded
+    return np.sum(solve_banded((1, 1), ab, b))
+
+
+def _eigh_by_value(a, b):
+    from scipy.linalg import eigh
+    return np.sum(eigh(a, b, subset_by_value=(0.0, 1.0))[0])
+
+
+def test_solve_banded_and_eigh_refusals_are_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_banded_wrong_rows)(np.ones((4, 5)), np.ones(5))
+    assert "l+u+1 (3) does not equal ab.shape[0] (4)" in str(e.value) and "test_heldout10.py" in str(e.value)
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_eigh_by_value)(np.eye(3), np.eye(3))
+    assert "subset_by_value" in str(e.value) and "test_heldout10.py" in str(e.value)
