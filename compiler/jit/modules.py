@@ -66,6 +66,7 @@ def _load_module(path: Path, modname: str, key: str, names: tuple = ()):
     text = path.read_text(encoding="utf-8")
     if f"# key: {key}\n" not in text:
         raise ImportError("stale or damaged cache entry")
+    preload.bind_scipy_blas()  # before anything Numba binds BLAS for: without all of scipy.linalg
     if "_simd." in text:
         # Numba's cached code names the kernel module; it must be imported before that code loads.
         simd.ensure_kernels()
@@ -94,6 +95,7 @@ def _exec_module(path: Path, text: str, modname: str, names: tuple = ()):
     import linecache
     import types
 
+    preload.bind_scipy_blas()
     if "_simd." in text:
         simd.ensure_kernels()
     filename = str(path)

@@ -34,3 +34,39 @@ def test_fixed_signatures_load_without_numba_refresh(tmp_path):
     assert warm[1] == "1"
     for r in runs:  # one compiled signature, no more compiled later; NumPy's message, formatted in Python
         assert r[2:] == ["False", "3", "-2", "index 7 is out of bounds for axis 1 with size 5"]
+
+
+BLAS_SCRIPT = textwrap.dedent('''
+    import sys
+    import numpy as np
+    import numba
+    from adjit.runtime import preload
+    preload.bind_scipy_blas()
+    loaded = [m for m in sys.modules if m.startswith("scipy.linalg")]
+
+    @numba.njit
+    def f(a, b):
+        return a @ b, np.linalg.inv(a)  # Numba's BLAS and LAPACK, bound through the two tables
+
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    p, inv = f(a, a)
+    compiled_without_linalg = "scipy.linalg" not in sys.modules
+    import scipy.linalg  # later, as a program would: the package as an ordinary import makes it
+    import scipy.linalg.cython_blas as cb
+    print(sorted(loaded), compiled_without_linalg, np.array_equal(p, a @ a), np.allclose(inv, np.linalg.inv(a)),
+          scipy.linalg.cython_blas is sys.modules["scipy.linalg.cython_blas"] is cb,
+          scipy.linalg.cython_lapack is sys.modules["scipy.linalg.cython_lapack"],
+          np.allclose(scipy.linalg.inv(a), inv), preload._SetLinalgTables not in map(type, sys.meta_path), sep="|")
+''')
+
+
+def test_scipy_blas_tables_bound_without_scipy_linalg():
+    """preload.bind_scipy_blas: Numba's BLAS and LAPACK work through the two Cython tables loaded
+    alone (scipy.linalg's __init__, 0.3-0.4 s of CPU, not run), and a later `import scipy.linalg`
+    gives the package with both tables as its attributes, the hook gone."""
+    out = subprocess.run([sys.executable, "-c", BLAS_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    fields = out.stdout.strip().splitlines()[-1].split("|")
+    assert fields[0] == "['scipy.linalg.cython_blas', 'scipy.linalg.cython_lapack']"
+    assert fields[1:] == ["True"] * 7
+
