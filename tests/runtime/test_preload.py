@@ -70,3 +70,25 @@ def test_scipy_blas_tables_bound_without_scipy_linalg():
     assert fields[0] == "['scipy.linalg.cython_blas', 'scipy.linalg.cython_lapack']"
     assert fields[1:] == ["True"] * 7
 
+
+LAZY_SCRIPT = textwrap.dedent('''
+    import sys
+    import adjit
+    eager = [m for m in ("adjit.compiler.frontend.lower", "adjit.compiler.primitives", "adjit.compiler.builder")
+             if m in sys.modules]
+    from adjit.compiler import frontend
+    import adjit.compiler.frontend.host  # submodules first: the package's names stay what they were
+    from adjit.compiler.frontend.lower import Lowerer
+    import types
+    print(eager, isinstance(frontend.lower, types.FunctionType), frontend.Lowerer is Lowerer,
+          frontend.lower.__module__, sep="|")
+''')
+
+
+def test_import_adjit_leaves_the_lowerer_for_the_first_build():
+    """`import adjit` does not import the lowering (frontend.lower, the forms, the primitives
+    table); `frontend.lower` and `frontend.Lowerer` are still the function and the class, also
+    after the submodule `frontend/lower.py` was imported under the same name."""
+    out = subprocess.run([sys.executable, "-c", LAZY_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1].split("|") == ["[]", "True", "True", "adjit.compiler.frontend.lower"]
