@@ -49,8 +49,6 @@ FORMS: dict = {
     "ix_": ((np.ix_,), (), "one int index array per sequence, shaped to broadcast as an open mesh: item k `reshape`d "
                          "to -1 along axis k and 1 along the others (`K[np.ix_(dofs, dofs)] += ke`)"),
     "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
-    "cdist": ((Lazy("scipy.spatial.distance", "cdist"),), (), "`sqrt(sum((a[:, None] - b[None]) ** 2, -1))` "
-                                                             "(metric 'euclidean', or 'sqeuclidean' without the sqrt)"),
     "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
                                  "`fp[i] + (x - xp[i]) (fp[i+1] - fp[i]) / (xp[i+1] - xp[i])` (gathers); `left`/`right` "
                                  "outside (fp's ends by default); xp increasing, its length known when compiled"),
@@ -529,16 +527,6 @@ class ArrangingForms(FormsBase):
         n, ndim = self.static(n, node, "n"), self.static(ndim, node, "ndim")
         r = self.b.emit("arange", [self.value(0, node), self.value(n, node), self.value(1, node)])
         return (r,) * ndim
-
-    def form_cdist(self, label, args, kwargs, node):
-        a, b, metric = self.bind_args(label, ("XA", "XB", "metric"), args, kwargs, node, metric="euclidean")
-        if metric not in ("euclidean", "sqeuclidean"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: metric={metric!r} is not supported", node)
-        a, b = self._array(a, node, label), self._array(b, node, label)
-        diff = self.b.emit("sub", [self.b.emit("expand_dims", [a], axis=(1,)), self.b.emit("expand_dims", [b], axis=(0,))])
-        sq = self.b.emit("sum", [self.b.emit("mul", [diff, diff])], axis=(2,), keepdims=False)
-        # the derivative 0 at a distance 0 (cdist(X, X)'s diagonal is 0 whatever X is), as np.linalg.norm
-        return sq if metric == "sqeuclidean" else self._safe_root(sq, 2)
 
     def form_interp(self, label, args, kwargs, node):
         x, xp, fp, left, right, period = self.bind_args(label, ("x", "xp", "fp", "left", "right", "period"), args,

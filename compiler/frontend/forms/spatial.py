@@ -13,12 +13,15 @@ from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...primitives.table import Lazy
 from .base import _FULL, FormsBase
 
-_METRICS = ("euclidean", "sqeuclidean", "cityblock", "chebyshev")
+_METRICS = ("euclidean", "sqeuclidean", "cityblock", "chebyshev", "minkowski", "cosine", "correlation")
 
 FORMS: dict = {
+    "cdist": ((Lazy("scipy.spatial.distance", "cdist"),), (),
+              "the distance of every row of `XA` to every row of `XB`, `(a[:, None] - b[None])` reduced over the last "
+              "axis: metric 'euclidean' (`sqrt` with the derivative 0 at 0), 'sqeuclidean', 'cityblock', 'chebyshev', "
+              "'minkowski' (`p`), 'cosine', 'correlation'"),
     "pdist": ((Lazy("scipy.spatial.distance", "pdist"),), (),
-              "the distances of the pairs `i < j` (gathers at `np.triu_indices(n, 1)`), metric 'euclidean' "
-              "(`sqrt` with the derivative 0 at 0), 'sqeuclidean', 'cityblock' or 'chebyshev'"),
+              "the distances of the pairs `i < j` (gathers at `np.triu_indices(n, 1)`), the metrics of cdist"),
     "squareform": ((Lazy("scipy.spatial.distance", "squareform"),), (),
                    "a condensed vector of `n (n - 1) / 2` distances written at `(i, j)` and `(j, i)`, `i < j`, "
                    "of `np.zeros((n, n))`; a square matrix to its condensed vector only with `checks=False`"),
@@ -29,26 +32,58 @@ class SpatialForms(FormsBase):
     def _pairs(self, n: int, node):
         return self.tri_indices(np.triu_indices, [n, 1], {}, node, "np.triu_indices")
 
-    def form_pdist(self, label, args, kwargs, node):
-        x, metric = self.bind_args(label, ("X", "metric"), args, kwargs, node, metric="euclidean")
-        if not isinstance(metric, str) or metric not in _METRICS:
-            raise self.err(UnsupportedSyntaxError, f"{label}: metric={metric!r} is not supported", node,
-                           hint="supported: " + ", ".join(repr(m) for m in _METRICS))
+    def _observations(self, x, node, label, name):
         x = self.value(x, node)
         if x.type.kind != "array" or x.type.rank != 2:
-            raise self.err(ShapeError, f"{label}: X must be a 2-D array of observations", node)
-        if x.type.dtype not in ("float32", "float64"):
-            x = self.b.emit("astype", [x], dtype="float64")
+            raise self.err(ShapeError, f"{label}: {name} must be a 2-D array of observations", node)
+        return x if x.type.dtype in ("float32", "float64") else self.b.emit("astype", [x], dtype="float64")
+
+    def _metric(self, label, metric, p, node):
+        if not isinstance(metric, str) or metric not in _METRICS:
+            raise self.err(UnsupportedSyntaxError, f"{label}: metric={metric!r} is not supported", node,
+                           hint="supported: " + ", ".join(repr(m) for m in _METRICS) + "; or write the distance "
+                                "with NumPy: a[:, None] - b[None]")
+        if metric == "minkowski" and (isinstance(p, bool) or not isinstance(p, (int, float)) or not p >= 1):
+            raise self.err(UnsupportedSyntaxError, f"{label}: p={p!r} must be a number >= 1 known when compiled",
+                           node)
+
+    def _distance(self, u, v, axis: int, metric: str, p):
+        """The metric between u and v (broadcast against each other) along `axis`, as SciPy defines it."""
+        red = lambda prim, t: self.b.emit(prim, [t], axis=(axis,), keepdims=False)  # noqa: E731
+        if metric in ("cosine", "correlation"):
+            if metric == "correlation":  # the cosine distance of the centred rows
+                u = self.b.emit("sub", [u, self.b.emit("mean", [u], axis=(axis,), keepdims=True)])
+                v = self.b.emit("sub", [v, self.b.emit("mean", [v], axis=(axis,), keepdims=True)])
+            uv = red("sum", self.b.emit("mul", [u, v]))
+            nu, nv = (self.b.emit("sqrt", [red("sum", self.b.emit("mul", [t, t]))]) for t in (u, v))
+            return self.b.emit("sub", [self.b.const(1.0), self.b.emit("div", [uv, self.b.emit("mul", [nu, nv])])])
+        diff = self.b.emit("sub", [u, v])
+        if metric in ("euclidean", "sqeuclidean") or metric == "minkowski" and p == 2:
+            sq = red("sum", self.b.emit("mul", [diff, diff]))
+            return sq if metric == "sqeuclidean" else self._safe_root(sq, 2)
+        a = self.b.emit("abs", [diff])
+        if metric == "minkowski" and p != 1:
+            return self._safe_root(red("sum", self.b.emit("pow", [a, self.b.const(float(p))])), float(p))
+        return red("sum" if metric in ("cityblock", "minkowski") else "max", a)
+
+    def form_cdist(self, label, args, kwargs, node):
+        a, b, metric, p = self.bind_args(label, ("XA", "XB", "metric", "p"), args, kwargs, node, metric="euclidean",
+                                         p=2)
+        self._metric(label, metric, p, node)
+        a, b = self._observations(a, node, label, "XA"), self._observations(b, node, label, "XB")
+        # the derivative 0 at a distance 0 (cdist(X, X)'s diagonal is 0 whatever X is), as np.linalg.norm
+        return self._distance(self.b.emit("expand_dims", [a], axis=(1,)), self.b.emit("expand_dims", [b], axis=(0,)),
+                              2, metric, p)
+
+    def form_pdist(self, label, args, kwargs, node):
+        x, metric, p = self.bind_args(label, ("X", "metric", "p"), args, kwargs, node, metric="euclidean", p=2)
+        self._metric(label, metric, p, node)
+        x = self._observations(x, node, label, "X")
         n = self._extent(x, 0, node, label)
         rows, cols = self._pairs(n, node)
         index = (("array", 1), _FULL)
-        diff = self.b.emit("sub", [self.b.emit("gather", [x, rows], index=index),
-                                   self.b.emit("gather", [x, cols], index=index)])
-        if metric in ("euclidean", "sqeuclidean"):
-            sq = self.b.emit("sum", [self.b.emit("mul", [diff, diff])], axis=(1,), keepdims=False)
-            return sq if metric == "sqeuclidean" else self._safe_root(sq, 2)
-        a = self.b.emit("abs", [diff])
-        return self.b.emit("sum" if metric == "cityblock" else "max", [a], axis=(1,), keepdims=False)
+        return self._distance(self.b.emit("gather", [x, rows], index=index), self.b.emit("gather", [x, cols], index=index),
+                              1, metric, p)
 
     def form_squareform(self, label, args, kwargs, node):
         x, force, checks = self.bind_args(label, ("X", "force", "checks"), args, kwargs, node, force="no",
