@@ -40,7 +40,14 @@ def args_and_truth(A):
 def averages(A):
     return np.average(A, weights=np.arange(1.0, 13.0).reshape(3, 4)) + np.sum(np.average(A, axis=1,
                                                                                           weights=np.arange(1.0, 5.0))) \
-        + np.average(A[0]) + np.sum(A.clip(-0.5, 0.5) ** 2) + np.sum(A[0]).item()
+        + np.average(A[0]) + np.sum(A.clip(-0.5, 0.5) ** 2) + np.sum(A[0]).item() + _returned(A)
+
+
+def _returned(A):
+    a, sw = np.average(A[0], weights=np.linspace(1, 2, 4), returned=True)  # (average, sum of weights)
+    b, n = np.average(A, axis=1, returned=True)
+    c, sc = np.average(A, axis=0, weights=np.array([1.0, 2.0, 0.5]), returned=True, keepdims=True)
+    return a * sw + np.sum(b * n) + np.sum(c * sc)
 
 
 def arranging(x):

@@ -47,7 +47,7 @@ FORMS: dict = {
     "argmin": ((np.argmin,), ("argmin",), "a stable `argsort` of `x`, its first entry along `axis`"),
     "nanargmax": ((np.nanargmax,), (), "`argmax` of `where(isnan(x), -inf, x)`"),
     "nanargmin": ((np.nanargmin,), (), "`argmin` of `where(isnan(x), inf, x)`"),
-    "average": ((np.average,), (), "`sum(x * w, axis) / sum(w, axis)`, or `mean` without `weights`"),
+    "average": ((np.average,), (), "`sum(x * w, axis) / sum(w, axis)`, or `mean` without `weights`; `returned=True` also gives the sum of the weights (the count without them), as NumPy"),
     "isclose": ((np.isclose,), (), "`(abs(a - b) <= atol + rtol * abs(b)) & isfinite(b) | (a == b)` "
                                    "(infinities equal to themselves only), `| (isnan(a) & isnan(b))` with `equal_nan`: bool, no gradient"),
     "isclose_math": ((math.isclose,), (), "`a == b or (abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol) "
@@ -317,11 +317,14 @@ class EverydayForms(FormsBase):
         x, axis, weights, returned, keepdims = self.bind_args(
             label, ("a", "axis", "weights", "returned", "keepdims"), args, kwargs, node,
             axis=None, weights=None, returned=False, keepdims=False)
-        if self.static(returned, node, "returned"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: returned=True is not supported", node)
+        returned = self.static(returned, node, "returned")
         x = self._operand(x, node, label)
         if weights is None:
-            return self._reduce("mean", x, axis, keepdims, node)
+            avg = self._reduce("mean", x, axis, keepdims, node)
+            if not returned:
+                return avg
+            ones = self.b.emit("broadcast_to", [self.b.const(1.0), self.b.emit("shape", [x])])
+            return avg, self._reduce("sum", ones, axis, keepdims, node)  # (avg, the count), NumPy's pair
         w = self._operand(weights, node, label)
         if self._rank(w) != self._rank(x):
             if axis is None or self._rank(w) != 1:
@@ -330,4 +333,5 @@ class EverydayForms(FormsBase):
             w = self.b.emit("expand_dims", [w], axis=tuple(k for k in range(self._rank(x)) if k != ax))
         num = self._reduce("sum", self.b.emit("mul", [x, w]), axis, keepdims, node)
         den = self._reduce("sum", self.b.emit("broadcast_to", [w, self.b.emit("shape", [x])]), axis, keepdims, node)
-        return self.b.emit("div", [num, den])
+        avg = self.b.emit("div", [num, den])
+        return (avg, den) if returned else avg  # returned=True: (avg, the sum of the weights)
