@@ -203,6 +203,8 @@ class ControlFlow:
                 continue
             if vt is _UNDEFINED or ve is _UNDEFINED or isinstance(vt, Undefined) or isinstance(ve, Undefined):
                 self.env[name] = Undefined(name, f"is assigned in only one branch of the `if` at line {self.loc(stmt).line}")
+                if getattr(self, "one_branch_values", None) is not None:  # loopvalues.define_before_loop's trial
+                    self.one_branch_values.setdefault(name, ve if vt is _UNDEFINED or isinstance(vt, Undefined) else vt)
                 continue
             if not isinstance(vt, Value) and not isinstance(ve, Value) and _same_static(vt, ve):
                 self.env[name] = vt

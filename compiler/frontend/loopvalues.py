@@ -100,13 +100,15 @@ class LoopValues:
         if not wanted:
             return set()
 
+        guarded = {}  # a name the body assigns after `if ...: return` (returns.py: a flag and a break)
+
         def first():
-            self.in_trial_of = stmt
+            self.in_trial_of, self.one_branch_values = stmt, guarded
             try:
                 self.lower_for(stmt)
                 return dict(self.last_body_env or {})
             finally:
-                self.in_trial_of = None
+                self.in_trial_of, self.one_branch_values = None, None
         try:
             end = self.trial_lowering(first)
         except Exception:  # the real lowering reports it
@@ -115,6 +117,8 @@ class LoopValues:
         self.at(stmt)
         for n in sorted(wanted):
             v = end.get(n)
+            if isinstance(v, Undefined) and n in guarded and assigned_unless_returned(stmt.body, n):
+                v = guarded[n]  # every pass that skips it returns: the code after the loop never reads it then
             if v is None or isinstance(v, Undefined) or not (isinstance(v, Value) or _is_number(v)):
                 continue
             av = self.b.avals.get(v.id) if isinstance(v, Value) else None
@@ -128,6 +132,48 @@ class LoopValues:
                 continue
             defined.add(n)
         return defined
+
+
+def assigned_unless_returned(body: list, name: str) -> bool:
+    """Whether every pass through a loop's body binds `name` by one of its top-level statements,
+    except passes that leave the function: before that statement, the body's only ways out are
+    returns (rewritten by returns.py into `..., _returnedN = True; break` and `if _returnedN: break`
+    after an inner loop). A genuine break or continue before it could leave the name unbound (a
+    NameError in Python), so such a body is not one."""
+    for st in body:
+        if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+                return True
+        if not _jumps_only_by_return([st]):
+            return False
+    return False
+
+
+def _is_return_flag(node) -> bool:
+    return isinstance(node, ast.Name) and node.id.startswith("_returned")
+
+
+def _jumps_only_by_return(block: list, flagged: bool = False) -> bool:
+    """No break or continue of this loop in block but a return's (nested loops' own jumps are theirs)."""
+    for k, st in enumerate(block):
+        if isinstance(st, ast.Continue):
+            return False
+        if isinstance(st, ast.Break):
+            prev = block[k - 1] if k else None
+            by_return = flagged or isinstance(prev, ast.Assign) and any(_is_return_flag(t) for t in prev.targets)
+            if not by_return:
+                return False
+        elif isinstance(st, ast.If):
+            if not (_jumps_only_by_return(st.body, flagged or _is_return_flag(st.test))
+                    and _jumps_only_by_return(st.orelse, flagged)):
+                return False
+        elif isinstance(st, (ast.With, ast.Try)):
+            parts = [st.body] + ([st.orelse, st.finalbody] + [h.body for h in st.handlers] if isinstance(st, ast.Try)
+                                 else [])
+            if not all(_jumps_only_by_return(p, flagged) for p in parts):
+                return False
+    return True
 
 
 class _Seen:

@@ -64,6 +64,38 @@ def solve_banded_two_rhs(ab, B):
     return np.sum(X * np.arange(X.size).reshape(X.shape))
 
 
+# ------------------------------- a name first bound in a loop after `if ...: return` (Vincenty's iteration)
+def vincenty_like(x, tol=1e-13, max_iter=50):
+    lam = x[0]
+    for _ in range(max_iter):
+        s = np.sin(lam) * x[1]
+        if s == 0:
+            return 0.0
+        c2 = 1 - s ** 2
+        c2m = c2 * 0.5 if c2 != 0 else 0.0
+        prev = lam
+        lam = x[0] + 0.1 * np.sin(lam) * c2 + 0.01 * c2m
+        if abs(lam - prev) < tol:
+            break
+    return lam * c2 + s * c2m
+
+
+def _inner_loop_return(v):
+    for k in range(len(v)):
+        if v[k] > 100.0:
+            return -1.0
+    return v[0]
+
+
+def bound_after_nested_return(x):
+    for i in range(3):
+        for j in range(2):
+            if x[j] > 50.0:
+                return x[0]
+        y = x[i] * 2.0 + _inner_loop_return(x)
+    return y * x[1]
+
+
 def _banded_inputs():
     rng = np.random.default_rng(0)
     ab = rng.standard_normal((4, 6))
@@ -85,5 +117,7 @@ CASES = [
     (solve_banded_tridiagonal, lambda: (np.array([0.3, 1.2, -0.4, 0.8, 0.5]), np.array([1.0, -2.0, 0.5, 0.3, 2.0])),
      (0, 1)),
     (solve_banded_two_rhs, _banded_inputs, (0, 1)),
+    (vincenty_like, lambda: (np.array([0.7, 0.9]),), (0,)),
+    (bound_after_nested_return, lambda: (np.array([0.7, 0.9, -1.2]),), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]

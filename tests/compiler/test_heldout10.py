@@ -28,3 +28,19 @@ def test_solve_banded_and_eigh_refusals_are_located():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(_eigh_by_value)(np.eye(3), np.eye(3))
     assert "subset_by_value" in str(e.value) and "test_heldout10.py" in str(e.value)
+
+
+def _break_before_binding(x):
+    for i in range(5):
+        if x[0] > 10:
+            break
+        c = x[0] * i
+    return c
+
+
+def test_a_name_a_genuine_break_may_skip_stays_refused():
+    """Only a return may skip the binding (the code after the loop then never runs): after a break
+    at the first pass Python raises NameError, so adjit keeps its located error."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_break_before_binding)(np.array([0.7, 1.0]))
+    assert "'c' is assigned only inside the loop" in str(e.value) and "test_heldout10.py" in str(e.value)
