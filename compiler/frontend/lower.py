@@ -69,6 +69,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         if isinstance(x, Value):
             return x
         if _is_number(x):
+            if type(x) is int and not -2 ** 63 <= x < 2 ** 63:  # past int64: the float Python's int * float makes
+                return self.b.const(float(x))
             return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32, np.float64)) else x)
         if isinstance(x, DeferredList):  # a list built by a comprehension: NumPy's array of it
             return self.deferred(x, None, node)

@@ -234,3 +234,17 @@ def test_the_branch_np_where_did_not_take_has_a_zero_gradient():
     np.testing.assert_allclose(grads[0], [0.0, -(np.log(0.3) + 1), -(np.log(0.7) + 1)])
     np.testing.assert_allclose(grads[1], [0.0, 0.0, np.log(2.0) + 0.5 / np.sqrt(1.6)])
     assert np.isclose(tangent, np.sum(grads[0]) + np.sum(grads[1]))
+
+
+def _big_int_constants(x):
+    return np.sum(x) * (2 ** 40) / 2.0 ** 40 + x[0] * 10 ** 20 / 1e20
+
+
+def test_int_constants_past_int64_are_the_floats_python_multiplies_by():
+    """`x[0] * 10 ** 20` reached the user as Numba's TypingError ('Int value is too large')."""
+    import adjit
+
+    x = np.array([0.5, -1.0, 2.0])
+    value, grad = adjit.value_and_grad(_big_int_constants)(x)
+    assert np.isclose(value, _big_int_constants(x), rtol=1e-15)
+    np.testing.assert_allclose(grad, [2.0, 1.0, 1.0], rtol=1e-15)
