@@ -70,10 +70,22 @@ def _quiet_compile(dispatcher, args: tuple):
 
     from numba.core.errors import NumbaExperimentalFeatureWarning, NumbaPerformanceWarning
 
+    from numba.core.errors import NumbaError
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NumbaPerformanceWarning)
         warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
-        return dispatcher(*args)
+        try:
+            return dispatcher(*args)
+        except NumbaError as e:  # Numba refused the generated code: adjit's bug, said as one (never a TypingError)
+            import re
+
+            from ..errors import InternalCompilerError
+
+            code = getattr(getattr(dispatcher, "py_func", None), "__code__", None)
+            where = f"{code.co_filename}:{code.co_firstlineno} ({code.co_name})" if code is not None else "?"
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip()
+            raise InternalCompilerError(f"Numba could not compile the generated code at {where}: {text}") from None
 
 
 def _interruptible(dispatcher, args: tuple):

@@ -195,3 +195,21 @@ def test_numba_performance_notes_on_generated_code_stay_quiet():
         warnings.simplefilter("always")
         warnings.warn("later", NumbaPerformanceWarning)
     assert len(seen) == 1
+
+
+def test_numba_refusing_generated_code_is_an_internal_compiler_error():
+    """Numba's TypingError on generated code is adjit's bug, and says so (with the module's place),
+    instead of reaching the user as Numba's own error with terminal colour codes."""
+    import numba
+
+    from adjit.compiler.errors import InternalCompilerError
+    from adjit.compiler.jit.workspace import _with_workspace
+
+    @numba.njit
+    def refused(a):
+        return a + "x"
+
+    with pytest.raises(InternalCompilerError, match="please report it.*Numba could not compile the generated code at "
+                                                    ".*test_compile_scale.py") as e:
+        _with_workspace(refused, [])(np.ones(2))
+    assert "\x1b[" not in str(e.value)
