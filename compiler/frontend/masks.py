@@ -22,6 +22,7 @@ and an operation is lowered where padding the unselected places with zeros gives
 - writes: `x[mask] = v` (a number, an array of one value per selected element, or a selection by
   the same mask), `x[mask] += v`, as `x[...] = where(mask, v, x)`;
 - `.T`, `np.transpose`, `np.swapaxes`, `.shape`, `len`, `@`/`np.dot`/`np.matmul`: maskaxes.py;
+- `np.polyfit(t[sel], y[sel], deg)` of two 1-D selections by one mask: forms/common.py;
 - what needs the elements in order (a 1-D selection of ints as an index, `np.sort`): the array
   NumPy makes, `x[np.flatnonzero(mask)]`, of a length known only when the function runs.
 

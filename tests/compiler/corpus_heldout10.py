@@ -96,6 +96,22 @@ def bound_after_nested_return(x):
     return y * x[1]
 
 
+# ------------------------------------------- np.polyfit of selections by one mask (a T60 from a decay curve)
+def polyfit_decay_t60(h, fs=100.0):
+    edc = np.cumsum(h[::-1] ** 2)[::-1]
+    edc_db = 10.0 * np.log10(edc / edc[0])
+    t = np.arange(len(h)) / fs
+    sel = (edc_db <= -5.0) & (edc_db >= -15.0)
+    slope, intercept = np.polyfit(t[sel], edc_db[sel], 1)
+    return -60.0 / slope + 0.1 * intercept
+
+
+def polyfit_quadratic_window(y, t):
+    keep = (t > 0.2) & (t < 0.8)
+    c = np.polyfit(t[keep], y[keep] ** 2, deg=2)
+    return c[0] + 2 * c[1] - c[2] ** 2
+
+
 def _banded_inputs():
     rng = np.random.default_rng(0)
     ab = rng.standard_normal((4, 6))
@@ -119,5 +135,7 @@ CASES = [
     (solve_banded_two_rhs, _banded_inputs, (0, 1)),
     (vincenty_like, lambda: (np.array([0.7, 0.9]),), (0,)),
     (bound_after_nested_return, lambda: (np.array([0.7, 0.9, -1.2]),), (0,)),
+    (polyfit_decay_t60, lambda: (np.exp(-np.arange(60.0) / 12.0) * (1.2 + np.sin(np.arange(60.0))),), (0,)),
+    (polyfit_quadratic_window, lambda: (np.cos(np.linspace(0.0, 1.0, 13) * 3.0), np.linspace(0.0, 1.0, 13)), (0,)),
 ]
 IDS = [c[0].__name__ for c in CASES]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import family_tests
+from conftest import family_tests, run_grad
 
 from corpus_heldout10 import CASES, IDS
 
@@ -44,3 +44,20 @@ def test_a_name_a_genuine_break_may_skip_stays_refused():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(_break_before_binding)(np.array([0.7, 1.0]))
     assert "'c' is assigned only inside the loop" in str(e.value) and "test_heldout10.py" in str(e.value)
+
+
+def _polyfit_two_masks(y, t):
+    return np.sum(np.polyfit(t[t > 0.2], y[y > 0.0], 1))
+
+
+def _polyfit_empty(y, t):
+    return np.sum(np.polyfit(t[t > 5.0], y[t > 5.0], 1))
+
+
+def test_polyfit_of_selections_by_different_masks_is_located_and_empty_raises():
+    y, t = np.cos(np.linspace(0.0, 1.0, 9)), np.linspace(0.0, 1.0, 9)
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_polyfit_two_masks)(y, t)
+    assert "selected by the same mask" in str(e.value) and "test_heldout10.py" in str(e.value)
+    with pytest.raises(TypeError, match="expected non-empty vector for x"):
+        run_grad(_polyfit_empty, (y, t), (0,))

@@ -3,7 +3,7 @@ np.ptp, np.triu_indices_from/np.tril_indices_from, np.block, the ufuncs' `.outer
 np.minimum `.accumulate` (running extremes: the value is a gather of x at the position of the
 running extreme, so the gradient goes to that element), np.bincount (a scatter-add of a length
 known when compiled), np.corrcoef, np.searchsorted (counts of comparisons: an int result),
-np.polyfit (NumPy's scaled Vandermonde least squares through `pinv`) and np.linalg.qr (the
+np.polyfit (NumPy's scaled Vandermonde least squares through `pinv`; of mask selections with zero rows) and np.linalg.qr (the
 `qr_q`/`qr_r` rows, primitives/matfuncs.py)."""
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ FORMS: dict = {
     "polyfit": ((np.polyfit,), (), "NumPy's least squares: the Vandermonde matrix (repeated products) with its "
                                    "columns scaled to unit norm, `pinv(lhs, rcond=len(x) eps) @ y` over the scale; "
                                    "differentiable in x and y (pinv's rules: exact while the rank is full); not "
-                                   "`w`, `full`, `cov`"),
+                                   "`w`, `full`, `cov`. Of two 1-D selections by one mask (`np.polyfit(t[sel], "
+                                   "y[sel], 1)`): the unselected rows zero, rcond from the number selected"),
     "qr": ((np.linalg.qr,), (), "`(qr_q(a), qr_r(a))` (mode 'reduced', 'r', or 'complete' of a square matrix) of a "
                                 "2-D matrix at least as tall as wide (the QR adjoint needs full column rank)"),
 }
@@ -341,6 +342,10 @@ class CommonForms(FormsBase):
         deg = self.static(deg, node, "deg")
         if not isinstance(deg, int) or isinstance(deg, bool) or deg < 0:
             raise self.err(AdjitTypeError, f"{label}: deg must be a non-negative int known when compiled", node)
+        from ..masks import Masked
+
+        if isinstance(x, Masked) or isinstance(y, Masked):
+            return self._polyfit_selected(label, x, y, deg, rcond, node)
         x = self._plain(self.array_like(x, node), node, label)
         y = self._plain(self.array_like(y, node), node, label)
         if self._rank(x) != 1 or self._rank(y) not in (1, 2):
@@ -363,6 +368,37 @@ class CommonForms(FormsBase):
         lhs = self.b.emit("div", [lhs, scale])
         c = self.b.emit("matmul", [self.b.emit("pinv", [lhs, self.value(float(rcond), node)]), y])
         return self.b.emit("div", [c, scale if self._rank(y) == 1 else self.b.emit("expand_dims", [scale], axis=(1,))])
+
+    def _polyfit_selected(self, label, x, y, deg, rcond, node):
+        """np.polyfit(t[sel], y[sel], deg) of two 1-D selections by one mask: the same least squares
+        with the unselected rows of the Vandermonde matrix and of y zero (they change neither its
+        column scales nor its singular values, and pinv gives them zero weight), NumPy's default
+        rcond from the number selected; no element selected is NumPy's TypeError when run."""
+        from ..masks import Masked
+
+        if not (isinstance(x, Masked) and isinstance(y, Masked) and self.same_selection(x, y)
+                and x.values.type.rank == 1 and y.values.type.rank == 1):
+            raise self.err(UnsupportedSyntaxError, f"{label} of boolean-mask selections: x and y must be 1-D "
+                           "arrays selected by the same mask", node,
+                           hint="np.polyfit(t[sel], y[sel], deg) with one mask sel, or select with np.flatnonzero")
+        emit = self.b.emit
+        dt = "float32" if x.values.type.dtype == y.values.type.dtype == "float32" else "float64"
+        mask = x.mask
+        xv, yv = (emit("where", [mask, v if v.type.dtype == dt else emit("astype", [v], dtype=dt), self.b.const(0.0)])
+                  for v in (x.values, y.values))
+        w = emit("astype", [mask], dtype=dt)
+        count = emit("sum", [w], axis=(0,), keepdims=False)
+        emit("check", [emit("gt", [count, self.b.const(0.0)])], exc="TypeError", msg="expected non-empty vector for x")
+        self.at(node)
+        cols = [emit("mul", [emit("astype", [emit("eq", [xv, xv])], dtype=dt), w])]  # x ** 0 on the selected rows
+        for _ in range(deg):
+            cols.append(xv if len(cols) == 1 else emit("mul", [cols[-1], xv]))
+        lhs = emit("stack", cols[::-1], axis=1)
+        scale = emit("sqrt", [emit("sum", [emit("mul", [lhs, lhs])], axis=(0,), keepdims=False)])
+        lhs = emit("div", [lhs, scale])
+        rc = emit("mul", [count, self.b.const(float(np.finfo(dt).eps))]) if rcond is None else \
+            self.value(float(self.static(rcond, node, "rcond")), node)
+        return emit("div", [emit("matmul", [emit("pinv", [lhs, rc]), yv]), scale])
 
     # ---------------------------------------------------------------- QR
     def form_qr(self, label, args, kwargs, node):
