@@ -134,9 +134,10 @@ def hessian_columns(f, args, ks: tuple, xs: list):
     return None if columns is None else (columns, np.cumsum([0] + sizes))
 
 
-def jacfwd_columns(f, k: int, args):
-    """The Jacobian of f by array argument k (bound arguments), shape out.shape + x.shape, or None."""
-    x = args[k]
+def jacfwd_columns(f, k: int, args, at: int | None = None):
+    """The Jacobian of f by array argument k (the caller's position; `at`: its position among the
+    bound arguments `args`, after functools.partial's), shape out.shape + x.shape, or None."""
+    x = args[k if at is None else at]
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         return None
     found = batched_spec(f, (k,), args, int(x.size), "jacfwd")

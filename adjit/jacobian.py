@@ -172,8 +172,9 @@ class _Jacobian:
         k = self.argnums
         if _tree(args[k]) is not None or getattr(self.f, "__adjit_custom__", None) is not None:
             return None
-        bound = _compiled(self.f, (k,), "jvp")._bind(args, {})
-        x = None if isinstance(bound, Flat) else bound[k]
+        c = _compiled(self.f, (k,), "jvp")
+        bound = c._bind(args, {})
+        x = None if isinstance(bound, Flat) else bound[c.wrt[0]]  # after partial's positional arguments
         if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
             return None
         return batched_spec(self.f, (k,), bound, int(x.size), "jacfwd")
@@ -211,5 +212,6 @@ def _batched_jacfwd(f, k: int, args: tuple):
 
     if _tree(args[k]) is not None or getattr(f, "__adjit_custom__", None) is not None:
         return None
-    bound = _compiled(f, (k,), "jvp")._bind(args, {})
-    return None if isinstance(bound, Flat) else jacfwd_columns(f, k, bound)
+    c = _compiled(f, (k,), "jvp")
+    bound = c._bind(args, {})
+    return None if isinstance(bound, Flat) else jacfwd_columns(f, k, bound, c.wrt[0])

@@ -136,8 +136,25 @@ def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
     else:
         c = _compiled(f, wrt, "jvp", has_aux=has_aux)
     args = c._bind(primals, {})
-    extra = tangent_leaves(args, wrt, tangents, _like)  # a structure's tangent: one per float leaf
+    fwd = c.wrt_fwd if inner is not None else c.wrt  # positions among the bound arguments (a method's self first)
+    extra = tangent_leaves(args, fwd, _bound(c, args, tangents), _like)  # a structure's tangent: one per float leaf
     return c, args, extra
+
+
+def _skip(c) -> int:
+    """How many bound arguments come before the caller's own: functools.partial's positional
+    arguments, a bound method's self (jit/arguments.Callee.prefix)."""
+    return len(c.callee.prefix)
+
+
+def _bound(c, args, per_argument) -> list:
+    """Per-argument values given in the caller's positions (tangents, vectors), placed at the
+    bound arguments' positions (None elsewhere)."""
+    out = [None] * n_arguments(args)
+    skip = _skip(c)
+    for i, t in enumerate(per_argument):
+        out[skip + i] = t
+    return out
 
 
 class _JvpOf:
@@ -169,11 +186,13 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
         return plain_vjp_call(f, primals, wrt, has_aux)
     first = _compiled(f, 0 if wrt is None else wrt, "vjp", has_aux=has_aux)  # binds, resolves wrt
     args = first._bind(primals, {})
-    own = len(first.parsed.param_names)  # not the values computed or read before the call (host.py, captures.py)
-    wrt_pos = tuple(k for k in _float_positions(args) if k < own) if wrt is None else tuple(first.wrt)
+    skip = _skip(first)  # a method's self, partial's positional arguments: bound before the caller's own
+    own = range(skip, skip + len(primals))  # not partial's keywords, nor the values computed or read before
+    # the call (host.py, captures.py): one cotangent per primal given, as jax.vjp
+    wrt_pos = tuple(k for k in _float_positions(args) if k in own) if wrt is None else tuple(first.wrt)
     if not wrt_pos:
         raise AdjitTypeError("vjp: no argument is a float, so nothing can be differentiated")
-    c = _compiled(f, wrt_pos, "vjp", has_aux=has_aux)
+    c = _compiled(f, tuple(k - skip for k in wrt_pos), "vjp", has_aux=has_aux)
     args = _snapshot(args)  # the pullback reruns the forward sweep: at these values, as jax.vjp linearizes
     spec = c._spec_for(args)
     out = spec.forward(*args)
@@ -192,7 +211,7 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
         res = spec.entry(*args, *cts)
         n = n_gradients(args, wrt_pos)  # structures: in their structure (jit/arguments.py)
         grads = dict(zip(wrt_pos, gradients(args, wrt_pos, res[n_out:n_out + n])))
-        return tuple(grads.get(k) for k in range(n_arguments(args)))
+        return tuple(grads.get(k) for k in own)
 
     pullback.source = lambda: c.source(*args)
     return (out, pullback, aux) if has_aux else (out, pullback)
@@ -265,10 +284,10 @@ def _grad_jvp(f: Callable, wrt: int, wrt_fwd: int, args: tuple, v):
     args = c._bind(args, {})
     spec = c._spec_for(args)
     tangents = [None] * n_arguments(args)
-    tangents[wrt_fwd] = v
-    out = spec.entry(*args, *tangent_leaves(args, [wrt_fwd], tangents, _hvp_like))
-    m = n_gradients(args, [wrt])
-    return out[0], gradients(args, [wrt], out[1:1 + m])[0], gradients(args, [wrt], out[2 + m:2 + 2 * m])[0]
+    tangents[c.wrt_fwd[0]] = v  # the bound position (after a method's self)
+    out = spec.entry(*args, *tangent_leaves(args, c.wrt_fwd, tangents, _hvp_like))
+    m = n_gradients(args, c.wrt)
+    return out[0], gradients(args, c.wrt, out[1:1 + m])[0], gradients(args, c.wrt, out[2 + m:2 + 2 * m])[0]
 
 
 def _hvp_like(t, primal, what: str):
@@ -303,11 +322,11 @@ class _Hvp:
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks)
         args = c._bind(tuple(args), {})
         tangents = [None] * n_arguments(args)
-        for k, vk in zip(ks, v):
+        for k, vk in zip(c.wrt_fwd, v):  # bound positions (after a method's self)
             tangents[k] = vk
-        out = c._spec_for(args).entry(*args, *tangent_leaves(args, ks, tangents, _hvp_like))
-        m = n_gradients(args, ks)
-        return tuple(gradients(args, ks, out[2 + m:2 + 2 * m]))
+        out = c._spec_for(args).entry(*args, *tangent_leaves(args, c.wrt_fwd, tangents, _hvp_like))
+        m = n_gradients(args, c.wrt)
+        return tuple(gradients(args, c.wrt, out[2 + m:2 + 2 * m]))
 
     def source(self, *args) -> str:
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
@@ -363,18 +382,18 @@ class _Hessian:
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         args = c._bind(args, {})
-        H = self._blocks(c, args, ks)
+        H = self._blocks(c, args, tuple(c.wrt))  # bound positions (after a method's self)
         if not self.has_aux:
             return H
         aux = c._spec_for(args).forward(*args)[1:]  # (value, *aux parts): _split_aux
         return H, aux[0] if len(aux) == 1 else tuple(aux)
 
     def _blocks(self, c, args, ks: tuple):
-        k, batched = self.k, self.batched and not self.has_aux  # has_aux: one hvp per element
-        if isinstance(k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
+        batched = self.batched and not self.has_aux  # has_aux: one hvp per element
+        if isinstance(self.k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
             H = _hessian_blocks(c, args, ks, batched)
-            return H if isinstance(k, tuple) else H[0][0]
-        x = args[k]
+            return H if isinstance(self.k, tuple) else H[0][0]
+        x = args[ks[0]]
         if not isinstance(x, np.ndarray):
             return _result(c._spec_for(args).entry(*args, _like(1.0, x, "v"))[3], x)
         return _hessian_blocks(c, args, ks, batched)[0][0]
@@ -447,7 +466,8 @@ def _batched_blocks(c, args, ks: tuple, floats: list):
     per element)."""
     from .batched import hessian_columns
 
-    found = hessian_columns(c.fun, args, ks, [x for _, _, x in floats])
+    skip = _skip(c)  # ks are bound positions; the batched specialization resolves the caller's, as c did
+    found = hessian_columns(c.fun, args, tuple(k - skip for k in ks), [x for _, _, x in floats])
     if found is None:
         return None
     columns, starts = found  # (n, size_i): row j is H e_j

@@ -215,3 +215,41 @@ def test_results_of_a_tuple_returned_do_not_share_a_buffer_between_calls():
         assert np.allclose(t, J[:, i % 2], rtol=1e-7, atol=1e-9)
     outs = [adjit.vjp(two_outputs, x * (i + 1), W)[0][0] for i in range(3)]  # the primal's tuple too
     assert all(np.allclose(o, np.tanh(W @ (x * (i + 1))), rtol=1e-14) for i, o in enumerate(outs))
+
+
+class Layer:
+    def __init__(self, W):
+        self.W = W
+
+    def out(self, x):
+        return np.tanh(self.W @ x)
+
+    def loss(self, x, b):
+        return np.sum(np.tanh(self.W @ x + b) ** 2)
+
+
+def test_bound_methods_and_partials_under_every_transformation():
+    """jvp, vjp, jacfwd/jacrev and hessian/hvp of a bound method (self bound before the caller's
+    arguments) put tangents and vectors at the caller's positions, not the bound ones: they were
+    refused ('the tangent of argument 0 must have the structure of its primal, Layer(W)'; vjp:
+    'wrt=1: out() takes 1 arguments'), and a positional functools.partial checked each tangent
+    against the partial's argument. vjp gives one cotangent per primal given, as jax.vjp."""
+    import functools
+
+    m = Layer(R.standard_normal((3, 3)) * 0.7)
+    x, b = R.standard_normal(3), R.standard_normal(3)
+    J = fd_jac(m.out, (x,), 0)
+    assert np.allclose(adjit.jvp(m.out, (x,), (np.ones(3),))[1], J @ np.ones(3), rtol=1e-7, atol=1e-9)
+    pull = adjit.vjp(m.out, x)[1]
+    assert len(pull(np.ones(3))) == 1 and np.allclose(pull(np.ones(3))[0], np.ones(3) @ J, rtol=1e-7, atol=1e-9)
+    assert np.allclose(adjit.jacfwd(m.out)(x), J, rtol=1e-7, atol=1e-9)
+    assert np.allclose(adjit.jacrev(m.out)(x), J, rtol=1e-7, atol=1e-9)
+    H = adjit.hessian(m.loss)(x, b)
+    assert np.allclose(H, fd_jac(adjit.grad(m.loss), (x, b), 0), rtol=1e-6, atol=1e-8)
+    hx, hb = adjit.hvp(m.loss, argnums=(0, 1))(x, b, (np.ones(3), np.zeros(3)))
+    assert np.allclose(hx, H @ np.ones(3), rtol=1e-10)
+    y = R.standard_normal(2)  # a positional partial whose bound argument has another shape
+    pf = functools.partial(lambda y, x: np.sum(np.tanh(x * np.sum(y)) ** 2), y)
+    assert np.allclose(adjit.hvp(pf)(x, np.ones(3)), fd_jac(adjit.grad(pf), (x,), 0) @ np.ones(3),
+                       rtol=1e-6, atol=1e-8)
+    assert len(adjit.vjp(functools.partial(m.loss, b=b), x)[1](1.0)) == 1  # partial's keyword: no cotangent
