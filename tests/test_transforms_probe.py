@@ -253,3 +253,21 @@ def test_bound_methods_and_partials_under_every_transformation():
     assert np.allclose(adjit.hvp(pf)(x, np.ones(3)), fd_jac(adjit.grad(pf), (x,), 0) @ np.ones(3),
                        rtol=1e-6, atol=1e-8)
     assert len(adjit.vjp(functools.partial(m.loss, b=b), x)[1](1.0)) == 1  # partial's keyword: no cotangent
+
+
+GLOBAL_SCALE = np.array([0.3, 0.5, -0.2])
+
+
+def reads_a_global(t):
+    return np.sum(np.sin(GLOBAL_SCALE * t) * t)
+
+
+def test_grad_of_grad_reading_a_global_array_says_what_is_missing():
+    """It said 'the global array ... is read in a way adjit does not follow'; hessian and jvp of
+    grad read it."""
+    with pytest.raises(adjit.AdjitTypeError, match="transformed again") as e:
+        adjit.grad(adjit.grad(reads_a_global))(0.7)
+    assert "test_transforms_probe.py" in str(e.value).splitlines()[0] and "hessian" in e.value.hint
+    h = adjit.hessian(reads_a_global)(0.7)
+    assert h == pytest.approx(float(np.sum(-GLOBAL_SCALE ** 2 * 0.7 * np.sin(GLOBAL_SCALE * 0.7)
+                                           + 2 * GLOBAL_SCALE * np.cos(GLOBAL_SCALE * 0.7))), rel=1e-12)
