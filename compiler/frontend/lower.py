@@ -162,6 +162,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 stmt = self.stmt = views  # `for i in range(n): r = B[i]; r *= 2`: as B[i] (rowviews.py)
             if isinstance(stmt, ast.For) and (rows := rewrite_row_loop(stmt, self.env, stmts[k + 1:])) is not None:
                 stmt = self.stmt = rows  # `for row in Y: row /= ...`: over Y's index (rowviews.py)
+            if isinstance(stmt, ast.For) and _contains_return(stmt.body) and self.struct_sequence(stmt.iter) is not None:
+                return self.lower_loop_returning(stmt, stmts[k + 1:], loop)  # unrolled, its return a flag and a break
             if isinstance(stmt, ast.For) and self.struct_for(stmt):  # over a structure: unrolled (structures.py)
                 continue
             if isinstance(stmt, (ast.For, ast.While)) and self.loop_with_appends(stmt):  # xs.append: lists.py

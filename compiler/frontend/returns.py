@@ -204,3 +204,31 @@ def without_continue(stmts: list) -> list:
             return out
         out.append(st)
     return out
+
+
+def unrolled_breaks(stmts: list, flag: str) -> list:
+    """One iteration's statements with the loop's own `break` as Python runs it, for a loop unrolled
+    when the call is compiled: `break` is `flag = True`, and the statements after anything that may
+    break run under `if not flag:` (the caller guards each later iteration the same way, with
+    `not_flag`). Copies; the caller's list is not changed."""
+    out = []
+    for k, st in enumerate(stmts):
+        if isinstance(st, ast.Break):
+            out.append(_at(ast.Assign(targets=[_name(flag, st, True)], value=ast.Constant(True)), st))
+            return out
+        if isinstance(st, ast.If) and (_own_jump(st.body, ast.Break) or _own_jump(st.orelse, ast.Break)):
+            new = copy.copy(st)
+            new.body = unrolled_breaks(list(st.body), flag) or [_at(ast.Pass(), st)]
+            new.orelse = unrolled_breaks(list(st.orelse), flag)
+            out.append(new)
+            if k + 1 < len(stmts):
+                out.append(not_flag(flag, unrolled_breaks(copy.deepcopy(stmts[k + 1:]), flag), st))
+            return out
+        out.append(st)
+    return out
+
+
+def not_flag(flag: str, body: list, where) -> ast.If:
+    """`if not flag: body`."""
+    return _at(ast.If(test=ast.UnaryOp(op=ast.Not(), operand=_name(flag, where)), body=body or [_at(ast.Pass(), where)],
+                      orelse=[]), where)

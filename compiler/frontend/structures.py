@@ -18,7 +18,7 @@ from ..errors import AdjitError, AdjitNameError, AdjitTypeError, UnsupportedSynt
 from .complexvals import ComplexPair
 from ..ir import Value
 from .parse import _contains_jump, _contains_return
-from .returns import has_own_break, without_continue
+from .returns import has_own_break, loaded_after, not_flag, unrolled_breaks, without_continue
 
 
 class StructTuple(tuple):
@@ -618,17 +618,23 @@ class Structures:
         body = stmt.body
         if _contains_jump(body) and not has_own_break(body) and not _contains_return(body) and not stmt.orelse:
             body = without_continue(body)  # `if c: continue` then `rest`: `if c: pass else: rest` (returns.py)
+        brk = None  # its own breaks (a return's too: returns.py) as a flag guarding what follows (returns.py)
+        if has_own_break(body) and not _contains_return(body) and not stmt.orelse and not {
+                n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} & loaded_after(self.parsed.node, stmt):
+            self._unrolled = getattr(self, "_unrolled", 0) + 1
+            brk, body = f"_broke_unrolled{self._unrolled}", unrolled_breaks(body, f"_broke_unrolled{self._unrolled}")
+            self.env[brk] = False
         if _contains_jump(body) or _contains_return(body) or stmt.orelse:
             raise self.err(UnsupportedSyntaxError, "a loop over a list, a tuple or a structure argument is unrolled "
                            "when the call is compiled: break, return and else inside it are not supported", stmt,
                            hint="loop over range(...) and index arrays, or move the return after the loop")
-        for item in items:
+        for k, item in enumerate(items):
             self.stmt = stmt
             self.at(stmt)
             for x in self.struct_read_all(item, stmt.iter):
                 pass
             self.assign(stmt.target, item, stmt.target)
-            self.lower_stmts(body, None)
+            self.lower_stmts(body if brk is None or k == 0 else [not_flag(brk, body, stmt)], None)
         return True
 
     def struct_read_all(self, item, node):

@@ -112,6 +112,42 @@ def polyfit_quadratic_window(y, t):
     return c[0] + 2 * c[1] - c[2] ** 2
 
 
+# --------------------- break and return inside a loop over a list unrolled when compiled (a block spectrum)
+BLOCKS = [(1.0, 0.1, 3), (2.0, 0.3, 2), (0.5, 0.5, 4)]
+
+
+def block_growth_early_return(x, limit=50.0):
+    a = x[0]
+    N = 0.0
+    hist = [a]
+    while N < 20.0:
+        for s, R, n in BLOCKS:
+            for k in range(n):
+                a = a + 0.01 * s * a ** x[1] / (1 - R)
+                N += 1.0
+                if a >= limit:
+                    return 1e6 + a
+            hist.append(a)
+    return a + 0.1 * np.sum(np.array(hist))
+
+
+def unrolled_break(x):
+    total = 0.0
+    for s, w in [(1.0, 2.0), (3.0, 0.5), (2.0, 1.0)]:
+        if x[0] * s > 2.5:
+            break
+        total += w * x[1] * s
+    return total
+
+
+def unrolled_return(x):
+    for s in (1.0, 2.0, 3.0):
+        if x[0] * s > 2.5:
+            return x[1] * s
+        x = x * 1.1
+    return np.sum(x)
+
+
 def _banded_inputs():
     rng = np.random.default_rng(0)
     ab = rng.standard_normal((4, 6))
@@ -135,7 +171,13 @@ CASES = [
     (solve_banded_two_rhs, _banded_inputs, (0, 1)),
     (vincenty_like, lambda: (np.array([0.7, 0.9]),), (0,)),
     (bound_after_nested_return, lambda: (np.array([0.7, 0.9, -1.2]),), (0,)),
+    (block_growth_early_return, lambda: (np.array([1.0, 1.2]),), (0,)),
+    (block_growth_early_return, lambda: (np.array([20.0, 1.9]),), (0,)),
+    (unrolled_break, lambda: (np.array([1.0, 2.0]),), (0,)),
+    (unrolled_break, lambda: (np.array([0.5, 2.0]),), (0,)),
+    (unrolled_return, lambda: (np.array([1.0, 2.0]),), (0,)),
+    (unrolled_return, lambda: (np.array([0.5, 2.0]),), (0,)),
     (polyfit_decay_t60, lambda: (np.exp(-np.arange(60.0) / 12.0) * (1.2 + np.sin(np.arange(60.0))),), (0,)),
     (polyfit_quadratic_window, lambda: (np.cos(np.linspace(0.0, 1.0, 13) * 3.0), np.linspace(0.0, 1.0, 13)), (0,)),
 ]
-IDS = [c[0].__name__ for c in CASES]
+IDS = [f"{c[0].__name__}_{k}" for k, c in enumerate(CASES)]

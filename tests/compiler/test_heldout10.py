@@ -61,3 +61,17 @@ def test_polyfit_of_selections_by_different_masks_is_located_and_empty_raises():
     assert "selected by the same mask" in str(e.value) and "test_heldout10.py" in str(e.value)
     with pytest.raises(TypeError, match="expected non-empty vector for x"):
         run_grad(_polyfit_empty, (y, t), (0,))
+
+
+def _loop_name_after_break(x):
+    for s in (1.0, 2.0, 3.0):
+        if x[0] * s > 2.5:
+            break
+    return x[1] * s
+
+
+def test_an_unrolled_loop_name_read_after_a_break_stays_refused():
+    """After a break the loop's name holds the item it broke at; the unrolled loop would leave the last."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_loop_name_after_break)(np.array([1.0, 2.0]))
+    assert "break, return and else inside it are not supported" in str(e.value) and "test_heldout10.py" in str(e.value)
