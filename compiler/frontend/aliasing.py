@@ -292,7 +292,9 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
 def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict) -> None:
     """`W[1] = W[:, -1]`: a 1-D region assigned from a view of the same array that walks it with
     another stride. NumPy copies element by element in an order of its choosing there (it gives
-    [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused.
+    [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused,
+    except a row from the column of the same constant index (`A[k, :] = A[:, k]`, symmetry filled in
+    from a border column), where the only shared element is read into its own place.
     Shifts along one axis (`a[1:] = a[:-1]`) and regions of 2 or more dimensions NumPy copies as
     values, as adjit does. A buffer made after the value was (in a loop: `new = np.zeros(2 * n);
     new[:n] = rows`, a growing list's rows, lists.py) is not the value's, whatever earlier
@@ -308,12 +310,33 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
     src = producer.get(val.id)
     same_walk = src is not None and src.prim == "getitem" and \
         [it[0] for it in src.attrs["index"]] == [it[0] for it in op.attrs["index"]]
-    if not same_walk:
+    if not same_walk and not _row_from_own_column(op, src, producer):
         name = base.hint or "the array"
         raise UnsupportedSyntaxError(
             f"the value written into '{name}' is a view of '{name}' itself that walks it along another axis; "
             "NumPy's result then depends on the order it copies elements in", op.loc,
             hint=f"write a copy of the value: `... = <expression>.copy()`")
+
+
+def _row_from_own_column(op, src, producer: dict) -> bool:
+    """`A[k, :] = A[:, k]` (or `A[:, k] = A[k, :]`, k the same constant): the one element both walk,
+    A[k, k], is read into its own place, so NumPy's result does not depend on its copy order (it is
+    the column, as adjit computes it). Any other row/column pair is refused (`W[1] = W[:, -1]` gives
+    [2, 8, 8] for a 3x3 arange in NumPy)."""
+    full = ("slice", None, None, None)
+    if src is None or src.prim != "getitem" or src.inputs[0] is not op.inputs[0]:
+        return False
+    d, r = op.attrs["index"], src.attrs["index"]
+    if len(d) != 2 or len(r) != 2 or not ({d[0], r[1]} == {full} and d[1][0] == r[0][0] == "int"
+                                          or {d[1], r[0]} == {full} and d[0][0] == r[1][0] == "int"):
+        return False
+
+    def const(o, it):  # an index item's int operand (its position among the op's inputs), when a constant
+        p = producer.get(o.inputs[it[1]].id)
+        v = p.attrs.get("value") if p is not None and p.prim == "const" else None
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+    k_dst = const(op, next(it for it in d if it[0] == "int"))
+    return k_dst is not None and k_dst == const(src, next(it for it in r if it[0] == "int"))
 
 
 def _derived_from(a, b, producer: dict) -> bool:

@@ -148,6 +148,23 @@ def unrolled_return(x):
     return np.sum(x)
 
 
+# ----------------------------- a row assigned from the same array's column through their shared diagonal
+def symmetric_border(g):
+    n = 4
+    G = np.zeros((n, n))
+    G[:n - 1, :n - 1] = np.outer(g, g)
+    G[:n - 1, n - 1] = -g            # homogeneity: the last column
+    G[n - 1, :] = G[:, n - 1]        # symmetry: the last row from it (G[n-1, n-1] read into its own place)
+    G[n - 1, n - 1] = g[0] * 3
+    return np.sum(G * np.arange(16.0).reshape(4, 4))
+
+
+def column_from_own_row(g):
+    G = np.outer(g, g + 1)
+    G[:, 1] = G[1, :]
+    return np.sum(G * np.arange(9.0).reshape(3, 3))
+
+
 def _banded_inputs():
     rng = np.random.default_rng(0)
     ab = rng.standard_normal((4, 6))
@@ -177,6 +194,8 @@ CASES = [
     (unrolled_break, lambda: (np.array([0.5, 2.0]),), (0,)),
     (unrolled_return, lambda: (np.array([1.0, 2.0]),), (0,)),
     (unrolled_return, lambda: (np.array([0.5, 2.0]),), (0,)),
+    (symmetric_border, lambda: (np.array([0.3, -0.5, 1.2]),), (0,)),
+    (column_from_own_row, lambda: (np.array([0.3, -0.5, 1.2]),), (0,)),
     (polyfit_decay_t60, lambda: (np.exp(-np.arange(60.0) / 12.0) * (1.2 + np.sin(np.arange(60.0))),), (0,)),
     (polyfit_quadratic_window, lambda: (np.cos(np.linspace(0.0, 1.0, 13) * 3.0), np.linspace(0.0, 1.0, 13)), (0,)),
 ]

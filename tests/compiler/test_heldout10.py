@@ -75,3 +75,15 @@ def test_an_unrolled_loop_name_read_after_a_break_stays_refused():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(_loop_name_after_break)(np.array([1.0, 2.0]))
     assert "break, return and else inside it are not supported" in str(e.value) and "test_heldout10.py" in str(e.value)
+
+
+def _row_from_other_column(g):
+    W = np.outer(g, g + 1)
+    W[1] = W[:, -1]  # NumPy gives [2, 8, 8] for a 3x3 arange here: its copy order shows
+    return np.sum(W)
+
+
+def test_a_row_from_another_column_of_the_same_array_stays_refused():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_row_from_other_column)(np.array([0.3, -0.5, 1.2]))
+    assert "walks it along another axis" in str(e.value) and "test_heldout10.py" in str(e.value)
