@@ -66,17 +66,6 @@ def captured(low, ident: str, space=None, node=None):
     found = table.get(capture_key(free[ident], ident) if ident in free else capture_key(low.parsed.globals, ident))
     if found is None:  # a helper's parameter bound to its default array: the same object a capture reads
         found = (getattr(low.b, "captured_objects", None) or {}).get(id(low.name(ident, node)))
-    if found is None and not hasattr(low.b, "captures") and (ident in free or ident in low.parsed.globals):
-        # lowered for a gradient transformed again or called inside a compiled function (nested.py's
-        # builders plan no captures): say so, not that the read is unusual
-        where = "closure" if ident in free else "global"
-        value = low.name(ident, node)
-        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-            raise low.err(AdjitTypeError, f"the {where} array '{ident}' is read by {low.parsed.name}(), whose gradient "
-                          "is transformed again here (grad of grad) or called inside a compiled function: that "
-                          "code does not read global or closure arrays yet", node,
-                          hint=f"pass '{ident}' as an argument; adjit.hessian, adjit.hvp and "
-                               "adjit.jvp(adjit.grad(f), ...) read it as it is")
     if found is None:
         value = low.name(ident, node)
         why = f"has dtype {value.dtype}" if value.dtype.kind not in "biuf" else "is read in a way adjit does not follow"
@@ -250,6 +239,10 @@ class _Scan:
                     hidden, k = f"{ident}_{k}", k + 1
                 self.taken.add(hidden)
                 self.found[key] = Capture(hidden, where, ident, parsed.loc(node), module)
+            return
+        spec = getattr(value, "__adjit_nested__", None) if getattr(value, "__adjit_transform__", None) else None
+        if isinstance(spec, dict) and spec.get("parsed") is not None:  # a grad object called: its innermost
+            self.function(spec["parsed"], spec["parsed"].fn)  # function's arrays (its code is inlined: nested.py)
             return
         target = inspect.unwrap(value) if isinstance(value, types.FunctionType) else None
         if target is not None and not _library(target) and not getattr(target, "__adjit_transform__", None):

@@ -145,6 +145,18 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
                                      hint="pass floats (x.astype(np.float64)), or leave it out of wrt")
             wrt_leaves.extend(floats)
         start += n
+    # the global and closure arrays the caller carries as parameters (captures.py): parameters of
+    # the inner function too, after its arguments' leaves, never differentiated
+    inner.captures, inner.captured_objects = {}, {}
+    by_outer = {}
+    for key, v in (getattr(b, "captures", None) or {}).items():
+        p = _fresh(b, v)
+        params.append(p)
+        outer.append(v)
+        inner.captures[key] = by_outer[v.id] = p
+    for oid, v in (getattr(b, "captured_objects", None) or {}).items():
+        if v.id in by_outer:
+            inner.captured_objects[oid] = by_outer[v.id]
     result = _primal(inner, spec, env_values, stack, call_loc)
     results, n_aux, aux_tuple = _split_results(inner, result, spec)
     fn = Function(parsed.name, params, [p.hint or f"p{j}" for j, p in enumerate(params)], Block(inner.ops), results,
@@ -295,6 +307,11 @@ def lower_transformed(spec, parsed, arg_avals: list, trees=None, names=None) -> 
                 values.append(av.value if isinstance(av.value, str) else p)
             else:
                 values.append(build(tree[0], (p for p, _ in leaves), name))
+    captured = getattr(parsed, "captures", ())  # (key, hidden parameter): captures.py's plan of the innermost
+    if captured:  # function, whose arrays are the last parameters here; the inner code reads them (call_transform)
+        b.captures = {key: params[names.index(hidden)] for key, hidden in captured}
+        b.captured_objects = {id(obj): b.captures[key] for key, obj in parsed.captured_now()}
+        values = values[:len(values) - len(captured)]
     loc = parsed.loc(parsed.node)
     b.loc = loc
     result = call_transform(b, spec, values, (), loc)

@@ -141,6 +141,10 @@ class CompiledFunction:
             from ..frontend import captures  # global and closure arrays: parameters read on every call
 
             self.host = captures.plan_or_none(self.parsed, self.host)
+        else:  # grad(grad(f)): f's global and closure arrays, parameters after its own (nested.lower_transformed)
+            from ..frontend import captures
+
+            self.host = captures.plan_or_none(self.parsed, None)
         self.kernel = self.host.kernel if self.host is not None else self.parsed
         self._by_shapes: OrderedDict = OrderedDict()
         self._guards = None  # the global and closure constants the specializations were built with
@@ -194,7 +198,7 @@ class CompiledFunction:
         nested.TRANSFORMS.setdefault("value_and_grad", _inner_gradient)  # gradients called inside: inlined
         with timing.phase("frontend: source -> IR"):
             if self.nested is not None:
-                primal, builder = nested.lower_transformed(self.nested, self.parsed, avals, trees_of(args), names)
+                primal, builder = nested.lower_transformed(self.nested, kernel, avals, trees_of(args), names)
                 _check_transformed_again(self, primal)
             else:
                 primal, builder = frontend.lower(kernel, avals, trees_of(args), names)

@@ -188,7 +188,13 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
             head.append("_jit = numba.njit(cache=True, nogil=True, error_model='numpy')")
     body = []
     for h in helpers:  # functions, or an alias of a runtime function (`_ix = _bounds.ix`)
-        body.append(("@_jit\n" if lowered and h.startswith("def ") else "") + h)
+        if lowered and h.startswith("def ") and not parallel:
+            # only compiled code calls a helper: compiled without the wrappers that let Python call
+            # it (runtime/outline.part), which Numba would otherwise compile for each helper
+            name = h[4:h.index("(")].strip()
+            body.append(f"{h}\n\n\n{name} = _tape.part(_jit, {name})")
+        else:
+            body.append(("@_jit\n" if lowered and h.startswith("def ") else "") + h)
     for f in functions:
         body.append(("@_jit\n" if lowered else "") + f)
     return "\n".join(head) + "\n\n\n" + "\n\n\n".join(body) + "\n"
