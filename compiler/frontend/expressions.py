@@ -11,8 +11,9 @@ import types
 
 import numpy as np
 
+from .npcompat import DEFINITIONS as NP2_DEFINITIONS
 from .. import primitives as P
-from ..errors import AdjitError, AdjitNameError, ArgumentError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitNameError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
 from .calls import CallHelpers
 from .captures import captured
@@ -303,6 +304,8 @@ class Expressions(CallHelpers, PythonValues):
             return self.cached_call(func, node)
         if func is map:
             return self.map_call(node)  # comprehensions.py
+        np2 = NP2_DEFINITIONS.get(id(func))  # np.vecdot, np.linalg.matrix_norm, ...: npcompat.py's definition inlined
+        func = np2 or func
         if func is getattr or func is hasattr:  # a name known when compiled: closures.py
             return self.getattr_call(func, node)
         if type(func).__name__ == "StructObj" and any("__call__" in vars(k) for k in func.cls.__mro__[:-1]):
@@ -406,6 +409,11 @@ class Expressions(CallHelpers, PythonValues):
         written = ast.unparse(node.func)
         if func is np.triu_indices or func is np.tril_indices:  # closures.py
             return self.tri_indices(func, args, kwargs, node, written)
+        if np2 is not None:
+            try:
+                return self.inline(func, args, kwargs, node)
+            except ValueError as e:  # the definition's check: located at the user's call
+                raise self.err(ShapeError, f"{written}: {e}", node) from None
         if isinstance(func, types.FunctionType) and not _library(func):
             return self.inline(func, args, kwargs, node)
         if _is_comb(func):

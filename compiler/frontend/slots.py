@@ -46,14 +46,16 @@ class SlotLists:
 
     # -- making one
     def binop(self, optype, left, right, node):
-        """`[x] * n` (one item, n an int) makes a list of n slots. A list of slots whose length is
+        """`[x] * n` (one item, n an int) makes a list of n slots (a tuple's `(x,) * n` is the tuple of n
+        items: Python's tuples are not written item by item). A list of slots whose length is
         known when compiled joins (`+`) or repeats (`*`) as the tuple of its items; everything else
         with lists is pyvalues.py's (Expressions.binop)."""
         from .lists import BuiltList
 
         if optype is ast.Mult and (type(left) is tuple) != (type(right) is tuple):
             items, count = (left, right) if type(left) is tuple else (right, left)
-            if len(items) == 1 and not isinstance(count, bool) and (isinstance(count, int) or isinstance(
+            if len(items) == 1 and self.is_list(items) and not isinstance(count, bool) and (
+                    isinstance(count, int) or isinstance(
                     count, Value) and count.type.kind == "scalar" and count.type.dtype in ("int64", "int32")):
                 return self.repeated_list(items, count, node)
         if optype in (ast.Add, ast.Mult):

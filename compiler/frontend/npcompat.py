@@ -1,0 +1,105 @@
+"""NumPy 2's array-API spellings (issue 12), written with the NumPy adjit lowers: a call of one of
+these NumPy objects is lowered by inlining the definition below (adjit's own source, never NumPy's),
+as a helper of the user's would be. Each follows NumPy's documented meaning; what it does not cover
+is a located error from the definition's check.
+
+`np.matrix_transpose`, `np.vecdot`, `np.cumulative_sum`/`np.cumulative_prod` (with
+`include_initial`), `np.unstack`, `np.astype`, and `np.linalg.matrix_norm`, `vector_norm`,
+`vecdot`, `trace`, `diagonal`, `outer`, `matmul`, `cross`, `matrix_transpose`, `svdvals`,
+`tensordot`."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def matrix_transpose(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def vecdot(x1, x2, axis=-1):
+    return np.sum(x1 * x2, axis=axis)
+
+
+def cumulative_sum(x, axis=None, dtype=None, include_initial=False):
+    if axis is None:
+        if np.ndim(x) != 1:
+            raise ValueError("axis must be given for an array of more than one dimension")
+        axis = 0
+    y = np.cumsum(x, axis=axis) if dtype is None else np.cumsum(x, axis=axis, dtype=dtype)
+    if include_initial:
+        y = np.concatenate([np.expand_dims(np.zeros_like(np.sum(y, axis=axis)), axis), y], axis=axis)
+    return y
+
+
+def cumulative_prod(x, axis=None, dtype=None, include_initial=False):
+    if axis is None:
+        if np.ndim(x) != 1:
+            raise ValueError("axis must be given for an array of more than one dimension")
+        axis = 0
+    y = np.cumprod(x, axis=axis) if dtype is None else np.cumprod(x, axis=axis, dtype=dtype)
+    if include_initial:
+        y = np.concatenate([np.expand_dims(np.ones_like(np.sum(y, axis=axis)), axis), y], axis=axis)
+    return y
+
+
+def unstack(x, axis=0):
+    return tuple(np.moveaxis(x, axis, 0))
+
+
+def astype(x, dtype, copy=True):
+    return np.asarray(x).astype(dtype)
+
+
+def matrix_norm(x, keepdims=False, ord="fro"):
+    return np.linalg.norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+
+
+def vector_norm(x, axis=None, keepdims=False, ord=2):
+    if axis is None:
+        n = np.linalg.norm(np.ravel(x), ord=ord)
+        return np.reshape(n, (1,) * np.ndim(x)) if keepdims else n
+    if isinstance(axis, tuple) and len(axis) != 1:
+        raise ValueError("a norm over several axes: move them together and reshape (np.reshape) first")
+    return np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
+
+
+def trace(x, offset=0, dtype=None):
+    return np.trace(x, offset=offset, axis1=-2, axis2=-1)
+
+
+def diagonal(x, offset=0):
+    return np.diagonal(x, offset=offset, axis1=-2, axis2=-1)
+
+
+def outer(x1, x2):
+    return np.outer(x1, x2)
+
+
+def matmul(x1, x2):
+    return np.matmul(x1, x2)
+
+
+def cross(x1, x2, axis=-1):
+    if axis == -1:
+        return np.cross(x1, x2)
+    return np.cross(x1, x2, axis=axis)
+
+
+def svdvals(x):
+    return np.linalg.svd(x, compute_uv=False)
+
+
+def tensordot(x1, x2, axes=2):
+    return np.tensordot(x1, x2, axes=axes)
+
+
+_SPELLINGS = [(np, "matrix_transpose", matrix_transpose), (np, "vecdot", vecdot),
+              (np, "cumulative_sum", cumulative_sum), (np, "cumulative_prod", cumulative_prod),
+              (np, "unstack", unstack), (np, "astype", astype),
+              (np.linalg, "matrix_norm", matrix_norm), (np.linalg, "vector_norm", vector_norm),
+              (np.linalg, "vecdot", vecdot), (np.linalg, "trace", trace), (np.linalg, "diagonal", diagonal),
+              (np.linalg, "outer", outer), (np.linalg, "matmul", matmul), (np.linalg, "cross", cross),
+              (np.linalg, "matrix_transpose", matrix_transpose), (np.linalg, "svdvals", svdvals),
+              (np.linalg, "tensordot", tensordot)]
+# id(NumPy's object) -> the definition inlined for it (the spellings this NumPy has)
+DEFINITIONS = {id(getattr(mod, name)): impl for mod, name, impl in _SPELLINGS if hasattr(mod, name)}
