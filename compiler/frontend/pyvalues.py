@@ -72,6 +72,9 @@ class PythonValues:
             seq = left if kinds[0] else right
             out = self.sequence_items(seq, node) * count
             return self.mark_list(out) if self.is_list(seq) else out
+        if all(kinds) and optype is ast.Add and all(type(x).__name__ in ("BuiltList", "tuple", "StructTuple")
+                                                    or isinstance(x, Value) for x in (left, right)):
+            return self.join_built(left, right, node)  # `hist + [a]`: the rows of both, in order
         if "built" in kinds:
             raise self.err(UnsupportedSyntaxError, f"`{sym}` on a list made by .append, by `[x] * n` or by a "
                            f"comprehension over a run-time length, and {_operand(other)}: Python would join or repeat "
@@ -93,6 +96,22 @@ class PythonValues:
         raise self.err(AdjitTypeError, f"`{sym}` with a list or tuple operand: {why}", node,
                        hint="make it an array first: np.array([...]) (then NumPy computes elementwise), or join "
                        "arrays with np.concatenate")
+
+    def join_built(self, left, right, node):
+        """`xs + [a]`, `[a] + xs`, `xs + ys` with a list built by .append (its rows an array, of a
+        length known only when run): Python's joined list, as the list of the rows of np.concatenate
+        of the two arrays (np.asarray of a literal), so `np.array(xs + [a])` is NumPy's array."""
+        from .lists import BuiltList
+
+        parts = [x.array if isinstance(x, BuiltList) else self._build(x, node) for x in (left, right)]
+        if parts[0].type.rank != parts[1].type.rank:
+            raise self.err(AdjitTypeError, "joining a list of arrays with a list of numbers (or of arrays of another "
+                           "rank): adjit keeps such a list as one array of rows", node,
+                           hint="join arrays of one shape: np.concatenate([np.array(xs), np.array(ys)])")
+        self.at(node)
+        built = next(x for x in (left, right) if isinstance(x, BuiltList))
+        return BuiltList(self.b.emit("concatenate", parts, axis=0), built.name, seq=built.seq,
+                         weak=built.weak and all(_is_number(e) for x in (left, right) if type(x) is tuple for e in x))
 
     def sequence_items(self, x, node) -> tuple:
         """The items of a list or tuple literal, or of a tuple value (a shape), as a Python tuple."""

@@ -165,6 +165,20 @@ def column_from_own_row(g):
     return np.sum(G * np.arange(9.0).reshape(3, 3))
 
 
+# --------------------------------- a list built by .append joined with a literal (`np.array(hist + [a])`)
+def appended_list_joined(x):
+    a = x[0]
+    hist_a = [a]
+    N = 0.0
+    while N < 5.0:
+        a = a * x[1] + 0.1
+        N += 1.0
+        if a > 100.0:
+            return np.sum(np.array(hist_a + [a])) * 2
+        hist_a.append(a)
+    return np.sum(np.array(hist_a + [a, 2 * a]) ** 2) + np.array([0.5 * a] + hist_a)[0]
+
+
 def _banded_inputs():
     rng = np.random.default_rng(0)
     ab = rng.standard_normal((4, 6))
@@ -196,6 +210,8 @@ CASES = [
     (unrolled_return, lambda: (np.array([0.5, 2.0]),), (0,)),
     (symmetric_border, lambda: (np.array([0.3, -0.5, 1.2]),), (0,)),
     (column_from_own_row, lambda: (np.array([0.3, -0.5, 1.2]),), (0,)),
+    (appended_list_joined, lambda: (np.array([1.0, 1.3]),), (0,)),
+    (appended_list_joined, lambda: (np.array([90.0, 1.3]),), (0,)),
     (polyfit_decay_t60, lambda: (np.exp(-np.arange(60.0) / 12.0) * (1.2 + np.sin(np.arange(60.0))),), (0,)),
     (polyfit_quadratic_window, lambda: (np.cos(np.linspace(0.0, 1.0, 13) * 3.0), np.linspace(0.0, 1.0, 13)), (0,)),
 ]
