@@ -293,7 +293,7 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
     """`W[1] = W[:, -1]`: a 1-D region assigned from a view of the same array that walks it with
     another stride. NumPy copies element by element in an order of its choosing there (it gives
     [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused,
-    except a row from the column of the same constant index (`A[k, :] = A[:, k]`, symmetry filled in
+    except a row from the column of the same index (`A[k, :] = A[:, k]`, symmetry filled in
     from a border column), where the only shared element is read into its own place.
     Shifts along one axis (`a[1:] = a[:-1]`) and regions of 2 or more dimensions NumPy copies as
     values, as adjit does. A buffer made after the value was (in a loop: `new = np.zeros(2 * n);
@@ -319,7 +319,7 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
 
 
 def _row_from_own_column(op, src, producer: dict) -> bool:
-    """`A[k, :] = A[:, k]` (or `A[:, k] = A[k, :]`, k the same constant): the one element both walk,
+    """`A[k, :] = A[:, k]` (or `A[:, k] = A[k, :]`, k one index): the one element both walk,
     A[k, k], is read into its own place, so NumPy's result does not depend on its copy order (it is
     the column, as adjit computes it). Any other row/column pair is refused (`W[1] = W[:, -1]` gives
     [2, 8, 8] for a 3x3 arange in NumPy)."""
@@ -331,12 +331,25 @@ def _row_from_own_column(op, src, producer: dict) -> bool:
                                           or {d[1], r[0]} == {full} and d[0][0] == r[1][0] == "int"):
         return False
 
-    def const(o, it):  # an index item's int operand (its position among the op's inputs), when a constant
-        p = producer.get(o.inputs[it[1]].id)
-        v = p.attrs.get("value") if p is not None and p.prim == "const" else None
-        return v if isinstance(v, int) and not isinstance(v, bool) else None
-    k_dst = const(op, next(it for it in d if it[0] == "int"))
-    return k_dst is not None and k_dst == const(src, next(it for it in r if it[0] == "int"))
+    k_dst = op.inputs[next(it for it in d if it[0] == "int")[1]]  # an index item's int operand (its position)
+    return _same_int(k_dst, src.inputs[next(it for it in r if it[0] == "int")[1]], producer)
+
+
+def _same_int(a, b, producer: dict, depth: int = 0) -> bool:
+    """a and b are one value: the same, equal constants, or the same pure op of the same operands
+    (`n - 1` written twice)."""
+    if a is b:
+        return True
+    pa, pb = producer.get(a.id), producer.get(b.id)
+    if depth > 6 or pa is None or pb is None or pa.prim != pb.prim or PRIMITIVES[pa.prim].effect is not None \
+            or len(pa.inputs) != len(pb.inputs):
+        return False
+    try:
+        if pa.attrs != pb.attrs:
+            return False
+    except (TypeError, ValueError):  # attrs holding arrays
+        return False
+    return all(_same_int(x, y, producer, depth + 1) for x, y in zip(pa.inputs, pb.inputs))
 
 
 def _derived_from(a, b, producer: dict) -> bool:

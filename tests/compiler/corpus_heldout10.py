@@ -150,7 +150,7 @@ def unrolled_return(x):
 
 # ----------------------------- a row assigned from the same array's column through their shared diagonal
 def symmetric_border(g):
-    n = 4
+    n = len(g) + 1  # `n - 1` below is computed where it is written, twice
     G = np.zeros((n, n))
     G[:n - 1, :n - 1] = np.outer(g, g)
     G[:n - 1, n - 1] = -g            # homogeneity: the last column
