@@ -11,9 +11,9 @@ import types
 
 import numpy as np
 
-from .npcompat import DEFINITIONS as NP2_DEFINITIONS
+from .npcompat import DEFINITIONS as NP2_DEFINITIONS, inline_definition
 from .. import primitives as P
-from ..errors import AdjitError, AdjitNameError, ArgumentError, ShapeError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitNameError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from .calls import CallHelpers
 from .captures import captured
@@ -357,6 +357,9 @@ class Expressions(CallHelpers, PythonValues):
                 return self.mark_list(tuple(x)) if func is list else tuple(x)
             if isinstance(x, Value) and x.type.kind == "array" and x.type.rank >= 1:
                 return self.as_list(x, node)  # the rows (lists.py)
+            if isinstance(x, Value) and x.type.kind == "tuple":  # list(x.shape): its items
+                items = self.sequence_items(x, node)
+                return self.mark_list(items) if func is list else items
         if isinstance(func, types.MethodType) and isinstance(func.__self__, type) and not _library(func.__self__) \
                 and isinstance(func.__func__, types.FunctionType):  # Model.unit(x), a classmethod: cls bound
             func = self.bound_method(func.__func__, func.__self__, node)
@@ -409,11 +412,8 @@ class Expressions(CallHelpers, PythonValues):
         written = ast.unparse(node.func)
         if func is np.triu_indices or func is np.tril_indices:  # closures.py
             return self.tri_indices(func, args, kwargs, node, written)
-        if np2 is not None:
-            try:
-                return self.inline(func, args, kwargs, node)
-            except ValueError as e:  # the definition's check: located at the user's call
-                raise self.err(ShapeError, f"{written}: {e}", node) from None
+        if np2 is not None:  # its check's ValueError located at the user's call (npcompat.py)
+            return inline_definition(self, func, args, kwargs, node, written)
         if isinstance(func, types.FunctionType) and not _library(func):
             return self.inline(func, args, kwargs, node)
         if _is_comb(func):

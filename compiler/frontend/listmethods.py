@@ -283,10 +283,19 @@ class ListMethods:
     def subscript(self, node):
         """`xs[a:b:c]` of a list or tuple that is a compile-time tuple: Python's slice (a list of a
         list, a tuple of a tuple), the bounds known when compiled."""
-        if not isinstance(node.slice, ast.Slice) or isinstance(node.value, (ast.Attribute, ast.Subscript)) or \
-                isinstance(node.value, ast.Name) and type(self.env.get(node.value.id)) is not tuple:
+        if not isinstance(node.slice, ast.Slice):
             return super().subscript(node)
-        base = self.expr(node.value)
+        if isinstance(node.value, (ast.Attribute, ast.Subscript)) or isinstance(node.value, ast.Name) and \
+                type(self.env.get(node.value.id)) is not tuple:
+            try:  # `x.shape[:-1]`, `s[1:]` of a shape: a tuple value sliced as Python slices a tuple
+                peek = self.b.into([], lambda: self.expr(node.value))
+            except Exception:  # noqa: BLE001 - not a tuple this can tell: indexed as before
+                peek = None
+            if not (isinstance(peek, Value) and peek.type.kind == "tuple"):
+                return super().subscript(node)
+            base = self.sequence_items(self.expr(node.value), node)
+        else:
+            base = self.expr(node.value)
         if type(base) is not tuple or is_struct(base):
             key = f"<sliced at {node.lineno}:{node.col_offset}>"
             self.env[key] = base

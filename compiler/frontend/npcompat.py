@@ -101,5 +101,15 @@ _SPELLINGS = [(np, "matrix_transpose", matrix_transpose), (np, "vecdot", vecdot)
               (np.linalg, "outer", outer), (np.linalg, "matmul", matmul), (np.linalg, "cross", cross),
               (np.linalg, "matrix_transpose", matrix_transpose), (np.linalg, "svdvals", svdvals),
               (np.linalg, "tensordot", tensordot)]
+def inline_definition(low, func, args, kwargs, node, written: str):
+    """The definition inlined at the user's call; its check's ValueError a located error there."""
+    from ..errors import ShapeError
+
+    try:
+        return low.inline(func, args, kwargs, node)
+    except ValueError as e:
+        raise low.err(ShapeError, f"{written}: {e}", node) from None
+
+
 # id(NumPy's object) -> the definition inlined for it (the spellings this NumPy has)
 DEFINITIONS = {id(getattr(mod, name)): impl for mod, name, impl in _SPELLINGS if hasattr(mod, name)}

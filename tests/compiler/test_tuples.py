@@ -146,3 +146,23 @@ def test_a_python_value_a_while_loop_carries_is_a_located_error(fun, name):
     read in every iteration instead (it was: 0.0 for NumPy's 8.0)."""
     with pytest.raises(adjit.UnsupportedSyntaxError, match=f"'{name}' is .* that each iteration of this `while` loop"):
         adjit.grad(fun)(np.array([1.0, 2.0, 3.0]))
+
+
+def _shape_slices(A):
+    B = np.zeros(A.shape[:-1] + (2,))
+    B[..., 0] = A[..., 0]
+    B[..., 1] = A.sum(axis=-1)
+    D = A.reshape(*A.shape[:2], 2, 2)
+    s = A.shape
+    shp = list(s[1:])
+    shp[0] = 1
+    return np.sum(B ** 2) + np.sum(D[..., 0, :]) + np.sum(np.ones(shp) * A[0]) + len(s[::-1]) + s[-2:][0] * np.sum(A[0])
+
+
+def test_a_shape_sliced_and_listed_is_pythons_tuple():
+    """`x.shape[:-1] + (2,)` was 'Slice expressions are not supported', `list(x.shape)` 'list is not
+    supported'; they are Python's tuple slice and list of the shape's ints."""
+    A = np.random.default_rng(3).standard_normal((2, 3, 4))
+    value, grads = run_grad(_shape_slices, (A,), (0,))
+    assert np.isclose(value, _shape_slices(A), rtol=1e-12)
+    fd_check(_shape_slices, (A,), (0,), grads)
