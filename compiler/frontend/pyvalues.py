@@ -152,6 +152,9 @@ class PythonValues:
                     "its root is differentiated implicitly): write the iteration as a loop "
                     "(a fixed-step RK4 integrator, Newton steps), which adjit differentiates exactly, or give the "
                     "solver a rule with @adjit.custom_vjp (docs/transformations.md has an implicit solver's)")
+        if module.startswith("numpy.random") or type(getattr(func, "__self__", None)).__name__ == "Generator":
+            return ("random numbers are drawn outside the differentiated function: draw them first "
+                    "(eps = rng.standard_normal(n)) and pass them in as an argument (not in wrt)")
         if not _pure(func):
             return default
         return _HINTS.get(getattr(func, "__name__", ""), default) + ("; adjit evaluates such a call when the call is "

@@ -336,8 +336,13 @@ class _Reverse(ControlFlowReverse):
             seed_value = seeds[0][1]
             rt = seeds[0][0].type
         elif not (rt.kind == "scalar" or (rt.kind == "array" and rt.ndim == 0)):
+            hint = "reduce the result to a scalar, e.g. with np.sum(...)"
+            if rt.kind == "tuple":  # (loss, extras): JAX's convention
+                hint += "; to return more values beside the loss, use grad(f, has_aux=True) and return (loss, aux)"
+            elif rt.kind == "array":
+                hint += "; for the derivative of every element use adjit.jacobian(f), or adjit.vjp(f, x) for a pullback"
             raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
-                                 fn.result_loc, hint="reduce the result to a scalar, e.g. with np.sum(...)")
+                                 fn.result_loc, hint=hint)
         if not rt.is_float:
             raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
         self._pending_inits: list = []

@@ -117,6 +117,24 @@ def test_non_scalar_result():
     with pytest.raises(adjit.AdjitTypeError, match="must return a scalar") as e:
         adjit.grad(corpus.returns_vector)(np.ones(3))
     assert_diagnostic(e.value, corpus.returns_vector, "return x * 2.0", "x * 2.0")
+    assert "adjit.jacobian(f)" in str(e.value)
+
+
+def _loss_and_extra(x):
+    return np.sum(x ** 2), x[0]
+
+
+def _draws_inside(x):
+    return np.sum(x * np.random.rand(3))
+
+
+def test_a_pair_returned_and_random_draws_name_their_rewrites():
+    with pytest.raises(adjit.AdjitTypeError, match="must return a scalar") as e:
+        adjit.grad(_loss_and_extra)(np.ones(3))
+    assert "has_aux=True" in str(e.value)
+    with pytest.raises(adjit.AdjitError, match="np.random.rand") as e:
+        adjit.grad(_draws_inside)(np.ones(3))
+    assert "pass them in as an argument" in str(e.value) and "test_errors.py" in str(e.value)
 
 
 def test_wrong_argument_count():
