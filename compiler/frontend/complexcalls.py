@@ -338,6 +338,8 @@ class ComplexCalls:
     def fold(self, args, kwargs, node):
         """functools.reduce(f, items[, initial]) over a list or tuple of a length known when compiled, or
         the rows of an array of at most 256 (known when compiled), unrolled."""
+        if len(args) >= 2 and type(args[1]).__name__ == "DeferredList":  # reduce(f, [g(r) for r in P]): NumPy's array
+            args = [args[0], self.deferred(args[1], None, node)] + list(args[2:])
         if len(args) >= 2 and isinstance(args[1], Value) and args[1].type.kind == "array" and args[1].type.rank \
                 and isinstance(self.b.aval(args[1]).shape[0], int) and self.b.aval(args[1]).shape[0] <= 256:
             self.at(node)  # over an array of a length known when compiled: its rows (items), unrolled

@@ -140,7 +140,8 @@ def vectorized_global(x):
 
 
 def fold_rows(x):
-    return functools.reduce(lambda a, b: a * 0.5 + b, x)
+    return functools.reduce(lambda a, b: a * 0.5 + b, x) + functools.reduce(lambda a, b: a + b,
+                                                                            [v * v for v in x])  # a comprehension
 
 
 def over_ndindex(X):
