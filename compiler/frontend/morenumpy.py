@@ -465,18 +465,7 @@ class MoreNumpy(VectorizeCalls):
         if not masks or all(m.type.rank == 1 for m in masks) and len(last) == 1 and len(first) + 1 == \
                 self.expr(inner.value).type.rank:
             return False  # one 1-D mask on the last axis: the merged index A[i, mask] is a plain mask write
-        view_value = self.expr(inner)
-        if not isinstance(view_value, Value) or view_value.type.kind != "array":
-            return False
-        tmp = f"_view{id(target)}"
-        self.env[tmp] = self.b.emit("astype", [view_value], dtype=view_value.type.dtype)  # a copy, written back
-        try:
-            loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
-            self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
-            self.assign(loc(ast.Subscript(inner.value, inner.slice, ast.Store())), self.env[tmp], node)
-        finally:
-            self.env.pop(tmp, None)
-        return True
+        return self._write_through_copy(target, inner, val, node)
 
     def chained_view_write(self, target, val, node) -> bool:
         """`A[1:3][0] = v`, `A[::2][1:] *= 3`, `A[:, 1][2] = v` (a slice, or `...`/None, before the
@@ -492,6 +481,11 @@ class MoreNumpy(VectorizeCalls):
         if not all(isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis) or self._basic_index(e)
                    for e in first):
             return False
+        return self._write_through_copy(target, inner, val, node)
+
+    def _write_through_copy(self, target, inner, val, node) -> bool:
+        """`t = copy of inner; t[last] = val; inner = t`: a write through the view `inner` makes (NumPy's
+        meaning), lowered one bracket at a time; False when inner is not an array."""
         view_value = self.expr(inner)
         if not isinstance(view_value, Value) or view_value.type.kind != "array":
             return False

@@ -20,26 +20,27 @@ def vecdot(x1, x2, axis=-1):
     return np.sum(x1 * x2, axis=axis)
 
 
-def cumulative_sum(x, axis=None, dtype=None, include_initial=False):
+def _cumulative(x, axis, dtype, include_initial, prod):
     if axis is None:
         if np.ndim(x) != 1:
             raise ValueError("axis must be given for an array of more than one dimension")
         axis = 0
-    y = np.cumsum(x, axis=axis) if dtype is None else np.cumsum(x, axis=axis, dtype=dtype)
-    if include_initial:
-        y = np.concatenate([np.expand_dims(np.zeros_like(np.sum(y, axis=axis)), axis), y], axis=axis)
+    if prod:
+        y = np.cumprod(x, axis=axis) if dtype is None else np.cumprod(x, axis=axis, dtype=dtype)
+    else:
+        y = np.cumsum(x, axis=axis) if dtype is None else np.cumsum(x, axis=axis, dtype=dtype)
+    if include_initial:  # the empty sum (0) or product (1) first along the axis
+        first = np.ones_like(np.sum(y, axis=axis)) if prod else np.zeros_like(np.sum(y, axis=axis))
+        y = np.concatenate([np.expand_dims(first, axis), y], axis=axis)
     return y
+
+
+def cumulative_sum(x, axis=None, dtype=None, include_initial=False):
+    return _cumulative(x, axis, dtype, include_initial, False)
 
 
 def cumulative_prod(x, axis=None, dtype=None, include_initial=False):
-    if axis is None:
-        if np.ndim(x) != 1:
-            raise ValueError("axis must be given for an array of more than one dimension")
-        axis = 0
-    y = np.cumprod(x, axis=axis) if dtype is None else np.cumprod(x, axis=axis, dtype=dtype)
-    if include_initial:
-        y = np.concatenate([np.expand_dims(np.ones_like(np.sum(y, axis=axis)), axis), y], axis=axis)
-    return y
+    return _cumulative(x, axis, dtype, include_initial, True)
 
 
 def unstack(x, axis=0):
