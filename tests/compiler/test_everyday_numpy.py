@@ -6,7 +6,7 @@ import pytest
 from scipy.spatial.distance import cdist
 
 import adjit
-from conftest import check_against_fd, family_tests
+from conftest import check_against_fd, family_tests, run_grad
 
 R = np.random.default_rng(53)
 
@@ -119,3 +119,16 @@ def test_rounding_ties_and_argmax_ties_match_numpy():
         return np.sum(np.round(x) * 10.0 + np.round(x, 1)) + np.argmax(x) + np.argmin(x) * 100.0
     x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, 0.25, 0.35, 2.5, -1.5])
     assert adjit.value_and_grad(f)(x)[0] == pytest.approx(f(x), abs=1e-12)
+
+
+def _nonzero_method(x):
+    pos = (x > 0).nonzero()[0]  # the method, as np.nonzero(x > 0)
+    neg = np.nonzero(x < 0)[0]
+    return np.sum(x[pos] ** 2) + np.sum(x[neg]) * 2
+
+
+def test_the_nonzero_method_is_np_nonzero():
+    x = np.array([0.3, -1.2, 0.8, -0.1, 0.0, 2.0])
+    value, grads = run_grad(_nonzero_method, (x,), (0,))
+    assert np.isclose(value, _nonzero_method(x), rtol=1e-14)
+    np.testing.assert_allclose(grads[0], np.where(x > 0, 2 * x, np.where(x < 0, 2.0, 0.0)), rtol=1e-14)

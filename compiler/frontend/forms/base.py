@@ -199,11 +199,14 @@ class FormsBase:
 
     # ---------------------------------------------------------------- the Lowerer's entry points, extended
     def attribute(self, base, node):
-        if isinstance(base, Value) and base.type.kind == "array" and node.attr in self.METHODS:
+        if isinstance(base, Value) and base.type.kind == "array" and (node.attr in self.METHODS
+                                                                     or node.attr == "nonzero"):
             return Method(node.attr, base)
         return super().attribute(base, node)
 
     def method(self, m, args, kwargs, node):
+        if m.name == "nonzero" and not args and not kwargs:  # x.nonzero() is np.nonzero(x)
+            return self.call_value(np.nonzero, [m.obj], {}, node)
         if m.name in self.METHODS:
             self.at(node)
             return self.form_method(m, args, kwargs, node)
