@@ -16,7 +16,7 @@ ACCEPTED = [C.literal_items, C.appended_items, C.rewrite_in_loop, C.normalize_ea
 
 @pytest.mark.parametrize("fun", ACCEPTED, ids=lambda f: f.__name__)
 def test_list_item_writes_are_exact(fun):
-    compiled = fun in (C.layers, C.rewrite_in_loop)  # two compiled with Numba; the rest run as Python
+    compiled = fun is C.layers  # one compiled with Numba (the suite's budget); the rest run as Python
     check_against_fd(fun, (X.copy(),), (0,), compiled=compiled)
     check_forward(fun, (X.copy(),), (0,), compiled=False)
 

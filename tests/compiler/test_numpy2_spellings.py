@@ -42,7 +42,7 @@ def repeated_tuple(A):
 @pytest.mark.parametrize("fun", [transposes_and_dots, cumulative, norms, unstacked, repeated_tuple],
                          ids=lambda f: f.__name__)
 def test_numpy2_spellings(fun):
-    check_against_fd(fun, (A.copy(),), (0,), compiled=fun in (repeated_tuple, norms))
+    check_against_fd(fun, (A.copy(),), (0,), compiled=fun is repeated_tuple)  # one compiled: the suite's budget
     check_forward(fun, (A.copy(),), (0,), compiled=False)
 
 

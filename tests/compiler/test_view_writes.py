@@ -14,7 +14,7 @@ ACCEPTED = [C.chained_slices, C.named_row, C.named_block, C.pieces, C.in_branche
 
 @pytest.mark.parametrize("fun", ACCEPTED, ids=lambda f: f.__name__)
 def test_writes_through_views_are_numpys(fun):
-    check_against_fd(fun, (A.copy(),), (0,), compiled=fun in (C.named_row, C.in_loops))
+    check_against_fd(fun, (A.copy(),), (0,), compiled=fun is C.named_row)  # one compiled: the suite's budget
     check_forward(fun, (A.copy(),), (0,), compiled=False)
 
 
