@@ -3,7 +3,8 @@
 Every integer index into an array is one of:
 
 - a constant: checked in Python against the call's shapes before any compiled code runs (the
-  shape rule of `getitem`/`index_update`/`index_add`), so it is rendered as it is;
+  shape rule of `getitem`/`index_update`/`index_add`), so it is rendered as it is, unless the
+  axis's extent is known only at run time (a list grown in a `while` loop): then checked where used;
 - *affine* in the index of a `for` loop whose body executes it on every iteration, `a * i + c`
   with `a` and `c` invariant in the loop, on an array defined before the loop: an affine function
   of `i` takes its extremes at the first and the last index the range actually takes, so both are
@@ -55,8 +56,10 @@ class BoundsMixin:
             self.helpers[name] = HELPERS[name]
         return name
 
-    def index_needs_check(self, op, pos: int, v: Value) -> bool:
-        """Whether int index item `pos` of op (lowered code) needs a check where it is used."""
+    def index_needs_check(self, op, pos: int, v: Value, axis: int | None = None) -> bool:
+        """Whether int index item `pos` of op (lowered code), on `axis` of the array, needs a check
+        where it is used: a constant only when that axis's extent is known only at run time (a list
+        grown in a `while` loop, `hs[7]`: no shape the call was checked against holds it)."""
         if not self.lowered or op is None or op.prim not in _INDEX_OPS:
             return False
         arr = op.inputs[0]
@@ -65,7 +68,10 @@ class BoundsMixin:
         if (id(op), pos) in self.proven:
             return False
         prod = self.producer.get(v.id)
-        return not (prod is not None and prod.prim == "const")
+        if prod is not None and prod.prim == "const":
+            shape = self.fn.avals[arr.id].shape if arr.id in self.fn.avals else None
+            return axis is not None and (shape is None or axis >= len(shape) or shape[axis] is None)
+        return True
 
     def first_check_in_block(self, op, text: str) -> bool:
         """False for a check statement that its block has already run (the same index value against

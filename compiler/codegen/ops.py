@@ -311,7 +311,7 @@ class OpRenderer:
                 continue
             if it[0] == "int":
                 text = self.operand(ins[it[1]], 0)
-                if self.index_needs_check(op, pos, ins[it[1]]):
+                if self.index_needs_check(op, pos, ins[it[1]], axis):
                     array = self.names[op.out.id] if checks is not None else self.operand(ins[0], ATOM)
                     checked = self.checked_index(ins[it[1]], array, axis)
                     if checks is None:

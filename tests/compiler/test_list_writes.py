@@ -36,3 +36,46 @@ def test_list_writes_python_cannot_share_are_located_errors(fun, words):
     with pytest.raises(AdjitError) as e:
         run_grad(fun, (X.copy(),), (0,))
     assert words in str(e.value) and "list_writes_corpus.py:" in str(e.value)
+
+
+def _grown_while(x):
+    hs = []
+    s, i = 0.0, 0
+    while s < 1.5:  # three items for X: a length known only when the function runs
+        hs.append(x * (i + 1))
+        s += x[i]
+        i += 1
+    return hs
+
+
+def _reads_past_the_end(x):
+    hs = _grown_while(x)
+    return np.sum(hs[7])
+
+
+def _writes_past_the_end(x):
+    hs = _grown_while(x)
+    hs[7] = hs[0] * 10
+    return sum(np.sum(h) for h in hs)
+
+
+def _writes_the_last(x):
+    hs = _grown_while(x)
+    hs[-1] = hs[-1] * 10
+    hs[0] = hs[0] + 1
+    return sum(np.sum(h) for h in hs)
+
+
+def test_a_constant_index_into_a_list_of_run_time_length_is_checked():
+    """hs[7] of a list grown in a while loop read (and, written, wrote) past the end of its rows in the
+    compiled code: 0.0 for Python's IndexError, and memory it did not own (codegen/bounds.py checked
+    constants only against the call's shapes). Now IndexError with NumPy's message."""
+    import adjit
+
+    x = np.array([0.3, 0.9, 1.4, 0.2, 0.7])
+    for f in (_reads_past_the_end, _writes_past_the_end):
+        with pytest.raises(IndexError, match="index 7 is out of bounds for axis 0 with size 3"):
+            adjit.value_and_grad(f)(x)
+    value, grad = adjit.value_and_grad(_writes_the_last)(x)
+    assert np.isclose(value, _writes_the_last(x), rtol=1e-13)
+    np.testing.assert_allclose(grad, np.full(5, 1 + 2 + 30.0))
