@@ -43,9 +43,13 @@ np.add.reduceat, dataclasses and NamedTuples) with `--modules heldout9`;
 `real_programs/heldout10.py` (twenty-five more, the same way: dosing event tables, counting-process risk sets,
 SCF with a generalized eigenproblem, secant shooting, solve_banded, np.polyfit on a masked decay curve,
 np.add.at, -inf written into a masked logit matrix, Vincenty's iteration) with `--modules heldout10`;
+`real_programs/heldout11.py` (twenty-five more, the same way: np.maximum.at segment softmax over an edge list,
+np.bincount with weights of a differentiated argument, mixed fancy/slice indexing, a Laplace-approximation
+Newton loop with cho_solve, secant and Newton solvers, np.linalg.solve in a time loop, scipy.stats.binom,
+np.fft pulse propagation, a soft Needleman-Wunsch DP) with `--modules heldout11`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout10|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout11|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -67,7 +71,7 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-           "heldout8", "heldout9", "heldout10")  # held out from MODULES: run alone with --modules heldout (2, ..., 10)
+           "heldout8", "heldout9", "heldout10", "heldout11")  # held out from MODULES: run alone with --modules heldout (2, ..., 11)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
