@@ -123,7 +123,7 @@ class ComplexCalls:
                 if id(func) in self.FUNCTIONS() else self.prim_call(self._prim(func), func,
                                                                    [self.cx_full(args[0], node)[0]], kwargs, node)
         if _get(_LINEAR, func) and args and is_complex(args[0]) and not holds_complex(tuple(args[1:]) + tuple(kwargs.values())):
-            return self.cx(*(self._linear(func, p, args[1:], kwargs, node) for p in self.cx_parts(args[0])))
+            return self.cx(*(self._linear(func, p, args[1:], kwargs, node) for p in self.cx_array_parts(args[0], node)))
         if _get(_JOINS, func) or _get(_CREATE, func):
             return self.cx_create(func, args, kwargs, node)
         raise self.cx_refused(f"`{_name_of(func)}`", node)
@@ -188,8 +188,10 @@ class ComplexCalls:
         if kind == "complex":
             if len(args) > 2 or kwargs or any(isinstance(a, Value) and a.type.kind != "scalar" for a in args):
                 raise self.err(AdjitTypeError, f"{_name_of(func)}() takes one or two numbers here", node)
-            re, im = (list(args) + [0.0])[:2]
-            return self.binop(ast.Add, re, self.binop(ast.Mult, 1j, im, node), node)
+            re, im = (list(args) + [None])[:2]
+            if not is_complex(re) and not is_complex(im):  # Python's complex(a, b) sets the parts, -0.0 kept
+                return self.cx(re, im)
+            return self.binop(ast.Add, re, self.binop(ast.Mult, 1j, 0.0 if im is None else im, node), node)
         if kind == "iscomplexobj":
             return holds_complex(tuple(args))
         if kind == "where":
@@ -239,9 +241,11 @@ class ComplexCalls:
             ea = 1.0 if a is None else f(np.exp, a)
             return self.cx(ea, None) if b is None else self.cx(p("*", ea, f(np.cos, b)), p("*", ea, f(np.sin, b)))
         if kind in ("sin", "cos"):
-            if b is None:
-                return self.cx(f(np.sin if kind == "sin" else np.cos, 0.0 if a is None else a), None)
             a = 0.0 if a is None else a
+            if b is None:  # cosh(+0) = 1, sinh(+0) = +0: the imaginary part a zero of NumPy's sign
+                if kind == "sin":
+                    return self.cx(f(np.sin, a), p("*", f(np.cos, a), None))
+                return self.cx(f(np.cos, a), self._neg(p("*", f(np.sin, a), None)))
             if kind == "sin":
                 return self.cx(p("*", f(np.sin, a), f(np.cosh, b)), p("*", f(np.cos, a), f(np.sinh, b)))
             return self.cx(p("*", f(np.cos, a), f(np.cosh, b)), self._neg(p("*", f(np.sin, a), f(np.sinh, b))))
@@ -257,7 +261,7 @@ class ComplexCalls:
             return self.cx(p("*", s, f(np.cos, half)), p("*", s, f(np.sin, half)))
         scale = {"log": 1.0, "log10": 1 / math.log(10), "log2": 1 / math.log(2)}[kind]
         out = self.cx(f(np.log, r), theta)
-        return out if scale == 1.0 else self.binop(ast.Mult, out, scale, node)
+        return out if scale == 1.0 else self.cx_scale(out, scale, node)
 
     def cx_abs(self, a, b, node):
         if a is None or b is None:
@@ -268,16 +272,16 @@ class ComplexCalls:
         return r
 
     def cx_sum(self, z, node):
-        return self.cx(*(self._linear(np.sum, part, (), {}, node) for part in self.cx_parts(z)))
+        return self.cx(*(self._linear(np.sum, part, (), {}, node) for part in self.cx_array_parts(z, node)))
 
     def _linear_all(self, func, x, node):
-        return self.cx(*(self._linear(func, part, (), {}, node) for part in self.cx_parts(x))) \
+        return self.cx(*(self._linear(func, part, (), {}, node) for part in self.cx_array_parts(x, node))) \
             if is_complex(x) else self.call_value(func, [x], {}, node)
 
     def multilinear(self, func, args, operands: tuple, kwargs, node):
         """func linear in each argument at `operands` (A @ B, np.kron, np.einsum): the sum over the
         choices of a part per complex operand, i^(number of imaginary parts chosen) each."""
-        parts = [self.cx_parts(args[k]) if is_complex(args[k]) else (args[k], None) for k in operands]
+        parts = [self.cx_array_parts(args[k], node) if is_complex(args[k]) else (args[k], None) for k in operands]
         acc = [None, None]
         for choice in itertools.product((0, 1), repeat=len(operands)):
             chosen = [pr[c] for pr, c in zip(parts, choice)]

@@ -4,9 +4,14 @@ values and expands every complex operation into real ones on the parts ((a+ib)(c
 (ac-bd) + i(ad+bc), exp(a+ib) = e^a (cos b + i sin b), A @ B as four real products, ...). The
 existing real rules then give exact gradients and tangents by construction.
 
-A part that is exactly zero is None (`1j * w` is (None, w); a real operand is (x, None)), so no
-zeros are made until a value must have both parts (a name, a loop, an index, a join). A Python
-complex constant stays a Python number until it meets an IR value. A name bound to a complex
+A part None is the +0.0 NumPy gives a real operand's imaginary part (a real operand is (x, None)),
+so no zeros are made until a value must have both parts (a name, a loop, an index, a join). The
+parts are computed as NumPy computes them (the textbook product, Smith's quotient), the zero
+included: `_p` is IEEE arithmetic with None for +0.0 (`x * 0.0` is a zero of x's sign, `0.0 - x`
+is +0.0 at x = 0, a Python part may be -0.0), so that a zero part has NumPy's sign, which decides
+np.angle, np.log, np.sqrt and non-integer powers on the negative real axis (`np.angle(a - 1j * b)`
+at b = 0, a < 0 is pi). Only a part that is None stays free. A Python complex constant stays a
+Python number until it meets an IR value. A name bound to a complex
 value is a `ComplexRef` in the environment, its parts under the hidden names `<name>.re` and
 `<name>.im`, so that branches merge them and loops carry them as any two real arrays
 (`z = z * w` in a loop). A complex argument that is not differentiated arrives as two real leaves
@@ -20,10 +25,12 @@ from __future__ import annotations
 
 import ast
 import cmath
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import shapes as S
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
 from .values import Method, Undefined, _is_number
@@ -75,6 +82,11 @@ _METHODS = {"sum": np.sum, "mean": np.mean, "cumsum": np.cumsum, "reshape": None
             "trace": None}
 
 
+def _part(v: float):
+    """A Python complex's part: None for +0.0, the float otherwise (-0.0 keeps its sign)."""
+    return None if v == 0.0 and math.copysign(1.0, v) > 0 else v
+
+
 def _get(table, func):
     """table[func] (or membership, for a set), None for an unhashable func."""
     try:
@@ -94,14 +106,23 @@ class ComplexValues:
             return x.re, x.im
         if isinstance(x, (complex, np.complexfloating)):
             c = complex(x)
-            return (c.real or None), (c.imag or None)
+            return _part(c.real), _part(c.imag)
         return x, None
+
+    def cx_array_parts(self, x, node) -> tuple:
+        """x's parts for a function applied to each part (np.sum, np.cumsum, @): a Python number
+        part (the 2.0 of `x + 2j`, the -0.0 of `np.conj` of a real) is the array NumPy has there,
+        of the other part's shape; None stays None."""
+        re, im = self.cx_parts(x)
+        if _is_number(re) and isinstance(im, Value) or _is_number(im) and isinstance(re, Value):
+            return self.cx_full(x, node, zero=False)
+        return re, im
 
     def cx(self, re, im):
         """The complex value of these parts: a Python complex when neither is an IR value; parts of
         an integer dtype become float64 (NumPy's complex128)."""
         if not isinstance(re, Value) and not isinstance(im, Value):
-            return complex(re or 0.0, im or 0.0)
+            return complex(0.0 if re is None else re, 0.0 if im is None else im)
 
         def fl(p):
             if isinstance(p, Value) and p.type.dtype not in ("float32", "float64"):
@@ -111,24 +132,79 @@ class ComplexValues:
         return ComplexPair(fl(re), fl(im))
 
     def _p(self, op: str, a, b, node):
-        """a op b on parts (None is zero)."""
-        if op == "+" and (a is None or b is None):
-            return b if a is None else a
-        if op == "-" and (a is None or b is None):
-            return a if b is None else self._neg(b)
-        if op in "*/" and (a is None or b is None):
-            return None
-        return self.binop(_OPS[op], a, b, node)
+        """a op b on parts as IEEE computes it, None being +0.0 (the imaginary part of a real
+        operand). `x - 0.0` and `x + (-0.0)` are x; `x + 0.0`, `0.0 - x`, `x * 0.0` and the
+        divisions are computed (the sign of the zero they give is x's). A value that is a zero
+        whatever the data (`x * 0.0`: a part of `-1j * x`) is noted with its sign ('+', '-', '?'),
+        and a sum or difference of zeros known to be +0.0 is None again: `(-0.0 * x) - (-0.0)`,
+        the real part of `-1j * x`, is +0.0 for every finite x (an infinite x, where NumPy has
+        nan, aside)."""
+        sa, sb = self._zero_sign(a), self._zero_sign(b)
+        if op in "+-" and sb is not None:
+            if op == "-":
+                sb = {"+": "-", "-": "+"}.get(sb, "?")
+            if sb == "-" and not isinstance(b, Value) or op == "-" and b is None:
+                return a  # x + (-0.0), x - (+0.0)
+            if sa is not None:  # a sum of zeros: +0.0 if either is +0.0, -0.0 if both are -0.0
+                sign = "+" if "+" in (sa, sb) else "-" if sa == sb == "-" else "?"
+                if sign == "+":
+                    return None
+                if sign == "-" and not isinstance(a, Value) and not isinstance(b, Value):
+                    return -0.0
+                return self._note_zero(self.binop(_OPS[op], 0.0 if a is None else a, 0.0 if b is None else b, node), sign)
+        if op == "+" and sa == "-" and not isinstance(a, Value):
+            return b
+        a0, b0 = (0.0 if a is None else a), (0.0 if b is None else b)
+        if op == "/" and _is_number(a0) and _is_number(b0):
+            with np.errstate(all="ignore"):
+                return float(np.float64(a0) / np.float64(b0))
+        if op == "*" and (sa is not None or sb is not None):
+            if a is None and b is None:
+                return None
+            if _is_number(a0) and _is_number(b0):
+                return a0 * b0
+            known = sa not in (None, "?") and sb not in (None, "?") or \
+                sa in ("+", "-") and _is_number(b0) or sb in ("+", "-") and _is_number(a0)
+            sign = "?"
+            if known:
+                neg = (math.copysign(1.0, a0) < 0 if _is_number(a0) else sa == "-") != \
+                    (math.copysign(1.0, b0) < 0 if _is_number(b0) else sb == "-")
+                sign = "-" if neg else "+"
+            return self._note_zero(self.binop(_OPS[op], a0, b0, node), sign)
+        return self.binop(_OPS[op], a0, b0, node)
+
+    def _zero_sign(self, x):
+        """'+' or '-' for a part that is +0.0 or -0.0 (None is +0.0), '?' for a value noted as a
+        zero of a sign known when run, None for anything else."""
+        if x is None:
+            return "+"
+        if _is_number(x):
+            return None if x != 0 else "-" if math.copysign(1.0, x) < 0 else "+"
+        if isinstance(x, Value):
+            return self.b.__dict__.get("cx_zero", {}).get(x.id)
+        return None
+
+    def _note_zero(self, v, sign: str):
+        if isinstance(v, Value):
+            self.b.__dict__.setdefault("cx_zero", {})[v.id] = sign
+        return v
 
     def _neg(self, a):
         if a is None or _is_number(a):
-            return None if a is None else -a
+            return -0.0 if a is None else -a
         return self.b.emit("neg", [a])
 
     def _f(self, func, x, node):
-        """A real function of one part: NumPy's own on a Python number (known when compiled)."""
+        """A real function of one part: NumPy's own on a Python number (known when compiled); of a
+        zero (see _p), the zero itself where f(±0) = ±0, 1 + the zero (1.0, of its shape) where
+        f(±0) = 1."""
         if _is_number(x):
             return float(func(x))
+        if self._zero_sign(x) is not None:
+            if func in (np.sin, np.sinh, np.tan, np.tanh):
+                return x
+            if func in (np.cos, np.cosh, np.exp):
+                return self.binop(ast.Add, x, 1.0, node)
         return self.prim_call(self._prim(func), func, (x,), {}, node)
 
     @staticmethod
@@ -155,8 +231,8 @@ class ComplexValues:
             zero_part = self._zeros_like(v) if zero else None
             return (zero_part, v) if re is None else (v, zero_part)
         sr, si = self.b.aval(re).shape, self.b.aval(im).shape
-        if sr != si or re.type.rank != im.type.rank or None in sr:
-            re, im = self.b.emit("add", [re, self._zeros_like(im)]), self.b.emit("add", [im, self._zeros_like(re)])
+        if sr != si or re.type.rank != im.type.rank or None in sr:  # x - 0.0 is x, -0.0 included
+            re, im = self.b.emit("sub", [re, self._zeros_like(im)]), self.b.emit("sub", [im, self._zeros_like(re)])
         return re, im
 
     # ------------------------------------------------------------------ names
@@ -310,13 +386,12 @@ class ComplexValues:
         p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
         if optype in (ast.Add, ast.Sub):
             op = "+" if optype is ast.Add else "-"
-            return self.cx(p(op, a, c), p(op, b, d))
+            return self._of_shape(self.cx(p(op, a, c), p(op, b, d)), (a, b, c, d), node)
         if optype is ast.Mult:
-            return self.cx(p("-", p("*", a, c), p("*", b, d)), p("+", p("*", a, d), p("*", b, c)))
+            return self._of_shape(self.cx(p("-", p("*", a, c), p("*", b, d)), p("+", p("*", a, d), p("*", b, c))),
+                                  (a, b, c, d), node)
         if optype is ast.Div:
-            if d is None:
-                return self.cx(p("/", a, c), p("/", b, c))
-            return self._cx_divide(a, b, c, d, node)
+            return self._of_shape(self._cx_divide(a, b, c, d, node), (a, b, c, d), node)
         if optype is ast.MatMult:
             return self.multilinear(np.matmul, [left, right], (0, 1), {}, node)
         if optype is ast.Pow:
@@ -324,22 +399,59 @@ class ComplexValues:
         raise self.err(UnsupportedSyntaxError, f"operator {optype.__name__} on a complex value is not supported "
                        "(NumPy defines no such operation on complex numbers, or adjit does not expand it)", node)
 
+    def _of_shape(self, out, operands, node):
+        """out with the broadcast shape of the operands' parts: a part that came out +0.0 (None,
+        see _p) where the operands had arrays is +0.0 of their shape when the other part does not
+        have it (`(0 * X) + 1j * y` keeps X's rows)."""
+        vals = [v for v in operands if isinstance(v, Value)]
+        if not vals:
+            return out
+        parts = list(self.cx_parts(out))
+        have = [v for v in parts if isinstance(v, Value)]
+        want = S.broadcast_shapes([tuple(self.b.aval(v).shape) for v in vals])
+        if have and S.broadcast_shapes([tuple(self.b.aval(v).shape) for v in have]) == want:
+            return out
+        zero = self._zeros_like(vals[0])
+        for v in vals[1:]:
+            if tuple(self.b.aval(v).shape) != tuple(self.b.aval(zero).shape):
+                zero = self.b.emit("sub", [zero, self._zeros_like(v)])
+        for j in (0, 1):  # x - (+0.0) is x, of the broadcast shape
+            if parts[j] is not None and (_is_number(parts[j]) or tuple(self.b.aval(parts[j]).shape) != want):
+                parts[j] = self.binop(ast.Sub, parts[j], zero, node)
+        if parts[0] is None and parts[1] is None:
+            parts[0] = zero
+        return self.cx(*parts)
+
     def _cx_divide(self, a, b, c, d, node):
         """(a + bi) / (c + di) by Smith's method, as NumPy divides complex numbers: the smaller part
         of the divisor over the larger (r), so that no square of a part is formed (c*c + d*d
-        overflows past 1e154 and underflows below 1e-154, where NumPy's quotient is finite);
-        decided per element where the parts are values (each branch finite: r is at most 1)."""
+        overflows past 1e154 and underflows below 1e-154, where NumPy's quotient is finite), and
+        NumPy's operations in its order, so that a zero part of the quotient has NumPy's sign (the
+        numerators over den; NumPy multiplies them by 1 / den, an ulp apart, whose derivative
+        -1 / den**2 underflows where den is past 1e154); decided per element where both parts of
+        the divisor are values (each branch finite: r is at most 1), now where one is known."""
         p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
-        if c is None:  # (a + bi) / (di)
-            return self.cx(p("/", b, d), self._neg(p("/", a, d)))
-        if not isinstance(c, Value) and not isinstance(d, Value):  # a number: the branch is known now
-            if abs(c) >= abs(d):
-                r = d / c
-                den = c + d * r
+
+        def quotient(first: bool, r, den):
+            if first:  # |c| >= |d|
                 return self.cx(p("/", p("+", a, p("*", b, r)), den), p("/", p("-", b, p("*", a, r)), den))
-            r = c / d
-            den = d + c * r
             return self.cx(p("/", p("+", p("*", a, r), b), den), p("/", p("-", p("*", b, r), a), den))
+
+        if not isinstance(c, Value) and not isinstance(d, Value):  # numbers: the branch is known now
+            c0, d0 = (0.0 if v is None else v for v in (c, d))
+            if c0 == 0.0 and d0 == 0.0:  # NumPy divides each part by |c| (inf or nan)
+                return self.cx(p("/", a, abs(c0)), p("/", b, abs(c0)))
+            if abs(c0) >= abs(d0):
+                r = d0 / c0
+                return quotient(True, r, c0 + d0 * r)
+            r = c0 / d0
+            return quotient(False, r, d0 + c0 * r)
+        if self._zero_sign(d) is not None:  # a real divisor: |c| >= |d| (c = 0 aside)
+            r = p("/", d, c)
+            return quotient(True, r, p("+", c, p("*", d, r)))
+        if self._zero_sign(c) is not None:  # an imaginary divisor (the real part a zero, see _p)
+            r = p("/", c, d)
+            return quotient(False, r, p("+", d, p("*", c, r)))
         self.at(node)
         mag = lambda v: self.call_value(np.abs, [v], {}, node)  # noqa: E731
         big = self.b.emit("ge", [self.value(mag(c), node), self.value(mag(d), node)])
@@ -382,7 +494,14 @@ class ComplexValues:
                 raise self.err(AdjitTypeError, "0 ** (a complex value) is not supported", node)
         else:
             log_z = self.expand("log", [z if isinstance(z, ComplexPair) else ComplexPair(z, None)], {}, node, np.log)
+        if not is_complex(w):  # a real exponent scales each part (C's cpow, after NumPy's own cases: 0 ** 0.5 is 0)
+            return self.expand("exp", [self.cx_scale(log_z, w, node)], {}, node, np.exp)
         return self.expand("exp", [self.binop(ast.Mult, w, log_z, node)], {}, node, np.exp)
+
+    def cx_scale(self, z, s, node):
+        """z times the real s part by part (NumPy's log10 of a complex, a real power's exponent), not
+        as NumPy's complex product, whose 0 * inf would make nan of log(0)'s infinite part."""
+        return self.cx(*(self._p("*", part, s, node) for part in self.cx_parts(z)))
 
     def attribute(self, base, node):
         attr = node.attr

@@ -92,7 +92,7 @@ def _lower_1d(low, func, args, kwargs, node):
         return out if _is_number(d) else low.binop(ast.Div, out, d, node)
     if kind in ("fftshift", "ifftshift"):
         x, axes = low.bind_args(label, ("x", "axes"), args, kwargs, node, axes=None)
-        parts = list(low.cx_parts(x))
+        parts = list(low.cx_array_parts(x, node))
         first = next(p for p in parts if isinstance(p, Value))
         rank = first.type.rank
         axes = tuple(range(rank)) if axes is None else (axes,) if _is_number(axes) else tuple(axes)

@@ -6,6 +6,7 @@ already replaced, the constants it reads known) and returns what the op becomes:
 a Value (the op goes and its result is that value), or an Op (the op is replaced by that one)."""
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -97,10 +98,22 @@ def _identity(position: int, unit, allow_bool: bool):
     """`x op unit` (or `unit op x`) is x, where the result has x's type and shape."""
     def rule(s: _Site):
         c, other = s.consts[position], s.op.inputs[1 - position]
-        if c == unit and (allow_bool or not isinstance(c, bool)) and s.same(other, s.op.out):
+        if c == unit and (allow_bool or not isinstance(c, bool)) and s.same(other, s.op.out) \
+                and not (unit == 0 and _moves_a_zero(s, c)):
             return other
         return NOT_MINE
     return rule
+
+
+def _moves_a_zero(s: _Site, c) -> bool:
+    """`x + 0.0` (or `0 + x`) changes x = -0.0 into +0.0 and `x - (-0.0)` does too (IEEE; NumPy
+    computes them so): a floating-point value the program computes keeps such an op, since the sign
+    of a zero decides np.arctan2, np.angle and a complex log or sqrt on their branch cut (and
+    1 / x). x + (-0.0) and x - 0.0 are x for every x; the sweeps' derivatives never read the sign."""
+    if s.op.role != "primal" or s.op.out.type.dtype not in ("float32", "float64"):
+        return False
+    negative = isinstance(c, float) and math.copysign(1.0, c) < 0
+    return negative if s.op.prim == "sub" else not negative
 
 
 def _integer_only(rule):

@@ -116,13 +116,13 @@ def test_python_number_arithmetic_is_folded():
 
 def test_folding_stops_at_errors_and_at_typed_scalars():
     """1 / 0 stays (it raises when it runs, as Python does); a float64 argument is not a constant."""
-    check(simplify, build(lambda b, s: [b.emit("div", [b.const(1), b.const(0)]), b.emit("add", [s, b.const(0.0)])],
+    check(simplify, build(lambda b, s: [b.emit("div", [b.const(1), b.const(0)]), b.emit("add", [s, b.const(-0.0)])],
                           s=F64), """
         func f(%s.0: f64) {
           %1: pyi64 = const(value=1)
           %2: pyi64 = const(value=0)
           %3: pyf64 = div(%1, %2)
-          %4: pyf64 = const(value=0.0)
+          %4: pyf64 = const(value=-0.0)
           %5: f64 = add(%s.0, %4)
           return %3, %5
         }
@@ -131,7 +131,7 @@ def test_folding_stops_at_errors_and_at_typed_scalars():
           %1: pyi64 = const(value=1)
           %2: pyi64 = const(value=0)
           %3: pyf64 = div(%1, %2)
-          %4: pyf64 = const(value=0.0)
+          %4: pyf64 = const(value=-0.0)
           return %3, %s.0
         }
         """)
@@ -146,33 +146,49 @@ def test_a_constant_cast_to_a_scalar_dtype_is_a_constant():
 
 
 def test_identities_disappear():
+    """x + (-0.0) and x - 0.0 are x for every float x (IEEE), x + 0.0 is not (test below)."""
     def body(b, x):
-        one, zero = b.const(1.0), b.const(0.0)
-        return [b.emit("mul", [x, one]), b.emit("mul", [one, x]), b.emit("div", [x, one]), b.emit("add", [x, zero]),
-                b.emit("add", [zero, x]), b.emit("sub", [x, zero]), b.emit("pow", [x, b.const(1)])]
+        one, zero, nzero = b.const(1.0), b.const(0.0), b.const(-0.0)
+        return [b.emit("mul", [x, one]), b.emit("mul", [one, x]), b.emit("div", [x, one]), b.emit("add", [x, nzero]),
+                b.emit("add", [nzero, x]), b.emit("sub", [x, zero]), b.emit("pow", [x, b.const(1)])]
 
     check(simplify, build(body, x=M34), """
         func f(%x.0: f64[:,:]) {
           %1: pyf64 = const(value=1.0)
           %2: pyf64 = const(value=0.0)
-          %3: f64[:,:] = mul(%x.0, %1, bcast=(((), ()), ((0, 1), ())))
-          %4: f64[:,:] = mul(%1, %x.0, bcast=(((0, 1), ()), ((), ())))
-          %5: f64[:,:] = div(%x.0, %1, bcast=(((), ()), ((0, 1), ())))
-          %6: f64[:,:] = add(%x.0, %2, bcast=(((), ()), ((0, 1), ())))
-          %7: f64[:,:] = add(%2, %x.0, bcast=(((0, 1), ()), ((), ())))
-          %8: f64[:,:] = sub(%x.0, %2, bcast=(((), ()), ((0, 1), ())))
-          %9: pyi64 = const(value=1)
-          %10: f64[:,:] = pow(%x.0, %9, bcast=(((), ()), ((0, 1), ())))
-          return %3, %4, %5, %6, %7, %8, %10
+          %3: pyf64 = const(value=-0.0)
+          %4: f64[:,:] = mul(%x.0, %1, bcast=(((), ()), ((0, 1), ())))
+          %5: f64[:,:] = mul(%1, %x.0, bcast=(((0, 1), ()), ((), ())))
+          %6: f64[:,:] = div(%x.0, %1, bcast=(((), ()), ((0, 1), ())))
+          %7: f64[:,:] = add(%x.0, %3, bcast=(((), ()), ((0, 1), ())))
+          %8: f64[:,:] = add(%3, %x.0, bcast=(((0, 1), ()), ((), ())))
+          %9: f64[:,:] = sub(%x.0, %2, bcast=(((), ()), ((0, 1), ())))
+          %10: pyi64 = const(value=1)
+          %11: f64[:,:] = pow(%x.0, %10, bcast=(((), ()), ((0, 1), ())))
+          return %4, %5, %6, %7, %8, %9, %11
         }
         """, """
         func f(%x.0: f64[:,:]) {
           %1: pyf64 = const(value=1.0)
           %2: pyf64 = const(value=0.0)
-          %3: pyi64 = const(value=1)
+          %3: pyf64 = const(value=-0.0)
+          %4: pyi64 = const(value=1)
           return %x.0, %x.0, %x.0, %x.0, %x.0, %x.0, %x.0
         }
         """)
+
+
+def test_adding_a_zero_that_changes_minus_zero_stays():
+    """x + 0.0, 0 + x and x - (-0.0) turn x = -0.0 into +0.0 (NumPy computes them so, and the sign
+    of a zero decides np.arctan2, np.angle and 1 / x): a float the program computes keeps them, an
+    integer or a sweep's derivative does not."""
+    def body(b, x, n):
+        zero, nzero, izero = b.const(0.0), b.const(-0.0), b.const(0)
+        return [b.emit("add", [x, zero]), b.emit("add", [izero, x]), b.emit("sub", [x, nzero]), b.emit("add", [n, izero])]
+
+    fn = simplify(build(body, x=M34, n=Abstract(array_type("int64", 1), (5,))))
+    assert [op.prim for op in fn.body.ops if op.prim != "const"] == ["add", "add", "sub"]
+    assert fn.results[3].id == fn.params[1].id
 
 
 def test_identities_stay_where_they_change_the_type_or_shape():
