@@ -218,7 +218,8 @@ class ControlFlow:
                     ty.append(a)
                     ey.append(b)
                     items.append(out)
-                self.env[name] = tuple(items)
+                items = tuple(items)  # a list on both paths is a list (X[idx] gathers its rows)
+                self.env[name] = self.mark_list(items) if self.is_list(vt) and self.is_list(ve) else items
                 continue
             (vt, ve), av = self.join(name, [vt, ve], [then_ops, else_ops], stmt)
             out = self.b.define(Value(name), av)

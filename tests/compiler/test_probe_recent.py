@@ -1,0 +1,56 @@
+"""Silent wrong results and internal errors found by the adversarial probe of the afternoon's
+constructs (2026-12-02, evening: list item writes, named views, NumPy 2 spellings, cdist/pdist,
+shape slices, unrolled loops with break/return): each program against NumPy's value, central
+differences and forward mode, through the lowered module run as Python (no Numba compile: the
+suite's budget), one compiled. Each failed on the code before its fix (docs/reliability.md)."""
+import numpy as np
+
+import adjit
+from tests.conftest import check_against_fd, check_forward, run_grad
+
+
+def _checked(fun, *args):
+    value, _ = run_grad(fun, list(args), (0,))
+    assert np.isclose(value, fun(*args), rtol=1e-12, atol=1e-12), (value, fun(*args))
+    check_against_fd(fun, list(args), (0,), compiled=False)
+    check_forward(fun, list(args), (0,), compiled=False)
+
+
+def index_list_chosen_by_data(X):
+    idx = [0, 1]
+    if X[0, 0] > 0:
+        idx = [2, 1]
+    return np.sum(X[idx] * np.arange(3.0))
+
+
+def list_chosen_by_data_then_written(x):
+    hs = [x[0], x[1]]
+    if x[2] > 0:
+        hs = [x[1], x[0]]
+    hs[0] = hs[0] * 3
+    return hs[0] + 2 * hs[1]
+
+
+def item_written_before_an_early_return(x):
+    hs = [x[0], x[1], x[2]]
+    for i, h in enumerate(hs):
+        hs[i] = h * 3
+        if hs[i] > 2.0:
+            return hs[i] + np.sum(x)
+    return hs[0] + hs[1] + hs[2]
+
+
+def test_a_list_merged_by_an_if_stays_a_list():
+    """A list rebound on one path of an `if` decided when the function runs came out of the join
+    as a tuple: `X[idx]` read one element (X[2, 1]) where NumPy gathers rows (4.5 for NumPy's 8.0),
+    and an item write after it (or after an unrolled loop's early return, whose later items run
+    under a flag) was refused as a tuple's ("Python raises TypeError")."""
+    X = np.arange(12.0).reshape(4, 3) / 5 + 0.1
+    _checked(index_list_chosen_by_data, X)
+    _checked(index_list_chosen_by_data, -X)
+    x = np.array([0.3, -0.8, 0.5, 0.9])
+    _checked(list_chosen_by_data_then_written, x)
+    _checked(item_written_before_an_early_return, x)
+    _checked(item_written_before_an_early_return, x * 3)
+    value, grad = adjit.value_and_grad(index_list_chosen_by_data)(X)
+    assert np.isclose(value, index_list_chosen_by_data(X))
