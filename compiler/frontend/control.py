@@ -481,18 +481,6 @@ class ControlFlow:
             del carried[k], avals[k], init_avals[k]
         return True
 
-    def cast_inits(self, carried: list, avals: list, node) -> list:
-        inits = []
-        for n, av in zip(carried, avals):
-            v = self.value(self.env[n], node)
-            if v.type != av.type:
-                v = self.b.emit("astype", [v], dtype=av.type.dtype)
-                if av.type.weak:
-                    v.type = av.type
-                    self.b.avals[v.id] = av
-            inits.append(v)
-        return inits
-
     def lower_for(self, stmt: ast.For) -> None:
         self.at(stmt)
         dict_items = self.dict_slots(stmt.body)  # state["m"] = ... in the loop: names it carries (staticloops.py)

@@ -27,6 +27,19 @@ class LoopValues:
         finally:
             self.env, self.b.ops, self.b.loc, self.stmt, self.last_body_env = saved
 
+    def cast_inits(self, carried: list, avals: list, node) -> list:
+        """The values the carried names have before a loop, cast to the types the loop carries."""
+        inits = []
+        for n, av in zip(carried, avals):
+            v = self.value(self.env[n], node)
+            if v.type != av.type:
+                v = self.b.emit("astype", [v], dtype=av.type.dtype)
+                if av.type.weak:
+                    v.type = av.type
+                    self.b.avals[v.id] = av
+            inits.append(v)
+        return inits
+
     def zero_of(self, av: Abstract, node, what: str):
         """A placeholder of abstract value av (never read: it only gives a carried value its type)."""
         t = av.type
