@@ -17,7 +17,7 @@ def matrix_transpose(x):
 
 
 def vecdot(x1, x2, axis=-1):
-    return np.sum(x1 * x2, axis=axis)
+    return np.sum(np.conj(x1) * x2, axis=axis)  # NumPy conjugates the first operand (complex vectors)
 
 
 def _cumulative(x, axis, dtype, include_initial, prod):
@@ -44,7 +44,8 @@ def cumulative_prod(x, axis=None, dtype=None, include_initial=False):
 
 
 def unstack(x, axis=0):
-    return tuple(np.moveaxis(x, axis, 0))
+    y = np.moveaxis(x, axis, 0)
+    return tuple(y[i] for i in range(np.shape(y)[0]))  # items known when compiled: `a, b = np.unstack(X)`
 
 
 def astype(x, dtype, copy=True):
@@ -103,13 +104,18 @@ _SPELLINGS = [(np, "matrix_transpose", matrix_transpose), (np, "vecdot", vecdot)
               (np.linalg, "matrix_transpose", matrix_transpose), (np.linalg, "svdvals", svdvals),
               (np.linalg, "tensordot", tensordot)]
 def inline_definition(low, func, args, kwargs, node, written: str):
-    """The definition inlined at the user's call; its check's ValueError a located error there."""
-    from ..errors import ShapeError
+    """The definition inlined at the user's call; its check's ValueError, and an error adjit raises
+    inside the definition (this file is not the user's), a located error at the call."""
+    from ..errors import AdjitError, InternalCompilerError, ShapeError
 
     try:
         return low.inline(func, args, kwargs, node)
     except ValueError as e:
         raise low.err(ShapeError, f"{written}: {e}", node) from None
+    except AdjitError as e:
+        if isinstance(e, InternalCompilerError) or e.loc is None or e.loc.filename != __file__:
+            raise
+        raise low.err(type(e), f"{written}: {e.message}", node, hint=e.hint) from None
 
 
 # id(NumPy's object) -> the definition inlined for it (the spellings this NumPy has)
