@@ -75,3 +75,25 @@ def test_numpy2_vecdot_conjugates_and_unstack_unpacks():
     located in adjit's npcompat.py, not at the user's call."""
     _checked(vecdot_of_complex_vectors, np.array([0.3, -0.8, 0.5, 0.9, 1.2, -0.4]))
     _checked(unstacked_rows, np.array([[0.3, -0.8], [0.9, 1.2], [0.7, 0.1]]))
+
+
+def minkowski_infinity(X):
+    from scipy.spatial.distance import cdist, pdist
+    return np.sum(cdist(X, X[::-1] * 2, metric="minkowski", p=np.inf) * np.arange(16.0).reshape(4, 4)) + \
+        np.sum(pdist(X, "minkowski", p=np.inf) * np.arange(6.0))
+
+
+def single_precision_distances(X):
+    from scipy.spatial.distance import cdist, pdist
+    D = cdist(X.astype(np.float32), X[:2].astype(np.float32) + 0.1)
+    return float(np.sum(D * 1e3 * np.arange(8.0).reshape(4, 2))) + D.dtype.itemsize + pdist(X[:2].astype(np.float32)).dtype.itemsize
+
+
+def test_cdist_pdist_as_scipy_defines_them():
+    """metric='minkowski', p=np.inf is SciPy's Chebyshev distance (adjit took sum(|d| ** inf) ** 0:
+    105.0 for SciPy's 243.9); float32 observations give float64 distances, SciPy computing in
+    double precision (adjit kept float32: 4 bytes, and the values to float32's rounding)."""
+    X = np.array([[0.3, -0.8, 0.5], [0.9, 1.2, -0.4], [0.7, 0.1, -1.3], [-0.6, 0.25, 0.45]])
+    _checked(minkowski_infinity, X)
+    value, _ = run_grad(single_precision_distances, [X], (0,))
+    assert np.isclose(value, single_precision_distances(X), rtol=1e-13, atol=0.0)

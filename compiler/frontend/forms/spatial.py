@@ -36,7 +36,8 @@ class SpatialForms(FormsBase):
         x = self.value(x, node)
         if x.type.kind != "array" or x.type.rank != 2:
             raise self.err(ShapeError, f"{label}: {name} must be a 2-D array of observations", node)
-        return x if x.type.dtype in ("float32", "float64") else self.b.emit("astype", [x], dtype="float64")
+        # SciPy computes every metric in double precision (float32 observations give float64 distances)
+        return x if x.type.dtype == "float64" else self.b.emit("astype", [x], dtype="float64")
 
     def _metric(self, label, metric, p, node):
         if not isinstance(metric, str) or metric not in _METRICS:
@@ -62,6 +63,8 @@ class SpatialForms(FormsBase):
             sq = red("sum", self.b.emit("mul", [diff, diff]))
             return sq if metric == "sqeuclidean" else self._safe_root(sq, 2)
         a = self.b.emit("abs", [diff])
+        if metric == "minkowski" and p == math.inf:  # SciPy's p = inf is the Chebyshev distance
+            return red("max", a)
         if metric == "minkowski" and p != 1:
             return self._safe_root(red("sum", self.b.emit("pow", [a, self.b.const(float(p))])), float(p))
         return red("sum" if metric in ("cityblock", "minkowski") else "max", a)
