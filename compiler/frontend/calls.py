@@ -11,7 +11,7 @@ import numpy as np
 from .. import primitives as P
 from ..errors import AdjitNameError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
-from .values import Method, _is_number
+from .values import Method, _is_number, shape_arg
 
 
 def _signal(name):
@@ -278,7 +278,7 @@ class CallHelpers:
             if set(kwargs) - {"order", "shape"} or "shape" in kwargs and args:
                 raise self.err(ArgumentError, "x.reshape takes the shape and order=", node)
             shape = kwargs["shape"] if "shape" in kwargs else args[0] if len(args) == 1 else tuple(args)
-            return self.reshape_ordered(x, shape if isinstance(shape, (tuple, Value)) else (shape,),
+            return self.reshape_ordered(x, shape_arg(shape),  # x.reshape(a * b): one computed int
                                         kwargs.get("order", "C"), node)
         if m.name == "transpose":
             axes = args[0] if len(args) == 1 else (tuple(args) if args else None)

@@ -23,7 +23,7 @@ from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
 from .structures import is_struct, is_user_object
 from .morenumpy import _DTYPE_REDUCTIONS, _INITIAL  # np.sum(x, dtype=, initial=)
-from .values import LocalFunction, Method, Undefined, _is_number
+from .values import LocalFunction, Method, Undefined, _is_number, shape_arg
 
 
 # -------------------------------------------------------------------------------------- lowering
@@ -513,11 +513,10 @@ class Expressions(CallHelpers, PythonValues):
         if prim == "reshape":
             order = kwargs.pop("order", "C")
             x, shape = bind(row.params[0], "newshape" if "newshape" in kwargs else row.params[1])
-            shape = shape if isinstance(shape, (tuple, Value)) else (shape,)
-            return self.reshape_ordered(v(x), shape, order, node)  # forms/views.py
+            return self.reshape_ordered(v(x), shape_arg(shape), order, node)  # forms/views.py
         if prim == "broadcast_to":
             x, shape = bind(*row.params)
-            return self.b.emit("broadcast_to", [v(x), v(shape if isinstance(shape, (tuple, Value)) else (shape,))])
+            return self.b.emit("broadcast_to", [v(x), v(shape_arg(shape))])
         if prim == "expand_dims":
             x, axis = bind(*row.params)
             axis = self.static(axis, node, "axis")

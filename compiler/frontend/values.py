@@ -32,6 +32,13 @@ def _is_number(x) -> bool:
     return isinstance(x, (bool, int, float, np.integer, np.floating)) and not isinstance(x, np.ndarray)
 
 
+def shape_arg(shape):
+    """A shape argument as a tuple: `x.reshape(a * b)`, `np.broadcast_to(v, n)` take one int (a
+    number, or an int value computed from shapes) for a shape of one dimension."""
+    one = not isinstance(shape, (tuple, Value)) or isinstance(shape, Value) and shape.type.kind == "scalar"
+    return (shape,) if one else shape
+
+
 def _same_static(a, b) -> bool:
     return type(a) is type(b) and a == b
 

@@ -97,3 +97,15 @@ def test_cdist_pdist_as_scipy_defines_them():
     _checked(minkowski_infinity, X)
     value, _ = run_grad(single_precision_distances, [X], (0,))
     assert np.isclose(value, single_precision_distances(X), rtol=1e-13, atol=0.0)
+
+
+def reshaped_by_a_computed_length(X):
+    a, b = X.shape
+    flat = X.reshape(a * b) + np.reshape(X, a * b, order="F") + np.broadcast_to(X[0, 0], a * b)
+    return np.sum(flat * np.arange(a * b))
+
+
+def test_a_shape_of_one_computed_int():
+    """`x.reshape(a * b)` with `a, b = x.shape` (an int computed when compiled from shapes, not a
+    Python int) was 'reshape takes a tuple of ints'; np.reshape and np.broadcast_to the same."""
+    _checked(reshaped_by_a_computed_length, np.arange(12.0).reshape(4, 3) / 7 - 0.5)
