@@ -481,7 +481,7 @@ class ControlFlow:
             del carried[k], avals[k], init_avals[k]
         return True
 
-    def lower_for(self, stmt: ast.For) -> None:
+    def lower_for(self, stmt: ast.For, first=None) -> None:
         self.at(stmt)
         dict_items = self.dict_slots(stmt.body)  # state["m"] = ... in the loop: names it carries (staticloops.py)
         before = dict(self.env)  # the names as the loop finds them (not_carried)
@@ -493,6 +493,7 @@ class ControlFlow:
                 raise self.err(AdjitTypeError, f"range() arguments must be integers, not {x.type}", stmt.iter)
         if self.b.aval(step).value == 0:
             raise self.err(AdjitError, "range() step must not be zero", stmt.iter)
+        start = start if first is None else first  # the first iteration ran before the loop (peel_first_iteration)
         targets = target_names(stmt.target)
         defined = self.define_before_loop(stmt, start, stop, step, targets)  # loopvalues.py
         if _contains_jump(stmt.body):
@@ -507,7 +508,13 @@ class ControlFlow:
             bind(index)
             self.lower_stmts(stmt.body, None)
 
-        params, ops, env, yields, avals, _ = self.lower_loop_body(carried, init_avals, body, stmt)
+        try:
+            params, ops, env, yields, avals, _ = self.lower_loop_body(carried, init_avals, body, stmt)
+        except AdjitTypeError as e:  # `acc = 0.0` that the first iteration makes an array (loopvalues.py)
+            nxt = None if first is not None else self.peel_first_iteration(e, stmt, start, stop, step, bind)
+            if nxt is None:
+                raise
+            return ControlFlow.lower_for(self, stmt, first=nxt)
         self.stmt = stmt
         self.at(stmt)
         inits = self.cast_inits(carried, avals, stmt)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import builtins
 
+import numpy as np
+
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Abstract, Value
 from .parse import assigned_names
@@ -39,6 +41,24 @@ class LoopValues:
                     self.b.avals[v.id] = av
             inits.append(v)
         return inits
+
+    def peel_first_iteration(self, err, stmt: ast.For, start, stop, step, bind):
+        """`acc = 0.0` before `for b, c in zip(B, C): acc = acc + b * x / (x - c)` (x an array): Python's
+        first iteration makes the number an array, which no loop can carry from a number. When the loop
+        surely runs (a trip count known when compiled, at least one), that iteration is lowered before
+        the loop, as Python runs it, and the loop runs from the second one carrying the array. Returns
+        the index the loop then starts from, or None (not this case: the error stands)."""
+        if "changes type between branches or iterations" not in str(err):
+            return None
+        ends = [self.b.aval(x).value for x in (start, stop, step)]
+        if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in ends) \
+                or len(range(*(int(x) for x in ends))) == 0:
+            return None
+        self.at(stmt)
+        bind(start)
+        self.lower_stmts(stmt.body, None)
+        self.at(stmt)
+        return self.b.emit("add", [start, step])
 
     def zero_of(self, av: Abstract, node, what: str):
         """A placeholder of abstract value av (never read: it only gives a carried value its type)."""

@@ -65,9 +65,24 @@ def test_carried_value_changing_extent_is_a_run_time_extent():
     assert np.allclose(adjit.grad(corpus.shape_changing_loop)(np.ones(4)), [0.0, 0.0, 1.0, 1.0])
 
 
+def test_carried_value_changing_rank_in_a_loop_that_surely_runs_is_peeled():
+    """h = np.sum(h) in `for i in range(2)`: the first iteration runs before the loop, as Python
+    runs it, and the loop carries the number (loopvalues.peel_first_iteration)."""
+    assert np.allclose(adjit.grad(corpus.rank_changing_loop)(np.ones(4)), np.ones(4))
+
+
+def _rank_changing_while(x):
+    h = x
+    k = 0
+    while k < int(x[0]) + 1:  # a trip count known only when it runs (Python: a number after it)
+        h = np.sum(h)
+        k += 1
+    return h
+
+
 def test_carried_value_changing_rank_is_an_error():
     with pytest.raises(adjit.AdjitTypeError, match="'h' changes type"):
-        adjit.grad(corpus.rank_changing_loop)(np.ones(4))
+        adjit.grad(_rank_changing_while)(np.ones(4))
 
 
 def test_array_condition_is_ambiguous():

@@ -1,0 +1,59 @@
+"""Small programs for what the eleventh held-out corpus (benchmarks/real_programs/heldout11.py) found
+adjit refusing or getting wrong; each written as a NumPy user writes it. test_heldout11.py runs them."""
+import numpy as np
+
+
+# ------------------------ a number that the loop's first iteration makes an array (Sellmeier's sum)
+def sellmeier_zip(x, B, C):
+    lam2 = x ** 2
+    n2 = 1.0
+    for Bi, Ci in zip(B, C):
+        n2 = n2 + Bi * lam2 / (lam2 - Ci)
+    return np.sum(np.sqrt(n2))
+
+
+def basis_sum_augmented(x, w):
+    total = 0
+    for k in range(3):
+        total += w[k] * x ** k
+    return np.sum(total ** 2)
+
+
+def outer_accumulator_with_if(x, w):
+    acc = 0.0
+    for k in range(1, 4):
+        if w[k - 1] > 0:
+            acc = acc + w[k - 1] * np.outer(x, x ** k)
+        else:
+            acc = acc - np.outer(x, x) * w[k - 1]
+    return np.sum(np.tanh(acc))
+
+
+def nested_peel(x, w):
+    s = 0.0
+    for i in range(2):
+        inner = 0.0
+        for j in range(3):
+            inner = inner + w[j] * np.sin(x * (i + j + 1))
+        s = s + (i + 1) * inner ** 2
+    return np.sum(s)
+
+
+def first_assigned_in_loop(x, w):
+    y = 0.0
+    for k in range(len(w)):
+        y = y * 0.5 + w[k] * x
+        last = y[0]
+    return np.sum(y) + last
+
+
+CASES = [
+    (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
+                             np.array([0.006, 0.02, 103.5])), (0, 1)),
+    (basis_sum_augmented, lambda: (np.linspace(-1.0, 1.5, 5), np.array([0.3, -0.7, 0.4])), (0, 1)),
+    (outer_accumulator_with_if, lambda: (np.array([0.2, -0.4, 0.6]), np.array([0.5, -0.3, 0.8])), (0, 1)),
+    (nested_peel, lambda: (np.linspace(0.1, 0.9, 4), np.array([0.5, -0.3, 0.8])), (0, 1)),
+    (first_assigned_in_loop, lambda: (np.linspace(0.1, 0.9, 4), np.array([0.5, -0.3, 0.8])), (0, 1)),
+]
+
+IDS = [f"{c[0].__name__}_{k}" for k, c in enumerate(CASES)]

@@ -1,0 +1,36 @@
+"""What the eleventh held-out corpus found (benchmarks/real_programs/heldout11.py): its constructs as
+small programs (corpus_heldout11.py), and the located errors of what stays refused."""
+import numpy as np
+import pytest
+
+import adjit
+from conftest import family_tests
+
+from corpus_heldout11 import CASES, IDS
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=40)  # the first compiles; the rest run lowered
+
+
+def _accumulate_zero_trips(x, w):
+    total = 0.0
+    for k in range(0):
+        total = total + w[k] * x
+    return total * 2.0
+
+
+def _accumulate_in_while(x, w):
+    total = 0.0
+    k = 0
+    while k < w.shape[0]:
+        total = total + w[k] * x
+        k += 1
+    return np.sum(total)
+
+
+def test_number_made_array_by_a_loop_that_may_not_run_is_located():
+    """Python leaves the number a number when the loop does not run: no single type to carry."""
+    for f in (_accumulate_zero_trips, _accumulate_in_while):
+        with pytest.raises(adjit.AdjitError) as e:
+            adjit.grad(f)(np.ones(3), np.ones(3))
+        assert "'total' changes type between branches or iterations" in str(e.value)
+        assert "test_heldout11.py" in str(e.value)
