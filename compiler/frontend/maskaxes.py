@@ -19,7 +19,8 @@ unselected places with zeros computes exactly:
 - `np.var`, `np.std` (`axis`, `ddof`, `keepdims`): the selection's mean, differences and sums;
 - a basic index that leaves the count axis whole (`boxes[pos][:, 2]`): the same index of the
   values and the mask;
-- `np.sort` of a 1-D selection: of the array NumPy makes (masks.selection_array).
+- `np.sort` of a 1-D selection, `np.bincount` of selections (the indices, the weights): of the
+  arrays NumPy makes (masks.selection_array).
 
 Attributes and methods of a selection reach this module through `attribute` and `method`
 below. `np.transpose` and `np.matmul` are rows (masks.masked_call); `len`, `np.dot`,
@@ -148,6 +149,10 @@ class SelectionAxes:
             return self.numpy_form(func, (self.b.emit("where", [x.mask, x.values, self.b.const(-math.inf)]),), {}, node)
         if func is np.sort and args and _masked(args[0]):  # hard-negative mining: np.sort(loss[~pos])[::-1][:k]
             return self.numpy_form(func, (self.selection_array(args[0], node),) + tuple(args[1:]), kwargs, node)
+        if func is np.bincount:  # np.bincount(b[ok], weights=w[ok], minlength=nb): of the arrays NumPy makes
+            args = tuple(self.selection_array(a, node) if _masked(a) else a for a in args)
+            kwargs = {k: self.selection_array(v, node) if _masked(v) else v for k, v in kwargs.items()}
+            return self.numpy_form(func, args, kwargs, node)
         if self.FUNCTIONS().get(id(func)) in _ELEMENTWISE_FORMS:  # np.log10(x[mask]): on the filled values
             items = list(args) + list(kwargs.values())
             filled, first = self.masked_fill(items, node)

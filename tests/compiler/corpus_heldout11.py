@@ -47,6 +47,21 @@ def first_assigned_in_loop(x, w):
     return np.sum(y) + last
 
 
+# ---------------------------------- np.bincount of boolean-mask selections (an empirical variogram's bins)
+def binned_semivariance(z, h, edges):
+    nb = len(edges) - 1
+    b = np.digitize(h, edges) - 1
+    ok = (b >= 0) & (b < nb)
+    counts = np.bincount(b[ok], minlength=nb)
+    gamma = np.bincount(b[ok], weights=0.5 * z[ok] ** 2, minlength=nb) / np.maximum(counts, 1)
+    return np.sum(gamma * np.arange(1, nb + 1))
+
+
+def bincount_selected_positional(w, idx):
+    keep = w > 0.1
+    return np.sum(np.bincount(idx[keep], w[keep] ** 2, 4) * np.array([1.0, 2.0, 3.0, 4.0]))
+
+
 CASES = [
     (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
                              np.array([0.006, 0.02, 103.5])), (0, 1)),
@@ -54,6 +69,10 @@ CASES = [
     (outer_accumulator_with_if, lambda: (np.array([0.2, -0.4, 0.6]), np.array([0.5, -0.3, 0.8])), (0, 1)),
     (nested_peel, lambda: (np.linspace(0.1, 0.9, 4), np.array([0.5, -0.3, 0.8])), (0, 1)),
     (first_assigned_in_loop, lambda: (np.linspace(0.1, 0.9, 4), np.array([0.5, -0.3, 0.8])), (0, 1)),
+    (binned_semivariance, lambda: (np.sin(np.arange(30.0)), np.linspace(0.0, 10.0, 30), np.linspace(1.0, 9.0, 5)),
+     (0,)),
+    (bincount_selected_positional, lambda: (np.array([0.5, -0.2, 0.9, 0.3, 0.05, 1.2]), np.array([0, 3, 1, 3, 2, 0])),
+     (0,)),
 ]
 
 IDS = [f"{c[0].__name__}_{k}" for k, c in enumerate(CASES)]
