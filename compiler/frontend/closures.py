@@ -1,7 +1,8 @@
 """Nested functions and lambdas bound to names (inlined where they are called, reading the
 enclosing names as they are at the call, as Python's closures do), and the NumPy calls made as
 statements for what they write: `np.fill_diagonal(a, v)`, `np.copyto(dst, src)`,
-`np.add.at(a, idx, v)` and `np.subtract.at` (unbuffered: a duplicated index adds each time)."""
+`np.add.at(a, idx, v)` and `np.subtract.at` (unbuffered: a duplicated index adds each time), and
+`np.maximum.at` (minimum, fmax, fmin, multiply) as the loop NumPy's unbuffered update is."""
 from __future__ import annotations
 
 import ast
@@ -16,6 +17,9 @@ from .expressions import MAX_RECURSION, MAX_RECURSIVE_CALLS, _describe, _library
 from .parse import ParsedFunction, assigned_names
 from .staticloops import StaticLoops
 from .values import LocalFunction, Method
+
+
+_AT_AS_LOOP = (np.maximum, np.minimum, np.fmax, np.fmin, np.multiply)  # ufunc.at lowered as its loop
 
 
 class LocalFunctions(StaticLoops):
@@ -429,10 +433,12 @@ class LocalFunctions(StaticLoops):
         """np.add.at(a, indices, b): NumPy's unbuffered a[indices] += b, a duplicated index adding
         once per occurrence (the `index_add` row: a's gradient passes through, b's is the gather at
         the indices); np.subtract.at adds -b."""
+        if ufunc in _AT_AS_LOOP:
+            return self.ufunc_at_loop(ufunc, call, written)
         if ufunc not in (np.add, np.subtract):
             raise self.err(UnsupportedSyntaxError, f"`{written}` is not supported by adjit", call,
-                           hint="np.add.at and np.subtract.at are; otherwise a loop over the indices: "
-                           "for k in range(len(idx)): a[idx[k]] *= v[k]")
+                           hint="np.add.at, np.subtract.at, np.multiply.at, np.maximum.at and np.minimum.at are; "
+                           "otherwise a loop over the indices: for k in range(len(idx)): a[idx[k]] /= v[k]")
         if call.keywords or len(call.args) != 3 or not isinstance(call.args[0], ast.Name):
             raise self.err(UnsupportedSyntaxError, f"{written} takes an array name, the indices and the values here",
                            call, hint=f"{written}(a, idx, v) with `a` a name")
@@ -459,6 +465,53 @@ class LocalFunctions(StaticLoops):
             new = self.b.emit("index_update", [base, new] + b_ints, index=_shift_index(b_index, 1))
         new.hint = call.args[0].id
         self.env[call.args[0].id] = new
+
+    def ufunc_at_loop(self, ufunc, call, written) -> None:
+        """np.maximum.at(a, idx, v) (minimum, fmax, fmin, multiply): NumPy's unbuffered
+        a[idx[k]] = ufunc(a[idx[k]], v[k]) for each k in order (a duplicated index applies once per
+        occurrence), lowered as that loop over 1-D int index arrays (a tuple of them indexes
+        several axes); each step's gradient follows the ufunc's own rule."""
+        if call.keywords or len(call.args) != 3 or not isinstance(call.args[0], ast.Name):
+            raise self.err(UnsupportedSyntaxError, f"{written} takes an array name, the indices and the values here",
+                           call, hint=f"{written}(a, idx, v) with `a` a name")
+        base = self.expr(call.args[0])
+        if not isinstance(base, Value) or base.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{written} writes into an array, not {_describe(base)}", call.args[0])
+        parts = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+        tag = f"_{ufunc.__name__}_at"
+        names = [f"{tag}_i{j}" for j in range(len(parts))]
+        for name, p in zip(names, parts):
+            v = self.value(self.array_like(self.expr(p), p), p)
+            if v.type.kind != "array" or v.type.rank != 1 or not v.type.dtype.startswith("int") \
+                    or len(parts) > base.type.rank:
+                raise self.err(UnsupportedSyntaxError, f"{written}: the indices must be 1-D int arrays (a tuple of "
+                               f"at most {base.type.rank})", p, hint="for k in range(len(idx)): a[idx[k]] = "
+                               "np.maximum(a[idx[k]], v[k])")
+            self.env[name] = v
+        val = self.value(self.array_like(self.expr(call.args[2]), call.args[2]), call.args[2])
+        if base.type.dtype.startswith(("int", "uint", "bool")) and val.type.dtype in ("float32", "float64"):
+            raise self.err(AdjitTypeError, f"{written} of floats into an array of {base.type.dtype} (NumPy cannot "
+                           "cast them) is not supported", call, hint="make the array float first: a = a.astype(np.float64)")
+        per_item = val.type.kind == "array" and val.type.rank == base.type.rank - len(parts) + 1
+        self.env[f"{tag}_v"], self.env[f"{tag}_f"] = val, ufunc
+
+        def name(n, ctx=ast.Load):
+            return ast.Name(n, ctx())
+        k = name(f"{tag}_k")
+        item = ast.Tuple([ast.Subscript(name(n), k, ast.Load()) for n in names], ast.Load()) if len(names) > 1 \
+            else ast.Subscript(name(names[0]), k, ast.Load())
+        v = ast.Subscript(name(f"{tag}_v"), k, ast.Load()) if per_item else name(f"{tag}_v")
+        step = ast.Assign([ast.Subscript(name(call.args[0].id), item, ast.Store())],
+                          ast.Call(name(f"{tag}_f"), [ast.Subscript(name(call.args[0].id), item, ast.Load()), v], []))
+        loop = ast.For(name(f"{tag}_k", ast.Store), ast.Call(name("range"), [ast.Call(name("len"), [name(names[0])],
+                                                                                        [])], []), [step], [])
+        for n in ast.walk(loop):
+            ast.copy_location(n, call)
+        try:
+            self.lower_stmts([loop], None)
+        finally:
+            for n in names + [f"{tag}_v", f"{tag}_f", f"{tag}_k"]:
+                self.env.pop(n, None)
 
     def fill_diagonal(self, base: Value, val: Value, call, written) -> Value:
         """NumPy's fill_diagonal (wrap=False): a[i, i, ...] = v for i < min(shape), v a number or

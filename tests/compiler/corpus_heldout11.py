@@ -62,6 +62,28 @@ def bincount_selected_positional(w, idx):
     return np.sum(np.bincount(idx[keep], w[keep] ** 2, 4) * np.array([1.0, 2.0, 3.0, 4.0]))
 
 
+# ------------------------ np.maximum.at / minimum.at / multiply.at (a segment softmax over an edge list)
+def segment_softmax_maximum_at(e, dst):
+    n = 4
+    e_max = np.full(n, -np.inf)
+    np.maximum.at(e_max, dst, e)
+    w = np.exp(e - e_max[dst])
+    den = np.zeros(n)
+    np.add.at(den, dst, w)
+    return np.sum((w / den[dst]) * np.arange(len(e)))
+
+
+def rows_min_multiply_at(e, dst):
+    dst = dst % 3
+    m = np.zeros(3)
+    np.maximum.at(m, dst, e ** 2)
+    p = np.ones((3, 2))
+    np.multiply.at(p, dst, np.stack([e, e + 1.0], axis=1))
+    q = np.full((2, 3), 5.0)
+    np.minimum.at(q, (dst % 2, dst), e)
+    return np.sum(m * np.array([1.0, 2.0, 3.0])) + np.sum(p) + np.sum(q ** 2)
+
+
 CASES = [
     (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
                              np.array([0.006, 0.02, 103.5])), (0, 1)),
@@ -72,6 +94,10 @@ CASES = [
     (binned_semivariance, lambda: (np.sin(np.arange(30.0)), np.linspace(0.0, 10.0, 30), np.linspace(1.0, 9.0, 5)),
      (0,)),
     (bincount_selected_positional, lambda: (np.array([0.5, -0.2, 0.9, 0.3, 0.05, 1.2]), np.array([0, 3, 1, 3, 2, 0])),
+     (0,)),
+    (segment_softmax_maximum_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
+     (0,)),
+    (rows_min_multiply_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
      (0,)),
 ]
 

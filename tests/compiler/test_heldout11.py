@@ -34,3 +34,22 @@ def test_number_made_array_by_a_loop_that_may_not_run_is_located():
             adjit.grad(f)(np.ones(3), np.ones(3))
         assert "'total' changes type between branches or iterations" in str(e.value)
         assert "test_heldout11.py" in str(e.value)
+
+
+def _divide_at(x, idx):
+    a = np.ones(3)
+    np.divide.at(a, idx, x)
+    return np.sum(a)
+
+
+def _maximum_at_2d_index(x, idx):
+    a = np.zeros(3)
+    np.maximum.at(a, idx.reshape(2, 2), x.reshape(2, 2))
+    return np.sum(a)
+
+
+def test_ufunc_at_left_out_is_located():
+    for f, words in ((_divide_at, "`np.divide.at` is not supported"), (_maximum_at_2d_index, "1-D int arrays")):
+        with pytest.raises(adjit.AdjitError) as e:
+            adjit.grad(f)(np.array([0.5, 2.0, 1.5, 0.7]), np.array([0, 2, 2, 1]))
+        assert words in str(e.value) and "test_heldout11.py" in str(e.value)

@@ -216,9 +216,9 @@ def list_plus_scalar(w, idx):
     return np.sum([1.0, 2.0] + w[0])
 
 
-def multiply_at(w, idx):
+def multiply_at(w, idx):  # np.divide.at: the ufuncs' .at but add, subtract, multiply, maximum, minimum
     a = w * 1.0
-    np.multiply.at(a, idx, 2.0)
+    np.divide.at(a, idx, 2.0)
     return np.sum(a)
 
 
@@ -260,7 +260,7 @@ def ragged(w, idx):
     (list_minus_list, "unsupported operand type(s) for -: 'list' and 'list'"),
     (list_plus_number, "Python raises TypeError (a list + a number)"),
     (list_plus_scalar, "adjit cannot tell which this is"),
-    (multiply_at, "`np.multiply.at` is not supported by adjit"),
+    (multiply_at, "`np.divide.at` is not supported by adjit"),
     (shuffled, "`np.random.shuffle(...)` as a statement: adjit has no rule for it"),
     (random_call, "`np.random.rand` is not supported by adjit"),
     (mixed_kinds, "must hold items of one kind (ints, floats, or arrays of one shape), not floats, ints"),
