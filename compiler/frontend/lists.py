@@ -201,10 +201,22 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
             self.list_hold(rows, v)
             self.env[name] = BuiltList(rows, name, seq=lst.seq, weak=lst.weak)
             return True
+        if self._slots_grown(name, lst):  # list(x) filled by index, then grown (a loop's: loop_with_appends)
+            return self.list_append_statement(stmt)
         if isinstance(lst, BuiltList):
-            raise self.err(UnsupportedSyntaxError, "appending to a list made by `[x] * n` is not supported", stmt,
-                           hint=_HINT)
+            raise self.err(UnsupportedSyntaxError, "appending to a list made by `[x] * n` or list(x) that another "
+                           "name also holds is not supported", stmt, hint=_HINT)
         return False
+
+    def _slots_grown(self, name: str, lst) -> bool:
+        """`t = list(x)` (items replaceable by index, slots.py) appended to: from here on a list of
+        the rows as they stand (True), unless another name holds the same list (it would see the
+        items appended) or a loop appending to it also writes its items (the located error follows)."""
+        if type(lst) is not BuiltList or lst.slots is None or any(
+                k != name and (v is lst or type(v) is BuiltList and v.slots is lst.slots) for k, v in self.env.items()):
+            return False
+        self.env[name] = BuiltList(lst.array, name, seq=lst.seq, weak=lst.weak)
+        return True
 
     def _rows_and_length(self, lst: BuiltList, node) -> tuple:
         """A built list's array and its length (an int, or a value when known only at run time)."""
@@ -278,6 +290,12 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
             name = _appends(node)
             if name is not None and name not in rebound:
                 self.settle_comprehension(name, stmt)  # ys = [... for ...]; for ...: ys.append(v)
+            if name is not None and name not in rebound:  # list(x) appended to in the loop: its rows first
+                held = self.env.get(name)
+                if name in _stored_bases(nodes) and type(held) is BuiltList and held.slots is not None:
+                    raise self.err(UnsupportedSyntaxError, f"this loop both writes items of '{name}' (a list made "
+                                   "by list(x) or [x] * n) and appends to it", node, hint=_HINT)
+                self._slots_grown(name, held)
             lst = self.env.get(name) if name is not None else None
             if (type(lst) is tuple or _built(lst)) and name not in rebound:
                 appended.setdefault(name, []).append(node)

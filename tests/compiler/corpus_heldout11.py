@@ -84,6 +84,25 @@ def rows_min_multiply_at(e, dst):
     return np.sum(m * np.array([1.0, 2.0, 3.0])) + np.sum(p) + np.sum(q ** 2)
 
 
+# ------------------------------------- list(x) grown by .append (a spike train and its recovery probe)
+def list_of_array_appended(x, isi):
+    t = list(np.arange(4) * isi[0])
+    t.append(t[-1] + 5.0)
+    return np.sum(np.exp(-np.array(t) * x[0]))
+
+
+def list_of_array_appended_in_loops(x, isi):
+    t = list(np.arange(4) * isi[0])
+    t[0] = t[0] + x[1]
+    for k in range(2):
+        t.append(t[-1] + 5.0 * x[1])
+    k = 0
+    while k < int(isi[1]):
+        t.append(t[-1] * 0.5)
+        k += 1
+    return np.sum(np.exp(-np.array(t) * x[0]))
+
+
 CASES = [
     (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
                              np.array([0.006, 0.02, 103.5])), (0, 1)),
@@ -97,6 +116,8 @@ CASES = [
      (0,)),
     (segment_softmax_maximum_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
      (0,)),
+    (list_of_array_appended, lambda: (np.array([0.3, 0.8]), np.array([0.7, 3.0])), (0, 1)),
+    (list_of_array_appended_in_loops, lambda: (np.array([0.3, 0.8]), np.array([0.7, 3.5])), (0, 1)),
     (rows_min_multiply_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
      (0,)),
 ]

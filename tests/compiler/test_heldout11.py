@@ -53,3 +53,26 @@ def test_ufunc_at_left_out_is_located():
         with pytest.raises(adjit.AdjitError) as e:
             adjit.grad(f)(np.array([0.5, 2.0, 1.5, 0.7]), np.array([0, 2, 2, 1]))
         assert words in str(e.value) and "test_heldout11.py" in str(e.value)
+
+
+def _list_written_and_appended(x, isi):
+    t = list(np.arange(4) * isi[0])
+    for k in range(2):
+        t[k] = t[k] * 2.0
+        t.append(t[-1] + 5.0)
+    return np.sum(np.exp(-np.array(t) * x[0]))
+
+
+def _list_appended_through_alias(x, isi):
+    t = list(np.arange(4) * isi[0])
+    u = t
+    t.append(t[-1] + 5.0)
+    return np.sum(np.exp(-np.array(u) * x[0]))
+
+
+def test_list_of_array_appended_where_it_cannot_be_followed_is_located():
+    for f, words in ((_list_written_and_appended, "both writes items of 't'"),
+                     (_list_appended_through_alias, "that another name also holds")):
+        with pytest.raises(adjit.AdjitError) as e:
+            adjit.grad(f)(np.array([0.3]), np.array([0.7, 3.0]))
+        assert words in str(e.value) and "test_heldout11.py" in str(e.value)
