@@ -11,6 +11,7 @@ from .compiler.jit import CompiledFunction
 from .compiler.jit import pickling
 from .compiler.jit.arguments import _shape_key, gradients, n_gradients
 from .compiler.jit.compiled import TapedGradientError
+from . import outputs
 
 
 class _Transformed:
@@ -49,8 +50,7 @@ class _Transformed:
         grads = gradients(args, c.wrt, out[1:1 + m])  # in the arguments' structure (jit/arguments.py)
         grads = grads[0] if c.single else grads
         if self.has_aux:  # as JAX: grad -> (grads, aux), value_and_grad -> ((value, aux), grads)
-            aux = out[1 + m:]
-            aux = aux[0] if len(aux) == 1 else tuple(aux)
+            aux = outputs.aux_of(out[1 + m:], spec.out_tree)  # in its structure (a dict, a NamedTuple...)
             return ((value, aux), grads) if self._with_value else (grads, aux)
         return (value, grads) if self._with_value else grads
 
@@ -77,7 +77,7 @@ class _Transformed:
         if self.has_aux:
             value, *aux = value
             value = np.float32(value) if spec.result_dtype == "float32" else value
-            return value, (aux[0] if len(aux) == 1 else tuple(aux))
+            return value, outputs.aux_of(aux, spec.out_tree)
         return np.float32(value) if spec.result_dtype == "float32" else value
 
     def source(self, *args, lowered: bool = False, **kwargs) -> str:

@@ -39,11 +39,11 @@ class _Jacobian:
         """(f's output, aux or None) from the compiled primal of the mode's specialization."""
         c = _compiled(self.f, (self.argnums,), "vjp" if mode == "rev" else "jvp", has_aux=self.has_aux)
         bound = c._bind(args, {})
-        out = c._spec_for(bound).forward(*bound)
+        spec = c._spec_for(bound)
+        out, tree = spec.forward(*bound), spec.out_tree  # a structured result: in its structure (outputs.py)
         if not self.has_aux:
-            return out, None
-        aux = out[1:]
-        return out[0], aux[0] if len(aux) == 1 else tuple(aux)
+            return outputs.restore(out, tree), None
+        return outputs.restore(out[0], outputs.value_tree(tree)), outputs.aux_of(out[1:], tree)
 
     def choose(self, args: tuple, need_m: bool = True) -> tuple:
         """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs
@@ -63,9 +63,12 @@ class _Jacobian:
     def __call__(self, *args):
         if self.parts is not None:
             found = [part(*args) for part in self.parts]
-            if self.has_aux:  # (J, aux) from each: the tuple of Jacobians, and one aux
-                return tuple(j for j, _ in found), found[0][1]
-            return tuple(found)
+            aux = found[0][1] if self.has_aux else None  # (J, aux) from each: one aux
+            found = [j for j, _ in found] if self.has_aux else found
+            out = self.parts[0]._primal(args, self.parts[0].choose(args, need_m=False)[0])[0] \
+                if getattr(self.f, "__adjit_custom__", None) is None else self.f(*args)
+            J = outputs.per_output(out, found)  # the output's structure outside, the tuple of arguments inside
+            return (J, aux) if self.has_aux else J
         try:
             return self._call(args)
         except AdjitTypeError as e:  # mode="auto" picked forward mode, and f calls a custom_vjp function

@@ -106,15 +106,16 @@ def jvp(f: Callable, primals=None, tangents=None, has_aux: bool = False):
     c, args, extra = _jvp_compiled(f, primals, tangents, has_aux)
     spec = c._spec_for(args)
     out = spec.entry(*args, *extra)
+    tree = spec.out_tree  # a structured result: its structure, for the value and the tangent (outputs.py)
     if has_aux:  # (value, tangent, *aux parts): transforms passes the aux parts through, last
-        aux = out[2:]
-        return _out(out[0], spec.result_dtype), _out(out[1], spec.result_dtype), aux[0] if len(aux) == 1 else aux
+        value, tangent = (outputs.restore(_out(o, spec.result_dtype), outputs.value_tree(tree)) for o in out[:2])
+        return value, tangent, outputs.aux_of(out[2:], tree)
     if c.mode == "grad_jvp":  # jvp of grad: (the gradients, their directional derivatives)
         m = n_gradients(args, c.wrt)  # structures: one per float leaf, given back in their structure
         grads = gradients(args, c.wrt, out[1:1 + m])
         dots = gradients(args, c.wrt, out[2 + m:2 + 2 * m])
         return (grads[0], dots[0]) if c.single else (grads, dots)
-    return _out(out[0], spec.result_dtype), _out(out[1], spec.result_dtype)
+    return tuple(outputs.restore(_out(o, spec.result_dtype), tree) for o in out[:2])
 
 
 def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
@@ -126,11 +127,8 @@ def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
     wrt = tuple(k for k, t in enumerate(tangents) if t is not None)
     if not wrt:
         raise ArgumentError("jvp: every tangent is None; give a tangent for at least one argument")
-    if inner is not None and (has_aux or inner.has_aux):
-        raise ArgumentError("jvp of a gradient with has_aux (jvp(grad(f, has_aux=True)) or jvp(grad(f), ..., "
-                            "has_aux=True)) is not supported yet", hint="take adjit.hvp(f) (the directional "
-                            "derivative of the gradient) of a function returning the value alone, and the aux "
-                            "from grad(f, has_aux=True)")
+    if inner is not None and (has_aux or inner.has_aux):  # grad(f, has_aux=True): its code, aux with it
+        inner = None  # (frontend/nested.py), in forward mode: aux's tangent too, as jax.jvp gives it
     if inner is not None:  # jvp of grad: forward over reverse
         c = _compiled(inner.fun, inner.wrt, "grad_jvp", wrt_fwd=wrt)
     else:
@@ -196,12 +194,12 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     args = _snapshot(args)  # the pullback reruns the forward sweep: at these values, as jax.vjp linearizes
     spec = c._spec_for(args)
     out = spec.forward(*args)
-    aux = None
+    aux, tree = None, spec.out_tree  # a structured result: rebuilt in its structure (outputs.py)
     if has_aux:
         out, *aux = out
-        aux = aux[0] if len(aux) == 1 else tuple(aux)
-    out = _out(out, spec.result_dtype)
-    n_out = len(outputs.leaves(out))  # a tuple returned (nested): one cotangent per leaf, in its structure
+        aux, tree = outputs.aux_of(aux, tree), outputs.value_tree(tree)
+    out = outputs.restore(_out(out, spec.result_dtype), tree)
+    n_out = len(outputs.leaves(out))  # a structure returned (nested): one cotangent per leaf, in its structure
 
     def pullback(ct):
         if outputs.is_structured(out):
@@ -385,24 +383,25 @@ class _Hessian:
         H = self._blocks(c, args, tuple(c.wrt))  # bound positions (after a method's self)
         if not self.has_aux:
             return H
-        aux = c._spec_for(args).forward(*args)[1:]  # (value, *aux parts): _split_aux
-        return H, aux[0] if len(aux) == 1 else tuple(aux)
+        spec = c._spec_for(args)
+        return H, outputs.aux_of(spec.forward(*args)[1:], spec.out_tree)  # (value, *aux parts): _split_aux
 
     def _blocks(self, c, args, ks: tuple):
         batched = self.batched and not self.has_aux  # has_aux: one hvp per element
         if isinstance(self.k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
-            H = _hessian_blocks(c, args, ks, batched)
-            return H if isinstance(self.k, tuple) else H[0][0]
+            return _hessian_blocks(c, args, ks, batched, isinstance(self.k, tuple))
         x = args[ks[0]]
         if not isinstance(x, np.ndarray):
             return _result(c._spec_for(args).entry(*args, _like(1.0, x, "v"))[3], x)
-        return _hessian_blocks(c, args, ks, batched)[0][0]
+        return _hessian_blocks(c, args, ks, batched)
 
 
-def _hessian_blocks(c, args, ks: tuple, batched: bool = True):
-    """H[i][j], the second derivatives by arguments ks[i] and ks[j], as jax.hessian gives them: for
-    arrays, of shape x_i.shape + x_j.shape; for structures, nested structures (H[a][b] of shape
-    leaf_a.shape + leaf_b.shape, None where a leaf is an integer). The tangents are the float
+def _hessian_blocks(c, args, ks: tuple, batched: bool = True, several: bool = False):
+    """The Hessian by argument ks[0] (several: by the arguments ks), as jax.hessian gives it: for an
+    array, of shape x.shape + x.shape; for a structure, nested structures (H[a][b] of shape
+    leaf_a.shape + leaf_b.shape, None where a leaf is an integer); several: H[i] has argument i's
+    structure, with the tuple over j of the blocks by argument j's leaves at each of its leaves
+    (for arrays, H[i][j] of shape x_i.shape + x_j.shape). The tangents are the float
     leaves of ks, in order: K of them per call of the batched specialization (compiler/batching.py),
     else one hvp per element of each float leaf, from c's one specialization."""
     groups = []
@@ -417,18 +416,22 @@ def _hessian_blocks(c, args, ks: tuple, batched: bool = True):
     if blocks is None:
         blocks = _hvp_blocks(c._spec_for(args), args, floats)
 
-    def entry(gi: int, gj: int):
-        (leaves_i, tree_i), (leaves_j, tree_j) = groups[gi], groups[gj]
-        rows = []
-        for li, xi in enumerate(leaves_i):
-            if not _float_leaf(xi):
-                rows.append(None)
-                continue
-            row = [blocks.get(((gi, li), (gj, lj))) for lj in range(len(leaves_j))]
-            rows.append(row[0] if tree_j is None else unflatten(tree_j, row))
+    def row(gi: int, li: int, gj: int):  # leaf li of argument gi by argument gj's leaves, in its structure
+        if not _float_leaf(groups[gi][0][li]):
+            return None
+        leaves_j, tree_j = groups[gj]
+        found = [blocks.get(((gi, li), (gj, lj))) for lj in range(len(leaves_j))]
+        return found[0] if tree_j is None else unflatten(tree_j, found)
+
+    def by(gi: int, entry):  # argument gi's structure, entry(li) at its leaves
+        leaves_i, tree_i = groups[gi]
+        rows = [entry(li) for li in range(len(leaves_i))]
         return rows[0] if tree_i is None else unflatten(tree_i, rows)
 
-    return tuple(tuple(entry(gi, gj) for gj in range(len(ks))) for gi in range(len(ks)))
+    if not several:
+        return by(0, lambda li: row(0, li, 0))
+    return tuple(by(gi, lambda li, gi=gi: tuple(row(gi, li, gj) for gj in range(len(ks)))
+                    if _float_leaf(groups[gi][0][li]) else None) for gi in range(len(ks)))
 
 
 def _hvp_blocks(spec, args, floats: list) -> dict:

@@ -176,6 +176,7 @@ class Function:
     avals: dict = field(default_factory=dict)  # value id -> Abstract (type, shape, known value)
     groups: dict = field(default_factory=dict)  # fusion group id -> passes.fusion.Group (lowered code only)
     nests: dict = field(default_factory=dict)  # group id -> passes.loopnest.LoopNest (its planned loop nest)
+    out_tree: object = None  # a structured result's tree (frontend/structout.py), read by the transformations
 
     def ops(self) -> Iterator[Op]:
         """Every primitive op, nested blocks included, in program order."""

@@ -228,7 +228,7 @@ def _like(tree, x, out, what):
         out.extend([None] * sum(tree_leaves(c) for c in children))
         return
     if kind == "dict":
-        if not isinstance(x, dict) or list(x) != list(tree[2]):
+        if not isinstance(x, dict) or len(x) != len(tree[2]) or set(x) != set(tree[2]):  # any order, as JAX sorts
             raise ValueError(f"{what} must have the structure of its primal, {describe(tree)}, not {_brief(x)}")
         items = [x[k] for k in tree[2]]
     elif kind in ("list", "tuple", "namedtuple"):

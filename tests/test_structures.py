@@ -371,13 +371,14 @@ def test_hessian_of_a_structure_is_nested_and_matches_second_differences():
 
 def test_hessian_of_a_structure_and_an_array_together():
     params, x = _dict_params(), R.normal(size=3)
-    (Hpp, Hpx), (Hxp, Hxx) = adjit.hessian(mlp_dict, argnums=(0, 1))(params, x)
-    H = adjit.hessian(mlp_dict)(params, x)
+    Hp, (Hxp, Hxx) = adjit.hessian(mlp_dict, argnums=(0, 1))(params, x)  # as jax.hessian nests them: H[0] has
+    H = adjit.hessian(mlp_dict)(params, x)                                # p's structure, at each leaf (by p, by x)
     gx = adjit.grad(mlp_dict, wrt=1)
     for a in params:
+        Hpp_a, Hpx_a = Hp[a]
         for b in params:
-            _blocks_close(Hpp[a][b], H[a][b], rtol=1e-12)
-        assert np.shape(Hpx[a]) == np.shape(params[a]) + (3,) and np.shape(Hxp[a]) == (3,) + np.shape(params[a])
+            _blocks_close(Hpp_a[b], H[a][b], rtol=1e-12)
+        assert np.shape(Hpx_a) == np.shape(params[a]) + (3,) and np.shape(Hxp[a]) == (3,) + np.shape(params[a])
         # d/dp[a] of the gradient by x, against differences
         want = fd_grad(lambda p, x: np.sum(gx(p, x) * _probe_x()), (params, x), 0)[a]
         _blocks_close(np.tensordot(_probe_x(), np.asarray(Hxp[a]), axes=1), want, rtol=1e-6)

@@ -18,6 +18,7 @@ from .bitwise import IntegerBits
 from .complexcalls import ComplexCalls
 from .complexvals import ComplexValues, is_complex
 from .lists import BuiltList, ListBuilding
+from .structout import structured_result
 from .masks import Masked, MaskedSelections
 from .maskmix import MixedMaskIndex
 from .procedures import Procedures, is_procedure
@@ -389,10 +390,11 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
                 low.env[name] = build(tree[0], (p for p, _ in leaves), name)
     result = low.lower_body(parsed.node.body)
     low.refuse_complex_result(result)
-    if isinstance(result, Masked) or is_struct(result):  # the function's own `return x[mask]`, `return P(a, b)`:
-        result = low.value(result, parsed.node.body[-1])  # not a number: the located error (masks.py, structures.py)
-    if type(result) is tuple:  # the differentiated function's own `return loss, aux`: one tuple value
+    if isinstance(result, Masked):  # the function's own `return x[mask]`: not a number, the located error (masks.py)
         result = low.value(result, parsed.node.body[-1])
+    out_tree = None  # `return loss, aux`, a dict, NamedTuple or dataclass: one value of nested tuples (structout.py)
+    if is_struct(result) or type(result) is tuple:
+        result, out_tree = structured_result(low, result, parsed.node.body[-1])
     ret = parsed.node.body[-1]  # `return v`, or a statement after the returns (`raise ValueError(...)`)
     result_loc = parsed.loc(getattr(ret, "value", None) or ret, ret)
     if result.hint is None or any(result is p for p in params):
@@ -400,5 +402,6 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
             result.hint = parsed.name
     fn = Function(parsed.name, params, names, Block(b.ops), [result],
                   parsed.filename, parsed.firstline, result_loc, b.avals)
+    fn.out_tree = out_tree
     check_sharing(fn, b.inplace_of, b.__dict__.get("holds"), b.__dict__.get("opaque"))
     return fn, b

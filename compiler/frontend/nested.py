@@ -23,6 +23,7 @@ from ..builder import Builder
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Abstract, Block, Function, Op, Value, clone_block, walk
 from .aliasing import check_sharing
+from .structout import transformed_result
 from .structures import StructMap, StructObj, StructTuple, build
 from .values import _is_number
 
@@ -78,9 +79,9 @@ def _rebuild(x, f):
     if isinstance(x, Value):
         return f(x)
     if isinstance(x, StructMap):
-        return StructMap({k: _rebuild(v, f) for k, v in x.items.items()}, x.label)
+        return StructMap({k: _rebuild(v, f) for k, v in x.items.items()}, x.label, x.cls)
     if isinstance(x, StructTuple):
-        return StructTuple([_rebuild(v, f) for v in x], x.label, x.kind, x.fields)
+        return StructTuple([_rebuild(v, f) for v in x], x.label, x.kind, x.fields, x.cls)
     if isinstance(x, StructObj):
         return StructObj({k: _rebuild(v, f) for k, v in x.items.items()}, x.label, x.cls, x.kind)
     if type(x) is tuple:
@@ -158,7 +159,7 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
         if v.id in by_outer:
             inner.captured_objects[oid] = by_outer[v.id]
     result = _primal(inner, spec, env_values, stack, call_loc)
-    results, n_aux, aux_tuple = _split_results(inner, result, spec)
+    results, n_aux, aux_struct = _split_results(inner, result, spec)
     fn = Function(parsed.name, params, [p.hint or f"p{j}" for j, p in enumerate(params)], Block(inner.ops), results,
                   parsed.filename, parsed.firstline, _result_loc(parsed), b.avals)
     check_sharing(fn, inner.inplace_of, inner.__dict__.get("holds"), inner.__dict__.get("opaque"))
@@ -189,8 +190,9 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
     for k in wrt:
         per_arg.append(_rebuild(env_values[k], lambda p: by_leaf.get(leaf_index[p.id])))
     g = per_arg[0] if spec["single"] else tuple(per_arg)
-    if n_aux:
-        aux = tuple(aux) if aux_tuple else aux[0]
+    if spec["has_aux"]:  # aux in its structure, its leaves the inlined code's values
+        parts = iter(aux)
+        aux = _rebuild(aux_struct, lambda v: next(parts))
         return ((value, aux), g) if spec["with_value"] else (g, aux)
     return (value, g) if spec["with_value"] else g
 
@@ -222,9 +224,24 @@ def _primal(inner: Builder, spec, env_values: list, stack: tuple, call_loc):
     return sub.lower_body(parsed.node.body)
 
 
+def _lists(b: Builder, x):
+    """x with each Python tuple that stands for a list (expressions.mark_list) a list structure, so
+    that it stays a list through _rebuild (which makes new tuples)."""
+    if type(x) is tuple:
+        items = [_lists(b, v) for v in x]
+        return StructTuple(items, "aux", "list") if b.__dict__.get("pylists", {}).get(id(x)) is x else tuple(items)
+    if isinstance(x, StructMap):
+        return StructMap({k: _lists(b, v) for k, v in x.items.items()}, x.label, x.cls)
+    if isinstance(x, StructTuple):
+        return StructTuple([_lists(b, v) for v in x], x.label, x.kind, x.fields, x.cls)
+    if isinstance(x, StructObj):
+        return StructObj({k: _lists(b, v) for k, v in x.items.items()}, x.label, x.cls, x.kind)
+    return x
+
+
 def _split_results(b: Builder, result, spec) -> tuple:
-    """([value, *aux parts], number of aux parts, whether aux is a tuple): has_aux splits the pair
-    (value, aux)."""
+    """([value, *aux parts], number of aux parts, aux's structure of values): has_aux splits the pair
+    (value, aux), aux's leaves its parts."""
     parsed = spec["parsed"]
     if not spec["has_aux"]:
         if not isinstance(result, Value) and not _is_number(result):
@@ -237,12 +254,13 @@ def _split_results(b: Builder, result, spec) -> tuple:
         raise AdjitTypeError("has_aux=True: the function must return a pair (value, aux)", _result_loc(parsed),
                              hint="return loss, aux")
     value, aux = pair
-    parts = _items(b, aux)
-    aux_tuple = parts is not None
-    parts = [_as_value(b, p) for p in ([aux] if parts is None else parts)]
+    items = _items(b, aux)
+    aux = _lists(b, tuple(items) if items is not None else aux)  # a structure of values (a dict...): its leaves
+    parts = [_as_value(b, p) for p in _leaves(aux)]
     if any(p.type.kind not in ("array", "scalar") for p in parts):
-        raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", _result_loc(parsed))
-    return [_as_value(b, value)] + parts, len(parts), aux_tuple
+        raise AdjitTypeError("has_aux=True: aux must hold arrays and numbers (in tuples, lists, dicts, NamedTuples "
+                             "or dataclasses)", _result_loc(parsed))
+    return [_as_value(b, value)] + parts, len(parts), aux
 
 
 def _what(x) -> str:
@@ -316,17 +334,11 @@ def lower_transformed(spec, parsed, arg_avals: list, trees=None, names=None) -> 
     b.loc = loc
     result = call_transform(b, spec, values, (), loc)
     result_loc = _result_loc(parsed)
-    if not isinstance(result, Value):
-        if type(result) is tuple and all(isinstance(r, Value) for r in result):
-            b.loc = result_loc
-            result = b.emit("tuple", list(result))
-        elif _is_number(result):
-            result = b.const(float(result))
-        else:
-            raise AdjitTypeError(f"{_label(spec)} returns {_what(result)} here, which cannot be transformed again",
-                                 loc, hint="transform a gradient with respect to arrays and numbers")
+    b.loc = result_loc
+    result, out_tree = transformed_result(b, result, loc, f"{_label(spec)} returns {_what(result)} here, which cannot "
+                                          "be transformed again")  # a structure: nested tuples (structout.py)
     if result.hint is None or any(result is p for p in params):
         result.hint = result.hint or parsed.name
     fn = Function(parsed.name, params, names, Block(b.ops), [result], parsed.filename, parsed.firstline, result_loc,
-                  b.avals)
+                  b.avals, out_tree=out_tree)
     return fn, b

@@ -26,9 +26,9 @@ class StructTuple(tuple):
     a constant index, len(), unpacking and np.stack(p) work as on a tuple; `fields` names a
     NamedTuple's items."""
 
-    def __new__(cls, items, label: str, kind: str, fields=None):
+    def __new__(cls, items, label: str, kind: str, fields=None, klass=None):
         self = super().__new__(cls, items)
-        self.label, self.kind, self.fields = label, kind, fields
+        self.label, self.kind, self.fields, self.cls = label, kind, fields, klass  # cls: a NamedTuple's class
         self.__name__ = f"the {kind} '{label}'"
         return self
 
@@ -41,9 +41,9 @@ class StructMap(tuple):
     """A dict argument: a Python tuple of its keys (iterating, `in`, len() and unpacking see the
     keys, as for a dict), its values in `items`."""
 
-    def __new__(cls, items: dict, label: str):
+    def __new__(cls, items: dict, label: str, klass=dict):
         self = super().__new__(cls, tuple(items))
-        self.items, self.label, self.kind = items, label, "dict"
+        self.items, self.label, self.kind, self.cls = items, label, "dict", klass
         self.__name__ = f"the dict '{label}'"
         return self
 
@@ -117,14 +117,14 @@ def build(tree, leaves, label: str):
         return Opaque(label, tree[1])
     if kind == "dict":
         _, _, keys, children = tree
-        return StructMap({k: build(c, leaves, f"{label}[{k!r}]") for k, c in zip(keys, children)}, label)
+        return StructMap({k: build(c, leaves, f"{label}[{k!r}]") for k, c in zip(keys, children)}, label, tree[1])
     if kind in ("list", "tuple"):
         return StructTuple([build(c, leaves, f"{label}[{k}]") for k, c in enumerate(tree[1])], label, kind)
     if kind == "namedtuple":
         cls, children = tree[1], tree[2]
         fields = tuple(cls._fields)
         return StructTuple([build(c, leaves, f"{label}.{f}") for f, c in zip(fields, children)], label,
-                           cls.__name__, fields)
+                           cls.__name__, fields, cls)
     _, cls, names, children = tree
     return StructObj({n: build(c, leaves, f"{label}.{n}") for n, c in zip(names, children)}, label, cls, kind)
 
@@ -458,7 +458,7 @@ class Structures:
                 obj = StructObj(items, label, cls, "dataclass")
                 self.slotify(obj)  # the fields its methods change (procedures.py)
                 return obj
-            return StructTuple([items[f] for f in fields], label, cls.__name__, tuple(fields))
+            return StructTuple([items[f] for f in fields], label, cls.__name__, tuple(fields), cls)
         init = cls.__dict__.get("__init__") or next((c.__dict__["__init__"] for c in cls.__mro__[1:]
                                                      if "__init__" in c.__dict__), None)
         obj = StructObj({}, label, cls, "object")

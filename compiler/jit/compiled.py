@@ -49,6 +49,7 @@ class Specialization:
     compile_seconds: float = 0.0
     loaded_from_disk: bool = False
     front_hit: bool = False  # found through the front key: the IR pipeline did not run
+    out_tree: object = None  # a structured result's tree (frontend/structout.py): adjit/outputs.py rebuilds it
 
     def __post_init__(self):
         # A compiled function whose temporaries come from a workspace takes two more arguments;
@@ -275,7 +276,7 @@ class CompiledFunction:
             readable_path = module_path.with_name(f"{stem}.readable.py")
             spec = Specialization(digest, entry["signature"], module_path, getattr(module, self.entry_name),
                                   getattr(module, name), readable_path, entry["result_dtype"],
-                                  time.perf_counter() - t0, from_disk, True)
+                                  time.perf_counter() - t0, from_disk, True, frontkey.tree_from_json(entry))
         except Exception:  # missing, stale or damaged: the full path decides (and rebuilds)
             return None
         cachedir.protect(stem)
@@ -291,6 +292,8 @@ class CompiledFunction:
         entry = {"key": spec.key, "signature": spec.signature, "result_dtype": spec.result_dtype}
         path = self._front_path(front)
         if path is None or path.parent != spec.module_path.parent:  # in memory, or the directory changed
+            return
+        if not frontkey.tree_to_json(spec.out_tree, entry):  # a NamedTuple or dataclass returned: no front entry
             return
         try:
             _write_atomic(path, json.dumps(entry))
@@ -311,7 +314,8 @@ class CompiledFunction:
         code = "\n".join(readable[0] + readable[1] + lowered[0] + lowered[1])
         digest = hashlib.sha256("\n".join([frontkey._FINGERPRINT, simd.ISA, self.mode, _nest_key(self.fun), repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
                                            repr(self.checkpoint), repr(self.parallel), *_opt_key(), self.parsed.filename,
-                                           self.parsed.source, ir_text, sig, code]).encode()).hexdigest()[:20]
+                                           self.parsed.source, ir_text, sig, code,
+                                           repr(primal.out_tree)]).encode()).hexdigest()[:20]
         spec = self._specs.get(digest)
         if spec is not None:
             return spec
@@ -353,7 +357,7 @@ class CompiledFunction:
         _MODULES[modname] = module
         spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
-                              time.perf_counter() - t0, from_disk)
+                              time.perf_counter() - t0, from_disk, out_tree=primal.out_tree)
         self._specs[digest] = spec
         if from_disk and self.mode == "value_and_grad":
             _preload(spec.entry_dispatcher, tuple(args) + workspace_args(spec.entry_dispatcher))
@@ -464,55 +468,55 @@ def _opt_key() -> list:
 
 def _split_aux(fn: Function) -> None:
     """has_aux: the function returns the tuple (value, aux); its results become value and the aux
-    parts (an array or number, or a tuple of them), so the transformations differentiate the
-    value and pass the aux parts through."""
+    parts (the leaves of aux: an array or number, or a tuple, list, dict, NamedTuple or dataclass of
+    them, nested; none for aux None), so the transformations differentiate the value and pass the
+    aux parts through (adjit/outputs.py rebuilds aux from fn.out_tree)."""
     from ..ir import Op, walk
 
-    result = fn.results[0]
+    result, tree = fn.results[0], fn.out_tree
     producer = next((n for n in walk(fn.body) if isinstance(n, Op) and n.out is result and n.prim == "tuple"), None)
-    if producer is None or len(producer.inputs) != 2:
+    pair = len(producer.inputs) == 2 if producer is not None and tree is None else tree is not None and \
+        tree[0] in ("tuple", "list") and len(tree[1]) == 2 and tree[1][0][0] != "static"  # aux None: no input
+    if producer is None or not pair:
         raise AdjitTypeError("has_aux=True: the function must return a pair (value, aux) once, at its end",
                              fn.result_loc, hint="return loss, aux")
-    value, aux = producer.inputs
-    parts = [aux]
-    if aux.type.kind == "tuple":
-        inner = next((n for n in walk(fn.body) if isinstance(n, Op) and n.out is aux and n.prim == "tuple"), None)
-        if inner is None:
-            raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", fn.result_loc)
-        parts = list(inner.inputs)
-    if any(v.type.kind not in ("array", "scalar") for v in parts):
-        raise AdjitTypeError("has_aux=True: aux must be an array, a number or a tuple of them", fn.result_loc)
-    fn.results = [value] + parts
+    fn.results = [producer.inputs[0]] + [x for aux in producer.inputs[1:] for x in _tuple_leaves(fn, aux, "aux")]
 
 
-def _output_leaves(fn: Function) -> tuple:
-    """(fn, 1) for an array or number result; for a tuple (or list) returned, nested, a shallow copy
-    of fn whose first results are its leaves in order, and their number (vjp of a structured
-    output: transforms.vjp flattens the cotangent the same way)."""
-    import copy
-
+def _tuple_leaves(fn: Function, v, what: str = "the result") -> list:
+    """The arrays and numbers a (nested) tuple value holds, in order: the leaves of a structured
+    result (frontend/structout.py builds it of `tuple` ops)."""
     from ..ir import Op, walk
 
-    result = fn.results[0]
-    if result.type is None or result.type.kind != "tuple":
-        return fn, 1
     producers = {n.out.id: n for n in walk(fn.body) if isinstance(n, Op) and n.prim == "tuple"}
 
     def leaves(v) -> list:
         if v.type is not None and v.type.kind == "tuple":
             op = producers.get(v.id)
             if op is None:
-                raise AdjitTypeError(f"the result has type {v.type}, a tuple adjit cannot take apart here",
+                raise AdjitTypeError(f"{what} has type {v.type}, a tuple adjit cannot take apart here",
                                      fn.result_loc, hint="return the tuple's items as a tuple literal, (a, b)")
             return [x for i in op.inputs for x in leaves(i)]
         if v.type is None or v.type.kind not in ("array", "scalar"):
-            raise AdjitTypeError(f"the result holds a {v.type}; a structured result must hold arrays and numbers",
+            raise AdjitTypeError(f"{what} holds a {v.type}; a structured result must hold arrays and numbers",
                                  fn.result_loc)
         return [v]
+    return leaves(v)
 
-    out = leaves(result)
+
+def _output_leaves(fn: Function) -> tuple:
+    """(fn, 1) for an array or number result; for a structured result (a tuple, list, dict,
+    NamedTuple or dataclass returned, nested), a shallow copy of fn whose first results are its
+    leaves in order, and their number (vjp of a structured output: transforms.vjp flattens the
+    cotangent the same way)."""
+    import copy
+
+    result = fn.results[0]
+    if result.type is None or result.type.kind != "tuple":
+        return fn, 1
+    out = _tuple_leaves(fn, result)
     if not out:
-        raise AdjitTypeError("the result is an empty tuple: there is nothing to differentiate", fn.result_loc)
+        raise AdjitTypeError("the result holds no array or number: there is nothing to differentiate", fn.result_loc)
     split = copy.copy(fn)
     split.results = out + list(fn.results[1:])
     return split, len(out)

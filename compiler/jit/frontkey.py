@@ -231,3 +231,43 @@ def _args_key(args: tuple) -> str:
     """The arguments as the front key sees them: exactly what the in-memory memo (_shape_key)
     distinguishes, plus the dtype's byte order."""
     return repr((_shape_key(args), tuple(a.dtype.str for a in args if isinstance(a, np.ndarray))))
+
+
+def tree_to_json(tree, entry: dict) -> bool:
+    """Puts a structured result's tree (frontend/structout.py) into a front entry as JSON; False
+    when it names a class (a NamedTuple, a dataclass, a dict subclass: then no front entry is
+    written, and a new process lowers the function to find its cache entry)."""
+    def enc(t):
+        kind = t[0]
+        if kind == "leaf":
+            return "leaf" if len(t) == 1 else ["leaf", t[1]]
+        if kind == "static" and (t[1] is None or isinstance(t[1], str)):
+            return ["static", t[1]]
+        if kind in ("tuple", "list"):
+            return [kind, [enc(c) for c in t[1]]]
+        if kind == "dict" and t[1] is dict and all(isinstance(k, str) for k in t[2]):
+            return ["dict", list(t[2]), [enc(c) for c in t[3]]]
+        raise ValueError(kind)
+    if tree is None:
+        return True
+    try:
+        entry["out_tree"] = enc(tree)
+    except ValueError:
+        return False
+    return True
+
+
+def tree_from_json(entry: dict):
+    """The tree tree_to_json wrote (None: an array or number returned)."""
+    def dec(t):
+        if t == "leaf":
+            return ("leaf",)
+        if t[0] == "leaf":  # a float32 number
+            return ("leaf", t[1])
+        if t[0] == "static":
+            return ("static", t[1])
+        if t[0] == "dict":
+            return ("dict", dict, tuple(t[1]), tuple(dec(c) for c in t[2]))
+        return (t[0], tuple(dec(c) for c in t[1]))
+    found = entry.get("out_tree")
+    return None if found is None else dec(found)

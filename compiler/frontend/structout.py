@@ -1,0 +1,107 @@
+"""The differentiated function's structured result: a tuple, list, dict, NamedTuple or dataclass of
+arrays and numbers, nested, as JAX's pytrees. The compiled code returns it as nested tuples of its
+leaves (what compiler/jit/compiled._output_leaves and _split_aux take apart); its tree description
+(runtime/trees.py's format, built here without importing the runtime; a float32 number's leaf is
+("leaf", "float32")) goes with the lowered function as `out_tree`, and the transformations rebuild the structure from it (adjit/outputs.py)."""
+from __future__ import annotations
+
+import dataclasses
+
+from ..errors import AdjitTypeError
+from .structures import StructMap, StructObj, StructTuple, is_struct
+
+LEAF = ("leaf",)
+
+
+def structured_result(low, result, node):
+    """(the result as one IR value, its tree description): nested `tuple` ops of the leaves' values,
+    None and str entries kept in the tree alone (JAX's empty subtrees); (value, None) for an array
+    or number. An object that is not a dataclass (a plain class, a global) is a located error."""
+    if not (is_struct(result) or type(result) is tuple):
+        return low.value(result, node), None
+
+    def walk(x, label):
+        if type(x).__name__ == "Slot":  # an attribute its methods change (procedures.py)
+            x = low.struct_read(x, node)
+        if x is None or isinstance(x, str):
+            return None, ("static", x)
+        if isinstance(x, StructMap):
+            keys = tuple(x.items)
+            parts = [walk(low.struct_read(x.items[k], node), f"{label}[{k!r}]") for k in keys]
+            return _pack(low, parts, node), ("dict", getattr(x, "cls", dict), keys, tuple(t for _, t in parts))
+        if isinstance(x, StructTuple):
+            cls = getattr(x, "cls", None)
+            if x.fields is not None and cls is None:
+                raise low.err(AdjitTypeError, f"{label} is returned as a {x.kind}, whose class adjit does not know "
+                              "here", node, hint="return a tuple or a dict of its fields")
+            parts = [walk(low.struct_read(v, node), f"{label}[{i}]") for i, v in enumerate(x)]
+            trees = tuple(t for _, t in parts)
+            tree = ("namedtuple", cls, trees) if x.fields is not None else ("list" if x.kind == "list" else "tuple",
+                                                                            trees)
+            return _pack(low, parts, node), tree
+        if isinstance(x, StructObj):
+            if not (x.kind == "dataclass" or dataclasses.is_dataclass(x.cls)):
+                raise low.err(AdjitTypeError, f"{x.__name__} is returned: a transformed function returns arrays and "
+                              "numbers, or tuples, lists, dicts, NamedTuples and dataclasses of them, not an object "
+                              "of a plain class", node, hint="return a dict, a NamedTuple or a dataclass of the "
+                                                              "values, e.g. {'a': obj.a, 'b': obj.b}")
+            names = [f.name for f in dataclasses.fields(x.cls) if f.name in x.items]
+            parts = [walk(low.struct_read(x.items[n], node), f"{label}.{n}") for n in names]
+            return _pack(low, parts, node), ("dataclass", x.cls, tuple(names), tuple(t for _, t in parts))
+        if type(x) is tuple:  # `return a, b`; `return [a, b]` (a list, as NumPy tells them apart: expressions.py)
+            parts = [walk(v, f"{label}[{i}]") for i, v in enumerate(x)]
+            return _pack(low, parts, node), ("list" if low.is_list(x) else "tuple", tuple(t for _, t in parts))
+        if is_struct(x):  # a view of a dict, super(): its own located error
+            low.struct_as_value(x, node)
+        low.refuse_complex_result(x)
+        v = low.value(x, node)
+        if v.type.kind == "scalar" and v.type.dtype == "float32":  # NumPy's float32 number, not a Python float
+            return v, ("leaf", "float32")
+        return v, LEAF
+
+    value, tree = walk(result, "the result")
+    return value, tree
+
+
+def _pack(low, parts, node):
+    """The `tuple` op of the parts that hold values (None and str entries have none)."""
+    return low.b.emit("tuple", [v for v, _ in parts if v is not None])
+
+
+class _Plain:
+    """What structured_result needs of a Lowerer, for a result built outside one (a transformation
+    transformed again: frontend/nested.lower_transformed), whose structures hold values only."""
+
+    def __init__(self, b, loc, refusal: str):
+        self.b, self.loc, self.refusal = b, loc, refusal
+
+    def err(self, cls, msg, node, hint=None):
+        return cls(msg, self.loc, hint)
+
+    def value(self, x, node):
+        from ..ir import Value
+        from .values import _is_number
+
+        if isinstance(x, Value):
+            return x
+        if _is_number(x):
+            return self.b.const(float(x))
+        raise AdjitTypeError(self.refusal, self.loc, hint="transform a gradient with respect to arrays and numbers")
+
+    def struct_read(self, x, node):
+        return x
+
+    def is_list(self, x) -> bool:
+        return False
+
+    def refuse_complex_result(self, x) -> None:
+        pass
+
+    def struct_as_value(self, x, node):
+        raise AdjitTypeError(self.refusal, self.loc, hint="transform a gradient with respect to arrays and numbers")
+
+
+def transformed_result(b, result, loc, refusal: str):
+    """structured_result for the result of a transformation transformed again (the gradient in its
+    argument's structure, a tuple of them, (value, gradients), aux after them)."""
+    return structured_result(_Plain(b, loc, refusal), result, None)

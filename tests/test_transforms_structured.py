@@ -1,0 +1,147 @@
+"""Structured results under the AD family (issue 13): a dict, NamedTuple or dataclass returned (nested
+with tuples and lists), a structured aux, jvp of grad(f, has_aux=True), and the Jacobians and
+Hessians by several arguments nested as JAX nests them. Checked against central differences in
+float64 and against each other (the vjp/jvp dot-product test); a few compiled cases."""
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.jit import CompiledFunction
+
+R = np.random.default_rng(1313)
+
+
+@pytest.fixture
+def as_python(monkeypatch):
+    """Every specialization's generated module run as plain Python (no Numba compile: the suite's
+    budget); the public API around it (structures, aux, nesting) runs as it is."""
+    spec_for, found = CompiledFunction._spec_for, {}
+
+    def python_spec(self, args):
+        spec = spec_for(self, args)
+        if spec.key not in found:
+            text, n = re.subn(r"^_jit = numba\.njit\(.*\)$", "_jit = lambda fn: fn", spec.lowered, flags=re.M)
+            assert n == 1
+            ns: dict = {"__name__": "adjit_test_lowered_structured"}
+            exec(compile(text, "<lowered>", "exec"), ns)
+            found[spec.key] = dataclasses.replace(spec, entry=ns[self.entry_name], forward=ns[self.name])
+        return found[spec.key]
+
+    monkeypatch.setattr(CompiledFunction, "_spec_for", python_spec)
+
+
+class Q(NamedTuple):
+    s: object
+    y: object
+
+
+@dataclass
+class D:
+    h2: object
+
+
+def nested_out(x, W):
+    h = np.tanh(W @ x)
+    return {"h": h, "q": Q(np.sum(h * h), [x * 3.0, None]), "d": D(h * x[0]), "n": x.shape[0]}
+
+
+def _fd(f, x, v, eps=1e-6):
+    """The central difference of f's leaves along v (float leaves only; others as they are)."""
+    plus, minus = f(x + eps * v), f(x - eps * v)
+    leaves = adjit.outputs.leaves
+    diffs = [(np.asarray(p) - np.asarray(m)) / (2 * eps) if np.asarray(p).dtype.kind == "f" else p
+             for p, m in zip(leaves(plus), leaves(minus))]
+    return adjit.outputs.rebuild(plus, diffs)
+
+
+def test_dict_namedtuple_and_dataclass_results_under_jvp_vjp_and_jacobians(as_python):
+    """A dict returned (with a NamedTuple, a list, a dataclass, None and an int inside) was a
+    located error ('dicts, NamedTuples and dataclasses as results are not supported yet'); now the
+    value, jvp's tangent, vjp's cotangent and the Jacobians have its structure, as in JAX."""
+    x, W, v = R.standard_normal(3), R.standard_normal((4, 3)), R.standard_normal(3)
+    out, t = adjit.jvp(nested_out, (x, W), (v, None))
+    assert isinstance(out["q"], Q) and isinstance(out["d"], D) and out["q"].y[1] is None and out["n"] == 3
+    assert isinstance(out["q"].y, list) and isinstance(t["q"], Q) and isinstance(t["d"], D)
+    fd = _fd(lambda x: nested_out(x, W), x, v)
+    for got, want in zip(adjit.outputs.leaves(t), adjit.outputs.leaves(fd)):
+        if np.asarray(want).dtype.kind == "f":
+            assert np.allclose(got, want, rtol=1e-7, atol=1e-9)
+    out2, pull = adjit.vjp(nested_out, x, W)
+    ct = {"d": D(R.standard_normal(4)), "h": R.standard_normal(4), "q": Q(0.7, [R.standard_normal(3), None]),
+          "n": None}  # keys in another order: as JAX (which sorts them), any order
+    dx, dW = pull(ct)
+    tl, cl = adjit.outputs.leaves(t), adjit.outputs.leaves({k: ct[k] for k in out2})
+    lhs = sum(float(np.sum(np.asarray(a) * np.asarray(b))) for a, b in zip(tl, cl) if np.asarray(a).dtype.kind == "f")
+    assert lhs == pytest.approx(float(dx @ v), rel=1e-10)  # <ct, J v> = <J^T ct, v>
+    with pytest.raises(adjit.ArgumentError, match="structure"):
+        pull({"h": ct["h"]})
+    Jf, Jr = adjit.jacfwd(nested_out)(x, W), adjit.jacrev(nested_out)(x, W)
+    assert Jf["n"] is None and Jf["q"].y[1] is None and isinstance(Jr["d"], D)
+    assert Jf["h"].shape == (4, 3) and np.allclose(Jf["h"], Jr["h"], rtol=1e-12)
+    assert np.allclose(Jf["d"].h2 @ v, t["d"].h2, rtol=1e-12) and np.allclose(Jr["q"].s, Jf["q"].s, rtol=1e-12)
+
+
+def test_a_dict_returned_compiled_keeps_float32_numbers():
+    """The one compiled case: a dict of a float32 array and a float32 number (it came back as a
+    Python float: the structure's leaves had no dtype of their own), through Numba."""
+    def f(x):
+        return {"a": np.sin(x), "b": Q(np.sum(x * x), None)}
+
+    x, v = np.array([0.5, -1.0, 2.0], dtype=np.float32), np.array([1.0, 2.0, -1.0], dtype=np.float32)
+    out, t = adjit.jvp(f, (x,), (v,))
+    assert isinstance(out["b"], Q) and out["b"].y is None and type(out["b"].s) is np.float32
+    assert type(t["b"].s) is np.float32 and t["a"].dtype == np.float32
+    assert t["b"].s == pytest.approx(float(2 * x @ v), rel=1e-6) and np.allclose(t["a"], np.cos(x) * v, rtol=1e-6)
+
+
+def test_jacobian_by_several_arguments_nests_the_output_outside(as_python):
+    """jacobian(f, argnums=(0, 1)) of a structured result gave the tuple of per-argument Jacobians
+    outside; JAX puts the output's structure outside and the tuple at each of its leaves."""
+    def f(x, y):
+        return {"a": np.sin(x) * y[0], "b": np.sum(x * x) * y}
+
+    x, y = R.standard_normal(3), R.standard_normal(2)
+    J = adjit.jacobian(f, argnums=(0, 1))(x, y)
+    (Jax, Jay), (Jbx, Jby) = J["a"], J["b"]
+    assert Jax.shape == (3, 3) and Jay.shape == (3, 2) and Jbx.shape == (2, 3) and Jby.shape == (2, 2)
+    assert np.allclose(Jax, np.diag(np.cos(x)) * y[0], rtol=1e-12) and np.allclose(Jay[:, 0], np.sin(x), rtol=1e-12)
+    assert np.allclose(Jbx, np.outer(y, 2 * x), rtol=1e-12) and np.allclose(Jby, np.eye(2) * np.sum(x * x), rtol=1e-12)
+
+
+def test_structured_aux_and_jvp_of_a_gradient_with_aux(as_python):
+    """aux a dict holding a list (was 'aux must be an array, a number or a tuple of them'), and
+    jvp(grad(f, has_aux=True)) (was an ArgumentError): ((g, aux), (g_dot, aux_dot)) as jax.jvp
+    gives it, aux differentiated too; jacrev of the gradient with has_aux=True."""
+    def f(x, W):
+        h = np.tanh(W @ x)
+        return np.sum(h ** 2), {"h": h, "n": [np.sum(x), x * 2.0]}
+
+    x, W, v = R.standard_normal(3), R.standard_normal((4, 3)), R.standard_normal(3)
+    g, aux = adjit.grad(f, has_aux=True)(x, W)
+    assert isinstance(aux["n"], list) and np.allclose(aux["h"], np.tanh(W @ x), rtol=1e-14)
+    (g2, aux2), (g_dot, aux_dot) = adjit.jvp(adjit.grad(f, has_aux=True), (x, W), (v, None))
+    assert np.allclose(g2, g, rtol=1e-13) and isinstance(aux_dot["n"], list)
+    gfd = _fd(lambda x: adjit.grad(f, has_aux=True)(x, W)[0], x, v)
+    assert np.allclose(g_dot, gfd, rtol=1e-6, atol=1e-8)
+    assert np.allclose(aux_dot["h"], (1 - np.tanh(W @ x) ** 2) * (W @ v), rtol=1e-12)
+    assert aux_dot["n"][0] == pytest.approx(np.sum(v)) and np.allclose(aux_dot["n"][1], 2 * v)
+    H, aux3 = adjit.jacrev(adjit.grad(f, has_aux=True), has_aux=True)(x, W)
+    assert np.allclose(H @ v, g_dot, rtol=1e-10) and isinstance(aux3["n"], list)
+
+
+def test_an_object_of_a_plain_class_returned_is_a_located_error():
+    class Box:
+        def __init__(self, a):
+            self.a = a
+
+    def f(x):
+        return Box(np.sin(x))
+
+    with pytest.raises(adjit.AdjitTypeError, match="plain class") as e:
+        adjit.jvp(f, (np.ones(2),), (np.ones(2),))
+    assert "test_transforms_structured.py" in str(e.value).splitlines()[0] and "dataclass" in e.value.hint
