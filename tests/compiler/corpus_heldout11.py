@@ -103,6 +103,21 @@ def list_of_array_appended_in_loops(x, isi):
     return np.sum(np.exp(-np.array(t) * x[0]))
 
 
+# ------------------- a module-level table of tuples indexed by an int computed at run time (SPANS[s])
+SPANS = [(0.0, 0.0, 280.0, 12.0), (280.0, 12.0, 620.0, 5.0), (620.0, 5.0, 900.0, 20.0)]
+GAINS = [[1.0, 2], [0.5, 3], [2.0, 1]]
+
+
+def table_rows_at_run_time(x, idx):
+    s = 0.0
+    for k in range(len(idx)):
+        xa, za, xb, zb = SPANS[idx[k]]
+        row = SPANS[idx[k]] + (x[k],)
+        g, n = GAINS[idx[k]]
+        s += x[k] ** 2 * (xb - xa) / 100.0 + za * row[4] + g * x[k] ** n
+    return s
+
+
 CASES = [
     (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
                              np.array([0.006, 0.02, 103.5])), (0, 1)),
@@ -118,6 +133,7 @@ CASES = [
      (0,)),
     (list_of_array_appended, lambda: (np.array([0.3, 0.8]), np.array([0.7, 3.0])), (0, 1)),
     (list_of_array_appended_in_loops, lambda: (np.array([0.3, 0.8]), np.array([0.7, 3.5])), (0, 1)),
+    (table_rows_at_run_time, lambda: (np.array([0.5, 0.2, -0.3]), np.array([2, 0, 1])), (0,)),
     (rows_min_multiply_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
      (0,)),
 ]

@@ -133,6 +133,14 @@ class FormsBase:
         if not isinstance(k, Value) or k.type.kind != "scalar" or k.type.dtype not in ("int64", "int32"):
             raise self.err(AdjitTypeError, f"list indices must be integers, not {_kind(k)}", node.slice)
         kinds = {_kind(e) for e in items}
+        if kinds == {"a list"} and all(_listlike(e) and len(e) == len(items[0]) and not any(map(_listlike, e))
+                                       for e in items):  # SPANS[s] of tuples of one length: their items at s
+            out = tuple(self._list_column_item(tuple(e[j] for e in items), k, node) for j in range(len(items[0])))
+            return self.mark_list(out) if all(self.is_list(e) for e in items) else out
+        return self._list_column_item(items, k, node)
+
+    def _list_column_item(self, items: tuple, k: Value, node):
+        kinds = {_kind(e) for e in items}
         if len(kinds) > 1 or "a list" in kinds:
             raise self.err(AdjitTypeError, "a list indexed at a position computed when the function runs must hold "
                            f"items of one kind (ints, floats, or arrays of one shape), not {', '.join(sorted(kinds))}",
@@ -215,9 +223,12 @@ class FormsBase:
     def subscript(self, node):
         """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once;
         `xs[k]` of a list literal: list_item."""
-        if isinstance(node.value, ast.Name) and _listlike(self.env.get(node.value.id)) and \
-                not isinstance(node.slice, (ast.Slice, ast.Tuple)):
-            return self.list_item(self.env[node.value.id], node)
+        if isinstance(node.value, ast.Name) and not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            held = self.env.get(node.value.id)
+            if node.value.id not in self.env and type(self.parsed.globals.get(node.value.id)) in (list, tuple):
+                held = self.expr(node.value)  # a module-level table: SPANS[s]
+            if _listlike(held):
+                return self.list_item(held, node)
         if not isinstance(node.slice, ast.Tuple) and not _special(node.slice) or \
                 isinstance(node.slice, ast.Tuple) and not any(_special(e) for e in node.slice.elts):
             return super().subscript(node)
