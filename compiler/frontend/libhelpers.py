@@ -20,3 +20,21 @@ def lfilter(b, a, x):
             acc = acc - an[k] * y[i - k]
         y[i] = acc
     return y
+
+
+def convolve(a, v, mode):
+    """np.convolve(a, v, mode) of 1-D float arrays whose lengths are known only when the function runs
+    (forms/signal.py unrolls the taps when they are known): the full convolution, one shifted copy
+    of a per tap of v, then NumPy's window of it for 'same' and 'valid'."""
+    n = a.shape[0]
+    m = v.shape[0]
+    assert n > 0 and m > 0, "np.convolve: an operand is empty"
+    full = np.zeros(n + m - 1)
+    for j in range(m):
+        full[j:j + n] += v[j] * a
+    if mode == "same":
+        lo = (min(n, m) - 1) // 2
+        return full[lo:lo + max(n, m)]
+    if mode == "valid":
+        return full[min(n, m) - 1:max(n, m)]
+    return full

@@ -118,6 +118,17 @@ def table_rows_at_run_time(x, idx):
     return s
 
 
+# ------------------ np.convolve with a kernel whose length is computed from the data (an instrument line shape)
+def convolve_kernel_sized_from_data(x, fwhm, dnu):
+    half = int(3 * fwhm[0] / dnu[0])
+    grid = dnu[0] * np.arange(-half, half + 1)
+    k = np.exp(-0.5 * (grid / fwhm[1]) ** 2)
+    k /= k.sum()
+    y = np.convolve(np.sin(x) * x, k, mode="same")
+    z = np.convolve(x, k, "valid")
+    return np.sum(y[2:-2] ** 2 * np.arange(len(y) - 4)) + np.sum(z ** 3) + np.sum(np.convolve(k, x[:3]))
+
+
 CASES = [
     (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
                              np.array([0.006, 0.02, 103.5])), (0, 1)),
@@ -134,6 +145,10 @@ CASES = [
     (list_of_array_appended, lambda: (np.array([0.3, 0.8]), np.array([0.7, 3.0])), (0, 1)),
     (list_of_array_appended_in_loops, lambda: (np.array([0.3, 0.8]), np.array([0.7, 3.5])), (0, 1)),
     (table_rows_at_run_time, lambda: (np.array([0.5, 0.2, -0.3]), np.array([2, 0, 1])), (0,)),
+    (convolve_kernel_sized_from_data, lambda: (np.linspace(0.0, 3.0, 12), np.array([0.25, 0.2]), np.array([0.1])),
+     (0, 1)),
+    (convolve_kernel_sized_from_data, lambda: (np.linspace(0.0, 3.0, 12), np.array([0.55, 0.3]), np.array([0.1])),
+     (0, 1)),
     (rows_min_multiply_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
      (0,)),
 ]

@@ -5,7 +5,9 @@ gradient with respect to both is the transposed sum of the same terms.
 
 full: out[k] = sum_j v[j] a[k - j], k in [0, n + m - 1); valid: its middle n - m + 1 entries;
 same: max(n, m) entries, starting at (m - 1) // 2. np.correlate(a, v, mode) is np.convolve(a,
-v[::-1], mode) for real arrays (with len(a) >= len(v)).
+v[::-1], mode) for real arrays (with len(a) >= len(v)). An operand whose length is known only when
+the function runs (`half = int(3 * fwhm / dnu)` taps) is convolved by the loop over its taps of
+libhelpers.convolve, inlined like a user's helper.
 
 The window functions np.hanning, np.hamming, np.blackman, np.bartlett and np.kaiser of a length
 known when compiled, computed when the function runs by NumPy's own formulas (`n = arange(1 - M, M,
@@ -22,7 +24,10 @@ MAX_TAPS = 256  # a longer kernel: one term per tap would make very long code
 
 FORMS: dict = {
     "convolve": ((np.convolve,), (), "the shorter operand's taps (at most 256, known when compiled) as slice-multiply-"
-                                     "adds over the zero-padded longer one: `mode` full, valid or same"),
+                                     "adds over the zero-padded longer one: `mode` full, valid or same; with an operand "
+                                     "whose length is known only when the function runs (a kernel sized from the data), "
+                                     "a loop adding one shifted copy of `a` per tap of `v`, then NumPy's window "
+                                     "(frontend/libhelpers.py, inlined)"),
     "correlate": ((np.correlate,), (), "`np.convolve(a, v[::-1], mode)` (real arrays, len(a) >= len(v))"),
 }
 
@@ -103,9 +108,11 @@ class SignalForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: mode must be 'full', 'valid' or 'same', not {mode!r}",
                            node)
         n, m = self._shape(a)[0], self._shape(v)[0]
-        if n is None or m is None:
-            raise self.err(UnsupportedSyntaxError, f"{label}: the lengths must be known when the call is compiled",
-                           node)
+        if n is None or m is None:  # a kernel of a length computed from the data: the loop over its taps
+            from .. import libhelpers
+
+            a, v = (x if x.type.dtype == "float64" else self.b.emit("astype", [x], dtype="float64") for x in (a, v))
+            return self.inline(libhelpers.convolve, [a, v, mode], {}, node)
         if n == 0 or m == 0:
             raise self.err(ShapeError, f"{label}: an operand is empty", node)
         if m > n:  # convolution commutes: the shorter operand is the kernel
