@@ -211,6 +211,10 @@ def _lowerable(obj, depth: int = 0) -> bool:
 
     if is_fft(obj):
         return True  # np.fft (fft.py): its complex result could not be handed to the compiled code
+    from .complexcalls import _EXPANDED, _get
+
+    if _get(_EXPANDED, obj) is not None:  # np.conj, np.angle, np.real, np.vdot, ...: complexcalls.py expands them
+        return True
     if any(getattr(obj, a, None) is not None for a in ("__adjit_custom__", "__adjit_transform__", "__adjit_primitive__")):
         return True
     if any(obj is f for f in (np.triu_indices, np.tril_indices, np.fill_diagonal, np.copyto)) or _is_comb(obj) or \

@@ -84,3 +84,15 @@ def test_a_real_power_and_log10_at_zero_stay_finite():
     """0 ** 0.5 is 0 in NumPy; computed as NumPy's complex product w * log(z), 0 * (-inf) would be
     nan (a real exponent and log10's scale multiply each part)."""
     _checked(power_and_log10_at_zero, A, np.array([0.0, 0.0, 0.5, -0.0]))
+
+
+def conjugate_of_a_constant(a, b):
+    e = np.conj(0.5 - 1j)
+    return np.sum(np.abs(a + e * b) * W) + np.angle(e) * a[0]
+
+
+def test_a_complex_function_of_constants_is_lowered():
+    """`e = np.conj(0.5 - 1j)` was run by NumPy before the compiled code (host.py took np.conj,
+    np.angle, np.real, np.vdot, ... for functions without a rule), whose complex128 result the
+    compiled code cannot take: a located refusal of a program adjit computes."""
+    _checked(conjugate_of_a_constant, A, B)
