@@ -17,8 +17,8 @@ import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import CompiledFunction, pickling
-from .compiler.jit.arguments import (Flat, float_arguments, gradients, n_arguments, n_gradients, refuse_structures,
-                                     tangent_leaves)
+from .compiler.jit.arguments import (Flat, as_result, float_arguments, gradients, n_arguments, n_gradients,
+                                     refuse_structures, tangent_leaves)
 from .runtime.trees import flatten, is_structure, unflatten
 from . import outputs
 
@@ -307,11 +307,23 @@ class _Hvp:
     def __init__(self, f: Callable, k: int):
         self.f, self.k = f, k
         self.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
+        self._c = None  # the compiled forward over reverse, one argument (found once: _compiled's lookup)
 
     def __call__(self, *args_and_v):
         *args, v = args_and_v
         if not isinstance(self.k, tuple):
-            return _grad_jvp(self.f, self.k, self.k, tuple(args), v)[2]
+            c = self._c
+            if c is None:
+                c = self._c = _compiled(self.f, (self.k,), "grad_jvp", wrt_fwd=(self.k,))
+            args = c._bind(tuple(args), {})
+            if isinstance(args, Flat):  # a structure: v and H v in its structure
+                return _grad_jvp(self.f, self.k, self.k, tuple(args_and_v[:-1]), v)[2]
+            x = args[c.wrt_fwd[0]]  # an array or number (the bound position, after a method's self)
+            if not (type(v) is np.ndarray and type(x) is np.ndarray and v.shape == x.shape and v.dtype == x.dtype
+                    and v.flags.c_contiguous):  # else as the compiled code reads it, or the error (_like)
+                v = _hvp_like(v, x, f"the tangent of argument {c.wrt_fwd[0] - _skip(c)}")
+            # (value, gradient, value_dot, gradient_dot): H v is the gradient's directional derivative
+            return as_result(c._spec_for(args).entry(*args, v)[3], x)
         ks = self.k  # several arguments: the gradient by all of them, along (v0, v1, ...) at once
         if not isinstance(v, (tuple, list)) or len(v) != len(ks):
             raise ArgumentError(f"hvp with argnums={ks!r}: v must be a tuple of {len(ks)} vectors, one per argument "
