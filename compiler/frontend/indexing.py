@@ -29,6 +29,8 @@ class Indexing:
             outer = ast.copy_location(ast.Subscript(value=inner, slice=sl.slice, ctx=ast.Load()), node)
             outer.end_lineno, outer.end_col_offset = node.end_lineno, node.end_col_offset
             return self.subscript(outer)
+        if type(base).__name__ == "DeferredList" and not isinstance(sl, (ast.Slice, ast.Tuple)):
+            base = self.deferred(base, None, node)  # ys = [f(v) for v in xs]; ys[k]: a row of NumPy's array of it
         if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
             return self.struct_subscript(base, node)
         if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py

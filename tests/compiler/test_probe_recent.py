@@ -109,3 +109,19 @@ def test_a_shape_of_one_computed_int():
     """`x.reshape(a * b)` with `a, b = x.shape` (an int computed when compiled from shapes, not a
     Python int) was 'reshape takes a tuple of ints'; np.reshape and np.broadcast_to the same."""
     _checked(reshaped_by_a_computed_length, np.arange(12.0).reshape(4, 3) / 7 - 0.5)
+
+
+def comprehension_over_repeated_slots(x):
+    hs = [x[:3]] * 3
+    ys = [h * (k + 1) for k, h in enumerate(hs)]
+    j = int(x[3] > 0)
+    return np.sum(ys[j] * ys[-1]) + np.sum(ys[0])
+
+
+def test_an_item_of_a_comprehension_lowered_where_used():
+    """`ys = [f(h) for h in hs]` over `hs = [v] * n` is lowered where it is used (a list of
+    run-time length for the lowerer); `ys[k]` was 'cannot index a list built by a comprehension':
+    it is row k of NumPy's array of it (a slice `ys[1:]` stays refused: list + list joins)."""
+    x = np.array([0.3, -0.8, 0.5, 0.9, 1.2, -0.4])
+    _checked(comprehension_over_repeated_slots, x)
+    _checked(comprehension_over_repeated_slots, -x)
