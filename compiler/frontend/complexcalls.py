@@ -114,7 +114,7 @@ class ComplexCalls:
             except Exception as e:  # noqa: BLE001 - NumPy's own error, located
                 raise self.err(AdjitTypeError, f"{_name_of(func)}: {e}", node) from None
             if isinstance(out, (np.generic, complex, float, int, bool)):
-                return out.item() if isinstance(out, np.generic) else out
+                return out.item() if isinstance(out, np.complexfloating) else out  # np.float64 keeps 1 / 0.0 = inf
         kind = _get(_EXPANDED, func)
         if kind is not None:
             return self.expand(kind, args, kwargs, node, func)
@@ -237,8 +237,9 @@ class ComplexCalls:
             return self.cx(self._neg(a), self._neg(b)) if kind == "neg" else z
         if kind == "square":
             return self.binop(ast.Mult, z, z, node)
-        if kind == "exp":
-            ea = 1.0 if a is None else f(np.exp, a)
+        if kind == "exp":  # exp(±0 + ib) is (cos b, sin b) exactly: a zero real part (-1j * t's) costs nothing
+            same = isinstance(b, Value) and (not isinstance(a, Value) or self.b.aval(a).shape == self.b.aval(b).shape)
+            ea = 1.0 if a is None or same and self._zero_sign(a) is not None else f(np.exp, a)
             return self.cx(ea, None) if b is None else self.cx(p("*", ea, f(np.cos, b)), p("*", ea, f(np.sin, b)))
         if kind in ("sin", "cos"):
             a = 0.0 if a is None else a

@@ -96,3 +96,13 @@ def test_a_complex_function_of_constants_is_lowered():
     np.angle, np.real, np.vdot, ... for functions without a rule), whose complex128 result the
     compiled code cannot take: a located refusal of a program adjit computes."""
     _checked(conjugate_of_a_constant, A, B)
+
+
+def reciprocal_of_a_conjugated_zero(a, b):
+    return np.sum(a * W) * np.exp(-1.0 / np.conj(0.0)) + np.sum(np.exp(1j * a).real)
+
+
+def test_a_numpy_scalar_of_constants_divides_as_numpy():
+    """np.conj(0.0) of a constant, folded when compiled, became the Python float 0.0, so `-1.0 /`
+    it raised Python's ZeroDivisionError inside the compiler (NumPy: -inf, and exp of it 0)."""
+    _checked(reciprocal_of_a_conjugated_zero, A, B)
