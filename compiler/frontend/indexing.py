@@ -16,6 +16,15 @@ from .expressions import _describe
 from .gridindex import is_index_trick, lower_index_trick
 
 
+class SliceValue:
+    """`slice(lo, hi, step)` bound to a name (`inner = slice(20, n - 20)`, then `x[inner]`): its
+    bounds as lowered (numbers, values or None), indexing as `x[lo:hi:step]` does."""
+
+    def __init__(self, parts: tuple):
+        self.parts = parts
+        self.__name__ = "a slice"
+
+
 class Indexing:
     """The Lowerer's subscripts."""
 
@@ -208,6 +217,7 @@ class Indexing:
                 self.env["<np.arange>"] = np.arange
                 items[k] = ast.copy_location(ast.Call(func=ast.copy_location(ast.Name("<np.arange>", ast.Load()), e.func),
                                                       args=e.args, keywords=e.keywords), e)
+        items = [self._slice_object(e) for e in items]  # inner = slice(20, n - 20); x[inner]
         ints: list = []
         index = []
         arrays: list = []
@@ -254,3 +264,34 @@ class Indexing:
             raise self.err(UnsupportedSyntaxError, "None (np.newaxis) in an index together with an index array is "
                            "not supported", sl, hint="index first, then add the axis: np.expand_dims(x[idx], axis)")
         return tuple(index), ints
+
+    def slice_value(self, args, kwargs, node) -> SliceValue:
+        """Python's `slice(stop)`, `slice(start, stop[, step])` of ints (known when compiled or not) or None."""
+        if kwargs or not 1 <= len(args) <= 3:
+            raise self.err(AdjitTypeError, "slice() takes 1 to 3 positional arguments", node)
+        parts = (None, args[0], None) if len(args) == 1 else tuple(args) + (None,) * (3 - len(args))
+        for a in parts:
+            if a is not None and not (isinstance(a, (int, np.integer)) and not isinstance(a, bool) or isinstance(
+                    a, Value) and a.type.kind == "scalar" and a.type.dtype in ("int64", "int32")):
+                raise self.err(AdjitTypeError, f"slice() bounds must be ints or None, not {_describe(a)}", node)
+        return SliceValue(parts)
+
+    def _slice_object(self, e):
+        """An index item that is a slice object (a name bound to one, or a `slice(...)` call): the
+        `lo:hi:step` it stands for, its bounds under hidden names; any other item as it is."""
+        if isinstance(e, ast.Name) and isinstance(self.env.get(e.id), SliceValue):
+            parts = self.env[e.id].parts
+        elif isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "slice" \
+                and e.func.id not in self.env and self.name("slice", e.func) is slice:
+            parts = self.slice_value([self.expr(a) for a in e.args], {k.arg: k.value for k in e.keywords}, e).parts
+        else:
+            return e
+        names = []
+        for j, v in enumerate(parts):
+            if v is None:
+                names.append(None)
+                continue
+            key = f"<slice {id(e)} {j}>"
+            self.env[key] = v
+            names.append(ast.copy_location(ast.Name(key, ast.Load()), e))
+        return ast.copy_location(ast.Slice(*names), e)

@@ -126,6 +126,8 @@ class PythonValues:
         """`func(*args, **kwargs)` evaluated now, when func is a pure library function adjit has no
         rule for and every argument is known when the call is compiled; None when func is not pure
         (np.random, I/O, settings) or an argument is computed at run time."""
+        if func is slice:  # inner = slice(20, n - 20): the slice object x[inner] indexes with (indexing.py)
+            return self.slice_value(args, kwargs, node)
         if not _pure(func):
             return None
         known = [_known(self, a) for a in args]

@@ -129,6 +129,18 @@ def convolve_kernel_sized_from_data(x, fwhm, dnu):
     return np.sum(y[2:-2] ** 2 * np.arange(len(y) - 4)) + np.sum(z ** 3) + np.sum(np.convolve(k, x[:3]))
 
 
+# ------------------------------------------ slice objects bound to names (inner = slice(20, n - 20))
+def slice_objects(x, k):
+    inner = slice(2, len(x) - 2)
+    every = slice(None, None, 2)
+    lo = slice(int(k[0]), int(k[0]) + 3)
+    y = x[inner] ** 2
+    z = np.zeros_like(x)
+    z[every] = x[every] * 3.0
+    w = x.reshape(2, 5)[:, slice(1, 4)]
+    return np.sum(y) + np.sum(z ** 2) + np.sum(x[lo] ** 3) + np.sum(w * 2) + np.sum(x[slice(3)])
+
+
 CASES = [
     (sellmeier_zip, lambda: (np.linspace(0.5, 1.5, 7), np.array([1.03, 0.23, 1.01]),
                              np.array([0.006, 0.02, 103.5])), (0, 1)),
@@ -149,6 +161,7 @@ CASES = [
      (0, 1)),
     (convolve_kernel_sized_from_data, lambda: (np.linspace(0.0, 3.0, 12), np.array([0.55, 0.3]), np.array([0.1])),
      (0, 1)),
+    (slice_objects, lambda: (np.linspace(0.1, 1.0, 10), np.array([4.5])), (0,)),
     (rows_min_multiply_at, lambda: (np.array([0.3, -0.5, 1.2, 0.7, 0.1, -0.9]), np.array([0, 1, 1, 2, 3, 2])),
      (0,)),
 ]
