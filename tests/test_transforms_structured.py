@@ -165,3 +165,28 @@ def test_hvp_takes_any_vector_numpy_would_and_refuses_another_shape(as_python):
         hvp(x, W, np.ones(2))
     got = adjit.hvp(lambda a, b: a ** 3 * b)(0.5, 2.0, 1.0)
     assert type(got) is float and got == pytest.approx(6.0)
+
+
+def test_branches_returning_dicts_join_leaf_by_leaf(as_python):
+    """`if ...: return {"a": ..., "b": ...} else: return {"b": ..., "a": ...}` (keys in any order)
+    was 'the dict is used here as one array'; each leaf is now one output of the `if`. Branches
+    returning different structures are a located error naming where they differ."""
+    def f(x, y):
+        if y[0] > 0:
+            return {"a": np.sin(x), "b": np.sum(x)}
+        return {"b": np.sum(x * x), "a": np.cos(x)}
+
+    def g(x, y):
+        if y[0] > 0:
+            return {"a": np.sin(x), "b": np.sum(x)}
+        return {"a": np.cos(x), "c": np.sum(x)}
+
+    x, v = R.standard_normal(3), R.standard_normal(3)
+    for y, da, db in ((np.ones(2), np.cos(x) * v, np.sum(v)), (-np.ones(2), -np.sin(x) * v, 2 * x @ v)):
+        out, t = adjit.jvp(f, (x, y), (v, None))
+        assert list(out) == ["a", "b"] and np.allclose(t["a"], da, rtol=1e-12) and t["b"] == pytest.approx(db)
+        (dx, _) = adjit.vjp(f, x, y)[1]({"a": v, "b": 2.0})
+        assert float(dx @ v) == pytest.approx(float(da @ v) + 2.0 * db, rel=1e-10)  # <J^T ct, v> = <ct, J v>
+    with pytest.raises(adjit.AdjitTypeError, match="different structures") as e:
+        adjit.jvp(g, (x, np.ones(2)), (v, None))
+    assert "test_transforms_structured.py" in str(e.value).splitlines()[0]

@@ -13,6 +13,7 @@ from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Abstract, Block, For, If, Value, While, free_values
 from .iteration import target_names
 from .parse import _always_returns, _contains_jump, assigned_names
+from .structout import holds_structure, joined_structures
 from .structures import is_struct
 from .values import _UNDEFINED, Method, Undefined, _is_number, _same_static
 
@@ -359,6 +360,8 @@ class ControlFlow:
         else_ops, _, re_ = self.branch(stmt.orelse + ([] if _always_returns(stmt.orelse) else rest))
         if rt is None or re_ is None:
             raise self.err(AdjitTypeError, "not every path through this `if` returns a value", stmt)
+        if holds_structure(rt) or holds_structure(re_):  # a dict, NamedTuple...: one output per leaf (structout.py)
+            return joined_structures(self, cond, rt, re_, then_ops, else_ops, stmt)
         if type(rt) is tuple or type(re_) is tuple:  # `return a, b` in both branches: one output per item
             if type(rt) is not tuple or type(re_) is not tuple or len(rt) != len(re_):
                 raise self.err(AdjitTypeError, "the branches of this `if` return different numbers of values", stmt)

@@ -105,3 +105,75 @@ def transformed_result(b, result, loc, refusal: str):
     """structured_result for the result of a transformation transformed again (the gradient in its
     argument's structure, a tuple of them, (value, gradients), aux after them)."""
     return structured_result(_Plain(b, loc, refusal), result, None)
+
+
+def holds_structure(x) -> bool:
+    """A structure, or a tuple with one inside (a branch's `return {"a": ..., "b": ...}`)."""
+    return is_struct(x) or type(x) is tuple and any(holds_structure(v) for v in x)
+
+
+def joined_structures(low, cond, rt, re_, then_ops: list, else_ops: list, stmt):
+    """`if c: return {"a": u, ...} else: return {"a": w, ...}`: the two branches' structures agree
+    (the same dict keys in any order, the same NamedTuple or dataclass, tuples and lists of one
+    length, None and str entries equal); each leaf becomes one output of the `if`, and the result is
+    the then-branch's structure holding them. Another structure is a located error naming where."""
+    from ..ir import Block, If, Value
+
+    pairs: list = []
+
+    def pair(a, b, where):
+        a, b = (low.struct_read(v, stmt) if type(v).__name__ == "Slot" else v for v in (a, b))
+        differ = low.err(AdjitTypeError, f"the branches of this `if` return different structures (at the result{where})",
+                         stmt, hint="return the same keys, fields and lengths on every path")
+        if a is None or isinstance(a, str) or b is None or isinstance(b, str):
+            if not (a is b or isinstance(a, str) and a == b):
+                raise differ
+            return
+        if isinstance(a, StructMap) or isinstance(b, StructMap):
+            if not (isinstance(a, StructMap) and isinstance(b, StructMap)) or set(a.items) != set(b.items):
+                raise differ
+            for k in a.items:
+                pair(a.items[k], b.items[k], f"{where}[{k!r}]")
+            return
+        if isinstance(a, StructObj) or isinstance(b, StructObj):
+            if not (isinstance(a, StructObj) and isinstance(b, StructObj)) or a.cls is not b.cls \
+                    or set(a.items) != set(b.items):
+                raise differ
+            for k in a.items:
+                pair(a.items[k], b.items[k], f"{where}.{k}")
+            return
+        if isinstance(a, tuple) or isinstance(b, tuple):  # tuples, lists, NamedTuples
+            if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b) \
+                    or getattr(a, "cls", None) is not getattr(b, "cls", None) or low.is_list(a) != low.is_list(b):
+                raise differ
+            for i, (u, w) in enumerate(zip(a, b)):
+                pair(u, w, f"{where}[{i}]")
+            return
+        pairs.append((a, b, where))
+
+    pair(rt, re_, "")
+    ty, ey, outs = [], [], []
+    for a, b, where in pairs:
+        (a, b), av = low.join(f"the result{where}", [a, b], [then_ops, else_ops], stmt)
+        ty.append(a)
+        ey.append(b)
+        outs.append(low.b.define(Value(None), av))
+    low.b.ops.append(If(cond, Block(then_ops), Block(else_ops), ty, ey, outs, low.loc(stmt)))
+    leaves = iter(outs)
+
+    def rebuild(a):
+        a = low.struct_read(a, stmt) if type(a).__name__ == "Slot" else a
+        if a is None or isinstance(a, str):
+            return a
+        if isinstance(a, StructMap):
+            return StructMap({k: rebuild(v) for k, v in a.items.items()}, a.label, a.cls)
+        if isinstance(a, StructObj):
+            return StructObj({k: rebuild(v) for k, v in a.items.items()}, a.label, a.cls, a.kind)
+        if isinstance(a, StructTuple):
+            return StructTuple([rebuild(v) for v in a], a.label, a.kind, a.fields, a.cls)
+        if type(a) is tuple:
+            items = tuple(rebuild(v) for v in a)
+            return low.mark_list(items) if low.is_list(a) else items
+        return next(leaves)
+
+    return rebuild(rt)
