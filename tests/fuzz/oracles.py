@@ -238,6 +238,7 @@ def fd_gradients(fun, args64: list, wrt_idx: list, coarse: bool = False):
             finite = all(np.isfinite(v) for v in (up1, dn1, up2, dn2, up3, dn3))
             scale = max(1.0, abs(c1))
             if (not finite or abs(c1 - c2) > 1e-5 * scale + 10 * noise / h1
+                    or 1e-15 * max(1.0, abs(f0)) / h1 > 1e-3 * scale  # a step below the value's ulps (f0 7e19)
                     or abs(c1 - c3) > 1e-5 * scale + 10 * noise / h3
                     or abs(fwd - bwd) > 1e-3 * scale + 10 * noise / h1):
                 ok[i] = False
