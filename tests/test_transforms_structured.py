@@ -190,3 +190,26 @@ def test_branches_returning_dicts_join_leaf_by_leaf(as_python):
     with pytest.raises(adjit.AdjitTypeError, match="different structures") as e:
         adjit.jvp(g, (x, np.ones(2)), (v, None))
     assert "test_transforms_structured.py" in str(e.value).splitlines()[0]
+
+
+class State(NamedTuple):
+    h: object
+    c: object
+
+
+def test_namedtuple_replace_makes_a_new_one(as_python):
+    """`s._replace(h=...)` of a NamedTuple (JAX code's state updates) was 'has no attribute
+    _replace'; now a new NamedTuple of the class, in a loop too, returned as one."""
+    def f(x):
+        s = State(x * 1.0, 0.0)
+        for i in range(3):
+            s = s._replace(h=np.tanh(s.h) + 0.1 * i, c=s.c + 1.0)
+        return s._replace(c=s.c * np.sum(s.h))
+
+    x, v = R.standard_normal(3), R.standard_normal(3)
+    out, t = adjit.jvp(f, (x,), (v,))
+    assert isinstance(out, State) and out.c == pytest.approx(3.0 * np.sum(out.h))
+    fd = _fd(f, x, v)
+    assert np.allclose(t.h, fd.h, rtol=1e-7, atol=1e-9) and t.c == pytest.approx(fd.c, rel=1e-7)
+    with pytest.raises(adjit.AdjitTypeError, match="no field 'z'"):
+        adjit.jvp(lambda x: State(x, 1.0)._replace(z=x).h, (x,), (v,))

@@ -11,6 +11,7 @@ import numpy as np
 from .. import primitives as P
 from ..errors import AdjitNameError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
+from .structout import replaced
 from .values import Method, _is_number, shape_arg
 
 
@@ -270,6 +271,8 @@ class CallHelpers:
             if not (key is None or isinstance(key, (str, tuple)) or _is_number(key)):
                 key = self.static(key, node, "the key of dict.get")  # a run-time key: the located error
             return self.struct_read(x.items[key], node) if key in x.items else (args[1] if len(args) > 1 else None)
+        if m.name == "_replace" and type(x).__name__ == "StructTuple":  # p._replace(a=v) of a NamedTuple: structout.py
+            return replaced(self, x, args, kwargs, node)
         if m.name == "tolist":  # Python's (nested) list of the numbers: morenumpy.py
             return self.tolist(x, args, kwargs, node)
         if m.name in P.REDUCTIONS:

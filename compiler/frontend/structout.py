@@ -177,3 +177,16 @@ def joined_structures(low, cond, rt, re_, then_ops: list, else_ops: list, stmt):
         return next(leaves)
 
     return rebuild(rt)
+
+
+def replaced(low, p: StructTuple, args, kwargs: dict, node):
+    """`p._replace(a=v)` of a NamedTuple: a new one of its class with those fields replaced (keyword
+    arguments only, each a field), as Python makes it."""
+    if args:
+        raise low.err(AdjitTypeError, "_replace takes keyword arguments only (a field name each)", node)
+    unknown = [k for k in kwargs if k not in p.fields]
+    if unknown:
+        raise low.err(AdjitTypeError, f"{p.__name__} has no field '{unknown[0]}' (its fields: "
+                      f"{', '.join(p.fields)})", node)
+    items = [kwargs.get(f, v) for f, v in zip(p.fields, p)]
+    return StructTuple(items, f"{p.label}._replace(...)", p.kind, p.fields, p.cls)

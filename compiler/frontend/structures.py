@@ -354,6 +354,9 @@ class Structures:
             return self.class_attribute(base, attr, node)
         if isinstance(base, StructTuple) and base.fields is not None and attr in base.fields:
             return self.struct_read(base[base.fields.index(attr)], node)
+        if isinstance(base, StructTuple) and base.fields is not None and attr == "_replace":  # calls.py, structout.py
+            from .values import Method
+            return Method("_replace", base)
         if isinstance(base, StructMap) and attr in ("items", "keys", "values"):
             return StructView(base, attr)
         if isinstance(base, StructMap) and attr == "get":  # d.get(key, default): calls.py
