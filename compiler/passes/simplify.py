@@ -209,6 +209,8 @@ def _masked_product(s: _Site):
     branch not taken a zero cotangent, which its rules then multiply by a local derivative that
     may be inf or nan there (`np.where(x > 0, np.log(x), 0.0)`: 1/x at x = 0; `np.sqrt` of a
     negative): 0 * inf is nan, where the derivative is 0."""
+    if s.op.role == "primal":  # a value keeps NumPy's 0 * nan = nan (and -0.0): only derivatives are masked
+        return NOT_MINE
     op = s.op
     for k in ((0, 1) if op.prim == "mul" else (0,)):
         w = s.made_by(op.inputs[k], "where")
@@ -250,6 +252,8 @@ def _masked_sum(s: _Site):
     where it did not choose must stay a where through that sum, so that the product by a derivative
     that is inf or nan there keeps its zero (_masked_product; `2 log(x) - arctan(x)` of an x that is
     nan where np.where did not choose it). Exact elementwise: both sides choose alike."""
+    if s.op.role == "primal":  # a value keeps NumPy's 0 * nan = nan (and -0.0): only derivatives are masked
+        return NOT_MINE
     op = s.op
     w0, w1 = (s.made_by(v, "where") for v in op.inputs)
     if w0 is None or w1 is None or w0.inputs[0] is not w1.inputs[0]:
@@ -291,6 +295,8 @@ def _masked_sum(s: _Site):
 def _masked_negation(s: _Site):
     """-where(c, a, 0) -> where(c, -a, 0) (and with the zero first): the zero np.where put where it
     did not choose stays a where for the rules that follow (_masked_product, _masked_sum)."""
+    if s.op.role == "primal":  # a value keeps NumPy's 0 * nan = nan (and -0.0): only derivatives are masked
+        return NOT_MINE
     op = s.op
     w = s.made_by(op.inputs[0], "where")
     if w is None:

@@ -125,3 +125,20 @@ def test_an_item_of_a_comprehension_lowered_where_used():
     x = np.array([0.3, -0.8, 0.5, 0.9, 1.2, -0.4])
     _checked(comprehension_over_repeated_slots, x)
     _checked(comprehension_over_repeated_slots, -x)
+
+
+def nan_where_the_mask_is_zero(x):
+    y = np.where(x > 0, x, 0.0) * np.sqrt(x)
+    return np.sum(np.isnan(y) * x) + np.nansum(y) + np.sum(np.isnan(-np.where(x > 0, 0.0, np.log(x))))
+
+
+def test_a_value_keeps_nan_where_np_where_put_a_zero():
+    """The simplifier's rules that keep np.where's zero through a product (where(c, a, 0) * d ->
+    where(c, a * d, 0)), a sum and a negation, made for the zero cotangent of the branch not taken,
+    rewrote values too: NumPy's 0 * nan is nan (sqrt of a negative), counted by np.isnan (2.69 for
+    NumPy's 1.49). Values keep NumPy's arithmetic; derivatives are still masked."""
+    x = np.array([0.3, -0.8, 0.5, 0.9, 1.2, -0.4])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        _checked(nan_where_the_mask_is_zero, x)
+        value, _ = adjit.value_and_grad(nan_where_the_mask_is_zero)(x)
+        assert np.isclose(value, nan_where_the_mask_is_zero(x))
