@@ -23,9 +23,9 @@ class _BatchedGradJvp(CompiledFunction):
 
     ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian", "jacfwd": "_jacfwd"}
 
-    def __init__(self, fun, ks: tuple, k: int, kind: str = "hessian"):
-        if kind == "hessian":
-            super().__init__(fun, ks, "grad_jvp", wrt_fwd=ks)
+    def __init__(self, fun, ks: tuple, k: int, kind: str = "hessian", has_aux: bool = False):
+        if kind == "hessian":  # has_aux: aux passed through, after the tangents (not batched)
+            super().__init__(fun, ks, "grad_jvp", wrt_fwd=ks, has_aux=has_aux)
         else:
             super().__init__(fun, ks, "jvp")
         self.mode, self.k = kind, k
@@ -44,15 +44,22 @@ class _BatchedGradJvp(CompiledFunction):
             check_differentiable(primal, builder, wrt, False)
             return batching.batch_tangents(forward.jvp(primal, builder, wrt), len(wrt), self.k)
         check_differentiable(primal, builder, wrt, True)
+        n_aux = len(primal.results) - 1 if self.has_aux else 0  # the aux parts (compiled._split_aux)
+        if self.has_aux:  # the (value, aux) tuple the split left dead: no batching rule reads it
+            from .compiler.ir import clone_function
+            from .compiler.passes.dce import eliminate_dead_code
+
+            primal = eliminate_dead_code(clone_function(primal))
         grad = reverse.value_and_grad(primal, builder, wrt)
         check_differentiable(grad, builder, wrt_fwd, False)
-        return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True), len(wrt_fwd), self.k)
+        return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux),
+                                       len(wrt_fwd), self.k, n_aux)
 
 
 BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian or jacfwd did (tests read it)
 
 
-def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian"):
+def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian", has_aux: bool = False):
     """(K, the batched specialization) for n tangents, or None when f is not batched (an op with
     no batching rule, tapes that would grow too large, or any failure: the one-tangent path
     decides, and gives the result or the error)."""
@@ -65,7 +72,7 @@ def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian"):
     k = batch_size(n, largest)
     key = _shape_key(args)
     while k >= 2:
-        c = _compiled_batched(f, ks, k, kind)
+        c = _compiled_batched(f, ks, k, kind, has_aux)
         if key not in c.refused:
             try:
                 return k, c._spec_for(args)
@@ -78,15 +85,15 @@ def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian"):
     return None
 
 
-def _compiled_batched(f, ks: tuple, k: int, kind: str = "hessian") -> "_BatchedGradJvp":
+def _compiled_batched(f, ks: tuple, k: int, kind: str = "hessian", has_aux: bool = False) -> "_BatchedGradJvp":
     try:
         per = _COMPILED.setdefault(f, {})
     except TypeError:  # not weakly referable: no memo
         per = {}
-    key = (kind, repr(ks), k)
+    key = (kind, repr(ks), k, has_aux)
     c = per.get(key)
     if c is None:
-        c = per[key] = _BatchedGradJvp(f, ks, k, kind)
+        c = per[key] = _BatchedGradJvp(f, ks, k, kind, has_aux)
     return c
 
 
@@ -120,12 +127,12 @@ def _batched_columns(spec, args, k: int, xs: list, outs, shapes: list | None = N
     return [np.concatenate(cs, axis=0) for cs in cols]
 
 
-def hessian_columns(f, args, ks: tuple, xs: list):
+def hessian_columns(f, args, ks: tuple, xs: list, has_aux: bool = False):
     """(columns, starts) of the Hessian by the float leaves xs of arguments ks (the tangent
     parameters, in order): columns[i] is (n, size_i), row j the derivative of gradient leaf i
     along e_j; starts[j] where leaf j's elements begin among the n. None: not batched."""
     sizes = [int(np.size(x)) for x in xs]
-    found = batched_spec(f, ks, args, sum(sizes))
+    found = batched_spec(f, ks, args, sum(sizes), has_aux=has_aux)
     if found is None:
         BATCHED["fallbacks"] += 1
         return None

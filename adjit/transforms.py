@@ -353,7 +353,7 @@ def hessian(f: Callable, argnums: int = 0, has_aux: bool = False) -> Callable:
     of x where the function has an op that cannot be batched. For a structured argument, nested
     structures as jax.hessian gives them: H[a][b] of shape leaf_a.shape + leaf_b.shape;
     argnums=(0, 1): the blocks ((H00, H01), (H10, H11)), H01 of shape x0.shape + x1.shape.
-    has_aux=True: f returns (value, aux), and the call returns (H, aux) (one hvp per element)."""
+    has_aux=True: f returns (value, aux), and the call returns (H, aux) (batched as without)."""
     return _Hessian(f, _argnums_or_tuple(argnums), has_aux)
 
 
@@ -376,13 +376,12 @@ class _Hessian:
         n = sum(_n_elements(args[k]) for k in ks)
         from .batched import BATCHED, batched_spec
 
-        found = batched_spec(self.f, ks, bound, n) if self.batched and not self.has_aux else None
+        found = batched_spec(self.f, ks, bound, n, has_aux=self.has_aux) if self.batched else None
         if found is not None:
             k, spec = found
             return (f"# hessian: {k} tangents per call (batched tangents), {-(-n // k)} call(s) for the {n} "
                     "columns, below\n" + spec.readable)
-        why = "has_aux" if self.has_aux else BATCHED["last"] if self.batched and n >= 2 and BATCHED["last"] \
-            else "not batched"
+        why = BATCHED["last"] if self.batched and n >= 2 and BATCHED["last"] else "not batched"
         return f"# hessian: one hvp per element ({why.splitlines()[0]}), below\n" + c.source(*args)
 
     def __reduce__(self):
@@ -399,7 +398,7 @@ class _Hessian:
         return H, outputs.aux_of(spec.forward(*args)[1:], spec.out_tree)  # (value, *aux parts): _split_aux
 
     def _blocks(self, c, args, ks: tuple):
-        batched = self.batched and not self.has_aux  # has_aux: one hvp per element
+        batched = self.batched
         if isinstance(self.k, tuple) or isinstance(args, Flat):  # a Flat holds leaves: argument k is a span of it
             return _hessian_blocks(c, args, ks, batched, isinstance(self.k, tuple))
         x = args[ks[0]]
@@ -482,7 +481,7 @@ def _batched_blocks(c, args, ks: tuple, floats: list):
     from .batched import hessian_columns
 
     skip = _skip(c)  # ks are bound positions; the batched specialization resolves the caller's, as c did
-    found = hessian_columns(c.fun, args, tuple(k - skip for k in ks), [x for _, _, x in floats])
+    found = hessian_columns(c.fun, args, tuple(k - skip for k in ks), [x for _, _, x in floats], c.has_aux)
     if found is None:
         return None
     columns, starts = found  # (n, size_i): row j is H e_j

@@ -478,10 +478,11 @@ RULES.update({
 })
 
 
-def batch_tangents(fn: Function, n_tangents: int, k: int) -> Function:
+def batch_tangents(fn: Function, n_tangents: int, k: int, passthrough: int = 0) -> Function:
     """fn (a forward-mode function whose last `n_tangents` parameters are tangents and whose
-    results end with the tangents of the others, `forward.jvp(..., all_results=True)`) with K
-    tangents per call: each tangent parameter and tangent result with a leading axis of K.
+    results end with the tangents of the others, `forward.jvp(..., all_results=True)`, then the
+    `passthrough` results it does not differentiate: has_aux's aux parts) with K tangents per call:
+    each tangent parameter and tangent result with a leading axis of K.
     Raises Unbatchable when an op reading a tangent has no batching rule."""
     bt = _Batcher(fn, k)
     # Codegen gives a dead value's name to a new value of the same hint and type in straight-line
@@ -496,10 +497,10 @@ def batch_tangents(fn: Function, n_tangents: int, k: int) -> Function:
     params = list(fn.params[:len(fn.params) - n_tangents]) + [bt.fresh(p) for p in tangent_params]
     _check_tapes(bt, fn)
     ops = bt.block(fn.body)
-    n_primal = len(fn.results) // 2
+    n_primal = (len(fn.results) - passthrough) // 2
     results = []
     for j, r in enumerate(fn.results):
-        if j < n_primal:
+        if j < n_primal or j >= 2 * n_primal:  # a primal result, or an aux part
             results.append(r)
         else:
             results.append(bt.b.into(ops, lambda r=r: bt.as_batched(r)))
