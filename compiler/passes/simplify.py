@@ -230,7 +230,7 @@ def _masked_product(s: _Site):
             return NOT_MINE                                          # where below must give the op's type
         prod = Value(op.out.hint, ab.type)
         s.avals[prod.id] = ab
-        s.place(Op(op.prim, ins, [prod], {}, op.loc, op.role))
+        prod = _place_simplified(s, Op(op.prim, ins, [prod], {}, op.loc, op.role))  # a where inside: its zero too
         branches = [zero, prod] if za else [prod, zero]
         try:
             out = PRIMITIVES["where"].abstract(*[s.avals[v.id] for v in [c] + branches])
@@ -240,6 +240,21 @@ def _masked_product(s: _Site):
             return NOT_MINE
         return s.rebuild("where", [c] + branches)
     return NOT_MINE
+
+
+def _place_simplified(s: _Site, new: Op) -> Value:
+    """Place an op a rule made, simplified by the rules first (the product of a where nested in a
+    where: `where(c2, 0, where(c1, 0, g)) * d`, nan_to_num's cotangent), its result's value."""
+    for _ in range(4):
+        rule = RULES.get(new.prim)
+        result = rule(_Site(new, s.avals, s.producer, s.kept, s.uses)) if rule is not None else None
+        if isinstance(result, Value):
+            return result
+        if not isinstance(result, Op):
+            break
+        new = result
+    s.place(new)
+    return new.out
 
 
 def _zero(s: _Site, v: Value) -> bool:

@@ -142,3 +142,17 @@ def test_a_value_keeps_nan_where_np_where_put_a_zero():
         _checked(nan_where_the_mask_is_zero, x)
         value, _ = adjit.value_and_grad(nan_where_the_mask_is_zero)(x)
         assert np.isclose(value, nan_where_the_mask_is_zero(x))
+
+
+def nan_to_num_of_a_product(x):
+    y = np.where(x > 0.4, np.nan, x)
+    return np.sum(np.nan_to_num(y * x, nan=0.5)) + np.sum(np.isnan(y ** 2) * x)
+
+
+def test_the_zero_of_nested_wheres_reaches_a_product():
+    """np.nan_to_num's cotangent is three nested np.where's with a zero each; the rule that keeps a
+    where's zero through a product placed the inner product unsimplified, so the innermost
+    where(isnan, 0, 1) * y made 0 * nan = nan: the gradient nan where NumPy's function has the
+    derivative 0."""
+    with np.errstate(invalid="ignore"):
+        _checked(nan_to_num_of_a_product, np.array([0.3, -0.8, 0.5, 0.9, 1.2, -0.4]))
