@@ -169,6 +169,16 @@ class _Resolver:
             except ValueError:
                 pass
         self.local = local
+        # names bound only to dict displays with constant keys: sorted() of one is the lowerer's (its keys known)
+        binds: dict = {}
+        for n in ast.walk(node) if node is not None else ():
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, (ast.AugAssign, ast.For))
+                      else []):
+                for m in ast.walk(t):
+                    if isinstance(m, ast.Name):
+                        binds.setdefault(m.id, []).append(n.value if isinstance(n, ast.Assign) and t is m else None)
+        self.displays = {k for k, vs in binds.items() if all(
+            isinstance(v, ast.Dict) and all(isinstance(key, ast.Constant) for key in v.keys) for v in vs)}
         makers = (np.random.default_rng, np.random.RandomState, np.random.Generator)
         for n in ast.walk(node) if node is not None else ():
             if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and \
@@ -266,8 +276,9 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
         if root is None or root in local:
             continue
         if res.resolve(f) is builtins.sorted and not any(
-                isinstance(a, ast.Name) and (a.id in local or a.id in params) for arg in n.args for a in ast.walk(arg)):
-            continue  # sorted() of values known when compiled (a global dict's keys): the lowerer's, unrolled
+                isinstance(a, ast.Name) and (a.id in local and a.id not in getattr(res, "displays", ()) or a.id in params)
+                for arg in n.args for a in ast.walk(arg)):
+            continue  # sorted() of values known when compiled (a global or local dict's keys): the lowerer's, unrolled
         if not _lowerable(res.resolve(f), depth):
             return ast.unparse(f)
     return None

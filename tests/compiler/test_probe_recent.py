@@ -156,3 +156,20 @@ def test_the_zero_of_nested_wheres_reaches_a_product():
     derivative 0."""
     with np.errstate(invalid="ignore"):
         _checked(nan_to_num_of_a_product, np.array([0.3, -0.8, 0.5, 0.9, 1.2, -0.4]))
+
+
+def loop_over_a_sorted_local_dict(X):
+    D = {"b": 2.0, "a": 1.0, "c": 3.0}
+    acc = 0.0
+    for k in sorted(D):
+        acc = acc * D[k] + np.sum(X) * D[k]
+    for k, v in sorted(D.items()):
+        X = X * v
+    return acc + np.sum(X) + sorted(D.values())[0]
+
+
+def test_sorted_of_a_local_dict_display_is_lowered():
+    """`for k in sorted(D)` over a dict display made in the function (constant keys, never written)
+    was run by NumPy first (host.py: sorted of a local name), and the compiled code cannot take its
+    list of strings: a located refusal of what adjit computes for a global dict (bc6d8f2)."""
+    _checked(loop_over_a_sorted_local_dict, np.array([[0.3, -0.8, 0.5], [0.9, 1.2, -0.4]]))
