@@ -319,14 +319,15 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
 
 
 def _row_from_own_column(op, src, producer: dict) -> bool:
-    """`A[k, :] = A[:, k]` (or `A[:, k] = A[k, :]`, k one index): the one element both walk,
+    """`A[k, :] = A[:, k]` (or `A[k] = A[:, k]`, `A[:, k] = A[k, :]`, k one index): the one element both walk,
     A[k, k], is read into its own place, so NumPy's result does not depend on its copy order (it is
     the column, as adjit computes it). Any other row/column pair is refused (`W[1] = W[:, -1]` gives
     [2, 8, 8] for a 3x3 arange in NumPy)."""
     full = ("slice", None, None, None)
     if src is None or src.prim != "getitem" or src.inputs[0] is not op.inputs[0]:
         return False
-    d, r = op.attrs["index"], src.attrs["index"]
+    d, r = (tuple(ix) + (full,) * (2 - len(ix)) if op.inputs[0].type.rank == 2 and len(ix) == 1 else ix
+            for ix in (op.attrs["index"], src.attrs["index"]))  # A[k] is A[k, :]
     if len(d) != 2 or len(r) != 2 or not ({d[0], r[1]} == {full} and d[1][0] == r[0][0] == "int"
                                           or {d[1], r[0]} == {full} and d[0][0] == r[1][0] == "int"):
         return False

@@ -173,3 +173,17 @@ def test_sorted_of_a_local_dict_display_is_lowered():
     was run by NumPy first (host.py: sorted of a local name), and the compiled code cannot take its
     list of strings: a located refusal of what adjit computes for a global dict (bc6d8f2)."""
     _checked(loop_over_a_sorted_local_dict, np.array([[0.3, -0.8, 0.5], [0.9, 1.2, -0.4]]))
+
+
+def row_from_own_column_by_one_index(X):
+    A = np.outer(X[0], X[1]) + np.eye(3)
+    k = 1
+    A[k] = A[:, k]
+    A[:, 2] = A[2]
+    return np.sum(A * np.arange(9.0).reshape(3, 3))
+
+
+def test_a_row_from_its_own_column_written_as_a_k():
+    """`A[k] = A[:, k]` is `A[k, :] = A[:, k]` (allowed since 0843152: the one shared element is
+    read into its own place); written without `, :` it was the located refusal of other pairs."""
+    _checked(row_from_own_column_by_one_index, np.array([[0.3, -0.8, 0.5], [0.9, 1.2, -0.4]]))
