@@ -40,9 +40,16 @@ class _BatchedGradJvp(CompiledFunction):
         from .compiler.jit.compiled import check_differentiable
 
         wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves
-        if self.mode == "jacfwd":
+        if self.mode == "jacfwd":  # a structured result: one result per leaf, then one tangent per leaf
+            from .compiler.ir import clone_function
+            from .compiler.jit.compiled import _output_leaves
+            from .compiler.passes.dce import eliminate_dead_code
+
             check_differentiable(primal, builder, wrt, False)
-            return batching.batch_tangents(forward.jvp(primal, builder, wrt), len(wrt), self.k)
+            fn, n_out = _output_leaves(primal)
+            if fn is not primal:  # the result's tuples, dead once its leaves are the results: no batching rule
+                fn = eliminate_dead_code(clone_function(fn))
+            return batching.batch_tangents(forward.jvp(fn, builder, wrt, all_results=True), len(wrt), self.k)
         check_differentiable(primal, builder, wrt, True)
         n_aux = len(primal.results) - 1 if self.has_aux else 0  # the aux parts (compiled._split_aux)
         if self.has_aux:  # the (value, aux) tuple the split left dead: no batching rule reads it
@@ -151,8 +158,20 @@ def jacfwd_columns(f, k: int, args, at: int | None = None):
     if found is None:
         BATCHED["fallbacks"] += 1
         return None
-    if not isinstance(found[1].forward(*args), np.ndarray):  # a tuple returned: one JVP per element, by leaves
-        return None
+    from .outputs import is_float, restore
+
+    spec = found[1]
+    value = spec.forward(*args)
+    leaves = _leaves(value)  # a structured result (adjit/outputs.py): its leaves, then their tangents
     shapes: list = []
-    columns = _batched_columns(found[1], args, found[0], [x], [1], shapes)
-    return None if columns is None else columns[0].T.reshape(shapes[0] + x.shape)
+    columns = _batched_columns(spec, args, found[0], [x], [len(leaves) + i for i in range(len(leaves))], shapes)
+    if columns is None:
+        return None
+    blocks = [col.T.reshape(shape + x.shape) if is_float(leaf) else None  # an integer result: no derivative
+              for col, shape, leaf in zip(columns, shapes, leaves)]
+    return blocks[0] if spec.out_tree is None else restore(tuple(blocks), spec.out_tree)
+
+
+def _leaves(x) -> list:
+    """The leaves of the compiled code's nested tuples."""
+    return [leaf for item in x for leaf in _leaves(item)] if type(x) is tuple else [x]

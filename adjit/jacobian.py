@@ -79,7 +79,7 @@ class _Jacobian:
     def _call(self, args: tuple):
         mode, n, m = self.choose(args, need_m=False)
         k = self.argnums
-        if mode == "fwd" and self.batched and not self.has_aux:  # K tangents per call (an array returned)
+        if mode == "fwd" and self.batched and not self.has_aux:  # K tangents per call (an array argument)
             jac = _batched_jacfwd(self.f, k, args)
             if jac is not None:
                 return jac
@@ -152,8 +152,7 @@ class _Jacobian:
             text = _Jacobian(self.f, self.argnums, "rev").source(*args)
             return text.replace("(jacrev)", "(forward mode cannot differentiate the custom_vjp function it calls)", 1)
         k = self.argnums
-        found = self._batched_spec(args) if mode == "fwd" and self.batched and not self.has_aux and \
-            isinstance(self._primal(args, "fwd")[0], np.ndarray) else None
+        found = self._batched_spec(args) if mode == "fwd" and self.batched and not self.has_aux else None
         why = f"({n} input elements <= {m} output elements)" if self.mode == "auto" else "(jacfwd)"
         if found is not None:
             head = f"# jacobian: forward mode {why}: {found[0]} tangents per call (batched tangents), below"
@@ -199,7 +198,7 @@ def jacobian(f: Callable, argnums: int = 0, mode: str = "auto", has_aux: bool = 
 
 def jacfwd(f: Callable, argnums: int = 0, has_aux: bool = False) -> _Jacobian:
     """The Jacobian by forward mode: K tangents per call where compiler/batching.py can batch
-    them (an array argument, an array returned), else one JVP per element of the input."""
+    them (an array argument; any result, a structure too), else one JVP per element of the input."""
     return _Jacobian(f, argnums, "fwd", has_aux)
 
 

@@ -232,3 +232,18 @@ def test_hessian_with_aux_batches_its_tangents(as_python):
     one.batched = False
     H1, aux1 = one(x, W)
     assert np.allclose(H, H1, rtol=1e-13, atol=1e-14) and np.allclose(aux["h"], aux1["h"], rtol=1e-15)
+
+
+def test_jacfwd_of_a_structured_result_batches_its_tangents(as_python):
+    """jacfwd of a function returning a structure took one JVP per input element; the batched
+    forward mode now returns one tangent per leaf (the result's tuples dropped before batching),
+    equal to jacrev's, None for an integer leaf."""
+    from adjit import batched
+
+    x, W = R.standard_normal(3), R.standard_normal((4, 3))
+    J = adjit.jacfwd(nested_out)(x, W)
+    assert batched.BATCHED["last"].startswith("batched")
+    Jr = adjit.jacrev(nested_out)(x, W)
+    assert J["n"] is None and J["q"].y[1] is None and isinstance(J["d"], D) and isinstance(J["q"].y, list)
+    for a, b in zip(adjit.outputs.leaves(J), adjit.outputs.leaves(Jr)):
+        assert np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-13, atol=1e-15)
