@@ -111,10 +111,13 @@ class ComplexValues:
 
     def cx_array_parts(self, x, node) -> tuple:
         """x's parts for a function applied to each part (np.sum, np.cumsum, @): a Python number
-        part (the 2.0 of `x + 2j`, the -0.0 of `np.conj` of a real) is the array NumPy has there,
-        of the other part's shape; None stays None."""
+        part (the 2.0 of `x + 2j`, the -0.0 of `np.conj` of a real), or a part of a smaller shape
+        (the a of `B + 1j * a`), is the array NumPy has there, of the broadcast shape; None stays
+        None."""
         re, im = self.cx_parts(x)
-        if _is_number(re) and isinstance(im, Value) or _is_number(im) and isinstance(re, Value):
+        if _is_number(re) and isinstance(im, Value) or _is_number(im) and isinstance(re, Value) or \
+                isinstance(re, Value) and isinstance(im, Value) and (  # parts of two shapes: `B + 1j * a`
+                    tuple(self.b.aval(re).shape) != tuple(self.b.aval(im).shape) or re.type.rank != im.type.rank):
             return self.cx_full(x, node, zero=False)
         return re, im
 
@@ -510,7 +513,7 @@ class ComplexValues:
                 part = self.cx_full(base, node)[0 if attr == "real" else 1]
                 return part
             if attr == "T":
-                return self.cx(*(self._linear(np.transpose, p, (), {}, node) for p in self.cx_parts(base)))
+                return self.cx(*(self._linear(np.transpose, p, (), {}, node) for p in self.cx_array_parts(base, node)))
             if attr in ("shape", "ndim", "size"):
                 return super().attribute(self.cx_full(base, node)[0], node)
             if attr == "dtype":

@@ -106,3 +106,17 @@ def test_a_numpy_scalar_of_constants_divides_as_numpy():
     """np.conj(0.0) of a constant, folded when compiled, became the Python float 0.0, so `-1.0 /`
     it raised Python's ZeroDivisionError inside the compiler (NumPy: -inf, and exp of it 0)."""
     _checked(reciprocal_of_a_conjugated_zero, A, B)
+
+
+def parts_of_two_shapes(a, B):
+    B = np.outer(B, B)[:3, :3]
+    return np.sum(np.sum((a[:3] + 1j * a[:3]) - B, axis=0).imag * np.arange(3.0)) + \
+        np.sum(np.cumsum(B + 1j * a[:3], axis=0).imag * B) + np.sum((B + 1j * a[:3]).T.imag * B) + \
+        np.sum((np.ones(3) @ (B + 1j * a[:3])).imag * a[:3]) + np.sum(np.mean(B - 2j, axis=1).imag * a[:3])
+
+
+def test_a_function_of_the_parts_sees_them_broadcast():
+    """`np.sum(B + 1j * a, axis=0)` with a (3,) and B (3, 3): the parts were the (3, 3) real part and
+    the (3,) imaginary one, and np.sum, np.cumsum, .T and @ took each as it was (the imaginary part
+    summed to one number: -0.45 for NumPy's -1.2 here); they are broadcast first, as NumPy's array."""
+    _checked(parts_of_two_shapes, A, B + 0.5)
