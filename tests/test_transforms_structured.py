@@ -247,3 +247,24 @@ def test_jacfwd_of_a_structured_result_batches_its_tangents(as_python):
     assert J["n"] is None and J["q"].y[1] is None and isinstance(J["d"], D) and isinstance(J["q"].y, list)
     for a, b in zip(adjit.outputs.leaves(J), adjit.outputs.leaves(Jr)):
         assert np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-13, atol=1e-15)
+
+
+def test_a_dict_returned_inside_a_loop(as_python):
+    """`return {"h": ..., "s": ...}` inside a loop (every return the same constant keys) was
+    'returning a tuple inside a loop is not supported': it is handed back as a tuple display is,
+    and the dict rebuilt after the loop. Whether the loop's return is taken or not."""
+    def f(x, y):
+        h = x * 1.0
+        for i in range(6):
+            h = np.tanh(h + y[0])
+            if np.sum(h) > y[1]:
+                return {"h": h * (i + 1), "s": np.sum(h ** 2)}
+        return {"h": h, "s": np.sum(h)}
+
+    x, v = np.array([0.3, -0.2, 0.5]), np.array([1.0, 0.5, -1.0])
+    for y in (np.array([0.4, 0.5]), np.array([0.4, 100.0])):  # returned at i = 0; never inside
+        out, t = adjit.jvp(f, (x, y), (v, None))
+        ref = f(x, y)
+        assert np.allclose(out["h"], ref["h"], rtol=1e-14) and out["s"] == pytest.approx(ref["s"], rel=1e-14)
+        fd = _fd(lambda x: f(x, y), x, v)
+        assert np.allclose(t["h"], fd["h"], rtol=1e-7, atol=1e-9) and t["s"] == pytest.approx(fd["s"], rel=1e-7)

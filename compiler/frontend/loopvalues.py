@@ -14,6 +14,7 @@ from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Abstract, Value
 from .parse import assigned_names
 from .returns import loaded_after, part_names, return_guard, returned_arity, rewrite_loop_returns
+from .structout import dict_return_guard, dict_returns_as_tuples
 from .values import Undefined, _is_number
 
 
@@ -79,6 +80,9 @@ class LoopValues:
         `if flag: return value`, then the statements after the loop (frontend/returns.py)."""
         self._returns = getattr(self, "_returns", 0) + 1
         value, flag = f"_return{self._returns}", f"_returned{self._returns}"
+        keys = None  # `return {"k": a, ...}`: returned as a tuple, the dict rebuilt after the loop (structout.py)
+        if (as_tuples := dict_returns_as_tuples([stmt])) is not None:
+            (stmt,), keys = as_tuples
         arity = returned_arity(stmt.body + stmt.orelse)  # `return lam, w`: one hidden value per item
         names = part_names(value, arity)
         new = rewrite_loop_returns(stmt, value, flag, arity)
@@ -103,6 +107,7 @@ class LoopValues:
         self.env.update(inits)
         self.lower_stmts([new], loop)
         guard = return_guard(stmt, value, flag, arity)
+        guard = guard if keys is None else dict_return_guard(guard, keys)
         if isinstance(guard, ast.Return):  # `while True:` left only by a return: what follows is never run
             rest = []
         return self.lower_stmts([guard] + rest, loop)

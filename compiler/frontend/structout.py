@@ -190,3 +190,42 @@ def replaced(low, p: StructTuple, args, kwargs: dict, node):
                       f"{', '.join(p.fields)})", node)
     items = [kwargs.get(f, v) for f, v in zip(p.fields, p)]
     return StructTuple(items, f"{p.label}._replace(...)", p.kind, p.fields, p.cls)
+
+
+def dict_returns_as_tuples(stmts: list):
+    """(a copy of `stmts` in which each `return {"k": a, ...}` is `return a, ...`, the keys) when
+    every `return` in them (inside branches and loops) returns a dict display of the same constant
+    keys in the same order, else None: a loop returning a dict hands back its values as a loop
+    returning a tuple does (returns.py), and the return after the loop rebuilds the dict
+    (dict_return_guard)."""
+    import ast
+    import copy
+
+    found = []
+    for node in (n for st in stmts for n in ast.walk(st)):
+        if isinstance(node, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+            return None  # a return of a nested function: not this loop's
+        if isinstance(node, ast.Return):
+            v = node.value
+            if not (isinstance(v, ast.Dict) and v.keys and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                                               for k in v.keys)):
+                return None
+            found.append(tuple(k.value for k in v.keys))
+    if not found or len(set(found)) != 1 or len(set(found[0])) != len(found[0]):
+        return None
+    out = copy.deepcopy(stmts)
+    for node in (n for st in out for n in ast.walk(st)):
+        if isinstance(node, ast.Return):
+            node.value = ast.copy_location(ast.Tuple(elts=node.value.values, ctx=ast.Load()), node.value)
+    return out, found[0]
+
+
+def dict_return_guard(guard, keys: tuple):
+    """return_guard's `return v_0, v_1` (alone or under `if flag:`) as `return {"k0": v_0, ...}`."""
+    import ast
+
+    ret = guard if isinstance(guard, ast.Return) else guard.body[0]
+    elts = ret.value.elts
+    ret.value = ast.copy_location(ast.Dict(keys=[ast.copy_location(ast.Constant(k), ret) for k in keys],
+                                           values=list(elts)), ret.value)
+    return guard
