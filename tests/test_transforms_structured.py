@@ -149,7 +149,7 @@ def test_an_object_of_a_plain_class_returned_is_a_located_error():
 
 def test_hvp_takes_any_vector_numpy_would_and_refuses_another_shape(as_python):
     """hvp's call path for one array argument (it skips the general tangent and gradient plumbing:
-    12 us of Python per call instead of about 45, against a 300 us hvp of the seed loss): a list, a
+    6-12 us less Python per call, against a 250-300 us hvp of the seed loss): a list, a
     float32 or strided vector is read as the compiled code needs it, a number gives a float, and a
     vector of another shape is the ArgumentError it was."""
     def f(x, W):

@@ -1,0 +1,92 @@
+"""Issue 13's hvp target, timed as docs/performance.md reports it: the seed loss with respect to W2
+(batch 32), adjit's hvp against JAX jit(jvp(grad)) (and torch.func jvp(grad) when installed), the
+generated code's own Numba call and one adjit gradient, each the minimum over interleaved rounds
+of 10 calls (every implementation alternated within a round, the order rotated from round to
+round, each block's first call untimed: its data is cold after another implementation's), 1
+thread, one core. Minimums of
+interleaved rounds are what a shared, loaded machine can measure; medians move with the load.
+
+    python benchmarks/bench_hvp_interleaved.py [--rounds 100]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import common
+
+common.pin_threads()
+
+import numpy as np  # noqa: E402
+
+import adjit  # noqa: E402
+from bench_second_order import jax_fns, seed_args, seed_loss_w2, seed_loss_xp  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--no-torch", action="store_true", help="leave torch.func out (its thread pool shares the core)")
+    ns = ap.parse_args(argv)
+    args = seed_args()
+    v = np.random.default_rng(1).standard_normal(args[0].shape)
+    hvp, g = adjit.hvp(seed_loss_w2), adjit.grad(seed_loss_w2)
+    spec = adjit.transforms._compiled(seed_loss_w2, (0,), "grad_jvp", wrt_fwd=(0,))._spec_for(args)
+    workspace = (np.empty(10_000_000, np.uint8), np.zeros(2, np.int64))
+    fns = {"adjit hvp": lambda: hvp(*args, v), "adjit grad": lambda: g(*args),
+           "generated hvp (the Numba call alone)": lambda: spec.entry_dispatcher(*args, v, *workspace)}
+    peers = {}
+    try:
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        jargs, _, jhvp, _ = jax_fns(jax, seed_loss_xp, args)
+        jv = jax.device_put(v)
+        fns["JAX jit(jvp(grad))"] = peers["JAX"] = lambda: jax.block_until_ready(jhvp(jv, *jargs))
+        assert np.allclose(np.asarray(jhvp(jv, *jargs)), hvp(*args, v), rtol=1e-10, atol=1e-10)
+    except ImportError:
+        pass
+    try:
+        if ns.no_torch:
+            raise ImportError
+        import torch
+        from torch.func import grad as tgrad, jvp as tjvp
+
+        torch.set_num_threads(ns.threads)
+        targs = [torch.from_numpy(a) for a in args]
+        tv = torch.from_numpy(v)
+
+        def tloss(W2, W1, b1, b2, x, t):
+            return torch.sum((W2 @ torch.tanh(W1 @ x + b1) + b2 - t) ** 2)
+        fns["torch.func jvp(grad)"] = peers["torch"] = \
+            lambda: tjvp(lambda p: tgrad(tloss)(p, *targs[1:]), (targs[0],), (tv,))[1]
+    except ImportError:
+        pass
+    for f in fns.values():
+        for _ in range(20):
+            f()
+    best = {k: float("inf") for k in fns}
+    names = list(fns)
+    for r in range(ns.rounds):  # the order rotates each round, and each block's first call (its data
+        for k in names[r % len(names):] + names[:r % len(names)]:  # cold after another's) is not timed
+            f = fns[k]
+            f()
+            t0 = time.perf_counter()
+            for _ in range(10):
+                f()
+            best[k] = min(best[k], (time.perf_counter() - t0) / 10)
+    for k, b in best.items():
+        print(f"{k:40s} min {b * 1e6:8.1f} us")
+    timed = {p: best[k] for k in fns for p, f in peers.items() if fns[k] is f}
+    if timed:
+        fastest = min(timed, key=timed.get)
+        print(f"adjit hvp / the fastest peer ({fastest}): {best['adjit hvp'] / timed[fastest]:.2f}x (target <= 1.0x); "
+              f"load {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
