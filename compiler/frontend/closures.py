@@ -429,6 +429,17 @@ class LocalFunctions(StaticLoops):
             self.env.pop(tmp, None)
         return True
 
+    def ufunc_at_target(self, call, written) -> Value:
+        """The array `np.<ufunc>.at(a, idx, v)` writes into: `a` a name bound to an array, three
+        positional arguments (else a located error)."""
+        if call.keywords or len(call.args) != 3 or not isinstance(call.args[0], ast.Name):
+            raise self.err(UnsupportedSyntaxError, f"{written} takes an array name, the indices and the values here",
+                           call, hint=f"{written}(a, idx, v) with `a` a name")
+        base = self.expr(call.args[0])
+        if not isinstance(base, Value) or base.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{written} writes into an array, not {_describe(base)}", call.args[0])
+        return base
+
     def ufunc_at(self, ufunc, call, written) -> None:
         """np.add.at(a, indices, b): NumPy's unbuffered a[indices] += b, a duplicated index adding
         once per occurrence (the `index_add` row: a's gradient passes through, b's is the gather at
@@ -439,12 +450,7 @@ class LocalFunctions(StaticLoops):
             raise self.err(UnsupportedSyntaxError, f"`{written}` is not supported by adjit", call,
                            hint="np.add.at, np.subtract.at, np.multiply.at, np.maximum.at and np.minimum.at are; "
                            "otherwise a loop over the indices: for k in range(len(idx)): a[idx[k]] /= v[k]")
-        if call.keywords or len(call.args) != 3 or not isinstance(call.args[0], ast.Name):
-            raise self.err(UnsupportedSyntaxError, f"{written} takes an array name, the indices and the values here",
-                           call, hint=f"{written}(a, idx, v) with `a` a name")
-        base = self.expr(call.args[0])
-        if not isinstance(base, Value) or base.type.kind != "array":
-            raise self.err(AdjitTypeError, f"{written} writes into an array, not {_describe(base)}", call.args[0])
+        base = self.ufunc_at_target(call, written)
         try:
             index, ints = self.index_of(call.args[1])  # as the index of a[indices] (indexing.py)
         finally:
@@ -471,12 +477,7 @@ class LocalFunctions(StaticLoops):
         a[idx[k]] = ufunc(a[idx[k]], v[k]) for each k in order (a duplicated index applies once per
         occurrence), lowered as that loop over 1-D int index arrays (a tuple of them indexes
         several axes); each step's gradient follows the ufunc's own rule."""
-        if call.keywords or len(call.args) != 3 or not isinstance(call.args[0], ast.Name):
-            raise self.err(UnsupportedSyntaxError, f"{written} takes an array name, the indices and the values here",
-                           call, hint=f"{written}(a, idx, v) with `a` a name")
-        base = self.expr(call.args[0])
-        if not isinstance(base, Value) or base.type.kind != "array":
-            raise self.err(AdjitTypeError, f"{written} writes into an array, not {_describe(base)}", call.args[0])
+        base = self.ufunc_at_target(call, written)
         parts = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
         tag = f"_{ufunc.__name__}_at"
         names = [f"{tag}_i{j}" for j in range(len(parts))]
