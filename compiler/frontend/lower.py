@@ -39,7 +39,7 @@ from .rowviews import rewrite_loop_views, rewrite_row_loop, rewrite_view_name
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .indexing import Indexing
 from .forms import NumpyForms
-from .values import _is_number
+from .values import _is_number, numpy_scalar_const
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
@@ -72,7 +72,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         if _is_number(x):
             if type(x) is int and not -2 ** 63 <= x < 2 ** 63:  # past int64: the float Python's int * float makes
                 return self.b.const(float(x))
-            return self.b.const(x.item() if isinstance(x, np.generic) and not isinstance(x, (np.float32, np.float64)) else x)
+            return self.b.const(numpy_scalar_const(x))
         if isinstance(x, DeferredList):  # a list built by a comprehension: NumPy's array of it
             return self.deferred(x, None, node)
         if isinstance(x, BuiltList):  # a list built by .append in a loop: its rows (lists.py)

@@ -1,0 +1,49 @@
+"""Silent wrong results found by the sixth semantics hunt (2026-12-03: dtype promotion, integer
+division, in-place broadcasting and aliasing, reductions with axes, ties, NaN and inf, singular
+points): each program against NumPy's value and dtype, central differences and forward mode,
+through the lowered module run as Python (no Numba compile: the suite's budget). Each failed on the
+code before its fix (docs/reliability.md)."""
+import numpy as np
+
+import adjit
+from tests.conftest import check_against_fd, forward_check, run_grad
+
+S64 = np.int64(3)
+U32 = np.uint32(5)
+
+
+def _checked(fun, *args, fd=True):
+    value, _ = run_grad(fun, list(args), (0,))
+    ref = fun(*args)
+    assert np.asarray(value).dtype == np.asarray(ref).dtype, (np.asarray(value).dtype, np.asarray(ref).dtype)
+    assert np.isclose(value, ref, rtol=1e-12, atol=1e-12), (value, ref)
+    if fd:
+        check_against_fd(fun, list(args), (0,), compiled=False)
+    grads = run_grad(fun, list(args), (0,))[1]
+    forward_check(fun, list(args), (0,), grads, rtol=1e-9 if fd else 1e-5)
+
+
+def float32_times_numpy_int64(x):
+    return np.sum(x * np.int64(3) + x / np.int32(7))
+
+
+def float32_times_global_numpy_ints(x):
+    return np.sum(x * S64) + np.sum(x * U32)
+
+
+def int32_times_numpy_int64(x):
+    k = (x * 100).astype(np.int32)
+    return np.sum(x * (k * np.int64(2 ** 25)))
+
+
+def test_numpy_integer_scalars_promote_as_numpy_scalars():
+    """np.int64(3) (also np.int32, np.uint32, a global bound to one) is a strong type in NumPy 2:
+    a float32 array times it is float64. adjit made such constants Python ints, so the product
+    stayed float32 (11.549998 for NumPy's 11.549999445676804), and an int32 array times np.int64(c)
+    wrapped at 32 bits where NumPy computes in int64."""
+    x32 = np.array([-1.7, 2.3, 0.4, -0.25, 3.1], dtype=np.float32)
+    _checked(float32_times_numpy_int64, x32, fd=False)
+    _checked(float32_times_global_numpy_ints, x32, fd=False)
+    _checked(int32_times_numpy_int64, np.array([0.31, 0.72, 0.55]), fd=False)
+    value, grad = adjit.value_and_grad(float32_times_numpy_int64)(x32)
+    assert np.asarray(value).dtype == np.float64 and value == float32_times_numpy_int64(x32)
