@@ -47,9 +47,12 @@ np.add.at, -inf written into a masked logit matrix, Vincenty's iteration) with `
 np.bincount with weights of a differentiated argument, mixed fancy/slice indexing, a Laplace-approximation
 Newton loop with cho_solve, secant and Newton solvers, np.linalg.solve in a time loop, scipy.stats.binom,
 np.fft pulse propagation, a soft Needleman-Wunsch DP) with `--modules heldout11`;
+`real_programs/heldout12.py` (twenty-five more, the same way: np.ix_ and np.setdiff1d on index data, rank
+scatters from argsort, -inf logits under np.where, an active-set while loop, an adaptive Dormand-Prince step
+controller, solve_triangular, svd and det, np.pad, np.tile, np.diff with prepend) with `--modules heldout12`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout11|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout12|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -71,7 +74,7 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-           "heldout8", "heldout9", "heldout10", "heldout11")  # held out from MODULES: run alone with --modules heldout (2, ..., 11)
+           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12")  # held out from MODULES: run alone with --modules heldout (2, ..., 12)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
