@@ -15,6 +15,22 @@ from .structout import replaced
 from .values import Method, _is_number, shape_arg
 
 
+_SUM_SIG = ("a", "axis", "dtype", "out", "keepdims", "initial")
+_MAX_SIG = ("a", "axis", "out", "keepdims", "initial")
+_MEAN_SIG = ("a", "axis", "dtype", "out", "keepdims")
+_ANY_SIG = ("a", "axis", "out", "keepdims")
+_VAR_SIG = ("a", "axis", "dtype", "out", "ddof", "keepdims")
+# the reductions whose where= is lowered (reduce_where), by name, with their NumPy positional parameters
+_WHERE_SIGNATURES = {"sum": _SUM_SIG, "prod": _SUM_SIG, "nansum": _SUM_SIG, "max": _MAX_SIG, "min": _MAX_SIG,
+                     "nanmax": _MAX_SIG, "nanmin": _MAX_SIG, "mean": _MEAN_SIG, "nanmean": _MEAN_SIG,
+                     "any": _ANY_SIG, "all": _ANY_SIG, "var": _VAR_SIG, "std": _VAR_SIG}
+
+
+def where_reduction(func) -> bool:
+    """Whether func is a NumPy reduction whose where= reduce_where lowers."""
+    return getattr(np, getattr(func, "__name__", ""), None) is func and func.__name__ in _WHERE_SIGNATURES
+
+
 def _signal(name):
     try:
         import scipy.signal
@@ -163,27 +179,76 @@ class CallHelpers:
         return self.mark_list(tuple(zip(*seqs)))
 
     def reduce_where(self, func, args, kwargs, node):
-        """np.sum(x, where=m) (the sum of where(m, x, 0)) and np.mean(x, where=m) (divided by the
-        number of True places of m broadcast to x, per reduced slice: nan where there is none)."""
-        from .expressions import _sources
-
-        kwargs = dict(kwargs)
-        m = self.value(kwargs.pop("where"), node)
-        args = list(args)
-        x = self.value(args[0] if args else kwargs.pop("a"), node)
+        """A reduction with where=m (np.sum/prod/mean/max/min/any/all/std/var/nansum/nanmean/
+        nanmax/nanmin, and the same methods): NumPy reduces only the places where m (broadcast to x)
+        is True, so x is replaced by the reduction's identity elsewhere, where(m, x, identity), and
+        reduced as written: 0 for sums, 1 for products, False/True for any/all, -inf/+inf (an int's
+        smallest/largest) for max/min, which then need initial= as NumPy requires. A mean divides by
+        the number of True places per reduced slice (nan where there is none); var/std take the
+        where-mean's squared deviations over the count less ddof. The nan* reductions also drop
+        x's NaNs. An unselected place reaches neither value nor gradient."""
+        name = "np." + func.__name__
+        sig = _WHERE_SIGNATURES[func.__name__]
+        if len(args) > len(sig):
+            raise self.err(ArgumentError, f"{name} takes at most {len(sig)} positional arguments", node)
+        params = dict(zip(sig, args))
+        for k, v in kwargs.items():
+            if k in params or k not in sig + ("where",):
+                raise self.err(ArgumentError if k in params else UnsupportedSyntaxError,
+                               f"{name}: argument '{k}'" + (" given twice" if k in params else
+                                                            " is not supported with where="), node)
+            params[k] = v
+        if params.pop("out", None) is not None:
+            raise self.err(UnsupportedSyntaxError, f"{name}(..., out=) is not supported", node,
+                           hint="assign the result instead")
+        x = self.value(params.pop("a"), node)
+        m = self.value(params.pop("where"), node)
         self.at(node)
-        zero = self.b.const(0.0) if x.type.dtype.startswith("float") else self.b.const(0)
-        kept = self.b.emit("where", [m, x, zero])
-        total = self.prim_call(_sources()[id(np.sum)], np.sum, [kept] + args[1:], kwargs, node)
-        if func is np.sum:
-            return total
+        base = func.__name__.replace("nan", "", 1) if func.__name__.startswith("nan") else func.__name__
+        if func.__name__.startswith("nan") and x.type.dtype.startswith(("float", "complex")):
+            m = self.b.emit("logical_and", [m, self.b.emit("logical_not", [self.call_value(np.isnan, [x], {}, node)])])
+        red = {k: v for k, v in params.items() if k in ("axis", "keepdims")}
+        call = lambda f, v, **kw: self.call_value(f, [v], kw, node)  # noqa: E731
+        if base in ("max", "min"):
+            if params.get("initial") is None:
+                raise self.err(ArgumentError, f"{name}(..., where=) needs initial=: NumPy raises ValueError "
+                               f"(the {'maximum' if base == 'max' else 'minimum'} has no identity to put in the "
+                               "unselected places)", node, hint=f"{name}(x, where=m, initial=-np.inf)")
+            dt = x.type.dtype
+            fill = (np.iinfo(dt).min if base == "max" else np.iinfo(dt).max) if dt.startswith(("int", "uint")) \
+                else (base == "min") if dt == "bool" else (-np.inf if base == "max" else np.inf)
+            kept = self.b.emit("where", [m, x, self.b.const(fill)])
+            return call(getattr(np, base), kept, initial=params["initial"], **red)
+        if base in ("sum", "prod", "any", "all"):
+            ident = {"sum": 0, "prod": 1, "any": False, "all": True}[base]
+            if base in ("sum", "prod") and x.type.dtype.startswith(("float", "complex")):
+                ident = float(ident)
+            kept = self.b.emit("where", [m, x, self.b.const(ident)])
+            extra = {k: params[k] for k in ("dtype", "initial") if params.get(k) is not None}
+            return call(getattr(np, base), kept, **red, **extra)
+        # mean, var, std: sums over the selected places divided by their count
         dt = "float32" if x.type.dtype == "float32" else "float64"
-        ones = self.b.emit("where", [m, self.b.emit("astype", [self.b.emit("ones_like", [x], dtype=dt)], dtype=dt),
-                                     self.b.const(0.0)])
-        count = self.prim_call(_sources()[id(np.sum)], np.sum, [ones] + args[1:], kwargs, node)
-        if x.type.dtype != dt:
-            total = self.b.emit("astype", [total], dtype=dt)
-        return self.b.emit("div", [total, count])
+        if params.get("dtype") is not None:
+            dt = self.dtype(params["dtype"], node)
+        xv = x if x.type.dtype == dt or x.type.dtype.startswith("complex") else self.b.emit("astype", [x], dtype=dt)
+        ones = self.b.emit("astype", [self.b.emit("ones_like", [x], dtype=dt)], dtype=dt)
+        count = call(np.sum, self.b.emit("where", [m, ones, self.b.const(0.0)]), **red)
+        total = call(np.sum, self.b.emit("where", [m, xv, self.b.const(0.0)]), **red)
+        mean = self.b.emit("div", [total, count])
+        if base == "mean":
+            return mean
+        count_k = call(np.sum, self.b.emit("where", [m, ones, self.b.const(0.0)]), axis=red.get("axis"),
+                       keepdims=True)
+        mean_k = self.b.emit("div", [call(np.sum, self.b.emit("where", [m, xv, self.b.const(0.0)]),
+                                          axis=red.get("axis"), keepdims=True), count_k])
+        dev = self.b.emit("sub", [xv, mean_k])
+        sq = self.call_value(np.abs, [dev], {}, node) if dev.type.dtype.startswith("complex") else dev
+        sq = self.b.emit("mul", [sq, sq])
+        ssq = call(np.sum, self.b.emit("where", [m, sq, self.b.const(0.0)]), **red)
+        ddof = params.get("ddof") or 0
+        denom = self.b.emit("sub", [count, self.value(ddof, node)]) if not (_is_number(ddof) and ddof == 0) else count
+        var = self.b.emit("div", [ssq, denom])
+        return var if base == "var" else self.call_value(np.sqrt, [var], {}, node)
 
     def next_or_iter(self, func, args, kwargs, node):
         """iter(xs) and next(xs[, default]) of a sequence known when compiled (a generator over a

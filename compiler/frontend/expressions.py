@@ -15,7 +15,7 @@ from .npcompat import DEFINITIONS as NP2_DEFINITIONS, inline_definition
 from .. import primitives as P
 from ..errors import AdjitError, AdjitNameError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
-from .calls import CallHelpers
+from .calls import CallHelpers, where_reduction
 from .captures import captured
 from .fft import is_fft, lower_fft
 from .parse import parse
@@ -337,7 +337,7 @@ class Expressions(CallHelpers, PythonValues):
         self.at(node)
         if func is zip and not kwargs:  # dict(zip(names, x[:2])), list(zip(a, b)): pairs now (calls.py)
             return self.zip_value(args, node)
-        if kwargs.get("where") is not None and (func is np.sum or func is np.mean):  # np.sum(x, where=m): calls.py
+        if kwargs.get("where") is not None and where_reduction(func):  # np.max(x, where=m, initial=0): calls.py
             return self.reduce_where(func, args, kwargs, node)
         if any(type(a).__name__ == "SetValues" for a in list(args) + list(kwargs.values())):
             return self.set_used(func, args, node)  # len(s); anything else refused: membership.py

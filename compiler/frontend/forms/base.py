@@ -11,6 +11,7 @@ import inspect
 
 import numpy as np
 
+from ..calls import where_reduction
 from ..structures import is_struct
 from ..values import Method, _is_number
 from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
@@ -215,6 +216,9 @@ class FormsBase:
     def method(self, m, args, kwargs, node):
         if m.name == "nonzero" and not args and not kwargs:  # x.nonzero() is np.nonzero(x)
             return self.call_value(np.nonzero, [m.obj], {}, node)
+        if kwargs.get("where") is not None and isinstance(m.obj, Value) \
+                and where_reduction(getattr(np, m.name, None)):  # x.max(where=m, initial=0.0): calls.py
+            return self.reduce_where(getattr(np, m.name), (m.obj,) + tuple(args), kwargs, node)
         if m.name in self.METHODS:
             self.at(node)
             return self.form_method(m, args, kwargs, node)

@@ -1,0 +1,43 @@
+"""Small programs for what the twelfth held-out corpus (benchmarks/real_programs/heldout12.py) and the
+list of constructs left from earlier sessions found adjit refusing or getting wrong; each written as a
+NumPy user writes it. test_heldout12.py runs them."""
+import numpy as np
+
+
+# ------------------------------------------------ reductions with where= (and initial= for max/min)
+def masked_max_min(x, w):
+    m = x > 0.2
+    return (np.max(x * w, where=m, initial=-np.inf) + np.min(x, where=m, initial=5.0)
+            + np.sum(np.max(np.outer(x, w), axis=1, where=np.outer(x, w) > 0, initial=-1.0)))
+
+
+def masked_rows_keepdims(X):
+    colmin = X.min(axis=0, where=X < 0.5, initial=0.3, keepdims=True)
+    return np.sum(colmin ** 2) + np.sum(X.max(axis=1, where=X > 0, initial=0.0) * X[:, 0])
+
+
+def masked_prod_any_all(x, w):
+    p = np.prod(x + 1.5, where=w > 0)
+    gate = np.any(x > 0.6, where=w > 0) + np.all(x > -1.0, where=w < 0.5)
+    return p * (1.0 + gate) + x.prod(where=x < 0.8)
+
+
+def masked_var_std(X):
+    return np.sum(np.std(X, axis=0, where=X > -0.5)) + np.var(X, where=X > 0, ddof=1) + X.std(where=X < 0.65)
+
+
+def masked_nan_reductions(x, w):
+    y = np.where(w < 0, np.nan, x)
+    return (np.nansum(y ** 2, where=x < 0.8) + np.nanmean(y, where=x > -1.0)
+            + np.nanmax(y * w, where=x < 0.8, initial=0.0) + x.mean(where=x > 0) + x.sum(where=w > 0))
+
+
+CASES = [
+    (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
+    (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
+    (masked_prod_any_all, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 0.2])), (0,)),
+    (masked_var_std, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, -0.6, 0.25]]),), (0,)),
+    (masked_nan_reductions, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, -0.7, 0.4, 0.2])), (0, 1)),
+]
+
+IDS = [f"{c[0].__name__}_{k}" for k, c in enumerate(CASES)]

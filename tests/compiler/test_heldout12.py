@@ -1,0 +1,37 @@
+"""What the twelfth held-out corpus found (benchmarks/real_programs/heldout12.py): its constructs as
+small programs (corpus_heldout12.py), and the located errors of what stays refused."""
+import numpy as np
+import pytest
+
+import adjit
+from conftest import family_tests
+
+from corpus_heldout12 import CASES, IDS
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=40)  # the first compiles; the rest run lowered
+
+
+def _max_where_without_initial(x):
+    return np.max(x, where=x > 0)
+
+
+def test_max_where_without_initial_is_located():
+    """NumPy raises ValueError: the maximum has no identity for the unselected places."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_max_where_without_initial)(np.array([0.5, -0.2]))
+    assert "needs initial=" in str(e.value) and "test_heldout12.py" in str(e.value)
+
+
+def test_reductions_where_values_match_numpy():
+    x = np.array([[0.5, -0.3, np.nan], [0.1, 0.7, -0.2]])
+
+    def f(x):
+        m = x > 0
+        return (np.max(x, axis=0, where=m, initial=-2.0), np.nanmean(x, axis=1, where=x > -0.25),
+                np.var(x, axis=1, where=x < 0.6, ddof=1), np.prod(x, axis=0, where=m), np.sum(x, where=m))
+
+    got = adjit.jvp(f, (x,), (np.ones_like(x),))[0]
+    with np.errstate(all="ignore"):
+        want = f(x)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12, equal_nan=True)
