@@ -40,6 +40,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .runtime.trees import flatten, is_structure, unflatten
+
 __all__ = ["Batches", "split", "scatter_batches", "value_and_grad_sum", "submit_sum", "SumFuture", "Trainer", "StateLost",
            "value_and_grad_blocks",
            "tree_sum"]
@@ -137,19 +139,17 @@ def _chunk_size(chunk: tuple, axes: tuple) -> int:
 # ------------------------------------------------------------------------- sums of results
 
 def tree_sum(a, b):
-    """a + b through tuples, lists, dicts and their nesting (None + None is None): the sum of two
-    results of a gradient."""
+    """a + b through tuples, lists, dicts, NamedTuples, dataclasses and their nesting (None + None
+    is None): the sum of two results of a gradient (runtime/trees.py's structures, as JAX's)."""
     if a is None and b is None:
         return None
-    if isinstance(a, (tuple, list, dict)) or isinstance(b, (tuple, list, dict)):
-        if type(a) is not type(b) or len(a) != len(b) or (isinstance(a, dict) and list(a) != list(b)):
+    if is_structure(a) or is_structure(b):
+        if not (is_structure(a) and is_structure(b)):
             raise ValueError("results of different structures cannot be summed")
-        if isinstance(a, dict):
-            return {k: tree_sum(a[k], b[k]) for k in a}
-        out = [tree_sum(x, y) for x, y in zip(a, b)]
-        if isinstance(a, list):
-            return out
-        return type(a)(*out) if hasattr(a, "_fields") else tuple(out)
+        (la, ta, _), (lb, tb, _) = flatten(a), flatten(b)
+        if ta != tb:
+            raise ValueError("results of different structures cannot be summed")
+        return unflatten(ta, [x + y for x, y in zip(la, lb)])
     if a is None or b is None:
         raise ValueError("results of different structures cannot be summed")
     return a + b
@@ -158,13 +158,9 @@ def tree_sum(a, b):
 def _scale(r, w: float):
     if w == 1.0 or r is None:
         return r
-    if isinstance(r, tuple):
-        out = tuple(_scale(x, w) for x in r)
-        return type(r)(*out) if hasattr(r, "_fields") else out
-    if isinstance(r, list):
-        return [_scale(x, w) for x in r]
-    if isinstance(r, dict):
-        return {k: _scale(x, w) for k, x in r.items()}
+    if is_structure(r):  # dicts, lists, tuples, NamedTuples, dataclasses, nested
+        leaves, tree, _ = flatten(r)
+        return unflatten(tree, [x * w for x in leaves])
     return r * w
 
 
