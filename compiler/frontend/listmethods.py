@@ -170,6 +170,16 @@ class ListMethods:
                 glob = self.parsed.globals.get(base_node.id)
                 if type(glob) is list and all(isinstance(v, (str, int, float, bool)) for v in glob):
                     xs = self.mark_list(tuple(glob))
+        elif f.attr in ("index", "count") and (isinstance(base_node, (ast.List, ast.Tuple)) or isinstance(
+                base_node, ast.Call) and isinstance(base_node.func, ast.Name) and base_node.func.id in
+                ("list", "tuple", "sorted") and base_node.func.id not in self.env):
+            xs = self.expr(base_node)  # list(SURFACES).index("seating"), tuple(D).count(k): read only
+            if type(xs) is not tuple or is_struct(xs):
+                return None
+            args = [self.expr(a) for a in node.args]
+            if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+                raise self.err(AdjitTypeError, f"{f.attr}() takes no keyword or starred arguments here", node)
+            return self._lm_read(f.attr, xs, args, node, f"{ast.unparse(base_node)}.{f.attr}()")
         else:
             return None
         if type(xs) is not tuple or is_struct(xs) or not self.is_list(xs):

@@ -461,6 +461,11 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
             if done is not None or node.func.attr in ("pop", "insert", "extend", "reverse", "remove", "clear",
                                                       "append") and self.is_list(self.env.get(node.func.value.id)):
                 return done
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("index", "count") \
+                and isinstance(node.func.value, (ast.Call, ast.List, ast.Tuple)):  # list(D).index(k)
+            done = self.list_method_call(node)
+            if done is not None:
+                return done
         if isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
                 and isinstance(node.args[0], ast.Name):
             lst = self.env.get(node.args[0].id)

@@ -32,12 +32,28 @@ def masked_nan_reductions(x, w):
             + np.nanmax(y * w, where=x < 0.8, initial=0.0) + x.mean(where=x > 0) + x.sum(where=w > 0))
 
 
+# ------------------------------------ index()/count() of a list made in the expression (Eyring's surfaces)
+SURFACES = {"floor": 180.0, "walls": 320.0, "seating": 140.0}
+
+
+def index_of_listed_dict(x, w):
+    seat = list(SURFACES).index("seating")
+    y = x.copy()
+    y[seat] = np.minimum(x[seat] + w[0], 0.99)
+    return (np.sum(y * np.array(list(SURFACES.values()))) + x[tuple(SURFACES).index("walls")] * w[1]
+            + x[sorted(SURFACES).count("floor")] + x[["a", "b"].index("b")])
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
     (masked_prod_any_all, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 0.2])), (0,)),
     (masked_var_std, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, -0.6, 0.25]]),), (0,)),
     (masked_nan_reductions, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, -0.7, 0.4, 0.2])), (0, 1)),
+]
+
+CASES += [
+    (index_of_listed_dict, lambda: (np.array([0.3, 0.5, 0.6]), np.array([0.2, 1.5])), (0, 1)),
 ]
 
 IDS = [f"{c[0].__name__}_{k}" for k, c in enumerate(CASES)]
