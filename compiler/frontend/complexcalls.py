@@ -19,7 +19,7 @@ import numpy as np
 from .. import primitives as P
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
-from .complexvals import ComplexPair, _get, complex_part_dtype, holds_complex, is_complex
+from .complexvals import ComplexPair, _get, _part, complex_part_dtype, holds_complex, is_complex
 from .values import _is_number
 
 
@@ -240,7 +240,16 @@ class ComplexCalls:
         if kind == "exp":  # exp(±0 + ib) is (cos b, sin b) exactly: a zero real part (-1j * t's) costs nothing
             same = isinstance(b, Value) and (not isinstance(a, Value) or self.b.aval(a).shape == self.b.aval(b).shape)
             ea = 1.0 if a is None or same and self._zero_sign(a) is not None else f(np.exp, a)
-            return self.cx(ea, None) if b is None else self.cx(p("*", ea, f(np.cos, b)), p("*", ea, f(np.sin, b)))
+            if b is None:
+                return self.cx(ea, None)
+            im = p("*", ea, f(np.sin, b))
+            if isinstance(ea, Value) and isinstance(b, Value) and self._zero_sign(b) is None:
+                # exp(inf + 0j) is inf + 0j (C99, NumPy), where inf * sin(0) is nan: b itself there
+                # (only where exp(a) is inf, so the derivative in b stays exp(a) cos(b) elsewhere)
+                at_inf = self.b.emit("logical_and", [self.value(self.call_value(np.isinf, [ea], {}, node), node),
+                                                     self.b.emit("eq", [b, self.value(0.0, node)])])
+                im = self.call_value(np.where, [at_inf, b, im], {}, node)
+            return self.cx(p("*", ea, f(np.cos, b)), im)
         if kind in ("sin", "cos"):
             a = 0.0 if a is None else a
             if b is None:  # cosh(+0) = 1, sinh(+0) = +0: the imaginary part a zero of NumPy's sign
@@ -253,16 +262,46 @@ class ComplexCalls:
         r = self.cx_abs(a, b, node)
         if kind == "abs":
             return r
+        if kind == "sqrt":
+            return self.cx_sqrt(a, b, r, node)
         theta = self.prim_call("arctan2", np.arctan2, (0.0 if b is None else b, 0.0 if a is None else a), {}, node)
         if kind == "angle":
             return self.binop(ast.Mult, theta, 180 / math.pi, node) if kwargs.get("deg") else theta
-        if kind == "sqrt":
-            half = self.binop(ast.Mult, theta, 0.5, node)
-            s = f(np.sqrt, r)
-            return self.cx(p("*", s, f(np.cos, half)), p("*", s, f(np.sin, half)))
         scale = {"log": 1.0, "log10": 1 / math.log(10), "log2": 1 / math.log(2)}[kind]
         out = self.cx(f(np.log, r), theta)
         return out if scale == 1.0 else self.cx_scale(out, scale, node)
+
+    def cx_sqrt(self, a, b, r, node):
+        """The principal square root as C99 and NumPy compute it: t = sqrt((|a| + |z|) / 2), then
+        (t, b / 2t) where a >= 0 and (|b| / 2t, copysign(t, b)) where a < 0 (|a| written a and -a
+        on the two sides, so that the derivative at a = 0 is the analytic one), so a negative real
+        number's root has the real part 0 exactly (the polar form's cos(pi / 2) is 6e-17), and
+        the infinities are NumPy's: sqrt(x + inf j) = inf + inf j, sqrt(inf + 0j) = inf + 0j,
+        sqrt(-inf + yj) = 0 + inf j, sqrt(±0 + 0j) = 0 + 0j (np.sqrt(x + 0j) of a negative x is
+        0 + sqrt(-x) j exactly). Two parts known when compiled are NumPy's root of the number."""
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            v = complex(np.sqrt(np.complex128(complex(0.0 if a is None else a, 0.0 if b is None else b))))
+            return self.cx(_part(v.real), _part(v.imag))
+        a, b = (x if isinstance(x, Value) else self.value(0.0 if x is None else x, node) for x in (a, b))
+        call = lambda fn, *xs: self.value(self.call_value(fn, list(xs), {}, node), node)  # noqa: E731
+        # |a| as a on the right and -a on the left: abs's derivative 0 at a = 0 would make the
+        # derivative in a of sqrt(0 + bj) 0
+        half_sum = lambda op: self.binop(ast.Mult, self.binop(op, r, a, node), 0.5, node)  # noqa: E731
+        t, tl = call(np.sqrt, half_sum(ast.Add)), call(np.sqrt, half_sum(ast.Sub))
+        right = self.b.emit("ge", [a, self.value(0.0, node)])
+        inf_b = call(np.isinf, b)
+        # |b| as copysign(1, b) * b: on the negative real axis (b = ±0) the derivative is the one
+        # from b's side (NumPy's root is the limit from that side), not abs's 0
+        abs_b = self.binop(ast.Mult, call(np.copysign, 1.0, b), b, node)
+        re = call(np.where, right, t, self.binop(ast.Div, abs_b, self.binop(ast.Mult, tl, 2.0, node), node))
+        im = call(np.where, right, self.binop(ast.Div, b, self.binop(ast.Mult, t, 2.0, node), node),
+                  call(np.copysign, tl, b))
+        zero = self.b.emit("eq", [r, self.value(0.0, node)])
+        # at 0 the imaginary part is b itself (0 / 0 otherwise); b - (r - r) / 2 keeps the derivative
+        # there what it is (none: nan from |z|'s), not b's 1
+        im_zero = self.binop(ast.Sub, b, self.binop(ast.Mult, self.binop(ast.Sub, r, r, node), 0.5, node), node)
+        im = call(np.where, self.b.emit("logical_or", [inf_b, zero]), call(np.where, zero, im_zero, b), im)
+        return self.cx(call(np.where, inf_b, np.inf, re), im)
 
     def cx_abs(self, a, b, node):
         if a is None or b is None:

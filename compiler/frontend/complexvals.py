@@ -432,7 +432,8 @@ class ComplexValues:
         NumPy's operations in its order, so that a zero part of the quotient has NumPy's sign (the
         numerators over den; NumPy multiplies them by 1 / den, an ulp apart, whose derivative
         -1 / den**2 underflows where den is past 1e154); decided per element where both parts of
-        the divisor are values (each branch finite: r is at most 1), now where one is known."""
+        the divisor are values (each branch finite: r is at most 1), now where one is known. A zero
+        divisor known only when run gives NumPy's parts over |0| (1 / (0 + 0j) is inf + nan j)."""
         p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
 
         def quotient(first: bool, r, den):
@@ -449,13 +450,22 @@ class ComplexValues:
                 return quotient(True, r, c0 + d0 * r)
             r = c0 / d0
             return quotient(False, r, d0 + c0 * r)
+        self.at(node)
+
+        def by_zero(larger, out):  # a zero divisor: NumPy divides each part by |0| (inf or nan)
+            if not isinstance(larger, Value):
+                return out
+            zero = self.b.emit("eq", [self.value(larger, node), self.value(0.0, node)])
+            pick0 = lambda x, y: self.call_value(np.where, [zero, x, 0.0 if y is None else y], {}, node)  # noqa: E731
+            # x / +0.0 is x * inf (0 and nan give nan), without a division Python would refuse
+            return self.cx(*(pick0(p("*", x, math.inf), part) for x, part in zip((a, b), self.cx_parts(out))))
+
         if self._zero_sign(d) is not None:  # a real divisor: |c| >= |d| (c = 0 aside)
             r = p("/", d, c)
-            return quotient(True, r, p("+", c, p("*", d, r)))
+            return by_zero(c, quotient(True, r, p("+", c, p("*", d, r))))
         if self._zero_sign(c) is not None:  # an imaginary divisor (the real part a zero, see _p)
             r = p("/", c, d)
-            return quotient(False, r, p("+", d, p("*", c, r)))
-        self.at(node)
+            return by_zero(d, quotient(False, r, p("+", d, p("*", c, r))))
         mag = lambda v: self.call_value(np.abs, [v], {}, node)  # noqa: E731
         big = self.b.emit("ge", [self.value(mag(c), node), self.value(mag(d), node)])
         pick = lambda x, y: self.call_value(np.where, [big, 0.0 if x is None else x, 0.0 if y is None else y], {},  # noqa: E731
@@ -464,8 +474,8 @@ class ComplexValues:
         r = p("/", smaller, larger)
         den = p("+", larger, p("*", smaller, r))
         re, im = (a, p("*", a, r)), (b, p("*", b, r))  # (the part, the part times r)
-        return self.cx(p("/", pick(p("+", re[0], im[1]), p("+", re[1], im[0])), den),
-                       p("/", pick(p("-", im[0], re[1]), p("-", im[1], re[0])), den))
+        return by_zero(larger, self.cx(p("/", pick(p("+", re[0], im[1]), p("+", re[1], im[0])), den),
+                                       p("/", pick(p("-", im[0], re[1]), p("-", im[1], re[0])), den)))
 
     def _python(self, optype, left, right, node):
         from .expressions import _BINOPS, _PY_BINOPS

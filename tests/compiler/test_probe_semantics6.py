@@ -47,3 +47,37 @@ def test_numpy_integer_scalars_promote_as_numpy_scalars():
     _checked(int32_times_numpy_int64, np.array([0.31, 0.72, 0.55]), fd=False)
     value, grad = adjit.value_and_grad(float32_times_numpy_int64)(x32)
     assert np.asarray(value).dtype == np.float64 and value == float32_times_numpy_int64(x32)
+
+
+def complex_at_infinities(x, y):
+    z = (1.0 + 2j) / (x + 1j * y)
+    e = np.exp(x + 1j * y)
+    s = np.sqrt(x + 1j * y)
+    parts = [z.real, z.imag, e.real, e.imag, s.real, s.imag]
+    return sum(np.sum(np.isnan(p) * 1.0 + (p == np.inf) * 2.0 + (p == -np.inf) * 4.0 + (p == 0) * 8.0) * 16.0 ** k
+               for k, p in enumerate(parts)) + np.sum(np.where(np.isfinite(s.real * x), s.real * x, 0.0))
+
+
+def complex_sqrt_on_the_axes(x, y):
+    s = np.sqrt(x + 1j * y) + np.sqrt(x * 1j + y) + 1j * np.sqrt(y - 3.0 + 0j)
+    return np.sum(s.real * np.arange(1.0, 6.0) + s.imag ** 2) + np.sum(np.sqrt(x - 3.0 + 0j).real == 0) * 100.0
+
+
+def test_complex_division_exp_sqrt_at_zeros_and_infinities():
+    """(1 + 2j) / (x + 1j * y) with x = y = 0 when run gave nan + nan j where NumPy divides each
+    part by |0| (inf + inf j; 1 / (0 + 0j) is inf + nan j); np.exp(inf + 0j) gave inf + nan j
+    (NumPy: inf + 0j); np.sqrt of x + inf j, inf + 0j and -inf + 2j gave nan parts, and
+    np.sqrt(-4 + 0j)'s real part was 1.2e-16 (the polar form's cos(pi / 2)) where NumPy's is 0."""
+    x = np.array([0.0, 0.0, 0.8, np.inf, 0.4, -np.inf, -4.0, -0.0])
+    y = np.array([0.0, 1.0, np.inf, 0.0, 0.5, 2.0, 0.0, -0.0])
+    with np.errstate(all="ignore"):
+        value, _ = run_grad(complex_at_infinities, [x, y], (0,))
+        assert value == complex_at_infinities(x, y)
+    x = np.array([0.0, -2.0, 0.7, -0.3, 1.2])
+    y = np.array([1.5, 0.0, -0.4, 0.9, 0.0])
+    value, grads = run_grad(complex_sqrt_on_the_axes, [x, y], (0, 1))
+    assert value > 500 and np.isclose(value, complex_sqrt_on_the_axes(x, y), rtol=1e-14)
+    # the derivative in x at x = 0 (purely imaginary z) is the analytic one, not abs's 0 at 0
+    check_against_fd(complex_sqrt_on_the_axes, [x + np.array([0, 0.1, 0, 0, 0]), y + np.array([0, 0.2, 0, 0, 0.3])],
+                     (0, 1), compiled=False)
+    forward_check(complex_sqrt_on_the_axes, [x, y], (0, 1), grads)
