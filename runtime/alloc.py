@@ -5,42 +5,25 @@ first call went to typing and compiling them).
 Generated code passes shapes of constants (`_alloc.full((56,), 0, np.float64)`), which Numba types
 as literals (`UniTuple(Literal[int](56), 1)`) and, calling a plain njit function, compiles (and
 caches) a copy per distinct value: 0.3-1.7 s each on a cold first call. These functions are typed
-on their arguments' plain types instead (`_njit_unliteral`): one copy per rank and dtype."""
-import numba
+on their arguments' plain types instead (runtime/plainjit.njit_plain): one copy per rank and dtype."""
 import numpy as np
-from numba.core import registry, types
+
+from .plainjit import njit_plain
 
 
-class _UnliteralDispatcher(registry.CPUDispatcher):
-    """A Numba dispatcher whose calls from compiled code are typed (and compiled, and cached) on
-    the plain types of their arguments: a constant 56 is an int64, a tuple of constants a tuple of
-    int64. The call converts each literal to its plain type, as Numba converts any argument."""
-
-    def get_call_template(self, args, kws):
-        return super().get_call_template([types.unliteral(a) for a in args],
-                                         {k: types.unliteral(v) for k, v in kws.items()})
-
-
-def _njit_unliteral(fn):
-    """numba.njit(cache=True, nogil=True)(fn), typed as _UnliteralDispatcher types its calls."""
-    dispatcher = _UnliteralDispatcher(fn, targetoptions={"nopython": True, "nogil": True})
-    dispatcher.enable_caching()
-    return dispatcher
-
-
-@_njit_unliteral
+@njit_plain
 def empty(shape, dtype):
     """np.empty(shape, dtype); shape is a tuple."""
     return np.empty(shape, dtype)
 
 
-@_njit_unliteral
+@njit_plain
 def full(shape, value, dtype):
     """np.full(shape, value, dtype); shape is a tuple."""
     return np.full(shape, value, dtype)
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def _take_flat(ws, state, n, dtype):
     """take's work for n elements, one dimension: compiled once per dtype, not per shape."""
     nbytes = n * np.empty(0, dtype).itemsize
@@ -53,7 +36,7 @@ def _take_flat(ws, state, n, dtype):
     return np.empty(n, dtype)
 
 
-@_njit_unliteral
+@njit_plain
 def take(ws, state, shape, dtype):
     """An uninitialized array of `shape` carved from the workspace `ws` (uint8), 64-byte aligned,
     at offset state[0]; state[1] records the most the call has needed, so the caller can give it a

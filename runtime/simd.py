@@ -165,8 +165,9 @@ def _kernel_module_text(digest: str) -> str:
             "import numba",
             "import numpy as np",
             "from adjit.runtime.simd import _VECTORS, _lanes",
+            "from adjit.runtime.plainjit import njit_plain",
             "",
-            "_jit = numba.njit(cache=True, nogil=True, error_model='numpy')",
+            "_jit = njit_plain(error_model='numpy')  # _range(flat, 0, n): one copy for every start",
             ""]
     body = []
     for prim, base in FUNCTIONS.items():

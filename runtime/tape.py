@@ -8,18 +8,20 @@ body made 600 blocks and a RecursionError (issue 14).
 
 The copies are loops over elements, not slice assignments: Numba compiles an array assigned into a
 slice (`grown[:n] = buf[:n]`) with its shape-mismatch error message, whose string formatting took
-2.6 s of a process's first compile (issue 14); `_copy_rows` has no such path."""
+2.6 s of a process's first compile (issue 14); `_copy_rows` has no such path. All are typed on
+their arguments' plain types (runtime/plainjit.py): a count that starts at 0 is not compiled for
+the literal 0 as well."""
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from .outline import inline_here, keep_apart, out_of_line, part  # noqa: F401 (generated parts call _tape.part, _tape.keep_apart)
+from .plainjit import njit_plain
 
 _FIRST_CAPACITY = 64
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def _copy_rows(grown, buf, n):
     """grown[:n] = buf[:n] for arrays of one shape but the first extent, grown C-contiguous."""
     if n == 0:
@@ -31,7 +33,7 @@ def _copy_rows(grown, buf, n):
         dst[i] = src[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def grow_scalar(buf, n):
     """A buffer with room for more than n values, holding buf[:n]."""
     out_of_line()  # the growth path stays a call: it is taken O(log n) times
@@ -41,7 +43,7 @@ def grow_scalar(buf, n):
     return grown
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def grow_array(buf, n, value, capacity):
     """A buffer of rows shaped like value with room for more than n rows (at least `capacity`,
     the trip count when it is known), holding buf[:n]."""
@@ -51,7 +53,7 @@ def grow_array(buf, n, value, capacity):
     return grown
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def push_row1(buf, n, value, capacity):
     """buf (grown when full, to `capacity` rows at least) with row n a copy of the 1-D value."""
     inline_here()
@@ -62,7 +64,7 @@ def push_row1(buf, n, value, capacity):
     return buf
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def push_row2(buf, n, value, capacity):
     """push_row1 for a 2-D value."""
     inline_here()
@@ -74,7 +76,7 @@ def push_row2(buf, n, value, capacity):
     return buf
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def push_row3(buf, n, value, capacity):
     """push_row1 for a 3-D value."""
     inline_here()
@@ -90,7 +92,7 @@ def push_row3(buf, n, value, capacity):
 # Ragged tapes (a value whose extents may change between pushes): the generated code appends each
 # entry's elements to one flat buffer and records (start, end, extent 0, ...) in a row of `rows`,
 # both grown here when full; the copy itself is inlined (a call per push cost 4x its copy).
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def grow_rows(rows, n, capacity):
     """A ragged tape's entry rows with room for more than n entries (at least `capacity`, the trip
     count when it is known), holding rows[:n]."""
@@ -100,7 +102,7 @@ def grow_rows(rows, n, capacity):
     return grown
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain
 def grow_flat(buf, n, need, capacity):
     """A ragged tape's flat buffer with room for at least `need` elements (doubled, or `capacity`:
     the trip count times this entry's size, when the trip count is known), holding buf[:n]."""

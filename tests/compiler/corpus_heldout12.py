@@ -44,6 +44,15 @@ def index_of_listed_dict(x, w):
             + x[sorted(SURFACES).count("floor")] + x[["a", "b"].index("b")])
 
 
+# ------------------------------------------- scipy.special.logsumexp(..., return_sign=True): signed weights
+def signed_logsumexp(x, w):
+    from scipy.special import logsumexp
+
+    s, sgn = logsumexp(x, b=w, return_sign=True)
+    rows, signs = logsumexp(np.outer(x, w), axis=1, b=w - 0.5, return_sign=True, keepdims=True)
+    return s * sgn + np.sum(rows * signs) + logsumexp(x, return_sign=True)[0]
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -53,6 +62,7 @@ CASES = [
 ]
 
 CASES += [
+    (signed_logsumexp, lambda: (np.array([0.3, -0.5, 0.9]), np.array([1.0, -2.5, 0.4])), (0, 1)),
     (index_of_listed_dict, lambda: (np.array([0.3, 0.5, 0.6]), np.array([0.2, 1.5])), (0, 1)),
 ]
 

@@ -35,3 +35,17 @@ def test_reductions_where_values_match_numpy():
         want = f(x)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-12, equal_nan=True)
+
+
+def test_logsumexp_return_sign_values_match_scipy():
+    from scipy.special import logsumexp
+
+    def f(x, w):
+        return (logsumexp(x, b=w, return_sign=True), logsumexp(x, b=w - w, return_sign=True),
+                logsumexp(x - np.inf, return_sign=True), logsumexp(np.stack([x, -x]), axis=1, b=w, return_sign=True))
+
+    x, w = np.array([0.3, -0.5, 0.9]), np.array([1.0, -2.5, 0.4])
+    got = adjit.jvp(f, (x, w), (np.ones(3), np.ones(3)))[0]
+    for g, want in zip(got, f(x, w)):
+        for a, b in zip(g, want):
+            np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -24,7 +24,8 @@ FORMS: dict = {
                   "`log(sum(exp(a - m), axis, keepdims)) + m`, m the maximum under `stop_gradient` (0 where "
                   "not finite): `axis` (int, tuple or None), `keepdims`; weights `b=` (broadcast with `a`): "
                   "`log(sum(b exp(a - m))) + m`, a term with `b == 0` left out (nan where the sum is negative, as "
-                  "SciPy); not `return_sign=True`"),
+                  "SciPy); `return_sign=True`: `(log(abs(s)) + m, sign(s))`, s the weighted sum (-inf and 0 where "
+                  "it is 0), the sign without a derivative"),
     "softmax": ((Lazy("scipy.special", "softmax"),), (), "`e / sum(e, axis, keepdims=True)`, `e = exp(x - m)`, m the maximum under "
                                    "`stop_gradient`: `axis` (int, tuple or None: all elements)"),
     "log_softmax": ((Lazy("scipy.special", "log_softmax"),), (), "`(x - m) - log(sum(exp(x - m), axis, keepdims=True))`, m the maximum "
@@ -159,9 +160,7 @@ class SpecialForms(FormsBase):
         a, axis, b, keepdims, return_sign = self.bind_args(
             label, ("a", "axis", "b", "keepdims", "return_sign"), args, kwargs, node,
             axis=None, b=None, keepdims=False, return_sign=False)
-        if self.static(return_sign, node, "return_sign"):
-            raise self.err(UnsupportedSyntaxError, f"{label}: `return_sign=True` is not supported", node,
-                           hint="with positive weights the sum is positive: the sign is always 1")
+        return_sign = bool(self.static(return_sign, node, "return_sign"))
         keepdims = bool(self.static(keepdims, node, "keepdims"))
         x = self._float_operand(a, node, label)
         if b is not None:  # SciPy leaves out the terms whose weight is 0 (an inf there never makes nan)
@@ -170,10 +169,14 @@ class SpecialForms(FormsBase):
         m = self._max_shift(x, axis, node)
         e = self.b.emit("exp", [self.b.emit("sub", [x, m])])
         total = self._reduce("sum", e if b is None else self.b.emit("mul", [w, e]), axis, True, node)
+        if return_sign:  # SciPy's (log|s|, sign(s)): a sum of signed weights may be negative, or 0 (-inf, 0)
+            sign = self.call_value(np.sign, [total], {}, node)
+            total = self.call_value(np.abs, [total], {}, node)
         out = self.b.emit("add", [self.b.emit("log", [total]), m])
-        if keepdims:
-            return out
-        return self._reduce("sum", out, axis, False, node)  # drops the kept axes (each of extent 1): exact
+        if not keepdims:  # drops the kept axes (each of extent 1): exact
+            out = self._reduce("sum", out, axis, False, node)
+            sign = self._reduce("sum", sign, axis, False, node) if return_sign else None
+        return (out, sign) if return_sign else out
 
     def _axis_only(self, label, args, kwargs, node):
         x, axis = self.bind_args(label, ("x", "axis"), args, kwargs, node, axis=None)
