@@ -268,8 +268,8 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
                     break
             if q <= p or _exclusive(wpath, upath):
                 continue
-            reader = v.hint or "a temporary"
-            writer = op.out.hint or base.hint or "an array"
+            writer = _user_name(op.out.hint) or _user_name(base.hint) or _written(op.loc, "the array", target=True)
+            reader = _user_name(v.hint) or _written(loc, "the value", avoid=writer)
             if reader == writer:
                 what = f"the old {reader} (a name or view taken before the write)"
             elif v.id == base.id:
@@ -282,11 +282,44 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
                 what = f"{reader} (they share memory)"
             where = f", read at line {loc.line}" if loc is not None else ""
             raise UnsupportedSyntaxError(
-                f"writing into '{writer}' would also change {what}{where}: NumPy would see the new values "
+                f"writing into {_quoted(writer)} would also change {what}{where}: NumPy would see the new values "
                 f"there, adjit (which treats arrays as values) the old ones",
                 op.loc,
-                hint=f"write into a copy: {writer} = {writer}.copy() first, or bind '{reader}' to a copy "
-                     f"where it is made (adjit treats arrays as values)")
+                hint=(f"write into a copy: {writer} = {writer}.copy() first, or " if writer.isidentifier() else
+                      "write into a copy (`.copy()`) of the array, or ")
+                + (f"bind '{reader}' to a copy where it is made" if reader.isidentifier() else
+                   "copy the value read there where it is made") + " (adjit treats arrays as values)")
+
+
+def _user_name(hint):
+    """A value's name as the user wrote it, None for one adjit made (a comprehension's `_comp1`
+    loop, `_t0`): a message names what the program says."""
+    return hint if hint and not hint.startswith("_") else None
+
+
+def _quoted(name: str) -> str:
+    return f"'{name}'" if name.isidentifier() else name
+
+
+def _written(loc, unnamed: str, target: bool = False, avoid: str = "") -> str:
+    """The source text at loc (the target of an assignment there), quoted: what a message names
+    for a value without a name (a list's item, an expression read); just `unnamed` where that text
+    is the name `avoid` (a loop's target, where the loop's sequence is what is read)."""
+    if loc is None or not loc.text:
+        return unnamed
+    text = loc.text[loc.col:loc.end_col].strip()
+    if text == avoid:
+        return f"{unnamed} its loop reads"
+    if target:
+        import ast
+
+        try:
+            st = ast.parse(text).body[0]
+            st = st.targets[0] if isinstance(st, ast.Assign) else getattr(st, "target", None)
+            text = ast.unparse(st) if st is not None else text
+        except (SyntaxError, IndexError):
+            pass
+    return f"{unnamed} `{text}`" if text else unnamed
 
 
 def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict) -> None:

@@ -254,8 +254,9 @@ class SlotLists:
         st = self.stmt
         if isinstance(st, ast.AugAssign) and st.target is target and slots.item is not None \
                 and slots.item.type.kind == "array":
-            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(st)}` adds into the array object the slot holds, "
-                           f"which other slots of '{name}' (or other names) may hold too", st,
+            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(st)}` changes in place the array the list item "
+                           f"holds, which other items of '{name}' (or other names) may hold too: adjit cannot "
+                           "tell which arrays NumPy would change", st,
                            hint=f"write a new array: {name}[k] = {name}[k] + v")
         index = self.value(self.expr(target.slice), target.slice)
         if index.type.kind != "scalar" or index.type.dtype not in ("int64", "int32"):

@@ -519,7 +519,7 @@ def test_appended_copies_and_fresh_arrays_are_not_refused():
     (filled_where_data_says, "'xs' is used whole here, but item 0 of it may not be written yet"),
     (index_from_data, "adjit cannot tell which item of 'xs' this reads"),
     (read_before_any_write, "the list 'xs' is used before any item is written to it"),
-    (added_into_item, "adds into the array object the slot holds"),
+    (added_into_item, "changes in place the array the list item holds"),
     (written_in_helper, "writing into the list 'lst' ('xs' where it was made) inside a function other than"),
     (held_array_written, "NumPy would see the new values there"),
     (item_written, "writing into an item read from the list 'xs' is not supported"),

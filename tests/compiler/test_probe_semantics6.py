@@ -81,3 +81,33 @@ def test_complex_division_exp_sqrt_at_zeros_and_infinities():
     check_against_fd(complex_sqrt_on_the_axes, [x + np.array([0, 0.1, 0, 0, 0]), y + np.array([0, 0.2, 0, 0, 0.3])],
                      (0, 1), compiled=False)
     forward_check(complex_sqrt_on_the_axes, [x, y], (0, 1), grads)
+
+
+def write_into_a_row_a_comprehension_holds(X, n):
+    A = X * 1.0
+    ys = [A[i] for i in range(n)]
+    A[0] = 0.0
+    return np.sum(np.array(ys))
+
+
+def write_into_a_list_item_that_is_a_view(X, n):
+    A = X * 1.0
+    ys = [A[i] for i in range(n)]
+    ys[0] += 1.0
+    return np.sum(A * X) + np.sum(np.array(ys))
+
+
+def test_sharing_refusals_name_what_the_program_wrote():
+    """The sharing check's refusal named values without a name as 'a temporary' and 'an array',
+    and its hint said "bind 'a temporary' to a copy" / "an array = an array.copy()"; a list item
+    written with += was said to add "into the array object the slot holds". Now the source text
+    read or written is quoted."""
+    import pytest
+
+    X = np.arange(12.0).reshape(4, 3)
+    for fun, said in ((write_into_a_row_a_comprehension_holds, "the value `np.array(ys)`"),
+                      (write_into_a_list_item_that_is_a_view, "writing into the array `ys[0]`")):
+        with pytest.raises(adjit.UnsupportedSyntaxError) as e:
+            adjit.grad(fun)(X, 3)
+        text = str(e.value)
+        assert said in text and "temporary" not in text and "an array =" not in text and "_comp" not in text, text
