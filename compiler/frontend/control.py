@@ -564,6 +564,7 @@ class ControlFlow:
         self.refuse_static_carried(stmt)
         if counter is None and isinstance(stmt.test, ast.Constant) and stmt.test.value is True:
             self.peel_while_true_prefix(stmt)
+        self.define_before_while(stmt, counter)  # `while it < max_iter:` surely entered: loopvalues.py
         before = dict(self.env)  # the names as the loop finds them (not_carried)
         self._loops = getattr(self, "_loops", 0) + 1
         frame = LoopFrame(jumps=_contains_jump(stmt.body), brk=f"_break{self._loops}", cont=f"_continue{self._loops}")

@@ -171,6 +171,59 @@ class LoopValues:
             defined.add(n)
         return defined
 
+    def define_before_while(self, stmt: ast.While, counter=None) -> set:
+        """A while loop whose condition is surely true when it is reached (known when compiled:
+        `it = 0` ... `while it < max_iter:`) runs its body's first statements at least once: the
+        names they assign before any statement that may jump (break, continue, return) and that the
+        code after the loop reads are carried from a placeholder, as define_before_loop does for a
+        `for` loop that surely runs (a name assigned only after a possible jump stays a located error:
+        Python may raise NameError there)."""
+        if counter is not None or getattr(self, "in_trial_of", None) is stmt or isinstance(stmt.test, ast.Constant):
+            return set()
+        prefix = []
+        for st in stmt.body:
+            if any(isinstance(n, (ast.Break, ast.Continue, ast.Return)) for n in ast.walk(st)):
+                break
+            prefix.append(st)
+        direct = {t.id for st in prefix if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+                  for t in (st.targets if isinstance(st, ast.Assign) else [st.target]) if isinstance(t, ast.Name)}
+        bound = {n for n, v in self.env.items() if not isinstance(v, Undefined)}
+        fn = self.parsed.fn
+        outside = set(self.parsed.globals) | set(dir(builtins)) | set(fn.__code__.co_freevars)
+        wanted = (direct - bound - outside) & loaded_after(self.parsed.node, stmt)
+        if not wanted:
+            return set()
+
+        def entry():
+            c = self.condition(stmt.test)
+            return c if isinstance(c, bool) else self.b.aval(c).value if isinstance(c, Value) else None
+
+        def first():
+            self.in_trial_of = stmt
+            try:
+                self.lower_while(stmt)
+                return dict(self.last_body_env or {})
+            finally:
+                self.in_trial_of = None
+        try:
+            if self.trial_lowering(entry) is not True:
+                return set()
+            end = self.trial_lowering(first)
+        except Exception:  # the real lowering reports it
+            return set()
+        defined = set()
+        self.at(stmt)
+        for n in sorted(wanted):
+            v = end.get(n)
+            if not (isinstance(v, Value) and self.b.avals.get(v.id) is not None or _is_number(v)):
+                continue
+            try:
+                self.env[n] = v if _is_number(v) else self.zero_of(self.b.avals[v.id], stmt, f"'{n}'")
+            except (AdjitTypeError, UnsupportedSyntaxError):
+                continue
+            defined.add(n)
+        return defined
+
 
 def assigned_unless_returned(body: list, name: str) -> bool:
     """Whether every pass through a loop's body binds `name` by one of its top-level statements,

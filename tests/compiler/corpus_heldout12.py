@@ -53,6 +53,33 @@ def signed_logsumexp(x, w):
     return s * sgn + np.sum(rows * signs) + logsumexp(x, return_sign=True)[0]
 
 
+# ------------- a name first assigned in a while loop surely entered, read after it (active-set dispatch)
+def active_set_while(a, b, demand=6.0, max_iter=20):
+    free = np.ones(len(a), dtype=bool)
+    p = np.zeros(len(a))
+    it = 0
+    while it < max_iter:
+        lam = (demand - np.sum(p[~free]) + np.sum(b[free] / a[free])) / np.sum(1.0 / a[free])
+        p_try = (lam - b) / a
+        too_high = free & (p_try > 2.0)
+        if not np.any(too_high):
+            break
+        p[too_high] = 2.0
+        free = free & ~too_high
+        it += 1
+    return np.sum(np.where(free, (lam - b) / a, p) ** 2) + lam
+
+
+def tolerance_while(x):
+    err = 1.0
+    y = x.copy()
+    while err > 1e-10:
+        z = 0.5 * (y + x / y)
+        err = np.max(np.abs(z - y))
+        y = z
+    return np.sum(z * x)
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -62,6 +89,8 @@ CASES = [
 ]
 
 CASES += [
+    (active_set_while, lambda: (np.array([1.0, 2.0, 0.5]), np.array([3.0, 1.0, 5.0])), (0, 1)),
+    (tolerance_while, lambda: (np.array([1.5, 2.0, 0.7]),), (0,)),
     (signed_logsumexp, lambda: (np.array([0.3, -0.5, 0.9]), np.array([1.0, -2.5, 0.4])), (0, 1)),
     (index_of_listed_dict, lambda: (np.array([0.3, 0.5, 0.6]), np.array([0.2, 1.5])), (0, 1)),
 ]

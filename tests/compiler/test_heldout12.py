@@ -49,3 +49,21 @@ def test_logsumexp_return_sign_values_match_scipy():
     for g, want in zip(got, f(x, w)):
         for a, b in zip(g, want):
             np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def _assigned_after_a_break(x, n):
+    k = 0
+    while k < n:
+        if x[0] > 10:
+            break
+        y = x * k
+        k += 1
+    return np.sum(y)
+
+
+def test_while_names_after_a_possible_jump_or_loop_not_entered_are_located():
+    """Python raises NameError when the first iteration breaks before the assignment, or n is 0."""
+    for n in (3, 0):
+        with pytest.raises(adjit.AdjitError) as e:
+            adjit.grad(_assigned_after_a_break)(np.ones(3), n)
+        assert "'y' is assigned only inside the loop" in str(e.value) and "test_heldout12.py" in str(e.value)
