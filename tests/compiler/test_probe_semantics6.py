@@ -111,3 +111,18 @@ def test_sharing_refusals_name_what_the_program_wrote():
             adjit.grad(fun)(X, 3)
         text = str(e.value)
         assert said in text and "temporary" not in text and "an array =" not in text and "_comp" not in text, text
+
+
+def rounded_to_a_signed_zero(x):
+    w = np.arange(1.0, x.size + 1)
+    return np.sum(np.copysign(w, np.round(x)) + np.copysign(w, np.rint(x)) * 10 + np.copysign(w, np.round(x, 1)) * 100
+                  + np.copysign(w, np.clip(x * 0.0, 0.0, 1.0)) * 1000) + np.sum(np.round(x * 3 + 0.1) * x)
+
+
+def test_rounding_to_zero_and_clipping_at_a_bound_keep_numpys_sign():
+    """np.round(-0.3) is -0.0 in NumPy (also np.rint, np.around, np.round(x, 1) of -0.04); adjit's
+    floor(x + 0.5) made +0.0, so np.copysign(1, np.round(x)) was 1 (5.0 for NumPy's -23.0). And
+    np.clip(-0.0, 0.0, 1.0) is -0.0 in NumPy (x kept where it equals a bound); the scalar form
+    np.minimum(np.maximum(x, lo), hi) returned the bound."""
+    x = np.array([-0.3, -0.5, -0.04, 0.3, -1e-300, -2.5, -1.5, 0.7])
+    _checked(rounded_to_a_signed_zero, x, fd=False)  # central differences cross the zero of -1e-300

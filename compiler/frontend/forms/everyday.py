@@ -19,7 +19,7 @@ FORMS: dict = {
     "floor": ((np.floor,), (), "`x // 1.0` (gradient 0)"),
     "ceil": ((np.ceil,), (), "`-((-x) // 1.0)` (gradient 0)"),
     "round": ((np.round, np.around), ("round",), "half to even, as NumPy: `floor(x s + 0.5)`, one less on an odd "
-                                                "tie, over s = 10 ** decimals (gradient 0)"),
+                                                "tie, over s = 10 ** decimals, a 0 with x's sign (gradient 0)"),
     "rint": ((np.rint,), (), "the `round` form with 0 decimals"),
     "trunc": ((np.trunc, np.fix), (), "`floor` of positive, `ceil` of negative values (gradient 0)"),
     "exp2": ((np.exp2,), (), "`2.0 ** x`"),
@@ -95,6 +95,8 @@ class EverydayForms(FormsBase):
         tie = self.b.emit("eq", [self.b.emit("sub", [r, y]), self.b.const(0.5)])
         odd = self.b.emit("eq", [self.b.emit("mod", [r, self.b.const(2.0)]), self.b.const(1.0)])
         r = self.b.emit("where", [self.b.emit("logical_and", [tie, odd]), self.b.emit("sub", [r, self.b.const(1.0)]), r])
+        if r.type.dtype.startswith("float"):  # a value rounded to 0 keeps its sign: np.round(-0.3) is -0.0
+            r = self.b.emit("copysign", [r, y])
         return r if decimals == 0 else self.b.emit("div", [r, self.b.const(scale)])
 
     def form_rint(self, label, args, kwargs, node):
