@@ -13,6 +13,7 @@ from ..builder import Builder
 from ..errors import AdjitNameError, AdjitTypeError, Loc, UnsupportedSyntaxError
 from ..ir import NONE_TYPE, Abstract, Block, Function, Value
 from .aliasing import check_sharing
+from .boolops import BoolOps
 from .comprehensions import Comprehensions, DeferredList
 from .bitwise import IntegerBits
 from .complexcalls import ComplexCalls
@@ -43,7 +44,7 @@ from .values import _is_number, numpy_scalar_const
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
-class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines, RootFinding, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
+class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines, RootFinding, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, BoolOps, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
 
