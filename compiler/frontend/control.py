@@ -78,9 +78,12 @@ class ControlFlow:
                 return not c
             self.at(node)
             return self.b.emit("logical_not", [c])
-        c = self.expr(node)
+        c = self.lower_boolop(node, as_condition=True) if isinstance(node, ast.BoolOp) else self.expr(node)
         if _known_truth(c) is not None:  # `if opts:` of a dict known when compiled: non-empty
             return _known_truth(c)
+        c = self.list_truth(c, node)  # `if ys:` of a list built by .append (boolops.py)
+        if isinstance(c, bool):
+            return c
         c = self.value(c, node)
         if c.type.kind != "scalar":
             raise self.err(AdjitTypeError, f"the truth value of an array ({c.type}) is ambiguous", node,

@@ -126,3 +126,52 @@ def test_rounding_to_zero_and_clipping_at_a_bound_keep_numpys_sign():
     np.minimum(np.maximum(x, lo), hi) returned the bound."""
     x = np.array([-0.3, -0.5, -0.04, 0.3, -1e-300, -2.5, -1.5, 0.7])
     _checked(rounded_to_a_signed_zero, x, fd=False)  # central differences cross the zero of -1e-300
+
+
+def positives_or_zero(x):
+    r = []
+    for v in x:
+        if v > 0.5:
+            r.append(v)
+    head = (sum(r) if r else 0.0) + (1.0 if not r else 2.0) * x[0]
+    if not r:
+        return head + np.sum(x ** 2)
+    return head + sum(r)
+
+
+def products_while_building(x):
+    r = []
+    i = 0
+    while not r or i < 3:
+        if r and x[i] > 0:
+            r.append(x[i] * r[-1])
+        else:
+            r.append(x[i])
+        i += 1
+    return sum(r)
+
+
+def test_truth_of_a_list_built_by_append():
+    """`if r:`, `not r`, `r and ...` of a list built by .append (Python: non-empty) were refused as
+    'the truth value of an array (f64[:]) is ambiguous' (or 'of _Probe', an adjit class, inside
+    the loop that builds it); now its length > 0. `ys = r or [v]` (the list as a value) stays a
+    located error naming the list."""
+    import pytest
+
+    x = np.array([0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
+    _checked(positives_or_zero, x)
+    _checked(positives_or_zero, x - 5.0)
+    _checked(products_while_building, x)
+    _checked(products_while_building, -x)
+    with pytest.raises(adjit.AdjitError, match="the list 'r' as a value") as e:
+        adjit.grad(list_or_default)(x)
+    assert e.value.loc is not None
+
+
+def list_or_default(x):
+    r = []
+    for v in x:
+        if v > 0.5:
+            r.append(v)
+    ys = r or [x[0]]
+    return sum(ys)
