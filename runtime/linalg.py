@@ -21,6 +21,9 @@ import numpy as np
 from numba.core import types
 from numba.extending import overload
 
+from .blas import dot_into as _dot_into
+from .blas import takes
+
 LONG_K, TALL = 512, 4  # the transposed formulation: contraction at least LONG_K, m at least TALL * n
 
 
@@ -44,7 +47,7 @@ def _transposed_layouts(a, b) -> bool:
 def _product_into_typed(a, b, out):
     if not _transposed_layouts(a, b):
         def plain(a, b, out):
-            np.dot(a, b, out)
+            _dot_into(a, b, out)
         return plain
 
     def chosen(a, b, out):
@@ -52,7 +55,7 @@ def _product_into_typed(a, b, out):
         n = b.shape[1]
         if k >= LONG_K and n >= 1 and m >= TALL * n:
             t = np.empty((n, m), out.dtype)
-            np.dot(b.T, a.T, t)  # (A @ B).T as a C array: BLAS's M is m
+            _dot_into(b.T, a.T, t)  # (A @ B).T as a C array: BLAS's M is m
             for j0 in range(0, n, 32):  # out = t.T, in 32 x 32 tiles
                 j1 = min(j0 + 32, n)
                 for i0 in range(0, m, 32):
@@ -61,19 +64,27 @@ def _product_into_typed(a, b, out):
                         for j in range(j0, j1):
                             out[i, j] = t[j, i]
         else:
-            np.dot(a, b, out)
+            _dot_into(a, b, out)
     return chosen
 
 
 @overload(_new_product, jit_options={"nogil": True})
 def _new_product_typed(a, b):
     if not _transposed_layouts(a, b):
-        return lambda a, b: a @ b
+        # Numba's `a @ b` (dot_2_mm/mv/vm: a new array, zeros for an empty contraction, else
+        # np.dot into it), its BLAS call made by blas.dot_into where that takes the operands
+        if not takes(a, b):
+            return lambda a, b: a @ b
+        if a.ndim == 2 and b.ndim == 2:
+            return lambda a, b: _dot_into(a, b, np.empty((a.shape[0], b.shape[1]), a.dtype))
+        if a.ndim == 2:
+            return lambda a, b: _dot_into(a, b, np.empty(a.shape[0], a.dtype))
+        return lambda a, b: _dot_into(a, b, np.empty(b.shape[1], a.dtype))
 
     def chosen(a, b):
         out = np.empty((a.shape[0], b.shape[1]), a.dtype)
         if out.size == 0 or a.shape[1] == 0:
-            return a @ b
+            return _dot_into(a, b, out)  # zeros, as Numba's `@`
         _product_into(a, b, out)
         return out
     return chosen
@@ -93,13 +104,11 @@ def matmul_into(a, b, out):
     array, or the formulation `_product_into` chooses), so the values are identical. Generated code passes an array carved from the call's
     workspace (runtime/alloc.take) for a product that dies with the call: a new array of a few
     MB each call faulted in fresh pages (1188 page faults per call of the seed network's gradient
-    at batch 2048). An empty contraction is zeros, as NumPy's (BLAS refuses leading dimension 0)."""
+    at batch 2048). An empty contraction is zeros, as NumPy's (BLAS refuses leading dimension 0).
+    The BLAS call itself is made by runtime/blas.dot_into (Numba's call, cheaper to compile)."""
     if out.size == 0:
         return out
-    if a.shape[-1] == 0:
-        out[...] = 0
-        return out
-    _product_into(a, b, out)
+    _product_into(a, b, out)  # zeros for an empty contraction (blas.dot_into, or Numba's np.dot)
     return out
 
 
