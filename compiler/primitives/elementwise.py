@@ -149,17 +149,19 @@ def _clip_abstract(x, lo, hi, **_):
     return S.elementwise([x, lo, hi], S.promote(x.type, lo.type, hi.type))
 
 
-# The scalar form keeps x where the result equals it (np.clip(-0.0, 0.0, 1) is -0.0 in NumPy, whose
+# Where a_min > a_max the result is a_max (NumPy's rule), and so is the derivative. The scalar form
+# keeps x where the result equals it (np.clip(-0.0, 0.0, 1) is -0.0 in NumPy, whose
 # np.maximum(-0.0, 0.0) is 0.0); a NaN anywhere gives NaN, as np.minimum/np.maximum do
 primitive("clip", _clip_abstract, elementwise=True, sources=(np.clip,), params=("a", "a_min", "a_max"),
           readable="np.clip({0}, {1}, {2})",
           scalar="({0} if np.minimum(np.maximum({0}, {1}), {2}) == {0} else np.minimum(np.maximum({0}, {1}), {2}))",
           vjp=lambda g, z, x, lo, hi: (npx.where(npx.logical_and(x >= lo, x <= hi), g, 0.0),
-                                       npx.where(x < lo, g, 0.0), npx.where(x > hi, g, 0.0)),
+                                       npx.where(npx.logical_and(x < lo, lo <= hi), g, 0.0),
+                                       npx.where(npx.logical_or(x > hi, lo > hi), g, 0.0)),
           jvp=lambda t, z, x, lo, hi: _tsum(
               None if t[0] is None else npx.where(npx.logical_and(x >= lo, x <= hi), t[0], 0.0),
-              None if t[1] is None else npx.where(x < lo, t[1], 0.0),
-              None if t[2] is None else npx.where(x > hi, t[2], 0.0)))
+              None if t[1] is None else npx.where(npx.logical_and(x < lo, lo <= hi), t[1], 0.0),
+              None if t[2] is None else npx.where(npx.logical_or(x > hi, lo > hi), t[2], 0.0)))
 
 # ----------------------------------------------------------------------------- elementwise: unary
 # Each row: name, sources, VJP  g -> dx, JVP  dx -> dy;  y is the primal output, x the input.

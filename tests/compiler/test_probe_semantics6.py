@@ -175,3 +175,22 @@ def list_or_default(x):
             r.append(v)
     ys = r or [x[0]]
     return sum(ys)
+
+
+def clip_with_crossed_bounds(x, lo):
+    s = np.sum(np.clip(x, x * 0.0, x[::-1]) * np.arange(1.0, 7.0))
+    for i in range(6):
+        s += np.clip(x[i], lo[i], x[5 - i] * 0.5) * (i + 1)
+    return s
+
+
+def test_clip_where_the_lower_bound_is_above_the_upper():
+    """np.clip(x, a_min, a_max) with a_min > a_max is a_max in NumPy; its gradient went to a_min
+    (where x < a_min) and none to a_max where x <= a_max (found by gen_features6.py's cliparr
+    snippet, `np.clip(x, x * 0.0, x[::-1])`: 3 programs of 120, fd 0.5 off)."""
+    x = np.array([-0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
+    lo = np.array([0.0, -0.5, 1.0, 0.2, 0.5, -1.0])
+    value, grads = run_grad(clip_with_crossed_bounds, [x, lo], (0, 1))
+    assert np.isclose(value, clip_with_crossed_bounds(x, lo), rtol=1e-14)
+    check_against_fd(clip_with_crossed_bounds, [x, lo], (0, 1), compiled=False)
+    forward_check(clip_with_crossed_bounds, [x, lo], (0, 1), grads)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from .gen_features3 import FEATURES3
 from .gen_features4 import FEATURES4
 from .gen_features5 import FEATURES5
+from .gen_features6 import pool
 from .program import Raw
 
 FEATURES = [  # (method, weight)
@@ -42,7 +43,7 @@ class FeaturesMixin:
 
         stmts, names = [], []
         for _ in range(count):
-            kind = wchoice(self.r, FEATURES + FEATURES2 + FEATURES3 + FEATURES4 + FEATURES5)[0]
+            kind = wchoice(self.r, pool(FEATURES + FEATURES2 + FEATURES3 + FEATURES4 + FEATURES5))[0]
             k = self.fresh("")
             lines = getattr(self, "ft_" + kind)(k)
             self.tag("ft_" + kind)
