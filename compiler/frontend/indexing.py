@@ -44,6 +44,8 @@ class Indexing:
             return self.struct_subscript(base, node)
         if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py
             return self.built_list_item(base, node)
+        if isinstance(base, tuple) and not isinstance(sl, ast.Slice):  # A[s][j] of a ragged table: forms/base.py
+            return self.list_item(base, node)
         if isinstance(base, tuple):
             k = self.static(self.expr(sl), sl, "a tuple index")
             return base[k]

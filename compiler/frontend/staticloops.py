@@ -72,6 +72,8 @@ class StaticLoops:
     """The Lowerer's for loops carrying a compile-time Python value (see the module docstring)."""
 
     def struct_for(self, stmt: ast.For) -> bool:
+        if self._never_runs(stmt):
+            return True  # Python never runs its body (nor binds its target): nothing to lower
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
         if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt)) and not (
@@ -113,6 +115,19 @@ class StaticLoops:
             self.assign(stmt.target, item, stmt.target)
             self.lower_stmts(stmt.body, None)
         return True
+
+    def _never_runs(self, stmt: ast.For) -> bool:
+        """`for j in range(s):` with s a Python int 0 (an unrolled loop's first copy, `DP_A[0]` empty):
+        a range of ints known when compiled that is empty, and no else clause."""
+        it = stmt.iter
+        if stmt.orelse or not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
+                               and it.func.id not in self.env and 1 <= len(it.args) <= 3 and not it.keywords
+                               and all(isinstance(a, (ast.Name, ast.Constant)) for a in it.args)):
+            return False
+        args = [self.env.get(a.id) if isinstance(a, ast.Name) else a.value for a in it.args]
+        if not all(type(a) is int for a in args) or (len(args) == 3 and args[2] == 0):
+            return False
+        return len(range(*args)) == 0
 
     def _keys_a_dict(self, stmt: ast.For) -> bool:
         """Whether the body looks up a dict known when compiled by the loop variable (`for atom in
@@ -160,6 +175,10 @@ class StaticLoops:
             if type(items) is tuple and not is_struct(items) and len(items) > 1 and \
                     len({self._item_kind(e) for e in items}) > 1:
                 return True
+            table = self.parsed.globals.get(n.value.id) if n.value.id not in self.env else None
+            if type(table) in (list, tuple) and any(type(e) in (list, tuple) for e in table) and len(
+                    {(type(e) in (list, tuple), len(e) if type(e) in (list, tuple) else 0) for e in table}) > 1:
+                return True  # a ragged module-level table (Butcher's DP_A[s][j]): no array holds it
         return False
 
     def _item_kind(self, e):

@@ -80,6 +80,33 @@ def tolerance_while(x):
     return np.sum(z * x)
 
 
+# ---------------- a ragged module-level table read at loop positions (a Runge-Kutta Butcher tableau)
+TABLEAU_A = [[], [0.5], [0.0, 0.75], [2 / 9, 1 / 3, 4 / 9]]
+TABLEAU_B = np.array([2 / 9, 1 / 3, 4 / 9, 0.0])
+
+
+def butcher_stages(y, theta, h=0.1):
+    for step in range(3):
+        k = []
+        for s in range(4):
+            yi = y.copy()
+            for j in range(s):
+                yi = yi + h * TABLEAU_A[s][j] * k[j]
+            k.append(np.array([theta[0] * yi[0] - theta[1] * yi[0] * yi[1], theta[1] * yi[0] * yi[1] - yi[1]]))
+        y = y + h * TABLEAU_B @ np.array(k)
+    return np.sum(y ** 2)
+
+
+def ragged_rows_in_order(x):
+    total = 0.0
+    for s in range(1, 4):
+        for j in range(s):
+            total = total + TABLEAU_A[s][j] * x[j] ** (s + 1)
+    for j in range(0):  # never runs: Python neither runs nor binds it
+        total = total + TABLEAU_A[0][j]
+    return total
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -89,6 +116,8 @@ CASES = [
 ]
 
 CASES += [
+    (butcher_stages, lambda: (np.array([1.2, 0.8]), np.array([1.1, 0.6])), (0, 1)),
+    (ragged_rows_in_order, lambda: (np.array([0.3, -0.5, 0.9]),), (0,)),
     (active_set_while, lambda: (np.array([1.0, 2.0, 0.5]), np.array([3.0, 1.0, 5.0])), (0, 1)),
     (tolerance_while, lambda: (np.array([1.5, 2.0, 0.7]),), (0,)),
     (signed_logsumexp, lambda: (np.array([0.3, -0.5, 0.9]), np.array([1.0, -2.5, 0.4])), (0, 1)),
