@@ -194,3 +194,15 @@ def test_clip_where_the_lower_bound_is_above_the_upper():
     assert np.isclose(value, clip_with_crossed_bounds(x, lo), rtol=1e-14)
     check_against_fd(clip_with_crossed_bounds, [x, lo], (0, 1), compiled=False)
     forward_check(clip_with_crossed_bounds, [x, lo], (0, 1), grads)
+
+
+def first_true(x, W):
+    return (x[np.argmax(x > 0)] * 2 + x[np.argmin(x > 0)] + float(np.argmax(x > 5)) * x[0]
+            + np.sum(np.argmax(W > 0.5, axis=1) * W[:, 0]))
+
+
+def test_argmax_of_a_mask():
+    """np.argmax(mask) (the first True; 0 where none) was refused: 'argsort of a bool array'."""
+    x = np.array([-0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
+    W = np.array([[0.3, -1.2, 0.8], [1.5, 0.4, -0.7], [-0.2, 0.9, 1.1], [0.6, -0.5, 0.25]])
+    _checked(first_true, x, W)

@@ -43,7 +43,7 @@ FORMS: dict = {
     "all": ((np.all,), ("all",), "`min(x != 0) > 0` (`axis`, `keepdims`): a bool"),
     "any": ((np.any,), ("any",), "`max(x != 0) > 0` (`axis`, `keepdims`): a bool"),
     "argmax": ((np.argmax,), ("argmax",), "a stable `argsort` of `-x`, its first entry along `axis` (NumPy's "
-                                          "first index among ties; int64, no gradient)"),
+                                          "first index among ties; int64, no gradient; of a mask, the first True)"),
     "argmin": ((np.argmin,), ("argmin",), "a stable `argsort` of `x`, its first entry along `axis`"),
     "nanargmax": ((np.nanargmax,), (), "`argmax` of `where(isnan(x), -inf, x)`"),
     "nanargmin": ((np.nanargmin,), (), "`argmin` of `where(isnan(x), inf, x)`"),
@@ -282,6 +282,8 @@ class EverydayForms(FormsBase):
         if x.type.kind != "array":
             return 0
         flat, ax = self._along(x, axis, node, label)
+        if flat.type.dtype == "bool":  # np.argmax(mask): the first True, as of the mask's 0s and 1s
+            flat = self.b.emit("astype", [flat], dtype="int64")
         key = self.b.emit("neg", [flat]) if negate else flat
         first = self._take(self.b.emit("argsort", [key], axis=ax), ax, 0)
         if flat.type.dtype in ("float32", "float64"):  # NumPy's answer is the first NaN, where there is one
