@@ -7,6 +7,10 @@ as literals (`UniTuple(Literal[int](56), 1)`) and, calling a plain njit function
 caches) a copy per distinct value: 0.3-1.7 s each on a cold first call. These functions are typed
 on their arguments' plain types instead (runtime/plainjit.njit_plain): one copy per rank and dtype."""
 import numpy as np
+from numba.core import cgutils, types
+from numba.core.imputils import impl_ret_borrowed
+from numba.extending import intrinsic
+from numba.np.arrayobj import make_array, populate_array
 
 from .plainjit import njit_plain
 
@@ -19,21 +23,72 @@ def empty(shape, dtype):
 
 @njit_plain
 def full(shape, value, dtype):
-    """np.full(shape, value, dtype); shape is a tuple."""
-    return np.full(shape, value, dtype)
+    """np.full(shape, value, dtype); shape is a tuple. Filled through a flat view (Numba's np.full
+    walks `arr.flat`, whose iterator took 0.1-0.2 s more to compile per rank)."""
+    out = np.empty(shape, dtype)
+    flat = _flat(out)
+    for i in range(flat.size):
+        flat[i] = value
+    return out
 
 
-@njit_plain
-def _take_flat(ws, state, n, dtype):
-    """take's work for n elements, one dimension: compiled once per dtype, not per shape."""
-    nbytes = n * np.empty(0, dtype).itemsize
-    start = (state[0] + 63) // 64 * 64
-    state[0] = start + nbytes
-    if state[0] > state[1]:
-        state[1] = state[0]
-    if start + nbytes <= ws.size:
-        return ws[start:start + nbytes].view(dtype)
-    return np.empty(n, dtype)
+@intrinsic
+def _itemsize(typingctx, dtype):
+    """The size in bytes of an element of `dtype` (a constant)."""
+    if not isinstance(dtype, (types.DTypeSpec, types.NumberClass)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        return context.get_constant(types.intp, context.get_abi_sizeof(context.get_data_type(dtype.dtype)))
+
+    return types.intp(dtype), codegen
+
+
+@intrinsic
+def _flat(typingctx, a):
+    """A C-ordered array a seen as 1-D (a view sharing its memory)."""
+    if not (isinstance(a, types.Array) and a.layout == "C"):
+        return None
+    retty = types.Array(a.dtype, 1, "C")
+
+    def codegen(context, builder, sig, args):
+        src = make_array(sig.args[0])(context, builder, args[0])
+        out = make_array(retty)(context, builder)
+        populate_array(out, data=src.data, shape=[src.nitems], strides=[src.itemsize], itemsize=src.itemsize,
+                       meminfo=src.meminfo, parent=src.parent)
+        return impl_ret_borrowed(context, builder, retty, out._getvalue())
+
+    return retty(a), codegen
+
+
+@intrinsic
+def _carve(typingctx, ws, start, shape, dtype):
+    """ws[start:] seen as a C-ordered array of `shape` and `dtype`: a view sharing (and keeping
+    alive) ws's memory, as ws[start:start + nbytes].view(dtype).reshape(shape) is, without Numba's
+    view and reshape (their checks compiled in 1-2 s on a cold first call; the caller checked the
+    bounds)."""
+    if not (isinstance(ws, types.Array) and ws.dtype == types.uint8 and ws.ndim == 1 and ws.layout == "C"
+            and isinstance(shape, types.BaseTuple) and all(isinstance(t, types.Integer) for t in shape)
+            and isinstance(dtype, (types.DTypeSpec, types.NumberClass))):
+        return None
+    retty = types.Array(dtype.dtype, len(shape), "C")
+
+    def codegen(context, builder, sig, args):
+        src = make_array(sig.args[0])(context, builder, args[0])
+        out = make_array(retty)(context, builder)
+        itemsize = context.get_abi_sizeof(context.get_data_type(retty.dtype))
+        dims = [context.cast(builder, d, t, types.intp)
+                for d, t in zip(cgutils.unpack_tuple(builder, args[2], len(shape)), shape)]
+        strides, step = [], context.get_constant(types.intp, itemsize)
+        for d in reversed(dims):  # C order
+            strides.append(step)
+            step = builder.mul(step, d)
+        data = builder.gep(src.data, [args[1]])
+        populate_array(out, data=builder.bitcast(data, out.data.type), shape=dims, strides=strides[::-1],
+                       itemsize=context.get_constant(types.intp, itemsize), meminfo=src.meminfo, parent=src.parent)
+        return impl_ret_borrowed(context, builder, retty, out._getvalue())
+
+    return retty(ws, start, shape, dtype), codegen
 
 
 @njit_plain
@@ -44,4 +99,11 @@ def take(ws, state, shape, dtype):
     n = 1
     for d in shape:
         n *= d
-    return _take_flat(ws, state, n, dtype).reshape(shape)
+    nbytes = n * _itemsize(dtype)
+    start = (state[0] + 63) // 64 * 64
+    state[0] = start + nbytes
+    if state[0] > state[1]:
+        state[1] = state[0]
+    if start + nbytes <= ws.size:
+        return _carve(ws, start, shape, dtype)
+    return np.empty(shape, dtype)
