@@ -40,6 +40,9 @@ class Indexing:
             return self.subscript(outer)
         if type(base).__name__ == "DeferredList" and not isinstance(sl, (ast.Slice, ast.Tuple)):
             base = self.deferred(base, None, node)  # ys = [f(v) for v in xs]; ys[k]: a row of NumPy's array of it
+        if isinstance(sl, ast.Tuple) and not sl.elts and (isinstance(base, (int, float, np.number)) and not isinstance(
+                base, bool) or isinstance(base, Value) and base.type.kind in ("scalar", "array")):
+            return base  # a[()]: a 0-d array's element, or the whole array (NumPy's view reads the same values)
         if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
             return self.struct_subscript(base, node)
         if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py

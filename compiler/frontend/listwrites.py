@@ -129,6 +129,9 @@ class ListWrites:
             return False
         k = self._lw_position(name, inner, len(lst))
         item = lst[k]
+        if type(item) is tuple and self.is_list(item) and not is_struct(item) or type(item).__name__ == "BuiltList" \
+                and getattr(item, "slots", None) is not None:  # grid[i][j] = v, a list of lists ([0.0] * m slots)
+            return self._lw_nested_list(name, lst, k, item, target, val, node)
         if not (isinstance(item, Value) and item.type.kind == "array"):
             raise self.err(UnsupportedSyntaxError, f"writing into an item of the list '{name}' that is itself a list "
                            f"or a number (`{ast.unparse(target)} = ...`) is not supported", target,
@@ -143,6 +146,34 @@ class ListWrites:
         finally:
             del self.env[key]
         new.hint = name
+        items = list(lst)
+        items[k] = new
+        self.env[name] = self.mark_list(tuple(items)) if self.is_list(lst) else tuple(items)
+        return True
+
+    def _lw_nested_list(self, name, lst, k, item, target, val, node) -> bool:
+        """`grid[i][j] = v` into a list item k that is itself a list: that list with item j replaced,
+        and the outer list with item k replaced. Python changes the one inner list object, so where
+        it may be held elsewhere (the same object twice in the list, `[[0.0] * 3] * 2`; a name or
+        another container holding it, `row = grid[0]`) the located error stands."""
+        def holds(v, depth=0):
+            return v is item or depth < 4 and type(v) is tuple and any(holds(e, depth + 1) for e in v)
+        shared = sum(e is item for e in lst) > 1 or any(
+            n != name and holds(v) for n, v in self.env.items()) or any(holds(e) for e in lst if e is not item)
+        if shared:
+            raise self.err(UnsupportedSyntaxError, f"writing into an item of the list '{name}' that is itself a list "
+                           f"held elsewhere too (`{ast.unparse(target)} = ...`): Python changes that one list "
+                           "object, which every holder sees", target,
+                           hint=f"build the rows separately ([[0.0] * m for _ in range(n)]) or make '{name}' an array "
+                                f"and write {name}[i, j] = v")
+        key = f"<item {k} of {name}>"
+        self.env[key] = item
+        try:
+            self.assign(ast.copy_location(ast.Subscript(value=ast.copy_location(ast.Name(key, ast.Load()), target.value),
+                                                        slice=target.slice, ctx=ast.Store()), target), val, node)
+            new = self.env[key]
+        finally:
+            del self.env[key]
         items = list(lst)
         items[k] = new
         self.env[name] = self.mark_list(tuple(items)) if self.is_list(lst) else tuple(items)

@@ -91,11 +91,6 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                                       "adjit expands for complex values (docs/guide.md)")
         if type(x).__name__ == "Undefined":  # lstsq(...)[1]: say why it has no value (values.Undefined)
             raise self.err(AdjitNameError, f"'{x.name}' {x.why}", node)
-        if type(x).__name__ == "LocalFunction":  # a lambda or nested def kept as a value (in a list)
-            raise self.err(UnsupportedSyntaxError, "a function defined in the function is used as a value here "
-                           "(adjit inlines such functions where they are called by name)", node,
-                           hint="call a module-level function with the varying part as an argument, or keep "
-                                "the parameters in a list and call one function: [f(v, p) for p in params]")
         raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)
 
     def static(self, x, node, what: str):
@@ -286,9 +281,15 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             if is_struct(base):
                 raise self.struct_write_error(target, base)
             if not isinstance(base, Value) or base.type.kind != "array":
-                raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target)
+                raise self.err(AdjitTypeError, f"cannot write into {_describe(base)}", target, hint=(
+                    "`[[0.0] * m] * n` holds one row object n times in Python (a write changes every row): build "
+                    "the rows with [[0.0] * m for _ in range(n)], or use an array and write x[i, j] = v")
+                    if type(base).__name__ == "BuiltList" else None)
             if isinstance(val, tuple) and (not is_struct(val) or type(val).__name__ == "StructTuple"):
                 val = self._build(val, node)  # x[t] = a, b writes np.asarray((a, b)), as NumPy does
+            if isinstance(target.slice, ast.Tuple) and not target.slice.elts:  # x[()] = v writes all of x: x[...]
+                target = ast.copy_location(ast.Subscript(value=target.value, slice=ast.copy_location(
+                    ast.Constant(Ellipsis), target.slice), ctx=ast.Store()), target)
             if self.mixed_mask_write(target, val, node):  # x[i, mask] = v: maskmix.py
                 return
             mask, sl = self.mask_index(target.slice)

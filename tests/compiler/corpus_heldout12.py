@@ -107,6 +107,27 @@ def ragged_rows_in_order(x):
     return total
 
 
+# ------------------------------------ grid[i][j] = v into a list of lists; a[()] of a 0-d array, x[()] = v
+def nested_list_grid(x):
+    grid = [[0.0, 0.0], [0.0, 0.0]]
+    for i in range(2):
+        for j in range(2):
+            grid[i][j] = x[i] * x[j]
+    grid[1][0] += x[2]
+    rows = [[0.0] * 3 for _ in range(2)]
+    rows[1][2] = x[0] ** 2
+    slots = [[0.0] * 3, [1.0] * 3]
+    slots[0][1] = x[1] * 3.0
+    return grid[0][1] + grid[1][1] * grid[1][0] + np.sum(np.array(rows) * x) + np.sum(np.array(slots) * x)
+
+
+def empty_tuple_index(x):
+    total = np.asarray(np.sum(x ** 2))
+    y = np.zeros(3)
+    y[()] = x * 2.0
+    return total[()] * 2.0 + np.sum(x[()] * y)
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -116,6 +137,8 @@ CASES = [
 ]
 
 CASES += [
+    (nested_list_grid, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
+    (empty_tuple_index, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (butcher_stages, lambda: (np.array([1.2, 0.8]), np.array([1.1, 0.6])), (0, 1)),
     (ragged_rows_in_order, lambda: (np.array([0.3, -0.5, 0.9]),), (0,)),
     (active_set_while, lambda: (np.array([1.0, 2.0, 0.5]), np.array([3.0, 1.0, 5.0])), (0, 1)),

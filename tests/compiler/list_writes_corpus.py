@@ -117,6 +117,19 @@ def list_of_lists(x):
     return sum(sum(r) for r in grid)
 
 
+def shared_rows(x):
+    grid = [[0.0] * 3] * 2  # one row object twice: Python's write changes both rows
+    grid[1][2] = x[0]
+    return sum(sum(r) for r in grid)
+
+
+def row_held_by_a_name(x):
+    grid = [[0.0, 1.0], [2.0, 3.0]]
+    row = grid[0]
+    grid[0][1] = x[0]
+    return row[1] * x[1]
+
+
 def helper_changes(ws):
     ws[0] = ws[0] * 2
 

@@ -11,7 +11,7 @@ from tests.compiler import list_writes_corpus as C
 
 X = np.array([0.7, -0.4, 1.1, 0.3, -0.9])
 ACCEPTED = [C.literal_items, C.appended_items, C.rewrite_in_loop, C.normalize_each, C.slices_and_swaps,
-            C.layers, C.array_items, C.run_time_item]
+            C.layers, C.array_items, C.run_time_item, C.list_of_lists]
 
 
 @pytest.mark.parametrize("fun", ACCEPTED, ids=lambda f: f.__name__)
@@ -27,7 +27,8 @@ def test_list_item_writes_are_exact(fun):
     (C.through_alias, "another name holds too"),
     (C.tuple_item, "'tuple' object does not support item assignment"),
     (C.out_of_range, "list assignment index 2 out of range"),
-    (C.list_of_lists, "itself a list or a number"),
+    (C.shared_rows, "holds one row object n times"),
+    (C.row_held_by_a_name, "itself a list held elsewhere too"),
     (C.through_helper, "the caller passed in"),
 ])
 def test_list_writes_python_cannot_share_are_located_errors(fun, words):
