@@ -14,7 +14,9 @@ the literal 0 as well."""
 from __future__ import annotations
 
 import numpy as np
+from numba.extending import overload
 
+from .alloc import _flat
 from .outline import inline_here, keep_apart, out_of_line, part  # noqa: F401 (generated parts call _tape.part, _tape.keep_apart)
 from .plainjit import njit_plain
 
@@ -23,14 +25,33 @@ _FIRST_CAPACITY = 64
 
 @njit_plain
 def _copy_rows(grown, buf, n):
-    """grown[:n] = buf[:n] for arrays of one shape but the first extent, grown C-contiguous."""
+    """grown[:n] = buf[:n] for C-ordered arrays of one shape but the first extent: the first n
+    rows are the first n * row elements of each (flat views: Numba's reshape and
+    ascontiguousarray compiled in about a second)."""
     if n == 0:
         return
-    row = buf.size // buf.shape[0]
-    dst = grown.reshape(grown.size)
-    src = np.ascontiguousarray(buf[:n]).reshape(n * row)
-    for i in range(n * row):
-        dst[i] = src[i]
+    _copy_prefix(grown, buf, n * (buf.size // buf.shape[0]))
+
+
+def _copy_prefix(dst, src, count):
+    """The first `count` elements of src, in C order, written over dst's (typed by the overload below)."""
+    raise NotImplementedError("called from compiled code only")
+
+
+@overload(_copy_prefix, jit_options={"nogil": True})
+def _copy_prefix_typed(dst, src, count):
+    if dst.layout == "C" and src.layout == "C":  # every tape: made by alloc.empty or grown here
+        def flat(dst, src, count):
+            d, s = _flat(dst), _flat(src)
+            for i in range(count):
+                d[i] = s[i]
+        return flat
+
+    def general(dst, src, count):
+        d, s = dst.reshape(dst.size), np.ascontiguousarray(src).reshape(src.size)
+        for i in range(count):
+            d[i] = s[i]
+    return general
 
 
 @njit_plain

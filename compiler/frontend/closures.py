@@ -280,6 +280,12 @@ class LocalFunctions(StaticLoops):
         return "".join(out)
 
     def lambda_function(self, node: ast.Lambda) -> LocalFunction:
+        late = _late_bound(self.parsed.node, node)
+        if late:
+            raise self.err(UnsupportedSyntaxError, f"the lambda reads '{late}', a variable of the comprehension it is "
+                           "made in: Python's closure reads it when the lambda is called, after the comprehension "
+                           f"has ended (every such lambda sees the last '{late}'), not this item's", node,
+                           hint=f"bind this item's value as a default: lambda ..., {late}={late}: ...")
         ret = ast.copy_location(ast.Return(value=node.body), node.body)
         fdef = ast.copy_location(ast.FunctionDef(name="<lambda>", args=node.args, body=[ret], decorator_list=[],
                                                  returns=None, type_comment=None), node)
@@ -581,3 +587,30 @@ class LocalFunctions(StaticLoops):
             cols = self.b.emit("add", [cols, first])
         rows.hint, cols.hint = "rows", "cols"
         return rows, cols
+
+
+def _late_bound(tree, lam: ast.Lambda) -> str | None:
+    """A name the lambda reads that is a target of a comprehension whose items hold the lambda
+    itself (`[lambda: x[k] for k in ...]`, in a tuple or a conditional there too): Python binds it
+    late, so every kept lambda sees the comprehension's last value. A lambda called or passed on
+    inside the item (`sorted(r, key=lambda v: v[k])`) reads this item's value, as adjit does."""
+    found: list = []
+
+    def walk(n, targets, kept):
+        if n is lam:
+            params = {a.arg for a in lam.args.args + lam.args.kwonlyargs + lam.args.posonlyargs}
+            reads = {m.id for m in ast.walk(lam.body) if isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load)}
+            found.extend(sorted((reads - params) & kept))
+            return
+        if isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            targets = targets | {t.id for g in n.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)}
+            items = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
+            for c in ast.iter_child_nodes(n):
+                walk(c, targets, targets if any(c is e for e in items) else frozenset())
+            return
+        display = isinstance(n, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.IfExp, ast.Starred))
+        for c in ast.iter_child_nodes(n):
+            walk(c, targets, kept if display and not (isinstance(n, ast.IfExp) and c is n.test) else frozenset())
+
+    walk(tree, frozenset(), frozenset())
+    return found[0] if found else None

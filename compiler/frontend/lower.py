@@ -91,6 +91,11 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                                       "adjit expands for complex values (docs/guide.md)")
         if type(x).__name__ == "Undefined":  # lstsq(...)[1]: say why it has no value (values.Undefined)
             raise self.err(AdjitNameError, f"'{x.name}' {x.why}", node)
+        if type(x).__name__ == "LocalFunction":  # a lambda or nested def kept as a value (in a list)
+            raise self.err(UnsupportedSyntaxError, "a function defined in the function is used as a value here "
+                           "(adjit inlines such functions where they are called by name)", node,
+                           hint="call a module-level function with the varying part as an argument, or keep "
+                                "the parameters in a list and call one function: [f(v, p) for p in params]")
         raise self.err(AdjitTypeError, f"{_describe(x)} cannot be used as a value here", node)
 
     def static(self, x, node, what: str):

@@ -206,3 +206,42 @@ def test_argmax_of_a_mask():
     x = np.array([-0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
     W = np.array([[0.3, -1.2, 0.8], [1.5, 0.4, -0.7], [-0.2, 0.9, 1.1], [0.6, -0.5, 0.25]])
     _checked(first_true, x, W)
+
+
+K_GLOBAL = 1
+
+
+def lambdas_of_a_comprehension(x):
+    fs = [lambda: x[K_GLOBAL] for K_GLOBAL in range(3)]  # noqa: F812 (the global's name, as the test needs)
+    return sum(f() for f in fs)
+
+
+def lambdas_used_inside_their_item(x):
+    rows = [x[:3], x[3:]]
+    out = [sorted(rows, key=lambda r: r[k])[0][0] for k in range(2)]
+    return out[0] * 2 + out[1] + sum((lambda: x[k] * 2)() for k in range(3))
+
+
+def lambdas_kept_in_a_list(x):
+    fs = []
+    for k in range(3):
+        fs.append(lambda v: v * x[k])
+    return fs[0](2.0)
+
+
+def test_lambdas_made_in_a_comprehension_bind_late():
+    """`fs = [lambda: x[k] for k in range(3)]` then calling them: Python's closures read k when
+    called, after the comprehension (2, for every lambda: NumPy's 2.4 in the test); adjit read a
+    global of the same name (-3.6), or said "name 'k' is not defined". Such a lambda is now a
+    located error (hint: `lambda k=k: ...`); one called or passed on inside its item reads this
+    item's value, as Python does. A lambda kept in a list said 'LocalFunction cannot be used as
+    a value here' (an adjit class)."""
+    import pytest
+
+    x = np.array([-0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="a variable of the comprehension") as e:
+        adjit.grad(lambdas_of_a_comprehension)(x)
+    assert e.value.loc is not None and "K_GLOBAL=K_GLOBAL" in str(e.value)
+    _checked(lambdas_used_inside_their_item, x)
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="a function defined in the function is used as a value"):
+        adjit.grad(lambdas_kept_in_a_list)(x)
