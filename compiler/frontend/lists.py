@@ -283,6 +283,7 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
         neither (or holds a `return`: it comes back rewritten, loopvalues.py)."""
         if not isinstance(stmt, (ast.For, ast.While)) or _contains_return(stmt.body):
             return False
+        self.lists_to_slots(stmt)  # vals = [0.0, 0.0]; while ...: vals[k] = v (loopvalues.py)
         nodes = [n for st in stmt.body for n in _walk(st)]
         rebound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         appended, inner = {}, []

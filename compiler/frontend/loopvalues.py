@@ -171,6 +171,36 @@ class LoopValues:
             defined.add(n)
         return defined
 
+    def lists_to_slots(self, stmt) -> None:
+        """A list known when compiled (`vals = [0.0, 0.0, 0.0]`, items of one kind: numbers, or arrays
+        of one shape) whose items the body of a loop lowered once writes (`vals[k] = v` in a while
+        loop) becomes a list of slots (slots.py) before the loop: an array of its items that the loop
+        carries, each write a row write, as Python's one list object is changed in place. Not where
+        another name or container holds the same list (Python would change it too)."""
+        from .listwrites import written_lists
+        from .structures import is_struct
+
+        def holds(v, lst, depth=0):
+            return v is lst or depth < 4 and type(v) is tuple and any(holds(e, lst, depth + 1) for e in v)
+        for name in sorted(written_lists(stmt.body)):
+            lst = self.env.get(name)
+            if type(lst) is not tuple or not lst or is_struct(lst) or not self.is_list(lst) or any(
+                    n != name and holds(v, lst) for n, v in self.env.items()):
+                continue
+            kinds = {"number" if _is_number(e) and not isinstance(e, bool) or isinstance(e, Value) and e.type.kind ==
+                     "scalar" and e.type.dtype.startswith(("float", "int")) else (e.type.dtype, tuple(
+                         self.b.aval(e).shape)) if isinstance(e, Value) and e.type.kind == "array" else None
+                     for e in lst}
+            if len(kinds) != 1 or None in kinds:
+                continue
+            self.at(stmt)
+            saved, self.stmt = self.stmt, ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())],
+                                                                       value=stmt), stmt)  # the list's name
+            try:
+                self.env[name] = self.slots_of_rows(self._build(lst, stmt), stmt)
+            finally:
+                self.stmt = saved
+
     def define_before_while(self, stmt: ast.While, counter=None) -> set:
         """A while loop whose condition is surely true when it is reached (known when compiled:
         `it = 0` ... `while it < max_iter:`) runs its body's first statements at least once: the

@@ -128,6 +128,29 @@ def empty_tuple_index(x):
     return total[()] * 2.0 + np.sum(x[()] * y)
 
 
+# ----------------------------- items of a list known when compiled written inside a while loop (one object)
+def list_items_in_while(x):
+    vals = [0.0, 0.0, 0.0]
+    k = 0
+    while k < 3:
+        vals[k] = x[k] * (k + 1)
+        k += 1
+    rows = [np.zeros(2), np.ones(2)]
+    s = 0.0
+    while s < 2.0:
+        rows[k % 2] = rows[k % 2] + x[:2] * x[2]
+        s += 0.7
+        k += 1
+    best = [x[0] + 1.0, 0.0]
+    err = 1.0
+    while err > 1e-10:
+        new = 0.5 * (best[0] + x[1] / best[0])
+        err = abs(new - best[0])
+        best[0] = new
+        best[1] += 1.0
+    return vals[0] + vals[1] * vals[2] + np.sum(rows[0] * rows[1]) + best[0] * best[1]
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -137,6 +160,7 @@ CASES = [
 ]
 
 CASES += [
+    (list_items_in_while, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (nested_list_grid, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (empty_tuple_index, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (butcher_stages, lambda: (np.array([1.2, 0.8]), np.array([1.1, 0.6])), (0, 1)),
