@@ -10,7 +10,6 @@ import numpy as np
 from numba.core import cgutils, types
 from numba.core.imputils import impl_ret_borrowed
 from numba.extending import intrinsic
-from numba.np.arrayobj import make_array, populate_array
 
 from .plainjit import njit_plain
 
@@ -52,6 +51,8 @@ def _flat(typingctx, a):
     retty = types.Array(a.dtype, 1, "C")
 
     def codegen(context, builder, sig, args):
+        from numba.np.arrayobj import make_array, populate_array  # when compiling only: a warm process never imports it here
+
         src = make_array(sig.args[0])(context, builder, args[0])
         out = make_array(retty)(context, builder)
         populate_array(out, data=src.data, shape=[src.nitems], strides=[src.itemsize], itemsize=src.itemsize,
@@ -74,6 +75,8 @@ def _carve(typingctx, ws, start, shape, dtype):
     retty = types.Array(dtype.dtype, len(shape), "C")
 
     def codegen(context, builder, sig, args):
+        from numba.np.arrayobj import make_array, populate_array
+
         src = make_array(sig.args[0])(context, builder, args[0])
         out = make_array(retty)(context, builder)
         itemsize = context.get_abi_sizeof(context.get_data_type(retty.dtype))

@@ -15,8 +15,6 @@ from __future__ import annotations
 import numpy as np
 from numba.core import cgutils, types
 from numba.extending import intrinsic, overload
-from numba.np import linalg as _nla
-from numba.np.arrayobj import make_array
 
 _MAXINT = 2 ** 31 - 1  # Numba's check_c_int: BLAS takes C ints
 _BLAS_DTYPES = (types.float32, types.float64, types.complex64, types.complex128)
@@ -37,6 +35,9 @@ def _call(typingctx, a, b, out):
         return None
 
     def codegen(context, builder, sig, args):
+        from numba.np import linalg as _nla  # when compiling only: a warm process never imports them here
+        from numba.np.arrayobj import make_array
+
         _nla.ensure_blas()
         xty, yty, outty = sig.args
         x = make_array(xty)(context, builder, args[0])
