@@ -21,11 +21,13 @@ class _BatchedGradJvp(CompiledFunction):
     of K. Its own mode and K are in its keys, so it never shares a cache entry with the
     one-tangent specialization."""
 
-    ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian", "jacfwd": "_jacfwd"}
+    ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian", "jacfwd": "_jacfwd", "vjp_hessian": "_vjp_hessian"}
 
-    def __init__(self, fun, ks: tuple, k: int, kind: str = "hessian", has_aux: bool = False):
+    def __init__(self, fun, ks: tuple, k: int, kind: str = "hessian", has_aux: bool = False, ks_fwd=None):
         if kind == "hessian":  # has_aux: aux passed through, after the tangents (not batched)
             super().__init__(fun, ks, "grad_jvp", wrt_fwd=ks, has_aux=has_aux)
+        elif kind == "vjp_hessian":  # forward over the vjp (adjit/second.py): cotangents before the tangents
+            super().__init__(fun, ks, "vjp_jvp", wrt_fwd=ks if ks_fwd is None else ks_fwd, has_aux=has_aux)
         else:
             super().__init__(fun, ks, "jvp")
         self.mode, self.k = kind, k
@@ -52,6 +54,17 @@ class _BatchedGradJvp(CompiledFunction):
             return batching.batch_tangents(forward.jvp(fn, builder, wrt, all_results=True), len(wrt), self.k)
         check_differentiable(primal, builder, wrt, True)
         n_aux = len(primal.results) - 1 if self.has_aux else 0  # the aux parts (compiled._split_aux)
+        if self.mode == "vjp_hessian":  # any result: its leaves as results, one cotangent parameter per float leaf
+            from .compiler.ir import clone_function
+            from .compiler.jit.compiled import _output_leaves
+            from .compiler.passes.dce import eliminate_dead_code
+
+            fn, n_out = _output_leaves(primal)
+            fn = eliminate_dead_code(clone_function(fn))  # the result's tuples, (value, aux): no batching rule
+            pull = reverse.vjp(fn, builder, wrt, None, n_out)
+            check_differentiable(pull, builder, wrt_fwd, False)
+            return batching.batch_tangents(forward.jvp(pull, builder, wrt_fwd, all_results=True, passthrough=n_aux),
+                                           len(wrt_fwd), self.k, n_aux)
         if self.has_aux:  # the (value, aux) tuple the split left dead: no batching rule reads it
             from .compiler.ir import clone_function
             from .compiler.passes.dce import eliminate_dead_code
@@ -66,7 +79,7 @@ class _BatchedGradJvp(CompiledFunction):
 BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian or jacfwd did (tests read it)
 
 
-def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian", has_aux: bool = False):
+def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian", has_aux: bool = False, ks_fwd=None):
     """(K, the batched specialization) for n tangents, or None when f is not batched (an op with
     no batching rule, tapes that would grow too large, or any failure: the one-tangent path
     decides, and gives the result or the error)."""
@@ -79,7 +92,7 @@ def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian", has_aux: boo
     k = batch_size(n, largest)
     key = _shape_key(args)
     while k >= 2:
-        c = _compiled_batched(f, ks, k, kind, has_aux)
+        c = _compiled_batched(f, ks, k, kind, has_aux, ks_fwd)
         if key not in c.refused:
             try:
                 return k, c._spec_for(args)
@@ -92,15 +105,16 @@ def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian", has_aux: boo
     return None
 
 
-def _compiled_batched(f, ks: tuple, k: int, kind: str = "hessian", has_aux: bool = False) -> "_BatchedGradJvp":
+def _compiled_batched(f, ks: tuple, k: int, kind: str = "hessian", has_aux: bool = False,
+                      ks_fwd=None) -> "_BatchedGradJvp":
     try:
         per = _COMPILED.setdefault(f, {})
     except TypeError:  # not weakly referable: no memo
         per = {}
-    key = (kind, repr(ks), k, has_aux)
+    key = (kind, repr(ks), k, has_aux, repr(ks_fwd))
     c = per.get(key)
     if c is None:
-        c = per[key] = _BatchedGradJvp(f, ks, k, kind, has_aux)
+        c = per[key] = _BatchedGradJvp(f, ks, k, kind, has_aux, ks_fwd)
     return c
 
 
@@ -149,27 +163,46 @@ def hessian_columns(f, args, ks: tuple, xs: list, has_aux: bool = False):
 
 
 def jacfwd_columns(f, k: int, args, at: int | None = None):
-    """The Jacobian of f by array argument k (the caller's position; `at`: its position among the
-    bound arguments `args`, after functools.partial's), shape out.shape + x.shape, or None."""
-    x = args[k if at is None else at]
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+    """The Jacobian of f by argument k (the caller's position; `at`: its position among the bound
+    arguments `args`, after functools.partial's), as JAX nests it: the output's structure outside,
+    for an array argument blocks of shape out.shape + x.shape, for a structured one its structure
+    with a block out_leaf.shape + leaf.shape per leaf (None for an integer leaf); or None."""
+    from .compiler.jit.arguments import Flat
+    from .outputs import is_float
+    from .runtime.trees import unflatten
+
+    pos = k if at is None else at
+    if isinstance(args, Flat):  # a structure: its leaves are a span of the bound leaves
+        first, count = args.spans[pos]
+        leaves, tree = list(args[first:first + count]), args.trees[pos]
+    else:
+        leaves, tree = [args[pos]], None
+    if tree is None and not (isinstance(leaves[0], np.ndarray) and leaves[0].dtype.kind == "f"):
         return None
-    found = batched_spec(f, (k,), args, int(x.size), "jacfwd")
+    floats = [i for i, x in enumerate(leaves) if isinstance(x, float) or
+              (isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind == "f")]
+    xs = [leaves[i] for i in floats]
+    n = sum(int(np.size(x)) for x in xs)
+    found = batched_spec(f, (k,), args, n, "jacfwd") if xs else None
     if found is None:
         BATCHED["fallbacks"] += 1
         return None
-    from .outputs import is_float, restore
-
     spec = found[1]
     value = spec.forward(*args)
-    leaves = _leaves(value)  # a structured result (adjit/outputs.py): its leaves, then their tangents
+    outs = _leaves(value)  # a structured result (adjit/outputs.py): its leaves, then their tangents
     shapes: list = []
-    columns = _batched_columns(spec, args, found[0], [x], [len(leaves) + i for i in range(len(leaves))], shapes)
+    columns = _batched_columns(spec, args, found[0], xs, [len(outs) + i for i in range(len(outs))], shapes)
     if columns is None:
         return None
-    blocks = [col.T.reshape(shape + x.shape) if is_float(leaf) else None  # an integer result: no derivative
-              for col, shape, leaf in zip(columns, shapes, leaves)]
-    return blocks[0] if spec.out_tree is None else restore(tuple(blocks), spec.out_tree)
+    starts = np.cumsum([0] + [int(np.size(x)) for x in xs])
+    per_out = []
+    for col, shape, leaf in zip(columns, shapes, outs):
+        blocks = [None] * len(leaves)  # an integer result or argument leaf: no derivative
+        if is_float(leaf):
+            for ii, i in enumerate(floats):
+                blocks[i] = col[starts[ii]:starts[ii + 1]].T.reshape(shape + np.shape(xs[ii]))
+        per_out.append(blocks[0] if tree is None else unflatten(tree, blocks))
+    return per_out[0] if spec.out_tree is None else unflatten(spec.out_tree, per_out)
 
 
 def _leaves(x) -> list:

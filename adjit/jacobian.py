@@ -28,6 +28,15 @@ class _Jacobian:
             raise ArgumentError(f"jacobian mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
         self.f, self.argnums, self.mode, self.has_aux = f, _argnums_or_tuple(argnums), mode, bool(has_aux)
         self.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
+        # a Jacobian of a Jacobian (jacfwd(jacrev(f)), any two modes): f's second derivative (adjit/second.py)
+        self.inner = f if type(f) is _Jacobian else None
+        if self.inner is not None:
+            if self.inner.has_aux != self.has_aux:
+                raise ArgumentError("a Jacobian of a Jacobian takes has_aux=True on both or on neither (the inner "
+                                    "one's aux is passed through as it is)",
+                                    hint="jacfwd(jacrev(f, has_aux=True), has_aux=True) returns (H, aux)")
+            self.parts = None
+            return
         # argnums=(0, 1): a tuple of Jacobians, one per argument, as jax.jacobian gives them
         self.parts = tuple(_Jacobian(f, k, mode, has_aux) for k in self.argnums) \
             if isinstance(self.argnums, tuple) else None
@@ -61,6 +70,10 @@ class _Jacobian:
         return ("fwd" if n <= m else "rev"), n, m
 
     def __call__(self, *args):
+        if self.inner is not None:  # the argument structures of the inner argnums, then of the outer ones
+            from .second import second_derivative
+
+            return second_derivative(self.inner.f, self.inner.argnums, self.argnums, args, self.has_aux)
         if self.parts is not None:
             found = [part(*args) for part in self.parts]
             aux = found[0][1] if self.has_aux else None  # (J, aux) from each: one aux
@@ -142,6 +155,10 @@ class _Jacobian:
         return (J, aux) if self.has_aux else J
 
     def source(self, *args) -> str:
+        if self.inner is not None:
+            from .second import source
+
+            return source(self.inner.f, self.inner.argnums, self.argnums, args, self.has_aux, "a Jacobian of a Jacobian")
         if self.parts is not None:
             return "\n".join(part.source(*args) for part in self.parts)
         try:
@@ -172,14 +189,18 @@ class _Jacobian:
         from .batched import batched_spec
 
         k = self.argnums
-        if _tree(args[k]) is not None or getattr(self.f, "__adjit_custom__", None) is not None:
+        if getattr(self.f, "__adjit_custom__", None) is not None:
             return None
         c = _compiled(self.f, (k,), "jvp")
         bound = c._bind(args, {})
-        x = None if isinstance(bound, Flat) else bound[c.wrt[0]]  # after partial's positional arguments
-        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-            return None
-        return batched_spec(self.f, (k,), bound, int(x.size), "jacfwd")
+        if isinstance(bound, Flat):  # a structure: its float leaves' elements
+            n = _n_elements(args[k])
+        else:
+            x = bound[c.wrt[0]]  # after partial's positional arguments
+            if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+                return None
+            n = int(x.size)
+        return batched_spec(self.f, (k,), bound, n, "jacfwd")
 
     def __reduce__(self):
         return pickling.reduce(self, _Jacobian, (self.f, self.argnums, self.mode, self.has_aux))
@@ -212,8 +233,7 @@ def _batched_jacfwd(f, k: int, args: tuple):
     JVP per element)."""
     from .batched import jacfwd_columns
 
-    if _tree(args[k]) is not None or getattr(f, "__adjit_custom__", None) is not None:
+    if getattr(f, "__adjit_custom__", None) is not None:
         return None
     c = _compiled(f, (k,), "jvp")
-    bound = c._bind(args, {})
-    return None if isinstance(bound, Flat) else jacfwd_columns(f, k, bound, c.wrt[0])
+    return jacfwd_columns(f, k, c._bind(args, {}), c.wrt[0])  # an array or a structure (its float leaves)

@@ -366,6 +366,7 @@ class _Hessian:
     def __init__(self, f: Callable, k: int, has_aux: bool = False):
         self.f, self.k, self.has_aux = f, k, has_aux
         self.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
+        self._shapes: dict = {}  # shape key -> whether f returns a non-scalar for them (_not_scalar)
 
     def source(self, *args) -> str:
         """The generated code: the batched specialization (K tangents per call) when the function
@@ -373,6 +374,10 @@ class _Hessian:
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         bound = c._bind(args, {})
+        if self._not_scalar(c, bound):
+            from .second import source
+
+            return source(self.f, self.k, self.k, args, self.has_aux, "hessian of a non-scalar function")
         n = sum(_n_elements(args[k]) for k in ks)
         from .batched import BATCHED, batched_spec
 
@@ -390,12 +395,35 @@ class _Hessian:
     def __call__(self, *args):
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
-        args = c._bind(args, {})
+        given, args = args, c._bind(args, {})
+        if self._not_scalar(c, args):  # an array or a structure returned: as jax.hessian (adjit/second.py)
+            from .second import second_derivative
+
+            return second_derivative(self.f, self.k, self.k, given, self.has_aux, self.batched)
         H = self._blocks(c, args, tuple(c.wrt))  # bound positions (after a method's self)
         if not self.has_aux:
             return H
         spec = c._spec_for(args)
         return H, outputs.aux_of(spec.forward(*args)[1:], spec.out_tree)  # (value, *aux parts): _split_aux
+
+    def _not_scalar(self, c, args) -> bool:
+        """Whether f returns something other than a scalar for these arguments (then its Hessian
+        is every element's, adjit/second.py): the scalar path's lowering says so, once per shape."""
+        from .compiler.errors import AdjitTypeError
+        from .compiler.jit.arguments import _shape_key
+
+        key = _shape_key(args)
+        known = self._shapes.get(key)
+        if known is None:
+            try:
+                c._spec_for(args)
+                known = False
+            except AdjitTypeError as e:
+                if not getattr(e, "not_scalar", False):
+                    raise
+                known = True
+            self._shapes[key] = known
+        return known
 
     def _blocks(self, c, args, ks: tuple):
         batched = self.batched

@@ -86,7 +86,7 @@ class CompiledFunction:
     Calls are specialized per argument signature; `source(*args)` shows the generated code."""
 
     # mode -> the suffix of the generated entry point's name
-    ENTRY = {"value_and_grad": "_grad", "jvp": "_jvp", "vjp": "_vjp", "grad_jvp": "_grad_jvp"}
+    ENTRY = {"value_and_grad": "_grad", "jvp": "_jvp", "vjp": "_vjp", "grad_jvp": "_grad_jvp", "vjp_jvp": "_vjp_jvp"}
 
     def __init__(self, fun: Callable, wrt, mode: str = "value_and_grad", checkpoint=None, parallel: bool = False,
                  wrt_fwd=None, has_aux: bool = False):
@@ -94,7 +94,9 @@ class CompiledFunction:
         derivative, tangents of `wrt` as extra arguments), "vjp" (value and the vector-Jacobian
         product with a cotangent of the result's shape as a last extra argument), "grad_jvp"
         (forward over reverse: the value, the gradient wrt `wrt`, and their directional
-        derivatives along tangents of `wrt_fwd`: Hessian-vector products). has_aux: the function
+        derivatives along tangents of `wrt_fwd`: Hessian-vector products), "vjp_jvp" (forward over
+        the vjp: any result, its cotangent parameters before the tangents of `wrt_fwd`: the
+        Hessian of a non-scalar function, adjit/second.py). has_aux: the function
         returns (value, aux), aux an array, a number or a tuple of them, returned after the
         derivatives as they are (value_and_grad and vjp)."""
         if mode not in self.ENTRY:
@@ -124,12 +126,12 @@ class CompiledFunction:
         self.single = isinstance(wrt, (int, str))
         skip = len(self.callee.prefix)
         self.wrt = resolve_wrt(self.parsed, wrt, skip)
-        self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd, skip) if mode == "grad_jvp" else []
+        self.wrt_fwd = resolve_wrt(self.parsed, wrt_fwd, skip) if mode in ("grad_jvp", "vjp_jvp") else []
         self.has_aux = bool(has_aux)
-        if self.has_aux and mode not in ("value_and_grad", "vjp", "jvp", "grad_jvp"):
+        if self.has_aux and mode not in ("value_and_grad", "vjp", "jvp", "grad_jvp", "vjp_jvp"):
             raise ArgumentError(f"has_aux is supported by grad, value_and_grad, vjp, jvp, jacobian and hessian, "
                                 f"not by {mode}")
-        if mode == "grad_jvp" and checkpoint is not None:
+        if mode in ("grad_jvp", "vjp_jvp") and checkpoint is not None:
             raise ArgumentError("checkpointing is not supported under forward-over-reverse (hvp, hessian, grad of grad)",
                                 hint="leave checkpoint out")
         # statements NumPy runs before the compiled code (frontend/host.py): the compiled function
@@ -383,6 +385,11 @@ class CompiledFunction:
             grad = reverse.value_and_grad(primal, builder, wrt)
             check_differentiable(grad, builder, wrt_fwd, False)
             return forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux)
+        if self.mode == "vjp_jvp":  # (*leaves, *gradients, *their tangents, *aux): forward over the vjp
+            fn, n_out = _output_leaves(primal)
+            pull = reverse.vjp(fn, builder, wrt, None, n_out)
+            check_differentiable(pull, builder, wrt_fwd, False)
+            return forward.jvp(pull, builder, wrt_fwd, all_results=True, passthrough=n_aux)
         return forward.jvp(primal, builder, wrt, passthrough=n_aux)
 
     def generate(self, args: tuple, primal: Function, builder) -> tuple:

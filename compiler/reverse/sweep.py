@@ -341,8 +341,10 @@ class _Reverse(ControlFlowReverse):
                 hint += "; to return more values beside the loss, use grad(f, has_aux=True) and return (loss, aux)"
             elif rt.kind == "array":
                 hint += "; for the derivative of every element use adjit.jacobian(f), or adjit.vjp(f, x) for a pullback"
-            raise AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
+            err = AdjitTypeError(f"the function must return a scalar to be differentiated, but it returns {rt}",
                                  fn.result_loc, hint=hint)
+            err.not_scalar = True  # adjit.hessian takes the Hessian of every element instead (adjit/second.py)
+            raise err
         if not rt.is_float:
             raise AdjitTypeError(f"the result has type {rt}; only float results can be differentiated", fn.result_loc)
         self._pending_inits: list = []
