@@ -8,21 +8,36 @@ Numba compiles that with a shape-mismatch message formatted at run time (str of 
 from __future__ import annotations
 
 import numba
-import numpy as np
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 
-@numba.njit(cache=True, nogil=True)
-def _span(a):
-    """(first byte, one past the last byte) that a's elements occupy; a must not be empty."""
-    lo = np.int64(a.ctypes.data)
-    hi = lo
-    for d in range(a.ndim):
-        step = (a.shape[d] - 1) * a.strides[d]
-        if step < 0:
-            lo += step
-        else:
-            hi += step
-    return lo, hi + a.itemsize
+@intrinsic
+def _span(typingctx, a):
+    """(first byte, one past the last byte) that a's elements occupy; a must not be empty. Emitted
+    directly (Numba's `a.ctypes.data` and a loop indexing `a.strides` by a variable compiled in
+    about 0.15 s more per signature)."""
+    if not isinstance(a, types.Array):
+        return None
+
+    def codegen(context, builder, sig, args):
+        from numba.np.arrayobj import make_array  # when compiling only
+
+        ary = make_array(sig.args[0])(context, builder, args[0])
+        i64 = context.get_value_type(types.int64)
+        lo = builder.ptrtoint(ary.data, i64)
+        hi = lo
+        one = context.get_constant(types.intp, 1)
+        for extent, stride in zip(cgutils.unpack_tuple(builder, ary.shape, a.ndim),
+                                  cgutils.unpack_tuple(builder, ary.strides, a.ndim)):
+            step = builder.mul(builder.sub(extent, one), stride)
+            negative = builder.icmp_signed("<", step, context.get_constant(types.intp, 0))
+            lo = builder.select(negative, builder.add(lo, step), lo)
+            hi = builder.select(negative, hi, builder.add(hi, step))
+        hi = builder.add(hi, ary.itemsize)
+        return context.make_tuple(builder, sig.return_type, (lo, hi))
+
+    return types.UniTuple(types.int64, 2)(a), codegen
 
 
 @numba.njit(cache=True, nogil=True)
