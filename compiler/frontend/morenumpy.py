@@ -477,6 +477,12 @@ class MoreNumpy(VectorizeCalls):
             return False
         first = list(inner.slice.elts) if isinstance(inner.slice, ast.Tuple) else [inner.slice]
         if all(not isinstance(e, ast.Slice) and self._int_like(e) for e in first):
+            deeper, below = inner.value, []  # W[:, 1:][2][0] = v: through the view W[:, 1:][2], itself written back
+            while isinstance(deeper, ast.Subscript):
+                below += list(deeper.slice.elts) if isinstance(deeper.slice, ast.Tuple) else [deeper.slice]
+                deeper = deeper.value
+            if below and any(isinstance(e, ast.Slice) or not self._int_like(e) for e in below) and self.is_view(inner):
+                return self._write_through_copy(target, inner, val, node)
             return False
         if not all(isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis) or self._basic_index(e)
                    for e in first):
@@ -502,9 +508,13 @@ class MoreNumpy(VectorizeCalls):
     def is_view(self, node) -> bool:
         """Whether `Y[index]` (node) is a view NumPy makes of the array Y: a basic index (slices, ints,
         `...`, None) selecting an array, not a number or a gather's copy."""
-        base = self.env.get(node.value.id) if isinstance(node.value, ast.Name) else None
-        if not isinstance(base, Value) or base.type.kind != "array":
-            return False
+        if isinstance(node.value, ast.Subscript):  # Y[1][1:]: a view of a view of Y
+            if not self.is_view(node.value):
+                return False
+        else:
+            base = self.env.get(node.value.id) if isinstance(node.value, ast.Name) else None
+            if not isinstance(base, Value) or base.type.kind != "array":
+                return False
         elems = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
         try:
             if not all(isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis) or self._basic_index(e)

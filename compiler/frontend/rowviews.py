@@ -56,6 +56,28 @@ def _writes_into(body, name: str) -> bool:
     return False
 
 
+def _writes_through(body, name: str, depth: int = 0) -> bool:
+    """Whether the statements write into `name`'s array, directly or through a view of it bound to
+    another name (`part = row[1:]` then `part[:] = v`), to a few levels."""
+    if _writes_into(body, name):
+        return True
+    for j, st in enumerate(body):
+        if depth < 3 and isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                and isinstance(st.value, ast.Subscript) and isinstance(_root(st.value), ast.Name) \
+                and _root(st.value).id == name and _writes_through(body[j + 1:], st.targets[0].id, depth + 1):
+            return True
+    return False
+
+
+def _chain(node):
+    """`Y[a][b:c]`: (the root name Y, the names in every index), or None if not a chain of subscripts of a name."""
+    names = set()
+    while isinstance(node, ast.Subscript):
+        names |= _names(node.slice)
+        node = node.value
+    return (node.id, names) if isinstance(node, ast.Name) else None
+
+
 def _rebinds(body, name: str) -> bool:
     """Whether the statements bind `name` anew (an assignment, a loop or comprehension target, a
     def, a walrus, a with's as, an import): the rewrite would change what those mean."""
@@ -176,12 +198,12 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
     types); the rewritten part ends at the first statement binding Y or an index name anew, and v
     must not be used from there on (unless that statement binds v anew, from values not naming it)."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, ast.Subscript) and isinstance(stmt.value.value, ast.Name)):
+            and isinstance(stmt.value, ast.Subscript) and _chain(stmt.value) is not None):
         return None
-    v, y = stmt.targets[0].id, stmt.value.value.id
-    if v == y or v in _names(stmt.value.slice) or not _writes_into(rest, v):
+    v, (y, index_names) = stmt.targets[0].id, _chain(stmt.value)  # Y[1][1:] too: a view of a view of Y
+    if v == y or v in index_names or not _writes_through(rest, v):
         return None
-    guarded = _names(stmt.value.slice) | {y}
+    guarded = index_names | {y}
     end = len(rest)
     for j, st in enumerate(rest):
         if any(_rebinds([st], n) for n in guarded):
@@ -203,7 +225,7 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
         if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef, ast.Import, ast.ImportFrom)) and \
                 v in _names(n) | {getattr(n, "name", None)}:
             return None
-    if not _writes_into(region, v) or not is_view(stmt.value):
+    if not _writes_through(region, v) or not is_view(stmt.value):
         return None
     return [_ReplaceName(v, stmt.value).visit(copy.deepcopy(st)) for st in region] + after
 

@@ -151,6 +151,24 @@ def list_items_in_while(x):
     return vals[0] + vals[1] * vals[2] + np.sum(rows[0] * rows[1]) + best[0] * best[1]
 
 
+# ----------------------------------------------- a view of a view, written (NumPy changes the base array)
+def view_of_view_writes(x):
+    A = np.zeros((3, 3))
+    row = A[1]
+    part = row[1:]
+    part[:] = x[:2]
+    W = np.outer(x, x)
+    u = W[:, 1:]
+    t = u[2]
+    t[0] = x[0] * 5.0
+    B = np.ones((4, 3))
+    top = B[:2]
+    r = top[1]
+    r *= x
+    return (np.sum(A * A) + A[1, 2] + np.sum(W * x[:, None]) + np.sum(u) + np.sum(B ** 2) + np.sum(top)
+            + np.sum(part) + np.sum(t))
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -160,6 +178,7 @@ CASES = [
 ]
 
 CASES += [
+    (view_of_view_writes, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (list_items_in_while, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (nested_list_grid, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (empty_tuple_index, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
