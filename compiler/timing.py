@@ -83,6 +83,9 @@ def compile_now(dispatcher, args: tuple) -> None:
     """Compile (or load from Numba's cache) `dispatcher` for `args` now, timing Numba's phases."""
     if not _STACK or dispatcher is None:
         return
+    if not _arity_matches(dispatcher, args):  # an entry taking tangents the build does not see (hvp's v)
+        _STACK[-1].add("(numba's phases not timed: they fall in the first call)", 0.0)
+        return
     from numba.core import event
 
     listener = _listener(_STACK[-1])
@@ -95,6 +98,21 @@ def compile_now(dispatcher, args: tuple) -> None:
         listener.outside = time.perf_counter() - t - listener.total
     if listener.outside > 0:
         _STACK[-1].add("numba: dispatch, cache index", listener.outside)
+
+
+def _arity_matches(dispatcher, args: tuple) -> bool:
+    """Whether `args` fill the entry's parameters: a forward-over-reverse entry (hvp) also takes the
+    tangents, which only its call supplies; compiling it for fewer arguments raised Numba's
+    'Signature mismatch' out of the user's call when ADJIT_TIMING was set."""
+    import inspect
+
+    try:
+        params = inspect.signature(dispatcher.py_func).parameters.values()
+    except (TypeError, ValueError, AttributeError):
+        return False
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return False
+    return len(params) == len(args)
 
 
 def _category(kind: str, data) -> str:

@@ -72,6 +72,20 @@ def test_adjit_timing_reports_every_phase(tmp_path, monkeypatch):
     assert abs(sum(parts) - total) < 0.02 * total + 1e-3  # the phases add up to the total
 
 
+@pytest.mark.compiled
+def test_adjit_timing_with_an_hvp(tmp_path, monkeypatch):
+    """The hvp's entry also takes the tangent, which the profile's early compile does not have:
+    it used to raise Numba's 'Signature mismatch' out of the call when ADJIT_TIMING was set."""
+    report = tmp_path / "timing.txt"
+    monkeypatch.setenv("ADJIT_TIMING", str(report))
+    mod = import_source(tmp_path, "timed_hvp", "import numpy as np\n\n\ndef f(x):\n    return np.sum(np.tanh(x) ** 2)\n")
+    x, v = np.linspace(-1.0, 1.0, 5), np.linspace(0.5, 1.5, 5)
+    t = np.tanh(x)
+    want = 2 * (1 - t ** 2) * (1 - 3 * t ** 2) * v  # d2/dx2 tanh(x)^2, elementwise
+    np.testing.assert_allclose(adjit.hvp(mod.f)(x, v), want, rtol=1e-10)
+    assert "timed_hvp" in report.read_text() or "f (" in report.read_text()
+
+
 def _straight_line(n: int) -> str:
     """n statements, each reading the previous value and an earlier one (bench_compile.py's shape)."""
     rng = np.random.default_rng(0)
