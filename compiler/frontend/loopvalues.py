@@ -80,8 +80,8 @@ class LoopValues:
         `if flag: return value`, then the statements after the loop (frontend/returns.py)."""
         self._returns = getattr(self, "_returns", 0) + 1
         value, flag = f"_return{self._returns}", f"_returned{self._returns}"
-        keys = None  # `return {"k": a, ...}`: returned as a tuple, the dict rebuilt after the loop (structout.py)
-        if (as_tuples := dict_returns_as_tuples([stmt])) is not None:
+        keys = None  # `return {"k": a, ...}` or `return Rec(a, b=c)`: returned as a tuple, rebuilt after the loop
+        if (as_tuples := dict_returns_as_tuples([stmt], self.returns_record)) is not None:
             (stmt,), keys = as_tuples
         arity = returned_arity(stmt.body + stmt.orelse)  # `return lam, w`: one hidden value per item
         names = part_names(value, arity)
@@ -111,6 +111,24 @@ class LoopValues:
         if isinstance(guard, ast.Return):  # `while True:` left only by a return: what follows is never run
             rest = []
         return self.lower_stmts([guard] + rest, loop)
+
+    def returns_record(self, call) -> bool:
+        """Whether `call` (a return's value) makes a NamedTuple or dataclass: its class named by
+        a name or an attribute chain (structout.dict_returns_as_tuples)."""
+        import dataclasses
+
+        def named(node):
+            if isinstance(node, ast.Name):
+                return None if node.id in self.env else self.name(node.id, node)
+            if isinstance(node, ast.Attribute):
+                return getattr(named(node.value), node.attr, None)
+            return None
+        try:
+            cls = named(call.func)
+        except Exception:  # noqa: BLE001 - not a name known here: not a record (the return as it was)
+            return False
+        return isinstance(cls, type) and (dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and
+                                                                         hasattr(cls, "_fields")))
 
     def record_return(self, name: str, val, node) -> None:
         """Called by `assign` for the hidden value of a return inside a loop, during the trial."""

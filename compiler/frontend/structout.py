@@ -192,40 +192,61 @@ def replaced(low, p: StructTuple, args, kwargs: dict, node):
     return StructTuple(items, f"{p.label}._replace(...)", p.kind, p.fields, p.cls)
 
 
-def dict_returns_as_tuples(stmts: list):
-    """(a copy of `stmts` in which each `return {"k": a, ...}` is `return a, ...`, the keys) when
+def dict_returns_as_tuples(stmts: list, is_record=None):
+    """(a copy of `stmts` in which each `return {"k": a, ...}` is `return a, ...`, the shape) when
     every `return` in them (inside branches and loops) returns a dict display of the same constant
-    keys in the same order, else None: a loop returning a dict hands back its values as a loop
-    returning a tuple does (returns.py), and the return after the loop rebuilds the dict
-    (dict_return_guard)."""
+    keys in the same order, or (`is_record(call)` true: a NamedTuple or dataclass class) a call of
+    the same class with as many positional arguments and the same keywords, else None: a loop
+    returning a structure hands back its values as a loop returning a tuple does (returns.py), and
+    the return after the loop rebuilds it (dict_return_guard)."""
     import ast
     import copy
 
-    found = []
+    def shape(v):
+        if isinstance(v, ast.Dict) and v.keys and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                                      for k in v.keys):
+            keys = tuple(k.value for k in v.keys)
+            return ("dict", keys) if len(set(keys)) == len(keys) else None
+        if isinstance(v, ast.Call) and is_record is not None and (v.args or v.keywords) \
+                and not any(isinstance(a, ast.Starred) for a in v.args) \
+                and all(k.arg is not None for k in v.keywords) and is_record(v):
+            return ("call", ast.dump(v.func), len(v.args), tuple(k.arg for k in v.keywords))
+        return None
+
+    found, first_call = [], None
     for node in (n for st in stmts for n in ast.walk(st)):
         if isinstance(node, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
             return None  # a return of a nested function: not this loop's
         if isinstance(node, ast.Return):
-            v = node.value
-            if not (isinstance(v, ast.Dict) and v.keys and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
-                                                               for k in v.keys)):
+            found.append(shape(node.value))
+            if found[-1] is None:
                 return None
-            found.append(tuple(k.value for k in v.keys))
-    if not found or len(set(found)) != 1 or len(set(found[0])) != len(found[0]):
+            first_call = first_call or (node.value.func if found[-1][0] == "call" else None)
+    if not found or len(set(found)) != 1:
         return None
     out = copy.deepcopy(stmts)
     for node in (n for st in out for n in ast.walk(st)):
         if isinstance(node, ast.Return):
-            node.value = ast.copy_location(ast.Tuple(elts=node.value.values, ctx=ast.Load()), node.value)
-    return out, found[0]
+            v = node.value
+            elts = v.values if isinstance(v, ast.Dict) else list(v.args) + [k.value for k in v.keywords]
+            node.value = ast.copy_location(ast.Tuple(elts=elts, ctx=ast.Load()), v)
+    return out, (found[0] if found[0][0] == "dict" else ("call", first_call) + found[0][2:])
 
 
-def dict_return_guard(guard, keys: tuple):
-    """return_guard's `return v_0, v_1` (alone or under `if flag:`) as `return {"k0": v_0, ...}`."""
+def dict_return_guard(guard, shape: tuple):
+    """return_guard's `return v_0, v_1` (alone or under `if flag:`) as `return {"k0": v_0, ...}`
+    (shape ("dict", keys)) or `return Cls(v_0, k1=v_1)` (shape ("call", Cls's node, positional
+    count, keywords))."""
     import ast
+    import copy
 
     ret = guard if isinstance(guard, ast.Return) else guard.body[0]
     elts = ret.value.elts
-    ret.value = ast.copy_location(ast.Dict(keys=[ast.copy_location(ast.Constant(k), ret) for k in keys],
-                                           values=list(elts)), ret.value)
+    if shape[0] == "dict":
+        value = ast.Dict(keys=[ast.copy_location(ast.Constant(k), ret) for k in shape[1]], values=list(elts))
+    else:
+        _, func, n_pos, names = shape
+        value = ast.Call(func=copy.deepcopy(func), args=list(elts[:n_pos]),
+                         keywords=[ast.keyword(arg=k, value=e) for k, e in zip(names, elts[n_pos:])])
+    ret.value = ast.fix_missing_locations(ast.copy_location(value, ret.value))
     return guard

@@ -153,7 +153,51 @@ class _Description:
             if module.split(".")[0] in _LIBRARIES:
                 out.append(f"lib:{module}.{getattr(v, '__qualname__', v)}")
                 return True
+            return isinstance(v, type) and self.record_class(v, depth)
+        return self.other(v, module, depth)
+
+    def record_class(self, cls, depth: int) -> bool:
+        """A user NamedTuple or dataclass (read, constructed or returned: its fields shape the
+        result): its source and place, the functions defined in its body (as functions are) and
+        its other class-level values. Any other class: no stable description."""
+        import dataclasses
+
+        if not ((issubclass(cls, tuple) and hasattr(cls, "_fields")) or dataclasses.is_dataclass(cls)):
             return False
+        if id(cls) in self.seen:
+            self.out.append(f"seen:{cls.__qualname__}")
+            return True
+        self.seen.add(id(cls))
+        self.keep.append(cls)
+        try:
+            lines, first = inspect.getsourcelines(cls)
+            filename = inspect.getsourcefile(cls)
+        except (OSError, TypeError):
+            return False
+        self.out.append(f"class {cls.__module__}.{cls.__qualname__} at {filename}:{first}")
+        self.out.append("".join(lines))
+        if any(b not in (object, tuple) and not self.record_class(b, depth + 1) for b in cls.__bases__):
+            return False
+        for n, a in sorted(cls.__dict__.items()):
+            if isinstance(a, (staticmethod, classmethod)):
+                a = a.__func__
+            if isinstance(a, property):
+                a = a.fget
+            if isinstance(a, types.FunctionType):
+                if a.__qualname__.startswith(cls.__qualname__ + ".") and a.__code__.co_filename == filename:
+                    self.out.append(f"attr {n}")
+                    if not self.function(a, depth + 1):
+                        return False
+                continue  # made by namedtuple / dataclass (no source of the user's)
+            if n.startswith("__") or n in ("_fields", "_field_defaults") or n in getattr(cls, "_fields", ()):
+                continue  # a NamedTuple's field accessors
+            self.out.append(f"attr {n}")
+            if not self.value(a, set(), depth + 1):
+                return False
+        return True
+
+    def other(self, v, module: str, depth: int) -> bool:
+        out = self.out
         if hasattr(v, "cache_info") and isinstance(getattr(v, "__wrapped__", None), types.FunctionType):
             out.append("lru_cache")  # functools.lru_cache / cache: the function it caches is what is inlined
             return self.function(v.__wrapped__, depth + 1)
@@ -233,12 +277,38 @@ def _args_key(args: tuple) -> str:
     return repr((_shape_key(args), tuple(a.dtype.str for a in args if isinstance(a, np.ndarray))))
 
 
+def _class_ref(cls) -> list:
+    """[module, qualified name] of a NamedTuple or dataclass that a later process finds by them
+    (ValueError for a class defined in a function, or not reachable by its name)."""
+    mod, qual = getattr(cls, "__module__", None), getattr(cls, "__qualname__", "")
+    if not isinstance(mod, str) or "<locals>" in qual or _find_class([mod, qual]) is not cls:
+        raise ValueError(qual)
+    return [mod, qual]
+
+
+def _find_class(ref):
+    """The class a front entry names, from a module already imported (never imports one)."""
+    import sys
+
+    found = sys.modules.get(ref[0])
+    for part in ref[1].split("."):
+        found = getattr(found, part, None)
+    return found
+
+
 def tree_to_json(tree, entry: dict) -> bool:
-    """Puts a structured result's tree (frontend/structout.py) into a front entry as JSON; False
-    when it names a class (a NamedTuple, a dataclass, a dict subclass: then no front entry is
-    written, and a new process lowers the function to find its cache entry)."""
+    """Puts a structured result's tree (frontend/structout.py) into a front entry as JSON; a
+    NamedTuple or dataclass by its module, qualified name and fields (tree_from_json checks them);
+    False when it names another class (a dict subclass, a class defined in a function: then no
+    front entry is written, and a new process lowers the function to find its cache entry)."""
+    import dataclasses
+
     def enc(t):
         kind = t[0]
+        if kind == "namedtuple" and isinstance(t[1], type) and hasattr(t[1], "_fields"):
+            return ["namedtuple", _class_ref(t[1]), list(t[1]._fields), [enc(c) for c in t[2]]]
+        if kind == "dataclass" and dataclasses.is_dataclass(t[1]):
+            return ["dataclass", _class_ref(t[1]), list(t[2]), [enc(c) for c in t[3]]]
         if kind == "leaf":
             return "leaf" if len(t) == 1 else ["leaf", t[1]]
         if kind == "static" and (t[1] is None or isinstance(t[1], str)):
@@ -259,9 +329,20 @@ def tree_to_json(tree, entry: dict) -> bool:
 
 def tree_from_json(entry: dict):
     """The tree tree_to_json wrote (None: an array or number returned)."""
+    import dataclasses
+
     def dec(t):
         if t == "leaf":
             return ("leaf",)
+        if t[0] in ("namedtuple", "dataclass"):  # the class as it is now must have the fields recorded
+            cls = _find_class(t[1])
+            if t[0] == "namedtuple" and (not isinstance(cls, type) or list(getattr(cls, "_fields", ())) != t[2]):
+                raise ValueError(f"the NamedTuple {t[1][1]} changed")
+            if t[0] == "dataclass" and not (dataclasses.is_dataclass(cls) and isinstance(cls, type) and
+                                            set(t[2]) <= {f.name for f in dataclasses.fields(cls)}):
+                raise ValueError(f"the dataclass {t[1][1]} changed")
+            children = tuple(dec(c) for c in t[3])
+            return ("namedtuple", cls, children) if t[0] == "namedtuple" else ("dataclass", cls, tuple(t[2]), children)
         if t[0] == "leaf":  # a float32 number
             return ("leaf", t[1])
         if t[0] == "static":
