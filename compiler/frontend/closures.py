@@ -349,6 +349,18 @@ class LocalFunctions(StaticLoops):
         np.subtract.at. Anything else is a located error naming what is called."""
         call = stmt.value
         written = ast.unparse(call.func)
+        f = call.func
+        if isinstance(f, ast.Attribute) and f.attr == "sort" and isinstance(f.value, ast.Name) and not call.args \
+                and (self.is_list(self.env.get(f.value.id)) or type(self.env.get(f.value.id)).__name__ == "BuiltList"):
+            self._lm_changeable(f.value.id, call, f"{f.value.id}.sort()")  # xs.sort(): xs = sorted(xs, ...)
+            lst, src = self.env[f.value.id], f.value.id
+            if type(lst).__name__ == "BuiltList" and getattr(lst, "slots", None) is not None \
+                    and isinstance(lst.slots.length, int):  # list(x): its items now
+                src = self.list_hidden_name("_sorting")
+                self.env[src] = self.mark_list(self.slot_items(lst, call))
+            at = lambda n: ast.fix_missing_locations(ast.copy_location(n, stmt))  # noqa: E731
+            return self.lower_stmts([at(ast.Assign(targets=[ast.Name(f.value.id, ast.Store())], value=ast.Call(
+                ast.Name("sorted", ast.Load()), [ast.Name(src, ast.Load())], call.keywords)))], None)
         try:
             func = self.expr(call.func)
         except AdjitError:

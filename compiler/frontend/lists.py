@@ -35,7 +35,7 @@ from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, Unsuppor
 from ..ir import Abstract, Value, array_type, scalar_type
 from .control import LoopFrame
 from .parse import _contains_jump, _contains_return, _walk
-from .listmethods import MUTATING, ListMethods
+from .listmethods import MUTATING, READING, ListMethods
 from .listwrites import ListWrites
 from .slots import SlotLists
 from .values import Undefined
@@ -162,8 +162,8 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
         if name is None:  # xs.pop(), xs.insert(i, v), ... as a statement: listmethods.py
             f = stmt.value.func
             return isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.attr != "append" and \
-                type(self.env.get(f.value.id)) is tuple and self.is_list(self.env[f.value.id]) and \
-                (self.list_method_call(stmt.value) or True)
+                f.attr in MUTATING | READING and type(self.env.get(f.value.id)) is tuple and \
+                self.is_list(self.env[f.value.id]) and (self.list_method_call(stmt.value) or True)  # not xs.sort()
         lst = self.env.get(name)
         call = stmt.value
         if isinstance(lst, BuiltList) and lst.rows is not None:

@@ -169,6 +169,17 @@ def view_of_view_writes(x):
             + np.sum(part) + np.sum(t))
 
 
+# -------------------- xs.sort() of a list (it was silently left unsorted); list(x).sort(); key= and reverse=
+def list_sort_in_place(x):
+    vals = [x[2], x[0], x[1] * 2.0]
+    vals.sort(reverse=True)
+    rows = list(x)
+    rows.sort()
+    keyed = [x[2], x[0], x[1]]
+    keyed.sort(key=lambda v: (v - 0.45) ** 2)
+    return vals[0] - vals[2] * 3.0 + rows[0] * rows[-1] + rows[1] + keyed[0] * 2.0 + keyed[-1]
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -178,6 +189,7 @@ CASES = [
 ]
 
 CASES += [
+    (list_sort_in_place, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (view_of_view_writes, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (list_items_in_while, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (nested_list_grid, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),

@@ -67,3 +67,24 @@ def test_while_names_after_a_possible_jump_or_loop_not_entered_are_located():
         with pytest.raises(adjit.AdjitError) as e:
             adjit.grad(_assigned_after_a_break)(np.ones(3), n)
         assert "'y' is assigned only inside the loop" in str(e.value) and "test_heldout12.py" in str(e.value)
+
+
+def test_list_sort_statement_sorts():
+    """`vals.sort(reverse=True)` of a list literal was silently ignored (the list kept its order)."""
+    from corpus_heldout12 import list_sort_in_place
+
+    x = np.array([0.5, 0.3, 0.9])
+    assert adjit.value_and_grad(list_sort_in_place)(x)[0] == pytest.approx(list_sort_in_place(x), rel=1e-14)
+
+
+def _aliased_sort(x):
+    vals = list(x)
+    other = vals
+    vals.sort()
+    return other[0]
+
+
+def test_sort_of_a_list_another_name_holds_is_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_aliased_sort)(np.array([0.5, 0.3, 0.9]))
+    assert "another name" in str(e.value) and "test_heldout12.py" in str(e.value)
