@@ -23,9 +23,17 @@ class _Custom:
     kind = ""
     fwd = bwd = jvp_rule = None
 
-    def __init__(self, fun):
+    def __init__(self, fun, nondiff_argnums=()):
         if not callable(fun):
             raise ArgumentError(f"adjit.custom_{self.kind} decorates a function, not {fun!r}")
+        if nondiff_argnums:  # JAX's @partial(jax.custom_vjp, nondiff_argnums=(1,)): not yet
+            code = getattr(fun, "__code__", None)
+            where = f"{code.co_filename}:{code.co_firstlineno}: " if code is not None else ""
+            raise ArgumentError(f"{where}adjit.custom_{self.kind}(..., nondiff_argnums={nondiff_argnums!r}) of "
+                                f"{getattr(fun, '__name__', fun)!r}: nondiff_argnums is not supported",
+                                hint="read the option from a closure or a global instead of an argument (define the "
+                                     "custom function inside a factory taking the option), and give the rule "
+                                     "one cotangent per remaining argument")
         self.fun = fun
         functools.update_wrapper(self, fun)
 

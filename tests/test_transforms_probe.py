@@ -284,3 +284,17 @@ def test_grad_of_grad_reads_global_and_closure_arrays():
     assert adjit.grad(adjit.grad(closure))(0.3) == pytest.approx(adjit.hessian(closure)(0.3), rel=1e-12)
     e = 1e-6
     assert adjit.grad(caller)(0.3) == pytest.approx((caller(0.3 + e) - caller(0.3 - e)) / (2 * e), rel=1e-7)
+
+
+def test_custom_rule_with_nondiff_argnums_is_a_clear_error():
+    """`@functools.partial(adjit.custom_vjp, nondiff_argnums=(1,))`, as JAX code writes it, was a
+    Python TypeError from the constructor; now an ArgumentError at the function, naming the rewrite."""
+    import functools
+
+    def scaled(x, n):
+        return x * n
+
+    for kind in (adjit.custom_vjp, adjit.custom_jvp):
+        with pytest.raises(adjit.AdjitError, match="nondiff_argnums is not supported") as e:
+            functools.partial(kind, nondiff_argnums=(1,))(scaled)
+        assert "test_transforms_probe.py:" in str(e.value) and "closure" in str(e.value)
