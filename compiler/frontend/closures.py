@@ -350,6 +350,8 @@ class LocalFunctions(StaticLoops):
         call = stmt.value
         written = ast.unparse(call.func)
         f = call.func
+        if self.dict_method_statement(stmt):  # d.update({...}), d.setdefault(k, v): listmethods.py
+            return
         if isinstance(f, ast.Attribute) and f.attr == "sort" and isinstance(f.value, ast.Name) and not call.args \
                 and (self.is_list(self.env.get(f.value.id)) or type(self.env.get(f.value.id)).__name__ == "BuiltList"):
             self._lm_changeable(f.value.id, call, f"{f.value.id}.sort()")  # xs.sort(): xs = sorted(xs, ...)

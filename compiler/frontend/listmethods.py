@@ -228,6 +228,45 @@ class ListMethods:
         self.env[name] = self.mark_list(tuple(items))
         return out
 
+    def dict_method_statement(self, stmt) -> bool:
+        """`d.update({...})`, `d.update(other)`, `d.update(k=v)` and `d.setdefault(k, v)` as statements on a
+        dict known when compiled: the item writes `d[k] = v` they stand for (one per key, in order),
+        lowered as written ones are (refused where another name holds the dict). False otherwise."""
+        call = stmt.value
+        f = call.func
+        if not (isinstance(f, ast.Attribute) and f.attr in ("update", "setdefault") and isinstance(f.value, ast.Name)
+                and type(self.env.get(f.value.id)).__name__ == "StructMap" and self.env[f.value.id].kind == "dict"):
+            return False
+        name, d = f.value.id, self.env[f.value.id]
+        at = lambda n: ast.fix_missing_locations(ast.copy_location(n, stmt))  # noqa: E731
+        pairs = []  # (key node, value node)
+        if f.attr == "setdefault":
+            if not 1 <= len(call.args) <= 2 or call.keywords:
+                raise self.err(AdjitTypeError, "setdefault expected 1 or 2 arguments", call)
+            key = self.expr(call.args[0])
+            if not (isinstance(key, (str, int, float, bool)) and not isinstance(key, Value)):
+                key = self.static(key, call.args[0], "the key of dict.setdefault")
+            if key not in d.items:
+                pairs.append((call.args[0], call.args[1] if len(call.args) == 2 else at(ast.Constant(None))))
+        else:
+            if len(call.args) > 1:
+                raise self.err(AdjitTypeError, f"update expected at most 1 argument, got {len(call.args)}", call)
+            for a in call.args:
+                if isinstance(a, ast.Dict) and None not in a.keys:
+                    pairs += list(zip(a.keys, a.values))
+                    continue
+                other = self.expr(a)
+                if type(other).__name__ != "StructMap":
+                    raise self.err(UnsupportedSyntaxError, f"{name}.update() of something other than a dict known "
+                                   "when compiled", a, hint=f"write the items: {name}[k] = v")
+                pairs += [(at(ast.Constant(k)), at(ast.Subscript(a, at(ast.Constant(k)), ast.Load()))) for k in other.items]
+            pairs += [(at(ast.Constant(k.arg)), k.value) for k in call.keywords if k.arg is not None]
+            if any(k.arg is None for k in call.keywords):
+                raise self.err(UnsupportedSyntaxError, f"{name}.update(**other)", call, hint=f"{name}.update(other)")
+        self.lower_stmts([at(ast.Assign(targets=[at(ast.Subscript(at(ast.Name(name, ast.Load())), k, ast.Store()))],
+                                        value=v)) for k, v in pairs], None)
+        return True
+
     def _lm_read(self, m, xs, args, node, what):
         if m == "copy":
             if args:

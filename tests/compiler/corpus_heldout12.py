@@ -180,6 +180,20 @@ def list_sort_in_place(x):
     return vals[0] - vals[2] * 3.0 + rows[0] * rows[-1] + rows[1] + keyed[0] * 2.0 + keyed[-1]
 
 
+# ---------------------------- d.update(...) and d.setdefault(k, v) as statements on a dict made in the function
+def dict_update_setdefault(x):
+    d = {"a": x[0], "b": x[1]}
+    d.update({"a": x[2] * 2.0, "c": x[0]})
+    d.update(b=x[1] ** 2)
+    defaults = {"lr": 0.1, "w": x[0]}
+    cfg = {"w": x[1]}
+    cfg.setdefault("lr", 0.5)
+    cfg.setdefault("w", 9.0)
+    opts = {"lr": 0.2}
+    opts.update(defaults)
+    return d["a"] + d["b"] * d["c"] + cfg["w"] * cfg["lr"] + opts["w"] * opts["lr"]
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -189,6 +203,7 @@ CASES = [
 ]
 
 CASES += [
+    (dict_update_setdefault, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (list_sort_in_place, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (view_of_view_writes, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
     (list_items_in_while, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
