@@ -145,7 +145,18 @@ def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):
     return _Transformed(f, wrt, with_value, checkpoint, parallel, has_aux)
 
 
-def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False, has_aux: bool = False):
+def _wrt_or_argnums(wrt, argnums):
+    """JAX's `argnums=` as adjit's `wrt=` (code ports both ways); both given is an error."""
+    if argnums is None:
+        return wrt
+    if wrt != 0:
+        raise ArgumentError(f"give wrt or argnums, not both (wrt={wrt!r}, argnums={argnums!r}): argnums is JAX's "
+                            "name for wrt")
+    return tuple(argnums) if isinstance(argnums, list) else argnums
+
+
+def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False, has_aux: bool = False,
+         argnums=None):
     """The gradient of a scalar-valued function with respect to `wrt` (positions or names).
 
     `@grad`, `@grad(wrt=("W1", "b1"))` and `grad(f, wrt=(0, 1))` all work. Returns one gradient
@@ -157,14 +168,16 @@ def grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = Fal
     `has_aux=True`: f returns (value, aux), aux an array, a number or a tuple of them, and
     grad returns (gradients, aux), as jax.grad does. f may itself be a gradient
     (grad(grad(f)), any depth: its code differentiated again, compiled once), and f may call
-    grad / value_and_grad objects (their gradient code is inlined and differentiated through)."""
-    return _decorate(f, wrt, False, checkpoint, parallel, has_aux)
+    grad / value_and_grad objects (their gradient code is inlined and differentiated through).
+    `argnums=` is accepted as JAX's name for `wrt=`."""
+    return _decorate(f, _wrt_or_argnums(wrt, argnums), False, checkpoint, parallel, has_aux)
 
 
 def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: bool = False,
-                   has_aux: bool = False):
-    """Like grad, but returns (value, gradients); with has_aux=True ((value, aux), gradients)."""
-    return _decorate(f, wrt, True, checkpoint, parallel, has_aux)
+                   has_aux: bool = False, argnums=None):
+    """Like grad, but returns (value, gradients); with has_aux=True ((value, aux), gradients).
+    `argnums=` is accepted as JAX's name for `wrt=`."""
+    return _decorate(f, _wrt_or_argnums(wrt, argnums), True, checkpoint, parallel, has_aux)
 
 
 def stop_gradient(x):

@@ -298,3 +298,16 @@ def test_custom_rule_with_nondiff_argnums_is_a_clear_error():
         with pytest.raises(adjit.AdjitError, match="nondiff_argnums is not supported") as e:
             functools.partial(kind, nondiff_argnums=(1,))(scaled)
         assert "test_transforms_probe.py:" in str(e.value) and "closure" in str(e.value)
+
+
+def test_grad_takes_jax_argnums():
+    """`adjit.grad(f, argnums=1)`, as JAX code writes it, was a Python TypeError; argnums is wrt."""
+    def f(x, y):
+        return np.sum(np.sin(x) * y ** 2)
+
+    x, y = R.standard_normal(3), R.standard_normal(3)
+    assert np.allclose(adjit.grad(f, argnums=1)(x, y), 2 * y * np.sin(x), rtol=1e-14)
+    v, (gx, gy) = adjit.value_and_grad(f, argnums=(0, 1))(x, y)
+    assert np.allclose(gx, np.cos(x) * y ** 2, rtol=1e-14) and np.allclose(gy, 2 * y * np.sin(x), rtol=1e-14)
+    with pytest.raises(adjit.AdjitError, match="not both"):
+        adjit.grad(f, wrt=1, argnums=0)
