@@ -48,7 +48,13 @@ def _float_positions(args: tuple) -> list[int]:
 
 def _like(t, primal, what: str):
     """A tangent or cotangent as the compiled code reads it: the primal's shape and dtype exactly
-    (the generated loops are specialized to the primal's shapes: a mismatch is refused here)."""
+    (the generated loops are specialized to the primal's shapes: a mismatch is refused here). A
+    complex one for a real primal is refused too: the cast would drop its imaginary part (JAX
+    raises for the dtype mismatch)."""
+    if np.iscomplexobj(t) and not np.iscomplexobj(primal):
+        raise ArgumentError(f"{what} is complex ({np.asarray(t).dtype}), but its primal is real "
+                            f"({np.asarray(primal).dtype}): the imaginary part would be dropped",
+                            hint="differentiate the real and imaginary parts as two real tangents (two calls)")
     if isinstance(primal, np.ndarray):
         t = np.asarray(t)
         if t.shape != primal.shape:

@@ -311,3 +311,17 @@ def test_grad_takes_jax_argnums():
     assert np.allclose(gx, np.cos(x) * y ** 2, rtol=1e-14) and np.allclose(gy, 2 * y * np.sin(x), rtol=1e-14)
     with pytest.raises(adjit.AdjitError, match="not both"):
         adjit.grad(f, wrt=1, argnums=0)
+
+
+def test_complex_tangent_of_a_real_argument_is_refused():
+    """A complex tangent, cotangent or hvp vector for a real primal was cast to float, dropping its
+    imaginary part with only NumPy's ComplexWarning (JAX raises for the dtype mismatch)."""
+    x, c = R.standard_normal(2), np.array([1.0 + 2j, 0.5 - 1j])
+    with pytest.raises(adjit.AdjitError, match="imaginary part"):
+        adjit.jvp(layer, (x, np.eye(2)), (c, None))
+    with pytest.raises(adjit.AdjitError, match="imaginary part"):
+        adjit.vjp(layer, x, np.eye(2))[1](c)
+    with pytest.raises(adjit.AdjitError, match="imaginary part"):
+        adjit.hvp(lambda a: np.sum(np.sin(a) ** 2))(x, c)
+    with pytest.raises(adjit.AdjitError, match="imaginary part"):
+        adjit.jvp(lambda a: np.sin(a), (0.3,), (1j,))
