@@ -405,6 +405,10 @@ class CallHelpers:
             return self.mark_list(tuple(sorted(xs, reverse=reverse)))
         if isinstance(xs, tuple) and xs and all(_known_item(x) for x in xs):  # sorted(d.items()) of a global dict
             return self.mark_list(tuple(sorted(xs, reverse=reverse)))
+        if isinstance(xs, tuple) and xs and all(type(t) is tuple and not self.is_list(t) and len(t) == len(xs[0]) > 0
+                                                and all(_is_number(v) or isinstance(v, Value) and v.type.kind == "scalar"
+                                                        for v in t) for t in xs):
+            return self._sorted_tuples(xs, reverse, node)  # sorted(zip(a, b)): Python's order of tuples
         if isinstance(xs, tuple):
             xs = self._build(xs, node)
         n = self.b.aval(xs).shape[0] if isinstance(xs, Value) and xs.type.kind == "array" and xs.type.rank == 1 else None
@@ -418,6 +422,25 @@ class CallHelpers:
                  msg="sorted() of numbers with a NaN: Python's order is not defined for it (adjit refuses to guess)")
         arr = self.numpy_form(np.sort, [xs], {}, node)
         items = [self.b.emit("getitem", [arr, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        return self.mark_list(tuple(reversed(items)) if reverse else tuple(items))
+
+    def _sorted_tuples(self, xs: tuple, reverse: bool, node):
+        """sorted() of tuples of numbers (`sorted(zip(scores, x))`): Python compares them item by item,
+        so the order is stable argsorts by the last item, then each earlier one (the first decides);
+        reverse= the ascending order reversed (equal tuples are equal values). A NaN is refused."""
+        cols = [self._build(tuple(t[j] for t in xs), node) for j in range(len(xs[0]))]
+        emit = self.b.emit
+        perm = None
+        for col in reversed(cols):
+            if col.type.dtype.startswith("float"):
+                nan = emit("sum", [emit("astype", [emit("ne", [col, col])], dtype="int64")], axis=(0,), keepdims=False)
+                emit("check", [emit("eq", [nan, self.b.const(0)])], exc="ValueError",
+                     msg="sorted() of tuples holding a NaN: Python's order is not defined for it (adjit refuses to guess)")
+            key = col if perm is None else self.call_value(np.take, [col, perm], {}, node)
+            order = self.call_value(np.argsort, [key], {"kind": "stable"}, node)
+            perm = order if perm is None else self.call_value(np.take, [perm, order], {}, node)
+        cols = [self.call_value(np.take, [c, perm], {}, node) for c in cols]
+        items = [tuple(emit("getitem", [c, self.b.const(k)], index=(("int", 1),)) for c in cols) for k in range(len(xs))]
         return self.mark_list(tuple(reversed(items)) if reverse else tuple(items))
 
     def count_or_diagflat(self, func, args, kwargs, node):

@@ -194,6 +194,14 @@ def dict_update_setdefault(x):
     return d["a"] + d["b"] * d["c"] + cfg["w"] * cfg["lr"] + opts["w"] * opts["lr"]
 
 
+# ------------------------------------------- sorted(zip(a, b)): tuples in Python's order (item by item)
+def sorted_pairs(x):
+    pairs = sorted(zip(x, x ** 2))
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    ranked = sorted(zip(y, x), reverse=True)  # ties in y broken by x
+    return pairs[0][1] + pairs[-1][0] * 3.0 + sum(p[1] * (k + 1) for k, p in enumerate(ranked))
+
+
 CASES = [
     (masked_max_min, lambda: (np.array([0.5, -0.3, 0.9, 0.1]), np.array([1.5, 0.7, -0.4, 2.0])), (0, 1)),
     (masked_rows_keepdims, lambda: (np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2], [0.35, 0.6, 0.25]]),), (0,)),
@@ -203,6 +211,7 @@ CASES = [
 ]
 
 CASES += [
+    (sorted_pairs, lambda: (np.array([0.5, 0.3, 0.9, 0.2]),), (0,)),
     (dict_update_setdefault, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (list_sort_in_place, lambda: (np.array([0.5, 0.3, 0.9]),), (0,)),
     (view_of_view_writes, lambda: (np.array([0.5, -0.3, 0.9]),), (0,)),
