@@ -414,21 +414,15 @@ class _Hessian:
 
     def _not_scalar(self, c, args) -> bool:
         """Whether f returns something other than a scalar for these arguments (then its Hessian
-        is every element's, adjit/second.py): the scalar path's lowering says so, once per shape."""
-        from .compiler.errors import AdjitTypeError
+        is every element's, adjit/second.py): the type of f's lowered result (the frontend only,
+        nothing compiled), once per shape."""
         from .compiler.jit.arguments import _shape_key
 
         key = _shape_key(args)
         known = self._shapes.get(key)
         if known is None:
-            try:
-                c._spec_for(args)
-                known = False
-            except AdjitTypeError as e:
-                if not getattr(e, "not_scalar", False):
-                    raise
-                known = True
-            self._shapes[key] = known
+            t = c._lower(args)[0].results[0].type  # has_aux: the value (compiled._split_aux)
+            known = self._shapes[key] = not (t.kind == "scalar" or (t.kind == "array" and t.ndim == 0))
         return known
 
     def _blocks(self, c, args, ks: tuple):
