@@ -184,8 +184,7 @@ class CompiledFunction:
             with timing.profile(f"{self.parsed.name} ({self.mode}), {self.parsed.filename}:{self.parsed.firstline}"):
                 spec = self._build(args)
                 # ADJIT_TIMING: compile the entry point now, so that the profile holds Numba's time
-                timing.compile_now(spec.entry_dispatcher if timing._STACK else None,
-                                   tuple(args) + workspace_args(spec.entry_dispatcher))
+                timing.compile_now(spec.entry_dispatcher if timing._STACK else None, self._entry_args(spec, args))
             self._by_shapes[key] = spec
             if len(self._by_shapes) > 256:
                 self._by_shapes.popitem(last=False)
@@ -286,8 +285,8 @@ class CompiledFunction:
         _MODULES[modname] = module
         self._specs[digest] = spec
         STATS["front_hits"] += 1
-        if self.mode == "value_and_grad":
-            _preload(spec.entry_dispatcher, tuple(args) + workspace_args(spec.entry_dispatcher))
+        if self.mode in ("value_and_grad", "grad_jvp"):
+            _preload(spec.entry_dispatcher, self._entry_args(spec, args))
         return spec
 
     def _write_front(self, front: str, spec: Specialization) -> None:
@@ -361,9 +360,17 @@ class CompiledFunction:
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
                               time.perf_counter() - t0, from_disk, out_tree=primal.out_tree)
         self._specs[digest] = spec
-        if from_disk and self.mode == "value_and_grad":
-            _preload(spec.entry_dispatcher, tuple(args) + workspace_args(spec.entry_dispatcher))
+        if from_disk and self.mode in ("value_and_grad", "grad_jvp"):
+            _preload(spec.entry_dispatcher, self._entry_args(spec, args))
         return spec
+
+    def _entry_args(self, spec: Specialization, args: tuple) -> tuple:
+        """The entry's arguments as its call will pass them, for loading or compiling it early: an
+        hvp's entry (grad_jvp) also takes a tangent like each argument it differentiates along
+        (transforms._Hvp passes v shaped and typed as that argument); a guess that misses only
+        costs the early load (modules._preload), and the call then goes through Numba."""
+        tangents = tuple(args[k] for k in self.wrt_fwd if k < len(args)) if self.mode == "grad_jvp" else ()
+        return tuple(args) + tangents + workspace_args(spec.entry_dispatcher)
 
     @property
     def entry_name(self) -> str:
