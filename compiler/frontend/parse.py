@@ -77,10 +77,11 @@ def nested_transform_error(fn) -> AdjitError:
     what = f"adjit.{fn.__name__}" if isinstance(fn, types.FunctionType) else repr(fn)
     return UnsupportedSyntaxError(
         f"{what} is an adjit transformation that adjit cannot compile inside a differentiated function or "
-        "transform again: only adjit.grad and adjit.value_and_grad objects nest", loc,
+        "transform again: only adjit.grad and adjit.value_and_grad objects nest (and a Jacobian once, under a "
+        "Jacobian)", loc,
         hint="make the gradient outside (dh = adjit.grad(h)) and call dh inside, or transform it: "
-             "adjit.grad(adjit.grad(f)), adjit.jvp(adjit.grad(f), ...), adjit.hvp(f), adjit.hessian(f), "
-             "adjit.jacobian(adjit.grad(f))")
+             "adjit.grad(adjit.grad(f)), adjit.jvp(adjit.grad(f), ...), adjit.hvp(f), adjit.hessian(f) (any "
+             "output), adjit.jacfwd(adjit.jacrev(f)), adjit.jacobian(adjit.grad(f))")
 
 
 def parse(fn, helper: bool = False) -> ParsedFunction:
