@@ -26,12 +26,17 @@ def _fingerprint() -> str:
     """Hash of the compiler's own source: a changed compiler never reuses old generated code.
     Every file under compiler/ (this package's parent), this package included, and under
     runtime/: the generated modules call its Numba functions (_la, _special, _alloc, _simd,
-    _bounds), whose compiled code Numba caches inside each generated module's cache."""
+    _bounds), whose compiled code Numba caches inside each generated module's cache. Not what
+    __pycache__ holds: runtime/simd.py writes its kernel module there at first use (derived from
+    simd.py, hashed already), and counting it made the first process of an installation key every
+    program differently from all later ones, so the second process rebuilt what the first cached."""
     h = hashlib.sha256(VERSION.encode())
     root = Path(__file__).parent.parent
     runtime = root.parent / "runtime"
     for base in (root, runtime):
         for path in sorted(base.rglob("*.py")):
+            if "__pycache__" in path.relative_to(base).parts:
+                continue
             h.update(f"{base.name}/{path.relative_to(base).as_posix()}".encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]

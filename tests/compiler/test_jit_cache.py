@@ -50,3 +50,20 @@ def test_damaged_entry_is_rebuilt(tmp_path):
     assert not again["from_disk"]
     assert again["dW1"] == first["dW1"]
     assert "def seed_loss_grad" in module.read_text()
+
+
+def test_fingerprint_ignores_what_pycache_holds():
+    """runtime/simd.py writes its kernel module into runtime/__pycache__ at first use; the compiler
+    fingerprint must not count it (it did: the first process of an installation keyed every program
+    differently from the later ones, and the second process rebuilt what the first had cached)."""
+    from adjit.compiler.jit import frontkey
+    import adjit.runtime as rt
+
+    before = frontkey._fingerprint()
+    extra = Path(rt.__file__).parent / "__pycache__" / "adjit_fingerprint_probe.py"
+    extra.parent.mkdir(exist_ok=True)
+    try:
+        extra.write_text("# written by tests/compiler/test_jit_cache.py\n")
+        assert frontkey._fingerprint() == before
+    finally:
+        extra.unlink(missing_ok=True)
