@@ -572,8 +572,12 @@ class Expressions(CallHelpers, PythonValues):
         if all(_is_number(a) for a in args) and isinstance(func, types.BuiltinFunctionType) and func.__module__ == "math":
             return func(*args)
         # a list where NumPy takes an array (np.exp([a, b])): np.array of it
-        return self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
-                                      for a in args])
+        out = self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
+                                     for a in args])
+        if out.type.kind == "scalar" and out.type.weak and isinstance(func, np.ufunc):
+            # np.sqrt(2.0) is an np.float64, whose type is strong (NEP 50): x32 * np.sqrt(2.0) is float64
+            out = self.b.emit("astype", [out], dtype=out.type.dtype)
+        return out
 
     def mark_list(self, items: tuple) -> tuple:
         """Record that the Python tuple `items` stands for a list: NumPy indexes with a list as

@@ -31,6 +31,10 @@ def float32_times_global_numpy_ints(x):
     return np.sum(x * S64) + np.sum(x * U32)
 
 
+def float32_times_numpy_functions_of_numbers(x):
+    return np.sum(x * np.sqrt(2.0)) + np.sum(x * np.exp(1.0)) + np.sum(x * np.log(3))
+
+
 def int32_times_numpy_int64(x):
     k = (x * 100).astype(np.int32)
     return np.sum(x * (k * np.int64(2 ** 25)))
@@ -40,11 +44,13 @@ def test_numpy_integer_scalars_promote_as_numpy_scalars():
     """np.int64(3) (also np.int32, np.uint32, a global bound to one) is a strong type in NumPy 2:
     a float32 array times it is float64. adjit made such constants Python ints, so the product
     stayed float32 (11.549998 for NumPy's 11.549999445676804), and an int32 array times np.int64(c)
-    wrapped at 32 bits where NumPy computes in int64."""
+    wrapped at 32 bits where NumPy computes in int64. np.sqrt(2.0) (any ufunc of Python numbers)
+    is an np.float64 too: x32 * np.sqrt(2.0) is float64 (adjit's was float32)."""
     x32 = np.array([-1.7, 2.3, 0.4, -0.25, 3.1], dtype=np.float32)
     _checked(float32_times_numpy_int64, x32, fd=False)
     _checked(float32_times_global_numpy_ints, x32, fd=False)
     _checked(int32_times_numpy_int64, np.array([0.31, 0.72, 0.55]), fd=False)
+    _checked(float32_times_numpy_functions_of_numbers, x32, fd=False)
     value, grad = adjit.value_and_grad(float32_times_numpy_int64)(x32)
     assert np.asarray(value).dtype == np.float64 and value == float32_times_numpy_int64(x32)
 
