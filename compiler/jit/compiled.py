@@ -285,7 +285,7 @@ class CompiledFunction:
         _MODULES[modname] = module
         self._specs[digest] = spec
         STATS["front_hits"] += 1
-        if self.mode in ("value_and_grad", "grad_jvp"):
+        if self.mode in ("value_and_grad", "grad_jvp", "jvp"):
             _preload(spec.entry_dispatcher, self._entry_args(spec, args))
         return spec
 
@@ -360,16 +360,18 @@ class CompiledFunction:
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
                               time.perf_counter() - t0, from_disk, out_tree=primal.out_tree)
         self._specs[digest] = spec
-        if from_disk and self.mode in ("value_and_grad", "grad_jvp"):
+        if from_disk and self.mode in ("value_and_grad", "grad_jvp", "jvp"):
             _preload(spec.entry_dispatcher, self._entry_args(spec, args))
         return spec
 
     def _entry_args(self, spec: Specialization, args: tuple) -> tuple:
         """The entry's arguments as its call will pass them, for loading or compiling it early: an
-        hvp's entry (grad_jvp) also takes a tangent like each argument it differentiates along
-        (transforms._Hvp passes v shaped and typed as that argument); a guess that misses only
-        costs the early load (modules._preload), and the call then goes through Numba."""
-        tangents = tuple(args[k] for k in self.wrt_fwd if k < len(args)) if self.mode == "grad_jvp" else ()
+        hvp's (grad_jvp) and a jvp's entry also take a tangent like each argument they differentiate
+        along (transforms._like makes each tangent C-ordered of its primal's shape and dtype); a
+        guess that misses only costs the early load (modules._preload), and the call then goes
+        through Numba."""
+        along = {"grad_jvp": self.wrt_fwd, "jvp": self.wrt}.get(self.mode, ())
+        tangents = tuple(args[k] for k in along if k < len(args))
         return tuple(args) + tangents + workspace_args(spec.entry_dispatcher)
 
     @property

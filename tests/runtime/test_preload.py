@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SCRIPT = textwrap.dedent('''
     import sys
     import adjit.runtime.bounds as b
@@ -103,19 +105,24 @@ HVP_SCRIPT = textwrap.dedent('''
     x, v = np.linspace(-1.0, 1.0, 5), np.linspace(0.5, 1.5, 5)
     hv = adjit.hvp(f)(x, v)
     t = np.tanh(x)
-    print("numba.np.arraymath" in sys.modules, np.allclose(hv, 2 * (1 - t ** 2) * (1 - 3 * t ** 2) * v, rtol=1e-10),
-          sep="|")
+    ok = np.allclose(hv, 2 * (1 - t ** 2) * (1 - 3 * t ** 2) * v, rtol=1e-10)
+    if {jvp!r}:
+        value, dot = adjit.jvp(f, (x,), (v,))
+        ok = bool(np.isclose(dot, np.sum(2 * t * (1 - t ** 2) * v), rtol=1e-12))
+    print("numba.np.arraymath" in sys.modules, ok, sep="|")
 ''')
 
 
-def test_warm_hvp_loads_without_numba_refresh(tmp_path):
-    """A warm process loads an hvp's entry (whose call also passes the tangent) from Numba's cache
-    as it loads a gradient's, without the target refresh (0.15-0.2 s of CPU in each such process)."""
+@pytest.mark.parametrize("jvp", [False, True])
+def test_warm_hvp_loads_without_numba_refresh(tmp_path, jvp):
+    """A warm process loads an hvp's entry and a jvp's (whose calls also pass the tangents) from
+    Numba's cache as it loads a gradient's, without the target refresh (0.15-0.2 s of CPU in each
+    such process)."""
     (tmp_path / "hvp_subject.py").write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(np.tanh(x) ** 2)\n")
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), ADJIT_CACHE_DIR=str(tmp_path / "adjit"))
     runs = []
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", HVP_SCRIPT.format(here=str(tmp_path))], capture_output=True,
+        out = subprocess.run([sys.executable, "-c", HVP_SCRIPT.format(here=str(tmp_path), jvp=jvp)], capture_output=True,
                              text=True, env=env, timeout=300)
         assert out.returncode == 0, out.stderr
         runs.append(out.stdout.strip().splitlines()[-1].split("|"))
