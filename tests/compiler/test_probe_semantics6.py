@@ -251,3 +251,31 @@ def test_lambdas_made_in_a_comprehension_bind_late():
     _checked(lambdas_used_inside_their_item, x)
     with pytest.raises(adjit.UnsupportedSyntaxError, match="a function defined in the function is used as a value"):
         adjit.grad(lambdas_kept_in_a_list)(x)
+
+
+STATE = np.zeros(3)
+
+
+def accumulates_into_a_global(x):
+    STATE[1] += x[0]
+    return np.sum(STATE * x[:3])
+
+
+def works_on_a_copy_of_a_global(x):
+    s = STATE.copy()
+    s[1] += x[0]
+    return np.sum(s * x[:3])
+
+
+def test_augmented_write_into_a_global_array():
+    """`STATE[1] += x[0]` in the function: NumPy changes the module's array, so its second call
+    gives 0.72 where the first gave 0.36; adjit's compiled code worked on a copy and gave 0.36
+    every time (and left STATE unchanged). Now a located error; a copy under another name works."""
+    import pytest
+
+    x = np.array([-0.3, -1.2, 0.8])
+    with pytest.raises(adjit.UnsupportedSyntaxError, match="changes in place, from its old values") as e:
+        adjit.grad(accumulates_into_a_global)(x)
+    assert e.value.loc is not None and "STATE_work = STATE.copy()" in str(e.value)
+    _checked(works_on_a_copy_of_a_global, x)
+    assert not STATE.any()
