@@ -89,9 +89,6 @@ def _describe(x) -> str:
     return type(x).__name__
 
 
-
-
-
 class Expressions(CallHelpers, PythonValues):
     """The expression-level half of the Lowerer (operators on lists and library calls evaluated
     when compiled: pyvalues.py)."""
@@ -573,11 +570,9 @@ class Expressions(CallHelpers, PythonValues):
             return func(*args)
         # a list where NumPy takes an array (np.exp([a, b])): np.array of it
         out = self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
-                                     for a in args])
-        if out.type.kind == "scalar" and out.type.weak and isinstance(func, np.ufunc):
-            # np.sqrt(2.0) is an np.float64, whose type is strong (NEP 50): x32 * np.sqrt(2.0) is float64
-            out = self.b.emit("astype", [out], dtype=out.type.dtype)
-        return out
+                                     for a in args])  # np.sqrt(2.0) is an np.float64, strong (NEP 50): cast
+        weak = out.type.kind == "scalar" and out.type.weak and isinstance(func, np.ufunc)
+        return self.b.emit("astype", [out], dtype=out.type.dtype) if weak else out
 
     def mark_list(self, items: tuple) -> tuple:
         """Record that the Python tuple `items` stands for a list: NumPy indexes with a list as
