@@ -218,6 +218,10 @@ class OpRenderer:
 
     def render_tuple(self, op: Op) -> Expr:
         items = [self.operand(i, 0) for i in op.inputs]
+        ints = all(i.type is not None and i.type.kind == "scalar" and i.type.dtype in ("int32", "int64")
+                   for i in op.inputs)
+        if self.lowered and ints and len({i.type.dtype for i in op.inputs}) > 1:  # a shape of int32s and int64s:
+            items = [f"np.int64({t})" if i.type.dtype == "int32" else t for i, t in zip(op.inputs, items)]  # one type
         return Expr("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
 
     # ---------------------------------------------------------------- joining (primitives/joining.py)

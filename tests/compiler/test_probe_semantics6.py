@@ -4,6 +4,7 @@ points): each program against NumPy's value and dtype, central differences and f
 through the lowered module run as Python (no Numba compile: the suite's budget). Each failed on the
 code before its fix (docs/reliability.md)."""
 import numpy as np
+import pytest
 
 import adjit
 from tests.conftest import check_against_fd, forward_check, run_grad
@@ -108,8 +109,6 @@ def test_sharing_refusals_name_what_the_program_wrote():
     and its hint said "bind 'a temporary' to a copy" / "an array = an array.copy()"; a list item
     written with += was said to add "into the array object the slot holds". Now the source text
     read or written is quoted."""
-    import pytest
-
     X = np.arange(12.0).reshape(4, 3)
     for fun, said in ((write_into_a_row_a_comprehension_holds, "the value `np.array(ys)`"),
                       (write_into_a_list_item_that_is_a_view, "writing into the array `ys[0]`")):
@@ -162,8 +161,6 @@ def test_truth_of_a_list_built_by_append():
     'the truth value of an array (f64[:]) is ambiguous' (or 'of _Probe', an adjit class, inside
     the loop that builds it); now its length > 0. `ys = r or [v]` (the list as a value) stays a
     located error naming the list."""
-    import pytest
-
     x = np.array([0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
     _checked(positives_or_zero, x)
     _checked(positives_or_zero, x - 5.0)
@@ -242,8 +239,6 @@ def test_lambdas_made_in_a_comprehension_bind_late():
     located error (hint: `lambda k=k: ...`); one called or passed on inside its item reads this
     item's value, as Python does. A lambda kept in a list said 'LocalFunction cannot be used as
     a value here' (an adjit class)."""
-    import pytest
-
     x = np.array([-0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
     with pytest.raises(adjit.UnsupportedSyntaxError, match="a variable of the comprehension") as e:
         adjit.grad(lambdas_of_a_comprehension)(x)
@@ -271,11 +266,26 @@ def test_augmented_write_into_a_global_array():
     """`STATE[1] += x[0]` in the function: NumPy changes the module's array, so its second call
     gives 0.72 where the first gave 0.36; adjit's compiled code worked on a copy and gave 0.36
     every time (and left STATE unchanged). Now a located error; a copy under another name works."""
-    import pytest
-
     x = np.array([-0.3, -1.2, 0.8])
     with pytest.raises(adjit.UnsupportedSyntaxError, match="changes in place, from its old values") as e:
         adjit.grad(accumulates_into_a_global)(x)
     assert e.value.loc is not None and "STATE_work = STATE.copy()" in str(e.value)
     _checked(works_on_a_copy_of_a_global, x)
     assert not STATE.any()
+
+
+ROWS32, COLS64 = np.int32(2), np.int64(3)
+
+
+def reshaped_by_numpy_ints(x):
+    return np.sum(x.reshape(ROWS32, COLS64) * np.arange(6.0).reshape(2, 3)) + x[ROWS32] * COLS64
+
+
+@pytest.mark.compiled
+def test_a_shape_of_numpy_int32_and_int64_compiles():
+    """x.reshape(np.int32(2), np.int64(3)) with NumPy ints kept strong (their promotion above):
+    the shape tuple's items had two types, which Numba's reshape refuses (an internal error)."""
+    x = np.array([-0.3, -1.2, 0.8, 1.5, 0.4, -0.7])
+    value, grad = adjit.value_and_grad(reshaped_by_numpy_ints)(x)
+    assert np.isclose(value, reshaped_by_numpy_ints(x), rtol=1e-14)
+    check_against_fd(reshaped_by_numpy_ints, [x], (0,), compiled=False)
