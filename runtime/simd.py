@@ -15,7 +15,7 @@ import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 # adjit primitive -> libmvec base name
 FUNCTIONS = {"exp": "exp", "log": "log", "log1p": "log1p", "expm1": "expm1", "sin": "sin", "cos": "cos",
@@ -101,9 +101,25 @@ def _lanes(typingctx, flat):
     return types.intp(flat), codegen
 
 
+def _flat_of(buf):
+    """buf as a 1-D array (typed by the overload below)."""
+    raise NotImplementedError("called from compiled code only")
+
+
+@overload(_flat_of, jit_options={"nogil": True})
+def _flat_of_typed(buf):
+    """A C-ordered buffer (what generated code passes) through a flat view (alloc._flat), others by
+    Numba's reshape, which compiles its checks in about 0.1 s more per rank."""
+    from .alloc import _flat
+
+    if isinstance(buf, types.Array) and buf.layout == "C":
+        return lambda buf: _flat(buf)
+    return lambda buf: buf.reshape(buf.size)
+
+
 _KERNEL_SOURCE = '''
 def {name}_inplace(buf):
-    flat = buf.reshape(buf.size)
+    flat = _flat_of(buf)
     n = flat.size
     lanes = _lanes(flat)
     i = 0
@@ -133,7 +149,7 @@ def {name}_range(flat, start, stop):
 
 _SCALAR_SOURCE = '''
 def {name}_inplace(buf):
-    flat = buf.reshape(buf.size)
+    flat = _flat_of(buf)
     for j in range(flat.size):
         flat[j] = np.{npname}(flat[j])
 '''
@@ -144,7 +160,7 @@ def _exec_kernels() -> dict:
     cache directory cannot be written."""
     kernels = {}
     for prim, base in FUNCTIONS.items():
-        scope = {"np": np}
+        scope = {"np": np, "_flat_of": _flat_of}
         if ISA == "off":
             src = _SCALAR_SOURCE + _SCALAR_RANGE_SOURCE
         else:
@@ -164,7 +180,7 @@ def _kernel_module_text(digest: str) -> str:
     head = [f"# SIMD kernels of adjit.runtime.simd for ISA {ISA} (source {digest}); generated, do not edit.",
             "import numba",
             "import numpy as np",
-            "from adjit.runtime.simd import _VECTORS, _lanes",
+            "from adjit.runtime.simd import _VECTORS, _flat_of, _lanes",
             "from adjit.runtime.plainjit import njit_plain",
             "",
             "_jit = njit_plain(error_model='numpy')  # _range(flat, 0, n): one copy for every start",
