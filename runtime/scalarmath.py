@@ -50,3 +50,12 @@ def _tanh(v):
     if isinstance(v, types.Float) and v.bitwidth == 64:
         return lambda v: _tanh_f64(v)
     return lambda v: np.tanh(v)
+
+
+@register_jitable
+def clip(x, lo, hi):
+    """np.clip of numbers, each operand read once: NaN anywhere gives NaN (as np.minimum and
+    np.maximum do), the bound hi where lo > hi (NumPy's rule), and x itself where the result equals
+    it (np.clip(-0.0, 0.0, 1.0) is -0.0 in NumPy, whose np.maximum(-0.0, 0.0) is 0.0)."""
+    r = np.minimum(np.maximum(x, lo), hi)
+    return x if r == x else r

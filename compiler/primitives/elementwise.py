@@ -150,11 +150,11 @@ def _clip_abstract(x, lo, hi, **_):
 
 
 # Where a_min > a_max the result is a_max (NumPy's rule), and so is the derivative. The scalar form
-# keeps x where the result equals it (np.clip(-0.0, 0.0, 1) is -0.0 in NumPy, whose
-# np.maximum(-0.0, 0.0) is 0.0); a NaN anywhere gives NaN, as np.minimum/np.maximum do
+# (runtime/scalarmath.clip, each operand read once) keeps x where the result equals it
+# (np.clip(-0.0, 0.0, 1) is -0.0 in NumPy); a NaN anywhere gives NaN, as np.minimum/np.maximum do
 primitive("clip", _clip_abstract, elementwise=True, sources=(np.clip,), params=("a", "a_min", "a_max"),
           readable="np.clip({0}, {1}, {2})",
-          scalar="({0} if np.minimum(np.maximum({0}, {1}), {2}) == {0} else np.minimum(np.maximum({0}, {1}), {2}))",
+          scalar="_sm.clip({0}, {1}, {2})",  # runtime/scalarmath.py
           vjp=lambda g, z, x, lo, hi: (npx.where(npx.logical_and(x >= lo, x <= hi), g, 0.0),
                                        npx.where(npx.logical_and(x < lo, lo <= hi), g, 0.0),
                                        npx.where(npx.logical_or(x > hi, lo > hi), g, 0.0)),
