@@ -16,19 +16,7 @@ from .compiler.errors import ArgumentError
 from .compiler.jit.arguments import Flat, n_gradients
 from .runtime.trees import unflatten
 from . import outputs
-from .transforms import _basis, _compiled, _float_leaf, _like, _result
-
-
-def _groups(args, ks) -> list:
-    """(leaves, tree or None) of each bound argument position in ks."""
-    groups = []
-    for k in ks:
-        if isinstance(args, Flat):
-            first, count = args.spans[k]
-            groups.append((list(args[first:first + count]), args.trees[k]))
-        else:
-            groups.append(([args[k]], None))
-    return groups
+from .transforms import _basis, _compiled, _float_leaf, _groups, _like, _result
 
 
 def _as_tuple(ks):

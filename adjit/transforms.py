@@ -249,6 +249,18 @@ def _basis(x):
         yield e.reshape(a.shape) if isinstance(x, np.ndarray) else e[0]
 
 
+def _groups(args, ks) -> list:
+    """(leaves, tree or None) of each bound argument position in ks."""
+    groups = []
+    for k in ks:
+        if isinstance(args, Flat):
+            first, count = args.spans[k]
+            groups.append((list(args[first:first + count]), args.trees[k]))
+        else:
+            groups.append(([args[k]], None))
+    return groups
+
+
 def _float_leaf(x) -> bool:
     return isinstance(x, float) or (isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind == "f")
 
@@ -443,13 +455,7 @@ def _hessian_blocks(c, args, ks: tuple, batched: bool = True, several: bool = Fa
     (for arrays, H[i][j] of shape x_i.shape + x_j.shape). The tangents are the float
     leaves of ks, in order: K of them per call of the batched specialization (compiler/batching.py),
     else one hvp per element of each float leaf, from c's one specialization."""
-    groups = []
-    for k in ks:
-        if isinstance(args, Flat):
-            first, count = args.spans[k]
-            groups.append((list(args[first:first + count]), args.trees[k]))
-        else:
-            groups.append(([args[k]], None))
+    groups = _groups(args, ks)
     floats = [(g, i, x) for g, (leaves, _) in enumerate(groups) for i, x in enumerate(leaves) if _float_leaf(x)]
     blocks = _batched_blocks(c, args, ks, floats) if batched else None
     if blocks is None:
