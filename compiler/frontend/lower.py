@@ -283,13 +283,12 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             if not isinstance(target.value, ast.Name):
                 raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
             base = self.expr(target.value)
-            if isinstance(node, ast.AugAssign) and isinstance(base, Value) \
-                    and any(base is c for c in (getattr(self.b, "captures", None) or {}).values()):
+            if isinstance(base, Value) and any(base is c for c in (getattr(self.b, "captures", None) or {}).values()):
                 g = target.value.id
-                raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(node)}` changes in place, from its old values, "
-                               f"the array '{g}' of the module (or of an enclosing function): NumPy keeps the change "
-                               "for the next call, adjit's compiled function works on a copy, so the results would "
-                               "differ from the second call on", node,
+                raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(node)}` changes in place the array '{g}' of "
+                               "the module (or of an enclosing function): NumPy keeps the change for the next call "
+                               "and for the code that reads it after the call, adjit's compiled function works on a "
+                               "copy, so the results would differ", node,
                                hint=f"pass the state as an argument and return its new value, or work on a copy "
                                     f"under another name: {g}_work = {g}.copy()")
             if is_struct(base):

@@ -256,6 +256,12 @@ def accumulates_into_a_global(x):
     return np.sum(STATE * x[:3])
 
 
+def reads_then_writes_a_global(x):
+    out = np.sum(STATE * x[:3])  # NumPy's second call reads the STATE[0] the first call wrote
+    STATE[0] = x[1]
+    return out
+
+
 def works_on_a_copy_of_a_global(x):
     s = STATE.copy()
     s[1] += x[0]
@@ -265,11 +271,14 @@ def works_on_a_copy_of_a_global(x):
 def test_augmented_write_into_a_global_array():
     """`STATE[1] += x[0]` in the function: NumPy changes the module's array, so its second call
     gives 0.72 where the first gave 0.36; adjit's compiled code worked on a copy and gave 0.36
-    every time (and left STATE unchanged). Now a located error; a copy under another name works."""
+    every time (and left STATE unchanged). Now a located error, and so is a plain write
+    (`STATE[0] = x[1]` after reading STATE: NumPy's next call reads the new value); a copy under
+    another name works."""
     x = np.array([-0.3, -1.2, 0.8])
-    with pytest.raises(adjit.UnsupportedSyntaxError, match="changes in place, from its old values") as e:
-        adjit.grad(accumulates_into_a_global)(x)
-    assert e.value.loc is not None and "STATE_work = STATE.copy()" in str(e.value)
+    for fun in (accumulates_into_a_global, reads_then_writes_a_global):  # a plain write too: the next call reads it
+        with pytest.raises(adjit.UnsupportedSyntaxError, match="changes in place the array 'STATE'") as e:
+            adjit.grad(fun)(x)
+        assert e.value.loc is not None and "STATE_work = STATE.copy()" in str(e.value)
     _checked(works_on_a_copy_of_a_global, x)
     assert not STATE.any()
 
