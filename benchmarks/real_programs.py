@@ -50,9 +50,13 @@ np.fft pulse propagation, a soft Needleman-Wunsch DP) with `--modules heldout11`
 `real_programs/heldout12.py` (twenty-five more, the same way: np.ix_ and np.setdiff1d on index data, rank
 scatters from argsort, -inf logits under np.where, an active-set while loop, an adaptive Dormand-Prince step
 controller, solve_triangular, svd and det, np.pad, np.tile, np.diff with prepend) with `--modules heldout12`;
+`real_programs/heldout13.py` (twenty-five more, the same way: patchify by reshape/transpose, einsum attention,
+np.nonzero edge lists with np.add.at, sliding_window_view convolutions and reshape max-pooling, np.roll stencils,
+numpy.polynomial.hermite_e, cho_factor/cho_solve, eigvals of a constant matrix, take_along_axis, list histories
+with pop(0), ragged lists of sentences, in-place slice updates of field arrays) with `--modules heldout13`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout12|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout13|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -74,7 +78,7 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12")  # held out from MODULES: run alone with --modules heldout (2, ..., 12)
+           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13")  # held out from MODULES: run alone with --modules heldout (2, ..., 13)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
