@@ -42,8 +42,8 @@ def _signal(name):
 
 class CallHelpers:
     def int_or_round(self, func, args, node):
-        """int(x) (toward zero) and round(x[, ndigits]) (half to even, an int without ndigits) of a
-        number: Python's own on numbers known when compiled; else no gradient, as NumPy's casts."""
+        """int(x) (toward zero), round(x[, ndigits]) (half to even) of a number: Python's own if known
+        when compiled; else no gradient, a Python int, weak (NEP 50: x32 * int(v) is float32)."""
         if all(_is_number(a) for a in args):
             return func(*args)
         x = self.value(args[0], node)
@@ -51,11 +51,11 @@ class CallHelpers:
             raise self.err(AdjitTypeError, f"{func.__name__}() of an array: only numbers convert", node,
                            hint="use x.astype(int) or np.round(x) for arrays")
         if func is int:
-            return x if x.type.dtype in ("int64", "int32") else self.b.emit("astype", [x], dtype="int64")
+            return x if x.type.dtype == "int64" and x.type.weak else self.b.emit("astype", [x], dtype="int64", weak=True)
         if len(args) == 2 and args[1] is not None:
             return self.form_round("round()", (x, args[1]), {}, node)
         r = self.form_round("round()", (x,), {}, node)
-        return self.b.emit("astype", [r], dtype="int64")
+        return self.b.emit("astype", [r], dtype="int64", weak=True)
 
     def ufunc_method(self, func, args, kwargs, node):
         """np.add.reduce (np.sum over axis 0 by default), np.multiply.reduce, np.maximum.reduce,

@@ -397,7 +397,9 @@ class Expressions(CallHelpers, PythonValues):
         if func in (float, np.float64, np.float32) and len(args) == 1 and not kwargs:
             if _is_number(args[0]):
                 return float(args[0]) if func is float else func(args[0])
-            return self.b.emit("astype", [self.value(args[0], node)], dtype=_DTYPES[func])
+            x = self.value(args[0], node)  # float(v) is a Python float, weak under NEP 50 (x32 * float(v): float32)
+            weak = func is float and x.type.kind == "scalar"
+            return self.b.emit("astype", [x], dtype=_DTYPES[func], **({"weak": True} if weak else {}))
         if getattr(func, "__adjit_primitive__", None) == "stop_gradient":
             if len(args) != 1 or kwargs:
                 raise self.err(ArgumentError, "stop_gradient takes one argument", node)

@@ -222,11 +222,12 @@ primitive("abs", _same, elementwise=True, sources=(np.abs, np.absolute, np.fabs,
           vjp=lambda g, y, x: (g * npx.sign(x),), jvp=lambda t, y, x: t[0] * npx.sign(x))
 
 
-def _astype_abstract(x, dtype, **_):
-    return S.make(dtype, x.shape)
+def _astype_abstract(x, dtype, weak=False, **_):
+    """weak: Python's int()/float()/round() of a number, a Python number (weak under NEP 50)."""
+    return S.make(dtype, x.shape, weak)
 
 
 primitive("astype", _astype_abstract, elementwise=True, sources=(".astype",), readable=CUSTOM,
           scalar="np.{dtype}({0:as_is})",
-          vjp=lambda g, y, x, dtype: (npx.astype(g, dtype=x.dtype),),
-          jvp=lambda t, y, x, dtype: npx.astype(t[0], dtype=dtype))
+          vjp=lambda g, y, x, dtype, **_: (npx.astype(g, dtype=x.dtype),),
+          jvp=lambda t, y, x, dtype, **_: npx.astype(t[0], dtype=dtype))
