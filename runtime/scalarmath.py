@@ -10,6 +10,9 @@ it against long double on [-40, 40], at the branch points, and at 0, -0, subnorm
 nan), inside the 4 ulp glibc documents for the libmvec SIMD kernels the array loops call. About
 2.1x faster than libm's in a dependent chain. Other dtypes use NumPy's function.
 
+`clip`, `maximum`, `minimum`: the scalar forms of np.clip, np.maximum and np.minimum inside fused
+loops, with NumPy's rules at ties and NaN where Numba's differ (np.maximum(0.0, -0.0) is -0.0).
+
 Outside compiled code (the readable module, lowered code run as plain Python) these are NumPy's.
 """
 from __future__ import annotations
@@ -59,3 +62,28 @@ def clip(x, lo, hi):
     it (np.clip(-0.0, 0.0, 1.0) is -0.0 in NumPy, whose np.maximum(-0.0, 0.0) is 0.0)."""
     r = np.minimum(np.maximum(x, lo), hi)
     return x if r == x else r
+
+
+def maximum(a, b):
+    """np.maximum of two numbers with NumPy's rule: b unless a > b or a is NaN, so a NaN from either
+    side, and b at a tie (np.maximum(0.0, -0.0) is -0.0; Numba's np.maximum gives a there)."""
+    return np.maximum(a, b)
+
+
+def minimum(a, b):
+    """np.minimum of two numbers with NumPy's rule (b at a tie: np.minimum(-0.0, 0.0) is 0.0)."""
+    return np.minimum(a, b)
+
+
+@overload(maximum, jit_options={"cache": True})
+def _maximum(a, b):
+    if isinstance(a, (types.Float, types.Integer, types.Boolean)) and isinstance(b, (types.Float, types.Integer, types.Boolean)):
+        return lambda a, b: a if a > b or a != a else b
+    return lambda a, b: np.maximum(a, b)
+
+
+@overload(minimum, jit_options={"cache": True})
+def _minimum(a, b):
+    if isinstance(a, (types.Float, types.Integer, types.Boolean)) and isinstance(b, (types.Float, types.Integer, types.Boolean)):
+        return lambda a, b: a if a < b or a != a else b
+    return lambda a, b: np.minimum(a, b)

@@ -108,11 +108,14 @@ primitive("pow", _ew, elementwise=True, sources=("**", np.power, pow, math.pow),
           vjp=lambda g, z, x, p: (g * _pow_dx(x, p), g * (_pow_dp(x) * z)),
           jvp=lambda t, z, x, p: _tsum(None if t[0] is None else t[0] * _pow_dx(x, p),
                                        None if t[1] is None else t[1] * _pow_dp(x) * z))
-# Ties go to the first argument, in both columns, so VJP and JVP agree.
+# Ties go to the first argument, in both columns, so VJP and JVP agree. The value at a tie is the
+# second's, as NumPy's (np.maximum(0.0, -0.0) is -0.0; runtime/scalarmath.py: Numba's gives the first)
 primitive("maximum", _ew, elementwise=True, sources=(np.maximum, max), params=("x1", "x2"), readable="np.maximum({0}, {1})",
+          scalar="_sm.maximum({0}, {1})",
           vjp=lambda g, z, x, y: (npx.where(x >= y, g, 0.0), npx.where(x >= y, 0.0, g)),
           jvp=lambda t, z, x, y: npx.where(x >= y, _zero_if_none(t[0], x), _zero_if_none(t[1], y)))
 primitive("minimum", _ew, elementwise=True, sources=(np.minimum, min), params=("x1", "x2"), readable="np.minimum({0}, {1})",
+          scalar="_sm.minimum({0}, {1})",
           vjp=lambda g, z, x, y: (npx.where(x <= y, g, 0.0), npx.where(x <= y, 0.0, g)),
           jvp=lambda t, z, x, y: npx.where(x <= y, _zero_if_none(t[0], x), _zero_if_none(t[1], y)))
 

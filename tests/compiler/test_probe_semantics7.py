@@ -38,3 +38,27 @@ def test_python_conversions_of_numpy_scalars_are_weak():
     x32 = np.array([0.31, -0.72, 0.55, 1.3, -0.4], dtype=np.float32)
     _checked(float32_times_python_conversions, x32, fd=False, rtol=1e-6)
     _checked(int32_plus_python_int, x32, fd=False, rtol=1e-6)
+
+
+def maximum_minimum_of_signed_zeros(x):
+    z = np.maximum(0.0, -0.0 * x[0])
+    w = np.minimum(-0.0, 0.0 * x[0])
+    y = np.maximum(x * 0.0, -x * 0.0) + np.minimum(-x * 0.0, x * 0.0)
+    return np.copysign(1.0, z) * x[1] + np.copysign(1.0, w) * x[2] + np.sum(np.copysign(1.0, y) * x)
+
+
+def relu_of_nan_and_zeros(v):
+    return np.sum(np.isnan(np.maximum(v, 0.0))) + np.sum(np.copysign(1.0, np.minimum(v[1:], 0.0)) * v[1:])
+
+
+@pytest.mark.compiled
+def test_maximum_minimum_tie_is_numpys_second_operand():
+    """np.maximum(0.0, -0.0) is -0.0 in NumPy (the second operand at a tie), np.minimum(-0.0, 0.0)
+    is 0.0; Numba's compiled np.maximum gives the first: copysign of the result was +1 where NumPy's
+    is -1 (-2.0 for NumPy's 2.0 in a probe), in fused loops and on scalars. The derivative's tie
+    convention (the first argument) is unchanged."""
+    x = np.array([1.0, -2.0, 3.0, 0.5, -0.25])
+    value, grad = adjit.value_and_grad(maximum_minimum_of_signed_zeros)(x)
+    assert value == maximum_minimum_of_signed_zeros(x)
+    nan_in = np.array([np.nan, 1.0, -0.0, 0.0])
+    assert adjit.value_and_grad(relu_of_nan_and_zeros)(nan_in)[0] == relu_of_nan_and_zeros(nan_in)
