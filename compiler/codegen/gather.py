@@ -11,7 +11,9 @@ to the indexed region ValueError, as in NumPy. Writes run in C order: with a dup
 last element written wins (x[idx] = v), or every element adds (np.add.at).
 
 The index items are those of primitives/arrays.py's advanced indexing: full slices, ("int", k) and
-("array", k), k numbering the index inputs from 1."""
+("array", k), k numbering the index inputs from 1; and, in the writes passes/scatter.py composes,
+slices with bounds ("slice", start, stop, step), each bound an int input or None (Python's slice
+rules: negative bounds count from the end, out-of-range bounds clip, a zero step is ValueError)."""
 from __future__ import annotations
 
 from ..primitives import advanced_output_order
@@ -24,9 +26,18 @@ WRAP_HELPER = ("_ixw", """def _ixw(i, n, axis):
     return i + n if i < 0 else i""")
 
 
+def _slice_text(it: tuple, operand, for_add_at: bool) -> str:
+    bounds = ["" if k is None else operand(k) for k in it[1:]]
+    if not for_add_at:
+        return ":".join(bounds[:2]) + (":" + bounds[2] if bounds[2] else "")
+    while len(bounds) > 1 and not bounds[-1]:
+        bounds.pop()
+    return "slice(" + ", ".join(b or "None" for b in bounds) + ")"
+
+
 def readable_index(index: tuple, operand, for_add_at: bool = False) -> str:
     """`:, rows, cols` (or, for np.add.at's indices argument, `(slice(None), rows, cols)`)."""
-    parts = [(("slice(None)" if for_add_at else ":") if it[0] == "slice" else operand(it[1])) for it in index]
+    parts = [_slice_text(it, operand, for_add_at) if it[0] == "slice" else operand(it[1]) for it in index]
     if not for_add_at or len(parts) == 1:
         return ", ".join(parts)
     return "(" + ", ".join(parts) + ")"
@@ -59,12 +70,17 @@ def _plan(rank: int, index: tuple, ranks: dict) -> tuple:
             head.append(f"k{a} = _ix(a{it[1]}, n{a}, {a})")
             head.append(f"if k{a} < 0:")
             head.append(f"    k{a} += n{a}")
+        elif it[0] == "slice" and it[1:] != (None, None, None):
+            head.extend(_slice_head(a, it))
     dims = advanced_output_order(rank, index, big)  # ("b", j) or ("x", axis), in output order
     loop_var = {d: f"o{p}" for p, d in enumerate(dims)}
-    texts = [f"b{d[1]}" if d[0] == "b" else f"n{d[1]}" for d in dims]
+    texts = [f"b{d[1]}" if d[0] == "b" else f"n{d[1]}" if index[d[1]][1:] == (None, None, None) else f"c{d[1]}"
+             for d in dims]
     x_ix, reads = [], []
     for a, it in enumerate(index):
-        if it[0] == "slice":
+        if it[0] == "slice" and it[1:] != (None, None, None):
+            x_ix.append(f"f{a} + {loop_var[('x', a)]} * sp{a}")
+        elif it[0] == "slice":
             x_ix.append(loop_var[("x", a)])
         elif it[0] == "int":
             x_ix.append(f"k{a}")
@@ -81,9 +97,31 @@ def _plan(rank: int, index: tuple, ranks: dict) -> tuple:
     return head, texts, x_ix, reads
 
 
+def _slice_head(a: int, it: tuple) -> list:
+    """Lines computing f<a> (the first index), c<a> (the count) and sp<a> (the step) of the slice
+    item `it` on axis a of extent n<a>, by Python's rules (slice.indices)."""
+    start, stop, step = it[1:]
+    lines = [f"sp{a} = {'1' if step is None else f'a{step}'}"]
+    if step is not None:
+        lines += [f"if sp{a} == 0:", "    raise ValueError('slice step cannot be zero')"]
+    lines += [f"lo{a} = 0 if sp{a} > 0 else -1", f"hi{a} = n{a} if sp{a} > 0 else n{a} - 1"]
+    for name, k, default in (("f", start, f"0 if sp{a} > 0 else hi{a}"), ("e", stop, f"hi{a} if sp{a} > 0 else -1")):
+        if k is None:
+            lines.append(f"{name}{a} = {default}")
+            continue
+        lines += [f"{name}{a} = a{k}", f"if {name}{a} < 0:", f"    {name}{a} += n{a}",
+                  f"{name}{a} = min(max({name}{a}, lo{a}), hi{a})"]
+    lines += [f"if sp{a} > 0:", f"    c{a} = (e{a} - f{a} - 1) // sp{a} + 1 if f{a} < e{a} else 0",
+              "else:", f"    c{a} = (f{a} - e{a} - 1) // -sp{a} + 1 if e{a} < f{a} else 0"]
+    return lines
+
+
 def _key(rank: int, index: tuple, ranks: dict) -> str:
-    items = "".join("s" if it[0] == "slice" else "i" if it[0] == "int" else f"a{ranks[it[1]]}" for it in index)
-    return f"{rank}d_{items}"
+    def item(it) -> str:
+        if it[0] == "slice":
+            return "s" if it[1:] == (None, None, None) else "r" + "".join("n" if k is None else "k" for k in it[1:])
+        return "i" if it[0] == "int" else f"a{ranks[it[1]]}"
+    return f"{rank}d_{''.join(item(it) for it in index)}"
 
 
 def _loops(texts: list, body: list, indent: str = "    ") -> list:

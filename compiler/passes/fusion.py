@@ -567,7 +567,7 @@ def _view_into_gather(fn: Function, avals: dict, view: Op, g: Op):
         if gidx[a][0] == "array":
             vshape.append(xa.shape[a])
         else:
-            vshape.append(ya.shape[axes.index(("x", a))])
+            vshape.append(ya.shape[want.index(("x", a))])  # (the view's axes: those of ints gone)
     vx = Value(None, array_type(x.type.dtype, len(kept)))
     avals[vx.id] = Abstract(vx.type, tuple(vshape))
     sub = dataclasses.replace(view, prim="getitem", inputs=[x] + ints, outputs=[vx], attrs={"index": x_items})

@@ -5,7 +5,8 @@ to stderr; ADJIT_DUMP_IR=<directory>: one file per function and pass there).
 
 - OPTIMIZE runs on every generated function (primal, gradient, JVP): simplify, cse, simplify, dce.
 - LOWER runs on a copy for the lowered rendering only (the readable one keeps array statements):
-  hoist the outer-product accumulations of recurrences, dce, fuse elementwise stretches into
+  hoist the outer-product accumulations of recurrences, dce, add the regions of a gather's adjoint
+  straight into the gradient (scatter), fuse elementwise stretches into
   loop groups, plan each group's loop nest (stages, extents, storage, reductions: loopplan), then
   which of the nests' arrays come from the call's workspace (workspace). codegen renders the plans.
 """
@@ -23,11 +24,12 @@ from .dce import eliminate_dead_code
 from .fusion import fuse
 from .hoist import hoist_outer_accumulations
 from .loopplan import plan_loops
+from .scatter import scatter_into_gradients
 from .workspace import plan_workspace
 from .simplify import simplify
 
 OPTIMIZE = (simplify, eliminate_common_subexpressions, simplify, eliminate_dead_code)
-LOWER = (hoist_outer_accumulations, eliminate_dead_code, fuse, plan_loops, plan_workspace)
+LOWER = (hoist_outer_accumulations, eliminate_dead_code, scatter_into_gradients, fuse, plan_loops, plan_workspace)
 PIPELINE = OPTIMIZE  # the name earlier code imports
 
 

@@ -89,8 +89,39 @@ def gather_kept_and_viewed(cams, obs, W):
     return np.sum(np.tanh(c @ W)) + np.sum(c[:, :, 1] ** 2)
 
 
+# the adjoint of views of a gathered array adds each view's cotangent straight into the gradient
+# through the composed index (passes/scatter.py): slices with bounds, steps, ints, on either side
+# of the index arrays' axes; the layouts that would reorder axes are left as they were
+def gather_views_steps(cams, idx, u):
+    c = cams[idx]
+    return np.sum(u * c[:, ::2]) + np.sum(c[:, 5:0:-2] ** 2) + np.sum(c[:, -2:] * c[:, 1:3])
+
+
+def gathered_cols_views(W, idx, u):
+    g = W[:, idx]
+    return np.sum(u * g[1:3]) + np.sum(np.cos(g[0]))
+
+
+def separated_views(Q, rows, cols):
+    g = Q[:, rows, :, cols]  # (index, Q's axis 0, Q's axis 2)
+    return np.sum(g[:, :, 1] ** 2) + np.sum(np.sin(g[:, 0]))
+
+
+def gather_views_in_loop(cams, obs, u):
+    s = 0.0
+    for k in range(2):
+        c = cams[obs[:, k]]
+        s = s + np.sum(u * c[:, 1:3]) + np.sum(c[:, 0] ** 2)
+    return s
+
+
 # (function, args, positions differentiated)
 FORMS = [
+    (gather_views_steps, lambda: (R.standard_normal((4, 6)), I(1, 0, 3, 1, -1), R.standard_normal((5, 3))), (0, 2)),
+    (gathered_cols_views, lambda: (R.standard_normal((3, 5)), I(4, 0, 4, -2), R.standard_normal((2, 4))), (0,)),
+    (separated_views, lambda: (R.standard_normal((2, 3, 2, 4)), I(0, 2, 2), I(3, -1, 3)), (0,)),
+    (gather_views_in_loop, lambda: (R.standard_normal((4, 3)), I(1, 0, 3, 1, 1, -1).reshape(3, 2), R.standard_normal((3, 2))),
+     (0,)),
     (gather_views, lambda: (R.standard_normal((4, 6)), I(1, 0, 3, 1, -1, 2, 1, -4).reshape(4, 2), R.standard_normal((4, 2))),
      (0, 2)),
     (gather_of_slice, lambda: (R.standard_normal(9), I(-1, 0, 3, -4, 2), R.standard_normal(5)), (0,)),
@@ -271,6 +302,55 @@ def test_no_temporary_per_gathered_row():
     target = R.standard_normal((20, 2))
     low = adjit.value_and_grad(bundle_adjustment, wrt=(0, 1)).source(cams, points, obs, target, lowered=True)
     assert "_gather_" not in low and "points[_ixw(obs[_i0, 1], 5, 0), _i1]" in low, low
+
+
+def test_views_of_a_gather_add_straight_into_the_gradient():
+    """The adjoint of c[:, 0:2], c[:, 2:4], c[:, 4], c[:, -1] of c = cams[obs[:, 0]] adds each view's
+    cotangent into dcams through the composed index (passes/scatter.py): no zeros of the gathered
+    shape, no np.add.at of it; the same gradient (the columns are disjoint: bit for bit)."""
+    args = next(make for fun, make, _ in FORMS if fun is gather_views)()
+    low = adjit.grad(gather_views, wrt=(0, 2)).source(*args, lowered=True)
+    body = low[low.index("def gather_views_grad"):]
+    assert "_addat_2d_a1rkkn_v2(" in body and "_addat_2d_a1i_v1(" in body and "_addat_2d_a1_v2(" not in body, body
+    assert "_alloc.full((4, 6)" not in body and "_alloc.full(cams.shape, 0" in body
+    c = args[0][args[1][:, 0]]
+    dc = np.zeros_like(c)
+    dc[:, 0:2] = args[2] * c[:, 2:4]
+    dc[:, 2:4] = args[2] * c[:, 0:2]
+    dc[:, 4] = np.cos(c[:, 4]) * c[:, -1]
+    dc[:, -1] = np.sin(c[:, 4])
+    want = np.zeros_like(args[0])
+    np.add.at(want, args[1][:, 0], dc)
+    np.testing.assert_allclose(run_grad(gather_views, args, (0,))[1][0], want, rtol=1e-15, atol=0)
+
+
+def test_add_at_with_bounded_slices_is_numpys():
+    """codegen/gather.py's np.add.at helper with a slice beside the index array: every start, stop
+    and step (negative, clipped, empty) as Python's slice rules, duplicates added, an index out of
+    range IndexError; run as Python (the helper's text)."""
+    from adjit.compiler.codegen.gather import put_helper
+    from adjit.runtime import bounds
+
+    ns = {"np": np, "_ix": bounds.ix}
+    idx = I(0, 3, 3, -1, 2)
+    for k, (start, stop, step) in enumerate([(None, None, 2), (5, 0, -2), (-2, None, None), (1, 3, None),
+                                             (-9, 9, 3), (4, 1, None), (None, None, -1), (2, -7, -1)]):
+        bounds_in = [b for b in (start, stop, step) if b is not None]
+        ks = iter(range(2, 5))
+        item = ("slice",) + tuple(None if b is None else next(ks) for b in (start, stop, step))
+        name, text = put_helper(2, (("array", 1), item), {1: 1, **{2 + j: 0 for j in range(len(bounds_in))}}, 2, True)
+        exec(text, ns)
+        want = np.zeros((5, 6))
+        v = R.standard_normal(want[idx][:, start:stop:step].shape)
+        np.add.at(want, (idx, slice(start, stop, step)), v)
+        got = ns[name](np.zeros((5, 6)), v, idx, *bounds_in)
+        np.testing.assert_array_equal(got, want, err_msg=str((start, stop, step)))
+    with pytest.raises(IndexError, match="index 5 is out of bounds for axis 0 with size 5"):
+        ns[name](np.zeros((5, 6)), np.ones((1, 1)), I(0, 5), *bounds_in)
+    name, text = put_helper(2, (("array", 1), ("slice", None, None, 2)), {1: 1, 2: 0}, 2, True)
+    exec(text, ns)
+    with pytest.raises(ValueError, match="slice step cannot be zero"):
+        ns[name](np.zeros((5, 6)), np.ones((1, 1)), idx, 0)
 
 
 def test_bundle_adjustment_like_program():
