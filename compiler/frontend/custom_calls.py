@@ -6,7 +6,8 @@ giving (out, residuals), then `custom_vjp_call(out, *residuals, *args)` (primiti
 identity whose VJP the reverse sweep applies: it lowers `bwd(residuals, g)` into the reverse sweep,
 line by line with the user's source lines, the residuals read as any primal value there (taped
 inside loops). A custom_jvp `g(x)` is `g`'s own body, then `custom_jvp_call(out, *args)`, whose JVP
-lowers `jvp((x,), (x_dot,))` into the tangent code. Inside its own rules, a custom function is its
+lowers `jvp((x,), (x_dot,))` into the tangent code; under reverse mode, its VJP is the rule's tangent
+part transposed (reverse/transpose.py checks that it is linear in the tangents). Inside its own rules, a custom function is its
 plain body (`f_fwd` may call `f`). The rules are checked where they are lowered: fwd returns a pair,
 bwd one cotangent per argument of f with that argument's shape, jvp a pair whose tangent has the
 output's shape; each mismatch is a located error at the rule's `return`, with a note at the call."""
@@ -16,9 +17,9 @@ import ast
 import inspect
 
 from .. import primitives as P
-from ..builder import Var
+from ..builder import Builder, Var
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc, ShapeError, render_diagnostic
-from ..ir import Block, Op, Value, walk
+from ..ir import Block, Function, Op, Value, clone_block, free_values, walk
 from .parse import parse
 from .values import _is_number
 
@@ -29,6 +30,7 @@ def lower_custom_call(low, rule, args: list, kwargs: dict, node):
     """`f(*args, **kwargs)` for a custom function f (its `__adjit_custom__` is `rule`), in Lowerer `low`."""
     P.custom.HOOKS.setdefault("vjp", _apply_bwd)
     P.custom.HOOKS.setdefault("jvp", _apply_jvp)
+    P.custom.HOOKS.setdefault("transpose", _apply_transposed_jvp)
     name = rule.__name__
     if rule in _ACTIVE:  # f called inside its own fwd / jvp rule: the plain function
         return low.inline(rule.fun, args, kwargs, node)
@@ -227,3 +229,66 @@ def _apply_jvp(rule, y: Var, args: tuple, tangents: list):
         raise _at_rule(AdjitTypeError(f"{jvp.__name__} must return a pair (out, tangent_out), as {name}'s "
                                       "forward-mode rule", ret_loc), call_loc, what)
     return _check_like(b, pair[1], y.aval.shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output")
+
+
+def _apply_transposed_jvp(rule, g: Var, args: tuple) -> list:
+    """The VJP of custom_jvp_call, as JAX's: the rule's tangent output, a function of the primals and
+    the tangents linear in the tangents, lowered into IR of its own and transposed by reverse mode
+    seeded with `g` (reverse/transpose.py, through the driver's TRANSFORMS), then its code inlined
+    into the reverse sweep; one cotangent (a Var, or None) per argument."""
+    from .nested import TRANSFORMS, _rename_tapes
+
+    b = g.builder
+    call_loc = b.loc
+    name, jvp = rule.__name__, rule.jvp_rule
+    what = f"the forward-mode rule of {name}()"
+    transpose = TRANSFORMS.get("transpose")
+    if transpose is None:
+        raise AdjitError(f"reverse mode through {name}() is compiled by adjit's driver", call_loc)
+    names = list(inspect.signature(rule.fun).parameters)
+    inner = Builder(b.avals, role="primal")
+    inner.loc = call_loc
+    primals = [inner.define(Value(names[k] if k < len(names) else f"p{k}"), a.aval) for k, a in enumerate(args)]
+    tangents = [inner.define(Value(f"{p.hint}_dot"), a.aval) if a.type.is_float else None
+                for p, a in zip(primals, args)]
+    tans = tuple(t if t is not None else _zero_like(inner, p) for t, p in zip(tangents, primals))
+    _ACTIVE.append(rule)
+    try:
+        result, ret_loc = lower_function(inner, jvp, [tuple(primals), tans], call_loc, what)
+    finally:
+        _ACTIVE.pop()
+    pair = _items(inner, result)
+    if pair is None or len(pair) != 2:
+        raise _at_rule(AdjitTypeError(f"{jvp.__name__} must return a pair (out, tangent_out), as {name}'s "
+                                      "forward-mode rule", ret_loc), call_loc, what)
+    t_out = _check_like(inner, pair[1], g.aval.shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output")
+    if t_out is None:
+        return [None] * len(args)
+    floats = [t for t in tangents if t is not None]
+    params = primals + floats
+    callee = parse(jvp)
+    fn = Function(f"{jvp.__name__}_transposed", params, [p.hint for p in params], Block(inner.ops), [t_out.value],
+                  callee.filename, callee.firstline, ret_loc, b.avals)
+    try:
+        lin = transpose(fn, inner, list(range(len(primals), len(params))), what)
+    except AdjitError as e:
+        raise _at_rule(e, call_loc, what) from None
+    used = {v.id for v in free_values(lin.body)} | {r.id for r in lin.results if r is not None}
+    mapping = {lin.params[-1].id: g.value}  # the cotangent parameter
+    floats = [a for a in args if a.type.is_float]
+    for p, a in zip(lin.params, list(args) + floats):  # only the primals the transposed code reads (else taped
+        if p.id in used:  # for nothing); a tangent read for its shape alone (a dimension known at run time
+            mapping[p.id] = a.value  # only: transpose.py) reads its primal, of the same shape
+    body = clone_block(lin.body, mapping, b.avals, role=b.role)
+    _rename_tapes(b, body, call_loc, f"the transposed rule of {name}()")
+    b.ops.extend(body.ops)
+    mine = {o.id for n in walk(body) for o in n.outputs}
+    cts = iter(lin.results)
+    out = []
+    for p, t in zip(primals, tangents):
+        ct = next(cts) if t is not None else None
+        ct = None if ct is None else mapping.get(ct.id, ct)
+        if ct is not None and ct.id in mine:
+            ct.hint = f"d{p.hint}"  # the cotangent of the custom function's argument, as bwd's are named
+        out.append(None if ct is None else Var(ct, b))
+    return out

@@ -198,6 +198,7 @@ class CompiledFunction:
         from ..frontend import nested
 
         nested.TRANSFORMS.setdefault("value_and_grad", _inner_gradient)  # gradients called inside: inlined
+        nested.TRANSFORMS.setdefault("transpose", _transpose_rule)  # a custom_jvp rule under reverse mode
         with timing.phase("frontend: source -> IR"):
             if self.nested is not None:
                 primal, builder = nested.lower_transformed(self.nested, kernel, avals, trees_of(args), names)
@@ -566,6 +567,14 @@ def _inner_gradient(fn: Function, builder, wrt: list) -> Function:
 
     check_differentiable(fn, builder, wrt, True)
     return reverse.value_and_grad(fn, builder, wrt)
+
+
+def _transpose_rule(fn: Function, builder, wrt: list, what: str) -> Function:
+    """Reverse mode for a custom_jvp function's rule, transposed (frontend/custom_calls.py)."""
+    from ..reverse.transpose import transpose_linear
+
+    check_differentiable(fn, builder, wrt, True)
+    return transpose_linear(fn, builder, wrt, what)
 
 
 def check_differentiable(fn: Function, builder, wrt: list, reverse_mode: bool) -> None:

@@ -13,8 +13,9 @@ the residuals get no cotangent (as in JAX). `rule` is the key of the rule object
 the function objects stay out of the IR (attributes are printed, compared and copied). Lowering a
 user's Python function needs the frontend, which this layer may not import: the frontend puts its
 two lowerings in `HOOKS` when it first lowers a custom call, before any of these ops exists.
-A rule's mode mismatch (a custom_vjp under forward mode, a custom_jvp under reverse mode) is a
-located error at the call."""
+A custom_jvp's rule under reverse mode is transposed (its tangent part, linear in the tangents:
+frontend/custom_calls.py and reverse/transpose.py), as JAX does; a custom_vjp under forward mode
+is a located error at the call."""
 from __future__ import annotations
 
 from ..errors import AdjitTypeError, InternalCompilerError
@@ -22,7 +23,7 @@ from ..ir import Abstract
 from .table import primitive
 
 RULES: dict = {}  # key -> rule object (adjit.custom: .kind "vjp" / "jvp", .fun, .fwd, .bwd, .jvp_rule)
-HOOKS: dict = {}  # "vjp" / "jvp" -> the frontend's lowering of the user's rule into a builder
+HOOKS: dict = {}  # "vjp" / "jvp" / "transpose" -> the frontend's lowering of the user's rule into a builder
 
 
 def register(rule) -> str:
@@ -68,13 +69,8 @@ def _custom_vjp_jvp(tangents, y, *inputs, rule, nres, tree):
     raise err
 
 
-def _custom_jvp_vjp(g, y, *inputs, rule):
-    f = RULES[rule]
-    raise AdjitTypeError(f"{f.__name__} is an adjit.custom_jvp function: adjit does not transpose its JVP rule, "
-                         "so reverse mode (grad, vjp, jacrev, hvp, hessian) cannot differentiate it",
-                         g.builder.loc, hint=f"define a reverse-mode rule with adjit.custom_vjp for {f.__name__} "
-                         "(fwd returning (out, residuals), bwd returning one cotangent per argument), or "
-                         "differentiate it with adjit.jvp / adjit.jacfwd")
+def _custom_jvp_vjp(g, y, out, *args, rule):
+    return (None,) + tuple(_hook("transpose")(RULES[rule], g, args))
 
 
 def _custom_jvp_jvp(tangents, y, out, *args, rule):
