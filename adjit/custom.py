@@ -71,7 +71,8 @@ class custom_vjp(_Custom):
         f.defvjp(f_fwd, f_bwd)
 
     Inside a differentiated function, fwd and bwd are compiled (they must be in adjit's subset);
-    the residuals are arrays, numbers or tuples of them."""
+    the residuals are arrays and numbers in any structure (tuples, lists, dicts, NamedTuples,
+    dataclasses, nested), as JAX's pytrees."""
 
     kind = "vjp"
 

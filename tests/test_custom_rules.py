@@ -3,6 +3,8 @@ inside a differentiated function, run as plain Python when the custom function i
 itself. Every derivative against central finite differences in float64 (or, where the naive one
 is NaN, against the exact value), forward against reverse where both apply; mode mismatches and
 malformed rules are located errors."""
+from typing import NamedTuple
+
 import numpy as np
 import pytest
 import scipy.linalg
@@ -171,6 +173,47 @@ def test_a_rule_inside_a_loop_reads_its_residuals_from_tapes():
     assert "_tape" in g.source(W, h0, xs)
     gW2, _ = adjit.grad(rnn_loss, wrt=(0, 1), checkpoint=2)(W, h0, xs)
     close(gW2, gW, 1e-12)
+
+
+# ---------------------------------------------------------------- residuals of any structure
+
+class Saved(NamedTuple):
+    x: np.ndarray
+    cos: np.ndarray
+
+
+@adjit.custom_vjp
+def scaled_sin(x, y):
+    return np.sin(x) * y
+
+
+def scaled_sin_fwd(x, y):  # a dict holding a NamedTuple, a list, a number and a None: JAX's pytrees
+    return np.sin(x) * y, {"saved": Saved(x, np.cos(x)), "ys": [y, 2.0], "note": None}
+
+
+def scaled_sin_bwd(res, g):
+    s = res["saved"]
+    y, two = res["ys"]
+    return (g * s.cos * y, g * np.sin(s.x) * two / 2.0)
+
+
+scaled_sin.defvjp(scaled_sin_fwd, scaled_sin_bwd)
+
+
+def scaled_sin_loop(x, y):
+    total = 0.0
+    for k in range(3):  # residuals taped per iteration
+        total = total + np.sum(scaled_sin(x * k, y) ** 2)
+    return total
+
+
+def test_residuals_in_dicts_namedtuples_and_lists():
+    x, y = R.standard_normal(3), R.standard_normal(3)
+    gx, gy = adjit.grad(scaled_sin_loop, wrt=(0, 1))(x, y)
+    close(gx, fd(scaled_sin_loop, (x, y), 0))
+    close(gy, fd(scaled_sin_loop, (x, y), 1))
+    _, pull = adjit.vjp(scaled_sin, x, y)  # transformed itself: plain Python, the same rule
+    close(pull(np.ones(3))[1], np.sin(x), 1e-14)
 
 
 # ---------------------------------------------------------------- implicit solvers

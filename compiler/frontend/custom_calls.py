@@ -4,8 +4,8 @@ the lowering of the user's rules where AD applies them (issue 13).
 At the call, `f(x, y)` with a custom_vjp `f` becomes the user's `fwd(x, y)`, inlined like any helper,
 giving (out, residuals), then `custom_vjp_call(out, *residuals, *args)` (primitives/custom.py), an
 identity whose VJP the reverse sweep applies: it lowers `bwd(residuals, g)` into the reverse sweep,
-line by line with the user's source lines, the residuals read as any primal value there (taped
-inside loops). A custom_jvp `g(x)` is `g`'s own body, then `custom_jvp_call(out, *args)`, whose JVP
+line by line with the user's source lines, the residuals (any structure of arrays and numbers)
+read as any primal value there (taped inside loops). A custom_jvp `g(x)` is `g`'s own body, then `custom_jvp_call(out, *args)`, whose JVP
 lowers `jvp((x,), (x_dot,))` into the tangent code; under reverse mode, its VJP is the rule's tangent
 part transposed (reverse/transpose.py checks that it is linear in the tangents). Inside its own rules, a custom function is its
 plain body (`f_fwd` may call `f`). The rules are checked where they are lowered: fwd returns a pair,
@@ -21,6 +21,7 @@ from ..builder import Builder, Var
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, Loc, ShapeError, render_diagnostic
 from ..ir import Block, Function, Op, Value, clone_block, free_values, walk
 from .parse import parse
+from .structures import StructMap, StructObj, StructTuple, build, is_struct
 from .values import _is_number
 
 _ACTIVE: list = []  # the rules being lowered: inside them, their own function is its plain body
@@ -88,19 +89,38 @@ def lower_custom_call(low, rule, args: list, kwargs: dict, node):
 
 
 def _flatten(low, res, leaves: list, node):
-    """Residuals (an array, a number, or nested tuples of them) as leaves; their structure as
-    nested tuples with None for a leaf."""
+    """Residuals, any structure of arrays and numbers (tuples, lists, dicts, NamedTuples, dataclasses,
+    nested, as JAX's pytrees), as leaves; their structure as runtime/trees.py's description (None
+    and str entries kept in it, with no leaf), rebuilt for bwd by structures.build."""
+    if type(res).__name__ == "Slot":  # an attribute its methods change (procedures.py)
+        res = low.struct_read(res, node)
+    if res is None or isinstance(res, str):
+        return ("static", res)
+    if isinstance(res, StructMap):
+        keys = tuple(res.items)
+        return ("dict", getattr(res, "cls", None) or dict, keys,
+                tuple(_flatten(low, low.struct_read(res.items[k], node), leaves, node) for k in keys))
+    if isinstance(res, StructTuple) and res.fields is not None:
+        children = tuple(_flatten(low, low.struct_read(v, node), leaves, node) for v in res)
+        if res.cls is None:
+            return ("tuple", children)
+        return ("namedtuple", res.cls, children)
+    if isinstance(res, StructObj):
+        names = tuple(res.items)
+        return ("dataclass", res.cls, names,
+                tuple(_flatten(low, low.struct_read(res.items[n], node), leaves, node) for n in names))
     items = _items(low.b, res)
     if items is not None:
-        return tuple(_flatten(low, r, leaves, node) for r in items)
+        kind = "list" if isinstance(res, list) or (isinstance(res, StructTuple) and res.kind == "list") else "tuple"
+        return (kind, tuple(_flatten(low, r, leaves, node) for r in items))
+    if is_struct(res):  # a view of a dict, super(): its own located error
+        low.struct_as_value(res, node)
     leaves.append(low.value(res, node))
-    return None
+    return ("leaf",)
 
 
 def _unflatten(tree, leaves: list):
-    if tree is None:
-        return leaves.pop(0)
-    return tuple(_unflatten(t, leaves) for t in tree)
+    return build(tree, iter(leaves), "the residuals")
 
 
 def _items(b, x):
