@@ -325,8 +325,10 @@ def leaf_wrt(parsed, args: tuple, wrt: list, avals: list) -> list:
                                  "array or number", where, hint="pass floats, or leave it out of wrt")
         t = avals[first].type
         if not t.is_float:
+            given = avals[first].value if isinstance(avals[first].value, str) else None
+            what = f"is the string {given!r}" if given is not None else f"has type {t}"
             raise AdjitTypeError(
-                f"argument '{names[k]}' is differentiated (wrt) but has type {t}; it must be float32 or float64",
+                f"argument '{names[k]}' is differentiated (wrt) but {what}; it must be float32 or float64",
                 where, hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")
         out.append(first)
     return out

@@ -165,6 +165,9 @@ def test_wrong_argument_count():
 def test_integer_array_in_wrt():
     with pytest.raises(adjit.AdjitTypeError, match="argument 'x' is differentiated \\(wrt\\) but has type i64"):
         adjit.grad(corpus.two_dtypes)(np.arange(3), np.ones(3))
+    # a string passed where an array is differentiated is named as the string it is (was "type none")
+    with pytest.raises(adjit.AdjitTypeError, match="argument 'x' is differentiated \\(wrt\\) but is the string 'abc'"):
+        adjit.grad(corpus.two_dtypes)("abc", np.ones(3))
 
 
 def test_unknown_wrt_name():
