@@ -15,7 +15,9 @@ measurements disagreed from shape to shape (and the default was as fast or faste
 of the seed networks), so they keep Numba's call. Both formulations sum each element over k in
 the same order: the seed network's products come out the same bits either way; of the other shapes
 tried, one (k = 4096) differed by 6e-16 relative, where OpenBLAS blocks the contraction
-differently (tests/runtime/test_linalg_runtime.py)."""
+differently (tests/runtime/test_linalg_runtime.py).
+
+`cofactor(a)`: det(a) inv(a).T, np.linalg.det's derivative, exact for singular matrices too."""
 import numba
 import numpy as np
 from numba.core import types
@@ -142,3 +144,56 @@ def bvecmat(v, b):
     """v @ b for a vector v and a stack of matrices b: the product with the row v, squeezed."""
     out = bmatmul(np.ascontiguousarray(v).reshape(1, v.shape[0]), b)
     return out.reshape(out.shape[:-2] + out.shape[-1:])
+
+
+@numba.njit(cache=True, nogil=True)
+def cofactor(a):
+    """The cofactor matrix of the square matrix a, det(a) inv(a).T, the derivative of np.linalg.det,
+    exact where a is singular too (inv would raise there). P a = L U with partial pivoting (a zero
+    pivot column is skipped: |L| <= 1, no division by 0); adj(a) = det(P) adj(U) inv(L) P, and adj(U)
+    is built over U's leading blocks without dividing by a pivot: adj(U_k) = [[u_kk adj(U_k-1),
+    -adj(U_k-1) u], [0, det(U_k-1)]]. The result is adj(a).T."""
+    n = a.shape[0]
+    lu = a.copy()
+    perm = np.arange(n)
+    sign = 1.0
+    for k in range(n):
+        p = k
+        for i in range(k + 1, n):
+            if abs(lu[i, k]) > abs(lu[p, k]):
+                p = i
+        if p != k:
+            for j in range(n):
+                lu[k, j], lu[p, j] = lu[p, j], lu[k, j]
+            perm[k], perm[p] = perm[p], perm[k]
+            sign = -sign
+        piv = lu[k, k]
+        for i in range(k + 1, n):
+            l = lu[i, k] / piv if piv != 0 else lu[i, k] * 0  # a zero pivot: the column below is 0
+            lu[i, k] = l
+            for j in range(k + 1, n):
+                lu[i, j] -= l * lu[k, j]
+    adj = np.zeros_like(lu)
+    d = 1.0  # det(U_k-1)
+    for k in range(n):
+        mu = lu[k, k]
+        for i in range(k):
+            s = 0.0
+            for j in range(i, k):
+                s += adj[i, j] * lu[j, k]
+            adj[i, k] = -s
+            for j in range(i, k):
+                adj[i, j] *= mu
+        adj[k, k] = d
+        d *= mu
+    for j in range(n - 2, -1, -1):  # adj(U) inv(L): solve X L = adj(U), L unit lower triangular
+        for k in range(j + 1, n):
+            l = lu[k, j]
+            if l != 0:
+                for i in range(n):
+                    adj[i, j] -= adj[i, k] * l
+    out = np.empty_like(lu)
+    for k in range(n):
+        for i in range(n):
+            out[perm[k], i] = sign * adj[i, k]
+    return out

@@ -177,10 +177,20 @@ def _trace_of(m, t):
     return npx.sum(m * t, axis=(0, 1), keepdims=False)
 
 
+# det's derivative is the cofactor matrix C = det(a) inv(a).T, finite where a is singular too: a row
+# of its own (runtime/linalg.cofactor: LU with partial pivoting and the triangular factor's adjugate,
+# no division by a pivot), so a singular matrix's gradient is exact where inv would raise. C's own
+# derivative, (sum(C * da) C - C da.T C) / det(a), is nan at a singular a (second order only).
 primitive("det", _scalar_abstract("np.linalg.det"), sources=(np.linalg.det,), params=("a",),
           readable="np.linalg.det({0})",
-          vjp=lambda g, y, x: ((g * y) * npx.inv(x).T,),
-          jvp=lambda t, y, x: y * _trace_of(npx.inv(x).T, t[0]))
+          vjp=lambda g, y, x: (g * npx.cofactor(x),),
+          jvp=lambda t, y, x: _trace_of(npx.cofactor(x), t[0]))
+primitive("cofactor", _matrix_abstract("the cofactor matrix"), params=("a",),
+          readable="(lambda u, s, vh: np.linalg.det(u @ vh) * (u * np.prod(np.where(np.eye(len(s), dtype=bool), 1.0, s), "
+                   "axis=1)) @ vh)(*np.linalg.svd({0}))",
+          lowered="_la.cofactor({0})",
+          vjp=lambda g, c, x: ((_trace_of(g, c) * c - c @ g.T @ c) / npx.det(x),),
+          jvp=lambda t, c, x: (_trace_of(c, t[0]) * c - c @ t[0].T @ c) / npx.det(x))
 # np.linalg.slogdet(a) is (sign, logabsdet): two rows (frontend/forms/linalg.py makes the pair)
 primitive("slogdet", _scalar_abstract("np.linalg.slogdet"), params=("a",),
           readable="np.linalg.slogdet({0})[1]",

@@ -62,3 +62,35 @@ def test_maximum_minimum_tie_is_numpys_second_operand():
     assert value == maximum_minimum_of_signed_zeros(x)
     nan_in = np.array([np.nan, 1.0, -0.0, 0.0])
     assert adjit.value_and_grad(relu_of_nan_and_zeros)(nan_in)[0] == relu_of_nan_and_zeros(nan_in)
+
+
+def det_of_singular(A, x):
+    B = np.diag(x - 0.3) @ (np.eye(3) + np.outer(x, x[::-1]))  # singular at x[0] == 0.3
+    return np.linalg.det(A) + np.linalg.det(A * x[0]) ** 2 + np.linalg.det(B + A * 0.0) * x[1]
+
+
+def det_then_more(A):
+    return np.linalg.det(A) * A[0, 1] + np.linalg.det(A @ A)
+
+
+def test_det_gradient_of_a_singular_matrix():
+    """The derivative of np.linalg.det is the cofactor matrix det(A) inv(A).T, finite where A is
+    singular; adjit computed it through inv, so a differentiated det of a singular matrix raised
+    LinAlgError when run (NumPy's det itself is 0 there). Now runtime/linalg.cofactor: exact (a rank
+    n-1 matrix has a rank-1 cofactor, lower rank 0), checked against central differences; forward
+    mode too; and the Hessian (cofactor's own rule) at a regular matrix."""
+    A = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.5, 1.5, 2.0]])
+    x = np.array([0.3, -1.2, 0.7])
+    for M in (A, np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), np.zeros((3, 3))):
+        value, grads = run_grad(det_of_singular, [M, x], (0, 1))
+        assert np.isclose(value, det_of_singular(M, x), atol=1e-12)
+        check_against_fd(det_of_singular, [M, x], (0, 1), compiled=False)
+        forward_check(det_of_singular, [M, x], (0, 1), grads)
+    minors = [[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(A, i, 0), j, 1)) for j in range(3)] for i in range(3)]
+    assert np.allclose(adjit.grad(det_of_singular)(A, x), minors, rtol=1e-14, atol=1e-14)  # the cofactors
+    R = np.random.default_rng(2).standard_normal((3, 3))
+    H = adjit.hessian(det_then_more)(R).reshape(9, 9)
+    g = adjit.grad(det_then_more)
+    E = np.eye(9).reshape(9, 3, 3) * 1e-6
+    Hn = np.array([((g(R + e) - g(R - e)) / 2e-6).ravel() for e in E]).T
+    assert np.abs(H - Hn).max() < 1e-7 * np.abs(Hn).max()
