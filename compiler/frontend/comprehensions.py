@@ -11,7 +11,10 @@ min).
   np.array()/np.asarray()/np.stack() (complex items too: a complex array's two real parts) is lowered
   as the for loop it stands for: an accumulator, or
   an array filled item by item; max()/min() of it (numbers, no filter) are the max/min of that array
-  (the reduction rows' tie rule). Anywhere else it is a located error with that rewrite.
+  (the reduction rows' tie rule). A filtered or nested one (`[v for v in x if v > 0]`) is the loop
+  it stands for with `.append` (`append_loop`): the list it builds (lists.py's BuiltList), which
+  len(), indexing, iteration, truth and the folds read as Python's list; sum() of a nested one of
+  arrays adds that list's items. Anywhere else it is a located error with that rewrite.
 
 The comprehension's variables are its own, as in Python 3: the names it binds are restored after.
 """
@@ -24,7 +27,7 @@ import math
 
 import numpy as np
 
-from ..errors import AdjitError, AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
 from .iteration import _COMBINATORIC, target_names
 from .complexvals import is_complex
@@ -45,6 +48,12 @@ def _literal_int(node) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         node = node.operand
     return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def _filtered_or_nested(comp) -> bool:
+    """A list comprehension or generator with an `if` or more than one `for`."""
+    return isinstance(comp, (ast.ListComp, ast.GeneratorExp)) and \
+        (len(comp.generators) > 1 or any(g.ifs for g in comp.generators))
 
 
 def _consumer(func):
@@ -104,6 +113,8 @@ class Comprehensions:
     def comprehension(self, node):
         """A comprehension met anywhere but as a consumer's argument: its items, unrolled."""
         items = self.comprehension_items(node)
+        if items is None and _filtered_or_nested(node):  # a run-time number of items: Python's list of them
+            return self.append_loop(node)
         if items is None:  # of run-time length: lowered where it is used
             lst = DeferredList(node, dict(self.env))
             line = self.loc(node).line
@@ -114,6 +125,43 @@ class Comprehensions:
                                            "the loop the comprehension stands for")
             return lst
         return items
+
+    def append_loop(self, comp):
+        """A filtered or nested comprehension over a sequence of run-time length: the loop it stands
+        for, `_compN = []; for x in xs: if c: _compN.append(f(x))`, lowered here; the list it builds
+        (a BuiltList: len(), iteration, truth, np.array and the folds read it as Python's list)."""
+        self._comps = getattr(self, "_comps", 0) + 1
+        tag = f"_comp{self._comps}"
+        names = {tag} | set().union(*(target_names(g.target) for g in comp.generators))
+        saved = {n: self.env.get(n, _MISSING) for n in names}
+
+        def at(new):
+            return ast.copy_location(new, comp)
+
+        body = [at(ast.Expr(value=at(ast.Call(func=at(ast.Attribute(value=at(ast.Name(id=tag, ctx=ast.Load())),
+                                                                       attr="append", ctx=ast.Load())),
+                                               args=[comp.elt], keywords=[]))))]
+        for g in reversed(comp.generators):
+            if g.is_async:
+                raise self.err(UnsupportedSyntaxError, "async comprehensions are not supported", comp)
+            for cond in reversed(g.ifs):
+                body = [at(ast.If(test=cond, body=body, orelse=[]))]
+            body = [at(ast.For(target=g.target, iter=g.iter, body=body, orelse=[]))]
+        stmts = [at(ast.Assign(targets=[at(ast.Name(id=tag, ctx=ast.Store()))], value=at(ast.List(elts=[],
+                                                                                                  ctx=ast.Load()))))]
+        stmts += body
+        for st in stmts:
+            ast.fix_missing_locations(st)
+        saved_stmt = self.stmt
+        try:
+            self.lower_stmts(stmts)
+            result = self.env[tag]
+        finally:
+            self._restore(saved)
+            self.stmt = saved_stmt
+        if hasattr(result, "__name__"):
+            result.__name__ = f"the list built by the comprehension at line {self.loc(comp).line}"
+        return result
 
     def deferred(self, lst: DeferredList, func, call, label=None):
         """A DeferredList used: as the argument of `func` in `call` (a consumer), else (func None) as
@@ -285,13 +333,21 @@ class Comprehensions:
         if kind is None:
             raise self.err(UnsupportedSyntaxError, f"{ast.unparse(node.func)}() of a comprehension over a sequence whose "
                            "length is known only when the function runs is not supported", comp, hint=_HINT)
-        if own and (len(node.args) > 1 or node.keywords):
+        stack_axis = 0  # np.stack(..., axis=k): the items stacked along axis 0, that axis then moved to k
+        if own and func is np.stack and len(node.args) == 1 and [k.arg for k in node.keywords] == ["axis"]:
+            stack_axis = self.static(self.expr(node.keywords[0].value), node, "axis")
+            if not isinstance(stack_axis, (int, np.integer)):
+                raise self.err(AdjitTypeError, "np.stack: axis must be an int", node)
+        elif own and (len(node.args) > 1 or node.keywords):
             raise self.err(UnsupportedSyntaxError, f"{what} of a comprehension of run-time length takes no other "
                            "argument here", node, hint=_HINT)
-        if kind == "array" and (len(comp.generators) > 1 or comp.generators[0].ifs):
-            raise self.err(UnsupportedSyntaxError, f"{what} of a filtered or nested comprehension has a length known "
-                           "only when the function runs", comp, hint="keep every item and select with "
-                           "np.where(cond, item, 0.0), or accumulate in a loop")
+        if kind == "array" and _filtered_or_nested(comp):  # the list its loop builds, then NumPy's array of it
+            lst = self.append_loop(comp)
+            self.at(node)
+            return self._stacked_at(self.value(lst, node), stack_axis, node)
+        if kind == "sum" and len(comp.generators) > 1 and not self._items_are_numbers(comp):
+            # sum() of a nested comprehension of arrays: Python adds the items the loops make
+            return self.builtin_fold(builtins.sum, [self.append_loop(comp)], {}, node)
         self._comps = getattr(self, "_comps", 0) + 1
         tag = f"_comp{self._comps}"
         hidden = {f"{tag}_{k}": v for k, v in (("sum", np.sum), ("zeros", np.zeros), ("enum", enumerate),
@@ -353,6 +409,9 @@ class Comprehensions:
                                "when the function runs: its items must be numbers (this one's are arrays, or change "
                                "type)", comp, hint=_HINT) from None
             result = self.env[tag]
+            if stack_axis != 0:
+                self.at(node)
+                result = self._stacked_at(self.value(result, node), stack_axis, node)
             if kind == "mean":
                 self.at(node)
                 result = self.b.emit("div", [self.value(result, node),
@@ -377,6 +436,33 @@ class Comprehensions:
                 return at(ast.Call(func=zeros, args=[shape], keywords=[at(ast.keyword(
                     arg="dtype", value=at(ast.Constant(dtype))))]))
         return at(ast.Constant(0))
+
+    def _stacked_at(self, result, axis: int, node):
+        """The items stacked along axis 0 (`result`), that axis moved to `axis` (np.stack(..., axis=k))."""
+        if axis == 0:
+            return result
+        rank = result.type.rank
+        if not -rank <= axis < rank:
+            raise self.err(ShapeError, f"np.stack: axis {axis} is out of bounds for array of dimension {rank}", node)
+        order = list(range(1, rank))
+        order.insert(axis % rank, 0)
+        return self.b.emit("transpose", [result], axes=tuple(order))
+
+    def _items_are_numbers(self, comp) -> bool:
+        """Whether a comprehension's item, lowered for the first element of every `for` in a scratch
+        block that is thrown away, is a number (True too when that cannot be learnt: the caller's
+        own path then reports what it meets)."""
+        saved_ops, saved_env = self.b.ops, self.env
+        self.b.ops, self.env = [], dict(saved_env)
+        try:
+            for g in comp.generators:
+                self.assign(g.target, self.seq_item(self.loop_sequence(g.iter), 0, g.iter), g.target)
+            item = self.expr(comp.elt)
+            return not (isinstance(item, Value) and item.type.kind == "array")
+        except AdjitError:
+            return True
+        finally:
+            self.b.ops, self.env = saved_ops, saved_env
 
     def _item_dims(self, comp, seq, what) -> tuple:
         """The shape of the comprehension's items (and whether they are complex, and their dtype),

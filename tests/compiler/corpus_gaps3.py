@@ -44,6 +44,23 @@ def walrus_read_after_deferred(x):
     return sum(ys) + y
 
 
+def filtered_list_used(x):
+    ys = [v * 2 for v in x if v > 0]
+    s = ys[0] + ys[-1] * len(ys) + (1.0 if ys else 0.0) + np.sum(ys)
+    for k, y in enumerate(ys):
+        s += k * y ** 2
+    return s
+
+
+def stacked_filtered(X):
+    return np.sum(np.stack([r * 2 for r in X if r[0] > 0], axis=1) * np.arange(3.0)[:, None])
+
+
+def nested_pairs(X):
+    pairs = [X[i] - X[j] for i in range(len(X)) for j in range(i + 1, len(X))]
+    return sum(np.sum(p ** 2) for p in pairs) + np.sum(np.array([a * b for a in X[0] for b in X[1]]))
+
+
 # ---------------------------------------------------------- a NumPy bool known when compiled, as a condition
 FLAG = np.bool_(True)
 OFF = np.False_
