@@ -70,6 +70,11 @@ class _Jacobian:
         return ("fwd" if n <= m else "rev"), n, m
 
     def __call__(self, *args):
+        from .higher import jacobian_alternative
+
+        alt = jacobian_alternative(self, args)  # of a Hessian, of a Jacobian of a Jacobian: adjit/higher.py
+        if alt is not None:
+            return alt(*args)
         if self.inner is not None:  # the argument structures of the inner argnums, then of the outer ones
             from .second import second_derivative
 

@@ -101,6 +101,10 @@ def jvp(f: Callable, primals=None, tangents=None, has_aux: bool = False):
     (out, tangent, aux), aux not differentiated."""
     if primals is None and tangents is None:
         return _JvpOf(f, has_aux)
+    if isinstance(f, (_Jacobian, _Hessian)) and not has_aux:  # a third derivative (adjit/higher.py)
+        from .higher import jvp_of_derivative
+
+        return jvp_of_derivative(f, tuple(primals), tuple(tangents))
     if getattr(f, "__adjit_custom__", None) is not None:  # its rule, as plain Python: custom.py
         from .custom import plain_jvp_call
 
@@ -184,6 +188,10 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     argument (None for integer arguments, or for those left out of `wrt`). The pullback reruns
     the compiled forward sweep with the reverse sweep (no residuals are kept between calls).
     has_aux=True: f returns (out, aux), and vjp returns (out, pullback, aux)."""
+    if isinstance(f, (_Jacobian, _Hessian)) and not has_aux and wrt is None:  # adjit/higher.py
+        from .higher import vjp_of_derivative
+
+        return vjp_of_derivative(f, primals)
     if getattr(f, "__adjit_custom__", None) is not None:  # its rule, as plain Python: custom.py
         from .custom import plain_vjp_call
 
@@ -411,6 +419,13 @@ class _Hessian:
         return pickling.reduce(self, _Hessian, (self.f, self.k, self.has_aux))
 
     def __call__(self, *args):
+        from .higher import hessian_alternative
+
+        alt = hessian_alternative(self, args)  # of a Jacobian, or of a gradient returning an array
+        if alt is not None:
+            from .second import second_derivative
+
+            return second_derivative(alt, self.k, self.k, args, False, self.batched)
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         given, args = args, c._bind(args, {})

@@ -1,0 +1,48 @@
+"""Third derivatives from transformation objects (issue 13, adjit/higher.py): what JAX composes,
+`jacfwd(hessian(f))`, `jacrev(hessian(f))`, `jacfwd(jacfwd(jacrev(f)))`, `hessian(grad(f))`,
+`hessian(jacobian(f))`, `jvp` and `vjp` of a Hessian or a Jacobian, equal one third-derivative
+tensor, checked against central differences of the Hessian in float64; a fourth derivative
+(`hessian(hessian(f))`) stays a located error."""
+import numpy as np
+import pytest
+
+import adjit
+from adjit.compiler.errors import AdjitError
+
+R = np.random.default_rng(3)
+
+
+def cubic(x):
+    return np.sum(np.sin(x) * x ** 2) + x[0] * x[1] * x[2]
+
+
+def third_by_differences(x, eps=1e-5):
+    H = adjit.hessian(cubic)
+    cols = []
+    for k in range(x.size):
+        e = np.zeros_like(x)
+        e[k] = eps
+        cols.append((H(x + e) - H(x - e)) / (2 * eps))
+    return np.stack(cols, axis=-1)  # T[i, j, k] = d H[i, j] / d x[k]
+
+
+def test_third_derivative_tensors_agree_with_differences_of_the_hessian():
+    x = R.standard_normal(3)
+    T = third_by_differences(x)
+    T1 = adjit.jacfwd(adjit.hessian(cubic))(x)
+    np.testing.assert_allclose(T1, T, rtol=1e-6, atol=1e-8)
+    for other in (adjit.jacrev(adjit.hessian(cubic)), adjit.jacfwd(adjit.jacfwd(adjit.jacrev(cubic))),
+                  adjit.hessian(adjit.grad(cubic)), adjit.hessian(adjit.jacobian(cubic))):
+        np.testing.assert_allclose(other(x), T1, rtol=1e-12, atol=1e-12)
+    v, u = R.standard_normal(3), R.standard_normal((3, 3))
+    H, Hdot = adjit.jvp(adjit.hessian(cubic), (x,), (v,))
+    np.testing.assert_allclose(H, adjit.hessian(cubic)(x), rtol=1e-14)
+    np.testing.assert_allclose(Hdot, T1 @ v, rtol=1e-12, atol=1e-12)
+    _, pull = adjit.vjp(adjit.hessian(cubic), x)
+    np.testing.assert_allclose(pull(u)[0], np.einsum("ij,ijk->k", u, T1), rtol=1e-12, atol=1e-12)
+
+
+def test_a_fourth_derivative_is_a_located_error():
+    with pytest.raises(AdjitError) as e:
+        adjit.hessian(adjit.hessian(cubic))(np.ones(3))
+    assert "test_third_order.py:" in str(e.value)
