@@ -10,6 +10,7 @@ from . import shapes as S
 from .errors import AdjitError, AdjitTypeError, InternalCompilerError, Loc, ShapeError
 from .ir import Abstract, Op, Value
 from .primitives import PRIMITIVES
+from .sumsquares import norm_root
 
 # NumPy's arithmetic on two booleans: `+` is `or`, `*` is `and`, `-` raises (Builder._bool_arithmetic)
 _BOOL_ARITHMETIC = {"add": "logical_or", "mul": "logical_and", "sub": None}
@@ -78,6 +79,10 @@ class Builder:
         return self.emit("const", [], value=value)
 
     def emit(self, prim: str, inputs: Sequence[Value], hint: str | None = None, **attrs) -> Value:
+        if prim in ("sqrt", "pow") and self.role == "primal":  # sqrt(sum(d ** 2)): the norm's derivative at 0
+            root = norm_root(self, prim, inputs)
+            if root is not None:
+                return root
         if prim in _BOOL_ARITHMETIC and len(inputs) == 2 and all(self.avals[v.id].type.dtype == "bool" for v in inputs):
             prim, inputs = self._bool_arithmetic(prim, list(inputs))
         p = PRIMITIVES.get(prim)

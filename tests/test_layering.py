@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = {"adjit": "adjit", "compiler": "adjit.compiler", "runtime": "adjit.runtime"}
 
 # compiler/'s layers, bottom up; a module's layer is the first of these that names it or a package above it
-CORE = ("errors", "timing", "ir", "shapes", "primitives", "builder", "analysis")
+CORE = ("errors", "timing", "ir", "shapes", "primitives", "builder", "sumsquares", "analysis")
 LAYER_OF = {
     **{m: "core" for m in CORE},
     "frontend": "frontend",

@@ -94,3 +94,30 @@ def test_det_gradient_of_a_singular_matrix():
     E = np.eye(9).reshape(9, 3, 3) * 1e-6
     Hn = np.array([((g(R + e) - g(R - e)) / 2e-6).ravel() for e in E]).T
     assert np.abs(H - Hn).max() < 1e-7 * np.abs(Hn).max()
+
+
+def hand_written_norms(X):
+    d = X[0] - X[1]
+    return (np.sqrt(np.sum(d ** 2)) + np.sqrt(np.mean(X ** 2, axis=1)).sum() + np.sqrt(d @ d)
+            + (np.sum(np.square(X)) / 2.0) ** 0.5 + np.sum(np.sqrt(X[0] ** 2 + X[2] * X[2])) + np.sum(X))
+
+
+def not_a_sum_of_squares(x, c):
+    return np.sum(np.cbrt(x) ** 3) + np.sqrt(c[0] * np.sum(x ** 2)) + np.sum(np.sqrt(np.abs(x)))
+
+
+def test_hand_written_norm_at_zero_has_the_norms_subgradient():
+    """np.sqrt(np.sum(d ** 2)) (np.mean, d @ d, ** 0.5, a ** 2 + b ** 2) at d == 0 had a nan
+    gradient (sqrt's inf times the square's 0) where np.linalg.norm gives its subgradient 0 and
+    central differences 0: an adaptive integrator's error norm exactly 0 at one step made every
+    gradient nan (heldout12's lotka_volterra_dopri_adaptive). A sum of squares of real values is 0
+    only where each squared value is, so 0 is sound there; sqrt of anything else keeps its inf."""
+    X = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    Y = np.array([[0.3, -0.4, 0.0], [0.3, -0.4, 0.0], [0.0, 0.0, 0.0]])
+    for M in (X, Y, Y + np.arange(9.0).reshape(3, 3) * 0.1):
+        value, grads = run_grad(hand_written_norms, [M], (0,))
+        assert np.isfinite(grads[0]).all() and value == hand_written_norms(M)
+        check_against_fd(hand_written_norms, [M], (0,), compiled=False)
+        forward_check(hand_written_norms, [M], (0,), grads)
+    grads = run_grad(not_a_sum_of_squares, [np.array([0.0, 1.0]), np.array([0.0])], (0, 1))[1]
+    assert np.isnan(grads[0][0]) and grads[1][0] == np.inf  # d/dx cbrt(x) ** 3 at 0 is not made 0; d/dc is inf
