@@ -506,6 +506,8 @@ class Expressions(CallHelpers, PythonValues):
             if func is np.dot and (_is_number(a) or _is_number(c) or v(a).type.rank == 0 or v(c).type.rank == 0):
                 return self.b.emit("mul", [v(a), v(c)])
             return self.b.emit("matmul", [v(a), v(c)])
+        if prim == "outer":  # NumPy's outer flattens each operand first (forms/base.py)
+            return self.outer_of_flat([v(a) for a in bind(*row.params)])
         if prim == "transpose":
             x, axes = bind(*row.params, **dict(row.defaults))
             return self.transpose(x, axes, node)
@@ -544,18 +546,12 @@ class Expressions(CallHelpers, PythonValues):
                                    hint="np.arange(start, stop, step).astype(int)")
                 out = self.b.emit("astype", [out], dtype=dt)
             return out
-        if prim in ("zeros", "ones"):
-            shape, dtype = bind(*row.params, **dict(row.defaults))
-            return self.b.emit(prim, [v(shape if isinstance(shape, (tuple, Value)) else (shape,))], dtype=self.dtype(dtype, node))
+        if prim in ("zeros", "ones", "full"):  # forms/base.py
+            return self.filled(prim, bind(*row.params, **dict(row.defaults)), node)
         if prim in ("zeros_like", "ones_like"):
             x, dtype = bind(*row.params, **dict(row.defaults))
             xv = v(x)
             return self.b.emit(prim, [xv], dtype=xv.type.dtype if dtype is None else self.dtype(dtype, node))
-        if prim == "full":
-            shape, fill, dtype = bind(*row.params, **dict(row.defaults))
-            shape_v = v(shape if isinstance(shape, (tuple, Value)) else (shape,))
-            attrs = {} if dtype is None else {"dtype": self.dtype(dtype, node)}
-            return self.b.emit("full", [shape_v, v(fill)], **attrs)
         if prim in ("shape", "size"):  # np.size(2.0) is 1, np.shape(2.0) is ()
             xv = v(bind(*row.params)[0])
             return self.b.emit(prim, [xv]) if xv.type.kind != "scalar" else (1 if prim == "size" else ())

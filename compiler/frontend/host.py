@@ -342,7 +342,7 @@ def plan(parsed, differentiated: set):
     res = _Resolver(parsed.fn, local, parsed.node)
     from .hostlift import _lift_method_calls
 
-    lifted = _lift_method_calls(parsed, res, local, params)
+    lifted = _lift_method_calls(parsed, res, local, params, differentiated)
     if lifted is not parsed:
         parsed, body = lifted, lifted.node.body
         local |= {n.id for st in body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

@@ -1,7 +1,7 @@
 """host.py's reach into the user's helpers: which arguments a helper may write into (so that a
 line passing it an argument can still run before the compiled code), and the calls lifted out of a
 top-level line to run there (a generator's draws, a helper that draws numbers, a comprehension of
-draws), in Python's order."""
+draws, the data part of a line around a NumPy/SciPy call adjit has no rule for), in Python's order."""
 from __future__ import annotations
 
 import ast
@@ -73,23 +73,78 @@ def _helper_may_mutate(fn, call: ast.Call, name: str, depth: int) -> bool:
     return any(_may_mutate(st, a, hres, depth + 1) for st in node.body for a in aliases)
 
 
-def _lift_method_calls(parsed, res: "_Resolver", local: set, params):
+_CONDITIONAL = (ast.Lambda, ast.IfExp, ast.BoolOp, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp,
+                ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)  # what may run only sometimes, or later
+
+
+def _unknown_library_call(obj) -> bool:
+    """A NumPy or SciPy function adjit has no rule for (np.linalg.eigvals): the largest expression
+    around it that reads only data (data_expr) is lifted out of its line, so that it runs before
+    the compiled code even inside a line that reads differentiated values (else the lowerer's
+    located error, at the same place)."""
+    import numpy as np
+
+    if obj is None or isinstance(obj, type) or any(obj is f for f in (np.nonzero, np.flatnonzero, np.argwhere)):
+        return False
+    module = getattr(obj, "__module__", None) or ""
+    if "random" in module or "random" in type(getattr(obj, "__self__", None)).__module__:
+        return False  # draws (np.random.rand, a generator's methods): the line's own, as before
+    return module.split(".")[0] in ("numpy", "scipy") and callable(obj) and not _lowerable(obj)
+
+
+def _libcall(n, res) -> bool:
+    return isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute)) and \
+        _unknown_library_call(res.resolve(n.func))
+
+
+def _data_expr(e, res, data) -> bool:
+    """An expression around a NumPy/SciPy call adjit has no rule for that reads nothing but what
+    that call reads, globals and `data` (names of arguments not differentiated), calling only
+    NumPy/SciPy/builtins (and methods of what those make): `np.max(np.abs(np.linalg.eigvals(W)))`,
+    lifted whole."""
+    if not isinstance(e, ast.expr) or isinstance(e, (ast.Name, ast.Constant, ast.Starred, ast.Slice)):
+        return False
+    calls = []
+    for c in ast.walk(e):
+        if isinstance(c, _CONDITIONAL):
+            return False
+        if not isinstance(c, ast.Call):
+            continue
+        if _libcall(c, res):
+            calls.append(c)
+            continue
+        obj = res.resolve(c.func) if isinstance(c.func, (ast.Name, ast.Attribute)) else None
+        if obj is None and not (isinstance(c.func, ast.Attribute) and any(_libcall(k, res) for k in ast.walk(c.func.value))):
+            return False
+        if obj is not None and (getattr(obj, "__module__", None) or "").split(".")[0] not in ("numpy", "scipy") \
+                and not any(obj is b for b in (abs, max, min, float, int, len, sum, round)):
+            return False
+    inner = {n.id for c in calls for n in ast.walk(c) if isinstance(n, ast.Name)} | data
+    return bool(calls) and all(n.id in inner or n.id not in res.local for n in ast.walk(e) if isinstance(n, ast.Name))
+
+
+def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentiated=None):
     """`return np.sum(x * rng.uniform(size=3))` after `rng = np.random.default_rng(11)`: a method
     call on a name an earlier top-level line bound from a call adjit has no rule for (a generator,
     a fitted object), or a call of a helper of the user's that calls one (`x * noise(3)`), is lifted
     out of its statement into `_host_call<k> = rng.uniform(size=3)` just before it, in Python's
     order, so that it can be hoisted like any such line; a comprehension that makes such calls is
     lifted whole (each of its draws made); one under `if`/`and`/`or`/lambda is left where it is
-    (it may not run). The parsed function unchanged when there is none."""
+    (it may not run). An expression around a NumPy/SciPy call adjit has no rule for that reads only
+    data is lifted whole (_data_expr) when the line as a whole cannot run before the compiled code.
+    The parsed function unchanged when there is none.
+
+    (Over 80 lines: the transformer's cases share the line's lifted statements and their count.)"""
     from .expressions import _library
 
     bound_unknown: set = set()
     body, changed, count = [], False, 0
+    data = set(params) - set(differentiated if differentiated is not None else params)
     for stmt in parsed.node.body:
         lifted = []
 
-        def draws(n) -> bool:  # a call NumPy must make here: a helper drawing numbers, a generator's method
-            f = n.func
+        def draws(n) -> bool:  # a call NumPy must make here: a helper drawing numbers, a generator's method,
+            f = n.func  # a NumPy/SciPy function adjit has no rule for (np.linalg.eigvals(W) of data)
             obj = res.resolve(f) if isinstance(f, (ast.Name, ast.Attribute)) else None
             return isinstance(obj, types.FunctionType) and not _library(obj) and not _lowerable(obj) or \
                 isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in bound_unknown
@@ -108,6 +163,14 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params):
             return out
 
         class Lift(ast.NodeTransformer):
+            def visit(self, n):  # a line NumPy cannot run whole before the compiled code: its data parts
+                if lib_parts and n is not top and _data_expr(n, res, data):
+                    return lift(n)
+                return super().visit(n)
+
+            def visit_Attribute(self, n):  # rng's method (np.random.default_rng(1).permutation(n)): not alone
+                return n if _libcall(n.value, res) else self.generic_visit(n)
+
             def visit_Lambda(self, n):  # what runs only sometimes, or later, stays where it is
                 return n
 
@@ -134,6 +197,7 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params):
         compound = isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef))
         new = copy.deepcopy(stmt) if not compound else stmt
         top = getattr(new, "value", None)
+        lib_parts = not compound and not (top is not None and _data_expr(top, res, data))
         new = Lift().visit(new) if not compound else stmt
         if lifted:
             changed = True

@@ -56,6 +56,14 @@ class Indexing:
             return lower_index_trick(self, base, node)
         if type(base).__name__ == "MaskIndex" and base.mask.type.rank == 1 and self.static_int(self.expr(sl)) in (0, -1):
             return base  # np.where(c)[0] of a 1-D c: the one index array, which selects as c does
+        if type(base).__name__ == "MaskIndex" and not isinstance(sl, ast.Slice):  # np.nonzero(adj)[1]: one axis's
+            k = self.static(self.expr(sl), sl, "a tuple index")
+            rank = base.mask.type.rank
+            if not isinstance(k, (int, np.integer)) or not -rank <= k < rank:
+                raise self.err(AdjitTypeError, f"np.nonzero(...) gives {rank} index arrays: index {k!r} is out of range",
+                               node)
+            self.at(node)
+            return self.nonzero_arrays(base.mask, node)[k]
         if type(base).__name__ == "Masked":  # boxes[pos][:, 2]: maskaxes.py
             return self.masked_subscript(base, node)
         if not isinstance(base, Value):

@@ -34,6 +34,45 @@ def _parents(fn_node) -> dict:
     return out
 
 
+_ITERATORS = ("reversed", "zip", "enumerate")
+_READERS = ("len", "sum", "max", "min", "any", "all", "sorted", "list", "tuple")
+
+
+def _only_reads(fn, k: int) -> bool:
+    """Whether the helper `fn`'s k-th positional parameter is only read: never rebound, never
+    returned, stored, aliased, passed on (but to len/sum/... or iterated through reversed/zip/
+    enumerate), never read inside a nested function or lambda. Conservative: False when unsure."""
+    from .hostlift import _helper_source
+
+    node = _helper_source(fn)
+    if node is None or node.args.vararg is not None or k >= len(node.args.posonlyargs + node.args.args):
+        return False
+    name = (node.args.posonlyargs + node.args.args)[k].arg
+    parents = _parents(node)
+    nested = {id(m) for d in ast.walk(node) if d is not node and isinstance(d, (ast.FunctionDef, ast.Lambda))
+              for m in ast.walk(d)}
+    for m in ast.walk(node):
+        if not (isinstance(m, ast.Name) and m.id == name):
+            continue
+        if not isinstance(m.ctx, ast.Load) or id(m) in nested:
+            return False
+        p, child = parents.get(id(m)), m
+        while isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id in _ITERATORS and child in p.args:
+            p, child = parents.get(id(p)), p  # zip(reversed(p), ...): read only where a loop iterates it
+        if child is not m:
+            if not (isinstance(p, ast.For) and p.iter is child or isinstance(p, ast.comprehension) and p.iter is child):
+                return False
+            continue
+        if isinstance(p, ast.Subscript) and p.value is m and isinstance(p.ctx, ast.Load) or \
+                isinstance(p, (ast.If, ast.While, ast.IfExp)) and p.test is m or \
+                isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not) or isinstance(p, ast.Compare) or \
+                isinstance(p, (ast.For, ast.comprehension)) and p.iter is m or \
+                isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id in _READERS and m in p.args:
+            continue
+        return False
+    return True
+
+
 class ListMethods:
     """A mixin of the Lowerer, a base of lists.ListBuilding (see the module docstring)."""
 
@@ -56,6 +95,15 @@ class ListMethods:
         if isinstance(f, types.FunctionType):
             return (f.__module__ or "").split(".")[0] in ("numpy", "scipy", "math", "builtins")
         return isinstance(f, (types.BuiltinFunctionType, type)) or callable(f) and not isinstance(f, type(self))
+
+    def _lm_helper_reads(self, call, arg) -> bool:
+        """Whether a helper of the user's, given the list as a positional argument, only reads it
+        (two_loop(g, s_hist, y_hist) of an L-BFGS): it keeps no reference once it returns."""
+        try:
+            f = self.expr(call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+        except Exception:  # noqa: BLE001 - unresolvable: it may keep the list
+            return False
+        return isinstance(f, types.FunctionType) and _only_reads(f, call.args.index(arg))
 
     def _lm_changeable(self, name: str, node, what: str, paths: bool = True, params: bool = True) -> None:
         """Refuse a change of the list `name` that Python would make to an object other names may
@@ -91,7 +139,7 @@ class ListMethods:
                 continue  # a read after the change sees the changed list, as Python's would
             p = parents.get(id(n))
             if isinstance(p, ast.Call):
-                if n in p.args and self._lm_known_call(p.func):
+                if n in p.args and (self._lm_known_call(p.func) or self._lm_helper_reads(p, n)):
                     continue
             elif isinstance(p, ast.keyword):
                 call = parents.get(id(p))

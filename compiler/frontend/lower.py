@@ -366,6 +366,9 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         elif type(val).__name__ == "ComplexPair":  # B, C = M @ v: each part unpacked (complexvals.py)
             parts = [[None] * n if p is None else self.unpack(p, n, node) for p in (val.re, val.im)]
             items = [type(val)(r, i) for r, i in zip(*parts)]
+        elif type(val).__name__ == "MaskIndex" and val.mask.type.rank == n:  # src, dst = np.nonzero(adj > 0)
+            self.at(node)
+            items = self.nonzero_arrays(val.mask, node)
         elif type(val).__name__ == "MaskIndex":
             raise self.err(AdjitTypeError, "np.nonzero(...) of a value computed in the function gives index arrays "
                            "whose length depends on the data: adjit takes them only as an index", node,

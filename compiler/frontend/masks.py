@@ -337,6 +337,20 @@ class MaskedSelections(SelectionAxes):
         pos.hint = "selected"
         return pos
 
+    def nonzero_arrays(self, mask: Value, node) -> list:
+        """np.nonzero(mask) as NumPy gives it: one int64 index array per axis, the coordinates of the
+        True elements in C order (mask_positions unravelled by the mask's extents; a run-time count)."""
+        shape = self._shape(mask)
+        if None in shape:
+            raise self.err(ShapeError, "np.nonzero: the mask's shape is needed when compiled", node)
+        pos = self.mask_positions(mask)
+        cols, stride = [], 1
+        for d in reversed(shape):
+            q = pos if stride == 1 else self.b.emit("floordiv", [pos, self.b.const(stride)])
+            cols.append(q if len(shape) == 1 else self.b.emit("mod", [q, self.b.const(d)]))
+            stride *= d
+        return cols[::-1]
+
     def masked_spread(self, u: Value, x: Masked, node, assign: bool = False) -> Value:
         """u (an array) paired with the selection x (its selected axes first) as NumPy pairs them,
         as a value at x's full shape: u broadcast against the selection's shape (count, *trailing),

@@ -76,7 +76,7 @@ class StaticLoops:
             return True  # Python never runs its body (nor binds its target): nothing to lower
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
-        if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt)) and not (
+        if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt) or self._reads_growing_list(stmt)) and not (
                 _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse):
             return self._unroll_keyed(stmt) or super().struct_for(stmt)
         if not names:
@@ -128,6 +128,25 @@ class StaticLoops:
         if not all(type(a) is int for a in args) or (len(args) == 3 and args[2] == 0):
             return False
         return len(range(*args)) == 0
+
+    def _reads_growing_list(self, stmt: ast.For) -> bool:
+        """Whether the body grows or shrinks a list known when compiled (`hist.append(s)`,
+        `hist.pop(0)`) and reads it whole too (iterates it, passes it to a helper, tests it, takes
+        its len(); an L-BFGS history): Python's list differs from one iteration to the next, so the
+        loop is unrolled (lists.py's rows for appended items exist only after the loop; an item
+        read by index, `xs[-1]`, stays lists.py's)."""
+        body = ast.Module(body=stmt.body, type_ignores=[])
+        changed, receivers, indexed = set(), set(), set()
+        for n in ast.walk(body):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) \
+                    and n.func.attr in ("append", "pop", "extend", "insert", "remove", "clear"):
+                changed.add(n.func.value.id)
+                receivers.add(id(n.func.value))
+            elif isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name):
+                indexed.add(id(n.value))
+        changed = {c for c in changed if type(self.env.get(c)) is tuple and not is_struct(self.env[c])}
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in changed
+                   and id(n) not in receivers and id(n) not in indexed for n in ast.walk(body))
 
     def _keys_a_dict(self, stmt: ast.For) -> bool:
         """Whether the body looks up a dict known when compiled by the loop variable (`for atom in

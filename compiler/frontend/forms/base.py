@@ -15,7 +15,7 @@ from ..calls import where_reduction
 from ..structures import is_struct
 from ..values import Method, _is_number
 from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
-from ...ir import Value
+from ...ir import Abstract, Value
 
 _FULL = ("slice", None, None, None)
 
@@ -69,6 +69,33 @@ class FormsBase:
         if self._rank(x) == 1:
             return x
         return self.b.emit("reshape", [x, self.value((-1,), None)])
+
+    def outer_of_flat(self, operands: list) -> Value:
+        """np.outer(a, b): NumPy flattens each operand first (a number is one element)."""
+        flat = [self.b.emit("stack", [x], axis=0) if x.type.kind == "scalar" else
+                x if x.type.kind != "array" or x.type.rank == 1 else self._ravel(x) for x in operands]
+        return self.b.emit("outer", flat)
+
+    def filled(self, prim: str, bound: tuple, node) -> Value:
+        """np.zeros/np.ones(shape, dtype), np.full(shape, fill, dtype). Extents known when compiled
+        stay known beside one known only at run time (a shape tuple's value is all or nothing):
+        np.zeros((n, 3)) has extent 3, so that its row out[k] does."""
+        shape, fill, dtype = bound if prim == "full" else (bound[0], None, bound[1])
+        shape_v = self.value(shape if isinstance(shape, (tuple, Value)) else (shape,), node)
+        if prim == "full":
+            out = self.b.emit("full", [shape_v, self.value(fill, node)],
+                              **({} if dtype is None else {"dtype": self.dtype(dtype, node)}))
+        else:
+            out = self.b.emit(prim, [shape_v], dtype=self.dtype(dtype, node))
+        aval = self.b.aval(out)
+        if type(shape) is not tuple or len(shape) != len(aval.shape) or None not in aval.shape:
+            return out
+        dims = tuple(d if d is not None else s if isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
+                     else self.b.aval(s).value if isinstance(s, Value) and isinstance(self.b.aval(s).value, int) else None
+                     for d, s in zip(aval.shape, shape))
+        if dims != aval.shape:
+            self.b.avals[out.id] = Abstract(aval.type, dims, aval.value)
+        return out
 
     def _cast(self, x: Value, dtype, node) -> Value:
         if dtype is None:

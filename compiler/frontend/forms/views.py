@@ -26,6 +26,10 @@ FORMS = {
     "atleast_1d": ((np.atleast_1d,), (), "`reshape` / `stack` of a number"),
     "atleast_2d": ((np.atleast_2d,), (), "`expand_dims` / `stack` of a number"),
     "atleast_3d": ((np.atleast_3d,), (), "`expand_dims` / `stack` of a number"),
+    "sliding_window_view": ((np.lib.stride_tricks.sliding_window_view,), (),
+                            "per windowed axis a `gather` at `arange(n - w + 1)[:, None] + arange(w)` (the window "
+                            "axis moved last, in `axis` order): a copy, read-only as NumPy's view is; the gradient "
+                            "adds each window's cotangent back where it was read"),
 }
 
 
@@ -150,6 +154,45 @@ class ViewForms(FormsBase):
             index = tuple(("int", 1) if k in axes else full[k] for k in range(len(shape)))
             return self.b.emit("getitem", [x, self.b.const(0)], index=index)
         return self._reshape(x, rest)
+
+    def form_sliding_window_view(self, label, args, kwargs, node):
+        x, window, axis, subok, writeable = self.bind_args(
+            label, ("x", "window_shape", "axis", "subok", "writeable"), args, kwargs, node, axis=None, subok=False,
+            writeable=False)
+        if writeable:
+            raise self.err(UnsupportedSyntaxError, f"{label}: writeable=True (a view written through) is not supported",
+                           node, hint="write into the array itself")
+        x = self.value(x, node)
+        if x.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{label} takes an array", node)
+        window = self.static(window, node, "window_shape")
+        window = (window,) if isinstance(window, int) else tuple(window)
+        axis = self.static(axis, node, "axis")
+        rank = self._rank(x)
+        if axis is None:
+            if len(window) != rank:
+                raise self.err(ShapeError, f"Since axis is `None`, must provide window_shape for all dimensions of "
+                               f"`x`; got {len(window)} window_shape elements and `x.ndim` is {rank}.", node)
+            axis = tuple(range(rank))
+        axis = (axis,) if isinstance(axis, int) else tuple(axis)
+        if len(axis) != len(window):
+            raise self.err(ShapeError, f"Must provide matching length window_shape and axis; got {len(window)} "
+                           f"window_shape elements and {len(axis)} axes elements.", node)
+        if any(not isinstance(w, (int, np.integer)) or w < 0 for w in window):
+            raise self.err(ShapeError, "`window_shape` cannot contain negative values", node)
+        out, n_out = x, rank
+        for w, a in zip(window, axis):
+            a = self._axis(a, rank, node)
+            n = self._extent(out, a, node, label)
+            if n < w:
+                raise self.err(ShapeError, "window shape cannot be larger than input array shape", node)
+            starts = self._iota(n - w + 1, 0, 2, node)
+            idx = self.b.emit("add", [starts, self._iota(int(w), 1, 2, node)])  # (n - w + 1, w) positions read
+            out = self.b.emit("gather", [out, idx], index=(_FULL,) * a + (("array", 1),))
+            order = [k for k in range(n_out + 1) if k != a + 1] + [a + 1]  # the window axis last
+            out = self.b.emit("transpose", [out], axes=tuple(order))
+            n_out += 1
+        return out
 
     def _atleast(self, nd, args, kwargs, node, label):
         if kwargs or not args:

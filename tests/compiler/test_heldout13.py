@@ -1,0 +1,79 @@
+"""What the thirteenth held-out corpus found (benchmarks/real_programs/heldout13.py): its constructs as
+small programs (corpus_heldout13.py), and the located errors of what stays refused."""
+import numpy as np
+import pytest
+
+import adjit
+from conftest import family_tests
+
+from corpus_heldout13 import CASES, IDS
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=40)  # the first compiles; the rest run lowered
+
+
+def test_sliding_window_view_values_match_numpy():
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def f(x):
+        return (sliding_window_view(x, (2, 3)), sliding_window_view(x, 3, axis=1), sliding_window_view(x, (2, 2), axis=(1, 1)))
+
+    x = np.arange(20.0).reshape(4, 5) ** 1.5
+    got = adjit.jvp(f, (x,), (np.ones_like(x),))[0]
+    for g, w in zip(got, f(x)):
+        np.testing.assert_array_equal(g, w)
+
+
+def _window_too_large(x):
+    from numpy.lib.stride_tricks import sliding_window_view
+    return np.sum(sliding_window_view(x, 5))
+
+
+def test_sliding_window_too_large_is_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_window_too_large)(np.ones(3))
+    assert "window shape cannot be larger" in str(e.value) and "test_heldout13.py" in str(e.value)
+
+
+def test_nonzero_unpacked_values_match_numpy():
+    def f(a):
+        i, j = np.nonzero(a > 0.2)
+        return i * 1.0, j * 1.0, a[i, j], np.nonzero(a < 0)[1] * 1.0
+
+    a = np.array([[0.5, -0.3, 0.9], [0.1, 0.7, -0.2]])
+    got = adjit.jvp(f, (a,), (np.ones_like(a),))[0]
+    for g, w in zip(got, f(a)):
+        np.testing.assert_array_equal(g, w)
+
+
+def _eigvals_of_parameter(a, W):
+    return np.sum(np.linalg.eigvals(W * a[0]).real)
+
+
+def test_eigvals_of_a_differentiated_value_stays_located():
+    """Only the data part of a line is run by NumPy before the compiled code; eigvals of a
+    differentiated matrix is still the located refusal, at the call."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_eigvals_of_parameter)(np.ones(4), np.eye(4) + 0.1)
+    assert "np.linalg.eigvals" in str(e.value) and "test_heldout13.py" in str(e.value)
+
+
+def _helper_keeps_list(hist):
+    return hist
+
+
+def _list_kept_by_helper(x):
+    hist = [x]
+    out = 0.0
+    for k in range(3):
+        kept = _helper_keeps_list(hist)
+        hist.append(x * k)
+        out = out + len(kept)
+    return np.sum(x) * out
+
+
+def test_list_a_helper_returns_stays_refused():
+    """A helper that returns (keeps) the list: appending to it afterwards changes what the helper's
+    result holds in Python; still the located refusal."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_list_kept_by_helper)(np.ones(2))
+    assert "test_heldout13.py" in str(e.value)
