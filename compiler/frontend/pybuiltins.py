@@ -27,7 +27,7 @@ import functools
 
 import numpy as np
 
-from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..errors import AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from .forms.polynomials import PolyObject
 from .interpolation import Interp1d, is_interp1d
@@ -36,6 +36,9 @@ from .rootfinding import is_brentq
 from .values import _is_number
 
 _MISSING = object()
+
+
+_UNSET = object()
 
 
 class Partial:
@@ -69,6 +72,8 @@ class SequenceBuiltins:
             return True  # p(x), p.deriv() of a np.poly1d / Polynomial made here: forms/polynomials.py
         if isinstance(func, functools.partial):  # a global partial of constants
             return _constant(func.args) and all(map(_constant, func.keywords.values()))
+        if (func is builtins.max or func is builtins.min) and any(k.arg == "default" for k in node.keywords):
+            return True
         return (func is builtins.sorted or func is builtins.max or func is builtins.min) \
             and any(k.arg == "key" for k in node.keywords)
 
@@ -106,7 +111,35 @@ class SequenceBuiltins:
             if isinstance(func, PolyObject):
                 return self.poly_call(func, args, kwargs, node)
             return self.poly_method(func.__self__, func.__name__, args, kwargs, node)
+        if any(k.arg == "default" for k in node.keywords):
+            return self._with_default(func, node)
         return self._keyed(func, node)
+
+    def _with_default(self, func, node):
+        """`max(xs, default=d)` (min, with or without key=): Python's `max(xs) if xs else d`, the
+        iterable evaluated once; only the branch taken runs (an empty list's max is never formed)."""
+        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise self.err(ArgumentError, f"Cannot specify a default for {func.__name__}() with multiple positional "
+                           "arguments", node)
+        hidden = f"_dflt{id(node)}"
+        saved = self.env.get(hidden, _UNSET)
+        self.env[hidden] = self.expr(node.args[0])
+
+        def at(new):
+            return ast.copy_location(new, node)
+
+        default = next(k.value for k in node.keywords if k.arg == "default")
+        items = at(ast.Name(hidden, ast.Load()))
+        call = at(ast.Call(node.func, [items], [k for k in node.keywords if k.arg != "default"]))
+        test = at(ast.Compare(at(ast.Call(at(ast.Name("len", ast.Load())), [items], [])), [ast.Gt()],
+                              [at(ast.Constant(0))]))
+        try:
+            return self.expr(at(ast.IfExp(test, call, default)))
+        finally:
+            if saved is _UNSET:
+                self.env.pop(hidden, None)
+            else:
+                self.env[hidden] = saved
 
     def _known_when_compiled(self, func, node):
         """str(v) of a number or string known when compiled (a loop counter of an unrolled loop, an

@@ -56,6 +56,20 @@ def stacked_filtered(X):
     return np.sum(np.stack([r * 2 for r in X if r[0] > 0], axis=1) * np.arange(3.0)[:, None])
 
 
+def max_default(x):
+    out = []
+    for v in x:
+        if v < 1.0:
+            out.append(v)
+    ys = [v for v in x if v > 0]
+    return (max(out, default=0.0) + min([v ** 2 for v in x if v > 0.3], default=-1.0)
+            + max(ys, key=lambda v: (v - 0.5) ** 2, default=0.0) + max([], default=x[0]))
+
+
+def max_default_several(x):
+    return max(x[0], x[1], default=0.0)
+
+
 def nested_pairs(X):
     pairs = [X[i] - X[j] for i in range(len(X)) for j in range(i + 1, len(X))]
     return sum(np.sum(p ** 2) for p in pairs) + np.sum(np.array([a * b for a in X[0] for b in X[1]]))

@@ -34,6 +34,8 @@ CASES = [
     (C.filtered_list_used, (X3 * np.array([1.0, -1.0, 1.0]),), (0,)),
     (C.nested_pairs, (W[:4, :2].copy(),), (0,)),
     (C.stacked_filtered, (W,), (0,)),
+    (C.max_default, (np.array([0.4, -1.3, 2.0, 0.8]),), (0,)),
+    (C.max_default, (np.array([-2.4, -1.3, -2.0]),), (0,)),  # every list empty: the defaults
 ]
 
 
@@ -52,6 +54,11 @@ def test_value_and_gradient(fun, args, wrt):
 def test_located_refusals(fun, match):
     with pytest.raises(adjit.AdjitError, match=match):
         run_grad(fun, (W, X3), (0, 1))
+
+
+def test_max_default_of_several_arguments_is_pythons_type_error():
+    with pytest.raises(adjit.ArgumentError, match="Cannot specify a default for max\\(\\) with multiple"):
+        run_grad(C.max_default_several, (X3,), (0,))
 
 
 def test_max_of_an_empty_filtered_list_raises_as_python_does():
