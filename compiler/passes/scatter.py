@@ -68,7 +68,10 @@ def _rewrite_one(fn: Function, ops: list, uses: dict, replace: dict):
         chain = _chain(ops, pos, uses, f)
         if chain is None:
             continue
-        plan = _plan(fn, ops, pos, uses, f, chain)
+        d = f.inputs[0]  # F's base, as an earlier rewrite of this block left it (two gathers of one x)
+        while d.id in replace:
+            d = replace[d.id]
+        plan = _plan(fn, ops, pos, uses, f, chain, d)
         if plan is None:
             continue
         writes, d0_move = plan
@@ -130,11 +133,12 @@ def _chain(ops: list, pos: dict, uses: dict, f: Op):
     return chain if len(chain) > 1 else None
 
 
-def _plan(fn: Function, ops: list, pos: dict, uses: dict, f: Op, chain: list):
+def _plan(fn: Function, ops: list, pos: dict, uses: dict, f: Op, chain: list, d: Value):
     """({id(Z_k op): D_k op}, the op defining D to move up to Z0's place or None), or None when
-    the composition is not exact."""
+    the composition is not exact. d is F's base D: the last write of an earlier rewrite when D was
+    another gather's F (then defined where that rewrite put it, which Z0 must follow)."""
     avals = fn.avals
-    d, z = f.inputs[0], f.inputs[1]
+    z = f.inputs[1]
     if d.type is None or d.type.kind != "array" or d.type != f.out.type or z.type.dtype != d.type.dtype:
         return None
     rank = d.type.rank

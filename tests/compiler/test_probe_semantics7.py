@@ -121,3 +121,24 @@ def test_hand_written_norm_at_zero_has_the_norms_subgradient():
         forward_check(hand_written_norms, [M], (0,), grads)
     grads = run_grad(not_a_sum_of_squares, [np.array([0.0, 1.0]), np.array([0.0])], (0, 1))[1]
     assert np.isnan(grads[0][0]) and grads[1][0] == np.inf  # d/dx cbrt(x) ** 3 at 0 is not made 0; d/dc is inf
+
+
+SRC = np.array([0, 1, 2, 0])
+DST = np.array([1, 2, 0, 2])
+
+
+def edge_terms(X):
+    a = X[SRC]
+    b = X[DST]
+    d = a[:, :2] - b[:, :2]
+    return np.sum(np.sum(d ** 2, axis=1) * a[:, 2] * b[:, 3]) + np.sum((a[:, 0] - b[:, 1]) ** 2)
+
+
+@pytest.mark.compiled
+def test_two_gathers_of_one_array_read_through_views():
+    """`a = X[src]; b = X[dst]` read through column views (edges of a graph, pairs of atoms) was an
+    internal error (IR verification: a value used before its definition) since 936dfd9: the
+    scatter-into-gradient rewrite of the second gather took its base for one defined outside the
+    block, while it was the first rewrite's last write, placed later (passes/scatter.py)."""
+    X = np.array([[0.31, 1.23, 0.72, 0.13], [0.46, 0.91, 0.27, 0.64], [0.83, 0.07, 0.58, 0.36]])
+    check_against_fd(edge_terms, [X], (0,))
