@@ -173,3 +173,45 @@ def test_a_rule_not_linear_in_its_tangents_is_a_located_error(f, line):
     assert "note: in the forward-mode rule of" in msg  # and where it is called
     # forward mode runs the rule as given
     adjit.jvp(loss, (np.ones(3),), (np.ones(3),))
+
+
+@adjit.custom_jvp
+def flip(x):
+    return x[::-1] * 1.0
+
+
+@flip.defjvp
+def flip_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return x[::-1] * 1.0, t[::-1] * 1.0
+
+
+@adjit.custom_jvp
+def sin_flipped(x):
+    return np.sin(x)[::-1]
+
+
+@sin_flipped.defjvp
+def sin_flipped_jvp(primals, tangents):  # a linear custom function of the tangent: transposed in turn
+    (x,), (t,) = primals, tangents
+    return np.sin(x)[::-1], flip(np.cos(x) * t)
+
+
+@adjit.custom_jvp
+def softplus_of_tangent(x):
+    return x * 2.0
+
+
+@softplus_of_tangent.defjvp
+def softplus_of_tangent_jvp(primals, tangents):  # a nonlinear one: refused
+    (x,), (t,) = primals, tangents
+    return x * 2.0, softplus(t)
+
+
+def test_a_custom_function_applied_to_a_tangent_inside_a_rule():
+    x = R.standard_normal(4)
+    loss = uses(sin_flipped)
+    close(adjit.grad(loss)(x), numerical_gradient(loss, (x,), 0), 1e-6)
+    with pytest.raises(AdjitTypeError) as e:
+        adjit.grad(uses(softplus_of_tangent))(x)
+    assert "rule of softplus_of_tangent() is not linear in its tangents" in str(e.value)

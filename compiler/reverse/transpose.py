@@ -18,6 +18,9 @@ from ..primitives import PRIMITIVES
 
 # ops that read only their input's shape (or build a tuple): a tangent there is not a nonlinearity
 _SHAPE_ONLY = frozenset({"zeros_like", "ones_like", "shape", "size", "tuple", "zeros", "ones", "check"})
+# a custom function applied to a tangent: its input 0 is its plain body's result, whose derivative its
+# rule replaces (transposed in turn, and checked there)
+_CUSTOM = frozenset({"custom_jvp_call", "custom_vjp_call"})
 _PIECEWISE = frozenset({"mod", "fmod", "floordiv", "no_derivative", "stop_gradient", "sign", "copysign"})
 
 
@@ -40,11 +43,13 @@ def transpose_linear(fn: Function, builder, wrt: list, what: str) -> Function:
     tainted = depends_on(out, seeds)
     if any(r.id in tainted for r in out.results):
         forward = {p.id for p in out.params} | {o.id for n in walk(out.body) if n.role == "primal" for o in n.outputs}
-        op = next((n for n in walk(out.body) if n.role != "primal"
-                   and any(v.id in tainted and v.id in forward for v in node_inputs(n))), None)
+        reads = [n for n in walk(out.body) if n.role != "primal" and n.loc is not None
+                 and any(v.id in tainted and v.id in forward for v in node_inputs(n))]
+        rule = fn.name.removesuffix("_transposed")  # the rule's own line first, then a rule it calls
+        op = next((n for n in reads if n.loc.func == rule), reads[0] if reads else None)
         raise AdjitTypeError(f"{what} is not linear in its tangents, so reverse mode cannot transpose it: the "
                              "derivative of its tangent output changes with the tangents",
-                             op.loc if op is not None and op.loc is not None else fn.result_loc,
+                             op.loc if op is not None else fn.result_loc,
                              hint="a JVP rule returns J(x) @ t: products of a tangent with primal values, sums, "
                                   "slices and reshapes of tangents; write a custom_vjp rule for anything else")
     results = [None if _zeros_of_param(out, r) else r for r in out.results]
@@ -104,7 +109,8 @@ def _check_structure(fn: Function, seeds: set, what: str) -> None:
         if not isinstance(n, Op) or not reads or n.prim in _SHAPE_ONLY:
             continue
         p = PRIMITIVES[n.prim]
-        bad_position = any(n.inputs[k].id in tainted for k in p.nondiff_inputs if k < len(n.inputs))
+        bad_position = n.prim not in _CUSTOM and any(n.inputs[k].id in tainted for k in p.nondiff_inputs
+                                                     if k < len(n.inputs))
         if n.prim in _PIECEWISE or not p.differentiable or bad_position or any(
                 o.type is not None and o.type.kind in ("array", "scalar") and not o.type.is_float for o in n.outputs):
             _nonlinear(fn, n, what, f"a tangent reaches {n.prim}, whose result is piecewise constant in it")
