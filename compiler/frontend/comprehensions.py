@@ -132,6 +132,11 @@ class Comprehensions:
         (a BuiltList: len(), iteration, truth, np.array and the folds read it as Python's list)."""
         self._comps = getattr(self, "_comps", 0) + 1
         tag = f"_comp{self._comps}"
+        st = self.stmt  # `ys = [...]`: the loop builds `ys` (the generated code reads as the user's loop would)
+        if isinstance(st, ast.Assign) and st.value is comp and len(st.targets) == 1 and \
+                isinstance(st.targets[0], ast.Name) and st.targets[0].id not in {
+                    n.id for n in ast.walk(comp) if isinstance(n, ast.Name)}:
+            tag = st.targets[0].id
         names = {tag} | set().union(*(target_names(g.target) for g in comp.generators))
         saved = {n: self.env.get(n, _MISSING) for n in names}
 
