@@ -26,15 +26,8 @@ class _Custom:
     def __init__(self, fun, nondiff_argnums=()):
         if not callable(fun):
             raise ArgumentError(f"adjit.custom_{self.kind} decorates a function, not {fun!r}")
-        if nondiff_argnums:  # JAX's @partial(jax.custom_vjp, nondiff_argnums=(1,)): not yet
-            code = getattr(fun, "__code__", None)
-            where = f"{code.co_filename}:{code.co_firstlineno}: " if code is not None else ""
-            raise ArgumentError(f"{where}adjit.custom_{self.kind}(..., nondiff_argnums={nondiff_argnums!r}) of "
-                                f"{getattr(fun, '__name__', fun)!r}: nondiff_argnums is not supported",
-                                hint="read the option from a closure or a global instead of an argument (define the "
-                                     "custom function inside a factory taking the option), and give the rule "
-                                     "one cotangent per remaining argument")
         self.fun = fun
+        self.nondiff = _positions(fun, nondiff_argnums, self.kind)
         functools.update_wrapper(self, fun)
 
     @property
@@ -52,11 +45,27 @@ class _Custom:
         """Pickled as its function and rules (by reference, or their source: compiler/jit/pickling.py)."""
         from .compiler.jit import pickling
 
-        return pickling.reduce(self, _rebuild_custom, (type(self), self.fun, self.fwd, self.bwd, self.jvp_rule))
+        return pickling.reduce(self, _rebuild_custom, (type(self), self.fun, self.fwd, self.bwd, self.jvp_rule,
+                                                        self.nondiff))
 
 
-def _rebuild_custom(cls, fun, fwd, bwd, jvp_rule):
-    rule = cls(fun)
+def _positions(fun, nondiff_argnums, kind: str) -> tuple:
+    """JAX's nondiff_argnums (an int or a sequence of them) as sorted positions of fun's parameters."""
+    items = nondiff_argnums if isinstance(nondiff_argnums, (tuple, list)) else (nondiff_argnums,)
+    if not items:
+        return ()
+    n = len(inspect.signature(fun).parameters)
+    out = set()
+    for k in items:
+        if not isinstance(k, int) or isinstance(k, bool) or not -n <= k < n:
+            raise ArgumentError(f"adjit.custom_{kind}(..., nondiff_argnums={nondiff_argnums!r}) of "
+                                f"{getattr(fun, '__name__', fun)!r}: {k!r} is not an argument position (it takes {n})")
+        out.add(k % n)
+    return tuple(sorted(out))
+
+
+def _rebuild_custom(cls, fun, fwd, bwd, jvp_rule, nondiff=()):
+    rule = cls(fun, nondiff)
     rule.fwd, rule.bwd, rule.jvp_rule = fwd, bwd, jvp_rule
     return rule
 
@@ -69,6 +78,9 @@ class custom_vjp(_Custom):
         def f_fwd(x, y): return f(x, y), (x, y)        # (output, residuals)
         def f_bwd(res, g): x, y = res; return (g * y, g * x)   # one cotangent per argument (None: zero)
         f.defvjp(f_fwd, f_bwd)
+
+    `custom_vjp(f, nondiff_argnums=(0,))`: those arguments (a function, an option) are passed
+    first to bwd, which returns cotangents for the others, as JAX's.
 
     Inside a differentiated function, fwd and bwd are compiled (they must be in adjit's subset);
     the residuals are arrays and numbers in any structure (tuples, lists, dicts, NamedTuples,
@@ -175,7 +187,17 @@ def plain_fwd(rule, args: tuple):
 
 def plain_bwd(rule, res, ct, args: tuple) -> list:
     """One cotangent per argument (None for an int argument), from the user's bwd, checked."""
-    cts = rule.bwd(res, ct)
+    nd = getattr(rule, "nondiff", ())
+    cts = rule.bwd(*[args[k] for k in nd], res, ct)
+    if nd:  # one cotangent per differentiated argument: None for the nondiff ones
+        if isinstance(cts, (tuple, list)) and len(cts) == len(args) - len(nd):
+            it = iter(cts)
+            cts = tuple(None if k in nd else next(it) for k in range(len(args)))
+        else:
+            got = f"{len(cts)} cotangent(s)" if isinstance(cts, (tuple, list)) else "a non-tuple"
+            raise AdjitTypeError(f"{rule.bwd.__name__} returned {got}, but {rule.__name__}() takes "
+                                 f"{len(args) - len(nd)} argument(s) besides its nondiff_argnums: one cotangent each",
+                                 _loc(rule.bwd))
     n = len(args)
     if not isinstance(cts, (tuple, list)) or len(cts) != n:
         got = "a non-tuple" if not isinstance(cts, (tuple, list)) else f"{len(cts)} cotangent(s)"
@@ -184,7 +206,7 @@ def plain_bwd(rule, res, ct, args: tuple) -> list:
                              hint="return (g * dy_dx,) for one argument; None for an argument with no derivative")
     out = []
     for k, (c, a) in enumerate(zip(cts, args)):
-        if not _is_float(a):
+        if k in nd or not _is_float(a):
             out.append(None)
             continue
         if c is None:
@@ -200,11 +222,14 @@ def plain_bwd(rule, res, ct, args: tuple) -> list:
 def plain_jvp(rule, args: tuple, tangents: tuple):
     """(out, tangent of out) from the user's jvp rule, zeros for the tangents given as None."""
     _missing(rule)
-    tans = tuple(np.zeros_like(a, dtype=np.asarray(a).dtype if _is_float(a) else np.float64) if t is None else t
-                 for a, t in zip(args, tangents))
-    tans = tuple(t if isinstance(a, np.ndarray) else (float(t) if not isinstance(a, np.generic) else t)
+    tans = tuple(None if k in getattr(rule, "nondiff", ()) else
+                 np.zeros_like(a, dtype=np.asarray(a).dtype if _is_float(a) else np.float64) if t is None else t
+                 for k, (a, t) in enumerate(zip(args, tangents)))
+    tans = tuple(t if t is None or isinstance(a, np.ndarray) else (float(t) if not isinstance(a, np.generic) else t)
                  for a, t in zip(args, tans))
-    pair = rule.jvp_rule(tuple(args), tans)
+    nd = getattr(rule, "nondiff", ())
+    pair = rule.jvp_rule(*[args[k] for k in nd], tuple(a for k, a in enumerate(args) if k not in nd),
+                         tuple(t for k, t in enumerate(tans) if k not in nd))
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
         raise AdjitTypeError(f"{rule.jvp_rule.__name__} must return a pair (out, tangent_out), as {rule.__name__}'s "
                              "forward-mode rule", _loc(rule.jvp_rule))
@@ -236,7 +261,7 @@ def plain_vjp(rule, args: tuple, wrt: tuple):
     out = _missing(rule) or rule(*args)
     columns = {}
     for k in wrt:
-        if not _is_float(args[k]):
+        if not _is_float(args[k]) or k in rule.nondiff:
             continue
         cols = []
         for _, e in _basis(args[k]):
@@ -264,6 +289,9 @@ class PlainGrad:
                                 "differentiated by itself")
         self.rule, self.with_value, self.wrt = rule, with_value, wrt
         self.positions = _wrt(rule, wrt)
+        if set(self.positions) & set(rule.nondiff):
+            raise ArgumentError(f"{rule.__name__}: wrt names an argument in its nondiff_argnums "
+                                f"{rule.nondiff}, which has no derivative")
         self.single = not isinstance(wrt, (tuple, list))
         self.fun = rule.fun
         self.__name__ = rule.__name__

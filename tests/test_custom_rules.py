@@ -3,6 +3,7 @@ inside a differentiated function, run as plain Python when the custom function i
 itself. Every derivative against central finite differences in float64 (or, where the naive one
 is NaN, against the exact value), forward against reverse where both apply; mode mismatches and
 malformed rules are located errors."""
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -214,6 +215,67 @@ def test_residuals_in_dicts_namedtuples_and_lists():
     close(gy, fd(scaled_sin_loop, (x, y), 1))
     _, pull = adjit.vjp(scaled_sin, x, y)  # transformed itself: plain Python, the same rule
     close(pull(np.ones(3))[1], np.sin(x), 1e-14)
+
+
+# ---------------------------------------------------------------- nondiff_argnums, as JAX's
+
+def babylon(a, x):
+    return 0.5 * (x + a / x)
+
+
+@partial(adjit.custom_vjp, nondiff_argnums=(0,))
+def sqrt_fixed_point(f, a, x0):  # f: a function, passed first to the rules
+    x = x0
+    for _ in range(60):
+        x = f(a, x)
+    return x
+
+
+def sqrt_fixed_point_fwd(f, a, x0):
+    x = sqrt_fixed_point(f, a, x0)
+    return x, (a, x)
+
+
+def sqrt_fixed_point_bwd(f, res, g):  # x = f(a, x): u = g / (1 - df/dx), da = u df/da
+    a, x = res
+    u = g / (1 - 0.5 * (1 - a / (x * x)))
+    return (u * 0.5 / x, 0.0 * x)  # one cotangent per argument besides f
+
+
+sqrt_fixed_point.defvjp(sqrt_fixed_point_fwd, sqrt_fixed_point_bwd)
+
+
+@partial(adjit.custom_jvp, nondiff_argnums=(1,))
+def power(x, n):
+    return x ** n
+
+
+@power.defjvp
+def power_jvp(n, primals, tangents):
+    (x,), (t,) = primals, tangents
+    return x ** n, n * x ** (n - 1) * t
+
+
+def sqrt_loss(a):
+    return np.sum(np.sin(sqrt_fixed_point(babylon, a * a + 1.0, np.ones(3))))
+
+
+def power_loss(x):
+    return np.sum(power(np.cos(x), 3) * x)
+
+
+def test_nondiff_argnums_a_function_and_an_integer():
+    a = R.standard_normal(3)
+    g = adjit.grad(sqrt_loss)(a)
+    np.testing.assert_allclose(g, np.cos(np.sqrt(a * a + 1)) * a / np.sqrt(a * a + 1), rtol=1e-12)
+    x = R.standard_normal(3)
+    close(adjit.grad(power_loss)(x), fd(power_loss, (x,), 0))  # the jvp rule transposed, n passed first
+    _, t = adjit.jvp(power_loss, (x,), (np.ones(3),))
+    assert t == pytest.approx(np.sum(adjit.grad(power_loss)(x)), rel=1e-12)
+    out, pull = adjit.vjp(sqrt_fixed_point, babylon, 4.0, 1.0)  # transformed itself: plain Python, f a None
+    assert out == pytest.approx(2.0) and pull(1.0)[0] is None and pull(1.0)[1] == pytest.approx(0.25)
+    with pytest.raises(adjit.ArgumentError):
+        adjit.custom_jvp(power_jvp, nondiff_argnums=(5,))
 
 
 # ---------------------------------------------------------------- implicit solvers

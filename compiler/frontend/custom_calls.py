@@ -44,7 +44,10 @@ def lower_custom_call(low, rule, args: list, kwargs: dict, node):
         raise low.err(ArgumentError, f"{name}(): keyword-only parameters are not supported in a custom_{rule.kind} "
                       "function", node, hint="make them ordinary parameters")
     primals = list(bound.args)
+    nondiff = getattr(rule, "nondiff", ())
     for k, a in enumerate(primals):
+        if k in nondiff:  # nondiff_argnums: any value (a function, an option), passed first to the rules
+            continue
         if not (isinstance(a, Value) and a.type.kind in ("array", "scalar")) and not _is_number(a):
             raise low.err(AdjitTypeError, f"argument {k} of the custom_{rule.kind} function {name}() must be an array "
                           "or a number here", node, hint="pass tuples and options through a closure, or as globals")
@@ -79,13 +82,28 @@ def lower_custom_call(low, rule, args: list, kwargs: dict, node):
             raise low.err(AdjitTypeError, f"the custom_{rule.kind} function {name}() must return one array or number "
                           "here (a tuple of outputs is not supported)", node, hint="split it into one custom "
                           "function per output")
-    arg_values = [low.value(a, node) for a in primals]
+    arg_values = [low.value(a, node) for k, a in enumerate(primals) if k not in nondiff]
+    extra, layout = [], []  # nondiff arguments: values after the others, static ones by key (primitives/custom.py)
+    for k in nondiff:
+        a = primals[k]
+        if isinstance(a, Value) and a.type.kind in ("array", "scalar") or _is_number(a):
+            layout.append((k, "value", len(extra)))
+            extra.append(low.value(a, node))
+        else:
+            layout.append((k, "static", P.custom.register_static(a)))
+    more = {"nondiff": tuple(layout)} if layout else {}
     low.at(node)
     if rule.kind == "jvp":
-        return low.b.emit("custom_jvp_call", [out] + arg_values, rule=key)
+        return low.b.emit("custom_jvp_call", [out] + arg_values + extra, rule=key, **more)
     leaves: list = []
     tree = _flatten(low, res, leaves, node)
-    return low.b.emit("custom_vjp_call", [out] + leaves + arg_values, rule=key, nres=len(leaves), tree=tree)
+    return low.b.emit("custom_vjp_call", [out] + leaves + arg_values + extra, rule=key, nres=len(leaves), tree=tree,
+                      **more)
+
+
+def _values(nondiff: list) -> list:
+    """The nondiff arguments as the rules take them: IR values (from Vars) and static objects."""
+    return [a.value if isinstance(a, Var) else a for a in nondiff]
 
 
 def _flatten(low, res, leaves: list, node):
@@ -196,7 +214,7 @@ def _check_like(b, ct, want: tuple, ret_loc: Loc, call_loc: Loc, what: str, whos
     return Var(ct, b)
 
 
-def _apply_bwd(rule, g: Var, residuals: tuple, tree, args: tuple) -> list:
+def _apply_bwd(rule, g: Var, residuals: tuple, tree, args: tuple, nondiff: list = ()) -> list:
     """The VJP of custom_vjp_call: `bwd(residuals, g)` lowered into the reverse sweep's builder;
     one cotangent (a Var, or None) per argument of the custom function."""
     b = g.builder
@@ -206,15 +224,16 @@ def _apply_bwd(rule, g: Var, residuals: tuple, tree, args: tuple) -> list:
     res = _unflatten(tree, [r.value for r in residuals])
     _ACTIVE.append(rule)
     try:
-        result, ret_loc = lower_function(b, bwd, [res, g.value], call_loc, what)
+        result, ret_loc = lower_function(b, bwd, _values(nondiff) + [res, g.value], call_loc, what)
     finally:
         _ACTIVE.pop()
     cts = _items(b, result)
     n = len(args)
     if cts is None or len(cts) != n:
         got = "an array" if cts is None else f"{len(cts)}"
+        takes = f"{n} argument(s)" + (" besides its nondiff_argnums" if nondiff else "")
         raise _at_rule(AdjitTypeError(f"{bwd.__name__} returned {got}{'' if cts is None else ' cotangent(s)'}, but "
-                                      f"{name}() takes {n} argument(s): it must return a tuple of {n} cotangent(s), "
+                                      f"{name}() takes {takes}: it must return a tuple of {n} cotangent(s), "
                                       "one per argument", ret_loc,
                                       "return (g * dy_dx,) for one argument; None for an argument with no derivative"),
                        call_loc, what)
@@ -230,7 +249,7 @@ def _zero_like(b, v: Value) -> Value:
     return b.emit("astype", [zero], dtype=v.type.dtype) if v.type.dtype == "float32" else zero
 
 
-def _apply_jvp(rule, y: Var, args: tuple, tangents: list):
+def _apply_jvp(rule, y: Var, args: tuple, tangents: list, nondiff: list = ()):
     """The JVP of custom_jvp_call: `jvp(primals, tangents)` lowered into the tangent code (zeros
     for the arguments without a tangent); the tangent of the output, or None."""
     b = y.builder
@@ -241,7 +260,7 @@ def _apply_jvp(rule, y: Var, args: tuple, tangents: list):
     tans = tuple(t.value if t is not None else _zero_like(b, p) for t, p in zip(tangents, primals))
     _ACTIVE.append(rule)
     try:
-        result, ret_loc = lower_function(b, jvp, [primals, tans], call_loc, what)
+        result, ret_loc = lower_function(b, jvp, _values(nondiff) + [primals, tans], call_loc, what)
     finally:
         _ACTIVE.pop()
     pair = _items(b, result)
@@ -251,7 +270,7 @@ def _apply_jvp(rule, y: Var, args: tuple, tangents: list):
     return _check_like(b, pair[1], y.aval.shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output")
 
 
-def _apply_transposed_jvp(rule, g: Var, args: tuple) -> list:
+def _apply_transposed_jvp(rule, g: Var, args: tuple, nondiff: list = ()) -> list:
     """The VJP of custom_jvp_call, as JAX's: the rule's tangent output, a function of the primals and
     the tangents linear in the tangents, lowered into IR of its own and transposed by reverse mode
     seeded with `g` (reverse/transpose.py, through the driver's TRANSFORMS), then its code inlined
@@ -265,16 +284,21 @@ def _apply_transposed_jvp(rule, g: Var, args: tuple) -> list:
     transpose = TRANSFORMS.get("transpose")
     if transpose is None:
         raise AdjitError(f"reverse mode through {name}() is compiled by adjit's driver", call_loc)
-    names = list(inspect.signature(rule.fun).parameters)
+    positions = getattr(rule, "nondiff", ())
+    names = [n for k, n in enumerate(inspect.signature(rule.fun).parameters) if k not in positions]
     inner = Builder(b.avals, role="primal")
     inner.loc = call_loc
     primals = [inner.define(Value(names[k] if k < len(names) else f"p{k}"), a.aval) for k, a in enumerate(args)]
+    fixed = [a for a in nondiff if isinstance(a, Var)]  # nondiff values: parameters, never differentiated
+    fixed_params = [inner.define(Value(f"nondiff{j}"), a.aval) for j, a in enumerate(fixed)]
+    params_of = dict(zip(map(id, fixed), fixed_params))
+    rule_nondiff = [params_of[id(a)] if isinstance(a, Var) else a for a in nondiff]
     tangents = [inner.define(Value(f"{p.hint}_dot"), a.aval) if a.type.is_float else None
                 for p, a in zip(primals, args)]
     tans = tuple(t if t is not None else _zero_like(inner, p) for t, p in zip(tangents, primals))
     _ACTIVE.append(rule)
     try:
-        result, ret_loc = lower_function(inner, jvp, [tuple(primals), tans], call_loc, what)
+        result, ret_loc = lower_function(inner, jvp, rule_nondiff + [tuple(primals), tans], call_loc, what)
     finally:
         _ACTIVE.pop()
     pair = _items(inner, result)
@@ -285,18 +309,18 @@ def _apply_transposed_jvp(rule, g: Var, args: tuple) -> list:
     if t_out is None:
         return [None] * len(args)
     floats = [t for t in tangents if t is not None]
-    params = primals + floats
+    params = primals + fixed_params + floats
     callee = parse(jvp)
     fn = Function(f"{jvp.__name__}_transposed", params, [p.hint for p in params], Block(inner.ops), [t_out.value],
                   callee.filename, callee.firstline, ret_loc, b.avals)
     try:
-        lin = transpose(fn, inner, list(range(len(primals), len(params))), what)
+        lin = transpose(fn, inner, list(range(len(primals) + len(fixed), len(params))), what)
     except AdjitError as e:
         raise _at_rule(e, call_loc, what) from None
     used = {v.id for v in free_values(lin.body)} | {r.id for r in lin.results if r is not None}
     mapping = {lin.params[-1].id: g.value}  # the cotangent parameter
     floats = [a for a in args if a.type.is_float]
-    for p, a in zip(lin.params, list(args) + floats):  # only the primals the transposed code reads (else taped
+    for p, a in zip(lin.params, list(args) + fixed + floats):  # only the primals the transposed code reads (else taped
         if p.id in used:  # for nothing); a tangent read for its shape alone (a dimension known at run time
             mapping[p.id] = a.value  # only: transpose.py) reads its primal, of the same shape
     body = clone_block(lin.body, mapping, b.avals, role=b.role)
