@@ -567,8 +567,8 @@ class Expressions(CallHelpers, PythonValues):
         if all(_is_number(a) for a in args) and isinstance(func, types.BuiltinFunctionType) and func.__module__ == "math":
             return func(*args)
         # a list where NumPy takes an array (np.exp([a, b])): np.array of it
-        out = self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a) else v(a)
-                                     for a in args])  # np.sqrt(2.0) is an np.float64, strong (NEP 50): cast
+        out = self.b.emit(row.name, [self._build(a, node) if isinstance(a, tuple) and not is_struct(a)
+                                     else self.math_operand(func, v(a)) for a in args])  # np.sqrt(2.0): strong
         weak = out.type.kind == "scalar" and out.type.weak and isinstance(func, np.ufunc)
         return self.b.emit("astype", [out], dtype=out.type.dtype) if weak else out
 

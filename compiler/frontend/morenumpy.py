@@ -71,10 +71,10 @@ class MoreNumpy(VectorizeCalls):
             if x.type.kind != "scalar":
                 raise self.err(AdjitTypeError, f"math.{func.__name__}() takes a number, not {x.type}", node,
                                hint=f"np.{func.__name__}(x) rounds an array elementwise")
-            if x.type.dtype.startswith(("int", "uint", "bool")):
-                return x if x.type.dtype == "int64" else self.b.emit("astype", [x], dtype="int64")
+            if x.type.dtype.startswith(("int", "uint", "bool")):  # a Python int: weak (NEP 50)
+                return x if x.type.dtype == "int64" and x.type.weak else self.b.emit("astype", [x], dtype="int64", weak=True)
             return self.b.emit("astype", [call({"floor": np.floor, "ceil": np.ceil, "trunc": np.trunc}[func.__name__],
-                                               x)], dtype="int64")
+                                               x)], dtype="int64", weak=True)
         if func is np.argpartition or func is np.partition:
             a, _, axis = self.bind_args(f"np.{func.__name__}", ("a", "kth", "axis", "kind", "order"), args, kwargs,
                                         node, axis=-1, kind="introselect", order=None)[:3]

@@ -43,6 +43,15 @@ class PythonValues:
     """The Lowerer's Python values: operators on lists and tuples, library calls evaluated when
     the call is compiled."""
 
+    def math_operand(self, func, x):
+        """An operand of a function of Python's math module: a number becomes a Python float
+        (math computes in double precision and returns a Python float, weak under NEP 50), so
+        math.sqrt(x32[0]) * w64 is the double root and x32 * math.sin(v) stays float32."""
+        if getattr(func, "__module__", None) != "math" or not isinstance(x, Value) or x.type.kind != "scalar" \
+                or x.type.dtype.startswith("complex") or (x.type.dtype == "float64" and x.type.weak):
+            return x
+        return self.b.emit("astype", [x], dtype="float64", weak=True)
+
     def sequence_binop(self, optype, left, right, node):
         """An operator with a list or tuple operand, as Python and NumPy read it: against an array,
         NumPy's elementwise operator on np.asarray of the list (`[1.0, 2.0] * x`); two lists or

@@ -4,6 +4,8 @@ aliasing across helpers, index writes with duplicates, data-dependent control fl
 each program against NumPy's value and dtype, central differences and forward mode, through the
 lowered module run as Python (no Numba compile: the suite's budget) unless the compiled code is the
 subject. Each failed on the code before its fix (docs/reliability.md)."""
+import math
+
 import numpy as np
 import pytest
 
@@ -142,3 +144,18 @@ def test_two_gathers_of_one_array_read_through_views():
     block, while it was the first rewrite's last write, placed later (passes/scatter.py)."""
     X = np.array([[0.31, 1.23, 0.72, 0.13], [0.46, 0.91, 0.27, 0.64], [0.83, 0.07, 0.58, 0.36]])
     check_against_fd(edge_terms, [X], (0,))
+
+
+def math_functions_of_float32(x, w):
+    return (math.sqrt(x[0]) * np.sum(w) + math.exp(x[1]) * w[0] + np.sum(x * math.log(x[2]))
+            + np.sum(x * math.floor(x[1] * 3)) + np.sum(w * math.ceil(x[0])))
+
+
+def test_math_functions_compute_in_double_and_return_python_floats():
+    """math.sqrt(v) of an np.float32 element is a Python float computed in double precision (weak
+    under NEP 50): math.sqrt(x32[0]) * w64 was computed in float32 (2.888745368 for Python's
+    2.888745331); math.floor/ceil of a number are Python ints (x32 * math.floor(v) float32)."""
+    x32 = np.array([0.37, 1.21, 0.74], dtype=np.float32)
+    w = np.array([0.5, -1.5, 2.25])
+    value, _ = run_grad(math_functions_of_float32, [x32, w], (1,))
+    assert value == math_functions_of_float32(x32, w) and type(value) is type(math_functions_of_float32(x32, w))
