@@ -61,6 +61,11 @@ class GroupEmitter:
                     self.names[v.id] = target
                     pre.append(f"{target} = _alloc.full({_tuple(dims)}, {name}, np.{v.type.dtype})")
                 continue
+            if nest.kinds[v.id] == "scatter":  # written in place: the base's name holds it now
+                target = self.names[op.inputs[0].id]
+                self.names[v.id] = target
+                self.holder[target] = v
+                continue
             where = nest.storage.get(v.id)
             if where == "reuse":
                 leaf = nest.reuse[v.id]
@@ -300,6 +305,7 @@ class GroupEmitter:
         g = self._g
         g["locals"] = {}  # a local lives in its stage; later stages read the value's storage
         g["pre_inner"], g["post_inner"] = [], []  # around the innermost loop (row-local reductions)
+        g["hoisted"] = {}  # index reads of the stage checked before its innermost loop (_indexed_parts)
         lines: list[str] = []
         stores: list[str] = []
         for op in members:
@@ -308,6 +314,9 @@ class GroupEmitter:
                 continue
             k = g["kind"][v.id]
             f32 = v.type.dtype == "float32"
+            if k == "scatter":
+                lines.append(self._scatter_line(op))
+                continue
             if k == "reduce":
                 elem = self._g_operand(op.inputs[0], 0, False)
                 plan = g["red"][v.id]
@@ -374,12 +383,24 @@ class GroupEmitter:
         """Element idx of x[index] (integer-array indexing fused into the loop: no gathered copy):
         x read where the index arrays, read at the loop index, point (codegen/gather.py's layout of
         the result's axes), each index checked and wrapped where it is read (`_ixw`)."""
+        return self._element(op.inputs[0], self._indexed_parts(op, 1))
+
+    def _scatter_line(self, op: Op) -> str:
+        """np.add.at(x, index, v) fused into the loop computing v (passes/scatter.py): element idx
+        of v added into x where the index arrays, read at the loop index, point (checked and
+        wrapped where read, as a gather's); x is written in place (its only reader is this write)."""
+        v = self._g_operand(op.inputs[1], 0, op.out.type.dtype == "float32")
+        return f"{self.operand(op.inputs[0], ATOM)}[{', '.join(self._indexed_parts(op, 2))}] += {v}"
+
+    def _indexed_parts(self, op: Op, first: int) -> list:
+        """The index of x = op.inputs[0] at the loop index, for a gather (index inputs from 1) or an
+        np.add.at member (from 2; its slices may have bounds, known when compiled)."""
         name, text = WRAP_HELPER
         self.helpers[name] = text
         self.use_bounds_helper("_ix")
         x, index = op.inputs[0], op.attrs["index"]
         shape = self.fn.avals[x.id].shape
-        ranks = {k: op.inputs[k].type.rank for k in range(1, len(op.inputs))}
+        ranks = {k: op.inputs[k].type.rank for k in range(first, len(op.inputs))}
         shapes = {k: tuple(self.fn.avals[op.inputs[k].id].shape) for k in ranks}
         out_axis, bshape = self._g["nest"].gathers[op.out.id]
         idx = self._g["idx"]
@@ -388,7 +409,10 @@ class GroupEmitter:
         parts = []
         for a, it in enumerate(full):
             if it[0] == "slice":
-                parts.append(loop[("x", a)])
+                bounds = [None if k is None else self.fn.avals[op.inputs[k].id].value for k in it[1:]]
+                start, _, step = slice(*bounds).indices(shape[a])
+                i = loop[("x", a)]
+                parts.append(f"{start} + {i} * {step}" if step != 1 else f"{i} + {start}" if start else i)
                 continue
             k = it[1]
             if it[0] == "int":
@@ -398,8 +422,17 @@ class GroupEmitter:
                 at = ["0" if shapes[k][d] == 1 and bshape[big - r + d] != 1 else loop[("b", big - r + d)]
                       for d in range(r)]
                 i = self._element(op.inputs[k], at)
-            parts.append(f"{name}({i}, {shape[a]}, {a})")
-        return self._element(x, parts)
+            checked = f"{name}({i}, {shape[a]}, {a})"
+            if it[0] == "array" and len(idx) > 1 and idx[-1] not in at:
+                # read and checked once per row, before the innermost loop (as NumPy checks every
+                # index, whatever the row's length), and shared by the row's reads of it
+                hoisted = self._g.setdefault("hoisted", {})
+                if checked not in hoisted:
+                    hoisted[checked] = self._fresh("_rix")
+                    self._g["pre_inner"].append(f"{hoisted[checked]} = {checked}")
+                checked = hoisted[checked]
+            parts.append(checked)
+        return parts
 
     def _g_operand(self, v: Value, min_prec: int, f32: bool) -> str:
         g = self._g

@@ -4,12 +4,15 @@ Runs on the optimized IR of the lowered rendering (the readable one keeps one st
 A *group* is a set of ops iterating over one shape S (every member's result has shape S, or, for a
 reduction, its argument has): elementwise ops, `broadcast_to` and `outer` (indexed reads), SIMD
 transcendentals (a stage boundary: the emitter strip-mines the loop and calls the vector kernel on
-each chunk), and reductions (accumulated inside the loop, ready after it).
+each chunk), reductions (accumulated inside the loop, ready after it), and the np.add.at writes
+passes/scatter.py's `fusable_scatters` allows (over their region; their base and indices are whole
+arrays, never members; their result, like a reduction's, is ready after the loop).
 
 The pass does not change what is computed. It returns a copy of the function whose blocks are
 reordered so each group's members are contiguous, with `attrs["group"] = gid` on every member and
 `fn.groups[gid]` describing the group. Ordering is only changed between *barriers*: control flow
-and in-place writes keep their place, and ops only move within the stretch between two of them.
+and in-place writes (but the np.add.at members) keep their place, and ops only move within the
+stretch between two of them.
 Tape pushes and pops move with their operands but never past each other.
 
 Grouping is greedy in program order. An op joins an earlier group of the same shape unless that
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from ..ir import Block, For, Function, If, Op, Value, While, inner_blocks
 from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
 from .gatherviews import views_into_gathers
+from .scatter import fusable_scatters
 from .rewrite import use_counts
 from .unitgraph import UnitGraph, reaches
 
@@ -53,11 +57,15 @@ class Group:
         return [op for op in self.members if self.kinds[op.out.id] == "reduce"]
 
 
-def member_kind(fn: Function, op: Op) -> tuple | None:
-    """(kind, iteration shape) if `op` can be a member of a fused loop, else None."""
+def member_kind(fn: Function, op: Op, scatters: dict | None = None) -> tuple | None:
+    """(kind, iteration shape) if `op` can be a member of a fused loop, else None. `scatters`:
+    the np.add.at writes that may be members (passes/scatter.fusable_scatters), kind 'scatter'."""
     if not isinstance(op, Op) or len(op.outputs) != 1 or op.out.type is None:
         return None
     p, out = op.prim, op.out
+    if p == "index_add":
+        region = (scatters or {}).get(out.id)
+        return None if region is None else ("scatter", region)
 
     def concrete(v) -> bool:
         a = fn.avals.get(v.id)
@@ -96,7 +104,7 @@ def fuse(fn: Function) -> Function:
     groups: dict[int, Group] = {}
     uses = use_counts(fn)
     avals = dict(fn.avals)
-    ctx = {"groups": groups, "uses": uses, "avals": avals, "fn": fn}
+    ctx = {"groups": groups, "uses": uses, "avals": avals, "fn": fn, "scatters": fusable_scatters(fn)}
     body = _fuse_block(ctx, fn.body)
     return dataclasses.replace(fn, body=body, groups=groups, avals=avals)
 
@@ -105,7 +113,7 @@ def _fuse_block(ctx: dict, block: Block) -> Block:
     out: list = []
     segment: list = []
     for node in block.ops:
-        if isinstance(node, Op) and node.prim not in BARRIERS:
+        if isinstance(node, Op) and (node.prim not in BARRIERS or node.out.id in ctx["scatters"]):
             segment.append(node)
             continue
         out.extend(_fuse_segment(ctx, segment))
@@ -145,7 +153,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
         return []
     fn, groups, uses = ctx["fn"], ctx["groups"], ctx["uses"]
     ops = _shapes_from_operands(fn, list(ops), uses)
-    kinds = [member_kind(fn, op) for op in ops]
+    kinds = [member_kind(fn, op, ctx["scatters"]) for op in ops]
     where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
     users: dict[int, list] = {}
     for n, op in enumerate(ops):
@@ -171,9 +179,9 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
         outside = uses.get(v.id, 0) > len(us)
         targets = {id(group_of.get(u)): group_of.get(u) for u in us}
         target = None
-        if any(ops[u].prim == "gather" for u in us):
-            pass  # a gather reads its operands where its indices point: they are arrays, never loop members
-        elif kind != "reduce" and not outside and us and len(targets) == 1:
+        if any(v not in _elementwise_operands(ops[u]) for u in us):
+            pass  # a gather (np.add.at) reads (writes) where its indices point: arrays, never loop members
+        elif kind not in ("reduce", "scatter") and not outside and us and len(targets) == 1:
             g = next(iter(targets.values()))
             if g is not None and g.shape == shape:
                 target = g
@@ -257,8 +265,8 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
             for h in live:
                 if h is g or h.shape != g.shape:
                     continue
-                reads = [n for n, op in enumerate(ops) if group_of.get(n) is h and ops[n].prim != "gather"]
-                targets = list({i.id: i for n in reads for i in ops[n].inputs
+                reads = [n for n, op in enumerate(ops) if group_of.get(n) is h and _elementwise_operands(ops[n])]
+                targets = list({i.id: i for n in reads for i in _elementwise_operands(ops[n])
                                 if i.id in where and group_of.get(where[i.id]) is g and not anchor(i)}.values())
                 if not targets:
                     continue
@@ -296,12 +304,15 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
                     h.kinds[nv.id] = "elem"
                 for n in reads:
                     op = ops[n]
-                    if any(i.id in mapping for i in op.inputs):
-                        for i in op.inputs:
+                    at = _elementwise_positions(op)
+                    if any(op.inputs[k].id in mapping for k in at):
+                        for k in at:
+                            i = op.inputs[k]
                             if i.id in mapping:
                                 uses[i.id] -= 1
                                 uses[mapping[i.id].id] = uses.get(mapping[i.id].id, 0) + 1
-                        new = dataclasses.replace(op, inputs=[mapping.get(i.id, i) for i in op.inputs])
+                        new = dataclasses.replace(op, inputs=[mapping.get(i.id, i) if k in at else i
+                                                              for k, i in enumerate(op.inputs)])
                         order_key[id(new)] = order_key[id(op)]
                         retired.append(op)
                         h.members[h.members.index(op)] = new
@@ -330,6 +341,20 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
         group_of.update(new_group_of)
         ops = [ops[n] for n in keep]
     return ops
+
+
+def _elementwise_positions(op: Op) -> range | tuple:
+    """The inputs a loop member reads at the loop index: a gather none (it reads its operands where
+    its indices point), an np.add.at member its value only (it writes its base where they point)."""
+    if op.prim == "gather":
+        return ()
+    if op.prim == "index_add":
+        return (1,)
+    return range(len(op.inputs))
+
+
+def _elementwise_operands(op: Op) -> list:
+    return [op.inputs[k] for k in _elementwise_positions(op)]
 
 
 def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:

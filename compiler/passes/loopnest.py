@@ -15,10 +15,12 @@ value that leaves the nest (`outputs`) or crosses a stage boundary has `storage`
   every stage in turn);
 - 'full': an array of the nest's shape holding a value between two full stages.
 
-Reductions accumulate as `red` plans. A looped member is either inlined into its single user or
-held in a scalar local (`locals`). The plan holds values, never names: names are the renderer's.
-An axis's extent is read off a value (`dims`: ("shape", v, k) is v.shape[k], ("index", s, k) is the
-k-th item of the shape tuple s, ("outer", (a, b), k) the k-th of (a.shape[0], b.shape[0]), None is 1).
+Reductions accumulate as `red` plans; an np.add.at member ('scatter', passes/scatter.py) adds each
+element of its value into its base where the indices point (the base is written in place). A
+looped member is either inlined into its single user or held in a scalar local (`locals`). The
+plan holds values, never names: names are the renderer's. An axis's extent is read off a value
+(`dims`: ("shape", v, k) is v.shape[k], ("index", s, k) is the k-th item of the shape tuple s,
+("outer", (a, b), k) the k-th of (a.shape[0], b.shape[0]), None is 1).
 """
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ class LoopNest:
     gid: int
     shape: tuple
     members: list
-    kinds: dict                       # value id -> 'elem' | 'vector' | 'reduce'
+    kinds: dict                       # value id -> 'elem' | 'vector' | 'reduce' | 'scatter'
     k_last: int = 0                   # position of the last member in the function
     top_level: bool = False           # outside user loops: with parallel=True, axis 0 runs in chunks
     ids: set = field(default_factory=set)
@@ -79,7 +81,7 @@ class LoopNest:
     red: dict = field(default_factory=dict)        # reduction id -> Reduction
     locals: set = field(default_factory=set)       # looped members held in a scalar local
     alloc: dict = field(default_factory=dict)      # value id -> 'workspace' | 'new' (its new array)
-    gathers: dict = field(default_factory=dict)    # gather member id -> (output_axes, broadcast shape)
+    gathers: dict = field(default_factory=dict)    # gather (np.add.at) member id -> (output_axes, broadcast shape)
     facts: object = field(default=None, repr=False, compare=False)  # the analysis.Analysis planned from
 
     def reductions(self) -> list:
@@ -128,6 +130,11 @@ class LoopNest:
         problems = []
         if len(self.dims) != len(self.shape):
             problems.append(f"{len(self.dims)} extents for a rank-{len(self.shape)} nest")
+        elif "scatter" in self.kinds.values():
+            problems += [f"axis {a} of extent {n} has no extent to read"
+                         for a, (d, n) in enumerate(zip(self.dims, self.shape)) if d is None and n != 1]
+            if self.top_level:
+                problems.append("np.add.at members in a nest that may run in parallel chunks")
         for op in self.members:
             v = op.out
             if v.id in self.uniform:

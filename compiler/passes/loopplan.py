@@ -60,7 +60,8 @@ def plan_nest(an: Analysis, g, top_level: bool) -> LoopNest:
     nest = LoopNest(g.gid, tuple(g.shape), list(g.members), dict(g.kinds))
     nest.k_last = max(an.def_pos[op.out.id] for op in g.members)
     nest.facts = an  # the facts the plan was made from: later passes and the renderer reuse them
-    nest.top_level = top_level
+    # (np.add.at members write where their indices point: the loop never runs in parallel chunks)
+    nest.top_level = top_level and "scatter" not in g.kinds.values()
     _plan_stages(an, nest)
     _plan_extents(an.fn, nest)
     _plan_storage(an, nest)
@@ -115,13 +116,13 @@ def _plan_extents(fn: Function, nest: LoopNest) -> None:
         for n, i in enumerate(op.inputs):
             if i.id in nest.ids or i.type is None or i.type.kind != "array":
                 continue
-            if op.prim == "broadcast_to" and n == 1:
-                continue
+            if op.prim == "broadcast_to" and n == 1 or op.prim == "index_add" and n != 1:
+                continue  # (an np.add.at member's base and indices are not read at the loop index)
             nest.leaves[i.id] = i
             nest.reads_at[i.id] = max(nest.reads_at.get(i.id, 0), st)
             if op.prim in ("outer", "gather") or tuple(fn.avals[i.id].shape) != S:
                 nest.misaligned.add(i.id)  # (a gather reads x and its index arrays elsewhere than at the loop index)
-        if op.prim == "gather":
+        if op.prim in ("gather", "index_add"):
             _plan_gather(fn, nest, op, explicit)
         if op.prim == "broadcast_to":
             sources.append((("index", op.inputs[1]), S))
@@ -140,15 +141,20 @@ def _plan_extents(fn: Function, nest: LoopNest) -> None:
 
 
 def _plan_gather(fn: Function, nest: LoopNest, op: Op, explicit: dict) -> None:
-    """A gather member x[index] (its result has the nest's shape): the layout of its axes, which
-    codegen reads x and the index arrays by, and an extent for each axis (x's or an index array's)."""
+    """A gather member x[index] (its result has the nest's shape), or an np.add.at member into x
+    (its region has): the layout of the axes, which codegen reads (writes) x and reads the index
+    arrays by, and an extent for each axis (x's, unless a slice with bounds cuts it, or an index
+    array's)."""
     x = op.inputs[0]
-    shapes = {k: tuple(fn.avals[op.inputs[k].id].shape) for k in range(1, len(op.inputs))}
+    first = 1 if op.prim == "gather" else 2
+    shapes = {k: tuple(fn.avals[op.inputs[k].id].shape) for k in range(first, len(op.inputs))}
     axes, bshape = output_axes(x.type.rank, tuple(op.attrs["index"]), shapes)
     nest.gathers[op.out.id] = (axes, bshape)
+    full = tuple(op.attrs["index"]) + (("slice", None, None, None),) * x.type.rank
     for a, d in enumerate(axes):
         if d[0] == "x":
-            explicit.setdefault(a, ("shape", x, d[1]))
+            if full[d[1]] == ("slice", None, None, None):
+                explicit.setdefault(a, ("shape", x, d[1]))
             continue
         for k, shape in shapes.items():
             j = d[1] - (len(bshape) - len(shape))
@@ -163,7 +169,7 @@ def _plan_storage(an: Analysis, nest: LoopNest) -> None:
                 if i.id in stage and kind[i.id] == "elem" and stage[i.id] < stage[op.out.id]}
     for op in nest.looped:
         v = op.out
-        if kind[v.id] == "reduce" or not (v.id in nest.outputs or v.id in crossing or kind[v.id] == "vector"):
+        if kind[v.id] in ("reduce", "scatter") or not (v.id in nest.outputs or v.id in crossing or kind[v.id] == "vector"):
             continue
         if v.id in nest.outputs:
             leaf = _reusable(an, nest, v, stage[v.id], set(l.id for l in nest.reuse.values()))
@@ -230,6 +236,8 @@ def _plan_locals(nest: LoopNest) -> None:
     depth: dict = {}
     for op in nest.looped:
         v = op.out
+        if nest.kinds[v.id] == "scatter":  # a statement, never a value read in the loop
+            continue
         local = nest.internal.get(v.id, 0) != 1 or v.id in nest.storage
         d = 1 + max((depth.get(i.id, 0) for i in op.inputs), default=0)
         if not local and d > MAX_INLINE_DEPTH:

@@ -22,6 +22,7 @@ import dataclasses
 
 import numpy as np
 
+from ..analysis import walk_ops
 from ..ir import Block, For, Function, If, Op, Value, While
 from ..primitives import advanced_output_order, is_advanced
 from .rewrite import substitute, use_counts
@@ -208,3 +209,65 @@ def _plan(fn: Function, ops: list, pos: dict, uses: dict, f: Op, chain: list, d:
         writes[id(op)] = w
         prev = out
     return writes, d0_move
+
+
+# ------------------------------------------------------------------ scatter-adds as loop members
+def fusable_scatters(fn: Function) -> dict:
+    """The index_add ops (np.add.at) that may be members of a fused loop (passes/fusion.py), by
+    result id, with the region's shape (the loop's): each element of the value adds into the
+    gradient where the indices point, in the loop that computes it. Only into a buffer nothing
+    else sees: the chain of writes back to a zeros, each version read once (by the next write),
+    so the write is in place and its order among the chain's writes is all that matters; the
+    value of the region's static shape (no broadcasting), of the buffer's float dtype; slice
+    bounds known when compiled."""
+    producer = {o.id: op for op in walk_ops(fn.body) for o in op.outputs}
+    uses = use_counts(fn)
+    out = {}
+    for op in walk_ops(fn.body):
+        if op.prim != "index_add" or not is_advanced(op.attrs["index"]):
+            continue
+        region = _member_region(fn, op)
+        if region is None:
+            continue
+        base, ok = op.inputs[0], True
+        while ok:
+            p = producer.get(base.id)
+            ok = uses.get(base.id, 0) == 1 and p is not None
+            if not ok or p.prim in _ZEROS:
+                break
+            ok = p.prim == "index_add" and p.inputs[0].type == base.type
+            base = p.inputs[0]
+        if ok:
+            out[op.out.id] = region
+    return out
+
+
+def _member_region(fn: Function, op: Op):
+    """The static shape of the region op writes, when op qualifies as a loop member, else None."""
+    d, v = op.inputs[0], op.inputs[1]
+    avals = fn.avals
+    if d.type is None or d.type.kind != "array" or d.type.dtype not in ("float32", "float64") or d.type != op.out.type:
+        return None
+    if v.type is None or v.type.kind != "array" or v.type.dtype != d.type.dtype:
+        return None
+    rank = d.type.rank
+    dshape = avals[d.id].shape
+    index = tuple(op.attrs["index"]) + (_FULL,) * (rank - len(op.attrs["index"]))
+    if len(index) != rank or any(s is None for s in dshape):
+        return None
+    shapes, extents = [], {}
+    for a, it in enumerate(index):
+        if it[0] == "array":
+            shapes.append(tuple(avals[op.inputs[it[1]].id].shape))
+        elif it[0] == "slice":
+            bounds = [None if k is None else avals[op.inputs[k].id].value for k in it[1:]]
+            if any(k is not None and not isinstance(b, int) for k, b in zip(it[1:], bounds)) or bounds[2] == 0:
+                return None
+            extents[a] = len(range(*slice(*bounds).indices(dshape[a])))
+        elif it[0] != "int":
+            return None
+    if any(s is None for sh in shapes for s in sh):
+        return None
+    b = np.broadcast_shapes(*shapes)
+    region = tuple(b[x[1]] if x[0] == "b" else extents[x[1]] for x in advanced_output_order(rank, index, len(b)))
+    return region if tuple(avals[v.id].shape) == region else None

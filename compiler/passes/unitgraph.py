@@ -50,15 +50,17 @@ class UnitGraph:
         got = self.reads.get(id(g))
         if got is None:
             got = self.reads[id(g)] = ({i.id for op in g.members for i in op.inputs},
-                                       {i.id for op in g.members if op.prim == "gather" for i in op.inputs})
+                                       {i.id for op in g.members if op.prim in ("gather", "index_add")
+                                        for k, i in enumerate(op.inputs) if op.prim == "gather" or k != 1})
         return got
 
     def reads_reduction(self, src, dst) -> bool:
-        """Whether dst reads a reduction of src (ready only after src's loop), or a gather in dst
-        reads a value of src (a gather's operands are whole arrays)."""
+        """Whether dst reads a reduction or an np.add.at result of src (ready only after src's loop),
+        or a gather in dst reads a value of src (a gather's operands are whole arrays; so are an
+        np.add.at member's base and indices)."""
         read, gathered = self.reads_of(dst)
         kinds = src.kinds
-        return any(kinds[i] == "reduce" for i in read & kinds.keys()) or not gathered.isdisjoint(kinds.keys())
+        return any(kinds[i] in ("reduce", "scatter") for i in read & kinds.keys()) or not gathered.isdisjoint(kinds.keys())
 
 
 def reaches(e: dict, a, b, skip_direct: bool) -> bool:

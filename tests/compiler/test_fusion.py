@@ -299,7 +299,7 @@ def test_views_of_a_gather_become_gathers_of_views_inside_the_loops():
     assert gathers and all("group" in g.attrs for g in gathers)  # each read inside a fused loop
     assert all(fn.avals[g.out.id].shape != (8, 5) for g in gathers)  # no gathered copy of whole rows
     text = _grad_function(adjit.grad(_rows_views).source(cams, obs, u, lowered=True), "_rows_views")
-    assert "cams[_ixw(obs[_i0, 0], 3, 0), _i1 + 3]" in text and "_gather_" not in text, text
+    assert "_rix = _ixw(obs[_i0, 0], 3, 0)" in text and "cams[_rix, _i1 + 3]" in text and "_gather_" not in text, text
     val, (g,) = run_grad(_rows_views, (cams, obs, u), (0,))
     assert val == pytest.approx(_rows_views(cams, obs, u), rel=1e-12)
     fd_check(_rows_views, (cams, obs, u), (0,), (g,))
@@ -321,3 +321,30 @@ def test_reads_through_views_never_use_a_reused_name():
     _, grad = run_grad(_selection_moments, (X,), (0,))
     assert value == pytest.approx(_selection_moments(X), rel=1e-12)
     assert dot == pytest.approx(float(np.sum(grad * t)), rel=1e-10)
+
+
+def _rows_views_in_loop(cams, obs, u):
+    s = 0.0
+    for k in range(2):
+        c = cams[obs[:, k]]
+        s = s + np.sum(u * c[:, 1:3])
+    return s
+
+
+def test_add_at_is_a_loop_member_only_into_a_buffer_nothing_else_reads():
+    """The adjoint's np.add.at joins the loop computing its value when its base starts as zeros and
+    each version of it is read by the next write only (passes/scatter.fusable_scatters); into the
+    gradient carried by a loop (read by the next iteration) it stays a statement."""
+    from adjit.compiler.passes.scatter import scatter_into_gradients
+
+    cams, obs, u = R.standard_normal((3, 5)), R.integers(-3, 3, (8, 2)), R.standard_normal((8, 2))
+    fn = fuse(scatter_into_gradients(_transformed(_rows_views, (cams, obs, u), (0,))))
+    verify(fn)
+    adds = [n for n in walk(fn.body) if isinstance(n, Op) and n.prim == "index_add"]
+    assert adds and all(fn.groups[a.attrs["group"]].kinds[a.out.id] == "scatter" for a in adds)
+    fn = fuse(scatter_into_gradients(_transformed(_rows_views_in_loop, (cams, obs, u), (0,))))
+    adds = [n for n in walk(fn.body) if isinstance(n, Op) and n.prim == "index_add" and
+            any(it[0] == "array" for it in n.attrs["index"])]
+    assert adds and not any("group" in a.attrs for a in adds)
+    val, (g,) = run_grad(_rows_views_in_loop, (cams, obs, u), (0,))
+    fd_check(_rows_views_in_loop, (cams, obs, u), (0,), (g,))

@@ -197,9 +197,10 @@ def test_readable_source_is_numpys_spelling():
     text = adjit.grad(take_rows).source(*args)
     assert "cams[obs[:, 0]]" in text and "np.add.at(" in text
     low = adjit.grad(take_rows).source(*args, lowered=True)
-    # the gather is read inside the loop that uses it (checked and wrapped where read), no copy
-    assert "_gather_" not in low and "cams[_ixw(obs[_i0, 0], 4, 0), _i1]" in low, low
-    assert "_addat_" in low and "_ix(" in low
+    # the gather is read inside the loop that uses it (checked and wrapped once per row), no copy;
+    # its adjoint adds into dcams in the same loop (np.add.at as a loop member), no helper call
+    assert "_gather_" not in low and "_rix = _ixw(obs[_i0, 0], 4, 0)" in low and "cams[_rix, _i1]" in low, low
+    assert "_addat_" not in low and "_d0[_rix, _i1] += u[_i0, _i1]" in low, low
 
 
 # ------------------------------------------------------------------------------ duplicates
@@ -301,17 +302,19 @@ def test_no_temporary_per_gathered_row():
     obs = np.stack([R.integers(0, 3, 20), R.integers(0, 5, 20)], axis=1)
     target = R.standard_normal((20, 2))
     low = adjit.value_and_grad(bundle_adjustment, wrt=(0, 1)).source(cams, points, obs, target, lowered=True)
-    assert "_gather_" not in low and "points[_ixw(obs[_i0, 1], 5, 0), _i1]" in low, low
+    assert "_gather_" not in low and "_ixw(obs[_i0, 1], 5, 0)" in low and "points[_rix" in low, low
 
 
 def test_views_of_a_gather_add_straight_into_the_gradient():
     """The adjoint of c[:, 0:2], c[:, 2:4], c[:, 4], c[:, -1] of c = cams[obs[:, 0]] adds each view's
-    cotangent into dcams through the composed index (passes/scatter.py): no zeros of the gathered
-    shape, no np.add.at of it; the same gradient (the columns are disjoint: bit for bit)."""
+    cotangent into dcams through the composed index (passes/scatter.py), in the loop computing it:
+    no zeros of the gathered shape, no np.add.at pass; the same gradient (disjoint columns: bit
+    for bit)."""
     args = next(make for fun, make, _ in FORMS if fun is gather_views)()
     low = adjit.grad(gather_views, wrt=(0, 2)).source(*args, lowered=True)
     body = low[low.index("def gather_views_grad"):]
-    assert "_addat_2d_a1rkkn_v2(" in body and "_addat_2d_a1i_v1(" in body and "_addat_2d_a1_v2(" not in body, body
+    assert "_addat_" not in body and "_d0[_rix, _i1 + 2] += " in body, body
+    assert "_d0[_ixw(obs[_i0, 0], 4, 0), _ixw(-1, 6, 1)] += " in body, body  # c[:, -1]: checked, wrapped
     assert "_alloc.full((4, 6)" not in body and "_alloc.full(cams.shape, 0" in body
     c = args[0][args[1][:, 0]]
     dc = np.zeros_like(c)
@@ -322,6 +325,24 @@ def test_views_of_a_gather_add_straight_into_the_gradient():
     want = np.zeros_like(args[0])
     np.add.at(want, args[1][:, 0], dc)
     np.testing.assert_allclose(run_grad(gather_views, args, (0,))[1][0], want, rtol=1e-15, atol=0)
+
+
+def rows_sin(W, idx): return np.sum(np.sin(W[idx]) * np.cos(W[idx]))
+
+
+def test_add_at_in_a_strip_mined_loop_and_never_in_parallel_chunks():
+    """np.add.at fused into a loop the SIMD kernels strip-mine (the row's index checked once per
+    strip), duplicates counted; with parallel=True its loop is not cut into chunks (two chunks
+    could add into one row at once)."""
+    W, idx = R.standard_normal((5, 40)), I(4, 0, 4, -1, 2, 2)
+    want = np.zeros_like(W)
+    np.add.at(want, idx, np.cos(W[idx]) ** 2 - np.sin(W[idx]) ** 2)
+    np.testing.assert_allclose(run_grad(rows_sin, (W, idx), (0,))[1][0], want, rtol=1e-13, atol=1e-14)
+    for parallel in (False, True):
+        low = adjit.grad(rows_sin, parallel=parallel).source(W, idx, lowered=True)
+        body = low[low.index("def rows_sin_grad"):]
+        assert "_addat_" not in body and "_simd.sin_range(" in body and "+= _b[_k] * -_b[_k]" in body, body
+        assert "prange" not in body, body
 
 
 def test_add_at_with_bounded_slices_is_numpys():
