@@ -175,6 +175,8 @@ class Expressions(CallHelpers, PythonValues):
                 raise self.err(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node)
             if _is_number(left) and _is_number(right):  # Python numbers (an unrolled loop's index): Python's bool
                 return bool(_PY_CMPOPS[op](left, right))
+            if None not in (ks := (self.static_int(left), self.static_int(right))):  # ints known when compiled
+                return bool(_PY_CMPOPS[op](*ks))  # (len(hist) > m, m an int argument): decided then, as range(m) is
             if type(left).__name__ == "Masked" or type(right).__name__ == "Masked":  # h[m] == i: masks.py
                 return self.masked_elementwise(op, [left, right], node)
             self.at(node)

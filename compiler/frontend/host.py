@@ -279,6 +279,10 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
                 isinstance(a, ast.Name) and (a.id in local and a.id not in getattr(res, "displays", ()) or a.id in params)
                 for arg in n.args for a in ast.walk(arg)):
             continue  # sorted() of values known when compiled (a global or local dict's keys): the lowerer's, unrolled
+        if res.resolve(f) is builtins.sorted and len(n.args) == 1 and isinstance(n.args[0], ast.Call) \
+                and isinstance(n.args[0].func, ast.Attribute) and n.args[0].func.attr in ("items", "keys") \
+                and not n.args[0].args and isinstance(n.args[0].func.value, ast.Name):
+            continue  # sorted(d.items()) of a dict argument: its keys are known when compiled (the lowerer's)
         if not _lowerable(res.resolve(f), depth):
             return ast.unparse(f)
     return None

@@ -38,3 +38,45 @@ def convolve(a, v, mode):
     if mode == "valid":
         return full[min(n, m) - 1:max(n, m)]
     return full
+
+
+def series(kind, x, c):
+    """np.polynomial's polyval/chebval/legval/hermval/hermeval/lagval(x, c) of a 1-D c whose length
+    is known only when the function runs (morenumpy.py unrolls a known one): the recurrence NumPy
+    runs (Horner, Clenshaw), one loop step per coefficient; each accumulator starts as zeros of x's
+    shape plus a coefficient (so the loop carries arrays), equal to NumPy's for finite x."""
+    n = c.shape[0]
+    assert n > 0, "np.polynomial: c must not be empty"
+    z = x * 0.0
+    if kind == "poly":
+        c0 = z + c[n - 1]
+        for i in range(2, n + 1):
+            c0 = c[n - i] + c0 * x
+        return c0
+    x2 = x * 2 if kind == "cheb" or kind == "herm" else x
+    c0 = z + c[max(n - 2, 0)] if n >= 2 else z + c[0]
+    c1 = z + c[n - 1] if n >= 2 else z
+    nd = n
+    for i in range(3, n + 1):
+        tmp = c0
+        nd = nd - 1
+        if kind == "cheb":
+            c0 = c[n - i] - c1
+            c1 = tmp + c1 * x2
+        elif kind == "leg":
+            c0 = c[n - i] - c1 * ((nd - 1) / nd)
+            c1 = tmp + c1 * x * ((2 * nd - 1) / nd)
+        elif kind == "herm":
+            c0 = c[n - i] - c1 * (2 * (nd - 1))
+            c1 = tmp + c1 * x2
+        elif kind == "herme":
+            c0 = c[n - i] - c1 * (nd - 1)
+            c1 = tmp + c1 * x
+        else:
+            c0 = c[n - i] - (c1 * (nd - 1)) / nd
+            c1 = tmp + (c1 * ((2 * nd - 1) - x)) / nd
+    if kind == "herm":
+        return c0 + c1 * x2
+    if kind == "lag":
+        return c0 + c1 * (1 - x)
+    return c0 + c1 * x

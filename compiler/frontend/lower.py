@@ -415,6 +415,10 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     low.refuse_complex_result(result)
     if isinstance(result, Masked):  # the function's own `return x[mask]`: not a number, the located error (masks.py)
         result = low.value(result, parsed.node.body[-1])
+    if type(result).__name__ in ("BuiltList", "DeferredList"):  # a list whose length is known only when it runs
+        raise low.err(UnsupportedSyntaxError, "the function returns a list built in a loop (its length is known only "
+                      "when the function runs): adjit's results are arrays, numbers and structures of a fixed shape",
+                      parsed.node.body[-1], hint="return np.array(xs) or np.stack(xs) (NumPy's array of the items)")
     out_tree = None  # `return loss, aux`, a dict, NamedTuple or dataclass: one value of nested tuples (structout.py)
     if is_struct(result) or type(result) is tuple:
         result, out_tree = structured_result(low, result, parsed.node.body[-1])

@@ -344,6 +344,11 @@ class MoreNumpy(VectorizeCalls):
         else:
             cv = self.value(c, node)
             n = self.b.aval(cv).shape[0] if cv.type.kind == "array" and cv.type.rank == 1 else None
+            if n is None and cv.type.kind == "array" and cv.type.rank == 1 and cv.type.dtype.startswith("float"):
+                from . import libhelpers  # a length known only when the function runs: the recurrence's loop
+
+                return self.inline(libhelpers.series, [kind, self.value(self.array_like(x, node) if isinstance(
+                    x, tuple) else x, node), cv], {}, node)
             if n is None:
                 raise self.err(UnsupportedSyntaxError, f"{name}: c must be a 1-D list or array of coefficients of a "
                                "length known when compiled", node)
@@ -372,7 +377,7 @@ class MoreNumpy(VectorizeCalls):
                 if kind == "cheb":
                     c0, c1 = sub(c[-i], c1), add(tmp, mul(c1, x2))
                 elif kind == "leg":
-                    c0, c1 = sub(c[-i], div(mul(c1, nd - 1), nd)), add(tmp, div(mul(mul(c1, x), 2 * nd - 1), nd))
+                    c0, c1 = sub(c[-i], mul(c1, (nd - 1) / nd)), add(tmp, mul(mul(c1, x), (2 * nd - 1) / nd))
                 elif kind == "herm":
                     c0, c1 = sub(c[-i], mul(c1, 2 * (nd - 1))), add(tmp, mul(c1, x2))
                 elif kind == "herme":

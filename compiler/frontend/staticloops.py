@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from ..errors import UnsupportedSyntaxError
+from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from .parse import _contains_jump, _contains_return, _walk
 from ..ir import Value
 from .structures import StructMap, is_struct
@@ -128,6 +128,23 @@ class StaticLoops:
         if not all(type(a) is int for a in args) or (len(args) == 3 and args[2] == 0):
             return False
         return len(range(*args)) == 0
+
+    def sorted_struct_items(self, it):
+        """`sorted(d.items())` / `sorted(d.keys())` of a dict argument (structures.py's loops): its
+        (key, value) pairs or keys in the order of the keys, which are known when compiled
+        (strings or numbers: quotes by maturity); None when `it` is not that."""
+        inner = it.args[0] if len(it.args) == 1 and not it.keywords else None
+        if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and not inner.args
+                and inner.func.attr in ("items", "keys") and self._rooted_in_struct(inner.func.value)):
+            return None
+        view = self.expr(inner.func)
+        if type(view).__name__ != "StructView" or not all(isinstance(k, (str, int, float)) for k in view.struct.items):
+            return None
+        try:
+            keys = sorted(view.struct.items)
+        except TypeError as e:
+            raise self.err(AdjitTypeError, f"sorted(): {e} (Python's TypeError)", it) from None
+        return [(k, view.struct.items[k]) for k in keys] if view.what == "items" else keys
 
     def _reads_growing_list(self, stmt: ast.For) -> bool:
         """Whether the body grows or shrinks a list known when compiled (`hist.append(s)`,

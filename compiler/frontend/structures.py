@@ -593,6 +593,8 @@ class Structures:
             return None
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "sorted" \
                 and self.name("sorted", it.func) is sorted:  # sorted(d) of a dict's keys, strings: unrolled
+            if (keyed := self.sorted_struct_items(it)) is not None:  # sorted(d.items()) of a dict argument
+                return keyed
             seq = self.expr(it)
             if type(seq) is tuple and seq and all(isinstance(e, str) or type(e) is tuple and e and isinstance(e[0], str)
                                                   for e in seq):

@@ -2,6 +2,7 @@
 adjit refusing; each written as a NumPy user writes it. test_heldout13.py runs them."""
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.polynomial import chebyshev, hermite, hermite_e, laguerre, legendre, polynomial
 from scipy.special import logsumexp
 
 
@@ -85,16 +86,16 @@ def _two_loop(g, S, Y):
     return r
 
 
-def history_lists(w0, c):
+def history_lists(w0, c, n_iter=5, m=2):
     w = w0.copy()
     S, Y = [], []
     g = np.tanh(w) * c
-    for it in range(5):
+    for it in range(n_iter):
         w_new = w - 0.1 * _two_loop(g, S, Y)
         g_new = np.tanh(w_new) * c + w_new
         S.append(w_new - w)
         Y.append(g_new - g)
-        if len(S) > 2:
+        if len(S) > m:  # m an int argument: decided when compiled, as range(n_iter) is
             S.pop(0)
             Y.pop(0)
         w, g = w_new, g_new
@@ -105,6 +106,30 @@ def history_lists(w0, c):
 def eigvals_of_data(a, W):
     M = W * a[0] / np.max(np.abs(np.linalg.eigvals(W)))
     return np.sum(np.tanh(M @ a))
+
+
+# ------------------------------------------------ sorted(d.items()) of a dict argument with number keys (maturities)
+def slices_by_maturity(raw, quotes, forwards):
+    loss = 0.0
+    for j, (T, sl) in enumerate(sorted(quotes.items())):
+        a, b = raw[j]
+        loss += np.sum((a * sl["strike"] / forwards[T] + b - sl["price"]) ** 2) * T
+    for k in sorted(forwards.keys()):
+        loss = loss + raw[0, 0] * forwards[k] * k
+    return loss
+
+
+# ------------------------------------------------ np.polynomial's *val of coefficients of a run-time length
+def series_of_runtime_length(theta, xs):
+    total = 0.0
+    for n in range(5):
+        e = np.zeros(n + 1)
+        e[n] = 1.0
+        e = e * theta[0] + theta[1]
+        total = (total + np.sum(hermite_e.hermeval(xs, e) * theta[2]) + np.sum(chebyshev.chebval(xs, e))
+                 + np.sum(legendre.legval(xs, e)) + np.sum(hermite.hermval(xs, e))
+                 + np.sum(laguerre.lagval(xs, e) ** 2) + np.sum(polynomial.polyval(xs, e) * xs))
+    return total
 
 
 CASES = [
@@ -121,6 +146,11 @@ CASES = [
     (runtime_rows_written, lambda: (np.random.default_rng(6).standard_normal((5, 3)), np.array([0.1, 0.2, 0.3])),
      (0, 1)),
     (history_lists, lambda: (np.array([0.3, -0.5, 0.8]), np.array([1.0, 2.0, 0.5])), (0, 1)),
+    (slices_by_maturity, lambda: (np.array([[0.1, 0.2], [0.3, 0.4]]),
+                                  {0.5: dict(strike=np.array([1.0, 2.0]), price=np.array([0.3, 0.2])),
+                                   0.25: dict(strike=np.array([1.5, 2.5]), price=np.array([0.1, 0.4]))},
+                                  {0.25: 1.1, 0.5: 1.2}), (0,)),
+    (series_of_runtime_length, lambda: (np.array([0.7, -0.3, 1.3]), np.linspace(-1.2, 1.5, 7)), (0, 1)),
     (eigvals_of_data, lambda: (np.random.default_rng(7).standard_normal(4), np.random.default_rng(8).standard_normal((4, 4))),
      (0,)),
 ]

@@ -77,3 +77,38 @@ def test_list_a_helper_returns_stays_refused():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(_list_kept_by_helper)(np.ones(2))
     assert "test_heldout13.py" in str(e.value)
+
+
+def test_series_of_runtime_length_values_match_numpy():
+    from numpy.polynomial import chebyshev, hermite, hermite_e, laguerre, legendre, polynomial
+
+    mods = (hermite_e.hermeval, chebyshev.chebval, legendre.legval, hermite.hermval, laguerre.lagval, polynomial.polyval)
+
+    def f(c, x):
+        out = np.zeros((5, 6, 7))
+        for n in range(1, 6):  # c[:n]: a length known only when the function runs
+            e = c[:n] * 1.0
+            out[n - 1] = np.stack([fn(x, e) for fn in mods])
+        return out
+
+    c, x = np.array([0.7, -0.3, 1.3, 0.2, -1.1]), np.linspace(-1.2, 1.5, 7)
+    np.testing.assert_array_equal(adjit.jvp(f, (c, x), (np.ones(5), np.ones(7)))[0], f(c, x))
+
+    def g(c, x):  # the same of lengths known when compiled (legval's (nd - 1) / nd as NumPy groups it)
+        return np.stack([np.stack([fn(x, c[:n]) for fn in mods]) for n in (1, 2, 3, 4, 5)])
+
+    np.testing.assert_array_equal(adjit.jvp(g, (c, x), (np.ones(5), np.ones(7)))[0], g(c, x))
+
+
+def _returns_appended_list(x):
+    out = []
+    for k in range(3):
+        out.append(x * k)
+    return out
+
+
+def test_returning_a_list_built_in_a_loop_is_located():
+    """It was an internal AttributeError ('BuiltList' object has no attribute 'hint')."""
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.jvp(_returns_appended_list, (np.ones(3),), (np.ones(3),))
+    assert "returns a list built in a loop" in str(e.value) and "test_heldout13.py" in str(e.value)
