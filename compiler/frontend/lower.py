@@ -385,6 +385,32 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
     # -- expressions
 
 
+def _refuse_default_array_writes(low, parsed: ParsedFunction):
+    """`def f(x, buf=np.zeros(3)): buf += x` (or `buf[i] = v`): a call without buf writes into the
+    default array itself, which NumPy keeps for the next call (its results change call to call);
+    adjit's compiled function works on a copy. A located error, as for a module-level array."""
+    fn = parsed.fn
+    args = [a.arg for a in parsed.node.args.args]
+    given = getattr(fn, "__defaults__", None) or ()
+    defaults = dict(zip(args[len(args) - len(given):], given))
+    defaults.update(getattr(fn, "__kwdefaults__", None) or {})
+    arrays = {k for k, d in defaults.items() if isinstance(d, np.ndarray)}
+    for node in ast.walk(parsed.node) if arrays else ():
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AugAssign) else []
+        for t in targets:
+            root = t
+            while isinstance(root, ast.Subscript):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in arrays and (t is not root or isinstance(node, ast.AugAssign)):
+                raise low.err(UnsupportedSyntaxError, f"`{ast.unparse(node)}` changes in place the default array of "
+                              f"'{root.id}': a call that leaves it out writes into the default itself, which NumPy "
+                              "keeps for the next call; adjit's compiled function works on a copy, so the results "
+                              "would differ from the second call on", node,
+                              hint=f"default to None and make the array inside: `if {root.id} is None: {root.id} = "
+                                   "np.zeros(...)`, or work on a copy under another name")
+
+
 def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=None) -> tuple[Function, Builder]:
     """Lower `parsed` for arguments with the given abstract values into a typed IR Function.
     trees: when some arguments are structures (jit/arguments.py), per argument (its tree, its
@@ -411,6 +437,7 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
                 low.env[name] = av.value if isinstance(av.value, str) or av.type is NONE_TYPE else p
             else:  # a structure of its leaves' values (structures.py)
                 low.env[name] = build(tree[0], (p for p, _ in leaves), name)
+    _refuse_default_array_writes(low, parsed)
     result = low.lower_body(parsed.node.body)
     low.refuse_complex_result(result)
     if isinstance(result, Masked):  # the function's own `return x[mask]`: not a number, the located error (masks.py)

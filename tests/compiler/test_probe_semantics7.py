@@ -159,3 +159,16 @@ def test_math_functions_compute_in_double_and_return_python_floats():
     w = np.array([0.5, -1.5, 2.25])
     value, _ = run_grad(math_functions_of_float32, [x32, w], (1,))
     assert value == math_functions_of_float32(x32, w) and type(value) is type(math_functions_of_float32(x32, w))
+
+
+def scaled_by_default_buffer(x, buf=np.ones(3)):
+    buf *= 2.0
+    return np.sum(buf * x)
+
+
+def test_a_write_into_a_default_array_is_refused():
+    """`def f(x, buf=np.ones(3)): buf *= 2.0`: a call without buf doubles the default array itself,
+    so NumPy's second call gives twice the first (-0.8 after -0.4); adjit's compiled function worked
+    on a copy (-0.4 every time), silently. A located error now, as for a module-level array."""
+    with pytest.raises(adjit.AdjitError, match="default array of 'buf'"):
+        adjit.grad(scaled_by_default_buffer)(np.array([0.3, -1.2, 0.7]))
