@@ -172,3 +172,12 @@ def test_a_write_into_a_default_array_is_refused():
     on a copy (-0.4 every time), silently. A located error now, as for a module-level array."""
     with pytest.raises(adjit.AdjitError, match="default array of 'buf'"):
         adjit.grad(scaled_by_default_buffer)(np.array([0.3, -1.2, 0.7]))
+
+
+def signbits(x):
+    return np.sum(np.signbit(np.round(x * 0.1)) * x) + np.sum(np.signbit(np.maximum(x * 0.0, -x * 0.0)) * x)
+
+
+def test_signbit():
+    """np.signbit (was 'not supported'): true for -0.0 (np.round(-0.3) is -0.0) and negatives."""
+    _checked(signbits, np.array([-3.0, 2.0, -0.0, 0.0, -12.0]), fd=False)

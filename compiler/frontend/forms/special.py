@@ -42,6 +42,7 @@ FORMS: dict = {
     "isnan": ((np.isnan, math.isnan), (), "`x != x` (bool, no gradient; math.isnan of a number)"),
     "isinf": ((np.isinf, math.isinf), (), "`abs(x) == inf` (bool, no gradient)"),
     "isfinite": ((np.isfinite, math.isfinite), (), "`abs(x) < inf`: false for inf and nan (bool, no gradient)"),
+    "signbit": ((np.signbit,), (), "`copysign(1, x) < 0`: true for -0.0 and negative values (bool, no gradient)"),
 }
 
 
@@ -137,6 +138,14 @@ class SpecialForms(FormsBase):
 
     def form_isfinite(self, label, args, kwargs, node):
         return self._predicate(label, args, kwargs, node)
+
+    def form_signbit(self, label, args, kwargs, node):
+        (x,) = self.bind_args(label, ("x",), args, kwargs, node)
+        x = self._float_operand(x, node, label)
+        self.at(node)
+        if x.type.dtype not in ("float32", "float64"):
+            return self.b.emit("lt", [x, self.b.const(0)])
+        return self.b.emit("lt", [self.b.emit("copysign", [self.b.const(1.0), x]), self.b.const(0.0)])
 
     def _float_operand(self, x, node, label):
         x = self.value(x, node)
