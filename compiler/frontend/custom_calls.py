@@ -10,7 +10,8 @@ lowers `jvp((x,), (x_dot,))` into the tangent code; under reverse mode, its VJP 
 part transposed (reverse/transpose.py checks that it is linear in the tangents). Inside its own rules, a custom function is its
 plain body (`f_fwd` may call `f`). The rules are checked where they are lowered: fwd returns a pair,
 bwd one cotangent per argument of f with that argument's shape, jvp a pair whose tangent has the
-output's shape; each mismatch is a located error at the rule's `return`, with a note at the call."""
+output's shape; each mismatch is a located error at the rule's `return`, with a note at the call.
+Arguments in `nondiff_argnums` are passed first to the rules, as JAX passes them."""
 from __future__ import annotations
 
 import ast
@@ -285,12 +286,14 @@ def _apply_transposed_jvp(rule, g: Var, args: tuple, nondiff: list = ()) -> list
     if transpose is None:
         raise AdjitError(f"reverse mode through {name}() is compiled by adjit's driver", call_loc)
     positions = getattr(rule, "nondiff", ())
-    names = [n for k, n in enumerate(inspect.signature(rule.fun).parameters) if k not in positions]
+    every = list(inspect.signature(rule.fun).parameters)
+    names = [n for k, n in enumerate(every) if k not in positions]
     inner = Builder(b.avals, role="primal")
     inner.loc = call_loc
     primals = [inner.define(Value(names[k] if k < len(names) else f"p{k}"), a.aval) for k, a in enumerate(args)]
     fixed = [a for a in nondiff if isinstance(a, Var)]  # nondiff values: parameters, never differentiated
-    fixed_params = [inner.define(Value(f"nondiff{j}"), a.aval) for j, a in enumerate(fixed)]
+    fixed_names = [every[k] for k, a in zip(positions, nondiff) if isinstance(a, Var)]
+    fixed_params = [inner.define(Value(n), a.aval) for n, a in zip(fixed_names, fixed)]
     params_of = dict(zip(map(id, fixed), fixed_params))
     rule_nondiff = [params_of[id(a)] if isinstance(a, Var) else a for a in nondiff]
     tangents = [inner.define(Value(f"{p.hint}_dot"), a.aval) if a.type.is_float else None
