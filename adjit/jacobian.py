@@ -54,6 +54,16 @@ class _Jacobian:
             return outputs.restore(out, tree), None
         return outputs.restore(out[0], outputs.value_tree(tree)), outputs.aux_of(out[1:], tree)
 
+    def _output(self, args: tuple):
+        """f's output from the primal of a specialization the mode can build (a function calling a
+        custom_vjp function has no forward-mode one: mode "auto" then takes the reverse one)."""
+        try:
+            return self._primal(args, self.choose(args, need_m=False)[0])[0]
+        except AdjitTypeError as e:
+            if self.mode != "auto" or not getattr(e, "reverse_only", False):
+                raise
+            return self._primal(args, "rev")[0]
+
     def choose(self, args: tuple, need_m: bool = True) -> tuple:
         """('fwd' or 'rev', n inputs, m outputs): forward mode costs n JVPs, reverse m VJPs
         (need_m=False with a mode given: m is None, and nothing is compiled for it)."""
@@ -83,8 +93,7 @@ class _Jacobian:
             found = [part(*args) for part in self.parts]
             aux = found[0][1] if self.has_aux else None  # (J, aux) from each: one aux
             found = [j for j, _ in found] if self.has_aux else found
-            out = self.parts[0]._primal(args, self.parts[0].choose(args, need_m=False)[0])[0] \
-                if getattr(self.f, "__adjit_custom__", None) is None else self.f(*args)
+            out = self.parts[0]._output(args) if getattr(self.f, "__adjit_custom__", None) is None else self.f(*args)
             J = outputs.per_output(out, found)  # the output's structure outside, the tuple of arguments inside
             return (J, aux) if self.has_aux else J
         try:

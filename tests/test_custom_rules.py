@@ -215,6 +215,14 @@ def test_residuals_in_dicts_namedtuples_and_lists():
     close(gy, fd(scaled_sin_loop, (x, y), 1))
     _, pull = adjit.vjp(scaled_sin, x, y)  # transformed itself: plain Python, the same rule
     close(pull(np.ones(3))[1], np.sin(x), 1e-14)
+    # jacobian with several argnums picks reverse mode for a custom_vjp caller (its output too)
+    Jx, Jy = adjit.jacobian(scaled_sin_times_x, argnums=(0, 1))(x, y)
+    close(Jx, adjit.jacrev(scaled_sin_times_x)(x, y), 1e-14)
+    close(Jy, np.diag(np.sin(x) * x), 1e-14)
+
+
+def scaled_sin_times_x(x, y):
+    return scaled_sin(x, y) * x
 
 
 # ---------------------------------------------------------------- nondiff_argnums, as JAX's
