@@ -140,6 +140,10 @@ def _decorate(f, wrt, with_value, checkpoint, parallel, has_aux=False):
         from .custom import plain_grad  # a custom_vjp / custom_jvp function itself: its rule, in Python
 
         return plain_grad(f, wrt, with_value, has_aux)
+    if type(f).__name__ in ("_Jacobian", "_Hessian") and not has_aux:  # a third derivative: adjit/higher.py
+        from .higher import GradOfDerivative
+
+        return GradOfDerivative(f, wrt, with_value)
     # grad(grad(f)), to any depth: the inner gradient's code is the primal code of the outer one,
     # compiled once (compiler/frontend/nested.py)
     return _Transformed(f, wrt, with_value, checkpoint, parallel, has_aux)

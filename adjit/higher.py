@@ -138,3 +138,25 @@ def vjp_of_derivative(f, primals: tuple):
         return tuple(np.tensordot(ct, J, axes=ct.ndim) if isinstance(p, np.ndarray) else float(np.sum(ct * J))
                      for J, p in zip(blocks, primals))
     return out, pullback
+
+
+class GradOfDerivative:
+    """grad / value_and_grad of a Jacobian or a Hessian whose value is a scalar (a function of one
+    scalar, as jax.grad(jax.jacobian(f)) takes it): the vjp above, seeded with 1."""
+
+    __adjit_transform__ = True
+
+    def __init__(self, f, wrt, with_value: bool):
+        if not (isinstance(wrt, int) or isinstance(wrt, tuple) and all(isinstance(k, int) for k in wrt)):
+            raise ArgumentError(f"grad of a Jacobian or a Hessian takes wrt as argument positions, not {wrt!r}")
+        self.f, self.wrt, self.with_value = f, wrt, with_value
+        self.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
+
+    def __call__(self, *args):
+        out, pull = vjp_of_derivative(self.f, args)
+        if np.ndim(out) != 0:
+            raise ArgumentError(f"grad of a Jacobian or a Hessian needs a scalar value, but it is of shape "
+                                f"{np.shape(out)}", hint="take adjit.jacrev of it, or adjit.vjp")
+        cts = pull(1.0)
+        g = cts[self.wrt] if isinstance(self.wrt, int) else tuple(cts[k] for k in self.wrt)
+        return (out, g) if self.with_value else g

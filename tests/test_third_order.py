@@ -46,3 +46,16 @@ def test_a_fourth_derivative_is_a_located_error():
     with pytest.raises(AdjitError) as e:
         adjit.hessian(adjit.hessian(cubic))(np.ones(3))
     assert "test_third_order.py:" in str(e.value)
+
+
+def bump(x):
+    return np.sin(x) * x ** 2
+
+
+def test_grad_of_a_scalar_jacobian_and_hessian():
+    x, e = 0.7, 1e-5
+    d2 = adjit.jacobian(adjit.grad(bump))
+    assert adjit.grad(adjit.jacobian(bump))(x) == pytest.approx(float(d2(x)), rel=1e-12)
+    d3 = (adjit.hessian(bump)(x + e) - adjit.hessian(bump)(x - e)) / (2 * e)
+    value, g = adjit.value_and_grad(adjit.hessian(bump))(x)
+    assert value == pytest.approx(float(adjit.hessian(bump)(x)), rel=1e-14) and g == pytest.approx(float(d3), rel=1e-6)
