@@ -13,7 +13,8 @@ identities that hold exactly, as JAX defines its transformations:
   Jacobian of a gradient, and `hessian(jacobian(f))` is `hessian(grad(f))`;
 - hessian(g) of a gradient g returning an array is jacfwd(jacrev(g)) (second.py);
 - `jvp` and `vjp` of a Jacobian or a Hessian contract its own Jacobian (computed as above) with
-  the tangents or the cotangent: exact, at the cost of the full Jacobian (n JVPs or m VJPs).
+  the tangents or the cotangent: exact, at the cost of the full Jacobian (n JVPs or m VJPs);
+  `grad` of one with a scalar value is that vjp seeded with 1.
 
 Anything else (a fourth derivative, has_aux on one of the levels, structured arguments under jvp or
 vjp of a Jacobian) keeps the located error it had."""
