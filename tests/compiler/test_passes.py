@@ -587,8 +587,8 @@ def test_pipeline_lists_every_pass_and_dumps_the_ir_after_each(tmp_path, monkeyp
 
     names = [p.__name__ for p in pipeline.OPTIMIZE + pipeline.LOWER]
     assert names == ["simplify", "eliminate_common_subexpressions", "simplify", "eliminate_dead_code",
-                     "hoist_outer_accumulations", "eliminate_dead_code", "fuse", "plan_loops",
-                     "plan_workspace"]
+                     "hoist_outer_accumulations", "eliminate_dead_code", "scatter_into_gradients", "fuse",
+                     "plan_loops", "plan_workspace"]
     monkeypatch.setenv("ADJIT_DUMP_IR", str(tmp_path))
     c = CompiledFunction(corpus.seed_loss, (0, 1, 2, 3))
     args = (np.ones((5, 6)), np.ones((5, 1)), np.ones((3, 5)), np.ones((3, 1)), np.ones((6, 4)), np.ones((3, 4)))
@@ -603,5 +603,5 @@ def test_pipeline_lists_every_pass_and_dumps_the_ir_after_each(tmp_path, monkeyp
     for k, name in enumerate(names[4:]):
         assert any(f".lower.{k}.{name}.ir" in d for d in dumped), dumped
     assert any("group=" in line for line in print_function(lowered).splitlines())
-    planned = next(tmp_path.glob("*.lower.3.plan_loops.ir")).read_text()
+    planned = next(tmp_path.glob("*.lower.4.plan_loops.ir")).read_text()
     assert "\nloop nest 0 over (5, 4)" in planned, planned  # the plans follow the IR, in its names
