@@ -94,7 +94,7 @@ def _carve(typingctx, ws, start, shape, dtype):
     return retty(ws, start, shape, dtype), codegen
 
 
-@njit_plain
+@njit_plain(apart=True)  # called by symbol from generated code (runtime/plainjit.py)
 def take(ws, state, shape, dtype):
     """An uninitialized array of `shape` carved from the workspace `ws` (uint8), 64-byte aligned,
     at offset state[0]; state[1] records the most the call has needed, so the caller can give it a

@@ -25,6 +25,7 @@ from numba.extending import overload
 
 from .blas import dot_into as _dot_into
 from .blas import takes
+from .plainjit import njit_plain
 
 LONG_K, TALL = 512, 4  # the transposed formulation: contraction at least LONG_K, m at least TALL * n
 
@@ -92,14 +93,21 @@ def _new_product_typed(a, b):
     return chosen
 
 
-@numba.njit(cache=True, nogil=True)
+def _two_matrices(args) -> bool:
+    """Whether a product's operand types are two 2-D arrays: a matrix-matrix product is called by
+    symbol from generated code (runtime/plainjit.py); a matrix-vector one, a recurrent step's
+    product inside a loop, stays linked and inlined (a call costs 10-15 ns more there)."""
+    return len(args) >= 2 and all(getattr(a, "ndim", 0) == 2 for a in args[:2])
+
+
+@njit_plain(apart=_two_matrices)
 def matmul(a, b):
     """a @ b for 1-D and 2-D float arrays of one dtype (BLAS through SciPy, as Numba's dot; the
     formulation `_product_into` chooses)."""
     return _new_product(a, b)
 
 
-@numba.njit(cache=True, nogil=True)
+@njit_plain(apart=True)  # called by symbol from generated code (runtime/plainjit.py)
 def matmul_into(a, b, out):
     """a @ b written into `out` (C-contiguous, of the product's shape and dtype) and returned: the
     same BLAS call as `matmul` (Numba's np.dot(a, b, out), which `a @ b` itself makes into a new
