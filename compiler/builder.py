@@ -56,6 +56,7 @@ class Builder:
         self._consts: dict = {}
         self.view_of: dict = {}  # value id -> the array it is a NumPy view of
         self.inplace_of: dict = {}  # value id -> the array an augmented assignment `x += v` overwrote
+        self.producers: dict = {}  # value id -> the op that made it
 
     def into(self, ops: list, fn):
         """Run fn with this builder appending to `ops` (another block) instead."""
@@ -106,6 +107,7 @@ class Builder:
                 attrs["bcast"] = bcast
         value = self.define(Value(hint), out)
         self.ops.append(Op(prim, list(inputs), [value], attrs, self.loc, self.role))
+        self.producers[value.id] = self.ops[-1]  # in any block (sumsquares.py looks values up)
         if p.view and out.type.kind == "array":  # NumPy returns a view: writes would show through
             self.view_of[value.id] = self.view_of.get(inputs[0].id, inputs[0])
         return value

@@ -21,11 +21,9 @@ _SCALED = ("mul", "div")
 
 
 def _producer(b, v):
-    """The op of the builder's current block (its last 400) that made v; None if another did (a loop)."""
-    for op in reversed(b.ops[-400:]):
-        if v in getattr(op, "outputs", ()):
-            return op if isinstance(op, Op) else None
-    return None
+    """The op that made v (in any block); None for a loop's or branch's result or a parameter."""
+    op = getattr(b, "producers", {}).get(v.id)
+    return op if isinstance(op, Op) else None
 
 
 def _same(b, x, y, depth=0) -> bool:
@@ -70,6 +68,8 @@ def sum_of_squares(b, v, depth=0) -> bool:
         return _real(b, ins[0])
     if op.prim == "matmul":  # d @ d, np.dot(d, d) of vectors
         return b.avals[ins[0].id].type.rank == 1 and _same(b, ins[0], ins[1])
+    if op.prim == "astype":  # math.sqrt(d @ d): its operand cast to a Python float (pyvalues.math_operand)
+        return sum_of_squares(b, ins[0], depth + 1)
     if op.prim in ("sum", "mean") or op.prim == "add":
         return all(sum_of_squares(b, u, depth + 1) for u in ins)
     if op.prim in _SCALED:  # a positive constant factor or divisor: sum(d ** 2) / n

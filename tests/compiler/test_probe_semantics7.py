@@ -104,6 +104,16 @@ def hand_written_norms(X):
             + (np.sum(np.square(X)) / 2.0) ** 0.5 + np.sum(np.sqrt(X[0] ** 2 + X[2] * X[2])) + np.sum(X))
 
 
+def pairwise_norms(P):
+    S = np.sum((P[0] - P[2]) ** 2)  # 0 here, its root taken inside the loop
+    s = 0.0
+    for i in range(P.shape[0]):
+        for j in range(P.shape[0]):
+            d = P[i] - P[j]
+            s = s + math.sqrt(d @ d) + np.sqrt(S) * j
+    return s
+
+
 def not_a_sum_of_squares(x, c):
     return np.sum(np.cbrt(x) ** 3) + np.sqrt(c[0] * np.sum(x ** 2)) + np.sum(np.sqrt(np.abs(x)))
 
@@ -121,6 +131,8 @@ def test_hand_written_norm_at_zero_has_the_norms_subgradient():
         assert np.isfinite(grads[0]).all() and value == hand_written_norms(M)
         check_against_fd(hand_written_norms, [M], (0,), compiled=False)
         forward_check(hand_written_norms, [M], (0,), grads)
+    P = np.array([[0.0, 1.0], [0.5, -0.2], [0.0, 1.0]])
+    check_against_fd(pairwise_norms, [P], (0,), compiled=False)
     grads = run_grad(not_a_sum_of_squares, [np.array([0.0, 1.0]), np.array([0.0])], (0, 1))[1]
     assert np.isnan(grads[0][0]) and grads[1][0] == np.inf  # d/dx cbrt(x) ** 3 at 0 is not made 0; d/dc is inf
 
