@@ -12,6 +12,7 @@ from .. import primitives as P
 from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
 from .structures import is_struct
+from .values import _is_number
 from .expressions import _describe
 from .gridindex import is_index_trick, lower_index_trick
 
@@ -43,6 +44,15 @@ class Indexing:
         if isinstance(sl, ast.Tuple) and not sl.elts and (isinstance(base, (int, float, np.number)) and not isinstance(
                 base, bool) or isinstance(base, Value) and base.type.kind in ("scalar", "array")):
             return base  # a[()]: a 0-d array's element, or the whole array (NumPy's view reads the same values)
+        scalar = _is_number(base) and not isinstance(base, bool) or isinstance(base, Value) and base.type.kind == "scalar"
+        items = sl.elts if isinstance(sl, ast.Tuple) else [sl]
+        if scalar and items and all(isinstance(e, ast.Constant) and (e.value is None or e.value is Ellipsis)
+                                    for e in items) and sum(e.value is Ellipsis for e in items) <= 1:
+            n = sum(e.value is None for e in items)  # s[None], s[None, None], s[...]: NumPy's arrays of one element
+            if n == 0:
+                return base
+            self.at(node)
+            return self.b.emit("expand_dims", [self.value(base, node)], axis=tuple(range(n)))
         if is_struct(base):  # p["W"], layers[0] on a structured argument (structures.py)
             return self.struct_subscript(base, node)
         if type(base).__name__ == "BuiltList":  # a list built by .append in a loop: lists.py

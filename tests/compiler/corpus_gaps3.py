@@ -70,6 +70,12 @@ def max_default_several(x):
     return max(x[0], x[1], default=0.0)
 
 
+def scalar_newaxis(x):
+    s = np.sum(x ** 2)
+    return (np.sum(np.dot(x, x)[None] * x) + np.sum(s[None, None] * np.ones((2, 2))) + s[...] * 2
+            + np.sum(s[..., None] * x) + np.sum(np.float64(3.0)[None] * x))
+
+
 def nested_pairs(X):
     pairs = [X[i] - X[j] for i in range(len(X)) for j in range(i + 1, len(X))]
     return sum(np.sum(p ** 2) for p in pairs) + np.sum(np.array([a * b for a in X[0] for b in X[1]]))

@@ -35,6 +35,7 @@ CASES = [
     (C.nested_pairs, (W[:4, :2].copy(),), (0,)),
     (C.stacked_filtered, (W,), (0,)),
     (C.max_default, (np.array([0.4, -1.3, 2.0, 0.8]),), (0,)),
+    (C.scalar_newaxis, (X3,), (0,)),  # s[None], s[...] of a number: NumPy's arrays of one element
     (C.max_default, (np.array([-2.4, -1.3, -2.0]),), (0,)),  # every list empty: the defaults
 ]
 

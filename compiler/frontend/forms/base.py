@@ -215,6 +215,9 @@ class FormsBase:
             raise self.err(UnsupportedSyntaxError, "an index can only have a single ellipsis ('...')", sl)
         if ell:
             masked = type(base).__name__ == "Masked"  # sel[..., 1] of a selection (maskaxes.py): its NumPy rank
+            if all(isinstance(it, ast.Constant) and (it.value is None or it.value is Ellipsis) for it in items) and (
+                    isinstance(base, Value) and base.type.kind == "scalar" or isinstance(base, (int, float, np.number))):
+                return sl  # s[...], s[..., None] of a number: NumPy's arrays of it (indexing.py)
             if not masked and (not isinstance(base, Value) or base.type.kind != "array"):
                 raise self.err(AdjitTypeError, "`...` indexes arrays only", sl)
             rank = base.ndim if masked else base.type.rank
