@@ -571,10 +571,11 @@ def _inner_gradient(fn: Function, builder, wrt: list) -> Function:
 
 def _transpose_rule(fn: Function, builder, wrt: list, what: str) -> Function:
     """Reverse mode for a custom_jvp function's rule, transposed (frontend/custom_calls.py)."""
+    from ..passes.dce import eliminate_dead_code
     from ..reverse.transpose import transpose_linear
 
     check_differentiable(fn, builder, wrt, True)
-    return transpose_linear(fn, builder, wrt, what)
+    return transpose_linear(fn, builder, wrt, what, eliminate_dead_code)
 
 
 def check_differentiable(fn: Function, builder, wrt: list, reverse_mode: bool) -> None:

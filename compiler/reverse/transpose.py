@@ -24,12 +24,12 @@ _CUSTOM = frozenset({"custom_jvp_call", "custom_vjp_call"})
 _PIECEWISE = frozenset({"mod", "fmod", "floordiv", "no_derivative", "stop_gradient", "sign", "copysign"})
 
 
-def transpose_linear(fn: Function, builder, wrt: list, what: str) -> Function:
+def transpose_linear(fn: Function, builder, wrt: list, what: str, eliminate_dead_code) -> Function:
     """fn(*params) -> tangent_out, linear in the params `wrt` (the tangents): a Function of fn's
     params and a last parameter `ct` (tangent_out's cotangent), returning one cotangent per `wrt`
-    param (None where the output does not depend on it), dead code removed. `what` names the rule
-    for the located error a nonlinear one gets."""
-    from ..passes.dce import eliminate_dead_code
+    param (None where the output does not depend on it), dead code removed by the driver's
+    `eliminate_dead_code` (passes/dce.py: reverse mode never imports the passes, tests/test_layering.py).
+    `what` names the rule for the located error a nonlinear one gets."""
     from .sweep import vjp
 
     seeds = {fn.params[k].id for k in wrt}
