@@ -395,6 +395,9 @@ class LocalFunctions(StaticLoops):
             return
         if self.is_inplace_numpy(func):  # np.put_along_axis, np.putmask, np.place: inplace.py
             return self.inplace_numpy(func, call, written)
+        if self.takes_out(func, call):  # np.exp(x, out=x), np.add(a, b, out=a): inplace.py
+            self.out_call(func, call)
+            return
         if getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None), np.ufunc):
             return self.ufunc_at(func.__self__, call, written)
         if isinstance(func, Method) and self.method_statement(func, call, stmt):  # x.sort(), x.fill(v): morenumpy.py

@@ -296,6 +296,8 @@ class Expressions(CallHelpers, PythonValues):
 
         (Over 80 lines: one dispatch per kind of callee or argument, in the order they must be tried.)"""
         func = self.expr(node.func)
+        if self.takes_out(func, node):  # np.exp(x, out=y): inplace.py
+            return self.out_call(func, node)
         if hasattr(func, "cache_info") and callable(getattr(func, "__wrapped__", None)):
             # functools.lru_cache / cache: called by Python when compiled when every argument is known
             # then (what the cache answers, a stale entry included, is what Python's call returns);

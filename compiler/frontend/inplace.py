@@ -7,6 +7,9 @@ documents them as (so views of the array see the write, and the gradient is an a
 - `np.putmask(a, mask, v)`: `a[...] = where(mask, v, a)`, for `v` a number or an array of a's
   shape (NumPy's values at the same positions); a shorter `v` (cycled by NumPy) is refused.
 - `np.place(a, mask, v)` with a number `v`: the same.
+- `out=` of a ufunc (`np.exp(x, out=x)`, `np.add(a, b, out=a)`, `np.sin(x, out=buf[0])`, with
+  `where=m` too), of np.dot and np.clip, as a statement or a value: `out[...] = f(...)` (NumPy
+  broadcasts the result into out's shape and casts within its kind), then out's new value.
 """
 from __future__ import annotations
 
@@ -28,6 +31,60 @@ def _located(node, where):
 
 class InPlaceNumpy:
     """The Lowerer's np.put_along_axis, np.putmask and np.place statements."""
+
+    @staticmethod
+    def takes_out(func, call: ast.Call) -> bool:
+        """A call whose result NumPy writes into its `out=` argument (out_call)."""
+        return any(k.arg == "out" for k in call.keywords) and (
+            isinstance(func, np.ufunc) or func is np.dot or func is np.clip)
+
+    def out_call(self, func, call: ast.Call):
+        """`f(..., out=o)` (o a name or a view of one; a one-item tuple too): `o[...] = f(...)` (with
+        `where=m`: `np.where(m, f(...), o)`, o kept where m is False), then o's new value, which NumPy
+        returns. A result NumPy cannot cast into o (casting='same_kind') is NumPy's error."""
+        written = ast.unparse(call.func)
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            raise self.err(UnsupportedSyntaxError, f"{written}(..., out=...) with its arguments written out", call)
+        kw = {k.arg: k.value for k in call.keywords}
+        target = kw.pop("out")
+        if isinstance(target, ast.Tuple) and len(target.elts) == 1:
+            target = target.elts[0]
+        if not isinstance(target, (ast.Name, ast.Subscript, ast.Attribute)):
+            raise self.err(UnsupportedSyntaxError, f"{written}: out= must name an array or a view of one here",
+                           target, hint=f"o = np.empty(...); {written}(..., out=o)")
+        where = kw.pop("where", None) if isinstance(func, np.ufunc) else None
+        value = self.value(self.expr(_located(ast.Call(call.func, list(call.args), [
+            ast.keyword(arg=k, value=v) for k, v in kw.items()]), call)), call)
+        base = self.expr(target)
+        if not isinstance(base, Value) or base.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{written}: out must be an array", target)
+        if not np.can_cast(np.dtype(value.type.dtype), np.dtype(base.type.dtype), casting="same_kind"):
+            raise self.err(AdjitTypeError, f"{written}: cannot cast the output from dtype('{value.type.dtype}') to "
+                           f"dtype('{base.type.dtype}') with casting rule 'same_kind' (NumPy's UFuncTypeError)", call)
+        if where is not None:
+            self.at(call)
+            value = self.call_value(np.where, [self.value(self.expr(where), where), value, base], {}, call)
+        if isinstance(target, ast.Subscript):  # out=a[k]: a view (basic index), written as a[k] = ...
+            if not self._view_index(target.slice):  # NumPy would write into a copy that a never sees
+                raise self.err(UnsupportedSyntaxError, f"{written}: out= an advanced-index copy (NumPy writes into a "
+                               "temporary the array never sees)", target, hint="index the result instead")
+            store = _located(ast.Subscript(target.value, target.slice, ast.Store()), call)
+        else:
+            store = _located(ast.Subscript(target, ast.Constant(Ellipsis), ast.Store()), call)
+        self.assign(store, value, call)
+        return self.expr(target)
+
+    def _view_index(self, sl) -> bool:
+        """An index of ints, slices, None and `...` only (a view in NumPy, never a copy)."""
+        for item in sl.elts if isinstance(sl, ast.Tuple) else [sl]:
+            if isinstance(item, ast.Slice) or isinstance(item, ast.Constant) and (
+                    item.value is None or item.value is Ellipsis):
+                continue
+            v = self.expr(item)
+            if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool) or isinstance(v, Value) and
+                    v.type.kind == "scalar" and v.type.dtype.startswith(("int", "uint"))):
+                return False
+        return True
 
     @staticmethod
     def is_inplace_numpy(func) -> bool:

@@ -76,6 +76,34 @@ def scalar_newaxis(x):
             + np.sum(s[..., None] * x) + np.sum(np.float64(3.0)[None] * x))
 
 
+def ufunc_out(X):
+    Y = np.zeros_like(X)
+    np.add(Y, X ** 2, out=Y)
+    for i in range(X.shape[0]):
+        np.tanh(X[i], out=Y[i, :])
+    np.clip(Y, -0.5, 0.5, out=Y)
+    c = np.empty_like(X)
+    c = np.multiply(X, Y, out=c)
+    z = np.zeros(X.shape[1])
+    np.multiply(X[0], 3.0, out=z, where=X[0] > 0)
+    np.exp(z, out=z)
+    C = np.empty((X.shape[0], X.shape[0]))
+    np.matmul(X, Y.T, out=C)
+    return np.sum(Y * X) + np.sum(c) + np.sum(z) + np.sum(C ** 2)
+
+
+def ufunc_out_fancy(x):
+    a = np.zeros((2, 4))
+    np.exp(x, out=a[[0, 1]])
+    return np.sum(a)
+
+
+def ufunc_out_cast(x):
+    k = np.zeros(4, dtype=np.int64)
+    np.add(x, 1.0, out=k)
+    return np.sum(x * k)
+
+
 def nested_pairs(X):
     pairs = [X[i] - X[j] for i in range(len(X)) for j in range(i + 1, len(X))]
     return sum(np.sum(p ** 2) for p in pairs) + np.sum(np.array([a * b for a in X[0] for b in X[1]]))

@@ -35,7 +35,8 @@ CASES = [
     (C.nested_pairs, (W[:4, :2].copy(),), (0,)),
     (C.stacked_filtered, (W,), (0,)),
     (C.max_default, (np.array([0.4, -1.3, 2.0, 0.8]),), (0,)),
-    (C.scalar_newaxis, (X3,), (0,)),  # s[None], s[...] of a number: NumPy's arrays of one element
+    (C.scalar_newaxis, (X3,), (0,)),
+    (C.ufunc_out, (W[:3, :].copy(),), (0,)),  # out= of ufuncs, np.clip, np.matmul: out[...] = f(...)  # s[None], s[...] of a number: NumPy's arrays of one element
     (C.max_default, (np.array([-2.4, -1.3, -2.0]),), (0,)),  # every list empty: the defaults
 ]
 
@@ -55,6 +56,13 @@ def test_value_and_gradient(fun, args, wrt):
 def test_located_refusals(fun, match):
     with pytest.raises(adjit.AdjitError, match=match):
         run_grad(fun, (W, X3), (0, 1))
+
+
+def test_ufunc_out_errors_are_numpys():
+    with pytest.raises(adjit.AdjitTypeError, match="cannot cast the output from dtype\\('float64'\\) to dtype\\('int64'\\)"):
+        run_grad(C.ufunc_out_cast, (X4,), (0,))
+    with pytest.raises(adjit.AdjitError, match="out= an advanced-index copy"):  # NumPy writes into a temporary
+        run_grad(C.ufunc_out_fancy, (X4,), (0,))
 
 
 def test_max_default_of_several_arguments_is_pythons_type_error():
