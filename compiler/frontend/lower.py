@@ -282,6 +282,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 target = self.slot_target(target)  # self.mu[i] = v of an object's changeable array: procedures.py
             if not isinstance(target.value, ast.Name):
                 raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
+            target = self.bool_list_index(target)  # x[[True, False]] = v: a constant mask (forms/base.py)
             base = self.expr(target.value)
             if isinstance(base, Value) and any(base is c for c in (getattr(self.b, "captures", None) or {}).values()):
                 g = target.value.id

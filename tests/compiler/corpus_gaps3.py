@@ -104,6 +104,17 @@ def ufunc_out_cast(x):
     return np.sum(x * k)
 
 
+def bool_list_index(X):
+    y = X[0].copy()
+    y[[True, False, True]] = 0.0
+    y[[False, True, True]] += 1.0
+    return np.sum(X[1][[True, False, True]] ** 2) + np.sum(X[:, [True, False, True]] ** 3) + np.sum(y * X[0])
+
+
+def bool_list_index_short(X):
+    return np.sum(X[0][[True, False]])
+
+
 def nested_pairs(X):
     pairs = [X[i] - X[j] for i in range(len(X)) for j in range(i + 1, len(X))]
     return sum(np.sum(p ** 2) for p in pairs) + np.sum(np.array([a * b for a in X[0] for b in X[1]]))

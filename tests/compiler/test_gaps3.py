@@ -36,7 +36,8 @@ CASES = [
     (C.stacked_filtered, (W,), (0,)),
     (C.max_default, (np.array([0.4, -1.3, 2.0, 0.8]),), (0,)),
     (C.scalar_newaxis, (X3,), (0,)),
-    (C.ufunc_out, (W[:3, :].copy(),), (0,)),  # out= of ufuncs, np.clip, np.matmul: out[...] = f(...)  # s[None], s[...] of a number: NumPy's arrays of one element
+    (C.ufunc_out, (W[:3, :].copy(),), (0,)),
+    (C.bool_list_index, (W,), (0,)),  # a list literal of bools in an index: a constant mask  # out= of ufuncs, np.clip, np.matmul: out[...] = f(...)  # s[None], s[...] of a number: NumPy's arrays of one element
     (C.max_default, (np.array([-2.4, -1.3, -2.0]),), (0,)),  # every list empty: the defaults
 ]
 
@@ -56,6 +57,11 @@ def test_value_and_gradient(fun, args, wrt):
 def test_located_refusals(fun, match):
     with pytest.raises(adjit.AdjitError, match=match):
         run_grad(fun, (W, X3), (0, 1))
+
+
+def test_bool_list_index_of_another_length_is_an_error():
+    with pytest.raises(adjit.ShapeError, match="boolean index of shape \\(2,\\) does not match"):
+        run_grad(C.bool_list_index_short, (W,), (0,))
 
 
 def test_ufunc_out_errors_are_numpys():

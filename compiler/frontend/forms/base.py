@@ -254,9 +254,29 @@ class FormsBase:
             return self.form_method(m, args, kwargs, node)
         return super().method(m, args, kwargs, node)
 
+    def bool_list_index(self, node):
+        """`x[[True, False, True]]`, `X[:, [True, False]]`: a list literal of bools in an index is a
+        boolean mask to NumPy (a constant one): the node with each such list written np.array(list)."""
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if not any(isinstance(e, ast.List) and e.elts and all(isinstance(i, ast.Constant) and type(i.value) is bool
+                                                               for i in e.elts) for e in items):
+            return node
+        self.env["<np.array>"] = np.array
+
+        def fix(e):
+            if isinstance(e, ast.List) and e.elts and all(isinstance(i, ast.Constant) and type(i.value) is bool
+                                                          for i in e.elts):
+                return ast.copy_location(ast.Call(ast.copy_location(ast.Name("<np.array>", ast.Load()), e), [e], []), e)
+            return e
+
+        sl = ast.copy_location(ast.Tuple([fix(e) for e in items], ast.Load()), node.slice) \
+            if isinstance(node.slice, ast.Tuple) else fix(node.slice)
+        return ast.copy_location(ast.Subscript(value=node.value, slice=sl, ctx=node.ctx), node)
+
     def subscript(self, node):
         """`x[..., k]`, `x[np.newaxis]`: the index rewritten as NumPy reads it, the base evaluated once;
         `xs[k]` of a list literal: list_item."""
+        node = self.bool_list_index(node)
         if isinstance(node.value, ast.Name) and not isinstance(node.slice, (ast.Slice, ast.Tuple)):
             held = self.env.get(node.value.id)
             if node.value.id not in self.env and type(self.parsed.globals.get(node.value.id)) in (list, tuple):
