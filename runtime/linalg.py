@@ -155,6 +155,20 @@ def bvecmat(v, b):
 
 
 @numba.njit(cache=True, nogil=True)
+def pivot_rows(lu, k):
+    """Partial pivoting at column k (LAPACK's getrf): the row p >= k of largest |lu[p, k]| (the
+    first of ties) swapped with row k in place; returns p."""
+    p = k
+    for i in range(k + 1, lu.shape[0]):
+        if abs(lu[i, k]) > abs(lu[p, k]):
+            p = i
+    if p != k:
+        for j in range(lu.shape[1]):
+            lu[k, j], lu[p, j] = lu[p, j], lu[k, j]
+    return p
+
+
+@numba.njit(cache=True, nogil=True)
 def cofactor(a):
     """The cofactor matrix of the square matrix a, det(a) inv(a).T, the derivative of np.linalg.det,
     exact where a is singular too (inv would raise there). P a = L U with partial pivoting (a zero
@@ -166,13 +180,8 @@ def cofactor(a):
     perm = np.arange(n)
     sign = 1.0
     for k in range(n):
-        p = k
-        for i in range(k + 1, n):
-            if abs(lu[i, k]) > abs(lu[p, k]):
-                p = i
+        p = pivot_rows(lu, k)
         if p != k:
-            for j in range(n):
-                lu[k, j], lu[p, j] = lu[p, j], lu[k, j]
             perm[k], perm[p] = perm[p], perm[k]
             sign = -sign
         piv = lu[k, k]

@@ -29,6 +29,8 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .linalg import pivot_rows
+
 _DEGREES = (3, 5, 7, 9, 13)
 # 1 / |c_{2m+1}|, the leading coefficient of the backward-error series (Al-Mohy and Higham 2009, (2.2))
 _C = (100800., 10059033600., 4487938430976000., 5914384781877411840000., 113250775606021113483283660800000000.)
@@ -95,13 +97,8 @@ def _solve(q, p):
     lu = q.copy()
     x = p.copy()
     for k in range(n):
-        piv = k
-        for i in range(k + 1, n):
-            if abs(lu[i, k]) > abs(lu[piv, k]):
-                piv = i
+        piv = pivot_rows(lu, k)
         if piv != k:
-            for j in range(n):
-                lu[k, j], lu[piv, j] = lu[piv, j], lu[k, j]
             for j in range(m):
                 x[k, j], x[piv, j] = x[piv, j], x[k, j]
         d = lu[k, k]
