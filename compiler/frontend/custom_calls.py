@@ -255,20 +255,27 @@ def _apply_jvp(rule, y: Var, args: tuple, tangents: list, nondiff: list = ()):
     for the arguments without a tangent); the tangent of the output, or None."""
     b = y.builder
     call_loc = b.loc
-    name, jvp = rule.__name__, rule.jvp_rule
-    what = f"the forward-mode rule of {name}()"
+    what = f"the forward-mode rule of {rule.__name__}()"
     primals = tuple(a.value for a in args)
     tans = tuple(t.value if t is not None else _zero_like(b, p) for t, p in zip(tangents, primals))
+    return _rule_tangent(b, rule, _values(nondiff) + [primals, tans], y.aval.shape, call_loc, what)[0]
+
+
+def _rule_tangent(b, rule, arguments: list, shape, call_loc, what):
+    """The user's JVP rule lowered into `b` on `arguments` (nondiff values, primals, tangents): its
+    tangent output, checked to be a pair's second item of the output's shape, and the location of
+    the rule's return."""
+    name, jvp = rule.__name__, rule.jvp_rule
     _ACTIVE.append(rule)
     try:
-        result, ret_loc = lower_function(b, jvp, _values(nondiff) + [primals, tans], call_loc, what)
+        result, ret_loc = lower_function(b, jvp, arguments, call_loc, what)
     finally:
         _ACTIVE.pop()
     pair = _items(b, result)
     if pair is None or len(pair) != 2:
         raise _at_rule(AdjitTypeError(f"{jvp.__name__} must return a pair (out, tangent_out), as {name}'s "
                                       "forward-mode rule", ret_loc), call_loc, what)
-    return _check_like(b, pair[1], y.aval.shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output")
+    return _check_like(b, pair[1], shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output"), ret_loc
 
 
 def _apply_transposed_jvp(rule, g: Var, args: tuple, nondiff: list = ()) -> list:
@@ -299,16 +306,8 @@ def _apply_transposed_jvp(rule, g: Var, args: tuple, nondiff: list = ()) -> list
     tangents = [inner.define(Value(f"{p.hint}_dot"), a.aval) if a.type.is_float else None
                 for p, a in zip(primals, args)]
     tans = tuple(t if t is not None else _zero_like(inner, p) for t, p in zip(tangents, primals))
-    _ACTIVE.append(rule)
-    try:
-        result, ret_loc = lower_function(inner, jvp, rule_nondiff + [tuple(primals), tans], call_loc, what)
-    finally:
-        _ACTIVE.pop()
-    pair = _items(inner, result)
-    if pair is None or len(pair) != 2:
-        raise _at_rule(AdjitTypeError(f"{jvp.__name__} must return a pair (out, tangent_out), as {name}'s "
-                                      "forward-mode rule", ret_loc), call_loc, what)
-    t_out = _check_like(inner, pair[1], g.aval.shape, ret_loc, call_loc, what, f"the tangent of {name}()'s output")
+    t_out, ret_loc = _rule_tangent(inner, rule, rule_nondiff + [tuple(primals), tans], g.aval.shape, call_loc,
+                                   what)
     if t_out is None:
         return [None] * len(args)
     floats = [t for t in tangents if t is not None]
