@@ -115,6 +115,17 @@ def bool_list_index_short(X):
     return np.sum(X[0][[True, False]])
 
 
+def ufunc_out_expression(x):
+    np.exp(x, out=x + 1.0)
+    return np.sum(x)
+
+
+def ufunc_out_number(x):
+    s = 0.0
+    np.exp(x[0], out=s)
+    return s
+
+
 def nested_pairs(X):
     pairs = [X[i] - X[j] for i in range(len(X)) for j in range(i + 1, len(X))]
     return sum(np.sum(p ** 2) for p in pairs) + np.sum(np.array([a * b for a in X[0] for b in X[1]]))

@@ -69,6 +69,10 @@ def test_ufunc_out_errors_are_numpys():
         run_grad(C.ufunc_out_cast, (X4,), (0,))
     with pytest.raises(adjit.AdjitError, match="out= an advanced-index copy"):  # NumPy writes into a temporary
         run_grad(C.ufunc_out_fancy, (X4,), (0,))
+    with pytest.raises(adjit.AdjitError, match="out= must name an array or a view of one here"):
+        run_grad(C.ufunc_out_expression, (X4,), (0,))
+    with pytest.raises(adjit.AdjitTypeError, match="np.exp: out must be an array"):  # NumPy: TypeError
+        run_grad(C.ufunc_out_number, (X4,), (0,))
 
 
 def test_max_default_of_several_arguments_is_pythons_type_error():
