@@ -367,13 +367,13 @@ class CallHelpers:
                 kwargs["a_max"] = None
             return self.prim_call("clip", np.clip, (x,) + tuple(args), kwargs, node)
         if m.name == "item" and not args and not kwargs:  # x.item(): the one element, as a number
-            if x.type.kind == "scalar":
-                return x
+            if x.type.kind == "scalar":  # Python's number (weak under NEP 50): morenumpy.py
+                return self.python_number(x, node)
             if any(d != 1 for d in self.b.aval(x).shape):
                 raise self.err(AdjitTypeError, "x.item() of an array of more than one element (NumPy raises); "
                                "index it instead", node)
-            return self.b.emit("getitem", [x] + [self.b.const(0)] * x.type.rank,
-                               index=tuple(("int", k + 1) for k in range(x.type.rank)))
+            return self.python_number(self.b.emit("getitem", [x] + [self.b.const(0)] * x.type.rank,
+                                                  index=tuple(("int", k + 1) for k in range(x.type.rank))), node)
         raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
 
     def divmod_or_sorted(self, func, args, kwargs, node):

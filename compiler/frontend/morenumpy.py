@@ -29,6 +29,13 @@ _SERIES = {np.polynomial.polynomial.polyval: "poly", np.polynomial.chebyshev.che
            np.polynomial.hermite_e.hermeval: "herme", np.polynomial.laguerre.lagval: "lag"}
 
 
+def python_dtype(dtype: str) -> str:
+    """The dtype of the Python number NumPy's .item()/.tolist() gives for an element of this dtype."""
+    if dtype == "bool" or dtype.startswith("complex"):
+        return "bool" if dtype == "bool" else "complex128"
+    return "float64" if dtype.startswith("float") else "int64"
+
+
 _DTYPE_REDUCTIONS = frozenset({"sum", "mean", "prod"})  # NumPy reductions taking dtype=
 _INITIAL = frozenset({"sum", "max", "min"})  # and initial=
 
@@ -388,15 +395,32 @@ class MoreNumpy(VectorizeCalls):
         return add(c0, mul(c1, last))
 
     # -- methods
+    def python_number(self, x: Value, node):
+        """The number x as Python's number (x.item(), x.tolist() of a 0-d value): a float for any
+        float dtype, an int for any integer dtype, weak under NEP 50 (x32 * x.item() is float32)."""
+        if x.type.weak:
+            return x
+        self.at(node)
+        return self.b.emit("astype", [x], dtype=python_dtype(x.type.dtype), weak=True)
+
     def tolist(self, x: Value, args, kwargs, node):
         """x.tolist(): the numbers as Python's nested lists (a 0-d value: the number)."""
         if args or kwargs:
             raise self.err(ArgumentError, ".tolist() takes no arguments", node)
         if x.type.kind != "array":
-            return x
+            return self.python_number(x, node)
         shape = self.b.aval(x).shape
-        if x.type.rank == 1:
-            return self.as_list(x, node)
+        if x.type.rank == 1:  # Python's numbers: float32 items are floats (float64), weak under NEP 50
+            want = python_dtype(x.type.dtype)
+            if want != x.type.dtype:
+                self.at(node)
+                x = self.b.emit("astype", [x], dtype=want)
+            lst = self.as_list(x, node)
+            if lst.slots is not None:
+                lst.slots.weak = True
+            else:
+                lst.weak = True
+            return lst
         if shape[0] is None:
             raise self.err(UnsupportedSyntaxError, ".tolist() of a 2-D or higher array whose first extent is known "
                            "only when the function runs", node, hint="iterate over its rows")

@@ -232,3 +232,20 @@ def pad_median(x):
 
 def pad_wrong_keyword(x):
     return np.sum(np.pad(x, 1, mode="edge", constant_values=1.0))
+
+
+def tolist_float32(x, d):
+    """x32.tolist() and x32.item() are Python floats (float64), weak: v * 1.1 rounds in float64."""
+    s = 0.0
+    for v in d.astype(np.float32).tolist():
+        s = s + v * 1.1
+    k = np.arange(3, dtype=np.int32).tolist()  # Python ints: k[2] * 3e9 does not wrap in int32
+    return s * x[0] + d.astype(np.float32)[1:2].item() * 1.3 * x[1] + x[2] * (k[2] * 3000000000)
+
+
+def tolist_rows_float32(X, d):
+    s = 0.0
+    for row in (d[:, None] * np.ones(2)).astype(np.float32).tolist():
+        for v in row:
+            s = s + v * 1.1 * X[0]
+    return s

@@ -39,6 +39,8 @@ CASES = [
     (C.ufunc_out, (W[:3, :].copy(),), (0,)),
     (C.bool_list_index, (W,), (0,)),  # a list literal of bools in an index: a constant mask  # out= of ufuncs, np.clip, np.matmul: out[...] = f(...)  # s[None], s[...] of a number: NumPy's arrays of one element
     (C.max_default, (np.array([-2.4, -1.3, -2.0]),), (0,)),  # every list empty: the defaults
+    (C.tolist_float32, (X3, A5), (0,)),  # .tolist()/.item() of float32/int32: Python's float/int, weak
+    (C.tolist_rows_float32, (X3, A5), (0,)),
 ]
 
 
