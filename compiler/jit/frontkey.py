@@ -206,6 +206,8 @@ class _Description:
         if hasattr(v, "cache_info") and isinstance(getattr(v, "__wrapped__", None), types.FunctionType):
             out.append("lru_cache")  # functools.lru_cache / cache: the function it caches is what is inlined
             return self.function(v.__wrapped__, depth + 1)
+        if isinstance(getattr(type(v), "__adjit_custom__", None), property):  # adjit.custom_vjp / custom_jvp
+            return self.custom(v, depth)
         if isinstance(v, types.FunctionType):
             wrapped = getattr(v, "__wrapped__", None)
             if module.split(".")[0] in _LIBRARIES and not isinstance(wrapped, types.FunctionType):
@@ -213,6 +215,21 @@ class _Description:
                 return True
             return self.function(v, depth + 1)
         return False
+
+    def custom(self, v, depth: int) -> bool:
+        """A custom_vjp / custom_jvp function (adjit/custom.py): what the frontend inlines of it is
+        its function and rules (fwd, bwd; the jvp rule), each described as a function is."""
+        if id(v) in self.seen:  # its own rules call it
+            self.out.append(f"seen:custom {v!r}")
+            return True
+        self.seen.add(id(v))
+        self.keep.append(v)
+        self.out.append(f"custom_{v.kind} nondiff={v.nondiff!r}")
+        for what in ("fun", "fwd", "bwd", "jvp_rule"):
+            self.out.append(f"rule {what}")
+            if not self.value(getattr(v, what, None), set(), depth + 1):
+                return False
+        return True
 
     def module(self, v, names: set, depth: int) -> bool:
         self.out.append(f"module:{v.__name__}")

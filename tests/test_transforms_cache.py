@@ -1,0 +1,77 @@
+"""The front key (compiler/jit/frontkey.py) of a function calling a custom_vjp or custom_jvp
+function (issue 13): it had none (the custom function object had no description), so a new
+process lowered the caller again to find its cache entry. The key describes the custom function
+as the frontend inlines it: its function and rules."""
+import numpy as np
+
+import adjit
+from adjit.compiler.jit import CompiledFunction
+from adjit.compiler.jit.frontkey import _dependencies
+from adjit.compiler.jit.modules import STATS
+
+
+@adjit.custom_vjp
+def scaled(x):
+    return 2.0 * x
+
+
+def scaled_fwd(x):
+    return scaled(x), None
+
+
+def scaled_bwd(res, g):
+    return (2.0 * g,)
+
+
+scaled.defvjp(scaled_fwd, scaled_bwd)
+
+
+@adjit.custom_vjp
+def scaled_other(x):
+    return 2.0 * x
+
+
+def other_bwd(res, g):
+    return (3.0 * g,)  # another rule: another key
+
+
+scaled_other.defvjp(scaled_fwd, other_bwd)
+
+
+@adjit.custom_jvp
+def softplus(x):
+    return np.log(1 + np.exp(x))
+
+
+@softplus.defjvp
+def softplus_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return softplus(x), t / (1 + np.exp(-x))
+
+
+def loss(x):
+    return np.sum(np.sin(scaled(x))) + np.sum(softplus(x * 0.5))
+
+
+def loss_other(x):
+    return np.sum(np.sin(scaled_other(x))) + np.sum(softplus(x * 0.5))
+
+
+def test_a_caller_of_custom_functions_has_a_front_key(tmp_path, monkeypatch):
+    deps = _dependencies(loss)
+    assert deps is not None and "custom_vjp" in deps and "custom_jvp" in deps
+    assert "return (2.0 * g,)" in deps and "t / (1 + np.exp(-x))" in deps  # the rules' source
+    other = _dependencies(loss_other)
+    assert other is not None and "return (3.0 * g,)" in other
+    monkeypatch.setenv("ADJIT_CACHE_DIR", str(tmp_path))
+    x = np.array([0.3, -0.7, 1.1])
+    CompiledFunction(loss, 0, "value_and_grad").specialize(x)
+    before = STATS["front_hits"]
+    spec = CompiledFunction(loss, 0, "value_and_grad").specialize(x)  # a new process's lookup
+    assert STATS["front_hits"] == before + 1
+    value, g = spec.forward(x), adjit.grad(loss)(x)
+    assert np.isclose(value, loss(x))
+    exact = 2.0 * np.cos(2.0 * x) + 0.5 / (1 + np.exp(-0.5 * x))
+    assert np.allclose(g, exact, rtol=1e-12, atol=1e-14)
+    assert np.allclose(adjit.grad(loss_other)(x), 3.0 * np.cos(2.0 * x) + 0.5 / (1 + np.exp(-0.5 * x)),
+                       rtol=1e-12)  # the other rule, not the first one's cache entry
