@@ -55,9 +55,10 @@ def _scalar_where(op: Op, arg, f32: bool) -> Expr:
 # NumPy's function of the same name when that operand is a number in the readable rendering
 _METHOD_FORMS = frozenset({"reshape", "shape", "size"})
 
-# integer arithmetic that can leave int32's range: rendered on scalars, cast back to int32 as NumPy's
-# int32 arithmetic wraps
+# integer arithmetic that can leave a narrow integer's range: rendered on scalars, cast back to its dtype
+# as NumPy's arithmetic wraps (Numba computes integers narrower than 64 bits in int64)
 _WRAPS = frozenset({"add", "sub", "mul", "neg", "pow"})
+_NARROW_INTS = frozenset({"int32", "int16", "int8", "uint32", "uint16", "uint8"})
 
 
 class OpRenderer:
@@ -90,10 +91,14 @@ class OpRenderer:
         f32 = row.elementwise and op.out.type is not None and op.out.type.dtype == "float32"
         if scalar and op.prim == "where":  # `a if c else b` keeps each branch's type: cast it to NumPy's result
             return _scalar_where(op, arg, f32)
+        wraps = (scalar or self.lowered and op.out.type.kind == "scalar") and op.prim in _WRAPS \
+            and op.out.type is not None
+        if wraps and op.out.type.dtype == "uint64":  # Numba's uint64 with int64 is float64: computed in
+            def arg(v, prec, f32, arg=arg):  # int64 (which wraps as uint64 does) and cast back
+                return f"np.int64({arg(v, 0, f32)})" if v.type.dtype not in ("float32", "float64", "bool") else arg(v, prec, f32)
         e = template(form).render(op.inputs, op.attrs, arg, f32)
-        if (scalar or self.lowered and op.out.type.kind == "scalar") and op.prim in _WRAPS \
-                and op.out.type is not None and op.out.type.dtype == "int32":
-            return Expr(f"np.int32({e.text})")  # Numba computes int32 scalars in int64; NumPy wraps at 32 bits
+        if wraps and op.out.type.dtype in _NARROW_INTS | {"uint64"}:
+            return Expr(f"np.{op.out.type.dtype}({e.text})")  # NumPy wraps at the dtype's width
         return e
 
     # ---------------------------------------------------------------- CUSTOM rows

@@ -222,8 +222,8 @@ def _reduction(op: Op, R: int) -> Reduction:
     init = red.identity
     if red.int_identity is not None and v.type.dtype not in _FLOATS:
         init = red.int_identity
-        if op.inputs[0].type.dtype != v.type.dtype:  # int32 summed in int64: the start's type sets the sum's
-            init = f"np.{v.type.dtype}({init})"
+        if op.inputs[0].type.dtype != v.type.dtype or v.type.dtype != "int64":  # int32 summed in int64,
+            init = f"np.{v.type.dtype}({init})"  # uint8 in uint64: the start's type sets the sum's
     # a reduction over the last axis adds into a local along the innermost loop, then once into its
     # cell: a memory cell updated every iteration would keep the loop scalar
     return Reduction(op.prim, tuple(axes), bool(op.attrs["keepdims"]), init, v.type.rank == 0, 0 in axes,

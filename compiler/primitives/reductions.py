@@ -26,8 +26,11 @@ def _reduce_abstract(x, axis, keepdims, **_):
 
 
 def _sum_abstract(x, axis, keepdims, **_):
-    """NumPy sums integers narrower than the platform int in int64 (np.sum of int32 is int64)."""
+    """NumPy sums integers narrower than the platform int in the platform's (np.sum of int32 is
+    int64, of uint8 uint64)."""
     out = _reduce_abstract(x, axis, keepdims)
+    if out.type.dtype in ("uint8", "uint16", "uint32"):
+        return S.make("uint64", out.shape)
     return S.make("int64", out.shape) if out.type.dtype in ("int8", "int16", "int32") else out
 
 

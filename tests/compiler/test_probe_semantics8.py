@@ -1,0 +1,40 @@
+"""Silent wrong results found by the eighth semantics hunt (2026-12-03: integers narrower than 64
+bits, ...): each program against NumPy's value and dtype, central differences and forward mode,
+through the lowered module run as Python (no Numba compile: the suite's budget) unless the compiled
+code is the subject. Each failed on the code before its fix (docs/reliability.md)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import adjit
+from tests.conftest import check_against_fd, forward_check, run_grad
+
+
+def narrow_int_arithmetic(x, img):
+    t = 0
+    for v in img:  # a NumPy uint8 scalar: t + v stays uint8 (NEP 50) and wraps
+        t = t + v
+    s = img.reshape(3, 2).sum(axis=1)  # uint64 in NumPy
+    return (np.sum(x * (img * img)) + x[0] * (img[3] - img[0]) + x[1] * (-img[1]) + x[2] * t
+            + np.sum(x[:3] * s) + x[3] * (np.max(img) + 10) + x[4] * (np.sum(img) - 1000) * 1e-16)
+
+
+@pytest.mark.compiled
+def test_integers_narrower_than_64_bits_wrap_as_numpys():
+    """uint8/int8/int16/uint16/uint32 arithmetic wraps at its width in NumPy (`img * img`,
+    `img[3] - img[0]`, `-img[1]`, `np.max(img) + 10` of a uint8 image, `t + v` of uint8 scalars);
+    Numba computes them in int64, so compiled code gave the unwrapped values (55931.4 for NumPy's
+    -977.4 in a probe), as it did for int32 before 3-hunt's fix. And NumPy sums uint8/16/32 in uint64
+    (adjit kept uint8: `img.reshape(3, 2).sum(axis=1)` wrapped, 100.9 for NumPy's 49.7), where
+    `np.sum(img) - 1000` wraps at 2**64."""
+    x = np.array([0.3, -1.2, 0.7, 2.1, -0.4, 0.5])
+    for dt in (np.uint8, np.int8, np.int16, np.uint16, np.uint32):
+        img = np.array([200, 100, 250, 7, 128, 255]).astype(dt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's overflow warnings
+            ref = narrow_int_arithmetic(x, img)
+            value, grad = adjit.value_and_grad(narrow_int_arithmetic)(x, img)
+            lvalue, lgrads = run_grad(narrow_int_arithmetic, [x, img], (0,))
+        assert np.isclose(value, ref, rtol=1e-12) and np.isclose(lvalue, ref, rtol=1e-12), (dt, value, lvalue, ref)
+        assert np.allclose(grad, lgrads[0], rtol=1e-12)
