@@ -466,6 +466,13 @@ def _solve(bt, op, ins, which):
     return bt.b.emit("transpose", [x], axes=(1, 0))
 
 
+def _cofactor_jvp(bt, op, ins, which):
+    """det's second derivative along each of the tangents (runtime/linalg.cofactor_jvp takes a stack)."""
+    if which[0]:
+        raise Unbatchable("the cofactor matrix's derivative at a batched matrix", op.loc)
+    return bt.b.emit(op.prim, ins, **_attrs(op))
+
+
 RULES: dict = {name: _elementwise for name, p in PRIMITIVES.items() if p.elementwise}
 RULES.update({
     "sum": _reduce, "mean": _reduce, "max": _reduce, "min": _reduce, "cumsum": _reduce,
@@ -474,7 +481,7 @@ RULES.update({
     "getitem": _getitem, "gather": _gather, "index_add": _index_write, "index_update": _index_write,
     "concatenate": _joining, "stack": _joining,
     "matmul": _matmul, "outer": _outer, "solve": _solve,
-    "diagonal": _leading, "diag_embed": _leading, "linrec": _linrec,
+    "diagonal": _leading, "diag_embed": _leading, "linrec": _linrec, "cofactor_jvp": _cofactor_jvp,
 })
 
 

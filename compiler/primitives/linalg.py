@@ -180,7 +180,10 @@ def _trace_of(m, t):
 # det's derivative is the cofactor matrix C = det(a) inv(a).T, finite where a is singular too: a row
 # of its own (runtime/linalg.cofactor: LU with partial pivoting and the triangular factor's adjugate,
 # no division by a pivot), so a singular matrix's gradient is exact where inv would raise. C's own
-# derivative, (sum(C * da) C - C da.T C) / det(a), is nan at a singular a (second order only).
+# derivative, (sum(C * da) C - C da.T C) / det(a) where a is regular, is a row too, cofactor_jvp
+# (runtime/linalg.cofactor_jvp: through the SVD, no division), so det's Hessian and hvp are exact at
+# a singular a; that linear map is its own adjoint (C's VJP is the same row). Its derivative in a
+# (det's third) divides by det(a): nan at a singular a, third order only.
 primitive("det", _scalar_abstract("np.linalg.det"), sources=(np.linalg.det,), params=("a",),
           readable="np.linalg.det({0})",
           vjp=lambda g, y, x: (g * npx.cofactor(x),),
@@ -189,8 +192,52 @@ primitive("cofactor", _matrix_abstract("the cofactor matrix"), params=("a",),
           readable="(lambda u, s, vh: np.linalg.det(u @ vh) * (u * np.prod(np.where(np.eye(len(s), dtype=bool), 1.0, s), "
                    "axis=1)) @ vh)(*np.linalg.svd({0}))",
           lowered="_la.cofactor({0})",
-          vjp=lambda g, c, x: ((_trace_of(g, c) * c - c @ g.T @ c) / npx.det(x),),
-          jvp=lambda t, c, x: (_trace_of(c, t[0]) * c - c @ t[0].T @ c) / npx.det(x))
+          vjp=lambda g, c, x: (npx.cofactor_jvp(x, g),),
+          jvp=lambda t, c, x: npx.cofactor_jvp(x, t[0]))
+
+
+def _cofactor_jvp_abstract(a, t, **_):
+    n = _square(a, "the cofactor matrix's derivative")
+    if t.type.kind != "array" or t.type.rank < 2 or t.type.dtype != a.type.dtype or \
+            (n is not None and any(e is not None and e != n for e in t.shape[-2:])):
+        raise ShapeError(f"the cofactor matrix's derivative: a direction of shape {tuple(t.shape)} for a "
+                         f"{tuple(a.shape)} matrix")
+    return S.make(t.type.dtype, tuple(t.shape))
+
+
+def _cofactor_second(x, t, s):
+    """d/dx cofactor_jvp(x, t) along s: det(x) times the six terms of the derivative of
+    det(x) (tr(B t) B^T - (B t B)^T), B = inv(x) (written C^T / det(x))."""
+    c = npx.cofactor(x)
+    d = npx.det(x)
+    b = c.T / d
+    btb, bsb = b @ t @ b, b @ s @ b
+    tr_t, tr_s = _trace_of(b.T, t), _trace_of(b.T, s)
+    return d * (tr_s * tr_t * b.T - tr_s * btb.T - _trace_of(btb.T, s) * b.T - tr_t * bsb.T
+                + (bsb @ t @ b).T + (btb @ s @ b).T)
+
+
+def _cofactor_second_vjp(g, x, t):
+    """The cotangent of x in <g, cofactor_jvp(x, t)>: the adjoint of _cofactor_second in s."""
+    c = npx.cofactor(x)
+    d = npx.det(x)
+    b = c.T / d
+    btb, bgb = b @ t @ b, b @ g @ b
+    tr_t, g_b = _trace_of(b.T, t), _trace_of(g, b.T)
+    return d * (tr_t * g_b * b.T - _trace_of(g, btb.T) * b.T - g_b * btb.T - tr_t * bgb.T
+                + (btb @ g @ b).T + (bgb @ t @ b).T)
+
+
+primitive("cofactor_jvp", _cofactor_jvp_abstract, params=("a", "t"),
+          readable="(lambda a, t: (lambda u, s, vh: (lambda p, x: np.linalg.det(u @ vh) * (u @ (np.eye(len(s)) * "
+                   "(np.diagonal(x, axis1=-2, axis2=-1) @ p)[..., None, :] - np.swapaxes(x, -1, -2) * p) @ vh))"
+                   "((1 - np.eye(len(s))) * np.prod(np.where(np.logical_or(np.eye(len(s), "
+                   "dtype=bool)[:, None, :], np.eye(len(s), dtype=bool)[None, :, :]), 1.0, s), axis=2), u.T @ t @ vh.T))(*np.linalg.svd(a)))"
+                   "({0}, {1})",
+          lowered="_la.cofactor_jvp({0}, {1})",
+          vjp=lambda g, y, x, t: (_cofactor_second_vjp(g, x, t), npx.cofactor_jvp(x, g)),
+          jvp=lambda tt, y, x, t: _tsum(None if tt[0] is None else _cofactor_second(x, t, tt[0]),
+                                        None if tt[1] is None else npx.cofactor_jvp(x, tt[1])))
 # np.linalg.slogdet(a) is (sign, logabsdet): two rows (frontend/forms/linalg.py makes the pair)
 primitive("slogdet", _scalar_abstract("np.linalg.slogdet"), params=("a",),
           readable="np.linalg.slogdet({0})[1]",

@@ -193,4 +193,5 @@ INTERNAL = {"index_add"}
 INTERNAL |= {"custom_vjp_call", "custom_jvp_call"}
 INTERNAL |= {"pin_extent"}  # emitted by the builder for run-time extents: tests/compiler/test_run_time_extents.py
 INTERNAL |= {"cofactor"}  # det's derivative (primitives/linalg.py): first and second order in test_probe_semantics7.py
+INTERNAL |= {"cofactor_jvp"}  # det's second derivative: tests/test_second_singular.py
 INTERNAL |= {"require_tall"}  # np.linalg.svd of a run-time row count: tests/compiler/test_matfuncs.py
