@@ -507,6 +507,12 @@ class CallHelpers:
             out = default
             for c, v in reversed(list(zip(conds, choices))):  # the first true condition wins
                 out = call(np.where, c, v, out)
+            parts = (*choices, default)  # NumPy promotes the choices and default at once: with a float32
+            if isinstance(out, Value) and all(isinstance(p, Value) or _is_number(p) for p in parts):  # choice,
+                from ..shapes import promote  # Python numbers stay weak where a nested where makes float64
+                dt = promote(*(self.value(p, node).type for p in parts)).dtype
+                if out.type.dtype != dt:
+                    out = self.b.emit("astype", [out], dtype=dt)
             return out
         if func is np.nanvar or func is np.nanstd:
             name = f"np.{func.__name__}"

@@ -38,3 +38,21 @@ def test_integers_narrower_than_64_bits_wrap_as_numpys():
             lvalue, lgrads = run_grad(narrow_int_arithmetic, [x, img], (0,))
         assert np.isclose(value, ref, rtol=1e-12) and np.isclose(lvalue, ref, rtol=1e-12), (dt, value, lvalue, ref)
         assert np.allclose(grad, lgrads[0], rtol=1e-12)
+
+
+def select_of_numbers(x):
+    y = np.select([x > 1, x < 0], [x, 2], 0.5)
+    return np.sum(y * x) + y.dtype.itemsize
+
+
+def test_select_promotes_its_choices_at_once():
+    """np.select([c1, c2], [x32, 2], 0.5) is float32 in NumPy (the choices and the default promoted
+    together, Python numbers weak); adjit nested np.where's, the inner `np.where(c2, 2, 0.5)` a
+    float64 array, so the result was float64 (itemsize 8 for NumPy's 4)."""
+    x32 = np.array([0.3, -1.2, 0.7, 2.1, -0.4], dtype=np.float32)
+    value, grads = run_grad(select_of_numbers, [x32], (0,))
+    assert np.asarray(value).dtype == np.float32 and np.isclose(value, select_of_numbers(x32), rtol=1e-6)
+    x = x32.astype(np.float64)
+    value, grads = run_grad(select_of_numbers, [x], (0,))
+    check_against_fd(select_of_numbers, [x], (0,), compiled=False)
+    forward_check(select_of_numbers, [x], (0,), grads)
