@@ -137,6 +137,11 @@ def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
     wrt = tuple(k for k, t in enumerate(tangents) if t is not None)
     if not wrt:
         raise ArgumentError("jvp: every tangent is None; give a tangent for at least one argument")
+    rest = _rest_of(inner.fun if inner is not None else f)
+    if rest is not None and len(tangents) > rest[0]:  # the extra arguments' tangents: the tuple *rest's
+        k, name = rest
+        wrt = tuple(w for w in wrt if w < k) + ((name,) if any(t is not None for t in tangents[k:]) else ())
+        tangents = tangents[:k] + (tuple(tangents[k:]),)
     if inner is not None and (has_aux or inner.has_aux):  # grad(f, has_aux=True): its code, aux with it
         inner = None  # (frontend/nested.py), in forward mode: aux's tangent too, as jax.jvp gives it
     if inner is not None:  # jvp of grad: forward over reverse
@@ -147,6 +152,23 @@ def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
     fwd = c.wrt_fwd if inner is not None else c.wrt  # positions among the bound arguments (a method's self first)
     extra = tangent_leaves(args, fwd, _bound(c, args, tangents), _like)  # a structure's tangent: one per float leaf
     return c, args, extra
+
+
+def _rest_of(f):
+    """(position among the caller's arguments, name) of `*rest` when f takes one: its extra
+    arguments are one parameter, a tuple (frontend/parse.py), so JAX's per-argument tangents and
+    cotangents past the named parameters are that tuple's items. None otherwise."""
+    from .compiler.frontend.parse import parse
+    from .compiler.jit.arguments import callee_of
+
+    try:
+        callee = callee_of(f)
+        parsed = parse(callee.fn)
+    except Exception:  # noqa: BLE001 - the transformation itself reports it, located
+        return None
+    if parsed.star is None or parsed.star[0] is None:
+        return None
+    return parsed.star[0] - len(callee.prefix), parsed.param_names[parsed.star[0]]
 
 
 def _skip(c) -> int:
@@ -199,12 +221,17 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     first = _compiled(f, 0 if wrt is None else wrt, "vjp", has_aux=has_aux)  # binds, resolves wrt
     args = first._bind(primals, {})
     skip = _skip(first)  # a method's self, partial's positional arguments: bound before the caller's own
+    rest = _rest_of(f) if wrt is None else None  # *rest: the extra primals' cotangents are its tuple's
+    if rest is not None and len(primals) > rest[0]:
+        return _vjp_rest(f, primals, rest, has_aux)
     own = range(skip, skip + len(primals))  # not partial's keywords, nor the values computed or read before
     # the call (host.py, captures.py): one cotangent per primal given, as jax.vjp
     wrt_pos = tuple(k for k in _float_positions(args) if k in own) if wrt is None else tuple(first.wrt)
     if not wrt_pos:
         raise AdjitTypeError("vjp: no argument is a float, so nothing can be differentiated")
-    c = _compiled(f, tuple(k - skip for k in wrt_pos), "vjp", has_aux=has_aux)
+    names = first.parsed.param_names  # *rest's position is a name's (arguments.resolve_wrt)
+    c = _compiled(f, tuple(k - skip if first.parsed.star is None else names[k] for k in wrt_pos), "vjp",
+                  has_aux=has_aux)
     args = _snapshot(args)  # the pullback reruns the forward sweep: at these values, as jax.vjp linearizes
     spec = c._spec_for(args)
     out = spec.forward(*args)
@@ -227,6 +254,25 @@ def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
 
     pullback.source = lambda: c.source(*args)
     return (out, pullback, aux) if has_aux else (out, pullback)
+
+
+def _vjp_rest(f, primals, rest, has_aux: bool):
+    """vjp of a function taking *rest, called with extra arguments: the named parameters' and the
+    tuple's, one cotangent per primal as jax.vjp (the tuple's unpacked in place)."""
+    k, name = rest
+    named = tuple(i for i in float_arguments(primals[:k]))
+    extra = [i for i, p in enumerate(primals[k:]) if float_arguments((p,))]
+    got = vjp(f, *primals, wrt=named + ((name,) if extra else ()), has_aux=has_aux)
+    pull = got[1]
+
+    def pullback(ct):
+        grads = pull(ct)
+        tail = grads[k] if extra else ()
+        tail = tuple(tail) + (None,) * (len(primals) - k - len(tail))
+        return tuple(grads[:k]) + tuple(t if i in extra else None for i, t in enumerate(tail))
+
+    pullback.source = pull.source
+    return (got[0], pullback) + tuple(got[2:])
 
 
 # ------------------------------------------------------------------------------------ Jacobians

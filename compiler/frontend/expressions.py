@@ -604,7 +604,7 @@ class Expressions(CallHelpers, PythonValues):
                 items = self.unpack(items, self.b.aval(items).shape[0], a)
             if isinstance(items, Value) and items.type.kind == "tuple":  # f(*x.shape): its items
                 items = self.sequence_items(items, a)
-            if type(items) not in (tuple, list):
+            if not isinstance(items, (tuple, list)):  # a tuple argument too (StructTuple): its items
                 raise self.err(UnsupportedSyntaxError, f"`*{ast.unparse(a.value)}` in a call: adjit unpacks a "
                                "tuple or a list of fixed length here, not " + (
                     "an array" if isinstance(items, Value) else type(items).__name__), a,

@@ -391,7 +391,8 @@ def _refuse_default_array_writes(low, parsed: ParsedFunction):
     default array itself, which NumPy keeps for the next call (its results change call to call);
     adjit's compiled function works on a copy. A located error, as for a module-level array."""
     fn = parsed.fn
-    args = [a.arg for a in parsed.node.args.args]
+    code = fn.__code__  # the positional parameters' defaults are the last ones's (not a keyword-only's)
+    args = list(code.co_varnames[:code.co_argcount])
     given = getattr(fn, "__defaults__", None) or ()
     defaults = dict(zip(args[len(args) - len(given):], given))
     defaults.update(getattr(fn, "__kwdefaults__", None) or {})

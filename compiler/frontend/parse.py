@@ -3,6 +3,8 @@ check that its statements are in the supported subset."""
 from __future__ import annotations
 
 import ast
+import copy
+import dataclasses
 import dis
 import inspect
 import linecache
@@ -38,6 +40,8 @@ class ParsedFunction:
     globals: dict = field(default_factory=dict)
     _stmt_texts: dict = field(default_factory=dict, repr=False, compare=False)
     must_return: Any = field(default=None, repr=False, compare=False)  # (message, node): refused unless a helper
+    # the differentiated function's `*rest` and `**kw` as parameters: (rest's position, kw's), None if absent
+    star: Any = field(default=None, repr=False, compare=False)
 
     def loc(self, node: ast.AST, stmt: ast.AST | None = None) -> Loc:
         line = node.lineno + self.firstline - 1
@@ -95,16 +99,33 @@ def parse(fn, helper: bool = False) -> ParsedFunction:
     if parsed.must_return is not None and not helper:
         msg, where = parsed.must_return
         raise AdjitTypeError(msg, parsed.loc(where))
-    vararg, kwarg = parsed.node.args.vararg, parsed.node.args.kwarg
-    if vararg is not None and not helper:
-        raise UnsupportedSyntaxError(
-            "*args parameters of the differentiated function are not supported", parsed.loc(vararg),
-            hint="name the parameters, or take one tuple or list parameter; helpers it calls may take *args")
-    if kwarg is not None and not helper:
-        raise UnsupportedSyntaxError(
-            "**kwargs parameters of the differentiated function are not supported", parsed.loc(kwarg),
-            hint="name the parameters, or take one dict parameter; helpers it calls may take **kwargs")
+    if not helper and (parsed.node.args.vararg is not None or parsed.node.args.kwarg is not None):
+        return _with_star_parameters(parsed)
     return parsed
+
+
+_STAR_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _with_star_parameters(parsed: ParsedFunction) -> ParsedFunction:
+    """The differentiated function's `*rest` and `**kw` as parameters of their own: `rest`, the
+    tuple of the extra positional arguments (after the positional parameters), and `kw`, the dict
+    of the extra keyword arguments (last), as a call binds them (jit/arguments.bind_names); both
+    are structures, so their float leaves can be differentiated (wrt='rest' gives a tuple)."""
+    made = _STAR_CACHE.get(parsed.fn)
+    if made is not None:
+        return made
+    node = copy.deepcopy(parsed.node)
+    a = node.args
+    npos = parsed.fn.__code__.co_argcount
+    params = a.args[:npos] + ([a.vararg] if a.vararg is not None else []) + a.args[npos:] + \
+        ([a.kwarg] if a.kwarg is not None else [])
+    rest = npos if a.vararg is not None else None
+    kw = len(params) - 1 if a.kwarg is not None else None
+    a.args, a.vararg, a.kwarg = params, None, None
+    made = dataclasses.replace(parsed, node=node, param_names=[p.arg for p in params], star=(rest, kw))
+    _STAR_CACHE[parsed.fn] = made
+    return made
 
 
 def _parse(fn) -> ParsedFunction:

@@ -104,6 +104,8 @@ def resolve_wrt(parsed, wrt, skip: int = 0) -> list[int]:
                                     f"(its arguments: {', '.join(names)})", parsed.loc(parsed.node))
             k = names.index(w)
         elif isinstance(w, int) and not isinstance(w, bool):
+            if parsed.star is not None:
+                _star_position(parsed, w, skip)
             if not -len(names) <= w < len(names):
                 raise ArgumentError(f"wrt={w}: {parsed.name}() takes {len(names)} arguments",
                                     parsed.loc(parsed.node))
@@ -114,6 +116,21 @@ def resolve_wrt(parsed, wrt, skip: int = 0) -> list[int]:
             raise ArgumentError(f"wrt names argument '{names[k]}' twice", parsed.loc(parsed.node.args.args[k + skip]))
         out.append(k + skip)
     return out
+
+
+def _star_position(parsed, w: int, skip: int) -> None:
+    """wrt=<position> of a function with `*rest`: JAX's argnums count the call's arguments, so a
+    position past the named ones is ambiguous (adjit's count parameters): name them instead."""
+    rest, kw = parsed.star
+    bad = w < 0 if rest is not None else w + skip == kw
+    if rest is not None and w + skip >= rest:
+        bad = True
+    if bad:
+        star = ("*" if rest is not None else "**") + parsed.param_names[rest if rest is not None else kw]
+        raise ArgumentError(f"wrt={w}: {parsed.name}() takes {star}, so a position past its named parameters (or "
+                            "counted from the end) is ambiguous: a call's extra arguments are not parameters",
+                            parsed.loc(parsed.node), hint=f"name it: wrt='{star.lstrip('*')}' differentiates every extra "
+                            "argument (the gradient is their tuple or dict), or give the argument a named parameter")
 
 
 @dataclass
@@ -409,7 +426,9 @@ def as_numpy(parsed, a, k: int, name: str | None = None):
 def bind_names(parsed, fun, args: tuple, kwargs: dict) -> tuple:
     """Positional and keyword arguments, and defaults, matched to the parameters as Python would."""
     names = parsed.param_names
-    if not kwargs and len(args) == len(names):
+    if parsed.star is not None:  # `*rest` and `**kw`: parameters of their own (frontend/parse.py)
+        args, kwargs = _bind_star(parsed, fun, args, kwargs)
+    elif not kwargs and len(args) == len(names):
         return args
     defaults = fun.__defaults__ or ()
     if len(args) > len(names):
@@ -438,6 +457,33 @@ def bind_names(parsed, fun, args: tuple, kwargs: dict) -> tuple:
                 raise ArgumentError(f"{parsed.name}() missing required argument '{names[i]}'",
                                     parsed.loc(parsed.node))
     return tuple(bound)
+
+
+def _bind_star(parsed, fun, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """A call of `def f(x, *rest, k=1, **kw)` as a call of `f(x, rest, k, kw)`: the positional
+    arguments past the positional parameters are the tuple `rest`, the keywords that name no
+    parameter the dict `kw`, as Python binds them (its errors where it has no place for one)."""
+    rest, kw = parsed.star
+    npos = fun.__code__.co_argcount
+    if len(args) > npos and rest is None:
+        raise ArgumentError(f"{parsed.name}() takes {npos} positional arguments but {len(args)} were given",
+                            parsed.loc(parsed.node))
+    bound = list(args[:npos])
+    if rest is not None:
+        bound.append(tuple(args[npos:]))
+    named, extra = {}, {}
+    for k, v in kwargs.items():
+        if k in parsed.param_names and parsed.param_names.index(k) not in (rest, kw):
+            named[k] = v
+        elif kw is not None:
+            extra[k] = v
+        else:
+            raise ArgumentError(f"{parsed.name}() got an unexpected keyword argument '{k}'", parsed.loc(parsed.node))
+    if kw is not None:
+        named[parsed.param_names[kw]] = extra
+    if rest is not None and len(args) < npos:  # rest is empty: bound by keyword, after the named ones
+        named[parsed.param_names[rest]] = ()
+    return tuple(bound), named
 
 
 class _Missing:

@@ -72,7 +72,7 @@ def _plain_call(callee, parsed, args: tuple) -> bool:
     """Whether `args` are one per parameter of a plain function (no partial, no bound method),
     each a real array of at least one dimension in native byte order: then binding them gives
     them back as they are (arguments.bind), and a call skips its checks (2-3 µs of a 190 µs hvp)."""
-    if callee.prefix or callee.kwargs or callee.objects or len(args) != len(parsed.param_names):
+    if callee.prefix or callee.kwargs or callee.objects or len(args) != len(parsed.param_names) or parsed.star:
         return False
     for a in args:
         if type(a) is not np.ndarray or a.ndim == 0 or a.dtype.kind not in "fiub" or not a.dtype.isnative:

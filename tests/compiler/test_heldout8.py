@@ -11,10 +11,6 @@ from corpus_heldout8 import CASES, IDS, MOLECULES
 test_gradient, test_forward = family_tests(CASES, IDS, every=40)  # the first (exp1/expi kernels) compiles; the rest run lowered
 
 
-def _kwargs_entry(x, **opts):
-    return np.sum(x)
-
-
 def _twice(x, scale=1.0):
     return scale * np.sum(x)
 
@@ -90,7 +86,6 @@ def lambda_free_scale(x):
     (_write_global_object, "made outside the function (a global or closure value), read-only"),
     (_runtime_dict_key, "the key of dict.get must be a constant"),
     (_next_of_runtime, "iter() of a sequence whose items are known only when the function runs"),
-    (_kwargs_entry, "**kwargs parameters of the differentiated function"),
     (_duplicate_keyword, "multiple values for keyword argument 'scale'"),
     (_math_comb_array, "math.comb does not"),
 ])

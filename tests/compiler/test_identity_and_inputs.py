@@ -97,8 +97,10 @@ def test_decorated_functions_are_not_looked_through():
     def f(x):
         return np.sum(x)
 
-    with pytest.raises(UnsupportedSyntaxError):  # the wrapper is what runs: *args is refused, not f taken
-        adjit.grad(f)(np.ones(2))
+    with pytest.raises(adjit.ArgumentError, match="takes \\*args"):  # the wrapper is what runs, not f: its
+        adjit.grad(f)(np.ones(2))  # wrt=0 is the first of *args (JAX's argnums count the call's arguments)
+    (g,) = adjit.grad(f, wrt="args")(np.ones(2))  # named: every extra argument, a tuple
+    np.testing.assert_array_equal(g, [2.0, 2.0])
 
 
 def _lin(x, a):

@@ -562,8 +562,8 @@ ERRORS = [
     (numpy_python_function, "np.roots(x)", adjit.AdjitNameError, ("`np.roots` is not supported by adjit",)),
     (reversed_run_time_step, "reversed(range(0, 6, s))", adjit.UnsupportedSyntaxError,
      ("a range whose step is computed at run time cannot be reversed", "hint: use a step known")),
-    (star_args_top, "xs", adjit.UnsupportedSyntaxError,
-     ("*args parameters of the differentiated function are not supported", "helpers it calls may take *args")),
+    (star_args_top, "def star_args_top(*xs):", adjit.ArgumentError,  # wrt=0 is a call's first extra argument
+     ("takes *xs, so a position past its named parameters", "hint: name it: wrt='xs'")),
     (runaway_recursion, (_runaway, "_runaway(x * 2.0, k)"), adjit.UnsupportedSyntaxError,
      ("_runaway recurses deeper than 24 calls", "hint: recurse over a structure")),
     (ambiguous_isinstance, "isinstance(np.sum(x), np.floating)", adjit.AdjitTypeError,
