@@ -3,7 +3,10 @@ integers NumPy computes them bit by bit, which no row does: `x & (2**k - 1)` is 
 (exact in two's complement), anything else on integers is a located error (it was read as a
 logical and, `6 & 1` giving 1 where NumPy gives 0). `a >> b` is `a // 2**b` and `a << b` is
 `a * 2**b` for integers (NumPy's arithmetic shift; the product wraps as the shift does), shifts
-of 0 to 62 bits. `~` of an integer is `-x - 1`. A mixin of the Lowerer, before Expressions' binop."""
+of 0 to 62 bits. `~` of an integer is `-x - 1`. An integer to a negative power known when compiled is
+Python's float for Python ints (`k ** -1`, `pow(i, -2)`: float(k) ** -1), NumPy's ValueError (a located
+error) for NumPy integers; Numba's integer power gave 0 silently. A mixin of the Lowerer, before
+Expressions' binop."""
 from __future__ import annotations
 
 import ast
@@ -43,7 +46,25 @@ class IntegerBits:
             raise self.err(AdjitTypeError, f"np.{func.__name__} of booleans: NumPy computes it in float16 (about "
                            "three significant digits), which adjit does not support", node,
                            hint=f"cast first: np.{func.__name__}(b.astype(np.float64)) (or float16 yourself)")
+        if prim == "pow" and (func is pow or func is np.power) and len(args) == 2 and not kwargs \
+                and _int_kind(args[0]) and _int_kind(args[1]) and any(isinstance(a, Value) for a in args):
+            args = (self._negative_power(args[0], args[1], node, "pow" if func is pow else "np.power",
+                                         numpy=func is np.power), args[1])
         return super().prim_call(prim, func, args, kwargs, node)
+
+    def _negative_power(self, base, exponent, node, what, numpy=False):
+        """The base of an integer power: as a Python float when the exponent is a negative Python int
+        known when compiled and the base a Python int (Python's result is float(base) ** exponent); a
+        NumPy integer to a negative power is NumPy's ValueError, located."""
+        k = self.static_int(exponent)
+        if k is None or k >= 0:
+            return base
+        weak = lambda v: isinstance(v, (bool, int)) or isinstance(v, Value) and v.type.weak  # noqa: E731
+        if not numpy and weak(base) and weak(exponent):
+            return self.b.emit("astype", [self.value(base, node)], dtype="float64", weak=True)
+        raise self.err(AdjitTypeError, f"`{what}` of NumPy integers to a negative power (NumPy raises ValueError: "
+                       "Integers to negative integer powers are not allowed)", node,
+                       hint="make the base a float first: base.astype(np.float64) ** k, or 1.0 / base ** -k")
 
     def expr(self, node):
         """`~v`: NumPy's bitwise invert, `-v - 1`, of an integer (and Python's of a Python int or
@@ -70,6 +91,8 @@ class IntegerBits:
     def binop(self, optype, left, right, node):
         if optype in (ast.RShift, ast.LShift):
             return self._bit_shift(optype, left, right, node)
+        if optype is ast.Pow and _int_kind(left) and _int_kind(right) and (isinstance(left, Value) or isinstance(right, Value)):
+            left = self._negative_power(left, right, node, "**")
         if optype in (ast.BitAnd, ast.BitOr, ast.BitXor):
             kinds = {_int_kind(left), _int_kind(right)}
             if "int" in kinds and None not in kinds:

@@ -56,3 +56,29 @@ def test_select_promotes_its_choices_at_once():
     value, grads = run_grad(select_of_numbers, [x], (0,))
     check_against_fd(select_of_numbers, [x], (0,), compiled=False)
     forward_check(select_of_numbers, [x], (0,), grads)
+
+
+def python_int_negative_powers(x):
+    k = int(x[0] * 10)  # 3
+    acc = x[1] * pow(k, -2) + x[2] * (k ** -1) + x[3] * (True ** -1) + x[4] * (2 ** k)
+    for i in range(1, 4):
+        acc = acc + x[i] * i ** -1
+    return acc
+
+
+def numpy_int_negative_power(x):
+    return np.sum(x[:3] * np.arange(1, 4) ** -1)
+
+
+def test_python_int_to_a_negative_power_is_a_float():
+    """`i ** -1` of Python ints is a float in Python (0.5 for i = 2); adjit computed an integer
+    power, which Numba's compiled code gives as 0 (the value -1.2 for Python's -0.15 in a probe) and
+    the lowered module run as Python raised NumPy's ValueError; `pow(k, -2)` the same. NumPy
+    integers to a negative power raise ValueError in NumPy: a located error."""
+    x = np.array([0.3, -1.2, 0.7, 2.1, -0.4])
+    _value, grads = run_grad(python_int_negative_powers, [x], (0,))
+    assert np.isclose(_value, python_int_negative_powers(x), rtol=1e-14)
+    assert np.allclose(grads[0], [0.0, 1 / 9 + 1.0, 1 / 3 + 0.5, 1.0 + 1 / 3, 8.0], rtol=1e-14)
+    forward_check(python_int_negative_powers, [x], (0,), grads)
+    with pytest.raises(adjit.AdjitError, match="negative power"):
+        adjit.grad(numpy_int_negative_power)(x)
