@@ -1,24 +1,38 @@
-"""Third derivatives from transformation objects (issue 13): what JAX composes, re-expressed as what
-adjit compiles exactly, else left to the located error of the composition.
+"""Derivatives of any order from nested transformation objects (issue 13): hessian(hessian(f)),
+jacfwd(jacrev(jacfwd(grad(f)))), jacobian(hessian(F)) of an array-valued F, ... to any depth,
+each the exact derivative tensor JAX's definitions give.
 
-adjit compiles a Jacobian of a Jacobian whose innermost function is a plain function or a gradient
-(adjit/second.py: forward mode over the vjp of the gradient's code). The rewrites below only use
-identities that hold exactly, as JAX defines its transformations:
+Every nesting of hessian / jacobian / jacfwd / jacrev / grad (one int argnums each, no has_aux)
+over a plain function f is one tensor (`chain`): the k-th derivative of f by the arguments
+ks = [a_1, ..., a_k] (innermost first), of shape out.shape + x_a1.shape + ... + x_ak.shape, as JAX
+nests it (hessian(g, a) = jacfwd(jacrev(g, a), a); the Jacobian of a scalar function is its
+gradient; the mode of a Jacobian changes how, never what, it computes). `derivative` computes it
+from what adjit compiles exactly:
 
-- the Jacobian of a function returning a scalar is its gradient, the same arrays in the same
-  structure (jacobian(f, k) = grad(f, k)), so `jacfwd(jacfwd(jacrev(f)))` of a scalar f is
-  `jacfwd(jacfwd(grad(f)))`;
-- hessian(f, k) = jacfwd(jacrev(f, k), k) = jacfwd(grad(f, k), k) for a scalar f, so
-  `jacfwd(hessian(f))`, `jacrev(hessian(f))` and `jacobian(hessian(f))` are Jacobians of a
-  Jacobian of a gradient, and `hessian(jacobian(f))` is `hessian(grad(f))`;
-- hessian(g) of a gradient g returning an array is jacfwd(jacrev(g)) (second.py);
-- `jvp` and `vjp` of a Jacobian or a Hessian contract its own Jacobian (computed as above) with
-  the tangents or the cotangent: exact, at the cost of the full Jacobian (n JVPs or m VJPs);
-  `grad` of one with a scalar value is that vjp seeded with 1.
+- k = 1, 2: the Jacobian, and forward mode over the vjp (adjit/second.py), for any output;
+- k = 3 of a scalar f: forward mode over the vjp of grad(f)'s code (second.py takes a gradient
+  as its innermost function): one specialization;
+- k >= 4 of a scalar f: the innermost derivative contracted with a unit vector w, psi(*args, w) =
+  np.sum(grad(f, a_1)(*args) * w), a scalar function whose code calls the gradient (its code
+  inlined: compiler/frontend/nested.py), so T[i, ...] = the (k-1)-th derivative of psi at w = e_i:
+  one specialization per level, called x_a1.size times (the cost of k-3 levels of contractions);
+- a function returning an array: each output element the same way, through
+  phi(*args, u) = np.sum(f(*args) * u) at u = e_o.
 
-Anything else (a fourth derivative, has_aux on one of the levels, structured arguments under jvp or
-vjp of a Jacobian) keeps the located error it had."""
+The helpers psi and phi are source the frontend reads (`_helper`: registered in linecache, as
+pickled source is), with f's own parameter names. Anything else (has_aux on a level, several
+argnums on one level, structured arguments beyond the third order) keeps the located error or
+ArgumentError it had. `jvp` and `vjp` of a derivative object contract its own Jacobian (one order
+more) with the tangents or the cotangent: exact, at the cost of that whole Jacobian; `grad` of one
+with a scalar value is that vjp seeded with 1."""
 from __future__ import annotations
+
+import hashlib
+import inspect
+import keyword
+import linecache
+import re
+import weakref
 
 import numpy as np
 
@@ -39,7 +53,8 @@ def is_gradient(f) -> bool:
 
 def _is_plain(f) -> bool:
     return (callable(f) and not isinstance(f, _kinds()) and not getattr(f, "__adjit_transform__", False)
-            and getattr(f, "__adjit_custom__", None) is None)
+            and getattr(f, "__adjit_custom__", None) is None and not isinstance(f, GradOfDerivative)
+            and type(f).__name__ not in ("_Transformed", "PlainGrad"))
 
 
 def _is_scalar(value) -> bool:
@@ -47,49 +62,148 @@ def _is_scalar(value) -> bool:
             and value.dtype.kind == "f")
 
 
-def as_gradient_form(t, args: tuple):
-    """A Jacobian of a plain scalar function as its gradient (an adjit.grad object); a Hessian of one
-    as the Jacobian (forward mode) of its gradient; None for anything else."""
+def _one(k) -> bool:
+    return isinstance(k, int) and not isinstance(k, bool)
+
+
+def chain(t):
+    """(f, ks, None) when t is a nesting of hessian / jacobian / grad objects over a plain function
+    f (one int argnums each, no has_aux, no value): t(*args) is f's len(ks)-th derivative by the
+    arguments ks, innermost first. (None, ks, (order, why)) where a level is none of these: the
+    derivatives outside it, and the order the level would add."""
+    Jacobian, Hessian = _kinds()
+    ks: list = []
+    while True:
+        if type(t) is Hessian:
+            if t.has_aux or not _one(t.k):
+                return None, ks, (2, f"{t!r} has " + ("has_aux=True" if t.has_aux else f"argnums={t.k!r}"))
+            ks, t = [t.k, t.k] + ks, t.f
+        elif type(t) is Jacobian:
+            if t.has_aux or not _one(t.argnums):
+                return None, ks, (1, f"{t!r} has " + ("has_aux=True" if t.has_aux else f"argnums={t.argnums!r}"))
+            ks, t = [t.argnums] + ks, t.f
+        elif is_gradient(t) or isinstance(t, GradOfDerivative):
+            if not _one(t.wrt):
+                return None, ks, (1, f"{t!r} has wrt={t.wrt!r}")
+            ks, t = [t.wrt] + ks, (t.fun if is_gradient(t) else t.f)
+        elif _is_plain(t):
+            return t, ks, None
+        else:
+            return None, ks, None
+
+
+def nested(t, args: tuple):
+    """t(*args) for a nesting of order three or more (`chain`), else None (the caller's own path).
+    A level that is not one int argnums without has_aux, in a nesting of order three or more: an
+    ArgumentError naming it."""
+    f, ks, problem = chain(t)
+    if problem is not None and len(ks) + problem[0] >= 3:
+        raise ArgumentError(f"{t!r}: a derivative of order {len(ks) + problem[0]} or more nests hessian, jacobian, "
+                            f"jacfwd, jacrev and grad with one int argnums each and no has_aux, but {problem[1]}",
+                            hint="give each level one argument position (call it once per argument), and has_aux "
+                                 "to the outermost level only of a second derivative")
+    if f is None or len(ks) < 3:
+        return None
+    return derivative(f, ks, tuple(args))
+
+
+_MADE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # f -> {key: grad object or helper}
+
+
+def _made(f, key, make):
+    """One grad object or helper per (f, key), so each is compiled once per process."""
+    try:
+        per = _MADE.setdefault(f, {})
+    except TypeError:  # not weakly referable
+        per = {}
+    if key not in per:
+        per[key] = make()
+    return per[key]
+
+
+def _gradient(f, k: int):
     from .api import grad
 
-    Jacobian, Hessian = _kinds()
-    if getattr(t, "has_aux", False) or not _is_plain(getattr(t, "f", None)):
-        return None
-    if type(t) is Jacobian and t.inner is None and _is_scalar(t.f(*args)):
-        return grad(t.f, wrt=t.argnums)
-    if type(t) is Hessian and _is_scalar(t.f(*args)):
-        return Jacobian(grad(t.f, wrt=t.k), t.k, "fwd")
-    return None
+    return _made(f, ("grad", k), lambda: grad(f, wrt=k))
 
 
-def jacobian_alternative(J, args: tuple):
-    """For jacobian._Jacobian J of a Hessian, or of a Jacobian of a Jacobian: the same derivative as
-    a Jacobian of a Jacobian of a gradient (which second.py compiles), or None."""
-    Jacobian, Hessian = _kinds()
-    if J.has_aux:
-        return None
-    if J.inner is None and type(J.f) is Hessian:
-        inner = as_gradient_form(J.f, args)  # Jacobian(grad(f))
-        return None if inner is None else Jacobian(inner, J.argnums, J.mode)
-    if J.inner is not None and isinstance(J.inner.f, (Jacobian, Hessian)):
-        g = as_gradient_form(J.inner.f, args)
-        if g is not None and is_gradient(g):
-            return Jacobian(Jacobian(g, J.inner.argnums, J.inner.mode), J.argnums, J.mode)
-    return None
+def _names(f, n: int) -> list:
+    try:
+        names = [p.name for p in inspect.signature(f).parameters.values()]
+    except (TypeError, ValueError):
+        names = []
+    if len(names) != n or len(set(names)) != n or any(keyword.iskeyword(x) or x in ("np", "g", "w") for x in names):
+        return [f"a{i}" for i in range(n)]
+    return names
 
 
-def hessian_alternative(H, args: tuple):
-    """For transforms._Hessian H of a Jacobian of a scalar function, or of a gradient returning an
-    array: the function whose jacfwd(jacrev(.)) it is (second.py computes that), or None."""
-    Jacobian, _ = _kinds()
-    if H.has_aux:
-        return None
-    if type(H.f) is Jacobian:
-        g = as_gradient_form(H.f, args)
-        return g if g is not None and is_gradient(g) else None
-    if is_gradient(H.f) and not _is_scalar(H.f(*args)):
-        return H.f
-    return None
+def _ident(f, suffix: str) -> str:
+    base = re.sub(r"\W", "_", getattr(f, "__name__", "f")) or "f"
+    return f"{base}_{suffix}" if base[0].isalpha() else f"f_{suffix}"
+
+
+def _helper(f, g, n: int, what: str, name: str):
+    """def name(*f's parameters, w): return np.sum(g(*parameters) * w), with g a closure cell: source
+    the frontend reads (registered in linecache under a label unique to the text)."""
+    params = ", ".join(_names(f, n))
+    text = (f"def _adjit_{name}_factory(g):\n"
+            f"    def {name}({params}, w):  # {what}\n"
+            f"        return np.sum(g({params}) * w)\n"
+            f"    return {name}\n")
+    label = f"<adjit-higher {hashlib.sha256(text.encode()).hexdigest()[:16]}>"
+    if label not in linecache.cache:
+        linecache.cache[label] = (len(text), None, text.splitlines(keepends=True), label)
+    scope = {"np": np, "__name__": __name__}
+    exec(compile(text, label, "exec"), scope)  # noqa: S102 - adjit's own text, above
+    return scope[f"_adjit_{name}_factory"](g)
+
+
+def _unit(x, i: int):
+    e = np.zeros(np.size(x))
+    e[i] = 1.0
+    return e.reshape(np.shape(x)) if isinstance(x, np.ndarray) else float(e[0])
+
+
+def _refuse_structures(f, ks: list, args: tuple) -> None:
+    for k in set(ks):
+        x = args[k] if 0 <= k < len(args) else None
+        if not (isinstance(x, (float, np.floating)) or isinstance(x, np.ndarray) and x.dtype.kind == "f"):
+            raise ArgumentError(f"a derivative of order {len(ks)} of {getattr(f, '__name__', 'f')} by argument {k}: "
+                                f"it takes float arrays and numbers there, not {type(x).__name__} (a structure is "
+                                "differentiated up to the third order of a scalar function)",
+                                hint="pass the leaves as separate array arguments")
+
+
+def derivative(f, ks: list, args: tuple):
+    """f's len(ks)-th derivative by the arguments ks (innermost first), as JAX nests it: shape
+    out.shape + x_ks[0].shape + ... (see the module's docstring for how)."""
+    from .jacobian import _Jacobian
+    from .second import second_derivative
+
+    if len(ks) == 1:
+        return _Jacobian(f, ks[0], "auto")(*args)
+    if len(ks) == 2:
+        return second_derivative(f, ks[0], ks[1], args)
+    out = f(*args)
+    if _is_scalar(out) or isinstance(out, (int, float)):
+        if len(ks) == 3:  # forward mode over the vjp of the gradient's code
+            return second_derivative(_gradient(f, ks[0]), ks[1], ks[2], args)
+        _refuse_structures(f, ks, args)
+        psi = _made(f, ("psi", ks[0], len(args)), lambda: _helper(
+            f, _gradient(f, ks[0]), len(args), f"the gradient by argument {ks[0]}, contracted with w",
+            _ident(f, f"d{ks[0]}")))
+        x = args[ks[0]]
+        parts = [derivative(psi, ks[1:], args + (_unit(x, i),)) for i in range(int(np.size(x)))]
+        return np.stack([np.asarray(p) for p in parts]).reshape(np.shape(x) + np.shape(parts[0]))
+    if not isinstance(out, np.ndarray) or out.dtype.kind != "f":
+        raise ArgumentError(f"a derivative of order {len(ks)} of {getattr(f, '__name__', 'f')}, which returns "
+                            f"{type(out).__name__}: it takes functions returning a float array or number",
+                            hint="take the derivative of each array it returns, in a function returning that one")
+    _refuse_structures(f, ks, args)
+    phi = _made(f, ("phi", len(args)), lambda: _helper(
+        f, f, len(args), "the output contracted with w", _ident(f, "out")))
+    parts = [derivative(phi, ks, args + (_unit(out, o),)) for o in range(out.size)]
+    return np.stack([np.asarray(p) for p in parts]).reshape(out.shape + np.shape(parts[0]))
 
 
 def _contract(J, t, rank: int):

@@ -80,11 +80,11 @@ class _Jacobian:
         return ("fwd" if n <= m else "rev"), n, m
 
     def __call__(self, *args):
-        from .higher import jacobian_alternative
+        from .higher import nested
 
-        alt = jacobian_alternative(self, args)  # of a Hessian, of a Jacobian of a Jacobian: adjit/higher.py
-        if alt is not None:
-            return alt(*args)
+        found = nested(self, args)  # the third order and beyond (of a Hessian, of a Jacobian of a Jacobian...)
+        if found is not None:
+            return found
         if self.inner is not None:  # the argument structures of the inner argnums, then of the outer ones
             from .second import second_derivative
 

@@ -386,6 +386,10 @@ class _Hvp:
         if not isinstance(self.k, tuple):
             c = self._c
             if c is None:
+                if isinstance(self.f, (_Jacobian, _Hessian)):  # its value is an array: JAX's hvp-like jvp
+                    raise ArgumentError(f"hvp takes a scalar function, and {self.f!r} returns a derivative array",
+                                        hint="its derivative along v: adjit.jvp(that, (x,), (v,)); all of it: "
+                                             "adjit.jacfwd(that)")
                 c = self._c = _compiled(self.f, (self.k,), "grad_jvp", wrt_fwd=(self.k,))
             args = c._bind(tuple(args), {})
             if isinstance(args, Flat):  # a structure: v and H v in its structure
@@ -465,13 +469,11 @@ class _Hessian:
         return pickling.reduce(self, _Hessian, (self.f, self.k, self.has_aux))
 
     def __call__(self, *args):
-        from .higher import hessian_alternative
+        from .higher import nested
 
-        alt = hessian_alternative(self, args)  # of a Jacobian, or of a gradient returning an array
-        if alt is not None:
-            from .second import second_derivative
-
-            return second_derivative(alt, self.k, self.k, args, False, self.batched)
+        found = nested(self, args)  # of a Jacobian, of a Hessian, of a gradient: the third order and beyond
+        if found is not None:
+            return found
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         given, args = args, c._bind(args, {})
