@@ -163,21 +163,6 @@ class CallHelpers:
         out = call(np.where, single, call(np.take, moved, idx, axis=0), out)
         return call(np.moveaxis, out, 0, ax) if ax else out
 
-    def zip_value(self, args, node):
-        """zip(a, b, ...) used as a value (not a loop's iterable): the tuples of items, as many as
-        the shortest sequence, each a tuple, list or array whose length is known when compiled."""
-        seqs = []
-        for a in args:
-            if isinstance(a, (tuple, list)):
-                seqs.append(list(a))
-            elif isinstance(a, Value) and a.type.kind == "array" and a.type.rank >= 1 \
-                    and self.b.aval(a).shape[0] is not None:
-                seqs.append(self.unpack(a, self.b.aval(a).shape[0], node))
-            else:
-                raise self.err(UnsupportedSyntaxError, "zip() used as a value takes sequences whose lengths are known "
-                               "when the call is compiled", node, hint="iterate over it in a for loop instead")
-        return self.mark_list(tuple(zip(*seqs)))
-
     def reduce_where(self, func, args, kwargs, node):
         """A reduction with where=m (np.sum/prod/mean/max/min/any/all/std/var/nansum/nanmean/
         nanmax/nanmin, and the same methods): NumPy reduces only the places where m (broadcast to x)

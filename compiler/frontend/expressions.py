@@ -336,8 +336,8 @@ class Expressions(CallHelpers, PythonValues):
             return self.deferred(args[0], func, node)
         kwargs = self.call_keywords(node)  # f(x, k=v, **opts): calls.py
         self.at(node)
-        if func is zip and not kwargs:  # dict(zip(names, x[:2])), list(zip(a, b)): pairs now (calls.py)
-            return self.zip_value(args, node)
+        if func is zip or func is enumerate:  # dict(zip(names, x[:2])), list(enumerate(x)): pairs (pybuiltins.py)
+            return self.pairs_value(func, args, kwargs, node)
         if kwargs.get("where") is not None and where_reduction(func):  # np.max(x, where=m, initial=0): calls.py
             return self.reduce_where(func, args, kwargs, node)
         if any(type(a).__name__ == "SetValues" for a in list(args) + list(kwargs.values())):

@@ -27,7 +27,7 @@ import functools
 
 import numpy as np
 
-from ..errors import AdjitTypeError, ArgumentError, UnsupportedSyntaxError
+from ..errors import AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
 from .forms.polynomials import PolyObject
 from .interpolation import Interp1d, is_interp1d
@@ -219,6 +219,13 @@ class SequenceBuiltins:
         comp = arg if isinstance(arg, (ast.ListComp, ast.GeneratorExp)) else \
             self._over(ast.Name(f"_seq{id(node)}_v", ast.Load()), f"_seq{id(node)}_v", arg, arg)
         items = self.comprehension_items(comp)
+        if items is None and isinstance(arg, ast.Call) and self.expr(arg.func) in (enumerate, zip):
+            saved = getattr(self, "_rows_unrolled", False)  # pairs, which no array holds: rows of a known
+            self._rows_unrolled = True  # count unrolled (comprehensions.static_sequence)
+            try:
+                items = self.comprehension_items(comp)
+            finally:
+                self._rows_unrolled = saved
         if items is None:  # of run-time length: the array NumPy makes of the items
             items = self.comprehension_loop(np.array, node, comp, label=what)
         return items
@@ -263,6 +270,47 @@ class SequenceBuiltins:
             acc = t if isinstance(acc, bool) else self.b.emit("logical_or" if func is builtins.any else "logical_and",
                                                               [acc, t])
         return acc
+
+    def pairs_value(self, func, args, kwargs, node):
+        """zip(...) or enumerate(...) used as a value (not a loop's iterable)."""
+        if func is enumerate:
+            return self.enumerate_value(args, kwargs, node)
+        if set(kwargs) - {"strict"}:
+            raise self.err(ArgumentError, f"zip() got an unexpected keyword argument '{next(iter(kwargs))}'", node)
+        items = self.zip_value(args, node)
+        if kwargs.get("strict") and any(len(s) != len(items) for s in self._zipped):  # Python 3.10's check
+            raise self.err(ShapeError, "zip() arguments have different lengths (strict=True: Python's ValueError)", node)
+        return items
+
+    def zip_value(self, args, node):
+        """zip(a, b, ...) used as a value (not a loop's iterable): the tuples of items, as many as
+        the shortest sequence, each a tuple, list or array whose length is known when compiled."""
+        seqs = []
+        for a in args:
+            if isinstance(a, (tuple, list)):
+                seqs.append(list(a))
+            elif isinstance(a, Value) and a.type.kind == "array" and a.type.rank >= 1 \
+                    and self.b.aval(a).shape[0] is not None:
+                seqs.append(self.unpack(a, self.b.aval(a).shape[0], node))
+            else:
+                raise self.err(UnsupportedSyntaxError, "zip() used as a value takes sequences whose lengths are known "
+                               "when the call is compiled", node, hint="iterate over it in a for loop instead")
+        self._zipped = seqs
+        return self.mark_list(tuple(zip(*seqs)))
+
+    def enumerate_value(self, args, kwargs, node):
+        """enumerate(seq, start=0) used as a value (list(enumerate(x)), not a loop's iterable):
+        the pairs (start + k, item k), Python ints and the items, for a sequence whose length is
+        known when compiled, as zip's."""
+        params = dict(zip(("iterable", "start"), args), **kwargs)
+        if len(args) > 2 or set(params) - {"iterable", "start"} or "iterable" not in params:
+            raise self.err(ArgumentError, "enumerate() takes an iterable and start=", node)
+        start = params.get("start", 0)
+        if not isinstance(start, int) or isinstance(start, bool):
+            raise self.err(UnsupportedSyntaxError, "enumerate(..., start=) used as a value takes an int known when "
+                           "the call is compiled", node, hint="iterate over it in a for loop instead")
+        ones = self.zip_value((params["iterable"],), node)  # the items, each a 1-tuple: zip's checks
+        return self.mark_list(tuple((start + k, item) for k, (item,) in enumerate(ones)))
 
     # -- keyed max, min, sorted
     def _keyed(self, func, node):
@@ -320,24 +368,43 @@ class SequenceBuiltins:
         kv = self._build(keys, node) if isinstance(keys, tuple) else keys
         if kv.type.dtype == "bool":
             kv = emit("astype", [kv], dtype="int64")
+        if _tuples(items):  # max(enumerate(x), key=lambda t: t[1]): each part of the pairs, chosen alike
+            cols = [self._build(tuple(it[j] for it in items), node) for j in range(len(items[0]))]
+            weak = [all(isinstance(it[j], (int, float)) for it in items) for j in range(len(cols))]
+            if func is builtins.sorted:
+                ranked = [self._sorted_by(c, kv, reverse, node) for c in cols]
+                return self.mark_list(tuple(tuple(self._as_python_number(r[k], w) for r, w in zip(ranked, weak))
+                                            for k in range(len(items))))
+            best = self._best_index(func, keys, kv, node)
+            return tuple(self._as_python_number(emit("getitem", [c, best], index=(("int", 1),)), w) for c, w in zip(cols, weak))
         arr = self._build(items, node) if isinstance(items, tuple) else items
         if func is builtins.sorted:
             return self._sorted_by(arr, kv, reverse, node)
+        return emit("getitem", [arr, self._best_index(func, keys, kv, node)], index=(("int", 1),))
+
+    def _best_index(self, func, keys, kv, node) -> Value:
+        """The position of the first largest (max) or smallest (min) key, as Python compares."""
+        emit, const = self.b.emit, self.b.const
         if isinstance(keys, tuple):  # a known count: Python's loop, unrolled
             best_k, best_i = self.value(keys[0], node), const(0)
             for i in range(1, len(keys)):
                 k = self.value(keys[i], node)
                 better = emit("gt" if func is builtins.max else "lt", [k, best_k])
                 best_k, best_i = emit("where", [better, k, best_k]), emit("where", [better, const(i), best_i])
-        else:  # np.argmax of the keys, as Python compares: a NaN key wins only as the first
-            first = emit("getitem", [kv, const(0)], index=(("int", 1),))
-            far = const(-np.inf if func is builtins.max else np.inf)
-            clean = emit("where", [emit("ne", [kv, kv]), far, kv])
-            arg = self.call_value(np.argmax if func is builtins.max else np.argmin, [clean], {}, node)
-            best_i = emit("where", [emit("ne", [first, first]), const(0), arg])
-        return emit("getitem", [arr, best_i], index=(("int", 1),))
+            return best_i
+        # np.argmax of the keys, as Python compares: a NaN key wins only as the first
+        first = emit("getitem", [kv, const(0)], index=(("int", 1),))
+        far = const(-np.inf if func is builtins.max else np.inf)
+        clean = emit("where", [emit("ne", [kv, kv]), far, kv])
+        arg = self.call_value(np.argmax if func is builtins.max else np.argmin, [clean], {}, node)
+        return emit("where", [emit("ne", [first, first]), const(0), arg])
+
+    def _as_python_number(self, v: Value, weak: bool) -> Value:
+        """A part chosen from Python numbers (enumerate's counts) is a Python number again: weak."""
+        return self.b.emit("astype", [v], dtype=v.type.dtype, weak=True) if weak and not v.type.weak else v
 
     def _sorted_by(self, arr, kv, reverse, node):
+        """The items (arr's rows) ordered by their keys kv, stably, as Python's sorted."""
         emit, const = self.b.emit, self.b.const
         nan = emit("sum", [emit("astype", [emit("ne", [kv, kv])], dtype="int64")], axis=(0,), keepdims=False)
         emit("check", [emit("eq", [nan, const(0)])], exc="ValueError",
@@ -350,3 +417,9 @@ class SequenceBuiltins:
         if n is None:
             return self.as_list(ranked, node)
         return self.mark_list(tuple(emit("getitem", [ranked, const(k)], index=(("int", 1),)) for k in range(n)))
+
+
+def _tuples(items) -> bool:
+    """Items known when compiled that are tuples of one length (enumerate's or zip's pairs)."""
+    return isinstance(items, tuple) and bool(items) and all(type(it) is tuple for it in items) \
+        and len({len(it) for it in items}) == 1

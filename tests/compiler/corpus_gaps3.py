@@ -249,3 +249,16 @@ def tolist_rows_float32(X, d):
         for v in row:
             s = s + v * 1.1 * X[0]
     return s
+
+
+def enumerate_pairs(x):
+    """enumerate as a value: list(enumerate(x)), reversed(list(...)), max/min/sorted of its pairs by key."""
+    s = 0.0
+    for i, v in reversed(list(enumerate(x))):
+        s = s * 0.5 + v * i
+    i, v = max(enumerate(x), key=lambda t: t[1])
+    j, u = min(zip(x, x ** 2), key=lambda p: p[1])
+    for k, (m, w) in enumerate(sorted(enumerate(x, start=1), key=lambda t: -t[1])):
+        s = s + k * w + m * 0.1
+    x32 = np.ones(2, dtype=np.float32)
+    return s + v * 2 + i * x[0] + j * u + (x32 * i).dtype.itemsize  # i a Python int: x32 * i is float32

@@ -41,6 +41,7 @@ CASES = [
     (C.max_default, (np.array([-2.4, -1.3, -2.0]),), (0,)),  # every list empty: the defaults
     (C.tolist_float32, (X3, A5), (0,)),  # .tolist()/.item() of float32/int32: Python's float/int, weak
     (C.tolist_rows_float32, (X3, A5), (0,)),
+    (C.enumerate_pairs, (X3,), (0,)),  # list(enumerate(x)); max/min/sorted(enumerate(x), key=...)
 ]
 
 
