@@ -222,6 +222,9 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         rhs = self.expr(stmt.value)
         self.at(stmt)
         new = self.binop(type(stmt.op), current, rhs, stmt)
+        if isinstance(stmt.target, ast.Subscript) and isinstance(current, Value) and current.type.kind == "array" \
+                and current.type.rank > 0 and isinstance(new, Value):  # k[1:] += v: NumPy's ufunc into the view
+            self.same_kind(current, new, stmt)
         if isinstance(current, Masked) and isinstance(stmt.target.slice, ast.Tuple):  # x[i, mask] += v: maskmix.py
             self.assign(stmt.target, new, stmt)
             return
@@ -246,14 +249,20 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                            f"writes into ({tuple(cur.shape)} -> {tuple(res.shape)}); NumPy raises here", stmt,
                            hint="write `x = x + v` to make a new, broadcast array")
         if new.type.dtype != current.type.dtype:
-            if current.type.dtype not in ("float32", "float64") and new.type.dtype in ("float32", "float64"):
-                raise self.err(AdjitTypeError, f"`{ast.unparse(stmt)}` writes floats into an array of "
-                               f"{current.type.dtype}; NumPy raises here (same-kind casting)", stmt,
-                               hint="make the array float first, e.g. x = x.astype(np.float64)")
+            self.same_kind(current, new, stmt)
             new = self.b.emit("astype", [new], dtype=current.type.dtype)
         if new is not current:
             self.b.inplace_of[new.id] = current
         return new
+
+    def same_kind(self, current: Value, new: Value, stmt) -> None:
+        """`x op= v` computes into x (NumPy's ufunc with out=x): a result NumPy's same-kind casting
+        cannot write into x's dtype (floats into ints, ints into booleans) is NumPy's error, located."""
+        if new.type.dtype != current.type.dtype and not np.can_cast(new.type.dtype, current.type.dtype, "same_kind"):
+            what = "floats" if new.type.dtype in ("float32", "float64") else f"{new.type.dtype} values"
+            raise self.err(AdjitTypeError, f"`{ast.unparse(stmt)}` writes {what} into an array of "
+                           f"{current.type.dtype}; NumPy raises here (same-kind casting)", stmt,
+                           hint="make the array float first, e.g. x = x.astype(np.float64)")
 
     # -- control flow
     def assign(self, target, val, node) -> None:

@@ -82,3 +82,41 @@ def test_python_int_to_a_negative_power_is_a_float():
     forward_check(python_int_negative_powers, [x], (0,), grads)
     with pytest.raises(adjit.AdjitError, match="negative power"):
         adjit.grad(numpy_int_negative_power)(x)
+
+
+def int_view_plus_floats(x):
+    k = np.arange(3)
+    k[1:] += x[:2]
+    return np.sum(k * x[:3])
+
+
+def bool_plus_int(x):
+    b = x[:3] > 0
+    b += 1
+    return np.sum(b * x[:3])
+
+
+def casting_writes_numpy_allows(x):
+    k = np.arange(3)
+    k[0] += 1.5  # k[0] is a number: k[0] = k[0] + 1.5, cast when stored
+    k[1:] += 2
+    b = x[:3] > 0
+    b[1:] += True
+    y = x * 1
+    y[1:3] += np.arange(2)
+    return np.sum(k * x[:3]) + np.sum(b * x[:3]) + np.sum(y)
+
+
+def test_augmented_writes_follow_same_kind_casting():
+    """`k[1:] += x[:2]` of an int array (floats into ints, NumPy's ufunc with out= the view) and
+    `b += 1` of a boolean array raise in NumPy (same-kind casting); adjit truncated and computed
+    (-1.2 for NumPy's UFuncTypeError). Only `k += 0.5` of a whole int array was refused. Now a
+    located error for every augmented write whose result NumPy cannot cast into the array; what
+    NumPy allows (an element `k[0] += 1.5`, ints into floats, bools into bools) still runs."""
+    x = np.array([0.3, -1.2, 0.7, 2.1, -0.4, 1.5])
+    for f in (int_view_plus_floats, bool_plus_int):
+        with pytest.raises(adjit.AdjitError, match="same-kind casting"):
+            adjit.grad(f)(x)
+    value, grads = run_grad(casting_writes_numpy_allows, [x], (0,))
+    assert value == casting_writes_numpy_allows(x)
+    check_against_fd(casting_writes_numpy_allows, [x], (0,), compiled=False)
