@@ -64,8 +64,8 @@ class CallHelpers:
         ufunc, method = func.__self__.__name__, func.__name__
         if method == "outer" or (ufunc, method) in (("maximum", "accumulate"), ("minimum", "accumulate")):
             return self.ufunc_form(func, args, kwargs, node)  # forms/common.py
-        if ufunc in ("logaddexp", "logaddexp2") and method == "reduce":  # a stable log-sum-exp: forms/assorted.py
-            return self.logaddexp_reduce(func, args, kwargs, node)
+        if ufunc in ("logaddexp", "logaddexp2") and method in ("reduce", "accumulate"):  # stable: forms/assorted.py
+            return (self.logaddexp_reduce if method == "reduce" else self.logaddexp_accumulate)(func, args, kwargs, node)
         if method == "reduceat" and ufunc in ("add", "multiply", "maximum", "minimum"):
             return self._reduceat(ufunc, args, kwargs, node)
         target = {("add", "reduce"): np.sum, ("multiply", "reduce"): np.prod, ("maximum", "reduce"): np.max,

@@ -262,3 +262,13 @@ def enumerate_pairs(x):
         s = s + k * w + m * 0.1
     x32 = np.ones(2, dtype=np.float32)
     return s + v * 2 + i * x[0] + j * u + (x32 * i).dtype.itemsize  # i a Python int: x32 * i is float32
+
+
+def logaddexp_accumulate(x, X):
+    """np.logaddexp.accumulate / logaddexp2's along an axis: a running log-sum-exp (linrec)."""
+    return np.sum(np.logaddexp.accumulate(x) * np.arange(1, x.size + 1)) \
+        + np.sum(np.logaddexp2.accumulate(X * 300.0, axis=1) ** 2) * 1e-5 + np.sum(np.logaddexp.accumulate(X.T))
+
+
+def logaddexp_accumulate_value(x, xi):
+    return np.logaddexp.accumulate(x * 1.0)

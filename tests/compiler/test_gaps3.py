@@ -42,6 +42,7 @@ CASES = [
     (C.tolist_float32, (X3, A5), (0,)),  # .tolist()/.item() of float32/int32: Python's float/int, weak
     (C.tolist_rows_float32, (X3, A5), (0,)),
     (C.enumerate_pairs, (X3,), (0,)),  # list(enumerate(x)); max/min/sorted(enumerate(x), key=...)
+    (C.logaddexp_accumulate, (A5, W), (0, 1)),  # a running log-sum-exp, stable (linrec)
 ]
 
 
@@ -113,3 +114,11 @@ def test_pad_values_and_dtypes_are_numpys(fun):
 def test_pad_refusals(fun, error, match):
     with pytest.raises(error, match=match):
         run_grad(fun, (X3,), (0,))
+
+
+@pytest.mark.parametrize("x", [[-np.inf, -1000.0, 3.0, 2.0], [-np.inf, -np.inf, 1.0, -np.inf], [1.0, np.inf, 2.0, -1.0],
+                               [-1000.0, -1e300, -np.inf, 700.0], [1.0, np.nan, 2.0, 0.5], [800.0, -800.0, 801.0, 0.0]])
+def test_logaddexp_accumulate_values_are_numpys(x):
+    x = np.array(x)
+    got, _ = run_jvp(C.logaddexp_accumulate_value, (x, 0), (0,), (np.zeros(4),))
+    np.testing.assert_array_equal(got, np.logaddexp.accumulate(x))

@@ -188,6 +188,41 @@ class AssortedForms(FormsBase):
             r = emit("sum", [r], axis=axes, keepdims=False)
         return r
 
+    def logaddexp_accumulate(self, func, args, kwargs, node):
+        """np.logaddexp.accumulate (and logaddexp2's): y_k = log(exp(y_(k-1)) + exp(x_k)) along the
+        axis, kept stable with the running maximum m_k: y_k = m_k + log(S_k), where S_k = sum over
+        j <= k of exp(x_j - m_k) is the linear recurrence S_k = exp(x_k - m_k) + exp(m_(k-1) - m_k)
+        S_(k-1) (the linrec row, exact to any order; the factor never exceeds 1). m is held
+        constant (y does not depend on it), as in logaddexp.reduce. Infinities and NaN give
+        NumPy's values (a gradient where the value is infinite is nan, as d(-inf)/dx is)."""
+        two = func.__self__ is np.logaddexp2
+        written = f"np.{func.__self__.__name__}.accumulate"
+        x, axis, dtype, out = self.bind_args(written, ("array", "axis", "dtype", "out"), args, kwargs, node,
+                                             axis=0, dtype=None, out=None)
+        if dtype is not None or out is not None:
+            raise self.err(UnsupportedSyntaxError, f"{written}: `dtype=` and `out=` are not supported", node)
+        x = self.value(self.array_like(x, node), node)
+        if x.type.kind != "array":
+            raise self.err(AdjitTypeError, f"{written} of a number (NumPy: cannot accumulate on a scalar)", node)
+        if x.type.dtype not in _FLOATS:
+            x = self.b.emit("astype", [x], dtype="float64")
+        axis = self.static(axis, node, "axis")
+        if not isinstance(axis, int):
+            raise self.err(AdjitTypeError, f"{written}: accumulate takes one axis (an int)", node)
+        axis = self._axis(axis, self._rank(x), node)
+        self.at(node)
+        emit, const = self.b.emit, self.b.const
+        exp = (lambda v: emit("pow", [const(2.0), v])) if two else (lambda v: emit("exp", [v]))  # noqa: E731
+        m = emit("stop_gradient", [self.ufunc_form(np.maximum.accumulate, (x,), {"axis": axis}, node)])
+        finite = emit("lt", [emit("abs", [m]), const(math.inf)])  # not +-inf, not NaN
+        m = emit("where", [finite, m, const(0.0)])
+        prev, prev_finite = (self.call_value(np.roll, [v], {"shift": 1, "axis": axis}, node) for v in (m, finite))
+        # m_(k-1) = -inf: S_(k-1) = 0, and m_(k-1) = inf: S_k = inf either way; a factor 1 keeps both
+        a = emit("where", [prev_finite, exp(emit("sub", [prev, m])), const(1.0)])
+        s = emit("linrec", [a, exp(emit("sub", [x, m]))], axis=axis, transpose=False)
+        r = emit("div", [emit("log", [s]), const(math.log(2.0))]) if two else emit("log", [s])
+        return emit("add", [m, r])
+
     # ---------------------------------------------------------------- matrix_rank
     def form_matrix_rank(self, label, args, kwargs, node):
         label = "np.linalg.matrix_rank"
