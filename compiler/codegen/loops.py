@@ -17,6 +17,8 @@ reduction over axis 0 accumulates one partial result per chunk, combined in chun
 loop, so gradients are identical from run to run whatever the thread count."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..ir import Op, Value, scalar_type
 from ..primitives import PRIMITIVES
 from .gather import WRAP_HELPER
@@ -423,7 +425,16 @@ class GroupEmitter:
                       for d in range(r)]
                 i = self._element(op.inputs[k], at)
             checked = f"{name}({i}, {shape[a]}, {a})"
-            if it[0] == "array" and len(idx) > 1 and idx[-1] not in at:
+            known = self.fn.avals[op.inputs[k].id].value if it[0] == "int" else None
+            if isinstance(known, (int, np.integer)) and -shape[a] <= known < shape[a]:
+                checked = str(int(known) % shape[a])  # a number known in bounds when compiled
+            elif it[0] == "int":  # the same at every element: read and checked once, before the loops
+                ints = self._g.setdefault("int_index", {})
+                if checked not in ints:
+                    ints[checked] = self._fresh("_rk")
+                    self._g["pre"].append(f"{ints[checked]} = {checked}")
+                checked = ints[checked]
+            elif it[0] == "array" and len(idx) > 1 and idx[-1] not in at:
                 # read and checked once per row, before the innermost loop (as NumPy checks every
                 # index, whatever the row's length), and shared by the row's reads of it
                 hoisted = self._g.setdefault("hoisted", {})

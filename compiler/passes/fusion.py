@@ -5,8 +5,9 @@ A *group* is a set of ops iterating over one shape S (every member's result has 
 reduction, its argument has): elementwise ops, `broadcast_to` and `outer` (indexed reads), SIMD
 transcendentals (a stage boundary: the emitter strip-mines the loop and calls the vector kernel on
 each chunk), reductions (accumulated inside the loop, ready after it), and the np.add.at writes
-passes/scatter.py's `fusable_scatters` allows (over their region; their base and indices are whole
-arrays, never members; their result, like a reduction's, is ready after the loop).
+passes/scatter.py's `fusable_scatters` allows and the in-place adds into a row of an array
+(`dW[l] += np.outer(dz, x)`) `fusable_row_adds` allows (over their region; their base and indices
+are whole arrays, never members; their result, like a reduction's, is ready after the loop).
 
 The pass does not change what is computed. It returns a copy of the function whose blocks are
 reordered so each group's members are contiguous, with `attrs["group"] = gid` on every member and
@@ -26,10 +27,11 @@ import dataclasses
 import heapq
 from dataclasses import dataclass, field
 
+from ..analysis import VIEW_PRIMS, Analysis
 from ..ir import Block, For, Function, If, Op, Value, While, inner_blocks
-from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES
+from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES, is_advanced
 from .gatherviews import views_into_gathers
-from .scatter import fusable_scatters
+from .scatter import _member_region, fusable_scatters
 from .rewrite import use_counts
 from .unitgraph import UnitGraph, reaches
 
@@ -104,15 +106,95 @@ def fuse(fn: Function) -> Function:
     groups: dict[int, Group] = {}
     uses = use_counts(fn)
     avals = dict(fn.avals)
-    ctx = {"groups": groups, "uses": uses, "avals": avals, "fn": fn, "scatters": fusable_scatters(fn)}
+    row_adds = fusable_row_adds(fn)
+    scatters = {**fusable_scatters(fn), **row_adds}
+    ctx = {"groups": groups, "uses": uses, "avals": avals, "fn": fn, "scatters": scatters, "row_adds": row_adds}
     body = _fuse_block(ctx, fn.body)
     return dataclasses.replace(fn, body=body, groups=groups, avals=avals)
+
+
+def fusable_row_adds(fn: Function) -> dict:
+    """The in-place adds into a row or region of an array (`dW[l] += np.outer(dz, x)`,
+    `db[l] += dz`: index_add with int and slice items, at least one int) that may be members of
+    the loop computing their value, by result id, with the region's shape: each element is added
+    where it is computed, so the value (an outer product, an elementwise chain) is never stored.
+
+    Only when the write happens in place (compiler/analysis.py's `inplace`: nothing reads the
+    array as it was), its value is computed in the same block by an op that can be a loop member,
+    of the region's static shape and the array's float dtype (passes/scatter._member_region), and
+    no other op of the block reads the array's buffer but through the write's result (a read of
+    an older version, or a view of one, could be moved past the write by fusion's reordering)."""
+    blocks = []
+
+    def collect(block) -> None:
+        if any(isinstance(n, Op) and n.prim == "index_add" and not is_advanced(n.attrs["index"]) for n in block.ops):
+            blocks.append(block)
+        for n in block.ops:
+            for b in inner_blocks(n):
+                collect(b)
+
+    collect(fn.body)
+    if not blocks:
+        return {}
+    an = Analysis(fn, lowered=True)
+    out = {}
+    for block in blocks:
+        producer = {o.id: n for n in block.ops if isinstance(n, Op) for o in n.outputs}
+        for k, w in enumerate(block.ops):
+            if not (isinstance(w, Op) and w.prim == "index_add") or is_advanced(w.attrs["index"]):
+                continue
+            if not any(it[0] == "int" for it in w.attrs["index"]) or w.out.id not in an.inplace:
+                continue
+            made = producer.get(w.inputs[1].id)
+            kind = member_kind(fn, made) if made is not None else None
+            if kind is None or kind[0] not in ("elem", "vector"):
+                continue
+            region = _member_region(fn, w)
+            if region is not None and _reads_only_through(an, block.ops, k):
+                out[w.out.id] = region
+    return out
+
+
+def _rows_after_values(ops: list, row_adds: dict) -> list:
+    """`ops` with each row add of `row_adds` moved up to just after the last op computing one of
+    its inputs, so an in-place write of another array between them (a barrier) does not keep it
+    out of its value's loop. Legal: no op it moves past reads its array (_reads_only_through)."""
+    if not any(isinstance(n, Op) and n.out.id in row_adds for n in ops):
+        return ops
+    out: list = []
+    at: dict = {}  # value id -> position in out of the node defining it
+    for node in ops:
+        if isinstance(node, Op) and node.out.id in row_adds:
+            k = max((at.get(i.id, -1) for i in node.inputs), default=-1) + 1
+            out.insert(k, node)
+            at = {o.id: n for n, m in enumerate(out) for o in getattr(m, "outputs", ())}
+            continue
+        out.append(node)
+        for o in getattr(node, "outputs", ()):
+            at[o.id] = len(out) - 1
+    return out
+
+
+def _reads_only_through(an: Analysis, ops: list, k: int) -> bool:
+    """Whether no op of `ops` but the write ops[k] reads the buffer it writes, except through the
+    write's result (its views and later in-place writes)."""
+    w = ops[k]
+    r = an.root.get(w.inputs[0].id, w.inputs[0].id)
+    newer = {w.out.id}
+    for n, node in enumerate(ops):
+        if node is w or not isinstance(node, Op):
+            continue
+        if n > k and node.inputs and node.inputs[0].id in newer and (node.prim in VIEW_PRIMS or node.prim in WRITES):
+            newer.update(o.id for o in node.outputs)
+        if any(an.root.get(i.id, i.id) == r and i.id not in newer for i in node.inputs):
+            return False
+    return True
 
 
 def _fuse_block(ctx: dict, block: Block) -> Block:
     out: list = []
     segment: list = []
-    for node in block.ops:
+    for node in _rows_after_values(block.ops, ctx["row_adds"]):
         if isinstance(node, Op) and (node.prim not in BARRIERS or node.out.id in ctx["scatters"]):
             segment.append(node)
             continue

@@ -1,0 +1,67 @@
+"""Loop bodies with small temporaries (issue 14, the multi-layer recurrent cell): an add into a
+row of a gradient (`dW[l] += np.outer(dz, x)`, `db[l] += dz`) is a member of the loop computing
+its value (passes/fusion.fusable_row_adds), so the outer product is never stored; and nothing
+that reads the row's array as it was may be reordered past the write."""
+import re
+
+import numpy as np
+
+import adjit
+from conftest import fd_check
+
+R = np.random.default_rng(14)
+
+
+def layers(W, b, xs):
+    """A stack of tanh layers per step, each layer's weights a row of W (L, H, H)."""
+    L = W.shape[0]
+    h = np.zeros((L, W.shape[1]))
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        x = xs[t]
+        for l in range(L):
+            h[l] = np.tanh(W[l] @ x + b[l] + 0.5 * h[l])
+            x = h[l]
+        loss = loss + np.sum(x * x)
+    return loss
+
+
+def _layers_args(L=2, H=3, T=4):
+    return (R.standard_normal((L, H, H)) * 0.6, R.standard_normal((L, H)) * 0.1, R.standard_normal((T, H)))
+
+
+def test_outer_product_adds_into_the_weight_row_where_it_is_computed():
+    args = _layers_args()
+    g = adjit.grad(layers, wrt=(0, 1))
+    low = g.source(*args, lowered=True)
+    body = low[low.index("def layers_grad("):]
+    # one rank-1 update loop, its row index checked once before it
+    assert re.search(r"\n( +)(_rk\w*) = _ixw\(_k_1, 2, 0\)\n\1for _i0 .*\n.*\n +dW_1\[\2, _i0, _i1\] \+= ", body), body
+    assert "_i1] = " not in body, body  # no (H, H) temporary of the outer product
+    fd_check(layers, args, (0, 1), g(*args))
+
+
+def rows_read_before_written(W, v):
+    """Each row's update reads the row itself and the previous one: the write must stay after them."""
+    B = W * 1.0
+    for l in range(1, B.shape[0]):
+        B[l] += np.outer(v, v) * B[l] + np.outer(B[l - 1, 0] * v, v)
+    return np.sum(np.sin(B))
+
+
+def rows_old_values_used_after(W, v):
+    """Each row's old values, read after the write into it."""
+    B = W * 1.0
+    s = 0.0
+    for l in range(B.shape[0]):
+        old = B[l] * 2.0
+        B[l] += np.outer(v, np.cos(v))
+        s = s + np.sum(old * B[l])
+    return s
+
+
+def test_row_adds_that_read_the_array_keep_their_order():
+    W, v = R.standard_normal((3, 2, 2)), R.standard_normal(2)
+    for fun in (rows_read_before_written, rows_old_values_used_after):
+        g = adjit.grad(fun, wrt=(0, 1))
+        fd_check(fun, (W, v), (0, 1), g(W, v))
