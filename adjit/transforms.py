@@ -373,15 +373,37 @@ def hvp(f: Callable, argnums: int = 0) -> Callable:
     return _Hvp(f, _argnums_or_tuple(argnums))
 
 
+def _fast_key(values: tuple):
+    """What the specialization of a call whose arguments are all plain arrays depends on (as
+    arguments._shape_key, with the dtype itself: its byte order too), or None."""
+    key = []
+    for a in values:
+        if type(a) is not np.ndarray:
+            return None
+        flags = a.flags
+        key.append((a.shape, a.dtype, flags.c_contiguous, flags.f_contiguous))
+    return tuple(key)
+
+
 class _Hvp:
-    """hvp(f): `(*args, v) -> H v`, with `.source(*args)`; pickled as f and argnums."""
+    """hvp(f): `(*args, v) -> H v`, with `.source(*args)`; pickled as f and argnums. A call whose
+    arguments and v are plain arrays of a signature seen before goes straight to the specialization
+    found then (`_fast`; `fast = False` on an instance: the full path every call)."""
+
+    fast = True
 
     def __init__(self, f: Callable, k: int):
         self.f, self.k = f, k
         self.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
         self._c = None  # the compiled forward over reverse, one argument (found once: _compiled's lookup)
+        self._fast: dict = {}  # _fast_key of (*args, v) -> the specialization (a plain function's arrays only)
 
     def __call__(self, *args_and_v):
+        if self._fast:
+            key = _fast_key(args_and_v)
+            spec = self._fast.get(key) if key is not None else None
+            if spec is not None and not self._c._guards:  # (a global constant read: the full path checks it)
+                return spec.entry(*args_and_v)[3]  # H v, an array of v's shape
         *args, v = args_and_v
         if not isinstance(self.k, tuple):
             c = self._c
@@ -391,7 +413,8 @@ class _Hvp:
                                         hint="its derivative along v: adjit.jvp(that, (x,), (v,)); all of it: "
                                              "adjit.jacfwd(that)")
                 c = self._c = _compiled(self.f, (self.k,), "grad_jvp", wrt_fwd=(self.k,))
-            args = c._bind(tuple(args), {})
+            given = tuple(args)
+            args = c._bind(given, {})
             if isinstance(args, Flat):  # a structure: v and H v in its structure
                 return _grad_jvp(self.f, self.k, self.k, tuple(args_and_v[:-1]), v)[2]
             x = args[c.wrt_fwd[0]]  # an array or number (the bound position, after a method's self)
@@ -399,7 +422,14 @@ class _Hvp:
                     and v.flags.c_contiguous):  # else as the compiled code reads it, or the error (_like)
                 v = _hvp_like(v, x, f"the tangent of argument {c.wrt_fwd[0] - _skip(c)}")
             # (value, gradient, value_dot, gradient_dot): H v is the gradient's directional derivative
-            return as_result(c._spec_for(args).entry(*args, v)[3], x)
+            spec = c._spec_for(args)
+            if self.fast and args is given and v is args_and_v[-1] and not c._guards:  # bound as given: plain
+                key = _fast_key(args_and_v)  # arrays, no partial, no host values (jit/compiled._plain_call)
+                if key is not None:
+                    if len(self._fast) > 64:
+                        self._fast.clear()
+                    self._fast[key] = spec
+            return as_result(spec.entry(*args, v)[3], x)
         ks = self.k  # several arguments: the gradient by all of them, along (v0, v1, ...) at once
         if not isinstance(v, (tuple, list)) or len(v) != len(ks):
             raise ArgumentError(f"hvp with argnums={ks!r}: v must be a tuple of {len(ks)} vectors, one per argument "

@@ -1,12 +1,12 @@
 """Issue 13's hvp target, timed as docs/performance.md reports it: the seed loss with respect to W2
-(batch 32), adjit's hvp against JAX jit(jvp(grad)) (and torch.func jvp(grad) when installed), the
+(batch 32; `--workload chain`: the 100-parameter tanh chain, with the full Hessian too), adjit's hvp against JAX jit(jvp(grad)) (and torch.func jvp(grad) when installed), the
 generated code's own Numba call and one adjit gradient, each the minimum over interleaved rounds
 of 10 calls (every implementation alternated within a round, the order rotated from round to
 round, each block's first call untimed: its data is cold after another implementation's), 1
 thread, one core. Minimums of
 interleaved rounds are what a shared, loaded machine can measure; medians move with the load.
 
-    python benchmarks/bench_hvp_interleaved.py [--rounds 100]
+    python benchmarks/bench_hvp_interleaved.py [--rounds 100] [--workload seed|chain]
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ common.pin_threads()
 import numpy as np  # noqa: E402
 
 import adjit  # noqa: E402
-from bench_second_order import jax_fns, seed_args, seed_loss_w2, seed_loss_xp  # noqa: E402
+from bench_second_order import chain, chain_data, chain_xp, jax_fns, seed_args, seed_loss_w2, seed_loss_xp  # noqa: E402,E501
 
 
 def main(argv=None) -> int:
@@ -30,27 +30,36 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-torch", action="store_true", help="leave torch.func out (its thread pool shares the core)")
+    ap.add_argument("--workload", choices=("seed", "chain"), default="seed",
+                    help="seed: the seed loss wrt W2 (hvp); chain: the 100-parameter tanh chain (hvp and hessian)")
     ns = ap.parse_args(argv)
-    args = seed_args()
+    f, fxp, args = (seed_loss_w2, seed_loss_xp, seed_args()) if ns.workload == "seed" else (chain, chain_xp, chain_data())
     v = np.random.default_rng(1).standard_normal(args[0].shape)
-    hvp, g = adjit.hvp(seed_loss_w2), adjit.grad(seed_loss_w2)
-    spec = adjit.transforms._compiled(seed_loss_w2, (0,), "grad_jvp", wrt_fwd=(0,))._spec_for(args)
+    hvp, g = adjit.hvp(f), adjit.grad(f)
+    spec = adjit.transforms._compiled(f, (0,), "grad_jvp", wrt_fwd=(0,))._spec_for(args)
     workspace = (np.empty(10_000_000, np.uint8), np.zeros(2, np.int64))
+    extra = workspace if spec.entry_dispatcher.py_func.__code__.co_argcount > len(args) + 1 else ()
     fns = {"adjit hvp": lambda: hvp(*args, v), "adjit grad": lambda: g(*args),
-           "generated hvp (the Numba call alone)": lambda: spec.entry_dispatcher(*args, v, *workspace)}
+           "generated hvp (the Numba call alone)": lambda: spec.entry_dispatcher(*args, v, *extra)}
+    if ns.workload == "chain":
+        hess = adjit.hessian(f)
+        fns["adjit hessian"] = lambda: hess(*args)
     peers = {}
     try:
         import jax
 
         jax.config.update("jax_enable_x64", True)
-        jargs, _, jhvp, _ = jax_fns(jax, seed_loss_xp, args)
+        jargs, _, jhvp, jhess = jax_fns(jax, fxp, args)
         jv = jax.device_put(v)
         fns["JAX jit(jvp(grad))"] = peers["JAX"] = lambda: jax.block_until_ready(jhvp(jv, *jargs))
         assert np.allclose(np.asarray(jhvp(jv, *jargs)), hvp(*args, v), rtol=1e-10, atol=1e-10)
+        if ns.workload == "chain":
+            fns["JAX jit(hessian)"] = lambda: jax.block_until_ready(jhess(*jargs))
+            assert np.allclose(np.asarray(jhess(*jargs)), hess(*args), rtol=1e-10, atol=1e-10)
     except ImportError:
         pass
     try:
-        if ns.no_torch:
+        if ns.no_torch or ns.workload != "seed":
             raise ImportError
         import torch
         from torch.func import grad as tgrad, jvp as tjvp
@@ -80,11 +89,18 @@ def main(argv=None) -> int:
             best[k] = min(best[k], (time.perf_counter() - t0) / 10)
     for k, b in best.items():
         print(f"{k:40s} min {b * 1e6:8.1f} us")
-    timed = {p: best[k] for k in fns for p, f in peers.items() if fns[k] is f}
+    timed = {p: best[k] for k in fns for p, fn in peers.items() if fns[k] is fn}
     if timed:
         fastest = min(timed, key=timed.get)
         print(f"adjit hvp / the fastest peer ({fastest}): {best['adjit hvp'] / timed[fastest]:.2f}x (target <= 1.0x); "
               f"load {os.getloadavg()[0]:.1f}")
+    print(f"adjit hvp / adjit grad: {best['adjit hvp'] / best['adjit grad']:.2f}x (target <= 4x)")
+    if "adjit hessian" in best:
+        n = args[0].size
+        print(f"adjit hessian / (n x adjit hvp), n = {n}: {best['adjit hessian'] / (n * best['adjit hvp']):.2f}x "
+              "(target <= 1x)")
+        if "JAX jit(hessian)" in best:
+            print(f"adjit hessian / JAX jit(hessian): {best['adjit hessian'] / best['JAX jit(hessian)']:.2f}x")
     return 0
 
 

@@ -75,3 +75,33 @@ def test_a_caller_of_custom_functions_has_a_front_key(tmp_path, monkeypatch):
     assert np.allclose(g, exact, rtol=1e-12, atol=1e-14)
     assert np.allclose(adjit.grad(loss_other)(x), 3.0 * np.cos(2.0 * x) + 0.5 / (1 + np.exp(-0.5 * x)),
                        rtol=1e-12)  # the other rule, not the first one's cache entry
+
+
+def energy(x, A):
+    return np.sum(np.tanh(A @ x) ** 2) + 0.1 * np.sum(x ** 4)
+
+
+def test_hvp_short_call_path_keeps_every_check():
+    """hvp(f) remembers the specialization of a call of plain arrays (transforms._fast_key): later
+    calls of that signature go straight to it, others (another layout, dtype or shape, a wrong v)
+    take the full path, with its conversions and errors."""
+    import pytest
+
+    from adjit.compiler.errors import ArgumentError
+
+    rng = np.random.default_rng(0)
+    x, A, v = rng.standard_normal(4), rng.standard_normal((3, 4)), rng.standard_normal(4)
+    fast, full = adjit.hvp(energy), adjit.hvp(energy)
+    full.fast = False
+    first = fast(x, A, v)
+    assert fast._fast and not full._fast
+    assert np.array_equal(fast(x, A, v), first) and np.array_equal(full(x, A, v), first)
+    eps = 1e-6
+    g = adjit.grad(energy)
+    assert np.allclose(first, (g(x + eps * v, A) - g(x - eps * v, A)) / (2 * eps), rtol=1e-6, atol=1e-8)
+    AF = np.asfortranarray(A)  # another layout: its own specialization, the same numbers
+    assert np.allclose(fast(x, AF, v), first, rtol=1e-14)
+    assert np.allclose(fast(x, A, v[::-1].copy()[::-1]), first, rtol=1e-14)  # a strided v: converted
+    with pytest.raises(ArgumentError):
+        fast(x, A, np.ones(3))  # v of another shape: refused as before
+    assert np.allclose(fast(x, A, v * 2.0), 2.0 * first, rtol=1e-13)
