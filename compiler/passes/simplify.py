@@ -271,8 +271,10 @@ def _masked_sum(s: _Site):
         return NOT_MINE
     op = s.op
     w0, w1 = (s.made_by(v, "where") for v in op.inputs)
-    if w0 is None or w1 is None or w0.inputs[0] is not w1.inputs[0]:
+    if w0 is None or w1 is None:
         return NOT_MINE
+    if w0.inputs[0] is not w1.inputs[0]:
+        return _mask_union(s, w0, w1)
     plans = []
     for x, y in ((w0.inputs[1], w1.inputs[1]), (w0.inputs[2], w1.inputs[2])):
         if _zero(s, y):
@@ -305,6 +307,44 @@ def _masked_sum(s: _Site):
         s.place(Op(prim, ins, [v], {}, op.loc, op.role))
         branches.append(v)
     return s.rebuild("where", [w0.inputs[0]] + branches)
+
+
+def _mask_union(s: _Site, w0: Op, w1: Op):
+    """where(c0, a, 0) + where(c1, 0, b) with two conditions -> where(c0 | ~c1, <the sum>, 0): zero
+    where neither chose (as the sum is there), a where for _masked_product to keep through the
+    product by a derivative that is inf or nan there (np.fmax's cotangent: where(b != b, g, 0) +
+    where(a >= b, g, 0); `np.fmax(np.log(x), -2.0)` at x = 0 was nan, its derivative 0)."""
+    op = s.op
+    if op.out.type.dtype not in ("float32", "float64"):
+        return NOT_MINE
+    masks = []
+    for w in (w0, w1):
+        c, a, b = w.inputs
+        za, zb = _zero(s, a), _zero(s, b)
+        if za == zb:
+            return NOT_MINE
+        masks.append((c, za))
+    try:
+        for k, (c, negate) in enumerate(masks):
+            if negate:  # the zero is where c holds: the live places are ~c
+                m = Value(None, c.type)
+                s.avals[m.id] = PRIMITIVES["logical_not"].abstract(s.avals[c.id])
+                s.place(Op("logical_not", [c], [m], {}, op.loc, op.role))
+                c = m
+            masks[k] = c
+        mask = Value(None, PRIMITIVES["logical_or"].abstract(*[s.avals[m.id] for m in masks]).type)
+        s.avals[mask.id] = PRIMITIVES["logical_or"].abstract(*[s.avals[m.id] for m in masks])
+        zero = s.const(0.0, scalar_type("float64", True))
+        out = PRIMITIVES["where"].abstract(s.avals[mask.id], s.avals[op.out.id], s.avals[zero.id])
+    except Exception:  # noqa: BLE001 - a combination the rows refuse: leave the op as it is
+        return NOT_MINE
+    if out.type != op.out.type or tuple(out.shape) != tuple(s.avals[op.out.id].shape):
+        return NOT_MINE
+    s.place(Op("logical_or", masks, [mask], {}, op.loc, op.role))
+    total = Value(op.out.hint, op.out.type)
+    s.avals[total.id] = s.avals[op.out.id]
+    s.place(Op(op.prim, list(op.inputs), [total], dict(op.attrs), op.loc, op.role))
+    return s.rebuild("where", [mask, total, zero])
 
 
 def _masked_negation(s: _Site):

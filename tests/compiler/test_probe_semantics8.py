@@ -120,3 +120,24 @@ def test_augmented_writes_follow_same_kind_casting():
     value, grads = run_grad(casting_writes_numpy_allows, [x], (0,))
     assert value == casting_writes_numpy_allows(x)
     check_against_fd(casting_writes_numpy_allows, [x], (0,), compiled=False)
+
+
+def clamped_logs(x):
+    l = np.log(x)
+    return (np.sum(np.fmax(l, -2.0)) + np.sum(np.fmin(-l, 3.0))
+            + np.sum(np.where(x > 0, l, 0.0) + np.where(x > 0.5, l * 2, 0.0)))
+
+
+def test_two_masked_cotangents_keep_their_zero():
+    """The cotangent of a value read by two np.where's of different conditions is a sum of two
+    masked wheres; their product by the value's derivative (1/x of np.log at x = 0) was 0 * inf,
+    nan, where the exact derivative is 0 (np.fmax(np.log(x), -2.0) at x = 0 was nan while
+    np.maximum's was 0; `np.where(x > 0, l, 0) + np.where(x > 0.5, 2 l, 0)` the same). simplify's
+    _mask_union makes the sum one where over the union of the places chosen."""
+    x = np.array([0.5, 0.0, 2.0, 0.3])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value, grads = run_grad(clamped_logs, [x], (0,))
+        ref = clamped_logs(x)
+    assert np.isclose(value, ref, rtol=1e-14)
+    want = 1 / x[0] * (1 - 1 + 1), 0.0, 1 / x[2] * (1 - 1 + 1 + 2), 1 / x[3] * (1 - 1 + 1)
+    assert np.allclose(grads[0], want, rtol=1e-14)
