@@ -41,7 +41,7 @@ from .compiler.errors import ArgumentError
 
 def _kinds():
     from .jacobian import _Jacobian
-    from .transforms import _Hessian
+    from .hessians import _Hessian
 
     return _Jacobian, _Hessian
 
