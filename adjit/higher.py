@@ -83,13 +83,26 @@ def chain(t):
                 return None, ks, (1, f"{t!r} has " + ("has_aux=True" if t.has_aux else f"argnums={t.argnums!r}"))
             ks, t = [t.argnums] + ks, t.f
         elif is_gradient(t) or isinstance(t, GradOfDerivative):
-            if not _one(t.wrt):
+            wrt = _position(t)
+            if wrt is None:
                 return None, ks, (1, f"{t!r} has wrt={t.wrt!r}")
-            ks, t = [t.wrt] + ks, (t.fun if is_gradient(t) else t.f)
+            ks, t = [wrt] + ks, (t.fun if is_gradient(t) else t.f)
         elif _is_plain(t):
             return t, ks, None
         else:
             return None, ks, None
+
+
+def _position(g):
+    """The one argument position a grad object differentiates by (its wrt a position, or a name
+    of a plain function's parameter), else None."""
+    if _one(g.wrt):
+        return g.wrt
+    if is_gradient(g) and isinstance(g.wrt, str):
+        c = g._compiled
+        if len(c.wrt) == 1 and not c.callee.prefix:
+            return c.wrt[0]
+    return None
 
 
 def nested(t, args: tuple):

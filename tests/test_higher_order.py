@@ -57,6 +57,8 @@ def test_mixed_arguments_a_scalar_argument_and_an_array_valued_third_derivative(
         return np.sin(a) * a ** 3
     assert np.isclose(adjit.hessian(adjit.hessian(h))(0.7), adjit.grad(adjit.grad(adjit.grad(adjit.grad(h))))(0.7),
                       rtol=1e-12)
+    by_name = adjit.hessian(adjit.grad(g, wrt="y"), 1)(X, y)  # a grad object naming its argument
+    assert np.allclose(by_name, adjit.jacfwd(adjit.hessian(g, 1), 1)(X, y), rtol=1e-12)
     T = adjit.jacfwd(adjit.hessian(F))(X)  # F returns an array: out.shape + x.shape * 3
     assert T.shape == (3,) * 4
     assert np.max(np.abs(T - differences(adjit.hessian(F), X))) < 1e-8
