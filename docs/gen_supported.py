@@ -193,7 +193,7 @@ extent changes (`v = v[1:] + v[:-1]`, a binomial tree) has an extent known only 
 
 ## Names, arguments and types
 
-Any other function (`np.unique`, `np.random.*`, `np.polynomial.hermite.hermgauss`, a SciPy routine)
+Any other function (`np.trim_zeros`, `np.random.*`, `np.polynomial.hermite.hermgauss`, a SciPy routine)
 may be called by a top-level line, or a top-level loop's iterable, that reads no differentiated
 value (only arguments that are not differentiated, shapes, globals, and what earlier top-level
 lines compute from them): NumPy runs it before the compiled code, on every call, and the compiled

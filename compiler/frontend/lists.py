@@ -357,14 +357,14 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
                 out.append(v.slots)
         return list(dict.fromkeys(out))
 
-    def _learn_list_items(self, stmt, probes: dict, slots: list) -> None:
+    def _learn_list_items(self, stmt, probes: dict, slots: list, starts=(True, False)) -> None:
         """The first item of each list (an appended one's probe, a `[None] * n`), from a scratch
         lowering of the loop's body (its ops are thrown away): with the index at the loop's start
         (`if k == 0: ... else: xs[k - 1]` takes its first branch), then, for what that did not
-        reach (`if k > 0: out.append(v)`), with an index known only at run time."""
+        reach (`if k > 0: out.append(v)`), with an index known only at run time (`starts`: which)."""
         learning = {p for p in probes.values() if p.item is None} | set(slots)
         saved, error = getattr(self, "_learning", None), None
-        for at_start in ((True, False) if isinstance(stmt, ast.For) else (False,)):
+        for at_start in (starts if isinstance(stmt, ast.For) else (False,)):
             missing = {h for h in learning if h.item is None}
             if not missing:
                 return

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from .parse import _contains_jump, _contains_return, _walk
 from ..ir import Value
 from .structures import StructMap, is_struct
@@ -76,7 +76,8 @@ class StaticLoops:
             return True  # Python never runs its body (nor binds its target): nothing to lower
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
-        if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt) or self._reads_growing_list(stmt)) and not (
+        if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt) or self._reads_growing_list(stmt)
+                          or self._appends_other_kind(stmt)) and not (
                 _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse):
             return self._unroll_keyed(stmt) or super().struct_for(stmt)
         if not names:
@@ -165,6 +166,39 @@ class StaticLoops:
         return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in changed
                    and id(n) not in receivers and id(n) not in indexed for n in ast.walk(body))
 
+    def _appends_other_kind(self, stmt: ast.For) -> bool:
+        """Whether the body appends to a list known when compiled (`feats = [env, env ** 2]`) an item
+        of another kind or shape than its items (a hinge column `h[:, None]` beside the covariates):
+        no array of rows holds Python's list then, so the loop is unrolled and the list stays a list
+        of its items. The appended item is learnt from a scratch lowering of the body (lists.py's),
+        done only for such a list and a loop that could be unrolled."""
+        from .lists import _Probe, _appends
+
+        if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
+            return False
+        rebound = {n.id for n in _walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for name in dict.fromkeys(_appends(n) for n in _walk(stmt) if isinstance(n, ast.Expr)):
+            items = self.env.get(name)
+            if name is None or name in rebound or type(items) is not tuple or is_struct(items) or not items \
+                    or not self.is_list(items) or not all(isinstance(e, Value) for e in items):
+                continue
+            kinds = {self._item_kind(e) for e in items}
+            if len(kinds) > 1:
+                return True
+            probe = _Probe(name)
+            probe.count = len(items)
+            try:
+                self._learn_list_items(stmt, {name: probe}, [], starts=(False,))  # any iteration's item
+            except ShapeError:
+                return True  # an item whose shape is known only per iteration (`x[k:]`): Python's items, unrolled
+            except AdjitError:
+                continue  # the loop's own lowering says what is wrong
+            item = probe.item
+            if item is not None and ((item.type.dtype, tuple(item.shape)) if item.type.kind == "array" else
+                                     "number") not in kinds:
+                return True
+        return False
+
     def _keys_a_dict(self, stmt: ast.For) -> bool:
         """Whether the body looks up a dict known when compiled by the loop variable (`for atom in
         range(n): kind = self.hetero.get(atom)`, `d[i]`): Python's key is the iteration's int."""
@@ -208,14 +242,30 @@ class StaticLoops:
                     and any(isinstance(m, ast.Name) and m.id in var for m in ast.walk(n.slice))):
                 continue
             items = self.env.get(n.value.id)
-            if type(items) is tuple and not is_struct(items) and len(items) > 1 and \
-                    len({self._item_kind(e) for e in items}) > 1:
-                return True
+            if (type(items) is tuple and not is_struct(items) or type(items).__name__ == "StructTuple") and \
+                    len(items) > 1 and len({self._item_kind(e) for e in items}) > 1:
+                return True  # (a list argument's items too: thresholds per covariate, a layer per index)
             table = self.parsed.globals.get(n.value.id) if n.value.id not in self.env else None
             if type(table) in (list, tuple) and any(type(e) in (list, tuple) for e in table) and len(
                     {(type(e) in (list, tuple), len(e) if type(e) in (list, tuple) else 0) for e in table}) > 1:
                 return True  # a ragged module-level table (Butcher's DP_A[s][j]): no array holds it
         return False
+
+    def struct_subscript(self, base, node):
+        """`parents[j]` of a list argument whose items are all numbers of one dtype, or arrays of one
+        dtype and shape, at a position known only when the function runs (in a loop lowered once):
+        one array holds the items and Python's item is its row (a position out of range raises as
+        NumPy's indexing does; a negative one counts from the end). Anything else: structures.py."""
+        sl = node.slice
+        if type(base).__name__ == "StructTuple" and len(base) and isinstance(sl, (ast.Name, ast.BinOp, ast.UnaryOp)) \
+                and all(isinstance(e, Value) and e.type.kind in ("scalar", "array") for e in base) and len(
+                    {(e.type.kind, e.type.dtype, tuple(self.b.aval(e).shape)) for e in base}) == 1:
+            k = self.expr(sl)
+            if isinstance(k, Value) and k.type.kind == "scalar" and k.type.dtype in ("int64", "int32") and \
+                    self.b.aval(k).value is None:
+                self.at(sl)
+                return self.b.emit("getitem", [self.b.emit("stack", list(base), axis=0), k], index=(("int", 1),))
+        return super().struct_subscript(base, node)
 
     def _item_kind(self, e):
         """Items of one kind make an array (numbers, or arrays of one dtype and shape)."""

@@ -114,7 +114,7 @@ def test_hoisted_values_follow_the_data():
 
 
 def reads_differentiated(x):
-    s = np.unique(x)  # (np.unwrap until 76b314d gave it a rule)
+    s = np.trim_zeros(x)  # (np.unwrap until 76b314d gave it a rule, np.unique until forms/setops.py)
     return np.sum(s)
 
 
@@ -132,18 +132,18 @@ def drawn_into_a_dict(x, seed):
 def bound_in_loop(x, n):
     for i in range(2):
         k = n + i
-    u = np.unique(np.arange(k))
+    u = np.trim_zeros(np.arange(k))
     return np.sum(x[u])
 
 
 def test_what_stays_a_located_error():
     # the statement reads a differentiated value: the lowerer's error, at the call
-    with pytest.raises(adjit.AdjitNameError, match="`np.unique` is not supported by adjit"):
+    with pytest.raises(adjit.AdjitNameError, match="`np.trim_zeros` is not supported by adjit"):
         adjit.grad(reads_differentiated)(np.ones(3))
     assert CompiledFunction(reads_differentiated, 0).host is None
     # a name bound inside a loop cannot be computed before the compiled code
     assert CompiledFunction(bound_in_loop, 0).host is None
-    with pytest.raises(adjit.AdjitNameError, match="np.unique"):
+    with pytest.raises(adjit.AdjitNameError, match="np.trim_zeros"):
         adjit.grad(bound_in_loop)(np.ones(5), 1)
 
 

@@ -103,8 +103,35 @@ class BuildingForms(FormsBase):
             return self.b.emit("astype", [xs[0]], dtype=xs[0].type.dtype)  # a copy
         return self.b.emit("concatenate", xs, axis=axis)
 
+    def _run_time_rows(self, seq, node):
+        """A list built in a loop (lists.py's BuiltList, a comprehension's DeferredList) as its array
+        of rows (lowered once), and whether its count is known only when the function runs."""
+        if type(seq).__name__ not in ("DeferredList", "BuiltList"):
+            return seq, False
+        rows = self.value(seq, node)
+        return rows, rows.type.kind == "array" and self._shape(rows)[0] is None
+
+    def _join_rows(self, rows, axis, node, label):
+        """np.concatenate of the rows of `rows` (a count known only when run) along `axis` of a row:
+        the list's axis moved there, then merged with it (`reshape` with -1)."""
+        item = self._shape(rows)[1:]
+        if axis is None:
+            return self.b.emit("reshape", [rows, self.value((-1,), node)])
+        if not item:
+            raise self.err(ShapeError, "zero-dimensional arrays cannot be concatenated", node,
+                           hint="np.array(xs) of a list of numbers")
+        a = self._axis(axis, len(item), node)
+        if any(d is None for k, d in enumerate(item) if k != a):
+            raise self.err(ShapeError, f"{label} of a list of a length known only when the function runs needs its "
+                                       "items' other extents when compiled", node)
+        moved = self.b.emit("transpose", [rows], axes=tuple(range(1, a + 1)) + (0,) + tuple(range(a + 1, len(item) + 1)))
+        return self.b.emit("reshape", [moved, self.value(tuple(-1 if k == a else d for k, d in enumerate(item)), node)])
+
     def form_concatenate(self, label, args, kwargs, node):
         seq, axis = self.bind_args(label, ("arrays", "axis"), args, kwargs, node, axis=0)
+        seq, run_time = self._run_time_rows(seq, node)
+        if run_time:  # [x] then feats.append(np.sin(2.0 ** k * x)) in a loop: the rows joined
+            return self._join_rows(seq, None if axis is None else axis, node, label)
         xs = self._arrays(seq, node, label)
         if not xs:
             raise self.err(ShapeError, "need at least one array to concatenate", node)
@@ -117,12 +144,22 @@ class BuildingForms(FormsBase):
 
     def form_hstack(self, label, args, kwargs, node):
         (seq,) = self.bind_args(label, ("tup",), args, kwargs, node)
+        seq, run_time = self._run_time_rows(seq, node)
+        if run_time:
+            return self._join_rows(seq, 0 if self._rank(seq) <= 2 else 1, node, label) if self._rank(seq) > 1 else \
+                self.b.emit("astype", [seq], dtype=seq.type.dtype)
         xs = self._arrays(seq, node, label)
         xs = [self._atleast(1, (x,), {}, node, label) for x in xs]
         return self._concat(xs, 0 if self._rank(xs[0]) == 1 else 1, node)
 
     def form_vstack(self, label, args, kwargs, node):
         (seq,) = self.bind_args(label, ("tup",), args, kwargs, node)
+        seq, run_time = self._run_time_rows(seq, node)
+        if run_time:  # rows of numbers: (L, 1); of 1-D arrays: the (L, n) array itself; else along axis 0
+            if self._rank(seq) <= 2:
+                return self.b.emit("reshape", [seq, self.value((-1, 1), node)]) if self._rank(seq) == 1 else \
+                    self.b.emit("astype", [seq], dtype=seq.type.dtype)
+            return self._join_rows(seq, 0, node, label)
         xs = [self._atleast(2, (x,), {}, node, label) for x in self._arrays(seq, node, label)]
         return self._concat(xs, 0, node)
 
