@@ -41,6 +41,11 @@ class _Hessian:
     def source(self, *args) -> str:
         """The generated code: the batched specialization (K tangents per call) when the function
         is batched, else the one-hvp specialization, with a first line saying which."""
+        from .higher import nested_source
+
+        text = nested_source(self, args)  # of a Jacobian, of a Hessian, of a gradient: the third order and beyond
+        if text is not None:
+            return text
         ks = self.k if isinstance(self.k, tuple) else (self.k,)
         c = _compiled(self.f, ks, "grad_jvp", wrt_fwd=ks, has_aux=self.has_aux)
         bound = c._bind(args, {})

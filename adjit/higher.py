@@ -187,6 +187,37 @@ def _refuse_structures(f, ks: list, args: tuple) -> None:
                                 hint="pass the leaves as separate array arguments")
 
 
+def nested_source(t, args: tuple):
+    """The generated code behind t(*args) for a nesting of order three or more, with first lines
+    saying how it runs (as derivative() does), else None."""
+    found = chain(t)
+    if found[0] is None or len(found[1]) < 3:
+        return None
+    return _source(found[0], found[1], tuple(args))
+
+
+def _source(f, ks: list, args: tuple) -> str:
+    from .second import source
+
+    name = getattr(f, "__name__", "f")
+    head = f"# derivative of order {len(ks)} of {name} by arguments {tuple(ks)} (innermost first): "
+    out = f(*args)
+    if _is_scalar(out) or isinstance(out, (int, float)):
+        if len(ks) == 3:
+            return head + f"the Jacobian of the Jacobian of grad({name}), below\n" + source(
+                _gradient(f, ks[0]), ks[1], ks[2], args, False, "a Jacobian of a Jacobian")
+        x = args[ks[0]]
+        psi = _made(f, ("psi", ks[0], len(args)), lambda: _helper(
+            f, _gradient(f, ks[0]), len(args), f"g: grad({getattr(f, '__name__', 'f')}, {ks[0]}), contracted with w",
+            _ident(f, f"d{ks[0]}")))
+        return (head + f"grad({name}) contracted with each of the {int(np.size(x))} unit vectors w, below\n"
+                + "".join(inspect.getsourcelines(psi)[0]) + _source(psi, ks[1:], args + (_unit(x, 0),)))
+    phi = _made(f, ("phi", len(args)), lambda: _helper(
+        f, f, len(args), f"g: {getattr(f, '__name__', 'f')}, its output contracted with w", _ident(f, "out")))
+    return (head + f"each of the {np.size(out)} output elements, below\n" + "".join(inspect.getsourcelines(phi)[0])
+            + _source(phi, ks, args + (_unit(np.asarray(out, dtype=float), 0),)))
+
+
 def derivative(f, ks: list, args: tuple):
     """f's len(ks)-th derivative by the arguments ks (innermost first), as JAX nests it: shape
     out.shape + x_ks[0].shape + ... (see the module's docstring for how)."""
@@ -203,7 +234,7 @@ def derivative(f, ks: list, args: tuple):
             return second_derivative(_gradient(f, ks[0]), ks[1], ks[2], args)
         _refuse_structures(f, ks, args)
         psi = _made(f, ("psi", ks[0], len(args)), lambda: _helper(
-            f, _gradient(f, ks[0]), len(args), f"the gradient by argument {ks[0]}, contracted with w",
+            f, _gradient(f, ks[0]), len(args), f"g: grad({getattr(f, '__name__', 'f')}, {ks[0]}), contracted with w",
             _ident(f, f"d{ks[0]}")))
         x = args[ks[0]]
         parts = [derivative(psi, ks[1:], args + (_unit(x, i),)) for i in range(int(np.size(x)))]
@@ -214,7 +245,7 @@ def derivative(f, ks: list, args: tuple):
                             hint="take the derivative of each array it returns, in a function returning that one")
     _refuse_structures(f, ks, args)
     phi = _made(f, ("phi", len(args)), lambda: _helper(
-        f, f, len(args), "the output contracted with w", _ident(f, "out")))
+        f, f, len(args), f"g: {getattr(f, '__name__', 'f')}, its output contracted with w", _ident(f, "out")))
     parts = [derivative(phi, ks, args + (_unit(out, o),)) for o in range(out.size)]
     return np.stack([np.asarray(p) for p in parts]).reshape(out.shape + np.shape(parts[0]))
 

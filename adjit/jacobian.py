@@ -169,6 +169,11 @@ class _Jacobian:
         return (J, aux) if self.has_aux else J
 
     def source(self, *args) -> str:
+        from .higher import nested_source
+
+        text = nested_source(self, args)  # the third order and beyond
+        if text is not None:
+            return text
         if self.inner is not None:
             from .second import source
 

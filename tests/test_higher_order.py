@@ -40,6 +40,8 @@ def test_fourth_derivative_by_every_nesting():
     assert T4.shape == (3,) * 4
     ref = differences(adjit.jacfwd(adjit.hessian(f)), X)
     assert np.max(np.abs(T4 - ref)) < 1e-8 * max(1.0, np.max(np.abs(ref)))
+    text = adjit.hessian(adjit.hessian(f)).source(X)  # how it runs, then the code
+    assert text.startswith("# derivative of order 4 of f") and "def f_d0(x, w):" in text and "def f_d0_grad(" in text
     for other in (adjit.jacfwd(adjit.jacfwd(adjit.hessian(f))), adjit.jacrev(adjit.jacfwd(adjit.jacrev(adjit.grad(f)))),
                   adjit.hessian(adjit.jacobian(adjit.grad(f))), adjit.jacfwd(adjit.hessian(adjit.grad(f)))):
         assert np.allclose(other(X), T4, rtol=1e-12, atol=1e-12)
