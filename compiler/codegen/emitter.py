@@ -54,6 +54,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self._g = None
         # workspace: allocation sites (numbered in emission order) whose buffers die with the call
         self.nests: list = []  # the loop nests rendered (passes/loopnest.LoopNest), in order
+        self.loop_buffers: list = []  # arrays of nests inside loops, made once at the top (codegen/loops.py)
         self.uses_workspace = False
 
     def name_for(self, v: Value, k: int, role: str, avoid: frozenset = frozenset()) -> str:
@@ -120,6 +121,8 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
             else:
                 decls.append(f"{tape} = _alloc.empty({_tuple_text(['0'] * (v.type.rank + 1))}, np.{dt})")
             decls.append(f"_n{tape} = 0")
+        if self.loop_buffers:
+            body = ["# loop temporaries: made once, reused by every iteration"] + self.loop_buffers + body
         if decls:
             body = (["# tapes: one stack per value the reverse sweep reads from inside a loop or branch"]
                     + tape_summary(self.fn) + decls + body)

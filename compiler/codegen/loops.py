@@ -80,15 +80,16 @@ class GroupEmitter:
             elif where == "array":
                 target = self.name_for(v, k_last, op.role, avoid)
                 self.names[v.id] = target
-                pre.append(f"{target} = {self.allocate(v, dims, nest)}")
+                self._allocate_into(target, v, dims, nest, pre)
                 g["storage"][v.id] = target
             elif where == "strip":
                 name = self._fresh("_b")
-                g["buffers"].append(f"{name} = _alloc.empty(({nest.strip},), np.{v.type.dtype})")
+                line = f"{name} = _alloc.empty(({nest.strip},), np.{v.type.dtype})"
+                (self.loop_buffers if nest.alloc.get(v.id) == "hoisted" else g["buffers"]).append(line)
                 g["storage"][v.id] = name
             elif where == "full":
                 name = self._fresh(f"_{_ident(v.hint)}" if v.hint else "_f")
-                pre.append(f"{name} = {self.allocate(v, dims, nest)}")
+                self._allocate_into(name, v, dims, nest, pre)
                 g["storage"][v.id] = name
         for op in nest.vectors:
             if op.out.id in nest.flat:
@@ -208,6 +209,15 @@ class GroupEmitter:
         return lines
 
     # ------------------------------------------------------------------ pieces
+    def _allocate_into(self, name: str, v: Value, dims: list, nest, pre: list) -> None:
+        """`name = <a new array for v>` before the nest, or, when the plan hoists it out of the
+        loops around the nest (passes/loopbuffers.py), once at the top of the function, of the
+        shape known when compiled (the loop's extents are names bound inside the loops)."""
+        if nest.alloc.get(v.id) == "hoisted":
+            self.loop_buffers.append(f"{name} = _alloc.empty({_tuple([str(d) for d in nest.shape])}, np.{v.type.dtype})")
+        else:
+            pre.append(f"{name} = {self.allocate(v, dims, nest)}")
+
     def allocate(self, v: Value, dims: list, nest) -> str:
         """A new array of the nest's shape for `v`: from the call's workspace when the workspace
         plan (passes/workspace.py) says its buffer does not outlive the call, else a new array."""

@@ -9,7 +9,9 @@ or looped in a *stage*: stage s computes the arguments of its SIMD transcendenta
 into their storage, the kernel overwrites them in place, and stage s+1 reads the results. Each
 value that leaves the nest (`outputs`) or crosses a stage boundary has `storage`:
 
-- 'array': a new array of the nest's shape (from the workspace or not: `alloc`);
+- 'array': a new array of the nest's shape (from the workspace or not: `alloc`; 'hoisted': one
+  array made at the top of the function serves every iteration of the loops around the nest,
+  passes/loopbuffers.py);
 - 'reuse': the buffer of an array the nest reads and nobody reads after it (`reuse` names it);
 - 'strip': a strip buffer of `strip` elements (STRIP: the last axis is cut into strips that run
   every stage in turn);
@@ -80,7 +82,7 @@ class LoopNest:
     flat: set = field(default_factory=set)         # strip-mined vector outputs written through a flat view
     red: dict = field(default_factory=dict)        # reduction id -> Reduction
     locals: set = field(default_factory=set)       # looped members held in a scalar local
-    alloc: dict = field(default_factory=dict)      # value id -> 'workspace' | 'new' (its new array)
+    alloc: dict = field(default_factory=dict)      # value id -> 'workspace' | 'new' | 'hoisted' (its array)
     gathers: dict = field(default_factory=dict)    # gather (np.add.at) member id -> (output_axes, broadcast shape)
     facts: object = field(default=None, repr=False, compare=False)  # the analysis.Analysis planned from
 
@@ -172,7 +174,9 @@ class LoopNest:
         if len({leaf.id for leaf in self.reuse.values()}) != len(self.reuse):
             problems.append("one buffer reused by two outputs")
         for vid, where in self.alloc.items():
-            if self.storage.get(vid) not in ("array", "full") or where not in ("workspace", "new"):
+            if where == "hoisted" and self.storage.get(vid) == "strip":
+                continue
+            if self.storage.get(vid) not in ("array", "full") or where not in ("workspace", "new", "hoisted"):
                 problems.append(f"%{vid}: allocation {where!r} for storage {self.storage.get(vid)!r}")
         if problems:
             raise InternalCompilerError("fused loop plan: " + "; ".join(problems), self.describe())

@@ -8,7 +8,8 @@ to stderr; ADJIT_DUMP_IR=<directory>: one file per function and pass there).
   hoist the outer-product accumulations of recurrences, dce, add the regions of a gather's adjoint
   straight into the gradient (scatter), fuse elementwise stretches into
   loop groups, plan each group's loop nest (stages, extents, storage, reductions: loopplan), then
-  which of the nests' arrays come from the call's workspace (workspace). codegen renders the plans.
+  which of the nests' arrays come from the call's workspace (workspace) and which, inside loops,
+  are made once per call (loopbuffers). codegen renders the plans.
 """
 from __future__ import annotations
 
@@ -23,13 +24,15 @@ from .cse import eliminate_common_subexpressions
 from .dce import eliminate_dead_code
 from .fusion import fuse
 from .hoist import hoist_outer_accumulations
+from .loopbuffers import hoist_loop_buffers
 from .loopplan import plan_loops
 from .scatter import scatter_into_gradients
 from .workspace import plan_workspace
 from .simplify import simplify
 
 OPTIMIZE = (simplify, eliminate_common_subexpressions, simplify, eliminate_dead_code)
-LOWER = (hoist_outer_accumulations, eliminate_dead_code, scatter_into_gradients, fuse, plan_loops, plan_workspace)
+LOWER = (hoist_outer_accumulations, eliminate_dead_code, scatter_into_gradients, fuse, plan_loops, plan_workspace,
+         hoist_loop_buffers)
 PIPELINE = OPTIMIZE  # the name earlier code imports
 
 

@@ -1,7 +1,8 @@
 """Loop bodies with small temporaries (issue 14, the multi-layer recurrent cell): an add into a
 row of a gradient (`dW[l] += np.outer(dz, x)`, `db[l] += dz`) is a member of the loop computing
-its value (passes/fusion.fusable_row_adds), so the outer product is never stored; and nothing
-that reads the row's array as it was may be reordered past the write."""
+its value (passes/fusion.fusable_row_adds), so the outer product is never stored, and nothing
+that reads the row's array as it was may be reordered past the write; the loop nests' arrays are
+made once per call when nothing holds them past their iteration (passes/loopbuffers.py)."""
 import re
 
 import numpy as np
@@ -65,3 +66,38 @@ def test_row_adds_that_read_the_array_keep_their_order():
     for fun in (rows_read_before_written, rows_old_values_used_after):
         g = adjit.grad(fun, wrt=(0, 1))
         fd_check(fun, (W, v), (0, 1), g(W, v))
+
+
+def test_loop_temporaries_are_made_once_per_call():
+    """The layer step's elementwise temporaries (passes/loopbuffers.py): one array each, made at the
+    top of the function, none inside the loops."""
+    args = _layers_args()
+    low = adjit.grad(layers, wrt=(0, 1)).source(*args, lowered=True)
+    body = low[low.index("def layers_grad("):]
+    top, loops = body.split("# --- forward sweep ---", 1)
+    assert "# loop temporaries: made once, reused by every iteration" in top, body
+    assert re.search(r"\n    _d\w* = _alloc\.empty\(\(3,\), np\.float64\)", top), body
+    assert "_alloc.empty((_" not in loops, body  # no array of a loop's extent made per iteration
+
+
+def carried(x):
+    """An elementwise result carried to the next iteration: its array lives on."""
+    y = x
+    for k in range(3):
+        y = np.sin(y) * 0.5 + x
+    return np.sum(y * y)
+
+
+def listed(x):
+    """Each iteration's result kept in a list: every entry needs its own array."""
+    rows = []
+    for k in range(3):
+        rows.append(np.tanh(x * (k + 1.0)))
+    return np.sum(np.stack(rows) ** 3)
+
+
+def test_temporaries_that_outlive_their_iteration_keep_new_arrays():
+    x = R.standard_normal(5)
+    for fun in (carried, listed):
+        g = adjit.grad(fun)
+        fd_check(fun, (x,), (0,), (g(x),))

@@ -588,7 +588,7 @@ def test_pipeline_lists_every_pass_and_dumps_the_ir_after_each(tmp_path, monkeyp
     names = [p.__name__ for p in pipeline.OPTIMIZE + pipeline.LOWER]
     assert names == ["simplify", "eliminate_common_subexpressions", "simplify", "eliminate_dead_code",
                      "hoist_outer_accumulations", "eliminate_dead_code", "scatter_into_gradients", "fuse",
-                     "plan_loops", "plan_workspace"]
+                     "plan_loops", "plan_workspace", "hoist_loop_buffers"]
     monkeypatch.setenv("ADJIT_DUMP_IR", str(tmp_path))
     c = CompiledFunction(corpus.seed_loss, (0, 1, 2, 3))
     args = (np.ones((5, 6)), np.ones((5, 1)), np.ones((3, 5)), np.ones((3, 1)), np.ones((6, 4)), np.ones((3, 4)))

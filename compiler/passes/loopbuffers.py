@@ -1,0 +1,119 @@
+"""Loop temporaries allocated once per call (lowered rendering only; after passes/workspace.py).
+
+A fused loop nest inside a user loop (a layer step of a recurrent cell) writes its outputs and
+stage values into new arrays, and strip-mined nests their strip buffers: allocated and freed again
+at every iteration (12 arrays of 14 elements per layer step of the LSTM benchmark, each a call
+into Numba's allocator). When such an array's shape is known when compiled and nothing holds its
+buffer past the iteration that filled it, one array made before the loops serves every iteration:
+this pass marks it `alloc[v] = 'hoisted'` (passes/loopnest.LoopNest.alloc) and codegen/loops.py
+allocates it at the top of the function.
+
+Past the iteration means: any value sharing its buffer (compiler/analysis.py's `root`: views and
+in-place writes; a later nest's output that takes the buffer over, storage 'reuse') yielded by a
+loop or branch, handed to a loop as its initial value, returned, or used by an op that might keep
+a reference (anything but a fused loop's element reads, a tape push, which copies, a write of it
+into another array, a matrix product or a reduction). Such a buffer keeps a new array per
+iteration, as before. Strip buffers never leave their nest: always hoisted inside loops.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from ..analysis import facts_of, returned_values, walk_ops
+from ..ir import Function, Op, block_yields, node_inputs, walk
+from ..primitives import PRIMITIVES, REDUCTIONS
+
+# ops that read an array's elements and keep no reference to it (beyond fused loop members)
+_READERS = frozenset({"tape_push", "matmul", "dot", "outer", "concatenate", "copy", "inner", "vdot"}) | frozenset(REDUCTIONS)
+
+
+def hoist_loop_buffers(fn: Function) -> Function:
+    """`fn` with the loop nests' hoistable arrays marked (see the module docstring)."""
+    inside = _nests_inside_loops(fn)
+    if not inside:
+        return fn
+    an = facts_of(fn, lowered=True)
+    held = _held_past_iteration(fn)
+    members: dict = {}  # buffer root -> value ids living in it
+    for vid, r in an.root.items():
+        members.setdefault(r, set()).add(vid)
+    for nest in fn.nests.values():  # program order: a buffer is made before it is taken over
+        for vid, leaf in nest.reuse.items():
+            r = an.root.get(leaf.id, leaf.id)
+            members.setdefault(r, {r}).add(vid)
+            members.setdefault(vid, set()).add(r)
+    users: dict = {}
+    for op in walk_ops(fn.body):
+        for i in op.inputs:
+            users.setdefault(i.id, []).append(op)
+    nests = {}
+    for gid, nest in fn.nests.items():
+        if gid not in inside:
+            continue
+        alloc = dict(nest.alloc)
+        for vid, where in nest.storage.items():
+            if where == "strip":
+                alloc[vid] = "hoisted"
+            elif where in ("array", "full") and _dies_in_its_iteration(an, vid, members, users, held):
+                alloc[vid] = "hoisted"
+        if alloc != nest.alloc:
+            nests[gid] = dataclasses.replace(nest, alloc=alloc)
+    return dataclasses.replace(fn, nests={**fn.nests, **nests}) if nests else fn
+
+
+def _nests_inside_loops(fn: Function) -> set:
+    """The ids of the nests whose members sit in a loop body (at any depth)."""
+    out: set = set()
+
+    def visit(block, in_loop: bool) -> None:
+        for node in block.ops:
+            if isinstance(node, Op):
+                gid = node.attrs.get("group")
+                if gid is not None and in_loop:
+                    out.add(gid)
+                continue
+            loop = in_loop or not hasattr(node, "then_block")  # For and While bodies (and a While's test)
+            for b, _ in block_yields(node):
+                visit(b, loop)
+
+    visit(fn.body, False)
+    return out
+
+
+def _held_past_iteration(fn: Function) -> set:
+    """Value ids yielded by a block, handed to a control node, or returned."""
+    held = {v.id for v in returned_values(fn)}
+    for node in walk(fn.body):
+        if not isinstance(node, Op):
+            held.update(v.id for v in node_inputs(node))
+            for _, ys in block_yields(node):
+                held.update(v.id for v in ys)
+    return held
+
+
+def _dies_in_its_iteration(an, vid: int, members: dict, users: dict, held: set) -> bool:
+    """Whether no value sharing vid's buffer outlives the iteration that made it (module docstring)."""
+    todo, seen = [vid], set()
+    while todo:
+        v = todo.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        todo.append(an.root.get(v, v))
+        todo.extend(members.get(an.root.get(v, v), ()))
+        todo.extend(members.get(v, ()))
+    for v in seen:
+        if v in held:
+            return False
+        for op in users.get(v, ()):
+            if "group" in op.attrs or op.prim in _READERS:
+                continue
+            if op.prim in ("index_update", "index_add") and op.inputs[0].id != v:
+                continue  # written into another array: copied
+            if op.out.id in seen or an.root.get(op.out.id) in seen:
+                continue  # a view or in-place write of it: checked as a member
+            if PRIMITIVES[op.prim].elementwise and op.prim not in ("stop_gradient", "astype") \
+                    and op.out.type is not None and op.out.type.kind in ("array", "scalar"):
+                continue  # a new value computed from its elements
+            return False
+    return True
