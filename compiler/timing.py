@@ -7,6 +7,8 @@ codegen, writing and importing the module) and Numba's, read from Numba's compil
 (optimization and machine code), and the rest of Numba's passes. With timing on, the compiled
 entry point is compiled (or loaded from Numba's cache) before the first call returns, so the
 profile covers all of it; without it nothing here runs but one dictionary lookup per phase.
+`ADJIT_TIMING_CLOCK=cpu` times with the process's CPU time instead of the wall clock (on a shared
+machine a compile's wall time grows with the load, its CPU time much less).
 """
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ from contextlib import contextmanager
 _STACK: list = []  # the profiles being recorded (a specialization built inside another's build)
 
 
+def _clock() -> float:
+    return time.process_time() if os.environ.get("ADJIT_TIMING_CLOCK", "") == "cpu" else time.perf_counter()
+
+
 def enabled() -> bool:
     return os.environ.get("ADJIT_TIMING", "") not in ("", "0")
 
@@ -26,7 +32,7 @@ class Profile:
     def __init__(self, title: str):
         self.title = title
         self.phases: dict[str, float] = {}
-        self.t0 = time.perf_counter()
+        self.t0 = _clock()
         self.total = 0.0
         self.beside: dict[str, float] = {}  # functions Numba compiled for the entry point: inclusive s
 
@@ -61,7 +67,7 @@ def profile(title: str):
         yield p
     finally:
         _STACK.pop()
-        p.total = time.perf_counter() - p.t0
+        p.total = _clock() - p.t0
         _emit(p.report())
 
 
@@ -72,11 +78,11 @@ def phase(name: str):
     if not _STACK:
         yield
         return
-    t = time.perf_counter()
+    t = _clock()
     try:
         yield
     finally:
-        _STACK[-1].add(name, time.perf_counter() - t)
+        _STACK[-1].add(name, _clock() - t)
 
 
 def compile_now(dispatcher, args: tuple) -> None:
@@ -92,10 +98,10 @@ def compile_now(dispatcher, args: tuple) -> None:
     compiles = _compiles(_STACK[-1])
     with event.install_listener("numba:run_pass", listener), event.install_listener("numba:llvm_lock", listener), \
             event.install_listener("numba:compile", compiles):
-        t = time.perf_counter()
+        t = _clock()
         sig = tuple(dispatcher.typeof_pyval(a) for a in args)
         dispatcher.compile(sig)
-        listener.outside = time.perf_counter() - t - listener.total
+        listener.outside = _clock() - t - listener.total
     if listener.outside > 0:
         _STACK[-1].add("numba: dispatch, cache index", listener.outside)
 
@@ -140,13 +146,13 @@ def _listener(prof: Profile):
             self.outside = 0.0
 
         def on_start(self, ev):
-            self.stack.append([time.perf_counter(), 0.0, _category(ev.kind, ev.data)])
+            self.stack.append([_clock(), 0.0, _category(ev.kind, ev.data)])
 
         def on_end(self, ev):
             if not self.stack:
                 return
             t0, children, cat = self.stack.pop()
-            spent = time.perf_counter() - t0
+            spent = _clock() - t0
             prof.add(cat, spent - children)
             if self.stack:
                 self.stack[-1][1] += spent
@@ -170,14 +176,14 @@ def _compiles(prof: Profile):
             data = ev.data if isinstance(ev.data, dict) else {}
             fn = data.get("dispatcher")
             name = getattr(getattr(fn, "py_func", None), "__qualname__", None) or getattr(fn, "__qualname__", "?")
-            self.stack.append((time.perf_counter(), name.replace(".<locals>.", ".")))
+            self.stack.append((_clock(), name.replace(".<locals>.", ".")))
 
         def on_end(self, ev):
             if not self.stack:
                 return
             t0, name = self.stack.pop()
             if len(self.stack) == 1:  # compiled directly for the entry point (what it compiles included)
-                prof.beside[name] = prof.beside.get(name, 0.0) + time.perf_counter() - t0
+                prof.beside[name] = prof.beside.get(name, 0.0) + _clock() - t0
 
     return CompileListener()
 
