@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..errors import AdjitTypeError
+from .structvalues import is_user_object
 
 MAX_FUNCTIONS = 200  # helpers scanned for one function (a large program reads its globals in a few)
 
@@ -70,6 +71,19 @@ def captured(low, ident: str, space=None, node=None):
         value = low.name(ident, node)
         why = f"has dtype {value.dtype}" if value.dtype.kind not in "biuf" else "is read in a way adjit does not follow"
         raise low.err(AdjitTypeError, f"the global array '{ident}' {why}", node, hint="pass it as an argument instead")
+    return found
+
+
+def attribute_value(low, base, attr: str, found):
+    """`base.attr` of a module or a class, found: a module's array (`mod.ARRAY`) or a class's
+    (`Model.TABLE`) is the parameter carrying it (read when the function runs), a module's object
+    of the user's class (`mod.MODEL`) a structure as a global one is; anything else as it is."""
+    if isinstance(found, np.ndarray) and isinstance(base, types.ModuleType):
+        return captured(low, attr, base.__dict__) or found
+    if isinstance(found, np.ndarray) and isinstance(base, type):
+        return captured(low, attr, ClassAttributes.of(ClassAttributes.owner(base, attr))) or found
+    if isinstance(base, types.ModuleType) and is_user_object(found):
+        return low.plain_value(found, f"{base.__name__}.{attr}")
     return found
 
 
@@ -155,10 +169,39 @@ class _Defaults:
         return name in self._all()
 
 
+class ClassAttributes:
+    """A user class's own attributes as a namespace (`space[name]`), one per class: where a class
+    attribute array (`Model.TABLE`, `self.TABLE`) is read from when the function runs."""
+
+    _made: dict = {}
+
+    def __init__(self, cls):
+        self.cls = cls
+
+    @classmethod
+    def of(cls, klass):
+        made = cls._made.get(id(klass))
+        if made is None or made.cls is not klass:
+            made = cls._made[id(klass)] = cls(klass)
+        return made
+
+    @staticmethod
+    def owner(klass, attr: str):
+        """The class of klass's MRO whose own attribute `attr` is (None if none is)."""
+        return next((k for k in klass.__mro__ if attr in vars(k)), None)
+
+    def __getitem__(self, name):
+        return vars(self.cls)[name]
+
+    def __contains__(self, name):
+        return name in vars(self.cls)
+
+
 class _Scan:
     def __init__(self, taken: set):
         self.found: dict = {}  # key -> Capture
         self.seen: set = set()
+        self.objects: set = set()  # ids of the user's objects and classes whose methods were scanned
         self.taken = set(taken)
 
     def function(self, parsed, fn):
@@ -203,11 +246,18 @@ class _Scan:
         if not isinstance(root, ast.Name) or any(root.id in s for s in scopes):
             return
         obj = cells[root.id].cell_contents if root.id in cells else space.get(root.id)
+        if isinstance(obj, type) and len(parts) == 1 and not _library(obj):  # Model.TABLE: a class attribute
+            owner = ClassAttributes.owner(obj, parts[0])
+            if owner is not None and isinstance(vars(owner)[parts[0]], np.ndarray):
+                self.value(parsed, node, ClassAttributes.of(owner), parts[0], vars(owner)[parts[0]],
+                           f"class {owner.__qualname__}")
+            return
         for attr in reversed(parts):
             if not isinstance(obj, types.ModuleType) or obj.__name__.split(".")[0] in _LIBRARIES():
                 return
             value = obj.__dict__.get(attr)
-            if isinstance(value, np.ndarray) or isinstance(value, types.FunctionType):
+            if isinstance(value, np.ndarray) or isinstance(value, types.FunctionType) or is_user_object(value) or (
+                    isinstance(value, type) and not _library(value)):  # mod.MODEL.loss(x): its class's methods
                 self.value(parsed, node, obj.__dict__, attr, value, f"module {obj.__name__}")
                 return
             obj = value
@@ -244,6 +294,9 @@ class _Scan:
         if isinstance(spec, dict) and spec.get("parsed") is not None:  # a grad object called: its innermost
             self.function(spec["parsed"], spec["parsed"].fn)  # function's arrays (its code is inlined: nested.py)
             return
+        if isinstance(value, type) or is_user_object(value):  # Model(...) made, net.loss(x) or layer(x) called:
+            self.methods(parsed, node, value)  # the arrays its methods read (inlined as helpers)
+            return
         target = inspect.unwrap(value) if isinstance(value, types.FunctionType) else None
         if target is not None and not _library(target) and not getattr(target, "__adjit_transform__", None):
             from .parse import parse
@@ -253,6 +306,29 @@ class _Scan:
             except Exception:  # noqa: BLE001 - the lowerer reports what it cannot read
                 return
             self.function(sub, target)
+
+
+    def methods(self, parsed, node, obj, depth: int = 0):
+        """The methods of a user's class (of an object of it, and of the objects its attributes
+        hold, as structures.plain_value reads them), scanned as the helpers they are when called."""
+        if id(obj) in self.objects or depth > 4 or len(self.objects) > MAX_FUNCTIONS:
+            return
+        self.objects.add(id(obj))
+        cls = obj if isinstance(obj, type) else type(obj)
+        for klass in cls.__mro__[:-1]:
+            if (getattr(klass, "__module__", None) or "").split(".")[0] in _LIBRARIES():
+                continue
+            for name, v in vars(klass).items():
+                if isinstance(v, np.ndarray):  # self.TABLE of a class attribute array
+                    self.value(parsed, node, ClassAttributes.of(klass), name, v, f"class {klass.__qualname__}")
+                    continue
+                f = v.__func__ if isinstance(v, (staticmethod, classmethod)) else v.fget if isinstance(v, property) else v
+                if isinstance(f, types.FunctionType):
+                    self.value(parsed, node, None, f.__name__, f, None)
+        for v in ([] if isinstance(obj, type) else list(vars(obj).values())):
+            for item in (v if type(v) in (list, tuple) else v.values() if type(v) is dict else (v,)):
+                if is_user_object(item):
+                    self.methods(parsed, node, item, depth + 1)
 
 
 def _LIBRARIES():

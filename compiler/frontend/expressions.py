@@ -16,7 +16,7 @@ from .. import primitives as P
 from ..errors import AdjitError, AdjitNameError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from .calls import CallHelpers, where_reduction
-from .captures import captured
+from .captures import attribute_value, captured
 from .fft import is_fft, lower_fft
 from .parse import parse
 from .forms import FUNCTIONS as FORM_FUNCTIONS
@@ -285,9 +285,7 @@ class Expressions(CallHelpers, PythonValues):
             except AttributeError:
                 pass
             else:
-                if isinstance(found, np.ndarray) and isinstance(base, types.ModuleType):  # mod.ARRAY
-                    found = captured(self, attr, base.__dict__) or found
-                return found
+                return attribute_value(self, base, attr, found)  # mod.ARRAY, Model.TABLE, mod.MODEL: captures.py
         raise self.err(AdjitNameError, f"{_describe(base)} has no attribute '{attr}'", node)
 
     # -- calls

@@ -267,6 +267,12 @@ class Structures:
             raise self.err(AdjitNameError, f"{base.__name__} has no attribute '{attr}'", node) from None
         if isinstance(value, (int, float, str)) or value is None:
             return value
+        if isinstance(value, np.ndarray):  # self.TABLE of a class attribute array: read when the function runs
+            from .captures import ClassAttributes, captured
+
+            found = captured(self, attr, ClassAttributes.of(ClassAttributes.owner(base.cls, attr)))
+            if found is not None:
+                return found
         import types
 
         raw = next((c.__dict__[attr] for c in base.cls.__mro__ if attr in c.__dict__), None)

@@ -87,8 +87,10 @@ def is_user_object(v) -> bool:
     """An instance of a class the user wrote (not a library's, a function, a class or a module):
     a global or closure one is read as a structure of its attributes (plain_value)."""
     d = getattr(v, "__dict__", None)
-    if not isinstance(d, dict) or callable(v) or isinstance(v, (type, types.ModuleType, np.ndarray, np.generic)):
+    if not isinstance(d, dict) or isinstance(v, (type, types.ModuleType, np.ndarray, np.generic)):
         return False
+    if callable(v) and not isinstance(getattr(type(v), "__call__", None), types.FunctionType):
+        return False  # a function, a partial, a builtin; an object whose class defines __call__ is one (layer(x))
     module = (getattr(type(v), "__module__", None) or "").split(".")[0]
     return module not in ("numpy", "scipy", "numba", "jax", "torch", "sklearn", "pandas", "builtins", "adjit")
 

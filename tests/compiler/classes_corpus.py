@@ -181,3 +181,48 @@ def local_base_by_name(k, x):
             return Base.apply(self, v) + np.tanh(v)
 
     return np.sum(Child(k).apply(x))
+
+
+# -- objects made at module level and called: a layer's __call__, a model's method reading the
+# module's arrays, class attribute arrays (read when the function runs, as NumPy reads them)
+SCALE = np.array([1.0, 2.0, 0.5, 1.5])
+
+
+class Dense:
+    def __init__(self, W, act=np.tanh):
+        self.W = W
+        self.act = act
+
+    def __call__(self, x):
+        return self.act(x @ self.W) * SCALE[: self.W.shape[1]]
+
+
+class MLP:
+    BIAS = np.array([0.1, -0.2])
+
+    def __init__(self):
+        self.layers = [Dense(np.full((4, 3), 0.2)), Dense(np.full((3, 2), 0.3), act=np.sin)]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x + self.BIAS
+
+    def loss(self, k, x):
+        return np.mean(self(x * k) ** 2) + np.sum(MLP.BIAS) * k
+
+
+MODEL = MLP()
+
+
+def global_model_method(k, x):
+    return MODEL.loss(k, x)
+
+
+def global_model_called(k, x):
+    return np.sum(MODEL(x[None, :] * k))
+
+
+def layer_made_inside(k, x):
+    d = Dense(np.outer(x, x[:3]) * k * 0.05)
+    return np.sum(d(x))

@@ -33,3 +33,26 @@ def test_a_class_statement_inside_the_function():
         fd_check(fun, [0.7, X], [0, 1], grads)
     with pytest.raises(UnsupportedSyntaxError, match="reads 'n', a name of the function"):
         adjit.grad(C.reads_the_functions_names)(0.7, X)
+
+
+@pytest.mark.parametrize("fun", [C.global_model_method, C.global_model_called, C.layer_made_inside],
+                         ids=lambda f: f.__name__)
+def test_module_level_objects_called(fun):
+    """layer(x) of an object whose class defines __call__ (a global one, or an attribute or list item
+    of one), its methods reading the module's arrays and the class's own array attributes."""
+    value, grads = run_grad(fun, (0.7, X), (0, 1))
+    assert np.isclose(value, fun(0.7, X))
+    fd_check(fun, [0.7, X], [0, 1], grads)
+
+
+def test_a_class_attribute_array_is_read_when_the_function_runs():
+    g = adjit.grad(C.global_model_method)
+    before = g(0.7, X)
+    saved = C.MLP.BIAS
+    try:
+        C.MLP.BIAS = saved * 3.0
+        after = g(0.7, X)
+        assert np.isclose(after, adjit.grad(lambda k, x: C.MODEL.loss(k, x))(0.7, X))
+        assert not np.isclose(after, before)
+    finally:
+        C.MLP.BIAS = saved
