@@ -215,6 +215,8 @@ def _lowerable(obj, depth: int = 0) -> bool:
         return False  # index arrays of data-dependent length: NumPy's, before the call, on data (else masks.py)
     if any(obj is f for f in (np.unique, np.setdiff1d, np.intersect1d, np.union1d)):
         return False  # likewise (and np.unique's axis=): NumPy's on data, else forms/setops.py
+    if obj is np.random.RandomState or obj is np.random.Generator:
+        return False  # the legacy generator (RandomState(seed).choice(...)): NumPy's draws, as default_rng's
     if obj is None or isinstance(obj, type) and obj not in _KNOWN_BUILTINS and not issubclass(obj, np.generic):
         return True  # unknown names, classes (NamedTuple constructors...): the lowerer's to report
     if any(obj is b for b in _KNOWN_BUILTINS) or id(obj) in _sources() or id(obj) in FUNCTIONS():

@@ -68,6 +68,12 @@ def nonzero_pairs(W, X):  # np.nonzero / np.flatnonzero of data: NumPy's, before
     return np.sum(diff ** 2) + np.sum(W.ravel()[flat % W.size])
 
 
+def legacy_draws(w, X, seed=3):  # the legacy RandomState: NumPy's draws, before the call, as default_rng's
+    rs = np.random.RandomState(seed)
+    idx = rs.choice(X.shape[0], size=3, replace=False)
+    return np.sum(X[idx] @ w) + np.sum(w * rs.normal(size=3))
+
+
 def _cox():
     rng = np.random.default_rng(1)
     return [rng.standard_normal(3), rng.standard_normal((12, 3)), rng.integers(1, 6, 12).astype(float),
@@ -80,6 +86,7 @@ CASES = [
     (cox_ties, _cox, (0,)),
     (quadrature, lambda: [1.0 + 0.1 * np.arange(4.0), np.linspace(-1, 1, 4)], (0, 1)),
     (written_before, lambda: [np.linspace(0.5, 2.0, 5), np.array([4, 1, 1, 3], dtype=np.int64)], (0,)),
+    (legacy_draws, lambda: [np.array([0.3, 1.2, 0.7]), np.arange(15.0).reshape(5, 3) / 7], (0, 1)),
     (nonzero_pairs, lambda: [0.1 * np.arange(6.0).reshape(3, 2), np.array([[0.0, 2.0, 1.0], [2.0, 0.0, 3.0],
                                                                           [1.0, 3.0, 0.0]])], (0,)),
 ]
