@@ -86,8 +86,12 @@ def batched_spec(f, ks: tuple, args, n: int, kind: str = "hessian", has_aux: boo
     from .compiler.batching import batch_size
     from .compiler.jit.arguments import _shape_key
 
-    if getattr(f, "__adjit_transform__", None) or getattr(f, "__adjit_custom__", None) is not None or n < 2:
-        return None  # a transformation transformed again, a custom rule run in Python, one tangent
+    from .higher import is_gradient
+
+    if getattr(f, "__adjit_transform__", None) and not (kind == "vjp_hessian" and is_gradient(f)) \
+            or getattr(f, "__adjit_custom__", None) is not None or n < 2:
+        return None  # a transformation transformed again (but a gradient's code under forward mode over its
+        # vjp: third derivatives, adjit/higher.py), a custom rule run in Python, one tangent
     largest = max([int(a.size) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f"] or [1])
     k = batch_size(n, largest)
     key = _shape_key(args)
