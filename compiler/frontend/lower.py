@@ -357,6 +357,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         self.b.__dict__.setdefault("function_attributes", {})[(id(fn), target.attr)] = val
 
     def unpack(self, val, n, node) -> list:
+        if type(val).__name__ == "BuiltList" and isinstance(val.array, Value):  # a, b, c = list(x): its rows
+            val = val.array
         if isinstance(val, tuple):
             items = list(val)
         elif isinstance(val, Value) and val.type.kind == "tuple":

@@ -141,3 +141,18 @@ def test_two_masked_cotangents_keep_their_zero():
     assert np.isclose(value, ref, rtol=1e-14)
     want = 1 / x[0] * (1 - 1 + 1), 0.0, 1 / x[2] * (1 - 1 + 1 + 2), 1 / x[3] * (1 - 1 + 1)
     assert np.allclose(grads[0], want, rtol=1e-14)
+
+
+def unpack_list_of_array(x):
+    a, b, c = tuple(x[:3])
+    p, q = list(x[1:3] * 2.0)
+    return a * b * c + p * q
+
+
+def test_unpacking_a_list_made_of_an_array():
+    """`a, b, c = tuple(x[:3])` (or `list(...)`) is Python's unpacking of the array's items; adjit
+    refused it ('cannot unpack the list 't''), where `a, b, c = x[:3]` worked."""
+    x = np.array([0.3, -1.2, 0.7, 2.1])
+    value, grads = run_grad(unpack_list_of_array, [x], (0,))
+    assert np.isclose(value, unpack_list_of_array(x), rtol=1e-14)
+    check_against_fd(unpack_list_of_array, [x], (0,), compiled=False)
