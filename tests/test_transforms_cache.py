@@ -105,3 +105,37 @@ def test_hvp_short_call_path_keeps_every_check():
     with pytest.raises(ArgumentError):
         fast(x, A, np.ones(3))  # v of another shape: refused as before
     assert np.allclose(fast(x, A, v * 2.0), 2.0 * first, rtol=1e-13)
+
+
+def cubes(x):
+    return np.sum(x ** 3)
+
+
+d_cubes = adjit.grad(cubes)
+d_cubes_value = adjit.value_and_grad(cubes)
+
+
+def uses_d_cubes(x):
+    return np.sum(d_cubes(x) * x)
+
+
+def uses_d_cubes_value(x):
+    v, d = d_cubes_value(x)
+    return v + np.sum(d * x)
+
+
+def test_a_caller_of_a_gradient_has_a_front_key(tmp_path, monkeypatch):
+    """A function calling an adjit.grad object (gradient penalties, the helpers of higher.py) had no
+    front key either: the key describes the grad object by its function and options."""
+    deps = _dependencies(uses_d_cubes)
+    assert deps is not None and "adjit.grad wrt=0 value=False" in deps and "return np.sum(x ** 3)" in deps
+    other = _dependencies(uses_d_cubes_value)
+    assert other is not None and "value=True" in other
+    monkeypatch.setenv("ADJIT_CACHE_DIR", str(tmp_path))
+    x = np.array([0.3, -0.7, 1.1])
+    CompiledFunction(uses_d_cubes, 0, "value_and_grad").specialize(x)
+    before = STATS["front_hits"]
+    CompiledFunction(uses_d_cubes, 0, "value_and_grad").specialize(x)
+    assert STATS["front_hits"] == before + 1
+    assert np.allclose(adjit.grad(uses_d_cubes)(x), 9 * x ** 2, rtol=1e-14)  # sum(3 x^3): 9 x^2
+    assert np.allclose(adjit.grad(uses_d_cubes_value)(x), 12 * x ** 2, rtol=1e-14)  # 4 x^3 summed

@@ -208,6 +208,11 @@ class _Description:
             return self.function(v.__wrapped__, depth + 1)
         if isinstance(getattr(type(v), "__adjit_custom__", None), property):  # adjit.custom_vjp / custom_jvp
             return self.custom(v, depth)
+        if type(v).__name__ == "_Transformed" and module == "adjit.api":  # a grad object called inside: its
+            c = v._compiled  # gradient code is inlined (frontend/nested.py), made from its function and options
+            out.append(f"adjit.grad wrt={v.wrt!r} value={v._with_value} aux={v.has_aux} checkpoint={c.checkpoint!r} "
+                       f"parallel={c.parallel}")
+            return self.value(v.fun, set(), depth + 1)
         if isinstance(v, types.FunctionType):
             wrapped = getattr(v, "__wrapped__", None)
             if module.split(".")[0] in _LIBRARIES and not isinstance(wrapped, types.FunctionType):
