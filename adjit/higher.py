@@ -11,7 +11,7 @@ from what adjit compiles exactly:
 
 - k = 1, 2: the Jacobian, and forward mode over the vjp (adjit/second.py), for any output;
 - k = 3 of a scalar f: forward mode over the vjp of grad(f)'s code (second.py takes a gradient
-  as its innermost function): one specialization;
+  as its innermost function): one specialization, K tangents per call (adjit/batched.py);
 - k >= 4 of a scalar f: the innermost derivative contracted with a unit vector w, psi(*args, w) =
   np.sum(grad(f, a_1)(*args) * w), a scalar function whose code calls the gradient (its code
   inlined: compiler/frontend/nested.py), so T[i, ...] = the (k-1)-th derivative of psi at w = e_i:
@@ -20,9 +20,10 @@ from what adjit compiles exactly:
   phi(*args, u) = np.sum(f(*args) * u) at u = e_o.
 
 The helpers psi and phi are source the frontend reads (`_helper`: registered in linecache, as
-pickled source is), with f's own parameter names. Anything else (has_aux on a level, several
-argnums on one level, structured arguments beyond the third order) keeps the located error or
-ArgumentError it had. `jvp` and `vjp` of a derivative object contract its own Jacobian (one order
+pickled source is), with f's own parameter names; `nested_source` shows them and the code. has_aux
+or several argnums on a level of a nesting of order three or more, and a structured argument
+beyond the third order, are an ArgumentError naming what is missing; a gradient whose code pops a
+tape is the located error of reverse mode over it. `jvp` and `vjp` of a derivative object contract its own Jacobian (one order
 more) with the tangents or the cotangent: exact, at the cost of that whole Jacobian; `grad` of one
 with a scalar value is that vjp seeded with 1."""
 from __future__ import annotations
