@@ -42,6 +42,15 @@ _KNOWN_BUILTINS = frozenset({builtins.sum, builtins.max, builtins.min, tuple, li
 _MUTATING_METHODS = frozenset({"sort", "fill", "resize", "put", "partition", "shuffle", "append", "extend", "insert",
                                "pop", "remove", "clear", "update", "add", "discard", "setflags", "itemset",
                                "reverse", "__setitem__", "__iadd__"})
+# a generator's draws, which no array has (rng.normal(size=3) of a np.random.Generator argument)
+_DRAWS = frozenset(m for m in set(dir(np.random.Generator)) | set(dir(np.random.RandomState))
+                   if not m.startswith("_")) - set(dir(np.ndarray))
+def draw_params(node, params) -> set:
+    """The parameters whose draws the function makes (rng.normal(size=3)): generator arguments."""
+    return {n.func.value.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name) and n.func.value.id in params and n.func.attr in _DRAWS}
+
+
 _INPLACE_FUNCS = ("fill_diagonal", "copyto", "put", "place", "putmask", "put_along_axis", "shuffle", "at")
 
 
@@ -274,7 +283,8 @@ def _unknown_call(stmt, res: _Resolver, local: set, depth: int = 0, params=()):
                                                         "transpose", "items", "keys", "values", "pop", "insert",
                                                         "extend", "remove", "reverse", "clear", "index", "count") \
                     and isinstance(f.value, ast.Name) \
-                    and f.value.id not in params:  # a parameter's methods (a bound method's self): the lowerer's
+                    and (f.value.id not in params or f.attr in _DRAWS):  # a parameter's methods (a bound method's
+                # self): the lowerer's; a generator argument's draws (rng.standard_normal(3)): NumPy's
                 return ast.unparse(f)
             continue
         if root is None or root in local:
@@ -348,6 +358,7 @@ def plan(parsed, differentiated: set):
         elif isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not parsed.node:
             local.add(getattr(n, "name", ""))
     res = _Resolver(parsed.fn, local, parsed.node)
+    res.generators |= draw_params(parsed.node, params)
     from .hostlift import _lift_method_calls
 
     lifted = _lift_method_calls(parsed, res, local, params, differentiated)
@@ -355,6 +366,7 @@ def plan(parsed, differentiated: set):
         parsed, body = lifted, lifted.node.body
         local |= {n.id for st in body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         res = _Resolver(parsed.fn, local, parsed.node)
+        res.generators |= draw_params(parsed.node, params)
     # a top-level loop's iterable (`for t in np.unique(times):`) is analysed as the statement
     # `host_iter = <iterable>` at the loop's place
     body = list(body)

@@ -137,7 +137,9 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentia
     (Over 80 lines: the transformer's cases share the line's lifted statements and their count.)"""
     from .expressions import _library
 
-    bound_unknown: set = set()
+    from .host import draw_params
+
+    bound_unknown: set = draw_params(parsed.node, params)  # a generator argument's draws too
     body, changed, count = [], False, 0
     data = set(params) - set(differentiated if differentiated is not None else params)
     for stmt in parsed.node.body:

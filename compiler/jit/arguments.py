@@ -199,7 +199,7 @@ def bind(parsed, fun, args: tuple, kwargs: dict, objects: tuple = ()) -> tuple:
     values = bind_names(parsed, fun, args, kwargs)
     for k, a in enumerate(values):  # the common case, arrays and numbers, without the structure test
         if k in objects or is_complex(a) or (type(a) is not np.ndarray and not isinstance(a, _PLAIN)
-                                             and is_structure(a)):  # a complex array: two real leaves
+                                             and (is_structure(a) or isinstance(a, _GENERATORS))):
             return _bind_flat(parsed, values, objects)
     args = tuple(as_numpy(parsed, a, k) for k, a in enumerate(values))
     for a in args:
@@ -209,6 +209,9 @@ def bind(parsed, fun, args: tuple, kwargs: dict, objects: tuple = ()) -> tuple:
 
 
 _PLAIN = (int, float, complex, str, np.generic)  # never a structure
+# a generator argument: no leaf; its draws run before the compiled code (frontend/host.py), and a
+# read of it anywhere else is the lowerer's located error (an opaque entry)
+_GENERATORS = (np.random.Generator, np.random.RandomState)
 
 
 class Flat(tuple):
@@ -231,6 +234,10 @@ def _bind_flat(parsed, values: tuple, objects: tuple) -> Flat:
     for k, a in enumerate(values):
         name = parsed.param_names[k]
         first = len(leaves)
+        if isinstance(a, _GENERATORS):  # no leaf: an opaque entry, read only by the draws NumPy runs first
+            trees.append(("opaque", type(a).__name__))
+            spans.append((first, 0))
+            continue
         if not (is_structure(a) or is_complex(a) or k in objects):
             leaves.append(as_numpy(parsed, a, k))
             trees.append(None)

@@ -248,3 +248,24 @@ def periods(r, period):  # a loop over a list of numbers NumPy computes before t
 def test_a_hoisted_loop_over_a_list_of_numbers():
     r, period = np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 2, 2, 0])
     check_against_fd(periods, [r, period], (0,), compiled=True)
+
+
+def reparameterized(mu, logvar, rng):  # a VAE's sample: the generator argument's draws are NumPy's
+    eps = rng.normal(size=mu.shape)
+    z = mu + np.exp(0.5 * logvar) * eps
+    return np.sum(z ** 2) - 0.5 * np.sum(1 + logvar - mu ** 2 - np.exp(logvar)) + np.sum(mu) * rng.standard_normal()
+
+
+def test_a_generator_argument_draws_as_numpy_does_on_every_call():
+    g = adjit.grad(reparameterized, wrt=(0, 1))
+    mu, logvar = np.array([0.3, -1.2, 0.7]), np.array([0.1, 0.2, -0.3])
+    for rng, twin in ((np.random.default_rng(5), np.random.default_rng(5)),
+                      (np.random.RandomState(2), np.random.RandomState(2))):
+        for _ in range(2):  # the generator's state advances per call, as NumPy's would
+            gmu, glv = g(mu, logvar, rng)
+            eps, u = twin.normal(size=3), twin.standard_normal()
+            z = mu + np.exp(0.5 * logvar) * eps
+            np.testing.assert_allclose(gmu, 2 * z + mu + u, rtol=1e-12)
+            np.testing.assert_allclose(glv, z * np.exp(0.5 * logvar) * eps - 0.5 + 0.5 * np.exp(logvar), rtol=1e-12)
+    with pytest.raises(adjit.AdjitError, match="'rng' \\(a Generator\\)"):
+        adjit.grad(lambda x, rng: np.sum(x) + rng)(mu, np.random.default_rng(0))
