@@ -46,14 +46,21 @@ def _keep_apart():
     return impl
 
 
-def part(jit, fn):
-    """`fn`, a part of a large generated function (compiler/codegen/outline.py), decorated as the
-    module's `_jit` decorates, less the wrappers that let Python call it: only compiled code does
-    (for a part taking a hundred arrays, the wrapper cost more to compile than the part). With `_jit`
-    a plain function (tests run the lowered module as Python), `_jit(fn)` as it is."""
+def part(jit, fn, apart=False):
+    """`fn`, a helper or a part of a large generated function (compiler/codegen/outline.py),
+    decorated as the module's `_jit` decorates, less the wrappers that let Python call it: only
+    compiled code does (for a part taking a hundred arrays, the wrapper cost more to compile than
+    the part). `apart` (the parts): called by symbol (runtime/plainjit.py), so it is compiled, and
+    optimized by LLVM, once on its own instead of again inside its caller. With `_jit` a plain
+    function (tests run the lowered module as Python), `_jit(fn)` as it is."""
     d = jit(fn)
     if not isinstance(d, Dispatcher):
         return d
     options = {k: v for k, v in d.targetoptions.items() if k != "nopython"}  # njit says so itself
     options.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
-    return numba.njit(cache=not isinstance(d._cache, NullCache), **options)(fn)
+    cache = not isinstance(d._cache, NullCache)
+    if apart:
+        from .plainjit import njit_plain
+
+        return njit_plain(fn, apart=True, cache=cache, **options)
+    return numba.njit(cache=cache, **options)(fn)

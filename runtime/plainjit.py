@@ -73,18 +73,20 @@ class ApartDispatcher(UnliteralDispatcher):
             pass
 
 
-def njit_plain(fn=None, apart=False, **options):
-    """`numba.njit(cache=True, nogil=True, **options)(fn)`, typed as UnliteralDispatcher types its
+def njit_plain(fn=None, apart=False, cache=True, **options):
+    """`numba.njit(cache=cache, nogil=True, **options)(fn)`, typed as UnliteralDispatcher types its
     calls; with `apart` (True, or a predicate on the argument types choosing the signatures), called
     by symbol from generated code (ApartDispatcher). Usable bare (`@njit_plain`) or with options
-    (`@njit_plain(apart=True)`)."""
+    (`@njit_plain(apart=True)`). The parts of a cut generated function are apart too
+    (runtime/outline.part): each compiled once, on its own, never linked into its caller."""
     def decorate(f):
         targetoptions = {"nopython": True, "nogil": True}
         targetoptions.update(options)
         dispatcher = (ApartDispatcher if apart else UnliteralDispatcher)(f, targetoptions=targetoptions)
         if callable(apart):
             dispatcher.when = apart
-        dispatcher.enable_caching()
+        if cache:
+            dispatcher.enable_caching()
         return dispatcher
 
     return decorate if fn is None else decorate(fn)
@@ -205,10 +207,14 @@ def _bind(name: str) -> bool:
     if len(parts) != 4 or parts[0] != PREFIX[:-1]:
         return False
     _, modname, qualname, _ = parts
-    if not modname.startswith("adjit.runtime.") or not all(p.isidentifier() for p in modname.split(".")) \
-            or not qualname.isidentifier():
+    if not all(p.isidentifier() for p in modname.split(".")) or not qualname.isidentifier():
         return False
-    module = sys.modules.get(modname) or importlib.import_module(modname)
+    if modname.startswith(_GENERATED):  # a part of a cut generated function: its module is loaded
+        module = sys.modules.get(modname)
+    elif modname.startswith("adjit.runtime."):
+        module = sys.modules.get(modname) or importlib.import_module(modname)
+    else:
+        return False
     dispatcher = getattr(module, qualname, None)
     if not isinstance(dispatcher, ApartDispatcher):
         return False

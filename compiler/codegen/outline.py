@@ -14,10 +14,16 @@ large to be one part (the strip loop that holds a whole fused gradient), become 
 called where they stood: `a7, _acc_f = f_grad_part3(x, _b_4, _s, _n)`. A part's arguments are the
 names it reads that were bound before it (or that it may leave unbound), its results the names it
 binds that are read anywhere outside it; arrays are passed by reference, so writes into them are
-seen by the caller as before. Each part is compiled `noinline` (runtime/outline.out_of_line), so
-LLVM optimizes it on its own and never as one function again with its caller: the cost grows with
-the number of parts. Numba still optimizes and code-generates a part twice (alone, then linked into
-its caller's module), which is why small functions are left whole.
+seen by the caller as before. A loop of straight-line code too large for one part (an elementwise
+loop holding a whole reverse sweep) is a part of its own, called once, never per iteration.
+
+Compiled, each part is called by a stable symbol (`_tape.part(..., apart=True)`:
+runtime/plainjit.py's ApartDispatcher), so Numba compiles it and LLVM optimizes it once, on its
+own, and never links it into its caller's module to optimize it again there: the cost grows with
+the number of parts. A cached caller loads in a new process once its parts' symbols are bound
+from Numba's cache (plainjit._bind). Functions below THRESHOLD are left whole: cut, a gradient of
+630 statements compiled no faster (Numba's time per statement, in Python, does not depend on the
+function's size; what grows faster is LLVM on one large function).
 
 A statement that returns, yields, defines a function or breaks out of a loop it does not contain
 is never moved. The cut works on the text's syntax tree, after everything else: the readable
@@ -31,7 +37,7 @@ import threading
 # statements in a function (nested ones counted) from which it is cut, and per part (measured:
 # docs/performance.md); ADJIT_OUTLINE=<threshold>[,<part>] sets them, for such measurements
 _SET = os.environ.get("ADJIT_OUTLINE", "").split(",")
-THRESHOLD = int(_SET[0]) if _SET[0] else 2000
+THRESHOLD = int(_SET[0]) if _SET[0] else 1000
 PART = int(_SET[1]) if len(_SET) > 1 else 160
 
 
@@ -155,6 +161,13 @@ class _Cutter:
         out, run, size = [], [], 0
         for i, stmt in enumerate(body):
             n = _size(stmt)
+            if n > PART and _innermost(stmt) and _movable(stmt):
+                # a loop of straight-line code (an elementwise strip loop holding a whole reverse
+                # sweep): one part of its own, called once, never a call per iteration
+                out += self._close(run, after[i - 1] if i else set())
+                out += self._close([stmt], after[i])
+                run, size = [], 0
+                continue
             if n > PART and isinstance(stmt, (ast.For, ast.While, ast.If)):
                 out += self._close(run, after[i - 1] if i else set())
                 run, size = [], 0
@@ -199,10 +212,16 @@ class _Cutter:
         if results:
             text.append(f"    return {', '.join(results)}" + ("," if len(results) == 1 else ""))
             lhs = f"{', '.join(results)}{',' if len(results) == 1 else ''} = "
-        text.append(f"\n\n{pname} = _tape.part(_jit, {pname})")
+        text.append(f"\n\n{pname} = _tape.part(_jit, {pname}, apart=True)")
         self.parts.append("\n".join(text))
         self.calls.append((first, last, " " * col + f"{lhs}{pname}({', '.join(args)})"))
         return run
+
+
+def _innermost(stmt: ast.stmt) -> bool:
+    """Whether `stmt` is a loop with no loop inside it."""
+    return isinstance(stmt, (ast.For, ast.While)) and not any(
+        isinstance(n, (ast.For, ast.While)) for s in stmt.body + stmt.orelse for n in ast.walk(s))
 
 
 def _movable(stmt: ast.stmt) -> bool:

@@ -3,6 +3,9 @@ expressions of bounded depth, and the ADJIT_TIMING profile of where a cold first
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -161,10 +164,51 @@ def test_parts_of_a_cut_function_give_its_gradient(tmp_path, monkeypatch):
     mod = import_source(tmp_path, "cut_loops", LOOPS.replace("STRAIGHT", body))
     x, w = np.linspace(-0.9, 0.8, 5), np.linspace(0.3, 0.7, 5)
     text = CompiledFunction(mod.f, (0, 1), mode="value_and_grad").source(x, w, lowered=True)
-    assert "f_grad_part0 = _tape.part(_jit, f_grad_part0)" in text and "_tape.keep_apart()" in text
+    assert "f_grad_part0 = _tape.part(_jit, f_grad_part0, apart=True)" in text and "_tape.keep_apart()" in text
     value, grads = run_grad(mod.f, (x, w), (0, 1))
     assert np.isclose(value, mod.f(x, w), rtol=1e-12)
     _directional_check(mod.f, x, w, grads)
+
+
+CUT_SCRIPT = """
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import adjit, cut_prog
+from adjit.compiler import jit
+x, w = np.linspace(-0.9, 0.8, 5), np.linspace(0.3, 0.7, 5)
+g = adjit.grad(cut_prog.f, wrt=(0, 1))(x, w)
+gen = [m for k, m in sys.modules.items() if k.startswith("adjit_generated_")]
+entry = [getattr(m, "f_grad") for m in gen if hasattr(m, "f_grad_part0")][0]
+ir = entry.inspect_llvm(entry.signatures[0]) if sys.argv[2] == "cold" else ""
+print(repr([v.tolist() for v in g]), jit.STATS["numba_preloads"], ir.count('@"adjit$adjit_generated_'),
+      "f_grad_part0" in ir.replace("$f_grad_part0$", ""), sep="|")
+"""
+
+
+@pytest.mark.compiled
+def test_parts_of_a_cut_function_are_called_by_symbol_and_load_warm(tmp_path):
+    """Compiled, a cut function's parts are compiled each on its own and called by a stable symbol
+    (runtime/plainjit.py), never linked into the caller (whose LLVM module then holds none of their
+    code); a second process loads the cached entry and binds its parts' symbols from Numba's cache:
+    the same gradient, with nothing compiled."""
+    body = "\n".join(f"    h = np.tanh(0.9 * h + 0.1 * x) * {1 + k % 3}.0 - 0.2 * w" for k in range(6))
+    (tmp_path / "cut_prog.py").write_text(LOOPS.replace("STRAIGHT", body))
+    # Numba's cache of the runtime helpers stays where it is (compiling them is not the subject)
+    env = dict(os.environ, ADJIT_CACHE_DIR=str(tmp_path / "cache"), ADJIT_OUTLINE="100,50")  # three parts
+
+    def run(kind):
+        out = subprocess.run([sys.executable, "-c", CUT_SCRIPT, str(tmp_path), kind], capture_output=True, text=True,
+                             env=env, timeout=600)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout.strip().splitlines()[-1].split("|")
+
+    cold, warm = run("cold"), run("warm")
+    assert int(cold[2]) >= 2 and cold[3] == "False", "the parts were linked into their caller, not called by symbol"
+    assert warm[:2] == [cold[0], "1"], "a second process did not load the cached cut gradient"
+    mod = import_source(tmp_path, "cut_prog_check", LOOPS.replace("STRAIGHT", body))
+    x, w = np.linspace(-0.9, 0.8, 5), np.linspace(0.3, 0.7, 5)
+    _directional_check(mod.f, x, w, [np.array(v) for v in eval(cold[0])])
 
 
 def test_numba_recursion_is_an_adjit_error():
