@@ -154,3 +154,18 @@ def test_unique_axis_is_located():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(_unique_rows)(np.ones((3, 2)))
     assert "axis" in str(e.value) and "test_gaps_heldout14.py" in str(e.value)
+
+
+def _write_through_item(x, xs):
+    tot = 0.0
+    for k in range(len(x)):
+        r = xs[k]
+        r[0] = x[k]  # NumPy changes the caller's array xs[k]: refused, never a copy's value
+        tot = tot + np.sum(r)
+    return tot + np.sum(xs[0])
+
+
+def test_array_items_of_a_list_argument_at_a_run_time_position_stay_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_write_through_item)(np.array([2.0, 3.0]), [np.ones(2), np.ones(2)])
+    assert "xs" in str(e.value) and "test_gaps_heldout14.py" in str(e.value)

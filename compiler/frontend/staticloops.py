@@ -252,14 +252,16 @@ class StaticLoops:
         return False
 
     def struct_subscript(self, base, node):
-        """`parents[j]` of a list argument whose items are all numbers of one dtype, or arrays of one
-        dtype and shape, at a position known only when the function runs (in a loop lowered once):
-        one array holds the items and Python's item is its row (a position out of range raises as
-        NumPy's indexing does; a negative one counts from the end). Anything else: structures.py."""
+        """`parents[j]` of a list argument whose items are all numbers of one dtype at a position known
+        only when the function runs (in a loop lowered once): one array holds the numbers and
+        Python's item is its element (a position out of range raises as NumPy's indexing does; a
+        negative one counts from the end). Not for array items: Python's item is the caller's array
+        itself, which a write through it (`r = xs[k]; r[0] = v`) would change (structures.py's
+        located error stands). Anything else: structures.py."""
         sl = node.slice
         if type(base).__name__ == "StructTuple" and len(base) and isinstance(sl, (ast.Name, ast.BinOp, ast.UnaryOp)) \
-                and all(isinstance(e, Value) and e.type.kind in ("scalar", "array") for e in base) and len(
-                    {(e.type.kind, e.type.dtype, tuple(self.b.aval(e).shape)) for e in base}) == 1:
+                and all(isinstance(e, Value) and e.type.kind == "scalar" for e in base) and len(
+                    {e.type.dtype for e in base}) == 1:
             k = self.expr(sl)
             if isinstance(k, Value) and k.type.kind == "scalar" and k.type.dtype in ("int64", "int32") and \
                     self.b.aval(k).value is None:
