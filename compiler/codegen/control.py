@@ -54,12 +54,17 @@ class ControlEmitter:
             self.names[o.id] = n
         end = self.loop_range[id(node)][1]
         out.append(f"if {self.operand(node.cond, 0)}:")
+        guarded = bool(self._trips)  # inside a loop: a loop in a branch may run fewer times
+        if guarded:
+            self._trips.append((node, None))
         then_lines: list = []
         self.emit_block(node.then_block, then_lines)
         self.assign_phis(names, node.then_yield, then_lines, end)
         else_lines: list = []
         self.emit_block(node.else_block, else_lines)
         self.assign_phis(names, node.else_yield, else_lines, end)
+        if guarded:
+            self._trips.pop()
         out.extend("    " + line for line in (then_lines or ["pass"]))
         if else_lines:
             out.append("else:")
@@ -83,6 +88,7 @@ class ControlEmitter:
         idx = self.name_for(node.index, self.def_pos[node.index.id], "primal")
         self.names[node.index.id] = idx
         rng = [self.operand(v, 0) for v in (node.start, node.stop, node.step)]
+        trips = self._nested_trips(node, rng)
         if self.lowered and self._loop_depth == 0:
             # a top-level loop runs len(range(...)) times: its scalar tapes are allocated once, here
             for n in node.body.ops:
@@ -91,29 +97,48 @@ class ControlEmitter:
                     self.reserved.add(tape)
                     dt = "bool_" if n.inputs[0].type.dtype == "bool" else n.inputs[0].type.dtype
                     out.append(f"{tape} = _alloc.empty((len(range({', '.join(rng)})),), np.{dt})")
-                elif isinstance(n, Op) and n.prim == "tape_push":  # rows: allocated at the first push
-                    self.capacity[n.attrs["tape"]] = f"len(range({', '.join(rng)}))"
+        if self.lowered and trips is not None:
+            for n in node.body.ops:  # rows: allocated at the first push, for every push
+                if isinstance(n, Op) and n.prim == "tape_push" and n.inputs[0].type.rank:
+                    self.capacity[n.attrs["tape"]] = trips
         out.extend(self.loop_bounds_checks(node, rng))  # affine indices: checked once, here
         if rng[2] == "1":
             rng = rng[:2] if rng[0] != "0" else rng[1:2]
         out.append(f"for {idx} in range({', '.join(rng)}):")
         body: list = []
         self._loop_depth += 1
+        self._trips.append((node, trips))
         self.emit_block(node.body, body)
+        self._trips.pop()
         self._loop_depth -= 1
         self.assign_phis(names, node.body_yield, body, self.loop_range[id(node)][1])
         out.extend("    " + line for line in (body or ["pass"]))
         self._last_comment = None
+
+    def _nested_trips(self, node: For, rng: list):
+        """How many times the body of `node` runs in all, as text, when known before the outermost
+        loop starts: its own trip count times the enclosing loops', each of whose bounds are values
+        defined before that loop (a layer loop inside a time loop: T * L); else None."""
+        own = f"len(range({', '.join(rng)}))"
+        if not self._trips:
+            return own if self._loop_depth == 0 else None
+        top, outer = self._trips[0][0], self._trips[-1][1]
+        start = self.loop_range[id(top)][0]
+        if outer is None or any(self.def_pos.get(v.id, -1) >= start for v in (node.start, node.stop, node.step)):
+            return None
+        return f"{outer} * {own}"
 
     def emit_while(self, node: While, out: list) -> None:
         names = self._loop_head(node, out)
         out.append("while True:")
         body: list = []
         self._loop_depth += 1
+        self._trips.append((node, None))  # (a while loop's trips are not known before it)
         self.emit_block(node.cond_block, body)
         body.append(f"if not {self.operand(node.cond, UNARY)}:")
         body.append("    break")
         self.emit_block(node.body, body)
+        self._trips.pop()
         self._loop_depth -= 1
         self.assign_phis(names, node.body_yield, body, self.loop_range[id(node)][1])
         out.extend("    " + line for line in body)

@@ -49,6 +49,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.reserved: set = set()
         self.capacity: dict = {}
         self._loop_depth = 0
+        self._trips: list = []  # enclosing loops: (node, all their trips as text, or None) (control.py)
         self.parallel = False
         self.emitted_groups: set = set()
         self._g = None

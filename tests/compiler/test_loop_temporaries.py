@@ -101,3 +101,27 @@ def test_temporaries_that_outlive_their_iteration_keep_new_arrays():
     for fun in (carried, listed):
         g = adjit.grad(fun)
         fd_check(fun, (x,), (0,), (g(x),))
+
+
+def inner_in_branch(W, xs):
+    """A layer loop that runs only at some steps: its tapes' trips are not known before the loop."""
+    x = xs[0]
+    for t in range(xs.shape[0]):
+        if xs[t, 0] > 0:
+            for l in range(W.shape[0]):
+                x = np.tanh(W[l] @ x)
+    return np.sum(x)
+
+
+def test_nested_loop_tapes_are_made_for_every_push_at_the_first():
+    """A layer loop's row tapes inside a time loop (issue 14): made with room for T * L rows at the
+    first push, not grown by doubling (control.py); not when the inner loop is in a branch."""
+    args = _layers_args()
+    low = adjit.grad(layers, wrt=(0, 1)).source(*args, lowered=True)
+    assert re.search(r"push_row1\(_tape\w+, _n_tape\w+, \w+, len\(range\(0, _t1, 1\)\) \* len\(range\(0, L, 1\)\)\)", low), low
+    W, xs = R.standard_normal((2, 3, 3)) * 0.6, R.standard_normal((5, 3))
+    xs[:, 0] = [1.0, -1.0, 1.0, 1.0, -1.0]
+    g = adjit.grad(inner_in_branch, wrt=(0,))
+    low = g.source(W, xs, lowered=True)
+    assert re.search(r"push_row1\(_tape\w+, _n_tape\w+, \w+, 0\)", low), low
+    fd_check(inner_in_branch, (W, xs), (0,), g(W, xs))
