@@ -1,5 +1,5 @@
 """Issue 13's hvp target, timed as docs/performance.md reports it: the seed loss with respect to W2
-(batch 32; `--workload chain`: the 100-parameter tanh chain, with the full Hessian too), adjit's hvp against JAX jit(jvp(grad)) (and torch.func jvp(grad) when installed), the
+(batch 32; `--workload chain`: the 100-parameter tanh chain, with the full Hessian too), adjit's hvp against JAX jit(jvp(grad)) (and torch.func jvp(grad), and hessian for the chain, when installed), the
 generated code's own Numba call and one adjit gradient, each the minimum over interleaved rounds
 of 10 calls (every implementation alternated within a round, the order rotated from round to
 round, each block's first call untimed: its data is cold after another implementation's), 1
@@ -59,10 +59,10 @@ def main(argv=None) -> int:
     except ImportError:
         pass
     try:
-        if ns.no_torch or ns.workload != "seed":
+        if ns.no_torch:
             raise ImportError
         import torch
-        from torch.func import grad as tgrad, jvp as tjvp
+        from torch.func import grad as tgrad, hessian as thessian, jvp as tjvp
 
         torch.set_num_threads(ns.threads)
         targs = [torch.from_numpy(a) for a in args]
@@ -70,8 +70,21 @@ def main(argv=None) -> int:
 
         def tloss(W2, W1, b1, b2, x, t):
             return torch.sum((W2 @ torch.tanh(W1 @ x + b1) + b2 - t) ** 2)
+
+        def tchain(p, A):
+            h = p * 1.0
+            s = 0.0
+            for k in range(5):
+                h = torch.tanh(A @ h + 0.1 * p)
+                s = s + torch.sum(h * h) * (k + 1)
+            return s + 0.01 * torch.sum(p ** 4)
+        tf = tloss if ns.workload == "seed" else tchain
         fns["torch.func jvp(grad)"] = peers["torch"] = \
-            lambda: tjvp(lambda p: tgrad(tloss)(p, *targs[1:]), (targs[0],), (tv,))[1]
+            lambda: tjvp(lambda p: tgrad(tf)(p, *targs[1:]), (targs[0],), (tv,))[1]
+        assert np.allclose(fns["torch.func jvp(grad)"]().numpy(), hvp(*args, v), rtol=1e-10, atol=1e-10)
+        if ns.workload == "chain":
+            fns["torch.func hessian"] = lambda: thessian(tf)(*targs)
+            assert np.allclose(fns["torch.func hessian"]().numpy(), hess(*args), rtol=1e-10, atol=1e-10)
     except ImportError:
         pass
     for f in fns.values():
@@ -99,8 +112,9 @@ def main(argv=None) -> int:
         n = args[0].size
         print(f"adjit hessian / (n x adjit hvp), n = {n}: {best['adjit hessian'] / (n * best['adjit hvp']):.2f}x "
               "(target <= 1x)")
-        if "JAX jit(hessian)" in best:
-            print(f"adjit hessian / JAX jit(hessian): {best['adjit hessian'] / best['JAX jit(hessian)']:.2f}x")
+        for peer in ("JAX jit(hessian)", "torch.func hessian"):
+            if peer in best:
+                print(f"adjit hessian / {peer}: {best['adjit hessian'] / best[peer]:.2f}x")
     return 0
 
 
