@@ -178,6 +178,43 @@ class ControlFlow:
             av = Abstract(av.type, av.shape if widened is None else widened)
         return out, av
 
+    def unrolled_list_while(self, stmt) -> bool:
+        """`while stack: v = stack.pop(); ...` or `while len(queue) > 0:` over a Python list whose
+        length is known when compiled: run as Python runs it, the condition decided before each
+        pass and the body lowered once per pass (at most MAX_UNROLL passes). False, with
+        nothing lowered, when the test reads no list or is decided only when the function runs
+        at the start; a test that becomes a run-time one after some passes continues as a loop."""
+        from .staticloops import MAX_UNROLL
+
+        names = {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+        if not any(self.is_list(self.env.get(n)) or type(self.env.get(n)).__name__ == "BuiltList" for n in names) \
+                or _contains_jump(stmt.body) or any(isinstance(n, ast.Return) for n in ast.walk(stmt)) or stmt.orelse:
+            return False
+        unrolled = self.__dict__.setdefault("unrolled_whiles", set())  # listmethods.py: its pops are in order
+        for k in range(MAX_UNROLL + 1):
+            saved_ops, saved_env = self.b.ops, self.env
+            self.b.ops, self.env = [], dict(saved_env)
+            try:
+                c = self.condition(stmt.test)
+            except AdjitError:
+                c = None
+            finally:
+                self.b.ops, self.env = saved_ops, saved_env
+            if not isinstance(c, bool):
+                if k == 0:
+                    return False
+                self.lower_while(stmt)  # the rest as a loop (this test is a run-time one now)
+                return True
+            if not c:
+                return True
+            unrolled.add(id(stmt))
+            try:
+                self.lower_stmts(stmt.body)
+            finally:
+                unrolled.discard(id(stmt))
+        raise self.err(UnsupportedSyntaxError, f"this `while` loop over a list runs more than {MAX_UNROLL} "
+                       "times when the call is compiled", stmt, hint="loop over an array with a run-time index")
+
     def lower_if(self, stmt, then_stmts, else_stmts, loop, cond=None) -> None:
         self.at(stmt)
         if cond is None:
@@ -485,6 +522,8 @@ class ControlFlow:
         if counter is None and any(isinstance(n, ast.NamedExpr) for n in ast.walk(stmt.test)):
             stmt = _walrus_while(stmt)
         self.at(stmt)
+        if counter is None and self.unrolled_list_while(stmt):
+            return
         dict_items = self.dict_slots(stmt.body)
         self.refuse_static_carried(stmt)
         if counter is None and isinstance(stmt.test, ast.Constant) and stmt.test.value is True:

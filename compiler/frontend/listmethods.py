@@ -145,7 +145,7 @@ class ListMethods:
                 call = parents.get(id(p))
                 if isinstance(call, ast.Call) and self._lm_known_call(call.func):
                     continue
-            elif isinstance(p, _SAFE_PARENTS):
+            elif isinstance(p, _SAFE_PARENTS) or isinstance(p, ast.While) and p.test is n:  # `while xs:` reads it
                 continue
             raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}', which another name, container "
                            f"or function may also hold (line {n.lineno + self.parsed.firstline - 1}: Python's list is "
@@ -154,8 +154,9 @@ class ListMethods:
             return
         stmt, p = node, parents.get(id(node))
         while p is not None and p is not fdef:
-            if isinstance(p, ast.For) and stmt in p.body and self._lm_unrolled(p):
-                pass  # a loop unrolled when compiled: its body lowered once per item, in order
+            if isinstance(p, ast.For) and stmt in p.body and self._lm_unrolled(p) or \
+                    isinstance(p, ast.While) and id(p) in getattr(self, "unrolled_whiles", ()):
+                pass  # a loop unrolled when compiled: its body lowered once per item (per pass), in order
             elif isinstance(p, (ast.For, ast.While, ast.AsyncFor)) and stmt not in getattr(p, "orelse", []) or \
                     isinstance(p, (ast.comprehension, ast.ListComp, ast.GeneratorExp, ast.Lambda)):
                 raise self.err(UnsupportedSyntaxError, f"{what} changes '{name}' inside a loop (adjit lowers "

@@ -272,3 +272,18 @@ def logaddexp_accumulate(x, X):
 
 def logaddexp_accumulate_value(x, xi):
     return np.logaddexp.accumulate(x * 1.0)
+
+
+def while_over_list(x):
+    """`while stack:` / `while len(xs) < 5:` over a list whose length is known when compiled: unrolled."""
+    total, stack = 0.0, [x[0], x[1]]
+    while stack:
+        v = stack.pop()
+        total += v * v
+    layers, h = [x[:2], x[1:]], np.ones(2)
+    while layers:
+        h = np.tanh(h * layers.pop())
+    xs = [x[0]]
+    while len(xs) < 5:
+        xs.append(xs[-1] * 0.5 + x[1])
+    return total + np.sum(h) + sum(xs)

@@ -43,6 +43,7 @@ CASES = [
     (C.tolist_rows_float32, (X3, A5), (0,)),
     (C.enumerate_pairs, (X3,), (0,)),  # list(enumerate(x)); max/min/sorted(enumerate(x), key=...)
     (C.logaddexp_accumulate, (A5, W), (0, 1)),  # a running log-sum-exp, stable (linrec)
+    (C.while_over_list, (X3,), (0,)),  # `while stack: stack.pop()` over a list of known length: unrolled
 ]
 
 
