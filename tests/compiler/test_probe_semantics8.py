@@ -1,5 +1,6 @@
 """Silent wrong results found by the eighth semantics hunt (2026-12-03: integers narrower than 64
-bits, ...): each program against NumPy's value and dtype, central differences and forward mode,
+bits, np.select's promotion, Python ints to negative powers, same-kind casting of augmented writes,
+masked cotangents summed, unpacking lists of arrays): each program against NumPy's value and dtype, central differences and forward mode,
 through the lowered module run as Python (no Numba compile: the suite's budget) unless the compiled
 code is the subject. Each failed on the code before its fix (docs/reliability.md)."""
 import warnings
@@ -25,7 +26,7 @@ def test_integers_narrower_than_64_bits_wrap_as_numpys():
     """uint8/int8/int16/uint16/uint32 arithmetic wraps at its width in NumPy (`img * img`,
     `img[3] - img[0]`, `-img[1]`, `np.max(img) + 10` of a uint8 image, `t + v` of uint8 scalars);
     Numba computes them in int64, so compiled code gave the unwrapped values (55931.4 for NumPy's
-    -977.4 in a probe), as it did for int32 before 3-hunt's fix. And NumPy sums uint8/16/32 in uint64
+    -977.4 in a probe), as int32 did before its own fix. And NumPy sums uint8/16/32 in uint64
     (adjit kept uint8: `img.reshape(3, 2).sum(axis=1)` wrapped, 100.9 for NumPy's 49.7), where
     `np.sum(img) - 1000` wraps at 2**64."""
     x = np.array([0.3, -1.2, 0.7, 2.1, -0.4, 0.5])
