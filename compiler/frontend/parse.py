@@ -81,11 +81,11 @@ def nested_transform_error(fn) -> AdjitError:
     what = f"adjit.{fn.__name__}" if isinstance(fn, types.FunctionType) else repr(fn)
     return UnsupportedSyntaxError(
         f"{what} is an adjit transformation that adjit cannot compile inside a differentiated function or "
-        "transform again: only adjit.grad and adjit.value_and_grad objects nest (and a Jacobian once, under a "
-        "Jacobian)", loc,
+        "transform again: only adjit.grad and adjit.value_and_grad objects nest (and hessian, jacobian, jacfwd, "
+        "jacrev and grad objects in each other, with one int argnums and no has_aux on each level)", loc,
         hint="make the gradient outside (dh = adjit.grad(h)) and call dh inside, or transform it: "
              "adjit.grad(adjit.grad(f)), adjit.jvp(adjit.grad(f), ...), adjit.hvp(f), adjit.hessian(f) (any "
-             "output), adjit.jacfwd(adjit.jacrev(f)), adjit.jacobian(adjit.grad(f))")
+             "output), adjit.jacfwd(adjit.jacrev(f)), adjit.hessian(adjit.hessian(f)), any depth")
 
 
 def parse(fn, helper: bool = False) -> ParsedFunction:
