@@ -37,7 +37,7 @@ import weakref
 
 import numpy as np
 
-from .compiler.errors import ArgumentError
+from .compiler.errors import AdjitError, ArgumentError, Loc, render_diagnostic
 
 
 def _kinds():
@@ -118,7 +118,30 @@ def nested(t, args: tuple):
                                  "to the outermost level only of a second derivative")
     if f is None or len(ks) < 3:
         return None
-    return derivative(f, ks, tuple(args))
+    try:
+        return derivative(f, ks, tuple(args))
+    except AdjitError as e:  # located in a helper adjit wrote: at f, with a note naming the helper
+        if e.loc is None or not str(e.loc.filename).startswith("<adjit-higher"):
+            raise
+        note = render_diagnostic(f"in adjit's helper for the derivative of order {len(ks)} (grad of "
+                                 f"{getattr(f, '__name__', 'f')} contracted with unit vectors, adjit/higher.py)",
+                                 e.loc, kind="note")
+        try:
+            moved = type(e)(e.message, _def_loc(f), e.hint, e.notes + (note,))
+        except TypeError:  # an error class with other parameters: as it was
+            raise e from None
+        raise moved from None
+
+
+def _def_loc(f):
+    """The place of f's def line (None when its source cannot be read)."""
+    try:
+        lines, first = inspect.getsourcelines(f)
+        filename = inspect.getsourcefile(f) or f.__code__.co_filename
+    except (OSError, TypeError, AttributeError):
+        return None
+    line = lines[0]
+    return Loc(filename, first, len(line) - len(line.lstrip()), len(line.rstrip()), line)
 
 
 _MADE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # f -> {key: grad object or helper}

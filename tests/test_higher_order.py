@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import adjit
-from adjit.compiler.errors import ArgumentError
+from adjit.compiler.errors import AdjitError, ArgumentError
 
 
 def f(x):
@@ -77,3 +77,19 @@ def test_what_does_not_nest_is_named():
         adjit.hessian(adjit.hessian(lambda d: np.sum(d["a"] ** 4)))({"a": X})
     with pytest.raises(ArgumentError, match="hvp takes a scalar function"):
         adjit.hvp(adjit.hessian(f))(X, X)
+
+
+def looped(x):
+    h = x * 1.0
+    for _ in range(2):
+        h = np.tanh(h * x)
+    return np.sum(h)
+
+
+def test_a_taped_gradient_beyond_the_third_order_is_located_at_the_function():
+    """Reverse mode cannot differentiate a tape again: the error adjit's helper meets is located at
+    the user's function, with a note naming the helper."""
+    with pytest.raises(AdjitError) as e:
+        adjit.hessian(adjit.hessian(looped))(X)
+    text = str(e.value)
+    assert "test_higher_order.py:" in text.splitlines()[0] and "adjit's helper" in text
