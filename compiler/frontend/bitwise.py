@@ -5,8 +5,8 @@ logical and, `6 & 1` giving 1 where NumPy gives 0). `a >> b` is `a // 2**b` and 
 `a * 2**b` for integers (NumPy's arithmetic shift; the product wraps as the shift does), shifts
 of 0 to 62 bits. `~` of an integer is `-x - 1`. An integer to a negative power known when compiled is
 Python's float for Python ints (`k ** -1`, `pow(i, -2)`: float(k) ** -1), NumPy's ValueError (a located
-error) for NumPy integers; Numba's integer power gave 0 silently. A mixin of the Lowerer, before
-Expressions' binop."""
+error) for NumPy integers; Numba's integer power gave 0 silently. A negative exponent of Python ints
+known only when run is a ValueError there, located. A mixin of the Lowerer, before Expressions' binop."""
 from __future__ import annotations
 
 import ast
@@ -57,9 +57,18 @@ class IntegerBits:
         known when compiled and the base a Python int (Python's result is float(base) ** exponent); a
         NumPy integer to a negative power is NumPy's ValueError, located."""
         k = self.static_int(exponent)
+        weak = lambda v: isinstance(v, (bool, int)) or isinstance(v, Value) and v.type.weak  # noqa: E731
+        if k is None and not numpy and weak(base) and weak(exponent) and isinstance(exponent, Value) \
+                and exponent.type.kind == "scalar" and exponent.id not in self.b.__dict__.get("nonnegative", ()):
+            # its sign known only when run (not a counter of a range from 0 up): Python's float there
+            msg = str(self.err(UnsupportedSyntaxError, f"`{what}` of Python ints met a negative exponent: Python's "
+                               "value is then a float, adjit's an int", node)).splitlines()[0]
+            self.at(node)
+            self.b.emit("check", [self.b.emit("ge", [exponent, self.b.const(0)])], exc="ValueError",
+                        msg=msg + " (write float(base) ** e where e can be negative)")
+            return base
         if k is None or k >= 0:
             return base
-        weak = lambda v: isinstance(v, (bool, int)) or isinstance(v, Value) and v.type.weak  # noqa: E731
         if not numpy and weak(base) and weak(exponent):
             return self.b.emit("astype", [self.value(base, node)], dtype="float64", weak=True)
         raise self.err(AdjitTypeError, f"`{what}` of NumPy integers to a negative power (NumPy raises ValueError: "

@@ -468,6 +468,9 @@ class ControlFlow:
         init_avals = [Abstract(self.b.aval(self.value(self.env[n], stmt)).type,
                                self.b.aval(self.value(self.env[n], stmt)).shape) for n in carried]
         index = self.b.define(Value(hint), Abstract(S.scalar_type("int64", True), ()))
+        if all(isinstance(v, (int, np.integer)) and v >= lo for v, lo in ((self.b.aval(start).value, 0),
+                                                                          (self.b.aval(step).value, 1))):
+            self.b.__dict__.setdefault("nonnegative", set()).add(index.id)  # `2 ** i` needs no sign check
 
         def body():
             bind(index)

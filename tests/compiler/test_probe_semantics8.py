@@ -157,3 +157,22 @@ def test_unpacking_a_list_made_of_an_array():
     value, grads = run_grad(unpack_list_of_array, [x], (0,))
     assert np.isclose(value, unpack_list_of_array(x), rtol=1e-14)
     check_against_fd(unpack_list_of_array, [x], (0,), compiled=False)
+
+
+def run_time_negative_exponent(x):
+    k = int(x[0] * 10)
+    j = int(x[1] * 10)
+    s = 0.0
+    for i in range(3):
+        s = s + (-1) ** i * x[i] + 2 ** i * x[i]  # a counter from 0 up: no check
+    return x[2] * (k ** j) + s
+
+
+def test_python_int_to_a_negative_power_known_only_when_run_is_an_error():
+    """`k ** j` of Python ints with j < 0 only when run: Python's value is a float, compiled code's
+    integer power gave 0 silently; now a ValueError there naming the line (j >= 0 runs as before)."""
+    x = np.array([0.3, 0.2, 0.7])
+    value, grads = run_grad(run_time_negative_exponent, [x], (0,))
+    assert np.isclose(value, run_time_negative_exponent(x), rtol=1e-14)
+    with pytest.raises(ValueError, match="negative exponent"):
+        run_grad(run_time_negative_exponent, [np.array([0.3, -1.2, 0.7])], (0,))
