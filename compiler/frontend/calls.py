@@ -381,7 +381,10 @@ class CallHelpers:
             raise self.err(UnsupportedSyntaxError, "sorted() of one list, with reverse= at most (no key=)", node,
                            hint="sort an array with np.sort, or np.argsort for a key")
         reverse = bool(self.static(kwargs.get("reverse", False), node, "reverse"))
-        xs = args[0]
+        xs, weak = args[0], False
+        if type(xs).__name__ == "BuiltList":  # sorted(x.tolist()), sorted(list(x)): its items' array
+            weak = xs.slots.weak if xs.slots is not None else xs.weak  # Python's numbers stay Python's
+            xs = xs.array
         if type(xs).__name__ == "StructMap":  # sorted(d): a dict's keys, known when compiled
             xs = tuple(xs.items)
         if isinstance(xs, tuple) and xs and all(isinstance(x, str) for x in xs):
@@ -407,6 +410,8 @@ class CallHelpers:
                  msg="sorted() of numbers with a NaN: Python's order is not defined for it (adjit refuses to guess)")
         arr = self.numpy_form(np.sort, [xs], {}, node)
         items = [self.b.emit("getitem", [arr, self.b.const(k)], index=(("int", 1),)) for k in range(n)]
+        if weak:
+            items = [self.b.emit("astype", [v], dtype=v.type.dtype, weak=True) for v in items]
         return self.mark_list(tuple(reversed(items)) if reverse else tuple(items))
 
     def _sorted_tuples(self, xs: tuple, reverse: bool, node):

@@ -30,6 +30,7 @@ read back as a tuple), so `np.array(out)` is 2-D as in NumPy."""
 from __future__ import annotations
 
 import ast
+import collections
 
 from ..errors import AdjitError, AdjitTypeError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Abstract, Value, array_type, scalar_type
@@ -455,6 +456,9 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
                 isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and isinstance(node.func.value, ast.Name) \
                 and type(self.env.get(node.func.value.id)).__name__ == "StructMap":
             return self.dict_call("copy" if isinstance(node.func, ast.Attribute) else dict, node)  # structures.py
+        if (node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)) in (
+                "defaultdict", "OrderedDict") and self.expr(node.func) in (collections.defaultdict, collections.OrderedDict):
+            return self.dict_call(self.expr(node.func), node)  # defaultdict(float), OrderedDict(): structures.py
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and (type(self.env.get(node.func.value.id)) is tuple or node.func.value.id not in self.env
                      and type(self.parsed.globals.get(node.func.value.id)) is list):  # CHAIN.index(k) of a global

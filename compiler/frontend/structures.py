@@ -9,6 +9,7 @@ frontend stands below the runtime)."""
 from __future__ import annotations
 
 import ast
+import collections
 
 import numpy as np
 import types
@@ -73,13 +74,13 @@ class Structures:
             items[key] = self.expr(v)
         return self.made_dict(items)
 
-    def made_dict(self, items: dict) -> StructMap:
+    def made_dict(self, items: dict, default=None) -> StructMap:
         """A dict made by this call of the function (a display, dict(d), d.copy()): its items may be
         written with keys known when compiled (dict_item_write). An item another dict keeps in a
         loop-carried name (dict_slots) is copied as its current value."""
         items = {k: self.struct_read(v, None) if type(v).__name__ == "Slot" else v for k, v in items.items()}
         d = StructMap(items, "the dict")
-        d.made_by = self
+        d.made_by, d.default = self, default  # default: a defaultdict's factory (float, int, bool)
         return d
 
     def dict_call(self, func, node):
@@ -89,8 +90,15 @@ class Structures:
             if node.args or node.keywords:
                 raise self.err(AdjitTypeError, "dict.copy() takes no arguments", node)
             return self.made_dict(dict(self.expr(node.func.value).items))
-        if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+        default, args = None, list(node.args)
+        if func is collections.defaultdict:  # defaultdict(float): a missing key reads (and adds) factory()
+            default = self.expr(args.pop(0)) if args else None
+            if default not in (None, float, int, bool, complex):
+                raise self.err(UnsupportedSyntaxError, "defaultdict() with a factory other than float, int, bool or "
+                               "complex", node, hint="give the dict its entries, or write d.get(k, 0.0)")
+        if len(args) > 1 or any(isinstance(a, ast.Starred) for a in args):
             raise self.err(AdjitTypeError, "dict() takes at most one positional argument here", node)
+        node = ast.copy_location(ast.Call(node.func, args, node.keywords), node)
         items = {}
         if node.args:
             src = self.expr(node.args[0])
@@ -109,7 +117,7 @@ class Structures:
                 items.update(other.items)
             else:
                 items[kw.arg] = self.expr(kw.value)
-        return self.made_dict(items)
+        return self.made_dict(items, default)
 
     def dict_item_write(self, target, val, node) -> bool:
         """`d["k"] = v` into a dict made by this call of the function (a display, dict(d), d.copy()):
@@ -140,7 +148,7 @@ class Structures:
         self._lm_changeable(name, target, f"{name}[{key!r}] = ...", params=False)
         items = dict(base.items)
         items[key] = val
-        self.env[name] = self.made_dict(items)
+        self.env[name] = self.made_dict(items, base.default)
         return True
 
     def plain_dict(self, d: dict, label: str):
@@ -199,6 +207,11 @@ class Structures:
             key = self.expr(sl)
             if not isinstance(key, str):
                 key = self.static(key, sl, "a key of a dict argument")
+            if key not in base.items and getattr(base, "default", None) is not None:  # a defaultdict's missing key
+                value = base.default()  # read adds it, as Python's __missing__
+                if isinstance(node.value, ast.Name) and self.env.get(node.value.id) is base:
+                    self.env[node.value.id] = self.made_dict({**base.items, key: value}, base.default)
+                return value
             if key not in base.items:
                 raise self.err(AdjitNameError, f"{base.label} has no key {key!r} (its keys: "
                                f"{', '.join(repr(k) for k in base.items)})", node)

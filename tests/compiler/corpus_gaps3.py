@@ -287,3 +287,23 @@ def while_over_list(x):
     while len(xs) < 5:
         xs.append(xs[-1] * 0.5 + x[1])
     return total + np.sum(h) + sum(xs)
+
+
+EDGES = [(0, 1), (1, 2), (2, 0), (0, 2)]
+
+
+def dict_kinds_and_sorted_lists(x):
+    """collections.defaultdict(float) / OrderedDict made in the function, with keys known when
+    compiled (a missing key reads factory()); sorted() of x.tolist() or list(x): Python's numbers."""
+    import collections
+
+    deg = collections.defaultdict(float)
+    for i, j in EDGES:
+        deg[i] += x[j] ** 2
+    seen = deg[2]  # a read adds the key, as Python's __missing__ does
+    od = collections.OrderedDict()
+    od["a"] = x[0]
+    od["b"] = x[1] * 2
+    xs = sorted(x.tolist())
+    ys = sorted(list(x), reverse=True)
+    return sum(deg.values()) + len(deg) * seen + sum(od.values()) + xs[0] * xs[-1] + ys[0] * 2

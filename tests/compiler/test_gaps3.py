@@ -44,6 +44,7 @@ CASES = [
     (C.enumerate_pairs, (X3,), (0,)),  # list(enumerate(x)); max/min/sorted(enumerate(x), key=...)
     (C.logaddexp_accumulate, (A5, W), (0, 1)),  # a running log-sum-exp, stable (linrec)
     (C.while_over_list, (X3,), (0,)),  # `while stack: stack.pop()` over a list of known length: unrolled
+    (C.dict_kinds_and_sorted_lists, (X3,), (0,)),  # defaultdict(float), OrderedDict(), sorted(x.tolist())
 ]
 
 
