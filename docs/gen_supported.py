@@ -85,7 +85,7 @@ shows how branches and loops are differentiated.
 | `for` over an array | `for row in x`: the first axis of an array | as `for i in range(x.shape[0]): row = x[i]` |
 | `reversed`, `enumerate`, `zip` in `for` | `for i in reversed(range(n))`, `reversed(x)`, `for i, row in enumerate(x)`, `enumerate(range(...), start=1)`, `for a, row in zip(range(n), W)`, `for i, (a, b) in enumerate(zip(x, y))`, nested as Python allows | index loops: `reversed(range(...))` is a range running backwards; the others an index over the shortest length (a range's step must be known when the call is compiled) |
 | `itertools.product`, `combinations`, `combinations_with_replacement`, `permutations` in `for` and comprehensions | `for i, j in itertools.combinations(range(n), 2)`, `for a, b in itertools.combinations(X, 2)` (pairs of rows), `itertools.product(range(n), range(m))`, `product(x, repeat=2)`, `permutations(range(4), 2)`, inside `enumerate`/`reversed` | over sequences whose lengths are known when compiled: unrolled when short (at most 64 tuples), else an index loop over int64 index columns (product: mixed-radix arithmetic; pairs: the `np.triu_indices` construction; other tables up to 4096 indices as literals) |
-| `while` | any condition on scalars; data-dependent trip counts; `while True:` with a `break` (a name first assigned by the body's leading `name = expr` lines, before any exit, is defined after it) | the forward sweep counts the trips |
+| `while` | any condition on scalars; data-dependent trip counts; `while True:` with a `break` (a name first assigned by the body's leading `name = expr` lines, before any exit, is defined after it); over a Python list of a length known when compiled (`while stack: v = stack.pop()`, `while len(xs) < 5: xs.append(...)`), run as Python runs it, a pass at a time (at most 256) | the forward sweep counts the trips |
 | `break`, `continue` | in `for` and `while` loops; a loop's `else:` (runs when no `break` ended the loop) | a `for` loop with them runs as a `while` loop; a loop's `else:` is `if not flag:` after it, the flag set before each of the loop's own breaks |
 | nested loops and branches | any nesting of the above | |
 | a name first assigned inside a `for` loop, used after it | when the loop surely runs: its trip count known when the call is compiled (constants, shapes, int arguments) and positive, and the name assigned on every iteration; the loop variable too | the last iteration's value, as in Python |
@@ -211,7 +211,11 @@ unpacking and `for` loops over a structure, unrolled; read-only). Objects of the
 the function (`Springs(k, rest=0.9).energy(x)`): a dataclass or NamedTuple from its fields, another class by
 inlining its `__init__` (whose straight-line `self.name = value` statements set its attributes; `super()`
 works), then its methods and `@property` getters inlined with self bound, `model(x)` its `__call__`
-(see api.md for structure arguments). Its methods may change its attributes, as NumPy sees it
+(see api.md for structure arguments). Objects made at module level are read the same way (their array
+attributes compiled in, guarded), called too (`layer(x)` of a class defining `__call__`, `self.layers`
+holding such objects), their methods reading the module's arrays; a class attribute array (`Model.TABLE`,
+`self.TABLE`) is read when the function runs, as a module's. `collections.defaultdict(float)` (int, bool,
+complex) and `OrderedDict()` are dicts made here, a defaultdict's missing key reading factory(). Its methods may change its attributes, as NumPy sees it
 (`self.mu[w] = ...`, `self.P -= np.outer(K, h)`, `self.state = new`, `self.games += 1`, in loops and
 branches: each such attribute is a variable the lowering carries), and a helper, method or nested
 `def` that returns nothing may be called as a statement for what it writes (`table.update(a, b, beta)`,
