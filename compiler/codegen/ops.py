@@ -13,7 +13,7 @@ from ..errors import InternalCompilerError
 from ..ir import Op, print_function
 from ..primitives import CUSTOM, PRIMITIVES, STATEMENT
 from .gather import gather_helper, readable_index
-from .text import ATOM, UNARY, Expr, template
+from .text import ATOM, UNARY, Expr, template, tuple_text
 
 
 def literal(v) -> Expr:
@@ -117,6 +117,11 @@ class OpRenderer:
             fn = "bvecmat" if ranks[0] == 1 else "bmatvec" if ranks[1] == 1 else "bmatmul"
             return Expr(f"_la.{fn}({', '.join(self._same_dtype_operands(op))})")
         args = self._same_dtype_operands(op)
+        if self.lowered and op.attrs.get("hoisted"):  # in a loop, dies in its iteration (passes/loopbuffers.py)
+            buf = self._fresh("_p")
+            shape = self.fn.avals[op.out.id].shape
+            self.loop_buffers.append(f"{buf} = _alloc.empty({tuple_text([str(d) for d in shape])}, np.{op.out.type.dtype})")
+            return Expr(f"_la.matmul_into({', '.join(args)}, {buf})")
         if self.lowered and op.attrs.get("workspace"):
             a, b = (self.operand(v, ATOM) for v in op.inputs)  # the shape, without a cast's copy
             dims = ([f"{a}.shape[0]"] if ranks[0] == 2 else []) + ([f"{b}.shape[1]"] if ranks[1] == 2 else [])

@@ -12,14 +12,18 @@ Past the iteration means: any value sharing its buffer (compiler/analysis.py's `
 in-place writes; a later nest's output that takes the buffer over, storage 'reuse') yielded by a
 loop or branch, handed to a loop as its initial value, returned, or used by an op that might keep
 a reference (anything but a fused loop's element reads, a tape push, which copies, a write of it
-into another array, a matrix product or a reduction). Such a buffer keeps a new array per
-iteration, as before. Strip buffers never leave their nest: always hoisted inside loops.
+into another array, a matrix product, a reduction or an op with a number as result). A view that
+crosses is copied there, so it does not count. Such a buffer keeps a new array per iteration. Strip buffers never leave their nest: always hoisted inside loops.
+
+A matrix product in a loop body (a layer's W[l] @ x) whose result so dies is marked
+`attrs["hoisted"] = True`: codegen writes it into an array made at the top of the function
+(runtime/linalg.matmul_into, the same BLAS call as `@`), where `@` made a new array per iteration.
 """
 from __future__ import annotations
 
 import dataclasses
 
-from ..analysis import facts_of, returned_values, walk_ops
+from ..analysis import VIEW_PRIMS, facts_of, returned_values, walk_ops
 from ..ir import Function, Op, block_yields, node_inputs, walk
 from ..primitives import PRIMITIVES, REDUCTIONS
 
@@ -30,7 +34,7 @@ _READERS = frozenset({"tape_push", "matmul", "dot", "outer", "concatenate", "cop
 def hoist_loop_buffers(fn: Function) -> Function:
     """`fn` with the loop nests' hoistable arrays marked (see the module docstring)."""
     inside = _nests_inside_loops(fn)
-    if not inside:
+    if not inside and not _products_inside_loops(fn):
         return fn
     an = facts_of(fn, lowered=True)
     held = _held_past_iteration(fn)
@@ -46,6 +50,9 @@ def hoist_loop_buffers(fn: Function) -> Function:
     for op in walk_ops(fn.body):
         for i in op.inputs:
             users.setdefault(i.id, []).append(op)
+    for op in _products_inside_loops(fn):
+        if _dies_in_its_iteration(an, op.out.id, members, users, held):
+            op.attrs["hoisted"] = True  # (fn's own op: the lowering passes run on a copy)
     nests = {}
     for gid, nest in fn.nests.items():
         if gid not in inside:
@@ -80,6 +87,31 @@ def _nests_inside_loops(fn: Function) -> set:
     return out
 
 
+def _products_inside_loops(fn: Function) -> list:
+    """The matrix products (operands of at most 2 dimensions, an array result of a shape known
+    when compiled) in loop bodies, at any depth."""
+    out: list = []
+
+    def visit(block, in_loop: bool) -> None:
+        for node in block.ops:
+            if isinstance(node, Op):
+                if in_loop and node.prim == "matmul" and node.out.type.kind == "array" \
+                        and max(v.type.rank for v in node.inputs) <= 2 and _static(fn, node.out):
+                    out.append(node)
+                continue
+            loop = in_loop or not hasattr(node, "then_block")
+            for b, _ in block_yields(node):
+                visit(b, loop)
+
+    visit(fn.body, False)
+    return out
+
+
+def _static(fn: Function, v) -> bool:
+    a = fn.avals.get(v.id)
+    return a is not None and a.shape is not None and all(isinstance(d, int) for d in a.shape)
+
+
 def _held_past_iteration(fn: Function) -> set:
     """Value ids yielded by a block, handed to a control node, or returned."""
     held = {v.id for v in returned_values(fn)}
@@ -103,11 +135,13 @@ def _dies_in_its_iteration(an, vid: int, members: dict, users: dict, held: set) 
         todo.extend(members.get(an.root.get(v, v), ()))
         todo.extend(members.get(v, ()))
     for v in seen:
-        if v in held:
+        if v in held and not _copied_when_held(an, v):
             return False
         for op in users.get(v, ()):
             if "group" in op.attrs or op.prim in _READERS:
                 continue
+            if op.out.type is not None and op.out.type.kind == "scalar":
+                continue  # a number read from it
             if op.prim in ("index_update", "index_add") and op.inputs[0].id != v:
                 continue  # written into another array: copied
             if op.out.id in seen or an.root.get(op.out.id) in seen:
@@ -117,3 +151,13 @@ def _dies_in_its_iteration(an, vid: int, members: dict, users: dict, held: set) 
                 continue  # a new value computed from its elements
             return False
     return True
+
+
+def _copied_when_held(an, vid: int) -> bool:
+    """Whether v is a view (or an in-place write into one): the generated code copies a view that
+    a loop or branch yields, a loop starts from or the function returns (codegen/control.py
+    assign_phis, emitter.render_results), so its buffer stays behind."""
+    op = an.producer.get(vid)
+    while op is not None and op.prim in ("index_update", "index_add") and op.out.id in an.inplace:
+        op = an.producer.get(op.inputs[0].id)
+    return op is not None and op.prim in VIEW_PRIMS and op.out.type.kind == "array"

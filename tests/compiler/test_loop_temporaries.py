@@ -125,3 +125,23 @@ def test_nested_loop_tapes_are_made_for_every_push_at_the_first():
     low = g.source(W, xs, lowered=True)
     assert re.search(r"push_row1\(_tape\w+, _n_tape\w+, \w+, 0\)", low), low
     fd_check(inner_in_branch, (W, xs), (0,), g(W, xs))
+
+
+def carried_product(W, x):
+    """A product carried to the next iteration, where it is an operand again."""
+    for k in range(3):
+        x = np.sin(W @ x) + W @ x
+    return np.sum(x * x)
+
+
+def test_products_in_loops_write_into_one_array_when_they_die_there():
+    """W[l] @ x of a layer step is written into an array made once (passes/loopbuffers.py,
+    runtime/linalg.matmul_into); a product that outlives its iteration keeps a new array."""
+    args = _layers_args()
+    low = adjit.grad(layers, wrt=(0, 1)).source(*args, lowered=True)
+    top = low[low.index("def layers_grad("):].split("# --- forward sweep ---", 1)[0]
+    buf = re.search(r"\n    (_p\w*) = _alloc\.empty\(\(3,\), np\.float64\)", top)
+    assert buf and f"_la.matmul_into(W[l], x_1, {buf.group(1)})" in low, low
+    W, x = R.standard_normal((4, 4)) * 0.5, R.standard_normal(4)
+    g = adjit.grad(carried_product, wrt=(0, 1))
+    fd_check(carried_product, (W, x), (0, 1), g(W, x))
