@@ -347,6 +347,34 @@ def _mask_union(s: _Site, w0: Op, w1: Op):
     return s.rebuild("where", [mask, total, zero])
 
 
+def _masked_transpose(s: _Site):
+    """where(c, a, 0).T -> where(c.T, a.T, 0) in derivative code (c and a of the where's shape):
+    a cotangent np.where masked, transposed (`np.where(X.T > 0, l.T, 0)`), stays a where for the
+    rules that follow (_masked_sum, _masked_product)."""
+    op = s.op
+    w = s.made_by(op.inputs[0], "where")
+    if op.role == "primal" or w is None or op.out.type.dtype not in ("float32", "float64"):
+        return NOT_MINE
+    c, a, b = w.inputs
+    za, zb = _zero(s, a), _zero(s, b)
+    shape = tuple(s.avals[w.out.id].shape)
+    live = b if za else a
+    if za == zb or None in shape or any(tuple(s.avals[v.id].shape) not in (shape, ()) for v in (c, live)):
+        return NOT_MINE
+    parts = []
+    for v in (c, live):
+        if not s.avals[v.id].shape:  # a number: the same transposed
+            parts.append(v)
+            continue
+        ab = PRIMITIVES["transpose"].abstract(s.avals[v.id], **op.attrs)
+        t = Value(None, ab.type)
+        s.avals[t.id] = ab
+        s.place(Op("transpose", [v], [t], dict(op.attrs), op.loc, op.role))
+        parts.append(t)
+    zero = a if za else b
+    return s.rebuild("where", [parts[0], zero, parts[1]] if za else [parts[0], parts[1], zero])
+
+
 def _masked_negation(s: _Site):
     """-where(c, a, 0) -> where(c, -a, 0) (and with the zero first): the zero np.where put where it
     did not choose stays a where for the rules that follow (_masked_product, _masked_sum)."""
@@ -397,7 +425,7 @@ RULES: dict[str, Callable] = {
     "neg": _first(_fold, _double_negation, _masked_negation),
     "astype": _first(_fold_cast, _same_cast),
     "broadcast_to": _first(_same_broadcast),
-    "transpose": _first(_transpose_of_product),
+    "transpose": _first(_transpose_of_product, _masked_transpose),
     **{r: _first(_reduce_nothing) for r in REDUCTIONS},
 }
 

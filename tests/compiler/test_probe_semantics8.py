@@ -176,3 +176,19 @@ def test_python_int_to_a_negative_power_known_only_when_run_is_an_error():
     assert np.isclose(value, run_time_negative_exponent(x), rtol=1e-14)
     with pytest.raises(ValueError, match="negative exponent"):
         run_grad(run_time_negative_exponent, [np.array([0.3, -1.2, 0.7])], (0,))
+
+
+def transposed_masked_log(X):
+    l = np.log(X)
+    return np.sum(np.where(X > 0, l, 0.0) * np.arange(6.0).reshape(2, 3)) + np.sum(np.where(X.T > 0.5, l.T, 0.0))
+
+
+def test_transposed_masked_cotangent_keeps_its_zero():
+    """`np.where(X.T > 0.5, l.T, 0)` with l = np.log(X) at an exact 0: the cotangent of l is the
+    transpose of a masked where, which the rules keeping the zero did not see through (a nan
+    gradient where the derivative is 0); simplify._masked_transpose moves the transpose inside."""
+    X = np.array([[0.5, 0.0, 2.0], [0.3, 0.7, 0.0]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value, grads = run_grad(transposed_masked_log, [X], (0,))
+    want = np.where(X > 0, np.arange(6.0).reshape(2, 3), 0.0) + (X > 0.5)
+    assert np.allclose(grads[0], np.divide(want, X, out=np.zeros_like(X), where=X > 0), rtol=1e-14)
