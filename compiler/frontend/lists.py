@@ -153,9 +153,20 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
         rows.hint = name
         self.env[name] = BuiltList(rows, name)
 
+    def slots_as_literal(self, call) -> None:
+        """`xs.pop()`, `.insert`, `.reverse`, `.remove`, `.clear` of a list of slots of a known length
+        (`stack = list(x[:3])`, `ys = x.tolist()`): from here on the list of its items, as a list
+        literal is (listmethods.py changes it as Python's list)."""
+        f = call.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.attr in (
+                "pop", "insert", "reverse", "remove", "clear") and type(lst := self.env.get(f.value.id)) is \
+                BuiltList and lst.slots is not None and isinstance(lst.slots.length, int):
+            self.env[f.value.id] = self.mark_list(self.slot_items(lst, call))
+
     def list_append_statement(self, stmt) -> bool:
         """`xs.append(v)`: a row of a list filled in its loop, or a list that is a tuple grows; True
         when handled."""
+        self.slots_as_literal(stmt.value)
         f = stmt.value.func
         if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.attr in MUTATING:
             self.settle_comprehension(f.value.id, stmt)  # ys = [... for ...]; ys.append(v)
@@ -459,6 +470,7 @@ class ListBuilding(ListWrites, ListMethods, SlotLists):
         if (node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)) in (
                 "defaultdict", "OrderedDict") and self.expr(node.func) in (collections.defaultdict, collections.OrderedDict):
             return self.dict_call(self.expr(node.func), node)  # defaultdict(float), OrderedDict(): structures.py
+        self.slots_as_literal(node)  # stack = list(x[:3]); stack.pop()
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and (type(self.env.get(node.func.value.id)) is tuple or node.func.value.id not in self.env
                      and type(self.parsed.globals.get(node.func.value.id)) is list):  # CHAIN.index(k) of a global

@@ -307,3 +307,18 @@ def dict_kinds_and_sorted_lists(x):
     xs = sorted(x.tolist())
     ys = sorted(list(x), reverse=True)
     return sum(deg.values()) + len(deg) * seen + sum(od.values()) + xs[0] * xs[-1] + ys[0] * 2
+
+
+def list_of_array_popped(x):
+    """stack = list(x[:3]), ys = x.tolist() (lists of a known length made of an array): pop/insert/reverse as Python's."""
+    stack, s = list(x[:3]), 0.0
+    stack.insert(0, x[0] * 2)
+    stack.reverse()
+    while stack:
+        v = stack.pop()
+        if v > 0:
+            s += v
+    ys = x.tolist()
+    ys.pop(1)
+    ys.insert(1, x[2] * 3)
+    return s + sum(ys) * ys[0]
