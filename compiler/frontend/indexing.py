@@ -255,6 +255,9 @@ class Indexing:
             if array_ok and type(raw).__name__ == "Masked":  # x[rows, labels[pos]]: masks.py
                 raw = self.selection_as_index(raw, e)
             v = self.value(raw, e)
+            if v.type.kind in ("scalar", "array") and v.type.dtype in ("int16", "int8", "uint8", "uint16", "uint32",
+                                                                      "uint64"):  # NumPy indexes with any int
+                v = self.b.emit("astype", [v], dtype="int64")
             if v.type.kind == "array" and array_ok and v.type.dtype in ("int64", "int32"):
                 arrays.append(len(ints))  # integer-array (advanced) indexing: primitives/arrays.py
             elif v.type.kind != "scalar" or v.type.dtype not in ("int64", "int32"):

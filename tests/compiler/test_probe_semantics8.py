@@ -192,3 +192,19 @@ def test_transposed_masked_cotangent_keeps_its_zero():
         value, grads = run_grad(transposed_masked_log, [X], (0,))
     want = np.where(X > 0, np.arange(6.0).reshape(2, 3), 0.0) + (X > 0.5)
     assert np.allclose(grads[0], np.divide(want, X, out=np.zeros_like(X), where=X > 0), rtol=1e-14)
+
+
+def narrow_int_indices(x, img):
+    return np.sum(x[img % 6]) + x[np.sum(img) % 4] + x[img[3] - 2] * 2.0
+
+
+def test_integers_of_any_width_index():
+    """NumPy indexes with integers of any width: `x[img % 6]` of a uint8 array, `x[np.sum(img) % 4]`
+    (a uint64, since 10752c0) and `x[img[3] - 2]` were 'array indices must be integers, not
+    uint64' / 'arrays used as indices must be of integer type'; now cast to int64."""
+    x = np.array([0.3, -1.2, 0.7, 2.1, -0.4, 0.5])
+    for dt in (np.uint8, np.int16):
+        img = np.array([200, 100, 250, 7, 128, 255]).astype(dt)
+        value, grads = run_grad(narrow_int_indices, [x, img], (0,))
+        assert np.isclose(value, narrow_int_indices(x, img), rtol=1e-14)
+        check_against_fd(narrow_int_indices, [x, img], (0,), compiled=False)
