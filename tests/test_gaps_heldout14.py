@@ -59,6 +59,17 @@ def unique_returns(x, labels):
     return np.sum((sums / counts) ** 2 * u) + np.sum(x[first]) + np.sum(x[common // 2]) * len(common)
 
 
+def group_means_bincount(x, labels):
+    u, inv = np.unique(labels, return_inverse=True)  # in a helper or loop: lowered, of a run-time length
+    sums = np.bincount(inv, weights=x)
+    big = np.bincount(inv, weights=x ** 2, minlength=len(u) + 2)
+    return np.sum((sums / np.bincount(inv)) ** 2) + np.sum(big * np.arange(len(big)))
+
+
+def group_means_per_batch(x, batches):
+    return sum(group_means_bincount(x, b) for b in batches)
+
+
 def unique_of_parameter(x):
     u = np.unique(np.concatenate([x, x[:2]]))  # the repeated values collapse; sorted
     return np.sum(u * np.arange(1.0, len(u) + 1.0)) + np.sum(np.setdiff1d(x, x[1:3]) ** 2)
@@ -114,6 +125,7 @@ CASES = [
     (free_nodes_solve, _free_nodes_args),
     (class_means_per_episode, _episodes_args),
     (unique_returns, lambda: [np.linspace(0.2, 1.6, 7), np.array([4, 2, 9, 2, 4, 4, 7])]),
+    (group_means_per_batch, lambda: [np.array([0.5, 1.5, -0.3, 2.0, 0.7]), [np.array([3, 1, 3, 7, 1]), np.array([0, 0, 2, 2, 2])]]),
     (unique_of_parameter, lambda: [np.array([0.3, -1.2, 0.7, 2.1, -0.4])]),
     (encode_concat, lambda: [np.linspace(-1.0, 1.0, 6).reshape(3, 2), np.linspace(-0.5, 0.5, 28).reshape(14, 2)]),
     (parents_tree, lambda: [np.linspace(0.5, 1.5, 5), [-1, 0, 1, 1, 3], [0.5, 1.0, 2.0, 3.0, 4.0]]),

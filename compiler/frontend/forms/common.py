@@ -37,7 +37,8 @@ FORMS: dict = {
     "bincount": ((np.bincount,), (), "`np.add.at(zeros(n), x, weights)` (float64; int64 counts without weights), n = "
                                      "`minlength` (or max(x) + 1 for x known when compiled); x is checked when the "
                                      "function runs: a negative index or one >= minlength raises ValueError (NumPy's "
-                                     "result would be longer)"),
+                                     "result would be longer); without minlength, or with one known only when run "
+                                     "(`len(u)`), NumPy's `max(max(x) + 1, minlength)`, a length known when run"),
     "corrcoef": ((np.corrcoef,), (), "the `cov` form over `sqrt(diag)` on both sides, clipped to [-1, 1] "
                                      "(`rowvar`)"),
     "searchsorted": ((np.searchsorted,), (), "`sum(a < v)` (`side='left'`) or `sum(a <= v)` (`'right'`) over a "
@@ -255,25 +256,36 @@ class CommonForms(FormsBase):
         x, weights, minlength = self.bind_args(label, ("x", "weights", "minlength"), args, kwargs, node,
                                                weights=None, minlength=0)
         x = self.value(self.array_like(x, node), node)
-        minlength = self.static(minlength, node, "minlength")
-        if not isinstance(minlength, int) or isinstance(minlength, bool) or minlength < 0:
+        run_min = isinstance(minlength, Value) and minlength.type.kind == "scalar" and minlength.type.dtype in (
+            "int64", "int32") and self.b.aval(minlength).value is None  # minlength=len(u), u of a run-time length
+        minlength = minlength if run_min else self.static(minlength, node, "minlength")
+        if not run_min and (not isinstance(minlength, int) or isinstance(minlength, bool) or minlength < 0):
             raise self.err(AdjitTypeError, f"{label}: minlength must be a non-negative int known when compiled", node)
         if x.type.kind != "array" or x.type.rank != 1:
             raise self.err(ShapeError, f"{label}: x must be a 1-D array of non-negative ints", node)
         known = self.b.aval(x).value
-        if known is not None:
+        if known is not None and not run_min:
             known = np.asarray(known)
             if known.size and known.min() < 0:
                 raise self.err(ShapeError, f"{label}: 'list' argument must have no negative elements", node)
             n = max(minlength, int(known.max()) + 1 if known.size else 0)
-        elif minlength > 0:
+        elif not run_min and minlength > 0:
             n = minlength
-        else:
-            raise self.err(UnsupportedSyntaxError, f"{label}: the length of the result, max(x) + 1, is known only when "
-                           "the function runs", node, hint="pass minlength= with a number above every index "
-                           "(np.bincount(idx, weights=w, minlength=n)); an index >= minlength raises ValueError")
+        else:  # NumPy's length max(max(x) + 1, minlength), known when the function runs
+            n = None
         self.at(node)
-        idx = self.b.emit("bincount_index", [x], n=n)
+        if n is None and x.type.dtype not in ("int64", "int32", "bool"):
+            raise self.err(AdjitTypeError, f"{label}: x must hold non-negative ints, not {x.type.dtype}", node)
+        idx = self.b.emit("bincount_index", [x], n=n if n is not None else 2 ** 62)  # (n None: x >= 0 checked)
+        if n is None:
+            emit = self.b.emit
+            top = emit("max", [emit("concatenate", [emit("astype", [x], dtype="int64"),
+                                                    emit("full", [self._const_shape((1,)), self.b.const(-1)],
+                                                         dtype="int64")], axis=0)],
+                       axis=(0,), keepdims=False)
+            n = emit("add", [top, self.b.const(1)])
+            if run_min or minlength:
+                n = emit("maximum", [n, self.value(minlength, node)])
         if weights is None:
             val, dtype = self.b.emit("astype", [self.b.emit("eq", [x, x])], dtype="int64"), "int64"
         else:
@@ -285,7 +297,8 @@ class CommonForms(FormsBase):
             m, k = self._shape(val)[0], self._shape(x)[0]
             if m is not None and k is not None and m != k:
                 raise self.err(ShapeError, f"{label}: The weights and list don't have the same length.", node)
-        out = self.b.emit("zeros", [self._const_shape((n,))], dtype=dtype)
+        out = self.b.emit("zeros", [self._const_shape((n,)) if isinstance(n, int) else self.b.emit("tuple", [n])],
+                          dtype=dtype)
         return self.b.emit("index_add", [out, val, idx], index=(("array", 2),))
 
     def form_searchsorted(self, label, args, kwargs, node):
