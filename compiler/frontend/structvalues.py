@@ -4,6 +4,7 @@
 (is_user_object) and the structure of a flattened argument's tree (build)."""
 from __future__ import annotations
 
+import sys
 import types
 
 import numpy as np
@@ -92,7 +93,8 @@ def is_user_object(v) -> bool:
     if callable(v) and not isinstance(getattr(type(v), "__call__", None), types.FunctionType):
         return False  # a function, a partial, a builtin; an object whose class defines __call__ is one (layer(x))
     module = (getattr(type(v), "__module__", None) or "").split(".")[0]
-    return module not in ("numpy", "scipy", "numba", "jax", "torch", "sklearn", "pandas", "builtins", "adjit")
+    return module not in ("numpy", "scipy", "numba", "jax", "torch", "sklearn", "pandas", "builtins", "adjit") \
+        and module not in getattr(sys, "stdlib_module_names", ())  # a logging.Logger is Python's, not the user's
 
 
 def build(tree, leaves, label: str):
