@@ -129,10 +129,10 @@ class Expressions(CallHelpers, PythonValues):
             if node.value is None or _is_number(node.value) or isinstance(node.value, str):
                 return node.value  # a string: an option, compared and passed at compile time
             raise self.err(UnsupportedSyntaxError, f"{type(node.value).__name__} constants are not supported", node)
-        if isinstance(node, ast.Tuple):
-            return tuple(self.expr(e) for e in node.elts)
-        if isinstance(node, ast.List):  # a Python tuple, known to be a list where NumPy tells them apart
-            return self.mark_list(tuple(self.expr(e) for e in node.elts))
+        if isinstance(node, (ast.Tuple, ast.List)):  # (*a, x): a's items spliced in, as in a call's arguments
+            items = tuple(self.call_args(node.elts) if any(isinstance(e, ast.Starred) for e in node.elts)
+                          else (self.expr(e) for e in node.elts))
+            return self.mark_list(items) if isinstance(node, ast.List) else items  # a list: a tuple known to be one
         if isinstance(node, ast.BinOp):
             # a left-nested chain (a + b + c + ...) iteratively: a 1000-term sum needs no recursion
             spine = [node]

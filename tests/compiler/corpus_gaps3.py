@@ -322,3 +322,13 @@ def list_of_array_popped(x):
     ys.pop(1)
     ys.insert(1, x[2] * 3)
     return s + sum(ys) * ys[0]
+
+
+def starred_displays_and_empty(x):
+    """(*a, v), [*a, v, *[b, c]], np.array([*a, 0.5]): the items spliced in; np.array([]) and
+    np.array([], dtype=int) are NumPy's empty arrays."""
+    t = (*x[:2], x[2])
+    xs = [*x[1:3], 1.0, *[x[0], x[2]]]
+    a = np.array([*x[:2], 0.5])
+    e, k = np.array([]), np.array([], dtype=int)
+    return t[0] * t[2] + t[1] + sum(v * v for v in xs) + np.sum(np.concatenate([e, a]) ** 2) + e.size + k.dtype.itemsize

@@ -46,6 +46,7 @@ CASES = [
     (C.while_over_list, (X3,), (0,)),  # `while stack: stack.pop()` over a list of known length: unrolled
     (C.dict_kinds_and_sorted_lists, (X3,), (0,)),  # defaultdict(float), OrderedDict(), sorted(x.tolist())
     (C.list_of_array_popped, (X3,), (0,)),  # list(x[:3]).pop(), .insert, .reverse, .remove
+    (C.starred_displays_and_empty, (X3,), (0,)),  # (*a, v), [*a, *b], np.array([])
 ]
 
 

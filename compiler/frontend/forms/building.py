@@ -53,9 +53,8 @@ class BuildingForms(FormsBase):
     def _build(self, obj, node):
         """np.array of a nested list/tuple: a stack per level (numbers and arrays alike)."""
         if isinstance(obj, tuple):
-            if not obj:
-                raise self.err(ShapeError, "np.array of an empty list is not supported", node,
-                               hint="use np.zeros((0,))")
+            if not obj:  # np.array([]): NumPy's empty float64 array (then cast to a dtype= given)
+                return self.call_value(np.zeros, [(0,)], {}, node)
             items = [self._build(e, node) for e in obj]
             shapes = {tuple(self._shape(v)) for v in items}
             if len(shapes) > 1 and not any(None in sh for sh in shapes):
