@@ -134,20 +134,31 @@ def _scope_names(fdef) -> set:
     return out
 
 
-class _Defaults:
+class _PerObject:
+    """A namespace made once per object (a function, a class), so that the capture key of a name
+    read from it (by the namespace's id) is the same at every read. Subclasses keep `_made`."""
+
+    _made: dict = {}
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    @classmethod
+    def of(cls, obj):
+        made = cls._made.get(id(obj))
+        if made is None or made.obj is not obj:
+            made = cls._made[id(obj)] = cls(obj)
+        return made
+
+
+class _Defaults(_PerObject):
     """A function's default argument values as a namespace (`space[name]`), one per function."""
 
     _made: dict = {}
 
-    def __init__(self, fn):
-        self.fn = fn
-
-    @classmethod
-    def of(cls, fn):
-        made = cls._made.get(id(fn))
-        if made is None or made.fn is not fn:
-            made = cls._made[id(fn)] = cls(fn)
-        return made
+    @property
+    def fn(self):
+        return self.obj
 
     def names(self) -> list:
         code = self.fn.__code__
@@ -169,21 +180,15 @@ class _Defaults:
         return name in self._all()
 
 
-class ClassAttributes:
+class ClassAttributes(_PerObject):
     """A user class's own attributes as a namespace (`space[name]`), one per class: where a class
     attribute array (`Model.TABLE`, `self.TABLE`) is read from when the function runs."""
 
     _made: dict = {}
 
-    def __init__(self, cls):
-        self.cls = cls
-
-    @classmethod
-    def of(cls, klass):
-        made = cls._made.get(id(klass))
-        if made is None or made.cls is not klass:
-            made = cls._made[id(klass)] = cls(klass)
-        return made
+    @property
+    def cls(self):
+        return self.obj
 
     @staticmethod
     def owner(klass, attr: str):
