@@ -332,3 +332,21 @@ def starred_displays_and_empty(x):
     a = np.array([*x[:2], 0.5])
     e, k = np.array([]), np.array([], dtype=int)
     return t[0] * t[2] + t[1] + sum(v * v for v in xs) + np.sum(np.concatenate([e, a]) ** 2) + e.size + k.dtype.itemsize
+
+
+def zip_strict_lengths(x):
+    return sum(a * b for a, b in list(zip(x, x[1:], strict=True)))
+
+
+def defaultdict_list(x):
+    import collections
+
+    d = collections.defaultdict(list)
+    return x[0]
+
+
+def while_list_too_long(x):
+    xs, s = [x[0]], 0.0
+    while len(xs) < 300:
+        xs.append(x[0])
+    return sum(xs)

@@ -126,3 +126,14 @@ def test_logaddexp_accumulate_values_are_numpys(x):
     x = np.array(x)
     got, _ = run_jvp(C.logaddexp_accumulate_value, (x, 0), (0,), (np.zeros(4),))
     np.testing.assert_array_equal(got, np.logaddexp.accumulate(x))
+
+
+@pytest.mark.parametrize("fun,error,match", [
+    (C.zip_strict_lengths, adjit.ShapeError, "zip\\(\\) arguments have different lengths \\(strict=True"),
+    (C.defaultdict_list, adjit.AdjitError, "defaultdict\\(\\) with a factory other than float, int, bool"),
+    (C.while_list_too_long, adjit.AdjitError, "this `while` loop over a list runs more than 256 times"),
+])
+def test_python_containers_errors_are_located(fun, error, match):
+    with pytest.raises(error, match=match) as e:
+        run_grad(fun, (X3,), (0,))
+    assert "corpus_gaps3.py" in str(e.value)
