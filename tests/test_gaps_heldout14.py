@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import adjit
-from conftest import family_tests
+from tests.conftest import family_tests
 
 
 # ------------------------------------------------ set routines on index data (force density, episodes)
