@@ -58,9 +58,13 @@ with pop(0), ragged lists of sentences, in-place slice updates of field arrays) 
 per-link dicts, int(delay) of a differentiated delay indexing a delay line, incidence matrices from edge lists, ragged
 index groups, an int lineage counter, LU-parameterized 1x1 convolutions, hand-propagated PINN derivatives, norm.ppf of a
 differentiated probability, complex structure factors, a joint tree filled through [None] * n) with `--modules heldout14`;
+`real_programs/heldout15.py` (twenty-five more, the same way: try/except around np.linalg.cholesky, a loop that breaks at
+impact, np.linalg.eig of a covariance, lists of (kind, params) tuples, a terms dict filled under ifs, iter/next over
+np.array_split batches, pop(0) of a list of (time, dose) tuples in a while loop, np.ix_ assembly with +=, np.add.at
+message passing, a conditional expression of a number or an array) with `--modules heldout15`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout14|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout15|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -83,7 +87,7 @@ CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-           "heldout14")  # held out from MODULES: run alone with --modules heldout (2, ..., 14)
+           "heldout14", "heldout15")  # held out from MODULES: run alone with --modules heldout (2, ..., 15)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
