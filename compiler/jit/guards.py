@@ -67,9 +67,18 @@ def _freeze(v, depth: int = 0):
         if isinstance(v, np.ndarray) and depth > 0 and v.size <= 256:  # an array in a container, compiled in
             return ("arr", v, v.copy())
         d = getattr(v, "__dict__", None)
-        if isinstance(d, dict) and not callable(v) and not isinstance(v, (type, types.ModuleType)):
+        if isinstance(d, dict) and _object_with_state(v):
             return ("obj", type(v), _freeze(d, depth + 1))
     return ("is", v)
+
+
+def _object_with_state(v) -> bool:
+    """An object whose attributes the compiled code may have taken in: not a function, partial,
+    builtin, class or module (compared by identity), but any other object, also one whose class
+    defines `__call__` (a layer called as `layer(x)` reads its weights and settings as any object's)."""
+    if isinstance(v, (type, types.ModuleType)):
+        return False
+    return not callable(v) or isinstance(getattr(type(v), "__call__", None), types.FunctionType)
 
 
 def _matches(now, frozen) -> bool:

@@ -1,0 +1,48 @@
+"""Silent wrong results found by the ninth semantics hunt (2026-12-03: the constructs of the last two
+sessions: *args/**kwargs, starred displays, enumerate/zip values, objects called as functions, class
+attribute arrays, defaultdict/OrderedDict, list methods, random generators, set operations,
+np.bincount, nested transformations): each program against NumPy's value, central differences and
+forward mode, through the lowered module run as Python unless the compiled code is the subject.
+Each failed on the code before its fix (docs/reliability.md)."""
+import numpy as np
+
+import adjit
+
+
+class _Layer:
+    def __init__(self, W, b):
+        self.W, self.b, self.k = W, b, 2.0
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x + self.b) * self.k
+
+    def energy(self, x):
+        return np.sum(self(x) ** 2)
+
+
+LAYER = _Layer(np.full((2, 3), 0.1), np.zeros(2))
+LAYERS = [_Layer(np.full((2, 3), 0.1), np.zeros(2)), _Layer(np.full((2, 3), 0.2), np.zeros(2))]
+
+
+def called_object(x):
+    return LAYER.energy(x) + np.sum(LAYER(x)) + sum(np.sum(layer(x)) for layer in LAYERS)
+
+
+def test_a_global_object_called_as_a_function_follows_its_attributes():
+    """An object whose class defines __call__ (a layer called as `layer(x)`) was guarded by identity
+    only (jit/guards.py took any callable for a function): writing its weights in place, rebinding
+    them or changing a setting between calls kept the compiled values (-0.08 for NumPy's 1.47),
+    value and gradient, silently; objects without __call__ were followed already."""
+    x = np.array([0.3, -1.2, 0.7])
+    g = adjit.value_and_grad(called_object)
+    saved = (LAYER.b.copy(), LAYER.k, LAYERS[1].k)
+    try:
+        for change in (lambda: None, lambda: LAYER.b.__setitem__(0, 1.0), lambda: setattr(LAYERS[1], "k", -1.0)):
+            change()
+            value, grad = g(x)
+            assert np.isclose(value, called_object(x), rtol=1e-12)
+            eps = 1e-6
+            num = [(called_object(x + eps * e) - called_object(x - eps * e)) / (2 * eps) for e in np.eye(3)]
+            assert np.allclose(grad, num, rtol=1e-6, atol=1e-9)
+    finally:
+        LAYER.b, LAYER.k, LAYERS[1].k = saved
