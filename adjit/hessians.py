@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from .compiler.jit import pickling
-from .compiler.jit.arguments import Flat
+from .compiler.jit.arguments import Flat, drawing_once
 from .runtime.trees import unflatten
 from . import outputs
 from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _groups, _like, _n_elements, _result, _skip
@@ -41,8 +41,10 @@ class _Hessian:
     def source(self, *args) -> str:
         """The generated code: the batched specialization (K tangents per call) when the function
         is batched, else the one-hvp specialization, with a first line saying which."""
+        from .compiler.jit.arguments import unconsumed
         from .higher import nested_source
 
+        args = unconsumed(args, {})[0]  # the caller's random generators are not drawn from
         text = nested_source(self, args)  # of a Jacobian, of a Hessian, of a gradient: the third order and beyond
         if text is not None:
             return text
@@ -67,6 +69,7 @@ class _Hessian:
     def __reduce__(self):
         return pickling.reduce(self, _Hessian, (self.f, self.k, self.has_aux))
 
+    @drawing_once  # a random generator argument: every hvp of the same draw, and one call's draws taken
     def __call__(self, *args):
         from .higher import nested
 

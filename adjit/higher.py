@@ -38,6 +38,7 @@ import weakref
 import numpy as np
 
 from .compiler.errors import AdjitError, ArgumentError, Loc, render_diagnostic
+from .compiler.jit.arguments import drawing_once
 
 
 def _kinds():
@@ -335,6 +336,7 @@ class GradOfDerivative:
         self.f, self.wrt, self.with_value = f, wrt, with_value
         self.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
 
+    @drawing_once  # a random generator argument: one draw for every derivative taken
     def __call__(self, *args):
         out, pull = vjp_of_derivative(self.f, args)
         if np.ndim(out) != 0:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import pickling
-from .compiler.jit.arguments import Flat
+from .compiler.jit.arguments import Flat, drawing_once
 from .runtime.trees import flatten, unflatten
 from . import outputs
 from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _n_elements, _tree, _zeros_like_tree, jvp, vjp
@@ -79,6 +79,7 @@ class _Jacobian:
             return self.mode, n, m
         return ("fwd" if n <= m else "rev"), n, m
 
+    @drawing_once  # a random generator argument: every row of the same draw, and one call's draws taken
     def __call__(self, *args):
         from .higher import nested
 
@@ -169,7 +170,10 @@ class _Jacobian:
         return (J, aux) if self.has_aux else J
 
     def source(self, *args) -> str:
+        from .compiler.jit.arguments import unconsumed
         from .higher import nested_source
+
+        args = unconsumed(args, {})[0]  # the caller's random generators are not drawn from
 
         text = nested_source(self, args)  # the third order and beyond
         if text is not None:

@@ -18,8 +18,8 @@ import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import CompiledFunction, pickling
-from .compiler.jit.arguments import (Flat, as_result, float_arguments, gradients, n_arguments, n_gradients,
-                                     refuse_structures, tangent_leaves)
+from .compiler.jit.arguments import (Flat, as_result, drawing_once, float_arguments, gradients, n_arguments,
+                                     n_gradients, refuse_structures, tangent_leaves)
 from .runtime.trees import flatten, is_structure, unflatten
 from . import outputs
 
@@ -199,12 +199,16 @@ class _JvpOf:
         return jvp(self.f, primals, tangents, has_aux=self.has_aux)
 
     def source(self, primals, tangents) -> str:
+        from .compiler.jit.arguments import unconsumed
+
+        primals = unconsumed(tuple(primals), {})[0]  # the caller's random generators are not drawn from
         return _jvp_compiled(self.f, primals, tangents, self.has_aux)[0].source(*primals)
 
     def __reduce__(self):
         return pickling.reduce(self, _JvpOf, (self.f, self.has_aux))
 
 
+@drawing_once  # a random generator argument: the primal and the pullback of the same draw
 def vjp(f: Callable, *primals, wrt=None, has_aux: bool = False):
     """Reverse mode: `vjp(f, *primals) -> (f(*primals), pullback)`, as jax.vjp. `pullback(ct)`
     takes a cotangent of the output's shape (any shape) and returns a tuple with one cotangent per
@@ -399,6 +403,7 @@ class _Hvp:
         self._c = None  # the compiled forward over reverse, one argument (found once: _compiled's lookup)
         self._fast: dict = {}  # _fast_key of (*args, v) -> the specialization (a plain function's arrays only)
 
+    @drawing_once  # a random generator argument: the gradient and its derivative of the same draw
     def __call__(self, *args_and_v):
         if self._fast:
             key = _fast_key(args_and_v)

@@ -553,3 +553,74 @@ def refuse_structures(parsed, args: tuple, what: str) -> None:
                         "arrays and numbers (structures are supported by grad, value_and_grad, jvp and vjp)",
                         parsed.loc(parsed.node.args.args[k]),
                         hint="pass the array itself, binding the rest with functools.partial, or use adjit.grad")
+
+
+def unconsumed(args: tuple, kwargs: dict):
+    """The arguments with copies of the random generators among them (np.random.Generator,
+    RandomState): binding runs the draws NumPy makes before the compiled code (frontend/host.py),
+    and inspecting the code (source(), ir()) must not advance the caller's stream."""
+    import copy
+
+    def one(a):
+        return copy.deepcopy(a) if isinstance(a, (np.random.Generator, np.random.RandomState)) else a
+
+    return tuple(one(a) for a in args), {k: one(v) for k, v in kwargs.items()}
+
+
+_ONE_DRAW: list = []  # the active one_draw() scopes' tables: id(generator) -> [generator, start, after one call]
+
+
+class one_draw:
+    """A transformation that runs f's code more than once (a Jacobian's rows, a Hessian's hvps, the
+    primal and then the pullback) draws once from a random generator argument, as one call of f
+    does: inside the scope, every binding draws from a copy of the generator as it was on entry
+    (`replayed`), so each row differentiates the same function; on exit the caller's generator is
+    left where one call leaves it. Nested scopes share the outermost one's table."""
+
+    def __enter__(self):
+        _ONE_DRAW.append(_ONE_DRAW[-1] if _ONE_DRAW else {})
+        return self
+
+    def __exit__(self, *exc):
+        table = _ONE_DRAW.pop()
+        if not _ONE_DRAW:
+            for g, _, after in table.values():
+                if after is None:
+                    continue
+                if isinstance(g, np.random.Generator):
+                    g.bit_generator.state = after.bit_generator.state
+                else:
+                    g.set_state(after.get_state())
+        return False
+
+
+def replayed(values) -> tuple:
+    """`values` with each random generator replaced, inside a one_draw() scope, by a copy of its
+    state on entry to the scope (outside one: as they are). The first copy made is kept: the
+    caller's generator takes its state on exit."""
+    import copy
+
+    if not _ONE_DRAW:
+        return values
+    table = _ONE_DRAW[-1]
+    out = []
+    for v in values:
+        if isinstance(v, (np.random.Generator, np.random.RandomState)):
+            entry = table.setdefault(id(v), [v, copy.deepcopy(v), None])
+            v = copy.deepcopy(entry[1])
+            if entry[2] is None:
+                entry[2] = v  # drawn from by this binding: the state one call of f leaves
+        out.append(v)
+    return tuple(out)
+
+
+def drawing_once(method):
+    """`method` (a transformation's call) run inside one one_draw() scope."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapped(*args, **kwargs):
+        with one_draw():
+            return method(*args, **kwargs)
+
+    return wrapped

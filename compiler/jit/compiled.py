@@ -23,7 +23,7 @@ from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompiler
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
 from . import frontkey, guards, llvmopt, modules
-from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, resolve_wrt, trees_of
+from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, replayed, resolve_wrt, trees_of, unconsumed
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
                       _write_atomic, module_text)
@@ -429,6 +429,7 @@ class CompiledFunction:
     # -- inspection
     def source(self, *args, lowered: bool = False, **kwargs) -> str:
         """The generated Python source (forward and adjoint) for these example arguments."""
+        args, kwargs = unconsumed(args, kwargs)
         spec = self.specialize(*args, **kwargs)
         return spec.lowered if lowered else spec.readable
 
@@ -437,7 +438,7 @@ class CompiledFunction:
         the optimized transformed function (forward sweep + reverse sweep) that codegen renders."""
         from ..passes.pipeline import optimize
 
-        primal, builder = self._lower(self._bind(args, kwargs))
+        primal, builder = self._lower(self._bind(*unconsumed(args, kwargs)))
         if not adjoint:
             return print_function(primal)
         return print_function(optimize(self.transform(primal, builder)))
@@ -463,10 +464,10 @@ def with_host_values(c: "CompiledFunction", bound: tuple, args: tuple, kwargs: d
     from .arguments import Flat, bind_names
 
     if not isinstance(bound, Flat):
-        return bound + tuple(c.host.run(bound))
+        return bound + tuple(c.host.run(replayed(bound)))
     callee = c.callee
     values = bind_names(c.parsed, callee.fn, callee.prefix + tuple(args), {**callee.kwargs, **kwargs})
-    extra = tuple(c.host.run(tuple(values)))
+    extra = tuple(c.host.run(replayed(tuple(values))))
     n = len(c.parsed.param_names)
     out = Flat(list(bound) + list(extra))
     out.trees = bound.trees + (None,) * len(extra)
