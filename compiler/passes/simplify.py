@@ -242,6 +242,75 @@ def _masked_product(s: _Site):
     return NOT_MINE
 
 
+def _masked_region(s: _Site):
+    """index_add(zeros, g, *ints, index=I) * d -> index_add(zeros, g * d[I], *ints, index=I) (also
+    d * ..., ... / d; nested index_adds region by region): the cotangent of a slice or an element
+    (`np.log(x)[1:]`, `l[2]`) is zero outside the region read, and stays zero there whatever d
+    holds (1/x of np.log at x = 0: 0 * inf is nan where the derivative is 0), as np.where's branch
+    not taken does (_masked_product). Inside the region the product is computed as before, so a
+    computed zero times inf is still nan. Derivative code only; basic indices (not gathers)."""
+    if s.op.role == "primal":
+        return NOT_MINE
+    op = s.op
+    from ..primitives.arrays import is_advanced, _shift
+
+    out_aval = s.avals[op.out.id]
+    for k in ((0, 1) if op.prim == "mul" else (0,)):
+        d = op.inputs[1 - k]
+        d_aval = s.avals[d.id]
+        if d.type.kind == "array" and (d.type != op.out.type or tuple(d_aval.shape) != tuple(out_aval.shape)
+                                       or None in tuple(out_aval.shape)):
+            continue
+
+        def region_product(v, depth=0):
+            """v * d (or v / d) with v zeros or index_adds into zeros: the product region by region,
+            or None."""
+            if v.type != op.out.type or tuple(s.avals[v.id].shape) != tuple(out_aval.shape) or depth > 8:
+                return None
+            if s.made_by(v, "zeros_like") is not None:
+                return v
+            ia = s.made_by(v, "index_add")
+            if ia is None or is_advanced(ia.attrs["index"]):
+                return None
+            base = region_product(ia.inputs[0], depth + 1)
+            if base is None:
+                return None
+            g, ints = ia.inputs[1], list(ia.inputs[2:])
+            region = d
+            if d.type.kind == "array":  # d where the index_add writes
+                index = _shift(ia.attrs["index"], -1)
+                try:
+                    ab = PRIMITIVES["getitem"].abstract(d_aval, *[s.avals[i.id] for i in ints], index=index)
+                except Exception:  # noqa: BLE001
+                    return None
+                region = Value(None, ab.type)
+                s.avals[region.id] = ab
+                s.place(Op("getitem", [d] + ints, [region], {"index": index}, op.loc, op.role))
+            ins = [g, region] if k == 0 else [region, g]
+            try:
+                ab = PRIMITIVES[op.prim].abstract(*[s.avals[x.id] for x in ins])
+            except Exception:  # noqa: BLE001
+                return None
+            prod = Value(None, ab.type)
+            s.avals[prod.id] = ab
+            prod = _place_simplified(s, Op(op.prim, ins, [prod], {}, op.loc, op.role))
+            out = Value(op.out.hint, op.out.type)
+            try:
+                s.avals[out.id] = PRIMITIVES["index_add"].abstract(s.avals[base.id], s.avals[prod.id],
+                                                                   *[s.avals[i.id] for i in ints], index=ia.attrs["index"])
+            except Exception:  # noqa: BLE001
+                return None
+            s.place(Op("index_add", [base, prod] + ints, [out], dict(ia.attrs), op.loc, op.role))
+            return out
+
+        if s.made_by(op.inputs[k], "index_add") is None:
+            continue
+        found = region_product(op.inputs[k])
+        if found is not None:
+            return found
+    return NOT_MINE
+
+
 def _place_simplified(s: _Site, new: Op) -> Value:
     """Place an op a rule made, simplified by the rules first (the product of a where nested in a
     where: `where(c2, 0, where(c1, 0, g)) * d`, nan_to_num's cotangent), its result's value."""
@@ -418,8 +487,8 @@ def _first(*rules: Callable) -> Callable:
 RULES: dict[str, Callable] = {
     "add": _first(_fold, _identity(1, 0, False), _identity(0, 0, False), _add_twice, _add_self, _masked_sum),
     "sub": _first(_fold, _identity(1, 0, False), _masked_sum),
-    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True), _masked_product),
-    "div": _first(_fold, _identity(1, 1, True), _masked_product),
+    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True), _masked_product, _masked_region),
+    "div": _first(_fold, _identity(1, 1, True), _masked_product, _masked_region),
     "floordiv": _first(_integer_only(_identity(1, 1, False))),  # x // 1.0 is floor(x), not x
     "pow": _first(_fold, _identity(1, 1, True), _square),
     "neg": _first(_fold, _double_negation, _masked_negation),

@@ -76,3 +76,30 @@ def test_derivatives_of_a_function_drawing_from_a_generator_argument_draw_once()
     rng = np.random.default_rng(7)
     adjit.grad(noisy_sum).source(x, rng)
     assert rng.random() == np.random.default_rng(7).random()
+
+
+def _log_of_a_slice(x):
+    l = np.log(x)
+    return np.sum(l[1:] * x[:-1]) + l[2] * 0.5 + np.sum(np.sqrt(x)[1::2])
+
+
+def _root_squared(x):
+    r = np.sqrt(x)
+    return np.sum(r[1:] * r[1:])
+
+
+def test_the_part_of_an_array_no_slice_reads_keeps_its_zero_cotangent():
+    """`np.log(x)[1:]`, `l[2]`, `np.sqrt(x)[1::2]` at x[0] == 0: the cotangent of l is zero where no
+    slice or element read it, and log's derivative 1/x is inf there: 0 * inf gave a nan gradient
+    where the derivative is 0 (as np.where's branch not taken already kept its zero);
+    simplify._masked_region multiplies the region read only. A zero computed in the region (the
+    derivative of sqrt(x) * sqrt(x) at 0, 0 * inf) is still nan, never a silent 0."""
+    from tests.conftest import run_grad, check_against_fd
+
+    x = np.array([0.0, 0.3, 0.7, 2.1, 0.4])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value, (g,) = run_grad(_log_of_a_slice, [x], (0,))
+        assert np.isclose(g[0], np.log(0.3)) and np.all(np.isfinite(g))
+        check_against_fd(_log_of_a_slice, [x + 0.1], (0,), compiled=False)
+        _, (g,) = run_grad(_root_squared, [np.array([0.0, 0.0, 0.5])], (0,))
+    assert g[0] == 0.0 and np.isnan(g[1]) and np.isclose(g[2], 1.0)
