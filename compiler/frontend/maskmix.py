@@ -10,7 +10,11 @@ transpose of the view, read and written so). A write writes the selected element
 the view's values are read, written as a `x[mask] = v` write (masks.py) along that axis, and
 written back (`x[i, :] = new`), which is what NumPy's array holds after it. A mask along an axis
 other than the view's first takes a number (or the same selection) as the written value; an array
-of values there is a located error (its pairing with the selected elements is by position)."""
+of values there is a located error (its pairing with the selected elements is by position).
+
+A mask among index arrays (`logp[idx, labels[idx]]` of `idx = np.where(m)[0]`, `x[m, cols]`) is
+NumPy's advanced index of the mask's positions (np.flatnonzero) and the arrays, paired element by
+element: read as that gather (`_joint_index`); written, a located error."""
 from __future__ import annotations
 
 import ast
@@ -21,10 +25,17 @@ from ..ir import Value
 _MAYBE = (ast.Name, ast.Compare, ast.Call, ast.BoolOp, ast.Attribute, ast.Subscript, ast.UnaryOp, ast.BinOp)
 
 
+class _Joint:
+    """A mask among index arrays: the index rewritten with integer arrays (`_joint_index`)."""
+
+    def __init__(self, index):
+        self.index = index
+
+
 class MixedMaskIndex:
     """The Lowerer's indexes mixing one boolean mask with ints and slices (module docstring)."""
 
-    def _mixed_mask(self, sl, node):
+    def _mixed_mask(self, sl, node, read: bool = False):
         """(the basic index with `:` in the mask's place, as AST; the mask; the axis it selects
         along in that view) for an index tuple holding exactly one 1-D boolean array among ints
         and slices; None for any other index (its items evaluated here are bound to hidden
@@ -55,7 +66,9 @@ class MixedMaskIndex:
                            hint="combine the masks into one (m1[:, None] & m2[None, :]) and use np.where(m, x, 0.0)")
         p = masks[0]
         for k, v in values.items():
-            if k != p and isinstance(v, Value) and v.type.kind == "array":
+            if k != p and (type(v).__name__ == "Masked" or isinstance(v, Value) and v.type.kind == "array"):
+                if read:  # x[idx, labels[idx]] of idx = np.where(m)[0]: NumPy pairs the arrays
+                    return _Joint(self._joint_index(sl, values, p))
                 raise self.err(UnsupportedSyntaxError, "a boolean mask together with an index array in one index "
                                "is not supported", sl.elts[k],
                                hint="index with the array first, then select: x[idx][:, mask]")
@@ -77,6 +90,26 @@ class MixedMaskIndex:
         front = any(isinstance(sl.elts[k], ast.Slice) for k in range(advanced[0], advanced[-1]))
         return basic, values[p], axis, front
 
+    def _joint_index(self, sl, values: dict, p: int):
+        """The index with the mask as the positions of its True elements and each selection as
+        the array NumPy makes (`x[np.flatnonzero(m), labels[m]]`): integer arrays of a run-time
+        length, which NumPy broadcasts together, as the gather does (bounds checked)."""
+        elts = []
+        for k, e in enumerate(sl.elts):
+            if k not in values:
+                elts.append(e)
+                continue
+            v = values[k]
+            if k == p:
+                self.at(e)
+                v = self.mask_positions(v)
+            elif type(v).__name__ == "Masked":
+                v = self.selection_array(v, e)
+            key = f"<joint index {id(sl)} {k}>"
+            self.env[key] = v
+            elts.append(ast.copy_location(ast.Name(key, ast.Load()), e))
+        return ast.copy_location(ast.Tuple(elts=elts, ctx=ast.Load()), sl)
+
     def _mixed_view(self, base_node, basic, mask: Value, axis: int, node) -> Value:
         """x[i, :] (the view the mask selects from), its extent along `axis` checked against the mask's."""
         view = self.subscript(ast.copy_location(ast.Subscript(value=base_node, slice=basic, ctx=ast.Load()), node))
@@ -88,9 +121,18 @@ class MixedMaskIndex:
 
     def mixed_mask_read(self, base: Value, node):
         """x[i, mask], x[mask, j], x[:, mask]: the selection, or None for any other index."""
-        found = self._mixed_mask(node.slice, node)
+        found = self._mixed_mask(node.slice, node, read=True)
         if found is None:
             return None
+        if isinstance(found, _Joint):
+            key = f"<mixed base {id(node)}>"
+            self.env[key] = base
+            try:
+                return self.subscript(ast.copy_location(ast.Subscript(
+                    value=ast.copy_location(ast.Name(key, ast.Load()), node.value), slice=found.index,
+                    ctx=ast.Load()), node))
+            finally:
+                del self.env[key]
         basic, mask, axis, front = found
         key = f"<mixed base {id(node)}>"
         self.env[key] = base

@@ -1,0 +1,48 @@
+"""What the fifteenth held-out corpus found (benchmarks/real_programs/heldout15.py), as small programs
+written the way its programs are: `logp[idx, labels[idx]]` of `idx = np.where(train_mask)[0]` (a mask
+among index arrays, which NumPy pairs element by element; adjit read it as an outer product, a wrong
+gradient). Gradients against central differences, forward mode against reverse."""
+import numpy as np
+import pytest
+
+import adjit
+from tests.conftest import family_tests
+
+
+# ------------------------------------------------ a mask's positions paired with index arrays (GCN's train nodes)
+def masked_nll(L, labels, train_mask):
+    logp = L - np.log(np.sum(np.exp(L), axis=1, keepdims=True))
+    idx = np.where(train_mask)[0]
+    return -np.mean(logp[idx, labels[idx]]) + np.sum(np.sin(L[labels[idx], idx]))
+
+
+def mask_with_arrays(L, labels, train_mask):
+    return np.sum(np.sin(L[train_mask, labels[train_mask]]) * L[train_mask, np.array([0, 1, 2, 0])])
+
+
+def _mask_args():
+    return [np.linspace(-1.0, 1.2, 36).reshape(6, 6), np.array([0, 2, 1, 4, 0, 2]),
+            np.array([True, False, True, True, False, True])]
+
+
+CASES = [
+    (masked_nll, _mask_args),
+    (mask_with_arrays, _mask_args),
+]
+IDS = [c[0].__name__ for c in CASES]
+
+# compiled once by hand (ADJIT_TEST_COMPILE_ONE_IN=1, 14-21 s of Numba at this load): the suite runs the lowered modules
+test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
+
+
+def _joint_write(L, labels, train_mask):
+    L = L.copy()
+    idx = np.where(train_mask)[0]
+    L[idx, labels[idx]] = 0.0
+    return np.sum(L ** 2)
+
+
+def test_mask_among_index_arrays_written_is_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_joint_write)(*_mask_args())
+    assert "index array" in str(e.value) and "test_gaps_heldout15.py" in str(e.value)
