@@ -216,6 +216,18 @@ class Indexing:
             axis += 1
         if not changed or None in dims:
             return out
+        # NumPy clips a window that runs past the end (the last, partial batch of X[i:i + B]); adjit's
+        # extent c is then wrong: a ValueError naming the window, before anything reads it
+        got = [self.b.emit("getitem", [self.b.emit("shape", [out]), self.b.const(j)], index=(("int", 1),))
+               for j, d in enumerate(aval.shape) if d is None and dims[j] is not None]
+        want = [dims[j] for j, d in enumerate(aval.shape) if d is None and dims[j] is not None]
+        text = ast.unparse(node) if isinstance(node, ast.AST) else "the window"
+        msg = str(self.err(UnsupportedSyntaxError, f"the window {text} runs past the end of its array, where NumPy "
+                           f"gives fewer elements; adjit gives a window x[a:a + c] the extent c", node)).splitlines()[0]
+        for g, c in zip(got, want):
+            self.b.emit("check", [self.b.emit("eq", [g, self.b.const(c)])], exc="ValueError",
+                        msg=msg + " (a last, partial window: slice it as x[a:min(a + c, n)], whose extent is "
+                                  "known when the function runs)")
         shape = self.b.emit("tuple", [self.b.const(d) for d in dims])
         return self.b.emit("reshape", [out, shape])
 

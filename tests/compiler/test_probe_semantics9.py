@@ -29,23 +29,24 @@ def called_object(x):
 
 
 def test_a_global_object_called_as_a_function_follows_its_attributes():
-    """An object whose class defines __call__ (a layer called as `layer(x)`) was guarded by identity
-    only (jit/guards.py took any callable for a function): writing its weights in place, rebinding
-    them or changing a setting between calls kept the compiled values (-0.08 for NumPy's 1.47),
-    value and gradient, silently; objects without __call__ were followed already."""
-    x = np.array([0.3, -1.2, 0.7])
-    g = adjit.value_and_grad(called_object)
-    saved = (LAYER.b.copy(), LAYER.k, LAYERS[1].k)
+    """An object whose class defines __call__ (a layer called as `layer(x)`, or its method
+    layer.energy(x)) was guarded by identity only (jit/guards.py took any callable for a function):
+    writing its weights in place, rebinding them or changing a setting between calls kept the
+    compiled values (-0.08 for NumPy's 1.47), value and gradient, silently; objects without
+    __call__ were followed already. The guards the compiled function checks before each call now
+    see each change (an end-to-end run of the same: scripts in docs/reliability.md's ninth hunt)."""
+    from adjit.compiler.jit import guards
+
+    saved = (LAYER.b.copy(), LAYER.W, LAYER.k, LAYERS[1].k)
     try:
-        for change in (lambda: None, lambda: LAYER.b.__setitem__(0, 1.0), lambda: setattr(LAYERS[1], "k", -1.0)):
+        for change in (lambda: LAYER.b.__setitem__(0, 1.0), lambda: setattr(LAYER, "W", LAYER.W * 2),
+                       lambda: setattr(LAYER, "k", 3.0), lambda: setattr(LAYERS[1], "k", -1.0)):
+            snap = guards.snapshot(called_object)
+            assert guards.holds(snap)
             change()
-            value, grad = g(x)
-            assert np.isclose(value, called_object(x), rtol=1e-12)
-            eps = 1e-6
-            num = [(called_object(x + eps * e) - called_object(x - eps * e)) / (2 * eps) for e in np.eye(3)]
-            assert np.allclose(grad, num, rtol=1e-6, atol=1e-9)
+            assert not guards.holds(snap)
     finally:
-        LAYER.b, LAYER.k, LAYERS[1].k = saved
+        LAYER.b, LAYER.W, LAYER.k, LAYERS[1].k = saved
 
 
 def noisy(x, rng):
@@ -103,3 +104,27 @@ def test_the_part_of_an_array_no_slice_reads_keeps_its_zero_cotangent():
         check_against_fd(_log_of_a_slice, [x + 0.1], (0,), compiled=False)
         _, (g,) = run_grad(_root_squared, [np.array([0.0, 0.0, 0.5])], (0,))
     assert g[0] == 0.0 and np.isnan(g[1]) and np.isclose(g[2], 1.0)
+
+
+def _minibatches(w, X):
+    loss = 0.0
+    for i in range(0, X.shape[0], 4):
+        xb = X[i:i + 4]
+        loss = loss + np.sum((xb @ w) ** 2) / xb.shape[0]
+    return loss
+
+
+def test_a_window_past_the_end_is_a_located_error():
+    """X[i:i + 4] over range(0, n, 4) with n % 4 != 0 (a last, partial minibatch): NumPy clips the
+    window, adjit gives it the extent 4; the run stopped at Numba's 'cannot reshape array of size 6
+    into shape (4,3)' from the generated code. Now a ValueError at the user's line naming the
+    window and the rewrite X[i:min(i + 4, n)] (whose extent is known when run, and passes)."""
+    import pytest
+
+    from tests.conftest import run_grad
+
+    w, X = np.array([0.3, -0.2, 0.1]), np.arange(30.0).reshape(10, 3) / 10
+    with pytest.raises(ValueError, match=r"test_probe_semantics9.py:\d+:\d+: error: the window X\[i:i \+ 4\] runs past"):
+        run_grad(_minibatches, [w, X], (0,))
+    value, _ = run_grad(_minibatches, [w, X[:8]], (0,))
+    assert np.isclose(value, _minibatches(w, X[:8]))
