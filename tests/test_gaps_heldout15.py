@@ -1,7 +1,9 @@
 """What the fifteenth held-out corpus found (benchmarks/real_programs/heldout15.py), as small programs
 written the way its programs are: `logp[idx, labels[idx]]` of `idx = np.where(train_mask)[0]` (a mask
 among index arrays, which NumPy pairs element by element; adjit read it as an outer product, a wrong
-gradient). Gradients against central differences, forward mode against reverse."""
+gradient); `for W, b in params[:-1]:` of a list of (W, b) pairs made in the function; a loop appending
+(kind, params) records to an empty list (`layers.append(("planar", (u, w, b)))`). Gradients against
+central differences, forward mode against reverse."""
 import numpy as np
 import pytest
 
@@ -25,7 +27,41 @@ def _mask_args():
             np.array([True, False, True, True, False, True])]
 
 
+# ------------------------------------------------ lists of tuples: sliced in a loop header, records appended in a loop
+def mlp_pairs(W1, b1, W2, b2, X):
+    params = [(W1, b1), (W2, b2), (W2.T, b1)]
+    h = X
+    for W, b in params[:-1]:
+        h = np.tanh(h @ W + b)
+    W, b = params[-1]
+    return np.sum((h @ W + b) ** 2)
+
+
+def flow_records(U, b, z):
+    layers = []
+    for k in range(len(b)):
+        layers.append(("shift", (U[k], b[k])))
+        layers.append(("squash", (U[k],)))
+    ld = 0.0
+    for kind, p in layers:
+        if kind == "shift":
+            z = z + np.tanh(z @ p[0] + p[1])[:, None] * p[0]
+        else:
+            z = z * np.exp(0.1 * p[0])
+            ld = ld + 0.1 * np.sum(p[0])
+    return np.sum(z ** 2) - ld
+
+
+def _mlp_args():
+    rng = np.random.default_rng(4)
+    return [0.5 * rng.standard_normal((2, 3)), np.array([0.1, -0.2, 0.3]), 0.5 * rng.standard_normal((3, 2)),
+            np.array([0.05, -0.1]), rng.standard_normal((4, 2))]
+
+
 CASES = [
+    (mlp_pairs, _mlp_args, (0, 1, 2, 3)),
+    (flow_records, lambda: [np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([0.2, -0.1]),
+                            np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])], (0, 1, 2)),
     (masked_nll, _mask_args),
     (mask_with_arrays, _mask_args),
 ]

@@ -53,6 +53,14 @@ def _loads(node, names: set) -> bool:
 
 
 
+def _record_display(e) -> bool:
+    """A tuple or list display holding a string, a dict or another display (`("planar", (u, w))`):
+    an item no array of rows can hold, whatever its parts' shapes."""
+    return isinstance(e, (ast.Tuple, ast.List)) and any(
+        isinstance(x, (ast.Tuple, ast.List, ast.Dict)) or isinstance(x, ast.Constant) and isinstance(x.value, str)
+        for x in e.elts)
+
+
 def carried(body: list, name: str, readers: frozenset = frozenset()) -> bool:
     """Whether the loop body rebinds `name` and may read, in an iteration, what the previous one
     bound: a read (or a call of one of `readers`, nested functions) that no plain assignment at the
@@ -177,6 +185,11 @@ class StaticLoops:
         if _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse:
             return False
         rebound = {n.id for n in _walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for n in _walk(stmt):  # `layers.append(("planar", (u, w, b)))`: a record no array of rows holds
+            name = _appends(n) if isinstance(n, ast.Expr) else None
+            if name is not None and name not in rebound and type(self.env.get(name)) is tuple and \
+                    not is_struct(self.env[name]) and n.value.args and _record_display(n.value.args[0]):
+                return True
         for name in dict.fromkeys(_appends(n) for n in _walk(stmt) if isinstance(n, ast.Expr)):
             items = self.env.get(name)
             if name is None or name in rebound or type(items) is not tuple or is_struct(items) or not items \

@@ -518,6 +518,9 @@ class Structures:
         if isinstance(it, (ast.List, ast.Tuple)) or isinstance(it, ast.Name) and (
                 type(self.env.get(it.id)) is tuple or it.id not in self.env and self._global_sequence(it)):
             return list(self.expr(it))  # a list or tuple built in the function: unrolled like a structure
+        if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and isinstance(it.value, ast.Name) and \
+                type(self.env.get(it.value.id)) is tuple and type(seq := self.expr(it)) is tuple:
+            return list(seq)  # `for W, b in params[:-1]:` of a list built here: its items, as the list's own
         if isinstance(it, (ast.Name, ast.Attribute, ast.Subscript)) and self._rooted_in_struct(it):
             seq = self.expr(it)
             if isinstance(seq, StructMap):
