@@ -215,7 +215,14 @@ def snapshot(fn) -> list:
     def visit_class(cls, names):
         """A user's class the code makes or calls: what its methods and properties read (inlined
         like helpers), and its class attributes (a default or rate read through self)."""
-        for k in _user_classes(cls):
+        classes = _user_classes(cls)
+        defined = {a for k in classes for a in vars(k) if not (a.startswith("__") and a.endswith("__"))}
+        for i, k in enumerate(classes):  # an attribute a base defines, set later on a class before it in the MRO
+            for a in sorted(defined - set(vars(k))):  # (B.W = ... shadowing A.W) changes what self.W reads
+                if (id(k), a) not in taken and any(a in vars(b) for b in classes[i + 1:]):
+                    taken.add((id(k), a))
+                    out.append((k, a, ("is", _MISSING)))
+        for k in classes:
             for a, v in list(vars(k).items()):
                 if isinstance(v, (staticmethod, classmethod)):
                     v = v.__func__

@@ -128,3 +128,39 @@ def test_a_window_past_the_end_is_a_located_error():
         run_grad(_minibatches, [w, X], (0,))
     value, _ = run_grad(_minibatches, [w, X[:8]], (0,))
     assert np.isclose(value, _minibatches(w, X[:8]))
+
+
+class _Base:
+    W = np.array([1.0, 2.0, 3.0])
+
+    def f(self, x):
+        return np.sum(self.W * x)
+
+
+class _Sub(_Base):
+    pass
+
+
+_SUB = _Sub()
+
+
+def _through_subclass(x):
+    return _SUB.f(x)
+
+
+def test_a_class_attribute_set_later_on_a_subclass_is_seen():
+    """self.W read from a base class's attribute (_Sub() reading _Base.W): `_Sub.W = ...` set
+    after the first call shadows it in Python, and the compiled function kept reading _Base.W
+    (6.6 for NumPy's 12.0), silently; guards.py now also guards the absence of a base's attribute
+    on the classes before it: the next call compiles again, and stops at a located error (the
+    arrays a function reads are planned when it is decorated; a new adjit.grad reads _Sub.W)."""
+    from adjit.compiler.jit import guards
+
+    snap = guards.snapshot(_through_subclass)
+    assert guards.holds(snap)
+    _Sub.W = np.array([10.0, 20.0, 30.0])
+    try:
+        assert not guards.holds(snap)
+    finally:
+        del _Sub.W
+    assert guards.holds(snap)
