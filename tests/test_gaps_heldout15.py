@@ -2,13 +2,15 @@
 written the way its programs are: `logp[idx, labels[idx]]` of `idx = np.where(train_mask)[0]` (a mask
 among index arrays, which NumPy pairs element by element; adjit read it as an outer product, a wrong
 gradient); `for W, b in params[:-1]:` of a list of (W, b) pairs made in the function; a loop appending
-(kind, params) records to an empty list (`layers.append(("planar", (u, w, b)))`). Gradients against
-central differences, forward mode against reverse."""
+(kind, params) records to an empty list (`layers.append(("planar", (u, w, b)))`); try/except
+np.linalg.LinAlgError around np.linalg.cholesky / solve (the handler's return in a loop, an else block,
+a fallback value), and the located errors of the other handlers. Gradients against central
+differences, forward mode against reverse; the handler's path against NumPy's value."""
 import numpy as np
 import pytest
 
 import adjit
-from tests.conftest import family_tests
+from tests.conftest import family_tests, run_grad
 
 
 # ------------------------------------------------ a mask's positions paired with index arrays (GCN's train nodes)
@@ -58,8 +60,38 @@ def _mlp_args():
             np.array([0.05, -0.1]), rng.standard_normal((4, 2))]
 
 
+# ------------------------------------------------ try/except np.linalg.LinAlgError (Kalman, GP fallbacks)
+def kalman_like(a, y):
+    ll = 0.0
+    for t in range(len(y)):
+        S = np.array([[a ** 2 + 0.1 * t, 0.1], [0.1, 1.0]])
+        try:
+            L = np.linalg.cholesky(S)
+        except np.linalg.LinAlgError:
+            return -np.inf
+        ll += np.sum(np.log(np.diag(L))) * y[t]
+    return ll
+
+
+def solve_or_fallback(a, y):
+    A = np.array([[a, 1.0], [1.0, 1.0]])
+    try:
+        x = np.linalg.solve(A, y)
+        s = 1.0
+    except np.linalg.LinAlgError:
+        x = y * a
+        s = 0.5
+    else:
+        x = x * 2.0
+    finally:
+        x = x + 0.1
+    return np.sum(x ** 2) * s
+
+
 CASES = [
     (mlp_pairs, _mlp_args, (0, 1, 2, 3)),
+    (kalman_like, lambda: [0.7, np.array([0.5, 1.5, -0.3])]),
+    (solve_or_fallback, lambda: [2.0, np.array([0.5, -1.5])]),
     (flow_records, lambda: [np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([0.2, -0.1]),
                             np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])], (0, 1, 2)),
     (masked_nll, _mask_args),
@@ -82,3 +114,34 @@ def test_mask_among_index_arrays_written_is_located():
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(_joint_write)(*_mask_args())
     assert "index array" in str(e.value) and "test_gaps_heldout15.py" in str(e.value)
+
+
+def test_try_handler_paths_match_numpy():
+    y = np.array([0.5, 1.5, -0.3])
+    value, grad = run_grad(kalman_like, [0.0, y], (0,))  # not positive definite at t = 0: the handler's return
+    assert value == -np.inf and np.all(np.asarray(grad) == 0.0)
+    v, g = run_grad(solve_or_fallback, [1.0, y[:2]], (0,))  # exactly singular: the fallback's path
+    assert v == solve_or_fallback(1.0, y[:2]) and np.isclose(np.asarray(g).sum(), np.sum((y[:2] + 0.1) * y[:2]))
+
+
+def _catch_all(a):
+    try:
+        L = np.linalg.cholesky(np.eye(2) * a)
+    except Exception:
+        return 0.0
+    return np.sum(L)
+
+
+def _eigh_in_try(a):
+    try:
+        w, V = np.linalg.eigh(np.eye(2) * a)
+    except np.linalg.LinAlgError:
+        return 0.0
+    return np.sum(w)
+
+
+@pytest.mark.parametrize("fn,what", [(_catch_all, "except Exception"), (_eigh_in_try, "np.linalg.eigh")])
+def test_try_forms_adjit_cannot_ask_are_located(fn, what):
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(fn)(1.0)
+    assert what in str(e.value) and "test_gaps_heldout15.py" in str(e.value)

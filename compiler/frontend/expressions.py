@@ -19,6 +19,7 @@ from .calls import CallHelpers, where_reduction
 from .captures import attribute_value, captured
 from .fft import is_fft, lower_fft
 from .parse import parse
+from .trystmt import TRY_TESTS
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
 from .structures import is_struct, is_user_object
@@ -109,8 +110,8 @@ class Expressions(CallHelpers, PythonValues):
                     pass
         if ident in self.parsed.globals:
             return self.parsed.globals[ident]
-        if hasattr(builtins, ident):
-            return getattr(builtins, ident)
+        if hasattr(builtins, ident) or ident in TRY_TESTS:  # TRY_TESTS: a try's LinAlgError tests (trystmt.py)
+            return TRY_TESTS[ident] if ident in TRY_TESTS else getattr(builtins, ident)
         raise self.err(AdjitNameError, f"name '{ident}' is not defined", node)
 
     def expr(self, node):

@@ -19,6 +19,7 @@ from typing import Any
 from .contexts import SUPPORTED, splice_no_op_withs
 from ..errors import AdjitError, AdjitTypeError, Loc, UnsupportedSyntaxError
 from .returns import contains_return
+from .trystmt import rewrite_tries
 
 
 _CONTROL_FLOW_HINT = "use an `if` statement"
@@ -173,6 +174,7 @@ def _parse(fn) -> ParsedFunction:
     args.kwonlyargs, args.kw_defaults = [], []
     parsed.param_names = [a.arg for a in args.args]
     _check_reserved(parsed, node)
+    rewrite_tries(parsed)  # try/except np.linalg.LinAlgError: the branch Python takes (trystmt.py)
     _check_body(parsed, node.body)
     _PARSE_CACHE[target] = parsed
     return parsed

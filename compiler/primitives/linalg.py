@@ -337,3 +337,20 @@ def _pinv_jvp(t, y, a, rcond):
 # a perturbation pinv jumps: the rules are the derivative along perturbations that keep the rank.
 primitive("pinv", _pinv_abstract, params=("a", "rcond"), nondiff_inputs=(1,), readable="np.linalg.pinv({0}, rcond={1})",
           lowered="np.linalg.pinv({0}, {1})", vjp=_pinv_vjp, jvp=_pinv_jvp)
+
+
+# Whether np.linalg.cholesky / np.linalg.inv (solve) of a raises LinAlgError, by calling it (runtime/checks.py):
+# the test of a `try: ... except np.linalg.LinAlgError:` (frontend/trystmt.py); a bool, no derivative.
+def _ok_abstract(what):
+    return lambda a, **_: (_square(a, what), S.make("bool", ()))[1]
+
+
+def _checks():
+    from ...runtime import checks
+    return checks
+
+
+primitive("cholesky_ok", _ok_abstract("np.linalg.cholesky"), sources=(_checks().cholesky_ok,), params=("a",),
+          differentiable=False, readable="_chk.cholesky_ok({0})")
+primitive("lu_ok", _ok_abstract("np.linalg.inv"), sources=(_checks().lu_ok,), params=("a",), differentiable=False,
+          readable="_chk.lu_ok({0})")
