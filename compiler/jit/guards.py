@@ -78,7 +78,7 @@ def _object_with_state(v) -> bool:
     defines `__call__` (a layer called as `layer(x)` reads its weights and settings as any object's)."""
     if isinstance(v, (type, types.ModuleType)):
         return False
-    return not callable(v) or isinstance(getattr(type(v), "__call__", None), types.FunctionType)
+    return not callable(v) or isinstance(getattr(type(v), "__call__", None), types.FunctionType) and not _is_library(v)
 
 
 def _matches(now, frozen) -> bool:
