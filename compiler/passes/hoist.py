@@ -12,14 +12,25 @@ which this pass rewrites to collect the rows instead and multiply once, with BLA
 
 It applies to a `for` loop's carried value that the body uses only in `acc + outer(a, b)`, with that
 sum as the value carried to the next trip and the outer product used nowhere else. The result is
-the same sum in another order (BLAS's), so equal to the step-by-step one within rounding."""
+the same sum in another order (BLAS's), so equal to the step-by-step one within rounding.
+
+Stacked layers (a layer loop inside a time loop) update a row of a 3-D accumulator instead,
+
+    for t in ...:  for k in range(s, e, d):   dW[k] += outer(dz, x)
+
+and `_hoist_nested` collects the vectors at [inner trip, outer trip] of two 3-D buffers and adds
+A[j].T @ B[j] at row s + j*d after the loops, when the accumulator is read nowhere else in either
+loop, the row is the inner loop's index itself, the inner range is the same at every outer trip
+(computed before the outer loop from values made outside it), and the row is larger than
+ROW_BYTES_UPDATED_IN_PLACE (smaller rows are updated faster in place)."""
 from __future__ import annotations
 
 from ..builder import Builder
-from ..ir import Block, For, Function, Op, Value, inner_blocks, walk
+from ..ir import Abstract, Block, For, Function, Op, Value, inner_blocks, scalar_type, walk
 from .rewrite import substitute, use_counts
 
 _FLOATS = ("float32", "float64")
+_ITEMSIZE = {"float32": 4, "float64": 8}
 
 
 def hoist_outer_accumulations(fn: Function) -> Function:
@@ -40,9 +51,10 @@ def _visit(fn: Function, block: Block, uses: dict, replace: dict, zeros: dict) -
             _visit(fn, b, uses, replace, zeros)
         if isinstance(node, For):
             before, after = _hoist(fn, node, uses, replace, zeros)
-            out.extend(before)
+            before2, after2 = _hoist_nested(fn, node, uses, replace)
+            out.extend(before + before2)
             out.append(node)
-            out.extend(after)
+            out.extend(after + after2)
         else:
             out.append(node)
     block.ops = out
@@ -139,3 +151,217 @@ def _hoist(fn: Function, loop: For, uses: dict, replace: dict, zeros: dict) -> t
     loop.body_yield = [loop.body_yield[j] for j in keep] + new_yield
     loop.outputs = [loop.outputs[j] for j in keep] + new_out
     return before, after
+
+
+# --------------------------------------------------------- a row per index of an inner loop
+
+# Rows of at most this many bytes stay updated in place: a rank-1 update of a row that fits a
+# level-1 data cache runs as fast as its share of the product after the loop, which also writes
+# both vectors out and reads them back (LSTM benchmark, 2026-12-03: hidden 14, rows of 56 x 28
+# doubles, 12.5 KB: no faster collected, slower at 4 layers x 4096 steps; hidden 32, 64 KB: 3 %
+# faster; hidden 64, 256 KB: 15 % faster). Rows of extents known only when run are collected.
+ROW_BYTES_UPDATED_IN_PLACE = 32768
+
+# scalar ops that compute the same before the outer loop (no effects, no arrays, cannot raise);
+# also an array's shape and an item of a tuple
+_PURE_SCALAR = frozenset({"const", "add", "sub", "mul", "neg", "trip_count", "minimum", "maximum"})
+
+
+def _nested_matches(fn: Function, loop: For, uses: dict) -> list:
+    """(outer carried position, inner loop, inner carried position, the ops that update the row,
+    the outer) for each accumulator the loop carries through an inner loop only to add, at the row
+    the inner loop's index selects, the outer product of two vectors: `acc[k] += outer(a, b)` in
+    `for k in range(...)` (index_add, as the reverse sweep writes it, or the index_update of
+    acc[k] + outer(a, b), as the user's `+=` is), nothing else reading it in either loop."""
+    loops = [n for n in loop.body.ops if isinstance(n, For)]
+    found = []
+    for jo, (c, y) in enumerate(zip(loop.carried, loop.body_yield)):
+        t = c.type
+        if uses.get(c.id) != 1 or uses.get(y.id) != 1 or t is None or t.kind != "array" or t.ndim != 3 \
+                or t.dtype not in _FLOATS or loop.init[jo].type != t:
+            continue
+        inner = next((n for n in loops if any(i is c for i in n.init)), None)
+        if inner is None or sum(i is c for i in inner.init) != 1:
+            continue
+        ji = next(k for k, i in enumerate(inner.init) if i is c)
+        ci, yi = inner.carried[ji], inner.body_yield[ji]
+        if inner.outputs[ji] is not y or uses.get(yi.id) != 1:
+            continue
+        made = {o.id: op for op in inner.body.ops if isinstance(op, Op) for o in op.outputs}
+        update = _row_update(made.get(yi.id), ci, inner.index, made, uses)
+        if update is None:
+            continue
+        outer = update[-1]
+        if any(i.type is None or i.type.rank != 1 or i.type.dtype != t.dtype for i in outer.inputs):
+            continue
+        row = fn.avals[c.id].shape[1:]
+        if all(isinstance(d, int) for d in row) and row[0] * row[1] * _ITEMSIZE[t.dtype] <= ROW_BYTES_UPDATED_IN_PLACE:
+            continue
+        found.append((jo, inner, ji, update[:-1], outer))
+    return found
+
+
+def _row_update(write, acc: Value, k: Value, made: dict, uses: dict):
+    """(the ops, the outer last) when `write` adds an outer product into row k of acc and they are
+    the only reads of acc and of the values between; else None."""
+    row = (("int", 2),)
+    if write is None or len(write.inputs) != 3 or write.inputs[0] is not acc or write.inputs[2] is not k \
+            or tuple(write.attrs.get("index", ())) != row:
+        return None
+    if write.prim == "index_add" and uses.get(acc.id) == 1:
+        ops = [write]
+        term = write.inputs[1]
+    elif write.prim == "index_update" and uses.get(acc.id) == 2:
+        add = made.get(write.inputs[1].id)
+        if add is None or add.prim != "add" or "bcast" in add.attrs or uses.get(add.out.id) != 1:
+            return None
+        got = [made.get(i.id) for i in add.inputs]
+        reads = [n for n, op in enumerate(got) if op is not None and op.prim == "getitem" and op.inputs[0] is acc
+                 and len(op.inputs) == 2 and op.inputs[1] is k and tuple(op.attrs.get("index", ())) == (("int", 1),)]
+        if len(reads) != 1 or uses.get(got[reads[0]].out.id) != 1:
+            return None
+        ops = [write, add, got[reads[0]]]
+        term = add.inputs[1 - reads[0]]
+    else:
+        return None
+    outer = made.get(term.id)
+    if outer is None or outer.prim != "outer" or uses.get(outer.out.id) != 1:
+        return None
+    return ops + [outer]
+
+
+def _invariant(v: Value, loop: For, top: dict, inside: set, b: Builder, copies: dict):
+    """v, or a copy computed before `loop` (appended to b's ops), when its value is the same at
+    every iteration: made outside the loop, or by pure scalar ops of such values at the top of the
+    loop's body (which runs them at every iteration); else None."""
+    if v.id in copies:
+        return copies[v.id]
+    op = top.get(v.id)
+    if op is None:
+        inner = v.id in inside or v is loop.index or any(v is c for c in loop.carried)
+        return None if inner else v
+    kind = None if op.out.type is None else op.out.type.kind
+    tuple_item = op.prim == "getitem" and op.inputs[0].type is not None and op.inputs[0].type.kind == "tuple"
+    if not ((op.prim in _PURE_SCALAR or tuple_item) and kind == "scalar" or op.prim == "shape" and kind == "tuple"):
+        return None
+    ins = [_invariant(i, loop, top, inside, b, copies) for i in op.inputs]
+    if any(i is None for i in ins):
+        return None
+    copies[v.id] = b.emit(op.prim, ins, hint=v.hint, **{k: a for k, a in op.attrs.items() if k != "bcast"})
+    return copies[v.id]
+
+
+def _inner_range(fn: Function, loop: For, inner: For, b: Builder):
+    """(start, step, trips) of `inner` computed before `loop`, as ops appended to b's ops; None
+    when its range may change from one iteration of `loop` to the next, or its step is not a
+    nonzero number known when compiled (a trip count made before the loop must not raise)."""
+    step = fn.avals.get(inner.step.id)
+    if step is None or not isinstance(step.value, int) or step.value == 0:
+        return None
+    top = {o.id: op for op in loop.body.ops if isinstance(op, Op) for o in op.outputs}
+    inside = set()
+    for node in walk(loop.body):
+        inside.update(v.id for v in node.outputs)
+        if isinstance(node, For):
+            inside.update(v.id for v in [node.index] + list(node.carried))
+        elif not isinstance(node, Op) and hasattr(node, "carried"):
+            inside.update(v.id for v in node.carried)
+    copies: dict = {}
+    bounds = [_invariant(v, loop, top, inside, b, copies) for v in (inner.start, inner.stop, inner.step)]
+    if any(v is None for v in bounds):
+        return None
+    s, e, st = bounds
+    return s, st, b.emit("trip_count", [s, e, st], hint="_n")
+
+
+def _hoist_nested(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[list, list]:
+    """Each _nested_matches accumulator: the inner loop writes the two vectors into buffers A and
+    B of shape (inner trips, outer trips, m or p) at [inner trip j, outer trip r] instead, and
+    after the outer loop a loop over the inner trips adds A[j].T @ B[j] (one BLAS product) at the
+    row start + j * step: the same sums in another order. The inner loop's range must be the same
+    at every outer iteration, so the buffers can be made before the outer loop; when the outer
+    loop runs no iteration, no row is touched (as before). Returns the ops before and after loop."""
+    found = _nested_matches(fn, loop, uses)
+    if not found:
+        return [], []
+    before: list = []
+    after: list = []
+    b = Builder(avals=fn.avals, loc=loop.loc, role=loop.role)
+    ranges: dict = {}  # id(inner loop) -> (start, step, trips) before the outer loop, or None
+    for _, inner, _, _, _ in found:
+        if id(inner) not in ranges:
+            tmp: list = []
+            ranges[id(inner)] = got = b.into(tmp, lambda: _inner_range(fn, loop, inner, b))
+            if got is not None:
+                before.extend(tmp)
+    found = [f for f in found if ranges[id(f[1])] is not None]
+    if not found:
+        return [], []
+    outer_trips = b.into(before, lambda: b.emit("trip_count", [loop.start, loop.stop, loop.step], hint="_T"))
+    r_ops: list = []
+    r = b.into(r_ops, lambda: b.emit("floordiv", [b.emit("sub", [loop.index, loop.start]), loop.step], hint="_row"))
+    trip_of: dict = {}  # id(inner loop) -> its trip number j, computed at the top of its body
+    for jo, inner, ji, update, outer in found:
+        start, step, n_in = ranges[id(inner)]
+        b.loc = update[0].loc
+        if id(inner) not in trip_of:
+            ops: list = []
+            trip_of[id(inner)] = b.into(ops, lambda: b.emit(
+                "floordiv", [b.emit("sub", [inner.index, inner.start]), inner.step], hint="_j"))
+            inner.body.ops = ops + inner.body.ops
+        j = trip_of[id(inner)]
+        acc0 = loop.init[jo]
+
+        def buffers():
+            shape = b.emit("shape", [acc0])
+            return [b.emit("zeros", [b.emit("tuple", [n_in, outer_trips, b.emit(
+                "getitem", [shape, b.const(axis)], index=(("int", 1),))])], dtype=acc0.type.dtype, hint="_rows")
+                for axis in (1, 2)]
+
+        finals = []
+        for src, buf0 in zip(outer.inputs, b.into(before, buffers)):
+            aval = fn.avals[buf0.id]
+            co, ci, oi, oo = (b.define(Value(buf0.hint), aval) for _ in range(4))
+            written: list = []
+            w = b.into(written, lambda: b.emit("index_update", [ci, src, j, r], index=(("int", 2), ("int", 3)),
+                                               hint="_rows"))
+            k = next(n for n, node in enumerate(inner.body.ops) if node is outer)
+            inner.body.ops[k:k] = written
+            for node, vals in ((inner, (co, ci, w, oi)), (loop, (buf0, co, oi, oo))):
+                for lst, v in zip((node.init, node.carried, node.body_yield, node.outputs), vals):
+                    lst.append(v)
+            finals.append(oo)
+        replace[loop.outputs[jo].id] = b.into(after, lambda: _add_rows(b, acc0, finals, start, step, n_in, outer_trips))
+        drop = {id(op) for op in update + [outer]}
+        inner.body.ops = [n for n in inner.body.ops if id(n) not in drop]
+    # the accumulators leave both loops (the buffers were appended after every original position)
+    for jo in sorted((f[0] for f in found), reverse=True):
+        for lst in (loop.init, loop.carried, loop.body_yield, loop.outputs):
+            del lst[jo]
+    for inner in {id(f[1]): f[1] for f in found}.values():
+        for ji in sorted((f[2] for f in found if f[1] is inner), reverse=True):
+            for lst in (inner.init, inner.carried, inner.body_yield, inner.outputs):
+                del lst[ji]
+    loop.body.ops = r_ops + loop.body.ops
+    return before, after
+
+
+def _add_rows(b: Builder, acc0: Value, rows: list, start: Value, step: Value, n_in: Value, n_out: Value) -> Value:
+    """`for j in range(n): acc[start + j * step] += rows[0][j].T @ rows[1][j]` from acc0, n the
+    inner trips when the outer loop ran (n_out > 0), else 0; returns the accumulator after it."""
+    n = b.emit("minimum", [n_in, b.emit("mul", [n_in, n_out])], hint="_n")
+    aval = b.avals[acc0.id]
+    j = b.define(Value("_j"), Abstract(scalar_type("int64", True), ()))
+    acc = b.define(Value(acc0.hint), aval)
+    body: list = []
+
+    def one_row():
+        a, c = (b.emit("getitem", [v, j], index=(("int", 1),)) for v in rows)
+        g = b.emit("matmul", [b.emit("transpose", [a], axes=(1, 0)), c])
+        return b.emit("index_add", [acc, g, b.emit("add", [start, b.emit("mul", [j, step])])], index=(("int", 2),))
+
+    out = b.into(body, one_row)
+    result = b.define(Value(acc0.hint), aval)
+    zero, one = b.const(0), b.const(1)
+    b.ops.append(For(j, zero, n, one, [acc0], [acc], Block(body), [out], [result], b.loc, b.role))
+    return result
