@@ -117,6 +117,25 @@ def pytest_runtest_setup(item):
 def pytest_runtest_teardown(item, nextitem):
     _COMPILE_ALL[0] = False
 
+
+# ADJIT_TEST_CPU_LOG=path: each test's CPU seconds (its worker's user + sys, and of the processes it
+# started and waited for), a line "nodeid<TAB>seconds" appended per test, independent of the load
+# that inflates --durations on a shared machine (docs/testing.md sums them per module).
+_CPU_LOG = os.environ.get("ADJIT_TEST_CPU_LOG")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if not _CPU_LOG:
+        yield
+        return
+    t0 = os.times()
+    yield
+    t1 = os.times()
+    cpu = sum(b - a for a, b in zip(t0[:4], t1[:4]))
+    with open(_CPU_LOG, "a") as log:
+        log.write(f"{item.nodeid}\t{cpu:.3f}\n")
+
 from adjit.compiler.jit import CompiledFunction  # noqa: E402
 from adjit.runtime.gradcheck import numerical_gradient, relative_error
 

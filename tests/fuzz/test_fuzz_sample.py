@@ -9,6 +9,7 @@ shrink it with `python -m tests.fuzz --programs ... --seed ... --shrink 1 --save
 from __future__ import annotations
 
 import collections
+import os
 import tempfile
 import time
 
@@ -34,7 +35,9 @@ def test_fuzz_sample():
     comp, _ = make_tasks(COMPILED_PROGRAMS, SEED + 1, 1.0)
     for t in comp:
         t["id"] = f"c{t['id']}"
-    cache = tempfile.mkdtemp(prefix="adjit-fuzz-sample-")
+    # the suite's cache (tests/conftest.py): the runtime helpers compiled for the suite load from it,
+    # which in a cache of its own the compiled program's worker compiled again (most of its minute)
+    cache = os.environ.get("ADJIT_CACHE_DIR") or tempfile.mkdtemp(prefix="adjit-fuzz-sample-")
     pool = Pool(2, 100, cache)
     results = []
     try:
