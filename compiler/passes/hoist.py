@@ -271,7 +271,7 @@ def _inner_range(fn: Function, loop: For, inner: For, b: Builder):
     if any(v is None for v in bounds):
         return None
     s, e, st = bounds
-    return s, st, b.emit("trip_count", [s, e, st], hint="_n")
+    return s, st, b.emit("trip_count", [s, e, st], hint="_trips")
 
 
 def _hoist_nested(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[list, list]:
@@ -349,7 +349,7 @@ def _hoist_nested(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[l
 def _add_rows(b: Builder, acc0: Value, rows: list, start: Value, step: Value, n_in: Value, n_out: Value) -> Value:
     """`for j in range(n): acc[start + j * step] += rows[0][j].T @ rows[1][j]` from acc0, n the
     inner trips when the outer loop ran (n_out > 0), else 0; returns the accumulator after it."""
-    n = b.emit("minimum", [n_in, b.emit("mul", [n_in, n_out])], hint="_n")
+    n = b.emit("minimum", [n_in, b.emit("mul", [n_in, n_out])], hint="_trips")
     aval = b.avals[acc0.id]
     j = b.define(Value("_j"), Abstract(scalar_type("int64", True), ()))
     acc = b.define(Value(acc0.hint), aval)

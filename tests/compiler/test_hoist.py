@@ -109,3 +109,20 @@ def test_outer_loop_without_iterations_touches_no_row(small_rows):
         fd_check(f, (W, X, L), (0,), grads)
     with pytest.raises(IndexError):
         run_grad(f, (W, R.standard_normal((3, 3)), 3), (0,))
+
+
+def test_collected_rows_beside_strip_loops(small_rows):
+    """The buffers' bounds keep their names where strip-mined loops (`_n`, `_s`, `_k`, literal
+    names of codegen/loops.py) run between them and the product after the loops (64-wide rows:
+    tanh in strips); against the readable step-by-step rendering."""
+    W, X = 0.2 * R.standard_normal((3, 64, 64)), R.standard_normal((4, 64))
+    g = adjit.value_and_grad(outer_sums, wrt=(0, 1))
+    source = g.source(W, X, lowered=True)
+    assert "for _s in range" in source and _collected(source) >= 2, source
+    readable: dict = {}
+    exec(compile(g.source(W, X), "<readable>", "exec"), readable)
+    expected = readable["outer_sums_grad"](W, X)
+    value, grads = run_grad(outer_sums, (W, X), (0, 1))
+    np.testing.assert_allclose(value, expected[0], rtol=1e-12)
+    for a, b in zip(grads, expected[1:]):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-13)
