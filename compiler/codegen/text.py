@@ -28,9 +28,16 @@ def tuple_text(items: list) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
+# names generated modules spell literally (modules, codegen/loops.py's strip and chunk loops): a
+# value of the same name (the user's `_n = ...`) would be overwritten by a strip loop between its
+# definition and its use (frontend/parse.py refuses the other fixed names)
+_LITERAL_NAMES = frozenset({"np", "numba", "math", "_n", "_s", "_k", "_o", "_c", "_sm", "_mf", "_chk", "_special",
+                            "_unshared", "_ixw"})
+
+
 def safe_ident(name: str) -> str:
     name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
-    if keyword.iskeyword(name) or name in ("np", "numba", "math"):
+    if keyword.iskeyword(name) or name in _LITERAL_NAMES:
         name += "_"
     return name
 
