@@ -244,6 +244,8 @@ def _invariant(v: Value, loop: For, top: dict, inside: set, b: Builder, copies: 
     tuple_item = op.prim == "getitem" and op.inputs[0].type is not None and op.inputs[0].type.kind == "tuple"
     if not ((op.prim in _PURE_SCALAR or tuple_item) and kind == "scalar" or op.prim == "shape" and kind == "tuple"):
         return None
+    if op.prim == "trip_count" and not _nonzero_number(b, op.inputs[2]):  # len(range(a, b, 0)) raises
+        return None
     ins = [_invariant(i, loop, top, inside, b, copies) for i in op.inputs]
     if any(i is None for i in ins):
         return None
@@ -251,12 +253,16 @@ def _invariant(v: Value, loop: For, top: dict, inside: set, b: Builder, copies: 
     return copies[v.id]
 
 
-def _inner_range(fn: Function, loop: For, inner: For, b: Builder):
+def _nonzero_number(b: Builder, v: Value) -> bool:
+    a = b.avals.get(v.id)
+    return a is not None and isinstance(a.value, int) and a.value != 0
+
+
+def _inner_range(loop: For, inner: For, b: Builder):
     """(start, step, trips) of `inner` computed before `loop`, as ops appended to b's ops; None
     when its range may change from one iteration of `loop` to the next, or its step is not a
     nonzero number known when compiled (a trip count made before the loop must not raise)."""
-    step = fn.avals.get(inner.step.id)
-    if step is None or not isinstance(step.value, int) or step.value == 0:
+    if not _nonzero_number(b, inner.step):
         return None
     top = {o.id: op for op in loop.body.ops if isinstance(op, Op) for o in op.outputs}
     inside = set()
@@ -291,7 +297,7 @@ def _hoist_nested(fn: Function, loop: For, uses: dict, replace: dict) -> tuple[l
     for _, inner, _, _, _ in found:
         if id(inner) not in ranges:
             tmp: list = []
-            ranges[id(inner)] = got = b.into(tmp, lambda: _inner_range(fn, loop, inner, b))
+            ranges[id(inner)] = got = b.into(tmp, lambda: _inner_range(loop, inner, b))
             if got is not None:
                 before.extend(tmp)
     found = [f for f in found if ranges[id(f[1])] is not None]
