@@ -4,7 +4,9 @@ among index arrays, which NumPy pairs element by element; adjit read it as an ou
 gradient); `for W, b in params[:-1]:` of a list of (W, b) pairs made in the function; a loop appending
 (kind, params) records to an empty list (`layers.append(("planar", (u, w, b)))`); try/except
 np.linalg.LinAlgError around np.linalg.cholesky / solve (the handler's return in a loop, an else block,
-a fallback value), and the located errors of the other handlers. Gradients against central
+a fallback value), and the located errors of the other handlers; iter()/next() of a sequence known when
+compiled (a warm-up batch, then `for b in batches:` over the rest: next() did not advance, so the
+loop ran over the first item again, a wrong value and gradient). Gradients against central
 differences, forward mode against reverse; the handler's path against NumPy's value."""
 import numpy as np
 import pytest
@@ -88,9 +90,30 @@ def solve_or_fallback(a, y):
     return np.sum(x ** 2) * s
 
 
+# ------------------------------------------------ iterators: a warm-up batch, a generator advanced by next()
+def warmup_then_rest(w, X, y):
+    batches = iter(np.array_split(np.arange(len(y)), 3))
+    warm = next(batches)
+    z = X[warm] @ w
+    total = 10.0 * np.mean((z - y[warm]) ** 2)
+    for b in batches:
+        total = total + np.sum(np.log1p(np.exp(X[b] @ w)) - y[b] * (X[b] @ w))
+    rest = [np.sum(v) for v in iter((w, 2.0 * w))]
+    g = (v for v in (w[0], w[1], w[2]))
+    a = next(g)
+    b2 = next(g)
+    return total + a * 2.0 + b2 * 3.0 + rest[1] + sum(g) * 5.0
+
+
+def _batch_args():
+    rng = np.random.default_rng(6)
+    return [np.array([0.3, -0.2, 0.5]), rng.standard_normal((7, 3)), (rng.uniform(size=7) < 0.5).astype(float)]
+
+
 CASES = [
     (mlp_pairs, _mlp_args, (0, 1, 2, 3)),
     (kalman_like, lambda: [0.7, np.array([0.5, 1.5, -0.3])]),
+    (warmup_then_rest, _batch_args),
     (solve_or_fallback, lambda: [2.0, np.array([0.5, -1.5])]),
     (flow_records, lambda: [np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([0.2, -0.1]),
                             np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])], (0, 1, 2)),
@@ -145,3 +168,17 @@ def test_try_forms_adjit_cannot_ask_are_located(fn, what):
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fn)(1.0)
     assert what in str(e.value) and "test_gaps_heldout15.py" in str(e.value)
+
+
+def _next_under_runtime_if(x):
+    it = iter((x[0], x[1]))
+    a = 0.0
+    if x[0] > 0:
+        a = next(it)
+    return a + next(it)
+
+
+def test_next_on_a_path_decided_when_run_is_located():
+    with pytest.raises(adjit.AdjitError) as e:
+        adjit.grad(_next_under_runtime_if)(np.array([1.0, 2.0]))
+    assert "iterator under an `if`" in str(e.value) and "test_gaps_heldout15.py" in str(e.value)

@@ -11,6 +11,7 @@ import numpy as np
 from .. import primitives as P
 from ..errors import AdjitNameError, AdjitTypeError, ArgumentError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
+from .iterators import CompileIter, iterate, named_generator
 from .structout import replaced
 from .values import Method, _is_number, shape_arg
 
@@ -237,7 +238,9 @@ class CallHelpers:
 
     def next_or_iter(self, func, args, kwargs, node):
         """iter(xs) and next(xs[, default]) of a sequence known when compiled (a generator over a
-        list with conditions decided then, a dict's keys, a tuple): Python's first item."""
+        list with conditions decided then, a dict's keys, a tuple): next() of a generator expression
+        written in the call is its first item; iter(xs), and a generator bound to a name, are
+        iterators that next() advances (iterators.py)."""
         from .structures import StructMap
 
         if kwargs or not 1 <= len(args) <= (2 if func is next else 1):
@@ -247,11 +250,11 @@ class CallHelpers:
         items = args[0]
         if isinstance(items, StructMap):
             items = tuple(items.items)  # a dict's keys, in order
+        if isinstance(items, CompileIter) or isinstance(items, tuple) and (func is iter or named_generator(self, node)):
+            return iterate(self, func, items, args, node)  # an iterator advanced by next() (iterators.py)
         if not isinstance(items, tuple):
             raise self.err(UnsupportedSyntaxError, f"{func.__name__}() of a sequence whose items are known only when "
                            "the function runs", node, hint="index it: xs[0], or np.argmax(mask) for the first match")
-        if func is iter:
-            return items
         if items:
             return self.struct_read(items[0], node)
         if len(args) == 2:

@@ -31,6 +31,7 @@ from ..errors import AdjitError, AdjitTypeError, ArgumentError, ShapeError, Unsu
 from ..ir import Value
 from .iteration import _COMBINATORIC, target_names
 from .complexvals import is_complex
+from .iterators import CompileIter, advance_here
 from .structures import is_struct
 from .values import Undefined, _is_number
 
@@ -287,6 +288,8 @@ class Comprehensions:
             if func in (range, zip, reversed, enumerate):
                 return None
         val = self.expr(it)
+        if isinstance(val, CompileIter):  # a comprehension over iter(...): the items not yet taken (iterators.py)
+            return val.rest()
         if isinstance(val, tuple) and not is_struct(val):
             return list(val)
         if isinstance(val, Value) and val.type.kind == "array":
@@ -497,6 +500,9 @@ class Comprehensions:
         if func is not builtins.sum and len(args) == 1 and isinstance(args[0], DeferredList) and not kwargs:
             args = [self.deferred(args[0], None, node, f"{label}()")]  # ys = [f(x) for x in xs]; max(ys): of np.array(ys)
         args = [a.array if type(a).__name__ == "BuiltList" else a for a in args]  # lists.py
+        if any(isinstance(a, CompileIter) for a in args):  # sum(it): the items left (iterators.py)
+            advance_here(self, node, f"{label}()")
+            args = [tuple(a.rest()) if isinstance(a, CompileIter) else a for a in args]
         if func is builtins.sum:
             if not 1 <= len(args) <= 2 or set(kwargs) - {"start"}:
                 raise self.err(ArgumentError, "sum() takes an iterable and `start`", node)

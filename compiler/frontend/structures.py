@@ -17,6 +17,7 @@ import builtins
 
 from ..errors import AdjitError, AdjitNameError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
+from .iterators import rest_of
 from .parse import _contains_jump, _contains_return
 from .returns import has_own_break, loaded_after, not_flag, unrolled_breaks, without_continue
 from .structvalues import (STRUCTS, Opaque, StructMap, StructObj, StructTuple, StructView,  # noqa: F401
@@ -473,6 +474,8 @@ class Structures:
 
     def struct_sequence(self, it):
         """The items of a loop over a structure (a list), or None when `it` is not one."""
+        if (rest := rest_of(self, it)) is not None:  # `for b in it:` of it = iter(...): the items not yet taken
+            return rest
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "zip", "reversed") \
                 and self.name(it.func.id, it.func) is getattr(builtins, it.func.id):
             args = [a for a in it.args]
