@@ -20,3 +20,4 @@ def test_user_names_of_strip_loop_variables_keep_their_values():
     value, grads = run_grad(strip_names, (x,), (0,))
     np.testing.assert_allclose(value, strip_names(x), rtol=1e-12)
     fd_check(strip_names, (x,), (0,), grads)
+
