@@ -24,7 +24,7 @@ def small_rows(monkeypatch):
 
 def _collected(source: str) -> int:
     """How many vectors the generated code writes into a row buffer at [inner trip, outer trip]."""
-    return len(re.findall(r"_rows\w* *\[_j, _row\w*, _j0\] = ", source))
+    return len(re.findall(r"_rows\w* *\[_j\w*, _row\w*, _j0\] = ", source))
 
 
 def stacked_layers(W, X):
@@ -34,6 +34,17 @@ def stacked_layers(W, X):
         v = X[t]
         for l in range(L):
             v = np.tanh(W[l] @ v)
+        s = s + np.sum(v * v)
+    return s
+
+
+def two_stacks(W, U, X):
+    v = X[0]
+    s = 0.0
+    for t in range(X.shape[0]):
+        u = X[t]
+        for l in range(W.shape[0]):
+            v = np.tanh(W[l] @ v + U[l] @ u)
         s = s + np.sum(v * v)
     return s
 
@@ -73,22 +84,26 @@ def outer_sums_other_row(W, X):
     return np.sum(A * W)
 
 
-CASES = [(stacked_layers, 1), (outer_sums, 1), (outer_sums_read_inside, 0), (outer_sums_varying_range, 0),
-         (outer_sums_other_row, 0)]
+# (program, vectors collected in its objective, in its gradient's reverse sweep): two per
+# accumulator; the user's own A[l] += outer(...) in the objective (and the gradient's forward
+# sweep), the reverse sweep's dW[l] += outer(dz, x) of the layers W[l] @ v
+CASES = [(stacked_layers, 0, 2), (two_stacks, 0, 4), (outer_sums, 2, 2), (outer_sums_read_inside, 0, 2),
+         (outer_sums_varying_range, 0, 0), (outer_sums_other_row, 0, 2)]
 
 
-@pytest.mark.parametrize("fun, hoisted", CASES, ids=[c[0].__name__ for c in CASES])
-def test_nested_row_updates_collected_only_when_equivalent(small_rows, fun, hoisted):
+@pytest.mark.parametrize("fun, in_objective, in_reverse", CASES, ids=[c[0].__name__ for c in CASES])
+def test_nested_row_updates_collected_only_when_equivalent(small_rows, fun, in_objective, in_reverse):
     W, X = 0.5 * R.standard_normal((3, 4, 4)), R.standard_normal((5, 4))
-    source = adjit.value_and_grad(fun, wrt=(0, 1)).source(W, X, lowered=True)
-    primal = source[source.index(f"def {fun.__name__}("):source.index(f"def {fun.__name__}_grad(")]
-    if fun is stacked_layers:  # the reverse sweep's dW[l] += outer(dz, v): both vectors collected
-        assert _collected(source) == 2 and "_la.matmul_into(_rows" in source, source
-    else:  # the user's own A[l] += outer(...), in the objective (and the gradient's forward sweep)
-        assert _collected(primal) == 2 * hoisted, primal
-    value, grads = run_grad(fun, (W, X), (0, 1))
-    np.testing.assert_allclose(value, fun(W, X), rtol=1e-12)
-    fd_check(fun, (W, X), (0, 1), grads)
+    args = (W, 0.5 * R.standard_normal((3, 4, 4)), X) if fun is two_stacks else (W, X)
+    wrt = tuple(range(len(args)))
+    source = adjit.value_and_grad(fun, wrt=wrt).source(*args, lowered=True)
+    grad_at, reverse_at = source.index(f"def {fun.__name__}_grad("), source.index("--- reverse sweep")
+    assert (_collected(source[:grad_at]), _collected(source[reverse_at:])) == (in_objective, in_reverse), source
+    if in_reverse:
+        assert "_la.matmul_into(_rows" in source[reverse_at:], source  # the products after the loops
+    value, grads = run_grad(fun, args, wrt)
+    np.testing.assert_allclose(value, fun(*args), rtol=1e-12)
+    fd_check(fun, args, wrt, grads)
 
 
 def test_outer_loop_without_iterations_touches_no_row(small_rows):
@@ -102,7 +117,8 @@ def test_outer_loop_without_iterations_touches_no_row(small_rows):
         return np.sum(A * W) + np.sum(W * W)
 
     W = R.standard_normal((2, 3, 3))
-    assert _collected(adjit.value_and_grad(f, wrt=(0,)).source(W, R.standard_normal((3, 3)), 2, lowered=True)) == 4
+    source = adjit.value_and_grad(f, wrt=(0,)).source(W, R.standard_normal((3, 3)), 2, lowered=True)
+    assert _collected(source[:source.index("def f_grad(")]) == 2, source
     for X, L in ((R.standard_normal((0, 3)), 5), (R.standard_normal((3, 3)), 2)):
         value, grads = run_grad(f, (W, X, L), (0,))
         np.testing.assert_allclose(value, f(W, X, L), rtol=1e-12)
