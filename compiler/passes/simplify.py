@@ -267,7 +267,7 @@ def _masked_region(s: _Site):
             or None."""
             if v.type != op.out.type or tuple(s.avals[v.id].shape) != tuple(out_aval.shape) or depth > 8:
                 return None
-            if s.made_by(v, "zeros_like") is not None:
+            if s.made_by(v, "zeros_like") is not None or s.made_by(v, "zeros") is not None:
                 return v
             ia = s.made_by(v, "index_add")
             if ia is None or is_advanced(ia.attrs["index"]):
@@ -309,6 +309,13 @@ def _masked_region(s: _Site):
         if found is not None:
             return found
     return NOT_MINE
+
+
+def _loop_distribute(s: _Site):
+    """loop-result * d with the loop accumulating item by item from zeros: passes/loopmask.py."""
+    from .loopmask import distribute
+
+    return distribute(s, NOT_MINE)
 
 
 def _place_simplified(s: _Site, new: Op) -> Value:
@@ -487,8 +494,9 @@ def _first(*rules: Callable) -> Callable:
 RULES: dict[str, Callable] = {
     "add": _first(_fold, _identity(1, 0, False), _identity(0, 0, False), _add_twice, _add_self, _masked_sum),
     "sub": _first(_fold, _identity(1, 0, False), _masked_sum),
-    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True), _masked_product, _masked_region),
-    "div": _first(_fold, _identity(1, 1, True), _masked_product, _masked_region),
+    "mul": _first(_fold, _identity(1, 1, True), _identity(0, 1, True), _masked_product, _masked_region,
+                  _loop_distribute),
+    "div": _first(_fold, _identity(1, 1, True), _masked_product, _masked_region, _loop_distribute),
     "floordiv": _first(_integer_only(_identity(1, 1, False))),  # x // 1.0 is floor(x), not x
     "pow": _first(_fold, _identity(1, 1, True), _square),
     "neg": _first(_fold, _double_negation, _masked_negation),

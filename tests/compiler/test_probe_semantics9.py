@@ -164,3 +164,40 @@ def test_a_class_attribute_set_later_on_a_subclass_is_seen():
     finally:
         del _Sub.W
     assert guards.holds(snap)
+
+
+def _log_items_in_a_loop(x):
+    l = np.log(x)
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + (l[i] if x[i] > 0 else 0.0)  # also an if statement, a while, a guarded l[i] ** 2
+    k = 0
+    while k < x.shape[0]:
+        if x[k] > 0.5:
+            s = s + np.sqrt(x)[k] * 0.5
+        k += 1
+    return s
+
+
+def _root_items_squared(x):
+    r = np.sqrt(x)
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + r[i] * r[i]
+    return s
+
+
+def test_a_cotangent_accumulated_item_by_item_keeps_its_zeros():
+    """The open issue of the eighth hunt: `a if c else b` (or an if) on items of an array inside a
+    loop, l = np.log(x) at x[1] == 0 not read: the reverse sweep accumulates l's cotangent by index
+    into zeros, then divides by x after the loop: 0 / 0 = nan where the derivative is 0.
+    passes/loopmask.py accumulates g / x[i] in the loop instead; a zero computed where the loop
+    did read (sqrt(x)[i] ** 2 at 0: derivative 1, 0 * inf) is still nan, never a silent 0."""
+    from tests.conftest import check_against_fd, run_grad
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _, (g,) = run_grad(_log_items_in_a_loop, [np.array([0.3, 0.0, 0.7, 2.1])], (0,))
+        assert g[1] == 0.0 and np.all(np.isfinite(g))
+        check_against_fd(_log_items_in_a_loop, [np.array([0.3, 0.2, 0.7, 2.1])], (0,), compiled=False)
+        _, (g,) = run_grad(_root_items_squared, [np.array([0.0, 0.5])], (0,))
+    assert np.isnan(g[0]) and np.isclose(g[1], 1.0)

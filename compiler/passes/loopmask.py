@@ -1,0 +1,144 @@
+"""A cotangent accumulated item by item in a loop keeps its zeros through a product after the loop.
+
+The reverse sweep of a loop that reads `l[i]` (under an `if`, `a if c else b`, or only for some i)
+accumulates l's cotangent by index into zeros: `dl = zeros; for ...: dl[i] += g`, and after the
+loop applies l's derivative, `dl / x` for `l = np.log(x)`. Where the loop never wrote, dl is an
+exact zero, and 0 * inf is nan where the derivative is 0 (docs/guide.md, "Derivatives at kinks").
+`distribute` (a simplify rule for mul and div in derivative code) moves the loop-invariant factor
+into the accumulation, `dl[i] += g / x[i]`, so the places never written stay 0; a place written
+with a computed zero still meets the inf (nan, never a silent 0), as simplify._masked_region does
+for slices. It applies to a For or While result carried from zeros that the loop only updates by
+basic index_adds (through ifs), read once, by this product."""
+from __future__ import annotations
+
+from ..ir import Block, For, If, Op, Value, While
+from ..primitives import PRIMITIVES
+
+
+def _accumulator(node, j: int) -> list | None:
+    """The index_adds (with their blocks) that update carried value j of the loop `node`, when they
+    are all its body does with it (the chain: carried -> index_add -> ... -> yield, through ifs);
+    None otherwise."""
+    from ..primitives.arrays import is_advanced
+
+    chain = {node.carried[j].id}
+    found: list = []
+
+    def visit(block: Block) -> bool:
+        for op in block.ops:
+            if isinstance(op, Op):
+                ins = [v.id in chain for v in op.inputs]
+                if not any(ins):
+                    continue
+                if op.prim != "index_add" or ins[1:] != [False] * (len(ins) - 1) or is_advanced(op.attrs["index"]):
+                    return False
+                chain.add(op.out.id)
+                found.append((block, op))
+            elif isinstance(op, If):
+                if op.cond.id in chain or not (visit(op.then_block) and visit(op.else_block)):
+                    return False
+                for k, (a, b) in enumerate(zip(op.then_yield, op.else_yield)):
+                    if (a.id in chain) != (b.id in chain):
+                        return False
+                    if a.id in chain:
+                        chain.add(op.outputs[k].id)
+            else:  # a nested loop carrying it: not followed
+                from ..ir import node_inputs
+
+                if any(v.id in chain for v in node_inputs(op)):
+                    return False
+                if any(v.id in chain for b in ([op.body] + ([op.cond_block] if isinstance(op, While) else []))
+                       for v in _reads(b)):
+                    return False
+        return True
+
+    if isinstance(node, While) and any(v.id in chain for v in _reads(node.cond_block)):
+        return None
+    if not visit(node.body) or node.body_yield[j].id not in chain:
+        return None
+    if any(v.id in chain for k, v in enumerate(node.body_yield) if k != j):
+        return None
+    return found
+
+
+def _reads(block: Block) -> list:
+    from ..ir import block_yields, node_inputs, walk
+
+    out = []
+    for n in walk(block):
+        out += node_inputs(n)
+        for _, ys in block_yields(n):
+            out += ys
+    return out
+
+
+def _defined_in(block: Block) -> set:
+    from ..ir import walk
+
+    out = set()
+    for n in walk(block):
+        out |= {v.id for v in n.outputs}
+        if isinstance(n, For):
+            out.add(n.index.id)
+        if isinstance(n, (For, While)):
+            out |= {v.id for v in n.carried}
+    return out
+
+
+def distribute(s, NOT_MINE):
+    """loop-result * d (d * ..., ... / d) -> the loop with `g * d[I]` accumulated instead of `g`."""
+    from ..primitives.arrays import _shift
+
+    op = s.op
+    if op.role == "primal":
+        return NOT_MINE
+    for k in ((0, 1) if op.prim == "mul" else (0,)):
+        v, d = op.inputs[k], op.inputs[1 - k]
+        if s.uses.get(v.id, 0) != 1 or v.type != op.out.type or v.type.kind != "array":
+            continue
+        node = next((n for n in reversed(s.kept) if isinstance(n, (For, While)) and any(o is v for o in n.outputs)), None)
+        if node is None:
+            continue
+        j = next(i for i, o in enumerate(node.outputs) if o is v)
+        init = s.producer.get(node.init[j].id)
+        if init is None or init.prim not in ("zeros_like", "zeros"):
+            continue
+        shape = tuple(s.avals[v.id].shape)
+        if d.type.kind == "array" and (d.type != v.type or tuple(s.avals[d.id].shape) != shape or None in shape):
+            continue
+        after = Block(s.kept[next(i for i, x in enumerate(s.kept) if x is node):])
+        if d.id in _defined_in(after):  # defined before the loop (loop-invariant, and in scope there)
+            continue
+        adds = _accumulator(node, j)
+        if not adds:
+            continue
+        plans = []
+        for block, add in adds:  # check every one first: all or none are changed
+            ints, index = list(add.inputs[2:]), _shift(add.attrs["index"], -1)
+            try:
+                region = PRIMITIVES["getitem"].abstract(s.avals[d.id], *[s.avals[i.id] for i in ints], index=index) \
+                    if d.type.kind == "array" else s.avals[d.id]
+                ins = [s.avals[add.inputs[1].id], region] if k == 0 else [region, s.avals[add.inputs[1].id]]
+                prod = PRIMITIVES[op.prim].abstract(*ins)
+                PRIMITIVES["index_add"].abstract(s.avals[add.inputs[0].id], prod, *[s.avals[i.id] for i in ints],
+                                                 index=add.attrs["index"])
+            except Exception:  # noqa: BLE001 - a combination a row refuses: leave the program as it is
+                break
+            plans.append((block, add, ints, index, region, prod))
+        else:
+            for block, add, ints, index, region, prod in plans:
+                new = []
+                r = d
+                if d.type.kind == "array":
+                    r = Value(None, region.type)
+                    s.avals[r.id] = region
+                    new.append(Op("getitem", [d] + ints, [r], {"index": index}, add.loc, add.role))
+                g = add.inputs[1]
+                p = Value(None, prod.type)
+                s.avals[p.id] = prod
+                new.append(Op(op.prim, [g, r] if k == 0 else [r, g], [p], {}, add.loc, add.role))
+                at = next(i for i, o in enumerate(block.ops) if o is add)
+                block.ops[at:at] = new
+                add.inputs[1] = p
+            return v
+    return NOT_MINE
