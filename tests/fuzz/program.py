@@ -162,7 +162,7 @@ class Program:
         head = "import numpy as np\n"
         text = "".join(funcs) + "\n".join(self.prelude)
         for mod in ("scipy.special", "scipy.ndimage", "scipy.signal", "scipy.stats", "scipy.integrate", "dataclasses",
-                    "typing", "math", "functools", "itertools"):
+                    "typing", "math", "functools", "itertools", "collections"):
             if mod + "." in text:
                 head += f"import {mod}\n"
         if "stats." in text:
