@@ -22,7 +22,7 @@ and `_hoist_nested` collects the vectors at [inner trip, outer trip] of two 3-D 
 A[j].T @ B[j] at row s + j*d after the loops, when the accumulator is read nowhere else in either
 loop, the row is the inner loop's index itself, the inner range is the same at every outer trip
 (computed before the outer loop from values made outside it), and the row is larger than
-ROW_BYTES_UPDATED_IN_PLACE (smaller rows are updated faster in place)."""
+ROW_BYTES_UPDATED_IN_PLACE (smaller rows are updated as fast in place)."""
 from __future__ import annotations
 
 from ..builder import Builder
@@ -156,11 +156,12 @@ def _hoist(fn: Function, loop: For, uses: dict, replace: dict, zeros: dict) -> t
 # --------------------------------------------------------- a row per index of an inner loop
 
 # Rows of at most this many bytes stay updated in place: a rank-1 update of a row that fits a
-# level-1 data cache runs as fast as its share of the product after the loop, which also writes
-# both vectors out and reads them back (LSTM benchmark, 2026-12-03: hidden 14, rows of 56 x 28
-# doubles, 12.5 KB: no faster collected, slower at 4 layers x 4096 steps; hidden 32, 64 KB: 3 %
-# faster; hidden 64, 256 KB: 15 % faster). Rows of extents known only when run are collected.
-ROW_BYTES_UPDATED_IN_PLACE = 32768
+# level-1 or -2 data cache runs about as fast as its share of the product after the loop, which
+# also writes both vectors out and reads them back (LSTM benchmark, 2026-12-03, collected against
+# in place: hidden 14, rows of 56 x 28 doubles, 12.5 KB: +3 % at 2 layers x 1024 steps, +4 % at
+# 4 x 4096; hidden 32, 64 KB: -2 % and +4 %; hidden 64, 256 KB: -15 % and -7 %). Rows of extents
+# known only when run are collected.
+ROW_BYTES_UPDATED_IN_PLACE = 65536
 
 # scalar ops that compute the same before the outer loop (no effects, no arrays, cannot raise);
 # also an array's shape and an item of a tuple
