@@ -117,7 +117,7 @@ def distribute(s, NOT_MINE):
             ints, index = list(add.inputs[2:]), _shift(add.attrs["index"], -1)
             try:
                 region = PRIMITIVES["getitem"].abstract(s.avals[d.id], *[s.avals[i.id] for i in ints], index=index) \
-                    if d.type.kind == "array" else s.avals[d.id]
+                    if d.type.kind == "array" and index else s.avals[d.id]
                 ins = [s.avals[add.inputs[1].id], region] if k == 0 else [region, s.avals[add.inputs[1].id]]
                 prod = PRIMITIVES[op.prim].abstract(*ins)
                 PRIMITIVES["index_add"].abstract(s.avals[add.inputs[0].id], prod, *[s.avals[i.id] for i in ints],
@@ -129,7 +129,7 @@ def distribute(s, NOT_MINE):
             for block, add, ints, index, region, prod in plans:
                 new = []
                 r = d
-                if d.type.kind == "array":
+                if d.type.kind == "array" and index:  # (an empty index: all of d)
                     r = Value(None, region.type)
                     s.avals[r.id] = region
                     new.append(Op("getitem", [d] + ints, [r], {"index": index}, add.loc, add.role))

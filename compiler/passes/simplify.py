@@ -277,7 +277,7 @@ def _masked_region(s: _Site):
                 return None
             g, ints = ia.inputs[1], list(ia.inputs[2:])
             region = d
-            if d.type.kind == "array":  # d where the index_add writes
+            if d.type.kind == "array" and ia.attrs["index"]:  # d where the index_add writes (all of it: d)
                 index = _shift(ia.attrs["index"], -1)
                 try:
                     ab = PRIMITIVES["getitem"].abstract(d_aval, *[s.avals[i.id] for i in ints], index=index)

@@ -84,6 +84,10 @@ def _log_of_a_slice(x):
     return np.sum(l[1:] * x[:-1]) + l[2] * 0.5 + np.sum(np.sqrt(x)[1::2])
 
 
+def _through_none(x):
+    return np.sum(np.log(x)[None] * 2.0) + np.sum(np.sqrt(x)[None, :] ** 2)
+
+
 def _root_squared(x):
     r = np.sqrt(x)
     return np.sum(r[1:] * r[1:])
@@ -104,6 +108,9 @@ def test_the_part_of_an_array_no_slice_reads_keeps_its_zero_cotangent():
         check_against_fd(_log_of_a_slice, [x + 0.1], (0,), compiled=False)
         _, (g,) = run_grad(_root_squared, [np.array([0.0, 0.0, 0.5])], (0,))
     assert g[0] == 0.0 and np.isnan(g[1]) and np.isclose(g[2], 1.0)
+    # x[None]'s cotangent is an index_add with no index items (the whole array): rendered `d[]` by the
+    # rule's first version (fuzz seed 9924, program 44: an internal SyntaxError)
+    check_against_fd(_through_none, [np.array([0.3, 0.5, 1.2])], (0,), compiled=False)
 
 
 def _minibatches(w, X):
