@@ -192,8 +192,8 @@ class GroupEmitter:
         lines.append(f"{ind}_n = min({nest.strip}, {stop} - _s)")
         for s in range(nest.nstages):
             lines.extend(ind + x for x in g["around"][s][0])
-            lines.append(f"{ind}for _k in range(_n):")
-            lines.append(f"{ind}    {idx[last]} = _s + _k")
+            lines.append(f"{ind}for _sk in range(_n):")
+            lines.append(f"{ind}    {idx[last]} = _s + _sk")
             lines.extend(f"{ind}    {x}" for x in g["bodies"][s])
             lines.extend(ind + x for x in g["around"][s][1])
             for op in nest.vectors:
@@ -374,7 +374,7 @@ class GroupEmitter:
         if v.id in g["outputs"]:
             return f"{name}[{', '.join(g['idx'])}]"
         if g["strip"]:
-            return f"{name}[_k]"
+            return f"{name}[_sk]"
         return f"{name}[{', '.join(g['idx'])}]"
 
     def _g_expr(self, op: Op) -> Expr:

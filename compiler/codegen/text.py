@@ -30,10 +30,10 @@ def tuple_text(items: list) -> str:
 
 # names generated modules spell literally (modules, codegen/loops.py's strip and chunk loops): a
 # value of the same name (the user's `_n = ...`) would be overwritten by a strip loop between its
-# definition and its use. Not yet `_k`, the strip loops' index, which is also the name of the
-# reverse sweep's loop index (reverse/control.py): a user's `_k` live across a strip loop is still
-# overwritten (frontend/parse.py refuses the other fixed names).
-_LITERAL_NAMES = frozenset({"np", "numba", "math", "_n", "_s", "_o", "_c", "_sm", "_mf", "_chk", "_special",
+# definition and its use. The strip loops index by `_sk`, not `_k`: `_k` is the reverse sweep's
+# loop index (reverse/control.py, named apart from the user's values), which a user's `_k` may be
+# (frontend/parse.py refuses the other fixed names).
+_LITERAL_NAMES = frozenset({"np", "numba", "math", "_n", "_s", "_sk", "_o", "_c", "_sm", "_mf", "_chk", "_special",
                             "_unshared", "_ixw"})
 
 
