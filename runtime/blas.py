@@ -9,7 +9,11 @@ cached (Numba's library), about half a second to 4 s of a cold first call (issue
 checks are plain code in the caller and `_call` emits only what Numba's `dot_3_mm` / `dot_3_vm`
 emit for non-empty operands, with Numba's own `call_xxgemm`, `call_xxgemv` and `call_xxdot`: the
 same BLAS function with the same arguments, so the same bits. Operands Numba would first copy (a
-non-contiguous layout) or cannot hand BLAS (integers) keep `np.dot` itself."""
+non-contiguous layout) or cannot hand BLAS (integers) keep `np.dot` itself.
+
+`gemm(like, ta, tb, m, n, k, pa, lda, pb, ldb, pc, ldc)`: the same BLAS function with every argument
+given (addresses and leading dimensions), for runtime/linalg's products of stacks, which hand BLAS
+each slice where it lies."""
 from __future__ import annotations
 
 import numpy as np
@@ -135,3 +139,48 @@ def _dot_into_typed(a, b, out):
             _call(a, b, out)
         return out
     return vm
+
+
+@intrinsic
+def gemm(typingctx, like, ta, tb, m, n, k, pa, lda, pb, ldb, pc, ldc):
+    """BLAS's column-major C = op(A) op(B) (beta 0) for matrices of `like`'s dtype given by the byte
+    addresses of their first elements (pa, pb, pc: from `x.ctypes.data`, the caller keeps x alive)
+    and their leading dimensions: strided slices of stacks, without a copy. ta/tb true: transpose.
+    The caller checks the shapes, the leading dimensions, that they fit C ints and that k > 0."""
+    ints = (ta, tb, m, n, k, pa, lda, pb, ldb, pc, ldc)
+    if not (isinstance(like, types.Array) and like.dtype in _BLAS_DTYPES
+            and all(isinstance(i, (types.Integer, types.Boolean)) for i in ints)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        from llvmlite import ir
+        from numba.np import linalg as _nla
+
+        _nla.ensure_blas()
+        intp = context.get_value_type(types.intp)
+        char = ir.IntType(8)
+        void_p = ir.IntType(8).as_pointer()
+
+        def size(v):  # an integer argument as intp
+            return builder.sext(v, intp) if v.type.width < intp.width else v
+
+        def flag(t):
+            t = builder.icmp_signed("!=", t, ir.Constant(t.type, 0))
+            return builder.select(t, ir.Constant(char, ord("t")), ir.Constant(char, ord("n")))
+
+        _, ta_, tb_, m_, n_, k_, pa_, lda_, pb_, ldb_, pc_, ldc_ = args
+        fnty = ir.FunctionType(ir.IntType(32), [char, char, char, intp, intp, intp, void_p, void_p, intp,
+                                                void_p, intp, void_p, void_p, intp])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "numba_xxgemm")
+        dtype = sig.args[0].dtype
+        alpha = _nla.make_constant_slot(context, builder, dtype, 1.0)
+        beta = _nla.make_constant_slot(context, builder, dtype, 0.0)
+        kind = ir.Constant(char, ord(_nla.get_blas_kind(dtype)))
+        res = builder.call(fn, (kind, flag(ta_), flag(tb_), size(m_), size(n_), size(k_),
+                                builder.bitcast(alpha, void_p), builder.inttoptr(size(pa_), void_p), size(lda_),
+                                builder.inttoptr(size(pb_), void_p), size(ldb_), builder.bitcast(beta, void_p),
+                                builder.inttoptr(size(pc_), void_p), size(ldc_)))
+        _nla.check_blas_return(context, builder, res)
+        return context.get_dummy_value()
+
+    return types.none(like, ta, tb, m, n, k, pa, lda, pb, ldb, pc, ldc), codegen

@@ -1,6 +1,8 @@
 """Matrix products for generated code: small cached functions, so each module that calls them
 links compiled code instead of compiling NumPy's dot again (about 0.15 s per call site, cold);
-`bmatmul`, `bmatvec` and `bvecmat` are `@` on stacks of matrices (Numba's `@` takes 1-D and 2-D).
+`bmatmul`, `bmatvec` and `bvecmat` are `@` on stacks of matrices (Numba's `@` takes 1-D and 2-D),
+`bmatmul_into` writes the product into a given array of any strides (a transposed view): one BLAS
+call per product, each slice read and written where it lies (blas.gemm with its leading dimension).
 
 Which BLAS call a product makes. Numba's `@` always writes a C-ordered result, so BLAS (column
 major) computes its transpose: for C = A @ B (m x n, contraction k) the call's M is n, the result's
@@ -25,6 +27,7 @@ from numba.core import types
 from numba.extending import overload
 
 from .blas import dot_into as _dot_into
+from .blas import gemm as _gemm
 from .blas import takes
 from .plainjit import njit_plain
 
@@ -124,21 +127,106 @@ def matmul_into(a, b, out):
 
 
 @numba.njit(cache=True, nogil=True)
-def bmatmul(a, b):
-    """a @ b for stacks of matrices (both at least 2-D, one dtype): the batch axes broadcast as in
-    NumPy, each product one BLAS call."""
-    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    n, k, m = a.shape[-2], a.shape[-1], b.shape[-1]
-    aa = np.broadcast_to(a, batch + (n, k))
-    bb = np.broadcast_to(b, batch + (k, m))
-    out = np.empty(batch + (n, m), dtype=a.dtype)
+def _blas_layout(e0, e1, s0, s1, item):
+    """How BLAS can read an (e0, e1) matrix whose byte strides are (s0, s1): (0, ld) row by row
+    (unit stride along its rows), (1, ld) column by column, (-1, 0) neither (a copy is needed): a
+    stride of 0 (a broadcast axis), a negative one, or overlapping rows. An axis of extent 1 takes any
+    stride."""
+    if e1 <= 1 or s1 == item:
+        if e0 <= 1:
+            return 0, max(1, e1)
+        if s0 % item == 0 and s0 // item >= max(1, e1):
+            return 0, s0 // item
+    if e0 <= 1 or s0 == item:
+        if e1 <= 1:
+            return 1, max(1, e0)
+        if s1 % item == 0 and s1 // item >= max(1, e0):
+            return 1, s1 // item
+    return -1, 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _offset(idx, strides):
+    """The byte offset of the batch index idx (its first len(idx) strides)."""
+    o = 0
+    for ax in range(len(idx)):
+        o += idx[ax] * strides[ax]
+    return o
+
+
+@numba.njit(cache=True, nogil=True)
+def _products(aa, bb, out):
+    """out[i] = aa[i] @ bb[i] for each batch index i (aa and bb broadcast to out's batch shape, k > 0,
+    out addressable by BLAS): one BLAS call per product on the slices where they lie, each operand
+    read row- or column-wise with its leading dimension (a transposed view, a slice of a stack in
+    another axis order: no copy); an operand slice BLAS cannot read is copied first."""
+    batch = out.shape[:-2]
+    m, k, n = aa.shape[-2], aa.shape[-1], bb.shape[-1]
+    item = out.itemsize
+    la, lda = _blas_layout(m, k, aa.strides[-2], aa.strides[-1], item)
+    lb, ldb = _blas_layout(k, n, bb.strides[-2], bb.strides[-1], item)
+    lc, ldc = _blas_layout(m, n, out.strides[-2], out.strides[-1], item)
+    if max(m, n, k, lda, ldb, ldc) > 2 ** 31 - 1:
+        raise OverflowError("array size too large to fit in C int")
+    sa = np.empty((m, k) if la < 0 else (0, 0), aa.dtype)  # a slice's copy (row by row) where needed
+    sb = np.empty((k, n) if lb < 0 else (0, 0), bb.dtype)
     for idx in np.ndindex(batch):
-        p = np.ascontiguousarray(aa[idx]) @ np.ascontiguousarray(bb[idx])
-        o = out[idx]
-        for i in range(n):  # not out[idx] = p: Numba's slice assignment compiles a formatted error message (seconds)
-            for j in range(m):
-                o[i, j] = p[i, j]
+        pa, xl, xld = np.intp(aa.ctypes.data) + _offset(idx, aa.strides), la, lda
+        if la < 0:
+            s = aa[idx]
+            for i in range(m):
+                for j in range(k):
+                    sa[i, j] = s[i, j]
+            pa, xl, xld = np.intp(sa.ctypes.data), 0, k
+        pb, yl, yld = np.intp(bb.ctypes.data) + _offset(idx, bb.strides), lb, ldb
+        if lb < 0:
+            s = bb[idx]
+            for i in range(k):
+                for j in range(n):
+                    sb[i, j] = s[i, j]
+            pb, yl, yld = np.intp(sb.ctypes.data), 0, n
+        pc = np.intp(out.ctypes.data) + _offset(idx, out.strides)
+        if lc == 0:  # C row by row is C.T column by column: C.T = B.T A.T
+            _gemm(out, yl == 1, xl == 1, n, m, k, pb, yld, pa, xld, pc, ldc)
+        else:
+            _gemm(out, xl == 0, yl == 0, m, n, k, pa, xld, pb, yld, pc, ldc)
+    return sa.size + sb.size  # the copies stay alive until every call has read them
+
+
+@numba.njit(cache=True, nogil=True)
+def bmatmul_into(a, b, out):
+    """a @ b for stacks of matrices written into `out` (of the product's shape, any strides: a
+    transposed view of the array the caller wants the product in) and returned. The batch axes
+    broadcast as in NumPy; each product is one BLAS call on the operands where they lie."""
+    batch = out.shape[:-2]
+    m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
+    if b.shape[-2] != k or out.shape[-2] != m or out.shape[-1] != n:
+        raise ValueError("matmul: mismatch in the core dimensions of the operands or the output")
+    aa = np.broadcast_to(a, batch + (m, k))
+    bb = np.broadcast_to(b, batch + (k, n))
+    if out.size == 0:
+        return out
+    if k == 0:  # an empty contraction: zeros, as NumPy's
+        for idx in np.ndindex(out.shape):
+            out[idx] = 0
+        return out
+    lc = _blas_layout(m, n, out.strides[-2], out.strides[-1], out.itemsize)[0]
+    if lc >= 0:  # (out[::1]: typed as any layout, as tmp's below: one _products per dtype and rank)
+        _products(aa, bb, out[::1])
+        return out
+    tmp = np.empty(out.shape, out.dtype)  # BLAS cannot write out where it lies: a C array, copied
+    _products(aa, bb, tmp[::1])
+    for idx in np.ndindex(out.shape):
+        out[idx] = tmp[idx]
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def bmatmul(a, b):
+    """a @ b for stacks of matrices (both at least 2-D, one at least 3-D, one dtype) as a new
+    C-ordered array: the batch axes broadcast as in NumPy, each product one BLAS call."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    return bmatmul_into(a, b, np.empty(batch + (a.shape[-2], b.shape[-1]), dtype=a.dtype))
 
 
 @numba.njit(cache=True, nogil=True)

@@ -44,6 +44,10 @@ def einsum_batched(x, y, z):
     return (np.sum(np.einsum('bij,bjk->bik', x, y) ** 2) + np.sum(np.einsum('bij,bjk->ik', x, y) ** 3)
             + np.sum(np.einsum('ijk,jil->kl', x, y.transpose(1, 0, 2)) ** 2) + np.sum(np.einsum('bij,jk,bkl->bil', x, y[0], y) ** 2)
             + np.sum(np.einsum('...ij,...jk->...ik', x, y) * z) + np.sum(np.einsum('bij,bj->bi', x, x[:, 0]) ** 2))
+def einsum_layouts(q, x, m):  # GMM's product and its kind: operands read as transposed and strided views
+    xc = x[:, None, :] - m[None, :, :]
+    return (np.sum(np.einsum("kij,nkj->nki", q, xc) ** 2) + np.sum(np.einsum("nki,kij->jkn", xc, q) * xc.T)
+            + np.sum(np.einsum("nki,nkj->kji", xc, xc) * q))
 def einsum_broadcast(p, q): return np.sum(np.einsum('ij,ij->ij', p, q) ** 2) + np.sum(np.einsum('i...,i', q, q[:, 0]) ** 3) + np.sum(np.einsum('ij,kj', p, q) ** 2)
 def einsum_ints(a, k): return np.sum(np.einsum('ij,jk->ik', a, k.astype(np.float64))) + np.sum(np.einsum('ij,jk->ik', k, k)) * np.sum(a)
 
@@ -99,6 +103,7 @@ FUNCTIONS = [
     (einsum_pairs, lambda: (n(3, 4), n(4, 2), n(4)), (0, 1, 2)),
     (einsum_single, lambda: (n(3, 4), n(3, 3)), (0, 1)),
     (einsum_batched, lambda: (n(2, 3, 3), n(2, 3, 3), n(2, 3, 3)), (0, 1)),
+    (einsum_layouts, lambda: (n(2, 3, 3), n(4, 3), n(2, 3)), (0, 1, 2)),
     (einsum_broadcast, lambda: (n(1, 3), n(2, 3)), (0, 1)),
     (einsum_ints, lambda: (n(2, 3), np.arange(9).reshape(3, 3)), (0,)),
     (tensordots, lambda: (n(2, 3, 4), n(4, 2), n(2, 2)), (0, 1, 2)),
