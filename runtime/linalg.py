@@ -196,8 +196,9 @@ def _products(aa, bb, out):
 @numba.njit(cache=True, nogil=True)
 def bmatmul_into(a, b, out):
     """a @ b for stacks of matrices written into `out` (of the product's shape, any strides: a
-    transposed view of the array the caller wants the product in) and returned. The batch axes
-    broadcast as in NumPy; each product is one BLAS call on the operands where they lie."""
+    transposed view of the array the caller wants the product in; not overlapping a or b) and
+    returned. The batch axes broadcast as in NumPy; each product is one BLAS call on the operands
+    where they lie."""
     batch = out.shape[:-2]
     m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
     if b.shape[-2] != k or out.shape[-2] != m or out.shape[-1] != n:
