@@ -6,7 +6,8 @@ gradient); `for W, b in params[:-1]:` of a list of (W, b) pairs made in the func
 np.linalg.LinAlgError around np.linalg.cholesky / solve (the handler's return in a loop, an else block,
 a fallback value), and the located errors of the other handlers; iter()/next() of a sequence known when
 compiled (a warm-up batch, then `for b in batches:` over the rest: next() did not advance, so the
-loop ran over the first item again, a wrong value and gradient). Gradients against central
+loop ran over the first item again, a wrong value and gradient); a dict item that exists written under
+an `if` decided when the function runs (`if lam > 0: terms["l2"] = ...`, then `sum(terms.values())`). Gradients against central
 differences, forward mode against reverse; the handler's path against NumPy's value."""
 import numpy as np
 import pytest
@@ -110,10 +111,23 @@ def _batch_args():
     return [np.array([0.3, -0.2, 0.5]), rng.standard_normal((7, 3)), (rng.uniform(size=7) < 0.5).astype(float)]
 
 
+# ------------------------------------------------ a dict's existing key written under a run-time if
+def terms_dict(w, lam):
+    terms = {"data": np.sum(w ** 2), "l2": 0.0}
+    if lam > 0.1:
+        terms["l2"] = lam * np.sum(np.sin(w))
+    else:
+        terms["data"] = terms["data"] * 2.0
+    if np.sum(w) > 10.0:
+        terms["l2"] += 1.0
+    return sum(terms.values()) + terms["l2"] * w[0]
+
+
 CASES = [
     (mlp_pairs, _mlp_args, (0, 1, 2, 3)),
     (kalman_like, lambda: [0.7, np.array([0.5, 1.5, -0.3])]),
     (warmup_then_rest, _batch_args),
+    (terms_dict, lambda: [np.array([0.5, 1.0, -0.3]), 0.3]),
     (solve_or_fallback, lambda: [2.0, np.array([0.5, -1.5])]),
     (flow_records, lambda: [np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([0.2, -0.1]),
                             np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]])], (0, 1, 2)),

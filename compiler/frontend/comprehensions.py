@@ -525,6 +525,7 @@ class Comprehensions:
         if not isinstance(items, tuple):
             raise self.err(AdjitTypeError, f"{label}() needs a list, a tuple or an array, not "
                            f"{items.type if isinstance(items, Value) else type(items).__name__}", node)
+        items = tuple(self.struct_read(x, node) for x in items)  # a dict item in a slot (d.values()): its value
         if func is not builtins.sum and not items:
             raise self.err(AdjitTypeError, f"{label}() of an empty sequence", node)
         prim = {"sum": "add", "max": "maximum", "min": "minimum"}[label]

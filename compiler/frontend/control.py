@@ -222,6 +222,7 @@ class ControlFlow:
         if isinstance(cond, bool):  # decided at compile time (a global flag, a shape test)
             self.lower_stmts(then_stmts if cond else else_stmts, loop)
             return
+        self.dict_slots(list(then_stmts) + list(else_stmts))  # `terms["l2"] = ...` of an existing key: merged (staticloops.py)
         env0 = self.env
         then_ops, env_t, _ = self.branch(then_stmts, loop)
         else_ops, env_e, _ = self.branch(else_stmts, loop)
