@@ -8,7 +8,7 @@ exact zero, and 0 * inf is nan where the derivative is 0 (docs/guide.md, "Deriva
 into the accumulation, `dl[i] += g / x[i]`, so the places never written stay 0; a place written
 with a computed zero still meets the inf (nan, never a silent 0), as simplify._masked_region does
 for slices. It applies to a For or While result carried from zeros that the loop only updates by
-basic index_adds (through ifs), read once, by this product."""
+basic index_adds (through ifs and nested loops), read once, by this product."""
 from __future__ import annotations
 
 from ..ir import Block, For, If, Op, Value, While
@@ -42,14 +42,19 @@ def _accumulator(node, j: int) -> list | None:
                         return False
                     if a.id in chain:
                         chain.add(op.outputs[k].id)
-            else:  # a nested loop carrying it: not followed
-                from ..ir import node_inputs
-
-                if any(v.id in chain for v in node_inputs(op)):
+            else:  # a nested loop: it may carry the accumulator (from its init), updating it the same way
+                if isinstance(op, For) and any(v.id in chain for v in (op.start, op.stop, op.step)):
                     return False
                 if any(v.id in chain for b in ([op.body] + ([op.cond_block] if isinstance(op, While) else []))
                        for v in _reads(b)):
                     return False
+                for jj, v in enumerate(op.init):
+                    if v.id in chain:
+                        inner = _accumulator(op, jj)
+                        if inner is None:
+                            return False
+                        found.extend(inner)
+                        chain.add(op.outputs[jj].id)
         return True
 
     if isinstance(node, While) and any(v.id in chain for v in _reads(node.cond_block)):

@@ -186,6 +186,16 @@ def _log_items_in_a_loop(x):
     return s
 
 
+def _log_items_in_nested_loops(X, w):
+    l = np.log(X)
+    s = 0.0
+    for i in range(X.shape[0]):
+        for j in range(X.shape[1]):
+            if X[i, j] > 0.3:
+                s = s + l[i, j] * w[j]
+    return s
+
+
 def _root_items_squared(x):
     r = np.sqrt(x)
     s = 0.0
@@ -206,5 +216,9 @@ def test_a_cotangent_accumulated_item_by_item_keeps_its_zeros():
         _, (g,) = run_grad(_log_items_in_a_loop, [np.array([0.3, 0.0, 0.7, 2.1])], (0,))
         assert g[1] == 0.0 and np.all(np.isfinite(g))
         check_against_fd(_log_items_in_a_loop, [np.array([0.3, 0.2, 0.7, 2.1])], (0,), compiled=False)
+        X, w = np.array([[0.5, 0.0, 1.0], [0.1, 0.3, 0.9]]), np.array([1.0, -2.0, 0.5])
+        _, (g,) = run_grad(_log_items_in_nested_loops, [X, w], (0,))
+        assert g[0, 1] == 0.0 and np.all(np.isfinite(g))
+        check_against_fd(_log_items_in_nested_loops, [X + 0.05, w], (0, 1), compiled=False)
         _, (g,) = run_grad(_root_items_squared, [np.array([0.0, 0.5])], (0,))
     assert np.isnan(g[0]) and np.isclose(g[1], 1.0)
