@@ -20,11 +20,13 @@ Grouping is greedy in program order. An op joins an earlier group of the same sh
 would create a cycle: it may not read a reduction of that group (ready only after the loop), nor
 anything computed outside the group from the group's values. Among the groups it can join it
 prefers one that produces its operands, then the latest sibling over the same shape (multi-output
-fusion: two loops over the same arrays become one pass)."""
+fusion: two loops over the same arrays become one pass). A group holds at most MAX_MEMBERS ops."""
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import heapq
+import itertools
 from dataclasses import dataclass, field
 
 from ..analysis import VIEW_PRIMS, Analysis
@@ -33,7 +35,7 @@ from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES, is_advanced
 from .gatherviews import views_into_gathers
 from .scatter import _member_region, fusable_scatters
 from .rewrite import use_counts
-from .unitgraph import UnitGraph, reaches
+from .unitgraph import UnitGraph
 
 VECTOR_FUNCTIONS = tuple(SIMD)  # transcendentals with a SIMD kernel (their rows' `simd`)
 BARRIERS = tuple(sorted(WRITES))  # in-place writes keep their place
@@ -43,6 +45,10 @@ _FLOATS = ("float32", "float64")
 # recomputed in every group that reads it rather than stored (when its operands are at hand there)
 CHEAP = ("add", "sub", "mul", "neg", "broadcast_to", "astype", "eq", "ne", "lt", "le", "gt", "ge",
          "where", "maximum", "minimum", "abs", "sign", "stop_gradient", "square", "gather")
+# at most this many members in one group: its loop's innermost body holds about as many scalar
+# statements, which no later pass can cut, and LLVM's time on one loop body grows faster than its
+# size (a 1000-term expression fused whole took 805 s in LLVM; docs/performance.md, issue 14)
+MAX_MEMBERS = 512
 
 
 @dataclass
@@ -246,6 +252,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
     new_groups: list[Group] = []
     order_key = {id(op): float(n) for n, op in enumerate(ops)}  # program order; copies just before their users
     retired: list = []
+    lowest: dict = {}  # id(group) -> the first place in ops of its members
 
     def new_group(n: int) -> Group:
         g = Group(-1, kinds[n][1])  # numbered once merged
@@ -265,13 +272,13 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
             pass  # a gather (np.add.at) reads (writes) where its indices point: arrays, never loop members
         elif kind not in ("reduce", "scatter") and not outside and us and len(targets) == 1:
             g = next(iter(targets.values()))
-            if g is not None and g.shape == shape:
+            if g is not None and g.shape == shape and len(g.members) < MAX_MEMBERS:
                 target = g
         elif (kind == "elem" and ops[n].prim in CHEAP and not outside and len(us) > 1 and None not in targets.values()
-              and all(g.shape == shape for g in targets.values())
+              and all(g.shape == shape and len(g.members) < MAX_MEMBERS for g in targets.values())
               and not any(i.id in where and kinds[where[i.id]] is not None for i in ops[n].inputs)):
             # recompute in each consumer group: copies for all but the first
-            first, *rest = sorted(targets.values(), key=lambda g: min(ops.index(m) for m in g.members))
+            first, *rest = sorted(targets.values(), key=lambda g: lowest[id(g)])
             for g in rest:
                 copy_v = Value(v.hint, v.type)
                 ctx["avals"][copy_v.id] = ctx["avals"][v.id]
@@ -292,12 +299,14 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
                 group_of[len(ops) - 1] = g
                 g.members.append(copy_op)
                 g.kinds[copy_v.id] = kind
+                lowest[id(g)] = min(lowest[id(g)], len(ops) - 1)
             target = first
         if target is None:
             target = new_group(n)
         target.members.append(ops[n])
         target.kinds[v.id] = kind
         group_of[n] = target
+        lowest[id(target)] = min(lowest.get(id(target), n), n)
 
     for g in new_groups:
         g.members.sort(key=lambda op: order_key[id(op)])
@@ -326,6 +335,10 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
 
     (Over 80 lines: one fixed-point loop whose copy, rewire and rebuild steps share its tables.)"""
     uses, avals = ctx["uses"], ctx["avals"]
+    # (id(g), id(h)) found with nothing to copy: a copy into h changes only what h reads and what a
+    # cone of h's own values reaches, so every other pair keeps its answer (the scan restarts
+    # after each copy, in the same order, without redoing them)
+    settled: set = set()
     changed = True
     while changed:
         changed = False
@@ -336,6 +349,17 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
                 if i.id in where:
                     users.setdefault(i.id, []).append(n)
         live = sorted((g for g in gs if g.members), key=lambda g: order_key[id(g.members[0])])
+        rank = {id(g): k for k, g in enumerate(live)}
+        places: dict = {}  # id(group) -> its members' places in ops, in order
+        readers: dict = {}  # id(group) -> the groups whose members read its values elementwise
+        for n, op in enumerate(ops):
+            h = group_of.get(n)
+            if h is not None:
+                places.setdefault(id(h), []).append(n)
+                for i in _elementwise_operands(op):
+                    g = group_of.get(where.get(i.id, -1))
+                    if g is not None and g is not h:
+                        readers.setdefault(id(g), {})[id(h)] = h
         for g in live:
             def anchor(v: Value) -> bool:
                 n = where.get(v.id)
@@ -344,10 +368,11 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
                 us = users.get(v.id, [])
                 return uses.get(v.id, 0) > len(us) or any(group_of.get(u) is None for u in us)
 
-            for h in live:
-                if h is g or h.shape != g.shape:
+            for h in sorted(readers.get(id(g), {}).values(), key=lambda h: rank[id(h)]):
+                if h.shape != g.shape or (id(g), id(h)) in settled:
                     continue
-                reads = [n for n, op in enumerate(ops) if group_of.get(n) is h and _elementwise_operands(ops[n])]
+                settled.add((id(g), id(h)))
+                reads = [n for n in places[id(h)] if _elementwise_operands(ops[n])]
                 targets = list({i.id: i for n in reads for i in _elementwise_operands(ops[n])
                                 if i.id in where and group_of.get(where[i.id]) is g and not anchor(i)}.values())
                 if not targets:
@@ -355,19 +380,21 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
                 cone: list = []
                 ok: dict[int, bool] = {}
 
-                def visit(v: Value) -> bool:
+                def visit(v: Value, depth: int = 0) -> bool:
                     if anchor(v):
                         return True
                     if v.id not in ok:
+                        if depth > MAX_CONE:  # a longer chain than a cone may hold: refused either way
+                            return False
                         op = ops[where[v.id]]
                         ok[v.id] = False  # (no cycles in SSA; set before recursing all the same)
                         ok[v.id] = op.prim != "outer" and (all(anchor(i) for i in op.inputs) if op.prim == "gather"
-                                                           else all(visit(i) for i in op.inputs))
+                                                           else all(visit(i, depth + 1) for i in op.inputs))
                         if ok[v.id]:
                             cone.append(v)
                     return ok[v.id]
 
-                if not all([visit(v) for v in targets]) or len(cone) > MAX_CONE:
+                if not all([visit(v) for v in targets]) or len(cone) > MAX_CONE or len(h.members) + len(cone) > MAX_MEMBERS:
                     continue
                 first = min(order_key[id(ops[n])] for n in reads if any(i in targets for i in ops[n].inputs))
                 mapping: dict[int, Value] = {}
@@ -400,6 +427,7 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
                         h.members[h.members.index(op)] = new
                         ops[n] = new
                 h.members.sort(key=lambda op: order_key[id(op)])
+                settled = {p for p in settled if id(h) not in p}
                 changed = True
                 break
             if changed:
@@ -416,7 +444,8 @@ def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: di
             g.members = [m for m in g.members if m is not ops[n]]
             for i in ops[n].inputs:
                 uses[i.id] = uses.get(i.id, 0) - 1
-        keep = [n for n in range(len(ops)) if n not in set(dead)]
+        gone = set(dead)
+        keep = [n for n in range(len(ops)) if n not in gone]
         remap = {n: k for k, n in enumerate(keep)}
         new_group_of = {remap[n]: g for n, g in group_of.items() if n in remap}
         group_of.clear()
@@ -462,8 +491,22 @@ def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:
     return out
 
 
+FEW = 8  # candidates of a group checked one by one before walking the graph once for the rest
+
+
 def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
-    """Merge groups of one shape while the unit graph stays acyclic (see _fuse_segment)."""
+    """Merge groups of one shape while the unit graph stays acyclic (see _fuse_segment). Each
+    step merges the first pair that fits in scan order: the groups in program order, each against
+    its producers first, then the other groups of its shape in program order (h joins g).
+
+    A pair that does not fit keeps not fitting until one of its two groups grows (a merge of two
+    other groups only contracts paths elsewhere; reads only grow), so no step rescans the groups
+    before the last merge's place against anything but the group that grew there, and each group
+    is scanned in full once (and again whenever it is the one that grew): the same merges, in the
+    same order, as rescanning from the start after every merge, without its cubic cost
+    (heldout13's unrolled L-BFGS spent minutes here, issue 14).
+
+    (Over 80 lines: the scan's cursor, the grown group and the live list share their state.)"""
     where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
     index_of = {id(op): n for n, op in enumerate(ops)}
 
@@ -472,30 +515,85 @@ def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
         return id(g) if g is not None else ("op", n)
 
     graph = UnitGraph(ops, unit, where, _chain(ops))  # passes/unitgraph.py
-    changed = True
-    while changed:
-        changed = False
-        live = sorted((g for g in gs if g.members), key=lambda g: order_key[id(g.members[0])])
-        e = graph.edges()
-        for h in live:
-            candidates = [g for g in live if g is not h and g.shape == h.shape]
-            # producers of h first, then the rest in program order
-            candidates.sort(key=lambda g: (id(h) not in e.get(id(g), ()), order_key[id(g.members[0])]))
-            for g in candidates:
-                if reaches(e, id(g), id(h), True) or reaches(e, id(h), id(g), True):
-                    continue
-                if graph.reads_reduction(g, h) or graph.reads_reduction(h, g):
-                    continue
-                graph.merge(h, g)
-                for op in h.members:
-                    group_of[index_of[id(op)]] = g
-                g.members = sorted(g.members + h.members, key=lambda op: order_key[id(op)])
-                g.kinds.update(h.kinds)
-                h.members = []
-                changed = True
-                break
-            if changed:
-                break
+    rank = {id(g): k for k, g in enumerate(gs)}
+
+    first = {id(g): order_key[id(g.members[0])] for g in gs if g.members}  # members are sorted at the end
+
+    def key(g: Group) -> tuple:
+        return first[id(g)], rank[id(g)]
+
+    live = sorted((g for g in gs if g.members), key=key)
+    by_shape: dict = {}
+    for g in live:
+        by_shape.setdefault(g.shape, []).append(g)
+    by_id = {id(g): g for g in live}
+    grew: dict = {}
+
+    def fits(h: Group, g: Group) -> bool:
+        return not (len(g.members) + len(h.members) > MAX_MEMBERS
+                    or graph.reaches(id(g), id(h), True) or graph.reaches(id(h), id(g), True)
+                    or graph.reads_reduction(g, h) or graph.reads_reduction(h, g))
+
+    def first_fit(h: Group):
+        producers = sorted((by_id[d] for d in graph.preds.get(id(h), ()) if d in by_id and by_id[d].shape == h.shape),
+                           key=key)
+        skip = {id(g) for g in producers} | {id(h)}
+        candidates = itertools.chain(producers, (g for g in by_shape[h.shape] if id(g) not in skip))
+        for g in itertools.islice(candidates, FEW):
+            if fits(h, g):
+                return g
+        rest = [g for g in candidates if len(g.members) + len(h.members) <= MAX_MEMBERS]
+        far = graph.far(id(h), [id(g) for g in rest]) if rest else set()  # many: one walk each way for all
+        for g in rest:
+            if id(g) not in far and not (graph.reads_reduction(g, h) or graph.reads_reduction(h, g)):
+                return g
+        return None
+
+    def drop(seq: list, g: Group, k: tuple) -> None:
+        n = bisect.bisect_left(seq, k, key=key)
+        while seq[n] is not g:
+            n += 1
+        del seq[n]
+
+    cursor = None  # every group before it was scanned, and fits nothing but perhaps `grown`
+    grown = None
+    while True:
+        found = None
+        if grown is not None:
+            for h in live:
+                if key(h) >= cursor:
+                    break
+                g = first_fit(h) if h is grown else grown if h.shape == grown.shape and fits(h, grown) else None
+                if g is not None:
+                    found = h, g
+                    break
+        if found is None:
+            for h in live[0 if cursor is None else bisect.bisect_left(live, cursor, key=key):]:
+                g = first_fit(h)
+                if g is not None:
+                    found = h, g
+                    cursor = key(h)
+                    break
+        if found is None:
+            break
+        h, g = found
+        for seq in (live, by_shape[g.shape]):
+            drop(seq, h, key(h))
+            drop(seq, g, key(g))
+        graph.merge(h, g)
+        for op in h.members:
+            group_of[index_of[id(op)]] = g
+        g.members += h.members
+        g.kinds.update(h.kinds)
+        h.members = []
+        first[id(g)] = min(first[id(g)], first.pop(id(h)))
+        del by_id[id(h)]
+        for seq in (live, by_shape[g.shape]):
+            bisect.insort(seq, g, key=key)
+        grown = grew[id(g)] = g
+    for g in grew.values():
+        if g.members:
+            g.members.sort(key=lambda op: order_key[id(op)])
 
 
 def _chain(ops: list) -> list:

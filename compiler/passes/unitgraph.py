@@ -1,38 +1,62 @@
 """Fusion's unit graph (passes/fusion.py `_merge`): which units (fused groups and lone ops) feed
-which, kept up to date as groups merge. Recomputing it from every op after each merge, and
-walking every member's inputs per candidate pair, made fusion quadratic in the program's length
-(33 of 54 s lowering a 300-statement gradient, issue 14)."""
+which, kept up to date as groups merge, with a topological position per unit that bounds the
+reachability queries. Recomputing the graph from every op after each merge, and walking every
+member's inputs per candidate pair, made fusion quadratic in the program's length (33 of 54 s
+lowering a 300-statement gradient, issue 14); walking the whole graph below a unit for each
+candidate pair made it cubic (heldout13's unrolled L-BFGS: minutes in `reaches`)."""
 from __future__ import annotations
+
+import heapq
 
 
 class UnitGraph:
-    """Data edges d -> u (u reads a value d computes; never from a unit to itself), renamed as
-    groups merge, and the tape order's edges (few, recomputed: they may loop on a unit)."""
+    """Edges d -> u (u reads a value d computes, or the tape order puts u after d; never from a
+    unit to itself), renamed as groups merge, and `pos`: a topological order of the units (every
+    edge goes from a lower position to a higher one), repaired at each merge. A path a -> b then
+    runs only through units positioned between a and b, which is all `reaches` walks."""
 
     def __init__(self, ops: list, unit, where: dict, pairs: list):
-        self.unit, self.pairs = unit, pairs
         self.data: dict = {}
         self.preds: dict = {}
         self.reads: dict = {}  # id(group) -> (ids its members read, ids its gathers read)
+        first: dict = {}  # unit -> its first op's index (ties in the order)
         for n, op in enumerate(ops):
             u = unit(n)
+            first.setdefault(u, n)
             for i in op.inputs:
                 if i.id in where:
-                    d = unit(where[i.id])
-                    if d != u:
-                        self.data.setdefault(d, set()).add(u)
-                        self.preds.setdefault(u, set()).add(d)
+                    self._edge(unit(where[i.id]), u)
+        for a, b in pairs:  # tape pushes and pops: lone ops, never members, so their units never change
+            self._edge(unit(a), unit(b))
+        self.pos = self._topological(first)
 
-    def edges(self) -> dict:
-        """unit -> the units it feeds (data and tape order), as they stand."""
-        e = {d: set(us) for d, us in self.data.items()} if self.pairs else self.data
-        for a, b in self.pairs:
-            e.setdefault(self.unit(a), set()).add(self.unit(b))
-        return e
+    def _edge(self, d, u) -> None:
+        if d != u:
+            self.data.setdefault(d, set()).add(u)
+            self.preds.setdefault(u, set()).add(d)
+
+    def _topological(self, first: dict) -> dict | None:
+        """Kahn's order, earliest first op first; None if the graph has a cycle (then `reaches`
+        walks without bounds, as it did before positions were kept)."""
+        waiting = {u: len(self.preds.get(u, ())) for u in first}
+        ready = [(n, k, u) for k, (u, n) in enumerate(first.items()) if not waiting[u]]
+        key = {u: (n, k) for k, (u, n) in enumerate(first.items())}
+        heapq.heapify(ready)
+        pos: dict = {}
+        while ready:
+            _, _, u = heapq.heappop(ready)
+            pos[u] = len(pos)
+            for w in self.data.get(u, ()):
+                waiting[w] -= 1
+                if not waiting[w]:
+                    heapq.heappush(ready, (*key[w], w))
+        return pos if len(pos) == len(first) else None
 
     def merge(self, h, g) -> None:
-        """Group h joins group g: h's edges and reads become g's."""
+        """Group h joins group g (no path of length >= 2 joins them): h's edges and reads become g's."""
         data, preds, hid, gid = self.data, self.preds, id(h), id(g)
+        if self.pos is not None:
+            self._reposition(hid, gid)
         for u in data.pop(hid, set()):
             preds[u].discard(hid)
             if u != gid:
@@ -44,7 +68,74 @@ class UnitGraph:
                 data[d].add(gid)
                 preds.setdefault(gid, set()).add(d)
         gr, hr = self.reads_of(g), self.reads_of(h)
-        self.reads[gid] = (gr[0] | hr[0], gr[1] | hr[1])
+        gr[0].update(hr[0])
+        gr[1].update(hr[1])
+        del self.reads[hid]
+
+    def _reposition(self, hid, gid) -> None:
+        """Keep `pos` topological once h and g are one unit (g): of the units between them, those
+        the earlier one reaches move after the merged unit, those reaching the later one before
+        it, each set in its order, into the same positions (one is left unused)."""
+        pos = self.pos
+        a, b = (hid, gid) if pos[hid] < pos[gid] else (gid, hid)
+        lo, hi = pos[a], pos[b]
+        after = self._between(a, self.data, lo, hi)
+        before = self._between(b, self.preds, lo, hi)
+        if not after.isdisjoint(before):  # a longer path joins them: the caller's check failed
+            self.pos = None
+            return
+        slots = sorted([pos[x] for x in after] + [pos[x] for x in before] + [lo, hi])
+        seq = sorted(before, key=pos.__getitem__) + [gid] + sorted(after, key=pos.__getitem__)
+        for x, p in zip(seq, slots):
+            pos[x] = p
+        del pos[hid]
+
+    def _between(self, start, adj: dict, lo: int, hi: int) -> set:
+        pos = self.pos
+        seen: set = set()
+        stack = [start]
+        while stack:
+            for y in adj.get(stack.pop(), ()):
+                if y not in seen and lo < pos[y] < hi:
+                    seen.add(y)
+                    stack.append(y)
+        return seen
+
+    def reaches(self, a, b, skip_direct: bool) -> bool:
+        """Whether a path a -> ... -> b exists (of length >= 2 if skip_direct): walked forward
+        from a or backward from b, whichever starts from fewer units, through the units
+        positioned between them."""
+        pos = self.pos
+        if pos is None:
+            return _walk(self.data, a, b, skip_direct, None)
+        if pos[a] >= pos[b]:
+            return False
+        if len(self.data.get(a, ())) <= len(self.preds.get(b, ())):
+            return _walk(self.data, a, b, skip_direct, lambda y: pos[y] <= pos[b])
+        return _walk(self.preds, b, a, skip_direct, lambda y: pos[y] >= pos[a])
+
+    def far(self, a, among: list) -> set:
+        """Of the units `among`, those a path of length >= 2 joins to a (either way)."""
+        pos = self.pos
+        lo = hi = None
+        if pos is not None:
+            lo, hi = min(pos[u] for u in among), max(pos[u] for u in among)
+        out = set()
+        for e, inside in ((self.data, None if hi is None else lambda y: pos[y] <= hi),
+                          (self.preds, None if lo is None else lambda y: pos[y] >= lo)):
+            stack = [y for x in e.get(a, ()) for y in e.get(x, ()) if inside is None or inside(y)]
+            seen = set(stack)
+            while stack:
+                for y in e.get(stack.pop(), ()):
+                    if y not in seen and (inside is None or inside(y)):
+                        seen.add(y)
+                        stack.append(y)
+            out |= seen
+        return out & set(among)
+
+    def feeds(self, d, u) -> bool:
+        """Whether an edge d -> u exists."""
+        return u in self.data.get(d, ())
 
     def reads_of(self, g) -> tuple:
         got = self.reads.get(id(g))
@@ -63,16 +154,17 @@ class UnitGraph:
         return any(kinds[i] in ("reduce", "scatter") for i in read & kinds.keys()) or not gathered.isdisjoint(kinds.keys())
 
 
-def reaches(e: dict, a, b, skip_direct: bool) -> bool:
-    """Whether a path a -> ... -> b exists in e (of length >= 2 if skip_direct)."""
-    stack = [x for x in e.get(a, ()) if not (skip_direct and x == b)]
+def _walk(e: dict, a, b, skip_direct: bool, inside) -> bool:
+    """Whether a path a -> ... -> b exists in e (of length >= 2 if skip_direct) through units for
+    which `inside` holds (all if None)."""
+    stack = [x for x in e.get(a, ()) if not (skip_direct and x == b) and (inside is None or inside(x))]
     seen = set(stack)
     while stack:
         x = stack.pop()
         if x == b:
             return True
         for y in e.get(x, ()):
-            if y not in seen:
+            if y not in seen and (inside is None or inside(y)):
                 seen.add(y)
                 stack.append(y)
     return False

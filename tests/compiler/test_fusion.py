@@ -151,6 +151,20 @@ def test_fused_ir_is_valid_and_groups_are_contiguous():
     assert members == tagged
 
 
+def test_groups_stop_growing_at_max_members(monkeypatch):
+    """fusion.MAX_MEMBERS bounds every group (a loop body nothing later can cut; issue 14): the
+    long elementwise loss, one group of 40 ops uncapped, becomes several valid, contiguous ones."""
+    from adjit.compiler.passes import fusion
+
+    x, w = R.standard_normal(100), R.standard_normal(100)
+    monkeypatch.setattr(fusion, "MAX_MEMBERS", 6)
+    fn = fuse(_transformed(corpus.long_elementwise_loss, (x, w), (0, 1)))
+    verify(fn)
+    assert len(fn.groups) > 4 and all(len(g.members) <= 6 for g in fn.groups.values())
+    order = [node.attrs.get("group") for node in fn.body.ops if isinstance(node, Op) and "group" in node.attrs]
+    assert all(a == b or b not in order[:k] for k, (a, b) in enumerate(zip(order, order[1:]))), "a group is split"
+
+
 def test_reduction_is_not_read_inside_its_own_loop():
     """x - max(x) needs the max before the loop that subtracts it: two groups, in order."""
     z = R.standard_normal((8, 50))
