@@ -32,6 +32,7 @@ from .blas import takes
 from .plainjit import njit_plain
 
 LONG_K, TALL = 512, 4  # the transposed formulation: contraction at least LONG_K, m at least TALL * n
+SMALL_PRODUCT = 64  # a batched product of at most this many multiplications per matrix is a loop
 
 
 def _product_into(a, b, out):
@@ -159,7 +160,9 @@ def _products(aa, bb, out):
     """out[i] = aa[i] @ bb[i] for each batch index i (aa and bb broadcast to out's batch shape, k > 0,
     out addressable by BLAS): one BLAS call per product on the slices where they lie, each operand
     read row- or column-wise with its leading dimension (a transposed view, a slice of a stack in
-    another axis order: no copy); an operand slice BLAS cannot read is copied first."""
+    another axis order: no copy); an operand slice BLAS cannot read is copied first. Products of at
+    most SMALL_PRODUCT multiplications are a loop (a BLAS call costs 100-200 ns): its sums may
+    differ from BLAS's in the last bits."""
     batch = out.shape[:-2]
     m, k, n = aa.shape[-2], aa.shape[-1], bb.shape[-1]
     item = out.itemsize
@@ -170,6 +173,17 @@ def _products(aa, bb, out):
         raise OverflowError("array size too large to fit in C int")
     sa = np.empty((m, k) if la < 0 else (0, 0), aa.dtype)  # a slice's copy (row by row) where needed
     sb = np.empty((k, n) if lb < 0 else (0, 0), bb.dtype)
+    if m * n * k <= SMALL_PRODUCT:  # a few multiplications: a loop costs less than the BLAS call
+        zero = np.zeros(1, out.dtype)[0]
+        for idx in np.ndindex(batch):
+            x, y, z = aa[idx], bb[idx], out[idx]
+            for i in range(m):
+                for j in range(n):
+                    acc = zero
+                    for l in range(k):
+                        acc += x[i, l] * y[l, j]
+                    z[i, j] = acc
+        return 0
     for idx in np.ndindex(batch):
         pa, xl, xld = np.intp(aa.ctypes.data) + _offset(idx, aa.strides), la, lda
         if la < 0:

@@ -47,14 +47,15 @@ def test_products_match_numbas_own_call():
 def test_batched_products_read_strided_operands_where_they_lie():
     """bmatmul_into (bmatmul's) calls BLAS on each batch slice where it lies (a transposed view, a
     slice of a stack in another axis order, a broadcast operand, a reversed batch axis), copies the
-    slices BLAS cannot read (no unit stride, a broadcast row), and write into a transposed or
-    unreadable `out`; every case is np.matmul's. All operands are 3-D views (one signature each)."""
+    slices BLAS cannot read (no unit stride, a broadcast row), and writes into a transposed or
+    unreadable `out`; products of at most SMALL_PRODUCT multiplications are loops (the fifth pair
+    and the last); every case is np.matmul's. All operands are 3-D views (one signature each)."""
     rng = np.random.default_rng(12)
     x = rng.standard_normal((7, 3, 4))  # (n, k, d): GMM's xc
     q = rng.standard_normal((3, 4, 4))[:, ::-1][::-1]  # reversed views: negative strides
     big = rng.standard_normal((3, 8, 9))
     cases = [(q, x.transpose(1, 2, 0)), (x.transpose(1, 2, 0), x.transpose(1, 0, 2)),
-             (q.transpose(0, 2, 1), x.transpose(1, 2, 0)), (big[:, ::2, ::3], big[:, ::3, :5]),
+             (q.transpose(0, 2, 1), x.transpose(1, 2, 0)), (big[:, :, ::2], big[:, 3:, :]), (big[:, ::2, ::3], big[:, ::3, :5]),
              (np.lib.stride_tricks.as_strided(big[:, 0, :4], (3, 5, 4), (big.strides[0], 0, 8)), x.transpose(1, 2, 0)),
              (big[:, :, :0], big[:, :0, :]), (big[:, :1, :4], x.transpose(1, 2, 0)[:, :, :1])]
     for a, b in cases:
@@ -64,6 +65,6 @@ def test_batched_products_read_strided_operands_where_they_lie():
             view = z.transpose(np.argsort(order))
             assert L.bmatmul_into(a, b, view) is not None
             np.testing.assert_allclose(view, want, rtol=1e-13, atol=1e-13)
-    out = np.full((3, 4, 2, 3, 2), np.nan)[:, :, 0, :, 0]  # no unit stride: the products copied in
-    L.bmatmul_into(q, big[:, :4, :3], out)
-    np.testing.assert_allclose(out, np.matmul(q, big[:, :4, :3]), rtol=1e-13, atol=1e-13)
+    out = np.full((3, 4, 2, 9, 2), np.nan)[:, :, 0, :, 0]  # no unit stride: the products copied in
+    L.bmatmul_into(q, big[:, :4, :], out)
+    np.testing.assert_allclose(out, np.matmul(q, big[:, :4, :]), rtol=1e-13, atol=1e-13)
