@@ -90,6 +90,36 @@ def _defined_in(block: Block) -> set:
     return out
 
 
+def _before(s, node, d: Value) -> bool:
+    """Whether d is defined before the loop `node`, moving the pure ops after it that compute d from
+    values defined before it (the derivative's factor `0.5 / r` of np.sqrt, made after the reverse
+    loop) to just before it. False, moving nothing, when that cannot be done."""
+    at = next(i for i, x in enumerate(s.kept) if x is node)
+    after = s.kept[at + 1:]
+    made = {o.id: op for op in after if isinstance(op, Op) for o in op.outputs}
+    if d.id in _defined_in(node.body) or any(d.id == o.id for o in node.outputs):
+        return False
+    if d.id not in made:
+        return not any(d.id in _defined_in(Block([n])) for n in after)
+    need, order, stack = set(), [], [d]
+    while stack:
+        v = stack.pop()
+        op = made.get(v.id)
+        if op is None:
+            if any(v.id in _defined_in(Block([n])) for n in after):  # a control node's result after the loop
+                return False
+            continue
+        if id(op) in need:
+            continue
+        if PRIMITIVES[op.prim].effect is not None or len(need) > 8:
+            return False
+        need.add(id(op))
+        stack.extend(op.inputs)
+    moved = [op for op in after if id(op) in need]  # in their order
+    s.kept[:] = s.kept[:at] + moved + [node] + [op for op in after if id(op) not in need]
+    return True
+
+
 def distribute(s, NOT_MINE):
     """loop-result * d (d * ..., ... / d) -> the loop with `g * d[I]` accumulated instead of `g`."""
     from ..primitives.arrays import _shift
@@ -111,11 +141,8 @@ def distribute(s, NOT_MINE):
         shape = tuple(s.avals[v.id].shape)
         if d.type.kind == "array" and (d.type != v.type or tuple(s.avals[d.id].shape) != shape or None in shape):
             continue
-        after = Block(s.kept[next(i for i, x in enumerate(s.kept) if x is node):])
-        if d.id in _defined_in(after):  # defined before the loop (loop-invariant, and in scope there)
-            continue
         adds = _accumulator(node, j)
-        if not adds:
+        if not adds or not _before(s, node, d):  # d defined before the loop (loop-invariant, in scope there)
             continue
         plans = []
         for block, add in adds:  # check every one first: all or none are changed

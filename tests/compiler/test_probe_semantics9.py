@@ -196,6 +196,14 @@ def _log_items_in_nested_loops(X, w):
     return s
 
 
+def _root_items_or_x(x):
+    r = np.sqrt(x)  # sqrt's factor 0.5 / r is made after the reverse loop: moved before it
+    out = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        out[i] = r[i] * 2 if x[i] > 0 else x[i]
+    return np.sum(out)
+
+
 def _root_items_squared(x):
     r = np.sqrt(x)
     s = 0.0
@@ -220,5 +228,7 @@ def test_a_cotangent_accumulated_item_by_item_keeps_its_zeros():
         _, (g,) = run_grad(_log_items_in_nested_loops, [X, w], (0,))
         assert g[0, 1] == 0.0 and np.all(np.isfinite(g))
         check_against_fd(_log_items_in_nested_loops, [X + 0.05, w], (0, 1), compiled=False)
+        _, (g,) = run_grad(_root_items_or_x, [np.array([0.3, 0.0, 0.7])], (0,))
+        assert g[1] == 1.0 and np.all(np.isfinite(g))
         _, (g,) = run_grad(_root_items_squared, [np.array([0.0, 0.5])], (0,))
     assert np.isnan(g[0]) and np.isclose(g[1], 1.0)
