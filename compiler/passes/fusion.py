@@ -23,10 +23,8 @@ prefers one that produces its operands, then the latest sibling over the same sh
 fusion: two loops over the same arrays become one pass). A group holds at most MAX_MEMBERS ops."""
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import heapq
-import itertools
 from dataclasses import dataclass, field
 
 from ..analysis import VIEW_PRIMS, Analysis
@@ -35,7 +33,7 @@ from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES, is_advanced
 from .gatherviews import views_into_gathers
 from .scatter import _member_region, fusable_scatters
 from .rewrite import use_counts
-from .unitgraph import UnitGraph
+from .unitgraph import merge_groups
 
 VECTOR_FUNCTIONS = tuple(SIMD)  # transcendentals with a SIMD kernel (their rows' `simd`)
 BARRIERS = tuple(sorted(WRITES))  # in-place writes keep their place
@@ -310,7 +308,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
 
     for g in new_groups:
         g.members.sort(key=lambda op: order_key[id(op)])
-    _merge(ops, group_of, new_groups, order_key)
+    merge_groups(ops, group_of, new_groups, order_key, _chain(ops), MAX_MEMBERS)  # passes/unitgraph.py
     ops = _rematerialize(ctx, ops, group_of, new_groups, order_key, retired)
     unit_of = {}
     live = [g for g in new_groups if g.members]
@@ -489,111 +487,6 @@ def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:
                 op = dataclasses.replace(op, inputs=[v])
         out.append(op)
     return out
-
-
-FEW = 8  # candidates of a group checked one by one before walking the graph once for the rest
-
-
-def _merge(ops: list, group_of: dict, gs: list, order_key: dict) -> None:
-    """Merge groups of one shape while the unit graph stays acyclic (see _fuse_segment). Each
-    step merges the first pair that fits in scan order: the groups in program order, each against
-    its producers first, then the other groups of its shape in program order (h joins g).
-
-    A pair that does not fit keeps not fitting until one of its two groups grows (a merge of two
-    other groups only contracts paths elsewhere; reads only grow), so no step rescans the groups
-    before the last merge's place against anything but the group that grew there, and each group
-    is scanned in full once (and again whenever it is the one that grew): the same merges, in the
-    same order, as rescanning from the start after every merge, without its cubic cost
-    (heldout13's unrolled L-BFGS spent minutes here, issue 14).
-
-    (Over 80 lines: the scan's cursor, the grown group and the live list share their state.)"""
-    where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
-    index_of = {id(op): n for n, op in enumerate(ops)}
-
-    def unit(n: int):
-        g = group_of.get(n)
-        return id(g) if g is not None else ("op", n)
-
-    graph = UnitGraph(ops, unit, where, _chain(ops))  # passes/unitgraph.py
-    rank = {id(g): k for k, g in enumerate(gs)}
-
-    first = {id(g): order_key[id(g.members[0])] for g in gs if g.members}  # members are sorted at the end
-
-    def key(g: Group) -> tuple:
-        return first[id(g)], rank[id(g)]
-
-    live = sorted((g for g in gs if g.members), key=key)
-    by_shape: dict = {}
-    for g in live:
-        by_shape.setdefault(g.shape, []).append(g)
-    by_id = {id(g): g for g in live}
-    grew: dict = {}
-
-    def fits(h: Group, g: Group) -> bool:
-        return not (len(g.members) + len(h.members) > MAX_MEMBERS
-                    or graph.reaches(id(g), id(h), True) or graph.reaches(id(h), id(g), True)
-                    or graph.reads_reduction(g, h) or graph.reads_reduction(h, g))
-
-    def first_fit(h: Group):
-        producers = sorted((by_id[d] for d in graph.preds.get(id(h), ()) if d in by_id and by_id[d].shape == h.shape),
-                           key=key)
-        skip = {id(g) for g in producers} | {id(h)}
-        candidates = itertools.chain(producers, (g for g in by_shape[h.shape] if id(g) not in skip))
-        for g in itertools.islice(candidates, FEW):
-            if fits(h, g):
-                return g
-        rest = [g for g in candidates if len(g.members) + len(h.members) <= MAX_MEMBERS]
-        far = graph.far(id(h), [id(g) for g in rest]) if rest else set()  # many: one walk each way for all
-        for g in rest:
-            if id(g) not in far and not (graph.reads_reduction(g, h) or graph.reads_reduction(h, g)):
-                return g
-        return None
-
-    def drop(seq: list, g: Group, k: tuple) -> None:
-        n = bisect.bisect_left(seq, k, key=key)
-        while seq[n] is not g:
-            n += 1
-        del seq[n]
-
-    cursor = None  # every group before it was scanned, and fits nothing but perhaps `grown`
-    grown = None
-    while True:
-        found = None
-        if grown is not None:
-            for h in live:
-                if key(h) >= cursor:
-                    break
-                g = first_fit(h) if h is grown else grown if h.shape == grown.shape and fits(h, grown) else None
-                if g is not None:
-                    found = h, g
-                    break
-        if found is None:
-            for h in live[0 if cursor is None else bisect.bisect_left(live, cursor, key=key):]:
-                g = first_fit(h)
-                if g is not None:
-                    found = h, g
-                    cursor = key(h)
-                    break
-        if found is None:
-            break
-        h, g = found
-        for seq in (live, by_shape[g.shape]):
-            drop(seq, h, key(h))
-            drop(seq, g, key(g))
-        graph.merge(h, g)
-        for op in h.members:
-            group_of[index_of[id(op)]] = g
-        g.members += h.members
-        g.kinds.update(h.kinds)
-        h.members = []
-        first[id(g)] = min(first[id(g)], first.pop(id(h)))
-        del by_id[id(h)]
-        for seq in (live, by_shape[g.shape]):
-            bisect.insort(seq, g, key=key)
-        grown = grew[id(g)] = g
-    for g in grew.values():
-        if g.members:
-            g.members.sort(key=lambda op: order_key[id(op)])
 
 
 def _chain(ops: list) -> list:
