@@ -39,8 +39,8 @@ import types
 
 import numpy as np
 
-from ...runtime import checks
 from ..errors import UnsupportedSyntaxError
+from ..primitives.linalg import cholesky_ok, lu_ok
 
 _TESTED = {np.linalg.cholesky: "cholesky", np.linalg.inv: "lu", np.linalg.solve: "lu"}
 # np.linalg / scipy.linalg functions that never raise LinAlgError for a square float input
@@ -51,7 +51,7 @@ _HINT = ("catch np.linalg.LinAlgError around np.linalg.cholesky, inv or solve (e
 
 
 # the tests the rewritten AST calls, by names no user's name can be (expressions.py resolves them)
-TRY_TESTS = {"<try cholesky_ok>": checks.cholesky_ok, "<try lu_ok>": checks.lu_ok}
+TRY_TESTS = {"<try cholesky_ok>": cholesky_ok, "<try lu_ok>": lu_ok}
 
 
 def rewrite_tries(parsed) -> None:

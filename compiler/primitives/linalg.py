@@ -345,12 +345,26 @@ def _ok_abstract(what):
     return lambda a, **_: (_square(a, what), S.make("bool", ()))[1]
 
 
-def _checks():
-    from ...runtime import checks
-    return checks
+def cholesky_ok(a) -> bool:
+    """Whether np.linalg.cholesky(a) returns: NumPy's answer, for a matrix known when compiled (the
+    generated code calls runtime/checks.py's, the same LAPACK routine, by its readable `_chk.`)."""
+    try:
+        np.linalg.cholesky(a)
+        return True
+    except np.linalg.LinAlgError:
+        return False
 
 
-primitive("cholesky_ok", _ok_abstract("np.linalg.cholesky"), sources=(_checks().cholesky_ok,), params=("a",),
+def lu_ok(a) -> bool:
+    """Whether np.linalg.inv(a) (and np.linalg.solve(a, b)) returns: False for an exactly singular a."""
+    try:
+        np.linalg.inv(a)
+        return True
+    except np.linalg.LinAlgError:
+        return False
+
+
+primitive("cholesky_ok", _ok_abstract("np.linalg.cholesky"), sources=(cholesky_ok,), params=("a",),
           differentiable=False, readable="_chk.cholesky_ok({0})")
-primitive("lu_ok", _ok_abstract("np.linalg.inv"), sources=(_checks().lu_ok,), params=("a",), differentiable=False,
+primitive("lu_ok", _ok_abstract("np.linalg.inv"), sources=(lu_ok,), params=("a",), differentiable=False,
           readable="_chk.lu_ok({0})")
