@@ -36,11 +36,23 @@ import pytest  # noqa: E402
 COMPILE_ONE_IN = int(os.environ.get("ADJIT_TEST_COMPILE_ONE_IN", "3"))
 
 
-def _interpret_hook():
-    """Install the loader once and return its switch (a one-item list: True compiles every module).
-    Idempotent: this file can be imported twice in one process (pytest imports it as a conftest, and
-    a test's `from conftest import ...` can import it again under another name), and both copies
-    must share one loader and one switch."""
+def _shared_switch() -> list:
+    """The loader's switch (a one-item list: True compiles every module), one per process: this
+    file can be imported twice in one process (pytest imports it as a conftest, and a test's
+    `from conftest import ...` can import it again under another name), and both copies must share
+    one loader and one switch."""
+    from adjit.compiler.jit import modules as _modules
+
+    if not hasattr(_modules, "_adjit_test_switch"):
+        _modules._adjit_test_switch = [False]
+    return _modules._adjit_test_switch
+
+
+def _interpret_hook(compile_all: list) -> None:
+    """Install the loader once, in the process pytest runs (pytest_configure): a script a test runs
+    in a subprocess may import a test module, and with it this file, to reach a function; its
+    modules must be compiled as a user's are (the parallel-threads and out-of-bounds tests ran the
+    generated code as Python there, where NumPy's indexing raised what the compiled checks should)."""
     import hashlib
     import re
     import sys
@@ -48,11 +60,9 @@ def _interpret_hook():
 
     from adjit.compiler.jit import compiled as _compiled, modules as _modules
 
-    installed = getattr(_modules._load_module, "compile_all", None)
-    if installed is not None:
-        return installed
+    if getattr(_modules._load_module, "compile_all", None) is not None:
+        return
     original = _modules._load_module
-    compile_all = [False]
 
     def load(path, modname, key, names=()):
         if compile_all[0] or COMPILE_ONE_IN <= 1:
@@ -82,10 +92,9 @@ def _interpret_hook():
     load.compile_all = compile_all
     _modules._load_module = load
     _compiled._load_module = load
-    return compile_all
 
 
-_COMPILE_ALL = _interpret_hook()
+_COMPILE_ALL = _shared_switch()
 
 # Test modules about the compiled code itself (the cache, start-up, parallel code, the examples'
 # and benchmarks' real runs, whose loops would be slow as Python): every module they build is
@@ -103,6 +112,7 @@ COMPILED_DIRS = ("tests/examples/",)
 
 
 def pytest_configure(config):
+    _interpret_hook(_COMPILE_ALL)
     config.addinivalue_line("markers", "compiled: every generated module this test builds is compiled with Numba")
 
 

@@ -185,17 +185,18 @@ def test_numba_disable_jit_is_a_located_error(tmp_path):
     assert "LOCATED" in out.stdout and "NUMBA_DISABLE_JIT" in out.stdout, out.stderr[-2000:]
 
 
-def _smooth(x):
-    return np.sum(np.tanh(x) * x)
-
-
 @pytest.mark.parametrize("layer", ["workqueue", "default"])
 def test_parallel_from_many_threads_is_safe(tmp_path, layer):
-    """Under Numba's workqueue layer concurrent parallel regions abort the process: run it apart."""
+    """Under Numba's workqueue layer concurrent parallel regions abort the process: run it apart.
+    The function comes from a module of its own: importing it from this file imported the suite's
+    conftest, whose loader ran the generated module as Python (the threads then took 22 s of CPU
+    in interpreted loops, and the compiled parallel code this test is about was not run)."""
+    (tmp_path / "smooth_mod.py").write_text("import numpy as np\n\n\ndef _smooth(x):\n"
+                                            "    return np.sum(np.tanh(x) * x)\n")
     script = textwrap.dedent(f"""
         import sys, threading, numpy as np, adjit
-        sys.path[:0] = [{os.path.dirname(__file__)!r}, {os.path.dirname(os.path.dirname(__file__))!r}]  # + conftest
-        from test_identity_and_inputs import _smooth
+        sys.path.insert(0, {str(tmp_path)!r})
+        from smooth_mod import _smooth
         g = adjit.grad(_smooth, parallel=True)
         x = np.random.default_rng(0).standard_normal(200_000)
         ref = g(x)
