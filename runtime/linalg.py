@@ -156,6 +156,19 @@ def _offset(idx, strides):
 
 
 @numba.njit(cache=True, nogil=True)
+def _slice_where_blas_reads(a, idx, layout, ld, scratch):
+    """(address, layout, leading dimension) of the matrix a[idx] for BLAS: where it lies, or, for a
+    layout BLAS cannot read (-1), its copy into `scratch` (of the matrix's shape), row by row."""
+    if layout >= 0:
+        return np.intp(a.ctypes.data) + _offset(idx, a.strides), layout, ld
+    s = a[idx]
+    for i in range(scratch.shape[0]):
+        for j in range(scratch.shape[1]):
+            scratch[i, j] = s[i, j]
+    return np.intp(scratch.ctypes.data), 0, scratch.shape[1]
+
+
+@numba.njit(cache=True, nogil=True)
 def _products(aa, bb, out):
     """out[i] = aa[i] @ bb[i] for each batch index i (aa and bb broadcast to out's batch shape, k > 0,
     out addressable by BLAS): one BLAS call per product on the slices where they lie, each operand
@@ -185,20 +198,8 @@ def _products(aa, bb, out):
                     z[i, j] = acc
         return 0
     for idx in np.ndindex(batch):
-        pa, xl, xld = np.intp(aa.ctypes.data) + _offset(idx, aa.strides), la, lda
-        if la < 0:
-            s = aa[idx]
-            for i in range(m):
-                for j in range(k):
-                    sa[i, j] = s[i, j]
-            pa, xl, xld = np.intp(sa.ctypes.data), 0, k
-        pb, yl, yld = np.intp(bb.ctypes.data) + _offset(idx, bb.strides), lb, ldb
-        if lb < 0:
-            s = bb[idx]
-            for i in range(k):
-                for j in range(n):
-                    sb[i, j] = s[i, j]
-            pb, yl, yld = np.intp(sb.ctypes.data), 0, n
+        pa, xl, xld = _slice_where_blas_reads(aa, idx, la, lda, sa)
+        pb, yl, yld = _slice_where_blas_reads(bb, idx, lb, ldb, sb)
         pc = np.intp(out.ctypes.data) + _offset(idx, out.strides)
         if lc == 0:  # C row by row is C.T column by column: C.T = B.T A.T
             _gemm(out, yl == 1, xl == 1, n, m, k, pb, yld, pa, xld, pc, ldc)
