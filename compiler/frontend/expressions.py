@@ -19,7 +19,7 @@ from .calls import CallHelpers, where_reduction
 from .captures import attribute_value, captured
 from .fft import is_fft, lower_fft
 from .parse import parse
-from .trystmt import TRY_TESTS
+from .trystmt import TRY_TESTS, try_test
 from .forms import FUNCTIONS as FORM_FUNCTIONS
 from .pyvalues import PythonValues, _sequence
 from .structures import is_struct, is_user_object
@@ -111,7 +111,7 @@ class Expressions(CallHelpers, PythonValues):
         if ident in self.parsed.globals:
             return self.parsed.globals[ident]
         if hasattr(builtins, ident) or ident in TRY_TESTS:  # TRY_TESTS: a try's LinAlgError tests (trystmt.py)
-            return TRY_TESTS[ident] if ident in TRY_TESTS else getattr(builtins, ident)
+            return try_test(ident) if ident in TRY_TESTS else getattr(builtins, ident)
         raise self.err(AdjitNameError, f"name '{ident}' is not defined", node)
 
     def expr(self, node):

@@ -101,9 +101,12 @@ def _before(s, node, d: Value) -> bool:
         return False
     if d.id not in made:
         return not any(d.id in _defined_in(Block([n])) for n in after)
+    inside = _defined_in(Block([node])) | {o.id for o in node.outputs}  # the loop's own values and results
     need, order, stack = set(), [], [d]
     while stack:
         v = stack.pop()
+        if v.id in inside:  # d computed from what the loop makes: it cannot move before it
+            return False
         op = made.get(v.id)
         if op is None:
             if any(v.id in _defined_in(Block([n])) for n in after):  # a control node's result after the loop

@@ -538,6 +538,10 @@ def _simplify_block(block: Block, avals: dict, producer: dict, replace: dict, us
             if result.hint is None:
                 result.hint = op.out.hint
             replace[op.out.id] = result
+            # which takes over the op's readers (a rule asking `uses` of it later, loopmask.distribute's
+            # single-use test, must count them: a loop's accumulator distributed into twice was wrong)
+            uses[result.id] = (uses.get(result.id, 0) + uses.get(op.out.id, 0)
+                               - sum(1 for i in op.inputs if i.id == result.id))
             continue
         if PRIMITIVES[op.prim].elementwise and op.out.type.kind == "array":
             _drop_redundant_broadcasts(op, producer, avals)

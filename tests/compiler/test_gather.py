@@ -341,7 +341,7 @@ def test_add_at_in_a_strip_mined_loop_and_never_in_parallel_chunks():
     for parallel in (False, True):
         low = adjit.grad(rows_sin, parallel=parallel).source(W, idx, lowered=True)
         body = low[low.index("def rows_sin_grad"):]
-        assert "_addat_" not in body and "_simd.sin_range(" in body and "+= _b[_k] * -_b[_k]" in body, body
+        assert "_addat_" not in body and "_simd.sin_range(" in body and "+= _b[_sk] * -_b[_sk]" in body, body
         assert "prange" not in body, body
 
 
