@@ -7,6 +7,7 @@ Each failed on the code before its fix (docs/reliability.md)."""
 import numpy as np
 
 import adjit
+from tests.conftest import fd_check, run_grad
 
 
 class _Layer:
@@ -232,3 +233,22 @@ def test_a_cotangent_accumulated_item_by_item_keeps_its_zeros():
         assert g[1] == 1.0 and np.all(np.isfinite(g))
         _, (g,) = run_grad(_root_items_squared, [np.array([0.0, 0.5])], (0,))
     assert np.isnan(g[0]) and np.isclose(g[1], 1.0)
+
+
+def loop_cotangent_read_twice(x, W):
+    h = np.tanh(W @ x * 2.0 + np.sum(x) * 0.1)
+    total = 0.0
+    for i in range(h.shape[0]):
+        total = total + h[i] ** 2
+    return total
+
+
+def test_a_loop_cotangent_read_by_several_products_is_not_scaled_for_one():
+    """bb0a478: simplify replaced tanh's product by the loop's accumulated cotangent without counting
+    the product's readers, so loopmask distributed a second factor (the one of `* 2.0`'s d/dscale
+    product) into the loop that the bias's and W's cotangents read too: d/dx 16 % off, silently."""
+    rng = np.random.default_rng(3)
+    x, W = rng.standard_normal(4), rng.standard_normal((4, 4))
+    value, grads = run_grad(loop_cotangent_read_twice, (x, W), (0, 1))
+    assert np.isclose(value, loop_cotangent_read_twice(x, W), rtol=1e-13)
+    fd_check(loop_cotangent_read_twice, (x, W), (0, 1), grads)
