@@ -71,6 +71,8 @@ class OpRenderer:
         # lowered scalars of an elementwise op use its scalar form (Numba's np.where / np.clip of
         # scalars give 0-d arrays)
         scalar = self.lowered and row.elementwise and op.out.type is not None and op.out.type.kind == "scalar"
+        if op.prim in ("shape", "size") and op.inputs[0].type.kind == "scalar":
+            return Expr("1" if op.prim == "size" else "()")  # a 0-d argument is a number in compiled code
         if op.prim in _METHOD_FORMS and not self.lowered and op.inputs[0].type.kind != "array":
             # a number (a constant, a Python float argument) has no .reshape/.shape/.size: NumPy's functions
             return Expr(f"np.{op.prim}({', '.join(self.operand(v, 0) for v in op.inputs)})")
