@@ -62,9 +62,14 @@ differentiated probability, complex structure factors, a joint tree filled throu
 impact, np.linalg.eig of a covariance, lists of (kind, params) tuples, a terms dict filled under ifs, iter/next over
 np.array_split batches, pop(0) of a list of (time, dose) tuples in a while loop, np.ix_ assembly with +=, np.add.at
 message passing, a conditional expression of a number or an array) with `--modules heldout15`;
+`real_programs/heldout16.py` (twenty-five more, the same way: np.add.at FEM assembly under a Newton while loop, implicit
+Euler with inner Newton solves, np.repeat person-period tables, np.argmin/np.nonzero look-ahead, country-name index dicts,
+ragged DNA strings, a complex Hermitian eigvalsh, padding masks in einsum attention, segment sums over batched graphs;
+`python benchmarks/real_programs/heldout16.py` checks its jacobian, hvp, has_aux, dict and dataclass uses) with
+`--modules heldout16`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout15|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout16|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -87,7 +92,7 @@ CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-           "heldout14", "heldout15")  # held out from MODULES: run alone with --modules heldout (2, ..., 15)
+           "heldout14", "heldout15", "heldout16")  # held out from MODULES: run alone with --modules heldout (2, ..., 16)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
