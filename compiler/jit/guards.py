@@ -165,7 +165,11 @@ def snapshot(fn) -> list:
             return
         if _is_library(v):
             if not _library_instance(v):
-                return  # a library's function, class or module: the same object in every call
+                # a library's function, class or module: its code never changes, but the name may be
+                # rebound (ACT = np.sin, then ACT = np.cos): guarded by identity
+                taken.add((id(space), n))
+                out.append((space, n, ("is", v)))
+                return
             # an object of a library's class (np.vectorize(h), np.poly1d(c), a frozen distribution): what
             # it holds is compiled in, so the name is guarded by identity, and a vectorized function followed
             taken.add((id(space), n))

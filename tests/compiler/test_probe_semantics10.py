@@ -20,3 +20,28 @@ def test_size_and_shape_of_a_0d_argument_in_compiled_code():
     attribute, which Numba's float64 lacks (an internal error); its size is 1, its shape ()."""
     value, g = adjit.value_and_grad(_size_of_a_number)(np.array(0.7))
     assert np.isclose(value, 0.49) and np.isclose(g, 1.4)
+
+
+ACT = np.sin
+
+
+def _global_activation(x):
+    return np.sum(ACT(x) ** 2)
+
+
+def test_a_global_rebound_from_one_library_function_to_another_is_seen():
+    """`ACT = np.sin`, then `ACT = np.cos` between two calls: guards.py took a library's function
+    for a constant and guarded no name holding one, so the compiled function kept computing sin,
+    value and gradient, silently (0.0077 for NumPy's 2.08 in the probe). The name is now guarded
+    by identity (the front key of the disk cache already named the ufunc)."""
+    from adjit.compiler.jit import guards
+
+    global ACT
+    snap = guards.snapshot(_global_activation)
+    assert guards.holds(snap)
+    ACT = np.cos
+    try:
+        assert not guards.holds(snap)
+    finally:
+        ACT = np.sin
+    assert guards.holds(snap)
