@@ -45,3 +45,20 @@ def test_a_global_rebound_from_one_library_function_to_another_is_seen():
     finally:
         ACT = np.sin
     assert guards.holds(snap)
+
+
+def _flatten_written(A):
+    r = A.T.flatten()
+    r[1:] += r[:-1]
+    r *= 2.0
+    return np.sum(A * np.arange(9.0).reshape(3, 3)) + np.sum(r * np.arange(9.0))
+
+
+def test_flatten_is_a_copy_that_may_be_written():
+    """`r = A.flatten(); r *= 2` then a read of A: NumPy's flatten always copies, adjit's form made
+    a reshape (a view) of an array of two or more dimensions, so the sharing check refused the
+    write as one into A."""
+    A = np.array([[0.3, -1.2, 0.7], [2.1, 0.4, -0.5], [1.0, 0.2, 0.8]])
+    value, grads = run_grad(_flatten_written, (A,), (0,))
+    assert np.isclose(value, _flatten_written(A.copy()), rtol=1e-13)
+    fd_check(_flatten_written, (A,), (0,), grads)

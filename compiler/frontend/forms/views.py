@@ -97,8 +97,8 @@ class ViewForms(FormsBase):
     def form_flatten(self, label, args, kwargs, node):
         x, order = self.bind_args(label, ("a", "order"), args, kwargs, node, order="C")
         x = self._in_order(label, x, order, node)
-        flat = self._ravel(x)
-        return flat if flat is not x else self.b.emit("astype", [x], dtype=x.type.dtype)  # a copy
+        # always a copy (a reshape of a 2-D x is a view: writes into it changed x for the sharing check)
+        return self.b.emit("astype", [self._ravel(x)], dtype=x.type.dtype)
 
     def form_swapaxes(self, label, args, kwargs, node):
         x, a1, a2 = self.bind_args(label, ("a", "axis1", "axis2"), args, kwargs, node)
