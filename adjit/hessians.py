@@ -9,11 +9,12 @@ from typing import Callable
 
 import numpy as np
 
-from .compiler.jit import pickling
+from .compiler.jit import guards, pickling
 from .compiler.jit.arguments import Flat, drawing_once
 from .runtime.trees import unflatten
 from . import outputs
-from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _groups, _like, _n_elements, _result, _skip
+from .transforms import (_argnums_or_tuple, _basis, _compiled, _fast_key, _float_leaf, _groups, _like, _n_elements,
+                         _result, _skip)
 
 
 def hessian(f: Callable, argnums: int = 0, has_aux: bool = False) -> Callable:
@@ -29,14 +30,19 @@ def hessian(f: Callable, argnums: int = 0, has_aux: bool = False) -> Callable:
 
 class _Hessian:
     """hessian(f): `(*args) -> H`, with `.source(*args)`; pickled as f and argnums. `batched =
-    False` on an instance takes one hvp per element (benchmarks compare the two)."""
+    False` on an instance takes one hvp per element (benchmarks compare the two). A call whose
+    arguments are plain arrays of a signature batched before goes straight to the batched
+    specialization found then, with its unit tangents made once (`_fast`; `fast = False` on an
+    instance: the full path every call)."""
 
     batched = True
+    fast = True
 
     def __init__(self, f: Callable, k: int, has_aux: bool = False):
         self.f, self.k, self.has_aux = f, k, has_aux
         self.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
         self._shapes: dict = {}  # shape key -> whether f returns a non-scalar for them (_not_scalar)
+        self._fast: dict = {}  # transforms._fast_key of the arguments -> _FastHessian
 
     def source(self, *args) -> str:
         """The generated code: the batched specialization (K tangents per call) when the function
@@ -69,8 +75,21 @@ class _Hessian:
     def __reduce__(self):
         return pickling.reduce(self, _Hessian, (self.f, self.k, self.has_aux))
 
-    @drawing_once  # a random generator argument: every hvp of the same draw, and one call's draws taken
     def __call__(self, *args):
+        if self._fast:  # plain arrays of a signature seen before (no drawing_once: no generator among them)
+            key = _fast_key(args)
+            run = self._fast.get(key) if key is not None else None
+            if run is not None:
+                if run.holds():
+                    try:
+                        return run(args)
+                    except Exception:  # noqa: BLE001 - the full path gives the result, or the error
+                        pass
+                self._fast.pop(key, None)
+        return self._call(*args)
+
+    @drawing_once  # a random generator argument: every hvp of the same draw, and one call's draws taken
+    def _call(self, *args):
         from .higher import nested
 
         found = nested(self, args)  # of a Jacobian, of a Hessian, of a gradient: the third order and beyond
@@ -85,9 +104,28 @@ class _Hessian:
             return second_derivative(self.f, self.k, self.k, given, self.has_aux, self.batched)
         H = self._blocks(c, args, tuple(c.wrt))  # bound positions (after a method's self)
         if not self.has_aux:
+            if self.fast and self.batched and args is given and not isinstance(self.k, tuple):
+                self._remember(c, given)
             return H
         spec = c._spec_for(args)
         return H, outputs.aux_of(spec.forward(*args)[1:], spec.out_tree)  # (value, *aux parts): _split_aux
+
+    def _remember(self, c, args: tuple) -> None:
+        """Keep the batched specialization these arguments took (plain arrays bound as given, one
+        float array argument of at least two elements) for the next call of their signature."""
+        from .batched import BATCHED, _compiled_batched, batched_spec
+
+        key = _fast_key(args)
+        if key is None or _skip(c) or len(self._fast) > 64:
+            return
+        x = args[c.wrt[0]]
+        if x.dtype.kind != "f" or x.size < 2:
+            return
+        found = batched_spec(self.f, tuple(c.wrt), args, x.size)  # the one this call took (memoized)
+        if found is not None and str(BATCHED["last"]).startswith("batched:"):
+            b = _compiled_batched(self.f, tuple(c.wrt), found[0])
+            if b._guards is not None:  # (snapshot when its specialization was built)
+                self._fast[key] = _FastHessian(c, b, found, x)
 
     def _not_scalar(self, c, args) -> bool:
         """Whether f returns something other than a scalar for these arguments (then its Hessian
@@ -110,6 +148,48 @@ class _Hessian:
         if not isinstance(x, np.ndarray):
             return _result(c._spec_for(args).entry(*args, _like(1.0, x, "v"))[3], x)
         return _hessian_blocks(c, args, ks, batched)
+
+
+class _FastHessian:
+    """The Hessian of a scalar function by one float array argument x for plain-array calls of one
+    signature: the batched specialization's entry called directly on unit tangents made once (K
+    rows each; the entry reads its arguments and never writes them), each call's rows written
+    into the (n, n) result's rows. Row j of the tangent result is H e_j, column j of H: the result
+    is that array transposed (H is symmetric only up to rounding)."""
+
+    def __init__(self, c, b, found, x: np.ndarray):
+        from .batched import BATCHED
+
+        self.c, self.b, self.guards, self.counts = c, b, b._guards, BATCHED
+        k, spec = found
+        self.entry, self.k, self.n, self.shape = spec.entry, k, int(x.size), x.shape
+        self.seeds = []
+        for first in range(0, self.n, k):  # as batched._batched_columns: the last call padded with zeros
+            count = min(k, self.n - first)
+            e = np.zeros((k, self.n), x.dtype)
+            e[np.arange(count), first + np.arange(count)] = 1
+            self.seeds.append((first, count, e.reshape((k,) + x.shape)))
+        self.last = f"batched: {len(self.seeds)} call(s) of {k} tangents"
+
+    def holds(self) -> bool:
+        """Whether the specialization is still the one the batched function would use: the global
+        and closure constants it was built with unchanged (jit/guards.py; else the full path
+        compiles again, and remembers the new one)."""
+        g = self.guards
+        return self.b._guards is g and (not g or guards.holds(g))
+
+    def __call__(self, args: tuple):
+        n, m = self.n, 1 + 1  # the results: (value, gradient, value_dot, gradient_dot)
+        if len(self.seeds) == 1:
+            rows = self.entry(*args, self.seeds[0][2])[m + 1].reshape(self.k, n)
+            rows = rows[:n] if self.k != n else rows
+        else:
+            rows = np.empty((n, n), self.seeds[0][2].dtype)
+            for first, count, e in self.seeds:
+                rows[first:first + count] = self.entry(*args, e)[m + 1].reshape(self.k, n)[:count]
+        self.counts["calls"] += 1
+        self.counts["last"] = self.last
+        return rows.T.reshape(self.shape + self.shape)
 
 
 def _hessian_blocks(c, args, ks: tuple, batched: bool = True, several: bool = False):

@@ -18,6 +18,7 @@ import numpy as np
 
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import CompiledFunction, pickling
+from .compiler.jit.guards import holds as guards_hold
 from .compiler.jit.arguments import (Flat, as_result, drawing_once, float_arguments, gradients, n_arguments,
                                      n_gradients, refuse_structures, tangent_leaves)
 from .runtime.trees import flatten, is_structure, unflatten
@@ -393,7 +394,8 @@ def _fast_key(values: tuple):
 class _Hvp:
     """hvp(f): `(*args, v) -> H v`, with `.source(*args)`; pickled as f and argnums. A call whose
     arguments and v are plain arrays of a signature seen before goes straight to the specialization
-    found then (`_fast`; `fast = False` on an instance: the full path every call)."""
+    found then, while the global and closure constants it read are unchanged (`_fast`; `fast =
+    False` on an instance: the full path every call)."""
 
     fast = True
 
@@ -407,9 +409,12 @@ class _Hvp:
     def __call__(self, *args_and_v):
         if self._fast:
             key = _fast_key(args_and_v)
-            spec = self._fast.get(key) if key is not None else None
-            if spec is not None and not self._c._guards:  # (a global constant read: the full path checks it)
-                return spec.entry(*args_and_v)[3]  # H v, an array of v's shape
+            found = self._fast.get(key) if key is not None else None
+            if found is not None:  # the global and closure constants it was built with unchanged, else the full
+                spec, g = found  # path (it compiles again, and remembers the new one)
+                if self._c._guards is g and guards_hold(g):
+                    return spec.entry(*args_and_v)[3]  # H v, an array of v's shape
+                del self._fast[key]
         *args, v = args_and_v
         if not isinstance(self.k, tuple):
             c = self._c
@@ -429,12 +434,12 @@ class _Hvp:
                 v = _hvp_like(v, x, f"the tangent of argument {c.wrt_fwd[0] - _skip(c)}")
             # (value, gradient, value_dot, gradient_dot): H v is the gradient's directional derivative
             spec = c._spec_for(args)
-            if self.fast and args is given and v is args_and_v[-1] and not c._guards:  # bound as given: plain
-                key = _fast_key(args_and_v)  # arrays, no partial, no host values (jit/compiled._plain_call)
+            if self.fast and args is given and v is args_and_v[-1] and c._guards is not None:  # bound as given:
+                key = _fast_key(args_and_v)  # plain arrays, no partial, no host values (jit/compiled._plain_call)
                 if key is not None:
                     if len(self._fast) > 64:
                         self._fast.clear()
-                    self._fast[key] = spec
+                    self._fast[key] = (spec, c._guards)
             return as_result(spec.entry(*args, v)[3], x)
         ks = self.k  # several arguments: the gradient by all of them, along (v0, v1, ...) at once
         if not isinstance(v, (tuple, list)) or len(v) != len(ks):

@@ -175,6 +175,37 @@ def test_hvp_and_hessian_through_loops():
     assert "x_dot" in adjit.hvp(loss).source(x, W, v)
 
 
+SCALE = 2.0
+
+
+def scaled_loss(x):
+    return np.sum(np.tanh(x * SCALE) ** 2)
+
+
+def test_hessian_fast_path_is_the_full_path():
+    """A second call of the same plain-array signature goes straight to the batched entry with
+    the unit tangents made once: the same bits as the full path, at new values too; after a
+    global constant the code read changes, the full path again (compiled anew)."""
+    global SCALE
+
+    def exact(x, s):  # d2/dx2 tanh(s x)^2, on the diagonal
+        t, c2 = np.tanh(s * x), 1 / np.cosh(s * x) ** 2
+        return np.diag(2 * s * s * (c2 * c2 - 2 * t * t * c2))
+
+    x = R.standard_normal(5)
+    h, full = adjit.hessian(scaled_loss), adjit.hessian(scaled_loss)
+    full.fast = False
+    H = h(x)
+    assert len(h._fast) == 1 and np.array_equal(h(x), H) and rel(H, exact(x, 2.0)) < 1e-12
+    H2 = h(x * 1.1)
+    assert np.array_equal(H2, full(x * 1.1)) and rel(H2, exact(x * 1.1, 2.0)) < 1e-12
+    SCALE = 3.0
+    try:
+        assert rel(h(x), exact(x, 3.0)) < 1e-12
+    finally:
+        SCALE = 2.0
+
+
 def test_hessian_and_jacobian_of_several_arguments():
     """argnums=(0, 1), as JAX: a tuple of Jacobians; the Hessian as blocks H[i][j] of shape
     x_i.shape + x_j.shape, the cross blocks against differences of the other gradient."""
