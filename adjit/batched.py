@@ -18,7 +18,8 @@ _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # f -> {(k
 class _BatchedGradJvp(CompiledFunction):
     """Forward over reverse (kind "hessian") or forward mode (kind "jacfwd") with K tangents per
     call (compiler/batching.py): each tangent argument and each tangent result with a leading axis
-    of K. Its own mode and K are in its keys, so it never shares a cache entry with the
+    of K; for the Hessians, the tangents of the value (of the outputs, "vjp_hessian") are zeros,
+    not computed (only the gradients' are read). Its own mode and K are in its keys, so it never shares a cache entry with the
     one-tangent specialization."""
 
     ENTRY = {**CompiledFunction.ENTRY, "hessian": "_hessian", "jacfwd": "_jacfwd", "vjp_hessian": "_vjp_hessian"}
@@ -64,7 +65,7 @@ class _BatchedGradJvp(CompiledFunction):
             pull = reverse.vjp(fn, builder, wrt, None, n_out)
             check_differentiable(pull, builder, wrt_fwd, False)
             return batching.batch_tangents(forward.jvp(pull, builder, wrt_fwd, all_results=True, passthrough=n_aux),
-                                           len(wrt_fwd), self.k, n_aux)
+                                           len(wrt_fwd), self.k, n_aux, unread=n_out)  # the outputs' tangents
         if self.has_aux:  # the (value, aux) tuple the split left dead: no batching rule reads it
             from .compiler.ir import clone_function
             from .compiler.passes.dce import eliminate_dead_code
@@ -73,7 +74,7 @@ class _BatchedGradJvp(CompiledFunction):
         grad = reverse.value_and_grad(primal, builder, wrt)
         check_differentiable(grad, builder, wrt_fwd, False)
         return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux),
-                                       len(wrt_fwd), self.k, n_aux)
+                                       len(wrt_fwd), self.k, n_aux, unread=1)  # the value's tangent: not read
 
 
 BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian or jacfwd did (tests read it)

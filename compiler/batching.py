@@ -485,11 +485,14 @@ RULES.update({
 })
 
 
-def batch_tangents(fn: Function, n_tangents: int, k: int, passthrough: int = 0) -> Function:
+def batch_tangents(fn: Function, n_tangents: int, k: int, passthrough: int = 0, unread: int = 0) -> Function:
     """fn (a forward-mode function whose last `n_tangents` parameters are tangents and whose
     results end with the tangents of the others, `forward.jvp(..., all_results=True)`, then the
     `passthrough` results it does not differentiate: has_aux's aux parts) with K tangents per call:
-    each tangent parameter and tangent result with a leading axis of K.
+    each tangent parameter and tangent result with a leading axis of K. The first `unread`
+    tangent results are zeros, so that what only they read is dead code: a Hessian reads the
+    gradients' tangents, never the value's (whose row sums, a reduction per tangent, cost a
+    scalar loop where the rest is vectorized).
     Raises Unbatchable when an op reading a tangent has no batching rule."""
     bt = _Batcher(fn, k)
     # Codegen gives a dead value's name to a new value of the same hint and type in straight-line
@@ -509,10 +512,20 @@ def batch_tangents(fn: Function, n_tangents: int, k: int, passthrough: int = 0) 
     for j, r in enumerate(fn.results):
         if j < n_primal or j >= 2 * n_primal:  # a primal result, or an aux part
             results.append(r)
+        elif j - n_primal < unread:  # zeros of the primal result's shape, for each tangent
+            primal = fn.results[j - n_primal]
+            dtype = bt.avals[primal.id].type.dtype
+            results.append(bt.b.into(ops, lambda p=primal, d=dtype: bt.b.emit(
+                "zeros", [bt.shape_tuple(p, (k,))], dtype=d if d in ("float32", "float64") else "float64")))
         else:
             results.append(bt.b.into(ops, lambda r=r: bt.as_batched(r)))
-    return Function(fn.name, params, list(fn.param_names), Block(ops), results, fn.filename, fn.firstline,
-                    fn.result_loc, fn.avals)
+    out = Function(fn.name, params, list(fn.param_names), Block(ops), results, fn.filename, fn.firstline,
+                   fn.result_loc, fn.avals)
+    if unread:  # a loop carrying an unread tangent (a sum's): dead code passes/dce.py keeps
+        from .carried import drop_unread_carried
+
+        out = drop_unread_carried(out)
+    return out
 
 
 def _check_tapes(bt: _Batcher, fn: Function) -> None:

@@ -173,6 +173,8 @@ def test_hvp_and_hessian_through_loops():
     HW = adjit.hessian(loss, argnums=1)(x, W)
     assert HW.shape == (4, 4, 4, 4) and rel(HW.reshape(16, 16), HW.reshape(16, 16).T) < 1e-12
     assert "x_dot" in adjit.hvp(loss).source(x, W, v)
+    text = adjit.hessian(loss).source(x, W)  # the value's tangent, a sum carried through the loop: not computed
+    assert "4 tangents per call" in text and "h_dot" in text and "s_dot" not in text
 
 
 SCALE = 2.0
