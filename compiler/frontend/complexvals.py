@@ -457,8 +457,10 @@ class ComplexValues:
                 return out
             zero = self.b.emit("eq", [self.value(larger, node), self.value(0.0, node)])
             pick0 = lambda x, y: self.call_value(np.where, [zero, x, 0.0 if y is None else y], {}, node)  # noqa: E731
-            # x / +0.0 is x * inf (0 and nan give nan), without a division Python would refuse
-            return self.cx(*(pick0(p("*", x, math.inf), part) for x, part in zip((a, b), self.cx_parts(out))))
+            # x / |0| (0 and nan give nan): divided, not x * inf, whose derivative inf made nan of the
+            # zero cotangent np.where sends that branch where the divisor is not zero
+            size = self.call_value(np.abs, [larger], {}, node)
+            return self.cx(*(pick0(p("/", x, size), part) for x, part in zip((a, b), self.cx_parts(out))))
 
         if self._zero_sign(d) is not None:  # a real divisor: |c| >= |d| (c = 0 aside)
             r = p("/", d, c)
