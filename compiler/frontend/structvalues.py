@@ -92,6 +92,8 @@ def is_user_object(v) -> bool:
         return False
     if callable(v) and not isinstance(getattr(type(v), "__call__", None), types.FunctionType):
         return False  # a function, a partial, a builtin; an object whose class defines __call__ is one (layer(x))
+    if type(v) is types.SimpleNamespace or type(v).__qualname__ == "Namespace" and type(v).__module__ == "argparse":
+        return True  # a bag of settings and arrays (cfg.W, args.lr): read as a user's object is
     module = (getattr(type(v), "__module__", None) or "").split(".")[0]
     return module not in ("numpy", "scipy", "numba", "jax", "torch", "sklearn", "pandas", "builtins", "adjit") \
         and module not in getattr(sys, "stdlib_module_names", ())  # a logging.Logger is Python's, not the user's

@@ -3,6 +3,8 @@ aliasing, dtypes, axes, data-dependent control flow, one compiled gradient calle
 other shapes, dtypes and layouts, globals and closures changed between calls): each program against
 NumPy's value and central differences, through the lowered module run as Python unless the
 compiled code is the subject. Each failed on the code before its fix (docs/reliability.md)."""
+import types
+
 import numpy as np
 import pytest
 
@@ -62,3 +64,31 @@ def test_flatten_is_a_copy_that_may_be_written():
     value, grads = run_grad(_flatten_written, (A,), (0,))
     assert np.isclose(value, _flatten_written(A.copy()), rtol=1e-13)
     fd_check(_flatten_written, (A,), (0,), grads)
+
+
+CFG = types.SimpleNamespace(W=np.full((2, 3), 0.1), k=2.0, act="tanh")
+
+
+def _namespace_settings(x):
+    h = CFG.W @ x
+    if CFG.act == "tanh":
+        h = np.tanh(h)
+    return np.sum(h ** 2) * CFG.k
+
+
+def test_a_global_simple_namespace_of_settings_and_arrays():
+    """`CFG = types.SimpleNamespace(W=..., k=2.0)` read as CFG.W: the standard library's class was
+    not taken for the user's object (as a class of the user's with the same attributes is), so
+    CFG.W was 'ndarray cannot be used as a value here'; its changes between calls are guarded."""
+    from adjit.compiler.jit import guards
+
+    x = np.array([0.3, -1.2, 0.7])
+    value, grads = run_grad(_namespace_settings, (x,), (0,))
+    assert np.isclose(value, _namespace_settings(x), rtol=1e-13)
+    fd_check(_namespace_settings, (x,), (0,), grads)
+    snap = guards.snapshot(_namespace_settings)
+    CFG.W[0, 0] = 0.5
+    try:
+        assert not guards.holds(snap)
+    finally:
+        CFG.W[0, 0] = 0.1
