@@ -8,11 +8,66 @@ exact zero, and 0 * inf is nan where the derivative is 0 (docs/guide.md, "Deriva
 into the accumulation, `dl[i] += g / x[i]`, so the places never written stay 0; a place written
 with a computed zero still meets the inf (nan, never a silent 0), as simplify._masked_region does
 for slices. It applies to a For or While result carried from zeros that the loop only updates by
-basic index_adds (through ifs and nested loops), read once, by this product."""
+basic index_adds (through ifs and nested loops), read once, by this product.
+
+`covers_all` tells simplify._masked_region where its rule cannot matter: index_adds into zeros whose
+regions, known when compiled, cover the whole array leave no place at zero (`Xcam[:, :2]` and
+`Xcam[:, 2:3]` of a (n, 3) array), so the product stays one elementwise op over the array."""
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from ..ir import Block, For, If, Op, Value, While
 from ..primitives import PRIMITIVES
+
+_COVER_CELLS = 1 << 16  # the largest mask (axes not wholly written by every region) covers_all builds
+
+
+def covers_all(s, v: Value) -> bool:
+    """Whether v, zeros with index_adds into it (basic indices), has every place written by one of
+    them: its shape and every region known when compiled. False when unknown."""
+    from ..primitives.arrays import is_advanced
+
+    shape = tuple(s.avals[v.id].shape)
+    if None in shape:
+        return False
+    regions = []
+    while s.made_by(v, "zeros_like") is None and s.made_by(v, "zeros") is None:
+        ia = s.made_by(v, "index_add")
+        if ia is None or is_advanced(ia.attrs["index"]) or len(regions) > 8:
+            return False
+        ints = [s.avals[i.id].value for i in ia.inputs[2:]]
+        axes = []
+        for it in ia.attrs["index"]:  # positions count from the index_add's inputs: ints[k - 2]
+            if it[0] == "none":
+                continue
+            if len(axes) >= len(shape):
+                return False
+            d = shape[len(axes)]
+            vals = [None if k is None else ints[k - 2] for k in it[1:]]
+            if any(k is not None and not isinstance(x, (int, np.integer)) for k, x in zip(it[1:], vals)):
+                return False
+            if it[0] == "int":
+                if not -d <= vals[0] < d:
+                    return False
+                axes.append(range(vals[0] % d, vals[0] % d + 1))
+            elif it[0] == "slice" and vals[2] != 0:
+                axes.append(range(*slice(*vals).indices(d)))
+            else:
+                return False
+        regions.append(axes + [range(d) for d in shape[len(axes):]])
+        v = ia.inputs[0]
+    if not regions:
+        return math.prod(shape) == 0
+    partial = [a for a in range(len(shape)) if any(len(r[a]) != shape[a] for r in regions)]
+    if math.prod(shape[a] for a in partial) > _COVER_CELLS:
+        return False
+    mask = np.zeros([shape[a] for a in partial], dtype=bool)
+    for r in regions:
+        mask[np.ix_(*[np.asarray(r[a], dtype=np.intp) for a in partial])] = True
+    return bool(mask.all())
 
 
 def _accumulator(node, j: int) -> list | None:

@@ -248,11 +248,13 @@ def _masked_region(s: _Site):
     (`np.log(x)[1:]`, `l[2]`) is zero outside the region read, and stays zero there whatever d
     holds (1/x of np.log at x = 0: 0 * inf is nan where the derivative is 0), as np.where's branch
     not taken does (_masked_product). Inside the region the product is computed as before, so a
-    computed zero times inf is still nan. Derivative code only; basic indices (not gathers)."""
+    computed zero times inf is still nan. Derivative code only; basic indices (not gathers); not
+    where the regions cover the whole array (loopmask.covers_all: no zero left to keep)."""
     if s.op.role == "primal":
         return NOT_MINE
     op = s.op
     from ..primitives.arrays import is_advanced, _shift
+    from .loopmask import covers_all
 
     out_aval = s.avals[op.out.id]
     for k in ((0, 1) if op.prim == "mul" else (0,)):
@@ -303,7 +305,7 @@ def _masked_region(s: _Site):
             s.place(Op("index_add", [base, prod] + ints, [out], dict(ia.attrs), op.loc, op.role))
             return out
 
-        if s.made_by(op.inputs[k], "index_add") is None:
+        if s.made_by(op.inputs[k], "index_add") is None or covers_all(s, op.inputs[k]):  # no zero left
             continue
         found = region_product(op.inputs[k])
         if found is not None:
