@@ -403,7 +403,14 @@ def _joining(bt, op, ins, which):
     return bt.b.emit(op.prim, ins, **{**_attrs(op), "axis": op.attrs["axis"] % rank + 1})
 
 
+def _seeded(rank: int) -> dict:
+    return {"seeded": True} if rank == 2 else {}
+
+
 def _matmul(bt, op, ins, which):
+    """A batched factor whose rows are tangents (K, n) on the left of one matrix product is marked
+    `seeded`: its lowering checks for rows of unit vectors or zeros, the unit tangents hessian and
+    jacfwd pass, which stay so until an op mixes them (runtime/linalg.matmul_seeded)."""
     a, b = ins
     ra, rb = _rank(bt, op.inputs[0]), _rank(bt, op.inputs[1])
     if all(which):
@@ -412,19 +419,19 @@ def _matmul(bt, op, ins, which):
         if ra == 1:
             if rb > 2:
                 raise Unbatchable("a batched vector times a stack of matrices", op.loc)
-            return bt.b.emit("matmul", [a, b])  # (K, n) @ (n,) or (n, m): one product
+            return bt.b.emit("matmul", [a, b], **_seeded(rb))  # (K, n) @ (n,) or (n, m): one product
         out_shape = tuple(bt.avals[op.out.id].shape)
         if ra == 2 and rb == 2 and None not in bt.avals[a.id].shape + out_shape:
             k, m, n = bt.avals[a.id].shape
             flat = bt.b.emit("reshape", [a, bt.b.lift((k * m, n))])  # K products as one
-            prod = bt.b.emit("matmul", [flat, b])
+            prod = bt.b.emit("matmul", [flat, b], seeded=True)
             return bt.b.emit("reshape", [prod, bt.b.lift((k,) + out_shape)])
         return bt.b.emit("matmul", [bt.lift_rank(a, max(ra, rb)), b])
     if rb == 1:
         if ra == 1:
             return bt.b.emit("matmul", [b, a])  # the K dot products: (K, n) @ (n,)
         if ra == 2:
-            return bt.b.emit("matmul", [b, bt.b.emit("transpose", [a], axes=(1, 0))])  # (A v)^T = v^T A^T
+            return bt.b.emit("matmul", [b, bt.b.emit("transpose", [a], axes=(1, 0))], seeded=True)  # (A v)^T = v^T A^T
         raise Unbatchable("a stack of matrices times a batched vector", op.loc)
     if ra == 2 and rb == 2 and None not in bt.avals[b.id].shape + tuple(bt.avals[op.out.id].shape):
         # A @ B_k for every k: one product

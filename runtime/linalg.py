@@ -112,6 +112,35 @@ def matmul(a, b):
     return _new_product(a, b)
 
 
+@njit_plain(apart=_two_matrices)
+def matmul_seeded(a, b):
+    """a @ b for two matrices, a's rows batched tangents (compiler/batching.py marks the product):
+    when every row of a is a unit vector or zeros (the unit tangents of hessian and jacfwd, until
+    an op mixes them) and b is finite, b's rows it picks, zeros for a zero row: BLAS's sums of one
+    product 1 * b[j, c] and zeros, without the multiply-adds (b's -0.0 stays -0.0 where BLAS's
+    sum gives 0.0). Else, or for a non-finite b (0 * inf is nan), the product. A dense row fails
+    the test at its first element off a unit vector."""
+    k, n = a.shape
+    picks = np.empty(k, np.int64)
+    for i in range(k):
+        picks[i] = -1
+        for j in range(n):
+            e = a[i, j]
+            if e != 0:
+                if e != 1 or picks[i] >= 0:
+                    return _new_product(a, b)
+                picks[i] = j
+    for j in range(b.shape[0]):
+        for c in range(b.shape[1]):
+            if not np.isfinite(b[j, c]):
+                return _new_product(a, b)
+    out = np.zeros((k, b.shape[1]), a.dtype)
+    for i in range(k):
+        if picks[i] >= 0:
+            out[i, :] = b[picks[i], :]
+    return out
+
+
 @njit_plain(apart=True)  # called by symbol from generated code (runtime/plainjit.py)
 def matmul_into(a, b, out):
     """a @ b written into `out` (C-contiguous, of the product's shape and dtype) and returned: the

@@ -208,6 +208,27 @@ def test_hessian_fast_path_is_the_full_path():
         SCALE = 2.0
 
 
+def test_seeded_product_is_blas_product():
+    """runtime/linalg.matmul_seeded (a batched product whose left rows are tangents): rows of unit
+    vectors or zeros pick b's rows, the values BLAS gives; a dense row, a 2.0, two ones in a row,
+    or a non-finite b (0 * inf is nan) take the product."""
+    from adjit.runtime.linalg import matmul_seeded
+
+    b = R.standard_normal((4, 3))
+    a = np.zeros((5, 4))
+    a[0, 2] = a[1, 0] = a[3, 2] = a[4, 3] = 1.0  # row 2: zeros (a padded batch)
+    assert np.array_equal(matmul_seeded(a, b), a @ b)
+    assert np.array_equal(matmul_seeded(np.eye(4), b.T.copy().T), b)  # a transposed b (A.T)
+    for i, j, x in ((2, 1, 0.5), (0, 3, 1.0), (1, 0, 2.0)):
+        d = a.copy()
+        d[i, j] = x
+        assert rel(matmul_seeded(d, b), d @ b) < 1e-15
+    bad = b.copy()
+    bad[1, 1] = np.inf
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(np.isnan(matmul_seeded(a, bad)), np.isnan(a @ bad))
+
+
 def test_hessian_and_jacobian_of_several_arguments():
     """argnums=(0, 1), as JAX: a tuple of Jacobians; the Hessian as blocks H[i][j] of shape
     x_i.shape + x_j.shape, the cross blocks against differences of the other gradient."""

@@ -130,6 +130,8 @@ class OpRenderer:
             shape = f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(dims)})"
             out = f"_alloc.take(_ws, _wst, {shape}, np.{op.out.type.dtype})"
             return Expr(f"_la.matmul_into({', '.join(args)}, {out})")
+        if self.lowered and op.attrs.get("seeded") and ranks == (2, 2):  # tangents' rows (compiler/batching.py)
+            return Expr(f"_la.matmul_seeded({', '.join(args)})")
         return Expr(f"_la.matmul({', '.join(args)})")
 
     def render_outer(self, op: Op) -> Expr:
