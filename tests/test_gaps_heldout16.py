@@ -2,12 +2,14 @@
 written the way its programs are: a real number over a complex array whose parts are known only when
 run (`np.exp(log_d) / (1 + 1j * omega * tau)`, a Debye term) had a nan gradient in the numerator: the
 quotient's zero-divisor branch was `x * inf`, whose derivative inf times the zero cotangent np.where sends
-it away from a zero divisor is nan. Gradients against central differences, forward mode against reverse;
+it away from a zero divisor is nan; `ahead = np.nonzero(mask)[0]` then `len(ahead)`, `ahead[0]`, `ahead.size`,
+`for i in ahead` (a pure-pursuit look-ahead) were refused ('len() of an unsized object'), and `ahead[0]` read
+as the whole array. Gradients against central differences, forward mode against reverse;
 the zero divisor's value against NumPy's."""
 import numpy as np
 
 import adjit
-from tests.conftest import family_tests
+from tests.conftest import family_tests, run_grad
 
 
 # ------------------------------------------------ a real number over a complex value known when run (Cole-Cole, Debye)
@@ -28,7 +30,23 @@ def _debye_args():
     return [np.array([2.0, 0.4, -0.2]), omega, 2.0 + 3.0 / (1 + 1j * omega) + 0.05j]
 
 
+# ------------------------------------------------ np.nonzero(c)[0] as NumPy's array: len, [0], .size, iterated (look-ahead)
+def lookahead(x, d):
+    ahead = np.nonzero(d >= x[0])[0]
+    j = ahead[0] if len(ahead) > 0 else len(d) - 1
+    idx = np.where(d > x[1])[0]
+    s = 0.0
+    for i in idx:
+        s = s + d[i] * x[2]
+    return x[0] * d[j] + np.sum(x * idx.size) + x[1] * idx[-1] + s + np.sum(x[1] * d[idx[1:]])
+
+
+def _lookahead_args(x0=0.4):
+    return [np.array([x0, 0.2, 0.7]), np.array([0.1, 0.5, 0.9, 0.3, 0.6])]
+
+
 CASES = [
+    (lookahead, _lookahead_args),
     (debye_fit, _debye_args),
     (real_over_imaginary, lambda: [0.7, np.array([0.5, -2.0, 3.0])], (0, 1)),
 ]
@@ -45,3 +63,9 @@ def test_zero_divisor_value_is_numpys():
     w = np.array([0.0, 2.0])
     with np.errstate(all="ignore"):
         assert np.isinf(adjit.value_and_grad(_over)(1.5, w)[0]) and np.isinf(_over(1.5, w))
+
+
+def test_nonzero_positions_when_none_is_selected():
+    args = _lookahead_args(x0=1.0)  # ahead is empty: the else branch, as NumPy
+    value, (g,) = run_grad(lookahead, args, (0,))
+    assert np.isclose(value, lookahead(*args), rtol=1e-14) and np.isclose(g[0], args[1][-1] + 4.0)

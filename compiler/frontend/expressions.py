@@ -262,7 +262,7 @@ class Expressions(CallHelpers, PythonValues):
             if attr in ("sum", "mean", "max", "min"):
                 return Method(attr, base)
             raise self.masked_value_error(node)
-        if isinstance(base, Value):
+        if isinstance(base := self.mask_index_value(base, node, only=True), Value):  # (np.nonzero(c)[0]).size
             self.at(node)
             if attr == "T":
                 return self.b.emit("transpose", [base], axes=tuple(reversed(range(base.type.rank))))

@@ -64,8 +64,10 @@ class Indexing:
             return base[k]
         if is_index_trick(base):  # np.mgrid[0:3, 0:4], np.r_[0.0, x]: gridindex.py
             return lower_index_trick(self, base, node)
-        if type(base).__name__ == "MaskIndex" and base.mask.type.rank == 1 and self.static_int(self.expr(sl)) in (0, -1):
-            return base  # np.where(c)[0] of a 1-D c: the one index array, which selects as c does
+        if type(base).__name__ == "MaskIndex" and base.one:  # idx = np.where(c)[0]; idx[0], idx[1:]: its positions
+            base = self.mask_index_value(base, node)
+        elif type(base).__name__ == "MaskIndex" and base.mask.type.rank == 1 and self.static_int(self.expr(sl)) in (0, -1):
+            return type(base)(base.mask, one=True)  # np.where(c)[0] of a 1-D c: the one array, selecting as c does
         if type(base).__name__ == "MaskIndex" and not isinstance(sl, ast.Slice):  # np.nonzero(adj)[1]: one axis's
             k = self.static(self.expr(sl), sl, "a tuple index")
             rank = base.mask.type.rank

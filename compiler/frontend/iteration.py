@@ -96,6 +96,7 @@ class Iteration:
         seq = self.expr(it)
         if type(seq).__name__ == "BuiltList":  # a list built by .append: its rows (lists.py)
             seq = seq.array
+        seq = self.mask_index_value(seq, it, only=True)  # for i in np.nonzero(c)[0]: its positions (masks.py)
         if type(seq) is tuple and seq:  # a list of numbers (or of same-shape arrays) in an index loop: its array
             seq = self._build(seq, it)
         if isinstance(seq, Value) and seq.type.kind == "array":

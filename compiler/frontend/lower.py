@@ -80,6 +80,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             return x.array
         if isinstance(x, Masked):
             raise self.masked_value_error(node)
+        if type(x).__name__ == "MaskIndex":  # np.nonzero(c) used as a value: NumPy's int64 arrays (masks.py)
+            return self.mask_index_value(x, node)
         if is_struct(x):
             self.struct_as_value(x, node)  # a list of ints as a shape; else a located error (structures.py)
         if isinstance(x, tuple):

@@ -337,6 +337,17 @@ class MaskedSelections(SelectionAxes):
         pos.hint = "selected"
         return pos
 
+    def mask_index_value(self, x, node, only: bool = False):
+        """np.nonzero(c) (forms/arranging.MaskIndex) where it is not an index: NumPy's tuple of int64
+        arrays, or the one array of np.nonzero(c)[0] (its length known when run: len(), .size, idx[0],
+        arithmetic). only=True: anything else, and the tuple form, are returned as they are."""
+        if type(x).__name__ != "MaskIndex" or only and not x.one:
+            return x
+        self.at(node)
+        if x.one:
+            return self.mask_positions(x.mask)
+        return self.b.emit("tuple", self.nonzero_arrays(x.mask, node))
+
     def nonzero_arrays(self, mask: Value, node) -> list:
         """np.nonzero(mask) as NumPy gives it: one int64 index array per axis, the coordinates of the
         True elements in C order (mask_positions unravelled by the mask's extents; a run-time count)."""

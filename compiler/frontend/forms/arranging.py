@@ -61,11 +61,12 @@ FORMS: dict = {
 
 
 class MaskIndex:
-    """np.nonzero(c) / np.where(c): index arrays whose length depends on the data, usable only as
-    an index, where they select as the mask c does."""
+    """np.nonzero(c) / np.where(c): index arrays whose length depends on the data; as an index they
+    select as the mask c does, anywhere else they are NumPy's arrays (masks.mask_index_value).
+    `one`: np.nonzero(c)[0] of a 1-D c, the one array (not the tuple of it)."""
 
-    def __init__(self, mask: Value):
-        self.mask = mask
+    def __init__(self, mask: Value, one: bool = False):
+        self.mask, self.one = mask, one
         self.__name__ = "np.nonzero(...) (index arrays whose length depends on the data)"
 
 

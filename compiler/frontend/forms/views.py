@@ -51,6 +51,8 @@ class ViewForms(FormsBase):
             x = self.value(x, node)
         if isinstance(x, (tuple, str)):  # a str: an option or an f-string known when compiled
             return len(x)
+        if type(x).__name__ == "MaskIndex":  # len(np.nonzero(c)[0]): the count, known when run
+            x = self.value(x, node)
         if isinstance(x, Value) and x.type.kind == "tuple":
             return len(x.type.elems)
         if type(x).__name__ == "StructObj" and any("__len__" in vars(k) for k in x.cls.__mro__[:-1]):
