@@ -4,9 +4,11 @@ run (`np.exp(log_d) / (1 + 1j * omega * tau)`, a Debye term) had a nan gradient 
 quotient's zero-divisor branch was `x * inf`, whose derivative inf times the zero cotangent np.where sends
 it away from a zero divisor is nan; `ahead = np.nonzero(mask)[0]` then `len(ahead)`, `ahead[0]`, `ahead.size`,
 `for i in ahead` (a pure-pursuit look-ahead) were refused ('len() of an unsized object'), and `ahead[0]` read
-as the whole array. Gradients against central differences, forward mode against reverse;
+as the whole array; np.repeat with counts known only when run (`np.repeat(np.arange(n), time)`, a person-period
+table) was refused ('repeats must be a constant'). Gradients against central differences, forward mode against reverse;
 the zero divisor's value against NumPy's."""
 import numpy as np
+import pytest
 
 import adjit
 from tests.conftest import family_tests, run_grad
@@ -45,7 +47,19 @@ def _lookahead_args(x0=0.4):
     return [np.array([x0, 0.2, 0.7]), np.array([0.1, 0.5, 0.9, 0.3, 0.6])]
 
 
+# ------------------------------------------------ np.repeat by counts known when run (person-period tables)
+def repeat_counts(x, X, r):
+    rows = np.repeat(np.arange(len(r)), r)
+    return np.sum(np.repeat(x, r) ** 2 * np.arange(np.sum(r))) + np.sum(np.sin(np.repeat(X, r, axis=1))) \
+        + np.sum(np.tanh(X.T[rows] @ x[:2]))
+
+
+def _repeat_args():
+    return [np.array([1.0, 2.0, 3.0]), np.array([[0.5, -1.0, 0.3], [0.2, 0.1, -0.4]]), np.array([2, 0, 3])]
+
+
 CASES = [
+    (repeat_counts, _repeat_args, (0, 1)),
     (lookahead, _lookahead_args),
     (debye_fit, _debye_args),
     (real_over_imaginary, lambda: [0.7, np.array([0.5, -2.0, 3.0])], (0, 1)),
@@ -69,3 +83,10 @@ def test_nonzero_positions_when_none_is_selected():
     args = _lookahead_args(x0=1.0)  # ahead is empty: the else branch, as NumPy
     value, (g,) = run_grad(lookahead, args, (0,))
     assert np.isclose(value, lookahead(*args), rtol=1e-14) and np.isclose(g[0], args[1][-1] + 4.0)
+
+
+def test_repeat_negative_count_raises_as_numpy():
+    args = _repeat_args()
+    args[2] = np.array([2, -1, 3])
+    with pytest.raises(ValueError, match="negative"):
+        run_grad(repeat_counts, args, (0,))

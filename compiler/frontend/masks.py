@@ -348,6 +348,34 @@ class MaskedSelections(SelectionAxes):
             return self.mask_positions(x.mask)
         return self.b.emit("tuple", self.nonzero_arrays(x.mask, node))
 
+    def repeat_table(self, repeats: Value, n: int, node, label: str) -> Value:
+        """np.repeat(np.arange(n), repeats) of counts known only when run (an int, or one per element):
+        a table of run-time length, each element's index `repeats[i]` times; np.take of it is
+        np.repeat. A 1 is added at each element's end (np.add.at into zeros one longer than the
+        total), and the running count of ends passed is the element a position belongs to. A
+        negative count raises ValueError when run, as NumPy."""
+        emit, const = self.b.emit, self.b.const
+        c = self.value(repeats, node)
+        if c.type.dtype not in ("int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64", "bool") \
+                or c.type.rank > 1 or c.type.rank == 1 and self._shape(c)[0] not in (1, n, None):
+            raise self.err(AdjitTypeError, f"{label}: repeats must be an int or one int per element along the axis "
+                           f"({n}), not {c.type}", node)
+        c = emit("astype", [c], dtype="int64")
+        if c.type.rank == 0 or self._shape(c)[0] == 1:
+            c = emit("broadcast_to", [emit("reshape", [c, emit("tuple", [const(-1)])]), emit("tuple", [const(n)])])
+        elif self._shape(c)[0] is None:
+            size = emit("getitem", [emit("shape", [c]), const(0)], index=(("int", 1),))
+            emit("check", [emit("eq", [size, const(n)])], exc="ValueError",
+                 msg=f"{label}: operands could not be broadcast (one count per element along the axis)")
+        emit("check", [emit("ge", [emit("min", [c], axis=(0,), keepdims=False), const(0)])], exc="ValueError",
+             msg=f"{label}: repeats may not contain negative values")
+        ends = emit("cumsum", [c], axis=0, reverse=False)
+        total = emit("sum", [c], axis=(0,), keepdims=False)
+        marks = emit("zeros", [emit("tuple", [emit("add", [total, const(1)])])], dtype="int64")
+        marks = emit("index_add", [marks, emit("ones_like", [c]), ends], index=(("array", 2),))
+        table = emit("cumsum", [marks], axis=0, reverse=False)
+        return emit("getitem", [table, total], index=(("slice", None, 1, None),))
+
     def nonzero_arrays(self, mask: Value, node) -> list:
         """np.nonzero(mask) as NumPy gives it: one int64 index array per axis, the coordinates of the
         True elements in C order (mask_positions unravelled by the mask's extents; a run-time count)."""

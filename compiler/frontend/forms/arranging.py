@@ -24,7 +24,9 @@ FORMS: dict = {
     "take_along_axis": ((np.take_along_axis,), (), "a `gather` along `axis`, the other axes indexed by broadcast "
                                                    "aranges"),
     "repeat": ((np.repeat,), ("repeat",), "(a count per element known when compiled: a `gather` at NumPy's index table) `reshape(broadcast_to(expand_dims(x, axis + 1)))`: each element `repeats` "
-                                          "times (an int known when compiled; `axis=None` ravels)"),
+                                          "times (an int known when compiled; `axis=None` ravels); counts known only when run (an int array "
+                                          "argument): a `gather` at a table of run-time length (ends marked by np.add.at, then "
+                                          "`cumsum`), a negative count a ValueError when run"),
     "tile": ((np.tile,), (), "`broadcast_to` of an expanded view, then `reshape` (`reps` known when compiled)"),
     "pad": ((np.pad,), (), "axis by axis as NumPy fills it: `concatenate` of the array with blocks of "
                            "`constant_values` (mode 'constant', one or a pair per axis), its edge slices ('edge'), "
@@ -165,12 +167,15 @@ class ArrangingForms(FormsBase):
     def form_repeat(self, label, args, kwargs, node):
         x, repeats, axis = self.bind_args(label, ("a", "repeats", "axis"), args, kwargs, node, axis=None)
         x = self.value(x, node)
-        r = self.static(repeats, node, "repeats")
         axis = self.static(axis, node, "axis")
         if axis is None:
             x, axis = self._ravel(x), 0
         rank = self._rank(x)
         axis = self._axis(axis, rank, node)
+        if isinstance(repeats, Value):  # counts known when run (np.repeat(ids, time)): a gather at a table (masks.py)
+            table = self.repeat_table(repeats, self._extent(x, axis, node, label), node, label)
+            return self.call_value(np.take, [x, table], {"axis": axis}, node)
+        r = self.static(repeats, node, "repeats")
         if isinstance(r, tuple) and len(r) != 1:  # a count per element: a gather at the index table
             n = self._extent(x, axis, node, label)
             if len(r) != n or not all(isinstance(k, int) and k >= 0 for k in r):
