@@ -244,7 +244,7 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
     held = w.held(pts)
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
-        _check_overlapping_copy(op, base, written, pts, w.producer, w.defs)
+        _check_overlapping_copy(op, base, written, pts, w.producer, w.defs, fn.avals)
         item = next((w.items[_base(b)] for b in written if _base(b) in w.items), None)
         if item is not None:
             raise UnsupportedSyntaxError(
@@ -322,14 +322,17 @@ def _written(loc, unnamed: str, target: bool = False, avoid: str = "") -> str:
     return f"{unnamed} `{text}`" if text else unnamed
 
 
-def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict) -> None:
+def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict, avals: dict) -> None:
     """`W[1] = W[:, -1]`: a 1-D region assigned from a view of the same array that walks it with
     another stride. NumPy copies element by element in an order of its choosing there (it gives
     [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused,
     except a row from the column of the same index (`A[k, :] = A[:, k]`, symmetry filled in
     from a border column), where the only shared element is read into its own place.
-    Shifts along one axis (`a[1:] = a[:-1]`) and regions of 2 or more dimensions NumPy copies as
-    values, as adjit does. A buffer made after the value was (in a loop: `new = np.zeros(2 * n);
+    Shifts along one axis (`a[1:] = a[:-1]`), views walking it the other way (`r[:] = r[::-1]`) and
+    regions of 2 or more dimensions NumPy copies as values, as adjit does; other strides along the
+    same axis (`y[1:5] = y[0:8:2]`: NumPy gives y[3] the old y[6]) are simulated when their bounds
+    are known (_copy_along_one_axis), and a view through a transpose (`W[1] = W.T[-1]`) is followed
+    to the axis it walks (_walk). A buffer made after the value was (in a loop: `new = np.zeros(2 * n);
     new[:n] = rows`, a growing list's rows, lists.py) is not the value's, whatever earlier
     iterations made there."""
     if op.prim != "index_update" or len(op.inputs) < 2:
@@ -341,14 +344,62 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
     if not {b for b in pts.get(val.id, {val.id}) & written if defs.get(b, (-1, ()))[0] <= made}:
         return
     src = producer.get(val.id)
-    same_walk = src is not None and src.prim == "getitem" and \
-        [it[0] for it in src.attrs["index"]] == [it[0] for it in op.attrs["index"]]
-    if not same_walk and not _row_from_own_column(op, src, producer):
+    dst = _walk(op.inputs[0], producer)
+    dst = dst and _index_walk(dst[0], dst[1], op.attrs["index"], op.inputs, producer)
+    if dst is not None and len(dst[1]) > 1:
+        return  # a region of 2 or more dimensions: NumPy copies an overlapping value first, as adjit computes
+    walk = _walk(val, producer)
+    if dst is not None and walk is not None and walk[0] is dst[0] and walk[1][0][0] == dst[1][0][0] and \
+            (walk[1][0][1] == dst[1][0][1] or walk[1][0][1] * dst[1][0][1] < 0):
+        return  # one axis of one array at the same stride (a shift: NumPy copies as memmove does), or at
+        # strides of opposite signs (NumPy copies the value first): both the value as adjit computes it
+    if not _row_from_own_column(op, src, producer) and not _copy_along_one_axis(op, src, producer, avals):
         name = base.hint or "the array"
         raise UnsupportedSyntaxError(
-            f"the value written into '{name}' is a view of '{name}' itself that walks it along another axis; "
-            "NumPy's result then depends on the order it copies elements in", op.loc,
+            f"the value written into '{name}' is a view of '{name}' itself that walks it along another axis "
+            "or at another stride; NumPy's result then depends on the order it copies elements in", op.loc,
             hint=f"write a copy of the value: `... = <expression>.copy()`")
+
+
+def _walk(v, producer: dict, depth: int = 0):
+    """(root, [(root axis, step) per axis of v]): how a view walks the array it is taken from,
+    through basic indexing with constant steps, transposes and in-place writes (the same buffer);
+    None where that is not known when compiled (a step computed when run, a reshape, ...)."""
+    op = producer.get(v.id)
+    if depth > 32 or v.type is None or v.type.kind != "array":
+        return None
+    if op is None or not (op.prim in ("getitem", "transpose") or op.prim in _WRITES) or not op.inputs:
+        return v, [(a, 1) for a in range(v.type.rank)]
+    inner = _walk(op.inputs[0], producer, depth + 1)
+    if inner is None or op.prim in _WRITES:
+        return inner
+    if op.prim == "transpose":
+        axes = op.attrs.get("axes")
+        return inner[0], [inner[1][a] for a in (axes if axes is not None else reversed(range(len(inner[1]))))]
+    return _index_walk(inner[0], inner[1], op.attrs["index"], op.inputs, producer)
+
+
+def _index_walk(root, axes: list, index: tuple, inputs, producer: dict):
+    """The walk of `x[index]` (x walking `root` by `axes`); None for a step not known when compiled."""
+    out, k = [], 0
+    for it in index:
+        if it[0] == "none":
+            out.append((None, 0))
+            continue
+        if k >= len(axes):
+            return None
+        if it[0] == "slice":
+            step = 1
+            if it[3] is not None:
+                c = producer.get(inputs[it[3]].id)
+                if c is None or c.prim != "const" or not isinstance(c.attrs.get("value"), int):
+                    return None
+                step = c.attrs["value"]
+            out.append((axes[k][0], axes[k][1] * step))
+        elif it[0] != "int":
+            return None
+        k += 1
+    return root, out + list(axes[k:])
 
 
 def _row_from_own_column(op, src, producer: dict) -> bool:
@@ -357,16 +408,80 @@ def _row_from_own_column(op, src, producer: dict) -> bool:
     the column, as adjit computes it). Any other row/column pair is refused (`W[1] = W[:, -1]` gives
     [2, 8, 8] for a 3x3 arange in NumPy)."""
     full = ("slice", None, None, None)
-    if src is None or src.prim != "getitem" or src.inputs[0] is not op.inputs[0]:
+    if src is None or src.prim != "getitem":
         return False
     d, r = (tuple(ix) + (full,) * (2 - len(ix)) if op.inputs[0].type.rank == 2 and len(ix) == 1 else ix
             for ix in (op.attrs["index"], src.attrs["index"]))  # A[k] is A[k, :]
+    t = producer.get(src.inputs[0].id)
+    if t is not None and t.prim == "transpose" and t.inputs[0] is op.inputs[0] and op.inputs[0].type.rank == 2 \
+            and len(src.attrs["index"]) == 1 and src.attrs["index"][0][0] == "int":
+        r = (full, src.attrs["index"][0])  # A.T[k] is A[:, k]
+    elif src.inputs[0] is not op.inputs[0]:
+        return False
     if len(d) != 2 or len(r) != 2 or not ({d[0], r[1]} == {full} and d[1][0] == r[0][0] == "int"
                                           or {d[1], r[0]} == {full} and d[0][0] == r[1][0] == "int"):
         return False
 
     k_dst = op.inputs[next(it for it in d if it[0] == "int")[1]]  # an index item's int operand (its position)
     return _same_int(k_dst, src.inputs[next(it for it in r if it[0] == "int")[1]], producer)
+
+
+def _copy_along_one_axis(op, src, producer: dict, avals: dict) -> bool:
+    """`y[1:5] = y[0:8:2]`, `W[k, 1:] = W[k, :-1:2]`: a region and a view of the same array walking
+    the same axis at other strides, the other indices the same, every bound known when compiled:
+    whether NumPy's element-by-element copy (forward, or backward when the value starts before the
+    region and reaches into it; strides of opposite signs copy the value first) reads every element
+    before it overwrites it, for either sign of the axis's stride in memory."""
+    base = op.inputs[0]
+    if src is None or src.prim != "getitem" or src.inputs[0] is not base or base.type is None:
+        return False
+    rank = base.type.rank
+    full = ("slice", None, None, None)
+    d, r = (tuple(ix) + (full,) * (rank - len(ix)) for ix in (op.attrs["index"], src.attrs["index"]))
+    if len(d) != rank or len(r) != rank or any(it[0] not in ("int", "slice") for it in d + r):
+        return False
+    walking = [a for a in range(rank) if d[a][0] == "slice"]
+    if len(walking) != 1 or [a for a in range(rank) if r[a][0] == "slice"] != walking:
+        return False
+    if not all(_same_int(op.inputs[d[a][1]], src.inputs[r[a][1]], producer) for a in range(rank) if a != walking[0]):
+        return False
+    shape = getattr(avals.get(base.id), "shape", None) or ()
+    extent = shape[walking[0]] if len(shape) == rank else None
+    if not isinstance(extent, int):
+        return False
+
+    def positions(it, inputs):
+        bounds = []
+        for k in it[1:]:
+            c = None if k is None else producer.get(inputs[k].id)
+            if k is not None and (c is None or c.prim != "const" or not isinstance(c.attrs.get("value"), int)):
+                return None
+            bounds.append(None if k is None else c.attrs["value"])
+        return list(range(*slice(*bounds).indices(extent)))
+
+    dp, sp = positions(d[walking[0]], op.inputs), positions(r[walking[0]], src.inputs)
+    return dp is not None and sp is not None and all(_copies_as_values(dp, sp, sign) for sign in (1, -1))
+
+
+def _copies_as_values(dst: list, src: list, sign: int) -> bool:
+    """NumPy's 1-D copy (numpy/core array_assign_array.c) of positions src into dst, the axis's
+    memory stride of the given sign: no element read after it was overwritten with another."""
+    n = len(dst)
+    if n <= 1 or len(src) == 1:
+        return True
+    da, sa = [sign * p for p in dst], [sign * p for p in (src if len(src) == n else src * n)]
+    if (da[1] - da[0]) * (sa[1] - sa[0]) < 0:
+        return True  # overlapping arrays of opposite strides: NumPy copies the value first
+    if da[1] < da[0]:  # the iteration is turned so that the region's stride is positive
+        da, sa = da[::-1], sa[::-1]
+    backward = sa[0] < da[0] and sa[0] + n * (sa[1] - sa[0]) > da[0]
+    changed: set = set()
+    for i in (range(n - 1, -1, -1) if backward else range(n)):
+        if sa[i] in changed:
+            return False
+        if da[i] != sa[i]:
+            changed.add(da[i])
+    return True
 
 
 def _same_int(a, b, producer: dict, depth: int = 0) -> bool:
