@@ -21,7 +21,7 @@ from __future__ import annotations
 from .gen_features3 import FEATURES3
 from .gen_features4 import FEATURES4
 from .gen_features5 import FEATURES5
-from .gen_features9 import pool
+from .gen_features10 import pool
 from .program import Raw
 
 FEATURES = [  # (method, weight)

@@ -28,6 +28,7 @@ from .gen_features6 import Features6Mixin
 from .gen_features7 import Features7Mixin
 from .gen_features8 import Features8Mixin
 from .gen_features9 import Features9Mixin
+from .gen_features10 import Features10Mixin
 from .gen_recent import RecentMixin
 from .gen_recent2 import RecentMixin2
 from .program import E, For, Func, If, Line, Param, Program, While, leaf
@@ -114,7 +115,7 @@ PROFILES = {"classic": 0.0, "mixed": 0.35, "recent": 3.0, "features": 0.35}  # t
 
 
 class Generator(RecentMixin, RecentMixin2, FeaturesMixin, Features2Mixin, Features3Mixin, Features4Mixin,
-                Features5Mixin, Features6Mixin, Features7Mixin, Features8Mixin, Features9Mixin):
+                Features5Mixin, Features6Mixin, Features7Mixin, Features8Mixin, Features9Mixin, Features10Mixin):
     def __init__(self, seed: int, dtype: str | None = None, profile: str = "mixed"):
         self.rw = PROFILES[profile]  # "classic" draws exactly what the generator drew before gen_recent*.py
         self.features = profile == "features"  # gen_features.py's groups at the top of f
