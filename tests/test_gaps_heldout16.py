@@ -5,7 +5,8 @@ quotient's zero-divisor branch was `x * inf`, whose derivative inf times the zer
 it away from a zero divisor is nan; `ahead = np.nonzero(mask)[0]` then `len(ahead)`, `ahead[0]`, `ahead.size`,
 `for i in ahead` (a pure-pursuit look-ahead) were refused ('len() of an unsized object'), and `ahead[0]` read
 as the whole array; np.repeat with counts known only when run (`np.repeat(np.arange(n), time)`, a person-period
-table) was refused ('repeats must be a constant'). Gradients against central differences, forward mode against reverse;
+table) was refused ('repeats must be a constant'); np.linalg.eigvalsh of a complex Hermitian matrix (a phonon
+dynamical matrix) was refused. Gradients against central differences, forward mode against reverse;
 the zero divisor's value against NumPy's."""
 import numpy as np
 import pytest
@@ -58,7 +59,20 @@ def _repeat_args():
     return [np.array([1.0, 2.0, 3.0]), np.array([[0.5, -1.0, 0.3], [0.2, 0.1, -0.4]]), np.array([2, 0, 3])]
 
 
+# ------------------------------------------------ np.linalg.eigvalsh of a complex matrix (NumPy reads its lower triangle)
+def bands(c, q, B):
+    off = -(c[0] + c[1] * np.exp(-1j * q)) / np.sqrt(c[2])
+    D = np.array([[c[0] + c[1], off], [np.conj(off), (c[0] + c[1]) / c[2]]])
+    H = np.outer(c, c) + 1j * B * c[0]  # not Hermitian: the lower triangle's Hermitian matrix, as NumPy
+    return np.sum(np.sqrt(np.linalg.eigvalsh(D)) * np.array([1.0, 3.0])) + np.sum(np.linalg.eigvalsh(H) ** 3)
+
+
+def _bands_args():
+    return [np.array([1.0, 1.6, 2.5]), 0.7, np.array([[0.3, -1.0, 0.5], [0.8, 0.2, -0.4], [0.1, 0.6, -0.2]])]
+
+
 CASES = [
+    (bands, _bands_args),
     (repeat_counts, _repeat_args, (0, 1)),
     (lookahead, _lookahead_args),
     (debye_fit, _debye_args),

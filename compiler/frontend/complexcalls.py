@@ -1,7 +1,8 @@
 """Calls on complex values (complexvals.py's pairs): NumPy's functions expanded into real ones on
 the parts (np.exp, np.abs, np.angle, np.sqrt, np.log, ...), linear maps applied to each part
 (np.sum, np.reshape, ...), joins and creation with a complex dtype, the multilinear products
-(A @ B, np.kron, np.einsum: one real product per choice of parts), np.vdot, and functools.reduce.
+(A @ B, np.kron, np.einsum: one real product per choice of parts), np.vdot, np.linalg.solve and
+eigvalsh (real matrices of twice the size), and functools.reduce.
 A mixin of the Lowerer, entered from the hand-offs of Expressions.call (numpy_form, prim_call,
 distribution_call); anything else given a complex value is a located error naming it."""
 from __future__ import annotations
@@ -35,7 +36,8 @@ _EXPANDED = {np.exp: "exp", np.abs: "abs", builtins.abs: "abs", np.angle: "angle
              np.divide: "div", np.power: "pow", np.matmul: "multi", np.dot: "multi", np.outer: "multi",
              np.kron: "multi", np.inner: "multi", np.tensordot: "multi", np.einsum: "multi", np.vdot: "vdot",
              np.where: "where", complex: "complex", np.complex128: "complex", np.complex64: "complex",
-             functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj", np.linalg.solve: "solve"}
+             functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj", np.linalg.solve: "solve",
+             np.linalg.eigvalsh: "eigvalsh"}
 
 
 # the same linear map applied to each part (the other arguments real: axes, shapes, counts)
@@ -144,6 +146,25 @@ class ComplexCalls:
         x = self.call_value(np.linalg.solve, [M, cat([br, bi], 0)], {}, node)
         return self.cx(self._slice_rows(x, 0, n), self._slice_rows(x, n, 2 * n))
 
+    def cx_eigvalsh(self, args, kwargs, node):
+        """np.linalg.eigvalsh(H) of a complex H (one matrix; UPLO='L', NumPy's default: H's lower
+        triangle, the imaginary part of its diagonal ignored): the real symmetric [[A, -B], [B, A]],
+        A = Re H and B the antisymmetric matrix of Im H's strict lower triangle, has each eigenvalue
+        of that Hermitian matrix twice; every other one of its ascending eigenvalues. The derivative
+        is the real rule's, exact: a change of H changes the real matrix within its structure, and
+        v^T dM v is the same for every unit v of a doubled eigenvalue's plane (u^H dH u)."""
+        if len(args) != 1 or any(k != "UPLO" or v != "L" for k, v in kwargs.items()):
+            raise self.cx_refused("np.linalg.eigvalsh with UPLO='U'", node)
+        ar, ai = self.cx_full(args[0], node)
+        if ar.type.rank != 2:
+            raise self.cx_refused("np.linalg.eigvalsh of a stack of matrices", node)
+        lower = self.call_value(np.tril, [ai, -1], {}, node)
+        b = self.b.emit("sub", [lower, self.b.emit("transpose", [lower], axes=(1, 0))])
+        cat = lambda parts, axis: self.call_value(np.concatenate, [tuple(parts)], {"axis": axis}, node)  # noqa: E731
+        M = cat([cat([ar, self.b.emit("neg", [b])], 1), cat([b, ar], 1)], 0)
+        w = self.call_value(np.linalg.eigvalsh, [M], {}, node)
+        return self.b.emit("getitem", [w, self.b.const(0), self.b.const(2)], index=(("slice", 1, None, 2),))
+
     def _slice_rows(self, x, start, stop):
         index = (("slice", 1, 2, None),) + (("slice", None, None, None),) * (x.type.rank - 1)
         return self.b.emit("getitem", [x, self.b.const(start), self.b.const(stop)], index=index)
@@ -182,6 +203,8 @@ class ComplexCalls:
             return self.fold(args, kwargs, node)
         if kind == "solve":
             return self.cx_solve(args, kwargs, node)
+        if kind == "eigvalsh":
+            return self.cx_eigvalsh(args, kwargs, node)
         if kind == "multi":
             ops = tuple(range(1, len(args))) if func is np.einsum else (0, 1)
             return self.multilinear(func, args, ops, kwargs, node)
