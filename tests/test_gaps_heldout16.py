@@ -6,7 +6,8 @@ it away from a zero divisor is nan; `ahead = np.nonzero(mask)[0]` then `len(ahea
 `for i in ahead` (a pure-pursuit look-ahead) were refused ('len() of an unsized object'), and `ahead[0]` read
 as the whole array; np.repeat with counts known only when run (`np.repeat(np.arange(n), time)`, a person-period
 table) was refused ('repeats must be a constant'); np.linalg.eigvalsh of a complex Hermitian matrix (a phonon
-dynamical matrix) was refused. Gradients against central differences, forward mode against reverse;
+dynamical matrix) was refused; `np.concatenate([np.arange(t) for t in time])` (items of lengths known only when run)
+was refused ('np.array of a comprehension ...'). Gradients against central differences, forward mode against reverse;
 the zero divisor's value against NumPy's."""
 import numpy as np
 import pytest
@@ -71,7 +72,17 @@ def _bands_args():
     return [np.array([1.0, 1.6, 2.5]), 0.7, np.array([[0.3, -1.0, 0.5], [0.8, 0.2, -0.4], [0.1, 0.6, -0.2]])]
 
 
+# ------------------------------------------------ np.concatenate of a comprehension whose items' lengths are known when run
+def person_period(x, time):
+    period = np.concatenate([np.arange(t) for t in time])
+    v = np.concatenate([np.arange(t) * x[0] + x[1] for t in time if t > 0])
+    M = np.concatenate([np.outer(x, x) * t for t in time])  # 2-D items: NumPy's array of them, joined
+    return np.sum(x[period % 3] ** 2) + np.sum(v ** 2) + np.sum(np.sin(np.hstack([x[:2] * t for t in time]))) \
+        + np.sum(M ** 2)
+
+
 CASES = [
+    (person_period, lambda: [np.array([0.5, -0.2, 0.3]), np.array([2, 0, 3, 1])]),
     (bands, _bands_args),
     (repeat_counts, _repeat_args, (0, 1)),
     (lookahead, _lookahead_args),

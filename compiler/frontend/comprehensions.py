@@ -60,7 +60,7 @@ def _filtered_or_nested(comp) -> bool:
 def _consumer(func):
     """What a call does with a comprehension argument whose length is known only at run time."""
     for obj, kind in ((builtins.sum, "sum"), (np.sum, "npsum"), (np.mean, "mean"), (np.array, "array"),
-                      (np.asarray, "array"), (np.stack, "array")):
+                      (np.asarray, "array"), (np.stack, "array"), (np.concatenate, "concat"), (np.hstack, "concat")):
         if func is obj:
             return kind
     return None
@@ -336,8 +336,12 @@ class Comprehensions:
         kind = _consumer(func)
         own = comp is None
         comp = node.args[0] if own else comp
-        what = {"sum": "sum()", "npsum": "np.sum", "mean": "np.mean",
+        what = {"sum": "sum()", "npsum": "np.sum", "mean": "np.mean", "concat": ast.unparse(node.func),
                 "array": ast.unparse(node.func) if own else "np.array"}.get(kind) if label is None else label
+        if kind == "concat" and (not own or len(node.args) > 1 or node.keywords or len(comp.generators) > 1
+                                 or self._item_rank(comp) != 1):  # NumPy's array of the items, then joined
+            self.at(node)
+            return self.call_value(func, [self.comprehension_loop(np.array, node, comp, what)], {}, node)
         if kind is None:
             raise self.err(UnsupportedSyntaxError, f"{ast.unparse(node.func)}() of a comprehension over a sequence whose "
                            "length is known only when the function runs is not supported", comp, hint=_HINT)
@@ -373,7 +377,9 @@ class Comprehensions:
 
         try:
             self.env.update(hidden)
-            if kind == "array":
+            if kind == "concat":
+                stmts = self._joined_stmts(comp, tag, at, name)
+            elif kind == "array":
                 g = comp.generators[0]
                 seq = self.loop_sequence(g.iter)
                 self.env[f"{tag}_n"] = self.value(self.seq_length(seq, g.iter), g.iter)
@@ -471,6 +477,53 @@ class Comprehensions:
             return True
         finally:
             self.b.ops, self.env = saved_ops, saved_env
+
+    def _item_rank(self, comp):
+        """The rank of the comprehension's first item (lowered in a scratch block), None if unknown."""
+        g = comp.generators[0]
+        saved_ops, saved_env = self.b.ops, self.env
+        self.b.ops, self.env = [], dict(saved_env)
+        try:
+            self.assign(g.target, self.seq_item(self.loop_sequence(g.iter), 0, g.iter), g.target)
+            item = self.expr(comp.elt)
+            return item.type.rank if isinstance(item, Value) and item.type.kind == "array" else None
+        except AdjitError:
+            return None
+        finally:
+            self.b.ops, self.env = saved_ops, saved_env
+
+    def _joined_stmts(self, comp, tag, at, name) -> list:
+        """np.concatenate([f(t) for t in seq]) of 1-D items whose lengths are known only when run
+        (`np.concatenate([np.arange(t) for t in time])`): a loop adding up the items' sizes, zeros
+        of that length (of the items' dtype, NumPy's result type of one kind), and a loop writing
+        each item at its offset (the item computed twice: once for its size)."""
+        g = comp.generators[0]
+        k, i, n = name(f"{tag}_k"), name(f"{tag}_i"), name(f"{tag}_n")
+        size = lambda v: at(ast.Call(func=name(f"{tag}_size"), args=[v], keywords=[]))  # noqa: E731
+
+        def loop(body):
+            for cond in reversed(g.ifs):
+                body = [at(ast.If(test=cond, body=body, orelse=[]))]
+            return at(ast.For(target=g.target, iter=g.iter, body=body, orelse=[]))
+
+        saved_ops, saved_env = self.b.ops, self.env
+        self.b.ops, self.env = [], dict(saved_env)
+        try:
+            self.assign(g.target, self.seq_item(self.loop_sequence(g.iter), 0, g.iter), g.target)
+            dtype = self.value(self.expr(comp.elt), comp.elt).type.dtype
+        finally:
+            self.b.ops, self.env = saved_ops, saved_env
+        upto = at(ast.BinOp(left=name(f"{tag}_k"), op=ast.Add(), right=size(i)))
+        store = at(ast.Subscript(value=name(tag), slice=at(ast.Slice(lower=k, upper=upto)), ctx=ast.Store()))
+        zeros = at(ast.Call(func=name(f"{tag}_zeros"), args=[n], keywords=[at(ast.keyword(
+            arg="dtype", value=at(ast.Constant(dtype))))]))
+        return [at(ast.Assign(targets=[name(f"{tag}_n", ast.Store)], value=at(ast.Constant(0)))),
+                loop([at(ast.AugAssign(target=name(f"{tag}_n", ast.Store), op=ast.Add(), value=size(comp.elt)))]),
+                at(ast.Assign(targets=[name(tag, ast.Store)], value=zeros)),
+                at(ast.Assign(targets=[name(f"{tag}_k", ast.Store)], value=at(ast.Constant(0)))),
+                loop([at(ast.Assign(targets=[name(f"{tag}_i", ast.Store)], value=comp.elt)),
+                      at(ast.Assign(targets=[store], value=i)),
+                      at(ast.AugAssign(target=name(f"{tag}_k", ast.Store), op=ast.Add(), value=size(i)))])]
 
     def _item_dims(self, comp, seq, what) -> tuple:
         """The shape of the comprehension's items (and whether they are complex, and their dtype),
