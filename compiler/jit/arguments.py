@@ -4,6 +4,7 @@ would compute with (`bind`, `as_numpy`, `resolve_wrt` for the `wrt=` option)."""
 from __future__ import annotations
 
 import ast
+import collections.abc
 import functools
 import inspect
 import re
@@ -150,6 +151,26 @@ class Callee:
         return bind(parsed, self.fn, args, kwargs, self.objects)
 
 
+class _Keywords(collections.abc.Mapping):
+    """A partial's keywords as they are at each call (`p.keywords['lam'] = 0.2` after adjit.grad(p)
+    is seen, as Python sees it), over those of the partial it wraps."""
+
+    def __init__(self, inner, partial):
+        self.inner, self.partial = inner, partial
+
+    def _now(self) -> dict:
+        return {**self.inner, **self.partial.keywords}
+
+    def __getitem__(self, k):
+        return self._now()[k]
+
+    def __iter__(self):
+        return iter(self._now())
+
+    def __len__(self):
+        return len(self._now())
+
+
 def callee_of(fun) -> Callee:
     """The Callee of `fun`: a function, a functools.partial of one, a bound method (self is a
     structure of its attributes, read-only) or an object with a __call__ method."""
@@ -159,7 +180,7 @@ def callee_of(fun) -> Callee:
         return Callee(fun)
     if isinstance(fun, functools.partial):
         inner = callee_of(fun.func)
-        return Callee(inner.fn, inner.prefix + tuple(fun.args), {**inner.kwargs, **fun.keywords}, inner.objects)
+        return Callee(inner.fn, inner.prefix + tuple(fun.args), _Keywords(inner.kwargs, fun), inner.objects)
     if isinstance(fun, types.MethodType) and isinstance(fun.__func__, types.FunctionType):
         _check_source(fun.__func__)
         return Callee(fun.__func__, (fun.__self__,), {}, (0,) if not isinstance(fun.__self__, type) else ())
