@@ -18,6 +18,7 @@ from typing import Any
 
 from ..ir import Function
 from ...runtime import cachedir, cachelock, preload, simd
+from . import numbacosts
 
 VERSION = "0.1.0"
 
@@ -66,6 +67,7 @@ def _load_module(path: Path, modname: str, key: str, names: tuple = ()):
     text = path.read_text(encoding="utf-8")
     if f"# key: {key}\n" not in text:
         raise ImportError("stale or damaged cache entry")
+    numbacosts.install()  # before anything compiles (Numba's typing context is refreshed by the first compile or load anyway)
     preload.bind_scipy_blas()  # before anything Numba binds BLAS for: without all of scipy.linalg
     if "_simd." in text:
         # Numba's cached code names the kernel module; it must be imported before that code loads.
