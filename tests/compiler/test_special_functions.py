@@ -266,17 +266,33 @@ def test_gammaln_gradient_is_digamma():
     np.testing.assert_allclose(adjit.grad(f)(x), sp.digamma(x), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("name", ["erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit"])
-def test_runtime_unary_kernels_on_numbers_and_arrays(name):
+def _all_kernels(names):
+    """One Numba function calling every kernel in `names` on its own argument, returning their results
+    as a tuple: one compile per signature for all of them (the suite's budget: a lambda per kernel
+    and per signature compiled 57 functions here)."""
+    args = ", ".join(f"x{i}" for i in range(len(names)))
+    body = "".join(f"rt.{name}(x{i}), " for i, name in enumerate(names))
+    namespace = {"rt": rt}
+    exec(f"def kernels({args}):\n    return ({body})\n", namespace)
+    return numba.njit(namespace["kernels"])
+
+
+UNARY = ("erf", "erfc", "gammaln", "digamma", "trigamma", "expit", "logit")
+
+
+def test_runtime_unary_kernels_on_numbers_and_arrays():
     """In Numba, on numbers and on non-contiguous arrays, float32 staying float32; in Python, SciPy's."""
     x = R.uniform(0.05, 0.95, (4, 6))[:, ::2]
-    fn = getattr(rt, name)
-    jit = numba.njit(lambda v: fn(v))
-    ref = getattr(sp, name, lambda v: sp.polygamma(1, v))
-    np.testing.assert_allclose(jit(x), ref(x), rtol=1e-13)
-    assert jit(x.astype(np.float32)).dtype == np.float32
-    assert jit(0.25) == pytest.approx(ref(0.25), rel=1e-14)
-    np.testing.assert_array_equal(fn(x), ref(x))  # the lowered source run as plain Python
+    jit = _all_kernels(UNARY)
+    on_arrays, on_float32, on_numbers = jit(*[x] * len(UNARY)), jit(*[x.astype(np.float32)] * len(UNARY)), \
+        jit(*[0.25] * len(UNARY))
+    for name, got, got32, got_number in zip(UNARY, on_arrays, on_float32, on_numbers):
+        fn = getattr(rt, name)
+        ref = getattr(sp, name, lambda v: sp.polygamma(1, v))
+        np.testing.assert_allclose(got, ref(x), rtol=1e-13, err_msg=name)
+        assert got32.dtype == np.float32, name
+        assert got_number == pytest.approx(ref(0.25), rel=1e-14), name
+        np.testing.assert_array_equal(fn(x), ref(x), err_msg=name)  # the lowered source run as plain Python
 
 
 def test_runtime_xlogy_broadcasts():
@@ -349,19 +365,24 @@ def test_polygamma_values_dtypes_and_poles_match_scipy():
     np.testing.assert_allclose(g, sp.polygamma(1, x[:5]) + sp.polygamma(2, x[:5]) + sp.polygamma(4, x[:5]), rtol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["erfinv", "erfcinv", "ndtri", "ndtr", "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e",
-                                  "j0", "j1", "y0", "y1", "k0", "k1", "k0e", "k1e"])
-def test_scipy_kernels_are_scipys_to_the_bit(name):
+SCIPY_KERNELS = ("erfinv", "erfcinv", "ndtri", "ndtr", "log_ndtr", "log_expit", "i0", "i0e", "i1", "i1e",
+                 "j0", "j1", "y0", "y1", "k0", "k1", "k0e", "k1e")
+
+
+def test_scipy_kernels_are_scipys_to_the_bit():
     """SciPy's compiled code (cython_special): the same values, float32 staying float32."""
-    x = np.concatenate([R.uniform(-3, 3, 20), [0.0, 0.5, -40.0, 1e-300]])
-    if name in ("erfinv", "ndtri"):
-        x = R.uniform(-1, 1, 24) if name == "erfinv" else R.uniform(0, 1, 24)
-    if name == "erfcinv":
-        x = R.uniform(0, 2, 24)
-    fn = getattr(rt, name)
-    got = numba.njit(lambda v: fn(v))(x)
-    np.testing.assert_array_equal(got, getattr(sp, name)(x))
-    assert numba.njit(lambda v: fn(v))(x.astype(np.float32)).dtype == np.float32
+    xs = []
+    for name in SCIPY_KERNELS:
+        x = np.concatenate([R.uniform(-3, 3, 20), [0.0, 0.5, -40.0, 1e-300]])
+        if name in ("erfinv", "ndtri"):
+            x = R.uniform(-1, 1, 24) if name == "erfinv" else R.uniform(0, 1, 24)
+        if name == "erfcinv":
+            x = R.uniform(0, 2, 24)
+        xs.append(x)
+    jit = _all_kernels(SCIPY_KERNELS)
+    for name, x, got, got32 in zip(SCIPY_KERNELS, xs, jit(*xs), jit(*[x.astype(np.float32) for x in xs])):
+        np.testing.assert_array_equal(got, getattr(sp, name)(x), err_msg=name)
+        assert got32.dtype == np.float32, name
 
 
 def lambertw_outside(x):
