@@ -414,7 +414,7 @@ class _Hvp:
                 spec, g = found  # path (it compiles again, and remembers the new one)
                 if self._c._guards is g and guards_hold(g):
                     return spec.entry(*args_and_v)[3]  # H v, an array of v's shape
-                del self._fast[key]
+                self._fast.pop(key, None)
         *args, v = args_and_v
         if not isinstance(self.k, tuple):
             c = self._c
