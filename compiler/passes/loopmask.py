@@ -47,7 +47,7 @@ def covers_all(s, v: Value) -> bool:
                 return False
             d = shape[len(axes)]
             vals = [None if k is None else ints[k - 2] for k in it[1:]]
-            if any(k is not None and not isinstance(x, (int, np.integer)) for k, x in zip(it[1:], vals)):
+            if any(k is not None and (not isinstance(x, (int, np.integer)) or isinstance(x, bool)) for k, x in zip(it[1:], vals)):
                 return False
             if it[0] == "int":
                 if not -d <= vals[0] < d:
