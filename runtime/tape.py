@@ -17,7 +17,7 @@ import numpy as np
 from numba.extending import overload
 
 from .alloc import _flat
-from .outline import inline_here, keep_apart, out_of_line, part  # noqa: F401 (generated parts call _tape.part, _tape.keep_apart)
+from .outline import PAD, address, inline_here, keep_alive, keep_apart, out_of_line, part, row_at  # noqa: F401 (generated code calls them)
 from .plainjit import njit_plain
 
 _FIRST_CAPACITY = 64

@@ -25,6 +25,11 @@ from Numba's cache (plainjit._bind). Functions below THRESHOLD are left whole: c
 630 statements compiled no faster (Numba's time per statement, in Python, does not depend on the
 function's size; what grows faster is LLVM on one large function).
 
+*Slabs* (codegen/slabs.py). A cut function's top-level arrays (hundreds of workspace temporaries
+and strip buffers in a long gradient) would each be an allocation of the caller and an argument of
+every part that reads them, and the caller grew faster than its parts; those of one length and
+dtype are rows of one flat slab instead, which the parts take, each making the rows it reads.
+
 A statement that returns, yields, defines a function or breaks out of a loop it does not contain
 is never moved. The cut works on the text's syntax tree, after everything else: the readable
 rendering and every IR pass are unchanged."""
@@ -33,6 +38,8 @@ from __future__ import annotations
 import ast
 import os
 import threading
+
+from .slabs import entry_rows, make_rows, slab
 
 # statements in a function (nested ones counted) from which it is cut, and per part (measured:
 # docs/performance.md); ADJIT_OUTLINE=<threshold>[,<part>] sets them, for such measurements
@@ -54,18 +61,27 @@ def outline(text: str, name: str) -> tuple[str, list[str]]:
         _MEMO.sizes, _MEMO.names = {}, {}
 
 
-def _outline(text: str, fn, name: str) -> tuple[str, list[str]]:
+def _outline(text: str, fn, name: str, slabs: bool = True) -> tuple[str, list[str]]:
     if not isinstance(fn, ast.FunctionDef) or sum(_size(s) for s in fn.body) < THRESHOLD:
         return text, []
+    slabbed, views, made = slab(text, fn) if slabs else (text, {}, {})
+    if views:  # the top-level arrays are rows of slabs now: cut that text
+        _MEMO.sizes, _MEMO.names = {}, {}
+        fn = ast.parse(slabbed).body[0]
     local = {a.arg for a in fn.args.args} | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
                                              and not isinstance(n.ctx, ast.Load)}
-    cutter = _Cutter(name, local, text.split("\n"))
+    cutter = _Cutter(name, local, slabbed.split("\n"), views, made)
     cutter.cut(fn.body, set())
     if not cutter.parts:
         return text, []
     lines = cutter.lines
     for first, last, call in sorted(cutter.calls, reverse=True):  # bottom up: line numbers hold
         lines[first:last] = [call]
+    if views:
+        lines = entry_rows(lines, views, made)
+        if lines is None:  # a return sharing its line: cut without slabs
+            _MEMO.sizes, _MEMO.names = {}, {}
+            return _outline(text, ast.parse(text).body[0], name, slabs=False)
     return "\n".join(lines), cutter.parts
 
 
@@ -144,8 +160,10 @@ def _loop_head(s, live: set) -> set:
 
 
 class _Cutter:
-    def __init__(self, name: str, local: set, lines: list):
+    def __init__(self, name: str, local: set, lines: list, views: dict, slabs: dict):
         self.name, self.local, self.lines = name, local, lines
+        self.views, self.slabs = views, slabs  # array -> (slab, row), made in each part that reads it
+        self.fixed = set(slabs) | {length for length, _ in slabs.values()}  # stay in the caller
         self.parts: list[str] = []
         self.calls: list[tuple] = []  # (first line, end line, the call's line), 0-based, end exclusive
 
@@ -177,7 +195,7 @@ class _Cutter:
                     stmt.orelse = self.cut(stmt.orelse, after[i])
                 out.append(stmt)
                 continue
-            if not _movable(stmt):
+            if not _movable(stmt) or self._makes_slab(stmt):  # a slab stays in the caller, which passes it
                 out += self._close(run, after[i - 1] if i else set())
                 run, size = [], 0
                 out.append(stmt)
@@ -190,6 +208,10 @@ class _Cutter:
         out += self._close(run, after[-1] if body else set())
         return out
 
+    def _makes_slab(self, stmt: ast.stmt) -> bool:
+        return (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id in self.fixed)
+
     def _close(self, run: list, live_after: set) -> list:
         """The run as a call to a new part, or as it is when it is too small to be worth one."""
         if sum(_size(s) for s in run) < PART // 4 or not any(isinstance(s, (ast.For, ast.While)) for s in run):
@@ -199,7 +221,11 @@ class _Cutter:
             bound |= {n.id for n in ast.walk(s) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         results = sorted(bound & live_after & self.local)
         # what the run reads before binding it, and the results it may leave unbound
-        args = sorted(_live_in(run, set(results)) & self.local)
+        args = _live_in(run, set(results)) & self.local
+        rows = {n.id for s in run for n in ast.walk(s) if isinstance(n, ast.Name) and n.id in self.views}
+        for slab in {self.views[v][0] for v in rows}:
+            args |= {slab, self.slabs[slab][0]}
+        args = sorted(args)
         pname = f"{self.name}_part{len(self.parts)}"
         first, last, col = run[0].lineno - 1, run[-1].end_lineno, run[0].col_offset
         body = [line[col:] if line[:col].isspace() or not line[:col] else line.lstrip()
@@ -207,6 +233,7 @@ class _Cutter:
         text = [f"# {pname}: a part of {self.name} (codegen/outline.py), jitted without a Python wrapper",
                 f"def {pname}({', '.join(args)}):",
                 "    _tape.keep_apart()  # noinline: LLVM never optimizes it as one function with its caller"]
+        text += make_rows(self.views, self.slabs, rows, "    ")
         text += ["    " + line if line else line for line in body]
         lhs = ""
         if results:

@@ -150,8 +150,9 @@ STRAIGHT
 
 def test_parts_of_a_cut_function_give_its_gradient(tmp_path, monkeypatch):
     """codegen/outline.py with its thresholds lowered: loops (taped rows, a branch, a while loop
-    with break) and straight-line code cut into parts, arguments and results found by liveness;
-    the gradient, run as Python, against central differences."""
+    with break) and straight-line code cut into parts, arguments and results found by liveness,
+    the top-level arrays rows of slabs the parts take; the gradient, run as Python, against
+    central differences."""
     from adjit.compiler.codegen import outline
 
     monkeypatch.setattr(outline, "THRESHOLD", 60)
@@ -161,6 +162,7 @@ def test_parts_of_a_cut_function_give_its_gradient(tmp_path, monkeypatch):
     x, w = np.linspace(-0.9, 0.8, 5), np.linspace(0.3, 0.7, 5)
     text = CompiledFunction(mod.f, (0, 1), mode="value_and_grad").source(x, w, lowered=True)
     assert "f_grad_part0 = _tape.part(_jit, f_grad_part0, apart=True)" in text and "_tape.keep_apart()" in text
+    assert "_tape.row_at(_slab0_p, " in text, "the top-level arrays are rows of slabs (codegen/slabs.py)"
     value, grads = run_grad(mod.f, (x, w), (0, 1))
     assert np.isclose(value, mod.f(x, w), rtol=1e-12)
     _directional_check(mod.f, x, w, grads)
