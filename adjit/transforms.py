@@ -405,9 +405,8 @@ class _Hvp:
         self._c = None  # the compiled forward over reverse, one argument (found once: _compiled's lookup)
         self._fast: dict = {}  # _fast_key of (*args, v) -> the specialization (a plain function's arrays only)
 
-    @drawing_once  # a random generator argument: the gradient and its derivative of the same draw
     def __call__(self, *args_and_v):
-        if self._fast:
+        if self._fast:  # plain arrays (no random generator to draw once from)
             key = _fast_key(args_and_v)
             found = self._fast.get(key) if key is not None else None
             if found is not None:  # the global and closure constants it was built with unchanged, else the full
@@ -415,6 +414,10 @@ class _Hvp:
                 if self._c._guards is g and guards_hold(g):
                     return spec.entry(*args_and_v)[3]  # H v, an array of v's shape
                 self._fast.pop(key, None)
+        return self._call(*args_and_v)
+
+    @drawing_once  # a random generator argument: the gradient and its derivative of the same draw
+    def _call(self, *args_and_v):
         *args, v = args_and_v
         if not isinstance(self.k, tuple):
             c = self._c
