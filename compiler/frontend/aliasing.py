@@ -224,12 +224,13 @@ def _exclusive(a: tuple, b: tuple) -> bool:
 
 
 def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None = None,
-                  opaque: set | None = None) -> None:
+                  opaque: set | None = None, written_back: dict | None = None) -> None:
     """Raise a located error where a write to a shared buffer would be seen differently by NumPy.
     `holds`: writes that store a reference, not a copy (the rows of a list built by .append).
     `opaque`: ids of top-level nodes that are adjit's own code with value semantics (the derivative
     code of a gradient called inside, checked as user code before it was transformed): they read
-    their inputs where they stand and make fresh arrays."""
+    their inputs where they stand and make fresh arrays. `written_back`: the copy a write through a
+    view makes (`z = y[1:5]; z[:] = v`, np.copyto(y[1:5], v)) -> the view it is written back into."""
     check_slots(fn)  # every item of a `[None] * n` list read is written before (slotcheck.py)
     w = _Walk(inplace or {}, holds, opaque)
     for p in fn.params:
@@ -244,6 +245,10 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
     held = w.held(pts)
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
+        target = (written_back or {}).get(op.inputs[0].id) if op.inputs else None
+        if target is not None:  # a write into that copy is one into the view's array for NumPy's copy order
+            _check_overlapping_copy(op, target, pts.get(target.id, {target.id}), pts, w.producer, w.defs, fn.avals,
+                                    through=target)
         _check_overlapping_copy(op, base, written, pts, w.producer, w.defs, fn.avals)
         item = next((w.items[_base(b)] for b in written if _base(b) in w.items), None)
         if item is not None:
@@ -322,7 +327,8 @@ def _written(loc, unnamed: str, target: bool = False, avoid: str = "") -> str:
     return f"{unnamed} `{text}`" if text else unnamed
 
 
-def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict, avals: dict) -> None:
+def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, defs: dict, avals: dict,
+                            through=None) -> None:
     """`W[1] = W[:, -1]`: a 1-D region assigned from a view of the same array that walks it with
     another stride. NumPy copies element by element in an order of its choosing there (it gives
     [2, 8, 8] for a 3x3 arange, not the column [2, 5, 8]); adjit would give the column. Refused,
@@ -344,7 +350,7 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
     if not {b for b in pts.get(val.id, {val.id}) & written if defs.get(b, (-1, ()))[0] <= made}:
         return
     src = producer.get(val.id)
-    dst = _walk(op.inputs[0], producer)
+    dst = _walk(op.inputs[0] if through is None else through, producer)
     dst = dst and _index_walk(dst[0], dst[1], op.attrs["index"], op.inputs, producer)
     if dst is not None and len(dst[1]) > 1:
         return  # a region of 2 or more dimensions: NumPy copies an overlapping value first, as adjit computes
@@ -353,8 +359,9 @@ def _check_overlapping_copy(op, base, written: set, pts: dict, producer: dict, d
             (walk[1][0][1] == dst[1][0][1] or walk[1][0][1] * dst[1][0][1] < 0):
         return  # one axis of one array at the same stride (a shift: NumPy copies as memmove does), or at
         # strides of opposite signs (NumPy copies the value first): both the value as adjit computes it
-    if not _row_from_own_column(op, src, producer) and not _copy_along_one_axis(op, src, producer, avals):
-        name = base.hint or "the array"
+    if through is not None or not _row_from_own_column(op, src, producer) and \
+            not _copy_along_one_axis(op, src, producer, avals):
+        name = (dst[0].hint if through is not None and dst else None) or base.hint or "the array"
         raise UnsupportedSyntaxError(
             f"the value written into '{name}' is a view of '{name}' itself that walks it along another axis "
             "or at another stride; NumPy's result then depends on the order it copies elements in", op.loc,

@@ -441,6 +441,7 @@ class LocalFunctions(StaticLoops):
             return False
         tmp = f"_view{id(call)}"
         self.env[tmp] = self.b.emit("astype", [view_value], dtype=view_value.type.dtype)  # a copy, written back
+        self.b.__dict__.setdefault("written_back", {})[self.env[tmp].id] = view_value  # (aliasing.py)
         try:
             inner = ast.fix_missing_locations(ast.copy_location(
                 ast.Expr(ast.Call(call.func, [ast.Name(tmp, ast.Load())] + list(call.args[1:]), call.keywords)), stmt))

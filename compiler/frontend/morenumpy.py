@@ -526,6 +526,7 @@ class MoreNumpy(VectorizeCalls):
             return False
         tmp = f"_view{id(target)}"
         self.env[tmp] = self.b.emit("astype", [view_value], dtype=view_value.type.dtype)  # a copy, written back
+        self.b.__dict__.setdefault("written_back", {})[self.env[tmp].id] = view_value  # (aliasing.py)
         try:
             loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
             self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)

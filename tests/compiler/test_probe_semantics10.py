@@ -106,11 +106,19 @@ def _every_other(x):
     return np.sum(y * np.arange(8.0))
 
 
+def _through_a_view(x):
+    y = x * 1.0
+    z = y[1:5]
+    z[:] = y[0:8:2]  # also y[1:5][:] = ..., np.copyto(y[1:5], y[0:8:2])
+    return np.sum(y * np.arange(8.0))
+
+
 def _copies_numpy_makes_as_values(X, x):
     W = X * 1.0
     W[1] = W.T[1]  # the one shared element read into its own place
     r = W[2]
     r[:] = r[::-1]  # opposite strides: NumPy copies the value first
+    r[1:] = r[:-1]  # a shift, through the view
     y = x * 1.0
     y[4:8] = y[0:8:2]  # copied backwards: each element read before it is overwritten
     y[1:8:2] = y[0:4]
@@ -125,7 +133,7 @@ def test_an_overlapping_copy_numpy_makes_in_its_own_order_is_refused():
     located error with the .copy() rewrite; the copies NumPy makes as values are still accepted."""
     X = np.arange(9.0).reshape(3, 3) * 0.37 + 0.1
     x = np.arange(8.0) * 0.37 + 0.1
-    for f, a in ((_column_through_transpose, X), (_every_other, x)):
+    for f, a in ((_column_through_transpose, X), (_every_other, x), (_through_a_view, x)):
         with pytest.raises(adjit.UnsupportedSyntaxError, match="walks it along another axis or at another stride"):
             run_grad(f, (a,), (0,))
     value, grads = run_grad(_copies_numpy_makes_as_values, (X, x), (0, 1))
