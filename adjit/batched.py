@@ -41,6 +41,7 @@ class _BatchedGradJvp(CompiledFunction):
     def transform(self, primal, builder):
         from .compiler import batching, forward, reverse
         from .compiler.jit.compiled import check_differentiable
+        from .compiler.passes.carried import drop_unread_carried
 
         wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves
         if self.mode == "jacfwd":  # a structured result: one result per leaf, then one tangent per leaf
@@ -64,8 +65,9 @@ class _BatchedGradJvp(CompiledFunction):
             fn = eliminate_dead_code(clone_function(fn))  # the result's tuples, (value, aux): no batching rule
             pull = reverse.vjp(fn, builder, wrt, None, n_out)
             check_differentiable(pull, builder, wrt_fwd, False)
-            return batching.batch_tangents(forward.jvp(pull, builder, wrt_fwd, all_results=True, passthrough=n_aux),
-                                           len(wrt_fwd), self.k, n_aux, unread=n_out)  # the outputs' tangents
+            return drop_unread_carried(batching.batch_tangents(  # the outputs' tangents: not read
+                forward.jvp(pull, builder, wrt_fwd, all_results=True, passthrough=n_aux), len(wrt_fwd), self.k, n_aux,
+                unread=n_out))
         if self.has_aux:  # the (value, aux) tuple the split left dead: no batching rule reads it
             from .compiler.ir import clone_function
             from .compiler.passes.dce import eliminate_dead_code
@@ -73,8 +75,9 @@ class _BatchedGradJvp(CompiledFunction):
             primal = eliminate_dead_code(clone_function(primal))
         grad = reverse.value_and_grad(primal, builder, wrt)
         check_differentiable(grad, builder, wrt_fwd, False)
-        return batching.batch_tangents(forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux),
-                                       len(wrt_fwd), self.k, n_aux, unread=1)  # the value's tangent: not read
+        return drop_unread_carried(batching.batch_tangents(  # the value's tangent: not read
+            forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux), len(wrt_fwd), self.k, n_aux,
+            unread=1))
 
 
 BATCHED = {"calls": 0, "fallbacks": 0, "last": None}  # what the last Hessian or jacfwd did (tests read it)

@@ -528,11 +528,7 @@ def batch_tangents(fn: Function, n_tangents: int, k: int, passthrough: int = 0, 
             results.append(bt.b.into(ops, lambda r=r: bt.as_batched(r)))
     out = Function(fn.name, params, list(fn.param_names), Block(ops), results, fn.filename, fn.firstline,
                    fn.result_loc, fn.avals)
-    if unread:  # a loop carrying an unread tangent (a sum's): dead code passes/dce.py keeps
-        from .carried import drop_unread_carried
-
-        out = drop_unread_carried(out)
-    return out
+    return out  # a loop carrying an unread tangent (a sum's) keeps it: passes/carried.py, run by the caller
 
 
 def _check_tapes(bt: _Batcher, fn: Function) -> None:

@@ -2,7 +2,8 @@
 (passes/dce.py: the body computes each yield every iteration), so a carried value whose result
 after the loop is never read, and which inside the loop feeds only its own next value, still
 costs its whole chain each iteration. batching.batch_tangents makes such chains when a Hessian's
-batched code does not compute the value's tangent (a sum of per-tangent row sums carried through
+batched code does not compute the value's tangent (its `unread` results; adjit/batched.py runs this
+pass on what it returns) (a sum of per-tangent row sums carried through
 the loop: `s_dot` of `s = s + np.sum(h * h)`); `drop_unread_carried` removes them.
 
 A slot i of a loop is dropped when its output is read nowhere in the function and its carried
@@ -11,8 +12,9 @@ a while's condition and every op with an effect (tape pushes) are. Liveness is c
 nested branch or loop that is live, or has an effect, reads everything its blocks read."""
 from __future__ import annotations
 
-from .ir import For, Function, Op, While, block_yields, inner_blocks, node_inputs, walk
-from .primitives import SIDE_EFFECTS
+from ..ir import For, Function, Op, While, block_yields, inner_blocks, node_inputs, walk
+from ..primitives import SIDE_EFFECTS
+from .dce import eliminate_dead_code
 
 
 def _reads(node) -> set:
@@ -64,8 +66,6 @@ def _prune(loop, read_anywhere: set) -> bool:
 def drop_unread_carried(fn: Function) -> Function:
     """fn with the unread carried slots of its loops (at any depth) removed, in place, then the
     code only they read dropped (passes/dce.py)."""
-    from .passes.dce import eliminate_dead_code
-
     fn = eliminate_dead_code(fn)  # what reads a loop's result only to make a dead value is gone first
     changed = True
     while changed:
