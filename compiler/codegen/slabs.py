@@ -5,26 +5,29 @@ A long gradient makes hundreds of arrays at its top level (the temporaries it ta
 workspace, the strip buffers of its fused loops). Cut into parts, each would be an allocation of
 the caller and an argument of every part that reads it: the caller's calls then passed up to 180
 arrays each, and the caller grew, in Numba and LLVM, faster than its parts (docs/performance.md).
-The 1-D arrays of one length and dtype, made where only the function's parameters are read,
-become rows of one *slab*, made where the first of them was made:
+The 1-D arrays of one length and dtype, made at the top level, their length read from
+parameters and names bound once before them, become rows of one *slab*, made where the first of
+them was made:
 
     _slab0_n = x.shape[0]
-    _slab0_q = (_slab0_n + 15) // 8 * 8
-    _slab0 = _alloc.take(_ws, _wst, (173 * _slab0_q,), np.float64)
+    _slab0 = _alloc.take(_ws, _wst, (173 * (_slab0_n + _tape.PAD),), np.float64)
 
-and a part takes `_slab0, _slab0_n, _slab0_q` and makes the rows it reads itself:
+and a part takes `_slab0, _slab0_n` and makes the rows it reads itself:
 
     _slab0_p = _tape.address(_slab0)
-    a7 = _tape.row_at(_slab0_p, 12 * _slab0_q, _slab0_n, np.float64)
+    a7 = _tape.row_at(_slab0_p, 12, _slab0_n, np.float64)
 
-Rows are `_slab0_q` elements apart, a pitch of 8 elements more than the length rounded up to 8,
-so rows of 512 float64 (4 KB) do not all fall in the same cache sets (with a 4 KB pitch the
-gradient ran 15-30% slower). `row_at` (runtime/outline.py) makes a C-contiguous array of the same
-type as the array it replaces, its data pointer made from an integer: LLVM sees each row as an
-array of its own, as it saw the separate arrays (rows sliced from the slab cost LLVM four to six
-times as much in a part holding 150 of them). A row holds no reference to its slab: the caller
-uses every slab right before each of its returns (`_tape.keep_alive`), so no slab is freed while a
-row of it (or an alias a part returned) may still be read.
+`row_at` (runtime/outline.py) makes a C-contiguous array of the same type as the array it
+replaces, its data pointer made from an integer, so LLVM sees each row as an array of its own, as
+it saw the separate arrays. Rows are `n + PAD` (8) elements apart, a distance LLVM sees, so it can
+tell rows do not overlap; rows of 512 float64 (4 KB) are then 64 bytes apart modulo 4 KB, not all
+in the same cache sets. Measured on the 100-statement gradient's reverse part (150 rows): rows
+sliced from the slab cost LLVM 4-6 times as much as separate arguments, rows at a pitch LLVM could
+not relate to n about 80 times (it checks every pair of rows at run time); unpadded rows ran at 97-112
+ms against 85 ms at n = 10^5 (one-off runs at load 10), padded ones at 83-86 ms. A row holds no
+reference to its slab: the caller uses every slab right before each of its returns
+(`_tape.keep_alive`), so no slab is freed while a row of it (or an alias a part returned) may
+still be read.
 
 Which arrays: those the workspace plan gave to the workspace (`_alloc.take`: they cannot outlive
 the call, passes/workspace.py), and new arrays (`_alloc.empty`) every use of which reads or writes
@@ -44,12 +47,14 @@ def slab(text: str, fn: ast.FunctionDef) -> tuple[str, dict, dict]:
     for n in ast.walk(fn):
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
             stores[n.id] = stores.get(n.id, 0) + 1
-    params = {a.arg for a in fn.args.args} - set(stores)  # never rebound: readable anywhere
+    readable = {a.arg for a in fn.args.args} - set(stores)  # never rebound: readable anywhere
     groups: dict = {}
     for stmt in fn.body:
-        got = _made_array(stmt, params)
+        got = _made_array(stmt, readable)
         if got is not None and stores.get(got[0]) == 1:
             groups.setdefault(got[1:], []).append((got[0], stmt))
+        if isinstance(stmt, ast.Assign):  # a name bound once, at the top level: readable after it
+            readable |= {t.id for t in stmt.targets if isinstance(t, ast.Name) and stores.get(t.id) == 1}
     unsafe = _escaping(fn, {m[0] for k, ms in groups.items() if k[0] == "empty" for m in ms})
     groups = {k: [m for m in ms if m[0] not in unsafe] for k, ms in groups.items()}
     used = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
@@ -108,10 +113,11 @@ def entry_rows(lines: list, views: dict, slabs: dict) -> list | None:
     return out
 
 
-def _made_array(stmt: ast.stmt, params: set):
+def _made_array(stmt: ast.stmt, readable: set):
     """(name, 'take' | 'empty', length's text, dtype's text) for `name = _alloc.take(_ws, _wst,
     (length,), np.<dtype>)` or `name = _alloc.empty((length,), np.<dtype>)` on one line, its length
-    read from parameters only; else None."""
+    read only from `readable` names (parameters never rebound, names bound once at the top level
+    before it); else None."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             and stmt.lineno == stmt.end_lineno and isinstance(stmt.value, ast.Call) and not stmt.value.keywords):
         return None
@@ -127,7 +133,7 @@ def _made_array(stmt: ast.stmt, params: set):
     if not (isinstance(shape, ast.Tuple) and len(shape.elts) == 1 and isinstance(dtype, ast.Attribute)
             and isinstance(dtype.value, ast.Name) and dtype.value.id == "np"):
         return None
-    if any(isinstance(n, ast.Name) and n.id not in params for n in ast.walk(shape)) or any(
+    if any(isinstance(n, ast.Name) and n.id not in readable for n in ast.walk(shape)) or any(
             isinstance(n, (ast.Call, ast.Starred)) for n in ast.walk(shape)):
         return None
     return stmt.targets[0].id, f.attr, ast.unparse(shape.elts[0]), ast.unparse(dtype)
