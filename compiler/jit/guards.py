@@ -260,7 +260,10 @@ def _current(space, name):
 def holds(guards: list) -> bool:
     """Whether every value in `guards` is as it was."""
     for space, name, frozen in guards:
-        if not _matches(_current(space, name), frozen):
+        if frozen[0] == "is" and type(space) is dict:  # a global bound to a function or module: every call
+            if space.get(name, _MISSING) is not frozen[1]:
+                return False
+        elif not _matches(_current(space, name), frozen):
             return False
     return True
 
