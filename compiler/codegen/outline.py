@@ -214,12 +214,14 @@ class _Cutter:
 
     def _close(self, run: list, live_after: set) -> list:
         """The run as a call to a new part, or as it is when it is too small to be worth one."""
-        if sum(_size(s) for s in run) < PART // 4 or not any(isinstance(s, (ast.For, ast.While)) for s in run):
-            return run  # straight-line statements (allocations, calls) are cheap where they are
+        if sum(_size(s) for s in run) < PART // 4:
+            return run  # a few statements are cheap where they are
         bound = set()
         for s in run:
             bound |= {n.id for n in ast.walk(s) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         results = sorted(bound & live_after & self.local)
+        if not any(isinstance(s, (ast.For, ast.While)) for s in run) and len(results) > 4:
+            return run  # straight-line code making many values (allocations) stays where they are used
         # what the run reads before binding it, and the results it may leave unbound
         args = _live_in(run, set(results)) & self.local
         rows = {n.id for s in run for n in ast.walk(s) if isinstance(n, ast.Name) and n.id in self.views}
