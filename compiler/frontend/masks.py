@@ -356,6 +356,9 @@ class MaskedSelections(SelectionAxes):
         negative count raises ValueError when run, as NumPy."""
         emit, const = self.b.emit, self.b.const
         c = self.value(repeats, node)
+        if not n:  # an extent known only when run (or none): not taken here
+            raise self.err(UnsupportedSyntaxError, f"{label}: counts known only when run need an axis whose length is "
+                           "known when the call is compiled (and not 0)", node)
         if c.type.dtype not in ("int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64", "bool") \
                 or c.type.rank > 1 or c.type.rank == 1 and self._shape(c)[0] not in (1, n, None):
             raise self.err(AdjitTypeError, f"{label}: repeats must be an int or one int per element along the axis "
