@@ -1,5 +1,6 @@
 """Numba implementations whose compile time is out of all proportion to what they do, replaced in
-every process that compiles adjit's code (imported by compiled.py, before any compile).
+every process that compiles adjit's code: modules._load_module installs a listener that applies the
+replacement at the process's first real compile (a process that only loads cached code is untouched).
 
 The first array-to-array slice assignment a process compiles (`a[i:j] = b`, `a[:, k] = row`: every
 generated strip, tape and workspace copy writes one) made Numba compile its CPU error message for
@@ -15,16 +16,37 @@ message) stays as the fallback. If Numba's internals change shape, nothing is pa
 comes back, never a wrong result)."""
 from __future__ import annotations
 
-_DONE: list = []
+_DONE: list = []  # install() ran (the listener is registered)
+_APPLIED: list = []  # the replacement is in place
 
 MESSAGE = "cannot assign slice of shape (index shape) from input of shape (source shape)"
 
 
 def install() -> None:
-    """Once per process."""
+    """Once per process: a listener on Numba's `numba:compile` event applies the replacement at the
+    first real compile. Not before: it refreshes Numba's typing context, which a process that only
+    loads cached code never does (tests/runtime/test_preload.py: a warm hvp loads without it)."""
     if _DONE:
         return
     _DONE.append(True)
+    try:
+        from numba.core import event
+    except ImportError:
+        return
+
+    class _FirstCompile(event.Listener):
+        def on_start(self, ev):
+            if not _APPLIED:
+                _APPLIED.append(True)
+                _apply()
+
+        def on_end(self, ev):
+            pass
+
+    event.register("numba:compile", _FirstCompile())
+
+
+def _apply() -> None:
     try:
         from numba.core import registry, types
         from numba.core.extending import overload
