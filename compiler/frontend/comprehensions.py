@@ -336,8 +336,9 @@ class Comprehensions:
         kind = _consumer(func)
         own = comp is None
         comp = node.args[0] if own else comp
-        what = {"sum": "sum()", "npsum": "np.sum", "mean": "np.mean", "concat": ast.unparse(node.func),
-                "array": ast.unparse(node.func) if own else "np.array"}.get(kind) if label is None else label
+        called = ast.unparse(node.func) if isinstance(node, ast.Call) else "np.array"  # node: the call, when there is one
+        what = {"sum": "sum()", "npsum": "np.sum", "mean": "np.mean", "concat": called,
+                "array": called if own else "np.array"}.get(kind) if label is None else label
         if kind == "concat" and (not own or len(node.args) > 1 or node.keywords or len(comp.generators) > 1
                                  or self._item_rank(comp) != 1):  # NumPy's array of the items, then joined
             self.at(node)
