@@ -232,6 +232,7 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
     their inputs where they stand and make fresh arrays. `written_back`: the copy a write through a
     view makes (`z = y[1:5]; z[:] = v`, np.copyto(y[1:5], v)) -> the view it is written back into."""
     check_slots(fn)  # every item of a `[None] * n` list read is written before (slotcheck.py)
+    fn.param_hazards = []
     w = _Walk(inplace or {}, holds, opaque)
     for p in fn.params:
         w.define(p, ())
@@ -242,6 +243,7 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
     if not w.writes:
         return
     pts = w.buffers()
+    fn.param_hazards = _param_hazards(w, pts, fn)
     held = w.held(pts)
     for op, base, p, wpath in w.writes:
         written = pts.get(base.id, {base.id})
@@ -294,6 +296,45 @@ def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None 
                       "write into a copy (`.copy()`) of the array, or ")
                 + (f"bind '{reader}' to a copy where it is made" if reader.isidentifier() else
                    "copy the value read there where it is made") + " (adjit treats arrays as values)")
+
+
+def _param_hazards(w: _Walk, pts: dict, fn: Function) -> list:
+    """[(i, j, message, loc, hint)]: parameter i's array is written in place and parameter j's is
+    read after the write (later in the program, or in a later iteration of a loop around it).
+    Called with two arrays that share memory (`f(x, x)`, `f(x[1:], x[:-1])`), NumPy's function would
+    see the write through j and adjit's (arguments are values; a written one is copied first)
+    would not: jit/sharedargs.py checks these pairs on every call and raises the message then."""
+    index = {p.id: k for k, p in enumerate(fn.params) if p.type is not None and p.type.kind == "array"}
+    if len(index) < 2:
+        return []
+    found: dict = {}
+    for op, base, p, wpath in w.writes:
+        for i in sorted({index[_base(b)] for b in pts.get(base.id, {base.id}) if _base(b) in index}):
+            for v, q, loops, upath, loc in w.uses:
+                if v.type is None or v.type.kind != "array":
+                    continue
+                others = {index[_base(b)] for b in pts.get(v.id, {v.id}) if _base(b) in index} - {i}
+                if not others:
+                    continue
+                for lid in loops:  # read again in the next iteration of a loop around the write
+                    lo, hi = w.loop_range.get(lid, (q, q))
+                    if lo <= p <= hi:
+                        q = max(q, hi)
+                if q <= p or _exclusive(wpath, upath):
+                    continue
+                for j in others:
+                    if (i, j) not in found:
+                        found[(i, j)] = (op.loc, loc)
+    out = []
+    for (i, j), (wloc, rloc) in sorted(found.items()):
+        a, b = fn.param_names[i], fn.param_names[j]
+        where = f" (read at line {rloc.line})" if rloc is not None else ""
+        out.append((i, j, f"the arguments '{a}' and '{b}' share memory, and the function writes into '{a}' here and "
+                          f"then reads '{b}'{where}: NumPy would see the new values through '{b}', adjit (which treats "
+                          "arguments as values, and writes into a copy of a written one) the old ones",
+                    wloc, f"pass a copy for one of them (`{b}.copy()`), or copy '{a}' in the function before "
+                          f"writing into it: {a} = {a}.copy()"))
+    return out
 
 
 def _user_name(hint):

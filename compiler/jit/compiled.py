@@ -22,7 +22,7 @@ from .. import frontend, timing
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
-from . import frontkey, guards, llvmopt, modules
+from . import frontkey, guards, llvmopt, modules, sharedargs
 from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, replayed, resolve_wrt, trees_of, unconsumed
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
@@ -50,14 +50,15 @@ class Specialization:
     loaded_from_disk: bool = False
     front_hit: bool = False  # found through the front key: the IR pipeline did not run
     out_tree: object = None  # a structured result's tree (frontend/structout.py): adjit/outputs.py rebuilds it
+    hazards: tuple = ()  # arguments that may not share memory (sharedargs.py)
 
     def __post_init__(self):
         # A compiled function whose temporaries come from a workspace takes two more arguments;
         # entry/forward supply them (see _with_workspace), the Numba dispatchers stay reachable.
         self.entry_dispatcher, self.forward_dispatcher = self.entry, self.forward
         pool: list = []
-        self.entry = _with_workspace(self.entry_dispatcher, pool)
-        self.forward = _with_workspace(self.forward_dispatcher, pool)
+        self.entry = sharedargs.guarded(_with_workspace(self.entry_dispatcher, pool), self.hazards)
+        self.forward = sharedargs.guarded(_with_workspace(self.forward_dispatcher, pool), self.hazards)
 
     @property
     def readable(self) -> str:
@@ -278,7 +279,8 @@ class CompiledFunction:
             readable_path = module_path.with_name(f"{stem}.readable.py")
             spec = Specialization(digest, entry["signature"], module_path, getattr(module, self.entry_name),
                                   getattr(module, name), readable_path, entry["result_dtype"],
-                                  time.perf_counter() - t0, from_disk, True, frontkey.tree_from_json(entry))
+                                  time.perf_counter() - t0, from_disk, True, frontkey.tree_from_json(entry),
+                                  sharedargs.from_json(entry.get("hazards")))
         except Exception:  # missing, stale or damaged: the full path decides (and rebuilds)
             return None
         cachedir.protect(stem)
@@ -291,7 +293,8 @@ class CompiledFunction:
         return spec
 
     def _write_front(self, front: str, spec: Specialization) -> None:
-        entry = {"key": spec.key, "signature": spec.signature, "result_dtype": spec.result_dtype}
+        entry = {"key": spec.key, "signature": spec.signature, "result_dtype": spec.result_dtype,
+                 "hazards": sharedargs.to_json(spec.hazards)}
         path = self._front_path(front)
         if path is None or path.parent != spec.module_path.parent:  # in memory, or the directory changed
             return
@@ -359,7 +362,8 @@ class CompiledFunction:
         _MODULES[modname] = module
         spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
-                              time.perf_counter() - t0, from_disk, out_tree=primal.out_tree)
+                              time.perf_counter() - t0, from_disk, out_tree=primal.out_tree,
+                              hazards=tuple(getattr(primal, "param_hazards", ())))
         self._specs[digest] = spec
         if from_disk and self.mode in ("value_and_grad", "grad_jvp", "jvp"):
             _preload(spec.entry_dispatcher, self._entry_args(spec, args))
