@@ -14,7 +14,7 @@ from .compiler.jit.arguments import Flat, drawing_once
 from .runtime.trees import unflatten
 from . import outputs
 from .transforms import (_argnums_or_tuple, _basis, _compiled, _fast_key, _float_leaf, _groups, _like, _n_elements,
-                         _result, _skip)
+                         _result, _skip, positional)
 
 
 def hessian(f: Callable, argnums: int = 0, has_aux: bool = False) -> Callable:
@@ -75,7 +75,9 @@ class _Hessian:
     def __reduce__(self):
         return pickling.reduce(self, _Hessian, (self.f, self.k, self.has_aux))
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:  # undifferentiated, at their positions in f's signature, as in JAX
+            args = positional(self.f, args, kwargs, "hessian")
         if self._fast:  # plain arrays of a signature seen before (no drawing_once: no generator among them)
             key = _fast_key(args)
             run = self._fast.get(key) if key is not None else None

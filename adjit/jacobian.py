@@ -13,7 +13,7 @@ from .compiler.jit import pickling
 from .compiler.jit.arguments import Flat, drawing_once
 from .runtime.trees import flatten, unflatten
 from . import outputs
-from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _n_elements, _tree, _zeros_like_tree, jvp, vjp
+from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _n_elements, _tree, _zeros_like_tree, jvp, positional, vjp
 
 
 class _Jacobian:
@@ -80,8 +80,10 @@ class _Jacobian:
         return ("fwd" if n <= m else "rev"), n, m
 
     @drawing_once  # a random generator argument: every row of the same draw, and one call's draws taken
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         from .higher import nested
+
+        args = positional(self.f, args, kwargs, "jacobian")  # keyword arguments: undifferentiated, as in JAX
 
         found = nested(self, args)  # the third order and beyond (of a Hessian, of a Jacobian of a Jacobian...)
         if found is not None:

@@ -290,6 +290,29 @@ def _argnums(argnums) -> int:
     return argnums
 
 
+def positional(f: Callable, args: tuple, kwargs: dict, what: str) -> tuple:
+    """`args` with `kwargs` put at their places in f's signature (defaults filled up to the last one
+    given), as jax.jacobian and jax.hessian pass keyword arguments through: undifferentiated,
+    argnums counting positions. A keyword-only parameter or **kwargs has no position: an error."""
+    if not kwargs:
+        return args
+    import inspect
+
+    target = f
+    while not inspect.isroutine(target) and callable(getattr(target, "f", None)):  # jacobian(hessian(f))...
+        target = target.f
+    try:
+        bound = inspect.signature(target).bind(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        raise ArgumentError(f"{what}(f)(...): {e}") from None
+    bound.apply_defaults()
+    if bound.kwargs:
+        raise ArgumentError(f"{what}(f)(...) passes keyword arguments at their positions in f's signature, and "
+                            f"{', '.join(sorted(bound.kwargs))} has none (keyword-only, or **kwargs)",
+                            hint=f"close over it: {what}(lambda x: f(x, name=value))(x)")
+    return tuple(bound.args)
+
+
 def _argnums_or_tuple(argnums):
     """One argument position, or a tuple of distinct ones (JAX: a tuple of results, one per position)."""
     if isinstance(argnums, (tuple, list)):
