@@ -67,9 +67,15 @@ Euler with inner Newton solves, np.repeat person-period tables, np.argmin/np.non
 ragged DNA strings, a complex Hermitian eigvalsh, padding masks in einsum attention, segment sums over batched graphs;
 `python benchmarks/real_programs/heldout16.py` checks its jacobian, hvp, has_aux, dict and dataclass uses) with
 `--modules heldout16`;
+`real_programs/heldout17.py` (twenty more, the same way: dosing events in an Euler loop, a Kalman filter skipping NaN
+readings, a superbee limiter by np.minimum/np.maximum, np.kron coregionalization, a batched complex eigvalsh, np.triu_indices
+with a cutoff mask, ALiBi causal attention, np.bincount and np.add.at group sums, np.interp of warped times, an ISTA while
+loop with an early exit, np.cov, beam assembly by slices, np.log1p/np.expm1, np.arctan2 and np.angle wrapping, np.convolve,
+np.apply_along_axis, flux-form slice updates, logsumexp with b=, np.einsum chains, a dict of layers by f-string keys;
+`python benchmarks/real_programs/heldout17.py` checks its jacobian, hvp, has_aux and dict uses) with `--modules heldout17`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout16|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout17|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -92,7 +98,7 @@ CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-           "heldout14", "heldout15", "heldout16")  # held out from MODULES: run alone with --modules heldout (2, ..., 16)
+           "heldout14", "heldout15", "heldout16", "heldout17")  # held out from MODULES: run alone with --modules heldout (2, ..., 17)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
