@@ -329,9 +329,9 @@ def _param_hazards(w: _Walk, pts: dict, fn: Function) -> list:
     for (i, j), (wloc, rloc) in sorted(found.items()):
         a, b = fn.param_names[i], fn.param_names[j]
         where = f" (read at line {rloc.line})" if rloc is not None else ""
-        out.append((i, j, f"the arguments '{a}' and '{b}' share memory, and the function writes into '{a}' here and "
+        out.append((i, j, f"'{a}' and '{b}' share memory in this call, and the function writes into '{a}' here and "
                           f"then reads '{b}'{where}: NumPy would see the new values through '{b}', adjit (which treats "
-                          "arguments as values, and writes into a copy of a written one) the old ones",
+                          "arrays as values, and writes into a copy of a written argument) the old ones",
                     wloc, f"pass a copy for one of them (`{b}.copy()`), or copy '{a}' in the function before "
                           f"writing into it: {a} = {a}.copy()"))
     return out
