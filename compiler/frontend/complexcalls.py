@@ -147,7 +147,7 @@ class ComplexCalls:
         return self.cx(self._slice_rows(x, 0, n), self._slice_rows(x, n, 2 * n))
 
     def cx_eigvalsh(self, args, kwargs, node):
-        """np.linalg.eigvalsh(H) of a complex H (one matrix; UPLO='L', NumPy's default: H's lower
+        """np.linalg.eigvalsh(H) of a complex H (a matrix or a stack; UPLO='L', NumPy's default: H's lower
         triangle, the imaginary part of its diagonal ignored): the real symmetric [[A, -B], [B, A]],
         A = Re H and B the antisymmetric matrix of Im H's strict lower triangle, has each eigenvalue
         of that Hermitian matrix twice; every other one of its ascending eigenvalues. The derivative
@@ -156,14 +156,16 @@ class ComplexCalls:
         if len(args) != 1 or any(k != "UPLO" or v != "L" for k, v in kwargs.items()):
             raise self.cx_refused("np.linalg.eigvalsh with UPLO='U'", node)
         ar, ai = self.cx_full(args[0], node)
-        if ar.type.rank != 2:
-            raise self.cx_refused("np.linalg.eigvalsh of a stack of matrices", node)
+        r = ar.type.rank  # a stack of matrices (r > 2): each one's, as NumPy
+        if r < 2:
+            raise self.cx_refused("np.linalg.eigvalsh of a complex value of fewer than two dimensions", node)
         lower = self.call_value(np.tril, [ai, -1], {}, node)
-        b = self.b.emit("sub", [lower, self.b.emit("transpose", [lower], axes=(1, 0))])
+        b = self.b.emit("sub", [lower, self.b.emit("transpose", [lower], axes=tuple(range(r - 2)) + (r - 1, r - 2))])
         cat = lambda parts, axis: self.call_value(np.concatenate, [tuple(parts)], {"axis": axis}, node)  # noqa: E731
-        M = cat([cat([ar, self.b.emit("neg", [b])], 1), cat([b, ar], 1)], 0)
-        w = self.call_value(np.linalg.eigvalsh, [M], {}, node)
-        return self.b.emit("getitem", [w, self.b.const(0), self.b.const(2)], index=(("slice", 1, None, 2),))
+        M = cat([cat([ar, self.b.emit("neg", [b])], r - 1), cat([b, ar], r - 1)], r - 2)
+        w = (self._stacked_linalg if r > 2 else self.call_value)(np.linalg.eigvalsh, [M], {}, node)
+        index = (("slice", None, None, None),) * (r - 2) + (("slice", 1, None, 2),)
+        return self.b.emit("getitem", [w, self.b.const(0), self.b.const(2)], index=index)
 
     def _slice_rows(self, x, start, stop):
         index = (("slice", 1, 2, None),) + (("slice", None, None, None),) * (x.type.rank - 1)

@@ -21,6 +21,7 @@ from ..errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxEr
 from .parse import _contains_jump, _contains_return, _walk
 from ..ir import Value
 from .structures import StructMap, is_struct
+from .structvalues import StructTuple
 from .values import LocalFunction
 
 MAX_UNROLL = 256  # iterations; the alternative is a located error, not a loop
@@ -280,7 +281,28 @@ class StaticLoops:
                     self.b.aval(k).value is None:
                 self.at(sl)
                 return self.b.emit("getitem", [self.b.emit("stack", list(base), axis=0), k], index=(("int", 1),))
+        rows = self._number_rows(base) if isinstance(sl, (ast.Name, ast.BinOp, ast.UnaryOp)) else None
+        if rows is not None:  # `events[k][0]`, `t, dose = events[k]`: a list of (time, dose) tuples
+            k = self.expr(sl)
+            if isinstance(k, Value) and k.type.kind == "scalar" and k.type.dtype in ("int64", "int32") and \
+                    self.b.aval(k).value is None:
+                self.at(sl)
+                cols = [self.b.emit("getitem", [self.b.emit("stack", list(col), axis=0), k], index=(("int", 1),))
+                        for col in zip(*base)]
+                first = base[0]
+                return StructTuple(cols, f"{base.label}[{ast.unparse(sl)}]", first.kind, first.fields, first.cls)
         return super().struct_subscript(base, node)
+
+    @staticmethod
+    def _number_rows(base):
+        """A list argument whose items are tuples of one length (and one NamedTuple class) of numbers,
+        each position's numbers of one dtype: one array per position holds them (None otherwise)."""
+        if type(base).__name__ != "StructTuple" or not len(base) or not all(
+                type(e).__name__ == "StructTuple" and len(e) == len(base[0]) and e.cls is base[0].cls for e in base):
+            return None
+        if not len(base[0]) or not all(isinstance(v, Value) and v.type.kind == "scalar" for e in base for v in e):
+            return None
+        return base if all(len({v.type.dtype for v in col}) == 1 for col in zip(*base)) else None
 
     def _item_kind(self, e):
         """Items of one kind make an array (numbers, or arrays of one dtype and shape)."""

@@ -1,0 +1,67 @@
+"""What the seventeenth held-out corpus found (benchmarks/real_programs/heldout17.py), as small programs
+written the way its programs are: `t, dose = events[k]` and `events[k][0]` of a list argument of (time, dose)
+tuples at a position known only when run (a dosing table walked by a while loop inside an Euler loop) were
+refused ('indexed only with a constant'); np.linalg.eigvalsh of a stack of complex Hermitian matrices (bands
+over a k-grid, H of shape (nk, 3, 3)) was refused. Gradients against central differences, forward mode
+against reverse (the lowered module run as plain Python)."""
+from typing import NamedTuple
+
+import numpy as np
+
+from tests.conftest import family_tests
+
+
+# ------------------------------------------------ a list of (time, dose) tuples indexed by a counter known when run
+class Dose(NamedTuple):
+    t: float
+    amount: float
+
+
+def dosing_events(x, events, named):
+    s, k = 0.0, 0
+    for step in range(6):
+        t = 0.5 * step
+        while k < len(events) and events[k][0] <= t + x[2] * 0.0:
+            when, amount = events[k]
+            s = s + amount * np.exp(-x[0] * (t - when)) + x[1] * events[k][1]
+            k += 1
+        s = s * (1.0 - 0.1 * x[0])
+    d = named[k - 2]  # a NamedTuple item: its fields by name
+    return s + x[2] * events[-k][0] + d.amount * x[1] ** 2 + d[0] * x[0]
+
+
+def _dosing_args():
+    return [np.array([0.3, 0.7, 1.1]), [(0.0, 2.0), (1.0, 3.0), (2.2, 0.5)], [Dose(0.5, 1.5), Dose(1.0, 2.5)]]
+
+
+def pairs_by_counter(x, pairs):
+    s, k = 0.0, 0
+    while s < 10.0 and k < len(pairs):
+        i, j = pairs[k]  # ints: positions into x
+        s = s + x[i] * x[j]
+        k += 1
+    return s
+
+
+# ------------------------------------------------ np.linalg.eigvalsh of a stack of complex Hermitian matrices
+def stacked_bands(c, k):
+    H = np.zeros((len(k), 3, 3), dtype=complex)
+    H[:, 0, 1] = -c[0] * np.exp(1j * c[1]) * np.cos(k)
+    H[:, 1, 2] = -c[0] * np.cos(2 * k) + 0.3j
+    H[:, 1, 0] = np.conj(H[:, 0, 1])
+    H[:, 2, 1] = np.conj(H[:, 1, 2])
+    H[:, 2, 0] = 0.2 * c[2]  # the upper triangle left zero: NumPy reads the lower one
+    for s in range(3):
+        H[:, s, s] = c[2] * s
+    G = np.stack([H, 2 * H])  # (2, nk, 3, 3)
+    return np.sum(np.linalg.eigvalsh(H) ** 3 * np.arange(1.0, 4.0)) + np.sum(np.sin(np.linalg.eigvalsh(G)))
+
+
+CASES = [
+    (dosing_events, _dosing_args),
+    (pairs_by_counter, lambda: [np.array([0.5, -1.2, 0.8]), [(0, 1), (2, 2), (1, 0), (0, 0)]]),
+    (stacked_bands, lambda: [np.array([1.0, 0.4, 0.25]), np.array([0.3, 1.1, 2.0, 2.9])]),
+]
+IDS = [c[0].__name__ for c in CASES]
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
