@@ -45,6 +45,7 @@ class _Walk:
         self.held_edges: list = []  # (list value id, id of an array one of its rows refers to, position)
         self.held_copies: list = []  # (list value id, id of the list whose items its rows hold: list(xs))
         self.items: dict = {}  # id of an item read from a list (a new value) -> the list's name
+        self.views_of: dict = {}  # value id -> the array it is a read-only view of (check_sharing)
 
     def union(self, out, src, loop=None) -> None:
         """`out` may live in the buffers of `src` (a view, an in-place write, a phi's incoming value);
@@ -164,6 +165,8 @@ class _Walk:
                         self.held_edges.append((node.out.id, held.id, self.pos))
                 elif PRIMITIVES[node.prim].view and node.inputs:
                     self.union(node.out, node.inputs[0])
+                if node.outputs and node.out.id in self.views_of:  # a read-only view lowered as a copy
+                    self.union(node.out, self.views_of[node.out.id])
                 held = self.holds.get(node.out.id) if node.outputs else None
                 if isinstance(held, tuple) and held[0] == "item":  # r = xs[k] (slots.py)
                     self.items[node.out.id] = held[1]
@@ -224,16 +227,19 @@ def _exclusive(a: tuple, b: tuple) -> bool:
 
 
 def check_sharing(fn: Function, inplace: dict | None = None, holds: dict | None = None,
-                  opaque: set | None = None, written_back: dict | None = None) -> None:
+                  opaque: set | None = None, written_back: dict | None = None, views_of: dict | None = None) -> None:
     """Raise a located error where a write to a shared buffer would be seen differently by NumPy.
     `holds`: writes that store a reference, not a copy (the rows of a list built by .append).
     `opaque`: ids of top-level nodes that are adjit's own code with value semantics (the derivative
     code of a gradient called inside, checked as user code before it was transformed): they read
     their inputs where they stand and make fresh arrays. `written_back`: the copy a write through a
-    view makes (`z = y[1:5]; z[:] = v`, np.copyto(y[1:5], v)) -> the view it is written back into."""
+    view makes (`z = y[1:5]; z[:] = v`, np.copyto(y[1:5], v)) -> the view it is written back into.
+    `views_of`: value id -> the array a copy stands for a read-only view of (NumPy's
+    sliding_window_view, lowered as a gather): it lives in that array's buffers."""
     check_slots(fn)  # every item of a `[None] * n` list read is written before (slotcheck.py)
     fn.param_hazards = []
     w = _Walk(inplace or {}, holds, opaque)
+    w.views_of = views_of or {}
     for p in fn.params:
         w.define(p, ())
     w.block(fn.body, (), ())

@@ -134,7 +134,8 @@ def _bound(stmt) -> set:
 _VIEW_FUNCS = frozenset({"asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "atleast_1d", "atleast_2d",
                          "atleast_3d", "expand_dims", "moveaxis", "rollaxis", "flip", "fliplr", "flipud", "rot90",
                          "real", "imag", "broadcast_to", "broadcast_arrays", "split", "array_split", "hsplit",
-                         "vsplit", "dsplit", "matrix_transpose", "permute_dims", "unstack"})
+                         "vsplit", "dsplit", "matrix_transpose", "permute_dims", "unstack", "sliding_window_view",
+                         "as_strided"})
 _VIEW_METHODS = ("reshape", "ravel", "transpose", "view", "swapaxes", "squeeze", "diagonal")  # also np.<name>(x)
 
 
@@ -396,6 +397,10 @@ def plan(parsed, differentiated: set):
         need = _closure(body, k, params, res)
         if need is None or _tainted(body, need, differentiated, local)[k]:
             continue  # (a value computed from a differentiated one: the lowerer's located error)
+        from .hostlift import shares_with_later_writes
+
+        if shares_with_later_writes(body, k, res):
+            continue  # a view written through after it (r = A.ravel(); r[1] = v): the compiled code's
         hoisted[k] = written
         closure |= need
     for k in loops:  # a loop whose iterable is not hoisted: analysed as the loop it is

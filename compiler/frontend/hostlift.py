@@ -215,3 +215,37 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentia
     node = copy.copy(parsed.node)
     node.body = body
     return replace(parsed, node=node, _stmt_texts={})
+
+
+def shares_with_later_writes(body: list, k: int, res) -> bool:
+    """Whether top-level statement k, run before the compiled code, would hand it a view of an
+    array the compiled code also holds, where one of the two is written after k: `r = A.ravel()`
+    (a method adjit has no rule for; NumPy's ravel is a view of A) then `r[1] = v` (NumPy changes
+    A) or `A[0] = v` (NumPy changes r). The prologue's r is a view of the prologue's A, not of the
+    compiled code's, so the write would not be seen: such a statement stays in the compiled code
+    (its located error, or its rule). A fresh result (np.unique(...), a draw) shares nothing."""
+    from .host import _bound
+
+    stmt = body[k]
+    value = getattr(stmt, "value", None)
+    root = _view_root(value) if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and value is not None else None
+    if root is None:
+        return False
+    group = set(_bound(stmt)) | {root}
+    for i in range(k - 1, -1, -1):  # A = B.T before k: B too
+        s = body[i]
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _bound(s) & group:
+            src = _view_root(s.value)
+            if src is not None:
+                group.add(src)
+    later = [n for st in body[k + 1:] for n in ast.walk(st)]
+    changed = True
+    while changed:  # names bound after k to a view of the group (s = r; t = A[0]) share it too
+        changed = False
+        for n in later:
+            if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None and _view_root(n.value) in group:
+                new = _bound(n) - group
+                if new:
+                    group |= new
+                    changed = True
+    return any(_may_mutate(st, name, res) for st in body[k + 1:] for name in group)

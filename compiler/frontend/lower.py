@@ -472,5 +472,6 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     fn = Function(parsed.name, params, names, Block(b.ops), [result],
                   parsed.filename, parsed.firstline, result_loc, b.avals)
     fn.out_tree = out_tree
-    check_sharing(fn, b.inplace_of, b.__dict__.get("holds"), b.__dict__.get("opaque"), b.__dict__.get("written_back"))
+    check_sharing(fn, b.inplace_of, b.__dict__.get("holds"), b.__dict__.get("opaque"), b.__dict__.get("written_back"),
+                  b.__dict__.get("views_of"))
     return fn, b

@@ -163,7 +163,7 @@ def call_transform(b: Builder, spec, values: list, stack: tuple, call_loc):
     fn = Function(parsed.name, params, [p.hint or f"p{j}" for j, p in enumerate(params)], Block(inner.ops), results,
                   parsed.filename, parsed.firstline, _result_loc(parsed), b.avals)
     check_sharing(fn, inner.inplace_of, inner.__dict__.get("holds"), inner.__dict__.get("opaque"),
-                  inner.__dict__.get("written_back"))
+                  inner.__dict__.get("written_back"), inner.__dict__.get("views_of"))
     transform = TRANSFORMS.get("value_and_grad")
     if transform is None:
         raise AdjitError("a gradient called inside a function is compiled by adjit's driver (adjit.grad, adjit.jvp...), "

@@ -194,6 +194,8 @@ class ViewForms(FormsBase):
             order = [k for k in range(n_out + 1) if k != a + 1] + [a + 1]  # the window axis last
             out = self.b.emit("transpose", [out], axes=tuple(order))
             n_out += 1
+        # NumPy's result is a view of x: a later write into x is seen through it (aliasing.py)
+        self.b.__dict__.setdefault("views_of", {})[out.id] = x
         return out
 
     def _atleast(self, nd, args, kwargs, node, label):
