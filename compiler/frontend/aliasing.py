@@ -333,7 +333,7 @@ def _param_hazards(w: _Walk, pts: dict, fn: Function) -> list:
                         found[(i, j)] = (op.loc, loc)
     out = []
     for (i, j), (wloc, rloc) in sorted(found.items()):
-        a, b = fn.param_names[i], fn.param_names[j]
+        a, b = (n[5:] if n.startswith("host_") else n for n in (fn.param_names[i], fn.param_names[j]))  # host.py's
         where = f" (read at line {rloc.line})" if rloc is not None else ""
         out.append((i, j, f"'{a}' and '{b}' share memory in this call, and the function writes into '{a}' here and "
                           f"then reads '{b}'{where}: NumPy would see the new values through '{b}', adjit (which treats "

@@ -228,10 +228,18 @@ def shares_with_later_writes(body: list, k: int, res) -> bool:
 
     stmt = body[k]
     value = getattr(stmt, "value", None)
-    root = _view_root(value) if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and value is not None else None
-    if root is None:
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or value is None:
         return False
-    group = set(_bound(stmt)) | {root}
+    roots = {_view_root(value)} - {None}
+    if not roots and isinstance(value, ast.Call):  # a helper of the user's may return its argument or a view of it
+        from .expressions import _library
+
+        fn = res.resolve(value.func)
+        if isinstance(fn, types.FunctionType) and not _library(fn):
+            roots = {_view_root(a) for a in list(value.args) + [k.value for k in value.keywords]} - {None}
+    if not roots:
+        return False
+    group = set(_bound(stmt)) | roots
     for i in range(k - 1, -1, -1):  # A = B.T before k: B too
         s = body[i]
         if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _bound(s) & group:

@@ -43,6 +43,17 @@ def argument_raveled_and_written(x):
     return np.sum(x * W)
 
 
+def _flat(a):
+    return a.ravel()
+
+
+def helper_view_written(x):
+    A = np.zeros((2, 3))
+    r = _flat(A)  # a helper of the user's returning a view of its argument
+    r[1] = x[0] ** 2
+    return np.sum(A * W.reshape(2, 3)) + np.sum(x)
+
+
 def window_then_base_written(x):
     A = np.zeros(6)
     v = np.lib.stride_tricks.sliding_window_view(A, 2)
@@ -51,7 +62,7 @@ def window_then_base_written(x):
 
 
 @pytest.mark.parametrize("fun", [ravel_then_write, ravel_then_base_written, ravel_written_in_a_loop,
-                                 argument_raveled_and_written, window_then_base_written])
+                                 argument_raveled_and_written, window_then_base_written, helper_view_written])
 def test_a_write_seen_through_a_view_is_a_located_error(fun):
     x = np.linspace(0.1, 1.0, 6)
     c = CompiledFunction(fun, (0,))
