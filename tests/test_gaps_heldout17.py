@@ -2,7 +2,8 @@
 written the way its programs are: `t, dose = events[k]` and `events[k][0]` of a list argument of (time, dose)
 tuples at a position known only when run (a dosing table walked by a while loop inside an Euler loop) were
 refused ('indexed only with a constant'); np.linalg.eigvalsh of a stack of complex Hermitian matrices (bands
-over a k-grid, H of shape (nk, 3, 3)) was refused. Gradients against central differences, forward mode
+over a k-grid, H of shape (nk, 3, 3)) was refused; probes around the corpus's constructs found np.cov's `y`,
+`fweights` and `aweights` and np.interp's `period` refused. Gradients against central differences, forward mode
 against reverse (the lowered module run as plain Python)."""
 from typing import NamedTuple
 
@@ -57,10 +58,28 @@ def stacked_bands(c, k):
     return np.sum(np.linalg.eigvalsh(H) ** 3 * np.arange(1.0, 4.0)) + np.sum(np.sin(np.linalg.eigvalsh(G)))
 
 
+# ------------------------------------------------ np.cov(x, y), fweights, aweights; np.interp(period=) (probes around the corpus)
+def weighted_cov(X, w):
+    C = np.cov(X[:, 0], X[:, 1]) + np.cov(X[:, :2], X[:, 2:], rowvar=False)[:2, 1:]
+    A = np.cov(X.T, fweights=np.array([1, 2, 1, 3, 1, 2]), aweights=w, bias=True)
+    return np.sum(C * np.array([[1.0, 2.0], [3.0, 4.0]])) + np.sum(A * np.arange(9.0).reshape(3, 3)) \
+        + np.sum(np.cov(X, rowvar=False, aweights=w ** 2) ** 2) + np.cov(X[:, 0], aweights=w) + np.cov(X[:, 1:2].T)
+
+
+def wind_direction_table(x):
+    xp = np.array([350.0, 10.0, 90.0, 180.0, 270.0])  # degrees, unsorted and wrapping
+    d = np.array([355.0, 5.0, -20.0, 400.0, 95.0]) * (1 + 0.01 * x[0])
+    return np.sum(np.interp(d, xp, x[:5] ** 2, period=360) * np.arange(5.0)) \
+        + np.interp(x[0] * 10, np.array([0.0, 3.0, 5.0]), x[1:4], period=x[4] + 8.0)
+
+
 CASES = [
     (dosing_events, _dosing_args),
     (pairs_by_counter, lambda: [np.array([0.5, -1.2, 0.8]), [(0, 1), (2, 2), (1, 0), (0, 0)]]),
     (stacked_bands, lambda: [np.array([1.0, 0.4, 0.25]), np.array([0.3, 1.1, 2.0, 2.9])]),
+    (weighted_cov, lambda: [np.random.default_rng(3).standard_normal((6, 3)), np.array([0.5, 1.0, 2.0, 1.5, 0.7, 1.2])],
+     (0, 1)),
+    (wind_direction_table, lambda: [np.array([0.33, -0.8, 0.5, 1.2, 0.4])]),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

@@ -53,7 +53,8 @@ FORMS: dict = {
     "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
     "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
                                  "`fp[i] + (x - xp[i]) (fp[i+1] - fp[i]) / (xp[i+1] - xp[i])` (gathers); `left`/`right` "
-                                 "outside (fp's ends by default); xp increasing, its length known when compiled"),
+                                 "outside (fp's ends by default); xp increasing, its length known when compiled; `period`: x "
+                                 "and xp modulo it, xp sorted and wrapped one point onto each end, as NumPy"),
     "flatnonzero": ((np.flatnonzero,), (), "the positions of the nonzero elements of the raveled array, in order: an "
                                            "int64 array of a length known only when the function runs (each True "
                                            "element's `cumsum` rank says where its position goes)"),
@@ -537,8 +538,6 @@ class ArrangingForms(FormsBase):
     def form_interp(self, label, args, kwargs, node):
         x, xp, fp, left, right, period = self.bind_args(label, ("x", "xp", "fp", "left", "right", "period"), args,
                                                         kwargs, node, left=None, right=None, period=None)
-        if period is not None:
-            raise self.err(UnsupportedSyntaxError, f"{label}: `period` is not supported", node)
         emit = self.b.emit
         x, xp, fp = (self.value(a, node) for a in (x, xp, fp))
         x, xp, fp = (a if a.type.dtype in ("float32", "float64") else emit("astype", [a], dtype="float64")
@@ -546,6 +545,15 @@ class ArrangingForms(FormsBase):
         if self._rank(xp) != 1 or self._rank(fp) != 1:
             raise self.err(ShapeError, f"{label}: xp and fp must be 1-D", node)
         m = self._extent(xp, 0, node, label)
+        if period is not None:  # NumPy's: x and xp modulo period, xp sorted, one point wrapped onto each end
+            per, one = self.value(period, node), (lambda v: emit("stack", [v], axis=0))
+            x, xp = emit("mod", [x, per]), emit("mod", [xp, per])
+            order = emit("argsort", [xp], axis=0)
+            xp, fp = (emit("gather", [a, order], index=(("array", 1),)) for a in (xp, fp))
+            xp = emit("concatenate", [one(emit("sub", [self._take(xp, 0, m - 1), per])), xp,
+                                      one(emit("add", [self._take(xp, 0, 0), per]))], axis=0)
+            fp = emit("concatenate", [one(self._take(fp, 0, m - 1)), fp, one(self._take(fp, 0, 0))], axis=0)
+            m, left, right = m + 2, None, None  # left and right are ignored, as NumPy's
         if m < 2:
             raise self.err(ShapeError, f"{label}: xp needs at least two points here", node)
         scalar = x.type.kind == "scalar"

@@ -28,7 +28,8 @@ FORMS: dict = {
                                      "`axis` None or an int, `keepdims`; the lane's extent known when compiled)"),
     "percentile": ((np.percentile,), (), "the `quantile` form at `q / 100`"),
     "cov": ((np.cov,), (), "`Xc @ Xc.T / (N - ddof)`, Xc the variables (rows, or columns with `rowvar=False`) "
-                           "minus their means; `bias`, `ddof`; a 1-D input is one variable (its variance)"),
+                           "minus their means; `bias`, `ddof`; `y` (more variables); `fweights`, `aweights` (NumPy's "
+                           "weighted mean and divisor); one variable gives its variance"),
     "argsort": ((np.argsort,), ("argsort",), "`argsort`, a stable sort's permutation (int64, no gradient)"),
     "sort": ((np.sort,), ("sort",), "`argsort` then a `gather` along `axis` (`axis=None`: of the raveled array): "
                                     "the gradient scatters back through the permutation; the in-place method "
@@ -215,13 +216,47 @@ class StatisticsForms(FormsBase):
         return self.form_quantile(label, args, kwargs, node, scale=100.0)
 
     def form_cov(self, label, args, kwargs, node):
+        """np.cov: a second set of variables `y` joins m's rows (NumPy's concatenate); fweights and
+        aweights weight the observations (NumPy's formula: the weighted mean, and the divisor
+        w_sum - ddof, or w_sum - ddof * sum(w * aweights) / w_sum with aweights); one variable gives
+        a number (NumPy's squeeze)."""
         m, y, rowvar, bias, ddof, fw, aw, dtype = self.bind_args(
             label, ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights", "dtype"), args, kwargs, node,
             y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None)
-        if y is not None or fw is not None or aw is not None:
-            raise self.err(UnsupportedSyntaxError, f"{label}: `y`, `fweights` and `aweights` are not supported", node,
-                           hint="stack the variables into one array first")
         rowvar, bias, ddof = (self.static(a, node, k) for a, k in ((rowvar, "rowvar"), (bias, "bias"), (ddof, "ddof")))
+        X = self._cov_rows(m, rowvar, dtype, node, label)
+        if y is not None:
+            X = self.b.emit("concatenate", [X, self._cov_rows(y, rowvar, dtype, node, label)], axis=0)
+        ddof = (0 if bias else 1) if ddof is None else ddof
+        emit, n = self.b.emit, self._dim(X, 1)
+        w = a = None
+        if fw is not None:
+            w = self._array_arg(fw, node, label)
+            if w.type.dtype not in ("int64", "int32", "int16", "int8", "uint8", "bool"):
+                raise self.err(AdjitTypeError, f"{label}: fweights must be integer", node)
+            w = emit("astype", [w], dtype="float64")
+        if aw is not None:
+            a = self._array_arg(aw, node, label)
+            a = emit("astype", [a], dtype="float64") if a.type.dtype != "float64" else a
+            w = a if w is None else emit("mul", [w, a])
+        if w is None:
+            Xc = emit("sub", [X, emit("mean", [X], axis=(1,), keepdims=True)])
+            C = emit("matmul", [Xc, emit("transpose", [Xc], axes=(1, 0))])
+            denom = self.value(n - ddof, node) if isinstance(n, int) else emit("sub", [n, self.value(ddof, node)])
+        else:
+            if self._rank(w) != 1:
+                raise self.err(ShapeError, f"{label}: the weights must be 1-D", node)
+            w_sum = emit("sum", [w], axis=(0,), keepdims=False)
+            Xc = emit("sub", [X, emit("div", [emit("sum", [emit("mul", [X, w])], axis=(1,), keepdims=True), w_sum])])
+            C = emit("matmul", [emit("mul", [Xc, w]), emit("transpose", [Xc], axes=(1, 0))])
+            denom = emit("sub", [w_sum, self.value(float(ddof), node)]) if a is None else emit("sub", [w_sum, emit(
+                "div", [emit("mul", [self.value(float(ddof), node), emit("sum", [emit("mul", [w, a])], axis=(0,),
+                                                                                    keepdims=False)]), w_sum])])
+        C = emit("div", [C, denom])
+        return self._take(self._take(C, 0, 0), 0, 0) if self._dim(X, 0) == 1 else C
+
+    def _cov_rows(self, m, rowvar, dtype, node, label):
+        """np.cov's m (or y) as a 2-D array of variables by rows, float64 unless dtype says."""
         X = self._array_arg(m, node, label)
         if dtype is not None:
             X = self._cast(X, dtype, node)
@@ -230,19 +265,11 @@ class StatisticsForms(FormsBase):
         rank = self._rank(X)
         if rank > 2:
             raise self.err(ShapeError, f"{label}: m has more than 2 dimensions", node)
-        if rank == 2 and not rowvar:
-            X = self.b.emit("transpose", [X], axes=(1, 0))
-        if rank == 1:
-            X = self.b.emit("expand_dims", [X], axis=(0,))
         if rank == 0:
             raise self.err(ShapeError, f"{label} of a number", node)
-        ddof = (0 if bias else 1) if ddof is None else ddof
-        n = self._dim(X, 1)
-        Xc = self.b.emit("sub", [X, self.b.emit("mean", [X], axis=(1,), keepdims=True)])
-        C = self.b.emit("matmul", [Xc, self.b.emit("transpose", [Xc], axes=(1, 0))])
-        denom = self.value(n - ddof, node) if isinstance(n, int) else self.b.emit("sub", [n, self.value(ddof, node)])
-        C = self.b.emit("div", [C, denom])
-        return self._take(self._take(C, 0, 0), 0, 0) if rank == 1 else C
+        if rank == 2 and not rowvar:
+            X = self.b.emit("transpose", [X], axes=(1, 0))
+        return self.b.emit("expand_dims", [X], axis=(0,)) if rank == 1 else X
 
     def _sort_args(self, label, args, kwargs, node):
         x, axis, kind, order, stable = self.bind_args(label, ("a", "axis", "kind", "order", "stable"), args, kwargs,
