@@ -1,11 +1,15 @@
 """The on-disk cache: a second process reaches its first gradient without regenerating or
 recompiling, and a damaged entry is rebuilt rather than trusted."""
 import json
-import os
-import subprocess
+import shutil
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "runtime"))
+from procserver import Procs  # noqa: E402
 
 SCRIPT = textwrap.dedent('''
     import json, sys, time
@@ -23,30 +27,41 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-def run(cache_dir):
-    env = dict(os.environ, ADJIT_CACHE_DIR=str(cache_dir))
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(here=str(Path(__file__).parent))],
-                         capture_output=True, text=True, env=env, timeout=300)
+def run(server, cache_dir):
+    out = server.run(SCRIPT.format(here=str(Path(__file__).parent)), env=dict(server.env, ADJIT_CACHE_DIR=str(cache_dir)))
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_second_process_loads_generated_module_and_numba_cache(tmp_path):
-    first = run(tmp_path)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A cache a first process built and a second one loaded, once for both tests (the suite's
+    budget: the network compiled once, not once per test); each run is a new process forked from
+    a process that imported adjit (tests/runtime/procserver.py)."""
+    cache = tmp_path_factory.mktemp("jit_cache")
+    with Procs() as server:
+        first = run(server, cache)
+        second = run(server, cache)
+        yield server, cache, first, second
+
+
+def test_second_process_loads_generated_module_and_numba_cache(built):
+    _, _, first, second = built
     assert not first["from_disk"]
     module = Path(first["module"])
     assert module.exists() and module.with_name(module.stem + ".readable.py").exists()
-    second = run(tmp_path)
     assert second["from_disk"]
     assert second["dW1"] == first["dW1"]
     assert list((module.parent / "__pycache__").glob("*.nbi")), "Numba's cache index was not written"
 
 
-def test_damaged_entry_is_rebuilt(tmp_path):
-    first = run(tmp_path)
-    module = Path(first["module"])
+def test_damaged_entry_is_rebuilt(built, tmp_path):
+    server, built_cache, first, _ = built
+    cache = tmp_path / "cache"
+    shutil.copytree(built_cache, cache, symlinks=True)  # a copy: the built cache stays whole for the other test
+    module = cache / Path(first["module"]).relative_to(built_cache)
     module.write_text(module.read_text()[:200])  # truncated, as by a crash mid-write
-    again = run(tmp_path)
+    again = run(server, cache)
     assert not again["from_disk"]
     assert again["dW1"] == first["dW1"]
     assert "def seed_loss_grad" in module.read_text()

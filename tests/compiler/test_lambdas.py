@@ -34,9 +34,14 @@ def test_second_derivative_of_a_lambda():
 def test_two_lambdas_of_one_line_in_a_fresh_process(tmp_path):
     """Both lambdas of one line compiled in one process, then in a new one from the disk cache:
     each gets its own gradient (their place and source text are the same)."""
-    import subprocess
+    import os
     import sys
     import textwrap
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "runtime"))
+    from procserver import Procs
+
     script = tmp_path / "two.py"
     script.write_text(textwrap.dedent("""
         import numpy as np, adjit
@@ -44,8 +49,9 @@ def test_two_lambdas_of_one_line_in_a_fresh_process(tmp_path):
         x = np.ones(2)
         print(adjit.grad(f)(x)[0], adjit.grad(g)(x)[0])
     """))
-    env = {**__import__("os").environ, "ADJIT_CACHE_DIR": str(tmp_path / "cache")}
-    for _ in range(2):
-        out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, check=True)
-        a, b = map(float, out.stdout.split())
-        assert a == pytest.approx(np.cos(1.0)) and b == pytest.approx(-np.sin(1.0))
+    with Procs(dict(os.environ, ADJIT_CACHE_DIR=str(tmp_path / "cache"))) as server:  # forked processes
+        for _ in range(2):
+            out = server.run(None, script)  # as `python two.py`
+            assert out.returncode == 0, out.stderr
+            a, b = map(float, out.stdout.split())
+            assert a == pytest.approx(np.cos(1.0)) and b == pytest.approx(-np.sin(1.0))

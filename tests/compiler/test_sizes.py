@@ -37,6 +37,10 @@ def _expected(x, y):
 
 
 def test_concatenate_split_points_follow_the_sizes(tmp_path):
+    """In this process, then in a second one from the disk cache this one filled: the second at
+    another size does not reuse the first one's code (it computes that size first, then one of
+    this process's sizes: found on disk, so the other size's lookup had this process's entries to
+    wrongly reuse). One process instead of two each compiling (the suite's budget)."""
     mod = import_source(tmp_path, "sizes_concat", CONCAT)
     g = adjit.grad(mod.f, wrt=(0, 1))
     for n in (14, 3, 14, 5):
@@ -46,6 +50,24 @@ def test_concatenate_split_points_follow_the_sizes(tmp_path):
         assert dx.shape == x.shape and dy.shape == y.shape
         np.testing.assert_allclose(dx, ex, rtol=1e-12)
         np.testing.assert_allclose(dy, ey, rtol=1e-12)
+
+    script = textwrap.dedent('''
+        import numpy as np
+        import adjit
+        import sizes_concat
+        g = adjit.grad(sizes_concat.f, wrt=(0, 1))
+        for n in (6, 14):
+            x, y = np.linspace(-1, 1, n), np.linspace(0, 2, n + 1)
+            dx, dy = g(x, y)
+            z = np.concatenate((x, y))
+            w = np.arange(z.shape[0]) * (1 - np.tanh(z) ** 2)
+            ok = dx.shape == x.shape and bool(np.allclose(dx, w[:n])) and bool(np.allclose(dy, w[n:]))
+            print(n, ok, g._compiled.specialize(x, y).front_hit)
+    ''')
+    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["6 True False", "14 True True"], out.stdout
 
 
 def test_slices_of_a_product_at_two_sizes(tmp_path):
@@ -63,25 +85,3 @@ def test_size_generic_code_is_one_module_for_every_size(tmp_path):
     for n in (600, 1000, 5000):  # (a short axis, under fusion's strip length, is another loop form)
         g(np.linspace(-1, 1, n))
     assert len(g._compiled._specs) == 1
-
-
-def test_a_second_process_with_another_size_does_not_reuse_the_first_ones_code(tmp_path):
-    (tmp_path / "sizes_proc.py").write_text(CONCAT)
-    script = textwrap.dedent('''
-        import sys
-        import numpy as np
-        import adjit
-        import sizes_proc
-        n = int(sys.argv[1])
-        x, y = np.linspace(-1, 1, n), np.linspace(0, 2, n + 1)
-        dx, dy = adjit.grad(sizes_proc.f, wrt=(0, 1))(x, y)
-        z = np.concatenate((x, y))
-        w = np.arange(z.shape[0]) * (1 - np.tanh(z) ** 2)
-        print(dx.shape == x.shape and bool(np.allclose(dx, w[:n])) and bool(np.allclose(dy, w[n:])))
-    ''')
-    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               ADJIT_CACHE_DIR=str(tmp_path / "cache"))
-    for n in (6, 2):
-        out = subprocess.run([sys.executable, "-c", script, str(n)], capture_output=True, text=True, env=env)
-        assert out.returncode == 0, out.stderr
-        assert out.stdout.strip() == "True", (n, out.stdout)

@@ -3,15 +3,19 @@ running the IR pipeline (counted, never timed), and anything the generated code 
 function's source, a global it reads, a helper it calls, the compiler - misses that key."""
 import json
 import os
-import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 import adjit
 from adjit.compiler import jit
 from adjit.runtime import simd
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "runtime"))
+from procserver import Procs  # noqa: E402
 
 MODULE = '''
 import numpy as np
@@ -29,6 +33,7 @@ def loss(w, x):
 
 DRIVER = textwrap.dedent('''
     import importlib.util, json, sys
+    sys.dont_write_bytecode = True  # the module is edited between runs: never a stale .pyc of it
     import numpy as np
     import adjit
     from adjit.compiler import jit
@@ -48,22 +53,28 @@ DRIVER = textwrap.dedent('''
 ''')
 
 
-def run(cache, module_path, variant="same"):
-    env = dict(os.environ, ADJIT_CACHE_DIR=str(cache))
-    out = subprocess.run([sys.executable, "-c", DRIVER, str(module_path), variant], capture_output=True,
-                         text=True, env=env, timeout=300)
+@pytest.fixture(scope="module")
+def server():
+    """One process that imported NumPy, Numba and adjit; each run is a new process forked from it
+    (tests/runtime/procserver.py: no interpreter start and imports per run, the suite's budget)."""
+    with Procs() as procs:
+        yield procs
+
+
+def run(server, cache, module_path, variant="same"):
+    out = server.run(DRIVER, str(module_path), variant, env=dict(server.env, ADJIT_CACHE_DIR=str(cache)))
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_warm_process_skips_the_ir_pipeline_and_edits_miss(tmp_path):
+def test_warm_process_skips_the_ir_pipeline_and_edits_miss(tmp_path, server):
     cache = tmp_path / "cache"
     module = tmp_path / "startup_case.py"
     module.write_text(MODULE.format(scale=2.0, power=1.0))
-    cold = run(cache, module)
+    cold = run(server, cache, module)
     assert cold["stats"]["lowered"] > 0 and cold["stats"]["front_hits"] == 0 and not cold["front_hit"]
 
-    warm = run(cache, module)
+    warm = run(server, cache, module)
     assert warm["stats"]["lowered"] == 0, "a warm hit must not run the frontend / reverse mode / passes"
     assert warm["stats"]["front_hits"] == 1 and warm["front_hit"]
     assert warm["stats"]["numba_preloads"] == 1
@@ -71,27 +82,27 @@ def test_warm_process_skips_the_ir_pipeline_and_edits_miss(tmp_path):
         assert warm[k] == cold[k], f"{k} differs between the cold build and the warm hit"
 
     # a new compiler (fingerprint) misses, and builds the same code under another key
-    other = run(cache, module, "new-compiler")
+    other = run(server, cache, module, "new-compiler")
     assert other["stats"]["lowered"] > 0 and not other["front_hit"]
     assert other["key"] != cold["key"] and other["dw"] == cold["dw"]
 
     # editing a global the function reads
     module.write_text(MODULE.format(scale=3.0, power=1.0))
-    edited = run(cache, module)
+    edited = run(server, cache, module)
     assert edited["stats"]["lowered"] > 0 and not edited["front_hit"]
     assert edited["value"] != cold["value"]
 
     # editing a helper the function calls (inlined by the frontend)
     module.write_text(MODULE.format(scale=3.0, power=2.0))
-    helper = run(cache, module)
+    helper = run(server, cache, module)
     assert helper["stats"]["lowered"] > 0 and not helper["front_hit"]
     assert helper["value"] != edited["value"]
-    again = run(cache, module)
+    again = run(server, cache, module)
     assert again["front_hit"] and again["stats"]["lowered"] == 0 and again["dw"] == helper["dw"]
 
     # editing the function's own source
     module.write_text(MODULE.format(scale=3.0, power=2.0).replace("+ np.sum(w)", "- np.sum(w)"))
-    source = run(cache, module)
+    source = run(server, cache, module)
     assert source["stats"]["lowered"] > 0 and not source["front_hit"]
     assert source["dw"] != helper["dw"]
 
@@ -159,17 +170,17 @@ def test_library_functions_are_named_not_read():
     assert jit._dependencies(adjit.stop_gradient) is not None
 
 
-def test_simd_kernels_come_from_numba_cache():
+def test_simd_kernels_come_from_numba_cache(server):
     assert type(simd.tanh_inplace._cache).__name__ != "NullCache"
     code = ("import numpy as np; from adjit.runtime import simd; y = np.linspace(-1, 1, 9); simd.tanh_inplace(y); "
             "print(simd.tanh_inplace.stats.cache_hits)")
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        out = server.run(code)
         assert out.returncode == 0, out.stderr
     assert "1" in out.stdout, "the second process compiled the kernel again instead of loading it"
 
 
-def test_import_adjit_leaves_scipy_special_unimported_until_a_program_uses_it(tmp_path):
+def test_import_adjit_leaves_scipy_special_unimported_until_a_program_uses_it(tmp_path, server):
     """scipy.special's functions are matched by name (primitives.table.Lazy), not imported by
     `import adjit` (0.3 s of a cold start); a program that calls one still compiles, also after
     another program was lowered before scipy.special was imported."""
@@ -198,8 +209,8 @@ def test_import_adjit_leaves_scipy_special_unimported_until_a_program_uses_it(tm
         expected = s * (1 - s) * lse + np.sum(s) * e
         print("grad ok", bool(np.allclose(g, expected, rtol=1e-12)))
     ''')
-    env = dict(os.environ, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    env = dict(server.env, PYTHONPATH=str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                ADJIT_CACHE_DIR=str(tmp_path / "cache"))
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
+    out = server.run(script, env=env, cwd=tmp_path)  # a fresh process's modules: the server imported only adjit
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:3] == ["imported False", "after plain False", "grad ok True"], out.stdout

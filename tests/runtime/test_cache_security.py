@@ -7,8 +7,6 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import textwrap
 import time
 import warnings
@@ -21,6 +19,8 @@ import adjit
 from adjit.compiler import jit
 from adjit.runtime import cachedir
 from adjit.runtime.cachedir import CacheWarning
+
+from procserver import Procs
 
 VICTIM = '''
 import numpy as np
@@ -64,18 +64,25 @@ W = np.linspace(-1.0, 1.0, 7)
 EXPECTED = 2 * W + np.cos(W)
 
 
-def run(cache, victim: Path, marker: Path | None = None) -> dict:
-    env = dict(os.environ, ADJIT_CACHE_DIR=str(cache), ADJIT_TEST_FINGERPRINT=jit._FINGERPRINT)
+def run(server: Procs, cache, victim: Path, marker: Path | None = None) -> dict:
+    """The driver in a new process (forked from the module's server, see procserver.py)."""
+    env = dict(server.env, ADJIT_CACHE_DIR=str(cache), ADJIT_TEST_FINGERPRINT=jit._FINGERPRINT)
     if marker is not None:
         env["ADJIT_MARKER"] = str(marker)
-    out = subprocess.run([sys.executable, "-c", DRIVER, str(victim)], capture_output=True, text=True, env=env,
-                         timeout=300)
+    out = server.run(DRIVER, str(victim), env=env)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     np.testing.assert_allclose(result["grad"], EXPECTED, rtol=1e-12)
     np.testing.assert_allclose(result["other"], 3 * W * W, rtol=1e-12)
     assert result["source_ok"]
     return result
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One process that imported NumPy, Numba and adjit; each driver run is a child forked from it."""
+    with Procs() as procs:
+        yield procs
 
 
 @pytest.fixture
@@ -112,18 +119,25 @@ def plant(version: Path, marker: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_cache(tmp_path_factory):
+def built_cache(tmp_path_factory, server):
     """A cache built once by a process in a fresh directory (its files where adjit puts them, no
     warning); each test plants code in, chmods, chowns or damages a copy (the victim stays in
-    place: its path is part of the key)."""
+    place: its path is part of the key). Checked once here for all of them (the suite's budget):
+    a copy loads warm, and code planted in a copy runs in the next process, so the refusals the
+    tests see are the checks' doing, not code planted where adjit does not look."""
     base = tmp_path_factory.mktemp("built")
     victim = base / "victim.py"
     victim.write_text(VICTIM)
-    first = run(base / "cache", victim)
+    first = run(server, base / "cache", victim)
     assert Path(first["module"]).parent == base / "cache" / cachedir.VERSION and not first["warnings"]
-    copy = base / "copy"  # once for every test that copies it (the suite's budget): a copy loads warm
+    copy = base / "copy"
     shutil.copytree(base / "cache", copy, symlinks=True)
-    assert run(copy, victim)["numba_loaded"], "a copy of the built cache is not a warm cache"
+    assert run(server, copy, victim)["numba_loaded"], "a copy of the built cache is not a warm cache"
+    marker = base / "marker"
+    plant(copy / cachedir.VERSION, marker)
+    # the planted code is where a process would run it: in the user's own private cache it does
+    run(server, copy, victim, marker)
+    assert marker.exists(), "the test plants its code where adjit does not look"
     shutil.rmtree(copy)
     return base / "cache", victim
 
@@ -151,21 +165,15 @@ def test_a_user_symlink_to_a_private_directory_is_followed(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("where", ["root", "version", "__pycache__"])
-def test_world_writable_cache_is_refused_and_planted_code_never_runs(tmp_path, built_cache, where):
+def test_world_writable_cache_is_refused_and_planted_code_never_runs(tmp_path, server, built_cache, where):
     built, victim = built_cache  # a copy of a cache one process built (the suite's budget: no cold build per case)
     cache = tmp_path / "cache"
     shutil.copytree(built, cache, symlinks=True)
     version = cache / cachedir.VERSION
     marker = tmp_path / "marker"
-    plant(version, marker)
-    # the planted code is where a process would run it: in the user's own private cache it does
-    run(cache, victim, marker)
-    assert marker.exists(), "the test plants its code where adjit does not look"
-    marker.unlink()
-    plant(version, marker)
-
+    plant(version, marker)  # code that runs in the next process of a private copy (built_cache checks)
     {"root": cache, "version": version, "__pycache__": version / "__pycache__"}[where].chmod(0o777)
-    refused = run(cache, victim, marker)
+    refused = run(server, cache, victim, marker)
     assert not marker.exists(), "code planted in a world-writable cache directory ran"
     assert len(refused["warnings"]) == 1, refused["warnings"]
     assert "writable by others" in refused["warnings"][0] and str(version) in refused["warnings"][0]
@@ -177,7 +185,7 @@ needs_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
 
 
 @needs_root
-def test_cache_owned_by_another_user_is_refused(tmp_path, built_cache):
+def test_cache_owned_by_another_user_is_refused(tmp_path, server, built_cache):
     built, victim = built_cache
     cache = tmp_path / "cache"
     shutil.copytree(built, cache, symlinks=True)
@@ -186,7 +194,7 @@ def test_cache_owned_by_another_user_is_refused(tmp_path, built_cache):
     plant(version, marker)
     for p in [version, *version.rglob("*")]:
         os.lchown(p, 65534, 65534)
-    refused = run(cache, victim, marker)
+    refused = run(server, cache, victim, marker)
     assert not marker.exists(), "code planted in another user's directory ran"
     assert len(refused["warnings"]) == 1 and "owned by uid 65534" in refused["warnings"][0]
 
@@ -204,20 +212,20 @@ def test_symlink_owned_by_another_user_is_refused(tmp_path, monkeypatch, fresh_s
     assert fallback.stat().st_mode & 0o777 == 0o700
 
 
-def test_newline_in_the_source_path_cannot_inject_code(tmp_path):
+def test_newline_in_the_source_path_cannot_inject_code(tmp_path, server):
     evil = tmp_path / "src\nimport os; open(os.environ['ADJIT_MARKER'], 'w').close()\n#"
     evil.mkdir()
     victim = evil / "victim.py"
     victim.write_text(VICTIM)
     marker = tmp_path / "marker"
-    result = run(tmp_path / "cache", victim, marker)
+    result = run(server, tmp_path / "cache", victim, marker)
     assert not marker.exists(), "a newline in a directory name injected code into the generated module"
     text = Path(result["module"]).read_text()
     first = text.splitlines()[0]
     assert first.startswith("# Generated by adjit") and "src\\nimport os" in first
     assert not any(line.startswith("import os; open(") for line in text.splitlines())
     marker.unlink(missing_ok=True)
-    again = run(tmp_path / "cache", victim, marker)  # and loading it again runs nothing either
+    again = run(server, tmp_path / "cache", victim, marker)  # and loading it again runs nothing either
     assert again["front_hit"] and not marker.exists()
 
 
@@ -299,24 +307,24 @@ def _damage(version: Path, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["py", "front", "nbi", "nbc"])
-def test_damaged_entries_are_rebuilt(tmp_path, built_cache, kind):
+def test_damaged_entries_are_rebuilt(tmp_path, server, built_cache, kind):
     built, victim = built_cache
     cache = tmp_path / "cache"
     shutil.copytree(built, cache, symlinks=True)  # a warm cache (built_cache checks a copy loads warm)
     _damage(cache / cachedir.VERSION, kind)
-    rebuilt = run(cache, victim)
+    rebuilt = run(server, cache, victim)
     assert not rebuilt["warnings"]
-    again = run(cache, victim)  # the rebuilt entry is whole: loaded, not compiled
+    again = run(server, cache, victim)  # the rebuilt entry is whole: loaded, not compiled
     assert again["from_disk"] and again["numba_loaded"], again
 
 
 # ------------------------------------------------------------------- unwritable directories
 
 
-def test_uncreatable_cache_dir_falls_back_with_one_warning(tmp_path, victim):
+def test_uncreatable_cache_dir_falls_back_with_one_warning(tmp_path, server, victim):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    result = run(blocker / "cache", victim)
+    result = run(server, blocker / "cache", victim)
     assert len(result["warnings"]) == 1 and "cannot be created" in result["warnings"][0], result["warnings"]
     assert not Path(result["module"]).is_relative_to(tmp_path)
 

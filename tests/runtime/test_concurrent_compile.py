@@ -7,7 +7,9 @@ writable and a read-only array of one dtype share adjit's generated module (same
 layouts) but are two Numba signatures of its dispatchers: Numba adds both to the same index file,
 which it rewrites without a lock. Every process checks its gradient; then a fifth process loads
 all four signatures from the cache and checks them again (a swapped data file gives wrong code for
-a signature; a lost index entry shows as a compile instead of a load).
+a signature; a lost index entry shows as a compile instead of a load). The five processes are
+forked from one that imported NumPy, Numba and adjit with the round's environment (procserver.py:
+each is a new process to adjit and Numba, without an interpreter start and imports of its own).
 
     python tests/runtime/test_concurrent_compile.py --rounds 50 [--unlocked]
 
@@ -18,12 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
+
+from procserver import Procs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKER = "import json, sys; sys.path.insert(0, sys.argv[1]); import test_concurrent_compile as t; " \
+         "print(json.dumps(t._check([t.VARIANTS[int(k)] for k in sys.argv[3:]], sys.argv[2] == 'unlocked')))"
 
 VARIANTS = [("float64", True), ("float32", True), ("float64", False), ("float32", False)]  # (dtype, writable)
 
@@ -83,23 +89,20 @@ def _env(cache: str) -> dict:
 
 def run_round(unlocked: bool = False, workers: int = 4) -> dict:
     """One round on a fresh cache: `workers` processes at once, then a checking process."""
-    with tempfile.TemporaryDirectory(prefix="adjit-concurrent-") as cache:
-        env = _env(cache)
-        flag = ["--unlocked"] if unlocked else []
-        procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(k % len(VARIANTS)), *flag],
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for k in range(workers)]
+    def argv(variants):
+        return [HERE, "unlocked" if unlocked else "locked", *variants]
+
+    with tempfile.TemporaryDirectory(prefix="adjit-concurrent-") as cache, Procs(_env(cache)) as server:
         bad = []
-        for p in procs:
-            stdout, stderr = p.communicate(timeout=600)
+        runs = server.run_all([dict(code=WORKER, args=argv([k % len(VARIANTS)])) for k in range(workers)], timeout=600)
+        for p in runs:
             if p.returncode != 0:
-                bad.append(f"worker failed: {stderr.strip().splitlines()[-1] if stderr.strip() else p.returncode}")
+                bad.append(f"worker failed: {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else p.returncode}")
                 continue
-            for r in json.loads(stdout.strip().splitlines()[-1])["results"]:
+            for r in json.loads(p.stdout.strip().splitlines()[-1])["results"]:
                 if not r["ok"]:
                     bad.append(f"worker {r['variant']}: wrong gradient")
-        check = subprocess.run([sys.executable, __file__, "--worker", "all", *flag], env=env,
-                               capture_output=True, text=True, timeout=600)
+        check = server.run(WORKER, *argv(range(len(VARIANTS))), timeout=600)
         if check.returncode != 0:
             bad.append(f"checker failed: {check.stderr.strip().splitlines()[-1] if check.stderr.strip() else ''}")
             return {"corrupted": bad, "lost": []}
@@ -121,12 +124,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=50)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--unlocked", action="store_true", help="turn adjit's inter-process lock off")
-    ap.add_argument("--worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.worker is not None:
-        variants = VARIANTS if a.worker == "all" else [VARIANTS[int(a.worker)]]
-        print(json.dumps(_check(variants, a.unlocked)))
-        return
     corrupted = lost = 0
     t0 = time.perf_counter()
     for k in range(a.rounds):

@@ -4,8 +4,6 @@ loads in a new process only once every symbol it names is bound, and when one ca
 helper's cache entry gone), the load is a miss and the code compiles again, never a call to an
 unbound address."""
 import os
-import subprocess
-import sys
 import textwrap
 import types
 
@@ -14,6 +12,8 @@ import numpy as np
 import pytest
 
 from adjit.runtime import alloc, linalg, plainjit
+
+from procserver import Procs
 
 SOURCE = '''
 def f(a, b):
@@ -108,26 +108,25 @@ def test_cached_code_loads_only_with_its_helpers(tmp_path):
     (tmp_path / "prog.py").write_text(PROGRAM)
     numba_cache = tmp_path / "numba"
     env = dict(os.environ, ADJIT_CACHE_DIR=str(tmp_path / "adjit"), NUMBA_CACHE_DIR=str(numba_cache))
+    with Procs(env) as server:  # each run a new process, forked from one that imported adjit (procserver.py)
+        def run():
+            out = server.run(SCRIPT, str(tmp_path), timeout=600)
+            assert out.returncode == 0, out.stderr[-3000:]
+            return out.stdout.strip().splitlines()[-1].split("|")
 
-    def run():
-        out = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, env=env,
-                             timeout=600)
-        assert out.returncode == 0, out.stderr[-3000:]
-        return out.stdout.strip().splitlines()[-1].split("|")
-
-    cold, warm = run(), run()
-    assert warm == [cold[0], "1"], "a second process did not load the cached gradient"
-    W = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
-    x = np.linspace(0.5, 2.0, 8).reshape(4, 2)
-    t = np.tanh(W @ x)
-    d = 2.0 * t * (1.0 - t ** 2)
-    gW, gx = eval(cold[0])
-    np.testing.assert_allclose(gW, d @ x.T, rtol=1e-13)
-    np.testing.assert_allclose(gx, W.T @ d, rtol=1e-13)
-    # the gradient calls alloc.take and linalg.matmul_into by symbol: their cache entries gone
-    gone = [p for pat in ("alloc.take-*.nbi", "linalg.matmul_into-*.nbi") for p in numba_cache.rglob(pat)]
-    assert gone, sorted(str(p) for p in numba_cache.rglob("*.nbi"))
-    for p in gone:
-        p.unlink()
-    again = run()
-    assert again == [cold[0], "0"], "the gradient loaded without its helpers' code"
+        cold, warm = run(), run()
+        assert warm == [cold[0], "1"], "a second process did not load the cached gradient"
+        W = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+        x = np.linspace(0.5, 2.0, 8).reshape(4, 2)
+        t = np.tanh(W @ x)
+        d = 2.0 * t * (1.0 - t ** 2)
+        gW, gx = eval(cold[0])
+        np.testing.assert_allclose(gW, d @ x.T, rtol=1e-13)
+        np.testing.assert_allclose(gx, W.T @ d, rtol=1e-13)
+        # the gradient calls alloc.take and linalg.matmul_into by symbol: their cache entries gone
+        gone = [p for pat in ("alloc.take-*.nbi", "linalg.matmul_into-*.nbi") for p in numba_cache.rglob(pat)]
+        assert gone, sorted(str(p) for p in numba_cache.rglob("*.nbi"))
+        for p in gone:
+            p.unlink()
+        again = run()
+        assert again == [cold[0], "0"], "the gradient loaded without its helpers' code"

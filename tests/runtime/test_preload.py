@@ -3,11 +3,21 @@ from Numba's cache by a second process without Numba's target refresh (the refre
 registry of Numba, numba.np.arraymath and SciPy's linalg among them: counted, never timed), and it
 behaves as numba.njit(signatures) does."""
 import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from procserver import Procs
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One process that imported NumPy, Numba and adjit with a fresh Numba cache directory (read
+    when Numba is imported: the runtime helpers compile into it); each script runs in a new process
+    forked from it (procserver.py: no interpreter start and imports per script, the suite's
+    budget). Only the first test's processes use runtime/bounds.ix: its first one compiles it."""
+    with Procs(dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path_factory.mktemp("numba")))) as procs:
+        yield procs
+
 
 SCRIPT = textwrap.dedent('''
     import sys
@@ -23,11 +33,10 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-def test_fixed_signatures_load_without_numba_refresh(tmp_path):
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+def test_fixed_signatures_load_without_numba_refresh(server):
     runs = []
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+        out = server.run(SCRIPT)
         assert out.returncode == 0, out.stderr
         runs.append(out.stdout.strip().splitlines()[-1].split("|"))
     cold, warm = runs
@@ -62,11 +71,11 @@ BLAS_SCRIPT = textwrap.dedent('''
 ''')
 
 
-def test_scipy_blas_tables_bound_without_scipy_linalg():
+def test_scipy_blas_tables_bound_without_scipy_linalg(server):
     """preload.bind_scipy_blas: Numba's BLAS and LAPACK work through the two Cython tables loaded
     alone (scipy.linalg's __init__, 0.3-0.4 s of CPU, not run), and a later `import scipy.linalg`
     gives the package with both tables as its attributes, the hook gone."""
-    out = subprocess.run([sys.executable, "-c", BLAS_SCRIPT], capture_output=True, text=True, timeout=300)
+    out = server.run(BLAS_SCRIPT)
     assert out.returncode == 0, out.stderr
     fields = out.stdout.strip().splitlines()[-1].split("|")
     assert fields[0] == "['scipy.linalg.cython_blas', 'scipy.linalg.cython_lapack']"
@@ -87,11 +96,11 @@ LAZY_SCRIPT = textwrap.dedent('''
 ''')
 
 
-def test_import_adjit_leaves_the_lowerer_for_the_first_build():
+def test_import_adjit_leaves_the_lowerer_for_the_first_build(server):
     """`import adjit` does not import the lowering (frontend.lower, the forms, the primitives
     table); `frontend.lower` and `frontend.Lowerer` are still the function and the class, also
     after the submodule `frontend/lower.py` was imported under the same name."""
-    out = subprocess.run([sys.executable, "-c", LAZY_SCRIPT], capture_output=True, text=True, timeout=300)
+    out = server.run(LAZY_SCRIPT)  # forked from a process that imported only what `import adjit` does
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1].split("|") == ["[]", "True", "True", "adjit.compiler.frontend.lower"]
 
@@ -105,26 +114,25 @@ HVP_SCRIPT = textwrap.dedent('''
     x, v = np.linspace(-1.0, 1.0, 5), np.linspace(0.5, 1.5, 5)
     hv = adjit.hvp(f)(x, v)
     t = np.tanh(x)
-    ok = np.allclose(hv, 2 * (1 - t ** 2) * (1 - 3 * t ** 2) * v, rtol=1e-10)
-    if {jvp!r}:
-        value, dot = adjit.jvp(f, (x,), (v,))
-        ok = bool(np.isclose(dot, np.sum(2 * t * (1 - t ** 2) * v), rtol=1e-12))
-    print("numba.np.arraymath" in sys.modules, ok, sep="|")
+    hvp_ok = bool(np.allclose(hv, 2 * (1 - t ** 2) * (1 - 3 * t ** 2) * v, rtol=1e-10))
+    value, dot = adjit.jvp(f, (x,), (v,))
+    jvp_ok = bool(np.isclose(dot, np.sum(2 * t * (1 - t ** 2) * v), rtol=1e-12))
+    print("numba.np.arraymath" in sys.modules, hvp_ok, jvp_ok, sep="|")
 ''')
 
 
-@pytest.mark.parametrize("jvp", [False, True])
-def test_warm_hvp_loads_without_numba_refresh(tmp_path, jvp):
+def test_warm_hvp_and_jvp_load_without_numba_refresh(tmp_path, server):
     """A warm process loads an hvp's entry and a jvp's (whose calls also pass the tangents) from
     Numba's cache as it loads a gradient's, without the target refresh (0.15-0.2 s of CPU in each
-    such process)."""
+    such process). One cold and one warm process for both (the suite's budget: this was a pair for
+    the hvp alone and a pair for the hvp then the jvp): the hvp's entry loads first, so a refresh
+    by either shows."""
     (tmp_path / "hvp_subject.py").write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(np.tanh(x) ** 2)\n")
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"), ADJIT_CACHE_DIR=str(tmp_path / "adjit"))
+    env = dict(server.env, ADJIT_CACHE_DIR=str(tmp_path / "adjit"))
     runs = []
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", HVP_SCRIPT.format(here=str(tmp_path), jvp=jvp)], capture_output=True,
-                             text=True, env=env, timeout=300)
+        out = server.run(HVP_SCRIPT.format(here=str(tmp_path)), env=env)
         assert out.returncode == 0, out.stderr
         runs.append(out.stdout.strip().splitlines()[-1].split("|"))
-    assert runs[0] == ["True", "True"], "the first process compiles (and refreshes)"
-    assert runs[1] == ["False", "True"], "loading the cached hvp ran Numba's target refresh"
+    assert runs[0] == ["True", "True", "True"], "the first process compiles (and refreshes)"
+    assert runs[1] == ["False", "True", "True"], "loading the cached hvp and jvp ran Numba's target refresh"
