@@ -3,7 +3,8 @@ written the way its programs are: `t, dose = events[k]` and `events[k][0]` of a 
 tuples at a position known only when run (a dosing table walked by a while loop inside an Euler loop) were
 refused ('indexed only with a constant'); np.linalg.eigvalsh of a stack of complex Hermitian matrices (bands
 over a k-grid, H of shape (nk, 3, 3)) was refused; probes around the corpus's constructs found np.cov's `y`,
-`fweights` and `aweights` and np.interp's `period` refused. Gradients against central differences, forward mode
+`fweights` and `aweights`, np.interp's `period`, and np.tanh/np.sinh/np.cosh/np.tan and np.prod of complex values
+(a transmission line's input impedance, a product over poles) refused. Gradients against central differences, forward mode
 against reverse (the lowered module run as plain Python)."""
 from typing import NamedTuple
 
@@ -73,6 +74,19 @@ def wind_direction_table(x):
         + np.interp(x[0] * 10, np.array([0.0, 3.0, 5.0]), x[1:4], period=x[4] + 8.0)
 
 
+# ------------------------------------------------ np.tanh, np.sinh, np.cosh, np.tan and np.prod of complex values
+def line_impedance(x):
+    gamma = x[0] * 1e-2 + 1j * 2 * np.pi * np.linspace(1e6, 5e6, 4) / 2e8  # a lossy line's propagation constant
+    Z0, ZL = 50.0 * x[1], 75.0 + 20j * x[2]
+    Zin = Z0 * (ZL + Z0 * np.tanh(gamma * 3.0)) / (Z0 + ZL * np.tanh(gamma * 3.0))
+    z = x[:3] + 1j * (x[3:] - 0.8)
+    big = 400.0 * x[:3] + 1j * x[3:]  # tanh's +-1 where cosh overflows, as NumPy
+    poles = 1 / np.prod(1j * np.linspace(0.1, 3, 3)[:, None] + x[:3] - 1j * x[3:], axis=1)
+    return np.sum(np.abs((Zin - 50) / (Zin + 50)) ** 2) + np.sum(np.sinh(z).imag + np.cosh(z).real * x[:3]
+                                                                  + np.tan(z).real + np.tan(z).imag ** 2) \
+        + np.sum(np.tanh(big).real + np.tanh(-big).imag) + np.sum(np.log(np.abs(poles))) + np.angle(np.prod(z))
+
+
 CASES = [
     (dosing_events, _dosing_args),
     (pairs_by_counter, lambda: [np.array([0.5, -1.2, 0.8]), [(0, 1), (2, 2), (1, 0), (0, 0)]]),
@@ -80,6 +94,7 @@ CASES = [
     (weighted_cov, lambda: [np.random.default_rng(3).standard_normal((6, 3)), np.array([0.5, 1.0, 2.0, 1.5, 0.7, 1.2])],
      (0, 1)),
     (wind_direction_table, lambda: [np.array([0.33, -0.8, 0.5, 1.2, 0.4])]),
+    (line_impedance, lambda: [np.array([0.4, 1.1, 0.7, 0.5, 1.3, 0.9])]),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

@@ -1,5 +1,5 @@
 """Calls on complex values (complexvals.py's pairs): NumPy's functions expanded into real ones on
-the parts (np.exp, np.abs, np.angle, np.sqrt, np.log, ...), linear maps applied to each part
+the parts (np.exp, np.abs, np.angle, np.sqrt, np.log, np.tanh, np.prod, ...), linear maps applied to each part
 (np.sum, np.reshape, ...), joins and creation with a complex dtype, the multilinear products
 (A @ B, np.kron, np.einsum: one real product per choice of parts), np.vdot, np.linalg.solve and
 eigvalsh (real matrices of twice the size), and functools.reduce.
@@ -37,7 +37,7 @@ _EXPANDED = {np.exp: "exp", np.abs: "abs", builtins.abs: "abs", np.angle: "angle
              np.kron: "multi", np.inner: "multi", np.tensordot: "multi", np.einsum: "multi", np.vdot: "vdot",
              np.where: "where", complex: "complex", np.complex128: "complex", np.complex64: "complex",
              functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj", np.linalg.solve: "solve",
-             np.linalg.eigvalsh: "eigvalsh"}
+             np.linalg.eigvalsh: "eigvalsh", np.sinh: "sinh", np.cosh: "cosh", np.tanh: "tanh", np.tan: "tan", np.prod: "prod"}
 
 
 # the same linear map applied to each part (the other arguments real: axes, shapes, counts)
@@ -207,6 +207,8 @@ class ComplexCalls:
             return self.cx_solve(args, kwargs, node)
         if kind == "eigvalsh":
             return self.cx_eigvalsh(args, kwargs, node)
+        if kind == "prod":
+            return self.cx_prod(args, kwargs, node)
         if kind == "multi":
             ops = tuple(range(1, len(args))) if func is np.einsum else (0, 1)
             return self.multilinear(func, args, ops, kwargs, node)
@@ -284,6 +286,8 @@ class ComplexCalls:
             if kind == "sin":
                 return self.cx(p("*", f(np.sin, a), f(np.cosh, b)), p("*", f(np.cos, a), f(np.sinh, b)))
             return self.cx(p("*", f(np.cos, a), f(np.cosh, b)), self._neg(p("*", f(np.sin, a), f(np.sinh, b))))
+        if kind in ("sinh", "cosh", "tanh", "tan"):
+            return self.cx_hyperbolic(kind, 0.0 if a is None else a, b, node)
         r = self.cx_abs(a, b, node)
         if kind == "abs":
             return r
@@ -295,6 +299,52 @@ class ComplexCalls:
         scale = {"log": 1.0, "log10": 1 / math.log(10), "log2": 1 / math.log(2)}[kind]
         out = self.cx(f(np.log, r), theta)
         return out if scale == 1.0 else self.cx_scale(out, scale, node)
+
+    def cx_prod(self, args, kwargs, node):
+        """np.prod of a complex value (axis None or one axis of a length known when compiled, at most
+        64): the complex products of the items along it in order, as NumPy's loop multiplies."""
+        if len(args) > 2 or set(kwargs) - {"axis"}:
+            raise self.cx_refused("np.prod with these arguments", node)
+        z, axis = args[0], self.static(kwargs.get("axis", args[1] if len(args) > 1 else None), node, "axis")
+        if not is_complex(z):
+            return self.call_value(np.prod, [self.value(z, node)], {"axis": axis}, node)
+        if axis is None:
+            z, axis = self.call_value(np.ravel, [z], {}, node), 0
+        a, b = self.cx_full(z, node)
+        axis = axis + a.type.rank if axis < 0 else axis
+        n = self.b.aval(a).shape[axis] if 0 <= axis < a.type.rank else None
+        if n is None or n > 64:
+            raise self.cx_refused("np.prod of a complex value along more than 64 items or a run-time number of items",
+                                  node)
+        take = lambda x, k: self.b.emit("getitem", [x, self.b.const(k)],  # noqa: E731
+                                        index=(("slice", None, None, None),) * axis + (("int", 1),))
+        out = self.cx(1.0, None) if n == 0 else self.cx(take(a, 0), take(b, 0))
+        for k in range(1, n):
+            out = self.binop(ast.Mult, out, self.cx(take(a, k), take(b, k)), node)
+        return out
+
+    def cx_hyperbolic(self, kind, a, b, node):
+        """sinh, cosh: (sinh a cos b, cosh a sin b), (cosh a cos b, sinh a sin b). tanh: (tanh 2a,
+        sin 2b sech 2a) / (1 + cos 2b sech 2a), NumPy's (sinh 2a + i sin 2b) / (cosh 2a + cos 2b)
+        divided through by cosh 2a, so a large |a| gives NumPy's +-1 (not inf / inf), and sech
+        written 2e / (1 + e^2), e = exp(-|2a|), so its derivative there is 0, not 0 * inf; tan(z)
+        the same with the parts' roles swapped (tan(a + ib) = (sin 2a + i sinh 2b) / (cos 2a + cosh 2b))."""
+        p = lambda op, x, y: self._p(op, x, y, node)  # noqa: E731
+        f = lambda fn, x: self._f(fn, x, node)  # noqa: E731
+        if kind in ("sinh", "cosh"):
+            sh, ch = f(np.sinh, a), f(np.cosh, a)
+            if b is None:  # sin(+0) = +0: the imaginary part a zero of NumPy's sign
+                return self.cx(sh if kind == "sinh" else ch, p("*", ch if kind == "sinh" else sh, None))
+            cb, sb = f(np.cos, b), f(np.sin, b)
+            return self.cx(p("*", sh, cb), p("*", ch, sb)) if kind == "sinh" else \
+                self.cx(p("*", ch, cb), p("*", sh, sb))
+        u, v = (a, 0.0 if b is None else b) if kind == "tanh" else (0.0 if b is None else b, a)
+        u2, v2 = p("*", u, 2.0), p("*", v, 2.0)
+        e = f(np.exp, self._neg(f(np.abs, u2)))
+        sech = p("/", p("*", e, 2.0), p("+", p("*", e, e), 1.0))
+        den = p("+", p("*", f(np.cos, v2), sech), 1.0)
+        t, s = p("/", f(np.tanh, u2), den), p("/", p("*", f(np.sin, v2), sech), den)
+        return self.cx(t, s) if kind == "tanh" else self.cx(s, t)
 
     def cx_sqrt(self, a, b, r, node):
         """The principal square root as C99 and NumPy compute it: t = sqrt((|a| + |z|) / 2), then
