@@ -17,9 +17,10 @@ NUMBA_OPT, PYTHONWARNINGS...) must be the server's: a run asking for another val
     rs = server.run_all([dict(code=..., args=[...]), ...])  # started together, each its own process
     server.close()
 
-Each result has .returncode, .stdout and .stderr. The children's CPU time is the server's (it
-waits for them) and the server's is the test's (it waits for the server): ADJIT_TEST_CPU_LOG
-counts them."""
+Each result has .returncode, .stdout, .stderr and .cpu (the child's CPU seconds). The children's
+CPU time is the server's (it waits for them) and the server's is the test's that closes it (it
+waits for the server): ADJIT_TEST_CPU_LOG counts them, a module-scoped server's in the module's
+last test."""
 from __future__ import annotations
 
 import json
@@ -205,14 +206,14 @@ def _serve(imports: list) -> None:
                 running.append((pid, out, err))
             results = []
             for pid, out, err in running:
-                _, status = os.waitpid(pid, 0)
+                _, status, usage = os.wait4(pid, 0)
                 texts = []
                 for path in (out, err):
                     with open(path, encoding="utf-8", errors="replace") as f:
                         texts.append(f.read())
                     os.unlink(path)
                 results.append({"returncode": os.waitstatus_to_exitcode(status), "stdout": texts[0],
-                                "stderr": texts[1]})
+                                "stderr": texts[1], "cpu": usage.ru_utime + usage.ru_stime})
             reply.write(json.dumps(results) + "\n")
             reply.flush()
     finally:

@@ -27,7 +27,7 @@ import numpy as np
 
 
 def loss(w):
-    return np.sum(w * w) + np.sum(np.sin(w))
+    return np.sum(w * w)  # the smallest function: each run that compiles compiles it (was + sum(sin(w)))
 
 
 def other(w):
@@ -61,7 +61,7 @@ DRIVER = textwrap.dedent('''
 ''')
 
 W = np.linspace(-1.0, 1.0, 7)
-EXPECTED = 2 * W + np.cos(W)
+EXPECTED = 2 * W
 
 
 def run(server: Procs, cache, victim: Path, marker: Path | None = None) -> dict:
