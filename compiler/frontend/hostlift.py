@@ -195,6 +195,13 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentia
                 # (a helper bound whole, `u = noise(3)`, is a line of its own already)
                 return lift(n) if n is not top and draws(n) else n
 
+        if isinstance(stmt, ast.For):  # for _ in range(n): e = rng.normal(size=3): every iteration's draws, before
+            count, loop = _lift_loop_draws(stmt, lambda n: draws(n) or _legacy_draw(n, res), count, lifted)
+            if loop is not stmt:
+                changed = True
+                body.extend(lifted)
+                body.append(loop)
+                continue
         # not out of a loop or a branch (a call there runs as often as the line runs, or not at all)
         compound = isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef))
         new = copy.deepcopy(stmt) if not compound else stmt
@@ -257,3 +264,107 @@ def shares_with_later_writes(body: list, k: int, res) -> bool:
                     group |= new
                     changed = True
     return any(_may_mutate(st, name, res) for st in body[k + 1:] for name in group)
+
+
+def _legacy_draw(n, res) -> bool:
+    """np.random.randn(3), np.random.normal(...): a draw from NumPy's global generator."""
+    import numpy as np
+
+    obj = res.resolve(n.func) if isinstance(n.func, (ast.Name, ast.Attribute)) else None
+    return isinstance(getattr(obj, "__self__", None), np.random.RandomState) and \
+        getattr(obj, "__name__", "") not in ("seed", "set_state", "get_state", "shuffle")
+
+
+def _lift_loop_draws(loop: ast.For, draws, count: int, lifted: list):
+    """A top-level `for v in range(...)` whose body makes draws (a generator's methods, NumPy's
+    global ones, helpers that draw) on every iteration, at the statement level of its body and in
+    the values assigned, with no break/continue/return/raise in it and arguments that read nothing
+    the body binds: NumPy makes them all before the compiled code, in Python's order (iteration by
+    iteration, each iteration's in turn), as one comprehension per draw, `_host_list<k>`; the loop
+    reads row `(v - start) // step` of each. (count, the loop rewritten) or (count, loop) as it was
+    when it does not qualify."""
+    from .host import _LIST
+
+    orig, loop = loop, copy.deepcopy(loop)  # rewritten in place when it qualifies; else `orig` as it was
+    it = loop.iter
+    if not (isinstance(loop.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+            and it.func.id == "range" and 1 <= len(it.args) <= 3 and not it.keywords) or loop.orelse:
+        return count, orig
+    v = loop.target.id
+    bound = {n.id for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if v in bound or any(isinstance(n, (ast.Break, ast.Continue, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom,
+                                        ast.FunctionDef, ast.Lambda)) for st in loop.body for n in ast.walk(st)):
+        return count, orig
+    if any(isinstance(n, ast.Name) and n.id in bound for a in it.args for n in ast.walk(a)):
+        return count, orig
+    found = _iteration_draws(loop, draws, bound)
+    if not found:  # none, or one that may not run on every iteration
+        return count, orig
+    start = it.args[0] if len(it.args) > 1 else ast.Constant(0)
+    step = it.args[2] if len(it.args) == 3 else ast.Constant(1)
+    names = []
+    for c in found:
+        count += 1
+        names.append(f"{_LIST}{count}")
+    comp = ast.ListComp(ast.Tuple([copy.deepcopy(c) for c in found], ast.Load()) if len(found) > 1
+                        else copy.deepcopy(found[0]),
+                        [ast.comprehension(ast.Name(v, ast.Store()), copy.deepcopy(it), [], 0)])
+    if len(found) == 1:
+        stmt = ast.Assign(targets=[ast.Name(names[0], ast.Store())], value=comp)
+    else:  # NumPy's order across the draws of one iteration: one comprehension of tuples, unzipped
+        zipped = ast.Call(ast.Name("zip", ast.Load()), [ast.Starred(comp, ast.Load())], [])
+        empty = ast.Tuple([ast.Tuple([], ast.Load()) for _ in names], ast.Load())
+        stmt = ast.Assign(targets=[ast.Tuple([ast.Name(n, ast.Store()) for n in names], ast.Store())],
+                          value=ast.IfExp(ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(it)], []), zipped, empty))
+    for n in ast.walk(stmt):
+        ast.copy_location(n, loop)
+    lifted.append(stmt)
+    row = ast.Name(v, ast.Load())
+    if not (isinstance(start, ast.Constant) and start.value == 0):
+        row = ast.BinOp(row, ast.Sub(), copy.deepcopy(start))
+    if not (isinstance(step, ast.Constant) and step.value == 1):
+        row = ast.BinOp(row, ast.FloorDiv(), copy.deepcopy(step))
+    by_id = {id(c): name for c, name in zip(found, names)}
+
+    class Read(ast.NodeTransformer):
+        def visit_Call(self, n):
+            if id(n) in by_id:
+                return ast.copy_location(ast.Subscript(ast.Name(by_id[id(n)], ast.Load()), copy.deepcopy(row),
+                                                       ast.Load()), n)
+            return self.generic_visit(n)
+
+    loop.body = [Read().visit(st) for st in loop.body]  # (loop is this function's own copy)
+    ast.fix_missing_locations(loop)
+    return count, loop
+
+
+def _iteration_draws(loop: ast.For, draws, bound: set):
+    """The draws of one iteration of `loop` in Python's order (per statement, the value's calls,
+    arguments first), or None when one of them may not run on every iteration (under a branch,
+    an inner loop, an `if` expression, an assignment's target) or reads what the iteration computes."""
+    found = []
+    for st in loop.body:
+        value = st.value if isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)) else None
+        targets = st.targets if isinstance(st, ast.Assign) else [getattr(st, "target", None)]
+        if value is None or any(isinstance(n, ast.Call) and draws(n) for t in targets if t is not None
+                                for n in ast.walk(t)):
+            if any(isinstance(n, ast.Call) and draws(n) for n in ast.walk(st)):
+                return None  # a draw under a branch, an inner loop or a target: it may not run every time
+            continue
+        conditional = set()
+        for n in ast.walk(value):
+            if isinstance(n, _CONDITIONAL):
+                conditional |= {id(m) for m in ast.walk(n) if m is not n}
+
+        def order(n):
+            for c in ast.iter_child_nodes(n):
+                yield from order(c)
+            if isinstance(n, ast.Call) and draws(n):
+                yield n
+        for c in order(value):
+            if id(c) in conditional or any(isinstance(m, ast.Call) and draws(m) and m is not c for m in ast.walk(c)):
+                return None  # under an `if` expression, or a draw whose arguments draw
+            if any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(c)):
+                return None  # its arguments read what the iteration computes
+            found.append(c)
+    return found
