@@ -4,7 +4,9 @@ tuples at a position known only when run (a dosing table walked by a while loop 
 refused ('indexed only with a constant'); np.linalg.eigvalsh of a stack of complex Hermitian matrices (bands
 over a k-grid, H of shape (nk, 3, 3)) was refused; probes around the corpus's constructs found np.cov's `y`,
 `fweights` and `aweights`, np.interp's `period`, and np.tanh/np.sinh/np.cosh/np.tan and np.prod of complex values
-(a transmission line's input impedance, a product over poles) refused. Gradients against central differences, forward mode
+(a transmission line's input impedance, a product over poles) refused, and `psi *= np.exp(1j * np.abs(psi) ** 2 * dt)`
+(split-step Fourier) refused with a message about adjit's own 'psi_re': the new real part was written before the new
+imaginary part, which reads the old real part, was computed. Gradients against central differences, forward mode
 against reverse (the lowered module run as plain Python)."""
 from typing import NamedTuple
 
@@ -87,6 +89,18 @@ def line_impedance(x):
         + np.sum(np.tanh(big).real + np.tanh(-big).imag) + np.sum(np.log(np.abs(poles))) + np.angle(np.prod(z))
 
 
+# ------------------------------------------------ `z *= w` of a complex array: both new parts before either write
+def split_step(p):
+    x = np.linspace(-4, 4, 8, endpoint=False)
+    k = 2 * np.pi * np.fft.fftfreq(8, d=1.0)
+    psi = p[0] / np.cosh(x) * np.exp(1j * p[1] * x)
+    for _ in range(3):
+        psi = np.fft.ifft(np.exp(-0.05j * k ** 2) * np.fft.fft(psi))
+        psi *= np.exp(0.1j * np.abs(psi) ** 2)  # the nonlinear phase: reads psi, then writes it
+        psi /= 1 + 0.1j * p[0]
+    return np.sum(np.abs(psi[:4]) ** 2) + np.angle(psi[2])
+
+
 CASES = [
     (dosing_events, _dosing_args),
     (pairs_by_counter, lambda: [np.array([0.5, -1.2, 0.8]), [(0, 1), (2, 2), (1, 0), (0, 0)]]),
@@ -95,6 +109,7 @@ CASES = [
      (0, 1)),
     (wind_direction_table, lambda: [np.array([0.33, -0.8, 0.5, 1.2, 0.4])]),
     (line_impedance, lambda: [np.array([0.4, 1.1, 0.7, 0.5, 1.3, 0.9])]),
+    (split_step, lambda: [np.array([1.2, 0.4])]),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

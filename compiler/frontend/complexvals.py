@@ -321,7 +321,11 @@ class ComplexValues:
         if not isinstance(new, ComplexPair) or cur_parts[0].type.kind != "array":
             self.assign(stmt.target, new, stmt)
             return True
-        parts = [self.in_place_result(c, p, stmt) for c, p in zip(cur_parts, self.cx_full(new, stmt))]
+        # both new parts are computed before either is written (each reads both old parts): the
+        # writes are copies made after them, so the old real part is not read after its write
+        new_parts = [self.value(p, stmt) for p in self.cx_full(new, stmt)]
+        new_parts = [self.b.emit("astype", [p], dtype=p.type.dtype) if p.type.kind == "array" else p for p in new_parts]
+        parts = [self.in_place_result(c, p, stmt) for c, p in zip(cur_parts, new_parts)]
         self.bind_complex(stmt.target.id, ComplexPair(*parts), stmt)
         return True
 
