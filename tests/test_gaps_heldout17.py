@@ -11,8 +11,10 @@ against reverse (the lowered module run as plain Python)."""
 from typing import NamedTuple
 
 import numpy as np
+import pytest
 
-from tests.conftest import family_tests
+import adjit
+from tests.conftest import family_tests, run_grad
 
 
 # ------------------------------------------------ a list of (time, dose) tuples indexed by a counter known when run
@@ -114,3 +116,42 @@ CASES = [
 IDS = [c[0].__name__ for c in CASES]
 
 test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
+
+
+# ------------------------------------------------ mini-batches from a helper: located refusals that name the rewrite
+def _batches_gen(X, y, bs):
+    for i in range(0, len(X), bs):
+        yield X[i:i + bs], y[i:i + bs]
+
+
+def _batches_list(X, y, bs):
+    return [(X[i:i + bs], y[i:i + bs]) for i in range(0, len(X), bs)]
+
+
+def generator_batches(w, X, y):
+    return sum(np.sum((xb @ w - yb) ** 2) for xb, yb in _batches_gen(X, y, 2))
+
+
+def batches_from_call(w, X, y):
+    total = 0.0
+    for xb, yb in _batches_list(X, y, 2):
+        total += np.sum((xb @ w - yb) ** 2)
+    return total
+
+
+def batches_named(w, X, y):
+    total = 0.0
+    parts = _batches_list(X, y, 2)
+    for xb, yb in parts:
+        total += np.sum((xb @ w - yb) ** 2)
+    return total
+
+
+@pytest.mark.parametrize("fun,match", [(generator_batches, "generator function"),
+                                       (batches_from_call, "bind the list to a name first")])
+def test_batches_refused_with_the_rewrite(fun, match):
+    args = [np.array([0.5, -0.3]), np.arange(10.0).reshape(5, 2) / 5, np.linspace(0, 1, 5)]
+    with pytest.raises(adjit.AdjitError, match=match):
+        run_grad(fun, args, (0,))
+    value, (g,) = run_grad(batches_named, args, (0,))  # the rewrite the hint names
+    assert np.isclose(value, batches_named(*args), rtol=1e-13)

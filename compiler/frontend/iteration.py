@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
 
 
@@ -98,7 +98,15 @@ class Iteration:
             seq = seq.array
         seq = self.mask_index_value(seq, it, only=True)  # for i in np.nonzero(c)[0]: its positions (masks.py)
         if type(seq) is tuple and seq:  # a list of numbers (or of same-shape arrays) in an index loop: its array
-            seq = self._build(seq, it)
+            try:
+                seq = self._build(seq, it)
+            except ShapeError:
+                if not isinstance(it, ast.Call):
+                    raise
+                raise self.err(UnsupportedSyntaxError, "a for loop over the list a call returns runs over an array of "
+                               "its items, and these items are tuples or arrays of different shapes", it,
+                               hint="bind the list to a name first (`parts = make_batches(X, y)`, then `for xb, yb in "
+                                    "parts:`): a loop over a named list is unrolled when the call is compiled") from None
         if isinstance(seq, Value) and seq.type.kind == "array":
             return Seq("array", (seq,))
         raise self.err(UnsupportedSyntaxError, "for loops run over range(...), an array's first axis, or "

@@ -330,6 +330,10 @@ def _check_body(parsed: ParsedFunction, body: list, top: bool = True, in_loop: b
             ast.AsyncFor: "`async for` is not supported",
         }.get(type(stmt), f"`{type(stmt).__name__}` statements are not supported")
         hint = None
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            what = "a generator function (`yield`) is not supported"
+            hint = ("return a list of what it yields (`return [(X[i:i + bs], y[i:i + bs]) for i in range(0, len(X), "
+                    "bs)]`), bind it to a name and loop over that, or write the loop where the items are used")
         if isinstance(stmt, ast.Try):
             what = ("`try`/`except` is not supported: compiled code cannot run a handler when an operation in the "
                     "`try` body fails")
