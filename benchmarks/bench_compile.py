@@ -248,11 +248,16 @@ def _median_of(runs: list[dict], key: str) -> float | None:
 def measure(label: str, setups: dict[str, str], repeats: int, timeout: float = TIMEOUT) -> dict:
     """adjit cold + warm (per repeat a new pair of cache directories), JAX, hand-written Numba."""
     out: dict = {"label": label}
-    runs: dict[str, list[dict]] = {k: [] for k in ("adjit_cold", "adjit_warm", "jax", "numba")}
+    runs: dict[str, list[dict]] = {k: [] for k in ("adjit_cold", "adjit_compiled", "adjit_warm", "jax", "numba")}
     for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="adjit-compile-") as tmp:  # Numba's compile, waited for
+            print(f"  {label}: adjit cold, no first tier", file=sys.stderr)
+            runs["adjit_compiled"].append(run_child(setups["adjit"], dict(
+                ADJIT_CACHE_DIR=os.path.join(tmp, "adjit"), NUMBA_CACHE_DIR=os.path.join(tmp, "numba"),
+                ADJIT_FIRST_TIER="0"), timeout))
         with tempfile.TemporaryDirectory(prefix="adjit-compile-") as tmp:
             dirs = dict(ADJIT_CACHE_DIR=os.path.join(tmp, "adjit"),
-                        NUMBA_CACHE_DIR=os.path.join(tmp, "numba"))
+                        NUMBA_CACHE_DIR=os.path.join(tmp, "numba"), ADJIT_FIRST_TIER="1")  # as a user runs it
             print(f"  {label}: adjit cold", file=sys.stderr)
             runs["adjit_cold"].append(run_child(setups["adjit"], dirs, timeout))
             if "error" not in runs["adjit_cold"][-1]:
@@ -304,7 +309,8 @@ def table(results: list[dict], with_numba: bool = True) -> str:
               "JAX first call (trace + compile)"]
     if with_numba:
         header.append("hand-written Numba first call")
-    header += ["adjit / JAX", "adjit warm cache: first call", "adjit warm: process to first gradient",
+    header += ["adjit / JAX", "adjit cold, no first tier: first call (compiled)", "adjit warm cache: first call",
+               "adjit warm: process to first gradient",
                "adjit cold: process to first gradient", "target", "runs"]
     rows = []
     for r in results:
@@ -313,6 +319,7 @@ def table(results: list[dict], with_numba: bool = True) -> str:
         if with_numba:
             row.append(_cell(r["numba"]) if r["numba"]["n"] or r["numba"]["error"] else "—")
         row += [common.fmt_ratio(a["first"] / j["first"]) if a["first"] and j["first"] else "—",
+                _cell(r["adjit_compiled"]) if "adjit_compiled" in r else "—",
                 _cell(r["adjit_warm"]), _cell(r["adjit_warm"], "process"),
                 _cell(a, "process"), _target(r), str(max(a["n"], 1) if not a["error"] else a["n"])]
         rows.append(row)
@@ -367,6 +374,9 @@ def main(argv=None) -> int:
            "its start.", "",
            "Every cell is a **new Python process** (`benchmarks/bench_compile.py` starts them). "
            "*adjit cold*: `ADJIT_CACHE_DIR` and `NUMBA_CACHE_DIR` both new empty directories, "
+           "with the first tier on as a user has it (compiler/jit/tiering.py: the readable NumPy "
+           "adjoint answers while Numba compiles in the background, where it is estimated cheap); "
+           "*no first tier*: the same with `ADJIT_FIRST_TIER=0`, the call waiting for Numba's code; "
            "so nothing is reused, not even Numba's cache of adjit's runtime helpers (the other "
            "tables' *cold* keep that one; a user's very first run does not have it). *Warm "
            "cache*: a second process on the same two directories. *JAX*: the first call of a "

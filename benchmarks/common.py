@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+# The benchmarks time compiled code: no first tier of readable NumPy answering while Numba
+# compiles (compiler/jit/tiering.py), unless a run asks for it (bench_compile.py measures both).
+os.environ.setdefault("ADJIT_FIRST_TIER", "0")
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 XLA_ONE_THREAD = ("--xla_cpu_multi_thread_eigen=false", "intra_op_parallelism_threads=1")
 

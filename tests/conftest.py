@@ -27,6 +27,9 @@ atexit.register(shutil.rmtree, _TEST_CACHE, True)
 # the same, and the SIMD kernels call libmvec explicitly (runtime/simd.py), not through the loop
 # vectorizer. About a fifth of the suite's CPU time. Benchmarks and users keep Numba's default.
 os.environ.setdefault("NUMBA_OPT", "1")
+# The suite tests the compiled code: no first tier of readable NumPy while Numba compiles
+# (compiler/jit/tiering.py; tests/compiler/test_first_tier.py turns it on for itself).
+os.environ.setdefault("ADJIT_FIRST_TIER", "0")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402

@@ -22,7 +22,7 @@ from .. import frontend, timing
 from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompilerError, UnsupportedSyntaxError
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
-from . import frontkey, guards, llvmopt, modules, sharedargs
+from . import frontkey, guards, llvmopt, modules, sharedargs, tiering
 from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, replayed, resolve_wrt, trees_of, unconsumed
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
@@ -51,6 +51,7 @@ class Specialization:
     front_hit: bool = False  # found through the front key: the IR pipeline did not run
     out_tree: object = None  # a structured result's tree (frontend/structout.py): adjit/outputs.py rebuilds it
     hazards: tuple = ()  # arguments that may not share memory (sharedargs.py)
+    cheap: bool = False  # the readable adjoint may answer while Numba compiles (tiering.py)
 
     def __post_init__(self):
         # A compiled function whose temporaries come from a workspace takes two more arguments;
@@ -186,6 +187,9 @@ class CompiledFunction:
                 spec = self._build(args)
                 # ADJIT_TIMING: compile the entry point now, so that the profile holds Numba's time
                 timing.compile_now(spec.entry_dispatcher if timing._STACK else None, self._entry_args(spec, args))
+            if spec.cheap and self.mode == "value_and_grad" and not getattr(spec.entry_dispatcher, "overloads", True) and \
+                    not hasattr(spec.entry, "first_tier") and not timing._STACK and tiering.enabled():
+                tiering.first_tier(spec, self._entry_args(spec, args), self.entry_name)  # NumPy while Numba compiles
             self._by_shapes[key] = spec
             if len(self._by_shapes) > 256:
                 self._by_shapes.popitem(last=False)
@@ -363,7 +367,7 @@ class CompiledFunction:
         spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
                               time.perf_counter() - t0, from_disk, out_tree=primal.out_tree,
-                              hazards=tuple(getattr(primal, "param_hazards", ())))
+                              hazards=tuple(getattr(primal, "param_hazards", ())), cheap=tiering.cheap(primal))
         self._specs[digest] = spec
         if from_disk and self.mode in ("value_and_grad", "grad_jvp", "jvp"):
             _preload(spec.entry_dispatcher, self._entry_args(spec, args))
