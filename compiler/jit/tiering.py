@@ -26,6 +26,8 @@ import atexit
 import os
 import threading
 
+import numpy as np
+
 from ..ir import For, If, Op, While
 from . import sharedargs
 
@@ -155,7 +157,8 @@ def first_tier(spec, entry_args: tuple, name: str):
             spec.entry = compiled  # from now on, straight to the compiled code
             return compiled(*args)
         sharedargs.check(spec.hazards, args)  # as the compiled entry does (sharedargs.guarded)
-        return readable(*args)
+        with np.errstate(all="ignore"):  # the compiled code never warns (an inf, a nan: the same values)
+            return readable(*args)
 
     tiered.__dict__.update(compiled.__dict__)
     tiered.first_tier = done
