@@ -103,6 +103,50 @@ def split_step(p):
     return np.sum(np.abs(psi[:4]) ** 2) + np.angle(psi[2])
 
 
+# ------------------------------------------------ a Kalman filter with some entries of a reading missing
+_F = np.array([[1.0, 1.0], [0.0, 1.0]])
+_Z = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+
+
+def kalman_selected_rows(p, Y):  # Zt = Z[obs]: refused (the hint's rewrite below)
+    a, P, nll = np.zeros(2), np.eye(2) * 10, 0.0
+    for t in range(len(Y)):
+        obs = ~np.isnan(Y[t])
+        Zt = _Z[obs]
+        S = Zt @ P @ Zt.T + np.exp(p[2]) * np.eye(int(obs.sum()))
+        v = Y[t][obs] - Zt @ a
+        K = P @ Zt.T @ np.linalg.inv(S)
+        a, P = a + K @ v, P - K @ Zt @ P
+        nll += 0.5 * (np.linalg.slogdet(S)[1] + v @ np.linalg.solve(S, v))
+        a, P = _F @ a, _F @ P @ _F.T + np.diag(np.exp(p[:2]))
+    return nll
+
+
+def kalman_full_shape(p, Y):
+    a, P, nll = np.zeros(2), np.eye(2) * 10, 0.0
+    for t in range(len(Y)):
+        obs = ~np.isnan(Y[t])
+        Zt = _Z * obs[:, None]
+        v = np.where(obs, np.nan_to_num(Y[t]) - _Z @ a, 0.0)
+        S = Zt @ P @ Zt.T + np.diag(np.where(obs, np.exp(p[2]), 1.0))
+        K = P @ Zt.T @ np.linalg.inv(S)
+        a, P = a + K @ v, P - K @ Zt @ P
+        nll += 0.5 * (np.linalg.slogdet(S)[1] + v @ np.linalg.solve(S, v))
+        a, P = _F @ a, _F @ P @ _F.T + np.diag(np.exp(p[:2]))
+    return nll
+
+
+def _kalman_args():
+    Y = np.array([[0.3, -0.2, 0.5], [0.1, np.nan, 0.4], [np.nan, np.nan, 1.1], [np.nan] * 3, [0.9, 0.2, 1.0]])
+    return [np.array([-1.0, -2.0, -0.5]), Y]
+
+
+def test_selected_rows_refused_with_the_full_shape_rewrite():
+    with pytest.raises(adjit.AdjitError, match="keep the full shape"):
+        run_grad(kalman_selected_rows, _kalman_args(), (0,))
+    assert np.isclose(kalman_selected_rows(*_kalman_args()), kalman_full_shape(*_kalman_args()), rtol=1e-12)
+
+
 CASES = [
     (dosing_events, _dosing_args),
     (pairs_by_counter, lambda: [np.array([0.5, -1.2, 0.8]), [(0, 1), (2, 2), (1, 0), (0, 0)]]),
@@ -112,6 +156,7 @@ CASES = [
     (wind_direction_table, lambda: [np.array([0.33, -0.8, 0.5, 1.2, 0.4])]),
     (line_impedance, lambda: [np.array([0.4, 1.1, 0.7, 0.5, 1.3, 0.9])]),
     (split_step, lambda: [np.array([1.2, 0.4])]),
+    (kalman_full_shape, _kalman_args),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

@@ -379,7 +379,11 @@ class SelectionAxes:
         a_free, b_free = _masked(A) and not a_sum, _masked(B) and not b_sum
         if a_free and b_free:
             raise self.err(UnsupportedSyntaxError, f"{label} of two selections along axes it keeps: the result would "
-                           "be selected along two axes", node, hint=_HINT)
+                           "be selected along two axes", node,
+                           hint="keep the full shape: zero the rows not selected (Zt = Z * obs[:, None]) and give "
+                                "them 1 on the diagonal of what is inverted or factored (S = Zt @ P @ Zt.T + "
+                                "np.diag(np.where(obs, h, 1.0)), v = np.where(obs, y - Z @ a, 0.0)): its determinant "
+                                "and solves then see only the selected block (a Kalman filter with missing entries)")
         if a_sum and b_free or b_sum and a_free:
             raise self.err(ShapeError, f"{label} contracts the elements a boolean mask selects with a full axis of "
                            "another selection: NumPy raises unless their lengths agree, which depends on the data",
