@@ -187,7 +187,7 @@ class CompiledFunction:
                 spec = self._build(args)
                 # ADJIT_TIMING: compile the entry point now, so that the profile holds Numba's time
                 timing.compile_now(spec.entry_dispatcher if timing._STACK else None, self._entry_args(spec, args))
-            if spec.cheap and self.mode == "value_and_grad" and not getattr(spec.entry_dispatcher, "overloads", True) and \
+            if spec.cheap and not getattr(spec.entry_dispatcher, "overloads", True) and \
                     not hasattr(spec.entry, "first_tier") and not timing._STACK and tiering.enabled():
                 tiering.first_tier(spec, self._entry_args(spec, args), self.entry_name)  # NumPy while Numba compiles
             self._by_shapes[key] = spec

@@ -12,9 +12,10 @@ against NumPy, finite differences and the compiled code by the same oracles (tes
 
 Used only where the readable code is cheap: no `while` loop (its trip count is unknown), and an
 estimate of its NumPy calls (each op's trip count times a fixed cost plus its elements) under
-BUDGET_US; else the call waits for the compile as before. Only value_and_grad specializations
-(`adjit.grad`, `adjit.value_and_grad`). ADJIT_FIRST_TIER=0 turns it off (the test suite does; the
-compiled code is what it tests), as does ADJIT_TIMING (its profile times the compile).
+BUDGET_US; else the call waits for the compile as before. Every mode (grad, jvp, vjp, hvp, the
+batched Hessian and Jacobian entries): the readable module defines the entry's function with the
+same parameters and results. ADJIT_FIRST_TIER=0 turns it off (the test suite does; the compiled
+code is what it tests), as does ADJIT_TIMING (its profile times the compile).
 
 The thread holds Python's GIL while Numba compiles, so a first-tier call runs more slowly while it
 does; at exit, and before os.fork (a child would inherit Numba's compiler lock held by a thread it
