@@ -69,6 +69,9 @@ _PY_OPS = {operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult,
 def _name_of(func) -> str:
     name = getattr(func, "__name__", None) or type(func).__name__
     mod = getattr(func, "__module__", None) or ("numpy" if isinstance(func, np.ufunc) else "")
+    sub = mod.split(".")[1] if mod.count(".") and mod.startswith("numpy.") else ""
+    if sub in ("linalg", "fft", "random", "polynomial"):  # np.linalg.eigh, not np.eigh
+        return f"np.{sub}.{name}"
     return f"np.{name}" if mod.startswith("numpy") else name
 
 
@@ -105,7 +108,8 @@ class ComplexCalls:
         return self.err(UnsupportedSyntaxError, f"{what} of a complex value is not supported: adjit computes with "
                         "complex numbers as pairs of real arrays and has no expansion of it", node,
                         hint="write it with the parts (z.real, z.imag), or with the operations adjit expands: + - * / "
-                             "**, @, np.exp, np.abs, np.angle, np.conj, np.sqrt, np.log, np.sum, np.outer, np.kron")
+                             "**, @, np.exp, np.abs, np.angle, np.conj, np.sqrt, np.log, np.sin, np.tanh, np.sum, np.prod, "
+                             "np.outer, np.kron")
 
     def complex_call(self, func, args, kwargs, node):
         """A NumPy (or builtin) call given a complex value or making one."""
