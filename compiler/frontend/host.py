@@ -317,6 +317,8 @@ def _may_mutate(stmt, name: str, res: _Resolver, depth: int = 0) -> bool:
     user's it is passed to is read (_helper_may_mutate); any other call may write it."""
     from .expressions import _library, _sources
 
+    if name not in res.local and isinstance(res.resolve(ast.Name(name, ast.Load())), types.ModuleType):
+        return False  # `np.add(a, b)` is no set's .add: a module is not data a statement writes into
     for n in ast.walk(stmt):
         if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store) and _root(n) == name:
             return True

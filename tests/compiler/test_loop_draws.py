@@ -57,3 +57,15 @@ def test_a_draw_that_may_not_run_stays_a_located_error():
     with pytest.raises(AdjitError, match="Generator") as err:
         run_grad(draw_under_a_branch, (np.linspace(-0.9, 1.1, 6),), (0,))
     assert "test_loop_draws.py:" in str(err.value)
+
+
+def seeded_after_np_add(x):
+    t = np.sum(np.add(x, 1.0))  # np.add is no set's .add: nothing written into `np`
+    np.random.seed(0)
+    return np.sum(x * np.random.randn(6)) + t
+
+
+def test_a_seed_after_a_call_of_np_add_runs_before_the_compiled_code():
+    """The fuzz campaign 10201's program 65: `np.random.seed(0)` was refused ('as a statement: adjit has
+    no rule for it') after a line calling np.add, which host.py took for a write into `np` (a set's add)."""
+    check_against_fd(seeded_after_np_add, [np.linspace(-0.9, 1.1, 6)], (0,), compiled=False)
