@@ -62,7 +62,8 @@ def test_a_draw_that_may_not_run_stays_a_located_error():
 def seeded_after_np_add(x):
     t = np.sum(np.add(x, 1.0))  # np.add is no set's .add: nothing written into `np`
     np.random.seed(0)
-    return np.sum(x * np.random.randn(6)) + t
+    z = np.random.randn(6)
+    return np.sum(x * z) + t
 
 
 def test_a_seed_after_a_call_of_np_add_runs_before_the_compiled_code():
