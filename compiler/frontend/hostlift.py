@@ -149,7 +149,8 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentia
             f = n.func  # a NumPy/SciPy function adjit has no rule for (np.linalg.eigvals(W) of data)
             obj = res.resolve(f) if isinstance(f, (ast.Name, ast.Attribute)) else None
             return isinstance(obj, types.FunctionType) and not _library(obj) and not _lowerable(obj) or \
-                isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in bound_unknown
+                isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in bound_unknown or \
+                _legacy_draw(n, res)  # np.random.randn(6) inside a line: NumPy's global generator, in order
 
         def lift(n):
             nonlocal count

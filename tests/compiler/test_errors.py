@@ -149,9 +149,12 @@ def test_a_pair_returned_and_random_draws_name_their_rewrites():
     with pytest.raises(adjit.AdjitTypeError, match="must return a scalar") as e:
         adjit.grad(_loss_and_extra)(np.ones(3))
     assert "has_aux=True" in str(e.value)
-    with pytest.raises(adjit.AdjitError, match="np.random.rand") as e:
-        adjit.grad(_draws_inside)(np.ones(3))
-    assert "pass them in as an argument" in str(e.value) and "test_errors.py" in str(e.value)
+    # draws from NumPy's global generator inside a line: made by NumPy before the compiled code, in
+    # Python's order, as a whole-line draw is (hostlift.py; they were a located error before)
+    np.random.seed(5)
+    g = adjit.grad(_draws_inside)(np.ones(3))
+    np.random.seed(5)
+    assert np.array_equal(g, np.random.rand(3))
 
 
 def test_wrong_argument_count():

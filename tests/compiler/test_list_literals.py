@@ -240,10 +240,6 @@ def factorial_runtime(w, idx):
     return s
 
 
-def random_call(w, idx):
-    return w[0] * np.random.rand()
-
-
 def mixed_kinds(w, idx):
     xs = [1, 2.0, w[0]]
     return xs[idx[0]]
@@ -262,11 +258,10 @@ def ragged(w, idx):
     (list_plus_scalar, "adjit cannot tell which this is"),
     (multiply_at, "`np.divide.at` is not supported by adjit"),
     (shuffled, "`np.random.shuffle(...)` as a statement: adjit has no rule for it"),
-    (random_call, "`np.random.rand` is not supported by adjit"),
     (mixed_kinds, "must hold items of one kind (ints, floats, or arrays of one shape), not floats, ints"),
     (ragged, "an array of a list whose items have different shapes ((2,), (4,))"),
 ], ids=["grow-runtime", "grow-long", "carried-break", "list-minus-list", "list-plus-number", "list-plus-scalar",
-        "multiply-at", "shuffle-statement", "random", "mixed-kinds", "ragged"])
+        "multiply-at", "shuffle-statement", "mixed-kinds", "ragged"])
 def test_located_errors(fun, text):
     with pytest.raises(adjit.AdjitError) as e:
         adjit.grad(fun).source(np.arange(4.0), np.array([2, 1, 1]))

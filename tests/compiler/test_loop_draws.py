@@ -70,3 +70,15 @@ def test_a_seed_after_a_call_of_np_add_runs_before_the_compiled_code():
     """The fuzz campaign 10201's program 65: `np.random.seed(0)` was refused ('as a statement: adjit has
     no rule for it') after a line calling np.add, which host.py took for a write into `np` (a set's add)."""
     check_against_fd(seeded_after_np_add, [np.linspace(-0.9, 1.1, 6)], (0,), compiled=False)
+
+
+def global_draws_inside_lines(x):
+    np.random.seed(0)
+    a = np.sum(x * np.random.randn(6))  # drawn before the compiled code, in Python's order
+    return a + np.sum(x ** 2 * np.random.rand(6)) * np.random.uniform()
+
+
+def test_global_draws_inside_a_line_reading_x():
+    """`np.sum(x * np.random.randn(6))` after np.random.seed(0) was refused ('np.random.randn is not
+    supported'); a generator's draws inside such a line were lifted out already, NumPy's global ones too now."""
+    check_against_fd(global_draws_inside_lines, [np.linspace(-0.9, 1.1, 6)], (0,), compiled=False)
