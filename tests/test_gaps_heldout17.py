@@ -147,6 +147,18 @@ def test_selected_rows_refused_with_the_full_shape_rewrite():
     assert np.isclose(kalman_selected_rows(*_kalman_args()), kalman_full_shape(*_kalman_args()), rtol=1e-12)
 
 
+# ------------------------------------------------ np.linalg of a stack of more than 64 matrices (a k-path of 70 points)
+def long_k_path(c):
+    k = np.linspace(0, 3, 70)
+    H = np.zeros((70, 2, 2), dtype=complex)
+    H[:, 0, 1] = -c[0] * (1 + np.exp(1j * k))
+    H[:, 1, 0] = np.conj(H[:, 0, 1])
+    H[:, 0, 0] = c[1]
+    S = np.stack([np.outer(c, c) * np.cos(t) + 3 * np.eye(2) for t in k]).reshape(2, 35, 2, 2)
+    return np.sum(np.linalg.eigvalsh(H)[:, 0]) + np.sum(np.log(np.linalg.det(S))) + np.sum(np.linalg.inv(S)[..., 0, 1]) \
+        + np.sum(np.linalg.cholesky(S)[..., 1, 0] ** 2)
+
+
 CASES = [
     (dosing_events, _dosing_args),
     (pairs_by_counter, lambda: [np.array([0.5, -1.2, 0.8]), [(0, 1), (2, 2), (1, 0), (0, 0)]]),
@@ -157,6 +169,7 @@ CASES = [
     (line_impedance, lambda: [np.array([0.4, 1.1, 0.7, 0.5, 1.3, 0.9])]),
     (split_step, lambda: [np.array([1.2, 0.4])]),
     (kalman_full_shape, _kalman_args),
+    (long_k_path, lambda: [np.array([1.0, 0.3])]),
 ]
 IDS = [c[0].__name__ for c in CASES]
 

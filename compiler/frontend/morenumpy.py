@@ -24,6 +24,7 @@ _FUNCS = (np.unravel_index, np.ravel_multi_index, np.insert, np.delete, np.resiz
 _STACKED = (np.linalg.inv, np.linalg.det, np.linalg.slogdet, np.linalg.solve, np.linalg.cholesky, np.linalg.eigh,
             np.linalg.eigvalsh, np.linalg.svd, np.linalg.qr, np.linalg.pinv, np.linalg.matrix_power)
 MAX_STACK = 64
+_LOOPED = (np.linalg.eigvalsh, np.linalg.det, np.linalg.inv, np.linalg.cholesky)  # larger stacks: a loop
 _SERIES = {np.polynomial.polynomial.polyval: "poly", np.polynomial.chebyshev.chebval: "cheb",
            np.polynomial.legendre.legval: "leg", np.polynomial.hermite.hermval: "herm",
            np.polynomial.hermite_e.hermeval: "herme", np.polynomial.laguerre.lagval: "lag"}
@@ -251,6 +252,24 @@ class MoreNumpy(VectorizeCalls):
         return call(np.concatenate, tuple(parts), axis=axis)
 
     # -- np.linalg over stacks of matrices
+    def _looped_linalg(self, func, a, count, node):
+        """np.linalg.<func> of a stack of more than MAX_STACK matrices (a band structure over a k-path
+        of 200 points): `np.stack([func(flat[k]) for k in range(count)])` lowered as the user's
+        comprehension would be (one loop, not count copies), reshaped to the stack's leading axes."""
+        shape = self._shape(a)
+        self._looped = getattr(self, "_looped", 0) + 1
+        tag = f"_linalg_stack{self._looped}"
+        names = {"a": self._reshape(a, (count,) + tuple(shape[-2:])), "f": func, "stack": np.stack, "range": range}
+        for k, v in names.items():
+            self.env[f"{tag}_{k}"] = v
+        at = lambda n: ast.copy_location(n, node)  # noqa: E731
+        load = lambda k: at(ast.Name(f"{tag}_{k}", ast.Load()))  # noqa: E731
+        item = at(ast.Call(load("f"), [at(ast.Subscript(load("a"), load("k"), ast.Load()))], []))
+        loop = ast.comprehension(at(ast.Name(f"{tag}_k", ast.Store())), at(ast.Call(load("range"), [at(ast.Constant(count))],
+                                                                                     [])), [], 0)
+        out = self.value(self.expr(at(ast.Call(load("stack"), [at(ast.ListComp(item, [loop]))], []))), node)
+        return self._reshape(out, tuple(shape[:-2]) + tuple(self._shape(out)[1:]))
+
     def _stacked_linalg(self, func, args, kwargs, node):
         """np.linalg.<func> of a stack (..., M, N): the function of each matrix, stacked back (tuple
         results component by component), as NumPy's gufuncs loop; one matrix, and the closed forms
@@ -265,6 +284,8 @@ class MoreNumpy(VectorizeCalls):
         shape = self._shape(a)
         lead = shape[:-2]
         count = math.prod(lead) if None not in lead else None
+        if count is not None and count > MAX_STACK and len(args) == 1 and not kwargs and func in _LOOPED:
+            return self._looped_linalg(func, a, count, node)
         if count is None or count > MAX_STACK:
             raise self.err(UnsupportedSyntaxError, f"{label} of a stack of {'a run-time number of' if count is None else count} "
                            f"matrices (adjit unrolls stacks of at most {MAX_STACK} known when compiled)", node,
