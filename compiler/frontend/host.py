@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..errors import AdjitError, AdjitTypeError
+from .scopes import _comprehension_locals
 
 _SHAPE_ATTRS = frozenset({"shape", "ndim", "size", "dtype"})
 # builtins the lowerer handles itself (expressions.call, comprehensions, iteration), besides the
@@ -84,6 +85,12 @@ def _check_value(x, loc, written, name) -> None:
     """A hoisted value must be an array or a number of a kind the compiled code takes."""
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biuf" or isinstance(x, (bool, int, float)):
         return
+    if isinstance(x, (np.random.Generator, np.random.RandomState)):
+        raise AdjitTypeError(
+            f"'{name}' is a random generator, and the compiled code draws from it where NumPy cannot make the draws "
+            "before it: under an `if`, in a `while` loop or a loop with break/continue, or with arguments the "
+            "loop computes (adjit makes every draw with NumPy before the compiled code, in Python's order)", loc,
+            hint=f"draw them all before the loop, e.g. E = {name}.normal(size=(n, 3)), and read E[i] in it")
     raise AdjitTypeError(
         f"'{name}' is a {type(x).__name__}, made by `{written}` (run by NumPy before the compiled code), and "
         "the compiled code reads it: it takes arrays and numbers", loc,
@@ -105,9 +112,12 @@ def _names_loaded(node) -> tuple[set, set]:
                 and isinstance(n.args[0], ast.Name):
             skip.add(id(n.args[0]))
             shapes.add(n.args[0].id)
+    local = _comprehension_locals(node)  # `t` of [rng.normal(loc=t) for t in range(3)] is the comprehension's
     for n in ast.walk(node):
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in skip:
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in skip and id(n) not in local:
             values.add(n.id)
+    shapes = {n for n in shapes if any(isinstance(m, ast.Name) and m.id == n and id(m) not in local
+                                       for m in ast.walk(node))}
     return values, shapes - values
 
 

@@ -180,8 +180,8 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentia
             visit_IfExp = visit_BoolOp = visit_Lambda
 
             def visit_ListComp(self, n):  # [rng.uniform() for _ in range(3)]: every draw, lifted whole
-                if n is not top and any(isinstance(c, ast.Call) and draws(c) for c in ast.walk(n)):
-                    return lift(n)
+                if (n is not top or named_list) and any(isinstance(c, ast.Call) and draws(c) for c in ast.walk(n)):
+                    return lift(n)  # (E = [rng.normal(size=3) for t in range(n)]: E = list(<its array>))
                 return n
 
             visit_GeneratorExp = visit_ListComp
@@ -207,6 +207,8 @@ def _lift_method_calls(parsed, res: "_Resolver", local: set, params, differentia
         compound = isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef))
         new = copy.deepcopy(stmt) if not compound else stmt
         top = getattr(new, "value", None)
+        named_list = isinstance(new, ast.Assign) and isinstance(top, ast.ListComp) and len(new.targets) == 1 \
+            and isinstance(new.targets[0], ast.Name)
         lib_parts = not compound and not (top is not None and _data_expr(top, res, data))
         new = Lift().visit(new) if not compound else stmt
         if lifted:

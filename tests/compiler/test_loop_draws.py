@@ -54,7 +54,7 @@ def draw_under_a_branch(x):
 
 
 def test_a_draw_that_may_not_run_stays_a_located_error():
-    with pytest.raises(AdjitError, match="Generator") as err:
+    with pytest.raises(AdjitError, match="random generator") as err:
         run_grad(draw_under_a_branch, (np.linspace(-0.9, 1.1, 6),), (0,))
     assert "test_loop_draws.py:" in str(err.value)
 
@@ -82,3 +82,25 @@ def test_global_draws_inside_a_line_reading_x():
     """`np.sum(x * np.random.randn(6))` after np.random.seed(0) was refused ('np.random.randn is not
     supported'); a generator's draws inside such a line were lifted out already, NumPy's global ones too now."""
     check_against_fd(global_draws_inside_lines, [np.linspace(-0.9, 1.1, 6)], (0,), compiled=False)
+
+
+def draws_reading_the_loop_variable(x):
+    rng = np.random.default_rng(7)
+    acc = 0.0
+    for t in range(3):
+        acc += np.sum(x * rng.normal(loc=0.1 * t, size=6))
+    return acc
+
+
+def named_list_of_draws(x):
+    rng = np.random.default_rng(7)
+    E = [rng.normal(loc=0.1 * t, size=6) for t in range(3)]
+    return sum(np.sum(x * e) for e in E)
+
+
+@pytest.mark.parametrize("fun", [draws_reading_the_loop_variable, named_list_of_draws])
+def test_draws_reading_the_comprehensions_own_variable(fun):
+    """host.py counted a comprehension's own variable (`t` of `[rng.normal(loc=t) ...]`) as a read of an
+    outer name bound nowhere before, so the draws stayed in the compiled code (refused); and a list of
+    draws bound to a name was handed over as a list (refused: 'E' is a list)."""
+    check_against_fd(fun, [np.linspace(-0.9, 1.1, 6)], (0,), compiled=False)
