@@ -6,7 +6,8 @@ over a k-grid, H of shape (nk, 3, 3)) was refused; probes around the corpus's co
 `fweights` and `aweights`, np.interp's `period`, and np.tanh/np.sinh/np.cosh/np.tan and np.prod of complex values
 (a transmission line's input impedance, a product over poles) refused, and `psi *= np.exp(1j * np.abs(psi) ** 2 * dt)`
 (split-step Fourier) refused with a message about adjit's own 'psi_re': the new real part was written before the new
-imaginary part, which reads the old real part, was computed. Gradients against central differences, forward mode
+imaginary part, which reads the old real part, was computed; np.interp, np.polyfit and np.quantile of a list of q
+computed float32 data in float32 where NumPy computes and returns float64 (values 1e-7 apart). Gradients against central differences, forward mode
 against reverse (the lowered module run as plain Python)."""
 from typing import NamedTuple
 
@@ -213,3 +214,18 @@ def test_batches_refused_with_the_rewrite(fun, match):
         run_grad(fun, args, (0,))
     value, (g,) = run_grad(batches_named, args, (0,))  # the rewrite the hint names
     assert np.isclose(value, batches_named(*args), rtol=1e-13)
+
+
+# ------------------------------------------------ float32 data: np.interp, np.polyfit and np.quantile of a list compute in float64
+def float32_results(x):
+    t = np.linspace(0, 1, 7).astype(np.float32)
+    return np.sum(np.interp(x, t[::2], x[:4])) + np.sum(np.polyfit(t, x, 2) * np.arange(3)) \
+        + np.sum(np.quantile(x, [0.2, 0.7])) + np.interp(0.3, t[:2], x[:2], period=0.9)
+
+
+def test_float32_results_are_numpys_float64():
+    x = (np.linspace(0.1, 1.3, 7) ** 1.3).astype(np.float32)
+    value, (g,) = run_grad(float32_results, [x], (0,))
+    ref = float32_results(x)
+    assert np.asarray(value).dtype == np.float64 == np.asarray(ref).dtype  # adjit computed these in float32
+    assert np.isclose(value, ref, rtol=1e-13) and g.dtype == np.float32

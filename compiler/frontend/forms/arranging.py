@@ -540,8 +540,8 @@ class ArrangingForms(FormsBase):
                                                         kwargs, node, left=None, right=None, period=None)
         emit = self.b.emit
         x, xp, fp = (self.value(a, node) for a in (x, xp, fp))
-        x, xp, fp = (a if a.type.dtype in ("float32", "float64") else emit("astype", [a], dtype="float64")
-                     for a in (x, xp, fp))
+        x, xp, fp = (a if a.type.dtype == "float64" else emit("astype", [a], dtype="float64")
+                     for a in (x, xp, fp))  # float64 whatever the inputs' dtype, as NumPy's interp computes
         if self._rank(xp) != 1 or self._rank(fp) != 1:
             raise self.err(ShapeError, f"{label}: xp and fp must be 1-D", node)
         m = self._extent(xp, 0, node, label)

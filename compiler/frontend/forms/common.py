@@ -368,10 +368,10 @@ class CommonForms(FormsBase):
             raise self.err(AdjitTypeError, f"{label}: expected x and y to have same length", node)
         if n is None:
             raise self.err(ShapeError, f"{label}: x's length is needed when compiled (NumPy's rcond)", node)
-        floats = [v.type.dtype for v in (x, y) if v.type.dtype in ("float32", "float64")]
-        dt = "float32" if floats and all(f == "float32" for f in floats) and len(floats) == 2 else "float64"
+        xdt = x.type.dtype if x.type.dtype in ("float32", "float64") else "float64"  # NumPy's x + 0.0
+        dt = "float64"  # np.vander promotes x's dtype with int: float64 whatever x's float dtype (NumPy's result)
         x, y = (v if v.type.dtype == dt else self.b.emit("astype", [v], dtype=dt) for v in (x, y))
-        rcond = n * float(np.finfo(dt).eps) if rcond is None else self.static(rcond, node, "rcond")
+        rcond = n * float(np.finfo(xdt).eps) if rcond is None else self.static(rcond, node, "rcond")
         self.at(node)
         cols = [self.b.emit("astype", [self.b.emit("eq", [x, x])], dtype=dt)]  # x ** 0 = 1 (NaN too, as vander)
         for _ in range(deg):

@@ -166,8 +166,8 @@ class StatisticsForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node)
         rank = self._rank(x)
         flat, ax = self._along(x, axis, node, label)
-        if flat.type.dtype not in ("float32", "float64"):
-            flat = self.b.emit("astype", [flat], dtype="float64")
+        if flat.type.dtype not in ("float32", "float64") or many:  # a sequence q: NumPy's float64 array joins in
+            flat = self.b.emit("astype", [flat], dtype="float64") if flat.type.dtype != "float64" else flat
         n = self._dim(flat, ax)
         if not isinstance(n, int):
             raise self.err(UnsupportedSyntaxError, f"{label}: the extent along the axis must be known when the call "
