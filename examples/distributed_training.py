@@ -85,13 +85,17 @@ def main(steps=300, workers=2, chunks=None, scheduler=None, lr=0.01, seed=0, che
     x_train, y_train, x_test, y_test = load_data()
     params = init_params(np.random.default_rng(seed))
     g = adjit.value_and_grad(loss, wrt=(0, 1, 2, 3))
-    g(*params, np.ascontiguousarray(x_train[:, :8]), y_train[:8])  # compiled here once: the workers load it from the disk cache
     started = time.perf_counter()
     client, cluster = start_client(scheduler, workers)
     n_workers = len(client.scheduler_info()["workers"])
     print(f"cluster: {n_workers} workers ({'LocalCluster, processes, 1 thread each' if cluster else scheduler}), "
           f"started in {time.perf_counter() - started:.1f} s")
     try:
+        # compiled here once, on the chunks' own shapes (a specialization may depend on the batch size):
+        # the workers load it from the disk cache
+        for chunk in {c[0].shape: c for c in ad.split((x_train, y_train), n_chunks=chunks or n_workers,
+                                                      axis=(1, 0))}.values():
+            g(*params, *chunk)
         batches = ad.scatter_batches(client, (x_train, y_train), n_chunks=chunks or n_workers, axis=(1, 0))
         with ad.Trainer(client, g, adjit.optim.Adam([p.copy() for p in params], lr=lr), batches,
                         weights="mean") as trainer:
@@ -103,8 +107,9 @@ def main(steps=300, workers=2, chunks=None, scheduler=None, lr=0.01, seed=0, che
             losses = trainer.loss_values()  # every step, the warm-up's included
         overhead_time = None
         if overhead_steps:
-            tiny = ad.scatter_batches(client, (x_train[:, :n_workers], y_train[:n_workers]), n_chunks=n_workers,
-                                      axis=(1, 0))
+            tiny_data = (x_train[:, :n_workers], y_train[:n_workers])
+            g(*params, *ad.split(tiny_data, n_chunks=n_workers, axis=(1, 0))[0])  # its specialization, here too
+            tiny = ad.scatter_batches(client, tiny_data, n_chunks=n_workers, axis=(1, 0))
             with ad.Trainer(client, g, adjit.optim.Adam([p.copy() for p in params], lr=lr), tiny) as overhead:
                 overhead.run(5)
                 t0 = time.perf_counter()
