@@ -248,7 +248,7 @@ def fd_gradients(fun, args64: list, wrt_idx: list, coarse: bool = False):
 
 
 _NARROW = re.compile(r"\b(float16|float32|half|single)\b")
-_FLOAT_NAMES = re.compile(r"\b(float16|float32|float64|half|single|double|longdouble)\b")
+_FLOAT_NAMES = re.compile(r"\b(float16|float32|float64|half|single|double|longdouble|itemsize|nbytes|dtype)\b")  # (.dtype.itemsize: a value that depends on the dtype)
 
 
 def _program_text(fun) -> str:
