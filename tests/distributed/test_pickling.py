@@ -125,6 +125,12 @@ def lambda_free(x):
     return np.sin(x) * x
 
 
+def spawned_loss(w, x):
+    """loss, a second time: built by test_multiprocessing[spawn] alone, so that this process writes
+    it into that test's fresh cache directory (a module it already holds is not written again)."""
+    return np.sum(np.tanh(w * x) * w)
+
+
 @pytest.mark.parametrize("method", ["spawn", "fork"])
 def test_multiprocessing(method, tmp_path, monkeypatch):
     if method not in multiprocessing.get_all_start_methods():
@@ -136,12 +142,11 @@ def test_multiprocessing(method, tmp_path, monkeypatch):
     g = adjit.grad(loss)
     args = _args()
     ctx = multiprocessing.get_context(method)
-    if method == "spawn":  # fresh processes: the first compiles into the cache, the next loads it
-        with ctx.Pool(1) as pool:
-            first, _ = pool.apply(_call, (g, args))
+    if method == "spawn":  # built into the cache here; a fresh process loads it from there
+        g = adjit.grad(spawned_loss)
+        np.testing.assert_allclose(g(*args), expected(*args), rtol=1e-12)
         with ctx.Pool(1) as pool:
             out, from_cache = pool.apply(_call, (g, args))
-        np.testing.assert_allclose(first, expected(*args), rtol=1e-12)
         assert from_cache
     else:  # a forked worker inherits the compiled code this process holds
         g(*args)
@@ -189,7 +194,10 @@ print("front_hit", spec.front_hit, "loaded_from_disk", spec.loaded_from_disk)
 def test_main_defined_seed_network_gradient_loads_warm(tmp_path):
     """The seed network's gradient defined in a script's __main__ (beside a large unrelated
     global) pickles small; a fresh process rebuilds it from its source and its first call loads
-    the script's build from the shared disk cache (ADJIT_CACHE_DIR, set by conftest)."""
+    the script's build from the shared disk cache (ADJIT_CACHE_DIR, set by conftest). Both are
+    subprocesses, so that their BLAS runs on the same threads and the loader's gradient can be
+    compared bit for bit (a LocalCluster started earlier in this process leaves
+    OPENBLAS_NUM_THREADS=1 in its environment: this process and a child of it then differ)."""
     script, loader, out = tmp_path / "train.py", tmp_path / "load.py", tmp_path / "g.pkl"
     script.write_text(MAIN_SCRIPT)
     loader.write_text(LOAD_SCRIPT)

@@ -58,10 +58,13 @@ def test_clipping_tames_the_explosion(results):
 
 
 def test_probe_gradient_is_the_hidden_state_gradient(example):
-    """d loss / d probe[t] equals d loss / d h_t: check the last step against the closed form."""
-    Wx, Wh, b, Wy, by, xs, y, probe = example.example_args(T=5, n_hidden=3, batch=2, rho=1.5, seed=3)
-    dprobe = adjit.grad(example.rnn_loss, wrt="probe")(Wx, Wh, b, Wy, by, xs, y, probe)
-    h = np.zeros((3, 2))
+    """d loss / d probe[t] equals d loss / d h_t: check the last step against the closed form. The
+    gradient check's wrt and sizes (4 units, batch 3), 5 steps rather than its 6: the sequence
+    length is a loop bound, so this reuses the check's compiled gradient."""
+    Wx, Wh, b, Wy, by, xs, y, probe = example.example_args(T=5, n_hidden=4, batch=3, rho=1.5, seed=3)
+    wrt = example.PARAMS + ("xs", "probe")
+    dprobe = adjit.grad(example.rnn_loss, wrt=wrt)(Wx, Wh, b, Wy, by, xs, y, probe)[-1]
+    h = np.zeros((4, 3))
     for t in range(5):
         h = np.tanh(Wx @ xs[t] + Wh @ h + b)
     dh_last = Wy.T @ (2 * (Wy @ h + by - y) / y.size)

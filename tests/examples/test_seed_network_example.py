@@ -1,6 +1,5 @@
 """examples/seed_network.py runs (shortened), agrees with the seed's hand-written backward pass,
 passes its gradient check, trains, and works with `python -m adjit show`."""
-import subprocess
 import sys
 from pathlib import Path
 
@@ -39,17 +38,22 @@ def test_training_lowers_the_loss(results):
 
 
 def test_hand_backward_matches_adjit_on_other_shapes(example):
-    args = example.example_args(batch=3, sizes=(7, 4, 2), seed=5)
+    # the gradient check's sizes (so its compiled gradient is reused), other values
+    args = example.example_args(batch=4, sizes=(6, 5, 3), seed=5)
     for name, ours, theirs in zip(example.PARAMS, example.loss(*args), example.seed_backward(*args)):
         assert ours.shape == theirs.shape, name
         assert example.max_relative_difference(ours, theirs) < 1e-10, name
 
 
-def test_cli_shows_the_adjoint():
-    proc = subprocess.run([sys.executable, "-m", "adjit", "show", "examples/seed_network.py:loss"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert "dW2 = " in proc.stdout
-    assert "# h = np.tanh(W1 @ x + b1)" in proc.stdout
+def test_cli_shows_the_adjoint(capsys, monkeypatch):
+    """`python -m adjit show examples/seed_network.py:loss`, its main() called here (the `-m`
+    entry itself runs in a subprocess in tests/compiler/test_errors.py)."""
+    from adjit.__main__ import main
+
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the command puts the script's folder first
+    assert main(["show", f"{ROOT / 'examples' / 'seed_network.py'}:loss"]) == 0
+    out = capsys.readouterr().out
+    assert "dW2 = " in out
+    assert "# h = np.tanh(W1 @ x + b1)" in out
     for name in ("dW1", "db1", "db2"):
-        assert f"{name} = " in proc.stdout
+        assert f"{name} = " in out
