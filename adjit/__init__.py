@@ -13,7 +13,16 @@ from .compiler.jit import VERSION as __version__
 __all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient", "custom_vjp", "custom_jvp", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
            "InternalCompilerError", "ShapeError", "UnsupportedSyntaxError"]
 
-__all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip"]
+__all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip", "wait_compiled"]
+
+
+def wait_compiled(timeout: float | None = None) -> bool:
+    """Wait for the gradients this process is compiling in the background (a new gradient's first
+    calls run its readable NumPy adjoint while Numba compiles it: compiler/jit/tiering.py), e.g.
+    before timing calls; True when none is left. `timeout` in seconds (None: as long as it takes)."""
+    from .compiler.jit import tiering
+
+    return tiering.wait(timeout)
 
 # The seed's training toolkit (clip, init, nn, optim) and check_grad are imported on first use,
 # which keeps them out of `import adjit`.

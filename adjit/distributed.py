@@ -207,10 +207,19 @@ class SumFuture:
         return self.future.done()
 
 
+def _compiled_here() -> None:
+    """A gradient compiling in this process's background (the first tier, compiler/jit/tiering.py)
+    is waited for before it is shipped: the workers then load its code from the disk cache."""
+    from .compiler.jit import tiering
+
+    tiering.wait()
+
+
 def submit_sum(client, g, params, batches: Batches, weights=None, fan_in: int = 4) -> SumFuture:
     """The pending weighted sum of `g(*params, *chunk)` over the chunks (see
     value_and_grad_sum); `params` may be a future of the tuple of parameters."""
     ws = batches.weights(weights)
+    _compiled_here()
     parts = [client.submit(_chunk_result, g, params, chunk, w, pure=False)
              for chunk, w in zip(batches.futures, ws)]
     keep = [params, *parts]
@@ -331,6 +340,7 @@ class Trainer:
                              "of arrays (g's first argument), not a nested structure")
         self.client, self.batches = client, batches
         weights = batches.weights(weights)
+        _compiled_here()
         self.id = uuid.uuid4().hex
         [self._g] = client.scatter([g], hash=False, broadcast=True)  # unpickled once per worker
         [self._init] = client.scatter([optimizer], hash=False, broadcast=True)

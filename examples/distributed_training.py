@@ -71,6 +71,7 @@ def single_process(g, params, x, labels, lr, steps):
     """The same full-batch training in this process: (losses, final parameters, seconds per step)."""
     opt = adjit.optim.Adam([p.copy() for p in params], lr=lr)
     g(*opt.params, x, labels)  # compiled (or loaded) before the clock starts
+    adjit.wait_compiled()  # (the first call ran NumPy while Numba compiled in the background)
     losses, t0 = [], time.perf_counter()
     for _ in range(steps):
         value, grads = g(*opt.params, x, labels)

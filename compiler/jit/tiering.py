@@ -181,3 +181,17 @@ def _join() -> None:
         if t is not threading.current_thread():
             t.join()
     _THREADS[:] = [t for t in _THREADS if t.is_alive()]
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Wait for this process's background compiles (adjit.wait_compiled): True when none is left.
+    adjit.distributed waits before it ships a gradient to workers, so that they load its compiled
+    code from the disk cache instead of each compiling it."""
+    import time
+
+    end = None if timeout is None else time.monotonic() + timeout
+    for t in list(_THREADS):
+        if t is not threading.current_thread():
+            t.join(None if end is None else max(0.0, end - time.monotonic()))
+    _THREADS[:] = [t for t in _THREADS if t.is_alive()]
+    return not _THREADS

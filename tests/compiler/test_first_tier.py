@@ -65,3 +65,8 @@ def test_the_first_tier_checks_shared_arguments():
     with pytest.raises(sharedargs.SharedArgumentsError):
         a = np.ones(3)
         sharedargs.check(spec.hazards, (a, a[:]))
+
+
+def test_wait_compiled_is_public_and_returns_when_nothing_compiles():
+    assert adjit.wait_compiled(0.0) in (True, False)
+    assert adjit.wait_compiled() is True  # nothing left once every background compile has ended
