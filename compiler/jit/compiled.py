@@ -312,6 +312,7 @@ class CompiledFunction:
 
     def _build_full(self, args: tuple) -> Specialization:
         primal, builder = self._lower(args)
+        cheap = tiering.cheap(primal)  # (before generate: its passes rewrite the primal)
         layouts = [_layout(a) for a in args]  # one per leaf
         sig = _signature_text(primal, layouts)
         ir_text = print_function(primal)
@@ -367,7 +368,7 @@ class CompiledFunction:
         spec = Specialization(digest, sig, module_path, getattr(module, self.entry_name),
                               getattr(module, name), readable_path, primal.results[0].type.dtype,
                               time.perf_counter() - t0, from_disk, out_tree=primal.out_tree,
-                              hazards=tuple(getattr(primal, "param_hazards", ())), cheap=tiering.cheap(primal))
+                              hazards=tuple(getattr(primal, "param_hazards", ())), cheap=cheap)
         self._specs[digest] = spec
         if from_disk and self.mode in ("value_and_grad", "grad_jvp", "jvp"):
             _preload(spec.entry_dispatcher, self._entry_args(spec, args))
