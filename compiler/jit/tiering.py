@@ -11,8 +11,9 @@ compile then raises its error there). Results agree to rounding: the readable co
 against NumPy, finite differences and the compiled code by the same oracles (tests, fuzzer).
 
 Used only where the readable code is cheap: no `while` loop (its trip count is unknown), and an
-estimate of its NumPy calls (each op's trip count times a fixed cost plus its elements) under
-BUDGET_US; else the call waits for the compile as before. Every mode (grad, jvp, vjp, hvp, the
+estimate of its run (each op's trip count times the cost of a Python scalar operation, a NumPy
+ufunc call and its elements, or a product's multiply-adds) under BUDGET_US or three quarters of the
+compile's estimate (cheap()); else the call waits for the compile as before. Every mode (grad, jvp, vjp, hvp, the
 batched Hessian and Jacobian entries): the readable module defines the entry's function with the
 same parameters and results. ADJIT_FIRST_TIER=0 turns it off (the test suite does; the compiled
 code is what it tests), as does ADJIT_TIMING (its profile times the compile).
@@ -44,13 +45,13 @@ def enabled() -> bool:
 
 def cheap(fn) -> bool:
     """Whether the readable adjoint of `fn` (the lowered primal) runs with NumPy in less time than
-    BUDGET_US or than half of what Numba's compile of its gradient is estimated to take (about 1 s
+    BUDGET_US or than three quarters of what Numba's compile of its gradient is estimated to take (about 1 s
     and 15 ms per op of the primal: the gradient's code is about three times the primal's)."""
     cost = _block_cost(fn.body, 1.0, fn.avals, 3.0 * CAP_US)
     if cost is None:
         return False
     compile_us = 1e6 + 15e3 * sum(1 for _ in fn.ops())
-    return 3.0 * cost <= max(BUDGET_US, min(0.5 * compile_us, CAP_US))  # the reverse sweep: about twice the forward
+    return 3.0 * cost <= max(BUDGET_US, min(0.75 * compile_us, CAP_US))  # the reverse sweep: about twice the forward
 
 
 def _elements(v, avals) -> float:
@@ -71,7 +72,7 @@ def _op_cost(op, avals) -> float:
     if op.prim in ("index_update", "index_add") and len(op.inputs) > 1:  # in place: what is written
         out = op.inputs[1]
     if out is None or getattr(out.type, "rank", 0) == 0 and op.prim not in _PRODUCTS:
-        return 0.5
+        return 0.1 if op.prim in _SCALAR_ARITHMETIC else 0.8  # Python's arithmetic, or a NumPy ufunc call
     n = _elements(out, avals)
     cost = 2.0 + 0.005 * n
     if op.prim in _PRODUCTS and op.inputs:
@@ -82,6 +83,8 @@ def _op_cost(op, avals) -> float:
     return cost
 
 
+_SCALAR_ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "const", "getitem", "tuple", "lt", "le", "gt",
+                                "ge", "eq", "ne", "and_", "or_", "not_", "floordiv", "mod", "square"})
 _PRODUCTS = frozenset({"matmul", "dot", "einsum", "tensordot", "inner", "vdot", "outer_product"})
 
 
