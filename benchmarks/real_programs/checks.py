@@ -19,3 +19,23 @@ def _fd(fun, x, h=1e-6):
 def _close(a, b, rtol=1e-6):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and float(np.max(np.abs(a - b))) <= rtol * max(float(np.max(np.abs(b))), 1e-12)
+
+
+def run_checks(transforms) -> None:
+    """A corpus script's main: the other transforms, each in turn (those named on the command line,
+    or all): pass, WRONG, or the error's first line (-v: its traceback)."""
+    import sys
+    import traceback
+
+    import adjit
+    only = set(a for a in sys.argv[1:] if a != "-v")
+    for check in transforms:
+        if only and check.__name__ not in only:
+            continue
+        try:
+            result = "pass" if check(adjit) else "WRONG"
+        except Exception as e:  # noqa: BLE001
+            result = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+            if "-v" in sys.argv or not isinstance(e, adjit.AdjitError):
+                traceback.print_exc()
+        print(f"{check.__name__:28s} {result}", flush=True)

@@ -647,9 +647,9 @@ PROGRAMS = [
 
 # ================================================ the other transforms: jacobian, hvp, has_aux, dict params
 try:  # imported as benchmarks/real_programs.py's module, or run as a script
-    from .checks import _close, _fd
+    from .checks import _close, _fd, run_checks
 except ImportError:
-    from checks import _close, _fd
+    from checks import _close, _fd, run_checks
 
 
 def check_track_jacobian(adjit):
@@ -699,18 +699,4 @@ TRANSFORMS = [check_track_jacobian, check_hurdle_hvp, check_kalman_aux, check_ml
 
 
 if __name__ == "__main__":  # the other transforms, each in turn: pass, wrong, or the error's first line
-    import sys
-    import traceback
-
-    import adjit
-    only = set(sys.argv[1:])
-    for check in TRANSFORMS:
-        if only and check.__name__ not in only:
-            continue
-        try:
-            result = "pass" if check(adjit) else "WRONG"
-        except Exception as e:  # noqa: BLE001
-            result = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
-            if "-v" in sys.argv or not isinstance(e, adjit.AdjitError):
-                traceback.print_exc()
-        print(f"{check.__name__:28s} {result}", flush=True)
+    run_checks(TRANSFORMS)
