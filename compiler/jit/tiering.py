@@ -169,7 +169,8 @@ def first_tier(spec, entry_args: tuple, name: str):
     spec.entry = tiered
     thread = threading.Thread(target=build, name=f"adjit-compile-{name}", daemon=True)
     with _LOCK:
-        if not _THREADS:
+        if not _REGISTERED:
+            _REGISTERED.append(True)
             atexit.register(_join)
             if hasattr(os, "register_at_fork"):  # a child forked mid-compile would inherit Numba's lock held
                 os.register_at_fork(before=_join)
@@ -177,13 +178,13 @@ def first_tier(spec, entry_args: tuple, name: str):
     thread.start()
 
 
+_REGISTERED: list = []
+
+
 def _join() -> None:
     """At exit and before a fork: wait for compiles in progress (Numba's cache files complete, no
     thread inside LLVM while the interpreter shuts down, no compiler lock held in a child)."""
-    for t in list(_THREADS):
-        if t is not threading.current_thread():
-            t.join()
-    _THREADS[:] = [t for t in _THREADS if t.is_alive()]
+    wait()
 
 
 def wait(timeout: float | None = None) -> bool:
