@@ -21,6 +21,8 @@ FORMS: dict = {
                                           "a cast first"),
     "cumprod": ((np.cumprod,), ("cumprod",), "`cumprod` along `axis` (`axis=None`: of the raveled array); exact "
                                              "gradient with zeros in the input"),
+    "nancumsum": ((np.nancumsum,), (), "`cumsum` of `where(isnan(x), 0, x)` (a NaN counts as zero, no gradient there)"),
+    "nancumprod": ((np.nancumprod,), (), "`cumprod` of `where(isnan(x), 1, x)` (a NaN counts as one, no gradient there)"),
     "prod": ((np.prod,), ("prod",), "the last element of `cumprod` along `axis` (`axis=None`: of the raveled "
                                     "array; `keepdims`): the gradient is exact with zeros in the input"),
     "quantile": ((np.quantile,), (), "`sort`, then NumPy's linear interpolation between the two order statistics "
@@ -101,11 +103,13 @@ class StatisticsForms(FormsBase):
                             hint="assign the result instead")
 
     # ---------------------------------------------------------------- scans and sorting
-    def _scan(self, prim, label, args, kwargs, node):
+    def _scan(self, prim, label, args, kwargs, node, nan_fill=None):
         x, axis, dtype, out = self.bind_args(label, ("a", "axis", "dtype", "out"), args, kwargs, node,
                                              axis=None, dtype=None, out=None)
         self._no_out(label, out, node)
         x = self._array_arg(x, node, label)
+        if nan_fill is not None and x.type.dtype in ("float32", "float64"):  # np.nancumsum: NaN as 0 (1)
+            x = self.b.emit("where", [self.b.emit("ne", [x, x]), self._cast(self.b.const(nan_fill), x.type.dtype, node), x])
         if dtype is not None:
             x = self._cast(x, dtype, node)
         x, axis = self._along(x, axis, node, label)
@@ -117,6 +121,12 @@ class StatisticsForms(FormsBase):
 
     def form_cumprod(self, label, args, kwargs, node):
         return self._scan("cumprod", label, args, kwargs, node)
+
+    def form_nancumsum(self, label, args, kwargs, node):
+        return self._scan("cumsum", label, args, kwargs, node, nan_fill=0.0)
+
+    def form_nancumprod(self, label, args, kwargs, node):
+        return self._scan("cumprod", label, args, kwargs, node, nan_fill=1.0)
 
     def form_prod(self, label, args, kwargs, node):
         """The product along an axis: the last element of the running product, whose gradient
