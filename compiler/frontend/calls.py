@@ -459,12 +459,10 @@ class CallHelpers:
         scipy_ufunc = isinstance(func, np.ufunc) and func.__name__ == "xlog1py"  # (a ufunc names no module)
         if not module.startswith("scipy") and not scipy_ufunc:  # scipy is imported only for a program that
             return False  # calls it (test_startup.py)
-        # a function of one of these SciPy modules came from it, so the module is imported already: never
-        # imported here (scipy.stats and scipy.signal cost about 1 s of a cold first call that calls
-        # scipy.special.logsumexp, GMM's)
-        loaded = [getattr(sys.modules.get(m), a, None) for m, a in (
-            ("scipy.special", "xlog1py"), ("scipy.linalg", "eigh"), ("scipy.signal", "convolve2d"),
-            ("scipy.signal", "correlate2d"))]
+        # such a function came from its module, imported already (importing scipy.stats and .signal here cost
+        # GMM's first call, which calls scipy.special.logsumexp, about 0.6 s)
+        loaded = [getattr(sys.modules.get(m), a, None) for m, a in (("scipy.special", "xlog1py"), (
+            "scipy.linalg", "eigh"), ("scipy.signal", "convolve2d"), ("scipy.signal", "correlate2d"))]
         stats = sys.modules.get("scipy.stats")
         return any(f is not None and func is f for f in loaded) or stats is not None and \
             getattr(func, "__self__", None) is stats.dirichlet and getattr(func, "__name__", "") == "logpdf"
