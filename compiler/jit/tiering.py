@@ -84,8 +84,9 @@ def _op_cost(op, avals) -> float:
 
 
 _SCALAR_ARITHMETIC = frozenset({"add", "sub", "mul", "div", "neg", "const", "getitem", "tuple", "lt", "le", "gt",
-                                "ge", "eq", "ne", "and_", "or_", "not_", "floordiv", "mod", "square"})
-_PRODUCTS = frozenset({"matmul", "dot", "einsum", "tensordot", "inner", "vdot", "outer_product"})
+                                "ge", "eq", "ne", "logical_and", "logical_or", "logical_not", "floordiv", "mod",
+                                "square"})
+_PRODUCTS = frozenset({"matmul"})  # the primitive every product lowers to (np.dot, einsum pairs, @)
 
 
 def _trips(loop, avals):
