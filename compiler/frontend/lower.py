@@ -158,7 +158,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 if isinstance(result, BuiltList):  # a helper's `return ys`: still a list for its caller (ys + ys
                     # joins), its rows fixed here (a `[None] * n` list's rows live in this Lowerer's names)
                     return BuiltList(result.array, result.name, seq=result.seq, weak=result.weak)
-                if type(result).__name__ in ("DeferredList", "ComplexPair", "Masked") or is_struct(result):
+                if type(result).__name__ in ("DeferredList", "ComplexPair", "Masked", "LocalFunction") \
+                        or is_struct(result):  # a LocalFunction: a helper's closure (`return act`), called later
                     return result  # for the caller: a comprehension, a complex pair (complexvals.py), a selection
                     # (masks.py), a dataclass, NamedTuple or object the helper made (structures.py)
                 return self.value(result, stmt.value)
@@ -457,6 +458,11 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     low.refuse_complex_result(result)
     if isinstance(result, Masked):  # the function's own `return x[mask]`: not a number, the located error (masks.py)
         result = low.value(result, parsed.node.body[-1])
+    if type(result).__name__ == "LocalFunction":  # `return act`: a closure is not a value adjit differentiates
+        raise low.err(AdjitTypeError, "the function returns a function: adjit differentiates functions whose "
+                      "result is a number, an array or a structure of them", parsed.node.body[-1],
+                      hint="return the closure's value at a point (`return act(x)`), or differentiate the closure "
+                           "itself: adjit.grad(make_act(0.1))")
     if type(result).__name__ in ("BuiltList", "DeferredList"):  # a list whose length is known only when it runs
         raise low.err(UnsupportedSyntaxError, "the function returns a list built in a loop (its length is known only "
                       "when the function runs): adjit's results are arrays, numbers and structures of a fixed shape",
