@@ -312,7 +312,11 @@ class LocalFunctions(StaticLoops):
         bound = dict(zip(names, args))
         if star is not None:  # def f(z, *params): the extra arguments as a tuple
             bound[star] = tuple(args[len(names):])
+        kwname, extra = fdef.args.kwarg.arg if fdef.args.kwarg is not None else None, {}
         for k, v in kwargs.items():
+            if k not in names + kwonly and kwname is not None:  # def f(z, **kw): the extra keywords as a dict
+                extra[k] = v
+                continue
             if k not in names + kwonly:
                 raise self.err(ArgumentError, f"{fdef.name}() got an unexpected keyword argument '{k}'", node)
             if k in bound:
@@ -325,8 +329,11 @@ class LocalFunctions(StaticLoops):
                 bound[p] = func.defaults[p]
         outer = func.parsed
         parsed = ParsedFunction(outer.fn, fdef.name, fdef, outer.filename, outer.firstline, outer.indent,
-                                outer.lines, names + kwonly + ([star] if star else []), outer.source, outer.globals)
+                                outer.lines, names + kwonly + [n for n in (star, kwname) if n], outer.source,
+                                outer.globals)
         sub = type(self)(parsed, self.b, self.stack)
+        if kwname is not None:
+            bound[kwname] = sub.made_dict(extra)
         sub.stack = self.stack + (fdef,)
         # the enclosing names as they are now (the caller's, when the def is the caller's own)
         enclosing = self.env if func.env is self.env or func.parsed is self.parsed else func.env

@@ -350,8 +350,6 @@ def _check_nested_def(parsed: ParsedFunction, node: ast.FunctionDef) -> None:
     if node.decorator_list:
         raise UnsupportedSyntaxError("decorators on a nested function are not supported", parsed.loc(node.decorator_list[0]))
     args = node.args
-    if args.kwarg is not None:
-        raise UnsupportedSyntaxError("**kwargs parameters are not supported", parsed.loc(args.kwarg))
     if args.posonlyargs:
         raise UnsupportedSyntaxError("positional-only parameters are not supported", parsed.loc(args.posonlyargs[0]))
     _check_body(parsed, node.body, True, False, True)

@@ -59,3 +59,16 @@ def test_a_function_returning_a_closure_is_located():
     with pytest.raises(adjit.AdjitError, match="the function returns a function") as e:
         adjit.grad(returns_a_closure)(np.ones(3))
     assert e.value.loc is not None and "adjit.grad(make_act(0.1))" in str(e.value)
+
+
+def nested_defs_with_keywords(x):
+    def shifted(z, *a, **kw):  # was "**kwargs parameters are not supported" in a nested def
+        for k, v in kw.items():
+            z = z + v
+        return z * a[0] * kw.get("scale", 1.0)
+    opts = {"scale": x[1]}
+    return np.sum(shifted(x, 2.0, b=x ** 2, **opts)) + np.sum((lambda z, **kw: z * kw["s"])(x, s=3.0))
+
+
+def test_nested_defs_take_keyword_dicts():
+    check_against_fd(nested_defs_with_keywords, [np.array([0.3, -0.7, 1.1])], (0,), compiled=False)
