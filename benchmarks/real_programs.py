@@ -73,9 +73,17 @@ with a cutoff mask, ALiBi causal attention, np.bincount and np.add.at group sums
 loop with an early exit, np.cov, beam assembly by slices, np.log1p/np.expm1, np.arctan2 and np.angle wrapping, np.convolve,
 np.apply_along_axis, flux-form slice updates, logsumexp with b=, np.einsum chains, a dict of layers by f-string keys;
 `python benchmarks/real_programs/heldout17.py` checks its jacobian, hvp, has_aux and dict uses) with `--modules heldout17`;
+`real_programs/heldout18.py` (twenty more, the same way: a convective-adjustment while loop mixing down to an np.argmax level,
+a budburst date from the first crossing of a cumsum, a frame element class with np.ix_ assembly over free dofs, an if on a
+differentiated threshold inside enumerate, np.diff of padded norm.cdf, np.cross/arctan2 dihedrals with np.subtract.outer
+pairs, np.argsort of differentiated fares, a broadcast np.clip against np.inf, a batched np.linalg.eigh, an underdetermined
+lstsq, np.searchsorted layer lookups, a wrapped phase by %, an OAS Newton while loop, scipy.special.i0e/i1e over a list of
+dicts, rainflow counting with a list stack, an RK4 class with a switched feed, np.interp arc length, np.roll pipelines on
+float32 demand, SAR small areas with np.add.at, embedding columns with erf GELU; `python benchmarks/real_programs/heldout18.py`
+checks its jacobian, hvp, has_aux and dict uses) with `--modules heldout18`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout17|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout18|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -98,7 +106,7 @@ CORPUS = HERE / "real_programs"
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-           "heldout14", "heldout15", "heldout16", "heldout17")  # held out from MODULES: run alone with --modules heldout (2, ..., 17)
+           "heldout14", "heldout15", "heldout16", "heldout17", "heldout18")  # held out from MODULES: run alone with --modules heldout (2, ..., 18)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
