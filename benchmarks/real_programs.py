@@ -103,6 +103,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
+if str(CORPUS) not in sys.path:  # heldout16..18's TRANSFORMS import their shared `checks` module by name
+    sys.path.insert(0, str(CORPUS))
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
