@@ -118,6 +118,11 @@ def _flat(v) -> bool:
     return not isinstance(v, dict) and all(type(x) in (float, int, bool, str) for x in v)
 
 
+def _custom(v) -> bool:
+    """An adjit.custom_vjp / custom_jvp function (adjit/custom.py)."""
+    return isinstance(getattr(type(v), "__adjit_custom__", None), property)
+
+
 def _user_classes(cls) -> list:
     """`cls` and its bases that are not a library's (object, NumPy's, a NamedTuple's tuple)."""
     return [k for k in cls.__mro__ if not _is_library(k)]
@@ -178,8 +183,9 @@ def snapshot(fn) -> list:
                 follow(v.pyfunc, names)
             return
         taken.add((id(space), n))
-        if getattr(v, "__adjit_transform__", None) is not None:
-            out.append((space, n, ("is", v)))
+        if getattr(v, "__adjit_transform__", None) is not None or _custom(v):
+            out.append((space, n, ("is", v)))  # by identity; what its code reads, followed below
+            follow(v, names)
             return
         out.append((space, n, _freeze(v)))
         follow(v, names)
@@ -189,6 +195,13 @@ def snapshot(fn) -> list:
         a tuple, list or dict (ACTS['relu'](x), LAYERS[0](x): what they read is guarded too)."""
         if isinstance(v, types.FunctionType):
             visit(v)
+        elif getattr(v, "__adjit_transform__", None) is not None:  # a grad helper called inside: its
+            if isinstance(getattr(v, "fun", None), types.FunctionType):  # function's code is inlined
+                visit(v.fun)  # (SIGMA changed after the first call: the helper's gradient changes)
+        elif _custom(v):  # custom_vjp / custom_jvp: its function and rules are inlined (not adjit's class)
+            for what in ("fun", "fwd", "bwd", "jvp_rule"):
+                if what in vars(v):
+                    take(vars(v), what, vars(v)[what], names)
         elif isinstance(v, functools.partial):  # the function it calls, and the arguments it binds
             for a in ("args", "keywords"):
                 if (id(v), a) not in taken:
@@ -209,7 +222,8 @@ def snapshot(fn) -> list:
                         follow(item, names, depth + 1)
         elif isinstance(v, type):
             visit_class(v, names)
-        elif not isinstance(v, (types.ModuleType, types.MethodType)) and not _is_library(type(v)):
+        elif not isinstance(v, (types.ModuleType, types.MethodType)) and not _is_library(type(v)) \
+                and not type(v).__module__.startswith("adjit."):  # (adjit's own objects: not user code)
             visit_class(type(v), names)  # a global object: its methods, properties and class attributes
         elif isinstance(v, types.ModuleType):  # a user module: the attributes this code names
             for a in sorted(names):

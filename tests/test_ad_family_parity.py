@@ -1,0 +1,64 @@
+"""What benchmarks/ad_family_probe.py (adjit's AD family against JAX on code written as JAX users
+write it) found, pinned without JAX: the expected values, shapes and structures are written here.
+"""
+import sys
+
+import numpy as np
+
+import adjit
+from adjit.compiler.jit import guards
+
+SIG = 2.0
+
+
+def h_scaled(x):
+    return np.sum(x ** 2) * SIG
+
+
+dh_scaled = adjit.grad(h_scaled)
+
+
+def uses_dh_scaled(x):
+    return np.sum(dh_scaled(x) * x)
+
+
+def test_a_grad_helper_reading_a_changed_global_is_not_stale():
+    """grad(f) where f calls dh = grad(h) and h reads the global SIG: after SIG changed, the
+    compiled code kept the old SIG (the guards took the grad object by identity and never read
+    h's globals): a silently wrong gradient. d/dx sum(2 SIG x * x) = 4 SIG x."""
+    global SIG
+    x = np.array([1.0, -2.0])
+    g = adjit.grad(uses_dh_scaled)
+    try:
+        assert np.array_equal(g(x), 8.0 * x)
+        SIG = 3.0
+        assert np.array_equal(g(x), 12.0 * x)
+    finally:
+        SIG = 2.0
+
+
+@adjit.custom_jvp
+def soft(x):
+    return np.log1p(np.exp(x))
+
+
+@soft.defjvp
+def soft_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return soft(x), t * SIG / (SIG + SIG * np.exp(-x))
+
+
+def uses_soft(x):
+    return np.sum(soft(x) * x)
+
+
+def test_the_guard_walk_follows_a_custom_functions_rules_not_adjits_own_code():
+    """snapshot() walked a custom_jvp object as any global object: into adjit's class, its methods'
+    globals and adjit's module dicts, which a background compile thread changes ('RuntimeError:
+    dictionary changed size during iteration' from grad(f), one cold run in three). It takes the
+    object by identity and follows its function and rules (their globals: SIG here)."""
+    adjit_spaces = {id(vars(m)) for name, m in list(sys.modules.items()) if name.startswith("adjit")}
+    snap = guards.snapshot(uses_soft)
+    assert not [n for space, n, _ in snap if id(space) in adjit_spaces]
+    names = {n for _, n, _ in snap}
+    assert {"soft", "jvp_rule", "SIG"} <= names
