@@ -33,7 +33,7 @@ def tuple_text(items: list) -> str:
 # definition and its use. The strip loops index by `_sk`, not `_k`: `_k` is the reverse sweep's
 # loop index (reverse/control.py, named apart from the user's values), which a user's `_k` may be
 # (frontend/parse.py refuses the other fixed names).
-_LITERAL_NAMES = frozenset({"np", "numba", "math", "_n", "_s", "_sk", "_o", "_c", "_sm", "_mf", "_chk", "_special",
+_LITERAL_NAMES = frozenset({"np", "numba", "math", "_n", "_s", "_sk", "_o", "_c", "_sm", "_mf", "_eig", "_chk", "_special",
                             "_unshared", "_ixw"})
 
 

@@ -214,12 +214,8 @@ _IMPURE_NAMES = frozenset({"seterr", "seterrcall", "set_printoptions", "printopt
                            "show_runtime", "seed", "rvs", "random_state", "set_state", "get_state"})
 _PURE_SCIPY = ("scipy.special", "scipy.stats", "scipy.linalg", "scipy.constants", "scipy.spatial", "scipy.signal",
                "scipy.fft", "scipy.interpolate", "scipy.integrate", "scipy.optimize")
-_EIG = ("the eigenvalues of a general (non-symmetric) matrix are complex and not supported: for a symmetric or "
-        "Hermitian matrix use np.linalg.eigvalsh / eigh; for a stability check or margin use what adjit has "
-        "(np.linalg.det, slogdet, solve, a Lyapunov equation), or compute the eigenvalues outside the function")
 _HINTS = {"factorial": "for log(k!) use scipy.special.gammaln(k + 1) (or math.lgamma(k + 1)), and np.exp of that "
-                       "for k!",
-          "eigvals": _EIG, "eig": _EIG}
+                       "for k!"}
 
 
 _STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit",

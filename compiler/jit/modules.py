@@ -168,6 +168,8 @@ def module_text(title: str, signature: str, key: str, functions: list[str], help
         head.append("import scipy.special")
     if not lowered and any("scipy.linalg." in t for t in functions + helpers):  # expm (primitives/matfuncs.py)
         head.append("import scipy.linalg")
+    if any("_eig." in t for t in functions + helpers):  # np.linalg.eigvals (primitives/eigen.py)
+        head.append("from adjit.runtime import eigen as _eig")
     if any("_chk." in t for t in functions + helpers):  # a try's LinAlgError test (runtime/checks.py)
         head.append("from adjit.runtime import checks as _chk")
     if lowered:

@@ -194,4 +194,5 @@ INTERNAL |= {"custom_vjp_call", "custom_jvp_call"}
 INTERNAL |= {"pin_extent"}  # emitted by the builder for run-time extents: tests/compiler/test_run_time_extents.py
 INTERNAL |= {"cofactor"}  # det's derivative (primitives/linalg.py): first and second order in test_probe_semantics7.py
 INTERNAL |= {"cofactor_jvp"}  # det's second derivative: tests/test_second_singular.py
+INTERNAL |= {"eig_bar_re", "eig_bar_im", "eig_dot_re", "eig_dot_im"}  # eigvals' rule rows: tests/compiler/test_eigvals.py
 INTERNAL |= {"require_tall"}  # np.linalg.svd of a run-time row count: tests/compiler/test_matfuncs.py

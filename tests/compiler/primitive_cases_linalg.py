@@ -40,6 +40,17 @@ def eigh_v_(a, u):
     w, v = np.linalg.eigh(a)
     return np.sum(u * v ** 2) + np.sum(w * np.abs(v[0]))
 
+def eig_re_(a, u): return np.sum(u * np.linalg.eigvals(a).real)
+def eig_im_(a, u):  # a rotation-like part: two conjugate pairs
+    w, _ = np.linalg.eig(a)
+    return np.sum(u * w.imag) + np.sum(np.abs(w))
+
+
+def rotation_like(n):
+    b = R.standard_normal((n, n))
+    return b - b.T + 0.3 * R.standard_normal((n, n))
+
+
 def expm_(a, u): return np.sum(u * scipy.linalg.expm(a))
 def expm_frechet_(a, e, u): return np.sum(u * scipy.linalg.expm_frechet(a, e, compute_expm=False) ** 2)
 def svd_s_(a, u): return np.sum(u * np.linalg.svd(a, compute_uv=False) ** 2)
@@ -74,6 +85,8 @@ CASES: dict = {
                  (cholesky_sym, lambda: (normal(4, 4), normal(4, 4)), (0,))],
     "eigh_w": [(eigh_w_, lambda: (spd(4), normal(4)), (0,))],
     "eigh_v": [(eigh_v_, lambda: (spd(4), normal(4, 4)), (0,))],
+    "eig_re": [(eig_re_, lambda: (general(4), normal(4)), (0,))],
+    "eig_im": [(eig_im_, lambda: (rotation_like(4), normal(4)), (0,))],
     "expm": [(expm_, lambda: (normal(3, 3) * 0.7, normal(3, 3)), (0,))],
     "expm_frechet": [(expm_frechet_, lambda: (normal(3, 3) * 0.7, normal(3, 3), normal(3, 3)), (0, 1))],
     "svd_s": [(svd_s_, lambda: (normal(4, 3), normal(3)), (0,))],

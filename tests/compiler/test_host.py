@@ -190,7 +190,7 @@ def written_from_differentiated(s, f):
     L[0, :] = f  # L now depends on f's values: nothing computed from it may be hoisted
     M = L
     M[1, 0] = s
-    lam = np.max(np.abs(np.linalg.eigvals(L)))
+    lam = np.max(np.abs(np.roots(L[0])))  # np.roots: a function adjit has no rule for
     return np.sum(L ** 2) + lam
 
 
@@ -198,7 +198,7 @@ def aliased_then_written(s, f):
     L = np.zeros((3, 3))
     M = L  # M shares L's memory
     L[0, :] = f
-    lam = np.max(np.abs(np.linalg.eigvals(M)))
+    lam = np.max(np.abs(np.roots(M[0])))
     return np.sum(L ** 2) + lam
 
 
@@ -208,7 +208,7 @@ def test_an_array_written_from_a_differentiated_value_is_not_hoisted(fun):
     through a name sharing its memory) carries a derivative: never computed by NumPy before the
     compiled code (the held-out Leslie-matrix program's eigenvalues got a gradient 2e-4 off)."""
     assert CompiledFunction(fun, (0, 1)).host is None
-    with pytest.raises(adjit.AdjitNameError, match="np.linalg.eigvals"):
+    with pytest.raises(adjit.AdjitNameError, match="np.roots"):
         adjit.grad(fun, wrt=(0, 1))(0.5, np.array([0.1, 0.8, 1.2]))
 
 
@@ -226,7 +226,7 @@ def test_an_in_place_ufunc_method_is_a_write():
 def _after_an_early_return(x, d):
     if np.sum(d) > 0:
         return np.sum(x ** 2)
-    M = np.linalg.eigvals(np.outer(d, d))
+    M = np.roots(d)
     return np.sum(x) * np.max(np.abs(M))
 
 
@@ -235,7 +235,7 @@ def test_a_line_after_an_early_return_is_not_run_first():
     (it raised NumPy's errors where NumPy returned a value; found by the fuzzing helper)."""
     with pytest.raises(adjit.AdjitError) as e:
         adjit.value_and_grad(_after_an_early_return, wrt=0)(np.ones(3), np.ones(3))
-    assert "np.linalg.eigvals" in str(e.value) and e.value.loc is not None
+    assert "np.roots" in str(e.value) and e.value.loc is not None
 
 
 def periods(r, period):  # a loop over a list of numbers NumPy computes before the call

@@ -21,6 +21,7 @@ from .building import FORMS as _BUILDING, BuildingForms
 from .common import FORMS as _COMMON, CommonForms
 from .differences import FORMS as _DIFFERENCES, DifferenceForms
 from .distributions import FORMS as _DISTRIBUTIONS, DistributionForms
+from .eigen import FORMS as _EIGEN, EigenForms
 from .everyday import FORMS as _EVERYDAY, EverydayForms
 from .incomplete import FORMS as _INCOMPLETE, IncompleteForms
 from .linalg import FORMS as _LINALG, LinalgForms
@@ -39,7 +40,7 @@ from .views import FORMS as _VIEWS, ViewForms
 # spelling -> (the NumPy objects or method names it matches, what it lowers to); read by the
 # Lowerer (FUNCTIONS, METHODS below) and by docs/gen_supported.py. Each module of this package
 # contributes its own part; a new module adds its dict here and its mixin to NumpyForms.
-FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_INCOMPLETE, **_LINALG, **_PSEUDO, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL, **_COMMON, **_ASSORTED, **_DIFFERENCES, **_POLYNOMIALS, **_SPECIAL_MORE, **_MATRIX_EQUATIONS, **_SETOPS}
+FORMS = {**_VIEWS, **_BUILDING, **_STATISTICS, **_SPECIAL, **_INCOMPLETE, **_LINALG, **_PSEUDO, **_DISTRIBUTIONS, **_SIGNAL, **_SCIPY_LINALG, **_EVERYDAY, **_ARRANGING, **_SPATIAL, **_COMMON, **_ASSORTED, **_DIFFERENCES, **_POLYNOMIALS, **_SPECIAL_MORE, **_MATRIX_EQUATIONS, **_SETOPS, **_EIGEN}
 METHODS = {m: name for name, (_, ms, _) in FORMS.items() for m in ms}
 _FUNCTIONS: dict = {}
 _PENDING: list = [None]  # modules of Lazy entries not imported when _FUNCTIONS was built
@@ -58,7 +59,7 @@ def FUNCTIONS() -> dict:
 
 
 class NumpyForms(ViewForms, BuildingForms, StatisticsForms, SpecialForms, IncompleteForms, LinalgForms, PseudoForms, DistributionForms, SignalForms, ScipyLinalgForms,
-                 EverydayForms, ArrangingForms, SpatialForms, CommonForms, AssortedForms, DifferenceForms, PolynomialForms, MoreSpecialForms, MatrixEquationForms, SetForms, FormsBase):
+                 EverydayForms, ArrangingForms, SpatialForms, CommonForms, AssortedForms, DifferenceForms, PolynomialForms, MoreSpecialForms, MatrixEquationForms, SetForms, EigenForms, FormsBase):
     """Mixin of the Lowerer: `numpy_form` lowers a call of a spelling in FORMS."""
     FUNCTIONS = staticmethod(FUNCTIONS)
     METHODS = METHODS
