@@ -62,3 +62,40 @@ def test_the_guard_walk_follows_a_custom_functions_rules_not_adjits_own_code():
     assert not [n for space, n, _ in snap if id(space) in adjit_spaces]
     names = {n for _, n, _ in snap}
     assert {"soft", "jvp_rule", "SIG"} <= names
+
+
+def cubes(x, y):
+    return np.sum(x ** 3 * y), x * y
+
+
+def inline_grad(x, y):
+    gx, gy = adjit.grad(cubes, argnums=(0, 1), has_aux=True)(x, y)[0]
+    return np.sum(gx * x) + np.sum(gy)
+
+
+def inline_value_and_grad(x):
+    v, g = adjit.value_and_grad(h_scaled)(x)
+    return v * np.sum(g)
+
+
+def inline_lambda(x):
+    return np.sum(adjit.grad(lambda u: np.sum(u ** 2))(x))
+
+
+def test_jax_style_grad_made_and_called_inside_a_function():
+    """jax.grad(h)(x) written inside the function, as JAX users write it, was an
+    UnsupportedSyntaxError (only dh = adjit.grad(h) made outside nested). By hand:
+    gx = 3 x^2 y, gy = x^3, so inline_grad = sum(3 x^3 y + x^3), d/dx = 9 x^2 y + 3 x^2,
+    d/dy = 3 x^3; inline_value_and_grad = SIG sum(x^2) * 2 SIG sum(x), d/dx = 2 SIG^2 (2 x sum(x) + sum(x^2))."""
+    x, y = np.array([0.5, -1.5]), np.array([2.0, 0.25])
+    gx, gy = adjit.grad(inline_grad, argnums=(0, 1))(x, y)
+    assert np.allclose(gx, 9 * x ** 2 * y + 3 * x ** 2, rtol=1e-14) and np.allclose(gy, 3 * x ** 3, rtol=1e-14)
+    expect = 2 * SIG ** 2 * (2 * x * np.sum(x) + np.sum(x ** 2))
+    assert np.allclose(adjit.grad(inline_value_and_grad)(x), expect, rtol=1e-14)
+    try:
+        adjit.grad(inline_lambda)(x)
+    except adjit.UnsupportedSyntaxError as e:
+        assert e.loc is not None and e.loc.line == inline_lambda.__code__.co_firstlineno + 1
+        assert "def function" in e.message and "dh = adjit.grad(h)" in e.hint
+    else:
+        raise AssertionError("a lambda made inside has no source of its own to compile")

@@ -40,6 +40,8 @@ def lower_transform_call(low, func, args: list, kwargs: dict, node):
     from .parse import nested_transform_error
 
     spec = spec_of(func)
+    if spec is None and _factory(func):  # adjit.grad(h) made here, then called: made when compiled
+        return _make_transform(low, func, args, kwargs, node)
     if spec is None:  # a custom function's plain-Python gradient, or a transformation adjit cannot inline
         e = nested_transform_error(func)
         raise low.err(UnsupportedSyntaxError, e.message, node.func, e.hint)
@@ -63,6 +65,41 @@ def lower_transform_call(low, func, args: list, kwargs: dict, node):
         raise (e if e.loc == call_loc else e.called_from(call_loc, _label(spec))) from None
     low.b.loc = outer_loc
     return result
+
+
+def _factory(func) -> bool:
+    """adjit.grad / adjit.value_and_grad themselves (adjit/api.py), not an object they made."""
+    return getattr(func, "__module__", None) == "adjit.api" and getattr(func, "__name__", None) in ("grad", "value_and_grad")
+
+
+_OPTIONS = ("wrt", "argnums", "has_aux")
+
+
+def _make_transform(low, func, args: list, kwargs: dict, node):
+    """`adjit.grad(h, argnums=1)` written inside the function, as JAX users write `jax.grad(h)(x)`:
+    the object is made when the call is compiled (h and the options must be known then) and the
+    call of it below inlines its gradient code as `dh(x)` with `dh = adjit.grad(h)` does."""
+    import types
+
+    def static(v) -> bool:
+        return v is None or isinstance(v, (bool, int, str)) or isinstance(v, (tuple, list)) and all(map(static, v))
+
+    name = f"adjit.{func.__name__}"
+    fn = args[0] if len(args) == 1 else kwargs.get("f")
+    if len(args) > 1 or not isinstance(fn, types.FunctionType) and not spec_of(fn):
+        raise low.err(UnsupportedSyntaxError, f"{name}(...) made inside a compiled function takes a def function "
+                      "(a global or closure name) and the options " + ", ".join(_OPTIONS), node,
+                      hint="make the gradient outside (dh = adjit.grad(h)) and call dh inside")
+    options = {k: v for k, v in kwargs.items() if k != "f"}
+    bad = [k for k, v in options.items() if k not in _OPTIONS or not static(v)]
+    if bad:
+        raise low.err(UnsupportedSyntaxError, f"{name}(..., {bad[0]}=...) made inside a compiled function: its options "
+                      f"must be constants known when the call is compiled ({', '.join(_OPTIONS)})", node,
+                      hint="make the gradient outside (dh = adjit.grad(h, ...)) and call dh inside")
+    try:
+        return func(fn, **options)
+    except AdjitError as e:
+        raise low.err(type(e), e.message, node, e.hint) from None
 
 
 def _label(spec) -> str:

@@ -213,6 +213,9 @@ class _Description:
             out.append(f"adjit.grad wrt={v.wrt!r} value={v._with_value} aux={v.has_aux} checkpoint={c.checkpoint!r} "
                        f"parallel={c.parallel}")
             return self.value(v.fun, set(), depth + 1)
+        if isinstance(v, types.FunctionType) and module == "adjit.api" and getattr(v, "__adjit_transform__", None):
+            out.append(f"adjit.{v.__name__}")  # adjit.grad(h)(x) written inside: made when compiled (nested.py)
+            return True
         if isinstance(v, types.FunctionType):
             wrapped = getattr(v, "__wrapped__", None)
             if module.split(".")[0] in _LIBRARIES and not isinstance(wrapped, types.FunctionType):
