@@ -209,7 +209,9 @@ passed to the compiled code as extra parameters, read again on every call; front
 dict displays with constant keys (`{"a": x, **base}`, read-only; `d.get(key, default)`, `list(d)`, `next(iter(d))` with keys known when compiled, a `for` loop over a range known then unrolled where its body looks a dict up by the loop variable; `state["m"] = ...` of an existing key inside `for` and `while` loops, the item carried around the loop like a variable, and under an `if` decided when the function runs, `if lam > 0: terms["l2"] = ...`, the item merged like a variable; a key added there is a located error), Python's truth of a dict, list or tuple known when compiled (`hetero or {}`, `if opts:`), `next(gen, default)` of a generator over a sequence known then, objects of the user's classes held in globals or closures (`MOLECULES = [Molecule(...), ...]`: read-only structures of their attributes, their methods inlined with self bound), and other plain Python functions. Arguments are NumPy arrays (float, int or
 bool dtypes; not float16) and Python or NumPy numbers (ints within int64), or structures of them:
 dicts, lists, tuples, NamedTuples and dataclasses, nested (`p["W"]`, `p[0]`, `p.W`, `len(p)`,
-unpacking and `for` loops over a structure, unrolled; read-only). Objects of the user's classes made inside
+unpacking and `for` loops over a structure, unrolled; read-only), strings (options), and functions
+(`def loss(x, act=np.tanh)`, `grad(loss)(x, relu)`, a lambda, a `functools.partial`: static, each
+function its own specialization, inlined where called). Objects of the user's classes made inside
 the function (`Springs(k, rest=0.9).energy(x)`): a dataclass or NamedTuple from its fields, another class by
 inlining its `__init__` (whose straight-line `self.name = value` statements set its attributes; `super()`
 works), then its methods and `@property` getters inlined with self bound, `model(x)` its `__call__`

@@ -20,6 +20,7 @@ from ..ir import NONE_TYPE, Abstract, array_type, scalar_type
 
 _FLOATS = ("float32", "float64")
 _NUMERIC_KINDS = "biuf"
+_FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, np.ufunc, functools.partial)  # static arguments
 
 
 def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
@@ -40,7 +41,7 @@ def abstract_arg(x: Any, name: str, loc=None) -> Abstract:
         return Abstract(scalar_type("int64", True), (), x)
     if isinstance(x, float) and not isinstance(x, np.generic):  # np.float64 is a float too, but not weak
         return Abstract(scalar_type("float64", True), ())
-    if isinstance(x, str):  # an option, static: each string its own specialization (frontend/lower.py)
+    if isinstance(x, (str,) + _FUNCTIONS):  # an option or `act=np.tanh`: static, its own specialization (lower.py)
         return Abstract(NONE_TYPE, (), x)
     if x is None:  # an optional argument left out (`pi=None`): static, `if pi is None:` decided when compiled
         return Abstract(NONE_TYPE, ())
@@ -66,7 +67,7 @@ def _shape_key(args: tuple) -> tuple:
         if isinstance(a, np.ndarray):
             flags = a.flags
             key.append((a.dtype.char, a.shape, flags.c_contiguous, flags.f_contiguous))
-        elif isinstance(a, (bool, int, str)):
+        elif isinstance(a, (bool, int, str) + _FUNCTIONS):  # a function by identity (held here: no id reused)
             key.append((type(a), a))
         elif isinstance(a, float) and not isinstance(a, np.generic):
             key.append(float)
@@ -370,8 +371,9 @@ def leaf_wrt(parsed, args: tuple, wrt: list, avals: list) -> list:
                                  "array or number", where, hint="pass floats, or leave it out of wrt")
         t = avals[first].type
         if not t.is_float:
-            given = avals[first].value if isinstance(avals[first].value, str) else None
-            what = f"is the string {given!r}" if given is not None else f"has type {t}"
+            given = avals[first].value if isinstance(avals[first].value, (str,) + _FUNCTIONS) else None
+            what = f"is {'the string ' if isinstance(given, str) else 'the function '}{given!r}" if given is not None \
+                else f"has type {t}"
             raise AdjitTypeError(
                 f"argument '{names[k]}' is differentiated (wrt) but {what}; it must be float32 or float64",
                 where, hint="pass floats (e.g. x.astype(np.float64)), or leave it out of wrt")

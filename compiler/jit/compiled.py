@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import time
+import types
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,11 @@ from ..errors import AdjitError, AdjitTypeError, ArgumentError, InternalCompiler
 from ..ir import Function, print_function
 from ...runtime import cachedir, cachelock, simd
 from . import frontkey, guards, llvmopt, modules, sharedargs, tiering
-from .arguments import _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, replayed, resolve_wrt, trees_of, unconsumed
+from .arguments import _FUNCTIONS, _layout, _shape_key, callee_of, leaf_avals, leaf_wrt, replayed, resolve_wrt, trees_of, unconsumed
 from .frontkey import _args_key, _dependencies
 from .modules import (_LOCK, _MODULES, STATS, _load_module, _preload, _read_text, _signature_text, _store_module,
                       _write_atomic, module_text)
-from .workspace import _with_workspace, workspace_args
+from .workspace import _with_workspace, without_functions, workspace_args
 
 # codegen, reverse, forward and the passes are imported when a specialization is first built
 # (not by `import adjit`, and not at all by a process whose calls all hit the cache).
@@ -176,7 +177,8 @@ class CompiledFunction:
             self._by_shapes.clear()
             self._guards = None
         spec = self._by_shapes.get(key)
-        if spec is not None:
+        fns = [a for a in args if isinstance(a, types.FunctionType)]  # a def passed in: what it reads, guarded
+        if spec is not None and (not fns or guards.holds(spec.arg_guards)):
             return spec
         if self._guards is None:
             self._guards = guards.snapshot(self.parsed.fn)
@@ -185,11 +187,14 @@ class CompiledFunction:
         with _LOCK:
             with timing.profile(f"{self.parsed.name} ({self.mode}), {self.parsed.filename}:{self.parsed.firstline}"):
                 spec = self._build(args)
+                if fns or any(isinstance(a, _FUNCTIONS) for a in args):  # np.tanh passed: None in its place
+                    without_functions(spec, args, _FUNCTIONS)
                 # ADJIT_TIMING: compile the entry point now, so that the profile holds Numba's time
                 timing.compile_now(spec.entry_dispatcher if timing._STACK else None, self._entry_args(spec, args))
             if spec.cheap and not getattr(spec.entry_dispatcher, "overloads", True) and \
                     not hasattr(spec.entry, "first_tier") and not timing._STACK and tiering.enabled():
                 tiering.first_tier(spec, self._entry_args(spec, args), self.entry_name)  # NumPy while Numba compiles
+            spec.arg_guards = [g for f in fns for g in guards.snapshot(f)]
             self._by_shapes[key] = spec
             if len(self._by_shapes) > 256:
                 self._by_shapes.popitem(last=False)
@@ -242,7 +247,7 @@ class CompiledFunction:
         (globals, closure cells, called functions, recursively), the compiler's fingerprint,
         the options and the arguments' dtypes, shapes and layouts."""
         deps = _dependencies(self.parsed.fn)
-        if deps is None:
+        if deps is None or any(isinstance(a, _FUNCTIONS) for a in args):  # a function argument: keyed by identity
             return None
         text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, _nest_key(self.fun),
                           repr(self.wrt), repr(self.wrt_fwd), repr(self.has_aux),
@@ -382,7 +387,8 @@ class CompiledFunction:
         through Numba."""
         along = {"grad_jvp": self.wrt_fwd, "jvp": self.wrt}.get(self.mode, ())
         tangents = tuple(args[k] for k in along if k < len(args))
-        return tuple(args) + tangents + workspace_args(spec.entry_dispatcher)
+        args = tuple(None if isinstance(a, _FUNCTIONS) else a for a in args)  # as without_functions passes them
+        return args + tangents + workspace_args(spec.entry_dispatcher)
 
     @property
     def entry_name(self) -> str:

@@ -127,3 +127,20 @@ def _serial_parallel_calls() -> bool:
 
 _EMPTY_WORKSPACE = np.empty(0, np.uint8)
 WORKSPACE_EXAMPLE = (_EMPTY_WORKSPACE, np.zeros(2, np.int64))  # argument types of the two extra parameters
+
+
+def without_functions(spec, args: tuple, functions: tuple) -> None:
+    """A specialization for function arguments (`act=np.tanh`, a def: inlined when it was built,
+    arguments.abstract_arg): its entry points take None in their places (Numba has no type for a
+    function object; the generated code does not read them). Only such specializations pay for it."""
+    places = [k for k, a in enumerate(args) if isinstance(a, functions)]
+
+    def dropping(call):
+        def call_without(*a):
+            a = list(a)
+            for k in places:
+                a[k] = None
+            return call(*a)
+        return call_without
+
+    spec.entry, spec.forward = dropping(spec.entry), dropping(spec.forward)
