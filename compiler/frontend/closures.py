@@ -66,8 +66,10 @@ class LocalFunctions(StaticLoops):
         # classes made earlier in the function, for its bases (`class Deep(Layer)` after `class Layer`)
         made: dict = {n: v for n, v in self.env.items() if isinstance(v, type) and isinstance(n, str)}
         try:
-            exec(compile(ast.Module(body=[node], type_ignores=[]), self.parsed.filename, "exec"),
-                 self.parsed.globals, made)
+            # and for its methods (`L1.apply(self, v)` in a subclass's method: Python reads L1 from the
+            # function's scope, a cell): module globals with those classes, for this class's methods
+            space = {**self.parsed.globals, **made} if made else self.parsed.globals
+            exec(compile(ast.Module(body=[node], type_ignores=[]), self.parsed.filename, "exec"), space, made)
         except Exception as e:  # noqa: BLE001 - Python's own error making the class, located
             raise self.err(AdjitTypeError, f"making the class {stmt.name}: {type(e).__name__}: {e}", stmt) from None
         self._local_classes = {**getattr(self, "_local_classes", {}), stmt.name: made[stmt.name]}

@@ -72,3 +72,29 @@ def nested_defs_with_keywords(x):
 
 def test_nested_defs_take_keyword_dicts():
     check_against_fd(nested_defs_with_keywords, [np.array([0.3, -0.7, 1.1])], (0,), compiled=False)
+
+
+def local_subclass_names_its_base(x, W):
+    class Layer:
+        K = 0.7
+
+        def __init__(self, w, s):
+            self.w, self.s = w, s * 2.0
+
+        def apply(self, v):
+            return np.tanh(self.w @ v) * self.s * self.K
+
+        def __call__(self, v):
+            return np.sum(self.apply(v)) + self.s ** 2
+
+    class Scaled(Layer):
+        def apply(self, v):  # names the local base class: a cell in Python (was "name 'Layer' is not defined")
+            return Layer.apply(self, v) * 0.5 + self.K
+
+    return Scaled(W, np.tanh(x[1]))(x) + Layer(W, 0.3)(x * 0.5)
+
+
+def test_a_local_class_method_reads_an_earlier_local_class():
+    rng = np.random.default_rng(2)
+    check_against_fd(local_subclass_names_its_base, [rng.standard_normal(3), rng.standard_normal((3, 3))], (0, 1),
+                     compiled=False)
