@@ -18,6 +18,7 @@ from ..ir import Value
 from .calls import CallHelpers, where_reduction
 from .captures import attribute_value, captured
 from .fft import is_fft, lower_fft
+from .maskblocks import square_call
 from .parse import parse
 from .trystmt import TRY_TESTS, try_test
 from .forms import FUNCTIONS as FORM_FUNCTIONS
@@ -298,9 +299,8 @@ class Expressions(CallHelpers, PythonValues):
         if self.takes_out(func, node):  # np.exp(x, out=y): inplace.py
             return self.out_call(func, node)
         if hasattr(func, "cache_info") and callable(getattr(func, "__wrapped__", None)):
-            # functools.lru_cache / cache: called by Python when compiled when every argument is known
-            # then (what the cache answers, a stale entry included, is what Python's call returns);
-            # else the function it caches, inlined
+            # functools.lru_cache / cache: called by Python when compiled when every argument is known then (what
+            # the cache answers, a stale entry included, is what Python's call returns); else the function, inlined
             return self.cached_call(func, node)
         if func is map:
             return self.map_call(node)  # comprehensions.py
@@ -341,6 +341,8 @@ class Expressions(CallHelpers, PythonValues):
             return self.reduce_where(func, args, kwargs, node)
         if any(type(a).__name__ == "SetValues" for a in list(args) + list(kwargs.values())):
             return self.set_used(func, args, node)  # len(s); anything else refused: membership.py
+        if any(type(a).__name__ == "MaskedSquare" for a in list(args) + list(kwargs.values())):
+            return square_call(self, func, args, kwargs, node)  # np.linalg.solve(K[np.ix_(m, m)], f[m]): maskblocks.py
         if isinstance(func, Method):
             return self.method(func, args, kwargs, node)
         if func is isinstance or func is type:  # decided when compiled: pytypes.py
@@ -583,8 +585,7 @@ class Expressions(CallHelpers, PythonValues):
         return items
 
     def is_list(self, x) -> bool:
-        """Whether x is a list (a literal, a comprehension, list(...), list + list, or a list
-        argument), not a tuple."""
+        """Whether x is a list (a literal, a comprehension, list(...), list + list, or a list argument), not a tuple."""
         if is_struct(x):
             return getattr(x, "kind", None) == "list"
         return type(x) is tuple and self.b.__dict__.get("pylists", {}).get(id(x)) is x

@@ -15,6 +15,7 @@ from .structures import is_struct
 from .values import _is_number
 from .expressions import _describe
 from .gridindex import is_index_trick, lower_index_trick
+from .maskblocks import square_select
 
 
 class SliceValue:
@@ -79,6 +80,8 @@ class Indexing:
         if type(base).__name__ == "Masked":  # boxes[pos][:, 2]: maskaxes.py
             return self.masked_subscript(base, node)
         if not isinstance(base, Value):
+            if type(base).__name__ == "_Probe":  # in the trial lowering of the loop appending its first item
+                raise self.probe_read_error(base, node)  # lists.py
             raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
         if base.type.kind == "tuple":
             k = self.static(self.expr(sl), sl, "a tuple index")
@@ -89,6 +92,8 @@ class Indexing:
             if mixed is not None:
                 return mixed
         mask, sl = self.mask_index(sl)
+        if type(mask).__name__ == "MaskGrid":  # K[np.ix_(free, free)]: maskblocks.py
+            return square_select(self, base, mask.masks, node)
         if mask is not None:  # x[mask]: masks.py
             return self.masked_select(base, mask, node)
         try:
@@ -118,7 +123,7 @@ class Indexing:
             v = self.env.get(sl.id)
             if type(v).__name__ == "MaskIndex":  # idx = np.nonzero(c); x[idx]
                 return v.mask, None
-            return (v, sl) if self.mask_of(v) else (None, sl)
+            return (v, sl) if self.mask_of(v) or type(v).__name__ == "MaskGrid" else (None, sl)
         if isinstance(sl, ast.Call) and isinstance(sl.func, ast.Name) and sl.func.id == "range":
             return None, sl  # x[range(a, b)]: index_of reads it as np.arange
         if isinstance(sl, ast.Subscript):  # x[picked[e]]: a row of a boolean array is a mask
@@ -132,7 +137,7 @@ class Indexing:
         v = self.expr(sl)
         if type(v).__name__ == "MaskIndex":  # x[np.nonzero(c)], x[np.where(c)]: x[c]
             v = v.mask
-        if self.mask_of(v):
+        if self.mask_of(v) or type(v).__name__ == "MaskGrid":
             return v, None
         if isinstance(sl, ast.Attribute) and not isinstance(v, Value):
             return None, sl  # x[p.k], x[np.newaxis]: a Python object, read again as the index it is

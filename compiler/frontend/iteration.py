@@ -97,6 +97,8 @@ class Iteration:
         if type(seq).__name__ == "BuiltList":  # a list built by .append: its rows (lists.py)
             seq = seq.array
         seq = self.mask_index_value(seq, it, only=True)  # for i in np.nonzero(c)[0]: its positions (masks.py)
+        if type(seq).__name__ == "Masked" and seq.rows == 1 and seq.axis == 0 and seq.values.type.rank == 1:
+            seq = self.selection_array(seq, it)  # for x in xs[keep]: over NumPy's array of the selected (masks.py)
         if type(seq) is tuple and seq:  # a list of numbers (or of same-shape arrays) in an index loop: its array
             try:
                 seq = self._build(seq, it)
@@ -109,6 +111,11 @@ class Iteration:
                                     "parts:`): a loop over a named list is unrolled when the call is compiled") from None
         if isinstance(seq, Value) and seq.type.kind == "array":
             return Seq("array", (seq,))
+        if type(seq).__name__ == "Masked":
+            raise self.err(UnsupportedSyntaxError, "a for loop over rows selected by a boolean mask (X[mask] of an "
+                           "array of more than one dimension)", it,
+                           hint="loop over all rows and skip the others: `for i in range(len(X)):` then "
+                                "`if not mask[i]: continue`")
         raise self.err(UnsupportedSyntaxError, "for loops run over range(...), an array's first axis, or "
                        "reversed/enumerate/zip of those", it, hint=_HINT)
 

@@ -130,8 +130,28 @@ def _stored_bases(nodes) -> set:
     return out
 
 
+_STACK = "keep a stack in an array with an int counter: buf = np.zeros(n); top = 0; push: buf[top] = v; top += 1; " \
+         "pop: top -= 1; v = buf[top]"
+
+
 class ListBuilding(ListWrites, ListMethods, SlotLists):
     """The Lowerer's lists built with `.append`, and (SlotLists) those made by `[x] * n`."""
+
+    def probe_read_error(self, base: _Probe, node) -> Exception:
+        return self.err(UnsupportedSyntaxError, f"{base.name}[...] is read in a loop where adjit does not yet know the "
+                        "shape of its items (it learns it from the first item the loop appends, lowering the loop "
+                        "once as a trial)", node, hint=f"give the list its first item before the loop ({base.name} = "
+                        f"[x0]), or {_STACK}")
+
+    def attribute(self, base, node):
+        """`stack.pop()` of a list appended to in a loop (rainflow's stack): the located error naming an
+        array stack, where the next hook's error would say only that it has no attribute 'pop'."""
+        if (isinstance(base, _Probe) or isinstance(base, BuiltList) and base.slots is None) \
+                and node.attr in MUTATING - {"append"} | {"sort"}:
+            raise self.err(UnsupportedSyntaxError, f"list.{node.attr}() of the list '{base.name}', appended to in a "
+                           "loop: adjit keeps such a list as the rows of an array that only grows (append, len, "
+                           "indexing, iteration)", node, hint=_STACK)
+        return super().attribute(base, node)
 
     def settle_comprehension(self, name: str, node) -> None:
         """`ys = [f(x) for x in xs]` about to be changed (`ys.append(v)`, `.extend`, `.insert`, ...):

@@ -80,6 +80,9 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             return x.array
         if isinstance(x, Masked):
             raise self.masked_value_error(node)
+        if type(x).__name__ in ("MaskedSquare", "MaskGrid"):  # K[np.ix_(free, free)] as a value: maskblocks.py
+            from .maskblocks import square_value_error
+            raise square_value_error(self, node)
         if type(x).__name__ == "MaskIndex":  # np.nonzero(c) used as a value: NumPy's int64 arrays (masks.py)
             return self.mask_index_value(x, node)
         if is_struct(x):
@@ -158,7 +161,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 if isinstance(result, BuiltList):  # a helper's `return ys`: still a list for its caller (ys + ys
                     # joins), its rows fixed here (a `[None] * n` list's rows live in this Lowerer's names)
                     return BuiltList(result.array, result.name, seq=result.seq, weak=result.weak)
-                if type(result).__name__ in ("DeferredList", "ComplexPair", "Masked", "LocalFunction") \
+                if type(result).__name__ in ("DeferredList", "ComplexPair", "Masked", "MaskedSquare", "LocalFunction") \
                         or is_struct(result):  # a LocalFunction: a helper's closure (`return act`), called later
                     return result  # for the caller: a comprehension, a complex pair (complexvals.py), a selection
                     # (masks.py), a dataclass, NamedTuple or object the helper made (structures.py)

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ..ir import Value
+from .maskblocks import square_attribute, square_binop, square_select
 from .values import Method, _is_number
 
 _FULL = ("slice", None, None, None)
@@ -67,7 +68,14 @@ class SelectionAxes:
     def attribute(self, base, node):
         if _masked(base):
             return self.masked_attribute(base, node)
+        if type(base).__name__ == "MaskedSquare":  # K_ff.T: maskblocks.py
+            return square_attribute(self, base, node)
         return super().attribute(base, node)
+
+    def binop(self, optype, left, right, node):
+        if type(left).__name__ == "MaskedSquare" or type(right).__name__ == "MaskedSquare":  # K_ff @ u_f: maskblocks.py
+            return square_binop(self, optype, left, right, node)
+        return super().binop(optype, left, right, node)
 
     def method(self, m, args, kwargs, node):
         if _masked(m.obj) and m.name.startswith(_METHOD):
@@ -290,6 +298,9 @@ class SelectionAxes:
                 expanded.append(e)
                 continue
             v = self.expr(e)
+            if k == 1 and x.rows == 1 and x.axis == 0 and x.ndim == 2 and len(items) == 2 and self.mask_of(v) \
+                    and v.type.rank == 1:  # K[free][:, free]: the square block (maskblocks.py)
+                return square_select(self, x.values, (self._selector(x), v), node)
             if not (isinstance(v, int) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar"
                     and v.type.dtype in ("int64", "int32")):
                 raise self.err(UnsupportedSyntaxError, "a boolean-mask selection indexed by anything but ints, "

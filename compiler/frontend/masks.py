@@ -103,6 +103,10 @@ class MaskedSelections(SelectionAxes):
         return isinstance(v, Value) and v.type.kind == "array" and v.type.dtype == "bool"
 
     def masked_select(self, base, mask: Value, node) -> Masked:
+        if type(mask).__name__ == "MaskGrid":  # K[np.ix_(m, m)] = v, K[np.ix_(m, m)] += v
+            from .maskblocks import HINT
+            raise self.err(UnsupportedSyntaxError, "writing into the block np.ix_ of boolean arrays selects",
+                           node, hint="write np.where(m[:, None] & m[None, :], new, K) into K; " + HINT)
         base = self.value(base, node)
         bshape, mshape = self.b.aval(base).shape, self.b.aval(mask).shape
         if base.type.kind != "array" or mask.type.rank > base.type.rank:

@@ -47,8 +47,9 @@ class Structures:
     """The Lowerer's half for structured parameters (subscript, attribute and for-loop hooks)."""
 
     def dict_display(self, node: ast.Dict):
-        """`{"lr": 0.1, "W": W}`, `{**base, "k": v}`: a read-only dict of constant keys, as a dict
-        argument is (subscripts, `in`, len, `.items()` loops resolve when the call is compiled)."""
+        """`{"lr": 0.1, "W": W}`, `{**base, "k": v}`, `{k: v for ...}`: a dict of constant keys made by this
+        call (subscripts, `in`, len, `.items()` loops resolve when the call is compiled; items written by
+        dict_item_write)."""
         items = {}
         if isinstance(node, ast.DictComp):  # {k: v for ...}: the pairs of the list comprehension [(k, v) for ...]
             pairs = ast.copy_location(ast.ListComp(ast.copy_location(ast.Tuple([node.key, node.value], ast.Load()),
@@ -61,7 +62,7 @@ class Structures:
                 key = pair[0] if isinstance(pair[0], (str, int, float, bool, tuple)) and not isinstance(pair[0], Value) \
                     else self.static(pair[0], node, "a key of a dict")
                 items[key] = pair[1]
-            return StructMap(items, "the dict")
+            return self.made_dict(items)  # made here: writable, as a display is
         for k, v in zip(node.keys, node.values):
             if k is None:  # {**other}
                 other = self.expr(v)

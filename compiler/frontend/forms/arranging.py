@@ -49,7 +49,10 @@ FORMS: dict = {
     "vander": ((np.vander,), (), "`stack` of the powers `x ** k` along the last axis (`N` known when compiled, "
                                  "`increasing`)"),
     "ix_": ((np.ix_,), (), "one int index array per sequence, shaped to broadcast as an open mesh: item k `reshape`d "
-                         "to -1 along axis k and 1 along the others (`K[np.ix_(dofs, dofs)] += ke`)"),
+                         "to -1 along axis k and 1 along the others (`K[np.ix_(dofs, dofs)] += ke`); of one boolean "
+                         "mask twice, the square block it selects (`K[np.ix_(free, free)]`, also `K[free][:, free]`), "
+                         "kept at K's shape for np.linalg.solve/det/slogdet/inv/cholesky, np.diag, @ and .T "
+                         "(frontend/maskblocks.py)"),
     "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
     "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
                                  "`fp[i] + (x - xp[i]) (fp[i+1] - fp[i]) / (xp[i+1] - xp[i])` (gathers); `left`/`right` "
@@ -519,12 +522,15 @@ class ArrangingForms(FormsBase):
         if kwargs:
             raise self.err(UnsupportedSyntaxError, f"{label} takes sequences only", node)
         out = []
-        for k, a in enumerate(args):
-            v = self._build(tuple(a), node) if isinstance(a, tuple) else self.value(a, node)
+        values = [self._build(tuple(a), node) if isinstance(a, tuple) else self.value(a, node) for a in args]
+        if values and all(v.type.kind == "array" and v.type.rank == 1 and v.type.dtype == "bool" for v in values):
+            from ..maskblocks import MaskGrid  # K[np.ix_(free, free)]: the subscript takes it (maskblocks.py)
+
+            return MaskGrid(tuple(values))
+        for k, v in enumerate(values):
             if v.type.kind != "array" or v.type.rank != 1 or v.type.dtype not in ("int64", "int32"):
                 raise self.err(AdjitTypeError, f"{label} takes 1-D sequences of ints here, not {v.type}", node,
-                               hint="a boolean sequence: np.ix_(np.flatnonzero(mask), ...) with the mask known "
-                                    "when compiled")
+                               hint="np.ix_(mask, mask) of one boolean mask (a square block), or of int arrays")
             shape = tuple(-1 if j == k else 1 for j in range(len(args)))
             out.append(self.b.emit("reshape", [v, self.value(shape, node)]))
         return tuple(out)
