@@ -11,6 +11,7 @@ import numpy as np
 from .compiler.errors import AdjitTypeError, ArgumentError
 from .compiler.jit import pickling
 from .compiler.jit.arguments import Flat, drawing_once
+from .compiler.jit.compiled import TapedGradientError
 from .runtime.trees import flatten, unflatten
 from . import outputs
 from .transforms import _argnums_or_tuple, _basis, _compiled, _float_leaf, _n_elements, _tree, _zeros_like_tree, jvp, positional, vjp
@@ -59,6 +60,8 @@ class _Jacobian:
         custom_vjp function has no forward-mode one: mode "auto" then takes the reverse one)."""
         try:
             return self._primal(args, self.choose(args, need_m=False)[0])[0]
+        except TapedGradientError:  # reverse mode over a gradient that pops a tape: forward mode's primal
+            return self._primal(args, "fwd")[0]
         except AdjitTypeError as e:
             if self.mode != "auto" or not getattr(e, "reverse_only", False):
                 raise
@@ -101,6 +104,10 @@ class _Jacobian:
             return (J, aux) if self.has_aux else J
         try:
             return self._call(args)
+        except TapedGradientError:  # jacrev(grad(f)), f's gradient popping a tape (a loop, an early return):
+            if self.mode == "fwd":  # reverse mode cannot differentiate it again; the same Jacobian by forward
+                raise
+            return _Jacobian(self.f, self.argnums, "fwd", self.has_aux)(*args)
         except AdjitTypeError as e:  # mode="auto" picked forward mode, and f calls a custom_vjp function
             if self.mode != "auto" or not getattr(e, "reverse_only", False):
                 raise

@@ -319,6 +319,88 @@ def int_scaled(x, n):
     return np.sum(x ** n)
 
 
+# op sweep: each run through grad, hessian, jacfwd and jacrev of its gradient
+def op_prod_zero(x):
+    return np.prod(x) + np.sum(np.cumprod(x))
+
+
+def op_where_sqrt(x):
+    return np.sum(np.where(x > 0, np.sqrt(np.abs(x)), x * 0.5))
+
+
+def op_softmax(x):
+    e = np.exp(x - np.max(x))
+    p = e / e.sum()
+    return np.sum(p * np.log(p)) + np.logaddexp(x[0], x[1])
+
+
+def op_norms(X):
+    return np.sum(np.linalg.norm(X, axis=0)) + np.std(X) + np.var(X, axis=1, ddof=1).sum()
+
+
+def op_linalg(A):
+    S = A.T @ A + np.eye(A.shape[1])
+    return np.linalg.det(S) + np.trace(np.linalg.inv(S)) + np.sum(np.linalg.eigvalsh(S) ** 2)
+
+
+def op_einsum_diag(A):
+    return np.sum(np.einsum("ii->i", A) ** 2) + np.einsum("ij,jk,ki->", A, A, A)
+
+
+def op_trig(x):
+    return np.sum(np.arctan2(x, 1.0 + x ** 2) + np.hypot(x, 2.0) + np.expm1(x) * np.log1p(x ** 2))
+
+
+def op_sort(x):
+    s = np.sort(x)
+    return np.sum(s * np.arange(1.0, x.shape[0] + 1)) + np.max(x) * np.min(x)
+
+
+def op_power(x, y):
+    return np.sum(np.abs(x) ** y + x ** 2 / (1.0 + y ** 2))
+
+
+def op_index(X):
+    return np.sum(X[1:, ::2] ** 2) + np.sum(X[[0, 2, 0], 1]) * X[-1, -1] + np.sum(np.triu(X) * np.tril(X.T))
+
+
+def op_concat(x):
+    y = np.concatenate([x, x[:2] * 3.0, np.sin(x)])
+    z = np.stack([y, y ** 2])
+    return np.sum(np.roll(z, 1, axis=1) * z) + np.sum(np.flip(y) * y) + np.sum(np.diff(y) ** 2)
+
+
+def op_loop(x, W):
+    h = x
+    for _ in range(3):
+        h = np.tanh(W @ h) + 0.5 * h
+    return np.sum(h ** 2)
+
+
+def op_branch(x):
+    s = np.sum(x)
+    if s > 0:
+        return np.sum(x ** 3) * s
+    return np.sum(np.exp(x))
+
+
+def op_clip_minmax(x):
+    return np.sum(np.clip(x, -0.5, 0.7) ** 2 + np.maximum(x, 0.1) * np.minimum(x, 0.3))
+
+
+def op_mean_keepdims(X):
+    m = X.mean(axis=1, keepdims=True)
+    return np.sum((X - m) ** 2 / X.shape[1]) + np.sum(np.mean(X ** 3, axis=(0, 1)))
+
+
+def op_outer_kron(x):
+    return np.sum(np.outer(x, x[::-1]) ** 2) + np.sum(np.kron(x[:2], x[2:4]) * x[:4])
+
+
+def op_cumsum2d(X):
+    return np.sum(np.cumsum(X, axis=1) * np.cumsum(X[::-1], axis=0))
+
+
 # --- the JAX twins --------------------------------------------------------------------------------
 
 _JG = None
@@ -625,6 +707,21 @@ def build_cases():
     both("grad_int_exponent", lambda T, F: T.grad(F(int_scaled))(x4, 3))
     case("hvp_int", lambda: adjit.hvp(scalar_fn)(np.arange(3), np.ones(3)),
          lambda: jax.jvp(jax.grad(twin(scalar_fn)), (np.arange(3),), (np.ones(3),))[1])
+
+    # op sweep: grad (with central differences), hessian, jacfwd(grad), jacrev(grad)
+    xz = np.array([0.7, 0.0, -1.2, 0.4])   # a zero: prod's gradient must not divide by it
+    sweep = [(op_prod_zero, (xz,)), (op_where_sqrt, (x4,)), (op_softmax, (x4,)), (op_norms, (Xb,)),
+             (op_linalg, (W34,)), (op_einsum_diag, (W33,)), (op_trig, (x4,)), (op_sort, (x4,)),
+             (op_power, (x4, np.abs(y4) + 0.5)), (op_index, (r((5, 5)),)), (op_concat, (x4,)),
+             (op_loop, (x3, W33 * 0.5)), (op_branch, (x4,)), (op_clip_minmax, (x4,)),
+             (op_mean_keepdims, (Xb,)), (op_outer_kron, (x6,)), (op_cumsum2d, (r((3, 4)),))]
+    for fn, args in sweep:
+        nm = fn.__name__[3:]
+        both(f"op_{nm}_grad", lambda T, F, fn=fn, args=args: T.grad(F(fn))(*args),
+             fd=lambda fn=fn, args=args: fd_grad(fn, args))
+        both(f"op_{nm}_hessian", lambda T, F, fn=fn, args=args: T.hessian(F(fn))(*args))
+        both(f"op_{nm}_jacfwd_grad", lambda T, F, fn=fn, args=args: T.jacfwd(T.grad(F(fn)))(*args))
+        both(f"op_{nm}_jacrev_grad", lambda T, F, fn=fn, args=args: T.jacrev(T.grad(F(fn)))(*args))
 
     # error cases: adjit must raise a located AdjitError saying what is wrong
     case("jvp_of_custom_vjp", lambda: adjit.jvp(uses_clip_grad, (x4, 1.7), (y4, 0.0)), None,

@@ -99,3 +99,24 @@ def test_jax_style_grad_made_and_called_inside_a_function():
         assert "def function" in e.message and "dh = adjit.grad(h)" in e.hint
     else:
         raise AssertionError("a lambda made inside has no source of its own to compile")
+
+
+def branchy(x, W):
+    h = x
+    for _ in range(2):
+        h = np.tanh(W @ h)
+    if np.sum(x) > 0:
+        return np.sum(x ** 3) + np.sum(h)
+    return np.sum(np.exp(x))
+
+
+def test_jacrev_of_a_gradient_that_pops_a_tape_takes_forward_mode():
+    """jacrev(grad(f)) (JAX users' spelling of the Hessian) was a TapedGradientError when f's gradient
+    pops a tape (a loop, an early return): reverse mode cannot differentiate a tape again. The same
+    Jacobian comes from forward mode, as grad(grad(f)) already does. On the second branch the
+    Hessian is diag(exp(x)), by hand; argnums=(0, 1) and mode="rev" take the same way."""
+    x, W = np.array([-0.5, 0.25, -1.0]), np.eye(3) * 0.5
+    H = adjit.jacrev(adjit.grad(branchy))(x, W)
+    assert H.shape == (3, 3) and np.allclose(H, np.diag(np.exp(x)), rtol=1e-14, atol=0)
+    Hxx, HxW = adjit.jacobian(adjit.grad(branchy), argnums=(0, 1), mode="rev")(x, W)
+    assert np.allclose(Hxx, H, rtol=1e-14, atol=0) and HxW.shape == (3, 3, 3) and not HxW.any()
