@@ -78,11 +78,12 @@ def _chain(node):
     return (node.id, names) if isinstance(node, ast.Name) else None
 
 
-def _rebinds(body, name: str) -> bool:
+def _rebinds(body, name: str, skip=()) -> bool:
     """Whether the statements bind `name` anew (an assignment, a loop or comprehension target, a
-    def, a walrus, a with's as, an import): the rewrite would change what those mean."""
+    def, a walrus, a with's as, an import): the rewrite would change what those mean. `skip`: ids
+    of Name nodes that are not bindings (an array's `Y += d`, in place)."""
     for n in (m for st in body for m in ast.walk(st)):
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name:
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and id(n) not in skip:
             return True
         if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
             args = n.args if not isinstance(n, ast.ClassDef) else None
@@ -201,12 +202,15 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
             and isinstance(stmt.value, ast.Subscript) and _chain(stmt.value) is not None):
         return None
     v, (y, index_names) = stmt.targets[0].id, _chain(stmt.value)  # Y[1][1:] too: a view of a view of Y
-    if v == y or v in index_names or not _writes_through(rest, v):
+    # writes through v, or writes into Y in place (`Y[0] = 0`, `Y += d`) with v read: v is Y[index]
+    written = lambda body: _writes_through(body, v) or _writes_into(body, y) and _loads(body, v)  # noqa: E731
+    if v == y or v in index_names or not written(rest):
         return None
     guarded = index_names | {y}
+    aug_y = _aug_targets(rest, y)  # `Y += d` of the array Y: a write in place, not a binding
     end = len(rest)
     for j, st in enumerate(rest):
-        if any(_rebinds([st], n) for n in guarded):
+        if any(_rebinds([st], n, aug_y if n == y else ()) for n in guarded):
             end = j
             break
         if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == v for t in st.targets):
@@ -225,7 +229,7 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
         if isinstance(n, (ast.FunctionDef, ast.Lambda, ast.ClassDef, ast.Import, ast.ImportFrom)) and \
                 v in _names(n) | {getattr(n, "name", None)}:
             return None
-    if not _writes_through(region, v) or not is_view(stmt.value):
+    if not written(region) or not is_view(stmt.value):
         return None
     return [_ReplaceName(v, stmt.value).visit(copy.deepcopy(st)) for st in region] + after
 

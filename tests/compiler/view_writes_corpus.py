@@ -84,7 +84,18 @@ def view_of_a_view(x):
     return np.sum(y * x) + np.sum(a)
 
 
-def alias_of_a_view(A):
+def view_read_after_base_written(A):
+    """A view read after its array was written in place (`r = W[0]; W += ...; W[1, 1] = ...`):
+    NumPy's r sees the new values (was the located error 'writing into W would also change r')."""
+    W = A * 1.0
+    r = W[0]
+    col = W[:, 1]
+    W += 0.5 * W
+    W[1, 1] = A[0, 0] ** 2
+    return np.sum(r * A[1]) + np.sum(col ** 2)
+
+
+def alias_of_a_view(A):  # w = v reads B[1:3] after the write through v (was a located error)
     B = A.copy()
     v = B[1:3]
     w = v
