@@ -64,6 +64,15 @@ def mask_from_values(d, loads):
     return np.sum(u * loads)
 
 
+def block_copy_and_columns(d, F, m):
+    K = _stiffness(d)
+    Kff = K[np.ix_(m, m)]
+    K[0, 0] = 100.0  # NumPy's block is a copy: the write does not reach it
+    U = np.zeros_like(F)
+    U[m] = np.linalg.solve(Kff, F[m])  # several right-hand sides
+    return np.linalg.det(Kff) + np.linalg.det(K) + np.sum(U ** 2 * np.arange(1.0, 3.0))
+
+
 # ------------------------------------------------ a dict made by a comprehension, then written
 def dict_comprehension_written(log_params, x):
     names = ["mu_max", "Ks"]
@@ -103,6 +112,8 @@ CASES = [
     (rows_then_columns, _frame_args),
     (factored_block, _frame_args),
     (mask_from_values, lambda: [_frame_args()[0], _frame_args()[2]]),
+    (block_copy_and_columns, lambda: [_frame_args()[0], np.arange(10.0).reshape(5, 2) / 3,
+                                      np.array([True, False, True, True, False])], (0, 1)),
     (dict_comprehension_written, lambda: [np.array([-0.8, 0.2]), np.linspace(0.5, 20.0, 6)]),
     (turning_point_stack, lambda: [np.array(2.0), np.sin(np.linspace(0, 12, 30)) * np.linspace(1, 2, 30)]),
 ]
@@ -134,6 +145,23 @@ def block_written(d, fixed, loads):
     return np.sum(K)
 
 
+def block_returned(d, fixed, loads):
+    K = _stiffness(d)
+    free = np.ones(d.shape[0], dtype=bool)
+    free[fixed] = False
+    return K[np.ix_(free, free)]  # was an AttributeError ('MaskedSquare' object has no attribute 'hint')
+
+
+def block_carried(d, fixed, loads):
+    K = _stiffness(d)
+    free = np.ones(d.shape[0], dtype=bool)
+    free[fixed] = False
+    A = K[np.ix_(free, free)]
+    for _ in range(2):
+        A = A @ A
+    return np.linalg.det(A)  # was "'A' is assigned only inside the loop; assign it before the loop"
+
+
 def list_stack(scf, loads):
     x = scf * loads
     stack = [x[0]]
@@ -158,6 +186,8 @@ def rows_of_selection(w, X):
 @pytest.mark.parametrize("fun,match", [(two_masks, "two different boolean masks"),
                                        (block_summed, "adjit takes np.linalg.solve"),
                                        (block_written, "writing into the block"),
+                                       (block_returned, "shape known only when the function runs"),
+                                       (block_carried, "selection changed inside the loop"),
                                        (list_stack, "int counter"),
                                        (rows_of_selection, "if not mask")])
 def test_refusals_are_located_and_name_the_rewrite(fun, match):

@@ -387,6 +387,11 @@ class ControlFlow:
             return Undefined(name, f"is a tuple changed inside the loop at line {self.loc(stmt).line}: a tuple "
                                    "cannot be carried around a loop; carry its items as separate names "
                                    "(a, b = ... before the loop and a, b = ... inside it)")
+        if type(before).__name__ in ("Masked", "MaskedSquare"):  # masks.py, maskblocks.py
+            return Undefined(name, f"is a boolean-mask selection changed inside the loop at line {self.loc(stmt).line}: "
+                                   "its number of elements is known only when the function runs, and a loop carries "
+                                   "arrays of a shape known when compiled; carry the full-shape np.where(mask, x, 0.0) "
+                                   "and select after the loop")
         return Undefined(name, f"is assigned only inside the loop at line {self.loc(stmt).line}; "
                                "assign it before the loop to use it after")
 

@@ -459,7 +459,7 @@ def lower(parsed: ParsedFunction, arg_avals: list[Abstract], trees=None, names=N
     _refuse_default_array_writes(low, parsed)
     result = low.lower_body(parsed.node.body)
     low.refuse_complex_result(result)
-    if isinstance(result, Masked):  # the function's own `return x[mask]`: not a number, the located error (masks.py)
+    if isinstance(result, Masked) or type(result).__name__ == "MaskedSquare":  # `return x[mask]`: the located error
         result = low.value(result, parsed.node.body[-1])
     if type(result).__name__ == "LocalFunction":  # `return act`: a closure is not a value adjit differentiates
         raise low.err(AdjitTypeError, "the function returns a function: adjit differentiates functions whose "

@@ -73,8 +73,8 @@ def square_select(self, base, masks, node) -> MaskedSquare:
     if any(d is not None and mshape[0] is not None and d != mshape[0] for d in shape):
         raise self.err(ShapeError, f"boolean index of shape {tuple(mshape)} does not match the indexed array's "
                        f"extents {tuple(shape)}", node)
-    self.at(node)
-    return MaskedSquare(base, m0)
+    self.at(node)  # a copy, as NumPy's fancy index is: a later write into base is not a write into the block
+    return MaskedSquare(self.b.emit("astype", [base], dtype=base.type.dtype), m0)
 
 
 def _both(self, m: Value) -> Value:
