@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import AdjitTypeError, ArgumentError, UnsupportedSyntaxError
 from ..ir import Value
 from . import signalforms
+from .rowviews import alias_of
 from .vectorize import Vectorized, VectorizeCalls
 from .values import _is_number
 
@@ -558,7 +559,14 @@ class MoreNumpy(VectorizeCalls):
 
     def is_view(self, node) -> bool:
         """Whether `Y[index]` (node) is a view NumPy makes of the array Y: a basic index (slices, ints,
-        `...`, None) selecting an array, not a number or a gather's copy."""
+        `...`, None) selecting an array, not a number or a gather's copy; for `Y`, `np.asarray(Y)`,
+        `Y.view()` (rowviews.alias_of), whether it is the array Y itself (not a converted copy)."""
+        if not isinstance(node, ast.Subscript):
+            y = self.env.get(alias_of(node))
+            try:
+                return isinstance(y, Value) and y.type.kind == "array" and self.b.into([], lambda: self.expr(node)) is y
+            except Exception:  # noqa: BLE001 - not an alias this can tell: lowered as written
+                return False
         if isinstance(node.value, ast.Subscript):  # Y[1][1:]: a view of a view of Y
             if not self.is_view(node.value):
                 return False

@@ -190,6 +190,20 @@ def _names(node) -> set:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def alias_of(value) -> str | None:
+    """`Y`, `np.asarray(Y)`, `Y.view()`: the name Y of the array this may be (is_view decides)."""
+    if isinstance(value, ast.Name):
+        return value.id
+    if isinstance(value, ast.Call) and not value.keywords and isinstance(value.func, ast.Attribute):
+        f = value.func
+        if f.attr == "asarray" and isinstance(f.value, ast.Name) and f.value.id in ("np", "numpy") \
+                and len(value.args) == 1 and isinstance(value.args[0], ast.Name):
+            return value.args[0].id
+        if f.attr == "view" and not value.args and isinstance(f.value, ast.Name):
+            return f.value.id
+    return None
+
+
 def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
     """`v = Y[1:3]` (a basic index: a view of Y) followed by writes into v (`v[0] = 0.0`, `v *= 2`,
     `v.fill(1)`): the statements after it with every use of v read and written as `Y[1:3]`, which is
@@ -198,10 +212,12 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
     located error). `is_view(value_node)` tells whether the value is an array view (the lowerer's
     types); the rewritten part ends at the first statement binding Y or an index name anew, and v
     must not be used from there on (unless that statement binds v anew, from values not naming it)."""
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, ast.Subscript) and _chain(stmt.value) is not None):
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
-    v, (y, index_names) = stmt.targets[0].id, _chain(stmt.value)  # Y[1][1:] too: a view of a view of Y
+    alias = alias_of(stmt.value)  # `B = A`, `B = np.asarray(A)`: B is A itself, read and written as A
+    if alias is None and not (isinstance(stmt.value, ast.Subscript) and _chain(stmt.value) is not None):
+        return None
+    v, (y, index_names) = stmt.targets[0].id, (alias, set()) if alias else _chain(stmt.value)  # Y[1][1:]: of Y
     # writes through v, or writes into Y in place (`Y[0] = 0`, `Y += d`) with v read: v is Y[index]
     written = lambda body: _writes_through(body, v) or _writes_into(body, y) and _loads(body, v)  # noqa: E731
     if v == y or v in index_names or not written(rest):
@@ -231,13 +247,16 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
             return None
     if not written(region) or not is_view(stmt.value):
         return None
-    return [_ReplaceName(v, stmt.value).visit(copy.deepcopy(st)) for st in region] + after
+    by = ast.copy_location(ast.Name(alias, ast.Load()), stmt.value) if alias else stmt.value
+    return [_ReplaceName(v, by).visit(copy.deepcopy(st)) for st in region] + after
 
 
 def _syntactic_view(node, env: dict, ints: set) -> bool:
     """Whether `Y[index]` is a view of Y by its syntax alone, for a loop's body before it is lowered:
     Y an array before the loop, each index a slice, `...`, None, or an int (a literal, the loop's
     counter, an int known before the loop, arithmetic of those), fewer ints than Y has axes."""
+    if not isinstance(node, ast.Subscript):  # a second name (`g = h`): decided when the body is lowered
+        return False
     base = env.get(node.value.id) if isinstance(node.value, ast.Name) else None
     if not isinstance(base, Value) or base.type.kind != "array":
         return False

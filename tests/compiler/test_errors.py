@@ -9,6 +9,7 @@ import pytest
 
 import adjit
 import corpus
+from conftest import run_grad
 
 CORPUS = corpus.__file__
 
@@ -235,9 +236,18 @@ def test_errors_inside_called_functions_name_the_call_site():
     assert f"{CORPUS}:{call_line}:" in msg and "note: in the call of helper_with_bad_shapes() from here" in msg
 
 
-@pytest.mark.parametrize("fn,shared", [(corpus.writes_through_alias, "x"),
-                                       (corpus.writes_through_view_then_rebinds, "x (of which it is a view)"),
-                                       (corpus.loop_writes_through_alias, "x")])
+@pytest.mark.parametrize("fn", [corpus.writes_through_alias, corpus.loop_writes_through_alias])
+def test_writes_through_a_second_name_are_numpys(fn):
+    """`y = x; y[0] = 5.0` then x read: x is y (rowviews.rewrite_view_name, since 2026-12-03
+    evening; was the located error 'would also change x'): NumPy's value, the gradient of it."""
+    x = np.array([0.3, 0.9, -0.4])
+    value, g = run_grad(fn, (x.copy(),), (0,))
+    assert np.isclose(value, fn(x.copy()), rtol=1e-14)
+    expect = [0.0, 1.8, -0.8] if fn is corpus.writes_through_alias else [2.0, 2.0, 1.0]  # d/dx of NumPy's value
+    np.testing.assert_allclose(g[0] if isinstance(g, tuple) else g, expect, rtol=1e-14)
+
+
+@pytest.mark.parametrize("fn,shared", [(corpus.writes_through_view_then_rebinds, "x (of which it is a view)")])
 def test_writes_through_a_shared_array_are_rejected(fn, shared):
     """NumPy would change x too; adjit's arrays are values, so it asks for a copy instead of
     silently computing something else."""

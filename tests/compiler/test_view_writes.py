@@ -10,7 +10,7 @@ from tests.compiler import view_writes_corpus as C
 
 A = np.array([[0.7, -0.4, 1.1, 0.3], [-0.9, 0.5, 0.2, -1.3], [0.6, 1.4, -0.8, 0.1]])
 ACCEPTED = [C.chained_slices, C.named_row, C.named_block, C.pieces, C.in_branches, C.in_loops, C.view_of_a_view,
-            C.alias_of_a_view, C.view_read_after_base_written]
+            C.alias_of_a_view, C.view_read_after_base_written, C.second_names_written]
 
 
 @pytest.mark.parametrize("fun", ACCEPTED, ids=lambda f: f.__name__)

@@ -95,6 +95,19 @@ def view_read_after_base_written(A):
     return np.sum(r * A[1]) + np.sum(col ** 2)
 
 
+def second_names_written(A):
+    """`B = np.asarray(x)` and `g = h` are the same array: writes through either name are seen
+    through the other (was the located error 'writing into B would also change x')."""
+    x = np.tanh(A[0])
+    B = np.asarray(x)
+    B[0] = np.sum(A[1])
+    h = A * 2.0
+    g = h
+    g += 1.0
+    g[0, 0] = x[1]
+    return np.sum(x ** 2) + np.sum(B) + np.sum(h * A)
+
+
 def alias_of_a_view(A):  # w = v reads B[1:3] after the write through v (was a located error)
     B = A.copy()
     v = B[1:3]
