@@ -177,8 +177,9 @@ a float is widened once).
 
 Arrays are values in adjit; in NumPy, views (`h[i]`, `x[1:]`, `x.T`, `x.reshape(...)`) and second
 names (`y = x`) share memory with their array, and `x += v` on an array writes into it. The two
-agree unless a write to shared memory is followed by a read of an older name for it. A name bound
-to a view by a basic index (`r = W[0]`, `col = W[:, 1]`, `v = B[1:3]`) and written through, or read
+agree unless a write to shared memory is followed by a read of an older name for it. A second name
+of an array (`B = A`, `B = np.asarray(A)`) or a name bound to a view by a basic index (`r = W[0]`,
+`col = W[:, 1]`, `v = B[1:3]`) and written through, or read
 after its array is written in place (`W[1, 1] = v`, `W += d`), is read and written as that part of
 the array (`W[0]`) while neither the array nor a name in the index is bound anew, as NumPy sees it.
 Any other such read (`r = B[1]; r[0] = 5.0; B = B * 2; np.sum(r)`, views through `.reshape` or
