@@ -319,6 +319,47 @@ def int_scaled(x, n):
     return np.sum(x ** n)
 
 
+def star_args(*xs):
+    return sum(np.sum(np.sin(x) * (i + 1.0)) for i, x in enumerate(xs))
+
+
+def star_kwargs(x, **kw):
+    return np.sum(x ** 2 * kw["w"]) + kw["c"]
+
+
+def make_loss(X):
+    def loss(w):
+        return np.sum(np.tanh(X @ w) ** 2)
+    return loss
+
+
+SCALE = 2.0
+
+
+def h_global(x):
+    return np.sum(np.sin(x) * SCALE)
+
+
+dh_global = adjit.grad(h_global)
+
+
+def uses_h_global(x):
+    return np.sum(dh_global(x) * x)
+
+
+@adjit.grad
+def decorated_grad(x):
+    return np.sum(x ** 3)
+
+
+def int_leaf_loss(p, x):
+    return np.sum(p["W"] @ x) * p["n"]
+
+
+def list_floats(v):
+    return v[0] * v[1] ** 2 + np.sin(v[2])
+
+
 # op sweep: each run through grad, hessian, jacfwd and jacrev of its gradient
 def op_prod_zero(x):
     return np.prod(x) + np.sum(np.cumprod(x))
@@ -415,6 +456,7 @@ def _jax_globals():
             g[name] = types.FunctionType(val.__code__, g, name, val.__defaults__, val.__closure__)
     g["adjit"] = jax
     g["dh_energy"] = jax.grad(g["h_energy"])
+    g["dh_global"] = jax.grad(g["h_global"])
 
     cg = jax.custom_vjp(lambda x, lo: x * lo)
     cg.defvjp(lambda x, lo: (x * lo, (lo, x)),
@@ -708,6 +750,27 @@ def build_cases():
     case("hvp_int", lambda: adjit.hvp(scalar_fn)(np.arange(3), np.ones(3)),
          lambda: jax.jvp(jax.grad(twin(scalar_fn)), (np.arange(3),), (np.ones(3),))[1])
 
+    # more conventions
+    both("grad_star_args", lambda T, F: T.grad(F(star_args))(x4, y4))
+    both("grad_star_args_tuple", lambda T, F: T.grad(F(star_args), argnums=(0, 1))(x4, y4))
+    both("grad_star_kwargs", lambda T, F: T.grad(F(star_kwargs))(x4, w=y4, c=1.0))
+    case("grad_closure_factory", lambda: adjit.grad(make_loss(Xb))(x3),
+         lambda: jax.grad(twin(make_loss)(Xb))(x3))
+    case("grad_helper_global_changed", lambda: _changed(lambda: adjit.grad(uses_h_global)(x4)),
+         lambda: _changed(lambda: jax.grad(twin(uses_h_global))(x4)))
+    case("decorated_grad", lambda: decorated_grad(x4), lambda: jax.grad(lambda x: jnp.sum(x ** 3))(x4))
+    both("grad_int_leaf_dict", lambda T, F: T.grad(F(int_leaf_loss))({"W": W34, "n": 3}, x4))
+    both("grad_list_of_floats", lambda T, F: T.grad(F(list_floats))([0.5, 1.5, -0.3]))
+    both("jvp_list_primals", lambda T, F: T.jvp(F(two_args), [x4, y4], [y4, x4]))
+    both("jvp_tangent_dtype_mismatch", lambda T, F: T.jvp(F(scalar_fn), (x4,), (x32,)))
+    both("grad_argnums_past_positional", lambda T, F: T.grad(F(two_args), argnums=1)(x4, y=y4))
+    both("vjp_wrong_ct_shape", lambda T, F: T.vjp(F(vec_fn), x4)[1](x3))
+    both("grad_bool_input", lambda T, F: T.grad(F(scalar_fn))(np.array([True, False])))
+    both("jacobian_pyfloat", lambda T, F: T.jacobian(F(float_fn))(1.3))
+    both("hessian_f32_0d", lambda T, F: T.hessian(F(zero_d_fn))(np.float32(0.8)))
+    both("jacfwd_pyfloat_vec_out", lambda T, F: T.jacfwd(F(tuple_out), argnums=1)(x4, y4))
+    both("vag_f32_value_dtype", lambda T, F: T.value_and_grad(F(f32_fn))(x32)[0])
+
     # op sweep: grad (with central differences), hessian, jacfwd(grad), jacrev(grad)
     xz = np.array([0.7, 0.0, -1.2, 0.4])   # a zero: prod's gradient must not divide by it
     sweep = [(op_prod_zero, (xz,)), (op_where_sqrt, (x4,)), (op_softmax, (x4,)), (op_norms, (Xb,)),
@@ -734,6 +797,18 @@ def build_cases():
     case("grad_nonscalar", lambda: adjit.grad(vec_fn)(x4), None, expect="error:scalar")
 
 
+def _changed(run):
+    """run() before and after the global SCALE that a grad helper reads changes (JAX reads it anew)."""
+    global SCALE
+    twin(h_global)  # (_JG made)
+    first = run()
+    SCALE = _JG["SCALE"] = 3.0
+    try:
+        return first, run()
+    finally:
+        SCALE = _JG["SCALE"] = 2.0
+
+
 def erf_sum(x):
     return erf_scaled(x).sum()
 
@@ -752,7 +827,16 @@ def twin_model(m):
 
 
 # The differences adjit makes on purpose (docs/transformations.md#where-the-results-differ-from-jaxs).
-KNOWN = {}
+KNOWN = {
+    "grad_int_leaf_dict": "an integer leaf of a structure gets None as its gradient (JAX raises TypeError)",
+    "jvp_tangent_dtype_mismatch": "a tangent of another dtype is cast to its primal's, as vjp casts a cotangent "
+                                  "(JAX raises)",
+    "grad_argnums_past_positional": "adjit's argnums count f's parameters, so argnums=1 with y=y given by keyword "
+                                    "differentiates y (JAX's count the call's positional arguments: it raises)",
+    "grad_star_args": "argnums=0 on def f(*xs) is refused with a located ArgumentError (name it: wrt='xs'); JAX "
+                      "counts the call's arguments",
+    "grad_star_args_tuple": "the same, argnums=(0, 1)",
+}
 TRACEBACKS = {}   # internal errors' tracebacks, printed at the end
 
 
