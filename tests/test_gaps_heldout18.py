@@ -107,6 +107,13 @@ def turning_point_stack(scf, loads):
     return total
 
 
+# ------------------------------------------------ np.linalg.eigh / eigvalsh with UPLO='U' (found by probes; was refused)
+def eigh_upper(a):
+    A = a[:, None, None] * np.array([[2.0, 0.3, 0.1], [9.0, 1.0, 0.2], [9.0, 9.0, 3.0]]) + np.eye(3)
+    w, V = np.linalg.eigh(A, UPLO="U")  # the 9.0s below the diagonal are not read
+    return np.sum(w * np.arange(3)) + np.sum(V[:, :, -1] ** 4) + np.sum(np.linalg.eigvalsh(A[0], "U") ** 2)
+
+
 CASES = [
     (solve_free_dofs, _frame_args),
     (rows_then_columns, _frame_args),
@@ -114,6 +121,7 @@ CASES = [
     (mask_from_values, lambda: [_frame_args()[0], _frame_args()[2]]),
     (block_copy_and_columns, lambda: [_frame_args()[0], np.arange(10.0).reshape(5, 2) / 3,
                                       np.array([True, False, True, True, False])], (0, 1)),
+    (eigh_upper, lambda: [np.array([1.0, 1.5, 0.7])]),
     (dict_comprehension_written, lambda: [np.array([-0.8, 0.2]), np.linspace(0.5, 20.0, 6)]),
     (turning_point_stack, lambda: [np.array(2.0), np.sin(np.linspace(0, 12, 30)) * np.linspace(1, 2, 30)]),
 ]

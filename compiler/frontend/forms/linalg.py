@@ -46,7 +46,8 @@ FORMS = {
     "slogdet": ((np.linalg.slogdet,), (), "the pair (`slogdet_sign`, `slogdet`): unpack it "
                                           "(`sign, logdet = np.linalg.slogdet(a)`)"),
     "eigh": ((np.linalg.eigh,), (), "the pair (`eigh_w`, `eigh_v`), eigenvalues ascending; distinct eigenvalues "
-                                    "for the gradient; the lower triangle is read (`UPLO='L'`)"),
+                                    "for the gradient; the lower triangle is read (`UPLO='L'`), or with `UPLO='U'` the upper one (of the "
+                                    "matrix with its last two axes swapped)"),
     "eigvalsh": ((np.linalg.eigvalsh,), (), "`eigh_w`"),
     "svd": ((np.linalg.svd,), (), "`compute_uv=False`: `svd_s`; else the triple (`svd_u`, `svd_s`, `svd_vh`), thin "
                                   "(`full_matrices=False`, or a square matrix); distinct singular values for the "
@@ -462,20 +463,25 @@ class LinalgForms(FormsBase):
         det = self.b.emit("expand_dims", [self.b.emit("expand_dims", [det], axis=(r - 2,))], axis=(r - 1,))
         return self.b.emit("div", [adj, det])
 
-    def form_eigh(self, label, args, kwargs, node):
-        a, uplo = self.bind_args("np.linalg.eigh", ("a", "UPLO"), args, kwargs, node, UPLO="L")
-        if self._option(uplo, node, "UPLO") != "L":
-            raise self.err(UnsupportedSyntaxError, "np.linalg.eigh: only UPLO='L' is supported", node,
-                           hint="pass the transpose: np.linalg.eigh(a.T) reads a's upper triangle")
+    def _uplo_matrix(self, label, args, kwargs, node):
+        """The matrix (or stack) whose lower triangle eigh reads: UPLO='U' reads a's upper triangle, which is
+        the lower triangle of a with its last two axes swapped (the same symmetric matrix)."""
+        a, uplo = self.bind_args(label, ("a", "UPLO"), args, kwargs, node, UPLO="L")
+        uplo = self._option(uplo, node, "UPLO")
+        if uplo not in ("L", "U"):
+            raise self.err(AdjitTypeError, f"{label}: UPLO must be 'L' or 'U', not {uplo!r}", node)
         va = self._float_matrix(a, node, label)
+        if uplo == "U":
+            r = self._rank(va)
+            va = self.b.emit("transpose", [va], axes=tuple(range(r - 2)) + (r - 1, r - 2))
+        return va
+
+    def form_eigh(self, label, args, kwargs, node):
+        va = self._uplo_matrix("np.linalg.eigh", args, kwargs, node)
         return self.b.emit("eigh_w", [va]), self.b.emit("eigh_v", [va])
 
     def form_eigvalsh(self, label, args, kwargs, node):
-        a, uplo = self.bind_args("np.linalg.eigvalsh", ("a", "UPLO"), args, kwargs, node, UPLO="L")
-        if self._option(uplo, node, "UPLO") != "L":
-            raise self.err(UnsupportedSyntaxError, "np.linalg.eigvalsh: only UPLO='L' is supported", node,
-                           hint="pass the transpose: np.linalg.eigvalsh(a.T) reads a's upper triangle")
-        return self.b.emit("eigh_w", [self._float_matrix(a, node, label)])
+        return self.b.emit("eigh_w", [self._uplo_matrix("np.linalg.eigvalsh", args, kwargs, node)])
 
     # ---------------------------------------------------------------- singular values (primitives/matfuncs.py)
     def _one_matrix(self, a, node, label):
