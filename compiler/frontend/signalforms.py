@@ -4,8 +4,9 @@ oaconvolve / correlate (np.convolve and np.correlate of 1-D inputs, convolve2d /
 2-D ones: the same sums, whatever `method` computes them with), and ndimage.gaussian_filter /
 gaussian_filter1d (separable sums of the Gaussian weights SciPy uses over the input padded as
 its `mode` says); scipy.linalg's structured matrices toeplitz / circulant / hankel / block_diag
-(gathers of their arguments at index arithmetic, joins with zeros). SciPy is imported only for a
-program that calls it (test_startup.py)."""
+(gathers of their arguments at index arithmetic, joins with zeros); signal.detrend / savgol_filter /
+medfilt and ndimage.uniform_filter / uniform_filter1d in frontend/filterforms.py. SciPy is imported
+only for a program that calls it (test_startup.py)."""
 from __future__ import annotations
 
 import functools
@@ -13,6 +14,7 @@ import functools
 import numpy as np
 
 from ..errors import ArgumentError, UnsupportedSyntaxError
+from . import filterforms
 
 _SIGNAL = ("lfilter", "convolve", "fftconvolve", "oaconvolve", "correlate")
 _NDIMAGE = ("gaussian_filter", "gaussian_filter1d")
@@ -26,9 +28,9 @@ def which(func) -> str | None:
     """"signal.<name>" or "ndimage.<name>" for the functions above, else None."""
     module = getattr(func, "__module__", None) or ""
     name = getattr(func, "__name__", "")
-    if module.startswith("scipy.signal") and name in _SIGNAL:
+    if module.startswith("scipy.signal") and name in _SIGNAL + filterforms.FILTERS["signal"]:
         return f"signal.{name}"
-    if module.startswith("scipy.ndimage") and name in _NDIMAGE:
+    if module.startswith("scipy.ndimage") and name in _NDIMAGE + filterforms.FILTERS["ndimage"]:
         return f"ndimage.{name}"
     if module.startswith("scipy.linalg") and name in _LINALG:
         return f"linalg.{name}"
@@ -38,6 +40,8 @@ def which(func) -> str | None:
 def lower(low, kind: str, func, args, kwargs, node):
     call = lambda f, *a, **k: low.call_value(f, list(a), k, node)  # noqa: E731
     label = f"scipy.{kind}"
+    if kind.split(".")[1] in filterforms.FILTERS.get(kind.split(".")[0], ()):
+        return filterforms.lower(low, kind, args, kwargs, node, _PAD_MODES)
     if kind == "signal.lfilter":
         from . import libhelpers
 
