@@ -120,3 +120,41 @@ def test_jacrev_of_a_gradient_that_pops_a_tape_takes_forward_mode():
     assert H.shape == (3, 3) and np.allclose(H, np.diag(np.exp(x)), rtol=1e-14, atol=0)
     Hxx, HxW = adjit.jacobian(adjit.grad(branchy), argnums=(0, 1), mode="rev")(x, W)
     assert np.allclose(Hxx, H, rtol=1e-14, atol=0) and HxW.shape == (3, 3, 3) and not HxW.any()
+
+
+GAIN = 2.0
+
+
+class Scaled:
+    scale = 2.0
+
+    def __init__(self, w):
+        self.w = w
+
+    def gain(self):
+        return GAIN
+
+    def loss(self, x):
+        return np.sum(x ** 3 * self.w) * self.scale * self.gain()
+
+    def __call__(self, x):
+        return self.loss(x)
+
+
+def test_a_bound_methods_class_attribute_or_helper_global_changed_is_not_stale():
+    """grad(model.loss) compiles self.scale (a class attribute) and what self.gain() reads in; after
+    Scaled.scale = 3.0 (or GAIN = 3.0) the gradient kept 2.0: the guards never looked at self's
+    class, and the front key (the disk cache's first lookup) did not describe it, so even a
+    rebuilt specialization found the old module. By hand: d/dx = 3 x^2 w scale GAIN."""
+    global GAIN
+    m, x = Scaled(np.array([1.0, 0.5])), np.array([0.5, -1.0])
+    g, gc = adjit.grad(m.loss), adjit.grad(m)
+    try:
+        assert np.allclose(g(x), 12 * x ** 2 * m.w, rtol=1e-14)
+        Scaled.scale = 3.0
+        assert np.allclose(g(x), 18 * x ** 2 * m.w, rtol=1e-14)
+        assert np.allclose(gc(x), 18 * x ** 2 * m.w, rtol=1e-14)
+        GAIN = 3.0
+        assert np.allclose(g(x), 27 * x ** 2 * m.w, rtol=1e-14)
+    finally:
+        Scaled.scale, GAIN = 2.0, 2.0

@@ -181,7 +181,7 @@ class CompiledFunction:
         if spec is not None and (not fns or guards.holds(spec.arg_guards)):
             return spec
         if self._guards is None:
-            self._guards = guards.snapshot(self.parsed.fn)
+            self._guards = guards.snapshot(self.parsed.fn, self._self_classes())
         if llvmopt.level() is not None:  # ADJIT_OPT: the generated code's LLVM level (llvmopt.py)
             llvmopt.install()
         with _LOCK:
@@ -242,11 +242,16 @@ class CompiledFunction:
                 self._write_front(front, spec)
         return spec
 
+    def _self_classes(self) -> tuple:
+        """The classes of a bound method's self (a callable object's): read when compiled (self.scale)."""
+        c = self.callee
+        return tuple(type(c.prefix[k]) for k in c.objects if k < len(c.prefix))
+
     def _front_key(self, args: tuple) -> str | None:
         """A key computable without the IR: the function's source and place, what it reads
         (globals, closure cells, called functions, recursively), the compiler's fingerprint,
         the options and the arguments' dtypes, shapes and layouts."""
-        deps = _dependencies(self.parsed.fn)
+        deps = _dependencies(self.parsed.fn, self._self_classes())
         if deps is None or any(isinstance(a, _FUNCTIONS) for a in args):  # a function argument: keyed by identity
             return None
         text = "\n".join([frontkey._FINGERPRINT, np.__version__, simd.ISA, self.mode, _nest_key(self.fun),

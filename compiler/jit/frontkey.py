@@ -102,7 +102,7 @@ def _imported_modules(code) -> list:
     return out
 
 
-def _dependencies(fn) -> str | None:
+def _dependencies(fn, classes: tuple = ()) -> str | None:
     """A description of everything `fn` reads besides its arguments, for the front key: the
     values of the globals and closure cells it names, and for each Python function it calls
     (which the frontend inlines) that function's source, place and dependencies in turn.
@@ -110,8 +110,8 @@ def _dependencies(fn) -> str | None:
     stable description (an arbitrary object): then no front key, and every new process runs
     the IR pipeline to find its cache entry, as before."""
     walk = _Description()
-    try:
-        return "\n".join(walk.out) if walk.function(fn, 0) else None
+    try:  # classes: a bound method's self's (what it reads through self besides the instance's attributes)
+        return "\n".join(walk.out) if walk.function(fn, 0) and all(map(walk.self_class, classes)) else None
     except Exception:  # an odd object somewhere: no front key, never a wrong one
         return None
 
@@ -199,6 +199,34 @@ class _Description:
             self.out.append(f"attr {n}")
             if not self.value(a, set(), depth + 1):
                 return False
+        return True
+
+    def self_class(self, cls) -> bool:
+        """The class of a bound method's self (a callable object's): its methods defined in its body
+        (and its bases'), described as functions are, and its class-level values (self.scale
+        compiled in: 2.0 and 3.0 are two keys)."""
+        for k in cls.__mro__:
+            if (k.__module__ or "").split(".")[0] in _LIBRARIES:
+                continue
+            try:
+                filename = inspect.getsourcefile(k)
+            except (OSError, TypeError):
+                return False
+            self.out.append(f"self class {k.__module__}.{k.__qualname__} at {filename}")
+            for n, a in sorted(vars(k).items()):
+                if isinstance(a, (staticmethod, classmethod)):
+                    a = a.__func__
+                if isinstance(a, property):
+                    a = a.fget
+                if isinstance(a, types.FunctionType):
+                    if a.__qualname__.startswith(k.__qualname__ + ".") and a.__code__.co_filename == filename:
+                        self.out.append(f"attr {n}")
+                        if not self.function(a, 1):
+                            return False
+                elif not n.startswith("__"):
+                    self.out.append(f"attr {n}")
+                    if not self.value(a, set(), 1):
+                        return False
         return True
 
     def other(self, v, module: str, depth: int) -> bool:

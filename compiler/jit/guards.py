@@ -128,8 +128,10 @@ def _user_classes(cls) -> list:
     return [k for k in cls.__mro__ if not _is_library(k)]
 
 
-def snapshot(fn) -> list:
-    """[(namespace or cell, name, (kind, value))] for what `fn` and the functions it calls read.
+def snapshot(fn, classes: tuple = ()) -> list:
+    """[(namespace or cell, name, (kind, value))] for what `fn` and the functions it calls read;
+    `classes`: those of the objects read as `self` (a bound method's: its class attributes and
+    what its other methods read, compiled in as a global class's are).
 
     (Over 80 lines: the walk's four closures share its `out`, `seen` and `taken`: a function, a
     value's code, a class, and the value taken.)"""
@@ -255,6 +257,8 @@ def snapshot(fn) -> list:
                     out.append((k, a, _freeze(v)))
 
     visit(fn)
+    for cls in classes:
+        visit_class(cls, set())
     return out
 
 
