@@ -289,11 +289,13 @@ def uses_apply_scaled(x):
 
 
 class Model:
+    scale = 1.0
+
     def __init__(self, W, b):
         self.W, self.b = W, b
 
     def loss(self, x):
-        return np.sum(np.tanh(self.W @ x + self.b) ** 2)
+        return np.sum(np.tanh(self.W @ x + self.b) ** 2) * self.scale
 
     def __call__(self, x):
         return np.tanh(self.W @ x + self.b)
@@ -358,6 +360,30 @@ def int_leaf_loss(p, x):
 
 def list_floats(v):
     return v[0] * v[1] ** 2 + np.sin(v[2])
+
+
+def dc_out(x):
+    return Layer(np.outer(x, x), np.sum(np.sin(x)))
+
+
+def nt_out(x, y):
+    return Params(x * y, np.sum(x) * y)
+
+
+def tuple_out_scalar_loss(p):
+    return np.sum(p[0] ** 2) * p[1], p[0] * 3.0
+
+
+def matmul_scalar(x):
+    return x @ x + np.sin(x) @ np.cos(x)
+
+
+def f64_to_f32(x):
+    return np.float32(np.sum(x ** 2))
+
+
+def list_in_mat_out(ws):
+    return ws[0] @ ws[1].T
 
 
 # op sweep: each run through grad, hessian, jacfwd and jacrev of its gradient
@@ -758,6 +784,8 @@ def build_cases():
          lambda: jax.grad(twin(make_loss)(Xb))(x3))
     case("grad_helper_global_changed", lambda: _changed(lambda: adjit.grad(uses_h_global)(x4)),
          lambda: _changed(lambda: jax.grad(twin(uses_h_global))(x4)))
+    case("grad_method_class_attr_changed", lambda: _changed_class(lambda mm: adjit.grad(mm.loss)(x4)),
+         lambda: _changed_class(lambda mm: jax.grad(twin_model(mm).loss)(x4)))
     case("decorated_grad", lambda: decorated_grad(x4), lambda: jax.grad(lambda x: jnp.sum(x ** 3))(x4))
     both("grad_int_leaf_dict", lambda T, F: T.grad(F(int_leaf_loss))({"W": W34, "n": 3}, x4))
     both("grad_list_of_floats", lambda T, F: T.grad(F(list_floats))([0.5, 1.5, -0.3]))
@@ -770,6 +798,23 @@ def build_cases():
     both("hessian_f32_0d", lambda T, F: T.hessian(F(zero_d_fn))(np.float32(0.8)))
     both("jacfwd_pyfloat_vec_out", lambda T, F: T.jacfwd(F(tuple_out), argnums=1)(x4, y4))
     both("vag_f32_value_dtype", lambda T, F: T.value_and_grad(F(f32_fn))(x32)[0])
+
+    # structures in and out of every transformation
+    both("jacfwd_dataclass_out", lambda T, F: T.jacfwd(F(dc_out))(x3))
+    both("jacrev_dataclass_out", lambda T, F: T.jacrev(F(dc_out))(x3))
+    both("jvp_dataclass_in", lambda T, F: T.jvp(F(dc_loss), (layer, x4), (layer, y4)))
+    both("vjp_namedtuple_out", lambda T, F: T.vjp(F(nt_out), x4, y4)[1](Params(y4, x4)))
+    both("jacobian_namedtuple_out_tuple_args", lambda T, F: T.jacobian(F(nt_out), argnums=(0, 1))(x4, y4))
+    both("hessian_namedtuple_args", lambda T, F: T.hessian(F(nt_loss), argnums=(0, 1))(nt, x4))
+    both("hessian_tuple_out", lambda T, F: T.hessian(F(tuple_out))(x4, y4))
+    both("jacobian_list_in_mat_out", lambda T, F: T.jacobian(F(list_in_mat_out))([W34, W34 * 0.5]))
+    both("grad_has_aux_tuple_param", lambda T, F: T.grad(F(tuple_out_scalar_loss), has_aux=True)((x4, 1.5)))
+    both("vjp_has_aux_struct", lambda T, F: (lambda o, p, a: (o, p(2.0), a))(
+        *T.vjp(F(loss_with_metrics), params, Xb, Yb, has_aux=True)))
+    both("grad_matmul_scalar", lambda T, F: T.grad(F(matmul_scalar))(x4))
+    both("hessian_matmul_scalar", lambda T, F: T.hessian(F(matmul_scalar))(x4))
+    both("grad_f32_result_f64_input", lambda T, F: T.value_and_grad(F(f64_to_f32))(x4))
+    both("jvp_pyfloat_tangent_for_array", lambda T, F: T.jvp(F(scalar_fn), (x4,), (1.0,)))
 
     # op sweep: grad (with central differences), hessian, jacfwd(grad), jacrev(grad)
     xz = np.array([0.7, 0.0, -1.2, 0.4])   # a zero: prod's gradient must not divide by it
@@ -809,6 +854,17 @@ def _changed(run):
         SCALE = _JG["SCALE"] = 2.0
 
 
+def _changed_class(run):
+    """run(model) before and after a class attribute its method reads changes."""
+    mm = Model(np.eye(3, 4), np.ones(3))
+    first = run(mm)
+    Model.scale = 3.0
+    try:
+        return first, run(mm)
+    finally:
+        Model.scale = 1.0
+
+
 def erf_sum(x):
     return erf_scaled(x).sum()
 
@@ -820,7 +876,7 @@ def exec_fn():
 
 
 def twin_model(m):
-    cls = type("ModelJ", (), {"loss": twin(Model.loss), "__call__": twin(Model.__call__)})
+    cls = type("ModelJ", (), {"loss": twin(Model.loss), "__call__": twin(Model.__call__), "scale": Model.scale})
     o = cls()
     o.W, o.b = m.W, m.b
     return o
