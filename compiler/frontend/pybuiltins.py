@@ -32,6 +32,7 @@ from ..ir import Value
 from .forms.polynomials import PolyObject
 from .interpolation import Interp1d, is_interp1d
 from .splines import CubicSplineValue, is_cubic_spline
+from .odes import is_solve_ivp, lower_solve_ivp
 from .rootfinding import is_brentq
 from .values import _is_number
 
@@ -64,7 +65,7 @@ class SequenceBuiltins:
             return True
         if is_cubic_spline(func) or isinstance(func, CubicSplineValue):  # scipy.interpolate.CubicSpline: splines.py
             return True
-        if is_brentq(func):  # scipy.optimize.brentq: rootfinding.py
+        if is_brentq(func) or is_solve_ivp(func):  # scipy.optimize.brentq: rootfinding.py; solve_ivp: odes.py
             return True
         if func is str or func is np.isscalar:  # str(k), np.isscalar(v): decided when compiled
             return True
@@ -92,10 +93,10 @@ class SequenceBuiltins:
             self.at(node)
             return self.make_interp1d(args, kwargs, node) if is_interp1d(func) else \
                 self.call_interp1d(func, args, kwargs, node)
-        if is_brentq(func):
+        if is_brentq(func) or is_solve_ivp(func):
             args, kwargs = self.call_args(node.args), self.call_keywords(node)
             self.at(node)
-            return self.lower_brentq(args, kwargs, node)
+            return self.lower_brentq(args, kwargs, node) if is_brentq(func) else lower_solve_ivp(self, args, kwargs, node)
         if is_cubic_spline(func) or isinstance(func, CubicSplineValue):
             args, kwargs = self.call_args(node.args), self.call_keywords(node)
             self.at(node)

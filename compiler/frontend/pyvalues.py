@@ -160,7 +160,7 @@ class PythonValues:
         module = getattr(func, "__module__", None) or ""
         if module.startswith(("scipy.integrate", "scipy.optimize")):  # a solver: its steps are not adjit's code
             return ("adjit differentiates the code it compiles, not SciPy's solvers (scipy.optimize.brentq excepted: "
-                    "its root is differentiated implicitly): write the iteration as a loop "
+                    "its root is differentiated implicitly; and solve_ivp's RK45, replayed): write the iteration as a loop "
                     "(a fixed-step RK4 integrator, Newton steps), which adjit differentiates exactly, or give the "
                     "solver a rule with @adjit.custom_vjp (docs/transformations.md has an implicit solver's)")
         if module.startswith("numpy.random") or type(getattr(func, "__self__", None)).__name__ == "Generator":

@@ -1,0 +1,175 @@
+"""scipy.integrate.solve_ivp(fun, t_span, y0, method='RK45', t_eval=..., args=..., rtol, atol,
+max_step) inside a differentiated function (fitting an ODE model's parameters to data).
+
+The value: SciPy's RK45 (Dormand-Prince 5(4)) as SciPy runs it, written below in plain NumPy
+(`rk45`, adjit's own code following the algorithm of Hairer, Norsett and Wanner that SciPy
+implements: the same tableau, initial step selection, error norm, step-size factors (safety 0.9,
+0.2 to 10), the same accepted steps, and the same 4th-order interpolant at `t_eval`), lowered
+like any helper with the user's `fun` inlined. Its values are SciPy's to rounding (the
+products are summed in another order).
+
+The derivative: of that computation, step-size control included (discretize-then-differentiate),
+so it is the exact derivative of the numbers solve_ivp returns wherever the sequence of accepted
+and rejected steps does not change, which is what central differences of the same program see.
+
+Refused with a located error: other methods (RK23, DOP853, Radau, BDF, LSODA), `t_eval=None`
+(the number of steps is known only when it runs), `dense_output`, `events`, `vectorized`,
+`first_step`, and integration backwards in time. The result is an `IvpResult` with `t`, `y`
+(n x len(t_eval)), `success`, `status` and `message`; a failure (a step size below SciPy's
+minimum) raises where SciPy would return success=False."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import Value
+
+_C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0])
+_A = np.array([[0.0, 0.0, 0.0, 0.0, 0.0],
+               [1 / 5, 0.0, 0.0, 0.0, 0.0],
+               [3 / 40, 9 / 40, 0.0, 0.0, 0.0],
+               [44 / 45, -56 / 15, 32 / 9, 0.0, 0.0],
+               [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729, 0.0],
+               [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656]])
+_B = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84])
+_E = np.array([-71 / 57600, 0.0, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40])
+_P = np.array([[1.0, -8048581381 / 2820520608, 8663915743 / 2820520608, -12715105075 / 11282082432],
+               [0.0, 0.0, 0.0, 0.0],
+               [0.0, 131558114200 / 32700410799, -68118460800 / 10900136933, 87487479700 / 32700410799],
+               [0.0, -1754552775 / 470086768, 14199869525 / 1410260304, -10690763975 / 1880347072],
+               [0.0, 127303824393 / 49829197408, -318862633887 / 49829197408, 701980252875 / 199316789632],
+               [0.0, -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844],
+               [0.0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423]])
+_DONE = "The solver successfully reached the end of the integration interval."
+
+
+class IvpResult(NamedTuple):
+    """What solve_ivp returns that a differentiated program reads (SciPy's OdeResult fields)."""
+    t: np.ndarray
+    y: np.ndarray
+    success: bool
+    status: int
+    message: str
+
+
+def _rms(x):
+    return np.sqrt(np.sum(x * x) / x.shape[0])
+
+
+def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
+    """SciPy's RK45 from t0 to tf (tf > t0), the solution at each point of t_eval (ascending, in
+    [t0, tf]): an array of shape (len(y0), len(t_eval)). tableau: (_C, _A, _B, _E, _P)."""
+    c, a, b, e, p = tableau
+    assert tf > t0, "solve_ivp: adjit integrates forward in time only (t_span[1] > t_span[0])"
+    rtol = max(rtol, 100 * 2.220446049250313e-16)
+    y = np.asarray(y0, dtype=float) * 1.0
+    f = np.asarray(fun(t0, y, *args), dtype=float)
+    interval = tf - t0  # the initial step, as SciPy selects it (error estimator order 4)
+    scale = atol + np.abs(y) * rtol
+    d0 = _rms(y / scale)
+    d1 = _rms(f / scale)
+    h0 = 1e-6 if d0 < 1e-5 or d1 < 1e-5 else 0.01 * d0 / d1
+    h0 = min(h0, interval)
+    f1 = np.asarray(fun(t0 + h0, y + h0 * f, *args), dtype=float)
+    d2 = _rms((f1 - f) / scale) / h0
+    h1 = max(1e-6, h0 * 1e-3) if d1 <= 1e-15 and d2 <= 1e-15 else (0.01 / max(d1, d2)) ** (1 / 5)
+    h_abs = min(100 * h0, h1, interval, max_step)
+    m = t_eval.shape[0]
+    out = np.zeros((y.shape[0], m))
+    K = np.zeros((7, y.shape[0]))
+    i = 0
+    t = t0 * 1.0
+    while t < tf:
+        # SciPy's 10 * (nextafter(t, inf) - t); 2 ** floor(log2 t) is the float's binade
+        min_step = 10 * 2.0 ** (np.floor(np.log2(abs(t))) - 52) if t != 0 else 5e-323
+        h_abs = max_step if h_abs > max_step else (min_step if h_abs < min_step else h_abs)
+        accepted = False
+        rejected = False
+        while not accepted:
+            assert h_abs >= min_step, "solve_ivp: the step size became too small (SciPy returns success=False here)"
+            t_new = min(t + h_abs, tf)
+            h = t_new - t
+            h_abs = abs(h)
+            K[0] = f
+            for s in range(1, 6):
+                K[s] = np.asarray(fun(t + c[s] * h, y + np.dot(K[:s].T, a[s, :s]) * h, *args), dtype=float)
+            y_new = y + h * np.dot(K[:6].T, b)
+            f_new = np.asarray(fun(t + h, y_new, *args), dtype=float)
+            K[6] = f_new
+            scale = atol + np.maximum(np.abs(y), np.abs(y_new)) * rtol
+            err = _rms(np.dot(K.T, e) * h / scale)
+            if err < 1:
+                factor = 10.0 if err == 0 else min(10.0, 0.9 * err ** -0.2)
+                h_abs = h_abs * (min(1.0, factor) if rejected else factor)
+                accepted = True
+            else:
+                h_abs = h_abs * max(0.2, 0.9 * err ** -0.2)
+                rejected = True
+        Q = np.dot(K.T, p)  # the step's interpolant at the points of t_eval in (t, t_new]
+        while i < m and t_eval[i] <= t_new:
+            x = (t_eval[i] - t) / h
+            x2 = x * x
+            out[:, i] = h * np.dot(Q, np.array([x, x2, x2 * x, x2 * x * x])) + y
+            i += 1
+        t, y, f = t_new, y_new, f_new
+    return out
+
+
+def is_solve_ivp(func) -> bool:
+    return getattr(func, "__name__", None) == "solve_ivp" and \
+        (getattr(func, "__module__", "") or "").startswith("scipy.integrate")
+
+
+_OPTIONS = ("method", "t_eval", "dense_output", "events", "vectorized", "args", "rtol", "atol", "max_step",
+            "first_step")
+
+
+def lower_solve_ivp(low, args, kwargs, node):
+    """`solve_ivp(...)` in Lowerer `low`: rk45 inlined, its result an IvpResult."""
+    names = ("fun", "t_span", "y0") + _OPTIONS
+    if len(args) > 3:
+        kwargs = {**dict(zip(names[3:], args[3:])), **kwargs}
+        args = args[:3]
+    bad = [k for k in kwargs if k not in _OPTIONS]
+    if bad:
+        raise low.err(UnsupportedSyntaxError, f"solve_ivp: the option {bad[0]}= is not supported", node,
+                      hint="RK45's options adjit replays: t_eval, args, rtol, atol, max_step")
+    fun, t_span, y0 = (list(args) + [None] * 3)[:3]
+    o = {"method": "RK45", "t_eval": None, "dense_output": False, "events": None, "vectorized": False, "args": (),
+         "rtol": 1e-3, "atol": 1e-6, "max_step": np.inf, "first_step": None, **kwargs}
+    method = o["method"]
+    if not isinstance(method, str) or method != "RK45":
+        raise low.err(UnsupportedSyntaxError, f"solve_ivp(method={method!r}): adjit replays SciPy's RK45 steps only",
+                      node, hint="use method='RK45' (the default); a stiff system needs an implicit method adjit does "
+                                 "not have: write its steps as a loop, or give the solver a rule with @adjit.custom_vjp")
+    if o["t_eval"] is None:
+        raise low.err(UnsupportedSyntaxError, "solve_ivp without t_eval: the solution at the solver's own steps has a "
+                      "length known only when it runs", node, hint="pass the times you read: t_eval=ts")
+    for flag, default in (("dense_output", False), ("events", None), ("vectorized", False), ("first_step", None)):
+        if o[flag] is not default and o[flag] != default:
+            raise low.err(UnsupportedSyntaxError, f"solve_ivp({flag}=...) is not supported", node,
+                          hint="leave it at its default; read the solution at t_eval")
+    if not isinstance(t_span, tuple) or len(t_span) != 2:
+        raise low.err(UnsupportedSyntaxError, "solve_ivp: t_span must be a pair (t0, tf) written as a tuple or list",
+                      node)
+    fargs = o["args"]  # SciPy unpacks it: `args=tuple(p)` or an array p is its items
+    if type(fargs).__name__ == "BuiltList" and isinstance(fargs.array, Value):  # tuple(p), list(p) of an array
+        fargs = fargs.array
+    if isinstance(fargs, Value) and fargs.type.kind in ("tuple", "array"):
+        n = len(fargs.type.elems) if fargs.type.kind == "tuple" else low.b.aval(fargs).shape[0]
+        fargs = tuple(low.unpack(fargs, n, node)) if n is not None else (fargs,)
+    elif isinstance(fargs, list):
+        fargs = tuple(fargs)
+    if not isinstance(fargs, tuple):
+        raise low.err(UnsupportedSyntaxError, f"solve_ivp: `args` ({type(fargs).__name__}) must be a tuple (SciPy unpacks it into fun's "
+                      "arguments)", node, hint="args=(k,) for one parameter")
+    t_eval = low.value(low.array_like(o["t_eval"], node), node)
+    low.at(node)
+    tableau = tuple(low.compiled_constant(v, node, "RK45's tableau") for v in (_C, _A, _B, _E, _P))
+    y = low.call_value(rk45, [fun, t_span[0], t_span[1], low.array_like(y0, node), t_eval, fargs, o["rtol"],
+                              o["atol"], o["max_step"], tableau], {}, node)
+    low.at(node)
+    t = low.b.emit("astype", [t_eval], dtype="float64") if t_eval.type.dtype != "float64" else t_eval
+    return IvpResult(t, y, True, 0, _DONE)

@@ -1,0 +1,52 @@
+"""scipy.integrate.solve_ivp(method='RK45', t_eval=...) inside a differentiated function
+(compiler/frontend/odes.py: SciPy's RK45 steps replayed in plain NumPy, the user's fun inlined;
+the derivative of that computation, step-size control included). Was the located error
+'adjit differentiates the code it compiles, not SciPy's solvers'. Run as Python."""
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+import adjit
+from conftest import check_against_fd, forward_check, run_grad
+
+TS = np.linspace(0.0, 4.0, 9)
+
+
+def oscillator(t, y, k, c):
+    return [y[1], -k * y[0] - c * y[1]]
+
+
+def fit_oscillator(p, y0):
+    sol = solve_ivp(oscillator, (0.0, 4.0), y0, t_eval=TS, args=tuple(p), rtol=1e-8, atol=1e-10)
+    return np.sum((sol.y[0] - np.sin(sol.t)) ** 2) + sol.y[1, -1]
+
+
+def linear_system(A, y0):  # a lambda reading A; default tolerances (steps rejected along the way)
+    sol = solve_ivp(lambda t, y: A @ y * (1.0 + 0.1 * np.sin(t)), [0.0, 3.0], y0, t_eval=np.array([0.5, 1.0, 3.0]))
+    return np.sum(sol.y ** 2) + float(sol.success)
+
+
+def test_values_are_scipys_and_gradients_exact():
+    p, y0 = np.array([2.0, 0.3]), np.array([1.0, 0.0])
+    value, _ = run_grad(fit_oscillator, (p, y0), (0, 1))
+    assert abs(value - fit_oscillator(p, y0)) <= 1e-12 * abs(value)
+    check_against_fd(fit_oscillator, [p, y0], (0, 1), compiled=False)
+    A = np.array([[-0.5, 1.0], [-1.0, -0.3]])
+    check_against_fd(linear_system, [A, np.array([1.0, 0.5])], (0, 1), compiled=False)
+    forward_check(linear_system, [A, np.array([1.0, 0.5])], (0, 1),
+                  run_grad(linear_system, (A, np.array([1.0, 0.5])), (0, 1))[1], seed=3, rtol=1e-9)
+
+
+def stiff_method(p, y0):
+    return np.sum(solve_ivp(oscillator, (0.0, 4.0), y0, method="LSODA", t_eval=TS, args=tuple(p)).y)
+
+
+def no_t_eval(p, y0):
+    return np.sum(solve_ivp(oscillator, (0.0, 4.0), y0, args=tuple(p)).y)
+
+
+@pytest.mark.parametrize("fun,words", [(stiff_method, "RK45 steps only"), (no_t_eval, "without t_eval")])
+def test_what_is_not_replayed_is_located(fun, words):
+    with pytest.raises(adjit.AdjitError, match=words) as e:
+        adjit.grad(fun)(np.array([2.0, 0.3]), np.array([1.0, 0.0]))
+    assert e.value.loc is not None and "test_solve_ivp.py" in str(e.value)
