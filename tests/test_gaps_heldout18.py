@@ -145,6 +145,13 @@ def block_summed(d, fixed, loads):
     return np.sum(K[np.ix_(free, free)])
 
 
+def block_indexed(d, fixed, loads):
+    K = _stiffness(d)
+    free = np.ones(d.shape[0], dtype=bool)
+    free[fixed] = False
+    return K[np.ix_(free, free)][0, 0]
+
+
 def block_written(d, fixed, loads):
     K = _stiffness(d)
     free = np.ones(d.shape[0], dtype=bool)
@@ -194,6 +201,7 @@ def rows_of_selection(w, X):
 @pytest.mark.parametrize("fun,match", [(two_masks, "two different boolean masks"),
                                        (block_summed, "adjit takes np.linalg.solve"),
                                        (block_written, "writing into the block"),
+                                       (block_indexed, "keep the full shape"),
                                        (block_returned, "shape known only when the function runs"),
                                        (block_carried, "selection changed inside the loop"),
                                        (list_stack, "int counter"),

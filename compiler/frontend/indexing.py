@@ -15,7 +15,7 @@ from .structures import is_struct
 from .values import _is_number
 from .expressions import _describe
 from .gridindex import is_index_trick, lower_index_trick
-from .maskblocks import square_select
+from .maskblocks import HINT as BLOCK_HINT, square_select
 
 
 class SliceValue:
@@ -82,7 +82,8 @@ class Indexing:
         if not isinstance(base, Value):
             if type(base).__name__ == "_Probe":  # in the trial lowering of the loop appending its first item
                 raise self.probe_read_error(base, node)  # lists.py
-            raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node)
+            raise self.err(AdjitTypeError, f"cannot index {_describe(base)}", node,
+                           hint=BLOCK_HINT if type(base).__name__ == "MaskedSquare" else None)
         if base.type.kind == "tuple":
             k = self.static(self.expr(sl), sl, "a tuple index")
             self.at(node)
