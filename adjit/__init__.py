@@ -4,13 +4,13 @@ Put `@adjit.grad` on a plain NumPy function; adjit reads its source, builds a st
 derives the adjoint program, shows it as readable Python, and compiles both passes with Numba.
 """
 from .api import grad, stop_gradient, value_and_grad
-from .transforms import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
+from .transforms import hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, vjp
 from .custom import custom_jvp, custom_vjp
 from .compiler.errors import (AdjitError, AdjitNameError, AdjitTypeError, ArgumentError,
                                InternalCompilerError, ShapeError, UnsupportedSyntaxError)
 from .compiler.jit import VERSION as __version__
 
-__all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacobian", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient", "custom_vjp", "custom_jvp", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
+__all__ = ["grad", "value_and_grad", "jvp", "vjp", "linearize", "jacobian", "jacfwd", "jacrev", "hessian", "hvp", "stop_gradient", "custom_vjp", "custom_jvp", "AdjitError", "AdjitNameError", "AdjitTypeError", "ArgumentError",
            "InternalCompilerError", "ShapeError", "UnsupportedSyntaxError"]
 
 __all__ += ["check_grad", "GradCheckReport", "optim", "init", "clip", "wait_compiled"]

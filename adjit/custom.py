@@ -103,8 +103,9 @@ class custom_jvp(_Custom):
         @g.defjvp
         def g_jvp(primals, tangents): (x,), (t,) = primals, tangents; return g(x), 2 * t
 
-    Forward mode (jvp, jacfwd) uses the rule; reverse mode inside a compiled function does not
-    transpose it (a located error naming custom_vjp)."""
+    Forward mode (jvp, jacfwd) uses the rule; reverse mode transposes it (it must be linear in
+    the tangents, which is checked). `g.defjvps(d0, d1, ...)`, as JAX's: one function per
+    argument, `d_i(t_i, ans, *primals)` its part of the output tangent (None: none)."""
 
     kind = "jvp"
 
@@ -113,6 +114,30 @@ class custom_jvp(_Custom):
             raise ArgumentError(f"{self.__name__}.defjvp: the rule must be a function, not {jvp!r}")
         self.jvp_rule = jvp
         return jvp
+
+    def defjvps(self, *jvps) -> None:
+        n = len(inspect.signature(self.fun).parameters) - len(self.nondiff)
+        if len(jvps) != n or not all(j is None or callable(j) for j in jvps):
+            raise ArgumentError(f"{self.__name__}.defjvps takes one function (or None) per differentiated argument "
+                                f"({n}), got {len(jvps)}: {jvps!r}")
+        self.jvp_rule = _jvps_rule(self, tuple(jvps), len(self.nondiff))
+
+
+def _jvps_rule(f, jvps: tuple, n_nondiff: int):
+    """defjvps' functions as one defjvp rule: the output tangent is the sum of each argument's part
+    (compiled like a rule written by hand: frontend/custom_calls.py)."""
+    if n_nondiff:
+        raise ArgumentError(f"{f.__name__}.defjvps with nondiff_argnums is not supported: use defjvp")
+
+    def jvps_rule(primals, tangents):
+        ans = f(*primals)
+        t_out = None
+        for d, t in zip(jvps, tangents):
+            if d is not None:
+                part = d(t, ans, *primals)
+                t_out = part if t_out is None else t_out + part
+        return ans, t_out
+    return jvps_rule
 
 
 # ------------------------------------------------------------------- transformed at top level (plain Python)

@@ -130,6 +130,30 @@ def jvp(f: Callable, primals=None, tangents=None, has_aux: bool = False):
     return tuple(outputs.restore(_out(o, spec.result_dtype), tree) for o in out[:2])
 
 
+def linearize(f: Callable, *primals, has_aux: bool = False):
+    """As jax.linearize: `(f(*primals), f_jvp)` with `f_jvp(*tangents) = J @ tangents` at `primals`
+    (one tangent per primal, in its structure; None for an integer one); has_aux=True: `(out,
+    f_jvp, aux)`. Each f_jvp call runs the compiled jvp (no residuals kept) at copies of the primals
+    taken now, so writing into them afterwards does not move the point, as in JAX."""
+    primals = tuple(_copy_tree(p) for p in primals)
+    zeros = tuple(_zeros_like_tree(p) if _float_leaf(p) or _tree(p) is not None else None for p in primals)
+    found = jvp(f, primals, zeros, has_aux=has_aux)
+
+    def f_jvp(*tangents):
+        if len(tangents) != len(primals):
+            raise ArgumentError(f"linearize: {len(primals)} primals but {len(tangents)} tangents; give one tangent "
+                                "per primal (None for one not differentiated)")
+        return jvp(f, primals, tangents, has_aux=has_aux)[1]
+    return (found[0], f_jvp, found[2]) if has_aux else (found[0], f_jvp)
+
+
+def _copy_tree(x):
+    t = _tree(x)
+    if t is None:
+        return x.copy() if isinstance(x, np.ndarray) else x
+    return unflatten(t[1], [leaf.copy() if isinstance(leaf, np.ndarray) else leaf for leaf in t[0]])
+
+
 def _jvp_compiled(f, primals, tangents, has_aux: bool = False):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):

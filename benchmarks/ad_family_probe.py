@@ -386,6 +386,18 @@ def list_in_mat_out(ws):
     return ws[0] @ ws[1].T
 
 
+@adjit.custom_jvp
+def sin_times(x, y):
+    return np.sin(x) * y
+
+
+sin_times.defjvps(lambda t, ans, x, y: np.cos(x) * y * t, lambda t, ans, x, y: np.sin(x) * t)
+
+
+def uses_sin_times(x, y):
+    return np.sum(sin_times(x, y) ** 2)
+
+
 # op sweep: each run through grad, hessian, jacfwd and jacrev of its gradient
 def op_prod_zero(x):
     return np.prod(x) + np.sum(np.cumprod(x))
@@ -513,6 +525,10 @@ def _jax_globals():
     aps = jax.custom_vjp(lambda f, x: f(x) * 2.0, nondiff_argnums=(0,))
     aps.defvjp(lambda f, x: (f(x) * 2.0, x), lambda f, x, gg: (gg * 2.0 * jnp.cos(x),))
     g["apply_scaled"] = aps
+
+    st = jax.custom_jvp(lambda x, y: jnp.sin(x) * y)
+    st.defjvps(lambda t, ans, x, y: jnp.cos(x) * y * t, lambda t, ans, x, y: jnp.sin(x) * t)
+    g["sin_times"] = st
     return g
 
 
@@ -815,6 +831,15 @@ def build_cases():
     both("hessian_matmul_scalar", lambda T, F: T.hessian(F(matmul_scalar))(x4))
     both("grad_f32_result_f64_input", lambda T, F: T.value_and_grad(F(f64_to_f32))(x4))
     both("jvp_pyfloat_tangent_for_array", lambda T, F: T.jvp(F(scalar_fn), (x4,), (1.0,)))
+
+    # jax.linearize, custom_jvp.defjvps
+    both("linearize_vec", lambda T, F: (lambda o, fj: (o, fj(y4)))(*T.linearize(F(vec_fn), x4)))
+    both("linearize_two", lambda T, F: (lambda o, fj: (o, fj(y4, x4)))(*T.linearize(F(two_args), x4, y4)))
+    both("linearize_dict_aux", lambda T, F: (lambda o, fj, a: (o, fj(params, Xb, Yb), a))(
+        *T.linearize(F(loss_with_metrics), params, Xb, Yb, has_aux=True)))
+    both("jvp_defjvps", lambda T, F: T.jvp(F(sin_times), (x4, y4), (y4, x4)))
+    both("grad_defjvps", lambda T, F: T.grad(F(uses_sin_times), argnums=(0, 1))(x4, y4))
+    both("hessian_defjvps", lambda T, F: T.hessian(F(uses_sin_times))(x4, y4))
 
     # op sweep: grad (with central differences), hessian, jacfwd(grad), jacrev(grad)
     xz = np.array([0.7, 0.0, -1.2, 0.4])   # a zero: prod's gradient must not divide by it

@@ -158,3 +158,50 @@ def test_a_bound_methods_class_attribute_or_helper_global_changed_is_not_stale()
         assert np.allclose(g(x), 27 * x ** 2 * m.w, rtol=1e-14)
     finally:
         Scaled.scale, GAIN = 2.0, 2.0
+
+
+@adjit.custom_jvp
+def sin_times(x, y):
+    return np.sin(x) * y
+
+
+sin_times.defjvps(lambda t, ans, x, y: np.cos(x) * y * t, lambda t, ans, x, y: np.sin(x) * t)
+
+
+def sin_times_loss(x, y):
+    return np.sum(sin_times(x, y) ** 2)
+
+
+def test_custom_jvp_defjvps_as_jax():
+    """JAX's per-argument form f.defjvps(d0, d1) was an AttributeError. By hand, with s = sin(x) y:
+    jvp = cos(x) y tx + sin(x) ty; the loss's gradient 2 s cos(x) y and 2 s sin(x) (its rule
+    transposed, compiled)."""
+    x, y = np.array([0.3, 0.6]), np.array([1.5, -0.5])
+    tx, ty = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    out, t = adjit.jvp(sin_times, (x, y), (tx, ty))
+    assert np.allclose(out, np.sin(x) * y) and np.allclose(t, np.cos(x) * y * tx + np.sin(x) * ty, rtol=1e-14)
+    s = np.sin(x) * y
+    gx, gy = adjit.grad(sin_times_loss, argnums=(0, 1))(x, y)
+    assert np.allclose(gx, 2 * s * np.cos(x) * y, rtol=1e-14) and np.allclose(gy, 2 * s * np.sin(x), rtol=1e-14)
+    try:
+        sin_times.defjvps(lambda t, ans, x, y: t)
+    except adjit.ArgumentError as e:
+        assert "one function (or None) per differentiated argument (2)" in str(e)
+    else:
+        raise AssertionError("defjvps with one function for two arguments")
+
+
+def test_linearize_as_jax():
+    """jax.linearize had no adjit counterpart (AttributeError when ported). (out, f_jvp), f_jvp
+    taking one tangent per primal, at copies of the primals (a later write does not move it);
+    has_aux: (out, f_jvp, aux). By hand: d(x^2 y) = 2 x y tx + x^2 ty."""
+    x, y = np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    out, f_jvp = adjit.linearize(lambda a, b: a ** 2 * b, x, y)
+    assert np.array_equal(out, x ** 2 * y)
+    tx, ty = np.array([1.0, 0.5]), np.array([-1.0, 2.0])
+    expect_x, expect_y = 2 * x * y * tx, x ** 2 * ty
+    x[:] = 7.0
+    assert np.allclose(f_jvp(tx, ty), expect_x + expect_y, rtol=1e-14)
+    assert np.allclose(f_jvp(tx, None), expect_x, rtol=1e-14)
+    out, f_jvp, aux = adjit.linearize(lambda a: (np.sum(a ** 3), {"n": a * 2.0}), np.array([1.0, 2.0]), has_aux=True)
+    assert out == 9.0 and np.array_equal(aux["n"], [2.0, 4.0]) and f_jvp(np.array([1.0, 1.0])) == 15.0
