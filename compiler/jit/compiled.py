@@ -402,6 +402,7 @@ class CompiledFunction:
     def transform(self, primal: Function, builder) -> Function:
         """The transformed IR of `primal` for this mode (a new function; `primal` stays as it is)."""
         from .. import forward, reverse
+        from ..passes.spent import spend
 
         wrt, wrt_fwd = primal.wrt_leaves, primal.wrt_fwd_leaves  # parameter positions: leaves (_lower)
         check_differentiable(primal, builder, wrt, self.mode != "jvp")
@@ -411,13 +412,13 @@ class CompiledFunction:
             fn, n_out = _output_leaves(primal)  # a tuple returned: one cotangent per leaf
             return reverse.vjp(fn, builder, wrt, self.checkpoint, n_out)
         n_aux = len(primal.results) - 1 if self.has_aux else 0  # has_aux: passed through, last (_split_aux)
-        if self.mode == "grad_jvp":
-            grad = reverse.value_and_grad(primal, builder, wrt)
+        if self.mode == "grad_jvp":  # (a custom_vjp rule applied once: its fwd and bwd differentiated as code)
+            grad = spend(reverse.value_and_grad(primal, builder, wrt))
             check_differentiable(grad, builder, wrt_fwd, False)
             return forward.jvp(grad, builder, wrt_fwd, all_results=True, passthrough=n_aux)
         if self.mode == "vjp_jvp":  # (*leaves, *gradients, *their tangents, *aux): forward over the vjp
             fn, n_out = _output_leaves(primal)
-            pull = reverse.vjp(fn, builder, wrt, None, n_out)
+            pull = spend(reverse.vjp(fn, builder, wrt, None, n_out))
             check_differentiable(pull, builder, wrt_fwd, False)
             return forward.jvp(pull, builder, wrt_fwd, all_results=True, passthrough=n_aux)
         return forward.jvp(primal, builder, wrt, passthrough=n_aux)
@@ -585,9 +586,10 @@ def _nest_key(fun) -> str:
 def _inner_gradient(fn: Function, builder, wrt: list) -> Function:
     """Reverse mode for a gradient called inside the function being lowered (frontend/nested.py)."""
     from .. import reverse
+    from ..passes.spent import spend
 
     check_differentiable(fn, builder, wrt, True)
-    return reverse.value_and_grad(fn, builder, wrt)
+    return spend(reverse.value_and_grad(fn, builder, wrt))  # differentiated again: passes/spent.py
 
 
 def _transpose_rule(fn: Function, builder, wrt: list, what: str) -> Function:

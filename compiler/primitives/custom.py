@@ -117,9 +117,10 @@ def _custom_vjp_vjp(g, y, out, *rest, rule, nres, tree, nondiff=()):
 def _custom_vjp_jvp(tangents, y, *inputs, rule, nres, tree, nondiff=()):
     f = RULES[rule]
     err = AdjitTypeError(f"{f.__name__} is an adjit.custom_vjp function: it has a reverse-mode rule only, so "
-                         "forward mode (jvp, jacfwd, hvp, hessian, grad of grad) cannot differentiate it",
-                         y.builder.loc, hint=f"differentiate it in reverse mode (grad, vjp, jacrev), or make "
-                         f"{f.__name__} an adjit.custom_jvp function, whose rule forward mode uses")
+                         "forward mode (jvp, jacfwd) cannot differentiate it",
+                         y.builder.loc, hint=f"differentiate it in reverse mode (grad, vjp, jacrev; hvp, hessian and "
+                         f"grad of grad differentiate its gradient), or make {f.__name__} an adjit.custom_jvp function, "
+                         "whose rule forward mode uses")
     err.reverse_only = True  # adjit.jacobian's automatic mode takes reverse mode instead (transforms.py)
     raise err
 
