@@ -114,6 +114,16 @@ def eigh_upper(a):
     return np.sum(w * np.arange(3)) + np.sum(V[:, :, -1] ** 4) + np.sum(np.linalg.eigvalsh(A[0], "U") ** 2)
 
 
+def eigvalsh_upper_long(a):  # a stack of more than 64 matrices: a loop (morenumpy._looped_linalg)
+    t = np.linspace(0.1, 2.0, 70)
+    A = np.zeros((70, 2, 2))
+    A[:, 0, 0] = a[0] * t
+    A[:, 0, 1] = a[1]
+    A[:, 1, 0] = 99.0  # not read with UPLO='U'
+    A[:, 1, 1] = 2.0 + t
+    return np.sum(np.linalg.eigvalsh(A, UPLO="U")[:, 0])
+
+
 CASES = [
     (solve_free_dofs, _frame_args),
     (rows_then_columns, _frame_args),
@@ -122,6 +132,7 @@ CASES = [
     (block_copy_and_columns, lambda: [_frame_args()[0], np.arange(10.0).reshape(5, 2) / 3,
                                       np.array([True, False, True, True, False])], (0, 1)),
     (eigh_upper, lambda: [np.array([1.0, 1.5, 0.7])]),
+    (eigvalsh_upper_long, lambda: [np.array([1.0, 0.4])]),
     (dict_comprehension_written, lambda: [np.array([-0.8, 0.2]), np.linspace(0.5, 20.0, 6)]),
     (turning_point_stack, lambda: [np.array(2.0), np.sin(np.linspace(0, 12, 30)) * np.linspace(1, 2, 30)]),
 ]

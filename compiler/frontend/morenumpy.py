@@ -285,6 +285,14 @@ class MoreNumpy(VectorizeCalls):
         shape = self._shape(a)
         lead = shape[:-2]
         count = math.prod(lead) if None not in lead else None
+        if func is np.linalg.eigvalsh and count is not None and count > MAX_STACK and len(args) + len(kwargs) == 2 \
+                and set(kwargs) <= {"UPLO"}:  # eigvalsh(a, UPLO='U') reads the upper triangle: a's last axes swapped
+            uplo = self._option(args[1] if len(args) == 2 else kwargs["UPLO"], node, "UPLO")
+            if uplo not in ("L", "U"):
+                raise self.err(AdjitTypeError, f"np.linalg.eigvalsh: UPLO must be 'L' or 'U', not {uplo!r}", node)
+            if uplo == "U":
+                a = self.b.emit("transpose", [a], axes=tuple(range(a.type.rank - 2)) + (a.type.rank - 1, a.type.rank - 2))
+            args, kwargs = (a,), {}
         if count is not None and count > MAX_STACK and len(args) == 1 and not kwargs and func in _LOOPED:
             return self._looped_linalg(func, a, count, node)
         if count is None or count > MAX_STACK:
