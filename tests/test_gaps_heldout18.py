@@ -73,6 +73,19 @@ def block_copy_and_columns(d, F, m):
     return np.linalg.det(Kff) + np.linalg.det(K) + np.sum(U ** 2 * np.arange(1.0, 3.0))
 
 
+def prescribed_displacements(d, f, ubar):
+    K = _stiffness(d)
+    fixed = np.array([0, 3])
+    free = np.ones(d.shape[0], dtype=bool)
+    free[fixed] = False
+    u = np.zeros(d.shape[0])
+    u[~free] = ubar[~free]
+    u[free] = np.linalg.solve(K[np.ix_(free, free)], f[free] - K[np.ix_(free, ~free)] @ u[~free])  # two masks
+    R = K[np.ix_(fixed, free)] @ u[free] + K[np.ix_(fixed, fixed)] @ ubar[fixed]  # an int array and a mask
+    return np.sum(u ** 2) + np.sum(R ** 2) + np.sum(K[free][:, ~free].T @ u[free]) \
+        + np.sum(f[free] @ K[np.ix_(free, fixed)])
+
+
 # ------------------------------------------------ a dict made by a comprehension, then written
 def dict_comprehension_written(log_params, x):
     names = ["mu_max", "Ks"]
@@ -129,6 +142,8 @@ CASES = [
     (rows_then_columns, _frame_args),
     (factored_block, _frame_args),
     (mask_from_values, lambda: [_frame_args()[0], _frame_args()[2]]),
+    (prescribed_displacements, lambda: [_frame_args()[0], _frame_args()[2], np.array([0.1, 0.0, 0.0, -0.2, 0.0])],
+     (0, 1, 2)),
     (block_copy_and_columns, lambda: [_frame_args()[0], np.arange(10.0).reshape(5, 2) / 3,
                                       np.array([True, False, True, True, False])], (0, 1)),
     (eigh_upper, lambda: [np.array([1.0, 1.5, 0.7])]),

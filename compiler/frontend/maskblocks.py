@@ -1,8 +1,10 @@
-"""The square block a boolean mask selects on both axes of a matrix (heldout18: finite elements with
-supports): `K[np.ix_(free, free)]`, `K[free][:, free]`.
+"""The block boolean masks select on both axes of a matrix (heldout18: finite elements with supports):
+`K[np.ix_(free, free)]`, `K[free][:, free]`, and with two masks `K[np.ix_(free, ~free)]` (prescribed
+displacements). `K[np.ix_(free, fixed)]` with `fixed` an int array is the selection by free of the rows of
+K[:, fixed] (`K[np.ix_(fixed, free)]`: of the columns of K[fixed]), an ordinary selection (masks.py).
 
 NumPy's block has as many rows as the mask has True elements, known only when the function runs.
-It is kept at K's own shape (`MaskedSquare`: the values and the 1-D mask), and what it is used for
+It is kept at K's own shape (`MaskedSquare`: the values and the 1-D masks), and what it is used for
 is lowered on the *padded* matrix, which has K's entries where both the row and the column are
 selected and the identity elsewhere. Reordered to put the selected indices first, the padded matrix
 is diag(K_ff, I), so
@@ -14,7 +16,9 @@ is diag(K_ff, I), so
   factor restricted to the selected rows and columns (an unselected index's row and column of the
   factor are those of the identity, whatever the order);
 - `K_ff @ x[free]`, `K_ff @ M_ff`, `K_ff.T`, `np.diag(K_ff)` (a selection), and `+ - * /` with a
-  number or a block by the same mask are the same operations on the zero-padded values.
+  number or a block by the same mask are the same operations on the zero-padded values; so are the
+  products of a block by two masks (`K_fc @ u[~free]`: a selection by free), whose solves and
+  factorizations are refused (whether it is square depends on the data).
 
 Each is exact, value and derivative (the where's adjoint sends nothing to unselected entries).
 Anything else with such a block is a located error naming the full-shape rewrite. Functions of the
@@ -43,11 +47,14 @@ class MaskGrid:
 
 
 class MaskedSquare:
-    """K[np.ix_(m, m)]: K's values at its own shape (2-D) and the 1-D mask m selecting both axes."""
+    """K[np.ix_(m, n)]: K's values at its own shape (2-D), the 1-D row mask `select` and column mask `cols`
+    (the same mask for the square block of K[np.ix_(free, free)])."""
 
-    def __init__(self, values: Value, select: Value):
+    def __init__(self, values: Value, select: Value, cols: Value | None = None):
         self.values, self.select = values, select
-        self.__name__ = "a square block selected by a boolean mask on both axes"
+        self.cols = select if cols is None else cols
+        self.__name__ = "a square block selected by a boolean mask on both axes" if self.cols is select else \
+            "a block selected by boolean masks on both axes"
 
 
 def is_grid(x) -> bool:
@@ -58,51 +65,68 @@ def is_square(x) -> bool:
     return type(x).__name__ == "MaskedSquare"
 
 
-def square_select(self, base, masks, node) -> MaskedSquare:
-    """base[np.ix_(m0, m1)] (or base[m0][:, m1]) of a 2-D array by one mask on both axes."""
+def _square(self, x: MaskedSquare) -> bool:
+    return x.cols is x.select or self.same_mask(x.cols, x.select)
+
+
+def square_select(self, base, masks, node):
+    """base[np.ix_(m0, m1)] (or base[m0][:, m1]) of a 2-D array: a block by two masks (one mask: the square
+    block), or with one axis an int array a selection along the other (K[np.ix_(free, fixed)] is K[:, fixed][free])."""
     base = self.value(base, node)
     if len(masks) != 2 or base.type.kind != "array" or base.type.rank != 2:
         raise self.err(UnsupportedSyntaxError, "np.ix_ of boolean arrays selects a number of elements known only when "
-                       "the function runs: adjit takes the square block of a matrix selected by one mask on both "
-                       "axes (K[np.ix_(free, free)])", node, hint=HINT)
+                       "the function runs: adjit takes the block of a matrix it selects (K[np.ix_(free, free)])", node,
+                       hint=HINT)
+    shape = self.b.aval(base).shape
+    for k, m in enumerate(masks):
+        d = self.b.aval(m).shape[0]
+        if m.type.dtype == "bool" and d is not None and shape[k] is not None and d != shape[k]:
+            raise self.err(ShapeError, f"boolean index of shape {(d,)} does not match the indexed array's extent "
+                           f"{shape[k]} along axis {k}", node)
     m0, m1 = masks
-    if not self.same_mask(m0, m1):
-        raise self.err(UnsupportedSyntaxError, "the block of a matrix selected by two different boolean masks has "
-                       "a shape known only when the function runs", node, hint=HINT)
-    shape, mshape = self.b.aval(base).shape, self.b.aval(m0).shape
-    if any(d is not None and mshape[0] is not None and d != mshape[0] for d in shape):
-        raise self.err(ShapeError, f"boolean index of shape {tuple(mshape)} does not match the indexed array's "
-                       f"extents {tuple(shape)}", node)
-    self.at(node)  # a copy, as NumPy's fancy index is: a later write into base is not a write into the block
-    return MaskedSquare(self.b.emit("astype", [base], dtype=base.type.dtype), m0)
+    self.at(node)
+    if m1.type.dtype != "bool":  # K[np.ix_(free, fixed)]: the rows of K[:, fixed] that free selects
+        return self.masked_select(self.call_value(np.take, [base, m1], {"axis": 1}, node), m0, node)
+    if m0.type.dtype != "bool":  # K[np.ix_(fixed, free)]: the columns of K[fixed] that free selects
+        return self.reselect(self.call_value(np.take, [base, m0], {"axis": 0}, node), m1, 1, 1)
+    # a copy, as NumPy's fancy index is: a later write into base is not a write into the block
+    values = self.b.emit("astype", [base], dtype=base.type.dtype)
+    return MaskedSquare(values, m0) if self.same_mask(m0, m1) else MaskedSquare(values, m0, m1)
 
 
-def _both(self, m: Value) -> Value:
+def _both(self, x: MaskedSquare) -> Value:
     emit = self.b.emit
-    return emit("logical_and", [emit("expand_dims", [m], axis=(1,)), emit("expand_dims", [m], axis=(0,))])
+    return emit("logical_and", [emit("expand_dims", [x.select], axis=(1,)), emit("expand_dims", [x.cols], axis=(0,))])
 
 
 def _padded(self, x: MaskedSquare, node, label: str) -> Value:
-    """The values where both indices are selected, the identity elsewhere."""
+    """The values where both indices are selected, the identity elsewhere (a square block only)."""
+    if not _square(self, x):
+        raise self.err(UnsupportedSyntaxError, f"{label} of a block selected by two different boolean masks: "
+                       "whether it is square depends on the data", node, hint=HINT)
     emit = self.b.emit
     n = self._extent(x.values, 0, node, label)
     r = emit("arange", [self.value(0, node), self.value(n, node), self.value(1, node)])
     eye = emit("eq", [emit("expand_dims", [r], axis=(1,)), emit("expand_dims", [r], axis=(0,))])
-    return emit("where", [_both(self, x.select), x.values, emit("astype", [eye], dtype=x.values.type.dtype)])
+    return emit("where", [_both(self, x), x.values, emit("astype", [eye], dtype=x.values.type.dtype)])
 
 
 def _zero(self, x: MaskedSquare) -> Value:
-    return self.b.emit("where", [_both(self, x.select), x.values, self.b.const(0.0)])
+    return self.b.emit("where", [_both(self, x), x.values, self.b.const(0.0)])
 
 
-def _rows(self, b, sq: MaskedSquare, node, label: str) -> Value:
-    """b[m] (a selection along its first axis by the block's mask), zero where not selected."""
+def _rows(self, b, mask: Value, node, label: str) -> Value:
+    """b[m] (a selection along its first axis by the block's mask m), zero where not selected."""
     if not (type(b).__name__ == "Masked" and b.rows == 1 and b.axis == 0 and b.values.type.rank in (1, 2)
-            and self.same_mask(self._selector(b), sq.select)):
+            and self.same_mask(self._selector(b), mask)):
         raise self.err(ShapeError, f"{label} of a block selected by a boolean mask with an operand not selected by "
                        "the same mask: NumPy pairs them only when their lengths agree, which depends on the data",
                        node, hint="select the other operand's rows with the same mask (f[free]), or " + HINT)
     return self._zeroed(b)
+
+
+def _transposed(self, x: MaskedSquare) -> MaskedSquare:
+    return MaskedSquare(self.b.emit("transpose", [x.values], axes=(1, 0)), x.cols, x.select)
 
 
 def square_call(self, func, args, kwargs, node):
@@ -114,15 +138,19 @@ def square_call(self, func, args, kwargs, node):
         name = getattr(func, "__name__", "this function")
         raise self.err(UnsupportedSyntaxError, f"{name} of a block selected by a boolean mask on both axes: adjit "
                        "takes np.linalg.solve, det, slogdet, inv, cholesky, np.diag, @ and .T of it", node, hint=HINT)
-    emit = self.b.emit
     if func is np.linalg.solve:
         a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
         if not is_square(a):
             raise self.err(ShapeError, f"{label}'s right-hand side is a block selected by a boolean mask on both "
                            "axes, its matrix is not", node, hint=HINT)
-        rhs = _padded(self, b, node, label) if is_square(b) else _rows(self, b, a, node, label)
-        out = self.call_value(func, [_padded(self, a, node, label), rhs], {}, node)
-        return MaskedSquare(out, a.select) if is_square(b) else self.reselect(out, a.select, 1, 0)
+        matrix = _padded(self, a, node, label)
+        if is_square(b):  # solve(K_ff, M_fg): a block by (free, g)
+            if not self.same_mask(b.select, a.cols):
+                raise self.err(ShapeError, f"{label} of blocks selected by different boolean masks pairs their "
+                               "elements by position, which depends on the data", node, hint=HINT)
+            return MaskedSquare(self.call_value(func, [matrix, _zero(self, b)], {}, node), a.select, b.cols)
+        out = self.call_value(func, [matrix, _rows(self, b, a.cols, node, label)], {}, node)
+        return self.reselect(out, a.select, 1, 0)
     if func in (np.matmul, np.dot):
         a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
         return square_matmul(self, a, b, node)
@@ -131,27 +159,30 @@ def square_call(self, func, args, kwargs, node):
         raise self.err(UnsupportedSyntaxError, f"{label} of a block selected by a boolean mask: one argument",
                        node, hint=HINT)
     if func is np.transpose:
-        return MaskedSquare(emit("transpose", [x.values], axes=(1, 0)), x.select)
+        return _transposed(self, x)
     if func is np.diag:
-        return self.reselect(emit("diagonal", [x.values], offset=0), x.select, 1, 0)
+        if not _square(self, x):
+            raise self.err(UnsupportedSyntaxError, f"{label} of a block selected by two different boolean masks",
+                           node, hint=HINT)
+        return self.reselect(self.b.emit("diagonal", [x.values], offset=0), x.select, 1, 0)
     out = self.call_value(func, [_padded(self, x, node, label)], {}, node)  # det, slogdet, inv, cholesky
     return MaskedSquare(out, x.select) if func in (np.linalg.inv, np.linalg.cholesky) else out
 
 
 def square_matmul(self, a, b, node):
-    """K_ff @ x[free], K_ff @ M_ff, x[free] @ K_ff: products of the zero-padded values."""
+    """K_ff @ x[free], K_fc @ u[~free], K_ff @ M_ff, x[free] @ K_ff: products of the zero-padded values."""
     emit = self.b.emit
     if is_square(a) and is_square(b):
-        if not self.same_mask(a.select, b.select):
+        if not self.same_mask(a.cols, b.select):
             raise self.err(UnsupportedSyntaxError, "`@` of blocks selected by different boolean masks pairs their "
                            "elements by position, which depends on the data", node, hint=HINT)
-        return MaskedSquare(emit("matmul", [_zero(self, a), _zero(self, b)]), a.select)
+        return MaskedSquare(emit("matmul", [_zero(self, a), _zero(self, b)]), a.select, b.cols)
     if is_square(a):
-        out = emit("matmul", [_zero(self, a), _rows(self, b, a, node, "`@`")])
+        out = emit("matmul", [_zero(self, a), _rows(self, b, a.cols, node, "`@`")])
         return self.reselect(out, a.select, 1, 0)
     if type(a).__name__ == "Masked" and a.values.type.rank == 1:  # u_f @ K_ff: a selection along the columns
-        out = emit("matmul", [_rows(self, a, b, node, "`@`"), _zero(self, b)])
-        return self.reselect(out, b.select, 1, 0)
+        out = emit("matmul", [_rows(self, a, b.select, node, "`@`"), _zero(self, b)])
+        return self.reselect(out, b.cols, 1, 0)
     raise self.err(ShapeError, "`@` of a block selected by a boolean mask with an operand not selected by the same "
                    "mask: NumPy pairs them only when their lengths agree, which depends on the data", node, hint=HINT)
 
@@ -161,7 +192,7 @@ _ELEMENTWISE = ("add", "sub", "mul", "div")
 
 
 def square_binop(self, optype, left, right, node):
-    """K_ff @ ..., 2.0 * K_ff, K_ff + M_ff (same mask), or the located error."""
+    """K_ff @ ..., 2.0 * K_ff, K_ff + M_ff (same masks), or the located error."""
     prim = _BINOPS.get(optype)
     if prim == "matmul":
         return square_matmul(self, left, right, node)
@@ -171,16 +202,17 @@ def square_binop(self, optype, left, right, node):
     def scalar(v) -> bool:
         return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, Value) and v.type.kind == "scalar"
 
-    if prim in _ELEMENTWISE and (scalar(other) or is_square(other) and self.same_mask(other.select, sq.select)):
+    if prim in _ELEMENTWISE and (scalar(other) or is_square(other) and self.same_mask(other.select, sq.select)
+                                 and self.same_mask(other.cols, sq.cols)):
         vals = [x.values if is_square(x) else self.value(x, node) for x in (left, right)]
-        return MaskedSquare(self.b.emit(prim, vals), sq.select)
+        return MaskedSquare(self.b.emit(prim, vals), sq.select, sq.cols)
     raise self.err(UnsupportedSyntaxError, "this operator on a block selected by a boolean mask on both axes: adjit "
-                   "takes @, and + - * / with a number or a block by the same mask", node, hint=HINT)
+                   "takes @, and + - * / with a number or a block by the same masks", node, hint=HINT)
 
 
 def square_attribute(self, x: MaskedSquare, node):
     if node.attr == "T":
-        return MaskedSquare(self.b.emit("transpose", [x.values], axes=(1, 0)), x.select)
+        return _transposed(self, x)
     raise self.err(UnsupportedSyntaxError, f"`.{node.attr}` of a block selected by a boolean mask on both axes: its "
                    "shape is known only when the function runs", node, hint=HINT)
 

@@ -51,7 +51,8 @@ FORMS: dict = {
     "ix_": ((np.ix_,), (), "one int index array per sequence, shaped to broadcast as an open mesh: item k `reshape`d "
                          "to -1 along axis k and 1 along the others (`K[np.ix_(dofs, dofs)] += ke`); of one boolean "
                          "mask twice, the square block it selects (`K[np.ix_(free, free)]`, also `K[free][:, free]`), "
-                         "kept at K's shape for np.linalg.solve/det/slogdet/inv/cholesky, np.diag, @ and .T "
+                         "kept at K's shape for np.linalg.solve/det/slogdet/inv/cholesky, np.diag, @ and .T; of two "
+                         "masks, a block for @ and .T; of a mask and an int array, a selection "
                          "(frontend/maskblocks.py)"),
     "diag_indices": ((np.diag_indices,), (), "the pair (arange(n), arange(n)) for `ndim=2` (`n` known when compiled)"),
     "interp": ((np.interp,), (), "the segment of each x found by counting the points of `xp` at or below it, then "
@@ -523,8 +524,9 @@ class ArrangingForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label} takes sequences only", node)
         out = []
         values = [self._build(tuple(a), node) if isinstance(a, tuple) else self.value(a, node) for a in args]
-        if values and all(v.type.kind == "array" and v.type.rank == 1 and v.type.dtype == "bool" for v in values):
-            from ..maskblocks import MaskGrid  # K[np.ix_(free, free)]: the subscript takes it (maskblocks.py)
+        if len(values) == 2 and any(v.type.kind == "array" and v.type.dtype == "bool" for v in values) and all(
+                v.type.kind == "array" and v.type.rank == 1 and v.type.dtype in ("bool", "int64", "int32") for v in values):
+            from ..maskblocks import MaskGrid  # K[np.ix_(free, free)], K[np.ix_(free, fixed)]: the subscript takes it
 
             return MaskGrid(tuple(values))
         for k, v in enumerate(values):
