@@ -12,10 +12,10 @@ The derivative: of that computation, step-size control included (discretize-then
 so it is the exact derivative of the numbers solve_ivp returns wherever the sequence of accepted
 and rejected steps does not change, which is what central differences of the same program see.
 
-Refused with a located error: other methods (RK23, DOP853, Radau, BDF, LSODA), `t_eval=None`
-(the number of steps is known only when it runs), `dense_output`, `events`, `vectorized`,
-`first_step`, and integration backwards in time. The result is an `IvpResult` with `t`, `y`
-(n x len(t_eval)), `success`, `status` and `message`; a failure (a step size below SciPy's
+Refused with a located error: other methods (RK23, DOP853, Radau, BDF, LSODA), `dense_output`,
+`events`, `vectorized`, `first_step`, and integration backwards in time. The result is an
+`IvpResult` with `t`, `y` (n x len(t_eval); without t_eval, every accepted step, a length known
+when it runs: `sol.y[:, -1]` is the final state), `success`, `status` and `message`; a failure (a step size below SciPy's
 minimum) raises where SciPy would return success=False."""
 from __future__ import annotations
 
@@ -59,8 +59,9 @@ def _rms(x):
 
 
 def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
-    """SciPy's RK45 from t0 to tf (tf > t0), the solution at each point of t_eval (ascending, in
-    [t0, tf]): an array of shape (len(y0), len(t_eval)). tableau: (_C, _A, _B, _E, _P)."""
+    """SciPy's RK45 from t0 to tf (tf > t0): (t, y), the solution at each point of t_eval (ascending,
+    in [t0, tf]; y of shape (len(y0), len(t_eval))), or with t_eval None at t0 and every accepted
+    step (a length known when it runs). tableau: (_C, _A, _B, _E, _P)."""
     c, a, b, e, p = tableau
     assert tf > t0, "solve_ivp: adjit integrates forward in time only (t_span[1] > t_span[0])"
     rtol = max(rtol, 100 * 2.220446049250313e-16)
@@ -76,8 +77,10 @@ def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
     d2 = _rms((f1 - f) / scale) / h0
     h1 = max(1e-6, h0 * 1e-3) if d1 <= 1e-15 and d2 <= 1e-15 else (0.01 / max(d1, d2)) ** (1 / 5)
     h_abs = min(100 * h0, h1, interval, max_step)
-    m = t_eval.shape[0]
+    m = t_eval.shape[0] if t_eval is not None else 0
     out = np.zeros((y.shape[0], m))
+    ts = [t0 * 1.0]  # without t_eval: every step's time and state, as SciPy returns them
+    ys = [y]
     K = np.zeros((7, y.shape[0]))
     i = 0
     t = t0 * 1.0
@@ -107,14 +110,20 @@ def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
             else:
                 h_abs = h_abs * max(0.2, 0.9 * err ** -0.2)
                 rejected = True
-        Q = np.dot(K.T, p)  # the step's interpolant at the points of t_eval in (t, t_new]
-        while i < m and t_eval[i] <= t_new:
-            x = (t_eval[i] - t) / h
-            x2 = x * x
-            out[:, i] = h * np.dot(Q, np.array([x, x2, x2 * x, x2 * x * x])) + y
-            i += 1
+        if t_eval is None:
+            ts.append(t_new)
+            ys.append(y_new)
+        else:
+            Q = np.dot(K.T, p)  # the step's interpolant at the points of t_eval in (t, t_new]
+            while i < m and t_eval[i] <= t_new:
+                x = (t_eval[i] - t) / h
+                x2 = x * x
+                out[:, i] = h * np.dot(Q, np.array([x, x2, x2 * x, x2 * x * x])) + y
+                i += 1
         t, y, f = t_new, y_new, f_new
-    return out
+    if t_eval is None:
+        return np.array(ts), np.array(ys).T
+    return t_eval * 1.0, out
 
 
 def is_solve_ivp(func) -> bool:
@@ -144,9 +153,6 @@ def lower_solve_ivp(low, args, kwargs, node):
         raise low.err(UnsupportedSyntaxError, f"solve_ivp(method={method!r}): adjit replays SciPy's RK45 steps only",
                       node, hint="use method='RK45' (the default); a stiff system needs an implicit method adjit does "
                                  "not have: write its steps as a loop, or give the solver a rule with @adjit.custom_vjp")
-    if o["t_eval"] is None:
-        raise low.err(UnsupportedSyntaxError, "solve_ivp without t_eval: the solution at the solver's own steps has a "
-                      "length known only when it runs", node, hint="pass the times you read: t_eval=ts")
     for flag, default in (("dense_output", False), ("events", None), ("vectorized", False), ("first_step", None)):
         if o[flag] is not default and o[flag] != default:
             raise low.err(UnsupportedSyntaxError, f"solve_ivp({flag}=...) is not supported", node,
@@ -165,11 +171,9 @@ def lower_solve_ivp(low, args, kwargs, node):
     if not isinstance(fargs, tuple):
         raise low.err(UnsupportedSyntaxError, f"solve_ivp: `args` ({type(fargs).__name__}) must be a tuple (SciPy unpacks it into fun's "
                       "arguments)", node, hint="args=(k,) for one parameter")
-    t_eval = low.value(low.array_like(o["t_eval"], node), node)
+    t_eval = None if o["t_eval"] is None else low.value(low.array_like(o["t_eval"], node), node)
     low.at(node)
     tableau = tuple(low.compiled_constant(v, node, "RK45's tableau") for v in (_C, _A, _B, _E, _P))
-    y = low.call_value(rk45, [fun, t_span[0], t_span[1], low.array_like(y0, node), t_eval, fargs, o["rtol"],
-                              o["atol"], o["max_step"], tableau], {}, node)
-    low.at(node)
-    t = low.b.emit("astype", [t_eval], dtype="float64") if t_eval.type.dtype != "float64" else t_eval
+    t, y = low.unpack(low.call_value(rk45, [fun, t_span[0], t_span[1], low.array_like(y0, node), t_eval, fargs,
+                                            o["rtol"], o["atol"], o["max_step"], tableau], {}, node), 2, node)
     return IvpResult(t, y, True, 0, _DONE)
