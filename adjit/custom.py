@@ -387,6 +387,8 @@ def plain_vjp_call(f, primals, wrt=None, has_aux: bool = False):
 
 def refuse(f, what: str) -> AdjitError:
     rule = f.__adjit_custom__
-    return AdjitTypeError(f"adjit.{what} of the custom_{rule.kind} function {rule.__name__} itself is not supported: "
+    what = {"vjp_jvp": "a second derivative (hessian, jacfwd(jacfwd(...)), ...)", "grad_jvp": "hvp or hessian"}.get(
+        what, f"adjit.{what}")  # the user's words, not the internal mode's name
+    return AdjitTypeError(f"{what} of the custom_{rule.kind} function {rule.__name__} itself is not supported: "
                           "its rule runs as plain Python, and it has no second derivatives", _loc(rule.fun),
                           hint=f"call {rule.__name__} inside a function adjit compiles, or use grad, vjp and jvp")

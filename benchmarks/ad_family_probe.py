@@ -398,6 +398,37 @@ def uses_sin_times(x, y):
     return np.sum(sin_times(x, y) ** 2)
 
 
+def f32_promote(x):
+    return np.sum(x * np.float64(1.5)) + np.sum(x.astype(np.float64) ** 2)
+
+
+def f32_weak(x):
+    return np.sum(x * 1.5 + 2) / x.shape[0]
+
+
+def clip_grad_scalar(a):
+    return clip_grad(a, 1.3) ** 2 * a
+
+
+@adjit.custom_jvp
+def surrogate(x):
+    return np.sin(x)
+
+
+@surrogate.defjvp
+def surrogate_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return surrogate(x), 2.0 * np.cos(x) * t   # not sin's derivative: a surrogate gradient
+
+
+def uses_surrogate(x):
+    return np.sum(surrogate(x) * x)
+
+
+def surrogate_scalar(a):
+    return surrogate(a) * a
+
+
 # op sweep: each run through grad, hessian, jacfwd and jacrev of its gradient
 def op_prod_zero(x):
     return np.prod(x) + np.sum(np.cumprod(x))
@@ -525,6 +556,14 @@ def _jax_globals():
     aps = jax.custom_vjp(lambda f, x: f(x) * 2.0, nondiff_argnums=(0,))
     aps.defvjp(lambda f, x: (f(x) * 2.0, x), lambda f, x, gg: (gg * 2.0 * jnp.cos(x),))
     g["apply_scaled"] = aps
+
+    sg = jax.custom_jvp(lambda x: jnp.sin(x))
+
+    @sg.defjvp
+    def _sg(primals, tangents):
+        (x,), (t,) = primals, tangents
+        return sg(x), 2.0 * jnp.cos(x) * t
+    g["surrogate"] = sg
 
     st = jax.custom_jvp(lambda x, y: jnp.sin(x) * y)
     st.defjvps(lambda t, ans, x, y: jnp.cos(x) * y * t, lambda t, ans, x, y: jnp.sin(x) * t)
@@ -832,6 +871,23 @@ def build_cases():
     both("grad_f32_result_f64_input", lambda T, F: T.value_and_grad(F(f64_to_f32))(x4))
     both("jvp_pyfloat_tangent_for_array", lambda T, F: T.jvp(F(scalar_fn), (x4,), (1.0,)))
 
+    both("grad_argnums_list", lambda T, F: T.grad(F(two_args), argnums=[0, 1])(x4, y4))
+    both("jacfwd_argnums_negative", lambda T, F: T.jacfwd(F(mat_two), argnums=-1)(W34, V42))
+    both("hessian_argnums_negative", lambda T, F: T.hessian(F(two_args), argnums=-1)(x4, y4))
+    both("vag_f32_promoted", lambda T, F: T.value_and_grad(F(f32_promote))(x32))
+    both("vag_f32_weak", lambda T, F: T.value_and_grad(F(f32_weak))(x32))
+    both("jvp_f32_promoted", lambda T, F: T.jvp(F(f32_promote), (x32,), (x32,)))
+
+    both("grad_grad_custom_vjp", lambda T, F: T.grad(T.grad(F(clip_grad_scalar)))(0.4))
+    both("hessian_custom_vjp", lambda T, F: T.hessian(F(uses_clip_grad))(x4, 1.7))   # JAX raises too
+    both("jacrev_jacrev_custom_vjp", lambda T, F: T.jacrev(T.jacrev(F(uses_clip_grad)))(x4, 1.7))
+
+    both("grad_surrogate_jvp", lambda T, F: T.grad(F(uses_surrogate))(x4))
+    both("hessian_surrogate_jvp", lambda T, F: T.hessian(F(uses_surrogate))(x4))
+    both("grad_grad_surrogate_jvp", lambda T, F: T.grad(T.grad(F(surrogate_scalar)))(0.4))
+    both("jacrev_jacrev_surrogate_jvp", lambda T, F: T.jacrev(T.jacrev(F(uses_surrogate)))(x4))
+    both("jacfwd_jacfwd_surrogate_jvp", lambda T, F: T.jacfwd(T.jacfwd(F(surrogate)))(x4))
+
     # jax.linearize, custom_jvp.defjvps
     both("linearize_vec", lambda T, F: (lambda o, fj: (o, fj(y4)))(*T.linearize(F(vec_fn), x4)))
     both("linearize_two", lambda T, F: (lambda o, fj: (o, fj(y4, x4)))(*T.linearize(F(two_args), x4, y4)))
@@ -917,6 +973,8 @@ KNOWN = {
     "grad_star_args": "argnums=0 on def f(*xs) is refused with a located ArgumentError (name it: wrt='xs'); JAX "
                       "counts the call's arguments",
     "grad_star_args_tuple": "the same, argnums=(0, 1)",
+    "jacfwd_jacfwd_surrogate_jvp": "a second derivative of a custom function itself (its rule runs as plain Python) "
+                                   "is a located error saying to call it inside a compiled function",
 }
 TRACEBACKS = {}   # internal errors' tracebacks, printed at the end
 
