@@ -5,8 +5,9 @@ The value: SciPy's RK45 (Dormand-Prince 5(4)) as SciPy runs it, written below in
 (`rk45`, adjit's own code following the algorithm of Hairer, Norsett and Wanner that SciPy
 implements: the same tableau, initial step selection, error norm, step-size factors (safety 0.9,
 0.2 to 10), the same accepted steps, and the same 4th-order interpolant at `t_eval`), lowered
-like any helper with the user's `fun` inlined. Its values are SciPy's to rounding (the
-products are summed in another order).
+like any helper with the user's `fun` inlined. Its values are SciPy's bit for bit on the
+programs tried (an oscillator, the chaotic Lorenz system over 423 steps; readable and compiled),
+the error norm computed as SciPy's (sqrt of a dot product).
 
 The derivative: of that computation, step-size control included (discretize-then-differentiate),
 so it is the exact derivative of the numbers solve_ivp returns wherever the sequence of accepted
@@ -54,8 +55,8 @@ class IvpResult(NamedTuple):
     message: str
 
 
-def _rms(x):
-    return np.sqrt(np.sum(x * x) / x.shape[0])
+def _rms(x):  # SciPy's norm: np.linalg.norm(x) / x.size ** 0.5, NumPy's norm being sqrt(x.dot(x))
+    return np.sqrt(np.dot(x, x)) / x.shape[0] ** 0.5
 
 
 def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
