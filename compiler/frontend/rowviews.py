@@ -191,15 +191,19 @@ def _names(node) -> set:
 
 
 def alias_of(value) -> str | None:
-    """`Y`, `np.asarray(Y)`, `Y.view()`: the name Y of the array this may be (is_view decides)."""
+    """`Y`, `np.asarray(Y)`, `np.array(Y, copy=None)`, `Y.view()`: the name Y of the array this may
+    be (is_view decides: the lowered value must be Y's own)."""
     if isinstance(value, ast.Name):
         return value.id
-    if isinstance(value, ast.Call) and not value.keywords and isinstance(value.func, ast.Attribute):
-        f = value.func
-        if f.attr == "asarray" and isinstance(f.value, ast.Name) and f.value.id in ("np", "numpy") \
-                and len(value.args) == 1 and isinstance(value.args[0], ast.Name):
+    no_copy = all(k.arg == "copy" and isinstance(k.value, ast.Constant) and k.value.value in (None, False)
+                  for k in value.keywords) if isinstance(value, ast.Call) else False
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        f = value.func  # np.asarray(Y), np.array(Y, copy=None): Y itself where no conversion is needed
+        if f.attr in ("asarray", "array") and isinstance(f.value, ast.Name) and f.value.id in ("np", "numpy") \
+                and len(value.args) == 1 and isinstance(value.args[0], ast.Name) and no_copy \
+                and (value.keywords or f.attr == "asarray"):
             return value.args[0].id
-        if f.attr == "view" and not value.args and isinstance(f.value, ast.Name):
+        if f.attr == "view" and not value.args and not value.keywords and isinstance(f.value, ast.Name):
             return f.value.id
     return None
 

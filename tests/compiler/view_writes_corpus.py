@@ -101,6 +101,10 @@ def second_names_written(A):
     x = np.tanh(A[0])
     B = np.asarray(x)
     B[0] = np.sum(A[1])
+    C = np.array(x, copy=None)  # no copy needed: x itself (np.array(x) would be a copy)
+    C[1] = C[1] * 2.0
+    D = np.array(x)
+    D[2] = 0.0
     h = A * 2.0
     g = h
     g += 1.0
