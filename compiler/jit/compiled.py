@@ -619,8 +619,8 @@ def check_differentiable(fn: Function, builder, wrt: list, reverse_mode: bool) -
             loc, label = tapes[n.attrs["tape"]]
             raise TapedGradientError(
                 f"the gradient code of {label}, differentiated here in reverse mode, records values on a tape "
-                "(a loop that carries a value it differentiates), and reverse mode cannot differentiate a tape "
-                "again", loc,
+                "(a loop that carries a value it differentiates, or a branch on the data), and reverse mode "
+                "cannot differentiate a tape again", loc,
                 hint="differentiate the caller in forward mode (adjit.jvp, adjit.jacfwd), or take second "
                      "derivatives of the helper itself with adjit.hvp / adjit.hessian (forward over reverse)")
 
