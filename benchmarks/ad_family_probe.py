@@ -432,6 +432,17 @@ def surrogate_scalar(a):
     return surrogate(a) * a
 
 
+def uses_grad_of_clip(x):
+    return np.sum(adjit.grad(uses_clip_grad)(x, 1.7) * x)
+
+
+def uses_grad_in_loop(x):
+    s = 0.0
+    for k in range(3):
+        s = s + np.sum(clip_grad(x * (k + 1.0), 0.9) ** 2)
+    return s
+
+
 # op sweep: each run through grad, hessian, jacfwd and jacrev of its gradient
 def op_prod_zero(x):
     return np.prod(x) + np.sum(np.cumprod(x))
@@ -893,6 +904,10 @@ def build_cases():
     both("grad_grad_surrogate_jvp", lambda T, F: T.grad(T.grad(F(surrogate_scalar)))(0.4))
     both("jacrev_jacrev_surrogate_jvp", lambda T, F: T.jacrev(T.jacrev(F(uses_surrogate)))(x4))
     both("jacfwd_jacfwd_surrogate_jvp", lambda T, F: T.jacfwd(T.jacfwd(F(surrogate)))(x4))
+
+    both("grad_of_grad_helper_custom_vjp", lambda T, F: T.grad(F(uses_grad_of_clip))(x4 * 0.3))
+    both("hessian_custom_vjp_in_loop", lambda T, F: T.hessian(F(uses_grad_in_loop))(x4 * 0.3))
+    both("jvp_grad_custom_vjp_in_loop", lambda T, F: T.jvp(T.grad(F(uses_grad_in_loop)), (x4 * 0.3,), (y4,)))
 
     # jax.linearize, custom_jvp.defjvps
     both("linearize_vec", lambda T, F: (lambda o, fj: (o, fj(y4)))(*T.linearize(F(vec_fn), x4)))
