@@ -158,6 +158,10 @@ def lower_solve_ivp(low, args, kwargs, node):
         if o[flag] is not default and o[flag] != default:
             raise low.err(UnsupportedSyntaxError, f"solve_ivp({flag}=...) is not supported", node,
                           hint="leave it at its default; read the solution at t_eval")
+    if type(t_span).__name__ == "BuiltList" and isinstance(t_span.array, Value):
+        t_span = t_span.array
+    if isinstance(t_span, Value) and t_span.type.kind == "array" and low.b.aval(t_span).shape == (2,):
+        t_span = tuple(low.unpack(t_span, 2, node))  # an array (t0, tf)
     if not isinstance(t_span, tuple) or len(t_span) != 2:
         raise low.err(UnsupportedSyntaxError, "solve_ivp: t_span must be a pair (t0, tf) written as a tuple or list",
                       node)

@@ -21,6 +21,18 @@ def fit_oscillator(p, y0):
     return np.sum((sol.y[0] - np.sin(sol.t)) ** 2) + sol.y[1, -1]
 
 
+SPAN = np.array([0.0, 3.0])
+
+
+def tuple_rhs(t, y, k):
+    return (y[1], -k * y[0])
+
+
+def spans_and_lists(k):  # t_span an array, y0 a list of ints, t_eval a list, rhs returning a tuple
+    sol = solve_ivp(tuple_rhs, SPAN, [1, 0], args=(k,), t_eval=[0.5, 1.5, 3.0], rtol=1e-9, atol=1e-11)
+    return np.sum(sol.y[1]) + np.sum(sol.t)
+
+
 def linear_system(A, y0):  # a lambda reading A; default tolerances (steps rejected along the way)
     sol = solve_ivp(lambda t, y: A @ y * (1.0 + 0.1 * np.sin(t)), [0.0, 3.0], y0, t_eval=np.array([0.5, 1.0, 3.0]))
     return np.sum(sol.y ** 2) + float(sol.success)
@@ -31,6 +43,7 @@ def test_values_are_scipys_and_gradients_exact():
     value, _ = run_grad(fit_oscillator, (p, y0), (0, 1))
     assert abs(value - fit_oscillator(p, y0)) <= 1e-12 * abs(value)
     check_against_fd(fit_oscillator, [p, y0], (0, 1), compiled=False)
+    check_against_fd(spans_and_lists, [1.3], (0,), compiled=False)
     A = np.array([[-0.5, 1.0], [-1.0, -0.3]])
     check_against_fd(linear_system, [A, np.array([1.0, 0.5])], (0, 1), compiled=False)
     forward_check(linear_system, [A, np.array([1.0, 0.5])], (0, 1),
