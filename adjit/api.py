@@ -34,16 +34,17 @@ class _Transformed:
 
     def __call__(self, *args, **kwargs):
         c = self._compiled
+        raw = args
         args = c._bind(args, kwargs)
         if self._by_forward and _shape_key(args) in self._by_forward:
-            return self._forward_over_reverse(args)
+            return self._forward_over_reverse(args) if self._forward_over_reverse_fits() else self._by_jacfwd(raw)
         try:
             spec = c._spec_for(args)
         except TapedGradientError:
-            if not self._forward_over_reverse_fits():
+            if not self._forward_over_reverse_fits() and not self._jacfwd_fits(raw, kwargs):
                 raise
             self._by_forward.add(_shape_key(args))  # decided once per signature
-            return self._forward_over_reverse(args)
+            return self._forward_over_reverse(args) if self._forward_over_reverse_fits() else self._by_jacfwd(raw)
         out = spec.entry(*args)
         value = np.float32(out[0]) if spec.result_dtype == "float32" else out[0]
         m = n_gradients(args, c.wrt)  # one per leaf of a structured argument
@@ -59,6 +60,27 @@ class _Transformed:
 
         c = self._compiled
         return grad_of_grad_forward(self.fun, c.wrt, c.single, self._with_value, args)
+
+    def _jacfwd_fits(self, raw: tuple, kwargs: dict) -> bool:
+        """grad of a function calling a gradient helper whose code pops a tape (a loop, a branch on the
+        data): reverse mode cannot differentiate it again, forward mode can (the Jacobian of a scalar
+        function is its gradient, as JAX's): a plain function called positionally, without has_aux."""
+        c = self._compiled
+        return not (kwargs or self.has_aux or c.callee.prefix or c.callee.kwargs or c.parsed.star
+                    or len(raw) != len(c.parsed.param_names) or isinstance(self.fun, _Transformed))
+
+    def _by_jacfwd(self, raw: tuple):
+        from .jacobian import _Jacobian
+
+        c = self._compiled
+        jac = _Jacobian(self.fun, c.wrt[0] if c.single else tuple(c.wrt), "fwd")
+        grads = jac(*raw)
+        grads = tuple(_like_argument(g, raw[k]) for g, k in zip(grads, c.wrt)) if not c.single \
+            else _like_argument(grads, raw[c.wrt[0]])
+        if not self._with_value:
+            return grads
+        value = (jac.parts[0] if jac.parts else jac)._output(raw)
+        return (np.float32(value) if getattr(value, "dtype", None) == np.float32 else float(value)), grads
 
     def _forward_over_reverse_fits(self) -> bool:
         """grad(grad(f)) of a scalar inner gradient of a plain function: forward over reverse works
@@ -182,6 +204,11 @@ def value_and_grad(f: Callable | None = None, wrt=0, checkpoint=None, parallel: 
     """Like grad, but returns (value, gradients); with has_aux=True ((value, aux), gradients).
     `argnums=` is accepted as JAX's name for `wrt=`."""
     return _decorate(f, _wrt_or_argnums(wrt, argnums), True, checkpoint, parallel, has_aux)
+
+
+def _like_argument(g, arg):
+    """A gradient by forward mode as grad gives it: a Python float for a Python float argument."""
+    return float(g) if isinstance(arg, float) and not isinstance(arg, np.floating) else g
 
 
 def stop_gradient(x):

@@ -525,6 +525,13 @@ def op_cumsum2d(X):
     return np.sum(np.cumsum(X, axis=1) * np.cumsum(X[::-1], axis=0))
 
 
+d_op_loop = adjit.grad(op_loop)
+
+
+def loop_penalty(x, W):
+    return op_loop(x, W) + np.sum(d_op_loop(x, W) ** 2)
+
+
 # --- the JAX twins --------------------------------------------------------------------------------
 
 _JG = None
@@ -540,6 +547,7 @@ def _jax_globals():
     g["adjit"] = jax
     g["dh_energy"] = jax.grad(g["h_energy"])
     g["dh_global"] = jax.grad(g["h_global"])
+    g["d_op_loop"] = jax.grad(g["op_loop"])
 
     cg = jax.custom_vjp(lambda x, lo: x * lo)
     cg.defvjp(lambda x, lo: (x * lo, (lo, x)),
@@ -908,6 +916,8 @@ def build_cases():
     both("grad_of_grad_helper_custom_vjp", lambda T, F: T.grad(F(uses_grad_of_clip))(x4 * 0.3))
     both("hessian_custom_vjp_in_loop", lambda T, F: T.hessian(F(uses_grad_in_loop))(x4 * 0.3))
     both("jvp_grad_custom_vjp_in_loop", lambda T, F: T.jvp(T.grad(F(uses_grad_in_loop)), (x4 * 0.3,), (y4,)))
+
+    both("grad_penalty_taped_helper", lambda T, F: T.value_and_grad(F(loop_penalty), argnums=(0, 1))(x3, W33 * 0.5))
 
     # jax.linearize, custom_jvp.defjvps
     both("linearize_vec", lambda T, F: (lambda o, fj: (o, fj(y4)))(*T.linearize(F(vec_fn), x4)))

@@ -241,3 +241,36 @@ def test_a_custom_vjp_rule_applies_once_its_code_is_differentiated_again():
     x = np.array([0.4, 0.8])
     H = adjit.hessian(lambda v: np.sum(clipped_loss(v)))(x)
     assert np.allclose(H, np.diag([6 * lo ** 2 * 0.4, 2 * lo ** 2 * 0.8]), rtol=1e-14, atol=0)
+
+
+def looped(x, W):
+    h = x
+    for _ in range(2):
+        h = np.tanh(W @ h)
+    if np.sum(h) > 0:
+        return np.sum(h ** 2)
+    return np.sum(h)
+
+
+d_looped = adjit.grad(looped)
+
+
+def looped_penalty(x, W):
+    return looped(x, W) + np.sum(d_looped(x, W) ** 2)
+
+
+def test_grad_through_a_gradient_helper_that_pops_a_tape_takes_forward_mode():
+    """A gradient penalty whose helper has a loop and a branch (JAX differentiates it) was a
+    TapedGradientError: reverse mode cannot differentiate a tape again. grad / value_and_grad of a
+    plain function called positionally take forward mode (the Jacobian of a scalar function is its
+    gradient): checked against central differences, in the structure grad gives."""
+    x, W = np.array([0.3, -0.4]), np.array([[0.8, -0.3], [0.5, 0.9]])
+    v, (gx, gW) = adjit.value_and_grad(looped_penalty, argnums=(0, 1))(x, W)
+    assert np.isclose(v, looped_penalty(x, W), rtol=1e-14) and gx.shape == (2,) and gW.shape == (2, 2)
+    e = 1e-6
+    for k, g in ((0, gx), (1, gW)):
+        for i in np.ndindex(g.shape):
+            a, b = [x.copy(), W.copy()], [x.copy(), W.copy()]
+            a[k][i] += e
+            b[k][i] -= e
+            assert np.isclose(g[i], (looped_penalty(*a) - looped_penalty(*b)) / (2 * e), rtol=1e-6, atol=1e-8)
