@@ -6,14 +6,16 @@ The value: SciPy's RK45 (Dormand-Prince 5(4)) as SciPy runs it, written below in
 implements: the same tableau, initial step selection, error norm, step-size factors (safety 0.9,
 0.2 to 10), the same accepted steps, and the same 4th-order interpolant at `t_eval`), lowered
 like any helper with the user's `fun` inlined. Its values are SciPy's bit for bit on the
-programs tried (an oscillator, the chaotic Lorenz system over 423 steps; readable and compiled),
-the error norm computed as SciPy's (sqrt of a dot product).
+programs tried (an oscillator, the chaotic Lorenz system over 423 steps, 3114 with RK23; readable
+and compiled), the error norm computed as SciPy's (sqrt of a dot product); at t_eval, to an ulp
+(SciPy evaluates a step's points as one matrix product).
 
 The derivative: of that computation, step-size control included (discretize-then-differentiate),
 so it is the exact derivative of the numbers solve_ivp returns wherever the sequence of accepted
 and rejected steps does not change, which is what central differences of the same program see.
 
-Refused with a located error: other methods (RK23, DOP853, Radau, BDF, LSODA), `dense_output`,
+method='RK23' is the same code with SciPy's Bogacki-Shampine tableau (error estimator order 2, a cubic
+interpolant). Refused with a located error: other methods (DOP853, Radau, BDF, LSODA), `dense_output`,
 `events`, `vectorized`, `first_step`, and integration backwards in time. The result is an
 `IvpResult` with `t`, `y` (n x len(t_eval); without t_eval, every accepted step, a length known
 when it runs: `sol.y[:, -1]` is the final state), `success`, `status` and `message`; a failure (a step size below SciPy's
@@ -43,6 +45,10 @@ _P = np.array([[1.0, -8048581381 / 2820520608, 8663915743 / 2820520608, -1271510
                [0.0, 127303824393 / 49829197408, -318862633887 / 49829197408, 701980252875 / 199316789632],
                [0.0, -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844],
                [0.0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423]])
+_RK23 = (np.array([0.0, 1 / 2, 3 / 4]), np.array([[0.0, 0.0], [1 / 2, 0.0], [0.0, 3 / 4]]),
+         np.array([2 / 9, 1 / 3, 4 / 9]), np.array([5 / 72, -1 / 12, -1 / 9, 1 / 8]),
+         np.array([[1.0, -4 / 3, 5 / 9], [0.0, 1.0, -2 / 3], [0.0, 4 / 3, -8 / 9], [0.0, -1.0, 1.0]]))
+_METHODS = {"RK45": (_C, _A, _B, _E, _P, 4), "RK23": (*_RK23, 2)}  # tableau, error estimator order
 _DONE = "The solver successfully reached the end of the integration interval."
 
 
@@ -59,16 +65,19 @@ def _rms(x):  # SciPy's norm: np.linalg.norm(x) / x.size ** 0.5, NumPy's norm be
     return np.sqrt(np.dot(x, x)) / x.shape[0] ** 0.5
 
 
-def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
-    """SciPy's RK45 from t0 to tf (tf > t0): (t, y), the solution at each point of t_eval (ascending,
-    in [t0, tf]; y of shape (len(y0), len(t_eval))), or with t_eval None at t0 and every accepted
-    step (a length known when it runs). tableau: (_C, _A, _B, _E, _P)."""
+def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau, order):
+    """SciPy's RK45 (or RK23: another tableau and error estimator order) from t0 to tf (tf > t0):
+    (t, y), the solution at each point of t_eval (ascending, in [t0, tf]; y of shape (len(y0),
+    len(t_eval))), or with t_eval None at t0 and every accepted step (a length known when it runs).
+    tableau: (C, A, B, E, P) as SciPy's class has them; order: its error estimator's."""
     c, a, b, e, p = tableau
+    stages = b.shape[0]
+    exponent = -1 / (order + 1)
     assert tf > t0, "solve_ivp: adjit integrates forward in time only (t_span[1] > t_span[0])"
     rtol = max(rtol, 100 * 2.220446049250313e-16)
     y = np.asarray(y0, dtype=float) * 1.0
     f = np.asarray(fun(t0, y, *args), dtype=float)
-    interval = tf - t0  # the initial step, as SciPy selects it (error estimator order 4)
+    interval = tf - t0  # the initial step, as SciPy selects it
     scale = atol + np.abs(y) * rtol
     d0 = _rms(y / scale)
     d1 = _rms(f / scale)
@@ -76,13 +85,13 @@ def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
     h0 = min(h0, interval)
     f1 = np.asarray(fun(t0 + h0, y + h0 * f, *args), dtype=float)
     d2 = _rms((f1 - f) / scale) / h0
-    h1 = max(1e-6, h0 * 1e-3) if d1 <= 1e-15 and d2 <= 1e-15 else (0.01 / max(d1, d2)) ** (1 / 5)
+    h1 = max(1e-6, h0 * 1e-3) if d1 <= 1e-15 and d2 <= 1e-15 else (0.01 / max(d1, d2)) ** (1 / (order + 1))
     h_abs = min(100 * h0, h1, interval, max_step)
     m = t_eval.shape[0] if t_eval is not None else 0
     out = np.zeros((y.shape[0], m))
     ts = [t0 * 1.0]  # without t_eval: every step's time and state, as SciPy returns them
     ys = [y]
-    K = np.zeros((7, y.shape[0]))
+    K = np.zeros((stages + 1, y.shape[0]))
     i = 0
     t = t0 * 1.0
     while t < tf:
@@ -97,19 +106,19 @@ def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
             h = t_new - t
             h_abs = abs(h)
             K[0] = f
-            for s in range(1, 6):
+            for s in range(1, stages):
                 K[s] = np.asarray(fun(t + c[s] * h, y + np.dot(K[:s].T, a[s, :s]) * h, *args), dtype=float)
-            y_new = y + h * np.dot(K[:6].T, b)
+            y_new = y + h * np.dot(K[:stages].T, b)
             f_new = np.asarray(fun(t + h, y_new, *args), dtype=float)
-            K[6] = f_new
+            K[stages] = f_new
             scale = atol + np.maximum(np.abs(y), np.abs(y_new)) * rtol
             err = _rms(np.dot(K.T, e) * h / scale)
             if err < 1:
-                factor = 10.0 if err == 0 else min(10.0, 0.9 * err ** -0.2)
+                factor = 10.0 if err == 0 else min(10.0, 0.9 * err ** exponent)
                 h_abs = h_abs * (min(1.0, factor) if rejected else factor)
                 accepted = True
             else:
-                h_abs = h_abs * max(0.2, 0.9 * err ** -0.2)
+                h_abs = h_abs * max(0.2, 0.9 * err ** exponent)
                 rejected = True
         if t_eval is None:
             ts.append(t_new)
@@ -118,8 +127,12 @@ def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau):
             Q = np.dot(K.T, p)  # the step's interpolant at the points of t_eval in (t, t_new]
             while i < m and t_eval[i] <= t_new:
                 x = (t_eval[i] - t) / h
-                x2 = x * x
-                out[:, i] = h * np.dot(Q, np.array([x, x2, x2 * x, x2 * x * x])) + y
+                powers = np.zeros(p.shape[1])  # x, x^2, ...: SciPy's cumprod of x
+                v = 1.0
+                for j in range(p.shape[1]):
+                    v = v * x
+                    powers[j] = v
+                out[:, i] = h * np.dot(Q, powers) + y
                 i += 1
         t, y, f = t_new, y_new, f_new
     if t_eval is None:
@@ -150,9 +163,9 @@ def lower_solve_ivp(low, args, kwargs, node):
     o = {"method": "RK45", "t_eval": None, "dense_output": False, "events": None, "vectorized": False, "args": (),
          "rtol": 1e-3, "atol": 1e-6, "max_step": np.inf, "first_step": None, **kwargs}
     method = o["method"]
-    if not isinstance(method, str) or method != "RK45":
-        raise low.err(UnsupportedSyntaxError, f"solve_ivp(method={method!r}): adjit replays SciPy's RK45 steps only",
-                      node, hint="use method='RK45' (the default); a stiff system needs an implicit method adjit does "
+    if not isinstance(method, str) or method not in _METHODS:
+        raise low.err(UnsupportedSyntaxError, f"solve_ivp(method={method!r}): adjit replays SciPy's RK45 and RK23 "
+                      "steps only", node, hint="use method='RK45' (the default); a stiff system needs an implicit method adjit does "
                                  "not have: write its steps as a loop, or give the solver a rule with @adjit.custom_vjp")
     for flag, default in (("dense_output", False), ("events", None), ("vectorized", False), ("first_step", None)):
         if o[flag] is not default and o[flag] != default:
@@ -178,7 +191,8 @@ def lower_solve_ivp(low, args, kwargs, node):
                       "arguments)", node, hint="args=(k,) for one parameter")
     t_eval = None if o["t_eval"] is None else low.value(low.array_like(o["t_eval"], node), node)
     low.at(node)
-    tableau = tuple(low.compiled_constant(v, node, "RK45's tableau") for v in (_C, _A, _B, _E, _P))
+    *arrays, order = _METHODS[method]
+    tableau = tuple(low.compiled_constant(v, node, f"{method}'s tableau") for v in arrays)
     t, y = low.unpack(low.call_value(rk45, [fun, t_span[0], t_span[1], low.array_like(y0, node), t_eval, fargs,
-                                            o["rtol"], o["atol"], o["max_step"], tableau], {}, node), 2, node)
+                                            o["rtol"], o["atol"], o["max_step"], tableau, order], {}, node), 2, node)
     return IvpResult(t, y, True, 0, _DONE)

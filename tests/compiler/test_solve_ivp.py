@@ -50,6 +50,17 @@ def test_values_are_scipys_and_gradients_exact():
                   run_grad(linear_system, (A, np.array([1.0, 0.5])), (0, 1))[1], seed=3, rtol=1e-9)
 
 
+def rk23(p, y0):
+    sol = solve_ivp(oscillator, (0.0, 4.0), y0, method="RK23", args=tuple(p), rtol=1e-6, atol=1e-9, max_step=0.1)
+    return np.sum(sol.y[:, -1] ** 2) + sol.y[0, 5]
+
+
+def test_rk23_is_scipys():
+    p, y0 = np.array([2.0, 0.3]), np.array([1.0, 0.2])
+    assert run_grad(rk23, (p, y0), (0, 1))[0] == rk23(p, y0)
+    check_against_fd(rk23, [p, y0], (0, 1), compiled=False)
+
+
 def stiff_method(p, y0):
     return np.sum(solve_ivp(oscillator, (0.0, 4.0), y0, method="LSODA", t_eval=TS, args=tuple(p)).y)
 
@@ -69,7 +80,7 @@ def test_without_t_eval_the_steps():
     check_against_fd(final_state, [p, y0], (0, 1), compiled=False)
 
 
-@pytest.mark.parametrize("fun,words", [(stiff_method, "RK45 steps only")])
+@pytest.mark.parametrize("fun,words", [(stiff_method, "RK45 and RK23 steps only")])
 def test_what_is_not_replayed_is_located(fun, words):
     with pytest.raises(adjit.AdjitError, match=words) as e:
         adjit.grad(fun)(np.array([2.0, 0.3]), np.array([1.0, 0.0]))
