@@ -183,13 +183,9 @@ class _Description:
         self.out.append("".join(lines))
         if any(b not in (object, tuple) and not self.record_class(b, depth + 1) for b in cls.__bases__):
             return False
-        for n, a in sorted(cls.__dict__.items()):
-            if isinstance(a, (staticmethod, classmethod)):
-                a = a.__func__
-            if isinstance(a, property):
-                a = a.fget
+        for n, a, own in _class_items(cls, filename):
             if isinstance(a, types.FunctionType):
-                if a.__qualname__.startswith(cls.__qualname__ + ".") and a.__code__.co_filename == filename:
+                if own:
                     self.out.append(f"attr {n}")
                     if not self.function(a, depth + 1):
                         return False
@@ -213,13 +209,9 @@ class _Description:
             except (OSError, TypeError):
                 return False
             self.out.append(f"self class {k.__module__}.{k.__qualname__} at {filename}")
-            for n, a in sorted(vars(k).items()):
-                if isinstance(a, (staticmethod, classmethod)):
-                    a = a.__func__
-                if isinstance(a, property):
-                    a = a.fget
+            for n, a, own in _class_items(k, filename):
                 if isinstance(a, types.FunctionType):
-                    if a.__qualname__.startswith(k.__qualname__ + ".") and a.__code__.co_filename == filename:
+                    if own:
                         self.out.append(f"attr {n}")
                         if not self.function(a, 1):
                             return False
@@ -327,6 +319,19 @@ class _Description:
             if not self.value(dict(f.__kwdefaults__), names, depth):
                 return False
         return True
+
+
+def _class_items(cls, filename):
+    """(name, value, own) for each attribute of cls, a staticmethod, classmethod or property unwrapped to
+    its function; own: a function defined in cls's body in `filename` (not one namedtuple or dataclass made)."""
+    for n, a in sorted(vars(cls).items()):
+        if isinstance(a, (staticmethod, classmethod)):
+            a = a.__func__
+        if isinstance(a, property):
+            a = a.fget
+        own = isinstance(a, types.FunctionType) and a.__qualname__.startswith(cls.__qualname__ + ".") \
+            and a.__code__.co_filename == filename
+        yield n, a, own
 
 
 def _args_key(args: tuple) -> str:
