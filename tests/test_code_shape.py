@@ -32,3 +32,15 @@ def test_long_functions_say_why():
                 if n > MAX_FUNCTION and "Over 80 lines" not in (ast.get_docstring(node) or ""):
                     unexplained.append(f"{p.relative_to(ROOT)}:{node.lineno} {node.name} ({n} lines)")
     assert not unexplained, "split these, or say why at their top: " + "; ".join(unexplained)
+
+
+def test_supported_md_is_what_gen_supported_writes():
+    """docs/supported.md is generated from the primitives and forms tables (docs/gen_supported.py):
+    a row added, or a hand edit, without regenerating it makes the page untrue (it drifted once)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "gen_supported.py"
+    spec = importlib.util.spec_from_file_location("gen_supported", path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert gen.OUT.read_text() == gen.render(), "docs/supported.md is out of date: run python docs/gen_supported.py"
