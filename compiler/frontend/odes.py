@@ -87,6 +87,13 @@ def rk45(fun, t0, tf, y0, t_eval, args, rtol, atol, max_step, tableau, order):
     d2 = _rms((f1 - f) / scale) / h0
     h1 = max(1e-6, h0 * 1e-3) if d1 <= 1e-15 and d2 <= 1e-15 else (0.01 / max(d1, d2)) ** (1 / (order + 1))
     h_abs = min(100 * h0, h1, interval, max_step)
+    if not np.all(np.isfinite(y)):  # SciPy's ValueErrors, where SciPy raises them
+        raise ValueError("All components of the initial state `y0` must be finite.")
+    if t_eval is not None:
+        if np.any(t_eval < t0) or np.any(t_eval > tf):
+            raise ValueError("Values in `t_eval` are not within `t_span`.")
+        if np.any(t_eval[1:] <= t_eval[:-1]):
+            raise ValueError("Values in `t_eval` are not properly sorted.")
     m = t_eval.shape[0] if t_eval is not None else 0
     out = np.zeros((y.shape[0], m))
     ts = [t0 * 1.0]  # without t_eval: every step's time and state, as SciPy returns them

@@ -85,3 +85,14 @@ def test_what_is_not_replayed_is_located(fun, words):
     with pytest.raises(adjit.AdjitError, match=words) as e:
         adjit.grad(fun)(np.array([2.0, 0.3]), np.array([1.0, 0.0]))
     assert e.value.loc is not None and "test_solve_ivp.py" in str(e.value)
+
+
+def unsorted_t_eval(p, y0):
+    return np.sum(solve_ivp(oscillator, (0.0, 4.0), y0, args=tuple(p), t_eval=np.array([2.0, 1.0])).y)
+
+
+def test_scipys_value_errors_where_scipy_raises_them():
+    """t_eval outside t_span or unsorted, y0 not finite: SciPy's ValueError and message (the replay
+    would have extrapolated silently)."""
+    with pytest.raises(ValueError, match="not properly sorted"):
+        run_grad(unsorted_t_eval, (np.array([2.0, 0.3]), np.array([1.0, 0.0])), (0,))
