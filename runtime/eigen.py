@@ -43,6 +43,8 @@ _dgeev = _bind_dgeev()
 def _geev(a):
     """dgeev(jobvl='N', jobvr='V') of a (n x n, float): (wr, wi, vr) with vr's columns in Fortran order."""
     n = a.shape[0]
+    if not np.all(np.isfinite(a)):  # NumPy's check before LAPACK
+        raise np.linalg.LinAlgError("Array must not contain infs or NaNs")
     af = np.asfortranarray(a.astype(np.float64))
     jobs = np.array([78, 86], dtype=np.uint8)  # 'N', 'V'
     ints = np.array([n, n, 1, n, -1, 0], dtype=np.int32)  # n, lda, ldvl, ldvr, lwork, info

@@ -64,3 +64,6 @@ def test_the_compiled_dgeev_call_is_numpys():
         assert np.array_equal(re, np.real(w)) and np.array_equal(im, np.imag(w))
     f = np.asfortranarray(a)
     assert np.array_equal(parts(f)[0], re) and np.array_equal(f, a)  # any layout; dgeev writes into a copy
+    a[0, 1] = np.nan
+    with pytest.raises(np.linalg.LinAlgError, match="infs or NaNs"):  # NumPy's check, before LAPACK
+        parts(a)
