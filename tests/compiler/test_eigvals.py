@@ -7,6 +7,7 @@ primitive_cases_linalg.py (test_primitives.py compiles eig_im's: the compiled dg
 in NumPy's order, against NumPy's to 1e-12 with random weights). Run as Python."""
 import numpy as np
 import pytest
+import scipy.linalg
 
 import adjit
 from conftest import check_against_fd
@@ -20,7 +21,8 @@ def stability_margin(k, c):  # a damped oscillator's Jacobian: a conjugate pair,
 
 def spectral_terms(A):
     w, _ = np.linalg.eig(A @ A.T * 0.1 + A)
-    return np.max(np.abs(w)) + np.sum(w.real ** 2) + np.sum(np.angle(w) ** 2) + np.prod(w).real
+    v = scipy.linalg.eigvals(A)  # the same LAPACK call: NumPy's values
+    return np.max(np.abs(w)) + np.sum(w.real ** 2) + np.sum(np.angle(w) ** 2) + np.prod(w).real + np.sum(v.imag ** 2)
 
 
 def uses_the_vectors(A):

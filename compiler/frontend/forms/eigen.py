@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...errors import ShapeError, UnsupportedSyntaxError
 from ..complexvals import ComplexPair
+from ...primitives.table import Lazy
 from ..values import Undefined
 from .base import FormsBase
 
@@ -18,6 +19,9 @@ FORMS = {
                 "real square matrix; distinct eigenvalues for the gradient; first derivatives only)"),
     "eig": ((__import__("numpy").linalg.eig,), (),
             "the eigenvalues as `eigvals`; the eigenvectors are a located error when used"),
+    "scipy_eigvals": ((Lazy("scipy.linalg", "eigvals"),), (),
+                      "as `np.linalg.eigvals` (the same LAPACK call: SciPy's values, always complex, are NumPy's); "
+                      "`b=` (the generalized problem) and `homogeneous_eigvals=True` are located errors"),
 }
 
 _VECTORS = ("is the eigenvectors of np.linalg.eig of a general matrix, which adjit does not support (the "
@@ -48,6 +52,16 @@ class EigenForms(FormsBase):
 
     def form_eigvals(self, label, args, kwargs, node):
         return self._pair(self._general_matrix("np.linalg.eigvals", args, kwargs, node))
+
+    def form_scipy_eigvals(self, label, args, kwargs, node):
+        label = "scipy.linalg.eigvals"
+        a, b, _overwrite, _check, homogeneous = self.bind_args(
+            label, ("a", "b", "overwrite_a", "check_finite", "homogeneous_eigvals"), args, kwargs, node, b=None,
+            overwrite_a=False, check_finite=True, homogeneous_eigvals=False)
+        if b is not None or self.static(homogeneous, node, "homogeneous_eigvals"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: the generalized problem (b=) and homogeneous_eigvals=True "
+                           "are not supported", node, hint="np.linalg.eigvals(np.linalg.solve(b, a)) for an invertible b")
+        return self._pair(self._general_matrix(label, [a], {}, node))
 
     def form_eig(self, label, args, kwargs, node):
         v = self._general_matrix("np.linalg.eig", args, kwargs, node)
