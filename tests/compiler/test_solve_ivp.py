@@ -55,10 +55,16 @@ def rk23(p, y0):
     return np.sum(sol.y[:, -1] ** 2) + sol.y[0, 5]
 
 
-def test_rk23_is_scipys():
+def dop853(p, y0):  # its own error norm and a 7th-order interpolant from three more stages at t_eval
+    sol = solve_ivp(oscillator, (0.0, 4.0), y0, method="DOP853", args=tuple(p), rtol=1e-10, atol=1e-12, t_eval=TS)
+    return np.sum(sol.y ** 2)
+
+
+@pytest.mark.parametrize("fun", [rk23, dop853])
+def test_rk23_and_dop853_are_scipys(fun):
     p, y0 = np.array([2.0, 0.3]), np.array([1.0, 0.2])
-    assert run_grad(rk23, (p, y0), (0, 1))[0] == rk23(p, y0)
-    check_against_fd(rk23, [p, y0], (0, 1), compiled=False)
+    assert run_grad(fun, (p, y0), (0, 1))[0] == fun(p, y0)
+    check_against_fd(fun, [p, y0], (0, 1), compiled=False)
 
 
 def stiff_method(p, y0):
@@ -80,7 +86,7 @@ def test_without_t_eval_the_steps():
     check_against_fd(final_state, [p, y0], (0, 1), compiled=False)
 
 
-@pytest.mark.parametrize("fun,words", [(stiff_method, "RK45 and RK23 steps only")])
+@pytest.mark.parametrize("fun,words", [(stiff_method, "RK45, RK23 and DOP853 steps only")])
 def test_what_is_not_replayed_is_located(fun, words):
     with pytest.raises(adjit.AdjitError, match=words) as e:
         adjit.grad(fun)(np.array([2.0, 0.3]), np.array([1.0, 0.0]))
