@@ -239,7 +239,11 @@ def lower_solve_ivp(low, args, kwargs, node):
                       "arguments)", node, hint="args=(k,) for one parameter")
     t_eval = None if o["t_eval"] is None else low.value(low.array_like(o["t_eval"], node), node)
     low.at(node)
-    *arrays, order = _METHODS[method] or _dop853()
+    try:
+        *arrays, order = _METHODS[method] or _dop853()
+    except (ImportError, AttributeError):  # SciPy moved its private coefficients module
+        raise low.err(UnsupportedSyntaxError, f"solve_ivp(method={method!r}): this SciPy's DOP853 coefficients "
+                      "could not be read", node, hint="use method='RK45'") from None
     tableau = tuple(low.compiled_constant(v, node, f"{method}'s tableau") for v in arrays)
     t, y = low.unpack(low.call_value(rk45, [fun, t_span[0], t_span[1], low.array_like(y0, node), t_eval, fargs,
                                             o["rtol"], o["atol"], o["max_step"], tableau, order], {}, node), 2, node)
