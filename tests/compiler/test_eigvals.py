@@ -69,3 +69,13 @@ def test_the_compiled_dgeev_call_is_numpys():
     a[0, 1] = np.nan
     with pytest.raises(np.linalg.LinAlgError, match="infs or NaNs"):  # NumPy's check, before LAPACK
         parts(a)
+
+
+def generalized(A):
+    return np.sum(scipy.linalg.eigvals(A, A.T @ A).real)
+
+
+def test_the_generalized_problem_is_located():
+    with pytest.raises(adjit.AdjitError, match="generalized problem") as e:
+        adjit.grad(generalized)(np.eye(3) + 0.1)
+    assert e.value.loc is not None and "np.linalg.solve(b, a)" in str(e.value)

@@ -102,3 +102,19 @@ def test_scipys_value_errors_where_scipy_raises_them():
     would have extrapolated silently)."""
     with pytest.raises(ValueError, match="not properly sorted"):
         run_grad(unsorted_t_eval, (np.array([2.0, 0.3]), np.array([1.0, 0.0])), (0,))
+
+
+def with_events(p, y0):
+    return np.sum(solve_ivp(oscillator, (0.0, 4.0), y0, args=tuple(p), events=lambda t, y, k, c: y[0]).y)
+
+
+def with_dense_output(p, y0):
+    return np.sum(solve_ivp(oscillator, (0.0, 4.0), y0, args=tuple(p), dense_output=True, t_eval=TS).y)
+
+
+@pytest.mark.parametrize("fun,words", [(with_events, r"events=\.\.\.\) is not supported"),
+                                       (with_dense_output, r"dense_output=\.\.\.\) is not supported")])
+def test_options_not_replayed_are_located(fun, words):
+    with pytest.raises(adjit.AdjitError, match=words) as e:
+        adjit.grad(fun)(np.array([2.0, 0.3]), np.array([1.0, 0.0]))
+    assert e.value.loc is not None and "test_solve_ivp.py" in str(e.value)
