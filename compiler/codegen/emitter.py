@@ -43,6 +43,7 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         self.names: dict[int, str] = {}
         self.exprs: dict[int, Expr] = {}
         self.holder: dict[str, Value] = {}
+        self._fresh_next: dict[str, int] = {}  # loops._fresh: the next version to try per base name
         self.counter = {"_t": 0, "_d": 0}
         self.tapes: dict[str, Value] = {}
         self.ragged = ragged_tapes(fn)  # tapes whose entries may differ in extent (below)

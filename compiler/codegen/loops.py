@@ -244,11 +244,14 @@ class GroupEmitter:
 
     def _fresh(self, base: str) -> str:
         """A name no value holds: for scalar locals and buffers of a fused loop."""
-        name, n = base, 0
+        nexts = self._fresh_next
+        n = nexts.get(base, 0)  # the holder only grows: every version below the last one found is taken
+        name = base if n == 0 else (f"{base}__{n}" if self.parallel else f"{base}_{n}")
         while name in self.holder:
             n += 1
             # parallel lowering: Numba's parfor pass renames x.1 to x_1, so versions must not be x_1
             name = f"{base}__{n}" if self.parallel else f"{base}_{n}"
+        nexts[base] = n
         self.holder[name] = Value(hint=name, type=scalar_type("float64"))
         return name
 

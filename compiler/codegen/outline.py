@@ -86,7 +86,7 @@ def _outline(text: str, fn, name: str, slabs: bool = True) -> tuple[str, list[st
 
 
 # for the tree being cut (per thread: Dask workers compile in threads): id(node) -> its statements
-# (sizes), id(node) -> (names read, names bound) (names)
+# (sizes), id(node) -> (names read, names bound) and ("kill", id(node)) -> names rebound (names)
 _MEMO = threading.local()
 
 
@@ -139,11 +139,20 @@ def _live_stmt(s: ast.stmt, live: set, loop: set | None) -> set:
         return set(live) | (loop or set())
     read, bound = _names(s)
     if isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-        targets = s.targets if isinstance(s, ast.Assign) else [s.target]
-        kill = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Store) and not isinstance(t, (ast.Subscript, ast.Attribute))}
-        return (live - kill) | read
+        return (live - _kills(s)) | read
     return live | read
+
+
+def _kills(s) -> set:
+    """The names an assignment rebinds (not those whose item or attribute it writes), memoized:
+    a loop's liveness is a fixed point that visits its body's statements several times."""
+    key = ("kill", id(s))
+    kill = _MEMO.names.get(key)
+    if kill is None:
+        targets = s.targets if isinstance(s, ast.Assign) else [s.target]
+        kill = _MEMO.names[key] = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                                   and isinstance(n.ctx, ast.Store) and not isinstance(t, (ast.Subscript, ast.Attribute))}
+    return kill
 
 
 def _loop_head(s, live: set) -> set:

@@ -189,6 +189,8 @@ def distribute(s, NOT_MINE):
         v, d = op.inputs[k], op.inputs[1 - k]
         if s.uses.get(v.id, 0) != 1 or v.type != op.out.type or v.type.kind != "array":
             continue
+        if v.id in s.producer:  # an op's result, not a loop's (the scan below is per op: keep it rare)
+            continue
         node = next((n for n in reversed(s.kept) if isinstance(n, (For, While)) and any(o is v for o in n.outputs)), None)
         if node is None:
             continue
