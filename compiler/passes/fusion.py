@@ -32,6 +32,7 @@ from ..ir import Block, For, Function, If, Op, Value, While, inner_blocks
 from ..primitives import PRIMITIVES, REDUCTIONS, SIMD, WRITES, is_advanced
 from .gatherviews import views_into_gathers
 from .scatter import _member_region, fusable_scatters
+from .remat import elementwise_operands, rematerialize
 from .rewrite import use_counts
 from .unitgraph import merge_groups
 
@@ -266,7 +267,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
         outside = uses.get(v.id, 0) > len(us)
         targets = {id(group_of.get(u)): group_of.get(u) for u in us}
         target = None
-        if any(v not in _elementwise_operands(ops[u]) for u in us):
+        if any(v not in elementwise_operands(ops[u]) for u in us):
             pass  # a gather (np.add.at) reads (writes) where its indices point: arrays, never loop members
         elif kind not in ("reduce", "scatter") and not outside and us and len(targets) == 1:
             g = next(iter(targets.values()))
@@ -309,7 +310,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
     for g in new_groups:
         g.members.sort(key=lambda op: order_key[id(op)])
     merge_groups(ops, group_of, new_groups, order_key, _chain(ops), MAX_MEMBERS)  # passes/unitgraph.py
-    ops = _rematerialize(ctx, ops, group_of, new_groups, order_key, retired)
+    ops = rematerialize(ctx, ops, group_of, new_groups, order_key, retired, MAX_MEMBERS)  # passes/remat.py
     unit_of = {}
     live = [g for g in new_groups if g.members]
     live.sort(key=lambda g: order_key[id(g.members[0])])
@@ -320,150 +321,6 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
         g = group_of.get(n)
         unit_of[n] = g.gid if g is not None else -1 - n
     return _schedule(ops, unit_of, groups, order_key)
-
-
-MAX_CONE = 32  # at most this many ops recomputed in one consumer group
-
-
-def _rematerialize(ctx: dict, ops: list, group_of: dict, gs: list, order_key: dict, retired: list) -> list:
-    """Recompute instead of store: when a later group reads elementwise values of an earlier one,
-    copy the ops computing them (back to values that stay stored anyway: SIMD results, values read
-    elsewhere, arguments) into the later group, so those values are never written to memory.
-    Members left without users are dropped. Returns the new op list (group_of is rebuilt).
-
-    (Over 80 lines: one fixed-point loop whose copy, rewire and rebuild steps share its tables.)"""
-    uses, avals = ctx["uses"], ctx["avals"]
-    # (id(g), id(h)) found with nothing to copy: a copy into h changes only what h reads and what a
-    # cone of h's own values reaches, so every other pair keeps its answer (the scan restarts
-    # after each copy, in the same order, without redoing them)
-    settled: set = set()
-    changed = True
-    while changed:
-        changed = False
-        where = {o.id: n for n, op in enumerate(ops) for o in op.outputs}
-        users: dict[int, list] = {}
-        for n, op in enumerate(ops):
-            for i in op.inputs:
-                if i.id in where:
-                    users.setdefault(i.id, []).append(n)
-        live = sorted((g for g in gs if g.members), key=lambda g: order_key[id(g.members[0])])
-        rank = {id(g): k for k, g in enumerate(live)}
-        places: dict = {}  # id(group) -> its members' places in ops, in order
-        readers: dict = {}  # id(group) -> the groups whose members read its values elementwise
-        for n, op in enumerate(ops):
-            h = group_of.get(n)
-            if h is not None:
-                places.setdefault(id(h), []).append(n)
-                for i in _elementwise_operands(op):
-                    g = group_of.get(where.get(i.id, -1))
-                    if g is not None and g is not h:
-                        readers.setdefault(id(g), {})[id(h)] = h
-        for g in live:
-            def anchor(v: Value) -> bool:
-                n = where.get(v.id)
-                if n is None or group_of.get(n) is not g or g.kinds.get(v.id) != "elem":
-                    return True
-                us = users.get(v.id, [])
-                return uses.get(v.id, 0) > len(us) or any(group_of.get(u) is None for u in us)
-
-            for h in sorted(readers.get(id(g), {}).values(), key=lambda h: rank[id(h)]):
-                if h.shape != g.shape or (id(g), id(h)) in settled:
-                    continue
-                settled.add((id(g), id(h)))
-                reads = [n for n in places[id(h)] if _elementwise_operands(ops[n])]
-                targets = list({i.id: i for n in reads for i in _elementwise_operands(ops[n])
-                                if i.id in where and group_of.get(where[i.id]) is g and not anchor(i)}.values())
-                if not targets:
-                    continue
-                cone: list = []
-                ok: dict[int, bool] = {}
-
-                def visit(v: Value, depth: int = 0) -> bool:
-                    if anchor(v):
-                        return True
-                    if v.id not in ok:
-                        if depth > MAX_CONE:  # a longer chain than a cone may hold: refused either way
-                            return False
-                        op = ops[where[v.id]]
-                        ok[v.id] = False  # (no cycles in SSA; set before recursing all the same)
-                        ok[v.id] = op.prim != "outer" and (all(anchor(i) for i in op.inputs) if op.prim == "gather"
-                                                           else all(visit(i, depth + 1) for i in op.inputs))
-                        if ok[v.id]:
-                            cone.append(v)
-                    return ok[v.id]
-
-                if not all([visit(v) for v in targets]) or len(cone) > MAX_CONE or len(h.members) + len(cone) > MAX_MEMBERS:
-                    continue
-                first = min(order_key[id(ops[n])] for n in reads if any(i in targets for i in ops[n].inputs))
-                mapping: dict[int, Value] = {}
-                for k, v in enumerate(cone):
-                    op = ops[where[v.id]]
-                    nv = Value(v.hint, v.type)
-                    avals[nv.id] = avals[v.id]
-                    new = dataclasses.replace(op, inputs=[mapping.get(i.id, i) for i in op.inputs], outputs=[nv])
-                    for i in new.inputs:
-                        uses[i.id] = uses.get(i.id, 0) + 1
-                    mapping[v.id] = nv
-                    ops.append(new)
-                    order_key[id(new)] = first - 0.5 + 0.4 * k / len(cone)
-                    group_of[len(ops) - 1] = h
-                    h.members.append(new)
-                    h.kinds[nv.id] = "elem"
-                for n in reads:
-                    op = ops[n]
-                    at = _elementwise_positions(op)
-                    if any(op.inputs[k].id in mapping for k in at):
-                        for k in at:
-                            i = op.inputs[k]
-                            if i.id in mapping:
-                                uses[i.id] -= 1
-                                uses[mapping[i.id].id] = uses.get(mapping[i.id].id, 0) + 1
-                        new = dataclasses.replace(op, inputs=[mapping.get(i.id, i) if k in at else i
-                                                              for k, i in enumerate(op.inputs)])
-                        order_key[id(new)] = order_key[id(op)]
-                        retired.append(op)
-                        h.members[h.members.index(op)] = new
-                        ops[n] = new
-                h.members.sort(key=lambda op: order_key[id(op)])
-                settled = {p for p in settled if id(h) not in p}
-                changed = True
-                break
-            if changed:
-                break
-    # drop members nothing reads any more
-    while True:
-        read = {i.id for op in ops for i in op.inputs}
-        dead = [n for n, op in enumerate(ops) if group_of.get(n) is not None and op.out.id not in read
-                and uses.get(op.out.id, 0) == 0]
-        if not dead:
-            break
-        for n in dead:
-            g = group_of[n]
-            g.members = [m for m in g.members if m is not ops[n]]
-            for i in ops[n].inputs:
-                uses[i.id] = uses.get(i.id, 0) - 1
-        gone = set(dead)
-        keep = [n for n in range(len(ops)) if n not in gone]
-        remap = {n: k for k, n in enumerate(keep)}
-        new_group_of = {remap[n]: g for n, g in group_of.items() if n in remap}
-        group_of.clear()
-        group_of.update(new_group_of)
-        ops = [ops[n] for n in keep]
-    return ops
-
-
-def _elementwise_positions(op: Op) -> range | tuple:
-    """The inputs a loop member reads at the loop index: a gather none (it reads its operands where
-    its indices point), an np.add.at member its value only (it writes its base where they point)."""
-    if op.prim == "gather":
-        return ()
-    if op.prim == "index_add":
-        return (1,)
-    return range(len(op.inputs))
-
-
-def _elementwise_operands(op: Op) -> list:
-    return [op.inputs[k] for k in _elementwise_positions(op)]
 
 
 def _shapes_from_operands(fn: Function, ops: list, uses: dict) -> list:
