@@ -49,6 +49,9 @@ FORMS = {
                                     "for the gradient; the lower triangle is read (`UPLO='L'`), or with `UPLO='U'` the upper one (of the "
                                     "matrix with its last two axes swapped)"),
     "eigvalsh": ((np.linalg.eigvalsh,), (), "`eigh_w`"),
+    "cholesky": ((np.linalg.cholesky,), (), "the `cholesky` row (the lower triangle read); `upper=True` (NumPy 2): the "
+                                            "row of the matrix with its last two axes swapped, swapped back (the upper "
+                                            "triangle read, as NumPy does)"),
     "svd": ((np.linalg.svd,), (), "`compute_uv=False`: `svd_s`; else the triple (`svd_u`, `svd_s`, `svd_vh`), thin "
                                   "(`full_matrices=False`, or a square matrix); distinct singular values for the "
                                   "gradient of the singular vectors"),
@@ -475,6 +478,14 @@ class LinalgForms(FormsBase):
             r = self._rank(va)
             va = self.b.emit("transpose", [va], axes=tuple(range(r - 2)) + (r - 1, r - 2))
         return va
+
+    def form_cholesky(self, label, args, kwargs, node):
+        a, upper = self.bind_args("np.linalg.cholesky", ("a", "upper"), args, kwargs, node, upper=False)
+        if not self.static(upper, node, "upper"):
+            return self.b.emit("cholesky", [self._float_matrix(a, node, label)])
+        va = self._uplo_matrix(label, (a,), {"UPLO": "U"}, node)
+        r = self._rank(va)
+        return self.b.emit("transpose", [self.b.emit("cholesky", [va])], axes=tuple(range(r - 2)) + (r - 1, r - 2))
 
     def form_eigh(self, label, args, kwargs, node):
         va = self._uplo_matrix("np.linalg.eigh", args, kwargs, node)

@@ -10,7 +10,9 @@ writes it, `c, low = cho_factor(K, lower=True); alpha = cho_solve((c, low), y)`)
 - `lu_factor(a)` then `lu_solve((lu, piv), b, trans=0)`: the pair stands for `a` itself (kept for
   `lu_solve` only: reading `lu` or `piv` is a located error), and `lu_solve` is the `solve` row
   with `a` (`a.T` for trans=1): the same solution, whose derivative the `solve` row has.
-- `solve`, `inv`, `det`: NumPy's rows.
+- `solve(a, b, lower, assume_a, transposed)`, `inv(a, assume_a, lower)`: NumPy's rows with the part of `a` that
+  SciPy's solver reads for `assume_a` (one triangle mirrored for 'sym'/'her'/'pos', a triangle, the diagonal,
+  three diagonals); `det`: NumPy's row.
 - `expm(A)`: the `expm` row (primitives/matfuncs.py: scaling and squaring, runtime/matfuncs.py);
   `expm_frechet(A, E, compute_expm=True)`: the pair (`expm`, `expm_frechet`) or the derivative alone;
   `svdvals(a)`: `svd_s`."""
@@ -22,10 +24,11 @@ from .base import FormsBase
 
 FORMS: dict = {
     "cho_factor": ((Lazy("scipy.linalg", "cho_factor"),), (),
-                   "(`cholesky(a)` or its transpose for `lower=False`, `lower`); the unused triangle is zeros"),
+                   "(`cholesky(a)`, or for `lower=False` `cholesky(a.T).T`, from the upper triangle, `lower`); the "
+                   "unused triangle is zeros"),
     "cho_solve": ((Lazy("scipy.linalg", "cho_solve"),), (), "two triangular `solve`s with the factor's triangle"),
-    "scipy_cholesky": ((Lazy("scipy.linalg", "cholesky"),), (), "`cholesky`; the upper factor `L.T` by default "
-                                                               "(`lower=False`, SciPy's default)"),
+    "scipy_cholesky": ((Lazy("scipy.linalg", "cholesky"),), (), "`cholesky`; the upper factor `cholesky(a.T).T` "
+                                                               "(read from the upper triangle) by default (`lower=False`)"),
     "solve_triangular": ((Lazy("scipy.linalg", "solve_triangular"),), (),
                          "`solve` with `a`'s triangle (`lower`, `trans` 0/1/'N'/'T', `unit_diagonal`)"),
     "solve_banded": ((Lazy("scipy.linalg", "solve_banded"),), (),
@@ -35,8 +38,12 @@ FORMS: dict = {
                   "the pair (lu, piv) standing for `a`, for `lu_solve` only (reading lu or piv is a located error)"),
     "lu_solve": ((Lazy("scipy.linalg", "lu_solve"),), (), "the `solve` row with the factored matrix (`a.T` for "
                                                           "`trans=1`)"),
-    "scipy_solve": ((Lazy("scipy.linalg", "solve"),), (), "the `solve` row (`assume_a` is ignored: LU)"),
-    "scipy_inv": ((Lazy("scipy.linalg", "inv"),), (), "the `inv` row"),
+    "scipy_solve": ((Lazy("scipy.linalg", "solve"),), (),
+                    "the `solve` row with the part of `a` SciPy reads for `assume_a` (`'sym'`/`'her'`/`'pos'`: the "
+                    "upper triangle mirrored, the lower with `lower=True`; a triangle; the diagonal; three "
+                    "diagonals); `transposed=True` solves with its transpose"),
+    "scipy_inv": ((Lazy("scipy.linalg", "inv"),), (), "the `inv` row with the part of `a` SciPy reads for `assume_a` "
+                                                      "(as `solve`; `'diagonal'` a located error)"),
     "scipy_det": ((Lazy("scipy.linalg", "det"),), (), "the `det` row"),
     "scipy_expm": ((Lazy("scipy.linalg", "expm"),), (),
                    "the `expm` row (a number or a 1-element array: `[[exp(a)]]`); one matrix (not a stack). Its "
@@ -50,6 +57,15 @@ FORMS: dict = {
     "scipy_svd": ((Lazy("scipy.linalg", "svd"),), (), "np.linalg.svd's form (`full_matrices`, `compute_uv`; "
                                                       "`lapack_driver` and the overwrite/check flags do not change it)"),
 }
+
+
+# assume_a -> the part of `a` SciPy's solver reads (SciPy 1.17's names; see _structured)
+_SOLVE_STRUCTURES = {None: "gen", "gen": "gen", "general": "gen", "banded": "gen", "diagonal": "diagonal",
+                     "tridiagonal": "tridiagonal", "upper triangular": "upper", "lower triangular": "lower",
+                     "sym": "sym", "symmetric": "sym", "her": "sym", "hermitian": "sym", "pos": "sym",
+                     "positive definite": "sym"}
+_INV_STRUCTURES = {k: v for k, v in _SOLVE_STRUCTURES.items()
+                   if k in (None, "gen", "general", "upper triangular", "lower triangular", "sym", "her", "pos")}
 
 
 class LUFactors:
@@ -121,8 +137,7 @@ class ScipyLinalgForms(FormsBase):
         a, lower, _, _ = self.bind_args(label, ("a", "lower", "overwrite_a", "check_finite"), args, kwargs, node,
                                         lower=False, overwrite_a=False, check_finite=True)
         lower = self._flag(lower, node, "lower")
-        L = self.b.emit("cholesky", [self._linalg_matrix(a, node, label)])
-        return (L if lower else self.b.emit("transpose", [L], axes=(1, 0))), lower
+        return self._factor(self._linalg_matrix(a, node, label), lower), lower
 
     def form_cho_solve(self, label, args, kwargs, node):
         c_and_lower, b, _, _ = self.bind_args(label, ("c_and_lower", "b", "overwrite_b", "check_finite"), args, kwargs,
@@ -140,8 +155,16 @@ class ScipyLinalgForms(FormsBase):
     def form_scipy_cholesky(self, label, args, kwargs, node):
         a, lower, _, _ = self.bind_args(label, ("a", "lower", "overwrite_a", "check_finite"), args, kwargs, node,
                                         lower=False, overwrite_a=False, check_finite=True)
-        L = self.b.emit("cholesky", [self._linalg_matrix(a, node, label)])
-        return L if self._flag(lower, node, "lower") else self.b.emit("transpose", [L], axes=(1, 0))
+        return self._factor(self._linalg_matrix(a, node, label), self._flag(lower, node, "lower"))
+
+    def _factor(self, a, lower: bool):
+        """SciPy's Cholesky factor: L from a's lower triangle, or U = L.T from its upper one (LAPACK's
+        'U' reads no entry below the diagonal: the `cholesky` row, which reads the lower triangle, of
+        a.T, transposed; a gradient lands on the triangle SciPy reads)."""
+        if lower:
+            return self.b.emit("cholesky", [a])
+        L = self.b.emit("cholesky", [self.b.emit("transpose", [a], axes=(1, 0))])
+        return self.b.emit("transpose", [L], axes=(1, 0))
 
     def form_solve_triangular(self, label, args, kwargs, node):
         a, b, trans, lower, unit, _, _ = self.bind_args(
@@ -185,15 +208,53 @@ class ScipyLinalgForms(FormsBase):
         return self.form_solve("np.linalg.solve", (a, b), {}, node)
 
     def form_scipy_solve(self, label, args, kwargs, node):
-        a, b = args[:2] if len(args) >= 2 else (args + (kwargs.get("a"), kwargs.get("b")))[:2]
+        a, b, lower, _, _, _, assume_a, transposed = self.bind_args(
+            label, ("a", "b", "lower", "overwrite_a", "overwrite_b", "check_finite", "assume_a", "transposed"), args,
+            kwargs, node, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
+            transposed=False)
+        a = self._structured(self._linalg_matrix(a, node, label), assume_a, lower, node, label, _SOLVE_STRUCTURES)
+        if self._flag(transposed, node, "transposed"):
+            a = self.b.emit("transpose", [a], axes=(1, 0))
         return self.form_solve("np.linalg.solve", (a, b), {}, node)
 
     def form_scipy_inv(self, label, args, kwargs, node):
-        a = args[0] if args else kwargs.get("a")
-        return self.b.emit("inv", [self._linalg_matrix(a, node, label)])
+        a, _, _, assume_a, lower = self.bind_args(label, ("a", "overwrite_a", "check_finite", "assume_a", "lower"), args,
+                                                  kwargs, node, overwrite_a=False, check_finite=True, assume_a=None,
+                                                  lower=False)
+        a = self._structured(self._linalg_matrix(a, node, label), assume_a, lower, node, label, _INV_STRUCTURES)
+        return self.b.emit("inv", [a])
+
+    def _structured(self, a, assume_a, lower, node, label, structures):
+        """The matrix SciPy's solver reads for `assume_a`: 'sym'/'her'/'pos' one triangle (the upper,
+        or the lower with lower=True) mirrored, 'upper triangular'/'lower triangular' that triangle,
+        'diagonal' the diagonal, 'tridiagonal' three diagonals; None (SciPy detects the structure
+        from the values, a derivative's perturbation breaks it), 'gen' and 'banded' all of it."""
+        assume_a = assume_a if isinstance(assume_a, str) or assume_a is None else self.static(assume_a, node, "assume_a")
+        kind = structures.get(assume_a)
+        if kind is None and assume_a in _SOLVE_STRUCTURES:  # inv's 'diagonal', 'tridiagonal'
+            raise self.err(UnsupportedSyntaxError, f"{label}: assume_a={assume_a!r} is not supported", node,
+                           hint="SciPy 1.17 leaves inv(a, assume_a='diagonal')'s off-diagonal entries unspecified; "
+                                "write np.diag(1 / np.diag(a))" if assume_a == "diagonal" else None)
+        if kind is None:
+            raise self.err(ShapeError, f"{label}: {assume_a} is not a recognized matrix structure", node)
+        if kind == "gen":
+            return a
+        if kind == "sym" and a.type.dtype.startswith("complex"):
+            raise self.err(UnsupportedSyntaxError, f"{label}(assume_a={assume_a!r}) of a complex matrix is not supported",
+                           node, hint="assume_a='gen'")
+        if kind == "sym":
+            lower = self._flag(lower, node, "lower")
+            strict = (self.form_tril if lower else self.form_triu)("np.tril", (a, -1 if lower else 1), {}, node)
+            return self.b.emit("add", [self._part(a, lower, node), self.b.emit("transpose", [strict], axes=(1, 0))])
+        if kind == "diagonal":
+            return self.form_diag("np.diag", (self.form_diag("np.diag", (a,), {}, node),), {}, node)
+        if kind == "tridiagonal":
+            return self.form_triu("np.triu", (self.form_tril("np.tril", (a, 1), {}, node), -1), {}, node)
+        return self._part(a, kind == "lower", node)
 
     def form_scipy_det(self, label, args, kwargs, node):
-        a = args[0] if args else kwargs.get("a")
+        a, _, _ = self.bind_args(label, ("a", "overwrite_a", "check_finite"), args, kwargs, node, overwrite_a=False,
+                                 check_finite=True)
         return self.b.emit("det", [self._linalg_matrix(a, node, label)])
 
     # ---------------------------------------------------------------- the matrix exponential

@@ -1,0 +1,82 @@
+"""What benchmarks/api_probe2.py (everyday NumPy/SciPy calls with their keyword arguments) found
+wrong or refused, pinned: values against NumPy/SciPy, gradients against central differences,
+forward mode against reverse. The matrices are not symmetric where a call reads one part of its
+argument (SciPy's `assume_a`, `lower`, NumPy's `upper`): the derivative must land on what is read."""
+import numpy as np
+import pytest
+import scipy.linalg as sla
+
+from adjit.compiler.errors import AdjitError
+from conftest import check_against_fd, check_forward, run_grad
+
+R = np.random.default_rng(7)
+
+
+def _lopsided(n=3, batch=()):
+    """Positive definite in either triangle, but not symmetric."""
+    M = R.standard_normal(batch + (n, n))
+    S = M @ np.swapaxes(M, -1, -2) + n * np.eye(n)
+    return np.triu(S) + 0.7 * np.tril(S, -1)
+
+
+def scipy_solve_structures(S, y):
+    out = 0.0
+    for i, kind in enumerate(["sym", "pos", "her", "positive definite", "diagonal", "tridiagonal",
+                              "upper triangular", "lower triangular", "gen", "banded"]):
+        out = out + np.sum(sla.solve(S, y, assume_a=kind) * (i + 1)) \
+            + np.sum(sla.solve(S, y, assume_a=kind, lower=True) ** 2) \
+            + np.sum(sla.solve(S, y, assume_a=kind, transposed=True) * (i - 2))
+    return out + np.sum(sla.solve(S, y) ** 2)
+
+
+def scipy_inv_structures(S):
+    return np.sum(sla.inv(S, assume_a="sym") * np.arange(9.0).reshape(3, 3)) \
+        + np.sum(sla.inv(S, assume_a="pos", lower=True) ** 2) + np.sum(sla.inv(S, assume_a="upper triangular") ** 2) \
+        + np.sum(sla.inv(S, assume_a="lower triangular") * 3) + np.sum(sla.inv(S, check_finite=False)) \
+        + sla.det(S, check_finite=False)
+
+
+def scipy_cholesky_upper(S):
+    c, low = sla.cho_factor(S)
+    w = np.arange(9.0).reshape(3, 3)
+    return np.sum(np.triu(c) * w) + np.sum(sla.cholesky(S) * w) + np.sum(sla.cholesky(S, lower=True) * w) \
+        + np.sum(sla.cho_solve((c, low), np.ones(3)) ** 2) + np.sum(sla.cho_solve(sla.cho_factor(S, lower=True), w))
+
+
+def numpy_cholesky_upper(S, B):
+    w = np.arange(9.0).reshape(3, 3)
+    return np.sum(np.linalg.cholesky(S, upper=True) * w) + np.sum(np.linalg.cholesky(B, upper=True) ** 3) \
+        + np.sum(np.linalg.cholesky(S) * w) + np.sum(np.linalg.cholesky(B, upper=False) * w)
+
+
+CASES = [
+    (scipy_solve_structures, lambda: [_lopsided(), R.standard_normal(3)], (0, 1)),
+    (scipy_inv_structures, lambda: [_lopsided()], (0,)),
+    (scipy_cholesky_upper, lambda: [_lopsided()], (0,)),
+    (numpy_cholesky_upper, lambda: [_lopsided(), _lopsided(3, (2,))], (0, 1)),
+]
+
+
+@pytest.mark.parametrize("fun,make,wrt", CASES, ids=[c[0].__name__ for c in CASES])
+def test_reads_what_the_library_reads(fun, make, wrt):
+    args = make()
+    check_against_fd(fun, args, wrt, compiled=False)
+    check_forward(fun, args, wrt, compiled=False)
+
+
+def inv_diagonal(S):
+    return np.sum(sla.inv(S, assume_a="diagonal"))
+
+
+def solve_unknown(S, y):
+    return np.sum(sla.solve(S, y, assume_a="spd"))
+
+
+@pytest.mark.parametrize("fun,args,words", [
+    (inv_diagonal, lambda: [_lopsided()], "assume_a='diagonal' is not supported"),
+    (solve_unknown, lambda: [_lopsided(), np.ones(3)], "spd is not a recognized matrix structure"),
+])
+def test_located_refusals(fun, args, words):
+    with pytest.raises(AdjitError, match=words) as e:
+        run_grad(fun, args(), (0,))
+    assert e.value.loc is not None and e.value.loc.line > 0
