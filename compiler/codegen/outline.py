@@ -54,11 +54,11 @@ def outline(text: str, name: str) -> tuple[str, list[str]]:
     if text.count("\n") < THRESHOLD:  # fewer lines than statements to cut at: nothing to parse
         return text, []
     fn = ast.parse(text).body[0]
-    _MEMO.sizes, _MEMO.names = {}, {}
+    _reset()
     try:
         return _outline(text, fn, name)
     finally:
-        _MEMO.sizes, _MEMO.names = {}, {}
+        _reset()
 
 
 def _outline(text: str, fn, name: str, slabs: bool = True) -> tuple[str, list[str]]:
@@ -66,12 +66,12 @@ def _outline(text: str, fn, name: str, slabs: bool = True) -> tuple[str, list[st
         return text, []
     slabbed, views, made = slab(text, fn) if slabs else (text, {}, {})
     if views:  # the top-level arrays are rows of slabs now: cut that text
-        _MEMO.sizes, _MEMO.names = {}, {}
+        _reset()
         fn = ast.parse(slabbed).body[0]
     local = {a.arg for a in fn.args.args} | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
                                              and not isinstance(n.ctx, ast.Load)}
     cutter = _Cutter(name, local, slabbed.split("\n"), views, made)
-    cutter.cut(fn.body, set())
+    cutter.cut(fn.body, 0)
     if not cutter.parts:
         return text, []
     lines = cutter.lines
@@ -80,14 +80,19 @@ def _outline(text: str, fn, name: str, slabs: bool = True) -> tuple[str, list[st
     if views:
         lines = entry_rows(lines, views, made)
         if lines is None:  # a return sharing its line: cut without slabs
-            _MEMO.sizes, _MEMO.names = {}, {}
+            _reset()
             return _outline(text, ast.parse(text).body[0], name, slabs=False)
     return "\n".join(lines), cutter.parts
 
 
 # for the tree being cut (per thread: Dask workers compile in threads): id(node) -> its statements
-# (sizes), id(node) -> (names read, names bound) and ("kill", id(node)) -> names rebound (names)
+# (sizes), id(node) -> (names read, names bound) and ("kill", id(node)) -> names rebound (names),
+# name -> its bit in the sets of names below (bits)
 _MEMO = threading.local()
+
+
+def _reset() -> None:
+    _MEMO.sizes, _MEMO.names, _MEMO.bits = {}, {}, {}
 
 
 def _size(node: ast.AST) -> int:
@@ -102,12 +107,31 @@ def _children(node) -> list:
     return [c for f in ("body", "orelse", "finalbody", "handlers") for c in getattr(node, f, ())]
 
 
-def _names(node: ast.AST) -> tuple[set, set]:
-    """(names read, names bound) by a simple statement or an expression."""
+# Sets of names are bit sets (Python ints, a bit per name): liveness copies a set per statement
+# visited, and at a thousand lowered statements hundreds of buffers are live across a strip loop
+# (set copies made the cutter grow as statements x live names).
+def _bits(names) -> int:
+    table, out = _MEMO.bits, 0
+    for name in names:
+        b = table.get(name)
+        if b is None:
+            b = table[name] = 1 << len(table)
+        out |= b
+    return out
+
+
+def _has(bits: int, name: str) -> bool:
+    b = _MEMO.bits.get(name)
+    return b is not None and bits & b != 0
+
+
+def _names(node: ast.AST) -> tuple[int, int]:
+    """(names read, names bound) by a simple statement or an expression, as bit sets."""
     got = _MEMO.names.get(id(node))
     if got is not None:
         return got
-    _MEMO.names[id(node)] = got = _walk_names(node)
+    read, bound = _walk_names(node)
+    _MEMO.names[id(node)] = got = _bits(read), _bits(bound)
     return got
 
 
@@ -121,47 +145,47 @@ def _walk_names(node: ast.AST) -> tuple[set, set]:
     return read, bound
 
 
-def _live_in(stmts: list, live: set, loop: set | None = None) -> set:
+def _live_in(stmts: list, live: int, loop: int = 0) -> int:
     """Names live before `stmts` when `live` are live after them (backward, through the structured
-    control flow; `loop`: what is live where a break or continue goes)."""
+    control flow; `loop`: what is live where a break or continue goes), as bit sets."""
     for s in reversed(stmts):
         live = _live_stmt(s, live, loop)
     return live
 
 
-def _live_stmt(s: ast.stmt, live: set, loop: set | None) -> set:
+def _live_stmt(s: ast.stmt, live: int, loop: int) -> int:
     if isinstance(s, ast.If):
         return _names(s.test)[0] | _live_in(s.body, live, loop) | _live_in(s.orelse, live, loop)
     if isinstance(s, (ast.For, ast.While)):
         head = _loop_head(s, live)
-        return head | (_names(s.iter)[0] if isinstance(s, ast.For) else set())
+        return head | (_names(s.iter)[0] if isinstance(s, ast.For) else 0)
     if isinstance(s, (ast.Break, ast.Continue)):
-        return set(live) | (loop or set())
+        return live | loop
     read, bound = _names(s)
     if isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-        return (live - _kills(s)) | read
+        return (live & ~_kills(s)) | read
     return live | read
 
 
-def _kills(s) -> set:
+def _kills(s) -> int:
     """The names an assignment rebinds (not those whose item or attribute it writes), memoized:
     a loop's liveness is a fixed point that visits its body's statements several times."""
     key = ("kill", id(s))
     kill = _MEMO.names.get(key)
     if kill is None:
         targets = s.targets if isinstance(s, ast.Assign) else [s.target]
-        kill = _MEMO.names[key] = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
-                                   and isinstance(n.ctx, ast.Store) and not isinstance(t, (ast.Subscript, ast.Attribute))}
+        kill = _MEMO.names[key] = _bits(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                                        and isinstance(n.ctx, ast.Store) and not isinstance(t, (ast.Subscript, ast.Attribute)))
     return kill
 
 
-def _loop_head(s, live: set) -> set:
+def _loop_head(s, live: int) -> int:
     """Names live at a loop's head (a fixed point: what the body reads comes around again)."""
-    head = set(live) | (set(_names(s.test)[0]) if isinstance(s, ast.While) else set())
+    head = live | (_names(s.test)[0] if isinstance(s, ast.While) else 0)
     while True:
         body = _live_in(s.body, head, head | live)
         if isinstance(s, ast.For):
-            body = body - _names(s.target)[1]
+            body = body & ~_names(s.target)[1]
         new = head | body | _live_in(s.orelse, live)
         if new == head:
             return head
@@ -176,27 +200,27 @@ class _Cutter:
         self.parts: list[str] = []
         self.calls: list[tuple] = []  # (first line, end line, the call's line), 0-based, end exclusive
 
-    def cut(self, body: list, live_out: set) -> list:
+    def cut(self, body: list, live_out: int) -> list:
         """`body` (followed by code where `live_out` are live) with runs of movable statements
         replaced by calls to parts; a statement too large for one part keeps its place and has its
         own bodies cut."""
-        after = [set()] * len(body)  # live after each statement
+        after = [0] * len(body)  # live after each statement (bit sets)
         live = live_out
         for i in range(len(body) - 1, -1, -1):
             after[i] = live
-            live = _live_stmt(body[i], live, None)
+            live = _live_stmt(body[i], live, 0)
         out, run, size = [], [], 0
         for i, stmt in enumerate(body):
             n = _size(stmt)
             if n > PART and _innermost(stmt) and _movable(stmt):
                 # a loop of straight-line code (an elementwise strip loop holding a whole reverse
                 # sweep): one part of its own, called once, never a call per iteration
-                out += self._close(run, after[i - 1] if i else set())
+                out += self._close(run, after[i - 1] if i else 0)
                 out += self._close([stmt], after[i])
                 run, size = [], 0
                 continue
             if n > PART and isinstance(stmt, (ast.For, ast.While, ast.If)):
-                out += self._close(run, after[i - 1] if i else set())
+                out += self._close(run, after[i - 1] if i else 0)
                 run, size = [], 0
                 inner = _loop_head(stmt, after[i]) if isinstance(stmt, (ast.For, ast.While)) else after[i]
                 stmt.body = self.cut(stmt.body, inner)
@@ -205,7 +229,7 @@ class _Cutter:
                 out.append(stmt)
                 continue
             if not _movable(stmt) or self._makes_slab(stmt):  # a slab stays in the caller, which passes it
-                out += self._close(run, after[i - 1] if i else set())
+                out += self._close(run, after[i - 1] if i else 0)
                 run, size = [], 0
                 out.append(stmt)
                 continue
@@ -214,25 +238,26 @@ class _Cutter:
             if size >= PART:
                 out += self._close(run, after[i])
                 run, size = [], 0
-        out += self._close(run, after[-1] if body else set())
+        out += self._close(run, after[-1] if body else 0)
         return out
 
     def _makes_slab(self, stmt: ast.stmt) -> bool:
         return (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
                 and stmt.targets[0].id in self.fixed)
 
-    def _close(self, run: list, live_after: set) -> list:
+    def _close(self, run: list, live_after: int) -> list:
         """The run as a call to a new part, or as it is when it is too small to be worth one."""
         if sum(_size(s) for s in run) < PART // 4:
             return run  # a few statements are cheap where they are
         bound = set()
         for s in run:
             bound |= {n.id for n in ast.walk(s) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-        results = sorted(bound & live_after & self.local)
+        results = sorted(n for n in bound & self.local if _has(live_after, n))
         if not any(isinstance(s, (ast.For, ast.While)) for s in run) and len(results) > 4:
             return run  # straight-line code making many values (allocations) stays where they are used
         # what the run reads before binding it, and the results it may leave unbound
-        args = _live_in(run, set(results)) & self.local
+        live_in = _live_in(run, _bits(results))
+        args = {n for n in self.local if _has(live_in, n)}
         rows = {n.id for s in run for n in ast.walk(s) if isinstance(n, ast.Name) and n.id in self.views}
         for slab in {self.views[v][0] for v in rows}:
             args |= {slab, self.slabs[slab][0]}
