@@ -81,9 +81,18 @@ lstsq, np.searchsorted layer lookups, a wrapped phase by %, an OAS Newton while 
 dicts, rainflow counting with a list stack, an RK4 class with a switched feed, np.interp arc length, np.roll pipelines on
 float32 demand, SAR small areas with np.add.at, embedding columns with erf GELU; `python benchmarks/real_programs/heldout18.py`
 checks its jacobian, hvp, has_aux and dict uses) with `--modules heldout18`;
+`real_programs/heldout19.py` (twenty more, the same way: q, k, v by np.split with heads by np.swapaxes/np.moveaxis, a
+batch-norm class keeping running statistics in a state dict, SVI smiles by Black-76 norm.cdf, Crank-Nicolson with
+solve_banded and early exercise, a quaternion product helper over an IMU history, np.piecewise with lambdas and np.cumprod
+survival, a double-np.where Langevin function, value-function iteration in a while loop, a Goertzel recursion, per-site
+np.linalg.solve over a dict, np.nanmean over CGM dropouts, Bahdanau attention over ragged sentences, np.flip mixup with
+log_softmax, a reversed np.cumsum with np.ediff1d, np.select regimes in a fixed point, np.linalg.multi_dot Riccati
+iterations, depth-sorted splats by np.argsort and np.cumprod, complex np.correlate, np.maximum.accumulate drawdowns,
+np.logaddexp.accumulate over ragged races; `python benchmarks/real_programs/heldout19.py` checks its jacobian, hvp,
+has_aux and dict uses) with `--modules heldout19`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout18|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout19|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -103,12 +112,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
-if str(CORPUS) not in sys.path:  # heldout16..18's TRANSFORMS import their shared `checks` module by name
+if str(CORPUS) not in sys.path:  # heldout16..19's TRANSFORMS import their shared `checks` module by name
     sys.path.insert(0, str(CORPUS))
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-           "heldout14", "heldout15", "heldout16", "heldout17", "heldout18")  # held out from MODULES: run alone with --modules heldout (2, ..., 18)
+           "heldout14", "heldout15", "heldout16", "heldout17", "heldout18",
+           "heldout19")  # held out from MODULES: run alone with --modules heldout (2, ..., 19)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6

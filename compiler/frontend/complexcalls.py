@@ -37,7 +37,8 @@ _EXPANDED = {np.exp: "exp", np.abs: "abs", builtins.abs: "abs", np.angle: "angle
              np.kron: "multi", np.inner: "multi", np.tensordot: "multi", np.einsum: "multi", np.vdot: "vdot",
              np.where: "where", complex: "complex", np.complex128: "complex", np.complex64: "complex",
              functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj", np.linalg.solve: "solve",
-             np.linalg.eigvalsh: "eigvalsh", np.sinh: "sinh", np.cosh: "cosh", np.tanh: "tanh", np.tan: "tan", np.prod: "prod"}
+             np.linalg.eigvalsh: "eigvalsh", np.sinh: "sinh", np.cosh: "cosh", np.tanh: "tanh", np.tan: "tan", np.prod: "prod",
+             np.convolve: "multi", np.correlate: "correlate"}
 
 
 # the same linear map applied to each part (the other arguments real: axes, shapes, counts)
@@ -216,6 +217,11 @@ class ComplexCalls:
         if kind == "multi":
             ops = tuple(range(1, len(args))) if func is np.einsum else (0, 1)
             return self.multilinear(func, args, ops, kwargs, node)
+        if kind == "correlate":  # sum_n a[n + k] conj(v[n]): the real correlation of a and conj(v), bilinear
+            if len(args) < 2:
+                raise self.err(AdjitTypeError, "np.correlate takes two arrays", node)
+            conj_v = self.expand("conj", [args[1]], {}, node) if is_complex(args[1]) else args[1]
+            return self.multilinear(func, [args[0], conj_v] + list(args[2:]), (0, 1), kwargs, node)
         if kind == "complex":
             if len(args) > 2 or kwargs or any(isinstance(a, Value) and a.type.kind != "scalar" for a in args):
                 raise self.err(AdjitTypeError, f"{_name_of(func)}() takes one or two numbers here", node)

@@ -239,10 +239,16 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             self.env[name] = self.masked_write(self.env[name], current.mask, new, stmt)
             self.env[name].hint = name
             return
-        if isinstance(stmt.target, (ast.Name, ast.Attribute)) and isinstance(current, Value) \
-                and current.type.kind == "array":  # (self.w -= g: in place too, other names see it)
-            new = self.in_place_result(current, new, stmt)
+        if isinstance(current, Value) and current.type.kind == "array" and (
+                isinstance(stmt.target, (ast.Name, ast.Attribute)) or self.dict_item_target(stmt.target)):
+            new = self.in_place_result(current, new, stmt)  # (self.w -= g, d["m"] += g: other names see it too)
         self.assign(stmt.target, new, stmt)
+
+    def dict_item_target(self, target) -> bool:
+        """`d["m"]` or `self.state["m"]` as an augmented assignment's target: the array the dict holds,
+        written in place by NumPy (another name for it sees the write: aliasing.py)."""
+        return isinstance(target, ast.Subscript) and isinstance(target.value, (ast.Name, ast.Attribute)) \
+            and type(self.expr(target.value)).__name__ == "StructMap"
 
     def in_place_result(self, current: Value, new, stmt) -> Value:
         """`x += v` on an array writes into x, as NumPy does: the result keeps x's dtype and shape,
@@ -295,6 +301,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
             if not isinstance(target.value, ast.Name):
                 target = self.slot_target(target)  # self.mu[i] = v of an object's changeable array: procedures.py
+                if isinstance(target, ast.Name):  # self.state["m"] = v: the dict item's slot (procedures.py)
+                    return self.slot_item_write(target.id, val)
             if not isinstance(target.value, ast.Name):
                 raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
             target = self.bool_list_index(target)  # x[[True, False]] = v: a constant mask (forms/base.py)

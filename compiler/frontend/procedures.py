@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 
 from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
@@ -160,13 +161,30 @@ class Procedures:
         attrs = _written_attrs(obj.cls)
         if attrs is None or not attrs:
             return
+        held = []
         for attr, v in list(obj.items.items()):
             if attr in attrs and (isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool)):
                 key = f"<{obj.cls.__name__}@{id(obj):x}>.{attr}"
                 self.env[key] = v
                 obj.items[attr] = Slot(key, attr)
+            elif attr in attrs and type(v).__name__ == "StructMap" and getattr(v, "made_by", None) is not None:
+                held += self._slotify_dict(obj, attr, v)  # self.state["mean"] = v in a method
         obj.changeable = attrs
-        obj.slot_keys = [s.key for s in obj.items.values() if isinstance(s, Slot)]
+        obj.slot_keys = [s.key for s in obj.items.values() if isinstance(s, Slot)] + held
+
+    def _slotify_dict(self, obj, attr: str, d) -> list:
+        """A dict made in the function, held by an attribute its methods write into (`self.state["m"] =
+        v`): each item holding a number or an array becomes a slot (the dict's items, so every name for
+        the dict reads the current value, as Python's shared dict). Returns the hidden names."""
+        keys = []
+        for k, v in list(d.items.items()):
+            if isinstance(v, Value) or isinstance(v, (int, float)) and not isinstance(v, bool):
+                key = f"<{obj.cls.__name__}@{id(obj):x}>.{attr}[{k!r}]"
+                self.env[key] = v
+                d.items[k] = Slot(key, f"{attr}[{k!r}]")
+                keys.append(key)
+        d.slot_keys = getattr(d, "slot_keys", []) + keys
+        return keys
 
     def slot_value(self, slot: Slot, node):
         if slot.key not in self.env:
@@ -197,12 +215,45 @@ class Procedures:
             chain.append(base)
             base = base.value
         slot = self._slot_of(base)
+        if slot is None and chain:  # obj.d["k"] = v, obj.d["k"][i] = v: an item of a dict the object holds
+            slot = self._dict_item_slot(base, chain.pop())
         if slot is None:
             return target
-        new = ast.copy_location(ast.Name(slot.key, ast.Load()), base)
+        new = ast.copy_location(ast.Name(slot.key, ast.Store() if not chain else ast.Load()), base)
         for sub in reversed(chain):
             new = ast.copy_location(ast.Subscript(value=new, slice=sub.slice, ctx=sub.ctx), sub)
         return new
+
+    def _dict_item_slot(self, base, sub):
+        """The Slot of `obj.attr[key]` (key a constant) for a dict made in the function (_slotify_dict),
+        or None; a key the dict does not hold, a located error (a new key: Python's dict grows)."""
+        if not isinstance(base, ast.Attribute) or not isinstance(sub.slice, ast.Constant):
+            return None
+        try:
+            d = self.expr(base)
+        except AdjitError:
+            return None
+        if type(d).__name__ != "StructMap":
+            return None
+        if not getattr(d, "slot_keys", None):
+            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(sub)} = ...` writes into a dict an attribute holds: "
+                           "adjit follows such writes in the methods of an object made in the function (outside "
+                           "__init__), into the items the dict had when __init__ finished", sub,
+                           hint=f"in __init__, make the dict with all its items at once ({ast.unparse(base)} = "
+                                f"{{{sub.slice.value!r}: ..., ...}}); elsewhere, write it in a method of the object")
+        item = d.items.get(sub.slice.value)
+        if item is None:
+            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(sub)} = ...` adds the key {sub.slice.value!r} to "
+                           "a dict an object holds: adjit follows writes of the keys it had when the object was made",
+                           sub, hint=f"give the dict every key in __init__ ({base.attr} = {{..., "
+                                     f"{sub.slice.value!r}: 0.0}})")
+        return item if isinstance(item, Slot) else None
+
+    def slot_item_write(self, key: str, val) -> None:
+        """`obj.d["k"] = v`: the hidden name of that dict item (_dict_item_slot)."""
+        if isinstance(val, Value) and val.hint is None:
+            val.hint = "_".join(w for w in re.split(r"\W+", key.rsplit(".", 1)[-1]) if w) or None
+        self.env[key] = val
 
     def slot_attribute_write(self, target, base, val) -> bool:
         """`obj.attr = v` of a changeable attribute (outside __init__ too): True when written."""

@@ -28,7 +28,8 @@ FORMS: dict = {
                                      "whose length is known only when the function runs (a kernel sized from the data), "
                                      "a loop adding one shifted copy of `a` per tap of `v`, then NumPy's window "
                                      "(frontend/libhelpers.py, inlined)"),
-    "correlate": ((np.correlate,), (), "`np.convolve(a, v[::-1], mode)` (real arrays, len(a) >= len(v))"),
+    "correlate": ((np.correlate,), (), "`np.convolve(a, v[::-1], mode)` (len(a) >= len(v); complex operands: "
+                                       "the real correlations of the parts, v conjugated, frontend/complexcalls.py)"),
 }
 
 
