@@ -15,8 +15,9 @@ Each case is a small scalar objective exercising one call. A case is
 A script, not a test: JAX is a benchmark dependency; tests/compiler/test_api_probe2.py pins the
 fixes the probe led to.
 
-Tally (121 cases, lowered run):
-  before (2026-12-03, at fa3312c): see docs/testing.md, section "api_probe2"
+Tally (265 cases, lowered run; docs/testing.md, "benchmarks/api_probe2.py"):
+  before (fa3312c): ok 225, wrong 4, refused 36, internal 0
+  now:              ok 240, wrong 0, refused 25, internal 0
 """
 from __future__ import annotations
 
@@ -1332,6 +1333,254 @@ CASES += [
     (mvn_full_cov, lambda: [nrm(5, 4), nrm(4)], (0, 1)),
     (discrete_logpmfs, lambda: [0.35]),
     (dirichlet_logpdf, lambda: [np.array([1.5, 2.0, 3.0])]),
+]
+
+
+# --- a third batch: the array API's axes, NumPy 2's keywords, structure SciPy reads -------------
+
+def _lopsided():
+    S = spd(3)
+    return np.triu(S) + 0.7 * np.tril(S, -1)
+
+
+def scipy_solve_assume(S, y):
+    import scipy.linalg as sla
+    return np.sum(sla.solve(S, y[:3], assume_a="sym") ** 2) + np.sum(sla.solve(S, y[:3], assume_a="pos", lower=True)) \
+        + np.sum(sla.solve(S, y[3:], assume_a="diagonal") ** 2) + np.sum(sla.solve(S, y[3:], transposed=True) ** 2)
+
+
+def scipy_inv_assume(S):
+    import scipy.linalg as sla
+    return np.sum(sla.inv(S, assume_a="pos") * np.arange(9.0).reshape(3, 3)) + np.sum(sla.inv(S, assume_a="upper triangular"))
+
+
+def scipy_cholesky_default(S):
+    import scipy.linalg as sla
+    c, low = sla.cho_factor(S)
+    return np.sum(sla.cholesky(S) * np.arange(9.0).reshape(3, 3)) + np.sum(sla.cho_solve((c, low), np.ones(3)) ** 2)
+
+
+def numpy_cholesky_upper(S):
+    return np.sum(np.linalg.cholesky(S, upper=True) * np.arange(9.0).reshape(3, 3))
+
+
+def sla_eigvalsh(S):
+    import scipy.linalg as sla
+    return np.sum(sla.eigvalsh(S) ** 3)
+
+
+def linalg_trace_diagonal_3d(T):
+    return np.sum(np.linalg.trace(T[:, :, :3]) * np.array([1.0, 2.0])) + np.sum(np.linalg.diagonal(T) ** 2) \
+        + np.sum(np.linalg.trace(T, offset=1))
+
+
+def std_mean_correction(A):
+    m = np.mean(A, axis=1, keepdims=True)
+    return np.sum(np.std(A, axis=1, mean=m)) + np.sum(np.var(A, axis=0, correction=1)) + np.sum(np.std(A, correction=0.5))
+
+
+def mean_dtype_ints(A):
+    k = np.arange(12).reshape(3, 4)
+    return np.sum(A * np.mean(k, axis=0, dtype=np.float64)) + np.sum(A * np.sum(k > 4, axis=1)[:, None])
+
+
+def round_decimals(x):
+    return np.sum(np.round(x, decimals=2) * x) + np.sum(np.around(x, 1) * x) + np.sum(x.round(decimals=1) * x)
+
+
+def argmax_keepdims(A):
+    i = np.argmax(A, axis=1, keepdims=True)
+    return np.sum(np.take_along_axis(A, i, axis=1) ** 2) + np.sum(np.take_along_axis(A, np.argmin(A, axis=0, keepdims=True), axis=0))
+
+
+def linspace_axis_retstep(x):
+    pts, step = np.linspace(x[:2], x[2:4], 5, retstep=True)
+    col = np.linspace(x[0], x[1], 4, axis=0)
+    return np.sum(pts * np.arange(10.0).reshape(5, 2)) + np.sum(step ** 2) + np.sum(col ** 2)
+
+
+def gradient_coordinates(A):
+    t = np.array([0.0, 0.5, 1.5, 1.75])
+    return np.sum(np.gradient(A, t, axis=1) ** 2) + np.sum(np.gradient(A[0], t, edge_order=2) * np.arange(4.0)) \
+        + np.sum(np.gradient(A, 0.5, t)[1])
+
+
+def quantile_weights(x):
+    return np.quantile(x, 0.5, method="inverted_cdf", weights=np.array([1.0, 2.0, 1.0, 3.0, 1.0, 1.0])) * 2 + np.quantile(x, 0.3)
+
+
+def nanquantile_method(A):
+    return np.sum(np.nanquantile(_nans(A), 0.25, axis=1, method="linear")) + np.nanpercentile(_nans(A), 80.0)
+
+
+def logsumexp_b_broadcast(A):
+    return np.sum(sp.logsumexp(A, axis=1, b=np.array([1.0, 0.5, 2.0, 1.0]))) \
+        + np.sum(sp.logsumexp(A, axis=0, b=np.array([[1.0], [0.0], [2.0]]), keepdims=True))
+
+
+def softmax_negative_axis(T):
+    return np.sum(sp.softmax(T, axis=-2) * np.arange(24.0).reshape(2, 3, 4)) + np.sum(sp.log_softmax(T, axis=(1, 2))[0])
+
+
+def stats_broadcast_params(x, mu):
+    return np.sum(stats.norm.logpdf(x[:, None], loc=mu[None, :], scale=np.array([1.0, 2.0, 0.5])[None, :3])) \
+        + np.sum(stats.t.logpdf(x, df=np.linspace(2.0, 7.0, 6)))
+
+
+def mvn_allow_singular(X, mu):
+    return np.sum(stats.multivariate_normal.logpdf(X, mean=mu, cov=np.eye(4) * 2.0, allow_singular=True))
+
+
+def where_broadcast_shapes(A, x):
+    return np.sum(np.where(A > 0, A, x[:4]) ** 2) + np.sum(np.where(x[:3, None] > 0, A, 0.5) * A)
+
+
+def bool_sum_int_reductions(A):
+    k = np.arange(1, 13).reshape(3, 4)
+    return np.sum(A * np.max(k, axis=0)) + np.sum(A) * np.prod(k[0]) + np.sum(A > 0) * np.sum(A ** 2) \
+        + np.count_nonzero(A > 0, axis=1).sum() * A[0, 0]
+
+
+def cumsum_dtype_axis(A):
+    return np.sum(np.cumsum(A, axis=1, dtype=np.float64) ** 2) + np.sum(np.cumprod(A[0], dtype=float)) + np.sum(A.cumsum(0) * A)
+
+
+def einsum_uppercase_scalar(A):
+    return np.einsum("Ij,Ij->", A, A) + np.sum(np.einsum("ij,j->i", A, A[0]) ** 2) + np.einsum("i,i->", A[0], A[1]) * 2.0
+
+
+def tensordot_scalar_axes0(x):
+    return np.sum(np.tensordot(x[:2], x[2:5], 0) * np.arange(6.0).reshape(2, 3)) + np.tensordot(x, x, 1)
+
+
+def unstack_concat(A):
+    a, b, c = np.unstack(A)
+    return np.sum(np.concat([a, b ** 2], axis=0) * np.arange(8.0)) + np.sum(np.unstack(A, axis=1)[2] * c[:3])
+
+
+def matrix_norm_axis_pairs(T):
+    return np.sum(np.linalg.norm(T, ord="fro", axis=(2, 1))) + np.sum(np.linalg.norm(T, ord=1, axis=(0, 2))) \
+        + np.sum(np.linalg.norm(T, ord=np.inf, axis=(-1, -2), keepdims=True))
+
+
+def vector_norm_axis_tuple(T):
+    return np.sum(np.linalg.vector_norm(T, axis=(0, 2), ord=3)) + np.sum(np.linalg.norm(T, axis=(0,)))
+
+
+def slogdet_result_fields(S):
+    res = np.linalg.slogdet(S)
+    return res.sign * res.logabsdet + np.linalg.slogdet(S)[1]
+
+
+def eigh_result_fields(S):
+    r = np.linalg.eigh(S)
+    return np.sum(r.eigenvalues ** 2) + np.sum(r.eigenvectors[:, -1] ** 2 * np.arange(3.0))
+
+
+def svd_result_fields(A):
+    r = np.linalg.svd(A, full_matrices=False)
+    return np.sum(r.S ** 2) + np.sum(np.abs(r.U[:, 0] * r.Vh[0, :3]))
+
+
+def qr_result_fields(A):
+    r = np.linalg.qr(A.T)
+    return np.sum(np.abs(np.diag(r.R))) + np.sum(r.Q ** 2)
+
+
+def interp_decreasing_fp_array(x):
+    xp = np.linspace(-1.5, 1.5, 7)
+    return np.sum(np.interp(x, xp, np.cos(xp) * 2.0, left=0.0)) + np.sum(np.interp(0.25, xp, np.sin(xp)) * x)
+
+
+def sort_descending(x):
+    return np.sum(np.sort(x)[::-1] * np.arange(6.0)) + np.sum(-np.sort(-x) * np.arange(6.0))
+
+
+def clip_int_bounds(x):
+    return np.sum(np.clip(x, -1, 1) ** 2) + np.sum(np.clip(x * 3, a_min=-2, a_max=None)) + np.sum(np.minimum(np.maximum(x, -0.3), 0.3))
+
+
+def pad_modes(x):
+    return np.sum(np.pad(x, (2, 1), mode="reflect") * np.arange(9.0)) + np.sum(np.pad(x, 1, mode="wrap") * np.arange(8.0)) \
+        + np.sum(np.pad(x, (1, 2), mode="symmetric") * np.arange(9.0)) + np.sum(np.pad(x.reshape(2, 3), ((1, 0), (0, 2))) ** 2)
+
+
+def histogram_weights(x):
+    counts, edges = np.histogram(x, bins=3, range=(-1.5, 1.5), weights=x ** 2)
+    return np.sum(counts * np.arange(3.0))
+
+
+def bincount_weights(x):
+    return np.sum(np.bincount(np.array([0, 2, 1, 0, 2, 2]), weights=x, minlength=4) ** 2)
+
+
+def digitize_right(x):
+    i = np.digitize(x, np.array([-0.5, 0.0, 0.5]), right=True)
+    return np.sum(x * i)
+
+
+def isclose_branch(x):
+    s = np.sum(x ** 2)
+    if np.isclose(s, 0.0, atol=1e-8) or np.allclose(x, 0.0, rtol=1e-5):
+        return s
+    return s * np.mean(x)
+
+
+def outer_ufunc_kw(x):
+    return np.sum(np.add.outer(x[:3], x[3:]) ** 2) + np.sum(np.power.outer(np.abs(x[:2]), np.array([1.0, 2.0]))) \
+        + np.sum(np.minimum.outer(x[:3], x[3:]))
+
+
+def ufunc_reduce_where_initial(A):
+    return np.sum(np.add.reduce(A, axis=1, where=A > 0, initial=0.0)) + np.sum(np.maximum.reduce(A, axis=1, initial=-5.0))
+
+
+def expand_dims_many(x):
+    return np.sum(np.expand_dims(x, axis=(0, -1, 1)) * np.arange(6.0).reshape(1, 1, 6, 1)) + np.sum(x[None, :, None].squeeze() ** 2)
+
+
+CASES += [
+    (scipy_solve_assume, lambda: [_lopsided(), vec()], (0, 1)),
+    (scipy_inv_assume, lambda: [_lopsided()]),
+    (scipy_cholesky_default, lambda: [_lopsided()]),
+    (numpy_cholesky_upper, lambda: [_lopsided()]),
+    (sla_eigvalsh, lambda: [_S()]),
+    (linalg_trace_diagonal_3d, lambda: [_t()]),
+    (std_mean_correction, lambda: [_A()]),
+    (mean_dtype_ints, lambda: [_A()]),
+    (round_decimals, lambda: [vec()]),
+    (argmax_keepdims, lambda: [_A()]),
+    (linspace_axis_retstep, lambda: [vec()]),
+    (gradient_coordinates, lambda: [_A()]),
+    (quantile_weights, lambda: [vec()]),
+    (nanquantile_method, lambda: [_A()]),
+    (logsumexp_b_broadcast, lambda: [_A()]),
+    (softmax_negative_axis, lambda: [_t()]),
+    (stats_broadcast_params, lambda: [vec(), nrm(3)], (0, 1)),
+    (mvn_allow_singular, lambda: [nrm(5, 4), nrm(4)], (0, 1)),
+    (where_broadcast_shapes, lambda: [_A(), vec()], (0, 1)),
+    (bool_sum_int_reductions, lambda: [_A()]),
+    (cumsum_dtype_axis, lambda: [_A()]),
+    (einsum_uppercase_scalar, lambda: [_A()]),
+    (tensordot_scalar_axes0, lambda: [vec()]),
+    (unstack_concat, lambda: [_A()]),
+    (matrix_norm_axis_pairs, lambda: [_t()]),
+    (vector_norm_axis_tuple, lambda: [_t()]),
+    (slogdet_result_fields, lambda: [_S()]),
+    (eigh_result_fields, lambda: [_S()]),
+    (svd_result_fields, lambda: [_A()]),
+    (qr_result_fields, lambda: [_A()]),
+    (interp_decreasing_fp_array, lambda: [vec()]),
+    (sort_descending, lambda: [vec()]),
+    (clip_int_bounds, lambda: [vec()]),
+    (pad_modes, lambda: [vec()]),
+    (histogram_weights, lambda: [vec()]),
+    (bincount_weights, lambda: [vec()]),
+    (digitize_right, lambda: [vec()]),
+    (isclose_branch, lambda: [vec()]),
+    (outer_ufunc_kw, lambda: [vec()]),
+    (ufunc_reduce_where_initial, lambda: [_A()]),
+    (expand_dims_many, lambda: [vec()]),
 ]
 
 

@@ -49,11 +49,48 @@ def numpy_cholesky_upper(S, B):
         + np.sum(np.linalg.cholesky(S) * w) + np.sum(np.linalg.cholesky(B, upper=False) * w)
 
 
+def quantile_methods(x):
+    out = 0.0
+    for i, m in enumerate(["inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
+                           "hazen", "weibull", "linear", "median_unbiased", "normal_unbiased", "lower", "higher",
+                           "midpoint", "nearest"]):
+        out = out + (i + 1) * (np.quantile(x, 0.3, method=m) + 2 * np.quantile(x, 0.5, method=m)
+                               + 3 * np.quantile(x, 0.95, method=m) + np.percentile(x, 12.5, method=m))
+    return out
+
+
+def axis_tuples(T):
+    w = np.arange(1.0, 4.0)
+    return np.sum(np.median(T, axis=(0, 2)) * w) + np.sum(T * np.median(T, axis=(0, -1), keepdims=True)) \
+        + np.sum(np.quantile(T, [0.2, 0.7], axis=(2, 0), method="nearest") * np.arange(6.0).reshape(2, 3)) \
+        + np.sum(T * np.percentile(T, 30, axis=(1, 2), keepdims=True)) + np.sum(np.prod(T, axis=(0, 1)) ** 2) \
+        + np.sum(np.multiply.reduce(T, axis=(0, 2)) * w) + np.sum(T * np.prod(T, axis=(1, 2), keepdims=True))
+
+
+def var_mean_correction(A):
+    m = np.mean(A, axis=1, keepdims=True)
+    return np.sum(np.std(A, axis=1, mean=m)) + np.sum(np.var(A, axis=0, correction=1)) + np.std(A, correction=0.5) \
+        + np.sum(np.var(A, axis=1, mean=m * 0.9, ddof=1))
+
+
+def named_results(S, A):
+    r = np.linalg.slogdet(S)
+    e = np.linalg.eigh(S)
+    u = np.linalg.svd(A, full_matrices=False)
+    q = np.linalg.qr(A.T)
+    return r.sign * r.logabsdet + np.sum(e.eigenvalues ** 2) + np.sum(e.eigenvectors[:, -1] ** 2 * np.arange(3.0)) \
+        + np.sum(u.S ** 2) + np.sum(np.abs(u.U[:, 0] * u.Vh[0, :3])) + np.sum(np.abs(np.diag(q.R))) + np.sum(q.Q ** 2)
+
+
 CASES = [
     (scipy_solve_structures, lambda: [_lopsided(), R.standard_normal(3)], (0, 1)),
     (scipy_inv_structures, lambda: [_lopsided()], (0,)),
     (scipy_cholesky_upper, lambda: [_lopsided()], (0,)),
     (numpy_cholesky_upper, lambda: [_lopsided(), _lopsided(3, (2,))], (0, 1)),
+    (quantile_methods, lambda: [R.permutation(np.linspace(-1.0, 1.3, 9)) + R.uniform(0, 0.05, 9)], (0,)),
+    (axis_tuples, lambda: [R.uniform(0.5, 1.5, (2, 3, 4)) * R.choice([-1.0, 1.0], (2, 3, 4))], (0,)),
+    (var_mean_correction, lambda: [R.standard_normal((3, 4))], (0,)),
+    (named_results, lambda: [_lopsided() + _lopsided().T, R.standard_normal((3, 4))], (0, 1)),
 ]
 
 

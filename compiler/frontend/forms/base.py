@@ -27,6 +27,21 @@ _DATA = frozenset({"a", "A", "x", "x1", "x2", "y", "b", "v", "m", "f", "ary", "a
 _SEQUENCES = frozenset({"arrays", "tup"})
 
 
+def _linalg_results() -> dict:
+    """NumPy's named results (SlogdetResult, EighResult, SVDResult, QRResult, EigResult) by the id of
+    the np.linalg function that returns one; empty before NumPy 2."""
+    global _LINALG_RESULTS
+    if _LINALG_RESULTS is None:
+        mod = getattr(np.linalg, "_linalg", None)
+        pairs = (("slogdet", "SlogdetResult"), ("eigh", "EighResult"), ("svd", "SVDResult"), ("qr", "QRResult"),
+                 ("eig", "EigResult"))
+        _LINALG_RESULTS = {id(getattr(np.linalg, f)): getattr(mod, c) for f, c in pairs if hasattr(mod, c)}
+    return _LINALG_RESULTS
+
+
+_LINALG_RESULTS = None
+
+
 class FormsBase:
     """Helpers and entry points; FUNCTIONS and METHODS are set on the composed class (forms/__init__)."""
     FUNCTIONS = staticmethod(dict)  # () -> {id(object): form name}
@@ -182,11 +197,13 @@ class FormsBase:
         args, kwargs = self.array_args(func, args, kwargs, node)
         label = "len()" if func is builtins.len else f"{_prefix(func)}{getattr(func, '__name__', name)}"
         try:
-            return getattr(self, f"form_{name}")(label, args, kwargs, node)
+            out = getattr(self, f"form_{name}")(label, args, kwargs, node)
         except AdjitError as e:
             if e.loc is None:
                 raise type(e)(f"{label}: {e.message}", self.loc(node), e.hint) from None
             raise
+        named = _linalg_results().get(id(func))  # `res.logabsdet`, `r.eigenvalues` (NumPy 2's results)
+        return named(*out) if named is not None and type(out) is tuple and len(out) == len(named._fields) else out
 
     def form_method(self, m, args, kwargs, node):
         name = self.METHODS[m.name]

@@ -24,10 +24,13 @@ FORMS: dict = {
     "nancumsum": ((np.nancumsum,), (), "`cumsum` of `where(isnan(x), 0, x)` (a NaN counts as zero, no gradient there)"),
     "nancumprod": ((np.nancumprod,), (), "`cumprod` of `where(isnan(x), 1, x)` (a NaN counts as one, no gradient there)"),
     "prod": ((np.prod,), ("prod",), "the last element of `cumprod` along `axis` (`axis=None`: of the raveled "
-                                    "array; `keepdims`): the gradient is exact with zeros in the input"),
+                                    "array; a tuple of axes: moved last and merged into one; `keepdims`): the gradient is exact with "
+                                    "zeros in the input"),
     "quantile": ((np.quantile,), (), "`sort`, then NumPy's linear interpolation between the two order statistics "
                                      "around `q * (n - 1)` (`q` a number or a list known when the call is compiled, "
-                                     "`axis` None or an int, `keepdims`; the lane's extent known when compiled)"),
+                                     "`axis` None, an int or a tuple (merged into one), `keepdims`; the lane's "
+                                     "extent known when compiled); every NumPy `method`, its position NumPy's "
+                                     "quantile of `0..n-1` (q known when compiled)"),
     "percentile": ((np.percentile,), (), "the `quantile` form at `q / 100`"),
     "cov": ((np.cov,), (), "`Xc @ Xc.T / (N - ddof)`, Xc the variables (rows, or columns with `rowvar=False`) "
                            "minus their means; `bias`, `ddof`; `y` (more variables); `fweights`, `aweights` (NumPy's "
@@ -37,10 +40,11 @@ FORMS: dict = {
                                     "the gradient scatters back through the permutation; the in-place method "
                                     "`x.sort()` is refused (use `np.sort`)"),
     "var": ((np.var,), ("var",), "`sum((x - mean(x, keepdims=True)) ** 2) / (n - ddof)` (`axis`, `keepdims`, "
-                                 "`ddof`)"),
+                                 "`ddof` or `correction`; `mean=` the caller's mean, used as given)"),
     "std": ((np.std,), ("std",), "`sqrt` of the `var` form"),
     "median": ((np.median,), (), "`sort`, then the middle element or the mean of the two middle ones "
-                                 "(`axis` None or an int, `keepdims`); NaN when the lane holds one"),
+                                 "(`axis` None, an int or a tuple, merged into one, `keepdims`); NaN when the "
+                                 "lane holds one"),
     "nanmedian": ((np.nanmedian,), (), "`sort` (NaNs last), then the middle of the lane's first `c` elements, c "
                                        "the count of non-NaN ones when the function runs (`axis` None or an int, "
                                        "`keepdims`): a gather per lane; NaN for an all-NaN lane, as NumPy"),
@@ -55,6 +59,11 @@ FORMS: dict = {
     "kron": ((np.kron,), (), "`expand_dims` of both, a broadcast multiply, and a `reshape`"),
 }
 
+
+
+_QUANTILE_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
+                     "hazen", "weibull", "linear", "median_unbiased", "normal_unbiased", "lower", "higher",
+                     "midpoint", "nearest")
 
 class StatisticsForms(FormsBase):
     # ---------------------------------------------------------------- helpers
@@ -96,6 +105,31 @@ class StatisticsForms(FormsBase):
         if self._rank(x) == 0:
             raise self.err(ShapeError, f"axis {axis} is out of bounds for array of dimension 0", node)
         return x, self._axis(axis, self._rank(x), node)
+
+    def _over_axes(self, form, names, label, args, kwargs, node, **extra):
+        """form(..., axis=a tuple of axes) as NumPy computes it: those axes moved to the end and merged
+        into one (a lane of their elements), reduced along it, then kept as axes of 1 (keepdims)."""
+        bound = dict(zip(names, args))
+        bound.update(kwargs)
+        x = self._array_arg(bound["a"], node, label)
+        rank, shape = self._rank(x), self._shape(x)
+        axes = sorted(self._axis(a, rank, node) for a in self.static(bound["axis"], node, "axis"))
+        if len(set(axes)) != len(axes) or not axes:
+            raise self.err(ShapeError if axes else UnsupportedSyntaxError,
+                           f"{label}: {'repeated axis' if axes else 'an empty tuple of axes is not supported'}", node)
+        if any(not isinstance(d, int) for d in shape):
+            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes needs the shape known when the call is "
+                           "compiled", node, hint="reshape the axes into one first")
+        keep = [k for k in range(rank) if k not in axes]
+        lane = self.b.emit("transpose", [x], axes=tuple(keep + axes))
+        lane = self._reshape(lane, tuple(shape[k] for k in keep) + (math.prod(shape[k] for k in axes),))
+        keepdims = bool(self.static(bound.pop("keepdims", False), node, "keepdims"))
+        bound.update(a=lane, axis=-1)
+        out = form(label, (), bound, node, **extra)
+        if keepdims:  # a sequence q leads with its axis
+            lead = self._rank(out) - len(keep)
+            out = self.b.emit("expand_dims", [out], axis=tuple(a + lead for a in axes))
+        return out
 
     def _no_out(self, label, out, node):
         if out is not None:
@@ -140,8 +174,8 @@ class StatisticsForms(FormsBase):
         keepdims = bool(self.static(keepdims, node, "keepdims"))
         rank = self._rank(x)
         if isinstance(axis, tuple):
-            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node,
-                           hint="take the product over one axis at a time")
+            return self._over_axes(self.form_prod, ("a", "axis", "dtype"), label, (x,), {"axis": axis,
+                                   "keepdims": keepdims}, node)
         if rank == 0:
             return x
         flat, ax = self._along(x, axis, node, label)
@@ -160,8 +194,14 @@ class StatisticsForms(FormsBase):
             label, ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims"), args, kwargs, node,
             axis=None, out=None, overwrite_input=False, method="linear", keepdims=False)
         self._no_out(label, out, node)
-        if method != "linear":
-            raise self.err(UnsupportedSyntaxError, f"{label}: method={method!r} is not supported (only 'linear')", node)
+        if isinstance(axis, tuple):
+            return self._over_axes(self.form_quantile, ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims"), label, args, kwargs, node, scale=scale)
+        if method not in _QUANTILE_METHODS:
+            raise self.err(ShapeError, f"{label}: '{method}' is not a valid method. Use one of: {_QUANTILE_METHODS}",
+                           node)
+        if isinstance(q, Value) and q.type.kind == "scalar" and method != "linear":
+            raise self.err(UnsupportedSyntaxError, f"{label}: method={method!r} with q computed when the function "
+                           "runs is not supported", node, hint="q known when the call is compiled, or method='linear'")
         if isinstance(q, Value) and q.type.kind == "scalar":  # q computed at run time (an argument)
             qs = [q if scale == 1.0 else self.b.emit("div", [q, self.value(scale, node)])]
             many = False
@@ -172,8 +212,6 @@ class StatisticsForms(FormsBase):
         if any(not isinstance(v, Value) and not 0.0 <= v <= 1.0 for v in qs):
             raise self.err(ShapeError, f"{label}: q must be in [0, {'100' if scale != 1.0 else '1'}]", node)
         x = self._array_arg(x, node, label)
-        if isinstance(axis, tuple):
-            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node)
         rank = self._rank(x)
         flat, ax = self._along(x, axis, node, label)
         if flat.type.dtype not in ("float32", "float64") or many:  # a sequence q: NumPy's float64 array joins in
@@ -192,7 +230,8 @@ class StatisticsForms(FormsBase):
             if isinstance(v, Value):
                 outs.append(self.b.emit("where", [nan, last, self._quantile_at(s, ax, n, v, node)]))
                 continue
-            pos = v * (n - 1)
+            # NumPy's virtual index of the method: its quantile of 0, 1, ..., n-1 (lo + gamma)
+            pos = v * (n - 1) if method == "linear" else float(np.quantile(np.arange(float(n)), v, method=method))
             lo = min(int(math.floor(pos)), n - 1)
             hi, frac = min(lo + 1, n - 1), pos - lo
             a = self._take(s, ax, lo)
@@ -321,14 +360,16 @@ class StatisticsForms(FormsBase):
         return n
 
     def _var(self, label, args, kwargs, node):
-        x, axis, dtype, out, ddof, keepdims = self.bind_args(
-            label, ("a", "axis", "dtype", "out", "ddof", "keepdims"), args, kwargs, node,
-            axis=None, dtype=None, out=None, ddof=0, keepdims=False)
+        x, axis, dtype, out, ddof, keepdims, given_mean, correction = self.bind_args(
+            label, ("a", "axis", "dtype", "out", "ddof", "keepdims", "mean", "correction"), args, kwargs, node,
+            axis=None, dtype=None, out=None, ddof=None, keepdims=False, mean=None, correction=None)
         self._no_out(label, out, node)
         x = self._array_arg(x, node, label)
         if dtype is not None:
             x = self._cast(x, dtype, node)
-        ddof = self.static(ddof, node, "ddof")
+        if ddof is not None and correction is not None:  # NumPy 2's array-API name for ddof
+            raise self.err(ShapeError, f"{label}: ddof and correction can't be provided simultaneously.", node)
+        ddof = self.static(correction if ddof is None else ddof, node, "ddof") or 0
         keepdims = bool(self.static(keepdims, node, "keepdims"))
         try:
             axes = S.normalize_axis(self.static(axis, node, "axis"), self._rank(x))
@@ -336,7 +377,8 @@ class StatisticsForms(FormsBase):
             raise self.err(type(e), e.message, node) from None
         if x.type.dtype == "bool":
             x = self.b.emit("astype", [x], dtype="float64")
-        mean = self.b.emit("mean", [x], axis=axes, keepdims=True)
+        # `mean=`: the caller's mean (its shape that of keepdims=True), used as given (NumPy 2)
+        mean = self.b.emit("mean", [x], axis=axes, keepdims=True) if given_mean is None else self.value(given_mean, node)
         d = self.b.emit("sub", [x, mean])
         total = self.b.emit("sum", [self.b.emit("mul", [d, d])], axis=axes, keepdims=keepdims)
         n = self._count(x, axes)
@@ -363,8 +405,8 @@ class StatisticsForms(FormsBase):
         keepdims = bool(self.static(keepdims, node, "keepdims"))
         rank = self._rank(x)
         if isinstance(axis, tuple):
-            raise self.err(UnsupportedSyntaxError, f"{label}: a tuple of axes is not supported", node,
-                           hint="reshape the axes into one first")
+            return self._over_axes(self.form_median, ("a", "axis"), label, (x,), {"axis": axis, "keepdims": keepdims},
+                                   node)
         flat, ax = self._along(x, axis, node, label)
         if flat.type.dtype not in ("float32", "float64"):
             flat = self.b.emit("astype", [flat], dtype="float64")
