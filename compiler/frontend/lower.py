@@ -299,10 +299,9 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 return  # A[1:3][0] = v: through the view A[1:3] (morenumpy.py)
             if isinstance(target.value, ast.Subscript):
                 target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
-            if not isinstance(target.value, ast.Name):
-                target = self.slot_target(target)  # self.mu[i] = v of an object's changeable array: procedures.py
-                if isinstance(target, ast.Name):  # self.state["m"] = v: the dict item's slot (procedures.py)
-                    return self.slot_item_write(target.id, val)
+            if not isinstance(target.value, ast.Name):  # self.mu[i] = v, self.state["m"] = v: procedures.py
+                target = self.slot_target(target, val)
+                if target is None: return  # written: an item of a dict an object holds
             if not isinstance(target.value, ast.Name):
                 raise self.err(UnsupportedSyntaxError, "only `name[index] = value` writes are supported", target)
             target = self.bool_list_index(target)  # x[[True, False]] = v: a constant mask (forms/base.py)

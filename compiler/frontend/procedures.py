@@ -207,8 +207,11 @@ class Procedures:
         s = items.get(node.attr)
         return s if isinstance(s, Slot) else None
 
-    def slot_target(self, target):
-        """`obj.attr[i] = v` of a changeable attribute: the write of its hidden name, else target."""
+    def slot_target(self, target, val):
+        """`obj.attr[i] = v` of a changeable attribute: the write of its hidden name, else target; None
+        when written here (`self.state["m"] = v`: init_dict_item_write, or the dict item's slot)."""
+        if self.init_dict_item_write(target, val):
+            return None
         base = target
         chain = []
         while isinstance(base, ast.Subscript):
@@ -219,7 +222,9 @@ class Procedures:
             slot = self._dict_item_slot(base, chain.pop())
         if slot is None:
             return target
-        new = ast.copy_location(ast.Name(slot.key, ast.Store() if not chain else ast.Load()), base)
+        if not chain:  # self.state["m"] = v: the item's hidden name
+            return self.slot_item_write(slot.key, val)
+        new = ast.copy_location(ast.Name(slot.key, ast.Load()), base)
         for sub in reversed(chain):
             new = ast.copy_location(ast.Subscript(value=new, slice=sub.slice, ctx=sub.ctx), sub)
         return new
@@ -227,7 +232,7 @@ class Procedures:
     def _dict_item_slot(self, base, sub):
         """The Slot of `obj.attr[key]` (key a constant) for a dict made in the function (_slotify_dict),
         or None; a key the dict does not hold, a located error (a new key: Python's dict grows)."""
-        if not isinstance(base, ast.Attribute) or not isinstance(sub.slice, ast.Constant):
+        if not isinstance(base, ast.Attribute) or isinstance(sub.slice, ast.Slice):
             return None
         try:
             d = self.expr(base)
@@ -235,19 +240,48 @@ class Procedures:
             return None
         if type(d).__name__ != "StructMap":
             return None
+        key = self.expr(sub.slice)
+        if isinstance(key, Value) or not isinstance(key, (str, int, float, bool, tuple)):
+            key = self.static(key, sub.slice, "a key of a dict written")
         if not getattr(d, "slot_keys", None):
             raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(sub)} = ...` writes into a dict an attribute holds: "
                            "adjit follows such writes in the methods of an object made in the function (outside "
-                           "__init__), into the items the dict had when __init__ finished", sub,
-                           hint=f"in __init__, make the dict with all its items at once ({ast.unparse(base)} = "
-                                f"{{{sub.slice.value!r}: ..., ...}}); elsewhere, write it in a method of the object")
-        item = d.items.get(sub.slice.value)
+                           "__init__), and in the straight-line statements of the __init__ that made the dict",
+                           sub, hint=f"in __init__, make the dict with all its items at once ({ast.unparse(base)} = "
+                                     f"{{{key!r}: ..., ...}}, or a dict comprehension); elsewhere, write it in a "
+                                     "method of the object")
+        item = d.items.get(key)
         if item is None:
-            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(sub)} = ...` adds the key {sub.slice.value!r} to "
-                           "a dict an object holds: adjit follows writes of the keys it had when the object was made",
-                           sub, hint=f"give the dict every key in __init__ ({base.attr} = {{..., "
-                                     f"{sub.slice.value!r}: 0.0}})")
+            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(sub)} = ...` adds the key {key!r} to a dict an "
+                           "object holds: adjit follows writes of the keys it had when the object was made", sub,
+                           hint=f"give the dict every key in __init__ ({base.attr} = {{..., {key!r}: 0.0}})")
         return item if isinstance(item, Slot) else None
+
+    def init_dict_item_write(self, target, val) -> bool:
+        """`self.state["m"] = v` at the top level of the `__init__` building the object, into a dict made
+        in that `__init__` (`self.state = {}` before): the dict's item, as Python's dict, one object for
+        every name holding it (a straight-line statement of the one lowering of this __init__)."""
+        attr = target.value
+        if not (isinstance(attr, ast.Attribute) and isinstance(attr.value, ast.Name)) or \
+                isinstance(target.slice, ast.Slice) or not self.stack:
+            return False
+        obj = self.env.get(attr.value.id)
+        init = self.stack[-1]
+        if not any(init is i for i in (getattr(obj, "building", None) or ())) or not any(
+                target in ast.walk(st) for st in init.body if isinstance(st, (ast.Assign, ast.AnnAssign))):
+            return False
+        d = obj.items.get(attr.attr)
+        if type(d).__name__ != "StructMap" or getattr(d, "made_by", None) is not self:
+            return False
+        key = self.expr(target.slice)
+        if isinstance(key, Value) or not isinstance(key, (str, int, float, bool, tuple)):
+            key = self.static(key, target.slice, "a key of a dict written")
+        item = d.items.get(key)
+        if isinstance(item, Slot):  # an item a loop of this __init__ carried (staticloops.dict_slots)
+            self.env[item.key] = val
+        else:
+            d.items[key] = val
+        return True
 
     def slot_item_write(self, key: str, val) -> None:
         """`obj.d["k"] = v`: the hidden name of that dict item (_dict_item_slot)."""
