@@ -179,7 +179,14 @@ class MoreNumpy(VectorizeCalls):
         return call(np.reshape, self._slice(tiled, 0, 0, total) if reps * n != total else tiled, dims)
 
     def _positions(self, obj, n: int, node, what: str) -> list:
+        if type(obj).__name__ == "SliceValue":  # np.delete(x, slice(0, 2)) (indexing.py)
+            return list(range(n))[slice(*(self.static(p, node, f"{what}: obj") for p in obj.parts))]
         obj = self.static(obj, node, f"{what}: obj")
+        if isinstance(obj, tuple) and obj and all(isinstance(i, bool) for i in obj):  # a mask of arr's extent
+            if len(obj) != n:
+                raise self.err(ArgumentError, f"{what}: boolean array argument obj to delete must be one dimensional "
+                               f"and match the axis length of {n}", node)
+            return [i for i, b in enumerate(obj) if b]
         items = [obj] if isinstance(obj, int) else (list(obj) if isinstance(obj, tuple) else None)
         if items is None or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
             raise self.err(UnsupportedSyntaxError, f"{what}: obj must be an int or a list of ints known when "
@@ -221,9 +228,11 @@ class MoreNumpy(VectorizeCalls):
         axis = self._axis(axis, self._rank(x), node)
         n = self._extent(x, axis, node, "np.insert")
         pos = self.static(obj, node, "np.insert: obj")
+        if isinstance(pos, tuple) and pos and all(isinstance(i, int) and not isinstance(i, bool) for i in pos):
+            return self._insert_many(x, list(pos), values, axis, n, node, call)
         if not isinstance(pos, int) or isinstance(pos, bool):
-            raise self.err(UnsupportedSyntaxError, "np.insert at one position known when compiled (an int obj) is "
-                           "supported", node, hint="join slices with np.concatenate")
+            raise self.err(UnsupportedSyntaxError, "np.insert at positions known when compiled (an int or a list of "
+                           "ints) is supported", node, hint="join slices with np.concatenate")
         if not -n <= pos <= n:
             raise self.err(ArgumentError, f"np.insert: index {pos} is out of bounds for axis {axis} with size {n} "
                            "(NumPy raises IndexError)", node)
@@ -250,6 +259,39 @@ class MoreNumpy(VectorizeCalls):
         v = call(np.broadcast_to, v, tuple(target))
         parts = [p for p in (self._slice(x, axis, 0, pos) if pos else None, v,
                              self._slice(x, axis, pos, n) if pos < n else None) if p is not None]
+        return call(np.concatenate, tuple(parts), axis=axis)
+
+    def _insert_many(self, x, pos: list, values, axis: int, n, node, call):
+        """np.insert at a list of positions, as NumPy: values (at least arr's rank, broadcast to one slice
+        per position along axis) go before those elements of arr, ties in the list's order."""
+        for p in pos:
+            if not -n <= p <= n:
+                raise self.err(ArgumentError, f"np.insert: index {p} is out of bounds for axis {axis} with size {n} "
+                               "(NumPy raises IndexError)", node)
+        pos = [p + n if p < 0 else p for p in pos]
+        v = self.value(self.array_like(values, node) if not _is_number(values) else values, node)
+        if v.type.dtype != x.type.dtype:
+            v = self.b.emit("astype", [v], dtype=x.type.dtype)
+        rank, target = self._rank(x), list(self._shape(x))
+        vshape = list(self._shape(v)) if v.type.kind == "array" else []
+        if len(vshape) > rank:
+            raise self.err(ArgumentError, "np.insert: values have more dimensions than arr", node)
+        if v.type.kind == "array" and len(vshape) < rank:
+            v = self._reshape(v, [1] * (rank - len(vshape)) + vshape)
+        one = len(pos) == 1 and v.type.kind == "array"  # NumPy: a list of one inserts all of values' extent there
+        target[axis] = self._shape(v)[axis] if one else len(pos)
+        if None in target:
+            raise self.err(UnsupportedSyntaxError, "np.insert into an array whose shape is known only when the "
+                           "function runs", node)
+        v = call(np.broadcast_to, v, tuple(target))
+        parts, prev = [], 0
+        for j in sorted(range(len(pos)), key=lambda j: pos[j]):  # stable: ties keep the list's order
+            if pos[j] > prev:
+                parts.append(self._slice(x, axis, prev, pos[j]))
+            parts.append(v if len(pos) == 1 else self._slice(v, axis, j, j + 1))
+            prev = pos[j]
+        if prev < n:
+            parts.append(self._slice(x, axis, prev, n))
         return call(np.concatenate, tuple(parts), axis=axis)
 
     # -- np.linalg over stacks of matrices

@@ -82,6 +82,33 @@ def named_results(S, A):
         + np.sum(u.S ** 2) + np.sum(np.abs(u.U[:, 0] * u.Vh[0, :3])) + np.sum(np.abs(np.diag(q.R))) + np.sum(q.Q ** 2)
 
 
+def arranging_lifted(A):
+    left, right = np.hsplit(A, 2)
+    top, rest = np.vsplit(A, [1])
+    d = np.dsplit(A.reshape(3, 2, 2), 2)
+    a, b = np.broadcast_arrays(A[:, :1], A[0])
+    return np.sum(left * right) + np.sum(top ** 2) * np.sum(rest) + np.sum(np.hsplit(A[0], [1])[1] ** 2) \
+        + np.sum(d[0] * d[1]) + np.sum(a * b * np.arange(12.0).reshape(3, 4)) + np.sum(np.positive(A) * A) \
+        + np.sum(np.take(A, [5, -1, 13], axis=1, mode="wrap") * np.arange(9.0).reshape(3, 3)) \
+        + np.sum(np.take(A, [-2, 1, 30], mode="clip") ** 2) + np.take(A[1], 9, mode="wrap")
+
+
+def nanprod_axes(A):
+    B = np.where(np.abs(A) > 1.2, np.nan, A)
+    return np.sum(np.nanprod(B, axis=1) * np.arange(3.0)) + np.nanprod(B) + np.sum(np.nanprod(B, axis=(0, 1), keepdims=True))
+
+
+def inserts_deletes(A):
+    x = A[0]
+    return np.sum(np.insert(x, [2], [1.0, 2.0]) * np.arange(6.0)) + np.sum(np.insert(x, [4, 1, 4], A[1, :3]) * np.arange(7.0)) \
+        + np.sum(np.insert(x, [-1, 0], 0.5) * np.arange(6.0)) \
+        + np.sum(np.insert(A, [1], A[:, :2], axis=1) * np.arange(18.0).reshape(3, 6)) \
+        + np.sum(np.insert(A, [0, 3, 3], A[0], axis=0) ** 2 * np.arange(24.0).reshape(6, 4)) \
+        + np.sum(np.insert(A, [1, 2], 7.0, axis=None) * np.arange(14.0)) \
+        + np.sum(np.delete(A, slice(0, 1), axis=0) ** 2) + np.sum(np.delete(A, slice(None, None, 2), axis=1) * A[:, :2]) \
+        + np.sum(np.delete(x, [True, False, True, False]) ** 2) + np.sum(np.delete(A, slice(None, None, -3)) * np.arange(8.0))
+
+
 CASES = [
     (scipy_solve_structures, lambda: [_lopsided(), R.standard_normal(3)], (0, 1)),
     (scipy_inv_structures, lambda: [_lopsided()], (0,)),
@@ -90,6 +117,9 @@ CASES = [
     (quantile_methods, lambda: [R.permutation(np.linspace(-1.0, 1.3, 9)) + R.uniform(0, 0.05, 9)], (0,)),
     (axis_tuples, lambda: [R.uniform(0.5, 1.5, (2, 3, 4)) * R.choice([-1.0, 1.0], (2, 3, 4))], (0,)),
     (var_mean_correction, lambda: [R.standard_normal((3, 4))], (0,)),
+    (arranging_lifted, lambda: [R.standard_normal((3, 4))], (0,)),
+    (nanprod_axes, lambda: [R.standard_normal((3, 4))], (0,)),
+    (inserts_deletes, lambda: [R.standard_normal((3, 4))], (0,)),
     (named_results, lambda: [_lopsided() + _lopsided().T, R.standard_normal((3, 4))], (0, 1)),
 ]
 

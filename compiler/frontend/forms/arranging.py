@@ -20,7 +20,8 @@ FORMS: dict = {
     "fliplr": ((np.fliplr,), (), "`np.flip(m, axis=1)` (at least 2-D)"),
     "flipud": ((np.flipud,), (), "`np.flip(m, axis=0)` (at least 1-D)"),
     "rot90": ((np.rot90,), (), "NumPy's composition of `np.flip` and `np.transpose` of `axes` (`k` known when compiled)"),
-    "take": ((np.take,), ("take",), "a `gather` (`axis=None`: of the raveled array)"),
+    "take": ((np.take,), ("take",), "a `gather` (`axis=None`: of the raveled array; `mode='wrap'`/`'clip'`: the "
+                                    "indices mod n / clipped into [0, n - 1] first)"),
     "take_along_axis": ((np.take_along_axis,), (), "a `gather` along `axis`, the other axes indexed by broadcast "
                                                    "aranges"),
     "repeat": ((np.repeat,), ("repeat",), "(a count per element known when compiled: a `gather` at NumPy's index table) `reshape(broadcast_to(expand_dims(x, axis + 1)))`: each element `repeats` "
@@ -136,8 +137,10 @@ class ArrangingForms(FormsBase):
     def form_take(self, label, args, kwargs, node):
         x, idx, axis, out, mode = self.bind_args(label, ("a", "indices", "axis", "out", "mode"), args, kwargs, node,
                                                  axis=None, out=None, mode="raise")
-        if out is not None or mode != "raise":
-            raise self.err(UnsupportedSyntaxError, f"{label}: `out` and `mode` are not supported", node)
+        if out is not None:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `out` is not supported", node)
+        if mode not in ("raise", "wrap", "clip"):
+            raise self.err(ShapeError, f"{label}: clipmode must be one of 'clip', 'raise', or 'wrap'", node)
         x = self._array(x, node, label)
         if isinstance(idx, tuple):  # x.take([0, 2]): the method's list is np.asarray'd as the function's
             idx = self.array_like(idx, node)
@@ -148,6 +151,11 @@ class ArrangingForms(FormsBase):
         idx = self.value(idx, node)
         if idx.type.dtype not in ("int64", "int32"):
             raise self.err(AdjitTypeError, f"{label}: indices must be integers, not {idx.type}", node)
+        if mode != "raise":  # NumPy's: 'wrap' i mod n (Python's, never negative), 'clip' into [0, n - 1]
+            n = self.value(self._extent(x, axis, node, label), node)
+            idx = self.b.emit("mod", [idx, n]) if mode == "wrap" else \
+                self.b.emit("minimum", [self.b.emit("maximum", [idx, self.value(0, node)]),
+                                        self.b.emit("sub", [n, self.value(1, node)])])
         if idx.type.kind == "scalar":
             return self._take(x, axis, idx)
         return self.b.emit("gather", [x, idx], index=(_FULL,) * axis + (("array", 1),))

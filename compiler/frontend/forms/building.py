@@ -31,6 +31,11 @@ FORMS = {
     "split": ((np.split, np.array_split), (),
               "slices (`getitem`, views) into a tuple: a number of sections or a list of indices, "
               "known when the call is compiled; unpack it (`a, b = np.split(x, 2)`)"),
+    "hsplit": ((np.hsplit,), (), "`split` along axis 1 (axis 0 of a 1-D array)"),
+    "vsplit": ((np.vsplit,), (), "`split` along axis 0 of an array of at least 2 dimensions"),
+    "dsplit": ((np.dsplit,), (), "`split` along axis 2 of an array of at least 3 dimensions"),
+    "broadcast_arrays": ((np.broadcast_arrays,), (), "a tuple of `broadcast_to` the common shape (shapes known "
+                                                     "when compiled)"),
     "eye": ((np.eye, np.identity), (), "`arange(n)[:, None] + k == arange(m)`, cast to `dtype`"),
     "tri": ((np.tri,), (), "`arange(m) <= arange(n)[:, None] + k`, cast to `dtype`"),
     "tril": ((np.tril,), (), "`where(tri mask, x, 0)` over the last two axes"),
@@ -208,6 +213,37 @@ class BuildingForms(FormsBase):
                 a, b, _ = slice(a, b).indices(n)
                 pairs.append((a, max(a, b)))
         return tuple(self._slice(x, axis, a, b) for a, b in pairs)
+
+    def _split_at(self, label, args, kwargs, node, axis: int, least: int):
+        x, sections = self.bind_args(label, ("ary", "indices_or_sections"), args, kwargs, node)
+        x = self.value(x, node)
+        r = self._rank(x) if x.type.kind == "array" else 0
+        if r < least:
+            raise self.err(ShapeError, f"{label} only works on arrays of {least} or more dimensions", node)
+        return self.form_split("np.split", (x, sections), {"axis": axis if r > 1 or axis == 0 else 0}, node)
+
+    def form_hsplit(self, label, args, kwargs, node):
+        return self._split_at(label, args, kwargs, node, 1, 1)
+
+    def form_vsplit(self, label, args, kwargs, node):
+        return self._split_at(label, args, kwargs, node, 0, 2)
+
+    def form_dsplit(self, label, args, kwargs, node):
+        return self._split_at(label, args, kwargs, node, 2, 3)
+
+    def form_broadcast_arrays(self, label, args, kwargs, node):
+        if self.static(kwargs.pop("subok", False), node, "subok") or kwargs:
+            raise self.err(AdjitTypeError, f"{label}: only the arrays (and subok=False) are supported", node)
+        vals = [self.value(a, node) for a in args]
+        shapes = [self._shape(v) if v.type.kind == "array" else () for v in vals]
+        if any(d is None for sh in shapes for d in sh):
+            raise self.err(UnsupportedSyntaxError, f"{label}: the shapes must be known when the call is compiled", node)
+        try:
+            shape = np.broadcast_shapes(*shapes)
+        except ValueError as e:
+            raise self.err(ShapeError, f"{label}: {e}", node) from None
+        return tuple(v if sh == shape else self.b.emit("broadcast_to", [v, self._const_shape(list(shape))])
+                     for v, sh in zip(vals, shapes))
 
     def _iota(self, n, axis, ndim, node):
         """arange(n) laid along `axis` of an ndim-dimensional shape (extent 1 elsewhere)."""

@@ -38,6 +38,8 @@ FORMS: dict = {
                                          "largest finite float by default)"),
     "nansum": ((np.nansum,), (), "`sum(where(isnan(x), 0, x))` (`axis`, `keepdims`)"),
     "nanmean": ((np.nanmean,), (), "`nansum` over the count of non-NaN elements"),
+    "nanprod": ((np.nanprod,), (), "the `prod` form of `where(isnan(x), 1, x)` (`axis`, `keepdims`)"),
+    "positive": ((np.positive,), (), "the operand itself, as `+x`"),
     "nanmax": ((np.nanmax,), (), "`max(where(isnan(x), -inf, x))`"),
     "nanmin": ((np.nanmin,), (), "`min(where(isnan(x), inf, x))`"),
     "all": ((np.all,), ("all",), "`min(x != 0) > 0` (`axis`, `keepdims`): a bool"),
@@ -207,6 +209,19 @@ class EverydayForms(FormsBase):
         x, axis, keepdims = self._reduce_args(label, args, kwargs, node)
         clean = self.b.emit("where", [self.b.emit("ne", [x, x]), self.b.const(0.0), x])
         return self._reduce("sum", clean, axis, keepdims, node)
+
+    def form_nanprod(self, label, args, kwargs, node):
+        x, axis, keepdims = self._reduce_args(label, args, kwargs, node)
+        clean = self.b.emit("where", [self.b.emit("ne", [x, x]), self.b.const(1.0), x])
+        return self.form_prod(label, (clean,), {"axis": axis, "keepdims": keepdims}, node)
+
+    def form_positive(self, label, args, kwargs, node):
+        (x,) = self.bind_args(label, ("x",), args, kwargs, node)
+        x = self.value(x, node)
+        if x.type.dtype == "bool":
+            raise self.err(AdjitTypeError, f"{label}: the numpy boolean positive, the `+` operator, is not supported",
+                           node)
+        return x
 
     def form_nanmean(self, label, args, kwargs, node):
         x, axis, keepdims = self._reduce_args(label, args, kwargs, node)
