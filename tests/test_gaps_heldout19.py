@@ -3,13 +3,15 @@ written the way its programs are: a batch-norm class keeping its running mean an
 (`self.state["running_mean"] = (1 - m) * self.state["running_mean"] + m * mu` in a method) was refused
 ('only `name[index] = value` writes are supported'), as was filling such a dict in `__init__` (`self.state = {}`
 then `self.state["m"] = ...`); LFM pulse compression by `np.correlate(tx, ref,
-mode='full')` of complex chirps was refused (no expansion of np.correlate / np.convolve of complex values).
+mode='full')` of complex chirps was refused (no expansion of np.correlate / np.convolve of complex values;
+scipy.signal.correlate / convolve of them: 'a complex value is used where adjit needs a real one').
 Found on the way: `d["m"] += v` on an array a dict made in the function holds, with another name for that
 array read afterwards (`m0 = d["m"]` before), gave the old values where NumPy's in-place add changes both: a
 silently wrong value, now the located aliasing error that `x += v` gets. Gradients against central
 differences, forward mode against reverse (the lowered module run as plain Python)."""
 import numpy as np
 import pytest
+import scipy.signal
 
 import adjit
 from tests.conftest import family_tests, run_grad
@@ -106,8 +108,9 @@ def correlate_modes(w, bw):
     real_v = np.correlate(a, w, 'same')
     real_a = np.correlate(w * np.arange(6), _chirp(4, bw), mode='full')
     conv = np.convolve(a, v * (1 - 0.5j))
+    sig = scipy.signal.correlate(v, a, mode="valid") + scipy.signal.convolve(a[:7], w * 1j, mode="same")
     return np.sum(valid.real * 2 + valid.imag ** 2) + np.sum(np.abs(real_v)) + np.sum(real_a.imag) \
-        + np.sum(np.abs(conv) ** 2 * np.arange(11))
+        + np.sum(np.abs(conv) ** 2 * np.arange(11)) + np.sum(np.abs(sig) ** 2 * np.arange(len(sig)))
 
 
 def _corr_args():

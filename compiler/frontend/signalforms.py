@@ -55,6 +55,10 @@ def lower(low, kind: str, func, args, kwargs, node):
         name = kind.split(".")[1]
         in1, in2, mode, method = low.bind_args(label, ("in1", "in2", "mode", "method"), args, kwargs, node,
                                                mode="full", method="auto")
+        from .complexvals import is_complex
+
+        if is_complex(in1) or is_complex(in2):  # complex operands (complexcalls.py): in2 conjugated for correlate
+            return _complex_1d(low, name, label, in1, in2, mode, call, node)
         v1 = low.array_like(in1, node) if isinstance(in1, tuple) else low.value(in1, node)
         v2 = low.array_like(in2, node) if isinstance(in2, tuple) else low.value(in2, node)
         ranks = {low._rank(v1), low._rank(v2)}
@@ -78,6 +82,29 @@ def lower(low, kind: str, func, args, kwargs, node):
     if kind.startswith("linalg."):
         return _structured(low, kind.split(".")[1], label, args, kwargs, node, call)
     return _gaussian(low, kind, label, args, kwargs, node, call)
+
+
+def _complex_1d(low, name, label, in1, in2, mode, call, node):
+    """signal.convolve / correlate of 1-D operands, one of them complex: SciPy's part for `mode` of
+    np.convolve(in1, in2, "full"), correlate's with conj(in2[::-1]) (expanded on the parts)."""
+    from .complexvals import ComplexPair, is_complex
+
+    parts = [low.cx_full(x, node)[0] if is_complex(x) else low.value(x, node) for x in (in1, in2)]
+    if any(low._rank(v) != 1 for v in parts) or mode not in ("full", "same", "valid"):
+        raise low.err(UnsupportedSyntaxError, f"{label} of complex values: two 1-D arrays, mode 'full', 'same' or "
+                      "'valid'", node)
+    m, n = (low._extent(v, 0, node, label) for v in parts)
+    k = in2
+    if name == "correlate":
+        k = call(np.flip, in2)
+        k = call(np.conj, k) if is_complex(k) else k
+    full = call(np.convolve, in1, k, mode="full")
+    if mode == "full":
+        return full
+    start = (n - 1) // 2 if mode == "same" else min(m, n) - 1
+    size = m if mode == "same" else abs(m - n) + 1
+    re, im = low.cx_full(full, node)
+    return ComplexPair(low._slice(re, 0, start, start + size), low._slice(im, 0, start, start + size))
 
 
 def _structured(low, name, label, args, kwargs, node, call):
