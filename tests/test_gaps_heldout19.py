@@ -7,7 +7,8 @@ mode='full')` of complex chirps was refused (no expansion of np.correlate / np.c
 scipy.signal.correlate / convolve of them: 'a complex value is used where adjit needs a real one').
 Found on the way: `d["m"] += v` on an array a dict made in the function holds, with another name for that
 array read afterwards (`m0 = d["m"]` before), gave the old values where NumPy's in-place add changes both: a
-silently wrong value, now the located aliasing error that `x += v` gets. Gradients against central
+silently wrong value, now the located aliasing error that `x += v` gets; and `d["h"][t] = v`, `d["m"][1:] *= 2`
+into the array a dict holds was refused ('a write through a chained index whose first index is not an int'). Gradients against central
 differences, forward mode against reverse (the lowered module run as plain Python)."""
 import numpy as np
 import pytest
@@ -82,6 +83,32 @@ def dict_filled_in_init(scale, X):
     return np.sum(o.mirror["m"] ** 2) + o.state["count"]
 
 
+# ------------------------------------------------ writes into the array a dict holds: d["h"][t] = v
+def dict_item_element_writes(scale, X):
+    d = {"h": np.zeros(4), "c": scale * 1.0, "k": 0}
+    for t in range(4):  # a loop lowered once carries the item
+        d["c"] = np.tanh(d["c"] * X[t] + scale)
+        d["h"][t] = np.sum(d["c"] ** 2)
+    while d["k"] < 2:
+        d["c"][d["k"]] = d["c"][d["k"]] * X[5, d["k"]] + 1.0
+        d["k"] += 1
+    if np.sum(d["c"]) > 0.0:  # decided when the function runs
+        d["h"][0] = d["h"][0] * scale[1]
+    else:
+        d["h"][1] = 2.0
+    return np.sum(d["h"] * np.arange(1.0, 5.0)) + np.sum(d["c"] ** 2)
+
+
+def dict_item_slice_writes(scale, X):
+    d = {"m": np.outer(scale, X[1])}
+    d["m"][1:] *= 2.0
+    d["m"][:, 0] += scale
+    d["m"][0, 1:] = X[2, 1:] * scale[0]
+    d["m"][d["m"] > 0.5] = 0.5
+    d["m"][[0, 2], 1] = scale[[1, 1]] ** 2
+    return np.sum(d["m"] ** 2)
+
+
 def _stats_args():
     return [np.array([0.7, 1.3, -0.4]), np.sin(np.arange(36.0)).reshape(12, 3) + np.linspace(0, 1, 12)[:, None]]
 
@@ -121,6 +148,8 @@ CASES = [
     (running_stats, _stats_args),
     (running_stats_branches, _stats_args),
     (dict_filled_in_init, _stats_args),
+    (dict_item_element_writes, _stats_args),
+    (dict_item_slice_writes, _stats_args),
     (pulse_compression, _corr_args, (0, 1)),
     (correlate_modes, lambda: [np.linspace(0.5, 1.2, 6), 0.8], (0, 1)),
 ]
@@ -137,6 +166,14 @@ def test_complex_correlate_values_are_numpys():
 
 
 # ------------------------------------------------ what stays refused: located, naming the rewrite
+def dict_item_element_written(w, x):
+    d = {"m": w * 1.0}
+    m0 = d["m"]
+    for k in range(2):
+        d["m"][k] = x[k] * w[2]  # NumPy writes into the array m0 names too
+    return np.sum(m0 * w)
+
+
 def dict_item_added_in_place(w, x):
     d = {"m": w * 1.0}
     m0 = d["m"]
@@ -180,6 +217,7 @@ def dict_filled_in_init_loop(w, x):
 
 
 @pytest.mark.parametrize("fun,match", [(dict_item_added_in_place, "would also change the old m0"),
+                                       (dict_item_element_written, "would also change"),
                                        (object_item_added_in_place, "would also change m0"),
                                        (object_key_added, "adds the key 'total'"),
                                        (dict_filled_in_init_loop, "all its items at once")])

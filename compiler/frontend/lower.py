@@ -293,6 +293,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             for t, v in zip(target.elts, items):
                 self.assign(t, v, node)
         elif isinstance(target, ast.Subscript):
+            if isinstance(target.value, ast.Subscript) and self.dict_item_chain_write(target, val, node): return  # d["m"][i] = v
             if isinstance(target.value, ast.Subscript) and self.chained_mask_write(target, val, node):
                 return  # A[i][mask] = v: through the view A[i] (morenumpy.py)
             if isinstance(target.value, ast.Subscript) and self.chained_view_write(target, val, node):

@@ -359,6 +359,8 @@ class StaticLoops:
             stack.extend(ast.iter_child_nodes(n))
             targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
             for t in targets:
+                while isinstance(t, ast.Subscript) and isinstance(t.value, ast.Subscript):
+                    t = t.value  # d["h"][t] = v writes the item d["h"] (structures.dict_item_chain_write)
                 if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)):
                     continue
                 d, key = self.env.get(t.value.id), t.slice.value

@@ -153,6 +153,33 @@ class Structures:
         self.env[name] = self.made_dict(items, base.default)
         return True
 
+    def dict_item_chain_write(self, target, val, node) -> bool:
+        """`d["m"][i] = v`, `d["m"][1:] *= 2`, `d["a"]["m"][0] = v`: a write into the array a dict made in
+        the function holds, as NumPy's (a write into that array, which another name for it sees:
+        aliasing.py): `t = d["m"]; t[i] = v; d["m"] = t` (dict_item_write). False for anything else."""
+        inner = target.value
+        if not isinstance(inner.value, (ast.Name, ast.Subscript)) or isinstance(inner.slice, ast.Slice):
+            return False
+        try:
+            holder = self.expr(inner.value)
+        except AdjitError:
+            return False
+        if not isinstance(holder, StructMap) or getattr(holder, "made_by", None) is None:
+            return False
+        item = self.expr(inner)
+        if not isinstance(item, Value) or item.type.kind != "array":
+            return False
+        tmp = f"_item{id(target)}"
+        self.env[tmp] = item
+        loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
+        try:
+            self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
+            new = self.env[tmp]
+        finally:
+            self.env.pop(tmp, None)
+        self.assign(loc(ast.Subscript(inner.value, inner.slice, ast.Store())), new, node)
+        return True
+
     def plain_dict(self, d: dict, label: str):
         """A global or closure dict (a configuration): read as a dict argument is, its numbers and
         strings compile-time constants (compiled.py compiles again when one changes: guards.py)."""
