@@ -9,6 +9,8 @@ is a located error from the definition's check.
 `tensordot`."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 
@@ -60,8 +62,14 @@ def vector_norm(x, axis=None, keepdims=False, ord=2):
     if axis is None:
         n = np.linalg.norm(np.ravel(x), ord=ord)
         return np.reshape(n, (1,) * np.ndim(x)) if keepdims else n
-    if isinstance(axis, tuple) and len(axis) != 1:
-        raise ValueError("a norm over several axes: move them together and reshape (np.reshape) first")
+    if isinstance(axis, tuple) and len(axis) != 1:  # the norm of the vectors those axes hold, raveled
+        nd = np.ndim(x)
+        axes = tuple(sorted(a % nd for a in axis))
+        rest = tuple(k for k in range(nd) if k not in axes)
+        y = np.transpose(x, rest + axes)
+        y = np.reshape(y, np.shape(y)[:len(rest)] + (-1,))
+        n = np.linalg.norm(y, ord=ord, axis=-1)
+        return np.expand_dims(n, axes) if keepdims else n
     return np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
 
 
@@ -118,5 +126,27 @@ def inline_definition(low, func, args, kwargs, node, written: str):
         raise low.err(type(e), f"{written}: {e.message}", node, hint=e.hint) from None
 
 
-# id(NumPy's object) -> the definition inlined for it (the spellings this NumPy has)
-DEFINITIONS = {id(getattr(mod, name)): impl for mod, name, impl in _SPELLINGS if hasattr(mod, name)}
+class _Definitions(dict):
+    """id(NumPy's object) -> the definition inlined for it (the spellings this NumPy has); SciPy's
+    (scipycompat.py) join once their module is imported (adjit never imports SciPy itself)."""
+
+    scipy_pending = True
+
+    def get(self, key, default=None):
+        if self.scipy_pending and "scipy" in sys.modules:
+            self._add_scipy()
+        return dict.get(self, key, default)
+
+    def _add_scipy(self):
+        names = ("scipy.special", "scipy.stats", "scipy.linalg")
+        if not any(m in sys.modules for m in names):
+            return
+        from . import scipycompat
+
+        for mod, name, impl in scipycompat.SPELLINGS:
+            if mod in sys.modules and hasattr(sys.modules[mod], name):
+                self[id(getattr(sys.modules[mod], name))] = impl
+        self.scipy_pending = not all(m in sys.modules for m in names)
+
+
+DEFINITIONS = _Definitions({id(getattr(mod, name)): impl for mod, name, impl in _SPELLINGS if hasattr(mod, name)})

@@ -5,6 +5,8 @@ argument (SciPy's `assume_a`, `lower`, NumPy's `upper`): the derivative must lan
 import numpy as np
 import pytest
 import scipy.linalg as sla
+import scipy.special as sp
+from scipy import stats
 
 from adjit.compiler.errors import AdjitError
 from conftest import check_against_fd, check_forward, run_grad
@@ -109,6 +111,21 @@ def inserts_deletes(A):
         + np.sum(np.delete(x, [True, False, True, False]) ** 2) + np.sum(np.delete(A, slice(None, None, -3)) * np.arange(8.0))
 
 
+def norms_lifted(T):
+    x = T[0, 0]
+    return np.linalg.norm(x, ord=-1) + np.linalg.norm(x, -2) + np.linalg.norm(x, ord=-0.5) \
+        + np.sum(np.linalg.vector_norm(T, axis=(0, 2), ord=3)) + np.sum(np.linalg.vector_norm(T, axis=(-1, 0)) ** 2) \
+        + np.sum(T * np.linalg.vector_norm(T, axis=(1, 2), keepdims=True))
+
+
+def scipy_lifted(x, p):
+    q = np.abs(x) + 0.1
+    return np.sum(sp.softplus(x) * np.arange(6.0)) + stats.entropy(q) + stats.entropy(q, q[::-1], base=2.0) \
+        + np.sum(stats.entropy(q.reshape(2, 3), axis=1)) + np.sum(stats.zscore(x) * np.arange(6.0)) \
+        + np.sum(stats.zscore(x.reshape(2, 3), axis=1, ddof=1) ** 3) + np.sum(sla.eigvalsh(np.outer(x[:3], x[:3]) + np.diag(q[:3]), lower=False) ** 2) \
+        + np.sum(stats.geom.logpmf(np.array([1, 2, 5, 1, 3]), p)) + np.sum(stats.geom.pmf(np.array([1, 4]), p, loc=1))
+
+
 CASES = [
     (scipy_solve_structures, lambda: [_lopsided(), R.standard_normal(3)], (0, 1)),
     (scipy_inv_structures, lambda: [_lopsided()], (0,)),
@@ -120,6 +137,8 @@ CASES = [
     (arranging_lifted, lambda: [R.standard_normal((3, 4))], (0,)),
     (nanprod_axes, lambda: [R.standard_normal((3, 4))], (0,)),
     (inserts_deletes, lambda: [R.standard_normal((3, 4))], (0,)),
+    (norms_lifted, lambda: [R.uniform(0.3, 1.2, (2, 3, 4)) * R.choice([-1.0, 1.0], (2, 3, 4))], (0,)),
+    (scipy_lifted, lambda: [R.standard_normal(6), 0.3], (0, 1)),
     (named_results, lambda: [_lopsided() + _lopsided().T, R.standard_normal((3, 4))], (0, 1)),
 ]
 
@@ -139,7 +158,12 @@ def solve_unknown(S, y):
     return np.sum(sla.solve(S, y, assume_a="spd"))
 
 
+def entropy_omit(x):
+    return stats.entropy(np.abs(x) + 0.1, nan_policy="omit")
+
+
 @pytest.mark.parametrize("fun,args,words", [
+    (entropy_omit, lambda: [np.ones(3)], "nan_policy='propagate' and keepdims=False only"),
     (inv_diagonal, lambda: [_lopsided()], "assume_a='diagonal' is not supported"),
     (solve_unknown, lambda: [_lopsided(), np.ones(3)], "spd is not a recognized matrix structure"),
 ])

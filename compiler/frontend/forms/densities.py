@@ -364,14 +364,15 @@ CONTINUOUS = {
 # ---------------------------------------------------------------------------- discrete
 class Discrete:
     """A discrete distribution: shape parameter names, the support's top (a function of the
-    shapes; the bottom is 0), which shapes are data (no gradient: an integer count), which are
+    shapes; the bottom is `lo`, 0 but for geom), which shapes are data (no gradient: an integer count), which are
     invalid, and logpmf(o, k, *shapes). `edges(o, k, *shapes)`: where the pmf is C u^e in the
     distance u of a parameter to a bound of its range (poisson's mu at 0: mu^k / k!), tuples
     (shape index, bound, sign of u = sign * (shape - bound), a value inside, e, log C): pmf's
     derivative there is C e u^(e-1) (1 or 0 for e = 1 or more), which exp(logpmf) would make 0 * inf."""
 
-    def __init__(self, shapes, logpmf, bad, doc, hi=lambda *s: _INF, data=(), edges=None):
+    def __init__(self, shapes, logpmf, bad, doc, hi=lambda *s: _INF, data=(), edges=None, lo=0):
         self.shapes, self.logpmf, self.bad, self.doc, self.hi, self.data = shapes, logpmf, bad, doc, hi, data
+        self.lo = lo  # the support's bottom (geom's 1)
         self.edges = edges
         self.methods = ("logpmf", "pmf")
 
@@ -409,4 +410,6 @@ DISCRETE = {
                        "`gammaln(n + k) - gammaln(k + 1) - gammaln(n) + n log(p) + xlog1py(k, -p)`",
                        edges=lambda o, k, n, p: ((1, 1.0, -1.0, 0.5, k,
                                                   o.sub(o.gammaln(n + k) - o.gammaln(k + 1), o.gammaln(n))),)),
+    "geom": Discrete(("p",), lambda o, k, p: o.xlog1py(k - 1, -p) + o.log(p), lambda o, p: o.or_(p <= 0, p > 1),
+                     "`xlog1py(k - 1, -p) + log(p)` on k >= 1", lo=1),
 }

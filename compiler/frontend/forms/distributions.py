@@ -300,8 +300,8 @@ class DistributionForms(FormsBase):
         shapes = [data(s) if n in spec.data else s for n, s in zip(spec.shapes, shapes)]
         hi = spec.hi(o, *shapes)
         fractional = o.mod(k, 1.0) > 0 if not (isinstance(k, Var) and k.dtype in ("int64", "int32")) else False
-        off = o.or_(k < 0, k > hi if not (_is_number(hi) and math.isinf(hi)) else False, fractional)
-        kk = o.where(off, 0, k)
+        off = o.or_(k < spec.lo, k > hi if not (_is_number(hi) and math.isinf(hi)) else False, fractional)
+        kk = o.where(off, spec.lo, k)
         edges = self._pmf_edges(o, spec, kk, shapes) if spec.edges is not None else []
         inner = list(shapes)
         for i, at, safe, _ in edges:  # the parameter on its bound: read as a value inside there

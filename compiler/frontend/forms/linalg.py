@@ -33,8 +33,9 @@ FORMS = {
                "ignored"),
     "tensordot": ((np.tensordot,), (), "an `einsum`: `axes` an int or a pair of axis lists"),
     "norm": ((np.linalg.norm,), (),
-             "vectors: `ord` None/2 `sqrt(sum(x * x))`, 1 `sum(abs)`, inf/-inf `max`/`min` of `abs`, other p "
-             "`sum(abs(x) ** p) ** (1 / p)`; matrices (`axis` a pair, or 2-D): None/'fro', 1/-1, inf/-inf, and "
+             "vectors: `ord` None/2 `sqrt(sum(x * x))`, 1 `sum(abs)`, inf/-inf `max`/`min` of `abs`, 0 the count "
+             "of nonzeros, other p (negative too) `sum(abs(x) ** p) ** (1 / p)`; matrices (`axis` a pair, or "
+             "2-D): None/'fro', 1/-1, inf/-inf, and "
              "2/-2/'nuc' from the singular values (`svd_s`: the largest, the smallest, their sum; one matrix, "
              "distinct singular values for the gradient of 2/-2); `axis`, `keepdims`. The gradient at 0 is the "
              "subgradient 0 (not NaN)"),
@@ -353,9 +354,9 @@ class LinalgForms(FormsBase):
         if ord_ == 0:
             nz = self.b.emit("astype", [self.b.emit("ne", [x, self.b.const(0.0)])], dtype=x.type.dtype)
             return red("sum", nz)
-        if not ord_ > 0:
-            raise self.err(UnsupportedSyntaxError, f"np.linalg.norm: ord={ord_!r} is not supported for vectors",
-                           node, hint="ord None, 1, 2, inf, -inf, 0 or a positive number")
+        if ord_ < 0:  # NumPy's sum(|x| ** p) ** (1 / p): 0 if an entry is 0 (inf ** (1 / p))
+            return self.b.emit("pow", [red("sum", self.b.emit("pow", [absx, self.b.const(float(ord_))])),
+                                       self.b.const(1.0 / ord_)])
         return self._safe_root(red("sum", self.b.emit("pow", [absx, self.b.const(float(ord_))])), float(ord_))
 
     def _matrix_norm(self, x, ord_, axes, keepdims, node):
