@@ -8,7 +8,9 @@ scipy.signal.correlate / convolve of them: 'a complex value is used where adjit 
 Found on the way: `d["m"] += v` on an array a dict made in the function holds, with another name for that
 array read afterwards (`m0 = d["m"]` before), gave the old values where NumPy's in-place add changes both: a
 silently wrong value, now the located aliasing error that `x += v` gets; and `d["h"][t] = v`, `d["m"][1:] *= 2`
-into the array a dict holds was refused ('a write through a chained index whose first index is not an int'). Gradients against central
+into the array a dict holds was refused ('a write through a chained index whose first index is not an int'),
+np.add.at(d["m"], ...) and np.copyto(d["m"], v) too ('takes an array name'), d["m"].sort() as 'a selection that is
+not a view'. Gradients against central
 differences, forward mode against reverse (the lowered module run as plain Python)."""
 import numpy as np
 import pytest
@@ -109,6 +111,31 @@ def dict_item_slice_writes(scale, X):
     return np.sum(d["m"] ** 2)
 
 
+class Tally:
+    def __init__(self, scale):
+        self.state = {"m": scale * 1.0}
+
+    def add(self, x):
+        np.add.at(self.state["m"], [0, 2, 0], x[:3])  # written by a call: still one of the object's dict items
+        self.state["m"].sort()
+
+
+def dict_item_in_place_calls(scale, X):
+    d = {"m": np.zeros(3), "M": np.outer(scale, X[0]), "z": scale * X[1]}
+    for k in range(3):  # a loop lowered once carries the item np.add.at writes
+        np.add.at(d["m"], [k, (k + 1) % 3], scale[:2] * X[k, 0])
+    np.maximum.at(d["m"], [1, 1], X[2, :2])
+    np.fill_diagonal(d["M"], scale)
+    np.copyto(d["z"], d["z"] ** 2)
+    d["z"].sort()
+    d["M"][2].fill(0.5)
+    t = Tally(scale)
+    t.add(X[3])
+    t.add(X[4] * 2)
+    return np.sum(d["m"] ** 2) + np.sum(d["M"] ** 2) + np.sum(d["z"] * np.arange(3.0)) \
+        + np.sum(t.state["m"] * np.arange(3.0))
+
+
 def _stats_args():
     return [np.array([0.7, 1.3, -0.4]), np.sin(np.arange(36.0)).reshape(12, 3) + np.linspace(0, 1, 12)[:, None]]
 
@@ -150,6 +177,7 @@ CASES = [
     (dict_filled_in_init, _stats_args),
     (dict_item_element_writes, _stats_args),
     (dict_item_slice_writes, _stats_args),
+    (dict_item_in_place_calls, _stats_args),
     (pulse_compression, _corr_args, (0, 1)),
     (correlate_modes, lambda: [np.linspace(0.5, 1.2, 6), 0.8], (0, 1)),
 ]
@@ -171,6 +199,13 @@ def dict_item_element_written(w, x):
     m0 = d["m"]
     for k in range(2):
         d["m"][k] = x[k] * w[2]  # NumPy writes into the array m0 names too
+    return np.sum(m0 * w)
+
+
+def dict_item_added_at(w, x):
+    d = {"m": w * 1.0}
+    m0 = d["m"]
+    np.add.at(d["m"], [0, 0], x[:2])
     return np.sum(m0 * w)
 
 
@@ -218,6 +253,7 @@ def dict_filled_in_init_loop(w, x):
 
 @pytest.mark.parametrize("fun,match", [(dict_item_added_in_place, "would also change the old m0"),
                                        (dict_item_element_written, "would also change"),
+                                       (dict_item_added_at, "would also change the old m0"),
                                        (object_item_added_in_place, "would also change m0"),
                                        (object_key_added, "adds the key 'total'"),
                                        (dict_filled_in_init_loop, "all its items at once")])

@@ -384,6 +384,8 @@ class LocalFunctions(StaticLoops):
                 next(iter(func.env), None)), "building", None) or ()):  # super().__init__(...): structures.py
             self.expr(call)
             return
+        if self.dict_item_call(func, call, stmt):  # np.add.at(d["m"], i, v): into the dict's array (structures.py)
+            return
         if func is np.fill_diagonal or func is np.copyto:
             if call.keywords and not (func is np.fill_diagonal and [k.arg for k in call.keywords] == ["wrap"]):
                 raise self.err(UnsupportedSyntaxError, f"{written}: keyword arguments are not supported", call)

@@ -181,8 +181,8 @@ class MoreNumpy(VectorizeCalls):
     def _positions(self, obj, n: int, node, what: str) -> list:
         if type(obj).__name__ == "SliceValue":  # np.delete(x, slice(0, 2)) (indexing.py)
             return list(range(n))[slice(*(self.static(p, node, f"{what}: obj") for p in obj.parts))]
-        obj = self.static(obj, node, f"{what}: obj")
-        if isinstance(obj, tuple) and obj and all(isinstance(i, bool) for i in obj):  # a mask of arr's extent
+        obj = self.known_items(obj) or self.static(obj, node, f"{what}: obj")  # np.array([True, False, ...]) too
+        if isinstance(obj, tuple) and obj and all(isinstance(i, (bool, np.bool_)) for i in obj):  # a mask of arr's extent
             if len(obj) != n:
                 raise self.err(ArgumentError, f"{what}: boolean array argument obj to delete must be one dimensional "
                                f"and match the axis length of {n}", node)
@@ -518,7 +518,7 @@ class MoreNumpy(VectorizeCalls):
                                                       ctx=ast.Load())), args=[target] + list(call.args),
                                 keywords=call.keywords))
         where = at(ast.Subscript(value=target, slice=at(ast.Constant(value=Ellipsis)), ctx=ast.Store()))
-        if isinstance(target, ast.Subscript):  # Y[0].sort(): a view of Y (basic indices) sorted in place: Y[0, ...]
+        if isinstance(target, ast.Subscript) and not self.dict_item_target(target):  # Y[0].sort(): Y[0, ...] (a view)
             inner = list(target.slice.elts) if isinstance(target.slice, ast.Tuple) else [target.slice]
             if not all(self._basic_index(e) for e in inner):
                 raise self.err(UnsupportedSyntaxError, f".{m.name}() of a selection that is not a view (NumPy would "

@@ -77,6 +77,13 @@ def _stored_attrs(node) -> set:
                 t = t.value
             if isinstance(t, ast.Attribute):
                 out.add(t.attr)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _IN_PLACE_CALLS + (
+                "put_along_axis", "putmask", "place"):  # np.add.at(self.state["m"], i, v), self.x[0].sort()
+            t = n.func.value if n.func.attr in ("sort", "fill") else n.args[0] if n.args else None
+            while isinstance(t, ast.Subscript):
+                t = t.value
+            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
+                out.add(t.attr)
     return out
 
 

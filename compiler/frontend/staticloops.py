@@ -25,6 +25,7 @@ from .structvalues import StructTuple
 from .values import LocalFunction
 
 MAX_UNROLL = 256  # iterations; the alternative is a located error, not a loop
+_WRITING_CALLS = ("at", "copyto", "fill_diagonal", "put_along_axis", "putmask", "place", "sort", "fill")
 
 
 def _static_kind(v) -> str | None:
@@ -358,7 +359,9 @@ class StaticLoops:
                 continue
             stack.extend(ast.iter_child_nodes(n))
             targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
-            for t in targets:
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _WRITING_CALLS:
+                targets = [n.func.value if n.func.attr in ("sort", "fill") else n.args[0] if n.args else None]
+            for t in targets:  # (np.add.at(d["m"], i, v), d["m"].sort(): structures.dict_item_call)
                 while isinstance(t, ast.Subscript) and isinstance(t.value, ast.Subscript):
                     t = t.value  # d["h"][t] = v writes the item d["h"] (structures.dict_item_chain_write)
                 if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)):

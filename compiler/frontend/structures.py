@@ -180,6 +180,29 @@ class Structures:
         self.assign(loc(ast.Subscript(inner.value, inner.slice, ast.Store())), new, node)
         return True
 
+    def dict_item_call(self, func, call, stmt) -> bool:
+        """np.add.at(d["m"], idx, v), np.copyto(d["m"], v), np.fill_diagonal, np.put_along_axis, ... as
+        statements on the array a dict made in the function holds (or an object's dict item): the call
+        on that array, as NumPy's write into it, then the item the written array. False otherwise."""
+        inplace = func is np.fill_diagonal or func is np.copyto or self.is_inplace_numpy(func) or (
+            getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None), np.ufunc))
+        if not inplace or not call.args or not self.dict_item_target(call.args[0]):
+            return False
+        item = self.expr(call.args[0])
+        if not isinstance(item, Value) or item.type.kind != "array":
+            return False
+        tmp = f"_item{id(call)}"
+        self.env[tmp] = item
+        loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, stmt))  # noqa: E731
+        try:
+            self.call_statement(loc(ast.Expr(ast.Call(call.func, [ast.Name(tmp, ast.Load())] + list(call.args[1:]),
+                                                      call.keywords))))
+            new = self.env[tmp]
+        finally:
+            self.env.pop(tmp, None)
+        self.assign(loc(ast.Subscript(call.args[0].value, call.args[0].slice, ast.Store())), new, call)
+        return True
+
     def plain_dict(self, d: dict, label: str):
         """A global or closure dict (a configuration): read as a dict argument is, its numbers and
         strings compile-time constants (compiled.py compiles again when one changes: guards.py)."""
