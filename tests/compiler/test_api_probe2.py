@@ -126,6 +126,21 @@ def scipy_lifted(x, p):
         + np.sum(stats.geom.logpmf(np.array([1, 2, 5, 1, 3]), p)) + np.sum(stats.geom.pmf(np.array([1, 4]), p, loc=1))
 
 
+def more_lifted(A, x):
+    C = A[:, :3]
+    T = np.stack([C, C ** 2, C[::-1]])
+    pts, step = np.linspace(x[:2], x[2:4], 5, retstep=True)
+    return np.sum(np.cross(T, T[::-1], axisa=0, axisb=-1, axisc=1) * np.arange(27.0).reshape(3, 3, 3)) \
+        + np.sum(np.cross(C, C[::-1] ** 2, axis=0) ** 2) \
+        + np.sum(np.quantile(A, np.array([0.2, 0.5, 0.9]), axis=1) * np.arange(9.0).reshape(3, 3)) \
+        + np.sum(np.delete(A[0], np.array([True, False, True, False])) ** 2) \
+        + np.sum(np.take_along_axis(A, np.argsort(A, axis=None), axis=None) * np.arange(12.0)) \
+        + np.sum(np.polyfit(np.linspace(0.0, 1.0, 6), x, 2, w=np.linspace(1.0, 2.0, 6)) * np.array([1.0, 2.0, 3.0])) \
+        + np.sum(pts * np.arange(10.0).reshape(5, 2)) + np.sum(step ** 2) \
+        + np.sum(np.linspace(x[:3], x[3], 4, endpoint=False, axis=1) * np.arange(12.0).reshape(3, 4)) \
+        + np.sum(np.linspace(0.0, x[:2], 3, axis=-1) ** 2)
+
+
 CASES = [
     (scipy_solve_structures, lambda: [_lopsided(), R.standard_normal(3)], (0, 1)),
     (scipy_inv_structures, lambda: [_lopsided()], (0,)),
@@ -139,6 +154,7 @@ CASES = [
     (inserts_deletes, lambda: [R.standard_normal((3, 4))], (0,)),
     (norms_lifted, lambda: [R.uniform(0.3, 1.2, (2, 3, 4)) * R.choice([-1.0, 1.0], (2, 3, 4))], (0,)),
     (scipy_lifted, lambda: [R.standard_normal(6), 0.3], (0, 1)),
+    (more_lifted, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (named_results, lambda: [_lopsided() + _lopsided().T, R.standard_normal((3, 4))], (0, 1)),
 ]
 

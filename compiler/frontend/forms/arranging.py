@@ -163,6 +163,8 @@ class ArrangingForms(FormsBase):
     def form_take_along_axis(self, label, args, kwargs, node):
         x, idx, axis = self.bind_args(label, ("arr", "indices", "axis"), args, kwargs, node)
         x, idx = self._array(x, node, label), self._array(idx, node, label)
+        if self.static(axis, node, "axis") is None:  # NumPy: of the flattened array, 1-D indices
+            x, axis = self._ravel(x), 0
         rank = self._rank(x)
         if self._rank(idx) != rank:
             raise self.err(ShapeError, f"{label}: indices must have the array's number of dimensions", node)

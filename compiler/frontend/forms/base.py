@@ -60,6 +60,26 @@ class FormsBase:
             raise self.err(ShapeError, f"{what} {axis} is out of bounds for an array of dimension {ndim}", node)
         return axis % ndim
 
+    def known_items(self, v):
+        """The numbers of a 1-D array written with constants (`np.array([0.25, 0.75])`, a `stack` of
+        `const`s) as a tuple, else None."""
+        if not isinstance(v, Value) or v.type.kind != "array" or v.type.rank != 1:
+            return None
+        producer = next((op for op in reversed(self.b.ops) if v in op.outputs), None)
+        if producer is None or producer.prim != "stack":
+            return None
+        made_by = lambda x: next((op for op in reversed(self.b.ops) if x in op.outputs), None)  # noqa: E731
+        items = []
+        for x in producer.inputs:
+            made, dtype = made_by(x), None
+            while made is not None and made.prim == "astype":  # a literal cast to the array's dtype
+                dtype = dtype or made.attrs["dtype"]
+                made = made_by(made.inputs[0])
+            if made is None or made.prim != "const" or not _is_number(made.attrs["value"]):
+                return None
+            items.append(made.attrs["value"] if dtype is None else np.dtype(dtype).type(made.attrs["value"]).item())
+        return tuple(items)
+
     def _const_shape(self, dims) -> Value:
         return self.b.emit("tuple", [self.b.const(int(d)) for d in dims])
 

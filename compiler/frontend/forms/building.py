@@ -48,7 +48,8 @@ FORMS = {
                              "when it runs: a `gather` at `(arange(n) - shift) % n`); "
                              "`axis=None`: of the raveled array, reshaped back"),
     "linspace": ((np.linspace,), (), "`arange(num) * step + start` with the last element set to `stop` "
-                                     "(NumPy's arithmetic): differentiable in `start` and `stop`"),
+                                     "(NumPy's arithmetic): differentiable in `start` and `stop`; array endpoints: "
+                                     "the samples along axis 0, then moved to `axis`"),
     "full_like": ((np.full_like,), (), "`full(x.shape, fill_value, dtype)`"),
 }
 
@@ -429,20 +430,30 @@ class BuildingForms(FormsBase):
         if not isinstance(num, int) or num < 0:
             raise self.err(ShapeError, f"Number of samples, {num}, must be non-negative.", node)
         start, stop = self.value(start, node), self.value(stop, node)
-        if start.type.kind != "scalar" or stop.type.kind != "scalar":
-            raise self.err(UnsupportedSyntaxError, f"{label} with array endpoints is not supported", node,
-                           hint="np.linspace(0.0, 1.0, n)[:, None] * (stop - start) + start")
+        shapes = [tuple(self._shape(v)) if v.type.kind == "array" else () for v in (start, stop)]
+        if any(d is None for sh in shapes for d in sh):
+            raise self.err(UnsupportedSyntaxError, f"{label} with array endpoints of shapes known only when the "
+                           "function runs is not supported", node)
+        try:
+            r = len(np.broadcast_shapes(*shapes))  # array endpoints: the samples along a new axis 0, then `axis`
+        except ValueError as e:
+            raise self.err(ShapeError, f"{label}: {e}", node) from None
         dt = S.promote(start.type, stop.type, S.scalar_type("float64", True)).dtype
         if dtype is not None and self.dtype(dtype, node) not in ("float32", "float64"):
             raise self.err(UnsupportedSyntaxError, f"{label} with an integer dtype is not supported", node,
                            hint="np.floor(np.linspace(...)).astype(int)")
         div = num - 1 if endpoint else num
         delta = self.b.emit("sub", [stop, start])
-        y = self.b.emit("astype", [self._iota(num, 0, 1, node)], dtype=dt)
+        y = self.b.emit("astype", [self._iota(num, 0, 1 + r, node)], dtype=dt)
         step = self.b.emit("div", [delta, self.value(float(div), node)]) if div > 0 else None
         y = self.b.emit("add", [self.b.emit("mul", [y, step if step is not None else delta]), start])
         if endpoint and num > 1:
-            y = self.b.emit("index_update", [y, stop, self.b.const(-1)], index=(("int", 2),))
+            last = stop if shapes[1] == tuple(self._shape(y)[1:]) else \
+                self.b.emit("broadcast_to", [stop, self._const_shape(list(self._shape(y)[1:]))])
+            y = self.b.emit("index_update", [y, last, self.b.const(-1)], index=(("int", 2),))
+        ax = self._axis(self.static(axis, node, "axis"), 1 + r, node)
+        if ax:  # NumPy's moveaxis(y, 0, axis)
+            y = self.b.emit("transpose", [y], axes=tuple(range(1, ax + 1)) + (0,) + tuple(range(ax + 1, 1 + r)))
         if dtype is not None:
             y = self._cast(y, dtype, node)
         if retstep:

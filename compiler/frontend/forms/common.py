@@ -45,8 +45,8 @@ FORMS: dict = {
                                              "sorted 1-D `a` (NaN sorted last), per element of v: int64, no gradient"),
     "polyfit": ((np.polyfit,), (), "NumPy's least squares: the Vandermonde matrix (repeated products) with its "
                                    "columns scaled to unit norm, `pinv(lhs, rcond=len(x) eps) @ y` over the scale; "
-                                   "differentiable in x and y (pinv's rules: exact while the rank is full); not "
-                                   "`w`, `full`, `cov`. Of two 1-D selections by one mask (`np.polyfit(t[sel], "
+                                   "differentiable in x and y (pinv's rules: exact while the rank is full); `w` "
+                                   "weighs the rows of both (NumPy's); not `full`, `cov`. Of two 1-D selections by one mask (`np.polyfit(t[sel], "
                                    "y[sel], 1)`): the unselected rows zero, rcond from the number selected"),
     "qr": ((np.linalg.qr,), (), "`(qr_q(a), qr_r(a))` (mode 'reduced', 'r', or 'complete' of a square matrix) of a "
                                 "2-D matrix at least as tall as wide (the QR adjoint needs full column rank)"),
@@ -347,15 +347,18 @@ class CommonForms(FormsBase):
         return self.b.emit("clip", [c, self.b.emit("neg", [one]), one])
 
     def form_polyfit(self, label, args, kwargs, node):
+        from ..masks import Masked
+
         x, y, deg, rcond, full, w, cov = self.bind_args(label, ("x", "y", "deg", "rcond", "full", "w", "cov"), args,
                                                         kwargs, node, rcond=None, full=False, w=None, cov=False)
-        if w is not None or self.static(full, node, "full") or self.static(cov, node, "cov") is not False:
-            raise self.err(UnsupportedSyntaxError, f"{label}: `w=`, `full=True` and `cov=` are not supported", node,
-                           hint="weighted least squares: np.linalg.lstsq(V * w[:, None], y * w)")
+        if self.static(full, node, "full") or self.static(cov, node, "cov") is not False:
+            raise self.err(UnsupportedSyntaxError, f"{label}: `full=True` and `cov=` are not supported", node,
+                           hint="the residuals: np.linalg.lstsq(np.vander(x, deg + 1), y)")
+        if w is not None and (isinstance(x, Masked) or isinstance(y, Masked)):
+            raise self.err(UnsupportedSyntaxError, f"{label}: `w=` with selected points is not supported", node)
         deg = self.static(deg, node, "deg")
         if not isinstance(deg, int) or isinstance(deg, bool) or deg < 0:
             raise self.err(AdjitTypeError, f"{label}: deg must be a non-negative int known when compiled", node)
-        from ..masks import Masked
 
         if isinstance(x, Masked) or isinstance(y, Masked):
             return self._polyfit_selected(label, x, y, deg, rcond, node)
@@ -377,6 +380,10 @@ class CommonForms(FormsBase):
         for _ in range(deg):
             cols.append(x if len(cols) == 1 else self.b.emit("mul", [cols[-1], x]))
         lhs = self.b.emit("stack", cols[::-1], axis=1)
+        if w is not None:  # NumPy: the rows of the Vandermonde matrix and of y times w
+            wv = self.b.emit("astype", [self._plain(self.array_like(w, node), node, label)], dtype=dt)
+            wcol = self.b.emit("expand_dims", [wv], axis=(1,))
+            lhs, y = self.b.emit("mul", [lhs, wcol]), self.b.emit("mul", [y, wv if self._rank(y) == 1 else wcol])
         scale = self.b.emit("sqrt", [self.b.emit("sum", [self.b.emit("mul", [lhs, lhs])], axis=(0,), keepdims=False)])
         lhs = self.b.emit("div", [lhs, scale])
         c = self.b.emit("matmul", [self.b.emit("pinv", [lhs, self.value(float(rcond), node)]), y])

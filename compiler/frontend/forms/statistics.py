@@ -54,7 +54,8 @@ FORMS: dict = {
     "diff": ((np.diff,), (), "`x[1:] - x[:-1]` along `axis`, `n` times (`prepend`/`append` joined along `axis` first)"),
     "polyval": ((np.polyval,), (), "Horner's scheme, `y = y * x + p[k]`, for `p` a list or a 1-D array of known "
                                    "length"),
-    "cross": ((np.cross,), (), "`stack` of the three products of components along the last axis (3-vectors)"),
+    "cross": ((np.cross,), (), "`stack` of the three products of components along the last axis (3-vectors; "
+                               "`axisa`/`axisb`/`axisc`/`axis`: moved there first, and the result's moved back)"),
     "inner": ((np.inner,), (), "`matmul` over the last axes (reshapes for more than two dimensions)"),
     "kron": ((np.kron,), (), "`expand_dims` of both, a broadcast multiply, and a `reshape`"),
 }
@@ -199,6 +200,7 @@ class StatisticsForms(FormsBase):
         if method not in _QUANTILE_METHODS:
             raise self.err(ShapeError, f"{label}: '{method}' is not a valid method. Use one of: {_QUANTILE_METHODS}",
                            node)
+        q = self.known_items(q) or q  # np.array([0.25, 0.75])
         if isinstance(q, Value) and q.type.kind == "scalar" and method != "linear":
             raise self.err(UnsupportedSyntaxError, f"{label}: method={method!r} with q computed when the function "
                            "runs is not supported", node, hint="q known when the call is compiled, or method='linear'")
@@ -562,12 +564,16 @@ class StatisticsForms(FormsBase):
         return y
 
     def form_cross(self, label, args, kwargs, node):
-        a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
+        a, b, axa, axb, axc, axis = self.bind_args(label, ("a", "b", "axisa", "axisb", "axisc", "axis"), args, kwargs,
+                                                   node, axisa=-1, axisb=-1, axisc=-1, axis=None)
+        if axis is not None:  # NumPy: axis sets all three
+            axa = axb = axc = axis
         a, b = self.value(a, node), self.value(b, node)
         comps = []
-        for v in (a, b):
+        for v, ax in ((a, axa), (b, axb)):
             if self._rank(v) == 0:
                 raise self.err(ShapeError, f"{label}: the arguments must be arrays of 3-vectors", node)
+            v = self._to_last(v, self._axis(self.static(ax, node, "axis"), self._rank(v), node))
             d = self._shape(v)[-1]
             if d != 3:
                 raise self.err(ShapeError, f"{label}: incompatible dimensions for cross product (the last axis "
@@ -581,7 +587,16 @@ class StatisticsForms(FormsBase):
             return self.b.emit("sub", [self.b.emit("mul", [p, q]), self.b.emit("mul", [r, s])])
 
         c = [det(a1, b2, a2, b1), det(a2, b0, a0, b2), det(a0, b1, a1, b0)]
-        return self.b.emit("stack", c, axis=self._rank(c[0]))
+        out = self.b.emit("stack", c, axis=self._rank(c[0]))
+        axc = self._axis(self.static(axc, node, "axisc"), self._rank(out), node)
+        if axc == self._rank(out) - 1:
+            return out
+        r = self._rank(out)  # the components' axis moved from the end to axisc
+        return self.b.emit("transpose", [out], axes=tuple(range(axc)) + (r - 1,) + tuple(range(axc, r - 1)))
+
+    def _to_last(self, v, ax):
+        r = self._rank(v)
+        return v if ax == r - 1 else self.b.emit("transpose", [v], axes=tuple(k for k in range(r) if k != ax) + (ax,))
 
     def form_inner(self, label, args, kwargs, node):
         a, b = self.bind_args(label, ("a", "b"), args, kwargs, node)
