@@ -345,7 +345,10 @@ def _param_hazards(w: _Walk, pts: dict, fn: Function) -> list:
 
 def _user_name(hint):
     """A value's name as the user wrote it, None for one adjit made (a comprehension's `_comp1`
-    loop, `_t0`): a message names what the program says."""
+    loop, `_t0`): a message names what the program says; an object's attribute kept in a hidden name
+    (`<Net@7f3a>.state['m']`, procedures.Slot) by its attribute, `state['m']`."""
+    if hint and hint.startswith("<") and ">." in hint:
+        return hint.split(">.", 1)[1]
     return hint if hint and not hint.startswith("_") else None
 
 

@@ -34,7 +34,8 @@ def _hint(name: str) -> str:
     in the environment as `<dict@7f3a>.m`, procedures.Slot) by its last part, made an identifier."""
     if name.isidentifier():
         return name
-    tail = "".join(c if c.isalnum() or c == "_" else "_" for c in name.rsplit(".", 1)[-1]) or "v"
+    tail = "_".join(w for w in "".join(c if c.isalnum() or c == "_" else " " for c in name.rsplit(".", 1)[-1]).split()) \
+        or "v"  # state['m'] (an object's dict item, procedures.py): state_m
     return tail if tail.isidentifier() else "v_" + tail
 
 
