@@ -15,9 +15,9 @@ Each case is a small scalar objective exercising one call. A case is
 A script, not a test: JAX is a benchmark dependency; tests/compiler/test_api_probe2.py pins the
 fixes the probe led to.
 
-Tally (265 cases, lowered run; docs/testing.md, "benchmarks/api_probe2.py"):
-  before (fa3312c): ok 225, wrong 4, refused 36, internal 0
-  now:              ok 259, wrong 0, refused 6, internal 0
+Tally (285 cases, lowered run; docs/testing.md, "benchmarks/api_probe2.py"):
+  before (fa3312c): ok 241, wrong 4, refused 40, internal 0
+  now:              ok 278, wrong 0, refused 7, internal 0
 """
 from __future__ import annotations
 
@@ -1584,6 +1584,144 @@ CASES += [
 ]
 
 
+# --- a fourth batch: float32 inputs (NumPy keeps float32, or promotes, call by call) -------------
+
+def f32_reductions(A):
+    return np.sum(np.mean(A, axis=0)) + np.sum(np.std(A, axis=1, ddof=1)) + np.var(A) + np.sum(np.median(A, axis=0)) \
+        + np.sum(np.quantile(A, 0.3, axis=1)) + np.sum(np.cumsum(A, axis=1) ** 2) + np.sum(np.ptp(A, axis=0))
+
+
+def f32_norms(A):
+    return np.linalg.norm(A) + np.sum(np.linalg.norm(A, axis=1)) + np.linalg.norm(A, ord=1) + np.linalg.norm(A[0], ord=3)
+
+
+def f32_special(x):
+    return np.sum(sp.expit(x) + sp.gammaln(np.abs(x) + 1) + sp.erf(x) + sp.log_expit(x)) + sp.logsumexp(x) \
+        + np.sum(sp.softmax(x) * np.arange(6.0, dtype=np.float32)) + np.sum(sp.xlogy(np.abs(x), np.abs(x) + 1))
+
+
+def f32_linalg(S):
+    sign, logdet = np.linalg.slogdet(S)
+    return np.sum(np.linalg.inv(S)) + np.linalg.det(S) + logdet + np.sum(np.linalg.solve(S, S[0])) \
+        + np.sum(np.linalg.eigvalsh(S) ** 2) + np.sum(np.linalg.cholesky(S))
+
+
+def f32_promoting(x):
+    xp = np.array([-1.0, 0.0, 1.0])
+    return np.sum(np.interp(x, xp, xp ** 2)) + np.sum(np.polyval(np.array([1.0, -2.0, 0.5]), x)) \
+        + np.sum(np.cov(x.reshape(2, 3))) + np.average(x, weights=np.arange(1.0, 7.0)) + np.sum(np.corrcoef(x.reshape(2, 3)))
+
+
+def f32_shape_ops(A):
+    return np.sum(np.trapezoid(A, axis=1)) + np.sum(np.diff(A, axis=0) ** 2) + np.sum(np.einsum("ij,ij->i", A, A)) \
+        + np.sum(np.linspace(A[0, 0], A[0, 1], 4)) + np.sum(np.clip(A, -0.5, 0.5)) + np.sum(np.where(A > 0, A, 0.1))
+
+
+def f32_stats(x):
+    return np.sum(stats.norm.logpdf(x, loc=0.1, scale=2.0)) + np.sum(stats.norm.cdf(x)) + np.sum(stats.t.logpdf(x, 3.0))
+
+
+def f32_mixed_literals(x):
+    return np.sum(x * 0.5 + 1.0) + np.sum(x ** 2) + np.sum(np.exp(x) / 3) + np.sum(np.maximum(x, 0.0)) + np.sum(np.abs(x) ** 1.5) \
+        + np.sum(x * np.float64(2.0)) + np.sum(x + np.arange(6))
+
+
+def f32_sorting(x):
+    return np.sum(np.sort(x) * np.arange(6.0, dtype=np.float32)) + np.max(x) - np.min(x) + np.sum(np.maximum.accumulate(x)) \
+        + np.sum(np.take_along_axis(x, np.argsort(x), axis=0)[:3])
+
+
+def _f32(*shape):
+    return R.standard_normal(shape).astype(np.float32)
+
+
+CASES += [
+    (f32_reductions, lambda: [_f32(3, 4)]),
+    (f32_norms, lambda: [_f32(3, 4)]),
+    (f32_special, lambda: [_f32(6)]),
+    (f32_linalg, lambda: [spd(3).astype(np.float32)]),
+    (f32_promoting, lambda: [_f32(6)]),
+    (f32_shape_ops, lambda: [_f32(3, 4)]),
+    (f32_stats, lambda: [_f32(6)]),
+    (f32_mixed_literals, lambda: [_f32(6)]),
+    (f32_sorting, lambda: [_f32(6)]),
+]
+
+
+# --- a fifth batch: what a linear-algebra call reads of its matrix, and its tolerances ------------
+
+def pinv_hermitian(S):
+    return np.sum(np.linalg.pinv(S, hermitian=True) * np.arange(9.0).reshape(3, 3))
+
+
+def pinv_rcond_rtol(A):
+    return np.sum(np.linalg.pinv(A, rcond=1e-10) ** 2) + np.sum(np.linalg.pinv(A, rtol=1e-8) * 2)
+
+
+def scipy_pinv_pinvh(S):
+    import scipy.linalg as sla
+    return np.sum(sla.pinv(S, atol=0.0, rtol=1e-10) * np.arange(9.0).reshape(3, 3)) \
+        + np.sum(sla.pinvh(S) * np.arange(9.0).reshape(3, 3)) + np.sum(sla.pinvh(S, lower=False) ** 2)
+
+
+def scipy_lstsq(A, y):
+    import scipy.linalg as sla
+    coef, res, rank, sv = sla.lstsq(A.T, y[:4])
+    return np.sum(coef ** 2) + np.sum(sla.lstsq(A.T, y[:4], cond=1e-12, lapack_driver="gelss")[0]) + rank * np.sum(sv)
+
+
+def scipy_matfuncs(S):
+    import scipy.linalg as sla
+    return np.sum(sla.sqrtm(S) * np.arange(9.0).reshape(3, 3)) + np.sum(sla.logm(S) ** 2)
+
+
+def solve_triangular_trans(S, y):
+    import scipy.linalg as sla
+    return np.sum(sla.solve_triangular(S, y[:3], trans="T") ** 2) + np.sum(sla.solve_triangular(S, y[:3], lower=True, trans=1, unit_diagonal=True))
+
+
+def lu_solve_trans(S, y):
+    import scipy.linalg as sla
+    f = sla.lu_factor(S)
+    return np.sum(sla.lu_solve(f, y[:3], trans=1) ** 2) + np.sum(sla.lu_solve(f, y[3:]) * np.arange(3.0))
+
+
+def scipy_eigh_subset(S):
+    import scipy.linalg as sla
+    w = sla.eigh(S, eigvals_only=True)
+    w2, V = sla.eigh(S, lower=False)
+    return np.sum(w ** 2) + np.sum(w2 * np.arange(3.0)) + np.sum(V[:, 0] ** 2 * np.arange(3.0))
+
+
+def matrix_power_nonsym(A):
+    M = A[:, :3]
+    return np.sum(np.linalg.matrix_power(M, 4) * np.arange(9.0).reshape(3, 3)) + np.sum(np.linalg.matrix_power(M + 3 * np.eye(3), -1))
+
+
+def cond_and_rank(S):
+    return np.linalg.cond(S) + np.linalg.cond(S, p="fro") + np.linalg.cond(S, 1) + np.linalg.matrix_rank(S) * np.sum(S)
+
+
+def lstsq_rcond_value(A, y):
+    coef = np.linalg.lstsq(A.T, y[:4], rcond=1e-3)[0]
+    return np.sum(coef ** 2)
+
+
+CASES += [
+    (pinv_hermitian, lambda: [_lopsided()]),
+    (pinv_rcond_rtol, lambda: [_A()]),
+    (scipy_pinv_pinvh, lambda: [_lopsided()]),
+    (scipy_lstsq, lambda: [_A(), vec()], (0, 1)),
+    (scipy_matfuncs, lambda: [_S()]),
+    (solve_triangular_trans, lambda: [_lopsided(), vec()], (0, 1)),
+    (lu_solve_trans, lambda: [_lopsided(), vec()], (0, 1)),
+    (scipy_eigh_subset, lambda: [_lopsided()]),
+    (matrix_power_nonsym, lambda: [_A()]),
+    (cond_and_rank, lambda: [_lopsided()]),
+    (lstsq_rcond_value, lambda: [_A(), vec()], (0, 1)),
+]
+
+
 # --- the checks ---------------------------------------------------------------------------------
 
 def _jax_twin():
@@ -1634,7 +1772,9 @@ def _compiled(fun, args, wrt):
 
 def _compare(name, fun, args, wrt, value, grads, ref, numeric, jax_grads):
     problems = []
-    if not np.allclose(value, ref, rtol=1e-12, atol=1e-12, equal_nan=True):
+    f32 = any(getattr(a, "dtype", None) == np.float32 for a in args)  # float32 inputs: NumPy's float32 rounding
+    rtol, gtol = (1e-5, 1e-3) if f32 else (1e-12, 1e-6)
+    if not np.allclose(value, ref, rtol=rtol, atol=rtol, equal_nan=True):
         problems.append(f"{name} value {value!r} != NumPy's {ref!r}")
     elif np.asarray(value).dtype != np.asarray(ref).dtype or np.shape(value) != np.shape(ref):
         problems.append(f"{name} value {np.asarray(value).dtype}{np.shape(value)} vs NumPy's "
@@ -1643,8 +1783,10 @@ def _compare(name, fun, args, wrt, value, grads, ref, numeric, jax_grads):
         if np.shape(g) != np.shape(args[k]):
             problems.append(f"{name} d/darg{k} shape {np.shape(g)} != {np.shape(args[k])}")
             continue
+        if f32 and np.asarray(g).dtype != args[k].dtype:
+            problems.append(f"{name} d/darg{k} dtype {np.asarray(g).dtype} != {args[k].dtype}")
         err = relative_error(g, num)
-        if not err < 1e-6:
+        if not err < gtol:
             problems.append(f"{name} d/darg{k} vs differences {err:.1e}")
         if jax_grads is not None:
             jerr = relative_error(g, jax_grads[wrt.index(k)])
@@ -1658,7 +1800,7 @@ def probe(fun, make, wrt, twin, compiled):
     ref = fun(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
     numeric = [numerical_gradient(fun, args, k, eps=1e-6) for k in wrt]
     jax_grads = None
-    if twin is not None:
+    if twin is not None and not any(getattr(a, "dtype", None) == np.float32 for a in args):
         try:
             jg = twin(fun, wrt)(*args)
             jax_grads = [np.asarray(v) for v in jg]

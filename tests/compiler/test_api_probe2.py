@@ -141,6 +141,13 @@ def more_lifted(A, x):
         + np.sum(np.linspace(0.0, x[:2], 3, axis=-1) ** 2)
 
 
+def pinvs_of_a_triangle(S):
+    w = np.arange(9.0).reshape(3, 3)
+    return np.sum(np.linalg.pinv(S, hermitian=True) * w) + np.sum(sla.pinv(S, rtol=1e-10) * w) \
+        + np.sum(sla.pinvh(S) * w) + np.sum(sla.pinvh(S, lower=False, atol=0.0) ** 2) + np.sum(sla.pinv(S[:, :2]) ** 2) \
+        + np.sum(sla.lstsq(S[:, :2], S[:, 2])[0] ** 2) + np.sum(sla.lstsq(S, w, cond=1e-10, lapack_driver="gelss")[3])
+
+
 CASES = [
     (scipy_solve_structures, lambda: [_lopsided(), R.standard_normal(3)], (0, 1)),
     (scipy_inv_structures, lambda: [_lopsided()], (0,)),
@@ -155,6 +162,7 @@ CASES = [
     (norms_lifted, lambda: [R.uniform(0.3, 1.2, (2, 3, 4)) * R.choice([-1.0, 1.0], (2, 3, 4))], (0,)),
     (scipy_lifted, lambda: [R.standard_normal(6), 0.3], (0, 1)),
     (more_lifted, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (pinvs_of_a_triangle, lambda: [_lopsided()], (0,)),
     (named_results, lambda: [_lopsided() + _lopsided().T, R.standard_normal((3, 4))], (0, 1)),
 ]
 
@@ -178,7 +186,12 @@ def entropy_omit(x):
     return stats.entropy(np.abs(x) + 0.1, nan_policy="omit")
 
 
+def lstsq_gelsy(S):
+    return np.sum(sla.lstsq(S, np.ones(3), lapack_driver="gelsy")[0])
+
+
 @pytest.mark.parametrize("fun,args,words", [
+    (lstsq_gelsy, lambda: [_lopsided()], "lapack_driver='gelsy' is not supported"),
     (entropy_omit, lambda: [np.ones(3)], "nan_policy='propagate' and keepdims=False only"),
     (inv_diagonal, lambda: [_lopsided()], "assume_a='diagonal' is not supported"),
     (solve_unknown, lambda: [_lopsided(), np.ones(3)], "spd is not a recognized matrix structure"),

@@ -22,7 +22,8 @@ _NO = object()
 FORMS: dict = {
     "pinv": ((np.linalg.pinv,), (), "`pinv(a, rcond=1e-15)` (2-D; `rcond` or `rtol` known when compiled): LAPACK's "
              "SVD, singular values below rcond times the largest dropped; derivative `-A+ dA A+ + A+ A+^T dA^T (I - A A+) "
-             "+ (I - A+ A) dA^T A+^T A+`, exact where the rank is constant around A (full rank); not `hermitian=True`"),
+             "+ (I - A+ A) dA^T A+^T A+`, exact where the rank is constant around A (full rank); `hermitian=True`: of "
+             "the symmetric matrix a's lower triangle makes (what NumPy reads)"),
     "lstsq": ((np.linalg.lstsq,), (), "`x, residuals, rank, s = lstsq(a, b, rcond=None)`: x `pinv(a, rcond) @ b` (gelsd's "
               "minimum-norm solution, its cutoff; rank-deficient A: see `pinv`), rank the count of singular values "
               "above the cutoff, s `svd_s(a)`; residuals (its length depends on the rank) an error to use"),
@@ -71,10 +72,12 @@ class PseudoForms(FormsBase):
         label = "np.linalg.pinv"
         a, rcond, hermitian, rtol = self.bind_args(label, ("a", "rcond", "hermitian", "rtol"), args, kwargs, node,
                                                    rcond=None, hermitian=False, rtol=_NO)
-        if self.static(hermitian, node, "hermitian"):
-            raise self.err(UnsupportedSyntaxError, f"{label}(a, hermitian=True) is not supported (NumPy reads a's "
-                           "lower triangle only there)", node, hint="hermitian=False: the same value for a symmetric a")
         a = self._matrix(a, label, node)
+        if self.static(hermitian, node, "hermitian"):  # NumPy's eigh reads the lower triangle: that matrix's pinv
+            if a.type.dtype.startswith("complex"):
+                raise self.err(UnsupportedSyntaxError, f"{label}(a, hermitian=True) of a complex matrix", node)
+            strict = self.b.emit("transpose", [self.form_tril("np.tril", (a, -1), {}, node)], axes=(1, 0))
+            a = self.b.emit("add", [self.form_tril("np.tril", (a,), {}, node), strict])
         if rcond is not None and rtol is not _NO:
             raise self.err(ArgumentError, f"{label}: `rtol` and `rcond` can't be both set (NumPy's ValueError)", node)
         if rcond is None:

@@ -18,6 +18,8 @@ writes it, `c, low = cho_factor(K, lower=True); alpha = cho_solve((c, low), y)`)
   `svdvals(a)`: `svd_s`."""
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import AdjitTypeError, ShapeError, UnsupportedSyntaxError
 from ...primitives.table import Lazy
 from .base import FormsBase
@@ -45,6 +47,14 @@ FORMS: dict = {
     "scipy_inv": ((Lazy("scipy.linalg", "inv"),), (), "the `inv` row with the part of `a` SciPy reads for `assume_a` "
                                                       "(as `solve`; `'diagonal'` a located error)"),
     "scipy_det": ((Lazy("scipy.linalg", "det"),), (), "the `det` row"),
+    "scipy_lstsq": ((Lazy("scipy.linalg", "lstsq"),), (), "np.linalg.lstsq's form with `rcond=cond` (SciPy's default "
+                                                          "eps): `(x, residues, rank, s)`, residues not computed; "
+                                                          "`lapack_driver` 'gelsd' or 'gelss' (the minimum-norm x)"),
+    "scipy_pinv": ((Lazy("scipy.linalg", "pinv"),), (), "np.linalg.pinv's form with `rcond=rtol` (SciPy's default "
+                                                        "`max(M, N) eps`); `atol` 0 or None"),
+    "scipy_pinvh": ((Lazy("scipy.linalg", "pinvh"),), (), "np.linalg.pinv's form of the symmetric matrix one triangle "
+                                                          "makes (`lower`, SciPy's default the lower one); `atol` 0 or "
+                                                          "None"),
     "scipy_expm": ((Lazy("scipy.linalg", "expm"),), (),
                    "the `expm` row (a number or a 1-element array: `[[exp(a)]]`); one matrix (not a stack). Its "
                    "derivatives are Fréchet derivatives, `expm_frechet`"),
@@ -251,6 +261,37 @@ class ScipyLinalgForms(FormsBase):
         if kind == "tridiagonal":
             return self.form_triu("np.triu", (self.form_tril("np.tril", (a, 1), {}, node), -1), {}, node)
         return self._part(a, kind == "lower", node)
+
+    def form_scipy_pinv(self, label, args, kwargs, node, hermitian=False):
+        names = ("a", "atol", "rtol") + (("lower",) if hermitian else ()) + ("return_rank", "check_finite")
+        a, atol, rtol, *rest = self.bind_args(label, names, args, kwargs, node, atol=None, rtol=None, lower=True,
+                                              return_rank=False, check_finite=True)
+        a = self._linalg_matrix(a, node, label)
+        if self.static(atol, node, "atol") not in (None, 0, 0.0) or self._flag(rest[-2], node, "return_rank"):
+            raise self.err(UnsupportedSyntaxError, f"{label}: `atol` > 0 and `return_rank=True` are not supported",
+                           node, hint="rtol= (a cutoff relative to the largest singular value)")
+        if rtol is None:
+            shape = self._shape(a)
+            if None in shape:
+                raise self.err(UnsupportedSyntaxError, f"{label}: the default rtol needs a's shape when compiled", node)
+            rtol = max(shape) * float(np.finfo(a.type.dtype).eps)
+        if hermitian:
+            a = self._structured(a, "sym", rest[0], node, label, _SOLVE_STRUCTURES)
+        return self.form_pinv("np.linalg.pinv", (a,), {"rcond": rtol}, node)
+
+    def form_scipy_lstsq(self, label, args, kwargs, node):
+        a, b, cond, _, _, _, driver = self.bind_args(
+            label, ("a", "b", "cond", "overwrite_a", "overwrite_b", "check_finite", "lapack_driver"), args, kwargs,
+            node, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None)
+        if driver not in (None, "gelsd", "gelss"):  # gelsy's basic solution is not the minimum-norm one
+            raise self.err(UnsupportedSyntaxError, f"{label}: lapack_driver={driver!r} is not supported", node,
+                           hint="lapack_driver='gelsd' (the default)")
+        a = self._linalg_matrix(a, node, label)
+        cond = float(np.finfo(a.type.dtype).eps) if cond is None else cond
+        return self.form_lstsq("np.linalg.lstsq", (a, b), {"rcond": cond}, node)
+
+    def form_scipy_pinvh(self, label, args, kwargs, node):
+        return self.form_scipy_pinv(label, args, kwargs, node, hermitian=True)
 
     def form_scipy_det(self, label, args, kwargs, node):
         a, _, _ = self.bind_args(label, ("a", "overwrite_a", "check_finite"), args, kwargs, node, overwrite_a=False,
