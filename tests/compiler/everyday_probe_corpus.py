@@ -385,8 +385,8 @@ def bad_floor_array(x):
     return math.floor(x) * 1.0
 
 
-def bad_insert_list(x):
-    return np.sum(np.insert(x, [0, 2], 1.0))
+def bad_insert_list(x):  # a list of positions is NumPy's (test_api_probe2.py); one found when run is not
+    return np.sum(np.insert(x, np.argmax(x), 1.0))
 
 
 def bad_vectorize_signature(x):

@@ -231,7 +231,7 @@ def test_chained_index_writes():
 @pytest.mark.parametrize("fun,args,message", [
     (C.bad_reciprocal_int, (np.ones(3),), "of integers"),
     (C.bad_floor_array, (np.ones(3),), "takes a number"),
-    (C.bad_insert_list, (np.ones(3),), "one position known when compiled"),
+    (C.bad_insert_list, (np.ones(3),), "obj must be a constant"),
     (C.bad_vectorize_signature, (np.ones(3),), "signature="),
     (C.bad_gaussian_runtime_sigma, (np.ones((3, 3)), 1.0), "sigma must be a constant"),
     (C.bad_lfilter_2d, (np.ones((3, 3)),), "1-D signal"),
