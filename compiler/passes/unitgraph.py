@@ -175,7 +175,8 @@ def _walk(e: dict, a, b, skip_direct: bool, inside) -> bool:
 FEW = 8  # candidates of a group checked one by one before walking the graph once for the rest
 
 
-def merge_groups(ops: list, group_of: dict, gs: list, order_key: dict, chain: list, cap: int) -> None:
+def merge_groups(ops: list, group_of: dict, gs: list, order_key: dict, chain: list, cap: int,
+                 span: float = float("inf")) -> None:
     """fusion._fuse_segment's second phase: merge groups of one shape while the unit graph stays
     acyclic and a group has at most `cap` members (`chain`: the tape order's pairs of op
     indices). Each step merges the first pair that fits in scan order: the groups in program
@@ -201,6 +202,7 @@ def merge_groups(ops: list, group_of: dict, gs: list, order_key: dict, chain: li
     rank = {id(g): k for k, g in enumerate(gs)}
 
     first = {id(g): order_key[id(g.members[0])] for g in gs if g.members}  # members are sorted at the end
+    last = {id(g): order_key[id(g.members[-1])] for g in gs if g.members}  # (sorted by the caller)
 
     def key(g) -> tuple:
         return first[id(g)], rank[id(g)]
@@ -212,8 +214,11 @@ def merge_groups(ops: list, group_of: dict, gs: list, order_key: dict, chain: li
     by_id = {id(g): g for g in live}
     grew: dict = {}
 
+    def near(h, g) -> bool:  # within `span` of each other's members (program order)
+        return max(last[id(g)], last[id(h)]) - min(first[id(g)], first[id(h)]) <= span
+
     def fits(h, g) -> bool:
-        return not (len(g.members) + len(h.members) > cap
+        return not (len(g.members) + len(h.members) > cap or not near(h, g)
                     or graph.reaches(id(g), id(h), True) or graph.reaches(id(h), id(g), True)
                     or graph.reads_reduction(g, h) or graph.reads_reduction(h, g))
 
@@ -225,7 +230,7 @@ def merge_groups(ops: list, group_of: dict, gs: list, order_key: dict, chain: li
         for g in itertools.islice(candidates, FEW):
             if fits(h, g):
                 return g
-        rest = [g for g in candidates if len(g.members) + len(h.members) <= cap]
+        rest = [g for g in candidates if len(g.members) + len(h.members) <= cap and near(h, g)]
         far = graph.far(id(h), [id(g) for g in rest]) if rest else set()  # many: one walk each way for all
         for g in rest:
             if id(g) not in far and not (graph.reads_reduction(g, h) or graph.reads_reduction(h, g)):
@@ -270,6 +275,7 @@ def merge_groups(ops: list, group_of: dict, gs: list, order_key: dict, chain: li
         g.kinds.update(h.kinds)
         h.members = []
         first[id(g)] = min(first[id(g)], first.pop(id(h)))
+        last[id(g)] = max(last[id(g)], last.pop(id(h)))
         del by_id[id(h)]
         for seq in (live, by_shape[g.shape]):
             bisect.insort(seq, g, key=key)

@@ -165,6 +165,32 @@ def test_groups_stop_growing_at_max_members(monkeypatch):
     assert all(a == b or b not in order[:k] for k, (a, b) in enumerate(zip(order, order[1:]))), "a group is split"
 
 
+def test_groups_stay_within_max_span(monkeypatch, tmp_path):
+    """fusion.MAX_SPAN bounds how far apart in program order a group's members may be (a group is
+    placed after all its inputs, so a long one keeps every array it reads alive: an input's adjoint
+    accumulated over a whole long function; issue 14): groups stay valid and contiguous, and the
+    lowered gradient, run as Python, still matches central differences."""
+    from adjit.compiler.passes import fusion
+
+    def loops() -> int:  # of the lowered gradient, made anew (a cache directory of its own)
+        monkeypatch.setenv("ADJIT_CACHE_DIR", str(tmp_path / str(fusion.MAX_SPAN)))
+        c = CompiledFunction(corpus.long_elementwise_loss, (0, 1), mode="value_and_grad")
+        return len(re.findall(r"^\s+for ", c.source(x, w, lowered=True), re.M))
+
+    x, w = R.standard_normal(100), R.standard_normal(100)
+    whole = len(fuse(_transformed(corpus.long_elementwise_loss, (x, w), (0, 1))).groups)
+    whole_loops = loops()
+    monkeypatch.setattr(fusion, "MAX_SPAN", 8)
+    fn = fuse(_transformed(corpus.long_elementwise_loss, (x, w), (0, 1)))
+    verify(fn)
+    assert len(fn.groups) > whole
+    order = [node.attrs.get("group") for node in fn.body.ops if isinstance(node, Op) and "group" in node.attrs]
+    assert all(a == b or b not in order[:k] for k, (a, b) in enumerate(zip(order, order[1:]))), "a group is split"
+    assert loops() > whole_loops
+    _, grads = run_grad(corpus.long_elementwise_loss, (x, w), (0, 1))
+    fd_check(corpus.long_elementwise_loss, (x, w), (0, 1), grads)
+
+
 def test_reduction_is_not_read_inside_its_own_loop():
     """x - max(x) needs the max before the loop that subtracts it: two groups, in order."""
     z = R.standard_normal((8, 50))
