@@ -4,6 +4,8 @@ forward mode against reverse. The matrices are not symmetric where a call reads 
 argument (SciPy's `assume_a`, `lower`, NumPy's `upper`): the derivative must land on what is read."""
 import numpy as np
 import pytest
+
+import adjit
 import scipy.linalg as sla
 import scipy.special as sp
 from scipy import stats
@@ -200,3 +202,24 @@ def test_located_refusals(fun, args, words):
     with pytest.raises(AdjitError, match=words) as e:
         run_grad(fun, args(), (0,))
     assert e.value.loc is not None and e.value.loc.line > 0
+
+
+def loss_and_logdet(S):
+    return np.sum(S ** 2), np.linalg.slogdet(S)
+
+
+def spectrum(S):
+    return np.linalg.eigh(S)
+
+
+def test_named_results_are_numpys_when_returned():
+    """A returned slogdet/eigh result is NumPy's NamedTuple, every field in it (a NamedTuple of
+    values is a structure, not one value: an aux of (sign, logabsdet) once came back as its sign)."""
+    S = np.array([[2.0, 0.3], [0.3, 1.0]])
+    (value, aux), g = adjit.value_and_grad(loss_and_logdet, has_aux=True)(S)
+    assert type(aux) is type(np.linalg.slogdet(S)) and np.allclose(tuple(aux), tuple(np.linalg.slogdet(S)))
+    np.testing.assert_allclose(g, 2 * S)
+    out, tangent = adjit.jvp(spectrum, (S,), (np.eye(2),))
+    assert type(out) is type(np.linalg.eigh(S))
+    np.testing.assert_allclose(out.eigenvalues, np.linalg.eigh(S).eigenvalues)
+    np.testing.assert_allclose(tangent.eigenvalues, np.ones(2))

@@ -222,8 +222,12 @@ class FormsBase:
             if e.loc is None:
                 raise type(e)(f"{label}: {e.message}", self.loc(node), e.hint) from None
             raise
-        named = _linalg_results().get(id(func))  # `res.logabsdet`, `r.eigenvalues` (NumPy 2's results)
-        return named(*out) if named is not None and type(out) is tuple and len(out) == len(named._fields) else out
+        named = _linalg_results().get(id(func))  # `res.logabsdet`, `r.eigenvalues`: NumPy 2's NamedTuple, as one
+        if named is not None and type(out) is tuple and len(out) == len(named._fields):  # the function made
+            from ..structvalues import StructTuple  # (structures.py: returned, it is NumPy's class)
+
+            return StructTuple(list(out), label, named.__name__, tuple(named._fields), named)
+        return out
 
     def form_method(self, m, args, kwargs, node):
         name = self.METHODS[m.name]
