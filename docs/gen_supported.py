@@ -230,7 +230,8 @@ complex) and `OrderedDict()` are dicts made here, a defaultdict's missing key re
 branches: each such attribute is a variable the lowering carries; so is each item of a dict made in the
 function that an attribute holds and its methods write, `self.stats["mean"] = ...`, by the keys it had when
 `__init__` finished (a new key is a located error); the `__init__` that makes such a dict may fill it by
-straight-line writes, `self.stats = {}` then `self.stats["mean"] = ...`, not under an `if` or in a loop), and a helper, method or nested
+straight-line writes, `self.stats = {}` then `self.stats["mean"] = ...`, also in loops unrolled when compiled
+(`for i in range(n): self.params[f"W{i}"] = ...`), not under an `if` decided when the function runs), and a helper, method or nested
 `def` that returns nothing may be called as a statement for what it writes (`table.update(a, b, beta)`,
 `bump(y, k, v)` with `x[k] += v` inside, a nested def writing `y[i] = v` into its function's array;
 a bare `return` ends it). A helper's write into an array argument reaches the caller's name; into a

@@ -72,6 +72,10 @@ class FilledInInit:
         self.state["count"] = 0
         self.mirror = s  # the same dict
         self.state["m"] = self.state["m"] + 1.0
+        for i in range(2):  # a loop unrolled when compiled (its keys are made of the int)
+            self.state[f"W{i}"] = w * (i + 1)
+        for name, k in zip(("a", "b"), (0, 2)):  # a loop over a tuple: unrolled
+            self.state[name] = w[k]
 
     def step(self, x):
         self.state["m"] = self.state["m"] * x
@@ -82,7 +86,8 @@ def dict_filled_in_init(scale, X):
     o = FilledInInit(scale)
     for x in X[:4]:
         o.step(x)
-    return np.sum(o.mirror["m"] ** 2) + o.state["count"]
+    return np.sum(o.mirror["m"] ** 2) + o.state["count"] + np.sum(o.state["W1"] * o.state["W0"]) \
+        + o.state["a"] * o.state["b"]
 
 
 # ------------------------------------------------ writes into the array a dict holds: d["h"][t] = v
@@ -240,15 +245,16 @@ def object_key_added(w, x):
     return acc.state["total"]
 
 
-class FilledInLoop:
+class FilledUnderIf:
     def __init__(self, w):
         self.params = {}
         for i in range(2):
-            self.params[f"W{i}"] = w * (i + 1)
+            if np.sum(w) > i:  # decided when the function runs
+                self.params[f"W{i}"] = w * (i + 1)
 
 
-def dict_filled_in_init_loop(w, x):
-    return np.sum(FilledInLoop(w).params["W1"] * x)
+def dict_filled_in_init_under_if(w, x):
+    return np.sum(FilledUnderIf(w).params["W1"] * x)
 
 
 @pytest.mark.parametrize("fun,match", [(dict_item_added_in_place, "would also change the old m0"),
@@ -256,7 +262,7 @@ def dict_filled_in_init_loop(w, x):
                                        (dict_item_added_at, "would also change the old m0"),
                                        (object_item_added_in_place, "would also change m0"),
                                        (object_key_added, "adds the key 'total'"),
-                                       (dict_filled_in_init_loop, "all its items at once")])
+                                       (dict_filled_in_init_under_if, "all its items at once")])
 def test_refusals_are_located_and_name_the_rewrite(fun, match):
     with pytest.raises(adjit.AdjitError, match=match) as info:
         run_grad(fun, [np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, 3.0])], (0,))

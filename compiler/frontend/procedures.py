@@ -253,7 +253,8 @@ class Procedures:
         if not getattr(d, "slot_keys", None):
             raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(sub)} = ...` writes into a dict an attribute holds: "
                            "adjit follows such writes in the methods of an object made in the function (outside "
-                           "__init__), and in the straight-line statements of the __init__ that made the dict",
+                           "__init__), and in the straight-line statements (or loops unrolled when compiled) of the __init__ that "
+                           "made the dict, not under an `if` decided when the function runs",
                            sub, hint=f"in __init__, make the dict with all its items at once ({ast.unparse(base)} = "
                                      f"{{{key!r}: ..., ...}}, or a dict comprehension); elsewhere, write it in a "
                                      "method of the object")
@@ -274,8 +275,8 @@ class Procedures:
             return False
         obj = self.env.get(attr.value.id)
         init = self.stack[-1]
-        if not any(init is i for i in (getattr(obj, "building", None) or ())) or not any(
-                target in ast.walk(st) for st in init.body if isinstance(st, (ast.Assign, ast.AnnAssign))):
+        if not any(init is i for i in (getattr(obj, "building", None) or ())) or not self._straight_line(init.body,
+                                                                                                        target):
             return False
         d = obj.items.get(attr.attr)
         if type(d).__name__ != "StructMap" or getattr(d, "made_by", None) is not self:
@@ -289,6 +290,17 @@ class Procedures:
         else:
             d.items[key] = val
         return True
+
+    def _straight_line(self, body: list, target) -> bool:
+        """Whether target is in an assignment at the top level of body, or of a `for` in it that is
+        being unrolled (each copy lowered in turn, staticloops/structures), nested so."""
+        unrolled = [f for f in self.__dict__.get("unrolled_fors", ()) if f is not None]
+        for st in body:
+            if isinstance(st, (ast.Assign, ast.AnnAssign)) and any(target is n for n in ast.walk(st)):
+                return True
+            if isinstance(st, ast.For) and any(st is f for f in unrolled) and self._straight_line(st.body, target):
+                return True
+        return False
 
     def slot_item_write(self, key: str, val) -> None:
         """`obj.d["k"] = v`: the hidden name of that dict item (_dict_item_slot)."""

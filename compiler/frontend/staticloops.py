@@ -335,11 +335,16 @@ class StaticLoops:
         n = self.static_int(self.seq_length(seq, stmt.iter))
         if n is None or n > MAX_UNROLL:
             return False
-        for k in range(n):
-            self.stmt = stmt
-            self.at(stmt.target)
-            self.assign(stmt.target, self.seq_item(seq, k, stmt.iter), stmt.target)
-            self.lower_stmts(stmt.body, None)
+        unrolled = self.__dict__.setdefault("unrolled_fors", [])
+        unrolled.append(stmt)  # (procedures.init_dict_item_write: straight-line through its copies)
+        try:
+            for k in range(n):
+                self.stmt = stmt
+                self.at(stmt.target)
+                self.assign(stmt.target, self.seq_item(seq, k, stmt.iter), stmt.target)
+                self.lower_stmts(stmt.body, None)
+        finally:
+            unrolled.pop()
         return True
 
     def dict_slots(self, body: list) -> tuple:

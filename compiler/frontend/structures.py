@@ -602,13 +602,18 @@ class Structures:
             raise self.err(UnsupportedSyntaxError, "a loop over a list, a tuple or a structure argument is unrolled "
                            "when the call is compiled: break, return and else inside it are not supported", stmt,
                            hint="loop over range(...) and index arrays, or move the return after the loop")
-        for k, item in enumerate(items):
-            self.stmt = stmt
-            self.at(stmt)
-            for x in self.struct_read_all(item, stmt.iter):
-                pass
-            self.assign(stmt.target, item, stmt.target)
-            self.lower_stmts(body if brk is None or k == 0 else [not_flag(brk, body, stmt)], None)
+        unrolled = self.__dict__.setdefault("unrolled_fors", [])
+        unrolled.append(stmt if body is stmt.body and brk is None else None)  # (procedures.init_dict_item_write)
+        try:
+            for k, item in enumerate(items):
+                self.stmt = stmt
+                self.at(stmt)
+                for x in self.struct_read_all(item, stmt.iter):
+                    pass
+                self.assign(stmt.target, item, stmt.target)
+                self.lower_stmts(body if brk is None or k == 0 else [not_flag(brk, body, stmt)], None)
+        finally:
+            unrolled.pop()
         return True
 
     def struct_read_all(self, item, node):
