@@ -141,6 +141,22 @@ def dict_item_in_place_calls(scale, X):
         + np.sum(t.state["m"] * np.arange(3.0))
 
 
+class Holder:
+    def __init__(self, d):
+        self.state = d  # a dict the caller made, held by two objects
+
+    def step(self, x):
+        self.state["m"] = self.state["m"] * x + 1.0
+
+
+def shared_dict_two_objects(scale, X):
+    d = {"m": scale * 1.0}
+    a, b = Holder(d), Holder(d)
+    for x in X[:4]:  # only b's method runs in the loop: the loop carries the dict's items all the same
+        b.step(x)
+    return np.sum(d["m"] ** 2) + np.sum(a.state["m"])
+
+
 def _stats_args():
     return [np.array([0.7, 1.3, -0.4]), np.sin(np.arange(36.0)).reshape(12, 3) + np.linspace(0, 1, 12)[:, None]]
 
@@ -183,6 +199,7 @@ CASES = [
     (dict_item_element_writes, _stats_args),
     (dict_item_slice_writes, _stats_args),
     (dict_item_in_place_calls, _stats_args),
+    (shared_dict_two_objects, _stats_args),
     (pulse_compression, _corr_args, (0, 1)),
     (correlate_modes, lambda: [np.linspace(0.5, 1.2, 6), 0.8], (0, 1)),
 ]

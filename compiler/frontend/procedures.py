@@ -191,7 +191,8 @@ class Procedures:
                 d.items[k] = Slot(key, f"{attr}[{k!r}]")
                 keys.append(key)
         d.slot_keys = getattr(d, "slot_keys", []) + keys
-        return keys
+        # with the items another object holding the same dict made slots first (its loops carry them too)
+        return list(dict.fromkeys(keys + [v.key for v in d.items.values() if isinstance(v, Slot)]))
 
     def slot_value(self, slot: Slot, node):
         if slot.key not in self.env:
