@@ -15,9 +15,9 @@ Each case is a small scalar objective exercising one call. A case is
 A script, not a test: JAX is a benchmark dependency; tests/compiler/test_api_probe2.py pins the
 fixes the probe led to.
 
-Tally (285 cases, lowered run; docs/testing.md, "benchmarks/api_probe2.py"):
-  before (fa3312c): ok 241, wrong 4, refused 40, internal 0
-  now:              ok 278, wrong 0, refused 7, internal 0
+Tally (293 cases, lowered run; docs/testing.md, "benchmarks/api_probe2.py"):
+  before (fa3312c): ok 248, wrong 4, refused 41, internal 0
+  now:              ok 285, wrong 0, refused 8, internal 0
 """
 from __future__ import annotations
 
@@ -1719,6 +1719,61 @@ CASES += [
     (matrix_power_nonsym, lambda: [_A()]),
     (cond_and_rank, lambda: [_lopsided()]),
     (lstsq_rcond_value, lambda: [_A(), vec()], (0, 1)),
+]
+
+
+# --- a sixth batch: rounding, remainders and NaN conventions ---------------------------------------
+
+def rounding_half_even(x):
+    y = x * 4.0  # ties at .5 after scaling by 2: np.round rounds them to even
+    return np.sum(np.round(y * 0.5) * x) + np.sum(np.round(x, 1) * x) + np.sum(np.around(x * 100, -1) * x)
+
+
+def remainders(x):
+    return np.sum(np.mod(x, 0.7) ** 2) + np.sum(np.remainder(-x, 0.3)) + np.sum(np.fmod(x, 0.4) * 2) \
+        + np.sum(np.floor_divide(x, 0.3) * x) + np.sum(np.divmod(x, 0.45)[1] ** 2)
+
+
+def modf_frexp_ldexp(x):
+    frac, whole = np.modf(x * 3)
+    m, e = np.frexp(x)
+    return np.sum(frac ** 2 + whole * x) + np.sum(m * e) + np.sum(np.ldexp(x, 2))
+
+
+def nan_propagation(A):
+    B = np.where(A > 1.0, np.nan, A)
+    return np.nansum(np.maximum(B, 0.1)) + np.nansum(np.fmax(B, A * 0.5)) + np.nansum(np.clip(B, -0.5, 0.5)) \
+        + np.sum(np.nan_to_num(np.sort(B, axis=1), nan=2.0) * np.arange(4.0))
+
+
+def signs_and_steps(x):
+    z = np.concatenate([x, [0.0]])
+    return np.sum(np.sign(z) * z) + np.sum(np.heaviside(z, 0.25) * np.arange(7.0)) + np.sum(np.abs(z) * np.sign(z) ** 2)
+
+
+def argsort_ties(x):
+    k = np.round(x)  # ties: a stable order
+    return np.sum(x[np.argsort(k, kind="stable")] * np.arange(6.0)) + np.sum(x[np.argsort(-k, kind="stable")][:2])
+
+
+def logs_near_edges(x):
+    p = 1.0 / (1.0 + np.exp(-x))
+    return np.sum(np.log1p(-p)) + np.sum(np.expm1(x) / x) + np.sum(np.log(np.hypot(x, 1e-3)))
+
+
+def integer_powers(x):
+    return np.sum(x ** -2) + np.sum(np.power(x, 3)) + np.sum(np.float_power(x, -1)) + np.sum(np.square(x) ** 0.5)
+
+
+CASES += [
+    (rounding_half_even, lambda: [vec() + 0.013]),
+    (remainders, lambda: [vec(6, 0.11, 1.3)]),
+    (modf_frexp_ldexp, lambda: [vec(6, 0.11, 1.3)]),
+    (nan_propagation, lambda: [_A()]),
+    (signs_and_steps, lambda: [vec()]),
+    (argsort_ties, lambda: [vec()]),
+    (logs_near_edges, lambda: [vec()]),
+    (integer_powers, lambda: [vec()]),
 ]
 
 
