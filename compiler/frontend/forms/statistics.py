@@ -24,8 +24,8 @@ FORMS: dict = {
     "nancumsum": ((np.nancumsum,), (), "`cumsum` of `where(isnan(x), 0, x)` (a NaN counts as zero, no gradient there)"),
     "nancumprod": ((np.nancumprod,), (), "`cumprod` of `where(isnan(x), 1, x)` (a NaN counts as one, no gradient there)"),
     "prod": ((np.prod,), ("prod",), "the last element of `cumprod` along `axis` (`axis=None`: of the raveled "
-                                    "array; a tuple of axes: moved last and merged into one; `keepdims`): the gradient is exact with "
-                                    "zeros in the input"),
+                                    "array; a tuple of axes: moved last and merged into one; `keepdims`): the "
+                                    "gradient is exact with zeros in the input"),
     "quantile": ((np.quantile,), (), "`sort`, then NumPy's linear interpolation between the two order statistics "
                                      "around `q * (n - 1)` (`q` a number or a list known when the call is compiled, "
                                      "`axis` None, an int or a tuple (merged into one), `keepdims`; the lane's "
@@ -60,11 +60,10 @@ FORMS: dict = {
     "kron": ((np.kron,), (), "`expand_dims` of both, a broadcast multiply, and a `reshape`"),
 }
 
-
-
 _QUANTILE_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
                      "hazen", "weibull", "linear", "median_unbiased", "normal_unbiased", "lower", "higher",
                      "midpoint", "nearest")
+
 
 class StatisticsForms(FormsBase):
     # ---------------------------------------------------------------- helpers
@@ -196,7 +195,8 @@ class StatisticsForms(FormsBase):
             axis=None, out=None, overwrite_input=False, method="linear", keepdims=False)
         self._no_out(label, out, node)
         if isinstance(axis, tuple):
-            return self._over_axes(self.form_quantile, ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims"), label, args, kwargs, node, scale=scale)
+            names = ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims")
+            return self._over_axes(self.form_quantile, names, label, args, kwargs, node, scale=scale)
         if method not in _QUANTILE_METHODS:
             raise self.err(ShapeError, f"{label}: '{method}' is not a valid method. Use one of: {_QUANTILE_METHODS}",
                            node)
