@@ -169,16 +169,22 @@ class Structures:
         item = self.expr(inner)
         if not isinstance(item, Value) or item.type.kind != "array":
             return False
-        tmp = f"_item{id(target)}"
-        self.env[tmp] = item
         loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
-        try:
-            self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
-            new = self.env[tmp]
-        finally:
-            self.env.pop(tmp, None)
+        new = self._through_item(item, lambda tmp: self.assign(
+            loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node))
         self.assign(loc(ast.Subscript(inner.value, inner.slice, ast.Store())), new, node)
         return True
+
+    def _through_item(self, item, write):
+        """What `write(name)` leaves bound to `name`, a temporary name for the dict's array `item`
+        (the write runs as it would on a plain array; the caller binds the result to the item)."""
+        tmp = f"_item{id(item)}"
+        self.env[tmp] = item
+        try:
+            write(tmp)
+            return self.env[tmp]
+        finally:
+            self.env.pop(tmp, None)
 
     def dict_item_call(self, func, call, stmt) -> bool:
         """np.add.at(d["m"], idx, v), np.copyto(d["m"], v), np.fill_diagonal, np.put_along_axis, ... as
@@ -191,15 +197,9 @@ class Structures:
         item = self.expr(call.args[0])
         if not isinstance(item, Value) or item.type.kind != "array":
             return False
-        tmp = f"_item{id(call)}"
-        self.env[tmp] = item
         loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, stmt))  # noqa: E731
-        try:
-            self.call_statement(loc(ast.Expr(ast.Call(call.func, [ast.Name(tmp, ast.Load())] + list(call.args[1:]),
-                                                      call.keywords))))
-            new = self.env[tmp]
-        finally:
-            self.env.pop(tmp, None)
+        new = self._through_item(item, lambda tmp: self.call_statement(
+            loc(ast.Expr(ast.Call(call.func, [ast.Name(tmp, ast.Load())] + list(call.args[1:]), call.keywords)))))
         self.assign(loc(ast.Subscript(call.args[0].value, call.args[0].slice, ast.Store())), new, call)
         return True
 
