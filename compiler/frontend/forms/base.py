@@ -11,7 +11,7 @@ import inspect
 
 import numpy as np
 
-from ..calls import where_reduction
+from ..ufuncmethods import where_reduction
 from ..structures import is_struct
 from ..values import Method, _is_number
 from ...errors import AdjitError, AdjitTypeError, ShapeError, UnsupportedSyntaxError
