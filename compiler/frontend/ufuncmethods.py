@@ -45,10 +45,15 @@ class UfuncMethods:
             raise self.err(AdjitNameError, f"`{written}` is not supported by adjit", node.func,
                            hint="reduce with np.sum/np.prod/np.max/np.min, accumulate with np.cumsum/np.cumprod/"
                            "np.maximum.accumulate, or np.<ufunc>.outer")
-        if len(args) > 2 or set(kwargs) - {"axis", "keepdims"}:
-            raise self.err(UnsupportedSyntaxError, f"{written}: only `axis` (and `keepdims`) are supported", node)
+        extra = {"where", "initial"} if method == "reduce" else set()  # np.add.reduce(x, where=m, initial=0)
+        if len(args) > 2 or set(kwargs) - {"axis", "keepdims"} - extra:
+            raise self.err(UnsupportedSyntaxError, f"{written}: only `axis` (and `keepdims`"
+                           f"{', `where`, `initial`' if extra else ''}) are supported", node)
         kw = dict(kwargs)
         kw.setdefault("axis", args[1] if len(args) == 2 else 0)  # a ufunc method's axis defaults to 0
+        if kw.get("where") is not None:  # as np.sum/prod/max/min(x, axis, where=m, initial=...)
+            return self.reduce_where(target, args[:1], kw, node)
+        kw.pop("where", None)
         from .expressions import _sources
         from .forms import FUNCTIONS as FORM_FUNCTIONS
 
