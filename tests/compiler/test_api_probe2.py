@@ -228,14 +228,16 @@ def test_named_results_are_numpys_when_returned():
 def ufunc_reduce_where_initial(x, m):
     return (np.sum(np.add.reduce(x, where=m) ** 2) + np.sum(np.maximum.reduce(x, axis=1, where=m, initial=-5.0) ** 2)
             + np.sum(np.minimum.reduce(x, axis=None, where=m, initial=10.0, keepdims=True))
-            + np.sum(np.add.reduce(x, 1, initial=1.5, keepdims=True) * x))
+            + np.sum(np.add.reduce(x, 1, initial=1.5, keepdims=True) * x)
+            + np.sum(np.multiply.reduce(x, axis=0, initial=2.0) ** 2) + np.prod(x[0], initial=-1.5)
+            + x.prod(axis=1, initial=0.5).sum() + np.sum(np.prod(x, axis=1, where=x > 0, initial=3.0))
+            + np.prod(np.arange(1, 4), initial=2.5) + np.prod(x[1], 0, None, None, False, 3.0))
 
 
 def test_ufunc_reduce_takes_where_and_initial():
     """np.add/multiply/maximum/minimum.reduce with where= and initial= (axis 0 by default, as a ufunc
-    method's): NumPy's values, gradients against central differences, forward against reverse."""
+    method's), np.prod's initial= (a factor, cast to the product's dtype: 2 for the ints' 2.5, as
+    NumPy): NumPy's values, gradients against central differences, forward against reverse."""
     x, m = R.standard_normal((3, 4)), R.random((3, 4)) > 0.4
     check_against_fd(ufunc_reduce_where_initial, (x, m), (0,), compiled=False)
     check_forward(ufunc_reduce_where_initial, (x, m), (0,), compiled=False)
-    with pytest.raises(AdjitError, match="initial"):  # np.prod's initial= is not (np.multiply.reduce is np.prod)
-        adjit.grad(lambda x: np.sum(np.multiply.reduce(x, axis=0, initial=2.0)))(x)

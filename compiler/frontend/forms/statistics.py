@@ -164,7 +164,15 @@ class StatisticsForms(FormsBase):
 
     def form_prod(self, label, args, kwargs, node):
         """The product along an axis: the last element of the running product, whose gradient
-        (cumprod's rule) stays exact where the input holds zeros (g * prod / x would divide by 0)."""
+        (cumprod's rule) stays exact where the input holds zeros (g * prod / x would divide by 0);
+        initial= a factor, cast to the product's dtype first as NumPy casts it."""
+        if len(args) > 5 or kwargs.get("initial") is not None:
+            initial = args[5] if len(args) > 5 else kwargs["initial"]
+            p = self.value(self.form_prod(label, args[:5], {k: v for k, v in kwargs.items() if k != "initial"}, node), node)
+            init = self.value(initial, node)
+            return self.b.emit("mul", [p, init if init.type.dtype == p.type.dtype else self.b.emit(
+                "astype", [init], dtype=p.type.dtype)])
+        kwargs = {k: v for k, v in kwargs.items() if k != "initial"}  # (initial=None)
         x, axis, dtype, out, keepdims = self.bind_args(label, ("a", "axis", "dtype", "out", "keepdims"), args, kwargs,
                                                        node, axis=None, dtype=None, out=None, keepdims=False)
         self._no_out(label, out, node)
