@@ -549,37 +549,6 @@ class LocalFunctions(StaticLoops):
             for n in names + [f"{tag}_v", f"{tag}_f", f"{tag}_k"]:
                 self.env.pop(n, None)
 
-    def fill_diagonal(self, base: Value, val: Value, call, written) -> Value:
-        """NumPy's fill_diagonal (wrap=False): a[i, i, ...] = v for i < min(shape), v a number or
-        one value per diagonal element."""
-        shape = self.b.aval(base).shape
-        rank = base.type.rank
-        if rank < 2 or None in shape or (rank > 2 and len(set(shape)) > 1):
-            raise self.err(AdjitTypeError, f"{written} needs a 2-D array (or one with equal extents) of a shape "
-                           "known when the call is compiled", call)
-        if call.keywords and self.static(self.expr(call.keywords[0].value), call, "wrap"):
-            raise self.err(UnsupportedSyntaxError, f"{written}(..., wrap=True) is not supported", call)
-        k = min(shape)
-        if val.type.kind == "array" and (val.type.rank != 1 or self.b.aval(val).shape[0] not in (k, None)):
-            raise self.err(AdjitTypeError, f"{written}: the value must be a number or hold {k} elements "
-                           "(NumPy would repeat a shorter one)", call.args[1])
-        idx = self.b.emit("arange", [self.value(0, call), self.value(k, call), self.value(1, call)])
-        index = tuple(("array", 1 + j) for j in range(rank))
-        new = self.b.emit("index_update", [base, val] + [idx] * rank, index=_shift_index(index, 1))
-        return new
-
-    def copy_into(self, base: Value, val: Value, call, written) -> Value:
-        """np.copyto(dst, src): dst[...] = src, cast to dst's dtype."""
-        if val.type.dtype != base.type.dtype:
-            if base.type.dtype not in ("float32", "float64") and val.type.dtype in ("float32", "float64"):
-                raise self.err(AdjitTypeError, f"{written} casts floats into an array of {base.type.dtype}; "
-                               "NumPy raises here (same-kind casting)", call)
-            val = self.b.emit("astype", [val], dtype=base.type.dtype)
-        if base.type.rank == 0:
-            return val
-        index = tuple(("slice", None, None, None) for _ in range(base.type.rank))
-        return self.b.emit("index_update", [base, val], index=index)
-
     # -- index helpers
     def tri_indices(self, func, args, kwargs, node, written: str):
         """np.triu_indices(n, k=0, m=None) / np.tril_indices: n, k, m known when the call is

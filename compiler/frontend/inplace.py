@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
+from .expressions import _shift_index
 
 
 def _located(node, where):
@@ -156,3 +157,43 @@ class InPlaceNumpy:
         finally:
             for n in hidden:
                 self.env.pop(n, None)
+
+    def fill_diagonal(self, base: Value, val: Value, call, written) -> Value:
+        """NumPy's fill_diagonal: a[i, i, ...] = v for i < min(shape), v a number or one value per
+        diagonal element. wrap=True of a tall matrix (n > m) goes on as NumPy's flat steps of m + 1
+        do: after a blank row, from column 0 again (positions p = 0, m + 1, ... < n m: row p // m,
+        column p % m)."""
+        shape = self.b.aval(base).shape
+        rank = base.type.rank
+        if rank < 2 or None in shape or (rank > 2 and len(set(shape)) > 1):
+            raise self.err(AdjitTypeError, f"{written} needs a 2-D array (or one with equal extents) of a shape "
+                           "known when the call is compiled", call)
+        wrap = bool(call.keywords and self.static(self.expr(call.keywords[0].value), call, "wrap"))
+        k = min(shape)
+        if wrap and rank == 2 and shape[0] > shape[1]:
+            n = len(range(0, shape[0] * shape[1], shape[1] + 1))
+            if val.type.kind == "array" and (val.type.rank != 1 or self.b.aval(val).shape[0] not in (n, None)):
+                raise self.err(AdjitTypeError, f"{written}: the value must be a number or hold {n} elements "
+                               "(NumPy would repeat a shorter one)", call.args[1])
+            pos = self.b.emit("arange", [self.value(v, call) for v in (0, shape[0] * shape[1], shape[1] + 1)])
+            rows, cols = (self.call_value(f, [pos, shape[1]], {}, call) for f in (np.floor_divide, np.remainder))
+            return self.b.emit("index_update", [base, val, rows, cols], index=_shift_index((("array", 1), ("array", 2)), 1))
+        if val.type.kind == "array" and (val.type.rank != 1 or self.b.aval(val).shape[0] not in (k, None)):
+            raise self.err(AdjitTypeError, f"{written}: the value must be a number or hold {k} elements "
+                           "(NumPy would repeat a shorter one)", call.args[1])
+        idx = self.b.emit("arange", [self.value(0, call), self.value(k, call), self.value(1, call)])
+        index = tuple(("array", 1 + j) for j in range(rank))
+        new = self.b.emit("index_update", [base, val] + [idx] * rank, index=_shift_index(index, 1))
+        return new
+
+    def copy_into(self, base: Value, val: Value, call, written) -> Value:
+        """np.copyto(dst, src): dst[...] = src, cast to dst's dtype."""
+        if val.type.dtype != base.type.dtype:
+            if base.type.dtype not in ("float32", "float64") and val.type.dtype in ("float32", "float64"):
+                raise self.err(AdjitTypeError, f"{written} casts floats into an array of {base.type.dtype}; "
+                               "NumPy raises here (same-kind casting)", call)
+            val = self.b.emit("astype", [val], dtype=base.type.dtype)
+        if base.type.rank == 0:
+            return val
+        index = tuple(("slice", None, None, None) for _ in range(base.type.rank))
+        return self.b.emit("index_update", [base, val], index=index)

@@ -241,3 +241,30 @@ def test_ufunc_reduce_takes_where_and_initial():
     x, m = R.standard_normal((3, 4)), R.random((3, 4)) > 0.4
     check_against_fd(ufunc_reduce_where_initial, (x, m), (0,), compiled=False)
     check_forward(ufunc_reduce_where_initial, (x, m), (0,), compiled=False)
+
+
+def fill_diagonal_wrap(x, v):
+    A = np.outer(x, x[:3]) * 1.0  # tall, 7 x 3: the diagonal goes on after a blank row
+    np.fill_diagonal(A, v, wrap=True)
+    B = np.outer(x, x[:3]) * 1.0
+    np.fill_diagonal(B, np.concatenate([x[:5], x[:1]]) * v, wrap=True)  # one value per place (6)
+    C = np.outer(x[:3], x) * 1.0  # wide: wrap changes nothing
+    np.fill_diagonal(C, v, wrap=True)
+    return np.sum(A ** 2) + np.sum(B * x[:, None]) + np.sum(C ** 2)
+
+
+def test_fill_diagonal_wraps_as_numpy():
+    """np.fill_diagonal(a, v, wrap=True): NumPy's flat steps of m + 1 over the whole tall matrix,
+    values against NumPy, gradients against central differences, forward against reverse; a value
+    of another length than the places it fills stays a located error (NumPy would cycle it)."""
+    args = (R.standard_normal(7), 0.7)
+    check_against_fd(fill_diagonal_wrap, args, (0, 1), compiled=False)
+    check_forward(fill_diagonal_wrap, args, (0, 1), compiled=False)
+
+    def short(x):
+        A = np.outer(x, x[:3]) * 1.0
+        np.fill_diagonal(A, x[:4], wrap=True)
+        return np.sum(A)
+
+    with pytest.raises(AdjitError, match="hold 6 elements"):
+        adjit.grad(short)(args[0])
