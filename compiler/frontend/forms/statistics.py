@@ -24,8 +24,8 @@ FORMS: dict = {
     "nancumsum": ((np.nancumsum,), (), "`cumsum` of `where(isnan(x), 0, x)` (a NaN counts as zero, no gradient there)"),
     "nancumprod": ((np.nancumprod,), (), "`cumprod` of `where(isnan(x), 1, x)` (a NaN counts as one, no gradient there)"),
     "prod": ((np.prod,), ("prod",), "the last element of `cumprod` along `axis` (`axis=None`: of the raveled "
-                                    "array; a tuple of axes: moved last and merged into one; `keepdims`): the "
-                                    "gradient is exact with zeros in the input"),
+                                    "array; a tuple of axes: moved last and merged into one; `keepdims`; `initial=` a "
+                                    "factor): the gradient is exact with zeros in the input"),
     "quantile": ((np.quantile,), (), "`sort`, then NumPy's linear interpolation between the two order statistics "
                                      "around `q * (n - 1)` (`q` a number or a list known when the call is compiled, "
                                      "`axis` None, an int or a tuple (merged into one), `keepdims`; the lane's "
