@@ -90,9 +90,18 @@ log_softmax, a reversed np.cumsum with np.ediff1d, np.select regimes in a fixed 
 iterations, depth-sorted splats by np.argsort and np.cumprod, complex np.correlate, np.maximum.accumulate drawdowns,
 np.logaddexp.accumulate over ragged races; `python benchmarks/real_programs/heldout19.py` checks its jacobian, hvp,
 has_aux and dict uses) with `--modules heldout19`;
+`real_programs/heldout20.py` (twenty more, the same way: a thermostat bool flipped by if/elif in a building class, in-place
+flux arrays of a spherical battery model, RK4 on a complex Lindblad density matrix, cho_factor/solve_triangular expected
+improvement, an einsum MDP solved for values and occupancy, np.fill_diagonal kernels (LOO KDE, t-SNE with a bisection
+on perplexity), a secant CDS bootstrap over a closure appending to a list, Counter-dict trigram weights, an IPFP
+while True loop, Jaakkola-Jordan VB, Meta-SGD over task dicts, a hypernetwork splitting at np.cumsum offsets,
+np.corrcoef soft ranks, EOS-80 with np.gradient on a coordinate array, a vectorised golden-section while loop, Fourier
+interpolated ultrasound delays, np.polymul/np.polyval loop shaping, TOPMODEL boolean-mask writes and comb/allpass
+reverb classes; `python benchmarks/real_programs/heldout20.py` checks its jacobian, hvp, has_aux and dict uses) with
+`--modules heldout20`;
 `--modules all` runs everything.
 
-    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout19|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
+    python benchmarks/real_programs.py [--modules ml,stats,...|heldout|heldout2|...|heldout20|all] [--only NAME[,NAME]] [--jobs 1] [--timeout 300]
         [--out docs/real_programs.md] [--json docs/real_programs.json] [--no-autograd]
 """
 from __future__ import annotations
@@ -112,13 +121,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "real_programs"
-if str(CORPUS) not in sys.path:  # heldout16..19's TRANSFORMS import their shared `checks` module by name
+if str(CORPUS) not in sys.path:  # heldout16..20's TRANSFORMS import their shared `checks` module by name
     sys.path.insert(0, str(CORPUS))
 MODULES = ("ml", "stats", "physics", "finance", "misc")  # the main corpus (the default run)
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
            "heldout14", "heldout15", "heldout16", "heldout17", "heldout18",
-           "heldout19")  # held out from MODULES: run alone with --modules heldout (2, ..., 19)
+           "heldout19", "heldout20")  # held out from MODULES: run alone with --modules heldout (2, ..., 20)
 ALL_MODULES = MODULES + HELDOUT
 MARK = "@@REAL_PROGRAMS_RESULT@@"
 RTOL = 1e-6
