@@ -549,6 +549,9 @@ class ComplexValues:
         x = m.obj
         if isinstance(x, Value) and m.name in ("conj", "conjugate") and not args and not kwargs:
             return x
+        if isinstance(x, Value) and m.name == "astype" and (dt := complex_part_dtype(args[0] if args else kwargs.get(
+                "dtype"))) is not None and set(kwargs) <= {"dtype", "copy"}:  # x.astype(complex): x + 0j, a copy
+            return self.cx(self.b.emit("astype", [x], dtype=dt), None)
         if not isinstance(x, ComplexPair):
             return super().method(m, args, kwargs, node)
         if m.name in ("conj", "conjugate"):

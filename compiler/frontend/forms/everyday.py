@@ -26,8 +26,9 @@ FORMS: dict = {
     "reciprocal": ((np.reciprocal,), (), "`1.0 / x` (of floats; NumPy's integer reciprocal is refused)"),
     "modf": ((np.modf,), (), "`(x - trunc(x), trunc(x))`: the fraction keeps x's sign (gradient 1, 0)"),
     "divmod": ((np.divmod,), (), "`(x1 // x2, x1 % x2)`"),
-    "fmod": ((np.fmod,), (), "C's remainder, of x1's sign: the `fmod` row of floats (gradient 1 and "
-                                    "`-trunc(x1 / x2)`); of ints `r = x1 % x2`, less x2 where r != 0 and the signs differ"),
+    "fmod": ((np.fmod, math.fmod), (), "C's remainder, of x1's sign: the `fmod` row of floats (gradient 1 and "
+                                    "`-trunc(x1 / x2)`); of ints `r = x1 % x2`, less x2 where r != 0 and the signs "
+                                    "differ; `math.fmod` of numbers, a float as Python's"),
     "log2": ((np.log2,), (), "`log(x) / log(2)`"),
     "log10": ((np.log10,), (), "`log(x) / log(10)`"),
     "sinc": ((np.sinc,), (), "`sin(pi x) / (pi x)`, 1 at 0 (gradient 0 there)"),
@@ -128,6 +129,10 @@ class EverydayForms(FormsBase):
             raise self.err(UnsupportedSyntaxError, f"{label}: `out=` is not supported", node)
         a, b = self.value(a, node), self.value(b, node)
         emit = self.b.emit
+        if label.startswith("math"):  # Python's fmod: of numbers, always a float
+            if a.type.kind != "scalar" or b.type.kind != "scalar":
+                raise self.err(AdjitTypeError, f"{label} of an array (Python raises TypeError)", node, hint="np.fmod")
+            a, b = (v if v.type.dtype == "float64" else emit("astype", [v], dtype="float64") for v in (a, b))
         if a.type.dtype.startswith("float") or b.type.dtype.startswith("float"):
             return emit("fmod", [a, b])
         if a.type.dtype == "bool" or b.type.dtype == "bool":
