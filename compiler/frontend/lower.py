@@ -169,7 +169,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:  # a loop's `else:` (returns.py)
                 self._loop_elses = getattr(self, "_loop_elses", 0) + 1
                 return self.lower_stmts(rewrite_loop_else(stmt, f"_broke{self._loop_elses}") + stmts[k + 1:], loop)
-            if isinstance(stmt, ast.Assign) and (after := rewrite_view_name(stmt, stmts[k + 1:], self.is_view)) is not None:
+            if isinstance(stmt, ast.Assign) and (after := rewrite_view_name(stmt, stmts[k + 1:], self.view_of_name)) is not None:
                 return self.lower_stmts([stmt] + after, loop)  # `v = Y[1:3]; v[0] = 0`: as Y[1:3] (rowviews.py)
             if isinstance(stmt, ast.For) and (views := rewrite_loop_views(stmt, self.env, stmts[k + 1:])) is not None:
                 stmt = self.stmt = views  # `for i in range(n): r = B[i]; r *= 2`: as B[i] (rowviews.py)
@@ -267,6 +267,35 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             self.b.inplace_of[new.id] = current
         return new
 
+    def view_of_name(self, node) -> bool:
+        """rewrite_view_name's test: `Y[index]` a view (is_view), or `Y.T` of an array Y (or of such a
+        view): NumPy's transpose is a view of any array, of its every dtype and layout."""
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            if isinstance(node.value, ast.Name):
+                y = self.env.get(node.value.id)
+                return isinstance(y, Value) and y.type.kind == "array"
+            return self.view_of_name(node.value)
+        return self.is_view(node)
+
+    def transposed_write(self, target, val, node) -> bool:
+        """`B.T[index] = v` (`+=` too): NumPy writes through the transposed view into B; lowered as
+        `t = copy of B.T; t[index] = v; B[...] = t.T`, B a name or a view chain (then written on)."""
+        view = target.value
+        if not (isinstance(view, ast.Attribute) and view.attr == "T" and self.view_of_name(view)):
+            return False
+        tv = self.expr(view)
+        tmp = f"_view{id(target)}"
+        self.env[tmp] = self.b.emit("astype", [tv], dtype=tv.type.dtype)  # a copy, written back
+        self.b.__dict__.setdefault("written_back", {})[self.env[tmp].id] = tv  # (aliasing.py)
+        try:
+            loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
+            self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
+            back = self.expr(loc(ast.Attribute(ast.Name(tmp, ast.Load()), "T", ast.Load())))
+            self.assign(loc(ast.Subscript(view.value, ast.Constant(Ellipsis), ast.Store())), back, node)
+        finally:
+            self.env.pop(tmp, None)
+        return True
+
     def same_kind(self, current: Value, new: Value, stmt) -> None:
         """`x op= v` computes into x (NumPy's ufunc with out=x): a result NumPy's same-kind casting
         cannot write into x's dtype (floats into ints, ints into booleans) is NumPy's error, located."""
@@ -300,6 +329,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 return  # A[1:3][0] = v: through the view A[1:3] (morenumpy.py)
             if isinstance(target.value, ast.Subscript):
                 target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
+            if self.transposed_write(target, val, node): return  # B.T[i] = v (`Bt = B.T; Bt[i] = v` too)
             if not isinstance(target.value, ast.Name):  # self.mu[i] = v, self.state["m"] = v: procedures.py
                 target = self.slot_target(target, val)
                 if target is None: return  # written: an item of a dict an object holds
@@ -327,8 +357,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             if isinstance(target.slice, ast.Tuple) and not target.slice.elts:  # x[()] = v writes all of x: x[...]
                 target = ast.copy_location(ast.Subscript(value=target.value, slice=ast.copy_location(
                     ast.Constant(Ellipsis), target.slice), ctx=ast.Store()), target)
-            if self.mixed_mask_write(target, val, node):  # x[i, mask] = v: maskmix.py
-                return
+            if self.mixed_mask_write(target, val, node): return  # x[i, mask] = v: maskmix.py
             mask, sl = self.mask_index(target.slice)
             if mask is not None:  # x[mask] = v: masks.py
                 new = self.masked_write(base, mask, val, node)

@@ -70,10 +70,11 @@ def _writes_through(body, name: str, depth: int = 0) -> bool:
 
 
 def _chain(node):
-    """`Y[a][b:c]`: (the root name Y, the names in every index), or None if not a chain of subscripts of a name."""
+    """`Y[a][b:c]`, `Y.T`, `Y[1:].T`: (the root name Y, the names in every index), or None if not a chain
+    of subscripts and transposes of a name."""
     names = set()
-    while isinstance(node, ast.Subscript):
-        names |= _names(node.slice)
+    while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
+        names |= _names(node.slice) if isinstance(node, ast.Subscript) else set()
         node = node.value
     return (node.id, names) if isinstance(node, ast.Name) else None
 
@@ -209,7 +210,7 @@ def alias_of(value) -> str | None:
 
 
 def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
-    """`v = Y[1:3]` (a basic index: a view of Y) followed by writes into v (`v[0] = 0.0`, `v *= 2`,
+    """`v = Y[1:3]` (a basic index: a view of Y) or `v = Y.T` followed by writes into v (`v[0] = 0.0`, `v *= 2`,
     `v.fill(1)`): the statements after it with every use of v read and written as `Y[1:3]`, which is
     NumPy's meaning while neither Y, v nor a name in the index is bound anew; None where that does
     not hold (lowered as written: the aliasing check then refuses a write through the view with a
@@ -219,7 +220,7 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
     alias = alias_of(stmt.value)  # `B = A`, `B = np.asarray(A)`: B is A itself, read and written as A
-    if alias is None and not (isinstance(stmt.value, ast.Subscript) and _chain(stmt.value) is not None):
+    if alias is None and not (isinstance(stmt.value, (ast.Subscript, ast.Attribute)) and _chain(stmt.value) is not None):
         return None
     v, (y, index_names) = stmt.targets[0].id, (alias, set()) if alias else _chain(stmt.value)  # Y[1][1:]: of Y
     # writes through v, or writes into Y in place (`Y[0] = 0`, `Y += d`) with v read: v is Y[index]
