@@ -1,6 +1,6 @@
 """Calls on complex values (complexvals.py's pairs): NumPy's functions expanded into real ones on
-the parts (np.exp, np.abs, np.angle, np.sqrt, np.log, np.tanh, np.prod, ...), linear maps applied to each part
-(np.sum, np.reshape, ...), joins and creation with a complex dtype, the multilinear products
+the parts (np.exp, np.abs, np.angle, np.sqrt, np.log, np.tanh, np.prod, np.polyval, ...), linear maps
+applied to each part (np.sum, np.reshape, ...), joins and creation with a complex dtype, the multilinear products
 (A @ B, np.kron, np.einsum: one real product per choice of parts), np.vdot, np.linalg.solve and
 eigvalsh (real matrices of twice the size), and functools.reduce.
 A mixin of the Lowerer, entered from the hand-offs of Expressions.call (numpy_form, prim_call,
@@ -38,7 +38,7 @@ _EXPANDED = {np.exp: "exp", np.abs: "abs", builtins.abs: "abs", np.angle: "angle
              np.where: "where", complex: "complex", np.complex128: "complex", np.complex64: "complex",
              functools.reduce: "reduce", np.iscomplexobj: "iscomplexobj", np.linalg.solve: "solve",
              np.linalg.eigvalsh: "eigvalsh", np.sinh: "sinh", np.cosh: "cosh", np.tanh: "tanh", np.tan: "tan", np.prod: "prod",
-             np.convolve: "multi", np.correlate: "correlate"}
+             np.convolve: "multi", np.correlate: "correlate", np.polyval: "polyval"}
 
 
 # the same linear map applied to each part (the other arguments real: axes, shapes, counts)
@@ -214,6 +214,8 @@ class ComplexCalls:
             return self.cx_eigvalsh(args, kwargs, node)
         if kind == "prod":
             return self.cx_prod(args, kwargs, node)
+        if kind == "polyval":
+            return self.cx_polyval(args, kwargs, node)
         if kind == "multi":
             ops = tuple(range(1, len(args))) if func is np.einsum else (0, 1)
             return self.multilinear(func, args, ops, kwargs, node)
@@ -332,6 +334,31 @@ class ComplexCalls:
         for k in range(1, n):
             out = self.binop(ast.Mult, out, self.cx(take(a, k), take(b, k)), node)
         return out
+
+    def cx_polyval(self, args, kwargs, node):
+        """np.polyval(p, x) with a complex p or x (a frequency response at s = 1j * w): NumPy's
+        Horner loop `y = y * x + p[k]` in complex arithmetic, for p a list or a 1-D array of a length
+        known when compiled (at most 64)."""
+        names = ("p", "x")[len(args):]
+        if len(args) > 2 or set(kwargs) != set(names):
+            raise self.cx_refused("np.polyval with these arguments", node)
+        p, x = list(args) + [kwargs[k] for k in names]
+        if isinstance(p, (list, tuple)):
+            items = list(p)
+        else:
+            re, im = self.cx_full(p, node, zero=False) if is_complex(p) else (self.value(p, node), None)
+            n = self.b.aval(re).shape[0] if re.type.kind == "array" and re.type.rank == 1 else None
+            if n is None or n > 64:
+                raise self.cx_refused("np.polyval of coefficients not a 1-D array of at most 64 known items", node)
+            take = lambda v, k: None if v is None else self.b.emit(  # noqa: E731
+                "getitem", [v, self.b.const(k)], index=(("int", 1),))
+            items = [self.cx(take(re, k), take(im, k)) if im is not None else take(re, k) for k in range(n)]
+        if not items:
+            raise self.err(AdjitTypeError, "np.polyval: no coefficients", node)
+        y = self.binop(ast.Add, self.binop(ast.Mult, x, 0.0, node), items[0], node) if len(items) == 1 else items[0]
+        for c in items[1:]:
+            y = self.binop(ast.Add, self.binop(ast.Mult, y, x, node), c, node)
+        return y
 
     def cx_hyperbolic(self, kind, a, b, node):
         """sinh, cosh: (sinh a cos b, cosh a sin b), (cosh a cos b, sinh a sin b). tanh: (tanh 2a,

@@ -38,6 +38,11 @@ from .values import Method, Undefined, _is_number
 _OPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
 
 
+def _is_masked(p) -> bool:
+    """A boolean-mask selection (masks.py's Masked), which complex arithmetic takes as the array NumPy makes."""
+    return type(p).__name__ == "Masked"
+
+
 @dataclass(eq=False)
 class ComplexPair:
     """A complex value: re and im each an IR value, a Python float, or None (exactly zero)."""
@@ -385,6 +390,8 @@ class ComplexValues:
             return self._p("+", self._p("*", a, a, node), self._p("*", b, b, node), node)
         if not (is_complex(left) or is_complex(right)) or type(left) is tuple or type(right) is tuple:
             return super().binop(optype, left, right, node)
+        # a real selection x[mask] with a complex value: the 1-D array NumPy makes (a length known when run)
+        left, right = (self.selection_array(v, node) if _is_masked(v) else v for v in (left, right))
         if not isinstance(left, ComplexPair) and not isinstance(right, ComplexPair) \
                 and not isinstance(left, Value) and not isinstance(right, Value):
             return self._python(optype, left, right, node)
@@ -595,4 +602,5 @@ class ComplexValues:
                     ast.Name("<part>", ast.Load()), node.value), node.slice, ast.Load()), node)))
             finally:
                 self.env.pop("<part>", None)
-        return self.cx(*out)
+        # z[mask] of a complex z: each part the 1-D array NumPy makes (a length known when run)
+        return self.cx(*(self.selection_array(p, node) if _is_masked(p) else p for p in out))

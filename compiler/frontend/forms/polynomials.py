@@ -4,6 +4,11 @@
   `numpy.polynomial.polynomial.polyder(c, m=1, scl=1)` / `polyint(c, m=1, k=0, lbnd=0, scl=1)` of
   coefficients lowest power first: multiplications and divisions by the powers (differentiable in
   the coefficients), for a coefficient vector of a length known when compiled.
+- `np.polymul(a1, a2)`: the convolution of the coefficients (np.convolve's full product), after
+  NumPy's trimming of leading zeros: known zeros are trimmed when compiled; a leading coefficient
+  computed at run time is checked to be nonzero (NumPy would trim it and return a shorter array).
+  `np.polyadd(a1, a2)` / `np.polysub(a1, a2)`: the shorter operand padded with leading zeros.
+  A poly1d operand gives a poly1d, as in NumPy.
 - `np.poly1d(c)` and `numpy.polynomial.Polynomial(c)` made in the function: objects holding their
   coefficients; calling one is np.polyval / polynomial.polyval; `.deriv(m)`, `.integ(m)` make
   new ones; `.coeffs`/`.c`/`.coef` and `.order`/`.degree()` read them. A Polynomial with another
@@ -24,6 +29,10 @@ FORMS: dict = {
     "polyint": ((np.polyint,), (), "`[p / [n, ..., 1], k]`, `m` times"),
     "P_polyder": ((_P.polyder,), (), "`c[1:] * [1, ..., n-1] * scl`, `m` times (lowest power first)"),
     "P_polyint": ((_P.polyint,), (), "`[k - value at lbnd, c / [1, ..., n] * scl]`, `m` times"),
+    "polymul": ((np.polymul,), (), "np.convolve of the coefficients after NumPy's trimming of leading zeros "
+                                   "(a leading coefficient computed at run time is checked nonzero)"),
+    "polyadd": ((np.polyadd,), (), "the shorter coefficients padded with leading zeros, then added"),
+    "polysub": ((np.polysub,), (), "the shorter coefficients padded with leading zeros, then subtracted"),
     "poly1d": ((np.poly1d,), (), "an object of the coefficients: calling it is `np.polyval`; `.deriv`, "
                                  "`.integ`, `.coeffs`, `.order`"),
     "Polynomial": ((np.polynomial.Polynomial,), (), "an object of the coefficients: calling it is "
@@ -145,6 +154,76 @@ class PolynomialForms(FormsBase):
         for j in range(m):
             c = self._int(c, False, ks[j], lbnd, scl, node, label)
         return c
+
+    def _poly_operand(self, a, node, label):
+        """(coefficients, was a poly1d) of a polymul/polyadd operand."""
+        if isinstance(a, PolyObject):
+            if not a.high:
+                raise self.err(AdjitTypeError, f"{label} takes np.poly1d objects or coefficient arrays", node)
+            return a.coef, True
+        return self._coefficients(a, node, label), False
+
+    def _lead_trimmed(self, c, node, label):
+        """np.poly1d's trim of leading zeros: known zeros go when compiled; a leading coefficient
+        computed at run time must be nonzero (else NumPy's product would be shorter)."""
+        items, n = self._leading_known(c), self._extent(c, 0, node, label)
+        k = 0
+        while k < n - 1 and k < len(items) and items[k] == 0:
+            k += 1
+        if k:
+            c = self._lane(c, 0, k, None)
+        if k < len(items) and (items[k] != 0 or k == n - 1):
+            return c  # a known nonzero leading coefficient (or NumPy's [0.] of all zeros)
+        lead = self._take(c, 0, 0)
+        self.b.emit("check", [self.b.emit("ne", [lead, self.b.const(0.0)])], exc="ValueError",
+                    msg=f"{label}: a leading coefficient is 0 here; NumPy trims it and its product is shorter "
+                        "than the one compiled: trim the coefficients (c[1:]) before the call")
+        return c
+
+    def _leading_known(self, c) -> list:
+        """The numbers written as constants at the front of a 1-D array built from items
+        (`np.array([0.0, 1.0, k])`: [0.0, 1.0]), up to the first computed one."""
+        producer = next((op for op in reversed(self.b.ops) if c in op.outputs), None)
+        out = []
+        for x in producer.inputs if producer is not None and producer.prim == "stack" else ():
+            made = next((op for op in reversed(self.b.ops) if x in op.outputs), None)
+            while made is not None and made.prim == "astype":
+                made = next((op for op in reversed(self.b.ops) if made.inputs[0] in op.outputs), None)
+            if made is None or made.prim != "const" or not isinstance(made.attrs["value"], (int, float)):
+                break
+            out.append(made.attrs["value"])
+        return out
+
+    def _poly_wrap(self, c, poly, node, label):
+        return PolyObject(c, True, (0.0, 1.0), self._extent(c, 0, node, label)) if poly else c
+
+    def form_polymul(self, label, args, kwargs, node):
+        a1, a2 = self.bind_args(label, ("a1", "a2"), args, kwargs, node)
+        (c1, p1), (c2, p2) = self._poly_operand(a1, node, label), self._poly_operand(a2, node, label)
+        c1, c2 = self._lead_trimmed(c1, node, label), self._lead_trimmed(c2, node, label)
+        return self._poly_wrap(self._conv(label, c1, c2, "full", node), p1 or p2, node, label)
+
+    def _padded_pair(self, a1, a2, node, label):
+        (c1, p1), (c2, p2) = self._poly_operand(a1, node, label), self._poly_operand(a2, node, label)
+        n1, n2 = self._extent(c1, 0, node, label), self._extent(c2, 0, node, label)
+        if c1.type.dtype != c2.type.dtype:
+            c1, c2 = (self.b.emit("astype", [c], dtype="float64") for c in (c1, c2))
+
+        def pad(c, k):
+            zeros = self.b.emit("zeros", [self._const_shape((k,))], dtype=c.type.dtype)
+            return self.b.emit("concatenate", [zeros, c], axis=0)
+        c1, c2 = (pad(c1, n2 - n1), c2) if n2 > n1 else (c1, pad(c2, n1 - n2) if n1 > n2 else c2)
+        return c1, c2, p1 or p2
+
+    def form_polyadd(self, label, args, kwargs, node):
+        a1, a2 = self.bind_args(label, ("a1", "a2"), args, kwargs, node)
+        c1, c2, poly = self._padded_pair(a1, a2, node, label)
+        return self._poly_wrap(self.b.emit("add", [c1, c2]), poly, node, label)
+
+    def form_polysub(self, label, args, kwargs, node):
+        a1, a2 = self.bind_args(label, ("a1", "a2"), args, kwargs, node)
+        c1, c2, poly = self._padded_pair(a1, a2, node, label)
+        return self._poly_wrap(self.b.emit("sub", [c1, c2]), poly, node, label)
 
     def form_poly1d(self, label, args, kwargs, node):
         c, r, variable = self.bind_args(label, ("c_or_r", "r", "variable"), args, kwargs, node, r=False, variable=None)

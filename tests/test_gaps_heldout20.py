@@ -1,0 +1,100 @@
+"""What the twentieth held-out corpus found (benchmarks/real_programs/heldout20.py), as small programs
+written the way its programs are: PID loop shaping through `np.polymul` of traced coefficient arrays was
+refused (not supported), and so was np.polyval at complex frequencies (`np.polyval(L_num, 1j * w)`: 'no
+expansion'); a complex array selected by a boolean mask (`S[low]` of a complex sensitivity) was an internal
+error, and a real selection met by a complex value of more dimensions (`np.exp(2j * np.pi * tau[..., None] *
+freqs[band])`, band-limited interpolation) was refused ('an array of 3 dimensions paired with a boolean-mask
+selection of 1'). Gradients against central differences, forward mode against reverse (the lowered module run
+as plain Python)."""
+import numpy as np
+import pytest
+
+import adjit
+from tests.conftest import family_tests, run_grad
+
+
+# ------------------------------------------------ np.polymul / polyadd / polysub, np.polyval at complex points
+def pid_tf(kp, ki, kd, tf=0.02):
+    return np.array([kp * tf + kd, kp + ki * tf, ki]), np.array([tf, 1.0, 0.0])
+
+
+def loop_shaping(log_gains, plant_num, plant_den, w):
+    kp, ki, kd = np.exp(log_gains)
+    c_num, c_den = pid_tf(kp, ki, kd)
+    L_num, L_den = np.polymul(c_num, plant_num), np.polymul(c_den, plant_den)
+    L = np.polyval(L_num, 1j * w) / np.polyval(L_den, 1j * w)
+    S = 1.0 / (1.0 + L)
+    return np.sum(np.abs(S) ** 2) + 0.1 * np.max(np.abs(L * S))
+
+
+def _loop_args():
+    return [np.log([1.5, 0.8, 0.3]), np.array([2.0]), np.polymul([1.0, 1.0], [0.5, 1.0]), np.logspace(-1, 1, 7)]
+
+
+def poly_sums(c, w):
+    trimmed = np.polymul([0.0, 0.0, 1.0, c[0]], c)  # known leading zeros: NumPy's poly1d trims them
+    added = np.polyadd(trimmed, [c[1], 1.0]) * np.polysub([1.0], c)[:1]
+    z = np.polyval([1.0 + 0.5j, c[0], 2.0], w)  # complex coefficients at real points
+    y = np.polyval(p=np.array([c[1]]), x=1j * w.reshape(2, 3))  # one coefficient at 2-D complex points
+    q = np.polyval(c * (1 - 2j), w[0] + 1j)  # complex array coefficients at a complex number
+    return np.sum(added ** 2) + np.sum(np.abs(z) ** 2) + np.sum(np.real(y) + np.imag(y)) + np.abs(q)
+
+
+def _poly_args():
+    return [np.array([0.7, -1.3, 0.4]), np.linspace(0.1, 2.0, 6)]
+
+
+# ------------------------------------------------ boolean-mask selections with complex values
+def band_limited(tau, trace, fs):
+    spec = np.fft.rfft(trace)
+    freqs = np.fft.rfftfreq(len(trace), d=1.0 / fs)
+    band = (freqs > 0.1 * fs) & (freqs < 0.3 * fs)  # decided when the function runs (fs is an argument)
+    phase = np.exp(2j * np.pi * tau[..., None] * freqs[band])
+    return np.sum((2.0 / len(trace) * np.real(phase @ spec[band])) ** 2)
+
+
+def _band_args():
+    t = np.arange(32)
+    return [np.array([[1.3, 2.7], [4.1, 9.6]]), np.cos(0.7 * t) * np.exp(-0.05 * t), 1.0]
+
+
+def complex_selection(x, w, t):
+    s = 1j * w + x[0]
+    low = w < t
+    a = np.mean(np.abs(s[low] * x[1] + x[2] * 1j))  # a complex selection, then a real mean
+    b = np.sum(np.real(np.exp(1j * x[:2, None] * w[low])))  # a real selection with a complex 2-D value
+    c = np.sum(np.abs(s[low] + s[low][0] * x[2]))  # broadcast of one selected element
+    return a + b + c
+
+
+CASES = [
+    (loop_shaping, _loop_args),
+    (poly_sums, _poly_args),
+    (band_limited, _band_args),
+    (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 1.0]),
+    (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 0.2]),  # one selected
+]
+IDS = [c[0].__name__ + ("_one" if i == 4 else "") for i, c in enumerate(CASES)]
+
+test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
+
+
+@pytest.mark.parametrize("fun,make", [(loop_shaping, _loop_args), (poly_sums, _poly_args),
+                                      (band_limited, _band_args)])
+def test_values_are_numpys(fun, make):
+    value, _ = run_grad(fun, make(), (0,))
+    assert np.isclose(value, fun(*make()), rtol=1e-12)
+
+
+def test_polymul_of_a_zero_leading_coefficient_is_a_located_run_time_error():
+    """NumPy's poly1d trims a leading zero (a shorter product): adjit keeps the compiled length, so a
+    leading coefficient computed when the function runs is checked nonzero there."""
+    def f(c, d):
+        return np.sum(np.polymul(c, d) ** 2)
+
+    g = adjit.grad(f, wrt=0)
+    c, d = np.array([1.0, 2.0]), np.array([0.5, -1.0, 3.0])
+    fd = [(f(c + 1e-6 * e, d) - f(c - 1e-6 * e, d)) / 2e-6 for e in np.eye(2)]
+    assert np.allclose(g(c, d), fd, rtol=1e-7)
+    with pytest.raises(ValueError, match="a leading coefficient is 0"):
+        g(c, np.array([0.0, -1.0, 3.0]))
