@@ -171,6 +171,21 @@ class CallHelpers(UfuncMethods):
                                "index it instead", node)
             return self.python_number(self.b.emit("getitem", [x] + [self.b.const(0)] * x.type.rank,
                                                   index=tuple(("int", k + 1) for k in range(x.type.rank))), node)
+        if m.name == "item" and not kwargs:  # x.item(k) of the flat (C-order) index, x.item(i, j), x.item((i, j))
+            index = tuple(args[0]) if len(args) == 1 and isinstance(args[0], tuple) else tuple(args)
+            base = self.prim_call("reshape", np.reshape, (x, -1), {}, node) if len(index) == 1 else x
+            if len(index) != base.type.rank:
+                raise self.err(AdjitTypeError, f"x.item() of {len(index)} indices for an array of "
+                               f"{x.type.rank} dimensions (NumPy raises)", node)
+            names = [f"_item{id(node)}_{k}" for k in range(len(index) + 1)]
+            self.env.update(zip(names, (base,) + index))
+            try:
+                sub = ast.Subscript(ast.Name(names[0], ast.Load()), ast.Tuple(
+                    [ast.Name(n, ast.Load()) for n in names[1:]], ast.Load()), ast.Load())
+                return self.python_number(self.expr(ast.fix_missing_locations(ast.copy_location(sub, node))), node)
+            finally:
+                for n in names:
+                    self.env.pop(n, None)
         raise self.err(UnsupportedSyntaxError, f"method .{m.name}() is not supported", node)
 
     def divmod_or_sorted(self, func, args, kwargs, node):

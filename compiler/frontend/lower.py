@@ -267,6 +267,13 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             self.b.inplace_of[new.id] = current
         return new
 
+    def subscript(self, node):
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "flat":  # A.flat[k]: A's C-order ravel
+            flat = ast.Call(ast.Attribute(node.value.value, "reshape", ast.Load()), [ast.Constant(-1)], [])
+            node = ast.fix_missing_locations(ast.copy_location(
+                ast.Subscript(ast.copy_location(flat, node.value), node.slice, ast.Load()), node))
+        return super().subscript(node)
+
     def view_of_name(self, node) -> bool:
         """rewrite_view_name's test: `Y[index]` a view (is_view), or `Y.T` of an array Y (or of such a
         view): NumPy's transpose is a view of any array, of its every dtype and layout."""
@@ -279,18 +286,25 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
 
     def transposed_write(self, target, val, node) -> bool:
         """`B.T[index] = v` (`+=` too): NumPy writes through the transposed view into B; lowered as
-        `t = copy of B.T; t[index] = v; B[...] = t.T`, B a name or a view chain (then written on)."""
+        `t = copy of B.T; t[index] = v; B[...] = t.T`, B a name or a view chain (then written on).
+        `B.flat[k] = v` the same way through B's C-order ravel, whatever B's layout: `B[...] = t.reshape(B.shape)`."""
         view = target.value
-        if not (isinstance(view, ast.Attribute) and view.attr == "T" and self.view_of_name(view)):
+        flat = isinstance(view, ast.Attribute) and view.attr == "flat" and self.view_of_name(
+            ast.copy_location(ast.Attribute(view.value, "T", ast.Load()), view))
+        if not (flat or isinstance(view, ast.Attribute) and view.attr == "T" and self.view_of_name(view)):
             return False
-        tv = self.expr(view)
+        shape = tuple(self.b.aval(self.expr(view.value)).shape) if flat else ()
+        if None in shape:
+            return False
+        tv = self.prim_call("reshape", np.reshape, (self.expr(view.value), -1), {}, node) if flat else self.expr(view)
         tmp = f"_view{id(target)}"
         self.env[tmp] = self.b.emit("astype", [tv], dtype=tv.type.dtype)  # a copy, written back
         self.b.__dict__.setdefault("written_back", {})[self.env[tmp].id] = tv  # (aliasing.py)
         try:
             loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
             self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
-            back = self.expr(loc(ast.Attribute(ast.Name(tmp, ast.Load()), "T", ast.Load())))
+            back = self.prim_call("reshape", np.reshape, (self.env[tmp], shape), {}, node) if flat else \
+                self.expr(loc(ast.Attribute(ast.Name(tmp, ast.Load()), "T", ast.Load())))
             self.assign(loc(ast.Subscript(view.value, ast.Constant(Ellipsis), ast.Store())), back, node)
         finally:
             self.env.pop(tmp, None)
@@ -329,7 +343,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 return  # A[1:3][0] = v: through the view A[1:3] (morenumpy.py)
             if isinstance(target.value, ast.Subscript):
                 target = self.chained_write_target(target)  # A[i][j] = v: A[i, j] (morenumpy.py)
-            if self.transposed_write(target, val, node): return  # B.T[i] = v (`Bt = B.T; Bt[i] = v` too)
+            if self.transposed_write(target, val, node): return  # B.T[i] = v (`Bt = B.T; Bt[i] = v` too), B.flat[k] = v
             if not isinstance(target.value, ast.Name):  # self.mu[i] = v, self.state["m"] = v: procedures.py
                 target = self.slot_target(target, val)
                 if target is None: return  # written: an item of a dict an object holds

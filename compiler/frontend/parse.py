@@ -394,8 +394,8 @@ def assigned_names(stmts: list) -> set:
             target(t.value)
         elif isinstance(t, ast.Subscript):
             base = t.value
-            while isinstance(base, ast.Subscript) or isinstance(base, ast.Attribute) and base.attr == "T":
-                base = base.value  # B.T[i] = v writes B (lower.py's transposed_write)
+            while isinstance(base, ast.Subscript) or isinstance(base, ast.Attribute) and base.attr in ("T", "flat"):
+                base = base.value  # B.T[i] = v, B.flat[k] = v write B (lower.py's transposed_write)
             if isinstance(base, ast.Name):
                 out.add(base.id)
 

@@ -137,6 +137,11 @@ class PythonValues:
         (np.random, I/O, settings) or an argument is computed at run time."""
         if func is slice:  # inner = slice(20, n - 20): the slice object x[inner] indexes with (indexing.py)
             return self.slice_value(args, kwargs, node)
+        if func is range and not kwargs:  # A[range(3), cols], np.array(range(n)): the ints as an array
+            known = [_known(self, a) for a in args]
+            if all(type(v) is int or isinstance(v, np.integer) for v in known):
+                return self.compiled_constant(np.arange(*(int(v) for v in known)), node, written)
+            return None
         if not _pure(func):
             return None
         known = [_known(self, a) for a in args]

@@ -52,10 +52,24 @@ def transposed_view_in_loop(A):
     return np.sum(B ** 2 * W12)
 
 
+def flat_items_ranges(A, x):
+    B = A.copy()
+    B.flat[::5] = x[:3]  # the diagonal
+    B.flat[1] += x[3] ** 2
+    B.T.flat[2] = x[4]  # B.T's C order: B[2, 0]
+    i = int(np.argmax(x)) % 4
+    r = range(1, 6, 2)
+    return A.flat[3] * 2 + np.sum(A.flat[::5] ** 2) + np.sum(B ** 2 * W12) + B.flat[-1] \
+        + A.item(3) * A.item((1, 2)) + A.item(2, 3) ** 2 + A.item(-1) + A.item(i) * 2 + x.item(-2) + A[1].item(i) \
+        + np.sum(np.array(range(4)) * x[:4]) + np.sum(x[list(range(3))] ** 2) + np.sum(x[r] * 3) \
+        + sum(range(4)) * x[0] + len(range(2, 9)) * x[1] + np.sum(A[range(3), [1, 2, 0]] ** 2)
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (transposed_view_in_loop, lambda: [R.standard_normal((3, 4))], (0,)),
     (transposed_view_of_argument, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
 ]
@@ -104,11 +118,16 @@ def transposed_name_rebound(A):
     return np.sum(B * A) + np.sum(Bt)
 
 
+def item_of_too_many_indices(A):
+    return A.item(1, 2, 3)
+
+
 @pytest.mark.parametrize("fun,args,words", [
     (math_fmod_of_array, [np.ones(3)], "math.fmod of an array"),
     (transposed_then_older_name, [np.ones((3, 4))], "would also change"),
     (transposed_name_rebound, [np.ones((3, 4))], "would also change"),
-], ids=["math_fmod_of_array", "transposed_then_older_name", "transposed_name_rebound"])
+    (item_of_too_many_indices, [np.ones((3, 4))], "3 indices for an array of 2"),
+], ids=["math_fmod_of_array", "transposed_then_older_name", "transposed_name_rebound", "item_of_too_many_indices"])
 def test_located_refusals(fun, args, words):
     with pytest.raises(AdjitError, match=words) as e:
         run_grad(fun, args, (0,))
