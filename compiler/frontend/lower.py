@@ -44,6 +44,18 @@ from .values import _is_number, numpy_scalar_const
 from .parse import ParsedFunction, _contains_jump, _contains_return
 
 
+def _chained_names(stmt: ast.Assign) -> list:
+    """`a = b = value` as `b = value; a = b`: one object under two names, so that a write through either
+    is seen through the other as in NumPy (rowviews.py's rewrite of `a = b`; the aliasing check otherwise)."""
+    last = stmt.targets[-1]
+    out = [ast.Assign([last], stmt.value)] + [ast.Assign([t], ast.Name(last.id, ast.Load())) for t in stmt.targets[:-1]]
+    for n in (m for st in out for m in ast.walk(st)):
+        ast.copy_location(n, stmt) if not hasattr(n, "lineno") else None
+        if not hasattr(n, "end_lineno") or n.end_lineno is None:
+            n.end_lineno, n.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+    return out
+
+
 class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines, RootFinding, ComplexValues, ComplexCalls, IntegerBits, MoreNumpy, NumpyForms, ControlFlow, BoolOps, Comprehensions, ListBuilding, MaskedSelections, MixedMaskIndex, Membership, LoopValues, Iteration, LocalFunctions, Structures,
               Indexing, Expressions):
     """Lowers one parsed function's body into `builder`, binding parameters to given values."""
@@ -169,6 +181,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:  # a loop's `else:` (returns.py)
                 self._loop_elses = getattr(self, "_loop_elses", 0) + 1
                 return self.lower_stmts(rewrite_loop_else(stmt, f"_broke{self._loop_elses}") + stmts[k + 1:], loop)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) > 1 and all(isinstance(t, ast.Name) for t in stmt.targets):
+                return self.lower_stmts(_chained_names(stmt) + stmts[k + 1:], loop)  # a = b = np.zeros(3): b, then a = b
             if isinstance(stmt, ast.Assign) and (after := rewrite_view_name(stmt, stmts[k + 1:], self.view_of_name)) is not None:
                 return self.lower_stmts([stmt] + after, loop)  # `v = Y[1:3]; v[0] = 0`: as Y[1:3] (rowviews.py)
             if isinstance(stmt, ast.For) and (views := rewrite_loop_views(stmt, self.env, stmts[k + 1:])) is not None:

@@ -65,11 +65,25 @@ def flat_items_ranges(A, x):
         + sum(range(4)) * x[0] + len(range(2, 9)) * x[1] + np.sum(A[range(3), [1, 2, 0]] ** 2)
 
 
+def chained_names(x):
+    a = b = np.zeros(6)  # one array under two names
+    a[0] = x[0]
+    b += x ** 2
+    s = t = 0.0  # numbers: a rebinding of one leaves the other
+    for i in range(3):
+        s += x[i]
+        m = v = x[i:i + 3] * 1.0
+        m *= 2.0
+        t += np.sum(v * x[:3])
+    return np.sum(b * x) + np.sum(a) + s * t
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (chained_names, lambda: [R.standard_normal(6)], (0,)),
     (transposed_view_in_loop, lambda: [R.standard_normal((3, 4))], (0,)),
     (transposed_view_of_argument, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
 ]
