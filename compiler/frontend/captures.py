@@ -11,7 +11,9 @@ it, and the driver reads the name again before every call (`run`). The lowerer m
 name to that parameter (`Expressions.captured`); a name planned here but not read costs one
 lookup per call. Arrays are only read through these parameters, never baked into the code, so a
 new array under the name (another shape or dtype) selects or builds another specialization like
-an argument would. Numbers, strings and tuples read from globals are compile-time constants:
+an argument would; a complex array is carried as its two real parts (two parameters, `name_re` and
+`name_im`), the complex value complexvals.py makes of them. Numbers, strings and tuples read from
+globals are compile-time constants:
 compiled.py checks them before each call (jit/guards.py) and compiles again when one changed.
 """
 from __future__ import annotations
@@ -36,10 +38,11 @@ class Capture:
     name: str
     loc: object  # where it is first read
     module: str
+    part: str | None = None  # "real" or "imag": one part of a complex array, a float parameter of its own
 
     @property
     def key(self):
-        return capture_key(self.space, self.name)
+        return capture_key(self.space, self.name) + ((self.part,) if self.part else ())
 
     def current(self):
         try:
@@ -47,10 +50,14 @@ class Capture:
         except (KeyError, ValueError, IndexError):
             raise AdjitTypeError(f"the global array '{self.name}' that this function reads no longer exists",
                                  self.loc, hint="define it again, or pass it as an argument") from None
-        if not (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
-            raise AdjitTypeError(f"'{self.name}' (read from {self.module}) was a numeric array when the function was "
-                                 f"decorated and is now a {type(value).__name__}", self.loc,
-                                 hint="keep a numeric array under the name, or pass the value as an argument")
+        if not (isinstance(value, np.ndarray) and value.dtype.kind in ("c" if self.part else "biuf")):
+            kind = "complex" if self.part else "numeric"
+            raise AdjitTypeError(f"'{self.name}' (read from {self.module}) was a {kind} array when the function was "
+                                 f"decorated and is now a {type(value).__name__} of dtype "
+                                 f"{getattr(value, 'dtype', '-')}", self.loc,
+                                 hint=f"keep a {kind} array under the name, or pass the value as an argument")
+        if self.part:  # complexvals.py keeps a complex value as its two real parts
+            return np.ascontiguousarray(value.real if self.part == "real" else value.imag)
         return value
 
 
@@ -60,11 +67,18 @@ def captured(low, ident: str, space=None, node=None):
     namespace of a module attribute `mod.ARRAY` (None when it is not planned). A name not planned
     (read in a way the plan does not follow) is the located error at `node`."""
     table = getattr(low.b, "captures", None) or {}
+
+    def get(key):
+        if key in table:
+            return table[key]
+        re, im = table.get(key + ("real",)), table.get(key + ("imag",))
+        return None if re is None or im is None else low.cx(re, im)  # a complex array: its parts
+
     if space is not None:
-        return table.get(capture_key(space, ident))
+        return get(capture_key(space, ident))
     fn = low.parsed.fn
     free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-    found = table.get(capture_key(free[ident], ident) if ident in free else capture_key(low.parsed.globals, ident))
+    found = get(capture_key(free[ident], ident) if ident in free else capture_key(low.parsed.globals, ident))
     if found is None:  # a helper's parameter bound to its default array: the same object a capture reads
         found = (getattr(low.b, "captured_objects", None) or {}).get(id(low.name(ident, node)))
     if found is None:
@@ -284,16 +298,17 @@ class _Scan:
 
     def value(self, parsed, node, where, ident, value, module):
         if isinstance(value, np.ndarray):
-            if value.dtype.kind not in "biuf":
+            if value.dtype.kind not in "biufc":
                 return  # the lowerer's error stands
-            key = capture_key(where, ident)
-            if key not in self.found:
-                hidden = ident
-                k = 1
-                while hidden in self.taken:
-                    hidden, k = f"{ident}_{k}", k + 1
-                self.taken.add(hidden)
-                self.found[key] = Capture(hidden, where, ident, parsed.loc(node), module)
+            for part in ("real", "imag") if value.dtype.kind == "c" else (None,):
+                key = capture_key(where, ident) + ((part,) if part else ())
+                if key not in self.found:
+                    base = f"{ident}_{part[:2]}" if part else ident
+                    hidden, k = base, 1
+                    while hidden in self.taken:
+                        hidden, k = f"{base}_{k}", k + 1
+                    self.taken.add(hidden)
+                    self.found[key] = Capture(hidden, where, ident, parsed.loc(node), module, part)
             return
         spec = getattr(value, "__adjit_nested__", None) if getattr(value, "__adjit_transform__", None) else None
         if isinstance(spec, dict) and spec.get("parsed") is not None:  # a grad object called: its innermost
@@ -375,10 +390,11 @@ def plan(parsed, host=None):
     new = replace(kernel, node=node, param_names=list(kernel.param_names) + [c.hidden for c in captures],
                   _stmt_texts={})
     new.captures = [(c.key, c.hidden) for c in captures]
-    new.captured_now = lambda: [(c.key, c.current()) for c in captures]  # the objects, while compiling
+    new.captured_now = lambda: [(c.key, c.current()) for c in captures if c.part is None]  # the objects
     new.checked_asserts = checked
     checks = list(host.checks) if host is not None else []
-    checks += [(c.loc, f"the array {c.name} of {c.module}, read again on every call") for c in captures]
+    checks += [(c.loc, f"the {c.part + ' part of the ' if c.part else ''}array {c.name} of {c.module}, read again "
+                "on every call") for c in captures]
     hidden = (list(host.hidden) if host is not None else []) + [c.hidden for c in captures]
     return CapturePlan(new, hidden, checks, host, captures, asserts)
 

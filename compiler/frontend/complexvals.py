@@ -303,6 +303,9 @@ class ComplexValues:
             return False
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             cur = self.env.get(target.value.id)
+            if target.value.id not in self.env and self._complex_global(target.value.id):  # captures.py's parts
+                cur = self.expr(target.value)
+            self.refuse_captured_write(cur, target.value.id, target, node)
             if isinstance(cur, ComplexPair):
                 cur = self.bind_complex(target.value.id, cur, node)
             if isinstance(cur, ComplexRef):
@@ -313,12 +316,35 @@ class ComplexValues:
                 return True
         return False
 
+    def _complex_global(self, ident: str) -> bool:
+        """`ident` names a complex array of the module or of an enclosing function (captures.py's parts)."""
+        fn = self.parsed.fn
+        free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+        try:
+            v = free[ident].cell_contents if ident in free else self.parsed.globals.get(ident)
+        except ValueError:  # an empty cell
+            return False
+        return isinstance(v, np.ndarray) and v.dtype.kind == "c"
+
+    def refuse_captured_write(self, cur, name: str, what, node) -> None:
+        """A write into a module's (or enclosing function's) complex array, or another name for it: the
+        located error lower.py gives a real one (the compiled code holds copies of its parts)."""
+        held = (getattr(self.b, "captures", None) or {}).values()
+        if isinstance(cur, ComplexPair) and any(p is c for p in (cur.re, cur.im) for c in held):
+            raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(what)}` changes in place a complex array of the "
+                           f"module (or of an enclosing function), '{name}' here: NumPy keeps the change for the "
+                           "next call and for the code that reads it after the call, adjit's compiled function "
+                           "works on a copy, so the results would differ", node,
+                           hint=f"pass the state as an argument and return its new value, or work on a copy under "
+                                f"another name: {name}_work = {name}.copy()")
+
     def complex_augassign(self, stmt) -> bool:
         """`z += v`, `H -= J * P` on a name bound to a complex array: a write into its parts, as
         NumPy's in-place operators write into the array (other names for it see the change)."""
         if not isinstance(stmt.target, ast.Name) or not isinstance(self.env.get(stmt.target.id), (ComplexRef, ComplexPair)):
             return False
         current = self.name(stmt.target.id, stmt.target)
+        self.refuse_captured_write(current, stmt.target.id, stmt, stmt)
         rhs = self.expr(stmt.value)
         self.at(stmt)
         new = self.binop(type(stmt.op), current, rhs, stmt)
@@ -580,7 +606,7 @@ class ComplexValues:
         raise self.cx_refused(f".{m.name}()", node)
 
     def subscript(self, node):
-        if isinstance(node.value, ast.Name):
+        if isinstance(node.value, ast.Name) and not (node.value.id not in self.env and self._complex_global(node.value.id)):
             v = self.env.get(node.value.id)
             if not isinstance(v, (ComplexRef, ComplexPair)):
                 return super().subscript(node)
