@@ -36,7 +36,7 @@ from .iteration import Iteration
 from .structures import Structures, build, is_struct
 from .loopvalues import LoopValues
 from .returns import rewrite_loop_else
-from .rowviews import rewrite_loop_views, rewrite_row_loop, rewrite_view_name
+from .rowviews import fresh_c_order, reshape_of_name, rewrite_loop_views, rewrite_row_loop, rewrite_view_name
 from .expressions import _DTYPES, Expressions, _describe, _shift_index
 from .indexing import Indexing
 from .forms import NumpyForms
@@ -183,7 +183,7 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 return self.lower_stmts(rewrite_loop_else(stmt, f"_broke{self._loop_elses}") + stmts[k + 1:], loop)
             if isinstance(stmt, ast.Assign) and len(stmt.targets) > 1 and all(isinstance(t, ast.Name) for t in stmt.targets):
                 return self.lower_stmts(_chained_names(stmt) + stmts[k + 1:], loop)  # a = b = np.zeros(3): b, then a = b
-            if isinstance(stmt, ast.Assign) and (after := rewrite_view_name(stmt, stmts[k + 1:], self.view_of_name)) is not None:
+            if isinstance(stmt, ast.Assign) and (after := rewrite_view_name(stmt, stmts[k + 1:], lambda n: self.view_of_name(n, stmts[:k]))) is not None:
                 return self.lower_stmts([stmt] + after, loop)  # `v = Y[1:3]; v[0] = 0`: as Y[1:3] (rowviews.py)
             if isinstance(stmt, ast.For) and (views := rewrite_loop_views(stmt, self.env, stmts[k + 1:])) is not None:
                 stmt = self.stmt = views  # `for i in range(n): r = B[i]; r *= 2`: as B[i] (rowviews.py)
@@ -288,38 +288,60 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 ast.Subscript(ast.copy_location(flat, node.value), node.slice, ast.Load()), node))
         return super().subscript(node)
 
-    def view_of_name(self, node) -> bool:
+    def view_of_name(self, node, before=()) -> bool:
         """rewrite_view_name's test: `Y[index]` a view (is_view), or `Y.T` of an array Y (or of such a
-        view): NumPy's transpose is a view of any array, of its every dtype and layout."""
+        view): NumPy's transpose is a view of any array, of its every dtype and layout; `Y.reshape(s)`,
+        `Y.ravel()` where the statements `before` (its block's) last bound Y to a new C-order array
+        (rowviews.fresh_c_order): a view then, as NumPy's reshape of a contiguous array always is."""
         if isinstance(node, ast.Attribute) and node.attr == "T":
             if isinstance(node.value, ast.Name):
                 y = self.env.get(node.value.id)
                 return isinstance(y, Value) and y.type.kind == "array"
             return self.view_of_name(node.value)
+        if (name := reshape_of_name(node)) is not None:
+            y = self.env.get(name)
+            node.adjit_c_view = isinstance(y, Value) and y.type.kind == "array" and fresh_c_order(
+                name, before, self._fresh_c_order)  # kept by the rewrite's copies: transposed_write reads it
+            return node.adjit_c_view
         return self.is_view(node)
+
+    def _fresh_c_order(self, value) -> bool:
+        """`x.copy()`, np.zeros/ones/empty/full(...) without `order=`: a new C-order array."""
+        if not isinstance(value, ast.Call) or any(k.arg == "order" for k in value.keywords):
+            return False
+        if isinstance(value.func, ast.Attribute) and value.func.attr == "copy" and not value.args:
+            return True
+        try:
+            f = self.b.into([], lambda: self.expr(value.func))
+        except Exception:  # noqa: BLE001 - not a function this can tell: no view
+            return False
+        return any(f is g for g in (np.zeros, np.ones, np.empty, np.full))
 
     def transposed_write(self, target, val, node) -> bool:
         """`B.T[index] = v` (`+=` too): NumPy writes through the transposed view into B; lowered as
         `t = copy of B.T; t[index] = v; B[...] = t.T`, B a name or a view chain (then written on).
-        `B.flat[k] = v` the same way through B's C-order ravel, whatever B's layout: `B[...] = t.reshape(B.shape)`."""
+        `B.flat[k] = v` the same way through B's C-order ravel, whatever B's layout, and `r[k] = v` of
+        `r = B.reshape(s)` (a view: view_of_name): `B[...] = t.reshape(B.shape)`."""
         view = target.value
         flat = isinstance(view, ast.Attribute) and view.attr == "flat" and self.view_of_name(
             ast.copy_location(ast.Attribute(view.value, "T", ast.Load()), view))
-        if not (flat or isinstance(view, ast.Attribute) and view.attr == "T" and self.view_of_name(view)):
+        reshaped = getattr(view, "adjit_c_view", False) and reshape_of_name(view) is not None
+        if not (flat or reshaped or isinstance(view, ast.Attribute) and view.attr == "T" and self.view_of_name(view)):
             return False
-        shape = tuple(self.b.aval(self.expr(view.value)).shape) if flat else ()
+        base = view.func.value if reshaped else view.value
+        shape = tuple(self.b.aval(self.expr(base)).shape) if flat or reshaped else ()
         if None in shape:
             return False
-        tv = self.prim_call("reshape", np.reshape, (self.expr(view.value), -1), {}, node) if flat else self.expr(view)
+        tv = self.prim_call("reshape", np.reshape, (self.expr(base), -1), {}, node) if flat else self.expr(view)
         tmp = f"_view{id(target)}"
         self.env[tmp] = self.b.emit("astype", [tv], dtype=tv.type.dtype)  # a copy, written back
         self.b.__dict__.setdefault("written_back", {})[self.env[tmp].id] = tv  # (aliasing.py)
         try:
             loc = lambda n: ast.fix_missing_locations(ast.copy_location(n, target))  # noqa: E731
             self.assign(loc(ast.Subscript(ast.Name(tmp, ast.Load()), target.slice, ast.Store())), val, node)
-            back = self.prim_call("reshape", np.reshape, (self.env[tmp], shape), {}, node) if flat else \
+            back = self.prim_call("reshape", np.reshape, (self.env[tmp], shape), {}, node) if flat or reshaped else \
                 self.expr(loc(ast.Attribute(ast.Name(tmp, ast.Load()), "T", ast.Load())))
-            self.assign(loc(ast.Subscript(view.value, ast.Constant(Ellipsis), ast.Store())), back, node)
+            self.assign(loc(ast.Subscript(base, ast.Constant(Ellipsis), ast.Store())), back, node)
         finally:
             self.env.pop(tmp, None)
         return True

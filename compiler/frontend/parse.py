@@ -394,8 +394,10 @@ def assigned_names(stmts: list) -> set:
             target(t.value)
         elif isinstance(t, ast.Subscript):
             base = t.value
-            while isinstance(base, ast.Subscript) or isinstance(base, ast.Attribute) and base.attr in ("T", "flat"):
-                base = base.value  # B.T[i] = v, B.flat[k] = v write B (lower.py's transposed_write)
+            while isinstance(base, ast.Subscript) or isinstance(base, ast.Attribute) and base.attr in ("T", "flat") \
+                    or isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and base.func.attr in (
+                        "reshape", "ravel"):  # B.T[i] = v, B.flat[k] = v, B.reshape(-1)[k] = v write B (lower.py)
+                base = base.func.value if isinstance(base, ast.Call) else base.value
             if isinstance(base, ast.Name):
                 out.add(base.id)
 

@@ -69,10 +69,35 @@ def _writes_through(body, name: str, depth: int = 0) -> bool:
     return False
 
 
+def reshape_of_name(node) -> str | None:
+    """`Y.reshape(s)`, `Y.ravel()` (C order) of a name Y: Y, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("reshape", "ravel") \
+            and isinstance(node.func.value, ast.Name) and all(
+                k.arg == "order" and isinstance(k.value, ast.Constant) and k.value.value == "C" for k in node.keywords):
+        return node.func.value.id
+    return None
+
+
+def fresh_c_order(name: str, before: list, fresh) -> bool:
+    """Whether the statements `before` (of one block, in order) last bind `name` by `name = <call>`
+    with fresh(<call>) (a new C-order array: x.copy(), np.zeros(...)), writing it since only in place
+    (`Y[i] = v`, `Y += d`): its reshape is then a view. False where a later statement binds it anew or
+    the binding is not in this block (a loop's, a branch's)."""
+    for st in reversed(before):
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                and st.targets[0].id == name:
+            return fresh(st.value)
+        if _rebinds([st], name, _aug_targets([st], name)):
+            return False
+    return False
+
+
 def _chain(node):
-    """`Y[a][b:c]`, `Y.T`, `Y[1:].T`: (the root name Y, the names in every index), or None if not a chain
-    of subscripts and transposes of a name."""
+    """`Y[a][b:c]`, `Y.T`, `Y[1:].T`, `Y.reshape(s)`: (the root name Y, the names in every index and
+    argument), or None if not a chain of subscripts, transposes and reshapes of a name."""
     names = set()
+    if reshape_of_name(node) is not None:
+        names, node = _names(node) - {reshape_of_name(node)}, node.func.value
     while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
         names |= _names(node.slice) if isinstance(node, ast.Subscript) else set()
         node = node.value
@@ -181,6 +206,9 @@ class _ReplaceName(ast.NodeTransformer):
             return node
         sub = copy.deepcopy(self.expr)
         sub.ctx = node.ctx
+        if isinstance(node.ctx, ast.Store) and isinstance(sub, (ast.Attribute, ast.Call)):  # r += 1 of r = B.T,
+            sub.ctx = ast.Load()  # B.reshape(-1): written as B.T[...] += 1 (lower.py's transposed_write)
+            sub = ast.Subscript(sub, ast.Constant(Ellipsis), ast.Store())
         for n in ast.walk(sub):
             ast.copy_location(n, node)
             n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
@@ -220,7 +248,7 @@ def rewrite_view_name(stmt, rest: list, is_view) -> list | None:
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
     alias = alias_of(stmt.value)  # `B = A`, `B = np.asarray(A)`: B is A itself, read and written as A
-    if alias is None and not (isinstance(stmt.value, (ast.Subscript, ast.Attribute)) and _chain(stmt.value) is not None):
+    if alias is None and not (isinstance(stmt.value, (ast.Subscript, ast.Attribute, ast.Call)) and _chain(stmt.value) is not None):
         return None
     v, (y, index_names) = stmt.targets[0].id, (alias, set()) if alias else _chain(stmt.value)  # Y[1][1:]: of Y
     # writes through v, or writes into Y in place (`Y[0] = 0`, `Y += d`) with v read: v is Y[index]

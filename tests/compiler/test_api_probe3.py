@@ -78,11 +78,31 @@ def chained_names(x):
     return np.sum(b * x) + np.sum(a) + s * t
 
 
+def reshaped_views(A, x):
+    B = A.copy()
+    B += 1.0  # in place: B stays the new C-order array A.copy() made
+    r = B.reshape(2, 6)  # a view of B
+    r[1, 2] = x[0] * 3
+    r[0] *= x[1]
+    r += x[2]
+    Z = np.zeros((3, 4))
+    z = Z.ravel()
+    for i in range(12):
+        z[i] = A[i % 3, i % 4] * i
+    y = np.full(6, 2.0)
+    M = y.reshape(3, 2)
+    M[1, :] = x[:2]
+    Bt = B.T
+    Bt *= A.T
+    return np.sum(B ** 2 * W12) + np.sum(Z ** 2 * W12) + np.sum(y * x)
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (reshaped_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (chained_names, lambda: [R.standard_normal(6)], (0,)),
     (transposed_view_in_loop, lambda: [R.standard_normal((3, 4))], (0,)),
     (transposed_view_of_argument, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
@@ -132,6 +152,21 @@ def transposed_name_rebound(A):
     return np.sum(B * A) + np.sum(Bt)
 
 
+def reshape_of_a_computed_array(A):
+    B = A * 2  # its layout is A's (NumPy's order K): a reshape of it may be a copy
+    r = B.reshape(-1)
+    r[0] = 1.0
+    return np.sum(B * W12)
+
+
+def reshape_of_a_transpose(A):
+    B = np.zeros((3, 4))
+    B = B.T  # not C-contiguous: NumPy's reshape copies, the write does not reach B
+    r = B.reshape(-1)
+    r[0] = A[0, 0]
+    return np.sum(B * W12.T) + np.sum(r)
+
+
 def item_of_too_many_indices(A):
     return A.item(1, 2, 3)
 
@@ -141,7 +176,10 @@ def item_of_too_many_indices(A):
     (transposed_then_older_name, [np.ones((3, 4))], "would also change"),
     (transposed_name_rebound, [np.ones((3, 4))], "would also change"),
     (item_of_too_many_indices, [np.ones((3, 4))], "3 indices for an array of 2"),
-], ids=["math_fmod_of_array", "transposed_then_older_name", "transposed_name_rebound", "item_of_too_many_indices"])
+    (reshape_of_a_computed_array, [np.ones((3, 4))], "would also change B"),
+    (reshape_of_a_transpose, [np.ones((3, 4))], "would also change B"),
+], ids=["math_fmod_of_array", "transposed_then_older_name", "transposed_name_rebound", "item_of_too_many_indices",
+        "reshape_of_a_computed_array", "reshape_of_a_transpose"])
 def test_located_refusals(fun, args, words):
     with pytest.raises(AdjitError, match=words) as e:
         run_grad(fun, args, (0,))

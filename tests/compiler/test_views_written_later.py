@@ -61,8 +61,7 @@ def window_then_base_written(x):
     return np.sum(v) + np.sum(x)
 
 
-@pytest.mark.parametrize("fun", [ravel_then_write, ravel_then_base_written, ravel_written_in_a_loop,
-                                 argument_raveled_and_written, window_then_base_written, helper_view_written])
+@pytest.mark.parametrize("fun", [argument_raveled_and_written, window_then_base_written, helper_view_written])
 def test_a_write_seen_through_a_view_is_a_located_error(fun):
     x = np.linspace(0.1, 1.0, 6)
     c = CompiledFunction(fun, (0,))
@@ -86,6 +85,11 @@ def window_read_before_the_write(x):
     return s + np.sum(A)
 
 
-@pytest.mark.parametrize("fun", [flatten_then_write, window_read_before_the_write])
+@pytest.mark.parametrize("fun", [flatten_then_write, window_read_before_the_write,
+                                 ravel_then_write, ravel_then_base_written, ravel_written_in_a_loop])
 def test_copies_and_reads_before_the_write_stay_exact(fun):
+    """The ravel of a new C-order array (np.zeros) is a view NumPy writes through: since the
+    api_probe3 fixes (rowviews.fresh_c_order) those three are lowered as NumPy's meaning, exactly
+    (they were located errors; never the lost write of before). An argument's ravel (its layout
+    known only when called) and a helper's view stay located errors above."""
     check_against_fd(fun, [np.linspace(0.1, 1.0, 6)], (0,), compiled=False)
