@@ -5,7 +5,9 @@ selected by a boolean mask (`S[low]` of a complex sensitivity) was an internal e
 complex value of more dimensions (`np.exp(2j * np.pi * tau[..., None] * freqs[band])`, band-limited interpolation)
 was refused ('an array of 3 dimensions paired with a boolean-mask selection of 1'); module-level complex arrays
 (Pauli matrices and a jump operator of a Lindblad equation, `SX = np.array(..., dtype=complex)`) were refused ('the
-global array 'SZ' has dtype complex128'). Gradients against central differences, forward mode against reverse (the
+global array 'SZ' has dtype complex128'); a hypernetwork cutting its generated weights by `np.split(flat,
+np.cumsum(sizes)[:-1])`, sizes `[int(np.prod(s)) for s in shapes]` of shapes known when compiled, was refused ('the
+split indices must be a constant'). Gradients against central differences, forward mode against reverse (the
 lowered module run as plain Python)."""
 import numpy as np
 import pytest
@@ -102,7 +104,32 @@ def pauli_elements(a):
     return np.abs(SM[1, 0] * a[0] + 1j) + np.sum(np.real(SY[:, 0] * a[1] - SX[0]) ** 2) + np.imag(SY[0, 1]) * a[0]
 
 
+# ------------------------------------------------ split indices computed from sizes known when compiled
+class HyperNet:
+    def __init__(self, params, n_in=2, n_hidden=3):
+        self.p = params
+        self.shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, 1), (1,)]
+
+    def weights(self, z):
+        flat = np.tanh(z @ self.p["H"])
+        sizes = [int(np.prod(s)) for s in self.shapes]
+        pieces = np.split(flat, np.cumsum(sizes)[:-1])
+        return [piece.reshape(shape) for piece, shape in zip(pieces, self.shapes)]
+
+
+def hypernet(H, z, x):
+    W1, b1, W2, b2 = HyperNet({"H": H}).weights(z)
+    parts = np.array_split(H[0], np.cumsum([2, 1 + 1]) * 2)  # 13 columns cut at 4 and 8
+    return np.sum((np.tanh(x @ W1 + b1) @ W2 + b2) ** 2) + np.sum(parts[2] ** 2) - np.sum(parts[0])
+
+
+def _hyper_args():
+    rng = np.random.default_rng(3)
+    return [0.4 * rng.standard_normal((2, 13)), np.array([0.3, -0.8]), rng.standard_normal((4, 2))]
+
+
 CASES = [
+    (hypernet, _hyper_args),
     (pauli_elements, lambda: [np.array([0.5, 2.0])]),
     (rabi, lambda: [np.log([1.8, 0.15]), 0.3], (0, 1)),
     (loop_shaping, _loop_args),
@@ -111,12 +138,12 @@ CASES = [
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 1.0]),
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 0.2]),  # one selected
 ]
-IDS = [c[0].__name__ + ("_one" if i == 6 else "") for i, c in enumerate(CASES)]
+IDS = [c[0].__name__ + ("_one" if i == 7 else "") for i, c in enumerate(CASES)]
 
 test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
 
 
-@pytest.mark.parametrize("fun,make", [(rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
+@pytest.mark.parametrize("fun,make", [(hypernet, _hyper_args), (rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
                                       (band_limited, _band_args)])
 def test_values_are_numpys(fun, make):
     value, _ = run_grad(fun, make(), (0,))
@@ -181,3 +208,13 @@ def test_writes_into_a_complex_global_are_located_errors(fun):
     with pytest.raises(adjit.AdjitError, match="changes in place a complex array of the module") as info:
         run_grad(fun, [np.array([0.5, 2.0])], (0,))
     assert "test_gaps_heldout20.py:" in str(info.value)
+
+
+def test_split_at_run_time_indices_stays_refused():
+    """Indices computed from the data give pieces of run-time lengths: the located error stays."""
+    def f(w, k):
+        a, b = np.split(w, np.cumsum(k)[:1])
+        return np.sum(a) + np.sum(b ** 2)
+
+    with pytest.raises(adjit.AdjitError, match="split indices must be a constant"):
+        run_grad(f, [np.arange(4.0), np.array([2, 2])], (0,))

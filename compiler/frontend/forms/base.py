@@ -60,6 +60,17 @@ class FormsBase:
             raise self.err(ShapeError, f"{what} {axis} is out of bounds for an array of dimension {ndim}", node)
         return axis % ndim
 
+    def static_or_folded(self, x, node, what: str):
+        """self.static(x), or for an array computed from constants only (np.cumsum of a list of sizes
+        known when compiled) its numbers as a tuple (constfold.py)."""
+        if isinstance(x, Value) and x.type.kind == "array":
+            from ..constfold import folded
+
+            value = folded(self.b, x)
+            if value is not None:
+                return tuple(np.asarray(value).tolist())
+        return self.static(x, node, what)
+
     def known_items(self, v):
         """The numbers of a 1-D array written with constants (`np.array([0.25, 0.75])`, a `stack` of
         `const`s) as a tuple, else None."""

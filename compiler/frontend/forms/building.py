@@ -194,7 +194,7 @@ class BuildingForms(FormsBase):
             raise self.err(ShapeError, f"{label} takes an array", node)
         axis = self._axis(axis, self._rank(x), node)
         n = self._extent(x, axis, node, label)
-        sections = self.static(sections, node, "the number of sections or the split indices")
+        sections = self.static_or_folded(sections, node, "the number of sections or the split indices")
         if isinstance(sections, int):
             if sections <= 0:
                 raise self.err(ShapeError, "number sections must be larger than 0.", node)
