@@ -245,10 +245,11 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         if isinstance(stmt.target, ast.Subscript) and isinstance(current, Value) and current.type.kind == "array" \
                 and current.type.rank > 0 and isinstance(new, Value):  # k[1:] += v: NumPy's ufunc into the view
             self.same_kind(current, new, stmt)
-        if isinstance(current, Masked) and isinstance(stmt.target.slice, ast.Tuple):  # x[i, mask] += v: maskmix.py
+        if isinstance(current, Masked) and isinstance(stmt.target, ast.Subscript) and isinstance(
+                stmt.target.slice, ast.Tuple):  # x[i, mask] += v: maskmix.py
             self.assign(stmt.target, new, stmt)
             return
-        if isinstance(current, Masked):  # x[mask] += v: masks.py
+        if isinstance(current, Masked) and isinstance(stmt.target, ast.Subscript):  # x[mask] += v: masks.py
             name = stmt.target.value.id
             self.env[name] = self.masked_write(self.env[name], current.mask, new, stmt)
             self.env[name].hint = name
@@ -323,6 +324,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         `B.flat[k] = v` the same way through B's C-order ravel, whatever B's layout, and `r[k] = v` of
         `r = B.reshape(s)` (a view: view_of_name): `B[...] = t.reshape(B.shape)`."""
         view = target.value
+        if isinstance(view, ast.Name) and isinstance(self.env.get(view.id), Masked):
+            return self.selection_filled(target, val, node)
         flat = isinstance(view, ast.Attribute) and view.attr == "flat" and self.view_of_name(
             ast.copy_location(ast.Attribute(view.value, "T", ast.Load()), view))
         reshaped = getattr(view, "adjit_c_view", False) and reshape_of_name(view) is not None
@@ -344,6 +347,25 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             self.assign(loc(ast.Subscript(base, ast.Constant(Ellipsis), ast.Store())), back, node)
         finally:
             self.env.pop(tmp, None)
+        return True
+
+    def selection_filled(self, target, val, node) -> bool:
+        """`y[:] = v` or `y[...] = v` of `y = x[mask]` (NumPy's copy: x unchanged): y's every element v, a
+        number or a selection by the same mask; False (the located error) for any other write."""
+        sel, sl = self.env[target.value.id], target.slice
+        if not (isinstance(sl, ast.Slice) and sl.lower is None and sl.upper is None and sl.step is None
+                or isinstance(sl, ast.Constant) and sl.value is Ellipsis):
+            return False
+        if isinstance(val, Masked) and (self.same_mask(val.mask, sel.mask) or self.same_selection(val, sel)):
+            new = val.values
+        elif isinstance(val, (int, float, np.number)) and not isinstance(val, bool) or isinstance(val, Value) and \
+                val.type.kind == "scalar":
+            new = self.b.emit("where", [sel.mask, self.value(val, node), sel.values])
+        else:
+            return False
+        if new.type.dtype != sel.values.type.dtype:
+            new = self.b.emit("astype", [new], dtype=sel.values.type.dtype)
+        self.env[target.value.id] = Masked(new, sel.mask, sel.rows, sel.select, sel.axis)
         return True
 
     def same_kind(self, current: Value, new: Value, stmt) -> None:

@@ -97,11 +97,26 @@ def reshaped_views(A, x):
     return np.sum(B ** 2 * W12) + np.sum(Z ** 2 * W12) + np.sum(y * x)
 
 
+def selections_written(x, A):
+    y = x[x > 0]  # a copy in NumPy: x stays
+    y *= 2.0  # was an internal error (an AttributeError in the lowerer)
+    y += x[x > 0] ** 2
+    y **= 2
+    Y = A[A > 0]
+    Y /= 2.0
+    Z = A[A < 0.5]
+    Z[:] = 0.25
+    U = x[x < 0.3]
+    U[...] = x[x < 0.3] ** 3
+    return np.sum(y) + np.sum(Y ** 2) + np.sum(Z * 3) + np.sum(U * 2) + np.sum(A) + np.sum(x ** 2)
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (selections_written, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (reshaped_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (chained_names, lambda: [R.standard_normal(6)], (0,)),
     (transposed_view_in_loop, lambda: [R.standard_normal((3, 4))], (0,)),
@@ -167,19 +182,28 @@ def reshape_of_a_transpose(A):
     return np.sum(B * W12.T) + np.sum(r)
 
 
+def selection_written_at_a_position(x):
+    y = x[x > 0]
+    y[0] = 1.0  # which element depends on the data
+    return np.sum(y)
+
+
 def item_of_too_many_indices(A):
     return A.item(1, 2, 3)
 
 
-@pytest.mark.parametrize("fun,args,words", [
+REFUSALS = [
     (math_fmod_of_array, [np.ones(3)], "math.fmod of an array"),
     (transposed_then_older_name, [np.ones((3, 4))], "would also change"),
     (transposed_name_rebound, [np.ones((3, 4))], "would also change"),
     (item_of_too_many_indices, [np.ones((3, 4))], "3 indices for an array of 2"),
     (reshape_of_a_computed_array, [np.ones((3, 4))], "would also change B"),
     (reshape_of_a_transpose, [np.ones((3, 4))], "would also change B"),
-], ids=["math_fmod_of_array", "transposed_then_older_name", "transposed_name_rebound", "item_of_too_many_indices",
-        "reshape_of_a_computed_array", "reshape_of_a_transpose"])
+    (selection_written_at_a_position, [np.ones(3)], "cannot write into a boolean-mask selection"),
+]
+
+
+@pytest.mark.parametrize("fun,args,words", REFUSALS, ids=[c[0].__name__ for c in REFUSALS])
 def test_located_refusals(fun, args, words):
     with pytest.raises(AdjitError, match=words) as e:
         run_grad(fun, args, (0,))
