@@ -11,6 +11,7 @@ split indices must be a constant'). Gradients against central differences, forwa
 lowered module run as plain Python)."""
 import numpy as np
 import pytest
+from scipy.stats import rankdata
 
 import adjit
 from tests.conftest import family_tests, run_grad
@@ -128,7 +129,26 @@ def _hyper_args():
     return [0.4 * rng.standard_normal((2, 13)), np.array([0.3, -0.8]), rng.standard_normal((4, 2))]
 
 
+# ------------------------------------------------ scipy.stats.rankdata in a loop over query groups
+def spearman(w, Xs, ys, temperature=0.3):
+    loss = 0.0
+    for X, y in zip(Xs, ys):
+        s = X @ w
+        r = 0.5 + np.sum(1.0 / (1.0 + np.exp(-(s[:, None] - s[None, :]) / temperature)), axis=1)
+        loss += 1.0 - np.corrcoef(r, rankdata(y))[0, 1]
+    return loss
+
+
+def _spearman_args():
+    rng = np.random.default_rng(4)
+    Xs = [rng.standard_normal((n, 3)) for n in (5, 7)]
+    ys = [np.round(X @ np.array([1.0, -0.5, 0.2]), 1) for X in Xs]
+    ys[0][1] = ys[0][3]  # a tie
+    return [np.array([0.4, 0.1, -0.3]), Xs, ys]
+
+
 CASES = [
+    (spearman, _spearman_args),
     (hypernet, _hyper_args),
     (pauli_elements, lambda: [np.array([0.5, 2.0])]),
     (rabi, lambda: [np.log([1.8, 0.15]), 0.3], (0, 1)),
@@ -138,12 +158,12 @@ CASES = [
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 1.0]),
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 0.2]),  # one selected
 ]
-IDS = [c[0].__name__ + ("_one" if i == 7 else "") for i, c in enumerate(CASES)]
+IDS = [c[0].__name__ + ("_one" if i == 8 else "") for i, c in enumerate(CASES)]
 
 test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
 
 
-@pytest.mark.parametrize("fun,make", [(hypernet, _hyper_args), (rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
+@pytest.mark.parametrize("fun,make", [(spearman, _spearman_args), (hypernet, _hyper_args), (rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
                                       (band_limited, _band_args)])
 def test_values_are_numpys(fun, make):
     value, _ = run_grad(fun, make(), (0,))
@@ -218,3 +238,37 @@ def test_split_at_run_time_indices_stays_refused():
 
     with pytest.raises(adjit.AdjitError, match="split indices must be a constant"):
         run_grad(f, [np.arange(4.0), np.array([2, 2])], (0,))
+
+
+_RANKED = [np.array([0.0, 2.0, 3.0, 2.0, 2.0, -1.0]), np.array([[3.0, 1, 3, 2], [0, 0, 5, -1], [2, 2, 2, 2]]),
+           np.array([3, 1, 3]), np.array([True, False, True])]
+
+
+@pytest.mark.parametrize("method", ["average", "min", "max", "dense", "ordinal"])
+def test_rankdata_is_scipys(method):
+    """Every method, ties, axis None / 0 / 1, ints and bools: SciPy's ranks (one lowered module per method)."""
+    def f(w, a, b, c, d):
+        out = 0.0
+        for k, (x, ax) in enumerate(((a, None), (b, 1), (b, 0), (b, None), (c, 0), (d, None))):
+            r = rankdata(x, method=method, axis=ax)
+            out = out + np.sum(w * r * (np.arange(r.size).reshape(r.shape) + 7.0 ** k))
+        return out
+
+    value, (g,) = run_grad(f, [1.5] + _RANKED, (0,))
+    assert np.isclose(value, f(1.5, *_RANKED), rtol=1e-13) and np.isclose(g, f(1.0, *_RANKED), rtol=1e-13)
+
+
+def test_rankdata_nan():
+    """A NaN makes its lane NaN ('average', as SciPy); the integer methods, whose SciPy dtype would change,
+    check there is none when the function runs."""
+    def avg(w, y):
+        return np.nansum(w * rankdata(y, axis=1))
+
+    def low(w, y):
+        return np.sum(w * rankdata(y, method="min"))
+
+    y = np.array([[1.0, np.nan, 2.0], [3.0, 1.0, 2.0]])
+    value, _ = run_grad(avg, [np.ones(3), y], (0,))
+    assert np.isclose(value, avg(np.ones(3), y), rtol=1e-13)
+    with pytest.raises(ValueError, match="holding NaN"):
+        run_grad(low, [np.ones(3), y[0]], (0,))

@@ -5,13 +5,16 @@ one run, NumPy's equal_nan), membership by broadcast equality (np.isin's), and t
 gathered (masks.py's mask_positions, a cumulative count). A value gathered from a differentiated array
 carries its derivative (the gather's VJP is a scatter-add); which elements are kept has none. The
 force-density method's `free = np.setdiff1d(np.arange(n), fixed)` and a loop's `np.unique(labels)` in a
-helper or a loop, where host.py cannot run them before the compiled code, are these."""
+helper or a loop, where host.py cannot run them before the compiled code, are these.
+scipy.stats.rankdata is here too: the ranks by pairwise comparisons along the axis (O(n^2), no derivative:
+ranks are piecewise constant), NaN propagated as SciPy does."""
 from __future__ import annotations
 
 import numpy as np
 
 from ...errors import AdjitTypeError, UnsupportedSyntaxError
 from ...ir import Value
+from ...primitives.table import Lazy
 from .base import FormsBase
 
 _FLOATS = ("float32", "float64")
@@ -27,6 +30,10 @@ FORMS: dict = {
     "intersect1d": ((np.intersect1d,), (), "`u[isin(u, ar2)]` with `u = unique(ar1)` (sorted `ar1` with "
                                            "`assume_unique`), in the operands' common dtype; `return_indices` is a "
                                            "located error"),
+    "rankdata": ((Lazy("scipy.stats", "rankdata"),), (),
+                 "pairwise comparisons along the axis: `#(a_j < a_i)` plus ties as the method counts them ('average' "
+                 "float64; 'min', 'max', 'dense', 'ordinal' int64, their input checked free of NaN when run); a NaN "
+                 "makes its lane NaN ('propagate'); no derivative (ranks are piecewise constant)"),
     "union1d": ((np.union1d,), (), "`unique(concatenate([ravel(ar1), ravel(ar2)]))` in the common dtype"),
 }
 
@@ -140,3 +147,67 @@ class SetForms(FormsBase):
         a, b = self._set_common(self._set_operand(a, node, label), self._set_operand(b, node, label))
         self.at(node)
         return self._set_unique(self.b.emit("concatenate", [a, b], axis=0))[0]
+
+    def form_rankdata(self, label, args, kwargs, node):
+        a, method, axis, nan_policy = self.bind_args(label, ("a", "method", "axis", "nan_policy"), args, kwargs, node,
+                                                     method="average", axis=None, nan_policy="propagate")
+        if method not in ("average", "min", "max", "dense", "ordinal"):
+            raise self.err(AdjitTypeError, f'{label}: unknown method "{method}"', node)
+        if nan_policy != "propagate":
+            raise self.err(UnsupportedSyntaxError, f"{label}: nan_policy={nan_policy!r}", node,
+                           hint="rank the finite values: x[np.isfinite(x)], or leave nan_policy='propagate'")
+        if type(a).__name__ == "Masked":
+            a = self.selection_array(a, node)
+        x = self.value(self.array_like(a, node), node)
+        emit, const = self.b.emit, self.b.const
+        if x.type.kind == "scalar" or axis is None:
+            x = self._ravel(x) if x.type.kind == "array" else emit("stack", [x], axis=0)
+            axis = 0
+        rank = x.type.rank
+        ax = self._axis(axis, rank, node)
+        if x.type.dtype == "bool" or x.type.dtype.startswith("int"):
+            x = emit("astype", [x], dtype="int64")
+        elif x.type.dtype not in _FLOATS:
+            raise self.err(AdjitTypeError, f"{label} of {x.type.dtype} values", node)
+        perm = tuple(d for d in range(rank) if d != ax) + (ax,)  # the ranked axis last, as SciPy swaps it
+        back = tuple(perm.index(d) for d in range(rank))
+        xl = emit("transpose", [x], axes=perm) if ax != rank - 1 else x
+        xi, xj = emit("expand_dims", [xl], axis=(rank,)), emit("expand_dims", [xl], axis=(rank - 1,))
+
+        def count(prim, extra=None):  # per i: the number of j with prim(a_j, a_i) (and extra)
+            c = emit(prim, [xj, xi])
+            if extra is not None:
+                c = emit("logical_and", [c, extra])
+            return emit("sum", [emit("astype", [c], dtype="int64")], axis=(rank,), keepdims=False)
+
+        lt, eq = count("lt"), count("eq")
+        if method == "average":
+            out = emit("add", [emit("astype", [lt], dtype="float64"),
+                               emit("mul", [const(0.5), emit("astype", [emit("add", [eq, const(1)])], dtype="float64")])])
+        elif method == "min":
+            out = emit("add", [lt, const(1)])
+        elif method == "max":
+            out = emit("add", [lt, eq])
+        elif method == "ordinal":  # ties in order of position: the equal ones before i
+            n = self._shape(xl)[rank - 1]
+            n = const(n) if n is not None else emit("getitem", [emit("shape", [xl]), const(rank - 1)],
+                                                    index=(("int", 1),))
+            pos = emit("arange", [const(0), n, const(1)])
+            before = emit("lt", [emit("expand_dims", [pos], axis=(0,)), emit("expand_dims", [pos], axis=(1,))])
+            out = emit("add", [emit("add", [lt, count("eq", before)]), const(1)])
+        else:  # dense: the distinct values below, each counted once (1 / its number of copies)
+            ones = emit("div", [const(1.0), emit("astype", [eq], dtype="float64")])
+            below = emit("where", [emit("lt", [xj, xi]), emit("expand_dims", [ones], axis=(rank - 1,)), const(0.0)])
+            total = emit("sum", [below], axis=(rank,), keepdims=False)
+            out = emit("add", [emit("astype", [emit("add", [total, const(0.5)])], dtype="int64"), const(1)])
+        if x.type.dtype in _FLOATS:  # a NaN: SciPy's lane of NaN ('average'); the integer methods checked
+            nan = emit("sum", [emit("astype", [emit("ne", [xl, xl])], dtype="int64")], axis=(rank - 1,), keepdims=True)
+            has_nan = emit("gt", [nan, const(0)])
+            if method == "average":
+                out = emit("where", [has_nan, const(float("nan")), out])
+            else:
+                emit("check", [emit("eq", [emit("sum", [nan], axis=tuple(range(rank)), keepdims=False), const(0)])],
+                     exc="ValueError", msg=f"{label}(method={method!r}) of an array holding NaN: SciPy returns floats "
+                                           "(NaN) there and int64 ranks otherwise; adjit's result has one dtype: use "
+                                           "method='average', or rank the finite values")
+        return emit("transpose", [out], axes=back) if ax != rank - 1 else out
