@@ -24,10 +24,12 @@ adjit documents (docs/guide.md, "Derivatives at kinks and singular points"): suc
 expected gradient, written from that table, and is compared with it (inf and nan must match).
 Arguments are copied for every run: a case that writes into its argument must not change the others.
 
-Tally (270 cases, lowered run; docs/testing.md, "benchmarks/api_probe3.py"):
-  before (16419f6): ok 258, wrong 0, refused 12, internal 0 (a first run counted 2 wrong that were the
-                    probe's references: JAX's jnp.mean of a bool array is float32, and central
-                    differences of a float32 value are noise; the twin and that case were corrected)
+Tally (lowered run; docs/testing.md, "benchmarks/api_probe3.py"):
+  before (16419f6, the first 270 cases): ok 258, wrong 0, refused 12, internal 0 (a first run counted 2
+                    wrong that were the probe's references: JAX's jnp.mean of a bool array is float32,
+                    and central differences of a float32 value are noise; the twin and that case were
+                    corrected); the 57 cases added later, at their first run: ok 51, refused 5, internal 1
+  now (71c7ca6, 327 cases): ok 321, wrong 0, refused 6, internal 0
 """
 from __future__ import annotations
 
@@ -447,6 +449,10 @@ def chained_assign_alias(x):
     a = b = np.zeros(6)
     a[0] = x[0]
     return np.sum(b * x) + x[1]
+def selection_imul(x):
+    y = x[x > 0]  # a copy
+    y *= 2.0
+    return np.sum(y ** 2 * 3) + np.sum(x * W6)
 def helper_mutates(x):
     def bump(arr):
         arr[0] = arr[0] * 3
@@ -502,7 +508,7 @@ def reshape_param_view_write(A):
 
 
 CASES += [
-    (fancy_is_copy, lambda: [vec()]), (mask_is_copy, lambda: [vec()]), (column_view_write, lambda: [mat(3, 4)]),
+    (fancy_is_copy, lambda: [vec()]), (mask_is_copy, lambda: [vec()]), (selection_imul, lambda: [vec()]), (column_view_write, lambda: [mat(3, 4)]),
     (column_view_iadd, lambda: [mat(3, 4)]), (chained_assign_alias, lambda: [vec()]), (helper_mutates, lambda: [vec()]),
     (helper_returns_view, lambda: [vec()]), (noncontig_reshape_copy, lambda: [mat(3, 4)]),
     (slice_of_mask_write, lambda: [vec()]), (view_write_in_loop, lambda: [mat(3, 4)]),
@@ -884,6 +890,226 @@ CASES += [
     (clip_at_bound, _with_bound, (0,), lambda x: [np.array([1.0, 1.0, 1.0, 0.0, 0.0, 1.0]) * W6]),
     (maximum_at_zero, _signed_zeros, (0,), lambda x: [(x >= 0) * W6 + (x > 0) * 1.0]),
     (nan_in_unselected_sum, lambda: [vec()]),
+]
+
+
+# --- indices known only when run, overlapping writes, and the row-swap trap -----------------------
+
+def iadd_runtime_dupes(x, idx):
+    y = x.copy()
+    y[idx] += x[:4] * 2  # buffered: a duplicate index takes one (the last) of its values
+    return np.sum(y ** 2 * W6)
+def assign_runtime_dupes(x, idx):
+    y = np.zeros(6)
+    y[idx] = x[:4] ** 2  # the last write of a duplicate wins
+    return np.sum(y * W6)
+def imul_runtime_dupes(x, idx):
+    y = x + 2.0
+    y[idx] *= x[2:]
+    return np.sum(y * W6)
+def add_at_runtime(x, idx):
+    y = np.zeros(6)
+    np.add.at(y, idx, x[:4])
+    return np.sum(y ** 2 * W6)
+def paired_iadd_runtime(A, rows, cols):
+    B = A.copy()
+    B[rows, cols] += A[0] * 3
+    return np.sum(B ** 2 * W12)
+def scatter_permutation(x, p):
+    y = np.empty(6)
+    y[p] = x * W6
+    return np.sum(y ** 2 * np.arange(6.0))
+def argmax_write(x):
+    y = x.copy()
+    y[np.argmax(x)] = 0.0
+    y[x.argmin()] *= 3.0
+    return np.sum(y ** 2 * W6)
+def rank_write(x):
+    r = np.empty(6)
+    r[np.argsort(x)] = np.arange(6.0)
+    return np.sum(r * x)
+def runtime_mask_iadd(x, m):
+    y = x * 1.0
+    y[m] += x[::-1][m]
+    return np.sum(y ** 2 * W6)
+def runtime_slice_bounds(x):
+    s = 0.0
+    for k in range(1, 6):
+        s = s + np.sum(x[:k]) * k + np.sum(x[k::-1] ** 2) + np.sum(x[-k:])
+    return s
+def overlap_shift_assign(x):
+    y = x.copy()
+    y[1:] = y[:-1]  # NumPy copies as if through a buffer
+    return np.sum(y * W6)
+def overlap_iadd(x):
+    y = x.copy()
+    y[1:] += y[:-1]
+    y += y[::-1]
+    return np.sum(y ** 2 * W6)
+def row_swap_trap(A):
+    B = A.copy()
+    B[0], B[1] = B[1], B[0]  # views: both rows end as the old B[1] in NumPy
+    return np.sum(B * W12)
+def row_swap_copy(A):
+    B = A.copy()
+    B[0], B[1] = B[1].copy(), B[0].copy()
+    return np.sum(B * W12)
+def row_swap_fancy(A):
+    B = A.copy()
+    B[[0, 1]] = B[[1, 0]]
+    return np.sum(B * W12)
+def element_swap(x):
+    y = x.copy()
+    y[0], y[5] = y[5], y[0]  # numbers, not views: a real swap
+    return np.sum(y * W6)
+def cumulative_in_place(x):
+    y = x.copy()
+    for i in range(5):
+        y[i + 1] += y[i]
+    return np.sum(y ** 2)
+def int_array_modified(x):
+    k = np.arange(6)
+    k[2] = 7
+    return np.sum(x[k % 6] * W6)
+def mask_2d_array_value(A):
+    B = A.copy()
+    B[B > 0] = A[B > 0] * 2 + 1.0
+    return np.sum(B ** 2 * W12)
+def view_read_after_base_write(x):
+    y = x.copy()
+    t = y[:3]
+    y[:] = y * 2  # t shows the doubled values
+    return np.sum(t * np.array([1.0, 2.0, 3.0])) + np.sum(y)
+def col_swap_trap(A):
+    B = A.copy()
+    B[:, 0], B[:, 1] = B[:, 1], B[:, 0]
+    return np.sum(B * W12)
+def int_from_comparison(x): return int(x[0] > 0) * x[1] + float(x[2] > 0) * x[3] + np.sum(x * int(x[4] < 0))
+def runtime_negative_index(x):
+    i = np.argmax(x) - 6  # a negative index computed when run
+    return x[i] * 3 + np.sum(x[i:] ** 2)
+
+
+_DUP = lambda: [vec(), np.array([2, 0, 2, 5])]  # noqa: E731
+CASES += [
+    (iadd_runtime_dupes, _DUP), (assign_runtime_dupes, _DUP), (imul_runtime_dupes, _DUP), (add_at_runtime, _DUP),
+    (paired_iadd_runtime, lambda: [mat(3, 4), np.array([0, 2, 0, 0]), np.array([1, 3, 1, 1])]),
+    (scatter_permutation, lambda: [vec(), np.array([3, 0, 5, 1, 4, 2])]),
+    (argmax_write, lambda: [vec()]), (rank_write, lambda: [vec()]),
+    (runtime_mask_iadd, lambda: [vec(), np.array([True, False, False, True, True, False])]),
+    (runtime_slice_bounds, lambda: [vec()]), (overlap_shift_assign, lambda: [vec()]), (overlap_iadd, lambda: [vec()]),
+    (row_swap_trap, lambda: [mat(3, 4)]), (row_swap_copy, lambda: [mat(3, 4)]), (row_swap_fancy, lambda: [mat(3, 4)]),
+    (element_swap, lambda: [vec()]), (cumulative_in_place, lambda: [vec()]), (int_array_modified, lambda: [vec()]),
+    (mask_2d_array_value, lambda: [mat(3, 4)]), (view_read_after_base_write, lambda: [vec()]),
+    (col_swap_trap, lambda: [mat(3, 4)]), (int_from_comparison, lambda: [vec()]), (runtime_negative_index, lambda: [vec()]),
+]
+
+
+# --- more everyday idioms: picks, runtime-length selections, casts on write, builtins over arrays --
+
+def pick_by_argmax(A): return np.sum(A[np.arange(3), np.argmax(A, axis=1)] * np.array([1.0, 2.0, 3.0]))
+def pick_by_range(A): return np.sum(A[range(3), [1, 2, 0]] ** 2) + np.sum(A[list(range(2))] * 2)
+def where_2d_index(A):
+    rows, cols = np.nonzero(A > 0)
+    return np.sum(A[np.where(A > 0)] ** 2) + np.sum(A[rows, cols] * 3)
+def selection_length(x): return len(x[x > 0]) * np.sum(x) + x[x > 0].shape[0] * x[0]
+def selection_max(x): return x[x > -0.5].max() + np.min(x[x < 0.9]) * 2
+def top_k(x): return np.sum(np.sort(x)[::-1][:3] * np.array([3.0, 2.0, 1.0])) + np.sum(x[np.argsort(x)[::-1][:2]])
+def flip_roll(A): return np.sum(np.flip(A, axis=0) * W12) + np.sum(np.roll(A[0], 2) * np.arange(4.0)) + np.sum(A[::-1].T[0])
+def flat_index(A): return A.flat[3] * 2 + np.sum(A.flat[::5] ** 2)
+def item_index(A): return A.item(3) * A.item((1, 2)) + A[2, 3].item()
+def int_buffer_truncates(x):
+    k = np.zeros(3, dtype=int)
+    k[0] = x[0] * 10  # cast to int on the write: no derivative
+    k[1:] = x[1:3] * 10
+    return np.sum(k * x[:3]) + np.sum(x)
+def f32_buffer_rounds(x):
+    y = np.zeros(6, dtype=np.float32)
+    y[:] = x * 1.1
+    return np.sum(y.astype(np.float64) * W6) + np.sum(y * x)
+def bool_array_write(x):
+    b = x > 0
+    b[0] = True
+    b[1:3] = x[1:3] < 0
+    return np.sum(b * x)
+def builtin_max_of_scalars(x): return max(np.max(x), 0.5) + min(np.min(x), -0.1) * 2 + max(x[0], x[1], x[2])
+def sorted_builtin(x): return sum(sorted(x)[:2]) + sorted(x, reverse=True)[0] * 3
+def builtin_any_all(x): return any(x > 1.3) * x[0] + all(np.abs(x) < 2) * x[1] + (x[2] if any(x < 0) else 0.0)
+def value_branch(x):
+    s = x.sum()
+    return s ** 2 if s > 0 else -s + np.sum(x ** 2)
+def matmul_stacks(T, A): return np.sum((T @ A.T) ** 2) + np.sum(np.matmul(A, T.transpose(0, 2, 1)) * 0.5)
+def reshape_chain(x): return np.sum(x.reshape(2, 3)[:, ::-1].ravel() * W6) + np.sum(x.reshape(3, 2).T.reshape(-1) * W6)
+def inplace_int_param_safe(x, k):
+    k = k + 1  # a new array: the argument stays
+    return np.sum(x[k % 6] * np.arange(4.0))
+def divide_by_int_array(x): return np.sum(x / np.array([1, 2, 3, 4, 5, 6])) + np.sum(np.arange(1, 7) / x ** 2)
+def true_div_ints(x):
+    n = 7
+    m = np.int64(2)
+    return x[0] * (n / m) + x[1] * (n // m) + x[2] * (n % m) + x[3] * (-n // m) + x[4] * divmod(n, 3)[1]
+
+
+CASES += [
+    (pick_by_argmax, lambda: [mat(3, 4)]), (pick_by_range, lambda: [mat(3, 4)]), (where_2d_index, lambda: [mat(3, 4)]),
+    (selection_length, lambda: [vec()]), (selection_max, lambda: [vec()]), (top_k, lambda: [vec()]),
+    (flip_roll, lambda: [mat(3, 4)]), (flat_index, lambda: [mat(3, 4)]), (item_index, lambda: [mat(3, 4)]),
+    (int_buffer_truncates, lambda: [vec()]),  # the cotangent of float32 y is float32 (as JAX's): not differences
+    (f32_buffer_rounds, lambda: [vec()], (0,), lambda x: [
+        (x * 1.1).astype(np.float32) + (x.astype(np.float32) + W6.astype(np.float32)).astype(np.float64) * 1.1]),
+    (bool_array_write, lambda: [vec()]), (builtin_max_of_scalars, lambda: [vec()]), (sorted_builtin, lambda: [vec()]),
+    (builtin_any_all, lambda: [vec()]), (value_branch, lambda: [vec()]),
+    (matmul_stacks, lambda: [mat(2, 3, 4), mat(3, 4)], (0, 1)), (reshape_chain, lambda: [vec()]),
+    (inplace_int_param_safe, lambda: [vec(), np.array([0, 5, 2, 2])]), (divide_by_int_array, lambda: [vec()]),
+    (true_div_ints, lambda: [vec()]),
+]
+
+
+# --- more promotion: float32 in place, scalars of each kind, integer arrays ------------------------
+
+def f32_inplace(x):
+    y = x.copy()
+    y += 1e-3
+    y *= np.float64(2.0)  # in place: stays float32
+    return np.sum(y * x)
+def f32_scalars(x):
+    a = x[0] + 1.0  # a float32 scalar (Python float weak)
+    b = x[1] * np.float32(2.0)
+    return a * b + float(x[2]) * x[3] + np.float64(x[4]) * 2.0
+def f32_sum_dtype(A): return np.sum(A, dtype=np.float64) + np.mean(A) + np.sum(A @ A.T) + np.linalg.norm(A[0])
+def f32_mixed_scalar64(x, y): return np.sum(x * y[0]) + np.sum(x[0] * y)
+def where_int_mask(x): return np.sum(np.where(x > 0, 1, 0) * x) + np.sum(np.where(x > 0.5, 2, -1) * x ** 2)
+def int_ops(x):
+    k = np.arange(-3, 3)
+    return np.sum(np.abs(k) * x) + np.sum(np.clip(k, -1, 1) * x ** 2) + np.sum(k ** 2 * x) \
+        + np.sum((2 ** np.abs(k)) * x) + np.sum((k // 2) * x) + np.sum((k % 4) * x)
+def float_to_int_ops(x): return np.sum((x * 10).astype(np.int32) // 3 * x) + np.sum(np.floor(x * 4).astype(int) % 3 * x)
+def int_mean(x):
+    k = np.array([1, 2, 2, 5])
+    return np.mean(k) * x[0] + np.sum(k) / len(k) * x[1] + np.median(k) * x[2] + np.std(k) * x[3]
+def float_int_power(x):
+    k = np.array([2, -1, 3, 0, -2, 1])
+    return np.sum(np.abs(x) ** k) + np.sum(x ** 2 * k)
+def f64_scalar_into_f32(x, y):
+    z = x.copy()
+    z[0] = y[0] * 3  # float64 into float32: rounded
+    z[1:3] = y[1:3]
+    return np.sum(z * x)
+def bool_arith(x):
+    m = x > 0
+    return np.sum(m + m) * x[0] + np.sum(m * 2.5 * x) + np.sum(-m.astype(int) * x) + np.sum(m.astype(np.float32) * x)
+def int_inplace_div(x):
+    k = np.arange(6)
+    k //= 2
+    k += 1
+    return np.sum(x * k) + np.sum(x[k])
+
+
+CASES += [
+    (f32_inplace, lambda: [f32(6)]), (f32_scalars, lambda: [f32(6)]), (f32_sum_dtype, lambda: [f32(3, 4)]),
+    (f32_mixed_scalar64, lambda: [f32(6), vec()], (0, 1)), (where_int_mask, lambda: [vec()]), (int_ops, lambda: [vec()]),
+    (float_to_int_ops, lambda: [vec() + 0.013]), (int_mean, lambda: [vec()]), (float_int_power, lambda: [vec()]),
+    (f64_scalar_into_f32, lambda: [f32(6), vec()], (0,)), (bool_arith, lambda: [vec()]), (int_inplace_div, lambda: [vec()]),
 ]
 
 
