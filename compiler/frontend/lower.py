@@ -289,6 +289,11 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 ast.Subscript(ast.copy_location(flat, node.value), node.slice, ast.Load()), node))
         return super().subscript(node)
 
+    def attribute(self, base, node):
+        if node.attr == "flat" and isinstance(base, Value) and base.type.kind == "array":  # for v in A.flat:
+            return self.prim_call("reshape", np.reshape, (base, -1), {}, node)  # its values in C order (read)
+        return super().attribute(base, node)
+
     def view_of_name(self, node, before=()) -> bool:
         """rewrite_view_name's test: `Y[index]` a view (is_view), or `Y.T` of an array Y (or of such a
         view): NumPy's transpose is a view of any array, of its every dtype and layout; `Y.reshape(s)`,

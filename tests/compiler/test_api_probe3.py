@@ -62,7 +62,8 @@ def flat_items_ranges(A, x):
     return A.flat[3] * 2 + np.sum(A.flat[::5] ** 2) + np.sum(B ** 2 * W12) + B.flat[-1] \
         + A.item(3) * A.item((1, 2)) + A.item(2, 3) ** 2 + A.item(-1) + A.item(i) * 2 + x.item(-2) + A[1].item(i) \
         + np.sum(np.array(range(4)) * x[:4]) + np.sum(x[list(range(3))] ** 2) + np.sum(x[r] * 3) \
-        + sum(range(4)) * x[0] + len(range(2, 9)) * x[1] + np.sum(A[range(3), [1, 2, 0]] ** 2)
+        + sum(range(4)) * x[0] + len(range(2, 9)) * x[1] + np.sum(A[range(3), [1, 2, 0]] ** 2) \
+        + sum(v * i for i, v in enumerate(A.T.flat)) + len(A.flat) * A[0, 0]
 
 
 def chained_names(x):
@@ -188,6 +189,13 @@ def selection_written_at_a_position(x):
     return np.sum(y)
 
 
+def flat_iterator_named_and_written(A):
+    B = A.copy()
+    f = B.flat
+    f[0] = 1.0  # NumPy writes B through its flat iterator
+    return np.sum(B * A)
+
+
 def item_of_too_many_indices(A):
     return A.item(1, 2, 3)
 
@@ -200,6 +208,7 @@ REFUSALS = [
     (reshape_of_a_computed_array, [np.ones((3, 4))], "would also change B"),
     (reshape_of_a_transpose, [np.ones((3, 4))], "would also change B"),
     (selection_written_at_a_position, [np.ones(3)], "cannot write into a boolean-mask selection"),
+    (flat_iterator_named_and_written, [np.ones((3, 4))], "would also change B"),
 ]
 
 
