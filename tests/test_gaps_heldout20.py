@@ -147,7 +147,46 @@ def _spearman_args():
     return [np.array([0.4, 0.1, -0.3]), Xs, ys]
 
 
+# ------------------------------------------------ stateful objects made in a comprehension or appended in a loop
+class Comb:
+    def __init__(self, delay, feedback, damp=0.2):
+        self.buf = np.zeros(delay)
+        self.idx = 0
+        self.feedback, self.damp, self.store = feedback, damp, 0.0
+
+    def process(self, x):
+        y = self.buf[self.idx]
+        self.store = y * (1.0 - self.damp) + self.store * self.damp
+        self.buf[self.idx] = x + self.store * self.feedback
+        self.idx = (self.idx + 1) % len(self.buf)
+        return y
+
+
+def _decay(combs, n=14):
+    out = 0.0
+    for k in range(n):
+        x = 1.0 if k == 0 else 0.0
+        y = 0.0
+        for c in combs:
+            y = y + c.process(x)
+        out = out + y * y * (k + 1)
+    return out
+
+
+def combs_comprehension(g):
+    return _decay([Comb(d, gg) for d, gg in zip((3, 4, 5), g)])
+
+
+def combs_appended(g):
+    combs = []
+    for d, gg in zip((3, 4, 5), g):
+        combs.append(Comb(d, gg))
+    return _decay(combs) + combs[0].store * g[1]
+
+
 CASES = [
+    (combs_comprehension, lambda: [np.array([0.7, 0.5, 0.6])]),
+    (combs_appended, lambda: [np.array([0.7, 0.5, 0.6])]),
     (spearman, _spearman_args),
     (hypernet, _hyper_args),
     (pauli_elements, lambda: [np.array([0.5, 2.0])]),
@@ -158,12 +197,13 @@ CASES = [
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 1.0]),
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 0.2]),  # one selected
 ]
-IDS = [c[0].__name__ + ("_one" if i == 8 else "") for i, c in enumerate(CASES)]
+IDS = [c[0].__name__ + ("_one" if i == 10 else "") for i, c in enumerate(CASES)]
 
 test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
 
 
-@pytest.mark.parametrize("fun,make", [(spearman, _spearman_args), (hypernet, _hyper_args), (rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
+@pytest.mark.parametrize("fun,make", [(combs_appended, lambda: [np.array([0.7, 0.5, 0.6])]),
+                                      (spearman, _spearman_args), (hypernet, _hyper_args), (rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
                                       (band_limited, _band_args)])
 def test_values_are_numpys(fun, make):
     value, _ = run_grad(fun, make(), (0,))

@@ -114,6 +114,12 @@ class Comprehensions:
     def comprehension(self, node):
         """A comprehension met anywhere but as a consumer's argument: its items, unrolled."""
         items = self.comprehension_items(node)
+        if items is None and self.makes_objects(node.elt):  # [Comb(d, g) for d, g in zip(delays, gains)]: the
+            self._rows_unrolled = True  # objects made here, once, over the rows of short arrays (their state
+            try:  # lives on in the names of the loops that use them: procedures.py)
+                items = self.comprehension_items(node)
+            finally:
+                self._rows_unrolled = False
         if items is None and _filtered_or_nested(node):  # a run-time number of items: Python's list of them
             return self.append_loop(node)
         if items is None:  # of run-time length: lowered where it is used
@@ -126,6 +132,19 @@ class Comprehensions:
                                            "the loop the comprehension stands for")
             return lst
         return items
+
+    def makes_objects(self, expr) -> bool:
+        """The expression (a comprehension's item, an appended item) calls a class the user wrote."""
+        for n in ast.walk(expr):
+            if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute)):
+                try:
+                    f = self.b.into([], lambda n=n: self.expr(n.func))
+                except AdjitError:  # a name the comprehension binds: not a class
+                    continue
+                home = (getattr(f, "__module__", None) or "builtins").split(".")[0]
+                if isinstance(f, type) and home not in ("builtins", "numpy", "scipy", "collections", "fractions"):
+                    return True
+        return False
 
     def append_loop(self, comp):
         """A filtered or nested comprehension over a sequence of run-time length: the loop it stands

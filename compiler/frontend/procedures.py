@@ -155,6 +155,16 @@ def _argument_for(p: str, positional: list, call: ast.Call):
     return call.args[pos] if pos < len(call.args) else None
 
 
+def _held_slot_keys(v, depth: int = 0) -> list:
+    """The slots of an object, or of the objects a list, tuple or dict holds (`combs = [Comb(d, g) for
+    ...]`, then `for c in combs: c.process(x)` in a loop: the loop carries every comb's slots)."""
+    keys = list(getattr(v, "slot_keys", None) or ())
+    if depth < 3 and isinstance(v, (tuple, list)):
+        for item in (getattr(v, "items", {}).values() if type(v).__name__ == "StructMap" else v):
+            keys += _held_slot_keys(item, depth + 1)
+    return keys
+
+
 def _has_return(st) -> bool:
     return any(isinstance(n, ast.Return) for n in ast.walk(st))
 
@@ -337,9 +347,7 @@ class Procedures:
                 names |= {k for k, v in f.env.items() if hasattr(v, "slot_keys")} if isinstance(f.env, dict) else set()
         out = []
         for n in names:
-            keys = getattr(self.env.get(n), "slot_keys", None)
-            if keys:
-                out.extend(keys)
+            out.extend(_held_slot_keys(self.env.get(n)))
         return out
 
     def _passed_to_helpers(self, body: list) -> tuple:

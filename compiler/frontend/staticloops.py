@@ -87,7 +87,7 @@ class StaticLoops:
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
         if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt) or self._reads_growing_list(stmt)
-                          or self._appends_other_kind(stmt)) and not (
+                          or self._appends_other_kind(stmt) or self._appends_objects(stmt)) and not (
                 _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse):
             return self._unroll_keyed(stmt) or super().struct_for(stmt)
         if not names:
@@ -213,6 +213,14 @@ class StaticLoops:
                                      "number") not in kinds:
                 return True
         return False
+
+    def _appends_objects(self, stmt: ast.For) -> bool:
+        """Whether the body appends an object of a class the user wrote (`combs.append(Comb(d, g))`): no
+        array of rows holds objects, so the loop is unrolled and the list holds each object."""
+        from .lists import _appends
+
+        return any(_appends(n) is not None and n.value.args and self.makes_objects(n.value.args[0])
+                   for n in _walk(stmt) if isinstance(n, ast.Expr))
 
     def _keys_a_dict(self, stmt: ast.For) -> bool:
         """Whether the body looks up a dict known when compiled by the loop variable (`for atom in
