@@ -85,7 +85,7 @@ class Iteration:
                 if it.keywords or (func is reversed and len(it.args) != 1) or not it.args:
                     raise self.err(UnsupportedSyntaxError, f"{name}() takes "
                                    + ("one iterable" if func is reversed else "iterables") + " here", it)
-                inner = [self.loop_sequence(a) for a in it.args]
+                inner = [self.loop_sequence(a) for a in self.spliced_args(it.args)]
                 if func is zip:
                     return Seq("zip", tuple(inner))
                 return self.reversed_seq(inner[0], it)
@@ -286,6 +286,21 @@ class Iteration:
         for m in lengths[1:]:
             n = self.int_op("minimum", n, m, node)
         return n
+
+    def spliced_args(self, args: list) -> list:
+        """zip(*A), zip(*pairs): a starred argument's items as arguments of their own (names bound here,
+        in the loop's scope: `_star{id}_{k}`), as Python splices them; the others as written."""
+        out = []
+        for a in args:
+            if not isinstance(a, ast.Starred):
+                out.append(a)
+                continue
+            items = self.call_args([a])  # its items as call arguments are (a located error if not of known length)
+            for k, v in enumerate(items):
+                name = f"_star{id(a)}_{k}"
+                self.env[name] = v
+                out.append(ast.copy_location(ast.Name(name, ast.Load()), a))
+        return out
 
     def seq_item(self, seq: Seq, k, node):
         """Item k of the sequence (a value, or a Python tuple of them for enumerate and zip)."""

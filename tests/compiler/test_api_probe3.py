@@ -112,11 +112,24 @@ def selections_written(x, A):
     return np.sum(y) + np.sum(Y ** 2) + np.sum(Z * 3) + np.sum(U * 2) + np.sum(A) + np.sum(x ** 2)
 
 
+def zips_of_starred(x, A):
+    pairs = [(x[0], x[1]), (x[2], x[3]), (x[4], x[5])]
+    s = 0.0
+    for a, b, c in zip(*pairs):  # was "Starred expressions are not supported"
+        s = s + a * b * c
+    for i, col in enumerate(zip(*A)):  # A's columns as tuples (col * 2 repeats the tuple, as Python's)
+        s = s + i * np.sum(np.array(col) ** 2) + len(col * 2) * col[0]
+    for r, c in zip(A[0], *A[1:2]):
+        s = s + r * c
+    return s
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (zips_of_starred, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (selections_written, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (reshaped_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (chained_names, lambda: [R.standard_normal(6)], (0,)),
