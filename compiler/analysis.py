@@ -279,3 +279,15 @@ def returned_values(fn: Function) -> list:
         if v.id in tuples:
             todo.extend(tuples.pop(v.id).inputs)
     return out
+
+
+def held_past_iteration(fn: Function) -> set:
+    """Value ids yielded by a block, handed to a control node, or returned: what outlives the loop
+    iteration (or branch) that made it."""
+    held = {v.id for v in returned_values(fn)}
+    for node in walk(fn.body):
+        if not isinstance(node, Op):
+            held.update(v.id for v in node_inputs(node))
+            for _, ys in block_yields(node):
+                held.update(v.id for v in ys)
+    return held

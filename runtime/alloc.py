@@ -31,6 +31,43 @@ def full(shape, value, dtype):
     return out
 
 
+@njit_plain
+def refill(a, value):
+    """a with every element set to value (an array made once per call, filled again per iteration:
+    compiler/passes/loopbuffers.py)."""
+    flat = _flat(a)
+    for i in range(flat.size):
+        flat[i] = value
+    return a
+
+
+@njit_plain
+def copy_into1(src, out):
+    """out (made once per call) with the vector src's elements: src.copy() without an allocation."""
+    for i in range(src.shape[0]):
+        out[i] = src[i]
+    return out
+
+
+@njit_plain
+def copy_into2(src, out):
+    """copy_into1 for a matrix."""
+    for i in range(src.shape[0]):
+        for j in range(src.shape[1]):
+            out[i, j] = src[i, j]
+    return out
+
+
+@njit_plain
+def copy_into3(src, out):
+    """copy_into1 for an array of rank 3."""
+    for i in range(src.shape[0]):
+        for j in range(src.shape[1]):
+            for k in range(src.shape[2]):
+                out[i, j, k] = src[i, j, k]
+    return out
+
+
 @intrinsic
 def _itemsize(typingctx, dtype):
     """The size in bytes of an element of `dtype` (a constant)."""

@@ -219,7 +219,9 @@ class _Emitter(ControlEmitter, OpRenderer, ScanRenderer, GroupEmitter, BoundsMix
         target = self.name_for(op.out, k, op.role)
         self.names[op.out.id] = target
         text = expr.text
-        if op.out.id in self.copy_views:
+        if op.out.id in self.copy_views and self.lowered and op.attrs.get("hoisted_copy"):
+            text = f"_alloc.copy_into{op.out.type.rank}({text}, {self.loop_buffer(op.out)})"  # passes/loopbuffers.py
+        elif op.out.id in self.copy_views:
             text = f"{self.operand_expr(expr)}.copy()"
         out.append(f"{target} = {text}")
 

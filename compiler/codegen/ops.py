@@ -65,6 +65,8 @@ class OpRenderer:
     """Mixin of codegen.emitter._Emitter: `render(op)` and the renderings it dispatches to."""
 
     def render(self, op: Op) -> Expr:
+        if self.lowered and op.attrs.get("hoisted") and op.prim in ("zeros", "ones"):
+            return Expr(f"_alloc.refill({self.loop_buffer(op.out)}, {int(op.prim == 'ones')})")  # passes/loopbuffers.py
         row = PRIMITIVES[op.prim]
         if row.reduction is not None:
             return self.render_reduction(op)
@@ -120,10 +122,7 @@ class OpRenderer:
             return Expr(f"_la.{fn}({', '.join(self._same_dtype_operands(op))})")
         args = self._same_dtype_operands(op)
         if self.lowered and op.attrs.get("hoisted"):  # in a loop, dies in its iteration (passes/loopbuffers.py)
-            buf = self._fresh("_p")
-            shape = self.fn.avals[op.out.id].shape
-            self.loop_buffers.append(f"{buf} = _alloc.empty({tuple_text([str(d) for d in shape])}, np.{op.out.type.dtype})")
-            return Expr(f"_la.matmul_into({', '.join(args)}, {buf})")
+            return Expr(f"_la.matmul_into({', '.join(args)}, {self.loop_buffer(op.out)})")
         if self.lowered and op.attrs.get("workspace"):
             a, b = (self.operand(v, ATOM) for v in op.inputs)  # the shape, without a cast's copy
             dims = ([f"{a}.shape[0]"] if ranks[0] == 2 else []) + ([f"{b}.shape[1]"] if ranks[1] == 2 else [])
@@ -253,8 +252,23 @@ class OpRenderer:
                 out.append(f"{self.operand(v, ATOM)}.astype(np.{dt})")
         return out
 
+    def loop_buffer(self, v) -> str:
+        """A new array of v's shape and dtype made once at the top of the function (passes/loopbuffers.py)."""
+        buf = self._fresh("_p")
+        shape = self.fn.avals[v.id].shape
+        self.loop_buffers.append(f"{buf} = _alloc.empty({tuple_text([str(d) for d in shape])}, np.{v.type.dtype})")
+        return buf
+
     def render_concatenate(self, op: Op) -> Expr:
         items = self._joined_operands(op)
+        if self.lowered and op.attrs.get("hoisted"):  # vectors joined into an array made once (loopbuffers.py)
+            name = f"_concat{len(items)}_into"
+            lines = [f"def {name}({', '.join(f'a{k}' for k in range(len(items)))}, out):  # np.concatenate of vectors into out",
+                     "    n = 0"]
+            for k in range(len(items)):
+                lines += [f"    for i in range(a{k}.shape[0]):", f"        out[n + i] = a{k}[i]", f"    n += a{k}.shape[0]"]
+            self.helpers[name] = "\n".join(lines[:-1] + ["    return out"])
+            return Expr(f"{name}({', '.join(items)}, {self.loop_buffer(op.out)})")
         axis = op.attrs["axis"]
         tup = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         return Expr(f"np.concatenate({tup}" + (f", axis={axis})" if axis else ")"))

@@ -18,13 +18,23 @@ crosses is copied there, so it does not count. Such a buffer keeps a new array p
 A matrix product in a loop body (a layer's W[l] @ x) whose result so dies is marked
 `attrs["hoisted"] = True`: codegen writes it into an array made at the top of the function
 (runtime/linalg.matmul_into, the same BLAS call as `@`), where `@` made a new array per iteration.
+So are np.zeros / np.ones (filled again: runtime/alloc.refill; the adjoint of a gather or of a
+slice starts from zeros every step) and np.concatenate of vectors (a generated `_concat<n>_into`).
+The copy codegen makes of a view before an in-place write into its base (analysis.copy_views:
+`dh[l].copy()` before `dh[l] = 0.0` in a reverse layer step) goes into an array made once
+(`attrs["hoisted_copy"]`, runtime/alloc.copy_into<rank>) when the view is only read: by fused
+loops, readers, as numbers, or into other arrays, never viewed, written or held past the iteration.
+
+Fused loop nests' outputs that a loop carries on take over a dead operand's buffer first
+(passes/loopplan.py): `dby = dby + dlogits` in a loop writes dby in place and dlogits, which dies
+in the iteration, into an array made once, not the other way round.
 """
 from __future__ import annotations
 
 import dataclasses
 
-from ..analysis import VIEW_PRIMS, facts_of, returned_values, walk_ops
-from ..ir import Function, Op, block_yields, node_inputs, walk
+from ..analysis import VIEW_PRIMS, facts_of, held_past_iteration, walk_ops
+from ..ir import Function, Op, block_yields
 from ..primitives import PRIMITIVES, REDUCTIONS
 
 # ops that read an array's elements and keep no reference to it (beyond fused loop members)
@@ -34,10 +44,10 @@ _READERS = frozenset({"tape_push", "matmul", "dot", "outer", "concatenate", "cop
 def hoist_loop_buffers(fn: Function) -> Function:
     """`fn` with the loop nests' hoistable arrays marked (see the module docstring)."""
     inside = _nests_inside_loops(fn)
-    if not inside and not _products_inside_loops(fn):
+    if not inside and not _ops_inside_loops(fn, lambda op: _product(fn, op) or _fills(fn, op, None)):
         return fn
     an = facts_of(fn, lowered=True)
-    held = _held_past_iteration(fn)
+    held = held_past_iteration(fn)
     members: dict = {}  # buffer root -> value ids living in it
     for vid, r in an.root.items():
         members.setdefault(r, set()).add(vid)
@@ -53,6 +63,12 @@ def hoist_loop_buffers(fn: Function) -> Function:
     for op in _products_inside_loops(fn):
         if _dies_in_its_iteration(an, op.out.id, members, users, held):
             op.attrs["hoisted"] = True  # (fn's own op: the lowering passes run on a copy)
+    for op in _ops_inside_loops(fn, lambda op: _fills(fn, op, an)):
+        if op.out.id in an.copy_views:
+            if op.out.id not in held and _only_read(op.out.id, users):
+                op.attrs["hoisted_copy"] = True
+        elif _dies_in_its_iteration(an, op.out.id, members, users, held):
+            op.attrs["hoisted"] = True
     nests = {}
     for gid, nest in fn.nests.items():
         if gid not in inside:
@@ -90,13 +106,36 @@ def _nests_inside_loops(fn: Function) -> set:
 def _products_inside_loops(fn: Function) -> list:
     """The matrix products (operands of at most 2 dimensions, an array result of a shape known
     when compiled) in loop bodies, at any depth."""
+    return _ops_inside_loops(fn, lambda op: _product(fn, op))
+
+
+def _product(fn: Function, op: Op) -> bool:
+    return op.prim == "matmul" and op.out.type.kind == "array" and max(v.type.rank for v in op.inputs) <= 2 \
+        and _static(fn, op.out)
+
+
+def _fills(fn: Function, op: Op, an) -> bool:
+    """An op outside fused loops that makes a new array of a shape known when compiled, which an
+    array made once can hold: np.zeros / np.ones, np.concatenate of vectors of the result's dtype,
+    or (with `an`) a view codegen copies before an in-place write into its base (copy_views)."""
+    if "group" in op.attrs or op.out.type is None or op.out.type.kind != "array" or not _static(fn, op.out):
+        return False
+    if op.prim in ("zeros", "ones"):
+        return True
+    if op.prim == "concatenate":
+        return all(v.type.kind == "array" and v.type.rank == 1 and v.type.dtype == op.out.type.dtype
+                   for v in op.inputs)
+    return an is not None and op.out.id in an.copy_views and op.out.type.rank <= 3
+
+
+def _ops_inside_loops(fn: Function, pred) -> list:
+    """The ops in loop bodies, at any depth, for which pred(op) holds."""
     out: list = []
 
     def visit(block, in_loop: bool) -> None:
         for node in block.ops:
             if isinstance(node, Op):
-                if in_loop and node.prim == "matmul" and node.out.type.kind == "array" \
-                        and max(v.type.rank for v in node.inputs) <= 2 and _static(fn, node.out):
+                if in_loop and pred(node):
                     out.append(node)
                 continue
             loop = in_loop or not hasattr(node, "then_block")
@@ -110,17 +149,6 @@ def _products_inside_loops(fn: Function) -> list:
 def _static(fn: Function, v) -> bool:
     a = fn.avals.get(v.id)
     return a is not None and a.shape is not None and all(isinstance(d, int) for d in a.shape)
-
-
-def _held_past_iteration(fn: Function) -> set:
-    """Value ids yielded by a block, handed to a control node, or returned."""
-    held = {v.id for v in returned_values(fn)}
-    for node in walk(fn.body):
-        if not isinstance(node, Op):
-            held.update(v.id for v in node_inputs(node))
-            for _, ys in block_yields(node):
-                held.update(v.id for v in ys)
-    return held
 
 
 def _dies_in_its_iteration(an, vid: int, members: dict, users: dict, held: set) -> bool:
@@ -150,6 +178,23 @@ def _dies_in_its_iteration(an, vid: int, members: dict, users: dict, held: set) 
                     and op.out.type is not None and op.out.type.kind in ("array", "scalar"):
                 continue  # a new value computed from its elements
             return False
+    return True
+
+
+def _only_read(vid: int, users: dict) -> bool:
+    """Whether every use of vid reads its elements and keeps no reference: no view of it, no
+    write into it (the copy of a view codegen makes before an in-place write into its base)."""
+    for op in users.get(vid, ()):
+        if "group" in op.attrs or op.prim in _READERS or op.prim == "tape_push":
+            continue
+        if op.out.type is not None and op.out.type.kind == "scalar":
+            continue  # a number read from it
+        if op.prim in ("index_update", "index_add") and op.inputs[0].id != vid:
+            continue
+        if PRIMITIVES[op.prim].elementwise and op.prim not in ("stop_gradient", "astype") \
+                and op.out.type is not None and op.out.type.kind == "array":
+            continue
+        return False
     return True
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..analysis import MAX_INLINE_DEPTH, Analysis
+from ..analysis import MAX_INLINE_DEPTH, Analysis, held_past_iteration
 from ..ir import For, Function, Op, While, inner_blocks
 from ..primitives import PRIMITIVES
 from .loopnest import MIN_STRIP_AXIS, STRIP, LoopNest, Reduction, output_axes
@@ -38,6 +38,7 @@ def plan_loops(fn: Function) -> Function:
     if not fn.groups:
         return dataclasses.replace(fn, nests={})
     an = Analysis(fn, lowered=True)
+    held = held_past_iteration(fn)
     nests: dict = {}
 
     def visit(block, depth: int) -> None:
@@ -45,7 +46,7 @@ def plan_loops(fn: Function) -> Function:
             if isinstance(node, Op):
                 gid = node.attrs.get("group")
                 if gid is not None and gid not in nests:
-                    nests[gid] = plan_nest(an, fn.groups[gid], depth == 0)
+                    nests[gid] = plan_nest(an, fn.groups[gid], depth == 0, held)
                 continue
             inner = depth + (1 if isinstance(node, (For, While)) else 0)
             for b in inner_blocks(node):
@@ -55,7 +56,7 @@ def plan_loops(fn: Function) -> Function:
     return dataclasses.replace(fn, nests=nests)
 
 
-def plan_nest(an: Analysis, g, top_level: bool) -> LoopNest:
+def plan_nest(an: Analysis, g, top_level: bool, held: frozenset = frozenset()) -> LoopNest:
     """The plan of one fusion group `g` (passes/fusion.Group)."""
     nest = LoopNest(g.gid, tuple(g.shape), list(g.members), dict(g.kinds))
     nest.k_last = max(an.def_pos[op.out.id] for op in g.members)
@@ -64,7 +65,7 @@ def plan_nest(an: Analysis, g, top_level: bool) -> LoopNest:
     nest.top_level = top_level and "scatter" not in g.kinds.values()
     _plan_stages(an, nest)
     _plan_extents(an.fn, nest)
-    _plan_storage(an, nest)
+    _plan_storage(an, nest, held)
     for op in nest.members:
         if nest.kinds[op.out.id] == "reduce":
             nest.red[op.out.id] = _reduction(op, len(nest.shape))
@@ -163,21 +164,26 @@ def _plan_gather(fn: Function, nest: LoopNest, op: Op, explicit: dict) -> None:
                 break
 
 
-def _plan_storage(an: Analysis, nest: LoopNest) -> None:
+def _plan_storage(an: Analysis, nest: LoopNest, held: set) -> None:
     kind, stage = nest.kinds, nest.stage
     crossing = {i.id for op in nest.looped for i in op.inputs
                 if i.id in stage and kind[i.id] == "elem" and stage[i.id] < stage[op.out.id]}
-    for op in nest.looped:
-        v = op.out
-        if kind[v.id] in ("reduce", "scatter") or not (v.id in nest.outputs or v.id in crossing or kind[v.id] == "vector"):
-            continue
-        if v.id in nest.outputs:
-            leaf = _reusable(an, nest, v, stage[v.id], set(l.id for l in nest.reuse.values()))
-            if leaf is not None:
-                nest.storage[v.id] = "reuse"
-                nest.reuse[v.id] = leaf
-            else:
-                nest.storage[v.id] = "array"
+    stored = [op.out for op in nest.looped if kind[op.out.id] not in ("reduce", "scatter")
+              and (op.out.id in nest.outputs or op.out.id in crossing or kind[op.out.id] == "vector")]
+    # outputs a loop carries on (or the call returns) take dead buffers first: inside a loop the
+    # others can live in arrays made once per call (passes/loopbuffers.py), these cannot
+    outs = [v for v in stored if v.id in nest.outputs]
+    reuse: dict = {}
+    for v in [v for v in outs if v.id in held] + [v for v in outs if v.id not in held]:
+        leaf = _reusable(an, nest, v, stage[v.id], set(l.id for l in reuse.values()))
+        if leaf is not None:
+            reuse[v.id] = leaf
+    for v in stored:  # in program order
+        if v.id in reuse:
+            nest.storage[v.id] = "reuse"
+            nest.reuse[v.id] = reuse[v.id]
+        elif v.id in nest.outputs:
+            nest.storage[v.id] = "array"
         else:
             nest.storage[v.id] = "strip" if nest.strip else "full"
     if nest.strip and len(nest.shape) > 1:

@@ -145,3 +145,48 @@ def test_products_in_loops_write_into_one_array_when_they_die_there():
     W, x = R.standard_normal((4, 4)) * 0.5, R.standard_normal(4)
     g = adjit.grad(carried_product, wrt=(0, 1))
     fd_check(carried_product, (W, x), (0, 1), g(W, x))
+
+
+def made_per_step(W, xs):
+    """np.zeros, np.concatenate, and in the adjoint the copy of a row read before it is zeroed,
+    each dying in its iteration (`old` is a view: NumPy reads h[1] as written)."""
+    h = np.zeros((2, 3))
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        z = np.concatenate((xs[t], h[0]))
+        old = h[1]
+        h[1] = np.tanh(W @ z)
+        e = np.zeros(3)
+        e[t % 3] = 1.0
+        loss = loss + np.sum(old * h[1]) + np.sum(e * z[:3]) + z[t % 3]
+        h[0] = 0.5 * h[1]
+    return loss
+
+
+def kept_per_step(W, xs):
+    """The same arrays kept past their iteration (carried on, yielded by a branch): new arrays."""
+    h, z, acc = np.zeros(3), np.zeros(6), np.zeros(3)
+    for t in range(xs.shape[0]):
+        z = np.concatenate((xs[t] * h[0], z[:3]))
+        h = np.tanh(W @ z)
+        e = np.zeros(3)
+        e[t % 3] = 1.0
+        acc = e if t == 1 else acc + e * h
+    return np.sum(z ** 2) + np.sum(acc * acc)
+
+
+def test_zeros_joins_and_row_copies_in_loops_are_made_once():
+    """np.zeros / np.concatenate of vectors / the copy of a view before an in-place write into its
+    base, inside a loop and dead at its end, fill an array made once per call (loopbuffers.py);
+    kept in a list or carried, each keeps a new array. Compiled, against central differences."""
+    W, xs = R.standard_normal((3, 6)) * 0.5, R.standard_normal((5, 3))
+    g = adjit.grad(made_per_step, wrt=(0, 1))
+    low = g.source(W, xs, lowered=True)
+    body = low[low.index("def made_per_step_grad("):].split("# --- forward sweep ---", 1)[1]
+    assert "_alloc.refill(_p" in body and "_concat2_into(" in body and "_alloc.copy_into1(dh[" in body, low
+    assert not re.search(r"\n +\w+ = np\.concatenate\(", body) and ".copy()" not in body.split("# --- reverse sweep ---")[0], low
+    fd_check(made_per_step, (W, xs), (0, 1), g(W, xs))
+    g = adjit.grad(kept_per_step, wrt=(0, 1))
+    low = g.source(W, xs, lowered=True)
+    assert "_concat2_into(" not in low and "_alloc.refill(" not in low, low
+    fd_check(kept_per_step, (W, xs), (0, 1), g(W, xs))
