@@ -57,6 +57,7 @@ class PythonValues:
         NumPy's elementwise operator on np.asarray of the list (`[1.0, 2.0] * x`); two lists or
         tuples (a shape, `x.shape + (1,)`) joined by `+`; one repeated by `* n` (n an int known
         when compiled); anything else raises in Python, and is a located error here."""
+        left, right = (self.known_length_items(x, node) for x in (left, right))
         kinds = [_sequence(left), _sequence(right)]
         other = right if kinds[0] else left
         if type(other).__name__ == "Masked":
@@ -157,6 +158,17 @@ class PythonValues:
                 isinstance(e, str) for e in out)):  # name.upper(), key.split("_"): strings known when compiled
             return out if isinstance(out, str) else self.mark_list(tuple(out))
         return self.compiled_constant(out, node, written)
+
+    def known_length_items(self, x, node):
+        """A comprehension's list (`[v * 2 for v in x]`) whose length is known when compiled: its items
+        as a Python list (joined by `+`, repeated by `* n` as Python does); anything else as it is."""
+        if type(x).__name__ != "DeferredList":
+            return x
+        arr = self.deferred(x, None, node)
+        n = self.b.aval(arr).shape[0] if isinstance(arr, Value) and arr.type.kind == "array" else None
+        if n is None or arr.type.rank > 1 and not isinstance(x.node.elt, (ast.BinOp, ast.UnaryOp)):
+            return x  # rows that may have been tuples (`[p for p in pairs]`): NumPy's array of them is not that list
+        return self.mark_list(tuple(self.unpack(arr, n, node)))
 
     def unsupported_hint(self, func) -> str:
         """The hint of the error for a library function adjit has no rule for."""

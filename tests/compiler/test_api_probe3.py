@@ -124,11 +124,20 @@ def zips_of_starred(x, A):
     return s
 
 
+def comprehensions_joined(x, A):
+    ys = [v * 2 for v in x]
+    ys += [x[0]]  # was a located error: a comprehension's list of a length known when compiled joins as Python's
+    zs = [r ** 2 for r in A] + [A[0]]
+    ws = [v for v in x[:2]] * 2
+    return sum(ys) + np.sum(np.array(zs)) + sum(ws) * len(ys)
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (comprehensions_joined, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (zips_of_starred, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (selections_written, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (reshaped_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),

@@ -166,8 +166,13 @@ def test_both_branches_of_a_conditional_expression():
 
 # --------------------------------------------------------------- located errors
 def list_concat(x):
-    ys = [v ** 2 for v in x]
+    ys = [x[i] ** 2 for i in np.flatnonzero(x > 0)]  # a run-time length: its join is a located error
     return np.sum(ys + ys)
+
+
+def list_concat_known_length(x):  # of a length known when compiled: Python's join (api_probe3), not `ys * 2`
+    ys = [v ** 2 for v in x]
+    return np.mean(ys + ys) + len(ys + ys) * x[0]
 
 
 def comp_of_arrays_summed(A):
@@ -192,6 +197,10 @@ def test_located_errors(fun, arg, text):  # noqa: D103
     assert text in str(e.value)
     assert "test_comprehensions.py:" in str(e.value)
     assert not isinstance(e.value, adjit.InternalCompilerError)
+
+
+def test_join_of_a_comprehension_of_known_length():
+    check_against_fd(list_concat_known_length, [n(3)], (0,), compiled=False)
 
 
 def test_sum_of_array_items_over_a_loop():  # was a located error; the sum starts at zeros of the items' shape
