@@ -9,8 +9,11 @@ global array 'SZ' has dtype complex128'); a hypernetwork cutting its generated w
 np.cumsum(sizes)[:-1])`, sizes `[int(np.prod(s)) for s in shapes]` of shapes known when compiled, was refused ('the
 split indices must be a constant'). Gradients against central differences, forward mode against reverse (the
 lowered module run as plain Python)."""
+from collections import Counter
+
 import numpy as np
 import pytest
+from scipy.special import softmax
 from scipy.stats import rankdata
 
 import adjit
@@ -184,7 +187,50 @@ def combs_appended(g):
     return _decay(combs) + combs[0].store * g[1]
 
 
+# ------------------------------------------------ Counter tables of n-gram counts keyed by tuples of tokens
+TRAIN = "the cat sat on the mat . the dog sat on the log . a cat saw the dog ."
+TOKS = TRAIN.split()
+BI, UNI = Counter(zip(TOKS[:-1], TOKS[1:])), Counter(TOKS)
+
+
+def bigram_globals(lam_logits, text):
+    lam = softmax(lam_logits)
+    toks = text.split()
+    nll = 0.0
+    for i in range(1, len(toks)):
+        w1, w = toks[i - 1], toks[i]
+        p_bi = BI.get((w1, w), 0) / UNI[w1] if UNI.get(w1, 0) > 0 else 0.0
+        nll = nll - np.log(lam[0] * p_bi + lam[1] * UNI[w] / len(TOKS) + lam[2] / 12)  # UNI[w]: 0 if unseen
+    return nll
+
+
+def ngram_counts(text):
+    toks = ["<s>"] + text.split()
+    return {"bi": Counter(zip(toks[:-1], toks[1:])), "uni": Counter(toks), "total": len(toks),
+            "vocab": sorted(set(toks))}
+
+
+def bigram_hoisted(lam_logits, train, text):
+    c = ngram_counts(train)  # run by NumPy before the compiled code: a dict of Counters
+    lam = softmax(lam_logits, axis=-1)
+    toks = ["<s>"] + text.split()
+    nll = 0.0
+    for i in range(1, len(toks)):
+        ctx = c["uni"].get(toks[i - 1], 0)
+        bucket = min(ctx, 1)
+        p_bi = c["bi"][(toks[i - 1], toks[i])] / ctx if ctx > 0 else 0.0
+        p = lam[bucket, 0] * p_bi + lam[bucket, 1] * c["uni"][toks[i]] / c["total"] + lam[bucket, 2] / len(c["vocab"])
+        nll = nll - np.log(p)
+    return nll
+
+
+def _bigram_args():
+    return [np.array([[0.1, -0.2, 0.3], [0.4, 0.0, -0.5]]), TRAIN, "the cat sat on the log . a bird saw the mat ."]
+
+
 CASES = [
+    (bigram_globals, lambda: [np.array([0.1, -0.2, 0.3]), "the cat sat on the log . a bird sat"]),
+    (bigram_hoisted, _bigram_args),
     (combs_comprehension, lambda: [np.array([0.7, 0.5, 0.6])]),
     (combs_appended, lambda: [np.array([0.7, 0.5, 0.6])]),
     (spearman, _spearman_args),
@@ -197,12 +243,12 @@ CASES = [
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 1.0]),
     (complex_selection, lambda: [np.array([0.3, -1.2, 0.7]), np.linspace(0.1, 2.0, 7), 0.2]),  # one selected
 ]
-IDS = [c[0].__name__ + ("_one" if i == 10 else "") for i, c in enumerate(CASES)]
+IDS = [c[0].__name__ + ("_one" if i == 12 else "") for i, c in enumerate(CASES)]
 
 test_gradient, test_forward = family_tests(CASES, IDS, every=4, skip=frozenset(IDS))
 
 
-@pytest.mark.parametrize("fun,make", [(combs_appended, lambda: [np.array([0.7, 0.5, 0.6])]),
+@pytest.mark.parametrize("fun,make", [(bigram_hoisted, _bigram_args), (combs_appended, lambda: [np.array([0.7, 0.5, 0.6])]),
                                       (spearman, _spearman_args), (hypernet, _hyper_args), (rabi, lambda: [np.log([1.8, 0.15]), 0.3]), (loop_shaping, _loop_args), (poly_sums, _poly_args),
                                       (band_limited, _band_args)])
 def test_values_are_numpys(fun, make):
@@ -312,3 +358,26 @@ def test_rankdata_nan():
     assert np.isclose(value, avg(np.ones(3), y), rtol=1e-13)
     with pytest.raises(ValueError, match="holding NaN"):
         run_grad(low, [np.ones(3), y[0]], (0,))
+
+
+def test_hoisted_counts_follow_the_training_text():
+    """The table is made again on every call: another training text (other keys) gives its own result."""
+    g = adjit.value_and_grad(bigram_hoisted, wrt=0)
+    lam, train, text = _bigram_args()
+    other = "a bird saw the cat . the mat sat on a log ."
+    for t in (train, other, train):
+        v, grad = g(lam, t, text)
+        fd = np.array([(bigram_hoisted(lam + 1e-6 * e.reshape(2, 3), t, text)
+                        - bigram_hoisted(lam - 1e-6 * e.reshape(2, 3), t, text)) / 2e-6 for e in np.eye(6)])
+        assert np.isclose(v, bigram_hoisted(lam, t, text), rtol=1e-13) and np.allclose(grad.ravel(), fd, rtol=1e-6)
+
+
+def test_missing_key_of_a_plain_dict_is_a_located_error():
+    """A dict (not a Counter) has no key Python would read as 0: NumPy's KeyError, located."""
+    table = dict(BI)
+
+    def f(x, toks):
+        return x * table[(toks[0], toks[0])]
+
+    with pytest.raises(adjit.AdjitError, match="has no key"):
+        run_grad(f, [1.0, ["cat", "sat"]], (0,))

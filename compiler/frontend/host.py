@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import copy
 import types
 from dataclasses import dataclass, replace
@@ -85,6 +86,8 @@ def _check_value(x, loc, written, name) -> None:
     """A hoisted value must be an array or a number of a kind the compiled code takes."""
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "biuf" or isinstance(x, (bool, int, float)):
         return
+    if _table(x):  # counts in a dict or Counter (by str or tuple keys): a dict argument's leaves (jit/compiled.py)
+        return
     if isinstance(x, (np.random.Generator, np.random.RandomState)):
         raise AdjitTypeError(
             f"'{name}' is a random generator, and the compiled code draws from it where NumPy cannot make the draws "
@@ -96,6 +99,18 @@ def _check_value(x, loc, written, name) -> None:
         "the compiled code reads it: it takes arrays and numbers", loc,
         hint="compute what the compiled code needs from it on the same line (an array of numbers), e.g. "
              "np.asarray(...)")
+
+
+def _table(x, depth: int = 0) -> bool:
+    """A dict (a Counter, an OrderedDict) of numbers, numeric arrays or lists of str and numbers by str, number
+    or tuple keys, nested at most twice: the compiled code takes it as a dict argument (its keys known when
+    compiled, its numbers read on every call)."""
+    if type(x) not in (dict, collections.Counter, collections.OrderedDict) or depth > 2:
+        return False
+    return all(isinstance(k, (str, int, tuple)) and (
+        isinstance(v, (bool, int, float)) or isinstance(v, (np.ndarray, np.generic)) and v.dtype.kind in "biuf"
+        or type(v) in (list, tuple) and all(isinstance(e, (str, bool, int, float)) for e in v)  # a vocabulary
+        or _table(v, depth + 1)) for k, v in x.items())
 
 
 # ------------------------------------------------------------------------------------ analysis

@@ -87,7 +87,8 @@ class StaticLoops:
         readers = frozenset(n for n, v in self.env.items() if isinstance(v, LocalFunction))
         names = [n for n, v in self.env.items() if _static_kind(v) and carried(stmt.body, n, readers)]
         if not names and (self._keys_a_dict(stmt) or self._writes_a_list(stmt) or self._reads_growing_list(stmt)
-                          or self._appends_other_kind(stmt) or self._appends_objects(stmt)) and not (
+                          or self._appends_other_kind(stmt) or self._appends_objects(stmt)
+                          or self._indexes_words(stmt)) and not (
                 _contains_jump(stmt.body) or _contains_return(stmt.body) or stmt.orelse):
             return self._unroll_keyed(stmt) or super().struct_for(stmt)
         if not names:
@@ -212,6 +213,20 @@ class StaticLoops:
             if item is not None and ((item.type.dtype, tuple(item.shape)) if item.type.kind == "array" else
                                      "number") not in kinds:
                 return True
+        return False
+
+    def _indexes_words(self, stmt: ast.For) -> bool:
+        """Whether the body indexes a list known when compiled that holds strings (`toks[i - 1]`, tokens of
+        a text) by the loop variable: no array holds strings, so the loop is unrolled (its index an int)."""
+        if not isinstance(stmt.target, ast.Name):
+            return False
+        var = stmt.target.id
+        for n in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
+            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and \
+                    any(isinstance(m, ast.Name) and m.id == var for m in ast.walk(n.slice)):
+                items = self.env.get(n.value.id)
+                if isinstance(items, tuple) and any(isinstance(e, str) for e in items):
+                    return True
         return False
 
     def _appends_objects(self, stmt: ast.For) -> bool:

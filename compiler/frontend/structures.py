@@ -43,6 +43,11 @@ def _dataclass_default(cls, name: str):
     return p.default
 
 
+def _static_key(key) -> bool:
+    """A dict key known when compiled: a str, a number, or a tuple of them (`counts[(w1, w2)]`)."""
+    return isinstance(key, (str, bool, int, float)) or type(key) is tuple and all(_static_key(k) for k in key)
+
+
 class Structures:
     """The Lowerer's half for structured parameters (subscript, attribute and for-loop hooks)."""
 
@@ -212,8 +217,8 @@ class Structures:
         """A global or closure dict, list or tuple (LIGHTS = [{"pos": ..., "power": 2.0}, ...]): a
         dict read as a dict argument is, a list as a list literal (a tuple known to be a list), a
         tuple as a tuple, nested; numbers and strings are compile-time constants (guards.py)."""
-        if type(v) is dict:
-            return StructMap({k: self.plain_value(x, f"{label}[{k!r}]") for k, x in v.items()}, label)
+        if type(v) in (dict, collections.Counter, collections.OrderedDict):  # a Counter reads 0 at a missing key
+            return StructMap({k: self.plain_value(x, f"{label}[{k!r}]") for k, x in v.items()}, label, type(v))
         if type(v) is list:
             return self.mark_list(tuple(self.plain_value(x, f"{label}[{k}]") for k, x in enumerate(v)))
         if type(v) is tuple:
@@ -257,13 +262,15 @@ class Structures:
         sl = node.slice
         if isinstance(base, StructMap):
             key = self.expr(sl)
-            if not isinstance(key, str):
+            if not isinstance(key, str) and not _static_key(key):
                 key = self.static(key, sl, "a key of a dict argument")
             if key not in base.items and getattr(base, "default", None) is not None:  # a defaultdict's missing key
                 value = base.default()  # read adds it, as Python's __missing__
                 if isinstance(node.value, ast.Name) and self.env.get(node.value.id) is base:
                     self.env[node.value.id] = self.made_dict({**base.items, key: value}, base.default)
                 return value
+            if key not in base.items and base.cls is collections.Counter:
+                return 0  # Counter.__missing__: 0, and the key is not added
             if key not in base.items:
                 raise self.err(AdjitNameError, f"{base.label} has no key {key!r} (its keys: "
                                f"{', '.join(repr(k) for k in base.items)})", node)

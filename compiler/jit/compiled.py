@@ -482,13 +482,16 @@ class CompiledFunction:
 def with_host_values(c: "CompiledFunction", bound: tuple, args: tuple, kwargs: dict) -> tuple:
     """The bound arguments and, after them, what the hoisted statements compute from them
     (frontend/host.py), run by NumPy on every call."""
-    from .arguments import Flat, bind_names
+    from .arguments import Flat, _bind_flat, bind_names
 
+    callee = c.callee  # the prologue runs once (a generator argument's draws are made there); a table of counts
+    values = bound if not isinstance(bound, Flat) else \
+        bind_names(c.parsed, callee.fn, callee.prefix + tuple(args), {**callee.kwargs, **kwargs})
+    extra = tuple(c.host.run(replayed(tuple(values))))  # it makes (a dict): a dict argument's leaves and tree
+    if any(isinstance(x, dict) for x in extra):
+        return _bind_flat(c.host.kernel, tuple(values) + extra, callee.objects)
     if not isinstance(bound, Flat):
-        return bound + tuple(c.host.run(replayed(bound)))
-    callee = c.callee
-    values = bind_names(c.parsed, callee.fn, callee.prefix + tuple(args), {**callee.kwargs, **kwargs})
-    extra = tuple(c.host.run(replayed(tuple(values))))
+        return bound + extra
     n = len(c.parsed.param_names)
     out = Flat(list(bound) + list(extra))
     out.trees = bound.trees + (None,) * len(extra)
