@@ -28,8 +28,10 @@ Tally (lowered run; docs/testing.md, "benchmarks/api_probe3.py"):
   before (16419f6, the first 270 cases): ok 258, wrong 0, refused 12, internal 0 (a first run counted 2
                     wrong that were the probe's references: JAX's jnp.mean of a bool array is float32,
                     and central differences of a float32 value are noise; the twin and that case were
-                    corrected); the 57 cases added later, at their first run: ok 51, refused 5, internal 1
-  now (71c7ca6, 327 cases): ok 321, wrong 0, refused 6, internal 0
+                    corrected); the 57 cases added later, at their first run: ok 51, refused 5, internal 1;
+                    the last 37 (iteration, unpacking, augmented assignment), before the fixes they led
+                    to: ok 27, refused 10
+  now (a46f844, 364 cases): ok 355, wrong 0, refused 9, internal 0
 """
 from __future__ import annotations
 
@@ -1110,6 +1112,221 @@ CASES += [
     (f32_mixed_scalar64, lambda: [f32(6), vec()], (0, 1)), (where_int_mask, lambda: [vec()]), (int_ops, lambda: [vec()]),
     (float_to_int_ops, lambda: [vec() + 0.013]), (int_mean, lambda: [vec()]), (float_int_power, lambda: [vec()]),
     (f64_scalar_into_f32, lambda: [f32(6), vec()], (0,)), (bool_arith, lambda: [vec()]), (int_inplace_div, lambda: [vec()]),
+]
+
+
+# --- iteration, unpacking and augmented assignment of every kind of value --------------------
+
+def it_enum_zip(x, A):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(x, x[::-1])):
+        s = s + a * b * i
+    return s
+def it_rows_unpack(x, A):
+    s = 0.0
+    for a, b, c, d in A:
+        s = s + a * d - b * c
+    return s
+def it_single_unpack(x, A):
+    v, = x[0:1]
+    (a, b), c = (x[0], x[1]), x[2]
+    return v * a + b * c
+def it_cols(x, A):
+    s = 0.0
+    for col in A.T:
+        s = s + np.sum(col) ** 2
+    return s
+def it_reversed(x, A):
+    s = 0.0
+    for v in reversed(x):
+        s = s * 0.5 + v
+    for i in range(len(x) - 1, -1, -1):
+        s = s + x[i] * i
+    return s
+def it_dict_comp(x, A):
+    d = {i: x[i] ** 2 for i in range(3)}
+    return sum(d.values()) + d[2]
+def it_gen_builtins(x, A):
+    return sum(np.sum(r) for r in A) + max(row.sum() for row in A) + any(v > 1 for v in x) * x[0]
+def it_map(x, A):
+    return sum(map(np.sum, A)) + sum(list(map(lambda v: v ** 2, x)))
+def it_starred(x, A):
+    return np.sum(np.array([*x[:2], 3.0]) ** 2) + np.sum(np.array([*x, 1.0]) * np.arange(7.0))
+def it_comp_index(x, A):
+    return np.sum(x[[i for i in range(3)]] ** 2) + np.sum(x[[i for i in range(6) if i % 2]])
+def it_zip_star(x, A):
+    s = 0.0
+    for col in zip(*A):
+        s = s + col[0] * col[2]
+    return s
+def it_enum_start(x, A):
+    s = 0.0
+    for k, v in enumerate(x, 1):
+        s = s + k * v ** 2
+    return s
+def it_while(x, A):
+    i, s = 0, 0.0
+    while i < len(x):
+        s = s + x[i] * (i + 1)
+        i += 2
+    return s
+def it_array_row_loop_write(x, A):
+    out = np.zeros_like(A)
+    for i, row in enumerate(A):
+        out[i] = row / np.sum(row ** 2)
+    return np.sum(out * np.arange(12.0).reshape(3, 4))
+def it_sorted_pairs(x, A):
+    pairs = sorted(zip(x[:3], x[3:]))
+    return sum(a * b for a, b in pairs)
+def it_tuple_of_arrays(x, A):
+    parts = (x[:2], x[2:4], x[4:])
+    s = 0.0
+    for p in parts:
+        s = s + p[0] * p[1]
+    a, b, c = parts
+    return s + np.sum(a * c)
+def it_range_step(x, A):
+    return sum(x[i] * x[i + 1] for i in range(0, 6, 2))
+def it_nditer_like(x, A):
+    s = 0.0
+    for (i, j), v in np.ndenumerate(A):
+        s = s + v * (i - j)
+    return s
+def it_flat_iter(x, A):
+    s = 0.0
+    for v in A.flat:
+        s = s + v ** 2
+    return s
+def flat_iter(x, A):
+    s = 0.0
+    for v in A.flat:
+        s = s + v ** 2
+    return s + sum(A.flat) + len(A.flat) * A[0, 0] + np.sum(np.array(A.flat) * 2)
+def flat_T_iter(x, A):
+    return sum(v * i for i, v in enumerate(A.T.flat))
+def star_call(x, A):
+    def f(a, b, c):
+        return a * b + c
+    args = (x[0], x[1], x[2])
+    return f(*args) + np.sum(np.stack([*A]) ** 2) + max(*x[:3])
+def zip_star_loop(x, A):
+    s = 0.0
+    for col in zip(*A):
+        s = s + col[0] * col[2]
+    return s
+def unzip(x, A):
+    pairs = [(x[0], x[1]), (x[2], x[3])]
+    a, b = zip(*pairs)
+    return a[0] * b[1] + sum(a)
+def zip_star_more(x, A):
+    pairs = [(x[0], x[1]), (x[2], x[3]), (x[4], x[5])]
+    s = 0.0
+    for a, b, c in zip(*pairs):
+        s = s + a * b * c
+    for i, col in enumerate(zip(*A)):
+        s = s + i * np.sum(np.array(col) ** 2) + len(col * 2)
+    for r, c in zip(A[0], *A[1:2]):
+        s = s + r * c
+    return s
+def aug_list(x):
+    l = [x[0], x[1]]
+    l += [x[2]]
+    l *= 2
+    return sum(l)
+def aug_tuple(x):
+    t = (x[0],)
+    t += (x[1], x[2])
+    return t[0] * t[2] + len(t)
+def aug_complex(x):
+    z = x + 1j * x[::-1]
+    z *= 1j
+    z += 2.0
+    z[0] *= 3
+    return np.sum(np.abs(z))
+def aug_comprehension(x):
+    ys = [v * 2 for v in x]
+    ys += [x[0]]
+    return sum(ys)
+def aug_dict(x):
+    d = {"a": x[0], "b": x[:3]}
+    d["a"] += 1.0
+    d["b"] *= 2.0
+    d["b"][0] -= x[5]
+    return d["a"] * np.sum(d["b"])
+def aug_masked_rows(A):
+    R = A[A[:, 0] > 0]
+    R *= 2.0
+    R[:] = 1.0
+    return np.sum(R) + np.sum(A)
+def aug_T(A):
+    B = A.T
+    B *= 2.0   # writes A (the argument) through its view
+    return np.sum(A * np.arange(12.0).reshape(3, 4))
+def aug_string(x):
+    s = "a"
+    s += "b"
+    return x[0] * len(s)
+def aug_slice_of_masked(x):
+    y = x[x > 0]
+    y[1:] = 0.0
+    return np.sum(y)
+def aug_int_scalar(x):
+    k = 0
+    k += 2
+    k //= 2
+    k <<= 1
+    return x[k]
+def aug_matmul(A):
+    B = A[:, :3].copy()
+    B @= B.T
+    return np.sum(B)
+def aug_element_tuple_index(A):
+    B = A.copy()
+    B[(0, 1)] += 3.0
+    B[0, ...] *= 2
+    B[..., 1] -= A[:, 0]
+    B[None, 0] += 1.0
+    return np.sum(B ** 2)
+
+
+CASES += [
+    (it_enum_zip, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_rows_unpack, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_single_unpack, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_cols, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_reversed, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_dict_comp, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_gen_builtins, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_map, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_starred, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_comp_index, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_zip_star, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_enum_start, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_while, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_array_row_loop_write, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_sorted_pairs, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_tuple_of_arrays, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_range_step, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_nditer_like, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (it_flat_iter, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (flat_iter, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (flat_T_iter, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (star_call, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (zip_star_loop, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (unzip, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (zip_star_more, lambda: [vec(), mat(3, 4)], (0, 1)),
+    (aug_list, lambda: [vec()]),
+    (aug_tuple, lambda: [vec()]),
+    (aug_complex, lambda: [vec()]),
+    (aug_comprehension, lambda: [vec()]),
+    (aug_dict, lambda: [vec()]),
+    (aug_masked_rows, lambda: [mat(3, 4)]),
+    (aug_T, lambda: [mat(3, 4)]),
+    (aug_string, lambda: [vec()]),
+    (aug_slice_of_masked, lambda: [vec()]),
+    (aug_int_scalar, lambda: [vec()]),
+    (aug_matmul, lambda: [mat(3, 4)]),
+    (aug_element_tuple_index, lambda: [mat(3, 4)]),
 ]
 
 
