@@ -289,6 +289,14 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
                 ast.Subscript(ast.copy_location(flat, node.value), node.slice, ast.Load()), node))
         return super().subscript(node)
 
+    def binop(self, optype, left, right, node):
+        if isinstance(left, str) and isinstance(right, str) and optype is ast.Add:  # s + "b", s += "b": a string
+            return left + right  # known when compiled, joined as Python joins it
+        if optype is ast.Mult and (isinstance(left, str) and type(right) is int or type(left) is int and isinstance(
+                right, str)):  # "-" * 3
+            return left * right
+        return super().binop(optype, left, right, node)
+
     def attribute(self, base, node):
         if node.attr == "flat" and isinstance(base, Value) and base.type.kind == "array":  # for v in A.flat:
             return self.prim_call("reshape", np.reshape, (base, -1), {}, node)  # its values in C order (read)

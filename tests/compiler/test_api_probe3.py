@@ -132,11 +132,29 @@ def comprehensions_joined(x, A):
     return sum(ys) + np.sum(np.array(zs)) + sum(ws) * len(ys)
 
 
+def strings_joined(x):
+    s = "w"
+    s += "0"  # was "str cannot be used as a value here": strings known when compiled join as Python's
+    d = {"w0": x[0], "w1": x[1], "aa": x[2]}
+    label = ""
+    for i in range(3):
+        label += "-"
+    return d[s] * len(label) + d["w" + "1"] ** 2 + d["a" * 2] * len("-" * 3)
+
+
+def string_decided_when_run(x):
+    s = "a"
+    if x[0] > 0:
+        s += "b"  # which string is known only when run
+    return x[1] * len(s)
+
+
 CASES = [
     (complex_casts, lambda: [R.standard_normal(6), R.standard_normal(6)], (0, 1)),
     (math_fmod, lambda: [R.uniform(0.2, 1.3, 4), 7], (0,)),
     (transposed_views, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
     (flat_items_ranges, lambda: [R.standard_normal((3, 4)), R.standard_normal(6)], (0, 1)),
+    (strings_joined, lambda: [R.standard_normal(6)], (0,)),
     (comprehensions_joined, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (zips_of_starred, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
     (selections_written, lambda: [R.standard_normal(6), R.standard_normal((3, 4))], (0, 1)),
@@ -231,6 +249,7 @@ REFUSALS = [
     (reshape_of_a_transpose, [np.ones((3, 4))], "would also change B"),
     (selection_written_at_a_position, [np.ones(3)], "cannot write into a boolean-mask selection"),
     (flat_iterator_named_and_written, [np.ones((3, 4))], "would also change B"),
+    (string_decided_when_run, [np.ones(3)], "str cannot be used as a value here"),
 ]
 
 
