@@ -282,13 +282,6 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             self.b.inplace_of[new.id] = current
         return new
 
-    def subscript(self, node):
-        if isinstance(node.value, ast.Attribute) and node.value.attr == "flat":  # A.flat[k]: A's C-order ravel
-            flat = ast.Call(ast.Attribute(node.value.value, "reshape", ast.Load()), [ast.Constant(-1)], [])
-            node = ast.fix_missing_locations(ast.copy_location(
-                ast.Subscript(ast.copy_location(flat, node.value), node.slice, ast.Load()), node))
-        return super().subscript(node)
-
     def binop(self, optype, left, right, node):
         if isinstance(left, str) and isinstance(right, str) and optype is ast.Add:  # s + "b", s += "b": a string
             return left + right  # known when compiled, joined as Python joins it
@@ -298,8 +291,8 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
         return super().binop(optype, left, right, node)
 
     def attribute(self, base, node):
-        if node.attr == "flat" and isinstance(base, Value) and base.type.kind == "array":  # for v in A.flat:
-            return self.prim_call("reshape", np.reshape, (base, -1), {}, node)  # its values in C order (read)
+        if node.attr == "flat" and isinstance(base, Value) and base.type.kind == "array":  # A.flat[k], for v in
+            return self.prim_call("reshape", np.reshape, (base, -1), {}, node)  # A.flat: its values in C order (read)
         return super().attribute(base, node)
 
     def view_of_name(self, node, before=()) -> bool:
