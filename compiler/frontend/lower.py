@@ -50,8 +50,8 @@ def _chained_names(stmt: ast.Assign) -> list:
     last = stmt.targets[-1]
     out = [ast.Assign([last], stmt.value)] + [ast.Assign([t], ast.Name(last.id, ast.Load())) for t in stmt.targets[:-1]]
     for n in (m for st in out for m in ast.walk(st)):
-        ast.copy_location(n, stmt) if not hasattr(n, "lineno") else None
-        if not hasattr(n, "end_lineno") or n.end_lineno is None:
+        if "lineno" in n._attributes and not hasattr(n, "lineno"):  # the new nodes: the statement's place
+            ast.copy_location(n, stmt)
             n.end_lineno, n.end_col_offset = stmt.end_lineno, stmt.end_col_offset
     return out
 
