@@ -381,3 +381,21 @@ def test_missing_key_of_a_plain_dict_is_a_located_error():
 
     with pytest.raises(adjit.AdjitError, match="has no key"):
         run_grad(f, [1.0, ["cat", "sat"]], (0,))
+
+
+G = np.array([[0.0, 0.0], [1.0, 0.0]])
+
+
+def global_alias_added(a):
+    M = G
+    M *= a[0]  # NumPy scales the module's G: the next call sees it
+    return np.sum(M ** 2)
+
+
+def test_in_place_op_on_another_name_for_a_global_is_a_located_error():
+    """Found on the way (a real module array, as the complex one above): `M = G; M *= a` was lowered on a copy,
+    the first call's value right and G left unchanged where NumPy scales it (the second call differs): now the
+    located error `G[i] = v` gets."""
+    with pytest.raises(adjit.AdjitError, match="changes in place the array 'G' of the module") as info:
+        run_grad(global_alias_added, [np.array([0.5, 2.0])], (0,))
+    assert "test_gaps_heldout20.py:" in str(info.value)

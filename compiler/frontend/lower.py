@@ -256,6 +256,13 @@ class Lowerer(Procedures, SequenceBuiltins, InPlaceNumpy, Interpolation, Splines
             return
         if isinstance(current, Value) and current.type.kind == "array" and (
                 isinstance(stmt.target, (ast.Name, ast.Attribute)) or self.dict_item_target(stmt.target)):
+            held = getattr(self.b, "captures", None) or {}
+            g = next((k[2] if len(k) > 2 else stmt.target.id for k, c in held.items() if c is current), None)
+            if g is not None:  # M = G; M += v: into the module's array G (the located error of G[i] = v)
+                raise self.err(UnsupportedSyntaxError, f"`{ast.unparse(stmt)}` changes in place the array '{g}' of the "
+                               "module (or of an enclosing function), through a name for it: NumPy keeps the change, "
+                               "adjit's compiled function works on a copy, so the results would differ", stmt,
+                               hint=f"work on a copy under another name: {g}_work = {g}.copy()")
             new = self.in_place_result(current, new, stmt)  # (self.w -= g, d["m"] += g: other names see it too)
         self.assign(stmt.target, new, stmt)
 
