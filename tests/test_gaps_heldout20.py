@@ -392,10 +392,22 @@ def global_alias_added(a):
     return np.sum(M ** 2)
 
 
-def test_in_place_op_on_another_name_for_a_global_is_a_located_error():
-    """Found on the way (a real module array, as the complex one above): `M = G; M *= a` was lowered on a copy,
-    the first call's value right and G left unchanged where NumPy scales it (the second call differs): now the
-    located error `G[i] = v` gets."""
+def global_added_at(a):
+    np.add.at(G, [0, 0], a[0])
+    return np.sum(G ** 2)
+
+
+def global_alias_copied_into(a):
+    M = G[1]
+    np.copyto(M, a)
+    return np.sum(G ** 2)
+
+
+@pytest.mark.parametrize("fun", [global_alias_added, global_added_at, global_alias_copied_into])
+def test_in_place_writes_into_a_global_are_located_errors(fun):
+    """Found on the way (a real module array, as the complex one above): `M = G; M *= a`, np.add.at(G, ...) and
+    np.copyto of a view of G were lowered on a copy, the first call's value right and G left unchanged where
+    NumPy changes it (the next call differs): now the located error `G[i] = v` gets."""
     with pytest.raises(adjit.AdjitError, match="changes in place the array 'G' of the module") as info:
-        run_grad(global_alias_added, [np.array([0.5, 2.0])], (0,))
+        run_grad(fun, [np.array([0.5, 2.0])], (0,))
     assert "test_gaps_heldout20.py:" in str(info.value)

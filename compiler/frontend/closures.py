@@ -380,6 +380,7 @@ class LocalFunctions(StaticLoops):
                                "method", stmt, hint="use the NumPy function that returns a new array and assign "
                                "it (x = np.sort(x))") from None
             raise
+        self.refuse_global_target(func, call, written)  # np.add.at(G, ...), G.sort() of a module's array: inplace.py
         if isinstance(func, LocalFunction) and any(func.node is i for i in getattr(func.env.get(
                 next(iter(func.env), None)), "building", None) or ()):  # super().__init__(...): structures.py
             self.expr(call)

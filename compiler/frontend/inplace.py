@@ -17,7 +17,7 @@ import ast
 
 import numpy as np
 
-from ..errors import AdjitTypeError, UnsupportedSyntaxError
+from ..errors import AdjitError, AdjitTypeError, UnsupportedSyntaxError
 from ..ir import Value
 from .expressions import _shift_index
 
@@ -86,6 +86,34 @@ class InPlaceNumpy:
                     v.type.kind == "scalar" and v.type.dtype.startswith(("int", "uint"))):
                 return False
         return True
+
+    def refuse_global_target(self, func, call: ast.Call, written: str) -> None:
+        """An in-place call (np.add.at, np.copyto, np.fill_diagonal, np.putmask, out=, x.sort()) whose array is a
+        module's (or closure's) array or a view of one, by any name: NumPy keeps the write, adjit's compiled code
+        works on a copy; the located error `G[i] = v` gets (lower.py)."""
+        from .values import Method
+
+        at = getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None), np.ufunc)
+        if isinstance(func, Method) and isinstance(call.func, ast.Attribute):
+            target = call.func.value
+        elif func is np.fill_diagonal or func is np.copyto or at or self.is_inplace_numpy(func):
+            target = call.args[0] if call.args else None
+        else:
+            target = next((k.value for k in call.keywords if k.arg == "out"), None)
+        held = getattr(self.b, "captures", None) or {}
+        if not isinstance(target, ast.Name) or not held:
+            return
+        try:
+            v = self.expr(target)  # a name: the array it holds (a capture's parameter, read or passed on)
+        except AdjitError:
+            return  # the call's own lowering says what is wrong
+        v = self.b.view_of.get(v.id, v) if isinstance(v, Value) else v
+        g = next((k[2] if len(k) > 2 else target.id for k, c in held.items() if c is v), None)
+        if g is not None:
+            raise self.err(UnsupportedSyntaxError, f"`{written}(...)` changes in place the array '{g}' of the module "
+                           "(or of an enclosing function): NumPy keeps the change for the next call and for the code "
+                           "that reads it after the call, adjit's compiled function works on a copy, so the results "
+                           "would differ", call, hint=f"work on a copy under another name: {g}_work = {g}.copy()")
 
     @staticmethod
     def is_inplace_numpy(func) -> bool:
