@@ -126,15 +126,19 @@ def fuse(fn: Function) -> Function:
 
 def fusable_row_adds(fn: Function) -> dict:
     """The in-place adds into a row or region of an array (`dW[l] += np.outer(dz, x)`,
-    `db[l] += dz`: index_add with int and slice items, at least one int) that may be members of
+    `db[l] += dz`, `dz[3 * H:] += dg`: index_add with int and slice items) that may be members of
     the loop computing their value, by result id, with the region's shape: each element is added
     where it is computed, so the value (an outer product, an elementwise chain) is never stored.
+    Adds into slices of one array (the adjoint of a join or of gates cut from one product) chain:
+    each one's base is the previous one's result, and one loop may hold them all
+    (passes/unitgraph.py: additions commute).
 
     Only when the write happens in place (compiler/analysis.py's `inplace`: nothing reads the
     array as it was), its value is computed in the same block by an op that can be a loop member,
     of the region's static shape and the array's float dtype (passes/scatter._member_region), and
     no other op of the block reads the array's buffer but through the write's result (a read of
-    an older version, or a view of one, could be moved past the write by fusion's reordering)."""
+    an older version, or a view of one, could be moved past the write by fusion's reordering);
+    another such add into the buffer reads it only as its base."""
     blocks = []
 
     def collect(block) -> None:
@@ -154,8 +158,9 @@ def fusable_row_adds(fn: Function) -> dict:
         for k, w in enumerate(block.ops):
             if not (isinstance(w, Op) and w.prim == "index_add") or is_advanced(w.attrs["index"]):
                 continue
-            if not any(it[0] == "int" for it in w.attrs["index"]) or w.out.id not in an.inplace:
-                continue
+            base, value = w.inputs[0], w.inputs[1]
+            if w.out.id not in an.inplace or an.root.get(value.id, value.id) == an.root.get(base.id, base.id):
+                continue  # (`dy[::-1] += dy`: the value is the buffer written)
             made = producer.get(w.inputs[1].id)
             kind = member_kind(fn, made) if made is not None else None
             if kind is None or kind[0] not in ("elem", "vector"):
@@ -197,7 +202,11 @@ def _reads_only_through(an: Analysis, ops: list, k: int) -> bool:
             continue
         if n > k and node.inputs and node.inputs[0].id in newer and (node.prim in VIEW_PRIMS or node.prim in WRITES):
             newer.update(o.id for o in node.outputs)
-        if any(an.root.get(i.id, i.id) == r and i.id not in newer for i in node.inputs):
+        if node.prim == "index_add" and not is_advanced(node.attrs["index"]) and node.out.id in an.inplace:
+            ins = node.inputs[1:]  # another add into the buffer, in place: adds commute, only its value is read
+        else:
+            ins = node.inputs
+        if any(an.root.get(i.id, i.id) == r and i.id not in newer for i in ins):
             return False
     return True
 

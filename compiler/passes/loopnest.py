@@ -148,12 +148,14 @@ class LoopNest:
                 problems.append(f"%{v.id} has stage {s} of {self.nstages}")
                 continue
             for i in op.inputs:  # an operand is computed in this stage or an earlier one
+                # (an add into a region whose base is another add of the nest into the same buffer)
+                chained = op.prim == "index_add" and i is op.inputs[0] and self.kinds.get(i.id) == "scatter"
                 if i.id in self.stage and self.stage[i.id] > s:
                     problems.append(f"%{v.id} (stage {s}) reads %{i.id} of a later stage {self.stage[i.id]}")
-                elif i.id in self.stage and self.stage[i.id] == s and self.kinds[i.id] != "elem":
+                elif i.id in self.stage and self.stage[i.id] == s and self.kinds[i.id] != "elem" and not chained:
                     problems.append(f"%{v.id} (stage {s}) reads %{i.id} before its stage's end")
                 if i.id in self.stage and self.stage[i.id] < s and self.kinds[i.id] != "reduce" \
-                        and i.id not in self.storage:
+                        and i.id not in self.storage and not chained:
                     problems.append(f"%{i.id} crosses from stage {self.stage[i.id]} to {s} without storage")
             if self.kinds[v.id] == "vector" and v.id not in self.storage:
                 problems.append(f"SIMD member %{v.id} has no storage for its kernel")
@@ -198,6 +200,8 @@ def output_axes(rank: int, index: tuple, shapes: dict) -> tuple:
     ("x", a) (x's sliced axis a), in order; that broadcast shape) for x of `rank`, index items
     `index` and the index inputs' static shapes `shapes` (k -> shape; () for an int)."""
     index = tuple(index) + (("slice", None, None, None),) * (rank - len(index))
+    if all(it[0] == "slice" for it in index):  # x[a:b] (an add into a region of slices)
+        return [("x", a) for a in range(rank)], ()
     big = max(len(shapes[it[1]]) for it in index if it[0] != "slice")
     bshape = [1] * big
     for it in index:

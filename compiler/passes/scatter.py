@@ -268,6 +268,9 @@ def _member_region(fn: Function, op: Op):
             return None
     if any(s is None for sh in shapes for s in sh):
         return None
+    if all(it[0] == "slice" for it in index):  # x[a:b] += v: the slices' extents
+        region = tuple(extents[a] for a in range(rank))
+        return region if tuple(avals[v.id].shape) == region else None
     b = np.broadcast_shapes(*shapes)
     region = tuple(b[x[1]] if x[0] == "b" else extents[x[1]] for x in advanced_output_order(rank, index, len(b)))
     return region if tuple(avals[v.id].shape) == region else None

@@ -10,6 +10,8 @@ import bisect
 import heapq
 import itertools
 
+from ..primitives import is_advanced
+
 
 class UnitGraph:
     """Edges d -> u (u reads a value d computes, or the tape order puts u after d; never from a
@@ -142,18 +144,31 @@ class UnitGraph:
     def reads_of(self, g) -> tuple:
         got = self.reads.get(id(g))
         if got is None:
-            got = self.reads[id(g)] = ({i.id for op in g.members for i in op.inputs},
+            got = self.reads[id(g)] = ({i.id for op in g.members for i in op.inputs
+                                        if not (op.prim == "index_add" and i is op.inputs[0])},
                                        {i.id for op in g.members if op.prim in ("gather", "index_add")
-                                        for k, i in enumerate(op.inputs) if op.prim == "gather" or k != 1})
+                                        for k, i in enumerate(op.inputs) if op.prim == "gather" or k != 1},
+                                       {op.inputs[0].id for op in g.members if op.prim == "index_add"
+                                        and not is_advanced(op.attrs["index"])})
         return got
 
     def reads_reduction(self, src, dst) -> bool:
         """Whether dst reads a reduction or an np.add.at result of src (ready only after src's loop),
         or a gather in dst reads a value of src (a gather's operands are whole arrays; so are an
         np.add.at member's base and indices)."""
-        read, gathered = self.reads_of(dst)
+        read, gathered, bases = self.reads_of(dst)
         kinds = src.kinds
-        return any(kinds[i] in ("reduce", "scatter") for i in read & kinds.keys()) or not gathered.isdisjoint(kinds.keys())
+        if any(kinds[i] in ("reduce", "scatter") for i in read & kinds.keys()):
+            return True
+        # an add into a region whose base is another region add of src (`z[42:] += a; z[28:42] += b`):
+        # both add into one buffer as the loop runs, in either order (additions commute)
+        chained = {i for i in bases & kinds.keys() if kinds[i] == "scatter" and i in src_row_adds(src)}
+        return not (gathered - chained).isdisjoint(kinds.keys())
+
+
+def src_row_adds(g) -> set:
+    """The results of g's adds into a region of slices and ints (passes/fusion.fusable_row_adds)."""
+    return {op.out.id for op in g.members if op.prim == "index_add" and not is_advanced(op.attrs["index"])}
 
 
 def _walk(e: dict, a, b, skip_direct: bool, inside) -> bool:

@@ -190,3 +190,46 @@ def test_zeros_joins_and_row_copies_in_loops_are_made_once():
     low = g.source(W, xs, lowered=True)
     assert "_concat2_into(" not in low and "_alloc.refill(" not in low, low
     fd_check(kept_per_step, (W, xs), (0, 1), g(W, xs))
+
+
+def slice_adds(a, b):
+    """Adds into slices of one array (steps, reversed, from the end, overlapping regions, of itself)."""
+    z = np.zeros(8)
+    z[1:7:2] += np.sin(a[:3])
+    z[::-1] += np.cos(b) * 2.0
+    z[-3:] += a[:3] * b[:3]
+    z[0:4] += a[:4] ** 2
+    z[2:6] += b[2:6] * 3.0
+    z[1:] += z[:-1]  # the value read from the buffer written (its adjoint: dz[::-1] += dz)
+    z += z[::-1] * 0.5
+    return np.sum(z * np.arange(1.0, 9.0) ** 2)
+
+
+def gate_steps(W, xs):
+    """A recurrent cell's gates as slices of one product: their adjoint adds into slices of zeros."""
+    h = np.zeros(3)
+    s = 0.0
+    for t in range(xs.shape[0]):
+        z = W @ np.concatenate((xs[t], h))
+        i, f = 1.0 / (1.0 + np.exp(-z[:3])), 1.0 / (1.0 + np.exp(-z[3:6]))
+        h = z[9:] ** 2 * np.tanh(f * h + i * np.tanh(z[6:9]))
+        s = s + np.sum(h * h)
+    return s
+
+
+def test_adds_into_slices_join_the_loop_computing_them():
+    """An add into a slice of an array (x[a:b] += v, v computed elementwise: the adjoint of a slice
+    or a join) is a member of v's loop (fusion.fusable_row_adds), and adds into slices of one
+    array chain into one loop (additions commute: unitgraph.reads_reduction). Compiled, against
+    central differences."""
+    W, xs = R.standard_normal((12, 5)) * 0.5, R.standard_normal((4, 2))
+    g = adjit.grad(gate_steps, wrt=(0, 1))
+    low = g.source(W, xs, lowered=True)
+    rev = low[low.index("# --- reverse sweep ---"):]
+    adds = [m for m in re.finditer(r"\n +(_d\w+)\[_i0(?: \+ (\d+))?\] \+= ", rev)]
+    assert sorted(int(m.group(2) or 0) for m in adds) == [0, 3, 6, 9], rev  # the four gates' adds
+    assert len({m.group(1) for m in adds}) == 1 and "for " not in rev[adds[0].start():adds[-1].start()], rev  # one loop
+    fd_check(gate_steps, (W, xs), (0, 1), g(W, xs))
+    a, b = R.standard_normal(8), R.standard_normal(8)
+    g = adjit.grad(slice_adds, wrt=(0, 1))
+    fd_check(slice_adds, (a, b), (0, 1), g(a, b))
