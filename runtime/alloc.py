@@ -21,24 +21,20 @@ def empty(shape, dtype):
 
 
 @njit_plain
-def full(shape, value, dtype):
-    """np.full(shape, value, dtype); shape is a tuple. Filled through a flat view (Numba's np.full
-    walks `arr.flat`, whose iterator took 0.1-0.2 s more to compile per rank)."""
-    out = np.empty(shape, dtype)
-    flat = _flat(out)
-    for i in range(flat.size):
-        flat[i] = value
-    return out
-
-
-@njit_plain
 def refill(a, value):
-    """a with every element set to value (an array made once per call, filled again per iteration:
-    compiler/passes/loopbuffers.py)."""
+    """a with every element set to value, through a flat view (Numba's np.full walks `arr.flat`,
+    whose iterator took 0.1-0.2 s more to compile per rank). Also an array made once per call,
+    filled again per iteration (compiler/passes/loopbuffers.py)."""
     flat = _flat(a)
     for i in range(flat.size):
         flat[i] = value
     return a
+
+
+@njit_plain
+def full(shape, value, dtype):
+    """np.full(shape, value, dtype); shape is a tuple (filled by refill)."""
+    return refill(np.empty(shape, dtype), value)
 
 
 @njit_plain

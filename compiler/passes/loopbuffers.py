@@ -166,36 +166,29 @@ def _dies_in_its_iteration(an, vid: int, members: dict, users: dict, held: set) 
         if v in held and not _copied_when_held(an, v):
             return False
         for op in users.get(v, ()):
-            if "group" in op.attrs or op.prim in _READERS:
-                continue
-            if op.out.type is not None and op.out.type.kind == "scalar":
-                continue  # a number read from it
-            if op.prim in ("index_update", "index_add") and op.inputs[0].id != v:
-                continue  # written into another array: copied
             if op.out.id in seen or an.root.get(op.out.id) in seen:
                 continue  # a view or in-place write of it: checked as a member
-            if PRIMITIVES[op.prim].elementwise and op.prim not in ("stop_gradient", "astype") \
-                    and op.out.type is not None and op.out.type.kind in ("array", "scalar"):
-                continue  # a new value computed from its elements
-            return False
+            if not _reads_elements(op, v):
+                return False
     return True
 
 
 def _only_read(vid: int, users: dict) -> bool:
     """Whether every use of vid reads its elements and keeps no reference: no view of it, no
     write into it (the copy of a view codegen makes before an in-place write into its base)."""
-    for op in users.get(vid, ()):
-        if "group" in op.attrs or op.prim in _READERS or op.prim == "tape_push":
-            continue
-        if op.out.type is not None and op.out.type.kind == "scalar":
-            continue  # a number read from it
-        if op.prim in ("index_update", "index_add") and op.inputs[0].id != vid:
-            continue
-        if PRIMITIVES[op.prim].elementwise and op.prim not in ("stop_gradient", "astype") \
-                and op.out.type is not None and op.out.type.kind == "array":
-            continue
-        return False
-    return True
+    return all(_reads_elements(op, vid) for op in users.get(vid, ()))
+
+
+def _reads_elements(op: Op, vid: int) -> bool:
+    """Whether op only reads vid's elements, keeping no reference to its buffer."""
+    if "group" in op.attrs or op.prim in _READERS:
+        return True  # a fused loop's element reads, or a reader
+    if op.out.type is not None and op.out.type.kind == "scalar":
+        return True  # a number read from it
+    if op.prim in ("index_update", "index_add") and op.inputs[0].id != vid:
+        return True  # written into another array: copied
+    return PRIMITIVES[op.prim].elementwise and op.prim not in ("stop_gradient", "astype") \
+        and op.out.type is not None and op.out.type.kind == "array"  # a new value from its elements
 
 
 def _copied_when_held(an, vid: int) -> bool:

@@ -162,11 +162,11 @@ class UnitGraph:
             return True
         # an add into a region whose base is another region add of src (`z[42:] += a; z[28:42] += b`):
         # both add into one buffer as the loop runs, in either order (additions commute)
-        chained = {i for i in bases & kinds.keys() if kinds[i] == "scatter" and i in src_row_adds(src)}
+        chained = bases & _row_adds(src) if not bases.isdisjoint(kinds.keys()) else set()
         return not (gathered - chained).isdisjoint(kinds.keys())
 
 
-def src_row_adds(g) -> set:
+def _row_adds(g) -> set:
     """The results of g's adds into a region of slices and ints (passes/fusion.fusable_row_adds)."""
     return {op.out.id for op in g.members if op.prim == "index_add" and not is_advanced(op.attrs["index"])}
 
